@@ -1,0 +1,40 @@
+"""The JSON Schemas (draft 2020-12) shipped with planengine, loaded by name.
+
+The files live in the repository's top-level ``schemas/`` folder and are installed as the
+``planengine.schemas`` package, so ``importlib.resources`` finds them in wheels and editable installs.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+__all__ = ["load", "names"]
+
+
+def names() -> list[str]:
+    """The names of the bundled schemas, sorted (``assessment``, ``goal``, ``plan``, ...)."""
+    suffix = ".schema.json"
+    return sorted(
+        entry.name[: -len(suffix)]
+        for entry in resources.files(__name__).iterdir()
+        if entry.name.endswith(suffix)
+    )
+
+
+@lru_cache(maxsize=None)
+def load(name: str) -> dict[str, Any]:
+    """Return the parsed schema called ``name``.
+
+    :raises planengine.UnknownNameError: when no schema has that name.
+    """
+    resource = resources.files(__name__) / f"{name}.schema.json"
+    if not resource.is_file():
+        from planengine._errors import UnknownNameError
+
+        known = ", ".join(names())
+        raise UnknownNameError(f"no schema named {name!r}; known schemas: {known}")
+    result: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
+    return result

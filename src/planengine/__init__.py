@@ -1,0 +1,61 @@
+"""planengine: questionnaire answers in, a safe, explainable draft treatment plan out.
+
+The public API is listed in ``__all__``. Names are imported lazily on first use, so that
+``import planengine`` (and the command line's start-up) stays cheap.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from planengine._version import __version__
+
+#: public name -> private module that defines it
+_EXPORTS: dict[str, str] = {
+    "Assessment": "planengine._model",
+    "ConfigError": "planengine._errors",
+    "Context": "planengine._model",
+    "DocumentParseError": "planengine._errors",
+    "DocumentSchemaError": "planengine._errors",
+    "Engine": "planengine._engine",
+    "InputError": "planengine._errors",
+    "Instrument": "planengine._instruments",
+    "Plan": "planengine._model",
+    "PlanEngineError": "planengine._errors",
+    "PluginError": "planengine._errors",
+    "Response": "planengine._model",
+    "SafetyInvariantError": "planengine._errors",
+    "Score": "planengine._scoring",
+    "UnknownNameError": "planengine._errors",
+    "hookimpl": "planengine.hookspecs",
+    "load_assessment": "planengine._assessment",
+    "score_response": "planengine._scoring",
+}
+
+__all__ = sorted([*_EXPORTS, "__version__"])
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine._errors import (
+        ConfigError,
+        DocumentParseError,
+        DocumentSchemaError,
+        InputError,
+        PlanEngineError,
+        PluginError,
+        SafetyInvariantError,
+        UnknownNameError,
+    )
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module 'planengine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

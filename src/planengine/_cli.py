@@ -1,0 +1,100 @@
+"""The ``planengine`` command: a thin shell that parses arguments and hands off to a command module.
+
+Each sub-command lives in its own ``_cmd_<name>.py`` module exposing ``add_arguments(parser)`` and
+``run(args) -> int``. Those modules import nothing heavy at module level, so ``planengine --version``
+and ``planengine --help`` start about as fast as bare Python.
+
+Exit codes: 0 success, 1 findings (``validate``/``review``), 2 input or usage error. Errors print as
+one line on stderr; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from planengine._version import __version__
+
+#: sub-command name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plan": ("planengine._cmd_plan", "turn an assessment file into a draft treatment plan"),
+    "validate": ("planengine._cmd_validate", "check goal files (or other kinds) against schema and SMART rules"),
+    "review": ("planengine._cmd_review", "review progress against goals and propose adjustments"),
+    "rules": ("planengine._cmd_rules", "list the SMART rules, or explain one"),
+    "instruments": ("planengine._cmd_instruments", "list the questionnaires the engine can score"),
+    "plugins": ("planengine._cmd_plugins", "list the strategy plugins that are installed"),
+    "schema": ("planengine._cmd_schema", "print one of the bundled JSON Schemas"),
+}
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse exits 2 on usage errors already; keep its message to one line."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(EXIT_USAGE, f"planengine: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full argument parser, importing each command module (all of them are light)."""
+    parser = _ArgumentParser(
+        prog="planengine",
+        description="Therapy treatment planning: assessments in, safe, explainable draft plans out.",
+    )
+    parser.add_argument("--version", action="version", version=f"planengine {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = _command_module(name)
+        if module is None:
+            continue
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(_module=module_name)
+    return parser
+
+
+def _command_module(name: str):  # type: ignore[no-untyped-def]
+    module_name = COMMANDS[name][0]
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name == module_name:
+            return None  # command not built yet
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list in (["--version"], ["-V"]):
+        # The fast path: no parser, no imports beyond this module.
+        print(f"planengine {__version__}")
+        return EXIT_OK
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    if not getattr(args, "_module", None):
+        parser.print_help(sys.stderr)
+        return EXIT_USAGE
+    module = importlib.import_module(args._module)
+    from planengine._errors import PlanEngineError, SafetyInvariantError
+
+    try:
+        return int(module.run(args))
+    except SafetyInvariantError:
+        raise
+    except PlanEngineError as error:
+        print(f"planengine: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""The hooks a planengine plugin can implement (hook API version 1).
+
+A plugin is a module (or object) with functions marked ``@planengine.hookimpl`` whose names match
+the specs below. Plugins are found through the ``planengine`` entry-point group; the built-in
+strategies in ``plugins/`` are registered the same way.
+
+Register-style hooks receive a ``register`` callback rather than returning lists, so the host can
+check every item as it arrives and say which plugin it came from. A plugin that raises is reported
+by name and skipped (``strict=True`` makes that an error). The core runs its safety checks after
+every plugin, so no hook can remove, reorder or weaken a safety step.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+import pluggy
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine._model import PlanDraft, PlanningContext, Problem, Proposal
+
+__all__ = ["hookimpl", "hookspec"]
+
+#: Marks a hook specification (for the host only).
+hookspec = pluggy.HookspecMarker("planengine")
+#: Marks a plugin's hook implementation: ``@planengine.hookimpl``.
+hookimpl = pluggy.HookimplMarker("planengine")
+
+
+@hookspec
+def register_instruments(register: Callable[[Any], None]) -> None:
+    """Register extra questionnaires the engine can score.
+
+    Called once, when an :class:`planengine.Engine` is built.
+
+    :param register: call it with an :class:`planengine.Instrument`, or with a mapping that
+        validates against ``schemas/instrument.schema.json`` (the host converts it). An id that
+        clashes with a built-in or another plugin's instrument is a :class:`PluginError`.
+    :return: nothing.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_strategies(register: Callable[[Any], None]) -> None:
+    """Register strategies: the per-area content that turns problems into objectives and steps.
+
+    Called once, when an :class:`planengine.Engine` is built.
+
+    :param register: call it with a strategy object, usually ``planengine.DataStrategy.from_file(path)``
+        for content kept as data (``schemas/strategy.schema.json``). The host checks the manifest
+        (id, version, status, areas) and refuses draft strategies unless they are allowed.
+    :return: nothing.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def propose(problem: Problem, context: PlanningContext) -> Proposal | None:
+    """Propose objectives and interventions for one problem, beyond the registered strategies.
+
+    Called once per problem, in priority order, after the registered strategies have proposed.
+
+    :param problem: the problem being planned (area, severity, the findings behind it).
+    :param context: the assessment, scores, risk flags, conditions and ``as_of`` date (read-only).
+    :return: a :class:`planengine.Proposal`, or ``None`` to add nothing.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
+    """Adjust the assembled draft plan in place (reword, re-order routine steps, add notes).
+
+    Called once per plan, after assembly and before the core's final safety check. Whatever this
+    hook does to safety steps is undone: the core puts the safety step back first and re-holds
+    self-guided steps while a risk flag is open.
+
+    :param plan: the mutable draft.
+    :param context: as for :func:`propose`.
+    :return: nothing.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_smart_rules(register: Callable[[Any], None]) -> None:
+    """Register extra SMART rules for ``planengine validate``.
+
+    Called once, when the rule set is built.
+
+    :param register: call it with a rule object (see :mod:`planengine` ``SmartRule``). A plugin's
+        rule codes use its own prefix (1-3 capital letters); a clash is a :class:`PluginError`.
+    :return: nothing.
+
+    .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def review_suggestions(goal_review: Any, context: Any) -> Iterable[Any] | None:
+    """Add suggestions to the review of one goal.
+
+    Called once per goal during ``planengine review``, after the core's own suggestion rules.
+
+    :param goal_review: the computed review of the goal (status, trajectory, change statistics).
+    :param context: the review context (``as_of``, instruments, the other goals).
+    :return: suggestions (``planengine`` ``Suggestion`` objects) or ``None``. A suggestion may not
+        close or downgrade a risk flag; such a suggestion is dropped and reported.
+
+    .. versionadded:: 0.1
+    """
