@@ -1,0 +1,611 @@
+"""Load YAML and JSON documents safely, keeping the way back to source positions.
+
+Every input file (assessments, goals, plans, instruments, strategies) comes in through
+:func:`load_document` or :func:`parse_document`. They return a :class:`Document`: plain Python data
+(dicts, lists, str, int, float, bool, None) plus :meth:`Document.locate`, which maps a JSON path back to
+the 1-based line and column in the file. Positions are computed lazily: the fast path parses with
+libyaml (``CParser``) or :mod:`json` and keeps no marks; only when a caller asks for a position is the
+text composed again into a node tree.
+
+What the loader refuses, always as a one-line :class:`planengine.DocumentParseError` naming the file:
+
+* an unreadable, empty, binary (NUL bytes), non-UTF-8 or over-size file;
+* YAML or JSON syntax errors (with line and column), and duplicate mapping keys;
+* any tag beyond the YAML 1.2 core types (``!!python/object`` and friends are never constructed);
+* alias bombs (too many alias references, or an expansion far larger than the file) and recursive
+  aliases;
+* nesting deeper than :data:`MAX_DEPTH` (checked before the recursive composer can run);
+* a top-level value that is not a mapping.
+
+YAML follows the 1.2 core schema: ``yes``/``no``/``on``/``off`` stay strings, and dates and timestamps
+stay strings (``2026-11-01`` reaches the schema as ``"2026-11-01"``). Mapping keys that are numbers,
+booleans or null become strings (``-2: x`` gives the key ``"-2"``), as JSON requires.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import attrs
+import yaml
+
+from planengine._errors import DocumentParseError
+
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "MAX_ALIAS_REFERENCES",
+    "MAX_DEPTH",
+    "Document",
+    "format_json_path",
+    "load_document",
+    "parse_document",
+]
+
+#: Largest file accepted by default (1 MiB); a goal file is a few kilobytes.
+DEFAULT_MAX_BYTES = 1024 * 1024
+#: Deepest nesting of mappings and sequences accepted.
+MAX_DEPTH = 64
+#: Most alias references (``*anchor``, merges included) one document may hold.
+MAX_ALIAS_REFERENCES = 1000
+#: Most nodes an alias expansion may add beyond the nodes written in the file.
+MAX_ALIAS_EXPANSION = 100_000
+
+_YAML_EXTENSIONS = (".yaml", ".yml")
+_JSON_EXTENSIONS = (".json",)
+
+# --------------------------------------------------------------------------------------------------
+# YAML: libyaml when available, the 1.2 core schema, no timestamps, no foreign tags.
+
+try:  # pragma: no branch - libyaml ships with the PyYAML wheels
+    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+
+    _LIBYAML = True
+except ImportError:  # pragma: no cover - pure-Python fallback
+
+    class _Parser(  # type: ignore[no-redef]
+        yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer
+    ):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+
+    _LIBYAML = False
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _INT, _FLOAT, _BOOL, _NULL = (_TAG + t for t in ("str", "int", "float", "bool", "null"))
+_SEQ, _MAP, _MERGE, _TIMESTAMP = (_TAG + t for t in ("seq", "map", "merge", "timestamp"))
+
+
+class _CoreResolver(yaml.resolver.BaseResolver):
+    """YAML 1.2 core schema resolution (plus ``<<`` merge keys); no timestamps."""
+
+    yaml_implicit_resolvers: dict[Any, Any] = {}
+
+
+_CoreResolver.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_CoreResolver.add_implicit_resolver(
+    _INT, re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789")
+)
+_CoreResolver.add_implicit_resolver(
+    _FLOAT,
+    re.compile(
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"
+    ),
+    list("-+.0123456789"),
+)
+_CoreResolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^(?:<<)$"), ["<"])
+
+
+class _Composer(_Parser, _CoreResolver):  # type: ignore[misc, valid-type]
+    """Parser + composer only: used to find positions."""
+
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _CoreResolver.__init__(self)
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Safe construction limited to the core types; raises on anything else."""
+
+    yaml_constructors: dict[Any, Any] = {}
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
+        if not isinstance(node, yaml.MappingNode):  # pragma: no cover - guarded by the tag
+            raise _LoadError("expected a mapping", node)
+        explicit = {id(key) for key, _ in node.value if key.tag != _MERGE}
+        self.flatten_mapping(node)
+        mapping: dict[str, Any] = {}
+        origin: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise _LoadError("mapping keys must be plain scalars", key_node)
+            key = _key_text(self.construct_object(key_node, deep=True))
+            if key in mapping and id(key_node) in explicit and id(origin[key]) in explicit:
+                raise _LoadError(f"duplicate key {key!r}", key_node)
+            origin[key] = key_node
+            mapping[key] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+    def construct_core_int(self, node: Any) -> int:
+        text = str(self.construct_scalar(node)).replace("_", "")
+        if text.startswith("0o"):
+            return int(text[2:], 8)
+        if text.startswith("0x"):
+            return int(text[2:], 16)
+        return int(text, 10)
+
+    def construct_as_string(self, node: Any) -> str:
+        return str(self.construct_scalar(node))
+
+    def construct_unsupported(self, node: Any) -> Any:
+        raise _LoadError(f"unsupported YAML tag {node.tag!r}", node)
+
+
+_Constructor.add_constructor(_NULL, yaml.constructor.SafeConstructor.construct_yaml_null)
+_Constructor.add_constructor(_BOOL, yaml.constructor.SafeConstructor.construct_yaml_bool)
+_Constructor.add_constructor(_INT, _Constructor.construct_core_int)
+_Constructor.add_constructor(_FLOAT, yaml.constructor.SafeConstructor.construct_yaml_float)
+_Constructor.add_constructor(_STR, yaml.constructor.SafeConstructor.construct_yaml_str)
+_Constructor.add_constructor(_SEQ, yaml.constructor.SafeConstructor.construct_yaml_seq)
+_Constructor.add_constructor(_MAP, yaml.constructor.SafeConstructor.construct_yaml_map)
+_Constructor.add_constructor(_TIMESTAMP, _Constructor.construct_as_string)
+_Constructor.add_constructor(None, _Constructor.construct_unsupported)
+
+
+class _Loader(_Parser, _Constructor, _CoreResolver):  # type: ignore[misc, valid-type]
+    def __init__(self, stream: str) -> None:
+        _Parser.__init__(self, stream)
+        _Constructor.__init__(self)
+        _CoreResolver.__init__(self)
+
+
+class _LoadError(Exception):
+    """Internal: a refusal with the node it concerns (turned into DocumentParseError)."""
+
+    def __init__(self, message: str, node: Any = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+def _key_text(key: Any) -> str:
+    if isinstance(key, str):
+        return key
+    if key is None:
+        return "null"
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if isinstance(key, (int, float)):
+        return repr(key) if isinstance(key, float) else str(key)
+    raise _LoadError(f"unsupported mapping key of type {type(key).__name__}")  # pragma: no cover
+
+
+# --------------------------------------------------------------------------------------------------
+# The document
+
+
+@attrs.frozen
+class Document:
+    """A parsed file: its data, its format, and the way back to source positions.
+
+    :ivar path: the file name as the user gave it (used in messages).
+    :ivar data: plain Python data; YAML dates and timestamps stay strings.
+    :ivar format: ``"yaml"`` or ``"json"``.
+    """
+
+    path: str
+    data: Any
+    format: str
+    text: str | None = attrs.field(default=None, repr=False, eq=False)
+    _nodes: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, init=False)
+
+    def locate(self, json_path: Sequence[str | int]) -> tuple[int, int] | None:
+        """Return the 1-based ``(line, column)`` of the node at ``json_path``.
+
+        When the path does not exist in the file (a missing required property, say), the position of
+        its nearest existing ancestor is returned. ``None`` when the text is not available or cannot be
+        composed (rare JSON that is not also YAML).
+        """
+        root = self._root()
+        if root is None:
+            return None
+        node = root
+        for part in json_path:
+            child = _child_node(node, part)
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+    def _root(self) -> Any:
+        if "root" not in self._nodes:
+            self._nodes["root"] = _compose(self.text) if self.text is not None else None
+        return self._nodes["root"]
+
+
+def _compose(text: str) -> Any:
+    try:
+        if len(text) > 64 and _depth_bound(text) > MAX_DEPTH:
+            return None  # never reached for a loaded document; guards direct construction
+        composer = _Composer(text)
+        try:
+            return composer.get_single_node()
+        finally:
+            composer.dispose()
+    except Exception:  # noqa: BLE001 - positions are best effort
+        return None
+
+
+def _child_node(node: Any, part: str | int) -> Any:
+    if isinstance(node, yaml.MappingNode):
+        wanted = str(part)
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.value == wanted:
+                return value_node
+        for key_node, value_node in node.value:  # keys written differently (0x10, merges)
+            if key_node.tag == _MERGE:
+                found = _child_node(value_node, part)
+                if found is not None:
+                    return found
+        return None
+    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+        if 0 <= part < len(node.value):
+            return node.value[part]
+    return None
+
+
+def format_json_path(parts: Sequence[str | int]) -> str:
+    """Render a path as JSONPath: ``("responses", 0, "answers", 3)`` -> ``$.responses[0].answers[3]``.
+
+    Keys that are not plain identifiers are quoted: ``$["odd key"]``.
+    """
+    out = ["$"]
+    for part in parts:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif _IDENTIFIER.match(part):
+            out.append(f".{part}")
+        else:
+            out.append("[" + json.dumps(part, ensure_ascii=False) + "]")
+    return "".join(out)
+
+
+_IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
+
+
+# --------------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
+    """Read and parse one YAML or JSON file (format chosen by extension; YAML otherwise).
+
+    :raises planengine.DocumentParseError: for every way the file can be unusable (see module doc).
+        No other exception escapes.
+    """
+    name = os.fspath(path)
+    try:
+        with open(name, "rb") as handle:
+            content = handle.read(max_bytes + 1)
+    except OSError as error:
+        reason = error.strerror or error.__class__.__name__
+        raise DocumentParseError(f"cannot read file: {reason}", file=name) from None
+    except Exception as error:  # noqa: BLE001 - e.g. ValueError for a NUL in the path
+        raise DocumentParseError(f"cannot read file: {error}", file=name) from None
+    return parse_document(content, name=name, max_bytes=max_bytes)
+
+
+def parse_document(
+    content: bytes | str,
+    *,
+    name: str,
+    format: str | None = None,  # noqa: A002 - the documented keyword
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Document:
+    """Parse YAML or JSON text already in memory; ``name`` is used in messages.
+
+    ``format`` is ``"yaml"`` or ``"json"``; by default it follows ``name``'s extension (YAML otherwise).
+
+    :raises planengine.DocumentParseError: as :func:`load_document`.
+    """
+    try:
+        return _parse(content, name, format, max_bytes)
+    except DocumentParseError:
+        raise
+    except RecursionError:
+        raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from None
+    except Exception as error:  # noqa: BLE001 - the documented contract: one error type only
+        message = str(error).replace("\n", " ") or error.__class__.__name__
+        raise DocumentParseError(f"cannot parse: {message}", file=name) from None
+
+
+def _parse(content: bytes | str, name: str, format: str | None, max_bytes: int) -> Document:
+    if format is None:
+        lower = name.lower()
+        format = "json" if lower.endswith(_JSON_EXTENSIONS) else "yaml"
+    elif format not in ("yaml", "json"):
+        raise DocumentParseError(f"unknown format {format!r}; expected yaml or json", file=name)
+    size = len(content.encode("utf-8")) if isinstance(content, str) else len(content)
+    if size > max_bytes:
+        raise DocumentParseError(
+            f"file is larger than the limit of {max_bytes} bytes (max-file-bytes)", file=name
+        )
+    if isinstance(content, bytes):
+        text = _decode(content, name)
+    else:
+        text = content
+        if "\x00" in text:
+            raise DocumentParseError("file looks binary (contains NUL characters)", file=name)
+    if not text.strip():
+        raise DocumentParseError("file is empty", file=name)
+    data = _parse_json(text, name) if format == "json" else _parse_yaml(text, name)
+    if not isinstance(data, dict):
+        kind = _kind(data)
+        raise DocumentParseError(
+            f"the top-level value must be a mapping, not {kind}", file=name, line=1, column=1
+        )
+    return Document(path=name, data=data, format=format, text=text)
+
+
+def _decode(content: bytes, name: str) -> str:
+    if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        raise DocumentParseError("file is UTF-16 encoded; save it as UTF-8", file=name)
+    if b"\x00" in content:
+        raise DocumentParseError("file looks binary (contains NUL bytes)", file=name)
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = content[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        raise DocumentParseError(
+            f"file is not valid UTF-8 (byte 0x{content[error.start]:02x})",
+            file=name,
+            line=line,
+            column=column,
+        ) from None
+
+
+def _kind(data: Any) -> str:
+    if isinstance(data, list):
+        return "a list"
+    if data is None:
+        return "null"
+    return f"a {type(data).__name__}"
+
+
+def _parse_yaml(text: str, name: str) -> Any:
+    if _depth_bound(text) > MAX_DEPTH:
+        _check_depth_by_events(text, name)
+    loader = _Loader(text)
+    try:
+        try:
+            node = loader.get_single_node()
+            if node is None:
+                raise DocumentParseError("file is empty (no YAML document)", file=name)
+            if "&" in text:  # aliases need an anchor; without one there is nothing to expand
+                _check_aliases(node, name)
+            return loader.construct_document(node)
+        except _LoadError as error:
+            mark = getattr(error.node, "start_mark", None)
+            raise DocumentParseError(
+                error.message,
+                file=name,
+                line=mark.line + 1 if mark else None,
+                column=mark.column + 1 if mark else None,
+            ) from None
+        except yaml.MarkedYAMLError as error:
+            raise _yaml_error(error, name) from None
+        except yaml.YAMLError as error:
+            raise DocumentParseError(f"YAML error: {_one_line(str(error))}", file=name) from None
+    finally:
+        loader.dispose()
+
+
+def _yaml_error(error: yaml.MarkedYAMLError, name: str) -> DocumentParseError:
+    mark = error.problem_mark or error.context_mark
+    problem = error.problem or "syntax error"
+    if isinstance(error, yaml.constructor.ConstructorError) and "constructor" in problem:
+        # "could not determine a constructor for the tag ..." from the safe constructor
+        message = f"unsupported YAML tag: {_one_line(problem)}"
+    else:
+        context = f" ({_one_line(error.context)})" if error.context else ""
+        message = f"YAML syntax error: {_one_line(problem)}{context}"
+    return DocumentParseError(
+        message,
+        file=name,
+        line=mark.line + 1 if mark else None,
+        column=mark.column + 1 if mark else None,
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+_INDENT = re.compile(r"^[ ]*(?=\S)", re.MULTILINE)
+_INDICATORS = re.compile(r"[-?:]")
+
+
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth, so that the exact check runs only when needed.
+
+    Each level of nesting needs a flow bracket, a new indentation width, or a block indicator on the
+    same line (``- - x``); the bound counts all three generously.
+    """
+    flow = text.count("[") + text.count("{")
+    if flow > MAX_DEPTH:
+        return flow
+    widths = len(set(_INDENT.findall(text)))
+    per_line = max((len(_INDICATORS.findall(line)) for line in text.splitlines()), default=0)
+    return flow + 2 * widths + per_line
+
+
+def _check_depth_by_events(text: str, name: str) -> None:
+    """Exact nesting depth from the event stream (iterative, so no recursion can overflow)."""
+    parser = _Composer(text)
+    depth = 0
+    try:
+        while True:
+            event = parser.get_event()
+            if event is None or isinstance(event, yaml.StreamEndEvent):
+                return
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    raise DocumentParseError(
+                        f"nesting deeper than {MAX_DEPTH} levels",
+                        file=name,
+                        line=mark.line + 1,
+                        column=mark.column + 1,
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_error(error, name) from None
+    finally:
+        parser.dispose()
+
+
+def _check_aliases(root: Any, name: str) -> None:
+    """Refuse recursive aliases, too many alias references, and expansions far beyond the file.
+
+    Walks the composed node graph once (iteratively), memoising each node's expanded size; a node
+    reached a second time is an alias reference (or a merge of one).
+    """
+    size: dict[int, int] = {}
+    depth_of: dict[int, int] = {}
+    on_path: set[int] = set()
+    references = 0
+    stack: list[tuple[Any, bool]] = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        key = id(node)
+        if done:
+            on_path.discard(key)
+            children = _children(node)
+            size[key] = 1 + sum(size[id(child)] for child in children)
+            depth_of[key] = 1 + max((depth_of[id(child)] for child in children), default=0)
+            if depth_of[key] > MAX_DEPTH + 1:
+                raise _LoadError(f"alias expansion nests deeper than {MAX_DEPTH} levels", node)
+            continue
+        if key in size:
+            references += 1
+            if references > MAX_ALIAS_REFERENCES:
+                raise _LoadError(
+                    f"too many alias references (more than {MAX_ALIAS_REFERENCES})", node
+                )
+            continue
+        if key in on_path:
+            raise _LoadError("recursive alias (a node that contains itself)", node)
+        on_path.add(key)
+        stack.append((node, True))
+        for child in _children(node):
+            if id(child) in on_path:
+                raise _LoadError("recursive alias (a node that contains itself)", child)
+            stack.append((child, False))
+    written = len(size)
+    if size[id(root)] > written + MAX_ALIAS_EXPANSION:
+        raise _LoadError(
+            f"alias expansion too large ({size[id(root)]} nodes from {written} written)", root
+        )
+
+
+def _children(node: Any) -> list[Any]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [part for pair in node.value for part in pair]
+    return []
+
+
+# --------------------------------------------------------------------------------------------------
+# JSON
+
+
+def _reject_constant(value: str) -> Any:
+    raise ValueError(f"{value} is not valid JSON")
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return result
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+_JSON_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_reject_constant)
+
+
+def _parse_json(text: str, name: str) -> Any:
+    try:
+        data = _JSON_DECODER.decode(text)
+    except json.JSONDecodeError as error:
+        raise DocumentParseError(
+            f"JSON syntax error: {error.msg}", file=name, line=error.lineno, column=error.colno
+        ) from None
+    except _DuplicateKey as error:
+        position = _json_key_position(text, error.key)
+        raise DocumentParseError(
+            f"duplicate key {error.key!r}",
+            file=name,
+            line=position[0] if position else None,
+            column=position[1] if position else None,
+        ) from None
+    except RecursionError:
+        raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from None
+    except ValueError as error:
+        raise DocumentParseError(f"JSON error: {_one_line(str(error))}", file=name) from None
+    if text.count("[") + text.count("{") > MAX_DEPTH and _data_depth(data) > MAX_DEPTH:
+        raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name)
+    return data
+
+
+def _json_key_position(text: str, key: str) -> tuple[int, int] | None:
+    """Line and column of the second occurrence of ``"key":`` (best effort)."""
+    pattern = re.compile(re.escape(json.dumps(key)) + r"\s*:")
+    matches = list(pattern.finditer(text))
+    if len(matches) < 2:
+        return None
+    start = matches[1].start()
+    line = text.count("\n", 0, start) + 1
+    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def _data_depth(data: Any) -> int:
+    deepest = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children: Any = value.values()
+        elif isinstance(value, list):
+            children = value
+        else:
+            continue
+        deepest = max(deepest, depth)
+        if deepest > MAX_DEPTH:
+            return deepest
+        stack.extend((child, depth + 1) for child in children)
+    return deepest

@@ -1,0 +1,207 @@
+"""The document loader: plain data, lazy positions, and one error type for every bad input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from planengine._errors import DocumentParseError
+from planengine._loader import (
+    MAX_DEPTH,
+    Document,
+    format_json_path,
+    load_document,
+    parse_document,
+)
+
+GOAL_YAML = """\
+planengine: 1
+goals:
+  - id: sleep-onset
+    area: sleep
+    statement: Fall asleep within 30 minutes.
+    measure:
+      baseline: {value: 60, date: 2026-11-01}
+      target: {value: 30, comparator: "<="}
+    start_date: 2026-11-25
+    flag: yes
+"""
+
+
+def test_yaml_core_types_and_dates_stay_strings() -> None:
+    doc = parse_document(GOAL_YAML, name="g.yaml")
+    goal = doc.data["goals"][0]
+    assert doc.format == "yaml"
+    assert goal["measure"]["baseline"] == {"value": 60, "date": "2026-11-01"}
+    assert goal["start_date"] == "2026-11-25"
+    assert goal["flag"] == "yes"  # YAML 1.2: yes is a string
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a: 0x10", 16),
+        ("a: 0o10", 8),
+        ("a: 012", 12),
+        ("a: -3", -3),
+        ("a: 1.5", 1.5),
+        ("a: true", True),
+        ("a: ~", None),
+        ("a: null", None),
+        ("a: on", "on"),
+        ("a: !!str 12", "12"),
+        ("a: !!timestamp 2020-01-01", "2020-01-01"),
+        ("a: 2020-01-01T10:00:00Z", "2020-01-01T10:00:00Z"),
+    ],
+)
+def test_scalar_resolution(text: str, expected: object) -> None:
+    assert parse_document(text, name="x.yaml").data["a"] == expected
+
+
+def test_non_string_keys_become_strings() -> None:
+    data = parse_document("levels:\n  -2: a\n  0: b\n  true: c\n  ~: d\n", name="x.yml").data
+    assert data["levels"] == {"-2": "a", "0": "b", "true": "c", "null": "d"}
+
+
+def test_merge_keys_may_be_overridden() -> None:
+    data = parse_document("base: &b {x: 1, y: 2}\nm:\n  <<: *b\n  x: 3\n", name="x.yaml").data
+    assert data["m"] == {"x": 3, "y": 2}
+
+
+def test_locate_yaml() -> None:
+    doc = parse_document(GOAL_YAML, name="g.yaml")
+    assert doc.locate(["goals", 0, "area"]) == (4, 11)
+    assert doc.locate(["goals", 0, "measure", "target", "value"]) == (8, 23)
+    # a missing property: the nearest existing ancestor
+    assert doc.locate(["goals", 0, "measure", "unit"]) == (7, 7)
+    assert doc.locate(["goals", 5]) == (3, 3)
+    assert doc.locate([]) == (1, 1)
+
+
+def test_locate_json() -> None:
+    doc = parse_document('{\n  "goals": [\n    {"id": "x", "area": 3}\n  ]\n}\n', name="g.json")
+    assert doc.format == "json"
+    assert doc.locate(["goals", 0, "area"]) == (3, 25)
+
+
+def test_locate_without_text() -> None:
+    assert Document(path="x", data={}, format="yaml").locate(["a"]) is None
+
+
+def test_format_json_path() -> None:
+    assert format_json_path(("responses", 0, "answers", 3)) == "$.responses[0].answers[3]"
+    assert format_json_path(()) == "$"
+    assert format_json_path(("odd key",)) == '$["odd key"]'
+
+
+BILLION_LAUGHS = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")
+)
+MANY_ALIASES = "a: &a x\nb: [" + ", ".join(["*a"] * 2000) + "]\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message", "line"),
+    [
+        (b"", "e.yaml", "empty", None),
+        (b"   \n\n", "e.yaml", "empty", None),
+        (b"# just a comment\n", "e.yaml", "empty", None),
+        (b"a: \xff\xfe\n", "u.yaml", "not valid UTF-8", 1),
+        (b"\xff\xfea\x00:\x00", "u.yaml", "UTF-16", None),
+        (b"a: 1\x00\x01\x02", "b.yaml", "binary", None),
+        (b"a: [1, 2\nb: 3\n", "s.yaml", "YAML syntax error", 2),
+        (b"a: 1\nb: 2\na: 3\n", "d.yaml", "duplicate key 'a'", 3),
+        (b"a: !!python/object/apply:os.system [echo hi]\n", "t.yaml", "unsupported YAML tag", 1),
+        (b"a: !!python/name:os.system\n", "t.yaml", "unsupported YAML tag", 1),
+        (b"a: !!binary aGk=\n", "t.yaml", "unsupported YAML tag", 1),
+        (b"a: !!set {x}\n", "t.yaml", "unsupported YAML tag", 1),
+        (b"a: !local x\n", "t.yaml", "unsupported YAML tag", 1),
+        (BILLION_LAUGHS.encode(), "bomb.yaml", "alias expansion too large", 1),
+        (MANY_ALIASES.encode(), "bomb.yaml", "too many alias references", 1),
+        (b"a: &a [*a]\n", "r.yaml", "recursive alias", 1),
+        (b"a: " + b"[" * 100_000 + b"]" * 100_000, "deep.yaml", "nesting deeper", 1),
+        (b"a:\n  " + b"- " * 5000 + b"x\n", "deep.yaml", "nesting deeper", 2),
+        (b"- 1\n- 2\n", "l.yaml", "must be a mapping, not a list", 1),
+        (b"just text\n", "l.yaml", "must be a mapping, not a str", 1),
+        (b"a: 1\n---\nb: 2\n", "m.yaml", "YAML syntax error", 2),
+        (b'{"a": 1,\n "a": 2}', "d.json", "duplicate key 'a'", 2),
+        (b'{"a": }', "s.json", "JSON syntax error", 1),
+        (b'{"a": NaN}', "n.json", "NaN is not valid JSON", None),
+        (b"[1, 2]", "l.json", "must be a mapping", 1),
+        (b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "deep.json", "nesting deeper", None),
+        (b'{"a": ' + b"[" * 100 + b"]" * 100 + b"}", "deep.json", "nesting deeper", None),
+        (b'{"a": ' + b"9" * 5000 + b"}", "big.json", "JSON error", None),
+    ],
+)
+def test_bad_input(content: bytes, name: str, message: str, line: int | None) -> None:
+    with pytest.raises(DocumentParseError) as caught:
+        parse_document(content, name=name)
+    error = caught.value
+    assert message in error.message
+    assert error.file == name
+    assert error.line == line
+    assert str(error).startswith(name)
+    assert "\n" not in str(error)
+
+
+def test_depth_limit_is_exact() -> None:
+    ok = "a: " + "[" * (MAX_DEPTH - 1) + "]" * (MAX_DEPTH - 1)
+    assert parse_document(ok, name="x.yaml").data
+    too_deep = "a: " + "[" * MAX_DEPTH + "]" * MAX_DEPTH
+    with pytest.raises(DocumentParseError, match="nesting"):
+        parse_document(too_deep, name="x.yaml")
+
+
+def test_size_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "big.yaml"
+    path.write_text("a: " + "x" * 2000 + "\n")
+    assert load_document(path).data["a"].startswith("x")
+    with pytest.raises(DocumentParseError, match="larger than the limit of 1000 bytes"):
+        load_document(path, max_bytes=1000)
+
+
+def test_unreadable_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DocumentParseError, match="cannot read file"):
+        load_document(tmp_path / "missing.yaml")
+    with pytest.raises(DocumentParseError, match="cannot read file"):
+        load_document(tmp_path)
+
+
+def test_load_document_keeps_given_path(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "g.json"
+    path.write_bytes(b'\xef\xbb\xbf{"a": 1}')  # a UTF-8 BOM is fine
+    doc = load_document(str(path))
+    assert doc.path == str(path)
+    assert doc.data == {"a": 1}
+
+
+YAMLISH = st.lists(
+    st.sampled_from(
+        [*"ab01:-[]{},&*!<>?|'\"#%@`~.\\ \n\t\x00\xe9", "!!python/", "&a ", "*a", "<<: ", "\n  "]
+    ),
+    max_size=80,
+).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(content=st.binary(max_size=200))
+def test_random_bytes_raise_only_parse_errors(content: bytes) -> None:
+    for name in ("x.yaml", "x.json"):
+        try:
+            doc = parse_document(content, name=name)
+        except DocumentParseError:
+            continue
+        assert isinstance(doc.data, dict)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=YAMLISH)
+def test_random_yamlish_text_raises_only_parse_errors(text: str) -> None:
+    for name in ("x.yaml", "x.json"):
+        try:
+            doc = parse_document(text, name=name)
+        except DocumentParseError:
+            continue
+        assert isinstance(doc.data, dict)
+        doc.locate(["a", 0, "b"])  # never raises either
