@@ -1,0 +1,160 @@
+"""Assembling proposals into problems: merging, conflicts, the trauma rule and plan length.
+
+Rules applied here, each recorded in the plan when it changes something:
+
+* ``assembly.duplicate``: two proposals with the same step or objective id: the higher-priority
+  strategy wins (ties: the lower strategy id), and the plan says which and why.
+* ``assembly.conflict``: a step that declares ``conflicts_with`` another kept step loses to
+  the higher-priority one.
+* ``safety.no-self-guided-exposure``: exposure, trauma-narrative and EMDR steps are never
+  self-guided; such a step is removed [clinical.md §7.9].
+* ``assembly.objective-limit``: at most ``max_objectives_per_problem`` active objectives per
+  problem (default 3); the rest are listed as deferred, with their steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from planengine._model import Exclusion, Intervention, Notice, Objective, Problem, Proposal
+
+__all__ = ["CLINICIAN_ONLY_CATEGORIES", "merge_proposals"]
+
+#: Categories of step that only a trained clinician may deliver (never self-guided) [R53].
+CLINICIAN_ONLY_CATEGORIES = frozenset({"exposure", "trauma-narrative", "emdr"})
+
+
+@attrs.frozen
+class RankedProposal:
+    """A proposal with who made it and how it ranks in conflicts."""
+
+    proposal: Proposal
+    source: str
+    priority: int
+    strategy_id: str
+
+
+def merge_proposals(
+    problem: Problem,
+    proposals: Sequence[RankedProposal],
+    *,
+    max_objectives: int,
+) -> tuple[list[Exclusion], list[Notice]]:
+    """Fill ``problem`` from its proposals, in place; return what was left out and why."""
+    exclusions: list[Exclusion] = []
+    notices: list[Notice] = []
+    ranked = sorted(proposals, key=lambda p: (-p.priority, p.strategy_id, p.source))
+    objectives: dict[str, tuple[Objective, RankedProposal]] = {}
+    steps: dict[str, tuple[Intervention, RankedProposal]] = {}
+    for entry in ranked:
+        proposal = entry.proposal
+        if problem.long_term_goal is None and proposal.long_term_goal:
+            problem.long_term_goal = proposal.long_term_goal
+            problem.long_term_goal_source = entry.source
+        exclusions.extend(proposal.exclusions)
+        notices.extend(proposal.notices)
+        for objective in proposal.objectives:
+            if objective.id in objectives:
+                notices.append(_duplicate_notice("objective", objective.id, objectives[objective.id][1], entry))
+                continue
+            objectives[objective.id] = (objective, entry)
+        for step in proposal.interventions:
+            if step.id in steps:
+                notices.append(_duplicate_notice("step", step.id, steps[step.id][1], entry))
+                continue
+            steps[step.id] = (step, entry)
+
+    kept_steps: list[Intervention] = []
+    for step, entry in steps.values():
+        if step.category in CLINICIAN_ONLY_CATEGORIES and step.delivery == "self-guided":
+            exclusions.append(
+                Exclusion(
+                    item_id=step.id,
+                    area=step.area,
+                    title=step.title,
+                    reason=f"{step.category} work is delivered only by a trained clinician, never self-guided",
+                    rule="safety.no-self-guided-exposure",
+                    source=entry.source,
+                )
+            )
+            continue
+        kept_steps.append(step)
+    kept_steps = _resolve_conflicts(kept_steps, steps, exclusions, notices)
+
+    ordered = list(objectives.values())
+    active = [objective for objective, _ in ordered[:max_objectives]]
+    deferred = [objective for objective, _ in ordered[max_objectives:]]
+    if deferred:
+        problem.deferred_objectives = [o.id for o in deferred]
+        notices.append(
+            Notice(
+                "assembly.objective-limit",
+                f"{problem.title}: {len(deferred)} objective(s) deferred to keep the plan short "
+                f"(at most {max_objectives} active per problem): "
+                + ", ".join(o.id for o in deferred),
+            )
+        )
+        deferred_ids = {o.id for o in deferred}
+        still: list[Intervention] = []
+        for step in kept_steps:
+            if step.objective_ids and all(oid in deferred_ids for oid in step.objective_ids):
+                exclusions.append(
+                    Exclusion(step.id, step.area, step.title, "its objective was deferred",
+                              "assembly.objective-limit", steps[step.id][1].source)
+                )
+            else:
+                step.objective_ids = [oid for oid in step.objective_ids if oid not in deferred_ids]
+                still.append(step)
+        kept_steps = still
+    problem.objectives.extend(active)
+    problem.interventions.extend(kept_steps)
+    return exclusions, notices
+
+
+def _resolve_conflicts(
+    kept: list[Intervention],
+    origin: dict[str, tuple[Intervention, RankedProposal]],
+    exclusions: list[Exclusion],
+    notices: list[Notice],
+) -> list[Intervention]:
+    """Drop the lower-ranked of two steps where either declares a conflict with the other.
+
+    ``kept`` is in rank order, so the first of a conflicting pair is the winner.
+    """
+    out: list[Intervention] = []
+    for step in kept:
+        winner = next(
+            (o for o in out if o.id in step.conflicts_with or step.id in o.conflicts_with), None
+        )
+        if winner is None:
+            out.append(step)
+            continue
+        entry, win_entry = origin[step.id][1], origin[winner.id][1]
+        reason = (
+            f"conflicts with {winner.id!r} from {win_entry.source}, which ranks higher "
+            f"(priority {win_entry.priority} vs {entry.priority})"
+        )
+        exclusions.append(
+            Exclusion(step.id, step.area, step.title, reason, "assembly.conflict", entry.source)
+        )
+        notices.append(
+            Notice(
+                "assembly.conflict",
+                f"{winner.id!r} ({win_entry.source}) kept over {step.id!r} ({entry.source}): {reason}.",
+            )
+        )
+    return out
+
+
+def _duplicate_notice(kind: str, item_id: str, winner: RankedProposal, loser: RankedProposal) -> Notice:
+    if winner.priority != loser.priority:
+        why = f"higher priority ({winner.priority} vs {loser.priority})"
+    else:
+        why = f"same priority; {winner.strategy_id!r} sorts first"
+    return Notice(
+        "assembly.duplicate",
+        f"{kind} {item_id!r} was proposed by {winner.source} and {loser.source}; kept "
+        f"{winner.source}'s: {why}.",
+    )

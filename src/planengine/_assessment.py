@@ -1,0 +1,218 @@
+"""Turning an assessment file (or parsed mapping) into a validated :class:`Assessment`.
+
+Every problem is an :class:`~planengine.InputError` naming the file, the line where known, the
+JSON path and what is allowed, on one line. Unknown areas and conditions are errors, never ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from planengine._errors import DocumentSchemaError, InputError
+from planengine._model import Assessment, Context, Response
+
+__all__ = ["assessment_from_mapping", "load_assessment"]
+
+FORMAT_VERSION = 1
+_TOP_KEYS = frozenset({"planengine", "kind", "patient", "responses", "context"})
+_CONTEXT_KEYS = frozenset({"concerns", "conditions", "patient_goals", "sex"})
+_RESPONSE_KEYS = frozenset({"instrument", "date", "answers"})
+_SEXES = ("female", "male")
+
+
+class _Checker:
+    """Raises located errors; ``document`` (when given) supplies line numbers."""
+
+    def __init__(self, file: str | None, document: Any = None) -> None:
+        self.file = file
+        self.document = document
+
+    def fail(self, parts: Sequence[str | int], message: str) -> InputError:
+        line = column = None
+        if self.document is not None:
+            where = self.document.locate(list(parts))
+            if where is not None:
+                line, column = where
+        return DocumentSchemaError(
+            message, file=self.file, line=line, column=column, path=_json_path(parts)
+        )
+
+    def keys(self, value: Mapping[str, Any], allowed: frozenset[str], parts: list[str | int]) -> None:
+        for key in value:
+            if not isinstance(key, str) or (key not in allowed and not key.startswith("x-")):
+                known = ", ".join(sorted(allowed))
+                raise self.fail([*parts, str(key)], f"unknown field {key!r}; allowed: {known} (or x-*)")
+
+    def string_list(
+        self, value: Any, parts: list[str | int], vocabulary: Mapping[str, Any] | None
+    ) -> tuple[str, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            raise self.fail(parts, "must be a list of strings")
+        out: list[str] = []
+        for index, item in enumerate(value):
+            if not isinstance(item, str) or not item.strip():
+                raise self.fail([*parts, index], "must be a non-empty string")
+            if vocabulary is not None and item not in vocabulary:
+                known = ", ".join(sorted(vocabulary))
+                raise self.fail([*parts, index], f"unknown id {item!r}; known: {known}")
+            out.append(item.strip())
+        return tuple(out)
+
+
+def _json_path(parts: Sequence[str | int]) -> str:
+    out = "$"
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return out
+
+
+def _parse_date(value: Any, check: _Checker, parts: list[str | int]) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise check.fail(parts, f"must be a date as YYYY-MM-DD, got {value!r}")
+
+
+def assessment_from_mapping(
+    data: Any, *, file: str | None = None, document: Any = None
+) -> Assessment:
+    """Validate parsed assessment data and build an :class:`Assessment`.
+
+    :param data: the parsed document (mapping).
+    :param file: file name for messages.
+    :param document: a loaded :class:`planengine._loader.Document`, to add line numbers.
+    :raises InputError: on the first problem found.
+    """
+    from planengine._instruments import load_builtin_instruments
+    from planengine._vocabulary import load_vocabulary
+
+    check = _Checker(file, document)
+    if not isinstance(data, Mapping):
+        raise check.fail([], "an assessment must be a mapping with 'planengine' and 'responses'")
+    check.keys(data, _TOP_KEYS, [])
+    version = data.get("planengine")
+    if version != FORMAT_VERSION or isinstance(version, bool):
+        raise check.fail(
+            ["planengine"],
+            f"unsupported format version {version!r}; this engine reads version {FORMAT_VERSION}",
+        )
+    kind = data.get("kind", "assessment")
+    if kind != "assessment":
+        raise check.fail(["kind"], f"expected kind 'assessment', got {kind!r}")
+    vocabulary = load_vocabulary()
+
+    patient_id = None
+    patient = data.get("patient")
+    if patient is not None:
+        if not isinstance(patient, Mapping):
+            raise check.fail(["patient"], "must be a mapping such as {id: P-001}")
+        raw_id = patient.get("id")
+        if raw_id is not None and not isinstance(raw_id, (str, int)):
+            raise check.fail(["patient", "id"], "must be a string")
+        patient_id = None if raw_id is None else str(raw_id)
+
+    raw_responses = data.get("responses", [])
+    if raw_responses is None:
+        raw_responses = []
+    if not isinstance(raw_responses, list):
+        raise check.fail(["responses"], "must be a list of questionnaire responses")
+    instruments = load_builtin_instruments()
+    responses: list[Response] = []
+    for index, raw in enumerate(raw_responses):
+        parts: list[str | int] = ["responses", index]
+        if not isinstance(raw, Mapping):
+            raise check.fail(parts, "each response must be a mapping with instrument, date, answers")
+        check.keys(raw, _RESPONSE_KEYS, parts)
+        for key in ("instrument", "date", "answers"):
+            if key not in raw:
+                raise check.fail(parts, f"missing required field {key!r}")
+        instrument = raw["instrument"]
+        if not isinstance(instrument, str):
+            raise check.fail([*parts, "instrument"], "must be an instrument id string")
+        if instrument not in instruments:
+            known = ", ".join(sorted(instruments))
+            raise check.fail([*parts, "instrument"], f"unknown instrument {instrument!r}; known: {known}")
+        date = _parse_date(raw["date"], check, [*parts, "date"])
+        answers = raw["answers"]
+        if isinstance(answers, list):
+            answers_value: Any = tuple(answers)
+        elif isinstance(answers, Mapping):
+            answers_value = {str(k): v for k, v in answers.items()}
+        else:
+            raise check.fail([*parts, "answers"], "must be a list in item order or a mapping item -> value")
+        responses.append(Response(instrument=instrument, date=date, answers=answers_value, index=index))
+
+    raw_context = data.get("context") or {}
+    if not isinstance(raw_context, Mapping):
+        raise check.fail(["context"], "must be a mapping")
+    check.keys(raw_context, _CONTEXT_KEYS, ["context"])
+    sex = raw_context.get("sex")
+    if sex is not None and sex not in _SEXES:
+        raise check.fail(["context", "sex"], f"must be one of {', '.join(_SEXES)} or absent")
+    context = Context(
+        concerns=check.string_list(raw_context.get("concerns"), ["context", "concerns"], vocabulary.areas),
+        conditions=check.string_list(
+            raw_context.get("conditions"), ["context", "conditions"], vocabulary.conditions
+        ),
+        patient_goals=check.string_list(raw_context.get("patient_goals"), ["context", "patient_goals"], None),
+        sex=sex,
+    )
+    assessment = Assessment(
+        responses=tuple(responses), context=context, patient_id=patient_id, source=file
+    )
+    _check_answers(assessment, instruments, check)
+    return assessment
+
+
+def _check_answers(assessment: Assessment, instruments: Mapping[str, Any], check: _Checker) -> None:
+    """Score once to surface bad answers with their exact path (wrong length, out of range)."""
+    from planengine._scoring import score_response
+
+    for response in assessment.responses:
+        base = ["responses", response.index, "answers"]
+        try:
+            score_response(
+                instruments[response.instrument],
+                response.answers,
+                sex=assessment.context.sex,
+                path=_json_path(base),
+                file=check.file,
+            )
+        except InputError as error:
+            if error.line is None and check.document is not None and error.path:
+                located = _locate_path(check.document, error.path)
+                if located is not None:
+                    error.line, error.column = located
+            raise
+
+
+def _locate_path(document: Any, path: str) -> tuple[int, int] | None:
+    import re
+
+    parts: list[str | int] = []
+    for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path):
+        parts.append(int(index) if index else name)
+    result: tuple[int, int] | None = document.locate(parts)
+    return result
+
+
+def load_assessment(path: str | os.PathLike[str]) -> Assessment:
+    """Read and validate an assessment file (YAML or JSON).
+
+    :raises planengine.InputError: (or a subclass) naming the file, line and path of the problem.
+    """
+    from planengine._loader import load_document
+
+    document = load_document(path)
+    return assessment_from_mapping(document.data, file=document.path, document=document)

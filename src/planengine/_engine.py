@@ -1,0 +1,387 @@
+"""The engine: score, find, propose, assemble, check; the clock is always an argument.
+
+Data flows one way::
+
+    Assessment -> scores -> risk flags + findings -> problems -> proposals (strategies, hooks)
+               -> assembly -> adjust_plan hooks -> safety enforcement -> Plan
+
+An :class:`Engine` is built once with its plugins (nothing happens at import time) and is then
+immutable, so :meth:`Engine.plan` is safe to call from many threads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Collection, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from planengine import _safety
+from planengine._assembly import RankedProposal, merge_proposals
+from planengine._errors import InputError, PluginError
+from planengine._findings import context_findings, instrument_findings
+from planengine._model import (
+    Assessment,
+    Exclusion,
+    Finding,
+    Intervention,
+    Measure,
+    Notice,
+    Objective,
+    Plan,
+    PlanDraft,
+    PlanningContext,
+    PluginInfo,
+    Problem,
+    Proposal,
+    Provenance,
+)
+from planengine._plugins import LoadedPlugins, call_each, load_plugins
+from planengine._version import __version__
+
+__all__ = ["Engine", "EngineConfig"]
+
+
+@attrs.frozen
+class EngineConfig:
+    """Planning settings an organisation may change.
+
+    :ivar review_interval_days: default review interval of an objective.
+    :ivar max_review_interval_days: no objective is reviewed less often (§6.4: 90 days is the
+        common regulatory maximum [R44][R46]).
+    :ivar horizon_weeks: default time to an objective's due date.
+    :ivar max_objectives_per_problem: active objectives per problem; the rest are deferred.
+    :ivar screen_followup_days: due time for completing a full questionnaire after a positive screen.
+    :ivar allow_draft_strategies: accept strategies whose status is ``draft``.
+    :ivar instrument_overrides: instrument id -> overrides for configurable (unconfirmed) facts.
+    """
+
+    review_interval_days: int = 28
+    max_review_interval_days: int = 90
+    horizon_weeks: int = 12
+    max_objectives_per_problem: int = 3
+    screen_followup_days: int = 7
+    allow_draft_strategies: bool = False
+    instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+
+
+@attrs.frozen
+class _RegisteredStrategy:
+    plugin: str
+    strategy: Any
+
+
+class Engine:
+    """A planning engine with a fixed set of plugins.
+
+    :param plugins: plugin objects to register explicitly (in addition to entry points).
+    :param autoload: load the ``planengine`` entry points (the built-in strategies are there).
+    :param allow: only these entry-point names are loaded (``None``: all).
+    :param block: names never loaded.
+    :param strict: a failing plugin raises :class:`PluginError` instead of being reported and skipped.
+    :param config: planning settings.
+    """
+
+    def __init__(
+        self,
+        *,
+        plugins: Iterable[Any] = (),
+        autoload: bool = True,
+        allow: Collection[str] | None = None,
+        block: Collection[str] = (),
+        strict: bool = False,
+        config: EngineConfig | None = None,
+    ) -> None:
+        from planengine._instruments import load_builtin_instruments
+        from planengine._vocabulary import load_vocabulary
+
+        self.config = config or EngineConfig()
+        self.strict = strict
+        self._loaded: LoadedPlugins = load_plugins(
+            plugins=plugins, autoload=autoload, allow=allow, block=block, strict=strict
+        )
+        self._notices: list[Notice] = list(self._loaded.notices)
+        self._vocabulary = load_vocabulary()
+        instruments = dict(load_builtin_instruments())
+        self._collect_instruments(instruments)
+        for instrument_id, overrides in self.config.instrument_overrides.items():
+            if instrument_id in instruments:
+                instruments[instrument_id] = instruments[instrument_id].with_overrides(overrides)
+        self.instruments: Mapping[str, Any] = instruments
+        self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()
+        self._by_area: dict[str, tuple[_RegisteredStrategy, ...]] = {}
+        for registered in self._strategies:
+            for area in registered.strategy.areas:
+                self._by_area[area] = (*self._by_area.get(area, ()), registered)
+        self.load_notices: tuple[Notice, ...] = tuple(self._notices)
+        strategy_infos = [
+            PluginInfo(name=r.strategy.id, version=r.strategy.version, kind="strategy",
+                       distribution=r.plugin)
+            for r in self._strategies
+        ]
+        self.plugin_infos: tuple[PluginInfo, ...] = (*self._loaded.infos, *strategy_infos)
+        hooks = self._loaded.manager.hook
+        self._has_propose = bool(hooks.propose.get_hookimpls())
+        self._has_adjust = bool(hooks.adjust_plan.get_hookimpls())
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _report(self, failure: PluginError) -> None:
+        self._notices.append(Notice("plugin.failed", str(failure), f"plugin:{failure.plugin}"))
+
+    def _collect_instruments(self, instruments: dict[str, Any]) -> None:
+        from planengine._instruments import Instrument, instrument_from_mapping
+
+        def bind(plugin: str) -> dict[str, Any]:
+            def register(item: Any) -> None:
+                instrument = item if isinstance(item, Instrument) else instrument_from_mapping(item, source=plugin)
+                if instrument.id in instruments:
+                    raise PluginError(f"instrument id {instrument.id!r} is already registered", plugin=plugin)
+                instruments[instrument.id] = instrument
+
+            return {"register": register}
+
+        call_each(self._loaded.manager, "register_instruments", bind, strict=self.strict, on_error=self._report)
+
+    def _collect_strategies(self) -> tuple[_RegisteredStrategy, ...]:
+        found: dict[str, _RegisteredStrategy] = {}
+
+        def bind(plugin: str) -> dict[str, Any]:
+            def register(strategy: Any) -> None:
+                for attribute in ("id", "version", "status", "areas", "priority", "propose"):
+                    if not hasattr(strategy, attribute):
+                        raise PluginError(f"strategy object has no {attribute!r}", plugin=plugin)
+                if strategy.id in found:
+                    other = found[strategy.id].plugin
+                    raise PluginError(f"strategy id {strategy.id!r} is already registered by {other!r}", plugin=plugin)
+                unknown = [a for a in strategy.areas if a not in self._vocabulary.areas]
+                if unknown:
+                    raise PluginError(f"strategy {strategy.id!r} names unknown areas {unknown}", plugin=plugin)
+                if strategy.status == "retired" or (
+                    strategy.status == "draft" and not self.config.allow_draft_strategies
+                ):
+                    self._notices.append(Notice(
+                        "strategy.refused",
+                        f"strategy {strategy.id!r} ({strategy.status}) from plugin {plugin!r} was not used: "
+                        + ("retired" if strategy.status == "retired" else "drafts need allow_draft_strategies"),
+                        f"plugin:{plugin}",
+                    ))
+                    return
+                found[strategy.id] = _RegisteredStrategy(plugin, strategy)
+
+            return {"register": register}
+
+        call_each(self._loaded.manager, "register_strategies", bind, strict=self.strict, on_error=self._report)
+        return tuple(sorted(found.values(), key=lambda r: (-r.strategy.priority, r.strategy.id)))
+
+    @property
+    def strategies(self) -> tuple[Any, ...]:
+        """The strategies in use, highest priority first."""
+        return tuple(r.strategy for r in self._strategies)
+
+    # -- planning -------------------------------------------------------------------------
+
+    def plan(self, assessment: Assessment, *, as_of: dt.date) -> Plan:
+        """Turn an assessment into a draft plan.
+
+        :param assessment: a validated :class:`Assessment`.
+        :param as_of: the planning date; start, due and review dates count from it. Required:
+            the engine never reads the clock.
+        :raises InputError: on answers the instruments cannot score, or responses after ``as_of``.
+        """
+        if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+            raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
+        from planengine._scoring import score_response
+
+        notices = list(self._notices)
+        sex = assessment.context.sex
+        latest: dict[str, Any] = {}
+        latest_dates: dict[str, dt.date] = {}
+        latest_paths: dict[str, str] = {}
+        score_rows: list[dict[str, Any]] = []
+        signals: list[tuple[Any, dt.date, str]] = []
+        risk_checked: dict[str, bool] = {}
+        for response in assessment.responses:
+            path = f"$.responses[{response.index}]"
+            if response.date > as_of:
+                raise InputError(
+                    f"response date {response.date.isoformat()} is after as_of {as_of.isoformat()}",
+                    file=assessment.source, path=f"{path}.date",
+                )
+            instrument = self.instruments.get(response.instrument)
+            if instrument is None:
+                raise InputError(f"unknown instrument {response.instrument!r}", file=assessment.source,
+                                 path=f"{path}.instrument")
+            score = score_response(instrument, response.answers, sex=sex, path=f"{path}.answers",
+                                   file=assessment.source)
+            score_rows.append(_score_row(score, response.date, path))
+            for signal in score.risk_signals:
+                signals.append((signal, response.date, path))
+                risk_checked[instrument.id] = risk_checked.get(instrument.id, False) or signal.value is not None
+            previous = latest_dates.get(instrument.id)
+            if previous is None or response.date >= previous:
+                latest[instrument.id] = score
+                latest_dates[instrument.id] = response.date
+                latest_paths[instrument.id] = path
+
+        flags = _safety.build_risk_flags(signals)
+        findings = instrument_findings(latest, self.instruments, latest_paths)
+        extra, patient_goals = context_findings(
+            assessment.context, self._vocabulary.areas_for_goal, [f.area for f in findings]
+        )
+        findings.extend(extra)
+        context = PlanningContext(
+            assessment=assessment, as_of=as_of, scores=latest, score_dates=latest_dates,
+            score_paths=latest_paths, risk_flags=flags,
+            conditions=frozenset(assessment.context.conditions), instruments=self.instruments,
+            config=self.config,
+        )
+        problems = self._problems(findings, patient_goals)
+        exclusions: list[Exclusion] = []
+        for problem in problems:
+            self._plan_problem(problem, context, exclusions, notices)
+        if not problems:
+            notices.append(Notice(
+                "plan.nothing-above-threshold",
+                "No score reached a threshold and no concern or patient goal was recorded, so no "
+                "goals were generated. The clinician may still add goals.",
+            ))
+        draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
+        if self._has_adjust:
+            call_each(self._loaded.manager, "adjust_plan",
+                      lambda _name: {"plan": draft, "context": context},
+                      strict=self.strict, on_error=lambda f: draft.notices.append(
+                          Notice("plugin.failed", str(f), f"plugin:{f.plugin}")))
+        _safety.enforce(draft, flags, as_of)
+        digest = hashlib.sha256(
+            json.dumps(assessment.normalised(), sort_keys=True, separators=(",", ":"),
+                       ensure_ascii=False).encode()
+        ).hexdigest()
+        return Plan(
+            as_of=as_of,
+            input_sha256=digest,
+            engine_version=__version__,
+            plugins=self.plugin_infos,
+            scores=tuple(score_rows),
+            risk_flags=flags,
+            risk_statement=_safety.risk_statement(flags, risk_checked),
+            findings=tuple(findings),
+            problems=tuple(draft.problems),
+            exclusions=tuple(draft.exclusions),
+            notices=tuple(draft.notices),
+            patient_goals=tuple(
+                {"text": g["text"], "linked_areas": g["areas"], "source": g["path"]} for g in patient_goals
+            ),
+            patient_id=assessment.patient_id,
+        )
+
+    def _problems(self, findings: list[Finding], patient_goals: list[dict[str, Any]]) -> list[Problem]:
+        by_area: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_area.setdefault(finding.area, []).append(finding)
+        problems: list[Problem] = []
+        for area, items in by_area.items():
+            top = max(items, key=lambda f: f.weight)
+            problems.append(Problem(
+                id=f"problem-{area}",
+                area=area,
+                title=self._vocabulary.area_title(area),
+                priority=0,
+                severity=top.severity,
+                weight=top.weight,
+                findings=items,
+                patient_words=[g["text"] for g in patient_goals if area in g["areas"]],
+            ))
+        problems.sort(key=lambda p: (-p.weight, p.area))
+        return problems
+
+    def _plan_problem(self, problem: Problem, context: PlanningContext,
+                      exclusions: list[Exclusion], notices: list[Notice]) -> None:
+        ranked: list[RankedProposal] = []
+        for registered in self._by_area.get(problem.area, ()):
+            strategy = registered.strategy
+            try:
+                proposal = strategy.propose(problem, context, f"{registered.plugin}@{self._loaded.version_of(registered.plugin)}")
+            except Exception as error:  # a strategy may raise anything; the plan goes on
+                failure = PluginError(f"strategy {strategy.id!r} raised {type(error).__name__}: {error}",
+                                      plugin=registered.plugin)
+                if self.strict:
+                    raise failure from error
+                notices.append(Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}"))
+                continue
+            ranked.append(RankedProposal(proposal, f"plugin:{registered.plugin}", strategy.priority, strategy.id))
+        if self._has_propose:
+            results = call_each(
+                self._loaded.manager, "propose",
+                lambda _name: {"problem": problem, "context": context},
+                strict=self.strict,
+                on_error=lambda f: notices.append(Notice("plugin.failed", str(f), f"plugin:{f.plugin}")),
+            )
+            for name, result in results:
+                if isinstance(result, Proposal):
+                    ranked.append(RankedProposal(result, f"plugin:{name}", 50, name))
+        ranked.append(RankedProposal(self._next_steps(problem, context), "rule:findings.next-step", 100, "core"))
+        more_exclusions, more_notices = merge_proposals(
+            problem, ranked, max_objectives=self.config.max_objectives_per_problem
+        )
+        exclusions.extend(more_exclusions)
+        notices.extend(more_notices)
+        if not problem.objectives and not problem.interventions:
+            notices.append(Notice(
+                "plan.no-strategy",
+                f"{problem.title}: no installed strategy proposed content for this problem; "
+                "the clinician writes its goals.",
+            ))
+
+    def _next_steps(self, problem: Problem, context: PlanningContext) -> Proposal:
+        """Core follow-up for positive screens and cut-offs: complete the full measure, or refer."""
+        objectives: list[Objective] = []
+        steps: list[Intervention] = []
+        seen: set[str] = set()
+        due = context.as_of + dt.timedelta(days=context.config.screen_followup_days)
+        for finding in problem.findings:
+            if not finding.next_step or finding.next_step in seen:
+                continue
+            seen.add(finding.next_step)
+            key = f"{problem.area}-next-step-{len(seen)}"
+            provenance = Provenance("rule:findings.next-step", finding.provenance.inputs)
+            objectives.append(Objective(
+                id=key,
+                area=problem.area,
+                statement=f"{finding.next_step.rstrip('.')} by {due.isoformat()}.",
+                measure=Measure(
+                    metric="follow-up assessment completed", unit="assessments",
+                    method="clinician records completion", baseline_value=0,
+                    baseline_date=context.as_of, target_value=1, comparator=">=",
+                ),
+                start_date=context.as_of, due_date=due,
+                review_interval_days=context.config.screen_followup_days,
+                addresses=[finding.id], provenance=provenance,
+                rationale=finding.summary,
+            ))
+            steps.append(Intervention(
+                id=key, area=problem.area, title=finding.next_step.rstrip("."),
+                description=f"{finding.summary} {finding.next_step}",
+                delivery="referral" if "refer" in finding.next_step.lower() else "clinician-led",
+                category="assessment", rationale=finding.summary,
+                citations=list(finding.citations), objective_ids=[key], provenance=provenance,
+            ))
+        return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
+    band = score.band
+    return {
+        "instrument": score.instrument_id,
+        "date": date.isoformat(),
+        "total": score.total,
+        "complete": score.complete,
+        "missing_items": list(score.missing_items),
+        "band": band.label if band is not None else None,
+        "derived": dict(score.derived),
+        "cutoffs_met": list(score.cutoffs_met),
+        "source": path,
+    }

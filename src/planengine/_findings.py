@@ -1,0 +1,107 @@
+"""Findings: the reasons to plan, from scores, clinician concerns and the patient's own goals.
+
+Instrument findings come from each instrument's data (bands, cut-offs, screens; see
+``planengine/data/instruments``). This module adds the context findings and weighs them so that
+problems can be put in a stable priority order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from planengine._model import Context, Finding, Provenance
+
+__all__ = ["WEIGHT_BY_KIND", "context_findings", "instrument_findings"]
+
+#: How much a finding of each kind weighs when problems are ordered (severity findings use
+#: their band's rank scaled to 0..1 instead). Ordering only; no clinical claim rests on these.
+WEIGHT_BY_KIND: Mapping[str, float] = {
+    "cutoff": 0.75,
+    "screen-positive": 0.5,
+    "item": 0.4,
+    "clinician-concern": 0.3,
+    "patient-goal": 0.2,
+}
+
+
+def instrument_findings(
+    scores: Mapping[str, Any],
+    instruments: Mapping[str, Any],
+    paths: Mapping[str, str],
+) -> list[Finding]:
+    """Turn the instrument findings of the latest score of each instrument into plan findings."""
+    out: list[Finding] = []
+    for instrument_id in sorted(scores):
+        score = scores[instrument_id]
+        instrument = instruments[instrument_id]
+        top_rank = max((band.severity for band in instrument.bands), default=0) or 1
+        for number, item in enumerate(score.findings, start=1):
+            if item.kind == "severity" and item.severity_rank is not None:
+                weight = item.severity_rank / top_rank
+            else:
+                weight = WEIGHT_BY_KIND.get(item.kind, 0.4)
+            out.append(
+                Finding(
+                    id=f"finding-{instrument_id}-{number}",
+                    area=item.area,
+                    kind=item.kind,
+                    summary=item.summary,
+                    severity=item.severity,
+                    weight=round(weight, 4),
+                    instrument=instrument_id,
+                    total=score.total,
+                    next_step=item.next_step,
+                    citations=tuple(item.citations),
+                    provenance=Provenance(f"rule:{item.rule_id}", (paths[instrument_id],)),
+                )
+            )
+    return out
+
+
+def context_findings(
+    context: Context, areas_for_goal: Any, existing_areas: Sequence[str]
+) -> tuple[list[Finding], list[dict[str, Any]]]:
+    """Findings from the clinician's concerns and the patient's own goals.
+
+    :param areas_for_goal: callable mapping a goal text to the areas it mentions.
+    :param existing_areas: areas already found by instruments (a patient goal for one of those is
+        attached to it instead of making a new finding).
+    :return: the findings, and a record per patient goal with the areas it was linked to.
+    """
+    findings: list[Finding] = []
+    for index, area in enumerate(context.concerns):
+        findings.append(
+            Finding(
+                id=f"finding-concern-{index + 1}",
+                area=area,
+                kind="clinician-concern",
+                summary=f"The clinician identified {area.replace('-', ' ')} as a concern.",
+                severity=None,
+                weight=WEIGHT_BY_KIND["clinician-concern"],
+                provenance=Provenance("rule:context.concern", (f"$.context.concerns[{index}]",)),
+            )
+        )
+    known = set(existing_areas) | set(context.concerns)
+    goals: list[dict[str, Any]] = []
+    for index, text in enumerate(context.patient_goals):
+        areas = list(areas_for_goal(text))
+        goals.append({"text": text, "areas": areas, "path": f"$.context.patient_goals[{index}]"})
+        for area in areas:
+            if area in known:
+                continue
+            known.add(area)
+            findings.append(
+                Finding(
+                    id=f"finding-goal-{index + 1}-{area}",
+                    area=area,
+                    kind="patient-goal",
+                    summary=f"The patient's own goal mentions {area.replace('-', ' ')}.",
+                    severity=None,
+                    weight=WEIGHT_BY_KIND["patient-goal"],
+                    provenance=Provenance(
+                        "rule:context.patient-goal", (f"$.context.patient_goals[{index}]",)
+                    ),
+                )
+            )
+    return findings, goals

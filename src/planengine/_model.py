@@ -1,0 +1,535 @@
+"""The data model: what goes into the engine and what comes out.
+
+Input objects (:class:`Assessment`, :class:`Response`, :class:`Context`) are frozen and validated
+where they are built (:mod:`planengine._assessment`). Plan elements (:class:`Problem`,
+:class:`Objective`, :class:`Intervention`) are mutable while the plan is being assembled, so the
+``adjust_plan`` hook can edit them; the core re-checks safety afterwards. Every element carries a
+:class:`Provenance` saying which rule or plugin made it and from which inputs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "Assessment",
+    "Context",
+    "Exclusion",
+    "Finding",
+    "Intervention",
+    "Measure",
+    "Notice",
+    "Objective",
+    "Plan",
+    "PlanDraft",
+    "PlanningContext",
+    "PluginInfo",
+    "Problem",
+    "Proposal",
+    "Provenance",
+    "Response",
+    "RiskFlag",
+]
+
+Answers = tuple["int | None", ...] | Mapping[str, "int | None"]
+
+
+@attrs.frozen
+class Response:
+    """One completed (or partly completed) questionnaire.
+
+    :ivar instrument: instrument id, e.g. ``"phq9"``.
+    :ivar date: the day it was answered.
+    :ivar answers: item values in item order (``None`` = unanswered), or a mapping item id -> value.
+    :ivar index: its position in the assessment's ``responses`` list (used in error paths).
+    """
+
+    instrument: str
+    date: dt.date
+    answers: Answers
+    index: int = 0
+
+
+@attrs.frozen
+class Context:
+    """What the clinician adds: concerns, documented conditions and the patient's own words."""
+
+    concerns: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()
+    patient_goals: tuple[str, ...] = ()
+    sex: str | None = None
+
+
+@attrs.frozen
+class Assessment:
+    """The engine's input: questionnaire responses plus the clinician's context.
+
+    Build one with :func:`planengine.load_assessment` (from a file) or
+    :meth:`planengine.Assessment.from_mapping` (from parsed YAML/JSON); both validate.
+    """
+
+    responses: tuple[Response, ...] = ()
+    context: Context = Context()
+    patient_id: str | None = None
+    source: str | None = None
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], *, file: str | None = None) -> Assessment:
+        """Validate a parsed assessment document and build the model from it.
+
+        :raises planengine.InputError: with file, path and the allowed values, on bad input.
+        """
+        from planengine._assessment import assessment_from_mapping
+
+        return assessment_from_mapping(data, file=file)
+
+    def normalised(self) -> dict[str, Any]:
+        """A canonical, JSON-ready form used for the input hash (order of lists kept)."""
+        return {
+            "planengine": 1,
+            "patient": {"id": self.patient_id} if self.patient_id else None,
+            "responses": [
+                {
+                    "instrument": r.instrument,
+                    "date": r.date.isoformat(),
+                    "answers": dict(sorted(r.answers.items()))
+                    if isinstance(r.answers, Mapping)
+                    else list(r.answers),
+                }
+                for r in self.responses
+            ],
+            "context": {
+                "concerns": list(self.context.concerns),
+                "conditions": list(self.context.conditions),
+                "patient_goals": list(self.context.patient_goals),
+                "sex": self.context.sex,
+            },
+        }
+
+
+@attrs.frozen
+class Provenance:
+    """Who made a plan element and from what.
+
+    :ivar source: ``"rule:<id>"`` for core rules, ``"plugin:<name>@<version>"`` for plugins.
+    :ivar inputs: JSON paths into the assessment that the element rests on.
+    :ivar strategy: the strategy id and version, when a strategy made it.
+    """
+
+    source: str
+    inputs: tuple[str, ...] = ()
+    strategy: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out: dict[str, Any] = {"source": self.source, "inputs": list(self.inputs)}
+        if self.strategy:
+            out["strategy"] = self.strategy
+        return out
+
+
+@attrs.frozen
+class RiskFlag:
+    """An open safety signal. Only a clinician can close it; the engine never does.
+
+    :ivar level: ``"high"`` (item 9 = 2-3), ``"endorsed"`` (item 9 = 1) or ``"unknown"``
+        (item 9 missing: risk cannot be judged).
+    :ivar rank: 1 is the most urgent.
+    """
+
+    id: str
+    kind: str
+    level: str
+    rank: int
+    instrument: str
+    item: int
+    value: int | None
+    observed_on: dt.date
+    message: str
+    provenance: Provenance
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "level": self.level,
+            "rank": self.rank,
+            "status": "open",
+            "instrument": self.instrument,
+            "item": self.item,
+            "value": self.value,
+            "observed_on": self.observed_on.isoformat(),
+            "message": self.message,
+            "closable_by": "clinician",
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+@attrs.frozen
+class Finding:
+    """A reason to plan: a band, a positive screen, a clinician concern or a patient goal."""
+
+    id: str
+    area: str
+    kind: str
+    summary: str
+    severity: str | None
+    weight: float
+    instrument: str | None = None
+    total: int | None = None
+    next_step: str | None = None
+    citations: tuple[str, ...] = ()
+    provenance: Provenance = Provenance("rule:unknown")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "area": self.area,
+            "kind": self.kind,
+            "summary": self.summary,
+            "severity": self.severity,
+            "instrument": self.instrument,
+            "total": self.total,
+            "next_step": self.next_step,
+            "citations": list(self.citations),
+            "provenance": self.provenance.to_dict(),
+        }
+
+
+@attrs.define
+class Measure:
+    """How an objective is measured: an instrument or a metric, with baseline and target."""
+
+    unit: str
+    method: str
+    target_value: float | int
+    comparator: str
+    baseline_value: float | int | None
+    baseline_date: dt.date | None
+    instrument: str | None = None
+    metric: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (the goal-file ``measure`` shape)."""
+        out: dict[str, Any] = {}
+        if self.metric:
+            out["metric"] = self.metric
+        if self.instrument:
+            out["instrument"] = self.instrument
+        out["unit"] = self.unit
+        out["method"] = self.method
+        baseline: dict[str, Any] = {"value": self.baseline_value}
+        if self.baseline_date is not None:
+            baseline["date"] = self.baseline_date.isoformat()
+        out["baseline"] = baseline
+        out["target"] = {"value": self.target_value, "comparator": self.comparator}
+        return out
+
+
+@attrs.define
+class Objective:
+    """A SMART short-term objective."""
+
+    id: str
+    area: str
+    statement: str
+    measure: Measure
+    start_date: dt.date
+    due_date: dt.date
+    review_interval_days: int
+    addresses: list[str]
+    provenance: Provenance
+    frequency: dict[str, Any] | None = None
+    patient_words: str | None = None
+    rationale: str | None = None
+
+    @property
+    def review_date(self) -> dt.date:
+        """The first review: start date plus the review interval, never after the due date."""
+        return min(self.start_date + dt.timedelta(days=self.review_interval_days), self.due_date)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "area": self.area,
+            "statement": self.statement,
+        }
+        if self.patient_words:
+            out["patient_words"] = self.patient_words
+        out["addresses"] = list(self.addresses)
+        out["measure"] = self.measure.to_dict()
+        if self.frequency:
+            out["frequency"] = dict(self.frequency)
+        out["start_date"] = self.start_date.isoformat()
+        out["due_date"] = self.due_date.isoformat()
+        out["review_interval_days"] = self.review_interval_days
+        out["review_date"] = self.review_date.isoformat()
+        if self.rationale:
+            out["rationale"] = self.rationale
+        out["provenance"] = self.provenance.to_dict()
+        return out
+
+
+@attrs.define
+class Intervention:
+    """One step of a plan: what, how often, how long, who delivers it, why, with citations.
+
+    :ivar delivery: ``"self-guided"``, ``"clinician-led"``, ``"clinician-supervised"`` or
+        ``"referral"``. Self-guided steps are held while a risk flag is open.
+    :ivar status: ``"active"``, ``"held"`` (waiting for clinician review) or ``"caution"``
+        (kept, with a contraindication note the clinician must weigh).
+    """
+
+    id: str
+    area: str
+    title: str
+    description: str
+    delivery: str
+    rationale: str
+    provenance: Provenance
+    steps: list[str] = attrs.Factory(list)
+    frequency: dict[str, Any] | None = None
+    duration_minutes: int | None = None
+    course_weeks: int | None = None
+    category: str = "skill"
+    citations: list[str] = attrs.Factory(list)
+    objective_ids: list[str] = attrs.Factory(list)
+    status: str = "active"
+    notes: list[str] = attrs.Factory(list)
+    conflicts_with: list[str] = attrs.Factory(list)
+
+    def to_dict(self, order: int) -> dict[str, Any]:
+        """JSON-ready form, with its place in the problem's ordered steps."""
+        out: dict[str, Any] = {
+            "order": order,
+            "id": self.id,
+            "area": self.area,
+            "title": self.title,
+            "description": self.description,
+            "category": self.category,
+            "delivery": self.delivery,
+            "status": self.status,
+        }
+        if self.steps:
+            out["steps"] = list(self.steps)
+        if self.frequency:
+            out["frequency"] = dict(self.frequency)
+        if self.duration_minutes is not None:
+            out["duration_minutes"] = self.duration_minutes
+        if self.course_weeks is not None:
+            out["course_weeks"] = self.course_weeks
+        out["rationale"] = self.rationale
+        out["citations"] = list(self.citations)
+        if self.objective_ids:
+            out["objectives"] = list(self.objective_ids)
+        if self.notes:
+            out["notes"] = list(self.notes)
+        out["provenance"] = self.provenance.to_dict()
+        return out
+
+
+@attrs.frozen
+class Exclusion:
+    """A step the engine left out, and why (a contraindication, a safety rule, a conflict)."""
+
+    item_id: str
+    area: str
+    title: str
+    reason: str
+    rule: str
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.item_id,
+            "area": self.area,
+            "title": self.title,
+            "reason": self.reason,
+            "rule": self.rule,
+            "proposed_by": self.source,
+        }
+
+
+@attrs.frozen
+class Notice:
+    """Something the clinician should know about how the plan was made."""
+
+    code: str
+    message: str
+    source: str = "core"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"code": self.code, "message": self.message, "source": self.source}
+
+
+@attrs.define
+class Problem:
+    """One problem area of the plan with its evidence, long-term goal, objectives and steps."""
+
+    id: str
+    area: str
+    title: str
+    priority: int
+    severity: str | None
+    weight: float
+    findings: list[Finding]
+    long_term_goal: str | None = None
+    long_term_goal_source: str | None = None
+    objectives: list[Objective] = attrs.Factory(list)
+    interventions: list[Intervention] = attrs.Factory(list)
+    patient_words: list[str] = attrs.Factory(list)
+    deferred_objectives: list[str] = attrs.Factory(list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out: dict[str, Any] = {
+            "id": self.id,
+            "area": self.area,
+            "title": self.title,
+            "priority": self.priority,
+            "severity": self.severity,
+            "evidence": [f.id for f in self.findings],
+            "patient_words": list(self.patient_words),
+            "long_term_goal": self.long_term_goal,
+            "long_term_goal_source": self.long_term_goal_source,
+            "objectives": [o.to_dict() for o in self.objectives],
+            "interventions": [s.to_dict(i) for i, s in enumerate(self.interventions, start=1)],
+        }
+        if self.deferred_objectives:
+            out["deferred_objectives"] = list(self.deferred_objectives)
+        return out
+
+
+@attrs.frozen
+class Proposal:
+    """What a strategy or a ``propose`` hook offers for one problem."""
+
+    long_term_goal: str | None = None
+    objectives: tuple[Objective, ...] = ()
+    interventions: tuple[Intervention, ...] = ()
+    exclusions: tuple[Exclusion, ...] = ()
+    notices: tuple[Notice, ...] = ()
+
+
+@attrs.frozen
+class PluginInfo:
+    """A loaded plugin (or strategy) and its version, recorded in every plan."""
+
+    name: str
+    version: str
+    kind: str = "plugin"
+    distribution: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out: dict[str, Any] = {"name": self.name, "version": self.version, "kind": self.kind}
+        if self.distribution:
+            out["distribution"] = self.distribution
+        return out
+
+
+@attrs.frozen
+class PlanningContext:
+    """Read-only facts a strategy or hook may use while planning.
+
+    :ivar scores: instrument id -> the latest :class:`planengine.Score` for it.
+    :ivar score_dates: instrument id -> the date of that response.
+    :ivar score_paths: instrument id -> JSON path of that response in the assessment.
+    """
+
+    assessment: Assessment
+    as_of: dt.date
+    scores: Mapping[str, Any]
+    score_dates: Mapping[str, dt.date]
+    score_paths: Mapping[str, str]
+    risk_flags: tuple[RiskFlag, ...]
+    conditions: frozenset[str]
+    instruments: Mapping[str, Any]
+    config: Any
+
+    @property
+    def has_open_risk_flag(self) -> bool:
+        """True while any risk flag is open (always true when one was raised: only clinicians close)."""
+        return bool(self.risk_flags)
+
+
+@attrs.define
+class PlanDraft:
+    """The mutable plan handed to the ``adjust_plan`` hook."""
+
+    problems: list[Problem]
+    exclusions: list[Exclusion]
+    notices: list[Notice]
+
+
+@attrs.frozen
+class Plan:
+    """A finished draft plan. ``status`` is always ``"draft"`` until a clinician signs it.
+
+    Use :meth:`to_dict` / :meth:`to_json` for output; the JSON validates against
+    ``schemas/plan.schema.json`` and is byte-identical for the same input and ``as_of``.
+    """
+
+    as_of: dt.date
+    input_sha256: str
+    engine_version: str
+    plugins: tuple[PluginInfo, ...]
+    scores: tuple[dict[str, Any], ...]
+    risk_flags: tuple[RiskFlag, ...]
+    risk_statement: str
+    findings: tuple[Finding, ...]
+    problems: tuple[Problem, ...]
+    exclusions: tuple[Exclusion, ...]
+    notices: tuple[Notice, ...]
+    patient_goals: tuple[dict[str, Any], ...]
+    patient_id: str | None = None
+    status: str = "draft"
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plan as JSON-ready data (the shape of ``schemas/plan.schema.json``)."""
+        return {
+            "planengine": 1,
+            "kind": "plan",
+            "status": self.status,
+            "as_of": self.as_of.isoformat(),
+            "patient": {"id": self.patient_id} if self.patient_id else None,
+            "sign_off": {
+                "required": True,
+                "status": "unsigned",
+                "signatures": [],
+                "patient_participation": None,
+                "note": "Draft decision support. A licensed clinician must review, edit and sign "
+                "this plan before it is used.",
+            },
+            "generated_by": {
+                "engine": "planengine",
+                "version": self.engine_version,
+                "plugins": [p.to_dict() for p in self.plugins],
+                "input_sha256": self.input_sha256,
+            },
+            "risk": {
+                "flags": [f.to_dict() for f in self.risk_flags],
+                "statement": self.risk_statement,
+            },
+            "scores": [dict(s) for s in self.scores],
+            "findings": [f.to_dict() for f in self.findings],
+            "problems": [p.to_dict() for p in self.problems],
+            "patient_goals": [dict(g) for g in self.patient_goals],
+            "excluded": [e.to_dict() for e in self.exclusions],
+            "notices": [n.to_dict() for n in self.notices],
+        }
+
+    def to_json(self) -> str:
+        """Deterministic JSON text (2-space indent, UTF-8 characters kept, trailing newline)."""
+        import json
+
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,176 @@
+"""Finding, loading and calling plugins, one at a time, so one broken plugin cannot take the host down.
+
+Plugins come from the ``planengine`` entry-point group (the built-in strategies too) and from
+objects passed to :class:`planengine.Engine` explicitly. Every hook implementation is called on
+its own, with its registration name attached, so a failure names its plugin. In strict mode a
+failure raises :class:`PluginError`; otherwise it becomes a notice in the plan and the plugin's
+contribution is skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Iterable
+from typing import Any
+
+import attrs
+import pluggy
+
+from planengine import hookspecs
+from planengine._errors import PluginError
+from planengine._model import Notice, PluginInfo
+
+__all__ = ["LoadedPlugins", "call_each", "load_plugins"]
+
+ENTRY_POINT_GROUP = "planengine"
+
+
+@attrs.frozen
+class LoadedPlugins:
+    """The plugin manager and what happened while loading."""
+
+    manager: pluggy.PluginManager
+    infos: tuple[PluginInfo, ...]
+    notices: tuple[Notice, ...]
+
+    def version_of(self, name: str) -> str:
+        """The version of a registered plugin (``"unknown"`` when it declares none)."""
+        for info in self.infos:
+            if info.name == name:
+                return info.version
+        return "unknown"
+
+
+def _plugin_version(obj: Any) -> str:
+    version = getattr(obj, "__version__", None) or getattr(obj, "PLUGIN_VERSION", None)
+    return str(version) if version else "unknown"
+
+
+def load_plugins(
+    *,
+    plugins: Iterable[Any] = (),
+    autoload: bool = True,
+    allow: Collection[str] | None = None,
+    block: Collection[str] = (),
+    strict: bool = False,
+) -> LoadedPlugins:
+    """Build a plugin manager and register plugins.
+
+    :param plugins: plugin objects (modules or instances) to register explicitly. A plugin may set
+        ``PLUGIN_NAME`` and ``__version__``; otherwise its module name is used.
+    :param autoload: also load every entry point in the ``planengine`` group.
+    :param allow: when given, only entry points with these names are loaded.
+    :param block: entry-point or plugin names never to load.
+    :param strict: raise :class:`PluginError` on any load failure instead of reporting it.
+    """
+    manager = pluggy.PluginManager("planengine")
+    manager.add_hookspecs(hookspecs)
+    infos: list[PluginInfo] = []
+    notices: list[Notice] = []
+    blocked = set(block)
+    for name in sorted(blocked):
+        manager.set_blocked(name)
+
+    for obj in plugins:
+        name = str(getattr(obj, "PLUGIN_NAME", None) or getattr(obj, "__name__", None) or type(obj).__name__)
+        if name in blocked:
+            continue
+        _register(manager, obj, name, _plugin_version(obj), None, strict, infos, notices)
+
+    if autoload:
+        from importlib.metadata import entry_points
+
+        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
+            name = entry_point.name
+            if name in blocked or (allow is not None and name not in allow):
+                continue
+            if manager.has_plugin(name):
+                continue
+            dist = getattr(entry_point, "dist", None)
+            dist_name = dist.metadata["Name"] if dist is not None else None
+            dist_version = dist.version if dist is not None else None
+            try:
+                obj = entry_point.load()
+            except Exception as error:  # a plugin's import may raise anything
+                failure = PluginError(f"failed to load ({type(error).__name__}: {error})", plugin=name, version=dist_version)
+                if strict:
+                    raise failure from error
+                notices.append(Notice("plugin.load-failed", str(failure), f"plugin:{name}"))
+                continue
+            version = _plugin_version(obj)
+            if version == "unknown" and dist_version:
+                version = dist_version
+            _register(manager, obj, name, version, dist_name, strict, infos, notices)
+    while True:
+        try:
+            manager.check_pending()
+            break
+        except pluggy.PluginValidationError as error:
+            plugin_name = manager.get_name(error.plugin) or "unknown"
+            failure = PluginError(f"implements an unknown hook ({error})", plugin=plugin_name)
+            if strict:
+                raise failure from error
+            manager.unregister(error.plugin)
+            infos[:] = [info for info in infos if info.name != plugin_name]
+            notices.append(Notice("plugin.unknown-hook", str(failure), f"plugin:{plugin_name}"))
+    infos.sort(key=lambda info: info.name)
+    return LoadedPlugins(manager, tuple(infos), tuple(notices))
+
+
+def _register(
+    manager: pluggy.PluginManager,
+    obj: Any,
+    name: str,
+    version: str,
+    distribution: str | None,
+    strict: bool,
+    infos: list[PluginInfo],
+    notices: list[Notice],
+) -> None:
+    try:
+        manager.register(obj, name=name)
+    except (ValueError, pluggy.PluginValidationError) as error:
+        failure = PluginError(f"could not be registered ({error})", plugin=name, version=version)
+        if strict:
+            raise failure from error
+        notices.append(Notice("plugin.register-failed", str(failure), f"plugin:{name}"))
+        return
+    infos.append(PluginInfo(name=name, version=version, kind="plugin", distribution=distribution))
+
+
+def call_each(
+    manager: pluggy.PluginManager,
+    hook_name: str,
+    kwargs_for: Callable[[str], dict[str, Any]],
+    *,
+    strict: bool,
+    on_error: Callable[[PluginError], None],
+) -> list[tuple[str, Any]]:
+    """Call every implementation of a hook on its own, in a stable order.
+
+    :param kwargs_for: builds the call's keyword arguments for a plugin name (so register
+        callbacks can be bound to the plugin that calls them).
+    :param on_error: receives a :class:`PluginError` when an implementation raises (non-strict).
+    :return: ``(plugin name, result)`` for each implementation that returned normally.
+    """
+    hook = getattr(manager.hook, hook_name)
+    results: list[tuple[str, Any]] = []
+    # pluggy orders implementations LIFO; the plan must not depend on registration order.
+    for impl in sorted(hook.get_hookimpls(), key=lambda impl: impl.plugin_name):
+        kwargs = kwargs_for(impl.plugin_name)
+        try:
+            result = impl.function(*[kwargs[arg] for arg in impl.argnames])
+        except Exception as error:  # a plugin may raise anything; the host goes on
+            failure = (
+                error
+                if isinstance(error, PluginError)
+                else PluginError(
+                    f"raised {type(error).__name__} in {hook_name}: {error}",
+                    plugin=impl.plugin_name,
+                )
+            )
+            if strict:
+                raise failure from error
+            on_error(failure)
+            continue
+        results.append((impl.plugin_name, result))
+    return results
