@@ -1,0 +1,48 @@
+"""Argument helpers shared by the commands that build an engine."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from typing import Any
+
+__all__ = ["add_plugin_arguments", "engine_from_args", "parse_as_of"]
+
+
+def parse_as_of(text: str) -> dt.date:
+    """Parse ``--as-of`` (an ISO date) for argparse."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--no-plugins``, ``-p no:NAME``, ``--strict-plugins`` and ``--allow-draft``."""
+    parser.add_argument("--no-plugins", action="store_true",
+                        help="do not load any plugin (env PLANENGINE_DISABLE_PLUGIN_AUTOLOAD=1 too)")
+    parser.add_argument("-p", dest="plugin_blocks", action="append", default=[], metavar="no:NAME",
+                        help="block a plugin by its entry-point name, e.g. -p no:sleep")
+    parser.add_argument("--strict-plugins", action="store_true",
+                        help="a failing plugin is an error instead of a notice")
+    parser.add_argument("--allow-draft", action="store_true", help="use strategies whose status is draft")
+
+
+def engine_from_args(args: argparse.Namespace) -> Any:
+    """Build the engine the arguments describe (the environment is read here, never in the engine)."""
+    from planengine._engine import Engine, EngineConfig
+    from planengine._errors import ConfigError
+
+    blocks = []
+    for item in args.plugin_blocks:
+        if not item.startswith("no:") or len(item) == 3:
+            raise ConfigError(f"-p takes no:NAME, got {item!r}")
+        blocks.append(item[3:])
+    autoload = not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1")
+    return Engine(
+        autoload=autoload,
+        block=blocks,
+        strict=args.strict_plugins,
+        config=EngineConfig(allow_draft_strategies=args.allow_draft),
+    )

@@ -1,0 +1,48 @@
+"""``planengine plan FILE...``: assessments in, draft plans out."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+
+from planengine._cli_common import add_plugin_arguments, engine_from_args, parse_as_of
+
+FORMATS = ("json", "markdown", "goals")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+    parser.add_argument("files", nargs="+", metavar="FILE", help="assessment file(s), YAML or JSON")
+    parser.add_argument("--as-of", type=parse_as_of, default=None, metavar="YYYY-MM-DD",
+                        help="planning date (default: today; give it for repeatable output)")
+    parser.add_argument("--format", choices=FORMATS, default="json", help="output format (default json)")
+    add_plugin_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan each file; a bad file is reported on one line and the others still run (exit 2)."""
+    from planengine._assessment import load_assessment
+    from planengine._errors import InputError
+    from planengine._render import RENDERER_BY_NAME
+
+    as_of: dt.date = args.as_of or dt.date.today()
+    engine = engine_from_args(args)
+    render = RENDERER_BY_NAME[args.format]
+    failed = False
+    outputs: list[str] = []
+    for name in args.files:
+        try:
+            plan = engine.plan(load_assessment(name), as_of=as_of)
+        except InputError as error:
+            if error.file is None:
+                error.file = name
+            print(f"planengine: error: {error}", file=sys.stderr)
+            failed = True
+            continue
+        outputs.append(render(plan))
+    if args.format == "json" and len(args.files) > 1:
+        sys.stdout.write("[\n" + ",\n".join(o.rstrip("\n") for o in outputs) + "\n]\n")
+    else:
+        sys.stdout.write(("\n" if args.format == "markdown" else "---\n").join(outputs) if len(outputs) > 1 else "".join(outputs))
+    return 2 if failed else 0
