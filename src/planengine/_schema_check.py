@@ -1,0 +1,179 @@
+"""Validate a loaded document against one of the bundled JSON Schemas, with positions.
+
+The fast path asks ``jsonschema-rs`` (when installed) only whether a document is valid, which takes
+microseconds. Only documents that fail are validated again with the pure-Python ``jsonschema``
+library, whose errors carry paths and support ``best_match`` for ``oneOf``/``anyOf``; only those
+documents are composed again for line numbers. Validators are compiled once per schema and process.
+
+Schemas are local: ``$ref`` resolves among the bundled schemas (by ``$id``) and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import attrs
+
+from planengine._errors import ConfigError, UnknownNameError
+from planengine._loader import Document, format_json_path
+
+__all__ = ["SchemaIssue", "check_schema", "is_valid", "schema_names"]
+
+
+@attrs.frozen
+class SchemaIssue:
+    """One schema error, the most relevant one when ``oneOf``/``anyOf`` branches failed.
+
+    :ivar message: what is wrong (``jsonschema``'s message, one line).
+    :ivar json_path: path of the offending value, as parts.
+    :ivar keyword: the failing schema keyword (``type``, ``required``, ``anyOf`` ...).
+    :ivar line: 1-based line when the document has source text, else ``None``.
+    :ivar column: 1-based column, likewise.
+    :ivar alternatives: how many sub-errors the best match was chosen among (0 when none).
+    """
+
+    message: str
+    json_path: tuple[str | int, ...]
+    keyword: str
+    line: int | None = None
+    column: int | None = None
+    alternatives: int = 0
+
+    @property
+    def path_text(self) -> str:
+        """The path as JSONPath text, e.g. ``$.goals[0].measure``."""
+        return format_json_path(self.json_path)
+
+
+def schema_names() -> list[str]:
+    """Names of the bundled schemas (``goal``, ``plan``, ...)."""
+    from planengine import schemas
+
+    return schemas.names()
+
+
+def _load_schema(name: str) -> dict[str, Any]:
+    from planengine import schemas
+
+    try:
+        return schemas.load(name)
+    except UnknownNameError:
+        known = ", ".join(schemas.names()) or "none"
+        raise ConfigError(
+            f"schema {name!r} is not bundled with this planengine (available: {known})"
+        ) from None
+
+
+def _bundled_by_id() -> dict[str, dict[str, Any]]:
+    from planengine import schemas
+
+    found: dict[str, dict[str, Any]] = {}
+    for name in schemas.names():
+        try:
+            schema = schemas.load(name)
+        except Exception:  # noqa: BLE001 - a broken sibling schema must not break this one
+            continue
+        if isinstance(schema, dict) and isinstance(schema.get("$id"), str):
+            found[schema["$id"]] = schema
+    return found
+
+
+def _refuse_remote(uri: str) -> Any:
+    raise ConfigError(f"schema reference {uri!r} is not bundled; planengine never fetches schemas")
+
+
+@lru_cache(maxsize=None)
+def _fast_validator(name: str) -> Any:
+    """A compiled jsonschema-rs validator, or ``None`` when the package is not installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    schema = _load_schema(name)
+    bundled = _bundled_by_id()
+
+    def retrieve(uri: str) -> Any:
+        if uri in bundled:
+            return bundled[uri]
+        return _refuse_remote(uri)
+
+    try:
+        return jsonschema_rs.validator_for(schema, retriever=retrieve)
+    except Exception:  # noqa: BLE001 - fall back to the pure-Python validator
+        return None
+
+
+@lru_cache(maxsize=None)
+def _full_validator(name: str) -> Any:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    schema = _load_schema(name)
+    registry: Registry[Any] = Registry(retrieve=lambda uri: _refuse_remote(uri))  # type: ignore[call-arg]
+    registry = registry.with_resources(
+        (uri, Resource.from_contents(contents)) for uri, contents in _bundled_by_id().items()
+    )
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    return cls(schema, registry=registry)
+
+
+def is_valid(data: Any, schema: str) -> bool:
+    """Whether ``data`` is valid against the bundled schema ``schema`` (fast path)."""
+    fast = _fast_validator(schema)
+    if fast is not None:
+        try:
+            return bool(fast.is_valid(data))
+        except Exception:  # noqa: BLE001 - e.g. data the Rust side cannot convert
+            pass
+    return not any(True for _ in _full_validator(schema).iter_errors(data))
+
+
+def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[SchemaIssue]:
+    """Validate a document (or a plain mapping) against the bundled schema called ``schema``.
+
+    :return: one issue per top-level schema error, sorted by position; for ``oneOf``/``anyOf``
+        the most relevant sub-error (``jsonschema.exceptions.best_match``) stands for its group.
+        Empty when valid.
+    :raises planengine.ConfigError: when no schema of that name is bundled.
+    """
+    data = document.data if isinstance(document, Document) else document
+    if is_valid(data, schema):
+        return []
+    from jsonschema.exceptions import best_match, relevance
+
+    issues: list[SchemaIssue] = []
+    for error in sorted(_full_validator(schema).iter_errors(data), key=relevance):
+        alternatives = len(error.context or ())
+        chosen = best_match([error]) if error.context else error
+        if chosen is None:  # pragma: no cover - best_match of a non-empty list
+            chosen = error
+        path = tuple(chosen.absolute_path)
+        message = _message(chosen)
+        line = column = None
+        if isinstance(document, Document):
+            position = document.locate(path)
+            if position is not None:
+                line, column = position
+        issues.append(
+            SchemaIssue(
+                message=message,
+                json_path=path,
+                keyword=str(chosen.validator),
+                line=line,
+                column=column,
+                alternatives=alternatives,
+            )
+        )
+    issues.sort(key=lambda issue: (issue.line or 0, issue.column or 0, issue.path_text))
+    return issues
+
+
+def _message(error: Any) -> str:
+    text = " ".join(str(error.message).split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    if error.validator == "additionalProperties":
+        return f"unknown field: {text}"
+    return text

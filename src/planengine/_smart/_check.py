@@ -1,0 +1,281 @@
+"""Running the rules over a goal document: schema, rules, suppressions, positions."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from planengine._errors import PluginError
+from planengine._loader import Document, format_json_path
+from planengine._smart._config import SmartConfig
+from planengine._smart._model import GoalContext, Hit, SmartRule, Violation
+from planengine._smart._rules import BUILTIN_RULES
+
+__all__ = ["RuleSet", "check_goals", "collect_plugin_rules", "rule_set"]
+
+SUPPORTED_VERSIONS = (1,)
+_CORE_PREFIXES = frozenset("ESMART")
+
+
+class RuleSet:
+    """The rules of one run: built-in plus extra (plugin) rules, looked up by code or name."""
+
+    def __init__(self, extra: Iterable[SmartRule] = ()) -> None:
+        self.rules: tuple[SmartRule, ...] = (*BUILTIN_RULES, *extra)
+        self.by_key: dict[str, SmartRule] = {}
+        for rule in self.rules:
+            for key in (rule.code, rule.name):
+                if key in self.by_key:
+                    owner = rule.plugin or "planengine"
+                    raise PluginError(
+                        f"rule {key!r} is already defined by "
+                        f"{self.by_key[key].plugin or 'planengine'}",
+                        plugin=owner,
+                    )
+                self.by_key[key] = rule
+
+    def get(self, key: str) -> SmartRule | None:
+        return self.by_key.get(key)
+
+    def __getitem__(self, key: str) -> SmartRule:
+        return self.by_key[key]
+
+
+def collect_plugin_rules(plugin_manager: Any) -> list[SmartRule]:
+    """Call every ``register_smart_rules`` implementation, checking what each registers.
+
+    A rule may be a :class:`SmartRule` or a mapping of its fields. Codes must use the plugin's own
+    prefix (not one of the core letters E, S, M, A, R, T).
+
+    :raises planengine.PluginError: naming the plugin, for an invalid or clashing rule, or a plugin
+        that raised.
+    """
+    rules: list[SmartRule] = []
+    hook = plugin_manager.hook.register_smart_rules
+    for impl in hook.get_hookimpls():
+        name = impl.plugin_name
+
+        def register(rule: Any, _name: str = name) -> None:
+            rules.append(_plugin_rule(rule, _name))
+
+        try:
+            impl.function(register=register)
+        except PluginError:
+            raise
+        except Exception as error:  # noqa: BLE001 - report any plugin failure by name
+            raise PluginError(f"register_smart_rules failed: {error!r}", plugin=name) from None
+    return rules
+
+
+def _plugin_rule(rule: Any, plugin: str) -> SmartRule:
+    import attrs
+
+    try:
+        if isinstance(rule, SmartRule):
+            built = rule
+        elif isinstance(rule, Mapping):
+            built = SmartRule(**dict(rule))
+        else:
+            raise TypeError(f"expected a SmartRule or a mapping, got {type(rule).__name__}")
+    except (TypeError, ValueError) as error:
+        raise PluginError(f"invalid SMART rule: {error}", plugin=plugin) from None
+    prefix = built.code.rstrip("0123456789")
+    if prefix in _CORE_PREFIXES:
+        raise PluginError(
+            f"rule code {built.code!r} uses a core prefix; plugins need their own (e.g. CBT101)",
+            plugin=plugin,
+        )
+    if built.check is None:
+        raise PluginError(f"rule {built.code} has no check function", plugin=plugin)
+    return attrs.evolve(built, plugin=plugin)
+
+
+def rule_set(extra_rules: Iterable[SmartRule] = (), plugin_manager: Any = None) -> RuleSet:
+    """Built-in rules plus ``extra_rules`` plus those registered through ``plugin_manager``."""
+    extra = list(extra_rules)
+    if plugin_manager is not None:
+        extra.extend(collect_plugin_rules(plugin_manager))
+    return RuleSet(extra)
+
+
+def _default_instruments() -> Mapping[str, Any]:
+    try:
+        from planengine._instruments import load_builtin_instruments
+    except ImportError:  # pragma: no cover - the registry ships with planengine
+        return {}
+    return load_builtin_instruments()  # type: ignore[no-any-return]
+
+
+class _Collector:
+    """Turns hits into violations with severity, selection and positions applied."""
+
+    def __init__(self, rules: RuleSet, config: SmartConfig, document: Document | None,
+                 file: str | None) -> None:  # fmt: skip
+        self.rules = rules
+        self.config = config
+        self.document = document
+        self.file = file
+        self.found: list[tuple[SmartRule, tuple[str | int, ...], str, str | None]] = []
+
+    def enabled(self, rule: SmartRule) -> bool:
+        if rule.code == "E001":
+            return True
+        return self.config.is_enabled(rule.code, rule.name, self.file)
+
+    def add(self, code: str, path: Sequence[str | int], message: str | None = None,
+            goal_id: str | None = None) -> None:  # fmt: skip
+        rule = self.rules[code]
+        if self.enabled(rule):
+            self.found.append((rule, tuple(path), message or rule.message, goal_id))
+
+    def violations(self) -> list[Violation]:
+        result = []
+        for rule, path, message, goal_id in self.found:
+            line = column = None
+            if self.document is not None:
+                position = self.document.locate(path)
+                if position is not None:
+                    line, column = position
+            result.append(
+                Violation(
+                    code=rule.code,
+                    name=rule.name,
+                    letter=rule.letter,
+                    severity=self.config.severity_of(rule.code, rule.name, rule.severity),
+                    message=message,
+                    fix=rule.fix,
+                    file=self.file,
+                    line=line,
+                    column=column,
+                    json_path=format_json_path(path),
+                    goal_id=goal_id,
+                    plugin=rule.plugin,
+                    source=rule.source,
+                )
+            )
+        result.sort(key=Violation.sort_key)
+        return result
+
+
+def check_goals(
+    document_or_mapping: Document | Mapping[str, Any],
+    *,
+    as_of: datetime.date | None,
+    config: SmartConfig | None = None,
+    instruments: Mapping[str, Any] | None = None,
+    extra_rules: Iterable[SmartRule] = (),
+    plugin_manager: Any = None,
+    rules: RuleSet | None = None,
+) -> list[Violation]:
+    """Check goals against the goal schema and the SMART rules.
+
+    :param document_or_mapping: a loaded :class:`Document` (violations get file, line and column),
+        a goal-file mapping (``{"planengine": 1, "goals": [...]}``), or a single goal mapping.
+    :param as_of: the date to judge date-relative rules against (T503); ``None`` skips them. The
+        library never reads the clock.
+    :param config: selection, severities and limits; default :class:`SmartConfig()`.
+    :param instruments: instrument id -> instrument; default the built-in registry.
+    :param extra_rules: more rules (e.g. a plugin's), checked like plugin rules by the caller.
+    :param plugin_manager: a pluggy manager whose ``register_smart_rules`` hooks add rules.
+    :param rules: a prepared :class:`RuleSet` (overrides ``extra_rules``/``plugin_manager``).
+    :return: violations sorted by position (file, line, column, code).
+    """
+    from planengine._schema_check import check_schema
+
+    config = config or SmartConfig()
+    if rules is None:
+        rules = rule_set(extra_rules, plugin_manager)
+    if instruments is None:
+        instruments = _default_instruments()
+    document = document_or_mapping if isinstance(document_or_mapping, Document) else None
+    data: Any = document.data if document is not None else document_or_mapping
+    if isinstance(data, Mapping) and "goals" not in data and "statement" in data:
+        data = {"planengine": 1, "goals": [dict(data)]}
+    collect = _Collector(rules, config, document, document.path if document else None)
+
+    version = data.get("planengine") if isinstance(data, Mapping) else None
+    if isinstance(data, Mapping) and "planengine" in data and (
+        isinstance(version, bool) or version not in SUPPORTED_VERSIONS
+    ):
+        collect.add(
+            "E003",
+            ("planengine",),
+            f"unknown format version {version!r}; this planengine reads version "
+            + ", ".join(map(str, SUPPORTED_VERSIONS)),
+        )
+        return collect.violations()
+
+    schema_target: Any = document if document is not None else data
+    for issue in check_schema(schema_target, "goal"):
+        collect.add("E002", issue.json_path, issue.message)
+
+    goals = data.get("goals") if isinstance(data, Mapping) else None
+    if not isinstance(goals, list):
+        return collect.violations()
+    active = [rule for rule in rules.rules if rule.check is not None and collect.enabled(rule)]
+    seen_ids: set[str] = set()
+    for index, goal in enumerate(goals):
+        if not isinstance(goal, Mapping):
+            continue
+        goal_id = goal.get("id") if isinstance(goal.get("id"), str) else None
+        base: tuple[str | int, ...] = ("goals", index)
+        if goal_id is not None:
+            if goal_id in seen_ids:
+                collect.add("E005", (*base, "id"), f"goal id {goal_id!r} is used twice", goal_id)
+            seen_ids.add(goal_id)
+        context = GoalContext(goal=goal, index=index, document=data, as_of=as_of,
+                              instruments=instruments, settings=config)  # fmt: skip
+        hits: list[tuple[SmartRule, Hit]] = []
+        for rule in active:
+            try:
+                hits.extend((rule, hit) for hit in rule.check(context))  # type: ignore[misc]
+            except Exception as error:  # noqa: BLE001 - one broken rule must not stop the run
+                owner = f" (plugin {rule.plugin})" if rule.plugin else ""
+                collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
+        for rule, hit in _apply_suppressions(goal, base, hits, rules, collect, goal_id):
+            collect.add(rule.code, (*base, *hit.path), hit.message, goal_id)
+    return collect.violations()
+
+
+def _apply_suppressions(
+    goal: Mapping[str, Any],
+    base: tuple[str | int, ...],
+    hits: list[tuple[SmartRule, Hit]],
+    rules: RuleSet,
+    collect: _Collector,
+    goal_id: str | None,
+) -> list[tuple[SmartRule, Hit]]:
+    entries = goal.get("suppress")
+    if not isinstance(entries, list) or not entries:
+        return hits
+    active: dict[str, int] = {}  # rule code -> suppress index
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("rule"), str):
+            continue
+        where = (*base, "suppress", index)
+        rule = rules.get(entry["rule"])
+        if rule is None:
+            collect.add("E008", (*where, "rule"),
+                        f"suppression names unknown rule {entry['rule']!r}", goal_id)  # fmt: skip
+            continue
+        reason = entry.get("reason")
+        if not (isinstance(reason, str) and reason.strip()):
+            collect.add("E006", where,
+                        f"suppression of {rule.code} has no reason, so it has no effect",
+                        goal_id)  # fmt: skip
+            continue
+        active[rule.code] = index
+    kept = []
+    used: set[str] = set()
+    for rule, hit in hits:
+        if rule.code in active:
+            used.add(rule.code)
+        else:
+            kept.append((rule, hit))
+    for code, index in active.items():
+        if code not in used and collect.enabled(rules[code]):
+            collect.add("E007", (*base, "suppress", index),
+                        f"{code} does not fire on this goal; remove the suppression",
+                        goal_id)  # fmt: skip
+    return kept
