@@ -1,0 +1,109 @@
+"""``planengine validate PATH...``: check goal files (or other kinds) against schema and SMART rules.
+
+Exit codes: 0 clean (info findings allowed), 1 errors or warnings found, 2 usage or configuration
+error. Only this module reads the clock, to default ``--as-of`` to today; the date used is printed in
+JSON and SARIF output.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+FORMATS = ("text", "json", "github", "sarif", "junit")
+SCHEMAS = ("goal", "assessment", "plan", "instrument", "strategy")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options (no heavy imports here)."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
+    parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default=None,
+                        help="output format (default: text; github inside GitHub Actions)")  # fmt: skip
+    parser.add_argument("--as-of", metavar="YYYY-MM-DD",
+                        help="judge due dates as of this date (default: today)")  # fmt: skip
+    parser.add_argument("--select", metavar="CODES",
+                        help="comma-separated codes, prefixes or names to check (replaces config)")
+    parser.add_argument("--extend-select", metavar="CODES", help="add to the selection")
+    parser.add_argument("--ignore", metavar="CODES", help="comma-separated rules to skip")
+    parser.add_argument("--statistics", action="store_true", help="count findings per rule")
+    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
+                        help="check files in N processes (default 1)")  # fmt: skip
+    parser.add_argument("--schema", choices=SCHEMAS, default="goal",
+                        help="kind of file: goal (schema + SMART rules) or schema only for others")
+    parser.add_argument("--config", metavar="FILE",
+                        help="planengine.toml or pyproject.toml to read (default: nearest)")
+    parser.add_argument("--max-file-bytes", type=int, metavar="N", help="refuse larger files")
+    parser.add_argument("--no-plugins", action="store_true", help="do not load plugin rules")
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(part.strip() for part in (value or "").split(",") if part.strip())
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run the check and print the report; returns the exit code."""
+    import datetime
+    import os
+    import sys
+
+    from planengine._errors import ConfigError
+    from planengine._smart._config import load_config
+    from planengine._validate import validate_paths
+
+    if args.as_of:
+        try:
+            as_of = datetime.date.fromisoformat(args.as_of)
+        except ValueError:
+            raise ConfigError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
+    else:
+        as_of = datetime.date.today()
+    if args.jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    start = args.paths[0] if args.paths else None
+    config = load_config(args.config, start=start)
+    if args.select is not None:
+        config = config.replace(select=_split(args.select))
+    if args.extend_select:
+        config = config.replace(extend_select=(*config.extend_select, *_split(args.extend_select)))
+    if args.ignore:
+        config = config.replace(ignore=(*config.ignore, *_split(args.ignore)))
+    if args.max_file_bytes is not None:
+        if args.max_file_bytes < 1:
+            raise ConfigError("--max-file-bytes must be positive")
+        config = config.replace(max_file_bytes=args.max_file_bytes)
+    fmt = args.output_format
+    if fmt is None:
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and os.environ.get("GITHUB_WORKFLOW")
+        fmt = "github" if in_actions else "text"
+    plugin_manager = None if args.no_plugins or args.schema != "goal" else _plugin_manager()
+    from planengine._smart._check import rule_set
+
+    _check_selectors(config, rule_set(plugin_manager=plugin_manager))
+    report = validate_paths(args.paths, as_of=as_of, config=config, fmt=fmt, jobs=args.jobs,
+                            schema=args.schema, plugin_manager=plugin_manager)  # fmt: skip
+    sys.stdout.write(report.render(statistics=args.statistics))
+    return report.exit_code
+
+
+def _plugin_manager() -> object | None:
+    """Plugins from the ``planengine`` entry-point group, or ``None`` when there are none."""
+    from importlib.metadata import entry_points
+
+    if not list(entry_points(group="planengine")):
+        return None
+    from planengine._plugins import load_plugins
+
+    return load_plugins(strict=True).manager
+
+
+def _check_selectors(config: object, rules: object) -> None:
+    from planengine._errors import ConfigError
+
+    codes = [rule.code for rule in rules.rules]  # type: ignore[attr-defined]
+    names = {rule.name for rule in rules.rules}  # type: ignore[attr-defined]
+    selectors = [*(config.select or ()), *config.extend_select, *config.ignore]  # type: ignore[attr-defined]
+    for _, codes_for_glob in config.per_file_ignores:  # type: ignore[attr-defined]
+        selectors.extend(codes_for_glob)
+    for selector in selectors:
+        if selector == "ALL" or selector in names or any(c.startswith(selector) for c in codes):
+            continue
+        raise ConfigError(f"unknown rule selector {selector!r} (see `planengine rules`)")

@@ -1,0 +1,227 @@
+"""``planengine validate`` as a library: walk paths, load each file, check it, collect violations.
+
+Data flows one way: walk -> load (``_loader``) -> schema (``_schema_check``) -> SMART rules
+(``_smart``) -> report (``_reporters``). A file that cannot be read or parsed gives one ``E001``
+violation and the run goes on with the other files.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from planengine._errors import DocumentParseError
+from planengine._smart._check import RuleSet, check_goals, rule_set
+from planengine._smart._config import SmartConfig
+from planengine._smart._model import SEVERITIES, Violation
+
+__all__ = ["ValidationReport", "iter_files", "validate_file", "validate_paths"]
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+#: Folders never walked into (they are tooling, not goal files).
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"})
+
+
+@attrs.frozen
+class ValidationReport:
+    """What a run found.
+
+    :ivar violations: sorted by file, line, column and code.
+    :ivar files: the files checked, in order.
+    :ivar as_of: the date date-relative rules were judged against.
+    :ivar schema: the schema files were checked against (``goal`` runs the SMART rules too).
+    :ivar rules: the rule set of the run (for reporters: metadata of each code).
+    :ivar fmt: the output format asked for (``text`` by default).
+    """
+
+    violations: tuple[Violation, ...]
+    files: tuple[str, ...]
+    as_of: datetime.date | None
+    schema: str = "goal"
+    rules: RuleSet | None = attrs.field(default=None, eq=False, repr=False)
+    fmt: str = "text"
+
+    @property
+    def exit_code(self) -> int:
+        """0 when clean (info findings allowed), 1 when any error or warning was found."""
+        return 1 if any(v.severity in ("error", "warning") for v in self.violations) else 0
+
+    def counts(self) -> dict[str, int]:
+        """Violations per severity."""
+        found = Counter(v.severity for v in self.violations)
+        return {severity: found.get(severity, 0) for severity in SEVERITIES}
+
+    def statistics(self) -> list[tuple[str, str, str, int]]:
+        """``(code, name, letter, count)`` per rule, most frequent first."""
+        counts = Counter((v.code, v.name, v.letter) for v in self.violations)
+        return sorted(
+            ((code, name, letter, n) for (code, name, letter), n in counts.items()),
+            key=lambda row: (-row[3], row[0]),
+        )
+
+    def render(self, fmt: str | None = None, *, statistics: bool = False) -> str:
+        """The report in ``fmt`` (``text``, ``json``, ``github``, ``sarif``, ``junit``)."""
+        from planengine._reporters import render
+
+        return render(self, fmt or self.fmt, statistics=statistics)
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Files to check: explicit files as given, directories walked for ``*.yaml``/``*.yml``/
+    ``*.json`` (sorted, hidden and tooling folders skipped). Duplicates are dropped."""
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.normpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for raw in paths:
+        path = os.fspath(raw)
+        if os.path.isdir(path):
+            for folder, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    if name.lower().endswith(EXTENSIONS):
+                        joined = os.path.join(folder, name)
+                        add(joined[2:] if joined.startswith("./") else joined)
+        else:
+            add(path)
+    return found
+
+
+def validate_file(
+    path: str,
+    *,
+    as_of: datetime.date | None,
+    config: SmartConfig,
+    rules: RuleSet,
+    instruments: Mapping[str, Any] | None,
+    schema: str = "goal",
+) -> list[Violation]:
+    """Check one file; never raises for a bad file (it becomes an ``E001`` violation)."""
+    from planengine._loader import load_document
+
+    try:
+        document = load_document(path, max_bytes=config.max_file_bytes)
+    except DocumentParseError as error:
+        rule = rules["E001"]
+        return [
+            Violation(
+                code=rule.code,
+                name=rule.name,
+                letter=rule.letter,
+                severity=config.severity_of(rule.code, rule.name, rule.severity),
+                message=error.message,
+                fix=rule.fix,
+                file=path,
+                line=error.line,
+                column=error.column,
+                json_path=error.path or "$",
+                source=rule.source,
+            )
+        ]
+    if schema == "goal":
+        return check_goals(document, as_of=as_of, config=config, instruments=instruments,
+                           rules=rules)  # fmt: skip
+    from planengine._schema_check import check_schema
+
+    rule = rules["E002"]
+    if not config.is_enabled(rule.code, rule.name, path):
+        return []
+    return [
+        Violation(
+            code=rule.code,
+            name=rule.name,
+            letter=rule.letter,
+            severity=config.severity_of(rule.code, rule.name, rule.severity),
+            message=issue.message,
+            fix=f"See `planengine schema {schema}`.",
+            file=path,
+            line=issue.line,
+            column=issue.column,
+            json_path=issue.path_text,
+            source=f"schemas/{schema}.schema.json",
+        )
+        for issue in check_schema(document, schema)
+    ]
+
+
+# Per-process state for --jobs workers (set once by the pool initialiser).
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(state: dict[str, Any]) -> None:
+    _WORKER.update(state)
+
+
+def _run_chunk(chunk: Sequence[str]) -> list[Violation]:
+    state = _WORKER
+    out: list[Violation] = []
+    for path in chunk:
+        out.extend(validate_file(path, **state))
+    return out
+
+
+def validate_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    as_of: datetime.date | None,
+    config: SmartConfig | None = None,
+    fmt: str = "text",
+    jobs: int = 1,
+    schema: str = "goal",
+    instruments: Mapping[str, Any] | None = None,
+    extra_rules: Iterable[Any] = (),
+    plugin_manager: Any = None,
+) -> ValidationReport:
+    """Validate every file under ``paths``.
+
+    :param as_of: the date for date-relative rules (T503); the library never reads the clock.
+    :param config: rule selection and limits (default :class:`SmartConfig()`).
+    :param fmt: the format :meth:`ValidationReport.render` uses by default.
+    :param jobs: worker processes (1: in this process).
+    :param schema: ``goal`` (schema and SMART rules) or another bundled schema (schema only).
+    :raises planengine.ConfigError: when ``schema`` is not bundled.
+    """
+    from planengine._schema_check import _load_schema
+
+    config = config or SmartConfig()
+    _load_schema(schema)  # a missing schema is a usage error, before any file is read
+    rules = rule_set(extra_rules, plugin_manager)
+    if schema == "goal" and instruments is None:
+        from planengine._smart._check import _default_instruments
+
+        instruments = _default_instruments()
+    files = iter_files(paths)
+    state = {"as_of": as_of, "config": config, "rules": rules, "instruments": instruments,
+             "schema": schema}  # fmt: skip
+    violations: list[Violation] = []
+    if jobs > 1 and len(files) > 1:
+        violations = _run_parallel(files, jobs, state)
+    else:
+        for path in files:
+            violations.extend(validate_file(path, **state))
+    violations.sort(key=Violation.sort_key)
+    return ValidationReport(tuple(violations), tuple(files), as_of, schema, rules, fmt)
+
+
+def _run_parallel(files: list[str], jobs: int, state: dict[str, Any]) -> list[Violation]:
+    import multiprocessing
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(1, min(256, len(files) // (jobs * 4) or 1))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    out: list[Violation] = []
+    with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
+        for part in pool.imap(_run_chunk, chunks):
+            out.extend(part)
+    return out
