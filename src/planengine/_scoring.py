@@ -1,0 +1,437 @@
+"""Scoring one questionnaire response: answers in, a :class:`Score` with findings and risk signals out.
+
+Scoring never invents a number. An incomplete response has no total, only the range of totals the
+missing items allow; a band or cut-off is reported only when every total in that range agrees (so
+"at least moderate" when the lowest possible total is already moderate). Risk items (PHQ-9 item 9)
+give a :class:`RiskSignal` on every response, answered or not, and are never imputed.
+
+Everything that can be worked out ahead of time is, once per instrument (:func:`_plan_for`), so a
+call costs a few microseconds: no schema work happens here.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
+
+import attrs
+
+from planengine._errors import InputError
+from planengine._instruments import Band, Cutoff, FindingRule, Instrument, compare
+
+__all__ = ["InstrumentFinding", "RiskSignal", "Score", "score_response"]
+
+RiskLevel = Literal["endorsed", "high", "not-endorsed", "unknown"]
+
+
+@attrs.frozen
+class RiskSignal:
+    """The state of one safety item on one response; emitted for every declared risk item.
+
+    ``level`` is ``high``, ``endorsed``, ``not-endorsed`` (answered below the endorsement value) or
+    ``unknown`` (unanswered). ``not-endorsed`` is never evidence of safety.
+    """
+
+    instrument_id: str
+    item: int
+    value: int | None
+    kind: str
+    level: RiskLevel
+
+    def describe(self, instrument_name: str | None = None) -> str:
+        """One line for a clinician, e.g. ``PHQ-9 item 9 not endorsed (answer 0)``."""
+        name = instrument_name or self.instrument_id
+        if self.level == "unknown":
+            return f"{name} item {self.item} unanswered: risk unknown, ask it"
+        if self.level == "not-endorsed":
+            return f"{name} item {self.item} not endorsed (answer {self.value})"
+        return f"{name} item {self.item} endorsed (answer {self.value}, level {self.level})"
+
+
+@attrs.frozen
+class InstrumentFinding:
+    """A problem finding from one rule of one instrument; ``rule_id`` is its provenance.
+
+    ``kind`` is ``severity`` (from a band, with ``severity``/``severity_rank``), ``screen-positive``,
+    ``cutoff`` or ``item``. ``at_least`` is true when answers are missing and the finding rests on
+    the least severe total still possible (the summary then says "at least").
+    """
+
+    rule_id: str
+    area: str
+    kind: Literal["severity", "screen-positive", "cutoff", "item"]
+    severity: str | None
+    severity_rank: int | None
+    summary: str
+    next_step: str | None
+    citations: tuple[str, ...]
+    instrument_id: str = ""
+    at_least: bool = False
+
+
+@attrs.frozen
+class Score:
+    """The result of scoring one response.
+
+    :ivar total: the total, or ``None`` when an item is unanswered (no imputation by default).
+    :ivar partial_total: sum of the answered items' scores (after reverse keying).
+    :ivar total_range: (lowest, highest) total still possible given the missing items.
+    :ivar derived: derived scores of a complete total, e.g. ``{"percent": 64}`` for the WHO-5.
+    :ivar band: the band, when every possible total falls in the same band; else ``None``.
+    :ivar band_range: bands of the lowest and highest possible totals.
+    :ivar answered: per item, the score after reverse keying (``None`` = unanswered).
+    :ivar raw_answers: per item, the answer as given (``None`` = unanswered).
+    :ivar missing_items: 1-based numbers of unanswered items.
+    :ivar cutoffs_met: ids of the cut-offs met by every possible total (sex-specific ones only
+        for the person's sex; the most sensitive when sex is unknown).
+    """
+
+    instrument_id: str
+    total: int | None
+    partial_total: int
+    total_range: tuple[int, int]
+    derived: Mapping[str, int]
+    band: Band | None
+    band_range: tuple[Band | None, Band | None]
+    answered: tuple[int | None, ...]
+    raw_answers: tuple[int | None, ...]
+    missing_items: tuple[int, ...]
+    complete: bool
+    cutoffs_met: tuple[str, ...]
+    findings: tuple[InstrumentFinding, ...]
+    risk_signals: tuple[RiskSignal, ...]
+
+
+# --- per-instrument preparation ----------------------------------------------------------------
+
+
+@attrs.frozen
+class _CutoffChoice:
+    cutoff: Cutoff
+    assumed: bool  # sex unknown, so the most sensitive of the sex-specific cut-offs was used
+
+
+@attrs.frozen
+class _Plan:
+    allowed: str
+    key_help: str
+    reversed: tuple[bool, ...]
+    #: sex (None, "male", "female") -> cut-offs that apply
+    cutoffs: Mapping[str | None, tuple[_CutoffChoice, ...]]
+    #: (rule index, sex) -> the cut-off the rule uses
+    rule_cutoffs: Mapping[tuple[int, str | None], _CutoffChoice]
+
+
+_PLANS: weakref.WeakKeyDictionary[Instrument, _Plan] = weakref.WeakKeyDictionary()
+_SEXES = (None, "male", "female")
+_SEX_NOTE = {
+    None: "",
+    "female": "; sex not recorded, so the more sensitive cut-off for women was used",
+    "male": "; sex not recorded, so the more sensitive cut-off for men was used",
+}
+
+
+def _most_sensitive(cutoffs: Sequence[Cutoff]) -> Cutoff:
+    # Sex-specific cut-offs share a comparator (checked on load): the one met first wins.
+    if cutoffs[0].comparator in (">=", ">"):
+        return min(cutoffs, key=lambda c: c.value)
+    return max(cutoffs, key=lambda c: c.value)
+
+
+def _choose(cutoffs: Sequence[Cutoff], sex: str | None) -> _CutoffChoice | None:
+    if all(c.sex is None for c in cutoffs):
+        return _CutoffChoice(cutoffs[0], assumed=False)
+    if sex is None:
+        return _CutoffChoice(_most_sensitive(cutoffs), assumed=True)
+    for cutoff in cutoffs:
+        if cutoff.sex == sex:
+            return _CutoffChoice(cutoff, assumed=False)
+    return None
+
+
+def _plan_for(instrument: Instrument) -> _Plan:
+    plan = _PLANS.get(instrument)
+    if plan is not None:
+        return plan
+    lo, hi, n = instrument.answer_min, instrument.answer_max, instrument.items
+    allowed = f"allowed: an integer from {lo} to {hi}"
+    if instrument.answer_coding:
+        allowed += f" ({instrument.answer_coding})"
+    allowed += ", or null for unanswered"
+    by_sex: dict[str | None, tuple[_CutoffChoice, ...]] = {}
+    for sex in _SEXES:
+        plain = [_CutoffChoice(c, False) for c in instrument.cutoffs if c.sex is None]
+        specific = [c for c in instrument.cutoffs if c.sex is not None]
+        if specific:
+            choice = _choose(specific, sex)
+            if choice is not None:
+                plain.append(choice)
+        by_sex[sex] = tuple(plain)
+    rule_cutoffs: dict[tuple[int, str | None], _CutoffChoice] = {}
+    for index, rule in enumerate(instrument.finding_rules):
+        if rule.when == "cutoff":
+            chosen = [instrument.cutoff(c) for c in rule.cutoffs]
+            for sex in _SEXES:
+                choice = _choose(chosen, sex)
+                if choice is not None:
+                    rule_cutoffs[(index, sex)] = choice
+    plan = _Plan(
+        allowed=allowed,
+        key_help=f"item numbers 1 to {n}, as '3' or 'item3'",
+        reversed=instrument.reversed_items,
+        cutoffs=by_sex,
+        rule_cutoffs=rule_cutoffs,
+    )
+    _PLANS[instrument] = plan
+    return plan
+
+
+# --- reading answers ---------------------------------------------------------------------------
+
+_KEY = re.compile(r"(?:item)?([1-9][0-9]*)")
+
+
+def _check_value(
+    instrument: Instrument, plan: _Plan, value: Any, item: int, path: str, file: str | None
+) -> int | None:
+    if value is None:
+        return None
+    if type(value) is not int or not instrument.answer_min <= value <= instrument.answer_max:
+        shown = f"{value!r}" if not isinstance(value, str) else f"the string {value!r}"
+        raise InputError(
+            f"{instrument.name} item {item}: {shown} is not a valid answer; {plan.allowed}",
+            file=file,
+            path=path,
+        )
+    return value
+
+
+def _read_answers(
+    instrument: Instrument, plan: _Plan, answers: Any, path: str, file: str | None
+) -> list[int | None]:
+    n = instrument.items
+    if isinstance(answers, Mapping):
+        raw: list[int | None] = [None] * n
+        seen: dict[int, object] = {}
+        for key, value in answers.items():
+            item = None
+            if type(key) is int:
+                item = key
+            elif isinstance(key, str):
+                match = _KEY.fullmatch(key)
+                item = int(match.group(1)) if match else None
+            where = f"{path}.{key}"
+            if item is None or not 1 <= item <= n:
+                raise InputError(
+                    f"{instrument.name} has no item {key!r}; allowed keys: {plan.key_help}",
+                    file=file,
+                    path=where,
+                )
+            if item in seen:
+                raise InputError(
+                    f"{instrument.name} item {item} is given twice (as {seen[item]!r} and {key!r})",
+                    file=file,
+                    path=where,
+                )
+            seen[item] = key
+            raw[item - 1] = _check_value(instrument, plan, value, item, where, file)
+        return raw
+    if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
+        raise InputError(
+            f"{instrument.name} answers must be a list of {n} values in item order or a mapping "
+            f"item -> value, got {type(answers).__name__}",
+            file=file,
+            path=path,
+        )
+    if len(answers) != n:
+        raise InputError(
+            f"{instrument.name} expects {n} answers (items 1 to {n}), got {len(answers)}; "
+            f"each {plan.allowed.removeprefix('allowed: ')}",
+            file=file,
+            path=path,
+        )
+    return [
+        _check_value(instrument, plan, value, index + 1, f"{path}[{index}]", file)
+        for index, value in enumerate(answers)
+    ]
+
+
+# --- scoring -------------------------------------------------------------------------------------
+
+
+def score_response(
+    instrument: Instrument,
+    answers: Sequence[int | None] | Mapping[str, int | None],
+    *,
+    sex: str | None = None,
+    path: str = "$.answers",
+    file: str | None = None,
+) -> Score:
+    """Score one response to ``instrument``.
+
+    :param answers: a list in item order (``None`` = unanswered), or a mapping whose keys are item
+        numbers as ``"3"``, ``"item3"`` or the integer ``3`` (absent keys are unanswered). Values
+        are integers in the instrument's answer range; booleans and floats are refused.
+    :param sex: ``"male"``, ``"female"`` or ``None`` (unknown): chooses sex-specific cut-offs
+        (AUDIT-C); when unknown, the more sensitive cut-off applies and the finding says so.
+    :param path: JSON path of ``answers`` in the caller's document, for messages.
+    :param file: file name, for messages.
+    :raises InputError: for a wrong length, unknown key, or a value that is not an allowed answer,
+        naming the file, the exact path and the allowed values.
+    """
+    if sex not in _SEXES:
+        raise InputError(f"sex must be 'male', 'female' or null, got {sex!r}", file=file)
+    plan = _plan_for(instrument)
+    raw = _read_answers(instrument, plan, answers, path, file)
+    lo, hi = instrument.answer_min, instrument.answer_max
+    keyed = [
+        None if value is None else (lo + hi - value if flip else value)
+        for value, flip in zip(raw, plan.reversed)
+    ]
+    missing = tuple(i + 1 for i, value in enumerate(raw) if value is None)
+    partial = sum(value for value in keyed if value is not None)
+    low, high = partial + len(missing) * lo, partial + len(missing) * hi
+    complete = not missing
+    total = partial if complete else None
+    band_range = (instrument.band_for(low), instrument.band_for(high))
+    band = band_range[0] if band_range[0] is band_range[1] else None
+    derived = {} if total is None else {d.id: total * d.multiply for d in instrument.derived}
+    cutoffs_met = tuple(
+        choice.cutoff.id
+        for choice in plan.cutoffs[sex]
+        if choice.cutoff.met_by(low) and choice.cutoff.met_by(high)
+    )
+    context = _Context(instrument, plan, sex, raw, missing, low, high, band, band_range)
+    findings = tuple(
+        finding
+        for index, rule in enumerate(instrument.finding_rules)
+        if (finding := _apply_rule(context, index, rule)) is not None
+    )
+    signals = tuple(
+        RiskSignal(
+            instrument.id,
+            risk.item,
+            raw[risk.item - 1],
+            risk.kind,
+            risk.level(raw[risk.item - 1]),
+        )
+        for risk in instrument.risk_items
+    )
+    return Score(
+        instrument_id=instrument.id,
+        total=total,
+        partial_total=partial,
+        total_range=(low, high),
+        derived=derived,
+        band=band,
+        band_range=band_range,
+        answered=tuple(keyed),
+        raw_answers=tuple(raw),
+        missing_items=missing,
+        complete=complete,
+        cutoffs_met=cutoffs_met,
+        findings=findings,
+        risk_signals=signals,
+    )
+
+
+@attrs.frozen
+class _Context:
+    instrument: Instrument
+    plan: _Plan
+    sex: str | None
+    raw: list[int | None]
+    missing: tuple[int, ...]
+    low: int
+    high: int
+    band: Band | None
+    band_range: tuple[Band | None, Band | None]
+
+    def score_text(self, bound_low: bool) -> str:
+        """The total, or the bound that is certain ("at least 12 (2 of 9 items unanswered)")."""
+        if not self.missing:
+            return str(self.low)
+        bound = f"at least {self.low}" if bound_low else f"at most {self.high}"
+        return f"{bound} ({len(self.missing)} of {self.instrument.items} items unanswered)"
+
+
+def _finding(
+    context: _Context,
+    rule: FindingRule,
+    summary: str,
+    *,
+    severity: str | None = None,
+    rank: int | None = None,
+    at_least: bool = False,
+) -> InstrumentFinding:
+    return InstrumentFinding(
+        rule_id=rule.id,
+        area=rule.area,
+        kind=rule.kind,
+        severity=severity,
+        severity_rank=rank,
+        summary=summary,
+        next_step=rule.next_step,
+        citations=rule.citations,
+        instrument_id=context.instrument.id,
+        at_least=at_least,
+    )
+
+
+def _apply_rule(context: _Context, index: int, rule: FindingRule) -> InstrumentFinding | None:
+    name = context.instrument.name
+    if rule.when == "band":
+        worse_is_low = not context.instrument.higher_is_better
+        # The least severe band still possible: the bound on the better side.
+        certain = context.band_range[0] if worse_is_low else context.band_range[1]
+        if certain is None or not certain.finding:
+            return None
+        at_least = context.band is None
+        band_text = f"at least {certain.title}" if at_least else certain.title
+        summary = rule.summary.format(name=name, score=context.score_text(worse_is_low), band=band_text)
+        return _finding(
+            context, rule, summary, severity=certain.label, rank=certain.severity, at_least=at_least
+        )
+    if rule.when == "cutoff":
+        choice = context.plan.rule_cutoffs.get((index, context.sex))
+        if choice is None:
+            return None
+        cutoff = choice.cutoff
+        return _threshold_finding(
+            context, rule, cutoff.comparator, cutoff.value,
+            sex_note=_SEX_NOTE[cutoff.sex] if choice.assumed else "",
+        )
+    if rule.when == "threshold":
+        if rule.value is None or rule.comparator is None:
+            return None
+        return _threshold_finding(context, rule, rule.comparator, rule.value, sex_note=None)
+    # when == "item": raw answers are compared, item by item
+    assert rule.item_comparator is not None and rule.item_value is not None
+    items = rule.items or range(1, context.instrument.items + 1)
+    hits = [
+        item
+        for item in items
+        if (value := context.raw[item - 1]) is not None
+        and compare(value, rule.item_comparator, rule.item_value)
+    ]
+    if not hits:
+        return None
+    listed = f"item {hits[0]}" if len(hits) == 1 else "items " + ", ".join(map(str, hits))
+    return _finding(context, rule, rule.summary.format(name=name, items=listed))
+
+
+def _threshold_finding(
+    context: _Context, rule: FindingRule, comparator: str, value: int, *, sex_note: str | None
+) -> InstrumentFinding | None:
+    if not (compare(context.low, comparator, value) and compare(context.high, comparator, value)):
+        return None
+    fields = {
+        "name": context.instrument.name,
+        "score": context.score_text(comparator in (">=", ">")),
+        "cutoff": f"{comparator} {value}",
+    }
+    if sex_note is not None:
+        fields["sex_note"] = sex_note
+    return _finding(context, rule, rule.summary.format(**fields), at_least=bool(context.missing))
