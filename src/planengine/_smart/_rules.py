@@ -255,7 +255,12 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
             f"on {name} {direction.replace('-', ' ')}, so a target of {comparator} "
             f"{_fmt(goal) if goal is not None else '?'} asks for deterioration",
         )
-    elif start is not None and goal is not None and (goal > start if worse_up else goal < start):
+    elif (
+        start is not None
+        and goal is not None
+        and (goal > start if worse_up else goal < start)
+        and not (isinstance(comparator, str) and _met(start, comparator, goal))  # that is A301
+    ):
         yield Hit(
             ("measure", "target", "value"),
             f"on {name} {direction.replace('-', ' ')}; moving from {_fmt(start)} to {_fmt(goal)} "
