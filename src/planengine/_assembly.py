@@ -8,6 +8,8 @@ Rules applied here, each recorded in the plan when it changes something:
   the higher-priority one.
 * ``safety.no-self-guided-exposure``: exposure, trauma-narrative and EMDR steps are never
   self-guided; such a step is removed [clinical.md §7.9].
+* ``assembly.shared``: the same objective or step proposed for two problems (one strategy serving
+  two areas) is listed once, under the higher-priority problem, and addresses both.
 * ``assembly.objective-limit``: at most ``max_objectives_per_problem`` active objectives per
   problem (default 3); the rest are listed as deferred, with their steps.
 """
@@ -20,7 +22,7 @@ import attrs
 
 from planengine._model import Exclusion, Intervention, Notice, Objective, Problem, Proposal
 
-__all__ = ["CLINICIAN_ONLY_CATEGORIES", "merge_proposals"]
+__all__ = ["CLINICIAN_ONLY_CATEGORIES", "merge_across_problems", "merge_proposals"]
 
 #: Categories of step that only a trained clinician may deliver (never self-guided) [R53].
 CLINICIAN_ONLY_CATEGORIES = frozenset({"exposure", "trauma-narrative", "emdr"})
@@ -157,4 +159,49 @@ def _duplicate_notice(kind: str, item_id: str, winner: RankedProposal, loser: Ra
         "assembly.duplicate",
         f"{kind} {item_id!r} was proposed by {winner.source} and {loser.source}; kept "
         f"{winner.source}'s: {why}.",
+    )
+
+
+def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
+    """List an identical objective or step once, under the first (highest-priority) problem.
+
+    The kept objective also addresses the later problem's findings; steps that pointed at a
+    dropped objective point at the kept one. Changes ``problems`` in place.
+    """
+    notices: list[Notice] = []
+    objectives: dict[tuple[str, str], tuple[Objective, Problem]] = {}
+    steps: dict[tuple[str, str, str], tuple[Intervention, Problem]] = {}
+    for problem in problems:
+        renamed: dict[str, str] = {}
+        kept_objectives: list[Objective] = []
+        for objective in problem.objectives:
+            key = (objective.statement, repr(objective.measure.to_dict()))
+            if key not in objectives:
+                objectives[key] = (objective, problem)
+                kept_objectives.append(objective)
+                continue
+            first, owner = objectives[key]
+            first.addresses.extend(a for a in objective.addresses if a not in first.addresses)
+            renamed[objective.id] = first.id
+            notices.append(_shared_notice("objective", objective.id, owner, problem))
+        problem.objectives[:] = kept_objectives
+        kept_steps: list[Intervention] = []
+        for step in problem.interventions:
+            step.objective_ids = [renamed.get(oid, oid) for oid in step.objective_ids]
+            key = (step.title, step.description, step.delivery)
+            if key not in steps:
+                steps[key] = (step, problem)
+                kept_steps.append(step)
+                continue
+            first_step, owner = steps[key]
+            first_step.objective_ids.extend(o for o in step.objective_ids if o not in first_step.objective_ids)
+            notices.append(_shared_notice("step", step.id, owner, problem))
+        problem.interventions[:] = kept_steps
+    return notices
+
+
+def _shared_notice(kind: str, item_id: str, owner: Problem, problem: Problem) -> Notice:
+    return Notice(
+        "assembly.shared",
+        f"{kind} {item_id!r} also serves {problem.title}; it is listed once, under {owner.title}.",
     )

@@ -20,7 +20,7 @@ from typing import Any
 import attrs
 
 from planengine import _safety
-from planengine._assembly import RankedProposal, merge_proposals
+from planengine._assembly import RankedProposal, merge_across_problems, merge_proposals
 from planengine._errors import InputError, PluginError
 from planengine._findings import context_findings, instrument_findings
 from planengine._model import (
@@ -220,7 +220,8 @@ class Engine:
             score_rows.append(_score_row(score, response.date, path))
             for signal in score.risk_signals:
                 signals.append((signal, response.date, path))
-                risk_checked[instrument.id] = risk_checked.get(instrument.id, False) or signal.value is not None
+                key = f"{instrument.name} item {signal.item}"
+                risk_checked[key] = risk_checked.get(key, False) or signal.value is not None
             previous = latest_dates.get(instrument.id)
             if previous is None or response.date >= previous:
                 latest[instrument.id] = score
@@ -243,6 +244,7 @@ class Engine:
         exclusions: list[Exclusion] = []
         for problem in problems:
             self._plan_problem(problem, context, exclusions, notices)
+        notices.extend(merge_across_problems(problems))
         if not problems:
             notices.append(Notice(
                 "plan.nothing-above-threshold",

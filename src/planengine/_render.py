@@ -164,7 +164,8 @@ def render_markdown(plan: Plan) -> str:
                 if step.get("duration_minutes"):
                     how += f", {step['duration_minutes']} min"
                 if step.get("course_weeks"):
-                    how += f", {step['course_weeks']} weeks"
+                    weeks = step["course_weeks"]
+                    how += f", {weeks} week{'s' if weeks != 1 else ''}"
                 add(f"| {step['order']} | **{_cell(step['title'])}**: {_cell(step['description'])} | "
                     f"{step['delivery']} | {_cell(how.strip(', '))} | {step['status']} |")
             add("")

@@ -113,20 +113,23 @@ def build_risk_flags(
     return tuple(attrs.evolve(flag, id=f"risk-{number}") for number, flag in enumerate(flags, start=1))
 
 
-def risk_statement(flags: tuple[RiskFlag, ...], endorsed_checked: Mapping[str, bool]) -> str:
-    """What the plan says about risk. Never "no risk": at most "item 9 not endorsed"."""
+def risk_statement(flags: tuple[RiskFlag, ...], risk_items_answered: Mapping[str, bool]) -> str:
+    """What the plan says about risk. Never "no risk": at most "item 9 not endorsed".
+
+    :param risk_items_answered: risk item label (e.g. "PHQ-9 item 9") -> whether it was answered.
+    """
     if flags:
         return (
             f"{len(flags)} open risk flag(s). A clinician must assess risk today; self-guided "
             "steps are held until then. Crisis support (in the US: call or text 988) must be "
             "offered alongside any risk-related message."
         )
-    checked = sorted(name for name, seen in endorsed_checked.items() if seen)
-    if checked:
-        items = ", ".join(f"{name.upper()} risk item" for name in checked)
+    answered = sorted(name for name, seen in risk_items_answered.items() if seen)
+    if answered:
+        items = ", ".join(answered)
         return (
-            f"No risk flag raised: {items} not endorsed. This is not evidence of safety; "
-            "a clinician should still ask about risk directly."
+            f"{items} not endorsed, so the questionnaires raised no flag. This is not evidence "
+            "of safety; a clinician should still ask about risk directly."
         )
     return (
         "No questionnaire with a risk item was given, so risk has not been screened. "

@@ -1,0 +1,32 @@
+"""Shared fixtures: one engine per session (building it loads plugins and data once)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+from planengine import Engine
+
+settings.register_profile(
+    "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60
+)
+settings.load_profile("default")
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+AS_OF = dt.date(2026, 11, 25)
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    """The engine with every installed plugin (the built-ins), strict so failures surface."""
+    return Engine(strict=True)
+
+
+@pytest.fixture(scope="session")
+def examples_dir() -> pathlib.Path:
+    """The repository's examples folder."""
+    return EXAMPLES

@@ -1,0 +1,34 @@
+"""Small helpers for reading plans in tests."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import jsonschema
+
+from planengine import schemas
+
+
+@lru_cache(maxsize=None)
+def validator(name: str) -> jsonschema.protocols.Validator:
+    """A compiled validator for a bundled schema."""
+    schema = schemas.load(name)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema, format_checker=cls.FORMAT_CHECKER)
+
+
+def assert_valid(name: str, data: Any) -> None:
+    """Fail with the best-matching schema error."""
+    error = jsonschema.exceptions.best_match(validator(name).iter_errors(data))
+    assert error is None, f"{list(error.absolute_path)}: {error.message}"
+
+
+def all_steps(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every intervention of every problem, in plan order."""
+    return [step for problem in plan["problems"] for step in problem["interventions"]]
+
+
+def all_objectives(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every objective of every problem, in plan order."""
+    return [o for problem in plan["problems"] for o in problem["objectives"]]

@@ -1,0 +1,175 @@
+"""End-to-end behaviour of Engine.plan on realistic assessments."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from plan_helpers import all_objectives, all_steps, assert_valid
+
+from planengine import Assessment, Context, Engine, InputError, Response, load_assessment
+
+AS_OF = dt.date(2026, 11, 25)
+
+
+def phq9(answers: list[int | None], date: dt.date = AS_OF) -> Response:
+    return Response("phq9", date, tuple(answers))
+
+
+def plan_for(engine: Engine, *responses: Response, **context: object) -> dict:
+    assessment = Assessment(
+        responses=tuple(
+            Response(r.instrument, r.date, r.answers, index=i) for i, r in enumerate(responses)
+        ),
+        context=Context(**context),  # type: ignore[arg-type]
+    )
+    data = engine.plan(assessment, as_of=AS_OF).to_dict()
+    assert_valid("plan", data)
+    return data
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "moderate-phq9-gad7-isi.yaml",
+        "mild-sleep-only.yaml",
+        "severe-with-risk-flag.yaml",
+        "insomnia-with-conditions.yaml",
+        "missing-item9.json",
+        "nothing-above-threshold.yaml",
+        "screens-and-wellbeing.yaml",
+    ],
+)
+def test_every_example_plans_and_validates(engine: Engine, examples_dir, name: str) -> None:
+    plan = engine.plan(load_assessment(examples_dir / name), as_of=AS_OF)
+    data = plan.to_dict()
+    assert_valid("plan", data)
+    assert data["status"] == "draft"
+    assert data["sign_off"]["status"] == "unsigned"
+    assert re.fullmatch(r"[0-9a-f]{64}", data["generated_by"]["input_sha256"])
+    assert plan.to_json() == engine.plan(load_assessment(examples_dir / name), as_of=AS_OF).to_json()
+
+
+def test_moderate_example_has_depression_sleep_and_self_esteem(engine: Engine, examples_dir) -> None:
+    data = engine.plan(load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF).to_dict()
+    areas = [p["area"] for p in data["problems"]]
+    assert {"depression", "sleep", "anxiety", "self-esteem"} <= set(areas)
+    assert data["risk"]["flags"] == []
+    assert "not endorsed" in data["risk"]["statement"]
+    sleep = next(p for p in data["problems"] if p["area"] == "sleep")
+    assert sleep["patient_words"] == ["I want to sleep through the night"]
+    isi = next(o for o in sleep["objectives"] if o["measure"].get("instrument") == "isi")
+    assert isi["measure"]["baseline"] == {"value": 17, "date": "2026-11-20"}
+    assert isi["measure"]["target"]["comparator"] in {"<=", "<"}
+    assert isi["measure"]["target"]["value"] < 17
+    assert isi["due_date"] > isi["start_date"] == "2026-11-25"
+    assert isi["patient_words"] == "I want to sleep through the night"
+
+
+@pytest.mark.parametrize(
+    ("item9", "level", "rank"),
+    [(1, "endorsed", 2), (2, "high", 1), (3, "high", 1), (None, "unknown", 3)],
+)
+def test_item9_signal_opens_flag_and_puts_safety_first(engine: Engine, item9, level, rank) -> None:
+    data = plan_for(engine, phq9([1, 1, 1, 1, 1, 1, 1, 1, item9]), concerns=("sleep",))
+    flags = data["risk"]["flags"]
+    assert [(f["level"], f["rank"]) for f in flags] == [(level, rank)]
+    first = data["problems"][0]
+    assert first["area"] == "safety"
+    assert [s["id"] for s in first["interventions"]][-2:] == ["safety-risk-assessment", "safety-plan"]
+    assert len(next(s for s in first["interventions"] if s["id"] == "safety-plan")["steps"]) == 6
+    for step in all_steps(data)[len(first["interventions"]):]:
+        if step["delivery"] == "self-guided":
+            assert step["status"] == "held"
+    if item9 is None:
+        assert first["interventions"][0]["id"] == "safety-complete-risk-item"
+
+
+def test_item9_zero_never_says_no_risk(engine: Engine) -> None:
+    data = plan_for(engine, phq9([2, 2, 2, 2, 2, 2, 2, 2, 0]))
+    assert data["risk"]["flags"] == []
+    assert "no risk" not in data["risk"]["statement"].lower()
+    assert "not endorsed" in data["risk"]["statement"]
+    assert data["problems"][0]["area"] != "safety"
+
+
+def test_without_risk_item_the_plan_says_risk_was_not_screened(engine: Engine) -> None:
+    data = plan_for(engine, Response("gad7", AS_OF, (1, 1, 1, 1, 1, 1, 1)))
+    assert "not been screened" in data["risk"]["statement"]
+
+
+def test_negative_phq2_says_nothing_about_risk(engine: Engine) -> None:
+    data = plan_for(engine, Response("phq2", AS_OF, (0, 1)))
+    assert data["risk"]["flags"] == []
+    assert "not been screened" in data["risk"]["statement"]
+
+
+def test_positive_phq2_asks_for_phq9_without_claiming_severity(engine: Engine) -> None:
+    data = plan_for(engine, Response("phq2", AS_OF, (2, 2)))
+    problem = data["problems"][0]
+    assert problem["area"] == "depression"
+    assert problem["severity"] is None
+    assert any("PHQ-9" in o["statement"] for o in problem["objectives"])
+
+
+def test_nothing_above_threshold_invents_no_goals(engine: Engine) -> None:
+    data = plan_for(engine, phq9([0, 1, 0, 1, 0, 0, 1, 0, 0]))
+    assert data["problems"] == []
+    assert [n["code"] for n in data["notices"]] == ["plan.nothing-above-threshold"]
+
+
+@pytest.mark.parametrize("condition", ["bipolar-disorder", "seizure-disorder", "hazardous-occupation"])
+def test_sleep_restriction_is_removed_with_the_reason(engine: Engine, condition: str) -> None:
+    severe_isi = Response("isi", AS_OF, (4, 3, 3, 4, 3, 3, 4))
+    data = plan_for(engine, severe_isi, conditions=(condition,))
+    assert "sleep-sleep-restriction" not in {s["id"] for s in all_steps(data)}
+    excluded = {e["id"]: e for e in data["excluded"]}
+    assert condition in excluded["sleep-sleep-restriction"]["reason"]
+    without = plan_for(engine, severe_isi)
+    assert "sleep-sleep-restriction" in {s["id"] for s in all_steps(without)}
+
+
+def test_every_element_records_its_provenance(engine: Engine, examples_dir) -> None:
+    data = engine.plan(load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF).to_dict()
+    elements = [*data["findings"], *all_objectives(data), *all_steps(data)]
+    assert elements
+    for element in elements:
+        source = element["provenance"]["source"]
+        assert source.startswith(("rule:", "plugin:"))
+        if source.startswith("plugin:"):
+            assert re.fullmatch(r"plugin:[\w.-]+@[\w.+-]+", source)
+            assert element["provenance"]["strategy"]
+        assert element["provenance"]["inputs"], element["id"]
+    versions = {p["name"]: p["version"] for p in data["generated_by"]["plugins"]}
+    assert {"sleep", "cbt"} <= set(versions)
+
+
+def test_objective_limit_defers_the_rest(examples_dir) -> None:
+    from planengine import EngineConfig
+
+    engine = Engine(config=EngineConfig(max_objectives_per_problem=1))
+    data = engine.plan(load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF).to_dict()
+    for problem in data["problems"]:
+        assert len(problem["objectives"]) <= 1
+    assert any(n["code"] == "assembly.objective-limit" for n in data["notices"])
+
+
+def test_as_of_is_required_and_must_be_a_date(engine: Engine) -> None:
+    assessment = Assessment(responses=(phq9([0] * 9),))
+    with pytest.raises(TypeError):
+        engine.plan(assessment)  # type: ignore[call-arg]
+    with pytest.raises(InputError):
+        engine.plan(assessment, as_of="2026-11-25")  # type: ignore[arg-type]
+
+
+def test_response_after_as_of_is_an_error(engine: Engine) -> None:
+    assessment = Assessment(responses=(phq9([0] * 9, date=AS_OF + dt.timedelta(days=1)),))
+    with pytest.raises(InputError, match=r"\$\.responses\[0\]\.date.*after as_of"):
+        engine.plan(assessment, as_of=AS_OF)
+
+
+def test_two_patients_with_different_inputs_get_different_plans(engine: Engine) -> None:
+    first = plan_for(engine, Response("isi", AS_OF, (3, 3, 2, 3, 2, 3, 2)))
+    second = plan_for(engine, Response("isi", AS_OF, (4, 4, 3, 4, 3, 3, 4)))
+    assert all_objectives(first) != all_objectives(second)

@@ -1,0 +1,164 @@
+"""The plugin host: loading, attribution, isolation of failures, and safety after every hook."""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+
+import pytest
+from plan_helpers import assert_valid
+
+import planengine
+from planengine import Assessment, Engine, PluginError, Proposal, Response
+
+AS_OF = dt.date(2026, 11, 25)
+RISKY = Assessment(responses=(Response("phq9", AS_OF, (2, 2, 2, 2, 2, 2, 2, 2, 2)),))
+PLAIN = Assessment(responses=(Response("phq9", AS_OF, (2, 2, 2, 2, 2, 2, 2, 2, 0)),))
+
+
+def plugin(name: str, **hooks: object) -> types.SimpleNamespace:
+    """A plugin object with the given hook implementations."""
+    namespace = types.SimpleNamespace(PLUGIN_NAME=name, __version__="9.9.9")
+    for hook_name, function in hooks.items():
+        setattr(namespace, hook_name, planengine.hookimpl(function))
+    return namespace
+
+
+def test_builtin_plugins_load_through_entry_points() -> None:
+    engine = Engine()
+    names = {info.name for info in engine.plugin_infos if info.kind == "plugin"}
+    assert {"sleep", "cbt"} <= names
+    assert {"sleep", "cbt-self-talk"} <= {s.id for s in engine.strategies}
+    assert all(info.distribution == "planengine" for info in engine.plugin_infos if info.kind == "plugin")
+
+
+def test_no_plugin_manager_is_built_at_import_time() -> None:
+    import importlib
+    import sys
+
+    for name in [n for n in sys.modules if n == "planengine" or n.startswith("planengine.")]:
+        del sys.modules[name]
+    module = importlib.import_module("planengine")
+    assert "pluggy" not in vars(module)
+    assert "planengine._plugins" not in sys.modules
+
+
+def test_blocking_a_builtin_removes_its_strategy() -> None:
+    engine = Engine(block=["sleep"])
+    assert "sleep" not in {s.id for s in engine.strategies}
+
+
+def test_a_crashing_plugin_is_named_and_skipped() -> None:
+    def propose(problem, context):
+        raise RuntimeError("boom")
+
+    engine = Engine(plugins=[plugin("crashy", propose=propose)])
+    data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
+    assert_valid("plan", data)
+    failures = [n for n in data["notices"] if n["code"] == "plugin.failed"]
+    assert failures and "crashy" in failures[0]["message"] and "boom" in failures[0]["message"]
+    assert any(p["objectives"] for p in data["problems"])
+
+
+def test_strict_mode_makes_a_crash_an_error() -> None:
+    def propose(problem, context):
+        raise RuntimeError("boom")
+
+    engine = Engine(plugins=[plugin("crashy", propose=propose)], strict=True)
+    with pytest.raises(PluginError, match="crashy"):
+        engine.plan(PLAIN, as_of=AS_OF)
+
+
+def test_a_plugin_cannot_remove_or_reorder_the_safety_step() -> None:
+    def adjust_plan(plan, context):
+        plan.problems.reverse()
+        plan.problems[:] = [p for p in plan.problems if p.area != "safety"]
+        for problem in plan.problems:
+            for step in problem.interventions:
+                step.status = "active"
+
+    engine = Engine(plugins=[plugin("saboteur", adjust_plan=adjust_plan)])
+    data = engine.plan(RISKY, as_of=AS_OF).to_dict()
+    assert data["problems"][0]["area"] == "safety"
+    for problem in data["problems"][1:]:
+        for step in problem["interventions"]:
+            if step["delivery"] == "self-guided":
+                assert step["status"] == "held"
+
+
+def test_a_plugin_cannot_fake_a_safety_problem_without_a_flag() -> None:
+    def adjust_plan(plan, context):
+        first = plan.problems[0]
+        first.area = "safety"
+
+    engine = Engine(plugins=[plugin("faker", adjust_plan=adjust_plan)])
+    data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
+    assert all(p["area"] != "safety" for p in data["problems"])
+
+
+def test_self_guided_exposure_is_never_kept() -> None:
+    def propose(problem, context):
+        step = planengine.Intervention(
+            id="diy-exposure", area=problem.area, title="Imaginal exposure at home",
+            description="Listen to the trauma recording alone.", delivery="self-guided",
+            category="exposure", rationale="none", provenance=planengine.Provenance("plugin:bad"),
+        )
+        return Proposal(interventions=(step,))
+
+    engine = Engine(plugins=[plugin("bad", propose=propose)])
+    data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
+    assert "diy-exposure" not in {s["id"] for p in data["problems"] for s in p["interventions"]}
+    assert any(e["rule"] == "safety.no-self-guided-exposure" for e in data["excluded"])
+
+
+def test_duplicate_steps_keep_the_higher_priority_and_say_why() -> None:
+    def propose(problem, context):
+        step = planengine.Intervention(
+            id=f"{problem.area}-thought-record", area=problem.area, title="Copy",
+            description="A copy.", delivery="self-guided", rationale="copy",
+            provenance=planengine.Provenance("plugin:copycat"),
+        )
+        return Proposal(interventions=(step,))
+
+    engine = Engine(plugins=[plugin("copycat", propose=propose)])
+    data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
+    depression = next(p for p in data["problems"] if p["area"] == "depression")
+    kept = next(s for s in depression["interventions"] if s["id"] == "depression-thought-record")
+    assert kept["title"] != "Copy"
+    assert any(n["code"] == "assembly.duplicate" and "copycat" in n["message"] for n in data["notices"])
+
+
+def test_registering_a_clashing_strategy_is_reported() -> None:
+    def register_strategies(register):
+        register(Engine(autoload=True).strategies[0])
+
+    engine = Engine(plugins=[plugin("clash", register_strategies=register_strategies)])
+    assert any("already registered" in n.message for n in engine.load_notices)
+    with pytest.raises(PluginError, match="already registered"):
+        Engine(plugins=[plugin("clash", register_strategies=register_strategies)], strict=True)
+
+
+def test_unknown_hook_name_is_reported() -> None:
+    bad = types.SimpleNamespace(PLUGIN_NAME="typo", propse=planengine.hookimpl(lambda problem, context: None))
+    engine = Engine(plugins=[bad], autoload=False)
+    assert any(n.code == "plugin.unknown-hook" for n in engine.load_notices)
+    with pytest.raises(PluginError, match="typo"):
+        Engine(plugins=[bad], autoload=False, strict=True)
+
+
+def test_draft_strategies_are_refused_unless_allowed() -> None:
+    from planengine import DataStrategy, EngineConfig
+
+    base = Engine().strategies[0]
+    draft = DataStrategy(id="trial", name="Trial", version="0.1.0", status="draft",
+                         areas=base.areas, priority=10, data=base.data)
+
+    def register_strategies(register):
+        register(draft)
+
+    refused = Engine(plugins=[plugin("trial", register_strategies=register_strategies)])
+    assert "trial" not in {s.id for s in refused.strategies}
+    assert any(n.code == "strategy.refused" for n in refused.load_notices)
+    allowed = Engine(plugins=[plugin("trial", register_strategies=register_strategies)],
+                     config=EngineConfig(allow_draft_strategies=True))
+    assert "trial" in {s.id for s in allowed.strategies}

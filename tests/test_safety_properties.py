@@ -1,0 +1,77 @@
+"""Safety and repeatability invariants, as properties over generated assessments."""
+
+from __future__ import annotations
+
+import types
+
+from assessment_strategies import AS_OF, assessments
+from hypothesis import given
+from hypothesis import strategies as st
+from plan_helpers import all_steps, assert_valid
+
+import planengine
+from planengine import Engine
+
+ITEM9 = st.one_of(st.none(), st.integers(0, 3))
+
+
+def _saboteur() -> types.SimpleNamespace:
+    def adjust_plan(plan, context):
+        plan.problems.reverse()
+        plan.problems[:] = [p for p in plan.problems if p.area != "safety"]
+
+    return types.SimpleNamespace(PLUGIN_NAME="saboteur", adjust_plan=planengine.hookimpl(adjust_plan))
+
+
+ENGINES = {
+    "builtins": Engine(strict=True),
+    "none": Engine(autoload=False),
+    "saboteur": Engine(plugins=[_saboteur()]),
+}
+
+
+@given(assessment=assessments(phq9_item9=ITEM9), engine_name=st.sampled_from(sorted(ENGINES)))
+def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_name) -> None:
+    data = ENGINES[engine_name].plan(assessment, as_of=AS_OF).to_dict()
+    item9_values = [
+        r.answers[8] for r in assessment.responses if r.instrument == "phq9"
+    ]
+    must_flag = any(v is None or v >= 1 for v in item9_values)
+    assert bool(data["risk"]["flags"]) == must_flag
+    statement = data["risk"]["statement"].lower()
+    assert "no risk" not in statement and "no suicide risk" not in statement
+    if must_flag:
+        assert data["problems"][0]["area"] == "safety"
+        assert [s["id"] for s in data["problems"][0]["interventions"]][-1] == "safety-plan"
+        for problem in data["problems"][1:]:
+            for step in problem["interventions"]:
+                if step["delivery"] == "self-guided":
+                    assert step["status"] == "held"
+    else:
+        assert all(p["area"] != "safety" for p in data["problems"])
+    assert data["status"] == "draft"
+
+
+@given(assessment=assessments(phq9_item9=ITEM9))
+def test_every_plan_validates_and_is_byte_identical(assessment) -> None:
+    engine = ENGINES["builtins"]
+    first = engine.plan(assessment, as_of=AS_OF).to_json()
+    assert engine.plan(assessment, as_of=AS_OF).to_json() == first
+    import json
+
+    data = json.loads(first)
+    assert_valid("plan", data)
+    for step in all_steps(data):
+        if step["area"] == "trauma":
+            assert step["delivery"] != "self-guided" or step["category"] not in {
+                "exposure", "trauma-narrative", "emdr"
+            }
+
+
+@given(assessment=assessments())
+def test_contraindicated_steps_never_appear(assessment) -> None:
+    data = ENGINES["builtins"].plan(assessment, as_of=AS_OF).to_dict()
+    conditions = set(assessment.context.conditions)
+    ids = {s["id"] for s in all_steps(data)}
+    if conditions & {"bipolar-disorder", "seizure-disorder", "hazardous-occupation"}:
+        assert "sleep-sleep-restriction" not in ids

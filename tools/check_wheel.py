@@ -1,0 +1,45 @@
+"""Check that a built wheel carries the schemas, the instrument data and every built-in plugin.
+
+Usage: python tools/check_wheel.py dist/planengine-*.whl
+"""
+
+from __future__ import annotations
+
+import pathlib
+import sys
+import tomllib
+import zipfile
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+
+
+def expected_members() -> set[str]:
+    """Every file the wheel must contain, derived from the source tree and pyproject.toml."""
+    members = {f"planengine/schemas/{p.name}" for p in (ROOT / "schemas").glob("*.schema.json")}
+    members |= {
+        f"planengine/data/instruments/{p.name}"
+        for p in (ROOT / "src/planengine/data/instruments").glob("*.yaml")
+    }
+    members |= {"planengine/py.typed", "planengine/data/vocabulary.yaml"}
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    for module in project["entry-points"]["planengine"].values():
+        package = module.split(":")[0]
+        for path in (ROOT / "plugins" / package).rglob("*"):
+            if path.is_file() and "__pycache__" not in path.parts:
+                members.add(f"{package}/{path.relative_to(ROOT / 'plugins' / package).as_posix()}")
+    return members
+
+
+def main(wheel: str) -> int:
+    """Exit 1 and list what is missing when the wheel lacks an expected file."""
+    names = set(zipfile.ZipFile(wheel).namelist())
+    missing = sorted(expected_members() - names)
+    if missing:
+        print(f"{wheel}: missing {len(missing)} file(s):", *missing, sep="\n  ")
+        return 1
+    print(f"{wheel}: all {len(expected_members())} expected files present")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
