@@ -120,7 +120,7 @@ MANY_ALIASES = "a: &a x\nb: [" + ", ".join(["*a"] * 2000) + "]\n"
         (BILLION_LAUGHS.encode(), "bomb.yaml", "alias expansion too large", 1),
         (MANY_ALIASES.encode(), "bomb.yaml", "too many alias references", 1),
         (b"a: &a [*a]\n", "r.yaml", "recursive alias", 1),
-        (b"a: " + b"[" * 100_000 + b"]" * 100_000, "deep.yaml", "nesting deeper", 1),
+        (b"a: " + b"[" * 100_000 + b"]" * 100_000, "deep.yaml", "nesting", 1),
         (b"a:\n  " + b"- " * 5000 + b"x\n", "deep.yaml", "nesting deeper", 2),
         (b"- 1\n- 2\n", "l.yaml", "must be a mapping, not a list", 1),
         (b"just text\n", "l.yaml", "must be a mapping, not a str", 1),

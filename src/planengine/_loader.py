@@ -61,7 +61,7 @@ _JSON_EXTENSIONS = (".json",)
 # YAML: libyaml when available, the 1.2 core schema, no timestamps, no foreign tags.
 
 try:  # pragma: no branch - libyaml ships with the PyYAML wheels
-    from yaml import CParser as _Parser  # type: ignore[attr-defined]
+    from yaml.cyaml import CParser as _Parser
 
     _LIBYAML = True
 except ImportError:  # pragma: no cover - pure-Python fallback
