@@ -6,9 +6,6 @@ The public API is listed in ``__all__``. Names are imported lazily on first use,
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
 from planengine._version import __version__
 
 #: public name -> private module that defines it
@@ -50,23 +47,13 @@ _EXPORTS: dict[str, str] = {
 
 __all__ = sorted([*_EXPORTS, "__version__"])
 
-if TYPE_CHECKING:  # pragma: no cover
-    from planengine._errors import (
-        ConfigError,
-        DocumentParseError,
-        DocumentSchemaError,
-        InputError,
-        PlanEngineError,
-        PluginError,
-        SafetyInvariantError,
-        UnknownNameError,
-    )
 
-
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> object:
     module_name = _EXPORTS.get(name)
     if module_name is None:
         raise AttributeError(f"module 'planengine' has no attribute {name!r}")
+    import importlib
+
     value = getattr(importlib.import_module(module_name), name)
     globals()[name] = value
     return value

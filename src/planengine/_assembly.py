@@ -169,13 +169,14 @@ def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
     dropped objective point at the kept one. Changes ``problems`` in place.
     """
     notices: list[Notice] = []
-    objectives: dict[tuple[str, str], tuple[Objective, Problem]] = {}
+    objectives: dict[tuple[object, ...], tuple[Objective, Problem]] = {}
     steps: dict[tuple[str, str, str], tuple[Intervention, Problem]] = {}
     for problem in problems:
         renamed: dict[str, str] = {}
         kept_objectives: list[Objective] = []
         for objective in problem.objectives:
-            key = (objective.statement, repr(objective.measure.to_dict()))
+            m = objective.measure
+            key = (objective.statement, m.instrument, m.metric, m.unit, m.target_value, m.comparator)
             if key not in objectives:
                 objectives[key] = (objective, problem)
                 kept_objectives.append(objective)

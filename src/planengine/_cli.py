@@ -10,12 +10,15 @@ one line on stderr; no traceback reaches the user.
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import sys
-from collections.abc import Sequence
 
 from planengine._version import __version__
+
+TYPE_CHECKING = False  # `typing` costs milliseconds at start-up; mypy treats this name specially
+if TYPE_CHECKING:  # pragma: no cover
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any
 
 #: sub-command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -33,15 +36,16 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 
 
-class _ArgumentParser(argparse.ArgumentParser):
-    """argparse exits 2 on usage errors already; keep its message to one line."""
-
-    def error(self, message: str) -> None:  # type: ignore[override]
-        self.exit(EXIT_USAGE, f"planengine: error: {message}\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
     """Build the full argument parser, importing each command module (all of them are light)."""
+    import argparse
+
+    class _ArgumentParser(argparse.ArgumentParser):
+        """argparse exits 2 on usage errors already; keep its message to one line."""
+
+        def error(self, message: str) -> None:  # type: ignore[override]
+            self.exit(EXIT_USAGE, f"planengine: error: {message}\n")
+
     parser = _ArgumentParser(
         prog="planengine",
         description="Therapy treatment planning: assessments in, safe, explainable draft plans out.",
@@ -58,7 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_module(name: str):  # type: ignore[no-untyped-def]
+def _command_module(name: str) -> Any:
+    import importlib
+
     module_name = COMMANDS[name][0]
     try:
         return importlib.import_module(module_name)
@@ -76,10 +82,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"planengine {__version__}")
         return EXIT_OK
     parser = build_parser()
-    args = parser.parse_args(args_list)
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit_:  # argparse exits on --help and usage errors; return the code
+        return int(exit_.code or 0)
     if not getattr(args, "_module", None):
         parser.print_help(sys.stderr)
         return EXIT_USAGE
+    import importlib
+
     module = importlib.import_module(args._module)
     from planengine._errors import PlanEngineError, SafetyInvariantError
 
