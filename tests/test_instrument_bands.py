@@ -25,7 +25,7 @@ def answers_for(instrument_id: str, total: int) -> list[int]:
         remaining -= step
     assert remaining == 0, "total out of range"
     lo, hi = inst.answer_min, inst.answer_max
-    return [lo + hi - v if flip else v for v, flip in zip(keyed, inst.reversed_items)]
+    return [lo + hi - v if flip else v for v, flip in zip(keyed, inst.reversed_items, strict=True)]
 
 
 # (instrument, total, expected band label) — every band edge in clinical.md
@@ -156,7 +156,9 @@ SCREEN_FINDINGS = [
 
 
 @pytest.mark.parametrize(("instrument_id", "rule_id", "below", "at", "next_step"), SCREEN_FINDINGS)
-def test_screen_findings(instrument_id: str, rule_id: str, below: int, at: int, next_step: str) -> None:
+def test_screen_findings(
+    instrument_id: str, rule_id: str, below: int, at: int, next_step: str
+) -> None:
     inst = INSTRUMENTS[instrument_id]
     assert score_response(inst, answers_for(instrument_id, below)).findings == ()
     (finding,) = score_response(inst, answers_for(instrument_id, at)).findings
@@ -168,7 +170,9 @@ def test_screen_findings(instrument_id: str, rule_id: str, below: int, at: int, 
 
 def test_phq2_and_gad2_are_screens_not_severity() -> None:
     for instrument_id in ("phq2", "gad2", "pc-ptsd-5"):
-        (finding,) = score_response(INSTRUMENTS[instrument_id], answers_for(instrument_id, 3)).findings
+        (finding,) = score_response(
+            INSTRUMENTS[instrument_id], answers_for(instrument_id, 3)
+        ).findings
         assert finding.kind == "screen-positive"
 
 
@@ -197,7 +201,11 @@ def test_change_thresholds(instrument_id: str, field: str, value: float) -> None
 
 
 def test_change_details() -> None:
-    phq9, isi, who5 = INSTRUMENTS["phq9"].change, INSTRUMENTS["isi"].change, INSTRUMENTS["who5"].change
+    phq9, isi, who5 = (
+        INSTRUMENTS["phq9"].change,
+        INSTRUMENTS["isi"].change,
+        INSTRUMENTS["who5"].change,
+    )
     assert phq9.remission_comparator == "<" and isi.remission_comparator == "<"
     assert phq9.rci_illustrative and phq9.status["rci"] == "U"
     assert isi.response_points_comparator == ">"

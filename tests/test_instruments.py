@@ -24,7 +24,17 @@ from planengine._instruments import (
 from planengine._scoring import score_response
 
 BUILTIN_IDS = [
-    "audit-c", "gad2", "gad7", "isi", "pc-ptsd-5", "pcl5", "phq2", "phq9", "pss10", "rses", "who5",
+    "audit-c",
+    "gad2",
+    "gad7",
+    "isi",
+    "pc-ptsd-5",
+    "pcl5",
+    "phq2",
+    "phq9",
+    "pss10",
+    "rses",
+    "who5",
 ]
 FIXTURES = Path(__file__).parent / "data" / "instruments"
 
@@ -132,8 +142,16 @@ def test_directions_and_recall_windows() -> None:
     assert better == {"who5", "rses"}
     assert instruments["who5"].is_improvement(2) and not instruments["who5"].is_improvement(-2)
     assert instruments["phq9"].is_improvement(-1) and not instruments["phq9"].is_improvement(0)
-    assert {i: instruments[i].recall_window_days for i in ("phq9", "gad7", "isi", "who5", "pcl5", "pss10")} == {
-        "phq9": 14, "gad7": 14, "isi": 14, "who5": 14, "pcl5": 30, "pss10": 30,
+    assert {
+        i: instruments[i].recall_window_days
+        for i in ("phq9", "gad7", "isi", "who5", "pcl5", "pss10")
+    } == {
+        "phq9": 14,
+        "gad7": 14,
+        "isi": 14,
+        "who5": 14,
+        "pcl5": 30,
+        "pss10": 30,
     }
 
 
@@ -141,7 +159,12 @@ def test_risk_items_only_on_phq9() -> None:
     for instrument_id, inst in load_builtin_instruments().items():
         if instrument_id == "phq9":
             (risk,) = inst.risk_items
-            assert (risk.item, risk.kind, risk.endorsed_at, risk.high_at) == (9, "suicidal-ideation", 1, 2)
+            assert (risk.item, risk.kind, risk.endorsed_at, risk.high_at) == (
+                9,
+                "suicidal-ideation",
+                1,
+                2,
+            )
         else:
             assert inst.risk_items == ()
 
@@ -222,24 +245,68 @@ INVALID: list[tuple[str, str, Mutation, str, str]] = [
     ("band-short", "phq9", _set(["bands", 4, "max"], 26), "$.bands[4].max", "total max 27"),
     ("band-order", "phq9", _swap_bands, "$.bands[1].min", "contiguous"),
     ("total-range", "phq9", _set(["total", "max"], 28), "$.total", "0..27"),
-    ("reverse-range", "pss10", _set(["reverse_keyed"], [4, 11]), "$.reverse_keyed[1]", "out of range"),
+    (
+        "reverse-range",
+        "pss10",
+        _set(["reverse_keyed"], [4, 11]),
+        "$.reverse_keyed[1]",
+        "out of range",
+    ),
     ("labels-count", "phq9", _set(["item_labels"], ["a"]), "$.item_labels", "needs 9 labels"),
     ("restricted-labels", "isi", _set(["item_labels"], ["a"] * 7), "$.item_labels", "restricted"),
     ("undefined-citation", "phq9", _drop_reference, "$.references", "'R33'"),
-    ("risk-not-protected", "phq9", _set(["missing", "never_impute"], []), "$.missing.never_impute", "risk item 9"),
-    ("cutoff-unknown", "phq2", _set(["findings", 0, "cutoffs"], ["phq2.nope"]), "$.findings[0].cutoffs", "phq2.nope"),
+    (
+        "risk-not-protected",
+        "phq9",
+        _set(["missing", "never_impute"], []),
+        "$.missing.never_impute",
+        "risk item 9",
+    ),
+    (
+        "cutoff-unknown",
+        "phq2",
+        _set(["findings", 0, "cutoffs"], ["phq2.nope"]),
+        "$.findings[0].cutoffs",
+        "phq2.nope",
+    ),
     ("cutoff-range", "phq2", _set(["cutoffs", 0, "value"], 7), "$.cutoffs[0].value", "0..6"),
-    ("cutoff-prefix", "phq2", _set(["cutoffs", 0, "id"], "other.positive"), "$.cutoffs[0].id", "phq2."),
-    ("u-not-configurable", "pc-ptsd-5", _set(["cutoffs", 0, "configurable"], False), "$.cutoffs[0].configurable", "U"),
-    ("template-field", "phq9", _set(["findings", 0, "summary"], "{name} {total}"), "$.findings[0].summary", "{total}"),
-    ("template-attr", "phq9", _set(["findings", 0, "summary"], "{name.__class__}"), "$.findings[0].summary", "not allowed"),
+    (
+        "cutoff-prefix",
+        "phq2",
+        _set(["cutoffs", 0, "id"], "other.positive"),
+        "$.cutoffs[0].id",
+        "phq2.",
+    ),
+    (
+        "u-not-configurable",
+        "pc-ptsd-5",
+        _set(["cutoffs", 0, "configurable"], False),
+        "$.cutoffs[0].configurable",
+        "U",
+    ),
+    (
+        "template-field",
+        "phq9",
+        _set(["findings", 0, "summary"], "{name} {total}"),
+        "$.findings[0].summary",
+        "{total}",
+    ),
+    (
+        "template-attr",
+        "phq9",
+        _set(["findings", 0, "summary"], "{name.__class__}"),
+        "$.findings[0].summary",
+        "not allowed",
+    ),
     ("band-rule-no-bands", "pcl5", _set(["findings", 0, "when"], "band"), "$.findings[0]", ""),
     ("percent-scale", "who5", _set(["derived"], []), "$.change.scale", "percent"),
 ]
 
 
 @pytest.mark.parametrize(
-    ("case", "instrument_id", "mutate", "path", "fragment"), INVALID, ids=[row[0] for row in INVALID]
+    ("case", "instrument_id", "mutate", "path", "fragment"),
+    INVALID,
+    ids=[row[0] for row in INVALID],
 )
 def test_invalid_data_is_refused(
     case: str, instrument_id: str, mutate: Mutation, path: str, fragment: str
@@ -279,7 +346,7 @@ def test_override_refuses_non_configurable_and_unknown() -> None:
     phq9 = load_builtin_instruments()["phq9"]
     with pytest.raises(ConfigError, match="not configurable"):
         phq9.with_overrides({"cutoffs": {"phq9.screen": 11}})
-    with pytest.raises(UnknownNameError, match="phq9.screen"):
+    with pytest.raises(UnknownNameError, match=r"phq9\.screen"):
         phq9.with_overrides({"cutoffs": {"phq9.nope": 11}})
     with pytest.raises(ConfigError, match="unknown override section"):
         phq9.with_overrides({"bands": {}})
@@ -294,7 +361,11 @@ def test_override_refuses_non_configurable_and_unknown() -> None:
 def test_override_change_thresholds() -> None:
     phq9 = load_builtin_instruments()["phq9"]
     changed = phq9.with_overrides({"change": {"mcid": 6, "rci_sd": 6.2, "rci_reliability": 0.8}})
-    assert (changed.change.mcid, changed.change.rci_sd, changed.change.rci_reliability) == (6, 6.2, 0.8)
+    assert (changed.change.mcid, changed.change.rci_sd, changed.change.rci_reliability) == (
+        6,
+        6.2,
+        0.8,
+    )
     assert changed.change.status["mcid"] == "U" and not changed.change.rci_illustrative
     assert phq9.change.mcid == 5
     pss10 = load_builtin_instruments()["pss10"]
@@ -317,7 +388,9 @@ def test_threshold_rules_are_off_until_configured() -> None:
     rses = load_builtin_instruments()["rses"].with_overrides(
         {"findings": {"rses.threshold": {"value": 15, "comparator": "<"}}}
     )
-    assert [f.area for f in score_response(rses, [0, 0, 3, 0, 3, 0, 0, 3, 3, 3]).findings] == ["self-esteem"]
+    assert [f.area for f in score_response(rses, [0, 0, 3, 0, 3, 0, 0, 3, 3, 3]).findings] == [
+        "self-esteem"
+    ]
     assert score_response(rses, [0] * 10).findings == ()  # total 15 is not < 15
     assert score_response(rses, [3, 3, 0, 3, 0, 3, 3, 0, 0, 0]).findings == ()
 
@@ -355,7 +428,9 @@ def test_registry_with_a_plugin_instrument() -> None:
 
 
 def test_registry_overrides() -> None:
-    registry = InstrumentRegistry().with_overrides({"pc-ptsd-5": {"cutoffs": {"pc-ptsd-5.positive": 4}}})
+    registry = InstrumentRegistry().with_overrides(
+        {"pc-ptsd-5": {"cutoffs": {"pc-ptsd-5.positive": 4}}}
+    )
     assert registry.get("pc-ptsd-5").cutoff("pc-ptsd-5.positive").value == 4
     assert InstrumentRegistry().get("pc-ptsd-5").cutoff("pc-ptsd-5.positive").value == 3
     with pytest.raises(UnknownNameError):

@@ -12,7 +12,7 @@ Nothing is read at import time: :func:`load_builtin_instruments` reads and cache
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal
@@ -230,7 +230,10 @@ class ChangeThresholds:
             out[name] = _with_note(entry, self.notes.get(name))
         out["remission"] = None
         if self.remission_value is not None:
-            remission = {"comparator": self.remission_comparator, "value": self.remission_value}
+            remission: dict[str, Any] = {
+                "comparator": self.remission_comparator,
+                "value": self.remission_value,
+            }
             remission["citation"] = _cite_out(self.citations.get("remission", ()))
             remission["status"] = self.status["remission"]
             out["remission"] = _with_note(remission, self.notes.get("remission"))
@@ -291,7 +294,10 @@ class MissingRule:
 
 @attrs.frozen
 class Licence:
-    """Licence status for embedding in clinic software; ``evidence`` is the statement's status mark."""
+    """Licence status for embedding in clinic software.
+
+    ``evidence`` is the status mark (V/L/U) of the licence statement itself.
+    """
 
     status: Literal["free", "public-domain", "restricted", "unclear"]
     holder: str | None
@@ -303,7 +309,7 @@ class Licence:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, shaped like the data file."""
-        out = {"status": self.status, "holder": self.holder, "terms": self.terms}
+        out: dict[str, Any] = {"status": self.status, "holder": self.holder, "terms": self.terms}
         out.update(item_text_shipped=self.item_text_shipped, citation=_cite_out(self.citations))
         out["evidence"] = self.evidence
         return _with_note(out, self.note)
@@ -451,7 +457,8 @@ class Instrument:
     notes: tuple[str, ...] = ()
     #: Overrides applied by :meth:`with_overrides`, as given (for provenance).
     overrides: Mapping[str, Any] = attrs.field(factory=dict)
-    # Precomputed for scoring speed: band per total (index total - total_min), reverse flag per item.
+    # Precomputed for scoring speed: band per total (index total - total_min), reverse flag
+    # per item, cut-offs by id.
     _band_table: tuple[Band | None, ...] = attrs.field(init=False, repr=False)
     _reversed: tuple[bool, ...] = attrs.field(init=False, repr=False)
     _cutoff_by_id: Mapping[str, Cutoff] = attrs.field(init=False, repr=False)
@@ -508,7 +515,7 @@ class Instrument:
 
         ``overrides`` may hold:
 
-        * ``cutoffs``: ``{cutoff id: integer value}``, only for cut-offs with ``configurable: true``;
+        * ``cutoffs``: ``{cutoff id: integer value}``, only for cut-offs marked configurable;
         * ``change``: ``{name: number}`` for ``mcid``, ``reliable_change_points``,
           ``response_percent``, ``response_points``, ``remission_value`` (with
           ``remission_comparator`` when the file has no remission rule), ``rci_sd``,
@@ -625,7 +632,9 @@ def _build_change(raw: Mapping[str, Any]) -> ChangeThresholds:
             keep(name, entry)
     remission = raw.get("remission")
     if remission is not None:
-        values.update(remission_comparator=remission["comparator"], remission_value=remission["value"])
+        values.update(
+            remission_comparator=remission["comparator"], remission_value=remission["value"]
+        )
         keep("remission", remission)
     rci = raw.get("rci")
     if rci is not None:
@@ -675,7 +684,9 @@ def _build_loinc(raw: Mapping[str, Any] | None) -> Loinc | None:
     def code(entry: Mapping[str, Any] | None) -> LoincCode | None:
         if entry is None:
             return None
-        return LoincCode(entry["code"], entry["status"], _cites(entry.get("citation")), entry.get("note"))
+        return LoincCode(
+            entry["code"], entry["status"], _cites(entry.get("citation")), entry.get("note")
+        )
 
     items = {int(k): code(v) for k, v in raw.get("item_codes", {}).items()}
     return Loinc(
@@ -735,16 +746,28 @@ def _build(data: Mapping[str, Any], source: str) -> Instrument:
         change=_build_change(data["change"]),
         risk_items=tuple(
             RiskItem(
-                r["item"], r["kind"], r["endorsed_at"], r["high_at"], _cites(r["citation"]),
-                r["status"], r.get("note"),
+                r["item"],
+                r["kind"],
+                r["endorsed_at"],
+                r["high_at"],
+                _cites(r["citation"]),
+                r["status"],
+                r.get("note"),
             )
             for r in data.get("risk_items", ())
         ),
-        missing=MissingRule(missing["imputation"], tuple(missing["never_impute"]), missing.get("note")),
+        missing=MissingRule(
+            missing["imputation"], tuple(missing["never_impute"]), missing.get("note")
+        ),
         finding_rules=tuple(_build_rule(rule) for rule in data["findings"]),
         licence=Licence(
-            licence["status"], licence["holder"], licence["terms"], licence["item_text_shipped"],
-            _cites(licence["citation"]), licence["evidence"], licence.get("note"),
+            licence["status"],
+            licence["holder"],
+            licence["terms"],
+            licence["item_text_shipped"],
+            _cites(licence["citation"]),
+            licence["evidence"],
+            licence.get("note"),
         ),
         loinc=_build_loinc(data.get("loinc")),
         references=MappingProxyType(dict(data["references"])),
@@ -755,7 +778,11 @@ def _build(data: Mapping[str, Any], source: str) -> Instrument:
         keying_note=data.get("keying_note"),
         derived=tuple(
             DerivedScore(
-                d["id"], d["multiply"], _cites(d["citation"]), d["status"], d.get("description"),
+                d["id"],
+                d["multiply"],
+                _cites(d["citation"]),
+                d["status"],
+                d.get("description"),
                 d.get("note"),
             )
             for d in data.get("derived", ())
@@ -768,15 +795,17 @@ def _build(data: Mapping[str, Any], source: str) -> Instrument:
 # --- checks the schema cannot express --------------------------------------------------------
 
 Problem = tuple[str, str]  # (JSON path, message)
+_Add = Callable[[str, str], None]
 
 
 @functools.lru_cache(maxsize=1)
 def _validator() -> Any:
+    import importlib
+
     from jsonschema import Draft202012Validator
 
-    from planengine import schemas
-
-    schema = schemas.load("instrument")
+    # Imported by name: ``planengine.schemas`` lives in the top-level ``schemas/`` folder.
+    schema = importlib.import_module("planengine.schemas").load("instrument")
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema)
 
@@ -814,7 +843,10 @@ def _template_problem(rule: FindingRule) -> str | None:
 def _semantic_problems(inst: Instrument) -> list[Problem]:
     """Everything wrong with a schema-valid instrument that the schema cannot see."""
     problems: list[Problem] = []
-    add = lambda path, message: problems.append((path, message))  # noqa: E731
+
+    def add(path: str, message: str) -> None:
+        problems.append((path, message))
+
     n, lo, hi = inst.items, inst.answer_min, inst.answer_max
     if lo >= hi:
         add("$.answers", f"answers.min ({lo}) must be below answers.max ({hi})")
@@ -858,7 +890,7 @@ def _semantic_problems(inst: Instrument) -> list[Problem]:
     return problems
 
 
-def _check_bands(inst: Instrument, add: Any) -> None:
+def _check_bands(inst: Instrument, add: _Add) -> None:
     if not inst.bands:
         return
     expected_min = inst.total_min
@@ -866,7 +898,10 @@ def _check_bands(inst: Instrument, add: Any) -> None:
     for index, band in enumerate(inst.bands):
         where = f"$.bands[{index}]"
         if band.min != expected_min:
-            add(f"{where}.min", f"bands must be contiguous: expected min {expected_min}, got {band.min}")
+            add(
+                f"{where}.min",
+                f"bands must be contiguous: expected min {expected_min}, got {band.min}",
+            )
         if band.max < band.min:
             add(f"{where}.max", f"max {band.max} is below min {band.min}")
         if band.severity != index:
@@ -876,10 +911,13 @@ def _check_bands(inst: Instrument, add: Any) -> None:
         labels.add(band.label)
         expected_min = band.max + 1
     if inst.bands[-1].max != inst.total_max:
-        add(f"$.bands[{len(inst.bands) - 1}].max", f"the last band must end at the total max {inst.total_max}")
+        add(
+            f"$.bands[{len(inst.bands) - 1}].max",
+            f"the last band must end at the total max {inst.total_max}",
+        )
 
 
-def _check_cutoffs(inst: Instrument, add: Any) -> set[str]:
+def _check_cutoffs(inst: Instrument, add: _Add) -> set[str]:
     ids: set[str] = set()
     for index, cutoff in enumerate(inst.cutoffs):
         where = f"$.cutoffs[{index}]"
@@ -889,13 +927,16 @@ def _check_cutoffs(inst: Instrument, add: Any) -> set[str]:
             add(f"{where}.id", f"duplicate cut-off id {cutoff.id!r}")
         ids.add(cutoff.id)
         if not inst.total_min <= cutoff.value <= inst.total_max:
-            add(f"{where}.value", f"value must be within the total range {inst.total_min}..{inst.total_max}")
+            add(
+                f"{where}.value",
+                f"value must be within the total range {inst.total_min}..{inst.total_max}",
+            )
         if cutoff.status == "U" and not cutoff.configurable:
             add(f"{where}.configurable", "an unconfirmed (U) cut-off must be configurable")
     return ids
 
 
-def _check_rules(inst: Instrument, cutoff_ids: set[str], add: Any) -> None:
+def _check_rules(inst: Instrument, cutoff_ids: set[str], add: _Add) -> None:
     seen: set[str] = set()
     for index, rule in enumerate(inst.finding_rules):
         where = f"$.findings[{index}]"
@@ -924,11 +965,17 @@ def _check_rules(inst: Instrument, cutoff_ids: set[str], add: Any) -> None:
             for item in rule.items:
                 if item > inst.items:
                     add(f"{where}.items", f"item {item} is out of range 1..{inst.items}")
-            if rule.item_value is not None and not inst.answer_min <= rule.item_value <= inst.answer_max:
+            if (
+                rule.item_value is not None
+                and not inst.answer_min <= rule.item_value <= inst.answer_max
+            ):
                 add(f"{where}.item_value", f"must be within {inst.answer_min}..{inst.answer_max}")
-        elif rule.when == "threshold" and rule.value is not None:
+        elif rule.when == "threshold" and rule.value is not None:  # noqa: SIM102
             if not inst.total_min <= rule.value <= inst.total_max:
-                add(f"{where}.value", f"must be within the total range {inst.total_min}..{inst.total_max}")
+                add(
+                    f"{where}.value",
+                    f"must be within the total range {inst.total_min}..{inst.total_max}",
+                )
 
 
 def _all_citations(inst: Instrument) -> set[str]:
@@ -964,7 +1011,9 @@ def _number(value: Any, where: str, *, integer: bool = False, positive: bool = F
     kinds = (int,) if integer else (int, float)
     if isinstance(value, bool) or not isinstance(value, kinds) or (positive and value <= 0):
         wanted = "an integer" if integer else "a number"
-        raise ConfigError(f"{where}: must be {wanted}{' above 0' if positive else ''}, got {value!r}")
+        raise ConfigError(
+            f"{where}: must be {wanted}{' above 0' if positive else ''}, got {value!r}"
+        )
     return value
 
 
@@ -972,7 +1021,10 @@ def _configured_note(old: Any, old_status: str | None, citations: tuple[str, ...
     if old is None:
         return "Set by configuration; the data file gives no value."
     cited = "".join(f"[{c}]" for c in citations)
-    return f"Set by configuration; the data file's value was {old} ({old_status}) {cited}".rstrip() + "."
+    return (
+        f"Set by configuration; the data file's value was {old} ({old_status}) {cited}".rstrip()
+        + "."
+    )
 
 
 def _apply_overrides(inst: Instrument, overrides: Mapping[str, Any]) -> Instrument:
@@ -992,7 +1044,11 @@ def _apply_overrides(inst: Instrument, overrides: Mapping[str, Any]) -> Instrume
         if values:
             merged[section] = {**merged.get(section, {}), **values}
     changed = attrs.evolve(
-        inst, cutoffs=cutoffs, change=change, finding_rules=rules, overrides=MappingProxyType(merged)
+        inst,
+        cutoffs=cutoffs,
+        change=change,
+        finding_rules=rules,
+        overrides=MappingProxyType(merged),
     )
     problems = _semantic_problems(changed)
     if problems:
@@ -1031,7 +1087,9 @@ def _override_change(inst: Instrument, values: Any) -> ChangeThresholds:
     unknown = set(values) - _CHANGE_OVERRIDES
     if unknown:
         allowed = ", ".join(sorted(_CHANGE_OVERRIDES))
-        raise ConfigError(f"{inst.id}.change: unknown key(s) {', '.join(sorted(unknown))}; allowed: {allowed}")
+        raise ConfigError(
+            f"{inst.id}.change: unknown key(s) {', '.join(sorted(unknown))}; allowed: {allowed}"
+        )
     change = inst.change
     fields: dict[str, Any] = {}
     status, notes = dict(change.status), dict(change.notes)
@@ -1045,12 +1103,23 @@ def _override_change(inst: Instrument, values: Any) -> ChangeThresholds:
         if key == "rci_reliability" and not (isinstance(value, (int, float)) and 0 < value < 1):
             raise ConfigError(f"{where}: must be a number between 0 and 1, got {value!r}")
         fields[key] = _number(value, where, positive=key != "remission_value")
-        group = {"remission_value": "remission", "rci_sd": "rci", "rci_reliability": "rci"}.get(key, key)
+        group = {"remission_value": "remission", "rci_sd": "rci", "rci_reliability": "rci"}.get(
+            key, key
+        )
         old = getattr(change, key)
-        notes[group] = _configured_note(old, change.status.get(group), change.citations.get(group, ()))
+        notes[group] = _configured_note(
+            old, change.status.get(group), change.citations.get(group, ())
+        )
         status[group] = "U"
-    if "remission_value" in fields and change.remission_comparator is None and "remission_comparator" not in fields:
-        raise ConfigError(f"{inst.id}.change: remission_value needs remission_comparator (no rule in the data file)")
+    if (
+        "remission_value" in fields
+        and change.remission_comparator is None
+        and "remission_comparator" not in fields
+    ):
+        raise ConfigError(
+            f"{inst.id}.change: remission_value needs remission_comparator "
+            "(the data file has no remission rule)"
+        )
     if ("rci_sd" in fields) != ("rci_reliability" in fields) and change.rci_sd is None:
         raise ConfigError(f"{inst.id}.change: set rci_sd and rci_reliability together")
     if "rci_sd" in fields or "rci_reliability" in fields:
@@ -1067,7 +1136,9 @@ def _override_rules(inst: Instrument, values: Any) -> tuple[FindingRule, ...]:
         rule = by_id.get(rule_id)
         if rule is None:
             known = ", ".join(r.id for r in inst.finding_rules if r.when == "threshold") or "none"
-            raise UnknownNameError(f"{inst.id} has no finding rule {rule_id!r}; configurable: {known}")
+            raise UnknownNameError(
+                f"{inst.id} has no finding rule {rule_id!r}; configurable: {known}"
+            )
         if rule.when != "threshold":
             raise ConfigError(f"{inst.id}: finding rule {rule_id!r} is not configurable")
     result = []
@@ -1079,13 +1150,18 @@ def _override_rules(inst: Instrument, values: Any) -> tuple[FindingRule, ...]:
                 given = {"value": given}
             extra = set(given) - {"value", "comparator"}
             if extra:
-                raise ConfigError(f"{where}: unknown key(s) {', '.join(sorted(extra))}; allowed: value, comparator")
+                raise ConfigError(
+                    f"{where}: unknown key(s) {', '.join(sorted(extra))}; "
+                    "allowed: value, comparator"
+                )
             value = given.get("value", rule.value)
             if value is not None:
                 _number(value, f"{where}.value", integer=True)
             comparator = given.get("comparator", rule.comparator)
             if comparator not in (">=", ">", "<=", "<"):
-                raise ConfigError(f"{where}.comparator: must be one of >=, >, <=, <; got {comparator!r}")
+                raise ConfigError(
+                    f"{where}.comparator: must be one of >=, >, <=, <; got {comparator!r}"
+                )
             rule = attrs.evolve(rule, value=value, comparator=comparator, status="U")
         result.append(rule)
     return tuple(result)
@@ -1109,7 +1185,7 @@ def _builtin_instruments() -> tuple[Instrument, ...]:
             continue
         name = f"planengine/data/instruments/{entry.name}"
         # The loader keeps dates as strings: no file here should hold a date-typed value.
-        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 (safe loader)
+        data = yaml.load(entry.read_text(encoding="utf-8"), Loader=loader)
         instrument = instrument_from_mapping(data, source="builtin", file=name)
         if entry.name != f"{instrument.id}.yaml":
             raise DocumentSchemaError(
@@ -1208,4 +1284,3 @@ def _add(table: dict[str, Instrument], instrument: Instrument) -> None:
             plugin=instrument.source,
         )
     table[instrument.id] = instrument
-

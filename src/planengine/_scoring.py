@@ -1,4 +1,4 @@
-"""Scoring one questionnaire response: answers in, a :class:`Score` with findings and risk signals out.
+"""Scoring one questionnaire response: answers in, a :class:`Score` with findings and risks out.
 
 Scoring never invents a number. An incomplete response has no total, only the range of totals the
 missing items allow; a band or cut-off is reported only when every total in that range agrees (so
@@ -54,9 +54,9 @@ class RiskSignal:
 class InstrumentFinding:
     """A problem finding from one rule of one instrument; ``rule_id`` is its provenance.
 
-    ``kind`` is ``severity`` (from a band, with ``severity``/``severity_rank``), ``screen-positive``,
-    ``cutoff`` or ``item``. ``at_least`` is true when answers are missing and the finding rests on
-    the least severe total still possible (the summary then says "at least").
+    ``kind`` is ``severity`` (from a band, with ``severity`` and ``severity_rank``),
+    ``screen-positive``, ``cutoff`` or ``item``. ``at_least`` is true when answers are missing
+    and the finding rests on the least severe total still possible (the summary says "at least").
     """
 
     rule_id: str
@@ -288,7 +288,7 @@ def score_response(
     lo, hi = instrument.answer_min, instrument.answer_max
     keyed = [
         None if value is None else (lo + hi - value if flip else value)
-        for value, flip in zip(raw, plan.reversed)
+        for value, flip in zip(raw, plan.reversed, strict=True)
     ]
     missing = tuple(i + 1 for i, value in enumerate(raw) if value is None)
     partial = sum(value for value in keyed if value is not None)
@@ -390,7 +390,9 @@ def _apply_rule(context: _Context, index: int, rule: FindingRule) -> InstrumentF
             return None
         at_least = context.band is None
         band_text = f"at least {certain.title}" if at_least else certain.title
-        summary = rule.summary.format(name=name, score=context.score_text(worse_is_low), band=band_text)
+        summary = rule.summary.format(
+            name=name, score=context.score_text(worse_is_low), band=band_text
+        )
         return _finding(
             context, rule, summary, severity=certain.label, rank=certain.severity, at_least=at_least
         )
@@ -400,7 +402,10 @@ def _apply_rule(context: _Context, index: int, rule: FindingRule) -> InstrumentF
             return None
         cutoff = choice.cutoff
         return _threshold_finding(
-            context, rule, cutoff.comparator, cutoff.value,
+            context,
+            rule,
+            cutoff.comparator,
+            cutoff.value,
             sex_note=_SEX_NOTE[cutoff.sex] if choice.assumed else "",
         )
     if rule.when == "threshold":
