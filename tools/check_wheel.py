@@ -21,6 +21,12 @@ def expected_members() -> set[str]:
         for p in (ROOT / "src/planengine/data/instruments").glob("*.yaml")
     }
     members |= {"planengine/py.typed", "planengine/data/vocabulary.yaml"}
+    source = ROOT / "src" / "planengine"
+    members |= {
+        f"planengine/{path.relative_to(source).as_posix()}"
+        for path in source.rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     for module in project["entry-points"]["planengine"].values():
         package = module.split(":")[0]
