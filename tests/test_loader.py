@@ -205,3 +205,33 @@ def test_random_yamlish_text_raises_only_parse_errors(text: str) -> None:
             continue
         assert isinstance(doc.data, dict)
         doc.locate(["a", 0, "b"])  # never raises either
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max(map(_depth, value.values()), default=0)
+    if isinstance(value, list):
+        return 1 + max(map(_depth, value), default=0)
+    return 0
+
+
+NESTED = st.recursive(
+    st.one_of(st.integers(), st.text(alphabet="ab -:?", max_size=4)),
+    lambda children: st.one_of(
+        st.lists(children, max_size=3), st.dictionaries(st.text("abc", min_size=1), children, max_size=3)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=NESTED, flow=st.booleans())
+def test_depth_bound_is_an_upper_bound(value: object, flow: bool) -> None:
+    import yaml
+
+    from planengine._loader import _depth_bound
+
+    text = yaml.safe_dump({"a": value}, default_flow_style=flow)
+    assert _depth_bound(text) >= _depth({"a": value})
+    compact = yaml.safe_dump({"a": value}, default_flow_style=False, indent=2).replace("-   ", "- ")
+    assert _depth_bound(compact) >= _depth({"a": value})

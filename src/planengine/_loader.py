@@ -107,11 +107,24 @@ _CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^(?:<<)$"), ["<"])
 
 
 class _Composer(_Parser, _CoreResolver):  # type: ignore[misc, valid-type]
-    """Parser + composer only: used to find positions."""
+    """Parser + composer only: used to find positions (and nesting depth), never to build data.
+
+    Tags do not matter for positions, so resolution is a constant: it saves the per-node regex
+    work of the real resolver.
+    """
 
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         _CoreResolver.__init__(self)
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        return _STR
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
 
 
 class _Constructor(yaml.constructor.SafeConstructor):
@@ -434,7 +447,7 @@ def _one_line(text: str) -> str:
 
 
 _INDENT = re.compile(r"^[ ]*(?=\S)", re.MULTILINE)
-_INDICATORS = re.compile(r"[-?:]")
+_COMPACT_RUN = re.compile(r"(?:[-?][ \t]+)+")
 
 
 def _depth_bound(text: str) -> int:
@@ -447,8 +460,9 @@ def _depth_bound(text: str) -> int:
     if flow > MAX_DEPTH:
         return flow
     widths = len(set(_INDENT.findall(text)))
-    per_line = max((len(_INDICATORS.findall(line)) for line in text.splitlines()), default=0)
-    return flow + 2 * widths + per_line
+    # compact nesting on one line ("- - - x", "- ? - x"), plus one for a mapping in the last entry
+    compact = max((run.count("-") + run.count("?") for run in _COMPACT_RUN.findall(text)), default=0)
+    return flow + 2 * widths + compact + 1
 
 
 def _check_depth_by_events(text: str, name: str) -> None:

@@ -1,0 +1,166 @@
+"""Benchmark ``planengine validate`` against check-jsonschema and an in-process floor.
+
+Usage::
+
+    python bench/bench_validate.py [--files 10000] [--jobs 2] [--skip-check-jsonschema]
+
+Generates realistic goal files (about 2 KB each: 60 % YAML, 40 % JSON, about 8 % schema-invalid,
+2 % unparsable) in a temporary folder, then measures, in the same run:
+
+1. ``planengine validate DIR`` as a whole process (schema + all SMART rules), 1 and N jobs;
+2. ``check-jsonschema --schemafile schemas/goal.schema.json FILES`` (schema only; bench-only
+   dependency: ``pip install check-jsonschema``);
+3. the floor: the fastest parse + schema validation of the same files in one process
+   (libyaml C parser or orjson/json, then jsonschema-rs ``is_valid``).
+
+and prints the times, the per-file costs and the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SCHEMA = ROOT / "schemas" / "goal.schema.json"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+AREAS = ["depression", "anxiety", "sleep", "stress", "self-esteem", "lifestyle"]
+INSTRUMENTS = {"depression": ("phq9", 27), "anxiety": ("gad7", 21), "sleep": ("isi", 28),
+               "stress": ("pss10", 40), "self-esteem": ("rses", 30), "lifestyle": (None, 0)}  # fmt: skip
+STATEMENTS = [
+    "Walk for 20 minutes on at least 5 days a week.",
+    "Fall asleep within 30 minutes on at least 5 nights a week.",
+    "Use paced breathing when worry rises above 6/10 at work.",
+    "Write one thought record on each day a low mood lasts over an hour.",
+    "Improve sleep",
+    "Manage anxiety better",
+]
+
+
+def make_goal(rng: random.Random, index: int) -> dict:
+    area = rng.choice(AREAS)
+    instrument, top = INSTRUMENTS[area]
+    measure: dict = {"method": "diary and questionnaire every two weeks"}
+    if instrument:
+        base = rng.randint(top // 2, top)
+        measure.update(instrument=instrument, baseline={"value": base, "date": "2026-10-0%d" % rng.randint(1, 9)},
+                       target={"value": max(0, base - rng.randint(4, 8)), "comparator": "<="})  # fmt: skip
+    else:
+        measure.update(metric="active minutes per week", unit="minutes",
+                       baseline={"value": 30, "date": "2026-10-01"},
+                       target={"value": 150, "comparator": ">="})  # fmt: skip
+    return {
+        "id": f"goal-{index}",
+        "area": area,
+        "statement": rng.choice(STATEMENTS),
+        "patient_words": rng.choice(["I want to feel like myself again", "I lie awake for hours"]),
+        "addresses": [instrument or "who-physical-activity"],
+        "measure": measure,
+        "frequency": {"times": rng.randint(3, 7), "per": "week"},
+        "start_date": "2026-11-0%d" % rng.randint(1, 9),
+        "due_date": "2027-0%d-15" % rng.randint(2, 5),
+        "review_interval_days": rng.choice([30, 30, 60, 90, 120]),
+        "progress": [{"date": "2026-12-10", "value": measure["baseline"]["value"] - 1}],
+    }
+
+
+def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
+    import yaml
+
+    rng = random.Random(seed)
+    paths = []
+    for index in range(count):
+        data = {"planengine": 1, "patient": {"id": f"p-{index:05d}"},
+                "goals": [make_goal(rng, index * 10 + k) for k in range(3)]}  # fmt: skip
+        roll = rng.random()
+        if roll < 0.08:  # schema-invalid
+            data["goals"][0]["measure"]["target"]["value"] = "low"
+        as_json = rng.random() < 0.4
+        path = folder / f"goals-{index:05d}.{'json' if as_json else 'yaml'}"
+        text = json.dumps(data, indent=2) if as_json else yaml.safe_dump(data, sort_keys=False)
+        if 0.08 <= roll < 0.10:  # unparsable
+            text = text[: len(text) // 2] + ("{" if as_json else "\n  - [unclosed: \n")
+        path.write_text(text)
+        paths.append(path)
+    return paths
+
+
+def timed(command: list[str]) -> tuple[float, int]:
+    start = time.perf_counter()
+    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start, done.returncode
+
+
+def floor(paths: list[Path]) -> float:
+    """Fastest parse + schema check of the same files in one process."""
+    import jsonschema_rs
+    import yaml
+
+    try:
+        import orjson
+
+        loads = orjson.loads
+    except ImportError:  # pragma: no cover
+        loads = json.loads
+    validator = jsonschema_rs.validator_for(json.loads(SCHEMA.read_text()))
+    loader = yaml.CSafeLoader
+    start = time.perf_counter()
+    for path in paths:
+        raw = path.read_bytes()
+        try:
+            data = loads(raw) if path.suffix == ".json" else yaml.load(raw, Loader=loader)  # noqa: S506
+        except Exception:  # noqa: BLE001, S112
+            continue
+        validator.is_valid(data)
+    return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--files", type=int, default=10_000)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--skip-check-jsonschema", action="store_true")
+    args = parser.parse_args()
+    bindir = Path(sys.executable).parent
+    planengine = [str(bindir / "planengine")] if (bindir / "planengine").exists() else [
+        sys.executable, "-m", "planengine"]  # fmt: skip
+    folder = Path(tempfile.mkdtemp(prefix="planengine-bench-"))
+    try:
+        paths = generate(folder, args.files)
+        size = sum(p.stat().st_size for p in paths) / len(paths)
+        print(f"{len(paths)} files in {folder}, {size / 1024:.1f} KB each on average")
+        rows = []
+        common = ["validate", str(folder), "--as-of", "2026-12-01", "--format", "json", "--no-plugins"]
+        t1, rc = timed([*planengine, *common])
+        rows.append(("planengine validate (schema + rules, 1 process)", t1, rc))
+        tn, rc = timed([*planengine, *common, "--jobs", str(args.jobs)])
+        rows.append((f"planengine validate --jobs {args.jobs}", tn, rc))
+        tf = floor(paths)
+        rows.append(("floor: C YAML/orjson parse + jsonschema-rs is_valid, in-process", tf, 0))
+        tc = None
+        checker = shutil.which("check-jsonschema", path=str(bindir)) or shutil.which("check-jsonschema")
+        if checker and not args.skip_check_jsonschema:
+            tc, rc = timed([checker, "--schemafile", str(SCHEMA), *map(str, paths)])
+            rows.append(("check-jsonschema --schemafile (schema only)", tc, rc))
+        for name, seconds, code in rows:
+            print(f"{name:<66} {seconds:8.2f} s  {seconds / len(paths) * 1000:7.3f} ms/file  exit {code}")
+        if tc:
+            print(f"ratio check-jsonschema / planengine (1 process): {tc / t1:6.1f}x")
+            print(f"ratio check-jsonschema / planengine (--jobs {args.jobs}): {tc / tn:6.1f}x")
+        print(f"ratio planengine (1 process) / floor:            {t1 / tf:6.1f}x")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
