@@ -462,6 +462,8 @@ class Instrument:
     _band_table: tuple[Band | None, ...] = attrs.field(init=False, repr=False)
     _reversed: tuple[bool, ...] = attrs.field(init=False, repr=False)
     _cutoff_by_id: Mapping[str, Cutoff] = attrs.field(init=False, repr=False)
+    # Filled in by planengine._scoring on first use (its per-instrument lookup tables).
+    _scoring_plan: Any = attrs.field(init=False, default=None, repr=False)
 
     def __attrs_post_init__(self) -> None:
         table: list[Band | None] = [None] * max(0, self.total_max - self.total_min + 1)

@@ -11,9 +11,9 @@ call costs a few microseconds: no schema work happens here.
 
 from __future__ import annotations
 
+import operator
 import re
-import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import attrs
@@ -118,14 +118,20 @@ class _Plan:
     allowed: str
     key_help: str
     reversed: tuple[bool, ...]
-    #: sex (None, "male", "female") -> cut-offs that apply
-    cutoffs: Mapping[str | None, tuple[_CutoffChoice, ...]]
+    any_reversed: bool
+    #: sex (None, "male", "female") -> (id, comparison, value) of the cut-offs that apply
+    cutoffs: Mapping[str | None, tuple[tuple[str, Callable[[int, int], bool], int], ...]]
     #: (rule index, sex) -> the cut-off the rule uses
     rule_cutoffs: Mapping[tuple[int, str | None], _CutoffChoice]
 
 
-_PLANS: weakref.WeakKeyDictionary[Instrument, _Plan] = weakref.WeakKeyDictionary()
 _SEXES = (None, "male", "female")
+_OPS: Mapping[str, Callable[[int, int], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+}
 _SEX_NOTE = {
     None: "",
     "female": "; sex not recorded, so the more sensitive cut-off for women was used",
@@ -152,7 +158,7 @@ def _choose(cutoffs: Sequence[Cutoff], sex: str | None) -> _CutoffChoice | None:
 
 
 def _plan_for(instrument: Instrument) -> _Plan:
-    plan = _PLANS.get(instrument)
+    plan: _Plan | None = instrument._scoring_plan
     if plan is not None:
         return plan
     lo, hi, n = instrument.answer_min, instrument.answer_max, instrument.items
@@ -160,7 +166,7 @@ def _plan_for(instrument: Instrument) -> _Plan:
     if instrument.answer_coding:
         allowed += f" ({instrument.answer_coding})"
     allowed += ", or null for unanswered"
-    by_sex: dict[str | None, tuple[_CutoffChoice, ...]] = {}
+    by_sex: dict[str | None, tuple[tuple[str, Callable[[int, int], bool], int], ...]] = {}
     for sex in _SEXES:
         plain = [_CutoffChoice(c, False) for c in instrument.cutoffs if c.sex is None]
         specific = [c for c in instrument.cutoffs if c.sex is not None]
@@ -168,7 +174,7 @@ def _plan_for(instrument: Instrument) -> _Plan:
             choice = _choose(specific, sex)
             if choice is not None:
                 plain.append(choice)
-        by_sex[sex] = tuple(plain)
+        by_sex[sex] = tuple((c.cutoff.id, _OPS[c.cutoff.comparator], c.cutoff.value) for c in plain)
     rule_cutoffs: dict[tuple[int, str | None], _CutoffChoice] = {}
     for index, rule in enumerate(instrument.finding_rules):
         if rule.when == "cutoff":
@@ -181,10 +187,12 @@ def _plan_for(instrument: Instrument) -> _Plan:
         allowed=allowed,
         key_help=f"item numbers 1 to {n}, as '3' or 'item3'",
         reversed=instrument.reversed_items,
+        any_reversed=any(instrument.reversed_items),
         cutoffs=by_sex,
         rule_cutoffs=rule_cutoffs,
     )
-    _PLANS[instrument] = plan
+    # The instrument is frozen; this private slot exists to hold exactly this cache.
+    object.__setattr__(instrument, "_scoring_plan", plan)
     return plan
 
 
@@ -212,6 +220,11 @@ def _read_answers(
     instrument: Instrument, plan: _Plan, answers: Any, path: str, file: str | None
 ) -> list[int | None]:
     n = instrument.items
+    if type(answers) is list or type(answers) is tuple:
+        # Fast path for the common case: every answer present and in range.
+        lo, hi = instrument.answer_min, instrument.answer_max
+        if len(answers) == n and all(type(v) is int and lo <= v <= hi for v in answers):
+            return list(answers)
     if isinstance(answers, Mapping):
         raw: list[int | None] = [None] * n
         seen: dict[int, object] = {}
@@ -286,22 +299,30 @@ def score_response(
     plan = _plan_for(instrument)
     raw = _read_answers(instrument, plan, answers, path, file)
     lo, hi = instrument.answer_min, instrument.answer_max
-    keyed = [
-        None if value is None else (lo + hi - value if flip else value)
-        for value, flip in zip(raw, plan.reversed, strict=True)
-    ]
-    missing = tuple(i + 1 for i, value in enumerate(raw) if value is None)
-    partial = sum(value for value in keyed if value is not None)
+    if plan.any_reversed:
+        keyed = [
+            None if value is None else (lo + hi - value if flip else value)
+            for value, flip in zip(raw, plan.reversed, strict=True)
+        ]
+    else:
+        keyed = raw
+    if None in raw:
+        missing = tuple(i + 1 for i, value in enumerate(raw) if value is None)
+        partial = sum(value for value in keyed if value is not None)
+    else:
+        missing = ()
+        partial = sum(keyed)  # type: ignore[arg-type]  # no None here
     low, high = partial + len(missing) * lo, partial + len(missing) * hi
     complete = not missing
     total = partial if complete else None
     band_range = (instrument.band_for(low), instrument.band_for(high))
     band = band_range[0] if band_range[0] is band_range[1] else None
     derived = {} if total is None else {d.id: total * d.multiply for d in instrument.derived}
+    # Comparators are monotone, so a cut-off met at both ends is met by every possible total.
     cutoffs_met = tuple(
-        choice.cutoff.id
-        for choice in plan.cutoffs[sex]
-        if choice.cutoff.met_by(low) and choice.cutoff.met_by(high)
+        cutoff_id
+        for cutoff_id, op, value in plan.cutoffs[sex]
+        if op(low, value) and op(high, value)
     )
     context = _Context(instrument, plan, sex, raw, missing, low, high, band, band_range)
     findings = tuple(
