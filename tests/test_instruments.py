@@ -14,12 +14,20 @@ import pytest
 import yaml
 
 from planengine import schemas
-from planengine._errors import ConfigError, DocumentSchemaError, PluginError, UnknownNameError
+from planengine._errors import (
+    ConfigError,
+    DocumentParseError,
+    DocumentSchemaError,
+    PluginError,
+    UnknownNameError,
+)
 from planengine._instruments import (
     Instrument,
     InstrumentRegistry,
     instrument_from_mapping,
     load_builtin_instruments,
+    load_instrument_file,
+    read_instrument_yaml,
 )
 from planengine._scoring import score_response
 
@@ -435,3 +443,30 @@ def test_registry_overrides() -> None:
     assert InstrumentRegistry().get("pc-ptsd-5").cutoff("pc-ptsd-5.positive").value == 3
     with pytest.raises(UnknownNameError):
         InstrumentRegistry().with_overrides({"nope": {}})
+
+
+# --- reading files -------------------------------------------------------------------------------
+
+
+def test_yaml_keeps_dates_as_strings() -> None:
+    assert read_instrument_yaml("reviewed: 2024-05-01\nn: 3\n") == {
+        "reviewed": "2024-05-01",
+        "n": 3,
+    }
+
+
+def test_load_instrument_file(tmp_path: Path) -> None:
+    inst = load_instrument_file(FIXTURES / "toy-scale.yaml", source="toy-plugin")
+    assert inst.id == "toy-scale" and inst.source == "toy-plugin"
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("id: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DocumentParseError) as info:
+        load_instrument_file(broken, source="x")
+    assert info.value.file == str(broken) and "\n" not in str(info.value)
+    with pytest.raises(DocumentParseError):
+        load_instrument_file(tmp_path / "missing.yaml", source="x")
+    wrong = tmp_path / "wrong.yaml"
+    wrong.write_text("planengine: 1\nkind: instrument\n", encoding="utf-8")
+    with pytest.raises(DocumentSchemaError) as schema_info:
+        load_instrument_file(wrong, source="x")
+    assert schema_info.value.file == str(wrong)
