@@ -1,0 +1,66 @@
+"""Schema checking: the fast path agrees with the full validator; errors carry paths and positions."""
+
+from __future__ import annotations
+
+import pytest
+
+from planengine._errors import ConfigError
+from planengine._loader import parse_document
+from planengine._schema_check import _full_validator, check_schema, is_valid
+
+GOOD = {"planengine": 1, "goals": [{"id": "a", "area": "sleep", "statement": "Sleep 7 hours."}]}
+
+
+def test_valid_mapping() -> None:
+    assert check_schema(GOOD, "goal") == []
+    assert is_valid(GOOD, "goal")
+
+
+def test_errors_have_paths_and_positions() -> None:
+    doc = parse_document(
+        "planengine: 1\ngoals:\n  - id: a\n    area: sleep\n    statement: x\n"
+        "    measure: {target: {value: often}}\n  - id: B\n",
+        name="g.yaml",
+    )
+    issues = check_schema(doc, "goal")
+    found = {(i.path_text, i.keyword, i.line, i.column) for i in issues}
+    assert ("$.goals[0].measure.target.value", "type", 6, 31) in found
+    assert ("$.goals[1]", "required", 7, 5) in found  # missing property: the parent's position
+    assert ("$.goals[1].id", "pattern", 7, 9) in found
+
+
+def test_any_of_reports_best_match() -> None:
+    data = {"planengine": 1, "goals": [{"id": "a", "area": "sleep", "statement": "x",
+                                        "progress": [{"date": "2026-01-01", "value": "x"}]}]}  # fmt: skip
+    issues = check_schema(data, "goal")
+    assert [i.path_text for i in issues] == ["$.goals[0].progress[0].value"]
+    assert "'x' is not of type 'number'" in issues[0].message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        GOOD,
+        {"planengine": 1},
+        {"planengine": 2, "goals": []},
+        {"planengine": 1, "goals": [{"id": "a"}]},
+        {"planengine": 1, "goals": [], "extra": 1},
+        {"planengine": 1, "goals": [], "x-local": {"any": "thing"}},
+        {"planengine": 1, "goals": [{**GOOD["goals"][0], "due_date": "2026-1-1"}]},
+    ],
+)
+def test_fast_path_agrees_with_full_validator(data: dict) -> None:
+    assert is_valid(data, "goal") == (not list(_full_validator("goal").iter_errors(data)))
+
+
+def test_unknown_schema_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="not bundled"):
+        check_schema({}, "no-such-kind")
+
+
+def test_dates_from_yaml_validate_as_strings() -> None:
+    doc = parse_document(
+        "planengine: 1\ngoals:\n  - {id: a, area: sleep, statement: x, due_date: 2027-01-01}\n",
+        name="g.yaml",
+    )
+    assert check_schema(doc, "goal") == []
