@@ -173,3 +173,44 @@ def test_two_patients_with_different_inputs_get_different_plans(engine: Engine) 
     first = plan_for(engine, Response("isi", AS_OF, (3, 3, 2, 3, 2, 3, 2)))
     second = plan_for(engine, Response("isi", AS_OF, (4, 4, 3, 4, 3, 3, 4)))
     assert all_objectives(first) != all_objectives(second)
+
+
+def test_plan_is_thread_safe(engine: Engine, examples_dir) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    assessments = [
+        load_assessment(examples_dir / name)
+        for name in ("moderate-phq9-gad7-isi.yaml", "severe-with-risk-flag.yaml", "missing-item9.json")
+    ]
+    expected = [engine.plan(a, as_of=AS_OF).to_json() for a in assessments]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(lambda i: engine.plan(assessments[i % 3], as_of=AS_OF).to_json(), range(60)))
+    assert results == [expected[i % 3] for i in range(60)]
+
+
+def test_a_plugin_instrument_is_accepted_in_assessment_files(tmp_path) -> None:
+    import types
+
+    import planengine
+    from planengine._instruments import load_builtin_instruments
+
+    base = load_builtin_instruments()["gad2"].to_dict()
+    import json
+
+    base.pop("source", None)
+    renamed = json.loads(json.dumps(base).replace('"gad2.', '"gad2-custom.'))
+    custom = {**renamed, "id": "gad2-custom", "name": "GAD-2 (clinic copy)"}
+
+    def register_instruments(register):
+        register(custom)
+
+    plugin = types.SimpleNamespace(PLUGIN_NAME="extra-instruments",
+                                   register_instruments=planengine.hookimpl(register_instruments))
+    engine = Engine(plugins=[plugin], strict=True)
+    path = tmp_path / "a.yaml"
+    path.write_text("planengine: 1\nresponses:\n  - {instrument: gad2-custom, date: 2026-11-20, answers: [2, 2]}\n")
+    with pytest.raises(InputError, match="unknown instrument 'gad2-custom'"):
+        load_assessment(path)
+    plan = engine.plan(load_assessment(path, instruments=engine.instruments), as_of=AS_OF).to_dict()
+    assert plan["scores"][0]["instrument"] == "gad2-custom"
+    assert plan["problems"][0]["area"] == "anxiety"

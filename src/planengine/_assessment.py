@@ -85,13 +85,19 @@ def _parse_date(value: Any, check: _Checker, parts: list[str | int]) -> dt.date:
 
 
 def assessment_from_mapping(
-    data: Any, *, file: str | None = None, document: Any = None
+    data: Any,
+    *,
+    file: str | None = None,
+    document: Any = None,
+    instruments: Mapping[str, Any] | None = None,
 ) -> Assessment:
     """Validate parsed assessment data and build an :class:`Assessment`.
 
     :param data: the parsed document (mapping).
     :param file: file name for messages.
     :param document: a loaded :class:`planengine._loader.Document`, to add line numbers.
+    :param instruments: the instruments that may appear (default: the built-in ones; pass
+        ``engine.instruments`` to accept plugin instruments too).
     :raises InputError: on the first problem found.
     """
     from planengine._instruments import load_builtin_instruments
@@ -127,7 +133,8 @@ def assessment_from_mapping(
         raw_responses = []
     if not isinstance(raw_responses, list):
         raise check.fail(["responses"], "must be a list of questionnaire responses")
-    instruments = load_builtin_instruments()
+    if instruments is None:
+        instruments = load_builtin_instruments()
     responses: list[Response] = []
     for index, raw in enumerate(raw_responses):
         parts: list[str | int] = ["responses", index]
@@ -207,12 +214,18 @@ def _locate_path(document: Any, path: str) -> tuple[int, int] | None:
     return result
 
 
-def load_assessment(path: str | os.PathLike[str]) -> Assessment:
+def load_assessment(
+    path: str | os.PathLike[str], *, instruments: Mapping[str, Any] | None = None
+) -> Assessment:
     """Read and validate an assessment file (YAML or JSON).
 
+    :param instruments: the instruments that may appear (default: the built-in ones; pass
+        ``engine.instruments`` to accept instruments that plugins registered).
     :raises planengine.InputError: (or a subclass) naming the file, line and path of the problem.
     """
     from planengine._loader import load_document
 
     document = load_document(path)
-    return assessment_from_mapping(document.data, file=document.path, document=document)
+    return assessment_from_mapping(
+        document.data, file=document.path, document=document, instruments=instruments
+    )

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     outputs: list[str] = []
     for name in args.files:
         try:
-            plan = engine.plan(load_assessment(name), as_of=as_of)
+            plan = engine.plan(load_assessment(name, instruments=engine.instruments), as_of=as_of)
         except InputError as error:
             if error.file is None:
                 error.file = name
