@@ -244,7 +244,8 @@ def _read_answers(
                 )
             if item in seen:
                 raise InputError(
-                    f"{instrument.name} item {item} is given twice (as {seen[item]!r} and {key!r})",
+                    f"{instrument.name} item {item} is given twice (as {seen[item]!r} and {key!r}); "
+                    f"allowed keys: {plan.key_help}, each once",
                     file=file,
                     path=where,
                 )
@@ -254,7 +255,7 @@ def _read_answers(
     if isinstance(answers, (str, bytes)) or not isinstance(answers, Sequence):
         raise InputError(
             f"{instrument.name} answers must be a list of {n} values in item order or a mapping "
-            f"item -> value, got {type(answers).__name__}",
+            f"item -> value, got {type(answers).__name__}; {plan.allowed} for each item",
             file=file,
             path=path,
         )
