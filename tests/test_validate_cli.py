@@ -1,0 +1,172 @@
+"""``planengine validate`` and ``planengine rules`` end to end (in-process, through ``_cli.main``)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from planengine._cli import main
+
+EXAMPLES = Path(__file__).parent / "example-files" / "smart"
+
+
+@pytest.fixture
+def tree(tmp_path: Path) -> Path:
+    shutil.copytree(EXAMPLES / "valid", tmp_path / "goals")
+    return tmp_path
+
+
+def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_tree_exits_0(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "validate", str(tree), "--as-of", "2026-12-15")
+    assert code == 0, out
+    assert "All checks passed (4 file(s))" in out
+
+
+def test_bad_inputs_do_not_stop_the_run(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    goals = tree / "goals"
+    (goals / "empty.yaml").write_text("")
+    (goals / "binary.json").write_bytes(b"\x00\x01\x02")
+    (goals / "latin1.yaml").write_bytes(b"a: caf\xe9\n")
+    (goals / "syntax.yaml").write_text("planengine: 1\ngoals: [\n")
+    (goals / "dup.yaml").write_text("planengine: 1\nplanengine: 1\ngoals: []\n")
+    (goals / "tag.yaml").write_text("planengine: !!python/object/apply:os.system [echo pwned]\n")
+    (goals / "list.yaml").write_text("- a\n")
+    (goals / "big.yaml").write_text("planengine: 1\ngoals: []\n# " + "x" * 5000 + "\n")
+    (goals / "v9.yaml").write_text("planengine: 9\ngoals: []\n")
+    (goals / "notes.txt").write_text("not walked")
+    code, out, err = _run(capsys, "validate", str(tree), "--as-of", "2026-12-15",
+                          "--max-file-bytes", "4000", "--format", "json")  # fmt: skip
+    assert code == 1 and err == ""
+    report = json.loads(out)
+    assert report["files_checked"] == 13
+    by_file = {Path(v["filename"]).name: v for v in report["violations"]}
+    assert set(by_file) == {"empty.yaml", "binary.json", "latin1.yaml", "syntax.yaml", "dup.yaml",
+                            "tag.yaml", "list.yaml", "big.yaml", "v9.yaml"}  # fmt: skip
+    assert by_file["v9.yaml"]["code"] == "E003"
+    assert all(v["code"] == "E001" for name, v in by_file.items() if name != "v9.yaml")
+    assert by_file["syntax.yaml"]["location"]["row"] == 3
+    assert by_file["dup.yaml"]["location"]["row"] == 2
+    assert "unsupported YAML tag" in by_file["tag.yaml"]["message"]
+
+
+def test_invalid_examples_text_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "validate", str(EXAMPLES / "invalid" / "T506.yaml"),
+                        "--as-of", "2026-12-15")  # fmt: skip
+    assert code == 1
+    assert out.splitlines()[0].endswith(
+        "T506.yaml:23:25: T506 [T] review every 120 days is longer than the maximum of 90 days "
+        "($.goals[0].review_interval_days)"
+    )
+
+
+def test_as_of_is_printed_and_defaults_to_today(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import datetime
+
+    _, out, _ = _run(capsys, "validate", str(tree), "--format", "json")
+    assert json.loads(out)["as_of"] == datetime.date.today().isoformat()
+    code, out, _ = _run(capsys, "validate", str(tree), "--format", "json", "--as-of", "2030-01-01")
+    assert json.loads(out)["as_of"] == "2030-01-01"
+    assert code == 1  # every due date has passed by then
+    assert {v["code"] for v in json.loads(out)["violations"]} == {"T503"}
+
+
+def test_select_ignore_and_statistics(capsys: pytest.CaptureFixture[str]) -> None:
+    invalid = str(EXAMPLES / "invalid")
+    code, out, _ = _run(capsys, "validate", invalid, "--as-of", "2026-12-15", "--select", "T",
+                        "--ignore", "T503,no-review-interval", "--statistics")  # fmt: skip
+    codes = {line.split()[1] for line in out.splitlines() if ": T" in line}
+    assert codes == {"T501", "T502", "T504", "T506"}
+    assert any(line.split()[1:2] == ["T504"] for line in out.splitlines() if line.startswith(" "))
+
+
+def test_config_file(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tree / "pyproject.toml").write_text(
+        '[tool.planengine]\nmax-review-interval-days = 20\n[tool.planengine.severity]\nT506 = "info"\n'
+    )
+    code, out, _ = _run(capsys, "validate", str(tree / "goals"), "--as-of", "2026-12-15")
+    assert code == 0  # info does not fail the run
+    assert "T506 [T] review every 30 days is longer than the maximum of 20 days" in out
+    (tree / "planengine.toml").write_text('ignore = ["T506"]\nselect = "oops"\n')
+    code, _, err = _run(capsys, "validate", str(tree / "goals"), "--as-of", "2026-12-15")
+    assert code == 2 and "unknown rule selector 'oops'" in err
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--as-of", "tomorrow"], "not a date"),
+        (["--select", "Q9"], "unknown rule selector"),
+        (["--jobs", "0"], "--jobs"),
+    ],
+)
+def test_usage_errors_exit_2(tree: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
+                             message: str) -> None:  # fmt: skip
+    code, _, err = _run(capsys, "validate", str(tree), *argv)
+    assert code == 2 and message in err and "Traceback" not in err
+
+
+def test_other_schema_kinds(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from planengine import schemas
+
+    if "instrument" in schemas.names():
+        code, out, _ = _run(capsys, "validate", "--schema", "instrument", str(tree))
+        assert code == 1 and "E002" in out
+    try:  # argparse: not a known kind
+        code = main(["validate", "--schema", "nope", str(tree)])
+    except SystemExit as exit_:
+        code = int(exit_.code or 0)
+    assert code == 2
+
+
+def test_missing_schema_exits_2(tree: Path, capsys: pytest.CaptureFixture[str],
+                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    from planengine import _schema_check
+
+    monkeypatch.setattr(_schema_check, "_load_schema", _raise_missing)
+    code, _, err = _run(capsys, "validate", "--schema", "plan", str(tree))
+    assert code == 2 and "not bundled" in err
+
+
+def _raise_missing(name: str) -> dict:
+    from planengine._errors import ConfigError
+
+    raise ConfigError(f"schema {name!r} is not bundled with this planengine")
+
+
+def test_jobs_gives_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
+    invalid = str(EXAMPLES / "invalid")
+    _, one, _ = _run(capsys, "validate", invalid, "--as-of", "2026-12-15", "--format", "json")
+    _, two, _ = _run(capsys, "validate", invalid, "--as-of", "2026-12-15", "--format", "json",
+                     "--jobs", "2")  # fmt: skip
+    assert json.loads(one) == json.loads(two)
+
+
+def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "rules")
+    assert code == 0 and "M203   [M] error   no-baseline" in out
+    code, out, _ = _run(capsys, "rules", "T506")
+    assert code == 0 and "42 CFR 456.180" in out and "What it does" in out
+    code, out, _ = _run(capsys, "rules", "no-baseline", "--format", "json")
+    assert json.loads(out)["code"] == "M203"
+    code, _, err = _run(capsys, "rules", "Z1")
+    assert code == 2 and "no rule 'Z1'" in err
+
+
+def test_validate_import_path_is_light() -> None:
+    import subprocess
+    import sys
+
+    code = ("import sys; import planengine._cli as c; c.build_parser(); "
+            "heavy = [m for m in ('jsonschema', 'yaml', 'attrs', 'jsonschema_rs') if m in sys.modules]; "
+            "print(heavy)")  # fmt: skip
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout
