@@ -244,7 +244,8 @@ def _read_answers(
                 )
             if item in seen:
                 raise InputError(
-                    f"{instrument.name} item {item} is given twice (as {seen[item]!r} and {key!r}); "
+                    f"{instrument.name} item {item} is given twice "
+                    f"(as {seen[item]!r} and {key!r}); "
                     f"allowed keys: {plan.key_help}, each once",
                     file=file,
                     path=where,
