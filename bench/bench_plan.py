@@ -96,13 +96,17 @@ def main() -> None:
     p99 = samples[int(len(samples) * 0.99) - 1]
     per_second = 1e6 / statistics.fmean(samples)
     print(f"example: {EXAMPLE.name}; plugins: {', '.join(plugins)}")
-    print(f"plan() median {median:.1f} us, p99 {p99:.1f} us, {per_second:,.0f} plans/s on one core "
-          f"(goal: median < 250 us, >= 4,000/s) -> {'OK' if median < 250 and per_second >= 4000 else 'MISSED'}")
+    print(
+        f"plan() median {median:.1f} us, p99 {p99:.1f} us, {per_second:,.0f} plans/s on one core "
+        f"(goal: median < 250 us, >= 4,000/s) -> {'OK' if median < 250 and per_second >= 4000 else 'MISSED'}"
+    )
     print(f"pluggy dispatch share, built-ins: {pluggy_share(engine, assessment, 300):.1%}")
     loaded = Engine(plugins=extra_plugins(10))
     extra_samples = sorted(time_plans(loaded, assessment, args.runs // 3))
-    print(f"with 10 extra propose() plugins: median {statistics.median(extra_samples):.1f} us, "
-          f"pluggy dispatch share {pluggy_share(loaded, assessment, 300):.1%}")
+    print(
+        f"with 10 extra propose() plugins: median {statistics.median(extra_samples):.1f} us, "
+        f"pluggy dispatch share {pluggy_share(loaded, assessment, 300):.1%}"
+    )
 
     bare = startup([sys.executable, "-c", "pass"], args.startup_runs)
     cli = startup([sys.executable, "-m", "planengine", "--version"], args.startup_runs)

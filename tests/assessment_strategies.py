@@ -28,7 +28,9 @@ GOAL_TEXTS = [
 
 
 @st.composite
-def answers_for(draw: Any, instrument_id: str, *, allow_missing: bool = True) -> tuple[int | None, ...]:
+def answers_for(
+    draw: Any, instrument_id: str, *, allow_missing: bool = True
+) -> tuple[int | None, ...]:
     """A valid answer vector for an instrument, with some items possibly unanswered."""
     instrument = INSTRUMENTS[instrument_id]
     value = st.integers(instrument.answer_min, instrument.answer_max)

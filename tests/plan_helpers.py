@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import jsonschema
@@ -10,7 +10,7 @@ import jsonschema
 from planengine import schemas
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> jsonschema.protocols.Validator:
     """A compiled validator for a bundled schema."""
     schema = schemas.load(name)

@@ -7,8 +7,8 @@ import subprocess
 import sys
 
 import pytest
-from plan_helpers import assert_valid
 
+from plan_helpers import assert_valid
 from planengine._cli import main
 
 AS_OF = ["--as-of", "2026-11-25"]
@@ -29,8 +29,14 @@ def test_plan_json_is_valid_and_byte_identical(capsys, examples_dir) -> None:
 
 
 def test_plan_markdown_puts_draft_and_risk_first(capsys, examples_dir) -> None:
-    code, out, _ = run(capsys, "plan", str(examples_dir / "severe-with-risk-flag.yaml"), *AS_OF,
-                       "--format", "markdown")
+    code, out, _ = run(
+        capsys,
+        "plan",
+        str(examples_dir / "severe-with-risk-flag.yaml"),
+        *AS_OF,
+        "--format",
+        "markdown",
+    )
     assert code == 0
     assert out.startswith("# Treatment plan for P-3307 — DRAFT")
     assert out.index("## Risk") < out.index("## 1. Safety")
@@ -40,19 +46,29 @@ def test_plan_markdown_puts_draft_and_risk_first(capsys, examples_dir) -> None:
 def test_plan_goals_output_is_a_goal_file(capsys, examples_dir) -> None:
     import yaml
 
-    code, out, _ = run(capsys, "plan", str(examples_dir / "moderate-phq9-gad7-isi.yaml"), *AS_OF,
-                       "--format", "goals")
+    code, out, _ = run(
+        capsys,
+        "plan",
+        str(examples_dir / "moderate-phq9-gad7-isi.yaml"),
+        *AS_OF,
+        "--format",
+        "goals",
+    )
     assert code == 0
     document = yaml.safe_load(out)
     assert document["planengine"] == 1
-    assert document["goals"] and all({"id", "area", "statement", "measure"} <= set(g) for g in document["goals"])
+    assert document["goals"] and all(
+        {"id", "area", "statement", "measure"} <= set(g) for g in document["goals"]
+    )
     assert_valid("goal", document)
 
 
 def test_bad_file_is_one_line_and_others_still_run(capsys, tmp_path, examples_dir) -> None:
     bad = tmp_path / "bad.yaml"
-    bad.write_text("planengine: 1\nresponses:\n  - instrument: phq9\n    date: 2026-11-20\n"
-                   "    answers: [0, 1, 2, 7, 0, 0, 0, 0, 0]\n")
+    bad.write_text(
+        "planengine: 1\nresponses:\n  - instrument: phq9\n    date: 2026-11-20\n"
+        "    answers: [0, 1, 2, 7, 0, 0, 0, 0, 0]\n"
+    )
     good = str(examples_dir / "mild-sleep-only.yaml")
     code, out, err = run(capsys, "plan", str(bad), good, *AS_OF)
     assert code == 2
@@ -68,14 +84,26 @@ def test_bad_file_is_one_line_and_others_still_run(capsys, tmp_path, examples_di
         ("", "empty"),
         ("planengine: 2\nresponses: []\n", "version"),
         ("- 1\n- 2\n", "mapping"),
-        ("planengine: 1\nresponses:\n  - instrument: nope\n    date: 2026-11-01\n    answers: []\n", "unknown instrument"),
+        (
+            "planengine: 1\nresponses:\n  - instrument: nope\n    date: 2026-11-01\n    answers: []\n",
+            "unknown instrument",
+        ),
         ("planengine: 1\ncontext:\n  conditions: [flu]\n", "unknown id 'flu'"),
         ("planengine: 1\ncontext:\n  concerns: [sleeep]\n", "unknown id 'sleeep'"),
-        ("planengine: 1\nresponses:\n  - instrument: phq9\n    date: 2026-13-01\n    answers: [0,0,0,0,0,0,0,0,0]\n", "date"),
-        ("planengine: 1\nresponses:\n  - instrument: phq9\n    date: 2026-11-01\n    answers: [0,0,0]\n", "answers"),
+        (
+            "planengine: 1\nresponses:\n  - instrument: phq9\n    date: 2026-13-01\n    answers: [0,0,0,0,0,0,0,0,0]\n",
+            "date",
+        ),
+        (
+            "planengine: 1\nresponses:\n  - instrument: phq9\n    date: 2026-11-01\n    answers: [0,0,0]\n",
+            "answers",
+        ),
         ("planengine: 1\nresponse: []\n", "unknown field 'response'"),
-        ("planengine: 1\nresponses: [{instrument: phq9, date: 2026-11-01, answers: [0,0,0,0,0,0,0,0,0]}]\n"
-         "responses: []\n", "duplicate"),
+        (
+            "planengine: 1\nresponses: [{instrument: phq9, date: 2026-11-01, answers: [0,0,0,0,0,0,0,0,0]}]\n"
+            "responses: []\n",
+            "duplicate",
+        ),
         ("planengine: 1\nx: !!python/object/apply:os.system ['true']\n", "tag"),
     ],
 )
@@ -106,7 +134,19 @@ def test_instruments_plugins_and_schema_commands(capsys) -> None:
     code, out, _ = run(capsys, "instruments", "--format", "json")
     assert code == 0
     ids = {item["id"] for item in json.loads(out)}
-    assert {"phq9", "phq2", "gad7", "gad2", "isi", "pcl5", "pc-ptsd-5", "who5", "audit-c", "pss10", "rses"} <= ids
+    assert {
+        "phq9",
+        "phq2",
+        "gad7",
+        "gad2",
+        "isi",
+        "pcl5",
+        "pc-ptsd-5",
+        "who5",
+        "audit-c",
+        "pss10",
+        "rses",
+    } <= ids
     code, out, _ = run(capsys, "plugins", "--format", "json")
     assert code == 0 and {"sleep", "cbt"} <= {p["name"] for p in json.loads(out)["plugins"]}
     code, out, _ = run(capsys, "schema", "plan")
@@ -116,15 +156,26 @@ def test_instruments_plugins_and_schema_commands(capsys) -> None:
 
 
 def test_blocking_a_plugin_from_the_cli(capsys, examples_dir) -> None:
-    code, out, _ = run(capsys, "plan", str(examples_dir / "mild-sleep-only.yaml"), *AS_OF, "-p", "no:sleep")
+    code, out, _ = run(
+        capsys, "plan", str(examples_dir / "mild-sleep-only.yaml"), *AS_OF, "-p", "no:sleep"
+    )
     assert code == 0
     assert "sleep" not in {p["name"] for p in json.loads(out)["generated_by"]["plugins"]}
 
 
 def test_module_entry_point_runs_as_a_process(examples_dir) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "planengine", "plan", str(examples_dir / "missing-item9.json"), *AS_OF],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "planengine",
+            "plan",
+            str(examples_dir / "missing-item9.json"),
+            *AS_OF,
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     plan = json.loads(result.stdout)

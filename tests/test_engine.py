@@ -6,8 +6,8 @@ import datetime as dt
 import re
 
 import pytest
-from plan_helpers import all_objectives, all_steps, assert_valid
 
+from plan_helpers import all_objectives, all_steps, assert_valid
 from planengine import Assessment, Context, Engine, InputError, Response, load_assessment
 
 AS_OF = dt.date(2026, 11, 25)
@@ -48,11 +48,17 @@ def test_every_example_plans_and_validates(engine: Engine, examples_dir, name: s
     assert data["status"] == "draft"
     assert data["sign_off"]["status"] == "unsigned"
     assert re.fullmatch(r"[0-9a-f]{64}", data["generated_by"]["input_sha256"])
-    assert plan.to_json() == engine.plan(load_assessment(examples_dir / name), as_of=AS_OF).to_json()
+    assert (
+        plan.to_json() == engine.plan(load_assessment(examples_dir / name), as_of=AS_OF).to_json()
+    )
 
 
-def test_moderate_example_has_depression_sleep_and_self_esteem(engine: Engine, examples_dir) -> None:
-    data = engine.plan(load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF).to_dict()
+def test_moderate_example_has_depression_sleep_and_self_esteem(
+    engine: Engine, examples_dir
+) -> None:
+    data = engine.plan(
+        load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF
+    ).to_dict()
     areas = [p["area"] for p in data["problems"]]
     assert {"depression", "sleep", "anxiety", "self-esteem"} <= set(areas)
     assert data["risk"]["flags"] == []
@@ -77,9 +83,12 @@ def test_item9_signal_opens_flag_and_puts_safety_first(engine: Engine, item9, le
     assert [(f["level"], f["rank"]) for f in flags] == [(level, rank)]
     first = data["problems"][0]
     assert first["area"] == "safety"
-    assert [s["id"] for s in first["interventions"]][-2:] == ["safety-risk-assessment", "safety-plan"]
+    assert [s["id"] for s in first["interventions"]][-2:] == [
+        "safety-risk-assessment",
+        "safety-plan",
+    ]
     assert len(next(s for s in first["interventions"] if s["id"] == "safety-plan")["steps"]) == 6
-    for step in all_steps(data)[len(first["interventions"]):]:
+    for step in all_steps(data)[len(first["interventions"]) :]:
         if step["delivery"] == "self-guided":
             assert step["status"] == "held"
     if item9 is None:
@@ -119,7 +128,9 @@ def test_nothing_above_threshold_invents_no_goals(engine: Engine) -> None:
     assert [n["code"] for n in data["notices"]] == ["plan.nothing-above-threshold"]
 
 
-@pytest.mark.parametrize("condition", ["bipolar-disorder", "seizure-disorder", "hazardous-occupation"])
+@pytest.mark.parametrize(
+    "condition", ["bipolar-disorder", "seizure-disorder", "hazardous-occupation"]
+)
 def test_sleep_restriction_is_removed_with_the_reason(engine: Engine, condition: str) -> None:
     severe_isi = Response("isi", AS_OF, (4, 3, 3, 4, 3, 3, 4))
     data = plan_for(engine, severe_isi, conditions=(condition,))
@@ -131,7 +142,9 @@ def test_sleep_restriction_is_removed_with_the_reason(engine: Engine, condition:
 
 
 def test_every_element_records_its_provenance(engine: Engine, examples_dir) -> None:
-    data = engine.plan(load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF).to_dict()
+    data = engine.plan(
+        load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF
+    ).to_dict()
     elements = [*data["findings"], *all_objectives(data), *all_steps(data)]
     assert elements
     for element in elements:
@@ -149,7 +162,9 @@ def test_objective_limit_defers_the_rest(examples_dir) -> None:
     from planengine import EngineConfig
 
     engine = Engine(config=EngineConfig(max_objectives_per_problem=1))
-    data = engine.plan(load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF).to_dict()
+    data = engine.plan(
+        load_assessment(examples_dir / "moderate-phq9-gad7-isi.yaml"), as_of=AS_OF
+    ).to_dict()
     for problem in data["problems"]:
         assert len(problem["objectives"]) <= 1
     assert any(n["code"] == "assembly.objective-limit" for n in data["notices"])
@@ -180,11 +195,17 @@ def test_plan_is_thread_safe(engine: Engine, examples_dir) -> None:
 
     assessments = [
         load_assessment(examples_dir / name)
-        for name in ("moderate-phq9-gad7-isi.yaml", "severe-with-risk-flag.yaml", "missing-item9.json")
+        for name in (
+            "moderate-phq9-gad7-isi.yaml",
+            "severe-with-risk-flag.yaml",
+            "missing-item9.json",
+        )
     ]
     expected = [engine.plan(a, as_of=AS_OF).to_json() for a in assessments]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(lambda i: engine.plan(assessments[i % 3], as_of=AS_OF).to_json(), range(60)))
+        results = list(
+            pool.map(lambda i: engine.plan(assessments[i % 3], as_of=AS_OF).to_json(), range(60))
+        )
     assert results == [expected[i % 3] for i in range(60)]
 
 
@@ -204,11 +225,15 @@ def test_a_plugin_instrument_is_accepted_in_assessment_files(tmp_path) -> None:
     def register_instruments(register):
         register(custom)
 
-    plugin = types.SimpleNamespace(PLUGIN_NAME="extra-instruments",
-                                   register_instruments=planengine.hookimpl(register_instruments))
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="extra-instruments",
+        register_instruments=planengine.hookimpl(register_instruments),
+    )
     engine = Engine(plugins=[plugin], strict=True)
     path = tmp_path / "a.yaml"
-    path.write_text("planengine: 1\nresponses:\n  - {instrument: gad2-custom, date: 2026-11-20, answers: [2, 2]}\n")
+    path.write_text(
+        "planengine: 1\nresponses:\n  - {instrument: gad2-custom, date: 2026-11-20, answers: [2, 2]}\n"
+    )
     with pytest.raises(InputError, match="unknown instrument 'gad2-custom'"):
         load_assessment(path)
     plan = engine.plan(load_assessment(path, instruments=engine.instruments), as_of=AS_OF).to_dict()

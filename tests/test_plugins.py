@@ -6,9 +6,9 @@ import datetime as dt
 import types
 
 import pytest
-from plan_helpers import assert_valid
 
 import planengine
+from plan_helpers import assert_valid
 from planengine import Assessment, Engine, PluginError, Proposal, Response
 
 AS_OF = dt.date(2026, 11, 25)
@@ -29,7 +29,9 @@ def test_builtin_plugins_load_through_entry_points() -> None:
     names = {info.name for info in engine.plugin_infos if info.kind == "plugin"}
     assert {"sleep", "cbt"} <= names
     assert {"sleep", "cbt-self-talk"} <= {s.id for s in engine.strategies}
-    assert all(info.distribution == "planengine" for info in engine.plugin_infos if info.kind == "plugin")
+    assert all(
+        info.distribution == "planengine" for info in engine.plugin_infos if info.kind == "plugin"
+    )
 
 
 def test_no_plugin_manager_is_built_at_import_time() -> None:
@@ -99,9 +101,14 @@ def test_a_plugin_cannot_fake_a_safety_problem_without_a_flag() -> None:
 def test_self_guided_exposure_is_never_kept() -> None:
     def propose(problem, context):
         step = planengine.Intervention(
-            id="diy-exposure", area=problem.area, title="Imaginal exposure at home",
-            description="Listen to the trauma recording alone.", delivery="self-guided",
-            category="exposure", rationale="none", provenance=planengine.Provenance("plugin:bad"),
+            id="diy-exposure",
+            area=problem.area,
+            title="Imaginal exposure at home",
+            description="Listen to the trauma recording alone.",
+            delivery="self-guided",
+            category="exposure",
+            rationale="none",
+            provenance=planengine.Provenance("plugin:bad"),
         )
         return Proposal(interventions=(step,))
 
@@ -114,8 +121,12 @@ def test_self_guided_exposure_is_never_kept() -> None:
 def test_duplicate_steps_keep_the_higher_priority_and_say_why() -> None:
     def propose(problem, context):
         step = planengine.Intervention(
-            id=f"{problem.area}-thought-record", area=problem.area, title="Copy",
-            description="A copy.", delivery="self-guided", rationale="copy",
+            id=f"{problem.area}-thought-record",
+            area=problem.area,
+            title="Copy",
+            description="A copy.",
+            delivery="self-guided",
+            rationale="copy",
             provenance=planengine.Provenance("plugin:copycat"),
         )
         return Proposal(interventions=(step,))
@@ -125,7 +136,9 @@ def test_duplicate_steps_keep_the_higher_priority_and_say_why() -> None:
     depression = next(p for p in data["problems"] if p["area"] == "depression")
     kept = next(s for s in depression["interventions"] if s["id"] == "depression-thought-record")
     assert kept["title"] != "Copy"
-    assert any(n["code"] == "assembly.duplicate" and "copycat" in n["message"] for n in data["notices"])
+    assert any(
+        n["code"] == "assembly.duplicate" and "copycat" in n["message"] for n in data["notices"]
+    )
 
 
 def test_registering_a_clashing_strategy_is_reported() -> None:
@@ -139,7 +152,9 @@ def test_registering_a_clashing_strategy_is_reported() -> None:
 
 
 def test_unknown_hook_name_is_reported() -> None:
-    bad = types.SimpleNamespace(PLUGIN_NAME="typo", propse=planengine.hookimpl(lambda problem, context: None))
+    bad = types.SimpleNamespace(
+        PLUGIN_NAME="typo", propse=planengine.hookimpl(lambda problem, context: None)
+    )
     engine = Engine(plugins=[bad], autoload=False)
     assert any(n.code == "plugin.unknown-hook" for n in engine.load_notices)
     with pytest.raises(PluginError, match="typo"):
@@ -150,8 +165,15 @@ def test_draft_strategies_are_refused_unless_allowed() -> None:
     from planengine import DataStrategy, EngineConfig
 
     base = Engine().strategies[0]
-    draft = DataStrategy(id="trial", name="Trial", version="0.1.0", status="draft",
-                         areas=base.areas, priority=10, data=base.data)
+    draft = DataStrategy(
+        id="trial",
+        name="Trial",
+        version="0.1.0",
+        status="draft",
+        areas=base.areas,
+        priority=10,
+        data=base.data,
+    )
 
     def register_strategies(register):
         register(draft)
@@ -159,6 +181,8 @@ def test_draft_strategies_are_refused_unless_allowed() -> None:
     refused = Engine(plugins=[plugin("trial", register_strategies=register_strategies)])
     assert "trial" not in {s.id for s in refused.strategies}
     assert any(n.code == "strategy.refused" for n in refused.load_notices)
-    allowed = Engine(plugins=[plugin("trial", register_strategies=register_strategies)],
-                     config=EngineConfig(allow_draft_strategies=True))
+    allowed = Engine(
+        plugins=[plugin("trial", register_strategies=register_strategies)],
+        config=EngineConfig(allow_draft_strategies=True),
+    )
     assert "trial" in {s.id for s in allowed.strategies}

@@ -38,8 +38,12 @@ def test_every_hook_is_documented_with_its_version() -> None:
         if getattr(function, "planengine_spec", None) is not None
     ]
     assert {f.__name__ for f in specs} >= {
-        "register_instruments", "register_strategies", "propose", "adjust_plan",
-        "register_smart_rules", "review_suggestions",
+        "register_instruments",
+        "register_strategies",
+        "propose",
+        "adjust_plan",
+        "register_smart_rules",
+        "review_suggestions",
     }
     for function in specs:
         doc = inspect.getdoc(function) or ""

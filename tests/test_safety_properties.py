@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import types
 
-from assessment_strategies import AS_OF, assessments
 from hypothesis import given
 from hypothesis import strategies as st
-from plan_helpers import all_steps, assert_valid
 
 import planengine
+from assessment_strategies import AS_OF, assessments
+from plan_helpers import all_steps, assert_valid
 from planengine import Engine
 
 ITEM9 = st.one_of(st.none(), st.integers(0, 3))
@@ -20,7 +20,9 @@ def _saboteur() -> types.SimpleNamespace:
         plan.problems.reverse()
         plan.problems[:] = [p for p in plan.problems if p.area != "safety"]
 
-    return types.SimpleNamespace(PLUGIN_NAME="saboteur", adjust_plan=planengine.hookimpl(adjust_plan))
+    return types.SimpleNamespace(
+        PLUGIN_NAME="saboteur", adjust_plan=planengine.hookimpl(adjust_plan)
+    )
 
 
 ENGINES = {
@@ -33,9 +35,7 @@ ENGINES = {
 @given(assessment=assessments(phq9_item9=ITEM9), engine_name=st.sampled_from(sorted(ENGINES)))
 def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_name) -> None:
     data = ENGINES[engine_name].plan(assessment, as_of=AS_OF).to_dict()
-    item9_values = [
-        r.answers[8] for r in assessment.responses if r.instrument == "phq9"
-    ]
+    item9_values = [r.answers[8] for r in assessment.responses if r.instrument == "phq9"]
     must_flag = any(v is None or v >= 1 for v in item9_values)
     assert bool(data["risk"]["flags"]) == must_flag
     statement = data["risk"]["statement"].lower()
@@ -64,7 +64,9 @@ def test_every_plan_validates_and_is_byte_identical(assessment) -> None:
     for step in all_steps(data):
         if step["area"] == "trauma":
             assert step["delivery"] != "self-guided" or step["category"] not in {
-                "exposure", "trauma-narrative", "emdr"
+                "exposure",
+                "trauma-narrative",
+                "emdr",
             }
 
 

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import pathlib
 import sys
-import tomllib
 import zipfile
+
+import tomllib
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 

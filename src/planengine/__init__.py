@@ -6,7 +6,7 @@ The public API is listed in ``__all__``. Names are imported lazily on first use,
 
 from __future__ import annotations
 
-from planengine._version import __version__
+from planengine._version import __version__ as __version__
 
 #: public name -> private module that defines it
 _EXPORTS: dict[str, str] = {

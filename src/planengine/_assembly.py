@@ -59,7 +59,9 @@ def merge_proposals(
         notices.extend(proposal.notices)
         for objective in proposal.objectives:
             if objective.id in objectives:
-                notices.append(_duplicate_notice("objective", objective.id, objectives[objective.id][1], entry))
+                notices.append(
+                    _duplicate_notice("objective", objective.id, objectives[objective.id][1], entry)
+                )
                 continue
             objectives[objective.id] = (objective, entry)
         for step in proposal.interventions:
@@ -103,8 +105,14 @@ def merge_proposals(
         for step in kept_steps:
             if step.objective_ids and all(oid in deferred_ids for oid in step.objective_ids):
                 exclusions.append(
-                    Exclusion(step.id, step.area, step.title, "its objective was deferred",
-                              "assembly.objective-limit", steps[step.id][1].source)
+                    Exclusion(
+                        step.id,
+                        step.area,
+                        step.title,
+                        "its objective was deferred",
+                        "assembly.objective-limit",
+                        steps[step.id][1].source,
+                    )
                 )
             else:
                 step.objective_ids = [oid for oid in step.objective_ids if oid not in deferred_ids]
@@ -150,7 +158,9 @@ def _resolve_conflicts(
     return out
 
 
-def _duplicate_notice(kind: str, item_id: str, winner: RankedProposal, loser: RankedProposal) -> Notice:
+def _duplicate_notice(
+    kind: str, item_id: str, winner: RankedProposal, loser: RankedProposal
+) -> Notice:
     if winner.priority != loser.priority:
         why = f"higher priority ({winner.priority} vs {loser.priority})"
     else:
@@ -176,7 +186,14 @@ def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
         kept_objectives: list[Objective] = []
         for objective in problem.objectives:
             m = objective.measure
-            key = (objective.statement, m.instrument, m.metric, m.unit, m.target_value, m.comparator)
+            key = (
+                objective.statement,
+                m.instrument,
+                m.metric,
+                m.unit,
+                m.target_value,
+                m.comparator,
+            )
             if key not in objectives:
                 objectives[key] = (objective, problem)
                 kept_objectives.append(objective)
@@ -189,13 +206,15 @@ def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
         kept_steps: list[Intervention] = []
         for step in problem.interventions:
             step.objective_ids = [renamed.get(oid, oid) for oid in step.objective_ids]
-            key = (step.title, step.description, step.delivery)
-            if key not in steps:
-                steps[key] = (step, problem)
+            step_key = (step.title, step.description, step.delivery)
+            if step_key not in steps:
+                steps[step_key] = (step, problem)
                 kept_steps.append(step)
                 continue
-            first_step, owner = steps[key]
-            first_step.objective_ids.extend(o for o in step.objective_ids if o not in first_step.objective_ids)
+            first_step, owner = steps[step_key]
+            first_step.objective_ids.extend(
+                o for o in step.objective_ids if o not in first_step.objective_ids
+            )
             notices.append(_shared_notice("step", step.id, owner, problem))
         problem.interventions[:] = kept_steps
     return notices

@@ -40,11 +40,15 @@ class _Checker:
             message, file=self.file, line=line, column=column, path=_json_path(parts)
         )
 
-    def keys(self, value: Mapping[str, Any], allowed: frozenset[str], parts: list[str | int]) -> None:
+    def keys(
+        self, value: Mapping[str, Any], allowed: frozenset[str], parts: list[str | int]
+    ) -> None:
         for key in value:
             if not isinstance(key, str) or (key not in allowed and not key.startswith("x-")):
                 known = ", ".join(sorted(allowed))
-                raise self.fail([*parts, str(key)], f"unknown field {key!r}; allowed: {known} (or x-*)")
+                raise self.fail(
+                    [*parts, str(key)], f"unknown field {key!r}; allowed: {known} (or x-*)"
+                )
 
     def string_list(
         self, value: Any, parts: list[str | int], vocabulary: Mapping[str, Any] | None
@@ -139,7 +143,9 @@ def assessment_from_mapping(
     for index, raw in enumerate(raw_responses):
         parts: list[str | int] = ["responses", index]
         if not isinstance(raw, Mapping):
-            raise check.fail(parts, "each response must be a mapping with instrument, date, answers")
+            raise check.fail(
+                parts, "each response must be a mapping with instrument, date, answers"
+            )
         check.keys(raw, _RESPONSE_KEYS, parts)
         for key in ("instrument", "date", "answers"):
             if key not in raw:
@@ -149,7 +155,9 @@ def assessment_from_mapping(
             raise check.fail([*parts, "instrument"], "must be an instrument id string")
         if instrument not in instruments:
             known = ", ".join(sorted(instruments))
-            raise check.fail([*parts, "instrument"], f"unknown instrument {instrument!r}; known: {known}")
+            raise check.fail(
+                [*parts, "instrument"], f"unknown instrument {instrument!r}; known: {known}"
+            )
         date = _parse_date(raw["date"], check, [*parts, "date"])
         answers = raw["answers"]
         if isinstance(answers, list):
@@ -157,8 +165,12 @@ def assessment_from_mapping(
         elif isinstance(answers, Mapping):
             answers_value = {str(k): v for k, v in answers.items()}
         else:
-            raise check.fail([*parts, "answers"], "must be a list in item order or a mapping item -> value")
-        responses.append(Response(instrument=instrument, date=date, answers=answers_value, index=index))
+            raise check.fail(
+                [*parts, "answers"], "must be a list in item order or a mapping item -> value"
+            )
+        responses.append(
+            Response(instrument=instrument, date=date, answers=answers_value, index=index)
+        )
 
     raw_context = data.get("context") or {}
     if not isinstance(raw_context, Mapping):
@@ -168,11 +180,15 @@ def assessment_from_mapping(
     if sex is not None and sex not in _SEXES:
         raise check.fail(["context", "sex"], f"must be one of {', '.join(_SEXES)} or absent")
     context = Context(
-        concerns=check.string_list(raw_context.get("concerns"), ["context", "concerns"], vocabulary.areas),
+        concerns=check.string_list(
+            raw_context.get("concerns"), ["context", "concerns"], vocabulary.areas
+        ),
         conditions=check.string_list(
             raw_context.get("conditions"), ["context", "conditions"], vocabulary.conditions
         ),
-        patient_goals=check.string_list(raw_context.get("patient_goals"), ["context", "patient_goals"], None),
+        patient_goals=check.string_list(
+            raw_context.get("patient_goals"), ["context", "patient_goals"], None
+        ),
         sex=sex,
     )
     assessment = Assessment(
@@ -187,7 +203,7 @@ def _check_answers(assessment: Assessment, instruments: Mapping[str, Any], check
     from planengine._scoring import score_response
 
     for response in assessment.responses:
-        base = ["responses", response.index, "answers"]
+        base: list[str | int] = ["responses", response.index, "answers"]
         try:
             score_response(
                 instruments[response.instrument],

@@ -23,7 +23,10 @@ if TYPE_CHECKING:  # pragma: no cover
 #: sub-command name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "plan": ("planengine._cmd_plan", "turn an assessment file into a draft treatment plan"),
-    "validate": ("planengine._cmd_validate", "check goal files (or other kinds) against schema and SMART rules"),
+    "validate": (
+        "planengine._cmd_validate",
+        "check goal files (or other kinds) against schema and SMART rules",
+    ),
     "review": ("planengine._cmd_review", "review progress against goals and propose adjustments"),
     "rules": ("planengine._cmd_rules", "list the SMART rules, or explain one"),
     "instruments": ("planengine._cmd_instruments", "list the questionnaires the engine can score"),
@@ -51,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
         description="Therapy treatment planning: assessments in, safe, explainable draft plans out.",
     )
     parser.add_argument("--version", action="version", version=f"planengine {__version__}")
-    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_ArgumentParser)
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_ArgumentParser
+    )
     for name, (module_name, help_text) in COMMANDS.items():
         module = _command_module(name)
         if module is None:

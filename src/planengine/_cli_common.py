@@ -20,13 +20,27 @@ def parse_as_of(text: str) -> dt.date:
 
 def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:
     """``--no-plugins``, ``-p no:NAME``, ``--strict-plugins`` and ``--allow-draft``."""
-    parser.add_argument("--no-plugins", action="store_true",
-                        help="do not load any plugin (env PLANENGINE_DISABLE_PLUGIN_AUTOLOAD=1 too)")
-    parser.add_argument("-p", dest="plugin_blocks", action="append", default=[], metavar="no:NAME",
-                        help="block a plugin by its entry-point name, e.g. -p no:sleep")
-    parser.add_argument("--strict-plugins", action="store_true",
-                        help="a failing plugin is an error instead of a notice")
-    parser.add_argument("--allow-draft", action="store_true", help="use strategies whose status is draft")
+    parser.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="do not load any plugin (env PLANENGINE_DISABLE_PLUGIN_AUTOLOAD=1 too)",
+    )
+    parser.add_argument(
+        "-p",
+        dest="plugin_blocks",
+        action="append",
+        default=[],
+        metavar="no:NAME",
+        help="block a plugin by its entry-point name, e.g. -p no:sleep",
+    )
+    parser.add_argument(
+        "--strict-plugins",
+        action="store_true",
+        help="a failing plugin is an error instead of a notice",
+    )
+    parser.add_argument(
+        "--allow-draft", action="store_true", help="use strategies whose status is draft"
+    )
 
 
 def engine_from_args(args: argparse.Namespace) -> Any:

@@ -32,7 +32,9 @@ def run(args: argparse.Namespace) -> int:
         selected = [instruments[key] for key in sorted(instruments)]
     if args.format == "json" or args.instrument:
         payload = [item.to_dict() for item in selected]
-        json.dump(payload[0] if args.instrument else payload, sys.stdout, indent=2, ensure_ascii=False)
+        json.dump(
+            payload[0] if args.instrument else payload, sys.stdout, indent=2, ensure_ascii=False
+        )
         sys.stdout.write("\n")
         return 0
     width = max(len(item.id) for item in selected)

@@ -14,9 +14,16 @@ FORMATS = ("json", "markdown", "goals")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
     parser.add_argument("files", nargs="+", metavar="FILE", help="assessment file(s), YAML or JSON")
-    parser.add_argument("--as-of", type=parse_as_of, default=None, metavar="YYYY-MM-DD",
-                        help="planning date (default: today; give it for repeatable output)")
-    parser.add_argument("--format", choices=FORMATS, default="json", help="output format (default json)")
+    parser.add_argument(
+        "--as-of",
+        type=parse_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="planning date (default: today; give it for repeatable output)",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="json", help="output format (default json)"
+    )
     add_plugin_arguments(parser)
 
 
@@ -44,5 +51,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json" and len(args.files) > 1:
         sys.stdout.write("[\n" + ",\n".join(o.rstrip("\n") for o in outputs) + "\n]\n")
     else:
-        sys.stdout.write(("\n" if args.format == "markdown" else "---\n").join(outputs) if len(outputs) > 1 else "".join(outputs))
+        sys.stdout.write(
+            ("\n" if args.format == "markdown" else "---\n").join(outputs)
+            if len(outputs) > 1
+            else "".join(outputs)
+        )
     return 2 if failed else 0

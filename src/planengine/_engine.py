@@ -118,8 +118,12 @@ class Engine:
                 self._by_area[area] = (*self._by_area.get(area, ()), registered)
         self.load_notices: tuple[Notice, ...] = tuple(self._notices)
         strategy_infos = [
-            PluginInfo(name=r.strategy.id, version=r.strategy.version, kind="strategy",
-                       distribution=r.plugin)
+            PluginInfo(
+                name=r.strategy.id,
+                version=r.strategy.version,
+                kind="strategy",
+                distribution=r.plugin,
+            )
             for r in self._strategies
         ]
         self.plugin_infos: tuple[PluginInfo, ...] = (*self._loaded.infos, *strategy_infos)
@@ -137,14 +141,26 @@ class Engine:
 
         def bind(plugin: str) -> dict[str, Any]:
             def register(item: Any) -> None:
-                instrument = item if isinstance(item, Instrument) else instrument_from_mapping(item, source=plugin)
+                instrument = (
+                    item
+                    if isinstance(item, Instrument)
+                    else instrument_from_mapping(item, source=plugin)
+                )
                 if instrument.id in instruments:
-                    raise PluginError(f"instrument id {instrument.id!r} is already registered", plugin=plugin)
+                    raise PluginError(
+                        f"instrument id {instrument.id!r} is already registered", plugin=plugin
+                    )
                 instruments[instrument.id] = instrument
 
             return {"register": register}
 
-        call_each(self._loaded.manager, "register_instruments", bind, strict=self.strict, on_error=self._report)
+        call_each(
+            self._loaded.manager,
+            "register_instruments",
+            bind,
+            strict=self.strict,
+            on_error=self._report,
+        )
 
     def _collect_strategies(self) -> tuple[_RegisteredStrategy, ...]:
         found: dict[str, _RegisteredStrategy] = {}
@@ -156,25 +172,42 @@ class Engine:
                         raise PluginError(f"strategy object has no {attribute!r}", plugin=plugin)
                 if strategy.id in found:
                     other = found[strategy.id].plugin
-                    raise PluginError(f"strategy id {strategy.id!r} is already registered by {other!r}", plugin=plugin)
+                    raise PluginError(
+                        f"strategy id {strategy.id!r} is already registered by {other!r}",
+                        plugin=plugin,
+                    )
                 unknown = [a for a in strategy.areas if a not in self._vocabulary.areas]
                 if unknown:
-                    raise PluginError(f"strategy {strategy.id!r} names unknown areas {unknown}", plugin=plugin)
+                    raise PluginError(
+                        f"strategy {strategy.id!r} names unknown areas {unknown}", plugin=plugin
+                    )
                 if strategy.status == "retired" or (
                     strategy.status == "draft" and not self.config.allow_draft_strategies
                 ):
-                    self._notices.append(Notice(
-                        "strategy.refused",
-                        f"strategy {strategy.id!r} ({strategy.status}) from plugin {plugin!r} was not used: "
-                        + ("retired" if strategy.status == "retired" else "drafts need allow_draft_strategies"),
-                        f"plugin:{plugin}",
-                    ))
+                    self._notices.append(
+                        Notice(
+                            "strategy.refused",
+                            f"strategy {strategy.id!r} ({strategy.status}) from plugin {plugin!r} was not used: "
+                            + (
+                                "retired"
+                                if strategy.status == "retired"
+                                else "drafts need allow_draft_strategies"
+                            ),
+                            f"plugin:{plugin}",
+                        )
+                    )
                     return
                 found[strategy.id] = _RegisteredStrategy(plugin, strategy)
 
             return {"register": register}
 
-        call_each(self._loaded.manager, "register_strategies", bind, strict=self.strict, on_error=self._report)
+        call_each(
+            self._loaded.manager,
+            "register_strategies",
+            bind,
+            strict=self.strict,
+            on_error=self._report,
+        )
         return tuple(sorted(found.values(), key=lambda r: (-r.strategy.priority, r.strategy.id)))
 
     @property
@@ -209,14 +242,23 @@ class Engine:
             if response.date > as_of:
                 raise InputError(
                     f"response date {response.date.isoformat()} is after as_of {as_of.isoformat()}",
-                    file=assessment.source, path=f"{path}.date",
+                    file=assessment.source,
+                    path=f"{path}.date",
                 )
             instrument = self.instruments.get(response.instrument)
             if instrument is None:
-                raise InputError(f"unknown instrument {response.instrument!r}", file=assessment.source,
-                                 path=f"{path}.instrument")
-            score = score_response(instrument, response.answers, sex=sex, path=f"{path}.answers",
-                                   file=assessment.source)
+                raise InputError(
+                    f"unknown instrument {response.instrument!r}",
+                    file=assessment.source,
+                    path=f"{path}.instrument",
+                )
+            score = score_response(
+                instrument,
+                response.answers,
+                sex=sex,
+                path=f"{path}.answers",
+                file=assessment.source,
+            )
             score_rows.append(_score_row(score, response.date, path))
             for signal in score.risk_signals:
                 signals.append((signal, response.date, path))
@@ -235,9 +277,14 @@ class Engine:
         )
         findings.extend(extra)
         context = PlanningContext(
-            assessment=assessment, as_of=as_of, scores=latest, score_dates=latest_dates,
-            score_paths=latest_paths, risk_flags=flags,
-            conditions=frozenset(assessment.context.conditions), instruments=self.instruments,
+            assessment=assessment,
+            as_of=as_of,
+            scores=latest,
+            score_dates=latest_dates,
+            score_paths=latest_paths,
+            risk_flags=flags,
+            conditions=frozenset(assessment.context.conditions),
+            instruments=self.instruments,
             config=self.config,
         )
         problems = self._problems(findings, patient_goals)
@@ -246,21 +293,29 @@ class Engine:
             self._plan_problem(problem, context, exclusions, notices)
         notices.extend(merge_across_problems(problems))
         if not problems:
-            notices.append(Notice(
-                "plan.nothing-above-threshold",
-                "No score reached a threshold and no concern or patient goal was recorded, so no "
-                "goals were generated. The clinician may still add goals.",
-            ))
+            notices.append(
+                Notice(
+                    "plan.nothing-above-threshold",
+                    "No score reached a threshold and no concern or patient goal was recorded, so no "
+                    "goals were generated. The clinician may still add goals.",
+                )
+            )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
         if self._has_adjust:
-            call_each(self._loaded.manager, "adjust_plan",
-                      lambda _name: {"plan": draft, "context": context},
-                      strict=self.strict, on_error=lambda f: draft.notices.append(
-                          Notice("plugin.failed", str(f), f"plugin:{f.plugin}")))
+            call_each(
+                self._loaded.manager,
+                "adjust_plan",
+                lambda _name: {"plan": draft, "context": context},
+                strict=self.strict,
+                on_error=lambda f: draft.notices.append(
+                    Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
+                ),
+            )
         _safety.enforce(draft, flags, as_of)
         digest = hashlib.sha256(
-            json.dumps(assessment.normalised(), sort_keys=True, separators=(",", ":"),
-                       ensure_ascii=False).encode()
+            json.dumps(
+                assessment.normalised(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            ).encode()
         ).hexdigest()
         return Plan(
             as_of=as_of,
@@ -275,68 +330,97 @@ class Engine:
             exclusions=tuple(draft.exclusions),
             notices=tuple(draft.notices),
             patient_goals=tuple(
-                {"text": g["text"], "linked_areas": g["areas"], "source": g["path"]} for g in patient_goals
+                {"text": g["text"], "linked_areas": g["areas"], "source": g["path"]}
+                for g in patient_goals
             ),
             patient_id=assessment.patient_id,
         )
 
-    def _problems(self, findings: list[Finding], patient_goals: list[dict[str, Any]]) -> list[Problem]:
+    def _problems(
+        self, findings: list[Finding], patient_goals: list[dict[str, Any]]
+    ) -> list[Problem]:
         by_area: dict[str, list[Finding]] = {}
         for finding in findings:
             by_area.setdefault(finding.area, []).append(finding)
         problems: list[Problem] = []
         for area, items in by_area.items():
             top = max(items, key=lambda f: f.weight)
-            problems.append(Problem(
-                id=f"problem-{area}",
-                area=area,
-                title=self._vocabulary.area_title(area),
-                priority=0,
-                severity=top.severity,
-                weight=top.weight,
-                findings=items,
-                patient_words=[g["text"] for g in patient_goals if area in g["areas"]],
-            ))
+            problems.append(
+                Problem(
+                    id=f"problem-{area}",
+                    area=area,
+                    title=self._vocabulary.area_title(area),
+                    priority=0,
+                    severity=top.severity,
+                    weight=top.weight,
+                    findings=items,
+                    patient_words=[g["text"] for g in patient_goals if area in g["areas"]],
+                )
+            )
         problems.sort(key=lambda p: (-p.weight, p.area))
         return problems
 
-    def _plan_problem(self, problem: Problem, context: PlanningContext,
-                      exclusions: list[Exclusion], notices: list[Notice]) -> None:
+    def _plan_problem(
+        self,
+        problem: Problem,
+        context: PlanningContext,
+        exclusions: list[Exclusion],
+        notices: list[Notice],
+    ) -> None:
         ranked: list[RankedProposal] = []
         for registered in self._by_area.get(problem.area, ()):
             strategy = registered.strategy
             try:
-                proposal = strategy.propose(problem, context, f"{registered.plugin}@{self._loaded.version_of(registered.plugin)}")
+                proposal = strategy.propose(
+                    problem,
+                    context,
+                    f"{registered.plugin}@{self._loaded.version_of(registered.plugin)}",
+                )
             except Exception as error:  # a strategy may raise anything; the plan goes on
-                failure = PluginError(f"strategy {strategy.id!r} raised {type(error).__name__}: {error}",
-                                      plugin=registered.plugin)
+                failure = PluginError(
+                    f"strategy {strategy.id!r} raised {type(error).__name__}: {error}",
+                    plugin=registered.plugin,
+                )
                 if self.strict:
                     raise failure from error
                 notices.append(Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}"))
                 continue
-            ranked.append(RankedProposal(proposal, f"plugin:{registered.plugin}", strategy.priority, strategy.id))
+            ranked.append(
+                RankedProposal(
+                    proposal, f"plugin:{registered.plugin}", strategy.priority, strategy.id
+                )
+            )
         if self._has_propose:
             results = call_each(
-                self._loaded.manager, "propose",
+                self._loaded.manager,
+                "propose",
                 lambda _name: {"problem": problem, "context": context},
                 strict=self.strict,
-                on_error=lambda f: notices.append(Notice("plugin.failed", str(f), f"plugin:{f.plugin}")),
+                on_error=lambda f: notices.append(
+                    Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
+                ),
             )
             for name, result in results:
                 if isinstance(result, Proposal):
                     ranked.append(RankedProposal(result, f"plugin:{name}", 50, name))
-        ranked.append(RankedProposal(self._next_steps(problem, context), "rule:findings.next-step", 100, "core"))
+        ranked.append(
+            RankedProposal(
+                self._next_steps(problem, context), "rule:findings.next-step", 100, "core"
+            )
+        )
         more_exclusions, more_notices = merge_proposals(
             problem, ranked, max_objectives=self.config.max_objectives_per_problem
         )
         exclusions.extend(more_exclusions)
         notices.extend(more_notices)
         if not problem.objectives and not problem.interventions:
-            notices.append(Notice(
-                "plan.no-strategy",
-                f"{problem.title}: no installed strategy proposed content for this problem; "
-                "the clinician writes its goals.",
-            ))
+            notices.append(
+                Notice(
+                    "plan.no-strategy",
+                    f"{problem.title}: no installed strategy proposed content for this problem; "
+                    "the clinician writes its goals.",
+                )
+            )
 
     def _next_steps(self, problem: Problem, context: PlanningContext) -> Proposal:
         """Core follow-up for positive screens and cut-offs: complete the full measure, or refer."""
@@ -350,27 +434,44 @@ class Engine:
             seen.add(finding.next_step)
             key = f"{problem.area}-next-step-{len(seen)}"
             provenance = Provenance("rule:findings.next-step", finding.provenance.inputs)
-            objectives.append(Objective(
-                id=key,
-                area=problem.area,
-                statement=f"{finding.next_step.rstrip('.')} by {due.isoformat()}.",
-                measure=Measure(
-                    metric="follow-up assessment completed", unit="assessments",
-                    method="clinician records completion", baseline_value=0,
-                    baseline_date=context.as_of, target_value=1, comparator=">=",
-                ),
-                start_date=context.as_of, due_date=due,
-                review_interval_days=context.config.screen_followup_days,
-                addresses=[finding.id], provenance=provenance,
-                rationale=finding.summary,
-            ))
-            steps.append(Intervention(
-                id=key, area=problem.area, title=finding.next_step.rstrip("."),
-                description=f"{finding.summary} {finding.next_step}",
-                delivery="referral" if "refer" in finding.next_step.lower() else "clinician-led",
-                category="assessment", rationale=finding.summary,
-                citations=list(finding.citations), objective_ids=[key], provenance=provenance,
-            ))
+            objectives.append(
+                Objective(
+                    id=key,
+                    area=problem.area,
+                    statement=f"{finding.next_step.rstrip('.')} by {due.isoformat()}.",
+                    measure=Measure(
+                        metric="follow-up assessment completed",
+                        unit="assessments",
+                        method="clinician records completion",
+                        baseline_value=0,
+                        baseline_date=context.as_of,
+                        target_value=1,
+                        comparator=">=",
+                    ),
+                    start_date=context.as_of,
+                    due_date=due,
+                    review_interval_days=context.config.screen_followup_days,
+                    addresses=[finding.id],
+                    provenance=provenance,
+                    rationale=finding.summary,
+                )
+            )
+            steps.append(
+                Intervention(
+                    id=key,
+                    area=problem.area,
+                    title=finding.next_step.rstrip("."),
+                    description=f"{finding.summary} {finding.next_step}",
+                    delivery="referral"
+                    if "refer" in finding.next_step.lower()
+                    else "clinician-led",
+                    category="assessment",
+                    rationale=finding.summary,
+                    citations=list(finding.citations),
+                    objective_ids=[key],
+                    provenance=provenance,
+                )
+            )
         return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
 
 

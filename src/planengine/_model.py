@@ -248,6 +248,9 @@ class Objective:
     frequency: dict[str, Any] | None = None
     patient_words: str | None = None
     rationale: str | None = None
+    #: Goal Attainment Scaling levels ``"-2"`` .. ``"2"`` -> observable description (§5), when the
+    #: strategy writes them; ``"0"`` is the expected outcome at the due date.
+    gas: dict[str, str] | None = None
 
     @property
     def review_date(self) -> dt.date:
@@ -273,6 +276,8 @@ class Objective:
         out["review_date"] = self.review_date.isoformat()
         if self.rationale:
             out["rationale"] = self.rationale
+        if self.gas:
+            out["gas"] = {"levels": dict(self.gas)}
         out["provenance"] = self.provenance.to_dict()
         return out
 

@@ -71,7 +71,11 @@ def load_plugins(
         manager.set_blocked(name)
 
     for obj in plugins:
-        name = str(getattr(obj, "PLUGIN_NAME", None) or getattr(obj, "__name__", None) or type(obj).__name__)
+        name = str(
+            getattr(obj, "PLUGIN_NAME", None)
+            or getattr(obj, "__name__", None)
+            or type(obj).__name__
+        )
         if name in blocked:
             continue
         _register(manager, obj, name, _plugin_version(obj), None, strict, infos, notices)
@@ -91,7 +95,11 @@ def load_plugins(
             try:
                 obj = entry_point.load()
             except Exception as error:  # a plugin's import may raise anything
-                failure = PluginError(f"failed to load ({type(error).__name__}: {error})", plugin=name, version=dist_version)
+                failure = PluginError(
+                    f"failed to load ({type(error).__name__}: {error})",
+                    plugin=name,
+                    version=dist_version,
+                )
                 if strict:
                     raise failure from error
                 notices.append(Notice("plugin.load-failed", str(failure), f"plugin:{name}"))

@@ -48,7 +48,10 @@ RULE_FIRST = "safety.step-first"
 
 #: The six sections of a Stanley-Brown safety plan, as structure only (no template text) [R30].
 SAFETY_PLAN_SECTIONS: tuple[tuple[str, str], ...] = (
-    ("warning_signs", "Personal warning signs that a crisis may be building, in the patient's words"),
+    (
+        "warning_signs",
+        "Personal warning signs that a crisis may be building, in the patient's words",
+    ),
     ("internal_coping", "Things the patient can do alone to take their mind off the crisis"),
     ("social_distraction", "People and places that offer distraction"),
     ("help_contacts", "Family members or friends who can be asked for help"),
@@ -78,21 +81,30 @@ def build_risk_flags(
         if level == "not-endorsed":
             continue
         if level == "high":
-            rank, message = 1, (
-                f"{signal.instrument_id.upper()} item {signal.item} answered {signal.value} "
-                "(more than half the days or nearly every day): clinician risk assessment today."
+            rank, message = (
+                1,
+                (
+                    f"{signal.instrument_id.upper()} item {signal.item} answered {signal.value} "
+                    "(more than half the days or nearly every day): clinician risk assessment today."
+                ),
             )
             rule = RULE_ENDORSED
         elif level == "endorsed":
-            rank, message = 2, (
-                f"{signal.instrument_id.upper()} item {signal.item} answered {signal.value}: "
-                "clinician risk assessment today."
+            rank, message = (
+                2,
+                (
+                    f"{signal.instrument_id.upper()} item {signal.item} answered {signal.value}: "
+                    "clinician risk assessment today."
+                ),
             )
             rule = RULE_ENDORSED
         else:
-            rank, message = 3, (
-                f"{signal.instrument_id.upper()} item {signal.item} was not answered: risk is "
-                "unknown. Ask it now; it is never estimated or imputed."
+            rank, message = (
+                3,
+                (
+                    f"{signal.instrument_id.upper()} item {signal.item} was not answered: risk is "
+                    "unknown. Ask it now; it is never estimated or imputed."
+                ),
             )
             rule = RULE_UNKNOWN
         flags.append(
@@ -110,7 +122,9 @@ def build_risk_flags(
             )
         )
     flags.sort(key=lambda f: (f.rank, f.observed_on, f.instrument, f.item))
-    return tuple(attrs.evolve(flag, id=f"risk-{number}") for number, flag in enumerate(flags, start=1))
+    return tuple(
+        attrs.evolve(flag, id=f"risk-{number}") for number, flag in enumerate(flags, start=1)
+    )
 
 
 def risk_statement(flags: tuple[RiskFlag, ...], risk_items_answered: Mapping[str, bool]) -> str:
@@ -193,7 +207,10 @@ def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem
                 "A safety plan with follow-up was linked to fewer suicidal behaviours after an "
                 "emergency visit; it is built with a clinician, not alone."
             ),
-            citations=[_SAFETY_CITATIONS[1], "R58: Stanley B et al. JAMA Psychiatry 2018;75:894-900"],
+            citations=[
+                _SAFETY_CITATIONS[1],
+                "R58: Stanley B et al. JAMA Psychiatry 2018;75:894-900",
+            ],
             objective_ids=["safety-plan-completed"],
             provenance=provenance,
         ),
@@ -263,7 +280,9 @@ def enforce(draft: PlanDraft, flags: tuple[RiskFlag, ...], as_of: dt.date) -> No
 
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
-    draft.problems = [p for p in draft.problems if p.id != "problem-safety" and p.area != SAFETY_AREA]
+    draft.problems = [
+        p for p in draft.problems if p.id != "problem-safety" and p.area != SAFETY_AREA
+    ]
     if flags:
         draft.problems.insert(0, build_safety_problem(flags, as_of))
         held = 0
@@ -272,8 +291,7 @@ def enforce(draft: PlanDraft, flags: tuple[RiskFlag, ...], as_of: dt.date) -> No
                 if step.delivery == "self-guided" and step.status != "held":
                     step.status = "held"
                     step.notes.append(
-                        "Held until a clinician has reviewed the open risk flag "
-                        f"({RULE_HOLD})."
+                        f"Held until a clinician has reviewed the open risk flag ({RULE_HOLD})."
                     )
                     held += 1
         if held and not any(n.code == RULE_HOLD for n in draft.notices):
