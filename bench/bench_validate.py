@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import shutil
 import subprocess
@@ -34,8 +33,14 @@ SCHEMA = ROOT / "schemas" / "goal.schema.json"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 AREAS = ["depression", "anxiety", "sleep", "stress", "self-esteem", "lifestyle"]
-INSTRUMENTS = {"depression": ("phq9", 27), "anxiety": ("gad7", 21), "sleep": ("isi", 28),
-               "stress": ("pss10", 40), "self-esteem": ("rses", 30), "lifestyle": (None, 0)}  # fmt: skip
+INSTRUMENTS = {
+    "depression": ("phq9", 27),
+    "anxiety": ("gad7", 21),
+    "sleep": ("isi", 28),
+    "stress": ("pss10", 40),
+    "self-esteem": ("rses", 30),
+    "lifestyle": (None, 0),
+}
 STATEMENTS = [
     "Walk for 20 minutes on at least 5 days a week.",
     "Fall asleep within 30 minutes on at least 5 nights a week.",
@@ -52,12 +57,18 @@ def make_goal(rng: random.Random, index: int) -> dict:
     measure: dict = {"method": "diary and questionnaire every two weeks"}
     if instrument:
         base = rng.randint(top // 2, top)
-        measure.update(instrument=instrument, baseline={"value": base, "date": "2026-10-0%d" % rng.randint(1, 9)},
-                       target={"value": max(0, base - rng.randint(4, 8)), "comparator": "<="})  # fmt: skip
+        measure.update(
+            instrument=instrument,
+            baseline={"value": base, "date": f"2026-10-0{rng.randint(1, 9)}"},
+            target={"value": max(0, base - rng.randint(4, 8)), "comparator": "<="},
+        )
     else:
-        measure.update(metric="active minutes per week", unit="minutes",
-                       baseline={"value": 30, "date": "2026-10-01"},
-                       target={"value": 150, "comparator": ">="})  # fmt: skip
+        measure.update(
+            metric="active minutes per week",
+            unit="minutes",
+            baseline={"value": 30, "date": "2026-10-01"},
+            target={"value": 150, "comparator": ">="},
+        )
     return {
         "id": f"goal-{index}",
         "area": area,
@@ -66,8 +77,8 @@ def make_goal(rng: random.Random, index: int) -> dict:
         "addresses": [instrument or "who-physical-activity"],
         "measure": measure,
         "frequency": {"times": rng.randint(3, 7), "per": "week"},
-        "start_date": "2026-11-0%d" % rng.randint(1, 9),
-        "due_date": "2027-0%d-15" % rng.randint(2, 5),
+        "start_date": f"2026-11-0{rng.randint(1, 9)}",
+        "due_date": f"2027-0{rng.randint(2, 5)}-15",
         "review_interval_days": rng.choice([30, 30, 60, 90, 120]),
         "progress": [{"date": "2026-12-10", "value": measure["baseline"]["value"] - 1}],
     }
@@ -79,8 +90,11 @@ def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
     rng = random.Random(seed)
     paths = []
     for index in range(count):
-        data = {"planengine": 1, "patient": {"id": f"p-{index:05d}"},
-                "goals": [make_goal(rng, index * 10 + k) for k in range(3)]}  # fmt: skip
+        data = {
+            "planengine": 1,
+            "patient": {"id": f"p-{index:05d}"},
+            "goals": [make_goal(rng, index * 10 + k) for k in range(3)],
+        }
         roll = rng.random()
         if roll < 0.08:  # schema-invalid
             data["goals"][0]["measure"]["target"]["value"] = "low"
@@ -96,7 +110,9 @@ def generate(folder: Path, count: int, seed: int = 7) -> list[Path]:
 
 def timed(command: list[str]) -> tuple[float, int]:
     start = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    done = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
     return time.perf_counter() - start, done.returncode
 
 
@@ -117,8 +133,8 @@ def floor(paths: list[Path]) -> float:
     for path in paths:
         raw = path.read_bytes()
         try:
-            data = loads(raw) if path.suffix == ".json" else yaml.load(raw, Loader=loader)  # noqa: S506
-        except Exception:  # noqa: BLE001, S112
+            data = loads(raw) if path.suffix == ".json" else yaml.load(raw, Loader=loader)
+        except Exception:
             continue
         validator.is_valid(data)
     return time.perf_counter() - start
@@ -131,15 +147,26 @@ def main() -> int:
     parser.add_argument("--skip-check-jsonschema", action="store_true")
     args = parser.parse_args()
     bindir = Path(sys.executable).parent
-    planengine = [str(bindir / "planengine")] if (bindir / "planengine").exists() else [
-        sys.executable, "-m", "planengine"]  # fmt: skip
+    planengine = (
+        [str(bindir / "planengine")]
+        if (bindir / "planengine").exists()
+        else [sys.executable, "-m", "planengine"]
+    )
     folder = Path(tempfile.mkdtemp(prefix="planengine-bench-"))
     try:
         paths = generate(folder, args.files)
         size = sum(p.stat().st_size for p in paths) / len(paths)
         print(f"{len(paths)} files in {folder}, {size / 1024:.1f} KB each on average")
         rows = []
-        common = ["validate", str(folder), "--as-of", "2026-12-01", "--format", "json", "--no-plugins"]
+        common = [
+            "validate",
+            str(folder),
+            "--as-of",
+            "2026-12-01",
+            "--format",
+            "json",
+            "--no-plugins",
+        ]
         t1, rc = timed([*planengine, *common])
         rows.append(("planengine validate (schema + rules, 1 process)", t1, rc))
         tn, rc = timed([*planengine, *common, "--jobs", str(args.jobs)])
@@ -147,12 +174,16 @@ def main() -> int:
         tf = floor(paths)
         rows.append(("floor: C YAML/orjson parse + jsonschema-rs is_valid, in-process", tf, 0))
         tc = None
-        checker = shutil.which("check-jsonschema", path=str(bindir)) or shutil.which("check-jsonschema")
+        checker = shutil.which("check-jsonschema", path=str(bindir)) or shutil.which(
+            "check-jsonschema"
+        )
         if checker and not args.skip_check_jsonschema:
             tc, rc = timed([checker, "--schemafile", str(SCHEMA), *map(str, paths)])
             rows.append(("check-jsonschema --schemafile (schema only)", tc, rc))
         for name, seconds, code in rows:
-            print(f"{name:<66} {seconds:8.2f} s  {seconds / len(paths) * 1000:7.3f} ms/file  exit {code}")
+            print(
+                f"{name:<66} {seconds:8.2f} s  {seconds / len(paths) * 1000:7.3f} ms/file  exit {code}"
+            )
         if tc:
             print(f"ratio check-jsonschema / planengine (1 process): {tc / t1:6.1f}x")
             print(f"ratio check-jsonschema / planengine (--jobs {args.jobs}): {tc / tn:6.1f}x")

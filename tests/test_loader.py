@@ -96,7 +96,7 @@ def test_format_json_path() -> None:
 
 
 BILLION_LAUGHS = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi")
+    f"{n}: &{n} [{', '.join(['*' + p] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
 )
 MANY_ALIASES = "a: &a x\nb: [" + ", ".join(["*a"] * 2000) + "]\n"
 
@@ -218,7 +218,8 @@ def _depth(value: object) -> int:
 NESTED = st.recursive(
     st.one_of(st.integers(), st.text(alphabet="ab -:?", max_size=4)),
     lambda children: st.one_of(
-        st.lists(children, max_size=3), st.dictionaries(st.text("abc", min_size=1), children, max_size=3)
+        st.lists(children, max_size=3),
+        st.dictionaries(st.text("abc", min_size=1), children, max_size=3),
     ),
     max_leaves=30,
 )

@@ -31,9 +31,16 @@ def _pre_commit() -> list[str]:
 
 
 def _git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}  # fmt: skip
-    done = subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True)
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
+    done = subprocess.run(
+        ["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    )
     return done.stdout.strip()
 
 
@@ -51,8 +58,15 @@ def _sample_repo(path: Path, config: dict) -> Path:
 
 def _run(repo: Path, home: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PRE_COMMIT_HOME": str(home), "PRE_COMMIT_COLOR": "never"}
-    return subprocess.run([*_pre_commit(), "run", "--all-files"], cwd=repo, env=env,
-                          capture_output=True, text=True, timeout=600, check=False)  # fmt: skip
+    return subprocess.run(
+        [*_pre_commit(), "run", "--all-files"],
+        cwd=repo,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
 
 
 def _hook_definition() -> dict:
@@ -75,8 +89,11 @@ def _check_results(repo: Path, home: Path) -> None:
 def test_hook_with_local_repo(tmp_path: Path) -> None:
     """The shipped hook definition, run by pre-commit against this environment's planengine."""
     hook = _hook_definition()
-    local = {**hook, "language": "system",
-             "entry": f"{sys.executable} -m planengine validate --as-of 2026-12-15"}  # fmt: skip
+    local = {
+        **hook,
+        "language": "system",
+        "entry": f"{sys.executable} -m planengine validate --as-of 2026-12-15",
+    }
     repo = _sample_repo(tmp_path / "sample", {"repos": [{"repo": "local", "hooks": [local]}]})
     _check_results(repo, tmp_path / "home")
 
@@ -95,14 +112,23 @@ def test_hook_installed_by_pre_commit(tmp_path: Path) -> None:
         (hook_repo / "README.md").write_text("planengine\n")
     for folder in ("src", "schemas", "plugins"):
         if (ROOT / folder).exists():
-            shutil.copytree(ROOT / folder, hook_repo / folder,
-                            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))  # fmt: skip
+            shutil.copytree(
+                ROOT / folder,
+                hook_repo / folder,
+                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+            )
     _git(hook_repo, "init", "-q")
     _git(hook_repo, "add", "-A")
     _git(hook_repo, "commit", "-q", "-m", "snapshot")
     rev = _git(hook_repo, "rev-parse", "HEAD")
-    config = {"repos": [{"repo": str(hook_repo), "rev": rev,
-                         "hooks": [{"id": "planengine-validate",
-                                    "args": ["--as-of", "2026-12-15"]}]}]}  # fmt: skip
+    config = {
+        "repos": [
+            {
+                "repo": str(hook_repo),
+                "rev": rev,
+                "hooks": [{"id": "planengine-validate", "args": ["--as-of", "2026-12-15"]}],
+            }
+        ]
+    }
     repo = _sample_repo(tmp_path / "sample", config)
     _check_results(repo, tmp_path / "home")

@@ -19,20 +19,56 @@ AS_OF = datetime.date(2026, 12, 1)
 
 def _report() -> ValidationReport:
     violations = (
-        Violation(code="M203", name="no-baseline", letter="M", severity="error",
-                  message="no baseline", fix="Add a baseline.", file="./goals/a.yaml", line=3,
-                  column=5, json_path="$.goals[0].measure", goal_id="g1"),  # fmt: skip
-        Violation(code="R402", name="no-patient-words", letter="R", severity="info",
-                  message="no patient words, with: a colon, and 100%", file="goals/b.json",
-                  json_path="$.goals[0]"),  # fmt: skip
-        Violation(code="SLP101", name="mentions-sleep", letter="S", severity="warning",
-                  message="mentions sleep", file="goals/b.json", line=7, column=1,
-                  json_path="$.goals[1].statement", plugin="sleep-plugin"),  # fmt: skip
+        Violation(
+            code="M203",
+            name="no-baseline",
+            letter="M",
+            severity="error",
+            message="no baseline",
+            fix="Add a baseline.",
+            file="./goals/a.yaml",
+            line=3,
+            column=5,
+            json_path="$.goals[0].measure",
+            goal_id="g1",
+        ),
+        Violation(
+            code="R402",
+            name="no-patient-words",
+            letter="R",
+            severity="info",
+            message="no patient words, with: a colon, and 100%",
+            file="goals/b.json",
+            json_path="$.goals[0]",
+        ),
+        Violation(
+            code="SLP101",
+            name="mentions-sleep",
+            letter="S",
+            severity="warning",
+            message="mentions sleep",
+            file="goals/b.json",
+            line=7,
+            column=1,
+            json_path="$.goals[1].statement",
+            plugin="sleep-plugin",
+        ),
     )
-    plugin_rule = SmartRule(code="SLP101", name="mentions-sleep", letter="S", severity="warning",
-                            message="mentions sleep", check=lambda ctx: (), plugin="sleep-plugin")
-    return ValidationReport(violations, ("./goals/a.yaml", "goals/b.json", "goals/c.yaml"), AS_OF,
-                            rules=RuleSet([plugin_rule]))  # fmt: skip
+    plugin_rule = SmartRule(
+        code="SLP101",
+        name="mentions-sleep",
+        letter="S",
+        severity="warning",
+        message="mentions sleep",
+        check=lambda ctx: (),
+        plugin="sleep-plugin",
+    )
+    return ValidationReport(
+        violations,
+        ("./goals/a.yaml", "goals/b.json", "goals/c.yaml"),
+        AS_OF,
+        rules=RuleSet([plugin_rule]),
+    )
 
 
 def test_text() -> None:

@@ -30,8 +30,17 @@ def test_errors_have_paths_and_positions() -> None:
 
 
 def test_any_of_reports_best_match() -> None:
-    data = {"planengine": 1, "goals": [{"id": "a", "area": "sleep", "statement": "x",
-                                        "progress": [{"date": "2026-01-01", "value": "x"}]}]}  # fmt: skip
+    data = {
+        "planengine": 1,
+        "goals": [
+            {
+                "id": "a",
+                "area": "sleep",
+                "statement": "x",
+                "progress": [{"date": "2026-01-01", "value": "x"}],
+            }
+        ],
+    }
     issues = check_schema(data, "goal")
     assert [i.path_text for i in issues] == ["$.goals[0].progress[0].value"]
     assert "'x' is not of type 'number'" in issues[0].message

@@ -39,7 +39,7 @@ def instruments() -> Any:
         found = load_builtin_instruments()
         if {"phq9", "isi"} <= set(found):
             return found
-    except Exception:  # noqa: BLE001 - registry still being built
+    except Exception:
         pass
     return {
         "phq9": _stand_in(27, "higher-is-worse", 6, 5),
@@ -123,16 +123,21 @@ def test_as_of_none_skips_due_date_passed(instruments: Any) -> None:
     assert "T503" not in [v.code for v in check_goals(goal, as_of=None, instruments=instruments)]
 
 
-@pytest.mark.parametrize(("days", "limit", "fires"), [(90, 90, False), (91, 90, True), (45, 30, True)])
+@pytest.mark.parametrize(
+    ("days", "limit", "fires"), [(90, 90, False), (91, 90, True), (45, 30, True)]
+)
 def test_review_interval_limit(days: int, limit: int, fires: bool, instruments: Any) -> None:
     config = SmartConfig(max_review_interval_days=limit)
-    found = check_goals(_goal(review_interval_days=days), as_of=None, config=config,
-                        instruments=instruments)  # fmt: skip
+    found = check_goals(
+        _goal(review_interval_days=days), as_of=None, config=config, instruments=instruments
+    )
     assert ("T506" in [v.code for v in found]) is fires
 
 
 def test_selection_prefix_specificity() -> None:
-    config = config_from_mapping({"select": ["M", "T5"], "ignore": ["M2"], "extend-select": ["M203"]})
+    config = config_from_mapping(
+        {"select": ["M", "T5"], "ignore": ["M2"], "extend-select": ["M203"]}
+    )
     assert config.is_enabled("M203", "no-baseline")
     assert not config.is_enabled("M204", "no-target")
     assert config.is_enabled("T501", "no-due-date")
@@ -157,8 +162,14 @@ def _plugin_rule(**changes: Any) -> SmartRule:
         if "sleep" in ctx.goal.get("statement", "").lower():
             yield Hit(("statement",), "mentions sleep")
 
-    fields: dict[str, Any] = dict(code="SLP101", name="mentions-sleep", letter="S",
-                                  severity="warning", message="mentions sleep", check=check)  # fmt: skip
+    fields: dict[str, Any] = dict(
+        code="SLP101",
+        name="mentions-sleep",
+        letter="S",
+        severity="warning",
+        message="mentions sleep",
+        check=check,
+    )
     fields.update(changes)
     return SmartRule(**fields)
 
@@ -219,12 +230,19 @@ def test_plugin_hook_registration() -> None:
         (27, 4, "<", "2027-10-01", False),  # 48 weeks allow it
     ],
 )
-def test_plausible_change(baseline: int, target: int, comparator: str, due: str, fires: bool,
-                          instruments: Any) -> None:  # fmt: skip
+def test_plausible_change(
+    baseline: int, target: int, comparator: str, due: str, fires: bool, instruments: Any
+) -> None:
     goal = _goal(
-        measure={"instrument": "phq9", "baseline": {"value": baseline, "date": "2026-11-01"},
-                 "target": {"value": target, "comparator": comparator}},  # fmt: skip
-        due_date=due, addresses=["phq9"], area="depression", statement="PHQ-9 down",
+        measure={
+            "instrument": "phq9",
+            "baseline": {"value": baseline, "date": "2026-11-01"},
+            "target": {"value": target, "comparator": comparator},
+        },
+        due_date=due,
+        addresses=["phq9"],
+        area="depression",
+        statement="PHQ-9 down",
     )
     codes = [v.code for v in check_goals(goal, as_of=None, instruments=instruments)]
     assert ("A303" in codes) is fires

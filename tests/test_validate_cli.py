@@ -43,14 +43,32 @@ def test_bad_inputs_do_not_stop_the_run(tree: Path, capsys: pytest.CaptureFixtur
     (goals / "big.yaml").write_text("planengine: 1\ngoals: []\n# " + "x" * 5000 + "\n")
     (goals / "v9.yaml").write_text("planengine: 9\ngoals: []\n")
     (goals / "notes.txt").write_text("not walked")
-    code, out, err = _run(capsys, "validate", str(tree), "--as-of", "2026-12-15",
-                          "--max-file-bytes", "4000", "--format", "json")  # fmt: skip
+    code, out, err = _run(
+        capsys,
+        "validate",
+        str(tree),
+        "--as-of",
+        "2026-12-15",
+        "--max-file-bytes",
+        "4000",
+        "--format",
+        "json",
+    )
     assert code == 1 and err == ""
     report = json.loads(out)
     assert report["files_checked"] == 13
     by_file = {Path(v["filename"]).name: v for v in report["violations"]}
-    assert set(by_file) == {"empty.yaml", "binary.json", "latin1.yaml", "syntax.yaml", "dup.yaml",
-                            "tag.yaml", "list.yaml", "big.yaml", "v9.yaml"}  # fmt: skip
+    assert set(by_file) == {
+        "empty.yaml",
+        "binary.json",
+        "latin1.yaml",
+        "syntax.yaml",
+        "dup.yaml",
+        "tag.yaml",
+        "list.yaml",
+        "big.yaml",
+        "v9.yaml",
+    }
     assert by_file["v9.yaml"]["code"] == "E003"
     assert all(v["code"] == "E001" for name, v in by_file.items() if name != "v9.yaml")
     assert by_file["syntax.yaml"]["location"]["row"] == 3
@@ -59,8 +77,9 @@ def test_bad_inputs_do_not_stop_the_run(tree: Path, capsys: pytest.CaptureFixtur
 
 
 def test_invalid_examples_text_output(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "validate", str(EXAMPLES / "invalid" / "T506.yaml"),
-                        "--as-of", "2026-12-15")  # fmt: skip
+    code, out, _ = _run(
+        capsys, "validate", str(EXAMPLES / "invalid" / "T506.yaml"), "--as-of", "2026-12-15"
+    )
     assert code == 1
     assert out.splitlines()[0].endswith(
         "T506.yaml:23:25: T506 [T] review every 120 days is longer than the maximum of 90 days "
@@ -68,7 +87,9 @@ def test_invalid_examples_text_output(capsys: pytest.CaptureFixture[str]) -> Non
     )
 
 
-def test_as_of_is_printed_and_defaults_to_today(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_as_of_is_printed_and_defaults_to_today(
+    tree: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     import datetime
 
     _, out, _ = _run(capsys, "validate", str(tree), "--format", "json")
@@ -81,8 +102,18 @@ def test_as_of_is_printed_and_defaults_to_today(tree: Path, capsys: pytest.Captu
 
 def test_select_ignore_and_statistics(capsys: pytest.CaptureFixture[str]) -> None:
     invalid = str(EXAMPLES / "invalid")
-    code, out, _ = _run(capsys, "validate", invalid, "--as-of", "2026-12-15", "--select", "T",
-                        "--ignore", "T503,no-review-interval", "--statistics")  # fmt: skip
+    _, out, _ = _run(
+        capsys,
+        "validate",
+        invalid,
+        "--as-of",
+        "2026-12-15",
+        "--select",
+        "T",
+        "--ignore",
+        "T503,no-review-interval",
+        "--statistics",
+    )
     codes = {line.split()[1] for line in out.splitlines() if ": T" in line}
     assert codes == {"T501", "T502", "T504", "T506"}
     assert any(line.split()[1:2] == ["T504"] for line in out.splitlines() if line.startswith(" "))
@@ -108,8 +139,9 @@ def test_config_file(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (["--jobs", "0"], "--jobs"),
     ],
 )
-def test_usage_errors_exit_2(tree: Path, capsys: pytest.CaptureFixture[str], argv: list[str],
-                             message: str) -> None:  # fmt: skip
+def test_usage_errors_exit_2(
+    tree: Path, capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
     code, _, err = _run(capsys, "validate", str(tree), *argv)
     assert code == 2 and message in err and "Traceback" not in err
 
@@ -127,8 +159,9 @@ def test_other_schema_kinds(tree: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert code == 2
 
 
-def test_missing_schema_exits_2(tree: Path, capsys: pytest.CaptureFixture[str],
-                                monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+def test_missing_schema_exits_2(
+    tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from planengine import _schema_check
 
     monkeypatch.setattr(_schema_check, "_load_schema", _raise_missing)
@@ -145,8 +178,9 @@ def _raise_missing(name: str) -> dict:
 def test_jobs_gives_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
     invalid = str(EXAMPLES / "invalid")
     _, one, _ = _run(capsys, "validate", invalid, "--as-of", "2026-12-15", "--format", "json")
-    _, two, _ = _run(capsys, "validate", invalid, "--as-of", "2026-12-15", "--format", "json",
-                     "--jobs", "2")  # fmt: skip
+    _, two, _ = _run(
+        capsys, "validate", invalid, "--as-of", "2026-12-15", "--format", "json", "--jobs", "2"
+    )
     assert json.loads(one) == json.loads(two)
 
 
@@ -165,8 +199,10 @@ def test_validate_import_path_is_light() -> None:
     import subprocess
     import sys
 
-    code = ("import sys; import planengine._cli as c; c.build_parser(); "
-            "heavy = [m for m in ('jsonschema', 'yaml', 'attrs', 'jsonschema_rs') if m in sys.modules]; "
-            "print(heavy)")  # fmt: skip
+    code = (
+        "import sys; import planengine._cli as c; c.build_parser(); "
+        "heavy = [m for m in ('jsonschema', 'yaml', 'attrs', 'jsonschema_rs') if m in sys.modules]; "
+        "print(heavy)"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout

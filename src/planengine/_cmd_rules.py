@@ -30,9 +30,17 @@ def run(args: argparse.Namespace) -> int:
         selected = [rule]
     if args.output_format == "json":
         out = [
-            {"code": r.code, "name": r.name, "smart_letter": r.letter, "severity": r.severity,
-             "message": r.message, "fix": r.fix, "source": r.source, "docs": r.docs,
-             "plugin": r.plugin}  # fmt: skip
+            {
+                "code": r.code,
+                "name": r.name,
+                "smart_letter": r.letter,
+                "severity": r.severity,
+                "message": r.message,
+                "fix": r.fix,
+                "source": r.source,
+                "docs": r.docs,
+                "plugin": r.plugin,
+            }
             for r in selected
         ]
         sys.stdout.write(json.dumps(out if not args.code else out[0], indent=2) + "\n")
@@ -47,5 +55,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     for r in selected:
         origin = f"  (plugin {r.plugin})" if r.plugin else ""
-        sys.stdout.write(f"{r.code:<6} [{r.letter}] {r.severity:<7} {r.name:<32} {r.message}{origin}\n")
+        sys.stdout.write(
+            f"{r.code:<6} [{r.letter}] {r.severity:<7} {r.name:<32} {r.message}{origin}\n"
+        )
     return 0

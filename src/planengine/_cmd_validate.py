@@ -16,21 +16,44 @@ SCHEMAS = ("goal", "assessment", "plan", "instrument", "strategy")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options (no heavy imports here)."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files or folders to check")
-    parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default=None,
-                        help="output format (default: text; github inside GitHub Actions)")  # fmt: skip
-    parser.add_argument("--as-of", metavar="YYYY-MM-DD",
-                        help="judge due dates as of this date (default: today)")  # fmt: skip
-    parser.add_argument("--select", metavar="CODES",
-                        help="comma-separated codes, prefixes or names to check (replaces config)")
+    parser.add_argument(
+        "--format",
+        "-f",
+        dest="output_format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: text; github inside GitHub Actions)",
+    )
+    parser.add_argument(
+        "--as-of", metavar="YYYY-MM-DD", help="judge due dates as of this date (default: today)"
+    )
+    parser.add_argument(
+        "--select",
+        metavar="CODES",
+        help="comma-separated codes, prefixes or names to check (replaces config)",
+    )
     parser.add_argument("--extend-select", metavar="CODES", help="add to the selection")
     parser.add_argument("--ignore", metavar="CODES", help="comma-separated rules to skip")
     parser.add_argument("--statistics", action="store_true", help="count findings per rule")
-    parser.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
-                        help="check files in N processes (default 1)")  # fmt: skip
-    parser.add_argument("--schema", choices=SCHEMAS, default="goal",
-                        help="kind of file: goal (schema + SMART rules) or schema only for others")
-    parser.add_argument("--config", metavar="FILE",
-                        help="planengine.toml or pyproject.toml to read (default: nearest)")
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=1,
+        metavar="N",
+        help="check files in N processes (default 1)",
+    )
+    parser.add_argument(
+        "--schema",
+        choices=SCHEMAS,
+        default="goal",
+        help="kind of file: goal (schema + SMART rules) or schema only for others",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="planengine.toml or pyproject.toml to read (default: nearest)",
+    )
     parser.add_argument("--max-file-bytes", type=int, metavar="N", help="refuse larger files")
     parser.add_argument("--no-plugins", action="store_true", help="do not load plugin rules")
 
@@ -72,14 +95,23 @@ def run(args: argparse.Namespace) -> int:
         config = config.replace(max_file_bytes=args.max_file_bytes)
     fmt = args.output_format
     if fmt is None:
-        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and os.environ.get("GITHUB_WORKFLOW")
+        in_actions = os.environ.get("GITHUB_ACTIONS") == "true" and os.environ.get(
+            "GITHUB_WORKFLOW"
+        )
         fmt = "github" if in_actions else "text"
     plugin_manager = None if args.no_plugins or args.schema != "goal" else _plugin_manager()
     from planengine._smart._check import rule_set
 
     _check_selectors(config, rule_set(plugin_manager=plugin_manager))
-    report = validate_paths(args.paths, as_of=as_of, config=config, fmt=fmt, jobs=args.jobs,
-                            schema=args.schema, plugin_manager=plugin_manager)  # fmt: skip
+    report = validate_paths(
+        args.paths,
+        as_of=as_of,
+        config=config,
+        fmt=fmt,
+        jobs=args.jobs,
+        schema=args.schema,
+        plugin_manager=plugin_manager,
+    )
     sys.stdout.write(report.render(statistics=args.statistics))
     return report.exit_code
 

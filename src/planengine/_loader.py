@@ -28,7 +28,7 @@ import json
 import os
 import re
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, ClassVar
 
 import attrs
 import yaml
@@ -61,7 +61,7 @@ _JSON_EXTENSIONS = (".json",)
 # YAML: libyaml when available, the 1.2 core schema, no timestamps, no foreign tags.
 
 try:  # pragma: no branch - libyaml ships with the PyYAML wheels
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 
     _LIBYAML = True
 except ImportError:  # pragma: no cover - pure-Python fallback
@@ -85,7 +85,7 @@ _SEQ, _MAP, _MERGE, _TIMESTAMP = (_TAG + t for t in ("seq", "map", "merge", "tim
 class _CoreResolver(yaml.resolver.BaseResolver):
     """YAML 1.2 core schema resolution (plus ``<<`` merge keys); no timestamps."""
 
-    yaml_implicit_resolvers: dict[Any, Any] = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}  # noqa: RUF012 - a class-level table in PyYAML
 
 
 _CoreResolver.add_implicit_resolver(
@@ -102,11 +102,13 @@ _CoreResolver.add_implicit_resolver(
     ),
     list("-+.0123456789"),
 )
-_CoreResolver.add_implicit_resolver(_NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+_CoreResolver.add_implicit_resolver(
+    _NULL, re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""]
+)
 _CoreResolver.add_implicit_resolver(_MERGE, re.compile(r"^(?:<<)$"), ["<"])
 
 
-class _Composer(_Parser, _CoreResolver):  # type: ignore[misc, valid-type]
+class _Composer(_Parser, _CoreResolver):
     """Parser + composer only: used to find positions (and nesting depth), never to build data.
 
     Tags do not matter for positions, so resolution is a constant: it saves the per-node regex
@@ -130,7 +132,7 @@ class _Composer(_Parser, _CoreResolver):  # type: ignore[misc, valid-type]
 class _Constructor(yaml.constructor.SafeConstructor):
     """Safe construction limited to the core types; raises on anything else."""
 
-    yaml_constructors: dict[Any, Any] = {}
+    yaml_constructors: ClassVar[dict[Any, Any]] = {}
 
     def construct_mapping(self, node: Any, deep: bool = False) -> dict[str, Any]:  # type: ignore[override]
         if not isinstance(node, yaml.MappingNode):  # pragma: no cover - guarded by the tag
@@ -164,18 +166,22 @@ class _Constructor(yaml.constructor.SafeConstructor):
         raise _LoadError(f"unsupported YAML tag {node.tag!r}", node)
 
 
-_Constructor.add_constructor(_NULL, yaml.constructor.SafeConstructor.construct_yaml_null)
-_Constructor.add_constructor(_BOOL, yaml.constructor.SafeConstructor.construct_yaml_bool)
-_Constructor.add_constructor(_INT, _Constructor.construct_core_int)
-_Constructor.add_constructor(_FLOAT, yaml.constructor.SafeConstructor.construct_yaml_float)
-_Constructor.add_constructor(_STR, yaml.constructor.SafeConstructor.construct_yaml_str)
-_Constructor.add_constructor(_SEQ, yaml.constructor.SafeConstructor.construct_yaml_seq)
-_Constructor.add_constructor(_MAP, yaml.constructor.SafeConstructor.construct_yaml_map)
-_Constructor.add_constructor(_TIMESTAMP, _Constructor.construct_as_string)
-_Constructor.add_constructor(None, _Constructor.construct_unsupported)
+_SAFE = yaml.constructor.SafeConstructor
+# Only the core types; every other tag (None = any unknown tag) is refused, never constructed.
+_Constructor.yaml_constructors = {
+    _NULL: _SAFE.construct_yaml_null,
+    _BOOL: _SAFE.construct_yaml_bool,
+    _INT: _Constructor.construct_core_int,
+    _FLOAT: _SAFE.construct_yaml_float,
+    _STR: _SAFE.construct_yaml_str,
+    _SEQ: _SAFE.construct_yaml_seq,
+    _MAP: _SAFE.construct_yaml_map,
+    _TIMESTAMP: _Constructor.construct_as_string,
+    None: _Constructor.construct_unsupported,
+}
 
 
-class _Loader(_Parser, _Constructor, _CoreResolver):  # type: ignore[misc, valid-type]
+class _Loader(_Parser, _Constructor, _CoreResolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         _Constructor.__init__(self)
@@ -255,7 +261,7 @@ def _compose(text: str) -> Any:
             return composer.get_single_node()
         finally:
             composer.dispose()
-    except Exception:  # noqa: BLE001 - positions are best effort
+    except Exception:
         return None
 
 
@@ -271,9 +277,12 @@ def _child_node(node: Any, part: str | int) -> Any:
                 if found is not None:
                     return found
         return None
-    if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-        if 0 <= part < len(node.value):
-            return node.value[part]
+    if (
+        isinstance(node, yaml.SequenceNode)
+        and isinstance(part, int)
+        and 0 <= part < len(node.value)
+    ):
+        return node.value[part]
     return None
 
 
@@ -313,7 +322,7 @@ def load_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
     except OSError as error:
         reason = error.strerror or error.__class__.__name__
         raise DocumentParseError(f"cannot read file: {reason}", file=name) from None
-    except Exception as error:  # noqa: BLE001 - e.g. ValueError for a NUL in the path
+    except Exception as error:
         raise DocumentParseError(f"cannot read file: {error}", file=name) from None
     return parse_document(content, name=name, max_bytes=max_bytes)
 
@@ -322,7 +331,7 @@ def parse_document(
     content: bytes | str,
     *,
     name: str,
-    format: str | None = None,  # noqa: A002 - the documented keyword
+    format: str | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Document:
     """Parse YAML or JSON text already in memory; ``name`` is used in messages.
@@ -337,7 +346,7 @@ def parse_document(
         raise
     except RecursionError:
         raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from None
-    except Exception as error:  # noqa: BLE001 - the documented contract: one error type only
+    except Exception as error:
         message = str(error).replace("\n", " ") or error.__class__.__name__
         raise DocumentParseError(f"cannot parse: {message}", file=name) from None
 
@@ -461,7 +470,9 @@ def _depth_bound(text: str) -> int:
         return flow
     widths = len(set(_INDENT.findall(text)))
     # compact nesting on one line ("- - - x", "- ? - x"), plus one for a mapping in the last entry
-    compact = max((run.count("-") + run.count("?") for run in _COMPACT_RUN.findall(text)), default=0)
+    compact = max(
+        (run.count("-") + run.count("?") for run in _COMPACT_RUN.findall(text)), default=0
+    )
     return flow + 2 * widths + compact + 1
 
 
@@ -481,8 +492,8 @@ def _check_depth_by_events(text: str, name: str) -> None:
                     raise DocumentParseError(
                         f"nesting deeper than {MAX_DEPTH} levels",
                         file=name,
-                        line=mark.line + 1,
-                        column=mark.column + 1,
+                        line=mark.line + 1 if mark else None,
+                        column=mark.column + 1 if mark else None,
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1

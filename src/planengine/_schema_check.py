@@ -11,7 +11,7 @@ Schemas are local: ``$ref`` resolves among the bundled schemas (by ``$id``) and 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache
 from typing import Any
 
 import attrs
@@ -47,18 +47,23 @@ class SchemaIssue:
         return format_json_path(self.json_path)
 
 
+def _schemas() -> Any:
+    """The ``planengine.schemas`` package (installed from the top-level ``schemas/`` folder)."""
+    import importlib
+
+    return importlib.import_module("planengine.schemas")
+
+
 def schema_names() -> list[str]:
     """Names of the bundled schemas (``goal``, ``plan``, ...)."""
-    from planengine import schemas
-
-    return schemas.names()
+    schemas = _schemas()
+    return list(schemas.names())
 
 
 def _load_schema(name: str) -> dict[str, Any]:
-    from planengine import schemas
-
+    schemas = _schemas()
     try:
-        return schemas.load(name)
+        return dict(schemas.load(name))
     except UnknownNameError:
         known = ", ".join(schemas.names()) or "none"
         raise ConfigError(
@@ -67,13 +72,12 @@ def _load_schema(name: str) -> dict[str, Any]:
 
 
 def _bundled_by_id() -> dict[str, dict[str, Any]]:
-    from planengine import schemas
-
+    schemas = _schemas()
     found: dict[str, dict[str, Any]] = {}
     for name in schemas.names():
         try:
             schema = schemas.load(name)
-        except Exception:  # noqa: BLE001 - a broken sibling schema must not break this one
+        except Exception:
             continue
         if isinstance(schema, dict) and isinstance(schema.get("$id"), str):
             found[schema["$id"]] = schema
@@ -84,7 +88,7 @@ def _refuse_remote(uri: str) -> Any:
     raise ConfigError(f"schema reference {uri!r} is not bundled; planengine never fetches schemas")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _fast_validator(name: str) -> Any:
     """A compiled jsonschema-rs validator, or ``None`` when the package is not installed."""
     try:
@@ -101,11 +105,11 @@ def _fast_validator(name: str) -> Any:
 
     try:
         return jsonschema_rs.validator_for(schema, retriever=retrieve)
-    except Exception:  # noqa: BLE001 - fall back to the pure-Python validator
+    except Exception:
         return None
 
 
-@lru_cache(maxsize=None)
+@cache
 def _full_validator(name: str) -> Any:
     import jsonschema
     from referencing import Registry, Resource
@@ -125,7 +129,7 @@ def is_valid(data: Any, schema: str) -> bool:
     if fast is not None:
         try:
             return bool(fast.is_valid(data))
-        except Exception:  # noqa: BLE001 - e.g. data the Rust side cannot convert
+        except Exception:
             pass
     return not any(True for _ in _full_validator(schema).iter_errors(data))
 

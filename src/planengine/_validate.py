@@ -24,7 +24,9 @@ __all__ = ["ValidationReport", "iter_files", "validate_file", "validate_paths"]
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 #: Folders never walked into (they are tooling, not goal files).
-SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"})
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
+)
 
 
 @attrs.frozen
@@ -129,8 +131,9 @@ def validate_file(
             )
         ]
     if schema == "goal":
-        return check_goals(document, as_of=as_of, config=config, instruments=instruments,
-                           rules=rules)  # fmt: skip
+        return check_goals(
+            document, as_of=as_of, config=config, instruments=instruments, rules=rules
+        )
     from planengine._schema_check import check_schema
 
     rule = rules["E002"]
@@ -201,8 +204,13 @@ def validate_paths(
 
         instruments = _default_instruments()
     files = iter_files(paths)
-    state = {"as_of": as_of, "config": config, "rules": rules, "instruments": instruments,
-             "schema": schema}  # fmt: skip
+    state: dict[str, Any] = {
+        "as_of": as_of,
+        "config": config,
+        "rules": rules,
+        "instruments": instruments,
+        "schema": schema,
+    }
     violations: list[Violation] = []
     if jobs > 1 and len(files) > 1:
         violations = _run_parallel(files, jobs, state)

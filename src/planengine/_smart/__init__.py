@@ -13,7 +13,12 @@ from planengine._smart._check import (
     collect_plugin_rules,
     rule_set,
 )
-from planengine._smart._config import SmartConfig, config_from_mapping, find_config_file, load_config
+from planengine._smart._config import (
+    SmartConfig,
+    config_from_mapping,
+    find_config_file,
+    load_config,
+)
 from planengine._smart._model import GoalContext, Hit, SmartRule, Violation
 from planengine._smart._rules import AREAS, BUILTIN_RULES
 

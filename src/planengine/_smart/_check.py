@@ -63,7 +63,7 @@ def collect_plugin_rules(plugin_manager: Any) -> list[SmartRule]:
             impl.function(register=register)
         except PluginError:
             raise
-        except Exception as error:  # noqa: BLE001 - report any plugin failure by name
+        except Exception as error:
             raise PluginError(f"register_smart_rules failed: {error!r}", plugin=name) from None
     return rules
 
@@ -104,14 +104,15 @@ def _default_instruments() -> Mapping[str, Any]:
         from planengine._instruments import load_builtin_instruments
     except ImportError:  # pragma: no cover - the registry ships with planengine
         return {}
-    return load_builtin_instruments()  # type: ignore[no-any-return]
+    return load_builtin_instruments()
 
 
 class _Collector:
     """Turns hits into violations with severity, selection and positions applied."""
 
-    def __init__(self, rules: RuleSet, config: SmartConfig, document: Document | None,
-                 file: str | None) -> None:  # fmt: skip
+    def __init__(
+        self, rules: RuleSet, config: SmartConfig, document: Document | None, file: str | None
+    ) -> None:
         self.rules = rules
         self.config = config
         self.document = document
@@ -123,8 +124,13 @@ class _Collector:
             return True
         return self.config.is_enabled(rule.code, rule.name, self.file)
 
-    def add(self, code: str, path: Sequence[str | int], message: str | None = None,
-            goal_id: str | None = None) -> None:  # fmt: skip
+    def add(
+        self,
+        code: str,
+        path: Sequence[str | int],
+        message: str | None = None,
+        goal_id: str | None = None,
+    ) -> None:
         rule = self.rules[code]
         if self.enabled(rule):
             self.found.append((rule, tuple(path), message or rule.message, goal_id))
@@ -195,8 +201,10 @@ def check_goals(
     collect = _Collector(rules, config, document, document.path if document else None)
 
     version = data.get("planengine") if isinstance(data, Mapping) else None
-    if isinstance(data, Mapping) and "planengine" in data and (
-        isinstance(version, bool) or version not in SUPPORTED_VERSIONS
+    if (
+        isinstance(data, Mapping)
+        and "planengine" in data
+        and (isinstance(version, bool) or version not in SUPPORTED_VERSIONS)
     ):
         collect.add(
             "E003",
@@ -224,13 +232,19 @@ def check_goals(
             if goal_id in seen_ids:
                 collect.add("E005", (*base, "id"), f"goal id {goal_id!r} is used twice", goal_id)
             seen_ids.add(goal_id)
-        context = GoalContext(goal=goal, index=index, document=data, as_of=as_of,
-                              instruments=instruments, settings=config)  # fmt: skip
+        context = GoalContext(
+            goal=goal,
+            index=index,
+            document=data,
+            as_of=as_of,
+            instruments=instruments,
+            settings=config,
+        )
         hits: list[tuple[SmartRule, Hit]] = []
         for rule in active:
             try:
                 hits.extend((rule, hit) for hit in rule.check(context))  # type: ignore[misc]
-            except Exception as error:  # noqa: BLE001 - one broken rule must not stop the run
+            except Exception as error:
                 owner = f" (plugin {rule.plugin})" if rule.plugin else ""
                 collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
         for rule, hit in _apply_suppressions(goal, base, hits, rules, collect, goal_id):
@@ -256,14 +270,21 @@ def _apply_suppressions(
         where = (*base, "suppress", index)
         rule = rules.get(entry["rule"])
         if rule is None:
-            collect.add("E008", (*where, "rule"),
-                        f"suppression names unknown rule {entry['rule']!r}", goal_id)  # fmt: skip
+            collect.add(
+                "E008",
+                (*where, "rule"),
+                f"suppression names unknown rule {entry['rule']!r}",
+                goal_id,
+            )
             continue
         reason = entry.get("reason")
         if not (isinstance(reason, str) and reason.strip()):
-            collect.add("E006", where,
-                        f"suppression of {rule.code} has no reason, so it has no effect",
-                        goal_id)  # fmt: skip
+            collect.add(
+                "E006",
+                where,
+                f"suppression of {rule.code} has no reason, so it has no effect",
+                goal_id,
+            )
             continue
         active[rule.code] = index
     kept = []
@@ -275,7 +296,10 @@ def _apply_suppressions(
             kept.append((rule, hit))
     for code, index in active.items():
         if code not in used and collect.enabled(rules[code]):
-            collect.add("E007", (*base, "suppress", index),
-                        f"{code} does not fire on this goal; remove the suppression",
-                        goal_id)  # fmt: skip
+            collect.add(
+                "E007",
+                (*base, "suppress", index),
+                f"{code} does not fire on this goal; remove the suppression",
+                goal_id,
+            )
     return kept

@@ -18,6 +18,7 @@ Other keys under ``[tool.planengine]`` belong to other commands and are left alo
 
 from __future__ import annotations
 
+import contextlib
 import fnmatch
 import os
 from collections.abc import Iterable, Mapping, Sequence
@@ -74,10 +75,8 @@ class SmartConfig:
         path = Path(file)
         candidates = {path.as_posix(), path.name}
         if self.root is not None:
-            try:
+            with contextlib.suppress(ValueError, OSError):
                 candidates.add(path.resolve().relative_to(Path(self.root).resolve()).as_posix())
-            except (ValueError, OSError):
-                pass
         return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates)
 
     def severity_of(self, code: str, name: str, default: str) -> str:
@@ -121,7 +120,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
         import tomllib
     except ModuleNotFoundError:  # Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib  # type: ignore[no-redef, import-not-found, unused-ignore]
         except ModuleNotFoundError:
             raise ConfigError(
                 f"{path}: reading TOML configuration on Python 3.10 needs the 'tomli' package "
@@ -191,7 +190,7 @@ def config_from_mapping(
     if "severity" in table:
         value = table["severity"]
         if not isinstance(value, Mapping):
-            raise ConfigError(f"{where}: severity must be a table of CODE = \"error|warning|info\"")
+            raise ConfigError(f'{where}: severity must be a table of CODE = "error|warning|info"')
         for code, level in value.items():
             if level not in SEVERITIES:
                 raise ConfigError(

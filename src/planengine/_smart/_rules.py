@@ -377,155 +377,381 @@ def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{round(value, 1):g}"
 
 
-def _rule(code: str, name: str, severity: str, message: str, fix: str, source: str, docs: str,
-          check: Any = None) -> SmartRule:  # fmt: skip
-    return SmartRule(code=code, name=name, letter=code[0], severity=severity, message=message,
-                     fix=fix, source=source, docs=docs.strip(), check=check)  # fmt: skip
+def _rule(
+    code: str,
+    name: str,
+    severity: str,
+    message: str,
+    fix: str,
+    source: str,
+    docs: str,
+    check: Any = None,
+) -> SmartRule:
+    return SmartRule(
+        code=code,
+        name=name,
+        letter=code[0],
+        severity=severity,
+        message=message,
+        fix=fix,
+        source=source,
+        docs=docs.strip(),
+        check=check,
+    )
 
 
 BUILTIN_RULES: tuple[SmartRule, ...] = (
-    _rule("E001", "parse-error", "error", "the file cannot be read or parsed",
-          "Fix the file so that it is UTF-8 YAML or JSON with a mapping at the top.",
-          "planengine loader (safe YAML 1.2 core types)", """
+    _rule(
+        "E001",
+        "parse-error",
+        "error",
+        "the file cannot be read or parsed",
+        "Fix the file so that it is UTF-8 YAML or JSON with a mapping at the top.",
+        "planengine loader (safe YAML 1.2 core types)",
+        """
 What it does: reports a file that is empty, binary, not UTF-8, too large (max-file-bytes), not valid
 YAML/JSON, has duplicate keys, uses tags beyond the core types (e.g. !!python/object, never executed),
 expands aliases excessively, nests deeper than 64 levels, or is not a mapping at the top.
-Why: nothing else can be checked in a file that cannot be read. This finding cannot be ignored."""),
-    _rule("E002", "schema-violation", "error", "the file breaks schemas/goal.schema.json",
-          "Correct the field named in the message; `planengine schema goal` prints the schema.",
-          "schemas/goal.schema.json", """
+Why: nothing else can be checked in a file that cannot be read. This finding cannot be ignored.""",
+    ),
+    _rule(
+        "E002",
+        "schema-violation",
+        "error",
+        "the file breaks schemas/goal.schema.json",
+        "Correct the field named in the message; `planengine schema goal` prints the schema.",
+        "schemas/goal.schema.json",
+        """
 What it does: validates the structure against the goal schema (draft 2020-12). For oneOf/anyOf the
 most relevant alternative is reported. Why: rules read fields by name; a misspelt or mistyped field
-would otherwise pass silently. Extension keys starting with x- are allowed anywhere."""),
-    _rule("E003", "unsupported-version", "error", "unknown format version",
-          "Set `planengine: 1`, or upgrade planengine.", "schemas/goal.schema.json", """
+would otherwise pass silently. Extension keys starting with x- are allowed anywhere.""",
+    ),
+    _rule(
+        "E003",
+        "unsupported-version",
+        "error",
+        "unknown format version",
+        "Set `planengine: 1`, or upgrade planengine.",
+        "schemas/goal.schema.json",
+        """
 What it does: reports a `planengine:` format version this release does not read. Why: a file written
-for another version may mean something else by the same field names; it is not checked further."""),
-    _rule("E004", "invalid-date", "error", "not a calendar date",
-          "Write dates as YYYY-MM-DD, e.g. 2027-02-28.", "schemas/goal.schema.json", """
+for another version may mean something else by the same field names; it is not checked further.""",
+    ),
+    _rule(
+        "E004",
+        "invalid-date",
+        "error",
+        "not a calendar date",
+        "Write dates as YYYY-MM-DD, e.g. 2027-02-28.",
+        "schemas/goal.schema.json",
+        """
 What it does: reports date fields that look like YYYY-MM-DD but are not real dates (2027-02-30).
-Why: time-bound rules cannot judge a goal whose dates are not dates.""", check_dates),
-    _rule("E005", "duplicate-goal-id", "error", "goal id used twice in this file",
-          "Give each goal its own id.", "schemas/goal.schema.json", """
+Why: time-bound rules cannot judge a goal whose dates are not dates.""",
+        check_dates,
+    ),
+    _rule(
+        "E005",
+        "duplicate-goal-id",
+        "error",
+        "goal id used twice in this file",
+        "Give each goal its own id.",
+        "schemas/goal.schema.json",
+        """
 What it does: reports a goal id already used by an earlier goal in the same file. Why: reviews,
-progress and suppressions refer to goals by id."""),
-    _rule("E006", "suppression-without-reason", "error", "a suppression needs a reason",
-          "Add `reason:` saying why the rule does not apply to this goal.",
-          "clinical.md §6.3 (goals must be individualised and reviewable) [R42]", """
+progress and suppressions refer to goals by id.""",
+    ),
+    _rule(
+        "E006",
+        "suppression-without-reason",
+        "error",
+        "a suppression needs a reason",
+        "Add `reason:` saying why the rule does not apply to this goal.",
+        "clinical.md §6.3 (goals must be individualised and reviewable) [R42]",
+        """
 What it does: reports an entry in a goal's `suppress:` list with no reason. Such a suppression has
-no effect. Why: accreditors ask why a goal departs from the standard; the reason is the answer."""),
-    _rule("E007", "unused-suppression", "warning", "the suppressed rule does not fire here",
-          "Remove the suppression.", "ruff RUF100 convention", """
+no effect. Why: accreditors ask why a goal departs from the standard; the reason is the answer.""",
+    ),
+    _rule(
+        "E007",
+        "unused-suppression",
+        "warning",
+        "the suppressed rule does not fire here",
+        "Remove the suppression.",
+        "ruff RUF100 convention",
+        """
 What it does: reports a suppression whose rule did not fire on that goal (like ruff's RUF100).
-Why: stale suppressions hide future problems."""),
-    _rule("E008", "unknown-suppressed-rule", "warning", "suppression names no known rule",
-          "Use a rule code or name listed by `planengine rules`.", "ruff RUF100 convention", """
-What it does: reports a suppression naming a rule that does not exist (or is not installed)."""),
-    _rule("E009", "rule-crashed", "error", "a rule raised an exception",
-          "Report the bug to the rule's author (see the plugin name).", "planengine", """
+Why: stale suppressions hide future problems.""",
+    ),
+    _rule(
+        "E008",
+        "unknown-suppressed-rule",
+        "warning",
+        "suppression names no known rule",
+        "Use a rule code or name listed by `planengine rules`.",
+        "ruff RUF100 convention",
+        """
+What it does: reports a suppression naming a rule that does not exist (or is not installed).""",
+    ),
+    _rule(
+        "E009",
+        "rule-crashed",
+        "error",
+        "a rule raised an exception",
+        "Report the bug to the rule's author (see the plugin name).",
+        "planengine",
+        """
 What it does: reports a rule (usually a plugin's) that raised while checking a goal. The other rules
-still ran."""),
-    _rule("S101", "vague-without-measure", "error", "vague wording with no metric, target and date",
-          "Name the behaviour and attach a metric, a target and a due date (\"ISI <= 14 by 2027-07-01\").",
-          "clinical.md §6.3 (design note) [R42]", """
+still ran.""",
+    ),
+    _rule(
+        "S101",
+        "vague-without-measure",
+        "error",
+        "vague wording with no metric, target and date",
+        'Name the behaviour and attach a metric, a target and a due date ("ISI <= 14 by 2027-07-01").',
+        "clinical.md §6.3 (design note) [R42]",
+        """
 What it does: flags the §6.3 vague words (improve, better, manage, cope with, feel better, regularly,
 try to ...) when the goal lacks a metric or instrument, a numeric target, or a due date.
 Why: "goals not measurable" is the most cited Joint Commission finding for behavioural-health plans
 (CTS.03.01.03, 61.69 % non-compliance in 2020).
 Example: "Improve sleep" fails; "Improve sleep: ISI <= 14 by 2027-07-01" with measure and due_date
-passes.""", check_vague),
-    _rule("S102", "multiple-behaviours", "warning", "more than one behaviour in one goal",
-          "Split the goal so that each names one observable behaviour.",
-          "clinical.md §6.2 (Specific)", """
+passes.""",
+        check_vague,
+    ),
+    _rule(
+        "S102",
+        "multiple-behaviours",
+        "warning",
+        "more than one behaviour in one goal",
+        "Split the goal so that each names one observable behaviour.",
+        "clinical.md §6.2 (Specific)",
+        """
 What it does: flags statements that join two or more action verbs ("walk 20 minutes and call a
 friend"). Why: a goal must name one target behaviour, so that progress on it can be measured. This is
 a heuristic: suppress it with a reason when the behaviours form one routine.""",
-          check_multiple_behaviours),
-    _rule("M201", "no-metric-or-instrument", "error", "no metric or instrument",
-          "Add `measure.metric` (e.g. sleep onset latency) and/or `measure.instrument` (e.g. isi).",
-          _SOURCE_MEASURABLE, """
+        check_multiple_behaviours,
+    ),
+    _rule(
+        "M201",
+        "no-metric-or-instrument",
+        "error",
+        "no metric or instrument",
+        "Add `measure.metric` (e.g. sleep onset latency) and/or `measure.instrument` (e.g. isi).",
+        _SOURCE_MEASURABLE,
+        """
 What it does: flags a goal whose `measure` names neither a metric nor an instrument.
-Why: without a measure there is no way to tell whether the goal is met.""", check_no_metric),
-    _rule("M202", "no-unit", "error", "metric has no unit",
-          "Add `measure.unit` (minutes, nights per week, drinks per day ...).", _SOURCE_MEASURABLE,
-          """
+Why: without a measure there is no way to tell whether the goal is met.""",
+        check_no_metric,
+    ),
+    _rule(
+        "M202",
+        "no-unit",
+        "error",
+        "metric has no unit",
+        "Add `measure.unit` (minutes, nights per week, drinks per day ...).",
+        _SOURCE_MEASURABLE,
+        """
 What it does: flags a free metric (no instrument) with no unit. Instrument totals are points.""",
-          check_no_unit),
-    _rule("M203", "no-baseline", "error", "no baseline",
-          "Add `measure.baseline: {value: ..., date: YYYY-MM-DD}`.", _SOURCE_MEASURABLE, """
+        check_no_unit,
+    ),
+    _rule(
+        "M203",
+        "no-baseline",
+        "error",
+        "no baseline",
+        "Add `measure.baseline: {value: ..., date: YYYY-MM-DD}`.",
+        _SOURCE_MEASURABLE,
+        """
 What it does: flags a measured goal with no baseline value. Why: a target means little without the
-starting point; achievability (A3xx) cannot be judged either.""", check_no_baseline),
-    _rule("M204", "no-target", "error", "no target",
-          "Add `measure.target: {value: ..., comparator: \"<=\"}`.", _SOURCE_MEASURABLE, """
-What it does: flags a measured goal with no target value.""", check_no_target),
-    _rule("M205", "unknown-instrument", "error", "unknown instrument",
-          "Use an instrument id listed by `planengine instruments`.", "clinical.md §2", """
+starting point; achievability (A3xx) cannot be judged either.""",
+        check_no_baseline,
+    ),
+    _rule(
+        "M204",
+        "no-target",
+        "error",
+        "no target",
+        'Add `measure.target: {value: ..., comparator: "<="}`.',
+        _SOURCE_MEASURABLE,
+        """
+What it does: flags a measured goal with no target value.""",
+        check_no_target,
+    ),
+    _rule(
+        "M205",
+        "unknown-instrument",
+        "error",
+        "unknown instrument",
+        "Use an instrument id listed by `planengine instruments`.",
+        "clinical.md §2",
+        """
 What it does: flags `measure.instrument` ids the engine cannot score (built-in or plugin).""",
-          check_unknown_instrument),
-    _rule("M206", "value-out-of-instrument-range", "error", "value outside the instrument's range",
-          "Check the value: totals must lie within the instrument's range (PHQ-9 0-27, GAD-7 0-21 ...).",
-          "clinical.md §1, §2", """
+        check_unknown_instrument,
+    ),
+    _rule(
+        "M206",
+        "value-out-of-instrument-range",
+        "error",
+        "value outside the instrument's range",
+        "Check the value: totals must lie within the instrument's range (PHQ-9 0-27, GAD-7 0-21 ...).",
+        "clinical.md §1, §2",
+        """
 What it does: flags baseline, target and progress values outside the instrument's total range.""",
-          check_out_of_range),
-    _rule("M207", "baseline-without-date", "warning", "baseline has no date",
-          "Add `measure.baseline.date`.", _SOURCE_MEASURABLE, """
+        check_out_of_range,
+    ),
+    _rule(
+        "M207",
+        "baseline-without-date",
+        "warning",
+        "baseline has no date",
+        "Add `measure.baseline.date`.",
+        _SOURCE_MEASURABLE,
+        """
 What it does: flags a baseline value with no date. Why: §6.2 asks for baseline value and date; the
-date anchors achievability and review.""", check_baseline_date),
-    _rule("A301", "target-met-at-baseline", "warning", "the target is already met at baseline",
-          "Set a target beyond the baseline, or state it as a maintenance goal and suppress this.",
-          "clinical.md §6.2 (Achievable)", """
+date anchors achievability and review.""",
+        check_baseline_date,
+    ),
+    _rule(
+        "A301",
+        "target-met-at-baseline",
+        "warning",
+        "the target is already met at baseline",
+        "Set a target beyond the baseline, or state it as a maintenance goal and suppress this.",
+        "clinical.md §6.2 (Achievable)",
+        """
 What it does: compares the baseline with the target and its comparator (default: towards better on
-the instrument). Why: a goal already met measures nothing.""", check_met_at_baseline),
-    _rule("A302", "target-harmful-direction", "error", "the target asks for deterioration",
-          "Reverse the comparator or the target value: lower is better on higher-is-worse scales.",
-          "clinical.md §4.1, §6.2 (Achievable)", """
+the instrument). Why: a goal already met measures nothing.""",
+        check_met_at_baseline,
+    ),
+    _rule(
+        "A302",
+        "target-harmful-direction",
+        "error",
+        "the target asks for deterioration",
+        "Reverse the comparator or the target value: lower is better on higher-is-worse scales.",
+        "clinical.md §4.1, §6.2 (Achievable)",
+        """
 What it does: using the instrument's direction (higher-is-worse or higher-is-better), flags targets
-that ask for a worse score, e.g. PHQ-9 >= 10 or PHQ-9 from 12 to 18.""", check_harmful_direction),
-    _rule("A303", "change-beyond-plausible", "warning", "more change than the time allows",
-          "Move the due date later or set an intermediate target.",
-          "clinical.md §4.1-4.2 (MCID, RCI), §6.2 (Achievable: warn only)", """
+that ask for a worse score, e.g. PHQ-9 >= 10 or PHQ-9 from 12 to 18.""",
+        check_harmful_direction,
+    ),
+    _rule(
+        "A303",
+        "change-beyond-plausible",
+        "warning",
+        "more change than the time allows",
+        "Move the due date later or set an intermediate target.",
+        "clinical.md §4.1-4.2 (MCID, RCI), §6.2 (Achievable: warn only)",
+        """
 What it does: compares the change asked for (|target - baseline|) with what the time allows: about
 one reliable change (the instrument's reliable_change_points, else its MCID) per 4 weeks
 (plausible-weeks-per-reliable-change), and at least one reliable change whatever the time.
-Example: PHQ-9 27 -> 0 in 2 weeks warns (27 points against about 6).""", check_plausible_change),
-    _rule("R401", "not-linked-to-assessed-problem", "error", "not linked to any assessed problem",
-          "List the findings or instruments it answers to in `addresses: [...]`.",
-          "clinical.md §6.2 (Relevant), §6.6 [R42][R43]", """
+Example: PHQ-9 27 -> 0 in 2 weeks warns (27 points against about 6).""",
+        check_plausible_change,
+    ),
+    _rule(
+        "R401",
+        "not-linked-to-assessed-problem",
+        "error",
+        "not linked to any assessed problem",
+        "List the findings or instruments it answers to in `addresses: [...]`.",
+        "clinical.md §6.2 (Relevant), §6.6 [R42][R43]",
+        """
 What it does: flags a goal with no `addresses`. Why: accreditors require the plan to reflect the
-person's assessed needs; a goal linked to nothing cannot show that.""", check_not_linked),
-    _rule("R402", "no-patient-words", "info", "no patient words",
-          "Record the goal in the patient's own words in `patient_words`.",
-          "clinical.md §6.2 (Relevant), §6.6 [R42][R43]", """
+person's assessed needs; a goal linked to nothing cannot show that.""",
+        check_not_linked,
+    ),
+    _rule(
+        "R402",
+        "no-patient-words",
+        "info",
+        "no patient words",
+        "Record the goal in the patient's own words in `patient_words`.",
+        "clinical.md §6.2 (Relevant), §6.6 [R42][R43]",
+        """
 What it does: notes goals without `patient_words`. Why: CARF and the Joint Commission want goals in
-the person's own words. Info only: it never fails a run.""", check_patient_words),
-    _rule("R403", "unknown-area", "error", "unknown area",
-          "Use one of the engine's area ids (depression, anxiety, sleep ...).", "clinical.md §7-8", """
-What it does: flags an `area` that is not one of the engine's problem areas.""", check_unknown_area),
-    _rule("T501", "no-due-date", "error", "no due date",
-          "Add `due_date: YYYY-MM-DD`.", _SOURCE_TIME, """
+the person's own words. Info only: it never fails a run.""",
+        check_patient_words,
+    ),
+    _rule(
+        "R403",
+        "unknown-area",
+        "error",
+        "unknown area",
+        "Use one of the engine's area ids (depression, anxiety, sleep ...).",
+        "clinical.md §7-8",
+        """
+What it does: flags an `area` that is not one of the engine's problem areas.""",
+        check_unknown_area,
+    ),
+    _rule(
+        "T501",
+        "no-due-date",
+        "error",
+        "no due date",
+        "Add `due_date: YYYY-MM-DD`.",
+        _SOURCE_TIME,
+        """
 What it does: flags a goal with no due date. Why: §6.2 Time-bound: no date, reject.""",
-          check_no_due_date),
-    _rule("T502", "due-before-start", "error", "due date not after the start",
-          "Fix `start_date` or `due_date`.", _SOURCE_TIME, """
+        check_no_due_date,
+    ),
+    _rule(
+        "T502",
+        "due-before-start",
+        "error",
+        "due date not after the start",
+        "Fix `start_date` or `due_date`.",
+        _SOURCE_TIME,
+        """
 What it does: flags a due date on or before the start (start_date, else the baseline date).""",
-          check_due_before_start),
-    _rule("T503", "due-date-passed", "error", "due date has passed",
-          "Review the goal: record it as met, revise it, or set a new due date.",
-          "clinical.md §6.3 (goals not reviewed at required time frames) [R42]", """
+        check_due_before_start,
+    ),
+    _rule(
+        "T503",
+        "due-date-passed",
+        "error",
+        "due date has passed",
+        "Review the goal: record it as met, revise it, or set a new due date.",
+        "clinical.md §6.3 (goals not reviewed at required time frames) [R42]",
+        """
 What it does: flags goals whose due date is before the --as-of date (default today, printed in
-json output). Skipped when no as-of date is given (library use).""", check_due_passed),
-    _rule("T504", "horizon-over-a-year", "warning", "goal spans more than a year",
-          "Break it into short-term objectives with nearer dates.",
-          "clinical.md §6.5 (short-term objectives), §6.4", """
+json output). Skipped when no as-of date is given (library use).""",
+        check_due_passed,
+    ),
+    _rule(
+        "T504",
+        "horizon-over-a-year",
+        "warning",
+        "goal spans more than a year",
+        "Break it into short-term objectives with nearer dates.",
+        "clinical.md §6.5 (short-term objectives), §6.4",
+        """
 What it does: flags goals whose start-to-due span exceeds a year. Why: SMART applies to short-term
-objectives, reviewed at least every 90 days.""", check_horizon),
-    _rule("T505", "no-review-interval", "error", "no review interval",
-          "Add `review_interval_days` (30 for intensive programmes, 90 for routine outpatient).",
-          "clinical.md §6.2 (Time-bound), §6.4 [R44][R46]", """
-What it does: flags a goal with no review interval.""", check_no_review),
-    _rule("T506", "review-interval-over-max", "error", "review interval longer than allowed",
-          "Shorten `review_interval_days`, or raise max-review-interval-days in config.",
-          "clinical.md §6.4 (42 CFR 456.180: at least every 90 days) [R44][R46]", """
+objectives, reviewed at least every 90 days.""",
+        check_horizon,
+    ),
+    _rule(
+        "T505",
+        "no-review-interval",
+        "error",
+        "no review interval",
+        "Add `review_interval_days` (30 for intensive programmes, 90 for routine outpatient).",
+        "clinical.md §6.2 (Time-bound), §6.4 [R44][R46]",
+        """
+What it does: flags a goal with no review interval.""",
+        check_no_review,
+    ),
+    _rule(
+        "T506",
+        "review-interval-over-max",
+        "error",
+        "review interval longer than allowed",
+        "Shorten `review_interval_days`, or raise max-review-interval-days in config.",
+        "clinical.md §6.4 (42 CFR 456.180: at least every 90 days) [R44][R46]",
+        """
 What it does: flags review intervals beyond max-review-interval-days (default 90: Medicaid
-psychiatric plans and many state rules review at least every 90 days).""", check_review_interval),
+psychiatric plans and many state rules review at least every 90 days).""",
+        check_review_interval,
+    ),
 )
