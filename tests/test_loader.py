@@ -236,3 +236,16 @@ def test_depth_bound_is_an_upper_bound(value: object, flow: bool) -> None:
     assert _depth_bound(text) >= _depth({"a": value})
     compact = yaml.safe_dump({"a": value}, default_flow_style=False, indent=2).replace("-   ", "- ")
     assert _depth_bound(compact) >= _depth({"a": value})
+
+
+def test_locate_large_yaml_recomposes() -> None:
+    from planengine._loader import KEEP_NODES_BELOW
+
+    filler = "".join(f"k{i}: {'x' * 60}\n" for i in range(KEEP_NODES_BELOW // 60))
+    doc = parse_document(filler + "last: [1, 2]\n", name="big.yaml")
+    assert "root" not in doc._nodes  # not kept: composed again on demand
+    line = filler.count("\n") + 1
+    assert doc.locate(["last", 1]) == (line, 11)
+    small = parse_document("a: [1, 2]\n", name="small.yaml")
+    assert "root" in small._nodes
+    assert small.locate(["a", 1]) == (1, 8)

@@ -370,13 +370,16 @@ def _parse(content: bytes | str, name: str, format: str | None, max_bytes: int) 
             raise DocumentParseError("file looks binary (contains NUL characters)", file=name)
     if not text.strip():
         raise DocumentParseError("file is empty", file=name)
-    data = _parse_json(text, name) if format == "json" else _parse_yaml(text, name)
+    nodes: dict[str, Any] = {}
+    data = _parse_json(text, name) if format == "json" else _parse_yaml(text, name, nodes)
     if not isinstance(data, dict):
         kind = _kind(data)
         raise DocumentParseError(
             f"the top-level value must be a mapping, not {kind}", file=name, line=1, column=1
         )
-    return Document(path=name, data=data, format=format, text=text)
+    document = Document(path=name, data=data, format=format, text=text)
+    document._nodes.update(nodes)
+    return document
 
 
 def _decode(content: bytes, name: str) -> str:
@@ -406,7 +409,12 @@ def _kind(data: Any) -> str:
     return f"a {type(data).__name__}"
 
 
-def _parse_yaml(text: str, name: str) -> Any:
+#: YAML texts up to this size keep the node tree composed while parsing, so that positions cost
+#: nothing more; larger ones are composed again when a position is asked for.
+KEEP_NODES_BELOW = 64 * 1024
+
+
+def _parse_yaml(text: str, name: str, nodes: dict[str, Any]) -> Any:
     if _depth_bound(text) > MAX_DEPTH:
         _check_depth_by_events(text, name)
     loader = _Loader(text)
@@ -417,7 +425,10 @@ def _parse_yaml(text: str, name: str) -> Any:
                 raise DocumentParseError("file is empty (no YAML document)", file=name)
             if "&" in text:  # aliases need an anchor; without one there is nothing to expand
                 _check_aliases(node, name)
-            return loader.construct_document(node)
+            data = loader.construct_document(node)
+            if len(text) < KEEP_NODES_BELOW:
+                nodes["root"] = node
+            return data
         except _LoadError as error:
             mark = getattr(error.node, "start_mark", None)
             raise DocumentParseError(
