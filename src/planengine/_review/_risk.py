@@ -1,0 +1,116 @@
+"""Risk flags from repeat questionnaires: a safety item such as PHQ-9 item 9 is never a suggestion.
+
+An answer of 1 or more raises a flag (2-3 rank higher) [R26]; an unanswered or unreadable item
+raises a "risk unknown" flag (clinical.md §3.2). A later answer of 0 does not close an earlier
+flag: only a clinician closes flags, and the review cannot see their dispositions, so the latest
+endorsed administration stays flagged with the whole answer history in its message. Flags are
+built by :func:`planengine._safety.build_risk_flags`, the same code the planner uses.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from planengine._errors import InputError
+from planengine._instruments import Instrument
+from planengine._loader import format_json_path
+from planengine._model import Notice, RiskFlag
+from planengine._review._model import ReviewFinding
+from planengine._review._parse import ParsedAssessment
+from planengine._safety import build_risk_flags
+from planengine._scoring import RiskSignal, score_response
+
+__all__ = ["risk_flags_from_assessments"]
+
+
+def risk_flags_from_assessments(
+    assessments: Sequence[ParsedAssessment],
+    instruments: Mapping[str, Instrument],
+    *,
+    file: str | None,
+    locate: object = None,
+) -> tuple[tuple[RiskFlag, ...], tuple[ReviewFinding, ...], tuple[Notice, ...]]:
+    """Flags, findings (bad answers, totals that disagree with the answers) and notices.
+
+    :param locate: ``Document.locate`` of the source file, for finding positions (or ``None``).
+    """
+    findings: list[ReviewFinding] = []
+    notices: list[Notice] = []
+    # (instrument, item) -> [(assessment, signal)] in date order
+    history: dict[tuple[str, int], list[tuple[ParsedAssessment, RiskSignal]]] = {}
+    unrecorded: dict[str, list[str]] = {}
+
+    def finding(code: str, severity: str, message: str, path: tuple[str | int, ...]) -> None:
+        line = column = None
+        if callable(locate):
+            position = locate(path)
+            if position is not None:
+                line, column = position
+        findings.append(ReviewFinding(code, severity, message, format_json_path(path), file, line, column))
+
+    for a in assessments:
+        instrument = instruments[a.instrument]
+        if not instrument.risk_items:
+            continue
+        if a.answers is None:
+            unrecorded.setdefault(instrument.name, []).append(a.date.isoformat())
+            continue
+        path_text = format_json_path(a.path)
+        try:
+            score = score_response(instrument, a.answers, path=f"{path_text}.answers", file=file)
+        except InputError as error:
+            finding("input.answers", "error",
+                    f"{instrument.name} answers on {a.date} cannot be read ({error.message}); "
+                    "its risk items are treated as unknown", a.path + ("answers",))  # fmt: skip
+            signals = [RiskSignal(instrument.id, r.item, None, r.kind, "unknown") for r in instrument.risk_items]
+        else:
+            signals = list(score.risk_signals)
+            if score.total is not None and score.total != a.total:
+                finding("input.total-mismatch", "warning",
+                        f"{instrument.name} total {a.total:g} on {a.date} differs from the sum of its "
+                        f"answers ({score.total}); the recorded total is used", a.path + ("total",))  # fmt: skip
+        for signal in signals:
+            history.setdefault((instrument.id, signal.item), []).append((a, signal))
+
+    chosen = []
+    messages: dict[tuple[str, int], str] = {}
+    for (instrument_id, item), entries in sorted(history.items()):
+        flagged = [(a, s) for a, s in entries if s.level != "not-endorsed"]
+        if not flagged:
+            continue
+        a, signal = flagged[-1]
+        chosen.append((signal, a.date, format_json_path(a.path)))
+        messages[(instrument_id, item)] = _history_text(instruments[instrument_id], item, entries, a)
+    flags = build_risk_flags(chosen)
+    flags = tuple(
+        attrs.evolve(flag, message=f"{flag.message} {messages[(flag.instrument, flag.item)]}")
+        for flag in flags
+    )
+    for name, dates in sorted(unrecorded.items()):
+        notices.append(Notice(
+            "review.risk-item-not-recorded",
+            f"{name} on {', '.join(dates)} recorded as totals only: its risk item was not checked by "
+            "this review. Ask it at every administration; a total says nothing about risk.",
+        ))  # fmt: skip
+    return flags, tuple(findings), tuple(notices)
+
+
+def _history_text(instrument: Instrument, item: int, entries: list[tuple[ParsedAssessment, RiskSignal]],
+                  flagged: ParsedAssessment) -> str:  # fmt: skip
+    answers = ", ".join(
+        f"{'unanswered' if s.value is None else s.value} ({a.date})" for a, s in entries
+    )
+    text = f"Repeat {instrument.name} item {item} answers: {answers}."
+    values = [s.value for _, s in entries]
+    known = [v for v in values if v is not None]
+    if len(known) >= 2 and known[-1] > known[-2]:
+        text += " The answer is rising (worsening)."
+    last_assessment, last_signal = entries[-1]
+    if last_assessment is not flagged and last_signal.level == "not-endorsed":
+        text += (
+            f" The latest answer ({last_signal.value} on {last_assessment.date}) is not evidence of "
+            "safety and does not close this flag; only a clinician can."
+        )
+    return text

@@ -1,0 +1,148 @@
+"""Choose each goal's FHIR ``Goal.achievementStatus`` and name the rule that chose it.
+
+Rules are tried in order; the first that applies wins:
+
+=================================  =================  ==================================================
+rule                               status             when
+=================================  =================  ==================================================
+``status.target-impossible``       not-attainable     the target lies outside what the measure can reach
+``status.sustaining``              sustaining         the target is met now and at the measurement before
+``status.target-met``              achieved           the target is met at the latest measurement
+``status.due-passed``              not-achieved       the due date has passed and the target is not met
+``status.reliable-deterioration``  worsening          change from baseline is a reliable (or meaningful)
+                                                      worsening
+``status.reliable-improvement``    improving          ... a reliable (or meaningful) improvement
+``status.no-response``             no-progress        no such improvement N weeks (config) after the start
+``status.no-reliable-change``      no-change          measured again, but no reliable change yet
+``status.awaiting-measurement``    in-progress        only the baseline so far
+``status.gas-*``                   (as above)         goals scored only by GAS levels
+``status.no-data``                 in-progress        nothing to judge by
+=================================  =================  ==================================================
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planengine._instruments import compare
+from planengine._review._model import ChangeReport, ReviewConfig, Status
+from planengine._review._parse import ParsedGoal
+
+__all__ = ["meaningful_change", "goal_status", "target_met"]
+
+
+def target_met(value: float, comparator: str | None, target: float) -> bool:
+    """Whether ``value`` meets the target (``==`` means equal)."""
+    if comparator in ("<=", "<", ">=", ">"):
+        return compare(value, comparator, target)
+    return value == target
+
+
+def meaningful_change(goal: ParsedGoal, change: ChangeReport | None, config: ReviewConfig) -> tuple[str, str]:
+    """``(direction, basis)``: ``improved``, ``deteriorated`` or ``none`` since the baseline.
+
+    Instruments: the reliable-change criterion (Jacobson-Truax, or the published points), else
+    the MCID. Free metrics: a change of at least ``free_metric_change_fraction`` of the planned
+    change (baseline to target).
+    """
+    if len(goal.measurements) < 2:
+        return "none", "no measurement after the baseline"
+    if change is not None and change.reliable_change is not None:
+        rc = change.reliable_change
+        basis = ("Jacobson-Truax reliable change" if rc["method"] == "jacobson-truax"
+                 else f"published reliable-change threshold ({rc['threshold']:g} points)")  # fmt: skip
+        return rc["direction"], basis
+    if change is not None and change.mcid is not None:
+        mcid = change.mcid
+        direction = "improved" if mcid["improved"] else "deteriorated" if mcid["deteriorated"] else "none"
+        return direction, f"minimal important difference ({mcid['value']:g})"
+    baseline, latest = goal.measurements[0].value, goal.measurements[-1].value
+    if goal.target is None or goal.target == baseline:
+        return "none", "no planned change to compare with"
+    step = abs(goal.target - baseline) * config.free_metric_change_fraction
+    improvement = latest - baseline if goal.direction == "higher-is-better" else baseline - latest
+    basis = f"{config.free_metric_change_fraction:.0%} of the planned change ({step:g})"
+    if improvement >= step:
+        return "improved", basis
+    if -improvement >= step:
+        return "deteriorated", basis
+    return "none", basis
+
+
+def _weeks_since_start(goal: ParsedGoal, as_of: dt.date) -> float | None:
+    return None if goal.start is None else (as_of - goal.start).days / 7
+
+
+def goal_status(goal: ParsedGoal, change: ChangeReport | None, as_of: dt.date, config: ReviewConfig) -> Status:
+    """The achievementStatus of one goal on ``as_of``, with its rule and reason."""
+    if not goal.target_possible:
+        return Status("not-attainable", "status.target-impossible",
+                      f"the target {goal.comparator or ''} {goal.target:g} lies outside the range the "
+                      "measure can take")  # fmt: skip
+    due_passed = goal.due is not None and as_of > goal.due
+    if goal.has_baseline and goal.target is not None:
+        return _value_status(goal, change, as_of, config, due_passed)
+    if goal.gas_levels is not None and (goal.gas_history or goal.gas_current is not None):
+        return _gas_status(goal, due_passed)
+    return Status("in-progress", "status.no-data",
+                  "no baseline and target (or GAS levels) to judge progress by")  # fmt: skip
+
+
+def _value_status(goal: ParsedGoal, change: ChangeReport | None, as_of: dt.date,
+                  config: ReviewConfig, due_passed: bool) -> Status:  # fmt: skip
+    assert goal.target is not None
+    values = goal.measurements
+    latest = values[-1]
+    goal_text = f"{goal.comparator} {goal.target:g}"
+    if len(values) >= 2 and target_met(latest.value, goal.comparator, goal.target):
+        if len(values) >= 3 and target_met(values[-2].value, goal.comparator, goal.target):
+            return Status("sustaining", "status.sustaining",
+                          f"target {goal_text} met on {values[-2].date} and again on {latest.date}")  # fmt: skip
+        return Status("achieved", "status.target-met",
+                      f"target {goal_text} met on {latest.date} (value {latest.value:g})")  # fmt: skip
+    if due_passed:
+        return Status("not-achieved", "status.due-passed",
+                      f"due {goal.due}, latest value {latest.value:g} on {latest.date} does not meet "
+                      f"{goal_text}")  # fmt: skip
+    if len(values) < 2:
+        return Status("in-progress", "status.awaiting-measurement",
+                      f"baseline {latest.value:g} on {latest.date}; no measurement since")  # fmt: skip
+    direction, basis = meaningful_change(goal, change, config)
+    moved = f"from {values[0].value:g} to {latest.value:g}"
+    if direction == "deteriorated":
+        return Status("worsening", "status.reliable-deterioration", f"worse {moved} by {basis}")
+    if direction == "improved":
+        return Status("improving", "status.reliable-improvement", f"better {moved} by {basis}")
+    weeks = _weeks_since_start(goal, as_of)
+    if weeks is not None and weeks >= config.no_response_weeks:
+        return Status("no-progress", "status.no-response",
+                      f"no improvement by {basis} ({moved}) {weeks:.0f} weeks after the start "
+                      f"(threshold {config.no_response_weeks} weeks)")  # fmt: skip
+    return Status("no-change", "status.no-reliable-change", f"{moved}: not a change by {basis} yet")
+
+
+def _level(level: int) -> str:
+    return f"{level:+d}" if level else "0"
+
+
+def _gas_status(goal: ParsedGoal, due_passed: bool) -> Status:
+    history = list(goal.gas_history)
+    levels = [level for _, level in history] or [goal.gas_current]
+    level = levels[-1]
+    assert level is not None
+    if level >= 0:
+        if len(levels) >= 2 and levels[-2] >= 0:
+            return Status("sustaining", "status.gas-sustaining",
+                          f"GAS level {_level(level)} (expected outcome or better), also at the previous rating")
+        return Status("achieved", "status.gas-expected-level",
+                      f"GAS level {_level(level)}: the expected outcome or better")  # fmt: skip
+    if due_passed:
+        return Status("not-achieved", "status.gas-due-passed",
+                      f"due {goal.due}, GAS level {_level(level)} is below the expected outcome (0)")
+    if len(levels) >= 2 and levels[-1] != levels[-2]:
+        if levels[-1] > levels[-2]:
+            return Status("improving", "status.gas-rising", f"GAS level rose from {_level(levels[-2])} to {_level(level)}")
+        return Status("worsening", "status.gas-falling", f"GAS level fell from {_level(levels[-2])} to {_level(level)}")
+    if len(levels) >= 2:
+        return Status("no-change", "status.gas-unchanged", f"GAS level unchanged at {_level(level)}")
+    return Status("in-progress", "status.gas-first-rating", f"GAS level {_level(level)} at the first rating")
