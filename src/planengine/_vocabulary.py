@@ -24,7 +24,8 @@ class Vocabulary:
     areas: Mapping[str, Mapping[str, str]]
     conditions: Mapping[str, Mapping[str, str]]
     goal_keywords: Mapping[str, tuple[str, ...]]
-    _patterns: tuple[tuple[str, re.Pattern[str]], ...]
+    _pattern: re.Pattern[str]
+    _area_of_keyword: Mapping[str, str]
 
     def area_title(self, area: str) -> str:
         """Human title of an area (the id itself when unknown, e.g. ``safety``)."""
@@ -34,14 +35,15 @@ class Vocabulary:
         return entry["title"] if entry else area
 
     def areas_for_goal(self, text: str) -> tuple[str, ...]:
-        """Areas whose keywords occur in a patient's goal, in vocabulary order."""
-        lowered = text.lower()
-        return tuple(area for area, pattern in self._patterns if pattern.search(lowered))
+        """Areas whose keywords start a word of a patient's goal ("sleeping" -> sleep), in vocabulary order."""
+        found = {self._area_of_keyword[m] for m in self._pattern.findall(text.lower())}
+        return tuple(area for area in self.goal_keywords if area in found)
 
 
-def _keyword_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(w.lower()) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b")
+def _keyword_pattern(keywords: Mapping[str, tuple[str, ...]]) -> re.Pattern[str]:
+    """One pattern for every keyword at a word start, longest first, so a text is scanned once."""
+    words = sorted({w.lower() for ws in keywords.values() for w in ws}, key=lambda w: (-len(w), w))
+    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")")
 
 
 @lru_cache(maxsize=1)
@@ -50,9 +52,16 @@ def load_vocabulary() -> Vocabulary:
     text = (resources.files("planengine") / "data" / "vocabulary.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     keywords = {area: tuple(words) for area, words in data["patient_goal_keywords"].items()}
+    area_of: dict[str, str] = {}
+    for area, words in keywords.items():
+        for word in words:
+            # A keyword listed under two areas would be ambiguous; the data must not do that.
+            if area_of.setdefault(word.lower(), area) != area:
+                raise ValueError(f"vocabulary keyword {word!r} is listed under two areas")
     return Vocabulary(
         areas=dict(data["areas"]),
         conditions=dict(data["conditions"]),
         goal_keywords=keywords,
-        patterns=tuple((area, _keyword_pattern(words)) for area, words in keywords.items()),
+        pattern=_keyword_pattern(keywords),
+        area_of_keyword=area_of,
     )

@@ -1,0 +1,53 @@
+"""The documented vocabularies agree with the schemas, and patient goals link to the right areas."""
+
+from __future__ import annotations
+
+import pytest
+
+from planengine import schemas
+from planengine._vocabulary import load_vocabulary
+
+VOCABULARY = load_vocabulary()
+REQUIRED_AREAS = {
+    "depression", "anxiety", "stress", "sleep", "trauma", "self-esteem", "assertiveness",
+    "relationships", "emotional-awareness", "lifestyle", "wellbeing", "alcohol",
+}
+REQUIRED_CONDITIONS = {
+    "bipolar-disorder", "seizure-disorder", "hazardous-occupation", "psychosis",
+    "eating-disorder", "cardiac-condition", "pregnancy",
+}
+
+
+def test_vocabulary_covers_the_documented_ids() -> None:
+    assert REQUIRED_AREAS <= set(VOCABULARY.areas)
+    assert REQUIRED_CONDITIONS <= set(VOCABULARY.conditions)
+    for entry in [*VOCABULARY.areas.values(), *VOCABULARY.conditions.values()]:
+        assert entry["title"] and entry["description"]
+
+
+def test_schemas_list_the_same_ids_as_the_vocabulary() -> None:
+    assessment = schemas.load("assessment")["$defs"]
+    assert set(assessment["area"]["enum"]) == set(VOCABULARY.areas)
+    assert set(assessment["condition"]["enum"]) == set(VOCABULARY.conditions)
+    assert set(schemas.load("strategy")["$defs"]["area"]["enum"]) == set(VOCABULARY.areas)
+
+
+def test_every_area_has_goal_keywords() -> None:
+    assert set(VOCABULARY.goal_keywords) == set(VOCABULARY.areas)
+
+
+@pytest.mark.parametrize(
+    ("text", "areas"),
+    [
+        ("I want to sleep through the night", ("sleep",)),
+        ("Stop worrying so much", ("anxiety",)),
+        ("Say no to extra shifts", ("assertiveness",)),
+        ("Walk with my partner on Sundays", ("relationships", "lifestyle")),
+        ("I'd like to be sleeping better", ("sleep",)),  # a keyword matches at a word start
+        ("Draw sidewalk chalk art", ()),  # but not inside a word ("sidewalk" is not "walk")
+        ("Be happier", ("wellbeing",)),
+        ("", ()),
+    ],
+)
+def test_patient_goals_link_by_whole_keywords(text: str, areas: tuple[str, ...]) -> None:
+    assert VOCABULARY.areas_for_goal(text) == areas
