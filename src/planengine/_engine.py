@@ -270,7 +270,9 @@ class Engine:
                 latest_dates[instrument.id] = response.date
                 latest_paths[instrument.id] = path
 
-        flags = _safety.build_risk_flags(signals)
+        flags = _safety.build_risk_flags(
+            signals, {key: value.name for key, value in self.instruments.items()}
+        )
         findings = instrument_findings(latest, self.instruments, latest_paths)
         extra, patient_goals = context_findings(
             assessment.context, self._vocabulary.areas_for_goal, [f.area for f in findings]
@@ -312,6 +314,7 @@ class Engine:
                 ),
             )
         _safety.enforce(draft, flags, as_of)
+        safety_findings = draft.problems[0].findings if flags else []
         digest = hashlib.sha256(
             json.dumps(
                 assessment.normalised(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
@@ -325,7 +328,7 @@ class Engine:
             scores=tuple(score_rows),
             risk_flags=flags,
             risk_statement=_safety.risk_statement(flags, risk_checked),
-            findings=tuple(findings),
+            findings=(*safety_findings, *findings),
             problems=tuple(draft.problems),
             exclusions=tuple(draft.exclusions),
             notices=tuple(draft.notices),

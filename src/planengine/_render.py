@@ -82,6 +82,10 @@ def _frequency(value: dict[str, Any] | None) -> str:
     return f"{value['times']}× per {value['per']}"
 
 
+def _days(count: int) -> str:
+    return "day" if count == 1 else f"{count} days"
+
+
 def render_markdown(plan: Plan) -> str:
     """A plan a clinician can read: risk first, then each problem with goals and steps."""
     data = plan.to_dict()
@@ -155,7 +159,7 @@ def render_markdown(plan: Plan) -> str:
                     f"- {objective['statement']}  \n"
                     f"  Measure: {what}, {measure['baseline']['value']} → {target['comparator']} "
                     f"{target['value']} {measure['unit']}; due {objective['due_date']}, "
-                    f"review every {objective['review_interval_days']} days (first {objective['review_date']})."
+                    f"review every {_days(objective['review_interval_days'])} (first {objective['review_date']})."
                 )
             add("")
         if problem["interventions"]:

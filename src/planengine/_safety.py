@@ -69,22 +69,25 @@ _SAFETY_CITATIONS = (
 
 def build_risk_flags(
     signals: Iterable[tuple[Any, dt.date, str]],
+    names: Mapping[str, str],
 ) -> tuple[RiskFlag, ...]:
     """Open a flag for every endorsed or unanswered risk item.
 
     :param signals: ``(RiskSignal, response date, JSON path of the response)`` triples.
+    :param names: instrument id -> display name (``PHQ-9``), for the messages.
     :return: flags sorted most urgent first (then by date, instrument, item).
     """
     flags: list[RiskFlag] = []
     for signal, observed_on, path in signals:
         level = signal.level
+        name = names.get(signal.instrument_id, signal.instrument_id)
         if level == "not-endorsed":
             continue
         if level == "high":
             rank, message = (
                 1,
                 (
-                    f"{signal.instrument_id.upper()} item {signal.item} answered {signal.value} "
+                    f"{name} item {signal.item} answered {signal.value} "
                     "(more than half the days or nearly every day): clinician risk assessment today."
                 ),
             )
@@ -93,7 +96,7 @@ def build_risk_flags(
             rank, message = (
                 2,
                 (
-                    f"{signal.instrument_id.upper()} item {signal.item} answered {signal.value}: "
+                    f"{name} item {signal.item} answered {signal.value}: "
                     "clinician risk assessment today."
                 ),
             )
@@ -102,7 +105,7 @@ def build_risk_flags(
             rank, message = (
                 3,
                 (
-                    f"{signal.instrument_id.upper()} item {signal.item} was not answered: risk is "
+                    f"{name} item {signal.item} was not answered: risk is "
                     "unknown. Ask it now; it is never estimated or imputed."
                 ),
             )
@@ -187,7 +190,6 @@ def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem
                 "adjusting for the depression score; a missing answer leaves risk unknown."
             ),
             citations=list(_SAFETY_CITATIONS[:1] + _SAFETY_CITATIONS[2:]),
-            frequency={"times": 1, "per": "day"},
             objective_ids=["safety-plan-completed"],
             provenance=provenance,
         ),
