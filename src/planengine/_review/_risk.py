@@ -83,7 +83,7 @@ def risk_flags_from_assessments(
         a, signal = flagged[-1]
         chosen.append((signal, a.date, format_json_path(a.path)))
         messages[(instrument_id, item)] = _history_text(instruments[instrument_id], item, entries, a)
-    flags = build_risk_flags(chosen)
+    flags = build_risk_flags(chosen, {i.id: i.name for i in instruments.values()})
     flags = tuple(
         attrs.evolve(flag, message=f"{flag.message} {messages[(flag.instrument, flag.item)]}")
         for flag in flags

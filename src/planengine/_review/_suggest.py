@@ -105,10 +105,11 @@ def core_suggestions(goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, confi
         and (as_of - parsed.start).days >= config.no_response_weeks * 7
     ):  # fmt: skip
         weeks = None if parsed.start is None else (as_of - parsed.start).days // 7
+        why = goal.status.reason if status == "no-progress" else (
+            f"{goal.status.reason}, {weeks} weeks after the start (rule: {config.no_response_weeks} weeks)")
         out.append(_s("review.change-strategy", "change-strategy",
-                      f"no reliable improvement {weeks} weeks after the start (rule: "
-                      f"{config.no_response_weeks} weeks): {goal.status.reason}. Change the strategy "
-                      "(different intervention, dose or modality) rather than wait longer.", goal))  # fmt: skip
+                      f"no reliable improvement in time: {why}. Change the strategy (different "
+                      "intervention, dose or modality) rather than wait longer.", goal, weeks=weeks))  # fmt: skip
     if status in ("not-achieved", "not-attainable"):
         out.append(_s("review.revise-goal", "revise-goal",
                       f"{goal.status.reason}. Decide with the patient: extend, revise the target, or close "

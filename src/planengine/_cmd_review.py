@@ -1,0 +1,82 @@
+"""``planengine review PATH...``: where each goal stands, and what to change.
+
+Exit codes: 0 every goal on track, 1 any goal needs attention (or a risk flag is open), 2 input
+errors (a file that cannot be read, or values that had to be left out). Only this module reads
+the clock, to default ``--as-of`` to today.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from planengine._cli_common import add_plugin_arguments, parse_as_of
+
+FORMATS = ("text", "json", "markdown", "html")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options (no heavy imports here)."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="goal files or folders to review")
+    parser.add_argument("--as-of", type=parse_as_of, default=None, metavar="YYYY-MM-DD",
+                        help="review date (default: today; give it for repeatable output)")  # fmt: skip
+    parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default="text",
+                        help="output format (default: text)")  # fmt: skip
+    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
+    parser.add_argument("--tolerance", type=float, default=None, metavar="FRACTION",
+                        help="on-track tolerance as a fraction of the planned change (default 0.10)")
+    parser.add_argument("--no-response-weeks", type=int, default=None, metavar="N",
+                        help="weeks without reliable improvement before a change of strategy (default 8)")
+    add_plugin_arguments(parser)
+
+
+def _config(args: argparse.Namespace) -> object:
+    from planengine._errors import ConfigError
+    from planengine._review._model import ReviewConfig
+
+    changes = {}
+    if args.tolerance is not None:
+        changes["trajectory_tolerance"] = args.tolerance
+    if args.no_response_weeks is not None:
+        changes["no_response_weeks"] = args.no_response_weeks
+    try:
+        return ReviewConfig(**changes)
+    except ValueError as error:
+        raise ConfigError(str(error)) from None
+
+
+def _plugins(args: argparse.Namespace) -> object | None:
+    import os
+
+    from planengine._errors import ConfigError
+    from planengine._plugins import load_plugins
+
+    blocks = []
+    for item in args.plugin_blocks:
+        if not item.startswith("no:") or len(item) == 3:
+            raise ConfigError(f"-p takes no:NAME, got {item!r}")
+        blocks.append(item[3:])
+    if args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1":
+        return None
+    return load_plugins(autoload=True, block=blocks, strict=args.strict_plugins)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Review every file, print (or write) the report; returns the exit code."""
+    import datetime as dt
+    import sys
+
+    from planengine._review._files import review_paths
+
+    as_of: dt.date = args.as_of or dt.date.today()
+    config = _config(args)
+    report = review_paths(args.paths, as_of=as_of, plugins=_plugins(args), config=config,  # type: ignore[arg-type]
+                          strict_plugins=args.strict_plugins)  # fmt: skip
+    for error in report.errors:
+        print(f"planengine: error: {error.where}: {error.message}", file=sys.stderr)
+    text = report.render(args.output_format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return report.exit_code
