@@ -1,0 +1,215 @@
+"""review_goals: status with its rule, trajectory, review dates, suggestions, risk flags, examples."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+from typing import Any
+
+import pytest
+
+from planengine._loader import load_document
+from planengine._review import ACHIEVEMENT_STATUSES, Review, ReviewConfig, review_goals
+from planengine._review._trajectory import expected_value
+
+AS_OF = dt.date(2026, 11, 25)
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"
+
+
+def goal(values: list[tuple[str, float]], *, instrument: str | None = "phq9", baseline: float = 20,
+         target: float = 9, comparator: str = "<=", start: str = "2026-09-01", due: str = "2027-01-31",
+         **extra: Any) -> dict[str, Any]:  # fmt: skip
+    measure: dict[str, Any] = {"baseline": {"value": baseline, "date": start},
+                               "target": {"value": target, "comparator": comparator}}  # fmt: skip
+    if instrument:
+        measure["instrument"] = instrument
+    else:
+        measure.update(metric="minutes", unit="minutes")
+    return {"id": "g", "area": "depression", "statement": "s", "measure": measure, "start_date": start,
+            "due_date": due, "review_interval_days": 30,
+            "progress": [{"date": d, "value": v} for d, v in values], **extra}  # fmt: skip
+
+
+def review(*goals: dict[str, Any], as_of: dt.date = AS_OF, **kwargs: Any) -> Review:
+    return review_goals({"planengine": 1, "goals": list(goals), **kwargs}, as_of=as_of)
+
+
+@pytest.mark.parametrize(
+    ("values", "extra", "code", "rule"),
+    [
+        ([], {}, "in-progress", "status.awaiting-measurement"),
+        ([("2026-10-01", 14)], {}, "improving", "status.reliable-improvement"),
+        ([("2026-11-01", 18)], {"start": "2026-10-15"}, "no-change", "status.no-reliable-change"),
+        ([("2026-10-01", 18), ("2026-11-20", 17)], {}, "no-progress", "status.no-response"),
+        ([("2026-10-01", 27)], {"baseline": 20}, "worsening", "status.reliable-deterioration"),
+        ([("2026-11-20", 9)], {}, "achieved", "status.target-met"),
+        ([("2026-11-01", 8), ("2026-11-20", 7)], {}, "sustaining", "status.sustaining"),
+        ([("2026-10-01", 15)], {"due": "2026-11-01"}, "not-achieved", "status.due-passed"),
+        ([("2026-10-01", 15)], {"target": -1}, "not-attainable", "status.target-impossible"),
+    ],
+)
+def test_status_rules(values, extra, code, rule) -> None:
+    result = review(goal(values, **extra)).goals[0]
+    assert (result.status.code, result.status.rule) == (code, rule)
+    assert result.status.reason
+    assert result.to_dict()["status"]["system"] == "http://terminology.hl7.org/CodeSystem/goal-achievement"
+
+
+def test_no_response_weeks_is_configurable() -> None:
+    data = {"planengine": 1, "goals": [goal([("2026-10-01", 18), ("2026-11-20", 17)])]}
+    late = review_goals(data, as_of=AS_OF, config=ReviewConfig(no_response_weeks=13))
+    assert late.goals[0].status.code == "no-change"
+    assert review_goals(data, as_of=AS_OF).goals[0].status.code == "no-progress"
+
+
+def test_expected_value_is_linear_and_clamped() -> None:
+    start, due = dt.date(2026, 1, 1), dt.date(2026, 1, 11)
+    assert expected_value(start, due, 20, 10, dt.date(2026, 1, 6)) == 15
+    assert expected_value(start, due, 20, 10, dt.date(2025, 12, 1)) == 20
+    assert expected_value(start, due, 20, 10, dt.date(2026, 3, 1)) == 10
+
+
+@pytest.mark.parametrize(
+    ("value", "tolerance", "position"),
+    # 2026-09-01 -> 2027-01-31 is 152 days; on 2026-11-20 (80 days) the path expects 14.21.
+    [(14, 0.10, "on-track"), (13, 0.10, "ahead"), (16, 0.10, "behind"), (16, 0.25, "on-track")],
+)
+def test_trajectory_position_and_tolerance(value, tolerance, position) -> None:
+    data = {"planengine": 1, "goals": [goal([("2026-11-20", value)], baseline=20, target=9)]}
+    traj = review_goals(data, as_of=AS_OF, config=ReviewConfig(trajectory_tolerance=tolerance)).goals[0].trajectory
+    assert traj.position == position
+    assert traj.expected_now == pytest.approx(20 - 11 * 80 / 152)
+    assert traj.days_left == (dt.date(2027, 1, 31) - AS_OF).days
+
+
+def test_review_due_and_overdue() -> None:
+    fresh = review(goal([("2026-11-20", 14)])).goals[0]
+    assert fresh.review_due == dt.date(2026, 12, 20) and not fresh.overdue
+    stale = review(goal([("2026-10-01", 14)])).goals[0]
+    assert stale.review_due == dt.date(2026, 10, 31) and stale.overdue
+    assert any(s.rule == "review.overdue" for s in stale.suggestions)
+    assert stale.needs_attention
+
+
+def test_default_review_interval_when_missing() -> None:
+    g = goal([("2026-11-20", 14)])
+    del g["review_interval_days"]
+    result = review(g).goals[0]
+    assert result.review_interval_days == ReviewConfig().default_review_interval_days == 90
+
+
+def test_free_metric_direction_comes_from_the_comparator() -> None:
+    up = review(goal([("2026-11-01", 60)], instrument=None, baseline=10, target=150, comparator=">=")).goals[0]
+    assert up.direction == "higher-is-better" and up.status.code == "improving"
+    down = review(goal([("2026-11-01", 60)], instrument=None, baseline=90, target=30)).goals[0]
+    assert down.direction == "lower-is-better" and down.status.code == "improving"
+
+
+def rules(result: Review) -> set[str]:
+    return {s.rule for g in result.goals for s in g.suggestions} | {s.rule for s in result.suggestions}
+
+
+@pytest.mark.parametrize(
+    ("name", "statuses", "expected_rules", "exit_code"),
+    [
+        ("on-track.yaml", {"mood": "improving", "walking": "improving"}, {"review.keep"}, 0),
+        ("behind.yaml", {"insomnia": "improving", "exercise": "no-progress"},
+         {"review.extend-or-split", "review.change-strategy", "review.reprioritise"}, 1),
+        ("achieved-early.yaml", {"mood": "achieved", "worry": "sustaining"},
+         {"review.raise-target", "review.close-goal"}, 0),
+        ("worsening.yaml", {"mood": "worsening", "wellbeing": "worsening"},
+         {"review.escalate", "review.worsening"}, 1),
+        ("risk-item9.yaml", {"mood": "no-progress"}, {"review.change-strategy"}, 1),
+        ("bad-input.yaml", {"mood": "no-progress"}, {"review.overdue"}, 2),
+    ],
+)
+def test_examples(name, statuses, expected_rules, exit_code) -> None:
+    result = review_goals(load_document(EXAMPLES / name), as_of=AS_OF)
+    for goal_id, code in statuses.items():
+        assert result.goal(goal_id).status.code == code
+    assert expected_rules <= rules(result)
+    assert result.exit_code == exit_code
+    for g in result.goals:
+        assert g.status.code in ACHIEVEMENT_STATUSES
+        for s in [*g.suggestions, *result.suggestions]:
+            assert s.rule and s.reason and s.action
+
+
+def test_on_track_example_trajectories() -> None:
+    result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF)
+    assert [g.trajectory.position for g in result.goals] == ["on-track", "on-track"]
+    assert not result.needs_attention
+
+
+def test_raise_target_proposes_remission() -> None:
+    result = review_goals(load_document(EXAMPLES / "achieved-early.yaml"), as_of=AS_OF)
+    raise_target = next(s for s in result.goal("mood").suggestions if s.rule == "review.raise-target")
+    assert raise_target.details["proposed_target"]["value"] == 5  # PHQ-9 remission < 5 [R34]
+
+
+def test_extend_proposes_the_projected_date() -> None:
+    result = review_goals(load_document(EXAMPLES / "behind.yaml"), as_of=AS_OF)
+    extend = next(s for s in result.goal("insomnia").suggestions if s.rule == "review.extend-or-split")
+    # 6 of 12 points in 80 days -> 160 days after 2026-09-01.
+    assert extend.details["proposed_due_date"] == "2027-02-08"
+    assert result.priority == ("exercise", "insomnia")
+
+
+def test_worsening_safety_item_is_a_risk_flag_not_a_suggestion() -> None:
+    result = review_goals(load_document(EXAMPLES / "risk-item9.yaml"), as_of=AS_OF)
+    assert len(result.risk_flags) == 1
+    flag = result.risk_flags[0]
+    assert (flag.instrument, flag.item, flag.value, flag.level) == ("phq9", 9, 2, "high")
+    assert flag.observed_on == dt.date(2026, 11, 20)
+    assert "rising" in flag.message
+    assert flag.to_dict()["closable_by"] == "clinician"
+    assert not any("risk" in s.action for g in result.goals for s in g.suggestions)
+    # The repeat totals feed the goal: 14 -> 15 -> 17.
+    assert [m.value for m in result.goal("mood").measurements] == [14, 15, 17]
+    assert result.priority[0] == "mood"
+
+
+def test_a_later_zero_does_not_close_an_earlier_flag() -> None:
+    data = {"planengine": 1, "goals": [], "assessments": [
+        {"instrument": "phq9", "date": "2026-10-01", "total": 12, "answers": [2, 2, 2, 2, 1, 1, 1, 0, 1]},
+        {"instrument": "phq9", "date": "2026-11-01", "total": 10, "answers": [2, 2, 2, 1, 1, 1, 1, 0, 0]},
+    ]}  # fmt: skip
+    result = review_goals(data, as_of=AS_OF)
+    assert len(result.risk_flags) == 1
+    assert result.risk_flags[0].observed_on == dt.date(2026, 10, 1)
+    assert "does not close this flag" in result.risk_flags[0].message
+    assert result.exit_code == 1
+
+
+def test_missing_item9_is_unknown_risk_and_totals_only_is_a_notice() -> None:
+    data = {"planengine": 1, "goals": [], "assessments": [
+        {"instrument": "phq9", "date": "2026-10-01", "total": 12, "answers": [2, 2, 2, 2, 2, 1, 1, 0, None]},
+        {"instrument": "phq9", "date": "2026-11-01", "total": 10},
+    ]}  # fmt: skip
+    result = review_goals(data, as_of=AS_OF)
+    assert [f.level for f in result.risk_flags] == ["unknown"]
+    assert [n.code for n in result.notices] == ["review.risk-item-not-recorded"]
+
+
+def test_gas_example_t_score() -> None:
+    result = review_goals(load_document(EXAMPLES / "gas.yaml"), as_of=AS_OF)
+    assert result.gas is not None
+    assert result.gas.levels == (1, 0, -1) and result.gas.weights == (3, 2, 1)
+    assert result.gas.to_dict()["t_score"] == 54.4
+    assert result.goal("say-no").status.code == "achieved"
+    assert result.goal("partner-talk").status.code == "no-change"
+    assert result.goal("say-no").gas.description == "Turns down every extra shift when at the limit"
+
+
+def test_review_is_deterministic_and_json_ready() -> None:
+    import json
+
+    doc = load_document(EXAMPLES / "worsening.yaml")
+    first = review_goals(doc, as_of=AS_OF).to_dict()
+    assert first == review_goals(doc, as_of=AS_OF).to_dict()
+    json.dumps(first)
+
+
+def test_as_of_must_be_a_date() -> None:
+    with pytest.raises(TypeError):
+        review_goals({"planengine": 1, "goals": []}, as_of="2026-11-25")  # type: ignore[arg-type]
