@@ -1,0 +1,128 @@
+"""Bad input: every bad value is a finding with file, line and JSON path; none is dropped silently."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+
+import pytest
+
+from planengine._loader import load_document, parse_document
+from planengine._review import review_goals
+
+AS_OF = dt.date(2026, 11, 25)
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"
+
+
+def test_bad_input_example_reports_each_problem_where_it_is() -> None:
+    result = review_goals(load_document(EXAMPLES / "bad-input.yaml"), as_of=AS_OF)
+    found = {(f.code, f.json_path, f.line) for f in result.findings}
+    assert ("input.before-baseline", "$.goals[0].progress[0].date", 17) in found
+    assert ("input.unsorted", "$.goals[0].progress[2].date", 19) in found
+    assert ("input.duplicate-date", "$.goals[0].progress[3].date", 20) in found
+    assert ("input.out-of-range", "$.goals[0].progress[4].value", 21) in found
+    assert ("input.after-as-of", "$.goals[0].progress[5].date", 22) in found
+    assert ("input.unit-mismatch", "$.goals[1].progress[1].unit", 37) in found
+    assert all(f.file and f.file.endswith("bad-input.yaml") for f in result.findings)
+    assert result.exit_code == 2
+    # Usable entries still count: 16 (baseline), 14 (2026-10-01), 13 (2026-11-01).
+    assert [m.value for m in result.goal("mood").measurements] == [16, 14, 13]
+
+
+def test_every_progress_entry_is_used_or_reported() -> None:
+    result = review_goals(load_document(EXAMPLES / "bad-input.yaml"), as_of=AS_OF)
+    for index, goal in enumerate(result.goals):
+        doc = load_document(EXAMPLES / "bad-input.yaml").data["goals"][index]
+        used = {m.json_path for m in goal.measurements if m.source == "progress"}
+        left_out = {f.json_path.rsplit(".", 1)[0] for f in result.findings
+                    if f.severity == "error" and f.goal_id == goal.goal_id}  # fmt: skip
+        for i in range(len(doc["progress"])):
+            path = f"$.goals[{index}].progress[{i}]"
+            assert (path in used) != (path in left_out), path
+
+
+YAML = """\
+planengine: 1
+goals:
+  - id: calm
+    area: anxiety
+    statement: s
+    measure:
+      instrument: gad7
+      unit: minutes
+      baseline: {value: 30, date: 2026-09-01}
+      target: {value: 10, comparator: "<="}
+    start_date: 2026-09-01
+    due_date: 2027-01-01
+  - id: well
+    area: wellbeing
+    statement: s
+    measure:
+      instrument: who5
+      baseline: {value: 12, date: 2026-09-01}
+      target: {value: 17, comparator: ">="}
+    start_date: 2026-09-01
+    due_date: 2027-01-01
+    progress:
+      - {date: 2026-10-01, value: 60}
+      - {date: not-a-date, value: 14}
+      - {date: 2026-10-15, value: "15"}
+      - {date: 2026-10-20, value: 14.5}
+"""
+
+
+def test_unit_mismatches_and_bad_values() -> None:
+    result = review_goals(parse_document(YAML, name="goals.yaml"), as_of=AS_OF)
+    codes = {(f.code, f.json_path) for f in result.findings}
+    assert ("input.unit-mismatch", "$.goals[0].measure.unit") in codes
+    assert result.goal("calm").scale == "metric"
+    assert ("input.out-of-range", "$.goals[1].progress[0].value") in codes
+    hint = next(f for f in result.findings if f.json_path == "$.goals[1].progress[0].value")
+    assert "percent" in hint.message  # WHO-5 60 looks like a percent score
+    assert ("input.date-invalid", "$.goals[1].progress[1].date") in codes
+    assert ("input.not-a-number", "$.goals[1].progress[2].value") in codes
+    assert ("input.not-whole-number", "$.goals[1].progress[3].value") in codes
+    for finding in result.findings:
+        assert finding.line is not None and finding.file == "goals.yaml"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"planengine": 1},
+        {"planengine": 1, "goals": "x"},
+        {"planengine": 1, "goals": [1, None, "x"]},
+        {"planengine": 1, "goals": [{"id": 3, "measure": "x", "progress": "x", "gas": 5}]},
+        {"planengine": 1, "goals": [{"measure": {"instrument": "nope", "baseline": {"value": "a"}}}]},
+        {"planengine": 1, "goals": [{"measure": {"baseline": {"value": 1}, "target": {"value": True}},
+                                     "due_date": "2026-01-01", "start_date": "2026-02-01"}]},
+        {"planengine": 1, "assessments": [None, {"instrument": "phq9", "date": "2026-01-01", "total": 99},
+                                          {"instrument": "phq9", "date": "2026-01-01", "total": 5,
+                                           "answers": [9, 9]}], "goals": []},
+    ],
+)
+def test_malformed_documents_give_findings_not_exceptions(data) -> None:
+    result = review_goals(data, as_of=AS_OF)
+    assert result.findings
+    result.to_dict()
+
+
+def test_duplicate_assessment_and_conflicting_goal_value() -> None:
+    data = {"planengine": 1, "assessments": [
+        {"instrument": "phq9", "date": "2026-10-01", "total": 12},
+        {"instrument": "phq9", "date": "2026-10-01", "total": 13},
+    ], "goals": [{"id": "g", "area": "depression", "statement": "s", "measure": {
+        "instrument": "phq9", "baseline": {"value": 15, "date": "2026-09-01"},
+        "target": {"value": 9, "comparator": "<="}}, "due_date": "2027-01-01",
+        "progress": [{"date": "2026-10-01", "value": 11}]}]}  # fmt: skip
+    result = review_goals(data, as_of=AS_OF)
+    codes = {f.code for f in result.findings}
+    assert {"input.duplicate-date", "input.conflicting-values"} <= codes
+    assert [m.value for m in result.goal("g").measurements] == [15, 11]
+
+
+def test_answers_disagreeing_with_the_total() -> None:
+    data = {"planengine": 1, "goals": [], "assessments": [
+        {"instrument": "phq9", "date": "2026-10-01", "total": 20, "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0]}]}
+    result = review_goals(data, as_of=AS_OF)
+    assert [f.code for f in result.findings] == ["input.total-mismatch"]
