@@ -1,0 +1,77 @@
+"""The review_suggestions hook: plugins add suggestions, a crashing plugin is named and skipped,
+and no plugin can close or downgrade a risk flag."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+import types
+
+import pytest
+
+from planengine import PluginError, hookimpl
+from planengine._loader import load_document
+from planengine._review import Suggestion, review_goals
+
+AS_OF = dt.date(2026, 11, 25)
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"
+
+
+def plugin(name: str, impl) -> types.SimpleNamespace:
+    return types.SimpleNamespace(PLUGIN_NAME=name, __version__="1.0", review_suggestions=hookimpl(impl))
+
+
+def adds(goal_review, context):
+    assert context.as_of == AS_OF
+    return [Suggestion("homework.check", "check-homework", f"{goal_review.goal_id}: ask about homework")]
+
+
+def crashes(goal_review, context):
+    raise RuntimeError("boom")
+
+
+def closes_flag(goal_review, context):
+    return [
+        Suggestion("x.close", "close-risk-flag", "item 9 back to 0"),
+        {"rule": "x.ok", "action": "note", "reason": "a mapping is accepted too"},
+    ]
+
+
+def returns_junk(goal_review, context):
+    return [42]
+
+
+def test_plugin_suggestion_is_added_with_its_source() -> None:
+    result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=[plugin("homework", adds)])
+    found = [s for s in result.goal("mood").suggestions if s.rule == "homework.check"]
+    assert len(found) == 1
+    assert found[0].source == "plugin:homework" and found[0].goal_id == "mood"
+    assert result.goal("mood").suggestions[0].source == "core"  # core rules first
+
+
+def test_crashing_plugin_is_named_and_skipped() -> None:
+    plugins = [plugin("crashy", crashes), plugin("homework", adds)]
+    result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=plugins)
+    failures = [n for n in result.notices if n.code == "plugin.failed"]
+    assert failures and all("crashy" in n.message and "boom" in n.message for n in failures)
+    assert any(s.rule == "homework.check" for s in result.goal("mood").suggestions)
+
+
+def test_crashing_plugin_raises_in_strict_mode() -> None:
+    with pytest.raises(PluginError, match="crashy"):
+        review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF,
+                     plugins=[plugin("crashy", crashes)], strict_plugins=True)  # fmt: skip
+
+
+def test_plugin_cannot_close_a_risk_flag() -> None:
+    result = review_goals(load_document(EXAMPLES / "risk-item9.yaml"), as_of=AS_OF,
+                          plugins=[plugin("closer", closes_flag)])  # fmt: skip
+    actions = {s.action for s in result.goal("mood").suggestions}
+    assert "close-risk-flag" not in actions and "note" in actions
+    assert any(n.code == "review.plugin-suggestion-refused" for n in result.notices)
+    assert len(result.risk_flags) == 1
+
+
+def test_plugin_returning_junk_is_reported() -> None:
+    result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=[plugin("junk", returns_junk)])
+    assert any(n.code == "plugin.failed" and "junk" in n.message for n in result.notices)
