@@ -1,0 +1,63 @@
+"""``planengine review``: formats, exit codes 0 / 1 / 2, a bad file on one line and the run goes on."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+
+import pytest
+
+from planengine._cli import main
+
+EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"
+BASE = ["review", "--as-of", "2026-11-25", "--no-plugins"]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [("on-track.yaml", 0), ("achieved-early.yaml", 0), ("behind.yaml", 1), ("worsening.yaml", 1),
+     ("risk-item9.yaml", 1), ("bad-input.yaml", 2)],  # fmt: skip
+)
+def test_exit_codes(name: str, code: int, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*BASE, str(EXAMPLES / name)]) == code
+    assert "Reviewed 1 file(s)" in capsys.readouterr().out
+
+
+def test_bad_file_is_one_line_and_the_run_continues(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("planengine: 1\ngoals: [\n  - id: x\n", encoding="utf-8")
+    good = tmp_path / "good.yaml"
+    good.write_text((EXAMPLES / "on-track.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    assert main([*BASE, str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    errors = [line for line in captured.err.splitlines() if "broken.yaml" in line]
+    assert len(errors) == 1 and f"{bad}:" in errors[0] and "Traceback" not in captured.err
+    assert "good.yaml: review as of 2026-11-25" in captured.out
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html"])
+def test_formats(fmt: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / f"report.{fmt}"
+    assert main([*BASE, "--format", fmt, "-o", str(out), str(EXAMPLES / "gas.yaml")]) == 1
+    text = out.read_text(encoding="utf-8")
+    if fmt == "json":
+        assert json.loads(text)["reviews"][0]["gas"]["t_score"] == 54.4
+    else:
+        assert "54.4" in text
+
+
+def test_tolerance_option(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*BASE, "--tolerance", "0.5", "--format", "json", str(EXAMPLES / "behind.yaml")]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["reviews"][0]["goals"][0]["trajectory"]["position"] == "on-track"
+
+
+def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*BASE, "--tolerance", "-1", str(EXAMPLES / "gas.yaml")]) == 2
+    assert "trajectory_tolerance" in capsys.readouterr().err
+    try:
+        code = main([*BASE, "--as-of", "tomorrow", str(EXAMPLES / "gas.yaml")])
+    except SystemExit as exc:
+        code = exc.code
+    assert code == 2
+    assert "not a date" in capsys.readouterr().err
