@@ -1,0 +1,21 @@
+"""Built-in strategy: well-being (low WHO-5: further assessment for depression, well-being review).
+
+The content lives in ``strategy.yaml`` beside this file; this module only registers it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+import planengine
+
+__version__ = "1.0.0"
+
+
+@planengine.hookimpl
+def register_strategies(register: Callable[[Any], None]) -> None:
+    """Register the wellbeing strategy."""
+    path = resources.files(__name__) / "strategy.yaml"
+    register(planengine.DataStrategy.from_file(str(path)))
