@@ -164,3 +164,8 @@ def test_gas_single_goal_is_50_plus_10x(x: int) -> None:
 def test_gas_refuses_bad_input(levels, weights) -> None:
     with pytest.raises(ValueError):
         gas_t_score(levels, weights)
+
+
+@pytest.mark.parametrize("scale", [1e-300, 1e-3, 1.0, 1e3, 1e300])
+def test_gas_t_score_does_not_depend_on_the_weights_scale(scale: float) -> None:
+    assert gas_t_score([1, 0, -1], [3 * scale, 2 * scale, scale]) == pytest.approx(gas_t_score([1, 0, -1], [3, 2, 1]))

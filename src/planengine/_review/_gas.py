@@ -42,6 +42,10 @@ def gas_t_score(
         raise ValueError("GAS weights must be positive and finite")
     if not 0 <= rho < 1:
         raise ValueError("rho must be in [0, 1)")
+    # T does not change when every weight is scaled alike; scaling to max 1 keeps tiny or huge
+    # weights from underflowing or overflowing the squares.
+    largest = max(weights)
+    weights = [w / largest for w in weights]
     weighted = math.fsum(w * x for w, x in zip(weights, levels))
     squares = math.fsum(w * w for w in weights)
     total = math.fsum(weights)

@@ -390,6 +390,10 @@ class _GoalReader:
                     self.add("input.duplicate-date", "error",
                              f"progress value {_fmt(value)} on the baseline date {date} differs from the "
                              f"baseline {_fmt(baseline.value)}; left out", rel + ("date",))  # fmt: skip
+                else:
+                    self.add("input.duplicate-date", "info",
+                             f"progress entry on the baseline date {date} repeats the baseline; counted once",
+                             rel + ("date",))  # fmt: skip
                 continue
             self._whole(value, instrument, scale, rel + ("value",))
             values.append(Measurement(date, value, "progress", format_json_path(self.base + rel)))
