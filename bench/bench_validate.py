@@ -19,6 +19,7 @@ and prints the times, the per-file costs and the ratios.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import shutil
@@ -28,6 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
+print = functools.partial(print, flush=True)  # progress as it happens
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMA = ROOT / "schemas" / "goal.schema.json"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
