@@ -15,15 +15,23 @@ BASE = ["review", "--as-of", "2026-11-25", "--no-plugins"]
 
 @pytest.mark.parametrize(
     ("name", "code"),
-    [("on-track.yaml", 0), ("achieved-early.yaml", 0), ("behind.yaml", 1), ("worsening.yaml", 1),
-     ("risk-item9.yaml", 1), ("bad-input.yaml", 2)],  # fmt: skip
+    [
+        ("on-track.yaml", 0),
+        ("achieved-early.yaml", 0),
+        ("behind.yaml", 1),
+        ("worsening.yaml", 1),
+        ("risk-item9.yaml", 1),
+        ("bad-input.yaml", 2),
+    ],
 )
 def test_exit_codes(name: str, code: int, capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*BASE, str(EXAMPLES / name)]) == code
     assert "Reviewed 1 file(s)" in capsys.readouterr().out
 
 
-def test_bad_file_is_one_line_and_the_run_continues(tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_file_is_one_line_and_the_run_continues(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = tmp_path / "broken.yaml"
     bad.write_text("planengine: 1\ngoals: [\n  - id: x\n", encoding="utf-8")
     good = tmp_path / "good.yaml"
@@ -47,7 +55,9 @@ def test_formats(fmt: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture
 
 
 def test_tolerance_option(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([*BASE, "--tolerance", "0.5", "--format", "json", str(EXAMPLES / "behind.yaml")]) == 1
+    assert (
+        main([*BASE, "--tolerance", "0.5", "--format", "json", str(EXAMPLES / "behind.yaml")]) == 1
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["reviews"][0]["goals"][0]["trajectory"]["position"] == "on-track"
 

@@ -22,7 +22,9 @@ D0, D1 = dt.date(2026, 9, 1), dt.date(2026, 11, 1)
 
 def series(*values: float, days: int = 30) -> list[Measurement]:
     return [
-        Measurement(D0 + dt.timedelta(days=days * i), float(v), "baseline" if i == 0 else "progress", "$")
+        Measurement(
+            D0 + dt.timedelta(days=days * i), float(v), "baseline" if i == 0 else "progress", "$"
+        )
         for i, v in enumerate(values)
     ]
 
@@ -32,7 +34,9 @@ def series(*values: float, days: int = 30) -> list[Measurement]:
     ("sd", "r", "se", "s_diff", "minimum"),
     [(5, 0.84, 2.0, 2.83, 5.54)],
 )
-def test_jacobson_truax_worked_example(sd: float, r: float, se: float, s_diff: float, minimum: float) -> None:
+def test_jacobson_truax_worked_example(
+    sd: float, r: float, se: float, s_diff: float, minimum: float
+) -> None:
     assert standard_error_of_measurement(sd, r) == pytest.approx(se)
     assert round(standard_error_of_difference(sd, r), 2) == s_diff
     assert round(minimum_reliable_change(sd, r), 2) == minimum
@@ -55,7 +59,9 @@ def test_phq9_thresholds_come_from_the_instrument_data() -> None:
     assert report is not None
     rc = report.reliable_change
     assert rc is not None and rc["method"] == "jacobson-truax"
-    assert rc["threshold"] == round(minimum_reliable_change(phq9.change.rci_sd, phq9.change.rci_reliability), 2)
+    assert rc["threshold"] == round(
+        minimum_reliable_change(phq9.change.rci_sd, phq9.change.rci_reliability), 2
+    )
     assert "ILLUSTRATIVE" in rc["note"]
     assert rc["direction"] == "improved"
     assert report.mcid["value"] == phq9.change.mcid
@@ -98,7 +104,9 @@ def test_points_threshold_is_used_and_said_when_no_sd_is_given() -> None:
     gad7 = INSTRUMENTS["gad7"]  # RCI 6 points [R36], MCID 4 [R35]
     report = change_report(gad7, series(14, 8))
     rc = report.reliable_change
-    assert rc["method"] == "points-threshold" and rc["threshold"] == gad7.change.reliable_change_points
+    assert (
+        rc["method"] == "points-threshold" and rc["threshold"] == gad7.change.reliable_change_points
+    )
     assert "no SD and reliability" in rc["note"]
     assert rc["direction"] == "improved"
     assert change_report(gad7, series(14, 9)).reliable_change["direction"] == "none"
@@ -168,4 +176,6 @@ def test_gas_refuses_bad_input(levels, weights) -> None:
 
 @pytest.mark.parametrize("scale", [1e-300, 1e-3, 1.0, 1e3, 1e300])
 def test_gas_t_score_does_not_depend_on_the_weights_scale(scale: float) -> None:
-    assert gas_t_score([1, 0, -1], [3 * scale, 2 * scale, scale]) == pytest.approx(gas_t_score([1, 0, -1], [3, 2, 1]))
+    assert gas_t_score([1, 0, -1], [3 * scale, 2 * scale, scale]) == pytest.approx(
+        gas_t_score([1, 0, -1], [3, 2, 1])
+    )

@@ -52,7 +52,10 @@ def test_status_rules(values, extra, code, rule) -> None:
     result = review(goal(values, **extra)).goals[0]
     assert (result.status.code, result.status.rule) == (code, rule)
     assert result.status.reason
-    assert result.to_dict()["status"]["system"] == "http://terminology.hl7.org/CodeSystem/goal-achievement"
+    assert (
+        result.to_dict()["status"]["system"]
+        == "http://terminology.hl7.org/CodeSystem/goal-achievement"
+    )
 
 
 def test_no_response_weeks_is_configurable() -> None:
@@ -76,7 +79,11 @@ def test_expected_value_is_linear_and_clamped() -> None:
 )
 def test_trajectory_position_and_tolerance(value, tolerance, position) -> None:
     data = {"planengine": 1, "goals": [goal([("2026-11-20", value)], baseline=20, target=9)]}
-    traj = review_goals(data, as_of=AS_OF, config=ReviewConfig(trajectory_tolerance=tolerance)).goals[0].trajectory
+    traj = (
+        review_goals(data, as_of=AS_OF, config=ReviewConfig(trajectory_tolerance=tolerance))
+        .goals[0]
+        .trajectory
+    )
     assert traj.position == position
     assert traj.expected_now == pytest.approx(20 - 11 * 80 / 152)
     assert traj.days_left == (dt.date(2027, 1, 31) - AS_OF).days
@@ -99,26 +106,42 @@ def test_default_review_interval_when_missing() -> None:
 
 
 def test_free_metric_direction_comes_from_the_comparator() -> None:
-    up = review(goal([("2026-11-01", 60)], instrument=None, baseline=10, target=150, comparator=">=")).goals[0]
+    up = review(
+        goal([("2026-11-01", 60)], instrument=None, baseline=10, target=150, comparator=">=")
+    ).goals[0]
     assert up.direction == "higher-is-better" and up.status.code == "improving"
     down = review(goal([("2026-11-01", 60)], instrument=None, baseline=90, target=30)).goals[0]
     assert down.direction == "lower-is-better" and down.status.code == "improving"
 
 
 def rules(result: Review) -> set[str]:
-    return {s.rule for g in result.goals for s in g.suggestions} | {s.rule for s in result.suggestions}
+    return {s.rule for g in result.goals for s in g.suggestions} | {
+        s.rule for s in result.suggestions
+    }
 
 
 @pytest.mark.parametrize(
     ("name", "statuses", "expected_rules", "exit_code"),
     [
         ("on-track.yaml", {"mood": "improving", "walking": "improving"}, {"review.keep"}, 0),
-        ("behind.yaml", {"insomnia": "improving", "exercise": "no-progress"},
-         {"review.extend-or-split", "review.change-strategy", "review.reprioritise"}, 1),
-        ("achieved-early.yaml", {"mood": "achieved", "worry": "sustaining"},
-         {"review.raise-target", "review.close-goal"}, 0),
-        ("worsening.yaml", {"mood": "worsening", "wellbeing": "worsening"},
-         {"review.escalate", "review.worsening"}, 1),
+        (
+            "behind.yaml",
+            {"insomnia": "improving", "exercise": "no-progress"},
+            {"review.extend-or-split", "review.change-strategy", "review.reprioritise"},
+            1,
+        ),
+        (
+            "achieved-early.yaml",
+            {"mood": "achieved", "worry": "sustaining"},
+            {"review.raise-target", "review.close-goal"},
+            0,
+        ),
+        (
+            "worsening.yaml",
+            {"mood": "worsening", "wellbeing": "worsening"},
+            {"review.escalate", "review.worsening"},
+            1,
+        ),
         ("risk-item9.yaml", {"mood": "no-progress"}, {"review.change-strategy"}, 1),
         ("bad-input.yaml", {"mood": "no-progress"}, {"review.overdue"}, 2),
     ],
@@ -143,13 +166,17 @@ def test_on_track_example_trajectories() -> None:
 
 def test_raise_target_proposes_remission() -> None:
     result = review_goals(load_document(EXAMPLES / "achieved-early.yaml"), as_of=AS_OF)
-    raise_target = next(s for s in result.goal("mood").suggestions if s.rule == "review.raise-target")
+    raise_target = next(
+        s for s in result.goal("mood").suggestions if s.rule == "review.raise-target"
+    )
     assert raise_target.details["proposed_target"]["value"] == 5  # PHQ-9 remission < 5 [R34]
 
 
 def test_extend_proposes_the_projected_date() -> None:
     result = review_goals(load_document(EXAMPLES / "behind.yaml"), as_of=AS_OF)
-    extend = next(s for s in result.goal("insomnia").suggestions if s.rule == "review.extend-or-split")
+    extend = next(
+        s for s in result.goal("insomnia").suggestions if s.rule == "review.extend-or-split"
+    )
     # 6 of 12 points in 80 days -> 160 days after 2026-09-01.
     assert extend.details["proposed_due_date"] == "2027-02-08"
     assert result.priority == ("exercise", "insomnia")

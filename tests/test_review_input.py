@@ -93,12 +93,29 @@ def test_unit_mismatches_and_bad_values() -> None:
         {"planengine": 1, "goals": "x"},
         {"planengine": 1, "goals": [1, None, "x"]},
         {"planengine": 1, "goals": [{"id": 3, "measure": "x", "progress": "x", "gas": 5}]},
-        {"planengine": 1, "goals": [{"measure": {"instrument": "nope", "baseline": {"value": "a"}}}]},
-        {"planengine": 1, "goals": [{"measure": {"baseline": {"value": 1}, "target": {"value": True}},
-                                     "due_date": "2026-01-01", "start_date": "2026-02-01"}]},
-        {"planengine": 1, "assessments": [None, {"instrument": "phq9", "date": "2026-01-01", "total": 99},
-                                          {"instrument": "phq9", "date": "2026-01-01", "total": 5,
-                                           "answers": [9, 9]}], "goals": []},
+        {
+            "planengine": 1,
+            "goals": [{"measure": {"instrument": "nope", "baseline": {"value": "a"}}}],
+        },
+        {
+            "planengine": 1,
+            "goals": [
+                {
+                    "measure": {"baseline": {"value": 1}, "target": {"value": True}},
+                    "due_date": "2026-01-01",
+                    "start_date": "2026-02-01",
+                }
+            ],
+        },
+        {
+            "planengine": 1,
+            "assessments": [
+                None,
+                {"instrument": "phq9", "date": "2026-01-01", "total": 99},
+                {"instrument": "phq9", "date": "2026-01-01", "total": 5, "answers": [9, 9]},
+            ],
+            "goals": [],
+        },
     ],
 )
 def test_malformed_documents_give_findings_not_exceptions(data) -> None:
@@ -122,7 +139,17 @@ def test_duplicate_assessment_and_conflicting_goal_value() -> None:
 
 
 def test_answers_disagreeing_with_the_total() -> None:
-    data = {"planengine": 1, "goals": [], "assessments": [
-        {"instrument": "phq9", "date": "2026-10-01", "total": 20, "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0]}]}
+    data = {
+        "planengine": 1,
+        "goals": [],
+        "assessments": [
+            {
+                "instrument": "phq9",
+                "date": "2026-10-01",
+                "total": 20,
+                "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0],
+            }
+        ],
+    }
     result = review_goals(data, as_of=AS_OF)
     assert [f.code for f in result.findings] == ["input.total-mismatch"]

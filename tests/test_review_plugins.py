@@ -18,12 +18,16 @@ EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review
 
 
 def plugin(name: str, impl) -> types.SimpleNamespace:
-    return types.SimpleNamespace(PLUGIN_NAME=name, __version__="1.0", review_suggestions=hookimpl(impl))
+    return types.SimpleNamespace(
+        PLUGIN_NAME=name, __version__="1.0", review_suggestions=hookimpl(impl)
+    )
 
 
 def adds(goal_review, context):
     assert context.as_of == AS_OF
-    return [Suggestion("homework.check", "check-homework", f"{goal_review.goal_id}: ask about homework")]
+    return [
+        Suggestion("homework.check", "check-homework", f"{goal_review.goal_id}: ask about homework")
+    ]
 
 
 def crashes(goal_review, context):
@@ -42,7 +46,9 @@ def returns_junk(goal_review, context):
 
 
 def test_plugin_suggestion_is_added_with_its_source() -> None:
-    result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=[plugin("homework", adds)])
+    result = review_goals(
+        load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=[plugin("homework", adds)]
+    )
     found = [s for s in result.goal("mood").suggestions if s.rule == "homework.check"]
     assert len(found) == 1
     assert found[0].source == "plugin:homework" and found[0].goal_id == "mood"
@@ -73,5 +79,9 @@ def test_plugin_cannot_close_a_risk_flag() -> None:
 
 
 def test_plugin_returning_junk_is_reported() -> None:
-    result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=[plugin("junk", returns_junk)])
+    result = review_goals(
+        load_document(EXAMPLES / "on-track.yaml"),
+        as_of=AS_OF,
+        plugins=[plugin("junk", returns_junk)],
+    )
     assert any(n.code == "plugin.failed" and "junk" in n.message for n in result.notices)

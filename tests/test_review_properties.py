@@ -36,19 +36,24 @@ progress_entry = st.fixed_dictionaries(
 measure = st.fixed_dictionaries(
     {},
     optional={
-        "instrument": st.sampled_from(["phq9", "gad7", "isi", "who5", "pcl5", "rses", "pss10", "nope"]),
+        "instrument": st.sampled_from(
+            ["phq9", "gad7", "isi", "who5", "pcl5", "rses", "pss10", "nope"]
+        ),
         "metric": st.just("minutes asleep"),
         "unit": st.sampled_from(["points", "minutes", "percent", "%"]),
         "baseline": st.fixed_dictionaries({"value": values}, optional={"date": dates}),
         "target": st.fixed_dictionaries(
-            {"value": values}, optional={"comparator": st.sampled_from(["<=", "<", ">=", ">", "==", "~"])}
+            {"value": values},
+            optional={"comparator": st.sampled_from(["<=", "<", ">=", ">", "==", "~"])},
         ),
     },
 )
 gas = st.fixed_dictionaries(
     {"levels": st.just({k: f"level {k}" for k in ("-2", "-1", "0", "1", "2")})},
-    optional={"weight": st.one_of(st.floats(-1, 9, allow_nan=False), st.integers(0, 9)),
-              "current_level": st.integers(-3, 3)},  # fmt: skip
+    optional={
+        "weight": st.one_of(st.floats(-1, 9, allow_nan=False), st.integers(0, 9)),
+        "current_level": st.integers(-3, 3),
+    },
 )
 goal = st.fixed_dictionaries(
     {"id": st.sampled_from(["a", "b", "c"]), "statement": st.just("s")},
@@ -63,9 +68,16 @@ goal = st.fixed_dictionaries(
     },
 )
 assessment = st.fixed_dictionaries(
-    {"instrument": st.sampled_from(["phq9", "gad7", "who5", "nope"]), "date": dates, "total": values},
-    optional={"answers": st.one_of(st.lists(st.one_of(st.integers(-1, 4), st.none()), max_size=10),
-                                   st.just("x"))},  # fmt: skip
+    {
+        "instrument": st.sampled_from(["phq9", "gad7", "who5", "nope"]),
+        "date": dates,
+        "total": values,
+    },
+    optional={
+        "answers": st.one_of(
+            st.lists(st.one_of(st.integers(-1, 4), st.none()), max_size=10), st.just("x")
+        )
+    },
 )
 documents = st.fixed_dictionaries(
     {"planengine": st.just(1), "goals": st.lists(goal, max_size=4)},
@@ -112,7 +124,9 @@ def test_no_progress_value_is_dropped_silently(doc: dict[str, Any]) -> None:
             if "value" not in entry:
                 continue
             path = f"$.goals[{index}].progress[{i}]"
-            assert path in used or any(p == path or p.startswith(path + ".") for p in reported), path
+            assert path in used or any(p == path or p.startswith(path + ".") for p in reported), (
+                path
+            )
 
 
 @given(st.lists(st.integers(0, 27), min_size=1, max_size=10), st.integers(1, 60))

@@ -52,7 +52,7 @@ def test_each_goal_chart_reflects_its_values(html: str) -> None:
     page = run.render("html")
     goal_charts = [c for c in charts(page) if "goal-chart" in c.get("class")]
     assert len(goal_charts) == len(run.reviews[0].goals)
-    for svg, goal in zip(goal_charts, run.reviews[0].goals):
+    for svg, goal in zip(goal_charts, run.reviews[0].goals, strict=True):
         actual = svg.find(f"{SVG}polyline[@class='actual']")
         expected_values = [m.value for m in goal.measurements]
         assert [float(v) for v in actual.get("data-values").split()] == expected_values
@@ -61,9 +61,13 @@ def test_each_goal_chart_reflects_its_values(html: str) -> None:
         target = svg.find(f"{SVG}line[@class='target']")
         assert float(target.get("data-value")) == goal.target
         expected = svg.find(f"{SVG}polyline[@class='expected']")
-        assert values_of(svg, expected) == pytest.approx([goal.measurements[0].value, goal.target], abs=0.05)
+        assert values_of(svg, expected) == pytest.approx(
+            [goal.measurements[0].value, goal.target], abs=0.05
+        )
         assert svg.find(f"{SVG}polyline[@class='expected']").get("data-dates").split() == [
-            str(goal.trajectory.start), str(goal.trajectory.due)]
+            str(goal.trajectory.start),
+            str(goal.trajectory.due),
+        ]
 
 
 def test_instrument_chart_has_band_shading_matching_the_bands() -> None:
@@ -71,8 +75,9 @@ def test_instrument_chart_has_band_shading_matching_the_bands() -> None:
     phq9 = load_builtin_instruments()["phq9"]
     svg = charts(page)[0]  # the PHQ-9 mood goal
     bands = svg.findall(f"{SVG}rect[@class='band']")
-    assert [(b.get("data-band"), int(b.get("data-min")), int(b.get("data-max"))) for b in bands] == [
-        (band.label, band.min, band.max) for band in phq9.bands]
+    assert [
+        (b.get("data-band"), int(b.get("data-min")), int(b.get("data-max"))) for b in bands
+    ] == [(band.label, band.min, band.max) for band in phq9.bands]
     # Bands are stacked: the more severe, the higher on the chart.
     tops = [float(b.get("y")) for b in bands]
     assert tops == sorted(tops, reverse=True)
@@ -92,7 +97,9 @@ def test_risk_flags_come_first_in_every_format() -> None:
     run = review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF)
     text = run.render("text").splitlines()
     assert "RISK FLAG [high]" in text[1]
-    assert run.render("markdown").index("Open risk flags") < run.render("markdown").index("| Goal |")
+    assert run.render("markdown").index("Open risk flags") < run.render("markdown").index(
+        "| Goal |"
+    )
     page = run.render("html")
     assert page.index('class="risk"') < page.index('class="goal')
 

@@ -21,11 +21,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="review date (default: today; give it for repeatable output)")  # fmt: skip
     parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default="text",
                         help="output format (default: text)")  # fmt: skip
-    parser.add_argument("--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout")
-    parser.add_argument("--tolerance", type=float, default=None, metavar="FRACTION",
-                        help="on-track tolerance as a fraction of the planned change (default 0.10)")
-    parser.add_argument("--no-response-weeks", type=int, default=None, metavar="N",
-                        help="weeks without reliable improvement before a change of strategy (default 8)")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=None,
+        metavar="FRACTION",
+        help="on-track tolerance as a fraction of the planned change (default 0.10)",
+    )
+    parser.add_argument(
+        "--no-response-weeks",
+        type=int,
+        default=None,
+        metavar="N",
+        help="weeks without reliable improvement before a change of strategy (default 8)",
+    )
     add_plugin_arguments(parser)
 
 

@@ -17,6 +17,7 @@ that many points counts as reliable, and the report says so.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -97,7 +98,9 @@ def _reliable(instrument: Instrument, delta: float, improvement: float) -> dict[
             f"|RC| > {RCI_Z}, i.e. a change of {threshold:.2f} or more"
         )
         if change.rci_illustrative:
-            note += "; these inputs are ILLUSTRATIVE (not published norms): replace with local norms"
+            note += (
+                "; these inputs are ILLUSTRATIVE (not published norms): replace with local norms"
+            )
         if change.reliable_change_points is not None:
             agree = abs(delta) >= change.reliable_change_points
             note += (
@@ -229,7 +232,7 @@ def recall_window_caveats(
     if not window:
         return ()
     out = []
-    for earlier, later in zip(measurements, measurements[1:]):
+    for earlier, later in itertools.pairwise(measurements):
         gap = (later.date - earlier.date).days
         if gap < window:
             out.append(

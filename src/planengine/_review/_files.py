@@ -37,7 +37,12 @@ class FileError:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"file": self.file, "line": self.line, "column": self.column, "message": self.message}
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
 
 
 @attrs.frozen

@@ -46,7 +46,7 @@ def gas_t_score(
     # weights from underflowing or overflowing the squares.
     largest = max(weights)
     weights = [w / largest for w in weights]
-    weighted = math.fsum(w * x for w, x in zip(weights, levels))
+    weighted = math.fsum(w * x for w, x in zip(weights, levels, strict=True))
     squares = math.fsum(w * w for w in weights)
     total = math.fsum(weights)
     return 50.0 + 10.0 * weighted / math.sqrt((1 - rho) * squares + rho * total * total)

@@ -192,7 +192,9 @@ class Trajectory:
             "actual": self.actual,
             "deviation": _round(self.deviation),
             "tolerance": self.tolerance,
-            "projected_date": None if self.projected_date is None else self.projected_date.isoformat(),
+            "projected_date": None
+            if self.projected_date is None
+            else self.projected_date.isoformat(),
             "reason": self.reason,
         }
 
@@ -401,7 +403,9 @@ class GoalReview:
             "scale": self.scale,
             "unit": self.unit,
             "direction": self.direction,
-            "target": None if self.target is None else {"value": self.target, "comparator": self.comparator},
+            "target": None
+            if self.target is None
+            else {"value": self.target, "comparator": self.comparator},
             "status": self.status.to_dict(),
             "trajectory": self.trajectory.to_dict(),
             "review": {

@@ -14,6 +14,7 @@ date, total}``. Two fields the schema does not declare yet are read when present
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -85,16 +86,25 @@ class _Findings:
         self.file = file
         self.items: list[ReviewFinding] = []
 
-    def add(self, code: str, severity: str, message: str, path: Path, goal_id: str | None = None) -> None:
+    def add(
+        self, code: str, severity: str, message: str, path: Path, goal_id: str | None = None
+    ) -> None:
         line = column = None
         if self.document is not None:
             position = self.document.locate(path)
             if position is not None:
                 line, column = position
         self.items.append(
-            ReviewFinding(code=code, severity=severity, message=message,
-                          json_path=format_json_path(path), file=self.file, line=line,
-                          column=column, goal_id=goal_id)  # fmt: skip
+            ReviewFinding(
+                code=code,
+                severity=severity,
+                message=message,
+                json_path=format_json_path(path),
+                file=self.file,
+                line=line,
+                column=column,
+                goal_id=goal_id,
+            )
         )
 
 
@@ -140,7 +150,9 @@ class _GoalReader:
         goal_id = raw.get("id")
         self.goal_id = goal_id if isinstance(goal_id, str) and goal_id else f"goal-{index + 1}"
         if self.goal_id != goal_id:
-            self.add("input.missing-id", "warning", f"goal has no id; called {self.goal_id!r} here", ())
+            self.add(
+                "input.missing-id", "warning", f"goal has no id; called {self.goal_id!r} here", ()
+            )
 
     def add(self, code: str, severity: str, message: str, rel: Path) -> None:
         self.sink.add(code, severity, message, self.base + rel, self.goal_id)
@@ -149,7 +161,9 @@ class _GoalReader:
         value = self.raw.get(key)
         parsed = _date(value)
         if value is not None and parsed is None:
-            self.add("input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,))
+            self.add(
+                "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
+            )
         return parsed
 
     def read(self) -> ParsedGoal:
@@ -158,8 +172,12 @@ class _GoalReader:
         bounds = _bounds(instrument, scale)
         start, due = self.date_field("start_date"), self.date_field("due_date")
         if start and due and due < start:
-            self.add("input.due-before-start", "error",
-                     f"due_date {due} is before start_date {start}; no trajectory", ("due_date",))
+            self.add(
+                "input.due-before-start",
+                "error",
+                f"due_date {due} is before start_date {start}; no trajectory",
+                ("due_date",),
+            )
             due = None
         target, comparator, possible = self._target(measure, bounds)
         baseline = self._baseline(measure, bounds, start, instrument, scale)
@@ -169,7 +187,9 @@ class _GoalReader:
         progress, gas_history = self._progress(baseline, bounds, unit, instrument, scale)
         measurements = ([baseline] if baseline else []) + progress
         interval = self.raw.get("review_interval_days")
-        if interval is not None and (isinstance(interval, bool) or not isinstance(interval, int) or interval < 1):
+        if interval is not None and (
+            isinstance(interval, bool) or not isinstance(interval, int) or interval < 1
+        ):
             self.add("input.review-interval", "warning",
                      f"review_interval_days {interval!r} is not a positive whole number; the default is used",
                      ("review_interval_days",))  # fmt: skip
@@ -287,12 +307,18 @@ class _GoalReader:
                      ("measure", "baseline", "value"))  # fmt: skip
             return None
         self._whole(value, instrument, scale, ("measure", "baseline", "value"))
-        return Measurement(date, value, "baseline", format_json_path(self.base + ("measure", "baseline")))
+        return Measurement(
+            date, value, "baseline", format_json_path((*self.base, "measure", "baseline"))
+        )
 
     def _whole(self, value: float, instrument: Instrument | None, scale: str, rel: Path) -> None:
         if instrument is not None and scale == "total" and not value.is_integer():
-            self.add("input.not-whole-number", "warning",
-                     f"{instrument.name} totals are whole numbers; {value:g} cannot be placed in a band", rel)
+            self.add(
+                "input.not-whole-number",
+                "warning",
+                f"{instrument.name} totals are whole numbers; {value:g} cannot be placed in a band",
+                rel,
+            )
 
     def _direction(self, instrument: Instrument | None, comparator: str | None,
                    baseline: Measurement | None, target: float | None) -> str:  # fmt: skip
@@ -317,7 +343,12 @@ class _GoalReader:
         if raw is None:
             return [], []
         if not isinstance(raw, list):
-            self.add("input.structure", "error", "progress must be a list of entries; left out", ("progress",))
+            self.add(
+                "input.structure",
+                "error",
+                "progress must be a list of entries; left out",
+                ("progress",),
+            )
             return [], []
         values: list[Measurement] = []
         gas: list[tuple[dt.date, int]] = []
@@ -327,48 +358,50 @@ class _GoalReader:
         for i, entry in enumerate(raw):
             rel: Path = ("progress", i)
             if not isinstance(entry, Mapping):
-                self.add("input.structure", "error", "a progress entry must be a mapping; left out", rel)
+                self.add(
+                    "input.structure", "error", "a progress entry must be a mapping; left out", rel
+                )
                 continue
             date = _date(entry.get("date"))
             if date is None:
                 self.add("input.date-invalid", "error",
                          f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry left out",
-                         rel + ("date",))  # fmt: skip
+                         (*rel, "date"))  # fmt: skip
                 continue
             if previous is not None and date < previous and not unsorted:
                 unsorted = True
                 self.add("input.unsorted", "warning",
                          f"progress entries are not in date order (first here: {date} after {previous}); "
-                         "they are sorted by date for the review", rel + ("date",))  # fmt: skip
+                         "they are sorted by date for the review", (*rel, "date"))  # fmt: skip
             previous = date if previous is None else max(previous, date)
             if date > self.as_of:
                 self.add("input.after-as-of", "error",
                          f"progress date {date} is after the review date {self.as_of}; entry left out",
-                         rel + ("date",))  # fmt: skip
+                         (*rel, "date"))  # fmt: skip
                 continue
             if baseline is not None and date < baseline.date:
                 self.add("input.before-baseline", "error",
                          f"progress date {date} is before the baseline date {baseline.date}; entry left out",
-                         rel + ("date",))  # fmt: skip
+                         (*rel, "date"))  # fmt: skip
                 continue
             if date in seen:
                 self.add("input.duplicate-date", "error",
                          f"a second progress entry for {date} (the first is progress[{seen[date]}]); "
-                         "this one is left out", rel + ("date",))  # fmt: skip
+                         "this one is left out", (*rel, "date"))  # fmt: skip
                 continue
             seen[date] = i
             entry_unit = entry.get("unit")
             if entry_unit is not None and entry_unit != unit:
                 self.add("input.unit-mismatch", "error",
                          f"progress value in {entry_unit!r} but the measure is in {unit or 'points'!r}; "
-                         "entry left out (convert it, then record it)", rel + ("unit",))  # fmt: skip
+                         "entry left out (convert it, then record it)", (*rel, "unit"))  # fmt: skip
                 continue
             level = entry.get("gas_level")
             if level is not None:
                 if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
                     self.add("input.out-of-range", "error",
                              f"gas_level {level!r} is not a whole number from -2 to +2; left out",
-                             rel + ("gas_level",))  # fmt: skip
+                             (*rel, "gas_level"))  # fmt: skip
                 else:
                     gas.append((date, level))
             if "value" not in entry:
@@ -377,31 +410,33 @@ class _GoalReader:
             if value is None:
                 self.add("input.not-a-number", "error",
                          f"progress value {entry.get('value')!r} is not a number; entry left out",
-                         rel + ("value",))  # fmt: skip
+                         (*rel, "value"))  # fmt: skip
                 continue
             if bounds is not None and not bounds[0] <= value <= bounds[1]:
                 self.add("input.out-of-range", "error",
                          f"value {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}"
                          f"{_range_hint(instrument, scale, value, bounds)}; entry left out",
-                         rel + ("value",))  # fmt: skip
+                         (*rel, "value"))  # fmt: skip
                 continue
             if baseline is not None and date == baseline.date:
                 if value != baseline.value:
                     self.add("input.duplicate-date", "error",
                              f"progress value {_fmt(value)} on the baseline date {date} differs from the "
-                             f"baseline {_fmt(baseline.value)}; left out", rel + ("date",))  # fmt: skip
+                             f"baseline {_fmt(baseline.value)}; left out", (*rel, "date"))  # fmt: skip
                 else:
                     self.add("input.duplicate-date", "info",
                              f"progress entry on the baseline date {date} repeats the baseline; counted once",
-                             rel + ("date",))  # fmt: skip
+                             (*rel, "date"))  # fmt: skip
                 continue
-            self._whole(value, instrument, scale, rel + ("value",))
+            self._whole(value, instrument, scale, (*rel, "value"))
             values.append(Measurement(date, value, "progress", format_json_path(self.base + rel)))
         values.sort(key=lambda m: m.date)
         gas.sort()
         return values, gas
 
-    def _gas(self, history: list[tuple[dt.date, int]]) -> tuple[Mapping[str, str] | None, float, int | None]:
+    def _gas(
+        self, history: list[tuple[dt.date, int]]
+    ) -> tuple[Mapping[str, str] | None, float, int | None]:
         raw = self.raw.get("gas")
         if raw is None:
             if history:
@@ -411,11 +446,17 @@ class _GoalReader:
             return None, 1.0, None
         gas = _mapping(raw)
         levels = _mapping(gas.get("levels"))
-        missing = [key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)]
+        missing = [
+            key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
+        ]
         weight = _number(gas.get("weight"))
         if gas.get("weight") is not None and (weight is None or weight <= 0):
-            self.add("input.gas-weight", "warning",
-                     f"GAS weight {gas.get('weight')!r} is not a positive number; 1 is used", ("gas", "weight"))
+            self.add(
+                "input.gas-weight",
+                "warning",
+                f"GAS weight {gas.get('weight')!r} is not a positive number; 1 is used",
+                ("gas", "weight"),
+            )
         weight = weight if weight is not None and weight > 0 else 1.0
         current = gas.get("current_level")
         if current is not None and (isinstance(current, bool) or not isinstance(current, int)
@@ -432,7 +473,9 @@ class _GoalReader:
         return {k: str(levels[k]) for k in ("-2", "-1", "0", "1", "2")}, weight, current
 
 
-def _range_hint(instrument: Instrument | None, scale: str, value: float, bounds: tuple[float, float]) -> str:
+def _range_hint(
+    instrument: Instrument | None, scale: str, value: float, bounds: tuple[float, float]
+) -> str:
     if instrument is not None and scale == "total":
         for derived in instrument.derived:
             if derived.id == "percent" and value <= bounds[1] * derived.multiply:
@@ -468,7 +511,9 @@ def _assessments(data: Mapping[str, Any], as_of: dt.date, instruments: Mapping[s
     if raw is None:
         return []
     if not isinstance(raw, list):
-        sink.add("input.structure", "error", "assessments must be a list; left out", ("assessments",))
+        sink.add(
+            "input.structure", "error", "assessments must be a list; left out", ("assessments",)
+        )
         return []
     out: list[ParsedAssessment] = []
     seen: dict[tuple[str, dt.date], int] = {}
@@ -481,37 +526,45 @@ def _assessments(data: Mapping[str, Any], as_of: dt.date, instruments: Mapping[s
         instrument = instruments.get(name) if isinstance(name, str) else None
         if instrument is None:
             sink.add("input.unknown-instrument", "error", f"unknown instrument {name!r}; assessment left out",
-                     path + ("instrument",))  # fmt: skip
+                     (*path, "instrument"))  # fmt: skip
             continue
         date = _date(entry.get("date"))
         if date is None:
             sink.add("input.date-invalid", "error",
                      f"assessment date {entry.get('date')!r} is not a date (YYYY-MM-DD); left out",
-                     path + ("date",))  # fmt: skip
+                     (*path, "date"))  # fmt: skip
             continue
         if date > as_of:
-            sink.add("input.after-as-of", "error",
-                     f"{instrument.name} on {date} is after the review date {as_of}; left out", path + ("date",))
+            sink.add(
+                "input.after-as-of",
+                "error",
+                f"{instrument.name} on {date} is after the review date {as_of}; left out",
+                (*path, "date"),
+            )
             continue
         total = _number(entry.get("total"))
         if total is None:
-            sink.add("input.not-a-number", "error",
-                     f"{instrument.name} total {entry.get('total')!r} is not a number; left out", path + ("total",))
+            sink.add(
+                "input.not-a-number",
+                "error",
+                f"{instrument.name} total {entry.get('total')!r} is not a number; left out",
+                (*path, "total"),
+            )
             continue
         if not instrument.total_min <= total <= instrument.total_max:
             sink.add("input.out-of-range", "error",
                      f"{instrument.name} total {_fmt(total)} is outside {instrument.total_min}-"
-                     f"{instrument.total_max}; left out", path + ("total",))  # fmt: skip
+                     f"{instrument.total_max}; left out", (*path, "total"))  # fmt: skip
             continue
         key = (instrument.id, date)
         if key in seen:
             sink.add("input.duplicate-date", "error",
                      f"a second {instrument.name} on {date} (the first is assessments[{seen[key]}]); "
-                     "this one is left out", path + ("date",))  # fmt: skip
+                     "this one is left out", (*path, "date"))  # fmt: skip
             continue
         seen[key] = i
         out.append(ParsedAssessment(instrument.id, date, total, entry.get("answers"), path))
-    if any(b.date < a.date for a, b in zip(out, out[1:]) if a.instrument == b.instrument):
+    if any(b.date < a.date for a, b in itertools.pairwise(out) if a.instrument == b.instrument):
         sink.add("input.unsorted", "warning",
                  "assessments are not in date order; they are sorted by date for the review",
                  ("assessments",))  # fmt: skip
@@ -519,7 +572,9 @@ def _assessments(data: Mapping[str, Any], as_of: dt.date, instruments: Mapping[s
     return out
 
 
-def _merge_assessments(goal: ParsedGoal, assessments: Sequence[ParsedAssessment], sink: _Findings) -> ParsedGoal:
+def _merge_assessments(
+    goal: ParsedGoal, assessments: Sequence[ParsedAssessment], sink: _Findings
+) -> ParsedGoal:
     """Add repeat questionnaire totals of the goal's instrument to its measurements."""
     if goal.instrument is None or goal.scale == "metric" or not goal.measurements:
         return goal
@@ -539,7 +594,7 @@ def _merge_assessments(goal: ParsedGoal, assessments: Sequence[ParsedAssessment]
                 sink.add("input.conflicting-values", "warning",
                          f"{goal.instrument.name} total {_fmt(value)} on {a.date} differs from the goal's "
                          f"own value {_fmt(existing.value)} ({existing.json_path}); the goal's value is used",
-                         a.path + ("total",), goal.goal_id)  # fmt: skip
+                         (*a.path, "total"), goal.goal_id)  # fmt: skip
             continue
         added.append(Measurement(a.date, value, "assessment", format_json_path(a.path)))
     if not added:
@@ -567,7 +622,9 @@ def parse_goal_file(
     ids: set[str] = set()
     for index, raw in enumerate(goals_raw):
         if not isinstance(raw, Mapping):
-            sink.add("input.structure", "error", "a goal must be a mapping; left out", ("goals", index))
+            sink.add(
+                "input.structure", "error", "a goal must be a mapping; left out", ("goals", index)
+            )
             continue
         goal = _GoalReader(raw, index, as_of, instruments, sink).read()
         if goal.goal_id in ids:

@@ -41,7 +41,13 @@ def change_lines(change: ChangeReport) -> list[str]:
                      f"; {rc['note']}")  # fmt: skip
     if change.mcid is not None:
         mcid = change.mcid
-        moved = "improved" if mcid["improved"] else "deteriorated" if mcid["deteriorated"] else "not reached"
+        moved = (
+            "improved"
+            if mcid["improved"]
+            else "deteriorated"
+            if mcid["deteriorated"]
+            else "not reached"
+        )
         lines.append(f"MCID {mcid['value']:g}: {moved}")
     else:
         lines.append("MCID: not defined for this instrument")
@@ -55,7 +61,9 @@ def change_lines(change: ChangeReport) -> list[str]:
     else:
         lines.append("remission: not defined for this instrument")
     if change.band is not None:
-        lines.append(f"band: {change.band['from_title']} -> {change.band['to_title']} ({change.band['moved']})")
+        lines.append(
+            f"band: {change.band['from_title']} -> {change.band['to_title']} ({change.band['moved']})"
+        )
     if change.category is not None:
         lines.append(f"Jacobson-Truax category: {change.category}")
     lines.extend(f"caveat: {c}" for c in change.caveats)
@@ -65,11 +73,19 @@ def change_lines(change: ChangeReport) -> list[str]:
 def goal_headline(goal: GoalReview) -> str:
     """``mood: improving [status.reliable-improvement], on-track, 67 days left, review due ...``."""
     traj = goal.trajectory
-    days = "" if traj.days_left is None else (
-        f", {traj.days_left} days left" if traj.days_left >= 0 else f", {-traj.days_left} days past due"
+    days = (
+        ""
+        if traj.days_left is None
+        else (
+            f", {traj.days_left} days left"
+            if traj.days_left >= 0
+            else f", {-traj.days_left} days past due"
+        )
     )
-    due = "" if goal.review_due is None else (
-        f", review {'OVERDUE since' if goal.overdue else 'due'} {goal.review_due}"
+    due = (
+        ""
+        if goal.review_due is None
+        else (f", review {'OVERDUE since' if goal.overdue else 'due'} {goal.review_due}")
     )
     return f"{goal.goal_id}: {goal.status.code} [{goal.status.rule}], {traj.position}{days}{due}"
 
@@ -86,13 +102,19 @@ def _text_review(review: Review) -> list[str]:
         if goal.change is not None:
             lines.extend(f"      {line}" for line in change_lines(goal.change))
         if goal.gas is not None:
-            level = "not rated" if goal.gas.level is None else f"{goal.gas.level:+d}".replace("+0", "0")
-            lines.append(f"      GAS level {level} (weight {goal.gas.weight:g}): {goal.gas.description or '-'}")
+            level = (
+                "not rated" if goal.gas.level is None else f"{goal.gas.level:+d}".replace("+0", "0")
+            )
+            lines.append(
+                f"      GAS level {level} (weight {goal.gas.weight:g}): {goal.gas.description or '-'}"
+            )
         for s in goal.suggestions:
             source = "" if s.source == "core" else f" ({s.source})"
             lines.append(f"      -> {s.action} [{s.rule}]{source}: {s.reason}")
     if review.gas is not None and review.gas.t_score is not None:
-        lines.append(f"  GAS T-score {review.gas.t_score:.1f} over {len(review.gas.goals)} goal(s), rho {review.gas.rho:g}")
+        lines.append(
+            f"  GAS T-score {review.gas.t_score:.1f} over {len(review.gas.goals)} goal(s), rho {review.gas.rho:g}"
+        )
     for s in review.suggestions:
         lines.append(f"  -> {s.action} [{s.rule}]: {s.reason}")
     for n in review.notices:
@@ -140,7 +162,9 @@ def _md(text: str) -> str:
 def _markdown_review(review: Review) -> list[str]:
     lines = [f"## {review.file or 'Review'}", "", f"Review as of **{review.as_of}**.", ""]
     if review.risk_flags:
-        lines.append("> **Open risk flags** (only a clinician can close them; in the US, 988 offers crisis support):")
+        lines.append(
+            "> **Open risk flags** (only a clinician can close them; in the US, 988 offers crisis support):"
+        )
         lines.extend(f"> - **{f.level}**: {_md(f.message)}" for f in review.risk_flags)
         lines.append("")
     lines += ["| Goal | Status (rule) | Trajectory | Days left | Review due | Attention |",
@@ -165,13 +189,19 @@ def _markdown_review(review: Review) -> list[str]:
                      for s in g.suggestions)  # fmt: skip
         lines.append("")
     if review.gas is not None and review.gas.t_score is not None:
-        lines += [f"GAS T-score: **{review.gas.t_score:.1f}** ({len(review.gas.goals)} goals, rho {review.gas.rho:g})", ""]
+        lines += [
+            f"GAS T-score: **{review.gas.t_score:.1f}** ({len(review.gas.goals)} goals, rho {review.gas.rho:g})",
+            "",
+        ]
     if review.suggestions:
         lines.extend(f"- **{s.action}** (`{s.rule}`): {_md(s.reason)}" for s in review.suggestions)
         lines.append("")
     if review.findings:
         lines += ["Input findings:", ""]
-        lines.extend(f"- `{f.where}` {f.code} ({f.severity}): {_md(f.message)} `{f.json_path}`" for f in review.findings)
+        lines.extend(
+            f"- `{f.where}` {f.code} ({f.severity}): {_md(f.message)} `{f.json_path}`"
+            for f in review.findings
+        )
         lines.append("")
     lines.extend(f"- notice {n.code}: {_md(n.message)}" for n in review.notices)
     return lines

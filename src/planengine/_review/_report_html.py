@@ -57,7 +57,11 @@ def _goal_html(goal: GoalReview, instrument: Instrument | None, as_of: object) -
     if chart is not None:
         out += [chart, LEGEND]
     if goal.change is not None:
-        out.append("<ul>" + "".join(f"<li>{escape(line)}</li>" for line in change_lines(goal.change)) + "</ul>")
+        out.append(
+            "<ul>"
+            + "".join(f"<li>{escape(line)}</li>" for line in change_lines(goal.change))
+            + "</ul>"
+        )
     if goal.gas is not None:
         level = "not rated" if goal.gas.level is None else str(goal.gas.level)
         out.append(f"<p>GAS level {escape(level)} (weight {goal.gas.weight:g}): "
@@ -76,7 +80,10 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
     if review.risk_flags:
         out.append('<div class="risk"><strong>Open risk flags</strong> — only a clinician can close them. '
                    "Offer crisis support (in the US: call or text 988).<ul>")  # fmt: skip
-        out.extend(f"<li><strong>{escape(f.level)}</strong>: {escape(f.message)}</li>" for f in review.risk_flags)
+        out.extend(
+            f"<li><strong>{escape(f.level)}</strong>: {escape(f.message)}</li>"
+            for f in review.risk_flags
+        )
         out.append("</ul></div>")
     for goal in review.goals:
         out.extend(_goal_html(goal, instruments.get(goal.instrument or ""), review.as_of))
@@ -102,7 +109,11 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
                    f"{escape(f.message)} ({escape(f.json_path)})</li>" for f in review.findings)  # fmt: skip
         out.append("</ul>")
     if review.notices:
-        out.append("<ul>" + "".join(f"<li>{escape(n.code)}: {escape(n.message)}</li>" for n in review.notices) + "</ul>")
+        out.append(
+            "<ul>"
+            + "".join(f"<li>{escape(n.code)}: {escape(n.message)}</li>" for n in review.notices)
+            + "</ul>"
+        )
     return out
 
 

@@ -81,7 +81,9 @@ def _review_goal(goal: ParsedGoal, as_of: dt.date, config: ReviewConfig) -> Goal
         index=goal.index,
         statement=goal.statement,
         area=goal.area,
-        instrument=None if goal.instrument is None or goal.scale == "metric" else goal.instrument.id,
+        instrument=None
+        if goal.instrument is None or goal.scale == "metric"
+        else goal.instrument.id,
         scale=goal.scale,
         unit=goal.unit,
         direction=goal.direction,

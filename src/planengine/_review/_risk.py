@@ -48,7 +48,9 @@ def risk_flags_from_assessments(
             position = locate(path)
             if position is not None:
                 line, column = position
-        findings.append(ReviewFinding(code, severity, message, format_json_path(path), file, line, column))
+        findings.append(
+            ReviewFinding(code, severity, message, format_json_path(path), file, line, column)
+        )
 
     for a in assessments:
         instrument = instruments[a.instrument]
@@ -63,14 +65,17 @@ def risk_flags_from_assessments(
         except InputError as error:
             finding("input.answers", "error",
                     f"{instrument.name} answers on {a.date} cannot be read ({error.message}); "
-                    "its risk items are treated as unknown", a.path + ("answers",))  # fmt: skip
-            signals = [RiskSignal(instrument.id, r.item, None, r.kind, "unknown") for r in instrument.risk_items]
+                    "its risk items are treated as unknown", (*a.path, "answers"))  # fmt: skip
+            signals = [
+                RiskSignal(instrument.id, r.item, None, r.kind, "unknown")
+                for r in instrument.risk_items
+            ]
         else:
             signals = list(score.risk_signals)
             if score.total is not None and score.total != a.total:
                 finding("input.total-mismatch", "warning",
                         f"{instrument.name} total {a.total:g} on {a.date} differs from the sum of its "
-                        f"answers ({score.total}); the recorded total is used", a.path + ("total",))  # fmt: skip
+                        f"answers ({score.total}); the recorded total is used", (*a.path, "total"))  # fmt: skip
         for signal in signals:
             history.setdefault((instrument.id, signal.item), []).append((a, signal))
 
@@ -82,7 +87,9 @@ def risk_flags_from_assessments(
             continue
         a, signal = flagged[-1]
         chosen.append((signal, a.date, format_json_path(a.path)))
-        messages[(instrument_id, item)] = _history_text(instruments[instrument_id], item, entries, a)
+        messages[(instrument_id, item)] = _history_text(
+            instruments[instrument_id], item, entries, a
+        )
     flags = build_risk_flags(chosen, {i.id: i.name for i in instruments.values()})
     flags = tuple(
         attrs.evolve(flag, message=f"{flag.message} {messages[(flag.instrument, flag.item)]}")

@@ -28,7 +28,7 @@ from planengine._instruments import compare
 from planengine._review._model import ChangeReport, ReviewConfig, Status
 from planengine._review._parse import ParsedGoal
 
-__all__ = ["meaningful_change", "goal_status", "target_met"]
+__all__ = ["goal_status", "meaningful_change", "target_met"]
 
 
 def target_met(value: float, comparator: str | None, target: float) -> bool:
@@ -38,7 +38,9 @@ def target_met(value: float, comparator: str | None, target: float) -> bool:
     return value == target
 
 
-def meaningful_change(goal: ParsedGoal, change: ChangeReport | None, config: ReviewConfig) -> tuple[str, str]:
+def meaningful_change(
+    goal: ParsedGoal, change: ChangeReport | None, config: ReviewConfig
+) -> tuple[str, str]:
     """``(direction, basis)``: ``improved``, ``deteriorated`` or ``none`` since the baseline.
 
     Instruments: the reliable-change criterion (Jacobson-Truax, or the published points), else
@@ -54,7 +56,9 @@ def meaningful_change(goal: ParsedGoal, change: ChangeReport | None, config: Rev
         return rc["direction"], basis
     if change is not None and change.mcid is not None:
         mcid = change.mcid
-        direction = "improved" if mcid["improved"] else "deteriorated" if mcid["deteriorated"] else "none"
+        direction = (
+            "improved" if mcid["improved"] else "deteriorated" if mcid["deteriorated"] else "none"
+        )
         return direction, f"minimal important difference ({mcid['value']:g})"
     baseline, latest = goal.measurements[0].value, goal.measurements[-1].value
     if goal.target is None or goal.target == baseline:
@@ -73,7 +77,9 @@ def _weeks_since_start(goal: ParsedGoal, as_of: dt.date) -> float | None:
     return None if goal.start is None else (as_of - goal.start).days / 7
 
 
-def goal_status(goal: ParsedGoal, change: ChangeReport | None, as_of: dt.date, config: ReviewConfig) -> Status:
+def goal_status(
+    goal: ParsedGoal, change: ChangeReport | None, as_of: dt.date, config: ReviewConfig
+) -> Status:
     """The achievementStatus of one goal on ``as_of``, with its rule and reason."""
     if not goal.target_possible:
         return Status("not-attainable", "status.target-impossible",
@@ -127,22 +133,41 @@ def _level(level: int) -> str:
 
 def _gas_status(goal: ParsedGoal, due_passed: bool) -> Status:
     history = list(goal.gas_history)
-    levels = [level for _, level in history] or [goal.gas_current]
+    levels = [level for _, level in history]
+    if not levels and goal.gas_current is not None:
+        levels = [goal.gas_current]
     level = levels[-1]
-    assert level is not None
     if level >= 0:
         if len(levels) >= 2 and levels[-2] >= 0:
-            return Status("sustaining", "status.gas-sustaining",
-                          f"GAS level {_level(level)} (expected outcome or better), also at the previous rating")
+            return Status(
+                "sustaining",
+                "status.gas-sustaining",
+                f"GAS level {_level(level)} (expected outcome or better), also at the previous rating",
+            )
         return Status("achieved", "status.gas-expected-level",
                       f"GAS level {_level(level)}: the expected outcome or better")  # fmt: skip
     if due_passed:
-        return Status("not-achieved", "status.gas-due-passed",
-                      f"due {goal.due}, GAS level {_level(level)} is below the expected outcome (0)")
+        return Status(
+            "not-achieved",
+            "status.gas-due-passed",
+            f"due {goal.due}, GAS level {_level(level)} is below the expected outcome (0)",
+        )
     if len(levels) >= 2 and levels[-1] != levels[-2]:
         if levels[-1] > levels[-2]:
-            return Status("improving", "status.gas-rising", f"GAS level rose from {_level(levels[-2])} to {_level(level)}")
-        return Status("worsening", "status.gas-falling", f"GAS level fell from {_level(levels[-2])} to {_level(level)}")
+            return Status(
+                "improving",
+                "status.gas-rising",
+                f"GAS level rose from {_level(levels[-2])} to {_level(level)}",
+            )
+        return Status(
+            "worsening",
+            "status.gas-falling",
+            f"GAS level fell from {_level(levels[-2])} to {_level(level)}",
+        )
     if len(levels) >= 2:
-        return Status("no-change", "status.gas-unchanged", f"GAS level unchanged at {_level(level)}")
-    return Status("in-progress", "status.gas-first-rating", f"GAS level {_level(level)} at the first rating")
+        return Status(
+            "no-change", "status.gas-unchanged", f"GAS level unchanged at {_level(level)}"
+        )
+    return Status(
+        "in-progress", "status.gas-first-rating", f"GAS level {_level(level)} at the first rating"
+    )

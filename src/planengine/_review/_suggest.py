@@ -72,7 +72,9 @@ def _raise_target(goal: GoalReview, parsed: ParsedGoal) -> Suggestion:
               goal, proposed_target=proposal)  # fmt: skip
 
 
-def core_suggestions(goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, config: ReviewConfig) -> tuple[Suggestion, ...]:
+def core_suggestions(
+    goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, config: ReviewConfig
+) -> tuple[Suggestion, ...]:
     """The core rules' suggestions for one goal (see the module docstring)."""
     out: list[Suggestion] = []
     status = goal.status.code
@@ -86,9 +88,21 @@ def core_suggestions(goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, confi
                       f"({change.latest_date}): reliable deterioration ({rc.get('method')}, threshold "
                       f"{rc.get('threshold')}). Take the plan to the clinician now.", goal))  # fmt: skip
     elif status == "worsening":
-        out.append(_s("review.worsening", "review-now", f"{goal.status.reason}. Review the plan now.", goal))
+        out.append(
+            _s(
+                "review.worsening",
+                "review-now",
+                f"{goal.status.reason}. Review the plan now.",
+                goal,
+            )
+        )
     if status in ("achieved", "sustaining"):
-        if status == "achieved" and not due_passed and goal.target is not None and goal.latest is not None:
+        if (
+            status == "achieved"
+            and not due_passed
+            and goal.target is not None
+            and goal.latest is not None
+        ):
             out.append(_raise_target(goal, parsed))
         else:
             out.append(_s("review.close-goal", "close-goal",
@@ -105,8 +119,13 @@ def core_suggestions(goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, confi
         and (as_of - parsed.start).days >= config.no_response_weeks * 7
     ):  # fmt: skip
         weeks = None if parsed.start is None else (as_of - parsed.start).days // 7
-        why = goal.status.reason if status == "no-progress" else (
-            f"{goal.status.reason}, {weeks} weeks after the start (rule: {config.no_response_weeks} weeks)")
+        why = (
+            goal.status.reason
+            if status == "no-progress"
+            else (
+                f"{goal.status.reason}, {weeks} weeks after the start (rule: {config.no_response_weeks} weeks)"
+            )
+        )
         out.append(_s("review.change-strategy", "change-strategy",
                       f"no reliable improvement in time: {why}. Change the strategy (different "
                       "intervention, dose or modality) rather than wait longer.", goal, weeks=weeks))  # fmt: skip
@@ -163,7 +182,9 @@ def attention_reasons(goal: GoalReview) -> tuple[str, ...]:
 def _urgency(goal: GoalReview, flagged: bool) -> tuple[int, str]:
     if flagged:
         return 0, "an open risk flag concerns its area"
-    if goal.status.code == "worsening" or (goal.change is not None and goal.change.reliable_deterioration):
+    if goal.status.code == "worsening" or (
+        goal.change is not None and goal.change.reliable_deterioration
+    ):
         return 1, "it is getting worse"
     if goal.status.code in ("not-attainable", "not-achieved", "no-progress"):
         return 2, f"it is {goal.status.code}"
@@ -180,7 +201,9 @@ def _urgency(goal: GoalReview, flagged: bool) -> tuple[int, str]:
 
 def _flagged(goal: GoalReview, flags: Iterable[RiskFlag], areas: Mapping[str, str]) -> bool:
     for flag in flags:
-        if goal.instrument == flag.instrument or (goal.area and goal.area == areas.get(flag.instrument)):
+        if goal.instrument == flag.instrument or (
+            goal.area and goal.area == areas.get(flag.instrument)
+        ):
             return True
     return False
 
@@ -204,9 +227,13 @@ def _as_suggestion(item: Any, plugin: str, goal: GoalReview) -> Suggestion:
             item = Suggestion(rule=str(item["rule"]), action=str(item["action"]), reason=str(item["reason"]),
                               goal_id=item.get("goal_id"), details=dict(item.get("details") or {}))  # fmt: skip
         except (KeyError, TypeError, ValueError) as error:
-            raise PluginError(f"review_suggestions returned a malformed suggestion ({error})", plugin=plugin) from None
+            raise PluginError(
+                f"review_suggestions returned a malformed suggestion ({error})", plugin=plugin
+            ) from None
     if not isinstance(item, Suggestion):
-        raise PluginError(f"review_suggestions returned {type(item).__name__}, not a Suggestion", plugin=plugin)
+        raise PluginError(
+            f"review_suggestions returned {type(item).__name__}, not a Suggestion", plugin=plugin
+        )
     if not item.reason.strip() or not item.rule.strip():
         raise PluginError("a suggestion needs a rule id and a reason", plugin=plugin)
     return attrs.evolve(item, source=f"plugin:{plugin}", goal_id=item.goal_id or goal.goal_id)
@@ -216,7 +243,9 @@ def _touches_risk(suggestion: Suggestion) -> bool:
     action = suggestion.action.lower()
     if action in FORBIDDEN_ACTIONS:
         return True
-    return "risk" in action and any(word in action for word in ("close", "downgrade", "dismiss", "resolve", "lower"))
+    return "risk" in action and any(
+        word in action for word in ("close", "downgrade", "dismiss", "resolve", "lower")
+    )
 
 
 def plugin_suggestions(
@@ -247,7 +276,9 @@ def plugin_suggestions(
             failed(error)
             continue
         except TypeError as error:
-            failure = PluginError(f"review_suggestions returned a non-iterable ({error})", plugin=plugin)
+            failure = PluginError(
+                f"review_suggestions returned a non-iterable ({error})", plugin=plugin
+            )
             if strict:
                 raise failure from None
             failed(failure)

@@ -66,7 +66,9 @@ def _percent_factor(instrument: Instrument | None, scale: str) -> float:
     return 1.0
 
 
-def _value_range(values: Sequence[float], instrument: Instrument | None, factor: float) -> tuple[float, float]:
+def _value_range(
+    values: Sequence[float], instrument: Instrument | None, factor: float
+) -> tuple[float, float]:
     if instrument is not None:
         return instrument.total_min * factor, instrument.total_max * factor
     low, high = min(values), max(values)
@@ -105,7 +107,9 @@ def _axes(scale: ChartScale) -> list[str]:
     for i in range(5):
         value = scale.vmin + (scale.vmax - scale.vmin) * i / 4
         y = scale.y(value)
-        out.append(f'<text class="tick" x="{LEFT - 6}" y="{round(y + 4, 2)}" text-anchor="end">{value:.4g}</text>')
+        out.append(
+            f'<text class="tick" x="{LEFT - 6}" y="{round(y + 4, 2)}" text-anchor="end">{value:.4g}</text>'
+        )
     for date, anchor in ((scale.start, "start"), (scale.end, "end")):
         out.append(
             f'<text class="tick" x="{scale.x(date)}" y="{HEIGHT - BOTTOM + 16}" '
@@ -124,11 +128,15 @@ def _open(scale: ChartScale, label: str, css: str) -> str:
     )
 
 
-def _series(points: Sequence[tuple[dt.date, float]], scale: ChartScale, css: str, name: str) -> list[str]:
+def _series(
+    points: Sequence[tuple[dt.date, float]], scale: ChartScale, css: str, name: str
+) -> list[str]:
     coords = " ".join(f"{scale.x(d)},{scale.y(v)}" for d, v in points)
     values = " ".join(_num(v) for _, v in points)
     dates = " ".join(d.isoformat() for d, _ in points)
-    out = [f'<polyline class="{css}" fill="none" points="{coords}" data-values="{values}" data-dates="{dates}"/>']
+    out = [
+        f'<polyline class="{css}" fill="none" points="{coords}" data-values="{values}" data-dates="{dates}"/>'
+    ]
     for d, v in points:
         out.append(
             f'<circle class="{css}-point" cx="{scale.x(d)}" cy="{scale.y(v)}" r="4">'
@@ -162,7 +170,12 @@ def goal_chart(goal: GoalReview, instrument: Instrument | None, as_of: dt.date) 
             f'x2="{WIDTH - RIGHT}" y2="{y}"><title>target {escape(goal.comparator or "")} '
             f"{_num(goal.target)}</title></line>"
         )
-    if traj.start and traj.due and goal.target is not None and goal.measurements[0].source == "baseline":
+    if (
+        traj.start
+        and traj.due
+        and goal.target is not None
+        and goal.measurements[0].source == "baseline"
+    ):
         base = goal.measurements[0].value
         path = [(traj.start, expected_value(traj.start, traj.due, base, goal.target, traj.start)),
                 (traj.due, goal.target)]  # fmt: skip

@@ -8,6 +8,7 @@ The expected value rises or falls linearly from the baseline (on the start date)
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from planengine._review._model import Measurement, Trajectory
 from planengine._review._parse import ParsedGoal
@@ -15,7 +16,9 @@ from planengine._review._parse import ParsedGoal
 __all__ = ["expected_value", "next_review", "trajectory"]
 
 
-def expected_value(start: dt.date, due: dt.date, baseline: float, target: float, on: dt.date) -> float:
+def expected_value(
+    start: dt.date, due: dt.date, baseline: float, target: float, on: dt.date
+) -> float:
     """The value the linear path from ``(start, baseline)`` to ``(due, target)`` expects ``on`` a day.
 
     Before the start it is the baseline; after the due date, the target.
@@ -27,7 +30,9 @@ def expected_value(start: dt.date, due: dt.date, baseline: float, target: float,
     return baseline + (target - baseline) * fraction
 
 
-def _projected(start: dt.date, latest: Measurement, baseline: float, target: float) -> dt.date | None:
+def _projected(
+    start: dt.date, latest: Measurement, baseline: float, target: float
+) -> dt.date | None:
     elapsed = (latest.date - start).days
     done = latest.value - baseline
     planned = target - baseline
@@ -42,7 +47,12 @@ def _projected(start: dt.date, latest: Measurement, baseline: float, target: flo
 def trajectory(goal: ParsedGoal, as_of: dt.date, tolerance: float) -> Trajectory:
     """Place the goal's latest value against its expected linear path."""
     days_left = None if goal.due is None else (goal.due - as_of).days
-    base = {"days_left": days_left, "start": goal.start, "due": goal.due, "tolerance": tolerance}
+    base: dict[str, Any] = {
+        "days_left": days_left,
+        "start": goal.start,
+        "due": goal.due,
+        "tolerance": tolerance,
+    }
     if not goal.has_baseline or goal.target is None or goal.start is None or goal.due is None:
         missing = [name for name, ok in (("baseline", goal.has_baseline), ("target", goal.target is not None),
                                          ("start date", goal.start is not None), ("due date", goal.due is not None))
