@@ -16,18 +16,36 @@ AS_OF = dt.date(2026, 11, 25)
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"
 
 
-def goal(values: list[tuple[str, float]], *, instrument: str | None = "phq9", baseline: float = 20,
-         target: float = 9, comparator: str = "<=", start: str = "2026-09-01", due: str = "2027-01-31",
-         **extra: Any) -> dict[str, Any]:  # fmt: skip
-    measure: dict[str, Any] = {"baseline": {"value": baseline, "date": start},
-                               "target": {"value": target, "comparator": comparator}}  # fmt: skip
+def goal(
+    values: list[tuple[str, float]],
+    *,
+    instrument: str | None = "phq9",
+    baseline: float = 20,
+    target: float = 9,
+    comparator: str = "<=",
+    start: str = "2026-09-01",
+    due: str = "2027-01-31",
+    **extra: Any,
+) -> dict[str, Any]:
+    measure: dict[str, Any] = {
+        "baseline": {"value": baseline, "date": start},
+        "target": {"value": target, "comparator": comparator},
+    }
     if instrument:
         measure["instrument"] = instrument
     else:
         measure.update(metric="minutes", unit="minutes")
-    return {"id": "g", "area": "depression", "statement": "s", "measure": measure, "start_date": start,
-            "due_date": due, "review_interval_days": 30,
-            "progress": [{"date": d, "value": v} for d, v in values], **extra}  # fmt: skip
+    return {
+        "id": "g",
+        "area": "depression",
+        "statement": "s",
+        "measure": measure,
+        "start_date": start,
+        "due_date": due,
+        "review_interval_days": 30,
+        "progress": [{"date": d, "value": v} for d, v in values],
+        **extra,
+    }
 
 
 def review(*goals: dict[str, Any], as_of: dt.date = AS_OF, **kwargs: Any) -> Review:
@@ -197,10 +215,24 @@ def test_worsening_safety_item_is_a_risk_flag_not_a_suggestion() -> None:
 
 
 def test_a_later_zero_does_not_close_an_earlier_flag() -> None:
-    data = {"planengine": 1, "goals": [], "assessments": [
-        {"instrument": "phq9", "date": "2026-10-01", "total": 12, "answers": [2, 2, 2, 2, 1, 1, 1, 0, 1]},
-        {"instrument": "phq9", "date": "2026-11-01", "total": 10, "answers": [2, 2, 2, 1, 1, 1, 1, 0, 0]},
-    ]}  # fmt: skip
+    data = {
+        "planengine": 1,
+        "goals": [],
+        "assessments": [
+            {
+                "instrument": "phq9",
+                "date": "2026-10-01",
+                "total": 12,
+                "answers": [2, 2, 2, 2, 1, 1, 1, 0, 1],
+            },
+            {
+                "instrument": "phq9",
+                "date": "2026-11-01",
+                "total": 10,
+                "answers": [2, 2, 2, 1, 1, 1, 1, 0, 0],
+            },
+        ],
+    }
     result = review_goals(data, as_of=AS_OF)
     assert len(result.risk_flags) == 1
     assert result.risk_flags[0].observed_on == dt.date(2026, 10, 1)
@@ -209,10 +241,19 @@ def test_a_later_zero_does_not_close_an_earlier_flag() -> None:
 
 
 def test_missing_item9_is_unknown_risk_and_totals_only_is_a_notice() -> None:
-    data = {"planengine": 1, "goals": [], "assessments": [
-        {"instrument": "phq9", "date": "2026-10-01", "total": 12, "answers": [2, 2, 2, 2, 2, 1, 1, 0, None]},
-        {"instrument": "phq9", "date": "2026-11-01", "total": 10},
-    ]}  # fmt: skip
+    data = {
+        "planengine": 1,
+        "goals": [],
+        "assessments": [
+            {
+                "instrument": "phq9",
+                "date": "2026-10-01",
+                "total": 12,
+                "answers": [2, 2, 2, 2, 2, 1, 1, 0, None],
+            },
+            {"instrument": "phq9", "date": "2026-11-01", "total": 10},
+        ],
+    }
     result = review_goals(data, as_of=AS_OF)
     assert [f.level for f in result.risk_flags] == ["unknown"]
     assert [n.code for n in result.notices] == ["review.risk-item-not-recorded"]

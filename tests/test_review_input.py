@@ -34,8 +34,11 @@ def test_every_progress_entry_is_used_or_reported() -> None:
     for index, goal in enumerate(result.goals):
         doc = load_document(EXAMPLES / "bad-input.yaml").data["goals"][index]
         used = {m.json_path for m in goal.measurements if m.source == "progress"}
-        left_out = {f.json_path.rsplit(".", 1)[0] for f in result.findings
-                    if f.severity == "error" and f.goal_id == goal.goal_id}  # fmt: skip
+        left_out = {
+            f.json_path.rsplit(".", 1)[0]
+            for f in result.findings
+            if f.severity == "error" and f.goal_id == goal.goal_id
+        }
         for i in range(len(doc["progress"])):
             path = f"$.goals[{index}].progress[{i}]"
             assert (path in used) != (path in left_out), path
@@ -125,13 +128,27 @@ def test_malformed_documents_give_findings_not_exceptions(data) -> None:
 
 
 def test_duplicate_assessment_and_conflicting_goal_value() -> None:
-    data = {"planengine": 1, "assessments": [
-        {"instrument": "phq9", "date": "2026-10-01", "total": 12},
-        {"instrument": "phq9", "date": "2026-10-01", "total": 13},
-    ], "goals": [{"id": "g", "area": "depression", "statement": "s", "measure": {
-        "instrument": "phq9", "baseline": {"value": 15, "date": "2026-09-01"},
-        "target": {"value": 9, "comparator": "<="}}, "due_date": "2027-01-01",
-        "progress": [{"date": "2026-10-01", "value": 11}]}]}  # fmt: skip
+    data = {
+        "planengine": 1,
+        "assessments": [
+            {"instrument": "phq9", "date": "2026-10-01", "total": 12},
+            {"instrument": "phq9", "date": "2026-10-01", "total": 13},
+        ],
+        "goals": [
+            {
+                "id": "g",
+                "area": "depression",
+                "statement": "s",
+                "measure": {
+                    "instrument": "phq9",
+                    "baseline": {"value": 15, "date": "2026-09-01"},
+                    "target": {"value": 9, "comparator": "<="},
+                },
+                "due_date": "2027-01-01",
+                "progress": [{"date": "2026-10-01", "value": 11}],
+            }
+        ],
+    }
     result = review_goals(data, as_of=AS_OF)
     codes = {f.code for f in result.findings}
     assert {"input.duplicate-date", "input.conflicting-values"} <= codes

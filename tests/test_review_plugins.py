@@ -65,13 +65,20 @@ def test_crashing_plugin_is_named_and_skipped() -> None:
 
 def test_crashing_plugin_raises_in_strict_mode() -> None:
     with pytest.raises(PluginError, match="crashy"):
-        review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF,
-                     plugins=[plugin("crashy", crashes)], strict_plugins=True)  # fmt: skip
+        review_goals(
+            load_document(EXAMPLES / "on-track.yaml"),
+            as_of=AS_OF,
+            plugins=[plugin("crashy", crashes)],
+            strict_plugins=True,
+        )
 
 
 def test_plugin_cannot_close_a_risk_flag() -> None:
-    result = review_goals(load_document(EXAMPLES / "risk-item9.yaml"), as_of=AS_OF,
-                          plugins=[plugin("closer", closes_flag)])  # fmt: skip
+    result = review_goals(
+        load_document(EXAMPLES / "risk-item9.yaml"),
+        as_of=AS_OF,
+        plugins=[plugin("closer", closes_flag)],
+    )
     actions = {s.action for s in result.goal("mood").suggestions}
     assert "close-risk-flag" not in actions and "note" in actions
     assert any(n.code == "review.plugin-suggestion-refused" for n in result.notices)

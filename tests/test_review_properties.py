@@ -131,12 +131,27 @@ def test_no_progress_value_is_dropped_silently(doc: dict[str, Any]) -> None:
 
 @given(st.lists(st.integers(0, 27), min_size=1, max_size=10), st.integers(1, 60))
 def test_phq9_series_never_raises(totals: list[int], step: int) -> None:
-    progress = [{"date": (START + dt.timedelta(days=step * (i + 1))).isoformat(), "value": v}
-                for i, v in enumerate(totals[1:])]  # fmt: skip
-    doc = {"planengine": 1, "goals": [{"id": "g", "statement": "s", "measure": {
-        "instrument": "phq9", "baseline": {"value": totals[0], "date": START.isoformat()},
-        "target": {"value": 9, "comparator": "<="}}, "start_date": START.isoformat(),
-        "due_date": "2026-12-31", "progress": progress}]}  # fmt: skip
+    progress = [
+        {"date": (START + dt.timedelta(days=step * (i + 1))).isoformat(), "value": v}
+        for i, v in enumerate(totals[1:])
+    ]
+    doc = {
+        "planengine": 1,
+        "goals": [
+            {
+                "id": "g",
+                "statement": "s",
+                "measure": {
+                    "instrument": "phq9",
+                    "baseline": {"value": totals[0], "date": START.isoformat()},
+                    "target": {"value": 9, "comparator": "<="},
+                },
+                "start_date": START.isoformat(),
+                "due_date": "2026-12-31",
+                "progress": progress,
+            }
+        ],
+    }
     result = review_goals(doc, as_of=AS_OF)
     g = result.goals[0]
     assert g.status.code in ACHIEVEMENT_STATUSES

@@ -110,8 +110,17 @@ def test_json_report() -> None:
     assert data["kind"] == "review" and data["exit_code"] == run.exit_code == 2
     assert len(data["reviews"]) == 7
     statuses = {g["status"]["code"] for r in data["reviews"] for g in r["goals"]}
-    assert statuses <= {"in-progress", "improving", "worsening", "no-change", "achieved", "sustaining",
-                        "not-achieved", "no-progress", "not-attainable"}  # fmt: skip
+    assert statuses <= {
+        "in-progress",
+        "improving",
+        "worsening",
+        "no-change",
+        "achieved",
+        "sustaining",
+        "not-achieved",
+        "no-progress",
+        "not-attainable",
+    }
 
 
 def test_text_report_lists_suggestions_with_rule_ids() -> None:

@@ -17,10 +17,21 @@ FORMATS = ("text", "json", "markdown", "html")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options (no heavy imports here)."""
     parser.add_argument("paths", nargs="+", metavar="PATH", help="goal files or folders to review")
-    parser.add_argument("--as-of", type=parse_as_of, default=None, metavar="YYYY-MM-DD",
-                        help="review date (default: today; give it for repeatable output)")  # fmt: skip
-    parser.add_argument("--format", "-f", dest="output_format", choices=FORMATS, default="text",
-                        help="output format (default: text)")  # fmt: skip
+    parser.add_argument(
+        "--as-of",
+        type=parse_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="review date (default: today; give it for repeatable output)",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        dest="output_format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text)",
+    )
     parser.add_argument(
         "--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout"
     )
@@ -81,8 +92,13 @@ def run(args: argparse.Namespace) -> int:
 
     as_of: dt.date = args.as_of or dt.date.today()
     config = _config(args)
-    report = review_paths(args.paths, as_of=as_of, plugins=_plugins(args), config=config,  # type: ignore[arg-type]
-                          strict_plugins=args.strict_plugins)  # fmt: skip
+    report = review_paths(
+        args.paths,
+        as_of=as_of,
+        plugins=_plugins(args),
+        config=config,  # type: ignore[arg-type]
+        strict_plugins=args.strict_plugins,
+    )
     for error in report.errors:
         print(f"planengine: error: {error.where}: {error.message}", file=sys.stderr)
     text = report.render(args.output_format)

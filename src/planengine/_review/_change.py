@@ -206,8 +206,13 @@ def _band(instrument: Instrument, x1: float, x2: float, scale: str) -> dict[str,
         moved = "better"
     elif after.severity > before.severity:
         moved = "worse"
-    return {"from": before.label, "to": after.label, "moved": moved,
-            "from_title": before.title, "to_title": after.title}  # fmt: skip
+    return {
+        "from": before.label,
+        "to": after.label,
+        "moved": moved,
+        "from_title": before.title,
+        "to_title": after.title,
+    }
 
 
 def _category(reliable: dict[str, Any] | None, remission: dict[str, Any] | None) -> str | None:

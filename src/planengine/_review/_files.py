@@ -95,8 +95,16 @@ def review_paths(
     for path in iter_files(paths):
         try:
             document = load_document(path)
-            reviews.append(review_goals(document, as_of=as_of, instruments=instruments, plugins=plugins,
-                                        config=config, strict_plugins=strict_plugins))  # fmt: skip
+            reviews.append(
+                review_goals(
+                    document,
+                    as_of=as_of,
+                    instruments=instruments,
+                    plugins=plugins,
+                    config=config,
+                    strict_plugins=strict_plugins,
+                )
+            )
         except InputError as error:
             errors.append(FileError(error.file or path, error.message, error.line, error.column))
     return ReviewRun(as_of, tuple(reviews), tuple(errors), instruments)

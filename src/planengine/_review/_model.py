@@ -139,8 +139,12 @@ class Measurement:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"date": self.date.isoformat(), "value": self.value, "source": self.source,
-                "json_path": self.json_path}  # fmt: skip
+        return {
+            "date": self.date.isoformat(),
+            "value": self.value,
+            "source": self.source,
+            "json_path": self.json_path,
+        }
 
 
 @attrs.frozen
@@ -153,8 +157,12 @@ class Status:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, with the FHIR coding."""
-        return {"code": self.code, "system": ACHIEVEMENT_SYSTEM, "rule": self.rule,
-                "reason": self.reason}  # fmt: skip
+        return {
+            "code": self.code,
+            "system": ACHIEVEMENT_SYSTEM,
+            "rule": self.rule,
+            "reason": self.reason,
+        }
 
 
 @attrs.frozen
@@ -339,8 +347,14 @@ class Suggestion:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return {"rule": self.rule, "action": self.action, "reason": self.reason,
-                "goal_id": self.goal_id, "source": self.source, "details": dict(self.details)}  # fmt: skip
+        return {
+            "rule": self.rule,
+            "action": self.action,
+            "reason": self.reason,
+            "goal_id": self.goal_id,
+            "source": self.source,
+            "details": dict(self.details),
+        }
 
 
 #: Actions no suggestion may carry: only a clinician closes or downgrades a risk flag (clinical.md §3.2).

@@ -139,8 +139,14 @@ def _fmt(value: float) -> str:
 class _GoalReader:
     """Reads one goal; a class only to share the finding sink and the goal's coordinates."""
 
-    def __init__(self, raw: Mapping[str, Any], index: int, as_of: dt.date,
-                 instruments: Mapping[str, Instrument], sink: _Findings) -> None:  # fmt: skip
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        index: int,
+        as_of: dt.date,
+        instruments: Mapping[str, Instrument],
+        sink: _Findings,
+    ) -> None:
         self.raw = raw
         self.index = index
         self.as_of = as_of
@@ -190,9 +196,12 @@ class _GoalReader:
         if interval is not None and (
             isinstance(interval, bool) or not isinstance(interval, int) or interval < 1
         ):
-            self.add("input.review-interval", "warning",
-                     f"review_interval_days {interval!r} is not a positive whole number; the default is used",
-                     ("review_interval_days",))  # fmt: skip
+            self.add(
+                "input.review-interval",
+                "warning",
+                f"review_interval_days {interval!r} is not a positive whole number; the default is used",
+                ("review_interval_days",),
+            )
             interval = None
         levels, weight, current = self._gas(gas_history)
         statement = self.raw.get("statement")
@@ -229,9 +238,13 @@ class _GoalReader:
             return None, "metric", unit
         instrument = self.instruments.get(name) if isinstance(name, str) else None
         if instrument is None:
-            self.add("input.unknown-instrument", "warning",
-                     f"unknown instrument {name!r}; the values are reviewed as a free metric without "
-                     "instrument thresholds", ("measure", "instrument"))  # fmt: skip
+            self.add(
+                "input.unknown-instrument",
+                "warning",
+                f"unknown instrument {name!r}; the values are reviewed as a free metric without "
+                "instrument thresholds",
+                ("measure", "instrument"),
+            )
             return None, "metric", unit
         key = (unit or "").strip().lower()
         if unit is None or key in SCORE_UNITS:
@@ -239,72 +252,116 @@ class _GoalReader:
         if key in PERCENT_UNITS:
             if any(d.id == "percent" for d in instrument.derived):
                 return instrument, "percent", unit
-            self.add("input.unit-mismatch", "warning",
-                     f"unit {unit!r} does not fit {instrument.name}, which has no percent score; "
-                     "the values are reviewed as a free metric", ("measure", "unit"))  # fmt: skip
+            self.add(
+                "input.unit-mismatch",
+                "warning",
+                f"unit {unit!r} does not fit {instrument.name}, which has no percent score; "
+                "the values are reviewed as a free metric",
+                ("measure", "unit"),
+            )
             return instrument, "metric", unit
         if not metric:
-            self.add("input.unit-mismatch", "warning",
-                     f"unit {unit!r} does not fit {instrument.name} totals (points) and no metric is "
-                     "named; the values are reviewed as a free metric", ("measure", "unit"))  # fmt: skip
+            self.add(
+                "input.unit-mismatch",
+                "warning",
+                f"unit {unit!r} does not fit {instrument.name} totals (points) and no metric is "
+                "named; the values are reviewed as a free metric",
+                ("measure", "unit"),
+            )
         # A free metric (minutes of sleep onset) answering to an instrument: not its totals.
         return instrument, "metric", unit
 
-    def _target(self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
-                ) -> tuple[float | None, str | None, bool]:  # fmt: skip
+    def _target(
+        self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
+    ) -> tuple[float | None, str | None, bool]:
         raw = _mapping(measure.get("target"))
         if not raw:
             return None, None, True
         target = _number(raw.get("value"))
         if target is None:
-            self.add("input.not-a-number", "error", f"target value {raw.get('value')!r} is not a number",
-                     ("measure", "target", "value"))  # fmt: skip
+            self.add(
+                "input.not-a-number",
+                "error",
+                f"target value {raw.get('value')!r} is not a number",
+                ("measure", "target", "value"),
+            )
             return None, None, True
         comparator = raw.get("comparator")
         if comparator not in ("<=", "<", ">=", ">", "=="):
             comparator = None
         possible = True
         if bounds is not None and not bounds[0] <= target <= bounds[1]:
-            self.add("input.target-out-of-range", "error",
-                     f"target {_fmt(target)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}",
-                     ("measure", "target", "value"))  # fmt: skip
+            self.add(
+                "input.target-out-of-range",
+                "error",
+                f"target {_fmt(target)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}",
+                ("measure", "target", "value"),
+            )
             possible = _reachable(target, comparator, bounds)
         return target, comparator, possible
 
-    def _baseline(self, measure: Mapping[str, Any], bounds: tuple[float, float] | None,
-                  start: dt.date | None, instrument: Instrument | None, scale: str) -> Measurement | None:  # fmt: skip
+    def _baseline(
+        self,
+        measure: Mapping[str, Any],
+        bounds: tuple[float, float] | None,
+        start: dt.date | None,
+        instrument: Instrument | None,
+        scale: str,
+    ) -> Measurement | None:
         raw = measure.get("baseline")
         if not isinstance(raw, Mapping):
             if measure:
-                self.add("input.missing-baseline", "warning",
-                         "no baseline: change and trajectory cannot be judged", ("measure",))  # fmt: skip
+                self.add(
+                    "input.missing-baseline",
+                    "warning",
+                    "no baseline: change and trajectory cannot be judged",
+                    ("measure",),
+                )
             return None
         value = _number(raw.get("value"))
         if value is None:
-            self.add("input.not-a-number", "error", f"baseline value {raw.get('value')!r} is not a number",
-                     ("measure", "baseline", "value"))  # fmt: skip
+            self.add(
+                "input.not-a-number",
+                "error",
+                f"baseline value {raw.get('value')!r} is not a number",
+                ("measure", "baseline", "value"),
+            )
             return None
         date_raw = raw.get("date")
         date = _date(date_raw)
         if date_raw is not None and date is None:
-            self.add("input.date-invalid", "error", f"baseline date {date_raw!r} is not a date (YYYY-MM-DD)",
-                     ("measure", "baseline", "date"))  # fmt: skip
+            self.add(
+                "input.date-invalid",
+                "error",
+                f"baseline date {date_raw!r} is not a date (YYYY-MM-DD)",
+                ("measure", "baseline", "date"),
+            )
         if date is None:
             if start is None:
-                self.add("input.missing-baseline", "warning",
-                         "the baseline has no date and the goal no start_date: change and trajectory "
-                         "cannot be judged", ("measure", "baseline"))  # fmt: skip
+                self.add(
+                    "input.missing-baseline",
+                    "warning",
+                    "the baseline has no date and the goal no start_date: change and trajectory "
+                    "cannot be judged",
+                    ("measure", "baseline"),
+                )
                 return None
             date = start
         if date > self.as_of:
-            self.add("input.after-as-of", "error",
-                     f"baseline date {date} is after the review date {self.as_of}; left out",
-                     ("measure", "baseline", "date"))  # fmt: skip
+            self.add(
+                "input.after-as-of",
+                "error",
+                f"baseline date {date} is after the review date {self.as_of}; left out",
+                ("measure", "baseline", "date"),
+            )
             return None
         if bounds is not None and not bounds[0] <= value <= bounds[1]:
-            self.add("input.out-of-range", "error",
-                     f"baseline {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}; left out",
-                     ("measure", "baseline", "value"))  # fmt: skip
+            self.add(
+                "input.out-of-range",
+                "error",
+                f"baseline {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}; left out",
+                ("measure", "baseline", "value"),
+            )
             return None
         self._whole(value, instrument, scale, ("measure", "baseline", "value"))
         return Measurement(
@@ -320,8 +377,13 @@ class _GoalReader:
                 rel,
             )
 
-    def _direction(self, instrument: Instrument | None, comparator: str | None,
-                   baseline: Measurement | None, target: float | None) -> str:  # fmt: skip
+    def _direction(
+        self,
+        instrument: Instrument | None,
+        comparator: str | None,
+        baseline: Measurement | None,
+        target: float | None,
+    ) -> str:
         if instrument is not None:
             return "higher-is-better" if instrument.higher_is_better else "lower-is-better"
         if comparator in ("<=", "<"):
@@ -331,14 +393,23 @@ class _GoalReader:
         if baseline is not None and target is not None and target != baseline.value:
             return "lower-is-better" if target < baseline.value else "higher-is-better"
         if target is not None:
-            self.add("input.direction-unknown", "info",
-                     "neither the comparator nor baseline and target say which way is better; "
-                     "lower is taken as better", ("measure", "target"))  # fmt: skip
+            self.add(
+                "input.direction-unknown",
+                "info",
+                "neither the comparator nor baseline and target say which way is better; "
+                "lower is taken as better",
+                ("measure", "target"),
+            )
         return "lower-is-better"
 
-    def _progress(self, baseline: Measurement | None, bounds: tuple[float, float] | None,
-                  unit: str | None, instrument: Instrument | None, scale: str
-                  ) -> tuple[list[Measurement], list[tuple[dt.date, int]]]:  # fmt: skip
+    def _progress(
+        self,
+        baseline: Measurement | None,
+        bounds: tuple[float, float] | None,
+        unit: str | None,
+        instrument: Instrument | None,
+        scale: str,
+    ) -> tuple[list[Measurement], list[tuple[dt.date, int]]]:
         raw = self.raw.get("progress")
         if raw is None:
             return [], []
@@ -364,69 +435,106 @@ class _GoalReader:
                 continue
             date = _date(entry.get("date"))
             if date is None:
-                self.add("input.date-invalid", "error",
-                         f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry left out",
-                         (*rel, "date"))  # fmt: skip
+                self.add(
+                    "input.date-invalid",
+                    "error",
+                    f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry left out",
+                    (*rel, "date"),
+                )
                 continue
             if previous is not None and date < previous and not unsorted:
                 unsorted = True
-                self.add("input.unsorted", "warning",
-                         f"progress entries are not in date order (first here: {date} after {previous}); "
-                         "they are sorted by date for the review", (*rel, "date"))  # fmt: skip
+                self.add(
+                    "input.unsorted",
+                    "warning",
+                    f"progress entries are not in date order (first here: {date} after {previous}); "
+                    "they are sorted by date for the review",
+                    (*rel, "date"),
+                )
             previous = date if previous is None else max(previous, date)
             if date > self.as_of:
-                self.add("input.after-as-of", "error",
-                         f"progress date {date} is after the review date {self.as_of}; entry left out",
-                         (*rel, "date"))  # fmt: skip
+                self.add(
+                    "input.after-as-of",
+                    "error",
+                    f"progress date {date} is after the review date {self.as_of}; entry left out",
+                    (*rel, "date"),
+                )
                 continue
             if baseline is not None and date < baseline.date:
-                self.add("input.before-baseline", "error",
-                         f"progress date {date} is before the baseline date {baseline.date}; entry left out",
-                         (*rel, "date"))  # fmt: skip
+                self.add(
+                    "input.before-baseline",
+                    "error",
+                    f"progress date {date} is before the baseline date {baseline.date}; entry left out",
+                    (*rel, "date"),
+                )
                 continue
             if date in seen:
-                self.add("input.duplicate-date", "error",
-                         f"a second progress entry for {date} (the first is progress[{seen[date]}]); "
-                         "this one is left out", (*rel, "date"))  # fmt: skip
+                self.add(
+                    "input.duplicate-date",
+                    "error",
+                    f"a second progress entry for {date} (the first is progress[{seen[date]}]); "
+                    "this one is left out",
+                    (*rel, "date"),
+                )
                 continue
             seen[date] = i
             entry_unit = entry.get("unit")
             if entry_unit is not None and entry_unit != unit:
-                self.add("input.unit-mismatch", "error",
-                         f"progress value in {entry_unit!r} but the measure is in {unit or 'points'!r}; "
-                         "entry left out (convert it, then record it)", (*rel, "unit"))  # fmt: skip
+                self.add(
+                    "input.unit-mismatch",
+                    "error",
+                    f"progress value in {entry_unit!r} but the measure is in {unit or 'points'!r}; "
+                    "entry left out (convert it, then record it)",
+                    (*rel, "unit"),
+                )
                 continue
             level = entry.get("gas_level")
             if level is not None:
                 if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
-                    self.add("input.out-of-range", "error",
-                             f"gas_level {level!r} is not a whole number from -2 to +2; left out",
-                             (*rel, "gas_level"))  # fmt: skip
+                    self.add(
+                        "input.out-of-range",
+                        "error",
+                        f"gas_level {level!r} is not a whole number from -2 to +2; left out",
+                        (*rel, "gas_level"),
+                    )
                 else:
                     gas.append((date, level))
             if "value" not in entry:
                 continue
             value = _number(entry.get("value"))
             if value is None:
-                self.add("input.not-a-number", "error",
-                         f"progress value {entry.get('value')!r} is not a number; entry left out",
-                         (*rel, "value"))  # fmt: skip
+                self.add(
+                    "input.not-a-number",
+                    "error",
+                    f"progress value {entry.get('value')!r} is not a number; entry left out",
+                    (*rel, "value"),
+                )
                 continue
             if bounds is not None and not bounds[0] <= value <= bounds[1]:
-                self.add("input.out-of-range", "error",
-                         f"value {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}"
-                         f"{_range_hint(instrument, scale, value, bounds)}; entry left out",
-                         (*rel, "value"))  # fmt: skip
+                self.add(
+                    "input.out-of-range",
+                    "error",
+                    f"value {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}"
+                    f"{_range_hint(instrument, scale, value, bounds)}; entry left out",
+                    (*rel, "value"),
+                )
                 continue
             if baseline is not None and date == baseline.date:
                 if value != baseline.value:
-                    self.add("input.duplicate-date", "error",
-                             f"progress value {_fmt(value)} on the baseline date {date} differs from the "
-                             f"baseline {_fmt(baseline.value)}; left out", (*rel, "date"))  # fmt: skip
+                    self.add(
+                        "input.duplicate-date",
+                        "error",
+                        f"progress value {_fmt(value)} on the baseline date {date} differs from the "
+                        f"baseline {_fmt(baseline.value)}; left out",
+                        (*rel, "date"),
+                    )
                 else:
-                    self.add("input.duplicate-date", "info",
-                             f"progress entry on the baseline date {date} repeats the baseline; counted once",
-                             (*rel, "date"))  # fmt: skip
+                    self.add(
+                        "input.duplicate-date",
+                        "info",
+                        f"progress entry on the baseline date {date} repeats the baseline; counted once",
+                        (*rel, "date"),
+                    )
                 continue
             self._whole(value, instrument, scale, (*rel, "value"))
             values.append(Measurement(date, value, "progress", format_json_path(self.base + rel)))
@@ -440,9 +548,13 @@ class _GoalReader:
         raw = self.raw.get("gas")
         if raw is None:
             if history:
-                self.add("input.gas-without-levels", "warning",
-                         "progress records gas_level but the goal has no `gas.levels`: without written "
-                         "levels the goal cannot be GAS-scored", ("progress",))  # fmt: skip
+                self.add(
+                    "input.gas-without-levels",
+                    "warning",
+                    "progress records gas_level but the goal has no `gas.levels`: without written "
+                    "levels the goal cannot be GAS-scored",
+                    ("progress",),
+                )
             return None, 1.0, None
         gas = _mapping(raw)
         levels = _mapping(gas.get("levels"))
@@ -459,16 +571,23 @@ class _GoalReader:
             )
         weight = weight if weight is not None and weight > 0 else 1.0
         current = gas.get("current_level")
-        if current is not None and (isinstance(current, bool) or not isinstance(current, int)
-                                    or not -2 <= current <= 2):  # fmt: skip
-            self.add("input.out-of-range", "error",
-                     f"gas current_level {current!r} is not a whole number from -2 to +2; left out",
-                     ("gas", "current_level"))  # fmt: skip
+        if current is not None and (
+            isinstance(current, bool) or not isinstance(current, int) or not -2 <= current <= 2
+        ):
+            self.add(
+                "input.out-of-range",
+                "error",
+                f"gas current_level {current!r} is not a whole number from -2 to +2; left out",
+                ("gas", "current_level"),
+            )
             current = None
         if missing:
-            self.add("input.gas-incomplete", "warning",
-                     f"GAS levels {', '.join(missing)} are not written; the goal cannot be GAS-scored",
-                     ("gas", "levels"))  # fmt: skip
+            self.add(
+                "input.gas-incomplete",
+                "warning",
+                f"GAS levels {', '.join(missing)} are not written; the goal cannot be GAS-scored",
+                ("gas", "levels"),
+            )
             return None, weight, current
         return {k: str(levels[k]) for k in ("-2", "-1", "0", "1", "2")}, weight, current
 
@@ -505,8 +624,9 @@ def _reachable(target: float, comparator: str | None, bounds: tuple[float, float
     return low <= target <= high
 
 
-def _assessments(data: Mapping[str, Any], as_of: dt.date, instruments: Mapping[str, Instrument],
-                 sink: _Findings) -> list[ParsedAssessment]:  # fmt: skip
+def _assessments(
+    data: Mapping[str, Any], as_of: dt.date, instruments: Mapping[str, Instrument], sink: _Findings
+) -> list[ParsedAssessment]:
     raw = data.get("assessments")
     if raw is None:
         return []
@@ -525,14 +645,21 @@ def _assessments(data: Mapping[str, Any], as_of: dt.date, instruments: Mapping[s
         name = entry.get("instrument")
         instrument = instruments.get(name) if isinstance(name, str) else None
         if instrument is None:
-            sink.add("input.unknown-instrument", "error", f"unknown instrument {name!r}; assessment left out",
-                     (*path, "instrument"))  # fmt: skip
+            sink.add(
+                "input.unknown-instrument",
+                "error",
+                f"unknown instrument {name!r}; assessment left out",
+                (*path, "instrument"),
+            )
             continue
         date = _date(entry.get("date"))
         if date is None:
-            sink.add("input.date-invalid", "error",
-                     f"assessment date {entry.get('date')!r} is not a date (YYYY-MM-DD); left out",
-                     (*path, "date"))  # fmt: skip
+            sink.add(
+                "input.date-invalid",
+                "error",
+                f"assessment date {entry.get('date')!r} is not a date (YYYY-MM-DD); left out",
+                (*path, "date"),
+            )
             continue
         if date > as_of:
             sink.add(
@@ -552,22 +679,33 @@ def _assessments(data: Mapping[str, Any], as_of: dt.date, instruments: Mapping[s
             )
             continue
         if not instrument.total_min <= total <= instrument.total_max:
-            sink.add("input.out-of-range", "error",
-                     f"{instrument.name} total {_fmt(total)} is outside {instrument.total_min}-"
-                     f"{instrument.total_max}; left out", (*path, "total"))  # fmt: skip
+            sink.add(
+                "input.out-of-range",
+                "error",
+                f"{instrument.name} total {_fmt(total)} is outside {instrument.total_min}-"
+                f"{instrument.total_max}; left out",
+                (*path, "total"),
+            )
             continue
         key = (instrument.id, date)
         if key in seen:
-            sink.add("input.duplicate-date", "error",
-                     f"a second {instrument.name} on {date} (the first is assessments[{seen[key]}]); "
-                     "this one is left out", (*path, "date"))  # fmt: skip
+            sink.add(
+                "input.duplicate-date",
+                "error",
+                f"a second {instrument.name} on {date} (the first is assessments[{seen[key]}]); "
+                "this one is left out",
+                (*path, "date"),
+            )
             continue
         seen[key] = i
         out.append(ParsedAssessment(instrument.id, date, total, entry.get("answers"), path))
     if any(b.date < a.date for a, b in itertools.pairwise(out) if a.instrument == b.instrument):
-        sink.add("input.unsorted", "warning",
-                 "assessments are not in date order; they are sorted by date for the review",
-                 ("assessments",))  # fmt: skip
+        sink.add(
+            "input.unsorted",
+            "warning",
+            "assessments are not in date order; they are sorted by date for the review",
+            ("assessments",),
+        )
     out.sort(key=lambda a: (a.instrument, a.date))
     return out
 
@@ -591,10 +729,14 @@ def _merge_assessments(
         existing = by_date.get(a.date)
         if existing is not None:
             if existing.value != value:
-                sink.add("input.conflicting-values", "warning",
-                         f"{goal.instrument.name} total {_fmt(value)} on {a.date} differs from the goal's "
-                         f"own value {_fmt(existing.value)} ({existing.json_path}); the goal's value is used",
-                         (*a.path, "total"), goal.goal_id)  # fmt: skip
+                sink.add(
+                    "input.conflicting-values",
+                    "warning",
+                    f"{goal.instrument.name} total {_fmt(value)} on {a.date} differs from the goal's "
+                    f"own value {_fmt(existing.value)} ({existing.json_path}); the goal's value is used",
+                    (*a.path, "total"),
+                    goal.goal_id,
+                )
             continue
         added.append(Measurement(a.date, value, "assessment", format_json_path(a.path)))
     if not added:
@@ -628,8 +770,13 @@ def parse_goal_file(
             continue
         goal = _GoalReader(raw, index, as_of, instruments, sink).read()
         if goal.goal_id in ids:
-            sink.add("input.duplicate-id", "warning", f"goal id {goal.goal_id!r} is used twice",
-                     ("goals", index, "id"), goal.goal_id)  # fmt: skip
+            sink.add(
+                "input.duplicate-id",
+                "warning",
+                f"goal id {goal.goal_id!r} is used twice",
+                ("goals", index, "id"),
+                goal.goal_id,
+            )
         ids.add(goal.goal_id)
         goals.append(_merge_assessments(goal, assessments, sink))
     return ParsedFile(tuple(goals), tuple(assessments), tuple(sink.items))

@@ -37,8 +37,10 @@ def change_lines(change: ChangeReport) -> list[str]:
         lines.append("reliable change: not defined for this instrument")
     else:
         rci = "" if rc["rci"] is None else f"RC {rc['rci']:+.2f}, "
-        lines.append(f"reliable change ({rc['method']}): {rci}threshold {rc['threshold']:g} -> {rc['direction']}"
-                     f"; {rc['note']}")  # fmt: skip
+        lines.append(
+            f"reliable change ({rc['method']}): {rci}threshold {rc['threshold']:g} -> {rc['direction']}"
+            f"; {rc['note']}"
+        )
     if change.mcid is not None:
         mcid = change.mcid
         moved = (
@@ -129,8 +131,10 @@ def _summary(run: ReviewRun) -> str:
     attention = sum(g.needs_attention for g in goals)
     flags = sum(len(r.risk_flags) for r in run.reviews)
     errors = sum(f.severity == "error" for r in run.reviews for f in r.findings) + len(run.errors)
-    return (f"Reviewed {len(run.reviews)} file(s), {len(goals)} goal(s) as of {run.as_of}: "
-            f"{attention} need attention, {flags} open risk flag(s), {errors} input error(s).")  # fmt: skip
+    return (
+        f"Reviewed {len(run.reviews)} file(s), {len(goals)} goal(s) as of {run.as_of}: "
+        f"{attention} need attention, {flags} open risk flag(s), {errors} input error(s)."
+    )
 
 
 def render_text(run: ReviewRun) -> str:
@@ -167,13 +171,17 @@ def _markdown_review(review: Review) -> list[str]:
         )
         lines.extend(f"> - **{f.level}**: {_md(f.message)}" for f in review.risk_flags)
         lines.append("")
-    lines += ["| Goal | Status (rule) | Trajectory | Days left | Review due | Attention |",
-              "|---|---|---|---|---|---|"]  # fmt: skip
+    lines += [
+        "| Goal | Status (rule) | Trajectory | Days left | Review due | Attention |",
+        "|---|---|---|---|---|---|",
+    ]
     for g in review.goals:
         due = "" if g.review_due is None else f"{g.review_due}{' **overdue**' if g.overdue else ''}"
-        lines.append(f"| {g.goal_id} | {g.status.code} (`{g.status.rule}`) | {g.trajectory.position} | "
-                     f"{'' if g.trajectory.days_left is None else g.trajectory.days_left} | {due} | "
-                     f"{_md(', '.join(g.attention)) or '-'} |")  # fmt: skip
+        lines.append(
+            f"| {g.goal_id} | {g.status.code} (`{g.status.rule}`) | {g.trajectory.position} | "
+            f"{'' if g.trajectory.days_left is None else g.trajectory.days_left} | {due} | "
+            f"{_md(', '.join(g.attention)) or '-'} |"
+        )
     lines.append("")
     for g in review.goals:
         lines += [f"### {g.goal_id}", "", _md(g.statement), "", f"- Status: {_md(g.status.reason)}"]
@@ -182,11 +190,15 @@ def _markdown_review(review: Review) -> list[str]:
         if g.change is not None:
             lines.extend(f"- {_md(line)}" for line in change_lines(g.change))
         if g.gas is not None:
-            lines.append(f"- GAS level {g.gas.level if g.gas.level is not None else 'not rated'}: "
-                         f"{_md(g.gas.description or '-')}")  # fmt: skip
+            lines.append(
+                f"- GAS level {g.gas.level if g.gas.level is not None else 'not rated'}: "
+                f"{_md(g.gas.description or '-')}"
+            )
         lines += ["", "Suggestions:", ""]
-        lines.extend(f"- **{s.action}** (`{s.rule}`{'' if s.source == 'core' else ', ' + s.source}): {_md(s.reason)}"
-                     for s in g.suggestions)  # fmt: skip
+        lines.extend(
+            f"- **{s.action}** (`{s.rule}`{'' if s.source == 'core' else ', ' + s.source}): {_md(s.reason)}"
+            for s in g.suggestions
+        )
         lines.append("")
     if review.gas is not None and review.gas.t_score is not None:
         lines += [

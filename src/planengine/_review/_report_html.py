@@ -45,10 +45,13 @@ LEGEND = (
 
 def _goal_html(goal: GoalReview, instrument: Instrument | None, as_of: object) -> list[str]:
     css = "attention" if goal.needs_attention else "ok"
-    out = [f'<section class="goal {css}" id="goal-{escape(goal.goal_id)}">',
-           f"<h3>{escape(goal.goal_id)}</h3>", f"<p>{escape(goal.statement)}</p>",
-           f'<p class="status">{escape(goal_headline(goal))}</p>',
-           f"<p>Status: {escape(goal.status.reason)}</p>"]  # fmt: skip
+    out = [
+        f'<section class="goal {css}" id="goal-{escape(goal.goal_id)}">',
+        f"<h3>{escape(goal.goal_id)}</h3>",
+        f"<p>{escape(goal.statement)}</p>",
+        f'<p class="status">{escape(goal_headline(goal))}</p>',
+        f"<p>Status: {escape(goal.status.reason)}</p>",
+    ]
     if goal.trajectory.reason:
         out.append(f"<p>Trajectory: {escape(goal.trajectory.reason)}</p>")
     if goal.attention:
@@ -64,13 +67,17 @@ def _goal_html(goal: GoalReview, instrument: Instrument | None, as_of: object) -
         )
     if goal.gas is not None:
         level = "not rated" if goal.gas.level is None else str(goal.gas.level)
-        out.append(f"<p>GAS level {escape(level)} (weight {goal.gas.weight:g}): "
-                   f"{escape(goal.gas.description or '-')}</p>")  # fmt: skip
+        out.append(
+            f"<p>GAS level {escape(level)} (weight {goal.gas.weight:g}): "
+            f"{escape(goal.gas.description or '-')}</p>"
+        )
     out.append("<h4>Suggestions</h4><ul>")
     for s in goal.suggestions:
         source = "" if s.source == "core" else f", {s.source}"
-        out.append(f'<li><strong>{escape(s.action)}</strong> <span class="rule">({escape(s.rule)}'
-                   f"{escape(source)})</span>: {escape(s.reason)}</li>")  # fmt: skip
+        out.append(
+            f'<li><strong>{escape(s.action)}</strong> <span class="rule">({escape(s.rule)}'
+            f"{escape(source)})</span>: {escape(s.reason)}</li>"
+        )
     out.append("</ul></section>")
     return out
 
@@ -78,8 +85,10 @@ def _goal_html(goal: GoalReview, instrument: Instrument | None, as_of: object) -
 def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str]:
     out = [f"<h2>{escape(review.file or 'Review')} — as of {review.as_of}</h2>"]
     if review.risk_flags:
-        out.append('<div class="risk"><strong>Open risk flags</strong> — only a clinician can close them. '
-                   "Offer crisis support (in the US: call or text 988).<ul>")  # fmt: skip
+        out.append(
+            '<div class="risk"><strong>Open risk flags</strong> — only a clinician can close them. '
+            "Offer crisis support (in the US: call or text 988).<ul>"
+        )
         out.extend(
             f"<li><strong>{escape(f.level)}</strong>: {escape(f.message)}</li>"
             for f in review.risk_flags
@@ -88,11 +97,15 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
     for goal in review.goals:
         out.extend(_goal_html(goal, instruments.get(goal.instrument or ""), review.as_of))
     if review.gas is not None and review.gas.t_score is not None:
-        out.append(f"<p>GAS T-score <strong>{review.gas.t_score:.1f}</strong> over "
-                   f"{len(review.gas.goals)} goal(s), rho {review.gas.rho:g}.</p>")  # fmt: skip
+        out.append(
+            f"<p>GAS T-score <strong>{review.gas.t_score:.1f}</strong> over "
+            f"{len(review.gas.goals)} goal(s), rho {review.gas.rho:g}.</p>"
+        )
     for s in review.suggestions:
-        out.append(f'<p><strong>{escape(s.action)}</strong> <span class="rule">({escape(s.rule)})</span>: '
-                   f"{escape(s.reason)}</p>")  # fmt: skip
+        out.append(
+            f'<p><strong>{escape(s.action)}</strong> <span class="rule">({escape(s.rule)})</span>: '
+            f"{escape(s.reason)}</p>"
+        )
     by_instrument: dict[str, list[tuple[object, float]]] = {}
     for name, date, total in review.assessments:
         by_instrument.setdefault(name, []).append((date, total))
@@ -105,8 +118,11 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
             out += [f"<h4>{escape(instrument.name)}</h4>", chart]  # type: ignore[union-attr]
     if review.findings:
         out.append("<h3>Input findings</h3><ul>")
-        out.extend(f'<li class="finding">{escape(f.where)}: {escape(f.code)} [{escape(f.severity)}] '
-                   f"{escape(f.message)} ({escape(f.json_path)})</li>" for f in review.findings)  # fmt: skip
+        out.extend(
+            f'<li class="finding">{escape(f.where)}: {escape(f.code)} [{escape(f.severity)}] '
+            f"{escape(f.message)} ({escape(f.json_path)})</li>"
+            for f in review.findings
+        )
         out.append("</ul>")
     if review.notices:
         out.append(
@@ -122,15 +138,26 @@ def render_html(run: ReviewRun) -> str:
     from planengine._instruments import load_builtin_instruments
 
     instruments = dict(run.instruments or load_builtin_instruments())
-    body = [f"<h1>Progress review — {run.as_of}</h1>",
-            "<p>Decision support for the treating clinician; suggestions are drafts until a clinician "
-            "agrees them with the patient.</p>"]  # fmt: skip
+    body = [
+        f"<h1>Progress review — {run.as_of}</h1>",
+        "<p>Decision support for the treating clinician; suggestions are drafts until a clinician "
+        "agrees them with the patient.</p>",
+    ]
     if run.errors:
-        body.append("<ul>" + "".join(f'<li class="finding">{escape(e.where)}: {escape(e.message)}</li>'
-                                     for e in run.errors) + "</ul>")  # fmt: skip
+        body.append(
+            "<ul>"
+            + "".join(
+                f'<li class="finding">{escape(e.where)}: {escape(e.message)}</li>'
+                for e in run.errors
+            )
+            + "</ul>"
+        )
     for review in run.reviews:
         body.extend(_review_html(review, instruments))
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<meta name=\"generator\" content=\"planengine {escape(__version__)}\">"
-            f"<title>Progress review {run.as_of}</title><style>{CSS}</style></head><body>\n"
-            + "\n".join(body) + "\n</body></html>\n")  # fmt: skip
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="generator" content="planengine {escape(__version__)}">'
+        f"<title>Progress review {run.as_of}</title><style>{CSS}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )

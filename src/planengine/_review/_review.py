@@ -65,8 +65,13 @@ def _gas(goal: ParsedGoal) -> GasResult | None:
         level, source = goal.gas_current, "gas.current_level"
     else:
         level, source = None, "not rated yet"
-    return GasResult(level=level, weight=goal.gas_weight, levels=goal.gas_levels,
-                     history=goal.gas_history, source=source)  # fmt: skip
+    return GasResult(
+        level=level,
+        weight=goal.gas_weight,
+        levels=goal.gas_levels,
+        history=goal.gas_history,
+        source=source,
+    )
 
 
 def _review_goal(goal: ParsedGoal, as_of: dt.date, config: ReviewConfig) -> GoalReview:
@@ -108,8 +113,13 @@ def _gas_summary(goals: Iterable[GoalReview], rho: float) -> GasSummary | None:
         return None
     levels = tuple(g.gas.level for g in scored if g.gas is not None and g.gas.level is not None)
     weights = tuple(g.gas.weight for g in scored if g.gas is not None)
-    return GasSummary(t_score=gas_t_score(levels, weights, rho=rho), rho=rho,
-                      goals=tuple(g.goal_id for g in scored), levels=levels, weights=weights)  # fmt: skip
+    return GasSummary(
+        t_score=gas_t_score(levels, weights, rho=rho),
+        rho=rho,
+        goals=tuple(g.goal_id for g in scored),
+        levels=levels,
+        weights=weights,
+    )
 
 
 def review_goals(
@@ -157,18 +167,33 @@ def review_goals(
     manager, load_notices = _manager(plugins)
     notices.extend(load_notices)
     if manager is not None:
-        context = ReviewContext(as_of=as_of, instruments=instruments, goals=goals, risk_flags=flags,
-                                config=config, assessments=assessments)  # fmt: skip
+        context = ReviewContext(
+            as_of=as_of,
+            instruments=instruments,
+            goals=goals,
+            risk_flags=flags,
+            config=config,
+            assessments=assessments,
+        )
         goals = tuple(
-            attrs.evolve(goal, suggestions=goal.suggestions + plugin_suggestions(
-                manager, goal, context, strict=strict_plugins, notice=notices.append))
+            attrs.evolve(
+                goal,
+                suggestions=goal.suggestions
+                + plugin_suggestions(
+                    manager, goal, context, strict=strict_plugins, notice=notices.append
+                ),
+            )
             for goal in goals
-        )  # fmt: skip
+        )
         goals = tuple(attrs.evolve(goal, attention=attention_reasons(goal)) for goal in goals)
     areas = {name: inst.area for name, inst in instruments.items()}
     order, reprioritise = priority_order(goals, flags, areas)
-    findings = tuple(sorted(parsed.findings + risk_findings,
-                            key=lambda f: (f.line or 0, f.column or 0, f.json_path, f.code)))  # fmt: skip
+    findings = tuple(
+        sorted(
+            parsed.findings + risk_findings,
+            key=lambda f: (f.line or 0, f.column or 0, f.json_path, f.code),
+        )
+    )
     return Review(
         as_of=as_of,
         file=file,

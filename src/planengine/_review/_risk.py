@@ -63,9 +63,13 @@ def risk_flags_from_assessments(
         try:
             score = score_response(instrument, a.answers, path=f"{path_text}.answers", file=file)
         except InputError as error:
-            finding("input.answers", "error",
-                    f"{instrument.name} answers on {a.date} cannot be read ({error.message}); "
-                    "its risk items are treated as unknown", (*a.path, "answers"))  # fmt: skip
+            finding(
+                "input.answers",
+                "error",
+                f"{instrument.name} answers on {a.date} cannot be read ({error.message}); "
+                "its risk items are treated as unknown",
+                (*a.path, "answers"),
+            )
             signals = [
                 RiskSignal(instrument.id, r.item, None, r.kind, "unknown")
                 for r in instrument.risk_items
@@ -73,9 +77,13 @@ def risk_flags_from_assessments(
         else:
             signals = list(score.risk_signals)
             if score.total is not None and score.total != a.total:
-                finding("input.total-mismatch", "warning",
-                        f"{instrument.name} total {a.total:g} on {a.date} differs from the sum of its "
-                        f"answers ({score.total}); the recorded total is used", (*a.path, "total"))  # fmt: skip
+                finding(
+                    "input.total-mismatch",
+                    "warning",
+                    f"{instrument.name} total {a.total:g} on {a.date} differs from the sum of its "
+                    f"answers ({score.total}); the recorded total is used",
+                    (*a.path, "total"),
+                )
         for signal in signals:
             history.setdefault((instrument.id, signal.item), []).append((a, signal))
 
@@ -96,16 +104,22 @@ def risk_flags_from_assessments(
         for flag in flags
     )
     for name, dates in sorted(unrecorded.items()):
-        notices.append(Notice(
-            "review.risk-item-not-recorded",
-            f"{name} on {', '.join(dates)} recorded as totals only: its risk item was not checked by "
-            "this review. Ask it at every administration; a total says nothing about risk.",
-        ))  # fmt: skip
+        notices.append(
+            Notice(
+                "review.risk-item-not-recorded",
+                f"{name} on {', '.join(dates)} recorded as totals only: its risk item was not checked by "
+                "this review. Ask it at every administration; a total says nothing about risk.",
+            )
+        )
     return flags, tuple(findings), tuple(notices)
 
 
-def _history_text(instrument: Instrument, item: int, entries: list[tuple[ParsedAssessment, RiskSignal]],
-                  flagged: ParsedAssessment) -> str:  # fmt: skip
+def _history_text(
+    instrument: Instrument,
+    item: int,
+    entries: list[tuple[ParsedAssessment, RiskSignal]],
+    flagged: ParsedAssessment,
+) -> str:
     answers = ", ".join(
         f"{'unanswered' if s.value is None else s.value} ({a.date})" for a, s in entries
     )

@@ -51,8 +51,11 @@ def meaningful_change(
         return "none", "no measurement after the baseline"
     if change is not None and change.reliable_change is not None:
         rc = change.reliable_change
-        basis = ("Jacobson-Truax reliable change" if rc["method"] == "jacobson-truax"
-                 else f"published reliable-change threshold ({rc['threshold']:g} points)")  # fmt: skip
+        basis = (
+            "Jacobson-Truax reliable change"
+            if rc["method"] == "jacobson-truax"
+            else f"published reliable-change threshold ({rc['threshold']:g} points)"
+        )
         return rc["direction"], basis
     if change is not None and change.mcid is not None:
         mcid = change.mcid
@@ -82,37 +85,60 @@ def goal_status(
 ) -> Status:
     """The achievementStatus of one goal on ``as_of``, with its rule and reason."""
     if not goal.target_possible:
-        return Status("not-attainable", "status.target-impossible",
-                      f"the target {goal.comparator or ''} {goal.target:g} lies outside the range the "
-                      "measure can take")  # fmt: skip
+        return Status(
+            "not-attainable",
+            "status.target-impossible",
+            f"the target {goal.comparator or ''} {goal.target:g} lies outside the range the "
+            "measure can take",
+        )
     due_passed = goal.due is not None and as_of > goal.due
     if goal.has_baseline and goal.target is not None:
         return _value_status(goal, change, as_of, config, due_passed)
     if goal.gas_levels is not None and (goal.gas_history or goal.gas_current is not None):
         return _gas_status(goal, due_passed)
-    return Status("in-progress", "status.no-data",
-                  "no baseline and target (or GAS levels) to judge progress by")  # fmt: skip
+    return Status(
+        "in-progress",
+        "status.no-data",
+        "no baseline and target (or GAS levels) to judge progress by",
+    )
 
 
-def _value_status(goal: ParsedGoal, change: ChangeReport | None, as_of: dt.date,
-                  config: ReviewConfig, due_passed: bool) -> Status:  # fmt: skip
+def _value_status(
+    goal: ParsedGoal,
+    change: ChangeReport | None,
+    as_of: dt.date,
+    config: ReviewConfig,
+    due_passed: bool,
+) -> Status:
     assert goal.target is not None
     values = goal.measurements
     latest = values[-1]
     goal_text = f"{goal.comparator} {goal.target:g}"
     if len(values) >= 2 and target_met(latest.value, goal.comparator, goal.target):
         if len(values) >= 3 and target_met(values[-2].value, goal.comparator, goal.target):
-            return Status("sustaining", "status.sustaining",
-                          f"target {goal_text} met on {values[-2].date} and again on {latest.date}")  # fmt: skip
-        return Status("achieved", "status.target-met",
-                      f"target {goal_text} met on {latest.date} (value {latest.value:g})")  # fmt: skip
+            return Status(
+                "sustaining",
+                "status.sustaining",
+                f"target {goal_text} met on {values[-2].date} and again on {latest.date}",
+            )
+        return Status(
+            "achieved",
+            "status.target-met",
+            f"target {goal_text} met on {latest.date} (value {latest.value:g})",
+        )
     if due_passed:
-        return Status("not-achieved", "status.due-passed",
-                      f"due {goal.due}, latest value {latest.value:g} on {latest.date} does not meet "
-                      f"{goal_text}")  # fmt: skip
+        return Status(
+            "not-achieved",
+            "status.due-passed",
+            f"due {goal.due}, latest value {latest.value:g} on {latest.date} does not meet "
+            f"{goal_text}",
+        )
     if len(values) < 2:
-        return Status("in-progress", "status.awaiting-measurement",
-                      f"baseline {latest.value:g} on {latest.date}; no measurement since")  # fmt: skip
+        return Status(
+            "in-progress",
+            "status.awaiting-measurement",
+            f"baseline {latest.value:g} on {latest.date}; no measurement since",
+        )
     direction, basis = meaningful_change(goal, change, config)
     moved = f"from {values[0].value:g} to {latest.value:g}"
     if direction == "deteriorated":
@@ -121,9 +147,12 @@ def _value_status(goal: ParsedGoal, change: ChangeReport | None, as_of: dt.date,
         return Status("improving", "status.reliable-improvement", f"better {moved} by {basis}")
     weeks = _weeks_since_start(goal, as_of)
     if weeks is not None and weeks >= config.no_response_weeks:
-        return Status("no-progress", "status.no-response",
-                      f"no improvement by {basis} ({moved}) {weeks:.0f} weeks after the start "
-                      f"(threshold {config.no_response_weeks} weeks)")  # fmt: skip
+        return Status(
+            "no-progress",
+            "status.no-response",
+            f"no improvement by {basis} ({moved}) {weeks:.0f} weeks after the start "
+            f"(threshold {config.no_response_weeks} weeks)",
+        )
     return Status("no-change", "status.no-reliable-change", f"{moved}: not a change by {basis} yet")
 
 
@@ -144,8 +173,11 @@ def _gas_status(goal: ParsedGoal, due_passed: bool) -> Status:
                 "status.gas-sustaining",
                 f"GAS level {_level(level)} (expected outcome or better), also at the previous rating",
             )
-        return Status("achieved", "status.gas-expected-level",
-                      f"GAS level {_level(level)}: the expected outcome or better")  # fmt: skip
+        return Status(
+            "achieved",
+            "status.gas-expected-level",
+            f"GAS level {_level(level)}: the expected outcome or better",
+        )
     if due_passed:
         return Status(
             "not-achieved",

@@ -47,8 +47,13 @@ _ATTENTION_STATUSES = {"worsening", "no-progress", "not-achieved", "not-attainab
 
 
 def _s(rule: str, action: str, reason: str, goal: GoalReview, **details: Any) -> Suggestion:
-    return Suggestion(rule=rule, action=action, reason=reason, goal_id=goal.goal_id,
-                      details={k: v for k, v in details.items() if v is not None})  # fmt: skip
+    return Suggestion(
+        rule=rule,
+        action=action,
+        reason=reason,
+        goal_id=goal.goal_id,
+        details={k: v for k, v in details.items() if v is not None},
+    )
 
 
 def _raise_target(goal: GoalReview, parsed: ParsedGoal) -> Suggestion:
@@ -57,19 +62,33 @@ def _raise_target(goal: GoalReview, parsed: ParsedGoal) -> Suggestion:
     instrument = parsed.instrument
     change = instrument.change if instrument is not None else None
     proposal = None
-    if (change is not None and change.remission_value is not None and goal.scale == "total"
-            and goal.change is not None and goal.change.remission is not None
-            and not goal.change.remission["met"]):  # fmt: skip
-        proposal = {"comparator": change.remission_comparator, "value": change.remission_value,
-                    "why": f"{instrument.name} remission ({change.remission_comparator} "  # type: ignore[union-attr]
-                           f"{change.remission_value:g})"}  # fmt: skip
-    reason = (f"target {goal.comparator} {goal.target:g} met on {latest.date} ({latest.value:g}) with "
-              f"{goal.trajectory.days_left} days to go until the due date")  # fmt: skip
+    if (
+        change is not None
+        and change.remission_value is not None
+        and goal.scale == "total"
+        and goal.change is not None
+        and goal.change.remission is not None
+        and not goal.change.remission["met"]
+    ):
+        proposal = {
+            "comparator": change.remission_comparator,
+            "value": change.remission_value,
+            "why": f"{instrument.name} remission ({change.remission_comparator} "  # type: ignore[union-attr]
+            f"{change.remission_value:g})",
+        }
+    reason = (
+        f"target {goal.comparator} {goal.target:g} met on {latest.date} ({latest.value:g}) with "
+        f"{goal.trajectory.days_left} days to go until the due date"
+    )
     if proposal:
         reason += f"; remission ({proposal['comparator']} {proposal['value']:g}) is not reached yet"
-    return _s("review.raise-target", "raise-target",
-              reason + ". Raise the target with the patient, or close the goal once it holds.",
-              goal, proposed_target=proposal)  # fmt: skip
+    return _s(
+        "review.raise-target",
+        "raise-target",
+        reason + ". Raise the target with the patient, or close the goal once it holds.",
+        goal,
+        proposed_target=proposal,
+    )
 
 
 def core_suggestions(
@@ -83,10 +102,16 @@ def core_suggestions(
     due_passed = goal.trajectory.days_left is not None and goal.trajectory.days_left < 0
     if change is not None and change.reliable_deterioration:
         rc = change.reliable_change or {}
-        out.append(_s("review.escalate", "escalate",
-                      f"{change.instrument} went from {change.baseline:g} to {change.latest:g} "
-                      f"({change.latest_date}): reliable deterioration ({rc.get('method')}, threshold "
-                      f"{rc.get('threshold')}). Take the plan to the clinician now.", goal))  # fmt: skip
+        out.append(
+            _s(
+                "review.escalate",
+                "escalate",
+                f"{change.instrument} went from {change.baseline:g} to {change.latest:g} "
+                f"({change.latest_date}): reliable deterioration ({rc.get('method')}, threshold "
+                f"{rc.get('threshold')}). Take the plan to the clinician now.",
+                goal,
+            )
+        )
     elif status == "worsening":
         out.append(
             _s(
@@ -105,19 +130,37 @@ def core_suggestions(
         ):
             out.append(_raise_target(goal, parsed))
         else:
-            out.append(_s("review.close-goal", "close-goal",
-                          f"{goal.status.reason}. Close the goal (or set a maintenance goal) with the patient.",
-                          goal))  # fmt: skip
+            out.append(
+                _s(
+                    "review.close-goal",
+                    "close-goal",
+                    f"{goal.status.reason}. Close the goal (or set a maintenance goal) with the patient.",
+                    goal,
+                )
+            )
     if traj.position == "behind" and status == "improving":
-        out.append(_s("review.extend-or-split", "extend-or-split",
-                      f"behind the expected path but improving ({traj.reason}). Extend the due date"
-                      + (f" to about {traj.projected_date} (the pace so far)" if traj.projected_date else "")
-                      + ", or split off a nearer sub-goal.", goal,
-                      proposed_due_date=None if traj.projected_date is None else traj.projected_date.isoformat()))  # fmt: skip
+        out.append(
+            _s(
+                "review.extend-or-split",
+                "extend-or-split",
+                f"behind the expected path but improving ({traj.reason}). Extend the due date"
+                + (
+                    f" to about {traj.projected_date} (the pace so far)"
+                    if traj.projected_date
+                    else ""
+                )
+                + ", or split off a nearer sub-goal.",
+                goal,
+                proposed_due_date=None
+                if traj.projected_date is None
+                else traj.projected_date.isoformat(),
+            )
+        )
     if status == "no-progress" or (
-        status in ("no-change", "worsening") and parsed.start is not None
+        status in ("no-change", "worsening")
+        and parsed.start is not None
         and (as_of - parsed.start).days >= config.no_response_weeks * 7
-    ):  # fmt: skip
+    ):
         weeks = None if parsed.start is None else (as_of - parsed.start).days // 7
         why = (
             goal.status.reason
@@ -126,29 +169,65 @@ def core_suggestions(
                 f"{goal.status.reason}, {weeks} weeks after the start (rule: {config.no_response_weeks} weeks)"
             )
         )
-        out.append(_s("review.change-strategy", "change-strategy",
-                      f"no reliable improvement in time: {why}. Change the strategy (different "
-                      "intervention, dose or modality) rather than wait longer.", goal, weeks=weeks))  # fmt: skip
+        out.append(
+            _s(
+                "review.change-strategy",
+                "change-strategy",
+                f"no reliable improvement in time: {why}. Change the strategy (different "
+                "intervention, dose or modality) rather than wait longer.",
+                goal,
+                weeks=weeks,
+            )
+        )
     if status in ("not-achieved", "not-attainable"):
-        out.append(_s("review.revise-goal", "revise-goal",
-                      f"{goal.status.reason}. Decide with the patient: extend, revise the target, or close "
-                      "the goal as not achieved.", goal))  # fmt: skip
+        out.append(
+            _s(
+                "review.revise-goal",
+                "revise-goal",
+                f"{goal.status.reason}. Decide with the patient: extend, revise the target, or close "
+                "the goal as not achieved.",
+                goal,
+            )
+        )
     if goal.overdue:
-        out.append(_s("review.overdue", "review-now",
-                      f"the review was due on {goal.review_due} (every {goal.review_interval_days} days).",
-                      goal))  # fmt: skip
+        out.append(
+            _s(
+                "review.overdue",
+                "review-now",
+                f"the review was due on {goal.review_due} (every {goal.review_interval_days} days).",
+                goal,
+            )
+        )
     if len(goal.measurements) <= 1 and goal.gas is None and goal.overdue:
-        out.append(_s("review.record-measurement", "record-measurement",
-                      "nothing measured since the baseline for a whole review interval: record a value "
-                      "so progress can be judged.", goal))  # fmt: skip
+        out.append(
+            _s(
+                "review.record-measurement",
+                "record-measurement",
+                "nothing measured since the baseline for a whole review interval: record a value "
+                "so progress can be judged.",
+                goal,
+            )
+        )
     if not out and traj.position == "behind":
-        out.append(_s("review.behind", "review-now",
-                      f"behind the expected path and not yet improving ({traj.reason}). Check adherence "
-                      f"and barriers; change the strategy if this holds at {config.no_response_weeks} weeks.",
-                      goal))  # fmt: skip
+        out.append(
+            _s(
+                "review.behind",
+                "review-now",
+                f"behind the expected path and not yet improving ({traj.reason}). Check adherence "
+                f"and barriers; change the strategy if this holds at {config.no_response_weeks} weeks.",
+                goal,
+            )
+        )
     if not out:
-        out.append(_s("review.keep", "keep", f"{goal.status.reason}; {traj.position.replace('-', ' ')}. "
-                      "Keep the goal and the plan as they are.", goal))  # fmt: skip
+        out.append(
+            _s(
+                "review.keep",
+                "keep",
+                f"{goal.status.reason}; {traj.position.replace('-', ' ')}. "
+                "Keep the goal and the plan as they are.",
+                goal,
+            )
+        )
     return tuple(out)
 
 
@@ -208,8 +287,9 @@ def _flagged(goal: GoalReview, flags: Iterable[RiskFlag], areas: Mapping[str, st
     return False
 
 
-def priority_order(goals: tuple[GoalReview, ...], flags: tuple[RiskFlag, ...],
-                   areas: Mapping[str, str]) -> tuple[tuple[str, ...], Suggestion | None]:  # fmt: skip
+def priority_order(
+    goals: tuple[GoalReview, ...], flags: tuple[RiskFlag, ...], areas: Mapping[str, str]
+) -> tuple[tuple[str, ...], Suggestion | None]:
     """Goal ids in order of attention, and a ``review.reprioritise`` suggestion if that is new."""
     ranked = sorted(goals, key=lambda g: (_urgency(g, _flagged(g, flags, areas))[0], g.index))
     order = tuple(g.goal_id for g in ranked)
@@ -217,15 +297,21 @@ def priority_order(goals: tuple[GoalReview, ...], flags: tuple[RiskFlag, ...],
         return order, None
     moves = [f"{g.goal_id} ({_urgency(g, _flagged(g, flags, areas))[1]})" for g in ranked]
     reason = "order of attention: " + "; ".join(f"{n}. {m}" for n, m in enumerate(moves, start=1))
-    return order, Suggestion("review.reprioritise", "reprioritise", reason + ".", None, "core",
-                             {"order": list(order)})  # fmt: skip
+    return order, Suggestion(
+        "review.reprioritise", "reprioritise", reason + ".", None, "core", {"order": list(order)}
+    )
 
 
 def _as_suggestion(item: Any, plugin: str, goal: GoalReview) -> Suggestion:
     if isinstance(item, Mapping):
         try:
-            item = Suggestion(rule=str(item["rule"]), action=str(item["action"]), reason=str(item["reason"]),
-                              goal_id=item.get("goal_id"), details=dict(item.get("details") or {}))  # fmt: skip
+            item = Suggestion(
+                rule=str(item["rule"]),
+                action=str(item["action"]),
+                reason=str(item["reason"]),
+                goal_id=item.get("goal_id"),
+                details=dict(item.get("details") or {}),
+            )
         except (KeyError, TypeError, ValueError) as error:
             raise PluginError(
                 f"review_suggestions returned a malformed suggestion ({error})", plugin=plugin
@@ -262,8 +348,13 @@ def plugin_suggestions(
     def failed(error: PluginError) -> None:
         notice(Notice("plugin.failed", str(error), f"plugin:{error.plugin}"))
 
-    results = call_each(manager, "review_suggestions", lambda _name: {"goal_review": goal, "context": context},
-                        strict=strict, on_error=failed)  # fmt: skip
+    results = call_each(
+        manager,
+        "review_suggestions",
+        lambda _name: {"goal_review": goal, "context": context},
+        strict=strict,
+        on_error=failed,
+    )
     out: list[Suggestion] = []
     for plugin, result in results:
         if result is None:
@@ -285,9 +376,14 @@ def plugin_suggestions(
             continue
         for item in items:
             if _touches_risk(item):
-                notice(Notice("review.plugin-suggestion-refused",
-                              f"suggestion {item.rule!r} ({item.action}) from plugin {plugin!r} was dropped: "
-                              "only a clinician can close or downgrade a risk flag", f"plugin:{plugin}"))  # fmt: skip
+                notice(
+                    Notice(
+                        "review.plugin-suggestion-refused",
+                        f"suggestion {item.rule!r} ({item.action}) from plugin {plugin!r} was dropped: "
+                        "only a clinician can close or downgrade a risk flag",
+                        f"plugin:{plugin}",
+                    )
+                )
                 continue
             out.append(item)
     return tuple(out)

@@ -177,8 +177,10 @@ def goal_chart(goal: GoalReview, instrument: Instrument | None, as_of: dt.date) 
         and goal.measurements[0].source == "baseline"
     ):
         base = goal.measurements[0].value
-        path = [(traj.start, expected_value(traj.start, traj.due, base, goal.target, traj.start)),
-                (traj.due, goal.target)]  # fmt: skip
+        path = [
+            (traj.start, expected_value(traj.start, traj.due, base, goal.target, traj.start)),
+            (traj.due, goal.target),
+        ]
         coords = " ".join(f"{scale.x(d)},{scale.y(v)}" for d, v in path)
         out.append(
             f'<polyline class="expected" fill="none" points="{coords}" '
@@ -187,8 +189,10 @@ def goal_chart(goal: GoalReview, instrument: Instrument | None, as_of: dt.date) 
         )
     if start <= as_of <= end:
         x = scale.x(as_of)
-        out.append(f'<line class="as-of" x1="{x}" y1="{scale.top}" x2="{x}" y2="{scale.bottom}">'
-                   f"<title>review date {as_of}</title></line>")  # fmt: skip
+        out.append(
+            f'<line class="as-of" x1="{x}" y1="{scale.top}" x2="{x}" y2="{scale.bottom}">'
+            f"<title>review date {as_of}</title></line>"
+        )
     out.extend(_series(points, scale, "actual", goal.goal_id))
     out.append("</svg>")
     return "".join(out)

@@ -54,9 +54,16 @@ def trajectory(goal: ParsedGoal, as_of: dt.date, tolerance: float) -> Trajectory
         "tolerance": tolerance,
     }
     if not goal.has_baseline or goal.target is None or goal.start is None or goal.due is None:
-        missing = [name for name, ok in (("baseline", goal.has_baseline), ("target", goal.target is not None),
-                                         ("start date", goal.start is not None), ("due date", goal.due is not None))
-                   if not ok]  # fmt: skip
+        missing = [
+            name
+            for name, ok in (
+                ("baseline", goal.has_baseline),
+                ("target", goal.target is not None),
+                ("start date", goal.start is not None),
+                ("due date", goal.due is not None),
+            )
+            if not ok
+        ]
         return Trajectory("unknown", reason=f"no {', '.join(missing)}: no expected path", **base)
     baseline = goal.measurements[0].value
     if len(goal.measurements) < 2:
@@ -66,8 +73,14 @@ def trajectory(goal: ParsedGoal, as_of: dt.date, tolerance: float) -> Trajectory
     expected = expected_value(goal.start, goal.due, baseline, goal.target, latest.date)
     projected = _projected(goal.start, latest, baseline, goal.target)
     if planned == 0:
-        return Trajectory("unknown", expected_now=expected, actual=latest.value, projected_date=projected,
-                          reason="the target equals the baseline: no planned change", **base)  # fmt: skip
+        return Trajectory(
+            "unknown",
+            expected_now=expected,
+            actual=latest.value,
+            projected_date=projected,
+            reason="the target equals the baseline: no planned change",
+            **base,
+        )
     actual_fraction = (latest.value - baseline) / planned
     expected_fraction = (expected - baseline) / planned
     deviation = actual_fraction - expected_fraction
@@ -82,8 +95,15 @@ def trajectory(goal: ParsedGoal, as_of: dt.date, tolerance: float) -> Trajectory
         f"{goal.target:g} expected {expected:.1f} ({actual_fraction:.0%} of the planned change done, "
         f"{expected_fraction:.0%} expected, tolerance {tolerance:.0%})"
     )
-    return Trajectory(position, expected_now=expected, actual=latest.value, deviation=deviation,
-                      projected_date=projected, reason=reason, **base)  # fmt: skip
+    return Trajectory(
+        position,
+        expected_now=expected,
+        actual=latest.value,
+        deviation=deviation,
+        projected_date=projected,
+        reason=reason,
+        **base,
+    )
 
 
 def next_review(goal: ParsedGoal, interval: int) -> dt.date | None:
