@@ -319,10 +319,7 @@ def _compile_objective(raw: Mapping[str, Any]) -> _ObjectiveTemplate:
         rationale=raw.get("rationale"),
         gas=tuple((level, _Template.compile(gas[level])) for level in _GAS_LEVELS if level in gas),
         contraindications=tuple(_Contraindication.compile(c) for c in raw.get("contraindications", ())),
-        variants=tuple(
-            _Variant(_When.compile(v.get("when")), {k: x for k, x in v.items() if k != "when"})
-            for v in raw.get("variants", ())
-        ),
+        variants=_compile_variants(raw, None),
     )
 
 
@@ -339,10 +336,17 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str) -> _StepTemplate
         objectives=tuple(f"{area}-{oid}" for oid in raw.get("objectives", ())),
         conflicts_with=tuple(f"{area}-{cid}" for cid in raw.get("conflicts_with", ())),
         contraindications=tuple(_Contraindication.compile(c) for c in raw.get("contraindications", ())),
-        variants=tuple(
-            _Variant(_When.compile(v.get("when")), {k: x for k, x in v.items() if k != "when"})
-            for v in raw.get("variants", ())
-        ),
+        variants=_compile_variants(raw, area),
+    )
+
+
+def _compile_variants(raw: Mapping[str, Any], area: str | None) -> tuple[_Variant, ...]:
+    """Variants in file order; one with an ``area`` applies only to problems of that area."""
+    return tuple(
+        _Variant(_When.compile(v.get("when")),
+                 {k: x for k, x in v.items() if k not in ("when", "area")})
+        for v in raw.get("variants", ())
+        if area is None or v.get("area") in (None, area)
     )
 
 
@@ -371,6 +375,9 @@ class DataStrategy:
     _by_area: Mapping[str, tuple[tuple[_ObjectiveTemplate, ...], tuple[_StepTemplate, ...]]] = (
         attrs.field(init=False, repr=False, eq=False)
     )
+    _cache: dict[tuple[Any, ...], tuple[Any, Any, _Blueprint]] = attrs.field(
+        init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
         objectives = [_compile_objective(raw) for raw in self.data.get("objectives", ())]
@@ -384,6 +391,7 @@ class DataStrategy:
             for area in self.areas
         }
         object.__setattr__(self, "_by_area", by_area)
+        object.__setattr__(self, "_cache", {})
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, source: str = "builtin") -> DataStrategy:
@@ -406,10 +414,28 @@ class DataStrategy:
         return [f"{cid}: {refs[cid]}" if cid in refs else cid for cid in ids]
 
     def propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
-        """Objectives and interventions for one problem, personalised from the context."""
-        compiled = self._by_area.get(problem.area)
-        if compiled is None:
+        """Objectives and interventions for one problem, personalised from the context.
+
+        The result depends only on the inputs listed in :func:`_situation_key`, so it is kept as
+        an immutable blueprint for the next plan with the same inputs; every call still returns
+        fresh plan elements, which the core may change.
+        """
+        if problem.area not in self._by_area:
             return Proposal()
+        key = _situation_key(problem, context, plugin)
+        entry = self._cache.get(key)
+        # The entry holds the instrument registry and config it was made with, so their ids in
+        # the key cannot be reused by other objects while it lives; `is` confirms the match.
+        if entry is not None and entry[0] is context.instruments and entry[1] is context.config:
+            return entry[2].build()
+        blueprint = _Blueprint.of(self._propose(problem, context, plugin))
+        if len(self._cache) >= _CACHE_SIZE:
+            self._cache.clear()
+        self._cache[key] = (context.instruments, context.config, blueprint)
+        return blueprint.build()
+
+    def _propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
+        compiled = self._by_area[problem.area]
         objective_templates, step_templates = compiled
         area = problem.area
         source = f"plugin:{plugin}"
@@ -552,6 +578,94 @@ class DataStrategy:
             provenance=Provenance(source, objective_inputs, self.label),
             gas=gas,
         ), None
+
+
+_CACHE_SIZE = 512
+
+
+def _situation_key(problem: Problem, context: PlanningContext, plugin: str) -> tuple[Any, ...]:
+    """Everything :meth:`DataStrategy.propose` reads, as a hashable key."""
+    dates, paths = context.score_dates, context.score_paths
+    return (
+        plugin,
+        problem.area,
+        problem.severity,
+        tuple(problem.patient_words),
+        tuple((f.id, f.kind, f.provenance.inputs) for f in problem.findings),
+        context.as_of,
+        context.conditions,
+        bool(context.risk_flags),
+        tuple(context.assessment.context.concerns),
+        tuple(
+            (
+                instrument_id,
+                score.total,
+                score.band.severity if score.band is not None else None,
+                tuple(score.cutoffs_met),
+                tuple(f.area for f in score.findings),
+                dates.get(instrument_id),
+                paths.get(instrument_id),
+            )
+            for instrument_id, score in context.scores.items()
+        ),
+        id(context.instruments),
+        id(context.config),
+    )
+
+
+@attrs.frozen
+class _Blueprint:
+    """An immutable copy of a proposal, from which fresh (mutable) plan elements are built."""
+
+    long_term_goal: str | None
+    objectives: tuple[tuple[Mapping[str, Any], Mapping[str, Any]], ...]
+    interventions: tuple[Mapping[str, Any], ...]
+    exclusions: tuple[Exclusion, ...]
+    notices: tuple[Notice, ...]
+
+    @classmethod
+    def of(cls, proposal: Proposal) -> _Blueprint:
+        return cls(
+            long_term_goal=proposal.long_term_goal,
+            objectives=tuple(
+                (attrs.asdict(o, recurse=False), attrs.asdict(o.measure, recurse=False))
+                for o in proposal.objectives
+            ),
+            interventions=tuple(attrs.asdict(i, recurse=False) for i in proposal.interventions),
+            exclusions=proposal.exclusions,
+            notices=proposal.notices,
+        )
+
+    def build(self) -> Proposal:
+        objectives = []
+        for fields, measure in self.objectives:
+            frequency, gas = fields["frequency"], fields["gas"]
+            objectives.append(Objective(**{
+                **fields,
+                "measure": Measure(**measure),
+                "addresses": list(fields["addresses"]),
+                "frequency": dict(frequency) if frequency else None,
+                "gas": dict(gas) if gas else None,
+            }))
+        steps = []
+        for fields in self.interventions:
+            frequency = fields["frequency"]
+            steps.append(Intervention(**{
+                **fields,
+                "steps": list(fields["steps"]),
+                "frequency": dict(frequency) if frequency else None,
+                "citations": list(fields["citations"]),
+                "objective_ids": list(fields["objective_ids"]),
+                "notes": list(fields["notes"]),
+                "conflicts_with": list(fields["conflicts_with"]),
+            }))
+        return Proposal(
+            long_term_goal=self.long_term_goal,
+            objectives=tuple(objectives),
+            interventions=tuple(steps),
+            exclusions=self.exclusions,
+            notices=self.notices,
+        )
 
 
 def _intervention(
