@@ -2,7 +2,8 @@
 
 The public names are re-exported from :mod:`planengine`; the modules are private:
 
-* ``_parse``: goal file data -> goals and assessments, every bad value a finding;
+* ``_inputs``, ``_parse_goal``, ``_parse``: goal file data -> goals and assessments, every bad
+  value a finding;
 * ``_change``: response, remission, reliable change, MCID, band change;
 * ``_trajectory``: expected linear path, ahead / on track / behind, review dates;
 * ``_status``: FHIR achievementStatus with the rule that chose it;

@@ -1,0 +1,127 @@
+"""What the review computes on, read from a goal file: goals, assessments and the finding sink."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from planengine._instruments import Instrument
+from planengine._loader import Document, format_json_path
+from planengine._review._model import Measurement, ReviewFinding
+
+__all__ = ["FindingSink", "ParsedAssessment", "ParsedFile", "ParsedGoal"]
+
+
+#: Units that mean "the instrument's own total".
+SCORE_UNITS = frozenset({"points", "point", "score", "total", "raw", "raw score"})
+PERCENT_UNITS = frozenset({"percent", "%", "percentage", "percent score"})
+
+Path = tuple[str | int, ...]
+
+
+@attrs.frozen
+class ParsedAssessment:
+    """One repeat questionnaire: its total, and its item answers when recorded."""
+
+    instrument: str
+    date: dt.date
+    total: float
+    answers: Any
+    path: Path
+
+
+@attrs.frozen
+class ParsedGoal:
+    """One goal's usable data. ``measurements`` start with the baseline and are in date order."""
+
+    index: int
+    goal_id: str
+    statement: str
+    area: str | None
+    instrument: Instrument | None
+    scale: str
+    unit: str | None
+    direction: str
+    target: float | None
+    comparator: str | None
+    target_possible: bool
+    start: dt.date | None
+    due: dt.date | None
+    review_interval_days: int | None
+    measurements: tuple[Measurement, ...]
+    has_baseline: bool
+    gas_levels: Mapping[str, str] | None
+    gas_weight: float
+    gas_history: tuple[tuple[dt.date, int], ...]
+    gas_current: int | None
+
+
+@attrs.frozen
+class ParsedFile:
+    """The parts of a goal file the review uses, and what was wrong with the rest."""
+
+    goals: tuple[ParsedGoal, ...]
+    assessments: tuple[ParsedAssessment, ...]
+    findings: tuple[ReviewFinding, ...]
+
+
+class FindingSink:
+    """Collects findings, each with its file position when the document has source text."""
+
+    def __init__(self, document: Document | None, file: str | None) -> None:
+        self.document = document
+        self.file = file
+        self.items: list[ReviewFinding] = []
+
+    def add(
+        self, code: str, severity: str, message: str, path: Path, goal_id: str | None = None
+    ) -> None:
+        line = column = None
+        if self.document is not None:
+            position = self.document.locate(path)
+            if position is not None:
+                line, column = position
+        self.items.append(
+            ReviewFinding(
+                code=code,
+                severity=severity,
+                message=message,
+                json_path=format_json_path(path),
+                file=self.file,
+                line=line,
+                column=column,
+                goal_id=goal_id,
+            )
+        )
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,512 @@
+"""Read one goal of a goal file; every value it cannot use becomes a finding (see ``_parse``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from planengine._instruments import Instrument
+from planengine._loader import format_json_path
+from planengine._review._inputs import (
+    PERCENT_UNITS,
+    SCORE_UNITS,
+    FindingSink,
+    ParsedGoal,
+    Path,
+    _date,
+    _fmt,
+    _mapping,
+    _number,
+)
+from planengine._review._model import Measurement
+
+__all__ = ["GoalReader"]
+
+
+class GoalReader:
+    """Reads one goal; a class only to share the finding sink and the goal's coordinates."""
+
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        index: int,
+        as_of: dt.date,
+        instruments: Mapping[str, Instrument],
+        sink: FindingSink,
+    ) -> None:
+        self.raw = raw
+        self.index = index
+        self.as_of = as_of
+        self.instruments = instruments
+        self.sink = sink
+        self.base: Path = ("goals", index)
+        goal_id = raw.get("id")
+        self.goal_id = goal_id if isinstance(goal_id, str) and goal_id else f"goal-{index + 1}"
+        if self.goal_id != goal_id:
+            self.add(
+                "input.missing-id", "warning", f"goal has no id; called {self.goal_id!r} here", ()
+            )
+
+    def add(self, code: str, severity: str, message: str, rel: Path) -> None:
+        self.sink.add(code, severity, message, self.base + rel, self.goal_id)
+
+    def date_field(self, key: str) -> dt.date | None:
+        value = self.raw.get(key)
+        parsed = _date(value)
+        if value is not None and parsed is None:
+            self.add(
+                "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
+            )
+        return parsed
+
+    def read(self) -> ParsedGoal:
+        measure = _mapping(self.raw.get("measure"))
+        instrument, scale, unit = self._scale(measure)
+        bounds = _bounds(instrument, scale)
+        start, due = self.date_field("start_date"), self.date_field("due_date")
+        if start and due and due < start:
+            self.add(
+                "input.due-before-start",
+                "error",
+                f"due_date {due} is before start_date {start}; no trajectory",
+                ("due_date",),
+            )
+            due = None
+        target, comparator, possible = self._target(measure, bounds)
+        baseline = self._baseline(measure, bounds, start, instrument, scale)
+        direction = self._direction(instrument, comparator, baseline, target)
+        if comparator is None and target is not None:
+            comparator = "<=" if direction == "lower-is-better" else ">="
+        progress, gas_history = self._progress(baseline, bounds, unit, instrument, scale)
+        measurements = ([baseline] if baseline else []) + progress
+        interval = self.raw.get("review_interval_days")
+        if interval is not None and (
+            isinstance(interval, bool) or not isinstance(interval, int) or interval < 1
+        ):
+            self.add(
+                "input.review-interval",
+                "warning",
+                f"review_interval_days {interval!r} is not a positive whole number; the default is used",
+                ("review_interval_days",),
+            )
+            interval = None
+        levels, weight, current = self._gas(gas_history)
+        statement = self.raw.get("statement")
+        area = self.raw.get("area")
+        return ParsedGoal(
+            index=self.index,
+            goal_id=self.goal_id,
+            statement=statement if isinstance(statement, str) else "",
+            area=area if isinstance(area, str) else None,
+            instrument=instrument,
+            scale=scale,
+            unit=unit,
+            direction=direction,
+            target=target,
+            comparator=comparator,
+            target_possible=possible,
+            start=start or (baseline.date if baseline else None),
+            due=due,
+            review_interval_days=interval,
+            measurements=tuple(measurements),
+            has_baseline=baseline is not None,
+            gas_levels=levels,
+            gas_weight=weight,
+            gas_history=tuple(gas_history),
+            gas_current=current,
+        )
+
+    def _scale(self, measure: Mapping[str, Any]) -> tuple[Instrument | None, str, str | None]:
+        name = measure.get("instrument")
+        unit_raw = measure.get("unit")
+        unit = unit_raw if isinstance(unit_raw, str) else None
+        metric = measure.get("metric")
+        if name is None:
+            return None, "metric", unit
+        instrument = self.instruments.get(name) if isinstance(name, str) else None
+        if instrument is None:
+            self.add(
+                "input.unknown-instrument",
+                "warning",
+                f"unknown instrument {name!r}; the values are reviewed as a free metric without "
+                "instrument thresholds",
+                ("measure", "instrument"),
+            )
+            return None, "metric", unit
+        key = (unit or "").strip().lower()
+        if unit is None or key in SCORE_UNITS:
+            return instrument, "total", unit
+        if key in PERCENT_UNITS:
+            if any(d.id == "percent" for d in instrument.derived):
+                return instrument, "percent", unit
+            self.add(
+                "input.unit-mismatch",
+                "warning",
+                f"unit {unit!r} does not fit {instrument.name}, which has no percent score; "
+                "the values are reviewed as a free metric",
+                ("measure", "unit"),
+            )
+            return instrument, "metric", unit
+        if not metric:
+            self.add(
+                "input.unit-mismatch",
+                "warning",
+                f"unit {unit!r} does not fit {instrument.name} totals (points) and no metric is "
+                "named; the values are reviewed as a free metric",
+                ("measure", "unit"),
+            )
+        # A free metric (minutes of sleep onset) answering to an instrument: not its totals.
+        return instrument, "metric", unit
+
+    def _target(
+        self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
+    ) -> tuple[float | None, str | None, bool]:
+        raw = _mapping(measure.get("target"))
+        if not raw:
+            return None, None, True
+        target = _number(raw.get("value"))
+        if target is None:
+            self.add(
+                "input.not-a-number",
+                "error",
+                f"target value {raw.get('value')!r} is not a number",
+                ("measure", "target", "value"),
+            )
+            return None, None, True
+        comparator = raw.get("comparator")
+        if comparator not in ("<=", "<", ">=", ">", "=="):
+            comparator = None
+        possible = True
+        if bounds is not None and not bounds[0] <= target <= bounds[1]:
+            self.add(
+                "input.target-out-of-range",
+                "error",
+                f"target {_fmt(target)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}",
+                ("measure", "target", "value"),
+            )
+            possible = _reachable(target, comparator, bounds)
+        return target, comparator, possible
+
+    def _baseline(
+        self,
+        measure: Mapping[str, Any],
+        bounds: tuple[float, float] | None,
+        start: dt.date | None,
+        instrument: Instrument | None,
+        scale: str,
+    ) -> Measurement | None:
+        raw = measure.get("baseline")
+        if not isinstance(raw, Mapping):
+            if measure:
+                self.add(
+                    "input.missing-baseline",
+                    "warning",
+                    "no baseline: change and trajectory cannot be judged",
+                    ("measure",),
+                )
+            return None
+        value = _number(raw.get("value"))
+        if value is None:
+            self.add(
+                "input.not-a-number",
+                "error",
+                f"baseline value {raw.get('value')!r} is not a number",
+                ("measure", "baseline", "value"),
+            )
+            return None
+        date_raw = raw.get("date")
+        date = _date(date_raw)
+        if date_raw is not None and date is None:
+            self.add(
+                "input.date-invalid",
+                "error",
+                f"baseline date {date_raw!r} is not a date (YYYY-MM-DD)",
+                ("measure", "baseline", "date"),
+            )
+        if date is None:
+            if start is None:
+                self.add(
+                    "input.missing-baseline",
+                    "warning",
+                    "the baseline has no date and the goal no start_date: change and trajectory "
+                    "cannot be judged",
+                    ("measure", "baseline"),
+                )
+                return None
+            date = start
+        if date > self.as_of:
+            self.add(
+                "input.after-as-of",
+                "error",
+                f"baseline date {date} is after the review date {self.as_of}; left out",
+                ("measure", "baseline", "date"),
+            )
+            return None
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            self.add(
+                "input.out-of-range",
+                "error",
+                f"baseline {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}; left out",
+                ("measure", "baseline", "value"),
+            )
+            return None
+        self._whole(value, instrument, scale, ("measure", "baseline", "value"))
+        return Measurement(
+            date, value, "baseline", format_json_path((*self.base, "measure", "baseline"))
+        )
+
+    def _whole(self, value: float, instrument: Instrument | None, scale: str, rel: Path) -> None:
+        if instrument is not None and scale == "total" and not value.is_integer():
+            self.add(
+                "input.not-whole-number",
+                "warning",
+                f"{instrument.name} totals are whole numbers; {value:g} cannot be placed in a band",
+                rel,
+            )
+
+    def _direction(
+        self,
+        instrument: Instrument | None,
+        comparator: str | None,
+        baseline: Measurement | None,
+        target: float | None,
+    ) -> str:
+        if instrument is not None:
+            return "higher-is-better" if instrument.higher_is_better else "lower-is-better"
+        if comparator in ("<=", "<"):
+            return "lower-is-better"
+        if comparator in (">=", ">"):
+            return "higher-is-better"
+        if baseline is not None and target is not None and target != baseline.value:
+            return "lower-is-better" if target < baseline.value else "higher-is-better"
+        if target is not None:
+            self.add(
+                "input.direction-unknown",
+                "info",
+                "neither the comparator nor baseline and target say which way is better; "
+                "lower is taken as better",
+                ("measure", "target"),
+            )
+        return "lower-is-better"
+
+    def _progress(
+        self,
+        baseline: Measurement | None,
+        bounds: tuple[float, float] | None,
+        unit: str | None,
+        instrument: Instrument | None,
+        scale: str,
+    ) -> tuple[list[Measurement], list[tuple[dt.date, int]]]:
+        raw = self.raw.get("progress")
+        if raw is None:
+            return [], []
+        if not isinstance(raw, list):
+            self.add(
+                "input.structure",
+                "error",
+                "progress must be a list of entries; left out",
+                ("progress",),
+            )
+            return [], []
+        values: list[Measurement] = []
+        gas: list[tuple[dt.date, int]] = []
+        seen: dict[dt.date, int] = {}
+        previous: dt.date | None = None
+        unsorted = False
+        for i, entry in enumerate(raw):
+            rel: Path = ("progress", i)
+            if not isinstance(entry, Mapping):
+                self.add(
+                    "input.structure", "error", "a progress entry must be a mapping; left out", rel
+                )
+                continue
+            date = _date(entry.get("date"))
+            if date is None:
+                self.add(
+                    "input.date-invalid",
+                    "error",
+                    f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry left out",
+                    (*rel, "date"),
+                )
+                continue
+            if previous is not None and date < previous and not unsorted:
+                unsorted = True
+                self.add(
+                    "input.unsorted",
+                    "warning",
+                    f"progress entries are not in date order (first here: {date} after {previous}); "
+                    "they are sorted by date for the review",
+                    (*rel, "date"),
+                )
+            previous = date if previous is None else max(previous, date)
+            if date > self.as_of:
+                self.add(
+                    "input.after-as-of",
+                    "error",
+                    f"progress date {date} is after the review date {self.as_of}; entry left out",
+                    (*rel, "date"),
+                )
+                continue
+            if baseline is not None and date < baseline.date:
+                self.add(
+                    "input.before-baseline",
+                    "error",
+                    f"progress date {date} is before the baseline date {baseline.date}; entry left out",
+                    (*rel, "date"),
+                )
+                continue
+            if date in seen:
+                self.add(
+                    "input.duplicate-date",
+                    "error",
+                    f"a second progress entry for {date} (the first is progress[{seen[date]}]); "
+                    "this one is left out",
+                    (*rel, "date"),
+                )
+                continue
+            seen[date] = i
+            entry_unit = entry.get("unit")
+            if entry_unit is not None and entry_unit != unit:
+                self.add(
+                    "input.unit-mismatch",
+                    "error",
+                    f"progress value in {entry_unit!r} but the measure is in {unit or 'points'!r}; "
+                    "entry left out (convert it, then record it)",
+                    (*rel, "unit"),
+                )
+                continue
+            level = entry.get("gas_level")
+            if level is not None:
+                if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
+                    self.add(
+                        "input.out-of-range",
+                        "error",
+                        f"gas_level {level!r} is not a whole number from -2 to +2; left out",
+                        (*rel, "gas_level"),
+                    )
+                else:
+                    gas.append((date, level))
+            if "value" not in entry:
+                continue
+            value = _number(entry.get("value"))
+            if value is None:
+                self.add(
+                    "input.not-a-number",
+                    "error",
+                    f"progress value {entry.get('value')!r} is not a number; entry left out",
+                    (*rel, "value"),
+                )
+                continue
+            if bounds is not None and not bounds[0] <= value <= bounds[1]:
+                self.add(
+                    "input.out-of-range",
+                    "error",
+                    f"value {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}"
+                    f"{_range_hint(instrument, scale, value, bounds)}; entry left out",
+                    (*rel, "value"),
+                )
+                continue
+            if baseline is not None and date == baseline.date:
+                if value != baseline.value:
+                    self.add(
+                        "input.duplicate-date",
+                        "error",
+                        f"progress value {_fmt(value)} on the baseline date {date} differs from the "
+                        f"baseline {_fmt(baseline.value)}; left out",
+                        (*rel, "date"),
+                    )
+                else:
+                    self.add(
+                        "input.duplicate-date",
+                        "info",
+                        f"progress entry on the baseline date {date} repeats the baseline; counted once",
+                        (*rel, "date"),
+                    )
+                continue
+            self._whole(value, instrument, scale, (*rel, "value"))
+            values.append(Measurement(date, value, "progress", format_json_path(self.base + rel)))
+        values.sort(key=lambda m: m.date)
+        gas.sort()
+        return values, gas
+
+    def _gas(
+        self, history: list[tuple[dt.date, int]]
+    ) -> tuple[Mapping[str, str] | None, float, int | None]:
+        raw = self.raw.get("gas")
+        if raw is None:
+            if history:
+                self.add(
+                    "input.gas-without-levels",
+                    "warning",
+                    "progress records gas_level but the goal has no `gas.levels`: without written "
+                    "levels the goal cannot be GAS-scored",
+                    ("progress",),
+                )
+            return None, 1.0, None
+        gas = _mapping(raw)
+        levels = _mapping(gas.get("levels"))
+        missing = [
+            key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
+        ]
+        weight = _number(gas.get("weight"))
+        if gas.get("weight") is not None and (weight is None or weight <= 0):
+            self.add(
+                "input.gas-weight",
+                "warning",
+                f"GAS weight {gas.get('weight')!r} is not a positive number; 1 is used",
+                ("gas", "weight"),
+            )
+        weight = weight if weight is not None and weight > 0 else 1.0
+        current = gas.get("current_level")
+        if current is not None and (
+            isinstance(current, bool) or not isinstance(current, int) or not -2 <= current <= 2
+        ):
+            self.add(
+                "input.out-of-range",
+                "error",
+                f"gas current_level {current!r} is not a whole number from -2 to +2; left out",
+                ("gas", "current_level"),
+            )
+            current = None
+        if missing:
+            self.add(
+                "input.gas-incomplete",
+                "warning",
+                f"GAS levels {', '.join(missing)} are not written; the goal cannot be GAS-scored",
+                ("gas", "levels"),
+            )
+            return None, weight, current
+        return {k: str(levels[k]) for k in ("-2", "-1", "0", "1", "2")}, weight, current
+
+
+def _range_hint(
+    instrument: Instrument | None, scale: str, value: float, bounds: tuple[float, float]
+) -> str:
+    if instrument is not None and scale == "total":
+        for derived in instrument.derived:
+            if derived.id == "percent" and value <= bounds[1] * derived.multiply:
+                return f" (a {instrument.name} percent score? then set the measure's unit to 'percent')"
+    return ""
+
+
+def _bounds(instrument: Instrument | None, scale: str) -> tuple[float, float] | None:
+    if instrument is None or scale == "metric":
+        return None
+    if scale == "percent":
+        multiply = next(d.multiply for d in instrument.derived if d.id == "percent")
+        return float(instrument.total_min * multiply), float(instrument.total_max * multiply)
+    return float(instrument.total_min), float(instrument.total_max)
+
+
+def _reachable(target: float, comparator: str | None, bounds: tuple[float, float]) -> bool:
+    low, high = bounds
+    if comparator == "<=":
+        return low <= target
+    if comparator == "<":
+        return low < target
+    if comparator == ">=":
+        return target <= high
+    if comparator == ">":
+        return target < high
+    return low <= target <= high
