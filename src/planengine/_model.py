@@ -251,6 +251,8 @@ class Objective:
     #: Goal Attainment Scaling levels ``"-2"`` .. ``"2"`` -> observable description (§5), when the
     #: strategy writes them; ``"0"`` is the expected outcome at the due date.
     gas: dict[str, str] | None = None
+    #: ``"ID: reference"`` strings for the thresholds and methods the objective rests on.
+    citations: list[str] = attrs.Factory(list)
 
     @property
     def review_date(self) -> dt.date:
@@ -278,6 +280,8 @@ class Objective:
             out["rationale"] = self.rationale
         if self.gas:
             out["gas"] = {"levels": dict(self.gas)}
+        if self.citations:
+            out["citations"] = list(self.citations)
         out["provenance"] = self.provenance.to_dict()
         return out
 

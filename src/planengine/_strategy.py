@@ -285,6 +285,7 @@ class _ObjectiveTemplate:
     gas: tuple[tuple[str, _Template], ...]
     contraindications: tuple[_Contraindication, ...]
     variants: tuple[_Variant, ...]
+    citations: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -305,7 +306,7 @@ _STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "du
                 "course_weeks", "rationale", "steps")
 
 
-def _compile_objective(raw: Mapping[str, Any]) -> _ObjectiveTemplate:
+def _compile_objective(raw: Mapping[str, Any], cite: Any) -> _ObjectiveTemplate:
     gas = raw.get("gas", {}).get("levels", {})
     return _ObjectiveTemplate(
         id=raw["id"],
@@ -320,6 +321,7 @@ def _compile_objective(raw: Mapping[str, Any]) -> _ObjectiveTemplate:
         gas=tuple((level, _Template.compile(gas[level])) for level in _GAS_LEVELS if level in gas),
         contraindications=tuple(_Contraindication.compile(c) for c in raw.get("contraindications", ())),
         variants=_compile_variants(raw, None),
+        citations=tuple(cite(list(raw.get("citations", ())))),
     )
 
 
@@ -380,7 +382,7 @@ class DataStrategy:
     )
 
     def __attrs_post_init__(self) -> None:
-        objectives = [_compile_objective(raw) for raw in self.data.get("objectives", ())]
+        objectives = [_compile_objective(raw, self.cite) for raw in self.data.get("objectives", ())]
         steps = self.data.get("interventions", ())
         by_area = {
             area: (
@@ -577,6 +579,7 @@ class DataStrategy:
             rationale=template.rationale,
             provenance=Provenance(source, objective_inputs, self.label),
             gas=gas,
+            citations=list(template.citations),
         ), None
 
 
@@ -646,6 +649,7 @@ class _Blueprint:
                 "addresses": list(fields["addresses"]),
                 "frequency": dict(frequency) if frequency else None,
                 "gas": dict(gas) if gas else None,
+                "citations": list(fields["citations"]),
             }))
         steps = []
         for fields in self.interventions:
@@ -876,7 +880,7 @@ def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
             where = f"$.{kind}[{index}]"
             if item.get("area") is not None and item["area"] not in areas:
                 return f"{where}.area", f"area {item['area']!r} is not one of the strategy's areas"
-            for cid in item.get("citations", ()):
+            for cid in item.get("citations", ()):  # objectives and steps
                 if cid not in refs:
                     return f"{where}.citations", f"citation {cid!r} is not defined in references"
             for oid in item.get("objectives", ()):

@@ -1,0 +1,121 @@
+"""Every built-in strategy file: schema-valid, manifest complete, citations defined, safe content."""
+
+from __future__ import annotations
+
+import pathlib
+import tomllib
+
+import jsonschema
+import pytest
+import yaml
+
+from planengine import DataStrategy, Engine
+from planengine._assembly import CLINICIAN_ONLY_CATEGORIES
+from planengine._errors import DocumentSchemaError
+from planengine._strategy import strategy_from_mapping
+from planengine._vocabulary import load_vocabulary
+from plan_helpers import validator
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+STRATEGY_FILES = sorted((ROOT / "plugins").glob("planengine_*/strategy.yaml"))
+IDS = [path.parent.name for path in STRATEGY_FILES]
+
+
+def _load(path: pathlib.Path) -> dict:
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def test_every_plugin_package_has_a_strategy_file() -> None:
+    packages = sorted(p.name for p in (ROOT / "plugins").iterdir() if p.name.startswith("planengine_"))
+    assert packages == IDS
+    assert len(STRATEGY_FILES) >= 11
+
+
+@pytest.mark.parametrize("path", STRATEGY_FILES, ids=IDS)
+def test_strategy_file_validates_against_the_schema(path: pathlib.Path) -> None:
+    data = _load(path)
+    error = jsonschema.exceptions.best_match(validator("strategy").iter_errors(data))
+    assert error is None, f"{path}: {list(error.absolute_path)}: {error.message}"
+    DataStrategy.from_file(path)  # schema and semantic checks of the loader
+
+
+@pytest.mark.parametrize("path", STRATEGY_FILES, ids=IDS)
+def test_manifest_and_every_citation_is_defined(path: pathlib.Path) -> None:
+    data = _load(path)
+    for key in ("id", "name", "version", "status", "areas", "references"):
+        assert data.get(key), f"{path}: manifest field {key!r} missing"
+    assert data["status"] in ("draft", "testing", "production", "retired")
+    references = data["references"]
+    used = set()
+    for item in data["interventions"]:
+        assert item["citations"], f"{item['id']} has no citation"
+        for cid in item["citations"]:
+            assert cid in references, f"{path}: {item['id']} cites undefined {cid!r}"
+            used.add(cid)
+    for objective in data["objectives"]:
+        for cid in objective.get("citations", []):
+            assert cid in references, f"{path}: {objective['id']} cites undefined {cid!r}"
+            used.add(cid)
+    unused = set(references) - used
+    assert not unused, f"{path}: references never cited: {sorted(unused)}"
+    for area in data["areas"]:
+        assert area in data["long_term_goals"], f"{path}: no long-term goal for {area}"
+
+
+@pytest.mark.parametrize("path", STRATEGY_FILES, ids=IDS)
+def test_content_is_specific_and_safe(path: pathlib.Path) -> None:
+    data = _load(path)
+    conditions = set(load_vocabulary().conditions) | {"open-risk-flag"}
+    for item in data["interventions"]:
+        assert item["delivery"] in ("self-guided", "clinician-led", "clinician-supervised", "referral")
+        assert not (
+            item.get("category") in CLINICIAN_ONLY_CATEGORIES and item["delivery"] == "self-guided"
+        ), f"{item['id']}: exposure, trauma narratives and EMDR are never self-guided"
+        for rule in item.get("contraindications", []):
+            if "condition" in rule:
+                assert rule["condition"] in conditions, f"{item['id']}: unknown condition"
+        if item["delivery"] == "self-guided":
+            # a dose: how often, or a course length, for every homework step
+            assert item.get("frequency") or item.get("course_weeks"), item["id"]
+    for objective in data["objectives"]:
+        if "metric" in objective["measure"]:
+            assert "{due_date}" in objective["statement"], f"{objective['id']}: no date in statement"
+
+
+def test_trauma_strategy_offers_no_exposure_narrative_or_emdr_homework() -> None:
+    data = _load(ROOT / "plugins" / "planengine_trauma" / "strategy.yaml")
+    for item in data["interventions"]:
+        if item["delivery"] == "self-guided":
+            assert item["category"] == "stabilisation", item["id"]
+            text = " ".join([item["title"], item["description"], *item.get("steps", [])]).lower()
+            for word in ("exposure", "narrative", "emdr", "trauma account", "imaginal", "hierarchy"):
+                assert word not in text, f"{item['id']} mentions {word!r}"
+
+
+def test_entry_points_map_every_plugin_package() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    entry_points = pyproject["project"]["entry-points"]["planengine"]
+    assert sorted(entry_points.values()) == IDS
+    packages = pyproject["tool"]["setuptools"]["packages"]
+    assert set(IDS) <= set(packages)
+
+
+def test_every_area_has_a_strategy_and_all_load_strictly() -> None:
+    engine = Engine(strict=True)
+    covered = {area for strategy in engine.strategies for area in strategy.areas}
+    assert covered == set(load_vocabulary().areas)
+    assert not [n for n in engine.load_notices if n.code.startswith("plugin.")]
+
+
+def test_an_undefined_citation_is_refused() -> None:
+    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    data["interventions"][0]["citations"] = ["R999"]
+    with pytest.raises(DocumentSchemaError, match="R999"):
+        strategy_from_mapping(data)
+
+
+def test_a_link_to_an_unknown_objective_is_refused() -> None:
+    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    data["interventions"][1]["objectives"] = ["no-such-objective"]
+    with pytest.raises(DocumentSchemaError, match="no-such-objective"):
+        strategy_from_mapping(data)
