@@ -1,0 +1,394 @@
+"""Scenario tests per area, from realistic assessments: content, doses, contraindications, SMART.
+
+Each scenario reads the plan as a clinician would: which steps are there, which are left out and
+why, and whether the targets come from this patient's own baseline and the instrument's thresholds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from planengine import Assessment, Engine, EngineConfig
+from planengine._render import plan_to_goal_document
+from planengine._smart import check_goals
+from plan_helpers import all_objectives, all_steps, assert_valid
+
+AS_OF = dt.date(2026, 11, 25)
+DAY = "2026-11-20"
+
+
+def assessment(responses: dict[str, list[int | None]] | None = None, **context: Any) -> Assessment:
+    return Assessment.from_mapping({
+        "planengine": 1,
+        "patient": {"id": "P-scenario"},
+        "responses": [
+            {"instrument": name, "date": DAY, "answers": answers}
+            for name, answers in (responses or {}).items()
+        ],
+        "context": context,
+    })
+
+
+def plan_for(engine: Engine, item: Assessment, as_of: dt.date = AS_OF) -> dict[str, Any]:
+    plan = engine.plan(item, as_of=as_of)
+    data = plan.to_dict()
+    assert_valid("plan", data)
+    violations = check_goals(plan_to_goal_document(plan), as_of=as_of, instruments=engine.instruments)
+    errors = [
+        (v.code, v.goal_id, v.message) for v in violations
+        if v.severity == "error" and not (v.goal_id or "").startswith("safety")
+    ]
+    assert not errors, errors  # the safety step belongs to the core, not to the strategies
+    return data
+
+
+def problem(data: dict[str, Any], area: str) -> dict[str, Any]:
+    return next(p for p in data["problems"] if p["area"] == area)
+
+
+def step_ids(data: dict[str, Any]) -> set[str]:
+    return {s["id"] for s in all_steps(data)}
+
+
+def excluded(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {e["id"]: e for e in data["excluded"]}
+
+
+# -- depression: behavioural activation with CBT ------------------------------------------------
+
+MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12, moderate
+MILD_PHQ9 = [1, 1, 1, 1, 1, 1, 1, 0, 0]  # 7, mild
+SEVERE_PHQ9 = [3, 2, 2, 3, 2, 2, 2, 1, 0]  # 17, moderately severe, item 9 not endorsed
+
+
+def test_depression_gets_behavioural_activation_with_a_personal_phq9_target(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
+    depression = problem(data, "depression")
+    target = depression["objectives"][0]
+    assert target["id"] == "depression-phq9-improvement"
+    assert target["measure"]["baseline"] == {"value": 12, "date": DAY}
+    assert target["measure"]["target"] == {"value": 6, "comparator": "<="}  # reliable change 6
+    assert "from 12 to 6 or lower by 2027-02-17" in target["statement"]
+    ids = [s["id"] for s in depression["interventions"]]
+    assert ids.index("depression-activity-monitoring") < ids.index("depression-activity-scheduling")
+    sessions = next(s for s in depression["interventions"] if s["id"] == "depression-ba-sessions")
+    assert sessions["course_weeks"] == 16 and sessions["delivery"] == "clinician-led"
+    activities = next(o for o in depression["objectives"] if o["id"] == "depression-scheduled-activities")
+    assert set(activities["gas"]["levels"]) == {"-2", "-1", "0", "1", "2"}
+
+
+def test_dose_follows_severity(engine) -> None:
+    mild = problem(plan_for(engine, assessment({"phq9": MILD_PHQ9})), "depression")
+    severe = problem(plan_for(engine, assessment({"phq9": SEVERE_PHQ9})), "depression")
+    mild_sessions = next(s for s in mild["interventions"] if s["id"] == "depression-ba-sessions")
+    assert mild_sessions["title"].startswith("Guided self-help")
+    assert mild_sessions["course_weeks"] == 12
+    mild_target = mild["objectives"][0]["measure"]["target"]
+    assert mild_target == {"value": 5, "comparator": "<"}  # remission is closer than 6 points
+    severe_ids = {s["id"] for s in severe["interventions"]}
+    assert "depression-severity-review" in severe_ids  # PHQ-9 >= 16: NICE 'more severe'
+    severe_activities = next(o for o in severe["objectives"] if o["id"] == "depression-scheduled-activities")
+    assert severe_activities["frequency"]["times"] == 3  # start smaller when more severe
+    assert severe["objectives"][0]["due_date"] == "2027-03-17"  # 16 weeks
+
+
+def test_same_content_from_two_plugins_is_merged_and_explained(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
+    duplicate = [n for n in data["notices"] if n["code"] == "assembly.duplicate"]
+    assert any("depression-phq9-improvement" in n["message"] and "plugin:ba" in n["message"]
+               and "higher priority (55 vs 50)" in n["message"] for n in duplicate)
+    objective = problem(data, "depression")["objectives"][0]
+    assert objective["provenance"]["strategy"].startswith("behavioural-activation@")
+
+
+def test_conflicting_courses_keep_the_higher_priority_and_say_why(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
+    left_out = excluded(data)
+    assert left_out["depression-restructuring-sessions"]["rule"] == "assembly.conflict"
+    assert "depression-ba-sessions" in left_out["depression-restructuring-sessions"]["reason"]
+    assert "priority 55 vs 50" in left_out["depression-restructuring-sessions"]["reason"]
+    assert "depression-ba-sessions" in step_ids(data)
+
+
+def test_without_behavioural_activation_cbt_supplies_the_depression_plan() -> None:
+    engine = Engine(strict=True, block=["ba"])
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
+    ids = step_ids(data)
+    assert "depression-restructuring-sessions" in ids
+    assert problem(data, "depression")["objectives"][0]["provenance"]["strategy"].startswith("cbt-self-talk@")
+
+
+def test_objective_limit_per_problem_defers_the_rest() -> None:
+    engine = Engine(strict=True, config=EngineConfig(max_objectives_per_problem=1))
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
+    depression = problem(data, "depression")
+    assert len(depression["objectives"]) == 1
+    assert "depression-scheduled-activities" in depression["deferred_objectives"]
+    assert any(n["code"] == "assembly.objective-limit" for n in data["notices"])
+    # steps serving only a deferred objective are left out with the reason
+    assert excluded(data)["depression-activity-scheduling"]["rule"] == "assembly.objective-limit"
+
+
+def test_default_limit_is_three_active_objectives(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9, "gad7": [2, 2, 1, 2, 1, 1, 2]},
+                                       concerns=["self-esteem"]))
+    for item in data["problems"]:
+        assert len(item["objectives"]) <= 3
+
+
+# -- self-esteem ---------------------------------------------------------------------------------
+
+
+def test_self_esteem_without_a_phq9_asks_for_one_first(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["self-esteem"],
+                                       patient_goals=["Stop beating myself up over every mistake"]))
+    esteem = problem(data, "self-esteem")
+    assert esteem["interventions"][0]["id"] == "self-esteem-depression-screen-first"
+    assert esteem["objectives"][0]["patient_words"] == "Stop beating myself up over every mistake"
+    assert {"self-esteem-thought-record", "self-esteem-behavioural-experiments"} <= step_ids(data)
+
+
+# -- anxiety and stress --------------------------------------------------------------------------
+
+
+def test_anxiety_target_never_asks_for_a_score_inside_the_minimal_band(engine) -> None:
+    mild = problem(plan_for(engine, assessment({"gad7": [1, 1, 1, 1, 1, 1, 1]})), "anxiety")
+    assert mild["objectives"][0]["measure"]["target"] == {"value": 4, "comparator": "<="}
+    moderate = plan_for(engine, assessment({"gad7": [2, 2, 2, 2, 1, 1, 2]}))  # 12
+    anxiety = problem(moderate, "anxiety")
+    assert anxiety["objectives"][0]["measure"]["target"] == {"value": 6, "comparator": "<="}
+    assert "anxiety-cbt-anxiety-referral" in step_ids(moderate)  # GAD-7 >= 10
+    assert "anxiety-cbt-anxiety-referral" not in {s["id"] for s in mild["interventions"]}
+    breathing = next(s for s in anxiety["interventions"] if s["id"] == "anxiety-paced-breathing")
+    assert breathing["frequency"] == {"times": 2, "per": "day"} and breathing["duration_minutes"] == 10
+
+
+def test_stress_uses_pss10_as_a_trend_only(engine) -> None:
+    data = plan_for(engine, assessment({"pss10": [3, 3, 3, 1, 1, 3, 2, 1, 3, 3]}, concerns=["stress"]))
+    stress = problem(data, "stress")
+    assert stress["severity"] is None
+    assert all(o["measure"].get("instrument") != "pss10" for o in stress["objectives"])
+    trend = next(s for s in stress["interventions"] if s["id"] == "stress-stress-trend")
+    assert "no validated cut-offs" in trend["description"]
+    assert not [f for f in data["findings"] if f["instrument"] == "pss10"]
+
+
+def test_cardiac_condition_marks_muscle_tensing_and_exercise_with_caution(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["stress", "lifestyle"], conditions=["cardiac-condition"]))
+    steps = {s["id"]: s for s in all_steps(data)}
+    assert steps["stress-progressive-muscle-relaxation"]["status"] == "caution"
+    assert steps["lifestyle-graded-activity"]["status"] == "caution"
+    lifestyle = problem(data, "lifestyle")
+    assert lifestyle["interventions"][0]["id"] == "lifestyle-medical-clearance"
+    assert lifestyle["objectives"][0]["statement"].startswith("Once medically cleared")
+
+
+# -- sleep -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("condition", ["bipolar-disorder", "seizure-disorder", "hazardous-occupation"])
+def test_sleep_restriction_is_removed_with_the_reason(engine, condition) -> None:
+    data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}, conditions=[condition]))
+    assert "sleep-sleep-restriction" not in step_ids(data)
+    entry = excluded(data)["sleep-sleep-restriction"]
+    assert entry["rule"] == f"contraindication.{condition}"
+    assert "sleep-cbti-referral" in step_ids(data)
+
+
+def test_subthreshold_insomnia_gets_education_and_monitoring_only(engine) -> None:
+    data = plan_for(engine, assessment({"isi": [2, 1, 1, 2, 1, 1, 2]}))  # 10, subthreshold
+    ids = step_ids(data)
+    assert "sleep-sleep-diary" in ids and "sleep-sleep-hygiene" in ids
+    assert not ids & {"sleep-sleep-restriction", "sleep-cbti-referral", "sleep-stimulus-control"}
+    target = problem(data, "sleep")["objectives"][0]["measure"]["target"]
+    assert target == {"value": 8, "comparator": "<"}  # remission is closer than the MID
+
+
+def test_sleep_restriction_is_supervised_and_cautioned_when_a_risk_flag_is_open(engine) -> None:
+    data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3], "phq9": [2, 2, 2, 2, 1, 1, 1, 1, 1]}))
+    restriction = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-restriction")
+    assert restriction["delivery"] == "clinician-supervised"
+    assert restriction["status"] == "caution"
+    assert data["problems"][0]["area"] == "safety"
+
+
+# -- emotional awareness -----------------------------------------------------------------------------
+
+
+def test_emotion_diary_records_feeling_intensity_trigger_and_response(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["emotional-awareness"]))
+    diary = next(s for s in all_steps(data) if s["id"] == "emotional-awareness-emotion-diary")
+    text = " ".join(diary["steps"]).lower()
+    for word in ("name each emotion", "intensity", "trigger", "what you actually did"):
+        assert word in text
+    assert "emotional-awareness-expressive-writing" in step_ids(data)
+
+
+def test_expressive_writing_is_left_out_with_signs_of_trauma(engine) -> None:
+    data = plan_for(engine, assessment({"pc-ptsd-5": [1, 1, 1, 1, 0]}, concerns=["emotional-awareness"]))
+    assert excluded(data)["emotional-awareness-expressive-writing"]["rule"] == "contraindication.trauma-signs"
+
+
+# -- assertiveness and relationships ---------------------------------------------------------------------
+
+
+def test_assertiveness_is_measured_by_counts_and_gas(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["assertiveness"], patient_goals=["Say no to extra shifts"]))
+    practice = next(o for o in all_objectives(data) if o["id"] == "assertiveness-assertive-practice")
+    assert practice["measure"]["unit"] == "occasions per week"
+    assert practice["frequency"] == {"times": 3, "per": "week"}
+    assert practice["gas"]["levels"]["0"].startswith("3 a week")
+    assert practice["patient_words"] == "Say no to extra shifts"
+    assert {"assertiveness-dear-man-script", "assertiveness-graded-practice"} <= step_ids(data)
+
+
+def test_intimate_partner_violence_removes_confrontation_and_routes_to_safety(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["assertiveness", "relationships"],
+                                       conditions=["intimate-partner-violence"]))
+    ids = step_ids(data)
+    for removed in ("assertiveness-dear-man-script", "assertiveness-role-play",
+                    "assertiveness-graded-practice", "relationships-couple-sessions",
+                    "relationships-check-ins", "relationships-boundaries"):
+        assert removed not in ids
+        assert excluded(data)[removed]["rule"] == "contraindication.intimate-partner-violence"
+    assert excluded(data)["assertiveness-assertive-practice"]["rule"] == "contraindication.intimate-partner-violence"
+    safety = [s for s in all_steps(data) if s["title"] == "Safety assessment for intimate-partner violence"]
+    assert len(safety) == 1 and safety[0]["delivery"] == "clinician-led"
+    first = problem(data, "assertiveness")
+    assert first["objectives"][0]["id"] == "assertiveness-ipv-safety-assessment"
+
+
+def test_conjoint_work_comes_after_a_private_ipv_screen(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["relationships"]))
+    relationships = problem(data, "relationships")
+    ids = [s["id"] for s in relationships["interventions"]]
+    assert ids[0] == "relationships-ipv-screen"
+    assert ids.index("relationships-ipv-screen") < ids.index("relationships-couple-sessions")
+
+
+# -- lifestyle ----------------------------------------------------------------------------------------
+
+
+def test_exercise_builds_towards_the_who_range(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["lifestyle"]))
+    minutes = next(o for o in all_objectives(data) if o["id"] == "lifestyle-activity-minutes")
+    assert minutes["measure"]["target"] == {"value": 150, "comparator": ">="}
+    graded = next(s for s in all_steps(data) if s["id"] == "lifestyle-graded-activity")
+    assert any("10-20 %" in s and "150-300" in s for s in graded["steps"])
+
+
+def test_eating_disorder_gets_a_referral_not_meal_plans_or_exercise_targets(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["lifestyle"], conditions=["eating-disorder"]))
+    ids = step_ids(data)
+    assert "lifestyle-eating-disorder-referral" in ids
+    assert not ids & {"lifestyle-regular-meals", "lifestyle-graded-activity", "lifestyle-activity-log"}
+    assert not problem(data, "lifestyle")["objectives"]
+    assert {"lifestyle-activity-minutes", "lifestyle-regular-meals"} <= set(excluded(data))
+
+
+# -- trauma ------------------------------------------------------------------------------------------
+
+
+def test_trauma_is_referral_and_stabilisation_only(engine) -> None:
+    pcl5 = [3, 3, 2, 3, 2, 3, 3, 1, 2, 2, 3, 2, 2, 2, 2, 0, 3, 3, 2, 3]
+    data = plan_for(engine, assessment({"pcl5": pcl5}))
+    trauma = problem(data, "trauma")
+    for step in trauma["interventions"]:
+        if step["delivery"] == "self-guided":
+            assert step["category"] == "stabilisation"
+        assert step["category"] not in ("exposure", "trauma-narrative", "emdr")
+    referral = next(s for s in trauma["interventions"] if s["id"] == "trauma-trauma-therapy-referral")
+    assert referral["delivery"] == "referral"
+    assert {"trauma-grounding", "trauma-paced-breathing", "trauma-sleep-routine"} <= step_ids(data)
+    pcl5_goal = next(o for o in trauma["objectives"] if o["id"] == "trauma-pcl5-improvement")
+    assert pcl5_goal["measure"]["target"] == {"value": 36, "comparator": "<="}  # 46 - 10
+
+
+def test_a_trauma_concern_without_a_screen_leads_to_an_assessment(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["trauma"], conditions=["psychosis"]))
+    trauma = problem(data, "trauma")
+    assert trauma["objectives"][0]["id"] == "trauma-trauma-assessment"
+    referral = next(s for s in trauma["interventions"] if s["id"] == "trauma-trauma-therapy-referral")
+    assert referral["status"] == "caution"  # a clinical judgement, not an exclusion
+
+
+# -- well-being and alcohol ------------------------------------------------------------------------------
+
+
+def test_low_who5_leads_to_depression_assessment_and_a_percent_based_target(engine) -> None:
+    data = plan_for(engine, assessment({"who5": [2, 1, 2, 3, 2]}))  # raw 10 = 40 %
+    wellbeing = problem(data, "wellbeing")
+    assert "wellbeing-depression-assessment" in step_ids(data)
+    target = next(o for o in wellbeing["objectives"] if o["id"] == "wellbeing-who5-improvement")
+    assert target["measure"]["target"] == {"value": 13, "comparator": ">="}  # +10 points = 3 raw
+
+
+@pytest.mark.parametrize(("sex", "target"), [("female", 3), ("male", 4)])
+def test_positive_audit_c_gets_a_brief_intervention_and_a_sex_specific_target(engine, sex, target) -> None:
+    data = plan_for(engine, assessment({"audit-c": [3, 2, 2]}, sex=sex))
+    alcohol = problem(data, "alcohol")
+    goal = next(o for o in alcohol["objectives"] if o["id"] == "alcohol-audit-c-below-cutoff")
+    assert goal["measure"]["target"] == {"value": target, "comparator": "<"}
+    assert {"alcohol-brief-intervention", "alcohol-further-assessment"} <= step_ids(data)
+
+
+def test_alcohol_is_flagged_as_a_modifier_of_sleep_and_anxiety(engine) -> None:
+    data = plan_for(engine, assessment({"audit-c": [3, 2, 2], "isi": [3, 2, 2, 3, 2, 3, 2],
+                                        "gad7": [2, 2, 1, 2, 1, 1, 2]}, sex="male"))
+    assert {"sleep-alcohol-and-sleep", "anxiety-alcohol-and-anxiety"} <= step_ids(data)
+    quiet = plan_for(engine, assessment({"isi": [3, 2, 2, 3, 2, 3, 2]}))
+    assert "sleep-alcohol-and-sleep" not in step_ids(quiet)
+
+
+# -- personal, not copied ------------------------------------------------------------------------------
+
+
+def _clinical_content(data: dict[str, Any]) -> Any:
+    return [(p["area"], p["patient_words"], p["objectives"], p["interventions"]) for p in data["problems"]]
+
+
+def test_two_different_patients_get_different_plans(engine) -> None:
+    first = plan_for(engine, assessment({"phq9": MODERATE_PHQ9, "isi": [3, 2, 2, 3, 2, 3, 2]},
+                                        patient_goals=["I want to sleep through the night"]))
+    second = plan_for(engine, assessment({"phq9": SEVERE_PHQ9, "isi": [3, 3, 2, 3, 2, 3, 3]},
+                                         patient_goals=["Wake up rested for work"]))
+    assert _clinical_content(first) != _clinical_content(second)
+    targets = lambda d: [o["measure"]["target"] for o in all_objectives(d)]  # noqa: E731
+    assert targets(first) != targets(second)
+    assert problem(first, "sleep")["patient_words"] != problem(second, "sleep")["patient_words"]
+
+
+def test_only_the_patients_words_differ_so_only_they_change(engine) -> None:
+    first = plan_for(engine, assessment(concerns=["assertiveness"], patient_goals=["Say no at work"]))
+    second = plan_for(engine, assessment(concerns=["assertiveness"], patient_goals=["Speak up in meetings"]))
+    assert _clinical_content(first) != _clinical_content(second)
+    words = {o["patient_words"] for o in all_objectives(first)}
+    assert words == {"Say no at work"}
+
+
+def test_same_inputs_give_identical_plans_and_dates_follow_as_of(engine) -> None:
+    item = assessment({"gad7": [2, 2, 1, 2, 1, 1, 2]}, concerns=["stress"])
+    assert engine.plan(item, as_of=AS_OF).to_json() == engine.plan(item, as_of=AS_OF).to_json()
+    assert engine.plan(item, as_of=AS_OF).to_json() == Engine(strict=True).plan(item, as_of=AS_OF).to_json()
+    later = plan_for(engine, item, as_of=AS_OF + dt.timedelta(days=7))
+    earlier = plan_for(engine, item)
+    assert [o["due_date"] for o in all_objectives(later)] != [o["due_date"] for o in all_objectives(earlier)]
+
+
+def test_review_intervals_follow_the_configured_maximum() -> None:
+    engine = Engine(strict=True, config=EngineConfig(max_review_interval_days=10))
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
+    assert all(o["review_interval_days"] <= 10 for o in all_objectives(data))
+
+
+def test_plan_elements_are_fresh_objects_on_every_call(engine) -> None:
+    item = assessment({"phq9": MODERATE_PHQ9})
+    first = engine.plan(item, as_of=AS_OF)
+    first.problems[0].interventions[0].notes.append("edited by a clinician")
+    first.problems[0].objectives[0].addresses.append("edited")
+    second = engine.plan(item, as_of=AS_OF)
+    assert "edited by a clinician" not in second.problems[0].interventions[0].notes
+    assert "edited" not in second.problems[0].objectives[0].addresses
