@@ -32,6 +32,7 @@ import attrs
 
 from planengine._errors import PluginError
 from planengine._model import Notice, RiskFlag
+from planengine._plugins import call_each
 from planengine._review._model import (
     FORBIDDEN_ACTIONS,
     GoalReview,
@@ -343,8 +344,6 @@ def plugin_suggestions(
     notice: Callable[[Notice], None],
 ) -> tuple[Suggestion, ...]:
     """Call every plugin's ``review_suggestions`` for one goal, on its own; failures become notices."""
-    from planengine._plugins import call_each
-
     def failed(error: PluginError) -> None:
         notice(Notice("plugin.failed", str(error), f"plugin:{error.plugin}"))
 
