@@ -13,7 +13,18 @@ from planengine._instruments import Instrument
 from planengine._loader import Document, format_json_path
 from planengine._review._model import Measurement, ReviewFinding
 
-__all__ = ["FindingSink", "ParsedAssessment", "ParsedFile", "ParsedGoal"]
+__all__ = [
+    "PERCENT_UNITS",
+    "SCORE_UNITS",
+    "FindingSink",
+    "ParsedAssessment",
+    "ParsedFile",
+    "ParsedGoal",
+    "as_date",
+    "as_mapping",
+    "as_number",
+    "fmt_number",
+]
 
 
 #: Units that mean "the instrument's own total".
@@ -99,14 +110,14 @@ class FindingSink:
         )
 
 
-def _number(value: Any) -> float | None:
+def as_number(value: Any) -> float | None:
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
     value = float(value)
     return value if math.isfinite(value) else None
 
 
-def _date(value: Any) -> dt.date | None:
+def as_date(value: Any) -> dt.date | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
@@ -119,9 +130,9 @@ def _date(value: Any) -> dt.date | None:
     return None
 
 
-def _mapping(value: Any) -> Mapping[str, Any]:
+def as_mapping(value: Any) -> Mapping[str, Any]:
     return value if isinstance(value, Mapping) else {}
 
 
-def _fmt(value: float) -> str:
+def fmt_number(value: float) -> str:
     return f"{value:g}"

@@ -26,9 +26,9 @@ from planengine._review._inputs import (
     ParsedFile,
     ParsedGoal,
     Path,
-    _date,
-    _fmt,
-    _number,
+    as_date,
+    as_number,
+    fmt_number,
 )
 from planengine._review._model import Measurement
 from planengine._review._parse_goal import GoalReader
@@ -67,7 +67,7 @@ def _assessments(
                 (*path, "instrument"),
             )
             continue
-        date = _date(entry.get("date"))
+        date = as_date(entry.get("date"))
         if date is None:
             sink.add(
                 "input.date-invalid",
@@ -84,7 +84,7 @@ def _assessments(
                 (*path, "date"),
             )
             continue
-        total = _number(entry.get("total"))
+        total = as_number(entry.get("total"))
         if total is None:
             sink.add(
                 "input.not-a-number",
@@ -97,7 +97,7 @@ def _assessments(
             sink.add(
                 "input.out-of-range",
                 "error",
-                f"{instrument.name} total {_fmt(total)} is outside {instrument.total_min}-"
+                f"{instrument.name} total {fmt_number(total)} is outside {instrument.total_min}-"
                 f"{instrument.total_max}; left out",
                 (*path, "total"),
             )
@@ -147,8 +147,8 @@ def _merge_assessments(
                 sink.add(
                     "input.conflicting-values",
                     "warning",
-                    f"{goal.instrument.name} total {_fmt(value)} on {a.date} differs from the goal's "
-                    f"own value {_fmt(existing.value)} ({existing.json_path}); the goal's value is used",
+                    f"{goal.instrument.name} total {fmt_number(value)} on {a.date} differs from the goal's "
+                    f"own value {fmt_number(existing.value)} ({existing.json_path}); the goal's value is used",
                     (*a.path, "total"),
                     goal.goal_id,
                 )

@@ -14,10 +14,10 @@ from planengine._review._inputs import (
     FindingSink,
     ParsedGoal,
     Path,
-    _date,
-    _fmt,
-    _mapping,
-    _number,
+    as_date,
+    as_mapping,
+    as_number,
+    fmt_number,
 )
 from planengine._review._model import Measurement
 
@@ -53,7 +53,7 @@ class GoalReader:
 
     def date_field(self, key: str) -> dt.date | None:
         value = self.raw.get(key)
-        parsed = _date(value)
+        parsed = as_date(value)
         if value is not None and parsed is None:
             self.add(
                 "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
@@ -61,7 +61,7 @@ class GoalReader:
         return parsed
 
     def read(self) -> ParsedGoal:
-        measure = _mapping(self.raw.get("measure"))
+        measure = as_mapping(self.raw.get("measure"))
         instrument, scale, unit = self._scale(measure)
         bounds = _bounds(instrument, scale)
         start, due = self.date_field("start_date"), self.date_field("due_date")
@@ -162,10 +162,10 @@ class GoalReader:
     def _target(
         self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
     ) -> tuple[float | None, str | None, bool]:
-        raw = _mapping(measure.get("target"))
+        raw = as_mapping(measure.get("target"))
         if not raw:
             return None, None, True
-        target = _number(raw.get("value"))
+        target = as_number(raw.get("value"))
         if target is None:
             self.add(
                 "input.not-a-number",
@@ -182,7 +182,7 @@ class GoalReader:
             self.add(
                 "input.target-out-of-range",
                 "error",
-                f"target {_fmt(target)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}",
+                f"target {fmt_number(target)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}",
                 ("measure", "target", "value"),
             )
             possible = _reachable(target, comparator, bounds)
@@ -206,7 +206,7 @@ class GoalReader:
                     ("measure",),
                 )
             return None
-        value = _number(raw.get("value"))
+        value = as_number(raw.get("value"))
         if value is None:
             self.add(
                 "input.not-a-number",
@@ -216,7 +216,7 @@ class GoalReader:
             )
             return None
         date_raw = raw.get("date")
-        date = _date(date_raw)
+        date = as_date(date_raw)
         if date_raw is not None and date is None:
             self.add(
                 "input.date-invalid",
@@ -247,7 +247,7 @@ class GoalReader:
             self.add(
                 "input.out-of-range",
                 "error",
-                f"baseline {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}; left out",
+                f"baseline {fmt_number(value)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}; left out",
                 ("measure", "baseline", "value"),
             )
             return None
@@ -321,7 +321,7 @@ class GoalReader:
                     "input.structure", "error", "a progress entry must be a mapping; left out", rel
                 )
                 continue
-            date = _date(entry.get("date"))
+            date = as_date(entry.get("date"))
             if date is None:
                 self.add(
                     "input.date-invalid",
@@ -389,7 +389,7 @@ class GoalReader:
                     gas.append((date, level))
             if "value" not in entry:
                 continue
-            value = _number(entry.get("value"))
+            value = as_number(entry.get("value"))
             if value is None:
                 self.add(
                     "input.not-a-number",
@@ -402,7 +402,7 @@ class GoalReader:
                 self.add(
                     "input.out-of-range",
                     "error",
-                    f"value {_fmt(value)} is outside the range {_fmt(bounds[0])}-{_fmt(bounds[1])}"
+                    f"value {fmt_number(value)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}"
                     f"{_range_hint(instrument, scale, value, bounds)}; entry left out",
                     (*rel, "value"),
                 )
@@ -412,8 +412,8 @@ class GoalReader:
                     self.add(
                         "input.duplicate-date",
                         "error",
-                        f"progress value {_fmt(value)} on the baseline date {date} differs from the "
-                        f"baseline {_fmt(baseline.value)}; left out",
+                        f"progress value {fmt_number(value)} on the baseline date {date} differs from the "
+                        f"baseline {fmt_number(baseline.value)}; left out",
                         (*rel, "date"),
                     )
                 else:
@@ -444,12 +444,12 @@ class GoalReader:
                     ("progress",),
                 )
             return None, 1.0, None
-        gas = _mapping(raw)
-        levels = _mapping(gas.get("levels"))
+        gas = as_mapping(raw)
+        levels = as_mapping(gas.get("levels"))
         missing = [
             key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
         ]
-        weight = _number(gas.get("weight"))
+        weight = as_number(gas.get("weight"))
         if gas.get("weight") is not None and (weight is None or weight <= 0):
             self.add(
                 "input.gas-weight",

@@ -344,6 +344,7 @@ def plugin_suggestions(
     notice: Callable[[Notice], None],
 ) -> tuple[Suggestion, ...]:
     """Call every plugin's ``review_suggestions`` for one goal, on its own; failures become notices."""
+
     def failed(error: PluginError) -> None:
         notice(Notice("plugin.failed", str(error), f"plugin:{error.plugin}"))
 
