@@ -16,7 +16,6 @@ that many points counts as reliable, and the report says so.
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import math
 from collections.abc import Sequence
@@ -292,8 +291,3 @@ def change_report(
         category=_category(reliable, remission),
         caveats=tuple(caveats),
     )
-
-
-def days_between(a: dt.date, b: dt.date) -> int:
-    """Whole days from ``a`` to ``b``."""
-    return (b - a).days
