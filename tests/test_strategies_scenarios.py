@@ -142,6 +142,13 @@ def test_default_limit_is_three_active_objectives(engine) -> None:
 # -- self-esteem ---------------------------------------------------------------------------------
 
 
+def test_a_positive_phq2_asks_for_a_phq9_before_any_treatment_steps(engine) -> None:
+    data = plan_for(engine, assessment({"phq2": [2, 2]}))
+    depression = problem(data, "depression")
+    assert [s["title"] for s in depression["interventions"]] == ["Complete a full PHQ-9"]
+    assert [o["statement"] for o in depression["objectives"]] == ["Complete a full PHQ-9 by 2026-12-02."]
+
+
 def test_self_esteem_without_a_phq9_asks_for_one_first(engine) -> None:
     data = plan_for(engine, assessment(concerns=["self-esteem"],
                                        patient_goals=["Stop beating myself up over every mistake"]))
@@ -321,7 +328,11 @@ def test_a_trauma_concern_without_a_screen_leads_to_an_assessment(engine) -> Non
 def test_low_who5_leads_to_depression_assessment_and_a_percent_based_target(engine) -> None:
     data = plan_for(engine, assessment({"who5": [2, 1, 2, 3, 2]}))  # raw 10 = 40 %
     wellbeing = problem(data, "wellbeing")
-    assert "wellbeing-depression-assessment" in step_ids(data)
+    # the core's next step asks for the depression assessment; the strategy does not repeat it
+    assert [s["title"] for s in wellbeing["interventions"]].count("Assess for depression") == 1
+    assert "wellbeing-depression-assessment" not in step_ids(data)
+    concern_only = plan_for(engine, assessment(concerns=["wellbeing"]))
+    assert "wellbeing-depression-assessment" in step_ids(concern_only)
     target = next(o for o in wellbeing["objectives"] if o["id"] == "wellbeing-who5-improvement")
     assert target["measure"]["target"] == {"value": 13, "comparator": ">="}  # +10 points = 3 raw
 

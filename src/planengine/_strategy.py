@@ -453,7 +453,8 @@ class DataStrategy:
             if removed is not None:
                 exclusions.append(Exclusion(
                     item_id=f"{area}-{template.id}", area=area,
-                    title=f"objective {template.id}", reason=f"{removed.key}: {removed.reason}",
+                    title=f"Objective: {template.id.replace('-', ' ')}",
+                    reason=f"{removed.key}: {removed.reason}",
                     rule=f"contraindication.{removed.key}", source=source,
                 ))
                 continue
@@ -818,22 +819,25 @@ def _apply_contraindications(
     context: PlanningContext,
     source: str,
 ) -> Exclusion | None:
+    removing = []
     for rule in item.contraindications:
         if not rule.applies(problem, context):
             continue
-        reason = f"{rule.key}: {rule.reason}"
         if rule.action == "remove":
-            return Exclusion(
-                item_id=step.id,
-                area=step.area,
-                title=step.title,
-                reason=reason,
-                rule=f"contraindication.{rule.key}",
-                source=source,
-            )
+            removing.append(rule)
+            continue
         step.status = "caution"
         step.notes.append(f"Caution ({rule.key}): {rule.reason}")
-    return None
+    if not removing:
+        return None
+    return Exclusion(
+        item_id=step.id,
+        area=step.area,
+        title=step.title,
+        reason="; ".join(f"{rule.key}: {rule.reason.rstrip('.')}" for rule in removing),
+        rule=f"contraindication.{removing[0].key}",
+        source=source,
+    )
 
 
 def strategy_from_mapping(
