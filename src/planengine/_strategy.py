@@ -617,57 +617,69 @@ def _situation_key(problem: Problem, context: PlanningContext, plugin: str) -> t
     )
 
 
+_OBJECTIVE_COPIED = ("measure", "addresses", "frequency", "gas", "citations")
+_STEP_COPIED = ("steps", "frequency", "citations", "objective_ids", "notes", "conflicts_with")
+
+
+def _without(fields: Mapping[str, Any], names: tuple[str, ...]) -> dict[str, Any]:
+    return {k: v for k, v in fields.items() if k not in names}
+
+
 @attrs.frozen
 class _Blueprint:
-    """An immutable copy of a proposal, from which fresh (mutable) plan elements are built."""
+    """An immutable copy of a proposal, from which fresh (mutable) plan elements are built.
+
+    Scalar fields are shared (strings, numbers, dates, frozen provenance); every list and dict
+    an element owns is copied on each build, so no plan can change another.
+    """
 
     long_term_goal: str | None
-    objectives: tuple[tuple[Mapping[str, Any], Mapping[str, Any]], ...]
-    interventions: tuple[Mapping[str, Any], ...]
+    objectives: tuple[tuple[Any, ...], ...]
+    interventions: tuple[tuple[Any, ...], ...]
     exclusions: tuple[Exclusion, ...]
     notices: tuple[Notice, ...]
 
     @classmethod
     def of(cls, proposal: Proposal) -> _Blueprint:
+        objectives = []
+        for o in proposal.objectives:
+            fields = attrs.asdict(o, recurse=False)
+            objectives.append((
+                _without(fields, _OBJECTIVE_COPIED), attrs.asdict(o.measure, recurse=False),
+                tuple(o.addresses), o.frequency, o.gas, tuple(o.citations),
+            ))
+        steps = []
+        for i in proposal.interventions:
+            fields = attrs.asdict(i, recurse=False)
+            steps.append((
+                _without(fields, _STEP_COPIED), tuple(i.steps), i.frequency, tuple(i.citations),
+                tuple(i.objective_ids), tuple(i.notes), tuple(i.conflicts_with),
+            ))
         return cls(
             long_term_goal=proposal.long_term_goal,
-            objectives=tuple(
-                (attrs.asdict(o, recurse=False), attrs.asdict(o.measure, recurse=False))
-                for o in proposal.objectives
-            ),
-            interventions=tuple(attrs.asdict(i, recurse=False) for i in proposal.interventions),
+            objectives=tuple(objectives),
+            interventions=tuple(steps),
             exclusions=proposal.exclusions,
             notices=proposal.notices,
         )
 
     def build(self) -> Proposal:
-        objectives = []
-        for fields, measure in self.objectives:
-            frequency, gas = fields["frequency"], fields["gas"]
-            objectives.append(Objective(**{
-                **fields,
-                "measure": Measure(**measure),
-                "addresses": list(fields["addresses"]),
-                "frequency": dict(frequency) if frequency else None,
-                "gas": dict(gas) if gas else None,
-                "citations": list(fields["citations"]),
-            }))
-        steps = []
-        for fields in self.interventions:
-            frequency = fields["frequency"]
-            steps.append(Intervention(**{
-                **fields,
-                "steps": list(fields["steps"]),
-                "frequency": dict(frequency) if frequency else None,
-                "citations": list(fields["citations"]),
-                "objective_ids": list(fields["objective_ids"]),
-                "notes": list(fields["notes"]),
-                "conflicts_with": list(fields["conflicts_with"]),
-            }))
         return Proposal(
             long_term_goal=self.long_term_goal,
-            objectives=tuple(objectives),
-            interventions=tuple(steps),
+            objectives=tuple(
+                Objective(**fields, measure=Measure(**measure), addresses=list(addresses),
+                          frequency=dict(frequency) if frequency else None,
+                          gas=dict(gas) if gas else None, citations=list(citations))
+                for fields, measure, addresses, frequency, gas, citations in self.objectives
+            ),
+            interventions=tuple(
+                Intervention(**fields, steps=list(steps),
+                             frequency=dict(frequency) if frequency else None,
+                             citations=list(citations), objective_ids=list(objective_ids),
+                             notes=list(notes), conflicts_with=list(conflicts))
+                for fields, steps, frequency, citations, objective_ids, notes, conflicts
+                in self.interventions
+            ),
             exclusions=self.exclusions,
             notices=self.notices,
         )
