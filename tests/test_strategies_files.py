@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import pathlib
-import tomllib
 
 import jsonschema
 import pytest
+import tomllib
 import yaml
 
+from plan_helpers import validator
 from planengine import DataStrategy, Engine
 from planengine._assembly import CLINICIAN_ONLY_CATEGORIES
 from planengine._errors import DocumentSchemaError
 from planengine._strategy import strategy_from_mapping
 from planengine._vocabulary import load_vocabulary
-from plan_helpers import validator
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 STRATEGY_FILES = sorted((ROOT / "plugins").glob("planengine_*/strategy.yaml"))

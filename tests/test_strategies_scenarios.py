@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from plan_helpers import all_objectives, all_steps, assert_valid
 from planengine import Assessment, Engine, EngineConfig
 from planengine._render import plan_to_goal_document
 from planengine._smart import check_goals
-from plan_helpers import all_objectives, all_steps, assert_valid
 
 AS_OF = dt.date(2026, 11, 25)
 DAY = "2026-11-20"

@@ -1,0 +1,180 @@
+"""The ``when`` language of strategy files, contraindication rules and dose variants, compiled.
+
+A strategy's ``when`` blocks, contraindications and variants are compiled once, when the strategy
+is loaded (:mod:`planengine._strategy`), into small frozen objects that answer "does this hold for
+this problem and context?" without re-reading the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from planengine._model import PlanningContext, Problem
+
+__all__ = ["RISK_FLAG_CONDITION", "Contraindication", "Variant", "When", "compile_variants", "holds", "pick"]
+
+#: A contraindication ``condition`` that matches while any risk flag is open (not a vocabulary id,
+#: so it can never clash with one).
+RISK_FLAG_CONDITION = "open-risk-flag"
+
+
+@attrs.frozen
+class When:
+    """A compiled ``when`` block: every key that is set must hold (``any`` holds when one does)."""
+
+    instrument: str | None = None
+    band_at_least: int | None = None
+    band_at_most: int | None = None
+    total_at_least: int | None = None
+    total_at_most: int | None = None
+    without_scores: tuple[str, ...] = ()
+    finding_kinds: frozenset[str] | None = None
+    no_risk_flag: bool = False
+    risk_flag: bool = False
+    conditions_any: frozenset[str] = frozenset()
+    conditions_none: frozenset[str] = frozenset()
+    cutoffs_met_any: frozenset[str] = frozenset()
+    with_areas: frozenset[str] = frozenset()
+    without_areas: frozenset[str] = frozenset()
+    any_of: tuple[When, ...] = ()
+
+    @classmethod
+    def compile(cls, raw: Mapping[str, Any] | None) -> When | None:
+        if not raw:
+            return None
+        without = raw.get("without_score", ())
+        kinds = raw.get("finding_kinds")
+        return cls(
+            instrument=raw.get("instrument"),
+            band_at_least=raw.get("band_at_least"),
+            band_at_most=raw.get("band_at_most"),
+            total_at_least=raw.get("total_at_least"),
+            total_at_most=raw.get("total_at_most"),
+            without_scores=(without,) if isinstance(without, str) else tuple(without),
+            finding_kinds=frozenset(kinds) if kinds is not None else None,
+            no_risk_flag=bool(raw.get("no_risk_flag")),
+            risk_flag=bool(raw.get("risk_flag")),
+            conditions_any=frozenset(raw.get("conditions_any", ())),
+            conditions_none=frozenset(raw.get("conditions_none", ())),
+            cutoffs_met_any=frozenset(raw.get("cutoffs_met_any", ())),
+            with_areas=frozenset(raw.get("with_area", ())),
+            without_areas=frozenset(raw.get("without_area", ())),
+            any_of=tuple(w for w in (cls.compile(item) for item in raw.get("any", ())) if w),
+        )
+
+    def holds(self, problem: Problem, context: PlanningContext) -> bool:
+        if self.instrument is not None:
+            score = context.scores.get(self.instrument)
+            if score is None or score.total is None:
+                return False
+            total = score.total
+            if self.band_at_least is not None or self.band_at_most is not None:
+                rank = score.band.severity if score.band is not None else None
+                if rank is None:
+                    return False
+                if self.band_at_least is not None and rank < self.band_at_least:
+                    return False
+                if self.band_at_most is not None and rank > self.band_at_most:
+                    return False
+            if self.total_at_least is not None and total < self.total_at_least:
+                return False
+            if self.total_at_most is not None and total > self.total_at_most:
+                return False
+        for instrument_id in self.without_scores:
+            if instrument_id in context.scores:
+                return False
+        if self.finding_kinds is not None and not any(
+            f.kind in self.finding_kinds for f in problem.findings
+        ):
+            return False
+        if self.no_risk_flag and context.risk_flags:
+            return False
+        if self.risk_flag and not context.risk_flags:
+            return False
+        if self.conditions_any and self.conditions_any.isdisjoint(context.conditions):
+            return False
+        if self.conditions_none and not self.conditions_none.isdisjoint(context.conditions):
+            return False
+        if self.cutoffs_met_any and not any(
+            not self.cutoffs_met_any.isdisjoint(score.cutoffs_met) for score in context.scores.values()
+        ):
+            return False
+        if self.with_areas or self.without_areas:
+            present = _assessed_areas(context)
+            if self.with_areas and self.with_areas.isdisjoint(present):
+                return False
+            if self.without_areas and not self.without_areas.isdisjoint(present):
+                return False
+        return not self.any_of or any(w.holds(problem, context) for w in self.any_of)
+
+
+def _assessed_areas(context: PlanningContext) -> set[str]:
+    """Areas with an instrument finding or a clinician concern in this assessment."""
+    areas = set(context.assessment.context.concerns)
+    for score in context.scores.values():
+        for finding in score.findings:
+            areas.add(finding.area)
+    return areas
+
+
+def holds(when: When | None, problem: Problem, context: PlanningContext) -> bool:
+    return when is None or when.holds(problem, context)
+
+
+@attrs.frozen
+class Contraindication:
+    """A condition (or an open risk flag, or a ``when`` block) that removes or marks an item."""
+
+    key: str
+    condition: str | None
+    when: When | None
+    action: str
+    reason: str
+
+    @classmethod
+    def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
+        condition = raw.get("condition")
+        return cls(
+            key=condition or raw["id"],
+            condition=condition,
+            when=When.compile(raw.get("when")),
+            action=raw.get("action", "remove"),
+            reason=raw["reason"],
+        )
+
+    def applies(self, problem: Problem, context: PlanningContext) -> bool:
+        if self.condition is not None:
+            if self.condition == RISK_FLAG_CONDITION:
+                return bool(context.risk_flags)
+            return self.condition in context.conditions
+        return holds(self.when, problem, context)
+
+
+@attrs.frozen
+class Variant:
+    """A dose or wording that replaces the default when its ``when`` holds (first match wins)."""
+
+    when: When | None
+    fields: Mapping[str, Any]
+
+
+def pick(variants: Sequence[Variant], problem: Problem, context: PlanningContext) -> Mapping[str, Any]:
+    for variant in variants:
+        if holds(variant.when, problem, context):
+            return variant.fields
+    return {}
+
+
+def compile_variants(raw: Mapping[str, Any], area: str | None) -> tuple[Variant, ...]:
+    """Variants in file order; one with an ``area`` applies only to problems of that area."""
+    return tuple(
+        Variant(When.compile(v.get("when")),
+                 {k: x for k, x in v.items() if k not in ("when", "area")})
+        for v in raw.get("variants", ())
+        if area is None or v.get("area") in (None, area)
+    )
+
+
