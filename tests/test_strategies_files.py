@@ -6,11 +6,15 @@ import pathlib
 
 import jsonschema
 import pytest
-import tomllib
 import yaml
 
 from plan_helpers import validator
 from planengine import DataStrategy, Engine
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
 from planengine._assembly import CLINICIAN_ONLY_CATEGORIES
 from planengine._errors import DocumentSchemaError
 from planengine._strategy import strategy_from_mapping

@@ -113,6 +113,43 @@ def test_conflicting_courses_keep_the_higher_priority_and_say_why(engine) -> Non
     assert "depression-ba-sessions" in step_ids(data)
 
 
+def _rival(strategy_id: str, priority: int) -> object:
+    """A third-party plugin whose strategy re-proposes the sleep diary, with different wording."""
+    import types
+
+    import planengine
+
+    base = next(s for s in Engine().strategies if s.id == "sleep")
+    data = {**base.data, "id": strategy_id, "priority": priority}
+    data["interventions"] = [
+        {**base.data["interventions"][1], "description": f"Rival diary wording from {strategy_id}."}
+    ]
+    strategy = planengine.DataStrategy(id=strategy_id, name=strategy_id, version="0.1.0",
+                                       status="production", areas=("sleep",), priority=priority,
+                                       data=data)
+    register = planengine.hookimpl(lambda register: register(strategy))
+    return types.SimpleNamespace(PLUGIN_NAME=f"plugin-{strategy_id}", register_strategies=register)
+
+
+@pytest.mark.parametrize(("rival_id", "priority", "winner"), [
+    ("aaa-sleep", 50, "aaa-sleep"),  # same priority: the lower strategy id wins
+    ("zzz-sleep", 50, "sleep"),
+    ("zzz-sleep", 70, "zzz-sleep"),  # higher priority wins whatever the id
+])
+def test_same_step_from_two_plugins_is_predictable_and_explained(rival_id, priority, winner) -> None:
+    item = assessment({"isi": [3, 2, 2, 3, 2, 3, 2]})
+    engine = Engine(strict=True, plugins=[_rival(rival_id, priority)])
+    data = plan_for(engine, item)
+    diary = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-diary")
+    assert diary["provenance"]["strategy"].startswith(f"{winner}@")
+    notice = next(n for n in data["notices"] if n["code"] == "assembly.duplicate"
+                  and "sleep-sleep-diary" in n["message"])
+    assert "higher priority" in notice["message"] or "sorts first" in notice["message"]
+    # a second engine with the same plugins gives the same plan
+    again = Engine(strict=True, plugins=[_rival(rival_id, priority)]).plan(item, as_of=AS_OF)
+    assert again.to_json() == engine.plan(item, as_of=AS_OF).to_json()
+
+
 def test_without_behavioural_activation_cbt_supplies_the_depression_plan() -> None:
     engine = Engine(strict=True, block=["ba"])
     data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
