@@ -139,8 +139,15 @@ def check_multiple_behaviours(ctx: GoalContext) -> Iterator[Hit]:
 # -- M: measurable -------------------------------------------------------------------------------
 
 
+def _has_gas_scale(ctx: GoalContext) -> bool:
+    """Goal Attainment Scaling with a written expected (0) level is a measure in itself (§5)."""
+    gas = ctx.goal.get("gas")
+    levels = gas.get("levels") if isinstance(gas, dict) else None
+    return isinstance(levels, dict) and bool(levels.get("0"))
+
+
 def check_no_metric(ctx: GoalContext) -> Iterator[Hit]:
-    if not _has_metric(ctx):
+    if not _has_metric(ctx) and not _has_gas_scale(ctx):
         yield Hit(("measure",) if "measure" in ctx.goal else ())
 
 
@@ -181,6 +188,11 @@ def check_out_of_range(ctx: GoalContext) -> Iterator[Hit]:
     high = number(getattr(instrument, "total_max", None))
     if low is None or high is None:
         return
+    # A unit naming a derived score (WHO-5 "percent" = raw x 4) puts the values on that scale.
+    unit = ctx.measure.get("unit")
+    for derived in getattr(instrument, "derived", ()):
+        if derived.id == unit:
+            low, high = low * derived.multiply, high * derived.multiply
     places: list[tuple[tuple[str | int, ...], Any]] = [
         (("measure", "baseline", "value"), (ctx.baseline or {}).get("value")),
         (("measure", "target", "value"), (ctx.target or {}).get("value")),
@@ -540,7 +552,8 @@ a heuristic: suppress it with a reason when the behaviours form one routine.""",
         "Add `measure.metric` (e.g. sleep onset latency) and/or `measure.instrument` (e.g. isi).",
         _SOURCE_MEASURABLE,
         """
-What it does: flags a goal whose `measure` names neither a metric nor an instrument.
+What it does: flags a goal whose `measure` names neither a metric nor an instrument, unless the
+goal is scored by Goal Attainment Scaling with a written expected ("0") level.
 Why: without a measure there is no way to tell whether the goal is met.""",
         check_no_metric,
     ),
