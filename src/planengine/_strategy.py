@@ -44,7 +44,6 @@ from planengine._strategy_conditions import (
     holds,
     pick,
 )
-from planengine._strategy_memo import CACHE_SIZE, Blueprint, situation_key
 from planengine._strategy_targets import (
     COMPARATOR_WORDS,
     derive_target,
@@ -221,9 +220,6 @@ class DataStrategy:
     _by_area: Mapping[str, tuple[tuple[_ObjectiveTemplate, ...], tuple[_StepTemplate, ...]]] = (
         attrs.field(init=False, repr=False, eq=False)
     )
-    _cache: dict[tuple[Any, ...], tuple[Any, Any, Blueprint]] = attrs.field(
-        init=False, repr=False, eq=False
-    )
 
     def __attrs_post_init__(self) -> None:
         objectives = [_compile_objective(raw, self.cite) for raw in self.data.get("objectives", ())]
@@ -237,7 +233,6 @@ class DataStrategy:
             for area in self.areas
         }
         object.__setattr__(self, "_by_area", by_area)
-        object.__setattr__(self, "_cache", {})
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, source: str = "builtin") -> DataStrategy:
@@ -262,23 +257,11 @@ class DataStrategy:
     def propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
         """Objectives and interventions for one problem, personalised from the context.
 
-        The result depends only on the inputs listed in :func:`_situation_key`, so it is kept as
-        an immutable blueprint for the next plan with the same inputs; every call still returns
-        fresh plan elements, which the core may change.
+        Every call builds fresh plan elements, which the core (and ``adjust_plan``) may change.
         """
         if problem.area not in self._by_area:
             return Proposal()
-        key = situation_key(problem, context, plugin)
-        entry = self._cache.get(key)
-        # The entry holds the instrument registry and config it was made with, so their ids in
-        # the key cannot be reused by other objects while it lives; `is` confirms the match.
-        if entry is not None and entry[0] is context.instruments and entry[1] is context.config:
-            return entry[2].build()
-        blueprint = Blueprint.of(self._propose(problem, context, plugin))
-        if len(self._cache) >= CACHE_SIZE:
-            self._cache.clear()
-        self._cache[key] = (context.instruments, context.config, blueprint)
-        return blueprint.build()
+        return self._propose(problem, context, plugin)
 
     def _propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
         compiled = self._by_area[problem.area]
