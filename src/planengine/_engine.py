@@ -431,8 +431,15 @@ class Engine:
         steps: list[Intervention] = []
         seen: set[str] = set()
         due = context.as_of + dt.timedelta(days=context.config.screen_followup_days)
+        # A screen asks for the full measure; when a full measure of this area was given
+        # (a severity or cut-off finding from another instrument), the screen's request is met.
+        measured = {
+            f.instrument for f in problem.findings if f.kind in ("severity", "cutoff") and f.instrument
+        }
         for finding in problem.findings:
             if not finding.next_step or finding.next_step in seen:
+                continue
+            if finding.kind == "screen-positive" and measured - {finding.instrument}:
                 continue
             seen.add(finding.next_step)
             key = f"{problem.area}-next-step-{len(seen)}"

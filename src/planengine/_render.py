@@ -50,6 +50,10 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
             goal["start_date"] = data["start_date"]
             goal["due_date"] = data["due_date"]
             goal["review_interval_days"] = data["review_interval_days"]
+            if "gas" in data:
+                goal["gas"] = data["gas"]
+            if data.get("citations"):
+                goal["x-citations"] = data["citations"]
             goal["x-provenance"] = data["provenance"]
             goals.append(goal)
     document: dict[str, Any] = {"planengine": 1}

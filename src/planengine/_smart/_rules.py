@@ -338,8 +338,8 @@ def check_no_due_date(ctx: GoalContext) -> Iterator[Hit]:
 
 def check_due_before_start(ctx: GoalContext) -> Iterator[Hit]:
     start, due = ctx.start, ctx.date("due_date")
-    if start is not None and due is not None and due <= start:
-        yield Hit(("due_date",), f"due date {due} is not after the start {start}")
+    if start is not None and due is not None and due < start:
+        yield Hit(("due_date",), f"due date {due} is before the start {start}")
 
 
 def check_due_passed(ctx: GoalContext) -> Iterator[Hit]:
@@ -713,11 +713,12 @@ What it does: flags a goal with no due date. Why: §6.2 Time-bound: no date, rej
         "T502",
         "due-before-start",
         "error",
-        "due date not after the start",
+        "due date before the start",
         "Fix `start_date` or `due_date`.",
         _SOURCE_TIME,
         """
-What it does: flags a due date on or before the start (start_date, else the baseline date).""",
+What it does: flags a due date before the start (start_date, else the baseline date). A goal due
+on the day it starts is allowed: urgent steps, such as a same-day safety plan, are exactly that.""",
         check_due_before_start,
     ),
     _rule(
