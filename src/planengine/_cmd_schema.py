@@ -14,11 +14,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print the schema, or the list of names."""
-    from planengine import schemas
+    from planengine.schemas import load, names
 
     if not args.name:
-        sys.stdout.write("\n".join(schemas.names()) + "\n")
+        sys.stdout.write("\n".join(names()) + "\n")
         return 0
-    json.dump(schemas.load(args.name), sys.stdout, indent=2, ensure_ascii=False)
+    json.dump(load(args.name), sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")
     return 0
