@@ -128,3 +128,12 @@ def test_text_report_lists_suggestions_with_rule_ids() -> None:
     assert "-> extend-or-split [review.extend-or-split]" in text
     assert "-> change-strategy [review.change-strategy]" in text
     assert "0 input error(s)" in text
+
+
+def test_chart_ticks_are_round_numbers_covering_the_range() -> None:
+    from planengine._review._svg import _ticks
+
+    assert _ticks(0, 27) == [0, 5, 10, 15, 20, 25]
+    assert _ticks(0, 100) == [0, 20, 40, 60, 80, 100]
+    assert _ticks(10, 40) == [10, 15, 20, 25, 30, 35, 40]
+    assert _ticks(3, 3) == [3]

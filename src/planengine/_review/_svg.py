@@ -99,13 +99,27 @@ def _bands(instrument: Instrument | None, scale: ChartScale, factor: float) -> l
     return out
 
 
+def _ticks(low: float, high: float) -> list[float]:
+    """About five round tick values (steps of 1, 2, 2.5 or 5 times a power of ten) from low to high."""
+    import math
+
+    span = high - low
+    if span <= 0:
+        return [low]
+    raw = span / 6
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    first = math.ceil(low / step) * step
+    count = math.floor((high - first) / step + 1e-9) + 1
+    return [round(first + i * step, 10) for i in range(count)]
+
+
 def _axes(scale: ChartScale) -> list[str]:
     out = [
         f'<line class="axis" x1="{LEFT}" y1="{scale.bottom}" x2="{WIDTH - RIGHT}" y2="{scale.bottom}"/>',
         f'<line class="axis" x1="{LEFT}" y1="{scale.top}" x2="{LEFT}" y2="{scale.bottom}"/>',
     ]
-    for i in range(5):
-        value = scale.vmin + (scale.vmax - scale.vmin) * i / 4
+    for value in _ticks(scale.vmin, scale.vmax):
         y = scale.y(value)
         out.append(
             f'<text class="tick" x="{LEFT - 6}" y="{round(y + 4, 2)}" text-anchor="end">{value:.4g}</text>'
