@@ -1,0 +1,76 @@
+"""No assessment file, however malformed, makes loading or planning raise an undocumented error."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planengine import Engine, InputError, load_assessment
+
+AS_OF = dt.date(2026, 11, 25)
+ENGINE = Engine(autoload=False)
+
+scalars = st.one_of(
+    st.none(), st.booleans(), st.integers(-5, 40), st.floats(allow_nan=True), st.text(max_size=8),
+    st.sampled_from(["phq9", "gad7", "isi", "2026-11-20", "2026-13-40", "sleep", "bipolar-disorder"]),
+)
+values = st.recursive(
+    scalars,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=10),
+        st.dictionaries(st.sampled_from(["1", "2", "x", "item3", "answers"]), inner, max_size=4),
+    ),
+    max_leaves=30,
+)
+responses = st.lists(
+    st.fixed_dictionaries(
+        {"instrument": values, "date": values, "answers": values},
+        optional={"extra": values},
+    ),
+    max_size=3,
+)
+documents = st.fixed_dictionaries(
+    {"planengine": st.one_of(st.just(1), values)},
+    optional={
+        "responses": st.one_of(responses, values),
+        "context": st.one_of(
+            st.fixed_dictionaries(
+                {},
+                optional={
+                    "concerns": values, "conditions": values, "patient_goals": values, "sex": values,
+                },
+            ),
+            values,
+        ),
+        "patient": values,
+    },
+)
+
+
+@given(document=documents)
+def test_any_document_loads_and_plans_or_raises_input_error(tmp_path_factory, document) -> None:
+    import json
+
+    path = tmp_path_factory.mktemp("a") / "assessment.json"
+    path.write_text(json.dumps(document, default=str))
+    try:
+        assessment = load_assessment(path)
+    except InputError as error:
+        assert str(path) in str(error) and "\n" not in str(error)
+        return
+    try:
+        ENGINE.plan(assessment, as_of=AS_OF)
+    except InputError as error:
+        assert "\n" not in str(error)
+
+
+@given(text=st.text(max_size=200))
+def test_any_text_as_yaml_gives_input_error_or_loads(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("b") / "assessment.yaml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        load_assessment(path)
+    except InputError as error:
+        assert str(path) in str(error)
