@@ -55,6 +55,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownNameError": "planengine._errors",
     "hookimpl": "planengine.hookspecs",
     "load_assessment": "planengine._assessment",
+    "load_engine_config": "planengine._plan_config",
     "score_response": "planengine._scoring",
 }
 

@@ -41,22 +41,32 @@ def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--allow-draft", action="store_true", help="use strategies whose status is draft"
     )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="planengine.toml or pyproject.toml to read [tool.planengine.plan] from "
+        "(default: the nearest one from the working directory)",
+    )
 
 
 def engine_from_args(args: argparse.Namespace) -> Any:
     """Build the engine the arguments describe (the environment is read here, never in the engine)."""
-    from planengine._engine import Engine, EngineConfig
+    import attrs
+
+    from planengine._engine import Engine
     from planengine._errors import ConfigError
+    from planengine._plan_config import load_engine_config
 
     blocks = []
     for item in args.plugin_blocks:
         if not item.startswith("no:") or len(item) == 3:
             raise ConfigError(f"-p takes no:NAME, got {item!r}")
         blocks.append(item[3:])
+    config = load_engine_config(getattr(args, "config", None))
     autoload = not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1")
     return Engine(
         autoload=autoload,
         block=blocks,
         strict=args.strict_plugins,
-        config=EngineConfig(allow_draft_strategies=args.allow_draft),
+        config=attrs.evolve(config, allow_draft_strategies=True) if args.allow_draft else config,
     )

@@ -1,0 +1,102 @@
+"""Planning settings from ``[tool.planengine.plan]`` (pyproject.toml) or ``[plan]`` (planengine.toml).
+
+The same file configures ``planengine validate`` (the top-level keys), so an organisation keeps one
+review interval: when ``[...plan]`` does not set ``max-review-interval-days``, the top-level value
+(the SMART rule T506's maximum) applies to generated objectives too.
+
+Example::
+
+    [tool.planengine]
+    max-review-interval-days = 60
+
+    [tool.planengine.plan]
+    review-interval-days = 28
+    max-objectives-per-problem = 2
+    horizon-weeks = 12
+
+    [tool.planengine.plan.instrument-overrides.pcl5]
+    cutoffs = {"pcl5.provisional" = 33}
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from planengine._engine import EngineConfig
+from planengine._errors import ConfigError
+
+__all__ = ["engine_config_from_mapping", "load_engine_config"]
+
+_INTEGER_KEYS = {
+    "review-interval-days": "review_interval_days",
+    "max-review-interval-days": "max_review_interval_days",
+    "horizon-weeks": "horizon_weeks",
+    "max-objectives-per-problem": "max_objectives_per_problem",
+    "screen-followup-days": "screen_followup_days",
+}
+
+
+def engine_config_from_mapping(
+    table: Mapping[str, Any], *, where: str = "configuration"
+) -> EngineConfig:
+    """Build an :class:`EngineConfig` from a ``[tool.planengine]``-shaped mapping.
+
+    :raises ConfigError: for unknown keys and values of the wrong type, naming the key.
+    """
+    plan = table.get("plan", {})
+    if not isinstance(plan, Mapping):
+        raise ConfigError(f"{where}: plan must be a table")
+    changes: dict[str, Any] = {}
+    if "max-review-interval-days" in table:
+        plan = {"max-review-interval-days": table["max-review-interval-days"], **plan}
+    for key, value in plan.items():
+        if key in _INTEGER_KEYS:
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise ConfigError(
+                    f"{where}: plan.{key} must be a positive whole number, not {value!r}"
+                )
+            changes[_INTEGER_KEYS[key]] = value
+        elif key == "allow-draft-strategies":
+            if not isinstance(value, bool):
+                raise ConfigError(f"{where}: plan.{key} must be true or false, not {value!r}")
+            changes["allow_draft_strategies"] = value
+        elif key == "instrument-overrides":
+            if not isinstance(value, Mapping) or not all(
+                isinstance(v, Mapping) for v in value.values()
+            ):
+                raise ConfigError(f"{where}: plan.{key} must be a table of instrument id = table")
+            changes["instrument_overrides"] = {str(k): dict(v) for k, v in value.items()}
+        else:
+            known = ", ".join(
+                sorted([*_INTEGER_KEYS, "allow-draft-strategies", "instrument-overrides"])
+            )
+            raise ConfigError(f"{where}: unknown key plan.{key}; known: {known}")
+    config = EngineConfig(**changes)
+    if config.review_interval_days > config.max_review_interval_days:
+        raise ConfigError(
+            f"{where}: plan.review-interval-days ({config.review_interval_days}) is above "
+            f"max-review-interval-days ({config.max_review_interval_days})"
+        )
+    return config
+
+
+def load_engine_config(
+    path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None
+) -> EngineConfig:
+    """Read the planning settings from ``path``, or from the nearest config file found from ``start``.
+
+    :raises ConfigError: for unreadable files, invalid TOML, or bad values.
+    """
+    from planengine._smart._config import _read_toml, find_config_file
+
+    file = Path(path) if path is not None else find_config_file(start)
+    if file is None:
+        return EngineConfig()
+    data = _read_toml(file)
+    table = data.get("tool", {}).get("planengine", {}) if file.name == "pyproject.toml" else data
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{file}: [tool.planengine] must be a table")
+    return engine_config_from_mapping(table, where=str(file))

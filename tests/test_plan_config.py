@@ -1,0 +1,78 @@
+"""Planning settings from [tool.planengine.plan], shared with validate's review-interval maximum."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from planengine import ConfigError, EngineConfig
+from planengine._cli import main
+from planengine._plan_config import engine_config_from_mapping, load_engine_config
+
+
+def test_defaults_without_a_config_file(tmp_path) -> None:
+    assert load_engine_config(start=tmp_path) == EngineConfig()
+
+
+def test_plan_table_and_shared_maximum(tmp_path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        "[tool.planengine]\nmax-review-interval-days = 21\n"
+        "[tool.planengine.plan]\nreview-interval-days = 14\nmax-objectives-per-problem = 1\n"
+        '[tool.planengine.plan.instrument-overrides.pcl5]\ncutoffs = {"pcl5.provisional" = 33}\n'
+    )
+    config = load_engine_config(start=tmp_path)
+    assert config.max_review_interval_days == 21
+    assert config.review_interval_days == 14
+    assert config.max_objectives_per_problem == 1
+    assert config.instrument_overrides == {"pcl5": {"cutoffs": {"pcl5.provisional": 33}}}
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"plan": {"horizon-weeks": 0}}, "positive whole number"),
+        ({"plan": {"horizon-weeks": True}}, "positive whole number"),
+        ({"plan": {"max-objectives": 2}}, "unknown key plan.max-objectives"),
+        ({"plan": {"allow-draft-strategies": "yes"}}, "true or false"),
+        ({"plan": {"review-interval-days": 120}}, "above max-review-interval-days"),
+        ({"plan": []}, "must be a table"),
+    ],
+)
+def test_bad_values_are_config_errors(table, message: str) -> None:
+    with pytest.raises(ConfigError, match=message):
+        engine_config_from_mapping(table)
+
+
+def test_cli_uses_the_config_file(tmp_path, capsys, examples_dir) -> None:
+    config = tmp_path / "planengine.toml"
+    # Strategies set their own review intervals; the organisation's maximum caps them.
+    config.write_text(
+        "[plan]\nmax-objectives-per-problem = 1\nmax-review-interval-days = 7\nreview-interval-days = 7\n"
+    )
+    example = str(examples_dir / "moderate-phq9-gad7-isi.yaml")
+    code = main(["plan", example, "--as-of", "2026-11-25", "--config", str(config)])
+    plan = json.loads(capsys.readouterr().out)
+    assert code == 0
+    objectives = [o for p in plan["problems"] for o in p["objectives"]]
+    assert all(len(p["objectives"]) <= 1 for p in plan["problems"])
+    assert all(o["review_interval_days"] <= 7 for o in objectives)
+    config.write_text("[plan]\nhorizon-weeks = -1\n")
+    assert main(["plan", example, "--as-of", "2026-11-25", "--config", str(config)]) == 2
+    assert "plan.horizon-weeks" in capsys.readouterr().err
+
+
+def test_an_instrument_override_changes_the_cut_off(tmp_path) -> None:
+    import datetime as dt
+
+    from planengine import Assessment, Engine, Response
+
+    answers = (2,) * 8 + (1,) * 8 + (0,) * 4  # total 24: below 31, so no provisional finding
+    assessment = Assessment(responses=(Response("pcl5", dt.date(2026, 11, 20), answers),))
+    plain = Engine(autoload=False).plan(assessment, as_of=dt.date(2026, 11, 25))
+    assert not [f for f in plain.findings if f.area == "trauma"]
+    lowered = Engine(
+        autoload=False,
+        config=EngineConfig(instrument_overrides={"pcl5": {"cutoffs": {"pcl5.provisional": 20}}}),
+    ).plan(assessment, as_of=dt.date(2026, 11, 25))
+    assert [f for f in lowered.findings if f.area == "trauma"]
