@@ -249,3 +249,91 @@ def test_locate_large_yaml_recomposes() -> None:
     small = parse_document("a: [1, 2]\n", name="small.yaml")
     assert "root" in small._nodes
     assert small.locate(["a", 1]) == (1, 8)
+
+
+def _reference_parse(text: str) -> object:
+    """What the safe constructor alone gives for ``text`` (data, or the refusal's message)."""
+    from planengine._loader import _Loader, _yaml_error
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return loader.construct_document(node) if node is not None else None
+    except Exception as error:
+        import yaml
+
+        if isinstance(error, yaml.MarkedYAMLError):
+            return ("error", _yaml_error(error, "x.yaml").message)
+        return ("error", getattr(error, "message", repr(error)))
+    finally:
+        loader.dispose()
+
+
+def _fast_parse(text: str) -> object:
+    from planengine._loader import _Loader, _yaml_error
+
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        return loader.construct_fast(node, "&" in text) if node is not None else None
+    except Exception as error:
+        import yaml
+
+        if isinstance(error, yaml.MarkedYAMLError):
+            return ("error", _yaml_error(error, "x.yaml").message)
+        return ("error", getattr(error, "message", repr(error)))
+    finally:
+        loader.dispose()
+
+
+DIRECT_CASES = [
+    "a: 1\nb: [x, 'y', ! z, !!str w, 0x1F, 0o17, -2, +3, 1.5, .inf, -.INF, .nan, ~, null, '']\n",
+    "yes: no\non: off\ntrue: TRUE\nFalse: x\n2026-11-01: 2026-11-01 10:00:00\n",
+    "!!int 1_000: !!float 1_0.5\n!!bool yes: !!bool off\n!!null x: !!timestamp 2026-01-01\n",
+    "a: 1\na: 2\n",
+    "0x10: a\n16: b\n",
+    "base: &b {x: 1, y: 2}\nother:\n  <<: *b\n  y: 3\n",
+    "s: &s [1, {k: v}]\nt: *s\nu: [*s, *s]\n",
+    "!!value a: 1\n",
+    "a: !!python/object:os.system x\n",
+    "a: !!binary aGVsbG8=\n",
+    "a: !!map x\n",
+    "a: !!str {k: v}\n",
+    "? [a]\n: 1\n",
+    "a: !!set {x, y}\n",
+    "a: !custom 1\n",
+    "- 1\n- 2\n",
+    "a: !!bool maybe\n",
+    "a: !!int 12z\n",
+    "a: !!float 1:30\n",
+]
+
+
+@pytest.mark.parametrize("text", DIRECT_CASES)
+def test_direct_builder_matches_safe_constructor(text: str) -> None:
+    assert repr(_fast_parse(text)) == repr(_reference_parse(text))
+
+
+def test_direct_builder_keeps_alias_sharing() -> None:
+    data = _fast_parse("s: &s {k: [1]}\nt: *s\n")
+    assert isinstance(data, dict)
+    assert data["s"] is data["t"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(text=YAMLISH)
+def test_direct_builder_matches_safe_constructor_on_random_text(text: str) -> None:
+    from planengine._loader import MAX_DEPTH, _depth_bound
+
+    if _depth_bound(text) > MAX_DEPTH:
+        return  # refused before composing, by both
+    assert repr(_fast_parse(text)) == repr(_reference_parse(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=NESTED, flow=st.booleans())
+def test_direct_builder_matches_safe_constructor_on_dumped_data(value: object, flow: bool) -> None:
+    import yaml
+
+    text = yaml.safe_dump({"a": value, "b": [value, {"c": value}]}, default_flow_style=flow)
+    assert repr(_fast_parse(text)) == repr(_reference_parse(text))

@@ -152,12 +152,7 @@ class _Constructor(yaml.constructor.SafeConstructor):
         return mapping
 
     def construct_core_int(self, node: Any) -> int:
-        text = str(self.construct_scalar(node)).replace("_", "")
-        if text.startswith("0o"):
-            return int(text[2:], 8)
-        if text.startswith("0x"):
-            return int(text[2:], 16)
-        return int(text, 10)
+        return _core_int(self.construct_scalar(node))
 
     def construct_as_string(self, node: Any) -> str:
         return str(self.construct_scalar(node))
@@ -181,11 +176,106 @@ _Constructor.yaml_constructors = {
 }
 
 
+_IMPLICIT: dict[Any, list[tuple[str, re.Pattern[str]]]] = _CoreResolver.yaml_implicit_resolvers
+
+
 class _Loader(_Parser, _Constructor, _CoreResolver):
     def __init__(self, stream: str) -> None:
         _Parser.__init__(self, stream)
         _Constructor.__init__(self)
         _CoreResolver.__init__(self)
+
+    # The composer calls these once per node. They give exactly what ``BaseResolver`` gives for this
+    # resolver (no path resolvers, no wildcard resolvers), without its general machinery.
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                    if regexp.match(value):
+                        return tag
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def construct_fast(self, root: Any, shared: bool) -> Any:
+        """The data of ``root``, built directly for the common case; else what the safe
+        constructor builds (and refuses).
+
+        The direct builder accepts only what the safe constructor accepts the same way: core tags,
+        plain scalar keys, no merge keys, no duplicate keys. On anything else (or any error) it gives
+        up and :meth:`construct_document` decides, on the same untouched node tree, so the data and
+        every refusal are the safe constructor's own.
+        """
+        try:
+            return _build(root, {} if shared else None, self)
+        except Exception:
+            self.constructed_objects = {}
+            return self.construct_document(root)
+
+
+class _GiveUp(Exception):
+    """Internal: the direct builder leaves this node to the safe constructor."""
+
+
+_ScalarNode, _MappingNode, _SequenceNode = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+_BOOL_VALUES = yaml.constructor.SafeConstructor.bool_values
+
+
+def _scalar(node: Any, loader: _Loader) -> Any:
+    tag = node.tag
+    if tag == _STR:
+        return node.value
+    if tag == _INT:
+        return _core_int(node.value)
+    if tag == _NULL:
+        return None
+    if tag == _BOOL:
+        return _BOOL_VALUES[node.value.lower()]
+    if tag == _FLOAT:
+        return loader.construct_yaml_float(node)
+    if tag == _TIMESTAMP:
+        return str(node.value)
+    raise _GiveUp
+
+
+def _build(node: Any, memo: dict[int, Any] | None, loader: _Loader) -> Any:
+    """Data of one node (recursion is bounded: nesting was checked before composing)."""
+    cls = node.__class__
+    if cls is _ScalarNode:
+        return _scalar(node, loader)
+    if memo is not None:
+        found = memo.get(id(node))
+        if found is not None:
+            return found
+    if cls is _MappingNode and node.tag == _MAP:
+        mapping: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not _ScalarNode or key_node.tag == _MERGE:
+                raise _GiveUp
+            key = key_node.value if key_node.tag == _STR else _key_text(_scalar(key_node, loader))
+            if key in mapping:
+                raise _GiveUp  # duplicate: the safe constructor words the refusal
+            if value_node.__class__ is _ScalarNode:
+                mapping[key] = _scalar(value_node, loader)
+            else:
+                mapping[key] = _build(value_node, memo, loader)
+        result: Any = mapping
+    elif cls is _SequenceNode and node.tag == _SEQ:
+        result = [
+            _scalar(item, loader) if item.__class__ is _ScalarNode else _build(item, memo, loader)
+            for item in node.value
+        ]
+    else:
+        raise _GiveUp
+    if memo is not None:
+        memo[id(node)] = result
+    return result
 
 
 class _LoadError(Exception):
@@ -195,6 +285,15 @@ class _LoadError(Exception):
         super().__init__(message)
         self.message = message
         self.node = node
+
+
+def _core_int(value: Any) -> int:
+    text = str(value).replace("_", "")
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
 
 
 def _key_text(key: Any) -> str:
@@ -423,9 +522,10 @@ def _parse_yaml(text: str, name: str, nodes: dict[str, Any]) -> Any:
             node = loader.get_single_node()
             if node is None:
                 raise DocumentParseError("file is empty (no YAML document)", file=name)
-            if "&" in text:  # aliases need an anchor; without one there is nothing to expand
+            shared = "&" in text  # aliases need an anchor; without one there is nothing to expand
+            if shared:
                 _check_aliases(node, name)
-            data = loader.construct_document(node)
+            data = loader.construct_fast(node, shared)
             if len(text) < KEEP_NODES_BELOW:
                 nodes["root"] = node
             return data
@@ -466,8 +566,10 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())
 
 
-_INDENT = re.compile(r"^[ ]*(?=\S)", re.MULTILINE)
+_FIRST_INDENT = re.compile(r"[ ]*(?=\S)")
+_INDENT = re.compile(r"\n([ ]*)(?=\S)")
 _COMPACT_RUN = re.compile(r"(?:[-?][ \t]+)+")
+_TWO_INDICATORS = re.compile(r"[-?][ \t]+[-?][ \t]")
 
 
 def _depth_bound(text: str) -> int:
@@ -479,11 +581,16 @@ def _depth_bound(text: str) -> int:
     flow = text.count("[") + text.count("{")
     if flow > MAX_DEPTH:
         return flow
-    widths = len(set(_INDENT.findall(text)))
-    # compact nesting on one line ("- - - x", "- ? - x"), plus one for a mapping in the last entry
-    compact = max(
-        (run.count("-") + run.count("?") for run in _COMPACT_RUN.findall(text)), default=0
-    )
+    indents = set(_INDENT.findall(text))  # lines after the first ...
+    first = _FIRST_INDENT.match(text)  # ... and the first
+    if first is not None:
+        indents.add(first.group())
+    widths = len(indents)
+    # compact nesting on one line ("- - - x", "- ? - x"), plus one for a mapping in the last entry;
+    # without two indicators in a row every run is one indicator long
+    compact = 1
+    if _TWO_INDICATORS.search(text):
+        compact = max(run.count("-") + run.count("?") for run in _COMPACT_RUN.findall(text))
     return flow + 2 * widths + compact + 1
 
 
