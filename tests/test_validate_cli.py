@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -139,6 +140,7 @@ def test_config_file(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
         (["--as-of", "tomorrow"], "not a date"),
         (["--select", "Q9"], "unknown rule selector"),
         (["--jobs", "0"], "--jobs"),
+        (["--jobs", "many"], "--jobs"),
     ],
 )
 def test_usage_errors_exit_2(
@@ -184,6 +186,27 @@ def test_jobs_gives_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
         capsys, "validate", invalid, "--as-of", "2026-12-15", "--format", "json", "--jobs", "2"
     )
     assert json.loads(one) == json.loads(two)
+    _, auto, _ = _run(
+        capsys, "validate", invalid, "--as-of", "2026-12-15", "--format", "json", "--jobs", "auto"
+    )
+    assert auto == one
+
+
+def test_auto_jobs_and_library_jobs(tmp_path: Path) -> None:
+    import datetime
+
+    from planengine._errors import ConfigError
+    from planengine._validate import FILES_PER_AUTO_JOB, auto_jobs, validate_paths
+
+    assert auto_jobs(0) == 1
+    assert auto_jobs(FILES_PER_AUTO_JOB - 1) == 1
+    assert 1 <= auto_jobs(10**6) <= (os.cpu_count() or 1)
+    invalid = EXAMPLES / "invalid"
+    day = datetime.date(2026, 12, 15)
+    one = validate_paths([invalid], as_of=day)
+    assert validate_paths([invalid], as_of=day, jobs="auto") == one
+    with pytest.raises(ConfigError):
+        validate_paths([invalid], as_of=day, jobs=0)
 
 
 def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:

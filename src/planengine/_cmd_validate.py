@@ -38,10 +38,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--jobs",
         "-j",
-        type=int,
-        default=1,
+        default="auto",
         metavar="N",
-        help="check files in N processes (default 1)",
+        help="check files in N processes; auto (default): one per CPU when there are many files",
     )
     parser.add_argument(
         "--schema",
@@ -79,8 +78,14 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
     else:
         as_of = datetime.date.today()
-    if args.jobs < 1:
-        raise ConfigError("--jobs must be at least 1")
+    jobs: int | str = args.jobs
+    if jobs != "auto":
+        try:
+            jobs = int(jobs)
+        except ValueError:
+            raise ConfigError(f"--jobs {jobs!r} is not a number or auto") from None
+        if jobs < 1:
+            raise ConfigError("--jobs must be at least 1")
     start = args.paths[0] if args.paths else None
     config = load_config(args.config, start=start)
     if args.select is not None:
@@ -108,7 +113,7 @@ def run(args: argparse.Namespace) -> int:
         as_of=as_of,
         config=config,
         fmt=fmt,
-        jobs=args.jobs,
+        jobs=jobs,
         schema=args.schema,
         plugin_manager=plugin_manager,
     )

@@ -15,12 +15,12 @@ from typing import Any
 
 import attrs
 
-from planengine._errors import DocumentParseError
+from planengine._errors import ConfigError, DocumentParseError
 from planengine._smart._check import RuleSet, check_goals, rule_set
 from planengine._smart._config import SmartConfig
 from planengine._smart._model import SEVERITIES, Violation
 
-__all__ = ["ValidationReport", "iter_files", "validate_file", "validate_paths"]
+__all__ = ["ValidationReport", "auto_jobs", "iter_files", "validate_file", "validate_paths"]
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 #: Folders never walked into (they are tooling, not goal files).
@@ -179,7 +179,7 @@ def validate_paths(
     as_of: datetime.date | None,
     config: SmartConfig | None = None,
     fmt: str = "text",
-    jobs: int = 1,
+    jobs: int | str = 1,
     schema: str = "goal",
     instruments: Mapping[str, Any] | None = None,
     extra_rules: Iterable[Any] = (),
@@ -190,7 +190,9 @@ def validate_paths(
     :param as_of: the date for date-relative rules (T503); the library never reads the clock.
     :param config: rule selection and limits (default :class:`SmartConfig()`).
     :param fmt: the format :meth:`ValidationReport.render` uses by default.
-    :param jobs: worker processes (1: in this process).
+    :param jobs: worker processes (1: in this process); ``"auto"``: one per usable CPU when there
+        are enough files to pay for the workers' start (see :func:`auto_jobs`). The report is the
+        same whatever the number.
     :param schema: ``goal`` (schema and SMART rules) or another bundled schema (schema only).
     :raises planengine.ConfigError: when ``schema`` is not bundled.
     """
@@ -211,6 +213,10 @@ def validate_paths(
         "instruments": instruments,
         "schema": schema,
     }
+    if jobs == "auto":
+        jobs = auto_jobs(len(files))
+    elif not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ConfigError(f"jobs must be a positive number or 'auto', not {jobs!r}")
     violations: list[Violation] = []
     if jobs > 1 and len(files) > 1:
         violations = _run_parallel(files, jobs, state)
@@ -221,8 +227,26 @@ def validate_paths(
     return ValidationReport(tuple(violations), tuple(files), as_of, schema, rules, fmt)
 
 
+#: ``jobs="auto"`` starts one more worker per this many files (a worker costs a fork and a pool).
+FILES_PER_AUTO_JOB = 100
+
+
+def auto_jobs(file_count: int) -> int:
+    """Workers for ``jobs="auto"``: one per usable CPU, but none beyond one per
+    :data:`FILES_PER_AUTO_JOB` files (a few files are checked faster in this process)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, file_count // FILES_PER_AUTO_JOB))
+
+
 def _run_parallel(files: list[str], jobs: int, state: dict[str, Any]) -> list[Violation]:
     import multiprocessing
+
+    from planengine._schema_check import _fast_validator
+
+    _fast_validator(state["schema"])  # compiled once here, inherited by the forked workers
 
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
