@@ -41,8 +41,6 @@ from planengine._strategy_conditions import (
     Variant,
     When,
     compile_variants,
-    holds,
-    pick,
 )
 from planengine._strategy_targets import (
     COMPARATOR_WORDS,
@@ -105,23 +103,46 @@ class _Template:
     """A template split at its placeholders: literal text at even, field names at odd positions."""
 
     parts: tuple[str, ...]
+    #: The placeholder names the template uses.
+    names: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
+    #: ``(name, literal that follows it)`` for each placeholder, after the leading literal.
+    _pairs: tuple[tuple[str, str], ...] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        parts = self.parts
+        object.__setattr__(self, "names", frozenset(parts[1::2]))
+        object.__setattr__(self, "_pairs", tuple(zip(parts[1::2], parts[2::2], strict=True)))
 
     @classmethod
     def compile(cls, text: str) -> _Template:
         return cls(tuple(_PLACEHOLDER.split(text)))
 
     def fill(self, values: Mapping[str, Any]) -> str:
-        parts = self.parts
-        if len(parts) == 1:
-            return parts[0]
-        out = []
-        for index, part in enumerate(parts):
-            if index % 2 == 0:
-                out.append(part)
-            else:
-                value = values.get(part)
-                out.append("{" + part + "}" if value is None else str(value))
+        pairs = self._pairs
+        if not pairs:
+            return self.parts[0]
+        out = [self.parts[0]]
+        for name, literal in pairs:
+            value = values.get(name)
+            out.append("{" + name + "}" if value is None else str(value))
+            out.append(literal)
         return "".join(out)
+
+
+class _Slots:
+    """Numbers the distinct ``when`` blocks of one strategy, so one plan call tests each once."""
+
+    def __init__(self) -> None:
+        self.index: dict[When, int] = {}
+
+    def __call__(self, when: When | None) -> int:
+        """The block's slot, ``-1`` for no block (always holds)."""
+        if when is None:
+            return -1
+        return self.index.setdefault(when, len(self.index))
+
+    def whens(self) -> tuple[When, ...]:
+        return tuple(self.index)
 
 
 @attrs.frozen
@@ -139,6 +160,15 @@ class _ObjectiveTemplate:
     contraindications: tuple[Contraindication, ...]
     variants: tuple[Variant, ...]
     citations: tuple[str, ...] = ()
+    #: Slot of ``when`` (see :class:`_Slots`), ``-1`` without one.
+    when_slot: int = -1
+    #: Per variant: its ``when`` slot and its compiled statement (``None``: the default's).
+    variant_picks: tuple[tuple[int, Mapping[str, Any], _Template | None], ...] = ()
+    #: Every placeholder the statements and GAS levels use: only these values are worked out.
+    needed: frozenset[str] = frozenset()
+    #: GAS level -> text, in level order; levels with placeholders are filled per objective.
+    gas_texts: Mapping[str, str] = attrs.field(factory=dict)
+    gas_fills: tuple[tuple[str, _Template], ...] = ()
 
 
 @attrs.frozen
@@ -153,46 +183,112 @@ class _StepTemplate:
     conflicts_with: tuple[str, ...]
     contraindications: tuple[Contraindication, ...]
     variants: tuple[Variant, ...]
+    when_slot: int = -1
+    variant_picks: tuple[tuple[int, Mapping[str, Any]], ...] = ()
 
 
 _STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "duration_minutes",
                 "course_weeks", "rationale", "steps")
 
 
-def _compile_objective(raw: Mapping[str, Any], cite: Any) -> _ObjectiveTemplate:
+def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _ObjectiveTemplate:
     gas = raw.get("gas", {}).get("levels", {})
+    when = When.compile(raw.get("when"))
+    statement = _Template.compile(raw["statement"])
+    gas_templates = tuple(
+        (level, _Template.compile(gas[level])) for level in _GAS_LEVELS if level in gas
+    )
+    variants = compile_variants(raw, None)
+    variant_picks = tuple(
+        (
+            slot(v.when),
+            v.fields,
+            _Template.compile(v.fields["statement"]) if v.fields.get("statement") else None,
+        )
+        for v in variants
+    )
+    needed = statement.names.union(*(t.names for _, t in gas_templates))
+    needed = needed.union(*(t.names for _, _, t in variant_picks if t is not None))
     return _ObjectiveTemplate(
         id=raw["id"],
         area=raw.get("area"),
-        when=When.compile(raw.get("when")),
-        statement=_Template.compile(raw["statement"]),
+        when=when,
+        statement=statement,
         measure=raw["measure"],
         frequency=raw.get("frequency"),
         horizon_weeks=raw.get("horizon_weeks"),
         review_interval_days=raw.get("review_interval_days"),
         rationale=raw.get("rationale"),
-        gas=tuple((level, _Template.compile(gas[level])) for level in _GAS_LEVELS if level in gas),
+        gas=gas_templates,
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
-        variants=compile_variants(raw, None),
+        variants=variants,
         citations=tuple(cite(list(raw.get("citations", ())))),
+        when_slot=slot(when),
+        variant_picks=variant_picks,
+        needed=needed,
+        gas_texts={level: text.parts[0] if not text.names else "" for level, text in gas_templates},
+        gas_fills=tuple((level, text) for level, text in gas_templates if text.names),
     )
 
 
-def _compile_step(raw: Mapping[str, Any], cite: Any, area: str) -> _StepTemplate:
+def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) -> _StepTemplate:
     fields: dict[str, Any] = {key: raw.get(key) for key in _STEP_FIELDS}
     fields["category"] = raw.get("category", "skill")
     fields["citations"] = tuple(cite(list(raw.get("citations", ()))))
     fields["steps"] = tuple(raw.get("steps", ()))
+    when = When.compile(raw.get("when"))
+    variants = compile_variants(raw, area)
     return _StepTemplate(
         id=f"{area}-{raw['id']}",
         area=raw.get("area"),
-        when=When.compile(raw.get("when")),
+        when=when,
         fields=fields,
         objectives=tuple(f"{area}-{oid}" for oid in raw.get("objectives", ())),
         conflicts_with=tuple(f"{area}-{cid}" for cid in raw.get("conflicts_with", ())),
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
-        variants=compile_variants(raw, area),
+        variants=variants,
+        when_slot=slot(when),
+        variant_picks=tuple((slot(v.when), {**fields, **v.fields}) for v in variants),
     )
+
+
+#: ``timedelta(weeks=n)`` for the usual horizons (building a timedelta is slow).
+_WEEKS = tuple(dt.timedelta(weeks=n) for n in range(105))
+
+
+def _weeks(count: int) -> dt.timedelta:
+    return _WEEKS[count] if 0 <= count < len(_WEEKS) else dt.timedelta(weeks=count)
+
+
+class _Verdicts:
+    """The ``when`` blocks of one strategy, each tested at most once per :meth:`DataStrategy.propose`,
+    and the due dates of that call in ISO form, each formatted once.
+
+    Lives for one call only (nothing is kept between calls).
+    """
+
+    __slots__ = ("context", "due_dates", "problem", "results", "whens")
+
+    def __init__(self, whens: tuple[When, ...], problem: Problem, context: PlanningContext) -> None:
+        self.whens = whens
+        self.problem = problem
+        self.context = context
+        self.results: list[bool | None] = [None] * len(whens)
+        self.due_dates: dict[int, tuple[dt.date, str]] = {}
+
+    def __call__(self, slot: int) -> bool:
+        result = self.results[slot]
+        if result is None:
+            result = self.results[slot] = self.whens[slot].holds(self.problem, self.context)
+        return result
+
+    def due(self, start: dt.date, horizon_weeks: int) -> tuple[dt.date, str]:
+        """``start`` plus the horizon, and its ISO form."""
+        known = self.due_dates.get(horizon_weeks)
+        if known is None:
+            date = start + _weeks(horizon_weeks)
+            known = self.due_dates[horizon_weeks] = (date, date.isoformat())
+        return known
 
 
 # -- the strategy ---------------------------------------------------------------------------------
@@ -220,19 +316,28 @@ class DataStrategy:
     _by_area: Mapping[str, tuple[tuple[_ObjectiveTemplate, ...], tuple[_StepTemplate, ...]]] = (
         attrs.field(init=False, repr=False, eq=False)
     )
+    _whens: tuple[When, ...] = attrs.field(init=False, repr=False, eq=False)
+    _label: str = attrs.field(init=False, repr=False, eq=False)
+    _goals: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        objectives = [_compile_objective(raw, self.cite) for raw in self.data.get("objectives", ())]
+        slot = _Slots()
+        objectives = [
+            _compile_objective(raw, self.cite, slot) for raw in self.data.get("objectives", ())
+        ]
         steps = self.data.get("interventions", ())
         by_area = {
             area: (
                 tuple(o for o in objectives if o.area in (None, area)),
-                tuple(_compile_step(raw, self.cite, area) for raw in steps
+                tuple(_compile_step(raw, self.cite, area, slot) for raw in steps
                       if raw.get("area") in (None, area)),
             )
             for area in self.areas
         }
         object.__setattr__(self, "_by_area", by_area)
+        object.__setattr__(self, "_whens", slot.whens())
+        object.__setattr__(self, "_label", f"{self.id}@{self.version}")
+        object.__setattr__(self, "_goals", self.data.get("long_term_goals", {}))
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, source: str = "builtin") -> DataStrategy:
@@ -242,7 +347,7 @@ class DataStrategy:
     @property
     def label(self) -> str:
         """``id@version``, as recorded in provenance."""
-        return f"{self.id}@{self.version}"
+        return self._label
 
     def references(self) -> Mapping[str, str]:
         """Citation id -> full reference."""
@@ -268,24 +373,30 @@ class DataStrategy:
         objective_templates, step_templates = compiled
         area = problem.area
         source = f"plugin:{plugin}"
-        provenance_inputs = tuple(sorted({p for f in problem.findings for p in f.provenance.inputs}))
+        findings = problem.findings
+        provenance_inputs = tuple(sorted({p for f in findings for p in f.provenance.inputs}))
+        addresses = [f.id for f in findings]
+        verdict = _Verdicts(self._whens, problem, context)
         objectives: list[Objective] = []
         notices: list[Notice] = []
         exclusions: list[Exclusion] = []
         for template in objective_templates:
-            if not holds(template.when, problem, context):
+            if template.when_slot >= 0 and not verdict(template.when_slot):
                 continue
-            removed = next((c for c in template.contraindications
-                            if c.action == "remove" and c.applies(problem, context)), None)
-            if removed is not None:
-                exclusions.append(Exclusion(
-                    item_id=f"{area}-{template.id}", area=area,
-                    title=f"Objective: {template.id.replace('-', ' ')}",
-                    reason=f"{removed.key}: {removed.reason}",
-                    rule=f"contraindication.{removed.key}", source=source,
-                ))
-                continue
-            objective, why_not = self._objective(template, problem, context, source, provenance_inputs)
+            if template.contraindications:
+                removed = next((c for c in template.contraindications
+                                if c.action == "remove" and c.applies(problem, context)), None)
+                if removed is not None:
+                    exclusions.append(Exclusion(
+                        item_id=f"{area}-{template.id}", area=area,
+                        title=f"Objective: {template.id.replace('-', ' ')}",
+                        reason=f"{removed.key}: {removed.reason}",
+                        rule=f"contraindication.{removed.key}", source=source,
+                    ))
+                    continue
+            objective, why_not = self._objective(
+                template, problem, context, source, provenance_inputs, addresses, verdict
+            )
             if objective is None:
                 if why_not:
                     notices.append(Notice("strategy.objective-skipped",
@@ -293,20 +404,20 @@ class DataStrategy:
                 continue
             objectives.append(objective)
         kept_ids = {o.id for o in objectives}
-        provenance = Provenance(source, provenance_inputs, self.label)
+        provenance = Provenance(source, provenance_inputs, self._label)
         interventions: list[Intervention] = []
         for item in step_templates:
-            if not holds(item.when, problem, context):
+            if item.when_slot >= 0 and not verdict(item.when_slot):
                 continue
-            step = _intervention(item, problem, context, provenance, kept_ids)
-            removed_step = _apply_contraindications(step, item, problem, context, source)
-            if removed_step is not None:
-                exclusions.append(removed_step)
-                continue
+            step = _intervention(item, area, provenance, kept_ids, verdict)
+            if item.contraindications:
+                removed_step = _apply_contraindications(step, item, problem, context, source)
+                if removed_step is not None:
+                    exclusions.append(removed_step)
+                    continue
             interventions.append(step)
-        goals: Mapping[str, str] = self.data.get("long_term_goals", {})
         return Proposal(
-            long_term_goal=goals.get(area),
+            long_term_goal=self._goals.get(area),
             objectives=tuple(objectives),
             interventions=tuple(interventions),
             exclusions=tuple(exclusions),
@@ -320,17 +431,27 @@ class DataStrategy:
         context: PlanningContext,
         source: str,
         inputs: tuple[str, ...],
+        addresses: list[str],
+        verdict: _Verdicts,
     ) -> tuple[Objective | None, str | None]:
-        variant = pick(template.variants, problem, context) if template.variants else {}
+        variant: Mapping[str, Any] = {}
+        statement = template.statement
+        for slot, fields, variant_statement in template.variant_picks:
+            if slot < 0 or verdict(slot):
+                variant = fields
+                if variant_statement is not None:
+                    statement = variant_statement
+                break
         measure_data = template.measure
+        config = context.config
         horizon_weeks = int(variant.get("horizon_weeks") or template.horizon_weeks
-                            or context.config.horizon_weeks)
+                            or config.horizon_weeks)
         start = context.as_of
-        due = start + dt.timedelta(weeks=horizon_weeks)
+        due, due_iso = verdict.due(start, horizon_weeks)
         review = min(
             int(variant.get("review_interval_days") or template.review_interval_days
-                or context.config.review_interval_days),
-            context.config.max_review_interval_days,
+                or config.review_interval_days),
+            config.max_review_interval_days,
         )
         instrument_id = measure_data.get("instrument")
         instrument_name = None
@@ -372,61 +493,109 @@ class DataStrategy:
         raw_frequency = variant.get("frequency") or template.frequency
         frequency = dict(raw_frequency) if raw_frequency else None
         patient_words = problem.patient_words[0] if problem.patient_words else None
-        values = {
-            "baseline": format_number(measure.baseline_value)
-            if measure.baseline_value is not None
-            else None,
-            "target": format_number(measure.target_value),
-            "comparator_words": COMPARATOR_WORDS[measure.comparator],
-            "target_phrase": target_phrase(measure.comparator, measure.target_value),
-            "due_date": due.isoformat(),
-            "start_date": start.isoformat(),
-            "review_date": min(start + dt.timedelta(days=review), due).isoformat(),
-            "instrument_name": instrument_name,
-            "horizon_weeks": horizon_weeks,
-            "frequency_times": frequency.get("times") if frequency else None,
-            "frequency_per": frequency.get("per") if frequency else None,
-            "duration_minutes": frequency.get("duration_minutes") if frequency else None,
-            "unit": measure.unit,
-            "patient_words": patient_words,
-            "severity": problem.severity,
-        }
-        statement = variant.get("statement")
-        gas = {level: text.fill(values) for level, text in template.gas} or None
+        values = _template_values(
+            template.needed,
+            measure,
+            start,
+            due,
+            due_iso,
+            review,
+            instrument_name,
+            horizon_weeks,
+            frequency,
+            patient_words,
+            problem.severity,
+        )
+        gas: dict[str, str] | None = None
+        if template.gas:
+            gas = dict(template.gas_texts)
+            for level, text in template.gas_fills:
+                gas[level] = text.fill(values)
         return Objective(
             id=f"{problem.area}-{template.id}",
             area=problem.area,
-            statement=fill_template(statement, values) if statement else template.statement.fill(values),
+            statement=statement.fill(values),
             measure=measure,
             start_date=start,
             due_date=due,
             review_interval_days=review,
-            addresses=[f.id for f in problem.findings],
+            addresses=list(addresses),
             frequency=frequency,
             patient_words=patient_words,
             rationale=template.rationale,
-            provenance=Provenance(source, objective_inputs, self.label),
+            provenance=Provenance(source, objective_inputs, self._label),
             gas=gas,
             citations=list(template.citations),
         ), None
 
 
+def _template_values(
+    needed: frozenset[str],
+    measure: Measure,
+    start: dt.date,
+    due: dt.date,
+    due_iso: str,
+    review: int,
+    instrument_name: str | None,
+    horizon_weeks: int,
+    frequency: Mapping[str, Any] | None,
+    patient_words: str | None,
+    severity: str | None,
+) -> dict[str, Any]:
+    """The values of the :data:`TEMPLATE_FIELDS` in ``needed`` (the others are never filled)."""
+    values: dict[str, Any] = {}
+    if not needed:
+        return values
+    if "baseline" in needed and measure.baseline_value is not None:
+        values["baseline"] = format_number(measure.baseline_value)
+    if "target" in needed:
+        values["target"] = format_number(measure.target_value)
+    if "comparator_words" in needed:
+        values["comparator_words"] = COMPARATOR_WORDS[measure.comparator]
+    if "target_phrase" in needed:
+        values["target_phrase"] = target_phrase(measure.comparator, measure.target_value)
+    if "due_date" in needed:
+        values["due_date"] = due_iso
+    if "start_date" in needed:
+        values["start_date"] = start.isoformat()
+    if "review_date" in needed:
+        values["review_date"] = min(start + dt.timedelta(days=review), due).isoformat()
+    if "instrument_name" in needed:
+        values["instrument_name"] = instrument_name
+    if "horizon_weeks" in needed:
+        values["horizon_weeks"] = horizon_weeks
+    if frequency:
+        if "frequency_times" in needed:
+            values["frequency_times"] = frequency.get("times")
+        if "frequency_per" in needed:
+            values["frequency_per"] = frequency.get("per")
+        if "duration_minutes" in needed:
+            values["duration_minutes"] = frequency.get("duration_minutes")
+    if "unit" in needed:
+        values["unit"] = measure.unit
+    if "patient_words" in needed:
+        values["patient_words"] = patient_words
+    if "severity" in needed:
+        values["severity"] = severity
+    return values
+
+
 def _intervention(
     item: _StepTemplate,
-    problem: Problem,
-    context: PlanningContext,
+    area: str,
     provenance: Provenance,
     objective_ids: set[str],
+    verdict: _Verdicts,
 ) -> Intervention:
     fields = item.fields
-    if item.variants:
-        chosen = pick(item.variants, problem, context)
-        if chosen:
-            fields = {**fields, **chosen}
+    for slot, merged in item.variant_picks:
+        if slot < 0 or verdict(slot):
+            fields = merged
+            break
     frequency = fields["frequency"]
     return Intervention(
         id=item.id,
-        area=problem.area,
+        area=area,
         title=fields["title"],
         description=fields["description"],
         delivery=fields["delivery"],

@@ -7,7 +7,7 @@ this problem and context?" without re-reading the data.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -65,50 +65,110 @@ class When:
             any_of=tuple(w for w in (cls.compile(item) for item in raw.get("any", ())) if w),
         )
 
-    def holds(self, problem: Problem, context: PlanningContext) -> bool:
+    _checks: tuple[Callable[[Problem, PlanningContext], bool], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        object.__setattr__(self, "_checks", tuple(self._compile_checks()))
+
+    def _compile_checks(self) -> list[Callable[[Problem, PlanningContext], bool]]:
+        """One small test per key that is set, in the order :meth:`holds` documents.
+
+        Built once per ``when`` block, so that evaluating it only runs the tests it needs.
+        """
+        checks: list[Callable[[Problem, PlanningContext], bool]] = []
         if self.instrument is not None:
-            score = context.scores.get(self.instrument)
-            if score is None or score.total is None:
-                return False
-            total = score.total
-            if self.band_at_least is not None or self.band_at_most is not None:
-                rank = score.band.severity if score.band is not None else None
-                if rank is None:
-                    return False
-                if self.band_at_least is not None and rank < self.band_at_least:
-                    return False
-                if self.band_at_most is not None and rank > self.band_at_most:
-                    return False
-            if self.total_at_least is not None and total < self.total_at_least:
-                return False
-            if self.total_at_most is not None and total > self.total_at_most:
-                return False
-        for instrument_id in self.without_scores:
-            if instrument_id in context.scores:
-                return False
-        if self.finding_kinds is not None and not any(
-            f.kind in self.finding_kinds for f in problem.findings
-        ):
-            return False
-        if self.no_risk_flag and context.risk_flags:
-            return False
-        if self.risk_flag and not context.risk_flags:
-            return False
-        if self.conditions_any and self.conditions_any.isdisjoint(context.conditions):
-            return False
-        if self.conditions_none and not self.conditions_none.isdisjoint(context.conditions):
-            return False
-        if self.cutoffs_met_any and not any(
-            not self.cutoffs_met_any.isdisjoint(score.cutoffs_met) for score in context.scores.values()
-        ):
-            return False
+            checks.append(
+                _score_check(
+                    self.instrument,
+                    self.band_at_least,
+                    self.band_at_most,
+                    self.total_at_least,
+                    self.total_at_most,
+                )
+            )
+        if self.without_scores:
+            without_scores = self.without_scores
+            checks.append(
+                lambda _p, c: not any(i in c.scores for i in without_scores)
+            )
+        if self.finding_kinds is not None:
+            kinds = self.finding_kinds
+            checks.append(lambda p, _c: any(f.kind in kinds for f in p.findings))
+        if self.no_risk_flag:
+            checks.append(lambda _p, c: not c.risk_flags)
+        if self.risk_flag:
+            checks.append(lambda _p, c: bool(c.risk_flags))
+        if self.conditions_any:
+            conditions_any = self.conditions_any
+            checks.append(lambda _p, c: not conditions_any.isdisjoint(c.conditions))
+        if self.conditions_none:
+            conditions_none = self.conditions_none
+            checks.append(lambda _p, c: conditions_none.isdisjoint(c.conditions))
+        if self.cutoffs_met_any:
+            cutoffs = self.cutoffs_met_any
+            checks.append(
+                lambda _p, c: any(
+                    not cutoffs.isdisjoint(score.cutoffs_met) for score in c.scores.values()
+                )
+            )
         if self.with_areas or self.without_areas:
-            present = _assessed_areas(context)
-            if self.with_areas and self.with_areas.isdisjoint(present):
+            with_areas, without_areas = self.with_areas, self.without_areas
+
+            def areas_check(_p: Problem, c: PlanningContext) -> bool:
+                present = _assessed_areas(c)
+                if with_areas and with_areas.isdisjoint(present):
+                    return False
+                return not (without_areas and not without_areas.isdisjoint(present))
+
+            checks.append(areas_check)
+        if self.any_of:
+            any_of = self.any_of
+            checks.append(lambda p, c: any(w.holds(p, c) for w in any_of))
+        return checks
+
+    def holds(self, problem: Problem, context: PlanningContext) -> bool:
+        """True when every key that is set holds for this problem and context."""
+        for check in self._checks:  # noqa: SIM110 - a plain loop: no generator per call
+            if not check(problem, context):
                 return False
-            if self.without_areas and not self.without_areas.isdisjoint(present):
+        return True
+
+
+def _score_check(
+    instrument: str,
+    band_at_least: int | None,
+    band_at_most: int | None,
+    total_at_least: int | None,
+    total_at_most: int | None,
+) -> Callable[[Problem, PlanningContext], bool]:
+    """The ``instrument`` test with its band and total limits: a complete score within them."""
+    by_band = band_at_least is not None or band_at_most is not None
+
+    def check(_problem: Problem, context: PlanningContext) -> bool:
+        score = context.scores.get(instrument)
+        if score is None:
+            return False
+        total = score.total
+        if total is None:
+            return False
+        if by_band:
+            band = score.band
+            if band is None:
                 return False
-        return not self.any_of or any(w.holds(problem, context) for w in self.any_of)
+            rank = band.severity
+            if rank is None:
+                return False
+            if band_at_least is not None and rank < band_at_least:
+                return False
+            if band_at_most is not None and rank > band_at_most:
+                return False
+        if total_at_least is not None and total < total_at_least:
+            return False
+        return not (total_at_most is not None and total > total_at_most)
+
+    return check
 
 
 def _assessed_areas(context: PlanningContext) -> set[str]:
