@@ -47,7 +47,7 @@ def merge_proposals(
     """Fill ``problem`` from its proposals, in place; return what was left out and why."""
     exclusions: list[Exclusion] = []
     notices: list[Notice] = []
-    ranked = sorted(proposals, key=lambda p: (-p.priority, p.strategy_id, p.source))
+    ranked = sorted(proposals, key=_rank_key)
     objectives: dict[str, tuple[Objective, RankedProposal]] = {}
     steps: dict[str, tuple[Intervention, RankedProposal]] = {}
     for entry in ranked:
@@ -55,22 +55,25 @@ def merge_proposals(
         if problem.long_term_goal is None and proposal.long_term_goal:
             problem.long_term_goal = proposal.long_term_goal
             problem.long_term_goal_source = entry.source
-        exclusions.extend(proposal.exclusions)
-        notices.extend(proposal.notices)
+        if proposal.exclusions:
+            exclusions.extend(proposal.exclusions)
+        if proposal.notices:
+            notices.extend(proposal.notices)
         for objective in proposal.objectives:
-            if objective.id in objectives:
-                notices.append(
-                    _duplicate_notice("objective", objective.id, objectives[objective.id][1], entry)
-                )
+            known = objectives.get(objective.id)
+            if known is not None:
+                notices.append(_duplicate_notice("objective", objective.id, known[1], entry))
                 continue
             objectives[objective.id] = (objective, entry)
         for step in proposal.interventions:
-            if step.id in steps:
-                notices.append(_duplicate_notice("step", step.id, steps[step.id][1], entry))
+            known_step = steps.get(step.id)
+            if known_step is not None:
+                notices.append(_duplicate_notice("step", step.id, known_step[1], entry))
                 continue
             steps[step.id] = (step, entry)
 
     kept_steps: list[Intervention] = []
+    any_conflicts = False
     for step, entry in steps.values():
         if step.category in CLINICIAN_ONLY_CATEGORIES and step.delivery == "self-guided":
             exclusions.append(
@@ -84,10 +87,17 @@ def merge_proposals(
                 )
             )
             continue
+        if step.conflicts_with:
+            any_conflicts = True
         kept_steps.append(step)
-    kept_steps = _resolve_conflicts(kept_steps, steps, exclusions, notices)
+    if any_conflicts:
+        kept_steps = _resolve_conflicts(kept_steps, steps, exclusions, notices)
 
     ordered = list(objectives.values())
+    if len(ordered) <= max_objectives:
+        problem.objectives.extend([objective for objective, _ in ordered])
+        problem.interventions.extend(kept_steps)
+        return exclusions, notices
     active = [objective for objective, _ in ordered[:max_objectives]]
     deferred = [objective for objective, _ in ordered[max_objectives:]]
     if deferred:
@@ -123,6 +133,10 @@ def merge_proposals(
     return exclusions, notices
 
 
+def _rank_key(entry: RankedProposal) -> tuple[int, str, str]:
+    return (-entry.priority, entry.strategy_id, entry.source)
+
+
 def _resolve_conflicts(
     kept: list[Intervention],
     origin: dict[str, tuple[Intervention, RankedProposal]],
@@ -131,16 +145,26 @@ def _resolve_conflicts(
 ) -> list[Intervention]:
     """Drop the lower-ranked of two steps where either declares a conflict with the other.
 
-    ``kept`` is in rank order, so the first of a conflicting pair is the winner.
+    ``kept`` is in rank order, so the first of a conflicting pair is the winner. Ids in ``kept``
+    are unique (they are the keys of ``origin``).
     """
     out: list[Intervention] = []
+    position: dict[str, int] = {}  # kept step id -> its place in ``out``
+    claimed: dict[str, int] = {}  # step id -> first place in ``out`` of a step conflicting with it
     for step in kept:
-        winner = next(
-            (o for o in out if o.id in step.conflicts_with or step.id in o.conflicts_with), None
-        )
-        if winner is None:
+        # The winner is the first kept step that names this one, or that this one names.
+        first = claimed.get(step.id)
+        for other in step.conflicts_with:
+            place = position.get(other)
+            if place is not None and (first is None or place < first):
+                first = place
+        if first is None:
+            place = position[step.id] = len(out)
+            for other in step.conflicts_with:
+                claimed.setdefault(other, place)
             out.append(step)
             continue
+        winner = out[first]
         entry, win_entry = origin[step.id][1], origin[winner.id][1]
         reason = (
             f"conflicts with {winner.id!r} from {win_entry.source}, which ranks higher "
@@ -205,7 +229,12 @@ def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
         problem.objectives[:] = kept_objectives
         kept_steps: list[Intervention] = []
         for step in problem.interventions:
-            step.objective_ids = [renamed.get(oid, oid) for oid in step.objective_ids]
+            # Always a fresh list: a later merge extends it in place.
+            step.objective_ids = (
+                [renamed.get(oid, oid) for oid in step.objective_ids]
+                if renamed
+                else list(step.objective_ids)
+            )
             step_key = (step.title, step.description, step.delivery)
             if step_key not in steps:
                 steps[step_key] = (step, problem)

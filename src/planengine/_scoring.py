@@ -327,50 +327,70 @@ def score_response(
         if op(low, value) and op(high, value)
     )
     context = _Context(instrument, plan, sex, raw, missing, low, high, band, band_range)
-    findings = tuple(
-        finding
-        for index, rule in enumerate(instrument.finding_rules)
-        if (finding := _apply_rule(context, index, rule)) is not None
-    )
+    found: list[InstrumentFinding] = []
+    for index, rule in enumerate(instrument.finding_rules):
+        finding = _apply_rule(context, index, rule)
+        if finding is not None:
+            found.append(finding)
     signals = tuple(
-        RiskSignal(
-            instrument.id,
-            risk.item,
-            raw[risk.item - 1],
-            risk.kind,
-            risk.level(raw[risk.item - 1]),
-        )
-        for risk in instrument.risk_items
+        [
+            RiskSignal(
+                instrument.id,
+                risk.item,
+                raw[risk.item - 1],
+                risk.kind,
+                risk.level(raw[risk.item - 1]),
+            )
+            for risk in instrument.risk_items
+        ]
     )
+    # Score(instrument_id, total, partial_total, total_range, derived, band, band_range,
+    #       answered, raw_answers, missing_items, complete, cutoffs_met, findings, risk_signals),
+    # positionally: attrs builds it much faster than with keywords.
     return Score(
-        instrument_id=instrument.id,
-        total=total,
-        partial_total=partial,
-        total_range=(low, high),
-        derived=derived,
-        band=band,
-        band_range=band_range,
-        answered=tuple(keyed),
-        raw_answers=tuple(raw),
-        missing_items=missing,
-        complete=complete,
-        cutoffs_met=cutoffs_met,
-        findings=findings,
-        risk_signals=signals,
+        instrument.id,
+        total,
+        partial,
+        (low, high),
+        derived,
+        band,
+        band_range,
+        tuple(keyed),
+        tuple(raw),
+        missing,
+        complete,
+        cutoffs_met,
+        tuple(found),
+        signals,
     )
 
 
-@attrs.frozen
 class _Context:
-    instrument: Instrument
-    plan: _Plan
-    sex: str | None
-    raw: list[int | None]
-    missing: tuple[int, ...]
-    low: int
-    high: int
-    band: Band | None
-    band_range: tuple[Band | None, Band | None]
+    """What the finding rules of one response read (a plain class: built once per response)."""
+
+    __slots__ = ("band", "band_range", "high", "instrument", "low", "missing", "plan", "raw", "sex")
+
+    def __init__(
+        self,
+        instrument: Instrument,
+        plan: _Plan,
+        sex: str | None,
+        raw: list[int | None],
+        missing: tuple[int, ...],
+        low: int,
+        high: int,
+        band: Band | None,
+        band_range: tuple[Band | None, Band | None],
+    ) -> None:
+        self.instrument = instrument
+        self.plan = plan
+        self.sex = sex
+        self.raw = raw
+        self.missing = missing
+        self.low = low
+        self.high = high
+        self.band = band
+        self.band_range = band_range
 
     def score_text(self, bound_low: bool) -> str:
         """The total, or the bound that is certain ("at least 12 (2 of 9 items unanswered)")."""
@@ -389,17 +409,19 @@ def _finding(
     rank: int | None = None,
     at_least: bool = False,
 ) -> InstrumentFinding:
+    # InstrumentFinding(rule_id, area, kind, severity, severity_rank, summary, next_step,
+    #                   citations, instrument_id, at_least), positionally (faster)
     return InstrumentFinding(
-        rule_id=rule.id,
-        area=rule.area,
-        kind=rule.kind,
-        severity=severity,
-        severity_rank=rank,
-        summary=summary,
-        next_step=rule.next_step,
-        citations=rule.citations,
-        instrument_id=context.instrument.id,
-        at_least=at_least,
+        rule.id,
+        rule.area,
+        rule.kind,
+        severity,
+        rank,
+        summary,
+        rule.next_step,
+        rule.citations,
+        context.instrument.id,
+        at_least,
     )
 
 

@@ -376,6 +376,7 @@ class DataStrategy:
         findings = problem.findings
         provenance_inputs = tuple(sorted({p for f in findings for p in f.provenance.inputs}))
         addresses = [f.id for f in findings]
+        provenance = Provenance(source, provenance_inputs, self._label)
         verdict = _Verdicts(self._whens, problem, context)
         objectives: list[Objective] = []
         notices: list[Notice] = []
@@ -395,7 +396,7 @@ class DataStrategy:
                     ))
                     continue
             objective, why_not = self._objective(
-                template, problem, context, source, provenance_inputs, addresses, verdict
+                template, problem, context, source, provenance, addresses, verdict
             )
             if objective is None:
                 if why_not:
@@ -404,7 +405,6 @@ class DataStrategy:
                 continue
             objectives.append(objective)
         kept_ids = {o.id for o in objectives}
-        provenance = Provenance(source, provenance_inputs, self._label)
         interventions: list[Intervention] = []
         for item in step_templates:
             if item.when_slot >= 0 and not verdict(item.when_slot):
@@ -416,12 +416,14 @@ class DataStrategy:
                     exclusions.append(removed_step)
                     continue
             interventions.append(step)
+        # Positional arguments: attrs builds these several times faster than with keywords.
+        # Proposal(long_term_goal, objectives, interventions, exclusions, notices)
         return Proposal(
-            long_term_goal=self._goals.get(area),
-            objectives=tuple(objectives),
-            interventions=tuple(interventions),
-            exclusions=tuple(exclusions),
-            notices=tuple(notices),
+            self._goals.get(area),
+            tuple(objectives),
+            tuple(interventions),
+            tuple(exclusions),
+            tuple(notices),
         )
 
     def _objective(
@@ -430,10 +432,15 @@ class DataStrategy:
         problem: Problem,
         context: PlanningContext,
         source: str,
-        inputs: tuple[str, ...],
+        provenance: Provenance,
         addresses: list[str],
         verdict: _Verdicts,
     ) -> tuple[Objective | None, str | None]:
+        """The objective for ``template``, or ``None`` and why not (``None``: say nothing).
+
+        ``provenance`` is the call's shared provenance (the findings' inputs); an objective
+        measured by an instrument gets its own, naming the response it takes its baseline from.
+        """
         variant: Mapping[str, Any] = {}
         statement = template.statement
         for slot, fields, variant_statement in template.variant_picks:
@@ -455,7 +462,6 @@ class DataStrategy:
         )
         instrument_id = measure_data.get("instrument")
         instrument_name = None
-        objective_inputs = inputs
         if instrument_id:
             score = context.scores.get(instrument_id)
             if score is None or score.total is None:
@@ -466,29 +472,35 @@ class DataStrategy:
             target_value, comparator, why_not = target_for(instrument, score, rule)
             if target_value is None:
                 return None, why_not
+            method = measure_data.get("method", f"{instrument.name} at each review")
+            # Measure(unit, method, target_value, comparator, baseline_value, baseline_date,
+            #         instrument, metric), positionally (faster)
             measure = Measure(
-                instrument=instrument_id,
-                unit=measure_data.get("unit", "points"),
-                method=measure_data.get("method", f"{instrument.name} at each review"),
-                baseline_value=score.total,
-                baseline_date=context.score_dates[instrument_id],
-                target_value=target_value,
-                comparator=comparator,
+                measure_data.get("unit", "points"),
+                method,
+                target_value,
+                comparator,
+                score.total,
+                context.score_dates[instrument_id],
+                instrument_id,
             )
-            objective_inputs = (context.score_paths[instrument_id],)
+            provenance = Provenance(
+                source, (context.score_paths[instrument_id],), self._label
+            )
         else:
             target = variant.get("target") or measure_data["target"]
             baseline = measure_data.get("baseline", 0)
             if meets(baseline, target["comparator"], target["value"]):
                 return None, "the baseline already meets its target"
             measure = Measure(
-                metric=measure_data["metric"],
-                unit=measure_data["unit"],
-                method=measure_data["method"],
-                baseline_value=baseline,
-                baseline_date=start,
-                target_value=target["value"],
-                comparator=target["comparator"],
+                measure_data["unit"],
+                measure_data["method"],
+                target["value"],
+                target["comparator"],
+                baseline,
+                start,
+                None,
+                measure_data["metric"],
             )
         raw_frequency = variant.get("frequency") or template.frequency
         frequency = dict(raw_frequency) if raw_frequency else None
@@ -511,21 +523,23 @@ class DataStrategy:
             gas = dict(template.gas_texts)
             for level, text in template.gas_fills:
                 gas[level] = text.fill(values)
+        # Objective(id, area, statement, measure, start_date, due_date, review_interval_days,
+        #           addresses, provenance, frequency, patient_words, rationale, gas, citations)
         return Objective(
-            id=f"{problem.area}-{template.id}",
-            area=problem.area,
-            statement=statement.fill(values),
-            measure=measure,
-            start_date=start,
-            due_date=due,
-            review_interval_days=review,
-            addresses=list(addresses),
-            frequency=frequency,
-            patient_words=patient_words,
-            rationale=template.rationale,
-            provenance=Provenance(source, objective_inputs, self._label),
-            gas=gas,
-            citations=list(template.citations),
+            f"{problem.area}-{template.id}",
+            problem.area,
+            statement.fill(values),
+            measure,
+            start,
+            due,
+            review,
+            list(addresses),
+            provenance,
+            frequency,
+            patient_words,
+            template.rationale,
+            gas,
+            list(template.citations),
         ), None
 
 
@@ -593,22 +607,27 @@ def _intervention(
             fields = merged
             break
     frequency = fields["frequency"]
+    # Intervention(id, area, title, description, delivery, rationale, provenance, steps,
+    #              frequency, duration_minutes, course_weeks, category, citations,
+    #              objective_ids, status, notes, conflicts_with), positionally (faster)
     return Intervention(
-        id=item.id,
-        area=area,
-        title=fields["title"],
-        description=fields["description"],
-        delivery=fields["delivery"],
-        rationale=fields["rationale"],
-        provenance=provenance,
-        steps=list(fields["steps"]),
-        frequency=dict(frequency) if frequency else None,
-        duration_minutes=fields["duration_minutes"],
-        course_weeks=fields["course_weeks"],
-        category=fields["category"],
-        citations=list(fields["citations"]),
-        objective_ids=[oid for oid in item.objectives if oid in objective_ids],
-        conflicts_with=list(item.conflicts_with),
+        item.id,
+        area,
+        fields["title"],
+        fields["description"],
+        fields["delivery"],
+        fields["rationale"],
+        provenance,
+        list(fields["steps"]),
+        dict(frequency) if frequency else None,
+        fields["duration_minutes"],
+        fields["course_weeks"],
+        fields["category"],
+        list(fields["citations"]),
+        [oid for oid in item.objectives if oid in objective_ids],
+        "active",
+        [],
+        list(item.conflicts_with),
     )
 
 
