@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import operator
 from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
@@ -43,6 +44,10 @@ from planengine._plugins import LoadedPlugins, call_each, load_plugins
 from planengine._version import __version__
 
 __all__ = ["Engine", "EngineConfig"]
+
+#: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
+_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+_WEIGHT = operator.attrgetter("weight")
 
 
 @attrs.frozen
@@ -112,10 +117,16 @@ class Engine:
                 instruments[instrument_id] = instruments[instrument_id].with_overrides(overrides)
         self.instruments: Mapping[str, Any] = instruments
         self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()
-        self._by_area: dict[str, tuple[_RegisteredStrategy, ...]] = {}
+        # area -> (registered strategy, "plugin@version" passed to propose, "plugin:<name>")
+        self._by_area: dict[str, tuple[tuple[_RegisteredStrategy, str, str], ...]] = {}
         for registered in self._strategies:
+            entry = (
+                registered,
+                f"{registered.plugin}@{self._loaded.version_of(registered.plugin)}",
+                f"plugin:{registered.plugin}",
+            )
             for area in registered.strategy.areas:
-                self._by_area[area] = (*self._by_area.get(area, ()), registered)
+                self._by_area[area] = (*self._by_area.get(area, ()), entry)
         self.load_notices: tuple[Notice, ...] = tuple(self._notices)
         strategy_infos = [
             PluginInfo(
@@ -315,11 +326,7 @@ class Engine:
             )
         _safety.enforce(draft, flags, as_of)
         safety_findings = draft.problems[0].findings if flags else []
-        digest = hashlib.sha256(
-            json.dumps(
-                assessment.normalised(), sort_keys=True, separators=(",", ":"), ensure_ascii=False
-            ).encode()
-        ).hexdigest()
+        digest = hashlib.sha256(_CANONICAL_JSON.encode(assessment.normalised()).encode()).hexdigest()
         return Plan(
             as_of=as_of,
             input_sha256=digest,
@@ -346,18 +353,27 @@ class Engine:
         for finding in findings:
             by_area.setdefault(finding.area, []).append(finding)
         problems: list[Problem] = []
+        area_title = self._vocabulary.area_title
         for area, items in by_area.items():
-            top = max(items, key=lambda f: f.weight)
+            top = items[0] if len(items) == 1 else max(items, key=_WEIGHT)
+            # Problem(id, area, title, priority, severity, weight, findings, long_term_goal,
+            #         long_term_goal_source, objectives, interventions, patient_words,
+            #         deferred_objectives), positionally (faster)
             problems.append(
                 Problem(
-                    id=f"problem-{area}",
-                    area=area,
-                    title=self._vocabulary.area_title(area),
-                    priority=0,
-                    severity=top.severity,
-                    weight=top.weight,
-                    findings=items,
-                    patient_words=[g["text"] for g in patient_goals if area in g["areas"]],
+                    f"problem-{area}",
+                    area,
+                    area_title(area),
+                    0,
+                    top.severity,
+                    top.weight,
+                    items,
+                    None,
+                    None,
+                    [],
+                    [],
+                    [g["text"] for g in patient_goals if area in g["areas"]],
+                    [],
                 )
             )
         problems.sort(key=lambda p: (-p.weight, p.area))
@@ -371,14 +387,10 @@ class Engine:
         notices: list[Notice],
     ) -> None:
         ranked: list[RankedProposal] = []
-        for registered in self._by_area.get(problem.area, ()):
+        for registered, plugin_label, plugin_source in self._by_area.get(problem.area, ()):
             strategy = registered.strategy
             try:
-                proposal = strategy.propose(
-                    problem,
-                    context,
-                    f"{registered.plugin}@{self._loaded.version_of(registered.plugin)}",
-                )
+                proposal = strategy.propose(problem, context, plugin_label)
             except Exception as error:  # a strategy may raise anything; the plan goes on
                 failure = PluginError(
                     f"strategy {strategy.id!r} raised {type(error).__name__}: {error}",
@@ -388,11 +400,7 @@ class Engine:
                     raise failure from error
                 notices.append(Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}"))
                 continue
-            ranked.append(
-                RankedProposal(
-                    proposal, f"plugin:{registered.plugin}", strategy.priority, strategy.id
-                )
-            )
+            ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id))
         if self._has_propose:
             results = call_each(
                 self._loaded.manager,
@@ -406,11 +414,9 @@ class Engine:
             for name, result in results:
                 if isinstance(result, Proposal):
                     ranked.append(RankedProposal(result, f"plugin:{name}", 50, name))
-        ranked.append(
-            RankedProposal(
-                self._next_steps(problem, context), "rule:findings.next-step", 100, "core"
-            )
-        )
+        next_steps = self._next_steps(problem, context)
+        if next_steps.objectives or next_steps.interventions:  # an empty proposal adds nothing
+            ranked.append(RankedProposal(next_steps, "rule:findings.next-step", 100, "core"))
         more_exclusions, more_notices = merge_proposals(
             problem, ranked, max_objectives=self.config.max_objectives_per_problem
         )
@@ -427,6 +433,8 @@ class Engine:
 
     def _next_steps(self, problem: Problem, context: PlanningContext) -> Proposal:
         """Core follow-up for positive screens and cut-offs: complete the full measure, or refer."""
+        if not any(f.next_step for f in problem.findings):
+            return _NO_PROPOSAL
         objectives: list[Objective] = []
         steps: list[Intervention] = []
         seen: set[str] = set()
@@ -483,6 +491,10 @@ class Engine:
                 )
             )
         return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+#: What ``_next_steps`` offers when no finding asks for a next step (frozen, so shared).
+_NO_PROPOSAL = Proposal()
 
 
 def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:

@@ -35,25 +35,29 @@ def instrument_findings(
     for instrument_id in sorted(scores):
         score = scores[instrument_id]
         instrument = instruments[instrument_id]
-        top_rank = max((band.severity for band in instrument.bands), default=0) or 1
+        if not score.findings:
+            continue
+        top_rank = max([band.severity for band in instrument.bands], default=0) or 1
         for number, item in enumerate(score.findings, start=1):
             if item.kind == "severity" and item.severity_rank is not None:
                 weight = item.severity_rank / top_rank
             else:
                 weight = WEIGHT_BY_KIND.get(item.kind, 0.4)
+            # Finding(id, area, kind, summary, severity, weight, instrument, total, next_step,
+            #         citations, provenance), positionally (faster)
             out.append(
                 Finding(
-                    id=f"finding-{instrument_id}-{number}",
-                    area=item.area,
-                    kind=item.kind,
-                    summary=item.summary,
-                    severity=item.severity,
-                    weight=round(weight, 4),
-                    instrument=instrument_id,
-                    total=score.total,
-                    next_step=item.next_step,
-                    citations=tuple(item.citations),
-                    provenance=Provenance(f"rule:{item.rule_id}", (paths[instrument_id],)),
+                    f"finding-{instrument_id}-{number}",
+                    item.area,
+                    item.kind,
+                    item.summary,
+                    item.severity,
+                    round(weight, 4),
+                    instrument_id,
+                    score.total,
+                    item.next_step,
+                    tuple(item.citations),
+                    Provenance(f"rule:{item.rule_id}", (paths[instrument_id],)),
                 )
             )
     return out
@@ -73,13 +77,17 @@ def context_findings(
     for index, area in enumerate(context.concerns):
         findings.append(
             Finding(
-                id=f"finding-concern-{index + 1}",
-                area=area,
-                kind="clinician-concern",
-                summary=f"The clinician identified {area.replace('-', ' ')} as a concern.",
-                severity=None,
-                weight=WEIGHT_BY_KIND["clinician-concern"],
-                provenance=Provenance("rule:context.concern", (f"$.context.concerns[{index}]",)),
+                f"finding-concern-{index + 1}",
+                area,
+                "clinician-concern",
+                f"The clinician identified {area.replace('-', ' ')} as a concern.",
+                None,
+                WEIGHT_BY_KIND["clinician-concern"],
+                None,
+                None,
+                None,
+                (),
+                Provenance("rule:context.concern", (f"$.context.concerns[{index}]",)),
             )
         )
     known = set(existing_areas) | set(context.concerns)
@@ -93,13 +101,17 @@ def context_findings(
             known.add(area)
             findings.append(
                 Finding(
-                    id=f"finding-goal-{index + 1}-{area}",
-                    area=area,
-                    kind="patient-goal",
-                    summary=f"The patient's own goal mentions {area.replace('-', ' ')}.",
-                    severity=None,
-                    weight=WEIGHT_BY_KIND["patient-goal"],
-                    provenance=Provenance(
+                    f"finding-goal-{index + 1}-{area}",
+                    area,
+                    "patient-goal",
+                    f"The patient's own goal mentions {area.replace('-', ' ')}.",
+                    None,
+                    WEIGHT_BY_KIND["patient-goal"],
+                    None,
+                    None,
+                    None,
+                    (),
+                    Provenance(
                         "rule:context.patient-goal", (f"$.context.patient_goals[{index}]",)
                     ),
                 )
