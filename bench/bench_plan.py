@@ -100,6 +100,8 @@ def main() -> None:
         f"plan() median {median:.1f} us, p99 {p99:.1f} us, {per_second:,.0f} plans/s on one core "
         f"(goal: median < 250 us, >= 4,000/s) -> {'OK' if median < 250 and per_second >= 4000 else 'MISSED'}"
     )
+    core = sorted(time_plans(Engine(autoload=False), assessment, args.runs // 3))
+    print(f"core alone (no plugins): median {statistics.median(core):.1f} us")
     print(f"pluggy dispatch share, built-ins: {pluggy_share(engine, assessment, 300):.1%}")
     loaded = Engine(plugins=extra_plugins(10))
     extra_samples = sorted(time_plans(loaded, assessment, args.runs // 3))
