@@ -118,11 +118,24 @@ class _Collector:
         self.document = document
         self.file = file
         self.found: list[tuple[SmartRule, tuple[str | int, ...], str, str | None]] = []
+        self._enabled: dict[str, bool] = {}  # code -> enabled for this file (worked out once)
+        self._severity: dict[str, str] = {}
 
     def enabled(self, rule: SmartRule) -> bool:
-        if rule.code == "E001":
-            return True
-        return self.config.is_enabled(rule.code, rule.name, self.file)
+        code = rule.code
+        known = self._enabled.get(code)
+        if known is None:
+            known = self._enabled[code] = code == "E001" or self.config.is_enabled(
+                code, rule.name, self.file
+            )
+        return known
+
+    def severity(self, rule: SmartRule) -> str:
+        code = rule.code
+        level = self._severity.get(code)
+        if level is None:
+            level = self._severity[code] = self.config.severity_of(code, rule.name, rule.severity)
+        return level
 
     def add(
         self,
@@ -148,7 +161,7 @@ class _Collector:
                     code=rule.code,
                     name=rule.name,
                     letter=rule.letter,
-                    severity=self.config.severity_of(rule.code, rule.name, rule.severity),
+                    severity=self.severity(rule),
                     message=message,
                     fix=rule.fix,
                     file=self.file,

@@ -128,36 +128,46 @@ class GoalContext:
     instruments: Mapping[str, Any]
     settings: Any
 
-    @property
-    def measure(self) -> Mapping[str, Any]:
+    # Derived once per goal (rules read them many times); not part of equality or repr.
+    measure: Mapping[str, Any] = attrs.field(init=False, eq=False, repr=False)
+    """The goal's ``measure`` mapping (``{}`` when missing or not a mapping)."""
+    baseline: Mapping[str, Any] | None = attrs.field(init=False, eq=False, repr=False)
+    """``measure.baseline`` when it is a mapping."""
+    target: Mapping[str, Any] | None = attrs.field(init=False, eq=False, repr=False)
+    """``measure.target`` when it is a mapping."""
+    instrument: Any = attrs.field(init=False, eq=False, repr=False)
+    """The goal's instrument object, or ``None`` (none named, or unknown)."""
+    _dates: dict[tuple[str, ...], datetime.date | None] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+
+    def __attrs_post_init__(self) -> None:
         value = self.goal.get("measure")
-        return value if isinstance(value, Mapping) else {}
-
-    @property
-    def baseline(self) -> Mapping[str, Any] | None:
-        value = self.measure.get("baseline")
-        return value if isinstance(value, Mapping) else None
-
-    @property
-    def target(self) -> Mapping[str, Any] | None:
-        value = self.measure.get("target")
-        return value if isinstance(value, Mapping) else None
-
-    @property
-    def instrument(self) -> Any:
-        """The goal's instrument object, or ``None`` (none named, or unknown)."""
-        name = self.measure.get("instrument")
-        return self.instruments.get(name) if isinstance(name, str) else None
+        measure = value if isinstance(value, Mapping) else {}
+        baseline = measure.get("baseline")
+        target = measure.get("target")
+        name = measure.get("instrument")
+        setter = object.__setattr__
+        setter(self, "measure", measure)
+        setter(self, "baseline", baseline if isinstance(baseline, Mapping) else None)
+        setter(self, "target", target if isinstance(target, Mapping) else None)
+        setter(self, "instrument", self.instruments.get(name) if isinstance(name, str) else None)
 
     def date(self, *keys: str) -> datetime.date | None:
         """Parse a date field below the goal (``date("due_date")``, ``date("measure", "baseline",
-        "date")``); ``None`` when missing or not a valid calendar date (E004 reports those)."""
+        "date")``); ``None`` when missing or not a valid calendar date (E004 reports those).
+        Parsed once per goal and key path."""
+        dates = self._dates
+        if keys in dates:
+            return dates[keys]
         value: Any = self.goal
         for key in keys:
             if not isinstance(value, Mapping):
-                return None
+                value = None
+                break
             value = value.get(key)
-        return parse_date(value)
+        parsed = dates[keys] = parse_date(value)
+        return parsed
 
     @property
     def start(self) -> datetime.date | None:
