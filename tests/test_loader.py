@@ -337,3 +337,51 @@ def test_direct_builder_matches_safe_constructor_on_dumped_data(value: object, f
 
     text = yaml.safe_dump({"a": value, "b": [value, {"c": value}]}, default_flow_style=flow)
     assert repr(_fast_parse(text)) == repr(_reference_parse(text))
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-1000, 1000) | st.text(max_size=6),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+
+
+def _all_paths(data: object, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [prefix]
+    if isinstance(data, dict):
+        for key, value in data.items():
+            found += _all_paths(value, (*prefix, key))
+        found.append((*prefix, "missing"))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _all_paths(value, (*prefix, index))
+        found += [(*prefix, len(data)), (*prefix, -1), (*prefix, "x")]
+    return found
+
+
+@settings(max_examples=150, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.dictionaries(st.text(max_size=4), _JSON_VALUES, max_size=4),
+    indent=st.sampled_from([None, 0, 2, 4]),
+    ascii_only=st.booleans(),
+)
+def test_json_positions_match_the_yaml_nodes(
+    data: dict, indent: int | None, ascii_only: bool
+) -> None:
+    """The JSON path scanner gives the positions composing the YAML nodes gives (or defers to it)."""
+    import json
+
+    from planengine._loader import _compose
+
+    text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
+    try:
+        parse_document(text, name="x.json")
+    except DocumentParseError:
+        return
+    for path in _all_paths(data):
+        scanned = parse_document(text, name="x.json")
+        composed = parse_document(text, name="x.json")
+        composed._nodes["root"] = _compose(text)
+        assert scanned.locate(path) == composed.locate(path), path

@@ -334,6 +334,10 @@ class Document:
         its nearest existing ancestor is returned. ``None`` when the text is not available or cannot be
         composed (rare JSON that is not also YAML).
         """
+        if self.format == "json" and self.text is not None and "root" not in self._nodes:
+            found = _json_locate(self.text, json_path, self._nodes)
+            if found is not _UNSURE:
+                return found  # type: ignore[no-any-return]
         root = self._root()
         if root is None:
             return None
@@ -349,6 +353,90 @@ class Document:
         if "root" not in self._nodes:
             self._nodes["root"] = _compose(self.text) if self.text is not None else None
         return self._nodes["root"]
+
+
+_UNSURE = object()
+_JSON_WS = re.compile(r"[ \n]*")
+_JSON_KEY = re.compile(r'"((?:[^"\\]|\\.)*)"[ \n]*:[ \n]*')
+_JSON_SKIP = json.JSONDecoder()
+#: JSON that libyaml might read differently (or refuse): escapes it may not know, surrogates,
+#: control characters; such files are located by composing the YAML nodes as before.
+_JSON_ODD = re.compile(r"\\/|\\u(?:[dD][89a-fA-F]|00[01])|\"<<\"")
+
+
+def _json_plain(text: str, nodes: dict[str, Any]) -> bool:
+    """Whether ``text`` is JSON the scanner locates exactly as libyaml's composer would."""
+    plain = nodes.get("json_plain")
+    if plain is None:
+        plain = nodes["json_plain"] = bool(
+            text.isascii()
+            and "\t" not in text
+            and "\r" not in text
+            and not _JSON_ODD.search(text)
+            and max(map(len, text.split("\n"))) < 1000
+        )
+    return bool(plain)
+
+
+def _json_locate(text: str, json_path: Sequence[str | int], nodes: dict[str, Any]) -> Any:
+    """``(line, column)`` of the value at ``json_path`` (or its nearest existing ancestor) in JSON
+    text, walking only that path: what :meth:`Document.locate` gives through the YAML nodes, without
+    composing them. :data:`_UNSURE` when the text is not plain enough to be sure."""
+    if not _json_plain(text, nodes):
+        return _UNSURE
+    try:
+        at = _JSON_WS.match(text).end()  # type: ignore[union-attr]
+        for part in json_path:
+            child = _json_child(text, at, part)
+            if child is None:
+                break
+            at = child
+    except (ValueError, AttributeError, IndexError):
+        return _UNSURE
+    line = text.count("\n", 0, at) + 1
+    return line, at - (text.rfind("\n", 0, at) + 1) + 1
+
+
+def _json_child(text: str, at: int, part: str | int) -> int | None:
+    """Where the value of ``part`` starts inside the container starting at ``at``, else ``None``."""
+    opener = text[at]
+    if opener == "{":
+        wanted = str(part)
+        at = _JSON_WS.match(text, at + 1).end()  # type: ignore[union-attr]
+        if text[at] == "}":
+            return None
+        while True:
+            key = _JSON_KEY.match(text, at)
+            if key is None:
+                raise ValueError("not a key")
+            raw = key.group(1)
+            name = json.loads(key.group(0)[: key.end(1) + 1 - key.start()]) if "\\" in raw else raw
+            value = key.end()
+            if name == wanted:
+                return value
+            at = _JSON_WS.match(text, _JSON_SKIP.raw_decode(text, value)[1]).end()  # type: ignore[union-attr]
+            if text[at] == "}":
+                return None
+            if text[at] != ",":
+                raise ValueError("expected ,")
+            at = _JSON_WS.match(text, at + 1).end()  # type: ignore[union-attr]
+    if opener == "[" and isinstance(part, int):
+        if part < 0:
+            return None
+        at = _JSON_WS.match(text, at + 1).end()  # type: ignore[union-attr]
+        if text[at] == "]":
+            return None
+        index = 0
+        while index < part:
+            at = _JSON_WS.match(text, _JSON_SKIP.raw_decode(text, at)[1]).end()  # type: ignore[union-attr]
+            if text[at] == "]":
+                return None
+            if text[at] != ",":
+                raise ValueError("expected ,")
+            at = _JSON_WS.match(text, at + 1).end()  # type: ignore[union-attr]
+            index += 1
+        return at
+    return None
 
 
 def _compose(text: str) -> Any:
