@@ -8,6 +8,7 @@ violation and the run goes on with the other files.
 from __future__ import annotations
 
 import datetime
+import operator
 import os
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -165,12 +166,16 @@ def _init_worker(state: dict[str, Any]) -> None:
     _WORKER.update(state)
 
 
-def _run_chunk(chunk: Sequence[str]) -> list[Violation]:
+#: A violation's fields in order: workers send plain tuples (cheaper to pickle than attrs objects).
+_VIOLATION_FIELDS = operator.attrgetter(*(field.name for field in attrs.fields(Violation)))
+
+
+def _run_chunk(chunk: Sequence[str]) -> list[tuple[Any, ...]]:
     state = _WORKER
     out: list[Violation] = []
     for path in chunk:
         out.extend(validate_file(path, **state))
-    return out
+    return list(map(_VIOLATION_FIELDS, out))
 
 
 def validate_paths(
@@ -255,5 +260,5 @@ def _run_parallel(files: list[str], jobs: int, state: dict[str, Any]) -> list[Vi
     out: list[Violation] = []
     with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
         for part in pool.imap(_run_chunk, chunks):
-            out.extend(part)
+            out.extend(Violation(*row) for row in part)
     return out
