@@ -34,6 +34,11 @@ class RuleSet:
                         plugin=owner,
                     )
                 self.by_key[key] = rule
+        # config -> (code -> enabled, code -> severity, active checks), for configs without
+        # per-file-ignores (then the answers are the same for every file of a run).
+        self._per_config: dict[
+            SmartConfig, tuple[dict[str, bool], dict[str, str], list[SmartRule]]
+        ] = {}
 
     def get(self, key: str) -> SmartRule | None:
         return self.by_key.get(key)
@@ -118,8 +123,29 @@ class _Collector:
         self.document = document
         self.file = file
         self.found: list[tuple[SmartRule, tuple[str | int, ...], str, str | None]] = []
-        self._enabled: dict[str, bool] = {}  # code -> enabled for this file (worked out once)
-        self._severity: dict[str, str] = {}
+        self._active: list[SmartRule] | None = None
+        shared = None if config.per_file_ignores else rules._per_config.get(config)
+        if shared is None:
+            # code -> enabled for this file, code -> severity (each worked out once)
+            self._enabled: dict[str, bool] = {}
+            self._severity: dict[str, str] = {}
+            if not config.per_file_ignores:
+                rules._per_config[config] = (self._enabled, self._severity, [])
+        else:
+            self._enabled, self._severity, active = shared
+            if active:
+                self._active = active
+
+    def active(self) -> list[SmartRule]:
+        """The enabled rules that have a check function."""
+        if self._active is None:
+            self._active = [
+                rule for rule in self.rules.rules if rule.check is not None and self.enabled(rule)
+            ]
+            if not self.config.per_file_ignores:
+                shared = self.rules._per_config[self.config][2]
+                shared[:] = self._active
+        return self._active
 
     def enabled(self, rule: SmartRule) -> bool:
         code = rule.code
@@ -234,7 +260,7 @@ def check_goals(
     goals = data.get("goals") if isinstance(data, Mapping) else None
     if not isinstance(goals, list):
         return collect.violations()
-    active = [rule for rule in rules.rules if rule.check is not None and collect.enabled(rule)]
+    active = collect.active()
     seen_ids: set[str] = set()
     for index, goal in enumerate(goals):
         if not isinstance(goal, Mapping):
