@@ -73,3 +73,39 @@ def test_dates_from_yaml_validate_as_strings() -> None:
         name="g.yaml",
     )
     assert check_schema(doc, "goal") == []
+
+
+def test_goal_by_goal_check_reports_what_a_whole_document_check_reports(monkeypatch) -> None:
+    """Goal files are checked goal by goal for speed; the issues must be the same as whole-file."""
+    import pathlib
+
+    from planengine import _schema_check
+    from planengine._errors import InputError
+    from planengine._loader import load_document
+
+    root = pathlib.Path(__file__).parent / "example-files" / "smart"
+    documents = []
+    for path in sorted(root.rglob("*.*")):
+        try:
+            document = load_document(path)
+        except InputError:
+            continue  # parse errors are not schema errors
+        if isinstance(document.data, dict):
+            documents.append(document)
+    mixed = {
+        "planengine": 1,
+        "extra": True,
+        "goals": [
+            {"id": "ok", "area": "sleep", "statement": "Sleep."},
+            {"id": "Bad Id", "area": 3, "statement": ""},
+            "not a goal",
+            {"id": "g", "area": "sleep", "statement": "x", "measure": {"target": {"value": "5"}}},
+        ],
+    }
+    itemised = [_schema_check.check_schema(d, "goal") for d in documents]
+    itemised.append(_schema_check.check_schema(mixed, "goal"))
+    monkeypatch.setattr(_schema_check, "_ITEMISED", {})
+    whole = [_schema_check.check_schema(d, "goal") for d in documents]
+    whole.append(_schema_check.check_schema(mixed, "goal"))
+    assert itemised == whole
+    assert len(whole[-1]) >= 4

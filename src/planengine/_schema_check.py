@@ -10,7 +10,7 @@ Schemas are local: ``$ref`` resolves among the bundled schemas (by ``$id``) and 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -89,8 +89,9 @@ def _refuse_remote(uri: str) -> Any:
 
 
 @cache
-def _fast_validator(name: str) -> Any:
-    """A compiled jsonschema-rs validator, or ``None`` when the package is not installed."""
+def _fast_validator(name: str, pointer: str = "") -> Any:
+    """A compiled jsonschema-rs validator (of the sub-schema at ``pointer``, e.g. ``/$defs/goal``),
+    or ``None`` when the package is not installed."""
     try:
         import jsonschema_rs
     except ImportError:
@@ -103,14 +104,15 @@ def _fast_validator(name: str) -> Any:
             return bundled[uri]
         return _refuse_remote(uri)
 
+    target = {"$ref": f"{schema['$id']}#{pointer}"} if pointer else schema
     try:
-        return jsonschema_rs.validator_for(schema, retriever=retrieve)
+        return jsonschema_rs.validator_for(target, retriever=retrieve)
     except Exception:
         return None
 
 
 @cache
-def _full_validator(name: str) -> Any:
+def _full_validator(name: str, pointer: str = "") -> Any:
     import jsonschema
     from referencing import Registry, Resource
 
@@ -120,7 +122,37 @@ def _full_validator(name: str) -> Any:
         (uri, Resource.from_contents(contents)) for uri, contents in _bundled_by_id().items()
     )
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
-    return cls(schema, registry=registry)
+    target = {"$ref": f"{schema['$id']}#{pointer}"} if pointer else schema
+    return cls(target, registry=registry)
+
+
+#: schema name -> (array property, JSON pointer of its items' sub-schema): documents whose
+#: errors are found item by item, so only items that fail the fast check pay for the slow one.
+_ITEMISED = {"goal": ("goals", "/$defs/goal")}
+
+
+def _full_errors(data: Any, schema: str) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every error of the full validator, with the path prefix to put before its own path.
+
+    For a goal file, the document without its goals is checked once, then each goal that fails
+    the fast check is checked on its own; the errors are the ones a whole-document run reports.
+    """
+    itemised = _ITEMISED.get(schema)
+    items = data.get(itemised[0]) if itemised and isinstance(data, Mapping) else None
+    fast = _fast_validator(schema, itemised[1]) if itemised and isinstance(items, list) else None
+    if itemised is None or fast is None or not isinstance(items, list):
+        for error in _full_validator(schema).iter_errors(data):
+            yield (), error
+        return
+    key, pointer = itemised
+    for error in _full_validator(schema).iter_errors({**data, key: []}):
+        yield (), error
+    item_validator = _full_validator(schema, pointer)
+    for index, item in enumerate(items):
+        if fast.is_valid(item):
+            continue
+        for error in item_validator.iter_errors(item):
+            yield (key, index), error
 
 
 def is_valid(data: Any, schema: str) -> bool:
@@ -148,12 +180,12 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
     from jsonschema.exceptions import best_match, relevance
 
     issues: list[SchemaIssue] = []
-    for error in sorted(_full_validator(schema).iter_errors(data), key=relevance):
+    for prefix, error in sorted(_full_errors(data, schema), key=lambda pair: relevance(pair[1])):
         alternatives = len(error.context or ())
         chosen = best_match([error]) if error.context else error
         if chosen is None:  # pragma: no cover - best_match of a non-empty list
             chosen = error
-        path = tuple(chosen.absolute_path)
+        path = (*prefix, *chosen.absolute_path)
         message = _message(chosen)
         line = column = None
         if isinstance(document, Document):
