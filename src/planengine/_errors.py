@@ -29,6 +29,13 @@ __all__ = [
 ]
 
 
+def format_location(file: str, line: int | None = None, column: int | None = None) -> str:
+    """``file:line:column``, as far as known (the shape every message and reporter uses)."""
+    if line is None:
+        return file
+    return f"{file}:{line}" if column is None else f"{file}:{line}:{column}"
+
+
 class PlanEngineError(Exception):
     """Base class of every error planengine raises on purpose."""
 
@@ -60,14 +67,9 @@ class InputError(PlanEngineError, ValueError):
         self.path = path
 
     def __str__(self) -> str:
-        where = ""
-        if self.file is not None:
-            where = self.file
-            if self.line is not None:
-                where += f":{self.line}"
-                if self.column is not None:
-                    where += f":{self.column}"
-            where += ": "
+        where = (
+            "" if self.file is None else format_location(self.file, self.line, self.column) + ": "
+        )
         path = f"{self.path}: " if self.path else ""
         return f"{where}{path}{self.message}".replace("\n", " ")
 

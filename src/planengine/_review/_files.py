@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from planengine._errors import InputError
+from planengine._errors import InputError, format_location
 from planengine._instruments import Instrument
 from planengine._review._model import Review, ReviewConfig
 
@@ -28,12 +28,7 @@ class FileError:
     @property
     def where(self) -> str:
         """``file:line:column`` as far as known."""
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
+        return format_location(self.file, self.line, self.column)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from planengine._errors import format_location
 from planengine._model import RiskFlag
 
 __all__ = [
@@ -107,12 +108,7 @@ class ReviewFinding:
     @property
     def where(self) -> str:
         """``file:line:column`` as far as known (``<data>`` for in-memory input)."""
-        where = self.file or "<data>"
-        if self.line is not None:
-            where += f":{self.line}"
-            if self.column is not None:
-                where += f":{self.column}"
-        return where
+        return format_location(self.file or "<data>", self.line, self.column)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
