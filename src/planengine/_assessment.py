@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from planengine._errors import DocumentSchemaError, InputError
+from planengine._loader import format_json_path
 from planengine._model import Assessment, Context, Response
 
 __all__ = ["assessment_from_mapping", "load_assessment"]
@@ -37,7 +38,7 @@ class _Checker:
             if where is not None:
                 line, column = where
         return DocumentSchemaError(
-            message, file=self.file, line=line, column=column, path=_json_path(parts)
+            message, file=self.file, line=line, column=column, path=format_json_path(parts)
         )
 
     def keys(
@@ -66,13 +67,6 @@ class _Checker:
                 raise self.fail([*parts, index], f"unknown id {item!r}; known: {known}")
             out.append(item.strip())
         return tuple(out)
-
-
-def _json_path(parts: Sequence[str | int]) -> str:
-    out = "$"
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else f".{part}"
-    return out
 
 
 def _parse_date(value: Any, check: _Checker, parts: list[str | int]) -> dt.date:
@@ -209,7 +203,7 @@ def _check_answers(assessment: Assessment, instruments: Mapping[str, Any], check
                 instruments[response.instrument],
                 response.answers,
                 sex=assessment.context.sex,
-                path=_json_path(base),
+                path=format_json_path(base),
                 file=check.file,
             )
         except InputError as error:
