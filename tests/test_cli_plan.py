@@ -99,6 +99,7 @@ def test_bad_file_is_one_line_and_others_still_run(capsys, tmp_path, examples_di
             "answers",
         ),
         ("planengine: 1\nresponse: []\n", "unknown field 'response'"),
+        ("planengine: 1\nresponses:\n  - instrument: phq9\n    date: '20261101'\n    answers: [0,0,0,0,0,0,0,0,0]\n", "YYYY-MM-DD"),
         (
             "planengine: 1\nresponses: [{instrument: phq9, date: 2026-11-01, answers: [0,0,0,0,0,0,0,0,0]}]\n"
             "responses: []\n",
@@ -121,6 +122,7 @@ def test_bad_input_gives_one_line_and_exit_2(capsys, tmp_path, content: str, exp
 def test_usage_errors_exit_2(capsys) -> None:
     assert run(capsys, "plan")[0] == 2
     assert run(capsys, "plan", "x.yaml", "--as-of", "yesterday")[0] == 2
+    assert run(capsys, "plan", "x.yaml", "--as-of", "20261125")[0] == 2
     assert run(capsys, "plan", "x.yaml", "-p", "sleep")[0] == 2
 
 

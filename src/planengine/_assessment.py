@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -69,12 +70,16 @@ class _Checker:
         return tuple(out)
 
 
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def _parse_date(value: Any, check: _Checker, parts: list[str | int]) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str):
+    # Python 3.11's fromisoformat also takes "20261120" or "2026-W47-5"; the format is YYYY-MM-DD.
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
         except ValueError:
@@ -215,8 +220,6 @@ def _check_answers(assessment: Assessment, instruments: Mapping[str, Any], check
 
 
 def _locate_path(document: Any, path: str) -> tuple[int, int] | None:
-    import re
-
     parts: list[str | int] = []
     for name, index in re.findall(r"\.([^.\[]+)|\[(\d+)\]", path):
         parts.append(int(index) if index else name)

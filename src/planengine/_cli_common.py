@@ -13,6 +13,8 @@ __all__ = ["add_plugin_arguments", "engine_from_args", "parse_as_of"]
 def parse_as_of(text: str) -> dt.date:
     """Parse ``--as-of`` (an ISO date) for argparse."""
     try:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)  # 3.11 also accepts "20261125"; the documented form is YYYY-MM-DD
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None

@@ -122,7 +122,7 @@ def as_date(value: Any) -> dt.date | None:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
         try:
             return dt.date.fromisoformat(value)
         except ValueError:

@@ -181,7 +181,7 @@ def parse_date(value: Any) -> datetime.date | None:
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if isinstance(value, str) and len(value) == 10:
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
         try:
             return datetime.date.fromisoformat(value)
         except ValueError:
