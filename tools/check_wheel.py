@@ -9,7 +9,11 @@ import pathlib
 import sys
 import zipfile
 
-import tomllib
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
