@@ -54,12 +54,16 @@ _WEIGHT = operator.attrgetter("weight")
 class EngineConfig:
     """Planning settings an organisation may change.
 
-    :ivar review_interval_days: default review interval of an objective.
+    :ivar review_interval_days: default review interval of an objective (28 days: a design
+        default within the 30/60/90-day outpatient practice, clinical.md §6.4, marked U there).
     :ivar max_review_interval_days: no objective is reviewed less often (§6.4: 90 days is the
         common regulatory maximum [R44][R46]).
-    :ivar horizon_weeks: default time to an objective's due date.
-    :ivar max_objectives_per_problem: active objectives per problem; the rest are deferred.
-    :ivar screen_followup_days: due time for completing a full questionnaire after a positive screen.
+    :ivar horizon_weeks: default time to an objective's due date (12 weeks: a design default,
+        matching the 8-12-week non-response review point of measurement-based care, §6.4 (L)).
+    :ivar max_objectives_per_problem: active objectives per problem; the rest are deferred
+        (3: a design default from the issue, keeping plans short; not a sourced number).
+    :ivar screen_followup_days: due time for completing a full questionnaire after a positive
+        screen (7 days: a design default, not a sourced number; set it by local policy).
     :ivar allow_draft_strategies: accept strategies whose status is ``draft``.
     :ivar instrument_overrides: instrument id -> overrides for configurable (unconfirmed) facts.
     """
