@@ -98,6 +98,15 @@ def fill_template(template: str, values: Mapping[str, Any]) -> str:
 # -- compiled pieces (built once per strategy file) ----------------------------------------------
 
 
+class _Values(dict[str, Any]):
+    """Template values; a placeholder with no value is written back as ``{name}``."""
+
+    __slots__ = ()
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 @attrs.frozen
 class _Template:
     """A template split at its placeholders: literal text at even, field names at odd positions."""
@@ -105,28 +114,27 @@ class _Template:
     parts: tuple[str, ...]
     #: The placeholder names the template uses.
     names: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
-    #: ``(name, literal that follows it)`` for each placeholder, after the leading literal.
-    _pairs: tuple[tuple[str, str], ...] = attrs.field(init=False, repr=False, eq=False)
+    #: The text as a :meth:`str.format_map` pattern (literal braces doubled), ``None`` when the
+    #: template has no placeholder.
+    _pattern: str | None = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         parts = self.parts
         object.__setattr__(self, "names", frozenset(parts[1::2]))
-        object.__setattr__(self, "_pairs", tuple(zip(parts[1::2], parts[2::2], strict=True)))
+        pattern = "".join(
+            "{" + part + "}" if index % 2 else part.replace("{", "{{").replace("}", "}}")
+            for index, part in enumerate(parts)
+        )
+        object.__setattr__(self, "_pattern", pattern if len(parts) > 1 else None)
 
     @classmethod
     def compile(cls, text: str) -> _Template:
         return cls(tuple(_PLACEHOLDER.split(text)))
 
-    def fill(self, values: Mapping[str, Any]) -> str:
-        pairs = self._pairs
-        if not pairs:
-            return self.parts[0]
-        out = [self.parts[0]]
-        for name, literal in pairs:
-            value = values.get(name)
-            out.append("{" + name + "}" if value is None else str(value))
-            out.append(literal)
-        return "".join(out)
+    def fill(self, values: _Values) -> str:
+        """The text with its placeholders filled (a missing value keeps its ``{name}``)."""
+        pattern = self._pattern
+        return self.parts[0] if pattern is None else pattern.format_map(values)
 
 
 class _Slots:
@@ -146,15 +154,29 @@ class _Slots:
 
 
 @attrs.frozen
+class _ObjectivePick:
+    """The default wording and dose of an objective, or one variant's, with its fields resolved.
+
+    ``None`` for the horizon and review interval: the engine's configured default.
+    """
+
+    slot: int
+    statement: _Template
+    horizon_weeks: int | None
+    review_interval_days: int | None
+    frequency: Mapping[str, Any] | None
+    target: Mapping[str, Any]
+    #: A metric objective whose fixed baseline already meets this target (never proposed).
+    already_met: bool
+
+
+@attrs.frozen
 class _ObjectiveTemplate:
     id: str
     area: str | None
     when: When | None
     statement: _Template
     measure: Mapping[str, Any]
-    frequency: Mapping[str, Any] | None
-    horizon_weeks: int | None
-    review_interval_days: int | None
     rationale: str | None
     gas: tuple[tuple[str, _Template], ...]
     contraindications: tuple[Contraindication, ...]
@@ -162,18 +184,29 @@ class _ObjectiveTemplate:
     citations: tuple[str, ...] = ()
     #: Slot of ``when`` (see :class:`_Slots`), ``-1`` without one.
     when_slot: int = -1
-    #: Per variant: its ``when`` slot and its compiled statement (``None``: the default's).
-    variant_picks: tuple[tuple[int, Mapping[str, Any], _Template | None], ...] = ()
+    #: The variants in file order, then the default (slot ``-1``): the first that holds is used.
+    picks: tuple[_ObjectivePick, ...] = ()
     #: Every placeholder the statements and GAS levels use: only these values are worked out.
     needed: frozenset[str] = frozenset()
     #: GAS level -> text, in level order; levels with placeholders are filled per objective.
     gas_texts: Mapping[str, str] = attrs.field(factory=dict)
     gas_fills: tuple[tuple[str, _Template], ...] = ()
+    #: The measure's fields, read from ``measure`` once.
+    instrument: str | None = None
+    unit: str | None = None
+    method: str | None = None
+    metric: str | None = None
+    baseline: float | int = 0
 
 
 @attrs.frozen
 class _StepTemplate:
-    """An intervention compiled for one area: ids already carry the area prefix."""
+    """An intervention compiled for one area: ids already carry the area prefix.
+
+    ``picks``: ``(when slot, content)`` for each variant in file order, then the default (slot
+    ``-1``); content is ``(title, description, delivery, rationale, steps, frequency,
+    duration_minutes, course_weeks, category, citations)``.
+    """
 
     id: str
     area: str | None
@@ -184,11 +217,33 @@ class _StepTemplate:
     contraindications: tuple[Contraindication, ...]
     variants: tuple[Variant, ...]
     when_slot: int = -1
-    variant_picks: tuple[tuple[int, Mapping[str, Any]], ...] = ()
+    picks: tuple[tuple[int, tuple[Any, ...]], ...] = ()
 
 
 _STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "duration_minutes",
                 "course_weeks", "rationale", "steps")
+
+
+def _objective_pick(
+    slot: int, template: _Template, raw: Mapping[str, Any], fields: Mapping[str, Any]
+) -> _ObjectivePick:
+    """Resolve one pick: ``fields`` (a variant's, or empty for the default) over ``raw``."""
+    measure = raw["measure"]
+    target = fields.get("target") or measure["target"]
+    already_met = not measure.get("instrument") and meets(
+        measure.get("baseline", 0), target["comparator"], target["value"]
+    )
+    return _ObjectivePick(
+        slot=slot,
+        statement=template,
+        horizon_weeks=fields.get("horizon_weeks") or raw.get("horizon_weeks") or None,
+        review_interval_days=fields.get("review_interval_days")
+        or raw.get("review_interval_days")
+        or None,
+        frequency=fields.get("frequency") or raw.get("frequency"),
+        target=target,
+        already_met=already_met,
+    )
 
 
 def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _ObjectiveTemplate:
@@ -199,35 +254,55 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
         (level, _Template.compile(gas[level])) for level in _GAS_LEVELS if level in gas
     )
     variants = compile_variants(raw, None)
-    variant_picks = tuple(
-        (
+    picks = [
+        _objective_pick(
             slot(v.when),
+            _Template.compile(v.fields["statement"]) if v.fields.get("statement") else statement,
+            raw,
             v.fields,
-            _Template.compile(v.fields["statement"]) if v.fields.get("statement") else None,
         )
         for v in variants
+    ]
+    picks.append(_objective_pick(-1, statement, raw, {}))
+    needed = frozenset().union(
+        *(t.names for _, t in gas_templates), *(p.statement.names for p in picks)
     )
-    needed = statement.names.union(*(t.names for _, t in gas_templates))
-    needed = needed.union(*(t.names for _, _, t in variant_picks if t is not None))
     return _ObjectiveTemplate(
         id=raw["id"],
         area=raw.get("area"),
         when=when,
         statement=statement,
         measure=raw["measure"],
-        frequency=raw.get("frequency"),
-        horizon_weeks=raw.get("horizon_weeks"),
-        review_interval_days=raw.get("review_interval_days"),
         rationale=raw.get("rationale"),
         gas=gas_templates,
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
         variants=variants,
         citations=tuple(cite(list(raw.get("citations", ())))),
         when_slot=slot(when),
-        variant_picks=variant_picks,
+        picks=tuple(picks),
         needed=needed,
         gas_texts={level: text.parts[0] if not text.names else "" for level, text in gas_templates},
         gas_fills=tuple((level, text) for level, text in gas_templates if text.names),
+        instrument=raw["measure"].get("instrument") or None,
+        unit=raw["measure"].get("unit"),
+        method=raw["measure"].get("method"),
+        metric=raw["measure"].get("metric"),
+        baseline=raw["measure"].get("baseline", 0),
+    )
+
+
+def _step_content(fields: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (
+        fields["title"],
+        fields["description"],
+        fields["delivery"],
+        fields["rationale"],
+        tuple(fields["steps"]),
+        fields["frequency"],
+        fields["duration_minutes"],
+        fields["course_weeks"],
+        fields["category"],
+        tuple(fields["citations"]),
     )
 
 
@@ -238,6 +313,8 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
     fields["steps"] = tuple(raw.get("steps", ()))
     when = When.compile(raw.get("when"))
     variants = compile_variants(raw, area)
+    picks = [(slot(v.when), _step_content({**fields, **v.fields})) for v in variants]
+    picks.append((-1, _step_content(fields)))
     return _StepTemplate(
         id=f"{area}-{raw['id']}",
         area=raw.get("area"),
@@ -248,7 +325,7 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
         variants=variants,
         when_slot=slot(when),
-        variant_picks=tuple((slot(v.when), {**fields, **v.fields}) for v in variants),
+        picks=tuple(picks),
     )
 
 
@@ -260,34 +337,35 @@ def _weeks(count: int) -> dt.timedelta:
     return _WEEKS[count] if 0 <= count < len(_WEEKS) else dt.timedelta(weeks=count)
 
 
-class _Verdicts:
-    """The ``when`` blocks of one strategy, each tested at most once per :meth:`DataStrategy.propose`,
-    and the due dates of that call in ISO form, each formatted once.
+class _Call:
+    """What one :meth:`DataStrategy.propose` call works from, and what it has worked out.
 
-    Lives for one call only (nothing is kept between calls).
+    The strategy's ``when`` blocks are each tested at most once, and each due date formatted
+    once, per call; nothing is kept between calls.
     """
 
-    __slots__ = ("context", "due_dates", "problem", "results", "whens")
+    __slots__ = ("context", "dues", "problem", "results", "whens")
 
     def __init__(self, whens: tuple[When, ...], problem: Problem, context: PlanningContext) -> None:
         self.whens = whens
         self.problem = problem
         self.context = context
         self.results: list[bool | None] = [None] * len(whens)
-        self.due_dates: dict[int, tuple[dt.date, str]] = {}
+        self.dues: dict[int, tuple[dt.date, str]] = {}
 
-    def __call__(self, slot: int) -> bool:
+    def holds(self, slot: int) -> bool:
+        """Whether the ``when`` block in ``slot`` holds (callers test ``slot < 0``, no block)."""
         result = self.results[slot]
         if result is None:
             result = self.results[slot] = self.whens[slot].holds(self.problem, self.context)
         return result
 
-    def due(self, start: dt.date, horizon_weeks: int) -> tuple[dt.date, str]:
-        """``start`` plus the horizon, and its ISO form."""
-        known = self.due_dates.get(horizon_weeks)
+    def due(self, horizon_weeks: int) -> tuple[dt.date, str]:
+        """``as_of`` plus the horizon, and its ISO form."""
+        known = self.dues.get(horizon_weeks)
         if known is None:
-            date = start + _weeks(horizon_weeks)
-            known = self.due_dates[horizon_weeks] = (date, date.isoformat())
+            date = self.context.as_of + _weeks(horizon_weeks)
+            known = self.dues[horizon_weeks] = (date, date.isoformat())
         return known
 
 
@@ -313,9 +391,10 @@ class DataStrategy:
     priority: int
     data: Mapping[str, Any] = attrs.field(repr=False, eq=False)
     source: str = "builtin"
-    _by_area: Mapping[str, tuple[tuple[_ObjectiveTemplate, ...], tuple[_StepTemplate, ...]]] = (
-        attrs.field(init=False, repr=False, eq=False)
-    )
+    #: area -> ((objective template, its id in that area), ...), (step template, ...)
+    _by_area: Mapping[
+        str, tuple[tuple[tuple[_ObjectiveTemplate, str], ...], tuple[_StepTemplate, ...]]
+    ] = attrs.field(init=False, repr=False, eq=False)
     _whens: tuple[When, ...] = attrs.field(init=False, repr=False, eq=False)
     _label: str = attrs.field(init=False, repr=False, eq=False)
     _goals: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
@@ -328,7 +407,7 @@ class DataStrategy:
         steps = self.data.get("interventions", ())
         by_area = {
             area: (
-                tuple(o for o in objectives if o.area in (None, area)),
+                tuple((o, f"{area}-{o.id}") for o in objectives if o.area in (None, area)),
                 tuple(_compile_step(raw, self.cite, area, slot) for raw in steps
                       if raw.get("area") in (None, area)),
             )
@@ -369,34 +448,34 @@ class DataStrategy:
         return self._propose(problem, context, plugin)
 
     def _propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
-        compiled = self._by_area[problem.area]
-        objective_templates, step_templates = compiled
+        objective_templates, step_templates = self._by_area[problem.area]
         area = problem.area
         source = f"plugin:{plugin}"
         findings = problem.findings
         provenance_inputs = tuple(sorted({p for f in findings for p in f.provenance.inputs}))
         addresses = [f.id for f in findings]
         provenance = Provenance(source, provenance_inputs, self._label)
-        verdict = _Verdicts(self._whens, problem, context)
+        call = _Call(self._whens, problem, context)
+        holds = call.holds
         objectives: list[Objective] = []
         notices: list[Notice] = []
         exclusions: list[Exclusion] = []
-        for template in objective_templates:
-            if template.when_slot >= 0 and not verdict(template.when_slot):
+        for template, objective_id in objective_templates:
+            if template.when_slot >= 0 and not holds(template.when_slot):
                 continue
             if template.contraindications:
                 removed = next((c for c in template.contraindications
                                 if c.action == "remove" and c.applies(problem, context)), None)
                 if removed is not None:
                     exclusions.append(Exclusion(
-                        item_id=f"{area}-{template.id}", area=area,
+                        item_id=objective_id, area=area,
                         title=f"Objective: {template.id.replace('-', ' ')}",
                         reason=f"{removed.key}: {removed.reason}",
                         rule=f"contraindication.{removed.key}", source=source,
                     ))
                     continue
             objective, why_not = self._objective(
-                template, problem, context, source, provenance, addresses, verdict
+                template, objective_id, call, source, provenance, addresses
             )
             if objective is None:
                 if why_not:
@@ -407,9 +486,37 @@ class DataStrategy:
         kept_ids = {o.id for o in objectives}
         interventions: list[Intervention] = []
         for item in step_templates:
-            if item.when_slot >= 0 and not verdict(item.when_slot):
+            if item.when_slot >= 0 and not holds(item.when_slot):
                 continue
-            step = _intervention(item, area, provenance, kept_ids, verdict)
+            content = item.picks[-1][1]  # the default, unless a variant's `when` holds
+            for slot, variant in item.picks[:-1]:
+                if slot < 0 or holds(slot):
+                    content = variant
+                    break
+            (title, description, delivery, rationale, steps, frequency, duration, course_weeks,
+             category, citations) = content
+            # Intervention(id, area, title, description, delivery, rationale, provenance, steps,
+            #              frequency, duration_minutes, course_weeks, category, citations,
+            #              objective_ids, status, notes, conflicts_with), positionally (faster)
+            step = Intervention(
+                item.id,
+                area,
+                title,
+                description,
+                delivery,
+                rationale,
+                provenance,
+                list(steps),
+                dict(frequency) if frequency else None,
+                duration,
+                course_weeks,
+                category,
+                list(citations),
+                [oid for oid in item.objectives if oid in kept_ids],
+                "active",
+                [],
+                list(item.conflicts_with),
+            )
             if item.contraindications:
                 removed_step = _apply_contraindications(step, item, problem, context, source)
                 if removed_step is not None:
@@ -429,38 +536,32 @@ class DataStrategy:
     def _objective(
         self,
         template: _ObjectiveTemplate,
-        problem: Problem,
-        context: PlanningContext,
+        objective_id: str,
+        call: _Call,
         source: str,
         provenance: Provenance,
         addresses: list[str],
-        verdict: _Verdicts,
     ) -> tuple[Objective | None, str | None]:
         """The objective for ``template``, or ``None`` and why not (``None``: say nothing).
 
         ``provenance`` is the call's shared provenance (the findings' inputs); an objective
         measured by an instrument gets its own, naming the response it takes its baseline from.
         """
-        variant: Mapping[str, Any] = {}
-        statement = template.statement
-        for slot, fields, variant_statement in template.variant_picks:
-            if slot < 0 or verdict(slot):
-                variant = fields
-                if variant_statement is not None:
-                    statement = variant_statement
+        holds = call.holds
+        for pick in template.picks:  # the last pick (the default) always holds
+            if pick.slot < 0 or holds(pick.slot):
                 break
-        measure_data = template.measure
+        context = call.context
+        problem = call.problem
         config = context.config
-        horizon_weeks = int(variant.get("horizon_weeks") or template.horizon_weeks
-                            or config.horizon_weeks)
+        horizon_weeks = int(pick.horizon_weeks or config.horizon_weeks)
         start = context.as_of
-        due, due_iso = verdict.due(start, horizon_weeks)
+        due, due_iso = call.due(horizon_weeks)
         review = min(
-            int(variant.get("review_interval_days") or template.review_interval_days
-                or config.review_interval_days),
+            int(pick.review_interval_days or config.review_interval_days),
             config.max_review_interval_days,
         )
-        instrument_id = measure_data.get("instrument")
+        instrument_id = template.instrument
         instrument_name = None
         if instrument_id:
             score = context.scores.get(instrument_id)
@@ -468,16 +569,14 @@ class DataStrategy:
                 return None, None  # nothing to measure from; the `when` block normally says so
             instrument = context.instruments[instrument_id]
             instrument_name = instrument.name
-            rule = variant.get("target") or measure_data["target"]
-            target_value, comparator, why_not = target_for(instrument, score, rule)
+            target_value, comparator, why_not = target_for(instrument, score, pick.target)
             if target_value is None:
                 return None, why_not
-            method = measure_data.get("method", f"{instrument.name} at each review")
             # Measure(unit, method, target_value, comparator, baseline_value, baseline_date,
             #         instrument, metric), positionally (faster)
             measure = Measure(
-                measure_data.get("unit", "points"),
-                method,
+                "points" if template.unit is None else template.unit,
+                f"{instrument_name} at each review" if template.method is None else template.method,
                 target_value,
                 comparator,
                 score.total,
@@ -488,35 +587,39 @@ class DataStrategy:
                 source, (context.score_paths[instrument_id],), self._label
             )
         else:
-            target = variant.get("target") or measure_data["target"]
-            baseline = measure_data.get("baseline", 0)
-            if meets(baseline, target["comparator"], target["value"]):
+            if pick.already_met:
                 return None, "the baseline already meets its target"
+            target = pick.target
             measure = Measure(
-                measure_data["unit"],
-                measure_data["method"],
+                template.unit,
+                template.method,
                 target["value"],
                 target["comparator"],
-                baseline,
+                template.baseline,
                 start,
                 None,
-                measure_data["metric"],
+                template.metric,
             )
-        raw_frequency = variant.get("frequency") or template.frequency
+        raw_frequency = pick.frequency
         frequency = dict(raw_frequency) if raw_frequency else None
         patient_words = problem.patient_words[0] if problem.patient_words else None
-        values = _template_values(
-            template.needed,
-            measure,
-            start,
-            due,
-            due_iso,
-            review,
-            instrument_name,
-            horizon_weeks,
-            frequency,
-            patient_words,
-            problem.severity,
+        needed = template.needed
+        values = (
+            _template_values(
+                needed,
+                measure,
+                start,
+                due,
+                due_iso,
+                review,
+                instrument_name,
+                horizon_weeks,
+                frequency,
+                patient_words,
+                problem.severity,
+            )
+            if needed
+            else _NO_VALUES
         )
         gas: dict[str, str] | None = None
         if template.gas:
@@ -526,9 +629,9 @@ class DataStrategy:
         # Objective(id, area, statement, measure, start_date, due_date, review_interval_days,
         #           addresses, provenance, frequency, patient_words, rationale, gas, citations)
         return Objective(
-            f"{problem.area}-{template.id}",
+            objective_id,
             problem.area,
-            statement.fill(values),
+            pick.statement.fill(values),
             measure,
             start,
             due,
@@ -543,6 +646,10 @@ class DataStrategy:
         ), None
 
 
+#: Values for templates without placeholders (never written to).
+_NO_VALUES = _Values()
+
+
 def _template_values(
     needed: frozenset[str],
     measure: Measure,
@@ -555,11 +662,12 @@ def _template_values(
     frequency: Mapping[str, Any] | None,
     patient_words: str | None,
     severity: str | None,
-) -> dict[str, Any]:
-    """The values of the :data:`TEMPLATE_FIELDS` in ``needed`` (the others are never filled)."""
-    values: dict[str, Any] = {}
-    if not needed:
-        return values
+) -> _Values:
+    """The values of the :data:`TEMPLATE_FIELDS` in ``needed`` (the others are never filled).
+
+    A value that is ``None`` is left out, so its placeholder stays as written.
+    """
+    values = _Values()
     if "baseline" in needed and measure.baseline_value is not None:
         values["baseline"] = format_number(measure.baseline_value)
     if "target" in needed:
@@ -574,61 +682,23 @@ def _template_values(
         values["start_date"] = start.isoformat()
     if "review_date" in needed:
         values["review_date"] = min(start + dt.timedelta(days=review), due).isoformat()
-    if "instrument_name" in needed:
+    if instrument_name is not None and "instrument_name" in needed:
         values["instrument_name"] = instrument_name
     if "horizon_weeks" in needed:
         values["horizon_weeks"] = horizon_weeks
     if frequency:
-        if "frequency_times" in needed:
-            values["frequency_times"] = frequency.get("times")
-        if "frequency_per" in needed:
-            values["frequency_per"] = frequency.get("per")
-        if "duration_minutes" in needed:
-            values["duration_minutes"] = frequency.get("duration_minutes")
+        for field, key in (("frequency_times", "times"), ("frequency_per", "per"),
+                           ("duration_minutes", "duration_minutes")):
+            value = frequency.get(key)
+            if value is not None and field in needed:
+                values[field] = value
     if "unit" in needed:
         values["unit"] = measure.unit
-    if "patient_words" in needed:
+    if patient_words is not None and "patient_words" in needed:
         values["patient_words"] = patient_words
-    if "severity" in needed:
+    if severity is not None and "severity" in needed:
         values["severity"] = severity
     return values
-
-
-def _intervention(
-    item: _StepTemplate,
-    area: str,
-    provenance: Provenance,
-    objective_ids: set[str],
-    verdict: _Verdicts,
-) -> Intervention:
-    fields = item.fields
-    for slot, merged in item.variant_picks:
-        if slot < 0 or verdict(slot):
-            fields = merged
-            break
-    frequency = fields["frequency"]
-    # Intervention(id, area, title, description, delivery, rationale, provenance, steps,
-    #              frequency, duration_minutes, course_weeks, category, citations,
-    #              objective_ids, status, notes, conflicts_with), positionally (faster)
-    return Intervention(
-        item.id,
-        area,
-        fields["title"],
-        fields["description"],
-        fields["delivery"],
-        fields["rationale"],
-        provenance,
-        list(fields["steps"]),
-        dict(frequency) if frequency else None,
-        fields["duration_minutes"],
-        fields["course_weeks"],
-        fields["category"],
-        list(fields["citations"]),
-        [oid for oid in item.objectives if oid in objective_ids],
-        "active",
-        [],
-        list(item.conflicts_with),
-    )
 
 
 def _apply_contraindications(
