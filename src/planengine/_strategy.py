@@ -191,12 +191,12 @@ class _ObjectiveTemplate:
     #: GAS level -> text, in level order; levels with placeholders are filled per objective.
     gas_texts: Mapping[str, str] = attrs.field(factory=dict)
     gas_fills: tuple[tuple[str, _Template], ...] = ()
-    #: The measure's fields, read from ``measure`` once.
+    #: The measure's fields, read from ``measure`` once: an instrument's id, unit and method
+    #: (``None``: "<instrument> at each review"), or a metric's (unit, method, metric, baseline).
     instrument: str | None = None
-    unit: str | None = None
+    unit: str = "points"
     method: str | None = None
-    metric: str | None = None
-    baseline: float | int = 0
+    metric: tuple[str, str, str, float | int] | None = None
 
 
 @attrs.frozen
@@ -248,6 +248,7 @@ def _objective_pick(
 
 def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _ObjectiveTemplate:
     gas = raw.get("gas", {}).get("levels", {})
+    measure = raw["measure"]
     when = When.compile(raw.get("when"))
     statement = _Template.compile(raw["statement"])
     gas_templates = tuple(
@@ -283,11 +284,12 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
         needed=needed,
         gas_texts={level: text.parts[0] if not text.names else "" for level, text in gas_templates},
         gas_fills=tuple((level, text) for level, text in gas_templates if text.names),
-        instrument=raw["measure"].get("instrument") or None,
-        unit=raw["measure"].get("unit"),
-        method=raw["measure"].get("method"),
-        metric=raw["measure"].get("metric"),
-        baseline=raw["measure"].get("baseline", 0),
+        instrument=measure.get("instrument") or None,
+        unit=measure.get("unit", "points"),
+        method=measure.get("method"),
+        metric=None
+        if measure.get("instrument")
+        else (measure["unit"], measure["method"], measure["metric"], measure.get("baseline", 0)),
     )
 
 
@@ -575,7 +577,7 @@ class DataStrategy:
             # Measure(unit, method, target_value, comparator, baseline_value, baseline_date,
             #         instrument, metric), positionally (faster)
             measure = Measure(
-                "points" if template.unit is None else template.unit,
+                template.unit,
                 f"{instrument_name} at each review" if template.method is None else template.method,
                 target_value,
                 comparator,
@@ -590,15 +592,10 @@ class DataStrategy:
             if pick.already_met:
                 return None, "the baseline already meets its target"
             target = pick.target
+            assert template.metric is not None  # compiled for every objective without instrument
+            unit, method, metric, baseline = template.metric
             measure = Measure(
-                template.unit,
-                template.method,
-                target["value"],
-                target["comparator"],
-                template.baseline,
-                start,
-                None,
-                template.metric,
+                unit, method, target["value"], target["comparator"], baseline, start, None, metric
             )
         raw_frequency = pick.frequency
         frequency = dict(raw_frequency) if raw_frequency else None
