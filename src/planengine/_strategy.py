@@ -38,7 +38,6 @@ from planengine._model import (
 from planengine._strategy_conditions import (
     RISK_FLAG_CONDITION,
     Contraindication,
-    Variant,
     When,
     compile_variants,
 )
@@ -172,15 +171,12 @@ class _ObjectivePick:
 
 @attrs.frozen
 class _ObjectiveTemplate:
+    """An objective compiled from its data: what :meth:`DataStrategy.propose` fills in per patient."""
+
     id: str
     area: str | None
-    when: When | None
-    statement: _Template
-    measure: Mapping[str, Any]
     rationale: str | None
-    gas: tuple[tuple[str, _Template], ...]
     contraindications: tuple[Contraindication, ...]
-    variants: tuple[Variant, ...]
     citations: tuple[str, ...] = ()
     #: Slot of ``when`` (see :class:`_Slots`), ``-1`` without one.
     when_slot: int = -1
@@ -188,7 +184,8 @@ class _ObjectiveTemplate:
     picks: tuple[_ObjectivePick, ...] = ()
     #: Every placeholder the statements and GAS levels use: only these values are worked out.
     needed: frozenset[str] = frozenset()
-    #: GAS level -> text, in level order; levels with placeholders are filled per objective.
+    #: GAS level -> text, in level order (empty: no GAS); levels with placeholders are filled
+    #: per objective.
     gas_texts: Mapping[str, str] = attrs.field(factory=dict)
     gas_fills: tuple[tuple[str, _Template], ...] = ()
     #: The measure's fields, read from ``measure`` once: an instrument's id, unit and method
@@ -209,13 +206,9 @@ class _StepTemplate:
     """
 
     id: str
-    area: str | None
-    when: When | None
-    fields: Mapping[str, Any]
     objectives: tuple[str, ...]
     conflicts_with: tuple[str, ...]
     contraindications: tuple[Contraindication, ...]
-    variants: tuple[Variant, ...]
     when_slot: int = -1
     picks: tuple[tuple[int, tuple[Any, ...]], ...] = ()
 
@@ -271,13 +264,8 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
     return _ObjectiveTemplate(
         id=raw["id"],
         area=raw.get("area"),
-        when=when,
-        statement=statement,
-        measure=raw["measure"],
         rationale=raw.get("rationale"),
-        gas=gas_templates,
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
-        variants=variants,
         citations=tuple(cite(list(raw.get("citations", ())))),
         when_slot=slot(when),
         picks=tuple(picks),
@@ -319,13 +307,9 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
     picks.append((-1, _step_content(fields)))
     return _StepTemplate(
         id=f"{area}-{raw['id']}",
-        area=raw.get("area"),
-        when=when,
-        fields=fields,
         objectives=tuple(f"{area}-{oid}" for oid in raw.get("objectives", ())),
         conflicts_with=tuple(f"{area}-{cid}" for cid in raw.get("conflicts_with", ())),
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
-        variants=variants,
         when_slot=slot(when),
         picks=tuple(picks),
     )
@@ -619,7 +603,7 @@ class DataStrategy:
             else _NO_VALUES
         )
         gas: dict[str, str] | None = None
-        if template.gas:
+        if template.gas_texts:
             gas = dict(template.gas_texts)
             for level, text in template.gas_fills:
                 gas[level] = text.fill(values)
