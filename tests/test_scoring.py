@@ -328,3 +328,25 @@ def test_completed_answers_agree_with_partial(case: tuple[Instrument, list[int |
             assert finding.rule_id in full_rules
             if finding.severity_rank is not None:
                 assert full_rules[finding.rule_id].severity_rank >= finding.severity_rank  # type: ignore[operator]
+
+
+@given(responses(), st.sampled_from([None, "female", "male"]))
+def test_complete_responses_score_as_their_total_worked_out_afresh(
+    case: tuple[Instrument, list[int | None]], sex: str | None
+) -> None:
+    # A complete response is scored from a table built once per instrument; it must say exactly
+    # what working the total out from the answers says.
+    from planengine._scoring import _plan_for, _score_range
+
+    inst, answers = case
+    complete = [inst.answer_min if a is None else a for a in answers]
+    score = score_response(inst, complete, sex=sex)
+    assert score.total is not None
+    fresh = _score_range(
+        inst, _plan_for(inst), sex, list(complete), (), score.total, score.total
+    )
+    assert score.band == fresh.band
+    assert score.band_range == fresh.band_range
+    assert score.derived == dict(fresh.derived)
+    assert score.cutoffs_met == fresh.cutoffs_met
+    assert score.findings == fresh.findings

@@ -123,6 +123,30 @@ class _Plan:
     cutoffs: Mapping[str | None, tuple[tuple[str, Callable[[int, int], bool], int], ...]]
     #: (rule index, sex) -> the cut-off the rule uses
     rule_cutoffs: Mapping[tuple[int, str | None], _CutoffChoice]
+    #: sex -> per possible total (from ``total_min``), what a complete response with that total
+    #: scores to; filled for a sex the first time one is scored (see :func:`_complete_table`).
+    complete: dict[str | None, tuple[_RangeScore, ...]] = attrs.field(factory=dict, eq=False)
+
+
+@attrs.frozen
+class _RangeScore:
+    """What a response whose possible totals are ``low..high`` scores to, before the items.
+
+    ``results`` has one entry per finding rule: its finding, ``None``, or :data:`_PER_ITEM` for
+    a rule on single answers that was left for the response itself.
+    """
+
+    band: Band | None
+    band_range: tuple[Band | None, Band | None]
+    derived: tuple[tuple[str, int], ...]
+    cutoffs_met: tuple[str, ...]
+    results: tuple[InstrumentFinding | object | None, ...]
+    #: The findings, when no rule was left per item (else ``None``).
+    findings: tuple[InstrumentFinding, ...] | None
+
+
+#: Marks a finding rule that reads single answers, so cannot be worked out from the total.
+_PER_ITEM = object()
 
 
 _SEXES = (None, "male", "female")
@@ -194,6 +218,58 @@ def _plan_for(instrument: Instrument) -> _Plan:
     # The instrument is frozen; this private slot exists to hold exactly this cache.
     object.__setattr__(instrument, "_scoring_plan", plan)
     return plan
+
+
+def _complete_table(
+    instrument: Instrument, plan: _Plan, sex: str | None
+) -> tuple[_RangeScore, ...]:
+    """Every possible total of a complete response, scored once by :func:`_score_range`."""
+    table = plan.complete.get(sex)
+    if table is None:
+        table = tuple(
+            _score_range(instrument, plan, sex, None, (), total, total)
+            for total in range(instrument.total_min, instrument.total_max + 1)
+        )
+        plan.complete[sex] = table  # a race only writes the same table twice
+    return table
+
+
+def _score_range(
+    instrument: Instrument,
+    plan: _Plan,
+    sex: str | None,
+    raw: list[int | None] | None,
+    missing: tuple[int, ...],
+    low: int,
+    high: int,
+) -> _RangeScore:
+    """Band, derived scores, cut-offs and findings of a response with possible totals ``low..high``.
+
+    A band, cut-off or finding is given only when every possible total agrees. Without ``raw``
+    (the answers), rules on single answers are left as :data:`_PER_ITEM`.
+    """
+    band_range = (instrument.band_for(low), instrument.band_for(high))
+    band = band_range[0] if band_range[0] is band_range[1] else None
+    derived = () if missing else tuple((d.id, low * d.multiply) for d in instrument.derived)
+    # Comparators are monotone, so a cut-off met at both ends is met by every possible total.
+    cutoffs_met = tuple(
+        cutoff_id for cutoff_id, op, value in plan.cutoffs[sex] if op(low, value) and op(high, value)
+    )
+    context = _Context(instrument, plan, sex, raw or [], missing, low, high, band, band_range)
+    results = tuple(
+        _PER_ITEM if raw is None and rule.when == "item" else _apply_rule(context, index, rule)
+        for index, rule in enumerate(instrument.finding_rules)
+    )
+    return _RangeScore(
+        band=band,
+        band_range=band_range,
+        derived=derived,
+        cutoffs_met=cutoffs_met,
+        results=results,
+        findings=None
+        if _PER_ITEM in results
+        else tuple(r for r in results if isinstance(r, InstrumentFinding)),
+    )
 
 
 # --- reading answers ---------------------------------------------------------------------------
@@ -317,21 +393,23 @@ def score_response(
     low, high = partial + len(missing) * lo, partial + len(missing) * hi
     complete = not missing
     total = partial if complete else None
-    band_range = (instrument.band_for(low), instrument.band_for(high))
-    band = band_range[0] if band_range[0] is band_range[1] else None
-    derived = {} if total is None else {d.id: total * d.multiply for d in instrument.derived}
-    # Comparators are monotone, so a cut-off met at both ends is met by every possible total.
-    cutoffs_met = tuple(
-        cutoff_id
-        for cutoff_id, op, value in plan.cutoffs[sex]
-        if op(low, value) and op(high, value)
-    )
-    context = _Context(instrument, plan, sex, raw, missing, low, high, band, band_range)
-    found: list[InstrumentFinding] = []
-    for index, rule in enumerate(instrument.finding_rules):
-        finding = _apply_rule(context, index, rule)
-        if finding is not None:
-            found.append(finding)
+    if complete and instrument.total_min <= partial <= instrument.total_max:
+        # Everything but rules on single answers depends on the total alone: look it up.
+        scored = _complete_table(instrument, plan, sex)[partial - instrument.total_min]
+    else:
+        scored = _score_range(instrument, plan, sex, raw, missing, low, high)
+    found = scored.findings
+    if found is None:
+        context = _Context(
+            instrument, plan, sex, raw, missing, low, high, scored.band, scored.band_range
+        )
+        items: list[InstrumentFinding] = []
+        for index, result in enumerate(scored.results):
+            if result is _PER_ITEM:
+                result = _apply_rule(context, index, instrument.finding_rules[index])
+            if isinstance(result, InstrumentFinding):
+                items.append(result)
+        found = tuple(items)
     signals = tuple(
         [
             RiskSignal(
@@ -352,15 +430,15 @@ def score_response(
         total,
         partial,
         (low, high),
-        derived,
-        band,
-        band_range,
+        dict(scored.derived),
+        scored.band,
+        scored.band_range,
         tuple(keyed),
         tuple(raw),
         missing,
         complete,
-        cutoffs_met,
-        tuple(found),
+        scored.cutoffs_met,
+        found,
         signals,
     )
 
