@@ -223,27 +223,26 @@ def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
                 kept_objectives.append(objective)
                 continue
             first, owner = objectives[key]
-            first.addresses.extend(a for a in objective.addresses if a not in first.addresses)
+            # A new list, never extended in place: a plugin may share one list between elements.
+            first.addresses = first.addresses + [
+                a for a in objective.addresses if a not in first.addresses
+            ]
             renamed[objective.id] = first.id
             notices.append(_shared_notice("objective", objective.id, owner, problem))
         problem.objectives[:] = kept_objectives
         kept_steps: list[Intervention] = []
         for step in problem.interventions:
-            # Always a fresh list: a later merge extends it in place.
-            step.objective_ids = (
-                [renamed.get(oid, oid) for oid in step.objective_ids]
-                if renamed
-                else list(step.objective_ids)
-            )
+            if renamed:
+                step.objective_ids = [renamed.get(oid, oid) for oid in step.objective_ids]
             step_key = (step.title, step.description, step.delivery)
             if step_key not in steps:
                 steps[step_key] = (step, problem)
                 kept_steps.append(step)
                 continue
             first_step, owner = steps[step_key]
-            first_step.objective_ids.extend(
+            first_step.objective_ids = first_step.objective_ids + [
                 o for o in step.objective_ids if o not in first_step.objective_ids
-            )
+            ]
             notices.append(_shared_notice("step", step.id, owner, problem))
         problem.interventions[:] = kept_steps
     return notices

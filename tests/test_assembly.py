@@ -1,0 +1,52 @@
+"""Assembly across problems: a step shared by two problems is listed once and serves both."""
+
+from __future__ import annotations
+
+from planengine._assembly import merge_across_problems
+from planengine._model import Intervention, Problem, Provenance
+
+SOURCE = Provenance("plugin:test", ("$.context.concerns[0]",))
+
+
+def _problem(area: str, weight: float, steps: list[Intervention]) -> Problem:
+    return Problem(
+        id=f"problem-{area}", area=area, title=area.title(), priority=0, severity=None,
+        weight=weight, findings=[], interventions=steps,
+    )
+
+
+def _step(step_id: str, area: str, objective_ids: list[str]) -> Intervention:
+    return Intervention(
+        id=step_id, area=area, title="Keep a thought record", description="Same words.",
+        delivery="self-guided", rationale="Why.", provenance=SOURCE, objective_ids=objective_ids,
+    )
+
+
+def test_shared_step_is_listed_once_and_points_at_both_objectives() -> None:
+    first = _step("depression-record", "depression", ["depression-o1"])
+    second = _step("self-esteem-record", "self-esteem", ["self-esteem-o1"])
+    problems = [_problem("depression", 0.7, [first]), _problem("self-esteem", 0.3, [second])]
+    notices = merge_across_problems(problems)
+    assert problems[0].interventions == [first]
+    assert problems[1].interventions == []
+    assert first.objective_ids == ["depression-o1", "self-esteem-o1"]
+    assert [n.code for n in notices] == ["assembly.shared"]
+
+
+def test_merging_never_changes_a_list_another_step_shares() -> None:
+    # A plugin may hand the same list to two of its steps; merging one must not change the other.
+    shared = ["depression-o1"]
+    first = _step("depression-record", "depression", shared)
+    bystander = Intervention(
+        id="depression-walk", area="depression", title="Walk", description="Other words.",
+        delivery="self-guided", rationale="Why.", provenance=SOURCE, objective_ids=shared,
+    )
+    second = _step("self-esteem-record", "self-esteem", ["self-esteem-o1"])
+    problems = [
+        _problem("depression", 0.7, [first, bystander]),
+        _problem("self-esteem", 0.3, [second]),
+    ]
+    merge_across_problems(problems)
+    assert first.objective_ids == ["depression-o1", "self-esteem-o1"]
+    assert bystander.objective_ids == ["depression-o1"]
+    assert shared == ["depression-o1"]
