@@ -177,11 +177,13 @@ class _ObjectiveTemplate:
     area: str | None
     rationale: str | None
     contraindications: tuple[Contraindication, ...]
+    #: The default wording and dose, used unless one of ``variants`` holds.
+    default: _ObjectivePick
     citations: tuple[str, ...] = ()
     #: Slot of ``when`` (see :class:`_Slots`), ``-1`` without one.
     when_slot: int = -1
-    #: The variants in file order, then the default (slot ``-1``): the first that holds is used.
-    picks: tuple[_ObjectivePick, ...] = ()
+    #: The variants in file order: the first whose ``when`` holds replaces the default.
+    variants: tuple[_ObjectivePick, ...] = ()
     #: Every placeholder the statements and GAS levels use: only these values are worked out.
     needed: frozenset[str] = frozenset()
     #: GAS level -> text, in level order (empty: no GAS); levels with placeholders are filled
@@ -200,8 +202,8 @@ class _ObjectiveTemplate:
 class _StepTemplate:
     """An intervention compiled for one area: ids already carry the area prefix.
 
-    ``picks``: ``(when slot, content)`` for each variant in file order, then the default (slot
-    ``-1``); content is ``(title, description, delivery, rationale, steps, frequency,
+    ``default`` is the content used unless one of ``variants`` (``(when slot, content)`` in file
+    order) holds; content is ``(title, description, delivery, rationale, steps, frequency,
     duration_minutes, course_weeks, category, citations)``.
     """
 
@@ -210,11 +212,17 @@ class _StepTemplate:
     conflicts_with: tuple[str, ...]
     contraindications: tuple[Contraindication, ...]
     when_slot: int = -1
-    picks: tuple[tuple[int, tuple[Any, ...]], ...] = ()
+    default: tuple[Any, ...] = ()
+    variants: tuple[tuple[int, tuple[Any, ...]], ...] = ()
 
 
 _STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "duration_minutes",
                 "course_weeks", "rationale", "steps")
+
+
+def _whole(value: Any) -> int | None:
+    """A count of days or weeks from the data (JSON Schema integers may be written ``12.0``)."""
+    return int(value) if value else None
 
 
 def _objective_pick(
@@ -229,10 +237,10 @@ def _objective_pick(
     return _ObjectivePick(
         slot=slot,
         statement=template,
-        horizon_weeks=fields.get("horizon_weeks") or raw.get("horizon_weeks") or None,
-        review_interval_days=fields.get("review_interval_days")
-        or raw.get("review_interval_days")
-        or None,
+        horizon_weeks=_whole(fields.get("horizon_weeks") or raw.get("horizon_weeks")),
+        review_interval_days=_whole(
+            fields.get("review_interval_days") or raw.get("review_interval_days")
+        ),
         frequency=fields.get("frequency") or raw.get("frequency"),
         target=target,
         already_met=already_met,
@@ -257,9 +265,9 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
         )
         for v in variants
     ]
-    picks.append(_objective_pick(-1, statement, raw, {}))
+    default = _objective_pick(-1, statement, raw, {})
     needed = frozenset().union(
-        *(t.names for _, t in gas_templates), *(p.statement.names for p in picks)
+        *(t.names for _, t in gas_templates), *(p.statement.names for p in (*picks, default))
     )
     return _ObjectiveTemplate(
         id=raw["id"],
@@ -268,7 +276,8 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
         citations=tuple(cite(list(raw.get("citations", ())))),
         when_slot=slot(when),
-        picks=tuple(picks),
+        default=default,
+        variants=tuple(picks),
         needed=needed,
         gas_texts={level: text.parts[0] if not text.names else "" for level, text in gas_templates},
         gas_fills=tuple((level, text) for level, text in gas_templates if text.names),
@@ -303,15 +312,15 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
     fields["steps"] = tuple(raw.get("steps", ()))
     when = When.compile(raw.get("when"))
     variants = compile_variants(raw, area)
-    picks = [(slot(v.when), _step_content({**fields, **v.fields})) for v in variants]
-    picks.append((-1, _step_content(fields)))
+    picks = tuple((slot(v.when), _step_content({**fields, **v.fields})) for v in variants)
     return _StepTemplate(
         id=f"{area}-{raw['id']}",
         objectives=tuple(f"{area}-{oid}" for oid in raw.get("objectives", ())),
         conflicts_with=tuple(f"{area}-{cid}" for cid in raw.get("conflicts_with", ())),
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
         when_slot=slot(when),
-        picks=tuple(picks),
+        default=_step_content(fields),
+        variants=picks,
     )
 
 
@@ -324,33 +333,45 @@ def _weeks(count: int) -> dt.timedelta:
 
 
 class _Call:
-    """What one :meth:`DataStrategy.propose` call works from, and what it has worked out.
+    """What one :meth:`DataStrategy.propose` call works from, worked out once for the call.
 
-    The strategy's ``when`` blocks are each tested at most once, and each due date formatted
-    once, per call; nothing is kept between calls.
+    ``verdicts[slot]`` says whether the strategy's ``when`` block in that slot holds for this
+    problem; its last entry is ``True`` and stands for "no block" (slot ``-1``). Nothing is kept
+    between calls.
     """
 
-    __slots__ = ("context", "dues", "problem", "results", "whens")
+    __slots__ = (
+        "context", "dues", "horizon_weeks", "max_review_days", "patient_words", "problem",
+        "review_days", "start", "verdicts",
+    )
 
-    def __init__(self, whens: tuple[When, ...], problem: Problem, context: PlanningContext) -> None:
-        self.whens = whens
+    def __init__(
+        self,
+        problem: Problem,
+        context: PlanningContext,
+        tests: tuple[Any, ...],
+        slots: tuple[int, ...],
+    ) -> None:
+        verdicts = [False] * len(tests)
+        for slot in slots:
+            verdicts[slot] = tests[slot](problem, context)
+        verdicts.append(True)
+        self.verdicts = verdicts
         self.problem = problem
         self.context = context
-        self.results: list[bool | None] = [None] * len(whens)
+        config = context.config
+        self.start = context.as_of
+        self.horizon_weeks = int(config.horizon_weeks)
+        self.review_days = int(config.review_interval_days)
+        self.max_review_days = int(config.max_review_interval_days)
+        self.patient_words = problem.patient_words[0] if problem.patient_words else None
         self.dues: dict[int, tuple[dt.date, str]] = {}
 
-    def holds(self, slot: int) -> bool:
-        """Whether the ``when`` block in ``slot`` holds (callers test ``slot < 0``, no block)."""
-        result = self.results[slot]
-        if result is None:
-            result = self.results[slot] = self.whens[slot].holds(self.problem, self.context)
-        return result
-
     def due(self, horizon_weeks: int) -> tuple[dt.date, str]:
-        """``as_of`` plus the horizon, and its ISO form."""
+        """``as_of`` plus the horizon, and its ISO form (each formatted once per call)."""
         known = self.dues.get(horizon_weeks)
         if known is None:
-            date = self.context.as_of + _weeks(horizon_weeks)
+            date = self.start + _weeks(horizon_weeks)
             known = self.dues[horizon_weeks] = (date, date.isoformat())
         return known
 
@@ -377,11 +398,18 @@ class DataStrategy:
     priority: int
     data: Mapping[str, Any] = attrs.field(repr=False, eq=False)
     source: str = "builtin"
-    #: area -> ((objective template, its id in that area), ...), (step template, ...)
+    #: area -> ((objective template, its id in that area), ...), (step template, ...), and the
+    #: ``when`` slots those templates read
     _by_area: Mapping[
-        str, tuple[tuple[tuple[_ObjectiveTemplate, str], ...], tuple[_StepTemplate, ...]]
+        str,
+        tuple[
+            tuple[tuple[_ObjectiveTemplate, str], ...],
+            tuple[_StepTemplate, ...],
+            tuple[int, ...],
+        ],
     ] = attrs.field(init=False, repr=False, eq=False)
-    _whens: tuple[When, ...] = attrs.field(init=False, repr=False, eq=False)
+    #: The test of each ``when`` block, by slot.
+    _tests: tuple[Any, ...] = attrs.field(init=False, repr=False, eq=False)
     _label: str = attrs.field(init=False, repr=False, eq=False)
     _goals: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
 
@@ -391,16 +419,22 @@ class DataStrategy:
             _compile_objective(raw, self.cite, slot) for raw in self.data.get("objectives", ())
         ]
         steps = self.data.get("interventions", ())
-        by_area = {
-            area: (
-                tuple((o, f"{area}-{o.id}") for o in objectives if o.area in (None, area)),
-                tuple(_compile_step(raw, self.cite, area, slot) for raw in steps
-                      if raw.get("area") in (None, area)),
+        by_area = {}
+        for area in self.areas:
+            area_objectives = tuple(o for o in objectives if o.area in (None, area))
+            area_steps = tuple(_compile_step(raw, self.cite, area, slot) for raw in steps
+                               if raw.get("area") in (None, area))
+            used = {o.when_slot for o in area_objectives}
+            used.update(p.slot for o in area_objectives for p in o.variants)
+            used.update(step.when_slot for step in area_steps)
+            used.update(v[0] for step in area_steps for v in step.variants)
+            by_area[area] = (
+                tuple((o, f"{area}-{o.id}") for o in area_objectives),
+                area_steps,
+                tuple(sorted(used - {-1})),
             )
-            for area in self.areas
-        }
         object.__setattr__(self, "_by_area", by_area)
-        object.__setattr__(self, "_whens", slot.whens())
+        object.__setattr__(self, "_tests", tuple(when.test for when in slot.whens()))
         object.__setattr__(self, "_label", f"{self.id}@{self.version}")
         object.__setattr__(self, "_goals", self.data.get("long_term_goals", {}))
 
@@ -434,20 +468,20 @@ class DataStrategy:
         return self._propose(problem, context, plugin)
 
     def _propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
-        objective_templates, step_templates = self._by_area[problem.area]
+        objective_templates, step_templates, slots = self._by_area[problem.area]
         area = problem.area
         source = f"plugin:{plugin}"
         findings = problem.findings
         provenance_inputs = tuple(sorted({p for f in findings for p in f.provenance.inputs}))
         addresses = [f.id for f in findings]
         provenance = Provenance(source, provenance_inputs, self._label)
-        call = _Call(self._whens, problem, context)
-        holds = call.holds
+        call = _Call(problem, context, self._tests, slots)
+        verdicts = call.verdicts
         objectives: list[Objective] = []
         notices: list[Notice] = []
         exclusions: list[Exclusion] = []
         for template, objective_id in objective_templates:
-            if template.when_slot >= 0 and not holds(template.when_slot):
+            if not verdicts[template.when_slot]:
                 continue
             if template.contraindications:
                 removed = next((c for c in template.contraindications
@@ -472,11 +506,11 @@ class DataStrategy:
         kept_ids = {o.id for o in objectives}
         interventions: list[Intervention] = []
         for item in step_templates:
-            if item.when_slot >= 0 and not holds(item.when_slot):
+            if not verdicts[item.when_slot]:
                 continue
-            content = item.picks[-1][1]  # the default, unless a variant's `when` holds
-            for slot, variant in item.picks[:-1]:
-                if slot < 0 or holds(slot):
+            content = item.default
+            for slot, variant in item.variants:
+                if verdicts[slot]:
                     content = variant
                     break
             (title, description, delivery, rationale, steps, frequency, duration, course_weeks,
@@ -533,20 +567,18 @@ class DataStrategy:
         ``provenance`` is the call's shared provenance (the findings' inputs); an objective
         measured by an instrument gets its own, naming the response it takes its baseline from.
         """
-        holds = call.holds
-        for pick in template.picks:  # the last pick (the default) always holds
-            if pick.slot < 0 or holds(pick.slot):
+        pick = template.default
+        verdicts = call.verdicts
+        for variant in template.variants:
+            if verdicts[variant.slot]:
+                pick = variant
                 break
         context = call.context
         problem = call.problem
-        config = context.config
-        horizon_weeks = int(pick.horizon_weeks or config.horizon_weeks)
-        start = context.as_of
+        horizon_weeks = pick.horizon_weeks or call.horizon_weeks
+        start = call.start
         due, due_iso = call.due(horizon_weeks)
-        review = min(
-            int(pick.review_interval_days or config.review_interval_days),
-            config.max_review_interval_days,
-        )
+        review = min(pick.review_interval_days or call.review_days, call.max_review_days)
         instrument_id = template.instrument
         instrument_name = None
         if instrument_id:
@@ -583,7 +615,7 @@ class DataStrategy:
             )
         raw_frequency = pick.frequency
         frequency = dict(raw_frequency) if raw_frequency else None
-        patient_words = problem.patient_words[0] if problem.patient_words else None
+        patient_words = call.patient_words
         needed = template.needed
         values = (
             _template_values(

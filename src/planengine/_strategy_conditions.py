@@ -68,9 +68,16 @@ class When:
     _checks: tuple[Callable[[Problem, PlanningContext], bool], ...] = attrs.field(
         init=False, repr=False, eq=False
     )
+    #: The whole block as one function of (problem, context): :meth:`holds` without the loop
+    #: when the block has a single key.
+    test: Callable[[Problem, PlanningContext], bool] = attrs.field(
+        init=False, repr=False, eq=False
+    )
 
     def __attrs_post_init__(self) -> None:
-        object.__setattr__(self, "_checks", tuple(self._compile_checks()))
+        checks = tuple(self._compile_checks())
+        object.__setattr__(self, "_checks", checks)
+        object.__setattr__(self, "test", checks[0] if len(checks) == 1 else self.holds)
 
     def _compile_checks(self) -> list[Callable[[Problem, PlanningContext], bool]]:
         """One small test per key that is set, in the order :meth:`holds` documents.
