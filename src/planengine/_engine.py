@@ -105,7 +105,10 @@ class Engine:
         config: EngineConfig | None = None,
     ) -> None:
         from planengine._instruments import load_builtin_instruments
+        from planengine._scoring import score_response
         from planengine._vocabulary import load_vocabulary
+
+        self._score = score_response  # imported here, not at module import: start-up stays lean
 
         self.config = config or EngineConfig()
         self.strict = strict
@@ -120,6 +123,7 @@ class Engine:
             if instrument_id in instruments:
                 instruments[instrument_id] = instruments[instrument_id].with_overrides(overrides)
         self.instruments: Mapping[str, Any] = instruments
+        self._instrument_names = {key: value.name for key, value in instruments.items()}
         self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()
         # area -> (registered strategy, "plugin@version" passed to propose, "plugin:<name>")
         self._by_area: dict[str, tuple[tuple[_RegisteredStrategy, str, str], ...]] = {}
@@ -242,8 +246,7 @@ class Engine:
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
-        from planengine._scoring import score_response
-
+        score_response = self._score
         notices = list(self._notices)
         sex = assessment.context.sex
         latest: dict[str, Any] = {}
@@ -285,9 +288,7 @@ class Engine:
                 latest_dates[instrument.id] = response.date
                 latest_paths[instrument.id] = path
 
-        flags = _safety.build_risk_flags(
-            signals, {key: value.name for key, value in self.instruments.items()}
-        )
+        flags = _safety.build_risk_flags(signals, self._instrument_names)
         findings = instrument_findings(latest, self.instruments, latest_paths)
         extra, patient_goals = context_findings(
             assessment.context, self._vocabulary.areas_for_goal, [f.area for f in findings]

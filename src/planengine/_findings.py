@@ -34,10 +34,9 @@ def instrument_findings(
     out: list[Finding] = []
     for instrument_id in sorted(scores):
         score = scores[instrument_id]
-        instrument = instruments[instrument_id]
         if not score.findings:
             continue
-        top_rank = max([band.severity for band in instrument.bands], default=0) or 1
+        top_rank = instruments[instrument_id].top_severity
         for number, item in enumerate(score.findings, start=1):
             if item.kind == "severity" and item.severity_rank is not None:
                 weight = item.severity_rank / top_rank

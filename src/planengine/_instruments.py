@@ -471,6 +471,8 @@ class Instrument:
     _band_table: tuple[Band | None, ...] = attrs.field(init=False, repr=False)
     _reversed: tuple[bool, ...] = attrs.field(init=False, repr=False)
     _cutoff_by_id: Mapping[str, Cutoff] = attrs.field(init=False, repr=False)
+    #: The highest severity rank of the bands (1 when none has a rank above 0).
+    top_severity: int = attrs.field(init=False, repr=False)
     # Filled in by planengine._scoring on first use (its per-instrument lookup tables).
     _scoring_plan: Any = attrs.field(init=False, default=None, repr=False)
 
@@ -483,6 +485,9 @@ class Instrument:
         object.__setattr__(self, "_band_table", tuple(table))
         object.__setattr__(self, "_reversed", tuple(i in keyed for i in range(1, self.items + 1)))
         object.__setattr__(self, "_cutoff_by_id", MappingProxyType({c.id: c for c in self.cutoffs}))
+        object.__setattr__(
+            self, "top_severity", max([b.severity or 0 for b in self.bands], default=0) or 1
+        )
 
     @property
     def higher_is_better(self) -> bool:
