@@ -95,14 +95,21 @@ class When:
                     self.total_at_most,
                 )
             )
+        # Plain loops and set operations below, not any() over a generator: these run for every
+        # problem of every plan.
         if self.without_scores:
-            without_scores = self.without_scores
-            checks.append(
-                lambda _p, c: not any(i in c.scores for i in without_scores)
-            )
+            without_scores = frozenset(self.without_scores)
+            checks.append(lambda _p, c: c.scores.keys().isdisjoint(without_scores))
         if self.finding_kinds is not None:
             kinds = self.finding_kinds
-            checks.append(lambda p, _c: any(f.kind in kinds for f in p.findings))
+
+            def kinds_check(p: Problem, _c: PlanningContext) -> bool:
+                for finding in p.findings:  # noqa: SIM110
+                    if finding.kind in kinds:
+                        return True
+                return False
+
+            checks.append(kinds_check)
         if self.no_risk_flag:
             checks.append(lambda _p, c: not c.risk_flags)
         if self.risk_flag:
@@ -115,11 +122,14 @@ class When:
             checks.append(lambda _p, c: conditions_none.isdisjoint(c.conditions))
         if self.cutoffs_met_any:
             cutoffs = self.cutoffs_met_any
-            checks.append(
-                lambda _p, c: any(
-                    not cutoffs.isdisjoint(score.cutoffs_met) for score in c.scores.values()
-                )
-            )
+
+            def cutoffs_check(_p: Problem, c: PlanningContext) -> bool:
+                for score in c.scores.values():  # noqa: SIM110
+                    if not cutoffs.isdisjoint(score.cutoffs_met):
+                        return True
+                return False
+
+            checks.append(cutoffs_check)
         if self.with_areas or self.without_areas:
             with_areas, without_areas = self.with_areas, self.without_areas
 
@@ -131,8 +141,15 @@ class When:
 
             checks.append(areas_check)
         if self.any_of:
-            any_of = self.any_of
-            checks.append(lambda p, c: any(w.holds(p, c) for w in any_of))
+            tests = tuple(w.test for w in self.any_of)
+
+            def any_check(p: Problem, c: PlanningContext) -> bool:
+                for test in tests:  # noqa: SIM110
+                    if test(p, c):
+                        return True
+                return False
+
+            checks.append(any_check)
         return checks
 
     def holds(self, problem: Problem, context: PlanningContext) -> bool:
