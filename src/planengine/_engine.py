@@ -105,10 +105,7 @@ class Engine:
         config: EngineConfig | None = None,
     ) -> None:
         from planengine._instruments import load_builtin_instruments
-        from planengine._scoring import score_response
         from planengine._vocabulary import load_vocabulary
-
-        self._score = score_response  # imported here, not at module import: start-up stays lean
 
         self.config = config or EngineConfig()
         self.strict = strict
@@ -246,7 +243,7 @@ class Engine:
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
-        score_response = self._score
+        from planengine._scoring import score_response
         notices = list(self._notices)
         sex = assessment.context.sex
         latest: dict[str, Any] = {}
