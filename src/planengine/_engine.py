@@ -244,6 +244,7 @@ class Engine:
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
         from planengine._scoring import score_response
+
         notices = list(self._notices)
         sex = assessment.context.sex
         latest: dict[str, Any] = {}
