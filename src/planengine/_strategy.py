@@ -15,9 +15,10 @@ placeholders from a fixed list (see :data:`TEMPLATE_FIELDS`); nothing in a data 
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache, lru_cache
 from typing import Any
 
@@ -113,18 +114,25 @@ class _Template:
     parts: tuple[str, ...]
     #: The placeholder names the template uses.
     names: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
-    #: The text as a :meth:`str.format_map` pattern (literal braces doubled), ``None`` when the
-    #: template has no placeholder.
+    #: The text as a positional ``%`` pattern (literal ``%`` doubled), ``None`` when the template
+    #: has no placeholder. Positional ``%`` formatting is several times faster than
+    #: :meth:`str.format_map`, which parses the field names out of the text on every call.
     _pattern: str | None = attrs.field(init=False, repr=False, eq=False)
+    #: Reads the placeholders' values, in order, as a tuple.
+    _read: Callable[[_Values], tuple[Any, ...]] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
         parts = self.parts
-        object.__setattr__(self, "names", frozenset(parts[1::2]))
-        pattern = "".join(
-            "{" + part + "}" if index % 2 else part.replace("{", "{{").replace("}", "}}")
-            for index, part in enumerate(parts)
+        names = parts[1::2]
+        object.__setattr__(self, "names", frozenset(names))
+        pattern = "".join("%s" if index % 2 else part.replace("%", "%%")
+                          for index, part in enumerate(parts))
+        object.__setattr__(self, "_pattern", pattern if names else None)
+        # itemgetter of one key returns the bare value, not a 1-tuple
+        read = operator.itemgetter(*names) if len(names) > 1 else (
+            (lambda values, name=names[0]: (values[name],)) if names else (lambda _values: ())
         )
-        object.__setattr__(self, "_pattern", pattern if len(parts) > 1 else None)
+        object.__setattr__(self, "_read", read)
 
     @classmethod
     def compile(cls, text: str) -> _Template:
@@ -133,7 +141,7 @@ class _Template:
     def fill(self, values: _Values) -> str:
         """The text with its placeholders filled (a missing value keeps its ``{name}``)."""
         pattern = self._pattern
-        return self.parts[0] if pattern is None else pattern.format_map(values)
+        return self.parts[0] if pattern is None else pattern % self._read(values)
 
 
 class _Slots:
