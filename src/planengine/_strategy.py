@@ -175,6 +175,9 @@ class _ObjectivePick:
     target: Mapping[str, Any]
     #: A metric objective whose fixed baseline already meets this target (never proposed).
     already_met: bool
+    #: The template values that do not depend on the patient or the date: the frequency's and,
+    #: for a metric objective, the measure's (see :func:`_fixed_values`).
+    fixed_values: Mapping[str, Any]
 
 
 @attrs.frozen
@@ -239,9 +242,14 @@ def _objective_pick(
     """Resolve one pick: ``fields`` (a variant's, or empty for the default) over ``raw``."""
     measure = raw["measure"]
     target = fields.get("target") or measure["target"]
-    already_met = not measure.get("instrument") and meets(
-        measure.get("baseline", 0), target["comparator"], target["value"]
-    )
+    instrument = measure.get("instrument")
+    baseline = measure.get("baseline", 0)
+    already_met = not instrument and meets(baseline, target["comparator"], target["value"])
+    frequency = fields.get("frequency") or raw.get("frequency")
+    fixed = _frequency_values(frequency)
+    if not instrument:
+        fixed.update(_measure_values(baseline, target["value"], target["comparator"]))
+    fixed["unit"] = measure.get("unit", "points")
     return _ObjectivePick(
         slot=slot,
         statement=template,
@@ -249,9 +257,10 @@ def _objective_pick(
         review_interval_days=_whole(
             fields.get("review_interval_days") or raw.get("review_interval_days")
         ),
-        frequency=fields.get("frequency") or raw.get("frequency"),
+        frequency=frequency,
         target=target,
         already_met=already_met,
+        fixed_values=fixed,
     )
 
 
@@ -517,10 +526,18 @@ class DataStrategy:
             if not verdicts[item.when_slot]:
                 continue
             content = item.default
-            for slot, variant in item.variants:
-                if verdicts[slot]:
-                    content = variant
-                    break
+            if item.variants:
+                for slot, variant in item.variants:
+                    if verdicts[slot]:
+                        content = variant
+                        break
+            objective_ids = item.objectives
+            if not objective_ids:
+                linked: list[str] = []
+            elif kept_ids.issuperset(objective_ids):
+                linked = list(objective_ids)
+            else:
+                linked = [oid for oid in objective_ids if oid in kept_ids]
             (title, description, delivery, rationale, steps, frequency, duration, course_weeks,
              category, citations) = content
             # Intervention(id, area, title, description, delivery, rationale, provenance, steps,
@@ -540,7 +557,7 @@ class DataStrategy:
                 course_weeks,
                 category,
                 list(citations),
-                [oid for oid in item.objectives if oid in kept_ids],
+                linked,
                 "active",
                 [],
                 list(item.conflicts_with),
@@ -609,9 +626,7 @@ class DataStrategy:
                 context.score_dates[instrument_id],
                 instrument_id,
             )
-            provenance = Provenance(
-                source, (context.score_paths[instrument_id],), self._label
-            )
+            provenance = Provenance(source, (context.score_paths[instrument_id],), self._label)
         else:
             if pick.already_met:
                 return None, "the baseline already meets its target"
@@ -625,23 +640,27 @@ class DataStrategy:
         frequency = dict(raw_frequency) if raw_frequency else None
         patient_words = call.patient_words
         needed = template.needed
-        values = (
-            _template_values(
-                needed,
-                measure,
-                start,
-                due,
-                due_iso,
-                review,
-                instrument_name,
-                horizon_weeks,
-                frequency,
-                patient_words,
-                problem.severity,
-            )
-            if needed
-            else _NO_VALUES
-        )
+        values = _NO_VALUES
+        if needed:
+            values = _Values(pick.fixed_values)
+            if instrument_name is not None:  # the measure's numbers come from the score
+                values.update(
+                    _measure_values(measure.baseline_value, measure.target_value, measure.comparator)
+                )
+                if "instrument_name" in needed:
+                    values["instrument_name"] = instrument_name
+            if "due_date" in needed:
+                values["due_date"] = due_iso
+            if "start_date" in needed:
+                values["start_date"] = start.isoformat()
+            if "review_date" in needed:
+                values["review_date"] = min(start + dt.timedelta(days=review), due).isoformat()
+            if "horizon_weeks" in needed:
+                values["horizon_weeks"] = horizon_weeks
+            if patient_words is not None and "patient_words" in needed:
+                values["patient_words"] = patient_words
+            if problem.severity is not None and "severity" in needed:
+                values["severity"] = problem.severity
         gas: dict[str, str] | None = None
         if template.gas_texts:
             gas = dict(template.gas_texts)
@@ -671,54 +690,35 @@ class DataStrategy:
 _NO_VALUES = _Values()
 
 
-def _template_values(
-    needed: frozenset[str],
-    measure: Measure,
-    start: dt.date,
-    due: dt.date,
-    due_iso: str,
-    review: int,
-    instrument_name: str | None,
-    horizon_weeks: int,
-    frequency: Mapping[str, Any] | None,
-    patient_words: str | None,
-    severity: str | None,
-) -> _Values:
-    """The values of the :data:`TEMPLATE_FIELDS` in ``needed`` (the others are never filled).
+def _frequency_values(frequency: Mapping[str, Any] | None) -> dict[str, Any]:
+    """``frequency_times``, ``frequency_per`` and ``duration_minutes`` (those that are set)."""
+    values: dict[str, Any] = {}
+    if frequency:
+        for field, key in (
+            ("frequency_times", "times"),
+            ("frequency_per", "per"),
+            ("duration_minutes", "duration_minutes"),
+        ):
+            value = frequency.get(key)
+            if value is not None:
+                values[field] = value
+    return values
+
+
+def _measure_values(
+    baseline: float | int | None, target: float | int, comparator: str
+) -> dict[str, Any]:
+    """``baseline`` (when known), ``target``, ``comparator_words`` and ``target_phrase``.
 
     A value that is ``None`` is left out, so its placeholder stays as written.
     """
-    values = _Values()
-    if "baseline" in needed and measure.baseline_value is not None:
-        values["baseline"] = format_number(measure.baseline_value)
-    if "target" in needed:
-        values["target"] = format_number(measure.target_value)
-    if "comparator_words" in needed:
-        values["comparator_words"] = COMPARATOR_WORDS[measure.comparator]
-    if "target_phrase" in needed:
-        values["target_phrase"] = target_phrase(measure.comparator, measure.target_value)
-    if "due_date" in needed:
-        values["due_date"] = due_iso
-    if "start_date" in needed:
-        values["start_date"] = start.isoformat()
-    if "review_date" in needed:
-        values["review_date"] = min(start + dt.timedelta(days=review), due).isoformat()
-    if instrument_name is not None and "instrument_name" in needed:
-        values["instrument_name"] = instrument_name
-    if "horizon_weeks" in needed:
-        values["horizon_weeks"] = horizon_weeks
-    if frequency:
-        for field, key in (("frequency_times", "times"), ("frequency_per", "per"),
-                           ("duration_minutes", "duration_minutes")):
-            value = frequency.get(key)
-            if value is not None and field in needed:
-                values[field] = value
-    if "unit" in needed:
-        values["unit"] = measure.unit
-    if patient_words is not None and "patient_words" in needed:
-        values["patient_words"] = patient_words
-    if severity is not None and "severity" in needed:
-        values["severity"] = severity
+    values: dict[str, Any] = {
+        "target": format_number(target),
+        "comparator_words": COMPARATOR_WORDS[comparator],
+        "target_phrase": target_phrase(comparator, target),
+    }
+    if baseline is not None:
+        values["baseline"] = format_number(baseline)
     return values
 
 
