@@ -129,6 +129,37 @@ def test_nothing_above_threshold_invents_no_goals(engine: Engine) -> None:
 
 
 @pytest.mark.parametrize(
+    ("instrument", "answers", "area", "items"),
+    [
+        # the band is certain (severe) but the total is not: the strategies cannot set a baseline
+        ("phq9", [3, 3, None, 3, 3, 3, 3, 3, 0], "depression", "item 3"),
+        # the total could be on either side of every cut-off
+        ("phq9", [1, 1, 1, 1, None, None, None, None, 0], "depression", "items 5, 6, 7, 8"),
+        ("who5", [3, 3, 2, 2, None], "wellbeing", "item 5"),
+    ],
+)
+def test_unanswered_items_ask_for_completion_and_never_read_as_nothing_found(
+    engine: Engine, instrument: str, answers: list[int | None], area: str, items: str
+) -> None:
+    data = plan_for(engine, Response(instrument, AS_OF, tuple(answers)))
+    assert "plan.nothing-above-threshold" not in [n["code"] for n in data["notices"]]
+    problem = next(p for p in data["problems"] if p["area"] == area)
+    evidence = [f for f in data["findings"] if f["id"] in problem["evidence"]]
+    incomplete = [f for f in evidence if f["kind"] == "incomplete"]
+    assert len(incomplete) == 1 and incomplete[0]["total"] is None
+    assert incomplete[0]["provenance"]["source"] == "rule:findings.incomplete"
+    first = problem["interventions"][0]
+    assert first["title"].startswith(f"Ask the patient to answer {items} of the")
+    assert first["delivery"] == "clinician-led"
+    assert problem["objectives"][0]["id"] in first["objectives"]
+
+
+def test_a_complete_response_gives_no_incomplete_finding(engine: Engine) -> None:
+    data = plan_for(engine, phq9([2, 1, 2, 2, 1, 2, 1, 1, 0]))
+    assert all(f["kind"] != "incomplete" for f in data["findings"])
+
+
+@pytest.mark.parametrize(
     "condition", ["bipolar-disorder", "seizure-disorder", "hazardous-occupation"]
 )
 def test_sleep_restriction_is_removed_with_the_reason(engine: Engine, condition: str) -> None:

@@ -19,6 +19,7 @@ __all__ = ["WEIGHT_BY_KIND", "context_findings", "instrument_findings"]
 WEIGHT_BY_KIND: Mapping[str, float] = {
     "cutoff": 0.75,
     "screen-positive": 0.5,
+    "incomplete": 0.45,
     "item": 0.4,
     "clinician-concern": 0.3,
     "patient-goal": 0.2,
@@ -30,10 +31,17 @@ def instrument_findings(
     instruments: Mapping[str, Any],
     paths: Mapping[str, str],
 ) -> list[Finding]:
-    """Turn the instrument findings of the latest score of each instrument into plan findings."""
+    """Turn the instrument findings of the latest score of each instrument into plan findings.
+
+    A response with unanswered items also gives an ``incomplete`` finding whose next step is to
+    complete them: nothing is imputed, so the total (and often the band) stays unknown until then,
+    and "nothing reached a threshold" must not be concluded from it.
+    """
     out: list[Finding] = []
     for instrument_id in sorted(scores):
         score = scores[instrument_id]
+        if score.missing_items:
+            out.append(_incomplete_finding(instruments[instrument_id], score, paths[instrument_id]))
         if not score.findings:
             continue
         top_rank = instruments[instrument_id].top_severity
@@ -60,6 +68,28 @@ def instrument_findings(
                 )
             )
     return out
+
+
+def _incomplete_finding(instrument: Any, score: Any, path: str) -> Finding:
+    missing = score.missing_items
+    items = f"item {missing[0]}" if len(missing) == 1 else "items " + ", ".join(map(str, missing))
+    low, high = score.total_range
+    # Finding(id, area, kind, summary, severity, weight, instrument, total, next_step,
+    #         citations, provenance)
+    return Finding(
+        f"finding-{instrument.id}-incomplete",
+        instrument.area,
+        "incomplete",
+        f"{instrument.name}: {items} unanswered, so the total is unknown (it could be {low} to "
+        f"{high}); nothing is imputed.",
+        None,
+        WEIGHT_BY_KIND["incomplete"],
+        instrument.id,
+        None,
+        f"Ask the patient to answer {items} of the {instrument.name}, then score it again.",
+        (),
+        Provenance("rule:findings.incomplete", (path,)),
+    )
 
 
 def context_findings(
