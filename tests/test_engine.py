@@ -270,3 +270,9 @@ def test_a_plugin_instrument_is_accepted_in_assessment_files(tmp_path) -> None:
     plan = engine.plan(load_assessment(path, instruments=engine.instruments), as_of=AS_OF).to_dict()
     assert plan["scores"][0]["instrument"] == "gad2-custom"
     assert plan["problems"][0]["area"] == "anxiety"
+
+
+def test_an_unpaired_surrogate_in_text_is_an_input_error(engine: Engine) -> None:
+    assessment = Assessment(context=Context(patient_goals=("I want \ud800 sleep",)))
+    with pytest.raises(InputError, match="unpaired UTF-16 surrogate"):
+        engine.plan(assessment, as_of=AS_OF)

@@ -131,7 +131,10 @@ MANY_ALIASES = "a: &a x\nb: [" + ", ".join(["*a"] * 2000) + "]\n"
         (b"[1, 2]", "l.json", "must be a mapping", 1),
         (b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "deep.json", "nesting deeper", None),
         (b'{"a": ' + b"[" * 100 + b"]" * 100 + b"}", "deep.json", "nesting deeper", None),
-        (b'{"a": ' + b"9" * 5000 + b"}", "big.json", "JSON error", None),
+        (b'{"a": ' + b"9" * 5000 + b"}", "big.json", "more than 4300 digits", 1),
+        (b"a: 1\nb: " + b"9" * 5000 + b"\n", "big.yaml", "more than 4300 digits", 2),
+        (b'{"a": 1,\n "b": ["ok \\ud83d\\ude00", "x \\ud800 y"]}', "s.json", "unpaired UTF-16", 2),
+        (b'{"a": 1,\n "\\udc00": 2}', "k.json", "unpaired UTF-16", 2),
     ],
 )
 def test_bad_input(content: bytes, name: str, message: str, line: int | None) -> None:
@@ -385,3 +388,8 @@ def test_json_positions_match_the_yaml_nodes(
         composed = parse_document(text, name="x.json")
         composed._nodes["root"] = _compose(text)
         assert scanned.locate(path) == composed.locate(path), path
+
+
+def test_a_surrogate_pair_escape_is_one_character_and_accepted() -> None:
+    document = parse_document(b'{"a": "ok \\ud83d\\ude00"}', name="pair.json")
+    assert document.data == {"a": "ok \U0001f600"}

@@ -329,7 +329,15 @@ class Engine:
             )
         _safety.enforce(draft, flags, as_of)
         safety_findings = draft.problems[0].findings if flags else []
-        digest = hashlib.sha256(_CANONICAL_JSON.encode(assessment.normalised()).encode()).hexdigest()
+        canonical = _CANONICAL_JSON.encode(assessment.normalised())
+        try:
+            digest = hashlib.sha256(canonical.encode()).hexdigest()
+        except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code
+            raise InputError(
+                f"text contains an unpaired UTF-16 surrogate ({error.object[error.start]!r}), "
+                "which is not a character",
+                file=assessment.source,
+            ) from None
         return Plan(
             as_of=as_of,
             input_sha256=digest,

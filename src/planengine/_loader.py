@@ -27,6 +27,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sys
 from collections.abc import Sequence
 from typing import Any, ClassVar
 
@@ -533,9 +534,38 @@ def parse_document(
         raise
     except RecursionError:
         raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from None
+    except ValueError as error:
+        if _INT_LIMIT_MESSAGE in str(error):
+            text = content if isinstance(content, str) else content.decode("utf-8", "replace")
+            raise _too_many_digits(text, name) from None
+        message = str(error).replace("\n", " ") or error.__class__.__name__
+        raise DocumentParseError(f"cannot parse: {message}", file=name) from None
     except Exception as error:
         message = str(error).replace("\n", " ") or error.__class__.__name__
         raise DocumentParseError(f"cannot parse: {message}", file=name) from None
+
+
+#: Part of the message Python gives for an integer longer than ``sys.get_int_max_str_digits()``.
+_INT_LIMIT_MESSAGE = "integer string conversion"
+
+
+def _too_many_digits(text: str, name: str) -> DocumentParseError:
+    """The error for a number too long to read, at the first such number in ``text``."""
+    limit = sys.get_int_max_str_digits()
+    for found in re.finditer(r"\d+", text):
+        if found.end() - found.start() > limit:
+            start = found.start()
+            line = text.count("\n", 0, start) + 1
+            column = start - (text.rfind("\n", 0, start) + 1) + 1
+            break
+    else:
+        line = column = None  # type: ignore[assignment]
+    return DocumentParseError(
+        f"a number has more than {limit} digits; no field takes a number that long",
+        file=name,
+        line=line,
+        column=column,
+    )
 
 
 def _parse(content: bytes | str, name: str, format: str | None, max_bytes: int) -> Document:
@@ -566,7 +596,50 @@ def _parse(content: bytes | str, name: str, format: str | None, max_bytes: int) 
         )
     document = Document(path=name, data=data, format=format, text=text)
     document._nodes.update(nodes)
+    if "\\u" in text or "\\U" in text:  # only an escape can make a lone surrogate
+        _reject_lone_surrogates(document)
     return document
+
+
+#: A high surrogate escape not followed by a low one, or a low one not preceded by a high one.
+_LONE_SURROGATE = re.compile(
+    r"\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\u[dD][c-fC-F][0-9a-fA-F]{2})"
+    r"|(?<!\\u[dD][89abAB][0-9a-fA-F]{2})\\u[dD][c-fC-F][0-9a-fA-F]{2}"
+)
+
+
+def _lone_surrogate_position(text: str) -> tuple[int, int] | None:
+    found = _LONE_SURROGATE.search(text)
+    if found is None:
+        return None
+    start = found.start()
+    return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+
+
+def _reject_lone_surrogates(document: Document) -> None:
+    """A string with half of a UTF-16 surrogate pair cannot be written out as UTF-8: refuse it."""
+    stack: list[tuple[Any, list[str | int]]] = [(document.data, [])]
+    while stack:
+        value, where = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                stack.append((key, where))
+                stack.append((child, [*where, key]))
+        elif isinstance(value, list):
+            stack.extend((child, [*where, index]) for index, child in enumerate(value))
+        elif isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                position = _lone_surrogate_position(document.text or "")
+                raise DocumentParseError(
+                    "text contains an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), "
+                    "which is not a character",
+                    file=document.path,
+                    line=position[0] if position else None,
+                    column=position[1] if position else None,
+                    path=format_json_path(where),
+                ) from None
 
 
 def _decode(content: bytes, name: str) -> str:
@@ -807,6 +880,8 @@ def _parse_json(text: str, name: str) -> Any:
     except RecursionError:
         raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from None
     except ValueError as error:
+        if _INT_LIMIT_MESSAGE in str(error):
+            raise _too_many_digits(text, name) from None
         raise DocumentParseError(f"JSON error: {_one_line(str(error))}", file=name) from None
     if text.count("[") + text.count("{") > MAX_DEPTH and _data_depth(data) > MAX_DEPTH:
         raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name)
