@@ -189,6 +189,19 @@ def test_every_element_records_its_provenance(engine: Engine, examples_dir) -> N
     assert {"sleep", "cbt"} <= set(versions)
 
 
+@pytest.mark.parametrize("name", ["moderate-phq9-gad7-isi.yaml", "severe-with-risk-flag.yaml"])
+def test_goal_and_exclusion_sources_name_the_plugin_version(
+    engine: Engine, examples_dir, name: str
+) -> None:
+    data = engine.plan(load_assessment(examples_dir / name), as_of=AS_OF).to_dict()
+    sources = [p["long_term_goal_source"] for p in data["problems"]]
+    sources += [e["proposed_by"] for e in data["excluded"]]
+    assert any(s.startswith("plugin:") for s in sources)
+    for source in sources:
+        if source.startswith("plugin:"):
+            assert re.fullmatch(r"plugin:[\w.-]+@[\w.+-]+", source), source
+
+
 def test_objective_limit_defers_the_rest(examples_dir) -> None:
     from planengine import EngineConfig
 

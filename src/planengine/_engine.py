@@ -122,14 +122,12 @@ class Engine:
         self.instruments: Mapping[str, Any] = instruments
         self._instrument_names = {key: value.name for key, value in instruments.items()}
         self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()
-        # area -> (registered strategy, "plugin@version" passed to propose, "plugin:<name>")
+        # area -> (registered strategy, "plugin@version" passed to propose,
+        #          "plugin:plugin@version" recorded as the source of what it proposed)
         self._by_area: dict[str, tuple[tuple[_RegisteredStrategy, str, str], ...]] = {}
         for registered in self._strategies:
-            entry = (
-                registered,
-                f"{registered.plugin}@{self._loaded.version_of(registered.plugin)}",
-                f"plugin:{registered.plugin}",
-            )
+            label = f"{registered.plugin}@{self._loaded.version_of(registered.plugin)}"
+            entry = (registered, label, f"plugin:{label}")
             for area in registered.strategy.areas:
                 self._by_area[area] = (*self._by_area.get(area, ()), entry)
         self.load_notices: tuple[Notice, ...] = tuple(self._notices)
@@ -424,7 +422,8 @@ class Engine:
             )
             for name, result in results:
                 if isinstance(result, Proposal):
-                    ranked.append(RankedProposal(result, f"plugin:{name}", 50, name))
+                    source = f"plugin:{name}@{self._loaded.version_of(name)}"
+                    ranked.append(RankedProposal(result, source, 50, name))
         next_steps = self._next_steps(problem, context)
         if next_steps.objectives or next_steps.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(next_steps, "rule:findings.next-step", 100, "core"))
