@@ -289,3 +289,20 @@ def test_an_unpaired_surrogate_in_text_is_an_input_error(engine: Engine) -> None
     assessment = Assessment(context=Context(patient_goals=("I want \ud800 sleep",)))
     with pytest.raises(InputError, match="unpaired UTF-16 surrogate"):
         engine.plan(assessment, as_of=AS_OF)
+
+
+def test_the_same_answers_as_a_list_or_a_mapping_hash_alike(engine: Engine) -> None:
+    answers = [2, 1, 2, 2, 1, 2, 1, None, 0]
+    forms = [
+        tuple(answers),
+        {str(i): v for i, v in enumerate(answers, 1) if v is not None},
+        {f"item{i}": v for i, v in enumerate(answers, 1) if v is not None},
+        {i: v for i, v in enumerate(answers, 1)},
+    ]
+    digests = {
+        engine.plan(Assessment(responses=(Response("phq9", AS_OF, form),)), as_of=AS_OF).input_sha256  # type: ignore[arg-type]
+        for form in forms
+    }
+    assert len(digests) == 1
+    other = Assessment(responses=(Response("phq9", AS_OF, (2, 1, 2, 2, 1, 2, 1, 1, 0)),))
+    assert engine.plan(other, as_of=AS_OF).input_sha256 not in digests

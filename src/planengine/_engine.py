@@ -249,6 +249,7 @@ class Engine:
         latest_dates: dict[str, dt.date] = {}
         latest_paths: dict[str, str] = {}
         score_rows: list[dict[str, Any]] = []
+        answers_read: list[tuple[int | None, ...]] = []
         signals: list[tuple[Any, dt.date, str]] = []
         risk_checked: dict[str, bool] = {}
         for response in assessment.responses:
@@ -274,6 +275,7 @@ class Engine:
                 file=assessment.source,
             )
             score_rows.append(_score_row(score, response.date, path))
+            answers_read.append(score.raw_answers)
             for signal in score.risk_signals:
                 signals.append((signal, response.date, path))
                 key = f"{instrument.name} item {signal.item}"
@@ -327,7 +329,7 @@ class Engine:
             )
         _safety.enforce(draft, flags, as_of)
         safety_findings = draft.problems[0].findings if flags else []
-        canonical = _CANONICAL_JSON.encode(assessment.normalised())
+        canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
         try:
             digest = hashlib.sha256(canonical.encode()).hexdigest()
         except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code

@@ -10,7 +10,7 @@ where they are built (:mod:`planengine._assessment`). Plan elements (:class:`Pro
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -87,8 +87,21 @@ class Assessment:
 
         return assessment_from_mapping(data, file=file)
 
-    def normalised(self) -> dict[str, Any]:
-        """A canonical, JSON-ready form used for the input hash (order of lists kept)."""
+    def normalised(
+        self, answers: Sequence[Sequence[int | None]] | None = None
+    ) -> dict[str, Any]:
+        """A canonical, JSON-ready form used for the input hash (order of lists kept).
+
+        :param answers: each response's answers in item order (``None`` = unanswered), as the
+            engine read them, so that the same answers given as a list or as a mapping (with
+            keys ``"3"``, ``"item3"`` or ``3``) normalise alike. Without it, a mapping is kept
+            as a mapping with sorted keys.
+        """
+        if answers is None:
+            answers = [
+                dict(sorted(r.answers.items())) if isinstance(r.answers, Mapping) else r.answers  # type: ignore[misc]
+                for r in self.responses
+            ]
         return {
             "planengine": 1,
             "patient": {"id": self.patient_id} if self.patient_id else None,
@@ -96,11 +109,9 @@ class Assessment:
                 {
                     "instrument": r.instrument,
                     "date": r.date.isoformat(),
-                    "answers": dict(sorted(r.answers.items()))
-                    if isinstance(r.answers, Mapping)
-                    else list(r.answers),
+                    "answers": dict(given) if isinstance(given, Mapping) else list(given),
                 }
-                for r in self.responses
+                for r, given in zip(self.responses, answers, strict=True)
             ],
             "context": {
                 "concerns": list(self.context.concerns),
