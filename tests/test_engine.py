@@ -126,6 +126,17 @@ def test_nothing_above_threshold_invents_no_goals(engine: Engine) -> None:
     data = plan_for(engine, phq9([0, 1, 0, 1, 0, 0, 1, 0, 0]))
     assert data["problems"] == []
     assert [n["code"] for n in data["notices"]] == ["plan.nothing-above-threshold"]
+    assert "no concern or patient goal was recorded" in data["notices"][0]["message"]
+
+
+def test_a_patient_goal_no_area_matches_is_kept_and_not_denied(engine: Engine) -> None:
+    data = plan_for(engine, patient_goals=("I want to learn to play guitar",))
+    assert data["problems"] == []
+    assert [g["text"] for g in data["patient_goals"]] == ["I want to learn to play guitar"]
+    (notice,) = data["notices"]
+    assert notice["code"] == "plan.nothing-above-threshold"
+    assert "no concern or patient goal was recorded" not in notice["message"]
+    assert "patient's goals name no problem area" in notice["message"]
 
 
 @pytest.mark.parametrize(

@@ -312,8 +312,14 @@ class Engine:
             notices.append(
                 Notice(
                     "plan.nothing-above-threshold",
-                    "No score reached a threshold and no concern or patient goal was recorded, so no "
-                    "goals were generated. The clinician may still add goals.",
+                    (
+                        "No score reached a threshold, no concern was recorded and the patient's "
+                        "goals name no problem area the engine knows, so no goals were generated. "
+                        "The clinician may turn the patient's goals into plan goals."
+                        if patient_goals
+                        else "No score reached a threshold and no concern or patient goal was "
+                        "recorded, so no goals were generated. The clinician may still add goals."
+                    ),
                 )
             )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
