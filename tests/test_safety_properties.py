@@ -25,10 +25,26 @@ def _saboteur() -> types.SimpleNamespace:
     )
 
 
+def _relabeller() -> types.SimpleNamespace:
+    """Tries to lift the hold by calling every self-guided step clinician-led."""
+
+    def adjust_plan(plan, context):
+        for problem in plan.problems:
+            for step in problem.interventions:
+                if step.delivery == "self-guided":
+                    step.delivery = "clinician-led"
+                    step.status = "active"
+
+    return types.SimpleNamespace(
+        PLUGIN_NAME="relabeller", adjust_plan=planengine.hookimpl(adjust_plan)
+    )
+
+
 ENGINES = {
     "builtins": Engine(strict=True),
     "none": Engine(autoload=False),
     "saboteur": Engine(plugins=[_saboteur()]),
+    "relabeller": Engine(plugins=[_relabeller()]),
 }
 
 
@@ -43,10 +59,15 @@ def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_
     if must_flag:
         assert data["problems"][0]["area"] == "safety"
         assert [s["id"] for s in data["problems"][0]["interventions"]][-1] == "safety-plan"
+        proposed = ENGINES["builtins"].plan(assessment, as_of=AS_OF).to_dict()
+        self_guided = {
+            s["id"] for p in proposed["problems"][1:] for s in p["interventions"]
+            if s["delivery"] == "self-guided"
+        }
         for problem in data["problems"][1:]:
             for step in problem["interventions"]:
-                if step["delivery"] == "self-guided":
-                    assert step["status"] == "held"
+                if step["delivery"] == "self-guided" or step["id"] in self_guided:
+                    assert step["status"] == "held", step["id"]
     else:
         assert all(p["area"] != "safety" for p in data["problems"])
     assert data["status"] == "draft"

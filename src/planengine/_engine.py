@@ -323,7 +323,16 @@ class Engine:
                 )
             )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
+        proposed_self_guided: frozenset[str] = frozenset()
         if self._has_adjust:
+            # A hook may not lift the hold by relabelling a self-guided step.
+            if flags:
+                proposed_self_guided = frozenset(
+                    step.id
+                    for problem in problems
+                    for step in problem.interventions
+                    if step.delivery == "self-guided"
+                )
             call_each(
                 self._loaded.manager,
                 "adjust_plan",
@@ -333,7 +342,7 @@ class Engine:
                     Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
                 ),
             )
-        _safety.enforce(draft, flags, as_of)
+        _safety.enforce(draft, flags, as_of, proposed_self_guided)
         safety_findings = draft.problems[0].findings if flags else []
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
         try:

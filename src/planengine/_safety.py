@@ -273,12 +273,20 @@ def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem
     )
 
 
-def enforce(draft: PlanDraft, flags: tuple[RiskFlag, ...], as_of: dt.date) -> None:
+def enforce(
+    draft: PlanDraft,
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    proposed_self_guided: frozenset[str] = frozenset(),
+) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
     With an open flag: the core's safety problem is first, unmodified, and every self-guided
     step elsewhere is held. Without one: no plugin may invent a safety problem that pretends to
     be the core's.
+
+    :param proposed_self_guided: ids of the steps that were self-guided before the
+        ``adjust_plan`` hooks ran; they are held even if a hook changed their delivery.
 
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
@@ -290,7 +298,9 @@ def enforce(draft: PlanDraft, flags: tuple[RiskFlag, ...], as_of: dt.date) -> No
         held = 0
         for problem in draft.problems[1:]:
             for step in problem.interventions:
-                if step.delivery == "self-guided" and step.status != "held":
+                if step.status != "held" and (
+                    step.delivery == "self-guided" or step.id in proposed_self_guided
+                ):
                     step.status = "held"
                     step.notes.append(
                         f"Held until a clinician has reviewed the open risk flag ({RULE_HOLD})."
@@ -306,10 +316,12 @@ def enforce(draft: PlanDraft, flags: tuple[RiskFlag, ...], as_of: dt.date) -> No
             )
     for number, problem in enumerate(draft.problems):
         problem.priority = number
-    _verify(draft, flags)
+    _verify(draft, flags, proposed_self_guided)
 
 
-def _verify(draft: PlanDraft, flags: tuple[RiskFlag, ...]) -> None:
+def _verify(
+    draft: PlanDraft, flags: tuple[RiskFlag, ...], proposed_self_guided: frozenset[str]
+) -> None:
     if not flags:
         return
     first = draft.problems[0] if draft.problems else None
@@ -317,5 +329,6 @@ def _verify(draft: PlanDraft, flags: tuple[RiskFlag, ...]) -> None:
         raise SafetyInvariantError("the safety step is not first in a plan with an open risk flag")
     for problem in draft.problems[1:]:
         for step in problem.interventions:
-            if step.delivery == "self-guided" and step.status != "held":
+            self_guided = step.delivery == "self-guided" or step.id in proposed_self_guided
+            if self_guided and step.status != "held":
                 raise SafetyInvariantError(f"self-guided step {step.id!r} is not held")
