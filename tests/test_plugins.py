@@ -189,3 +189,45 @@ def test_draft_strategies_are_refused_unless_allowed() -> None:
         config=EngineConfig(allow_draft_strategies=True),
     )
     assert "trial" in {s.id for s in allowed.strategies}
+
+
+@pytest.mark.parametrize(
+    "claim",
+    ["Screening shows no risk of suicide.", "The patient is not at risk.", "A risk-free plan.",
+     "There is no current suicide risk."],
+)
+def test_plugin_text_that_claims_no_risk_is_removed_and_reported(claim: str) -> None:
+    def adjust_plan(plan, context):
+        plan.notices.append(planengine.Notice("x.claim", claim, "plugin:claimer"))
+        step = plan.problems[-1].interventions[0]
+        step.description = f"{step.description} {claim}"
+
+    engine = Engine(plugins=[plugin("claimer", adjust_plan=adjust_plan)])
+    for assessment in (RISKY, PLAIN):
+        text = engine.plan(assessment, as_of=AS_OF).to_json()
+        assert not planengine._safety.NO_RISK_CLAIM.search(text), text
+        data = engine.plan(assessment, as_of=AS_OF).to_dict()
+        assert "safety.no-risk-claim" in [n["code"] for n in data["notices"]]
+        assert "x.claim" in [n["code"] for n in data["notices"]]  # the notice stays, reworded
+        assert_valid("plan", data)
+
+
+def test_a_strategy_file_that_claims_no_risk_is_refused() -> None:
+    from planengine._errors import DocumentSchemaError
+    from planengine._strategy import strategy_from_mapping
+
+    data = {
+        "planengine": 1, "kind": "strategy", "id": "claims", "name": "Claims", "version": "1.0.0",
+        "status": "production", "areas": ["sleep"],
+        "long_term_goals": {"sleep": "Sleep well, with no risk at all."},
+        "objectives": [], "interventions": [], "references": {"R1": "A reference."},
+    }
+    with pytest.raises(DocumentSchemaError, match="claims there is no risk") as caught:
+        strategy_from_mapping(data)
+    assert caught.value.path == "$.long_term_goals.sleep"
+
+
+def test_ordinary_wording_about_risk_is_not_touched() -> None:
+    for text in ("Risk is unknown: ask item 9.", "No flag was raised; ask about risk directly.",
+                 "Lowers the risk of relapse.", "Known risks of sleep restriction."):
+        assert not planengine._safety.NO_RISK_CLAIM.search(text), text

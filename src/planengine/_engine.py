@@ -342,6 +342,8 @@ class Engine:
                     Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
                 ),
             )
+        if self._has_adjust or self._has_propose:  # text written by Python hooks
+            _safety.redact_no_risk_claims(draft)
         _safety.enforce(draft, flags, as_of, proposed_self_guided)
         safety_findings = draft.problems[0].findings if flags else []
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))

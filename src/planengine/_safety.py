@@ -13,6 +13,7 @@ and raises :class:`SafetyInvariantError` if it cannot.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -32,11 +33,14 @@ from planengine._model import (
 )
 
 __all__ = [
+    "NO_RISK_CLAIM",
     "SAFETY_AREA",
     "SAFETY_PLAN_SECTIONS",
     "build_risk_flags",
     "build_safety_problem",
     "enforce",
+    "no_risk_claim_path",
+    "redact_no_risk_claims",
     "risk_statement",
 ]
 
@@ -45,6 +49,15 @@ RULE_ENDORSED = "safety.risk-item-endorsed"
 RULE_UNKNOWN = "safety.risk-item-missing"
 RULE_HOLD = "safety.hold-self-guided"
 RULE_FIRST = "safety.step-first"
+RULE_NO_RISK = "safety.no-risk-claim"
+
+#: Wording that claims there is no risk ("no risk", "no suicide risk", "not at risk", "risk-free",
+#: "zero risk"), which the engine never states [R27][R29], whoever wrote the text.
+NO_RISK_CLAIM = re.compile(
+    r"\b(?:no|zero)\s+(?:[a-z-]+\s+){0,2}risks?\b|\bnot\s+at\s+risk\b|\brisk[- ]free\b",
+    re.IGNORECASE,
+)
+_REDACTED = "[wording removed: a plan never claims that risk is absent]"
 
 #: The six sections of a Stanley-Brown safety plan, as structure only (no template text) [R30].
 SAFETY_PLAN_SECTIONS: tuple[tuple[str, str], ...] = (
@@ -332,3 +345,72 @@ def _verify(
             self_guided = step.delivery == "self-guided" or step.id in proposed_self_guided
             if self_guided and step.status != "held":
                 raise SafetyInvariantError(f"self-guided step {step.id!r} is not held")
+
+
+def no_risk_claim_path(data: Any, path: str = "$") -> str | None:
+    """The JSON path of the first string in ``data`` that claims there is no risk, else ``None``.
+
+    Used on strategy files when they load, so that static content is refused before any plan.
+    """
+    if isinstance(data, str):
+        return path if NO_RISK_CLAIM.search(data) else None
+    if isinstance(data, Mapping):
+        items: Iterable[tuple[Any, Any]] = ((f"{path}.{key}", value) for key, value in data.items())
+    elif isinstance(data, (list, tuple)):
+        items = ((f"{path}[{index}]", value) for index, value in enumerate(data))
+    else:
+        return None
+    for where, value in items:
+        found = no_risk_claim_path(value, where)
+        if found is not None:
+            return found
+    return None
+
+
+def redact_no_risk_claims(draft: PlanDraft) -> int:
+    """Replace wording that claims there is no risk in the plan's text; return how many.
+
+    The core's own text never says it; this catches what Python hooks (``propose``,
+    ``adjust_plan``) wrote. The patient's own words and the core's findings are left as they are.
+    """
+    count = 0
+
+    def clean(text: Any) -> Any:
+        nonlocal count
+        if isinstance(text, str) and NO_RISK_CLAIM.search(text):
+            count += 1
+            return NO_RISK_CLAIM.sub(_REDACTED, text)
+        return text
+
+    for problem in draft.problems:
+        problem.long_term_goal = clean(problem.long_term_goal)
+        for objective in problem.objectives:
+            objective.statement = clean(objective.statement)
+            objective.rationale = clean(objective.rationale)
+            if objective.gas:
+                objective.gas = {level: clean(text) for level, text in objective.gas.items()}
+        for step in problem.interventions:
+            step.title = clean(step.title)
+            step.description = clean(step.description)
+            step.rationale = clean(step.rationale)
+            step.steps = [clean(text) for text in step.steps]
+            step.notes = [clean(text) for text in step.notes]
+    draft.notices = [
+        attrs.evolve(n, message=clean(n.message)) if NO_RISK_CLAIM.search(n.message) else n
+        for n in draft.notices
+    ]
+    draft.exclusions = [
+        attrs.evolve(e, title=clean(e.title), reason=clean(e.reason))
+        if NO_RISK_CLAIM.search(f"{e.title} {e.reason}")
+        else e
+        for e in draft.exclusions
+    ]
+    if count:
+        draft.notices.append(
+            Notice(
+                RULE_NO_RISK,
+                f"{count} text(s) from plugins claimed that risk is absent; that wording was removed. "
+                "Only a clinician's assessment can judge risk.",
+            )
+        )
+    return count
