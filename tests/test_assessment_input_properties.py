@@ -7,6 +7,7 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
+from plan_helpers import assert_valid
 from planengine import Engine, InputError, load_assessment
 
 AS_OF = dt.date(2026, 11, 25)
@@ -60,6 +61,8 @@ def test_any_document_loads_and_plans_or_raises_input_error(tmp_path_factory, do
     except InputError as error:
         assert str(path) in str(error) and "\n" not in str(error)
         return
+    # What the engine accepts, the published schema accepts too (CI checks files with it).
+    assert_valid("assessment", json.loads(path.read_text()))
     try:
         ENGINE.plan(assessment, as_of=AS_OF)
     except InputError as error:

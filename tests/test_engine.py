@@ -317,3 +317,23 @@ def test_the_same_answers_as_a_list_or_a_mapping_hash_alike(engine: Engine) -> N
     assert len(digests) == 1
     other = Assessment(responses=(Response("phq9", AS_OF, (2, 1, 2, 2, 1, 2, 1, 1, 0)),))
     assert engine.plan(other, as_of=AS_OF).input_sha256 not in digests
+
+
+@pytest.mark.parametrize(
+    ("assessment", "path"),
+    [
+        (Assessment(context=Context(conditions=("epilepsy",), concerns=("sleep",))),
+         "$.context.conditions[0]"),
+        (Assessment(context=Context(concerns=("sleep", "depresion"))), "$.context.concerns[1]"),
+        (Assessment(responses=(Response("phq9", "2026-11-20", (0,) * 9),)),  # type: ignore[arg-type]
+         "$.responses[0].date"),
+        (Assessment(responses=(Response("phq9", dt.datetime(2026, 11, 20, 9), (0,) * 9),)),
+         "$.responses[0].date"),
+    ],
+)
+def test_an_assessment_built_in_code_is_checked_like_a_file(
+    engine: Engine, assessment: Assessment, path: str
+) -> None:
+    with pytest.raises(InputError) as caught:
+        engine.plan(assessment, as_of=AS_OF)
+    assert caught.value.path == path

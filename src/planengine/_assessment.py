@@ -21,6 +21,7 @@ __all__ = ["assessment_from_mapping", "load_assessment"]
 FORMAT_VERSION = 1
 _TOP_KEYS = frozenset({"planengine", "kind", "patient", "responses", "context"})
 _CONTEXT_KEYS = frozenset({"concerns", "conditions", "patient_goals", "sex"})
+_PATIENT_KEYS = frozenset({"id"})
 _RESPONSE_KEYS = frozenset({"instrument", "date", "answers"})
 _SEXES = ("female", "male")
 
@@ -122,18 +123,17 @@ def assessment_from_mapping(
     vocabulary = load_vocabulary()
 
     patient_id = None
-    patient = data.get("patient")
-    if patient is not None:
+    if "patient" in data:
+        patient = data["patient"]
         if not isinstance(patient, Mapping):
             raise check.fail(["patient"], "must be a mapping such as {id: P-001}")
+        check.keys(patient, _PATIENT_KEYS, ["patient"])
         raw_id = patient.get("id")
-        if raw_id is not None and not isinstance(raw_id, (str, int)):
-            raise check.fail(["patient", "id"], "must be a string")
+        if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, type(None))):
+            raise check.fail(["patient", "id"], "must be a string (or a whole number)")
         patient_id = None if raw_id is None else str(raw_id)
 
     raw_responses = data.get("responses", [])
-    if raw_responses is None:
-        raw_responses = []
     if not isinstance(raw_responses, list):
         raise check.fail(["responses"], "must be a list of questionnaire responses")
     if instruments is None:
@@ -171,7 +171,7 @@ def assessment_from_mapping(
             Response(instrument=instrument, date=date, answers=answers_value, index=index)
         )
 
-    raw_context = data.get("context") or {}
+    raw_context = data.get("context", {})
     if not isinstance(raw_context, Mapping):
         raise check.fail(["context"], "must be a mapping")
     check.keys(raw_context, _CONTEXT_KEYS, ["context"])

@@ -252,8 +252,15 @@ class Engine:
         answers_read: list[tuple[int | None, ...]] = []
         signals: list[tuple[Any, dt.date, str]] = []
         risk_checked: dict[str, bool] = {}
+        self._check_context(assessment)
         for response in assessment.responses:
             path = f"$.responses[{response.index}]"
+            if type(response.date) is not dt.date:
+                raise InputError(
+                    f"date must be a datetime.date, got {response.date!r}",
+                    file=assessment.source,
+                    path=f"{path}.date",
+                )
             if response.date > as_of:
                 raise InputError(
                     f"response date {response.date.isoformat()} is after as_of {as_of.isoformat()}",
@@ -373,6 +380,22 @@ class Engine:
             ),
             patient_id=assessment.patient_id,
         )
+
+    def _check_context(self, assessment: Assessment) -> None:
+        """Areas and conditions must be in the vocabulary (files are checked when loaded; an
+        :class:`Assessment` built in code is checked here), never silently ignored."""
+        context = assessment.context
+        for field, given, known in (
+            ("concerns", context.concerns, self._vocabulary.areas),
+            ("conditions", context.conditions, self._vocabulary.conditions),
+        ):
+            for index, item in enumerate(given):
+                if item not in known:
+                    raise InputError(
+                        f"unknown id {item!r}; known: {', '.join(sorted(known))}",
+                        file=assessment.source,
+                        path=f"$.context.{field}[{index}]",
+                    )
 
     def _problems(
         self, findings: list[Finding], patient_goals: list[dict[str, Any]]
