@@ -126,6 +126,19 @@ def test_usage_errors_exit_2(capsys) -> None:
     assert run(capsys, "plan", "x.yaml", "-p", "sleep")[0] == 2
 
 
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), "a command is required"),
+        (("plan", "examples/mild-sleep-only.yaml", "-p", "no:slep"), "no installed plugin is called 'slep'"),
+    ],
+)
+def test_usage_errors_are_one_line(capsys, args: tuple[str, ...], expected: str) -> None:
+    code, out, err = run(capsys, *args)
+    assert code == 2 and out == ""
+    assert expected in err and err.count("\n") == 1
+
+
 def test_version_is_fast_path(capsys) -> None:
     from planengine import __version__
 

@@ -92,7 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:  # argparse exits on --help and usage errors; return the code
         return int(exit_.code or 0)
     if not getattr(args, "_module", None):
-        parser.print_help(sys.stderr)
+        print(
+            f"planengine: error: a command is required ({', '.join(COMMANDS)}); "
+            "see planengine --help",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     import importlib
 

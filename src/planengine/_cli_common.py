@@ -64,6 +64,16 @@ def engine_from_args(args: argparse.Namespace) -> Any:
         if not item.startswith("no:") or len(item) == 3:
             raise ConfigError(f"-p takes no:NAME, got {item!r}")
         blocks.append(item[3:])
+    if blocks:
+        from importlib.metadata import entry_points
+
+        installed = {entry.name for entry in entry_points(group="planengine")}
+        unknown = sorted(set(blocks) - installed)
+        if unknown:  # a typo would leave the plugin running
+            raise ConfigError(
+                f"-p no:{unknown[0]}: no installed plugin is called {unknown[0]!r}; installed: "
+                + ", ".join(sorted(installed))
+            )
     config = load_engine_config(getattr(args, "config", None))
     autoload = not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1")
     return Engine(

@@ -449,7 +449,9 @@ class Engine:
                 )
                 if self.strict:
                     raise failure from error
-                notices.append(Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}"))
+                _add_once(
+                    notices, Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}")
+                )
                 continue
             ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id))
         if self._has_propose:
@@ -458,8 +460,8 @@ class Engine:
                 "propose",
                 lambda _name: {"problem": problem, "context": context},
                 strict=self.strict,
-                on_error=lambda f: notices.append(
-                    Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
+                on_error=lambda f: _add_once(
+                    notices, Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
                 ),
             )
             for name, result in results:
@@ -543,6 +545,12 @@ class Engine:
                 )
             )
         return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+def _add_once(notices: list[Notice], notice: Notice) -> None:
+    """Append ``notice`` unless the same one is there (a plugin failing on every problem)."""
+    if notice not in notices:
+        notices.append(notice)
 
 
 #: What ``_next_steps`` offers when no finding asks for a next step (frozen, so shared).
