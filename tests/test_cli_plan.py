@@ -196,3 +196,15 @@ def test_module_entry_point_runs_as_a_process(examples_dir) -> None:
     plan = json.loads(result.stdout)
     assert plan["problems"][0]["area"] == "safety"
     assert plan["risk"]["flags"][0]["level"] == "unknown"
+
+
+def test_an_error_found_while_planning_names_the_line_too(capsys, tmp_path) -> None:
+    path = tmp_path / "later.yaml"
+    path.write_text(
+        "planengine: 1\nresponses:\n  - instrument: phq9\n    date: 2026-12-01\n"
+        "    answers: [0, 0, 0, 0, 0, 0, 0, 0, 0]\n"
+    )
+    code, out, err = run(capsys, "plan", str(path), *AS_OF)
+    assert code == 2 and out == ""
+    assert err.startswith(f"planengine: error: {path}:4:11: $.responses[0].date: ")
+    assert "after as_of" in err

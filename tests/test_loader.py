@@ -393,3 +393,14 @@ def test_json_positions_match_the_yaml_nodes(
 def test_a_surrogate_pair_escape_is_one_character_and_accepted() -> None:
     document = parse_document(b'{"a": "ok \\ud83d\\ude00"}', name="pair.json")
     assert document.data == {"a": "ok \U0001f600"}
+
+
+@given(
+    parts=st.lists(
+        st.one_of(st.integers(0, 99), st.text(min_size=1, max_size=6)), max_size=5
+    )
+)
+def test_parse_json_path_reverses_format_json_path(parts: list[str | int]) -> None:
+    from planengine._loader import parse_json_path
+
+    assert parse_json_path(format_json_path(parts)) == parts

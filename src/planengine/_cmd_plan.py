@@ -29,8 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Plan each file; a bad file is reported on one line and the others still run (exit 2)."""
-    from planengine._assessment import load_assessment
+    from planengine._assessment import assessment_from_mapping
     from planengine._errors import InputError
+    from planengine._loader import load_document, parse_json_path
     from planengine._render import RENDERER_BY_NAME
 
     as_of: dt.date = args.as_of or dt.date.today()
@@ -39,11 +40,21 @@ def run(args: argparse.Namespace) -> int:
     failed = False
     outputs: list[str] = []
     for name in args.files:
+        document = None
         try:
-            plan = engine.plan(load_assessment(name, instruments=engine.instruments), as_of=as_of)
+            document = load_document(name)
+            assessment = assessment_from_mapping(
+                document.data, file=document.path, document=document, instruments=engine.instruments
+            )
+            plan = engine.plan(assessment, as_of=as_of)
         except InputError as error:
             if error.file is None:
                 error.file = name
+            if error.line is None and error.path and document is not None:
+                # raised while planning (a date after --as-of, say): point at the line too
+                position = document.locate(parse_json_path(error.path))
+                if position is not None:
+                    error.line, error.column = position
             print(f"planengine: error: {error}", file=sys.stderr)
             failed = True
             continue

@@ -474,6 +474,17 @@ def _child_node(node: Any, part: str | int) -> Any:
     return None
 
 
+_JSON_PATH_PART = re.compile(r'\.([^.\[]+)|\[([0-9]+)\]|\[("(?:[^"\\]|\\.)*")\]')
+
+
+def parse_json_path(path: str) -> list[str | int]:
+    """The parts of a path written by :func:`format_json_path` (``$.a[0].b`` -> ``["a", 0, "b"]``)."""
+    return [
+        int(index) if index else (json.loads(quoted) if quoted else key)
+        for key, index, quoted in _JSON_PATH_PART.findall(path.removeprefix("$"))
+    ]
+
+
 def format_json_path(parts: Sequence[str | int]) -> str:
     """Render a path as JSONPath: ``("responses", 0, "answers", 3)`` -> ``$.responses[0].answers[3]``.
 
