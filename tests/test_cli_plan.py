@@ -208,3 +208,33 @@ def test_an_error_found_while_planning_names_the_line_too(capsys, tmp_path) -> N
     assert code == 2 and out == ""
     assert err.startswith(f"planengine: error: {path}:4:11: $.responses[0].date: ")
     assert "after as_of" in err
+
+
+@pytest.mark.parametrize(("fmt", "suffix", "check"), [
+    ("goals", ".goals.yaml", ("validate",)),
+    ("json", ".plan.json", ("validate", "--schema", "plan")),
+])
+def test_output_dir_writes_one_valid_document_per_input(
+    capsys, tmp_path, examples_dir, fmt: str, suffix: str, check: tuple[str, ...]
+) -> None:
+    inputs = [examples_dir / "moderate-phq9-gad7-isi.yaml", examples_dir / "mild-sleep-only.yaml"]
+    out = tmp_path / "out"
+    code, stdout, _ = run(capsys, "plan", *map(str, inputs), *AS_OF, "--format", fmt, "-o", str(out))
+    assert code == 0 and stdout == ""
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(p.stem + suffix for p in inputs)
+    code, stdout, _ = run(capsys, *check, "--as-of", "2026-11-25", *(str(out / n) for n in written))
+    assert code == 0, stdout
+    single = run(capsys, "plan", str(inputs[0]), *AS_OF, "--format", fmt)[1]
+    assert (out / written[1]).read_text() == single  # the same bytes as on stdout
+
+
+def test_output_dir_never_overwrites_one_input_with_another(capsys, tmp_path, examples_dir) -> None:
+    twin = tmp_path / "twin"
+    twin.mkdir()
+    source = examples_dir / "mild-sleep-only.yaml"
+    (twin / source.name).write_text(source.read_text())
+    out = tmp_path / "out"
+    code, _, err = run(capsys, "plan", str(source), str(twin / source.name), *AS_OF, "-o", str(out))
+    assert code == 2 and "would overwrite" in err and err.count("\n") == 1
+    assert [p.name for p in out.iterdir()] == ["mild-sleep-only.plan.json"]

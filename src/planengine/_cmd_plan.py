@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 
 from planengine._cli_common import add_plugin_arguments, engine_from_args, parse_as_of
 
 FORMATS = ("json", "markdown", "goals")
+#: The name each format's file gets in ``--output-dir``: ``<input stem><suffix>``.
+SUFFIXES = {"json": ".plan.json", "markdown": ".plan.md", "goals": ".goals.yaml"}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,13 +27,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format", choices=FORMATS, default="json", help="output format (default json)"
     )
+    parser.add_argument(
+        "--output-dir",
+        "-o",
+        metavar="DIR",
+        default=None,
+        help="write one file per input into DIR (<name>.plan.json, <name>.plan.md or "
+        "<name>.goals.yaml), each a document `planengine validate` accepts; default: stdout",
+    )
     add_plugin_arguments(parser)
 
 
 def run(args: argparse.Namespace) -> int:
     """Plan each file; a bad file is reported on one line and the others still run (exit 2)."""
     from planengine._assessment import assessment_from_mapping
-    from planengine._errors import InputError
+    from planengine._errors import ConfigError, InputError
     from planengine._loader import load_document, parse_json_path
     from planengine._render import RENDERER_BY_NAME
 
@@ -39,6 +50,14 @@ def run(args: argparse.Namespace) -> int:
     render = RENDERER_BY_NAME[args.format]
     failed = False
     outputs: list[str] = []
+    targets: dict[str, str] = {}  # output file -> the input it is for
+    if args.output_dir is not None:
+        try:
+            os.makedirs(args.output_dir, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(
+                f"--output-dir {args.output_dir}: {error.strerror or error}"
+            ) from None
     for name in args.files:
         document = None
         try:
@@ -58,7 +77,27 @@ def run(args: argparse.Namespace) -> int:
             print(f"planengine: error: {error}", file=sys.stderr)
             failed = True
             continue
-        outputs.append(render(plan))
+        if args.output_dir is None:
+            outputs.append(render(plan))
+            continue
+        target = os.path.join(args.output_dir, _stem(name) + SUFFIXES[args.format])
+        if target in targets:
+            print(
+                f"planengine: error: {name}: its output {target} would overwrite the plan of "
+                f"{targets[target]}; give the inputs different names",
+                file=sys.stderr,
+            )
+            failed = True
+            continue
+        targets[target] = name
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(render(plan))
+        except OSError as error:
+            print(f"planengine: error: {target}: {error.strerror or error}", file=sys.stderr)
+            failed = True
+    if args.output_dir is not None:
+        return 2 if failed else 0
     if args.format == "json" and len(args.files) > 1:
         sys.stdout.write("[\n" + ",\n".join(o.rstrip("\n") for o in outputs) + "\n]\n")
     else:
@@ -68,3 +107,10 @@ def run(args: argparse.Namespace) -> int:
             else "".join(outputs)
         )
     return 2 if failed else 0
+
+
+def _stem(name: str) -> str:
+    """``examples/a.yaml`` -> ``a``."""
+    base = os.path.basename(name)
+    stem, _extension = os.path.splitext(base)
+    return stem or base
