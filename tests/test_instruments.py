@@ -130,12 +130,19 @@ def test_no_item_text_is_shipped_and_labels_are_short() -> None:
             assert len(label) <= 60 and not label.endswith("?")
 
 
-def test_loinc_codes_are_never_unconfirmed() -> None:
+def test_only_loinc_codes_confirmed_in_a_cited_source_are_shipped() -> None:
     for inst in load_builtin_instruments().values():
         if inst.loinc is None:
             continue
         codes = [inst.loinc.panel, inst.loinc.total, *inst.loinc.item_codes.values()]
-        assert all(code.status in ("V", "L") for code in codes if code is not None)
+        for code in codes:
+            if code is not None:
+                assert code.status == "V" and code.citations, (inst.id, code.code)
+                assert set(code.citations) <= set(inst.references), (inst.id, code.code)
+    # seen only in public code (L): named in the note, not shipped as codes
+    for instrument_id in ("phq2", "audit-c"):
+        loinc = load_builtin_instruments()[instrument_id].loinc
+        assert loinc is None or (loinc.panel is None and loinc.total is None)
     loinc = load_builtin_instruments()["gad7"].loinc
     assert loinc is not None and loinc.total is not None and loinc.panel is not None
     # 69737-5 is the GAD-7 PANEL, not the total (clinical.md §2.3).

@@ -326,10 +326,10 @@ class Licence:
 
 @attrs.frozen
 class LoincCode:
-    """One LOINC code with its status mark (only V or L codes are ever shipped)."""
+    """One LOINC code with its status mark (only codes confirmed in a cited source, V, are shipped)."""
 
     code: str
-    status: Literal["V", "L"]
+    status: Literal["V"]
     citations: tuple[str, ...] = ()
     note: str | None = None
 
