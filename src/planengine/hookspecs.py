@@ -66,7 +66,9 @@ def propose(problem: Problem, context: PlanningContext) -> Proposal | None:
 
     :param problem: the problem being planned (area, severity, the findings behind it).
     :param context: the assessment, scores, risk flags, conditions and ``as_of`` date (read-only).
-    :return: a :class:`planengine.Proposal`, or ``None`` to add nothing.
+    :return: a :class:`planengine.Proposal`, or ``None`` to add nothing. Its elements are
+        recorded as made by ``plugin:<name>@<version>``; wording in them that claims there is no
+        risk is removed (see :func:`adjust_plan`).
 
     .. versionadded:: 0.1
     """
@@ -78,7 +80,9 @@ def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
 
     Called once per plan, after assembly and before the core's final safety check. Whatever this
     hook does to safety steps is undone: the core puts the safety step back first and re-holds
-    self-guided steps while a risk flag is open.
+    self-guided steps while a risk flag is open, including steps this hook relabelled from
+    self-guided to another delivery. Wording that claims there is no risk ("no risk", "not at
+    risk", "risk-free") is removed from the plan's text, with a ``safety.no-risk-claim`` notice.
 
     :param plan: the mutable draft.
     :param context: as for :func:`propose`.
