@@ -176,7 +176,7 @@ class _ObjectivePick:
     #: A metric objective whose fixed baseline already meets this target (never proposed).
     already_met: bool
     #: The template values that do not depend on the patient or the date: the frequency's and,
-    #: for a metric objective, the measure's (see :func:`_fixed_values`).
+    #: for a metric objective, the measure's (see :func:`_frequency_values`, :func:`_measure_values`).
     fixed_values: Mapping[str, Any]
 
 
