@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from planengine._loader import load_document
+from planengine._loader import load_document, parse_document
 from planengine._review import ACHIEVEMENT_STATUSES, Review, ReviewConfig, review_goals
 from planengine._review._trajectory import expected_value
 
@@ -281,3 +281,29 @@ def test_review_is_deterministic_and_json_ready() -> None:
 def test_as_of_must_be_a_date() -> None:
     with pytest.raises(TypeError):
         review_goals({"planengine": 1, "goals": []}, as_of="2026-11-25")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        # answers only: the goal schema allows it
+        "[{instrument: phq9, date: 2026-11-20, answers: [1,1,1,1,1,1,1,1,2]}]",
+        # a total that cannot be used next to answers
+        "[{instrument: phq9, date: 2026-11-20, total: 30, answers: [1,1,1,1,1,1,1,1,3]}]",
+        "[{instrument: phq9, date: 2026-11-20, total: many, answers: [1,1,1,1,1,1,1,1,2]}]",
+        # a second PHQ-9 on the same date
+        "[{instrument: phq9, date: 2026-11-20, total: 8, answers: [1,1,1,1,1,1,1,1,0]},"
+        " {instrument: phq9, date: 2026-11-20, total: 10, answers: [1,1,1,1,1,1,1,1,2]}]",
+    ],
+)
+def test_answers_are_checked_for_risk_whatever_happens_to_the_total(entries: str) -> None:
+    text = f"planengine: 1\nassessments: {entries}\ngoals: []\n"
+    result = review_goals(parse_document(text, name="r.yaml"), as_of=AS_OF)
+    assert [flag.level for flag in result.risk_flags] == ["high"]
+    assert result.exit_code in (1, 2)  # 2 when a total was also unusable
+
+
+def test_an_assessment_with_neither_total_nor_answers_is_reported() -> None:
+    text = "planengine: 1\nassessments: [{instrument: phq9, date: 2026-11-20}]\ngoals: []\n"
+    result = review_goals(parse_document(text, name="r.yaml"), as_of=AS_OF)
+    assert any(f.code == "input.structure" and f.json_path == "$.assessments[0]" for f in result.findings)

@@ -36,11 +36,12 @@ Path = tuple[str | int, ...]
 
 @attrs.frozen
 class ParsedAssessment:
-    """One repeat questionnaire: its total, and its item answers when recorded."""
+    """One repeat questionnaire: its total (``None``: missing or unusable, so left out of the
+    measurements), and its item answers when recorded."""
 
     instrument: str
     date: dt.date
-    total: float
+    total: float | None
     answers: Any
     path: Path
 

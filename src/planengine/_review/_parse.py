@@ -6,9 +6,10 @@ review reads from the goal schema (``schemas/goal.schema.json``): ``goals[].meas
 ``instrument``, ``unit``, ``baseline {value, date}``, ``target {value, comparator}``),
 ``start_date``, ``due_date``, ``review_interval_days``, ``progress[] {date, value, gas_level,
 note}``, ``gas {levels, weight, current_level}`` and the top-level ``assessments[] {instrument,
-date, total}``. Two fields the schema does not declare yet are read when present:
-``assessments[].answers`` (item answers, to check risk items such as PHQ-9 item 9) and
-``progress[].unit`` (to catch a value recorded in another unit).
+date, total, answers}``: item answers are checked for risk items such as PHQ-9 item 9, also in an
+entry whose total is missing, unusable or a second one on the same date. ``progress[].unit``,
+which the schema does not declare yet, is read when present (to catch a value recorded in
+another unit).
 """
 
 import datetime as dt
@@ -84,36 +85,48 @@ def _assessments(
                 (*path, "date"),
             )
             continue
+        # A total that cannot be used is left out of the measurements, but the entry stays:
+        # its answers are still checked for risk items (a safety item is never skipped).
+        answers = entry.get("answers")
+        still = "; its answers are still checked for risk items" if answers is not None else ""
         total = as_number(entry.get("total"))
-        if total is None:
+        if total is None and "total" in entry:
             sink.add(
                 "input.not-a-number",
                 "error",
-                f"{instrument.name} total {entry.get('total')!r} is not a number; left out",
+                f"{instrument.name} total {entry.get('total')!r} is not a number; left out{still}",
                 (*path, "total"),
             )
+        elif total is None and answers is None:
+            sink.add(
+                "input.structure",
+                "error",
+                f"{instrument.name} on {date} has neither a total nor answers; left out",
+                path,
+            )
             continue
-        if not instrument.total_min <= total <= instrument.total_max:
+        elif total is not None and not instrument.total_min <= total <= instrument.total_max:
             sink.add(
                 "input.out-of-range",
                 "error",
                 f"{instrument.name} total {fmt_number(total)} is outside {instrument.total_min}-"
-                f"{instrument.total_max}; left out",
+                f"{instrument.total_max}; left out{still}",
                 (*path, "total"),
             )
-            continue
+            total = None
         key = (instrument.id, date)
         if key in seen:
             sink.add(
                 "input.duplicate-date",
                 "error",
                 f"a second {instrument.name} on {date} (the first is assessments[{seen[key]}]); "
-                "this one is left out",
+                f"its total is left out{still}",
                 (*path, "date"),
             )
-            continue
-        seen[key] = i
-        out.append(ParsedAssessment(instrument.id, date, total, entry.get("answers"), path))
+            total = None
+        else:
+            seen[key] = i
+        out.append(ParsedAssessment(instrument.id, date, total, answers, path))
     if any(b.date < a.date for a, b in itertools.pairwise(out) if a.instrument == b.instrument):
         sink.add(
             "input.unsorted",
@@ -138,7 +151,7 @@ def _merge_assessments(
     by_date = {m.date: m for m in goal.measurements}
     added: list[Measurement] = []
     for a in assessments:
-        if a.instrument != goal.instrument.id or a.date < baseline.date:
+        if a.instrument != goal.instrument.id or a.date < baseline.date or a.total is None:
             continue
         value = a.total * factor
         existing = by_date.get(a.date)

@@ -163,7 +163,9 @@ def review_goals(
     )
     notices: list[Notice] = list(notices_list)
     goals = tuple(_review_goal(goal, as_of, config) for goal in parsed.goals)
-    assessments = tuple((a.instrument, a.date, a.total) for a in parsed.assessments)
+    assessments = tuple(
+        (a.instrument, a.date, a.total) for a in parsed.assessments if a.total is not None
+    )
     manager, load_notices = _manager(plugins)
     notices.extend(load_notices)
     if manager is not None:

@@ -76,7 +76,7 @@ def risk_flags_from_assessments(
             ]
         else:
             signals = list(score.risk_signals)
-            if score.total is not None and score.total != a.total:
+            if score.total is not None and a.total is not None and score.total != a.total:
                 finding(
                     "input.total-mismatch",
                     "warning",
