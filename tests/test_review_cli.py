@@ -71,3 +71,41 @@ def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
         code = exc.code
     assert code == 2
     assert "not a date" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("target", ["missing-folder/report.html", "."])
+def test_an_output_file_that_cannot_be_written_is_one_line_and_exit_2(
+    capsys, tmp_path, target: str
+) -> None:
+    code = main([*BASE, str(EXAMPLES / "on-track.yaml"), "-o", str(tmp_path / target)])
+    _, err = capsys.readouterr()
+    assert code == 2
+    assert err.startswith("planengine: error: ") and err.count("\n") == 1
+
+
+@pytest.mark.skipif(not pathlib.Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_on_stdout_is_one_line_and_exit_2() -> None:
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "planengine", *BASE, str(EXAMPLES / "on-track.yaml")],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+        )
+    assert done.returncode == 2
+    assert done.stderr == "planengine: error: cannot write output: No space left on device\n"
+
+
+def test_a_review_interval_past_the_calendar_gives_no_next_review_not_a_crash(capsys) -> None:
+    from planengine._loader import parse_document
+    from planengine._review import review_goals
+
+    text = (
+        "planengine: 1\ngoals:\n  - id: g1\n    area: depression\n    statement: Walk on 5 days a week.\n"
+        "    measure: {metric: walks, unit: days per week, method: diary,"
+        " baseline: {value: 0, date: 2026-09-01}, target: {value: 5, comparator: '>='}}\n"
+        "    start_date: 2026-09-01\n    due_date: 9999-12-31\n    review_interval_days: 99999999999\n"
+    )
+    result = review_goals(parse_document(text, name="g.yaml"), as_of=__import__("datetime").date(2026, 11, 25))
+    assert result.goals[0].review_due is None

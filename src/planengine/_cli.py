@@ -104,7 +104,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from planengine._errors import PlanEngineError, SafetyInvariantError
 
     try:
-        return int(module.run(args))
+        code = int(module.run(args))
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not after main returns
+        return code
     except SafetyInvariantError:
         raise
     except PlanEngineError as error:
@@ -112,8 +114,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader went away (`| head`): not an error
+        _discard_stdout()
         return EXIT_OK
+    except OSError as error:  # writing the output failed: a full disk, a missing folder
+        _discard_stdout()
+        where = f"{error.filename}: " if error.filename else "cannot write output: "
+        print(f"planengine: error: {where}{error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests capture stdout)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -13,7 +13,7 @@ from typing import Any
 from planengine._review._model import Measurement, Trajectory
 from planengine._review._parse import ParsedGoal
 
-__all__ = ["expected_value", "next_review", "trajectory"]
+__all__ = ["add_days", "expected_value", "next_review", "trajectory"]
 
 
 def expected_value(
@@ -41,7 +41,7 @@ def _projected(
     days = elapsed * planned / done
     if days > 36500:
         return None
-    return start + dt.timedelta(days=round(days))
+    return add_days(start, round(days))
 
 
 def trajectory(goal: ParsedGoal, as_of: dt.date, tolerance: float) -> Trajectory:
@@ -113,4 +113,12 @@ def next_review(goal: ParsedGoal, interval: int) -> dt.date | None:
         anchor = goal.gas_history[-1][0]
     if anchor is None:
         return None
-    return anchor + dt.timedelta(days=interval)
+    return add_days(anchor, interval)
+
+
+def add_days(date: dt.date, days: int) -> dt.date | None:
+    """``date`` plus ``days``, or ``None`` past the calendar's end (year 9999) or start."""
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return None
