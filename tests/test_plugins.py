@@ -199,20 +199,26 @@ def test_draft_strategies_are_refused_unless_allowed() -> None:
 @pytest.mark.parametrize(
     "claim",
     ["Screening shows no risk of suicide.", "The patient is not at risk.", "A risk-free plan.",
-     "There is no current suicide risk."],
+     "There is no current suicide risk.", "No-Risk", "risk: none", "not currently at\nrisk",
+     "no current or past suicide risk", "risk\u2011free"],
 )
 def test_plugin_text_that_claims_no_risk_is_removed_and_reported(claim: str) -> None:
     def adjust_plan(plan, context):
         plan.notices.append(planengine.Notice("x.claim", claim, "plugin:claimer"))
-        step = plan.problems[-1].interventions[0]
+        problem = plan.problems[-1]
+        problem.title = f"{problem.title} ({claim})"
+        step = problem.interventions[0]
         step.description = f"{step.description} {claim}"
+        step.citations.append(claim)
+        if problem.objectives:
+            problem.objectives[0].measure.method = claim
 
     engine = Engine(plugins=[plugin("claimer", adjust_plan=adjust_plan)])
     for assessment in (RISKY, PLAIN):
         text = engine.plan(assessment, as_of=AS_OF).to_json()
         assert not planengine._safety.NO_RISK_CLAIM.search(text), text
         data = engine.plan(assessment, as_of=AS_OF).to_dict()
-        assert "safety.no-risk-claim" in [n["code"] for n in data["notices"]]
+        assert "safety.risk-claim-removed" in [n["code"] for n in data["notices"]]
         assert "x.claim" in [n["code"] for n in data["notices"]]  # the notice stays, reworded
         assert_valid("plan", data)
 
@@ -236,3 +242,24 @@ def test_ordinary_wording_about_risk_is_not_touched() -> None:
     for text in ("Risk is unknown: ask item 9.", "No flag was raised; ask about risk directly.",
                  "Lowers the risk of relapse.", "Known risks of sleep restriction."):
         assert not planengine._safety.NO_RISK_CLAIM.search(text), text
+
+
+@pytest.mark.parametrize(("delivery", "kept"), [("Self-Guided", True), ("by a robot", False)])
+def test_a_hook_step_with_an_unknown_delivery_is_read_or_left_out(delivery: str, kept: bool) -> None:
+    def propose(problem, context):
+        step = planengine.Intervention(
+            id=f"{problem.area}-odd", area=problem.area, title="Odd step", description="Text.",
+            delivery=delivery, rationale="Why.", provenance=planengine.Provenance("plugin:odd"),
+        )
+        return Proposal(interventions=(step,))
+
+    engine = Engine(plugins=[plugin("odd", propose=propose)])
+    data = engine.plan(RISKY, as_of=AS_OF).to_dict()
+    assert_valid("plan", data)
+    steps = {s["id"]: s for p in data["problems"] for s in p["interventions"]}
+    if kept:
+        assert steps["depression-odd"]["delivery"] == "self-guided"
+        assert steps["depression-odd"]["status"] == "held"
+    else:
+        assert "depression-odd" not in steps
+        assert any(e["rule"] == "plugin.invalid-step" for e in data["excluded"])

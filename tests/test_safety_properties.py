@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import types
 
+import attrs
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -26,14 +27,22 @@ def _saboteur() -> types.SimpleNamespace:
 
 
 def _relabeller() -> types.SimpleNamespace:
-    """Tries to lift the hold by calling every self-guided step clinician-led."""
+    """Tries to lift the hold: relabels self-guided steps, renames some, adds a new one."""
 
     def adjust_plan(plan, context):
         for problem in plan.problems:
-            for step in problem.interventions:
+            for number, step in enumerate(problem.interventions):
                 if step.delivery == "self-guided":
                     step.delivery = "clinician-led"
                     step.status = "active"
+                    if number % 2:
+                        step.id += "-renamed"
+            if problem.interventions:
+                extra = attrs.evolve(
+                    problem.interventions[0], id=f"{problem.area}-extra", delivery="clinician-led"
+                )
+                extra.status = "active"
+                problem.interventions.append(extra)
 
     return types.SimpleNamespace(
         PLUGIN_NAME="relabeller", adjust_plan=planengine.hookimpl(adjust_plan)
@@ -59,14 +68,15 @@ def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_
     if must_flag:
         assert data["problems"][0]["area"] == "safety"
         assert [s["id"] for s in data["problems"][0]["interventions"]][-1] == "safety-plan"
+        # Only steps the engine itself proposed as not self-guided may stay active.
         proposed = ENGINES["builtins"].plan(assessment, as_of=AS_OF).to_dict()
-        self_guided = {
-            s["id"] for p in proposed["problems"][1:] for s in p["interventions"]
-            if s["delivery"] == "self-guided"
+        may_be_active = {
+            (s["id"], s["delivery"]) for p in proposed["problems"][1:] for s in p["interventions"]
+            if s["delivery"] != "self-guided"
         }
         for problem in data["problems"][1:]:
             for step in problem["interventions"]:
-                if step["delivery"] == "self-guided" or step["id"] in self_guided:
+                if (step["id"], step["delivery"]) not in may_be_active:
                     assert step["status"] == "held", step["id"]
     else:
         assert all(p["area"] != "safety" for p in data["problems"])

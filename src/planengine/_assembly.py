@@ -22,10 +22,18 @@ import attrs
 
 from planengine._model import Exclusion, Intervention, Notice, Objective, Problem, Proposal
 
-__all__ = ["CLINICIAN_ONLY_CATEGORIES", "merge_across_problems", "merge_proposals"]
+__all__ = [
+    "CLINICIAN_ONLY_CATEGORIES",
+    "DELIVERIES",
+    "check_deliveries",
+    "merge_across_problems",
+    "merge_proposals",
+]
 
 #: Categories of step that only a trained clinician may deliver (never self-guided) [R53].
 CLINICIAN_ONLY_CATEGORIES = frozenset({"exposure", "trauma-narrative", "emdr"})
+#: Who may deliver a step (``schemas/plan.schema.json``).
+DELIVERIES = ("self-guided", "clinician-led", "clinician-supervised", "referral")
 
 
 @attrs.frozen
@@ -253,3 +261,29 @@ def _shared_notice(kind: str, item_id: str, owner: Problem, problem: Problem) ->
         "assembly.shared",
         f"{kind} {item_id!r} also serves {problem.title}; it is listed once, under {owner.title}.",
     )
+
+
+def check_deliveries(problems: Sequence[Problem], exclusions: list[Exclusion]) -> None:
+    """Steps from Python plugins: a delivery in other letter case is read as the known value; a
+    step whose delivery is not a known value is left out (``plugin.invalid-step``), since nobody
+    could say who is to deliver it. Changes ``problems`` in place."""
+    for problem in problems:
+        kept: list[Intervention] = []
+        for step in problem.interventions:
+            delivery = step.delivery.strip().lower() if isinstance(step.delivery, str) else ""
+            if delivery in DELIVERIES:
+                step.delivery = delivery
+                kept.append(step)
+                continue
+            exclusions.append(
+                Exclusion(
+                    step.id,
+                    step.area,
+                    step.title,
+                    f"delivery {step.delivery!r} is not one of {', '.join(DELIVERIES)}",
+                    "plugin.invalid-step",
+                    step.provenance.source,
+                )
+            )
+        if len(kept) != len(problem.interventions):
+            problem.interventions[:] = kept

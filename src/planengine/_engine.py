@@ -21,7 +21,12 @@ from typing import Any
 import attrs
 
 from planengine import _safety
-from planengine._assembly import RankedProposal, merge_across_problems, merge_proposals
+from planengine._assembly import (
+    RankedProposal,
+    check_deliveries,
+    merge_across_problems,
+    merge_proposals,
+)
 from planengine._errors import InputError, PluginError
 from planengine._findings import context_findings, instrument_findings
 from planengine._model import (
@@ -105,6 +110,7 @@ class Engine:
         config: EngineConfig | None = None,
     ) -> None:
         from planengine._instruments import load_builtin_instruments
+        from planengine._strategy import DataStrategy
         from planengine._vocabulary import load_vocabulary
 
         self.config = config or EngineConfig()
@@ -144,6 +150,13 @@ class Engine:
         hooks = self._loaded.manager.hook
         self._has_propose = bool(hooks.propose.get_hookimpls())
         self._has_adjust = bool(hooks.adjust_plan.get_hookimpls())
+        # Content from Python code (hooks, strategy objects) is checked after planning; the data
+        # strategies' files were checked when they loaded.
+        self._python_content = (
+            self._has_propose
+            or self._has_adjust
+            or any(not isinstance(r.strategy, DataStrategy) for r in self._strategies)
+        )
 
     # -- construction ---------------------------------------------------------------------
 
@@ -330,15 +343,15 @@ class Engine:
                 )
             )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
-        proposed_self_guided: frozenset[str] = frozenset()
+        active_before_hooks: frozenset[tuple[str, str]] | None = None
         if self._has_adjust:
-            # A hook may not lift the hold by relabelling a self-guided step.
+            # A hook may not lift the hold by relabelling, renaming or adding steps.
             if flags:
-                proposed_self_guided = frozenset(
-                    step.id
+                active_before_hooks = frozenset(
+                    (step.id, step.delivery)
                     for problem in problems
                     for step in problem.interventions
-                    if step.delivery == "self-guided"
+                    if step.delivery != "self-guided"
                 )
             call_each(
                 self._loaded.manager,
@@ -349,9 +362,10 @@ class Engine:
                     Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
                 ),
             )
-        if self._has_adjust or self._has_propose:  # text written by Python hooks
+        if self._python_content:  # what Python plugins wrote: check it as data files are
+            check_deliveries(draft.problems, draft.exclusions)
             _safety.redact_no_risk_claims(draft)
-        _safety.enforce(draft, flags, as_of, proposed_self_guided)
+        _safety.enforce(draft, flags, as_of, active_before_hooks)
         safety_findings = draft.problems[0].findings if flags else []
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
         try:

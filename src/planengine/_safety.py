@@ -49,12 +49,25 @@ RULE_ENDORSED = "safety.risk-item-endorsed"
 RULE_UNKNOWN = "safety.risk-item-missing"
 RULE_HOLD = "safety.hold-self-guided"
 RULE_FIRST = "safety.step-first"
-RULE_NO_RISK = "safety.no-risk-claim"
+RULE_NO_RISK = "safety.risk-claim-removed"
 
 #: Wording that claims there is no risk ("no risk", "no suicide risk", "not at risk", "risk-free",
 #: "zero risk"), which the engine never states [R27][R29], whoever wrote the text.
+_DASH = "\\-\u2010-\u2015"  # hyphen-minus and the Unicode hyphens and dashes
+#: Words that may stand between "no" and "risk" in such a claim ("no current suicide risk");
+#: a list, so that "no questionnaire with a risk item" is not read as one.
+_QUALIFIERS = (
+    "acute|active|and|apparent|clear|clinical|clinically|current|currently|elevated|evident|"
+    "further|harm|identified|immediate|imminent|increased|known|major|notable|obvious|or|"
+    "ongoing|overall|past|present|real|relevant|reported|self|serious|significant|suicidal|"
+    "suicide|safety"
+)
 NO_RISK_CLAIM = re.compile(
-    r"\b(?:no|zero)\s+(?:[a-z-]+\s+){0,2}risks?\b|\bnot\s+at\s+risk\b|\brisk[- ]free\b",
+    rf"\b(?:no|zero|nil)[\s{_DASH}]+(?:(?:{_QUALIFIERS})[\s{_DASH}]+){{0,4}}risks?\b"
+    rf"|\bnot\s+(?:[a-z]+\s+)?at[\s{_DASH}]+(?:any\s+)?risk\b"  # not (currently) at risk
+    rf"|\brisk[\s{_DASH}]*free\b"  # risk-free
+    r"|\brisks?\s*[:=]\s*(?:none|nil|zero|no)\b"  # risk: none
+    r"|\bwithout\s+(?:any\s+)?risk\b",  # without (any) risk
     re.IGNORECASE,
 )
 _REDACTED = "[wording removed: a plan never claims that risk is absent]"
@@ -290,7 +303,7 @@ def enforce(
     draft: PlanDraft,
     flags: tuple[RiskFlag, ...],
     as_of: dt.date,
-    proposed_self_guided: frozenset[str] = frozenset(),
+    active_before_hooks: frozenset[tuple[str, str]] | None = None,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
@@ -298,8 +311,9 @@ def enforce(
     step elsewhere is held. Without one: no plugin may invent a safety problem that pretends to
     be the core's.
 
-    :param proposed_self_guided: ids of the steps that were self-guided before the
-        ``adjust_plan`` hooks ran; they are held even if a hook changed their delivery.
+    :param active_before_hooks: when ``adjust_plan`` hooks ran, the ``(id, delivery)`` of every
+        step that was not self-guided before they did. Only those may stay active: a step a
+        hook relabelled, renamed or added is held too.
 
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
@@ -311,9 +325,7 @@ def enforce(
         held = 0
         for problem in draft.problems[1:]:
             for step in problem.interventions:
-                if step.status != "held" and (
-                    step.delivery == "self-guided" or step.id in proposed_self_guided
-                ):
+                if step.status != "held" and _must_hold(step, active_before_hooks):
                     step.status = "held"
                     step.notes.append(
                         f"Held until a clinician has reviewed the open risk flag ({RULE_HOLD})."
@@ -329,11 +341,19 @@ def enforce(
             )
     for number, problem in enumerate(draft.problems):
         problem.priority = number
-    _verify(draft, flags, proposed_self_guided)
+    _verify(draft, flags, active_before_hooks)
+
+
+def _must_hold(step: Intervention, active_before_hooks: frozenset[tuple[str, str]] | None) -> bool:
+    if step.delivery == "self-guided":
+        return True
+    return active_before_hooks is not None and (step.id, step.delivery) not in active_before_hooks
 
 
 def _verify(
-    draft: PlanDraft, flags: tuple[RiskFlag, ...], proposed_self_guided: frozenset[str]
+    draft: PlanDraft,
+    flags: tuple[RiskFlag, ...],
+    active_before_hooks: frozenset[tuple[str, str]] | None,
 ) -> None:
     if not flags:
         return
@@ -342,8 +362,7 @@ def _verify(
         raise SafetyInvariantError("the safety step is not first in a plan with an open risk flag")
     for problem in draft.problems[1:]:
         for step in problem.interventions:
-            self_guided = step.delivery == "self-guided" or step.id in proposed_self_guided
-            if self_guided and step.status != "held":
+            if _must_hold(step, active_before_hooks) and step.status != "held":
                 raise SafetyInvariantError(f"self-guided step {step.id!r} is not held")
 
 
@@ -383,18 +402,29 @@ def redact_no_risk_claims(draft: PlanDraft) -> int:
         return text
 
     for problem in draft.problems:
+        problem.title = clean(problem.title)
         problem.long_term_goal = clean(problem.long_term_goal)
         for objective in problem.objectives:
             objective.statement = clean(objective.statement)
             objective.rationale = clean(objective.rationale)
+            objective.citations = [clean(text) for text in objective.citations]
+            measure = objective.measure
+            measure.metric = clean(measure.metric)
+            measure.method = clean(measure.method)
+            measure.unit = clean(measure.unit)
             if objective.gas:
                 objective.gas = {level: clean(text) for level, text in objective.gas.items()}
+            if objective.frequency:
+                objective.frequency = {k: clean(v) for k, v in objective.frequency.items()}
         for step in problem.interventions:
             step.title = clean(step.title)
             step.description = clean(step.description)
             step.rationale = clean(step.rationale)
             step.steps = [clean(text) for text in step.steps]
             step.notes = [clean(text) for text in step.notes]
+            step.citations = [clean(text) for text in step.citations]
+            if step.frequency:
+                step.frequency = {k: clean(v) for k, v in step.frequency.items()}
     draft.notices = [
         attrs.evolve(n, message=clean(n.message)) if NO_RISK_CLAIM.search(n.message) else n
         for n in draft.notices

@@ -82,7 +82,7 @@ def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
     hook does to safety steps is undone: the core puts the safety step back first and re-holds
     self-guided steps while a risk flag is open, including steps this hook relabelled from
     self-guided to another delivery. Wording that claims there is no risk ("no risk", "not at
-    risk", "risk-free") is removed from the plan's text, with a ``safety.no-risk-claim`` notice.
+    risk", "risk-free") is removed from the plan's text, with a ``safety.risk-claim-removed`` notice.
 
     :param plan: the mutable draft.
     :param context: as for :func:`propose`.
