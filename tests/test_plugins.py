@@ -263,3 +263,47 @@ def test_a_hook_step_with_an_unknown_delivery_is_read_or_left_out(delivery: str,
     else:
         assert "depression-odd" not in steps
         assert any(e["rule"] == "plugin.invalid-step" for e in data["excluded"])
+
+
+def test_a_propose_hook_cannot_claim_a_core_rule_or_another_plugin() -> None:
+    def propose(problem, context):
+        fake = planengine.Provenance("rule:safety.step-first", ("$.x",))
+        step = planengine.Intervention(
+            id=f"{problem.area}-spoof", area=problem.area, title="Spoof", description="Text.",
+            delivery="clinician-led", rationale="Why.", provenance=fake,
+        )
+        left_out = planengine.Exclusion("x", problem.area, "X", "why", "rule:core", "rule:core")
+        return Proposal(
+            interventions=(step,), exclusions=(left_out,),
+            notices=(planengine.Notice("x.note", "Hello.", "core"),),
+        )
+
+    data = Engine(plugins=[plugin("spoofer", propose=propose)]).plan(PLAIN, as_of=AS_OF).to_dict()
+    steps = {s["id"]: s for p in data["problems"] for s in p["interventions"]}
+    assert steps["depression-spoof"]["provenance"]["source"] == "plugin:spoofer@9.9.9"
+    assert steps["depression-spoof"]["provenance"]["inputs"] == ["$.x"]
+    assert {e["proposed_by"] for e in data["excluded"] if e["id"] == "x"} == {"plugin:spoofer@9.9.9"}
+    assert {n["source"] for n in data["notices"] if n["code"] == "x.note"} == {"plugin:spoofer@9.9.9"}
+
+
+def test_what_adjust_plan_adds_or_rewrites_is_attributed_to_it() -> None:
+    def adjust_plan(plan, context):
+        problem = plan.problems[0]
+        problem.long_term_goal = "A goal the hook wrote."
+        added = planengine.Intervention(
+            id="added", area=problem.area, title="Added", description="Text.",
+            delivery="clinician-led", rationale="Why.",
+            provenance=planengine.Provenance("rule:findings.next-step"),
+        )
+        problem.interventions.append(added)
+
+    data = Engine(plugins=[plugin("adjuster", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF).to_dict()
+    problem = data["problems"][0]
+    assert problem["long_term_goal_source"] == "plugin:adjuster@9.9.9"
+    added = next(s for s in problem["interventions"] if s["id"] == "added")
+    assert added["provenance"]["source"] == "plugin:adjuster@9.9.9"
+    untouched = [s for s in problem["interventions"] if s["id"] != "added"]
+    assert untouched and all(s["provenance"]["source"] != "plugin:adjuster@9.9.9" for s in untouched)
+    assert [n["source"] for n in data["notices"] if n["code"] == "plan.adjusted"] == [
+        "plugin:adjuster@9.9.9"
+    ]

@@ -152,6 +152,7 @@ class Engine:
         self._has_adjust = bool(hooks.adjust_plan.get_hookimpls())
         # Content from Python code (hooks, strategy objects) is checked after planning; the data
         # strategies' files were checked when they loaded.
+        self._data_strategy = DataStrategy
         self._python_content = (
             self._has_propose
             or self._has_adjust
@@ -353,7 +354,8 @@ class Engine:
                     for step in problem.interventions
                     if step.delivery != "self-guided"
                 )
-            call_each(
+            before = _elements_and_goals(draft)
+            adjusted = call_each(
                 self._loaded.manager,
                 "adjust_plan",
                 lambda _name: {"plan": draft, "context": context},
@@ -362,6 +364,8 @@ class Engine:
                     Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
                 ),
             )
+            if adjusted:
+                self._attribute_adjustments(draft, before, [name for name, _ in adjusted])
         if self._python_content:  # what Python plugins wrote: check it as data files are
             check_deliveries(draft.problems, draft.exclusions)
             _safety.redact_no_risk_claims(draft)
@@ -393,6 +397,34 @@ class Engine:
                 for g in patient_goals
             ),
             patient_id=assessment.patient_id,
+        )
+
+    def _attribute_adjustments(
+        self,
+        draft: PlanDraft,
+        before: tuple[dict[int, object], dict[str, str | None]],
+        names: list[str],
+    ) -> None:
+        """Record what ``adjust_plan`` hooks did: new objectives and steps and rewritten long-term
+        goals are attributed to them, and a notice names them (changes made in place to an
+        element's text cannot be told apart, so the notice says that too)."""
+        source = "plugin:" + "+".join(f"{n}@{self._loaded.version_of(n)}" for n in names)
+        known, goals = before
+        for problem in draft.problems:
+            if goals.get(problem.id, problem.long_term_goal) != problem.long_term_goal:
+                problem.long_term_goal_source = source
+            elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
+            for element in elements:
+                if id(element) not in known and element.provenance.source != source:
+                    element.provenance = attrs.evolve(element.provenance, source=source)
+        draft.notices.append(
+            Notice(
+                "plan.adjusted",
+                f"The plan was adjusted after assembly by {source.removeprefix('plugin:')} "
+                "(adjust_plan); objectives and steps it added carry its name, but wording it "
+                "changed in place is not marked element by element.",
+                source,
+            )
         )
 
     def _check_context(self, assessment: Assessment) -> None:
@@ -467,6 +499,8 @@ class Engine:
                     notices, Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}")
                 )
                 continue
+            if not isinstance(strategy, self._data_strategy):  # Python code: attribute it
+                proposal = _attributed(proposal, plugin_source)
             ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id))
         if self._has_propose:
             results = call_each(
@@ -481,7 +515,7 @@ class Engine:
             for name, result in results:
                 if isinstance(result, Proposal):
                     source = f"plugin:{name}@{self._loaded.version_of(name)}"
-                    ranked.append(RankedProposal(result, source, 50, name))
+                    ranked.append(RankedProposal(_attributed(result, source), source, 50, name))
         next_steps = self._next_steps(problem, context)
         if next_steps.objectives or next_steps.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(next_steps, "rule:findings.next-step", 100, "core"))
@@ -559,6 +593,36 @@ class Engine:
                 )
             )
         return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+def _attributed(proposal: Proposal, source: str) -> Proposal:
+    """``proposal`` with every element, exclusion and notice recorded as made by ``source``
+    (Python plugin code may not claim a core rule's or another plugin's name)."""
+    elements: list[Objective | Intervention] = [*proposal.objectives, *proposal.interventions]
+    for element in elements:
+        if element.provenance.source != source:
+            element.provenance = attrs.evolve(element.provenance, source=source)
+    return attrs.evolve(
+        proposal,
+        exclusions=tuple(
+            e if e.source == source else attrs.evolve(e, source=source)
+            for e in proposal.exclusions
+        ),
+        notices=tuple(
+            n if n.source == source else attrs.evolve(n, source=source) for n in proposal.notices
+        ),
+    )
+
+
+def _elements_and_goals(draft: PlanDraft) -> tuple[dict[int, object], dict[str, str | None]]:
+    """The draft's objectives and steps by identity (held, so no identity is reused while the
+    hooks run), and each problem's long-term goal."""
+    known: dict[int, object] = {
+        id(element): element
+        for problem in draft.problems
+        for element in (*problem.objectives, *problem.interventions)
+    }
+    return known, {problem.id: problem.long_term_goal for problem in draft.problems}
 
 
 def _add_once(notices: list[Notice], notice: Notice) -> None:
