@@ -131,6 +131,7 @@ def test_usage_errors_exit_2(capsys) -> None:
     [
         ((), "a command is required"),
         (("plan", "examples/mild-sleep-only.yaml", "-p", "no:slep"), "no installed plugin is called 'slep'"),
+        (("review", "examples/review/on-track.yaml", "-p", "no:slep"), "no installed plugin is called 'slep'"),
     ],
 )
 def test_usage_errors_are_one_line(capsys, args: tuple[str, ...], expected: str) -> None:

@@ -231,3 +231,11 @@ def test_validate_import_path_is_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout
+
+
+@pytest.mark.parametrize("command", ["validate", "review", "plan"])
+@pytest.mark.parametrize("given", ["20261125", "2026-W48-3", "25/11/2026"])
+def test_every_command_takes_as_of_only_as_yyyy_mm_dd(capsys, command: str, given: str) -> None:
+    assert main([command, "--as-of", given, "x.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert "not a date (YYYY-MM-DD)" in err and err.count("\n") == 1

@@ -51,13 +51,13 @@ def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def engine_from_args(args: argparse.Namespace) -> Any:
-    """Build the engine the arguments describe (the environment is read here, never in the engine)."""
-    import attrs
+def plugin_blocks(args: argparse.Namespace) -> list[str]:
+    """The plugin names given with ``-p no:NAME``; each must name an installed plugin.
 
-    from planengine._engine import Engine
+    :raises ConfigError: for another ``-p`` form, or a name no installed plugin has (a typo
+        would leave the plugin running).
+    """
     from planengine._errors import ConfigError
-    from planengine._plan_config import load_engine_config
 
     blocks = []
     for item in args.plugin_blocks:
@@ -69,11 +69,22 @@ def engine_from_args(args: argparse.Namespace) -> Any:
 
         installed = {entry.name for entry in entry_points(group="planengine")}
         unknown = sorted(set(blocks) - installed)
-        if unknown:  # a typo would leave the plugin running
+        if unknown:
             raise ConfigError(
                 f"-p no:{unknown[0]}: no installed plugin is called {unknown[0]!r}; installed: "
                 + ", ".join(sorted(installed))
             )
+    return blocks
+
+
+def engine_from_args(args: argparse.Namespace) -> Any:
+    """Build the engine the arguments describe (the environment is read here, never in the engine)."""
+    import attrs
+
+    from planengine._engine import Engine
+    from planengine._plan_config import load_engine_config
+
+    blocks = plugin_blocks(args)
     config = load_engine_config(getattr(args, "config", None))
     autoload = not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1")
     return Engine(

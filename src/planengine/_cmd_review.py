@@ -70,14 +70,10 @@ def _config(args: argparse.Namespace) -> object:
 def _plugins(args: argparse.Namespace) -> object | None:
     import os
 
-    from planengine._errors import ConfigError
+    from planengine._cli_common import plugin_blocks
     from planengine._plugins import load_plugins
 
-    blocks = []
-    for item in args.plugin_blocks:
-        if not item.startswith("no:") or len(item) == 3:
-            raise ConfigError(f"-p takes no:NAME, got {item!r}")
-        blocks.append(item[3:])
+    blocks = plugin_blocks(args)
     if args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1":
         return None
     return load_plugins(autoload=True, block=blocks, strict=args.strict_plugins)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 
+from planengine._cli_common import parse_as_of
+
 FORMATS = ("text", "json", "github", "sarif", "junit")
 SCHEMAS = ("goal", "assessment", "plan", "instrument", "strategy")
 
@@ -25,7 +27,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output format (default: text; github inside GitHub Actions)",
     )
     parser.add_argument(
-        "--as-of", metavar="YYYY-MM-DD", help="judge due dates as of this date (default: today)"
+        "--as-of",
+        type=parse_as_of,
+        metavar="YYYY-MM-DD",
+        help="judge due dates as of this date (default: today)",
     )
     parser.add_argument(
         "--select",
@@ -71,13 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from planengine._smart._config import load_config
     from planengine._validate import validate_paths
 
-    if args.as_of:
-        try:
-            as_of = datetime.date.fromisoformat(args.as_of)
-        except ValueError:
-            raise ConfigError(f"--as-of {args.as_of!r} is not a date (YYYY-MM-DD)") from None
-    else:
-        as_of = datetime.date.today()
+    as_of: datetime.date = args.as_of or datetime.date.today()
     jobs: int | str = args.jobs
     if jobs != "auto":
         try:

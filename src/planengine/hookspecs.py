@@ -83,6 +83,8 @@ def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
     self-guided steps while a risk flag is open, including steps this hook relabelled from
     self-guided to another delivery. Wording that claims there is no risk ("no risk", "not at
     risk", "risk-free") is removed from the plan's text, with a ``safety.risk-claim-removed`` notice.
+    Objectives and steps this hook adds, and long-term goals it rewrites, are recorded as made by
+    ``plugin:<name>@<version>``, and a ``plan.adjusted`` notice names the hook's plugin.
 
     :param plan: the mutable draft.
     :param context: as for :func:`propose`.
