@@ -142,12 +142,15 @@ def test_junit() -> None:
     root = ET.fromstring(_report().render("junit"))
     suite = root.find("testsuite")
     assert suite is not None
-    assert suite.get("failures") == "3"
+    # the info finding (R402) passes, as it does for the exit code, and shows its text as output
+    assert suite.get("failures") == "2"
     cases = suite.findall("testcase")
-    assert len(cases) == 4  # 3 failures + 1 clean file
+    assert len(cases) == 4  # 3 findings + 1 clean file
     failure = cases[0].find("failure")
     assert failure is not None and failure.get("type") == "M203"
     assert "[M]" in (failure.text or "")
+    info = cases[1]
+    assert info.find("failure") is None and "R402" in (info.findtext("system-out") or "")
 
 
 def test_unknown_format() -> None:

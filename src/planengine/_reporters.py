@@ -213,7 +213,8 @@ def _junit(report: ValidationReport, statistics: bool) -> str:
     by_file: dict[str, list[Violation]] = {path: [] for path in report.files}
     for v in report.violations:
         by_file.setdefault(v.file or "<data>", []).append(v)
-    failures = sum(len(items) for items in by_file.values())
+    # Info findings do not fail the run (exit code 0), so they are passing cases with output.
+    failures = sum(1 for v in report.violations if v.severity != "info")
     cases = []
     for path, items in by_file.items():
         if not items:
@@ -222,11 +223,16 @@ def _junit(report: ValidationReport, statistics: bool) -> str:
         for v in items:
             name = quoteattr(f"{_clean_path(path)}:{v.code}:{v.json_path}")
             text = f"{_where(v)}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
+            body = (
+                f"<system-out>{escape(text)}</system-out>"
+                if v.severity == "info"
+                else f"<failure message={quoteattr(v.message)} type={quoteattr(v.code)}>"
+                f"{escape(text)}</failure>"
+            )
             cases.append(
                 f'    <testcase name={name} classname="planengine.validate" file={quoteattr(path)}'
                 + (f' line="{v.line}"' if v.line is not None else "")
-                + f">\n      <failure message={quoteattr(v.message)} type={quoteattr(v.code)}>"
-                + f"{escape(text)}</failure>\n    </testcase>"
+                + f">\n      {body}\n    </testcase>"
             )
     tests = sum(max(1, len(items)) for items in by_file.values())
     return (
