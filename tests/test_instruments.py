@@ -477,3 +477,13 @@ def test_load_instrument_file(tmp_path: Path) -> None:
     with pytest.raises(DocumentSchemaError) as schema_info:
         load_instrument_file(wrong, source="x")
     assert schema_info.value.file == str(wrong)
+
+
+@pytest.mark.parametrize("instrument_id", sorted(load_builtin_instruments()))
+def test_what_the_instruments_command_writes_validates_and_reads_back(instrument_id: str) -> None:
+    from planengine._instruments import instrument_from_mapping
+
+    written = json.loads(json.dumps(load_builtin_instruments()[instrument_id].to_dict()))
+    validator = jsonschema.Draft202012Validator(schemas.load("instrument"))
+    assert not list(validator.iter_errors(written))
+    assert instrument_from_mapping(written).to_dict() == load_builtin_instruments()[instrument_id].to_dict()
