@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -77,3 +78,42 @@ def test_any_text_as_yaml_gives_input_error_or_loads(tmp_path_factory, text: str
         load_assessment(path)
     except InputError as error:
         assert str(path) in str(error)
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        {"context": None},
+        {"patient": None},
+        {"responses": None},
+        {"patient": {"id": True}},
+        {"patient": {"id": None}},
+        {"patient": {"id": "P-1", "name": "x"}},
+        {"context": {"concerns": None}},
+        {"context": {"conditions": None}},
+        {"context": {"patient_goals": None}},
+    ],
+)
+def test_what_the_schema_refuses_the_loader_refuses(tmp_path, extra: dict) -> None:
+    import json
+
+    document = {"planengine": 1, **extra}
+    with pytest.raises(AssertionError):
+        assert_valid("assessment", document)
+    path = tmp_path / "assessment.json"
+    path.write_text(json.dumps(document))
+    with pytest.raises(InputError):
+        load_assessment(path)
+
+
+@pytest.mark.parametrize(
+    "extra", [{"context": {"sex": None}}, {"patient": {}}, {"context": {}}, {"responses": []}]
+)
+def test_what_the_schema_accepts_the_loader_accepts(tmp_path, extra: dict) -> None:
+    import json
+
+    document = {"planengine": 1, **extra}
+    assert_valid("assessment", document)
+    path = tmp_path / "assessment.json"
+    path.write_text(json.dumps(document))
+    load_assessment(path)

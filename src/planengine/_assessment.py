@@ -56,8 +56,6 @@ class _Checker:
     def string_list(
         self, value: Any, parts: list[str | int], vocabulary: Mapping[str, Any] | None
     ) -> tuple[str, ...]:
-        if value is None:
-            return ()
         if not isinstance(value, list):
             raise self.fail(parts, "must be a list of strings")
         out: list[str] = []
@@ -128,10 +126,10 @@ def assessment_from_mapping(
         if not isinstance(patient, Mapping):
             raise check.fail(["patient"], "must be a mapping such as {id: P-001}")
         check.keys(patient, _PATIENT_KEYS, ["patient"])
-        raw_id = patient.get("id")
-        if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int, type(None))):
+        raw_id = patient.get("id", "")
+        if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
             raise check.fail(["patient", "id"], "must be a string (or a whole number)")
-        patient_id = None if raw_id is None else str(raw_id)
+        patient_id = str(raw_id) or None
 
     raw_responses = data.get("responses", [])
     if not isinstance(raw_responses, list):
@@ -180,13 +178,13 @@ def assessment_from_mapping(
         raise check.fail(["context", "sex"], f"must be one of {', '.join(_SEXES)} or absent")
     context = Context(
         concerns=check.string_list(
-            raw_context.get("concerns"), ["context", "concerns"], vocabulary.areas
+            raw_context.get("concerns", []), ["context", "concerns"], vocabulary.areas
         ),
         conditions=check.string_list(
-            raw_context.get("conditions"), ["context", "conditions"], vocabulary.conditions
+            raw_context.get("conditions", []), ["context", "conditions"], vocabulary.conditions
         ),
         patient_goals=check.string_list(
-            raw_context.get("patient_goals"), ["context", "patient_goals"], None
+            raw_context.get("patient_goals", []), ["context", "patient_goals"], None
         ),
         sex=sex,
     )
