@@ -234,6 +234,8 @@ BAD_ANSWERS: list[tuple[str, Any, str, str]] = [
     ("key-twice", {"1": 0, "item1": 0}, "$.responses[0].answers.item1", "given twice"),
     ("bool-key", {True: 0}, "$.responses[0].answers.True", "no item True"),
     ("map-value", {"9": 5}, "$.responses[0].answers.9", "item 9: 5 is not"),
+    ("odd-key", {"1.0": 0}, '$.responses[0].answers["1.0"]', "no item '1.0'"),
+    ("spaced-key", {" 1": 0}, '$.responses[0].answers[" 1"]', "no item ' 1'"),
 ]
 
 

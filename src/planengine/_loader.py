@@ -849,8 +849,26 @@ def _children(node: Any) -> list[Any]:
 # JSON
 
 
+class _NotJson(ValueError):
+    """``NaN``, ``Infinity`` or ``-Infinity``: Python reads them, JSON does not have them."""
+
+    def __init__(self, constant: str) -> None:
+        super().__init__(f"{constant} is not valid JSON")
+        self.constant = constant
+
+
 def _reject_constant(value: str) -> Any:
-    raise ValueError(f"{value} is not valid JSON")
+    raise _NotJson(value)
+
+
+def _constant_position(text: str, constant: str) -> tuple[int, int] | None:
+    """Line and column of the first ``constant`` outside a string (best effort)."""
+    for found in re.finditer(re.escape(constant), text):
+        start = found.start()
+        before = text[text.rfind("\n", 0, start) + 1 : start]
+        if before.count('"') % 2 == 0:  # not inside a string on that line
+            return text.count("\n", 0, start) + 1, len(before) + 1
+    return None
 
 
 def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -890,6 +908,14 @@ def _parse_json(text: str, name: str) -> Any:
         ) from None
     except RecursionError:
         raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from None
+    except _NotJson as error:
+        position = _constant_position(text, error.constant)
+        raise DocumentParseError(
+            f"JSON error: {error}",
+            file=name,
+            line=position[0] if position else None,
+            column=position[1] if position else None,
+        ) from None
     except ValueError as error:
         if _INT_LIMIT_MESSAGE in str(error):
             raise _too_many_digits(text, name) from None

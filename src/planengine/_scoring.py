@@ -11,6 +11,7 @@ call costs a few microseconds: no schema work happens here.
 
 from __future__ import annotations
 
+import json
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -292,6 +293,10 @@ def _check_value(
     return value
 
 
+#: Answer-map keys written in a path as ``.key``; others are quoted: ``["1.0"]``.
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
+
+
 def _read_answers(
     instrument: Instrument, plan: _Plan, answers: Any, path: str, file: str | None
 ) -> list[int | None]:
@@ -311,7 +316,7 @@ def _read_answers(
             elif isinstance(key, str):
                 match = _KEY.fullmatch(key)
                 item = int(match.group(1)) if match else None
-            where = f"{path}.{key}"
+            where = f"{path}.{key}" if _PLAIN_KEY.fullmatch(str(key)) else f"{path}[{json.dumps(str(key))}]"
             if item is None or not 1 <= item <= n:
                 raise InputError(
                     f"{instrument.name} has no item {key!r}; allowed keys: {plan.key_help}",
