@@ -307,3 +307,23 @@ def test_what_adjust_plan_adds_or_rewrites_is_attributed_to_it() -> None:
     assert [n["source"] for n in data["notices"] if n["code"] == "plan.adjusted"] == [
         "plugin:adjuster@9.9.9"
     ]
+
+
+def test_markdown_never_says_nothing_was_found_when_a_hook_removed_the_problems() -> None:
+    from planengine._render import render_markdown
+
+    def adjust_plan(plan, context):
+        plan.problems[:] = []
+
+    incomplete = Assessment(responses=(Response("isi", AS_OF, (3, 3, None, 3, 3, 3, 3)),))
+    engine = Engine(plugins=[plugin("emptier", adjust_plan=adjust_plan)])
+    text = render_markdown(engine.plan(incomplete, as_of=AS_OF))
+    assert "threshold" not in text.split("## Problems")[1].split("##")[0]
+    assert "see the notices" in text
+
+
+def test_markdown_gives_the_reason_when_nothing_reached_a_threshold() -> None:
+    from planengine._render import render_markdown
+
+    text = render_markdown(Engine().plan(Assessment(), as_of=AS_OF))
+    assert "No score reached a threshold" in text.split("## Problems")[1]

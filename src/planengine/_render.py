@@ -136,7 +136,12 @@ def render_markdown(plan: Plan) -> str:
     if not data["problems"]:
         add("## Problems")
         add("")
-        add("Nothing reached a threshold; no goals were generated.")
+        nothing = [n for n in data["notices"] if n["code"] == "plan.nothing-above-threshold"]
+        add(
+            nothing[0]["message"]
+            if nothing
+            else "No problems are listed; see the notices for why. No goals were generated."
+        )
         add("")
     for number, problem in enumerate(data["problems"], start=1):
         severity = f" ({problem['severity']})" if problem["severity"] else ""
