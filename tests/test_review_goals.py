@@ -307,3 +307,34 @@ def test_an_assessment_with_neither_total_nor_answers_is_reported() -> None:
     text = "planengine: 1\nassessments: [{instrument: phq9, date: 2026-11-20}]\ngoals: []\n"
     result = review_goals(parse_document(text, name="r.yaml"), as_of=AS_OF)
     assert any(f.code == "input.structure" and f.json_path == "$.assessments[0]" for f in result.findings)
+
+
+@pytest.mark.parametrize(
+    ("baseline", "latest", "status", "basis"),
+    [
+        # 50 % reduction: a response, though below the (illustrative) reliable-change threshold
+        (10, 5, "improving", "treatment response"),
+        # 6 points: a reliable change
+        (20, 14, "improving", "reliable"),
+        # MCID (5) reached without a response or a reliable change
+        (19, 14, "improving", "minimal important difference"),
+        # 2 points in 17 weeks: no response
+        (12, 10, "no-progress", "reliable"),
+        # 5 points worse: not reliable, but more than the MCID
+        (8, 13, "worsening", "minimal important difference"),
+    ],
+)
+def test_phq9_status_reads_response_reliable_change_and_mcid_together(
+    baseline: int, latest: int, status: str, basis: str
+) -> None:
+    text = (
+        "planengine: 1\ngoals:\n  - id: g\n    area: depression\n"
+        "    statement: Bring my PHQ-9 down to 4 or below by February.\n"
+        f"    measure: {{instrument: phq9, baseline: {{value: {baseline}, date: 2026-08-01}},"
+        " target: {value: 4, comparator: '<='}}\n"
+        "    start_date: 2026-08-01\n    due_date: 2027-02-28\n"
+        f"    progress: [{{date: 2026-11-20, value: {latest}}}]\n"
+    )
+    goal = review_goals(parse_document(text, name="g.yaml"), as_of=AS_OF).goals[0]
+    assert goal.status.code == status, goal.status.reason
+    assert basis in goal.status.reason

@@ -11,7 +11,8 @@ rule                               status             when
 ``status.due-passed``              not-achieved       the due date has passed and the target is not met
 ``status.reliable-deterioration``  worsening          change from baseline is a reliable (or meaningful)
                                                       worsening
-``status.reliable-improvement``    improving          ... a reliable (or meaningful) improvement
+``status.reliable-improvement``    improving          ... a reliable (or meaningful) improvement, or a
+                                                      treatment response (see :func:`meaningful_change`)
 ``status.no-response``             no-progress        no such improvement N weeks (config) after the start
 ``status.no-reliable-change``      no-change          measured again, but no reliable change yet
 ``status.awaiting-measurement``    in-progress        only the baseline so far
@@ -43,26 +44,17 @@ def meaningful_change(
 ) -> tuple[str, str]:
     """``(direction, basis)``: ``improved``, ``deteriorated`` or ``none`` since the baseline.
 
-    Instruments: the reliable-change criterion (Jacobson-Truax, or the published points), else
-    the MCID. Free metrics: a change of at least ``free_metric_change_fraction`` of the planned
-    change (baseline to target).
+    Instruments: a reliable change (Jacobson-Truax, or the published points) decides when there
+    is one. Without one, a treatment response (the instrument's response criterion, e.g. a 50 %
+    reduction) or a change of at least the MCID still counts: measurement-based care reads
+    these side by side (clinical.md §4.1), and a patient who has responded is not a
+    non-responder because one criterion is stricter. Free metrics: a change of at least
+    ``free_metric_change_fraction`` of the planned change (baseline to target).
     """
     if len(goal.measurements) < 2:
         return "none", "no measurement after the baseline"
-    if change is not None and change.reliable_change is not None:
-        rc = change.reliable_change
-        basis = (
-            "Jacobson-Truax reliable change"
-            if rc["method"] == "jacobson-truax"
-            else f"published reliable-change threshold ({rc['threshold']:g} points)"
-        )
-        return rc["direction"], basis
-    if change is not None and change.mcid is not None:
-        mcid = change.mcid
-        direction = (
-            "improved" if mcid["improved"] else "deteriorated" if mcid["deteriorated"] else "none"
-        )
-        return direction, f"minimal important difference ({mcid['value']:g})"
+    if change is not None and (change.reliable_change is not None or change.mcid is not None):
+        return _instrument_change(change)
     baseline, latest = goal.measurements[0].value, goal.measurements[-1].value
     if goal.target is None or goal.target == baseline:
         return "none", "no planned change to compare with"
@@ -74,6 +66,25 @@ def meaningful_change(
     if -improvement >= step:
         return "deteriorated", basis
     return "none", basis
+
+
+def _instrument_change(change: ChangeReport) -> tuple[str, str]:
+    rc, mcid, response = change.reliable_change, change.mcid, change.response
+    rc_basis = None
+    if rc is not None:
+        rc_basis = (
+            "Jacobson-Truax reliable change"
+            if rc["method"] == "jacobson-truax"
+            else f"published reliable-change threshold ({rc['threshold']:g} points)"
+        )
+        if rc["direction"] != "none":
+            return rc["direction"], rc_basis
+    if response is not None and response["met"]:
+        return "improved", f"treatment response ({response['basis']})"
+    mcid_basis = None if mcid is None else f"minimal important difference ({mcid['value']:g})"
+    if mcid is not None and (mcid["improved"] or mcid["deteriorated"]):
+        return ("improved" if mcid["improved"] else "deteriorated"), str(mcid_basis)
+    return "none", str(rc_basis or mcid_basis)
 
 
 def _weeks_since_start(goal: ParsedGoal, as_of: dt.date) -> float | None:
