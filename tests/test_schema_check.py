@@ -109,3 +109,16 @@ def test_goal_by_goal_check_reports_what_a_whole_document_check_reports(monkeypa
     whole.append(_schema_check.check_schema(mixed, "goal"))
     assert itemised == whole
     assert len(whole[-1]) >= 4
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_nan_and_infinity_are_schema_errors_with_their_place(value: str) -> None:
+    doc = parse_document(
+        "planengine: 1\ngoals:\n  - id: g\n    area: sleep\n    statement: Sleep well.\n"
+        f"    measure: {{metric: sleep, unit: hours, method: diary, baseline: {{value: {value},"
+        " date: 2026-11-01}, target: {value: 7, comparator: '>='}}\n",
+        name="g.yaml",
+    )
+    issues = [i for i in check_schema(doc, "goal") if i.keyword == "finite"]
+    assert [i.path_text for i in issues] == ["$.goals[0].measure.baseline.value"]
+    assert issues[0].line == 6

@@ -10,6 +10,7 @@ Schemas are local: ``$ref`` resolves among the bundled schemas (by ``$id``) and 
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -175,35 +176,64 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
     :raises planengine.ConfigError: when no schema of that name is bundled.
     """
     data = document.data if isinstance(document, Document) else document
+    # JSON has no NaN or infinity, but YAML (.nan, .inf) and JSON Schema's "number" let them in.
+    issues: list[SchemaIssue] = [
+        _issue(document, path, "is not a finite number (NaN or infinity)", "finite")
+        for path in _non_finite_paths(data)
+    ]
     if is_valid(data, schema):
-        return []
+        return issues
     from jsonschema.exceptions import best_match, relevance
 
-    issues: list[SchemaIssue] = []
     for prefix, error in sorted(_full_errors(data, schema), key=lambda pair: relevance(pair[1])):
         alternatives = len(error.context or ())
         chosen = best_match([error]) if error.context else error
         if chosen is None:  # pragma: no cover - best_match of a non-empty list
             chosen = error
         path = (*prefix, *chosen.absolute_path)
-        message = _message(chosen)
-        line = column = None
-        if isinstance(document, Document):
-            position = document.locate(path)
-            if position is not None:
-                line, column = position
         issues.append(
-            SchemaIssue(
-                message=message,
-                json_path=path,
-                keyword=str(chosen.validator),
-                line=line,
-                column=column,
-                alternatives=alternatives,
-            )
+            _issue(document, path, _message(chosen), str(chosen.validator), alternatives)
         )
     issues.sort(key=lambda issue: (issue.line or 0, issue.column or 0, issue.path_text))
     return issues
+
+
+def _issue(
+    document: Document | Mapping[str, Any],
+    path: tuple[str | int, ...],
+    message: str,
+    keyword: str,
+    alternatives: int = 0,
+) -> SchemaIssue:
+    line = column = None
+    if isinstance(document, Document):
+        position = document.locate(path)
+        if position is not None:
+            line, column = position
+    return SchemaIssue(
+        message=message,
+        json_path=path,
+        keyword=keyword,
+        line=line,
+        column=column,
+        alternatives=alternatives,
+    )
+
+
+def _non_finite_paths(data: Any) -> list[tuple[str | int, ...]]:
+    """Paths of the float values in ``data`` that are NaN or infinite, in document order."""
+    found: list[tuple[str | int, ...]] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                found.append(path)
+        elif isinstance(value, Mapping):
+            stack.extend((child, (*path, key)) for key, child in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((child, (*path, i)) for i, child in reversed(list(enumerate(value))))
+    return found
 
 
 def _message(error: Any) -> str:
