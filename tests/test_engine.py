@@ -337,3 +337,21 @@ def test_an_assessment_built_in_code_is_checked_like_a_file(
     with pytest.raises(InputError) as caught:
         engine.plan(assessment, as_of=AS_OF)
     assert caught.value.path == path
+
+
+def test_markdown_writes_html_from_the_input_as_text(engine: Engine) -> None:
+    from planengine._render import render_markdown
+
+    words = "<script>alert(1)</script> I want to sleep through the night <!-- x -->"
+    plan = engine.plan(
+        Assessment(
+            responses=(phq9([2, 1, 2, 2, 1, 2, 1, 1, 0]),),
+            context=Context(patient_goals=(words,)),
+            patient_id="<b>P-1</b>",
+        ),
+        as_of=AS_OF,
+    )
+    text = render_markdown(plan)
+    assert "<script" not in text and "</" not in text and "<!--" not in text and "<b>" not in text
+    assert "&lt;script>alert(1)&lt;/script> I want to sleep" in text
+    assert "→ <= " in text  # comparators stay as they are

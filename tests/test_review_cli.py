@@ -109,3 +109,13 @@ def test_a_review_interval_past_the_calendar_gives_no_next_review_not_a_crash(ca
     )
     result = review_goals(parse_document(text, name="g.yaml"), as_of=__import__("datetime").date(2026, 11, 25))
     assert result.goals[0].review_due is None
+
+
+def test_review_markdown_writes_html_from_the_file_as_text(capsys, tmp_path) -> None:
+    source = (EXAMPLES / "on-track.yaml").read_text()
+    assert "statement: " in source
+    path = tmp_path / "goals.yaml"
+    path.write_text(source.replace("statement: ", "statement: <img src=x onerror=alert(1)> ", 1))
+    main([*BASE, "--format", "markdown", str(path)])
+    out = capsys.readouterr().out
+    assert "&lt;img src=x" in out and "<img" not in out

@@ -5,6 +5,7 @@ Each renderer is a pure function ``Plan -> str``, chosen by name from :data:`REN
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -73,6 +74,17 @@ def render_goals(plan: Plan) -> str:
     return header + yaml.dump(
         plan_to_goal_document(plan), Dumper=dumper, sort_keys=False, allow_unicode=True, width=100
     )
+
+
+#: ``<`` that could open an HTML tag or comment (``<b``, ``</``, ``<!``, ``<?``); comparators
+#: such as ``<= 4`` are left alone.
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
+
+
+def neutralise_html(markdown: str) -> str:
+    """Markdown with every would-be HTML tag written as text (``&lt;``), so that text from a
+    file or a plugin (a patient's words, say) cannot inject markup where the Markdown is shown."""
+    return _TAG_START.sub("&lt;", markdown)
 
 
 def _cell(value: Any) -> str:
@@ -217,7 +229,7 @@ def render_markdown(plan: Plan) -> str:
     add("| Clinician |  |  |  |")
     add("| Patient |  |  |  |")
     add("")
-    return "\n".join(out)
+    return neutralise_html("\n".join(out))
 
 
 RENDERER_BY_NAME: dict[str, Callable[[Plan], str]] = {

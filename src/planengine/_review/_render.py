@@ -226,7 +226,9 @@ def render_markdown(run: ReviewRun) -> str:
     for review in run.reviews:
         lines.extend(_markdown_review(review))
     lines += ["", _summary(run)]
-    return "\n".join(lines) + "\n"
+    from planengine._render import neutralise_html
+
+    return neutralise_html("\n".join(lines) + "\n")
 
 
 def _render_html(run: ReviewRun) -> str:
