@@ -246,3 +246,12 @@ def test_plausible_change(
     )
     codes = [v.code for v in check_goals(goal, as_of=None, instruments=instruments)]
     assert ("A303" in codes) is fires
+
+
+def test_a_misspelt_config_key_is_an_error_not_ignored() -> None:
+    from planengine._errors import ConfigError
+    from planengine._smart._config import config_from_mapping
+
+    with pytest.raises(ConfigError, match="unknown key 'ignores'"):
+        config_from_mapping({"ignores": ["R402"]}, where="pyproject.toml")
+    config_from_mapping({"ignore": ["R402"], "plan": {"horizon-weeks": 8}})  # known keys pass

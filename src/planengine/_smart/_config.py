@@ -174,7 +174,14 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: Any = None
 def config_from_mapping(
     table: Mapping[str, Any], *, where: str = "configuration", root: str | None = None
 ) -> SmartConfig:
-    """Build a :class:`SmartConfig` from a ``[tool.planengine]``-shaped mapping."""
+    """Build a :class:`SmartConfig` from a ``[tool.planengine]``-shaped mapping.
+
+    :raises ConfigError: for an unknown key (a misspelt setting would silently do nothing).
+    """
+    unknown = sorted(str(key) for key in table if key not in _KEYS and key != "plan")
+    if unknown:
+        known = ", ".join(sorted([*_KEYS, "plan"]))
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known: {known}")
     changes: dict[str, Any] = {"root": root}
     for key in ("select", "extend-select", "ignore"):
         if key in table:
