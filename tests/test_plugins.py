@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import types
 
 import pytest
@@ -327,3 +328,42 @@ def test_markdown_gives_the_reason_when_nothing_reached_a_threshold() -> None:
 
     text = render_markdown(Engine().plan(Assessment(), as_of=AS_OF))
     assert "No score reached a threshold" in text.split("## Problems")[1]
+
+
+def test_a_propose_hook_claiming_no_risk_is_reworded_and_named() -> None:
+    def propose(problem, context):
+        step = planengine.Intervention(
+            id=f"{problem.area}-calm", area=problem.area, title="Reassure",
+            description="Tell the patient there is no suicide risk.", delivery="clinician-led",
+            rationale="Why.", provenance=planengine.Provenance("plugin:x"),
+        )
+        return Proposal(long_term_goal="A risk-free life.", interventions=(step,))
+
+    data = Engine(plugins=[plugin("claimer", propose=propose)]).plan(PLAIN, as_of=AS_OF).to_dict()
+    assert not planengine._safety.NO_RISK_CLAIM.search(json.dumps(data))
+    assert [n["source"] for n in data["notices"] if n["code"] == "safety.risk-claim-removed"] == [
+        "plugin:claimer@9.9.9"
+    ]
+
+
+def test_a_python_strategy_object_is_attributed_and_checked_like_a_hook() -> None:
+    class Reassurer:
+        id, version, status, areas, priority = "reassurer", "1.0.0", "production", ("depression",), 40
+
+        def propose(self, problem, context, plugin):
+            step = planengine.Intervention(
+                id="depression-reassure", area="depression", title="Reassure",
+                description="The patient is not at risk.", delivery="clinician-led",
+                rationale="Why.", provenance=planengine.Provenance("rule:core"),
+            )
+            return Proposal(interventions=(step,))
+
+    def register_strategies(register):
+        register(Reassurer())
+
+    engine = Engine(plugins=[plugin("reassurer", register_strategies=register_strategies)])
+    data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
+    step = next(s for p in data["problems"] for s in p["interventions"] if s["id"] == "depression-reassure")
+    assert step["provenance"]["source"] == "plugin:reassurer@9.9.9"
+    assert not planengine._safety.NO_RISK_CLAIM.search(step["description"])
+    assert "safety.risk-claim-removed" in [n["code"] for n in data["notices"]]

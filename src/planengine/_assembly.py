@@ -34,6 +34,7 @@ __all__ = [
 CLINICIAN_ONLY_CATEGORIES = frozenset({"exposure", "trauma-narrative", "emdr"})
 #: Who may deliver a step (``schemas/plan.schema.json``).
 DELIVERIES = ("self-guided", "clinician-led", "clinician-supervised", "referral")
+_KNOWN_DELIVERIES = frozenset(DELIVERIES)
 
 
 @attrs.frozen
@@ -268,6 +269,8 @@ def check_deliveries(problems: Sequence[Problem], exclusions: list[Exclusion]) -
     step whose delivery is not a known value is left out (``plugin.invalid-step``), since nobody
     could say who is to deliver it. Changes ``problems`` in place."""
     for problem in problems:
+        if all(step.delivery in _KNOWN_DELIVERIES for step in problem.interventions):
+            continue  # the usual case
         kept: list[Intervention] = []
         for step in problem.interventions:
             delivery = step.delivery.strip().lower() if isinstance(step.delivery, str) else ""

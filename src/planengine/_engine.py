@@ -366,9 +366,8 @@ class Engine:
             )
             if adjusted:
                 self._attribute_adjustments(draft, before, [name for name, _ in adjusted])
-        if self._python_content:  # what Python plugins wrote: check it as data files are
+        if self._python_content:  # steps Python plugins wrote: check them as data files are
             check_deliveries(draft.problems, draft.exclusions)
-            _safety.redact_no_risk_claims(draft)
         _safety.enforce(draft, flags, as_of, active_before_hooks)
         safety_findings = draft.problems[0].findings if flags else []
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
@@ -409,6 +408,8 @@ class Engine:
         goals are attributed to them, and a notice names them (changes made in place to an
         element's text cannot be told apart, so the notice says that too)."""
         source = "plugin:" + "+".join(f"{n}@{self._loaded.version_of(n)}" for n in names)
+        if _safety.redact_no_risk_claims(draft):
+            draft.notices.append(_safety.no_risk_claim_notice(source))
         known, goals = before
         for problem in draft.problems:
             if goals.get(problem.id, problem.long_term_goal) != problem.long_term_goal:
@@ -499,8 +500,8 @@ class Engine:
                     notices, Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}")
                 )
                 continue
-            if not isinstance(strategy, self._data_strategy):  # Python code: attribute it
-                proposal = _attributed(proposal, plugin_source)
+            if not isinstance(strategy, self._data_strategy):  # Python code: check it
+                proposal = _checked(proposal, plugin_source, notices)
             ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id))
         if self._has_propose:
             results = call_each(
@@ -515,7 +516,7 @@ class Engine:
             for name, result in results:
                 if isinstance(result, Proposal):
                     source = f"plugin:{name}@{self._loaded.version_of(name)}"
-                    ranked.append(RankedProposal(_attributed(result, source), source, 50, name))
+                    ranked.append(RankedProposal(_checked(result, source, notices), source, 50, name))
         next_steps = self._next_steps(problem, context)
         if next_steps.objectives or next_steps.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(next_steps, "rule:findings.next-step", 100, "core"))
@@ -593,6 +594,15 @@ class Engine:
                 )
             )
         return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+def _checked(proposal: Proposal, source: str, notices: list[Notice]) -> Proposal:
+    """A proposal from Python plugin code, attributed to ``source`` and with wording that
+    claims there is no risk removed (a notice says so)."""
+    proposal, redacted = _safety.redact_proposal(_attributed(proposal, source))
+    if redacted:
+        _add_once(notices, _safety.no_risk_claim_notice(source))
+    return proposal
 
 
 def _attributed(proposal: Proposal, source: str) -> Proposal:

@@ -28,6 +28,7 @@ from planengine._model import (
     Objective,
     PlanDraft,
     Problem,
+    Proposal,
     Provenance,
     RiskFlag,
 )
@@ -39,8 +40,10 @@ __all__ = [
     "build_risk_flags",
     "build_safety_problem",
     "enforce",
+    "no_risk_claim_notice",
     "no_risk_claim_path",
     "redact_no_risk_claims",
+    "redact_proposal",
     "risk_statement",
 ]
 
@@ -386,61 +389,103 @@ def no_risk_claim_path(data: Any, path: str = "$") -> str | None:
     return None
 
 
-def redact_no_risk_claims(draft: PlanDraft) -> int:
-    """Replace wording that claims there is no risk in the plan's text; return how many.
+class _Redactor:
+    """Replaces wording that claims there is no risk in plan elements, in place, and counts it."""
 
-    The core's own text never says it; this catches what Python hooks (``propose``,
-    ``adjust_plan``) wrote. The patient's own words and the core's findings are left as they are.
-    """
-    count = 0
+    def __init__(self) -> None:
+        self.count = 0
 
-    def clean(text: Any) -> Any:
-        nonlocal count
-        if isinstance(text, str) and NO_RISK_CLAIM.search(text):
-            count += 1
+    def text(self, text: Any) -> Any:
+        # every form of the claim contains "risk": a plain substring test first (fast)
+        if type(text) is str and "risk" in text.casefold() and NO_RISK_CLAIM.search(text):
+            self.count += 1
             return NO_RISK_CLAIM.sub(_REDACTED, text)
         return text
 
-    for problem in draft.problems:
-        problem.title = clean(problem.title)
-        problem.long_term_goal = clean(problem.long_term_goal)
-        for objective in problem.objectives:
-            objective.statement = clean(objective.statement)
-            objective.rationale = clean(objective.rationale)
-            objective.citations = [clean(text) for text in objective.citations]
+    def each(self, texts: list[Any] | dict[str, Any] | None) -> None:
+        if not texts:
+            return
+        keys = range(len(texts)) if isinstance(texts, list) else list(texts)
+        for key in keys:
+            text = texts[key]  # type: ignore[index]
+            cleaned = self.text(text)
+            if cleaned is not text:
+                texts[key] = cleaned  # type: ignore[index]
+
+    def elements(self, objectives: Iterable[Any], steps: Iterable[Any]) -> None:
+        text, each = self.text, self.each
+        for objective in objectives:
+            objective.statement = text(objective.statement)
+            objective.rationale = text(objective.rationale)
+            each(objective.citations)
+            each(objective.gas)
+            each(objective.frequency)
             measure = objective.measure
-            measure.metric = clean(measure.metric)
-            measure.method = clean(measure.method)
-            measure.unit = clean(measure.unit)
-            if objective.gas:
-                objective.gas = {level: clean(text) for level, text in objective.gas.items()}
-            if objective.frequency:
-                objective.frequency = {k: clean(v) for k, v in objective.frequency.items()}
-        for step in problem.interventions:
-            step.title = clean(step.title)
-            step.description = clean(step.description)
-            step.rationale = clean(step.rationale)
-            step.steps = [clean(text) for text in step.steps]
-            step.notes = [clean(text) for text in step.notes]
-            step.citations = [clean(text) for text in step.citations]
-            if step.frequency:
-                step.frequency = {k: clean(v) for k, v in step.frequency.items()}
-    draft.notices = [
-        attrs.evolve(n, message=clean(n.message)) if NO_RISK_CLAIM.search(n.message) else n
-        for n in draft.notices
-    ]
-    draft.exclusions = [
-        attrs.evolve(e, title=clean(e.title), reason=clean(e.reason))
-        if NO_RISK_CLAIM.search(f"{e.title} {e.reason}")
-        else e
-        for e in draft.exclusions
-    ]
-    if count:
-        draft.notices.append(
-            Notice(
-                RULE_NO_RISK,
-                f"{count} text(s) from plugins claimed that risk is absent; that wording was removed. "
-                "Only a clinician's assessment can judge risk.",
-            )
-        )
-    return count
+            measure.metric = text(measure.metric)
+            measure.method = text(measure.method)
+            measure.unit = text(measure.unit)
+        for step in steps:
+            step.title = text(step.title)
+            step.description = text(step.description)
+            step.rationale = text(step.rationale)
+            each(step.steps)
+            each(step.notes)
+            each(step.citations)
+            each(step.frequency)
+
+    def notices(self, notices: Iterable[Notice]) -> list[Notice]:
+        out = []
+        for notice in notices:
+            message = self.text(notice.message)
+            out.append(notice if message is notice.message else attrs.evolve(notice, message=message))
+        return out
+
+    def exclusions(self, exclusions: Iterable[Any]) -> list[Any]:
+        out = []
+        for exclusion in exclusions:
+            title, reason = self.text(exclusion.title), self.text(exclusion.reason)
+            changed = title is not exclusion.title or reason is not exclusion.reason
+            out.append(attrs.evolve(exclusion, title=title, reason=reason) if changed else exclusion)
+        return out
+
+
+def redact_proposal(proposal: Proposal) -> tuple[Proposal, int]:
+    """``proposal`` from Python plugin code with wording that claims there is no risk replaced
+    (its elements in place); and how many texts were changed."""
+    redactor = _Redactor()
+    redactor.elements(proposal.objectives, proposal.interventions)
+    goal = redactor.text(proposal.long_term_goal)
+    notices = redactor.notices(proposal.notices)
+    exclusions = redactor.exclusions(proposal.exclusions)
+    if not redactor.count:
+        return proposal, 0
+    changed = attrs.evolve(
+        proposal, long_term_goal=goal, notices=tuple(notices), exclusions=tuple(exclusions)
+    )
+    return changed, redactor.count
+
+
+def redact_no_risk_claims(draft: PlanDraft) -> int:
+    """Replace wording that claims there is no risk anywhere in a draft's text (after
+    ``adjust_plan`` hooks, which may change any of it); return how many texts were changed.
+
+    The patient's own words and the core's findings are left as they are.
+    """
+    redactor = _Redactor()
+    for problem in draft.problems:
+        problem.title = redactor.text(problem.title)
+        problem.long_term_goal = redactor.text(problem.long_term_goal)
+        redactor.elements(problem.objectives, problem.interventions)
+    draft.notices = redactor.notices(draft.notices)
+    draft.exclusions = redactor.exclusions(draft.exclusions)
+    return redactor.count
+
+
+def no_risk_claim_notice(source: str) -> Notice:
+    """The notice that wording claiming there is no risk was removed from what ``source`` wrote."""
+    return Notice(
+        RULE_NO_RISK,
+        f"Text from {source} claimed that risk is absent; that wording was removed. Only a "
+        "clinician's assessment can judge risk.",
+        source,
+    )
