@@ -11,6 +11,7 @@ Schemas are local: ``$ref`` resolves among the bundled schemas (by ``$id``) and 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -177,10 +178,16 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
     """
     data = document.data if isinstance(document, Document) else document
     # JSON has no NaN or infinity, but YAML (.nan, .inf) and JSON Schema's "number" let them in.
-    issues: list[SchemaIssue] = [
-        _issue(document, path, "is not a finite number (NaN or infinity)", "finite")
-        for path in _non_finite_paths(data)
-    ]
+    issues: list[SchemaIssue] = (
+        [
+            _issue(document, path, "is not a finite number (NaN or infinity)", "finite")
+            for path in _non_finite_paths(data)
+        ]
+        if not isinstance(document, Document)
+        or document.text is None
+        or _MAY_BE_NON_FINITE.search(document.text)
+        else []
+    )
     if is_valid(data, schema):
         return issues
     from jsonschema.exceptions import best_match, relevance
@@ -218,6 +225,11 @@ def _issue(
         column=column,
         alternatives=alternatives,
     )
+
+
+#: Text that can parse to NaN or infinity: YAML's .nan and .inf, or a number too large for a
+#: float (1e999). Files without it are not walked.
+_MAY_BE_NON_FINITE = re.compile(r"\.(?:nan|inf)|[eE][-+]?[0-9]{3}|[0-9]{300}", re.IGNORECASE)
 
 
 def _non_finite_paths(data: Any) -> list[tuple[str | int, ...]]:
