@@ -129,6 +129,7 @@ MANY_ALIASES = "a: &a x\nb: [" + ", ".join(["*a"] * 2000) + "]\n"
         (b'{"a": }', "s.json", "JSON syntax error", 1),
         (b'{"a": NaN}', "n.json", "NaN is not valid JSON", 1),
         (b'{"a": "NaN",\n "b": Infinity}', "n.json", "Infinity is not valid JSON", 2),
+        (b'{"a": 1,\n "b": -1e999}', "f.json", "too large to read", 2),
         (b"[1, 2]", "l.json", "must be a mapping", 1),
         (b'{"a": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "deep.json", "nesting deeper", None),
         (b'{"a": ' + b"[" * 100 + b"]" * 100 + b"}", "deep.json", "nesting deeper", None),
@@ -405,3 +406,11 @@ def test_parse_json_path_reverses_format_json_path(parts: list[str | int]) -> No
     from planengine._loader import parse_json_path
 
     assert parse_json_path(format_json_path(parts)) == parts
+
+
+@pytest.mark.parametrize(("text", "flag"), [
+    ("a: .nan\n", True), ("a: [1, -.inf]\n", True), ("a: 1.0e+999\n", True),
+    ("a: 1.5\nb: '.nan'\n", False), ('{"a": 1.5}', False),
+])
+def test_documents_say_whether_they_hold_nan_or_infinity(text: str, flag: bool) -> None:
+    assert parse_document(text, name="x.yaml").has_non_finite_numbers is flag

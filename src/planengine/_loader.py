@@ -25,6 +25,7 @@ booleans or null become strings (``-2: x`` gives the key ``"-2"``), as JSON requ
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 import sys
@@ -161,6 +162,15 @@ class _Constructor(yaml.constructor.SafeConstructor):
     def construct_unsupported(self, node: Any) -> Any:
         raise _LoadError(f"unsupported YAML tag {node.tag!r}", node)
 
+    #: Set when a float is NaN or infinite (YAML's .nan and .inf): the schema check looks for them.
+    non_finite = False
+
+    def construct_float(self, node: Any) -> float:
+        value: float = _SAFE.construct_yaml_float(self, node)
+        if not math.isfinite(value):
+            self.non_finite = True
+        return value
+
 
 _SAFE = yaml.constructor.SafeConstructor
 # Only the core types; every other tag (None = any unknown tag) is refused, never constructed.
@@ -168,7 +178,7 @@ _Constructor.yaml_constructors = {
     _NULL: _SAFE.construct_yaml_null,
     _BOOL: _SAFE.construct_yaml_bool,
     _INT: _Constructor.construct_core_int,
-    _FLOAT: _SAFE.construct_yaml_float,
+    _FLOAT: _Constructor.construct_float,
     _STR: _SAFE.construct_yaml_str,
     _SEQ: _SAFE.construct_yaml_seq,
     _MAP: _SAFE.construct_yaml_map,
@@ -239,7 +249,7 @@ def _scalar(node: Any, loader: _Loader) -> Any:
     if tag == _BOOL:
         return _BOOL_VALUES[node.value.lower()]
     if tag == _FLOAT:
-        return loader.construct_yaml_float(node)
+        return loader.construct_float(node)
     if tag == _TIMESTAMP:
         return str(node.value)
     raise _GiveUp
@@ -327,6 +337,12 @@ class Document:
     format: str
     text: str | None = attrs.field(default=None, repr=False, eq=False)
     _nodes: dict[str, Any] = attrs.field(factory=dict, repr=False, eq=False, init=False)
+
+    @property
+    def has_non_finite_numbers(self) -> bool:
+        """Whether the data holds a NaN or infinite float (YAML's ``.nan``/``.inf``; JSON has
+        neither, and a JSON number too large for a float is refused when parsed)."""
+        return bool(self._nodes.get("non_finite"))
 
     def locate(self, json_path: Sequence[str | int]) -> tuple[int, int] | None:
         """Return the 1-based ``(line, column)`` of the node at ``json_path``.
@@ -700,6 +716,8 @@ def _parse_yaml(text: str, name: str, nodes: dict[str, Any]) -> Any:
             data = loader.construct_fast(node, shared)
             if len(text) < KEEP_NODES_BELOW:
                 nodes["root"] = node
+            if loader.non_finite:
+                nodes["non_finite"] = True
             return data
         except _LoadError as error:
             mark = getattr(error.node, "start_mark", None)
@@ -852,8 +870,8 @@ def _children(node: Any) -> list[Any]:
 class _NotJson(ValueError):
     """``NaN``, ``Infinity`` or ``-Infinity``: Python reads them, JSON does not have them."""
 
-    def __init__(self, constant: str) -> None:
-        super().__init__(f"{constant} is not valid JSON")
+    def __init__(self, constant: str, message: str | None = None) -> None:
+        super().__init__(message or f"{constant} is not valid JSON")
         self.constant = constant
 
 
@@ -888,7 +906,16 @@ class _DuplicateKey(ValueError):
         self.key = key
 
 
-_JSON_DECODER = json.JSONDecoder(object_pairs_hook=_pairs, parse_constant=_reject_constant)
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise _NotJson(text, f"the number {text} is too large to read")
+    return value
+
+
+_JSON_DECODER = json.JSONDecoder(
+    object_pairs_hook=_pairs, parse_constant=_reject_constant, parse_float=_finite_float
+)
 
 
 def _parse_json(text: str, name: str) -> Any:
