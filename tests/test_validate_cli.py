@@ -239,3 +239,10 @@ def test_every_command_takes_as_of_only_as_yyyy_mm_dd(capsys, command: str, give
     assert main([command, "--as-of", given, "x.yaml"]) == 2
     err = capsys.readouterr().err
     assert "not a date (YYYY-MM-DD)" in err and err.count("\n") == 1
+
+
+def test_a_folder_without_goal_files_is_an_error_not_a_pass(capsys, tmp_path) -> None:
+    (tmp_path / "notes.txt").write_text("not a goal file")
+    assert main(["validate", str(tmp_path)]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and "no .yaml, .yml or .json files" in captured.err

@@ -116,6 +116,12 @@ def run(args: argparse.Namespace) -> int:
         schema=args.schema,
         plugin_manager=plugin_manager,
     )
+    if not report.files:  # a folder with no goal files: a CI job checking nothing is a mistake
+        print(
+            f"planengine: error: no .yaml, .yml or .json files under {', '.join(args.paths)}",
+            file=sys.stderr,
+        )
+        return 2
     sys.stdout.write(report.render(statistics=args.statistics))
     return report.exit_code
 
