@@ -76,3 +76,11 @@ def test_an_instrument_override_changes_the_cut_off(tmp_path) -> None:
         config=EngineConfig(instrument_overrides={"pcl5": {"cutoffs": {"pcl5.provisional": 20}}}),
     ).plan(assessment, as_of=dt.date(2026, 11, 25))
     assert [f for f in lowered.findings if f.area == "trauma"]
+
+
+def test_overrides_for_an_unknown_instrument_are_an_error_not_ignored() -> None:
+    from planengine import Engine, EngineConfig
+    from planengine._errors import ConfigError
+
+    with pytest.raises(ConfigError, match="unknown instrument 'pcl-5'"):
+        Engine(autoload=False, config=EngineConfig(instrument_overrides={"pcl-5": {"cutoffs": {}}}))

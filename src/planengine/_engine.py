@@ -27,7 +27,7 @@ from planengine._assembly import (
     merge_across_problems,
     merge_proposals,
 )
-from planengine._errors import InputError, PluginError
+from planengine._errors import ConfigError, InputError, PluginError
 from planengine._findings import context_findings, instrument_findings
 from planengine._model import (
     Assessment,
@@ -123,8 +123,12 @@ class Engine:
         instruments = dict(load_builtin_instruments())
         self._collect_instruments(instruments)
         for instrument_id, overrides in self.config.instrument_overrides.items():
-            if instrument_id in instruments:
-                instruments[instrument_id] = instruments[instrument_id].with_overrides(overrides)
+            if instrument_id not in instruments:  # a misspelt id would silently change nothing
+                raise ConfigError(
+                    f"instrument-overrides: unknown instrument {instrument_id!r}; known: "
+                    + ", ".join(sorted(instruments))
+                )
+            instruments[instrument_id] = instruments[instrument_id].with_overrides(overrides)
         self.instruments: Mapping[str, Any] = instruments
         self._instrument_names = {key: value.name for key, value in instruments.items()}
         self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()

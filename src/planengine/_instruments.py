@@ -547,10 +547,8 @@ class Instrument:
         return _apply_overrides(self, overrides)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form shaped like the data file, plus ``source`` (and ``overrides`` if any).
-
-        Without those two keys the result validates against ``instrument.schema.json``.
-        """
+        """JSON-ready form shaped like the data file, plus ``source`` (and ``overrides`` if any);
+        it validates against ``instrument.schema.json``, which allows those two keys."""
         out: dict[str, Any] = {"planengine": 1, "kind": "instrument", "id": self.id}
         out["name"] = self.name
         if self.full_name is not None:
