@@ -576,22 +576,28 @@ def parse_document(
 _INT_LIMIT_MESSAGE = "integer string conversion"
 
 
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset in ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _error_at(
+    message: str, name: str, position: tuple[int, int] | None, path: str | None = None
+) -> DocumentParseError:
+    """A parse error at ``position`` (line, column), when it is known."""
+    line, column = position if position else (None, None)
+    return DocumentParseError(message, file=name, line=line, column=column, path=path)
+
+
 def _too_many_digits(text: str, name: str) -> DocumentParseError:
     """The error for a number too long to read, at the first such number in ``text``."""
     limit = sys.get_int_max_str_digits()
-    for found in re.finditer(r"\d+", text):
-        if found.end() - found.start() > limit:
-            start = found.start()
-            line = text.count("\n", 0, start) + 1
-            column = start - (text.rfind("\n", 0, start) + 1) + 1
-            break
-    else:
-        line = column = None  # type: ignore[assignment]
-    return DocumentParseError(
-        f"a number has more than {limit} digits; no field takes a number that long",
-        file=name,
-        line=line,
-        column=column,
+    position = next(
+        (_line_column(text, m.start()) for m in re.finditer(r"\d+", text) if len(m[0]) > limit),
+        None,
+    )
+    return _error_at(
+        f"a number has more than {limit} digits; no field takes a number that long", name, position
     )
 
 
@@ -639,8 +645,7 @@ def _lone_surrogate_position(text: str) -> tuple[int, int] | None:
     found = _LONE_SURROGATE.search(text)
     if found is None:
         return None
-    start = found.start()
-    return text.count("\n", 0, start) + 1, start - (text.rfind("\n", 0, start) + 1) + 1
+    return _line_column(text, found.start())
 
 
 def _reject_lone_surrogates(document: Document) -> None:
@@ -658,14 +663,12 @@ def _reject_lone_surrogates(document: Document) -> None:
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
-                position = _lone_surrogate_position(document.text or "")
-                raise DocumentParseError(
+                raise _error_at(
                     "text contains an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), "
                     "which is not a character",
-                    file=document.path,
-                    line=position[0] if position else None,
-                    column=position[1] if position else None,
-                    path=format_json_path(where),
+                    document.path,
+                    _lone_surrogate_position(document.text or ""),
+                    format_json_path(where),
                 ) from None
 
 
@@ -883,9 +886,8 @@ def _constant_position(text: str, constant: str) -> tuple[int, int] | None:
     """Line and column of the first ``constant`` outside a string (best effort)."""
     for found in re.finditer(re.escape(constant), text):
         start = found.start()
-        before = text[text.rfind("\n", 0, start) + 1 : start]
-        if before.count('"') % 2 == 0:  # not inside a string on that line
-            return text.count("\n", 0, start) + 1, len(before) + 1
+        if text.count('"', text.rfind("\n", 0, start) + 1, start) % 2 == 0:  # not in a string
+            return _line_column(text, start)
     return None
 
 
@@ -926,22 +928,14 @@ def _parse_json(text: str, name: str) -> Any:
             f"JSON syntax error: {error.msg}", file=name, line=error.lineno, column=error.colno
         ) from None
     except _DuplicateKey as error:
-        position = _json_key_position(text, error.key)
-        raise DocumentParseError(
-            f"duplicate key {error.key!r}",
-            file=name,
-            line=position[0] if position else None,
-            column=position[1] if position else None,
+        raise _error_at(
+            f"duplicate key {error.key!r}", name, _json_key_position(text, error.key)
         ) from None
     except RecursionError:
         raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from None
     except _NotJson as error:
-        position = _constant_position(text, error.constant)
-        raise DocumentParseError(
-            f"JSON error: {error}",
-            file=name,
-            line=position[0] if position else None,
-            column=position[1] if position else None,
+        raise _error_at(
+            f"JSON error: {error}", name, _constant_position(text, error.constant)
         ) from None
     except ValueError as error:
         if _INT_LIMIT_MESSAGE in str(error):
@@ -958,9 +952,7 @@ def _json_key_position(text: str, key: str) -> tuple[int, int] | None:
     matches = list(pattern.finditer(text))
     if len(matches) < 2:
         return None
-    start = matches[1].start()
-    line = text.count("\n", 0, start) + 1
-    return line, start - (text.rfind("\n", 0, start) + 1) + 1
+    return _line_column(text, matches[1].start())
 
 
 def _data_depth(data: Any) -> int:
