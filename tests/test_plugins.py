@@ -217,7 +217,7 @@ def test_plugin_text_that_claims_no_risk_is_removed_and_reported(claim: str) -> 
     engine = Engine(plugins=[plugin("claimer", adjust_plan=adjust_plan)])
     for assessment in (RISKY, PLAIN):
         text = engine.plan(assessment, as_of=AS_OF).to_json()
-        assert not planengine._safety.NO_RISK_CLAIM.search(text), text
+        assert not planengine._risk_wording.NO_RISK_CLAIM.search(text), text
         data = engine.plan(assessment, as_of=AS_OF).to_dict()
         assert "safety.risk-claim-removed" in [n["code"] for n in data["notices"]]
         assert "x.claim" in [n["code"] for n in data["notices"]]  # the notice stays, reworded
@@ -242,7 +242,7 @@ def test_a_strategy_file_that_claims_no_risk_is_refused() -> None:
 def test_ordinary_wording_about_risk_is_not_touched() -> None:
     for text in ("Risk is unknown: ask item 9.", "No flag was raised; ask about risk directly.",
                  "Lowers the risk of relapse.", "Known risks of sleep restriction."):
-        assert not planengine._safety.NO_RISK_CLAIM.search(text), text
+        assert not planengine._risk_wording.NO_RISK_CLAIM.search(text), text
 
 
 @pytest.mark.parametrize(("delivery", "kept"), [("Self-Guided", True), ("by a robot", False)])
@@ -340,7 +340,7 @@ def test_a_propose_hook_claiming_no_risk_is_reworded_and_named() -> None:
         return Proposal(long_term_goal="A risk-free life.", interventions=(step,))
 
     data = Engine(plugins=[plugin("claimer", propose=propose)]).plan(PLAIN, as_of=AS_OF).to_dict()
-    assert not planengine._safety.NO_RISK_CLAIM.search(json.dumps(data))
+    assert not planengine._risk_wording.NO_RISK_CLAIM.search(json.dumps(data))
     assert [n["source"] for n in data["notices"] if n["code"] == "safety.risk-claim-removed"] == [
         "plugin:claimer@9.9.9"
     ]
@@ -365,5 +365,5 @@ def test_a_python_strategy_object_is_attributed_and_checked_like_a_hook() -> Non
     data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
     step = next(s for p in data["problems"] for s in p["interventions"] if s["id"] == "depression-reassure")
     assert step["provenance"]["source"] == "plugin:reassurer@9.9.9"
-    assert not planengine._safety.NO_RISK_CLAIM.search(step["description"])
+    assert not planengine._risk_wording.NO_RISK_CLAIM.search(step["description"])
     assert "safety.risk-claim-removed" in [n["code"] for n in data["notices"]]

@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from planengine import _safety
+from planengine import _risk_wording, _safety
 from planengine._assembly import (
     RankedProposal,
     check_deliveries,
@@ -412,8 +412,8 @@ class Engine:
         goals are attributed to them, and a notice names them (changes made in place to an
         element's text cannot be told apart, so the notice says that too)."""
         source = "plugin:" + "+".join(f"{n}@{self._loaded.version_of(n)}" for n in names)
-        if _safety.redact_no_risk_claims(draft):
-            draft.notices.append(_safety.no_risk_claim_notice(source))
+        if _risk_wording.redact_no_risk_claims(draft):
+            draft.notices.append(_risk_wording.no_risk_claim_notice(source))
         known, goals = before
         for problem in draft.problems:
             if goals.get(problem.id, problem.long_term_goal) != problem.long_term_goal:
@@ -603,9 +603,9 @@ class Engine:
 def _checked(proposal: Proposal, source: str, notices: list[Notice]) -> Proposal:
     """A proposal from Python plugin code, attributed to ``source`` and with wording that
     claims there is no risk removed (a notice says so)."""
-    proposal, redacted = _safety.redact_proposal(_attributed(proposal, source))
+    proposal, redacted = _risk_wording.redact_proposal(_attributed(proposal, source))
     if redacted:
-        _add_once(notices, _safety.no_risk_claim_notice(source))
+        _add_once(notices, _risk_wording.no_risk_claim_notice(source))
     return proposal
 
 

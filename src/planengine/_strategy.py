@@ -783,7 +783,7 @@ def strategy_from_mapping(
 def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     """What the schema cannot say: citations defined, links resolvable, areas declared, and no
     text that claims there is no risk (references, the cited works' titles, are not checked)."""
-    from planengine._safety import no_risk_claim_path
+    from planengine._risk_wording import no_risk_claim_path
 
     claim = no_risk_claim_path({k: v for k, v in data.items() if k != "references"})
     if claim is not None:

@@ -1,0 +1,171 @@
+"""Wording that claims there is no risk: the engine never states it [R27][R29], whoever wrote it.
+
+Strategy data files are checked when they load (:func:`no_risk_claim_path`); what Python plugin
+code writes is checked as it arrives: proposals from ``propose`` hooks and strategy objects
+(:func:`redact_proposal`), and the whole draft after ``adjust_plan`` hooks
+(:func:`redact_no_risk_claims`). Such wording is replaced, and a notice names its source.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from planengine._model import Notice, PlanDraft, Proposal
+
+__all__ = [
+    "NO_RISK_CLAIM",
+    "no_risk_claim_notice",
+    "no_risk_claim_path",
+    "redact_no_risk_claims",
+    "redact_proposal",
+]
+
+#: The code of the notice that says such wording was removed.
+RULE_NO_RISK = "safety.risk-claim-removed"
+
+#: Wording that claims there is no risk ("no risk", "no suicide risk", "not at risk", "risk-free",
+#: "zero risk"), which the engine never states [R27][R29], whoever wrote the text.
+_DASH = "\\-\u2010-\u2015"  # hyphen-minus and the Unicode hyphens and dashes
+#: Words that may stand between "no" and "risk" in such a claim ("no current suicide risk");
+#: a list, so that "no questionnaire with a risk item" is not read as one.
+_QUALIFIERS = (
+    "acute|active|and|apparent|clear|clinical|clinically|current|currently|elevated|evident|"
+    "further|harm|identified|immediate|imminent|increased|known|major|notable|obvious|or|"
+    "ongoing|overall|past|present|real|relevant|reported|self|serious|significant|suicidal|"
+    "suicide|safety"
+)
+NO_RISK_CLAIM = re.compile(
+    rf"\b(?:no|zero|nil)[\s{_DASH}]+(?:(?:{_QUALIFIERS})[\s{_DASH}]+){{0,4}}risks?\b"
+    rf"|\bnot\s+(?:[a-z]+\s+)?at[\s{_DASH}]+(?:any\s+)?risk\b"  # not (currently) at risk
+    rf"|\brisk[\s{_DASH}]*free\b"  # risk-free
+    r"|\brisks?\s*[:=]\s*(?:none|nil|zero|no)\b"  # risk: none
+    r"|\bwithout\s+(?:any\s+)?risk\b",  # without (any) risk
+    re.IGNORECASE,
+)
+_REDACTED = "[wording removed: a plan never claims that risk is absent]"
+
+
+def no_risk_claim_path(data: Any, path: str = "$") -> str | None:
+    """The JSON path of the first string in ``data`` that claims there is no risk, else ``None``.
+
+    Used on strategy files when they load, so that static content is refused before any plan.
+    """
+    if isinstance(data, str):
+        return path if NO_RISK_CLAIM.search(data) else None
+    if isinstance(data, Mapping):
+        items: Iterable[tuple[Any, Any]] = ((f"{path}.{key}", value) for key, value in data.items())
+    elif isinstance(data, (list, tuple)):
+        items = ((f"{path}[{index}]", value) for index, value in enumerate(data))
+    else:
+        return None
+    for where, value in items:
+        found = no_risk_claim_path(value, where)
+        if found is not None:
+            return found
+    return None
+
+
+class _Redactor:
+    """Replaces wording that claims there is no risk in plan elements, in place, and counts it."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def text(self, text: Any) -> Any:
+        # every form of the claim contains "risk": a plain substring test first (fast)
+        if type(text) is str and "risk" in text.casefold() and NO_RISK_CLAIM.search(text):
+            self.count += 1
+            return NO_RISK_CLAIM.sub(_REDACTED, text)
+        return text
+
+    def each(self, texts: list[Any] | dict[str, Any] | None) -> None:
+        if not texts:
+            return
+        keys = range(len(texts)) if isinstance(texts, list) else list(texts)
+        for key in keys:
+            text = texts[key]  # type: ignore[index]
+            cleaned = self.text(text)
+            if cleaned is not text:
+                texts[key] = cleaned  # type: ignore[index]
+
+    def elements(self, objectives: Iterable[Any], steps: Iterable[Any]) -> None:
+        text, each = self.text, self.each
+        for objective in objectives:
+            objective.statement = text(objective.statement)
+            objective.rationale = text(objective.rationale)
+            each(objective.citations)
+            each(objective.gas)
+            each(objective.frequency)
+            measure = objective.measure
+            measure.metric = text(measure.metric)
+            measure.method = text(measure.method)
+            measure.unit = text(measure.unit)
+        for step in steps:
+            step.title = text(step.title)
+            step.description = text(step.description)
+            step.rationale = text(step.rationale)
+            each(step.steps)
+            each(step.notes)
+            each(step.citations)
+            each(step.frequency)
+
+    def notices(self, notices: Iterable[Notice]) -> list[Notice]:
+        out = []
+        for notice in notices:
+            message = self.text(notice.message)
+            out.append(notice if message is notice.message else attrs.evolve(notice, message=message))
+        return out
+
+    def exclusions(self, exclusions: Iterable[Any]) -> list[Any]:
+        out = []
+        for exclusion in exclusions:
+            title, reason = self.text(exclusion.title), self.text(exclusion.reason)
+            changed = title is not exclusion.title or reason is not exclusion.reason
+            out.append(attrs.evolve(exclusion, title=title, reason=reason) if changed else exclusion)
+        return out
+
+
+def redact_proposal(proposal: Proposal) -> tuple[Proposal, int]:
+    """``proposal`` from Python plugin code with wording that claims there is no risk replaced
+    (its elements in place); and how many texts were changed."""
+    redactor = _Redactor()
+    redactor.elements(proposal.objectives, proposal.interventions)
+    goal = redactor.text(proposal.long_term_goal)
+    notices = redactor.notices(proposal.notices)
+    exclusions = redactor.exclusions(proposal.exclusions)
+    if not redactor.count:
+        return proposal, 0
+    changed = attrs.evolve(
+        proposal, long_term_goal=goal, notices=tuple(notices), exclusions=tuple(exclusions)
+    )
+    return changed, redactor.count
+
+
+def redact_no_risk_claims(draft: PlanDraft) -> int:
+    """Replace wording that claims there is no risk anywhere in a draft's text (after
+    ``adjust_plan`` hooks, which may change any of it); return how many texts were changed.
+
+    The patient's own words and the core's findings are left as they are.
+    """
+    redactor = _Redactor()
+    for problem in draft.problems:
+        problem.title = redactor.text(problem.title)
+        problem.long_term_goal = redactor.text(problem.long_term_goal)
+        redactor.elements(problem.objectives, problem.interventions)
+    draft.notices = redactor.notices(draft.notices)
+    draft.exclusions = redactor.exclusions(draft.exclusions)
+    return redactor.count
+
+
+def no_risk_claim_notice(source: str) -> Notice:
+    """The notice that wording claiming there is no risk was removed from what ``source`` wrote."""
+    return Notice(
+        RULE_NO_RISK,
+        f"Text from {source} claimed that risk is absent; that wording was removed. Only a "
+        "clinician's assessment can judge risk.",
+        source,
+    )
