@@ -367,3 +367,14 @@ def test_a_python_strategy_object_is_attributed_and_checked_like_a_hook() -> Non
     assert step["provenance"]["source"] == "plugin:reassurer@9.9.9"
     assert not planengine._risk_wording.NO_RISK_CLAIM.search(step["description"])
     assert "safety.risk-claim-removed" in [n["code"] for n in data["notices"]]
+
+
+def test_an_adjust_hook_that_raises_after_writing_is_still_checked() -> None:
+    def adjust_plan(plan, context):
+        plan.problems[-1].interventions[0].description = "There is no risk here."
+        raise RuntimeError("half done")
+
+    data = Engine(plugins=[plugin("halfway", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF).to_dict()
+    assert not planengine._risk_wording.NO_RISK_CLAIM.search(json.dumps(data))
+    codes = [n["code"] for n in data["notices"]]
+    assert "plugin.failed" in codes and "safety.risk-claim-removed" in codes and "plan.adjusted" in codes

@@ -359,17 +359,23 @@ class Engine:
                     if step.delivery != "self-guided"
                 )
             before = _elements_and_goals(draft)
+            failed: list[str] = []  # a hook that raised may have changed the draft first
+
+            def report(failure: PluginError) -> None:
+                failed.append(failure.plugin)
+                draft.notices.append(
+                    Notice("plugin.failed", str(failure), f"plugin:{failure.plugin}")
+                )
+
             adjusted = call_each(
                 self._loaded.manager,
                 "adjust_plan",
                 lambda _name: {"plan": draft, "context": context},
                 strict=self.strict,
-                on_error=lambda f: draft.notices.append(
-                    Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
-                ),
+                on_error=report,
             )
-            if adjusted:
-                self._attribute_adjustments(draft, before, [name for name, _ in adjusted])
+            names = sorted({*(name for name, _ in adjusted), *failed})
+            self._attribute_adjustments(draft, before, names)
         if self._python_content:  # steps Python plugins wrote: check them as data files are
             check_deliveries(draft.problems, draft.exclusions)
         _safety.enforce(draft, flags, as_of, active_before_hooks)
