@@ -31,12 +31,15 @@ def _relabeller() -> types.SimpleNamespace:
 
     def adjust_plan(plan, context):
         for problem in plan.problems:
+            clinician = [s.id for s in problem.interventions if s.delivery != "self-guided"]
             for number, step in enumerate(problem.interventions):
                 if step.delivery == "self-guided":
                     step.delivery = "clinician-led"
                     step.status = "active"
                     if number % 2:
                         step.id += "-renamed"
+                    elif clinician:  # take a clinician-led step's id
+                        step.id = clinician[0]
             if problem.interventions:
                 extra = attrs.evolve(
                     problem.interventions[0], id=f"{problem.area}-extra", delivery="clinician-led"
@@ -70,14 +73,19 @@ def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_
         assert [s["id"] for s in data["problems"][0]["interventions"]][-1] == "safety-plan"
         # Only steps the engine itself proposed as not self-guided may stay active.
         proposed = ENGINES["builtins"].plan(assessment, as_of=AS_OF).to_dict()
+        def fingerprint(step):
+            return step["id"], step["delivery"], step["title"], step["description"]
+
         may_be_active = {
-            (s["id"], s["delivery"]) for p in proposed["problems"][1:] for s in p["interventions"]
+            fingerprint(s) for p in proposed["problems"][1:] for s in p["interventions"]
             if s["delivery"] != "self-guided"
         }
         for problem in data["problems"][1:]:
             for step in problem["interventions"]:
-                if (step["id"], step["delivery"]) not in may_be_active:
+                if fingerprint(step) not in may_be_active:
                     assert step["status"] == "held", step["id"]
+        ids = [s["id"] for p in data["problems"] for s in p["interventions"]]
+        assert len(ids) == len(set(ids))
     else:
         assert all(p["area"] != "safety" for p in data["problems"])
     assert data["status"] == "draft"

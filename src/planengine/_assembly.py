@@ -25,7 +25,7 @@ from planengine._model import Exclusion, Intervention, Notice, Objective, Proble
 __all__ = [
     "CLINICIAN_ONLY_CATEGORIES",
     "DELIVERIES",
-    "check_deliveries",
+    "check_plugin_steps",
     "merge_across_problems",
     "merge_proposals",
 ]
@@ -264,17 +264,21 @@ def _shared_notice(kind: str, item_id: str, owner: Problem, problem: Problem) ->
     )
 
 
-def check_deliveries(problems: Sequence[Problem], exclusions: list[Exclusion]) -> None:
+def check_plugin_steps(problems: Sequence[Problem], exclusions: list[Exclusion]) -> None:
     """Steps from Python plugins: a delivery in other letter case is read as the known value; a
-    step whose delivery is not a known value is left out (``plugin.invalid-step``), since nobody
-    could say who is to deliver it. Changes ``problems`` in place."""
+    step whose delivery is not a known value, or whose id an earlier step already has, is left
+    out (``plugin.invalid-step``). Changes ``problems`` in place."""
+    seen: set[str] = set()
     for problem in problems:
-        if all(step.delivery in _KNOWN_DELIVERIES for step in problem.interventions):
-            continue  # the usual case
         kept: list[Intervention] = []
         for step in problem.interventions:
             delivery = step.delivery.strip().lower() if isinstance(step.delivery, str) else ""
-            if delivery in DELIVERIES:
+            if step.id in seen:
+                reason = f"another step already has the id {step.id!r}"
+            elif delivery not in _KNOWN_DELIVERIES:
+                reason = f"delivery {step.delivery!r} is not one of {', '.join(DELIVERIES)}"
+            else:
+                seen.add(step.id)
                 step.delivery = delivery
                 kept.append(step)
                 continue
@@ -283,7 +287,7 @@ def check_deliveries(problems: Sequence[Problem], exclusions: list[Exclusion]) -
                     step.id,
                     step.area,
                     step.title,
-                    f"delivery {step.delivery!r} is not one of {', '.join(DELIVERIES)}",
+                    reason,
                     "plugin.invalid-step",
                     step.provenance.source,
                 )

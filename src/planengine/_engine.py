@@ -23,7 +23,7 @@ import attrs
 from planengine import _risk_wording, _safety
 from planengine._assembly import (
     RankedProposal,
-    check_deliveries,
+    check_plugin_steps,
     merge_across_problems,
     merge_proposals,
 )
@@ -348,16 +348,11 @@ class Engine:
                 )
             )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
-        active_before_hooks: frozenset[tuple[str, str]] | None = None
+        active_before_hooks: _safety.StepsSeen | None = None
         if self._has_adjust:
             # A hook may not lift the hold by relabelling, renaming or adding steps.
             if flags:
-                active_before_hooks = frozenset(
-                    (step.id, step.delivery)
-                    for problem in problems
-                    for step in problem.interventions
-                    if step.delivery != "self-guided"
-                )
+                active_before_hooks = _safety.clinician_steps(problems)
             before = _elements_and_goals(draft)
             failed: list[str] = []  # a hook that raised may have changed the draft first
 
@@ -377,7 +372,7 @@ class Engine:
             names = sorted({*(name for name, _ in adjusted), *failed})
             self._attribute_adjustments(draft, before, names)
         if self._python_content:  # steps Python plugins wrote: check them as data files are
-            check_deliveries(draft.problems, draft.exclusions)
+            check_plugin_steps(draft.problems, draft.exclusions)
         _safety.enforce(draft, flags, as_of, active_before_hooks)
         safety_findings = draft.problems[0].findings if flags else []
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))

@@ -37,6 +37,7 @@ __all__ = [
     "SAFETY_PLAN_SECTIONS",
     "build_risk_flags",
     "build_safety_problem",
+    "clinician_steps",
     "enforce",
     "risk_statement",
 ]
@@ -274,11 +275,30 @@ def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem
     )
 
 
+#: Steps that were not self-guided before the ``adjust_plan`` hooks ran: object identity ->
+#: (the step, kept so that no identity is reused, and what it was: id, delivery, title, text).
+StepsSeen = Mapping[int, tuple[Intervention, tuple[str, str, str, str]]]
+
+
+def _fingerprint(step: Intervention) -> tuple[str, str, str, str]:
+    return (step.id, step.delivery, step.title, step.description)
+
+
+def clinician_steps(problems: Iterable[Problem]) -> StepsSeen:
+    """The steps that may stay active while a flag is open, as they are before hooks run."""
+    return {
+        id(step): (step, _fingerprint(step))
+        for problem in problems
+        for step in problem.interventions
+        if step.delivery != "self-guided"
+    }
+
+
 def enforce(
     draft: PlanDraft,
     flags: tuple[RiskFlag, ...],
     as_of: dt.date,
-    active_before_hooks: frozenset[tuple[str, str]] | None = None,
+    active_before_hooks: StepsSeen | None = None,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
@@ -286,9 +306,9 @@ def enforce(
     step elsewhere is held. Without one: no plugin may invent a safety problem that pretends to
     be the core's.
 
-    :param active_before_hooks: when ``adjust_plan`` hooks ran, the ``(id, delivery)`` of every
-        step that was not self-guided before they did. Only those may stay active: a step a
-        hook relabelled, renamed or added is held too.
+    :param active_before_hooks: when ``adjust_plan`` hooks ran, the steps that were not
+        self-guided before they did (:func:`clinician_steps`). Only those, unchanged, may stay
+        active: a step a hook added, copied, relabelled, renamed or rewrote is held too.
 
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
@@ -319,16 +339,19 @@ def enforce(
     _verify(draft, flags, active_before_hooks)
 
 
-def _must_hold(step: Intervention, active_before_hooks: frozenset[tuple[str, str]] | None) -> bool:
+def _must_hold(step: Intervention, active_before_hooks: StepsSeen | None) -> bool:
     if step.delivery == "self-guided":
         return True
-    return active_before_hooks is not None and (step.id, step.delivery) not in active_before_hooks
+    if active_before_hooks is None:
+        return False
+    seen = active_before_hooks.get(id(step))
+    return seen is None or seen[0] is not step or seen[1] != _fingerprint(step)
 
 
 def _verify(
     draft: PlanDraft,
     flags: tuple[RiskFlag, ...],
-    active_before_hooks: frozenset[tuple[str, str]] | None,
+    active_before_hooks: StepsSeen | None,
 ) -> None:
     if not flags:
         return
