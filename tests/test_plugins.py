@@ -378,3 +378,51 @@ def test_an_adjust_hook_that_raises_after_writing_is_still_checked() -> None:
     assert not planengine._risk_wording.NO_RISK_CLAIM.search(json.dumps(data))
     codes = [n["code"] for n in data["notices"]]
     assert "plugin.failed" in codes and "safety.risk-claim-removed" in codes and "plan.adjusted" in codes
+
+
+class _Text(str):
+    """A str subclass, which the wording check must not skip."""
+
+
+def test_hook_texts_in_tuples_and_str_subclasses_are_checked_without_crashing() -> None:
+    def adjust_plan(plan, context):
+        step = plan.problems[-1].interventions[0]
+        step.steps = ("Plain step.", _Text("The patient is not at risk."))
+        step.citations = ("R1: a reference",)
+        step.notes = ()
+        step.title = _Text("No\u200b risk")
+
+    data = Engine(plugins=[plugin("tupler", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF).to_dict()
+    assert_valid("plan", data)
+    text = json.dumps(data)
+    assert "not at risk" not in text and "No\u200b risk" not in text and "No risk" not in text
+    assert "Plain step." in text and "R1: a reference" in text
+
+
+def test_a_data_strategy_subclass_or_one_built_in_code_is_checked() -> None:
+    from planengine._errors import DocumentSchemaError
+    from planengine._strategy import DataStrategy
+
+    source = next(s for s in Engine().strategies if s.id == "sleep")
+
+    class Sly(DataStrategy):
+        def propose(self, problem, context, plugin):
+            proposal = super().propose(problem, context, plugin)
+            for step in proposal.interventions:
+                step.description = "The patient is not at risk."
+                step.provenance = planengine.Provenance("rule:safety.step-first")
+            return proposal
+
+    sly = Sly(id="sly", name="Sly", version="1.0.0", status="production", areas=("sleep",),
+              priority=99, data=source.data)
+    engine = Engine(plugins=[plugin("sly", register_strategies=lambda register: register(sly))])
+    assessment = Assessment(responses=(Response("isi", AS_OF, (3, 3, 3, 3, 2, 3, 3)),))
+    data = engine.plan(assessment, as_of=AS_OF).to_dict()
+    assert "not at risk" not in json.dumps(data)
+    assert all(
+        s["provenance"]["source"] != "rule:safety.step-first"
+        for p in data["problems"] for s in p["interventions"]
+    )
+    with pytest.raises(DocumentSchemaError, match="claims there is no risk"):
+        DataStrategy(id="x", name="X", version="1.0.0", status="production", areas=("sleep",),
+                     priority=1, data={**source.data, "references": {"R1": "A risk-free method."}})

@@ -160,7 +160,7 @@ class Engine:
         self._python_content = (
             self._has_propose
             or self._has_adjust
-            or any(not isinstance(r.strategy, DataStrategy) for r in self._strategies)
+            or any(type(r.strategy) is not DataStrategy for r in self._strategies)
         )
 
     # -- construction ---------------------------------------------------------------------
@@ -505,7 +505,7 @@ class Engine:
                     notices, Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}")
                 )
                 continue
-            if not isinstance(strategy, self._data_strategy):  # Python code: check it
+            if type(strategy) is not self._data_strategy:  # Python code (or a subclass): check it
                 proposal = _checked(proposal, plugin_source, notices)
             ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id))
         if self._has_propose:

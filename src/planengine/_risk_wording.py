@@ -18,6 +18,7 @@ from planengine._model import Notice, PlanDraft, Proposal
 
 __all__ = [
     "NO_RISK_CLAIM",
+    "claims_no_risk",
     "no_risk_claim_notice",
     "no_risk_claim_path",
     "redact_no_risk_claims",
@@ -55,7 +56,7 @@ def no_risk_claim_path(data: Any, path: str = "$") -> str | None:
     Used on strategy files when they load, so that static content is refused before any plan.
     """
     if isinstance(data, str):
-        return path if NO_RISK_CLAIM.search(data) else None
+        return path if claims_no_risk(data) else None
     if isinstance(data, Mapping):
         items: Iterable[tuple[Any, Any]] = ((f"{path}.{key}", value) for key, value in data.items())
     elif isinstance(data, (list, tuple)):
@@ -69,6 +70,16 @@ def no_risk_claim_path(data: Any, path: str = "$") -> str | None:
     return None
 
 
+#: Characters that take no space and could split a word from the check ("no\u200b risk").
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
+
+
+def claims_no_risk(text: str) -> bool:
+    """Whether ``text`` claims there is no risk (invisible characters ignored)."""
+    # every form of the claim contains "risk": a plain substring test first (fast)
+    return "risk" in text.casefold() and bool(NO_RISK_CLAIM.search(text.translate(_INVISIBLE)))
+
+
 class _Redactor:
     """Replaces wording that claims there is no risk in plan elements, in place, and counts it."""
 
@@ -76,30 +87,32 @@ class _Redactor:
         self.count = 0
 
     def text(self, text: Any) -> Any:
-        # every form of the claim contains "risk": a plain substring test first (fast)
-        if type(text) is str and "risk" in text.casefold() and NO_RISK_CLAIM.search(text):
+        if isinstance(text, str) and claims_no_risk(text):
             self.count += 1
-            return NO_RISK_CLAIM.sub(_REDACTED, text)
+            return NO_RISK_CLAIM.sub(_REDACTED, str(text).translate(_INVISIBLE))
         return text
 
-    def each(self, texts: list[Any] | dict[str, Any] | None) -> None:
-        if not texts:
-            return
-        keys = range(len(texts)) if isinstance(texts, list) else list(texts)
-        for key in keys:
-            text = texts[key]  # type: ignore[index]
-            cleaned = self.text(text)
-            if cleaned is not text:
-                texts[key] = cleaned  # type: ignore[index]
+    def each(self, texts: Any) -> Any:
+        """``texts`` (a list, tuple or mapping of texts) with each text checked: the same object
+        when nothing changed, else a list or dict."""
+        if not texts or not isinstance(texts, (list, tuple, Mapping)):
+            return texts
+        before = self.count
+        cleaned: Any = (
+            {key: self.text(value) for key, value in texts.items()}
+            if isinstance(texts, Mapping)
+            else [self.text(value) for value in texts]
+        )
+        return texts if self.count == before else cleaned
 
     def elements(self, objectives: Iterable[Any], steps: Iterable[Any]) -> None:
         text, each = self.text, self.each
         for objective in objectives:
             objective.statement = text(objective.statement)
             objective.rationale = text(objective.rationale)
-            each(objective.citations)
-            each(objective.gas)
-            each(objective.frequency)
+            objective.citations = each(objective.citations)
+            objective.gas = each(objective.gas)
+            objective.frequency = each(objective.frequency)
             measure = objective.measure
             measure.metric = text(measure.metric)
             measure.method = text(measure.method)
@@ -108,10 +121,11 @@ class _Redactor:
             step.title = text(step.title)
             step.description = text(step.description)
             step.rationale = text(step.rationale)
-            each(step.steps)
-            each(step.notes)
-            each(step.citations)
-            each(step.frequency)
+            step.category = text(step.category)
+            step.steps = each(step.steps)
+            step.notes = each(step.notes)
+            step.citations = each(step.citations)
+            step.frequency = each(step.frequency)
 
     def notices(self, notices: Iterable[Notice]) -> list[Notice]:
         out = []

@@ -431,6 +431,14 @@ class DataStrategy:
     _goals: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
+        from planengine._risk_wording import no_risk_claim_path
+
+        claim = no_risk_claim_path(self.data)  # also for a strategy built in code
+        if claim is not None:
+            raise DocumentSchemaError(
+                f"strategy {self.id!r}: the text claims there is no risk; a plan never states that",
+                path=claim,
+            )
         slot = _Slots()
         objectives = [
             _compile_objective(raw, self.cite, slot) for raw in self.data.get("objectives", ())
@@ -782,10 +790,10 @@ def strategy_from_mapping(
 
 def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     """What the schema cannot say: citations defined, links resolvable, areas declared, and no
-    text that claims there is no risk (references, the cited works' titles, are not checked)."""
+    text that claims there is no risk (references too: they are copied into the plan)."""
     from planengine._risk_wording import no_risk_claim_path
 
-    claim = no_risk_claim_path({k: v for k, v in data.items() if k != "references"})
+    claim = no_risk_claim_path(data)
     if claim is not None:
         return claim, "the text claims there is no risk; a plan never states that"
     refs = data.get("references", {})
