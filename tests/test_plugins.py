@@ -239,10 +239,32 @@ def test_a_strategy_file_that_claims_no_risk_is_refused() -> None:
     assert caught.value.path == "$.long_term_goals.sleep"
 
 
-def test_ordinary_wording_about_risk_is_not_touched() -> None:
-    for text in ("Risk is unknown: ask item 9.", "No flag was raised; ask about risk directly.",
-                 "Lowers the risk of relapse.", "Known risks of sleep restriction."):
-        assert not planengine._risk_wording.NO_RISK_CLAIM.search(text), text
+CLAIMS = [
+    "no risk", "No Risk", "no-risk", "zero-risk", "nil risk", "not at-risk", "risk: none",
+    "risk: 0", "Risk level: none", "without any risk", "not currently at risk", "not at any risk",
+    "no current or past suicide risk", "no\nrisk", "no\u200b risk", "there is no suicide risk",
+    "The patient is not at risk.", "no self-harm risk", "no immediate risk", "not a risk to self",
+    "No evidence of suicide risk", "No longer at risk", "Suicide risk is absent", "Risk ruled out",
+    "riskless", "risk\u2011free", "The plan is risk free.",
+]
+ORDINARY = [
+    "Risk is unknown: ask item 9.", "No flag was raised; ask about risk directly.",
+    "Lowers the risk of relapse.", "Known risks of sleep restriction.", "PHQ-9 item 9 not endorsed",
+    "No questionnaire with a risk item was given", "no one at risk should wait",
+    "Do not start exposure without risk assessment.", "The GAD-7 has no risk item.",
+    "Sleep restriction is not without risk in bipolar disorder.", "no risk factors for apnoea",
+    "Screen everyone, not at-risk groups only", "This method is not risk-free.",
+]
+
+
+@pytest.mark.parametrize("text", CLAIMS)
+def test_wording_that_claims_no_risk_is_recognised(text: str) -> None:
+    assert planengine._risk_wording.claims_no_risk(text)
+
+
+@pytest.mark.parametrize("text", ORDINARY)
+def test_ordinary_wording_about_risk_is_not_touched(text: str) -> None:
+    assert not planengine._risk_wording.claims_no_risk(text)
 
 
 @pytest.mark.parametrize(("delivery", "kept"), [("Self-Guided", True), ("by a robot", False)])

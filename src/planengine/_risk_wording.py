@@ -39,12 +39,27 @@ _QUALIFIERS = (
     "ongoing|overall|past|present|real|relevant|reported|self|serious|significant|suicidal|"
     "suicide|safety"
 )
+#: Nouns that make "risk" part of another term ("no risk factors", "without risk assessment").
+_NOT_A_CLAIM_AFTER = (
+    rf"(?![\s{_DASH}]+(?:factors?|items?|questions?|assessments?|screen\w*|groups?|"
+    r"populations?|scores?|management|reduction|taking)\b)"
+)
 NO_RISK_CLAIM = re.compile(
-    rf"\b(?:no|zero|nil)[\s{_DASH}]+(?:(?:{_QUALIFIERS})[\s{_DASH}]+){{0,4}}risks?\b"
-    rf"|\bnot\s+(?:[a-z]+\s+)?at[\s{_DASH}]+(?:any\s+)?risk\b"  # not (currently) at risk
-    rf"|\brisk[\s{_DASH}]*free\b"  # risk-free
-    r"|\brisks?\s*[:=]\s*(?:none|nil|zero|no)\b"  # risk: none
-    r"|\bwithout\s+(?:any\s+)?risk\b",  # without (any) risk
+    # no (current suicide) risk, zero-risk, nil risk
+    rf"\b(?:no|zero|nil)[\s{_DASH}]+(?:(?:{_QUALIFIERS})[\s{_DASH}]+){{0,4}}risks?\b{_NOT_A_CLAIM_AFTER}"
+    # no evidence / sign / indication of (suicide) risk
+    rf"|\bno\s+(?:evidence|signs?|indications?)\s+of\s+(?:(?:{_QUALIFIERS})\s+){{0,3}}risk\b"
+    rf"{_NOT_A_CLAIM_AFTER}"
+    # not (currently) at (any) risk, no longer at risk, not a risk to self
+    rf"|\bnot\s+(?:[a-z]+\s+)?at[\s{_DASH}]+(?:any\s+)?risk\b{_NOT_A_CLAIM_AFTER}"
+    rf"|\bno\s+longer\s+at[\s{_DASH}]+risk\b|\bnot\s+a\s+risk\s+to\b"
+    # risk-free, riskless (but "not risk-free" says there is risk)
+    rf"|(?<!not )\brisk[\s{_DASH}]*free\b|\briskless\b"
+    # risk: none, risk level = 0, risk is absent, risk ruled out
+    r"|\brisks?(?:\s+level)?\s*[:=]\s*(?:none|nil|zero|no|0)\b"
+    r"|\brisks?\s+(?:is\s+|was\s+|has\s+been\s+)?(?:absent|excluded|ruled\s+out)\b"
+    # without (any) risk (but "not without risk" says there is risk)
+    rf"|(?<!not )\bwithout\s+(?:any\s+)?risk\b{_NOT_A_CLAIM_AFTER}",
     re.IGNORECASE,
 )
 _REDACTED = "[wording removed: a plan never claims that risk is absent]"
