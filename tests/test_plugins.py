@@ -448,3 +448,11 @@ def test_a_data_strategy_subclass_or_one_built_in_code_is_checked() -> None:
     with pytest.raises(DocumentSchemaError, match="claims there is no risk"):
         DataStrategy(id="x", name="X", version="1.0.0", status="production", areas=("sleep",),
                      priority=1, data={**source.data, "references": {"R1": "A risk-free method."}})
+
+
+def test_the_engine_own_replacement_and_notice_make_no_such_claim() -> None:
+    wording = planengine._risk_wording
+    assert not wording.claims_no_risk(wording._REDACTED)
+    assert not wording.claims_no_risk(wording.no_risk_claim_notice("plugin:x@1.0.0").message)
+    for claim in CLAIMS:  # what replaces a claim is no claim
+        assert not wording.claims_no_risk(wording._Redactor().text(claim))

@@ -62,7 +62,7 @@ NO_RISK_CLAIM = re.compile(
     rf"|(?<!not )\bwithout\s+(?:any\s+)?risk\b{_NOT_A_CLAIM_AFTER}",
     re.IGNORECASE,
 )
-_REDACTED = "[wording removed: a plan never claims that risk is absent]"
+_REDACTED = "[wording removed: only a clinician's assessment can judge risk]"
 
 
 def no_risk_claim_path(data: Any, path: str = "$") -> str | None:
@@ -194,7 +194,7 @@ def no_risk_claim_notice(source: str) -> Notice:
     """The notice that wording claiming there is no risk was removed from what ``source`` wrote."""
     return Notice(
         RULE_NO_RISK,
-        f"Text from {source} claimed that risk is absent; that wording was removed. Only a "
-        "clinician's assessment can judge risk.",
+        f"Text from {source} made a claim about risk that only a clinician's assessment can "
+        "make; that wording was removed.",
         source,
     )
