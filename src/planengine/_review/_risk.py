@@ -67,13 +67,14 @@ def risk_flags_from_assessments(
                 "input.answers",
                 "error",
                 f"{instrument.name} answers on {a.date} cannot be read ({error.message}); "
-                "its risk items are treated as unknown",
+                "its risk items are read on their own, and treated as unknown if unreadable",
                 (*a.path, "answers"),
             )
-            signals = [
-                RiskSignal(instrument.id, r.item, None, r.kind, "unknown")
-                for r in instrument.risk_items
-            ]
+            # Another item is bad; the risk item itself may still be readable.
+            signals = []
+            for r in instrument.risk_items:
+                value = _answer_of(instrument, a.answers, r.item)
+                signals.append(RiskSignal(instrument.id, r.item, value, r.kind, r.level(value)))
         else:
             signals = list(score.risk_signals)
             if score.total is not None and a.total is not None and score.total != a.total:
@@ -112,6 +113,19 @@ def risk_flags_from_assessments(
             )
         )
     return flags, tuple(findings), tuple(notices)
+
+
+def _answer_of(instrument: Instrument, answers: object, item: int) -> int | None:
+    """The answer to ``item`` when it is a valid answer on its own, else ``None`` (unknown)."""
+    value: object = None
+    if isinstance(answers, (list, tuple)) and len(answers) >= item:
+        value = answers[item - 1]
+    elif isinstance(answers, Mapping):
+        found = [v for k, v in answers.items() if str(k) in (str(item), f"item{item}")]
+        value = found[0] if len(found) == 1 else None
+    if type(value) is int and instrument.answer_min <= value <= instrument.answer_max:
+        return value
+    return None
 
 
 def _history_text(
