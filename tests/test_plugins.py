@@ -319,8 +319,17 @@ def test_what_adjust_plan_adds_or_rewrites_is_attributed_to_it() -> None:
             provenance=planengine.Provenance("rule:findings.next-step"),
         )
         problem.interventions.append(added)
+        plan.notices.append(planengine.Notice("x.note", "Spoofed.", "rule:safety.step-first"))
+        plan.exclusions.append(planengine.Exclusion("x", "depression", "X", "why", "r", "rule:core"))
+        renamed = plan.problems[-1]
+        renamed.id, renamed.long_term_goal = "problem-renamed", "Another goal."
 
     data = Engine(plugins=[plugin("adjuster", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF).to_dict()
+    assert {n["source"] for n in data["notices"] if n["code"] == "x.note"} == {"plugin:adjuster@9.9.9"}
+    assert {e["proposed_by"] for e in data["excluded"] if e["id"] == "x"} == {"plugin:adjuster@9.9.9"}
+    assert next(p for p in data["problems"] if p["id"] == "problem-renamed")[
+        "long_term_goal_source"
+    ] == "plugin:adjuster@9.9.9"
     problem = data["problems"][0]
     assert problem["long_term_goal_source"] == "plugin:adjuster@9.9.9"
     added = next(s for s in problem["interventions"] if s["id"] == "added")

@@ -353,7 +353,7 @@ class Engine:
             # A hook may not lift the hold by relabelling, renaming or adding steps.
             if flags:
                 active_before_hooks = _safety.clinician_steps(problems)
-            before = _elements_and_goals(draft)
+            before = _snapshot(draft)
             failed: list[str] = []  # a hook that raised may have changed the draft first
 
             def report(failure: PluginError) -> None:
@@ -403,32 +403,36 @@ class Engine:
             patient_id=assessment.patient_id,
         )
 
-    def _attribute_adjustments(
-        self,
-        draft: PlanDraft,
-        before: tuple[dict[int, object], dict[str, str | None]],
-        names: list[str],
-    ) -> None:
-        """Record what ``adjust_plan`` hooks did: new objectives and steps and rewritten long-term
-        goals are attributed to them, and a notice names them (changes made in place to an
-        element's text cannot be told apart, so the notice says that too)."""
+    def _attribute_adjustments(self, draft: PlanDraft, before: _Snapshot, names: list[str]) -> None:
+        """Record what ``adjust_plan`` hooks did: objectives, steps, problems, notices and
+        exclusions they added, and long-term goals they rewrote, are attributed to them, and a
+        notice names them (text changed in place inside an existing element cannot be told apart,
+        so the notice says that too). Wording that claims there is no risk is removed."""
         source = "plugin:" + "+".join(f"{n}@{self._loaded.version_of(n)}" for n in names)
         if _risk_wording.redact_no_risk_claims(draft):
             draft.notices.append(_risk_wording.no_risk_claim_notice(source))
-        known, goals = before
         for problem in draft.problems:
-            if goals.get(problem.id, problem.long_term_goal) != problem.long_term_goal:
-                problem.long_term_goal_source = source
+            goal = before.goals.get(id(problem))
+            if goal is None or goal[1] != problem.long_term_goal:  # new problem, or goal rewritten
+                problem.long_term_goal_source = source if problem.long_term_goal else None
             elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
             for element in elements:
-                if id(element) not in known and element.provenance.source != source:
+                if id(element) not in before.objects and element.provenance.source != source:
                     element.provenance = attrs.evolve(element.provenance, source=source)
+        draft.notices = [
+            n if id(n) in before.objects or n.source == source else attrs.evolve(n, source=source)
+            for n in draft.notices
+        ]
+        draft.exclusions = [
+            e if id(e) in before.objects or e.source == source else attrs.evolve(e, source=source)
+            for e in draft.exclusions
+        ]
         draft.notices.append(
             Notice(
                 "plan.adjusted",
                 f"The plan was adjusted after assembly by {source.removeprefix('plugin:')} "
-                "(adjust_plan); objectives and steps it added carry its name, but wording it "
-                "changed in place is not marked element by element.",
+                "(adjust_plan); what it added carries its name, but wording it changed in place "
+                "is not marked element by element.",
                 source,
             )
         )
@@ -629,15 +633,25 @@ def _attributed(proposal: Proposal, source: str) -> Proposal:
     )
 
 
-def _elements_and_goals(draft: PlanDraft) -> tuple[dict[int, object], dict[str, str | None]]:
-    """The draft's objectives and steps by identity (held, so no identity is reused while the
-    hooks run), and each problem's long-term goal."""
-    known: dict[int, object] = {
-        id(element): element
-        for problem in draft.problems
-        for element in (*problem.objectives, *problem.interventions)
-    }
-    return known, {problem.id: problem.long_term_goal for problem in draft.problems}
+@attrs.frozen
+class _Snapshot:
+    """The draft before ``adjust_plan`` hooks ran. ``objects`` holds every objective, step,
+    notice and exclusion by identity (kept alive, so no identity is reused while the hooks run);
+    ``goals`` each problem's long-term goal, by the problem's identity."""
+
+    objects: dict[int, object]
+    goals: dict[int, tuple[Problem, str | None]]
+
+
+def _snapshot(draft: PlanDraft) -> _Snapshot:
+    objects: dict[int, object] = {}
+    for problem in draft.problems:
+        for element in (*problem.objectives, *problem.interventions):
+            objects[id(element)] = element
+    for item in (*draft.notices, *draft.exclusions):
+        objects[id(item)] = item
+    goals = {id(p): (p, p.long_term_goal) for p in draft.problems}
+    return _Snapshot(objects, goals)
 
 
 def _add_once(notices: list[Notice], notice: Notice) -> None:
