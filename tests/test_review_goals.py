@@ -341,3 +341,17 @@ def test_phq9_status_reads_response_reliable_change_and_mcid_together(
     goal = review_goals(parse_document(text, name="g.yaml"), as_of=AS_OF).goals[0]
     assert goal.status.code == status, goal.status.reason
     assert basis in goal.status.reason
+
+
+def test_halving_a_score_already_in_remission_is_no_treatment_response() -> None:
+    text = (
+        "planengine: 1\ngoals:\n  - id: g\n    area: depression\n"
+        "    statement: Bring my PHQ-9 down to 0 by February.\n"
+        "    measure: {instrument: phq9, baseline: {value: 4, date: 2026-08-01},"
+        " target: {value: 0, comparator: '<='}}\n"
+        "    start_date: 2026-08-01\n    due_date: 2027-02-28\n"
+        "    progress: [{date: 2026-11-20, value: 2}]\n"
+    )
+    goal = review_goals(parse_document(text, name="g.yaml"), as_of=AS_OF).goals[0]
+    assert goal.status.code == "no-progress", goal.status.reason
+    assert "treatment response" not in goal.status.reason

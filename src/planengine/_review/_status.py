@@ -79,7 +79,10 @@ def _instrument_change(change: ChangeReport) -> tuple[str, str]:
         )
         if rc["direction"] != "none":
             return rc["direction"], rc_basis
-    if response is not None and response["met"]:
+    # A response is read only from a baseline not already in remission (PHQ-9 4 -> 2 is no
+    # treatment response).
+    remission = change.remission
+    if response is not None and response["met"] and not (remission and remission["baseline_met"]):
         return "improved", f"treatment response ({response['basis']})"
     mcid_basis = None if mcid is None else f"minimal important difference ({mcid['value']:g})"
     if mcid is not None and (mcid["improved"] or mcid["deteriorated"]):
