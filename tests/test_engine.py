@@ -342,7 +342,10 @@ def test_an_assessment_built_in_code_is_checked_like_a_file(
 def test_markdown_writes_html_from_the_input_as_text(engine: Engine) -> None:
     from planengine._render import render_markdown
 
-    words = "<script>alert(1)</script> I want to sleep through the night <!-- x -->"
+    words = (
+        "<script>alert(1)</script> I want to sleep through the night <!-- x -->"
+        " [x](javascript:alert(1)) ![t](http://evil/t.png)"
+    )
     plan = engine.plan(
         Assessment(
             responses=(phq9([2, 1, 2, 2, 1, 2, 1, 1, 0]),),
@@ -355,3 +358,4 @@ def test_markdown_writes_html_from_the_input_as_text(engine: Engine) -> None:
     assert "<script" not in text and "</" not in text and "<!--" not in text and "<b>" not in text
     assert "&lt;script>alert(1)&lt;/script> I want to sleep" in text
     assert "→ <= " in text  # comparators stay as they are
+    assert "](" not in text and "[x]\\(javascript" in text

@@ -81,10 +81,12 @@ def render_goals(plan: Plan) -> str:
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
-def neutralise_html(markdown: str) -> str:
-    """Markdown with every would-be HTML tag written as text (``&lt;``), so that text from a
-    file or a plugin (a patient's words, say) cannot inject markup where the Markdown is shown."""
-    return _TAG_START.sub("&lt;", markdown)
+def neutralise_markup(markdown: str) -> str:
+    """Markdown with every would-be HTML tag written as text (``&lt;``) and every link or image
+    target escaped (``]\\(``), so that text from a file or a plugin (a patient's words, say)
+    cannot inject markup or links where the Markdown is shown. The engine's own Markdown uses
+    neither."""
+    return _TAG_START.sub("&lt;", markdown).replace("](", "]\\(")
 
 
 def _cell(value: Any) -> str:
@@ -229,7 +231,7 @@ def render_markdown(plan: Plan) -> str:
     add("| Clinician |  |  |  |")
     add("| Patient |  |  |  |")
     add("")
-    return neutralise_html("\n".join(out))
+    return neutralise_markup("\n".join(out))
 
 
 RENDERER_BY_NAME: dict[str, Callable[[Plan], str]] = {

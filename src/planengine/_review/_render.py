@@ -226,9 +226,9 @@ def render_markdown(run: ReviewRun) -> str:
     for review in run.reviews:
         lines.extend(_markdown_review(review))
     lines += ["", _summary(run)]
-    from planengine._render import neutralise_html
+    from planengine._render import neutralise_markup
 
-    return neutralise_html("\n".join(lines) + "\n")
+    return neutralise_markup("\n".join(lines) + "\n")
 
 
 def _render_html(run: ReviewRun) -> str:
