@@ -95,6 +95,12 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_2() -> None:
         )
     assert done.returncode == 2
     assert done.stderr == "planengine: error: cannot write output: No space left on device\n"
+    with open("/dev/full", "w") as full:
+        version = subprocess.run(
+            [sys.executable, "-m", "planengine", "--version"],
+            stdout=full, stderr=subprocess.PIPE, text=True, check=False,
+        )
+    assert version.returncode == 2 and version.stderr.count("\n") == 1
 
 
 def test_a_review_interval_past_the_calendar_gives_no_next_review_not_a_crash(capsys) -> None:

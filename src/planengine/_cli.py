@@ -84,8 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if args_list in (["--version"], ["-V"]):
         # The fast path: no parser, no imports beyond this module.
-        print(f"planengine {__version__}")
-        return EXIT_OK
+        return _write_version()
     parser = build_parser()
     try:
         args = parser.parse_args(args_list)
@@ -122,6 +121,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{error.filename}: " if error.filename else "cannot write output: "
         print(f"planengine: error: {where}{error.strerror or error}", file=sys.stderr)
         return EXIT_USAGE
+
+
+def _write_version() -> int:
+    try:
+        print(f"planengine {__version__}")
+        sys.stdout.flush()
+    except BrokenPipeError:
+        _discard_stdout()
+    except OSError as error:
+        _discard_stdout()
+        print(f"planengine: error: cannot write output: {error.strerror or error}", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
 
 
 def _discard_stdout() -> None:
