@@ -84,3 +84,11 @@ def test_overrides_for_an_unknown_instrument_are_an_error_not_ignored() -> None:
 
     with pytest.raises(ConfigError, match="unknown instrument 'pcl-5'"):
         Engine(autoload=False, config=EngineConfig(instrument_overrides={"pcl-5": {"cutoffs": {}}}))
+
+
+def test_an_unknown_top_level_key_is_an_error_for_plan_too() -> None:
+    from planengine._errors import ConfigError
+    from planengine._plan_config import engine_config_from_mapping
+
+    with pytest.raises(ConfigError, match="unknown key 'bogus'"):
+        engine_config_from_mapping({"bogus": 1}, where="pyproject.toml")

@@ -246,3 +246,10 @@ def test_a_folder_without_goal_files_is_an_error_not_a_pass(capsys, tmp_path) ->
     assert main(["validate", str(tmp_path)]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "no .yaml, .yml or .json files" in captured.err
+
+
+def test_an_unknown_code_in_the_severity_table_is_an_error(capsys, tmp_path) -> None:
+    config = tmp_path / "planengine.toml"
+    config.write_text('[severity]\nZZZ999 = "error"\n')
+    assert main(["validate", "--config", str(config), str(tmp_path)]) == 2
+    assert "unknown rule selector 'ZZZ999'" in capsys.readouterr().err

@@ -46,6 +46,9 @@ def engine_config_from_mapping(
 
     :raises ConfigError: for unknown keys and values of the wrong type, naming the key.
     """
+    from planengine._smart._config import check_keys
+
+    check_keys(table, where)
     plan = table.get("plan", {})
     if not isinstance(plan, Mapping):
         raise ConfigError(f"{where}: plan must be a table")

@@ -115,6 +115,18 @@ _KEYS = {
 }
 
 
+def check_keys(table: Mapping[str, Any], where: str) -> None:
+    """Every key of ``[tool.planengine]`` must be known (a misspelt setting would silently do
+    nothing); ``plan`` is checked by the planning settings' own reader.
+
+    :raises ConfigError: naming the first unknown key and the known ones.
+    """
+    unknown = sorted(str(key) for key in table if key not in _KEYS and key != "plan")
+    if unknown:
+        known = ", ".join(sorted([*_KEYS, "plan"]))
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known: {known}")
+
+
 def _read_toml(path: Path) -> dict[str, Any]:
     try:
         import tomllib
@@ -178,10 +190,7 @@ def config_from_mapping(
 
     :raises ConfigError: for an unknown key (a misspelt setting would silently do nothing).
     """
-    unknown = sorted(str(key) for key in table if key not in _KEYS and key != "plan")
-    if unknown:
-        known = ", ".join(sorted([*_KEYS, "plan"]))
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known: {known}")
+    check_keys(table, where)
     changes: dict[str, Any] = {"root": root}
     for key in ("select", "extend-select", "ignore"):
         if key in table:
