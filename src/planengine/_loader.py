@@ -506,15 +506,19 @@ def format_json_path(parts: Sequence[str | int]) -> str:
 
     Keys that are not plain identifiers are quoted: ``$["odd key"]``.
     """
-    out = ["$"]
+    out = "$"
     for part in parts:
-        if isinstance(part, int):
-            out.append(f"[{part}]")
-        elif _IDENTIFIER.match(part):
-            out.append(f".{part}")
-        else:
-            out.append("[" + json.dumps(part, ensure_ascii=False) + "]")
-    return "".join(out)
+        out = json_path_child(out, part)
+    return out
+
+
+def json_path_child(path: str, part: str | int) -> str:
+    """``path`` extended by one key or index, written as :func:`format_json_path` writes it."""
+    if isinstance(part, int):
+        return f"{path}[{part}]"
+    if _IDENTIFIER.match(part):
+        return f"{path}.{part}"
+    return f"{path}[{json.dumps(part, ensure_ascii=False)}]"
 
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")

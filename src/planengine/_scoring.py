@@ -11,7 +11,6 @@ call costs a few microseconds: no schema work happens here.
 
 from __future__ import annotations
 
-import json
 import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
@@ -21,6 +20,7 @@ import attrs
 
 from planengine._errors import InputError
 from planengine._instruments import Band, Cutoff, FindingRule, Instrument, compare
+from planengine._loader import json_path_child
 
 __all__ = ["InstrumentFinding", "RiskSignal", "Score", "score_response"]
 
@@ -293,10 +293,6 @@ def _check_value(
     return value
 
 
-#: Answer-map keys written in a path as ``.key``; others are quoted: ``["1.0"]``.
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]+")
-
-
 def _read_answers(
     instrument: Instrument, plan: _Plan, answers: Any, path: str, file: str | None
 ) -> list[int | None]:
@@ -316,7 +312,7 @@ def _read_answers(
             elif isinstance(key, str):
                 match = _KEY.fullmatch(key)
                 item = int(match.group(1)) if match else None
-            where = f"{path}.{key}" if _PLAIN_KEY.fullmatch(str(key)) else f"{path}[{json.dumps(str(key))}]"
+            where = json_path_child(path, str(key))
             if item is None or not 1 <= item <= n:
                 raise InputError(
                     f"{instrument.name} has no item {key!r}; allowed keys: {plan.key_help}",
