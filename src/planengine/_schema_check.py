@@ -179,7 +179,7 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
     # JSON has no NaN or infinity, but YAML (.nan, .inf) and JSON Schema's "number" let them in.
     issues: list[SchemaIssue] = (
         [
-            _issue(document, path, "is not a finite number (NaN or infinity)", "finite")
+            _issue(document, path, "the value is not a finite number (NaN or infinity); use a number", "finite")
             for path in _non_finite_paths(data)
         ]
         if not isinstance(document, Document) or document.has_non_finite_numbers
