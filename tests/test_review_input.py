@@ -170,3 +170,17 @@ def test_answers_disagreeing_with_the_total() -> None:
     }
     result = review_goals(data, as_of=AS_OF)
     assert [f.code for f in result.findings] == ["input.total-mismatch"]
+
+
+@pytest.mark.parametrize(
+    ("entry", "code"),
+    [
+        ("{instrument: phq9, date: 2026-13-45, answers: [0,0,0,0,0,0,0,0,2]}", "input.date-invalid"),
+        ("{instrument: PHQ9, date: 2026-11-20, answers: [0,0,0,0,0,0,0,0,2]}", "input.unknown-instrument"),
+    ],
+)
+def test_answers_left_out_with_their_entry_say_they_were_not_checked_for_risk(entry: str, code: str) -> None:
+    text = f"planengine: 1\nassessments: [{entry}]\ngoals: []\n"
+    result = review_goals(parse_document(text, name="r.yaml"), as_of=AS_OF)
+    (finding,) = [f for f in result.findings if f.code == code]
+    assert "NOT checked for risk items" in finding.message and result.exit_code == 2

@@ -60,11 +60,17 @@ def _assessments(
             continue
         name = entry.get("instrument")
         instrument = instruments.get(name) if isinstance(name, str) else None
+        # Answers left out with their entry are not checked for risk items: say so.
+        unchecked = (
+            "; its answers were NOT checked for risk items: fix it and review again"
+            if entry.get("answers") is not None
+            else ""
+        )
         if instrument is None:
             sink.add(
                 "input.unknown-instrument",
                 "error",
-                f"unknown instrument {name!r}; assessment left out",
+                f"unknown instrument {name!r}; assessment left out{unchecked}",
                 (*path, "instrument"),
             )
             continue
@@ -73,7 +79,8 @@ def _assessments(
             sink.add(
                 "input.date-invalid",
                 "error",
-                f"assessment date {entry.get('date')!r} is not a date (YYYY-MM-DD); left out",
+                f"assessment date {entry.get('date')!r} is not a date (YYYY-MM-DD); left out"
+                f"{unchecked}",
                 (*path, "date"),
             )
             continue
