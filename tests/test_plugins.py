@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import types
 
+import attrs
 import pytest
 
 import planengine
@@ -465,3 +466,39 @@ def test_the_engine_own_replacement_and_notice_make_no_such_claim() -> None:
     assert not wording.claims_no_risk(wording.no_risk_claim_notice("plugin:x@1.0.0").message)
     for claim in CLAIMS:  # what replaces a claim is no claim
         assert not wording.claims_no_risk(wording._Redactor().text(claim))
+
+
+def test_a_clinician_step_in_other_letter_case_is_not_held_because_an_adjust_hook_exists() -> None:
+    def propose(problem, context):
+        step = planengine.Intervention(
+            id=f"{problem.area}-review", area=problem.area, title="Review", description="Text.",
+            delivery="Clinician-Led", rationale="Why.", provenance=planengine.Provenance("plugin:x"),
+        )
+        return Proposal(interventions=(step,))
+
+    engine = Engine(plugins=[
+        plugin("caser", propose=propose), plugin("idle", adjust_plan=lambda plan, context: None),
+    ])
+    data = engine.plan(RISKY, as_of=AS_OF).to_dict()
+    step = next(s for p in data["problems"] for s in p["interventions"] if s["id"] == "depression-review")
+    assert (step["delivery"], step["status"]) == ("clinician-led", "active")
+
+
+def test_a_hook_cannot_push_out_an_engine_step_or_borrow_a_safety_id() -> None:
+    def adjust_plan(plan, context):
+        first = plan.problems[-1]
+        engine_id = first.interventions[0].id
+        bogus = [
+            attrs.evolve(first.interventions[0], id=engine_id, title="Bogus", delivery="referral"),
+            attrs.evolve(first.interventions[0], id="safety-plan", title="Fake safety plan"),
+        ]
+        plan.problems.insert(0, attrs.evolve(first, id="problem-bogus", interventions=bogus))
+
+    engine = Engine(plugins=[plugin("pusher", adjust_plan=adjust_plan)])
+    data = engine.plan(RISKY, as_of=AS_OF).to_dict()
+    steps = [s for p in data["problems"] for s in p["interventions"]]
+    assert "Bogus" not in {s["title"] for s in steps}  # the engine's own step keeps its id
+    assert [s["id"] for s in steps].count("safety-plan") == 1
+    assert "Fake safety plan" not in {s["title"] for s in steps}
+    ids = [s["id"] for s in steps]
+    assert len(ids) == len(set(ids))

@@ -40,6 +40,10 @@ def _relabeller() -> types.SimpleNamespace:
                         step.id += "-renamed"
                     elif clinician:  # take a clinician-led step's id
                         step.id = clinician[0]
+            for step in problem.interventions:  # rewrite a clinician step's instructions
+                if step.delivery != "self-guided" and step.steps is not None:
+                    step.steps = [*step.steps, "Do this worksheet alone at home every evening."]
+                    break
             if problem.interventions:
                 extra = attrs.evolve(
                     problem.interventions[0], id=f"{problem.area}-extra", delivery="clinician-led"
@@ -74,7 +78,8 @@ def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_
         # Only steps the engine itself proposed as not self-guided may stay active.
         proposed = ENGINES["builtins"].plan(assessment, as_of=AS_OF).to_dict()
         def fingerprint(step):
-            return step["id"], step["delivery"], step["title"], step["description"]
+            return (step["id"], step["delivery"], step["title"], step["description"],
+                    tuple(step.get("steps") or ()))
 
         may_be_active = {
             fingerprint(s) for p in proposed["problems"][1:] for s in p["interventions"]

@@ -16,7 +16,7 @@ Rules applied here, each recorded in the plan when it changes something:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import attrs
 
@@ -28,6 +28,7 @@ __all__ = [
     "check_plugin_steps",
     "merge_across_problems",
     "merge_proposals",
+    "normalise_delivery",
 ]
 
 #: Categories of step that only a trained clinician may deliver (never self-guided) [R53].
@@ -264,27 +265,42 @@ def _shared_notice(kind: str, item_id: str, owner: Problem, problem: Problem) ->
     )
 
 
-def check_plugin_steps(problems: Sequence[Problem], exclusions: list[Exclusion]) -> None:
-    """Steps from Python plugins: a delivery in other letter case is read as the known value; a
-    step whose delivery is not a known value, or whose id an earlier step already has, is left
-    out (``plugin.invalid-step``). Changes ``problems`` in place."""
+def normalise_delivery(step: Intervention) -> None:
+    """A delivery written in other letter case or with spaces is read as the known value."""
+    if step.delivery not in _KNOWN_DELIVERIES and isinstance(step.delivery, str):
+        delivery = step.delivery.strip().lower()
+        if delivery in _KNOWN_DELIVERIES:
+            step.delivery = delivery
+
+
+def check_plugin_steps(
+    problems: Sequence[Problem], exclusions: list[Exclusion], keep: Collection[int] = ()
+) -> None:
+    """Steps after Python plugins ran: a step whose delivery is not a known value, whose id
+    another step already has, or whose id is one the core keeps for its safety steps
+    (``safety-*``, outside the safety problem) is left out (``plugin.invalid-step``). On a clash
+    the step in ``keep`` (object identities: the steps there were before ``adjust_plan`` hooks
+    ran) wins, else the first in plan order. Changes ``problems`` in place."""
+    owned = {step.id for p in problems for step in p.interventions if id(step) in keep}
     seen: set[str] = set()
     for problem in problems:
         kept: list[Intervention] = []
         for step in problem.interventions:
-            delivery = step.delivery.strip().lower() if isinstance(step.delivery, str) else ""
-            if step.id in seen:
-                reason = f"another step already has the id {step.id!r}"
-            elif delivery not in _KNOWN_DELIVERIES:
-                reason = f"delivery {step.delivery!r} is not one of {', '.join(DELIVERIES)}"
+            normalise_delivery(step)
+            step_id = step.id if isinstance(step.id, str) else repr(step.id)
+            if step_id in seen or (step_id in owned and id(step) not in keep):
+                reason = "another step already has this id"
+            elif step_id.startswith("safety-") and problem.area != "safety":
+                reason = "ids starting with 'safety-' are kept for the core's safety steps"
+            elif step.delivery not in _KNOWN_DELIVERIES:
+                reason = f"its delivery is not one of {', '.join(DELIVERIES)}"
             else:
-                seen.add(step.id)
-                step.delivery = delivery
+                seen.add(step_id)
                 kept.append(step)
                 continue
             exclusions.append(
                 Exclusion(
-                    step.id,
+                    step_id,
                     step.area,
                     step.title,
                     reason,

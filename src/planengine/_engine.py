@@ -26,6 +26,7 @@ from planengine._assembly import (
     check_plugin_steps,
     merge_across_problems,
     merge_proposals,
+    normalise_delivery,
 )
 from planengine._errors import ConfigError, InputError, PluginError
 from planengine._findings import context_findings, instrument_findings
@@ -349,6 +350,7 @@ class Engine:
             )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
         active_before_hooks: _safety.StepsSeen | None = None
+        before: _Snapshot | None = None
         if self._has_adjust:
             # A hook may not lift the hold by relabelling, renaming or adding steps.
             if flags:
@@ -372,7 +374,9 @@ class Engine:
             names = sorted({*(name for name, _ in adjusted), *failed})
             self._attribute_adjustments(draft, before, names)
         if self._python_content:  # steps Python plugins wrote: check them as data files are
-            check_plugin_steps(draft.problems, draft.exclusions)
+            check_plugin_steps(
+                draft.problems, draft.exclusions, before.objects if before is not None else ()
+            )
         _safety.enforce(draft, flags, as_of, active_before_hooks)
         safety_findings = draft.problems[0].findings if flags else []
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
@@ -608,6 +612,8 @@ class Engine:
 def _checked(proposal: Proposal, source: str, notices: list[Notice]) -> Proposal:
     """A proposal from Python plugin code, attributed to ``source`` and with wording that
     claims there is no risk removed (a notice says so)."""
+    for step in proposal.interventions:
+        normalise_delivery(step)
     proposal, redacted = _risk_wording.redact_proposal(_attributed(proposal, source))
     if redacted:
         _add_once(notices, _risk_wording.no_risk_claim_notice(source))

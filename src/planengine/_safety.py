@@ -276,12 +276,24 @@ def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem
 
 
 #: Steps that were not self-guided before the ``adjust_plan`` hooks ran: object identity ->
-#: (the step, kept so that no identity is reused, and what it was: id, delivery, title, text).
-StepsSeen = Mapping[int, tuple[Intervention, tuple[str, str, str, str]]]
+#: (the step, kept so that no identity is reused, and what it said; see :func:`_fingerprint`).
+StepsSeen = Mapping[int, tuple[Intervention, tuple[object, ...]]]
 
 
-def _fingerprint(step: Intervention) -> tuple[str, str, str, str]:
-    return (step.id, step.delivery, step.title, step.description)
+def _fingerprint(step: Intervention) -> tuple[object, ...]:
+    """Everything that says what a step asks the patient to do and who delivers it."""
+    return (
+        step.id,
+        step.delivery,
+        step.category,
+        step.title,
+        step.description,
+        step.rationale,
+        tuple(step.steps),
+        repr(step.frequency),
+        step.duration_minutes,
+        step.course_weeks,
+    )
 
 
 def clinician_steps(problems: Iterable[Problem]) -> StepsSeen:
