@@ -502,3 +502,36 @@ def test_a_hook_cannot_push_out_an_engine_step_or_borrow_a_safety_id() -> None:
     assert "Fake safety plan" not in {s["title"] for s in steps}
     ids = [s["id"] for s in steps]
     assert len(ids) == len(set(ids))
+
+
+def test_a_propose_hook_with_unreadable_content_is_named_and_skipped() -> None:
+    def propose(problem, context):
+        step = planengine.Intervention(
+            id=f"{problem.area}-odd", area=problem.area, title="Odd", description="Text.",
+            delivery="clinician-led", rationale="Why.", provenance=None,
+        )
+        return Proposal(interventions=(step,))
+
+    data = Engine(plugins=[plugin("broken", propose=propose)]).plan(PLAIN, as_of=AS_OF).to_dict()
+    assert_valid("plan", data)
+    failures = [n for n in data["notices"] if n["code"] == "plugin.failed"]
+    assert len(failures) == 1 and "broken" in failures[0]["message"]
+    assert "depression-odd" not in {s["id"] for p in data["problems"] for s in p["interventions"]}
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        lambda plan: plan.exclusions.append(None),
+        lambda plan: plan.notices.append("not a notice"),
+        lambda plan: setattr(plan.problems[-1].objectives[0], "measure", None),
+        lambda plan: setattr(plan.problems[-1].interventions[0], "provenance", None),
+        lambda plan: setattr(plan.problems[-1].interventions[0], "steps", 5),
+    ],
+)
+def test_an_adjust_hook_that_leaves_an_unreadable_plan_is_named_not_a_crash(spoil) -> None:
+    from planengine._errors import PluginError
+
+    engine = Engine(plugins=[plugin("spoiler", adjust_plan=lambda plan, context: spoil(plan))])
+    with pytest.raises(PluginError, match="spoiler"):
+        engine.plan(PLAIN, as_of=AS_OF)

@@ -28,7 +28,7 @@ from planengine._assembly import (
     merge_proposals,
     normalise_delivery,
 )
-from planengine._errors import ConfigError, InputError, PluginError
+from planengine._errors import ConfigError, InputError, PlanEngineError, PluginError
 from planengine._findings import context_findings, instrument_findings
 from planengine._model import (
     Assessment,
@@ -158,6 +158,13 @@ class Engine:
         # Content from Python code (hooks, strategy objects) is checked after planning; the data
         # strategies' files were checked when they loaded.
         self._data_strategy = DataStrategy
+        self._python_plugins = sorted(
+            {
+                *(impl.plugin_name for impl in hooks.propose.get_hookimpls()),
+                *(impl.plugin_name for impl in hooks.adjust_plan.get_hookimpls()),
+                *(r.plugin for r in self._strategies if type(r.strategy) is not DataStrategy),
+            }
+        )
         self._python_content = (
             self._has_propose
             or self._has_adjust
@@ -349,12 +356,61 @@ class Engine:
                 )
             )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
+        try:
+            self._complete(draft, context, flags)
+        except PlanEngineError:
+            raise
+        except Exception as error:
+            if not self._python_content:
+                raise  # the engine's own bug: not a plugin's to carry
+            raise self._unreadable(error) from error
+        safety_findings = draft.problems[0].findings if flags else []
+        canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
+        try:
+            digest = hashlib.sha256(canonical.encode()).hexdigest()
+        except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code
+            raise InputError(
+                f"text contains an unpaired UTF-16 surrogate ({error.object[error.start]!r}), "
+                "which is not a character",
+                file=assessment.source,
+            ) from None
+        plan = Plan(
+            as_of=as_of,
+            input_sha256=digest,
+            engine_version=__version__,
+            plugins=self.plugin_infos,
+            scores=tuple(score_rows),
+            risk_flags=flags,
+            risk_statement=_safety.risk_statement(flags, risk_checked),
+            findings=(*safety_findings, *findings),
+            problems=tuple(draft.problems),
+            exclusions=tuple(draft.exclusions),
+            notices=tuple(draft.notices),
+            patient_goals=tuple(
+                {"text": g["text"], "linked_areas": g["areas"], "source": g["path"]}
+                for g in patient_goals
+            ),
+            patient_id=assessment.patient_id,
+        )
+        if self._python_content:  # what plugin code wrote must come out as JSON too
+            try:
+                plan.to_dict()
+            except Exception as error:
+                raise self._unreadable(error) from error
+        return plan
+
+    def _complete(
+        self, draft: PlanDraft, context: PlanningContext, flags: tuple[Any, ...]
+    ) -> None:
+        """Run the ``adjust_plan`` hooks, check what Python plugin code wrote, and enforce the
+        safety rules, on the assembled draft (in place)."""
+        as_of = context.as_of
         active_before_hooks: _safety.StepsSeen | None = None
         before: _Snapshot | None = None
         if self._has_adjust:
             # A hook may not lift the hold by relabelling, renaming or adding steps.
             if flags:
-                active_before_hooks = _safety.clinician_steps(problems)
+                active_before_hooks = _safety.clinician_steps(draft.problems)
             before = _snapshot(draft)
             failed: list[str] = []  # a hook that raised may have changed the draft first
 
@@ -378,33 +434,31 @@ class Engine:
                 draft.problems, draft.exclusions, before.objects if before is not None else ()
             )
         _safety.enforce(draft, flags, as_of, active_before_hooks)
-        safety_findings = draft.problems[0].findings if flags else []
-        canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
+
+    def _checked_or_reported(
+        self, proposal: Proposal, source: str, plugin: str, notices: list[Notice]
+    ) -> Proposal | None:
+        """:func:`_checked`, or ``None`` and a ``plugin.failed`` notice when the proposal is not
+        in a shape the engine can read (strict mode raises)."""
         try:
-            digest = hashlib.sha256(canonical.encode()).hexdigest()
-        except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code
-            raise InputError(
-                f"text contains an unpaired UTF-16 surrogate ({error.object[error.start]!r}), "
-                "which is not a character",
-                file=assessment.source,
-            ) from None
-        return Plan(
-            as_of=as_of,
-            input_sha256=digest,
-            engine_version=__version__,
-            plugins=self.plugin_infos,
-            scores=tuple(score_rows),
-            risk_flags=flags,
-            risk_statement=_safety.risk_statement(flags, risk_checked),
-            findings=(*safety_findings, *findings),
-            problems=tuple(draft.problems),
-            exclusions=tuple(draft.exclusions),
-            notices=tuple(draft.notices),
-            patient_goals=tuple(
-                {"text": g["text"], "linked_areas": g["areas"], "source": g["path"]}
-                for g in patient_goals
-            ),
-            patient_id=assessment.patient_id,
+            return _checked(proposal, source, notices)
+        except Exception as error:
+            failure = PluginError(
+                f"proposed content the engine cannot read: {type(error).__name__}: {error}",
+                plugin=plugin,
+            )
+            if self.strict:
+                raise failure from error
+            _add_once(notices, Notice("plugin.failed", str(failure), f"plugin:{plugin}"))
+            return None
+
+    def _unreadable(self, error: Exception) -> PluginError:
+        """The error for a draft that Python plugin code left in a shape the engine cannot read
+        (a step without provenance, a notice that is not a Notice, ...)."""
+        return PluginError(
+            "the plan could not be completed from what plugin code wrote: "
+            f"{type(error).__name__}: {error}",
+            plugin=", ".join(self._python_plugins) or "unknown",
         )
 
     def _attribute_adjustments(self, draft: PlanDraft, before: _Snapshot, names: list[str]) -> None:
@@ -514,7 +568,12 @@ class Engine:
                 )
                 continue
             if type(strategy) is not self._data_strategy:  # Python code (or a subclass): check it
-                proposal = _checked(proposal, plugin_source, notices)
+                checked = self._checked_or_reported(
+                    proposal, plugin_source, registered.plugin, notices
+                )
+                if checked is None:
+                    continue
+                proposal = checked
             ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id))
         if self._has_propose:
             results = call_each(
@@ -529,7 +588,9 @@ class Engine:
             for name, result in results:
                 if isinstance(result, Proposal):
                     source = f"plugin:{name}@{self._loaded.version_of(name)}"
-                    ranked.append(RankedProposal(_checked(result, source, notices), source, 50, name))
+                    checked = self._checked_or_reported(result, source, name, notices)
+                    if checked is not None:
+                        ranked.append(RankedProposal(checked, source, 50, name))
         next_steps = self._next_steps(problem, context)
         if next_steps.objectives or next_steps.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(next_steps, "rule:findings.next-step", 100, "core"))

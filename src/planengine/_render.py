@@ -97,7 +97,7 @@ def _cell(value: Any) -> str:
 def _frequency(value: dict[str, Any] | None) -> str:
     if not value:
         return ""
-    return f"{value['times']}× per {value['per']}"
+    return f"{value.get('times', '?')}× per {value.get('per', '?')}"
 
 
 def _days(count: int) -> str:
