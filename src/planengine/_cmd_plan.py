@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     """Plan each file; a bad file is reported on one line and the others still run (exit 2)."""
     from planengine._assessment import assessment_from_mapping
-    from planengine._errors import ConfigError, InputError
+    from planengine._errors import ConfigError, InputError, PluginError
     from planengine._loader import load_document, parse_json_path
     from planengine._render import RENDERER_BY_NAME
 
@@ -66,6 +66,10 @@ def run(args: argparse.Namespace) -> int:
                 document.data, file=document.path, document=document, instruments=engine.instruments
             )
             plan = engine.plan(assessment, as_of=as_of)
+        except PluginError as error:  # a plugin left this plan unreadable: the others go on
+            print(f"planengine: error: {name}: {error}", file=sys.stderr)
+            failed = True
+            continue
         except InputError as error:
             if error.file is None:
                 error.file = name
