@@ -294,6 +294,8 @@ def test_as_of_must_be_a_date() -> None:
         # another answer is bad: item 9 is still read on its own
         "[{instrument: phq9, date: 2026-11-20, answers: [7,0,0,0,0,0,0,0,3]}]",
         "[{instrument: phq9, date: 2026-11-20, answers: {'9': 3, '10': 0}}]",
+        "[{instrument: phq9, date: 2026-11-20, answers: [0,0,0,0,0,0,0,0,2.0]}]",
+        "[{instrument: phq9, date: 2026-11-20, answers: [0,0,0,0,0,0,0,0,'3']}]",
         # a second PHQ-9 on the same date
         "[{instrument: phq9, date: 2026-11-20, total: 8, answers: [1,1,1,1,1,1,1,1,0]},"
         " {instrument: phq9, date: 2026-11-20, total: 10, answers: [1,1,1,1,1,1,1,1,2]}]",

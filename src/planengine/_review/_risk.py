@@ -123,6 +123,11 @@ def _answer_of(instrument: Instrument, answers: object, item: int) -> int | None
     elif isinstance(answers, Mapping):
         found = [v for k, v in answers.items() if str(k) in (str(item), f"item{item}")]
         value = found[0] if len(found) == 1 else None
+    # Read generously, as a safety item must be: 2.0 and "2" are an answer of 2 (never a bool).
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    elif isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
     if type(value) is int and instrument.answer_min <= value <= instrument.answer_max:
         return value
     return None
