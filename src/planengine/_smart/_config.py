@@ -4,7 +4,7 @@ Keys (kebab-case, as in ruff)::
 
     [tool.planengine]
     select = ["S", "M", "A", "R", "T"]       # codes, prefixes or rule names; default: every rule
-    extend-select = ["CBT"]                   # added to select
+    extend-select = ["CBT"]                   # added to select (a plugin's rule prefix)
     ignore = ["R402"]                         # removed; the more specific selector wins
     per-file-ignores = { "drafts/**" = ["T"] }   # globs relative to the config file
     max-review-interval-days = 90             # T506; clinical.md §6.4
@@ -13,7 +13,9 @@ Keys (kebab-case, as in ruff)::
     [tool.planengine.severity]
     R401 = "warning"
 
-Other keys under ``[tool.planengine]`` belong to other commands and are left alone.
+``[tool.planengine.plan]`` holds the planning settings (:mod:`planengine._plan_config`); any
+other key is an error (:func:`check_keys`), and so is a selector or severity code that names no
+rule (a plugin's codes count once the plugin is installed).
 """
 
 from __future__ import annotations
