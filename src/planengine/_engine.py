@@ -338,8 +338,9 @@ class Engine:
         )
         problems = self._problems(findings, patient_goals)
         exclusions: list[Exclusion] = []
+        python_wrote = False  # whether content from Python plugin code was taken in
         for problem in problems:
-            self._plan_problem(problem, context, exclusions, notices)
+            python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
         notices.extend(merge_across_problems(problems))
         if not problems:
             notices.append(
@@ -392,7 +393,7 @@ class Engine:
             ),
             patient_id=assessment.patient_id,
         )
-        if self._python_content:  # what plugin code wrote must come out as JSON too
+        if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
             try:
                 plan.to_dict()
             except Exception as error:
@@ -550,7 +551,10 @@ class Engine:
         context: PlanningContext,
         exclusions: list[Exclusion],
         notices: list[Notice],
-    ) -> None:
+    ) -> bool:
+        """Fill ``problem`` from the strategies and ``propose`` hooks; return whether content
+        from Python plugin code was taken in."""
+        python_wrote = False
         ranked: list[RankedProposal] = []
         for registered, plugin_label, plugin_source in self._by_area.get(problem.area, ()):
             strategy = registered.strategy
@@ -573,7 +577,7 @@ class Engine:
                 )
                 if checked is None:
                     continue
-                proposal = checked
+                proposal, python_wrote = checked, True
             ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id))
         if self._has_propose:
             results = call_each(
@@ -591,6 +595,7 @@ class Engine:
                     checked = self._checked_or_reported(result, source, name, notices)
                     if checked is not None:
                         ranked.append(RankedProposal(checked, source, 50, name))
+                        python_wrote = True
         next_steps = self._next_steps(problem, context)
         if next_steps.objectives or next_steps.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(next_steps, "rule:findings.next-step", 100, "core"))
@@ -607,6 +612,7 @@ class Engine:
                     "the clinician writes its goals.",
                 )
             )
+        return python_wrote
 
     def _next_steps(self, problem: Problem, context: PlanningContext) -> Proposal:
         """Core follow-up for positive screens and cut-offs: complete the full measure, or refer."""
