@@ -535,3 +535,13 @@ def test_an_adjust_hook_that_leaves_an_unreadable_plan_is_named_not_a_crash(spoi
     engine = Engine(plugins=[plugin("spoiler", adjust_plan=lambda plan, context: spoil(plan))])
     with pytest.raises(PluginError, match="spoiler"):
         engine.plan(PLAIN, as_of=AS_OF)
+
+
+def test_a_hook_that_writes_bytes_is_named_not_a_crash_when_rendering() -> None:
+    from planengine._errors import PluginError
+
+    def adjust_plan(plan, context):
+        plan.problems[-1].interventions[0].title = b"bytes"
+
+    with pytest.raises(PluginError, match="byter"):
+        Engine(plugins=[plugin("byter", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF)

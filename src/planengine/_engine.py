@@ -395,7 +395,7 @@ class Engine:
         )
         if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
             try:
-                plan.to_dict()
+                plan.to_json()
             except Exception as error:
                 raise self._unreadable(error) from error
         return plan
