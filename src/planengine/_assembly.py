@@ -21,6 +21,7 @@ from collections.abc import Collection, Sequence
 import attrs
 
 from planengine._model import Exclusion, Intervention, Notice, Objective, Problem, Proposal
+from planengine._safety import SAFETY_AREA
 
 __all__ = [
     "CLINICIAN_ONLY_CATEGORIES",
@@ -290,7 +291,7 @@ def check_plugin_steps(
             step_id = step.id if isinstance(step.id, str) else repr(step.id)
             if step_id in seen or (step_id in owned and id(step) not in keep):
                 reason = "another step already has this id"
-            elif step_id.startswith("safety-") and problem.area != "safety":
+            elif step_id.startswith("safety-") and problem.area != SAFETY_AREA:
                 reason = "ids starting with 'safety-' are kept for the core's safety steps"
             elif step.delivery not in _KNOWN_DELIVERIES:
                 reason = f"its delivery is not one of {', '.join(DELIVERIES)}"

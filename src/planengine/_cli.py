@@ -113,27 +113,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:  # the reader went away (`| head`): not an error
-        _discard_stdout()
-        return EXIT_OK
     except OSError as error:  # writing the output failed: a full disk, a missing folder
-        _discard_stdout()
-        where = f"{error.filename}: " if error.filename else "cannot write output: "
-        print(f"planengine: error: {where}{error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _write_failed(error)
 
 
 def _write_version() -> int:
     try:
         print(f"planengine {__version__}")
         sys.stdout.flush()
-    except BrokenPipeError:
-        _discard_stdout()
     except OSError as error:
-        _discard_stdout()
-        print(f"planengine: error: cannot write output: {error.strerror or error}", file=sys.stderr)
-        return EXIT_USAGE
+        return _write_failed(error)
     return EXIT_OK
+
+
+def _write_failed(error: OSError) -> int:
+    """The exit code, and a one-line message, for output that could not be written. A closed
+    pipe (``| head``) is not an error: the reader went away."""
+    _discard_stdout()
+    if isinstance(error, BrokenPipeError):
+        return EXIT_OK
+    where = f"{error.filename}: " if error.filename else "cannot write output: "
+    print(f"planengine: error: {where}{error.strerror or error}", file=sys.stderr)
+    return EXIT_USAGE
 
 
 def _discard_stdout() -> None:

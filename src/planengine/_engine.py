@@ -165,11 +165,7 @@ class Engine:
                 *(r.plugin for r in self._strategies if type(r.strategy) is not DataStrategy),
             }
         )
-        self._python_content = (
-            self._has_propose
-            or self._has_adjust
-            or any(type(r.strategy) is not DataStrategy for r in self._strategies)
-        )
+        self._python_content = bool(self._python_plugins)
 
     # -- construction ---------------------------------------------------------------------
 
