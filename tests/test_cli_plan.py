@@ -239,3 +239,23 @@ def test_output_dir_never_overwrites_one_input_with_another(capsys, tmp_path, ex
     code, _, err = run(capsys, "plan", str(source), str(twin / source.name), *AS_OF, "-o", str(out))
     assert code == 2 and "would overwrite" in err and err.count("\n") == 1
     assert [p.name for p in out.iterdir()] == ["mild-sleep-only.plan.json"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ("[plan.instrument-overrides.isx]\nchange = {mcid = 8}\n",
+         "plan.instrument-overrides: unknown instrument 'isx'"),
+        ("[plan.instrument-overrides.isi]\nchange = {mcidd = 8}\n",
+         "plan.instrument-overrides.isi.change: unknown key(s) mcidd"),
+    ],
+)
+def test_a_bad_instrument_override_names_the_config_file(
+    overrides: str, message: str, tmp_path, capsys
+) -> None:
+    config = tmp_path / "planengine.toml"
+    config.write_text(overrides, encoding="utf-8")
+    code = main(["plan", "examples/mild-sleep-only.yaml", *AS_OF, "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"planengine: error: {config}: {message}" + err.split(message)[1]
+    assert err.count("\n") == 1

@@ -92,3 +92,12 @@ def test_an_unknown_top_level_key_is_an_error_for_plan_too() -> None:
 
     with pytest.raises(ConfigError, match="unknown key 'bogus'"):
         engine_config_from_mapping({"bogus": 1}, where="pyproject.toml")
+
+
+def test_a_maximum_below_the_default_interval_lowers_the_default() -> None:
+    from planengine._plan_config import engine_config_from_mapping
+
+    config = engine_config_from_mapping({"max-review-interval-days": 20})
+    assert (config.review_interval_days, config.max_review_interval_days) == (20, 20)
+    with pytest.raises(ConfigError, match=r"review-interval-days \(28\) is above"):
+        engine_config_from_mapping({"max-review-interval-days": 20, "plan": {"review-interval-days": 28}})

@@ -125,3 +125,108 @@ def test_review_markdown_writes_html_from_the_file_as_text(capsys, tmp_path) -> 
     main([*BASE, "--format", "markdown", str(path)])
     out = capsys.readouterr().out
     assert "&lt;img src=x" in out and "<img" not in out
+
+
+# -- settings from the config file: the same instruments and thresholds as planning ------------
+
+
+def _review_json(args: list[str], capsys: pytest.CaptureFixture[str]) -> dict:
+    main([*BASE, "--format", "json", *args])
+    return json.loads(capsys.readouterr().out)["reviews"][0]
+
+
+def test_instrument_overrides_in_the_config_reach_the_review(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    behind = str(EXAMPLES / "behind.yaml")
+    before = _review_json([behind], capsys)["goals"][0]
+    assert before["status"]["rule"] == "status.reliable-improvement"  # ISI 20 -> 14, MCID 6
+    config = tmp_path / "planengine.toml"
+    config.write_text("[plan.instrument-overrides.isi]\nchange = {mcid = 8}\n", encoding="utf-8")
+    after = _review_json(["--config", str(config), behind], capsys)["goals"][0]
+    assert after["change"]["mcid"] == {
+        "value": 8, "improved": False, "deteriorated": False, "citation": ["R12"], "status": "U"
+    }
+    assert after["status"]["rule"] == "status.no-response"
+
+
+def test_review_settings_come_from_the_file_and_options_win(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "pyproject.toml"
+    config.write_text(
+        "[tool.planengine.review]\ntolerance = 0.2\nno-response-weeks = 12\n"
+        "default-review-interval-days = 60\ngas-rho = 0.4\nfree-metric-change-fraction = 0.2\n",
+        encoding="utf-8",
+    )
+    behind = str(EXAMPLES / "behind.yaml")
+    from_file = _review_json(["--config", str(config), behind], capsys)["config"]
+    assert from_file == {
+        "trajectory_tolerance": 0.2,
+        "default_review_interval_days": 60,
+        "no_response_weeks": 12,
+        "gas_rho": 0.4,
+        "free_metric_change_fraction": 0.2,
+    }
+    options = ["--config", str(config), "--tolerance", "0.3", "--no-response-weeks", "9", behind]
+    overridden = _review_json(options, capsys)["config"]
+    assert (overridden["trajectory_tolerance"], overridden["no_response_weeks"]) == (0.3, 9)
+    assert overridden["gas_rho"] == 0.4
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[review]\ntolerence = 0.2\n", "unknown key review.tolerence; known: default-review"),
+        ("[review]\ntolerance = 0\n", "review.tolerance must be positive, got 0"),
+        ("[review]\nno-response-weeks = 8.5\n", "review.no-response-weeks must be a whole number"),
+        ("[review]\ngas-rho = true\n", "review.gas-rho must be a number, not True"),
+        ("[review]\ngas-rho = 1.0\n", "review.gas-rho must be in [0, 1)"),
+        ("review = 3\n", "review must be a table"),
+        ("[plan.instrument-overrides.isx]\nchange = {mcid = 8}\n", "unknown instrument 'isx'"),
+        ("[plan]\nhorizon-weeks = 0\n", "plan.horizon-weeks must be a positive whole number"),
+    ],
+)
+def test_bad_review_settings_are_one_line_and_exit_2(
+    text: str, message: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "planengine.toml"
+    config.write_text(text, encoding="utf-8")
+    assert main([*BASE, "--config", str(config), str(EXAMPLES / "on-track.yaml")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and str(config) in err, err
+
+
+def test_instruments_registered_by_a_plugin_reach_the_review(
+    tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    import planengine
+    import planengine._plugins
+    from planengine._instruments import load_builtin_instruments
+
+    renamed = json.loads(
+        json.dumps(load_builtin_instruments()["isi"].to_dict()).replace('"isi.', '"isi-local.')
+    )
+    renamed.pop("source", None)
+    custom = {**renamed, "id": "isi-local", "name": "ISI (clinic copy)"}
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="clinic-instruments",
+        register_instruments=planengine.hookimpl(lambda register: register(custom)),
+    )
+    real_load = planengine._plugins.load_plugins
+    monkeypatch.setattr(
+        planengine._plugins,
+        "load_plugins",
+        lambda **kwargs: real_load(**{**kwargs, "plugins": [plugin]}),
+    )
+    goal_file = tmp_path / "goals.yaml"
+    goal_file.write_text(
+        (EXAMPLES / "behind.yaml").read_text(encoding="utf-8").replace("instrument: isi", "instrument: isi-local"),
+        encoding="utf-8",
+    )
+    main(["review", "--as-of", "2026-11-25", "--format", "json", str(goal_file)])
+    review = json.loads(capsys.readouterr().out)["reviews"][0]
+    assert review["goals"][0]["change"]["instrument"] == "isi-local"
+    assert not [f for f in review["findings"] if "isi-local" in f["message"]]

@@ -253,3 +253,81 @@ def test_an_unknown_code_in_the_severity_table_is_an_error(capsys, tmp_path) -> 
     config.write_text('[severity]\nZZZ999 = "error"\n')
     assert main(["validate", "--config", str(config), str(tmp_path)]) == 2
     assert "unknown rule selector 'ZZZ999'" in capsys.readouterr().err
+
+
+# -- instruments as planning sees them: configured thresholds and plugin instruments ------------
+
+_ISI_GOAL = """\
+planengine: 1
+goals:
+  - id: insomnia
+    area: sleep
+    statement: Bring my ISI score below 8 by 2027-01-05, measured with the ISI every 2 weeks.
+    patient_words: I lie awake for hours
+    addresses: [isi]
+    measure:
+      instrument: INSTRUMENT
+      method: ISI every 2 weeks
+      baseline: {value: 20, date: 2026-12-01}
+      target: {value: 8, comparator: "<"}
+    start_date: 2026-12-01
+    due_date: 2027-01-05
+    review_interval_days: 14
+"""
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_configured_change_thresholds_reach_the_smart_rules(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str
+) -> None:
+    for name in ("a.yaml", "b.yaml"):
+        (tmp_path / name).write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"), encoding="utf-8")
+    argv = ["validate", str(tmp_path), "--as-of", "2026-12-01", "--no-plugins", "-j", jobs]
+    code, out, _ = _run(capsys, *argv)
+    assert code == 1 and out.count("A303") == 2 and "one reliable change of 6" in out
+    config = tmp_path / "planengine.toml"
+    config.write_text("[plan.instrument-overrides.isi]\nchange = {mcid = 12}\n", encoding="utf-8")
+    code, out, _ = _run(capsys, *argv, "--config", str(config))
+    assert code == 0 and "A303" not in out, out
+
+
+def test_a_bad_instrument_override_is_a_config_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "g.yaml").write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"), encoding="utf-8")
+    config = tmp_path / "planengine.toml"
+    config.write_text("[plan.instrument-overrides.isi]\nchange = {mcidd = 12}\n", encoding="utf-8")
+    code, _, err = _run(capsys, "validate", str(tmp_path / "g.yaml"), "--config", str(config))
+    assert code == 2
+    assert err.startswith(f"planengine: error: {config}: plan.instrument-overrides.isi.change: ")
+    assert err.count("\n") == 1
+
+
+def test_instruments_registered_by_a_plugin_are_known_to_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    import planengine
+    from planengine import _cmd_validate
+    from planengine._instruments import load_builtin_instruments
+    from planengine._plugins import load_plugins
+
+    renamed = json.loads(
+        json.dumps(load_builtin_instruments()["isi"].to_dict()).replace('"isi.', '"isi-local.')
+    )
+    renamed.pop("source", None)
+    custom = {**renamed, "id": "isi-local", "name": "ISI (clinic copy)"}
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="clinic-instruments",
+        register_instruments=planengine.hookimpl(lambda register: register(custom)),
+    )
+    goal = tmp_path / "g.yaml"
+    goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi-local"), encoding="utf-8")
+    code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01", "--no-plugins")
+    assert code == 1 and "unknown instrument 'isi-local'" in out
+    manager = load_plugins(plugins=[plugin], autoload=False).manager
+    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda: manager)
+    code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
+    assert "unknown instrument" not in out
+    assert "A303" in out and "one reliable change of 6" in out  # the plugin's own thresholds

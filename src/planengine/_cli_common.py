@@ -7,7 +7,7 @@ import datetime as dt
 import os
 from typing import Any
 
-__all__ = ["add_plugin_arguments", "engine_from_args", "parse_as_of"]
+__all__ = ["add_plugin_arguments", "engine_from_args", "in_config_file", "parse_as_of"]
 
 
 def parse_as_of(text: str) -> dt.date:
@@ -82,14 +82,26 @@ def engine_from_args(args: argparse.Namespace) -> Any:
     import attrs
 
     from planengine._engine import Engine
-    from planengine._plan_config import load_engine_config
+    from planengine._errors import ConfigError
+    from planengine._plan_config import engine_config_from_mapping, load_config_table
 
     blocks = plugin_blocks(args)
-    config = load_engine_config(getattr(args, "config", None))
+    table, where = load_config_table(getattr(args, "config", None))
+    config = engine_config_from_mapping(table, where=where)
     autoload = not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1")
-    return Engine(
-        autoload=autoload,
-        block=blocks,
-        strict=args.strict_plugins,
-        config=attrs.evolve(config, allow_draft_strategies=True) if args.allow_draft else config,
-    )
+    try:
+        return Engine(
+            autoload=autoload,
+            block=blocks,
+            strict=args.strict_plugins,
+            config=attrs.evolve(config, allow_draft_strategies=True) if args.allow_draft else config,
+        )
+    except ConfigError as error:  # only the instrument overrides are checked here
+        raise in_config_file(error, where) from None
+
+
+def in_config_file(error: Exception, where: str) -> Exception:
+    """``error`` (about ``instrument-overrides``) with the config file and table in front."""
+    from planengine._errors import ConfigError
+
+    return ConfigError(f"{where}: plan.{error}")

@@ -8,6 +8,7 @@ the clock, to default ``--as-of`` to today.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from planengine._cli_common import add_plugin_arguments, parse_as_of
 
@@ -52,31 +53,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_plugin_arguments(parser)
 
 
-def _config(args: argparse.Namespace) -> object:
-    from planengine._errors import ConfigError
-    from planengine._review._model import ReviewConfig
+def _settings(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """The review settings, the plugins and the instruments the arguments and the config file
+    describe: the instruments as planning builds them (plugin instruments, and the thresholds of
+    ``[tool.planengine.plan.instrument-overrides]``), so a review judges change by the same numbers.
+    """
+    import os
 
-    changes = {}
+    import attrs
+
+    from planengine._cli_common import in_config_file, plugin_blocks
+    from planengine._engine import collect_instruments
+    from planengine._errors import ConfigError
+    from planengine._plan_config import engine_config_from_mapping, load_config_table
+    from planengine._plugins import load_plugins
+    from planengine._review._config import review_config_from_mapping
+
+    table, where = load_config_table(args.config)
+    engine_config = engine_config_from_mapping(table, where=where)  # checks [plan] as well
+    changes: dict[str, Any] = {}
     if args.tolerance is not None:
         changes["trajectory_tolerance"] = args.tolerance
     if args.no_response_weeks is not None:
         changes["no_response_weeks"] = args.no_response_weeks
-    try:
-        return ReviewConfig(**changes)
-    except ValueError as error:
-        raise ConfigError(str(error)) from None
-
-
-def _plugins(args: argparse.Namespace) -> object | None:
-    import os
-
-    from planengine._cli_common import plugin_blocks
-    from planengine._plugins import load_plugins
-
+    config = review_config_from_mapping(table, where=where, **changes)
     blocks = plugin_blocks(args)
-    if args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1":
-        return None
-    return load_plugins(autoload=True, block=blocks, strict=args.strict_plugins)
+    plugins = None
+    if not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1"):
+        plugins = load_plugins(autoload=True, block=blocks, strict=args.strict_plugins)
+    failures: list[Any] = []
+    try:
+        instruments = collect_instruments(
+            plugins.manager if plugins is not None else None,
+            overrides=engine_config.instrument_overrides,
+            strict=args.strict_plugins,
+            on_error=failures.append,
+        )
+    except ConfigError as error:
+        raise in_config_file(error, where) from None
+    if failures and plugins is not None:
+        from planengine._model import Notice
+
+        notices = tuple(Notice("plugin.failed", str(f), f"plugin:{f.plugin}") for f in failures)
+        plugins = attrs.evolve(plugins, notices=(*plugins.notices, *notices))
+    return config, plugins, instruments
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,12 +107,13 @@ def run(args: argparse.Namespace) -> int:
     from planengine._review._files import review_paths
 
     as_of: dt.date = args.as_of or dt.date.today()
-    config = _config(args)
+    config, plugins, instruments = _settings(args)
     report = review_paths(
         args.paths,
         as_of=as_of,
-        plugins=_plugins(args),
-        config=config,  # type: ignore[arg-type]
+        instruments=instruments,
+        plugins=plugins,
+        config=config,
         strict_plugins=args.strict_plugins,
     )
     for error in report.errors:

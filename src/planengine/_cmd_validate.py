@@ -8,6 +8,7 @@ JSON and SARIF output.
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from planengine._cli_common import parse_as_of
 
@@ -114,6 +115,7 @@ def run(args: argparse.Namespace) -> int:
         fmt=fmt,
         jobs=jobs,
         schema=args.schema,
+        instruments=_instruments(args, start, plugin_manager) if args.schema == "goal" else None,
         plugin_manager=plugin_manager,
     )
     if not report.files:  # a folder with no goal files: a CI job checking nothing is a mistake
@@ -135,6 +137,26 @@ def _plugin_manager() -> object | None:
     from planengine._plugins import load_plugins
 
     return load_plugins(strict=True).manager
+
+
+def _instruments(
+    args: argparse.Namespace, start: str | None, plugin_manager: object
+) -> dict[str, Any] | None:
+    """The instruments as planning and review see them: plugin instruments, and the thresholds
+    of ``[tool.planengine.plan.instrument-overrides]`` (a goal's plausibility uses them)."""
+    from planengine._cli_common import in_config_file
+    from planengine._engine import collect_instruments
+    from planengine._errors import ConfigError
+    from planengine._plan_config import engine_config_from_mapping, load_config_table
+
+    table, where = load_config_table(args.config, start=start)
+    overrides = engine_config_from_mapping(table, where=where).instrument_overrides
+    if plugin_manager is None and not overrides:
+        return None  # the built-ins, as every worker already has them
+    try:
+        return collect_instruments(plugin_manager, overrides=overrides, strict=True, on_error=None)
+    except ConfigError as error:
+        raise in_config_file(error, where) from None
 
 
 def _check_selectors(config: object, rules: object) -> None:

@@ -49,7 +49,7 @@ from planengine._model import (
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
 from planengine._version import __version__
 
-__all__ = ["Engine", "EngineConfig"]
+__all__ = ["Engine", "EngineConfig", "collect_instruments"]
 
 #: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -110,7 +110,6 @@ class Engine:
         strict: bool = False,
         config: EngineConfig | None = None,
     ) -> None:
-        from planengine._instruments import load_builtin_instruments
         from planengine._strategy import DataStrategy
         from planengine._vocabulary import load_vocabulary
 
@@ -121,15 +120,12 @@ class Engine:
         )
         self._notices: list[Notice] = list(self._loaded.notices)
         self._vocabulary = load_vocabulary()
-        instruments = dict(load_builtin_instruments())
-        self._collect_instruments(instruments)
-        for instrument_id, overrides in self.config.instrument_overrides.items():
-            if instrument_id not in instruments:  # a misspelt id would silently change nothing
-                raise ConfigError(
-                    f"instrument-overrides: unknown instrument {instrument_id!r}; known: "
-                    + ", ".join(sorted(instruments))
-                )
-            instruments[instrument_id] = instruments[instrument_id].with_overrides(overrides)
+        instruments = collect_instruments(
+            self._loaded.manager,
+            overrides=self.config.instrument_overrides,
+            strict=strict,
+            on_error=self._report,
+        )
         self.instruments: Mapping[str, Any] = instruments
         self._instrument_names = {key: value.name for key, value in instruments.items()}
         self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()
@@ -171,32 +167,6 @@ class Engine:
 
     def _report(self, failure: PluginError) -> None:
         self._notices.append(Notice("plugin.failed", str(failure), f"plugin:{failure.plugin}"))
-
-    def _collect_instruments(self, instruments: dict[str, Any]) -> None:
-        from planengine._instruments import Instrument, instrument_from_mapping
-
-        def bind(plugin: str) -> dict[str, Any]:
-            def register(item: Any) -> None:
-                instrument = (
-                    item
-                    if isinstance(item, Instrument)
-                    else instrument_from_mapping(item, source=plugin)
-                )
-                if instrument.id in instruments:
-                    raise PluginError(
-                        f"instrument id {instrument.id!r} is already registered", plugin=plugin
-                    )
-                instruments[instrument.id] = instrument
-
-            return {"register": register}
-
-        call_each(
-            self._loaded.manager,
-            "register_instruments",
-            bind,
-            strict=self.strict,
-            on_error=self._report,
-        )
 
     def _collect_strategies(self) -> tuple[_RegisteredStrategy, ...]:
         found: dict[str, _RegisteredStrategy] = {}
@@ -746,3 +716,59 @@ def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
         "cutoffs_met": list(score.cutoffs_met),
         "source": path,
     }
+
+
+def collect_instruments(
+    manager: Any,
+    *,
+    overrides: Mapping[str, Mapping[str, Any]],
+    strict: bool,
+    on_error: Any,
+) -> dict[str, Any]:
+    """The built-in instruments, those plugins register, and the configured overrides applied.
+
+    Planning and review both take their instruments from here, so they agree on every threshold.
+
+    :param manager: the pluggy manager whose ``register_instruments`` hooks are called
+        (``None``: no plugins).
+    :param overrides: instrument id -> overrides (:meth:`Instrument.with_overrides`).
+    :param strict: a failing hook raises :class:`PluginError` instead of going to ``on_error``.
+    :param on_error: called with the :class:`PluginError` of a hook that failed.
+    :raises ConfigError: for overrides of an unknown instrument, or malformed overrides.
+    """
+    from planengine._instruments import (
+        Instrument,
+        instrument_from_mapping,
+        load_builtin_instruments,
+    )
+
+    instruments: dict[str, Any] = dict(load_builtin_instruments())
+
+    def bind(plugin: str) -> dict[str, Any]:
+        def register(item: Any) -> None:
+            instrument = (
+                item
+                if isinstance(item, Instrument)
+                else instrument_from_mapping(item, source=plugin)
+            )
+            if instrument.id in instruments:
+                raise PluginError(
+                    f"instrument id {instrument.id!r} is already registered", plugin=plugin
+                )
+            instruments[instrument.id] = instrument
+
+        return {"register": register}
+
+    if manager is not None:
+        call_each(manager, "register_instruments", bind, strict=strict, on_error=on_error)
+    for instrument_id, changes in overrides.items():
+        if instrument_id not in instruments:  # a misspelt id would silently change nothing
+            raise ConfigError(
+                f"instrument-overrides: unknown instrument {instrument_id!r}; known: "
+                + ", ".join(sorted(instruments))
+            )
+        try:
+            instruments[instrument_id] = instruments[instrument_id].with_overrides(changes)
+        except ConfigError as error:  # its message starts with the instrument id
+            raise ConfigError(f"instrument-overrides.{error}") from None
+    return instruments

@@ -25,10 +25,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
+
 from planengine._engine import EngineConfig
 from planengine._errors import ConfigError
 
-__all__ = ["engine_config_from_mapping", "load_engine_config"]
+__all__ = ["engine_config_from_mapping", "load_config_table", "load_engine_config"]
 
 _INTEGER_KEYS = {
     "review-interval-days": "review_interval_days",
@@ -77,6 +79,10 @@ def engine_config_from_mapping(
                 sorted([*_INTEGER_KEYS, "allow-draft-strategies", "instrument-overrides"])
             )
             raise ConfigError(f"{where}: unknown key plan.{key}; known: {known}")
+    if "review_interval_days" not in changes and "max_review_interval_days" in changes:
+        # the default interval never exceeds a maximum the organisation set
+        default = attrs.fields(EngineConfig).review_interval_days.default
+        changes["review_interval_days"] = min(default, changes["max_review_interval_days"])
     config = EngineConfig(**changes)
     if config.review_interval_days > config.max_review_interval_days:
         raise ConfigError(
@@ -86,6 +92,26 @@ def engine_config_from_mapping(
     return config
 
 
+def load_config_table(
+    path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None
+) -> tuple[Mapping[str, Any], str]:
+    """The ``[tool.planengine]``-shaped table of ``path``, or of the nearest config file found
+    from ``start``, and the file's name for messages (an empty table when there is no file).
+
+    :raises ConfigError: for unreadable files, invalid TOML, or a table that is not a table.
+    """
+    from planengine._smart._config import _read_toml, find_config_file
+
+    file = Path(path) if path is not None else find_config_file(start)
+    if file is None:
+        return {}, "configuration"
+    data = _read_toml(file)
+    table = data.get("tool", {}).get("planengine", {}) if file.name == "pyproject.toml" else data
+    if not isinstance(table, Mapping):
+        raise ConfigError(f"{file}: [tool.planengine] must be a table")
+    return table, str(file)
+
+
 def load_engine_config(
     path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None
 ) -> EngineConfig:
@@ -93,13 +119,5 @@ def load_engine_config(
 
     :raises ConfigError: for unreadable files, invalid TOML, or bad values.
     """
-    from planengine._smart._config import _read_toml, find_config_file
-
-    file = Path(path) if path is not None else find_config_file(start)
-    if file is None:
-        return EngineConfig()
-    data = _read_toml(file)
-    table = data.get("tool", {}).get("planengine", {}) if file.name == "pyproject.toml" else data
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{file}: [tool.planengine] must be a table")
-    return engine_config_from_mapping(table, where=str(file))
+    table, where = load_config_table(path, start=start)
+    return engine_config_from_mapping(table, where=where)

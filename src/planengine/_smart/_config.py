@@ -13,7 +13,8 @@ Keys (kebab-case, as in ruff)::
     [tool.planengine.severity]
     R401 = "warning"
 
-``[tool.planengine.plan]`` holds the planning settings (:mod:`planengine._plan_config`); any
+``[tool.planengine.plan]`` holds the planning settings (:mod:`planengine._plan_config`) and
+``[tool.planengine.review]`` the review settings (:mod:`planengine._review._config`); any
 other key is an error (:func:`check_keys`), and so is a selector or severity code that names no
 rule (a plugin's codes count once the plugin is installed).
 """
@@ -105,6 +106,9 @@ def _specificity(code: str, name: str, selectors: Iterable[str]) -> int:
     return best
 
 
+#: Tables of ``[tool.planengine]`` that other readers check.
+_TABLES = ("plan", "review")
+
 _KEYS = {
     "select",
     "extend-select",
@@ -119,13 +123,13 @@ _KEYS = {
 
 def check_keys(table: Mapping[str, Any], where: str) -> None:
     """Every key of ``[tool.planengine]`` must be known (a misspelt setting would silently do
-    nothing); ``plan`` is checked by the planning settings' own reader.
+    nothing); the ``plan`` and ``review`` tables are checked by their own readers.
 
     :raises ConfigError: naming the first unknown key and the known ones.
     """
-    unknown = sorted(str(key) for key in table if key not in _KEYS and key != "plan")
+    unknown = sorted(str(key) for key in table if key not in _KEYS and key not in _TABLES)
     if unknown:
-        known = ", ".join(sorted([*_KEYS, "plan"]))
+        known = ", ".join(sorted([*_KEYS, *_TABLES]))
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known: {known}")
 
 
