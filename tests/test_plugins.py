@@ -342,6 +342,33 @@ def test_what_adjust_plan_adds_or_rewrites_is_attributed_to_it() -> None:
     ]
 
 
+def test_what_adjust_plan_changes_in_place_keeps_its_maker_and_names_the_hook() -> None:
+    engine_alone = Engine().plan(PLAIN, as_of=AS_OF).to_dict()
+
+    def adjust_plan(plan, context):
+        problem = plan.problems[0]
+        problem.interventions[0].description += " Reworded by the hook."
+        objective = problem.objectives[0]
+        objective.review_interval_days = 14
+        objective.provenance = planengine.Provenance("plugin:someone-else@1", ("$.forged",))
+
+    data = Engine(plugins=[plugin("editor", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF)
+    assert_valid("plan", data.to_dict())
+    problem, before = data.to_dict()["problems"][0], engine_alone["problems"][0]
+    step, objective = problem["interventions"][0], problem["objectives"][0]
+    assert step["description"].endswith("Reworded by the hook.")
+    assert step["provenance"] == {
+        **before["interventions"][0]["provenance"], "adjusted_by": ["plugin:editor@9.9.9"]
+    }
+    assert objective["provenance"] == {
+        **before["objectives"][0]["provenance"], "adjusted_by": ["plugin:editor@9.9.9"]
+    }
+    others = [*problem["interventions"][1:], *problem["objectives"][1:]]
+    assert others and all("adjusted_by" not in element["provenance"] for element in others)
+    notice = next(n for n in data.to_dict()["notices"] if n["code"] == "plan.adjusted")
+    assert "adjusted_by" in notice["message"]
+
+
 def test_markdown_never_says_nothing_was_found_when_a_hook_removed_the_problems() -> None:
     from planengine._render import render_markdown
 
@@ -519,13 +546,25 @@ def test_a_propose_hook_with_unreadable_content_is_named_and_skipped() -> None:
     assert "depression-odd" not in {s["id"] for p in data["problems"] for s in p["interventions"]}
 
 
+def test_a_hook_that_removes_a_steps_provenance_gets_it_restored_and_named() -> None:
+    def adjust_plan(plan, context):
+        plan.problems[-1].interventions[0].provenance = None
+
+    data = Engine(plugins=[plugin("eraser", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF)
+    provenance = data.to_dict()["problems"][-1]["interventions"][0]["provenance"]
+    assert provenance["source"].startswith("plugin:") and provenance["inputs"]
+    assert provenance["adjusted_by"] == ["plugin:eraser@9.9.9"]
+
+
 @pytest.mark.parametrize(
     "spoil",
     [
         lambda plan: plan.exclusions.append(None),
         lambda plan: plan.notices.append("not a notice"),
         lambda plan: setattr(plan.problems[-1].objectives[0], "measure", None),
-        lambda plan: setattr(plan.problems[-1].interventions[0], "provenance", None),
+        lambda plan: plan.problems[-1].interventions.append(
+            attrs.evolve(plan.problems[-1].interventions[0], id="copy", provenance=None)
+        ),
         lambda plan: setattr(plan.problems[-1].interventions[0], "steps", 5),
     ],
 )

@@ -430,9 +430,10 @@ class Engine:
 
     def _attribute_adjustments(self, draft: PlanDraft, before: _Snapshot, names: list[str]) -> None:
         """Record what ``adjust_plan`` hooks did: objectives, steps, problems, notices and
-        exclusions they added, and long-term goals they rewrote, are attributed to them, and a
-        notice names them (text changed in place inside an existing element cannot be told apart,
-        so the notice says that too). Wording that claims there is no risk is removed."""
+        exclusions they added, and long-term goals they rewrote, are attributed to them; an
+        objective or step they changed in place keeps the provenance it was proposed with (a hook
+        cannot rewrite who made it) and names them in ``adjusted_by``; a notice names them.
+        Wording that claims there is no risk is removed (and the element marked adjusted)."""
         source = "plugin:" + "+".join(f"{n}@{self._loaded.version_of(n)}" for n in names)
         if _risk_wording.redact_no_risk_claims(draft):
             draft.notices.append(_risk_wording.no_risk_claim_notice(source))
@@ -442,8 +443,15 @@ class Engine:
                 problem.long_term_goal_source = source if problem.long_term_goal else None
             elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
             for element in elements:
-                if id(element) not in before.objects and element.provenance.source != source:
-                    element.provenance = attrs.evolve(element.provenance, source=source)
+                was = before.contents.get(id(element))
+                if was is None:  # added by a hook
+                    if element.provenance.source != source:
+                        element.provenance = attrs.evolve(element.provenance, source=source)
+                elif attrs.astuple(element) != was[1]:  # changed in place
+                    made_by = was[0]
+                    element.provenance = attrs.evolve(
+                        made_by, adjusted_by=(*made_by.adjusted_by, source)
+                    )
         draft.notices = [
             n if id(n) in before.objects or n.source == source else attrs.evolve(n, source=source)
             for n in draft.notices
@@ -456,8 +464,8 @@ class Engine:
             Notice(
                 "plan.adjusted",
                 f"The plan was adjusted after assembly by {source.removeprefix('plugin:')} "
-                "(adjust_plan); what it added carries its name, but wording it changed in place "
-                "is not marked element by element.",
+                "(adjust_plan); what it added carries its name as the source, and the objectives "
+                "and steps it changed name it under adjusted_by.",
                 source,
             )
         )
@@ -676,21 +684,26 @@ def _attributed(proposal: Proposal, source: str) -> Proposal:
 class _Snapshot:
     """The draft before ``adjust_plan`` hooks ran. ``objects`` holds every objective, step,
     notice and exclusion by identity (kept alive, so no identity is reused while the hooks run);
-    ``goals`` each problem's long-term goal, by the problem's identity."""
+    ``contents`` each objective's and step's provenance and field values, by identity, to tell the
+    elements a hook changed in place; ``goals`` each problem's long-term goal, by the problem's
+    identity."""
 
     objects: dict[int, object]
+    contents: dict[int, tuple[Provenance, tuple[Any, ...]]]
     goals: dict[int, tuple[Problem, str | None]]
 
 
 def _snapshot(draft: PlanDraft) -> _Snapshot:
     objects: dict[int, object] = {}
+    contents: dict[int, tuple[Provenance, tuple[Any, ...]]] = {}
     for problem in draft.problems:
         for element in (*problem.objectives, *problem.interventions):
             objects[id(element)] = element
+            contents[id(element)] = (element.provenance, attrs.astuple(element))
     for item in (*draft.notices, *draft.exclusions):
         objects[id(item)] = item
     goals = {id(p): (p, p.long_term_goal) for p in draft.problems}
-    return _Snapshot(objects, goals)
+    return _Snapshot(objects, contents, goals)
 
 
 def _add_once(notices: list[Notice], notice: Notice) -> None:

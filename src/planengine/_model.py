@@ -129,17 +129,22 @@ class Provenance:
     :ivar source: ``"rule:<id>"`` for core rules, ``"plugin:<name>@<version>"`` for plugins.
     :ivar inputs: JSON paths into the assessment that the element rests on.
     :ivar strategy: the strategy id and version, when a strategy made it.
+    :ivar adjusted_by: the ``adjust_plan`` hooks (``"plugin:<name>@<version>"``, ``+``-joined when
+        several ran) that changed the element after the maker proposed it.
     """
 
     source: str
     inputs: tuple[str, ...] = ()
     strategy: str | None = None
+    adjusted_by: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         out: dict[str, Any] = {"source": self.source, "inputs": list(self.inputs)}
         if self.strategy:
             out["strategy"] = self.strategy
+        if self.adjusted_by:
+            out["adjusted_by"] = list(self.adjusted_by)
         return out
 
 

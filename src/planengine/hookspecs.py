@@ -84,7 +84,9 @@ def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
     self-guided to another delivery. Wording that claims there is no risk ("no risk", "not at
     risk", "risk-free") is removed from the plan's text, with a ``safety.risk-claim-removed`` notice.
     Objectives and steps this hook adds, and long-term goals it rewrites, are recorded as made by
-    ``plugin:<name>@<version>``, and a ``plan.adjusted`` notice names the hook's plugin.
+    ``plugin:<name>@<version>``. An objective or step it changes in place keeps the provenance it
+    was proposed with (a change to its provenance is undone) and names the hook in
+    ``provenance.adjusted_by``. A ``plan.adjusted`` notice names the hook's plugin.
 
     :param plan: the mutable draft.
     :param context: as for :func:`propose`.
