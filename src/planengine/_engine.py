@@ -697,7 +697,8 @@ def _snapshot(draft: PlanDraft) -> _Snapshot:
     objects: dict[int, object] = {}
     contents: dict[int, tuple[Provenance, tuple[Any, ...]]] = {}
     for problem in draft.problems:
-        for element in (*problem.objectives, *problem.interventions):
+        elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
+        for element in elements:
             objects[id(element)] = element
             contents[id(element)] = (element.provenance, attrs.astuple(element))
     for item in (*draft.notices, *draft.exclusions):
