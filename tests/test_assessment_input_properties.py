@@ -92,6 +92,10 @@ def test_any_text_as_yaml_gives_input_error_or_loads(tmp_path_factory, text: str
         {"context": {"concerns": None}},
         {"context": {"conditions": None}},
         {"context": {"patient_goals": None}},
+        {"responses": [{"instrument": "phq2", "date": "2026-11-20", "answers": {"0": 1}}]},
+        {"responses": [{"instrument": "phq2", "date": "2026-11-20", "answers": {"01": 1}}]},
+        {"responses": [{"instrument": "phq2", "date": "2026-11-20", "answers": {"q1": 1}}]},
+        {"responses": [{"instrument": "phq2", "date": "2026-11-20", "answers": [1.5, 0]}]},
     ],
 )
 def test_what_the_schema_refuses_the_loader_refuses(tmp_path, extra: dict) -> None:
@@ -107,7 +111,16 @@ def test_what_the_schema_refuses_the_loader_refuses(tmp_path, extra: dict) -> No
 
 
 @pytest.mark.parametrize(
-    "extra", [{"context": {"sex": None}}, {"patient": {}}, {"context": {}}, {"responses": []}]
+    "extra",
+    [
+        {"context": {"sex": None}},
+        {"patient": {}},
+        {"context": {}},
+        {"responses": []},
+        {"patient": {"id": 7.0}},
+        {"responses": [{"instrument": "phq2", "date": "2026-11-20", "answers": [1.0, 0]}]},
+        {"responses": [{"instrument": "phq2", "date": "2026-11-20", "answers": {"item2": 2.0}}]},
+    ],
 )
 def test_what_the_schema_accepts_the_loader_accepts(tmp_path, extra: dict) -> None:
     import json

@@ -206,6 +206,15 @@ def test_mapping_answers() -> None:
     assert partial.missing_items == tuple(range(2, 10))
 
 
+def test_a_whole_number_written_as_a_float_is_that_number() -> None:
+    """JSON does not tell 1 from 1.0, and JSON Schema counts 1.0 as an integer: so does scoring."""
+    as_floats = score_response(PHQ9, [1.0, 2.0, 0, 0, 0, 0, 0, 0, 3.0])
+    as_ints = score_response(PHQ9, [1, 2, 0, 0, 0, 0, 0, 0, 3])
+    assert as_floats == as_ints and as_floats.raw_answers == (1, 2, 0, 0, 0, 0, 0, 0, 3)
+    assert all(type(value) is int for value in as_floats.raw_answers)
+    assert score_response(PHQ9, {"item9": 1.0}).raw_answers[8] == 1
+
+
 # --- bad input: one line, with file, exact path and allowed values -------------------------------
 
 BAD_ANSWERS: list[tuple[str, Any, str, str]] = [
@@ -219,10 +228,11 @@ BAD_ANSWERS: list[tuple[str, Any, str, str]] = [
     ),
     (
         "float",
-        [0, 0, 0, 1.0, 0, 0, 0, 0, 0],
+        [0, 0, 0, 1.5, 0, 0, 0, 0, 0],
         "$.responses[0].answers[3]",
-        "1.0 is not a valid answer",
+        "1.5 is not a valid answer",
     ),
+    ("float-high", [0, 0, 0, 4.0, 0, 0, 0, 0, 0], "$.responses[0].answers[3]", "item 4: 4.0 is not"),
     ("string", [0, 0, 0, "1", 0, 0, 0, 0, 0], "$.responses[0].answers[3]", "the string '1'"),
     ("high", [0, 0, 0, 4, 0, 0, 0, 0, 0], "$.responses[0].answers[3]", "item 4: 4 is not"),
     ("negative", [0, 0, 0, -1, 0, 0, 0, 0, 0], "$.responses[0].answers[3]", "item 4: -1"),

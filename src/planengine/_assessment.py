@@ -127,6 +127,8 @@ def assessment_from_mapping(
             raise check.fail(["patient"], "must be a mapping such as {id: P-001}")
         check.keys(patient, _PATIENT_KEYS, ["patient"])
         raw_id = patient.get("id", "")
+        if type(raw_id) is float and raw_id.is_integer():  # 7.0 is the integer 7 in JSON Schema
+            raw_id = int(raw_id)
         if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
             raise check.fail(["patient", "id"], "must be a string (or a whole number)")
         patient_id = str(raw_id) or None

@@ -283,6 +283,12 @@ def _check_value(
 ) -> int | None:
     if value is None:
         return None
+    if (
+        type(value) is float
+        and value.is_integer()
+        and instrument.answer_min <= value <= instrument.answer_max
+    ):
+        return int(value)  # JSON's 2.0 is the integer 2 (JSON Schema counts it as an integer)
     if type(value) is not int or not instrument.answer_min <= value <= instrument.answer_max:
         shown = f"{value!r}" if not isinstance(value, str) else f"the string {value!r}"
         raise InputError(
