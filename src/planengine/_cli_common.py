@@ -7,7 +7,13 @@ import datetime as dt
 import os
 from typing import Any
 
-__all__ = ["add_plugin_arguments", "engine_from_args", "in_config_file", "parse_as_of"]
+__all__ = [
+    "add_plugin_arguments",
+    "configured_instruments",
+    "engine_from_args",
+    "in_config_file",
+    "parse_as_of",
+]
 
 
 def parse_as_of(text: str) -> dt.date:
@@ -105,3 +111,23 @@ def in_config_file(error: Exception, where: str) -> Exception:
     from planengine._errors import ConfigError
 
     return ConfigError(f"{where}: plan.{error}")
+
+
+def configured_instruments(
+    manager: Any, table: Any, where: str, *, strict: bool, on_error: Any = None
+) -> dict[str, Any]:
+    """The instruments as planning builds them, for the commands that only read goal files:
+    plugin instruments from ``manager`` (``None``: none) and the configured
+    ``[tool.planengine.plan.instrument-overrides]`` of ``table`` (read from ``where``).
+
+    :raises ConfigError: for bad planning settings or overrides, naming the config file.
+    """
+    from planengine._engine import collect_instruments
+    from planengine._errors import ConfigError
+    from planengine._plan_config import engine_config_from_mapping
+
+    overrides = engine_config_from_mapping(table, where=where).instrument_overrides
+    try:
+        return collect_instruments(manager, overrides=overrides, strict=strict, on_error=on_error)
+    except ConfigError as error:
+        raise in_config_file(error, where) from None

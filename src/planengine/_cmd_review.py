@@ -62,15 +62,12 @@ def _settings(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
     import attrs
 
-    from planengine._cli_common import in_config_file, plugin_blocks
-    from planengine._engine import collect_instruments
-    from planengine._errors import ConfigError
-    from planengine._plan_config import engine_config_from_mapping, load_config_table
+    from planengine._cli_common import configured_instruments, plugin_blocks
+    from planengine._plan_config import load_config_table
     from planengine._plugins import load_plugins
     from planengine._review._config import review_config_from_mapping
 
-    table, where = load_config_table(args.config)
-    engine_config = engine_config_from_mapping(table, where=where)  # checks [plan] as well
+    table, where = load_config_table(args.config, start=args.paths[0])  # as validate finds it
     changes: dict[str, Any] = {}
     if args.tolerance is not None:
         changes["trajectory_tolerance"] = args.tolerance
@@ -82,15 +79,13 @@ def _settings(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     if not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1"):
         plugins = load_plugins(autoload=True, block=blocks, strict=args.strict_plugins)
     failures: list[Any] = []
-    try:
-        instruments = collect_instruments(
-            plugins.manager if plugins is not None else None,
-            overrides=engine_config.instrument_overrides,
-            strict=args.strict_plugins,
-            on_error=failures.append,
-        )
-    except ConfigError as error:
-        raise in_config_file(error, where) from None
+    instruments = configured_instruments(
+        plugins.manager if plugins is not None else None,
+        table,
+        where,
+        strict=args.strict_plugins,
+        on_error=failures.append,
+    )
     if failures and plugins is not None:
         from planengine._model import Notice
 

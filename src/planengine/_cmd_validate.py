@@ -144,19 +144,17 @@ def _instruments(
 ) -> dict[str, Any] | None:
     """The instruments as planning and review see them: plugin instruments, and the thresholds
     of ``[tool.planengine.plan.instrument-overrides]`` (a goal's plausibility uses them)."""
-    from planengine._cli_common import in_config_file
-    from planengine._engine import collect_instruments
-    from planengine._errors import ConfigError
-    from planengine._plan_config import engine_config_from_mapping, load_config_table
+    from collections.abc import Mapping
+
+    from planengine._cli_common import configured_instruments
+    from planengine._plan_config import load_config_table
 
     table, where = load_config_table(args.config, start=start)
-    overrides = engine_config_from_mapping(table, where=where).instrument_overrides
-    if plugin_manager is None and not overrides:
+    plan_table = table.get("plan", {})
+    no_overrides = isinstance(plan_table, Mapping) and not plan_table.get("instrument-overrides")
+    if plugin_manager is None and no_overrides:
         return None  # the built-ins, as every worker already has them
-    try:
-        return collect_instruments(plugin_manager, overrides=overrides, strict=True, on_error=None)
-    except ConfigError as error:
-        raise in_config_file(error, where) from None
+    return configured_instruments(plugin_manager, table, where, strict=True)
 
 
 def _check_selectors(config: object, rules: object) -> None:
