@@ -197,6 +197,19 @@ def test_finding_rules_match_the_brief() -> None:
         ("who5.low-total", "cutoff", "wellbeing", "cutoff"),
         ("who5.low-item", "item", "wellbeing", "item"),
     ]
+    assert rules["pcl5"] == [
+        ("pcl5.provisional", "cutoff", "trauma", "cutoff"),
+        ("pcl5.dsm-pattern", "pattern", "trauma", "cutoff"),
+    ]
+    pattern = load_builtin_instruments()["pcl5"].finding_rules[1]
+    assert (pattern.item_comparator, pattern.item_value) == (">=", 2)
+    # clinical.md §2.8: B 1-5, C 6-7, D 8-14, E 15-20; at least 1 B, 1 C, 2 D and 2 E endorsed
+    assert [(c.items, c.min) for c in pattern.clusters] == [
+        ((1, 2, 3, 4, 5), 1),
+        ((6, 7), 1),
+        ((8, 9, 10, 11, 12, 13, 14), 2),
+        ((15, 16, 17, 18, 19, 20), 2),
+    ]
     pss10 = load_builtin_instruments()["pss10"].finding_rules[0]
     rses = load_builtin_instruments()["rses"].finding_rules[0]
     assert pss10.when == rses.when == "threshold"
@@ -315,6 +328,41 @@ INVALID: list[tuple[str, str, Mutation, str, str]] = [
     ),
     ("band-rule-no-bands", "pcl5", _set(["findings", 0, "when"], "band"), "$.findings[0]", ""),
     ("percent-scale", "who5", _set(["derived"], []), "$.change.scale", "percent"),
+    (
+        "pattern-item-range",
+        "pcl5",
+        _set(["findings", 1, "clusters", 0, "items"], [1, 21]),
+        "$.findings[1].clusters[0].items",
+        "item 21 is out of range 1..20",
+    ),
+    (
+        "pattern-min",
+        "pcl5",
+        _set(["findings", 1, "clusters", 1, "min"], 3),
+        "$.findings[1].clusters[1].min",
+        "needs 3 of only 2 items",
+    ),
+    (
+        "pattern-answer-range",
+        "pcl5",
+        _set(["findings", 1, "item_value"], 5),
+        "$.findings[1].item_value",
+        "within 0..4",
+    ),
+    (
+        "pattern-needs-clusters",
+        "pcl5",
+        _set(["findings", 1, "clusters"], []),
+        "$.findings[1].clusters",
+        "",
+    ),
+    (
+        "pattern-template",
+        "pcl5",
+        _set(["findings", 1, "summary"], "{name} {score}"),
+        "$.findings[1].summary",
+        "{score}",
+    ),
 ]
 
 

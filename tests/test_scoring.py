@@ -215,6 +215,55 @@ def test_a_whole_number_written_as_a_float_is_that_number() -> None:
     assert score_response(PHQ9, {"item9": 1.0}).raw_answers[8] == 1
 
 
+# --- the PCL-5's DSM-5 symptom pattern (clinical.md §2.8, route b) -----------------------------
+
+PCL5 = INSTRUMENTS["pcl5"]
+#: One endorsed (>= 2) item in B and C, two in D and E: total 12, far below the cut-off of 31.
+PATTERN_MET = [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0]
+
+
+def _pattern_found(answers: Any) -> bool:
+    return any(f.rule_id == "pcl5.dsm-pattern" for f in score_response(PCL5, answers).findings)
+
+
+@pytest.mark.parametrize(
+    ("case", "change", "met"),
+    [
+        ("met", {}, True),
+        ("no-b", {0: 1}, False),  # 1 is "a little bit": not endorsed
+        ("no-c", {5: 0}, False),
+        ("one-d", {8: 1}, False),
+        ("one-e", {15: 0}, False),
+        ("other-b-item", {0: 0, 4: 3}, True),
+        ("c-unanswered", {5: None}, False),  # never imputed as endorsed
+        ("others-unanswered", {1: None, 19: None}, True),  # what was answered already meets it
+    ],
+)
+def test_the_pcl5_dsm_pattern_holds_whatever_the_total(case: str, change: dict, met: bool) -> None:
+    answers = list(PATTERN_MET)
+    for index, value in change.items():
+        answers[index] = value
+    assert _pattern_found(answers) is met
+    score = score_response(PCL5, answers)
+    if met and score.total is not None:
+        assert "pcl5.provisional" not in score.cutoffs_met  # the total route does not hold here
+
+
+def test_the_pattern_finding_names_the_endorsed_items() -> None:
+    finding = next(f for f in score_response(PCL5, PATTERN_MET).findings if f.rule_id == "pcl5.dsm-pattern")
+    assert "B (intrusion) item 1; C (avoidance) item 6;" in finding.summary
+    assert "D (negative cognitions and mood) items 8, 9" in finding.summary
+    assert finding.area == "trauma" and finding.next_step and "not a diagnosis" in finding.summary
+
+
+@given(st.lists(st.integers(0, 4), min_size=20, max_size=20), st.integers(0, 19))
+def test_raising_an_answer_never_undoes_the_pattern(answers: list[int], index: int) -> None:
+    before = _pattern_found(answers)
+    raised = list(answers)
+    raised[index] = 4
+    assert not before or _pattern_found(raised)
+
+
 # --- bad input: one line, with file, exact path and allowed values -------------------------------
 
 BAD_ANSWERS: list[tuple[str, Any, str, str]] = [

@@ -351,6 +351,18 @@ def test_trauma_is_referral_and_stabilisation_only(engine) -> None:
     assert pcl5_goal["measure"]["target"] == {"value": 36, "comparator": "<="}  # 46 - 10
 
 
+def test_the_pcl5_symptom_pattern_below_the_cut_off_still_leads_to_referral(engine) -> None:
+    pcl5 = [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0]  # total 12, pattern met
+    data = plan_for(engine, assessment({"pcl5": pcl5}))
+    trauma = problem(data, "trauma")
+    assert [f["provenance"]["source"] for f in data["findings"]] == ["rule:pcl5.dsm-pattern"]
+    referral = next(s for s in trauma["interventions"] if s["id"] == "trauma-trauma-therapy-referral")
+    assert referral["delivery"] == "referral"
+    assert all(s["category"] not in ("exposure", "trauma-narrative", "emdr") for s in trauma["interventions"])
+    below = [2, 0, 0, 0, 0, 1, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0]  # no C item endorsed
+    assert not plan_for(engine, assessment({"pcl5": below}))["problems"]
+
+
 def test_a_trauma_concern_without_a_screen_leads_to_an_assessment(engine) -> None:
     data = plan_for(engine, assessment(concerns=["trauma"], conditions=["psychosis"]))
     trauma = problem(data, "trauma")

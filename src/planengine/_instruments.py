@@ -37,6 +37,7 @@ __all__ = [
     "FindingRule",
     "Instrument",
     "InstrumentRegistry",
+    "ItemCluster",
     "Licence",
     "Loinc",
     "LoincCode",
@@ -61,6 +62,7 @@ TEMPLATE_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
         "cutoff": frozenset({"name", "score", "cutoff", "sex_note"}),
         "item": frozenset({"name", "items"}),
         "threshold": frozenset({"name", "score", "cutoff"}),
+        "pattern": frozenset({"name", "clusters"}),
     }
 )
 
@@ -381,6 +383,19 @@ class DerivedScore:
 
 
 @attrs.frozen
+class ItemCluster:
+    """A group of items of a ``pattern`` rule, of which at least ``min`` must be endorsed."""
+
+    name: str
+    items: tuple[int, ...]
+    min: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, shaped like the data file."""
+        return {"name": self.name, "items": list(self.items), "min": self.min}
+
+
+@attrs.frozen
 class FindingRule:
     """A rule that turns a score into a problem finding; its ``id`` is the finding's provenance.
 
@@ -390,11 +405,15 @@ class FindingRule:
     * ``cutoff``: the cut-offs named in ``cutoffs`` (sex-specific ones: the person's, or the most
       sensitive when sex is unknown);
     * ``item``: any single item (of ``items``, or all) with ``answer <item_comparator> item_value``;
-    * ``threshold``: ``total <comparator> value`` for a clinic-set value (``None`` = off).
+    * ``threshold``: ``total <comparator> value`` for a clinic-set value (``None`` = off);
+    * ``pattern``: a symptom pattern, whatever the total: an item is endorsed when
+      ``answer <item_comparator> item_value``, and every cluster needs ``min`` endorsed items
+      (the PCL-5's DSM-5 route to a provisional diagnosis). Unanswered items count as not
+      endorsed, so the rule holds only when the answers given already meet it.
     """
 
     id: str
-    when: Literal["band", "cutoff", "item", "threshold"]
+    when: Literal["band", "cutoff", "item", "threshold", "pattern"]
     area: str
     kind: Literal["severity", "screen-positive", "cutoff", "item"]
     summary: str
@@ -408,6 +427,7 @@ class FindingRule:
     value: int | None = None
     status: Status | None = None
     note: str | None = None
+    clusters: tuple[ItemCluster, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, shaped like the data file."""
@@ -418,6 +438,9 @@ class FindingRule:
             if self.items:
                 out["items"] = list(self.items)
             out.update(item_comparator=self.item_comparator, item_value=self.item_value)
+        elif self.when == "pattern":
+            out.update(item_comparator=self.item_comparator, item_value=self.item_value)
+            out["clusters"] = [cluster.to_dict() for cluster in self.clusters]
         elif self.when == "threshold":
             out.update(comparator=self.comparator, value=self.value)
         if self.status is not None:
@@ -688,6 +711,9 @@ def _build_rule(raw: Mapping[str, Any]) -> FindingRule:
         value=raw.get("value"),
         status=raw.get("status"),
         note=raw.get("note"),
+        clusters=tuple(
+            ItemCluster(c["name"], tuple(c["items"]), c["min"]) for c in raw.get("clusters", ())
+        ),
     )
 
 
@@ -1003,6 +1029,19 @@ def _check_rules(inst: Instrument, cutoff_ids: set[str], add: _Add) -> None:
                 and not inst.answer_min <= rule.item_value <= inst.answer_max
             ):
                 add(f"{where}.item_value", f"must be within {inst.answer_min}..{inst.answer_max}")
+        elif rule.when == "pattern":
+            if (
+                rule.item_value is not None
+                and not inst.answer_min <= rule.item_value <= inst.answer_max
+            ):
+                add(f"{where}.item_value", f"must be within {inst.answer_min}..{inst.answer_max}")
+            for number, cluster in enumerate(rule.clusters):
+                at = f"{where}.clusters[{number}]"
+                for item in cluster.items:
+                    if item > inst.items:
+                        add(f"{at}.items", f"item {item} is out of range 1..{inst.items}")
+                if cluster.min > len(cluster.items):
+                    add(f"{at}.min", f"needs {cluster.min} of only {len(cluster.items)} items")
         elif rule.when == "threshold" and rule.value is not None:  # noqa: SIM102
             if not inst.total_min <= rule.value <= inst.total_max:
                 add(

@@ -149,6 +149,9 @@ class _RangeScore:
 #: Marks a finding rule that reads single answers, so cannot be worked out from the total.
 _PER_ITEM = object()
 
+#: Rule types that read single answers, so they cannot be worked out from the total alone.
+_ON_ANSWERS = frozenset({"item", "pattern"})
+
 
 _SEXES = (None, "male", "female")
 _OPS: Mapping[str, Callable[[int, int], bool]] = {
@@ -258,7 +261,7 @@ def _score_range(
     )
     context = _Context(instrument, plan, sex, raw or [], missing, low, high, band, band_range)
     results = tuple(
-        _PER_ITEM if raw is None and rule.when == "item" else _apply_rule(context, index, rule)
+        _PER_ITEM if raw is None and rule.when in _ON_ANSWERS else _apply_rule(context, index, rule)
         for index, rule in enumerate(instrument.finding_rules)
     )
     return _RangeScore(
@@ -542,6 +545,8 @@ def _apply_rule(context: _Context, index: int, rule: FindingRule) -> InstrumentF
         if rule.value is None or rule.comparator is None:
             return None
         return _threshold_finding(context, rule, rule.comparator, rule.value, sex_note=None)
+    if rule.when == "pattern":
+        return _pattern_finding(context, rule)
     # when == "item": raw answers are compared, item by item
     assert rule.item_comparator is not None and rule.item_value is not None
     items = rule.items or range(1, context.instrument.items + 1)
@@ -555,6 +560,27 @@ def _apply_rule(context: _Context, index: int, rule: FindingRule) -> InstrumentF
         return None
     listed = f"item {hits[0]}" if len(hits) == 1 else "items " + ", ".join(map(str, hits))
     return _finding(context, rule, rule.summary.format(name=name, items=listed))
+
+
+def _pattern_finding(context: _Context, rule: FindingRule) -> InstrumentFinding | None:
+    """The finding of a ``pattern`` rule when the answers given meet every cluster."""
+    assert rule.item_comparator is not None and rule.item_value is not None
+    raw, comparator, value = context.raw, rule.item_comparator, rule.item_value
+    parts = []
+    for cluster in rule.clusters:
+        endorsed = [
+            item
+            for item in cluster.items
+            if (answer := raw[item - 1]) is not None and compare(answer, comparator, value)
+        ]
+        if len(endorsed) < cluster.min:
+            return None
+        listed = f"item {endorsed[0]}" if len(endorsed) == 1 else "items " + ", ".join(
+            map(str, endorsed)
+        )
+        parts.append(f"{cluster.name} {listed}")
+    summary = rule.summary.format(name=context.instrument.name, clusters="; ".join(parts))
+    return _finding(context, rule, summary)
 
 
 def _threshold_finding(
