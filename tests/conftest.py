@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import pathlib
 
 import pytest
@@ -14,6 +15,10 @@ settings.register_profile(
     "default", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=60
 )
 settings.load_profile("default")
+
+# A bug that the command line would report as "internal error" raises in the tests instead (also in
+# the subprocesses they start), so no test can pass over one.
+os.environ["PLANENGINE_DEBUG"] = "1"
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

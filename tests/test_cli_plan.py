@@ -259,3 +259,21 @@ def test_a_bad_instrument_override_names_the_config_file(
     err = capsys.readouterr().err
     assert code == 2 and err == f"planengine: error: {config}: {message}" + err.split(message)[1]
     assert err.count("\n") == 1
+
+
+def test_a_bug_is_one_line_with_exit_3_and_no_half_written_output(monkeypatch, capsys) -> None:
+    import planengine._cmd_plan
+
+    def broken(args):
+        print('{"half": ')
+        raise KeyError("boom")
+
+    monkeypatch.setattr(planengine._cmd_plan, "run", broken)
+    monkeypatch.delenv("PLANENGINE_DEBUG")
+    assert main(["plan", "examples/mild-sleep-only.yaml", *AS_OF]) == 3
+    err = capsys.readouterr().err
+    assert err.startswith("planengine: internal error: KeyError: 'boom' (a bug in planengine")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    monkeypatch.setenv("PLANENGINE_DEBUG", "1")
+    with pytest.raises(KeyError):
+        main(["plan", "examples/mild-sleep-only.yaml", *AS_OF])

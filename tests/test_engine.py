@@ -359,3 +359,12 @@ def test_markdown_writes_html_from_the_input_as_text(engine: Engine) -> None:
     assert "&lt;script>alert(1)&lt;/script> I want to sleep" in text
     assert "→ <= " in text  # comparators stay as they are
     assert "](" not in text and "[x]\\(javascript" in text
+    defining = engine.plan(
+        Assessment(
+            responses=(phq9([2, 1, 2, 2, 1, 2, 1, 1, 0]),),
+            context=Context(patient_goals=("[1]: http://evil.example/", "see [here][1]")),
+        ),
+        as_of=AS_OF,
+    )
+    lines = render_markdown(defining).splitlines()
+    assert not [line for line in lines if line.lstrip("-*> ").startswith("[1]:")]

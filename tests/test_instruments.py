@@ -431,6 +431,12 @@ def test_override_change_thresholds() -> None:
     )
     assert changed.change.status["mcid"] == "U" and not changed.change.rci_illustrative
     assert phq9.change.mcid == 5
+    # The data's SD (5) is illustrative: setting only the reliability leaves the warning on.
+    assert phq9.change.rci_illustrative
+    assert phq9.with_overrides({"change": {"rci_reliability": 0.9}}).change.rci_illustrative
+    for bad in (float("nan"), float("inf")):
+        with pytest.raises(ConfigError, match="must be a number"):
+            phq9.with_overrides({"change": {"mcid": bad}})
     pss10 = load_builtin_instruments()["pss10"]
     with pytest.raises(ConfigError, match="remission_comparator"):
         pss10.with_overrides({"change": {"remission_value": 10}})

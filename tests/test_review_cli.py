@@ -64,7 +64,7 @@ def test_tolerance_option(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
     assert main([*BASE, "--tolerance", "-1", str(EXAMPLES / "gas.yaml")]) == 2
-    assert "trajectory_tolerance" in capsys.readouterr().err
+    assert "--tolerance must be a positive finite number" in capsys.readouterr().err
     try:
         code = main([*BASE, "--as-of", "tomorrow", str(EXAMPLES / "gas.yaml")])
     except SystemExit as exc:
@@ -127,6 +127,25 @@ def test_review_markdown_writes_html_from_the_file_as_text(capsys, tmp_path) -> 
     assert "&lt;img src=x" in out and "<img" not in out
 
 
+def test_review_markdown_ids_and_statements_cannot_break_tables_or_make_links(
+    capsys, tmp_path
+) -> None:
+    import yaml
+
+    data = yaml.safe_load((EXAMPLES / "on-track.yaml").read_text())
+    data["goals"][0]["id"] = "a | b | c"
+    data["goals"][1]["id"] = "q\n\n[1]: http://evil.example/\n\n[click me][1]"
+    data["goals"][1]["statement"] = "[2]: http://evil.example/"
+    path = tmp_path / "goals.yaml"
+    path.write_text(yaml.safe_dump(data))
+    main([*BASE, "--format", "markdown", str(path)])
+    out = capsys.readouterr().out
+    assert "| a \\| b \\| c |" in out
+    lines = out.splitlines()
+    assert not [line for line in lines if line.lstrip("-> ").startswith(("[1]:", "[2]:"))]
+    assert "\\[2]: http://evil.example/" in out
+
+
 # -- settings from the config file: the same instruments and thresholds as planning ------------
 
 
@@ -178,7 +197,11 @@ def test_review_settings_come_from_the_file_and_options_win(
     ("text", "message"),
     [
         ("[review]\ntolerence = 0.2\n", "unknown key review.tolerence; known: default-review"),
-        ("[review]\ntolerance = 0\n", "review.tolerance must be positive, got 0"),
+        ("[review]\ntolerance = 0\n", "review.tolerance must be a positive finite number, got 0"),
+        ("[review]\ntolerance = nan\n", "review.tolerance must be a positive finite number, got nan"),
+        ("[review]\nfree-metric-change-fraction = inf\n", "must be a positive finite number, got inf"),
+        ("[review]\ngas-rho = nan\n", "review.gas-rho must be in [0, 1)"),
+        ("[plan.instrument-overrides.phq9]\nchange = {mcid = nan}\n", "phq9.change.mcid: must be a number above 0, got nan"),
         ("[review]\nno-response-weeks = 8.5\n", "review.no-response-weeks must be a whole number"),
         ("[review]\ngas-rho = true\n", "review.gas-rho must be a number, not True"),
         ("[review]\ngas-rho = 1.0\n", "review.gas-rho must be in [0, 1)"),
@@ -230,3 +253,9 @@ def test_instruments_registered_by_a_plugin_reach_the_review(
     review = json.loads(capsys.readouterr().out)["reviews"][0]
     assert review["goals"][0]["change"]["instrument"] == "isi-local"
     assert not [f for f in review["findings"] if "isi-local" in f["message"]]
+
+
+def test_a_folder_without_goal_files_is_an_error(tmp_path, capsys) -> None:
+    assert main([*BASE, str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "no .yaml, .yml or .json files" in err

@@ -184,3 +184,159 @@ def test_answers_left_out_with_their_entry_say_they_were_not_checked_for_risk(en
     result = review_goals(parse_document(text, name="r.yaml"), as_of=AS_OF)
     (finding,) = [f for f in result.findings if f.code == code]
     assert "NOT checked for risk items" in finding.message and result.exit_code == 2
+
+
+# -- wrong shapes and odd values are findings, never silently ignored ----------------------------
+
+PHQ9_GOAL = {
+    "id": "mood",
+    "area": "depression",
+    "statement": "s",
+    "measure": {
+        "instrument": "phq9",
+        "baseline": {"value": 20, "date": "2026-09-01"},
+        "target": {"value": 9, "comparator": "<="},
+    },
+    "start_date": "2026-09-01",
+    "due_date": "2027-02-28",
+    "progress": [{"date": "2026-11-20", "value": 8}],
+}
+
+
+def _goal(**changes: object) -> dict:
+    import copy
+
+    goal = copy.deepcopy(PHQ9_GOAL)
+    for key, value in changes.items():
+        node = goal
+        *parents, last = key.split("__")
+        for part in parents:
+            node = node[part]
+        node[last] = value
+    return goal
+
+
+@pytest.mark.parametrize(
+    ("goal", "code", "path"),
+    [
+        (_goal(measure="PHQ-9 monthly"), "input.structure", "$.goals[0].measure"),
+        (_goal(measure__target=9), "input.structure", "$.goals[0].measure.target"),
+        (_goal(measure__baseline=20), "input.structure", "$.goals[0].measure.baseline"),
+        (_goal(gas=[1, 2]), "input.structure", "$.goals[0].gas"),
+        (
+            _goal(measure__target={"value": 9, "comparator": "=<"}),
+            "input.comparator",
+            "$.goals[0].measure.target.comparator",
+        ),
+        (
+            _goal(measure__target={"value": 9, "comparator": ">="}),
+            "input.target-direction",
+            "$.goals[0].measure.target.comparator",
+        ),
+        (
+            _goal(measure__baseline={"value": 1e300, "date": "2026-09-01"}),
+            "input.not-a-number",
+            "$.goals[0].measure.baseline.value",
+        ),
+        (_goal(progress=[{"date": "2026-11-20", "value": 10**400}]), "input.not-a-number",
+         "$.goals[0].progress[0].value"),
+    ],
+)
+def test_wrong_shapes_are_errors_where_they_are(goal: dict, code: str, path: str) -> None:
+    result = review_goals({"planengine": 1, "goals": [goal]}, as_of=AS_OF)
+    assert (code, path, "error") in {(f.code, f.json_path, f.severity) for f in result.findings}
+    assert result.exit_code == 2
+
+
+@pytest.mark.parametrize("version", [2, "1", True, None])
+def test_another_format_version_is_an_error(version: object) -> None:
+    data = {"goals": [PHQ9_GOAL]} if version is None else {"planengine": version, "goals": [PHQ9_GOAL]}
+    result = review_goals(data, as_of=AS_OF)
+    assert "input.format-version" in {f.code for f in result.findings} and result.exit_code == 2
+    assert result.goal("mood").status.code == "achieved"  # still reviewed: nothing is lost
+
+
+def test_a_target_asking_for_the_worse_direction_is_not_success() -> None:
+    goal = _goal(
+        measure__target={"value": 9, "comparator": ">="}, progress=[{"date": "2026-11-20", "value": 22}]
+    )
+    review = review_goals({"planengine": 1, "goals": [goal]}, as_of=AS_OF).goal("mood")
+    assert review.status.code != "achieved"
+    better = _goal(
+        measure__target={"value": 9, "comparator": ">="}, progress=[{"date": "2026-11-20", "value": 10}]
+    )
+    assert review_goals({"planengine": 1, "goals": [better]}, as_of=AS_OF).goal("mood").status.code == "improving"
+
+
+@pytest.mark.parametrize(
+    ("measure_unit", "entry_unit"),
+    [(None, "points"), (None, "score"), ("points", "Points"), ("percent", "%"), ("%", "percent")],
+)
+def test_unit_names_of_the_same_scale_are_the_same_unit(measure_unit, entry_unit) -> None:
+    percent = measure_unit in ("percent", "%")
+    goal = {
+        "id": "g",
+        "statement": "s",
+        "measure": {
+            "instrument": "who5" if percent else "phq9",
+            "baseline": {"value": 40 if percent else 20, "date": "2026-09-01"},
+            "target": {"value": 60, "comparator": ">="} if percent else {"value": 9, "comparator": "<="},
+        },
+        "start_date": "2026-09-01",
+        "due_date": "2027-02-28",
+        "progress": [{"date": "2026-11-20", "value": 64 if percent else 8, "unit": entry_unit}],
+    }
+    if measure_unit:
+        goal["measure"]["unit"] = measure_unit
+    result = review_goals({"planengine": 1, "goals": [goal]}, as_of=AS_OF)
+    assert not result.findings and len(result.goal("g").measurements) == 2
+
+
+def test_a_gas_level_written_as_a_float_is_that_level() -> None:
+    goal = {
+        "id": "say-no",
+        "statement": "s",
+        "gas": {"levels": {str(k): f"level {k}" for k in range(-2, 3)}},
+        "progress": [{"date": "2026-11-20", "gas_level": 1.0}],
+    }
+    result = review_goals({"planengine": 1, "goals": [goal]}, as_of=AS_OF)
+    assert not [f for f in result.findings if f.severity == "error"]
+    assert result.goal("say-no").gas.level == 1
+
+
+def test_a_phq9_given_as_answers_only_is_a_measurement() -> None:
+    data = {
+        "planengine": 1,
+        "assessments": [
+            {"instrument": "phq9", "date": "2026-11-20", "answers": [0, 0, 1, 0, 0, 0, 0, 0, 0]}
+        ],
+        "goals": [_goal(progress=[])],
+    }
+    review = review_goals(data, as_of=AS_OF).goal("mood")
+    assert [m.value for m in review.measurements] == [20, 1]
+    assert review.status.code == "achieved"
+
+
+@pytest.mark.parametrize(
+    ("answers", "level"),
+    [
+        ([3, None], "high"),  # a later blank leaves the flag high
+        ([3, 0], "high"),
+        ([3, 1], "high"),  # a later lower answer does not downgrade it
+        ([1, 3], "high"),
+        ([1, None], "endorsed"),
+        ([None, 1], "endorsed"),
+        ([0, None], "unknown"),
+    ],
+)
+def test_a_flag_keeps_its_most_serious_level(answers: list, level: str) -> None:
+    data = {
+        "planengine": 1,
+        "goals": [],
+        "assessments": [
+            {"instrument": "phq9", "date": f"2026-1{i}-01", "answers": [0] * 8 + [value]}
+            for i, value in enumerate(answers)
+        ],
+    }
+    flags = review_goals(data, as_of=AS_OF).risk_flags
+    assert [f.level for f in flags] == [level]

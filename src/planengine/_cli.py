@@ -37,6 +37,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 3
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -106,8 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = int(module.run(args))
         sys.stdout.flush()  # a full disk or closed pipe shows here, not after main returns
         return code
-    except SafetyInvariantError:
-        raise
+    except SafetyInvariantError as error:  # a core bug: never write the plan, say so
+        return _internal_error(error)
     except PlanEngineError as error:
         print(f"planengine: error: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -115,6 +116,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except OSError as error:  # writing the output failed: a full disk, a missing folder
         return _write_failed(error)
+    except Exception as error:  # a bug in planengine: one line, not a traceback
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    """A one-line report of a bug (``PLANENGINE_DEBUG=1`` shows the traceback instead)."""
+    import os
+
+    if os.environ.get("PLANENGINE_DEBUG") == "1":
+        raise error
+    _discard_stdout()  # a half-written document must not pass for a whole one
+    print(
+        f"planengine: internal error: {type(error).__name__}: {error} (a bug in planengine, "
+        "please report it; PLANENGINE_DEBUG=1 shows the traceback)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
 
 
 def _write_version() -> int:

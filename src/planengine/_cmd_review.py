@@ -111,6 +111,12 @@ def run(args: argparse.Namespace) -> int:
         config=config,
         strict_plugins=args.strict_plugins,
     )
+    if not report.reviews and not report.errors:  # nothing reviewed is a mistake, as in validate
+        print(
+            f"planengine: error: no .yaml, .yml or .json files under {', '.join(args.paths)}",
+            file=sys.stderr,
+        )
+        return 2
     for error in report.errors:
         print(f"planengine: error: {error.where}: {error.message}", file=sys.stderr)
     text = report.render(args.output_format)

@@ -12,6 +12,7 @@ Nothing is read at import time: :func:`load_builtin_instruments` reads and cache
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import resources
@@ -1081,7 +1082,12 @@ _CHANGE_OVERRIDES = frozenset(
 
 def _number(value: Any, where: str, *, integer: bool = False, positive: bool = False) -> Any:
     kinds = (int,) if integer else (int, float)
-    if isinstance(value, bool) or not isinstance(value, kinds) or (positive and value <= 0):
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, kinds)
+        or not math.isfinite(value)
+        or (positive and value <= 0)
+    ):
         wanted = "an integer" if integer else "a number"
         raise ConfigError(
             f"{where}: must be {wanted}{' above 0' if positive else ''}, got {value!r}"
@@ -1194,7 +1200,7 @@ def _override_change(inst: Instrument, values: Any) -> ChangeThresholds:
         )
     if ("rci_sd" in fields) != ("rci_reliability" in fields) and change.rci_sd is None:
         raise ConfigError(f"{inst.id}.change: set rci_sd and rci_reliability together")
-    if "rci_sd" in fields or "rci_reliability" in fields:
+    if "rci_sd" in fields and "rci_reliability" in fields:  # one alone leaves the other illustrative
         fields["rci_illustrative"] = False
     return attrs.evolve(
         change, status=MappingProxyType(status), notes=MappingProxyType(notes), **fields

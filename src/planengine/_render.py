@@ -81,12 +81,18 @@ def render_goals(plan: Plan) -> str:
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 
+#: A link reference definition (``[1]: http://...``) at a line start, also inside list items and
+#: quotes: it would turn ``[text][1]`` anywhere in the document into a live link.
+_LINK_DEFINITION = re.compile(r"^((?: {0,3}(?:[-*+>]|\d+[.)]))* {0,3})\[(?=[^\]\n]*\]:)", re.M)
+
+
 def neutralise_markup(markdown: str) -> str:
-    """Markdown with every would-be HTML tag written as text (``&lt;``) and every link or image
-    target escaped (``]\\(``), so that text from a file or a plugin (a patient's words, say)
-    cannot inject markup or links where the Markdown is shown. The engine's own Markdown uses
-    neither."""
-    return _TAG_START.sub("&lt;", markdown).replace("](", "]\\(")
+    """Markdown with every would-be HTML tag written as text (``&lt;``), every link or image
+    target escaped (``]\\(``) and every link reference definition escaped (``\\[1]:``), so
+    that text from a file or a plugin (a patient's words, say) cannot inject markup or links
+    where the Markdown is shown. The engine's own Markdown uses none of them."""
+    text = _TAG_START.sub("&lt;", markdown).replace("](", "]\\(")
+    return _LINK_DEFINITION.sub(r"\1\\[", text)
 
 
 def _cell(value: Any) -> str:

@@ -72,4 +72,11 @@ def review_config_from_mapping(
     try:
         return attrs.evolve(config, **changes)
     except ValueError as error:
-        raise ConfigError(str(error)) from None
+        message = str(error)
+        for field, option in _OPTIONS.items():
+            message = message.replace(field, option)
+        raise ConfigError(message) from None
+
+
+#: ReviewConfig field -> the command-line option that sets it (for messages).
+_OPTIONS = {"trajectory_tolerance": "--tolerance", "no_response_weeks": "--no-response-weeks"}

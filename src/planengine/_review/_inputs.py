@@ -111,11 +111,21 @@ class FindingSink:
         )
 
 
+#: Larger values are refused: past 2**53 floats lose whole numbers, and the trajectory's
+#: arithmetic on them overflows to infinity.
+MAX_MAGNITUDE = 1e15
+
+
 def as_number(value: Any) -> float | None:
+    """``value`` as a float, or ``None`` when it is not a finite number within
+    :data:`MAX_MAGNITUDE` (messages say "not a usable number")."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    value = float(value)
-    return value if math.isfinite(value) else None
+    try:
+        value = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        return None
+    return value if math.isfinite(value) and abs(value) <= MAX_MAGNITUDE else None
 
 
 def as_date(value: Any) -> dt.date | None:

@@ -7,6 +7,7 @@ computing modules (``_change``, ``_trajectory``, ``_status``, ``_gas``, ``_sugge
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -52,8 +53,8 @@ FINDING_SEVERITIES = ("error", "warning", "info")
 
 
 def _positive(_: Any, attribute: Any, value: float) -> None:
-    if value <= 0:
-        raise ValueError(f"{attribute.name} must be positive, got {value!r}")
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a positive finite number, got {value!r}")
 
 
 @attrs.frozen

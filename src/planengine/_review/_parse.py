@@ -101,7 +101,7 @@ def _assessments(
             sink.add(
                 "input.not-a-number",
                 "error",
-                f"{instrument.name} total {entry.get('total')!r} is not a number; left out{still}",
+                f"{instrument.name} total {entry.get('total')!r} is not a usable number (finite, within ±1e15); left out{still}",
                 (*path, "total"),
             )
         elif total is None and answers is None:
@@ -112,6 +112,8 @@ def _assessments(
                 path,
             )
             continue
+        elif total is None and "total" not in entry:
+            total = _total_from_answers(instrument, answers)  # None: the risk check says why
         elif total is not None and not instrument.total_min <= total <= instrument.total_max:
             sink.add(
                 "input.out-of-range",
@@ -143,6 +145,18 @@ def _assessments(
         )
     out.sort(key=lambda a: (a.instrument, a.date))
     return out
+
+
+def _total_from_answers(instrument: Instrument, answers: Any) -> float | None:
+    """The total of a complete, valid set of answers (an entry given as answers only)."""
+    from planengine._errors import InputError
+    from planengine._scoring import score_response
+
+    try:
+        total = score_response(instrument, answers).total
+    except InputError:
+        return None  # reported with its path by the risk check, which reads every entry's answers
+    return None if total is None else float(total)
 
 
 def _merge_assessments(
@@ -187,6 +201,16 @@ def parse_goal_file(
     document = source if isinstance(source, Document) else None
     data = source.data if isinstance(source, Document) else source
     sink = FindingSink(document, document.path if document else None)
+    version = data.get("planengine")
+    if version != 1 or isinstance(version, bool):
+        found = "missing" if "planengine" not in data else f"{version!r}"
+        sink.add(
+            "input.format-version",
+            "error",
+            f"format version `planengine` is {found}; this review reads version 1, so the "
+            "values below may be misread",
+            ("planengine",) if "planengine" in data else (),
+        )
     goals_raw = data.get("goals")
     if goals_raw is None:
         goals_raw = []

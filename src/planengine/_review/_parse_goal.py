@@ -15,7 +15,6 @@ from planengine._review._inputs import (
     ParsedGoal,
     Path,
     as_date,
-    as_mapping,
     as_number,
     fmt_number,
 )
@@ -51,6 +50,19 @@ class GoalReader:
     def add(self, code: str, severity: str, message: str, rel: Path) -> None:
         self.sink.add(code, severity, message, self.base + rel, self.goal_id)
 
+    def mapping(self, value: Any, rel: Path, shape: str) -> Mapping[str, Any]:
+        """``value`` when it is a mapping; anything else but absence is an error, left out."""
+        if value is None or isinstance(value, Mapping):
+            return value or {}
+        self.add(
+            "input.structure",
+            "error",
+            f"{format_json_path(rel).removeprefix('$.')} must be a mapping ({shape}), not "
+            f"{type(value).__name__} {value!r}"[:300] + "; left out",
+            rel,
+        )
+        return {}
+
     def date_field(self, key: str) -> dt.date | None:
         value = self.raw.get(key)
         parsed = as_date(value)
@@ -61,7 +73,9 @@ class GoalReader:
         return parsed
 
     def read(self) -> ParsedGoal:
-        measure = as_mapping(self.raw.get("measure"))
+        measure = self.mapping(
+            self.raw.get("measure"), ("measure",), "metric or instrument, baseline, target"
+        )
         instrument, scale, unit = self._scale(measure)
         bounds = _bounds(instrument, scale)
         start, due = self.date_field("start_date"), self.date_field("due_date")
@@ -76,6 +90,10 @@ class GoalReader:
         target, comparator, possible = self._target(measure, bounds)
         baseline = self._baseline(measure, bounds, start, instrument, scale)
         direction = self._direction(instrument, comparator, baseline, target)
+        if target is not None and self._target_against_direction(
+            instrument, scale, comparator, target, direction
+        ):
+            target, comparator = None, None
         if comparator is None and target is not None:
             comparator = "<=" if direction == "lower-is-better" else ">="
         progress, gas_history = self._progress(baseline, bounds, unit, instrument, scale)
@@ -162,7 +180,7 @@ class GoalReader:
     def _target(
         self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
     ) -> tuple[float | None, str | None, bool]:
-        raw = as_mapping(measure.get("target"))
+        raw = self.mapping(measure.get("target"), ("measure", "target"), "value, comparator")
         if not raw:
             return None, None, True
         target = as_number(raw.get("value"))
@@ -170,12 +188,20 @@ class GoalReader:
             self.add(
                 "input.not-a-number",
                 "error",
-                f"target value {raw.get('value')!r} is not a number",
+                f"target value {raw.get('value')!r} is not a usable number (finite, within ±1e15)",
                 ("measure", "target", "value"),
             )
             return None, None, True
         comparator = raw.get("comparator")
         if comparator not in ("<=", "<", ">=", ">", "=="):
+            if comparator is not None:
+                self.add(
+                    "input.comparator",
+                    "error",
+                    f"comparator {comparator!r} is not one of <=, <, >=, >, ==; the way the "
+                    "measure improves is used instead",
+                    ("measure", "target", "comparator"),
+                )
             comparator = None
         possible = True
         if bounds is not None and not bounds[0] <= target <= bounds[1]:
@@ -197,6 +223,9 @@ class GoalReader:
         scale: str,
     ) -> Measurement | None:
         raw = measure.get("baseline")
+        if raw is not None and not isinstance(raw, Mapping):
+            self.mapping(raw, ("measure", "baseline"), "value, date")
+            return None
         if not isinstance(raw, Mapping):
             if measure:
                 self.add(
@@ -211,7 +240,7 @@ class GoalReader:
             self.add(
                 "input.not-a-number",
                 "error",
-                f"baseline value {raw.get('value')!r} is not a number",
+                f"baseline value {raw.get('value')!r} is not a usable number (finite, within ±1e15)",
                 ("measure", "baseline", "value"),
             )
             return None
@@ -290,6 +319,31 @@ class GoalReader:
             )
         return "lower-is-better"
 
+    def _target_against_direction(
+        self,
+        instrument: Instrument | None,
+        scale: str,
+        comparator: str | None,
+        target: float,
+        direction: str,
+    ) -> bool:
+        """Whether the comparator asks an instrument's score to move the worse way (PHQ-9
+        ``>= 9``): then meeting the target would call a worsening a success, so it is left out."""
+        if instrument is None or scale == "metric" or comparator not in ("<=", "<", ">=", ">"):
+            return False
+        wants_higher = comparator in (">=", ">")
+        if wants_higher == (direction == "higher-is-better"):
+            return False
+        better = "higher" if direction == "higher-is-better" else "lower"
+        self.add(
+            "input.target-direction",
+            "error",
+            f"target {comparator} {fmt_number(target)} asks {instrument.name} to go the wrong way "
+            f"({better} is better); the target is left out and the goal is judged by change only",
+            ("measure", "target", "comparator"),
+        )
+        return True
+
     def _progress(
         self,
         baseline: Measurement | None,
@@ -367,7 +421,7 @@ class GoalReader:
                 continue
             seen[date] = i
             entry_unit = entry.get("unit")
-            if entry_unit is not None and entry_unit != unit:
+            if entry_unit is not None and not _same_unit(entry_unit, unit, scale):
                 self.add(
                     "input.unit-mismatch",
                     "error",
@@ -377,6 +431,8 @@ class GoalReader:
                 )
                 continue
             level = entry.get("gas_level")
+            if isinstance(level, float) and level.is_integer():
+                level = int(level)  # 1.0 is the whole number 1, as in the goal schema
             if level is not None:
                 if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
                     self.add(
@@ -394,7 +450,7 @@ class GoalReader:
                 self.add(
                     "input.not-a-number",
                     "error",
-                    f"progress value {entry.get('value')!r} is not a number; entry left out",
+                    f"progress value {entry.get('value')!r} is not a usable number (finite, within ±1e15); entry left out",
                     (*rel, "value"),
                 )
                 continue
@@ -444,8 +500,8 @@ class GoalReader:
                     ("progress",),
                 )
             return None, 1.0, None
-        gas = as_mapping(raw)
-        levels = as_mapping(gas.get("levels"))
+        gas = self.mapping(raw, ("gas",), "levels, weight, current_level")
+        levels = self.mapping(gas.get("levels"), ("gas", "levels"), "-2 to 2 -> text")
         missing = [
             key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
         ]
@@ -488,6 +544,19 @@ def _range_hint(
             if derived.id == "percent" and value <= bounds[1] * derived.multiply:
                 return f" (a {instrument.name} percent score? then set the measure's unit to 'percent')"
     return ""
+
+
+def _same_unit(given: object, unit: str | None, scale: str) -> bool:
+    """Whether a progress entry's unit is the measure's: by name on an instrument's scale
+    ('points' and 'score' are both totals, '%' and 'percent' both percent), exactly otherwise."""
+    if not isinstance(given, str):
+        return False
+    key = given.strip().lower()
+    if scale == "total":
+        return key in SCORE_UNITS or key == (unit or "").strip().lower()
+    if scale == "percent":
+        return key in PERCENT_UNITS
+    return given == unit
 
 
 def _bounds(instrument: Instrument | None, scale: str) -> tuple[float, float] | None:

@@ -178,13 +178,15 @@ def _markdown_review(review: Review) -> list[str]:
     for g in review.goals:
         due = "" if g.review_due is None else f"{g.review_due}{' **overdue**' if g.overdue else ''}"
         lines.append(
-            f"| {g.goal_id} | {g.status.code} (`{g.status.rule}`) | {g.trajectory.position} | "
+            f"| {_md(g.goal_id)} | {g.status.code} (`{g.status.rule}`) | {g.trajectory.position} | "
             f"{'' if g.trajectory.days_left is None else g.trajectory.days_left} | {due} | "
             f"{_md(', '.join(g.attention)) or '-'} |"
         )
     lines.append("")
     for g in review.goals:
-        lines += [f"### {g.goal_id}", "", _md(g.statement), "", f"- Status: {_md(g.status.reason)}"]
+        lines += [
+            f"### {_md(g.goal_id)}", "", _md(g.statement), "", f"- Status: {_md(g.status.reason)}"
+        ]
         if g.trajectory.reason:
             lines.append(f"- Trajectory: {_md(g.trajectory.reason)}")
         if g.change is not None:

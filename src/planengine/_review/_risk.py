@@ -2,8 +2,9 @@
 
 An answer of 1 or more raises a flag (2-3 rank higher) [R26]; an unanswered or unreadable item
 raises a "risk unknown" flag (clinical.md §3.2). A later answer of 0 does not close an earlier
-flag: only a clinician closes flags, and the review cannot see their dispositions, so the latest
-endorsed administration stays flagged with the whole answer history in its message. Flags are
+flag, and a later lower or blank answer does not lower it: only a clinician closes flags, and the
+review cannot see their dispositions, so the most serious administration (the latest of equally
+serious ones) stays flagged with the whole answer history in its message. Flags are
 built by :func:`planengine._safety.build_risk_flags`, the same code the planner uses.
 """
 
@@ -94,7 +95,9 @@ def risk_flags_from_assessments(
         flagged = [(a, s) for a, s in entries if s.level != "not-endorsed"]
         if not flagged:
             continue
-        a, signal = flagged[-1]
+        # The most serious answer keeps its level until a clinician closes the flag: a later
+        # lower or blank answer never downgrades it (the latest of equally serious ones is named).
+        a, signal = max(flagged, key=lambda entry: _SERIOUSNESS[entry[1].level])
         chosen.append((signal, a.date, format_json_path(a.path)))
         messages[(instrument_id, item)] = _history_text(
             instruments[instrument_id], item, entries, a
@@ -113,6 +116,10 @@ def risk_flags_from_assessments(
             )
         )
     return flags, tuple(findings), tuple(notices)
+
+
+#: How serious a risk signal's level is; ``max`` keeps the last of equals.
+_SERIOUSNESS = {"unknown": 1, "endorsed": 2, "high": 3}
 
 
 def _answer_of(instrument: Instrument, answers: object, item: int) -> int | None:
@@ -152,5 +159,15 @@ def _history_text(
         text += (
             f" The latest answer ({last_signal.value} on {last_assessment.date}) is not evidence of "
             "safety and does not close this flag; only a clinician can."
+        )
+    elif last_assessment is not flagged and last_signal.value is None:
+        text += (
+            f" The item was left unanswered on {last_assessment.date}, so the current risk is "
+            "unknown: ask it now. The earlier answer keeps this flag at its level."
+        )
+    elif last_assessment is not flagged:
+        text += (
+            f" The latest answer ({last_signal.value} on {last_assessment.date}) is lower; the "
+            "flag keeps the level of the earlier answer until a clinician closes it."
         )
     return text

@@ -10,7 +10,8 @@ rule                               status             when
 ``status.target-met``              achieved           the target is met at the latest measurement
 ``status.due-passed``              not-achieved       the due date has passed and the target is not met
 ``status.reliable-deterioration``  worsening          change from baseline is a reliable (or meaningful)
-                                                      worsening
+                                                      worsening (instruments without thresholds, and
+                                                      free metrics: a share of the planned change)
 ``status.reliable-improvement``    improving          ... a reliable (or meaningful) improvement, or a
                                                       treatment response (see :func:`meaningful_change`)
 ``status.no-response``             no-progress        no such improvement N weeks (config) after the start
@@ -61,6 +62,11 @@ def meaningful_change(
     step = abs(goal.target - baseline) * config.free_metric_change_fraction
     improvement = latest - baseline if goal.direction == "higher-is-better" else baseline - latest
     basis = f"{config.free_metric_change_fraction:.0%} of the planned change ({step:g})"
+    if goal.instrument is not None and goal.scale != "metric":
+        basis += (
+            f", as {goal.instrument.name} has no agreed reliable-change or MCID threshold "
+            "(not a reliable change)"
+        )
     if improvement >= step:
         return "improved", basis
     if -improvement >= step:
@@ -106,7 +112,9 @@ def goal_status(
             "measure can take",
         )
     due_passed = goal.due is not None and as_of > goal.due
-    if goal.has_baseline and goal.target is not None:
+    # An instrument's scores are judged by change even when the target was left out.
+    judged_by_change = goal.instrument is not None and goal.scale != "metric"
+    if goal.has_baseline and (goal.target is not None or judged_by_change):
         return _value_status(goal, change, as_of, config, due_passed)
     if goal.gas_levels is not None and (goal.gas_history or goal.gas_current is not None):
         return _gas_status(goal, due_passed)
@@ -124,11 +132,12 @@ def _value_status(
     config: ReviewConfig,
     due_passed: bool,
 ) -> Status:
-    assert goal.target is not None
     values = goal.measurements
     latest = values[-1]
-    goal_text = f"{goal.comparator} {goal.target:g}"
-    if len(values) >= 2 and target_met(latest.value, goal.comparator, goal.target):
+    met = goal.target is not None and target_met(latest.value, goal.comparator, goal.target)
+    if len(values) >= 2 and met:  # (no target: judged by change only)
+        assert goal.target is not None
+        goal_text = f"{goal.comparator} {goal.target:g}"
         if len(values) >= 3 and target_met(values[-2].value, goal.comparator, goal.target):
             return Status(
                 "sustaining",
@@ -140,12 +149,12 @@ def _value_status(
             "status.target-met",
             f"target {goal_text} met on {latest.date} (value {latest.value:g})",
         )
-    if due_passed:
+    if due_passed and goal.target is not None:
         return Status(
             "not-achieved",
             "status.due-passed",
             f"due {goal.due}, latest value {latest.value:g} on {latest.date} does not meet "
-            f"{goal_text}",
+            f"{goal.comparator} {goal.target:g}",
         )
     if len(values) < 2:
         return Status(

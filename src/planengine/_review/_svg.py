@@ -159,6 +159,15 @@ def _series(
     return out
 
 
+def _date_span(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date]:
+    """``start`` to ``end``, at least a day wide (also at the calendar's last day)."""
+    if end > start:
+        return start, end
+    if start == dt.date.max:
+        return start - dt.timedelta(days=1), start
+    return start, start + dt.timedelta(days=1)
+
+
 def goal_chart(goal: GoalReview, instrument: Instrument | None, as_of: dt.date) -> str | None:
     """An inline SVG of one goal's values against its expected path and target (``None``: no values)."""
     points = [(m.date, m.value) for m in goal.measurements]
@@ -167,8 +176,7 @@ def goal_chart(goal: GoalReview, instrument: Instrument | None, as_of: dt.date) 
     traj = goal.trajectory
     start = min([points[0][0]] + ([traj.start] if traj.start else []))
     end = max([points[-1][0], as_of] + ([traj.due] if traj.due else []))
-    if end <= start:
-        end = start + dt.timedelta(days=1)
+    start, end = _date_span(start, end)
     chart_instrument = instrument if goal.instrument else None
     factor = _percent_factor(chart_instrument, goal.scale)
     values = [v for _, v in points] + ([goal.target] if goal.target is not None else [])
@@ -216,9 +224,7 @@ def history_chart(instrument: Instrument, points: Sequence[tuple[dt.date, float]
     """An inline SVG of repeat questionnaire totals over the instrument's bands."""
     if not points:
         return None
-    start, end = points[0][0], points[-1][0]
-    if end <= start:
-        end = start + dt.timedelta(days=1)
+    start, end = _date_span(points[0][0], points[-1][0])
     scale = ChartScale(start, end, float(instrument.total_min), float(instrument.total_max))
     out = [_open(scale, f"{instrument.name} score history", "history-chart")]
     out.extend(_bands(instrument, scale, 1.0))
