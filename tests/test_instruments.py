@@ -137,12 +137,15 @@ def test_only_loinc_codes_confirmed_in_a_cited_source_are_shipped() -> None:
         codes = [inst.loinc.panel, inst.loinc.total, *inst.loinc.item_codes.values()]
         for code in codes:
             if code is not None:
-                assert code.status == "V" and code.citations, (inst.id, code.code)
+                assert code.status in ("V", "L") and code.citations, (inst.id, code.code)
                 assert set(code.citations) <= set(inst.references), (inst.id, code.code)
     # seen only in public code (L): named in the note, not shipped as codes
     for instrument_id in ("phq2", "audit-c"):
         loinc = load_builtin_instruments()[instrument_id].loinc
         assert loinc is None or (loinc.panel is None and loinc.total is None)
+    item9 = load_builtin_instruments()["phq9"].loinc.item_codes[9]
+    # clinical.md §2.1 marks 44260-8 L; interop.md §3.1 confirms it in US Core and MII PRO.
+    assert (item9.code, item9.status, item9.citations) == ("44260-8", "L", ("USCore-QR-PHQ9", "MII-PRO"))
     loinc = load_builtin_instruments()["gad7"].loinc
     assert loinc is not None and loinc.total is not None and loinc.panel is not None
     # 69737-5 is the GAD-7 PANEL, not the total (clinical.md §2.3).

@@ -233,13 +233,25 @@ def test_cardiac_condition_marks_muscle_tensing_and_exercise_with_caution(engine
 # -- sleep -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("condition", ["bipolar-disorder", "seizure-disorder", "hazardous-occupation"])
+@pytest.mark.parametrize(
+    "condition",
+    ["bipolar-disorder", "seizure-disorder", "hazardous-occupation", "sleep-apnoea", "parasomnia"],
+)
 def test_sleep_restriction_is_removed_with_the_reason(engine, condition) -> None:
     data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}, conditions=[condition]))
     assert "sleep-sleep-restriction" not in step_ids(data)
     entry = excluded(data)["sleep-sleep-restriction"]
     assert entry["rule"] == f"contraindication.{condition}"
     assert "sleep-cbti-referral" in step_ids(data)
+
+
+@pytest.mark.parametrize("condition", ["older-adult", "fall-risk"])
+def test_sleep_restriction_is_cautioned_in_later_life_and_with_fall_risk(engine, condition) -> None:
+    data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}, conditions=[condition]))
+    restriction = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-restriction")
+    assert restriction["status"] == "caution"
+    assert any(note.startswith(f"Caution ({condition})") for note in restriction["notes"])
+    assert "compression" in " ".join(restriction["notes"])
 
 
 def test_subthreshold_insomnia_gets_education_and_monitoring_only(engine) -> None:
