@@ -234,6 +234,11 @@ def _goal(**changes: object) -> dict:
             "$.goals[0].measure.target.comparator",
         ),
         (
+            _goal(measure__target={"value": 30, "comparator": ">="}),  # also out of range
+            "input.target-direction",
+            "$.goals[0].measure.target.comparator",
+        ),
+        (
             _goal(measure__baseline={"value": 1e300, "date": "2026-09-01"}),
             "input.not-a-number",
             "$.goals[0].measure.baseline.value",

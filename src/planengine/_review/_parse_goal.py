@@ -93,7 +93,7 @@ class GoalReader:
         if target is not None and self._target_against_direction(
             instrument, scale, comparator, target, direction
         ):
-            target, comparator = None, None
+            target, comparator, possible = None, None, True
         if comparator is None and target is not None:
             comparator = "<=" if direction == "lower-is-better" else ">="
         progress, gas_history = self._progress(baseline, bounds, unit, instrument, scale)
