@@ -169,8 +169,16 @@ def test_size_limit(tmp_path) -> None:  # type: ignore[no-untyped-def]
 def test_unreadable_files(tmp_path) -> None:  # type: ignore[no-untyped-def]
     with pytest.raises(DocumentParseError, match="cannot read file"):
         load_document(tmp_path / "missing.yaml")
-    with pytest.raises(DocumentParseError, match="cannot read file"):
+    with pytest.raises(DocumentParseError, match="cannot read: it is a folder"):
         load_document(tmp_path)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    from unittest import mock
+
+    denied = PermissionError(13, "Permission denied")
+    message = "cannot list this folder: Permission denied"
+    with mock.patch("os.listdir", side_effect=denied), pytest.raises(DocumentParseError, match=message):
+        load_document(locked)
 
 
 def test_load_document_keeps_given_path(tmp_path) -> None:  # type: ignore[no-untyped-def]

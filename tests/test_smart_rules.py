@@ -124,7 +124,8 @@ def test_as_of_none_skips_due_date_passed(instruments: Any) -> None:
 
 
 @pytest.mark.parametrize(
-    ("days", "limit", "fires"), [(90, 90, False), (91, 90, True), (45, 30, True)]
+    ("days", "limit", "fires"),
+    [(90, 90, False), (91, 90, True), (45, 30, True), (365.0, 90, True), (90.0, 90, False)],
 )
 def test_review_interval_limit(days: int, limit: int, fires: bool, instruments: Any) -> None:
     config = SmartConfig(max_review_interval_days=limit)
@@ -228,6 +229,8 @@ def test_plugin_hook_registration() -> None:
         (27, 0, "<=", "2026-11-15", True),  # clinical.md §6.2: PHQ-9 27 -> 0 in 2 weeks warns
         (15, 9, "<=", "2027-02-01", False),  # one reliable change in 13 weeks
         (27, 4, "<", "2027-10-01", False),  # 48 weeks allow it
+        (27, 0, "<=", "2026-11-01", True),  # no time at all still allows only one reliable change
+        (15, 9, "<=", "2026-11-01", False),
     ],
 )
 def test_plausible_change(
@@ -255,3 +258,92 @@ def test_a_misspelt_config_key_is_an_error_not_ignored() -> None:
     with pytest.raises(ConfigError, match="unknown key 'ignores'"):
         config_from_mapping({"ignores": ["R402"]}, where="pyproject.toml")
     config_from_mapping({"ignore": ["R402"], "plan": {"horizon-weeks": 8}})  # known keys pass
+
+
+def _phq9_goal(**changes: Any) -> dict[str, Any]:
+    return _goal(
+        measure={
+            "instrument": "phq9",
+            "baseline": {"value": 15, "date": "2026-11-01"},
+            "target": {"value": 9, "comparator": "<="},
+        },
+        addresses=["phq9"],
+        area="depression",
+        statement="PHQ-9 down",
+        **changes,
+    )
+
+
+def _codes_of(document: Any, instruments: Any, **kwargs: Any) -> list[str]:
+    return [v.code for v in check_goals(document, as_of=None, instruments=instruments, **kwargs)]
+
+
+def test_a_huge_integer_is_out_of_range_not_a_crash(instruments: Any) -> None:
+    goal = _phq9_goal()
+    goal["measure"]["baseline"]["value"] = 10**400
+    codes = _codes_of(goal, instruments)
+    assert "M206" in codes and "E009" not in codes
+
+
+@pytest.mark.parametrize("comparator", [None, "<="])
+def test_a302_reads_a_missing_comparator_as_the_better_way(comparator, instruments: Any) -> None:
+    goal = _phq9_goal()
+    goal["measure"]["target"] = {"value": 18, **({"comparator": comparator} if comparator else {})}
+    codes = _codes_of(goal, instruments)
+    assert "A301" in codes and "A302" not in codes
+
+
+@pytest.mark.parametrize(
+    ("start", "due", "fires"),
+    [
+        ("2026-11-26", "2027-11-26", False),  # exactly a year
+        ("2026-11-26", "2027-11-27", True),  # a year and a day, though only 366 days
+        ("2027-03-01", "2028-03-01", False),  # 366 days over 29 February: still a year
+        ("2028-02-29", "2029-02-28", False),
+        ("2028-02-29", "2029-03-01", True),
+    ],
+)
+def test_t504_counts_calendar_years(start: str, due: str, fires: bool, instruments: Any) -> None:
+    goal = _goal(start_date=start, due_date=due)
+    goal["measure"]["baseline"]["date"] = start
+    assert ("T504" in _codes_of(goal, instruments)) is fires
+
+
+def test_dates_outside_the_goals_are_checked_too(instruments: Any) -> None:
+    document = {
+        "planengine": 1,
+        "as_of": "2026-02-30",
+        "assessments": [{"instrument": "phq9", "date": "2026-13-45", "total": 12}],
+        "goals": [_goal()],
+    }
+    found = {(v.code, v.json_path) for v in check_goals(document, as_of=None, instruments=instruments)}
+    assert {("E004", "$.as_of"), ("E004", "$.assessments[0].date")} <= found
+
+
+def test_a_file_level_rule_cannot_be_suppressed(instruments: Any) -> None:
+    twin = _goal(suppress=[{"rule": "E005", "reason": "on purpose"}])
+    found = check_goals({"planengine": 1, "goals": [_goal(), twin]}, as_of=None, instruments=instruments)
+    codes = [(v.code, v.message) for v in found]
+    assert any(code == "E005" for code, _ in codes)
+    assert not [c for c, _ in codes if c == "E007"]
+    assert any(code == "E008" and "cannot be suppressed" in message for code, message in codes)
+
+
+@pytest.mark.parametrize(("key", "level"), [("T", "info"), ("ALL", "info"), ("T5", "warning")])
+def test_severity_by_prefix_or_all(key: str, level: str, instruments: Any) -> None:
+    config = config_from_mapping({"severity": {key: level}, "max-review-interval-days": 20})
+    found = check_goals(_goal(), as_of=None, config=config, instruments=instruments)
+    assert {v.severity for v in found if v.code == "T506"} == {level}
+    specific = config_from_mapping({"severity": {"T": "info", "T506": "warning"}})
+    assert specific.severity_of("T506", "review-interval-over-max", "error") == "warning"
+    assert specific.severity_of("E001", "parse-error", "error") == "error"
+
+
+def test_a_gas_expected_level_of_only_spaces_is_not_written(instruments: Any) -> None:
+    levels = {str(k): f"level {k}" for k in range(-2, 3)}
+    base = _goal(measure=None, gas={"levels": levels})
+    assert "M201" not in _codes_of(base, instruments)
+    blank = _goal(measure=None, gas={"levels": {**levels, "0": "   "}})
+    assert "M201" in _codes_of(blank, instruments)
+    as_ints = _goal(measure=None, gas={"levels": {k: f"level {k}" for k in range(-2, 3)}})
+    assert "M201" not in _codes_of(as_ints, instruments)

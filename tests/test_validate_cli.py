@@ -331,3 +331,82 @@ def test_instruments_registered_by_a_plugin_are_known_to_validate(
     code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
     assert "unknown instrument" not in out
     assert "A303" in out and "one reliable change of 6" in out  # the plugin's own thresholds
+
+
+def test_e001_cannot_be_downgraded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "broken.yaml").write_text("goals: [\n")
+    (tmp_path / "planengine.toml").write_text('[severity]\nE001 = "info"\n')
+    code, _, err = _run(capsys, "validate", str(tmp_path / "broken.yaml"), "--config", str(tmp_path / "planengine.toml"))
+    assert code == 2 and "E001 (a file that cannot be read) is always an error" in err
+
+
+def test_a_pyproject_with_an_inline_planengine_table_is_found(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goal = tmp_path / "g.yaml"
+    goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi").replace("review_interval_days: 14", "review_interval_days: 60"))
+    (tmp_path / "pyproject.toml").write_text("[tool]\nplanengine = { max-review-interval-days = 30 }\n")
+    code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01", "--no-plugins")
+    assert code == 1 and "T506" in out
+
+
+def test_a_folder_that_cannot_be_listed_is_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "ok.yaml").write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"))
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_walk, real_listdir = os.walk, os.listdir
+
+    def walk(top, onerror=None, **kwargs):  # type: ignore[no-untyped-def]
+        for folder, dirs, files in real_walk(top, **kwargs):
+            if folder == str(locked):
+                onerror(PermissionError(13, "Permission denied", folder))
+                continue
+            yield folder, dirs, files
+
+    def listdir(path):  # type: ignore[no-untyped-def]
+        if str(path) == str(locked):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_listdir(path)
+
+    monkeypatch.setattr(os, "walk", walk)
+    monkeypatch.setattr(os, "listdir", listdir)
+    code, out, _ = _run(capsys, "validate", str(tmp_path), "--as-of", "2026-12-01", "--no-plugins")
+    assert code == 1 and f"{locked}: E001 [E] cannot read: cannot list this folder: Permission denied" in out
+
+
+def test_an_id_with_a_trailing_newline_breaks_the_id_pattern(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goal = tmp_path / "g.json"
+    goal.write_text(json.dumps({"planengine": 1, "goals": [{"id": "g1\n", "area": "sleep", "statement": "s"}]}))
+    code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01", "--no-plugins")
+    assert code == 1 and "E002" in out and "does not match '^[a-z0-9][a-z0-9_.-]*$'" in out
+
+
+def test_plans_agree_with_the_linter_under_a_short_maximum_interval(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "planengine.toml"
+    config.write_text("max-review-interval-days = 5\n")
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    code = main(["plan", str(examples / "screens-and-wellbeing.yaml"), "--as-of", "2026-11-25",
+                 "--format", "goals", "--config", str(config), "-o", str(tmp_path)])
+    assert code == 0
+    capsys.readouterr()
+    written = next(tmp_path.glob("*.goals.yaml"))
+    code, out, _ = _run(capsys, "validate", str(written), "--as-of", "2026-11-25", "--config", str(config))
+    assert "T506" not in out and "error(s)" in out and " 0 error(s)" in out, out
+
+
+@pytest.mark.parametrize(("key", "value"), [("horizon-weeks", 60), ("screen-followup-days", 400)])
+def test_plan_settings_that_make_objectives_span_over_a_year_are_refused(
+    key: str, value: int, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "planengine.toml"
+    config.write_text(f"[plan]\n{key} = {value}\n")
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    code = main(["plan", str(examples / "screens-and-wellbeing.yaml"), "--as-of", "2026-11-25", "--config", str(config)])
+    err = capsys.readouterr().err
+    assert code == 2 and f"plan.{key} ({value}) is above" in err and "T504" in err

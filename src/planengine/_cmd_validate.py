@@ -163,7 +163,10 @@ def _check_selectors(config: object, rules: object) -> None:
     codes = [rule.code for rule in rules.rules]  # type: ignore[attr-defined]
     names = {rule.name for rule in rules.rules}  # type: ignore[attr-defined]
     selectors = [*(config.select or ()), *config.extend_select, *config.ignore]  # type: ignore[attr-defined]
-    selectors.extend(code for code, _level in config.severity)  # type: ignore[attr-defined]
+    for code, _level in config.severity:  # type: ignore[attr-defined]
+        if code in ("E001", "parse-error"):
+            raise ConfigError("severity: E001 (a file that cannot be read) is always an error")
+        selectors.append(code)
     for _, codes_for_glob in config.per_file_ignores:  # type: ignore[attr-defined]
         selectors.extend(codes_for_glob)
     for selector in selectors:

@@ -625,7 +625,10 @@ class Engine:
                     ),
                     start_date=context.as_of,
                     due_date=due,
-                    review_interval_days=context.config.screen_followup_days,
+                    review_interval_days=min(
+                        context.config.screen_followup_days,
+                        context.config.max_review_interval_days,
+                    ),
                     addresses=[finding.id],
                     provenance=provenance,
                     rationale=finding.summary,

@@ -538,6 +538,13 @@ def load_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
     try:
         with open(name, "rb") as handle:
             content = handle.read(max_bytes + 1)
+    except IsADirectoryError:  # a folder that could not be listed while walking
+        try:
+            os.listdir(name)
+            reason = "it is a folder"
+        except OSError as error:
+            reason = f"cannot list this folder: {error.strerror or error.__class__.__name__}"
+        raise DocumentParseError(f"cannot read: {reason}", file=name) from None
     except OSError as error:
         reason = error.strerror or error.__class__.__name__
         raise DocumentParseError(f"cannot read file: {reason}", file=name) from None

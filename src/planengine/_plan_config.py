@@ -84,6 +84,16 @@ def engine_config_from_mapping(
         default = attrs.fields(EngineConfig).review_interval_days.default
         changes["review_interval_days"] = min(default, changes["max_review_interval_days"])
     config = EngineConfig(**changes)
+    # Longer horizons make objectives that `planengine validate` flags (T504: more than a year).
+    for key, value, most in (
+        ("horizon-weeks", config.horizon_weeks, 52),
+        ("screen-followup-days", config.screen_followup_days, 365),
+    ):
+        if value > most:
+            raise ConfigError(
+                f"{where}: plan.{key} ({value}) is above {most}: objectives would span more than "
+                "a year, which SMART rule T504 flags"
+            )
     if config.review_interval_days > config.max_review_interval_days:
         raise ConfigError(
             f"{where}: plan.review-interval-days ({config.review_interval_days}) is above "

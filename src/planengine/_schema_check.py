@@ -11,6 +11,7 @@ Schemas are local: ``$ref`` resolves among the bundled schemas (by ``$id``) and 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator, Mapping
 from functools import cache
 from typing import Any
@@ -123,8 +124,40 @@ def _full_validator(name: str, pointer: str = "") -> Any:
         (uri, Resource.from_contents(contents)) for uri, contents in _bundled_by_id().items()
     )
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]
     target = {"$ref": f"{schema['$id']}#{pointer}"} if pointer else schema
     return cls(target, registry=registry)
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """The ``pattern`` keyword with ECMA-262's ``$`` (the very end: Python's ``$`` also matches
+    before a final newline, so ``"g1\\n"`` would pass an id pattern the fast check refuses)."""
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and not _python_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _python_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with every ``$`` outside a character class read as ``\\Z``."""
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = "\\Z"
+        out.append(char)
+        index += 1
+    return re.compile("".join(out))
 
 
 #: schema name -> (array property, JSON pointer of its items' sub-schema): documents whose
@@ -150,8 +183,11 @@ def _full_errors(data: Any, schema: str) -> Iterator[tuple[tuple[str | int, ...]
         yield (), error
     item_validator = _full_validator(schema, pointer)
     for index, item in enumerate(items):
-        if fast.is_valid(item):
-            continue
+        try:
+            if fast.is_valid(item):
+                continue
+        except Exception:  # data jsonschema-rs cannot take (integer keys from code): check fully
+            pass
         for error in item_validator.iter_errors(item):
             yield (key, index), error
 
@@ -189,6 +225,7 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
         return issues
     from jsonschema.exceptions import best_match, relevance
 
+    found_before = len(issues)
     for prefix, error in sorted(_full_errors(data, schema), key=lambda pair: relevance(pair[1])):
         alternatives = len(error.context or ())
         chosen = best_match([error]) if error.context else error
@@ -197,6 +234,16 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
         path = (*prefix, *chosen.absolute_path)
         issues.append(
             _issue(document, path, _message(chosen), str(chosen.validator), alternatives)
+        )
+    if len(issues) == found_before:  # the two validators disagree: never pass such a document
+        issues.append(
+            _issue(
+                document,
+                (),
+                f"the document does not match the {schema} schema (the detailed check could not "
+                "name the value; please report this)",
+                "schema",
+            )
         )
     issues.sort(key=lambda issue: (issue.line or 0, issue.column or 0, issue.path_text))
     return issues

@@ -89,7 +89,9 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     for raw in paths:
         path = os.fspath(raw)
         if os.path.isdir(path):
-            for folder, dirs, files in os.walk(path):
+            # A folder that cannot be listed is reported as a file that cannot be read (E001),
+            # never skipped: a CI job must not pass by not looking.
+            for folder, dirs, files in os.walk(path, onerror=lambda error: add(error.filename)):
                 dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
                 for name in sorted(files):
                     if name.lower().endswith(EXTENSIONS):

@@ -9,7 +9,7 @@ from typing import Any
 from planengine._errors import PluginError
 from planengine._loader import Document, format_json_path
 from planengine._smart._config import SmartConfig
-from planengine._smart._model import GoalContext, Hit, SmartRule, Violation
+from planengine._smart._model import GoalContext, Hit, SmartRule, Violation, parse_date
 from planengine._smart._rules import BUILTIN_RULES
 
 __all__ = ["RuleSet", "check_goals", "collect_plugin_rules", "rule_set"]
@@ -257,6 +257,10 @@ def check_goals(
     for issue in check_schema(schema_target, "goal"):
         collect.add("E002", issue.json_path, issue.message)
 
+    if isinstance(data, Mapping):
+        for path, value in _document_dates(data):
+            if value is not None and parse_date(value) is None:
+                collect.add("E004", path, f"{value!r} is not a calendar date (YYYY-MM-DD)")
     goals = data.get("goals") if isinstance(data, Mapping) else None
     if not isinstance(goals, list):
         return collect.violations()
@@ -291,6 +295,18 @@ def check_goals(
     return collect.violations()
 
 
+def _document_dates(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
+    """The dates outside the goals (the file's ``as_of``, repeat questionnaires), which
+    ``planengine review`` reads too."""
+    found: list[tuple[tuple[str | int, ...], Any]] = [(("as_of",), data.get("as_of"))]
+    assessments = data.get("assessments")
+    if isinstance(assessments, list):
+        for index, entry in enumerate(assessments):
+            if isinstance(entry, Mapping):
+                found.append((("assessments", index, "date"), entry.get("date")))
+    return found
+
+
 def _apply_suppressions(
     goal: Mapping[str, Any],
     base: tuple[str | int, ...],
@@ -313,6 +329,15 @@ def _apply_suppressions(
                 "E008",
                 (*where, "rule"),
                 f"suppression names unknown rule {entry['rule']!r}",
+                goal_id,
+            )
+            continue
+        if rule.check is None:  # file-level checks (parse, schema, ids) and suppression checks
+            collect.add(
+                "E008",
+                (*where, "rule"),
+                f"{rule.code} is not a check of this goal's content and cannot be suppressed; "
+                "fix what it reports",
                 goal_id,
             )
             continue

@@ -83,11 +83,17 @@ class SmartConfig:
         return any(fnmatch.fnmatchcase(candidate, pattern) for candidate in candidates)
 
     def severity_of(self, code: str, name: str, default: str) -> str:
-        """The effective severity of a rule (config overrides by code or name)."""
-        for key, level in self.severity:
-            if key in (code, name):
-                return level
-        return default
+        """The effective severity of a rule: the most specific key of the severity table that
+        names it (its code or name, then the longest code prefix, then ``ALL``), as for select.
+        E001 (a file that cannot be read) stays an error: a broken file never passes."""
+        if code == "E001":
+            return default
+        best, level = 0, default
+        for key, value in self.severity:
+            specificity = _specificity(code, name, (key,))
+            if specificity > best:
+                best, level = specificity, value
+        return level
 
     def replace(self, **changes: Any) -> SmartConfig:
         return attrs.evolve(self, **changes)
@@ -169,7 +175,8 @@ def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None
                 text = pyproject.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 continue
-            if "[tool.planengine" in text and "planengine" in _read_toml(pyproject).get("tool", {}):
+            # any TOML form: [tool.planengine], [tool] planengine = {...}, dotted keys
+            if "planengine" in text and "planengine" in _read_toml(pyproject).get("tool", {}):
                 return pyproject
     return None
 

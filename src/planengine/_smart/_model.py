@@ -190,7 +190,11 @@ def parse_date(value: Any) -> datetime.date | None:
 
 
 def number(value: Any) -> float | None:
-    """A JSON number as float; ``None`` for anything else (booleans included)."""
+    """A JSON number as float; ``None`` for anything else (booleans included). An integer too
+    large for a float is infinity of its sign, so range rules still see it."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return None
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")

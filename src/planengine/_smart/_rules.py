@@ -7,6 +7,7 @@ letters (clinical.md §6.2).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -143,7 +144,10 @@ def _has_gas_scale(ctx: GoalContext) -> bool:
     """Goal Attainment Scaling with a written expected (0) level is a measure in itself (§5)."""
     gas = ctx.goal.get("gas")
     levels = gas.get("levels") if isinstance(gas, dict) else None
-    return isinstance(levels, dict) and bool(levels.get("0"))
+    if not isinstance(levels, dict):
+        return False
+    expected = levels.get("0", levels.get(0))
+    return isinstance(expected, str) and bool(expected.strip())
 
 
 def check_no_metric(ctx: GoalContext) -> Iterator[Hit]:
@@ -261,6 +265,8 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
     goal = number(target.get("value"))
     start = number((ctx.baseline or {}).get("value"))
     name = ctx.measure.get("instrument")
+    # A missing comparator means the better way, as A301 reads it.
+    implied = comparator if comparator is not None else ("<=" if worse_up else ">=")
     if comparator in ((">=", ">") if worse_up else ("<=", "<")):
         yield Hit(
             ("measure", "target", "comparator"),
@@ -271,7 +277,7 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
         start is not None
         and goal is not None
         and (goal > start if worse_up else goal < start)
-        and not (isinstance(comparator, str) and _met(start, comparator, goal))  # that is A301
+        and not (isinstance(implied, str) and _met(start, implied, goal))  # that is A301
     ):
         yield Hit(
             ("measure", "target", "value"),
@@ -293,9 +299,9 @@ def check_plausible_change(ctx: GoalContext) -> Iterator[Hit]:
     )
     start, goal = number(baseline.get("value")), number(target.get("value"))
     begin, due = ctx.start, ctx.date("due_date")
-    if not step or start is None or goal is None or begin is None or due is None or due <= begin:
+    if not step or start is None or goal is None or begin is None or due is None:
         return
-    weeks = (due - begin).days / 7
+    weeks = max(0, (due - begin).days) / 7  # no time at all still allows one reliable change
     per = ctx.settings.plausible_weeks_per_reliable_change
     plausible = step * max(1.0, weeks / per)
     wanted = abs(goal - start)
@@ -350,8 +356,16 @@ def check_due_passed(ctx: GoalContext) -> Iterator[Hit]:
 
 def check_horizon(ctx: GoalContext) -> Iterator[Hit]:
     start, due = ctx.start, ctx.date("due_date")
-    if start is not None and due is not None and (due - start).days > 366:
+    if start is not None and due is not None and due > _one_year_after(start):
         yield Hit(("due_date",), f"the goal spans {(due - start).days} days, more than a year")
+
+
+def _one_year_after(day: dt.date) -> dt.date:
+    """The same date a year later (29 February: 28 February, so a year is never over-counted)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February, or the calendar's last year
+        return day.replace(year=day.year + 1, day=28) if day.year < dt.MAXYEAR else dt.date.max
 
 
 def check_no_review(ctx: GoalContext) -> Iterator[Hit]:
@@ -360,12 +374,12 @@ def check_no_review(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def check_review_interval(ctx: GoalContext) -> Iterator[Hit]:
-    days = ctx.goal.get("review_interval_days")
+    days = number(ctx.goal.get("review_interval_days"))  # 365.0 is the integer 365 in the schema
     limit = ctx.settings.max_review_interval_days
-    if isinstance(days, int) and not isinstance(days, bool) and days > limit:
+    if days is not None and days > limit:
         yield Hit(
             ("review_interval_days",),
-            f"review every {days} days is longer than the maximum of {limit} days",
+            f"review every {_fmt(days)} days is longer than the maximum of {limit} days",
         )
 
 
@@ -502,7 +516,8 @@ Why: stale suppressions hide future problems.""",
         "Use a rule code or name listed by `planengine rules`.",
         "ruff RUF100 convention",
         """
-What it does: reports a suppression naming a rule that does not exist (or is not installed).""",
+What it does: reports a suppression naming a rule that does not exist (or is not installed), or
+a rule that is not a check of the goal's content (E001-E009), which cannot be suppressed.""",
     ),
     _rule(
         "E009",
