@@ -126,6 +126,7 @@ MANY_ALIASES = "a: &a x\nb: [" + ", ".join(["*a"] * 2000) + "]\n"
         (b"just text\n", "l.yaml", "must be a mapping, not a str", 1),
         (b"a: 1\n---\nb: 2\n", "m.yaml", "YAML syntax error", 2),
         (b'{"a": 1,\n "a": 2}', "d.json", "duplicate key 'a'", 2),
+        (b'{"g": [\n {"id": "a"},\n {"id": "b",\n  "x": "\\"id\\": 1",\n  "id": "c"}]}', "d.json", "duplicate key 'id'", 5),
         (b'{"a": }', "s.json", "JSON syntax error", 1),
         (b'{"a": NaN}', "n.json", "NaN is not valid JSON", 1),
         (b'{"a": "NaN",\n "b": Infinity}', "n.json", "Infinity is not valid JSON", 2),

@@ -958,12 +958,40 @@ def _parse_json(text: str, name: str) -> Any:
 
 
 def _json_key_position(text: str, key: str) -> tuple[int, int] | None:
-    """Line and column of the second occurrence of ``"key":`` (best effort)."""
-    pattern = re.compile(re.escape(json.dumps(key)) + r"\s*:")
-    matches = list(pattern.finditer(text))
-    if len(matches) < 2:
-        return None
-    return _line_column(text, matches[1].start())
+    """Line and column of the first ``key`` given twice in one object (the parse found it, so
+    the text is JSON up to there): objects are tracked by nesting, so the same key in sibling
+    objects does not count."""
+    seen: list[set[str] | None] = []  # per open container: the object's keys (None: an array)
+    index, size = 0, len(text)
+    while index < size:
+        char = text[index]
+        if char == '"':
+            end = index + 1
+            while end < size and text[end] != '"':
+                end += 2 if text[end] == "\\" else 1
+            after = end + 1
+            while after < size and text[after] in " \t\r\n":
+                after += 1
+            keys = seen[-1] if seen else None
+            if keys is not None and after < size and text[after] == ":":
+                try:
+                    name = json.loads(text[index : end + 1])
+                except ValueError:
+                    name = None
+                if name == key:
+                    if key in keys:
+                        return _line_column(text, index)
+                    keys.add(key)
+            index = end + 1
+            continue
+        if char == "{":
+            seen.append(set())
+        elif char == "[":
+            seen.append(None)
+        elif char in "]}" and seen:
+            seen.pop()
+        index += 1
+    return None
 
 
 def _data_depth(data: Any) -> int:
