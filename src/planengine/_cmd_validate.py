@@ -152,8 +152,11 @@ def _instruments(
     table, where = load_config_table(args.config, start=start)
     plan_table = table.get("plan", {})
     no_overrides = isinstance(plan_table, Mapping) and not plan_table.get("instrument-overrides")
-    if plugin_manager is None and no_overrides:
-        return None  # the built-ins, as every worker already has them
+    registers = plugin_manager is not None and bool(
+        plugin_manager.hook.register_instruments.get_hookimpls()  # type: ignore[attr-defined]
+    )
+    if no_overrides and not registers:
+        return None  # the built-ins, as every worker already has them (and no planning import)
     return configured_instruments(plugin_manager, table, where, strict=True)
 
 

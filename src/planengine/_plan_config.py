@@ -23,12 +23,14 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from planengine._engine import EngineConfig
 from planengine._errors import ConfigError
+
+if TYPE_CHECKING:
+    from planengine._engine import EngineConfig
 
 __all__ = ["engine_config_from_mapping", "load_config_table", "load_engine_config"]
 
@@ -44,10 +46,12 @@ _INTEGER_KEYS = {
 def engine_config_from_mapping(
     table: Mapping[str, Any], *, where: str = "configuration"
 ) -> EngineConfig:
-    """Build an :class:`EngineConfig` from a ``[tool.planengine]``-shaped mapping.
+    """Build an :class:`EngineConfig` from a ``[tool.planengine]``-shaped mapping (planning is
+    imported only here, so reading the file stays light for the commands that lint).
 
     :raises ConfigError: for unknown keys and values of the wrong type, naming the key.
     """
+    from planengine._engine import EngineConfig
     from planengine._smart._config import check_keys
 
     check_keys(table, where)

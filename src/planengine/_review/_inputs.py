@@ -21,7 +21,6 @@ __all__ = [
     "ParsedFile",
     "ParsedGoal",
     "as_date",
-    "as_mapping",
     "as_number",
     "fmt_number",
 ]
@@ -139,10 +138,6 @@ def as_date(value: Any) -> dt.date | None:
         except ValueError:
             return None
     return None
-
-
-def as_mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
 
 
 def fmt_number(value: float) -> str:
