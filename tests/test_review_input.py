@@ -345,3 +345,17 @@ def test_a_flag_keeps_its_most_serious_level(answers: list, level: str) -> None:
     }
     flags = review_goals(data, as_of=AS_OF).risk_flags
     assert [f.level for f in flags] == [level]
+
+
+def test_goal_values_of_a_questionnaire_with_a_risk_item_say_it_was_not_checked() -> None:
+    data = {
+        "planengine": 1,
+        "assessments": [
+            {"instrument": "phq9", "date": "2026-11-20", "answers": [0, 0, 1, 0, 0, 0, 0, 0, 0]}
+        ],
+        "goals": [_goal(progress=[{"date": "2026-10-20", "value": 12}])],
+    }
+    notices = [n for n in review_goals(data, as_of=AS_OF).notices if n.code == "review.risk-item-not-recorded"]
+    assert len(notices) == 1
+    assert "PHQ-9 on 2026-09-01, 2026-10-20 recorded as totals only" in notices[0].message
+    assert "2026-11-20" not in notices[0].message  # answered that day: item 9 was read

@@ -158,8 +158,15 @@ def review_goals(
         instruments = load_builtin_instruments()
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
     locate = source.locate if isinstance(source, Document) else None
+    goal_values = [
+        (goal.instrument.id, m.date)
+        for goal in parsed.goals
+        if goal.instrument is not None and goal.scale != "metric"
+        for m in goal.measurements
+        if m.source != "assessment"
+    ]
     flags, risk_findings, notices_list = risk_flags_from_assessments(
-        parsed.assessments, instruments, file=file, locate=locate
+        parsed.assessments, instruments, file=file, locate=locate, goal_values=goal_values
     )
     notices: list[Notice] = list(notices_list)
     goals = tuple(_review_goal(goal, as_of, config) for goal in parsed.goals)

@@ -10,6 +10,7 @@ built by :func:`planengine._safety.build_risk_flags`, the same code the planner 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -32,10 +33,13 @@ def risk_flags_from_assessments(
     *,
     file: str | None,
     locate: object = None,
+    goal_values: Sequence[tuple[str, dt.date]] = (),
 ) -> tuple[tuple[RiskFlag, ...], tuple[ReviewFinding, ...], tuple[Notice, ...]]:
     """Flags, findings (bad answers, totals that disagree with the answers) and notices.
 
     :param locate: ``Document.locate`` of the source file, for finding positions (or ``None``).
+    :param goal_values: ``(instrument id, date)`` of the goals' own values on an instrument's
+        scale; those with a risk item and no answers on that date are named in the notice too.
     """
     findings: list[ReviewFinding] = []
     notices: list[Notice] = []
@@ -107,7 +111,16 @@ def risk_flags_from_assessments(
         attrs.evolve(flag, message=f"{flag.message} {messages[(flag.instrument, flag.item)]}")
         for flag in flags
     )
+    answered = {(a.instrument, a.date) for a in assessments if a.answers is not None}
+    for instrument_id, date in goal_values:
+        measured = instruments.get(instrument_id)
+        if measured is None or not measured.risk_items or (instrument_id, date) in answered:
+            continue
+        dates = unrecorded.setdefault(measured.name, [])
+        if date.isoformat() not in dates:
+            dates.append(date.isoformat())
     for name, dates in sorted(unrecorded.items()):
+        dates.sort()
         notices.append(
             Notice(
                 "review.risk-item-not-recorded",
