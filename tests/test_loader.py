@@ -423,3 +423,10 @@ def test_parse_json_path_reverses_format_json_path(parts: list[str | int]) -> No
 ])
 def test_documents_say_whether_they_hold_nan_or_infinity(text: str, flag: bool) -> None:
     assert parse_document(text, name="x.yaml").has_non_finite_numbers is flag
+
+
+def test_the_first_lone_surrogate_is_reported_with_its_own_line_and_path() -> None:
+    text = b'{"goals": [\n {"s": "x \\ud800"},\n {"s": "\\udc00 y"}]}'
+    with pytest.raises(DocumentParseError) as info:
+        parse_document(text, name="s.json")
+    assert (info.value.line, info.value.path) == (2, "$.goals[0].s")

@@ -664,21 +664,22 @@ def _reject_lone_surrogates(document: Document) -> None:
     stack: list[tuple[Any, list[str | int]]] = [(document.data, [])]
     while stack:
         value, where = stack.pop()
-        if isinstance(value, dict):
-            for key, child in value.items():
-                stack.append((key, where))
+        if isinstance(value, dict):  # pushed in reverse, so the first in the file is found first
+            for key, child in reversed(list(value.items())):
                 stack.append((child, [*where, key]))
+                stack.append((key, where))
         elif isinstance(value, list):
-            stack.extend((child, [*where, index]) for index, child in enumerate(value))
+            stack.extend((child, [*where, i]) for i, child in reversed(list(enumerate(value))))
         elif isinstance(value, str):
             try:
                 value.encode("utf-8")
             except UnicodeEncodeError:
+                position = document.locate(where) if where else None
                 raise _error_at(
                     "text contains an unpaired UTF-16 surrogate escape (\\ud800-\\udfff), "
                     "which is not a character",
                     document.path,
-                    _lone_surrogate_position(document.text or ""),
+                    position or _lone_surrogate_position(document.text or ""),
                     format_json_path(where),
                 ) from None
 
