@@ -32,7 +32,8 @@ hookimpl = pluggy.HookimplMarker("planengine")
 def register_instruments(register: Callable[[Any], None]) -> None:
     """Register extra questionnaires the engine can score.
 
-    Called once, when an :class:`planengine.Engine` is built.
+    Called once, when an :class:`planengine.Engine` is built, and by ``planengine review`` and
+    ``planengine validate``, which judge goals on the same instruments as planning.
 
     :param register: call it with an :class:`planengine.Instrument`, or with a mapping that
         validates against ``schemas/instrument.schema.json`` (the host converts it). An id that
