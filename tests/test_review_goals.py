@@ -357,3 +357,27 @@ def test_halving_a_score_already_in_remission_is_no_treatment_response() -> None
     goal = review_goals(parse_document(text, name="g.yaml"), as_of=AS_OF).goals[0]
     assert goal.status.code == "no-progress", goal.status.reason
     assert "treatment response" not in goal.status.reason
+
+
+@pytest.mark.parametrize(
+    "name",
+    sorted(p.name for p in (pathlib.Path(__file__).resolve().parent.parent / "examples").glob("*.yaml")),
+)
+def test_goals_the_engine_writes_are_reviewed_on_their_instruments_scale(name: str) -> None:
+    """Plan -> goal file -> review: a questionnaire goal keeps its instrument's statistics."""
+    from planengine import Engine, load_assessment, plan_to_goal_document
+
+    examples = pathlib.Path(__file__).resolve().parent.parent / "examples"
+    as_of = dt.date(2026, 11, 25)
+    engine = Engine()
+    document = plan_to_goal_document(
+        engine.plan(load_assessment(examples / name, instruments=engine.instruments), as_of=as_of)
+    )
+    for goal in document["goals"]:
+        if goal["measure"].get("instrument"):
+            goal["progress"] = [{"date": "2026-12-20", "value": goal["measure"]["baseline"]["value"]}]
+    review = review_goals(document, as_of=dt.date(2026, 12, 25), instruments=engine.instruments)
+    assert not [f for f in review.findings if f.code == "input.unit-mismatch"]
+    for goal in review.goals:
+        if goal.instrument is not None:
+            assert goal.change is not None, goal.goal_id

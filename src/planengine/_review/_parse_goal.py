@@ -9,14 +9,13 @@ from typing import Any
 from planengine._instruments import Instrument
 from planengine._loader import format_json_path
 from planengine._review._inputs import (
-    PERCENT_UNITS,
-    SCORE_UNITS,
     FindingSink,
     ParsedGoal,
     Path,
     as_date,
     as_number,
     fmt_number,
+    unit_scale,
 )
 from planengine._review._model import Measurement
 
@@ -152,10 +151,10 @@ class GoalReader:
                 ("measure", "instrument"),
             )
             return None, "metric", unit
-        key = (unit or "").strip().lower()
-        if unit is None or key in SCORE_UNITS:
+        scale = unit_scale(unit, (instrument.name, instrument.id))
+        if scale == "total":
             return instrument, "total", unit
-        if key in PERCENT_UNITS:
+        if scale == "percent":
             if any(d.id == "percent" for d in instrument.derived):
                 return instrument, "percent", unit
             self.add(
@@ -421,7 +420,7 @@ class GoalReader:
                 continue
             seen[date] = i
             entry_unit = entry.get("unit")
-            if entry_unit is not None and not _same_unit(entry_unit, unit, scale):
+            if entry_unit is not None and not _same_unit(entry_unit, unit, scale, instrument):
                 self.add(
                     "input.unit-mismatch",
                     "error",
@@ -546,16 +545,16 @@ def _range_hint(
     return ""
 
 
-def _same_unit(given: object, unit: str | None, scale: str) -> bool:
-    """Whether a progress entry's unit is the measure's: by name on an instrument's scale
-    ('points' and 'score' are both totals, '%' and 'percent' both percent), exactly otherwise."""
+def _same_unit(
+    given: object, unit: str | None, scale: str, instrument: Instrument | None
+) -> bool:
+    """Whether a progress entry's unit is the measure's: by meaning on an instrument's scale
+    ('points', 'score' and 'PHQ-9 points' are all totals; '%' and 'percent' both percent),
+    exactly otherwise."""
     if not isinstance(given, str):
         return False
-    key = given.strip().lower()
-    if scale == "total":
-        return key in SCORE_UNITS or key == (unit or "").strip().lower()
-    if scale == "percent":
-        return key in PERCENT_UNITS
+    if instrument is not None and scale in ("total", "percent"):
+        return unit_scale(given, (instrument.name, instrument.id)) == scale
     return given == unit
 
 
