@@ -14,6 +14,24 @@ def test_all_is_sorted_and_every_name_resolves() -> None:
         assert getattr(planengine, name) is not None, name
 
 
+def test_type_checkers_see_the_same_names_as_the_lazy_loader() -> None:
+    """``__all__``, the lazy ``_EXPORTS`` table and the ``TYPE_CHECKING`` imports list the same
+    names from the same modules (type checkers read the imports; run time reads the table)."""
+    import ast
+    import pathlib
+
+    assert planengine.__all__ == sorted([*planengine._EXPORTS, "__version__"])
+    tree = ast.parse(pathlib.Path(planengine.__file__).read_text(encoding="utf-8"))
+    guarded = next(node for node in tree.body if isinstance(node, ast.If))
+    imported = {
+        alias.name: node.module
+        for node in guarded.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    assert imported == planengine._EXPORTS
+
+
 def test_every_public_name_has_a_docstring() -> None:
     for name in planengine.__all__:
         value = getattr(planengine, name)

@@ -6,7 +6,70 @@ The public API is listed in ``__all__``. Names are imported lazily on first use,
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from planengine._version import __version__ as __version__
+
+if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (below)
+    from planengine._assessment import load_assessment
+    from planengine._engine import Engine, EngineConfig
+    from planengine._errors import (
+        ConfigError,
+        DocumentParseError,
+        DocumentSchemaError,
+        InputError,
+        PlanEngineError,
+        PluginError,
+        SafetyInvariantError,
+        UnknownNameError,
+    )
+    from planengine._instruments import (
+        Instrument,
+        instrument_from_mapping,
+    )
+    from planengine._loader import load_document
+    from planengine._model import (
+        Assessment,
+        Context,
+        Exclusion,
+        Finding,
+        Intervention,
+        Measure,
+        Notice,
+        Objective,
+        Plan,
+        PlanDraft,
+        PlanningContext,
+        Problem,
+        Proposal,
+        Provenance,
+        Response,
+        RiskFlag,
+    )
+    from planengine._plan_config import load_engine_config
+    from planengine._render import plan_to_goal_document
+    from planengine._review import (
+        GoalReview,
+        Review,
+        ReviewConfig,
+        Suggestion,
+        gas_t_score,
+        reliable_change_index,
+        review_goals,
+    )
+    from planengine._scoring import Score, score_response
+    from planengine._smart import (
+        SmartConfig,
+        SmartRule,
+        Violation,
+        check_goals,
+    )
+    from planengine._strategy import DataStrategy
+    from planengine._validate import (
+        ValidationReport,
+        validate_paths,
+    )
+    from planengine.hookspecs import hookimpl
 
 #: public name -> private module that defines it
 _EXPORTS: dict[str, str] = {
@@ -55,11 +118,66 @@ _EXPORTS: dict[str, str] = {
     "UnknownNameError": "planengine._errors",
     "hookimpl": "planengine.hookspecs",
     "load_assessment": "planengine._assessment",
+    "load_document": "planengine._loader",
+    "instrument_from_mapping": "planengine._instruments",
     "load_engine_config": "planengine._plan_config",
     "score_response": "planengine._scoring",
 }
 
-__all__ = sorted([*_EXPORTS, "__version__"])
+#: Written out (not computed from ``_EXPORTS``) so that type checkers read it; a test keeps the
+#: two in step.
+__all__ = [
+    "Assessment",
+    "ConfigError",
+    "Context",
+    "DataStrategy",
+    "DocumentParseError",
+    "DocumentSchemaError",
+    "Engine",
+    "EngineConfig",
+    "Exclusion",
+    "Finding",
+    "GoalReview",
+    "InputError",
+    "Instrument",
+    "Intervention",
+    "Measure",
+    "Notice",
+    "Objective",
+    "Plan",
+    "PlanDraft",
+    "PlanEngineError",
+    "PlanningContext",
+    "PluginError",
+    "Problem",
+    "Proposal",
+    "Provenance",
+    "Response",
+    "Review",
+    "ReviewConfig",
+    "RiskFlag",
+    "SafetyInvariantError",
+    "Score",
+    "SmartConfig",
+    "SmartRule",
+    "Suggestion",
+    "UnknownNameError",
+    "ValidationReport",
+    "Violation",
+    "__version__",
+    "check_goals",
+    "gas_t_score",
+    "hookimpl",
+    "instrument_from_mapping",
+    "load_assessment",
+    "load_document",
+    "load_engine_config",
+    "plan_to_goal_document",
+    "reliable_change_index",
+    "review_goals",
+    "score_response",
+    "validate_paths",
+]
 
 
 def __getattr__(name: str) -> object:
