@@ -584,3 +584,33 @@ def test_a_hook_that_writes_bytes_is_named_not_a_crash_when_rendering() -> None:
 
     with pytest.raises(PluginError, match="byter"):
         Engine(plugins=[plugin("byter", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF)
+
+
+TRAUMA = Assessment(
+    responses=(Response("pcl5", AS_OF, (3, 3, 2, 3, 2, 3, 3, 1, 2, 2, 3, 2, 2, 2, 2, 0, 3, 3, 2, 3)),)
+)
+
+
+def _exposure_step(area: str, category: str) -> planengine.Intervention:
+    return planengine.Intervention(
+        id=f"{area}-home-{category}", area=area, title="Practise at home", description="Text.",
+        delivery="self-guided", rationale="Why.", category=category,
+        provenance=planengine.Provenance("plugin:x"),
+    )
+
+
+@pytest.mark.parametrize("category", ["exposure", "imaginal-exposure", "narrative-writing", "in-vivo"])
+def test_self_guided_exposure_is_removed_whoever_adds_it(category: str) -> None:
+    def adjust_plan(plan, context):
+        plan.problems[0].interventions.append(_exposure_step(plan.problems[0].area, category))
+
+    def propose(problem, context):
+        return Proposal(interventions=(_exposure_step(problem.area, category + "-2"),))
+
+    for hooks in ({"adjust_plan": adjust_plan}, {"propose": propose}):
+        data = Engine(plugins=[plugin("diy", **hooks)]).plan(TRAUMA, as_of=AS_OF).to_dict()
+        assert_valid("plan", data)
+        steps = {s["id"] for p in data["problems"] for s in p["interventions"]}
+        assert not [s for s in steps if "-home-" in s], hooks
+        rules = {e["rule"] for e in data["excluded"] if "-home-" in e["id"]}
+        assert rules == {"safety.no-self-guided-exposure"}

@@ -6,8 +6,9 @@ Rules applied here, each recorded in the plan when it changes something:
   strategy wins (ties: the lower strategy id), and the plan says which and why.
 * ``assembly.conflict``: a step that declares ``conflicts_with`` another kept step loses to
   the higher-priority one.
-* ``safety.no-self-guided-exposure``: exposure, trauma-narrative and EMDR steps are never
-  self-guided; such a step is removed [clinical.md §7.9].
+* ``safety.no-self-guided-exposure``: exposure, trauma-narrative and EMDR steps (any category
+  naming exposure or trauma processing) are never self-guided; such a step is removed, also when
+  an ``adjust_plan`` hook adds it [clinical.md §7.9].
 * ``assembly.shared``: the same objective or step proposed for two problems (one strategy serving
   two areas) is listed once, under the higher-priority problem, and addresses both.
 * ``assembly.objective-limit``: at most ``max_objectives_per_problem`` active objectives per
@@ -16,6 +17,7 @@ Rules applied here, each recorded in the plan when it changes something:
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 import attrs
@@ -34,6 +36,30 @@ __all__ = [
 
 #: Categories of step that only a trained clinician may deliver (never self-guided) [R53].
 CLINICIAN_ONLY_CATEGORIES = frozenset({"exposure", "trauma-narrative", "emdr"})
+
+#: Any category naming exposure or trauma processing work ("imaginal-exposure", "in-vivo",
+#: "narrative-writing"): never self-guided. The plan schema holds the same pattern.
+CLINICIAN_ONLY_PATTERN = re.compile(
+    r"exposure|narrative|emdr|imaginal|in-vivo|flooding|reprocessing|trauma-processing"
+)
+
+
+def clinician_only(category: object) -> bool:
+    """Whether a step of this category is delivered only by a trained clinician."""
+    return isinstance(category, str) and (
+        category in CLINICIAN_ONLY_CATEGORIES or CLINICIAN_ONLY_PATTERN.search(category) is not None
+    )
+
+
+def _exposure_exclusion(step: Intervention, source: str) -> Exclusion:
+    return Exclusion(
+        item_id=step.id,
+        area=step.area,
+        title=step.title,
+        reason=f"{step.category} work is delivered only by a trained clinician, never self-guided",
+        rule="safety.no-self-guided-exposure",
+        source=source,
+    )
 #: Who may deliver a step (``schemas/plan.schema.json``).
 DELIVERIES = ("self-guided", "clinician-led", "clinician-supervised", "referral")
 _KNOWN_DELIVERIES = frozenset(DELIVERIES)
@@ -86,17 +112,8 @@ def merge_proposals(
     kept_steps: list[Intervention] = []
     any_conflicts = False
     for step, entry in steps.values():
-        if step.category in CLINICIAN_ONLY_CATEGORIES and step.delivery == "self-guided":
-            exclusions.append(
-                Exclusion(
-                    item_id=step.id,
-                    area=step.area,
-                    title=step.title,
-                    reason=f"{step.category} work is delivered only by a trained clinician, never self-guided",
-                    rule="safety.no-self-guided-exposure",
-                    source=entry.source,
-                )
-            )
+        if step.delivery == "self-guided" and clinician_only(step.category):
+            exclusions.append(_exposure_exclusion(step, entry.source))
             continue
         if step.conflicts_with:
             any_conflicts = True
@@ -295,6 +312,9 @@ def check_plugin_steps(
                 reason = "ids starting with 'safety-' are kept for the core's safety steps"
             elif step.delivery not in _KNOWN_DELIVERIES:
                 reason = f"its delivery is not one of {', '.join(DELIVERIES)}"
+            elif step.delivery == "self-guided" and clinician_only(step.category):
+                exclusions.append(_exposure_exclusion(step, step.provenance.source))
+                continue
             else:
                 seen.add(step_id)
                 kept.append(step)
