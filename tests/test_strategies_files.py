@@ -123,3 +123,52 @@ def test_a_link_to_an_unknown_objective_is_refused() -> None:
     data["interventions"][1]["objectives"] = ["no-such-objective"]
     with pytest.raises(DocumentSchemaError, match="no-such-objective"):
         strategy_from_mapping(data)
+
+
+def _sleep_step(data: dict, step_id: str) -> dict:
+    return next(step for step in data["interventions"] if step["id"] == step_id)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda s: s["contraindications"][0].update(condition="bipolar-disordr"),
+         "unknown condition 'bipolar-disordr'"),
+        (lambda s: s.update(when={"conditions_none": ["seizure"]}), "unknown condition 'seizure'"),
+        (lambda s: s.update(when={"with_area": ["slep"]}), "'slep'"),
+    ],
+)
+def test_a_misspelt_condition_or_area_is_refused(change, message: str) -> None:
+    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    change(_sleep_step(data, "sleep-restriction"))
+    with pytest.raises(DocumentSchemaError, match=message) as info:
+        strategy_from_mapping(data, file="sleep.yaml")
+    assert info.value.path and info.value.path.startswith("$.interventions[")
+
+
+@pytest.mark.parametrize(
+    ("when", "message"),
+    [({"instrument": "isii", "band_at_least": 2}, "unknown instrument 'isii'"),
+     ({"cutoffs_met_any": ["isi.nope"]}, "unknown cut-off 'isi.nope'")],
+)
+def test_an_unknown_instrument_in_a_strategy_is_named_when_an_engine_registers_it(
+    when: dict, message: str
+) -> None:
+    import types
+
+    import planengine
+
+    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    data["id"] = "sleep-copy"
+    _sleep_step(data, "sleep-restriction")["when"] = when
+    strategy = strategy_from_mapping(data, source="copy")
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="copier",
+        register_strategies=planengine.hookimpl(lambda register: register(strategy)),
+    )
+    engine = Engine(plugins=[plugin], autoload=False)
+    failures = [n.message for n in engine.load_notices if n.code == "plugin.failed"]
+    assert len(failures) == 1 and "copier" in failures[0] and message in failures[0]
+    assert "sleep-copy" not in {s.id for s in engine.strategies}
+    with pytest.raises(planengine.PluginError, match=message):
+        Engine(plugins=[plugin], autoload=False, strict=True)

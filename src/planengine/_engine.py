@@ -169,6 +169,8 @@ class Engine:
         self._notices.append(Notice("plugin.failed", str(failure), f"plugin:{failure.plugin}"))
 
     def _collect_strategies(self) -> tuple[_RegisteredStrategy, ...]:
+        from planengine._strategy import unknown_instrument_ids
+
         found: dict[str, _RegisteredStrategy] = {}
 
         def bind(plugin: str) -> dict[str, Any]:
@@ -187,6 +189,14 @@ class Engine:
                     raise PluginError(
                         f"strategy {strategy.id!r} names unknown areas {unknown}", plugin=plugin
                     )
+                data = getattr(strategy, "data", None)
+                misspelt = (
+                    unknown_instrument_ids(data, self.instruments)
+                    if isinstance(data, Mapping)
+                    else None
+                )
+                if misspelt is not None:
+                    raise PluginError(f"strategy {strategy.id!r}: {misspelt}", plugin=plugin)
                 if strategy.status == "retired" or (
                     strategy.status == "draft" and not self.config.allow_draft_strategies
                 ):

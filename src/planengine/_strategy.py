@@ -18,7 +18,7 @@ import datetime as dt
 import operator
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from functools import cache, lru_cache
 from typing import Any
 
@@ -799,6 +799,9 @@ def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     refs = data.get("references", {})
     areas = set(data["areas"])
     objective_ids = {o["id"] for o in data.get("objectives", ())}
+    misspelt = _unknown_vocabulary(data)
+    if misspelt is not None:
+        return misspelt
     for key in ("long_term_goals",):
         for area in data.get(key, {}):
             if area not in areas:
@@ -815,6 +818,75 @@ def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
                 if oid not in objective_ids:
                     return f"{where}.objectives", f"objective {oid!r} is not defined in this file"
     return None
+
+
+def _unknown_vocabulary(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """A condition or area id the vocabulary does not know, in a contraindication or a ``when``
+    block: a misspelt ``intimate-partner-violance`` would make a contraindication never fire."""
+    from planengine._strategy_conditions import RISK_FLAG_CONDITION
+    from planengine._vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    conditions, areas = set(vocabulary.conditions), {*vocabulary.areas, "safety"}
+    for path, key, value in _vocabulary_ids(data, "$"):
+        if key == "condition" and value not in conditions and value != RISK_FLAG_CONDITION:
+            known = ", ".join(sorted([*conditions, RISK_FLAG_CONDITION]))
+            return path, f"unknown condition {value!r}; known: {known}"
+        if key in ("conditions_any", "conditions_none") and value not in conditions:
+            return path, f"unknown condition {value!r}; known: {', '.join(sorted(conditions))}"
+        if key in ("with_area", "without_area") and value not in areas:
+            return path, f"unknown area {value!r}; known: {', '.join(sorted(areas))}"
+    return None
+
+
+_ID_KEYS = frozenset(
+    {"condition", "conditions_any", "conditions_none", "with_area", "without_area"}
+)
+
+
+def _vocabulary_ids(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
+    """``(JSON path, key, id)`` of every condition and area id in a strategy document."""
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            where = f"{path}.{key}"
+            if key in _ID_KEYS:
+                items = child if isinstance(child, (list, tuple)) else [child]
+                for index, item in enumerate(items):
+                    yield (where if items is not child else f"{where}[{index}]"), key, item
+            else:
+                yield from _vocabulary_ids(child, where)
+    elif isinstance(value, (list, tuple)):
+        for index, child in enumerate(value):
+            yield from _vocabulary_ids(child, f"{path}[{index}]")
+
+
+def unknown_instrument_ids(data: Mapping[str, Any], instruments: Mapping[str, Any]) -> str | None:
+    """The first instrument or cut-off id in a strategy's ``when`` blocks that ``instruments``
+    do not have (checked when an engine registers the strategy, as plugins add instruments)."""
+    cutoffs = {c.id for inst in instruments.values() for c in inst.cutoffs}
+    for path, key, value in _instrument_ids(data, "$"):
+        if key == "cutoffs_met_any" and value not in cutoffs:
+            return f"{path}: unknown cut-off {value!r}"
+        if key != "cutoffs_met_any" and value not in instruments:
+            return f"{path}: unknown instrument {value!r}; known: {', '.join(sorted(instruments))}"
+    return None
+
+
+def _instrument_ids(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            where = f"{path}.{key}"
+            if key in ("instrument", "without_score", "cutoffs_met_any") and isinstance(
+                child, (str, list, tuple)
+            ):
+                items = child if isinstance(child, (list, tuple)) else [child]
+                for item in items:
+                    yield where, key, item
+            else:
+                yield from _instrument_ids(child, where)
+    elif isinstance(value, (list, tuple)):
+        for index, child in enumerate(value):
+            yield from _instrument_ids(child, f"{path}[{index}]")
 
 
 @lru_cache(maxsize=1)
