@@ -235,7 +235,7 @@ def test_a_strategy_file_that_claims_no_risk_is_refused() -> None:
         "long_term_goals": {"sleep": "Sleep well, with no risk at all."},
         "objectives": [], "interventions": [], "references": {"R1": "A reference."},
     }
-    with pytest.raises(DocumentSchemaError, match="claims there is no risk") as caught:
+    with pytest.raises(DocumentSchemaError, match="rules out risk") as caught:
         strategy_from_mapping(data)
     assert caught.value.path == "$.long_term_goals.sleep"
 
@@ -482,7 +482,7 @@ def test_a_data_strategy_subclass_or_one_built_in_code_is_checked() -> None:
         s["provenance"]["source"] != "rule:safety.step-first"
         for p in data["problems"] for s in p["interventions"]
     )
-    with pytest.raises(DocumentSchemaError, match="claims there is no risk"):
+    with pytest.raises(DocumentSchemaError, match="rules out risk"):
         DataStrategy(id="x", name="X", version="1.0.0", status="production", areas=("sleep",),
                      priority=1, data={**source.data, "references": {"R1": "A risk-free method."}})
 
@@ -614,3 +614,39 @@ def test_self_guided_exposure_is_removed_whoever_adds_it(category: str) -> None:
         assert not [s for s in steps if "-home-" in s], hooks
         rules = {e["rule"] for e in data["excluded"] if "-home-" in e["id"]}
         assert rules == {"safety.no-self-guided-exposure"}
+
+
+def test_a_plugin_instrument_whose_text_rules_out_risk_is_refused() -> None:
+    import json
+
+    from planengine._instruments import load_builtin_instruments
+
+    data = json.loads(
+        json.dumps(load_builtin_instruments()["gad2"].to_dict()).replace('"gad2.', '"calm2.')
+    )
+    data.pop("source", None)
+    data.update(id="calm2", name="CALM-2")
+    data["findings"][0]["summary"] = "{name} total {score} ({cutoff}): anxious, but no risk of self-harm."
+    engine = Engine(
+        plugins=[plugin("calm", register_instruments=lambda register: register(data))], autoload=False
+    )
+    assert "calm2" not in engine.instruments
+    failed = [n.message for n in engine.load_notices if n.code == "plugin.failed"]
+    assert failed and "rules out risk" in failed[0]
+
+
+def test_an_error_text_that_rules_out_risk_is_not_printed_in_the_plan() -> None:
+    def propose(problem, context):
+        raise RuntimeError("nothing to do: no suicide risk")
+
+    data = Engine(plugins=[plugin("raiser", propose=propose)]).plan(PLAIN, as_of=AS_OF).to_dict()
+    failed = [n["message"] for n in data["notices"] if n["code"] == "plugin.failed"]
+    assert failed and "no suicide risk" not in failed[0] and "raiser" in failed[0]
+
+
+def test_an_idle_adjust_hook_does_not_rewrite_the_cores_own_notices() -> None:
+    before = Engine().plan(RISKY, as_of=AS_OF).to_dict()["notices"]
+    after = Engine(plugins=[plugin("idle", adjust_plan=lambda plan, context: None)]).plan(
+        RISKY, as_of=AS_OF
+    ).to_dict()["notices"]
+    assert [n for n in after if n["code"] != "plan.adjusted"] == before

@@ -92,3 +92,37 @@ def test_plugin_returning_junk_is_reported() -> None:
         plugins=[plugin("junk", returns_junk)],
     )
     assert any(n.code == "plugin.failed" and "junk" in n.message for n in result.notices)
+
+
+def claims_safety(goal_review, context):
+    return [Suggestion("x.safe", "note", "the patient is no longer at risk")]
+
+
+def raises_midway(goal_review, context):
+    yield Suggestion("x.first", "note", "fine")
+    raise ZeroDivisionError("midway")
+
+
+def test_a_suggestion_that_rules_out_risk_is_dropped_and_said() -> None:
+    result = review_goals(
+        load_document(EXAMPLES / "risk-item9.yaml"), as_of=AS_OF, plugins=[plugin("calm", claims_safety)]
+    )
+    assert not [s for g in result.goals for s in g.suggestions if s.rule == "x.safe"]
+    refused = [n for n in result.notices if n.code == "review.plugin-suggestion-refused"]
+    assert refused and "rules out risk" in refused[0].message
+
+
+def test_a_generator_that_raises_midway_is_named_and_the_review_goes_on() -> None:
+    result = review_goals(
+        load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=[plugin("gen", raises_midway)]
+    )
+    failed = [n for n in result.notices if n.code == "plugin.failed"]
+    assert failed and "gen" in failed[0].message and "ZeroDivisionError: midway" in failed[0].message
+    assert result.goals  # the review itself is intact
+    with pytest.raises(PluginError, match="midway"):
+        review_goals(
+            load_document(EXAMPLES / "on-track.yaml"),
+            as_of=AS_OF,
+            plugins=[plugin("gen", raises_midway)],
+            strict_plugins=True,
+        )

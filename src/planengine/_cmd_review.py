@@ -87,9 +87,9 @@ def _settings(args: argparse.Namespace) -> tuple[Any, Any, Any]:
         on_error=failures.append,
     )
     if failures and plugins is not None:
-        from planengine._model import Notice
+        from planengine._risk_wording import failure_notice
 
-        notices = tuple(Notice("plugin.failed", str(f), f"plugin:{f.plugin}") for f in failures)
+        notices = tuple(failure_notice("plugin.failed", f, f.plugin) for f in failures)
         plugins = attrs.evolve(plugins, notices=(*plugins.notices, *notices))
     return config, plugins, instruments
 

@@ -166,7 +166,7 @@ class Engine:
     # -- construction ---------------------------------------------------------------------
 
     def _report(self, failure: PluginError) -> None:
-        self._notices.append(Notice("plugin.failed", str(failure), f"plugin:{failure.plugin}"))
+        self._notices.append(_risk_wording.failure_notice("plugin.failed", failure, failure.plugin))
 
     def _collect_strategies(self) -> tuple[_RegisteredStrategy, ...]:
         from planengine._strategy import unknown_instrument_ids
@@ -394,7 +394,7 @@ class Engine:
             def report(failure: PluginError) -> None:
                 failed.append(failure.plugin)
                 draft.notices.append(
-                    Notice("plugin.failed", str(failure), f"plugin:{failure.plugin}")
+                    _risk_wording.failure_notice("plugin.failed", failure, failure.plugin)
                 )
 
             adjusted = call_each(
@@ -426,7 +426,7 @@ class Engine:
             )
             if self.strict:
                 raise failure from error
-            _add_once(notices, Notice("plugin.failed", str(failure), f"plugin:{plugin}"))
+            _add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, plugin))
             return None
 
     def _unreadable(self, error: Exception) -> PluginError:
@@ -445,7 +445,7 @@ class Engine:
         cannot rewrite who made it) and names them in ``adjusted_by``; a notice names them.
         Wording that claims there is no risk is removed (and the element marked adjusted)."""
         source = "plugin:" + "+".join(f"{n}@{self._loaded.version_of(n)}" for n in names)
-        if _risk_wording.redact_no_risk_claims(draft):
+        if _risk_wording.redact_no_risk_claims(draft, _unchanged(draft, before)):
             draft.notices.append(_risk_wording.no_risk_claim_notice(source))
         for problem in draft.problems:
             goal = before.goals.get(id(problem))
@@ -552,7 +552,7 @@ class Engine:
                 if self.strict:
                     raise failure from error
                 _add_once(
-                    notices, Notice("plugin.failed", str(failure), f"plugin:{registered.plugin}")
+                    notices, _risk_wording.failure_notice("plugin.failed", failure, registered.plugin)
                 )
                 continue
             if type(strategy) is not self._data_strategy:  # Python code (or a subclass): check it
@@ -570,7 +570,7 @@ class Engine:
                 lambda _name: {"problem": problem, "context": context},
                 strict=self.strict,
                 on_error=lambda f: _add_once(
-                    notices, Notice("plugin.failed", str(f), f"plugin:{f.plugin}")
+                    notices, _risk_wording.failure_notice("plugin.failed", f, f.plugin)
                 ),
             )
             for name, result in results:
@@ -720,6 +720,20 @@ def _snapshot(draft: PlanDraft) -> _Snapshot:
     return _Snapshot(objects, contents, goals)
 
 
+def _unchanged(draft: PlanDraft, before: _Snapshot) -> set[int]:
+    """Identities of the objectives, steps, notices and exclusions ``adjust_plan`` hooks left as
+    they were (notices and exclusions are frozen: the same object is the same content)."""
+    unchanged = {id(item) for item in (*draft.notices, *draft.exclusions)}
+    unchanged.intersection_update(before.objects)
+    for problem in draft.problems:
+        elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
+        for element in elements:
+            was = before.contents.get(id(element))
+            if was is not None and attrs.astuple(element) == was[1]:
+                unchanged.add(id(element))
+    return unchanged
+
+
 def _add_once(notices: list[Notice], notice: Notice) -> None:
     """Append ``notice`` unless the same one is there (a plugin failing on every problem)."""
     if notice not in notices:
@@ -768,6 +782,7 @@ def collect_instruments(
         instrument_from_mapping,
         load_builtin_instruments,
     )
+    from planengine._risk_wording import no_risk_claim_path
 
     instruments: dict[str, Any] = dict(load_builtin_instruments())
 
@@ -781,6 +796,13 @@ def collect_instruments(
             if instrument.id in instruments:
                 raise PluginError(
                     f"instrument id {instrument.id!r} is already registered", plugin=plugin
+                )
+            claim = no_risk_claim_path(instrument.to_dict())
+            if claim is not None:  # its texts go into findings, plans and reviews
+                raise PluginError(
+                    f"instrument {instrument.id!r}: the text at {claim} rules out risk, which "
+                    "only a clinician's assessment can do",
+                    plugin=plugin,
                 )
             instruments[instrument.id] = instrument
 

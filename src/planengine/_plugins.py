@@ -18,6 +18,7 @@ import pluggy
 from planengine import hookspecs
 from planengine._errors import PluginError
 from planengine._model import Notice, PluginInfo
+from planengine._risk_wording import failure_notice
 
 __all__ = ["LoadedPlugins", "call_each", "load_plugins"]
 
@@ -102,7 +103,7 @@ def load_plugins(
                 )
                 if strict:
                     raise failure from error
-                notices.append(Notice("plugin.load-failed", str(failure), f"plugin:{name}"))
+                notices.append(failure_notice("plugin.load-failed", failure, name))
                 continue
             version = _plugin_version(obj)
             if version == "unknown" and dist_version:
@@ -119,7 +120,7 @@ def load_plugins(
                 raise failure from error
             manager.unregister(error.plugin)
             infos[:] = [info for info in infos if info.name != plugin_name]
-            notices.append(Notice("plugin.unknown-hook", str(failure), f"plugin:{plugin_name}"))
+            notices.append(failure_notice("plugin.unknown-hook", failure, plugin_name))
     infos.sort(key=lambda info: info.name)
     return LoadedPlugins(manager, tuple(infos), tuple(notices))
 
@@ -140,7 +141,7 @@ def _register(
         failure = PluginError(f"could not be registered ({error})", plugin=name, version=version)
         if strict:
             raise failure from error
-        notices.append(Notice("plugin.register-failed", str(failure), f"plugin:{name}"))
+        notices.append(failure_notice("plugin.register-failed", failure, name))
         return
     infos.append(PluginInfo(name=name, version=version, kind="plugin", distribution=distribution))
 

@@ -9,7 +9,7 @@ code writes is checked as it arrives: proposals from ``propose`` hooks and strat
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 import attrs
@@ -174,19 +174,29 @@ def redact_proposal(proposal: Proposal) -> tuple[Proposal, int]:
     return changed, redactor.count
 
 
-def redact_no_risk_claims(draft: PlanDraft) -> int:
+def redact_no_risk_claims(draft: PlanDraft, unchanged: Collection[int] = ()) -> int:
     """Replace wording that claims there is no risk anywhere in a draft's text (after
     ``adjust_plan`` hooks, which may change any of it); return how many texts were changed.
 
+    :param unchanged: identities of the elements, notices and exclusions the hooks left as they
+        were: they were checked when they were made (and the core's own notices may quote the
+        wording they refused), so they are left alone.
     The patient's own words and the core's findings are left as they are.
     """
     redactor = _Redactor()
     for problem in draft.problems:
         problem.title = redactor.text(problem.title)
         problem.long_term_goal = redactor.text(problem.long_term_goal)
-        redactor.elements(problem.objectives, problem.interventions)
-    draft.notices = redactor.notices(draft.notices)
-    draft.exclusions = redactor.exclusions(draft.exclusions)
+        redactor.elements(
+            [o for o in problem.objectives if id(o) not in unchanged],
+            [s for s in problem.interventions if id(s) not in unchanged],
+        )
+    draft.notices = [
+        n if id(n) in unchanged else redactor.notices([n])[0] for n in draft.notices
+    ]
+    draft.exclusions = [
+        e if id(e) in unchanged else redactor.exclusions([e])[0] for e in draft.exclusions
+    ]
     return redactor.count
 
 
@@ -198,3 +208,9 @@ def no_risk_claim_notice(source: str) -> Notice:
         "make; that wording was removed.",
         source,
     )
+
+
+def failure_notice(code: str, failure: Exception, plugin: str) -> Notice:
+    """The notice for a plugin that failed: its error text (which the plugin wrote, and the plan
+    prints) with wording that claims there is no risk removed."""
+    return Notice(code, _Redactor().text(str(failure)), f"plugin:{plugin}")

@@ -341,6 +341,13 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
     )
 
 
+
+#: Why a strategy whose text rules risk out is refused (worded so that the message itself does
+#: not read as such a claim, which the wording check would then remove from the plan's notices).
+RISK_CLAIM_REFUSED = (
+    "the text rules out risk, which only a clinician's assessment can do; a plan never states that"
+)
+
 #: ``timedelta(weeks=n)`` for the usual horizons (building a timedelta is slow).
 _WEEKS = tuple(dt.timedelta(weeks=n) for n in range(105))
 
@@ -436,7 +443,7 @@ class DataStrategy:
         claim = no_risk_claim_path(self.data)  # also for a strategy built in code
         if claim is not None:
             raise DocumentSchemaError(
-                f"strategy {self.id!r}: the text claims there is no risk; a plan never states that",
+                f"strategy {self.id!r}: {RISK_CLAIM_REFUSED}",
                 path=claim,
             )
         slot = _Slots()
@@ -795,7 +802,7 @@ def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
 
     claim = no_risk_claim_path(data)
     if claim is not None:
-        return claim, "the text claims there is no risk; a plan never states that"
+        return claim, RISK_CLAIM_REFUSED
     refs = data.get("references", {})
     areas = set(data["areas"])
     objective_ids = {o["id"] for o in data.get("objectives", ())}

@@ -41,6 +41,7 @@ from planengine._review._model import (
     Suggestion,
 )
 from planengine._review._parse import ParsedGoal
+from planengine._risk_wording import claims_no_risk, failure_notice
 
 __all__ = ["attention_reasons", "core_suggestions", "plugin_suggestions", "priority_order"]
 
@@ -346,7 +347,7 @@ def plugin_suggestions(
     """Call every plugin's ``review_suggestions`` for one goal, on its own; failures become notices."""
 
     def failed(error: PluginError) -> None:
-        notice(Notice("plugin.failed", str(error), f"plugin:{error.plugin}"))
+        notice(failure_notice("plugin.failed", error, error.plugin))
 
     results = call_each(
         manager,
@@ -366,21 +367,29 @@ def plugin_suggestions(
                 raise
             failed(error)
             continue
-        except TypeError as error:
+        except Exception as error:  # not iterable, or a generator that raised midway
             failure = PluginError(
-                f"review_suggestions returned a non-iterable ({error})", plugin=plugin
+                f"review_suggestions failed while its suggestions were read: "
+                f"{type(error).__name__}: {error}",
+                plugin=plugin,
             )
             if strict:
                 raise failure from None
             failed(failure)
             continue
         for item in items:
-            if _touches_risk(item):
+            why_not = (
+                "only a clinician can close or downgrade a risk flag"
+                if _touches_risk(item)
+                else "its text rules out risk, which only a clinician's assessment can do"
+                if any(claims_no_risk(text) for text in (item.reason, item.action, item.rule))
+                else None
+            )
+            if why_not is not None:
                 notice(
                     Notice(
                         "review.plugin-suggestion-refused",
-                        f"suggestion {item.rule!r} ({item.action}) from plugin {plugin!r} was dropped: "
-                        "only a clinician can close or downgrade a risk flag",
+                        f"suggestion {item.rule!r} from plugin {plugin!r} was dropped: {why_not}",
                         f"plugin:{plugin}",
                     )
                 )
