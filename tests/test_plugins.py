@@ -650,3 +650,15 @@ def test_an_idle_adjust_hook_does_not_rewrite_the_cores_own_notices() -> None:
         RISKY, as_of=AS_OF
     ).to_dict()["notices"]
     assert [n for n in after if n["code"] != "plan.adjusted"] == before
+
+
+def test_a_propose_hook_that_returns_something_else_is_named() -> None:
+    engine = Engine(plugins=[plugin("junk", propose=lambda problem, context: {"objectives": []})])
+    data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
+    failed = [n["message"] for n in data["notices"] if n["code"] == "plugin.failed"]
+    assert failed == ["plugin 'junk': propose returned dict, not a Proposal or None"] or (
+        len(failed) == 1 and "junk" in failed[0] and "returned dict" in failed[0]
+    )
+    strict = Engine(plugins=[plugin("junk", propose=lambda problem, context: 42)], strict=True)
+    with pytest.raises(PluginError, match="returned int"):
+        strict.plan(PLAIN, as_of=AS_OF)

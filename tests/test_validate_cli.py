@@ -327,7 +327,7 @@ def test_instruments_registered_by_a_plugin_are_known_to_validate(
     code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01", "--no-plugins")
     assert code == 1 and "unknown instrument 'isi-local'" in out
     manager = load_plugins(plugins=[plugin], autoload=False).manager
-    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda: manager)
+    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda args: manager)
     code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
     assert "unknown instrument" not in out
     assert "A303" in out and "one reliable change of 6" in out  # the plugin's own thresholds
@@ -410,3 +410,58 @@ def test_plan_settings_that_make_objectives_span_over_a_year_are_refused(
     code = main(["plan", str(examples / "screens-and-wellbeing.yaml"), "--as-of", "2026-11-25", "--config", str(config)])
     err = capsys.readouterr().err
     assert code == 2 and f"plan.{key} ({value}) is above" in err and "T504" in err
+
+
+def test_a_plugin_that_fails_to_load_is_a_warning_and_the_other_checks_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import planengine._plugins as plugins
+    from planengine._errors import PluginError
+    from planengine._model import Notice
+
+    real = plugins.load_plugins
+
+    def broken_one(**kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("strict"):
+            raise PluginError("failed to load: ImportError: no module named 'x'", plugin="broken")
+        loaded = real(**kwargs)
+        notice = Notice("plugin.load-failed", "plugin 'broken' failed to load", "plugin:broken")
+        return type(loaded)(loaded.manager, loaded.infos, (*loaded.notices, notice))
+
+    monkeypatch.setattr(plugins, "load_plugins", broken_one)
+    goal = tmp_path / "g.yaml"
+    goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"))
+    code, out, err = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
+    assert code == 1 and "A303" in out
+    assert "planengine: warning: plugin 'broken' failed to load (its rules are not checked)" in err
+    code, _, err = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01", "--strict-plugins")
+    assert code == 2 and "broken" in err
+    monkeypatch.setenv("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD", "1")
+    code, _, err = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01", "--strict-plugins")
+    assert code == 1 and not err
+
+
+def test_a_plugin_rule_that_yields_something_else_is_e009_naming_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    import planengine
+    from planengine import _cmd_validate
+    from planengine._plugins import load_plugins
+    from planengine._smart import SmartRule
+
+    def check(ctx):  # type: ignore[no-untyped-def]
+        yield "not a hit"
+
+    rule = SmartRule("GB101", "garbage", "S", "warning", "garbage", "fix", "src", check=check)
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="garbage",
+        register_smart_rules=planengine.hookimpl(lambda register: register(rule)),
+    )
+    manager = load_plugins(plugins=[plugin], autoload=False).manager
+    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda args: manager)
+    goal = tmp_path / "g.yaml"
+    goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"))
+    code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
+    assert "E009" in out and "rule GB101 (plugin garbage) yielded str 'not a hit', not a Hit" in out

@@ -21,7 +21,8 @@ def run(args: argparse.Namespace) -> int:
     from planengine._errors import UnknownNameError
     from planengine._smart._check import rule_set
 
-    rules = rule_set(plugin_manager=None if args.no_plugins else _plugin_manager())
+    loading = argparse.Namespace(plugin_blocks=[], strict_plugins=False)
+    rules = rule_set(plugin_manager=None if args.no_plugins else _plugin_manager(loading))
     selected = list(rules.rules)
     if args.code:
         rule = rules.get(args.code) or rules.get(args.code.upper())

@@ -61,6 +61,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--max-file-bytes", type=int, metavar="N", help="refuse larger files")
     parser.add_argument("--no-plugins", action="store_true", help="do not load plugin rules")
+    parser.add_argument(
+        "-p",
+        dest="plugin_blocks",
+        action="append",
+        default=[],
+        metavar="no:NAME",
+        help="block a plugin by its entry-point name, e.g. -p no:sleep",
+    )
+    parser.add_argument(
+        "--strict-plugins",
+        action="store_true",
+        help="a plugin that fails to load is an error (default: a warning, and its rules are not run)",
+    )
 
 
 def _split(value: str | None) -> tuple[str, ...]:
@@ -104,7 +117,7 @@ def run(args: argparse.Namespace) -> int:
             "GITHUB_WORKFLOW"
         )
         fmt = "github" if in_actions else "text"
-    plugin_manager = None if args.no_plugins or args.schema != "goal" else _plugin_manager()
+    plugin_manager = None if args.no_plugins or args.schema != "goal" else _plugin_manager(args)
     from planengine._smart._check import rule_set
 
     _check_selectors(config, rule_set(plugin_manager=plugin_manager))
@@ -128,15 +141,29 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def _plugin_manager() -> object | None:
-    """Plugins from the ``planengine`` entry-point group, or ``None`` when there are none."""
+def _plugin_manager(args: argparse.Namespace) -> object | None:
+    """Plugins from the ``planengine`` entry-point group, or ``None`` when there are none (or
+    ``PLANENGINE_DISABLE_PLUGIN_AUTOLOAD=1``). A plugin that fails to load is named on stderr and
+    left out, so one broken plugin does not stop every check (``--strict-plugins``: exit 2)."""
+    import os
+    import sys
     from importlib.metadata import entry_points
 
+    from planengine._cli_common import plugin_blocks
+
+    blocks = plugin_blocks(args)
+    if os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1":
+        return None
     if not list(entry_points(group="planengine")):
         return None
     from planengine._plugins import load_plugins
 
-    return load_plugins(strict=True).manager
+    loaded = load_plugins(block=blocks, strict=args.strict_plugins)
+    for notice in loaded.notices:
+        print(
+            f"planengine: warning: {notice.message} (its rules are not checked)", file=sys.stderr
+        )
+    return loaded.manager
 
 
 def _instruments(

@@ -580,6 +580,14 @@ class Engine:
                     if checked is not None:
                         ranked.append(RankedProposal(checked, source, 50, name))
                         python_wrote = True
+                elif result is not None:  # None: nothing to propose for this problem
+                    failure = PluginError(
+                        f"propose returned {type(result).__name__}, not a Proposal or None",
+                        plugin=name,
+                    )
+                    if self.strict:
+                        raise failure
+                    _add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, name))
         next_steps = self._next_steps(problem, context)
         if next_steps.objectives or next_steps.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(next_steps, "rule:findings.next-step", 100, "core"))

@@ -285,11 +285,23 @@ def check_goals(
         )
         hits: list[tuple[SmartRule, Hit]] = []
         for rule in active:
+            owner = f" (plugin {rule.plugin})" if rule.plugin else ""
             try:
-                hits.extend((rule, hit) for hit in rule.check(context))  # type: ignore[misc]
+                found = list(rule.check(context))  # type: ignore[misc]
             except Exception as error:
-                owner = f" (plugin {rule.plugin})" if rule.plugin else ""
                 collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
+                continue
+            stray = next((hit for hit in found if not isinstance(hit, Hit)), None)
+            if stray is not None:
+                collect.add(
+                    "E009",
+                    base,
+                    f"rule {rule.code}{owner} yielded {type(stray).__name__} {stray!r:.80}, "
+                    "not a Hit",
+                    goal_id,
+                )
+                continue
+            hits.extend((rule, hit) for hit in found)
         for rule, hit in _apply_suppressions(goal, base, hits, rules, collect, goal_id):
             collect.add(rule.code, (*base, *hit.path), hit.message, goal_id)
     return collect.violations()
