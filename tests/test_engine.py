@@ -8,7 +8,15 @@ import re
 import pytest
 
 from plan_helpers import all_objectives, all_steps, assert_valid
-from planengine import Assessment, Context, Engine, InputError, Response, load_assessment
+from planengine import (
+    Assessment,
+    Context,
+    Engine,
+    EngineConfig,
+    InputError,
+    Response,
+    load_assessment,
+)
 
 AS_OF = dt.date(2026, 11, 25)
 
@@ -368,3 +376,20 @@ def test_markdown_writes_html_from_the_input_as_text(engine: Engine) -> None:
     )
     lines = render_markdown(defining).splitlines()
     assert not [line for line in lines if line.lstrip("-*> ").startswith("[1]:")]
+
+
+def test_what_engines_share_cannot_be_changed_through_one_of_them() -> None:
+    """Strategies and instruments are shared by every engine in the process: read-only."""
+    engine = Engine()
+    strategy = engine.strategies[0]
+    with pytest.raises(TypeError):
+        strategy.data["long_term_goals"][strategy.areas[0]] = "CORRUPTED"  # type: ignore[index]
+    with pytest.raises((TypeError, AttributeError)):
+        strategy.data["interventions"].append({})  # type: ignore[attr-defined]
+    with pytest.raises(TypeError):
+        engine.instruments["gad7"] = None  # type: ignore[index]
+    configured = Engine(config=EngineConfig(instrument_overrides={"pcl5": {"cutoffs": {"pcl5.provisional": 33}}}))
+    with pytest.raises(TypeError):
+        configured.instruments["pcl5"].overrides["cutoffs"]["pcl5.provisional"] = 1  # type: ignore[index]
+    with pytest.raises(TypeError):
+        Engine().instruments["phq9"].overrides["cutoffs"] = {}  # type: ignore[index]

@@ -16,6 +16,7 @@ import hashlib
 import json
 import operator
 from collections.abc import Collection, Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -126,7 +127,8 @@ class Engine:
             strict=strict,
             on_error=self._report,
         )
-        self.instruments: Mapping[str, Any] = instruments
+        #: instrument id -> instrument, read-only (plans and hooks read it; none may change it)
+        self.instruments: Mapping[str, Any] = MappingProxyType(instruments)
         self._instrument_names = {key: value.name for key, value in instruments.items()}
         self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()
         # area -> (registered strategy, "plugin@version" passed to propose,

@@ -489,7 +489,7 @@ class Instrument:
     provenance: Mapping[str, Provenance] = attrs.field(factory=dict)
     notes: tuple[str, ...] = ()
     #: Overrides applied by :meth:`with_overrides`, as given (for provenance).
-    overrides: Mapping[str, Any] = attrs.field(factory=dict)
+    overrides: Mapping[str, Any] = attrs.field(factory=lambda: MappingProxyType({}))
     # Precomputed for scoring speed: band per total (index total - total_min), reverse flag
     # per item, cut-offs by id.
     _band_table: tuple[Band | None, ...] = attrs.field(init=False, repr=False)
@@ -1120,7 +1120,7 @@ def _apply_overrides(inst: Instrument, overrides: Mapping[str, Any]) -> Instrume
     merged = {**inst.overrides}
     for section, values in overrides.items():
         if values:
-            merged[section] = {**merged.get(section, {}), **values}
+            merged[section] = MappingProxyType({**merged.get(section, {}), **values})
     changed = attrs.evolve(
         inst,
         cutoffs=cutoffs,

@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from functools import cache, lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -348,6 +349,21 @@ RISK_CLAIM_REFUSED = (
     "the text rules out risk, which only a clinician's assessment can do; a plan never states that"
 )
 
+def _frozen_document(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A strategy document, read-only all the way down."""
+    frozen: Mapping[str, Any] = _frozen(value)
+    return frozen
+
+
+def _frozen(value: Any) -> Any:
+    """``value`` with every mapping made a read-only view and every list a tuple."""
+    if isinstance(value, Mapping):
+        return MappingProxyType({key: _frozen(child) for key, child in value.items()})
+    if isinstance(value, (list, tuple)):
+        return tuple(_frozen(child) for child in value)
+    return value
+
+
 #: ``timedelta(weeks=n)`` for the usual horizons (building a timedelta is slow).
 _WEEKS = tuple(dt.timedelta(weeks=n) for n in range(105))
 
@@ -420,7 +436,9 @@ class DataStrategy:
     status: str
     areas: tuple[str, ...]
     priority: int
-    data: Mapping[str, Any] = attrs.field(repr=False, eq=False)
+    #: The strategy document, read-only all the way down (one strategy object serves every engine
+    #: in the process, so no caller may change what later plans are made from).
+    data: Mapping[str, Any] = attrs.field(repr=False, eq=False, converter=_frozen_document)
     source: str = "builtin"
     #: area -> ((objective template, its id in that area), ...), (step template, ...), and the
     #: ``when`` slots those templates read
