@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -101,3 +102,19 @@ def test_a_maximum_below_the_default_interval_lowers_the_default() -> None:
     assert (config.review_interval_days, config.max_review_interval_days) == (20, 20)
     with pytest.raises(ConfigError, match=r"review-interval-days \(28\) is above"):
         engine_config_from_mapping({"max-review-interval-days": 20, "plan": {"review-interval-days": 28}})
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"screen_followup_days": -2}, "screen_followup_days must be a positive whole number"),
+        ({"horizon_weeks": "12"}, "horizon_weeks must be a positive whole number, not '12'"),
+        ({"max_objectives_per_problem": 0}, "max_objectives_per_problem must be a positive"),
+        ({"horizon_weeks": 60}, "horizon_weeks (60) is above 52"),
+        ({"max_review_interval_days": 14}, "review_interval_days (28) is above max_review"),
+        ({"allow_draft_strategies": "yes"}, "allow_draft_strategies must be true or false"),
+    ],
+)
+def test_a_config_built_in_code_is_checked_too(changes: dict, message: str) -> None:
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        EngineConfig(**changes)

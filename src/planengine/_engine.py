@@ -83,6 +83,33 @@ class EngineConfig:
     allow_draft_strategies: bool = False
     instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
+    def __attrs_post_init__(self) -> None:
+        """Refuse settings that would make plans the schema or the SMART linter refuses.
+
+        :raises ConfigError: naming the field (``planengine.toml`` readers name the key instead).
+        """
+        for field in attrs.fields(EngineConfig)[:5]:
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{field.name} must be a positive whole number, not {value!r}")
+        if not isinstance(self.allow_draft_strategies, bool):
+            raise ConfigError(
+                f"allow_draft_strategies must be true or false, not {self.allow_draft_strategies!r}"
+            )
+        # Longer horizons make objectives that SMART rule T504 flags (more than a year).
+        for name, most in (("horizon_weeks", 52), ("screen_followup_days", 365)):
+            value = getattr(self, name)
+            if value > most:
+                raise ConfigError(
+                    f"{name} ({value}) is above {most}: objectives would span more than a year, "
+                    "which SMART rule T504 flags"
+                )
+        if self.review_interval_days > self.max_review_interval_days:
+            raise ConfigError(
+                f"review_interval_days ({self.review_interval_days}) is above "
+                f"max_review_interval_days ({self.max_review_interval_days})"
+            )
+
 
 @attrs.frozen
 class _RegisteredStrategy:

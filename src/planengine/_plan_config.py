@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -87,23 +88,14 @@ def engine_config_from_mapping(
         # the default interval never exceeds a maximum the organisation set
         default = attrs.fields(EngineConfig).review_interval_days.default
         changes["review_interval_days"] = min(default, changes["max_review_interval_days"])
-    config = EngineConfig(**changes)
-    # Longer horizons make objectives that `planengine validate` flags (T504: more than a year).
-    for key, value, most in (
-        ("horizon-weeks", config.horizon_weeks, 52),
-        ("screen-followup-days", config.screen_followup_days, 365),
-    ):
-        if value > most:
-            raise ConfigError(
-                f"{where}: plan.{key} ({value}) is above {most}: objectives would span more than "
-                "a year, which SMART rule T504 flags"
-            )
-    if config.review_interval_days > config.max_review_interval_days:
-        raise ConfigError(
-            f"{where}: plan.review-interval-days ({config.review_interval_days}) is above "
-            f"max-review-interval-days ({config.max_review_interval_days})"
-        )
-    return config
+    try:
+        return EngineConfig(**changes)
+    except ConfigError as error:  # the same checks as for a config built in code, with key names
+        message = str(error)
+        for key, field in _INTEGER_KEYS.items():
+            name = key if key == "max-review-interval-days" else f"plan.{key}"
+            message = re.sub(rf"\b{field}\b", name, message)
+        raise ConfigError(f"{where}: {message}") from None
 
 
 def load_config_table(
