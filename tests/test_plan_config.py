@@ -111,7 +111,7 @@ def test_a_maximum_below_the_default_interval_lowers_the_default() -> None:
         ({"horizon_weeks": "12"}, "horizon_weeks must be a positive whole number, not '12'"),
         ({"max_objectives_per_problem": 0}, "max_objectives_per_problem must be a positive"),
         ({"horizon_weeks": 60}, "horizon_weeks (60) is above 52"),
-        ({"max_review_interval_days": 14}, "review_interval_days (28) is above max_review"),
+        ({"max_review_interval_days": 14, "review_interval_days": 28}, "review_interval_days (28) is above max_review"),
         ({"allow_draft_strategies": "yes"}, "allow_draft_strategies must be true or false"),
     ],
 )

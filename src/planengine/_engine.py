@@ -61,10 +61,11 @@ _WEIGHT = operator.attrgetter("weight")
 class EngineConfig:
     """Planning settings an organisation may change.
 
-    :ivar review_interval_days: default review interval of an objective (28 days: a design
-        default within the 30/60/90-day outpatient practice, clinical.md §6.4, marked U there).
     :ivar max_review_interval_days: no objective is reviewed less often (§6.4: 90 days is the
         common regulatory maximum [R44][R46]).
+    :ivar review_interval_days: default review interval of an objective (28 days: a design
+        default within the 30/60/90-day outpatient practice, clinical.md §6.4, marked U there;
+        the maximum when that is shorter).
     :ivar horizon_weeks: default time to an objective's due date (12 weeks: a design default,
         matching the 8-12-week non-response review point of measurement-based care, §6.4 (L)).
     :ivar max_objectives_per_problem: active objectives per problem; the rest are deferred
@@ -75,8 +76,11 @@ class EngineConfig:
     :ivar instrument_overrides: instrument id -> overrides for configurable (unconfirmed) facts.
     """
 
-    review_interval_days: int = 28
     max_review_interval_days: int = 90
+    #: 28, or the maximum when that is shorter (so a maximum alone is enough)
+    review_interval_days: int = attrs.field(
+        default=attrs.Factory(lambda self: min(28, self.max_review_interval_days), takes_self=True)
+    )
     horizon_weeks: int = 12
     max_objectives_per_problem: int = 3
     screen_followup_days: int = 7

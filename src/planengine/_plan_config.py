@@ -26,8 +26,6 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-
 from planengine._errors import ConfigError
 
 if TYPE_CHECKING:
@@ -84,10 +82,6 @@ def engine_config_from_mapping(
                 sorted([*_INTEGER_KEYS, "allow-draft-strategies", "instrument-overrides"])
             )
             raise ConfigError(f"{where}: unknown key plan.{key}; known: {known}")
-    if "review_interval_days" not in changes and "max_review_interval_days" in changes:
-        # the default interval never exceeds a maximum the organisation set
-        default = attrs.fields(EngineConfig).review_interval_days.default
-        changes["review_interval_days"] = min(default, changes["max_review_interval_days"])
     try:
         return EngineConfig(**changes)
     except ConfigError as error:  # the same checks as for a config built in code, with key names
