@@ -464,4 +464,4 @@ def test_a_plugin_rule_that_yields_something_else_is_e009_naming_it(
     goal = tmp_path / "g.yaml"
     goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"))
     code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
-    assert "E009" in out and "rule GB101 (plugin garbage) yielded str 'not a hit', not a Hit" in out
+    assert code == 1 and "E009" in out and "rule GB101 (plugin garbage) yielded str 'not a hit', not a Hit" in out
