@@ -393,3 +393,30 @@ def test_what_engines_share_cannot_be_changed_through_one_of_them() -> None:
         configured.instruments["pcl5"].overrides["cutoffs"]["pcl5.provisional"] = 1  # type: ignore[index]
     with pytest.raises(TypeError):
         Engine().instruments["phq9"].overrides["cutoffs"] = {}  # type: ignore[index]
+
+
+@pytest.mark.parametrize(
+    ("build", "path"),
+    [
+        (lambda: Response(["phq9"], AS_OF, (0,) * 9), "$.responses[0].instrument"),  # type: ignore[arg-type]
+        (lambda: Response("phq9", AS_OF, "000000000"), "$.responses[0].answers"),
+        (lambda: Assessment(responses=None), "$.responses"),  # type: ignore[arg-type]
+        (lambda: Assessment(responses=({"instrument": "phq9"},)), "$.responses[0]"),  # type: ignore[arg-type]
+        (lambda: Assessment(context=None), "$.context"),  # type: ignore[arg-type]
+        (lambda: Context(concerns=None), "$.context.concerns"),  # type: ignore[arg-type]
+        (lambda: Context(patient_goals="sleep better"), "$.context.patient_goals"),  # type: ignore[arg-type]
+        (lambda: Context(patient_goals=(1,)), "$.context.patient_goals[0]"),  # type: ignore[arg-type]
+        (lambda: Context(sex="f"), "$.context.sex"),
+        (lambda: Assessment(patient_id=7), "$.patient.id"),  # type: ignore[arg-type]
+    ],
+)
+def test_an_assessment_built_in_code_is_checked_as_it_is_built(build, path: str) -> None:
+    with pytest.raises(InputError) as info:
+        build()
+    assert info.value.path == path and "must be" in str(info.value)
+
+
+@pytest.mark.parametrize("given", [None, {"planengine": 1}, "examples/mild-sleep-only.yaml"])
+def test_plan_takes_an_assessment_only(engine: Engine, given: object) -> None:
+    with pytest.raises(InputError, match="plan\\(\\) takes an Assessment"):
+        engine.plan(given, as_of=AS_OF)  # type: ignore[arg-type]

@@ -276,6 +276,11 @@ class Engine:
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
+        if not isinstance(assessment, Assessment):
+            raise InputError(
+                f"plan() takes an Assessment (see load_assessment, Assessment.from_mapping), "
+                f"not {type(assessment).__name__}"
+            )
         from planengine._scoring import score_response
 
         notices = list(self._notices)

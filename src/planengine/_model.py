@@ -38,6 +38,14 @@ __all__ = [
 Answers = tuple["int | None", ...] | Mapping[str, "int | None"]
 
 
+def _wrong_type(path: str, wanted: str, value: Any) -> None:
+    """Raise the input error for a value of the wrong type in an assessment built in code."""
+    from planengine._errors import InputError
+
+    shown = repr(value) if len(repr(value)) <= 60 else f"{type(value).__name__}"
+    raise InputError(f"must be {wanted}, not {shown}", path=path)
+
+
 @attrs.frozen
 class Response:
     """One completed (or partly completed) questionnaire.
@@ -53,6 +61,17 @@ class Response:
     answers: Answers
     index: int = 0
 
+    def __attrs_post_init__(self) -> None:
+        where = f"$.responses[{self.index}]"
+        if not isinstance(self.instrument, str):
+            _wrong_type(f"{where}.instrument", "an instrument id string", self.instrument)
+        if isinstance(self.answers, (str, bytes)) or not isinstance(
+            self.answers, (list, tuple, Mapping)
+        ):
+            _wrong_type(f"{where}.answers", "a list in item order or a mapping", self.answers)
+        if isinstance(self.index, bool) or not isinstance(self.index, int):
+            _wrong_type(f"{where}.index", "a whole number", self.index)
+
 
 @attrs.frozen
 class Context:
@@ -62,6 +81,18 @@ class Context:
     conditions: tuple[str, ...] = ()
     patient_goals: tuple[str, ...] = ()
     sex: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        for name in ("concerns", "conditions", "patient_goals"):
+            value = getattr(self, name)
+            # a bare string would be read letter by letter
+            if isinstance(value, str) or not isinstance(value, (list, tuple)):
+                _wrong_type(f"$.context.{name}", "a list of strings", value)
+            for index, item in enumerate(value):
+                if not isinstance(item, str):
+                    _wrong_type(f"$.context.{name}[{index}]", "a string", item)
+        if self.sex not in (None, "female", "male"):
+            _wrong_type("$.context.sex", "'female', 'male' or None", self.sex)
 
 
 @attrs.frozen
@@ -76,6 +107,19 @@ class Assessment:
     context: Context = Context()
     patient_id: str | None = None
     source: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if isinstance(self.responses, (str, bytes)) or not isinstance(
+            self.responses, (list, tuple)
+        ):
+            _wrong_type("$.responses", "a list of Response", self.responses)
+        for index, response in enumerate(self.responses):
+            if not isinstance(response, Response):
+                _wrong_type(f"$.responses[{index}]", "a Response", response)
+        if not isinstance(self.context, Context):
+            _wrong_type("$.context", "a Context", self.context)
+        if self.patient_id is not None and not isinstance(self.patient_id, str):
+            _wrong_type("$.patient.id", "a string (or None)", self.patient_id)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, file: str | None = None) -> Assessment:
