@@ -122,3 +122,12 @@ def test_nan_and_infinity_are_schema_errors_with_their_place(value: str) -> None
     issues = [i for i in check_schema(doc, "goal") if i.keyword == "finite"]
     assert [i.path_text for i in issues] == ["$.goals[0].measure.baseline.value"]
     assert issues[0].line == 6
+
+
+def test_the_fast_path_is_on_when_jsonschema_rs_is_installed() -> None:
+    """An old jsonschema-rs (before 0.27: no ``retriever``) silently halves validate's speed."""
+    pytest.importorskip("jsonschema_rs")
+    from planengine._schema_check import _fast_validator
+
+    for name in ("goal", "assessment", "plan", "instrument", "strategy"):
+        assert _fast_validator(name) is not None, name

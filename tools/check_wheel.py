@@ -41,14 +41,26 @@ def expected_members() -> set[str]:
     return members
 
 
+#: Top-level folders of the wheel that are not packages: only its metadata.
+_NOT_SHIPPED = ("tests/", "bench/", "build/", "examples/", "tools/", ".venv/")
+
+
 def main(wheel: str) -> int:
-    """Exit 1 and list what is missing when the wheel lacks an expected file."""
+    """Exit 1 and list what is wrong: an expected file missing, something that must not ship
+    (tests, caches, build output), or no licence in the metadata."""
     names = set(zipfile.ZipFile(wheel).namelist())
-    missing = sorted(expected_members() - names)
-    if missing:
-        print(f"{wheel}: missing {len(missing)} file(s):", *missing, sep="\n  ")
+    problems = [f"missing: {name}" for name in sorted(expected_members() - names)]
+    problems += [
+        f"must not ship: {name}"
+        for name in sorted(names)
+        if name.startswith(_NOT_SHIPPED) or "__pycache__" in name or name.endswith(".pyc")
+    ]
+    if not any(name.endswith("/licenses/LICENSE") for name in names):
+        problems.append("missing: the LICENSE file in the .dist-info/licenses folder")
+    if problems:
+        print(f"{wheel}: {len(problems)} problem(s):", *problems, sep="\n  ")
         return 1
-    print(f"{wheel}: all {len(expected_members())} expected files present")
+    print(f"{wheel}: all {len(expected_members())} expected files present, nothing extra")
     return 0
 
 
