@@ -25,10 +25,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         SafetyInvariantError,
         UnknownNameError,
     )
-    from planengine._instruments import (
-        Instrument,
-        instrument_from_mapping,
-    )
+    from planengine._instruments import Instrument, instrument_from_mapping
     from planengine._loader import load_document
     from planengine._model import (
         Assessment,
@@ -54,29 +51,25 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         GoalReview,
         Review,
         ReviewConfig,
+        ReviewContext,
         Suggestion,
         gas_t_score,
         reliable_change_index,
         review_goals,
     )
     from planengine._scoring import Score, score_response
-    from planengine._smart import (
-        SmartConfig,
-        SmartRule,
-        Violation,
-        check_goals,
-    )
+    from planengine._smart import GoalContext, Hit, SmartConfig, SmartRule, Violation, check_goals
     from planengine._strategy import DataStrategy
-    from planengine._validate import (
-        ValidationReport,
-        validate_paths,
-    )
+    from planengine._validate import ValidationReport, validate_paths
     from planengine.hookspecs import hookimpl
 
 #: public name -> private module that defines it
 _EXPORTS: dict[str, str] = {
     "Assessment": "planengine._model",
+    "GoalContext": "planengine._smart",
     "GoalReview": "planengine._review",
+    "Hit": "planengine._smart",
+    "ReviewContext": "planengine._review",
     "Review": "planengine._review",
     "ReviewConfig": "planengine._review",
     "SmartConfig": "planengine._smart",
@@ -139,7 +132,9 @@ __all__ = [
     "EngineConfig",
     "Exclusion",
     "Finding",
+    "GoalContext",
     "GoalReview",
+    "Hit",
     "InputError",
     "Instrument",
     "Intervention",
@@ -157,6 +152,7 @@ __all__ = [
     "Response",
     "Review",
     "ReviewConfig",
+    "ReviewContext",
     "RiskFlag",
     "SafetyInvariantError",
     "Score",
