@@ -172,3 +172,30 @@ def test_an_unknown_instrument_in_a_strategy_is_named_when_an_engine_registers_i
     assert "sleep-copy" not in {s.id for s in engine.strategies}
     with pytest.raises(planengine.PluginError, match=message):
         Engine(plugins=[plugin], autoload=False, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("citations: [R48, R50]", "citations: [R48, R999]", "citation 'R999' is not defined"),
+        ("condition: parasomnia", "condition: parasomnai", "unknown condition 'parasomnai'"),
+        ("{due_date}", "{due_day}", "unknown placeholder {due_day}"),
+    ],
+)
+def test_validate_and_loading_refuse_what_the_engine_refuses_with_a_line(
+    old: str, new: str, message: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from planengine._cli import main
+    from planengine._errors import DocumentSchemaError
+    from planengine._strategy import DataStrategy
+
+    text = (ROOT / "plugins" / "planengine_sleep" / "strategy.yaml").read_text(encoding="utf-8")
+    assert old in text
+    bad = tmp_path / "strategy.yaml"
+    bad.write_text(text.replace(old, new, 1), encoding="utf-8")
+    assert main(["validate", "--schema", "strategy", str(bad)]) == 1
+    out = capsys.readouterr().out
+    assert f"{bad}:" in out and "E002" in out and message in out
+    with pytest.raises(DocumentSchemaError, match=message) as info:
+        DataStrategy.from_file(bad)
+    assert info.value.line is not None and f"{bad}:{info.value.line}:" in str(info.value)

@@ -86,8 +86,30 @@ _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
 _GAS_LEVELS = ("-2", "-1", "0", "1", "2")
 
 
+def _unknown_placeholder(value: Any, path: str) -> tuple[str, str] | None:
+    """The first ``{name}`` in the texts under ``value`` that is not a :data:`TEMPLATE_FIELDS`
+    name (it would be printed in the plan as written)."""
+    if isinstance(value, str):
+        for name in _PLACEHOLDER.findall(value):
+            if name not in TEMPLATE_FIELDS:
+                known = ", ".join("{" + field + "}" for field in TEMPLATE_FIELDS)
+                return path, f"unknown placeholder {{{name}}}; known: {known}"
+        return None
+    children = (
+        value.items() if isinstance(value, Mapping)
+        else enumerate(value) if isinstance(value, (list, tuple))
+        else ()
+    )
+    for key, child in children:
+        found = _unknown_placeholder(child, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}")
+        if found is not None:
+            return found
+    return None
+
+
 def fill_template(template: str, values: Mapping[str, Any]) -> str:
-    """Replace ``{name}`` placeholders; unknown names are left as they are (the schema checks)."""
+    """Replace ``{name}`` placeholders; names not in :data:`TEMPLATE_FIELDS` are refused when a
+    strategy loads, and a known name without a value is left as written."""
 
     def replace(match: re.Match[str]) -> str:
         key = match.group(1)
@@ -784,12 +806,19 @@ def _apply_contraindications(
 
 
 def strategy_from_mapping(
-    data: Mapping[str, Any], *, source: str = "builtin", file: str | None = None
+    data: Mapping[str, Any],
+    *,
+    source: str = "builtin",
+    file: str | None = None,
+    document: Any = None,
 ) -> DataStrategy:
     """Validate a strategy document against ``strategy.schema.json`` and build it.
 
-    Besides the schema, every citation id used must be defined in ``references``, and every
-    ``objectives``/``conflicts_with`` link must name an id in the file.
+    Besides the schema, every citation id used must be defined in ``references``, every
+    ``objectives``/``conflicts_with`` link must name an id in the file, condition and area ids
+    must be in the vocabulary, and placeholders must be known ones.
+
+    :param document: the loaded :class:`planengine._loader.Document`, to give errors a line.
     """
     import jsonschema
 
@@ -797,10 +826,10 @@ def strategy_from_mapping(
     error = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if error is not None:
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise DocumentSchemaError(error.message, file=file, path=path)
+        raise _located(DocumentSchemaError(error.message, file=file, path=path), document)
     problem = _semantic_problem(data)
     if problem is not None:
-        raise DocumentSchemaError(problem[1], file=file, path=problem[0])
+        raise _located(DocumentSchemaError(problem[1], file=file, path=problem[0]), document)
     return DataStrategy(
         id=data["id"],
         name=data["name"],
@@ -811,6 +840,26 @@ def strategy_from_mapping(
         data=data,
         source=source,
     )
+
+
+def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
+    """``error`` with the line and column of its path in ``document`` (when known)."""
+    from planengine._loader import parse_json_path
+
+    if document is not None and error.path:
+        try:
+            position = document.locate(parse_json_path(error.path))
+        except ValueError:
+            position = None
+        if position is not None:
+            error.line, error.column = position
+    return error
+
+
+def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(JSON path, message)`` of the first thing wrong with a schema-valid strategy document
+    that the schema cannot see (``planengine validate --schema strategy`` reports it too)."""
+    return _semantic_problem(data)
 
 
 def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
@@ -827,6 +876,10 @@ def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     misspelt = _unknown_vocabulary(data)
     if misspelt is not None:
         return misspelt
+    for kind in ("objectives", "interventions"):
+        unknown = _unknown_placeholder(data.get(kind, ()), f"$.{kind}")
+        if unknown is not None:
+            return unknown
     for key in ("long_term_goals",):
         for area in data.get(key, {}):
             if area not in areas:
@@ -929,4 +982,6 @@ def _load_strategy_file(path: str, source: str) -> DataStrategy:
     from planengine._loader import load_document
 
     document = load_document(path)
-    return strategy_from_mapping(document.data, source=source, file=document.path)
+    return strategy_from_mapping(
+        document.data, source=source, file=document.path, document=document
+    )

@@ -142,22 +142,62 @@ def validate_file(
     rule = rules["E002"]
     if not config.is_enabled(rule.code, rule.name, path):
         return []
+    found = [
+        (issue.message, issue.line, issue.column, issue.path_text)
+        for issue in check_schema(document, schema)
+    ]
+    if not found:  # what the engine refuses beyond the schema (links, ids, wording)
+        found = _content_problems(document, schema)
     return [
         Violation(
             code=rule.code,
             name=rule.name,
             letter=rule.letter,
             severity=config.severity_of(rule.code, rule.name, rule.severity),
-            message=issue.message,
+            message=message,
             fix=f"See `planengine schema {schema}`.",
             file=path,
-            line=issue.line,
-            column=issue.column,
-            json_path=issue.path_text,
+            line=line,
+            column=column,
+            json_path=json_path,
             source=f"schemas/{schema}.schema.json",
         )
-        for issue in check_schema(document, schema)
+        for message, line, column, json_path in found
     ]
+
+
+def _content_problems(
+    document: Any, schema: str
+) -> list[tuple[str, int | None, int | None, str]]:
+    """For strategy and instrument files, the first problem the engine would refuse the file for
+    although the schema passes it (an undefined citation, a misspelt condition, a no-risk claim)."""
+    from planengine._errors import DocumentSchemaError
+    from planengine._loader import parse_json_path
+
+    if schema == "strategy":
+        from planengine._strategy import semantic_problem
+
+        problem = semantic_problem(document.data)
+        if problem is None:
+            return []
+        path, message = problem
+    elif schema == "instrument":
+        from planengine._instruments import instrument_from_mapping
+
+        try:
+            instrument_from_mapping(document.data)
+        except DocumentSchemaError as error:
+            path, message = error.path or "$", error.message
+        else:
+            return []
+    else:
+        return []
+    try:
+        position = document.locate(parse_json_path(path))
+    except ValueError:
+        position = None
+    line, column = position if position is not None else (None, None)
+    return [(message, line, column, path)]
 
 
 # Per-process state for --jobs workers (set once by the pool initialiser).
