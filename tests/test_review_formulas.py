@@ -179,3 +179,13 @@ def test_gas_t_score_does_not_depend_on_the_weights_scale(scale: float) -> None:
     assert gas_t_score([1, 0, -1], [3 * scale, 2 * scale, scale]) == pytest.approx(
         gas_t_score([1, 0, -1], [3, 2, 1])
     )
+
+
+def test_formula_errors_are_planengine_input_errors() -> None:
+    from planengine import InputError
+    from planengine._review import gas_t_score, reliable_change_index
+
+    with pytest.raises(InputError):
+        gas_t_score([])
+    with pytest.raises(InputError):
+        reliable_change_index(1, 2, 0, 0.8)

@@ -347,3 +347,9 @@ def test_a_gas_expected_level_of_only_spaces_is_not_written(instruments: Any) ->
     assert "M201" in _codes_of(blank, instruments)
     as_ints = _goal(measure=None, gas={"levels": {k: f"level {k}" for k in range(-2, 3)}})
     assert "M201" not in _codes_of(as_ints, instruments)
+
+
+@pytest.mark.parametrize("as_of", ["2026-11-25", datetime.datetime(2026, 11, 25, 9, 0)])
+def test_check_goals_refuses_an_as_of_that_is_not_a_date(as_of: Any, instruments: Any) -> None:
+    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+        check_goals(_goal(), as_of=as_of, instruments=instruments)

@@ -374,7 +374,7 @@ def score_response(
 
     :param answers: a list in item order (``None`` = unanswered), or a mapping whose keys are item
         numbers as ``"3"``, ``"item3"`` or the integer ``3`` (absent keys are unanswered). Values
-        are integers in the instrument's answer range; booleans and floats are refused.
+        are integers in the instrument's answer range (a whole number written as a float, 2.0, is that integer); booleans, strings and other floats are refused.
     :param sex: ``"male"``, ``"female"`` or ``None`` (unknown): chooses sex-specific cut-offs
         (AUDIT-C); when unknown, the more sensitive cut-off applies and the finding says so.
     :param path: JSON path of ``answers`` in the caller's document, for messages.

@@ -21,6 +21,7 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
+from planengine._errors import InputError
 from planengine._instruments import Instrument, compare
 from planengine._review._model import ChangeReport, Measurement
 
@@ -41,7 +42,7 @@ RCI_Z = 1.96
 def standard_error_of_measurement(sd: float, reliability: float) -> float:
     """``SE = SD1 * sqrt(1 - r_xx)`` [R38]."""
     if sd <= 0 or not 0 <= reliability < 1:
-        raise ValueError("RCI needs SD > 0 and 0 <= reliability < 1")
+        raise InputError("RCI needs SD > 0 and 0 <= reliability < 1")
     return sd * math.sqrt(1 - reliability)
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
+from planengine._errors import InputError
+
 __all__ = ["GAS_LEVELS", "gas_t_score"]
 
 #: The five attainment levels (clinical.md §5.1).
@@ -31,17 +33,17 @@ def gas_t_score(
         mismatched lengths or rho outside [0, 1).
     """
     if not levels:
-        raise ValueError("GAS T-score needs at least one goal")
+        raise InputError("GAS T-score needs at least one goal")
     if weights is None:
         weights = [1.0] * len(levels)
     if len(weights) != len(levels):
-        raise ValueError("one weight per goal is needed")
+        raise InputError("one weight per goal is needed")
     if any(level not in GAS_LEVELS or isinstance(level, bool) for level in levels):
-        raise ValueError(f"GAS levels must be -2..+2, got {list(levels)}")
+        raise InputError(f"GAS levels must be -2..+2, got {list(levels)}")
     if any(not w > 0 or math.isinf(w) for w in weights):
-        raise ValueError("GAS weights must be positive and finite")
+        raise InputError("GAS weights must be positive and finite")
     if not 0 <= rho < 1:
-        raise ValueError("rho must be in [0, 1)")
+        raise InputError("rho must be in [0, 1)")
     # T does not change when every weight is scaled alike; scaling to max 1 keeps tiny or huge
     # weights from underflowing or overflowing the squares.
     largest = max(weights)

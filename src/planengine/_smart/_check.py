@@ -225,9 +225,14 @@ def check_goals(
     :param plugin_manager: a pluggy manager whose ``register_smart_rules`` hooks add rules.
     :param rules: a prepared :class:`RuleSet` (overrides ``extra_rules``/``plugin_manager``).
     :return: violations sorted by position (file, line, column, code).
+    :raises TypeError: when ``as_of`` is neither a date nor ``None`` (as for ``review_goals``).
     """
     from planengine._schema_check import check_schema
 
+    if as_of is not None and (
+        not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime)
+    ):
+        raise TypeError(f"as_of must be a datetime.date or None, got {type(as_of).__name__}")
     config = config or SmartConfig()
     if rules is None:
         rules = rule_set(extra_rules, plugin_manager)
