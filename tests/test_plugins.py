@@ -662,3 +662,29 @@ def test_a_propose_hook_that_returns_something_else_is_named() -> None:
     strict = Engine(plugins=[plugin("junk", propose=lambda problem, context: 42)], strict=True)
     with pytest.raises(PluginError, match="returned int"):
         strict.plan(PLAIN, as_of=AS_OF)
+
+
+def test_each_adjust_hook_is_credited_with_its_own_changes_only() -> None:
+    def first(plan, context):
+        plan.problems[0].interventions[0].description += " (first)"
+
+    def second(plan, context):
+        plan.problems[0].interventions[1].description += " (second)"
+        plan.notices.append(planengine.Notice("x.second", "From the second hook."))
+
+    def raiser(plan, context):
+        plan.problems[0].objectives[0].rationale = "Changed before raising."
+        raise RuntimeError("midway")
+
+    engine = Engine(
+        plugins=[plugin("a-first", adjust_plan=first), plugin("b-second", adjust_plan=second),
+                 plugin("c-raiser", adjust_plan=raiser)]
+    )
+    data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
+    steps = data["problems"][0]["interventions"]
+    assert steps[0]["provenance"]["adjusted_by"] == ["plugin:a-first@9.9.9"]
+    assert steps[1]["provenance"]["adjusted_by"] == ["plugin:b-second@9.9.9"]
+    assert data["problems"][0]["objectives"][0]["provenance"]["adjusted_by"] == ["plugin:c-raiser@9.9.9"]
+    assert {n["source"] for n in data["notices"] if n["code"] == "x.second"} == {"plugin:b-second@9.9.9"}
+    adjusted = sorted(n["source"] for n in data["notices"] if n["code"] == "plan.adjusted")
+    assert adjusted == ["plugin:a-first@9.9.9", "plugin:b-second@9.9.9", "plugin:c-raiser@9.9.9"]

@@ -427,23 +427,31 @@ class Engine:
             if flags:
                 active_before_hooks = _safety.clinician_steps(draft.problems)
             before = _snapshot(draft)
-            failed: list[str] = []  # a hook that raised may have changed the draft first
+            # Each hook's changes are attributed to it alone: the draft is looked at again
+            # before the next hook runs (a hook that raised may have changed it first too).
+            running: list[tuple[str, _Snapshot]] = []  # the hook running now, and its snapshot
+            unused = [before]  # the first hook starts from the snapshot just taken
+
+            def arguments(name: str) -> dict[str, Any]:
+                if running:
+                    self._attribute_adjustments(draft, *running.pop())
+                running.append((name, unused.pop() if unused else _snapshot(draft)))
+                return {"plan": draft, "context": context}
 
             def report(failure: PluginError) -> None:
-                failed.append(failure.plugin)
                 draft.notices.append(
                     _risk_wording.failure_notice("plugin.failed", failure, failure.plugin)
                 )
 
-            adjusted = call_each(
+            call_each(
                 self._loaded.manager,
                 "adjust_plan",
-                lambda _name: {"plan": draft, "context": context},
+                arguments,
                 strict=self.strict,
                 on_error=report,
             )
-            names = sorted({*(name for name, _ in adjusted), *failed})
-            self._attribute_adjustments(draft, before, names)
+            if running:
+                self._attribute_adjustments(draft, *running.pop())
         if self._python_content:  # steps Python plugins wrote: check them as data files are
             check_plugin_steps(
                 draft.problems, draft.exclusions, before.objects if before is not None else ()
@@ -476,13 +484,13 @@ class Engine:
             plugin=", ".join(self._python_plugins) or "unknown",
         )
 
-    def _attribute_adjustments(self, draft: PlanDraft, before: _Snapshot, names: list[str]) -> None:
+    def _attribute_adjustments(self, draft: PlanDraft, name: str, before: _Snapshot) -> None:
         """Record what ``adjust_plan`` hooks did: objectives, steps, problems, notices and
         exclusions they added, and long-term goals they rewrote, are attributed to them; an
         objective or step they changed in place keeps the provenance it was proposed with (a hook
         cannot rewrite who made it) and names them in ``adjusted_by``; a notice names them.
         Wording that claims there is no risk is removed (and the element marked adjusted)."""
-        source = "plugin:" + "+".join(f"{n}@{self._loaded.version_of(n)}" for n in names)
+        source = f"plugin:{name}@{self._loaded.version_of(name)}"
         if _risk_wording.redact_no_risk_claims(draft, _unchanged(draft, before)):
             draft.notices.append(_risk_wording.no_risk_claim_notice(source))
         for problem in draft.problems:

@@ -87,7 +87,9 @@ def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
     Objectives and steps this hook adds, and long-term goals it rewrites, are recorded as made by
     ``plugin:<name>@<version>``. An objective or step it changes in place keeps the provenance it
     was proposed with (a change to its provenance is undone) and names the hook in
-    ``provenance.adjusted_by``. A ``plan.adjusted`` notice names the hook's plugin.
+    ``provenance.adjusted_by``. A ``plan.adjusted`` notice names the hook's plugin. With several
+    hooks, each is credited with its own changes only (they run one after another, in plugin
+    name order).
 
     :param plan: the mutable draft.
     :param context: as for :func:`propose`.
