@@ -351,5 +351,5 @@ def test_a_gas_expected_level_of_only_spaces_is_not_written(instruments: Any) ->
 
 @pytest.mark.parametrize("as_of", ["2026-11-25", datetime.datetime(2026, 11, 25, 9, 0)])
 def test_check_goals_refuses_an_as_of_that_is_not_a_date(as_of: Any, instruments: Any) -> None:
-    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date"):
         check_goals(_goal(), as_of=as_of, instruments=instruments)
