@@ -51,7 +51,7 @@ def test_plugin_suggestion_is_added_with_its_source() -> None:
     )
     found = [s for s in result.goal("mood").suggestions if s.rule == "homework.check"]
     assert len(found) == 1
-    assert found[0].source == "plugin:homework" and found[0].goal_id == "mood"
+    assert found[0].source == "plugin:homework@1.0" and found[0].goal_id == "mood"
     assert result.goal("mood").suggestions[0].source == "core"  # core rules first
 
 

@@ -41,7 +41,7 @@ class LoadedPlugins:
         return "unknown"
 
 
-def _plugin_version(obj: Any) -> str:
+def plugin_version(obj: Any) -> str:
     version = getattr(obj, "__version__", None) or getattr(obj, "PLUGIN_VERSION", None)
     return str(version) if version else "unknown"
 
@@ -79,7 +79,7 @@ def load_plugins(
         )
         if name in blocked:
             continue
-        _register(manager, obj, name, _plugin_version(obj), None, strict, infos, notices)
+        _register(manager, obj, name, plugin_version(obj), None, strict, infos, notices)
 
     if autoload:
         from importlib.metadata import entry_points
@@ -105,7 +105,7 @@ def load_plugins(
                     raise failure from error
                 notices.append(failure_notice("plugin.load-failed", failure, name))
                 continue
-            version = _plugin_version(obj)
+            version = plugin_version(obj)
             if version == "unknown" and dist_version:
                 version = dist_version
             _register(manager, obj, name, version, dist_name, strict, infos, notices)

@@ -32,7 +32,7 @@ import attrs
 
 from planengine._errors import PluginError
 from planengine._model import Notice, RiskFlag
-from planengine._plugins import call_each
+from planengine._plugins import plugin_version, call_each
 from planengine._review._model import (
     FORBIDDEN_ACTIONS,
     GoalReview,
@@ -304,7 +304,7 @@ def priority_order(
     )
 
 
-def _as_suggestion(item: Any, plugin: str, goal: GoalReview) -> Suggestion:
+def _as_suggestion(item: Any, plugin: str, goal: GoalReview, version: str) -> Suggestion:
     if isinstance(item, Mapping):
         try:
             item = Suggestion(
@@ -324,7 +324,9 @@ def _as_suggestion(item: Any, plugin: str, goal: GoalReview) -> Suggestion:
         )
     if not item.reason.strip() or not item.rule.strip():
         raise PluginError("a suggestion needs a rule id and a reason", plugin=plugin)
-    return attrs.evolve(item, source=f"plugin:{plugin}", goal_id=item.goal_id or goal.goal_id)
+    return attrs.evolve(
+        item, source=f"plugin:{plugin}@{version}", goal_id=item.goal_id or goal.goal_id
+    )
 
 
 def _touches_risk(suggestion: Suggestion) -> bool:
@@ -361,7 +363,8 @@ def plugin_suggestions(
         if result is None:
             continue
         try:
-            items = [_as_suggestion(item, plugin, goal) for item in result]
+            version = plugin_version(manager.get_plugin(plugin))
+            items = [_as_suggestion(item, plugin, goal, version) for item in result]
         except PluginError as error:
             if strict:
                 raise
