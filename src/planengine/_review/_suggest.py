@@ -32,7 +32,7 @@ import attrs
 
 from planengine._errors import PluginError
 from planengine._model import Notice, RiskFlag
-from planengine._plugins import plugin_version, call_each
+from planengine._plugins import call_each, plugin_version
 from planengine._review._model import (
     FORBIDDEN_ACTIONS,
     GoalReview,
