@@ -420,3 +420,28 @@ def test_an_assessment_built_in_code_is_checked_as_it_is_built(build, path: str)
 def test_plan_takes_an_assessment_only(engine: Engine, given: object) -> None:
     with pytest.raises(InputError, match="plan\\(\\) takes an Assessment"):
         engine.plan(given, as_of=AS_OF)  # type: ignore[arg-type]
+
+
+def test_planning_reads_no_file_not_even_the_first_time() -> None:
+    """Everything plan() needs is loaded when the engine is built (no I/O while planning)."""
+    import subprocess
+    import sys
+
+    script = """
+import datetime as dt, sys
+from planengine import Assessment, Context, Engine, Response
+engine = Engine()
+item = Assessment(
+    responses=(Response("phq9", dt.date(2026, 11, 20), (2, 1, 2, 2, 1, 2, 1, 1, 0)),
+               Response("isi", dt.date(2026, 11, 20), (3, 2, 2, 3, 2, 3, 2))),
+    context=Context(concerns=("self-esteem",), patient_goals=("I want to sleep",)),
+)
+opened = []
+watching = [True]
+sys.addaudithook(lambda event, args: opened.append(args[0]) if watching[0] and event == "open" else None)
+engine.plan(item, as_of=dt.date(2026, 11, 25)).to_json()
+watching[0] = False
+print(opened)
+"""
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]", result.stdout

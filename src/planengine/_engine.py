@@ -142,6 +142,7 @@ class Engine:
         strict: bool = False,
         config: EngineConfig | None = None,
     ) -> None:
+        import planengine._scoring  # noqa: F401  # loaded now, so plan() never reads a file
         from planengine._strategy import DataStrategy
         from planengine._vocabulary import load_vocabulary
 

@@ -17,6 +17,8 @@ The hierarchy, each class also subclassing the built-in a caller would expect::
 
 from __future__ import annotations
 
+import os
+
 __all__ = [
     "ConfigError",
     "DocumentParseError",
@@ -61,7 +63,7 @@ class InputError(PlanEngineError, ValueError):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.file = file
+        self.file = os.fsdecode(file) if isinstance(file, bytes) else file
         self.line = line
         self.column = column
         self.path = path
