@@ -46,9 +46,20 @@ CLINICIAN_ONLY_PATTERN = re.compile(
 
 def clinician_only(category: object) -> bool:
     """Whether a step of this category is delivered only by a trained clinician."""
-    return isinstance(category, str) and (
-        category in CLINICIAN_ONLY_CATEGORIES or CLINICIAN_ONLY_PATTERN.search(category) is not None
-    )
+    if not isinstance(category, str):
+        return False
+    known = _CLINICIAN_ONLY.get(category)
+    if known is None:  # categories are few: each is searched once
+        known = category in CLINICIAN_ONLY_CATEGORIES or bool(
+            CLINICIAN_ONLY_PATTERN.search(category)
+        )
+        if len(_CLINICIAN_ONLY) < 4096:
+            _CLINICIAN_ONLY[category] = known
+    return known
+
+
+#: category -> :func:`clinician_only` (a race only writes the same answer twice)
+_CLINICIAN_ONLY: dict[str, bool] = {}
 
 
 def _exposure_exclusion(step: Intervention, source: str) -> Exclusion:

@@ -288,6 +288,7 @@ def _objective_pick(
 
 
 def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _ObjectiveTemplate:
+    raw = _thawed(raw)  # plain dicts: each plan copies them, and a read-only view copies slowly
     gas = raw.get("gas", {}).get("levels", {})
     measure = raw["measure"]
     when = When.compile(raw.get("when"))
@@ -346,6 +347,7 @@ def _step_content(fields: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) -> _StepTemplate:
+    raw = _thawed(raw)  # plain dicts: each plan copies them, and a read-only view copies slowly
     fields: dict[str, Any] = {key: raw.get(key) for key in _STEP_FIELDS}
     fields["category"] = raw.get("category", "skill")
     fields["citations"] = tuple(cite(list(raw.get("citations", ()))))
@@ -375,6 +377,16 @@ def _frozen_document(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """A strategy document, read-only all the way down."""
     frozen: Mapping[str, Any] = _frozen(value)
     return frozen
+
+
+def _thawed(value: Any) -> Any:
+    """A private, plain copy of a frozen document part (dicts and lists again), for compiling:
+    ``dict()`` of a read-only view is several times slower than of a dict, per plan."""
+    if isinstance(value, Mapping):
+        return {key: _thawed(child) for key, child in value.items()}
+    if isinstance(value, tuple):
+        return [_thawed(child) for child in value]
+    return value
 
 
 def _frozen(value: Any) -> Any:
