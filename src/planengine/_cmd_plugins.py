@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             sys.stdout.write(
                 f"strategy  {info['name']} {info['version']} [{info['status']}] "
-                f"areas: {', '.join(info['areas'])} (from {info['distribution']})\n"
+                f"areas: {', '.join(info['areas'])} (from {info.get('plugin') or info.get('distribution')})\n"
             )
     for problem in problems:
         sys.stdout.write(f"problem   {problem['message']}\n")

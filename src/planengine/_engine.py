@@ -172,12 +172,15 @@ class Engine:
             for area in registered.strategy.areas:
                 self._by_area[area] = (*self._by_area.get(area, ()), entry)
         self.load_notices: tuple[Notice, ...] = tuple(self._notices)
+        # a strategy's distribution is its plugin's (the package installed), else the plugin
+        distributions = {info.name: info.distribution for info in self._loaded.infos}
         strategy_infos = [
             PluginInfo(
                 name=r.strategy.id,
                 version=r.strategy.version,
                 kind="strategy",
-                distribution=r.plugin,
+                distribution=distributions.get(r.plugin),
+                plugin=r.plugin,
             )
             for r in self._strategies
         ]

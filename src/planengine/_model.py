@@ -496,13 +496,18 @@ class PluginInfo:
     name: str
     version: str
     kind: str = "plugin"
+    #: the installed package it came from (``planengine`` for the built-ins)
     distribution: str | None = None
+    #: for a strategy: the plugin (entry-point name) that registered it
+    plugin: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         out: dict[str, Any] = {"name": self.name, "version": self.version, "kind": self.kind}
         if self.distribution:
             out["distribution"] = self.distribution
+        if self.plugin:
+            out["plugin"] = self.plugin
         return out
 
 
