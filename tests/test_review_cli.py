@@ -259,3 +259,11 @@ def test_a_folder_without_goal_files_is_an_error(tmp_path, capsys) -> None:
     assert main([*BASE, str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "no .yaml, .yml or .json files" in err
+
+
+def test_the_json_report_names_the_plugins_and_their_versions(capsys) -> None:
+    main(["review", "--as-of", "2026-11-25", "--format", "json", str(EXAMPLES / "on-track.yaml")])
+    plugins = json.loads(capsys.readouterr().out)["plugins"]
+    assert {"name": "sleep", "version": "1.0.0", "kind": "plugin", "distribution": "planengine"} in plugins
+    main([*BASE, "--format", "json", str(EXAMPLES / "on-track.yaml")])
+    assert json.loads(capsys.readouterr().out)["plugins"] == []

@@ -49,6 +49,8 @@ class ReviewRun:
     errors: tuple[FileError, ...]
     #: The instruments the run used (for charts' bands); not part of equality.
     instruments: Mapping[str, Instrument] = attrs.field(factory=dict, eq=False, repr=False)
+    #: The plugins loaded for the run, with their versions (recorded in the JSON report).
+    plugins: tuple[Any, ...] = ()
 
     @property
     def exit_code(self) -> int:
@@ -102,7 +104,8 @@ def review_paths(
             )
         except InputError as error:
             errors.append(FileError(error.file or path, error.message, error.line, error.column))
-    return ReviewRun(as_of, tuple(reviews), tuple(errors), instruments)
+    infos = tuple(getattr(plugins, "infos", ()))
+    return ReviewRun(as_of, tuple(reviews), tuple(errors), instruments, infos)
 
 
 @attrs.frozen

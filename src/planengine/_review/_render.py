@@ -153,6 +153,7 @@ def render_json(run: ReviewRun) -> str:
         "kind": "review",
         "as_of": run.as_of.isoformat(),
         "exit_code": run.exit_code,
+        "plugins": [info.to_dict() for info in run.plugins],
         "errors": [e.to_dict() for e in run.errors],
         "reviews": [r.to_dict() for r in run.reviews],
     }
