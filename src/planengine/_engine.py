@@ -92,10 +92,16 @@ class EngineConfig:
 
         :raises ConfigError: naming the field (``planengine.toml`` readers name the key instead).
         """
-        for field in attrs.fields(EngineConfig)[:5]:
-            value = getattr(self, field.name)
+        for name in (
+            "max_review_interval_days",
+            "review_interval_days",
+            "horizon_weeks",
+            "max_objectives_per_problem",
+            "screen_followup_days",
+        ):
+            value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{field.name} must be a positive whole number, not {value!r}")
+                raise ConfigError(f"{name} must be a positive whole number, not {value!r}")
         if not isinstance(self.allow_draft_strategies, bool):
             raise ConfigError(
                 f"allow_draft_strategies must be true or false, not {self.allow_draft_strategies!r}"
