@@ -347,6 +347,19 @@ def test_a_flag_keeps_its_most_serious_level(answers: list, level: str) -> None:
     assert [f.level for f in flags] == [level]
 
 
+def test_of_equally_serious_answers_the_latest_is_named() -> None:
+    data = {
+        "planengine": 1,
+        "goals": [],
+        "assessments": [
+            {"instrument": "phq9", "date": "2026-10-01", "answers": [0] * 8 + [3]},
+            {"instrument": "phq9", "date": "2026-11-01", "answers": [0] * 8 + [2]},
+        ],
+    }
+    (flag,) = review_goals(data, as_of=AS_OF).risk_flags
+    assert (flag.level, flag.observed_on, flag.value) == ("high", dt.date(2026, 11, 1), 2)
+
+
 def test_goal_values_of_a_questionnaire_with_a_risk_item_say_it_was_not_checked() -> None:
     data = {
         "planengine": 1,

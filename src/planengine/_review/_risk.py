@@ -101,7 +101,7 @@ def risk_flags_from_assessments(
             continue
         # The most serious answer keeps its level until a clinician closes the flag: a later
         # lower or blank answer never downgrades it (the latest of equally serious ones is named).
-        a, signal = max(flagged, key=lambda entry: _SERIOUSNESS[entry[1].level])
+        a, signal = max(reversed(flagged), key=lambda entry: _SERIOUSNESS[entry[1].level])
         chosen.append((signal, a.date, format_json_path(a.path)))
         messages[(instrument_id, item)] = _history_text(
             instruments[instrument_id], item, entries, a
@@ -131,7 +131,8 @@ def risk_flags_from_assessments(
     return flags, tuple(findings), tuple(notices)
 
 
-#: How serious a risk signal's level is; ``max`` keeps the last of equals.
+#: How serious a risk signal's level is (``max`` over the entries in reverse keeps the latest
+#: of equals).
 _SERIOUSNESS = {"unknown": 1, "endorsed": 2, "high": 3}
 
 
