@@ -839,7 +839,7 @@ def strategy_from_mapping(
     if error is not None:
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         raise _located(DocumentSchemaError(error.message, file=file, path=path), document)
-    problem = _semantic_problem(data)
+    problem = semantic_problem(data)
     if problem is not None:
         raise _located(DocumentSchemaError(problem[1], file=file, path=problem[0]), document)
     return DataStrategy(
@@ -870,13 +870,9 @@ def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
 
 def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     """``(JSON path, message)`` of the first thing wrong with a schema-valid strategy document
-    that the schema cannot see (``planengine validate --schema strategy`` reports it too)."""
-    return _semantic_problem(data)
-
-
-def _semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """What the schema cannot say: citations defined, links resolvable, areas declared, and no
-    text that claims there is no risk (references too: they are copied into the plan)."""
+    that the schema cannot see (``planengine validate --schema strategy`` reports it too):
+    citations defined, links resolvable, areas, conditions and placeholders known, and no text
+    that claims there is no risk (references too: they are copied into the plan)."""
     from planengine._risk_wording import no_risk_claim_path
 
     claim = no_risk_claim_path(data)
