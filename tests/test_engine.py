@@ -370,12 +370,18 @@ def test_markdown_writes_html_from_the_input_as_text(engine: Engine) -> None:
     defining = engine.plan(
         Assessment(
             responses=(phq9([2, 1, 2, 2, 1, 2, 1, 1, 0]),),
-            context=Context(patient_goals=("[1]: http://evil.example/", "see [here][1]")),
+            context=Context(
+                patient_goals=(
+                    "[1]: http://evil.example/",
+                    "I want to sleep\n\n    [2]: http://evil.example/",
+                    "see [here][1] and [there][2]",
+                )
+            ),
         ),
         as_of=AS_OF,
     )
     lines = render_markdown(defining).splitlines()
-    assert not [line for line in lines if line.lstrip("-*> ").startswith("[1]:")]
+    assert not [line for line in lines if line.lstrip("-*> ").startswith(("[1]:", "[2]:"))]
 
 
 def test_what_engines_share_cannot_be_changed_through_one_of_them() -> None:

@@ -599,7 +599,11 @@ def _exposure_step(area: str, category: str) -> planengine.Intervention:
     )
 
 
-@pytest.mark.parametrize("category", ["exposure", "imaginal-exposure", "narrative-writing", "in-vivo"])
+@pytest.mark.parametrize(
+    "category",
+    ["exposure", "imaginal-exposure", "narrative-writing", "in-vivo", "Exposure", "EMDR",
+     "In-Vivo", "imaginal exposure", "trauma_processing"],
+)
 def test_self_guided_exposure_is_removed_whoever_adds_it(category: str) -> None:
     def adjust_plan(plan, context):
         plan.problems[0].interventions.append(_exposure_step(plan.problems[0].area, category))

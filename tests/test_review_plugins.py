@@ -126,3 +126,15 @@ def test_a_generator_that_raises_midway_is_named_and_the_review_goes_on() -> Non
             plugins=[plugin("gen", raises_midway)],
             strict_plugins=True,
         )
+
+
+def test_suggestions_name_the_version_loading_recorded() -> None:
+    from planengine._plugins import load_plugins
+
+    loaded = load_plugins(plugins=[plugin("homework", adds)], autoload=False)
+    versions = types.SimpleNamespace(
+        manager=loaded.manager, notices=(), version_of=lambda name: "2.5"
+    )
+    result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=versions)
+    sources = {s.source for g in result.goals for s in g.suggestions if s.rule == "homework.check"}
+    assert sources == {"plugin:homework@2.5"}

@@ -465,3 +465,39 @@ def test_a_plugin_rule_that_yields_something_else_is_e009_naming_it(
     goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"))
     code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
     assert code == 1 and "E009" in out and "rule GB101 (plugin garbage) yielded str 'not a hit', not a Hit" in out
+
+
+def test_a_plugin_whose_instruments_fail_to_register_is_a_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import types
+
+    import planengine
+    from planengine import _cmd_validate
+    from planengine._plugins import load_plugins
+
+    def register_instruments(register):  # type: ignore[no-untyped-def]
+        raise RuntimeError("no instruments today")
+
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="badinst", register_instruments=planengine.hookimpl(register_instruments)
+    )
+    manager = load_plugins(plugins=[plugin], autoload=False).manager
+    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda args: manager)
+    goal = tmp_path / "g.yaml"
+    goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"))
+    code, out, err = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
+    assert code == 1 and "A303" in out and "warning" in err and "badinst" in err
+    code, _, err = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01", "--strict-plugins")
+    assert code == 2 and "badinst" in err
+
+
+def test_validate_checks_the_planning_settings_as_plan_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    goal = tmp_path / "g.yaml"
+    goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"))
+    config = tmp_path / "planengine.toml"
+    config.write_text("[plan]\nhorizon-weeks = 60\n")
+    code, _, err = _run(capsys, "validate", str(goal), "--config", str(config), "--no-plugins")
+    assert code == 2 and "plan.horizon-weeks (60) is above 52" in err

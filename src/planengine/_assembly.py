@@ -49,10 +49,9 @@ def clinician_only(category: object) -> bool:
     if not isinstance(category, str):
         return False
     known = _CLINICIAN_ONLY.get(category)
-    if known is None:  # categories are few: each is searched once
-        known = category in CLINICIAN_ONLY_CATEGORIES or bool(
-            CLINICIAN_ONLY_PATTERN.search(category)
-        )
+    if known is None:  # categories are few: each is searched once, in any case or spelling
+        plain = "-".join(category.casefold().replace("_", " ").split())
+        known = plain in CLINICIAN_ONLY_CATEGORIES or bool(CLINICIAN_ONLY_PATTERN.search(plain))
         if len(_CLINICIAN_ONLY) < 4096:
             _CLINICIAN_ONLY[category] = known
     return known

@@ -170,21 +170,29 @@ def _instruments(
     args: argparse.Namespace, start: str | None, plugin_manager: object
 ) -> dict[str, Any] | None:
     """The instruments as planning and review see them: plugin instruments, and the thresholds
-    of ``[tool.planengine.plan.instrument-overrides]`` (a goal's plausibility uses them)."""
-    from collections.abc import Mapping
+    of ``[tool.planengine.plan.instrument-overrides]`` (a goal's plausibility uses them). The
+    planning settings are checked as ``plan`` and ``review`` check them, so the three commands
+    accept the same config file. A plugin whose instruments fail to register is a warning
+    (``--strict-plugins``: an error), as for its rules."""
+    import sys
 
     from planengine._cli_common import configured_instruments
-    from planengine._plan_config import load_config_table
+    from planengine._plan_config import engine_config_from_mapping, load_config_table
 
     table, where = load_config_table(args.config, start=start)
-    plan_table = table.get("plan", {})
-    no_overrides = isinstance(plan_table, Mapping) and not plan_table.get("instrument-overrides")
+    overrides = engine_config_from_mapping(table, where=where).instrument_overrides
     registers = plugin_manager is not None and bool(
         plugin_manager.hook.register_instruments.get_hookimpls()  # type: ignore[attr-defined]
     )
-    if no_overrides and not registers:
-        return None  # the built-ins, as every worker already has them (and no planning import)
-    return configured_instruments(plugin_manager, table, where, strict=True)
+    if not overrides and not registers:
+        return None  # the built-ins, as every worker already has them
+
+    def warn(failure: Exception) -> None:
+        print(f"planengine: warning: {failure} (its instruments are not known)", file=sys.stderr)
+
+    return configured_instruments(
+        plugin_manager, table, where, strict=args.strict_plugins, on_error=warn
+    )
 
 
 def _check_selectors(config: object, rules: object) -> None:

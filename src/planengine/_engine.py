@@ -102,6 +102,13 @@ class EngineConfig:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ConfigError(f"{name} must be a positive whole number, not {value!r}")
+        if not isinstance(self.instrument_overrides, Mapping) or not all(
+            isinstance(changes, Mapping) for changes in self.instrument_overrides.values()
+        ):
+            raise ConfigError(
+                "instrument_overrides must map instrument ids to mappings, not "
+                f"{self.instrument_overrides!r}"
+            )
         if not isinstance(self.allow_draft_strategies, bool):
             raise ConfigError(
                 f"allow_draft_strategies must be true or false, not {self.allow_draft_strategies!r}"
@@ -419,7 +426,7 @@ class Engine:
         )
         if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
             try:
-                plan.to_json()
+                json.dumps(plan.to_dict(), ensure_ascii=False)  # as to_json(); no indent: fast
             except Exception as error:
                 raise self._unreadable(error) from error
         return plan
@@ -501,7 +508,11 @@ class Engine:
         cannot rewrite who made it) and names them in ``adjusted_by``; a notice names them.
         Wording that claims there is no risk is removed (and the element marked adjusted)."""
         source = f"plugin:{name}@{self._loaded.version_of(name)}"
-        if _risk_wording.redact_no_risk_claims(draft, _unchanged(draft, before)):
+        changed = _changed_in_place(draft, before)  # looked at once, before any redaction
+        unchanged = {id(item) for item in (*draft.notices, *draft.exclusions)}
+        unchanged.intersection_update(before.objects)  # notices and exclusions are frozen
+        unchanged.update(key for key in before.contents if key not in changed)
+        if _risk_wording.redact_no_risk_claims(draft, unchanged):
             draft.notices.append(_risk_wording.no_risk_claim_notice(source))
         for problem in draft.problems:
             goal = before.goals.get(id(problem))
@@ -513,7 +524,7 @@ class Engine:
                 if was is None:  # added by a hook
                     if element.provenance.source != source:
                         element.provenance = attrs.evolve(element.provenance, source=source)
-                elif attrs.astuple(element) != was[1]:  # changed in place
+                elif id(element) in changed:
                     made_by = was[0]
                     element.provenance = attrs.evolve(
                         made_by, adjusted_by=(*made_by.adjusted_by, source)
@@ -777,25 +788,51 @@ def _snapshot(draft: PlanDraft) -> _Snapshot:
         elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
         for element in elements:
             objects[id(element)] = element
-            contents[id(element)] = (element.provenance, attrs.astuple(element))
+            contents[id(element)] = (element.provenance, _fingerprint(element))
     for item in (*draft.notices, *draft.exclusions):
         objects[id(item)] = item
     goals = {id(p): (p, p.long_term_goal) for p in draft.problems}
     return _Snapshot(objects, contents, goals)
 
 
-def _unchanged(draft: PlanDraft, before: _Snapshot) -> set[int]:
-    """Identities of the objectives, steps, notices and exclusions ``adjust_plan`` hooks left as
-    they were (notices and exclusions are frozen: the same object is the same content)."""
-    unchanged = {id(item) for item in (*draft.notices, *draft.exclusions)}
-    unchanged.intersection_update(before.objects)
+def _changed_in_place(draft: PlanDraft, before: _Snapshot) -> set[int]:
+    """Identities of the objectives and steps that were there before the hook and now differ
+    (added ones are not in the snapshot; they are the hook's anyway)."""
+    changed: set[int] = set()
     for problem in draft.problems:
         elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
         for element in elements:
             was = before.contents.get(id(element))
-            if was is not None and attrs.astuple(element) == was[1]:
-                unchanged.add(id(element))
-    return unchanged
+            if was is not None and _fingerprint(element) != was[1]:
+                changed.add(id(element))
+    return changed
+
+
+def _fingerprint(element: Any) -> tuple[Any, ...]:
+    """An element's field values, lists and mappings (and the measure's and provenance's
+    fields) copied one level deep: enough to tell an edit in place, without a deep copy."""
+    values: list[Any] = []
+    for name in _field_names(type(element)):
+        value = getattr(element, name)
+        if isinstance(value, list):
+            value = tuple(value)
+        elif isinstance(value, dict):
+            value = tuple(value.items())
+        elif isinstance(value, (Measure, Provenance)):
+            value = tuple(getattr(value, part) for part in _field_names(type(value)))
+        values.append(value)
+    return tuple(values)
+
+
+#: attrs class -> its field names (looked up once per class)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(cls)
+    if names is None:  # a race only writes the same names twice
+        names = _FIELD_NAMES[cls] = tuple(field.name for field in attrs.fields(cls))
+    return names
 
 
 def _add_once(notices: list[Notice], notice: Notice) -> None:

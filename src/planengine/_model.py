@@ -173,8 +173,8 @@ class Provenance:
     :ivar source: ``"rule:<id>"`` for core rules, ``"plugin:<name>@<version>"`` for plugins.
     :ivar inputs: JSON paths into the assessment that the element rests on.
     :ivar strategy: the strategy id and version, when a strategy made it.
-    :ivar adjusted_by: the ``adjust_plan`` hooks (``"plugin:<name>@<version>"``, ``+``-joined when
-        several ran) that changed the element after the maker proposed it.
+    :ivar adjusted_by: the ``adjust_plan`` hooks (``"plugin:<name>@<version>"``, one entry per
+        hook) that changed the element after the maker proposed it.
     """
 
     source: str

@@ -83,7 +83,7 @@ _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")
 
 #: A link reference definition (``[1]: http://...``) at a line start, also inside list items and
 #: quotes: it would turn ``[text][1]`` anywhere in the document into a live link.
-_LINK_DEFINITION = re.compile(r"^((?: {0,3}(?:[-*+>]|\d+[.)]))* {0,3})\[(?=[^\]\n]*\]:)", re.M)
+_LINK_DEFINITION = re.compile(r"^([ \t>*+\-\d.)]*)\[(?=[^\]\n]*\]:)", re.M)
 
 
 def neutralise_markup(markdown: str) -> str:

@@ -189,7 +189,12 @@ def review_goals(
                 goal,
                 suggestions=goal.suggestions
                 + plugin_suggestions(
-                    manager, goal, context, strict=strict_plugins, notice=notices.append
+                    manager,
+                    goal,
+                    context,
+                    strict=strict_plugins,
+                    notice=notices.append,
+                    version_of=getattr(plugins, "version_of", None),
                 ),
             )
             for goal in goals

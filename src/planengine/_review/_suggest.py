@@ -345,8 +345,13 @@ def plugin_suggestions(
     *,
     strict: bool,
     notice: Callable[[Notice], None],
+    version_of: Callable[[str], str] | None = None,
 ) -> tuple[Suggestion, ...]:
-    """Call every plugin's ``review_suggestions`` for one goal, on its own; failures become notices."""
+    """Call every plugin's ``review_suggestions`` for one goal, on its own; failures become notices.
+
+    :param version_of: plugin name -> version as loading recorded it (the distribution's version
+        when the plugin declares none); default: the plugin object's own ``__version__``.
+    """
 
     def failed(error: PluginError) -> None:
         notice(failure_notice("plugin.failed", error, error.plugin))
@@ -363,7 +368,9 @@ def plugin_suggestions(
         if result is None:
             continue
         try:
-            version = plugin_version(manager.get_plugin(plugin))
+            version = (
+                version_of(plugin) if version_of else plugin_version(manager.get_plugin(plugin))
+            )
             items = [_as_suggestion(item, plugin, goal, version) for item in result]
         except PluginError as error:
             if strict:
