@@ -296,6 +296,8 @@ def check_goals(
             except Exception as error:
                 collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
                 continue
+            if not found:  # most rules find nothing
+                continue
             stray = next((hit for hit in found if not isinstance(hit, Hit)), None)
             if stray is not None:
                 collect.add(
