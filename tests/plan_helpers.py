@@ -32,3 +32,24 @@ def all_steps(plan: dict[str, Any]) -> list[dict[str, Any]]:
 def all_objectives(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """Every objective of every problem, in plan order."""
     return [o for problem in plan["problems"] for o in problem["objectives"]]
+
+
+def instrument_copy_plugin(source_id: str, new_id: str, plugin_name: str = "clinic-instruments") -> Any:
+    """A plugin registering a copy of a built-in instrument under ``new_id`` (a clinic's own)."""
+    import json
+    import types
+
+    import planengine
+    from planengine._instruments import load_builtin_instruments
+
+    data = json.loads(
+        json.dumps(load_builtin_instruments()[source_id].to_dict()).replace(
+            f'"{source_id}.', f'"{new_id}.'
+        )
+    )
+    data.pop("source", None)
+    data.update(id=new_id, name=f"{data['name']} (clinic copy)")
+    return types.SimpleNamespace(
+        PLUGIN_NAME=plugin_name,
+        register_instruments=planengine.hookimpl(lambda register: register(data)),
+    )

@@ -223,21 +223,10 @@ def test_bad_review_settings_are_one_line_and_exit_2(
 def test_instruments_registered_by_a_plugin_reach_the_review(
     tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import types
-
-    import planengine
     import planengine._plugins
-    from planengine._instruments import load_builtin_instruments
+    from plan_helpers import instrument_copy_plugin
 
-    renamed = json.loads(
-        json.dumps(load_builtin_instruments()["isi"].to_dict()).replace('"isi.', '"isi-local.')
-    )
-    renamed.pop("source", None)
-    custom = {**renamed, "id": "isi-local", "name": "ISI (clinic copy)"}
-    plugin = types.SimpleNamespace(
-        PLUGIN_NAME="clinic-instruments",
-        register_instruments=planengine.hookimpl(lambda register: register(custom)),
-    )
+    plugin = instrument_copy_plugin("isi", "isi-local")
     real_load = planengine._plugins.load_plugins
     monkeypatch.setattr(
         planengine._plugins,

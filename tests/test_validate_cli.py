@@ -306,22 +306,11 @@ def test_a_bad_instrument_override_is_a_config_error(
 def test_instruments_registered_by_a_plugin_are_known_to_validate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import types
-
-    import planengine
+    from plan_helpers import instrument_copy_plugin
     from planengine import _cmd_validate
-    from planengine._instruments import load_builtin_instruments
     from planengine._plugins import load_plugins
 
-    renamed = json.loads(
-        json.dumps(load_builtin_instruments()["isi"].to_dict()).replace('"isi.', '"isi-local.')
-    )
-    renamed.pop("source", None)
-    custom = {**renamed, "id": "isi-local", "name": "ISI (clinic copy)"}
-    plugin = types.SimpleNamespace(
-        PLUGIN_NAME="clinic-instruments",
-        register_instruments=planengine.hookimpl(lambda register: register(custom)),
-    )
+    plugin = instrument_copy_plugin("isi", "isi-local")
     goal = tmp_path / "g.yaml"
     goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi-local"), encoding="utf-8")
     code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01", "--no-plugins")

@@ -8,6 +8,7 @@ import os
 from typing import Any
 
 __all__ = [
+    "add_block_arguments",
     "add_plugin_arguments",
     "configured_instruments",
     "engine_from_args",
@@ -27,25 +28,13 @@ def parse_as_of(text: str) -> dt.date:
 
 
 def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:
-    """``--no-plugins``, ``-p no:NAME``, ``--strict-plugins`` and ``--allow-draft``."""
+    """``--no-plugins``, ``-p no:NAME``, ``--strict-plugins``, ``--allow-draft`` and ``--config``."""
     parser.add_argument(
         "--no-plugins",
         action="store_true",
         help="do not load any plugin (env PLANENGINE_DISABLE_PLUGIN_AUTOLOAD=1 too)",
     )
-    parser.add_argument(
-        "-p",
-        dest="plugin_blocks",
-        action="append",
-        default=[],
-        metavar="no:NAME",
-        help="block a plugin by its entry-point name, e.g. -p no:sleep",
-    )
-    parser.add_argument(
-        "--strict-plugins",
-        action="store_true",
-        help="a failing plugin is an error instead of a notice",
-    )
+    add_block_arguments(parser, "a failing plugin is an error instead of a notice")
     parser.add_argument(
         "--allow-draft", action="store_true", help="use strategies whose status is draft"
     )
@@ -55,6 +44,19 @@ def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:
         help="planengine.toml or pyproject.toml to read [tool.planengine.plan] from "
         "(default: the nearest one from the working directory)",
     )
+
+
+def add_block_arguments(parser: argparse.ArgumentParser, strict_help: str) -> None:
+    """``-p no:NAME`` and ``--strict-plugins`` (its help says what strict means for the command)."""
+    parser.add_argument(
+        "-p",
+        dest="plugin_blocks",
+        action="append",
+        default=[],
+        metavar="no:NAME",
+        help="block a plugin by its entry-point name, e.g. -p no:sleep",
+    )
+    parser.add_argument("--strict-plugins", action="store_true", help=strict_help)
 
 
 def plugin_blocks(args: argparse.Namespace) -> list[str]:

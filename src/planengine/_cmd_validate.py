@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from planengine._cli_common import parse_as_of
+from planengine._cli_common import add_block_arguments, parse_as_of
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 SCHEMAS = ("goal", "assessment", "plan", "instrument", "strategy")
@@ -61,18 +61,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--max-file-bytes", type=int, metavar="N", help="refuse larger files")
     parser.add_argument("--no-plugins", action="store_true", help="do not load plugin rules")
-    parser.add_argument(
-        "-p",
-        dest="plugin_blocks",
-        action="append",
-        default=[],
-        metavar="no:NAME",
-        help="block a plugin by its entry-point name, e.g. -p no:sleep",
-    )
-    parser.add_argument(
-        "--strict-plugins",
-        action="store_true",
-        help="a plugin that fails to load is an error (default: a warning, and its rules are not run)",
+    add_block_arguments(
+        parser,
+        "a plugin that fails to load is an error (default: a warning, and its rules are not run)",
     )
 
 
