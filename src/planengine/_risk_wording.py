@@ -178,10 +178,11 @@ def redact_no_risk_claims(draft: PlanDraft, unchanged: Collection[int] = ()) -> 
     """Replace wording that claims there is no risk anywhere in a draft's text (after
     ``adjust_plan`` hooks, which may change any of it); return how many texts were changed.
 
+    The patient's own words and the core's findings are left as they are.
+
     :param unchanged: identities of the elements, notices and exclusions the hooks left as they
         were: they were checked when they were made (and the core's own notices may quote the
         wording they refused), so they are left alone.
-    The patient's own words and the core's findings are left as they are.
     """
     redactor = _Redactor()
     for problem in draft.problems:
