@@ -852,6 +852,7 @@ def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
         "date": date.isoformat(),
         "total": score.total,
         "complete": score.complete,
+        "prorated": score.prorated,
         "missing_items": list(score.missing_items),
         "band": band.label if band is not None else None,
         "derived": dict(score.derived),

@@ -35,7 +35,8 @@ def instrument_findings(
 
     A response with unanswered items also gives an ``incomplete`` finding whose next step is to
     complete them: nothing is imputed, so the total (and often the band) stays unknown until then,
-    and "nothing reached a threshold" must not be concluded from it.
+    and "nothing reached a threshold" must not be concluded from it. Where the instrument's
+    missing-answer rule prorates the total, the finding says it is an estimate and from what.
     """
     out: list[Finding] = []
     for instrument_id in sorted(scores):
@@ -74,21 +75,35 @@ def _incomplete_finding(instrument: Any, score: Any, path: str) -> Finding:
     missing = score.missing_items
     items = f"item {missing[0]}" if len(missing) == 1 else "items " + ", ".join(map(str, missing))
     low, high = score.total_range
+    if getattr(score, "prorated", False):
+        rule = instrument.missing
+        answered = instrument.items - len(missing)
+        summary = (
+            f"{instrument.name}: {items} unanswered; the total {score.total} is an estimate, "
+            f"prorated from the {answered} items answered (the instrument's missing-answer rule, "
+            f"for at most {rule.max_missing} unanswered; the true total could be {low} to {high})."
+        )
+        citations, rule_id = rule.citations, "rule:findings.prorated"
+    else:
+        summary = (
+            f"{instrument.name}: {items} unanswered, so the total is unknown (it could be {low} "
+            f"to {high}); nothing is imputed."
+        )
+        citations, rule_id = (), "rule:findings.incomplete"
     # Finding(id, area, kind, summary, severity, weight, instrument, total, next_step,
     #         citations, provenance)
     return Finding(
         f"finding-{instrument.id}-incomplete",
         instrument.area,
         "incomplete",
-        f"{instrument.name}: {items} unanswered, so the total is unknown (it could be {low} to "
-        f"{high}); nothing is imputed.",
+        summary,
         None,
         WEIGHT_BY_KIND["incomplete"],
         instrument.id,
-        None,
+        score.total,
         f"Ask the patient to answer {items} of the {instrument.name}, then score it again.",
-        (),
-        Provenance("rule:findings.incomplete", (path,)),
+        tuple(citations),
+        Provenance(rule_id, (path,)),
     )
 
 

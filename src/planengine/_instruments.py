@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import math
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Literal
@@ -292,15 +292,54 @@ class RiskItem:
 
 @attrs.frozen
 class MissingRule:
-    """What happens with unanswered items: ``none`` = no total, only a range of possible totals."""
+    """What happens with unanswered items.
 
-    imputation: Literal["none"] = "none"
+    ``none``: an incomplete response has no total, only the range of totals still possible.
+    ``prorate``: when at most ``max_missing`` items are unanswered and none of them is in
+    ``never_impute``, the total is the mean of the answered items (after reverse keying) times the
+    number of items, rounded half up, and is marked prorated. A risk item is always in
+    ``never_impute``, so a response missing it never gets a total.
+    """
+
+    imputation: Literal["none", "prorate"] = "none"
     never_impute: tuple[int, ...] = ()
     note: str | None = None
+    #: ``prorate`` only: the most unanswered items a prorated total is given for.
+    max_missing: int | None = None
+    citations: tuple[str, ...] = ()
+    status: Status | None = None
+
+    def prorated_total(self, keyed: Sequence[int | None], missing: Sequence[int]) -> int | None:
+        """The prorated total of an incomplete response, or ``None`` when the rule gives none.
+
+        :param keyed: per item, the score after reverse keying (``None`` = unanswered).
+        :param missing: 1-based numbers of the unanswered items.
+        """
+        if (
+            self.imputation != "prorate"
+            or not missing
+            or self.max_missing is None
+            or len(missing) > self.max_missing
+            or any(item in self.never_impute for item in missing)
+        ):
+            return None
+        answered = len(keyed) - len(missing)
+        if answered <= 0:
+            return None
+        partial = sum(value for value in keyed if value is not None)
+        # partial * items / answered, rounded half up, in integers (no float rounding surprises)
+        return (2 * partial * len(keyed) + answered) // (2 * answered)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form, shaped like the data file."""
-        out = {"imputation": self.imputation, "never_impute": list(self.never_impute)}
+        out: dict[str, Any] = {"imputation": self.imputation}
+        if self.max_missing is not None:
+            out["max_missing"] = self.max_missing
+        out["never_impute"] = list(self.never_impute)
+        if self.citations:
+            out["citation"] = _cite_out(self.citations)
+        if self.status is not None:
+            out["status"] = self.status
         return _with_note(out, self.note)
 
 
@@ -798,7 +837,12 @@ def _build(data: Mapping[str, Any], source: str) -> Instrument:
             for r in data.get("risk_items", ())
         ),
         missing=MissingRule(
-            missing["imputation"], tuple(missing["never_impute"]), missing.get("note")
+            missing["imputation"],
+            tuple(missing["never_impute"]),
+            missing.get("note"),
+            missing.get("max_missing"),
+            _cites(missing.get("citation")),
+            missing.get("status"),
         ),
         finding_rules=tuple(_build_rule(rule) for rule in data["findings"]),
         licence=Licence(
@@ -930,6 +974,7 @@ def _semantic_problems(inst: Instrument) -> list[Problem]:
             add(where, f"need {lo} < endorsed_at <= high_at <= {hi}")
         if risk.item not in inst.missing.never_impute:
             add("$.missing.never_impute", f"risk item {risk.item} must be listed in never_impute")
+    _check_missing(inst.missing, n, add)
     _check_bands(inst, add)
     cutoff_ids = _check_cutoffs(inst, add)
     _check_rules(inst, cutoff_ids, add)
@@ -1051,6 +1096,16 @@ def _check_rules(inst: Instrument, cutoff_ids: set[str], add: _Add) -> None:
                 )
 
 
+def _check_missing(rule: MissingRule, items: int, add: Callable[[str, str], None]) -> None:
+    if rule.imputation == "prorate":
+        if rule.max_missing is None:
+            add("$.missing.max_missing", "prorate needs max_missing (the most unanswered items)")
+        elif not 1 <= rule.max_missing < items:
+            add("$.missing.max_missing", f"max_missing must be 1 to {items - 1}")
+    elif rule.max_missing is not None:
+        add("$.missing.max_missing", "max_missing applies only to imputation 'prorate'")
+
+
 def _all_citations(inst: Instrument) -> set[str]:
     cited: set[str] = set()
     groups: list[Iterable[tuple[str, ...]]] = [
@@ -1062,7 +1117,7 @@ def _all_citations(inst: Instrument) -> set[str]:
         (p.citations for p in inst.provenance.values()),
         (a.citations for a in inst.change.anchors),
         inst.change.citations.values(),
-        [inst.licence.citations],
+        [inst.licence.citations, inst.missing.citations],
     ]
     if inst.loinc is not None:
         codes = [inst.loinc.panel, inst.loinc.total, *inst.loinc.item_codes.values()]
@@ -1108,15 +1163,16 @@ def _configured_note(old: Any, old_status: str | None, citations: tuple[str, ...
 def _apply_overrides(inst: Instrument, overrides: Mapping[str, Any]) -> Instrument:
     if not isinstance(overrides, Mapping):
         raise ConfigError(f"{inst.id}: overrides must be a mapping, got {type(overrides).__name__}")
-    unknown = set(overrides) - {"cutoffs", "change", "findings"}
+    unknown = set(overrides) - {"cutoffs", "change", "findings", "missing"}
     if unknown:
         raise ConfigError(
             f"{inst.id}: unknown override section(s) {', '.join(sorted(map(str, unknown)))}; "
-            "allowed: cutoffs, change, findings"
+            "allowed: cutoffs, change, findings, missing"
         )
     cutoffs = _override_cutoffs(inst, overrides.get("cutoffs") or {})
     change = _override_change(inst, overrides.get("change") or {})
     rules = _override_rules(inst, overrides.get("findings") or {})
+    missing = _override_missing(inst, overrides.get("missing") or {})
     merged = {**inst.overrides}
     for section, values in overrides.items():
         if values:
@@ -1126,6 +1182,7 @@ def _apply_overrides(inst: Instrument, overrides: Mapping[str, Any]) -> Instrume
         cutoffs=cutoffs,
         change=change,
         finding_rules=rules,
+        missing=missing,
         overrides=MappingProxyType(merged),
     )
     problems = _semantic_problems(changed)
@@ -1205,6 +1262,48 @@ def _override_change(inst: Instrument, values: Any) -> ChangeThresholds:
     return attrs.evolve(
         change, status=MappingProxyType(status), notes=MappingProxyType(notes), **fields
     )
+
+
+_MISSING_OVERRIDES = frozenset({"imputation", "max_missing", "never_impute"})
+
+
+def _override_missing(inst: Instrument, values: Any) -> MissingRule:
+    """The missing-answer rule with a clinic's settings: the imputation (``none`` or
+    ``prorate``), ``max_missing``, and more items never to impute. ``never_impute`` only grows:
+    the data file's items (risk items among them) always stay."""
+    values = _sections(inst, "missing", values)
+    unknown = set(values) - _MISSING_OVERRIDES
+    if unknown:
+        allowed = ", ".join(sorted(_MISSING_OVERRIDES))
+        raise ConfigError(
+            f"{inst.id}.missing: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+            f"allowed: {allowed}"
+        )
+    rule = inst.missing
+    if not values:
+        return rule
+    imputation = values.get("imputation", rule.imputation)
+    if imputation not in ("none", "prorate"):
+        raise ConfigError(f"{inst.id}.missing.imputation: must be none or prorate, got {imputation!r}")
+    max_missing = values.get("max_missing", rule.max_missing if imputation == "prorate" else None)
+    if max_missing is not None:
+        max_missing = _number(max_missing, f"{inst.id}.missing.max_missing", integer=True, positive=True)
+    extra = values.get("never_impute", ())
+    if not isinstance(extra, (list, tuple)) or not all(
+        type(item) is int and 1 <= item <= inst.items for item in extra
+    ):
+        raise ConfigError(
+            f"{inst.id}.missing.never_impute: must be a list of item numbers 1 to {inst.items}, "
+            f"got {extra!r}"
+        )
+    never = tuple(sorted({*rule.never_impute, *extra}))
+    was = rule.imputation + (f", max_missing {rule.max_missing}" if rule.max_missing else "")
+    status = f" ({rule.status})" if rule.status else ""
+    cited = "".join(f"[{c}]" for c in rule.citations)
+    note = f"Set by configuration; the data file's rule was {was}{status}{cited}."
+    if never != rule.never_impute:
+        note += f" Never imputed: items {', '.join(map(str, never))}."
+    return MissingRule(imputation, never, note, max_missing, rule.citations, "U")
 
 
 def _override_rules(inst: Instrument, values: Any) -> tuple[FindingRule, ...]:

@@ -142,6 +142,8 @@ def render_markdown(plan: Plan) -> str:
             notes.extend(f"{k} {v}" for k, v in row["derived"].items())
             notes.extend(row["cutoffs_met"])
             total = "—" if row["total"] is None else row["total"]
+            if row.get("prorated"):
+                total = f"{total} (prorated)"
             add(
                 f"| {row['instrument']} | {row['date']} | {total} | {_cell(row['band'])} | {_cell('; '.join(notes))} |"
             )

@@ -2,7 +2,10 @@
 
 Scoring never invents a number. An incomplete response has no total, only the range of totals the
 missing items allow; a band or cut-off is reported only when every total in that range agrees (so
-"at least moderate" when the lowest possible total is already moderate). Risk items (PHQ-9 item 9)
+"at least moderate" when the lowest possible total is already moderate). The one exception is an
+instrument whose data (or a clinic's configuration) defines a prorating rule: then a response
+with few enough unanswered items, none of them a never-imputed item, gets a prorated total,
+marked as such (:attr:`Score.prorated`). Risk items (PHQ-9 item 9)
 give a :class:`RiskSignal` on every response, answered or not, and are never imputed.
 
 Everything that can be worked out ahead of time is, once per instrument (:func:`_plan_for`), so a
@@ -76,7 +79,8 @@ class InstrumentFinding:
 class Score:
     """The result of scoring one response.
 
-    :ivar total: the total, or ``None`` when an item is unanswered (no imputation by default).
+    :ivar total: the total, or ``None`` when an item is unanswered (no imputation by default);
+        prorated when :attr:`prorated` is true.
     :ivar partial_total: sum of the answered items' scores (after reverse keying).
     :ivar total_range: (lowest, highest) total still possible given the missing items.
     :ivar derived: derived scores of a complete total, e.g. ``{"percent": 64}`` for the WHO-5.
@@ -86,7 +90,9 @@ class Score:
     :ivar raw_answers: per item, the answer as given (``None`` = unanswered).
     :ivar missing_items: 1-based numbers of unanswered items.
     :ivar cutoffs_met: ids of the cut-offs met by every possible total (sex-specific ones only
-        for the person's sex; the most sensitive when sex is unknown).
+        for the person's sex; the most sensitive when sex is unknown), or by the prorated total.
+    :ivar prorated: the total was prorated from the answered items by the instrument's
+        missing-answer rule (``complete`` stays false; band, cut-offs and findings follow it).
     """
 
     instrument_id: str
@@ -103,6 +109,7 @@ class Score:
     cutoffs_met: tuple[str, ...]
     findings: tuple[InstrumentFinding, ...]
     risk_signals: tuple[RiskSignal, ...]
+    prorated: bool = False
 
 
 # --- per-instrument preparation ----------------------------------------------------------------
@@ -246,20 +253,27 @@ def _score_range(
     missing: tuple[int, ...],
     low: int,
     high: int,
+    *,
+    prorated: bool = False,
 ) -> _RangeScore:
     """Band, derived scores, cut-offs and findings of a response with possible totals ``low..high``.
 
     A band, cut-off or finding is given only when every possible total agrees. Without ``raw``
-    (the answers), rules on single answers are left as :data:`_PER_ITEM`.
+    (the answers), rules on single answers are left as :data:`_PER_ITEM`. ``prorated``: ``low``
+    (equal to ``high``) is a prorated total, and the summaries say so.
     """
     band_range = (instrument.band_for(low), instrument.band_for(high))
     band = band_range[0] if band_range[0] is band_range[1] else None
-    derived = () if missing else tuple((d.id, low * d.multiply) for d in instrument.derived)
+    derived = (
+        () if missing and not prorated else tuple((d.id, low * d.multiply) for d in instrument.derived)
+    )
     # Comparators are monotone, so a cut-off met at both ends is met by every possible total.
     cutoffs_met = tuple(
         cutoff_id for cutoff_id, op, value in plan.cutoffs[sex] if op(low, value) and op(high, value)
     )
-    context = _Context(instrument, plan, sex, raw or [], missing, low, high, band, band_range)
+    context = _Context(
+        instrument, plan, sex, raw or [], missing, low, high, band, band_range, prorated
+    )
     results = tuple(
         _PER_ITEM if raw is None and rule.when in _ON_ANSWERS else _apply_rule(context, index, rule)
         for index, rule in enumerate(instrument.finding_rules)
@@ -403,15 +417,25 @@ def score_response(
     low, high = partial + len(missing) * lo, partial + len(missing) * hi
     complete = not missing
     total = partial if complete else None
+    prorated = False
     if complete and instrument.total_min <= partial <= instrument.total_max:
         # Everything but rules on single answers depends on the total alone: look it up.
         scored = _complete_table(instrument, plan, sex)[partial - instrument.total_min]
     else:
-        scored = _score_range(instrument, plan, sex, raw, missing, low, high)
+        if instrument.missing.imputation != "none":
+            total = instrument.missing.prorated_total(keyed, missing)
+            prorated = total is not None
+        if total is None:
+            scored = _score_range(instrument, plan, sex, raw, missing, low, high)
+        else:  # band, cut-offs and findings follow the prorated total, and say so
+            scored = _score_range(instrument, plan, sex, raw, missing, total, total, prorated=True)
     found = scored.findings
     if found is None:
+        # A prorated total is what the rules read; the honest range is kept in the score.
+        first, last = (total, total) if total is not None and prorated else (low, high)
         context = _Context(
-            instrument, plan, sex, raw, missing, low, high, scored.band, scored.band_range
+            instrument, plan, sex, raw, missing, first, last, scored.band, scored.band_range,
+            prorated,
         )
         items: list[InstrumentFinding] = []
         for index, result in enumerate(scored.results):
@@ -433,8 +457,8 @@ def score_response(
         ]
     )
     # Score(instrument_id, total, partial_total, total_range, derived, band, band_range,
-    #       answered, raw_answers, missing_items, complete, cutoffs_met, findings, risk_signals),
-    # positionally: attrs builds it much faster than with keywords.
+    #       answered, raw_answers, missing_items, complete, cutoffs_met, findings, risk_signals,
+    #       prorated), positionally: attrs builds it much faster than with keywords.
     return Score(
         instrument.id,
         total,
@@ -450,13 +474,17 @@ def score_response(
         scored.cutoffs_met,
         found,
         signals,
+        prorated,
     )
 
 
 class _Context:
     """What the finding rules of one response read (a plain class: built once per response)."""
 
-    __slots__ = ("band", "band_range", "high", "instrument", "low", "missing", "plan", "raw", "sex")
+    __slots__ = (
+        "band", "band_range", "high", "instrument", "low", "missing", "plan", "prorated", "raw",
+        "sex",
+    )
 
     def __init__(
         self,
@@ -469,8 +497,10 @@ class _Context:
         high: int,
         band: Band | None,
         band_range: tuple[Band | None, Band | None],
+        prorated: bool = False,
     ) -> None:
         self.instrument = instrument
+        self.prorated = prorated
         self.plan = plan
         self.sex = sex
         self.raw = raw
@@ -484,6 +514,9 @@ class _Context:
         """The total, or the bound that is certain ("at least 12 (2 of 9 items unanswered)")."""
         if not self.missing:
             return str(self.low)
+        if self.prorated:
+            answered = self.instrument.items - len(self.missing)
+            return f"{self.low}, prorated from the {answered} of {self.instrument.items} items answered"
         bound = f"at least {self.low}" if bound_low else f"at most {self.high}"
         return f"{bound} ({len(self.missing)} of {self.instrument.items} items unanswered)"
 
@@ -595,4 +628,5 @@ def _threshold_finding(
     }
     if sex_note is not None:
         fields["sex_note"] = sex_note
-    return _finding(context, rule, rule.summary.format(**fields), at_least=bool(context.missing))
+    at_least = bool(context.missing) and not context.prorated
+    return _finding(context, rule, rule.summary.format(**fields), at_least=at_least)

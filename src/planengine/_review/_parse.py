@@ -113,7 +113,16 @@ def _assessments(
             )
             continue
         elif total is None and "total" not in entry:
-            total = _total_from_answers(instrument, answers)  # None: the risk check says why
+            total, prorated = _total_from_answers(instrument, answers)  # None: see the risk check
+            if prorated and total is not None:
+                sink.add(
+                    "input.prorated",
+                    "info",
+                    f"{instrument.name} on {date}: items unanswered; its total "
+                    f"{fmt_number(total)} is prorated from the items answered (the instrument's "
+                    "missing-answer rule), an estimate",
+                    (*path, "answers"),
+                )
         elif total is not None and not instrument.total_min <= total <= instrument.total_max:
             sink.add(
                 "input.out-of-range",
@@ -147,16 +156,18 @@ def _assessments(
     return out
 
 
-def _total_from_answers(instrument: Instrument, answers: Any) -> float | None:
-    """The total of a complete, valid set of answers (an entry given as answers only)."""
+def _total_from_answers(instrument: Instrument, answers: Any) -> tuple[float | None, bool]:
+    """The total of a valid set of answers (an entry given as answers only), and whether it was
+    prorated: ``None`` for an incomplete set the instrument's missing-answer rule gives none."""
     from planengine._errors import InputError
     from planengine._scoring import score_response
 
     try:
-        total = score_response(instrument, answers).total
+        score = score_response(instrument, answers)
     except InputError:
-        return None  # reported with its path by the risk check, which reads every entry's answers
-    return None if total is None else float(total)
+        # reported with its path by the risk check, which reads every entry's answers
+        return None, False
+    return (None if score.total is None else float(score.total)), score.prorated
 
 
 def _merge_assessments(
