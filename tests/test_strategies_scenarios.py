@@ -263,12 +263,17 @@ def test_subthreshold_insomnia_gets_education_and_monitoring_only(engine) -> Non
     assert target == {"value": 8, "comparator": "<"}  # remission is closer than the MID
 
 
-def test_sleep_restriction_is_supervised_and_cautioned_when_a_risk_flag_is_open(engine) -> None:
+def test_sleep_restriction_is_held_while_a_risk_flag_is_open(engine) -> None:
+    # clinical.md §3.2: routine self-help such as sleep restriction stays in draft until a
+    # clinician has reviewed the flag; the supervised delivery does not exempt it.
     data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3], "phq9": [2, 2, 2, 2, 1, 1, 1, 1, 1]}))
     restriction = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-restriction")
     assert restriction["delivery"] == "clinician-supervised"
-    assert restriction["status"] == "caution"
+    assert restriction["status"] == "held"
+    assert any("safety.hold-self-guided" in note for note in restriction["notes"])
     assert data["problems"][0]["area"] == "safety"
+    referral = next(s for s in all_steps(data) if s["id"] == "sleep-cbti-referral")
+    assert referral["status"] != "held"  # a referral is the clinician's own step
 
 
 # -- emotional awareness -----------------------------------------------------------------------------
@@ -285,6 +290,16 @@ def test_emotion_diary_records_feeling_intensity_trigger_and_response(engine) ->
 
 def test_expressive_writing_is_left_out_with_signs_of_trauma(engine) -> None:
     data = plan_for(engine, assessment({"pc-ptsd-5": [1, 1, 1, 1, 0]}, concerns=["emotional-awareness"]))
+    assert excluded(data)["emotional-awareness-expressive-writing"]["rule"] == "contraindication.trauma-signs"
+
+
+def test_expressive_writing_is_left_out_when_the_patients_own_words_raise_trauma(engine) -> None:
+    # A PCL-5 below every threshold, but the patient's goal names the accident: the plan has a
+    # trauma problem, so unstructured writing about it is left out too.
+    pcl5 = [2, 2, 2, 2, 1, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 2, 1, 1]
+    data = plan_for(engine, assessment({"pcl5": pcl5}, concerns=["emotional-awareness"],
+                                       patient_goals=["Understand my feelings after the accident"]))
+    assert "trauma" in {p["area"] for p in data["problems"]}
     assert excluded(data)["emotional-awareness-expressive-writing"]["rule"] == "contraindication.trauma-signs"
 
 

@@ -366,6 +366,7 @@ class Engine:
             conditions=frozenset(assessment.context.conditions),
             instruments=self.instruments,
             config=self.config,
+            areas=frozenset(f.area for f in findings),
         )
         problems = self._problems(findings, patient_goals)
         exclusions: list[Exclusion] = []

@@ -75,7 +75,7 @@ def _incomplete_finding(instrument: Any, score: Any, path: str) -> Finding:
     missing = score.missing_items
     items = f"item {missing[0]}" if len(missing) == 1 else "items " + ", ".join(map(str, missing))
     low, high = score.total_range
-    if getattr(score, "prorated", False):
+    if score.prorated:
         rule = instrument.missing
         answered = instrument.items - len(missing)
         summary = (

@@ -518,6 +518,9 @@ class PlanningContext:
     :ivar scores: instrument id -> the latest :class:`planengine.Score` for it.
     :ivar score_dates: instrument id -> the date of that response.
     :ivar score_paths: instrument id -> JSON path of that response in the assessment.
+    :ivar areas: the problem areas of this plan: from instrument findings, clinician concerns and
+        the patient's own goals (``None`` for a context built without them: then only findings
+        and concerns are known, see :func:`planengine._strategy_conditions.assessed_areas`).
     """
 
     assessment: Assessment
@@ -529,6 +532,7 @@ class PlanningContext:
     conditions: frozenset[str]
     instruments: Mapping[str, Any]
     config: Any
+    areas: frozenset[str] | None = None
 
     @property
     def has_open_risk_flag(self) -> bool:

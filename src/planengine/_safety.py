@@ -3,7 +3,9 @@
 * A risk item endorsed (PHQ-9 item 9 >= 1) raises a suicide-risk flag; 2-3 ranks higher [R26].
 * A risk item left blank raises a "risk unknown" flag asking for completion (clinical.md §2.1).
 * Any open flag puts the safety problem first, with a same-day clinician risk assessment and a
-  safety plan built on the six Stanley-Brown sections [R30]; self-guided steps are held.
+  safety plan built on the six Stanley-Brown sections [R30]; steps the patient carries out
+  between sessions (self-guided and clinician-supervised, e.g. sleep restriction) are held until a
+  clinician has reviewed the flag (clinical.md §3.2).
 * The engine never states that there is no risk [R27][R29] (wording from plugins that does is
   removed: :mod:`planengine._risk_wording`).
 
@@ -140,8 +142,8 @@ def risk_statement(flags: tuple[RiskFlag, ...], risk_items_answered: Mapping[str
     if flags:
         return (
             f"{len(flags)} open risk flag(s). A clinician must assess risk today; self-guided "
-            "steps are held until then. Crisis support (in the US: call or text 988) must be "
-            "offered alongside any risk-related message."
+            "and supervised self-help steps are held until then. Crisis support (in the US: "
+            "call or text 988) must be offered alongside any risk-related message."
         )
     answered = sorted(name for name, seen in risk_items_answered.items() if seen)
     if answered:
@@ -275,7 +277,12 @@ def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem
     )
 
 
-#: Steps that were not self-guided before the ``adjust_plan`` hooks ran: object identity ->
+#: Deliveries of steps the patient carries out between sessions: held while a flag is open
+#: ("routine self-help tasks (e.g. sleep restriction, exposure homework) stay in draft until a
+#: clinician reviews them", clinical.md §3.2).
+HELD_DELIVERIES = frozenset({"self-guided", "clinician-supervised"})
+
+#: Steps that were not held before the ``adjust_plan`` hooks ran: object identity ->
 #: (the step, kept so that no identity is reused, and what it said; see :func:`_fingerprint`).
 StepsSeen = Mapping[int, tuple[Intervention, tuple[object, ...]]]
 
@@ -302,7 +309,7 @@ def clinician_steps(problems: Iterable[Problem]) -> StepsSeen:
         id(step): (step, _fingerprint(step))
         for problem in problems
         for step in problem.interventions
-        if step.delivery != "self-guided"
+        if step.delivery not in HELD_DELIVERIES
     }
 
 
@@ -314,12 +321,12 @@ def enforce(
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
-    With an open flag: the core's safety problem is first, unmodified, and every self-guided
-    step elsewhere is held. Without one: no plugin may invent a safety problem that pretends to
-    be the core's.
+    With an open flag: the core's safety problem is first, unmodified, and every self-guided or
+    clinician-supervised step elsewhere is held. Without one: no plugin may invent a safety
+    problem that pretends to be the core's.
 
     :param active_before_hooks: when ``adjust_plan`` hooks ran, the steps that were not
-        self-guided before they did (:func:`clinician_steps`). Only those, unchanged, may stay
+        held before they did (:func:`clinician_steps`). Only those, unchanged, may stay
         active: a step a hook added, copied, relabelled, renamed or rewrote is held too.
 
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
@@ -342,8 +349,8 @@ def enforce(
             draft.notices.append(
                 Notice(
                     RULE_HOLD,
-                    f"{held} self-guided step(s) are held until a clinician has reviewed the open "
-                    "risk flag.",
+                    f"{held} self-guided or supervised self-help step(s) are held until a "
+                    "clinician has reviewed the open risk flag.",
                 )
             )
     for number, problem in enumerate(draft.problems):
@@ -352,7 +359,7 @@ def enforce(
 
 
 def _must_hold(step: Intervention, active_before_hooks: StepsSeen | None) -> bool:
-    if step.delivery == "self-guided":
+    if step.delivery in HELD_DELIVERIES:
         return True
     if active_before_hooks is None:
         return False
@@ -373,4 +380,4 @@ def _verify(
     for problem in draft.problems[1:]:
         for step in problem.interventions:
             if _must_hold(step, active_before_hooks) and step.status != "held":
-                raise SafetyInvariantError(f"self-guided step {step.id!r} is not held")
+                raise SafetyInvariantError(f"{step.delivery} step {step.id!r} is not held")

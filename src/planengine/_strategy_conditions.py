@@ -14,7 +14,10 @@ import attrs
 
 from planengine._model import PlanningContext, Problem
 
-__all__ = ["RISK_FLAG_CONDITION", "Contraindication", "Variant", "When", "compile_variants", "holds", "pick"]
+__all__ = [
+    "RISK_FLAG_CONDITION", "Contraindication", "Variant", "When", "assessed_areas", "compile_variants",
+    "holds", "pick",
+]
 
 #: A contraindication ``condition`` that matches while any risk flag is open (not a vocabulary id,
 #: so it can never clash with one).
@@ -134,7 +137,7 @@ class When:
             with_areas, without_areas = self.with_areas, self.without_areas
 
             def areas_check(_p: Problem, c: PlanningContext) -> bool:
-                present = _assessed_areas(c)
+                present = assessed_areas(c)
                 if with_areas and with_areas.isdisjoint(present):
                     return False
                 return not (without_areas and not without_areas.isdisjoint(present))
@@ -195,8 +198,11 @@ def _score_check(
     return check
 
 
-def _assessed_areas(context: PlanningContext) -> set[str]:
-    """Areas with an instrument finding or a clinician concern in this assessment."""
+def assessed_areas(context: PlanningContext) -> frozenset[str] | set[str]:
+    """The plan's problem areas: from instrument findings, clinician concerns and the patient's
+    own goals (a context built without ``areas``: findings and concerns only)."""
+    if context.areas is not None:
+        return context.areas
     areas = set(context.assessment.context.concerns)
     for score in context.scores.values():
         for finding in score.findings:
