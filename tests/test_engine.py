@@ -137,6 +137,32 @@ def test_nothing_above_threshold_invents_no_goals(engine: Engine) -> None:
     assert "no concern or patient goal was recorded" in data["notices"][0]["message"]
 
 
+@pytest.mark.parametrize(
+    "responses",
+    [
+        [[0, 0, 0, 0, 0, 0, 0, 0, 1]],  # item 9 endorsed, total 1
+        [[0, 0, 0, 0, 0, 0, 0, 0, 3], [0, 0, 0, 0, 0, 0, 0, 0, 0]],  # an earlier endorsement
+    ],
+)
+def test_a_risk_flag_alone_never_reads_as_nothing_found(
+    engine: Engine, responses: list[list[int | None]]
+) -> None:
+    dated = [
+        Response("phq9", AS_OF - dt.timedelta(days=len(responses) - i), tuple(answers), i)
+        for i, answers in enumerate(responses)
+    ]
+    from planengine._render import render_markdown
+
+    plan = engine.plan(Assessment(responses=tuple(dated)), as_of=AS_OF)
+    data = plan.to_dict()
+    assert_valid("plan", data)
+    codes = [n["code"] for n in data["notices"]]
+    assert "plan.nothing-above-threshold" not in codes
+    assert "plan.safety-only" in codes
+    assert [p["area"] for p in data["problems"]] == ["safety"]
+    assert "no goals were generated" not in render_markdown(plan).lower()
+
+
 def test_a_patient_goal_no_area_matches_is_kept_and_not_denied(engine: Engine) -> None:
     data = plan_for(engine, patient_goals=("I want to learn to play guitar",))
     assert data["problems"] == []

@@ -374,7 +374,16 @@ class Engine:
         for problem in problems:
             python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
         notices.extend(merge_across_problems(problems))
-        if not problems:
+        if not problems and flags:  # the safety problem is the plan: never "nothing found"
+            notices.append(
+                Notice(
+                    "plan.safety-only",
+                    "Apart from the open risk flag, no score reached a threshold and no concern "
+                    "or patient goal names a problem area, so the plan holds only the safety "
+                    "steps. The clinician may add goals after the risk assessment.",
+                )
+            )
+        elif not problems:
             notices.append(
                 Notice(
                     "plan.nothing-above-threshold",
