@@ -50,3 +50,23 @@ def test_merging_never_changes_a_list_another_step_shares() -> None:
     assert first.objective_ids == ["depression-o1", "self-esteem-o1"]
     assert bystander.objective_ids == ["depression-o1"]
     assert shared == ["depression-o1"]
+
+
+def test_a_chain_of_requirements_falls_together_and_each_step_says_why() -> None:
+    from planengine._assembly import RankedProposal, merge_proposals
+    from planengine._model import Proposal
+
+    def step(step_id: str, requires: list[str]) -> Intervention:
+        return Intervention(
+            id=step_id, area="sleep", title=step_id, description=step_id, delivery="self-guided",
+            rationale="Why.", provenance=SOURCE, requires=requires,
+        )
+
+    # "c" needs "b", which needs "a", which no proposal has; "d" needs nothing.
+    steps = (step("c", ["b"]), step("b", ["a"]), step("d", []))
+    problem = _problem("sleep", 0.5, [])
+    ranked = [RankedProposal(Proposal(interventions=steps), "plugin:test", 50, "test")]
+    exclusions, _ = merge_proposals(problem, ranked, max_objectives=3)
+    assert [s.id for s in problem.interventions] == ["d"]
+    assert {(e.item_id, e.rule) for e in exclusions} == {("b", "assembly.requires"), ("c", "assembly.requires")}
+    assert all("which is not in the plan" in e.reason for e in exclusions)

@@ -125,6 +125,15 @@ def test_a_link_to_an_unknown_objective_is_refused() -> None:
         strategy_from_mapping(data)
 
 
+@pytest.mark.parametrize("required", ["no-such-step", "sleep-restriction"])
+def test_a_requirement_must_be_another_step_of_the_file(required: str) -> None:
+    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    step = next(s for s in data["interventions"] if s["id"] == "sleep-restriction")
+    step["requires"] = [required]
+    with pytest.raises(DocumentSchemaError, match="is not another step of this file"):
+        strategy_from_mapping(data)
+
+
 def _sleep_step(data: dict, step_id: str) -> dict:
     return next(step for step in data["interventions"] if step["id"] == step_id)
 

@@ -169,6 +169,20 @@ def test_objective_limit_per_problem_defers_the_rest() -> None:
     assert excluded(data)["depression-activity-scheduling"]["rule"] == "assembly.objective-limit"
 
 
+def test_a_step_is_left_out_with_the_step_it_builds_on() -> None:
+    # Sleep restriction is set from the diary; problem-solving avoidance reviews the schedule.
+    engine = Engine(config=EngineConfig(max_objectives_per_problem=1))
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9, "isi": [3, 3, 3, 3, 2, 3, 3]}))
+    gone = excluded(data)
+    assert gone["sleep-sleep-diary"]["rule"] == "assembly.objective-limit"
+    assert gone["sleep-sleep-restriction"]["rule"] == "assembly.requires"
+    assert "sleep-sleep-diary" in gone["sleep-sleep-restriction"]["reason"]
+    assert gone["depression-avoidance-problem-solving"]["rule"] == "assembly.requires"
+    with_diary = plan_for(Engine(), assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}))
+    restriction = next(s for s in all_steps(with_diary) if s["id"] == "sleep-sleep-restriction")
+    assert restriction["requires"] == ["sleep-sleep-diary"]
+
+
 def test_default_limit_is_three_active_objectives(engine) -> None:
     data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9, "gad7": [2, 2, 1, 2, 1, 1, 2]},
                                        concerns=["self-esteem"]))
@@ -242,7 +256,10 @@ def test_sleep_restriction_is_removed_with_the_reason(engine, condition) -> None
     assert "sleep-sleep-restriction" not in step_ids(data)
     entry = excluded(data)["sleep-sleep-restriction"]
     assert entry["rule"] == f"contraindication.{condition}"
-    assert "sleep-cbti-referral" in step_ids(data)
+    # CBT-I includes sleep restriction: the referral stays, and tells the provider why
+    referral = next(s for s in all_steps(data) if s["id"] == "sleep-cbti-referral")
+    assert referral["status"] == "caution"
+    assert any("CBT-I provider" in note for note in referral["notes"])
 
 
 @pytest.mark.parametrize("condition", ["older-adult", "fall-risk"])
@@ -332,6 +349,15 @@ def test_intimate_partner_violence_removes_confrontation_and_routes_to_safety(en
     assert first["objectives"][0]["id"] == "assertiveness-ipv-safety-assessment"
 
 
+def test_intimate_partner_violence_removes_partner_directed_listening_homework(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["assertiveness"], conditions=["intimate-partner-violence"]))
+    gone = excluded(data)
+    for removed in ("assertiveness-active-listening",):
+        assert removed not in step_ids(data)
+        assert gone[removed]["rule"] == "contraindication.intimate-partner-violence"
+    assert "assertiveness-active-listening" not in {o["id"] for o in all_objectives(data)}
+
+
 def test_conjoint_work_comes_after_a_private_ipv_screen(engine) -> None:
     data = plan_for(engine, assessment(concerns=["relationships"]))
     relationships = problem(data, "relationships")
@@ -349,6 +375,23 @@ def test_exercise_builds_towards_the_who_range(engine) -> None:
     assert minutes["measure"]["target"] == {"value": 150, "comparator": ">="}
     graded = next(s for s in all_steps(data) if s["id"] == "lifestyle-graded-activity")
     assert any("10-20 %" in s and "150-300" in s for s in graded["steps"])
+    # the step's dose is where it starts, below the target (clinical.md §7.8)
+    weekly = graded["frequency"]["times"] * graded["duration_minutes"]
+    assert weekly < 150
+
+
+def test_meal_advice_in_pregnancy_says_no_alcohol(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["lifestyle"], conditions=["pregnancy"]))
+    meals = next(s for s in all_steps(data) if s["id"] == "lifestyle-regular-meals")
+    text = " ".join(meals["steps"]).lower()
+    assert "avoid alcohol" in text and "alcohol low" not in text
+    plain = plan_for(engine, assessment(concerns=["lifestyle"]))
+    assert "alcohol low" in " ".join(next(s for s in all_steps(plain) if s["id"] == "lifestyle-regular-meals")["steps"])
+
+
+def test_a_patients_wish_to_get_fit_links_to_lifestyle(engine) -> None:
+    data = plan_for(engine, assessment(patient_goals=["Get fit again after the heart scare"]))
+    assert data["patient_goals"][0]["linked_areas"] == ["lifestyle"]
 
 
 def test_eating_disorder_gets_a_referral_not_meal_plans_or_exercise_targets(engine) -> None:
@@ -361,6 +404,14 @@ def test_eating_disorder_gets_a_referral_not_meal_plans_or_exercise_targets(engi
 
 
 # -- trauma ------------------------------------------------------------------------------------------
+
+
+def test_one_breathing_routine_when_trauma_and_anxiety_are_both_planned(engine) -> None:
+    pcl5 = [3, 3, 2, 3, 2, 3, 3, 1, 2, 2, 3, 2, 2, 2, 2, 0, 3, 3, 2, 3]
+    data = plan_for(engine, assessment({"pcl5": pcl5, "gad7": [3, 3, 2, 3, 2, 3, 2]}))
+    breathing = [s["id"] for s in all_steps(data) if "breathing" in s["id"]]
+    assert breathing == ["anxiety-paced-breathing"]
+    assert excluded(data)["trauma-paced-breathing"]["rule"] == "contraindication.breathing-planned-elsewhere"
 
 
 def test_trauma_is_referral_and_stabilisation_only(engine) -> None:
@@ -393,9 +444,29 @@ def test_the_pcl5_symptom_pattern_below_the_cut_off_still_leads_to_referral(engi
 def test_a_trauma_concern_without_a_screen_leads_to_an_assessment(engine) -> None:
     data = plan_for(engine, assessment(concerns=["trauma"], conditions=["psychosis"]))
     trauma = problem(data, "trauma")
-    assert trauma["objectives"][0]["id"] == "trauma-trauma-assessment"
-    referral = next(s for s in trauma["interventions"] if s["id"] == "trauma-trauma-therapy-referral")
-    assert referral["status"] == "caution"  # a clinical judgement, not an exclusion
+    assert [o["id"] for o in trauma["objectives"]] == ["trauma-trauma-assessment"]
+    ids = step_ids(data)
+    assert "trauma-trauma-assessment-referral" in ids and "trauma-readiness-check" in ids
+    assert "trauma-trauma-therapy-referral" not in ids  # therapy is referred for after assessment
+
+
+@pytest.mark.parametrize(
+    ("responses", "context"),
+    [
+        ({"pcl5": [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0]}, {"concerns": ["trauma"]}),
+        ({}, {"patient_goals": ["Stop the nightmares about the accident"]}),
+        ({"pc-ptsd-5": [1, 1, 1, 1, 0]}, {}),  # a positive screen: the core asks for the PCL-5
+    ],
+)
+def test_no_therapy_referral_without_probable_ptsd(engine, responses, context) -> None:
+    # clinical.md §2.8, §8: a screen or concern goes to assessment; referral for trauma-focused
+    # therapy starts at a PCL-5 cut-off or the DSM-5 pattern.
+    data = plan_for(engine, assessment(responses, **context))
+    trauma = problem(data, "trauma")
+    ids = {o["id"] for o in trauma["objectives"]}
+    assert not ids & {"trauma-start-trauma-therapy", "trauma-pcl5-improvement"}
+    assert "trauma-trauma-therapy-referral" not in step_ids(data)
+    assert ids & {"trauma-trauma-assessment", "trauma-next-step-1"}
 
 
 # -- well-being and alcohol ------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ Rules applied here, each recorded in the plan when it changes something:
   two areas) is listed once, under the higher-priority problem, and addresses both.
 * ``assembly.objective-limit``: at most ``max_objectives_per_problem`` active objectives per
   problem (default 3); the rest are listed as deferred, with their steps.
+* ``assembly.requires``: a step that builds on another (``requires``: sleep restriction on the
+  sleep diary) is left out when that step is not in the problem's plan.
 """
 
 from __future__ import annotations
@@ -134,7 +136,7 @@ def merge_proposals(
     ordered = list(objectives.values())
     if len(ordered) <= max_objectives:
         problem.objectives.extend([objective for objective, _ in ordered])
-        problem.interventions.extend(kept_steps)
+        problem.interventions.extend(_with_requirements(kept_steps, steps, exclusions))
         return exclusions, notices
     active = [objective for objective, _ in ordered[:max_objectives]]
     deferred = [objective for objective, _ in ordered[max_objectives:]]
@@ -167,8 +169,41 @@ def merge_proposals(
                 still.append(step)
         kept_steps = still
     problem.objectives.extend(active)
-    problem.interventions.extend(kept_steps)
+    problem.interventions.extend(_with_requirements(kept_steps, steps, exclusions))
     return exclusions, notices
+
+
+def _with_requirements(
+    kept: list[Intervention],
+    origin: dict[str, tuple[Intervention, RankedProposal]],
+    exclusions: list[Exclusion],
+) -> list[Intervention]:
+    """``kept`` without the steps whose required steps are not kept (repeated until stable, so
+    a chain of requirements falls together)."""
+    if not any(step.requires for step in kept):
+        return kept
+    present = {step.id for step in kept}
+    while True:
+        missing = [
+            (step, [r for r in step.requires if r not in present])
+            for step in kept
+            if step.requires and not present.issuperset(step.requires)
+        ]
+        if not missing:
+            return kept
+        for step, needs in missing:
+            present.discard(step.id)
+            exclusions.append(
+                Exclusion(
+                    step.id,
+                    step.area,
+                    step.title,
+                    f"it builds on {', '.join(map(repr, needs))}, which is not in the plan",
+                    "assembly.requires",
+                    origin[step.id][1].source,
+                )
+            )
+        kept = [step for step in kept if step.id in present]
 
 
 def _rank_key(entry: RankedProposal) -> tuple[int, str, str]:

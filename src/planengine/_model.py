@@ -354,6 +354,8 @@ class Intervention:
         ``"referral"``. Self-guided steps are held while a risk flag is open.
     :ivar status: ``"active"``, ``"held"`` (waiting for clinician review) or ``"caution"``
         (kept, with a contraindication note the clinician must weigh).
+    :ivar requires: ids of steps this one builds on (sleep restriction is set from the sleep
+        diary): a step whose required step is left out of the plan is left out too.
     """
 
     id: str
@@ -373,6 +375,7 @@ class Intervention:
     status: str = "active"
     notes: list[str] = attrs.Factory(list)
     conflicts_with: list[str] = attrs.Factory(list)
+    requires: list[str] = attrs.Factory(list)
 
     def to_dict(self, order: int) -> dict[str, Any]:
         """JSON-ready form, with its place in the problem's ordered steps."""
@@ -398,6 +401,8 @@ class Intervention:
         out["citations"] = list(self.citations)
         if self.objective_ids:
             out["objectives"] = list(self.objective_ids)
+        if self.requires:
+            out["requires"] = list(self.requires)
         if self.notes:
             out["notes"] = list(self.notes)
         out["provenance"] = self.provenance.to_dict()

@@ -245,6 +245,7 @@ class _StepTemplate:
     objectives: tuple[str, ...]
     conflicts_with: tuple[str, ...]
     contraindications: tuple[Contraindication, ...]
+    requires: tuple[str, ...] = ()
     when_slot: int = -1
     default: tuple[Any, ...] = ()
     variants: tuple[tuple[int, tuple[Any, ...]], ...] = ()
@@ -360,6 +361,7 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
         objectives=tuple(f"{area}-{oid}" for oid in raw.get("objectives", ())),
         conflicts_with=tuple(f"{area}-{cid}" for cid in raw.get("conflicts_with", ())),
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
+        requires=tuple(f"{area}-{rid}" for rid in raw.get("requires", ())),
         when_slot=slot(when),
         default=_step_content(fields),
         variants=picks,
@@ -609,7 +611,8 @@ class DataStrategy:
              category, citations) = content
             # Intervention(id, area, title, description, delivery, rationale, provenance, steps,
             #              frequency, duration_minutes, course_weeks, category, citations,
-            #              objective_ids, status, notes, conflicts_with), positionally (faster)
+            #              objective_ids, status, notes, conflicts_with, requires),
+            #              positionally (faster)
             step = Intervention(
                 item.id,
                 area,
@@ -628,6 +631,7 @@ class DataStrategy:
                 "active",
                 [],
                 list(item.conflicts_with),
+                list(item.requires),
             )
             if item.contraindications:
                 removed_step = _apply_contraindications(step, item, problem, context, source)
@@ -827,7 +831,7 @@ def strategy_from_mapping(
     """Validate a strategy document against ``strategy.schema.json`` and build it.
 
     Besides the schema, every citation id used must be defined in ``references``, every
-    ``objectives``/``conflicts_with`` link must name an id in the file, condition and area ids
+    ``objectives``/``requires`` link must name an id in the file, condition and area ids
     must be in the vocabulary, and placeholders must be known ones.
 
     :param document: the loaded :class:`planengine._loader.Document`, to give errors a line.
@@ -881,6 +885,7 @@ def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     refs = data.get("references", {})
     areas = set(data["areas"])
     objective_ids = {o["id"] for o in data.get("objectives", ())}
+    step_ids = {step["id"] for step in data.get("interventions", ())}
     misspelt = _unknown_vocabulary(data)
     if misspelt is not None:
         return misspelt
@@ -903,6 +908,9 @@ def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
             for oid in item.get("objectives", ()):
                 if oid not in objective_ids:
                     return f"{where}.objectives", f"objective {oid!r} is not defined in this file"
+            for sid in item.get("requires", ()):  # conflicts_with may name another file's step
+                if sid not in step_ids or sid == item["id"]:
+                    return f"{where}.requires", f"step {sid!r} is not another step of this file"
     return None
 
 

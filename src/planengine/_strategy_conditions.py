@@ -35,6 +35,7 @@ class When:
     total_at_most: int | None = None
     without_scores: tuple[str, ...] = ()
     finding_kinds: frozenset[str] | None = None
+    without_finding_kinds: frozenset[str] = frozenset()
     no_risk_flag: bool = False
     risk_flag: bool = False
     conditions_any: frozenset[str] = frozenset()
@@ -58,6 +59,7 @@ class When:
             total_at_most=raw.get("total_at_most"),
             without_scores=(without,) if isinstance(without, str) else tuple(without),
             finding_kinds=frozenset(kinds) if kinds is not None else None,
+            without_finding_kinds=frozenset(raw.get("without_finding_kinds", ())),
             no_risk_flag=bool(raw.get("no_risk_flag")),
             risk_flag=bool(raw.get("risk_flag")),
             conditions_any=frozenset(raw.get("conditions_any", ())),
@@ -113,6 +115,16 @@ class When:
                 return False
 
             checks.append(kinds_check)
+        if self.without_finding_kinds:
+            absent = self.without_finding_kinds
+
+            def absent_kinds_check(p: Problem, _c: PlanningContext) -> bool:
+                for finding in p.findings:  # noqa: SIM110
+                    if finding.kind in absent:
+                        return False
+                return True
+
+            checks.append(absent_kinds_check)
         if self.no_risk_flag:
             checks.append(lambda _p, c: not c.risk_flags)
         if self.risk_flag:
