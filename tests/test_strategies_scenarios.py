@@ -364,6 +364,29 @@ def test_conjoint_work_comes_after_a_private_ipv_screen(engine) -> None:
     ids = [s["id"] for s in relationships["interventions"]]
     assert ids[0] == "relationships-ipv-screen"
     assert ids.index("relationships-ipv-screen") < ids.index("relationships-couple-sessions")
+    # partner work waits for the screen's result (clinical.md §7.7): marked, with the reason
+    for step in relationships["interventions"]:
+        if step["id"] in ("relationships-couple-sessions", "relationships-check-ins",
+                          "relationships-validation", "relationships-repair-skills"):
+            assert step["status"] == "caution", step["id"]
+            assert any("private screen" in note for note in step["notes"]), step["id"]
+    conflict_log = next(s for s in relationships["interventions"] if s["id"] == "relationships-conflict-log")
+    assert conflict_log["status"] == "active"  # the patient's own record involves no partner work
+
+
+def test_self_esteem_homework_waits_for_a_phq9_and_its_risk_question(engine) -> None:
+    # clinical.md §7.10: low self-esteem may be a symptom of depression; PHQ-9 and safety first.
+    rses_low = [0, 1, 2, 0, 2, 0, 1, 2, 2, 2]
+    without = plan_for(engine, assessment({"rses": rses_low}, concerns=["self-esteem"]))
+    self_guided = [s for s in problem(without, "self-esteem")["interventions"] if s["delivery"] == "self-guided"]
+    assert self_guided
+    for step in self_guided:
+        assert step["status"] == "caution", step["id"]
+        assert any("PHQ-9" in note for note in step["notes"]), step["id"]
+    with_phq9 = plan_for(engine, assessment({"rses": rses_low, "phq9": [1, 1, 1, 1, 1, 1, 0, 0, 0]},
+                                            concerns=["self-esteem"]))
+    steps = problem(with_phq9, "self-esteem")["interventions"]
+    assert all(s["status"] == "active" for s in steps if s["delivery"] == "self-guided")
 
 
 # -- lifestyle ----------------------------------------------------------------------------------------
