@@ -381,3 +381,35 @@ def test_goals_the_engine_writes_are_reviewed_on_their_instruments_scale(name: s
     for goal in review.goals:
         if goal.instrument is not None:
             assert goal.change is not None, goal.goal_id
+
+
+@pytest.mark.parametrize(
+    ("values", "kind"),
+    [
+        ([("2026-10-15", 8), ("2026-11-20", 3)], "total"),  # sustaining: close-goal without the flag
+        ([("2026-11-20", 3)], "total"),  # achieved early: raise-target without the flag
+        ([("2026-11-20", 3)], "metric"),  # a free metric in the flag's area
+    ],
+)
+def test_an_open_risk_flag_holds_back_closing_the_goal_it_concerns(values, kind) -> None:
+    extra = {"instrument": None, "baseline": 15, "target": 9} if kind == "metric" else {}
+    mood = goal(values, **{"baseline": 15, **extra})
+    sleep = {**goal([], instrument="isi", baseline=18, target=8), "id": "sleep", "area": "sleep"}
+    flagged = {
+        "instrument": "phq9",
+        "date": "2026-11-20",
+        "answers": [1, 0, 1, 0, 0, 0, 0, 0, 1],
+    }
+    result = review(mood, sleep, assessments=[flagged])
+    assert [f.instrument for f in result.risk_flags] == ["phq9"]
+    g = result.goal("g")
+    actions = {s.action for s in g.suggestions}
+    assert not actions & {"close-goal", "raise-target", "keep"}
+    assert "review.risk-flag-open" in {s.rule for s in g.suggestions}
+    assert g.needs_attention
+    assert any("open risk flag" in reason and "phq9 item 9" in reason for reason in g.attention)
+    # A goal in another area is judged on its own.
+    assert not any("risk flag" in reason for reason in result.goal("sleep").attention)
+    # Without the flag the same goal would be closed or its target raised.
+    clean = review(mood).goal("g")
+    assert {s.action for s in clean.suggestions} & {"close-goal", "raise-target"}

@@ -17,7 +17,7 @@ import attrs
 from planengine._errors import InputError
 from planengine._instruments import Instrument
 from planengine._loader import Document
-from planengine._model import Notice
+from planengine._model import Notice, RiskFlag
 from planengine._review._change import change_report
 from planengine._review._gas import gas_t_score
 from planengine._review._model import (
@@ -34,6 +34,7 @@ from planengine._review._status import goal_status
 from planengine._review._suggest import (
     attention_reasons,
     core_suggestions,
+    flags_concerning,
     plugin_suggestions,
     priority_order,
 )
@@ -74,7 +75,13 @@ def _gas(goal: ParsedGoal) -> GasResult | None:
     )
 
 
-def _review_goal(goal: ParsedGoal, as_of: dt.date, config: ReviewConfig) -> GoalReview:
+def _review_goal(
+    goal: ParsedGoal,
+    as_of: dt.date,
+    config: ReviewConfig,
+    flags: tuple[RiskFlag, ...],
+    areas: Mapping[str, str],
+) -> GoalReview:
     change = None
     if goal.instrument is not None and goal.scale != "metric":
         change = change_report(goal.instrument, goal.measurements, scale=goal.scale)
@@ -103,8 +110,11 @@ def _review_goal(goal: ParsedGoal, as_of: dt.date, config: ReviewConfig) -> Goal
         change=change,
         gas=_gas(goal),
     )
-    review = attrs.evolve(review, suggestions=core_suggestions(review, goal, as_of, config))
-    return attrs.evolve(review, attention=attention_reasons(review))
+    concerning = flags_concerning(review, flags, areas)
+    review = attrs.evolve(
+        review, suggestions=core_suggestions(review, goal, as_of, config, concerning)
+    )
+    return attrs.evolve(review, attention=attention_reasons(review, concerning))
 
 
 def _gas_summary(goals: Iterable[GoalReview], rho: float) -> GasSummary | None:
@@ -169,7 +179,9 @@ def review_goals(
         parsed.assessments, instruments, file=file, locate=locate, goal_values=goal_values
     )
     notices: list[Notice] = list(notices_list)
-    goals = tuple(_review_goal(goal, as_of, config) for goal in parsed.goals)
+    # Flags are read before the goals: an open flag holds back closing a goal it concerns.
+    areas = {name: inst.area for name, inst in instruments.items()}
+    goals = tuple(_review_goal(goal, as_of, config, flags, areas) for goal in parsed.goals)
     assessments = tuple(
         (a.instrument, a.date, a.total) for a in parsed.assessments if a.total is not None
     )
@@ -199,8 +211,12 @@ def review_goals(
             )
             for goal in goals
         )
-        goals = tuple(attrs.evolve(goal, attention=attention_reasons(goal)) for goal in goals)
-    areas = {name: inst.area for name, inst in instruments.items()}
+        goals = tuple(
+            attrs.evolve(
+                goal, attention=attention_reasons(goal, flags_concerning(goal, flags, areas))
+            )
+            for goal in goals
+        )
     order, reprioritise = priority_order(goals, flags, areas)
     findings = tuple(
         sorted(

@@ -2,6 +2,9 @@
 
 Core rules (``rule`` ids), tried for every goal:
 
+* ``review.risk-flag-open``: an open risk flag concerns the goal's instrument or area -> a
+  clinician reviews the flag first; while it is open the goal is neither closed nor its target
+  raised (``close-goal``, ``raise-target`` and ``keep`` are held back).
 * ``review.escalate``: reliable deterioration on an instrument -> take it to the clinician now.
 * ``review.worsening``: a goal without instrument thresholds got meaningfully worse -> review now.
 * ``review.raise-target``: target met before the due date for the first time -> raise the target
@@ -25,7 +28,7 @@ downgrade a flag (:data:`FORBIDDEN_ACTIONS`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -43,7 +46,13 @@ from planengine._review._model import (
 from planengine._review._parse import ParsedGoal
 from planengine._risk_wording import claims_no_risk, failure_notice
 
-__all__ = ["attention_reasons", "core_suggestions", "plugin_suggestions", "priority_order"]
+__all__ = [
+    "attention_reasons",
+    "core_suggestions",
+    "flags_concerning",
+    "plugin_suggestions",
+    "priority_order",
+]
 
 _ATTENTION_STATUSES = {"worsening", "no-progress", "not-achieved", "not-attainable"}
 
@@ -93,11 +102,37 @@ def _raise_target(goal: GoalReview, parsed: ParsedGoal) -> Suggestion:
     )
 
 
+def _flag_text(flag: RiskFlag) -> str:
+    value = "unanswered" if flag.value is None else str(flag.value)
+    return f"{flag.id} ({flag.level}: {flag.instrument} item {flag.item} {value} on {flag.observed_on})"
+
+
 def core_suggestions(
-    goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, config: ReviewConfig
+    goal: GoalReview,
+    parsed: ParsedGoal,
+    as_of: dt.date,
+    config: ReviewConfig,
+    flags: Sequence[RiskFlag] = (),
 ) -> tuple[Suggestion, ...]:
-    """The core rules' suggestions for one goal (see the module docstring)."""
+    """The core rules' suggestions for one goal (see the module docstring).
+
+    :param flags: the open risk flags that concern this goal (:func:`flags_concerning`); while
+        there are any, the goal is never closed, its target never raised and never "kept".
+    """
     out: list[Suggestion] = []
+    if flags:
+        out.append(
+            _s(
+                "review.risk-flag-open",
+                "review-now",
+                "an open risk flag concerns this goal: "
+                + "; ".join(_flag_text(f) for f in flags)
+                + ". A clinician reviews the flag first; the goal is not closed and its target "
+                "not raised while the flag is open.",
+                goal,
+                risk_flags=[f.id for f in flags],
+            )
+        )
     status = goal.status.code
     change = goal.change
     traj = goal.trajectory
@@ -123,7 +158,7 @@ def core_suggestions(
                 goal,
             )
         )
-    if status in ("achieved", "sustaining"):
+    if status in ("achieved", "sustaining") and not flags:
         if (
             status == "achieved"
             and not due_passed
@@ -245,9 +280,13 @@ _ATTENTION_RULES = {
 }
 
 
-def attention_reasons(goal: GoalReview) -> tuple[str, ...]:
-    """Why a goal needs the clinician's attention (empty: on track), from status and suggestions."""
-    out = []
+def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple[str, ...]:
+    """Why a goal needs the clinician's attention (empty: on track), from status and suggestions.
+
+    :param flags: the open risk flags that concern this goal (:func:`flags_concerning`); each
+        is named first.
+    """
+    out = [f"open risk flag {_flag_text(flag)}" for flag in flags]
     if goal.status.code in _ATTENTION_STATUSES:
         out.append(f"status {goal.status.code}")
     if goal.change is not None and goal.change.reliable_deterioration:
@@ -280,13 +319,23 @@ def _urgency(goal: GoalReview, flagged: bool) -> tuple[int, str]:
     return 5, "it is on track"
 
 
+def flags_concerning(
+    goal: GoalReview, flags: Iterable[RiskFlag], areas: Mapping[str, str]
+) -> tuple[RiskFlag, ...]:
+    """The open risk flags on the goal's instrument, or on an instrument of the goal's area.
+
+    :param areas: instrument id -> its area id.
+    """
+    return tuple(
+        flag
+        for flag in flags
+        if goal.instrument == flag.instrument
+        or (goal.area and goal.area == areas.get(flag.instrument))
+    )
+
+
 def _flagged(goal: GoalReview, flags: Iterable[RiskFlag], areas: Mapping[str, str]) -> bool:
-    for flag in flags:
-        if goal.instrument == flag.instrument or (
-            goal.area and goal.area == areas.get(flag.instrument)
-        ):
-            return True
-    return False
+    return bool(flags_concerning(goal, flags, areas))
 
 
 def priority_order(
