@@ -132,6 +132,17 @@ def test_free_metric_direction_comes_from_the_comparator() -> None:
     assert down.direction == "lower-is-better" and down.status.code == "improving"
 
 
+@pytest.mark.parametrize(("latest", "status"), [(4, "improving"), (0, "worsening")])
+def test_a_free_metric_naming_an_instrument_takes_its_own_direction(latest, status) -> None:
+    # Activities per week answering to PHQ-9: more is better, though fewer PHQ-9 points are.
+    g = goal([("2026-11-20", latest)], baseline=1 if latest else 3, target=5, comparator=">=")
+    g["measure"].update(metric="planned activities per week", unit="activities per week")
+    result = review(g).goals[0]
+    assert result.scale == "metric"
+    assert result.direction == "higher-is-better"
+    assert result.status.code == status
+
+
 def rules(result: Review) -> set[str]:
     return {s.rule for g in result.goals for s in g.suggestions} | {
         s.rule for s in result.suggestions

@@ -88,7 +88,11 @@ class GoalReader:
             due = None
         target, comparator, possible = self._target(measure, bounds)
         baseline = self._baseline(measure, bounds, start, instrument, scale)
-        direction = self._direction(instrument, comparator, baseline, target)
+        # A free metric that names an instrument (activities per week, for PHQ-9) improves the
+        # way its own target says, not the way the instrument's totals do.
+        direction = self._direction(
+            None if scale == "metric" else instrument, comparator, baseline, target
+        )
         if target is not None and self._target_against_direction(
             instrument, scale, comparator, target, direction
         ):
