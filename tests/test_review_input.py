@@ -372,3 +372,43 @@ def test_goal_values_of_a_questionnaire_with_a_risk_item_say_it_was_not_checked(
     assert len(notices) == 1
     assert "PHQ-9 on 2026-09-01, 2026-10-20 recorded as totals only" in notices[0].message
     assert "2026-11-20" not in notices[0].message  # answered that day: item 9 was read
+
+
+TYPO_YAML = """\
+planengine: 1
+goals:
+  - id: mood
+    area: depression
+    statement: PHQ-9 9 or below
+    measure:
+      instrument: phq9
+      baseline: {value: 12, date: 2026-09-01}
+      target: {value: 9, comparator: "<="}
+    start_date: 2026-09-01
+    due_date: 2027-02-28
+    review_interval_days: 30
+    progress:
+      - {date: 2026-10-20, valeu: 19}
+      - {date: 2026-11-20, score: 22, answers: [3, 3, 3, 3, 3, 3, 3, 0, 3]}
+      - {date: 2026-11-21, note: called in sick, x-source: ehr}
+"""
+
+
+def test_a_progress_entry_with_unknown_fields_or_no_value_is_an_error() -> None:
+    result = review_goals(parse_document(TYPO_YAML, name="typo.yaml"), as_of=AS_OF)
+    found = {(f.code, f.json_path, f.line) for f in result.findings if f.severity == "error"}
+    assert found == {
+        ("input.unknown-field", "$.goals[0].progress[0]", 14),
+        ("input.no-value", "$.goals[0].progress[0]", 14),
+        ("input.unknown-field", "$.goals[0].progress[1]", 15),
+        ("input.no-value", "$.goals[0].progress[1]", 15),
+    }
+    messages = {f.json_path + f.code: f.message for f in result.findings}
+    assert "'valeu'" in messages["$.goals[0].progress[0]input.unknown-field"]
+    assert "did you mean 'value'" in messages["$.goals[0].progress[0]input.unknown-field"]
+    answers = messages["$.goals[0].progress[1]input.unknown-field"]
+    assert "'score'" in answers and "answers belong in assessments" in answers
+    assert "no value" in messages["$.goals[0].progress[1]input.no-value"]
+    assert result.exit_code == 2
+    # The misplaced item answers are still read for the risk item: item 9 answered 3.
+    assert [(f.instrument, f.value, f.level) for f in result.risk_flags] == [("phq9", 3, "high")]

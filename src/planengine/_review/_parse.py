@@ -9,7 +9,10 @@ note}``, ``gas {levels, weight, current_level}`` and the top-level ``assessments
 date, total, answers}``: item answers are checked for risk items such as PHQ-9 item 9, also in an
 entry whose total is missing, unusable or a second one on the same date. ``progress[].unit``,
 which the schema does not declare yet, is read when present (to catch a value recorded in
-another unit).
+another unit). Any other field of a progress entry (but ``x-*``) is an error
+(``input.unknown-field``), and so is an entry with neither value, gas_level nor note
+(``input.no-value``); item answers found there belong in ``assessments`` but are still checked
+for risk items.
 """
 
 import datetime as dt
@@ -232,13 +235,16 @@ def parse_goal_file(
     assessments = _assessments(data, as_of, instruments, sink)
     goals: list[ParsedGoal] = []
     ids: set[str] = set()
+    item_answers: list[ParsedAssessment] = []
     for index, raw in enumerate(goals_raw):
         if not isinstance(raw, Mapping):
             sink.add(
                 "input.structure", "error", "a goal must be a mapping; left out", ("goals", index)
             )
             continue
-        goal = GoalReader(raw, index, as_of, instruments, sink).read()
+        reader = GoalReader(raw, index, as_of, instruments, sink)
+        goal = reader.read()
+        item_answers.extend(reader.item_answers)
         if goal.goal_id in ids:
             sink.add(
                 "input.duplicate-id",
@@ -249,4 +255,6 @@ def parse_goal_file(
             )
         ids.add(goal.goal_id)
         goals.append(_merge_assessments(goal, assessments, sink))
-    return ParsedFile(tuple(goals), tuple(assessments), tuple(sink.items))
+    # Item answers misplaced in progress entries (each reported) are still read for risk items.
+    checked = sorted([*assessments, *item_answers], key=lambda a: (a.instrument, a.date))
+    return ParsedFile(tuple(goals), tuple(checked), tuple(sink.items))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from collections.abc import Mapping
 from typing import Any
 
@@ -10,6 +11,7 @@ from planengine._instruments import Instrument
 from planengine._loader import format_json_path
 from planengine._review._inputs import (
     FindingSink,
+    ParsedAssessment,
     ParsedGoal,
     Path,
     as_date,
@@ -19,11 +21,19 @@ from planengine._review._inputs import (
 )
 from planengine._review._model import Measurement
 
-__all__ = ["GoalReader"]
+__all__ = ["PROGRESS_FIELDS", "GoalReader"]
+
+#: The fields of a progress entry (``schemas/goal.schema.json``); ``x-`` fields are ignored.
+PROGRESS_FIELDS = ("date", "value", "unit", "gas_level", "note")
 
 
 class GoalReader:
-    """Reads one goal; a class only to share the finding sink and the goal's coordinates."""
+    """Reads one goal; a class only to share the finding sink and the goal's coordinates.
+
+    After :meth:`read`, ``item_answers`` holds item answers recorded in progress entries (which
+    the goal schema does not allow there) as assessments without a total, so the review still
+    checks them for risk items.
+    """
 
     def __init__(
         self,
@@ -39,6 +49,7 @@ class GoalReader:
         self.instruments = instruments
         self.sink = sink
         self.base: Path = ("goals", index)
+        self.item_answers: list[ParsedAssessment] = []
         goal_id = raw.get("id")
         self.goal_id = goal_id if isinstance(goal_id, str) and goal_id else f"goal-{index + 1}"
         if self.goal_id != goal_id:
@@ -378,15 +389,24 @@ class GoalReader:
                     "input.structure", "error", "a progress entry must be a mapping; left out", rel
                 )
                 continue
+            self._unknown_fields(entry, rel, instrument)
             date = as_date(entry.get("date"))
             if date is None:
                 self.add(
                     "input.date-invalid",
                     "error",
-                    f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry left out",
+                    f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry left out"
+                    + ("; its answers were NOT checked for risk items" if "answers" in entry else ""),
                     (*rel, "date"),
                 )
                 continue
+            if not any(key in entry for key in ("value", "gas_level", "note")):
+                self.add(
+                    "input.no-value",
+                    "error",
+                    f"progress entry on {date} has no value (nor gas_level or note); left out",
+                    rel,
+                )
             if previous is not None and date < previous and not unsorted:
                 unsorted = True
                 self.add(
@@ -405,6 +425,11 @@ class GoalReader:
                     (*rel, "date"),
                 )
                 continue
+            if entry.get("answers") is not None and instrument is not None:
+                # Not a progress field, but a safety item is never skipped: read them for risk.
+                self.item_answers.append(
+                    ParsedAssessment(instrument.id, date, None, entry["answers"], self.base + rel)
+                )
             if baseline is not None and date < baseline.date:
                 self.add(
                     "input.before-baseline",
@@ -488,6 +513,41 @@ class GoalReader:
         values.sort(key=lambda m: m.date)
         gas.sort()
         return values, gas
+
+    def _unknown_fields(
+        self, entry: Mapping[str, Any], rel: Path, instrument: Instrument | None
+    ) -> None:
+        """An error naming the fields a progress entry may not have (a typo such as ``valeu``
+        would otherwise drop the value silently); item answers are pointed to ``assessments``."""
+        unknown = [
+            str(key)
+            for key in entry
+            if str(key) not in PROGRESS_FIELDS and not str(key).startswith("x-")
+        ]
+        if not unknown:
+            return
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, PROGRESS_FIELDS, n=1)
+            if key == "answers":
+                checked = (
+                    f"they are still checked for {instrument.name}'s risk items here"
+                    if instrument is not None and instrument.risk_items
+                    else "they were NOT checked for risk items here"
+                )
+                hints.append(
+                    "item answers belong in assessments ({instrument, date, answers}); " + checked
+                )
+            elif close:
+                hints.append(f"{key!r}: did you mean {close[0]!r}?")
+        self.add(
+            "input.unknown-field",
+            "error",
+            f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(repr(k) for k in unknown)} "
+            f"in a progress entry; allowed: {', '.join(PROGRESS_FIELDS)} (and x-*); ignored"
+            + (f" ({'; '.join(hints)})" if hints else ""),
+            rel,
+        )
 
     def _gas(
         self, history: list[tuple[dt.date, int]]
