@@ -424,3 +424,37 @@ def test_an_open_risk_flag_holds_back_closing_the_goal_it_concerns(values, kind)
     # Without the flag the same goal would be closed or its target raised.
     clean = review(mood).goal("g")
     assert {s.action for s in clean.suggestions} & {"close-goal", "raise-target"}
+
+
+GAS_LEVELS = {"-2": "worse than now", "-1": "now", "0": "expected", "1": "more", "2": "much more"}
+
+
+@pytest.mark.parametrize(
+    "rating",
+    [
+        {"progress": [{"date": "2026-11-20", "gas_level": -2}]},
+        {"current": -2},
+        {"progress": [{"date": "2026-10-20", "gas_level": -2}, {"date": "2026-11-20", "gas_level": -2}]},
+    ],
+)
+@pytest.mark.parametrize("start", ["2026-09-01", "2026-11-01"])
+def test_a_gas_level_of_minus_two_needs_attention_never_keep(rating, start) -> None:
+    gas: dict[str, Any] = {"levels": GAS_LEVELS}
+    if "current" in rating:
+        gas["current_level"] = rating["current"]
+    g = {
+        "id": "say-no",
+        "area": "assertiveness",
+        "statement": "Turn down an extra shift when I am already at my limit.",
+        "start_date": start,
+        "due_date": "2026-12-31",
+        "review_interval_days": 90,
+        "gas": gas,
+        "progress": rating.get("progress", []),
+    }
+    result = review(g).goals[0]
+    assert result.status.code == "worsening"
+    assert result.status.rule == "status.gas-much-less-than-expected"
+    assert result.needs_attention
+    actions = {s.action for s in result.suggestions}
+    assert "keep" not in actions and "review-now" in actions

@@ -17,7 +17,10 @@ rule                               status             when
 ``status.no-response``             no-progress        no such improvement N weeks (config) after the start
 ``status.no-reliable-change``      no-change          measured again, but no reliable change yet
 ``status.awaiting-measurement``    in-progress        only the baseline so far
-``status.gas-*``                   (as above)         goals scored only by GAS levels
+``status.gas-*``                   (as above)         goals scored only by GAS levels; a level of -2
+                                                      (much less than expected) that did not just fall
+                                                      is ``worsening`` too
+                                                      (``status.gas-much-less-than-expected``)
 ``status.no-data``                 in-progress        nothing to judge by
 =================================  =================  ==================================================
 """
@@ -218,6 +221,15 @@ def _gas_status(goal: ParsedGoal, due_passed: bool) -> Status:
             "worsening",
             "status.gas-falling",
             f"GAS level fell from {_level(levels[-2])} to {_level(level)}",
+        )
+    if level == -2:
+        # Much less than expected: with the baseline at -1 (Turner-Stokes), worse than it
+        # (clinical.md §5.1), so never "on track", also at the first rating or unchanged.
+        return Status(
+            "worsening",
+            "status.gas-much-less-than-expected",
+            "GAS level -2: much less than expected, worse than the baseline (usually -1)"
+            + (" at the first rating" if len(levels) < 2 else ", also at the previous rating"),
         )
     if len(levels) >= 2:
         return Status(
