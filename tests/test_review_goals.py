@@ -458,3 +458,17 @@ def test_a_gas_level_of_minus_two_needs_attention_never_keep(rating, start) -> N
     assert result.needs_attention
     actions = {s.action for s in result.suggestions}
     assert "keep" not in actions and "review-now" in actions
+
+
+def test_a_reliable_deterioration_from_a_baseline_that_met_the_target_is_worsening() -> None:
+    result = review(goal([("2026-11-20", 9)], baseline=3, target=9))
+    g = result.goals[0]
+    assert (g.status.code, g.status.rule) == ("worsening", "status.reliable-deterioration")
+    assert g.trajectory.position != "ahead"
+    assert not {s.action for s in g.suggestions} & {"raise-target", "close-goal", "keep"}
+    assert "escalate" in {s.action for s in g.suggestions}
+    assert g.needs_attention
+    found = [f for f in result.findings if f.code == "input.baseline-meets-target"]
+    assert [(f.severity, f.json_path) for f in found] == [("warning", "$.goals[0].measure.target")]
+    # A baseline short of the target raises no such finding.
+    assert not review(goal([("2026-11-20", 9)], baseline=15, target=9)).findings

@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from planengine._instruments import Instrument
+from planengine._instruments import Instrument, compare
 from planengine._loader import format_json_path
 from planengine._review._inputs import (
     FindingSink,
@@ -110,6 +110,20 @@ class GoalReader:
             target, comparator, possible = None, None, True
         if comparator is None and target is not None:
             comparator = "<=" if direction == "lower-is-better" else ">="
+        if (
+            baseline is not None
+            and target is not None
+            and comparator in ("<=", "<", ">=", ">")
+            and compare(baseline.value, comparator, target)
+        ):
+            self.add(
+                "input.baseline-meets-target",
+                "warning",
+                f"the baseline {fmt_number(baseline.value)} already meets the target {comparator} "
+                f"{fmt_number(target)}: the goal plans no change, so meeting the target says "
+                "nothing about progress (set a target beyond the baseline, or a maintenance goal)",
+                ("measure", "target"),
+            )
         progress, gas_history = self._progress(baseline, bounds, unit, instrument, scale)
         measurements = ([baseline] if baseline else []) + progress
         interval = self.raw.get("review_interval_days")

@@ -1,6 +1,8 @@
 """Choose each goal's FHIR ``Goal.achievementStatus`` and name the rule that chose it.
 
-Rules are tried in order; the first that applies wins:
+Rules are tried in order; the first that applies wins, except that a reliable (or meaningful)
+deterioration comes before the target rules: from a baseline that already met the target, a
+worsening that still meets it is ``worsening``, never ``achieved``:
 
 =================================  =================  ==================================================
 rule                               status             when
@@ -138,6 +140,17 @@ def _value_status(
     values = goal.measurements
     latest = values[-1]
     met = goal.target is not None and target_met(latest.value, goal.comparator, goal.target)
+    if met and len(values) >= 2:
+        # Deterioration first: from a baseline that already met the target (PHQ-9 3 -> 9 with
+        # target <= 9), a reliable worsening still meets it and is never "achieved".
+        direction, basis = meaningful_change(goal, change, config)
+        if direction == "deteriorated":
+            return Status(
+                "worsening",
+                "status.reliable-deterioration",
+                f"worse from {values[0].value:g} to {latest.value:g} by {basis} (the target "
+                f"{goal.comparator} {goal.target:g} is met, but the baseline met it already)",
+            )
     if len(values) >= 2 and met:  # (no target: judged by change only)
         assert goal.target is not None
         goal_text = f"{goal.comparator} {goal.target:g}"

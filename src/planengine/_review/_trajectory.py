@@ -3,6 +3,7 @@
 The expected value rises or falls linearly from the baseline (on the start date) to the target
 (on the due date). Progress is measured as a fraction of the planned change, so one tolerance
 (``ReviewConfig.trajectory_tolerance``, default 10 % of the planned change) serves every scale.
+A baseline that already meets the target plans no change: the position is ``unknown``.
 """
 
 from __future__ import annotations
@@ -79,6 +80,17 @@ def trajectory(goal: ParsedGoal, as_of: dt.date, tolerance: float) -> Trajectory
             actual=latest.value,
             projected_date=projected,
             reason="the target equals the baseline: no planned change",
+            **base,
+        )
+    if (planned > 0) != (goal.direction == "higher-is-better"):
+        # The baseline is already past the target (PHQ-9 3, target <= 9): the "planned change"
+        # would run the worse way, and a worsening would read as ahead of it.
+        return Trajectory(
+            "unknown",
+            expected_now=None,
+            actual=latest.value,
+            reason=f"the baseline {baseline:g} already meets the target {goal.comparator} "
+            f"{goal.target:g}: no planned change to follow",
             **base,
         )
     actual_fraction = (latest.value - baseline) / planned
