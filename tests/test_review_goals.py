@@ -472,3 +472,50 @@ def test_a_reliable_deterioration_from_a_baseline_that_met_the_target_is_worseni
     assert [(f.severity, f.json_path) for f in found] == [("warning", "$.goals[0].measure.target")]
     # A baseline short of the target raises no such finding.
     assert not review(goal([("2026-11-20", 9)], baseline=15, target=9)).findings
+
+
+@pytest.mark.parametrize(
+    ("instrument", "baseline", "target", "latest", "code", "rule"),
+    [
+        ("pss10", 24, 13, 22, "improving", "status.unconfirmed-improvement"),
+        ("pss10", 24, 13, 26, "worsening", "status.unconfirmed-deterioration"),
+        ("rses", 12, 20, 14, "improving", "status.unconfirmed-improvement"),
+    ],
+)
+def test_a_change_without_reliable_change_inputs_is_never_called_reliable(
+    instrument, baseline, target, latest, code, rule
+) -> None:
+    comparator = ">=" if instrument == "rses" else "<="
+    g = goal(
+        [("2026-11-20", latest)],
+        instrument=instrument,
+        baseline=baseline,
+        target=target,
+        comparator=comparator,
+    )
+    result = review(g).goals[0]
+    assert (result.status.code, result.status.rule) == (code, rule)
+    assert "reliable" not in result.status.rule
+    assert "measurement error" in result.status.reason
+
+
+@pytest.mark.parametrize(
+    ("values", "baseline"),
+    [
+        ([("2026-10-01", 2), ("2026-11-20", 9)], 16),  # remission, then a relapse still <= 9
+        ([("2026-10-01", 8), ("2026-11-20", 15)], 20),  # target met, then a relapse above it
+    ],
+)
+def test_a_reliable_relapse_from_the_best_value_is_worsening_and_never_closes(
+    values, baseline
+) -> None:
+    result = review(goal(values, baseline=baseline, target=9)).goals[0]
+    assert (result.status.code, result.status.rule) == (
+        "worsening",
+        "status.deterioration-since-best",
+    )
+    assert "since the best value" in result.status.reason
+    actions = {s.action for s in result.suggestions}
+    assert not actions & {"close-goal", "raise-target", "keep", "change-strategy"}
+    assert "review-now" in actions
+    assert result.needs_attention

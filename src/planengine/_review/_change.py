@@ -28,6 +28,7 @@ from planengine._review._model import ChangeReport, Measurement
 __all__ = [
     "RCI_Z",
     "change_report",
+    "deterioration_since_best",
     "minimum_reliable_change",
     "recall_window_caveats",
     "reliable_change_index",
@@ -292,3 +293,35 @@ def change_report(
         category=_category(reliable, remission),
         caveats=tuple(caveats),
     )
+
+
+def deterioration_since_best(
+    instrument: Instrument, measurements: Sequence[Measurement], *, scale: str = "total"
+) -> dict[str, Any] | None:
+    """A reliable worsening of the latest value from the best value measured after the baseline
+    (a relapse after improvement, e.g. PHQ-9 16 -> 2 -> 9), by the same reliable-change rule as
+    :func:`change_report`; ``None`` when there is none, or no reliable-change rule to judge by.
+
+    :param measurements: the goal's values in date order, baseline first, on ``scale``.
+    """
+    if len(measurements) < 3:
+        return None
+    pick = max if instrument.higher_is_better else min
+    best = pick(reversed(measurements[1:-1]), key=lambda m: m.value)  # the latest of equals
+    baseline, latest = measurements[0], measurements[-1]
+    if pick(best.value, baseline.value) != best.value or best.value == baseline.value:
+        return None  # never better than the baseline: change_report judges it
+    factor = _threshold_factor(instrument, scale)
+    delta = (latest.value - best.value) * factor
+    improvement = delta if instrument.higher_is_better else -delta
+    reliable = _reliable(instrument, delta, improvement)
+    if reliable is None or reliable["direction"] != "deteriorated":
+        return None
+    return {
+        "best": best.value,
+        "best_date": best.date,
+        "latest": latest.value,
+        "latest_date": latest.date,
+        "method": reliable["method"],
+        "threshold": reliable["threshold"],
+    }

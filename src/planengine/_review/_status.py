@@ -16,6 +16,12 @@ rule                               status             when
                                                       free metrics: a share of the planned change)
 ``status.reliable-improvement``    improving          ... a reliable (or meaningful) improvement, or a
                                                       treatment response (see :func:`meaningful_change`)
+``status.unconfirmed-*``           (as above)         the same, on an instrument without a reliable-change
+                                                      or MCID threshold (PSS-10, RSES): a share of the
+                                                      planned change, maybe within measurement error
+``status.deterioration-since-best`` worsening         the latest value is reliably worse than the best
+                                                      since the baseline (a relapse; before the target
+                                                      rules too)
 ``status.no-response``             no-progress        no such improvement N weeks (config) after the start
 ``status.no-reliable-change``      no-change          measured again, but no reliable change yet
 ``status.awaiting-measurement``    in-progress        only the baseline so far
@@ -32,6 +38,7 @@ from __future__ import annotations
 import datetime as dt
 
 from planengine._instruments import compare
+from planengine._review._change import deterioration_since_best
 from planengine._review._model import ChangeReport, ReviewConfig, Status
 from planengine._review._parse import ParsedGoal
 
@@ -130,6 +137,62 @@ def goal_status(
     )
 
 
+def _confirmed(goal: ParsedGoal, change: ChangeReport | None) -> bool:
+    """Whether a change on this goal is judged by an instrument's reliable-change or MCID
+    threshold: an instrument without one (PSS-10, RSES) is judged by a share of the planned
+    change, which may lie inside measurement error, so it is never called reliable."""
+    if goal.instrument is None or goal.scale == "metric":
+        return True  # free metrics: the planned-change rule is their only rule
+    return change is not None and (change.reliable_change is not None or change.mcid is not None)
+
+
+def _moved(
+    goal: ParsedGoal, change: ChangeReport | None, direction: str, basis: str
+) -> Status:
+    """The ``improving`` / ``worsening`` status for a change from the baseline."""
+    values = goal.measurements
+    moved = f"from {values[0].value:g} to {values[-1].value:g}"
+    word = "worse" if direction == "deteriorated" else "better"
+    code = "worsening" if direction == "deteriorated" else "improving"
+    if _confirmed(goal, change):
+        rule = (
+            "status.reliable-deterioration"
+            if direction == "deteriorated"
+            else "status.reliable-improvement"
+        )
+        return Status(code, rule, f"{word} {moved} by {basis}")
+    rule = (
+        "status.unconfirmed-deterioration"
+        if direction == "deteriorated"
+        else "status.unconfirmed-improvement"
+    )
+    return Status(
+        code, rule, f"{word} {moved} by {basis}; this may be within measurement error"
+    )
+
+
+def _relapse(goal: ParsedGoal) -> Status | None:
+    """``worsening`` when the latest value is reliably worse than the best one since the
+    baseline (PHQ-9 16 -> 2 -> 9): a relapse, even where the target is still met."""
+    if goal.instrument is None or goal.scale == "metric":
+        return None
+    found = deterioration_since_best(goal.instrument, goal.measurements, scale=goal.scale)
+    if found is None:
+        return None
+    method = (
+        "Jacobson-Truax reliable change"
+        if found["method"] == "jacobson-truax"
+        else "the published reliable-change threshold"
+    )
+    return Status(
+        "worsening",
+        "status.deterioration-since-best",
+        f"worse since the best value: from {found['best']:g} ({found['best_date']}) to "
+        f"{found['latest']:g} ({found['latest_date']}), a reliable deterioration by {method} "
+        f"(threshold {found['threshold']:g})",
+    )
+
+
 def _value_status(
     goal: ParsedGoal,
     change: ChangeReport | None,
@@ -142,15 +205,20 @@ def _value_status(
     met = goal.target is not None and target_met(latest.value, goal.comparator, goal.target)
     if met and len(values) >= 2:
         # Deterioration first: from a baseline that already met the target (PHQ-9 3 -> 9 with
-        # target <= 9), a reliable worsening still meets it and is never "achieved".
+        # target <= 9), a reliable worsening still meets it and is never "achieved"; nor is a
+        # relapse from the best value (16 -> 2 -> 9) "sustaining".
         direction, basis = meaningful_change(goal, change, config)
         if direction == "deteriorated":
+            worse = _moved(goal, change, direction, basis)
             return Status(
-                "worsening",
-                "status.reliable-deterioration",
-                f"worse from {values[0].value:g} to {latest.value:g} by {basis} (the target "
-                f"{goal.comparator} {goal.target:g} is met, but the baseline met it already)",
+                worse.code,
+                worse.rule,
+                f"{worse.reason} (the target {goal.comparator} {goal.target:g} is met, but the "
+                "baseline met it already)",
             )
+        relapse = _relapse(goal)
+        if relapse is not None:
+            return relapse
     if len(values) >= 2 and met:  # (no target: judged by change only)
         assert goal.target is not None
         goal_text = f"{goal.comparator} {goal.target:g}"
@@ -181,9 +249,12 @@ def _value_status(
     direction, basis = meaningful_change(goal, change, config)
     moved = f"from {values[0].value:g} to {latest.value:g}"
     if direction == "deteriorated":
-        return Status("worsening", "status.reliable-deterioration", f"worse {moved} by {basis}")
+        return _moved(goal, change, direction, basis)
+    relapse = _relapse(goal)
+    if relapse is not None:
+        return relapse
     if direction == "improved":
-        return Status("improving", "status.reliable-improvement", f"better {moved} by {basis}")
+        return _moved(goal, change, direction, basis)
     weeks = _weeks_since_start(goal, as_of)
     if weeks is not None and weeks >= config.no_response_weeks:
         return Status(

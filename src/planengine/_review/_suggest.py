@@ -13,7 +13,8 @@ Core rules (``rule`` ids), tried for every goal:
 * ``review.extend-or-split``: behind the expected path but improving -> extend the due date to
   the projected date, or split off a nearer sub-goal.
 * ``review.change-strategy``: no reliable improvement ``no_response_weeks`` after the start
-  (8-12 weeks, clinical.md §6.4) -> change the strategy.
+  (8-12 weeks, clinical.md §6.4) -> change the strategy (not for a relapse after a reliable
+  improvement, ``status.deterioration-since-best``, which ``review.worsening`` covers).
 * ``review.revise-goal``: due date passed without the target, or the target cannot be reached.
 * ``review.overdue``: the review date has passed -> review now.
 * ``review.behind``: behind the expected path and not improving yet -> check barriers now.
@@ -193,8 +194,11 @@ def core_suggestions(
                 else traj.projected_date.isoformat(),
             )
         )
+    # A relapse after a reliable improvement is no failure to respond: review-now says it.
+    relapse = goal.status.rule == "status.deterioration-since-best"
     if status == "no-progress" or (
-        status in ("no-change", "worsening")
+        not relapse
+        and status in ("no-change", "worsening")
         and parsed.start is not None
         and (as_of - parsed.start).days >= config.no_response_weeks * 7
     ):
