@@ -353,3 +353,53 @@ def test_a_gas_expected_level_of_only_spaces_is_not_written(instruments: Any) ->
 def test_check_goals_refuses_an_as_of_that_is_not_a_date(as_of: Any, instruments: Any) -> None:
     with pytest.raises(TypeError, match=r"as_of must be a datetime\.date"):
         check_goals(_goal(), as_of=as_of, instruments=instruments)
+
+
+def _metric_and_instrument_goal(
+    instrument: str, unit: str, baseline: float, target: float, comparator: str
+) -> dict[str, Any]:
+    """A goal naming both a metric and an instrument, like ``planengine plan --format goals``."""
+    return _goal(
+        measure={
+            "metric": f"{instrument} total",
+            "instrument": instrument,
+            "unit": unit,
+            "baseline": {"value": baseline, "date": "2026-11-01"},
+            "target": {"value": target, "comparator": comparator},
+        },
+        addresses=[instrument],
+        statement="Total down",
+    )
+
+
+@pytest.mark.parametrize(
+    ("instrument", "unit", "baseline", "target", "comparator", "expected"),
+    [
+        # the unit the engine writes, in any case, with the instrument's name or id
+        ("phq9", "PHQ-9 points", 12, 18, ">=", {"A302"}),
+        ("phq9", "phq9 points", 12, 18, ">=", {"A302"}),
+        ("phq9", "PHQ-9 Score", 12, 18, ">=", {"A302"}),
+        ("phq9", "phq-9 total", 12, 18, ">=", {"A302"}),
+        ("phq9", "Points", 12, 18, ">=", {"A302"}),
+        ("phq9", "points", 12, 18, ">=", {"A302"}),
+        ("isi", "ISI points", 10, 20, ">=", {"A302"}),
+        ("phq9", "PHQ-9 points", 40, 18, ">=", {"A302", "M206"}),
+        ("phq9", "PHQ-9 points", 12, 30, "<=", {"M206"}),
+        # a free metric in its own unit answers to the instrument but is not on its scale
+        ("phq9", "minutes", 12, 18, ">=", set()),
+        ("phq9", "minutes", 40, 18, ">=", set()),
+        ("isi", "GAD-7 points", 10, 20, ">=", set()),
+    ],
+)
+def test_a_unit_naming_the_instrument_total_is_its_scale(
+    instrument: str,
+    unit: str,
+    baseline: float,
+    target: float,
+    comparator: str,
+    expected: set[str],
+    instruments: Any,
+) -> None:
+    goal = _metric_and_instrument_goal(instrument, unit, baseline, target, comparator)
+    found = set(_codes_of(goal, instruments)) & {"A302", "M206"}
+    assert found == expected

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from planengine._smart._model import GoalContext, Hit, SmartRule, number, parse_date
+from planengine._units import unit_scale
 
 __all__ = ["AREAS", "BUILTIN_RULES", "VAGUE_PATTERN"]
 
@@ -86,14 +87,23 @@ def _on_instrument_scale(ctx: GoalContext) -> Any:
     """The instrument when the goal's values are its totals, else ``None``.
 
     A goal may name both a free metric (sleep onset latency, minutes) and an instrument (isi) it
-    answers to; then the values are in the metric's unit and instrument checks do not apply.
+    answers to; then the values are in the metric's unit and instrument checks do not apply, unless
+    the unit is the instrument's total: ``points``, ``score``, or ``PHQ-9 points`` and ``phq9 score``
+    (the engine's own goal files write ``PHQ-9 points``), read as the review reads it.
     """
     instrument = ctx.instrument
     if instrument is None:
         return None
     unit = ctx.measure.get("unit")
-    if ctx.measure.get("metric") and unit not in (None, "points", "score", "total"):
-        return None
+    if ctx.measure.get("metric") and unit is not None:
+        candidates = (
+            getattr(instrument, "name", None),
+            getattr(instrument, "id", None),
+            ctx.measure.get("instrument"),
+        )
+        names = tuple(name for name in candidates if isinstance(name, str) and name)
+        if not isinstance(unit, str) or unit_scale(unit, names) != "total":
+            return None
     return instrument
 
 
