@@ -285,12 +285,39 @@ def test_a_huge_integer_is_out_of_range_not_a_crash(instruments: Any) -> None:
     assert "M206" in codes and "E009" not in codes
 
 
-@pytest.mark.parametrize("comparator", [None, "<="])
-def test_a302_reads_a_missing_comparator_as_the_better_way(comparator, instruments: Any) -> None:
+@pytest.mark.parametrize(
+    ("instrument", "baseline", "target", "comparator", "expected"),
+    [
+        # no comparator: the target value is where the goal heads (`planengine rules A302`)
+        ("phq9", 12, 18, None, {"A302"}),
+        ("phq9", 15, 18, None, {"A302"}),
+        ("phq9", 12, 12, None, {"A301"}),  # no change asked for: met, not deterioration
+        ("phq9", 12, 6, None, set()),
+        ("who5", 12, 8, None, {"A302"}),  # higher is better
+        ("who5", 12, 16, None, set()),
+        # a comparator towards better that the baseline already meets is A301, not A302
+        ("phq9", 15, 18, "<=", {"A301"}),
+        ("phq9", 12, 18, ">=", {"A302"}),
+        ("phq9", 12, 18, "==", {"A302"}),
+        ("who5", 12, 8, ">=", {"A301"}),
+    ],
+)
+def test_a302_reads_a_missing_comparator_as_heading_for_the_target(
+    instrument: str,
+    baseline: int,
+    target: int,
+    comparator: str | None,
+    expected: set[str],
+    instruments: Any,
+) -> None:
     goal = _phq9_goal()
-    goal["measure"]["target"] = {"value": 18, **({"comparator": comparator} if comparator else {})}
-    codes = _codes_of(goal, instruments)
-    assert "A301" in codes and "A302" not in codes
+    goal["measure"] = {
+        "instrument": instrument,
+        "baseline": {"value": baseline, "date": "2026-11-01"},
+        "target": {"value": target, **({"comparator": comparator} if comparator else {})},
+    }
+    goal["addresses"] = [instrument]
+    assert set(_codes_of(goal, instruments)) & {"A301", "A302"} == expected
 
 
 @pytest.mark.parametrize(

@@ -244,6 +244,8 @@ def check_met_at_baseline(ctx: GoalContext) -> Iterator[Hit]:
     comparator = target.get("comparator", "<=" if _lower_is_better(ctx) else ">=")
     if start is None or goal is None or not isinstance(comparator, str):
         return
+    if "comparator" not in target and _worse(ctx, start, goal):
+        return  # "from 12 to 18" on PHQ-9 asks for deterioration: A302 says so, not this
     if _met(start, comparator, goal):
         yield Hit(
             ("measure", "target"),
@@ -262,6 +264,17 @@ def _lower_is_better(ctx: GoalContext) -> bool:
     return start is not None and goal is not None and goal < start
 
 
+def _worse(ctx: GoalContext, start: float, goal: float) -> bool:
+    """Whether ``goal`` is worse than ``start`` in the direction of the goal's instrument (``False``
+    when the values are not on an instrument's scale or its direction is unknown)."""
+    direction = getattr(_on_instrument_scale(ctx), "direction", None)
+    if direction == "higher-is-worse":
+        return goal > start
+    if direction == "higher-is-better":
+        return goal < start
+    return False
+
+
 def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
     instrument = _on_instrument_scale(ctx)
     target = ctx.target
@@ -275,8 +288,6 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
     goal = number(target.get("value"))
     start = number((ctx.baseline or {}).get("value"))
     name = ctx.measure.get("instrument")
-    # A missing comparator means the better way, as A301 reads it.
-    implied = comparator if comparator is not None else ("<=" if worse_up else ">=")
     if comparator in ((">=", ">") if worse_up else ("<=", "<")):
         yield Hit(
             ("measure", "target", "comparator"),
@@ -287,7 +298,9 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
         start is not None
         and goal is not None
         and (goal > start if worse_up else goal < start)
-        and not (isinstance(implied, str) and _met(start, implied, goal))  # that is A301
+        # With no comparator the target value is where the goal heads ("PHQ-9 from 12 to 18");
+        # with one the baseline may already meet it ("PHQ-9 <= 18" from 12), which is A301.
+        and not (isinstance(comparator, str) and _met(start, comparator, goal))
     ):
         yield Hit(
             ("measure", "target", "value"),
@@ -659,7 +672,8 @@ date anchors achievability and review.""",
         "clinical.md §6.2 (Achievable)",
         """
 What it does: compares the baseline with the target and its comparator (default: towards better on
-the instrument). Why: a goal already met measures nothing.""",
+the instrument; a target with no comparator that is worse than the baseline is A302 instead).
+Why: a goal already met measures nothing.""",
         check_met_at_baseline,
     ),
     _rule(
@@ -671,7 +685,8 @@ the instrument). Why: a goal already met measures nothing.""",
         "clinical.md §4.1, §6.2 (Achievable)",
         """
 What it does: using the instrument's direction (higher-is-worse or higher-is-better), flags targets
-that ask for a worse score, e.g. PHQ-9 >= 10 or PHQ-9 from 12 to 18.""",
+that ask for a worse score, e.g. PHQ-9 >= 10 or PHQ-9 from 12 to 18. A target with no comparator
+is where the goal heads, so a value worse than the baseline is flagged here (not as A301).""",
         check_harmful_direction,
     ),
     _rule(
