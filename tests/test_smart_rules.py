@@ -430,3 +430,45 @@ def test_a_unit_naming_the_instrument_total_is_its_scale(
     goal = _metric_and_instrument_goal(instrument, unit, baseline, target, comparator)
     found = set(_codes_of(goal, instruments)) & {"A302", "M206"}
     assert found == expected
+
+
+_WRONGLY_TYPED = {"planengine": 1, "goals": [{**_goal(), "review_interval_days": "900"}]}
+_VERSION_2 = {"planengine": 2, "goals": [{"id": "v", "area": "depression", "statement": "x"}]}
+
+
+@pytest.mark.parametrize(
+    ("document", "code"), [(_WRONGLY_TYPED, "E002"), (_VERSION_2, "E003")], ids=["E002", "E003"]
+)
+@pytest.mark.parametrize(
+    ("settings", "reported"),
+    [
+        ({}, True),
+        ({"select": ["M"]}, True),
+        ({"select": ["S", "M", "A", "R", "T"]}, True),  # the example in _smart/_config.py
+        ({"select": ["T5"], "ignore": ["E"]}, True),
+        ({"ignore": ["ALL"]}, True),
+        ({"per-file-ignores": {"*": ["E0"]}}, True),
+        ({"ignore": ["CODE"]}, False),  # only the exact code or name turns it off
+        ({"ignore": ["NAME"]}, False),
+        ({"select": ["M"], "per-file-ignores": {"*": ["CODE"]}}, False),
+    ],
+)
+def test_input_validity_checks_run_whatever_select_says(
+    document: dict[str, Any], code: str, settings: dict[str, Any], reported: bool, instruments: Any
+) -> None:
+    name = {"E002": "schema-violation", "E003": "unsupported-version"}[code]
+    exact = {"CODE": code, "NAME": name}
+    table = {
+        key: (
+            {glob: [exact.get(s, s) for s in codes] for glob, codes in value.items()}
+            if isinstance(value, dict)
+            else [exact.get(s, s) for s in value]
+        )
+        for key, value in settings.items()
+    }
+    config = config_from_mapping(table)
+    assert config.is_enabled(code, name, "a.yaml") is reported
+    assert config.is_enabled("E001", "parse-error", "a.yaml")
+    if "per-file-ignores" not in settings:  # in-memory data has no file name to match
+        found = check_goals(document, as_of=None, config=config, instruments=instruments)
+        assert (code in [v.code for v in found]) is reported

@@ -490,3 +490,33 @@ def test_validate_checks_the_planning_settings_as_plan_does(
     config.write_text("[plan]\nhorizon-weeks = 60\n")
     code, _, err = _run(capsys, "validate", str(goal), "--config", str(config), "--no-plugins")
     assert code == 2 and "plan.horizon-weeks (60) is above 52" in err
+
+
+@pytest.mark.parametrize("how", ["--select", "config"])
+def test_selecting_smart_letters_keeps_the_schema_and_version_checks(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], how: str
+) -> None:
+    goal = (EXAMPLES / "valid" / "base.yaml").read_text()
+    assert "review_interval_days: 30" in goal
+    typed = goal.replace("review_interval_days: 30", 'review_interval_days: "900"')
+    (tmp_path / "typed.yaml").write_text(typed)
+    (tmp_path / "v2.yaml").write_text("planengine: 2\ngoals: [{id: v, statement: x}]\n")
+    argv = ["validate", str(tmp_path), "--as-of", "2026-12-15", "--format", "json"]
+    if how == "config":  # the example of _smart/_config.py, found from the path
+        (tmp_path / "pyproject.toml").write_text(
+            '[tool.planengine]\nselect = ["S", "M", "A", "R", "T"]\n'
+        )
+    else:
+        argv += ["--select", "M"]
+
+    def found(*more: str) -> set[tuple[str, str]]:
+        code, out, _ = _run(capsys, *argv, *more)
+        report = json.loads(out)["violations"]
+        assert code == (1 if report else 0)
+        return {(Path(v["filename"]).name, v["code"]) for v in report}
+
+    assert {("typed.yaml", "E002"), ("v2.yaml", "E003")} <= found()
+    assert not {code for _, code in found("--ignore", "E002,unsupported-version")} & {
+        "E002",
+        "E003",
+    }

@@ -4,6 +4,7 @@ Keys (kebab-case, as in ruff)::
 
     [tool.planengine]
     select = ["S", "M", "A", "R", "T"]       # codes, prefixes or rule names; default: every rule
+                                              # (E001-E003, input validity, run whatever it says)
     extend-select = ["CBT"]                   # added to select (a plugin's rule prefix)
     ignore = ["R402"]                         # removed; the more specific selector wins
     per-file-ignores = { "drafts/**" = ["T"] }   # globs relative to the config file
@@ -36,6 +37,10 @@ from planengine._smart._model import SEVERITIES
 
 __all__ = ["SmartConfig", "find_config_file", "load_config"]
 
+#: Checks that the input is a goal file at all (parse, schema, version): on whatever ``select``
+#: says (see :meth:`SmartConfig.is_enabled`).
+INPUT_CHECKS = frozenset({"E001", "E002", "E003"})
+
 #: Default longest review interval, days: Medicaid and state rules review at least every 90 days
 #: (clinical.md §6.4 [R44][R46]).
 DEFAULT_MAX_REVIEW_INTERVAL_DAYS = 90
@@ -46,7 +51,8 @@ class SmartConfig:
     """Which rules run, how serious each is, and the numbers rules use.
 
     ``select=None`` means every rule (built-in and plugin). Selectors are codes (``M203``),
-    prefixes (``M``, ``M2``), rule names (``no-baseline``) or ``ALL``.
+    prefixes (``M``, ``M2``), rule names (``no-baseline``) or ``ALL``. The parse, schema and
+    version checks (E001-E003) run whatever ``select`` says.
     """
 
     select: tuple[str, ...] | None = None
@@ -61,7 +67,15 @@ class SmartConfig:
 
     def is_enabled(self, code: str, name: str, file: str | None = None) -> bool:
         """Whether a rule runs (for ``file``, given per-file-ignores); more specific selectors win,
-        and an ``ignore`` as specific as a ``select`` wins."""
+        and an ``ignore`` as specific as a ``select`` wins.
+
+        The input-validity checks (E001 parse, E002 schema, E003 version) are not lint rules: they
+        run whatever ``select`` says, so that an invalid file never passes. Only an ``ignore`` (or
+        per-file-ignores entry) naming E002 or E003 exactly, by code or name, turns one off; E001
+        is always on.
+        """
+        if code in INPUT_CHECKS:
+            return code == "E001" or not self._ignored_exactly(code, name, file)
         selected = 0 if self.select is None else _specificity(code, name, self.select)
         selected = max(selected, _specificity(code, name, self.extend_select))
         ignored = _specificity(code, name, self.ignore)
@@ -72,6 +86,15 @@ class SmartConfig:
         if self.select is None and selected == 0:
             return ignored == 0
         return selected > ignored
+
+    def _ignored_exactly(self, code: str, name: str, file: str | None) -> bool:
+        exact = (code, name)
+        if any(selector in exact for selector in self.ignore):
+            return True
+        return file is not None and any(
+            any(selector in exact for selector in selectors) and self.matches(pattern, file)
+            for pattern, selectors in self.per_file_ignores
+        )
 
     def matches(self, pattern: str, file: str) -> bool:
         """Whether ``file`` matches a per-file-ignores glob (relative to :attr:`root`)."""

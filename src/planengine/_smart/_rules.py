@@ -473,7 +473,8 @@ Why: nothing else can be checked in a file that cannot be read. This finding can
         """
 What it does: validates the structure against the goal schema (draft 2020-12). For oneOf/anyOf the
 most relevant alternative is reported. Why: rules read fields by name; a misspelt or mistyped field
-would otherwise pass silently. Extension keys starting with x- are allowed anywhere.""",
+would otherwise pass silently. Extension keys starting with x- are allowed anywhere.
+It runs whatever select says (an invalid file never passes); only ignoring E002 itself turns it off.""",
     ),
     _rule(
         "E003",
@@ -484,7 +485,8 @@ would otherwise pass silently. Extension keys starting with x- are allowed anywh
         "schemas/goal.schema.json",
         """
 What it does: reports a `planengine:` format version this release does not read. Why: a file written
-for another version may mean something else by the same field names; it is not checked further.""",
+for another version may mean something else by the same field names; it is not checked further.
+It runs whatever select says; only ignoring E003 itself turns it off.""",
     ),
     _rule(
         "E004",
