@@ -472,3 +472,67 @@ def test_input_validity_checks_run_whatever_select_says(
     if "per-file-ignores" not in settings:  # in-memory data has no file name to match
         found = check_goals(document, as_of=None, config=config, instruments=instruments)
         assert (code in [v.code for v in found]) is reported
+
+
+@pytest.mark.parametrize(
+    ("selector", "code", "selects"),
+    [
+        ("S", "S101", True),
+        ("S1", "S101", True),
+        ("S", "SLP101", False),  # a plugin's prefix is its own, as in ruff
+        ("S1", "SLP101", False),
+        ("SL", "SLP101", False),
+        ("SLP", "SLP101", True),
+        ("SLP1", "SLP101", True),
+        ("SLP10", "SLP101", True),
+        ("CB", "CBT101", False),
+        ("CBT", "CBT101", True),
+        ("ALL", "SLP101", True),
+        ("SLP101", "SLP101", True),
+        ("mentions-sleep", "SLP101", True),
+    ],
+)
+def test_a_prefix_selects_only_codes_with_the_same_letters(
+    selector: str, code: str, selects: bool
+) -> None:
+    name = "mentions-sleep" if code == "SLP101" else "some-rule"
+    assert SmartConfig(select=(selector,)).is_enabled(code, name) is selects
+    assert SmartConfig(ignore=(selector,)).is_enabled(code, name) is not selects
+    assert SmartConfig(extend_select=(selector,), select=()).is_enabled(code, name) is selects
+    severity = SmartConfig(severity=((selector, "info"),)).severity_of(code, name, "error")
+    assert severity == ("info" if selects else "error")
+
+
+@pytest.mark.parametrize(
+    ("settings", "expected"),
+    [
+        ({}, ["SLP101"]),
+        ({"ignore": ["S"]}, ["SLP101"]),
+        ({"select": ["S"]}, []),
+        ({"select": ["SLP"]}, ["SLP101"]),
+        ({"ignore": ["SLP1"]}, []),
+    ],
+)
+def test_core_letter_selectors_leave_plugin_rules_alone(
+    settings: dict[str, Any], expected: list[str], instruments: Any
+) -> None:
+    rule = _plugin_rule(plugin="sleep-plugin")
+    config = config_from_mapping(settings)
+    found = check_goals(_goal(), as_of=None, config=config, instruments=instruments, extra_rules=[rule])
+    assert [v.code for v in found] == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "allowed"),
+    [("SLP101", True), ("ST101", True), ("CBT101", True), ("S999", False), ("E050", False)],
+)
+def test_a_plugin_rule_code_needs_its_own_letters(code: str, allowed: bool) -> None:
+    from planengine._errors import PluginError
+    from planengine._smart._check import _plugin_rule as check_plugin_rule
+
+    rule = _plugin_rule(code=code)
+    if allowed:
+        assert check_plugin_rule(rule, "p").code == code
+    else:
+        with pytest.raises(PluginError, match="core prefix"):
+            check_plugin_rule(rule, "p")

@@ -520,3 +520,42 @@ def test_selecting_smart_letters_keeps_the_schema_and_version_checks(
         "E002",
         "E003",
     }
+
+
+@pytest.mark.parametrize(
+    ("selector", "reported"),
+    [("SL", None), ("S", False), ("SLP", True), ("SLP1", True), ("ALL", True)],
+)
+def test_selectors_match_a_plugin_prefix_by_its_letters(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    selector: str,
+    reported: bool | None,
+) -> None:
+    """``reported`` None: the selector names no rule (usage error, exit 2)."""
+    import types
+
+    import planengine
+    from planengine import _cmd_validate
+    from planengine._plugins import load_plugins
+    from planengine._smart import Hit, SmartRule
+
+    def check(ctx):  # type: ignore[no-untyped-def]
+        yield Hit(("statement",), "plugin says hi")
+
+    rule = SmartRule("SLP101", "sleep-plugin-check", "M", "error", "m", "fix", "src", check=check)
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="sleepplug",
+        register_smart_rules=planengine.hookimpl(lambda register: register(rule)),
+    )
+    manager = load_plugins(plugins=[plugin], autoload=False).manager
+    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda args: manager)
+    goal = str(EXAMPLES / "valid" / "base.yaml")
+    code, out, err = _run(capsys, "validate", goal, "--as-of", "2026-12-15", "--select", selector)
+    if reported is None:
+        assert code == 2 and f"unknown rule selector {selector!r}" in err
+        return
+    assert ("SLP101" in out) is reported and code == (1 if reported else 0), out + err
+    code, out, _ = _run(capsys, "validate", goal, "--as-of", "2026-12-15", "--ignore", selector)
+    assert ("SLP101" in out) is not reported

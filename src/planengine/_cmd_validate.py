@@ -188,6 +188,7 @@ def _instruments(
 
 def _check_selectors(config: object, rules: object) -> None:
     from planengine._errors import ConfigError
+    from planengine._smart._config import prefix_selects
 
     codes = [rule.code for rule in rules.rules]  # type: ignore[attr-defined]
     names = {rule.name for rule in rules.rules}  # type: ignore[attr-defined]
@@ -199,6 +200,6 @@ def _check_selectors(config: object, rules: object) -> None:
     for _, codes_for_glob in config.per_file_ignores:  # type: ignore[attr-defined]
         selectors.extend(codes_for_glob)
     for selector in selectors:
-        if selector == "ALL" or selector in names or any(c.startswith(selector) for c in codes):
+        if selector == "ALL" or selector in names or any(prefix_selects(selector, c) for c in codes):
             continue
         raise ConfigError(f"unknown rule selector {selector!r} (see `planengine rules`)")

@@ -51,7 +51,8 @@ class SmartConfig:
     """Which rules run, how serious each is, and the numbers rules use.
 
     ``select=None`` means every rule (built-in and plugin). Selectors are codes (``M203``),
-    prefixes (``M``, ``M2``), rule names (``no-baseline``) or ``ALL``. The parse, schema and
+    prefixes (``M``, ``M2``), rule names (``no-baseline``) or ``ALL``. A prefix names only codes
+    with exactly its letters, as in ruff: ``S`` is not a plugin's ``SLP101``. The parse, schema and
     version checks (E001-E003) run whatever ``select`` says.
     """
 
@@ -122,6 +123,16 @@ class SmartConfig:
         return attrs.evolve(self, **changes)
 
 
+_DIGITS = "0123456789"
+
+
+def prefix_selects(selector: str, code: str) -> bool:
+    """Whether the code prefix ``selector`` names ``code``: the code starts with it and both have
+    the same letters, as in ruff (``S`` and ``S1`` name ``S101`` but not a plugin's ``SLP101``;
+    ``SLP`` and ``SLP1`` name ``SLP101``; ``CB`` does not name ``CBT101``)."""
+    return code.startswith(selector) and selector.rstrip(_DIGITS) == code.rstrip(_DIGITS)
+
+
 def _specificity(code: str, name: str, selectors: Iterable[str]) -> int:
     """How specifically ``selectors`` name the rule: 0 none, 1 ``ALL``, 2+ prefix length, 99 exact."""
     best = 0
@@ -130,7 +141,7 @@ def _specificity(code: str, name: str, selectors: Iterable[str]) -> int:
             return 99
         if selector == "ALL":
             best = max(best, 1)
-        elif code.startswith(selector):
+        elif prefix_selects(selector, code):
             best = max(best, 1 + len(selector))
     return best
 
