@@ -536,3 +536,31 @@ def test_a_plugin_rule_code_needs_its_own_letters(code: str, allowed: bool) -> N
     else:
         with pytest.raises(PluginError, match="core prefix"):
             check_plugin_rule(rule, "p")
+
+
+@pytest.mark.parametrize(
+    ("rule", "due", "as_of", "expected"),
+    [
+        # T503 depends on the as-of date: before the due date it does not fire yet, but will
+        ("T503", "2027-02-28", datetime.date(2026, 12, 1), []),
+        ("T503", "2027-02-28", None, []),
+        ("T503", "2026-11-30", datetime.date(2026, 12, 1), []),  # fires, and is suppressed
+        ("due-date-passed", "2027-02-28", datetime.date(2026, 12, 1), []),
+        # a rule that does not depend on the date is reported when it does not fire
+        ("T504", "2027-02-28", datetime.date(2026, 12, 1), ["E007"]),
+    ],
+)
+def test_an_unfired_date_dependent_suppression_is_not_unused(
+    rule: str, due: str, as_of: datetime.date | None, expected: list[str], instruments: Any
+) -> None:
+    goal = _goal(
+        due_date=due,
+        start_date="2026-11-25",
+        suppress=[{"rule": rule, "reason": "court-ordered 12-month programme"}],
+    )
+    found = check_goals(goal, as_of=as_of, instruments=instruments)
+    assert [v.code for v in found] == expected
+
+
+def test_only_t503_is_date_dependent() -> None:
+    assert [rule.code for rule in BUILTIN_RULES if rule.date_dependent] == ["T503"]

@@ -378,7 +378,8 @@ def _apply_suppressions(
         else:
             kept.append((rule, hit))
     for code, index in active.items():
-        if code not in used and collect.enabled(rules[code]):
+        # A date-dependent rule (T503) that does not fire today fires on a later date.
+        if code not in used and not rules[code].date_dependent and collect.enabled(rules[code]):
             collect.add(
                 "E007",
                 (*base, "suppress", index),

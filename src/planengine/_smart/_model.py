@@ -58,6 +58,9 @@ class SmartRule:
     :ivar check: ``check(ctx: GoalContext) -> Iterable[Hit]``; ``None`` for rules the checker raises
         itself (parse, schema and suppression findings).
     :ivar plugin: registration name of the plugin that added it; ``None`` for built-in rules.
+    :ivar date_dependent: whether it fires depending on the as-of date (T503: due date passed).
+        A suppression of such a rule is never reported as unused (E007): on the day it is
+        written the rule does not fire yet, and it will on a later date.
     """
 
     code: str = attrs.field()
@@ -70,6 +73,7 @@ class SmartRule:
     docs: str = ""
     check: Callable[[GoalContext], Iterable[Hit]] | None = attrs.field(default=None, eq=False)
     plugin: str | None = None
+    date_dependent: bool = False
 
     @code.validator
     def _check_code(self, _: Any, value: str) -> None:

@@ -435,6 +435,8 @@ def _rule(
     source: str,
     docs: str,
     check: Any = None,
+    *,
+    date_dependent: bool = False,
 ) -> SmartRule:
     return SmartRule(
         code=code,
@@ -446,6 +448,7 @@ def _rule(
         source=source,
         docs=docs.strip(),
         check=check,
+        date_dependent=date_dependent,
     )
 
 
@@ -531,7 +534,8 @@ no effect. Why: accreditors ask why a goal departs from the standard; the reason
         "ruff RUF100 convention",
         """
 What it does: reports a suppression whose rule did not fire on that goal (like ruff's RUF100).
-Why: stale suppressions hide future problems.""",
+Why: stale suppressions hide future problems. Not reported for rules that depend on the as-of date
+(T503): a suppression written before the due date has not fired yet, but will.""",
     ),
     _rule(
         "E008",
@@ -772,8 +776,10 @@ on the day it starts is allowed: urgent steps, such as a same-day safety plan, a
         "clinical.md §6.3 (goals not reviewed at required time frames) [R42]",
         """
 What it does: flags goals whose due date is before the --as-of date (default today, printed in
-json output). Skipped when no as-of date is given (library use).""",
+json output). Skipped when no as-of date is given (library use). A suppression of it is never
+reported as unused (E007), since it fires once the due date has passed.""",
         check_due_passed,
+        date_dependent=True,
     ),
     _rule(
         "T504",
