@@ -131,3 +131,28 @@ def test_the_fast_path_is_on_when_jsonschema_rs_is_installed() -> None:
 
     for name in ("goal", "assessment", "plan", "instrument", "strategy"):
         assert _fast_validator(name) is not None, name
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_non_finite_number_is_the_only_issue_of_an_otherwise_valid_goal(value: str) -> None:
+    """Not also "the detailed check could not name the value" (the fast check refuses what the
+    detailed one lets in, and the non-finite check has named it)."""
+    doc = parse_document(
+        f"planengine: 1\ngoals:\n  - {{id: a, area: sleep, statement: x, measure: {{baseline: "
+        f"{{value: {value}}}}}}}\n",
+        name="g.yaml",
+    )
+    issues = check_schema(doc, "goal")
+    assert [(i.keyword, i.path_text) for i in issues] == [
+        ("finite", "$.goals[0].measure.baseline.value")
+    ]
+
+
+def test_validators_that_disagree_never_pass_a_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    from planengine import _schema_check
+
+    monkeypatch.setattr(_schema_check, "is_valid", lambda data, schema: False)
+    monkeypatch.setattr(_schema_check, "_full_errors", lambda data, schema: iter(()))
+    issues = check_schema(GOOD, "goal")
+    assert [(i.keyword, i.path_text) for i in issues] == [("schema", "$")]
+    assert "please report this" in issues[0].message

@@ -225,7 +225,6 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
         return issues
     from jsonschema.exceptions import best_match, relevance
 
-    found_before = len(issues)
     for prefix, error in sorted(_full_errors(data, schema), key=lambda pair: relevance(pair[1])):
         alternatives = len(error.context or ())
         chosen = best_match([error]) if error.context else error
@@ -235,7 +234,9 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
         issues.append(
             _issue(document, path, _message(chosen), str(chosen.validator), alternatives)
         )
-    if len(issues) == found_before:  # the two validators disagree: never pass such a document
+    # The two validators disagree (jsonschema-rs refuses NaN and infinity, which jsonschema's
+    # "number" lets in: those are reported above). Never pass such a document unexplained.
+    if not issues:
         issues.append(
             _issue(
                 document,
