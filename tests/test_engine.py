@@ -163,6 +163,22 @@ def test_a_risk_flag_alone_never_reads_as_nothing_found(
     assert "no goals were generated" not in render_markdown(plan).lower()
 
 
+def test_a_score_no_rule_can_judge_says_so(engine: Engine) -> None:
+    # The PSS-10 ships with no threshold (its author gives none): a total of 39 of 40 must not
+    # pass as "nothing reached a threshold" without a word.
+    pss10 = Response("pss10", AS_OF, (4, 4, 4, 0, 0, 4, 1, 0, 4, 4))
+    data = plan_for(engine, pss10)
+    (notice,) = [n for n in data["notices"] if n["code"] == "plan.score-not-judged"]
+    assert "PSS-10 total 39 was scored but not judged" in notice["message"]
+    assert "pss10.threshold" in notice["message"]
+    configured = Engine(config=EngineConfig(instrument_overrides={"pss10": {"findings": {"pss10.threshold": 27}}}))
+    judged = plan_for(configured, pss10)
+    assert "plan.score-not-judged" not in [n["code"] for n in judged["notices"]]
+    assert [p["area"] for p in judged["problems"]] == ["stress"]
+    # an instrument with bands or cut-offs is judged, whatever its total
+    assert "plan.score-not-judged" not in [n["code"] for n in plan_for(engine, phq9([0] * 9))["notices"]]
+
+
 def test_a_patient_goal_no_area_matches_is_kept_and_not_denied(engine: Engine) -> None:
     data = plan_for(engine, patient_goals=("I want to learn to play guitar",))
     assert data["problems"] == []

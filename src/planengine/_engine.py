@@ -30,7 +30,7 @@ from planengine._assembly import (
     normalise_delivery,
 )
 from planengine._errors import ConfigError, InputError, PlanEngineError, PluginError
-from planengine._findings import context_findings, instrument_findings
+from planengine._findings import context_findings, instrument_findings, unjudged_notices
 from planengine._model import (
     Assessment,
     Exclusion,
@@ -352,6 +352,7 @@ class Engine:
 
         flags = _safety.build_risk_flags(signals, self._instrument_names)
         findings = instrument_findings(latest, self.instruments, latest_paths)
+        notices.extend(unjudged_notices(latest, self.instruments))
         extra, patient_goals = context_findings(
             assessment.context, self._vocabulary.areas_for_goal, [f.area for f in findings]
         )

@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from planengine._model import Context, Finding, Provenance
+from planengine._model import Context, Finding, Notice, Provenance
 
-__all__ = ["WEIGHT_BY_KIND", "context_findings", "instrument_findings"]
+__all__ = ["WEIGHT_BY_KIND", "context_findings", "instrument_findings", "unjudged_notices"]
 
 #: How much a finding of each kind weighs when problems are ordered (severity findings use
 #: their band's rank scaled to 0..1 instead). Ordering only; no clinical claim rests on these.
@@ -69,6 +69,44 @@ def instrument_findings(
                 )
             )
     return out
+
+
+def unjudged_notices(scores: Mapping[str, Any], instruments: Mapping[str, Any]) -> list[Notice]:
+    """A notice for each scored instrument none of whose finding rules can fire: no band that
+    makes a finding, no cut-off and no threshold set (the PSS-10 and the Rosenberg scale ship
+    their thresholds unset, as the clinical brief gives none). Its total is shown and kept as a
+    trend measure, but the plan must not read "nothing reached a threshold" as "all is well"."""
+    out: list[Notice] = []
+    for instrument_id in sorted(scores):
+        score = scores[instrument_id]
+        instrument = instruments[instrument_id]
+        if score.total is None or any(_can_fire(instrument, rule) for rule in instrument.finding_rules):
+            continue
+        unset = [r.id for r in instrument.finding_rules if r.when == "threshold"]
+        how = (
+            f"; a clinic that uses a threshold sets it in instrument-overrides "
+            f"(findings: {', '.join(unset)})"
+            if unset
+            else ""
+        )
+        out.append(
+            Notice(
+                "plan.score-not-judged",
+                f"{instrument.name} total {score.total} was scored but not judged: the instrument "
+                f"has no validated cut-off or severity bands set{how}. It is kept as a trend "
+                "measure; the clinician judges it.",
+                f"rule:findings.{instrument_id}",
+            )
+        )
+    return out
+
+
+def _can_fire(instrument: Any, rule: Any) -> bool:
+    if rule.when == "band":
+        return any(band.finding for band in instrument.bands)
+    if rule.when == "threshold":
+        return rule.value is not None and rule.comparator is not None
+    return True  # cut-offs, single items and symptom patterns
 
 
 def _incomplete_finding(instrument: Any, score: Any, path: str) -> Finding:
