@@ -580,10 +580,26 @@ def test_a_hook_that_writes_bytes_is_named_not_a_crash_when_rendering() -> None:
     from planengine._errors import PluginError
 
     def adjust_plan(plan, context):
-        plan.problems[-1].interventions[0].title = b"bytes"
+        plan.problems[-1].title = b"bytes"  # not an objective or step: found when rendering
 
     with pytest.raises(PluginError, match="byter"):
         Engine(plugins=[plugin("byter", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF)
+
+
+def test_a_step_a_hook_gave_a_bytes_title_is_left_out_naming_the_hook() -> None:
+    def adjust_plan(plan, context):
+        plan.problems[-1].interventions[0].title = b"bytes"
+
+    engine = Engine(plugins=[plugin("byter", adjust_plan=adjust_plan)])
+    data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
+    assert_valid("plan", data)
+    left_out = [e for e in data["excluded"] if e["rule"] == "plugin.invalid-step"]
+    assert len(left_out) == 1
+    assert left_out[0]["reason"].startswith("title: ")
+    assert "plugin:byter@9.9.9" in left_out[0]["reason"]  # who changed it
+    strict = Engine(plugins=[plugin("byter", adjust_plan=adjust_plan)], strict=True)
+    with pytest.raises(PluginError, match=r"byter.*title"):
+        strict.plan(PLAIN, as_of=AS_OF)
 
 
 TRAUMA = Assessment(
@@ -692,3 +708,247 @@ def test_each_adjust_hook_is_credited_with_its_own_changes_only() -> None:
     assert {n["source"] for n in data["notices"] if n["code"] == "x.second"} == {"plugin:b-second@9.9.9"}
     adjusted = sorted(n["source"] for n in data["notices"] if n["code"] == "plan.adjusted")
     assert adjusted == ["plugin:a-first@9.9.9", "plugin:b-second@9.9.9", "plugin:c-raiser@9.9.9"]
+
+
+# -- objectives and steps from Python plugin code are checked as strategy files are ------------
+
+DEPRESSION_ANXIETY = Assessment(
+    responses=(
+        Response("phq9", AS_OF, (2, 2, 2, 2, 2, 2, 2, 2, 0)),
+        Response("gad7", AS_OF, (2, 2, 2, 2, 2, 2, 2)),
+    )
+)
+#: room for every proposed objective, so a plugin's is never merely deferred
+ROOMY = planengine.EngineConfig(max_objectives_per_problem=20)
+
+
+def _objective(area: str, /, **changes: object) -> planengine.Objective:
+    """A well-formed objective a plugin might write, with ``changes``."""
+    fields: dict[str, object] = {
+        "id": f"{area}-walk",
+        "area": area,
+        "statement": "Walk 20 minutes on 5 days a week by 2027-01-01.",
+        "measure": planengine.Measure(
+            unit="days", method="diary", target_value=5, comparator=">=", baseline_value=0,
+            baseline_date=AS_OF, metric="days walked",
+        ),
+        "start_date": AS_OF,
+        "due_date": dt.date(2027, 1, 1),
+        "review_interval_days": 14,
+        "addresses": ["finding-phq9-1"],
+        "provenance": planengine.Provenance("plugin:x"),
+    }
+    fields.update(changes)
+    return planengine.Objective(**fields)  # type: ignore[arg-type]
+
+
+def _step(area: str, /, **changes: object) -> planengine.Intervention:
+    """A well-formed step a plugin might write, with ``changes``."""
+    fields: dict[str, object] = {
+        "id": f"{area}-walking", "area": area, "title": "Walk", "description": "Walk daily.",
+        "delivery": "clinician-led", "rationale": "Why.", "objective_ids": [f"{area}-walk"],
+        "provenance": planengine.Provenance("plugin:x"),
+    }
+    fields.update(changes)
+    return planengine.Intervention(**fields)  # type: ignore[arg-type]
+
+
+def _proposing(objective: dict[str, object] | None = None, step: dict[str, object] | None = None):
+    """A ``propose`` hook offering, for the depression problem, an objective and a step linked to
+    it, with the given changes."""
+
+    def propose(problem, context):
+        if problem.area != "depression":
+            return None
+        made = _objective(problem.area, **(objective or {}))
+        linked = {"objective_ids": [made.id], **(step or {})}
+        return Proposal(objectives=(made,), interventions=(_step(problem.area, **linked),))
+
+    return propose
+
+
+def _strict_json(plan: planengine.Plan) -> dict[str, object]:
+    """The plan's JSON, read as strict JSON (no NaN or infinity)."""
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"{constant} in the plan's JSON")
+
+    data = json.loads(plan.to_json(), parse_constant=refuse)
+    assert_valid("plan", data)
+    return data
+
+
+def _goal_errors(plan: planengine.Plan) -> list[str]:
+    """Codes of the errors ``planengine validate`` reports on the plan's goal file."""
+    found = planengine.check_goals(planengine.plan_to_goal_document(plan), as_of=AS_OF)
+    return [v.code for v in found if v.severity == "error"]
+
+
+NAN_MEASURE = planengine.Measure(
+    unit="days", method="diary", target_value=float("nan"), comparator=">=", baseline_value=0,
+    baseline_date=AS_OF, metric="days walked",
+)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"measure": NAN_MEASURE}, "measure.target.value: nan is not a finite number"),
+        ({"review_interval_days": 0}, "review_interval_days: 0 is less than the minimum of 1"),
+        ({"statement": ""}, "statement:"),
+        ({"due_date": dt.date(2026, 1, 1)}, "due_date: 2026-01-01 is before start_date"),
+        ({"review_interval_days": 500}, "review_interval_days: 500 is above the maximum of 90"),
+        ({"id": "safety-plan-completed", "area": "safety"}, "id: ids starting with 'safety-'"),
+    ],
+)
+def test_a_plugin_objective_that_would_break_the_plan_or_its_goal_file_is_left_out(
+    changes: dict[str, object], field: str
+) -> None:
+    engine = Engine(plugins=[plugin("x", propose=_proposing(changes))], config=ROOMY)
+    plan = engine.plan(RISKY, as_of=AS_OF)  # a risk flag: the core's safety objective is there
+    data = _strict_json(plan)
+    objective_id = changes.get("id", "depression-walk")
+    objectives = [o for p in data["problems"] for o in p["objectives"]]
+    assert [o["id"] for o in objectives].count(objective_id) == (objective_id != "depression-walk")
+    assert not [o for o in objectives if o["provenance"]["source"] == "plugin:x@9.9.9"]
+    left_out = {e["id"]: e for e in data["excluded"] if e["proposed_by"] == "plugin:x@9.9.9"}
+    assert left_out[objective_id]["rule"] == "plugin.invalid-objective"
+    assert left_out[objective_id]["reason"].startswith(field)
+    # the step serving only that objective goes with it, as with a deferred objective
+    assert left_out["depression-walking"]["rule"] == "plugin.invalid-objective"
+    assert objective_id in left_out["depression-walking"]["reason"]
+    assert "depression-walking" not in {s["id"] for p in data["problems"] for s in p["interventions"]}
+    assert _goal_errors(plan) == []
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"frequency": {"times": -1, "per": "week"}}, "frequency.times: -1 is less than"),
+        ({"duration_minutes": -5}, "duration_minutes: -5 is less than the minimum of 1"),
+        ({"status": "approved"}, "status: 'approved' is not one of"),
+        ({"duration_minutes": float("inf")}, "duration_minutes: inf is not of type 'integer'"),
+    ],
+)
+def test_a_plugin_step_that_would_break_the_plan_schema_is_left_out(
+    changes: dict[str, object], field: str
+) -> None:
+    engine = Engine(plugins=[plugin("x", propose=_proposing(step=changes))], config=ROOMY)
+    data = _strict_json(engine.plan(PLAIN, as_of=AS_OF))
+    assert "depression-walking" not in {s["id"] for p in data["problems"] for s in p["interventions"]}
+    assert "depression-walk" in {o["id"] for p in data["problems"] for o in p["objectives"]}
+    left_out = {e["id"]: e for e in data["excluded"] if e["proposed_by"] == "plugin:x@9.9.9"}
+    assert left_out["depression-walking"]["rule"] == "plugin.invalid-step"
+    assert left_out["depression-walking"]["reason"].startswith(field)
+
+
+@pytest.mark.parametrize(
+    ("objective", "step", "message"),
+    [
+        ({"review_interval_days": 0}, None, r"objective 'depression-walk'.*review_interval_days"),
+        ({"id": "safety-plan-completed"}, None, r"objective 'safety-plan-completed'.*'safety-'"),
+        (None, {"status": "approved"}, r"step 'depression-walking'.*status"),
+    ],
+)
+def test_strict_mode_refuses_a_plugin_objective_or_step_written_wrong(
+    objective: dict[str, object] | None, step: dict[str, object] | None, message: str
+) -> None:
+    engine = Engine(
+        plugins=[plugin("x", propose=_proposing(objective, step))], config=ROOMY, strict=True
+    )
+    with pytest.raises(PluginError, match=message) as caught:
+        engine.plan(PLAIN, as_of=AS_OF)
+    assert caught.value.plugin == "x"
+
+
+def test_a_well_formed_plugin_objective_and_its_step_are_kept() -> None:
+    for strict in (False, True):
+        engine = Engine(plugins=[plugin("x", propose=_proposing())], config=ROOMY, strict=strict)
+        plan = engine.plan(PLAIN, as_of=AS_OF)
+        data = _strict_json(plan)
+        objective = next(o for p in data["problems"] for o in p["objectives"] if o["id"] == "depression-walk")
+        assert objective["provenance"]["source"] == "plugin:x@9.9.9"
+        step = next(s for p in data["problems"] for s in p["interventions"] if s["id"] == "depression-walking")
+        assert step["objectives"] == ["depression-walk"]
+        assert not [e for e in data["excluded"] if e["rule"].startswith("plugin.invalid")]
+        assert _goal_errors(plan) == []
+
+
+def test_a_left_out_plugin_objective_does_not_take_an_active_objectives_place() -> None:
+    def propose(problem, context):
+        if problem.area != "depression":
+            return None
+        return Proposal(objectives=(_objective(problem.area, review_interval_days=0),))
+
+    class Strategy:
+        id, version, status, areas, priority = "walking", "1.0", "active", ("depression",), 999
+
+        def propose(self, problem, context, plugin_label):
+            return propose(problem, context)
+
+    register = plugin("walker", register_strategies=lambda register: register(Strategy()))
+    data = Engine(plugins=[register]).plan(PLAIN, as_of=AS_OF).to_dict()
+    baseline = Engine().plan(PLAIN, as_of=AS_OF).to_dict()
+    assert data["problems"] == baseline["problems"]  # nothing deferred in its place
+    assert [e["rule"] for e in data["excluded"] if e["id"] == "depression-walk"] == [
+        "plugin.invalid-objective"
+    ]
+
+
+def test_a_step_serving_a_left_out_and_a_kept_objective_stays_linked_to_the_kept_one() -> None:
+    def propose(problem, context):
+        if problem.area != "depression":
+            return None
+        good, bad = _objective(problem.area), _objective(problem.area, id="depression-bad", due_date=dt.date(2020, 1, 1))
+        step = _step(problem.area, objective_ids=["depression-bad", "depression-walk"])
+        return Proposal(objectives=(good, bad), interventions=(step,))
+
+    engine = Engine(plugins=[plugin("x", propose=propose)], config=ROOMY)
+    data = _strict_json(engine.plan(PLAIN, as_of=AS_OF))
+    step = next(s for p in data["problems"] for s in p["interventions"] if s["id"] == "depression-walking")
+    assert step["objectives"] == ["depression-walk"]
+    assert [e["id"] for e in data["excluded"] if e["rule"] == "plugin.invalid-objective"] == [
+        "depression-bad"
+    ]
+
+
+def test_a_plugin_objective_id_another_objective_has_is_left_out() -> None:
+    def propose(problem, context):  # one id for every problem, with different content
+        objective = _objective(problem.area, id="walk", statement=f"Walk for {problem.area}.")
+        return Proposal(objectives=(objective,), interventions=(_step(problem.area, objective_ids=["walk"]),))
+
+    engine = Engine(plugins=[plugin("x", propose=propose)], config=ROOMY)
+    plan = engine.plan(DEPRESSION_ANXIETY, as_of=AS_OF)
+    data = _strict_json(plan)
+    assert [o["id"] for p in data["problems"] for o in p["objectives"]].count("walk") == 1
+    left_out = [e for e in data["excluded"] if e["rule"] == "plugin.invalid-objective"]
+    assert [e["reason"] for e in left_out] == ["id: another objective already has this id"]
+    assert "E005" not in _goal_errors(plan)
+
+
+def test_an_objective_an_adjust_hook_adds_or_breaks_is_checked() -> None:
+    def adjust_plan(plan, context):
+        problem = plan.problems[-1]
+        problem.objectives[0].review_interval_days = 500  # a strategy's objective, changed
+        problem.objectives.append(_objective(problem.area, measure=NAN_MEASURE))  # added
+        problem.objectives.append(_objective(problem.area, id="safety-extra"))
+
+    engine = Engine(plugins=[plugin("hooky", adjust_plan=adjust_plan)])
+    plan = engine.plan(PLAIN, as_of=AS_OF)
+    data = _strict_json(plan)
+    reasons = {e["id"]: e["reason"] for e in data["excluded"] if e["rule"] == "plugin.invalid-objective"}
+    changed = next(r for r in reasons.values() if r.startswith("review_interval_days: 500"))
+    assert "(changed by plugin:hooky@9.9.9)" in changed
+    assert reasons["depression-walk"].startswith("measure.target.value: nan is not a finite")
+    assert reasons["safety-extra"].startswith("id: ids starting with 'safety-'")
+    assert _goal_errors(plan) == []
+    with pytest.raises(PluginError, match="hooky"):
+        Engine(plugins=[plugin("hooky", adjust_plan=adjust_plan)], strict=True).plan(PLAIN, as_of=AS_OF)
+
+
+def test_a_number_json_has_no_form_for_never_reaches_the_plan_json() -> None:
+    def adjust_plan(plan, context):  # a field the schema leaves open: found when rendering
+        plan.problems[-1].interventions[0].frequency = {"times": 1, "per": "week", "x": float("nan")}
+
+    with pytest.raises(PluginError, match="nanny"):
+        Engine(plugins=[plugin("nanny", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF)

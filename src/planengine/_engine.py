@@ -23,11 +23,16 @@ import attrs
 
 from planengine import _risk_wording, _safety
 from planengine._assembly import (
+    RULE_INVALID_OBJECTIVE,
+    ObjectiveCheck,
     RankedProposal,
+    check_plugin_objectives,
     check_plugin_steps,
+    check_proposal_objectives,
     merge_across_problems,
     merge_proposals,
     normalise_delivery,
+    objective_problem,
 )
 from planengine._errors import ConfigError, InputError, PlanEngineError, PluginError
 from planengine._findings import context_findings, instrument_findings, unjudged_notices
@@ -141,7 +146,8 @@ class Engine:
     :param autoload: load the ``planengine`` entry points (the built-in strategies are there).
     :param allow: only these entry-point names are loaded (``None``: all).
     :param block: names never loaded.
-    :param strict: a failing plugin raises :class:`PluginError` instead of being reported and skipped.
+    :param strict: a failing plugin raises :class:`PluginError` instead of being reported and skipped
+        (so does an objective or step Python plugin code wrote that the plan cannot take).
     :param config: planning settings.
     """
 
@@ -212,6 +218,11 @@ class Engine:
             }
         )
         self._python_content = bool(self._python_plugins)
+        # what their content is recorded as made by (an adjust_plan hook's changes in place are
+        # named under adjusted_by instead)
+        self._python_sources = frozenset(
+            f"plugin:{name}@{self._loaded.version_of(name)}" for name in self._python_plugins
+        )
 
     # -- construction ---------------------------------------------------------------------
 
@@ -437,7 +448,8 @@ class Engine:
         )
         if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
             try:
-                json.dumps(plan.to_dict(), ensure_ascii=False)  # as to_json(); no indent: fast
+                # as to_json() (strict JSON: no NaN or infinity); no indent: fast
+                json.dumps(plan.to_dict(), ensure_ascii=False, allow_nan=False)
             except Exception as error:
                 raise self._unreadable(error) from error
         return plan
@@ -480,20 +492,77 @@ class Engine:
             )
             if running:
                 self._attribute_adjustments(draft, *running.pop())
-        if self._python_content:  # steps Python plugins wrote: check them as data files are
-            check_plugin_steps(
-                draft.problems, draft.exclusions, before.objects if before is not None else ()
+        if self._python_content:  # what Python plugins wrote: check it as data files are
+            keep = before.objects if before is not None else ()
+            refuse = self._refuse if self.strict else None
+            # Proposed objectives were checked before assembly; adjust_plan hooks may have
+            # added or changed some since.
+            check = self._objective_check(context) if before is not None else None
+            check_plugin_objectives(
+                draft.problems,
+                draft.exclusions,
+                keep,
+                None if check is None else lambda o: check(o) if self._written(o) else None,
+                refuse,
             )
+            check_plugin_steps(draft.problems, draft.exclusions, keep, self._written, refuse)
         _safety.enforce(draft, flags, as_of, active_before_hooks)
 
+    def _written(self, element: Objective | Intervention) -> bool:
+        """Whether Python plugin code made ``element`` or changed it in place (data strategies'
+        content was checked when their files loaded)."""
+        provenance = element.provenance
+        return provenance.source in self._python_sources or bool(provenance.adjusted_by)
+
+    def _refuse(self, element: Objective | Intervention, exclusion: Exclusion) -> None:
+        """Strict mode: an objective or step that plugin code wrote wrong is an error.
+
+        :raises PluginError: naming the plugin that last changed ``element`` (else its maker),
+            the element, the field and the problem.
+        """
+        provenance = element.provenance
+        source = provenance.adjusted_by[-1] if provenance.adjusted_by else provenance.source
+        kind = "objective" if exclusion.rule == RULE_INVALID_OBJECTIVE else "step"
+        raise PluginError(
+            f"{kind} {exclusion.item_id!r} is not fit for the plan: {exclusion.reason}",
+            plugin=source.removeprefix("plugin:").rpartition("@")[0] or source,
+        )
+
+    def _objective_check(self, context: PlanningContext) -> ObjectiveCheck:
+        """:func:`objective_problem` with this engine's maximum review interval and the plan's
+        date."""
+        most, as_of = self.config.max_review_interval_days, context.as_of
+        return lambda objective: objective_problem(
+            objective, max_review_interval_days=most, as_of=as_of
+        )
+
     def _checked_or_reported(
-        self, proposal: Proposal, source: str, plugin: str, notices: list[Notice]
+        self,
+        proposal: Proposal,
+        source: str,
+        plugin: str,
+        notices: list[Notice],
+        problem: Problem,
+        exclusions: list[Exclusion],
+        context: PlanningContext,
     ) -> Proposal | None:
         """:func:`_checked`, or ``None`` and a ``plugin.failed`` notice when the proposal is not
-        in a shape the engine can read (strict mode raises)."""
+        in a shape the engine can read. Objectives left out go to ``exclusions``. Strict mode
+        raises :class:`PluginError` for either."""
+        start = len(exclusions)
         try:
-            return _checked(proposal, source, notices)
+            checked = _checked(proposal, source, notices)
+            checked = check_proposal_objectives(
+                checked,
+                problem.area,
+                exclusions,
+                self._objective_check(context),
+                self._refuse if self.strict else None,
+            )
+        except PluginError:
+            raise  # strict mode: an objective written wrong
         except Exception as error:
+            del exclusions[start:]  # the whole proposal is left out: so are its exclusions
             failure = PluginError(
                 f"proposed content the engine cannot read: {type(error).__name__}: {error}",
                 plugin=plugin,
@@ -502,6 +571,7 @@ class Engine:
                 raise failure from error
             _add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, plugin))
             return None
+        return checked
 
     def _unreadable(self, error: Exception) -> PluginError:
         """The error for a draft that Python plugin code left in a shape the engine cannot read
@@ -635,7 +705,7 @@ class Engine:
                 continue
             if type(strategy) is not self._data_strategy:  # Python code (or a subclass): check it
                 checked = self._checked_or_reported(
-                    proposal, plugin_source, registered.plugin, notices
+                    proposal, plugin_source, registered.plugin, notices, problem, exclusions, context
                 )
                 if checked is None:
                     continue
@@ -654,7 +724,9 @@ class Engine:
             for name, result in results:
                 if isinstance(result, Proposal):
                     source = f"plugin:{name}@{self._loaded.version_of(name)}"
-                    checked = self._checked_or_reported(result, source, name, notices)
+                    checked = self._checked_or_reported(
+                        result, source, name, notices, problem, exclusions, context
+                    )
                     if checked is not None:
                         ranked.append(RankedProposal(checked, source, 50, name))
                         python_wrote = True

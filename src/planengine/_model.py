@@ -612,7 +612,10 @@ class Plan:
         }
 
     def to_json(self) -> str:
-        """Deterministic JSON text (2-space indent, UTF-8 characters kept, trailing newline)."""
+        """Deterministic JSON text (2-space indent, UTF-8 characters kept, trailing newline).
+
+        :raises ValueError: on a number JSON has no form for (NaN, infinity): never written.
+        """
         import json
 
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -69,7 +69,9 @@ def propose(problem: Problem, context: PlanningContext) -> Proposal | None:
     :param context: the assessment, scores, risk flags, conditions and ``as_of`` date (read-only).
     :return: a :class:`planengine.Proposal`, or ``None`` to add nothing. Its elements are
         recorded as made by ``plugin:<name>@<version>``; wording in them that claims there is no
-        risk is removed (see :func:`adjust_plan`).
+        risk is removed (see :func:`adjust_plan`). An objective or step that would break the plan
+        schema, or whose id is taken or starts with ``safety-``, is left out
+        (``plugin.invalid-objective``, ``plugin.invalid-step``; strict mode raises).
 
     .. versionadded:: 0.1
     """
@@ -87,7 +89,8 @@ def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
     Objectives and steps this hook adds, and long-term goals it rewrites, are recorded as made by
     ``plugin:<name>@<version>``. An objective or step it changes in place keeps the provenance it
     was proposed with (a change to its provenance is undone) and names the hook in
-    ``provenance.adjusted_by``. A ``plan.adjusted`` notice names the hook's plugin. With several
+    ``provenance.adjusted_by``. Objectives and steps it adds or changes are checked as
+    :func:`propose`'s are. A ``plan.adjusted`` notice names the hook's plugin. With several
     hooks, each is credited with its own changes only (they run one after another, in plugin
     name order).
 
