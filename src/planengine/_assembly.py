@@ -191,7 +191,10 @@ def _with_requirements(
 ) -> list[Intervention]:
     """``kept`` without the steps whose required steps are not kept (repeated until stable, so
     a chain of requirements falls together)."""
-    if not any(step.requires for step in kept):
+    for step in kept:  # a plain loop: most problems have no requirement at all
+        if step.requires:
+            break
+    else:
         return kept
     present = {step.id for step in kept}
     while True:

@@ -35,7 +35,7 @@ from planengine._assembly import (
     objective_problem,
 )
 from planengine._errors import ConfigError, InputError, PlanEngineError, PluginError
-from planengine._findings import context_findings, instrument_findings, unjudged_notices
+from planengine._findings import context_findings, instrument_findings, judges, unjudged_notices
 from planengine._model import (
     Assessment,
     Exclusion,
@@ -181,6 +181,8 @@ class Engine:
         #: instrument id -> instrument, read-only (plans and hooks read it; none may change it)
         self.instruments: Mapping[str, Any] = MappingProxyType(instruments)
         self._instrument_names = {key: value.name for key, value in instruments.items()}
+        #: ids of the instruments whose finding rules can fire (see findings.judges)
+        self._judging = frozenset(key for key, value in instruments.items() if judges(value))
         self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()
         # area -> (registered strategy, "plugin@version" passed to propose,
         #          "plugin:plugin@version" recorded as the source of what it proposed)
@@ -363,7 +365,8 @@ class Engine:
 
         flags = _safety.build_risk_flags(signals, self._instrument_names)
         findings = instrument_findings(latest, self.instruments, latest_paths)
-        notices.extend(unjudged_notices(latest, self.instruments))
+        if not self._judging.issuperset(latest):  # an instrument scored that cannot judge
+            notices.extend(unjudged_notices(latest, self.instruments))
         extra, patient_goals = context_findings(
             assessment.context, self._vocabulary.areas_for_goal, [f.area for f in findings]
         )

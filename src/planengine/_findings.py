@@ -12,7 +12,9 @@ from typing import Any
 
 from planengine._model import Context, Finding, Notice, Provenance
 
-__all__ = ["WEIGHT_BY_KIND", "context_findings", "instrument_findings", "unjudged_notices"]
+__all__ = [
+    "WEIGHT_BY_KIND", "context_findings", "instrument_findings", "judges", "unjudged_notices",
+]
 
 #: How much a finding of each kind weighs when problems are ordered (severity findings use
 #: their band's rank scaled to 0..1 instead). Ordering only; no clinical claim rests on these.
@@ -71,16 +73,22 @@ def instrument_findings(
     return out
 
 
+def judges(instrument: Any) -> bool:
+    """Whether any of the instrument's finding rules can fire: a band that makes a finding, a
+    cut-off, a rule on single answers or a threshold that is set."""
+    return any(_can_fire(instrument, rule) for rule in instrument.finding_rules)
+
+
 def unjudged_notices(scores: Mapping[str, Any], instruments: Mapping[str, Any]) -> list[Notice]:
-    """A notice for each scored instrument none of whose finding rules can fire: no band that
-    makes a finding, no cut-off and no threshold set (the PSS-10 and the Rosenberg scale ship
-    their thresholds unset, as the clinical brief gives none). Its total is shown and kept as a
-    trend measure, but the plan must not read "nothing reached a threshold" as "all is well"."""
+    """A notice for each scored instrument that cannot judge its total (:func:`judges`): the
+    PSS-10 and the Rosenberg scale ship their thresholds unset, as the clinical brief gives none.
+    Its total is shown and kept as a trend measure, but the plan must not let "nothing reached a
+    threshold" read as "all is well"."""
     out: list[Notice] = []
     for instrument_id in sorted(scores):
         score = scores[instrument_id]
         instrument = instruments[instrument_id]
-        if score.total is None or any(_can_fire(instrument, rule) for rule in instrument.finding_rules):
+        if score.total is None or judges(instrument):
             continue
         unset = [r.id for r in instrument.finding_rules if r.when == "threshold"]
         how = (

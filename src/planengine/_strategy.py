@@ -246,6 +246,8 @@ class _StepTemplate:
     conflicts_with: tuple[str, ...]
     contraindications: tuple[Contraindication, ...]
     requires: tuple[str, ...] = ()
+    #: per contraindication, ``(condition, -1)`` or ``(None, slot of its when block)``
+    guards: tuple[tuple[str | None, int], ...] = ()
     when_slot: int = -1
     default: tuple[Any, ...] = ()
     variants: tuple[tuple[int, tuple[Any, ...]], ...] = ()
@@ -356,12 +358,15 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
     when = When.compile(raw.get("when"))
     variants = compile_variants(raw, area)
     picks = tuple((slot(v.when), _step_content({**fields, **v.fields})) for v in variants)
+    rules = tuple(Contraindication.compile(c) for c in raw.get("contraindications", ()))
     return _StepTemplate(
         id=f"{area}-{raw['id']}",
         objectives=tuple(f"{area}-{oid}" for oid in raw.get("objectives", ())),
         conflicts_with=tuple(f"{area}-{cid}" for cid in raw.get("conflicts_with", ())),
-        contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
+        contraindications=rules,
         requires=tuple(f"{area}-{rid}" for rid in raw.get("requires", ())),
+        guards=tuple((r.condition, -1) if r.condition is not None else (None, slot(r.when))
+                     for r in rules),
         when_slot=slot(when),
         default=_step_content(fields),
         variants=picks,
@@ -400,6 +405,8 @@ def _frozen(value: Any) -> Any:
     return value
 
 
+_RISK_FLAG_SET = frozenset({RISK_FLAG_CONDITION})
+
 #: ``timedelta(weeks=n)`` for the usual horizons (building a timedelta is slow).
 _WEEKS = tuple(dt.timedelta(weeks=n) for n in range(105))
 
@@ -417,8 +424,8 @@ class _Call:
     """
 
     __slots__ = (
-        "context", "dues", "horizon_weeks", "max_review_days", "patient_words", "problem",
-        "review_days", "start", "verdicts",
+        "context", "dues", "horizon_weeks", "max_review_days", "patient_words", "present",
+        "problem", "review_days", "start", "verdicts",
     )
 
     def __init__(
@@ -442,6 +449,10 @@ class _Call:
         self.max_review_days = int(config.max_review_interval_days)
         self.patient_words = problem.patient_words[0] if problem.patient_words else None
         self.dues: dict[int, tuple[dt.date, str]] = {}
+        #: the conditions contraindications look up: the context's, and an open risk flag
+        self.present = (
+            context.conditions | _RISK_FLAG_SET if context.risk_flags else context.conditions
+        )
 
     def due(self, horizon_weeks: int) -> tuple[dt.date, str]:
         """``as_of`` plus the horizon, and its ISO form (each formatted once per call)."""
@@ -514,6 +525,7 @@ class DataStrategy:
             used.update(p.slot for o in area_objectives for p in o.variants)
             used.update(step.when_slot for step in area_steps)
             used.update(v[0] for step in area_steps for v in step.variants)
+            used.update(g[1] for step in area_steps for g in step.guards)
             by_area[area] = (
                 tuple((o, f"{area}-{o.id}") for o in area_objectives),
                 area_steps,
@@ -563,6 +575,7 @@ class DataStrategy:
         provenance = Provenance(source, provenance_inputs, self._label)
         call = _Call(problem, context, self._tests, slots)
         verdicts = call.verdicts
+        present = call.present
         objectives: list[Objective] = []
         notices: list[Notice] = []
         exclusions: list[Exclusion] = []
@@ -633,8 +646,14 @@ class DataStrategy:
                 list(item.conflicts_with),
                 list(item.requires),
             )
-            if item.contraindications:
-                removed_step = _apply_contraindications(step, item, problem, context, source)
+            if item.guards:
+                for condition, slot in item.guards:
+                    if verdicts[slot] if condition is None else condition in present:
+                        break
+                else:  # no contraindication applies (the usual case): no call
+                    interventions.append(step)
+                    continue
+                removed_step = _apply_contraindications(step, item, verdicts, present, source)
                 if removed_step is not None:
                     exclusions.append(removed_step)
                     continue
@@ -796,13 +815,18 @@ def _measure_values(
 def _apply_contraindications(
     step: Intervention,
     item: _StepTemplate,
-    problem: Problem,
-    context: PlanningContext,
+    verdicts: list[bool],
+    present: frozenset[str],
     source: str,
 ) -> Exclusion | None:
+    """Mark ``step`` for each caution that applies; the exclusion when one says remove.
+
+    A ``when`` block was tested once for the whole call (``verdicts[slot]``); a condition is
+    looked up in ``present`` (the context's conditions, and the open-risk-flag one).
+    """
     removing = []
-    for rule in item.contraindications:
-        if not rule.applies(problem, context):
+    for rule, (condition, slot) in zip(item.contraindications, item.guards, strict=True):
+        if not (verdicts[slot] if condition is None else condition in present):
             continue
         if rule.action == "remove":
             removing.append(rule)
