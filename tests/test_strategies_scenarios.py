@@ -573,3 +573,15 @@ def test_plan_elements_are_fresh_objects_on_every_call(engine) -> None:
     second = engine.plan(item, as_of=AS_OF)
     assert "edited by a clinician" not in second.problems[0].interventions[0].notes
     assert "edited" not in second.problems[0].objectives[0].addresses
+
+
+def test_a_problem_whose_content_is_listed_under_another_says_where(engine) -> None:
+    from planengine._render import render_markdown
+
+    item = assessment({"gad7": [3, 3, 2, 3, 2, 3, 2]}, concerns=["stress"])
+    plan = engine.plan(item, as_of=AS_OF)
+    stress = problem(plan.to_dict(), "stress")
+    assert not stress["objectives"] and not stress["interventions"]  # all shared with anxiety
+    text = render_markdown(plan)
+    section = text.split("Stress", 1)[1].split("## ", 1)[0]
+    assert "listed there once" in section and "Anxiety" in section

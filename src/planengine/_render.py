@@ -110,6 +110,19 @@ def _days(count: int) -> str:
     return "day" if count == 1 else f"{count} days"
 
 
+def _serving(problem: dict[str, Any], problems: list[dict[str, Any]]) -> str:
+    """The titles of the other problems whose objectives address this problem's findings (an
+    objective shared by two problems is listed once, under the first)."""
+    evidence = set(problem["evidence"])
+    titles = [
+        other["title"]
+        for other in problems
+        if other is not problem
+        and any(evidence.intersection(o.get("addresses", ())) for o in other["objectives"])
+    ]
+    return " and ".join(titles)
+
+
 def render_markdown(plan: Plan) -> str:
     """A plan a clinician can read: risk first, then each problem with goals and steps."""
     data = plan.to_dict()
@@ -179,6 +192,14 @@ def render_markdown(plan: Plan) -> str:
         if problem["long_term_goal"]:
             add(f"- **Long-term goal:** {problem['long_term_goal']}")
         add("")
+        if not problem["objectives"] and not problem["interventions"]:
+            serving = _serving(problem, data["problems"])
+            if serving:
+                add(
+                    f"Its objectives and steps are the same as those under {serving}, and are "
+                    "listed there once."
+                )
+                add("")
         if problem["objectives"]:
             add("**Objectives**")
             add("")
