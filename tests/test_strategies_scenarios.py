@@ -365,13 +365,15 @@ def test_conjoint_work_comes_after_a_private_ipv_screen(engine) -> None:
     assert ids[0] == "relationships-ipv-screen"
     assert ids.index("relationships-ipv-screen") < ids.index("relationships-couple-sessions")
     # partner work waits for the screen's result (clinical.md §7.7): marked, with the reason
+    # (a written record of conflicts can itself be dangerous where there is violence)
     for step in relationships["interventions"]:
         if step["id"] in ("relationships-couple-sessions", "relationships-check-ins",
-                          "relationships-validation", "relationships-repair-skills"):
+                          "relationships-validation", "relationships-repair-skills",
+                          "relationships-conflict-log", "relationships-boundaries"):
             assert step["status"] == "caution", step["id"]
             assert any("private screen" in note for note in step["notes"]), step["id"]
-    conflict_log = next(s for s in relationships["interventions"] if s["id"] == "relationships-conflict-log")
-    assert conflict_log["status"] == "active"  # the patient's own record involves no partner work
+    screen = next(s for s in relationships["interventions"] if s["id"] == "relationships-ipv-screen")
+    assert screen["status"] == "active"
 
 
 def test_self_esteem_homework_waits_for_a_phq9_and_its_risk_question(engine) -> None:
@@ -585,3 +587,60 @@ def test_a_problem_whose_content_is_listed_under_another_says_where(engine) -> N
     text = render_markdown(plan)
     section = text.split("Stress", 1)[1].split("## ", 1)[0]
     assert "listed there once" in section and "Anxiety" in section
+
+
+def test_a_step_that_builds_on_a_held_step_is_held_too(engine) -> None:
+    # Problem-solving avoidance reviews the (self-guided, so held) activity schedule.
+    data = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 1]}))
+    steps = {s["id"]: s for s in all_steps(data)}
+    assert steps["depression-activity-scheduling"]["status"] == "held"
+    dependant = steps["depression-avoidance-problem-solving"]
+    assert dependant["delivery"] == "clinician-led" and dependant["status"] == "held"
+    assert any("builds on 'depression-activity-scheduling'" in n for n in dependant["notes"])
+
+
+def test_an_unanswered_item_9_is_asked_at_this_visit(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": [2, 2, 2, 2, 1, 1, 1, 1, None]}))
+    ask = next(o for o in all_objectives(data) if o["statement"].startswith("Ask the patient to answer item 9"))
+    assert ask["due_date"] == AS_OF.isoformat()
+    other = plan_for(engine, assessment({"phq9": [2, None, 2, 2, 1, 1, 1, 1, 0]}))
+    ask_other = next(o for o in all_objectives(other) if o["statement"].startswith("Ask the patient to answer item 2"))
+    assert ask_other["due_date"] > AS_OF.isoformat()  # a non-risk item keeps the follow-up interval
+
+
+@pytest.mark.parametrize("condition", ["psychosis", "bipolar-disorder"])
+def test_cognitive_steps_are_cautioned_with_psychosis_or_bipolar_disorder(engine, condition) -> None:
+    data = plan_for(engine, assessment({"rses": [0, 1, 2, 0, 2, 0, 1, 2, 2, 2], "phq9": MODERATE_PHQ9},
+                                       concerns=["self-esteem"], conditions=[condition]))
+    # shared steps are listed once, under depression or self-esteem
+    cognitive = [s for s in all_steps(data) if s["id"].removeprefix(s["area"] + "-") in (
+        "catch-automatic-thoughts", "thought-record", "behavioural-experiments",
+        "balanced-self-statements", "restructuring-sessions")]
+    assert len(cognitive) == 5
+    for step in cognitive:
+        assert step["status"] == "caution", step["id"]
+        assert any(f"({condition})" in n for n in step["notes"]), step["id"]
+
+
+@pytest.mark.parametrize("condition", ["older-adult", "fall-risk"])
+def test_later_life_and_fall_risk_get_sleep_compression_not_full_restriction(engine, condition) -> None:
+    data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}, conditions=[condition]))
+    step = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-restriction")
+    assert step["title"].startswith("Sleep compression")
+    assert not any("floor of about five hours" in line for line in step.get("steps", []))
+    plain = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}))
+    assert next(s for s in all_steps(plain) if s["id"] == "sleep-sleep-restriction")["title"].startswith("Sleep restriction")
+
+
+def test_alcohol_in_pregnancy_aims_at_none(engine) -> None:
+    data = plan_for(engine, assessment({"audit-c": [1, 1, 1]}, sex="female", conditions=["pregnancy"]))
+    goal = next(o for o in all_objectives(data) if o["id"] == "alcohol-audit-c-below-cutoff")
+    assert goal["measure"]["target"] == {"value": 0, "comparator": "<="}
+    assert goal["statement"].startswith("Drink no alcohol for the rest of the pregnancy")
+
+
+def test_anxiety_education_is_cautioned_for_a_cardiac_patient(engine) -> None:
+    data = plan_for(engine, assessment({"gad7": [2, 2, 1, 2, 1, 1, 2]}, conditions=["cardiac-condition"]))
+    education = next(s for s in all_steps(data) if s["id"] == "anxiety-anxiety-psychoeducation")
+    assert education["status"] == "caution"
+    assert any("checked medically" in n for n in education["notes"])

@@ -780,11 +780,13 @@ class Engine:
             seen.add(finding.next_step)
             key = f"{problem.area}-next-step-{len(seen)}"
             provenance = Provenance("rule:findings.next-step", finding.provenance.inputs)
+            # An unanswered risk item is asked at this visit, as the safety step says, not later.
+            when = context.as_of if _risk_item_missing(finding, context) else due
             objectives.append(
                 Objective(
                     id=key,
                     area=problem.area,
-                    statement=f"{finding.next_step.rstrip('.')} by {due.isoformat()}.",
+                    statement=f"{finding.next_step.rstrip('.')} by {when.isoformat()}.",
                     measure=Measure(
                         metric="follow-up assessment completed",
                         unit="assessments",
@@ -795,7 +797,7 @@ class Engine:
                         comparator=">=",
                     ),
                     start_date=context.as_of,
-                    due_date=due,
+                    due_date=when,
                     review_interval_days=min(
                         context.config.screen_followup_days,
                         context.config.max_review_interval_days,
@@ -822,6 +824,18 @@ class Engine:
                 )
             )
         return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+def _risk_item_missing(finding: Finding, context: PlanningContext) -> bool:
+    """Whether ``finding`` is an incomplete response whose unanswered items include a risk item
+    (PHQ-9 item 9)."""
+    if finding.kind != "incomplete" or finding.instrument is None:
+        return False
+    score = context.scores.get(finding.instrument)
+    instrument = context.instruments.get(finding.instrument)
+    if score is None or instrument is None:
+        return False
+    return any(risk.item in score.missing_items for risk in instrument.risk_items)
 
 
 def _checked(proposal: Proposal, source: str, notices: list[Notice]) -> Proposal:

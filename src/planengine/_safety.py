@@ -345,6 +345,7 @@ def enforce(
                         f"Held until a clinician has reviewed the open risk flag ({RULE_HOLD})."
                     )
                     held += 1
+        held += _hold_dependants(draft.problems[1:])
         if held and not any(n.code == RULE_HOLD for n in draft.notices):
             draft.notices.append(
                 Notice(
@@ -356,6 +357,31 @@ def enforce(
     for number, problem in enumerate(draft.problems):
         problem.priority = number
     _verify(draft, flags, active_before_hooks)
+
+
+def _hold_dependants(problems: Iterable[Problem]) -> int:
+    """Hold the steps that build on a held step (``requires``: avoidance problem-solving reviews
+    the held activity schedule), repeated until stable; return how many were held."""
+    count = 0
+    for problem in problems:
+        held = {step.id for step in problem.interventions if step.status == "held"}
+        changed = bool(held)
+        while changed:
+            changed = False
+            for step in problem.interventions:
+                if step.status == "held" or not step.requires:
+                    continue
+                waiting = [r for r in step.requires if r in held]
+                if waiting:
+                    step.status = "held"
+                    step.notes.append(
+                        f"Held: it builds on {', '.join(map(repr, waiting))}, which is held "
+                        f"until a clinician has reviewed the open risk flag ({RULE_HOLD})."
+                    )
+                    held.add(step.id)
+                    count += 1
+                    changed = True
+    return count
 
 
 def _must_hold(step: Intervention, active_before_hooks: StepsSeen | None) -> bool:
