@@ -218,6 +218,9 @@ def test_the_plan_marks_a_prorated_total_and_plans_from_it() -> None:
     assert "estimate, prorated" in incomplete["summary"]
     assert incomplete["provenance"]["source"] == "rule:findings.prorated"
     assert any(p["area"] == "depression" for p in data["problems"])
+    measured = [o for p in data["problems"] for o in p["objectives"] if o["measure"].get("instrument") == "phq9"]
+    assert measured and all(o["measure"]["baseline"]["value"] == 11 for o in measured)
+    assert all("prorated from the items answered" in (o["rationale"] or "") for o in measured)
     # Without the rule, the same answers plan no depression goals from a total.
     plain = Engine().plan(_assessment([2, 1, 2, None, 1, 2, 1, 1, 0]), as_of=AS_OF).to_dict()
     assert plain["scores"][0]["total"] is None and not plain["scores"][0]["prorated"]

@@ -412,3 +412,18 @@ def test_a_progress_entry_with_unknown_fields_or_no_value_is_an_error() -> None:
     assert result.exit_code == 2
     # The misplaced item answers are still read for the risk item: item 9 answered 3.
     assert [(f.instrument, f.value, f.level) for f in result.risk_flags] == [("phq9", 3, "high")]
+
+
+@pytest.mark.parametrize(
+    ("date", "checked"), [("2026-11-20", True), ("2026-12-01", False), ("20-11-2026", False)]
+)
+def test_answers_in_a_progress_entry_say_truly_whether_they_were_checked(date: str, checked: bool) -> None:
+    data = {
+        "planengine": 1,
+        "goals": [_goal(progress=[{"date": date, "value": 12, "answers": [1, 1, 1, 1, 1, 1, 1, 1, 2]}])],
+    }
+    result = review_goals(data, as_of=AS_OF)
+    messages = " ".join(f.message for f in result.findings)
+    assert ("still checked for PHQ-9's risk items" in messages) is checked
+    assert ("NOT checked" in messages) is not checked
+    assert bool(result.risk_flags) is checked

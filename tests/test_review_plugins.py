@@ -138,3 +138,32 @@ def test_suggestions_name_the_version_loading_recorded() -> None:
     result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF, plugins=versions)
     sources = {s.source for g in result.goals for s in g.suggestions if s.rule == "homework.check"}
     assert sources == {"plugin:homework@2.5"}
+
+
+@pytest.mark.parametrize("action", ["close-goal", "raise-target", "keep"])
+def test_a_plugin_cannot_close_a_goal_an_open_flag_concerns(action: str) -> None:
+    def suggests(goal_review, context):
+        return [Suggestion(f"p.{action}", action, "the target was met")]
+
+    data = {
+        "planengine": 1,
+        "assessments": [
+            {"instrument": "phq9", "date": "2026-11-20", "answers": [0, 0, 1, 0, 0, 0, 0, 0, 1]}
+        ],
+        "goals": [{
+            "id": "mood", "area": "depression", "statement": "PHQ-9 below 10",
+            "measure": {"instrument": "phq9", "baseline": {"value": 15, "date": "2026-09-01"},
+                        "target": {"value": 9, "comparator": "<="}},
+            "start_date": "2026-09-01", "due_date": "2027-02-28", "review_interval_days": 28,
+            "progress": [{"date": "2026-10-15", "value": 8}],
+        }],
+    }
+    result = review_goals(data, as_of=AS_OF, plugins=[plugin("closer", suggests)])
+    assert result.risk_flags  # item 9 answered 1
+    assert not [s for s in result.goal("mood").suggestions if s.source.startswith("plugin:")]
+    refused = [n for n in result.notices if n.code == "review.plugin-suggestion-refused"]
+    assert len(refused) == 1 and "open risk flag concerns this goal" in refused[0].message
+    # without the flag, the same suggestion is taken
+    data["assessments"][0]["answers"][8] = 0
+    calm = review_goals(data, as_of=AS_OF, plugins=[plugin("closer", suggests)])
+    assert [s.action for s in calm.goal("mood").suggestions if s.source.startswith("plugin:")] == [action]

@@ -134,6 +134,16 @@ def test_a_requirement_must_be_another_step_of_the_file(required: str) -> None:
         strategy_from_mapping(data)
 
 
+def test_a_requirement_must_be_planned_wherever_the_step_is() -> None:
+    data = _load(ROOT / "plugins" / "planengine_cbt" / "strategy.yaml")
+    requiring = next(s for s in data["interventions"] if s["id"] == "balanced-self-statements")
+    assert requiring.get("area") is None and requiring["requires"] == ["thought-record"]
+    required = next(s for s in data["interventions"] if s["id"] == "thought-record")
+    required["area"] = "self-esteem"
+    with pytest.raises(DocumentSchemaError, match="only for area 'self-esteem'"):
+        strategy_from_mapping(data)
+
+
 def _sleep_step(data: dict, step_id: str) -> dict:
     return next(step for step in data["interventions"] if step["id"] == step_id)
 

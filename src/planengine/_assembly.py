@@ -27,7 +27,6 @@ import datetime as dt
 import math
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
-from typing import Any
 
 import attrs
 
@@ -427,7 +426,9 @@ def objective_problem(
     for part, value in (("target", measure.target_value), ("baseline", measure.baseline_value)):
         if isinstance(value, float) and not math.isfinite(value):
             return f"measure.{part}.value: {value} is not a finite number"
-    problem = _schema_problem(data, "/$defs/objective")
+    from planengine._schema_check import element_problem  # only for Python plugin content
+
+    problem = element_problem("plan", "/$defs/objective", data)
     if problem is not None:
         return problem
     start, due, review = data["start_date"], data["due_date"], data["review_interval_days"]
@@ -447,7 +448,9 @@ def step_problem(step: Intervention) -> str | None:
     """What makes a step that Python plugin code wrote break the plan schema
     (``#/$defs/intervention``; its numbers are whole), naming the field; ``None`` when it is fit.
     Values in fields the schema leaves open are checked when the plan is (strict JSON)."""
-    return _schema_problem(step.to_dict(1), "/$defs/intervention")
+    from planengine._schema_check import element_problem  # only for Python plugin content
+
+    return element_problem("plan", "/$defs/intervention", step.to_dict(1))
 
 
 def check_proposal_objectives(
@@ -582,41 +585,3 @@ def _without_links(
 def _text(value: object) -> str:
     """``value`` if it is text, else its ``repr`` (exclusions name what they leave out)."""
     return value if isinstance(value, str) else repr(value)
-
-
-def _schema_problem(data: dict[str, Any], pointer: str) -> str | None:
-    """What makes ``data`` (one element, as it goes into the plan) break the plan schema's
-    definition at ``pointer``, naming the field; ``None`` when it is fine.
-
-    The compiled fast check (``jsonschema-rs``) decides; only an element it refuses is checked
-    again with ``jsonschema``, whose errors name the field.
-    """
-    from planengine._schema_check import _fast_validator, _full_validator, _message
-
-    fast = _fast_validator("plan", pointer)
-    refused = False  # the fast check refused it
-    if fast is not None:
-        try:
-            if fast.is_valid(data):
-                return None
-            refused = True
-        except Exception:  # data jsonschema-rs cannot take: the full check decides
-            pass
-    errors = list(_full_validator("plan", pointer).iter_errors(data))
-    if errors:
-        from jsonschema.exceptions import best_match
-
-        worst = best_match(errors) or errors[0]
-        where = _field(worst.absolute_path)
-        return f"{where}: {_message(worst)}" if where else _message(worst)
-    if refused:  # the two validators disagree: never let such an element through
-        return "does not match the plan schema (the detailed check could not name the field)"
-    return None
-
-
-def _field(path: Iterable[object]) -> str:
-    """A JSON path as field names: ``measure.target.value``, ``addresses[0]``."""
-    out = ""
-    for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from typing import Any
 
@@ -21,7 +21,7 @@ import attrs
 from planengine._errors import ConfigError, UnknownNameError
 from planengine._loader import Document, format_json_path
 
-__all__ = ["SchemaIssue", "check_schema", "is_valid", "schema_names"]
+__all__ = ["SchemaIssue", "check_schema", "element_problem", "is_valid", "schema_names"]
 
 
 @attrs.frozen
@@ -295,3 +295,40 @@ def _message(error: Any) -> str:
     if error.validator == "additionalProperties":
         return f"unknown field: {text}"
     return text
+
+
+def element_problem(schema: str, pointer: str, data: Any) -> str | None:
+    """What makes ``data`` (one element, e.g. an objective as it goes into a plan) break the
+    definition at ``pointer`` of the bundled schema ``schema``, naming the field; ``None`` when
+    it is fine.
+
+    The compiled fast check (``jsonschema-rs``) decides; only an element it refuses is checked
+    again with ``jsonschema``, whose errors name the field.
+    """
+    fast = _fast_validator(schema, pointer)
+    refused = False  # the fast check refused it
+    if fast is not None:
+        try:
+            if fast.is_valid(data):
+                return None
+            refused = True
+        except Exception:  # data jsonschema-rs cannot take: the full check decides
+            pass
+    errors = list(_full_validator(schema, pointer).iter_errors(data))
+    if errors:
+        from jsonschema.exceptions import best_match
+
+        worst = best_match(errors) or errors[0]
+        where = _field_names(worst.absolute_path)
+        return f"{where}: {_message(worst)}" if where else _message(worst)
+    if refused:  # the two validators disagree: never let such an element through
+        return f"does not match the {schema} schema (the detailed check could not name the field)"
+    return None
+
+
+def _field_names(path: Iterable[object]) -> str:
+    """A JSON path as field names: ``measure.target.value``, ``addresses[0]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

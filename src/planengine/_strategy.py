@@ -696,6 +696,7 @@ class DataStrategy:
         review = min(pick.review_interval_days or call.review_days, call.max_review_days)
         instrument_id = template.instrument
         instrument_name = None
+        rationale = template.rationale
         if instrument_id:
             score = context.scores.get(instrument_id)
             if score is None or score.total is None:
@@ -717,6 +718,10 @@ class DataStrategy:
                 instrument_id,
             )
             provenance = Provenance(source, (context.score_paths[instrument_id],), self._label)
+            if score.prorated:  # say so where the baseline is read, not only in the scores
+                rationale = (
+                    f"{rationale} " if rationale else ""
+                ) + f"The baseline {score.total} is prorated from the items answered (an estimate)."
         else:
             if pick.already_met:
                 return None, "the baseline already meets its target"
@@ -770,7 +775,7 @@ class DataStrategy:
             provenance,
             frequency,
             patient_words,
-            template.rationale,
+            rationale,
             gas,
             list(template.citations),
         ), None
@@ -909,7 +914,7 @@ def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     refs = data.get("references", {})
     areas = set(data["areas"])
     objective_ids = {o["id"] for o in data.get("objectives", ())}
-    step_ids = {step["id"] for step in data.get("interventions", ())}
+    step_areas = {step["id"]: step.get("area") for step in data.get("interventions", ())}
     misspelt = _unknown_vocabulary(data)
     if misspelt is not None:
         return misspelt
@@ -933,8 +938,13 @@ def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
                 if oid not in objective_ids:
                     return f"{where}.objectives", f"objective {oid!r} is not defined in this file"
             for sid in item.get("requires", ()):  # conflicts_with may name another file's step
-                if sid not in step_ids or sid == item["id"]:
+                if sid not in step_areas or sid == item["id"]:
                     return f"{where}.requires", f"step {sid!r} is not another step of this file"
+                if step_areas[sid] not in (None, item.get("area")):
+                    return f"{where}.requires", (
+                        f"step {sid!r} is only for area {step_areas[sid]!r}, so this step could "
+                        "never be planned without it"
+                    )
     return None
 
 

@@ -403,8 +403,10 @@ class GoalReader:
                     "input.structure", "error", "a progress entry must be a mapping; left out", rel
                 )
                 continue
-            self._unknown_fields(entry, rel, instrument)
             date = as_date(entry.get("date"))
+            # answers in a progress entry are read for risk items only with a usable date
+            read = date is not None and date <= self.as_of and instrument is not None
+            self._unknown_fields(entry, rel, instrument if read else None)
             if date is None:
                 self.add(
                     "input.date-invalid",
@@ -435,7 +437,8 @@ class GoalReader:
                 self.add(
                     "input.after-as-of",
                     "error",
-                    f"progress date {date} is after the review date {self.as_of}; entry left out",
+                    f"progress date {date} is after the review date {self.as_of}; entry left out"
+                    + ("; its answers were NOT checked for risk items" if "answers" in entry else ""),
                     (*rel, "date"),
                 )
                 continue
@@ -532,7 +535,11 @@ class GoalReader:
         self, entry: Mapping[str, Any], rel: Path, instrument: Instrument | None
     ) -> None:
         """An error naming the fields a progress entry may not have (a typo such as ``valeu``
-        would otherwise drop the value silently); item answers are pointed to ``assessments``."""
+        would otherwise drop the value silently); item answers are pointed to ``assessments``.
+
+        :param instrument: the goal's instrument when the entry's answers are read for its risk
+            items (a usable date), else ``None``: the message then says they were NOT checked.
+        """
         unknown = [
             str(key)
             for key in entry

@@ -207,6 +207,7 @@ def review_goals(
                     strict=strict_plugins,
                     notice=notices.append,
                     version_of=getattr(plugins, "version_of", None),
+                    flagged=bool(flags_concerning(goal, flags, areas)),
                 ),
             )
             for goal in goals

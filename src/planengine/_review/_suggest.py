@@ -391,6 +391,10 @@ def _touches_risk(suggestion: Suggestion) -> bool:
     )
 
 
+#: Suggestion kinds held back while an open risk flag concerns the goal, and how to say so.
+_HELD_BACK = {"close-goal": "closed", "raise-target": "given a higher target", "keep": "kept as it is"}
+
+
 def plugin_suggestions(
     manager: Any,
     goal: GoalReview,
@@ -399,11 +403,14 @@ def plugin_suggestions(
     strict: bool,
     notice: Callable[[Notice], None],
     version_of: Callable[[str], str] | None = None,
+    flagged: bool = False,
 ) -> tuple[Suggestion, ...]:
     """Call every plugin's ``review_suggestions`` for one goal, on its own; failures become notices.
 
     :param version_of: plugin name -> version as loading recorded it (the distribution's version
         when the plugin declares none); default: the plugin object's own ``__version__``.
+    :param flagged: an open risk flag concerns this goal (:func:`flags_concerning`): a plugin's
+        ``close-goal``, ``raise-target`` or ``keep`` is dropped, as the core's are.
     """
 
     def failed(error: PluginError) -> None:
@@ -446,6 +453,9 @@ def plugin_suggestions(
                 if _touches_risk(item)
                 else "its text rules out risk, which only a clinician's assessment can do"
                 if any(claims_no_risk(text) for text in (item.reason, item.action, item.rule))
+                else f"an open risk flag concerns this goal, so it is not {_HELD_BACK[item.action]} "
+                "until a clinician has reviewed the flag"
+                if flagged and item.action in _HELD_BACK
                 else None
             )
             if why_not is not None:
