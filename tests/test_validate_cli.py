@@ -20,6 +20,22 @@ def tree(tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _use_plugin_rule(monkeypatch: pytest.MonkeyPatch, name: str, rule: object) -> None:
+    """Make ``validate`` load one plugin, ``name``, that registers ``rule``."""
+    import types
+
+    import planengine
+    from planengine import _cmd_validate
+    from planengine._plugins import load_plugins
+
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME=name,
+        register_smart_rules=planengine.hookimpl(lambda register: register(rule)),
+    )
+    manager = load_plugins(plugins=[plugin], autoload=False).manager
+    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda args: manager)
+
+
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))
     out, err = capsys.readouterr()
@@ -433,23 +449,13 @@ def test_a_plugin_that_fails_to_load_is_a_warning_and_the_other_checks_run(
 def test_a_plugin_rule_that_yields_something_else_is_e009_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import types
-
-    import planengine
-    from planengine import _cmd_validate
-    from planengine._plugins import load_plugins
     from planengine._smart import SmartRule
 
     def check(ctx):  # type: ignore[no-untyped-def]
         yield "not a hit"
 
     rule = SmartRule("GB101", "garbage", "S", "warning", "garbage", "fix", "src", check=check)
-    plugin = types.SimpleNamespace(
-        PLUGIN_NAME="garbage",
-        register_smart_rules=planengine.hookimpl(lambda register: register(rule)),
-    )
-    manager = load_plugins(plugins=[plugin], autoload=False).manager
-    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda args: manager)
+    _use_plugin_rule(monkeypatch, "garbage", rule)
     goal = tmp_path / "g.yaml"
     goal.write_text(_ISI_GOAL.replace("INSTRUMENT", "isi"))
     code, out, _ = _run(capsys, "validate", str(goal), "--as-of", "2026-12-01")
@@ -534,23 +540,13 @@ def test_selectors_match_a_plugin_prefix_by_its_letters(
     reported: bool | None,
 ) -> None:
     """``reported`` None: the selector names no rule (usage error, exit 2)."""
-    import types
-
-    import planengine
-    from planengine import _cmd_validate
-    from planengine._plugins import load_plugins
     from planengine._smart import Hit, SmartRule
 
     def check(ctx):  # type: ignore[no-untyped-def]
         yield Hit(("statement",), "plugin says hi")
 
     rule = SmartRule("SLP101", "sleep-plugin-check", "M", "error", "m", "fix", "src", check=check)
-    plugin = types.SimpleNamespace(
-        PLUGIN_NAME="sleepplug",
-        register_smart_rules=planengine.hookimpl(lambda register: register(rule)),
-    )
-    manager = load_plugins(plugins=[plugin], autoload=False).manager
-    monkeypatch.setattr(_cmd_validate, "_plugin_manager", lambda args: manager)
+    _use_plugin_rule(monkeypatch, "sleepplug", rule)
     goal = str(EXAMPLES / "valid" / "base.yaml")
     code, out, err = _run(capsys, "validate", goal, "--as-of", "2026-12-15", "--select", selector)
     if reported is None:

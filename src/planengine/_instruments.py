@@ -1217,14 +1217,20 @@ def _override_cutoffs(inst: Instrument, values: Any) -> tuple[Cutoff, ...]:
     return tuple(result)
 
 
-def _override_change(inst: Instrument, values: Any) -> ChangeThresholds:
-    values = _sections(inst, "change", values)
-    unknown = set(values) - _CHANGE_OVERRIDES
+def _known_keys(inst: Instrument, section: str, values: Any, allowed: frozenset[str]) -> Any:
+    """``values`` of one override section, refused with the allowed keys when one is unknown."""
+    values = _sections(inst, section, values)
+    unknown = set(values) - allowed
     if unknown:
-        allowed = ", ".join(sorted(_CHANGE_OVERRIDES))
         raise ConfigError(
-            f"{inst.id}.change: unknown key(s) {', '.join(sorted(unknown))}; allowed: {allowed}"
+            f"{inst.id}.{section}: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
+            f"allowed: {', '.join(sorted(allowed))}"
         )
+    return values
+
+
+def _override_change(inst: Instrument, values: Any) -> ChangeThresholds:
+    values = _known_keys(inst, "change", values, _CHANGE_OVERRIDES)
     change = inst.change
     fields: dict[str, Any] = {}
     status, notes = dict(change.status), dict(change.notes)
@@ -1271,14 +1277,7 @@ def _override_missing(inst: Instrument, values: Any) -> MissingRule:
     """The missing-answer rule with a clinic's settings: the imputation (``none`` or
     ``prorate``), ``max_missing``, and more items never to impute. ``never_impute`` only grows:
     the data file's items (risk items among them) always stay."""
-    values = _sections(inst, "missing", values)
-    unknown = set(values) - _MISSING_OVERRIDES
-    if unknown:
-        allowed = ", ".join(sorted(_MISSING_OVERRIDES))
-        raise ConfigError(
-            f"{inst.id}.missing: unknown key(s) {', '.join(sorted(map(str, unknown)))}; "
-            f"allowed: {allowed}"
-        )
+    values = _known_keys(inst, "missing", values, _MISSING_OVERRIDES)
     rule = inst.missing
     if not values:
         return rule

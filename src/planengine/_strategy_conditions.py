@@ -107,24 +107,10 @@ class When:
             checks.append(lambda _p, c: c.scores.keys().isdisjoint(without_scores))
         if self.finding_kinds is not None:
             kinds = self.finding_kinds
-
-            def kinds_check(p: Problem, _c: PlanningContext) -> bool:
-                for finding in p.findings:  # noqa: SIM110
-                    if finding.kind in kinds:
-                        return True
-                return False
-
-            checks.append(kinds_check)
+            checks.append(lambda p, _c: _has_kind(p, kinds))
         if self.without_finding_kinds:
             absent = self.without_finding_kinds
-
-            def absent_kinds_check(p: Problem, _c: PlanningContext) -> bool:
-                for finding in p.findings:  # noqa: SIM110
-                    if finding.kind in absent:
-                        return False
-                return True
-
-            checks.append(absent_kinds_check)
+            checks.append(lambda p, _c: not _has_kind(p, absent))
         if self.no_risk_flag:
             checks.append(lambda _p, c: not c.risk_flags)
         if self.risk_flag:
@@ -173,6 +159,14 @@ class When:
             if not check(problem, context):
                 return False
         return True
+
+
+def _has_kind(problem: Problem, kinds: frozenset[str]) -> bool:
+    """Whether the problem has a finding of one of ``kinds``."""
+    for finding in problem.findings:  # noqa: SIM110 - a plain loop: no generator per call
+        if finding.kind in kinds:
+            return True
+    return False
 
 
 def _score_check(
