@@ -650,3 +650,18 @@ def test_anxiety_education_is_cautioned_for_a_cardiac_patient(engine) -> None:
     education = next(s for s in all_steps(data) if s["id"] == "anxiety-anxiety-psychoeducation")
     assert education["status"] == "caution"
     assert any("checked medically" in n for n in education["notes"])
+
+
+def test_a_documented_ipv_puts_the_private_safety_assessment_first_and_today(engine) -> None:
+    # clinical.md §7.6-§7.7: where there is violence, safety planning comes first. Severe
+    # depression ranks above an assertiveness concern, but the safety assessment leads the plan.
+    data = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]},
+                                       concerns=["assertiveness"], conditions=["intimate-partner-violence"]))
+    first = data["problems"][0]
+    assert first["area"] == "assertiveness"
+    assert first["objectives"][0]["id"] == "assertiveness-ipv-safety-assessment"
+    assert first["objectives"][0]["urgent"] is True
+    assert first["objectives"][0]["due_date"] == AS_OF.isoformat()
+    calm = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]}, concerns=["assertiveness"]))
+    assert calm["problems"][0]["area"] == "depression"  # without it, severity orders the plan
+    assert not any(o.get("urgent") for p in calm["problems"] for o in p["objectives"])

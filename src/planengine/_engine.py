@@ -388,6 +388,9 @@ class Engine:
         python_wrote = False  # whether content from Python plugin code was taken in
         for problem in problems:
             python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
+        # A problem holding an urgent safety objective comes first (a stable sort: otherwise the
+        # order by severity stands), before shared objectives and steps are listed once.
+        problems.sort(key=_not_urgent)
         notices.extend(merge_across_problems(problems))
         if not problems and flags:  # the safety problem is the plan: never "nothing found"
             notices.append(
@@ -824,6 +827,14 @@ class Engine:
                 )
             )
         return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+def _not_urgent(problem: Problem) -> bool:
+    """Sort key: ``False`` (first) for a problem with an urgent objective."""
+    for objective in problem.objectives:  # noqa: SIM110 - a plain loop on the hot path
+        if objective.urgent:
+            return False
+    return True
 
 
 def _risk_item_missing(finding: Finding, context: PlanningContext) -> bool:

@@ -313,6 +313,10 @@ class Objective:
     gas: dict[str, str] | None = None
     #: ``"ID: reference"`` strings for the thresholds and methods the objective rests on.
     citations: list[str] = attrs.Factory(list)
+    #: A safety objective that comes before routine work (a private safety assessment where
+    #: intimate-partner violence is documented): due at this visit, and its problem is listed
+    #: first after the core's safety problem.
+    urgent: bool = False
 
     @property
     def review_date(self) -> dt.date:
@@ -342,6 +346,8 @@ class Objective:
             out["gas"] = {"levels": dict(self.gas)}
         if self.citations:
             out["citations"] = list(self.citations)
+        if self.urgent:
+            out["urgent"] = True
         out["provenance"] = self.provenance.to_dict()
         return out
 

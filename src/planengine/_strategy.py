@@ -230,6 +230,8 @@ class _ObjectiveTemplate:
     unit: str = "points"
     method: str | None = None
     metric: tuple[str, str, str, float | int] | None = None
+    #: due at this visit, and its problem listed first (see :attr:`Objective.urgent`)
+    urgent: bool = False
 
 
 @attrs.frozen
@@ -325,6 +327,7 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
         needed=needed,
         gas_texts={level: text.parts[0] if not text.names else "" for level, text in gas_templates},
         gas_fills=tuple((level, text) for level, text in gas_templates if text.names),
+        urgent=bool(raw.get("urgent")),
         instrument=measure.get("instrument") or None,
         unit=measure.get("unit", "points"),
         method=measure.get("method"),
@@ -692,7 +695,7 @@ class DataStrategy:
         problem = call.problem
         horizon_weeks = pick.horizon_weeks or call.horizon_weeks
         start = call.start
-        due, due_iso = call.due(horizon_weeks)
+        due, due_iso = call.due(0 if template.urgent else horizon_weeks)
         review = min(pick.review_interval_days or call.review_days, call.max_review_days)
         instrument_id = template.instrument
         instrument_name = None
@@ -762,7 +765,8 @@ class DataStrategy:
             for level, text in template.gas_fills:
                 gas[level] = text.fill(values)
         # Objective(id, area, statement, measure, start_date, due_date, review_interval_days,
-        #           addresses, provenance, frequency, patient_words, rationale, gas, citations)
+        #           addresses, provenance, frequency, patient_words, rationale, gas, citations,
+        #           urgent)
         return Objective(
             objective_id,
             problem.area,
@@ -778,6 +782,7 @@ class DataStrategy:
             rationale,
             gas,
             list(template.citations),
+            template.urgent,
         ), None
 
 
