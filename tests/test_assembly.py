@@ -70,3 +70,28 @@ def test_a_chain_of_requirements_falls_together_and_each_step_says_why() -> None
     assert [s.id for s in problem.interventions] == ["d"]
     assert {(e.item_id, e.rule) for e in exclusions} == {("b", "assembly.requires"), ("c", "assembly.requires")}
     assert all("which is not in the plan" in e.reason for e in exclusions)
+
+
+def test_a_step_shared_across_problems_keeps_its_dependants_pointing_at_it_and_held() -> None:
+    import datetime as dt
+
+    from planengine._model import PlanDraft, RiskFlag
+    from planengine._safety import enforce
+
+    diary_a = _step("depression-diary", "depression", [])
+    diary_b = _step("assertiveness-diary", "assertiveness", [])
+    review = Intervention(
+        id="assertiveness-review-diary", area="assertiveness", title="Review the diary",
+        description="In session.", delivery="clinician-led", rationale="Why.", provenance=SOURCE,
+        requires=["assertiveness-diary"],
+    )
+    problems = [_problem("depression", 0.7, [diary_a]), _problem("assertiveness", 0.3, [diary_b, review])]
+    merge_across_problems(problems)
+    assert review.requires == ["depression-diary"]  # the copy kept, under depression
+    flag = RiskFlag("risk-1", "suicidal-ideation", "endorsed", 2, "phq9", 9, 1, dt.date(2026, 11, 20),
+                    "item 9 answered 1", SOURCE)
+    draft = PlanDraft(problems=problems, exclusions=[], notices=[])
+    enforce(draft, (flag,), dt.date(2026, 11, 25))
+    assert diary_a.status == "held" and review.status == "held"
+    (notice,) = [n for n in draft.notices if n.code == "safety.hold-self-guided"]
+    assert "1 self-guided or supervised self-help step(s), and 1 step(s) that build on them," in notice.message

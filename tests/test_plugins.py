@@ -799,6 +799,8 @@ NAN_MEASURE = planengine.Measure(
         ({"due_date": dt.date(2026, 1, 1)}, "due_date: 2026-01-01 is before start_date"),
         ({"review_interval_days": 500}, "review_interval_days: 500 is above the maximum of 90"),
         ({"id": "safety-plan-completed", "area": "safety"}, "id: ids starting with 'safety-'"),
+        # "urgent" lifts a problem to the top: only for an objective due at this visit
+        ({"urgent": True}, "urgent: an urgent objective is due at this visit"),
     ],
 )
 def test_a_plugin_objective_that_would_break_the_plan_or_its_goal_file_is_left_out(

@@ -415,15 +415,23 @@ def test_a_progress_entry_with_unknown_fields_or_no_value_is_an_error() -> None:
 
 
 @pytest.mark.parametrize(
-    ("date", "checked"), [("2026-11-20", True), ("2026-12-01", False), ("20-11-2026", False)]
+    ("date", "answers", "checked"),
+    [
+        ("2026-11-20", [1, 1, 1, 1, 1, 1, 1, 1, 2], True),
+        ("2026-12-01", [1, 1, 1, 1, 1, 1, 1, 1, 2], False),
+        ("20-11-2026", [1, 1, 1, 1, 1, 1, 1, 1, 2], False),
+        ("2026-11-20", None, False),
+    ],
 )
-def test_answers_in_a_progress_entry_say_truly_whether_they_were_checked(date: str, checked: bool) -> None:
+def test_answers_in_a_progress_entry_say_truly_whether_they_were_checked(
+    date: str, answers: list[int] | None, checked: bool
+) -> None:
     data = {
         "planengine": 1,
-        "goals": [_goal(progress=[{"date": date, "value": 12, "answers": [1, 1, 1, 1, 1, 1, 1, 1, 2]}])],
+        "goals": [_goal(progress=[{"date": date, "value": 12, "answers": answers}])],
     }
     result = review_goals(data, as_of=AS_OF)
     messages = " ".join(f.message for f in result.findings)
     assert ("still checked for PHQ-9's risk items" in messages) is checked
     assert ("NOT checked" in messages) is not checked
-    assert bool(result.risk_flags) is checked
+    assert bool(result.risk_flags) is (checked and answers is not None)

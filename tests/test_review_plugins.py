@@ -140,7 +140,7 @@ def test_suggestions_name_the_version_loading_recorded() -> None:
     assert sources == {"plugin:homework@2.5"}
 
 
-@pytest.mark.parametrize("action", ["close-goal", "raise-target", "keep"])
+@pytest.mark.parametrize("action", ["close-goal", "raise-target", "keep", "Close_Goal", " KEEP"])
 def test_a_plugin_cannot_close_a_goal_an_open_flag_concerns(action: str) -> None:
     def suggests(goal_review, context):
         return [Suggestion(f"p.{action}", action, "the target was met")]

@@ -437,8 +437,12 @@ def test_one_breathing_routine_when_trauma_and_anxiety_are_both_planned(engine) 
     pcl5 = [3, 3, 2, 3, 2, 3, 3, 1, 2, 2, 3, 2, 2, 2, 2, 0, 3, 3, 2, 3]
     item = assessment({"pcl5": pcl5, "gad7": [3, 3, 2, 3, 2, 3, 2]})
     data = plan_for(engine, item)
-    breathing = [s["id"] for s in all_steps(data) if "breathing" in s["id"]]
+    breathing = [s for s in all_steps(data) if "breathing" in s["id"]]
     assert len(breathing) == 1
+    # whichever copy is kept, the routine is the one clinical.md §7.4 gives: twice a day, then
+    # in the moment
+    assert breathing[0]["frequency"] == {"times": 2, "per": "day"}
+    assert any("in the moment" in line for line in breathing[0]["steps"])
     assert any(n["code"] == "assembly.shared" and "paced-breathing" in n["message"] for n in data["notices"])
     # when anxiety's breathing step is left out (its objective deferred), trauma's stays
     short = plan_for(Engine(config=EngineConfig(max_objectives_per_problem=1)), item)
@@ -642,7 +646,7 @@ def test_alcohol_in_pregnancy_aims_at_none(engine) -> None:
     data = plan_for(engine, assessment({"audit-c": [1, 1, 1]}, sex="female", conditions=["pregnancy"]))
     goal = next(o for o in all_objectives(data) if o["id"] == "alcohol-audit-c-below-cutoff")
     assert goal["measure"]["target"] == {"value": 0, "comparator": "<="}
-    assert goal["statement"].startswith("Drink no alcohol for the rest of the pregnancy")
+    assert goal["statement"].startswith("From now on, drink no alcohol for the rest of the pregnancy")
 
 
 def test_anxiety_education_is_cautioned_for_a_cardiac_patient(engine) -> None:
@@ -665,3 +669,17 @@ def test_a_documented_ipv_puts_the_private_safety_assessment_first_and_today(eng
     calm = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]}, concerns=["assertiveness"]))
     assert calm["problems"][0]["area"] == "depression"  # without it, severity orders the plan
     assert not any(o.get("urgent") for p in calm["problems"] for o in p["objectives"])
+
+
+def test_an_urgent_safety_objective_is_never_the_one_deferred() -> None:
+    limited = Engine(config=EngineConfig(max_objectives_per_problem=1))
+    data = plan_for(limited, assessment(concerns=["relationships"], conditions=["intimate-partner-violence"]))
+    relationships = problem(data, "relationships")
+    assert [o["id"] for o in relationships["objectives"]] == ["relationships-ipv-safety-assessment"]
+    assert "relationships-ipv-screen" in step_ids(data)
+
+
+def test_an_urgent_objective_follows_the_cores_safety_problem_when_a_flag_is_open(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 2]},
+                                       concerns=["assertiveness"], conditions=["intimate-partner-violence"]))
+    assert [p["area"] for p in data["problems"]][:2] == ["safety", "assertiveness"]

@@ -144,6 +144,8 @@ def merge_proposals(
         kept_steps = _resolve_conflicts(kept_steps, steps, exclusions, notices)
 
     ordered = list(objectives.values())
+    if len(ordered) > max_objectives:  # an urgent safety objective is never the one deferred
+        ordered.sort(key=lambda pair: not pair[0].urgent)
     if len(ordered) <= max_objectives:
         problem.objectives.extend([objective for objective, _ in ordered])
         problem.interventions.extend(_with_requirements(kept_steps, steps, exclusions))
@@ -291,6 +293,7 @@ def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
     notices: list[Notice] = []
     objectives: dict[tuple[object, ...], tuple[Objective, Problem]] = {}
     steps: dict[tuple[str, str, str], tuple[Intervention, Problem]] = {}
+    merged: dict[str, str] = {}  # id of a step listed once -> the id it is listed under
     for problem in problems:
         renamed: dict[str, str] = {}
         kept_objectives: list[Objective] = []
@@ -329,8 +332,14 @@ def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
             first_step.objective_ids = first_step.objective_ids + [
                 o for o in step.objective_ids if o not in first_step.objective_ids
             ]
+            merged[step.id] = first_step.id
             notices.append(_shared_notice("step", step.id, owner, problem))
         problem.interventions[:] = kept_steps
+    if merged:  # a step building on one listed once builds on the one kept (a new list)
+        for problem in problems:
+            for step in problem.interventions:
+                if step.requires and not merged.keys().isdisjoint(step.requires):
+                    step.requires = [merged.get(r, r) for r in step.requires]
     return notices
 
 
@@ -436,6 +445,8 @@ def objective_problem(
         return f"due_date: {due} is before start_date {start}"
     if due < as_of.isoformat():
         return f"due_date: {due} is before the planning date {as_of.isoformat()}"
+    if objective.urgent is True and due != start:
+        return f"urgent: an urgent objective is due at this visit, not on {due}"
     if review > max_review_interval_days:
         return (
             f"review_interval_days: {review} is above the maximum of {max_review_interval_days} "

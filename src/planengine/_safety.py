@@ -16,7 +16,7 @@ and raises :class:`SafetyInvariantError` if it cannot.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -345,12 +345,13 @@ def enforce(
                         f"Held until a clinician has reviewed the open risk flag ({RULE_HOLD})."
                     )
                     held += 1
-        held += _hold_dependants(draft.problems[1:])
-        if held and not any(n.code == RULE_HOLD for n in draft.notices):
+        dependants = _hold_dependants(draft.problems[1:])
+        if (held or dependants) and not any(n.code == RULE_HOLD for n in draft.notices):
+            also = f", and {dependants} step(s) that build on them," if dependants else ""
             draft.notices.append(
                 Notice(
                     RULE_HOLD,
-                    f"{held} self-guided or supervised self-help step(s) are held until a "
+                    f"{held} self-guided or supervised self-help step(s){also} are held until a "
                     "clinician has reviewed the open risk flag.",
                 )
             )
@@ -359,28 +360,29 @@ def enforce(
     _verify(draft, flags, active_before_hooks)
 
 
-def _hold_dependants(problems: Iterable[Problem]) -> int:
+def _hold_dependants(problems: Sequence[Problem]) -> int:
     """Hold the steps that build on a held step (``requires``: avoidance problem-solving reviews
-    the held activity schedule), repeated until stable; return how many were held."""
+    the held activity schedule), in any problem, repeated until stable; return how many were
+    held."""
+    steps = [step for problem in problems for step in problem.interventions]
+    held = {step.id for step in steps if step.status == "held"}
     count = 0
-    for problem in problems:
-        held = {step.id for step in problem.interventions if step.status == "held"}
-        changed = bool(held)
-        while changed:
-            changed = False
-            for step in problem.interventions:
-                if step.status == "held" or not step.requires:
-                    continue
-                waiting = [r for r in step.requires if r in held]
-                if waiting:
-                    step.status = "held"
-                    step.notes.append(
-                        f"Held: it builds on {', '.join(map(repr, waiting))}, which is held "
-                        f"until a clinician has reviewed the open risk flag ({RULE_HOLD})."
-                    )
-                    held.add(step.id)
-                    count += 1
-                    changed = True
+    changed = bool(held)
+    while changed:
+        changed = False
+        for step in steps:
+            if step.status == "held" or not step.requires:
+                continue
+            waiting = [r for r in step.requires if r in held]
+            if waiting:
+                step.status = "held"
+                step.notes.append(
+                    f"Held: it builds on {', '.join(map(repr, waiting))}, which is held "
+                    f"until a clinician has reviewed the open risk flag ({RULE_HOLD})."
+                )
+                held.add(step.id)
+                count += 1
+                changed = True
     return count
 
 

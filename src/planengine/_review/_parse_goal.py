@@ -405,7 +405,12 @@ class GoalReader:
                 continue
             date = as_date(entry.get("date"))
             # answers in a progress entry are read for risk items only with a usable date
-            read = date is not None and date <= self.as_of and instrument is not None
+            read = (
+                date is not None
+                and date <= self.as_of
+                and instrument is not None
+                and entry.get("answers") is not None
+            )
             self._unknown_fields(entry, rel, instrument if read else None)
             if date is None:
                 self.add(

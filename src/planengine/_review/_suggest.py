@@ -382,8 +382,13 @@ def _as_suggestion(item: Any, plugin: str, goal: GoalReview, version: str) -> Su
     )
 
 
+def _action(item: Suggestion) -> str:
+    """The suggestion's action as the core spells it (``Close_Goal `` is ``close-goal``)."""
+    return str(item.action).strip().lower().replace("_", "-").replace(" ", "-")
+
+
 def _touches_risk(suggestion: Suggestion) -> bool:
-    action = suggestion.action.lower()
+    action = _action(suggestion)
     if action in FORBIDDEN_ACTIONS:
         return True
     return "risk" in action and any(
@@ -453,9 +458,9 @@ def plugin_suggestions(
                 if _touches_risk(item)
                 else "its text rules out risk, which only a clinician's assessment can do"
                 if any(claims_no_risk(text) for text in (item.reason, item.action, item.rule))
-                else f"an open risk flag concerns this goal, so it is not {_HELD_BACK[item.action]} "
+                else f"an open risk flag concerns this goal, so it is not {_HELD_BACK[_action(item)]} "
                 "until a clinician has reviewed the flag"
-                if flagged and item.action in _HELD_BACK
+                if flagged and _action(item) in _HELD_BACK
                 else None
             )
             if why_not is not None:
