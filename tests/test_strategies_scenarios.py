@@ -532,8 +532,11 @@ def test_alcohol_is_flagged_as_a_modifier_of_sleep_and_anxiety(engine) -> None:
     data = plan_for(engine, assessment({"audit-c": [3, 2, 2], "isi": [3, 2, 2, 3, 2, 3, 2],
                                         "gad7": [2, 2, 1, 2, 1, 1, 2]}, sex="male"))
     assert {"sleep-alcohol-and-sleep", "anxiety-alcohol-and-anxiety"} <= step_ids(data)
+    assert "alcohol-alcohol-as-modifier" not in step_ids(data)  # the specific links say it
     quiet = plan_for(engine, assessment({"isi": [3, 2, 2, 3, 2, 3, 2]}))
     assert "sleep-alcohol-and-sleep" not in step_ids(quiet)
+    alone = plan_for(engine, assessment({"audit-c": [3, 2, 2]}, sex="male"))
+    assert "alcohol-alcohol-as-modifier" in step_ids(alone)
 
 
 # -- personal, not copied ------------------------------------------------------------------------------
