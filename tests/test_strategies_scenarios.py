@@ -686,3 +686,18 @@ def test_an_urgent_objective_follows_the_cores_safety_problem_when_a_flag_is_ope
     data = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 2]},
                                        concerns=["assertiveness"], conditions=["intimate-partner-violence"]))
     assert [p["area"] for p in data["problems"]][:2] == ["safety", "assertiveness"]
+
+
+def test_documented_ipv_alone_brings_the_safety_assessment_into_the_plan(engine) -> None:
+    # No relationships or assertiveness concern: the documented violence still puts the private
+    # safety assessment first (clinical.md §7.6-§7.7).
+    data = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]},
+                                       conditions=["intimate-partner-violence"]))
+    first = data["problems"][0]
+    assert first["area"] == "relationships"
+    assert [o["id"] for o in first["objectives"]] == ["relationships-ipv-safety-assessment"]
+    evidence = [f for f in data["findings"] if f["id"] in first["evidence"]]
+    assert [f["provenance"]["source"] for f in evidence] == ["rule:context.condition"]
+    assert evidence[0]["provenance"]["inputs"] == ["$.context.conditions[0]"]
+    without = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]}, conditions=["pregnancy"]))
+    assert "relationships" not in [p["area"] for p in without["problems"]]

@@ -172,6 +172,7 @@ class Engine:
         )
         self._notices: list[Notice] = list(self._loaded.notices)
         self._vocabulary = load_vocabulary()
+        self._condition_areas = self._vocabulary.condition_areas()
         instruments = collect_instruments(
             self._loaded.manager,
             overrides=self.config.instrument_overrides,
@@ -368,7 +369,10 @@ class Engine:
         if not self._judging.issuperset(latest):  # an instrument scored that cannot judge
             notices.extend(unjudged_notices(latest, self.instruments))
         extra, patient_goals = context_findings(
-            assessment.context, self._vocabulary.areas_for_goal, [f.area for f in findings]
+            assessment.context,
+            self._vocabulary.areas_for_goal,
+            [f.area for f in findings],
+            self._condition_areas,
         )
         findings.extend(extra)
         context = PlanningContext(

@@ -154,16 +154,43 @@ def _incomplete_finding(instrument: Any, score: Any, path: str) -> Finding:
 
 
 def context_findings(
-    context: Context, areas_for_goal: Any, existing_areas: Sequence[str]
+    context: Context,
+    areas_for_goal: Any,
+    existing_areas: Sequence[str],
+    condition_areas: Mapping[str, tuple[str, str]] | None = None,
 ) -> tuple[list[Finding], list[dict[str, Any]]]:
-    """Findings from the clinician's concerns and the patient's own goals.
+    """Findings from the clinician's concerns, conditions that bring an area into the plan, and
+    the patient's own goals.
 
     :param areas_for_goal: callable mapping a goal text to the areas it mentions.
     :param existing_areas: areas already found by instruments (a patient goal for one of those is
         attached to it instead of making a new finding).
+    :param condition_areas: condition id -> (area, summary) for documented conditions that bring
+        their area into the plan (see :meth:`Vocabulary.condition_areas`).
     :return: the findings, and a record per patient goal with the areas it was linked to.
     """
     findings: list[Finding] = []
+    if condition_areas:
+        for index, condition in enumerate(context.conditions):
+            brought = condition_areas.get(condition)
+            if brought is None:
+                continue
+            area, summary = brought
+            findings.append(
+                Finding(
+                    f"finding-condition-{index + 1}",
+                    area,
+                    "clinician-concern",
+                    summary,
+                    None,
+                    WEIGHT_BY_KIND["clinician-concern"],
+                    None,
+                    None,
+                    None,
+                    (),
+                    Provenance("rule:context.condition", (f"$.context.conditions[{index}]",)),
+                )
+            )
     for index, area in enumerate(context.concerns):
         findings.append(
             Finding(
@@ -180,7 +207,7 @@ def context_findings(
                 Provenance("rule:context.concern", (f"$.context.concerns[{index}]",)),
             )
         )
-    known = set(existing_areas) | set(context.concerns)
+    known = set(existing_areas) | set(context.concerns) | {f.area for f in findings}
     goals: list[dict[str, Any]] = []
     for index, text in enumerate(context.patient_goals):
         areas = list(areas_for_goal(text))

@@ -34,6 +34,15 @@ class Vocabulary:
         entry = self.areas.get(area)
         return entry["title"] if entry else area
 
+    def condition_areas(self) -> dict[str, tuple[str, str]]:
+        """Condition id -> (area, summary) for the conditions that bring an area into the plan
+        when documented (intimate-partner violence: relationships, with its safety assessment)."""
+        return {
+            condition: (entry["area"], entry["summary"])
+            for condition, entry in self.conditions.items()
+            if entry.get("area")
+        }
+
     def areas_for_goal(self, text: str) -> tuple[str, ...]:
         """Areas whose keywords start a word of a patient's goal ("sleeping" -> sleep), in vocabulary order."""
         found = {self._area_of_keyword[m] for m in self._pattern.findall(text.lower())}
