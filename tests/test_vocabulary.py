@@ -51,3 +51,15 @@ def test_every_area_has_goal_keywords() -> None:
 )
 def test_patient_goals_link_by_whole_keywords(text: str, areas: tuple[str, ...]) -> None:
     assert VOCABULARY.areas_for_goal(text) == areas
+
+
+def test_a_condition_can_only_bring_a_known_area_with_a_summary() -> None:
+    import pytest
+
+    from planengine._vocabulary import check_condition_areas
+
+    areas = {"relationships": {"title": "Relationships", "description": "d"}}
+    check_condition_areas({"areas": areas, "conditions": {"x": {"area": "relationships", "summary": "why"}}})
+    for entry in ({"area": "relationship", "summary": "why"}, {"area": "relationships"}):
+        with pytest.raises(ValueError, match="'x'"):
+            check_condition_areas({"areas": areas, "conditions": {"x": entry}})

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 import yaml
 
-__all__ = ["Vocabulary", "load_vocabulary"]
+__all__ = ["Vocabulary", "check_condition_areas", "load_vocabulary"]
 
 
 @attrs.frozen
@@ -55,6 +55,21 @@ def _keyword_pattern(keywords: Mapping[str, tuple[str, ...]]) -> re.Pattern[str]
     return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")")
 
 
+def check_condition_areas(data: Mapping[str, Any]) -> None:
+    """A condition that brings an area into the plan names a known area and says why.
+
+    :raises ValueError: naming the condition.
+    """
+    for condition, entry in data["conditions"].items():
+        if entry.get("area") is not None and (
+            entry["area"] not in data["areas"] or not entry.get("summary")
+        ):
+            raise ValueError(
+                f"vocabulary condition {condition!r}: area {entry['area']!r} must be a known area, "
+                "with a summary"
+            )
+
+
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     """Load the built-in vocabulary (cached; the result is immutable)."""
@@ -67,6 +82,7 @@ def load_vocabulary() -> Vocabulary:
             # A keyword listed under two areas would be ambiguous; the data must not do that.
             if area_of.setdefault(word.lower(), area) != area:
                 raise ValueError(f"vocabulary keyword {word!r} is listed under two areas")
+    check_condition_areas(data)
     return Vocabulary(
         areas=dict(data["areas"]),
         conditions=dict(data["conditions"]),
