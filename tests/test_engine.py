@@ -128,6 +128,8 @@ def test_positive_phq2_asks_for_phq9_without_claiming_severity(engine: Engine) -
     assert problem["area"] == "depression"
     assert problem["severity"] is None
     assert any("PHQ-9" in o["statement"] for o in problem["objectives"])
+    step = problem["interventions"][0]
+    assert "PHQ-9" in step["title"] and step["title"] not in step["description"]  # said once
 
 
 def test_nothing_above_threshold_invents_no_goals(engine: Engine) -> None:

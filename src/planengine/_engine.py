@@ -819,7 +819,7 @@ class Engine:
                     id=key,
                     area=problem.area,
                     title=finding.next_step.rstrip("."),
-                    description=f"{finding.summary} {finding.next_step}",
+                    description=finding.summary,  # the title is the next step itself
                     delivery="referral"
                     if "refer" in finding.next_step.lower()
                     else "clinician-led",
