@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         default=None,
         help="write one file per input into DIR (<name>.plan.json, <name>.plan.md or "
-        "<name>.goals.yaml), each a document `planengine validate` accepts; default: stdout",
+        "<name>.goals.yaml); JSON plans and goal files pass `planengine validate` as they are "
+        "(plans with --schema plan); default: stdout",
     )
     add_plugin_arguments(parser)
 
