@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import attrs
 from hypothesis import strategies as st
 
 from planengine._instruments import load_builtin_instruments
@@ -44,8 +45,12 @@ def responses(draw: Any, *, min_size: int = 0) -> tuple[Response, ...]:
     """Responses to a random selection of instruments, dated on or before ``AS_OF``."""
     chosen = draw(st.lists(st.sampled_from(sorted(INSTRUMENTS)), min_size=min_size, max_size=5))
     out = []
+    taken: set[tuple[str, int]] = set()  # two different responses on one day are an input error
     for index, instrument_id in enumerate(chosen):
         days = draw(st.integers(0, 120))
+        while (instrument_id, days) in taken:
+            days += 1
+        taken.add((instrument_id, days))
         out.append(
             Response(
                 instrument=instrument_id,
@@ -57,23 +62,64 @@ def responses(draw: Any, *, min_size: int = 0) -> tuple[Response, ...]:
     return tuple(out)
 
 
+#: Every risk phrase in the vocabulary, as ``(theme, phrase)``.
+RISK_PHRASES = [
+    (theme, phrase)
+    for theme, phrases in VOCABULARY.risk_language.phrases.items()
+    for phrase in phrases
+]
+_GAP = st.sampled_from([" ", "  ", ", ", " - ", "... ", "\n", " / ", "! "])
+
+
 @st.composite
-def contexts(draw: Any) -> Context:
-    """Concerns, conditions, patient goals and sex, all from the documented vocabularies."""
+def risk_phrase_texts(draw: Any) -> str:
+    """A text holding a listed risk phrase in any case and punctuation, with words around it
+    (a starred word keeps its stem, or takes an ending)."""
+    _, phrase = draw(st.sampled_from(RISK_PHRASES))
+    words = []
+    for word in phrase.split():
+        if word.endswith("*"):
+            word = word[:-1] + draw(st.sampled_from(["", "s", "ing", "ed", "al"]))
+        if word in ("dont", "wasnt", "cant", "isnt"):  # written with an apostrophe, as people do
+            word = draw(st.sampled_from([word, word[:-1] + "'" + word[-1], word[:-1] + "\u2019t"]))
+        cased = draw(st.sampled_from([word, word.upper(), word.title()]))
+        words.append(cased)
+    text = words[0]
+    for word in words[1:]:
+        text += draw(_GAP) + word
+    before = draw(st.sampled_from(["", "I ", "Honestly, ", "Stop ", "\"", "I no longer "]))
+    after = draw(st.sampled_from(["", ".", " anymore", "!!", " sometimes\"", " (said in session)"]))
+    return before + text + after
+
+
+@st.composite
+def contexts(draw: Any, *, risk_words: bool = False) -> Context:
+    """Concerns, conditions, patient goals and sex, all from the documented vocabularies
+    (``risk_words``: a patient goal may hold a risk phrase)."""
+    goal = st.sampled_from(GOAL_TEXTS)
+    if risk_words:
+        goal = st.one_of(goal, risk_phrase_texts())
     return Context(
         concerns=tuple(draw(st.lists(st.sampled_from(AREAS), max_size=3, unique=True))),
         conditions=tuple(draw(st.lists(st.sampled_from(CONDITIONS), max_size=3, unique=True))),
-        patient_goals=tuple(draw(st.lists(st.sampled_from(GOAL_TEXTS), max_size=2, unique=True))),
+        patient_goals=tuple(draw(st.lists(goal, max_size=2, unique=True))),
         sex=draw(st.sampled_from([None, "female", "male"])),
     )
 
 
 @st.composite
-def assessments(draw: Any, *, phq9_item9: Any = None) -> Assessment:
-    """A valid assessment; ``phq9_item9`` (a strategy) forces a PHQ-9 with that item 9 value."""
-    items = list(draw(responses()))
+def assessments(
+    draw: Any, *, phq9_item9: Any = None, risk_words: bool = False
+) -> Assessment:
+    """A valid assessment; ``phq9_item9`` (a strategy) forces a PHQ-9 with that item 9 value,
+    dated ``AS_OF``; ``risk_words``: a patient goal may hold a risk phrase."""
+    items = [r for r in draw(responses()) if not (phq9_item9 is not None and r.instrument == "phq9"
+                                                   and r.date == AS_OF)]
+    items = [attrs.evolve(r, index=i) for i, r in enumerate(items)]
     if phq9_item9 is not None:
         answers = list(draw(answers_for("phq9")))
         answers[8] = draw(phq9_item9)
         items.append(Response("phq9", AS_OF, tuple(answers), index=len(items)))
-    return Assessment(responses=tuple(items), context=draw(contexts()), patient_id="P-test")
+    return Assessment(
+        responses=tuple(items), context=draw(contexts(risk_words=risk_words)), patient_id="P-test"
+    )

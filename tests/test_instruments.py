@@ -173,18 +173,18 @@ def test_directions_and_recall_windows() -> None:
     }
 
 
-def test_risk_items_only_on_phq9() -> None:
+def test_risk_items_are_phq9_item_9_and_pcl5_item_16() -> None:
+    expected = {
+        "phq9": [(9, "suicidal-ideation", 1, 2, True)],
+        # R-SC19: PCL-5 item 16 >= 2 goes to clinician review; no higher rank, and a blank item
+        # is asked for by the incomplete response rather than opening a flag
+        "pcl5": [(16, "risky-behaviour", 2, None, False)],
+    }
     for instrument_id, inst in load_builtin_instruments().items():
-        if instrument_id == "phq9":
-            (risk,) = inst.risk_items
-            assert (risk.item, risk.kind, risk.endorsed_at, risk.high_at) == (
-                9,
-                "suicidal-ideation",
-                1,
-                2,
-            )
-        else:
-            assert inst.risk_items == ()
+        found = [
+            (r.item, r.kind, r.endorsed_at, r.high_at, r.flag_unanswered) for r in inst.risk_items
+        ]
+        assert found == expected.get(instrument_id, []), instrument_id
 
 
 def test_finding_rules_match_the_brief() -> None:

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import planengine
-from assessment_strategies import AS_OF, assessments
+from assessment_strategies import AS_OF, VOCABULARY, assessments, risk_phrase_texts
 from plan_helpers import all_steps, assert_valid
 from planengine import Engine
 
@@ -64,17 +64,54 @@ ENGINES = {
 }
 
 
-@given(assessment=assessments(phq9_item9=ITEM9), engine_name=st.sampled_from(sorted(ENGINES)))
-def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_name) -> None:
+def expected_flag_kinds(assessment) -> set[str]:
+    """The kinds of flag an assessment must open, worked out from the rules themselves:
+    PHQ-9 item 9 endorsed or blank, PCL-5 item 16 at 2 or more, documented intimate-partner
+    violence, risk language in a patient goal."""
+    kinds = set()
+    for response in assessment.responses:
+        if response.instrument == "phq9":
+            value = response.answers[8]
+            if value is None:
+                kinds.add("risk-unknown")
+            elif value >= 1:
+                kinds.add("suicidal-ideation")
+        if response.instrument == "pcl5" and (response.answers[15] or 0) >= 2:
+            kinds.add("risky-behaviour")
+    if "intimate-partner-violence" in assessment.context.conditions:
+        kinds.add("intimate-partner-violence")
+    if any(VOCABULARY.risk_language.find(goal) for goal in assessment.context.patient_goals):
+        kinds.add("suicidal-language")
+    return kinds
+
+
+#: The core's step for each kind of flag, which the safety problem must hold.
+STEP_FOR_KIND = {
+    "suicidal-ideation": "safety-plan",
+    "risk-unknown": "safety-plan",
+    "suicidal-language": "safety-plan",
+    "risky-behaviour": "safety-behaviour-review",
+    "intimate-partner-violence": "safety-ipv-assessment",
+}
+
+
+@given(
+    assessment=assessments(phq9_item9=ITEM9, risk_words=True),
+    engine_name=st.sampled_from(sorted(ENGINES)),
+)
+def test_safety_invariants_hold_for_every_flag_kind_and_plugin_set(
+    assessment, engine_name
+) -> None:
     data = ENGINES[engine_name].plan(assessment, as_of=AS_OF).to_dict()
-    item9_values = [r.answers[8] for r in assessment.responses if r.instrument == "phq9"]
-    must_flag = any(v is None or v >= 1 for v in item9_values)
-    assert bool(data["risk"]["flags"]) == must_flag
+    kinds = expected_flag_kinds(assessment)
+    assert {f["kind"] for f in data["risk"]["flags"]} == kinds
     statement = data["risk"]["statement"].lower()
     assert "no risk" not in statement and "no suicide risk" not in statement
-    if must_flag:
+    if kinds:
         assert data["problems"][0]["area"] == "safety"
-        assert [s["id"] for s in data["problems"][0]["interventions"]][-1] == "safety-plan"
+        assert data["problems"][0]["id"] == "problem-safety"
+        first_steps = {s["id"] for s in data["problems"][0]["interventions"]}
+        assert {STEP_FOR_KIND[k] for k in kinds} <= first_steps
         # Only steps the engine itself proposed as not self-guided may stay active.
         proposed = ENGINES["builtins"].plan(assessment, as_of=AS_OF).to_dict()
         def fingerprint(step):
@@ -83,9 +120,10 @@ def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_
 
         may_be_active = {
             fingerprint(s) for p in proposed["problems"][1:] for s in p["interventions"]
-            if s["delivery"] != "self-guided"
+            if s["delivery"] not in ("self-guided", "clinician-supervised")
         }
         for problem in data["problems"][1:]:
+            assert problem["area"] != "safety"
             for step in problem["interventions"]:
                 if fingerprint(step) not in may_be_active:
                     assert step["status"] == "held", step["id"]
@@ -94,6 +132,18 @@ def test_safety_invariants_hold_for_any_item9_and_plugin_set(assessment, engine_
     else:
         assert all(p["area"] != "safety" for p in data["problems"])
     assert data["status"] == "draft"
+
+
+@given(text=risk_phrase_texts(), engine_name=st.sampled_from(sorted(ENGINES)))
+def test_any_goal_holding_a_listed_phrase_opens_the_flag(text, engine_name) -> None:
+    """Any case, any punctuation, negated or quoted: the words open a flag that quotes them, the
+    safety problem comes first and the goal is linked to it."""
+    assessment = planengine.Assessment(context=planengine.Context(patient_goals=(text,)))
+    data = ENGINES[engine_name].plan(assessment, as_of=AS_OF).to_dict()
+    (flag,) = [f for f in data["risk"]["flags"] if f["kind"] == "suicidal-language"]
+    assert flag["evidence"] == [text] and text in flag["message"]
+    assert data["problems"][0]["id"] == "problem-safety"
+    assert "safety" in data["patient_goals"][0]["linked_areas"]
 
 
 @given(assessment=assessments(phq9_item9=ITEM9))

@@ -343,10 +343,9 @@ def test_intimate_partner_violence_removes_confrontation_and_routes_to_safety(en
         assert removed not in ids
         assert excluded(data)[removed]["rule"] == "contraindication.intimate-partner-violence"
     assert excluded(data)["assertiveness-assertive-practice"]["rule"] == "contraindication.intimate-partner-violence"
-    safety = [s for s in all_steps(data) if s["title"] == "Safety assessment for intimate-partner violence"]
-    assert len(safety) == 1 and safety[0]["delivery"] == "clinician-led"
-    first = problem(data, "assertiveness")
-    assert first["objectives"][0]["id"] == "assertiveness-ipv-safety-assessment"
+    safety = [s for s in all_steps(data) if s["title"].lower().startswith("private safety assessment")]
+    assert [s["id"] for s in safety] == ["safety-ipv-assessment"]  # one, the core's, first
+    assert data["problems"][0]["interventions"] == safety
 
 
 def test_intimate_partner_violence_removes_partner_directed_listening_homework(engine) -> None:
@@ -465,14 +464,16 @@ def test_trauma_is_referral_and_stabilisation_only(engine) -> None:
 
 
 def test_the_pcl5_symptom_pattern_below_the_cut_off_still_leads_to_referral(engine) -> None:
-    pcl5 = [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0]  # total 12, pattern met
+    # total 12, pattern met; E items 15 and 17 (item 16, self-destructive behaviour, would open a
+    # risk flag of its own)
+    pcl5 = [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0]
     data = plan_for(engine, assessment({"pcl5": pcl5}))
     trauma = problem(data, "trauma")
     assert [f["provenance"]["source"] for f in data["findings"]] == ["rule:pcl5.dsm-pattern"]
     referral = next(s for s in trauma["interventions"] if s["id"] == "trauma-trauma-therapy-referral")
     assert referral["delivery"] == "referral"
     assert all(s["category"] not in ("exposure", "trauma-narrative", "emdr") for s in trauma["interventions"])
-    below = [2, 0, 0, 0, 0, 1, 0, 2, 2, 0, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0]  # no C item endorsed
+    below = [2, 0, 0, 0, 0, 1, 0, 2, 2, 0, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0]  # no C item endorsed
     assert not plan_for(engine, assessment({"pcl5": below}))["problems"]
 
 
@@ -660,44 +661,62 @@ def test_anxiety_education_is_cautioned_for_a_cardiac_patient(engine) -> None:
 
 
 def test_a_documented_ipv_puts_the_private_safety_assessment_first_and_today(engine) -> None:
-    # clinical.md §7.6-§7.7: where there is violence, safety planning comes first. Severe
-    # depression ranks above an assertiveness concern, but the safety assessment leads the plan.
+    # stepped-care.md §10, R-SC20; clinical.md §7.6-§7.7: documented violence is a risk flag of
+    # its own, and the private safety assessment is the core's safety problem, first, today.
     data = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]},
                                        concerns=["assertiveness"], conditions=["intimate-partner-violence"]))
+    (flag,) = data["risk"]["flags"]
+    assert (flag["kind"], flag["level"], flag["private"]) == ("intimate-partner-violence", "documented", True)
     first = data["problems"][0]
-    assert first["area"] == "assertiveness"
-    assert first["objectives"][0]["id"] == "assertiveness-ipv-safety-assessment"
+    assert first["id"] == "problem-safety"
+    assert [o["id"] for o in first["objectives"]] == ["safety-ipv-assessment"]
     assert first["objectives"][0]["urgent"] is True
     assert first["objectives"][0]["due_date"] == AS_OF.isoformat()
+    assert [s["id"] for s in first["interventions"]] == ["safety-ipv-assessment"]
+    # written homework that could be found waits for the private assessment
+    held = [s for p in data["problems"][1:] for s in p["interventions"] if s["delivery"] == "self-guided"]
+    assert held and all(s["status"] == "held" for s in held)
+    assert all("kept without being found" in " ".join(s["notes"]) for s in held)
+    # the plugins no longer carry a second copy of the assessment
+    assert "assertiveness-ipv-safety-assessment" not in step_ids(data)
     calm = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]}, concerns=["assertiveness"]))
     assert calm["problems"][0]["area"] == "depression"  # without it, severity orders the plan
-    assert not any(o.get("urgent") for p in calm["problems"] for o in p["objectives"])
+    assert not calm["risk"]["flags"]
 
 
-def test_an_urgent_safety_objective_is_never_the_one_deferred() -> None:
+def test_the_safety_objectives_are_never_deferred() -> None:
     limited = Engine(config=EngineConfig(max_objectives_per_problem=1))
-    data = plan_for(limited, assessment(concerns=["relationships"], conditions=["intimate-partner-violence"]))
+    data = plan_for(limited, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 2]},
+                                        concerns=["relationships"], conditions=["intimate-partner-violence"]))
+    safety = data["problems"][0]
+    assert [o["id"] for o in safety["objectives"]] == ["safety-plan-completed", "safety-ipv-assessment"]
+    assert "relationships-ipv-screen" not in step_ids(data)  # the violence is already known
+
+
+def test_partner_objectives_wait_for_the_private_screen(engine) -> None:
+    # Issue 12 item 4: not only partner steps but partner-involving objectives are marked until the
+    # private screen has found no violence or coercive control (clinical.md §7.7).
+    data = plan_for(engine, assessment(concerns=["relationships"]))
     relationships = problem(data, "relationships")
-    assert [o["id"] for o in relationships["objectives"]] == ["relationships-ipv-safety-assessment"]
-    assert "relationships-ipv-screen" in step_ids(data)
-
-
-def test_an_urgent_objective_follows_the_cores_safety_problem_when_a_flag_is_open(engine) -> None:
-    data = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 2]},
-                                       concerns=["assertiveness"], conditions=["intimate-partner-violence"]))
-    assert [p["area"] for p in data["problems"]][:2] == ["safety", "assertiveness"]
+    partner = [o for o in relationships["objectives"] if o["id"] in ("relationships-check-ins", "relationships-appreciations")]
+    assert partner
+    for objective in partner:
+        assert any("after the private screen" in note for note in objective["notes"])
 
 
 def test_documented_ipv_alone_brings_the_safety_assessment_into_the_plan(engine) -> None:
     # No relationships or assertiveness concern: the documented violence still puts the private
-    # safety assessment first (clinical.md §7.6-§7.7).
+    # safety assessment first, as the core's safety problem (R-SC20).
     data = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]},
                                        conditions=["intimate-partner-violence"]))
     first = data["problems"][0]
-    assert first["area"] == "relationships"
-    assert [o["id"] for o in first["objectives"]] == ["relationships-ipv-safety-assessment"]
+    assert first["area"] == "safety"
+    assert [o["id"] for o in first["objectives"]] == ["safety-ipv-assessment"]
     evidence = [f for f in data["findings"] if f["id"] in first["evidence"]]
-    assert [f["provenance"]["source"] for f in evidence] == ["rule:context.condition"]
+    assert [f["provenance"]["source"] for f in evidence] == ["rule:safety.ipv-documented"]
     assert evidence[0]["provenance"]["inputs"] == ["$.context.conditions[0]"]
+    assert "relationships" not in [p["area"] for p in data["problems"]]
     without = plan_for(engine, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 0]}, conditions=["pregnancy"]))
-    assert "relationships" not in [p["area"] for p in without["problems"]]
+    assert not without["risk"]["flags"]
+    assert "safety" not in [p["area"] for p in without["problems"]]
+

@@ -51,8 +51,17 @@ from planengine._model import (
     Problem,
     Proposal,
     Provenance,
+    RiskFlag,
 )
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
+from planengine._risk_flags import (
+    answer_flags,
+    condition_flags,
+    language_flags,
+    number_flags,
+    raise_for_alcohol,
+)
+from planengine._safety import SAFETY_AREA
 from planengine._version import __version__
 
 __all__ = ["Engine", "EngineConfig", "collect_instruments"]
@@ -77,6 +86,9 @@ class EngineConfig:
         (3: a design default from the issue, keeping plans short; not a sourced number).
     :ivar screen_followup_days: due time for completing a full questionnaire after a positive
         screen (7 days: a design default, not a sourced number; set it by local policy).
+    :ivar stale_baseline_days: a score older than this on the planning date is marked stale in
+        the scores and in every objective whose baseline it is (90 days: a design default, the
+        common regulatory maximum review interval of clinical.md §6.4; set it by local policy).
     :ivar allow_draft_strategies: accept strategies whose status is ``draft``.
     :ivar instrument_overrides: instrument id -> overrides for configurable (unconfirmed) facts.
     """
@@ -89,6 +101,7 @@ class EngineConfig:
     horizon_weeks: int = 12
     max_objectives_per_problem: int = 3
     screen_followup_days: int = 7
+    stale_baseline_days: int = 90
     allow_draft_strategies: bool = False
     instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
 
@@ -103,6 +116,7 @@ class EngineConfig:
             "horizon_weeks",
             "max_objectives_per_problem",
             "screen_followup_days",
+            "stale_baseline_days",
         ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -323,6 +337,7 @@ class Engine:
         answers_read: list[tuple[int | None, ...]] = []
         signals: list[tuple[Any, dt.date, str]] = []
         risk_checked: dict[str, bool] = {}
+        same_day: dict[tuple[str, dt.date], tuple[str, tuple[int | None, ...]]] = {}
         self._check_context(assessment)
         for response in assessment.responses:
             path = f"$.responses[{response.index}]"
@@ -352,7 +367,10 @@ class Engine:
                 path=f"{path}.answers",
                 file=assessment.source,
             )
-            score_rows.append(_score_row(score, response.date, path))
+            _check_same_day(same_day, instrument, response.date, path, score, assessment.source)
+            score_rows.append(
+                _score_row(score, response.date, path, as_of, self.config.stale_baseline_days)
+            )
             answers_read.append(score.raw_answers)
             for signal in score.risk_signals:
                 signals.append((signal, response.date, path))
@@ -364,7 +382,6 @@ class Engine:
                 latest_dates[instrument.id] = response.date
                 latest_paths[instrument.id] = path
 
-        flags = _safety.build_risk_flags(signals, self._instrument_names)
         findings = instrument_findings(latest, self.instruments, latest_paths)
         if not self._judging.issuperset(latest):  # an instrument scored that cannot judge
             notices.extend(unjudged_notices(latest, self.instruments))
@@ -375,6 +392,10 @@ class Engine:
             self._condition_areas,
         )
         findings.extend(extra)
+        alcohol, alcohol_inputs = _harmful_drinking(
+            assessment, latest, latest_dates, latest_paths, self.instruments
+        )
+        flags = self._risk_flags(assessment, signals, patient_goals, as_of, alcohol, alcohol_inputs)
         context = PlanningContext(
             assessment=assessment,
             as_of=as_of,
@@ -421,13 +442,14 @@ class Engine:
             )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
         try:
-            self._complete(draft, context, flags)
+            self._complete(draft, context, flags, alcohol)
         except PlanEngineError:
             raise
         except Exception as error:
             if not self._python_content:
                 raise  # the engine's own bug: not a plugin's to carry
             raise self._unreadable(error) from error
+        _mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
         safety_findings = draft.problems[0].findings if flags else []
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
         try:
@@ -445,7 +467,9 @@ class Engine:
             plugins=self.plugin_infos,
             scores=tuple(score_rows),
             risk_flags=flags,
-            risk_statement=_safety.risk_statement(flags, risk_checked),
+            risk_statement=_safety.risk_statement(
+                flags, risk_checked, bool(assessment.context.patient_goals)
+            ),
             findings=(*safety_findings, *findings),
             problems=tuple(draft.problems),
             exclusions=tuple(draft.exclusions),
@@ -464,8 +488,39 @@ class Engine:
                 raise self._unreadable(error) from error
         return plan
 
+    def _risk_flags(
+        self,
+        assessment: Assessment,
+        signals: list[tuple[Any, dt.date, str]],
+        patient_goals: list[dict[str, Any]],
+        as_of: dt.date,
+        alcohol: str | None,
+        alcohol_inputs: tuple[str, ...],
+    ) -> tuple[RiskFlag, ...]:
+        """Every open flag: risk items, risk language in the patient's own words (the goal is
+        then linked to safety), documented abuse; harmful drinking raises suicide-risk flags."""
+        flags = answer_flags(signals, self.instruments, as_of)
+        recorded = max((r.date for r in assessment.responses), default=as_of)
+        words = language_flags(
+            (("The patient's own goal", goal["path"], goal["text"]) for goal in patient_goals),
+            self._vocabulary.risk_language,
+            recorded,
+            as_of,
+        )
+        for flag in words:
+            for goal in patient_goals:
+                if goal["path"] in flag.provenance.inputs and SAFETY_AREA not in goal["areas"]:
+                    goal["areas"].insert(0, SAFETY_AREA)
+        flags.extend(words)
+        flags.extend(condition_flags(assessment.context.conditions, recorded, as_of))
+        return number_flags(raise_for_alcohol(flags, alcohol, alcohol_inputs))
+
     def _complete(
-        self, draft: PlanDraft, context: PlanningContext, flags: tuple[Any, ...]
+        self,
+        draft: PlanDraft,
+        context: PlanningContext,
+        flags: tuple[Any, ...],
+        alcohol: str | None = None,
     ) -> None:
         """Run the ``adjust_plan`` hooks, check what Python plugin code wrote, and enforce the
         safety rules, on the assembled draft (in place)."""
@@ -516,7 +571,7 @@ class Engine:
                 refuse,
             )
             check_plugin_steps(draft.problems, draft.exclusions, keep, self._written, refuse)
-        _safety.enforce(draft, flags, as_of, active_before_hooks)
+        _safety.enforce(draft, flags, as_of, active_before_hooks, alcohol)
 
     def _written(self, element: Objective | Intervention) -> bool:
         """Whether Python plugin code made ``element`` or changed it in place (data strategies'
@@ -960,7 +1015,81 @@ def _add_once(notices: list[Notice], notice: Notice) -> None:
 _NO_PROPOSAL = Proposal()
 
 
-def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
+def _check_same_day(
+    seen: dict[tuple[str, dt.date], tuple[str, tuple[int | None, ...]]],
+    instrument: Any,
+    date: dt.date,
+    path: str,
+    score: Any,
+    source: str | None,
+) -> None:
+    """Two different responses to one instrument on one day are an input error naming both: which
+    is current cannot be told, and file order must not decide it (the same answers twice are
+    one response)."""
+    first = seen.setdefault((instrument.id, date), (path, score.raw_answers))
+    if first[0] != path and first[1] != score.raw_answers:
+        raise InputError(
+            f"two different {instrument.name} responses on {date.isoformat()} ({first[0]} and "
+            f"{path}); keep the one that was given, or date them apart",
+            file=source,
+            path=path,
+        )
+
+
+def _harmful_drinking(
+    assessment: Assessment,
+    latest: Mapping[str, Any],
+    dates: Mapping[str, dt.date],
+    paths: Mapping[str, str],
+    instruments: Mapping[str, Any],
+) -> tuple[str | None, tuple[str, ...]]:
+    """What shows harmful drinking (an alcohol measure above its cut-off, or a documented
+    substance use disorder), and where; ``(None, ())`` when nothing does (R-SC21)."""
+    for instrument_id in sorted(latest):
+        score = latest[instrument_id]
+        instrument = instruments[instrument_id]
+        if instrument.area == "alcohol" and score.cutoffs_met:
+            return (
+                f"{instrument.name} {score.total} on {dates[instrument_id].isoformat()}, above "
+                "its cut-off",
+                (paths[instrument_id],),
+            )
+    conditions = assessment.context.conditions
+    if "substance-use-disorder" in conditions:
+        index = conditions.index("substance-use-disorder")
+        return "a substance use disorder is documented", (f"$.context.conditions[{index}]",)
+    return None, ()
+
+
+def _mark_stale_baselines(draft: PlanDraft, as_of: dt.date, most: int) -> None:
+    """A note on every objective whose baseline is older than ``most`` days, and one notice."""
+    stale: set[str] = set()
+    for problem in draft.problems:
+        for objective in problem.objectives:
+            measure = objective.measure
+            if measure.instrument is None or measure.baseline_date is None:
+                continue
+            age = (as_of - measure.baseline_date).days
+            if age > most:
+                objective.notes.append(
+                    f"Stale baseline: {measure.baseline_value} was measured "
+                    f"{measure.baseline_date.isoformat()}, {age} days before this plan (more "
+                    f"than {most}). Measure it again before agreeing the target."
+                )
+                stale.add(measure.instrument)
+    if stale:
+        draft.notices.append(
+            Notice(
+                "plan.stale-baseline",
+                f"Baselines older than {most} days ({', '.join(sorted(stale))}): the objectives "
+                "built on them say so; measure again before agreeing their targets.",
+            )
+        )
+
+
+def _score_row(
+    score: Any, date: dt.date, path: str, as_of: dt.date, stale_after: int
+) -> dict[str, Any]:
     band = score.band
     return {
         "instrument": score.instrument_id,
@@ -972,6 +1101,7 @@ def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
         "band": band.label if band is not None else None,
         "derived": dict(score.derived),
         "cutoffs_met": list(score.cutoffs_met),
+        "stale": (as_of - date).days > stale_after,
         "source": path,
     }
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import math
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from types import MappingProxyType
@@ -51,6 +52,9 @@ __all__ = [
     "load_instrument_file",
     "read_instrument_yaml",
 ]
+
+#: One "N = wording" entry of an answer coding ("0 = not at all, 1 = several days").
+_CODING_ENTRY = re.compile(r"(\d+)\s*=\s*(.+?)(?=,\s*\d+\s*=|$)")
 
 Comparator = Literal[">=", ">", "<=", "<"]
 Direction = Literal["higher-is-worse", "higher-is-better"]
@@ -262,21 +266,28 @@ class ChangeThresholds:
 
 @attrs.frozen
 class RiskItem:
-    """A safety item (PHQ-9 item 9): reported on every response, never imputed."""
+    """A safety item (PHQ-9 item 9, PCL-5 item 16): reported on every response, never imputed.
+
+    :ivar high_at: lowest answer that ranks higher in the clinician's queue (``None``: the item
+        has no higher rank; every endorsed answer ranks alike).
+    :ivar flag_unanswered: whether a blank answer opens a "risk unknown" flag (PHQ-9 item 9);
+        otherwise the incomplete response's finding asks for the item at this visit.
+    """
 
     item: int
     kind: str
     endorsed_at: int
-    high_at: int
+    high_at: int | None
     citations: tuple[str, ...]
     status: Status
     note: str | None = None
+    flag_unanswered: bool = True
 
     def level(self, value: int | None) -> Literal["endorsed", "high", "not-endorsed", "unknown"]:
         """The signal level for one answer. ``not-endorsed`` is never evidence of safety."""
         if value is None:
             return "unknown"
-        if value >= self.high_at:
+        if self.high_at is not None and value >= self.high_at:
             return "high"
         if value >= self.endorsed_at:
             return "endorsed"
@@ -286,6 +297,8 @@ class RiskItem:
         """JSON-ready form, shaped like the data file."""
         out: dict[str, Any] = {"item": self.item, "kind": self.kind}
         out.update(endorsed_at=self.endorsed_at, high_at=self.high_at)
+        if not self.flag_unanswered:
+            out["flag_unanswered"] = False
         out.update(citation=_cite_out(self.citations), status=self.status)
         return _with_note(out, self.note)
 
@@ -582,6 +595,16 @@ class Instrument:
                 f"{self.name} has no cut-off {cutoff_id!r}; known: {known}"
             ) from None
 
+    def answer_label(self, value: int) -> str | None:
+        """The instrument's own wording for an answer (``2`` -> ``"more than half the days"``),
+        read from its answer coding; ``None`` when the coding does not name it."""
+        if self.answer_coding is None:
+            return None
+        for match in _CODING_ENTRY.finditer(self.answer_coding):
+            if int(match.group(1)) == value:
+                return match.group(2).strip()
+        return None
+
     def is_improvement(self, delta: float) -> bool:
         """Whether a change of ``delta`` (later total minus earlier) points the better way.
 
@@ -833,6 +856,7 @@ def _build(data: Mapping[str, Any], source: str) -> Instrument:
                 _cites(r["citation"]),
                 r["status"],
                 r.get("note"),
+                r.get("flag_unanswered", True),
             )
             for r in data.get("risk_items", ())
         ),
@@ -970,7 +994,8 @@ def _semantic_problems(inst: Instrument) -> list[Problem]:
         where = f"$.risk_items[{index}]"
         if risk.item > n:
             add(f"{where}.item", f"item {risk.item} is out of range 1..{n}")
-        if not lo < risk.endorsed_at <= risk.high_at <= hi:
+        high = hi if risk.high_at is None else risk.high_at
+        if not lo < risk.endorsed_at <= high <= hi:
             add(where, f"need {lo} < endorsed_at <= high_at <= {hi}")
         if risk.item not in inst.missing.never_impute:
             add("$.missing.never_impute", f"risk item {risk.item} must be listed in never_impute")

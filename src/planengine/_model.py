@@ -196,21 +196,38 @@ class Provenance:
 class RiskFlag:
     """An open safety signal. Only a clinician can close it; the engine never does.
 
-    :ivar level: ``"high"`` (item 9 = 2-3), ``"endorsed"`` (item 9 = 1) or ``"unknown"``
-        (item 9 missing: risk cannot be judged).
+    :ivar kind: what it signals: ``suicidal-ideation`` (an endorsed risk item),
+        ``risk-unknown`` (a risk item left blank), ``suicidal-language`` (the patient's own words),
+        ``risky-behaviour`` (PCL-5 item 16) or ``intimate-partner-violence`` (documented).
+    :ivar level: ``"high"`` (item 9 = 2-3), ``"endorsed"`` (an item endorsed, or risk language
+        found), ``"documented"`` (a documented condition) or ``"unknown"`` (a risk item missing:
+        risk cannot be judged). Queue order only, never a prediction of risk (stepped-care.md
+        R-SC22).
     :ivar rank: 1 is the most urgent.
+    :ivar instrument: the instrument and ``item`` that raised it (``None`` for words and
+        conditions).
+    :ivar observed_on: the date of the answer (or of the assessment the words came in).
+    :ivar age_days: days from ``observed_on`` to the planning date.
+    :ivar evidence: the words that raised it, quoted, or what else a clinician needs to see.
+    :ivar history: every answer to the same item, oldest first, as ``(date, value)``.
+    :ivar private: it concerns abuse: never shown on a copy the patient takes home
+        (stepped-care.md R-SC20).
     """
 
     id: str
     kind: str
     level: str
     rank: int
-    instrument: str
-    item: int
+    instrument: str | None
+    item: int | None
     value: int | None
     observed_on: dt.date
     message: str
     provenance: Provenance
+    age_days: int = 0
+    evidence: tuple[str, ...] = ()
+    history: tuple[tuple[dt.date, int | None], ...] = ()
+    private: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -224,6 +241,12 @@ class RiskFlag:
             "item": self.item,
             "value": self.value,
             "observed_on": self.observed_on.isoformat(),
+            "age_days": self.age_days,
+            "evidence": list(self.evidence),
+            "history": [
+                {"date": date.isoformat(), "value": value} for date, value in self.history
+            ],
+            "private": self.private,
             "message": self.message,
             "closable_by": "clinician",
             "provenance": self.provenance.to_dict(),
@@ -317,6 +340,9 @@ class Objective:
     #: intimate-partner violence is documented): due at this visit, and its problem is listed
     #: first after the core's safety problem.
     urgent: bool = False
+    #: Cautions and stale-baseline warnings a clinician reads before agreeing the objective
+    #: (a partner-involving objective waits for the private violence screen).
+    notes: list[str] = attrs.Factory(list)
 
     @property
     def review_date(self) -> dt.date:
@@ -348,6 +374,8 @@ class Objective:
             out["citations"] = list(self.citations)
         if self.urgent:
             out["urgent"] = True
+        if self.notes:
+            out["notes"] = list(self.notes)
         out["provenance"] = self.provenance.to_dict()
         return out
 

@@ -39,6 +39,7 @@ _INTEGER_KEYS = {
     "horizon-weeks": "horizon_weeks",
     "max-objectives-per-problem": "max_objectives_per_problem",
     "screen-followup-days": "screen_followup_days",
+    "stale-baseline-days": "stale_baseline_days",
 }
 
 

@@ -213,6 +213,8 @@ def render_markdown(plan: Plan) -> str:
                     f"{target['value']} {measure['unit']}; due {objective['due_date']}, "
                     f"review every {_days(objective['review_interval_days'])} (first {objective['review_date']})."
                 )
+                for note in objective.get("notes", ()):
+                    add(f"  *{note}*")
             add("")
         if problem["interventions"]:
             add("**Steps**")

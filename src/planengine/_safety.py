@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
 
 import attrs
 
@@ -33,11 +32,11 @@ from planengine._model import (
     Provenance,
     RiskFlag,
 )
+from planengine._risk_flags import KIND_IPV, KIND_LANGUAGE, SUICIDE_KINDS
 
 __all__ = [
     "SAFETY_AREA",
     "SAFETY_PLAN_SECTIONS",
-    "build_risk_flags",
     "build_safety_problem",
     "clinician_steps",
     "enforce",
@@ -45,8 +44,6 @@ __all__ = [
 ]
 
 SAFETY_AREA = "safety"
-RULE_ENDORSED = "safety.risk-item-endorsed"
-RULE_UNKNOWN = "safety.risk-item-missing"
 RULE_HOLD = "safety.hold-self-guided"
 RULE_FIRST = "safety.step-first"
 
@@ -71,98 +68,61 @@ _SAFETY_CITATIONS = (
 )
 
 
-def build_risk_flags(
-    signals: Iterable[tuple[Any, dt.date, str]],
-    names: Mapping[str, str],
-) -> tuple[RiskFlag, ...]:
-    """Open a flag for every endorsed or unanswered risk item.
-
-    :param signals: ``(RiskSignal, response date, JSON path of the response)`` triples.
-    :param names: instrument id -> display name (``PHQ-9``), for the messages.
-    :return: flags sorted most urgent first (then by date, instrument, item).
-    """
-    flags: list[RiskFlag] = []
-    for signal, observed_on, path in signals:
-        level = signal.level
-        name = names.get(signal.instrument_id, signal.instrument_id)
-        if level == "not-endorsed":
-            continue
-        if level == "high":
-            rank, message = (
-                1,
-                (
-                    f"{name} item {signal.item} answered {signal.value} "
-                    "(more than half the days or nearly every day): clinician risk assessment today."
-                ),
-            )
-            rule = RULE_ENDORSED
-        elif level == "endorsed":
-            rank, message = (
-                2,
-                (
-                    f"{name} item {signal.item} answered {signal.value}: "
-                    "clinician risk assessment today."
-                ),
-            )
-            rule = RULE_ENDORSED
-        else:
-            rank, message = (
-                3,
-                (
-                    f"{name} item {signal.item} was not answered: risk is "
-                    "unknown. Ask it now; it is never estimated or imputed."
-                ),
-            )
-            rule = RULE_UNKNOWN
-        flags.append(
-            RiskFlag(
-                id="",
-                kind=signal.kind if level != "unknown" else "risk-unknown",
-                level=level,
-                rank=rank,
-                instrument=signal.instrument_id,
-                item=signal.item,
-                value=signal.value,
-                observed_on=observed_on,
-                message=message,
-                provenance=Provenance(f"rule:{rule}", (f"{path}.answers[{signal.item - 1}]",)),
-            )
-        )
-    flags.sort(key=lambda f: (f.rank, f.observed_on, f.instrument, f.item))
-    return tuple(
-        attrs.evolve(flag, id=f"risk-{number}") for number, flag in enumerate(flags, start=1)
-    )
-
-
-def risk_statement(flags: tuple[RiskFlag, ...], risk_items_answered: Mapping[str, bool]) -> str:
+def risk_statement(
+    flags: tuple[RiskFlag, ...],
+    risk_items_answered: Mapping[str, bool],
+    words_screened: bool = False,
+) -> str:
     """What the plan says about risk. Never "no risk": at most "item 9 not endorsed".
 
     :param risk_items_answered: risk item label (e.g. "PHQ-9 item 9") -> whether it was answered.
+    :param words_screened: the patient's own words were screened for risk language (and, with no
+        flag, nothing matched: said as such, never as safety).
     """
     if flags:
         return (
-            f"{len(flags)} open risk flag(s). A clinician must assess risk today; self-guided "
-            "and supervised self-help steps are held until then. Crisis support (in the US: "
+            f"{len(flags)} open risk flag(s). A clinician must see to each of them today (the "
+            "safety problem lists how); self-guided and supervised self-help steps are held "
+            "until then. Crisis support (in the US: "
             "call or text 988) must be offered alongside any risk-related message."
         )
+    words = (
+        " The patient's own words were screened for listed risk phrases and none was found; a "
+        "phrase list misses much of what people write, so that is not evidence of safety either."
+        if words_screened
+        else ""
+    )
     answered = sorted(name for name, seen in risk_items_answered.items() if seen)
     if answered:
         items = ", ".join(answered)
         return (
             f"{items} not endorsed, so the questionnaires raised no flag. This is not evidence "
-            "of safety; a clinician should still ask about risk directly."
+            f"of safety; a clinician should still ask about risk directly.{words}"
         )
     return (
-        "No questionnaire with a risk item was given, so risk has not been screened. "
-        "A clinician should ask about risk directly."
+        "No questionnaire with a risk item was given, so risk has not been screened by "
+        f"questionnaire. A clinician should ask about risk directly.{words}"
     )
 
 
-def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem:
-    """The safety problem that opens every plan with an open flag."""
+def build_safety_problem(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, alcohol: str | None = None
+) -> Problem:
+    """The safety problem that opens every plan with an open flag: for each kind of flag, the
+    clinician's step and an objective due at this visit.
+
+    * a suicide-risk flag (a risk item endorsed or blank, risk language): a structured risk
+      assessment and a written safety plan [R30] (and the blank item asked first);
+    * a risky-behaviour flag (PCL-5 item 16): a clinician review of the behaviour;
+    * documented intimate-partner violence: a private safety assessment, which also agrees where
+      written homework can be kept safely (stepped-care.md §10, R-SC20).
+
+    :param alcohol: what shows harmful drinking, when the assessment does: the safety plan then
+        names alcohol among the warning signs and the means to make safe (R-SC21).
+    """
     inputs = tuple(sorted({path for f in flags for path in f.provenance.inputs}))
     provenance = Provenance(f"rule:{RULE_FIRST}", inputs)
-    flag_ids = [f.id for f in flags]
+    kinds = {f.kind for f in flags}
     findings = [
         Finding(
             id=f"finding-{f.id}",
@@ -172,74 +132,172 @@ def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem
             severity=f.level,
             weight=1.0,
             instrument=f.instrument,
-            citations=("R26", "R27"),
+            citations=_FLAG_CITATIONS.get(f.kind, ("R26", "R27")),
             provenance=f.provenance,
         )
         for f in flags
     ]
-    interventions = [
-        Intervention(
-            id="safety-risk-assessment",
-            area=SAFETY_AREA,
-            title="Clinician suicide-risk assessment today",
-            description=(
-                "A clinician completes a structured suicide-risk assessment (for example the "
-                "C-SSRS) with the patient on the same day, and records the risk level, actions "
-                "taken and follow-up date."
-            ),
-            delivery="clinician-led",
-            category="safety",
-            rationale=(
-                "Endorsing the PHQ-9 self-harm item predicts later suicide attempts even after "
-                "adjusting for the depression score; a missing answer leaves risk unknown."
-            ),
-            citations=list(_SAFETY_CITATIONS[:1] + _SAFETY_CITATIONS[2:]),
-            objective_ids=["safety-plan-completed"],
-            provenance=provenance,
-        ),
-        Intervention(
-            id="safety-plan",
-            area=SAFETY_AREA,
-            title="Build a written safety plan together",
-            description=(
-                "Clinician and patient write a safety plan in the patient's own words, section by "
-                "section, rate how likely each part is to be used, solve barriers, and give the "
-                "patient a copy."
-            ),
-            steps=[f"{title} ({key})" for key, title in SAFETY_PLAN_SECTIONS],
-            delivery="clinician-led",
-            category="safety",
-            rationale=(
-                "A safety plan with follow-up was linked to fewer suicidal behaviours after an "
-                "emergency visit; it is built with a clinician, not alone."
-            ),
-            citations=[
-                _SAFETY_CITATIONS[1],
-                "R58: Stanley B et al. JAMA Psychiatry 2018;75:894-900",
-            ],
-            objective_ids=["safety-plan-completed"],
-            provenance=provenance,
-        ),
-    ]
-    if any(f.level == "unknown" for f in flags):
-        interventions.insert(
-            0,
+    objectives: list[Objective] = []
+    interventions: list[Intervention] = []
+    if kinds & SUICIDE_KINDS:
+        objectives.append(_suicide_objective(flags, as_of, provenance))
+        interventions.extend(_suicide_steps(flags, provenance, alcohol))
+    if "risky-behaviour" in kinds:
+        objectives.append(
+            _visit_objective(
+                "safety-behaviour-reviewed",
+                "Review the risky or self-destructive behaviour the PCL-5 recorded with the "
+                f"clinician, and agree what happens next, by {as_of.isoformat()}.",
+                "clinician review of the behaviour completed",
+                [f.id for f in flags if f.kind == "risky-behaviour"],
+                as_of,
+                provenance,
+                "Reckless or self-destructive behaviour goes with worse PTSD and depression; a "
+                "clinician finds out what it is before any self-help starts.",
+            )
+        )
+        interventions.append(
             Intervention(
-                id="safety-complete-risk-item",
+                id="safety-behaviour-review",
                 area=SAFETY_AREA,
-                title="Ask the unanswered risk question now",
+                title="Clinician review of risky or self-destructive behaviour today",
                 description=(
-                    "The self-harm question was left blank. Ask it directly before the session "
-                    "ends; a blank answer is never treated as 'not at all'."
+                    "The clinician asks what the behaviour is (for example self-harm, heavy "
+                    "drinking or drug use, dangerous driving), how often and how recently, and "
+                    "whether there are thoughts of suicide; any self-harm or suicidal thoughts "
+                    "lead to a structured suicide-risk assessment and a safety plan the same day."
                 ),
                 delivery="clinician-led",
                 category="safety",
-                rationale="A missing item 9 means risk is unknown, not absent.",
-                citations=["R27: Louzon SA et al. Psychiatr Serv 2016"],
+                rationale=(
+                    "PCL-5 item 16 is the DSM-5 symptom of reckless or self-destructive "
+                    "behaviour; it is a flag for clinician review, not a score to act on alone."
+                ),
+                citations=[
+                    "R18: Blevins CA et al. J Trauma Stress 2015;28:489-498",
+                    "S19: Contractor AA et al. Psychiatry Res 2017;252:215-222",
+                ],
+                objective_ids=["safety-behaviour-reviewed"],
                 provenance=provenance,
-            ),
+            )
         )
-    objective = Objective(
+    if KIND_IPV in kinds:
+        objectives.append(
+            attrs.evolve(
+                _visit_objective(
+                    "safety-ipv-assessment",
+                    "Have a private, one-to-one safety assessment with the clinician at this "
+                    f"visit, by {as_of.isoformat()}.",
+                    "private safety assessment completed",
+                    [f.id for f in flags if f.kind == KIND_IPV],
+                    as_of,
+                    provenance,
+                    "Where there is abuse in a relationship, safety comes before any other work.",
+                ),
+                urgent=True,
+            )
+        )
+        interventions.append(
+            Intervention(
+                id="safety-ipv-assessment",
+                area=SAFETY_AREA,
+                title="Private safety assessment, one to one",
+                description=(
+                    "With no partner or family member in the room, the clinician explains the "
+                    "limits of confidentiality, asks about immediate danger, makes a safety plan "
+                    "for the abuse with the patient, offers specialist domestic-abuse services, "
+                    "and agrees how to make contact safely and whether written homework "
+                    "(diaries, thought records, logs) can be kept where no one else will find "
+                    "it. Nothing that involves the partner starts before this."
+                ),
+                delivery="clinician-led",
+                category="safety",
+                rationale=(
+                    "Domestic abuse is asked about privately, one to one, with the limits of "
+                    "confidentiality explained; homework that a partner could find can put the "
+                    "patient at risk."
+                ),
+                citations=[
+                    "S17: NICE NG225 (2022) recs 1.6.1-1.6.4; NICE PH50 (2014); WHO IPV "
+                    "guidelines 2013",
+                ],
+                objective_ids=["safety-ipv-assessment"],
+                provenance=provenance,
+            )
+        )
+    return Problem(
+        id="problem-safety",
+        area=SAFETY_AREA,
+        title="Safety: open risk flag",
+        priority=0,
+        severity=flags[0].level if flags else None,
+        weight=1.0,
+        findings=findings,
+        long_term_goal=(
+            "The patient has a clinician-reviewed safety plan and knows how to get help in a "
+            "crisis."
+        ),
+        long_term_goal_source=f"rule:{RULE_FIRST}",
+        objectives=objectives,
+        interventions=interventions,
+    )
+
+
+#: Citations of each kind of flag's finding.
+_FLAG_CITATIONS: Mapping[str, tuple[str, ...]] = {
+    "suicidal-ideation": ("R26", "R27"),
+    "risk-unknown": ("R26", "R27"),
+    "suicidal-language": ("S19", "R27"),
+    "risky-behaviour": ("R18", "S19"),
+    KIND_IPV: ("S17",),
+}
+
+#: The steps the core puts in the safety problem for each kind of flag (checked by ``_verify``).
+_REQUIRED_STEPS: Mapping[str, str] = {
+    "suicidal-ideation": "safety-plan",
+    "risk-unknown": "safety-plan",
+    "suicidal-language": "safety-plan",
+    "risky-behaviour": "safety-behaviour-review",
+    KIND_IPV: "safety-ipv-assessment",
+}
+
+
+def _visit_objective(
+    key: str,
+    statement: str,
+    metric: str,
+    flag_ids: list[str],
+    as_of: dt.date,
+    provenance: Provenance,
+    rationale: str,
+) -> Objective:
+    """An objective done at this visit (1 of 1)."""
+    return Objective(
+        id=key,
+        area=SAFETY_AREA,
+        statement=statement,
+        measure=Measure(
+            metric=metric,
+            unit="assessments",
+            method="clinician records it in the notes",
+            baseline_value=0,
+            baseline_date=as_of,
+            target_value=1,
+            comparator=">=",
+        ),
+        start_date=as_of,
+        due_date=as_of,
+        review_interval_days=1,
+        addresses=flag_ids,
+        provenance=provenance,
+        rationale=rationale,
+    )
+
+
+def _suicide_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    return Objective(
         id="safety-plan-completed",
         area=SAFETY_AREA,
         statement=(
@@ -258,23 +316,99 @@ def build_safety_problem(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Problem
         start_date=as_of,
         due_date=as_of,
         review_interval_days=1,
-        addresses=flag_ids,
+        addresses=[f.id for f in flags if f.kind in SUICIDE_KINDS],
         provenance=provenance,
         rationale="Open risk flags come before every other goal.",
     )
-    return Problem(
-        id="problem-safety",
-        area=SAFETY_AREA,
-        title="Safety: open risk flag",
-        priority=0,
-        severity=flags[0].level if flags else None,
-        weight=1.0,
-        findings=findings,
-        long_term_goal="The patient has a clinician-reviewed safety plan and knows how to get help in a crisis.",
-        long_term_goal_source=f"rule:{RULE_FIRST}",
-        objectives=[objective],
-        interventions=interventions,
-    )
+
+
+def _suicide_steps(
+    flags: tuple[RiskFlag, ...], provenance: Provenance, alcohol: str | None
+) -> list[Intervention]:
+    kinds = {f.kind for f in flags}
+    sections = [f"{title} ({key})" for key, title in SAFETY_PLAN_SECTIONS]
+    notes: list[str] = []
+    if alcohol is not None:
+        sections[0] += "; include drinking as a warning sign"
+        sections[-1] += "; include alcohol: what is kept at home and a plan to limit it"
+        notes.append(
+            f"Alcohol ({alcohol}): drinking raises the risk of acting on suicidal thoughts, so "
+            "the plan names it among the warning signs and the means to make safe (R-SC21)."
+        )
+    reasons = []
+    if kinds & {"suicidal-ideation", "risk-unknown"}:
+        reasons.append(
+            "Endorsing the PHQ-9 self-harm item predicts later suicide attempts even after "
+            "adjusting for the depression score; a missing answer leaves risk unknown."
+        )
+    if KIND_LANGUAGE in kinds:
+        reasons.append(
+            "The patient's own words speak of suicide or self-harm; written words are read by a "
+            "clinician, whatever the questionnaires say."
+        )
+    steps = [
+        Intervention(
+            id="safety-risk-assessment",
+            area=SAFETY_AREA,
+            title="Clinician suicide-risk assessment today",
+            description=(
+                "A clinician completes a structured suicide-risk assessment (for example the "
+                "C-SSRS) with the patient on the same day, and records the risk level, actions "
+                "taken and follow-up date."
+            ),
+            delivery="clinician-led",
+            category="safety",
+            rationale=" ".join(reasons),
+            citations=list(_SAFETY_CITATIONS[:1] + _SAFETY_CITATIONS[2:])
+            + (["S19: multi-site NLP study, PMC10980141"] if KIND_LANGUAGE in kinds else []),
+            objective_ids=["safety-plan-completed"],
+            provenance=provenance,
+        ),
+        Intervention(
+            id="safety-plan",
+            area=SAFETY_AREA,
+            title="Build a written safety plan together",
+            description=(
+                "Clinician and patient write a safety plan in the patient's own words, section by "
+                "section, rate how likely each part is to be used, solve barriers, and give the "
+                "patient a copy."
+            ),
+            steps=sections,
+            delivery="clinician-led",
+            category="safety",
+            rationale=(
+                "A safety plan with follow-up was linked to fewer suicidal behaviours after an "
+                "emergency visit; it is built with a clinician, not alone."
+            ),
+            citations=[
+                _SAFETY_CITATIONS[1],
+                "R58: Stanley B et al. JAMA Psychiatry 2018;75:894-900",
+            ]
+            + (["S18: Borges G et al. Psychol Med 2017;47:949-957"] if alcohol else []),
+            objective_ids=["safety-plan-completed"],
+            provenance=provenance,
+            notes=notes,
+        ),
+    ]
+    if any(f.level == "unknown" for f in flags):
+        steps.insert(
+            0,
+            Intervention(
+                id="safety-complete-risk-item",
+                area=SAFETY_AREA,
+                title="Ask the unanswered risk question now",
+                description=(
+                    "The self-harm question was left blank. Ask it directly before the session "
+                    "ends; a blank answer is never treated as 'not at all'."
+                ),
+                delivery="clinician-led",
+                category="safety",
+                rationale="A missing item 9 means risk is unknown, not absent.",
+                citations=["R27: Louzon SA et al. Psychiatr Serv 2016"],
+                provenance=provenance,
+            ),
+        )
+    return steps
 
 
 #: Deliveries of steps the patient carries out between sessions: held while a flag is open
@@ -318,6 +452,7 @@ def enforce(
     flags: tuple[RiskFlag, ...],
     as_of: dt.date,
     active_before_hooks: StepsSeen | None = None,
+    alcohol: str | None = None,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
@@ -329,30 +464,30 @@ def enforce(
         held before they did (:func:`clinician_steps`). Only those, unchanged, may stay
         active: a step a hook added, copied, relabelled, renamed or rewrote is held too.
 
+    :param alcohol: what shows harmful drinking, if anything (the safety plan names alcohol).
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
     draft.problems = [
         p for p in draft.problems if p.id != "problem-safety" and p.area != SAFETY_AREA
     ]
     if flags:
-        draft.problems.insert(0, build_safety_problem(flags, as_of))
+        draft.problems.insert(0, build_safety_problem(flags, as_of, alcohol))
         held = 0
+        until = _held_until(flags)
         for problem in draft.problems[1:]:
             for step in problem.interventions:
                 if step.status != "held" and _must_hold(step, active_before_hooks):
                     step.status = "held"
-                    step.notes.append(
-                        f"Held until a clinician has reviewed the open risk flag ({RULE_HOLD})."
-                    )
+                    step.notes.append(f"Held until {until} ({RULE_HOLD}).")
                     held += 1
-        dependants = _hold_dependants(draft.problems[1:])
+        dependants = _hold_dependants(draft.problems[1:], until)
         if (held or dependants) and not any(n.code == RULE_HOLD for n in draft.notices):
             also = f", and {dependants} step(s) that build on them," if dependants else ""
             draft.notices.append(
                 Notice(
                     RULE_HOLD,
-                    f"{held} self-guided or supervised self-help step(s){also} are held until a "
-                    "clinician has reviewed the open risk flag.",
+                    f"{held} self-guided or supervised self-help step(s){also} are held until "
+                    f"{until}.",
                 )
             )
     for number, problem in enumerate(draft.problems):
@@ -360,7 +495,23 @@ def enforce(
     _verify(draft, flags, active_before_hooks)
 
 
-def _hold_dependants(problems: Sequence[Problem]) -> int:
+def _held_until(flags: tuple[RiskFlag, ...]) -> str:
+    """What a held step waits for: the clinician's review of the flags, and, with documented
+    abuse, the private assessment that agrees where written homework can be kept safely."""
+    if all(f.kind == KIND_IPV for f in flags):
+        return (
+            "the private safety assessment has covered safety and where written homework "
+            "(diaries, logs, thought records) can be kept without being found"
+        )
+    if any(f.kind == KIND_IPV for f in flags):
+        return (
+            "a clinician has reviewed the open risk flags, and the private safety assessment has "
+            "agreed where written homework can be kept without being found"
+        )
+    return "a clinician has reviewed the open risk flag"
+
+
+def _hold_dependants(problems: Sequence[Problem], until: str) -> int:
     """Hold the steps that build on a held step (``requires``: avoidance problem-solving reviews
     the held activity schedule), in any problem, repeated until stable; return how many were
     held."""
@@ -378,7 +529,7 @@ def _hold_dependants(problems: Sequence[Problem]) -> int:
                 step.status = "held"
                 step.notes.append(
                     f"Held: it builds on {', '.join(map(repr, waiting))}, which is held "
-                    f"until a clinician has reviewed the open risk flag ({RULE_HOLD})."
+                    f"until {until} ({RULE_HOLD})."
                 )
                 held.add(step.id)
                 count += 1
@@ -403,7 +554,13 @@ def _verify(
     if not flags:
         return
     first = draft.problems[0] if draft.problems else None
-    if first is None or first.area != SAFETY_AREA or first.interventions[-1].id != "safety-plan":
+    needed = {_REQUIRED_STEPS.get(f.kind, "safety-plan") for f in flags}
+    if (
+        first is None
+        or first.id != "problem-safety"
+        or first.area != SAFETY_AREA
+        or not needed <= {step.id for step in first.interventions}
+    ):
         raise SafetyInvariantError("the safety step is not first in a plan with an open risk flag")
     for problem in draft.problems[1:]:
         for step in problem.interventions:

@@ -604,6 +604,9 @@ class DataStrategy:
                     notices.append(Notice("strategy.objective-skipped",
                                           f"Objective {template.id!r} left out: {why_not}.", source))
                 continue
+            for rule in template.contraindications:  # cautions: kept, marked, with a note
+                if rule.action == "caution" and rule.applies(problem, context):
+                    objective.notes.append(f"Caution ({rule.key}): {rule.reason}")
             objectives.append(objective)
         kept_ids = {o.id for o in objectives}
         interventions: list[Intervention] = []

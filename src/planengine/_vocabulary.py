@@ -14,16 +14,20 @@ from typing import Any
 import attrs
 import yaml
 
+from planengine._risk_language import RiskLanguage
+
 __all__ = ["Vocabulary", "check_condition_areas", "load_vocabulary"]
 
 
 @attrs.frozen
 class Vocabulary:
-    """Area and condition ids with their titles, and keywords that link patient goals to areas."""
+    """Area and condition ids with their titles, keywords that link patient goals to areas, and
+    the risk language that opens a flag wherever it appears in free text."""
 
     areas: Mapping[str, Mapping[str, str]]
     conditions: Mapping[str, Mapping[str, str]]
     goal_keywords: Mapping[str, tuple[str, ...]]
+    risk_language: RiskLanguage
     _pattern: re.Pattern[str]
     _area_of_keyword: Mapping[str, str]
 
@@ -87,6 +91,7 @@ def load_vocabulary() -> Vocabulary:
         areas=dict(data["areas"]),
         conditions=dict(data["conditions"]),
         goal_keywords=keywords,
+        risk_language=RiskLanguage.from_data(data["risk_language"]),
         pattern=_keyword_pattern(keywords),
         area_of_keyword=area_of,
     )

@@ -29,7 +29,7 @@ from planengine._review._model import (
     ReviewContext,
 )
 from planengine._review._parse import ParsedGoal, parse_goal_file
-from planengine._review._risk import risk_flags_from_assessments
+from planengine._review._risk import language_flags_from_goal_file, risk_flags_from_assessments
 from planengine._review._status import goal_status
 from planengine._review._suggest import (
     attention_reasons,
@@ -39,6 +39,8 @@ from planengine._review._suggest import (
     priority_order,
 )
 from planengine._review._trajectory import next_review, trajectory
+from planengine._risk_flags import number_flags
+from planengine._vocabulary import load_vocabulary
 
 __all__ = ["review_goals"]
 
@@ -175,8 +177,19 @@ def review_goals(
         for m in goal.measurements
         if m.source != "assessment"
     ]
-    flags, risk_findings, notices_list = risk_flags_from_assessments(
-        parsed.assessments, instruments, file=file, locate=locate, goal_values=goal_values
+    answer_flags, risk_findings, notices_list = risk_flags_from_assessments(
+        parsed.assessments,
+        instruments,
+        file=file,
+        locate=locate,
+        goal_values=goal_values,
+        as_of=as_of,
+    )
+    flags = number_flags(
+        [
+            *answer_flags,
+            *language_flags_from_goal_file(data, load_vocabulary().risk_language, as_of),
+        ]
     )
     notices: list[Notice] = list(notices_list)
     # Flags are read before the goals: an open flag holds back closing a goal it concerns.

@@ -13,15 +13,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-import attrs
-
 from planengine._errors import InputError
 from planengine._instruments import Instrument
 from planengine._loader import format_json_path
 from planengine._model import Notice, RiskFlag
 from planengine._review._model import ReviewFinding
 from planengine._review._parse import ParsedAssessment
-from planengine._safety import build_risk_flags
+from planengine._risk_flags import answer_flags, language_flags
+from planengine._risk_language import RiskLanguage
 from planengine._scoring import RiskSignal, score_response
 
 __all__ = ["risk_flags_from_assessments"]
@@ -34,13 +33,19 @@ def risk_flags_from_assessments(
     file: str | None,
     locate: object = None,
     goal_values: Sequence[tuple[str, dt.date]] = (),
-) -> tuple[tuple[RiskFlag, ...], tuple[ReviewFinding, ...], tuple[Notice, ...]]:
+    as_of: dt.date | None = None,
+) -> tuple[list[RiskFlag], tuple[ReviewFinding, ...], tuple[Notice, ...]]:
     """Flags, findings (bad answers, totals that disagree with the answers) and notices.
 
     :param locate: ``Document.locate`` of the source file, for finding positions (or ``None``).
     :param goal_values: ``(instrument id, date)`` of the goals' own values on an instrument's
         scale; those with a risk item and no answers on that date are named in the notice too.
+    :param as_of: the review date, from which a flag's age is counted (default: the latest
+        assessment's date).
+    :return: flags not yet numbered (:func:`planengine._risk_flags.number_flags`).
     """
+    if as_of is None:
+        as_of = max((a.date for a in assessments), default=dt.date.min)
     findings: list[ReviewFinding] = []
     notices: list[Notice] = []
     # (instrument, item) -> [(assessment, signal)] in date order
@@ -93,24 +98,12 @@ def risk_flags_from_assessments(
         for signal in signals:
             history.setdefault((instrument.id, signal.item), []).append((a, signal))
 
-    chosen = []
-    messages: dict[tuple[str, int], str] = {}
-    for (instrument_id, item), entries in sorted(history.items()):
-        flagged = [(a, s) for a, s in entries if s.level != "not-endorsed"]
-        if not flagged:
-            continue
-        # The most serious answer keeps its level until a clinician closes the flag: a later
-        # lower or blank answer never downgrades it (the latest of equally serious ones is named).
-        a, signal = max(reversed(flagged), key=lambda entry: _SERIOUSNESS[entry[1].level])
-        chosen.append((signal, a.date, format_json_path(a.path)))
-        messages[(instrument_id, item)] = _history_text(
-            instruments[instrument_id], item, entries, a
-        )
-    flags = build_risk_flags(chosen, {i.id: i.name for i in instruments.values()})
-    flags = tuple(
-        attrs.evolve(flag, message=f"{flag.message} {messages[(flag.instrument, flag.item)]}")
-        for flag in flags
-    )
+    entries = [
+        (signal, a.date, format_json_path(a.path))
+        for pairs in history.values()
+        for a, signal in pairs
+    ]
+    flags = list(answer_flags(entries, instruments, as_of))
     answered = {(a.instrument, a.date) for a in assessments if a.answers is not None}
     for instrument_id, date in goal_values:
         measured = instruments.get(instrument_id)
@@ -131,9 +124,36 @@ def risk_flags_from_assessments(
     return flags, tuple(findings), tuple(notices)
 
 
-#: How serious a risk signal's level is (``max`` over the entries in reverse keeps the latest
-#: of equals).
-_SERIOUSNESS = {"unknown": 1, "endorsed": 2, "high": 3}
+def language_flags_from_goal_file(
+    data: object, language: RiskLanguage, as_of: dt.date
+) -> list[RiskFlag]:
+    """Flags for risk language in a goal file's free text: each goal's ``patient_words`` and the
+    ``note`` of each progress entry (clinical.md §3.2: a free-text entry that marks risk opens a
+    flag; nothing found is never evidence of safety)."""
+    texts: list[tuple[str, str, str, dt.date]] = []
+    goals = data.get("goals") if isinstance(data, Mapping) else None
+    for g, goal in enumerate(goals if isinstance(goals, list) else ()):
+        if not isinstance(goal, Mapping):
+            continue
+        words = goal.get("patient_words")
+        if isinstance(words, str):
+            texts.append(("The patient's words in a goal", f"$.goals[{g}].patient_words", words, as_of))
+        progress = goal.get("progress")
+        for e, entry in enumerate(progress if isinstance(progress, list) else ()):
+            note = entry.get("note") if isinstance(entry, Mapping) else None
+            if not isinstance(note, str):
+                continue
+            try:
+                date = dt.date.fromisoformat(str(entry.get("date")))
+            except ValueError:
+                date = as_of
+            texts.append(
+                ("A progress note", f"$.goals[{g}].progress[{e}].note", note, min(date, as_of))
+            )
+    flags: list[RiskFlag] = []
+    for what, path, text, date in texts:
+        flags.extend(language_flags([(what, path, text)], language, date, as_of))
+    return flags
 
 
 def _answer_of(instrument: Instrument, answers: object, item: int) -> int | None:
@@ -152,36 +172,3 @@ def _answer_of(instrument: Instrument, answers: object, item: int) -> int | None
     if type(value) is int and instrument.answer_min <= value <= instrument.answer_max:
         return value
     return None
-
-
-def _history_text(
-    instrument: Instrument,
-    item: int,
-    entries: list[tuple[ParsedAssessment, RiskSignal]],
-    flagged: ParsedAssessment,
-) -> str:
-    answers = ", ".join(
-        f"{'unanswered' if s.value is None else s.value} ({a.date})" for a, s in entries
-    )
-    text = f"Repeat {instrument.name} item {item} answers: {answers}."
-    values = [s.value for _, s in entries]
-    known = [v for v in values if v is not None]
-    if len(known) >= 2 and known[-1] > known[-2]:
-        text += " The answer is rising (worsening)."
-    last_assessment, last_signal = entries[-1]
-    if last_assessment is not flagged and last_signal.level == "not-endorsed":
-        text += (
-            f" The latest answer ({last_signal.value} on {last_assessment.date}) is not evidence of "
-            "safety and does not close this flag; only a clinician can."
-        )
-    elif last_assessment is not flagged and last_signal.value is None:
-        text += (
-            f" The item was left unanswered on {last_assessment.date}, so the current risk is "
-            "unknown: ask it now. The earlier answer keeps this flag at its level."
-        )
-    elif last_assessment is not flagged:
-        text += (
-            f" The latest answer ({last_signal.value} on {last_assessment.date}) is lower; the "
-            "flag keeps the level of the earlier answer until a clinician closes it."
-        )
-    return text

@@ -326,14 +326,17 @@ def _urgency(goal: GoalReview, flagged: bool) -> tuple[int, str]:
 def flags_concerning(
     goal: GoalReview, flags: Iterable[RiskFlag], areas: Mapping[str, str]
 ) -> tuple[RiskFlag, ...]:
-    """The open risk flags on the goal's instrument, or on an instrument of the goal's area.
+    """The open risk flags on the goal's instrument, or on an instrument of the goal's area; a
+    flag from words in the file (risk language in a note) concerns every goal: no goal is closed,
+    raised or kept while it is open.
 
     :param areas: instrument id -> its area id.
     """
     return tuple(
         flag
         for flag in flags
-        if goal.instrument == flag.instrument
+        if flag.instrument is None
+        or goal.instrument == flag.instrument
         or (goal.area and goal.area == areas.get(flag.instrument))
     )
 
