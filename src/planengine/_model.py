@@ -582,6 +582,9 @@ class Plan:
     patient_goals: tuple[dict[str, Any], ...]
     patient_id: str | None = None
     status: str = "draft"
+    #: the clinic's crisis resources (:class:`planengine._crisis.CrisisResources`), shown beside
+    #: the risk section; ``None``: none configured
+    crisis: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the shape of ``schemas/plan.schema.json``)."""
@@ -608,6 +611,10 @@ class Plan:
             "risk": {
                 "flags": [f.to_dict() for f in self.risk_flags],
                 "statement": self.risk_statement,
+                "crisis_locale": None if self.crisis is None else self.crisis.locale,
+                "crisis_resources": []
+                if self.crisis is None
+                else [r.to_dict() for r in self.crisis.resources],
             },
             "scores": [dict(s) for s in self.scores],
             "findings": [f.to_dict() for f in self.findings],

@@ -59,7 +59,7 @@ SAFETY_PLAN_SECTIONS: tuple[tuple[str, str], ...] = (
     ("internal_coping", "Things the patient can do alone to take their mind off the crisis"),
     ("social_distraction", "People and places that offer distraction"),
     ("help_contacts", "Family members or friends who can be asked for help"),
-    ("professional_contacts", "Clinicians, urgent care and crisis lines (in the US: 988)"),
+    ("professional_contacts", "Clinicians, urgent care and crisis lines from the clinic's configured list"),
     ("means_safety", "Making the environment safe: a plan for each means the patient can reach"),
 )
 
@@ -142,8 +142,8 @@ def risk_statement(flags: tuple[RiskFlag, ...], risk_items_answered: Mapping[str
     if flags:
         return (
             f"{len(flags)} open risk flag(s). A clinician must assess risk today; self-guided "
-            "and supervised self-help steps are held until then. Crisis support (in the US: "
-            "call or text 988) must be offered alongside any risk-related message."
+            "and supervised self-help steps are held until then. Crisis support from the "
+            "clinic's configured list must be offered alongside any risk-related message."
         )
     answered = sorted(name for name, seen in risk_items_answered.items() if seen)
     if answered:
