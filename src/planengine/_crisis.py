@@ -94,29 +94,35 @@ class CrisisResource:
     note: str | None = None
 
     def how_to_reach(self) -> str:
-        """``call 111 (choose the mental health option); text 988; online: https://...``."""
+        """``call 111 (choose the mental health option)``, ``call or text 988, or online: ...``."""
         ways: list[str] = []
-        if self.phone:
-            call = f"call {self.phone}"
-            ways.append(f"{call} ({self.instructions})" if self.instructions else call)
-        if self.text:
-            ways.append(f"text {self.text}")
+        if self.phone and self.phone == self.text:
+            ways.append(f"call or text {self.phone}")
+        else:
+            if self.phone:
+                ways.append(f"call {self.phone}")
+            if self.text:
+                ways.append(f"text {self.text}")
+        if self.instructions and self.phone:
+            ways[0] += f" ({self.instructions})"
         if self.url:
             ways.append(f"online: {self.url}")
         if self.instructions and not self.phone:
             ways.append(self.instructions)
-        return "; ".join(ways)
+        return ", or ".join(ways)
 
     def patient_line(self) -> str:
-        """The resource in one line a patient can act on (no Markdown or HTML)."""
-        parts = [f"{self.name}: {self.how_to_reach()}"]
-        for extra in (self.use_when, self.availability, self.cost):
-            if extra:
-                parts.append(extra)
+        """The resource in one plain-text line a patient can act on: who, how to reach them,
+        when to use it, when they answer, what it costs and where they serve."""
+        line = f"{self.name}: {self.how_to_reach()}"
+        if self.use_when:
+            line += f" {self.use_when}"
+        details = [d for d in (self.availability, self.cost) if d]
         if self.region:
-            parts.append(f"in {self.region}")
-        line = ". ".join(parts)
-        return line[0].upper() + line[1:] + "."
+            details.append(f"in {self.region}")
+        if details:
+            line += "; " + "; ".join(details)
+        return line + "."
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (fields that are not set are left out)."""
