@@ -16,6 +16,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from importlib import resources as _files
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -193,13 +194,15 @@ def shipped_locales() -> Mapping[str, tuple[CrisisResource, ...]]:
     issues = check_schema(data, "crisis-resources")
     if issues:
         raise DocumentSchemaError(issues[0].message, file=name, path=issues[0].path_text)
-    return {
-        code: tuple(
-            _resource(item, source=f"{DATA_SOURCE}/{code}", default_id="")
-            for item in locale["resources"]
-        )
-        for code, locale in sorted(data["locales"].items())
-    }
+    return MappingProxyType(
+        {
+            code: tuple(
+                _resource(item, source=f"{DATA_SOURCE}/{code}", default_id="")
+                for item in locale["resources"]
+            )
+            for code, locale in sorted(data["locales"].items())
+        }
+    )
 
 
 def check_locale(value: object, key: str) -> str | None:
@@ -226,8 +229,6 @@ def crisis_resources_from_config(value: object, key: str) -> tuple[CrisisResourc
     :param key: the setting's name for the message (``plan.crisis-resources``).
     :raises ConfigError: one line naming ``key``, the item and the field.
     """
-    from planengine._schema_check import element_problem
-
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
         raise ConfigError(f"{key} must be a list of tables ({{name = ..., phone = ...}}), not {value!r}")
     found: list[CrisisResource] = []
@@ -241,6 +242,8 @@ def crisis_resources_from_config(value: object, key: str) -> tuple[CrisisResourc
         data = dict(item)
         if "name" in data and not any(k in data for k in ("phone", "text", "url")):
             raise ConfigError(f"{where}: needs a phone, text or url to reach it")
+        from planengine._schema_check import element_problem
+
         problem = element_problem("crisis-resources", "/$defs/resource", data)
         if problem is not None:
             raise ConfigError(f"{where}: {problem}")

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine._crisis import CrisisResources
 
 __all__ = [
     "Assessment",
@@ -582,9 +585,8 @@ class Plan:
     patient_goals: tuple[dict[str, Any], ...]
     patient_id: str | None = None
     status: str = "draft"
-    #: the clinic's crisis resources (:class:`planengine._crisis.CrisisResources`), shown beside
-    #: the risk section; ``None``: none configured
-    crisis: Any = None
+    #: the clinic's crisis resources, shown beside the risk section (``None``: none configured)
+    crisis: CrisisResources | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the shape of ``schemas/plan.schema.json``)."""
