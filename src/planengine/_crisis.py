@@ -215,9 +215,10 @@ def check_locale(value: object, key: str) -> str | None:
         return None
     known = shipped_locales()
     if not isinstance(value, str) or value not in known:
+        hint = " (the United Kingdom's ISO 3166 code is GB)" if value == "UK" else ""
         raise ConfigError(
             f"{key} must be one of {', '.join(known)} (the locales planengine ships crisis "
-            f"resources for), not {value!r}; list your own under crisis-resources instead"
+            f"resources for), not {value!r}{hint}; list your own under crisis-resources instead"
         )
     return value
 
