@@ -40,7 +40,10 @@ def test_plan_markdown_puts_draft_and_risk_first(capsys, examples_dir) -> None:
     assert code == 0
     assert out.startswith("# Treatment plan for P-3307 — DRAFT")
     assert out.index("## Risk") < out.index("## 1. Safety")
-    assert "988" in out
+    # no crisis-locale is configured here: the crisis block says so loudly, with no number
+    assert out.index("## Risk") < out.index("### If you are in crisis now") < out.index("## Scores")
+    assert "No crisis resources are configured for this clinic" in out
+    assert "988" not in out
 
 
 def test_plan_goals_output_is_a_goal_file(capsys, examples_dir) -> None:

@@ -186,6 +186,8 @@ def test_review_settings_come_from_the_file_and_options_win(
         "no_response_weeks": 12,
         "gas_rho": 0.4,
         "free_metric_change_fraction": 0.2,
+        "crisis_locale": None,
+        "crisis_resources": [],
     }
     options = ["--config", str(config), "--tolerance", "0.3", "--no-response-weeks", "9", behind]
     overridden = _review_json(options, capsys)["config"]

@@ -267,7 +267,11 @@ def test_missing_item9_is_unknown_risk_and_totals_only_is_a_notice() -> None:
     }
     result = review_goals(data, as_of=AS_OF)
     assert [f.level for f in result.risk_flags] == ["unknown"]
-    assert [n.code for n in result.notices] == ["review.risk-item-not-recorded"]
+    # the flag is open and no crisis resources are configured: that is said first
+    assert [n.code for n in result.notices] == [
+        "safety.no-crisis-resources",
+        "review.risk-item-not-recorded",
+    ]
 
 
 def test_gas_example_t_score() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import types
 
 import attrs
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 import planengine
 from assessment_strategies import AS_OF, VOCABULARY, assessments, risk_phrase_texts
 from plan_helpers import all_steps, assert_valid
-from planengine import Engine
+from planengine import Engine, EngineConfig
 
 ITEM9 = st.one_of(st.none(), st.integers(0, 3))
 
@@ -20,6 +21,7 @@ def _saboteur() -> types.SimpleNamespace:
     def adjust_plan(plan, context):
         plan.problems.reverse()
         plan.problems[:] = [p for p in plan.problems if p.area != "safety"]
+        plan.notices.clear()  # the crisis notices are added after every hook
 
     return types.SimpleNamespace(
         PLUGIN_NAME="saboteur", adjust_plan=planengine.hookimpl(adjust_plan)
@@ -61,6 +63,7 @@ ENGINES = {
     "none": Engine(autoload=False),
     "saboteur": Engine(plugins=[_saboteur()]),
     "relabeller": Engine(plugins=[_relabeller()]),
+    "gb": Engine(strict=True, config=EngineConfig(crisis_locale="GB")),
 }
 
 
@@ -131,6 +134,13 @@ def test_safety_invariants_hold_for_every_flag_kind_and_plugin_set(
         assert len(ids) == len(set(ids))
     else:
         assert all(p["area"] != "safety" for p in data["problems"])
+    # crisis resources are the clinic's: never a default country's line; missing ones are loud
+    crisis = data["risk"]["crisis_resources"]
+    codes = [n["code"] for n in data["notices"]]
+    assert bool(crisis) == (engine_name == "gb")
+    assert ("safety.no-crisis-resources" in codes) == (bool(kinds) and not crisis)
+    assert not any(r["source"].endswith("/US") for r in crisis)
+    assert "988" not in data["risk"]["statement"] + json.dumps(data["problems"])
     assert data["status"] == "draft"
 
 

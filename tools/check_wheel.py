@@ -1,4 +1,5 @@
-"""Check that a built wheel carries the schemas, the instrument data and every built-in plugin.
+"""Check that a built wheel carries the schemas, the data (instruments, vocabulary, crisis
+resources) and every built-in plugin.
 
 Usage: python tools/check_wheel.py dist/planengine-*.whl
 """
@@ -24,6 +25,9 @@ def expected_members() -> set[str]:
     members |= {
         f"planengine/data/instruments/{p.name}"
         for p in (ROOT / "src/planengine/data/instruments").glob("*.yaml")
+    }
+    members |= {  # the vocabulary and the crisis resources
+        f"planengine/data/{p.name}" for p in (ROOT / "src/planengine/data").glob("*.yaml")
     }
     members |= {"planengine/py.typed", "planengine/data/vocabulary.yaml"}
     source = ROOT / "src" / "planengine"

@@ -34,6 +34,13 @@ from planengine._assembly import (
     normalise_delivery,
     objective_problem,
 )
+from planengine._crisis import (
+    CrisisResource,
+    check_locale,
+    crisis_notices,
+    crisis_resources_from_config,
+    resolve_crisis_resources,
+)
 from planengine._errors import ConfigError, InputError, PlanEngineError, PluginError
 from planengine._findings import context_findings, instrument_findings, judges, unjudged_notices
 from planengine._model import (
@@ -71,6 +78,11 @@ _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure
 _WEIGHT = operator.attrgetter("weight")
 
 
+def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
+    """``crisis_resources`` checked and converted (mappings become :class:`CrisisResource`)."""
+    return crisis_resources_from_config(value, "crisis_resources")
+
+
 @attrs.frozen
 class EngineConfig:
     """Planning settings an organisation may change.
@@ -91,6 +103,12 @@ class EngineConfig:
         common regulatory maximum review interval of clinical.md §6.4; set it by local policy).
     :ivar allow_draft_strategies: accept strategies whose status is ``draft``.
     :ivar instrument_overrides: instrument id -> overrides for configurable (unconfirmed) facts.
+    :ivar crisis_locale: the locale whose shipped crisis resources plans show (``"US"``,
+        ``"GB"``: :func:`planengine._crisis.shipped_locales`). No default: with neither this nor
+        ``crisis_resources``, plans show no crisis line and say so loudly when a flag is open.
+    :ivar crisis_resources: the clinic's own crisis resources (mappings with ``name`` and a
+        ``phone``, ``text`` or ``url``: ``schemas/crisis-resources.schema.json#/$defs/resource``),
+        shown first; one with a shipped resource's id replaces it.
     """
 
     max_review_interval_days: int = 90
@@ -104,6 +122,10 @@ class EngineConfig:
     stale_baseline_days: int = 90
     allow_draft_strategies: bool = False
     instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    crisis_locale: str | None = None
+    crisis_resources: tuple[CrisisResource, ...] = attrs.field(
+        default=(), converter=_own_crisis_resources
+    )
 
     def __attrs_post_init__(self) -> None:
         """Refuse settings that would make plans the schema or the SMART linter refuses.
@@ -145,6 +167,7 @@ class EngineConfig:
                 f"review_interval_days ({self.review_interval_days}) is above "
                 f"max_review_interval_days ({self.max_review_interval_days})"
             )
+        check_locale(self.crisis_locale, "crisis_locale")
 
 
 @attrs.frozen
@@ -181,6 +204,10 @@ class Engine:
 
         self.config = config or EngineConfig()
         self.strict = strict
+        #: the crisis resources every plan shows (the clinic's, then its locale's; maybe none)
+        self.crisis_resources = resolve_crisis_resources(
+            self.config.crisis_locale, self.config.crisis_resources
+        )
         self._loaded: LoadedPlugins = load_plugins(
             plugins=plugins, autoload=autoload, allow=allow, block=block, strict=strict
         )
@@ -473,12 +500,17 @@ class Engine:
             findings=(*safety_findings, *findings),
             problems=tuple(draft.problems),
             exclusions=tuple(draft.exclusions),
-            notices=tuple(draft.notices),
+            # after every hook: no plugin can remove the crisis notices
+            notices=(
+                *crisis_notices(self.crisis_resources, open_flag=bool(flags)),
+                *draft.notices,
+            ),
             patient_goals=tuple(
                 {"text": g["text"], "linked_areas": g["areas"], "source": g["path"]}
                 for g in patient_goals
             ),
             patient_id=assessment.patient_id,
+            crisis=self.crisis_resources,
         )
         if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
             try:

@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine._crisis import CrisisResources
 
 __all__ = [
     "Assessment",
@@ -610,6 +613,8 @@ class Plan:
     patient_goals: tuple[dict[str, Any], ...]
     patient_id: str | None = None
     status: str = "draft"
+    #: the clinic's crisis resources, shown beside the risk section (``None``: none configured)
+    crisis: CrisisResources | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the shape of ``schemas/plan.schema.json``)."""
@@ -636,6 +641,10 @@ class Plan:
             "risk": {
                 "flags": [f.to_dict() for f in self.risk_flags],
                 "statement": self.risk_statement,
+                "crisis_locale": None if self.crisis is None else self.crisis.locale,
+                "crisis_resources": []
+                if self.crisis is None
+                else [r.to_dict() for r in self.crisis.resources],
             },
             "scores": [dict(s) for s in self.scores],
             "findings": [f.to_dict() for f in self.findings],

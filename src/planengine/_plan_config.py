@@ -14,8 +14,16 @@ Example::
     max-objectives-per-problem = 2
     horizon-weeks = 12
 
+    crisis-locale = "GB"                # the shipped crisis resources for the UK
+    crisis-resources = [                # the clinic's own, shown first (no default locale)
+        {name = "Our duty clinician", phone = "0123 456 789", availability = "9am-5pm weekdays"},
+    ]
+
     [tool.planengine.plan.instrument-overrides.pcl5]
     cutoffs = {"pcl5.provisional" = 33}
+
+Crisis resources are read by ``planengine review`` from this table too, so a plan and its review
+show the same lines (:mod:`planengine._crisis`).
 """
 
 from __future__ import annotations
@@ -43,6 +51,9 @@ _INTEGER_KEYS = {
 }
 
 
+_OTHER_KEYS = ("allow-draft-strategies", "crisis-locale", "crisis-resources", "instrument-overrides")
+
+
 def engine_config_from_mapping(
     table: Mapping[str, Any], *, where: str = "configuration"
 ) -> EngineConfig:
@@ -51,6 +62,7 @@ def engine_config_from_mapping(
 
     :raises ConfigError: for unknown keys and values of the wrong type, naming the key.
     """
+    from planengine._crisis import check_locale, crisis_resources_from_config
     from planengine._engine import EngineConfig
     from planengine._smart._config import check_keys
 
@@ -78,10 +90,12 @@ def engine_config_from_mapping(
             ):
                 raise ConfigError(f"{where}: plan.{key} must be a table of instrument id = table")
             changes["instrument_overrides"] = {str(k): dict(v) for k, v in value.items()}
+        elif key == "crisis-locale":
+            changes["crisis_locale"] = check_locale(value, f"{where}: plan.{key}")
+        elif key == "crisis-resources":
+            changes["crisis_resources"] = crisis_resources_from_config(value, f"{where}: plan.{key}")
         else:
-            known = ", ".join(
-                sorted([*_INTEGER_KEYS, "allow-draft-strategies", "instrument-overrides"])
-            )
+            known = ", ".join(sorted([*_INTEGER_KEYS, *_OTHER_KEYS]))
             raise ConfigError(f"{where}: unknown key plan.{key}; known: {known}")
     try:
         return EngineConfig(**changes)

@@ -9,9 +9,16 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from planengine._crisis import (
+    CRISIS_HEADING,
+    NO_RESOURCES_MESSAGE,
+    RULE_NO_RESOURCES,
+    RULE_UNCONFIRMED,
+    CrisisResources,
+)
 from planengine._model import Plan
 
-__all__ = ["RENDERER_BY_NAME", "render_goals", "render_json", "render_markdown"]
+__all__ = ["RENDERER_BY_NAME", "crisis_block", "render_goals", "render_json", "render_markdown"]
 
 
 def render_json(plan: Plan) -> str:
@@ -123,6 +130,27 @@ def _serving(problem: dict[str, Any], problems: list[dict[str, Any]]) -> str:
     return " and ".join(titles)
 
 
+def crisis_block(crisis: CrisisResources | None, *, open_flag: bool) -> list[str]:
+    """The patient-facing crisis block (Markdown lines): the clinic's crisis resources, or, with
+    an open flag and none configured, a loud line saying so (never another country's number).
+    Empty when there is neither a flag nor a resource."""
+    resources = crisis.resources if crisis is not None else ()
+    if not resources and not open_flag:
+        return []
+    lines = [f"### {CRISIS_HEADING}", ""]
+    if not resources:
+        lines += [f"> **{NO_RESOURCES_MESSAGE}** (`{RULE_NO_RESOURCES}`)", ""]
+        return lines
+    lines += ["Contact one of these:", ""]
+    for resource in resources:
+        line = f"- {resource.patient_line()}"
+        if not resource.confirmed:
+            line += f" *(For the clinician: not confirmed, check it first; see `{RULE_UNCONFIRMED}`.)*"
+        lines.append(line)
+    lines.append("")
+    return lines
+
+
 def render_markdown(plan: Plan) -> str:
     """A plan a clinician can read: risk first, then each problem with goals and steps."""
     data = plan.to_dict()
@@ -143,6 +171,7 @@ def render_markdown(plan: Plan) -> str:
         add(f"- **{flag['id']}** ({flag['level']}, rank {flag['rank']}): {flag['message']}")
     if data["risk"]["flags"]:
         add("")
+    out.extend(crisis_block(plan.crisis, open_flag=bool(data["risk"]["flags"])))
     if data["scores"]:
         add("## Scores")
         add("")

@@ -56,7 +56,7 @@ SAFETY_PLAN_SECTIONS: tuple[tuple[str, str], ...] = (
     ("internal_coping", "Things the patient can do alone to take their mind off the crisis"),
     ("social_distraction", "People and places that offer distraction"),
     ("help_contacts", "Family members or friends who can be asked for help"),
-    ("professional_contacts", "Clinicians, urgent care and crisis lines (in the US: 988)"),
+    ("professional_contacts", "Clinicians, urgent care and crisis lines from the clinic's configured list"),
     ("means_safety", "Making the environment safe: a plan for each means the patient can reach"),
 )
 
@@ -83,8 +83,8 @@ def risk_statement(
         return (
             f"{len(flags)} open risk flag(s). A clinician must see to each of them today (the "
             "safety problem lists how); self-guided and supervised self-help steps are held "
-            "until then. Crisis support (in the US: "
-            "call or text 988) must be offered alongside any risk-related message."
+            "until then. Crisis support from the clinic's configured list must be offered "
+            "alongside any risk-related message."
         )
     words = (
         " The patient's own words were screened for listed risk phrases and none was found; a "

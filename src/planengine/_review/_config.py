@@ -11,7 +11,9 @@ Example::
 
 The instruments' thresholds (MCID, reliable change, response, remission) are not set here: they
 come from ``[tool.planengine.plan.instrument-overrides]``, which planning reads too, so a plan and
-its review judge change by the same numbers. The command line's ``--tolerance`` and
+its review judge change by the same numbers. The crisis resources shown beside open risk flags
+come from ``crisis-locale`` and ``crisis-resources`` in ``[tool.planengine.plan]`` for the same
+reason. The command line's ``--tolerance`` and
 ``--no-response-weeks`` win over the file.
 """
 
@@ -48,8 +50,13 @@ def review_config_from_mapping(
     review = table.get("review", {})
     if not isinstance(review, Mapping):
         raise ConfigError(f"{where}: review must be a table")
-    fields: dict[str, Any] = {}
+    fields: dict[str, Any] = _crisis_settings(table, where)
     for key, value in review.items():
+        if key in ("crisis-locale", "crisis-resources"):
+            raise ConfigError(
+                f"{where}: unknown key review.{key}: crisis resources are set once, under "
+                f"plan.{key}, so a plan and its review show the same ones"
+            )
         if key not in _KEYS:
             raise ConfigError(
                 f"{where}: unknown key review.{key}; known: {', '.join(sorted(_KEYS))}"
@@ -76,6 +83,27 @@ def review_config_from_mapping(
         for field, option in _OPTIONS.items():
             message = message.replace(field, option)
         raise ConfigError(message) from None
+
+
+def _crisis_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``crisis_locale`` and ``crisis_resources`` from the ``plan`` table, where planning reads
+    them too (one setting for both commands).
+
+    :raises ConfigError: naming the key.
+    """
+    from planengine._crisis import check_locale, crisis_resources_from_config
+
+    plan = table.get("plan", {})
+    fields: dict[str, Any] = {}
+    if not isinstance(plan, Mapping):
+        return fields  # planning's own reader says what is wrong with it
+    if "crisis-locale" in plan:
+        fields["crisis_locale"] = check_locale(plan["crisis-locale"], f"{where}: plan.crisis-locale")
+    if "crisis-resources" in plan:
+        fields["crisis_resources"] = crisis_resources_from_config(
+            plan["crisis-resources"], f"{where}: plan.crisis-resources"
+        )
+    return fields
 
 
 #: ReviewConfig field -> the command-line option that sets it (for messages).

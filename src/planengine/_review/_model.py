@@ -13,6 +13,12 @@ from typing import Any
 
 import attrs
 
+from planengine._crisis import (
+    CrisisResource,
+    CrisisResources,
+    check_locale,
+    crisis_resources_from_config,
+)
 from planengine._errors import format_location
 from planengine._model import RiskFlag
 
@@ -57,6 +63,11 @@ def _positive(_: Any, attribute: Any, value: float) -> None:
         raise ValueError(f"{attribute.name} must be a positive finite number, got {value!r}")
 
 
+def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
+    """``crisis_resources`` checked and converted (mappings become :class:`CrisisResource`)."""
+    return crisis_resources_from_config(value, "crisis_resources")
+
+
 @attrs.frozen
 class ReviewConfig:
     """Settings of a review an organisation may change.
@@ -70,6 +81,9 @@ class ReviewConfig:
     :ivar gas_rho: assumed correlation between GAS goal scores (clinical.md §5.2: 0.3 by convention).
     :ivar free_metric_change_fraction: for measures with no instrument thresholds, the fraction of
         the planned change that counts as a real change (improving / worsening).
+    :ivar crisis_locale: as :class:`planengine.EngineConfig`'s: the locale whose shipped crisis
+        resources are shown beside open risk flags (no default).
+    :ivar crisis_resources: as :class:`planengine.EngineConfig`'s: the clinic's own, shown first.
     """
 
     trajectory_tolerance: float = attrs.field(default=0.10, validator=_positive)
@@ -77,6 +91,14 @@ class ReviewConfig:
     no_response_weeks: int = attrs.field(default=8, validator=_positive)
     gas_rho: float = attrs.field(default=0.3)
     free_metric_change_fraction: float = attrs.field(default=0.10, validator=_positive)
+    crisis_locale: str | None = attrs.field(default=None)
+    crisis_resources: tuple[CrisisResource, ...] = attrs.field(
+        default=(), converter=_own_crisis_resources
+    )
+
+    @crisis_locale.validator
+    def _check_locale(self, _: Any, value: str | None) -> None:
+        check_locale(value, "crisis_locale")
 
     @gas_rho.validator
     def _check_rho(self, _: Any, value: float) -> None:
@@ -85,7 +107,9 @@ class ReviewConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
-        return attrs.asdict(self)
+        out = attrs.asdict(self, filter=lambda field, _: field.name != "crisis_resources")
+        out["crisis_resources"] = [r.to_dict() for r in self.crisis_resources]
+        return out
 
 
 @attrs.frozen
@@ -474,6 +498,8 @@ class Review:
     notices: tuple[Any, ...]
     assessments: tuple[tuple[str, dt.date, float], ...] = ()
     config: ReviewConfig = attrs.field(factory=ReviewConfig)
+    #: the clinic's crisis resources, shown beside open risk flags
+    crisis: CrisisResources = attrs.field(factory=CrisisResources)
 
     @property
     def has_input_errors(self) -> bool:
@@ -519,4 +545,6 @@ class Review:
                 {"instrument": i, "date": d.isoformat(), "total": t} for i, d, t in self.assessments
             ],
             "config": self.config.to_dict(),
+            "crisis_locale": self.crisis.locale,
+            "crisis_resources": [r.to_dict() for r in self.crisis.resources],
         }

@@ -11,13 +11,19 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from planengine._crisis import (
+    CRISIS_HEADING,
+    NO_RESOURCES_MESSAGE,
+    RULE_NO_RESOURCES,
+    RULE_UNCONFIRMED,
+)
 from planengine._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine._review._files import ReviewRun
     from planengine._review._model import ChangeReport, GoalReview, Review
 
-__all__ = ["FORMATS", "RENDERER_BY_NAME", "change_lines", "goal_headline"]
+__all__ = ["FORMATS", "RENDERER_BY_NAME", "change_lines", "crisis_lines", "goal_headline"]
 
 FORMATS = ("text", "json", "markdown", "html")
 
@@ -92,10 +98,26 @@ def goal_headline(goal: GoalReview) -> str:
     return f"{goal.goal_id}: {goal.status.code} [{goal.status.rule}], {traj.position}{days}{due}"
 
 
+def crisis_lines(review: Review) -> list[str]:
+    """Plain lines to show beside open risk flags: the clinic's crisis resources, or the loud line
+    that none is configured (never another country's number); none without an open flag."""
+    if not review.risk_flags:
+        return []
+    resources = review.crisis.resources
+    if not resources:
+        return [f"{NO_RESOURCES_MESSAGE} ({RULE_NO_RESOURCES})"]
+    lines = [f"{CRISIS_HEADING}:"]
+    for resource in resources:
+        unconfirmed = "" if resource.confirmed else f" (not confirmed: see {RULE_UNCONFIRMED})"
+        lines.append(f"- {resource.patient_line()}{unconfirmed}")
+    return lines
+
+
 def _text_review(review: Review) -> list[str]:
     lines = [f"{review.file or '<data>'}: review as of {review.as_of}"]
     for flag in review.risk_flags:
         lines.append(f"  RISK FLAG [{flag.level}] {flag.message} (closable by a clinician only)")
+    lines.extend(f"  CRISIS {line}" for line in crisis_lines(review))
     for goal in review.goals:
         lines.append(f"  {goal_headline(goal)}")
         lines.append(f"      status: {goal.status.reason}")
@@ -168,9 +190,13 @@ def _markdown_review(review: Review) -> list[str]:
     lines = [f"## {review.file or 'Review'}", "", f"Review as of **{review.as_of}**.", ""]
     if review.risk_flags:
         lines.append(
-            "> **Open risk flags** (only a clinician can close them; in the US, 988 offers crisis support):"
+            "> **Open risk flags** (only a clinician can close them; offer the crisis resources below):"
         )
         lines.extend(f"> - **{f.level}**: {_md(f.message)}" for f in review.risk_flags)
+        lines.append(">")
+        crisis = crisis_lines(review)
+        lines.append(f"> **{_md(crisis[0])}**")
+        lines.extend(f"> {_md(line)}" for line in crisis[1:])
         lines.append("")
     lines += [
         "| Goal | Status (rule) | Trajectory | Days left | Review due | Attention |",

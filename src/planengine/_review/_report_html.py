@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
-from planengine._review._render import change_lines, goal_headline
+from planengine._review._render import change_lines, crisis_lines, goal_headline
 from planengine._review._svg import goal_chart, history_chart
 from planengine._version import __version__
 
@@ -87,13 +87,22 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
     if review.risk_flags:
         out.append(
             '<div class="risk"><strong>Open risk flags</strong> — only a clinician can close them. '
-            "Offer crisis support (in the US: call or text 988).<ul>"
+            "Offer the crisis resources below.<ul>"
         )
         out.extend(
             f"<li><strong>{escape(f.level)}</strong>: {escape(f.message)}</li>"
             for f in review.risk_flags
         )
-        out.append("</ul></div>")
+        out.append("</ul>")
+        crisis = crisis_lines(review)
+        out.append(f'<p class="crisis"><strong>{escape(crisis[0])}</strong></p>')
+        if crisis[1:]:
+            out.append(
+                "<ul>"
+                + "".join(f"<li>{escape(line.removeprefix('- '))}</li>" for line in crisis[1:])
+                + "</ul>"
+            )
+        out.append("</div>")
     for goal in review.goals:
         out.extend(_goal_html(goal, instruments.get(goal.instrument or ""), review.as_of))
     if review.gas is not None and review.gas.t_score is not None:

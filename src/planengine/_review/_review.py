@@ -14,6 +14,7 @@ from typing import Any
 
 import attrs
 
+from planengine._crisis import crisis_notices, resolve_crisis_resources
 from planengine._errors import InputError
 from planengine._instruments import Instrument
 from planengine._loader import Document
@@ -232,6 +233,9 @@ def review_goals(
             for goal in goals
         )
     order, reprioritise = priority_order(goals, flags, areas)
+    crisis = resolve_crisis_resources(config.crisis_locale, config.crisis_resources)
+    if flags:  # shown beside open flags only: said to be missing or unconfirmed only then
+        notices[:0] = crisis_notices(crisis, open_flag=True)
     findings = tuple(
         sorted(
             parsed.findings + risk_findings,
@@ -250,4 +254,5 @@ def review_goals(
         notices=tuple(notices),
         assessments=assessments,
         config=config,
+        crisis=crisis,
     )
