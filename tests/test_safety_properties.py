@@ -72,13 +72,13 @@ def expected_flag_kinds(assessment) -> set[str]:
     PHQ-9 item 9 endorsed or blank, PCL-5 item 16 at 2 or more, documented intimate-partner
     violence, risk language in a patient goal."""
     kinds = set()
+    item9 = [r.answers[8] for r in assessment.responses if r.instrument == "phq9"]
+    # one flag per item, at its most serious answer: endorsed outranks blank
+    if any(v is not None and v >= 1 for v in item9):
+        kinds.add("suicidal-ideation")
+    elif None in item9:
+        kinds.add("risk-unknown")
     for response in assessment.responses:
-        if response.instrument == "phq9":
-            value = response.answers[8]
-            if value is None:
-                kinds.add("risk-unknown")
-            elif value >= 1:
-                kinds.add("suicidal-ideation")
         if response.instrument == "pcl5" and (response.answers[15] or 0) >= 2:
             kinds.add("risky-behaviour")
     if "intimate-partner-violence" in assessment.context.conditions:

@@ -183,6 +183,8 @@ def render_markdown(plan: Plan) -> str:
                 notes.append("missing items " + ", ".join(str(i) for i in row["missing_items"]))
             notes.extend(f"{k} {v}" for k, v in row["derived"].items())
             notes.extend(row["cutoffs_met"])
+            if row.get("stale"):
+                notes.append("stale: measure again before relying on it")
             total = "—" if row["total"] is None else row["total"]
             if row.get("prorated"):
                 total = f"{total} (prorated)"

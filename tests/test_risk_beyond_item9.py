@@ -1,0 +1,251 @@
+"""Safety beyond PHQ-9 item 9 (issue 12): risk language, PCL-5 item 16, documented violence,
+alcohol, and the context a flag needs (date, age, wording, history; stale baselines; same-day
+duplicates). Each test fails without the rule it names."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+
+from plan_helpers import all_steps, assert_valid
+from planengine import Assessment, Engine, EngineConfig, InputError
+from planengine._cli import main
+from planengine._review import review_goals
+from planengine._vocabulary import load_vocabulary
+
+AS_OF = dt.date(2026, 11, 25)
+DAY = "2026-11-24"
+LANGUAGE = load_vocabulary().risk_language
+
+
+def assessment(responses: list[tuple[str, str, list[Any]]] = (), **context: Any) -> Assessment:
+    return Assessment.from_mapping(
+        {
+            "planengine": 1,
+            "responses": [
+                {"instrument": name, "date": date, "answers": answers}
+                for name, date, answers in responses
+            ],
+            "context": context,
+        }
+    )
+
+
+def plan(engine: Engine, item: Assessment, as_of: dt.date = AS_OF) -> dict[str, Any]:
+    data = engine.plan(item, as_of=as_of).to_dict()
+    assert_valid("plan", data)
+    return data
+
+
+PHQ9_ZERO_ITEM9 = ("phq9", DAY, [2, 2, 2, 2, 1, 2, 1, 1, 0])
+
+
+# -- 1. risk language in free text ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Stop wanting to kill myself", True),
+        ("I don't want to be here anymore", True),
+        ("I DON’T WANT TO BE HERE", True),  # curly apostrophe, capitals
+        ("i no longer want to die", True),  # negation never dismisses a match
+        ('My GP said "suicidal" once', True),  # nor quotation
+        ("Stop self-harming", True),
+        ("stop cutting myself", True),
+        ("Everyone would be better off without me", True),
+        ("Thinking about an overdose", True),
+        ("I want to sleep through the night", False),
+        ("Kill time less on my phone", False),  # the words must follow each other
+        ("Be kinder to myself", False),
+    ],
+)
+def test_the_risk_language_screen(text: str, found: bool) -> None:
+    assert bool(LANGUAGE.find(text)) is found
+
+
+def test_suicidal_words_open_a_flag_with_item9_at_zero(engine) -> None:
+    # The issue's case: item 9 = 0 and goals that speak of suicide.
+    data = plan(
+        engine,
+        assessment(
+            [PHQ9_ZERO_ITEM9],
+            patient_goals=["Stop wanting to kill myself", "I don't want to be here anymore"],
+        ),
+    )
+    flags = data["risk"]["flags"]
+    assert [f["kind"] for f in flags] == ["suicidal-language", "suicidal-language"]
+    assert [f["evidence"] for f in flags] == [
+        ["Stop wanting to kill myself"],
+        ["I don't want to be here anymore"],
+    ]
+    assert "“Stop wanting to kill myself”" in flags[0]["message"]
+    assert "raised no flag" not in data["risk"]["statement"]
+    assert data["problems"][0]["id"] == "problem-safety"
+    assert {"safety-risk-assessment", "safety-plan"} <= {
+        s["id"] for s in data["problems"][0]["interventions"]
+    }
+    assert all(g["linked_areas"][0] == "safety" for g in data["patient_goals"])
+    for step in all_steps(data):
+        if step["delivery"] == "self-guided":
+            assert step["status"] == "held", step["id"]
+
+
+def test_no_match_is_never_read_as_safety(engine) -> None:
+    data = plan(engine, assessment([PHQ9_ZERO_ITEM9], patient_goals=["Sleep through the night"]))
+    assert not data["risk"]["flags"]
+    statement = data["risk"]["statement"]
+    assert "not evidence of safety" in statement
+    assert "own words were screened" in statement and "not evidence of safety either" in statement
+
+
+def test_risk_words_in_a_review_note_open_a_flag_that_holds_every_goal() -> None:
+    goal = {
+        "id": "g",
+        "area": "sleep",
+        "statement": "s",
+        "measure": {
+            "metric": "nights",
+            "unit": "nights per week",
+            "baseline": {"value": 1, "date": "2026-09-01"},
+            "target": {"value": 5, "comparator": ">="},
+        },
+        "start_date": "2026-09-01",
+        "due_date": "2027-01-31",
+        "review_interval_days": 30,
+        "progress": [
+            {"date": "2026-11-20", "value": 6, "note": "Sleeping better but I wish I was dead"}
+        ],
+    }
+    review = review_goals({"planengine": 1, "goals": [goal]}, as_of=AS_OF)
+    (flag,) = review.risk_flags
+    assert flag.kind == "suicidal-language"
+    assert flag.provenance.inputs == ("$.goals[0].progress[0].note",)
+    assert flag.observed_on == dt.date(2026, 11, 20) and flag.age_days == 5
+    # the target is met, but the goal is not closed while the flag is open: review now
+    assert [(s.rule, s.action) for s in review.goals[0].suggestions] == [
+        ("review.risk-flag-open", "review-now")
+    ]
+
+
+# -- 4. intimate-partner violence ----------------------------------------------------------
+
+
+def test_ipv_is_a_private_flag_whose_hold_names_safe_storage(engine) -> None:
+    data = plan(engine, assessment([PHQ9_ZERO_ITEM9], conditions=["intimate-partner-violence"]))
+    (flag,) = data["risk"]["flags"]
+    assert flag["kind"] == "intimate-partner-violence" and flag["private"] is True
+    held = [s for s in all_steps(data) if s["delivery"] == "self-guided"]
+    assert held and all(s["status"] == "held" for s in held)
+    assert all("kept without being found" in s["notes"][-1] for s in held)
+
+
+# -- 5. PCL-5 item 16 --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "flagged"), [(0, False), (1, False), (2, True), (4, True)])
+def test_pcl5_item_16_at_two_or_more_is_a_flag_for_clinician_review(engine, value, flagged) -> None:
+    answers = [1] * 20
+    answers[15] = value
+    data = plan(engine, assessment([("pcl5", DAY, answers), PHQ9_ZERO_ITEM9]))
+    kinds = [f["kind"] for f in data["risk"]["flags"]]
+    assert kinds == (["risky-behaviour"] if flagged else [])
+    if flagged:
+        flag = data["risk"]["flags"][0]
+        assert (flag["instrument"], flag["item"], flag["value"]) == ("pcl5", 16, value)
+        assert flag["provenance"]["inputs"] == ["$.responses[0].answers[15]"]
+        first = data["problems"][0]
+        assert "safety-behaviour-review" in [s["id"] for s in first["interventions"]]
+
+
+def test_a_blank_pcl5_item_16_is_asked_today_without_a_flag(engine) -> None:
+    answers: list[int | None] = [1] * 20
+    answers[15] = None
+    data = plan(engine, assessment([("pcl5", DAY, answers)], concerns=["trauma"]))
+    assert not data["risk"]["flags"]
+    trauma = next(p for p in data["problems"] if p["area"] == "trauma")
+    asked = [o for o in trauma["objectives"] if "item 16" in o["statement"]]
+    assert asked and asked[0]["due_date"] == AS_OF.isoformat()
+
+
+# -- 6. a flag's context ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("value", "wording"), [(1, "several days"), (2, "more than half the days"), (3, "nearly every day")])
+def test_a_flag_quotes_the_instruments_own_wording_for_the_answer(engine, value, wording) -> None:
+    answers = [1, 1, 1, 1, 1, 1, 1, 1, value]
+    (flag,) = plan(engine, assessment([("phq9", DAY, answers)]))["risk"]["flags"]
+    assert f"answered {value} ('{wording}')" in flag["message"]
+    other = {"several days", "more than half the days", "nearly every day"} - {wording}
+    assert not any(f"'{w}'" in flag["message"] for w in other)
+
+
+def test_an_old_endorsement_opens_one_flag_with_its_age_and_history(engine) -> None:
+    responses = [
+        ("phq9", "2024-11-20", [3, 3, 2, 2, 2, 2, 2, 1, 2]),
+        ("phq9", "2025-06-02", [2, 2, 1, 2, 1, 1, 1, 0, 0]),
+        ("phq9", "2026-03-10", [2, 2, 1, 1, 1, 1, 1, 0, 0]),
+        ("phq9", "2026-11-18", [2, 2, 1, 2, 1, 1, 1, 1, 0]),
+    ]
+    (flag,) = plan(engine, assessment(responses))["risk"]["flags"]
+    assert (flag["value"], flag["observed_on"], flag["age_days"]) == (2, "2024-11-20", 735)
+    assert [h["value"] for h in flag["history"]] == [2, 0, 0, 0]
+    assert "735 days ago" in flag["message"]
+    assert "is not evidence of safety and does not close this flag" in flag["message"]
+
+
+def test_a_baseline_older_than_the_window_is_marked_stale(engine) -> None:
+    item = assessment([("isi", "2026-07-28", [3, 3, 2, 3, 3, 2, 3])])
+    data = plan(engine, item)
+    (row,) = data["scores"]
+    assert row["stale"] is True
+    isi = [o for p in data["problems"] for o in p["objectives"] if o["measure"].get("instrument") == "isi"]
+    assert isi and all("Stale baseline" in " ".join(o.get("notes", ())) for o in isi)
+    assert "plan.stale-baseline" in [n["code"] for n in data["notices"]]
+    wider = plan(Engine(config=EngineConfig(stale_baseline_days=180)), item)
+    assert wider["scores"][0]["stale"] is False
+    assert "plan.stale-baseline" not in [n["code"] for n in wider["notices"]]
+
+
+def test_two_different_responses_on_one_day_are_an_error_naming_both(engine) -> None:
+    item = assessment([PHQ9_ZERO_ITEM9, ("phq9", DAY, [0, 0, 0, 0, 0, 0, 0, 0, 0])])
+    with pytest.raises(InputError) as caught:
+        engine.plan(item, as_of=AS_OF)
+    message = str(caught.value)
+    assert "$.responses[0]" in message and "$.responses[1]" in message
+    same = assessment([PHQ9_ZERO_ITEM9, PHQ9_ZERO_ITEM9])  # the same answers twice: one response
+    assert engine.plan(same, as_of=AS_OF).to_dict()["scores"]
+
+
+def test_same_day_duplicates_exit_2_with_one_line_from_the_cli(capsys, tmp_path, examples_dir) -> None:
+    bad = tmp_path / "twice.yaml"
+    bad.write_text(
+        "planengine: 1\nresponses:\n"
+        "  - {instrument: gad7, date: 2026-11-20, answers: [1, 1, 1, 1, 1, 1, 1]}\n"
+        "  - {instrument: gad7, date: 2026-11-20, answers: [3, 3, 3, 3, 3, 3, 3]}\n",
+        encoding="utf-8",
+    )
+    good = examples_dir / "mild-sleep-only.yaml"
+    code = main(["plan", str(bad), str(good), "--as-of", "2026-11-25"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    (line,) = err.strip().splitlines()
+    assert "twice.yaml" in line and "$.responses[0]" in line and "$.responses[1]" in line
+    assert "Traceback" not in err and out  # the other file was still planned
+
+
+# -- alcohol and suicide risk (R-SC21) -------------------------------------------------------
+
+
+def test_harmful_drinking_raises_a_suicide_flag_and_enters_the_safety_plan(engine) -> None:
+    endorsed = ("phq9", DAY, [1, 1, 1, 1, 1, 1, 1, 1, 1])
+    without = plan(engine, assessment([endorsed]))
+    assert without["risk"]["flags"][0]["rank"] == 2
+    data = plan(engine, assessment([endorsed, ("audit-c", DAY, [3, 2, 1])], sex="male"))
+    (flag,) = data["risk"]["flags"]
+    assert flag["rank"] == 1 and "Alcohol: AUDIT-C 6" in flag["message"]
+    assert "$.responses[1]" in flag["provenance"]["inputs"]
+    safety_plan = next(s for s in data["problems"][0]["interventions"] if s["id"] == "safety-plan")
+    assert any("alcohol" in section for section in safety_plan["steps"])
