@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from plan_helpers import all_objectives, all_steps
-from test_strategies_scenarios import assessment, excluded, plan_for, problem, step_ids
+from test_strategies_scenarios import AS_OF, assessment, excluded, plan_for, problem, step_ids
 
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
 MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12
@@ -146,3 +146,148 @@ def test_documented_sleep_apnoea_is_referred_for_treatment_before_or_alongside_c
     assert "sleep-sleep-restriction" in excluded(data)
     without = plan_for(engine, assessment({"isi": SEVERE_ISI}))
     assert "sleep-apnoea-treatment-referral" not in step_ids(without)
+
+
+def test_nightmares_in_the_patients_words_get_an_objective_and_an_irt_referral(engine) -> None:
+    data = plan_for(engine, assessment({"isi": SEVERE_ISI},
+                                       patient_goals=["Stop the nightmares so I can sleep"]))
+    trauma = problem(data, "trauma")
+    objective = next(o for o in trauma["objectives"] if o["id"] == "trauma-nightmare-treatment")
+    assert "imagery rehearsal therapy" in objective["statement"]
+    assert objective["measure"]["target"] == {"value": 1, "comparator": ">="}
+    referral = next(s for s in trauma["interventions"] if s["id"] == "trauma-imagery-rehearsal-referral")
+    assert referral["delivery"] == "referral"  # R-SC13: IRT via a clinician, never self-guided
+    assert any(c.startswith("S6:") for c in referral["citations"])
+    log = next(s for s in trauma["interventions"] if s["id"] == "trauma-nightmare-log")
+    assert "not written down" in log["description"]
+    other = plan_for(engine, assessment({"isi": SEVERE_ISI}, patient_goals=["Get over the accident"]))
+    assert "trauma-imagery-rehearsal-referral" not in step_ids(other)
+
+
+# -- item 8: psychosis, eating disorder --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("area", "context"), [
+    ("depression", dict(responses={"phq9": MODERATE_PHQ9})),
+    ("self-esteem", dict(responses={"phq9": MODERATE_PHQ9}, concerns=["self-esteem"])),
+])
+def test_psychosis_brings_liaison_with_the_psychosis_team_where_cognitive_work_is_planned(
+    engine, area, context
+) -> None:
+    spec = dict(context)
+    data = plan_for(engine, assessment(spec.pop("responses"), conditions=["psychosis"], **spec))
+    liaison = [s for s in all_steps(data) if s["id"].endswith("psychosis-team-liaison")]
+    assert len(liaison) == 1  # listed once, even where two problems plan cognitive work
+    assert "team treating the psychosis" in liaison[0]["description"]
+    assert liaison[0]["delivery"] == "clinician-led"
+    assert f"{area}-thought-record" in step_ids(data) or area == "self-esteem"
+    without = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
+    assert not [s for s in all_steps(without) if s["id"].endswith("psychosis-team-liaison")]
+
+
+def test_activity_scheduling_and_self_care_are_cautioned_with_an_eating_disorder(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}, concerns=["self-esteem"],
+                                       conditions=["eating-disorder"]))
+    steps = {s["id"]: s for s in all_steps(data)}
+    for step_id in ("depression-activity-scheduling", "self-esteem-scheduled-self-care"):
+        assert steps[step_id]["status"] == "caution", step_id
+        assert any(n.startswith("Caution (eating-disorder)") for n in steps[step_id]["notes"])
+
+
+# -- item 8: WHO-5 next step --------------------------------------------------------------------------
+
+LOW_WHO5 = [2, 1, 2, 3, 2]  # raw 10, below 13
+
+
+def test_a_low_who5_does_not_ask_for_a_phq9_when_one_was_given(engine) -> None:
+    data = plan_for(engine, assessment({"who5": LOW_WHO5, "phq9": [1, 1, 1, 1, 1, 1, 1, 0, 0]}))
+    wellbeing = problem(data, "wellbeing")
+    texts = [s["title"] for s in wellbeing["interventions"]] + [o["statement"] for o in wellbeing["objectives"]]
+    assert not [t for t in texts if "depression" in t.lower() or "PHQ-9" in t], texts
+
+
+def test_a_low_who5_without_a_phq9_asks_for_one_once(engine) -> None:
+    data = plan_for(engine, assessment({"who5": LOW_WHO5}))
+    wellbeing = problem(data, "wellbeing")
+    asks = [s for s in all_steps(data) if "PHQ-9" in s["title"] or "depression" in s["title"].lower()]
+    assert [s["id"] for s in asks] == ["wellbeing-depression-assessment"]
+    assert any(o["statement"].startswith("Complete a full PHQ-9") for o in wellbeing["objectives"])
+    # with a positive PHQ-2 the depression plan asks for the PHQ-9: not asked twice
+    both = plan_for(engine, assessment({"who5": LOW_WHO5, "phq2": [2, 2]}))
+    asks = [s for s in all_steps(both) if "PHQ-9" in s["title"] or "depression" in s["title"].lower()]
+    assert len(asks) == 1 and asks[0]["area"] == "depression"
+
+
+# -- item 3: bipolar depression (R-SC11) ---------------------------------------------------------------
+
+
+def test_bipolar_depression_gets_no_unipolar_medication_review(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": SEVERE_PHQ9}, conditions=["bipolar-disorder"]))
+    depression = problem(data, "depression")
+    ids = [s["id"] for s in depression["interventions"]]
+    assert "depression-severity-review" not in ids  # NICE NG222 excludes bipolar disorder
+    assert "NG222" in excluded(data)["depression-severity-review"]["reason"]
+    assert ids[0] == "depression-bipolar-treatment-review"  # before any activation work
+    review = depression["interventions"][0]
+    text = _text(review)
+    assert "CG185" in text and "No antidepressant-only plan" in text
+    assert "prescriber or bipolar service" in review["title"]
+    unipolar = plan_for(engine, assessment({"phq9": SEVERE_PHQ9}))
+    assert "depression-severity-review" in step_ids(unipolar)
+    assert "depression-bipolar-treatment-review" not in step_ids(unipolar)
+
+
+def test_bipolar_depression_monitors_mood_elevation_with_a_measured_objective(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}, conditions=["bipolar-disorder"]))
+    depression = problem(data, "depression")
+    objective = next(o for o in depression["objectives"] if o["id"] == "depression-mood-elevation-monitoring")
+    assert objective["measure"]["metric"] == "days with the mood and sleep chart filled in"
+    assert objective["measure"]["target"] == {"value": 6, "comparator": ">="}
+    assert "early-warning signs" in objective["statement"]
+    served = {s["id"] for s in depression["interventions"] if objective["id"] in s.get("objectives", [])}
+    assert served == {"depression-mood-sleep-chart", "depression-early-warning-signs"}
+    warning = next(s for s in depression["interventions"] if s["id"] == "depression-early-warning-signs")
+    assert "prescriber or bipolar service" in warning["description"]
+
+
+def test_bipolar_depression_grades_activation_gently_with_a_caution(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}, conditions=["bipolar-disorder"]))
+    steps = {s["id"]: s for s in all_steps(data)}
+    scheduling = steps["depression-activity-scheduling"]
+    assert scheduling["status"] == "caution"
+    assert "mood elevation" in " ".join(scheduling["notes"])
+    assert any("at most one new activity a week" in step for step in scheduling["steps"])
+    assert scheduling["requires"] == ["depression-mood-sleep-chart"]
+    target = next(o for o in all_objectives(data) if o["id"] == "depression-scheduled-activities")
+    assert target["frequency"]["times"] == 3  # a smaller first target than the usual 5
+    assert steps["depression-ba-sessions"]["status"] == "caution"
+
+
+def test_bipolar_insomnia_gets_a_regular_schedule_and_never_restriction(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9, "isi": SEVERE_ISI},
+                                       conditions=["bipolar-disorder"]))
+    assert "sleep-sleep-restriction" not in step_ids(data)
+    schedule = next(s for s in all_steps(data) if s["id"] == "sleep-regular-sleep-schedule")
+    assert "never cut short" in schedule["description"]
+    assert "sleep-regular-sleep-schedule" not in step_ids(plan_for(engine, assessment({"isi": SEVERE_ISI})))
+
+
+# -- item 8: PHQ-9 headings in the Markdown -------------------------------------------------------------
+
+
+def _headings(engine, responses: dict[str, list[int | None]]) -> list[str]:
+    from planengine._render import render_markdown
+
+    plan = engine.plan(assessment(responses), as_of=AS_OF)
+    return [line for line in render_markdown(plan).splitlines() if line.startswith("## ")]
+
+
+def test_a_phq9_heading_shows_the_possible_range_when_item_9_is_missing(engine) -> None:
+    headings = _headings(engine, {"phq9": [1, 1, 1, 1, 1, 1, 1, 1, None]})  # 8, so 8 to 11
+    assert "## 2. Depression (phq9 total 8 to 11: item 9 unanswered)" in headings
+    assert not [h for h in headings if "Depression (mild)" in h]
+
+
+def test_the_phq9_band_stays_in_the_heading_beside_a_phq2(engine) -> None:
+    headings = _headings(engine, {"phq9": MODERATE_PHQ9, "phq2": [2, 2]})
+    assert "## 1. Depression (moderate)" in headings
