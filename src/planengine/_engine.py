@@ -962,7 +962,7 @@ _NO_PROPOSAL = Proposal()
 
 def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
     band = score.band
-    return {
+    row = {
         "instrument": score.instrument_id,
         "date": date.isoformat(),
         "total": score.total,
@@ -974,6 +974,9 @@ def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
         "cutoffs_met": list(score.cutoffs_met),
         "source": path,
     }
+    if score.missing_items:  # the totals still possible: shown instead of a band it may not be
+        row["total_range"] = list(score.total_range)
+    return row
 
 
 def collect_instruments(

@@ -123,6 +123,26 @@ def _serving(problem: dict[str, Any], problems: list[dict[str, Any]]) -> str:
     return " and ".join(titles)
 
 
+def _heading_severity(
+    problem: dict[str, Any], evidence: dict[str, dict[str, Any]], scores: dict[str, dict[str, Any]]
+) -> str:
+    """The problem heading's severity: the band of its severity finding (even when a screen from
+    another instrument, such as a PHQ-2 beside the PHQ-9, ranks first), or, when that instrument
+    has unanswered items and no total, the totals still possible instead of a band."""
+    findings = [evidence[ref] for ref in problem["evidence"] if ref in evidence]
+    graded = [f for f in findings if f["kind"] == "severity" and f["severity"]]
+    if not graded:
+        return f" ({problem['severity']})" if problem["severity"] else ""
+    top = max(graded, key=lambda f: f["severity"] == problem["severity"])  # the problem's own first
+    row = scores.get(top["instrument"] or "")
+    if row is not None and row["total"] is None and row.get("total_range"):
+        low, high = row["total_range"]
+        missing = row["missing_items"]
+        items = f"item {missing[0]}" if len(missing) == 1 else "items " + ", ".join(map(str, missing))
+        return f" ({row['instrument']} total {low} to {high}: {items} unanswered)"
+    return f" ({top['severity']})"
+
+
 def render_markdown(plan: Plan) -> str:
     """A plan a clinician can read: risk first, then each problem with goals and steps."""
     data = plan.to_dict()
@@ -155,6 +175,8 @@ def render_markdown(plan: Plan) -> str:
             notes.extend(f"{k} {v}" for k, v in row["derived"].items())
             notes.extend(row["cutoffs_met"])
             total = "—" if row["total"] is None else row["total"]
+            if row["total"] is None and row.get("total_range"):
+                total = "— ({} to {})".format(*row["total_range"])
             if row.get("prorated"):
                 total = f"{total} (prorated)"
             add(
@@ -178,11 +200,12 @@ def render_markdown(plan: Plan) -> str:
             else "No problems are listed; see the notices for why. No goals were generated."
         )
         add("")
+    evidence = {f["id"]: f for f in data["findings"]}
+    latest = {row["instrument"]: row for row in data["scores"]}
     for number, problem in enumerate(data["problems"], start=1):
-        severity = f" ({problem['severity']})" if problem["severity"] else ""
+        severity = _heading_severity(problem, evidence, latest)
         add(f"## {number}. {problem['title']}{severity}")
         add("")
-        evidence = {f["id"]: f for f in data["findings"]}
         for ref in problem["evidence"]:
             finding = evidence.get(ref)
             if finding:
