@@ -97,6 +97,14 @@ def test_no_step_advises_changing_drinking_before_the_withdrawal_assessment(engi
     assert "never by stopping suddenly" in target["statement"]
 
 
+def test_with_an_open_risk_flag_the_alcohol_problem_comes_right_after_safety(engine) -> None:
+    endorsed = [3, 2, 2, 3, 2, 2, 2, 1, 1]  # 18, item 9 endorsed: a risk flag
+    data = plan_for(engine, _case("audit-c-11-man", responses={"phq9": endorsed}))
+    assert [p["area"] for p in data["problems"]][:2] == ["safety", "alcohol"]
+    withdrawal = problem(data, "alcohol")["interventions"][0]
+    assert withdrawal["id"] == WITHDRAWAL_STEP and withdrawal["status"] != "held"
+
+
 def test_without_withdrawal_risk_the_brief_intervention_starts_at_once(engine) -> None:
     data = plan_for(engine, assessment({"audit-c": [3, 2, 2], "isi": SEVERE_ISI}, sex="male"))  # 7
     steps = {s["id"]: s for s in all_steps(data)}
@@ -183,6 +191,13 @@ def test_psychosis_brings_liaison_with_the_psychosis_team_where_cognitive_work_i
     assert f"{area}-thought-record" in step_ids(data) or area == "self-esteem"
     without = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
     assert not [s for s in all_steps(without) if s["id"].endswith("psychosis-team-liaison")]
+
+
+def test_the_cbt_referral_for_anxiety_is_agreed_with_the_psychosis_team(engine) -> None:
+    data = plan_for(engine, assessment({"gad7": [2, 2, 2, 2, 1, 1, 2]}, conditions=["psychosis"]))
+    referral = next(s for s in all_steps(data) if s["id"] == "anxiety-cbt-anxiety-referral")
+    assert referral["status"] == "caution"
+    assert "team treating it" in " ".join(referral["notes"])
 
 
 def test_activity_scheduling_and_self_care_are_cautioned_with_an_eating_disorder(engine) -> None:
