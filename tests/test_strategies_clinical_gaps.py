@@ -105,6 +105,38 @@ def test_with_an_open_risk_flag_the_alcohol_problem_comes_right_after_safety(eng
     assert withdrawal["id"] == WITHDRAWAL_STEP and withdrawal["status"] != "held"
 
 
+def test_every_copy_of_the_withdrawal_risk_block_is_the_same() -> None:
+    # The block is repeated in the alcohol, sleep and lifestyle files (a `when` block cannot be
+    # shared between files): a copy edited alone would let a cut-down step slip through.
+    import pathlib
+
+    import yaml
+
+    def blocks(node: Any) -> list[Any]:
+        found = []
+        if isinstance(node, dict):
+            if any(b == {"instrument": "audit-c", "total_at_least": 10} for b in node.get("any", [])):
+                found.append(node["any"])
+            for value in node.values():
+                found.extend(blocks(value))
+        elif isinstance(node, list):
+            for value in node:
+                found.extend(blocks(value))
+        return found
+
+    plugins = pathlib.Path(__file__).resolve().parent.parent / "plugins"
+    copies = {
+        path.parent.name: blocks(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for path in sorted(plugins.glob("*/strategy.yaml"))
+    }
+    assert {name for name, found in copies.items() if found} == {
+        "planengine_alcohol", "planengine_sleep", "planengine_lifestyle",
+    }
+    canonical = copies["planengine_alcohol"][0]
+    assert len(canonical) == 3
+    assert all(block == canonical for found in copies.values() for block in found)
+
+
 def test_without_withdrawal_risk_the_brief_intervention_starts_at_once(engine) -> None:
     data = plan_for(engine, assessment({"audit-c": [3, 2, 2], "isi": SEVERE_ISI}, sex="male"))  # 7
     steps = {s["id"]: s for s in all_steps(data)}

@@ -133,7 +133,8 @@ def _heading_severity(
     graded = [f for f in findings if f["kind"] == "severity" and f["severity"]]
     if not graded:
         return f" ({problem['severity']})" if problem["severity"] else ""
-    top = max(graded, key=lambda f: f["severity"] == problem["severity"])  # the problem's own first
+    # the finding that gave the problem its severity, else the first graded one
+    top = next((f for f in graded if f["severity"] == problem["severity"]), graded[0])
     row = scores.get(top["instrument"] or "")
     if row is not None and row["total"] is None and row.get("total_range"):
         low, high = row["total_range"]
