@@ -155,7 +155,9 @@ def test_a_substance_use_disorder_without_an_alcohol_problem_adds_no_alcohol_ste
 
 
 def test_in_pregnancy_with_withdrawal_risk_there_is_no_stop_now_advice(engine) -> None:
-    data = plan_for(engine, _case("audit-c-10-woman", conditions=["pregnancy"]))
+    data = plan_for(engine, _case("audit-c-10-woman", conditions=["pregnancy"], concerns=["lifestyle"]))
+    meals = next(s for s in all_steps(data) if s["id"] == "lifestyle-regular-meals")
+    assert "avoid alcohol" not in _text(meals) and "midwife or obstetric team" in _text(meals)
     target = next(o for o in all_objectives(data) if o["id"] == "alcohol-audit-c-below-cutoff")
     assert not target["statement"].startswith("From now on")
     assert "withdrawal-risk assessment" in target["statement"]
