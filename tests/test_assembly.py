@@ -72,6 +72,37 @@ def test_a_chain_of_requirements_falls_together_and_each_step_says_why() -> None
     assert all("which is not in the plan" in e.reason for e in exclusions)
 
 
+def test_an_urgent_objective_and_its_step_come_before_a_higher_ranked_follow_up() -> None:
+    import datetime as dt
+
+    from planengine._assembly import RankedProposal, merge_proposals
+    from planengine._model import Measure, Objective, Proposal
+
+    def objective(objective_id: str, urgent: bool) -> Objective:
+        measure = Measure(unit="assessments", method="clinician records", target_value=1,
+                          comparator=">=", baseline_value=0, baseline_date=dt.date(2026, 11, 25),
+                          metric="assessment completed")
+        return Objective(id=objective_id, area="alcohol", statement=f"{objective_id}.",
+                         measure=measure, start_date=dt.date(2026, 11, 25),
+                         due_date=dt.date(2026, 11, 25), review_interval_days=7,
+                         addresses=[], provenance=SOURCE, urgent=urgent)
+
+    def step(step_id: str, objective_id: str) -> Intervention:
+        return Intervention(id=step_id, area="alcohol", title=step_id, description=step_id,
+                            delivery="clinician-led", rationale="Why.", provenance=SOURCE,
+                            objective_ids=[objective_id])
+
+    core = Proposal(objectives=(objective("follow-up", False),), interventions=(step("review", "follow-up"),))
+    strategy = Proposal(objectives=(objective("withdrawal", True),),
+                        interventions=(step("withdrawal-step", "withdrawal"),))
+    problem = _problem("alcohol", 0.5, [])
+    ranked = [RankedProposal(core, "rule:core", 100, "core"),
+              RankedProposal(strategy, "plugin:test", 50, "test")]
+    merge_proposals(problem, ranked, max_objectives=3)
+    assert [o.id for o in problem.objectives] == ["withdrawal", "follow-up"]
+    assert [s.id for s in problem.interventions] == ["withdrawal-step", "review"]
+
+
 def test_a_step_shared_across_problems_keeps_its_dependants_pointing_at_it_and_held() -> None:
     import datetime as dt
 

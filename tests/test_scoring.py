@@ -61,7 +61,8 @@ def test_who5_low_total_and_low_item_are_separate_findings() -> None:
     score = score_response(who5, [3, 3, 3, 3, 1])
     assert [f.rule_id for f in score.findings] == ["who5.low-item"]
     assert "item 5" in score.findings[0].summary
-    assert score.findings[0].next_step == "Assess for depression"
+    # no core next step: the wellbeing strategy asks for a PHQ-9 only when none was given
+    assert score.findings[0].next_step is None
     # Raw 12 < 13 with every item at 2 or more: poor well-being, no item finding.
     score = score_response(who5, [2, 2, 2, 3, 3])
     assert [f.rule_id for f in score.findings] == ["who5.low-total"]

@@ -90,7 +90,8 @@ def test_trauma_strategy_offers_no_exposure_narrative_or_emdr_homework() -> None
     data = _load(ROOT / "plugins" / "planengine_trauma" / "strategy.yaml")
     for item in data["interventions"]:
         if item["delivery"] == "self-guided":
-            assert item["category"] == "stabilisation", item["id"]
+            # stabilisation skills, or a count kept without the content (nights with nightmares)
+            assert item["category"] in ("stabilisation", "monitoring"), item["id"]
             text = " ".join([item["title"], item["description"], *item.get("steps", [])]).lower()
             for word in ("exposure", "narrative", "emdr", "trauma account", "imaginal", "hierarchy"):
                 assert word not in text, f"{item['id']} mentions {word!r}"
@@ -130,6 +131,15 @@ def test_a_requirement_must_be_another_step_of_the_file(required: str) -> None:
     data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
     step = next(s for s in data["interventions"] if s["id"] == "sleep-restriction")
     step["requires"] = [required]
+    with pytest.raises(DocumentSchemaError, match="is not another step of this file"):
+        strategy_from_mapping(data)
+
+
+def test_a_variants_requirement_must_be_another_step_of_the_file() -> None:
+    data = _load(ROOT / "plugins" / "planengine_alcohol" / "strategy.yaml")
+    step = next(s for s in data["interventions"] if s["id"] == "brief-intervention")
+    assert step["variants"][0]["requires"] == ["withdrawal-risk-assessment"]
+    step["variants"][0]["requires"] = ["no-such-step"]
     with pytest.raises(DocumentSchemaError, match="is not another step of this file"):
         strategy_from_mapping(data)
 

@@ -13,6 +13,9 @@ Rules applied here, each recorded in the plan when it changes something:
   two areas) is listed once, under the higher-priority problem, and addresses both.
 * ``assembly.objective-limit``: at most ``max_objectives_per_problem`` active objectives per
   problem (default 3); the rest are listed as deferred, with their steps.
+* urgent first: an urgent objective (a safety step such as the private IPV safety assessment or
+  the alcohol withdrawal-risk assessment) and the steps serving it lead the problem, before the
+  higher-ranked core follow-up step; an urgent objective is never the one deferred.
 * ``assembly.requires``: a step that builds on another (``requires``: sleep restriction on the
   sleep diary) is left out when that step is not in the problem's plan.
 * ``plugin.invalid-objective`` / ``plugin.invalid-step``: what Python plugin code wrote is checked
@@ -144,8 +147,13 @@ def merge_proposals(
         kept_steps = _resolve_conflicts(kept_steps, steps, exclusions, notices)
 
     ordered = list(objectives.values())
-    if len(ordered) > max_objectives:  # an urgent safety objective is never the one deferred
+    urgent_ids = {objective.id for objective, _ in ordered if objective.urgent}
+    if urgent_ids:
+        # An urgent objective and its steps come before routine work, also before a core
+        # follow-up step (a stable sort: the rest keep their rank order), and an urgent
+        # objective is never the one deferred.
         ordered.sort(key=lambda pair: not pair[0].urgent)
+        kept_steps.sort(key=lambda step: urgent_ids.isdisjoint(step.objective_ids))
     if len(ordered) <= max_objectives:
         problem.objectives.extend([objective for objective, _ in ordered])
         problem.interventions.extend(_with_requirements(kept_steps, steps, exclusions))

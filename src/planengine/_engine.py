@@ -1123,7 +1123,7 @@ def _score_row(
     score: Any, date: dt.date, path: str, as_of: dt.date, stale_after: int
 ) -> dict[str, Any]:
     band = score.band
-    return {
+    row = {
         "instrument": score.instrument_id,
         "date": date.isoformat(),
         "total": score.total,
@@ -1136,6 +1136,9 @@ def _score_row(
         "stale": (as_of - date).days > stale_after,
         "source": path,
     }
+    if score.missing_items:  # the totals still possible: shown instead of a band it may not be
+        row["total_range"] = list(score.total_range)
+    return row
 
 
 def collect_instruments(

@@ -151,6 +151,27 @@ def crisis_block(crisis: CrisisResources | None, *, open_flag: bool) -> list[str
     return lines
 
 
+def _heading_severity(
+    problem: dict[str, Any], evidence: dict[str, dict[str, Any]], scores: dict[str, dict[str, Any]]
+) -> str:
+    """The problem heading's severity: the band of its severity finding (even when a screen from
+    another instrument, such as a PHQ-2 beside the PHQ-9, ranks first), or, when that instrument
+    has unanswered items and no total, the totals still possible instead of a band."""
+    findings = [evidence[ref] for ref in problem["evidence"] if ref in evidence]
+    graded = [f for f in findings if f["kind"] == "severity" and f["severity"]]
+    if not graded:
+        return f" ({problem['severity']})" if problem["severity"] else ""
+    # the finding that gave the problem its severity, else the first graded one
+    top = next((f for f in graded if f["severity"] == problem["severity"]), graded[0])
+    row = scores.get(top["instrument"] or "")
+    if row is not None and row["total"] is None and row.get("total_range"):
+        low, high = row["total_range"]
+        missing = row["missing_items"]
+        items = f"item {missing[0]}" if len(missing) == 1 else "items " + ", ".join(map(str, missing))
+        return f" ({row['instrument']} total {low} to {high}: {items} unanswered)"
+    return f" ({top['severity']})"
+
+
 def render_markdown(plan: Plan) -> str:
     """A plan a clinician can read: risk first, then each problem with goals and steps."""
     data = plan.to_dict()
@@ -186,6 +207,8 @@ def render_markdown(plan: Plan) -> str:
             if row.get("stale"):
                 notes.append("stale: measure again before relying on it")
             total = "—" if row["total"] is None else row["total"]
+            if row["total"] is None and row.get("total_range"):
+                total = "— ({} to {})".format(*row["total_range"])
             if row.get("prorated"):
                 total = f"{total} (prorated)"
             add(
@@ -209,11 +232,12 @@ def render_markdown(plan: Plan) -> str:
             else "No problems are listed; see the notices for why. No goals were generated."
         )
         add("")
+    evidence = {f["id"]: f for f in data["findings"]}
+    latest = {row["instrument"]: row for row in data["scores"]}
     for number, problem in enumerate(data["problems"], start=1):
-        severity = f" ({problem['severity']})" if problem["severity"] else ""
+        severity = _heading_severity(problem, evidence, latest)
         add(f"## {number}. {problem['title']}{severity}")
         add("")
-        evidence = {f["id"]: f for f in data["findings"]}
         for ref in problem["evidence"]:
             finding = evidence.get(ref)
             if finding:

@@ -240,7 +240,9 @@ class _StepTemplate:
 
     ``default`` is the content used unless one of ``variants`` (``(when slot, content)`` in file
     order) holds; content is ``(title, description, delivery, rationale, steps, frequency,
-    duration_minutes, course_weeks, category, citations)``.
+    duration_minutes, course_weeks, category, citations, requires)``: a variant may add a
+    requirement (a cut-down step waits for the withdrawal-risk assessment only where that
+    assessment is planned).
     """
 
     id: str
@@ -337,7 +339,7 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
     )
 
 
-def _step_content(fields: Mapping[str, Any]) -> tuple[Any, ...]:
+def _step_content(fields: Mapping[str, Any], area: str) -> tuple[Any, ...]:
     return (
         fields["title"],
         fields["description"],
@@ -349,6 +351,7 @@ def _step_content(fields: Mapping[str, Any]) -> tuple[Any, ...]:
         fields["course_weeks"],
         fields["category"],
         tuple(fields["citations"]),
+        tuple(f"{area}-{rid}" for rid in fields["requires"]),
     )
 
 
@@ -358,9 +361,10 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
     fields["category"] = raw.get("category", "skill")
     fields["citations"] = tuple(cite(list(raw.get("citations", ()))))
     fields["steps"] = tuple(raw.get("steps", ()))
+    fields["requires"] = tuple(raw.get("requires", ()))  # a variant may add a requirement
     when = When.compile(raw.get("when"))
     variants = compile_variants(raw, area)
-    picks = tuple((slot(v.when), _step_content({**fields, **v.fields})) for v in variants)
+    picks = tuple((slot(v.when), _step_content({**fields, **v.fields}, area)) for v in variants)
     rules = tuple(Contraindication.compile(c) for c in raw.get("contraindications", ()))
     return _StepTemplate(
         id=f"{area}-{raw['id']}",
@@ -371,7 +375,7 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
         guards=tuple((r.condition, -1) if r.condition is not None else (None, slot(r.when))
                      for r in rules),
         when_slot=slot(when),
-        default=_step_content(fields),
+        default=_step_content(fields, area),
         variants=picks,
     )
 
@@ -627,7 +631,7 @@ class DataStrategy:
             else:
                 linked = [oid for oid in objective_ids if oid in kept_ids]
             (title, description, delivery, rationale, steps, frequency, duration, course_weeks,
-             category, citations) = content
+             category, citations, requires) = content
             # Intervention(id, area, title, description, delivery, rationale, provenance, steps,
             #              frequency, duration_minutes, course_weeks, category, citations,
             #              objective_ids, status, notes, conflicts_with, requires),
@@ -650,7 +654,7 @@ class DataStrategy:
                 "active",
                 [],
                 list(item.conflicts_with),
-                list(item.requires),
+                list(requires),
             )
             if item.guards:
                 for condition, slot in item.guards:
@@ -945,7 +949,9 @@ def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
             for oid in item.get("objectives", ()):
                 if oid not in objective_ids:
                     return f"{where}.objectives", f"objective {oid!r} is not defined in this file"
-            for sid in item.get("requires", ()):  # conflicts_with may name another file's step
+            required = [*item.get("requires", ()),
+                        *(sid for v in item.get("variants", ()) for sid in v.get("requires", ()))]
+            for sid in required:  # conflicts_with may name another file's step
                 if sid not in step_areas or sid == item["id"]:
                     return f"{where}.requires", f"step {sid!r} is not another step of this file"
                 if step_areas[sid] not in (None, item.get("area")):

@@ -7,6 +7,7 @@ this problem and context?" without re-reading the data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -43,6 +44,7 @@ class When:
     cutoffs_met_any: frozenset[str] = frozenset()
     with_areas: frozenset[str] = frozenset()
     without_areas: frozenset[str] = frozenset()
+    patient_words_any: tuple[str, ...] = ()
     any_of: tuple[When, ...] = ()
 
     @classmethod
@@ -67,6 +69,7 @@ class When:
             cutoffs_met_any=frozenset(raw.get("cutoffs_met_any", ())),
             with_areas=frozenset(raw.get("with_area", ())),
             without_areas=frozenset(raw.get("without_area", ())),
+            patient_words_any=tuple(raw.get("patient_words_any", ())),
             any_of=tuple(w for w in (cls.compile(item) for item in raw.get("any", ())) if w),
         )
 
@@ -141,6 +144,20 @@ class When:
                 return not (without_areas and not without_areas.isdisjoint(present))
 
             checks.append(areas_check)
+        if self.patient_words_any:
+            # Matched as the vocabulary matches goal keywords: lower case, at the start of a word
+            # ("nightmare" also finds "nightmares").
+            pattern = re.compile(
+                r"\b(" + "|".join(re.escape(w.lower()) for w in self.patient_words_any) + r")"
+            )
+
+            def words_check(p: Problem, _c: PlanningContext) -> bool:
+                for text in p.patient_words:  # noqa: SIM110
+                    if pattern.search(text.lower()):
+                        return True
+                return False
+
+            checks.append(words_check)
         if self.any_of:
             tests = tuple(w.test for w in self.any_of)
 
