@@ -1,11 +1,13 @@
 """Safety rules, enforced by the core and never by plugins.
 
-* A risk item endorsed (PHQ-9 item 9 >= 1) raises a suicide-risk flag; 2-3 ranks higher [R26].
-* A risk item left blank raises a "risk unknown" flag asking for completion (clinical.md §2.1).
-* Any open flag puts the safety problem first, with a same-day clinician risk assessment and a
-  safety plan built on the six Stanley-Brown sections [R30]; steps the patient carries out
-  between sessions (self-guided and clinician-supervised, e.g. sleep restriction) are held until a
-  clinician has reviewed the flag (clinical.md §3.2).
+* Every open flag (:mod:`planengine._risk_flags`: a risk item endorsed or blank, risk language in
+  the patient's words, PCL-5 item 16, documented intimate-partner violence) puts the safety
+  problem first, with the clinician's step for each kind of flag, due at this visit: a structured
+  suicide-risk assessment and a safety plan built on the six Stanley-Brown sections [R30], a
+  review of risky behaviour, or a private safety assessment.
+* Steps the patient carries out between sessions (self-guided and clinician-supervised, e.g.
+  sleep restriction) are held until a clinician has reviewed the flag (clinical.md §3.2); with
+  documented abuse, until the private assessment has agreed where written homework can be kept.
 * The engine never states that there is no risk [R27][R29] (wording from plugins that does is
   removed: :mod:`planengine._risk_wording`).
 
