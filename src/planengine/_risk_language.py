@@ -29,8 +29,11 @@ _NOT_A_WORD = re.compile(r"[^0-9a-z]+")
 def normalise_text(text: str) -> str:
     """``text`` as the screen reads it: lower case, accents and apostrophes dropped, every run of
     other characters (punctuation, dashes, line breaks) one space."""
-    folded = unicodedata.normalize("NFKD", text.translate(_INVISIBLE)).casefold()
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    if text.isascii():  # the usual case: nothing to fold but case
+        plain = text.lower()
+    else:
+        folded = unicodedata.normalize("NFKD", text.translate(_INVISIBLE)).casefold()
+        plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
     return " " + _NOT_A_WORD.sub(" ", plain.translate(_APOSTROPHES)).strip() + " "
 
 
@@ -45,6 +48,8 @@ class RiskLanguage:
     phrases: Mapping[str, tuple[str, ...]]
     citation: str
     _patterns: tuple[tuple[str, str, re.Pattern[str]], ...]
+    #: every phrase in one pattern: one search answers the usual "nothing here"
+    _any: re.Pattern[str]
 
     @classmethod
     def from_data(cls, data: Mapping[str, object]) -> RiskLanguage:
@@ -64,12 +69,15 @@ class RiskLanguage:
             phrases[str(theme)] = tuple(str(p) for p in listed)
             for phrase in phrases[str(theme)]:
                 patterns.append((str(theme), phrase, _compile(phrase)))
-        return cls(phrases, citation, tuple(patterns))
+        combined = re.compile("|".join(f"(?:{p.pattern})" for _, _, p in patterns))
+        return cls(phrases, citation, tuple(patterns), combined)
 
     def find(self, text: str) -> tuple[tuple[str, str], ...]:
         """The ``(theme, phrase)`` pairs found in ``text``, in data order (empty: nothing matched,
         which says nothing about risk)."""
         plain = normalise_text(text)
+        if not self._any.search(plain):
+            return ()
         return tuple(
             (theme, phrase) for theme, phrase, pattern in self._patterns if pattern.search(plain)
         )
