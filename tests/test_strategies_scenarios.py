@@ -363,14 +363,15 @@ def test_conjoint_work_comes_after_a_private_ipv_screen(engine) -> None:
     ids = [s["id"] for s in relationships["interventions"]]
     assert ids[0] == "relationships-ipv-screen"
     assert ids.index("relationships-ipv-screen") < ids.index("relationships-couple-sessions")
-    # partner work waits for the screen's result (clinical.md §7.7): marked, with the reason
-    # (a written record of conflicts can itself be dangerous where there is violence)
+    # partner work waits for the screen's result (clinical.md §7.7): held, with the reason
+    # (a written record of conflicts can itself be dangerous where there is violence, R-SC20)
     for step in relationships["interventions"]:
         if step["id"] in ("relationships-couple-sessions", "relationships-check-ins",
                           "relationships-validation", "relationships-repair-skills",
                           "relationships-conflict-log", "relationships-boundaries"):
-            assert step["status"] == "caution", step["id"]
-            assert any("private screen" in note for note in step["notes"]), step["id"]
+            assert step["status"] == "held", step["id"]
+            assert any(note.startswith("Held (after-ipv-screen)") and "private screen" in note
+                       for note in step["notes"]), step["id"]
     screen = next(s for s in relationships["interventions"] if s["id"] == "relationships-ipv-screen")
     assert screen["status"] == "active"
 

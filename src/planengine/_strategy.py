@@ -608,9 +608,10 @@ class DataStrategy:
                     notices.append(Notice("strategy.objective-skipped",
                                           f"Objective {template.id!r} left out: {why_not}.", source))
                 continue
-            for rule in template.contraindications:  # cautions: kept, marked, with a note
-                if rule.action == "caution" and rule.applies(problem, context):
-                    objective.notes.append(f"Caution ({rule.key}): {rule.reason}")
+            for rule in template.contraindications:  # cautions and holds: kept, with a note
+                if rule.action != "remove" and rule.applies(problem, context):
+                    label = "Held" if rule.action == "hold" else "Caution"
+                    objective.notes.append(f"{label} ({rule.key}): {rule.reason}")
             objectives.append(objective)
         kept_ids = {o.id for o in objectives}
         interventions: list[Intervention] = []
@@ -836,7 +837,7 @@ def _apply_contraindications(
     present: frozenset[str],
     source: str,
 ) -> Exclusion | None:
-    """Mark ``step`` for each caution that applies; the exclusion when one says remove.
+    """Mark ``step`` for each caution or hold that applies; the exclusion when one says remove.
 
     A ``when`` block was tested once for the whole call (``verdicts[slot]``); a condition is
     looked up in ``present`` (the context's conditions, and the open-risk-flag one).
@@ -848,7 +849,12 @@ def _apply_contraindications(
         if rule.action == "remove":
             removing.append(rule)
             continue
-        step.status = "caution"
+        if rule.action == "hold":  # waits for what the reason names; held outranks caution
+            step.status = "held"
+            step.notes.append(f"Held ({rule.key}): {rule.reason}")
+            continue
+        if step.status != "held":
+            step.status = "caution"
         step.notes.append(f"Caution ({rule.key}): {rule.reason}")
     if not removing:
         return None
