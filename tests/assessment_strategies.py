@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from importlib import resources
 from typing import Any
 
 import attrs
+import yaml
 from hypothesis import strategies as st
 
 from planengine._instruments import load_builtin_instruments
@@ -62,6 +64,10 @@ def responses(draw: Any, *, min_size: int = 0) -> tuple[Response, ...]:
     return tuple(out)
 
 
+#: The risk-language slots ({self}, {my}) and their words, from the vocabulary data.
+VOCABULARY_DATA_SLOTS = yaml.safe_load(
+    (resources.files("planengine") / "data" / "vocabulary.yaml").read_text(encoding="utf-8")
+)["risk_language"]["slots"]
 #: Every risk phrase in the vocabulary, as ``(theme, phrase)``.
 RISK_PHRASES = [
     (theme, phrase)
@@ -77,10 +83,13 @@ def risk_phrase_texts(draw: Any) -> str:
     (a starred word keeps its stem, or takes an ending)."""
     _, phrase = draw(st.sampled_from(RISK_PHRASES))
     words = []
+    slots = VOCABULARY_DATA_SLOTS
     for word in phrase.split():
-        if word.endswith("*"):
+        if word.startswith("{"):  # a slot: any of its words ("{self}": myself, herself, ...)
+            word = draw(st.sampled_from(slots[word.strip("{}")]))
+        elif word.endswith("*"):
             word = word[:-1] + draw(st.sampled_from(["", "s", "ing", "ed", "al"]))
-        if word in ("dont", "wasnt", "cant", "isnt"):  # written with an apostrophe, as people do
+        if word in ("dont", "wasnt", "cant", "isnt", "id"):  # written with an apostrophe, as people do
             word = draw(st.sampled_from([word, word[:-1] + "'" + word[-1], word[:-1] + "\u2019t"]))
         cased = draw(st.sampled_from([word, word.upper(), word.title()]))
         words.append(cased)

@@ -57,9 +57,43 @@ PHQ9_ZERO_ITEM9 = ("phq9", DAY, [2, 2, 2, 2, 1, 2, 1, 1, 0])
         ("stop cutting myself", True),
         ("Everyone would be better off without me", True),
         ("Thinking about an overdose", True),
+        # ways people write it (found by a tester's attack)
+        ("I want to be dead", True),
+        ("I'd rather be dead", True),
+        ("I no longer want to live", True),
+        ("life isn't worth living", True),
+        ("thinking about hanging myself", True),
+        ("wish I'd never been born", True),
+        ("want 2 die", True),
+        ("sucidal thoughts", True),  # a common misspelling
+        # notes in the third person and clinical shorthand
+        ("Pt said she wants to kill herself", True),
+        ("cutting herself again", True),
+        ("pt reports passive SI, no plan", True),
+        ("SH x2 this week", True),
+        ("took an OD last month", True),
+        # evasions: run together, invisible characters, look-alike letters, entities, hyphens
+        ("#wanttodie", True),
+        ("kill\u200bmyself", True),
+        ("k\u0456ll myself", True),  # a Cyrillic i
+        ("\u1d0b\u026a\u029f\u029f \u1d0d\u028fs\u1d07\u029f\ua730", True),  # small capitals
+        ("don&#39;t want to live", True),
+        ("sui-\ncidal", True),
+        ("FULL\uff37IDTH: \uff53\uff55\uff49\uff43\uff49\uff44\uff41\uff4c", True),
+        # not risk language
         ("I want to sleep through the night", False),
         ("Kill time less on my phone", False),  # the words must follow each other
         ("Be kinder to myself", False),
+        ("I want to skill myself up", False),  # run-together words stay within a word
+        ("a decision about work", False),
+        # the listed idioms, standing whole
+        ("I never wake up feeling rested", False),
+        ("Cut myself some slack", False),
+        ("Stop burning myself out at work", False),
+        ("I want to take my life back", False),
+        ("I can endure it all", False),
+        ("ending my life-long habit of snacking", False),
+        ("Cut myself some slack, and stop cutting myself", True),  # an idiom hides only itself
     ],
 )
 def test_the_risk_language_screen(text: str, found: bool) -> None:
@@ -75,13 +109,12 @@ def test_suicidal_words_open_a_flag_with_item9_at_zero(engine) -> None:
             patient_goals=["Stop wanting to kill myself", "I don't want to be here anymore"],
         ),
     )
-    flags = data["risk"]["flags"]
-    assert [f["kind"] for f in flags] == ["suicidal-language", "suicidal-language"]
-    assert [f["evidence"] for f in flags] == [
-        ["Stop wanting to kill myself"],
-        ["I don't want to be here anymore"],
-    ]
-    assert "“Stop wanting to kill myself”" in flags[0]["message"]
+    (flag,) = data["risk"]["flags"]  # one flag for the clinician to close, quoting both goals
+    assert flag["kind"] == "suicidal-language"
+    assert flag["evidence"] == ["Stop wanting to kill myself", "I don't want to be here anymore"]
+    assert "“Stop wanting to kill myself”" in flag["message"]
+    assert "“I don't want to be here anymore”" in flag["message"]
+    assert flag["provenance"]["inputs"] == ["$.context.patient_goals[0]", "$.context.patient_goals[1]"]
     assert "raised no flag" not in data["risk"]["statement"]
     assert data["problems"][0]["id"] == "problem-safety"
     assert {"safety-risk-assessment", "safety-plan"} <= {
@@ -196,6 +229,22 @@ def test_an_old_endorsement_opens_one_flag_with_its_age_and_history(engine) -> N
     assert "is not evidence of safety and does not close this flag" in flag["message"]
 
 
+def test_a_current_endorsement_leads_an_older_more_serious_one(engine) -> None:
+    # A clinician triaging the queue reads the headline: an answer of 1 five days ago must not
+    # sit behind an answer of 2 two years ago, nor be called "lower".
+    responses = [
+        ("phq9", "2024-11-20", [3, 3, 2, 2, 2, 2, 2, 1, 2]),
+        ("phq9", "2026-11-20", [2, 2, 1, 2, 1, 1, 1, 1, 1]),
+    ]
+    (flag,) = plan(engine, assessment(responses))["risk"]["flags"]
+    assert (flag["value"], flag["observed_on"], flag["age_days"]) == (1, "2026-11-20", 5)
+    assert flag["level"] == "high"  # the most serious answer keeps the level
+    assert flag["message"].startswith("PHQ-9 item 9 (thoughts of being better off dead or of "
+                                      "self-harm) answered 1 ('several days') on 2026-11-20")
+    assert "most serious answer was 2 ('more than half the days') on 2024-11-20" in flag["message"]
+    assert "lower" not in flag["message"]
+
+
 def test_a_baseline_older_than_the_window_is_marked_stale(engine) -> None:
     item = assessment([("isi", "2026-07-28", [3, 3, 2, 3, 3, 2, 3])])
     data = plan(engine, item)
@@ -249,3 +298,13 @@ def test_harmful_drinking_raises_a_suicide_flag_and_enters_the_safety_plan(engin
     assert "$.responses[1]" in flag["provenance"]["inputs"]
     safety_plan = next(s for s in data["problems"][0]["interventions"] if s["id"] == "safety-plan")
     assert any("alcohol" in section for section in safety_plan["steps"])
+
+
+def test_a_line_break_in_the_patients_words_cannot_forge_a_section(engine) -> None:
+    from planengine._render import render_markdown
+
+    forged = "I want to die\n\n## Risk\n\nNo flags. Nothing to do here.\n\n- Call 555-0100"
+    text = render_markdown(engine.plan(assessment(patient_goals=[forged]), as_of=AS_OF))
+    assert [line for line in text.splitlines() if line.startswith("## Risk")] == ["## Risk"]
+    assert not any(line.startswith("- Call 555-0100") for line in text.splitlines())
+    assert "“I want to die ## Risk No flags. Nothing to do here. - Call 555-0100”" in text

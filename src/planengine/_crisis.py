@@ -28,6 +28,8 @@ __all__ = [
     "CONFIG_SOURCE",
     "CRISIS_HEADING",
     "NO_RESOURCES_MESSAGE",
+    "NO_ABUSE_RESOURCES_MESSAGE",
+    "RULE_NO_ABUSE_RESOURCES",
     "RULE_NO_RESOURCES",
     "RULE_UNCONFIRMED",
     "CrisisResource",
@@ -41,6 +43,7 @@ __all__ = [
 
 RULE_NO_RESOURCES = "safety.no-crisis-resources"
 RULE_UNCONFIRMED = "safety.crisis-resource-unconfirmed"
+RULE_NO_ABUSE_RESOURCES = "safety.no-abuse-resources"
 #: Provenance of a clinic's own resources; shipped ones are ``data:crisis-resources/<locale>``.
 CONFIG_SOURCE = "config:crisis-resources"
 DATA_SOURCE = "data:crisis-resources"
@@ -49,12 +52,19 @@ NO_RESOURCES_MESSAGE = (
     "No crisis resources are configured for this clinic: set crisis-locale or crisis-resources "
     "in [tool.planengine.plan] (crisis_locale or crisis_resources in Python) before giving this "
     "to the patient. planengine shows no crisis line rather than one that may be wrong for the "
-    "patient's country."
+    "patient's country. Until then, write the local crisis and emergency numbers into section 5 "
+    "of the safety plan by hand."
+)
+NO_ABUSE_RESOURCES_MESSAGE = (
+    "Intimate-partner violence is documented, but no domestic-abuse service is configured for "
+    "this clinic: add one to crisis-resources (for = [\"abuse\"]) or set crisis-locale. Until then, "
+    "give the patient the local domestic-abuse helpline privately, in the safety assessment."
 )
 
 _TEXT_FIELDS = (
     "phone",
     "text",
+    "text_keyword",
     "url",
     "instructions",
     "availability",
@@ -83,6 +93,7 @@ class CrisisResource:
     source: str
     phone: str | None = None
     text: str | None = None
+    text_keyword: str | None = None
     url: str | None = None
     instructions: str | None = None
     availability: str | None = None
@@ -93,16 +104,21 @@ class CrisisResource:
     citation: str | None = None
     checked_on: str | None = None
     note: str | None = None
+    #: what it serves: ``crisis`` (beside every open flag) and/or ``abuse`` (beside a documented
+    #: intimate-partner violence flag, for the clinician to give privately)
+    serves: tuple[str, ...] = ("crisis",)
 
     def how_to_reach(self) -> str:
         """``call 111 (choose the mental health option)``, ``call or text 988, or online: ...``."""
         ways: list[str] = []
-        if self.phone and self.phone == self.text:
+        if self.phone and self.phone == self.text and not self.text_keyword:
             ways.append(f"call or text {self.phone}")
         else:
             if self.phone:
                 ways.append(f"call {self.phone}")
-            if self.text:
+            if self.text and self.text_keyword:
+                ways.append(f"text {self.text_keyword} to {self.text}")
+            elif self.text:
                 ways.append(f"text {self.text}")
         if self.instructions and self.phone:
             ways[0] += f" ({self.instructions})"
@@ -128,12 +144,16 @@ class CrisisResource:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (fields that are not set are left out)."""
         out: dict[str, Any] = {"id": self.id, "name": self.name}
-        for name in ("phone", "text", "url", "instructions", "availability", "cost", "use_when"):
+        for name in (
+            "phone", "text", "text_keyword", "url", "instructions", "availability", "cost",
+            "use_when",
+        ):
             value = getattr(self, name)
             if value is not None:
                 out[name] = value
         if self.region is not None:
             out["region"] = self.region
+        out["for"] = list(self.serves)
         out["confirmed"] = self.confirmed
         for name in ("citation", "checked_on", "note"):
             value = getattr(self, name)
@@ -155,6 +175,25 @@ class CrisisResources:
     resources: tuple[CrisisResource, ...] = ()
 
     @property
+    def for_crisis(self) -> tuple[CrisisResource, ...]:
+        """The crisis lines and emergency numbers, shown beside every open flag."""
+        return tuple(r for r in self.resources if "crisis" in r.serves)
+
+    @property
+    def for_abuse(self) -> tuple[CrisisResource, ...]:
+        """The domestic-abuse services (and emergency numbers), shown beside a documented
+        intimate-partner violence flag, for the clinician to give privately."""
+        return tuple(r for r in self.resources if "abuse" in r.serves)
+
+    def shown(self, *, abuse: bool) -> CrisisResources:
+        """The resources a plan carries: the crisis lines, and the domestic-abuse services only
+        where abuse is documented (a helpline's number on a copy an abusive partner finds can put
+        the patient in danger, R-SC20)."""
+        if abuse:
+            return self
+        return CrisisResources(self.locale, self.for_crisis)
+
+    @property
     def unconfirmed(self) -> tuple[CrisisResource, ...]:
         """The resources whose source did not confirm every detail."""
         return tuple(r for r in self.resources if not r.confirmed)
@@ -172,6 +211,7 @@ def _resource(data: Mapping[str, Any], *, source: str, default_id: str) -> Crisi
         source=source,
         confirmed=bool(data.get("confirmed", True)),
         citation=data.get("source"),
+        serves=tuple(data.get("for", ("crisis",))),
         **values,
     )
 
@@ -267,12 +307,22 @@ def resolve_crisis_resources(
     return CrisisResources(locale, own + tuple(r for r in shipped if r.id not in replaced))
 
 
-def crisis_notices(crisis: CrisisResources, *, open_flag: bool) -> tuple[Notice, ...]:
+def crisis_notices(
+    crisis: CrisisResources, *, open_flag: bool, abuse_flag: bool = False
+) -> tuple[Notice, ...]:
     """What the clinician must know about the crisis resources: none configured while a risk flag
-    is open (loud, :data:`RULE_NO_RESOURCES`), or some shown that their source did not confirm."""
+    is open (loud, :data:`RULE_NO_RESOURCES`), no domestic-abuse service while documented abuse
+    is flagged (:data:`RULE_NO_ABUSE_RESOURCES`), or some shown that their source did not
+    confirm."""
     notices: list[Notice] = []
-    if open_flag and not crisis.resources:
+    if open_flag and not crisis.for_crisis:
         notices.append(Notice(RULE_NO_RESOURCES, NO_RESOURCES_MESSAGE, f"rule:{RULE_NO_RESOURCES}"))
+    if abuse_flag and not crisis.for_abuse:
+        notices.append(
+            Notice(
+                RULE_NO_ABUSE_RESOURCES, NO_ABUSE_RESOURCES_MESSAGE, f"rule:{RULE_NO_ABUSE_RESOURCES}"
+            )
+        )
     unconfirmed = crisis.unconfirmed
     if unconfirmed:
         names = "; ".join(f"{r.name} ({r.id}, {r.source})" for r in unconfirmed)

@@ -62,6 +62,7 @@ from planengine._model import (
 )
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
 from planengine._risk_flags import (
+    KIND_IPV,
     answer_flags,
     condition_flags,
     language_flags,
@@ -478,6 +479,8 @@ class Engine:
             raise self._unreadable(error) from error
         _mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
         safety_findings = draft.problems[0].findings if flags else []
+        # domestic-abuse services go into a plan only beside documented abuse (R-SC20)
+        abuse = any(f.kind == KIND_IPV for f in flags)
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
         try:
             digest = hashlib.sha256(canonical.encode()).hexdigest()
@@ -502,7 +505,7 @@ class Engine:
             exclusions=tuple(draft.exclusions),
             # after every hook: no plugin can remove the crisis notices
             notices=(
-                *crisis_notices(self.crisis_resources, open_flag=bool(flags)),
+                *crisis_notices(self.crisis_resources, open_flag=bool(flags), abuse_flag=abuse),
                 *draft.notices,
             ),
             patient_goals=tuple(
@@ -510,7 +513,7 @@ class Engine:
                 for g in patient_goals
             ),
             patient_id=assessment.patient_id,
-            crisis=self.crisis_resources,
+            crisis=self.crisis_resources.shown(abuse=abuse),
         )
         if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
             try:

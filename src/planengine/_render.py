@@ -11,7 +11,9 @@ from typing import Any
 
 from planengine._crisis import (
     CRISIS_HEADING,
+    NO_ABUSE_RESOURCES_MESSAGE,
     NO_RESOURCES_MESSAGE,
+    RULE_NO_ABUSE_RESOURCES,
     RULE_NO_RESOURCES,
     RULE_UNCONFIRMED,
     CrisisResources,
@@ -104,7 +106,13 @@ def neutralise_markup(markdown: str) -> str:
 
 def _cell(value: Any) -> str:
     text = "" if value is None else str(value)
-    return text.replace("|", "\\|").replace("\n", " ")
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def _one_line(text: str) -> str:
+    """Free text on one line: a line break in what a patient wrote (or a plugin) can never start
+    a heading, a list or a section of its own in the document a clinician signs."""
+    return " ".join(text.split())
 
 
 def _frequency(value: dict[str, Any] | None) -> str:
@@ -130,25 +138,44 @@ def _serving(problem: dict[str, Any], problems: list[dict[str, Any]]) -> str:
     return " and ".join(titles)
 
 
-def crisis_block(crisis: CrisisResources | None, *, open_flag: bool) -> list[str]:
-    """The patient-facing crisis block (Markdown lines): the clinic's crisis resources, or, with
-    an open flag and none configured, a loud line saying so (never another country's number).
-    Empty when there is neither a flag nor a resource."""
-    resources = crisis.resources if crisis is not None else ()
+def crisis_block(
+    crisis: CrisisResources | None, *, open_flag: bool, abuse_flag: bool = False
+) -> list[str]:
+    """The patient-facing crisis block (Markdown lines): the clinic's crisis lines, or, with an
+    open flag and none configured, a loud line saying so (never another country's number).
+    With documented intimate-partner violence, the domestic-abuse services follow, marked for
+    the clinician to give privately (they never go on a copy the patient takes home). Empty when
+    there is neither a flag nor a resource."""
+    resources = crisis.for_crisis if crisis is not None else ()
     if not resources and not open_flag:
         return []
     lines = [f"### {CRISIS_HEADING}", ""]
     if not resources:
         lines += [f"> **{NO_RESOURCES_MESSAGE}** (`{RULE_NO_RESOURCES}`)", ""]
-        return lines
-    lines += ["Contact one of these:", ""]
-    for resource in resources:
-        line = f"- {resource.patient_line()}"
-        if not resource.confirmed:
-            line += f" *(For the clinician: not confirmed, check it first; see `{RULE_UNCONFIRMED}`.)*"
-        lines.append(line)
-    lines.append("")
+    else:
+        lines += ["Contact one of these:", ""]
+        lines += [_resource_line(resource) for resource in resources]
+        lines.append("")
+    if abuse_flag:
+        abuse = crisis.for_abuse if crisis is not None else ()
+        lines += [
+            "For the clinician to give privately, in the one-to-one safety assessment (never on a "
+            "copy the patient takes home):",
+            "",
+        ]
+        if abuse:
+            lines += [_resource_line(resource) for resource in abuse]
+        else:
+            lines.append(f"> **{NO_ABUSE_RESOURCES_MESSAGE}** (`{RULE_NO_ABUSE_RESOURCES}`)")
+        lines.append("")
     return lines
+
+
+def _resource_line(resource: Any) -> str:
+    line = f"- {resource.patient_line()}"
+    if not resource.confirmed:
+        line += f" *(For the clinician: not confirmed, check it first; see `{RULE_UNCONFIRMED}`.)*"
+    return line
 
 
 def _heading_severity(
@@ -186,13 +213,21 @@ def render_markdown(plan: Plan) -> str:
     add("")
     add("## Risk")
     add("")
-    add(data["risk"]["statement"])
+    add(_one_line(data["risk"]["statement"]))
     add("")
     for flag in data["risk"]["flags"]:
-        add(f"- **{flag['id']}** ({flag['level']}, rank {flag['rank']}): {flag['message']}")
+        # priority orders the queue; no low/medium/high label of risk is shown (R-SC22)
+        kind = flag["kind"].replace("-", " ")
+        add(f"- **{flag['id']}** ({kind}, priority {flag['rank']}): {_one_line(flag['message'])}")
     if data["risk"]["flags"]:
         add("")
-    out.extend(crisis_block(plan.crisis, open_flag=bool(data["risk"]["flags"])))
+    out.extend(
+        crisis_block(
+            plan.crisis,
+            open_flag=bool(data["risk"]["flags"]),
+            abuse_flag=any(f["kind"] == "intimate-partner-violence" for f in data["risk"]["flags"]),
+        )
+    )
     if data["scores"]:
         add("## Scores")
         add("")
@@ -220,7 +255,7 @@ def render_markdown(plan: Plan) -> str:
         add("")
         for goal in data["patient_goals"]:
             linked = ", ".join(goal["linked_areas"]) or "not linked to a problem yet"
-            add(f"- “{goal['text']}” ({linked})")
+            add(f"- “{_one_line(goal['text'])}” ({linked})")
         add("")
     if not data["problems"]:
         add("## Problems")
@@ -241,11 +276,11 @@ def render_markdown(plan: Plan) -> str:
         for ref in problem["evidence"]:
             finding = evidence.get(ref)
             if finding:
-                add(f"- Evidence: {finding['summary']}")
+                add(f"- Evidence: {_one_line(finding['summary'])}")
         for words in problem["patient_words"]:
-            add(f"- Patient's words: “{words}”")
+            add(f"- Patient's words: “{_one_line(words)}”")
         if problem["long_term_goal"]:
-            add(f"- **Long-term goal:** {problem['long_term_goal']}")
+            add(f"- **Long-term goal:** {_one_line(problem['long_term_goal'])}")
         add("")
         if not problem["objectives"] and not problem["interventions"]:
             serving = _serving(problem, data["problems"])
@@ -263,13 +298,13 @@ def render_markdown(plan: Plan) -> str:
                 what = measure.get("instrument") or measure.get("metric")
                 target = measure["target"]
                 add(
-                    f"- {objective['statement']}  \n"
+                    f"- {_one_line(objective['statement'])}  \n"
                     f"  Measure: {what}, {measure['baseline']['value']} → {target['comparator']} "
                     f"{target['value']} {measure['unit']}; due {objective['due_date']}, "
                     f"review every {_days(objective['review_interval_days'])} (first {objective['review_date']})."
                 )
                 for note in objective.get("notes", ()):
-                    add(f"  *{note}*")
+                    add(f"  *{_one_line(note)}*")
             add("")
         if problem["interventions"]:
             add("**Steps**")
@@ -290,19 +325,22 @@ def render_markdown(plan: Plan) -> str:
             add("")
             for step in problem["interventions"]:
                 for note in step.get("notes", []):
-                    add(f"- {step['title']}: {note}")
+                    add(f"- {_one_line(step['title'])}: {_one_line(note)}")
             add("")
     if data["excluded"]:
         add("## Left out, and why")
         add("")
         for item in data["excluded"]:
-            add(f"- **{item['title']}** ({item['id']}): {item['reason']} [{item['rule']}]")
+            add(
+                f"- **{_one_line(item['title'])}** ({item['id']}): {_one_line(item['reason'])} "
+                f"[{item['rule']}]"
+            )
         add("")
     if data["notices"]:
         add("## Notes on how this plan was made")
         add("")
         for notice in data["notices"]:
-            add(f"- `{notice['code']}` {notice['message']}")
+            add(f"- `{notice['code']}` {_one_line(notice['message'])}")
         add("")
     add("## Provenance")
     add("")

@@ -84,14 +84,18 @@ def answer_flags(
         ]
         if not flagged:
             continue
-        chosen = max(reversed(flagged), key=lambda e: _SERIOUSNESS[e[0].level])
-        signal, observed_on, path = chosen
-        level = signal.level
+        # The most serious answer keeps the flag's level until a clinician closes it; the
+        # latest answer leads when it is itself a signal (a current endorsement is never hidden
+        # behind an older, more serious one).
+        serious = max(reversed(flagged), key=lambda e: _SERIOUSNESS[e[0].level])
+        lead = entries[-1] if entries[-1] in flagged else serious
+        signal, observed_on, path = lead
+        level = serious[0].level
         age = (as_of - observed_on).days
         flags.append(
             RiskFlag(
                 "",
-                "risk-unknown" if level == "unknown" else signal.kind,
+                "risk-unknown" if level == "unknown" else serious[0].kind,
                 level,
                 _RANK[level],
                 instrument_id,
@@ -99,10 +103,10 @@ def answer_flags(
                 signal.value,
                 observed_on,
                 _answer_message(instrument, signal, observed_on, age)
-                + _history_text(entries, chosen),
+                + _history_text(instrument, entries, lead, serious, as_of),
                 Provenance(
                     f"rule:{RULE_UNKNOWN if level == 'unknown' else RULE_ENDORSED}",
-                    (f"{path}.answers[{item - 1}]",),
+                    tuple(sorted({f"{path}.answers[{item - 1}]", f"{serious[2]}.answers[{item - 1}]"})),
                 ),
                 age,
                 (),
@@ -132,9 +136,13 @@ def _answer_message(instrument: Any, signal: Any, observed_on: dt.date, age: int
 
 
 def _history_text(
-    entries: Sequence[tuple[Any, dt.date, str]], flagged: tuple[Any, dt.date, str]
+    instrument: Any,
+    entries: Sequence[tuple[Any, dt.date, str]],
+    lead: tuple[Any, dt.date, str],
+    serious: tuple[Any, dt.date, str],
+    as_of: dt.date,
 ) -> str:
-    """Every answer to the item, and what a later answer does and does not mean."""
+    """Every answer to the item, and what the other answers do and do not mean."""
     if len(entries) < 2:
         return ""
     answers = ", ".join(
@@ -145,22 +153,26 @@ def _history_text(
     known = [s.value for s, _, _ in entries if s.value is not None]
     if len(known) >= 2 and known[-1] > known[-2]:
         text += " The answer is rising (worsening)."
+    if lead is not serious:  # the latest answer leads; an earlier one was more serious
+        worst, date, _ = serious
+        wording = instrument.answer_label(worst.value) if worst.value is not None else None
+        answer = f"{worst.value} ('{wording}')" if wording else str(worst.value)
+        return text + (
+            f" The most serious answer was {answer} on {date.isoformat()} "
+            f"({_ago((as_of - date).days)}); the flag keeps that level until a clinician "
+            "closes it."
+        )
     last, last_date, _ = entries[-1]
-    if entries[-1] is flagged:
+    if entries[-1] is lead:
         return text
     if last.level == "not-endorsed":
         return text + (
             f" The latest answer ({last.value} on {last_date.isoformat()}) is not evidence of "
             "safety and does not close this flag; only a clinician can."
         )
-    if last.value is None:
-        return text + (
-            f" The item was left unanswered on {last_date.isoformat()}, so the current risk is "
-            "unknown: ask it now. The earlier answer keeps this flag at its level."
-        )
-    return text + (
-        f" The latest answer ({last.value} on {last_date.isoformat()}) is lower; the flag keeps "
-        "the level of the earlier answer until a clinician closes it."
+    return text + (  # the latest is blank and does not open a flag of its own
+        f" The item was left unanswered on {last_date.isoformat()}, so the current risk is "
+        "unknown: ask it now. The earlier answer keeps this flag at its level."
     )
 
 
@@ -170,38 +182,47 @@ def language_flags(
     observed_on: dt.date,
     as_of: dt.date,
 ) -> list[RiskFlag]:
-    """A flag for each free text that holds risk language, quoting the words.
+    """One flag for the free texts of one source that hold risk language, quoting each of them
+    (one flag for a clinician to close, however many goals speak of it).
 
     :param texts: ``(what the text is, e.g. "The patient's own goal", its JSON path, the text)``.
     :param language: the :class:`~planengine._risk_language.RiskLanguage` screen.
-    :param observed_on: when the words were recorded (the assessment's or the entry's date).
+    :param observed_on: the date of what the words came with (the assessment's latest response,
+        or the progress entry's date).
     """
-    flags: list[RiskFlag] = []
+    quoted: list[str] = []
+    evidence: list[str] = []
+    paths: list[str] = []
     for what, path, text in texts:
         found = language.find(text)
         if not found:
             continue
         phrases = ", ".join(f"'{phrase.replace('*', '')}'" for _, phrase in found)
-        age = (as_of - observed_on).days
-        flags.append(
-            RiskFlag(
-                "",
-                KIND_LANGUAGE,
-                "endorsed",
-                _RANK["endorsed"],
-                None,
-                None,
-                None,
-                observed_on,
-                f"{what} says “{text}” ({phrases}, recorded {observed_on.isoformat()}, "
-                f"{_ago(age)}): clinician risk assessment today. The engine does not weigh "
-                "negation, quotation or context; a clinician reads the words.",
-                Provenance(f"rule:{RULE_LANGUAGE}", (path,)),
-                age,
-                (text,),
-            )
+        quoted.append(f"{what} says “{text}” ({phrases})")
+        evidence.append(text)
+        paths.append(path)
+    if not quoted:
+        return []
+    age = (as_of - observed_on).days
+    return [
+        RiskFlag(
+            "",
+            KIND_LANGUAGE,
+            "endorsed",
+            _RANK["endorsed"],
+            None,
+            None,
+            None,
+            observed_on,
+            "; ".join(quoted)
+            + f", with what was recorded on {observed_on.isoformat()} ({_ago(age)}): clinician "
+            "risk assessment today. The engine does not weigh negation, quotation or context; "
+            "a clinician reads the words.",
+            Provenance(f"rule:{RULE_LANGUAGE}", tuple(paths)),
+            age,
+            tuple(evidence),
         )
-    return flags
+    ]
 
 
 def condition_flags(

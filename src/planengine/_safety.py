@@ -232,7 +232,7 @@ def build_safety_problem(
         area=SAFETY_AREA,
         title="Safety: open risk flag",
         priority=0,
-        severity=flags[0].level if flags else None,
+        severity=None,  # no low/medium/high label of risk (R-SC22); the flags carry priority
         weight=1.0,
         findings=findings,
         long_term_goal=(

@@ -103,7 +103,7 @@ def crisis_lines(review: Review) -> list[str]:
     that none is configured (never another country's number); none without an open flag."""
     if not review.risk_flags:
         return []
-    resources = review.crisis.resources
+    resources = review.crisis.for_crisis
     if not resources:
         return [f"{NO_RESOURCES_MESSAGE} ({RULE_NO_RESOURCES})"]
     lines = [f"{CRISIS_HEADING}:"]

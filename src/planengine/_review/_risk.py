@@ -151,7 +151,7 @@ def language_flags_from_goal_file(
                 ("A progress note", f"$.goals[{g}].progress[{e}].note", note, min(date, as_of))
             )
     flags: list[RiskFlag] = []
-    for what, path, text, date in texts:
+    for what, path, text, date in texts:  # a note each: each has its own date
         flags.extend(language_flags([(what, path, text)], language, date, as_of))
     return flags
 
