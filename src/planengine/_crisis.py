@@ -27,8 +27,8 @@ from planengine._model import Notice
 __all__ = [
     "CONFIG_SOURCE",
     "CRISIS_HEADING",
-    "NO_RESOURCES_MESSAGE",
     "NO_ABUSE_RESOURCES_MESSAGE",
+    "NO_RESOURCES_MESSAGE",
     "RULE_NO_ABUSE_RESOURCES",
     "RULE_NO_RESOURCES",
     "RULE_UNCONFIRMED",

@@ -108,7 +108,10 @@ class RiskLanguage:
             for phrase in phrases[str(theme)]:
                 spaced, word = _compile(phrase, slots, look_alikes)
                 patterns.append((str(theme), phrase, spaced, word))
-        idioms = [_compile(str(i), slots, look_alikes)[0].pattern for i in data.get("idioms") or ()]
+        listed_idioms = data.get("idioms") or ()
+        if not isinstance(listed_idioms, Sequence) or isinstance(listed_idioms, str):
+            raise ValueError("vocabulary risk_language idioms must be a list of phrases")
+        idioms = [_compile(str(i), slots, look_alikes)[0].pattern for i in listed_idioms]
         return cls(
             phrases,
             citation,
