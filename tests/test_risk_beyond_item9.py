@@ -308,3 +308,168 @@ def test_a_line_break_in_the_patients_words_cannot_forge_a_section(engine) -> No
     assert [line for line in text.splitlines() if line.startswith("## Risk")] == ["## Risk"]
     assert not any(line.startswith("- Call 555-0100") for line in text.splitlines())
     assert "“I want to die ## Risk No flags. Nothing to do here. - Call 555-0100”" in text
+
+
+# -- what a tester's attack found ---------------------------------------------------------------
+
+
+EXAMPLES_WITH_FLAGS = [
+    "severe-with-risk-flag.yaml",
+    "missing-item9.json",
+    "suicidal-words-in-goals.yaml",
+    "ptsd-risky-behaviour.yaml",
+    "old-item9-history.yaml",
+]
+
+
+@pytest.mark.parametrize("name", EXAMPLES_WITH_FLAGS)
+def test_the_review_of_a_plans_goal_file_sees_the_plans_flags(engine, examples_dir, name) -> None:
+    from planengine import load_assessment
+    from planengine._render import plan_to_goal_document
+
+    made = engine.plan(load_assessment(str(examples_dir / name)), as_of=AS_OF)
+    review = review_goals(plan_to_goal_document(made), as_of=AS_OF)
+    assert [f.kind for f in review.risk_flags] == [f.kind for f in made.risk_flags]
+    safety = [g for g in review.goals if g.area == "safety"]
+    assert safety and all(s.rule != "review.keep" for g in safety for s in g.suggestions)
+
+
+def test_an_open_safety_goal_needs_attention_in_a_review(engine, examples_dir) -> None:
+    from planengine import load_assessment
+    from planengine._render import plan_to_goal_document
+
+    made = engine.plan(load_assessment(str(examples_dir / "relationships-with-ipv.yaml")), as_of=AS_OF)
+    review = review_goals(plan_to_goal_document(made), as_of=AS_OF)
+    (safety,) = [g for g in review.goals if g.area == "safety"]
+    assert [s.rule for s in safety.suggestions] == ["review.safety-goal-open"]
+    assert safety.attention
+
+
+@pytest.mark.parametrize(
+    ("note", "flagged"),
+    [
+        (["I want to kill myself"], True),  # a list where text belongs
+        ({"a": "kill myself"}, True),
+        ("fine this week", False),
+    ],
+)
+def test_risk_words_in_a_note_of_the_wrong_shape_are_still_screened_and_reported(note, flagged) -> None:
+    goal = {
+        "id": "g", "area": "sleep", "statement": "s",
+        "measure": {"metric": "nights", "unit": "nights per week",
+                    "baseline": {"value": 1, "date": "2026-09-01"},
+                    "target": {"value": 5, "comparator": ">="}},
+        "start_date": "2026-09-01", "due_date": "2027-01-31", "review_interval_days": 30,
+        "progress": [{"date": "2026-11-20", "value": 3, "note": note}],
+    }
+    review = review_goals({"planengine": 1, "goals": [goal]}, as_of=AS_OF)
+    assert bool(review.risk_flags) is flagged
+    codes = [f.code for f in review.findings]
+    assert ("input.not-text" in codes) is (not isinstance(note, str))
+
+
+def test_a_note_put_on_an_assessment_is_an_error_and_still_screened() -> None:
+    data = {
+        "planengine": 1,
+        "goals": [],
+        "assessments": [
+            {"instrument": "phq9", "date": "2026-11-20", "answers": [1, 1, 1, 1, 1, 1, 1, 1, 0],
+             "note": "said she wants to kill herself"},
+        ],
+    }
+    review = review_goals(data, as_of=AS_OF)
+    assert [f.kind for f in review.risk_flags] == ["suicidal-language"]
+    assert "input.unknown-field" in [f.code for f in review.findings]
+
+
+@pytest.mark.parametrize(
+    ("responses", "says", "never"),
+    [
+        # PCL-5 only: no suicide question was given; item 16 below its threshold is said as such
+        ([("pcl5", DAY, [1] * 15 + [1] + [1] * 4)],
+         ["No suicide-risk question", "item 16 (risky or self-destructive behaviour) answered 1 ('a little bit')", "below the flag threshold of 2"],
+         ["not endorsed, so the questionnaires"]),
+        ([("pcl5", DAY, [1] * 15 + [None] + [1] * 4)],
+         ["item 16 (risky or self-destructive behaviour) was left unanswered", "No suicide-risk question"],
+         ["No questionnaire with a risk item"]),
+        ([PHQ9_ZERO_ITEM9],
+         ["PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 0 ('not at all')", "not evidence of safety"],
+         ["No suicide-risk question"]),
+    ],
+)
+def test_the_risk_statement_says_what_each_risk_item_showed(engine, responses, says, never) -> None:
+    statement = plan(engine, assessment(responses))["risk"]["statement"]
+    for text in says:
+        assert text in statement
+    for text in never:
+        assert text not in statement
+
+
+def test_item_9_is_still_reported_when_another_kind_of_flag_is_open(engine) -> None:
+    statement = plan(engine, assessment([PHQ9_ZERO_ITEM9], conditions=["intimate-partner-violence"]))["risk"]["statement"]
+    assert "PHQ-9 item 9 (thoughts of being better off dead or of self-harm) answered 0" in statement
+
+
+def test_at_equal_rank_suicide_risk_comes_first_in_the_queue(engine) -> None:
+    pcl5 = [1] * 20
+    pcl5[15] = 2
+    data = plan(engine, assessment(
+        [("phq9", DAY, [1, 1, 1, 1, 1, 1, 1, 1, 1]), ("pcl5", DAY, pcl5)],
+        conditions=["intimate-partner-violence"], patient_goals=["I want to die"],
+    ))
+    assert [f["kind"] for f in data["risk"]["flags"]] == [
+        "suicidal-ideation", "suicidal-language", "risky-behaviour", "intimate-partner-violence",
+    ]
+
+
+def test_drinking_raises_a_blank_item_9_too_and_never_prints_none(engine) -> None:
+    blank = ("phq9", DAY, [1, 1, 1, 1, 1, 1, 1, 1, None])
+    (flag,) = plan(engine, assessment([blank, ("audit-c", DAY, [4, 4, None])], sex="male"))["risk"]["flags"]
+    assert flag["kind"] == "risk-unknown" and flag["rank"] == 2
+    assert "None" not in flag["message"] and "AUDIT-C of at least 8" in flag["message"]
+
+
+def test_an_as_of_too_far_ahead_is_an_input_error(engine) -> None:
+    with pytest.raises(InputError, match="too far in the future"):
+        engine.plan(assessment(), as_of=dt.date(9999, 12, 31))
+
+
+def test_the_same_answers_twice_on_one_day_are_one_response(engine) -> None:
+    endorsed = ("phq9", DAY, [1, 1, 1, 1, 1, 1, 1, 1, 2])
+    data = plan(engine, assessment([endorsed, endorsed]))
+    assert len(data["scores"]) == 1
+    assert [h["value"] for h in data["risk"]["flags"][0]["history"]] == [2]
+
+
+def test_only_the_baseline_in_use_is_marked_stale(engine) -> None:
+    rows = plan(engine, assessment([
+        ("phq9", "2025-01-10", [1, 1, 1, 1, 1, 1, 1, 1, 0]),
+        ("phq9", DAY, [1, 1, 1, 1, 1, 1, 1, 1, 0]),
+    ]))["scores"]
+    assert [r["stale"] for r in rows] == [False, False]
+
+
+def test_each_kind_of_flag_gets_its_own_long_term_goal(engine) -> None:
+    ipv = plan(engine, assessment([PHQ9_ZERO_ITEM9], conditions=["intimate-partner-violence"]))
+    assert ipv["problems"][0]["long_term_goal"] == (
+        "The patient has a private safety plan and knows how to reach specialist help safely."
+    )
+    both = plan(engine, assessment([("phq9", DAY, [1] * 9)], conditions=["intimate-partner-violence"]))
+    safety_plan = next(s for s in both["problems"][0]["interventions"] if s["id"] == "safety-plan")
+    assert any("can be kept safely" in note for note in safety_plan["notes"])
+
+
+def test_domestic_abuse_services_appear_only_beside_documented_abuse() -> None:
+    from planengine._render import render_markdown
+
+    gb = Engine(config=EngineConfig(crisis_locale="GB"))
+    endorsed = assessment([("phq9", DAY, [1] * 9)])
+    abuse = assessment([PHQ9_ZERO_ITEM9], conditions=["intimate-partner-violence"])
+    plain = gb.plan(endorsed, as_of=AS_OF)
+    assert "Domestic Abuse" not in render_markdown(plain)
+    assert all("crisis" in r["for"] for r in plain.to_dict()["risk"]["crisis_resources"])
+    text = render_markdown(gb.plan(abuse, as_of=AS_OF))
+    assert "National Domestic Abuse Helpline" in text
+    assert "For the clinician to give privately" in text
+    none = render_markdown(Engine().plan(abuse, as_of=AS_OF))
+    assert "safety.no-abuse-resources" in none

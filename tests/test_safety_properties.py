@@ -94,7 +94,7 @@ STEP_FOR_KIND = {
     "risk-unknown": "safety-plan",
     "suicidal-language": "safety-plan",
     "risky-behaviour": "safety-behaviour-review",
-    "intimate-partner-violence": "safety-ipv-assessment",
+    "intimate-partner-violence": "safety-private-assessment",
 }
 
 

@@ -344,7 +344,7 @@ def test_intimate_partner_violence_removes_confrontation_and_routes_to_safety(en
         assert excluded(data)[removed]["rule"] == "contraindication.intimate-partner-violence"
     assert excluded(data)["assertiveness-assertive-practice"]["rule"] == "contraindication.intimate-partner-violence"
     safety = [s for s in all_steps(data) if s["title"].lower().startswith("private safety assessment")]
-    assert [s["id"] for s in safety] == ["safety-ipv-assessment"]  # one, the core's, first
+    assert [s["id"] for s in safety] == ["safety-private-assessment"]  # one, the core's, first
     assert data["problems"][0]["interventions"] == safety
 
 
@@ -670,10 +670,10 @@ def test_a_documented_ipv_puts_the_private_safety_assessment_first_and_today(eng
     assert (flag["kind"], flag["level"], flag["private"]) == ("intimate-partner-violence", "documented", True)
     first = data["problems"][0]
     assert first["id"] == "problem-safety"
-    assert [o["id"] for o in first["objectives"]] == ["safety-ipv-assessment"]
+    assert [o["id"] for o in first["objectives"]] == ["safety-private-assessment"]
     assert first["objectives"][0]["urgent"] is True
     assert first["objectives"][0]["due_date"] == AS_OF.isoformat()
-    assert [s["id"] for s in first["interventions"]] == ["safety-ipv-assessment"]
+    assert [s["id"] for s in first["interventions"]] == ["safety-private-assessment"]
     # written homework that could be found waits for the private assessment
     held = [s for p in data["problems"][1:] for s in p["interventions"] if s["delivery"] == "self-guided"]
     assert held and all(s["status"] == "held" for s in held)
@@ -690,7 +690,7 @@ def test_the_safety_objectives_are_never_deferred() -> None:
     data = plan_for(limited, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 2]},
                                         concerns=["relationships"], conditions=["intimate-partner-violence"]))
     safety = data["problems"][0]
-    assert [o["id"] for o in safety["objectives"]] == ["safety-plan-completed", "safety-ipv-assessment"]
+    assert [o["id"] for o in safety["objectives"]] == ["safety-plan-completed", "safety-private-assessment"]
     assert "relationships-ipv-screen" not in step_ids(data)  # the violence is already known
 
 
@@ -712,7 +712,7 @@ def test_documented_ipv_alone_brings_the_safety_assessment_into_the_plan(engine)
                                        conditions=["intimate-partner-violence"]))
     first = data["problems"][0]
     assert first["area"] == "safety"
-    assert [o["id"] for o in first["objectives"]] == ["safety-ipv-assessment"]
+    assert [o["id"] for o in first["objectives"]] == ["safety-private-assessment"]
     evidence = [f for f in data["findings"] if f["id"] in first["evidence"]]
     assert [f["provenance"]["source"] for f in evidence] == ["rule:safety.ipv-documented"]
     assert evidence[0]["provenance"]["inputs"] == ["$.context.conditions[0]"]

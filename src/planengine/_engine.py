@@ -74,6 +74,8 @@ from planengine._version import __version__
 
 __all__ = ["Engine", "EngineConfig", "collect_instruments"]
 
+#: The latest planning date: due and review dates up to two years on must still be dates.
+_LATEST_AS_OF = dt.date(9997, 12, 31)
 #: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 _WEIGHT = operator.attrgetter("weight")
@@ -349,6 +351,8 @@ class Engine:
         """
         if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
             raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
+        if as_of > _LATEST_AS_OF:  # due and review dates must still be dates
+            raise InputError(f"as_of {as_of.isoformat()} is too far in the future to plan from")
         if not isinstance(assessment, Assessment):
             raise InputError(
                 f"plan() takes an Assessment (see load_assessment, Assessment.from_mapping), "
@@ -364,7 +368,9 @@ class Engine:
         score_rows: list[dict[str, Any]] = []
         answers_read: list[tuple[int | None, ...]] = []
         signals: list[tuple[Any, dt.date, str]] = []
-        risk_checked: dict[str, bool] = {}
+        # (instrument, item) -> the latest answer to each risk item, its date and instrument
+        risk_items: dict[tuple[str, int], tuple[Any, dt.date, Any]] = {}
+        risk_answers: list[dict[str, Any]] = []
         same_day: dict[tuple[str, dt.date], tuple[str, tuple[int | None, ...]]] = {}
         self._check_context(assessment)
         for response in assessment.responses:
@@ -395,21 +401,35 @@ class Engine:
                 path=f"{path}.answers",
                 file=assessment.source,
             )
-            _check_same_day(same_day, instrument, response.date, path, score, assessment.source)
-            score_rows.append(
-                _score_row(score, response.date, path, as_of, self.config.stale_baseline_days)
-            )
             answers_read.append(score.raw_answers)
+            if _check_same_day(same_day, instrument, response.date, path, score, assessment.source):
+                continue  # the same answers twice on one day: one response
+            score_rows.append(_score_row(score, response.date, path))
+            if score.risk_signals:
+                risk_answers.append(
+                    {
+                        "instrument": instrument.id,
+                        "date": response.date.isoformat(),
+                        "answers": list(score.raw_answers),
+                    }
+                )
             for signal in score.risk_signals:
                 signals.append((signal, response.date, path))
-                key = f"{instrument.name} item {signal.item}"
-                risk_checked[key] = risk_checked.get(key, False) or signal.value is not None
+                key = (instrument.id, signal.item)
+                known = risk_items.get(key)
+                if known is None or response.date >= known[1]:
+                    risk_items[key] = (signal, response.date, instrument)
             previous = latest_dates.get(instrument.id)
             if previous is None or response.date >= previous:
                 latest[instrument.id] = score
                 latest_dates[instrument.id] = response.date
                 latest_paths[instrument.id] = path
 
+        stale_after = self.config.stale_baseline_days
+        for row in score_rows:  # only the baselines in use are stale; older rows are history
+            row["stale"] = row["source"] == latest_paths[row["instrument"]] and (
+                (as_of - dt.date.fromisoformat(row["date"])).days > stale_after
+            )
         findings = instrument_findings(latest, self.instruments, latest_paths)
         if not self._judging.issuperset(latest):  # an instrument scored that cannot judge
             notices.extend(unjudged_notices(latest, self.instruments))
@@ -498,7 +518,7 @@ class Engine:
             scores=tuple(score_rows),
             risk_flags=flags,
             risk_statement=_safety.risk_statement(
-                flags, risk_checked, bool(assessment.context.patient_goals)
+                flags, tuple(risk_items.values()), bool(assessment.context.patient_goals)
             ),
             findings=(*safety_findings, *findings),
             problems=tuple(draft.problems),
@@ -514,6 +534,7 @@ class Engine:
             ),
             patient_id=assessment.patient_id,
             crisis=self.crisis_resources.shown(abuse=abuse),
+            risk_answers=tuple(risk_answers),
         )
         if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
             try:
@@ -535,7 +556,9 @@ class Engine:
         """Every open flag: risk items, risk language in the patient's own words (the goal is
         then linked to safety), documented abuse; harmful drinking raises suicide-risk flags."""
         flags = answer_flags(signals, self.instruments, as_of)
-        recorded = max((r.date for r in assessment.responses), default=as_of)
+        # the words and conditions have no date of their own: they come with this assessment,
+        # planned today
+        recorded = as_of
         words = language_flags(
             (("The patient's own goal", goal["path"], goal["text"]) for goal in patient_goals),
             self._vocabulary.risk_language,
@@ -1057,18 +1080,21 @@ def _check_same_day(
     path: str,
     score: Any,
     source: str | None,
-) -> None:
+) -> bool:
     """Two different responses to one instrument on one day are an input error naming both: which
-    is current cannot be told, and file order must not decide it (the same answers twice are
-    one response)."""
+    is current cannot be told, and file order must not decide it. The same answers twice are one
+    response: ``True`` for the second, which is then not read again."""
     first = seen.setdefault((instrument.id, date), (path, score.raw_answers))
-    if first[0] != path and first[1] != score.raw_answers:
-        raise InputError(
-            f"two different {instrument.name} responses on {date.isoformat()} ({first[0]} and "
-            f"{path}); keep the one that was given, or date them apart",
-            file=source,
-            path=path,
-        )
+    if first[0] == path:
+        return False
+    if first[1] == score.raw_answers:
+        return True
+    raise InputError(
+        f"two different {instrument.name} responses on {date.isoformat()} ({first[0]} and "
+        f"{path}); keep the one that was given, or date them apart",
+        file=source,
+        path=path,
+    )
 
 
 def _harmful_drinking(
@@ -1084,9 +1110,13 @@ def _harmful_drinking(
         score = latest[instrument_id]
         instrument = instruments[instrument_id]
         if instrument.area == "alcohol" and score.cutoffs_met:
+            total = (
+                f" {score.total}"
+                if score.total is not None
+                else f" of at least {score.total_range[0]} (items unanswered)"
+            )
             return (
-                f"{instrument.name} {score.total} on {dates[instrument_id].isoformat()}, above "
-                "its cut-off",
+                f"{instrument.name}{total} on {dates[instrument_id].isoformat()}, above its cut-off",
                 (paths[instrument_id],),
             )
     conditions = assessment.context.conditions
@@ -1122,9 +1152,7 @@ def _mark_stale_baselines(draft: PlanDraft, as_of: dt.date, most: int) -> None:
         )
 
 
-def _score_row(
-    score: Any, date: dt.date, path: str, as_of: dt.date, stale_after: int
-) -> dict[str, Any]:
+def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
     band = score.band
     row = {
         "instrument": score.instrument_id,
@@ -1136,7 +1164,7 @@ def _score_row(
         "band": band.label if band is not None else None,
         "derived": dict(score.derived),
         "cutoffs_met": list(score.cutoffs_met),
-        "stale": (as_of - date).days > stale_after,
+        "stale": False,  # set once the latest response of each instrument is known
         "source": path,
     }
     if score.missing_items:  # the totals still possible: shown instead of a band it may not be

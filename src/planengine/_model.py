@@ -615,6 +615,10 @@ class Plan:
     status: str = "draft"
     #: the clinic's crisis resources, shown beside the risk section (``None``: none configured)
     crisis: CrisisResources | None = None
+    #: the answers of every response to an instrument with a risk item, as
+    #: ``{"instrument", "date", "answers"}``: a goal file made from the plan carries them, so that
+    #: its review sees the same risk items (not in the plan's JSON, which has the flags)
+    risk_answers: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the shape of ``schemas/plan.schema.json``)."""

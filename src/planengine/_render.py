@@ -29,9 +29,14 @@ def render_json(plan: Plan) -> str:
 
 
 def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
-    """The plan's objectives as a goal document (``goal.schema.json``)."""
+    """The plan's objectives as a goal document (``goal.schema.json``), with the answers of the
+    questionnaires that have a risk item and the patient's words that opened a flag, so that a
+    review of the file sees the same risk signals as the plan."""
     goals: list[dict[str, Any]] = []
     findings = {f.id: f for f in plan.findings}
+    words = " / ".join(
+        text for flag in plan.risk_flags if flag.kind == "suicidal-language" for text in flag.evidence
+    )
     for problem in plan.problems:
         for objective in problem.objectives:
             data = objective.to_dict()
@@ -53,6 +58,8 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
             }
             if objective.patient_words:
                 goal["patient_words"] = objective.patient_words
+            elif objective.id == "safety-plan-completed" and words:
+                goal["patient_words"] = words  # so that the review screens them again
             goal["addresses"] = addresses
             goal["measure"] = data["measure"]
             if objective.frequency:
@@ -71,6 +78,8 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
         document["patient"] = {"id": plan.patient_id}
     document["as_of"] = plan.as_of.isoformat()
     document["goals"] = goals
+    if plan.risk_answers:  # the review reads the same risk items again (PHQ-9 item 9, ...)
+        document["assessments"] = [dict(a) for a in plan.risk_answers]
     return document
 
 

@@ -46,6 +46,14 @@ SUICIDE_KINDS = frozenset({"suicidal-ideation", "risk-unknown", KIND_LANGUAGE})
 #: How serious a level is, for keeping the most serious answer of an item (``max`` over the
 #: answers in reverse keeps the latest of equals).
 _SERIOUSNESS = {"unknown": 1, "endorsed": 2, "high": 3}
+#: At equal rank, the order of the kinds in the clinician's queue.
+_KIND_ORDER = {
+    "suicidal-ideation": 0,
+    KIND_LANGUAGE: 1,
+    "risk-unknown": 2,
+    "risky-behaviour": 3,
+    KIND_IPV: 4,
+}
 _RANK = {"high": 1, "endorsed": 2, "documented": 2, "unknown": 3}
 
 
@@ -197,7 +205,7 @@ def language_flags(
         found = language.find(text)
         if not found:
             continue
-        phrases = ", ".join(f"'{phrase.replace('*', '')}'" for _, phrase in found)
+        phrases = ", ".join(f"'{_readable(phrase)}'" for _, phrase in found)
         quoted.append(f"{what} says “{text}” ({phrases})")
         evidence.append(text)
         paths.append(path)
@@ -225,6 +233,11 @@ def language_flags(
     ]
 
 
+def _readable(phrase: str) -> str:
+    """A phrase as data writes it, for a person: ``kill* {self}`` -> ``kill oneself``."""
+    return phrase.replace("*", "").replace("{self}", "oneself").replace("{my}", "one's")
+
+
 def condition_flags(
     conditions: Sequence[str], observed_on: dt.date, as_of: dt.date
 ) -> list[RiskFlag]:
@@ -245,7 +258,8 @@ def condition_flags(
                 observed_on,
                 "Intimate-partner violence is documented: a private, one-to-one safety "
                 "assessment today, before any homework that could be found or any work that "
-                "involves the partner. Never shown on the patient's copy.",
+                "involves the partner (a private flag: kept off any copy the patient takes "
+                "home).",
                 Provenance(f"rule:{RULE_IPV}", (f"$.context.conditions[{index}]",)),
                 (as_of - observed_on).days,
                 private=True,
@@ -275,18 +289,26 @@ def raise_for_alcohol(
             "safety plan's warning signs and means.",
             provenance=attrs.evolve(flag.provenance, inputs=(*flag.provenance.inputs, *inputs)),
         )
-        if flag.kind in SUICIDE_KINDS and flag.level != "unknown"
+        if flag.kind in SUICIDE_KINDS
         else flag
         for flag in flags
     ]
 
 
 def number_flags(flags: Iterable[RiskFlag]) -> tuple[RiskFlag, ...]:
-    """Flags most urgent first (then the most recent, then by instrument, item and kind), numbered
+    """Flags most urgent first (at equal rank, suicide risk before the other kinds, then the
+    most recent, then by instrument and item), numbered
     ``risk-1``, ``risk-2``, ..."""
     ordered = sorted(
         flags,
-        key=lambda f: (f.rank, -f.observed_on.toordinal(), f.instrument or "", f.item or 0, f.kind),
+        key=lambda f: (
+            f.rank,
+            _KIND_ORDER.get(f.kind, len(_KIND_ORDER)),
+            -f.observed_on.toordinal(),
+            f.instrument or "",
+            f.item or 0,
+            f.kind,
+        ),
     )
     return tuple(
         attrs.evolve(flag, id=f"risk-{number}") for number, flag in enumerate(ordered, start=1)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 import attrs
 
@@ -72,38 +73,63 @@ _SAFETY_CITATIONS = (
 
 def risk_statement(
     flags: tuple[RiskFlag, ...],
-    risk_items_answered: Mapping[str, bool],
+    risk_items: Sequence[tuple[Any, dt.date, Any]] = (),
     words_screened: bool = False,
 ) -> str:
     """What the plan says about risk. Never "no risk": at most "item 9 not endorsed".
 
-    :param risk_items_answered: risk item label (e.g. "PHQ-9 item 9") -> whether it was answered.
+    :param risk_items: the latest answer to each risk item given, as ``(RiskSignal, date,
+        instrument)``; those no flag stands for are said as they are (below the threshold,
+        unanswered), each never as evidence of safety.
     :param words_screened: the patient's own words were screened for risk language (and, with no
         flag, nothing matched: said as such, never as safety).
     """
+    parts: list[str] = []
     if flags:
-        return (
+        parts.append(
             f"{len(flags)} open risk flag(s). A clinician must see to each of them today (the "
             "safety problem lists how); self-guided and supervised self-help steps are held "
             "until then. Crisis support from the clinic's configured list must be offered "
             "alongside any risk-related message."
         )
-    words = (
-        " The patient's own words were screened for listed risk phrases and none was found; a "
-        "phrase list misses much of what people write, so that is not evidence of safety either."
-        if words_screened
-        else ""
-    )
-    answered = sorted(name for name, seen in risk_items_answered.items() if seen)
-    if answered:
-        items = ", ".join(answered)
-        return (
-            f"{items} not endorsed, so the questionnaires raised no flag. This is not evidence "
-            f"of safety; a clinician should still ask about risk directly.{words}"
+    flagged = {(f.instrument, f.item) for f in flags}
+    suicide_item_given = False
+    for signal, date, instrument in sorted(risk_items, key=lambda r: (r[2].name, r[0].item)):
+        suicide_item_given = suicide_item_given or signal.kind == "suicidal-ideation"
+        if (instrument.id, signal.item) in flagged:
+            continue
+        parts.append(_item_status(signal, date, instrument))
+    if not suicide_item_given:
+        parts.append(
+            "No suicide-risk question (such as PHQ-9 item 9) was given, so suicide risk has not "
+            "been screened by questionnaire; a clinician should ask about it directly."
         )
+    elif not flags:
+        parts.append("A clinician should still ask about risk directly.")
+    if words_screened and not any(f.kind == KIND_LANGUAGE for f in flags):
+        parts.append(
+            "The patient's own words were screened for listed risk phrases and none was found; a "
+            "phrase list misses much of what people write, so that is not evidence of safety "
+            "either."
+        )
+    return " ".join(parts)
+
+
+def _item_status(signal: Any, date: dt.date, instrument: Any) -> str:
+    """One risk item's latest answer, when no flag stands for it."""
+    label = instrument.item_labels[signal.item - 1] if instrument.item_labels else None
+    what = f"{instrument.name} item {signal.item}" + (f" ({label})" if label else "")
+    when = date.isoformat()
+    if signal.value is None:
+        return f"{what} was left unanswered on {when}: ask it at this visit."
+    wording = instrument.answer_label(signal.value)
+    answer = f"{signal.value} ('{wording}')" if wording else str(signal.value)
+    risk = next(r for r in instrument.risk_items if r.item == signal.item)
+    if signal.value == instrument.answer_min:
+        return f"{what} answered {answer} on {when}: not endorsed, which is not evidence of safety."
     return (
-        "No questionnaire with a risk item was given, so risk has not been screened by "
-        f"questionnaire. A clinician should ask about risk directly.{words}"
+        f"{what} answered {answer} on {when}, below the flag threshold of {risk.endorsed_at}; "
+        "not evidence of safety either."
     )
 
 
@@ -187,7 +213,7 @@ def build_safety_problem(
         objectives.append(
             attrs.evolve(
                 _visit_objective(
-                    "safety-ipv-assessment",
+                    "safety-private-assessment",
                     "Have a private, one-to-one safety assessment with the clinician at this "
                     f"visit, by {as_of.isoformat()}.",
                     "private safety assessment completed",
@@ -201,7 +227,7 @@ def build_safety_problem(
         )
         interventions.append(
             Intervention(
-                id="safety-ipv-assessment",
+                id="safety-private-assessment",
                 area=SAFETY_AREA,
                 title="Private safety assessment, one to one",
                 description=(
@@ -223,10 +249,17 @@ def build_safety_problem(
                     "S17: NICE NG225 (2022) recs 1.6.1-1.6.4; NICE PH50 (2014); WHO IPV "
                     "guidelines 2013",
                 ],
-                objective_ids=["safety-ipv-assessment"],
+                objective_ids=["safety-private-assessment"],
                 provenance=provenance,
             )
         )
+    if KIND_IPV in kinds and kinds & SUICIDE_KINDS:
+        for step in interventions:
+            if step.id == "safety-plan":  # a written plan an abusive partner could find
+                step.notes.append(
+                    "Agree in the private safety assessment whether and where a copy of the "
+                    "safety plan can be kept safely (or a discreet form of it) before giving one."
+                )
     return Problem(
         id="problem-safety",
         area=SAFETY_AREA,
@@ -235,14 +268,25 @@ def build_safety_problem(
         severity=None,  # no low/medium/high label of risk (R-SC22); the flags carry priority
         weight=1.0,
         findings=findings,
-        long_term_goal=(
-            "The patient has a clinician-reviewed safety plan and knows how to get help in a "
-            "crisis."
-        ),
+        long_term_goal=_long_term_goal(kinds),
         long_term_goal_source=f"rule:{RULE_FIRST}",
         objectives=objectives,
         interventions=interventions,
     )
+
+
+def _long_term_goal(kinds: set[str]) -> str:
+    """The safety problem's long-term goal, in the words that fit the flags that are open."""
+    goals = []
+    if kinds & SUICIDE_KINDS:
+        goals.append(
+            "has a clinician-reviewed safety plan and knows how to get help in a crisis"
+        )
+    if "risky-behaviour" in kinds:
+        goals.append("understands the risky behaviour with the clinician and has a plan to reduce harm")
+    if KIND_IPV in kinds:
+        goals.append("has a private safety plan and knows how to reach specialist help safely")
+    return "The patient " + "; and ".join(goals) + "."
 
 
 #: Citations of each kind of flag's finding.
@@ -260,7 +304,7 @@ _REQUIRED_STEPS: Mapping[str, str] = {
     "risk-unknown": "safety-plan",
     "suicidal-language": "safety-plan",
     "risky-behaviour": "safety-behaviour-review",
-    KIND_IPV: "safety-ipv-assessment",
+    KIND_IPV: "safety-private-assessment",
 }
 
 

@@ -40,6 +40,10 @@ from planengine._review._parse_goal import GoalReader
 __all__ = ["ParsedAssessment", "ParsedFile", "ParsedGoal", "parse_goal_file"]
 
 
+#: The fields of an entry in ``assessments`` (goal.schema.json).
+_ASSESSMENT_FIELDS = ("instrument", "date", "total", "answers")
+
+
 def _assessments(
     data: Mapping[str, Any],
     as_of: dt.date,
@@ -61,6 +65,17 @@ def _assessments(
         if not isinstance(entry, Mapping):
             sink.add("input.structure", "error", "an assessment must be a mapping; left out", path)
             continue
+        unknown = sorted(
+            str(k) for k in entry if str(k) not in _ASSESSMENT_FIELDS and not str(k).startswith("x-")
+        )
+        if unknown:  # as the goal schema says: a typo or a note here would be lost silently
+            sink.add(
+                "input.unknown-field",
+                "error",
+                f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+                f"in an assessment; allowed: {', '.join(_ASSESSMENT_FIELDS)} (and x-*); ignored",
+                path,
+            )
         name = entry.get("instrument")
         instrument = instruments.get(name) if isinstance(name, str) else None
         # Answers left out with their entry are not checked for risk items: say so.

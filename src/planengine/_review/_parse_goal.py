@@ -421,6 +421,14 @@ class GoalReader:
                     (*rel, "date"),
                 )
                 continue
+            if "note" in entry and not isinstance(entry["note"], str):
+                self.add(
+                    "input.not-text",
+                    "error",
+                    f"progress note on {date} must be text, not {type(entry['note']).__name__}; "
+                    "the words in it are still screened for risk language",
+                    (*rel, "note"),
+                )
             if not any(key in entry for key in ("value", "gas_level", "note")):
                 self.add(
                     "input.no-value",

@@ -127,33 +127,55 @@ def risk_flags_from_assessments(
 def language_flags_from_goal_file(
     data: object, language: RiskLanguage, as_of: dt.date
 ) -> list[RiskFlag]:
-    """Flags for risk language in a goal file's free text: each goal's ``patient_words`` and the
-    ``note`` of each progress entry (clinical.md §3.2: a free-text entry that marks risk opens a
-    flag; nothing found is never evidence of safety)."""
+    """Flags for risk language in a goal file's free text: each goal's ``statement`` and
+    ``patient_words``, the ``note`` of each progress entry, and any text put where an assessment
+    belongs (clinical.md §3.2: a free-text entry that marks risk opens a flag; nothing found is
+    never evidence of safety). Text in the wrong shape (a list, a mapping) is screened too: the
+    parser reports the shape, the screen never skips words."""
     texts: list[tuple[str, str, str, dt.date]] = []
     goals = data.get("goals") if isinstance(data, Mapping) else None
     for g, goal in enumerate(goals if isinstance(goals, list) else ()):
         if not isinstance(goal, Mapping):
             continue
-        words = goal.get("patient_words")
-        if isinstance(words, str):
-            texts.append(("The patient's words in a goal", f"$.goals[{g}].patient_words", words, as_of))
+        for field, what in (("statement", "A goal's statement"), ("patient_words", "The patient's words in a goal")):
+            for text in _strings(goal.get(field)):
+                texts.append((what, f"$.goals[{g}].{field}", text, as_of))
         progress = goal.get("progress")
         for e, entry in enumerate(progress if isinstance(progress, list) else ()):
-            note = entry.get("note") if isinstance(entry, Mapping) else None
-            if not isinstance(note, str):
+            if not isinstance(entry, Mapping):
                 continue
-            try:
-                date = dt.date.fromisoformat(str(entry.get("date")))
-            except ValueError:
-                date = as_of
-            texts.append(
-                ("A progress note", f"$.goals[{g}].progress[{e}].note", note, min(date, as_of))
-            )
+            date = _entry_date(entry, as_of)
+            for text in _strings(entry.get("note")):
+                texts.append(("A progress note", f"$.goals[{g}].progress[{e}].note", text, date))
+    assessments = data.get("assessments") if isinstance(data, Mapping) else None
+    for a, entry in enumerate(assessments if isinstance(assessments, list) else ()):
+        if isinstance(entry, Mapping):
+            for key, value in entry.items():
+                if key not in ("instrument", "date", "total", "answers"):
+                    for text in _strings(value):
+                        texts.append(("A note with an assessment", f"$.assessments[{a}].{key}", text, _entry_date(entry, as_of)))
     flags: list[RiskFlag] = []
-    for what, path, text, date in texts:  # a note each: each has its own date
+    for what, path, text, date in texts:  # each text has its own date
         flags.extend(language_flags([(what, path, text)], language, date, as_of))
     return flags
+
+
+def _strings(value: object) -> list[str]:
+    """Every string in ``value`` (a string, or nested in lists and mappings)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, Mapping):
+        return [text for item in value.values() for text in _strings(item)]
+    if isinstance(value, (list, tuple)):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
+def _entry_date(entry: Mapping[str, object], as_of: dt.date) -> dt.date:
+    try:
+        return min(dt.date.fromisoformat(str(entry.get("date"))), as_of)
+    except ValueError:
+        return as_of
 
 
 def _answer_of(instrument: Instrument, answers: object, item: int) -> int | None:

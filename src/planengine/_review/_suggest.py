@@ -104,6 +104,9 @@ def _raise_target(goal: GoalReview, parsed: ParsedGoal) -> Suggestion:
 
 
 def _flag_text(flag: RiskFlag) -> str:
+    if flag.instrument is None:  # risk language in the file's words
+        words = "; ".join(f"“{' '.join(text.split())}”" for text in flag.evidence)
+        return f"{flag.id} ({flag.kind.replace('-', ' ')}: {words} on {flag.observed_on})"
     value = "unanswered" if flag.value is None else str(flag.value)
     return f"{flag.id} ({flag.level}: {flag.instrument} item {flag.item} {value} on {flag.observed_on})"
 
@@ -121,6 +124,18 @@ def core_suggestions(
         there are any, the goal is never closed, its target never raised and never "kept".
     """
     out: list[Suggestion] = []
+    if goal.area == "safety" and goal.status.code not in ("achieved", "sustaining"):
+        # the core's safety goal (a risk assessment and safety plan, a behaviour review, a
+        # private safety assessment) is done at the visit and recorded: never "kept" as it is
+        return (
+            _s(
+                "review.safety-goal-open",
+                "review-now",
+                "a safety goal is open: it was due at the visit that opened it. Record it as done "
+                "when the clinician has completed it; until then it comes first.",
+                goal,
+            ),
+        )
     if flags:
         out.append(
             _s(
@@ -274,6 +289,7 @@ def core_suggestions(
 
 #: Suggestion rules whose firing means the goal needs the clinician's attention.
 _ATTENTION_RULES = {
+    "review.safety-goal-open": "a safety goal is open",
     "review.escalate": "reliable deterioration",
     "review.worsening": "getting worse",
     "review.change-strategy": "no reliable improvement in time",
