@@ -145,6 +145,7 @@ def test_bipolar_cbti_referral_allows_no_sleep_restriction(engine) -> None:
 @pytest.mark.parametrize(("condition", "words"), [
     ("bipolar-disorder", "fixed bedtime and a minimum time in bed"),
     ("hazardous-occupation", "no driving or machinery when sleepy"),
+    ("pregnancy", "risk of falls"),
 ])
 def test_stimulus_control_is_cautioned(engine, condition, words) -> None:
     data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=[condition]))
