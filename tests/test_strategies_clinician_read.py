@@ -163,6 +163,8 @@ def test_trauma_referral_open_flag_caution_fits_any_flag_kind(engine) -> None:
     notes = " ".join(_steps(data)["trauma-trauma-therapy-referral"]["notes"])
     assert "review the open risk flag (suicide risk, self-destructive behaviour or abuse)" in notes
     assert "plan for suicide risk" not in notes
+    readiness = _steps(data)["trauma-readiness-check"]["description"]
+    assert "open risk flag (suicide risk, self-destructive behaviour or abuse)" in readiness
 
 
 # -- assertiveness with intimate-partner violence ---------------------------------------------------
