@@ -80,21 +80,26 @@ def test_no_step_advises_changing_drinking_before_the_withdrawal_assessment(engi
         if step["id"] == WITHDRAWAL_STEP or not CUT_DOWN_WORDS.search(_text(step)):
             continue
         waits = WITHDRAWAL_STEP in step.get("requires", []) or any(
-            note.startswith("Caution (withdrawal-risk-first)") for note in step["notes"]
+            note.startswith(("Caution (withdrawal-risk-first)", "Held (withdrawal-risk-first)"))
+            for note in step["notes"]
         )
         assert waits, step["id"]
         gated += 1
     assert gated
     brief = steps["alcohol-brief-intervention"]
     assert brief["requires"] == [WITHDRAWAL_STEP]
-    for step_id in ("sleep-alcohol-and-sleep", "sleep-sleep-hygiene", "lifestyle-regular-meals"):
+    for step_id in ("sleep-sleep-hygiene", "lifestyle-regular-meals"):
         assert steps[step_id]["status"] == "caution"
         assert "after the withdrawal-risk assessment" in " ".join(steps[step_id]["notes"])
+    # the talk about an alcohol-free period before bed waits for the assessment: held
+    assert steps["sleep-alcohol-and-sleep"]["status"] == "held"
+    assert "until the withdrawal-risk assessment" in " ".join(steps["sleep-alcohol-and-sleep"]["notes"])
     # the sleep hygiene and meal advice no longer tell the patient to cut alcohol themselves
     assert not re.search(r"avoid alcohol|alcohol low", _text(steps["sleep-sleep-hygiene"]))
     assert not re.search(r"avoid alcohol|alcohol low", _text(steps["lifestyle-regular-meals"]))
-    target = next(o for o in all_objectives(data) if o["id"] == "alcohol-audit-c-below-cutoff")
-    assert "never by stopping suddenly" in target["statement"]
+    # no cut-down target before the assessment: the drinking goal is agreed there (NICE CG115)
+    assert "alcohol-audit-c-below-cutoff" not in {o["id"] for o in all_objectives(data)}
+    assert "agreed there" in excluded(data)["alcohol-audit-c-below-cutoff"]["reason"]
 
 
 def test_with_an_open_risk_flag_the_alcohol_problem_comes_right_after_safety(engine) -> None:
@@ -168,13 +173,17 @@ def test_in_pregnancy_with_withdrawal_risk_there_is_no_stop_now_advice(engine) -
 # -- item 8: sleep gaps ------------------------------------------------------------------------------
 
 
-def test_sleep_restriction_in_pregnancy_is_cautioned(engine) -> None:
+def test_sleep_restriction_in_pregnancy_is_held_and_the_referral_cautioned(engine) -> None:
+    # Sleep restriction waits for the midwife's or obstetric team's agreement (a gate: held);
+    # the CBT-I referral goes ahead with a caution for the provider.
     data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=["pregnancy"]))
     steps = {s["id"]: s for s in all_steps(data)}
-    for step_id in ("sleep-sleep-restriction", "sleep-cbti-referral"):
-        assert steps[step_id]["status"] == "caution"
+    for step_id, status, label in (("sleep-sleep-restriction", "held", "Held (pregnancy)"),
+                                   ("sleep-cbti-referral", "caution", "Caution (pregnancy)")):
+        assert steps[step_id]["status"] == status
         notes = " ".join(steps[step_id]["notes"])
-        assert "Caution (pregnancy)" in notes and "midwife or obstetric team" in notes
+        assert label in notes and "midwife or obstetric team" in notes
+        assert "clinical brief" not in notes
 
 
 def test_documented_sleep_apnoea_is_referred_for_treatment_before_or_alongside_cbti(engine) -> None:
@@ -191,19 +200,20 @@ def test_documented_sleep_apnoea_is_referred_for_treatment_before_or_alongside_c
 
 
 def test_nightmares_in_the_patients_words_get_an_objective_and_an_irt_referral(engine) -> None:
+    # Nightmares are a sleep problem (vocabulary): the sleep plan counts them and refers for IRT.
     data = plan_for(engine, assessment({"isi": SEVERE_ISI},
                                        patient_goals=["Stop the nightmares so I can sleep"]))
-    trauma = problem(data, "trauma")
-    objective = next(o for o in trauma["objectives"] if o["id"] == "trauma-nightmare-treatment")
+    sleep = problem(data, "sleep")
+    objective = next(o for o in sleep["objectives"] if o["id"] == "sleep-nightmare-treatment")
     assert "imagery rehearsal therapy" in objective["statement"]
     assert objective["measure"]["target"] == {"value": 1, "comparator": ">="}
-    referral = next(s for s in trauma["interventions"] if s["id"] == "trauma-imagery-rehearsal-referral")
+    referral = next(s for s in sleep["interventions"] if s["id"] == "sleep-imagery-rehearsal-referral")
     assert referral["delivery"] == "referral"  # R-SC13: IRT via a clinician, never self-guided
     assert any(c.startswith("S6:") for c in referral["citations"])
-    log = next(s for s in trauma["interventions"] if s["id"] == "trauma-nightmare-log")
+    log = next(s for s in sleep["interventions"] if s["id"] == "sleep-nightmare-log")
     assert "not written down" in log["description"]
     other = plan_for(engine, assessment({"isi": SEVERE_ISI}, patient_goals=["Get over the accident"]))
-    assert "trauma-imagery-rehearsal-referral" not in step_ids(other)
+    assert "sleep-imagery-rehearsal-referral" not in step_ids(other)
 
 
 # -- item 8: psychosis, eating disorder --------------------------------------------------------------

@@ -31,9 +31,12 @@ def trauma_assessments(draw) -> Assessment:
     """A generated assessment that always has a trauma signal (screen, PCL-5 or concern)."""
     base = draw(assessments())
     extra = []
-    if draw(st.booleans()):
+    # Two different answers to one instrument on one day are an input error (same-day
+    # duplicates), so a trauma measure is added only where the base has none that day.
+    given = {(r.instrument, r.date) for r in base.responses}
+    if ("pcl5", AS_OF) not in given and draw(st.booleans()):
         extra.append(Response("pcl5", AS_OF, tuple(draw(PCL5)), index=len(base.responses)))
-    if draw(st.booleans()):
+    if ("pc-ptsd-5", AS_OF) not in given and draw(st.booleans()):
         extra.append(Response("pc-ptsd-5", AS_OF, tuple(draw(PC_PTSD)),
                               index=len(base.responses) + len(extra)))
     concerns = tuple(dict.fromkeys((*base.context.concerns, "trauma")))
