@@ -473,3 +473,11 @@ def test_domestic_abuse_services_appear_only_beside_documented_abuse() -> None:
     assert "For the clinician to give privately" in text
     none = render_markdown(Engine().plan(abuse, as_of=AS_OF))
     assert "safety.no-abuse-resources" in none
+
+
+def test_guided_self_help_is_supervised_self_help_and_held_while_a_flag_is_open(engine) -> None:
+    mild = ("phq9", DAY, [1, 1, 1, 1, 1, 0, 0, 0, 1])  # total 6, item 9 endorsed
+    steps = {s["id"]: s for s in all_steps(plan(engine, assessment([mild])))}
+    guided = steps["depression-ba-sessions"]
+    assert guided["title"] == "Guided self-help behavioural activation"
+    assert (guided["delivery"], guided["status"]) == ("clinician-supervised", "held")

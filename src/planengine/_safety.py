@@ -401,6 +401,12 @@ def _suicide_steps(
                 "A clinician completes a structured suicide-risk assessment (for example the "
                 "C-SSRS) with the patient on the same day, and records the risk level, actions "
                 "taken and follow-up date."
+                + (
+                    " It covers drinking today and access to alcohol, which raise the risk of "
+                    "acting on suicidal thoughts."
+                    if alcohol is not None
+                    else ""
+                )
             ),
             delivery="clinician-led",
             category="safety",
