@@ -90,7 +90,7 @@ def risk_phrase_texts(draw: Any) -> str:
         elif word.endswith("*"):
             word = word[:-1] + draw(st.sampled_from(["", "s", "ing", "ed", "al"]))
         if word in ("dont", "wasnt", "cant", "isnt", "id"):  # written with an apostrophe, as people do
-            word = draw(st.sampled_from([word, word[:-1] + "'" + word[-1], word[:-1] + "\u2019t"]))
+            word = draw(st.sampled_from([word, word[:-1] + "'" + word[-1], word[:-1] + "\u2019" + word[-1]]))
         cased = draw(st.sampled_from([word, word.upper(), word.title()]))
         words.append(cased)
     text = words[0]
