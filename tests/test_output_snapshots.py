@@ -1,0 +1,81 @@
+"""Golden outputs of ``validate`` and ``review`` for every example, beside the golden plans.
+
+The plans are compared in ``test_strategies_snapshots.py``. These pin what the linter and the
+review print (JSON and text), so that a reshaping of the package that should change nothing is
+seen to change nothing, byte for byte; a change meant to alter them shows up as a diff to read.
+
+Regenerate after a reviewed change::
+
+    UPDATE_SNAPSHOTS=1 .venv/bin/pytest tests/test_output_snapshots.py
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+
+import pytest
+
+from planengine._cli import main
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SNAPSHOTS = ROOT / "tests" / "snapshots" / "outputs"
+UPDATE = os.environ.get("UPDATE_SNAPSHOTS") == "1"
+REVIEWS = sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "examples" / "review").glob("*.yaml"))
+PLANS = sorted(
+    p.relative_to(ROOT).as_posix()
+    for p in (ROOT / "examples").iterdir()
+    if p.is_file() and p.suffix in (".yaml", ".json")
+)
+#: (command, file, format, as_of): what each snapshot runs.
+CASES = (
+    [("review", path, fmt, "2027-01-20") for path in REVIEWS for fmt in ("json", "text", "markdown")]
+    + [("validate", path, fmt, "2027-01-20") for path in REVIEWS for fmt in ("json", "text")]
+)
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out + (f"--- stderr ---\n{err}" if err else "") + f"--- exit {code} ---\n"
+
+
+def _compare(name: str, text: str) -> None:
+    path = SNAPSHOTS / name
+    if UPDATE:
+        SNAPSHOTS.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert path.exists(), f"no snapshot {name}; run UPDATE_SNAPSHOTS=1 pytest {__file__}"
+    assert text == path.read_text(encoding="utf-8"), (
+        f"{name} differs from its snapshot; read the diff and regenerate with UPDATE_SNAPSHOTS=1 "
+        "if the change is intended"
+    )
+
+
+@pytest.mark.parametrize(("command", "path", "fmt", "as_of"), CASES, ids=[f"{c[0]}-{c[1]}-{c[2]}" for c in CASES])
+def test_review_and_validate_output_matches_its_snapshot(
+    capsys, monkeypatch, command: str, path: str, fmt: str, as_of: str
+) -> None:
+    monkeypatch.chdir(ROOT)  # relative paths in the output
+    _, text = _run(capsys, command, path, "--as-of", as_of, "--format", fmt)
+    _compare(f"{command}-{pathlib.Path(path).stem}.{fmt}.txt", text)
+
+
+@pytest.mark.parametrize("path", PLANS)
+def test_a_plans_goal_file_lints_and_reviews_as_its_snapshot(capsys, monkeypatch, tmp_path, path: str) -> None:
+    """Every example plan's goal file, linted and reviewed on the planning date."""
+    monkeypatch.chdir(ROOT)
+    code, goals = _run(capsys, "plan", path, "--as-of", "2026-11-25", "--format", "goals")
+    assert code == 0, goals
+    goal_file = tmp_path / f"{pathlib.Path(path).stem}.goals.yaml"
+    goal_file.write_text(goals.rsplit("--- exit", 1)[0], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _, lint = _run(capsys, "validate", goal_file.name, "--as-of", "2026-11-25", "--format", "text")
+    _, review = _run(capsys, "review", goal_file.name, "--as-of", "2026-11-25", "--format", "text")
+    _compare(f"plan-{pathlib.Path(path).stem}.goals-lint-review.txt", goals + lint + review)
+
+
+def test_every_output_snapshot_has_its_case() -> None:
+    expected = {f"{c}-{pathlib.Path(p).stem}.{f}.txt" for c, p, f, _ in CASES}
+    expected |= {f"plan-{pathlib.Path(p).stem}.goals-lint-review.txt" for p in PLANS}
+    assert {p.name for p in SNAPSHOTS.glob("*.txt")} == expected
