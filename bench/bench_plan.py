@@ -62,14 +62,14 @@ def pluggy_share(engine, assessment, runs: int) -> float:
 #: The stages of plan(), timed by wrapping the functions that do them (no profiler: its overhead
 #: would distort the small calls). ``(module, attribute, label)``.
 STAGES = (
-    ("planengine._scoring", "score_response", "scoring (all responses)"),
-    ("planengine._engine", "instrument_findings", "findings from scores"),
-    ("planengine._engine", "context_findings", "findings from context"),
-    ("planengine._engine", "Engine._problems", "problems"),
-    ("planengine._strategy", "DataStrategy.propose", "strategies (propose)"),
-    ("planengine._engine", "merge_proposals", "merge proposals"),
-    ("planengine._engine", "merge_across_problems", "merge across problems"),
-    ("planengine._safety", "enforce", "safety enforcement"),
+    ("planengine.instruments._scoring", "score_response", "scoring (all responses)"),
+    ("planengine.plan._engine", "instrument_findings", "findings from scores"),
+    ("planengine.plan._engine", "context_findings", "findings from context"),
+    ("planengine.plan._engine", "Engine._problems", "problems"),
+    ("planengine.strategies._strategy", "DataStrategy.propose", "strategies (propose)"),
+    ("planengine.plan._engine", "merge_proposals", "merge proposals"),
+    ("planengine.plan._engine", "merge_across_problems", "merge across problems"),
+    ("planengine.plan._safety", "enforce", "safety enforcement"),
     ("planengine._model", "Assessment.normalised", "input hash: normalised form"),
 )
 

@@ -170,7 +170,7 @@ def main() -> int:
             "json",
             "--no-plugins",
         ]
-        from planengine._validate import auto_jobs
+        from planengine.smart._validate import auto_jobs
 
         workers = auto_jobs(len(paths))
         t1, rc = timed([*planengine, *common, "--jobs", "1"])

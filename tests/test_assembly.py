@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planengine._assembly import merge_across_problems
 from planengine._model import Intervention, Problem, Provenance
+from planengine.plan._assembly import merge_across_problems
 
 SOURCE = Provenance("plugin:test", ("$.context.concerns[0]",))
 
@@ -53,8 +53,8 @@ def test_merging_never_changes_a_list_another_step_shares() -> None:
 
 
 def test_a_chain_of_requirements_falls_together_and_each_step_says_why() -> None:
-    from planengine._assembly import RankedProposal, merge_proposals
     from planengine._model import Proposal
+    from planengine.plan._assembly import RankedProposal, merge_proposals
 
     def step(step_id: str, requires: list[str]) -> Intervention:
         return Intervention(
@@ -75,8 +75,8 @@ def test_a_chain_of_requirements_falls_together_and_each_step_says_why() -> None
 def test_an_urgent_objective_and_its_step_come_before_a_higher_ranked_follow_up() -> None:
     import datetime as dt
 
-    from planengine._assembly import RankedProposal, merge_proposals
     from planengine._model import Measure, Objective, Proposal
+    from planengine.plan._assembly import RankedProposal, merge_proposals
 
     def objective(objective_id: str, urgent: bool) -> Objective:
         measure = Measure(unit="assessments", method="clinician records", target_value=1,
@@ -107,7 +107,7 @@ def test_a_step_shared_across_problems_keeps_its_dependants_pointing_at_it_and_h
     import datetime as dt
 
     from planengine._model import PlanDraft, RiskFlag
-    from planengine._safety import enforce
+    from planengine.plan._safety import enforce
 
     diary_a = _step("depression-diary", "depression", [])
     diary_b = _step("assertiveness-diary", "assertiveness", [])

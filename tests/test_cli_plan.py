@@ -9,7 +9,7 @@ import sys
 import pytest
 
 from plan_helpers import assert_valid
-from planengine._cli import main
+from planengine.cli._main import main
 
 AS_OF = ["--as-of", "2026-11-25"]
 
@@ -265,13 +265,13 @@ def test_a_bad_instrument_override_names_the_config_file(
 
 
 def test_a_bug_is_one_line_with_exit_3_and_no_half_written_output(monkeypatch, capsys) -> None:
-    import planengine._cmd_plan
+    import planengine.cli._plan
 
     def broken(args):
         print('{"half": ')
         raise KeyError("boom")
 
-    monkeypatch.setattr(planengine._cmd_plan, "run", broken)
+    monkeypatch.setattr(planengine.cli._plan, "run", broken)
     monkeypatch.delenv("PLANENGINE_DEBUG")
     assert main(["plan", "examples/mild-sleep-only.yaml", *AS_OF]) == 3
     err = capsys.readouterr().err

@@ -17,11 +17,12 @@ import pytest
 
 from plan_helpers import all_steps, assert_valid
 from planengine import ConfigError, Engine, EngineConfig, load_assessment
-from planengine._cli import main
-from planengine._crisis import shipped_locales
-from planengine._plan_config import load_engine_config
-from planengine._review._model import ReviewConfig
-from planengine._review._review import review_goals
+from planengine.cli._main import main
+from planengine.io._plan_config import load_engine_config
+from planengine.plan._crisis import shipped_locales
+from planengine.render._review_formats import render_review
+from planengine.review._model import ReviewConfig
+from planengine.review._review import review_goals
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
@@ -106,7 +107,7 @@ def test_a_gb_plan_names_no_us_number(example: str) -> None:
 
 
 def plan_markdown(plan: object) -> str:
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     return render_markdown(plan)  # type: ignore[arg-type]
 
@@ -249,8 +250,8 @@ def test_bad_crisis_config_is_one_line_exit_2(
 
 
 def test_review_shows_the_configured_resources_beside_an_open_flag() -> None:
-    from planengine._loader import load_document
-    from planengine._review._files import ReviewRun
+    from planengine.io._loader import load_document
+    from planengine.review._files import ReviewRun
 
     review = review_goals(
         load_document(REVIEW_FLAGGED),
@@ -260,10 +261,10 @@ def test_review_shows_the_configured_resources_beside_an_open_flag() -> None:
     assert review.risk_flags and review.crisis.locale == "GB"
     run = ReviewRun(dt.date(2027, 1, 20), (review,), ())
     for fmt in ("text", "markdown", "html", "json"):
-        text = run.render(fmt)
+        text = render_review(run, fmt)
         assert "116 123" in text and "988" not in text, fmt
         assert NO_RESOURCES not in text
-    data = json.loads(run.render("json"))["reviews"][0]
+    data = json.loads(render_review(run, "json"))["reviews"][0]
     assert data["crisis_locale"] == "GB"
     assert data["crisis_resources"][0]["source"] == "data:crisis-resources/GB"
 
@@ -290,7 +291,7 @@ def test_review_reads_the_crisis_settings_from_the_plan_table(
 
 
 def test_review_without_a_flag_shows_no_crisis_notice() -> None:
-    from planengine._loader import load_document
+    from planengine.io._loader import load_document
 
     review = review_goals(load_document(EXAMPLES / "review" / "on-track.yaml"), as_of=AS_OF)
     assert not review.risk_flags

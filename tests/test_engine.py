@@ -153,7 +153,7 @@ def test_a_risk_flag_alone_never_reads_as_nothing_found(
         Response("phq9", AS_OF - dt.timedelta(days=len(responses) - i), tuple(answers), i)
         for i, answers in enumerate(responses)
     ]
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     plan = engine.plan(Assessment(responses=tuple(dated)), as_of=AS_OF)
     data = plan.to_dict()
@@ -320,7 +320,7 @@ def test_a_plugin_instrument_is_accepted_in_assessment_files(tmp_path) -> None:
     import types
 
     import planengine
-    from planengine._instruments import load_builtin_instruments
+    from planengine.instruments._instruments import load_builtin_instruments
 
     base = load_builtin_instruments()["gad2"].to_dict()
     import json
@@ -392,7 +392,7 @@ def test_an_assessment_built_in_code_is_checked_like_a_file(
 
 
 def test_markdown_writes_html_from_the_input_as_text(engine: Engine) -> None:
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     words = (
         "<script>alert(1)</script> I want to sleep through the night <!-- x -->"

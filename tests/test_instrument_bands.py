@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from planengine._instruments import load_builtin_instruments
-from planengine._scoring import score_response
+from planengine.instruments._instruments import load_builtin_instruments
+from planengine.instruments._scoring import score_response
 
 INSTRUMENTS = load_builtin_instruments()
 

@@ -21,7 +21,7 @@ from planengine._errors import (
     PluginError,
     UnknownNameError,
 )
-from planengine._instruments import (
+from planengine.instruments._instruments import (
     Instrument,
     InstrumentRegistry,
     instrument_from_mapping,
@@ -29,7 +29,7 @@ from planengine._instruments import (
     load_instrument_file,
     read_instrument_yaml,
 )
-from planengine._scoring import score_response
+from planengine.instruments._scoring import score_response
 
 BUILTIN_IDS = [
     "audit-c",
@@ -538,7 +538,7 @@ def test_load_instrument_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("instrument_id", sorted(load_builtin_instruments()))
 def test_what_the_instruments_command_writes_validates_and_reads_back(instrument_id: str) -> None:
-    from planengine._instruments import instrument_from_mapping
+    from planengine.instruments._instruments import instrument_from_mapping
 
     written = json.loads(json.dumps(load_builtin_instruments()[instrument_id].to_dict()))
     validator = jsonschema.Draft202012Validator(schemas.load("instrument"))

@@ -16,7 +16,7 @@ import pathlib
 
 import pytest
 
-from planengine._cli import main
+from planengine.cli._main import main
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "tests" / "snapshots" / "outputs"

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from planengine import ConfigError, EngineConfig
-from planengine._cli import main
-from planengine._plan_config import engine_config_from_mapping, load_engine_config
+from planengine.cli._main import main
+from planengine.io._plan_config import engine_config_from_mapping, load_engine_config
 
 
 def test_defaults_without_a_config_file(tmp_path) -> None:
@@ -89,14 +89,14 @@ def test_overrides_for_an_unknown_instrument_are_an_error_not_ignored() -> None:
 
 def test_an_unknown_top_level_key_is_an_error_for_plan_too() -> None:
     from planengine._errors import ConfigError
-    from planengine._plan_config import engine_config_from_mapping
+    from planengine.io._plan_config import engine_config_from_mapping
 
     with pytest.raises(ConfigError, match="unknown key 'bogus'"):
         engine_config_from_mapping({"bogus": 1}, where="pyproject.toml")
 
 
 def test_a_maximum_below_the_default_interval_lowers_the_default() -> None:
-    from planengine._plan_config import engine_config_from_mapping
+    from planengine.io._plan_config import engine_config_from_mapping
 
     config = engine_config_from_mapping({"max-review-interval-days": 20})
     assert (config.review_interval_days, config.max_review_interval_days) == (20, 20)

@@ -218,7 +218,7 @@ def test_plugin_text_that_claims_no_risk_is_removed_and_reported(claim: str) -> 
     engine = Engine(plugins=[plugin("claimer", adjust_plan=adjust_plan)])
     for assessment in (RISKY, PLAIN):
         text = engine.plan(assessment, as_of=AS_OF).to_json()
-        assert not planengine._risk_wording.NO_RISK_CLAIM.search(text), text
+        assert not planengine.plan._risk_wording.NO_RISK_CLAIM.search(text), text
         data = engine.plan(assessment, as_of=AS_OF).to_dict()
         assert "safety.risk-claim-removed" in [n["code"] for n in data["notices"]]
         assert "x.claim" in [n["code"] for n in data["notices"]]  # the notice stays, reworded
@@ -227,7 +227,7 @@ def test_plugin_text_that_claims_no_risk_is_removed_and_reported(claim: str) -> 
 
 def test_a_strategy_file_that_claims_no_risk_is_refused() -> None:
     from planengine._errors import DocumentSchemaError
-    from planengine._strategy import strategy_from_mapping
+    from planengine.strategies._strategy import strategy_from_mapping
 
     data = {
         "planengine": 1, "kind": "strategy", "id": "claims", "name": "Claims", "version": "1.0.0",
@@ -260,12 +260,12 @@ ORDINARY = [
 
 @pytest.mark.parametrize("text", CLAIMS)
 def test_wording_that_claims_no_risk_is_recognised(text: str) -> None:
-    assert planengine._risk_wording.claims_no_risk(text)
+    assert planengine.plan._risk_wording.claims_no_risk(text)
 
 
 @pytest.mark.parametrize("text", ORDINARY)
 def test_ordinary_wording_about_risk_is_not_touched(text: str) -> None:
-    assert not planengine._risk_wording.claims_no_risk(text)
+    assert not planengine.plan._risk_wording.claims_no_risk(text)
 
 
 @pytest.mark.parametrize(("delivery", "kept"), [("Self-Guided", True), ("by a robot", False)])
@@ -370,7 +370,7 @@ def test_what_adjust_plan_changes_in_place_keeps_its_maker_and_names_the_hook() 
 
 
 def test_markdown_never_says_nothing_was_found_when_a_hook_removed_the_problems() -> None:
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     def adjust_plan(plan, context):
         plan.problems[:] = []
@@ -383,7 +383,7 @@ def test_markdown_never_says_nothing_was_found_when_a_hook_removed_the_problems(
 
 
 def test_markdown_gives_the_reason_when_nothing_reached_a_threshold() -> None:
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     text = render_markdown(Engine().plan(Assessment(), as_of=AS_OF))
     assert "No score reached a threshold" in text.split("## Problems")[1]
@@ -399,7 +399,7 @@ def test_a_propose_hook_claiming_no_risk_is_reworded_and_named() -> None:
         return Proposal(long_term_goal="A risk-free life.", interventions=(step,))
 
     data = Engine(plugins=[plugin("claimer", propose=propose)]).plan(PLAIN, as_of=AS_OF).to_dict()
-    assert not planengine._risk_wording.NO_RISK_CLAIM.search(json.dumps(data))
+    assert not planengine.plan._risk_wording.NO_RISK_CLAIM.search(json.dumps(data))
     assert [n["source"] for n in data["notices"] if n["code"] == "safety.risk-claim-removed"] == [
         "plugin:claimer@9.9.9"
     ]
@@ -424,7 +424,7 @@ def test_a_python_strategy_object_is_attributed_and_checked_like_a_hook() -> Non
     data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
     step = next(s for p in data["problems"] for s in p["interventions"] if s["id"] == "depression-reassure")
     assert step["provenance"]["source"] == "plugin:reassurer@9.9.9"
-    assert not planengine._risk_wording.NO_RISK_CLAIM.search(step["description"])
+    assert not planengine.plan._risk_wording.NO_RISK_CLAIM.search(step["description"])
     assert "safety.risk-claim-removed" in [n["code"] for n in data["notices"]]
 
 
@@ -434,7 +434,7 @@ def test_an_adjust_hook_that_raises_after_writing_is_still_checked() -> None:
         raise RuntimeError("half done")
 
     data = Engine(plugins=[plugin("halfway", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF).to_dict()
-    assert not planengine._risk_wording.NO_RISK_CLAIM.search(json.dumps(data))
+    assert not planengine.plan._risk_wording.NO_RISK_CLAIM.search(json.dumps(data))
     codes = [n["code"] for n in data["notices"]]
     assert "plugin.failed" in codes and "safety.risk-claim-removed" in codes and "plan.adjusted" in codes
 
@@ -460,7 +460,7 @@ def test_hook_texts_in_tuples_and_str_subclasses_are_checked_without_crashing() 
 
 def test_a_data_strategy_subclass_or_one_built_in_code_is_checked() -> None:
     from planengine._errors import DocumentSchemaError
-    from planengine._strategy import DataStrategy
+    from planengine.strategies._strategy import DataStrategy
 
     source = next(s for s in Engine().strategies if s.id == "sleep")
 
@@ -488,7 +488,7 @@ def test_a_data_strategy_subclass_or_one_built_in_code_is_checked() -> None:
 
 
 def test_the_engine_own_replacement_and_notice_make_no_such_claim() -> None:
-    wording = planengine._risk_wording
+    wording = planengine.plan._risk_wording
     assert not wording.claims_no_risk(wording._REDACTED)
     assert not wording.claims_no_risk(wording.no_risk_claim_notice("plugin:x@1.0.0").message)
     for claim in CLAIMS:  # what replaces a claim is no claim
@@ -639,7 +639,7 @@ def test_self_guided_exposure_is_removed_whoever_adds_it(category: str) -> None:
 def test_a_plugin_instrument_whose_text_rules_out_risk_is_refused() -> None:
     import json
 
-    from planengine._instruments import load_builtin_instruments
+    from planengine.instruments._instruments import load_builtin_instruments
 
     data = json.loads(
         json.dumps(load_builtin_instruments()["gad2"].to_dict()).replace('"gad2.', '"calm2.')

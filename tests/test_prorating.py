@@ -13,10 +13,14 @@ from hypothesis import strategies as st
 
 from plan_helpers import assert_valid, validator
 from planengine import Assessment, ConfigError, Engine, EngineConfig, Response
-from planengine._cli import main
-from planengine._instruments import MissingRule, instrument_from_mapping, load_builtin_instruments
-from planengine._review import review_goals
-from planengine._scoring import score_response
+from planengine.cli._main import main
+from planengine.instruments._instruments import (
+    MissingRule,
+    instrument_from_mapping,
+    load_builtin_instruments,
+)
+from planengine.instruments._scoring import score_response
+from planengine.review import review_goals
 
 BUILTIN = load_builtin_instruments()
 AS_OF = dt.date(2026, 11, 25)

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from planengine._smart import SmartRule, Violation
-from planengine._smart._check import RuleSet
-from planengine._validate import ValidationReport
+from planengine.render._lint import render
+from planengine.smart import SmartRule, Violation
+from planengine.smart._check import RuleSet
+from planengine.smart._validate import ValidationReport
 
 AS_OF = datetime.date(2026, 12, 1)
 
@@ -72,7 +73,7 @@ def _report() -> ValidationReport:
 
 
 def test_text() -> None:
-    out = _report().render("text", statistics=True)
+    out = render(_report(), "text", statistics=True)
     lines = out.splitlines()
     assert lines[0] == "./goals/a.yaml:3:5: M203 [M] no baseline ($.goals[0].measure)"
     assert lines[1].startswith("goals/b.json: R402 [R] no patient words")
@@ -81,7 +82,7 @@ def test_text() -> None:
 
 
 def test_json_shape() -> None:
-    out = json.loads(_report().render("json", statistics=True))
+    out = json.loads(render(_report(), "json", statistics=True))
     assert out["as_of"] == "2026-12-01"
     assert out["files_checked"] == 3
     first = out["violations"][0]
@@ -94,7 +95,7 @@ def test_json_shape() -> None:
 
 
 def test_github_annotations() -> None:
-    lines = _report().render("github").splitlines()
+    lines = render(_report(), "github").splitlines()
     assert lines[0] == (
         "::error title=planengine (M203 [M]),file=goals/a.yaml,line=3,col=5::"
         "goals/a.yaml:3:5: M203 [M] no baseline ($.goals[0].measure)"
@@ -115,7 +116,7 @@ def test_sarif_validates_against_official_schema() -> None:
 
     schema = _sarif_schema()
     assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
-    log = json.loads(_report().render("sarif"))
+    log = json.loads(render(_report(), "sarif"))
     jsonschema.Draft4Validator(schema).validate(log)
     run = log["runs"][0]
     assert log["version"] == "2.1.0"
@@ -132,14 +133,14 @@ def test_sarif_validates_against_official_schema() -> None:
 def test_sarif_schema_rejects_a_broken_log() -> None:
     import jsonschema
 
-    log = json.loads(_report().render("sarif"))
+    log = json.loads(render(_report(), "sarif"))
     log["runs"][0]["results"][0]["level"] = "fatal"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft4Validator(_sarif_schema()).validate(log)
 
 
 def test_junit() -> None:
-    root = ET.fromstring(_report().render("junit"))
+    root = ET.fromstring(render(_report(), "junit"))
     suite = root.find("testsuite")
     assert suite is not None
     # the info finding (R402) passes, as it does for the exit code, and shows its text as output
@@ -157,4 +158,4 @@ def test_unknown_format() -> None:
     from planengine._errors import ConfigError
 
     with pytest.raises(ConfigError, match="unknown format"):
-        _report().render("xml")
+        render(_report(), "xml")

@@ -7,7 +7,7 @@ import pathlib
 
 import pytest
 
-from planengine._cli import main
+from planengine.cli._main import main
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"
 BASE = ["review", "--as-of", "2026-11-25", "--no-plugins"]
@@ -104,8 +104,8 @@ def test_a_full_disk_on_stdout_is_one_line_and_exit_2() -> None:
 
 
 def test_a_review_interval_past_the_calendar_gives_no_next_review_not_a_crash(capsys) -> None:
-    from planengine._loader import parse_document
-    from planengine._review import review_goals
+    from planengine.io._loader import parse_document
+    from planengine.review import review_goals
 
     text = (
         "planengine: 1\ngoals:\n  - id: g1\n    area: depression\n    statement: Walk on 5 days a week.\n"

@@ -7,14 +7,14 @@ import math
 
 import pytest
 
-from planengine._instruments import load_builtin_instruments
-from planengine._review import gas_t_score, minimum_reliable_change, reliable_change_index
-from planengine._review._change import (
+from planengine.instruments._instruments import load_builtin_instruments
+from planengine.review import gas_t_score, minimum_reliable_change, reliable_change_index
+from planengine.review._change import (
     change_report,
     standard_error_of_difference,
     standard_error_of_measurement,
 )
-from planengine._review._model import Measurement
+from planengine.review._model import Measurement
 
 INSTRUMENTS = load_builtin_instruments()
 D0, D1 = dt.date(2026, 9, 1), dt.date(2026, 11, 1)
@@ -183,7 +183,7 @@ def test_gas_t_score_does_not_depend_on_the_weights_scale(scale: float) -> None:
 
 def test_formula_errors_are_planengine_input_errors() -> None:
     from planengine import InputError
-    from planengine._review import gas_t_score, reliable_change_index
+    from planengine.review import gas_t_score, reliable_change_index
 
     with pytest.raises(InputError):
         gas_t_score([])

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from planengine._loader import load_document, parse_document
-from planengine._review import ACHIEVEMENT_STATUSES, Review, ReviewConfig, review_goals
-from planengine._review._trajectory import expected_value
+from planengine.io._loader import load_document, parse_document
+from planengine.review import ACHIEVEMENT_STATUSES, Review, ReviewConfig, review_goals
+from planengine.review._trajectory import expected_value
 
 AS_OF = dt.date(2026, 11, 25)
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"

@@ -7,8 +7,8 @@ import pathlib
 
 import pytest
 
-from planengine._loader import load_document, parse_document
-from planengine._review import review_goals
+from planengine.io._loader import load_document, parse_document
+from planengine.review import review_goals
 
 AS_OF = dt.date(2026, 11, 25)
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"

@@ -10,8 +10,8 @@ import types
 import pytest
 
 from planengine import PluginError, hookimpl
-from planengine._loader import load_document
-from planengine._review import Suggestion, review_goals
+from planengine.io._loader import load_document
+from planengine.review import Suggestion, review_goals
 
 AS_OF = dt.date(2026, 11, 25)
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"

@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planengine._errors import InputError
-from planengine._review import ACHIEVEMENT_STATUSES, review_goals
+from planengine.review import ACHIEVEMENT_STATUSES, review_goals
 
 AS_OF = dt.date(2026, 11, 25)
 START = dt.date(2026, 6, 1)

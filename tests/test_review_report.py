@@ -10,8 +10,9 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from planengine._instruments import load_builtin_instruments
-from planengine._review._files import review_paths
+from planengine.instruments._instruments import load_builtin_instruments
+from planengine.render._review_formats import render_review
+from planengine.review._files import review_paths
 
 AS_OF = dt.date(2026, 11, 25)
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples" / "review"
@@ -35,7 +36,7 @@ def values_of(svg: ET.Element, polyline: ET.Element) -> list[float]:
 
 @pytest.fixture(scope="module")
 def html() -> str:
-    return review_paths([EXAMPLES], as_of=AS_OF).render("html")
+    return render_review(review_paths([EXAMPLES], as_of=AS_OF), "html")
 
 
 def test_html_is_self_contained(html: str) -> None:
@@ -49,7 +50,7 @@ def test_html_is_self_contained(html: str) -> None:
 
 def test_each_goal_chart_reflects_its_values(html: str) -> None:
     run = review_paths([EXAMPLES / "on-track.yaml"], as_of=AS_OF)
-    page = run.render("html")
+    page = render_review(run, "html")
     goal_charts = [c for c in charts(page) if "goal-chart" in c.get("class")]
     assert len(goal_charts) == len(run.reviews[0].goals)
     for svg, goal in zip(goal_charts, run.reviews[0].goals, strict=True):
@@ -71,7 +72,7 @@ def test_each_goal_chart_reflects_its_values(html: str) -> None:
 
 
 def test_instrument_chart_has_band_shading_matching_the_bands() -> None:
-    page = review_paths([EXAMPLES / "on-track.yaml"], as_of=AS_OF).render("html")
+    page = render_review(review_paths([EXAMPLES / "on-track.yaml"], as_of=AS_OF), "html")
     phq9 = load_builtin_instruments()["phq9"]
     svg = charts(page)[0]  # the PHQ-9 mood goal
     bands = svg.findall(f"{SVG}rect[@class='band']")
@@ -95,18 +96,18 @@ def test_questionnaire_history_chart(html: str) -> None:
 
 def test_risk_flags_come_first_in_every_format() -> None:
     run = review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF)
-    text = run.render("text").splitlines()
+    text = render_review(run, "text").splitlines()
     assert "RISK FLAG [high]" in text[1]
-    assert run.render("markdown").index("Open risk flags") < run.render("markdown").index(
+    assert render_review(run, "markdown").index("Open risk flags") < render_review(run, "markdown").index(
         "| Goal |"
     )
-    page = run.render("html")
+    page = render_review(run, "html")
     assert page.index('class="risk"') < page.index('class="goal')
 
 
 def test_json_report() -> None:
     run = review_paths([EXAMPLES], as_of=AS_OF)
-    data = json.loads(run.render("json"))
+    data = json.loads(render_review(run, "json"))
     assert data["kind"] == "review" and data["exit_code"] == run.exit_code == 2
     assert len(data["reviews"]) == 7
     statuses = {g["status"]["code"] for r in data["reviews"] for g in r["goals"]}
@@ -124,14 +125,14 @@ def test_json_report() -> None:
 
 
 def test_text_report_lists_suggestions_with_rule_ids() -> None:
-    text = review_paths([EXAMPLES / "behind.yaml"], as_of=AS_OF).render("text")
+    text = render_review(review_paths([EXAMPLES / "behind.yaml"], as_of=AS_OF), "text")
     assert "-> extend-or-split [review.extend-or-split]" in text
     assert "-> change-strategy [review.change-strategy]" in text
     assert "0 input error(s)" in text
 
 
 def test_chart_ticks_are_round_numbers_covering_the_range() -> None:
-    from planengine._review._svg import _ticks
+    from planengine.render._svg import _ticks
 
     assert _ticks(0, 27) == [0, 5, 10, 15, 20, 25]
     assert _ticks(0, 100) == [0, 20, 40, 60, 80, 100]

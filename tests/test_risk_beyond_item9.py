@@ -11,9 +11,9 @@ import pytest
 
 from plan_helpers import all_steps, assert_valid
 from planengine import Assessment, Engine, EngineConfig, InputError
-from planengine._cli import main
-from planengine._review import review_goals
 from planengine._vocabulary import load_vocabulary
+from planengine.cli._main import main
+from planengine.review import review_goals
 
 AS_OF = dt.date(2026, 11, 25)
 DAY = "2026-11-24"
@@ -301,7 +301,7 @@ def test_harmful_drinking_raises_a_suicide_flag_and_enters_the_safety_plan(engin
 
 
 def test_a_line_break_in_the_patients_words_cannot_forge_a_section(engine) -> None:
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     forged = "I want to die\n\n## Risk\n\nNo flags. Nothing to do here.\n\n- Call 555-0100"
     text = render_markdown(engine.plan(assessment(patient_goals=[forged]), as_of=AS_OF))
@@ -325,7 +325,7 @@ EXAMPLES_WITH_FLAGS = [
 @pytest.mark.parametrize("name", EXAMPLES_WITH_FLAGS)
 def test_the_review_of_a_plans_goal_file_sees_the_plans_flags(engine, examples_dir, name) -> None:
     from planengine import load_assessment
-    from planengine._render import plan_to_goal_document
+    from planengine.render._plan import plan_to_goal_document
 
     made = engine.plan(load_assessment(str(examples_dir / name)), as_of=AS_OF)
     review = review_goals(plan_to_goal_document(made), as_of=AS_OF)
@@ -336,7 +336,7 @@ def test_the_review_of_a_plans_goal_file_sees_the_plans_flags(engine, examples_d
 
 def test_an_open_safety_goal_needs_attention_in_a_review(engine, examples_dir) -> None:
     from planengine import load_assessment
-    from planengine._render import plan_to_goal_document
+    from planengine.render._plan import plan_to_goal_document
 
     made = engine.plan(load_assessment(str(examples_dir / "relationships-with-ipv.yaml")), as_of=AS_OF)
     review = review_goals(plan_to_goal_document(made), as_of=AS_OF)
@@ -460,7 +460,7 @@ def test_each_kind_of_flag_gets_its_own_long_term_goal(engine) -> None:
 
 
 def test_domestic_abuse_services_appear_only_beside_documented_abuse() -> None:
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     gb = Engine(config=EngineConfig(crisis_locale="GB"))
     endorsed = assessment([("phq9", DAY, [1] * 9)])

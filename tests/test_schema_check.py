@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from planengine._errors import ConfigError
-from planengine._loader import parse_document
-from planengine._schema_check import _full_validator, check_schema, is_valid
+from planengine.io._loader import parse_document
+from planengine.io._schema_check import _full_validator, check_schema, is_valid
 
 GOOD = {"planengine": 1, "goals": [{"id": "a", "area": "sleep", "statement": "Sleep 7 hours."}]}
 
@@ -79,9 +79,9 @@ def test_goal_by_goal_check_reports_what_a_whole_document_check_reports(monkeypa
     """Goal files are checked goal by goal for speed; the issues must be the same as whole-file."""
     import pathlib
 
-    from planengine import _schema_check
     from planengine._errors import InputError
-    from planengine._loader import load_document
+    from planengine.io import _schema_check
+    from planengine.io._loader import load_document
 
     root = pathlib.Path(__file__).parent / "example-files" / "smart"
     documents = []
@@ -127,7 +127,7 @@ def test_nan_and_infinity_are_schema_errors_with_their_place(value: str) -> None
 def test_the_fast_path_is_on_when_jsonschema_rs_is_installed() -> None:
     """An old jsonschema-rs (before 0.27: no ``retriever``) silently halves validate's speed."""
     pytest.importorskip("jsonschema_rs")
-    from planengine._schema_check import _fast_validator
+    from planengine.io._schema_check import _fast_validator
 
     for name in ("goal", "assessment", "plan", "instrument", "strategy"):
         assert _fast_validator(name) is not None, name
@@ -149,7 +149,7 @@ def test_a_non_finite_number_is_the_only_issue_of_an_otherwise_valid_goal(value:
 
 
 def test_validators_that_disagree_never_pass_a_document(monkeypatch: pytest.MonkeyPatch) -> None:
-    from planengine import _schema_check
+    from planengine.io import _schema_check
 
     monkeypatch.setattr(_schema_check, "is_valid", lambda data, schema: False)
     monkeypatch.setattr(_schema_check, "_full_errors", lambda data, schema: iter(()))

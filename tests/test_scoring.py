@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planengine._errors import InputError
-from planengine._instruments import Instrument, load_builtin_instruments
-from planengine._scoring import Score, score_response
+from planengine.instruments._instruments import Instrument, load_builtin_instruments
+from planengine.instruments._scoring import Score, score_response
 
 INSTRUMENTS = load_builtin_instruments()
 PHQ9 = INSTRUMENTS["phq9"]
@@ -398,7 +398,7 @@ def test_complete_responses_score_as_their_total_worked_out_afresh(
 ) -> None:
     # A complete response is scored from a table built once per instrument; it must say exactly
     # what working the total out from the answers says.
-    from planengine._scoring import _plan_for, _score_range
+    from planengine.instruments._scoring import _plan_for, _score_range
 
     inst, answers = case
     complete = [inst.answer_min if a is None else a for a in answers]

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from planengine._loader import load_document
-from planengine._smart import (
+from planengine.io._loader import load_document
+from planengine.smart import (
     BUILTIN_RULES,
     Hit,
     SmartConfig,
@@ -19,7 +19,7 @@ from planengine._smart import (
     check_goals,
     config_from_mapping,
 )
-from planengine._smart._check import RuleSet, collect_plugin_rules
+from planengine.smart._check import RuleSet, collect_plugin_rules
 
 EXAMPLES = Path(__file__).parent / "example-files" / "smart"
 AS_OF = datetime.date(2026, 12, 15)
@@ -34,7 +34,7 @@ def _stand_in(total_max: int, direction: str, rcp: float | None, mcid: float | N
 def instruments() -> Any:
     """The real registry when it loads; small stand-ins with the clinical.md numbers otherwise."""
     try:
-        from planengine._instruments import load_builtin_instruments
+        from planengine.instruments._instruments import load_builtin_instruments
 
         found = load_builtin_instruments()
         if {"phq9", "isi"} <= set(found):
@@ -253,7 +253,7 @@ def test_plausible_change(
 
 def test_a_misspelt_config_key_is_an_error_not_ignored() -> None:
     from planengine._errors import ConfigError
-    from planengine._smart._config import config_from_mapping
+    from planengine.smart._config import config_from_mapping
 
     with pytest.raises(ConfigError, match="unknown key 'ignores'"):
         config_from_mapping({"ignores": ["R402"]}, where="pyproject.toml")
@@ -528,7 +528,7 @@ def test_core_letter_selectors_leave_plugin_rules_alone(
 )
 def test_a_plugin_rule_code_needs_its_own_letters(code: str, allowed: bool) -> None:
     from planengine._errors import PluginError
-    from planengine._smart._check import _plugin_rule as check_plugin_rule
+    from planengine.smart._check import _plugin_rule as check_plugin_rule
 
     rule = _plugin_rule(code=code)
     if allowed:

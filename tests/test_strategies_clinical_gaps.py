@@ -335,7 +335,7 @@ def test_bipolar_insomnia_gets_a_regular_schedule_and_never_restriction(engine) 
 
 
 def _headings(engine, responses: dict[str, list[int | None]]) -> list[str]:
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     plan = engine.plan(assessment(responses), as_of=AS_OF)
     return [line for line in render_markdown(plan).splitlines() if line.startswith("## ")]

@@ -15,10 +15,10 @@ try:
     import tomllib
 except ImportError:  # Python 3.10
     import tomli as tomllib
-from planengine._assembly import CLINICIAN_ONLY_CATEGORIES
 from planengine._errors import DocumentSchemaError
-from planengine._strategy import strategy_from_mapping
 from planengine._vocabulary import load_vocabulary
+from planengine.plan._assembly import CLINICIAN_ONLY_CATEGORIES
+from planengine.strategies._strategy import strategy_from_mapping
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 STRATEGY_FILES = sorted((ROOT / "plugins").glob("planengine_*/strategy.yaml"))
@@ -214,9 +214,9 @@ def test_an_unknown_instrument_in_a_strategy_is_named_when_an_engine_registers_i
 def test_validate_and_loading_refuse_what_the_engine_refuses_with_a_line(
     old: str, new: str, message: str, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from planengine._cli import main
     from planengine._errors import DocumentSchemaError
-    from planengine._strategy import DataStrategy
+    from planengine.cli._main import main
+    from planengine.strategies._strategy import DataStrategy
 
     text = (ROOT / "plugins" / "planengine_sleep" / "strategy.yaml").read_text(encoding="utf-8")
     assert old in text

@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from assessment_strategies import AS_OF, assessments
 from plan_helpers import all_steps, assert_valid
 from planengine import Assessment, Context, Engine, Response
-from planengine._render import plan_to_goal_document
-from planengine._smart import check_goals
+from planengine.render._plan import plan_to_goal_document
+from planengine.smart import check_goals
 
 ENGINE = Engine(strict=True)
 CLINICIAN_ONLY = {"exposure", "trauma-narrative", "emdr"}

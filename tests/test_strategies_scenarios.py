@@ -13,8 +13,8 @@ import pytest
 
 from plan_helpers import all_objectives, all_steps, assert_valid
 from planengine import Assessment, Engine, EngineConfig
-from planengine._render import plan_to_goal_document
-from planengine._smart import check_goals
+from planengine.render._plan import plan_to_goal_document
+from planengine.smart import check_goals
 
 AS_OF = dt.date(2026, 11, 25)
 DAY = "2026-11-20"
@@ -593,7 +593,7 @@ def test_plan_elements_are_fresh_objects_on_every_call(engine) -> None:
 
 
 def test_a_problem_whose_content_is_listed_under_another_says_where(engine) -> None:
-    from planengine._render import render_markdown
+    from planengine.render._plan import render_markdown
 
     item = assessment({"gad7": [3, 3, 2, 3, 2, 3, 2]}, concerns=["stress"])
     plan = engine.plan(item, as_of=AS_OF)

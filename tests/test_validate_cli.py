@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from planengine._cli import main
+from planengine.cli._main import main
 
 EXAMPLES = Path(__file__).parent / "example-files" / "smart"
 
@@ -25,8 +25,8 @@ def _use_plugin_rule(monkeypatch: pytest.MonkeyPatch, name: str, rule: object) -
     import types
 
     import planengine
-    from planengine import _cmd_validate
     from planengine._plugins import load_plugins
+    from planengine.cli import _validate as _cmd_validate
 
     plugin = types.SimpleNamespace(
         PLUGIN_NAME=name,
@@ -182,7 +182,7 @@ def test_other_schema_kinds(tree: Path, capsys: pytest.CaptureFixture[str]) -> N
 def test_missing_schema_exits_2(
     tree: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from planengine import _schema_check
+    from planengine.io import _schema_check
 
     monkeypatch.setattr(_schema_check, "_load_schema", _raise_missing)
     code, _, err = _run(capsys, "validate", "--schema", "plan", str(tree))
@@ -212,7 +212,7 @@ def test_auto_jobs_and_library_jobs(tmp_path: Path) -> None:
     import datetime
 
     from planengine._errors import ConfigError
-    from planengine._validate import FILES_PER_AUTO_JOB, auto_jobs, validate_paths
+    from planengine.smart._validate import FILES_PER_AUTO_JOB, auto_jobs, validate_paths
 
     assert auto_jobs(0) == 1
     assert auto_jobs(FILES_PER_AUTO_JOB - 1) == 1
@@ -241,7 +241,7 @@ def test_validate_import_path_is_light() -> None:
     import sys
 
     code = (
-        "import sys; import planengine._cli as c; c.build_parser(); "
+        "import sys; import planengine.cli._main as c; c.build_parser(); "
         "heavy = [m for m in ('jsonschema', 'yaml', 'attrs', 'jsonschema_rs') if m in sys.modules]; "
         "print(heavy)"
     )
@@ -323,8 +323,8 @@ def test_instruments_registered_by_a_plugin_are_known_to_validate(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from plan_helpers import instrument_copy_plugin
-    from planengine import _cmd_validate
     from planengine._plugins import load_plugins
+    from planengine.cli import _validate as _cmd_validate
 
     plugin = instrument_copy_plugin("isi", "isi-local")
     goal = tmp_path / "g.yaml"
@@ -449,7 +449,7 @@ def test_a_plugin_that_fails_to_load_is_a_warning_and_the_other_checks_run(
 def test_a_plugin_rule_that_yields_something_else_is_e009_naming_it(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from planengine._smart import SmartRule
+    from planengine.smart import SmartRule
 
     def check(ctx):  # type: ignore[no-untyped-def]
         yield "not a hit"
@@ -468,8 +468,8 @@ def test_a_plugin_whose_instruments_fail_to_register_is_a_warning(
     import types
 
     import planengine
-    from planengine import _cmd_validate
     from planengine._plugins import load_plugins
+    from planengine.cli import _validate as _cmd_validate
 
     def register_instruments(register):  # type: ignore[no-untyped-def]
         raise RuntimeError("no instruments today")
@@ -540,7 +540,7 @@ def test_selectors_match_a_plugin_prefix_by_its_letters(
     reported: bool | None,
 ) -> None:
     """``reported`` None: the selector names no rule (usage error, exit 2)."""
-    from planengine._smart import Hit, SmartRule
+    from planengine.smart import Hit, SmartRule
 
     def check(ctx):  # type: ignore[no-untyped-def]
         yield Hit(("statement",), "plugin says hi")

@@ -13,8 +13,6 @@ from planengine._version import __version__ as __version__
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (below)
-    from planengine._assessment import load_assessment
-    from planengine._engine import Engine, EngineConfig
     from planengine._errors import (
         ConfigError,
         DocumentParseError,
@@ -25,8 +23,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         SafetyInvariantError,
         UnknownNameError,
     )
-    from planengine._instruments import Instrument, instrument_from_mapping
-    from planengine._loader import load_document
     from planengine._model import (
         Assessment,
         Context,
@@ -45,9 +41,15 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         Response,
         RiskFlag,
     )
-    from planengine._plan_config import load_engine_config
-    from planengine._render import plan_to_goal_document
-    from planengine._review import (
+    from planengine.hookspecs import hookimpl
+    from planengine.instruments._instruments import Instrument, instrument_from_mapping
+    from planengine.instruments._scoring import Score, score_response
+    from planengine.io._assessment import load_assessment
+    from planengine.io._loader import load_document
+    from planengine.io._plan_config import load_engine_config
+    from planengine.plan._engine import Engine, EngineConfig
+    from planengine.render._plan import plan_to_goal_document
+    from planengine.review import (
         GoalReview,
         Review,
         ReviewConfig,
@@ -57,38 +59,36 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         reliable_change_index,
         review_goals,
     )
-    from planengine._scoring import Score, score_response
-    from planengine._smart import GoalContext, Hit, SmartConfig, SmartRule, Violation, check_goals
-    from planengine._strategy import DataStrategy
-    from planengine._validate import ValidationReport, validate_paths
-    from planengine.hookspecs import hookimpl
+    from planengine.smart import GoalContext, Hit, SmartConfig, SmartRule, Violation, check_goals
+    from planengine.smart._validate import ValidationReport, validate_paths
+    from planengine.strategies._strategy import DataStrategy
 
 #: public name -> private module that defines it
 _EXPORTS: dict[str, str] = {
     "Assessment": "planengine._model",
-    "GoalContext": "planengine._smart",
-    "GoalReview": "planengine._review",
-    "Hit": "planengine._smart",
-    "ReviewContext": "planengine._review",
-    "Review": "planengine._review",
-    "ReviewConfig": "planengine._review",
-    "SmartConfig": "planengine._smart",
-    "SmartRule": "planengine._smart",
-    "Suggestion": "planengine._review",
-    "ValidationReport": "planengine._validate",
-    "Violation": "planengine._smart",
-    "check_goals": "planengine._smart",
-    "gas_t_score": "planengine._review",
-    "reliable_change_index": "planengine._review",
-    "review_goals": "planengine._review",
-    "validate_paths": "planengine._validate",
+    "GoalContext": "planengine.smart",
+    "GoalReview": "planengine.review",
+    "Hit": "planengine.smart",
+    "ReviewContext": "planengine.review",
+    "Review": "planengine.review",
+    "ReviewConfig": "planengine.review",
+    "SmartConfig": "planengine.smart",
+    "SmartRule": "planengine.smart",
+    "Suggestion": "planengine.review",
+    "ValidationReport": "planengine.smart._validate",
+    "Violation": "planengine.smart",
+    "check_goals": "planengine.smart",
+    "gas_t_score": "planengine.review",
+    "reliable_change_index": "planengine.review",
+    "review_goals": "planengine.review",
+    "validate_paths": "planengine.smart._validate",
     "ConfigError": "planengine._errors",
     "Context": "planengine._model",
     "DocumentParseError": "planengine._errors",
     "DocumentSchemaError": "planengine._errors",
-    "DataStrategy": "planengine._strategy",
-    "Engine": "planengine._engine",
-    "EngineConfig": "planengine._engine",
+    "DataStrategy": "planengine.strategies._strategy",
+    "Engine": "planengine.plan._engine",
+    "EngineConfig": "planengine.plan._engine",
     "Exclusion": "planengine._model",
     "Finding": "planengine._model",
     "Intervention": "planengine._model",
@@ -102,21 +102,21 @@ _EXPORTS: dict[str, str] = {
     "Provenance": "planengine._model",
     "RiskFlag": "planengine._model",
     "InputError": "planengine._errors",
-    "Instrument": "planengine._instruments",
+    "Instrument": "planengine.instruments._instruments",
     "Plan": "planengine._model",
     "PlanEngineError": "planengine._errors",
     "PluginError": "planengine._errors",
     "Response": "planengine._model",
     "SafetyInvariantError": "planengine._errors",
-    "Score": "planengine._scoring",
-    "plan_to_goal_document": "planengine._render",
+    "Score": "planengine.instruments._scoring",
+    "plan_to_goal_document": "planengine.render._plan",
     "UnknownNameError": "planengine._errors",
     "hookimpl": "planengine.hookspecs",
-    "load_assessment": "planengine._assessment",
-    "load_document": "planengine._loader",
-    "instrument_from_mapping": "planengine._instruments",
-    "load_engine_config": "planengine._plan_config",
-    "score_response": "planengine._scoring",
+    "load_assessment": "planengine.io._assessment",
+    "load_document": "planengine.io._loader",
+    "instrument_from_mapping": "planengine.instruments._instruments",
+    "load_engine_config": "planengine.io._plan_config",
+    "score_response": "planengine.instruments._scoring",
 }
 
 #: Written out (not computed from ``_EXPORTS``) so that type checkers read it; a test keeps the

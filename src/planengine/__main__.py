@@ -2,6 +2,6 @@
 
 import sys
 
-from planengine._cli import main
+from planengine.cli._main import main
 
 sys.exit(main())

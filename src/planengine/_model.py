@@ -1,7 +1,7 @@
 """The data model: what goes into the engine and what comes out.
 
-Input objects (:class:`Assessment`, :class:`Response`, :class:`Context`) are frozen and validated
-where they are built (:mod:`planengine._assessment`). Plan elements (:class:`Problem`,
+Input objects (:class:`Assessment`, :class:`Response`, :class:`Context`) are frozen, validated
+and parsed where they are defined, :mod:`planengine.io._assessment` (re-exported here). Plan elements (:class:`Problem`,
 :class:`Objective`, :class:`Intervention`) are mutable while the plan is being assembled, so the
 ``adjust_plan`` hook can edit them; the core re-checks safety afterwards. Every element carries a
 :class:`Provenance` saying which rule or plugin made it and from which inputs.
@@ -10,13 +10,15 @@ where they are built (:mod:`planengine._assessment`). Plan elements (:class:`Pro
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from planengine.io._assessment import Assessment, Context, Response
+
 if TYPE_CHECKING:  # pragma: no cover
-    from planengine._crisis import CrisisResources
+    from planengine.plan._crisis import CrisisResources
 
 __all__ = [
     "Assessment",
@@ -37,137 +39,6 @@ __all__ = [
     "Response",
     "RiskFlag",
 ]
-
-Answers = tuple["int | None", ...] | Mapping[str, "int | None"]
-
-
-def _wrong_type(path: str, wanted: str, value: Any) -> None:
-    """Raise the input error for a value of the wrong type in an assessment built in code."""
-    from planengine._errors import InputError
-
-    shown = repr(value) if len(repr(value)) <= 60 else f"{type(value).__name__}"
-    raise InputError(f"must be {wanted}, not {shown}", path=path)
-
-
-@attrs.frozen
-class Response:
-    """One completed (or partly completed) questionnaire.
-
-    :ivar instrument: instrument id, e.g. ``"phq9"``.
-    :ivar date: the day it was answered.
-    :ivar answers: item values in item order (``None`` = unanswered), or a mapping item id -> value.
-    :ivar index: its position in the assessment's ``responses`` list (used in error paths).
-    """
-
-    instrument: str
-    date: dt.date
-    answers: Answers
-    index: int = 0
-
-    def __attrs_post_init__(self) -> None:
-        where = f"$.responses[{self.index}]"
-        if not isinstance(self.instrument, str):
-            _wrong_type(f"{where}.instrument", "an instrument id string", self.instrument)
-        if isinstance(self.answers, (str, bytes)) or not isinstance(
-            self.answers, (list, tuple, Mapping)
-        ):
-            _wrong_type(f"{where}.answers", "a list in item order or a mapping", self.answers)
-        if isinstance(self.index, bool) or not isinstance(self.index, int):
-            _wrong_type(f"{where}.index", "a whole number", self.index)
-
-
-@attrs.frozen
-class Context:
-    """What the clinician adds: concerns, documented conditions and the patient's own words."""
-
-    concerns: tuple[str, ...] = ()
-    conditions: tuple[str, ...] = ()
-    patient_goals: tuple[str, ...] = ()
-    sex: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        for name in ("concerns", "conditions", "patient_goals"):
-            value = getattr(self, name)
-            # a bare string would be read letter by letter
-            if isinstance(value, str) or not isinstance(value, (list, tuple)):
-                _wrong_type(f"$.context.{name}", "a list of strings", value)
-            for index, item in enumerate(value):
-                if not isinstance(item, str):
-                    _wrong_type(f"$.context.{name}[{index}]", "a string", item)
-        if self.sex not in (None, "female", "male"):
-            _wrong_type("$.context.sex", "'female', 'male' or None", self.sex)
-
-
-@attrs.frozen
-class Assessment:
-    """The engine's input: questionnaire responses plus the clinician's context.
-
-    Build one with :func:`planengine.load_assessment` (from a file) or
-    :meth:`planengine.Assessment.from_mapping` (from parsed YAML/JSON); both validate.
-    """
-
-    responses: tuple[Response, ...] = ()
-    context: Context = Context()
-    patient_id: str | None = None
-    source: str | None = None
-
-    def __attrs_post_init__(self) -> None:
-        if isinstance(self.responses, (str, bytes)) or not isinstance(
-            self.responses, (list, tuple)
-        ):
-            _wrong_type("$.responses", "a list of Response", self.responses)
-        for index, response in enumerate(self.responses):
-            if not isinstance(response, Response):
-                _wrong_type(f"$.responses[{index}]", "a Response", response)
-        if not isinstance(self.context, Context):
-            _wrong_type("$.context", "a Context", self.context)
-        if self.patient_id is not None and not isinstance(self.patient_id, str):
-            _wrong_type("$.patient.id", "a string (or None)", self.patient_id)
-
-    @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], *, file: str | None = None) -> Assessment:
-        """Validate a parsed assessment document and build the model from it.
-
-        :raises planengine.InputError: with file, path and the allowed values, on bad input.
-        """
-        from planengine._assessment import assessment_from_mapping
-
-        return assessment_from_mapping(data, file=file)
-
-    def normalised(
-        self, answers: Sequence[Sequence[int | None]] | None = None
-    ) -> dict[str, Any]:
-        """A canonical, JSON-ready form used for the input hash (order of lists kept).
-
-        :param answers: each response's answers in item order (``None`` = unanswered), as the
-            engine read them, so that the same answers given as a list or as a mapping (with
-            keys ``"3"``, ``"item3"`` or ``3``) normalise alike. Without it, a mapping is kept
-            as a mapping with sorted keys.
-        """
-        if answers is None:
-            answers = [
-                dict(sorted(r.answers.items())) if isinstance(r.answers, Mapping) else r.answers  # type: ignore[misc]
-                for r in self.responses
-            ]
-        return {
-            "planengine": 1,
-            "patient": {"id": self.patient_id} if self.patient_id else None,
-            "responses": [
-                {
-                    "instrument": r.instrument,
-                    "date": r.date.isoformat(),
-                    "answers": dict(given) if isinstance(given, Mapping) else list(given),
-                }
-                for r, given in zip(self.responses, answers, strict=True)
-            ],
-            "context": {
-                "concerns": list(self.context.concerns),
-                "conditions": list(self.context.conditions),
-                "patient_goals": list(self.context.patient_goals),
-                "sex": self.context.sex,
-            },
-        }
-
 
 @attrs.frozen
 class Provenance:
@@ -562,7 +433,7 @@ class PlanningContext:
     :ivar score_paths: instrument id -> JSON path of that response in the assessment.
     :ivar areas: the problem areas of this plan: from instrument findings, clinician concerns and
         the patient's own goals (``None`` for a context built without them: then only findings
-        and concerns are known, see :func:`planengine._strategy_conditions.assessed_areas`).
+        and concerns are known, see :func:`planengine.strategies._conditions.assessed_areas`).
     """
 
     assessment: Assessment

@@ -18,7 +18,7 @@ import pluggy
 from planengine import hookspecs
 from planengine._errors import PluginError
 from planengine._model import Notice, PluginInfo
-from planengine._risk_wording import failure_notice
+from planengine.plan._risk_wording import failure_notice
 
 __all__ = ["LoadedPlugins", "call_each", "load_plugins"]
 

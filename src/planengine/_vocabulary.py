@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 import yaml
 
-from planengine._risk_language import RiskLanguage
+from planengine.plan._risk_language import RiskLanguage
 
 __all__ = ["Vocabulary", "check_condition_areas", "load_vocabulary"]
 

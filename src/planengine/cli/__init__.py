@@ -1,0 +1,1 @@
+"""The ``planengine`` command: a thin shell over the library, one module per command (parse arguments, call the library, hand the result to a renderer, exit 0, 1 for findings, 2 for bad input or usage, 3 for a bug)."""

@@ -1,0 +1,135 @@
+"""Argument helpers shared by the commands that build an engine."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+from typing import Any
+
+__all__ = [
+    "add_block_arguments",
+    "add_plugin_arguments",
+    "configured_instruments",
+    "engine_from_args",
+    "in_config_file",
+    "parse_as_of",
+]
+
+
+def parse_as_of(text: str) -> dt.date:
+    """Parse ``--as-of`` (an ISO date) for argparse."""
+    try:
+        if len(text) != 10 or text[4] != "-" or text[7] != "-":
+            raise ValueError(text)  # 3.11 also accepts "20261125"; the documented form is YYYY-MM-DD
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--no-plugins``, ``-p no:NAME``, ``--strict-plugins``, ``--allow-draft`` and ``--config``."""
+    parser.add_argument(
+        "--no-plugins",
+        action="store_true",
+        help="do not load any plugin (env PLANENGINE_DISABLE_PLUGIN_AUTOLOAD=1 too)",
+    )
+    add_block_arguments(parser, "a failing plugin is an error instead of a notice")
+    parser.add_argument(
+        "--allow-draft", action="store_true", help="use strategies whose status is draft"
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="planengine.toml or pyproject.toml to read [tool.planengine.plan] from "
+        "(default: the nearest one from the working directory)",
+    )
+
+
+def add_block_arguments(parser: argparse.ArgumentParser, strict_help: str) -> None:
+    """``-p no:NAME`` and ``--strict-plugins`` (its help says what strict means for the command)."""
+    parser.add_argument(
+        "-p",
+        dest="plugin_blocks",
+        action="append",
+        default=[],
+        metavar="no:NAME",
+        help="block a plugin by its entry-point name, e.g. -p no:sleep",
+    )
+    parser.add_argument("--strict-plugins", action="store_true", help=strict_help)
+
+
+def plugin_blocks(args: argparse.Namespace) -> list[str]:
+    """The plugin names given with ``-p no:NAME``; each must name an installed plugin.
+
+    :raises ConfigError: for another ``-p`` form, or a name no installed plugin has (a typo
+        would leave the plugin running).
+    """
+    from planengine._errors import ConfigError
+
+    blocks = []
+    for item in args.plugin_blocks:
+        if not item.startswith("no:") or len(item) == 3:
+            raise ConfigError(f"-p takes no:NAME, got {item!r}")
+        blocks.append(item[3:])
+    if blocks:
+        from importlib.metadata import entry_points
+
+        installed = {entry.name for entry in entry_points(group="planengine")}
+        unknown = sorted(set(blocks) - installed)
+        if unknown:
+            raise ConfigError(
+                f"-p no:{unknown[0]}: no installed plugin is called {unknown[0]!r}; installed: "
+                + ", ".join(sorted(installed))
+            )
+    return blocks
+
+
+def engine_from_args(args: argparse.Namespace) -> Any:
+    """Build the engine the arguments describe (the environment is read here, never in the engine)."""
+    import attrs
+
+    from planengine._errors import ConfigError
+    from planengine.io._plan_config import engine_config_from_mapping, load_config_table
+    from planengine.plan._engine import Engine
+
+    blocks = plugin_blocks(args)
+    table, where = load_config_table(getattr(args, "config", None))
+    config = engine_config_from_mapping(table, where=where)
+    autoload = not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1")
+    try:
+        return Engine(
+            autoload=autoload,
+            block=blocks,
+            strict=args.strict_plugins,
+            config=attrs.evolve(config, allow_draft_strategies=True) if args.allow_draft else config,
+        )
+    except ConfigError as error:  # only the instrument overrides are checked here
+        raise in_config_file(error, where) from None
+
+
+def in_config_file(error: Exception, where: str) -> Exception:
+    """``error`` (about ``instrument-overrides``) with the config file and table in front."""
+    from planengine._errors import ConfigError
+
+    return ConfigError(f"{where}: plan.{error}")
+
+
+def configured_instruments(
+    manager: Any, table: Any, where: str, *, strict: bool, on_error: Any = None
+) -> dict[str, Any]:
+    """The instruments as planning builds them, for the commands that only read goal files:
+    plugin instruments from ``manager`` (``None``: none) and the configured
+    ``[tool.planengine.plan.instrument-overrides]`` of ``table`` (read from ``where``).
+
+    :raises ConfigError: for bad planning settings or overrides, naming the config file.
+    """
+    from planengine._errors import ConfigError
+    from planengine.io._plan_config import engine_config_from_mapping
+    from planengine.plan._engine import collect_instruments
+
+    overrides = engine_config_from_mapping(table, where=where).instrument_overrides
+    try:
+        return collect_instruments(manager, overrides=overrides, strict=strict, on_error=on_error)
+    except ConfigError as error:
+        raise in_config_file(error, where) from None

@@ -1,0 +1,170 @@
+"""The ``planengine`` command: a thin shell that parses arguments and hands off to a command module.
+
+Each sub-command lives in its own ``_cmd_<name>.py`` module exposing ``add_arguments(parser)`` and
+``run(args) -> int``. Those modules import nothing heavy at module level, so ``planengine --version``
+and ``planengine --help`` start about as fast as bare Python.
+
+Exit codes: 0 success, 1 findings (``validate``/``review``), 2 input or usage error. Errors print as
+one line on stderr; no traceback reaches the user.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from planengine._version import __version__
+
+TYPE_CHECKING = False  # `typing` costs milliseconds at start-up; mypy treats this name specially
+if TYPE_CHECKING:  # pragma: no cover
+    import argparse
+    from collections.abc import Sequence
+    from typing import Any
+
+#: sub-command name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "plan": ("planengine.cli._plan", "turn an assessment file into a draft treatment plan"),
+    "validate": (
+        "planengine.cli._validate",
+        "check goal files (or other kinds) against schema and SMART rules",
+    ),
+    "review": ("planengine.cli._review", "review progress against goals and propose adjustments"),
+    "rules": ("planengine.cli._rules", "list the SMART rules, or explain one"),
+    "instruments": ("planengine.cli._instruments", "list the questionnaires the engine can score"),
+    "plugins": ("planengine.cli._plugins", "list the strategy plugins that are installed"),
+    "schema": ("planengine.cli._schema", "print one of the bundled JSON Schemas"),
+}
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Build the full argument parser, importing each command module (all of them are light)."""
+    import argparse
+
+    class _ArgumentParser(argparse.ArgumentParser):
+        """argparse exits 2 on usage errors already; keep its message to one line."""
+
+        def error(self, message: str) -> None:  # type: ignore[override]
+            self.exit(EXIT_USAGE, f"planengine: error: {message}\n")
+
+    parser = _ArgumentParser(
+        prog="planengine",
+        description="Therapy treatment planning: assessments in, safe, explainable draft plans out.",
+    )
+    parser.add_argument("--version", action="version", version=f"planengine {__version__}")
+    subparsers = parser.add_subparsers(
+        dest="command", metavar="COMMAND", parser_class=_ArgumentParser
+    )
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = _command_module(name)
+        if module is None:
+            continue
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(_module=module_name)
+    return parser
+
+
+def _command_module(name: str) -> Any:
+    import importlib
+
+    module_name = COMMANDS[name][0]
+    try:
+        return importlib.import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name == module_name:
+            return None  # command not built yet
+        raise
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the process exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if args_list in (["--version"], ["-V"]):
+        # The fast path: no parser, no imports beyond this module.
+        return _write_version()
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exit_:  # argparse exits on --help and usage errors; return the code
+        return int(exit_.code or 0)
+    if not getattr(args, "_module", None):
+        print(
+            f"planengine: error: a command is required ({', '.join(COMMANDS)}); "
+            "see planengine --help",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    import importlib
+
+    module = importlib.import_module(args._module)
+    from planengine._errors import PlanEngineError, SafetyInvariantError
+
+    try:
+        code = int(module.run(args))
+        sys.stdout.flush()  # a full disk or closed pipe shows here, not after main returns
+        return code
+    except SafetyInvariantError as error:  # a core bug: never write the plan, say so
+        return _internal_error(error)
+    except PlanEngineError as error:
+        print(f"planengine: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except OSError as error:  # writing the output failed: a full disk, a missing folder
+        return _write_failed(error)
+    except Exception as error:  # a bug in planengine: one line, not a traceback
+        return _internal_error(error)
+
+
+def _internal_error(error: Exception) -> int:
+    """A one-line report of a bug (``PLANENGINE_DEBUG=1`` shows the traceback instead)."""
+    import os
+
+    if os.environ.get("PLANENGINE_DEBUG") == "1":
+        raise error
+    _discard_stdout()  # a half-written document must not pass for a whole one
+    print(
+        f"planengine: internal error: {type(error).__name__}: {error} (a bug in planengine, "
+        "please report it; PLANENGINE_DEBUG=1 shows the traceback)",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL
+
+
+def _write_version() -> int:
+    try:
+        print(f"planengine {__version__}")
+        sys.stdout.flush()
+    except OSError as error:
+        return _write_failed(error)
+    return EXIT_OK
+
+
+def _write_failed(error: OSError) -> int:
+    """The exit code, and a one-line message, for output that could not be written. A closed
+    pipe (``| head``) is not an error: the reader went away."""
+    _discard_stdout()
+    if isinstance(error, BrokenPipeError):
+        return EXIT_OK
+    where = f"{error.filename}: " if error.filename else "cannot write output: "
+    print(f"planengine: error: {where}{error.strerror or error}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def _discard_stdout() -> None:
+    """Point stdout at the null device, so the interpreter's last flush cannot fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (tests capture stdout)
+        pass
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

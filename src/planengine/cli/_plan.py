@@ -1,0 +1,121 @@
+"""``planengine plan FILE...``: assessments in, draft plans out."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+
+from planengine.cli._common import add_plugin_arguments, engine_from_args, parse_as_of
+
+FORMATS = ("json", "markdown", "goals")
+#: The name each format's file gets in ``--output-dir``: ``<input stem><suffix>``.
+SUFFIXES = {"json": ".plan.json", "markdown": ".plan.md", "goals": ".goals.yaml"}
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's arguments."""
+    parser.add_argument("files", nargs="+", metavar="FILE", help="assessment file(s), YAML or JSON")
+    parser.add_argument(
+        "--as-of",
+        type=parse_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="planning date (default: today; give it for repeatable output)",
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, default="json", help="output format (default json)"
+    )
+    parser.add_argument(
+        "--output-dir",
+        "-o",
+        metavar="DIR",
+        default=None,
+        help="write one file per input into DIR (<name>.plan.json, <name>.plan.md or "
+        "<name>.goals.yaml); JSON plans and goal files pass `planengine validate` as they are "
+        "(plans with --schema plan); default: stdout",
+    )
+    add_plugin_arguments(parser)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Plan each file; a bad file is reported on one line and the others still run (exit 2)."""
+    from planengine._errors import ConfigError, InputError, PluginError
+    from planengine.io._assessment import assessment_from_mapping
+    from planengine.io._loader import load_document, parse_json_path
+    from planengine.render._plan import RENDERER_BY_NAME
+
+    as_of: dt.date = args.as_of or dt.date.today()
+    engine = engine_from_args(args)
+    render = RENDERER_BY_NAME[args.format]
+    failed = False
+    outputs: list[str] = []
+    targets: dict[str, str] = {}  # output file -> the input it is for
+    if args.output_dir is not None:
+        try:
+            os.makedirs(args.output_dir, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(
+                f"--output-dir {args.output_dir}: {error.strerror or error}"
+            ) from None
+    for name in args.files:
+        document = None
+        try:
+            document = load_document(name)
+            assessment = assessment_from_mapping(
+                document.data, file=document.path, document=document, instruments=engine.instruments
+            )
+            plan = engine.plan(assessment, as_of=as_of)
+        except PluginError as error:  # a plugin left this plan unreadable: the others go on
+            print(f"planengine: error: {name}: {error}", file=sys.stderr)
+            failed = True
+            continue
+        except InputError as error:
+            if error.file is None:
+                error.file = name
+            if error.line is None and error.path and document is not None:
+                # raised while planning (a date after --as-of, say): point at the line too
+                position = document.locate(parse_json_path(error.path))
+                if position is not None:
+                    error.line, error.column = position
+            print(f"planengine: error: {error}", file=sys.stderr)
+            failed = True
+            continue
+        if args.output_dir is None:
+            outputs.append(render(plan))
+            continue
+        target = os.path.join(args.output_dir, _stem(name) + SUFFIXES[args.format])
+        if target in targets:
+            print(
+                f"planengine: error: {name}: its output {target} would overwrite the plan of "
+                f"{targets[target]}; give the inputs different names",
+                file=sys.stderr,
+            )
+            failed = True
+            continue
+        targets[target] = name
+        try:
+            with open(target, "w", encoding="utf-8", newline="\n") as handle:
+                handle.write(render(plan))
+        except OSError as error:
+            print(f"planengine: error: {target}: {error.strerror or error}", file=sys.stderr)
+            failed = True
+    if args.output_dir is not None:
+        return 2 if failed else 0
+    if args.format == "json" and len(args.files) > 1:
+        sys.stdout.write("[\n" + ",\n".join(o.rstrip("\n") for o in outputs) + "\n]\n")
+    else:
+        sys.stdout.write(
+            ("\n" if args.format == "markdown" else "---\n").join(outputs)
+            if len(outputs) > 1
+            else "".join(outputs)
+        )
+    return 2 if failed else 0
+
+
+def _stem(name: str) -> str:
+    """``examples/a.yaml`` -> ``a``."""
+    base = os.path.basename(name)
+    stem, _extension = os.path.splitext(base)
+    return stem or base

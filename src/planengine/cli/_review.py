@@ -1,0 +1,130 @@
+"""``planengine review PATH...``: where each goal stands, and what to change.
+
+Exit codes: 0 every goal on track, 1 any goal needs attention (or a risk flag is open), 2 input
+errors (a file that cannot be read, or values that had to be left out). Only this module reads
+the clock, to default ``--as-of`` to today.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from planengine.cli._common import add_plugin_arguments, parse_as_of
+
+FORMATS = ("text", "json", "markdown", "html")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Declare the command's options (no heavy imports here)."""
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="goal files or folders to review")
+    parser.add_argument(
+        "--as-of",
+        type=parse_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="review date (default: today; give it for repeatable output)",
+    )
+    parser.add_argument(
+        "--format",
+        "-f",
+        dest="output_format",
+        choices=FORMATS,
+        default="text",
+        help="output format (default: text)",
+    )
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout"
+    )
+    parser.add_argument(
+        "--tolerance",
+        type=float,
+        default=None,
+        metavar="FRACTION",
+        help="on-track tolerance as a fraction of the planned change (default 0.10)",
+    )
+    parser.add_argument(
+        "--no-response-weeks",
+        type=int,
+        default=None,
+        metavar="N",
+        help="weeks without reliable improvement before a change of strategy (default 8)",
+    )
+    add_plugin_arguments(parser)
+
+
+def _settings(args: argparse.Namespace) -> tuple[Any, Any, Any]:
+    """The review settings, the plugins and the instruments the arguments and the config file
+    describe: the instruments as planning builds them (plugin instruments, and the thresholds of
+    ``[tool.planengine.plan.instrument-overrides]``), so a review judges change by the same numbers.
+    """
+    import os
+
+    import attrs
+
+    from planengine._plugins import load_plugins
+    from planengine.cli._common import configured_instruments, plugin_blocks
+    from planengine.io._plan_config import load_config_table
+    from planengine.review._config import review_config_from_mapping
+
+    table, where = load_config_table(args.config, start=args.paths[0])  # as validate finds it
+    changes: dict[str, Any] = {}
+    if args.tolerance is not None:
+        changes["trajectory_tolerance"] = args.tolerance
+    if args.no_response_weeks is not None:
+        changes["no_response_weeks"] = args.no_response_weeks
+    config = review_config_from_mapping(table, where=where, **changes)
+    blocks = plugin_blocks(args)
+    plugins = None
+    if not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1"):
+        plugins = load_plugins(autoload=True, block=blocks, strict=args.strict_plugins)
+    failures: list[Any] = []
+    instruments = configured_instruments(
+        plugins.manager if plugins is not None else None,
+        table,
+        where,
+        strict=args.strict_plugins,
+        on_error=failures.append,
+    )
+    if failures and plugins is not None:
+        from planengine.plan._risk_wording import failure_notice
+
+        notices = tuple(failure_notice("plugin.failed", f, f.plugin) for f in failures)
+        plugins = attrs.evolve(plugins, notices=(*plugins.notices, *notices))
+    return config, plugins, instruments
+
+
+def run(args: argparse.Namespace) -> int:
+    """Review every file, print (or write) the report; returns the exit code."""
+    import datetime as dt
+    import sys
+
+    from planengine.review._files import review_paths
+
+    as_of: dt.date = args.as_of or dt.date.today()
+    config, plugins, instruments = _settings(args)
+    report = review_paths(
+        args.paths,
+        as_of=as_of,
+        instruments=instruments,
+        plugins=plugins,
+        config=config,
+        strict_plugins=args.strict_plugins,
+    )
+    if not report.reviews and not report.errors:  # nothing reviewed is a mistake, as in validate
+        print(
+            f"planengine: error: no .yaml, .yml or .json files under {', '.join(args.paths)}",
+            file=sys.stderr,
+        )
+        return 2
+    for error in report.errors:
+        print(f"planengine: error: {error.where}: {error.message}", file=sys.stderr)
+    from planengine.render._review_formats import render_review
+
+    text = render_review(report, args.output_format)
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+    return report.exit_code

@@ -1,0 +1,1 @@
+"""Stage 1, load: read YAML and JSON safely with source positions, check documents against the bundled schemas, turn assessment files into :class:`~planengine.Assessment` objects, and find and read the configuration file."""

@@ -1,0 +1,334 @@
+"""Validate a loaded document against one of the bundled JSON Schemas, with positions.
+
+The fast path asks ``jsonschema-rs`` (when installed) only whether a document is valid, which takes
+microseconds. Only documents that fail are validated again with the pure-Python ``jsonschema``
+library, whose errors carry paths and support ``best_match`` for ``oneOf``/``anyOf``; only those
+documents are composed again for line numbers. Validators are compiled once per schema and process.
+
+Schemas are local: ``$ref`` resolves among the bundled schemas (by ``$id``) and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
+from typing import Any
+
+import attrs
+
+from planengine._errors import ConfigError, UnknownNameError
+from planengine.io._loader import Document, format_json_path
+
+__all__ = ["SchemaIssue", "check_schema", "element_problem", "is_valid", "schema_names"]
+
+
+@attrs.frozen
+class SchemaIssue:
+    """One schema error, the most relevant one when ``oneOf``/``anyOf`` branches failed.
+
+    :ivar message: what is wrong (``jsonschema``'s message, one line).
+    :ivar json_path: path of the offending value, as parts.
+    :ivar keyword: the failing schema keyword (``type``, ``required``, ``anyOf`` ...).
+    :ivar line: 1-based line when the document has source text, else ``None``.
+    :ivar column: 1-based column, likewise.
+    :ivar alternatives: how many sub-errors the best match was chosen among (0 when none).
+    """
+
+    message: str
+    json_path: tuple[str | int, ...]
+    keyword: str
+    line: int | None = None
+    column: int | None = None
+    alternatives: int = 0
+
+    @property
+    def path_text(self) -> str:
+        """The path as JSONPath text, e.g. ``$.goals[0].measure``."""
+        return format_json_path(self.json_path)
+
+
+def _schemas() -> Any:
+    """The ``planengine.schemas`` package (installed from the top-level ``schemas/`` folder)."""
+    import importlib
+
+    return importlib.import_module("planengine.schemas")
+
+
+def schema_names() -> list[str]:
+    """Names of the bundled schemas (``goal``, ``plan``, ...)."""
+    schemas = _schemas()
+    return list(schemas.names())
+
+
+def _load_schema(name: str) -> dict[str, Any]:
+    schemas = _schemas()
+    try:
+        return dict(schemas.load(name))
+    except UnknownNameError:
+        known = ", ".join(schemas.names()) or "none"
+        raise ConfigError(
+            f"schema {name!r} is not bundled with this planengine (available: {known})"
+        ) from None
+
+
+def _bundled_by_id() -> dict[str, dict[str, Any]]:
+    schemas = _schemas()
+    found: dict[str, dict[str, Any]] = {}
+    for name in schemas.names():
+        try:
+            schema = schemas.load(name)
+        except Exception:
+            continue
+        if isinstance(schema, dict) and isinstance(schema.get("$id"), str):
+            found[schema["$id"]] = schema
+    return found
+
+
+def _refuse_remote(uri: str) -> Any:
+    raise ConfigError(f"schema reference {uri!r} is not bundled; planengine never fetches schemas")
+
+
+@cache
+def _fast_validator(name: str, pointer: str = "") -> Any:
+    """A compiled jsonschema-rs validator (of the sub-schema at ``pointer``, e.g. ``/$defs/goal``),
+    or ``None`` when the package is not installed."""
+    try:
+        import jsonschema_rs
+    except ImportError:
+        return None
+    schema = _load_schema(name)
+    bundled = _bundled_by_id()
+
+    def retrieve(uri: str) -> Any:
+        if uri in bundled:
+            return bundled[uri]
+        return _refuse_remote(uri)
+
+    target = {"$ref": f"{schema['$id']}#{pointer}"} if pointer else schema
+    try:
+        return jsonschema_rs.validator_for(target, retriever=retrieve)
+    except Exception:
+        return None
+
+
+@cache
+def _full_validator(name: str, pointer: str = "") -> Any:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    schema = _load_schema(name)
+    registry: Registry[Any] = Registry(retrieve=lambda uri: _refuse_remote(uri))  # type: ignore[call-arg]
+    registry = registry.with_resources(
+        (uri, Resource.from_contents(contents)) for uri, contents in _bundled_by_id().items()
+    )
+    cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
+    cls = jsonschema.validators.extend(cls, {"pattern": _ecma_pattern})  # type: ignore[no-untyped-call]
+    target = {"$ref": f"{schema['$id']}#{pointer}"} if pointer else schema
+    return cls(target, registry=registry)
+
+
+def _ecma_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """The ``pattern`` keyword with ECMA-262's ``$`` (the very end: Python's ``$`` also matches
+    before a final newline, so ``"g1\\n"`` would pass an id pattern the fast check refuses)."""
+    from jsonschema.exceptions import ValidationError
+
+    if isinstance(instance, str) and not _python_regex(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+@cache
+def _python_regex(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with every ``$`` outside a character class read as ``\\Z``."""
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = "\\Z"
+        out.append(char)
+        index += 1
+    return re.compile("".join(out))
+
+
+#: schema name -> (array property, JSON pointer of its items' sub-schema): documents whose
+#: errors are found item by item, so only items that fail the fast check pay for the slow one.
+_ITEMISED = {"goal": ("goals", "/$defs/goal")}
+
+
+def _full_errors(data: Any, schema: str) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every error of the full validator, with the path prefix to put before its own path.
+
+    For a goal file, the document without its goals is checked once, then each goal that fails
+    the fast check is checked on its own; the errors are the ones a whole-document run reports.
+    """
+    itemised = _ITEMISED.get(schema)
+    items = data.get(itemised[0]) if itemised and isinstance(data, Mapping) else None
+    fast = _fast_validator(schema, itemised[1]) if itemised and isinstance(items, list) else None
+    if itemised is None or fast is None or not isinstance(items, list):
+        for error in _full_validator(schema).iter_errors(data):
+            yield (), error
+        return
+    key, pointer = itemised
+    for error in _full_validator(schema).iter_errors({**data, key: []}):
+        yield (), error
+    item_validator = _full_validator(schema, pointer)
+    for index, item in enumerate(items):
+        try:
+            if fast.is_valid(item):
+                continue
+        except Exception:  # data jsonschema-rs cannot take (integer keys from code): check fully
+            pass
+        for error in item_validator.iter_errors(item):
+            yield (key, index), error
+
+
+def is_valid(data: Any, schema: str) -> bool:
+    """Whether ``data`` is valid against the bundled schema ``schema`` (fast path)."""
+    fast = _fast_validator(schema)
+    if fast is not None:
+        try:
+            return bool(fast.is_valid(data))
+        except Exception:
+            pass
+    return not any(True for _ in _full_validator(schema).iter_errors(data))
+
+
+def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[SchemaIssue]:
+    """Validate a document (or a plain mapping) against the bundled schema called ``schema``.
+
+    :return: one issue per top-level schema error, sorted by position; for ``oneOf``/``anyOf``
+        the most relevant sub-error (``jsonschema.exceptions.best_match``) stands for its group.
+        Empty when valid.
+    :raises planengine.ConfigError: when no schema of that name is bundled.
+    """
+    data = document.data if isinstance(document, Document) else document
+    # JSON has no NaN or infinity, but YAML (.nan, .inf) and JSON Schema's "number" let them in.
+    issues: list[SchemaIssue] = (
+        [
+            _issue(document, path, "the value is not a finite number (NaN or infinity); use a number", "finite")
+            for path in _non_finite_paths(data)
+        ]
+        if not isinstance(document, Document) or document.has_non_finite_numbers
+        else []
+    )
+    if is_valid(data, schema):
+        return issues
+    from jsonschema.exceptions import best_match, relevance
+
+    for prefix, error in sorted(_full_errors(data, schema), key=lambda pair: relevance(pair[1])):
+        alternatives = len(error.context or ())
+        chosen = best_match([error]) if error.context else error
+        if chosen is None:  # pragma: no cover - best_match of a non-empty list
+            chosen = error
+        path = (*prefix, *chosen.absolute_path)
+        issues.append(
+            _issue(document, path, _message(chosen), str(chosen.validator), alternatives)
+        )
+    # The two validators disagree (jsonschema-rs refuses NaN and infinity, which jsonschema's
+    # "number" lets in: those are reported above). Never pass such a document unexplained.
+    if not issues:
+        issues.append(
+            _issue(
+                document,
+                (),
+                f"the document does not match the {schema} schema (the detailed check could not "
+                "name the value; please report this)",
+                "schema",
+            )
+        )
+    issues.sort(key=lambda issue: (issue.line or 0, issue.column or 0, issue.path_text))
+    return issues
+
+
+def _issue(
+    document: Document | Mapping[str, Any],
+    path: tuple[str | int, ...],
+    message: str,
+    keyword: str,
+    alternatives: int = 0,
+) -> SchemaIssue:
+    line = column = None
+    if isinstance(document, Document):
+        position = document.locate(path)
+        if position is not None:
+            line, column = position
+    return SchemaIssue(
+        message=message,
+        json_path=path,
+        keyword=keyword,
+        line=line,
+        column=column,
+        alternatives=alternatives,
+    )
+
+
+def _non_finite_paths(data: Any) -> list[tuple[str | int, ...]]:
+    """Paths of the float values in ``data`` that are NaN or infinite, in document order."""
+    found: list[tuple[str | int, ...]] = []
+    stack: list[tuple[Any, tuple[str | int, ...]]] = [(data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, float):
+            if not math.isfinite(value):
+                found.append(path)
+        elif isinstance(value, Mapping):
+            stack.extend((child, (*path, key)) for key, child in reversed(list(value.items())))
+        elif isinstance(value, list):
+            stack.extend((child, (*path, i)) for i, child in reversed(list(enumerate(value))))
+    return found
+
+
+def _message(error: Any) -> str:
+    text = " ".join(str(error.message).split())
+    if len(text) > 300:
+        text = text[:297] + "..."
+    if error.validator == "additionalProperties":
+        return f"unknown field: {text}"
+    return text
+
+
+def element_problem(schema: str, pointer: str, data: Any) -> str | None:
+    """What makes ``data`` (one element, e.g. an objective as it goes into a plan) break the
+    definition at ``pointer`` of the bundled schema ``schema``, naming the field; ``None`` when
+    it is fine.
+
+    The compiled fast check (``jsonschema-rs``) decides; only an element it refuses is checked
+    again with ``jsonschema``, whose errors name the field.
+    """
+    fast = _fast_validator(schema, pointer)
+    refused = False  # the fast check refused it
+    if fast is not None:
+        try:
+            if fast.is_valid(data):
+                return None
+            refused = True
+        except Exception:  # data jsonschema-rs cannot take: the full check decides
+            pass
+    errors = list(_full_validator(schema, pointer).iter_errors(data))
+    if errors:
+        from jsonschema.exceptions import best_match
+
+        worst = best_match(errors) or errors[0]
+        where = _field_names(worst.absolute_path)
+        return f"{where}: {_message(worst)}" if where else _message(worst)
+    if refused:  # the two validators disagree: never let such an element through
+        return f"does not match the {schema} schema (the detailed check could not name the field)"
+    return None
+
+
+def _field_names(path: Iterable[object]) -> str:
+    """A JSON path as field names: ``measure.target.value``, ``addresses[0]``."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out

@@ -1,0 +1,1 @@
+"""Stages 3 and 5, find and assemble: the :class:`~planengine.Engine` that scores an assessment, opens risk flags, builds findings and problems, gathers the strategies' proposals, assembles them, and restores the safety guarantees after every plugin."""

@@ -1,0 +1,606 @@
+"""Assembling proposals into problems: merging, conflicts, the trauma rule and plan length.
+
+Rules applied here, each recorded in the plan when it changes something:
+
+* ``assembly.duplicate``: two proposals with the same step or objective id: the higher-priority
+  strategy wins (ties: the lower strategy id), and the plan says which and why.
+* ``assembly.conflict``: a step that declares ``conflicts_with`` another kept step loses to
+  the higher-priority one.
+* ``safety.no-self-guided-exposure``: exposure, trauma-narrative and EMDR steps (any category
+  naming exposure or trauma processing) are never self-guided; such a step is removed, also when
+  an ``adjust_plan`` hook adds it [clinical.md §7.9].
+* ``assembly.shared``: the same objective or step proposed for two problems (one strategy serving
+  two areas) is listed once, under the higher-priority problem, and addresses both.
+* ``assembly.objective-limit``: at most ``max_objectives_per_problem`` active objectives per
+  problem (default 3); the rest are listed as deferred, with their steps.
+* urgent first: an urgent objective (a safety step such as the private IPV safety assessment or
+  the alcohol withdrawal-risk assessment) and the steps serving it lead the problem, before the
+  higher-ranked core follow-up step; an urgent objective is never the one deferred.
+* ``assembly.requires``: a step that builds on another (``requires``: sleep restriction on the
+  sleep diary) is left out when that step is not in the problem's plan.
+* ``plugin.invalid-objective`` / ``plugin.invalid-step``: what Python plugin code wrote is checked
+  as strategy files are when they load: an objective or step that would break the plan schema, or
+  whose id is taken or kept for the core's safety plan, is left out (steps serving only a left-out
+  objective with it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+
+import attrs
+
+from planengine._model import Exclusion, Intervention, Notice, Objective, Problem, Proposal
+from planengine.plan._safety import SAFETY_AREA
+
+__all__ = [
+    "CLINICIAN_ONLY_CATEGORIES",
+    "DELIVERIES",
+    "check_plugin_objectives",
+    "check_plugin_steps",
+    "check_proposal_objectives",
+    "merge_across_problems",
+    "merge_proposals",
+    "normalise_delivery",
+    "objective_problem",
+    "step_problem",
+]
+
+#: Categories of step that only a trained clinician may deliver (never self-guided) [R53].
+CLINICIAN_ONLY_CATEGORIES = frozenset({"exposure", "trauma-narrative", "emdr"})
+
+#: Any category naming exposure or trauma processing work ("imaginal-exposure", "in-vivo",
+#: "narrative-writing"): never self-guided. The plan schema holds the same pattern.
+CLINICIAN_ONLY_PATTERN = re.compile(
+    r"exposure|narrative|emdr|imaginal|in-vivo|flooding|reprocessing|trauma-processing"
+)
+
+
+def clinician_only(category: object) -> bool:
+    """Whether a step of this category is delivered only by a trained clinician."""
+    if not isinstance(category, str):
+        return False
+    known = _CLINICIAN_ONLY.get(category)
+    if known is None:  # categories are few: each is searched once, in any case or spelling
+        plain = "-".join(category.casefold().replace("_", " ").split())
+        known = plain in CLINICIAN_ONLY_CATEGORIES or bool(CLINICIAN_ONLY_PATTERN.search(plain))
+        if len(_CLINICIAN_ONLY) < 4096:
+            _CLINICIAN_ONLY[category] = known
+    return known
+
+
+#: category -> :func:`clinician_only` (a race only writes the same answer twice)
+_CLINICIAN_ONLY: dict[str, bool] = {}
+
+
+def _exposure_exclusion(step: Intervention, source: str) -> Exclusion:
+    return Exclusion(
+        item_id=step.id,
+        area=step.area,
+        title=step.title,
+        reason=f"{step.category} work is delivered only by a trained clinician, never self-guided",
+        rule="safety.no-self-guided-exposure",
+        source=source,
+    )
+#: Who may deliver a step (``schemas/plan.schema.json``).
+DELIVERIES = ("self-guided", "clinician-led", "clinician-supervised", "referral")
+_KNOWN_DELIVERIES = frozenset(DELIVERIES)
+
+
+@attrs.frozen
+class RankedProposal:
+    """A proposal with who made it and how it ranks in conflicts."""
+
+    proposal: Proposal
+    source: str
+    priority: int
+    strategy_id: str
+
+
+def merge_proposals(
+    problem: Problem,
+    proposals: Sequence[RankedProposal],
+    *,
+    max_objectives: int,
+) -> tuple[list[Exclusion], list[Notice]]:
+    """Fill ``problem`` from its proposals, in place; return what was left out and why."""
+    exclusions: list[Exclusion] = []
+    notices: list[Notice] = []
+    ranked = sorted(proposals, key=_rank_key)
+    objectives: dict[str, tuple[Objective, RankedProposal]] = {}
+    steps: dict[str, tuple[Intervention, RankedProposal]] = {}
+    for entry in ranked:
+        proposal = entry.proposal
+        if problem.long_term_goal is None and proposal.long_term_goal:
+            problem.long_term_goal = proposal.long_term_goal
+            problem.long_term_goal_source = entry.source
+        if proposal.exclusions:
+            exclusions.extend(proposal.exclusions)
+        if proposal.notices:
+            notices.extend(proposal.notices)
+        for objective in proposal.objectives:
+            known = objectives.get(objective.id)
+            if known is not None:
+                notices.append(_duplicate_notice("objective", objective.id, known[1], entry))
+                continue
+            objectives[objective.id] = (objective, entry)
+        for step in proposal.interventions:
+            known_step = steps.get(step.id)
+            if known_step is not None:
+                notices.append(_duplicate_notice("step", step.id, known_step[1], entry))
+                continue
+            steps[step.id] = (step, entry)
+
+    kept_steps: list[Intervention] = []
+    any_conflicts = False
+    for step, entry in steps.values():
+        if step.delivery == "self-guided" and clinician_only(step.category):
+            exclusions.append(_exposure_exclusion(step, entry.source))
+            continue
+        if step.conflicts_with:
+            any_conflicts = True
+        kept_steps.append(step)
+    if any_conflicts:
+        kept_steps = _resolve_conflicts(kept_steps, steps, exclusions, notices)
+
+    ordered = list(objectives.values())
+    urgent_ids = {objective.id for objective, _ in ordered if objective.urgent}
+    if urgent_ids:
+        # An urgent objective and its steps come before routine work, also before a core
+        # follow-up step (a stable sort: the rest keep their rank order), and an urgent
+        # objective is never the one deferred.
+        ordered.sort(key=lambda pair: not pair[0].urgent)
+        kept_steps.sort(key=lambda step: urgent_ids.isdisjoint(step.objective_ids))
+    if len(ordered) <= max_objectives:
+        problem.objectives.extend([objective for objective, _ in ordered])
+        problem.interventions.extend(_with_requirements(kept_steps, steps, exclusions))
+        return exclusions, notices
+    active = [objective for objective, _ in ordered[:max_objectives]]
+    deferred = [objective for objective, _ in ordered[max_objectives:]]
+    if deferred:
+        problem.deferred_objectives = [o.id for o in deferred]
+        notices.append(
+            Notice(
+                "assembly.objective-limit",
+                f"{problem.title}: {len(deferred)} objective(s) deferred to keep the plan short "
+                f"(at most {max_objectives} active per problem): "
+                + ", ".join(o.id for o in deferred),
+            )
+        )
+        deferred_ids = {o.id for o in deferred}
+        still: list[Intervention] = []
+        for step in kept_steps:
+            if step.objective_ids and all(oid in deferred_ids for oid in step.objective_ids):
+                exclusions.append(
+                    Exclusion(
+                        step.id,
+                        step.area,
+                        step.title,
+                        "its objective was deferred",
+                        "assembly.objective-limit",
+                        steps[step.id][1].source,
+                    )
+                )
+            else:
+                step.objective_ids = [oid for oid in step.objective_ids if oid not in deferred_ids]
+                still.append(step)
+        kept_steps = still
+    problem.objectives.extend(active)
+    problem.interventions.extend(_with_requirements(kept_steps, steps, exclusions))
+    return exclusions, notices
+
+
+def _with_requirements(
+    kept: list[Intervention],
+    origin: dict[str, tuple[Intervention, RankedProposal]],
+    exclusions: list[Exclusion],
+) -> list[Intervention]:
+    """``kept`` without the steps whose required steps are not kept (repeated until stable, so
+    a chain of requirements falls together)."""
+    for step in kept:  # a plain loop: most problems have no requirement at all
+        if step.requires:
+            break
+    else:
+        return kept
+    present = {step.id for step in kept}
+    while True:
+        missing = [
+            (step, [r for r in step.requires if r not in present])
+            for step in kept
+            if step.requires and not present.issuperset(step.requires)
+        ]
+        if not missing:
+            return kept
+        for step, needs in missing:
+            present.discard(step.id)
+            exclusions.append(
+                Exclusion(
+                    step.id,
+                    step.area,
+                    step.title,
+                    f"it builds on {', '.join(map(repr, needs))}, which is not in the plan",
+                    "assembly.requires",
+                    origin[step.id][1].source,
+                )
+            )
+        kept = [step for step in kept if step.id in present]
+
+
+def _rank_key(entry: RankedProposal) -> tuple[int, str, str]:
+    return (-entry.priority, entry.strategy_id, entry.source)
+
+
+def _resolve_conflicts(
+    kept: list[Intervention],
+    origin: dict[str, tuple[Intervention, RankedProposal]],
+    exclusions: list[Exclusion],
+    notices: list[Notice],
+) -> list[Intervention]:
+    """Drop the lower-ranked of two steps where either declares a conflict with the other.
+
+    ``kept`` is in rank order, so the first of a conflicting pair is the winner. Ids in ``kept``
+    are unique (they are the keys of ``origin``).
+    """
+    out: list[Intervention] = []
+    position: dict[str, int] = {}  # kept step id -> its place in ``out``
+    claimed: dict[str, int] = {}  # step id -> first place in ``out`` of a step conflicting with it
+    for step in kept:
+        # The winner is the first kept step that names this one, or that this one names.
+        first = claimed.get(step.id)
+        for other in step.conflicts_with:
+            place = position.get(other)
+            if place is not None and (first is None or place < first):
+                first = place
+        if first is None:
+            place = position[step.id] = len(out)
+            for other in step.conflicts_with:
+                claimed.setdefault(other, place)
+            out.append(step)
+            continue
+        winner = out[first]
+        entry, win_entry = origin[step.id][1], origin[winner.id][1]
+        reason = (
+            f"conflicts with {winner.id!r} from {win_entry.source}, which ranks higher "
+            f"(priority {win_entry.priority} vs {entry.priority})"
+        )
+        exclusions.append(
+            Exclusion(step.id, step.area, step.title, reason, "assembly.conflict", entry.source)
+        )
+        notices.append(
+            Notice(
+                "assembly.conflict",
+                f"{winner.id!r} ({win_entry.source}) kept over {step.id!r} ({entry.source}): {reason}.",
+            )
+        )
+    return out
+
+
+def _duplicate_notice(
+    kind: str, item_id: str, winner: RankedProposal, loser: RankedProposal
+) -> Notice:
+    if winner.priority != loser.priority:
+        why = f"higher priority ({winner.priority} vs {loser.priority})"
+    else:
+        why = f"same priority; {winner.strategy_id!r} sorts first"
+    return Notice(
+        "assembly.duplicate",
+        f"{kind} {item_id!r} was proposed by {winner.source} and {loser.source}; kept "
+        f"{winner.source}'s: {why}.",
+    )
+
+
+def merge_across_problems(problems: Sequence[Problem]) -> list[Notice]:
+    """List an identical objective or step once, under the first (highest-priority) problem.
+
+    The kept objective also addresses the later problem's findings; steps that pointed at a
+    dropped objective point at the kept one. Changes ``problems`` in place.
+    """
+    notices: list[Notice] = []
+    objectives: dict[tuple[object, ...], tuple[Objective, Problem]] = {}
+    steps: dict[tuple[str, str, str], tuple[Intervention, Problem]] = {}
+    merged: dict[str, str] = {}  # id of a step listed once -> the id it is listed under
+    for problem in problems:
+        renamed: dict[str, str] = {}
+        kept_objectives: list[Objective] = []
+        for objective in problem.objectives:
+            m = objective.measure
+            key = (
+                objective.statement,
+                m.instrument,
+                m.metric,
+                m.unit,
+                m.target_value,
+                m.comparator,
+            )
+            if key not in objectives:
+                objectives[key] = (objective, problem)
+                kept_objectives.append(objective)
+                continue
+            first, owner = objectives[key]
+            # A new list, never extended in place: a plugin may share one list between elements.
+            first.addresses = first.addresses + [
+                a for a in objective.addresses if a not in first.addresses
+            ]
+            renamed[objective.id] = first.id
+            notices.append(_shared_notice("objective", objective.id, owner, problem))
+        problem.objectives[:] = kept_objectives
+        kept_steps: list[Intervention] = []
+        for step in problem.interventions:
+            if renamed:
+                step.objective_ids = [renamed.get(oid, oid) for oid in step.objective_ids]
+            step_key = (step.title, step.description, step.delivery)
+            if step_key not in steps:
+                steps[step_key] = (step, problem)
+                kept_steps.append(step)
+                continue
+            first_step, owner = steps[step_key]
+            first_step.objective_ids = first_step.objective_ids + [
+                o for o in step.objective_ids if o not in first_step.objective_ids
+            ]
+            merged[step.id] = first_step.id
+            notices.append(_shared_notice("step", step.id, owner, problem))
+        problem.interventions[:] = kept_steps
+    if merged:  # a step building on one listed once builds on the one kept (a new list)
+        for problem in problems:
+            for step in problem.interventions:
+                if step.requires and not merged.keys().isdisjoint(step.requires):
+                    step.requires = [merged.get(r, r) for r in step.requires]
+    return notices
+
+
+def _shared_notice(kind: str, item_id: str, owner: Problem, problem: Problem) -> Notice:
+    return Notice(
+        "assembly.shared",
+        f"{kind} {item_id!r} also serves {problem.title}; it is listed once, under {owner.title}.",
+    )
+
+
+def normalise_delivery(step: Intervention) -> None:
+    """A delivery written in other letter case or with spaces is read as the known value."""
+    if step.delivery not in _KNOWN_DELIVERIES and isinstance(step.delivery, str):
+        delivery = step.delivery.strip().lower()
+        if delivery in _KNOWN_DELIVERIES:
+            step.delivery = delivery
+
+
+#: Rules of what Python plugin code wrote and the engine left out.
+RULE_INVALID_OBJECTIVE = "plugin.invalid-objective"
+RULE_INVALID_STEP = "plugin.invalid-step"
+
+#: A check of one objective: what is wrong with it (naming the field), or ``None``.
+ObjectiveCheck = Callable[[Objective], str | None]
+
+#: Called with an element Python plugin code wrote wrong and the exclusion that leaves it out,
+#: before it is left out (strict mode raises there).
+Refuse = Callable[[Objective | Intervention, Exclusion], None]
+
+#: Why an objective or step id starting with ``safety-`` is refused outside the safety problem.
+SAFETY_ID_REASON = "id: ids starting with 'safety-' are kept for the core's safety plan"
+
+
+def check_plugin_steps(
+    problems: Sequence[Problem],
+    exclusions: list[Exclusion],
+    keep: Collection[int] = (),
+    written: Callable[[Objective | Intervention], bool] | None = None,
+    refuse: Refuse | None = None,
+) -> None:
+    """Steps after Python plugins ran: a step whose delivery is not a known value, whose id
+    another step already has, or whose id is one the core keeps for its safety steps
+    (``safety-*``, outside the safety problem) is left out (``plugin.invalid-step``). On a clash
+    the step in ``keep`` (object identities: the steps there were before ``adjust_plan`` hooks
+    ran) wins, else the first in plan order. A step for which ``written`` is true (Python plugin
+    code wrote or changed it) is also left out when it would break the plan schema
+    (:func:`step_problem`). ``refuse`` is called first for each step left out. Changes
+    ``problems`` in place."""
+    owned = {step.id for p in problems for step in p.interventions if id(step) in keep}
+    seen: set[str] = set()
+    for problem in problems:
+        kept: list[Intervention] = []
+        for step in problem.interventions:
+            normalise_delivery(step)
+            step_id = _text(step.id)
+            reason: str | None = None
+            if step_id in seen or (step_id in owned and id(step) not in keep):
+                reason = "id: another step already has this id"
+            elif step_id.startswith("safety-") and problem.area != SAFETY_AREA:
+                reason = "id: ids starting with 'safety-' are kept for the core's safety steps"
+            elif step.delivery not in _KNOWN_DELIVERIES:
+                reason = f"delivery: {step.delivery!r} is not one of {', '.join(DELIVERIES)}"
+            elif step.delivery == "self-guided" and clinician_only(step.category):
+                exclusions.append(_exposure_exclusion(step, step.provenance.source))
+                continue
+            elif written is not None and written(step):
+                reason = step_problem(step)
+            if reason is None:
+                seen.add(step_id)
+                kept.append(step)
+                continue
+            _leave_out(step, step.title, reason, RULE_INVALID_STEP, exclusions, refuse)
+        if len(kept) != len(problem.interventions):
+            problem.interventions[:] = kept
+
+
+def objective_problem(
+    objective: Objective, *, max_review_interval_days: int, as_of: dt.date
+) -> str | None:
+    """What makes an objective that Python plugin code wrote unfit for the plan, or ``None``.
+
+    The objective must match the plan schema's objective (``#/$defs/objective``) with a finite
+    baseline and target, be due no earlier than it starts and than ``as_of`` (the planning date; SMART
+    rules T502/T503), and be reviewed at least every ``max_review_interval_days`` (T506).
+
+    :return: the field and what is wrong with it, e.g. ``"review_interval_days: 0 is less than
+        the minimum of 1"``.
+    :raises Exception: whatever the objective's ``to_dict`` raises on values of the wrong type
+        (callers report such content as unreadable).
+    """
+    data = objective.to_dict()
+    measure = objective.measure  # JSON has no NaN or infinity (the schema's "number" has)
+    for part, value in (("target", measure.target_value), ("baseline", measure.baseline_value)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return f"measure.{part}.value: {value} is not a finite number"
+    from planengine.io._schema_check import element_problem  # only for Python plugin content
+
+    problem = element_problem("plan", "/$defs/objective", data)
+    if problem is not None:
+        return problem
+    start, due, review = data["start_date"], data["due_date"], data["review_interval_days"]
+    if due < start:  # ISO dates, checked by the schema: text order is date order
+        return f"due_date: {due} is before start_date {start}"
+    if due < as_of.isoformat():
+        return f"due_date: {due} is before the planning date {as_of.isoformat()}"
+    if objective.urgent is True and due != start:
+        return f"urgent: an urgent objective is due at this visit, not on {due}"
+    if review > max_review_interval_days:
+        return (
+            f"review_interval_days: {review} is above the maximum of {max_review_interval_days} "
+            "(max_review_interval_days)"
+        )
+    return None
+
+
+def step_problem(step: Intervention) -> str | None:
+    """What makes a step that Python plugin code wrote break the plan schema
+    (``#/$defs/intervention``; its numbers are whole), naming the field; ``None`` when it is fit.
+    Values in fields the schema leaves open are checked when the plan is (strict JSON)."""
+    from planengine.io._schema_check import element_problem  # only for Python plugin content
+
+    return element_problem("plan", "/$defs/intervention", step.to_dict(1))
+
+
+def check_proposal_objectives(
+    proposal: Proposal,
+    area: str,
+    exclusions: list[Exclusion],
+    check: ObjectiveCheck,
+    refuse: Refuse | None = None,
+) -> Proposal:
+    """``proposal`` (from Python plugin code, for a problem of ``area``) without the objectives
+    that ``check`` finds fault with or whose id the core keeps for its safety plan (``safety-*``,
+    outside the safety problem), each listed in ``exclusions`` (``plugin.invalid-objective``;
+    ``refuse`` is called first). Checked before assembly, so a left-out objective never takes an
+    active objective's place. Steps linked only to left-out objectives are left out too; other
+    steps stop naming them (as with deferred objectives)."""
+    kept: list[Objective] = []
+    lost: set[str] = set()
+    for objective in proposal.objectives:
+        objective_id = _text(objective.id)
+        if objective_id.startswith("safety-") and area != SAFETY_AREA:
+            reason: str | None = SAFETY_ID_REASON
+        else:
+            reason = check(objective)
+        if reason is None:
+            kept.append(objective)
+            continue
+        _leave_out(
+            objective, objective.statement, reason, RULE_INVALID_OBJECTIVE, exclusions, refuse
+        )
+        lost.add(objective_id)
+    if not lost:
+        return proposal
+    gone = lost - {o.id for o in kept}
+    steps = _without_links(proposal.interventions, gone, exclusions)
+    return attrs.evolve(proposal, objectives=tuple(kept), interventions=tuple(steps))
+
+
+def check_plugin_objectives(
+    problems: Sequence[Problem],
+    exclusions: list[Exclusion],
+    keep: Collection[int] = (),
+    check: ObjectiveCheck | None = None,
+    refuse: Refuse | None = None,
+) -> None:
+    """Objectives after Python plugins ran: one whose id another objective already has, or whose
+    id the core keeps for its safety plan (``safety-*``, outside the safety problem), is left out
+    (``plugin.invalid-objective``); so is one ``check`` finds fault with (``None``: no such
+    check). On a clash the objective in ``keep`` (object identities: the objectives there were
+    before ``adjust_plan`` hooks ran) wins, else the first in plan order. ``refuse`` is called
+    first for each objective left out. Steps linked only to objectives whose id is no longer in
+    the plan are left out too; other steps stop naming them. Changes ``problems`` in place."""
+    owned = {o.id for p in problems for o in p.objectives if id(o) in keep}
+    seen: set[str] = set()
+    left_out: list[tuple[Problem, set[str]]] = []  # problem, ids of the objectives it lost
+    for problem in problems:
+        kept: list[Objective] = []
+        lost: set[str] = set()
+        for objective in problem.objectives:
+            objective_id = _text(objective.id)
+            reason: str | None = None
+            if objective_id in seen or (objective_id in owned and id(objective) not in keep):
+                reason = "id: another objective already has this id"
+            elif objective_id.startswith("safety-") and problem.area != SAFETY_AREA:
+                reason = SAFETY_ID_REASON
+            elif check is not None:
+                reason = check(objective)
+            if reason is None:
+                seen.add(objective_id)
+                kept.append(objective)
+                continue
+            _leave_out(
+                objective, objective.statement, reason, RULE_INVALID_OBJECTIVE, exclusions, refuse
+            )
+            lost.add(objective_id)
+        if lost:  # a new list: a hook may share one list between problems
+            problem.objectives = kept
+            left_out.append((problem, lost))
+    for problem, lost in left_out:
+        gone = lost - seen  # an id still in the plan (a clash) keeps its steps' links
+        if gone:
+            problem.interventions = _without_links(problem.interventions, gone, exclusions)
+
+
+def _leave_out(
+    element: Objective | Intervention,
+    title: object,
+    reason: str,
+    rule: str,
+    exclusions: list[Exclusion],
+    refuse: Refuse | None,
+) -> None:
+    """List ``element`` in ``exclusions`` as left out by ``rule`` (naming the ``adjust_plan``
+    hooks that changed it, if any), after calling ``refuse``."""
+    provenance = element.provenance
+    if provenance.adjusted_by:
+        reason += f" (changed by {', '.join(provenance.adjusted_by)})"
+    exclusion = Exclusion(
+        _text(element.id), _text(element.area), _text(title), reason, rule, provenance.source
+    )
+    if refuse is not None:
+        refuse(element, exclusion)
+    exclusions.append(exclusion)
+
+
+def _without_links(
+    steps: Iterable[Intervention], gone: Collection[str], exclusions: list[Exclusion]
+) -> list[Intervention]:
+    """``steps`` without those linked only to the objectives ``gone`` (each listed in
+    ``exclusions``); the rest no longer name them."""
+    still: list[Intervention] = []
+    for step in steps:
+        if not step.objective_ids or not any(oid in gone for oid in step.objective_ids):
+            still.append(step)
+        elif all(oid in gone for oid in step.objective_ids):
+            exclusions.append(
+                Exclusion(
+                    _text(step.id),
+                    _text(step.area),
+                    _text(step.title),
+                    "its objective was left out: "
+                    + ", ".join(oid for oid in step.objective_ids if oid in gone),
+                    RULE_INVALID_OBJECTIVE,
+                    step.provenance.source,
+                )
+            )
+        else:  # a new list: a plugin may share one list between elements
+            step.objective_ids = [oid for oid in step.objective_ids if oid not in gone]
+            still.append(step)
+    return still
+
+
+def _text(value: object) -> str:
+    """``value`` if it is text, else its ``repr`` (exclusions name what they leave out)."""
+    return value if isinstance(value, str) else repr(value)

@@ -1,0 +1,315 @@
+"""Risk flags: every signal a clinician would act on, each with the context to judge it.
+
+Four sources open a flag (clinical.md §3.2, stepped-care.md §10-§11):
+
+* a risk item on a questionnaire (PHQ-9 item 9 endorsed or blank [R26]; PCL-5 item 16 answered
+  2 or more, R-SC19), one flag per item with every answer to it, oldest first: a later answer of
+  0 neither closes nor lowers it (only a clinician closes flags) [R27];
+* risk language in the patient's own words (R-SC18; :mod:`planengine.plan._risk_language`);
+* documented intimate-partner violence (R-SC20), a flag of its own kind, kept off patient copies;
+* harmful drinking raises a suicide-risk flag's place in the queue (R-SC21).
+
+A flag's level and rank order the clinician's queue only; they never predict risk (R-SC22).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from planengine._model import Provenance, RiskFlag
+
+__all__ = [
+    "KIND_IPV",
+    "KIND_LANGUAGE",
+    "SUICIDE_KINDS",
+    "answer_flags",
+    "condition_flags",
+    "language_flags",
+    "number_flags",
+    "raise_for_alcohol",
+]
+
+RULE_ENDORSED = "safety.risk-item-endorsed"
+RULE_UNKNOWN = "safety.risk-item-missing"
+RULE_LANGUAGE = "safety.risk-language"
+RULE_IPV = "safety.ipv-documented"
+
+KIND_LANGUAGE = "suicidal-language"
+KIND_IPV = "intimate-partner-violence"
+#: Flags that call for the suicide-risk assessment and the safety plan.
+SUICIDE_KINDS = frozenset({"suicidal-ideation", "risk-unknown", KIND_LANGUAGE})
+
+#: How serious a level is, for keeping the most serious answer of an item (``max`` over the
+#: answers in reverse keeps the latest of equals).
+_SERIOUSNESS = {"unknown": 1, "endorsed": 2, "high": 3}
+#: At equal rank, the order of the kinds in the clinician's queue.
+_KIND_ORDER = {
+    "suicidal-ideation": 0,
+    KIND_LANGUAGE: 1,
+    "risk-unknown": 2,
+    "risky-behaviour": 3,
+    KIND_IPV: 4,
+}
+_RANK = {"high": 1, "endorsed": 2, "documented": 2, "unknown": 3}
+
+
+def _ago(days: int) -> str:
+    return "today" if days == 0 else "1 day ago" if days == 1 else f"{days} days ago"
+
+
+def answer_flags(
+    signals: Iterable[tuple[Any, dt.date, str]],
+    instruments: Mapping[str, Any],
+    as_of: dt.date,
+) -> list[RiskFlag]:
+    """One flag per risk item that any answer endorsed (or, where the item says so, left blank).
+
+    The flag keeps the most serious answer (the latest of equally serious ones), its date and
+    age, the instrument's own wording for it, and every answer to the item, oldest first.
+
+    :param signals: ``(RiskSignal, response date, JSON path of the response)`` triples.
+    :param instruments: instrument id -> instrument (for names, item labels and answer wording).
+    :return: flags, not yet numbered (:func:`number_flags`).
+    """
+    by_item: dict[tuple[str, int], list[tuple[Any, dt.date, str]]] = {}
+    for entry in signals:
+        signal = entry[0]
+        by_item.setdefault((signal.instrument_id, signal.item), []).append(entry)
+    flags: list[RiskFlag] = []
+    for (instrument_id, item), entries in sorted(by_item.items()):
+        entries.sort(key=lambda e: e[1])  # stable: answers of one day keep their order
+        instrument = instruments[instrument_id]
+        risk = next(r for r in instrument.risk_items if r.item == item)
+        flagged = [
+            e
+            for e in entries
+            if e[0].level in ("endorsed", "high")
+            or (e[0].level == "unknown" and risk.flag_unanswered)
+        ]
+        if not flagged:
+            continue
+        # The most serious answer keeps the flag's level until a clinician closes it; the
+        # latest answer leads when it is itself a signal (a current endorsement is never hidden
+        # behind an older, more serious one).
+        serious = max(reversed(flagged), key=lambda e: _SERIOUSNESS[e[0].level])
+        lead = entries[-1] if entries[-1] in flagged else serious
+        signal, observed_on, path = lead
+        level = serious[0].level
+        age = (as_of - observed_on).days
+        flags.append(
+            RiskFlag(
+                "",
+                "risk-unknown" if level == "unknown" else serious[0].kind,
+                level,
+                _RANK[level],
+                instrument_id,
+                item,
+                signal.value,
+                observed_on,
+                _answer_message(instrument, signal, observed_on, age)
+                + _history_text(instrument, entries, lead, serious, as_of),
+                Provenance(
+                    f"rule:{RULE_UNKNOWN if level == 'unknown' else RULE_ENDORSED}",
+                    tuple(sorted({f"{path}.answers[{item - 1}]", f"{serious[2]}.answers[{item - 1}]"})),
+                ),
+                age,
+                (),
+                tuple((date, s.value) for s, date, _ in entries),
+            )
+        )
+    return flags
+
+
+def _answer_message(instrument: Any, signal: Any, observed_on: dt.date, age: int) -> str:
+    name, item = instrument.name, signal.item
+    label = instrument.item_labels[item - 1] if instrument.item_labels else None
+    what = f"{name} item {item}" + (f" ({label})" if label else "")
+    when = f"on {observed_on.isoformat()} ({_ago(age)})"
+    if signal.level == "unknown":
+        return (
+            f"{what} was not answered {when}: risk is unknown. Ask it now; it is never estimated "
+            "or imputed."
+        )
+    wording = instrument.answer_label(signal.value)
+    answer = f"{signal.value} ('{wording}')" if wording else str(signal.value)
+    if signal.kind == "suicidal-ideation":
+        action = "clinician risk assessment today."
+    else:
+        action = "clinician review today of what the behaviour is, including any self-harm."
+    return f"{what} answered {answer} {when}: {action}"
+
+
+def _history_text(
+    instrument: Any,
+    entries: Sequence[tuple[Any, dt.date, str]],
+    lead: tuple[Any, dt.date, str],
+    serious: tuple[Any, dt.date, str],
+    as_of: dt.date,
+) -> str:
+    """Every answer to the item, and what the other answers do and do not mean."""
+    if len(entries) < 2:
+        return ""
+    answers = ", ".join(
+        f"{'unanswered' if s.value is None else s.value} ({date.isoformat()})"
+        for s, date, _ in entries
+    )
+    text = f" All answers to this item, oldest first: {answers}."
+    known = [s.value for s, _, _ in entries if s.value is not None]
+    if len(known) >= 2 and known[-1] > known[-2]:
+        text += " The answer is rising (worsening)."
+    if lead is not serious:  # the latest answer leads; an earlier one was more serious
+        worst, date, _ = serious
+        wording = instrument.answer_label(worst.value) if worst.value is not None else None
+        answer = f"{worst.value} ('{wording}')" if wording else str(worst.value)
+        return text + (
+            f" The most serious answer was {answer} on {date.isoformat()} "
+            f"({_ago((as_of - date).days)}); the flag keeps that level until a clinician "
+            "closes it."
+        )
+    last, last_date, _ = entries[-1]
+    if entries[-1] is lead:
+        return text
+    if last.level == "not-endorsed":
+        return text + (
+            f" The latest answer ({last.value} on {last_date.isoformat()}) is not evidence of "
+            "safety and does not close this flag; only a clinician can."
+        )
+    return text + (  # the latest is blank and does not open a flag of its own
+        f" The item was left unanswered on {last_date.isoformat()}, so the current risk is "
+        "unknown: ask it now. The earlier answer keeps this flag at its level."
+    )
+
+
+def language_flags(
+    texts: Iterable[tuple[str, str, str]],
+    language: Any,
+    observed_on: dt.date,
+    as_of: dt.date,
+) -> list[RiskFlag]:
+    """One flag for the free texts of one source that hold risk language, quoting each of them
+    (one flag for a clinician to close, however many goals speak of it).
+
+    :param texts: ``(what the text is, e.g. "The patient's own goal", its JSON path, the text)``.
+    :param language: the :class:`~planengine.plan._risk_language.RiskLanguage` screen.
+    :param observed_on: the date of what the words came with (the assessment's latest response,
+        or the progress entry's date).
+    """
+    quoted: list[str] = []
+    evidence: list[str] = []
+    paths: list[str] = []
+    for what, path, text in texts:
+        found = language.find(text)
+        if not found:
+            continue
+        phrases = ", ".join(f"'{_readable(phrase)}'" for _, phrase in found)
+        quoted.append(f"{what} says “{text}” ({phrases})")
+        evidence.append(text)
+        paths.append(path)
+    if not quoted:
+        return []
+    age = (as_of - observed_on).days
+    return [
+        RiskFlag(
+            "",
+            KIND_LANGUAGE,
+            "endorsed",
+            _RANK["endorsed"],
+            None,
+            None,
+            None,
+            observed_on,
+            "; ".join(quoted)
+            + f", with what was recorded on {observed_on.isoformat()} ({_ago(age)}): clinician "
+            "risk assessment today. The engine does not weigh negation, quotation or context; "
+            "a clinician reads the words.",
+            Provenance(f"rule:{RULE_LANGUAGE}", tuple(paths)),
+            age,
+            tuple(evidence),
+        )
+    ]
+
+
+def _readable(phrase: str) -> str:
+    """A phrase as data writes it, for a person: ``kill* {self}`` -> ``kill oneself``."""
+    return phrase.replace("*", "").replace("{self}", "oneself").replace("{my}", "one's")
+
+
+def condition_flags(
+    conditions: Sequence[str], observed_on: dt.date, as_of: dt.date
+) -> list[RiskFlag]:
+    """A private flag for documented intimate-partner violence (R-SC20, clinical.md §7.6-§7.7)."""
+    flags: list[RiskFlag] = []
+    for index, condition in enumerate(conditions):
+        if condition != KIND_IPV:
+            continue
+        flags.append(
+            RiskFlag(
+                "",
+                KIND_IPV,
+                "documented",
+                _RANK["documented"],
+                None,
+                None,
+                None,
+                observed_on,
+                "Intimate-partner violence is documented: a private, one-to-one safety "
+                "assessment today, before any homework that could be found or any work that "
+                "involves the partner (a private flag: kept off any copy the patient takes "
+                "home).",
+                Provenance(f"rule:{RULE_IPV}", (f"$.context.conditions[{index}]",)),
+                (as_of - observed_on).days,
+                private=True,
+            )
+        )
+        break  # listed twice is one flag
+    return flags
+
+
+def raise_for_alcohol(
+    flags: list[RiskFlag], reason: str | None, inputs: tuple[str, ...] = ()
+) -> list[RiskFlag]:
+    """Suicide-risk flags one place higher in the queue, and saying why, when the assessment shows
+    harmful drinking (R-SC21: acute alcohol use raises the odds of a suicide attempt [S18]).
+
+    :param reason: what shows the drinking (``None``: nothing does; the flags are unchanged).
+    :param inputs: JSON paths of what shows it, added to each raised flag's provenance.
+    """
+    if reason is None:
+        return flags
+    return [
+        attrs.evolve(
+            flag,
+            rank=max(1, flag.rank - 1),
+            message=f"{flag.message} Alcohol: {reason}; drinking raises the risk of acting on "
+            "suicidal thoughts, so this flag is raised in the queue and alcohol belongs in the "
+            "safety plan's warning signs and means.",
+            provenance=attrs.evolve(flag.provenance, inputs=(*flag.provenance.inputs, *inputs)),
+        )
+        if flag.kind in SUICIDE_KINDS
+        else flag
+        for flag in flags
+    ]
+
+
+def number_flags(flags: Iterable[RiskFlag]) -> tuple[RiskFlag, ...]:
+    """Flags most urgent first (at equal rank, suicide risk before the other kinds, then the
+    most recent, then by instrument and item), numbered
+    ``risk-1``, ``risk-2``, ..."""
+    ordered = sorted(
+        flags,
+        key=lambda f: (
+            f.rank,
+            _KIND_ORDER.get(f.kind, len(_KIND_ORDER)),
+            -f.observed_on.toordinal(),
+            f.instrument or "",
+            f.item or 0,
+            f.kind,
+        ),
+    )
+    return tuple(
+        attrs.evolve(flag, id=f"risk-{number}") for number, flag in enumerate(ordered, start=1)
+    )

@@ -1,0 +1,1 @@
+"""The last stage, render: every renderer of the engine's results for people and programs (plan JSON, Markdown and goal files; lint reports as text, JSON, GitHub, SARIF and JUnit; reviews as text, Markdown, JSON and HTML with charts)."""

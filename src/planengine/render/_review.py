@@ -1,0 +1,268 @@
+"""Render a :class:`ReviewRun` as text, JSON or Markdown (HTML lives in ``_report_html``).
+
+Renderers are chosen by name (:data:`planengine.render._review_formats.RENDERER_BY_NAME`, which
+adds the HTML page); each takes the run and returns the
+whole output. Every format carries the status with its rule, each suggestion with its rule id and
+reason, risk flags first, and input findings with ``file:line:column`` and the JSON path.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from planengine._version import __version__
+from planengine.plan._crisis import (
+    CRISIS_HEADING,
+    NO_RESOURCES_MESSAGE,
+    RULE_NO_RESOURCES,
+    RULE_UNCONFIRMED,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine.review._files import ReviewRun
+    from planengine.review._model import ChangeReport, GoalReview, Review
+
+__all__ = [
+    "FORMATS",
+    "change_lines",
+    "crisis_lines",
+    "goal_headline",
+    "render_json",
+    "render_markdown",
+    "render_text",
+]
+
+FORMATS = ("text", "json", "markdown", "html")
+
+
+def _yes(value: Any) -> str:
+    return "yes" if value else "no"
+
+
+def change_lines(change: ChangeReport) -> list[str]:
+    """The change criteria, one short line each, kept apart because they can disagree."""
+    lines = [
+        f"{change.instrument}: {change.baseline:g} ({change.baseline_date}) -> {change.latest:g} "
+        f"({change.latest_date}), improvement {change.improvement:+g}"
+    ]
+    rc = change.reliable_change
+    if rc is None:
+        lines.append("reliable change: not defined for this instrument")
+    else:
+        rci = "" if rc["rci"] is None else f"RC {rc['rci']:+.2f}, "
+        lines.append(
+            f"reliable change ({rc['method']}): {rci}threshold {rc['threshold']:g} -> {rc['direction']}"
+            f"; {rc['note']}"
+        )
+    if change.mcid is not None:
+        mcid = change.mcid
+        moved = (
+            "improved"
+            if mcid["improved"]
+            else "deteriorated"
+            if mcid["deteriorated"]
+            else "not reached"
+        )
+        lines.append(f"MCID {mcid['value']:g}: {moved}")
+    else:
+        lines.append("MCID: not defined for this instrument")
+    if change.response is not None:
+        pct = "" if change.response["percent"] is None else f" ({change.response['percent']:+g} %)"
+        lines.append(f"response ({change.response['basis']}): {_yes(change.response['met'])}{pct}")
+    else:
+        lines.append("response: not defined for this instrument")
+    if change.remission is not None:
+        lines.append(f"remission ({change.remission['rule']}): {_yes(change.remission['met'])}")
+    else:
+        lines.append("remission: not defined for this instrument")
+    if change.band is not None:
+        lines.append(
+            f"band: {change.band['from_title']} -> {change.band['to_title']} ({change.band['moved']})"
+        )
+    if change.category is not None:
+        lines.append(f"Jacobson-Truax category: {change.category}")
+    lines.extend(f"caveat: {c}" for c in change.caveats)
+    return lines
+
+
+def goal_headline(goal: GoalReview) -> str:
+    """``mood: improving [status.reliable-improvement], on-track, 67 days left, review due ...``."""
+    traj = goal.trajectory
+    days = (
+        ""
+        if traj.days_left is None
+        else (
+            f", {traj.days_left} days left"
+            if traj.days_left >= 0
+            else f", {-traj.days_left} days past due"
+        )
+    )
+    due = (
+        ""
+        if goal.review_due is None
+        else (f", review {'OVERDUE since' if goal.overdue else 'due'} {goal.review_due}")
+    )
+    return f"{goal.goal_id}: {goal.status.code} [{goal.status.rule}], {traj.position}{days}{due}"
+
+
+def crisis_lines(review: Review) -> list[str]:
+    """Plain lines to show beside open risk flags: the clinic's crisis resources, or the loud line
+    that none is configured (never another country's number); none without an open flag."""
+    if not review.risk_flags:
+        return []
+    resources = review.crisis.for_crisis
+    if not resources:
+        return [f"{NO_RESOURCES_MESSAGE} ({RULE_NO_RESOURCES})"]
+    lines = [f"{CRISIS_HEADING}:"]
+    for resource in resources:
+        unconfirmed = "" if resource.confirmed else f" (not confirmed: see {RULE_UNCONFIRMED})"
+        lines.append(f"- {resource.patient_line()}{unconfirmed}")
+    return lines
+
+
+def _text_review(review: Review) -> list[str]:
+    lines = [f"{review.file or '<data>'}: review as of {review.as_of}"]
+    for flag in review.risk_flags:
+        lines.append(f"  RISK FLAG [{flag.level}] {flag.message} (closable by a clinician only)")
+    lines.extend(f"  CRISIS {line}" for line in crisis_lines(review))
+    for goal in review.goals:
+        lines.append(f"  {goal_headline(goal)}")
+        lines.append(f"      status: {goal.status.reason}")
+        if goal.trajectory.reason:
+            lines.append(f"      trajectory: {goal.trajectory.reason}")
+        if goal.change is not None:
+            lines.extend(f"      {line}" for line in change_lines(goal.change))
+        if goal.gas is not None:
+            level = (
+                "not rated" if goal.gas.level is None else f"{goal.gas.level:+d}".replace("+0", "0")
+            )
+            lines.append(
+                f"      GAS level {level} (weight {goal.gas.weight:g}): {goal.gas.description or '-'}"
+            )
+        for s in goal.suggestions:
+            source = "" if s.source == "core" else f" ({s.source})"
+            lines.append(f"      -> {s.action} [{s.rule}]{source}: {s.reason}")
+    if review.gas is not None and review.gas.t_score is not None:
+        lines.append(
+            f"  GAS T-score {review.gas.t_score:.1f} over {len(review.gas.goals)} goal(s), rho {review.gas.rho:g}"
+        )
+    for s in review.suggestions:
+        lines.append(f"  -> {s.action} [{s.rule}]: {s.reason}")
+    for n in review.notices:
+        lines.append(f"  notice {n.code}: {n.message}")
+    for f in review.findings:
+        lines.append(f"{f.where}: {f.code} [{f.severity}] {f.message} ({f.json_path})")
+    return lines
+
+
+def _summary(run: ReviewRun) -> str:
+    goals = [g for r in run.reviews for g in r.goals]
+    attention = sum(g.needs_attention for g in goals)
+    flags = sum(len(r.risk_flags) for r in run.reviews)
+    errors = sum(f.severity == "error" for r in run.reviews for f in r.findings) + len(run.errors)
+    return (
+        f"Reviewed {len(run.reviews)} file(s), {len(goals)} goal(s) as of {run.as_of}: "
+        f"{attention} need attention, {flags} open risk flag(s), {errors} input error(s)."
+    )
+
+
+def render_text(run: ReviewRun) -> str:
+    """Plain text for a terminal; a file that could not be read is one line with ``file:line``."""
+    lines = [f"{e.where}: error: {e.message}" for e in run.errors]
+    for review in run.reviews:
+        lines.extend(_text_review(review))
+    lines.append(_summary(run))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(run: ReviewRun) -> str:
+    """One JSON document: every review, the unreadable files and the exit code."""
+    out = {
+        "planengine": __version__,
+        "kind": "review",
+        "as_of": run.as_of.isoformat(),
+        "exit_code": run.exit_code,
+        "plugins": [info.to_dict() for info in run.plugins],
+        "errors": [e.to_dict() for e in run.errors],
+        "reviews": [r.to_dict() for r in run.reviews],
+    }
+    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _markdown_review(review: Review) -> list[str]:
+    lines = [f"## {review.file or 'Review'}", "", f"Review as of **{review.as_of}**.", ""]
+    if review.risk_flags:
+        lines.append(
+            "> **Open risk flags** (only a clinician can close them; offer the crisis resources below):"
+        )
+        lines.extend(f"> - **{f.level}**: {_md(f.message)}" for f in review.risk_flags)
+        lines.append(">")
+        crisis = crisis_lines(review)
+        lines.append(f"> **{_md(crisis[0])}**")
+        lines.extend(f"> {_md(line)}" for line in crisis[1:])
+        lines.append("")
+    lines += [
+        "| Goal | Status (rule) | Trajectory | Days left | Review due | Attention |",
+        "|---|---|---|---|---|---|",
+    ]
+    for g in review.goals:
+        due = "" if g.review_due is None else f"{g.review_due}{' **overdue**' if g.overdue else ''}"
+        lines.append(
+            f"| {_md(g.goal_id)} | {g.status.code} (`{g.status.rule}`) | {g.trajectory.position} | "
+            f"{'' if g.trajectory.days_left is None else g.trajectory.days_left} | {due} | "
+            f"{_md(', '.join(g.attention)) or '-'} |"
+        )
+    lines.append("")
+    for g in review.goals:
+        lines += [
+            f"### {_md(g.goal_id)}", "", _md(g.statement), "", f"- Status: {_md(g.status.reason)}"
+        ]
+        if g.trajectory.reason:
+            lines.append(f"- Trajectory: {_md(g.trajectory.reason)}")
+        if g.change is not None:
+            lines.extend(f"- {_md(line)}" for line in change_lines(g.change))
+        if g.gas is not None:
+            lines.append(
+                f"- GAS level {g.gas.level if g.gas.level is not None else 'not rated'}: "
+                f"{_md(g.gas.description or '-')}"
+            )
+        lines += ["", "Suggestions:", ""]
+        lines.extend(
+            f"- **{s.action}** (`{s.rule}`{'' if s.source == 'core' else ', ' + s.source}): {_md(s.reason)}"
+            for s in g.suggestions
+        )
+        lines.append("")
+    if review.gas is not None and review.gas.t_score is not None:
+        lines += [
+            f"GAS T-score: **{review.gas.t_score:.1f}** ({len(review.gas.goals)} goals, rho {review.gas.rho:g})",
+            "",
+        ]
+    if review.suggestions:
+        lines.extend(f"- **{s.action}** (`{s.rule}`): {_md(s.reason)}" for s in review.suggestions)
+        lines.append("")
+    if review.findings:
+        lines += ["Input findings:", ""]
+        lines.extend(
+            f"- `{f.where}` {f.code} ({f.severity}): {_md(f.message)} `{f.json_path}`"
+            for f in review.findings
+        )
+        lines.append("")
+    lines.extend(f"- notice {n.code}: {_md(n.message)}" for n in review.notices)
+    return lines
+
+
+def render_markdown(run: ReviewRun) -> str:
+    """Markdown for a record or a pull request."""
+    lines = ["# Progress review", ""]
+    lines.extend(f"- error: `{e.where}` {_md(e.message)}" for e in run.errors)
+    for review in run.reviews:
+        lines.extend(_markdown_review(review))
+    lines += ["", _summary(run)]
+    from planengine.render._plan import neutralise_markup
+
+    return neutralise_markup("\n".join(lines) + "\n")

@@ -1,0 +1,172 @@
+"""The HTML report: one self-contained page (inline CSS and SVG, no script, no CDN, works offline)."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from planengine._version import __version__
+from planengine.render._review import change_lines, crisis_lines, goal_headline
+from planengine.render._svg import goal_chart, history_chart
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine.instruments._instruments import Instrument
+    from planengine.review._files import ReviewRun
+    from planengine.review._model import GoalReview, Review
+
+__all__ = ["render_html"]
+
+CSS = """
+body{font:15px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem auto;max-width:60rem;
+padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.5rem}h2{font-size:1.2rem;border-bottom:1px solid #ccc;padding-bottom:.2rem}
+h3{font-size:1.05rem;margin-bottom:.2rem}
+.goal{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;margin:1rem 0}
+.attention{border-left:6px solid #d9822b}.ok{border-left:6px solid #3c9d5d}
+.risk{background:#fdecea;border:2px solid #b3261e;border-radius:6px;padding:.6rem 1rem}
+.status{font-weight:600}.rule,code{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em}
+.finding{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:.85em;color:#8a1c1c}
+svg.chart{max-width:100%;height:auto;background:#fff}
+svg .axis{stroke:#555;stroke-width:1}svg .tick,svg .band-label{font-size:10px;fill:#555}
+svg .target{stroke:#2e7d32;stroke-width:2;stroke-dasharray:6 4}
+svg .expected{stroke:#6d6d6d;stroke-width:2;stroke-dasharray:3 3}
+svg .actual{stroke:#1565c0;stroke-width:2.5}svg .actual-point{fill:#1565c0}
+svg .as-of{stroke:#999;stroke-width:1;stroke-dasharray:2 2}
+.legend span{margin-right:1rem;font-size:.85em}
+@media print{.goal{break-inside:avoid}}
+"""
+
+LEGEND = (
+    '<p class="legend"><span style="color:#1565c0">&#9679; measured</span>'
+    '<span style="color:#6d6d6d">- - expected path</span>'
+    '<span style="color:#2e7d32">— — target</span><span style="color:#999">: review date</span></p>'
+)
+
+
+def _goal_html(goal: GoalReview, instrument: Instrument | None, as_of: object) -> list[str]:
+    css = "attention" if goal.needs_attention else "ok"
+    out = [
+        f'<section class="goal {css}" id="goal-{escape(goal.goal_id)}">',
+        f"<h3>{escape(goal.goal_id)}</h3>",
+        f"<p>{escape(goal.statement)}</p>",
+        f'<p class="status">{escape(goal_headline(goal))}</p>',
+        f"<p>Status: {escape(goal.status.reason)}</p>",
+    ]
+    if goal.trajectory.reason:
+        out.append(f"<p>Trajectory: {escape(goal.trajectory.reason)}</p>")
+    if goal.attention:
+        out.append(f"<p><strong>Needs attention:</strong> {escape(', '.join(goal.attention))}</p>")
+    chart = goal_chart(goal, instrument, as_of)  # type: ignore[arg-type]
+    if chart is not None:
+        out += [chart, LEGEND]
+    if goal.change is not None:
+        out.append(
+            "<ul>"
+            + "".join(f"<li>{escape(line)}</li>" for line in change_lines(goal.change))
+            + "</ul>"
+        )
+    if goal.gas is not None:
+        level = "not rated" if goal.gas.level is None else str(goal.gas.level)
+        out.append(
+            f"<p>GAS level {escape(level)} (weight {goal.gas.weight:g}): "
+            f"{escape(goal.gas.description or '-')}</p>"
+        )
+    out.append("<h4>Suggestions</h4><ul>")
+    for s in goal.suggestions:
+        source = "" if s.source == "core" else f", {s.source}"
+        out.append(
+            f'<li><strong>{escape(s.action)}</strong> <span class="rule">({escape(s.rule)}'
+            f"{escape(source)})</span>: {escape(s.reason)}</li>"
+        )
+    out.append("</ul></section>")
+    return out
+
+
+def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str]:
+    out = [f"<h2>{escape(review.file or 'Review')} — as of {review.as_of}</h2>"]
+    if review.risk_flags:
+        out.append(
+            '<div class="risk"><strong>Open risk flags</strong> — only a clinician can close them. '
+            "Offer the crisis resources below.<ul>"
+        )
+        out.extend(
+            f"<li><strong>{escape(f.level)}</strong>: {escape(f.message)}</li>"
+            for f in review.risk_flags
+        )
+        out.append("</ul>")
+        crisis = crisis_lines(review)
+        out.append(f'<p class="crisis"><strong>{escape(crisis[0])}</strong></p>')
+        if crisis[1:]:
+            out.append(
+                "<ul>"
+                + "".join(f"<li>{escape(line.removeprefix('- '))}</li>" for line in crisis[1:])
+                + "</ul>"
+            )
+        out.append("</div>")
+    for goal in review.goals:
+        out.extend(_goal_html(goal, instruments.get(goal.instrument or ""), review.as_of))
+    if review.gas is not None and review.gas.t_score is not None:
+        out.append(
+            f"<p>GAS T-score <strong>{review.gas.t_score:.1f}</strong> over "
+            f"{len(review.gas.goals)} goal(s), rho {review.gas.rho:g}.</p>"
+        )
+    for s in review.suggestions:
+        out.append(
+            f'<p><strong>{escape(s.action)}</strong> <span class="rule">({escape(s.rule)})</span>: '
+            f"{escape(s.reason)}</p>"
+        )
+    by_instrument: dict[str, list[tuple[object, float]]] = {}
+    for name, date, total in review.assessments:
+        by_instrument.setdefault(name, []).append((date, total))
+    if by_instrument:
+        out.append("<h3>Questionnaire history</h3>")
+    for name, points in sorted(by_instrument.items()):
+        instrument = instruments.get(name)
+        chart = None if instrument is None else history_chart(instrument, sorted(points))  # type: ignore[arg-type]
+        if chart is not None:
+            out += [f"<h4>{escape(instrument.name)}</h4>", chart]  # type: ignore[union-attr]
+    if review.findings:
+        out.append("<h3>Input findings</h3><ul>")
+        out.extend(
+            f'<li class="finding">{escape(f.where)}: {escape(f.code)} [{escape(f.severity)}] '
+            f"{escape(f.message)} ({escape(f.json_path)})</li>"
+            for f in review.findings
+        )
+        out.append("</ul>")
+    if review.notices:
+        out.append(
+            "<ul>"
+            + "".join(f"<li>{escape(n.code)}: {escape(n.message)}</li>" for n in review.notices)
+            + "</ul>"
+        )
+    return out
+
+
+def render_html(run: ReviewRun) -> str:
+    """The whole page. Charts are inline SVG; nothing is fetched."""
+    from planengine.instruments._instruments import load_builtin_instruments
+
+    instruments = dict(run.instruments or load_builtin_instruments())
+    body = [
+        f"<h1>Progress review — {run.as_of}</h1>",
+        "<p>Decision support for the treating clinician; suggestions are drafts until a clinician "
+        "agrees them with the patient.</p>",
+    ]
+    if run.errors:
+        body.append(
+            "<ul>"
+            + "".join(
+                f'<li class="finding">{escape(e.where)}: {escape(e.message)}</li>'
+                for e in run.errors
+            )
+            + "</ul>"
+        )
+    for review in run.reviews:
+        body.extend(_review_html(review, instruments))
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="generator" content="planengine {escape(__version__)}">'
+        f"<title>Progress review {run.as_of}</title><style>{CSS}</style></head><body>\n"
+        + "\n".join(body)
+        + "\n</body></html>\n"
+    )

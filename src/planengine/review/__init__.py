@@ -1,0 +1,57 @@
+"""Progress review: where each goal stands, and what to change (issue 5; clinical.md §4-5).
+
+The public names are re-exported from :mod:`planengine`; the modules are private:
+
+* ``_inputs``, ``_parse_goal``, ``_parse``: goal file data -> goals and assessments, every bad
+  value a finding;
+* ``_change``: response, remission, reliable change, MCID, band change;
+* ``_trajectory``: expected linear path, ahead / on track / behind, review dates;
+* ``_status``: FHIR achievementStatus with the rule that chose it;
+* ``_gas``: Goal Attainment Scaling T-score;
+* ``_risk``: risk flags from repeat questionnaires (never suggestions);
+* ``_suggest``: suggestion rules and the ``review_suggestions`` plugin hook;
+* ``_review``: :func:`review_goals`, which ties them together;
+* ``_files``: reviewing files and folders for the command line;
+* ``_render`` and ``_report_html``/``_svg``: text, JSON, Markdown and HTML output.
+"""
+
+from __future__ import annotations
+
+from planengine.review._change import minimum_reliable_change, reliable_change_index
+from planengine.review._gas import gas_t_score
+from planengine.review._model import (
+    ACHIEVEMENT_STATUSES,
+    ChangeReport,
+    GasResult,
+    GasSummary,
+    GoalReview,
+    Measurement,
+    Review,
+    ReviewConfig,
+    ReviewContext,
+    ReviewFinding,
+    Status,
+    Suggestion,
+    Trajectory,
+)
+from planengine.review._review import review_goals
+
+__all__ = [
+    "ACHIEVEMENT_STATUSES",
+    "ChangeReport",
+    "GasResult",
+    "GasSummary",
+    "GoalReview",
+    "Measurement",
+    "Review",
+    "ReviewConfig",
+    "ReviewContext",
+    "ReviewFinding",
+    "Status",
+    "Suggestion",
+    "Trajectory",
+    "gas_t_score",
+    "minimum_reliable_change",
+    "reliable_change_index",
+    "review_goals",
+]

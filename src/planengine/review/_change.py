@@ -1,0 +1,327 @@
+"""Change on an instrument measure: response, remission, reliable change, MCID, band change.
+
+Every threshold comes from the instrument's data (``Instrument.change``, its bands and its
+direction); nothing clinical is a literal here except the 1.96 of the Jacobson-Truax criterion,
+which is part of the method (two-tailed p < .05) [R38].
+
+Reliable change (clinical.md §4.2, Jacobson & Truax 1991 [R38], the classic SE variant)::
+
+    SE     = SD1 * sqrt(1 - r_xx)
+    S_diff = sqrt(2 * SE**2)
+    RC     = (x2 - x1) / S_diff          reliable when |RC| > 1.96
+
+Where the data gives only a points threshold (``reliable_change_points``), a change of at least
+that many points counts as reliable, and the report says so.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+from typing import Any
+
+from planengine._errors import InputError
+from planengine.instruments._instruments import Instrument, compare
+from planengine.review._model import ChangeReport, Measurement
+
+__all__ = [
+    "RCI_Z",
+    "change_report",
+    "deterioration_since_best",
+    "minimum_reliable_change",
+    "recall_window_caveats",
+    "reliable_change_index",
+    "standard_error_of_difference",
+    "standard_error_of_measurement",
+]
+
+#: Jacobson-Truax criterion: |RC| > 1.96 (two-tailed p < .05) [R38].
+RCI_Z = 1.96
+
+
+def standard_error_of_measurement(sd: float, reliability: float) -> float:
+    """``SE = SD1 * sqrt(1 - r_xx)`` [R38]."""
+    if sd <= 0 or not 0 <= reliability < 1:
+        raise InputError("RCI needs SD > 0 and 0 <= reliability < 1")
+    return sd * math.sqrt(1 - reliability)
+
+
+def standard_error_of_difference(sd: float, reliability: float) -> float:
+    """``S_diff = sqrt(2 * SE**2)`` [R38]."""
+    return math.sqrt(2 * standard_error_of_measurement(sd, reliability) ** 2)
+
+
+def reliable_change_index(x1: float, x2: float, sd: float, reliability: float) -> float:
+    """``RC = (x2 - x1) / S_diff``: positive when the score rose."""
+    return (x2 - x1) / standard_error_of_difference(sd, reliability)
+
+
+def minimum_reliable_change(sd: float, reliability: float) -> float:
+    """The smallest raw change that is reliable: ``1.96 * S_diff`` (PHQ-9 SD 5, r .84: 5.54)."""
+    return RCI_Z * standard_error_of_difference(sd, reliability)
+
+
+def _threshold_factor(instrument: Instrument, scale: str) -> float:
+    """Multiply a goal value by this to put it on the scale of the change thresholds."""
+    if instrument.change.scale == "percent" and scale == "total":
+        for derived in instrument.derived:
+            if derived.id == "percent":
+                return float(derived.multiply)
+    if instrument.change.scale == "total" and scale == "percent":
+        for derived in instrument.derived:
+            if derived.id == "percent":
+                return 1.0 / derived.multiply
+    return 1.0
+
+
+def raw_total(instrument: Instrument, value: float, scale: str) -> float:
+    """A goal value as the instrument's raw total (WHO-5 percent / 4)."""
+    if scale == "percent":
+        for derived in instrument.derived:
+            if derived.id == "percent":
+                return value / derived.multiply
+    return value
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
+
+
+def _reliable(instrument: Instrument, delta: float, improvement: float) -> dict[str, Any] | None:
+    change = instrument.change
+    if change.rci_sd is not None and change.rci_reliability is not None:
+        rci = reliable_change_index(0.0, delta, change.rci_sd, change.rci_reliability)
+        threshold = minimum_reliable_change(change.rci_sd, change.rci_reliability)
+        note = (
+            f"Jacobson-Truax RCI with SD {_fmt(change.rci_sd)} and reliability "
+            f"{change.rci_reliability:g} (classic SE variant, S_diff = sqrt(2) * SE); reliable when "
+            f"|RC| > {RCI_Z}, i.e. a change of {threshold:.2f} or more"
+        )
+        if change.rci_illustrative:
+            note += (
+                "; these inputs are ILLUSTRATIVE (not published norms): replace with local norms"
+            )
+        if change.reliable_change_points is not None:
+            agree = abs(delta) >= change.reliable_change_points
+            note += (
+                f"; the published points threshold ({_fmt(change.reliable_change_points)}) "
+                f"{'agrees' if agree == (abs(rci) > RCI_Z) else 'DISAGREES'}"
+            )
+        reliable = abs(rci) > RCI_Z
+        return {
+            "method": "jacobson-truax",
+            "rci": round(rci, 3),
+            "threshold": round(threshold, 2),
+            "direction": _direction(reliable, improvement),
+            "note": note,
+            "citation": list(change.citations.get("rci", ())),
+            "status": change.status.get("rci"),
+        }
+    if change.reliable_change_points is not None:
+        points = change.reliable_change_points
+        reliable = abs(delta) >= points
+        return {
+            "method": "points-threshold",
+            "rci": None,
+            "threshold": points,
+            "direction": _direction(reliable, improvement),
+            "note": (
+                f"the instrument data gives no SD and reliability for a Jacobson-Truax RCI; the "
+                f"published reliable-change threshold of {_fmt(points)} points is used instead"
+            ),
+            "citation": list(change.citations.get("reliable_change_points", ())),
+            "status": change.status.get("reliable_change_points"),
+        }
+    return None
+
+
+def _direction(reliable: bool, improvement: float) -> str:
+    if not reliable or improvement == 0:
+        return "none"
+    return "improved" if improvement > 0 else "deteriorated"
+
+
+def _response(instrument: Instrument, x1: float, improvement: float) -> dict[str, Any] | None:
+    change = instrument.change
+    percent = None if x1 == 0 else 100.0 * improvement / abs(x1)
+    if change.response_percent is not None:
+        met = percent is not None and percent >= change.response_percent
+        return {
+            "met": met,
+            "basis": f"a change of {_fmt(change.response_percent)} % or more from baseline",
+            "percent": None if percent is None else round(percent, 1),
+            "citation": list(change.citations.get("response_percent", ())),
+            "status": change.status.get("response_percent"),
+        }
+    if change.response_points is not None:
+        comparator = change.response_points_comparator
+        return {
+            "met": compare(improvement, comparator, change.response_points),
+            "basis": f"an improvement {comparator} {_fmt(change.response_points)} points",
+            "percent": None if percent is None else round(percent, 1),
+            "citation": list(change.citations.get("response_points", ())),
+            "status": change.status.get("response_points"),
+        }
+    return None
+
+
+def _remission(instrument: Instrument, x1: float, x2: float) -> dict[str, Any] | None:
+    change = instrument.change
+    if change.remission_value is None or change.remission_comparator is None:
+        return None
+    rule = f"{change.remission_comparator} {_fmt(change.remission_value)}"
+    return {
+        "met": compare(x2, change.remission_comparator, change.remission_value),
+        "baseline_met": compare(x1, change.remission_comparator, change.remission_value),
+        "rule": rule,
+        "citation": list(change.citations.get("remission", ())),
+        "status": change.status.get("remission"),
+    }
+
+
+def _mcid(instrument: Instrument, improvement: float) -> dict[str, Any] | None:
+    mcid = instrument.change.mcid
+    if mcid is None:
+        return None
+    return {
+        "value": mcid,
+        "improved": improvement >= mcid,
+        "deteriorated": -improvement >= mcid,
+        "citation": list(instrument.change.citations.get("mcid", ())),
+        "status": instrument.change.status.get("mcid"),
+    }
+
+
+def _band(instrument: Instrument, x1: float, x2: float, scale: str) -> dict[str, Any] | None:
+    if not instrument.bands:
+        return None
+    raw1, raw2 = raw_total(instrument, x1, scale), raw_total(instrument, x2, scale)
+    if not (float(raw1).is_integer() and float(raw2).is_integer()):
+        return None
+    before, after = instrument.band_for(int(raw1)), instrument.band_for(int(raw2))
+    if before is None or after is None:
+        return None
+    moved = "same"
+    if after.severity < before.severity:
+        moved = "better"
+    elif after.severity > before.severity:
+        moved = "worse"
+    return {
+        "from": before.label,
+        "to": after.label,
+        "moved": moved,
+        "from_title": before.title,
+        "to_title": after.title,
+    }
+
+
+def _category(reliable: dict[str, Any] | None, remission: dict[str, Any] | None) -> str | None:
+    if reliable is None:
+        return None
+    if reliable["direction"] == "deteriorated":
+        return "deteriorated"
+    if reliable["direction"] == "improved":
+        crossed = remission is not None and remission["met"] and not remission["baseline_met"]
+        return "recovered" if crossed else "improved"
+    return "unchanged"
+
+
+def recall_window_caveats(
+    instrument: Instrument, measurements: Sequence[Measurement]
+) -> tuple[str, ...]:
+    """One caveat per pair of consecutive scores taken closer together than the recall window.
+
+    Such scores overlap (clinical.md §4.1): fine for a trend line, not for response or remission.
+    """
+    window = instrument.recall_window_days
+    if not window:
+        return ()
+    out = []
+    for earlier, later in itertools.pairwise(measurements):
+        gap = (later.date - earlier.date).days
+        if gap < window:
+            out.append(
+                f"{instrument.name} scores on {earlier.date} and {later.date} are {gap} days apart, "
+                f"less than its {window}-day recall window: they overlap, so read them as a trend only"
+            )
+    return tuple(out)
+
+
+def change_report(
+    instrument: Instrument, measurements: Sequence[Measurement], *, scale: str = "total"
+) -> ChangeReport | None:
+    """Compare the latest measurement with the first (the baseline), criterion by criterion.
+
+    :param measurements: the goal's values in date order, baseline first, on ``scale``.
+    :param scale: ``total`` (raw totals) or ``percent`` (WHO-5 percent scores).
+    :return: ``None`` when there is no value after the baseline.
+    """
+    if len(measurements) < 2:
+        return None
+    first, last = measurements[0], measurements[-1]
+    factor = _threshold_factor(instrument, scale)
+    x1, x2 = first.value * factor, last.value * factor
+    delta = x2 - x1
+    improvement = delta if instrument.higher_is_better else -delta
+    reliable = _reliable(instrument, delta, improvement)
+    remission = _remission(instrument, x1, x2)
+    caveats = list(recall_window_caveats(instrument, measurements))
+    window = instrument.recall_window_days
+    if window and (last.date - first.date).days < window:
+        caveats.append(
+            f"the latest score is within {window} days of the baseline: response and remission "
+            "are not yet interpretable"
+        )
+    if factor != 1.0:
+        caveats.append(
+            f"thresholds are on the {instrument.change.scale} scale; values were converted "
+            f"(x {factor:g}) to compare"
+        )
+    return ChangeReport(
+        instrument=instrument.id,
+        baseline=first.value,
+        latest=last.value,
+        baseline_date=first.date,
+        latest_date=last.date,
+        improvement=improvement / factor,
+        response=_response(instrument, x1, improvement),
+        remission=remission,
+        reliable_change=reliable,
+        mcid=_mcid(instrument, improvement),
+        band=_band(instrument, first.value, last.value, scale),
+        category=_category(reliable, remission),
+        caveats=tuple(caveats),
+    )
+
+
+def deterioration_since_best(
+    instrument: Instrument, measurements: Sequence[Measurement], *, scale: str = "total"
+) -> dict[str, Any] | None:
+    """A reliable worsening of the latest value from the best value measured after the baseline
+    (a relapse after improvement, e.g. PHQ-9 16 -> 2 -> 9), by the same reliable-change rule as
+    :func:`change_report`; ``None`` when there is none, or no reliable-change rule to judge by.
+
+    :param measurements: the goal's values in date order, baseline first, on ``scale``.
+    """
+    if len(measurements) < 3:
+        return None
+    pick = max if instrument.higher_is_better else min
+    best = pick(reversed(measurements[1:-1]), key=lambda m: m.value)  # the latest of equals
+    baseline, latest = measurements[0], measurements[-1]
+    if pick(best.value, baseline.value) != best.value or best.value == baseline.value:
+        return None  # never better than the baseline: change_report judges it
+    factor = _threshold_factor(instrument, scale)
+    delta = (latest.value - best.value) * factor
+    improvement = delta if instrument.higher_is_better else -delta
+    reliable = _reliable(instrument, delta, improvement)
+    if reliable is None or reliable["direction"] != "deteriorated":
+        return None
+    return {
+        "best": best.value,
+        "best_date": best.date,
+        "latest": latest.value,
+        "latest_date": latest.date,
+        "method": reliable["method"],
+        "threshold": reliable["threshold"],
+    }

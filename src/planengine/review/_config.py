@@ -1,0 +1,110 @@
+"""Review settings from ``[tool.planengine.review]`` (pyproject.toml) or ``[review]`` (planengine.toml).
+
+Example::
+
+    [tool.planengine.review]
+    tolerance = 0.15                    # on-track band, a fraction of the planned change
+    no-response-weeks = 10              # weeks without reliable improvement before a change
+    default-review-interval-days = 60   # for goals that give none
+    gas-rho = 0.3                       # assumed correlation between GAS goal scores
+    free-metric-change-fraction = 0.1   # real change on measures without instrument thresholds
+
+The instruments' thresholds (MCID, reliable change, response, remission) are not set here: they
+come from ``[tool.planengine.plan.instrument-overrides]``, which planning reads too, so a plan and
+its review judge change by the same numbers. The crisis resources shown beside open risk flags
+come from ``crisis-locale`` and ``crisis-resources`` in ``[tool.planengine.plan]`` for the same
+reason. The command line's ``--tolerance`` and
+``--no-response-weeks`` win over the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from planengine._errors import ConfigError
+from planengine.review._model import ReviewConfig
+
+__all__ = ["review_config_from_mapping"]
+
+#: key -> (ReviewConfig field, whole number only)
+_KEYS: Mapping[str, tuple[str, bool]] = {
+    "tolerance": ("trajectory_tolerance", False),
+    "no-response-weeks": ("no_response_weeks", True),
+    "default-review-interval-days": ("default_review_interval_days", True),
+    "gas-rho": ("gas_rho", False),
+    "free-metric-change-fraction": ("free_metric_change_fraction", False),
+}
+
+
+def review_config_from_mapping(
+    table: Mapping[str, Any], *, where: str = "configuration", **changes: Any
+) -> ReviewConfig:
+    """A :class:`ReviewConfig` from the ``review`` table of a ``[tool.planengine]``-shaped mapping.
+
+    :param changes: field values that win over the file (the command line's options).
+    :raises ConfigError: for unknown keys and bad values, naming the key.
+    """
+    review = table.get("review", {})
+    if not isinstance(review, Mapping):
+        raise ConfigError(f"{where}: review must be a table")
+    fields: dict[str, Any] = _crisis_settings(table, where)
+    for key, value in review.items():
+        if key in ("crisis-locale", "crisis-resources"):
+            raise ConfigError(
+                f"{where}: unknown key review.{key}: crisis resources are set once, under "
+                f"plan.{key}, so a plan and its review show the same ones"
+            )
+        if key not in _KEYS:
+            raise ConfigError(
+                f"{where}: unknown key review.{key}; known: {', '.join(sorted(_KEYS))}"
+            )
+        field, whole = _KEYS[key]
+        kinds: tuple[type, ...] = (int,) if whole else (int, float)
+        if isinstance(value, bool) or not isinstance(value, kinds):
+            wanted = "a whole number" if whole else "a number"
+            raise ConfigError(f"{where}: review.{key} must be {wanted}, not {value!r}")
+        fields[field] = value
+    try:
+        config = ReviewConfig(**fields)
+    except ValueError as error:
+        message = str(error)
+        for key, (field, _whole) in _KEYS.items():
+            message = message.replace(field, f"review.{key}")
+        raise ConfigError(f"{where}: {message}") from None
+    if not changes:
+        return config
+    try:
+        return attrs.evolve(config, **changes)
+    except ValueError as error:
+        message = str(error)
+        for field, option in _OPTIONS.items():
+            message = message.replace(field, option)
+        raise ConfigError(message) from None
+
+
+def _crisis_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """``crisis_locale`` and ``crisis_resources`` from the ``plan`` table, where planning reads
+    them too (one setting for both commands).
+
+    :raises ConfigError: naming the key.
+    """
+    from planengine.plan._crisis import check_locale, crisis_resources_from_config
+
+    plan = table.get("plan", {})
+    fields: dict[str, Any] = {}
+    if not isinstance(plan, Mapping):
+        return fields  # planning's own reader says what is wrong with it
+    if "crisis-locale" in plan:
+        fields["crisis_locale"] = check_locale(plan["crisis-locale"], f"{where}: plan.crisis-locale")
+    if "crisis-resources" in plan:
+        fields["crisis_resources"] = crisis_resources_from_config(
+            plan["crisis-resources"], f"{where}: plan.crisis-resources"
+        )
+    return fields
+
+
+#: ReviewConfig field -> the command-line option that sets it (for messages).
+_OPTIONS = {"trajectory_tolerance": "--tolerance", "no_response_weeks": "--no-response-weeks"}

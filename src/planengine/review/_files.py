@@ -1,0 +1,108 @@
+"""Reviewing files and folders (the command line's library half): a bad file never stops the run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from planengine._errors import InputError, format_location
+from planengine.instruments._instruments import Instrument
+from planengine.review._model import Review, ReviewConfig
+
+__all__ = ["FileError", "ReviewRun", "review_paths"]
+
+
+@attrs.frozen
+class FileError:
+    """A file that could not be reviewed at all (unreadable, not YAML/JSON, not a mapping)."""
+
+    file: str
+    message: str
+    line: int | None = None
+    column: int | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line:column`` as far as known."""
+        return format_location(self.file, self.line, self.column)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+        }
+
+
+@attrs.frozen
+class ReviewRun:
+    """The reviews of every file of one run, and the files that could not be read."""
+
+    as_of: dt.date
+    reviews: tuple[Review, ...]
+    errors: tuple[FileError, ...]
+    #: The instruments the run used (for charts' bands); not part of equality.
+    instruments: Mapping[str, Instrument] = attrs.field(factory=dict, eq=False, repr=False)
+    #: The plugins loaded for the run, with their versions (recorded in the JSON report).
+    plugins: tuple[Any, ...] = ()
+
+    @property
+    def exit_code(self) -> int:
+        """2 when a file could not be read or had input errors, 1 when anything needs attention, else 0."""
+        if self.errors or any(r.has_input_errors for r in self.reviews):
+            return 2
+        return 1 if any(r.needs_attention for r in self.reviews) else 0
+
+
+def review_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    as_of: dt.date,
+    instruments: Mapping[str, Instrument] | None = None,
+    plugins: Any = None,
+    config: ReviewConfig | None = None,
+    strict_plugins: bool = False,
+) -> ReviewRun:
+    """Review every goal file under ``paths`` (folders walked for ``*.yaml``, ``*.yml``, ``*.json``)."""
+    from planengine.io._loader import load_document
+    from planengine.review._review import _manager, review_goals
+    from planengine.smart._validate import iter_files
+
+    if instruments is None:
+        from planengine.instruments._instruments import load_builtin_instruments
+
+        instruments = load_builtin_instruments()
+    if plugins is not None and not hasattr(plugins, "hook") and not hasattr(plugins, "manager"):
+        manager, notices = _manager(plugins)  # load once, not once per file
+        plugins = _Loaded(manager, notices)
+    reviews: list[Review] = []
+    errors: list[FileError] = []
+    for path in iter_files(paths):
+        try:
+            document = load_document(path)
+            reviews.append(
+                review_goals(
+                    document,
+                    as_of=as_of,
+                    instruments=instruments,
+                    plugins=plugins,
+                    config=config,
+                    strict_plugins=strict_plugins,
+                )
+            )
+        except InputError as error:
+            errors.append(FileError(error.file or path, error.message, error.line, error.column))
+    infos = tuple(getattr(plugins, "infos", ()))
+    return ReviewRun(as_of, tuple(reviews), tuple(errors), instruments, infos)
+
+
+@attrs.frozen
+class _Loaded:
+    manager: Any
+    notices: tuple[Any, ...]

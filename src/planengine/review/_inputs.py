@@ -1,0 +1,142 @@
+"""What the review computes on, read from a goal file: goals, assessments and the finding sink."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from planengine.instruments._instruments import Instrument
+from planengine.instruments._units import PERCENT_UNITS, SCORE_UNITS, unit_scale
+from planengine.io._loader import Document, format_json_path
+from planengine.review._model import Measurement, ReviewFinding
+
+__all__ = [
+    "PERCENT_UNITS",
+    "SCORE_UNITS",
+    "FindingSink",
+    "ParsedAssessment",
+    "ParsedFile",
+    "ParsedGoal",
+    "as_date",
+    "as_number",
+    "fmt_number",
+    "unit_scale",
+]
+
+
+Path = tuple[str | int, ...]
+
+
+@attrs.frozen
+class ParsedAssessment:
+    """One repeat questionnaire: its total (``None``: missing or unusable, so left out of the
+    measurements), and its item answers when recorded."""
+
+    instrument: str
+    date: dt.date
+    total: float | None
+    answers: Any
+    path: Path
+
+
+@attrs.frozen
+class ParsedGoal:
+    """One goal's usable data. ``measurements`` start with the baseline and are in date order."""
+
+    index: int
+    goal_id: str
+    statement: str
+    area: str | None
+    instrument: Instrument | None
+    scale: str
+    unit: str | None
+    direction: str
+    target: float | None
+    comparator: str | None
+    target_possible: bool
+    start: dt.date | None
+    due: dt.date | None
+    review_interval_days: int | None
+    measurements: tuple[Measurement, ...]
+    has_baseline: bool
+    gas_levels: Mapping[str, str] | None
+    gas_weight: float
+    gas_history: tuple[tuple[dt.date, int], ...]
+    gas_current: int | None
+
+
+@attrs.frozen
+class ParsedFile:
+    """The parts of a goal file the review uses, and what was wrong with the rest."""
+
+    goals: tuple[ParsedGoal, ...]
+    assessments: tuple[ParsedAssessment, ...]
+    findings: tuple[ReviewFinding, ...]
+
+
+class FindingSink:
+    """Collects findings, each with its file position when the document has source text."""
+
+    def __init__(self, document: Document | None, file: str | None) -> None:
+        self.document = document
+        self.file = file
+        self.items: list[ReviewFinding] = []
+
+    def add(
+        self, code: str, severity: str, message: str, path: Path, goal_id: str | None = None
+    ) -> None:
+        line = column = None
+        if self.document is not None:
+            position = self.document.locate(path)
+            if position is not None:
+                line, column = position
+        self.items.append(
+            ReviewFinding(
+                code=code,
+                severity=severity,
+                message=message,
+                json_path=format_json_path(path),
+                file=self.file,
+                line=line,
+                column=column,
+                goal_id=goal_id,
+            )
+        )
+
+
+#: Larger values are refused: past 2**53 floats lose whole numbers, and the trajectory's
+#: arithmetic on them overflows to infinity.
+MAX_MAGNITUDE = 1e15
+
+
+def as_number(value: Any) -> float | None:
+    """``value`` as a float, or ``None`` when it is not a finite number within
+    :data:`MAX_MAGNITUDE` (messages say "not a usable number")."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        value = float(value)
+    except OverflowError:  # an integer with hundreds of digits
+        return None
+    return value if math.isfinite(value) and abs(value) <= MAX_MAGNITUDE else None
+
+
+def as_date(value: Any) -> dt.date | None:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def fmt_number(value: float) -> str:
+    return f"{value:g}"

@@ -1,0 +1,550 @@
+"""The review's data: settings, input findings, measurements, change statistics, suggestions, results.
+
+Everything here is a frozen attrs class with a ``to_dict()`` giving JSON-ready output; the
+computing modules (``_change``, ``_trajectory``, ``_status``, ``_gas``, ``_suggest``) fill them in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from planengine._errors import format_location
+from planengine._model import RiskFlag
+from planengine.plan._crisis import (
+    CrisisResource,
+    CrisisResources,
+    check_locale,
+    crisis_resources_from_config,
+)
+
+__all__ = [
+    "ACHIEVEMENT_STATUSES",
+    "ACHIEVEMENT_SYSTEM",
+    "ChangeReport",
+    "GasResult",
+    "GasSummary",
+    "GoalReview",
+    "Measurement",
+    "Review",
+    "ReviewConfig",
+    "ReviewContext",
+    "ReviewFinding",
+    "Status",
+    "Suggestion",
+    "Trajectory",
+]
+
+#: FHIR ``Goal.achievementStatus`` codes (interop.md §1.2), in the value set's order.
+ACHIEVEMENT_STATUSES = (
+    "in-progress",
+    "improving",
+    "worsening",
+    "no-change",
+    "achieved",
+    "sustaining",
+    "not-achieved",
+    "no-progress",
+    "not-attainable",
+)
+ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
+
+#: Finding severities: ``error`` means data was left out of the computation (exit 2),
+#: ``warning`` an assumption the review had to make, ``info`` a caveat.
+FINDING_SEVERITIES = ("error", "warning", "info")
+
+
+def _positive(_: Any, attribute: Any, value: float) -> None:
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a positive finite number, got {value!r}")
+
+
+def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
+    """``crisis_resources`` checked and converted (mappings become :class:`CrisisResource`)."""
+    return crisis_resources_from_config(value, "crisis_resources")
+
+
+@attrs.frozen
+class ReviewConfig:
+    """Settings of a review an organisation may change.
+
+    :ivar trajectory_tolerance: how far (as a fraction of the planned change, baseline to target)
+        the latest value may sit from the expected linear trajectory and still count as on track.
+    :ivar default_review_interval_days: used when a goal has no ``review_interval_days``
+        (clinical.md §6.4: 90 days for routine outpatient care).
+    :ivar no_response_weeks: weeks after the start with no reliable improvement before a change of
+        strategy is suggested (clinical.md §6.4: non-response at 8-12 weeks, an MBC convention (L)).
+    :ivar gas_rho: assumed correlation between GAS goal scores (clinical.md §5.2: 0.3 by convention).
+    :ivar free_metric_change_fraction: for measures with no instrument thresholds, the fraction of
+        the planned change that counts as a real change (improving / worsening).
+    :ivar crisis_locale: as :class:`planengine.EngineConfig`'s: the locale whose shipped crisis
+        resources are shown beside open risk flags (no default).
+    :ivar crisis_resources: as :class:`planengine.EngineConfig`'s: the clinic's own, shown first.
+    """
+
+    trajectory_tolerance: float = attrs.field(default=0.10, validator=_positive)
+    default_review_interval_days: int = attrs.field(default=90, validator=_positive)
+    no_response_weeks: int = attrs.field(default=8, validator=_positive)
+    gas_rho: float = attrs.field(default=0.3)
+    free_metric_change_fraction: float = attrs.field(default=0.10, validator=_positive)
+    crisis_locale: str | None = attrs.field(default=None)
+    crisis_resources: tuple[CrisisResource, ...] = attrs.field(
+        default=(), converter=_own_crisis_resources
+    )
+
+    @crisis_locale.validator
+    def _check_locale(self, _: Any, value: str | None) -> None:
+        check_locale(value, "crisis_locale")
+
+    @gas_rho.validator
+    def _check_rho(self, _: Any, value: float) -> None:
+        if not 0 <= value < 1:
+            raise ValueError(f"gas_rho must be in [0, 1), got {value!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out = attrs.asdict(self, filter=lambda field, _: field.name != "crisis_resources")
+        out["crisis_resources"] = [r.to_dict() for r in self.crisis_resources]
+        return out
+
+
+@attrs.frozen
+class ReviewFinding:
+    """A problem with the input: where it is, what is wrong, what the review did about it.
+
+    :ivar code: ``input.<kind>`` (``input.before-baseline``, ``input.duplicate-date`` ...).
+    :ivar severity: ``error`` (the value was left out), ``warning`` or ``info``.
+    :ivar json_path: JSONPath text, e.g. ``$.goals[0].progress[2].date``.
+    """
+
+    code: str
+    severity: str
+    message: str
+    json_path: str = "$"
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    goal_id: str | None = None
+
+    @property
+    def where(self) -> str:
+        """``file:line:column`` as far as known (``<data>`` for in-memory input)."""
+        return format_location(self.file or "<data>", self.line, self.column)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "code": self.code,
+            "severity": self.severity,
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "json_path": self.json_path,
+            "goal_id": self.goal_id,
+        }
+
+
+@attrs.frozen
+class Measurement:
+    """One value of a goal's measure. ``source`` is ``baseline``, ``progress`` or ``assessment``."""
+
+    date: dt.date
+    value: float
+    source: str
+    json_path: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "date": self.date.isoformat(),
+            "value": self.value,
+            "source": self.source,
+            "json_path": self.json_path,
+        }
+
+
+@attrs.frozen
+class Status:
+    """The goal's FHIR achievementStatus and the rule that chose it."""
+
+    code: str = attrs.field(validator=attrs.validators.in_(ACHIEVEMENT_STATUSES))
+    rule: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form, with the FHIR coding."""
+        return {
+            "code": self.code,
+            "system": ACHIEVEMENT_SYSTEM,
+            "rule": self.rule,
+            "reason": self.reason,
+        }
+
+
+@attrs.frozen
+class Trajectory:
+    """Expected linear path from baseline to target by the due date, against the latest value.
+
+    :ivar position: ``ahead``, ``on-track``, ``behind`` or ``unknown`` (no baseline, target,
+        start, due date or measurement after baseline).
+    :ivar expected_now: the value the linear path expects on the latest measurement's date.
+    :ivar deviation: (actual progress - expected progress) as a fraction of the planned change;
+        positive is ahead.
+    :ivar projected_date: when the target would be reached at the rate seen so far (``None`` when
+        the rate is zero or the wrong way).
+    """
+
+    position: str
+    days_left: int | None
+    start: dt.date | None
+    due: dt.date | None
+    expected_now: float | None = None
+    actual: float | None = None
+    deviation: float | None = None
+    tolerance: float | None = None
+    projected_date: dt.date | None = None
+    reason: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "position": self.position,
+            "days_left": self.days_left,
+            "start": None if self.start is None else self.start.isoformat(),
+            "due": None if self.due is None else self.due.isoformat(),
+            "expected_now": _round(self.expected_now),
+            "actual": self.actual,
+            "deviation": _round(self.deviation),
+            "tolerance": self.tolerance,
+            "projected_date": None
+            if self.projected_date is None
+            else self.projected_date.isoformat(),
+            "reason": self.reason,
+        }
+
+
+def _round(value: float | None, places: int = 3) -> float | None:
+    return None if value is None else round(value, places)
+
+
+@attrs.frozen
+class ChangeReport:
+    """Change from baseline to the latest value of an instrument measure, each criterion apart.
+
+    Each criterion is ``None`` when the instrument's data does not define it. Statistical change
+    (reliable change, MCID), categorical change (band) and goal change (GAS) can disagree, so they
+    are reported side by side (clinical.md §4.1).
+
+    :ivar improvement: the change in the better direction (positive = better), on the goal's scale.
+    :ivar response: ``{"met": bool, "basis": str, "percent": float | None}`` or ``None``.
+    :ivar remission: ``{"met": bool, "rule": "< 5", "baseline_met": bool}`` or ``None``.
+    :ivar reliable_change: ``{"method", "rci", "threshold", "direction", "note"}`` or ``None``;
+        ``direction`` is ``improved``, ``deteriorated`` or ``none``.
+    :ivar mcid: ``{"value", "improved", "deteriorated"}`` or ``None``.
+    :ivar band: ``{"from", "to", "moved"}`` with ``moved`` ``better``/``worse``/``same``, or ``None``.
+    :ivar category: Jacobson-Truax category: ``recovered``, ``improved``, ``unchanged``,
+        ``deteriorated`` (``None`` when there is no reliable-change criterion).
+    :ivar caveats: recall-window overlaps and notes on the thresholds used.
+    """
+
+    instrument: str
+    baseline: float
+    latest: float
+    baseline_date: dt.date
+    latest_date: dt.date
+    improvement: float
+    response: Mapping[str, Any] | None = None
+    remission: Mapping[str, Any] | None = None
+    reliable_change: Mapping[str, Any] | None = None
+    mcid: Mapping[str, Any] | None = None
+    band: Mapping[str, Any] | None = None
+    category: str | None = None
+    caveats: tuple[str, ...] = ()
+
+    @property
+    def reliable_improvement(self) -> bool:
+        """Whether the reliable-change criterion shows improvement."""
+        return bool(self.reliable_change and self.reliable_change["direction"] == "improved")
+
+    @property
+    def reliable_deterioration(self) -> bool:
+        """Whether the reliable-change criterion shows deterioration."""
+        return bool(self.reliable_change and self.reliable_change["direction"] == "deteriorated")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "instrument": self.instrument,
+            "baseline": {"value": self.baseline, "date": self.baseline_date.isoformat()},
+            "latest": {"value": self.latest, "date": self.latest_date.isoformat()},
+            "improvement": _round(self.improvement),
+            "response": None if self.response is None else dict(self.response),
+            "remission": None if self.remission is None else dict(self.remission),
+            "reliable_change": None if self.reliable_change is None else dict(self.reliable_change),
+            "reliable_deterioration": self.reliable_deterioration,
+            "mcid": None if self.mcid is None else dict(self.mcid),
+            "band": None if self.band is None else dict(self.band),
+            "category": self.category,
+            "caveats": list(self.caveats),
+        }
+
+
+@attrs.frozen
+class GasResult:
+    """Goal Attainment Scaling for one goal: the latest level (-2..+2) and its history."""
+
+    level: int | None
+    weight: float
+    levels: Mapping[str, str]
+    history: tuple[tuple[dt.date, int], ...] = ()
+    source: str = ""
+
+    @property
+    def description(self) -> str | None:
+        """The written outcome for the current level."""
+        return None if self.level is None else self.levels.get(str(self.level))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "level": self.level,
+            "description": self.description,
+            "weight": self.weight,
+            "source": self.source,
+            "history": [{"date": d.isoformat(), "level": level} for d, level in self.history],
+        }
+
+
+@attrs.frozen
+class GasSummary:
+    """The GAS T-score across the goals that have a level (clinical.md §5.2)."""
+
+    t_score: float | None
+    rho: float
+    goals: tuple[str, ...]
+    levels: tuple[int, ...]
+    weights: tuple[float, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form; ``t_score`` rounded to one decimal place as the brief reports it."""
+        return {
+            "t_score": None if self.t_score is None else round(self.t_score, 1),
+            "t_score_exact": self.t_score,
+            "rho": self.rho,
+            "goals": list(self.goals),
+            "levels": list(self.levels),
+            "weights": list(self.weights),
+        }
+
+
+@attrs.frozen
+class Suggestion:
+    """One proposed adjustment, with the rule that made it and why.
+
+    Plugins return these from the ``review_suggestions`` hook. ``source`` is ``core`` or
+    ``plugin:<name>`` (set by the host). A suggestion can never close or downgrade a risk flag;
+    the actions in :data:`FORBIDDEN_ACTIONS` are refused.
+
+    :ivar rule: the rule id, e.g. ``review.change-strategy`` (plugins: their own prefix).
+    :ivar action: ``keep``, ``raise-target``, ``close-goal``, ``extend``, ``split``,
+        ``change-strategy``, ``escalate``, ``review-now``, ``record-measurement``,
+        ``revise-goal``, ``reprioritise`` or a plugin's own verb.
+    :ivar reason: the facts that triggered the rule, in a sentence.
+    :ivar goal_id: the goal it is about (``None`` for the whole plan).
+    :ivar details: extra JSON-ready data (a proposed date, a new order ...).
+    """
+
+    rule: str
+    action: str
+    reason: str
+    goal_id: str | None = None
+    source: str = "core"
+    details: Mapping[str, Any] = attrs.field(factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "rule": self.rule,
+            "action": self.action,
+            "reason": self.reason,
+            "goal_id": self.goal_id,
+            "source": self.source,
+            "details": dict(self.details),
+        }
+
+
+#: Actions no suggestion may carry: only a clinician closes or downgrades a risk flag (clinical.md §3.2).
+FORBIDDEN_ACTIONS = frozenset(
+    {"close-risk-flag", "downgrade-risk-flag", "dismiss-risk-flag", "resolve-risk-flag"}
+)
+
+
+@attrs.frozen
+class GoalReview:
+    """Where one goal stands on ``as_of``.
+
+    :ivar instrument: the instrument id when the goal's values are its totals, else ``None``.
+    :ivar scale: ``total``, ``percent`` (WHO-5 percent scores) or ``metric`` (a free metric).
+    :ivar direction: ``lower-is-better`` or ``higher-is-better``.
+    :ivar measurements: the values used, baseline first, in date order.
+    :ivar review_due: next review date (last measurement + review interval); ``overdue`` when past.
+    :ivar attention: why the goal needs attention (empty when it does not).
+    """
+
+    goal_id: str
+    index: int
+    statement: str
+    area: str | None
+    instrument: str | None
+    scale: str
+    unit: str | None
+    direction: str
+    target: float | None
+    comparator: str | None
+    measurements: tuple[Measurement, ...]
+    status: Status
+    trajectory: Trajectory
+    review_due: dt.date | None
+    overdue: bool
+    review_interval_days: int
+    change: ChangeReport | None = None
+    gas: GasResult | None = None
+    suggestions: tuple[Suggestion, ...] = ()
+    attention: tuple[str, ...] = ()
+    findings: tuple[ReviewFinding, ...] = ()
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether anything about this goal calls for the clinician's attention."""
+        return bool(self.attention)
+
+    @property
+    def latest(self) -> Measurement | None:
+        """The latest measurement (the baseline when nothing came after it)."""
+        return self.measurements[-1] if self.measurements else None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "goal_id": self.goal_id,
+            "statement": self.statement,
+            "area": self.area,
+            "instrument": self.instrument,
+            "scale": self.scale,
+            "unit": self.unit,
+            "direction": self.direction,
+            "target": None
+            if self.target is None
+            else {"value": self.target, "comparator": self.comparator},
+            "status": self.status.to_dict(),
+            "trajectory": self.trajectory.to_dict(),
+            "review": {
+                "due": None if self.review_due is None else self.review_due.isoformat(),
+                "overdue": self.overdue,
+                "interval_days": self.review_interval_days,
+            },
+            "measurements": [m.to_dict() for m in self.measurements],
+            "change": None if self.change is None else self.change.to_dict(),
+            "gas": None if self.gas is None else self.gas.to_dict(),
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "needs_attention": self.needs_attention,
+            "attention": list(self.attention),
+        }
+
+
+@attrs.frozen
+class ReviewContext:
+    """What a ``review_suggestions`` hook sees besides the goal: read-only.
+
+    :ivar goals: every goal's review as computed by the core (before plugin suggestions).
+    :ivar assessments: repeat questionnaire totals as ``(instrument, date, total)``.
+    """
+
+    as_of: dt.date
+    instruments: Mapping[str, Any]
+    goals: tuple[GoalReview, ...]
+    risk_flags: tuple[RiskFlag, ...]
+    config: ReviewConfig
+    assessments: tuple[tuple[str, dt.date, float], ...] = ()
+
+
+@attrs.frozen
+class Review:
+    """The review of one goal file on ``as_of``.
+
+    :ivar goals: per-goal reviews in the file's order.
+    :ivar risk_flags: open safety flags from repeat questionnaires (never suggestions; only a
+        clinician closes them).
+    :ivar priority: goal ids in the suggested order of attention.
+    :ivar suggestions: plan-level suggestions (re-prioritising).
+    :ivar findings: problems with the input, each with its place in the file.
+    :ivar notices: what the clinician should know about how the review was made (plugin failures,
+        dropped plugin suggestions, risk items not recorded).
+    """
+
+    as_of: dt.date
+    file: str | None
+    goals: tuple[GoalReview, ...]
+    gas: GasSummary | None
+    risk_flags: tuple[RiskFlag, ...]
+    priority: tuple[str, ...]
+    suggestions: tuple[Suggestion, ...]
+    findings: tuple[ReviewFinding, ...]
+    notices: tuple[Any, ...]
+    assessments: tuple[tuple[str, dt.date, float], ...] = ()
+    config: ReviewConfig = attrs.field(factory=ReviewConfig)
+    #: the clinic's crisis resources, shown beside open risk flags
+    crisis: CrisisResources = attrs.field(factory=CrisisResources)
+
+    @property
+    def has_input_errors(self) -> bool:
+        """Whether any input value had to be left out (exit code 2 on the command line)."""
+        return any(f.severity == "error" for f in self.findings)
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether any goal needs attention or any risk flag is open."""
+        return bool(self.risk_flags) or any(g.needs_attention for g in self.goals)
+
+    @property
+    def exit_code(self) -> int:
+        """2 on input errors, 1 when anything needs attention, else 0."""
+        if self.has_input_errors:
+            return 2
+        return 1 if self.needs_attention else 0
+
+    def goal(self, goal_id: str) -> GoalReview:
+        """The review of the goal with this id.
+
+        :raises KeyError: when no goal has that id.
+        """
+        for goal in self.goals:
+            if goal.goal_id == goal_id:
+                return goal
+        raise KeyError(goal_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "as_of": self.as_of.isoformat(),
+            "file": self.file,
+            "needs_attention": self.needs_attention,
+            "risk_flags": [flag.to_dict() for flag in self.risk_flags],
+            "goals": [goal.to_dict() for goal in self.goals],
+            "gas": None if self.gas is None else self.gas.to_dict(),
+            "priority": list(self.priority),
+            "suggestions": [s.to_dict() for s in self.suggestions],
+            "findings": [f.to_dict() for f in self.findings],
+            "notices": [n.to_dict() for n in self.notices],
+            "assessments": [
+                {"instrument": i, "date": d.isoformat(), "total": t} for i, d, t in self.assessments
+            ],
+            "config": self.config.to_dict(),
+            "crisis_locale": self.crisis.locale,
+            "crisis_resources": [r.to_dict() for r in self.crisis.resources],
+        }

@@ -1,0 +1,678 @@
+"""Read one goal of a goal file; every value it cannot use becomes a finding (see ``_parse``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+from planengine.instruments._instruments import Instrument, compare
+from planengine.io._loader import format_json_path
+from planengine.review._inputs import (
+    FindingSink,
+    ParsedAssessment,
+    ParsedGoal,
+    Path,
+    as_date,
+    as_number,
+    fmt_number,
+    unit_scale,
+)
+from planengine.review._model import Measurement
+
+__all__ = ["PROGRESS_FIELDS", "GoalReader"]
+
+#: The fields of a progress entry (``schemas/goal.schema.json``); ``x-`` fields are ignored.
+PROGRESS_FIELDS = ("date", "value", "unit", "gas_level", "note")
+
+
+class GoalReader:
+    """Reads one goal; a class only to share the finding sink and the goal's coordinates.
+
+    After :meth:`read`, ``item_answers`` holds item answers recorded in progress entries (which
+    the goal schema does not allow there) as assessments without a total, so the review still
+    checks them for risk items.
+    """
+
+    def __init__(
+        self,
+        raw: Mapping[str, Any],
+        index: int,
+        as_of: dt.date,
+        instruments: Mapping[str, Instrument],
+        sink: FindingSink,
+    ) -> None:
+        self.raw = raw
+        self.index = index
+        self.as_of = as_of
+        self.instruments = instruments
+        self.sink = sink
+        self.base: Path = ("goals", index)
+        self.item_answers: list[ParsedAssessment] = []
+        goal_id = raw.get("id")
+        self.goal_id = goal_id if isinstance(goal_id, str) and goal_id else f"goal-{index + 1}"
+        if self.goal_id != goal_id:
+            self.add(
+                "input.missing-id", "warning", f"goal has no id; called {self.goal_id!r} here", ()
+            )
+
+    def add(self, code: str, severity: str, message: str, rel: Path) -> None:
+        self.sink.add(code, severity, message, self.base + rel, self.goal_id)
+
+    def mapping(self, value: Any, rel: Path, shape: str) -> Mapping[str, Any]:
+        """``value`` when it is a mapping; anything else but absence is an error, left out."""
+        if value is None or isinstance(value, Mapping):
+            return value or {}
+        self.add(
+            "input.structure",
+            "error",
+            f"{format_json_path(rel).removeprefix('$.')} must be a mapping ({shape}), not "
+            f"{type(value).__name__} {value!r}"[:300] + "; left out",
+            rel,
+        )
+        return {}
+
+    def date_field(self, key: str) -> dt.date | None:
+        value = self.raw.get(key)
+        parsed = as_date(value)
+        if value is not None and parsed is None:
+            self.add(
+                "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
+            )
+        return parsed
+
+    def read(self) -> ParsedGoal:
+        measure = self.mapping(
+            self.raw.get("measure"), ("measure",), "metric or instrument, baseline, target"
+        )
+        instrument, scale, unit = self._scale(measure)
+        bounds = _bounds(instrument, scale)
+        start, due = self.date_field("start_date"), self.date_field("due_date")
+        if start and due and due < start:
+            self.add(
+                "input.due-before-start",
+                "error",
+                f"due_date {due} is before start_date {start}; no trajectory",
+                ("due_date",),
+            )
+            due = None
+        target, comparator, possible = self._target(measure, bounds)
+        baseline = self._baseline(measure, bounds, start, instrument, scale)
+        # A free metric that names an instrument (activities per week, for PHQ-9) improves the
+        # way its own target says, not the way the instrument's totals do.
+        direction = self._direction(
+            None if scale == "metric" else instrument, comparator, baseline, target
+        )
+        if target is not None and self._target_against_direction(
+            instrument, scale, comparator, target, direction
+        ):
+            target, comparator, possible = None, None, True
+        if comparator is None and target is not None:
+            comparator = "<=" if direction == "lower-is-better" else ">="
+        if (
+            baseline is not None
+            and target is not None
+            and comparator in ("<=", "<", ">=", ">")
+            and compare(baseline.value, comparator, target)
+        ):
+            self.add(
+                "input.baseline-meets-target",
+                "warning",
+                f"the baseline {fmt_number(baseline.value)} already meets the target {comparator} "
+                f"{fmt_number(target)}: the goal plans no change, so meeting the target says "
+                "nothing about progress (set a target beyond the baseline, or a maintenance goal)",
+                ("measure", "target"),
+            )
+        progress, gas_history = self._progress(baseline, bounds, unit, instrument, scale)
+        measurements = ([baseline] if baseline else []) + progress
+        interval = self.raw.get("review_interval_days")
+        if interval is not None and (
+            isinstance(interval, bool) or not isinstance(interval, int) or interval < 1
+        ):
+            self.add(
+                "input.review-interval",
+                "warning",
+                f"review_interval_days {interval!r} is not a positive whole number; the default is used",
+                ("review_interval_days",),
+            )
+            interval = None
+        levels, weight, current = self._gas(gas_history)
+        statement = self.raw.get("statement")
+        area = self.raw.get("area")
+        return ParsedGoal(
+            index=self.index,
+            goal_id=self.goal_id,
+            statement=statement if isinstance(statement, str) else "",
+            area=area if isinstance(area, str) else None,
+            instrument=instrument,
+            scale=scale,
+            unit=unit,
+            direction=direction,
+            target=target,
+            comparator=comparator,
+            target_possible=possible,
+            start=start or (baseline.date if baseline else None),
+            due=due,
+            review_interval_days=interval,
+            measurements=tuple(measurements),
+            has_baseline=baseline is not None,
+            gas_levels=levels,
+            gas_weight=weight,
+            gas_history=tuple(gas_history),
+            gas_current=current,
+        )
+
+    def _scale(self, measure: Mapping[str, Any]) -> tuple[Instrument | None, str, str | None]:
+        name = measure.get("instrument")
+        unit_raw = measure.get("unit")
+        unit = unit_raw if isinstance(unit_raw, str) else None
+        metric = measure.get("metric")
+        if name is None:
+            return None, "metric", unit
+        instrument = self.instruments.get(name) if isinstance(name, str) else None
+        if instrument is None:
+            self.add(
+                "input.unknown-instrument",
+                "warning",
+                f"unknown instrument {name!r}; the values are reviewed as a free metric without "
+                "instrument thresholds",
+                ("measure", "instrument"),
+            )
+            return None, "metric", unit
+        scale = unit_scale(unit, (instrument.name, instrument.id))
+        if scale == "total":
+            return instrument, "total", unit
+        if scale == "percent":
+            if any(d.id == "percent" for d in instrument.derived):
+                return instrument, "percent", unit
+            self.add(
+                "input.unit-mismatch",
+                "warning",
+                f"unit {unit!r} does not fit {instrument.name}, which has no percent score; "
+                "the values are reviewed as a free metric",
+                ("measure", "unit"),
+            )
+            return instrument, "metric", unit
+        if not metric:
+            self.add(
+                "input.unit-mismatch",
+                "warning",
+                f"unit {unit!r} does not fit {instrument.name} totals (points) and no metric is "
+                "named; the values are reviewed as a free metric",
+                ("measure", "unit"),
+            )
+        # A free metric (minutes of sleep onset) answering to an instrument: not its totals.
+        return instrument, "metric", unit
+
+    def _target(
+        self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
+    ) -> tuple[float | None, str | None, bool]:
+        raw = self.mapping(measure.get("target"), ("measure", "target"), "value, comparator")
+        if not raw:
+            return None, None, True
+        target = as_number(raw.get("value"))
+        if target is None:
+            self.add(
+                "input.not-a-number",
+                "error",
+                f"target value {raw.get('value')!r} is not a usable number (finite, within ±1e15)",
+                ("measure", "target", "value"),
+            )
+            return None, None, True
+        comparator = raw.get("comparator")
+        if comparator not in ("<=", "<", ">=", ">", "=="):
+            if comparator is not None:
+                self.add(
+                    "input.comparator",
+                    "error",
+                    f"comparator {comparator!r} is not one of <=, <, >=, >, ==; the way the "
+                    "measure improves is used instead",
+                    ("measure", "target", "comparator"),
+                )
+            comparator = None
+        possible = True
+        if bounds is not None and not bounds[0] <= target <= bounds[1]:
+            self.add(
+                "input.target-out-of-range",
+                "error",
+                f"target {fmt_number(target)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}",
+                ("measure", "target", "value"),
+            )
+            possible = _reachable(target, comparator, bounds)
+        return target, comparator, possible
+
+    def _baseline(
+        self,
+        measure: Mapping[str, Any],
+        bounds: tuple[float, float] | None,
+        start: dt.date | None,
+        instrument: Instrument | None,
+        scale: str,
+    ) -> Measurement | None:
+        raw = measure.get("baseline")
+        if raw is not None and not isinstance(raw, Mapping):
+            self.mapping(raw, ("measure", "baseline"), "value, date")
+            return None
+        if not isinstance(raw, Mapping):
+            if measure:
+                self.add(
+                    "input.missing-baseline",
+                    "warning",
+                    "no baseline: change and trajectory cannot be judged",
+                    ("measure",),
+                )
+            return None
+        value = as_number(raw.get("value"))
+        if value is None:
+            self.add(
+                "input.not-a-number",
+                "error",
+                f"baseline value {raw.get('value')!r} is not a usable number (finite, within ±1e15)",
+                ("measure", "baseline", "value"),
+            )
+            return None
+        date_raw = raw.get("date")
+        date = as_date(date_raw)
+        if date_raw is not None and date is None:
+            self.add(
+                "input.date-invalid",
+                "error",
+                f"baseline date {date_raw!r} is not a date (YYYY-MM-DD)",
+                ("measure", "baseline", "date"),
+            )
+        if date is None:
+            if start is None:
+                self.add(
+                    "input.missing-baseline",
+                    "warning",
+                    "the baseline has no date and the goal no start_date: change and trajectory "
+                    "cannot be judged",
+                    ("measure", "baseline"),
+                )
+                return None
+            date = start
+        if date > self.as_of:
+            self.add(
+                "input.after-as-of",
+                "error",
+                f"baseline date {date} is after the review date {self.as_of}; left out",
+                ("measure", "baseline", "date"),
+            )
+            return None
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            self.add(
+                "input.out-of-range",
+                "error",
+                f"baseline {fmt_number(value)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}; left out",
+                ("measure", "baseline", "value"),
+            )
+            return None
+        self._whole(value, instrument, scale, ("measure", "baseline", "value"))
+        return Measurement(
+            date, value, "baseline", format_json_path((*self.base, "measure", "baseline"))
+        )
+
+    def _whole(self, value: float, instrument: Instrument | None, scale: str, rel: Path) -> None:
+        if instrument is not None and scale == "total" and not value.is_integer():
+            self.add(
+                "input.not-whole-number",
+                "warning",
+                f"{instrument.name} totals are whole numbers; {value:g} cannot be placed in a band",
+                rel,
+            )
+
+    def _direction(
+        self,
+        instrument: Instrument | None,
+        comparator: str | None,
+        baseline: Measurement | None,
+        target: float | None,
+    ) -> str:
+        if instrument is not None:
+            return "higher-is-better" if instrument.higher_is_better else "lower-is-better"
+        if comparator in ("<=", "<"):
+            return "lower-is-better"
+        if comparator in (">=", ">"):
+            return "higher-is-better"
+        if baseline is not None and target is not None and target != baseline.value:
+            return "lower-is-better" if target < baseline.value else "higher-is-better"
+        if target is not None:
+            self.add(
+                "input.direction-unknown",
+                "info",
+                "neither the comparator nor baseline and target say which way is better; "
+                "lower is taken as better",
+                ("measure", "target"),
+            )
+        return "lower-is-better"
+
+    def _target_against_direction(
+        self,
+        instrument: Instrument | None,
+        scale: str,
+        comparator: str | None,
+        target: float,
+        direction: str,
+    ) -> bool:
+        """Whether the comparator asks an instrument's score to move the worse way (PHQ-9
+        ``>= 9``): then meeting the target would call a worsening a success, so it is left out."""
+        if instrument is None or scale == "metric" or comparator not in ("<=", "<", ">=", ">"):
+            return False
+        wants_higher = comparator in (">=", ">")
+        if wants_higher == (direction == "higher-is-better"):
+            return False
+        better = "higher" if direction == "higher-is-better" else "lower"
+        self.add(
+            "input.target-direction",
+            "error",
+            f"target {comparator} {fmt_number(target)} asks {instrument.name} to go the wrong way "
+            f"({better} is better); the target is left out and the goal is judged by change only",
+            ("measure", "target", "comparator"),
+        )
+        return True
+
+    def _progress(
+        self,
+        baseline: Measurement | None,
+        bounds: tuple[float, float] | None,
+        unit: str | None,
+        instrument: Instrument | None,
+        scale: str,
+    ) -> tuple[list[Measurement], list[tuple[dt.date, int]]]:
+        raw = self.raw.get("progress")
+        if raw is None:
+            return [], []
+        if not isinstance(raw, list):
+            self.add(
+                "input.structure",
+                "error",
+                "progress must be a list of entries; left out",
+                ("progress",),
+            )
+            return [], []
+        values: list[Measurement] = []
+        gas: list[tuple[dt.date, int]] = []
+        seen: dict[dt.date, int] = {}
+        previous: dt.date | None = None
+        unsorted = False
+        for i, entry in enumerate(raw):
+            rel: Path = ("progress", i)
+            if not isinstance(entry, Mapping):
+                self.add(
+                    "input.structure", "error", "a progress entry must be a mapping; left out", rel
+                )
+                continue
+            date = as_date(entry.get("date"))
+            # answers in a progress entry are read for risk items only with a usable date
+            read = (
+                date is not None
+                and date <= self.as_of
+                and instrument is not None
+                and entry.get("answers") is not None
+            )
+            self._unknown_fields(entry, rel, instrument if read else None)
+            if date is None:
+                self.add(
+                    "input.date-invalid",
+                    "error",
+                    f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry left out"
+                    + ("; its answers were NOT checked for risk items" if "answers" in entry else ""),
+                    (*rel, "date"),
+                )
+                continue
+            if "note" in entry and not isinstance(entry["note"], str):
+                self.add(
+                    "input.not-text",
+                    "error",
+                    f"progress note on {date} must be text, not {type(entry['note']).__name__}; "
+                    "the words in it are still screened for risk language",
+                    (*rel, "note"),
+                )
+            if not any(key in entry for key in ("value", "gas_level", "note")):
+                self.add(
+                    "input.no-value",
+                    "error",
+                    f"progress entry on {date} has no value (nor gas_level or note); left out",
+                    rel,
+                )
+            if previous is not None and date < previous and not unsorted:
+                unsorted = True
+                self.add(
+                    "input.unsorted",
+                    "warning",
+                    f"progress entries are not in date order (first here: {date} after {previous}); "
+                    "they are sorted by date for the review",
+                    (*rel, "date"),
+                )
+            previous = date if previous is None else max(previous, date)
+            if date > self.as_of:
+                self.add(
+                    "input.after-as-of",
+                    "error",
+                    f"progress date {date} is after the review date {self.as_of}; entry left out"
+                    + ("; its answers were NOT checked for risk items" if "answers" in entry else ""),
+                    (*rel, "date"),
+                )
+                continue
+            if entry.get("answers") is not None and instrument is not None:
+                # Not a progress field, but a safety item is never skipped: read them for risk.
+                self.item_answers.append(
+                    ParsedAssessment(instrument.id, date, None, entry["answers"], self.base + rel)
+                )
+            if baseline is not None and date < baseline.date:
+                self.add(
+                    "input.before-baseline",
+                    "error",
+                    f"progress date {date} is before the baseline date {baseline.date}; entry left out",
+                    (*rel, "date"),
+                )
+                continue
+            if date in seen:
+                self.add(
+                    "input.duplicate-date",
+                    "error",
+                    f"a second progress entry for {date} (the first is progress[{seen[date]}]); "
+                    "this one is left out",
+                    (*rel, "date"),
+                )
+                continue
+            seen[date] = i
+            entry_unit = entry.get("unit")
+            if entry_unit is not None and not _same_unit(entry_unit, unit, scale, instrument):
+                self.add(
+                    "input.unit-mismatch",
+                    "error",
+                    f"progress value in {entry_unit!r} but the measure is in {unit or 'points'!r}; "
+                    "entry left out (convert it, then record it)",
+                    (*rel, "unit"),
+                )
+                continue
+            level = entry.get("gas_level")
+            if isinstance(level, float) and level.is_integer():
+                level = int(level)  # 1.0 is the whole number 1, as in the goal schema
+            if level is not None:
+                if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
+                    self.add(
+                        "input.out-of-range",
+                        "error",
+                        f"gas_level {level!r} is not a whole number from -2 to +2; left out",
+                        (*rel, "gas_level"),
+                    )
+                else:
+                    gas.append((date, level))
+            if "value" not in entry:
+                continue
+            value = as_number(entry.get("value"))
+            if value is None:
+                self.add(
+                    "input.not-a-number",
+                    "error",
+                    f"progress value {entry.get('value')!r} is not a usable number (finite, within ±1e15); entry left out",
+                    (*rel, "value"),
+                )
+                continue
+            if bounds is not None and not bounds[0] <= value <= bounds[1]:
+                self.add(
+                    "input.out-of-range",
+                    "error",
+                    f"value {fmt_number(value)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}"
+                    f"{_range_hint(instrument, scale, value, bounds)}; entry left out",
+                    (*rel, "value"),
+                )
+                continue
+            if baseline is not None and date == baseline.date:
+                if value != baseline.value:
+                    self.add(
+                        "input.duplicate-date",
+                        "error",
+                        f"progress value {fmt_number(value)} on the baseline date {date} differs from the "
+                        f"baseline {fmt_number(baseline.value)}; left out",
+                        (*rel, "date"),
+                    )
+                else:
+                    self.add(
+                        "input.duplicate-date",
+                        "info",
+                        f"progress entry on the baseline date {date} repeats the baseline; counted once",
+                        (*rel, "date"),
+                    )
+                continue
+            self._whole(value, instrument, scale, (*rel, "value"))
+            values.append(Measurement(date, value, "progress", format_json_path(self.base + rel)))
+        values.sort(key=lambda m: m.date)
+        gas.sort()
+        return values, gas
+
+    def _unknown_fields(
+        self, entry: Mapping[str, Any], rel: Path, instrument: Instrument | None
+    ) -> None:
+        """An error naming the fields a progress entry may not have (a typo such as ``valeu``
+        would otherwise drop the value silently); item answers are pointed to ``assessments``.
+
+        :param instrument: the goal's instrument when the entry's answers are read for its risk
+            items (a usable date), else ``None``: the message then says they were NOT checked.
+        """
+        unknown = [
+            str(key)
+            for key in entry
+            if str(key) not in PROGRESS_FIELDS and not str(key).startswith("x-")
+        ]
+        if not unknown:
+            return
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key, PROGRESS_FIELDS, n=1)
+            if key == "answers":
+                checked = (
+                    f"they are still checked for {instrument.name}'s risk items here"
+                    if instrument is not None and instrument.risk_items
+                    else "they were NOT checked for risk items here"
+                )
+                hints.append(
+                    "item answers belong in assessments ({instrument, date, answers}); " + checked
+                )
+            elif close:
+                hints.append(f"{key!r}: did you mean {close[0]!r}?")
+        self.add(
+            "input.unknown-field",
+            "error",
+            f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(repr(k) for k in unknown)} "
+            f"in a progress entry; allowed: {', '.join(PROGRESS_FIELDS)} (and x-*); ignored"
+            + (f" ({'; '.join(hints)})" if hints else ""),
+            rel,
+        )
+
+    def _gas(
+        self, history: list[tuple[dt.date, int]]
+    ) -> tuple[Mapping[str, str] | None, float, int | None]:
+        raw = self.raw.get("gas")
+        if raw is None:
+            if history:
+                self.add(
+                    "input.gas-without-levels",
+                    "warning",
+                    "progress records gas_level but the goal has no `gas.levels`: without written "
+                    "levels the goal cannot be GAS-scored",
+                    ("progress",),
+                )
+            return None, 1.0, None
+        gas = self.mapping(raw, ("gas",), "levels, weight, current_level")
+        levels = self.mapping(gas.get("levels"), ("gas", "levels"), "-2 to 2 -> text")
+        missing = [
+            key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
+        ]
+        weight = as_number(gas.get("weight"))
+        if gas.get("weight") is not None and (weight is None or weight <= 0):
+            self.add(
+                "input.gas-weight",
+                "warning",
+                f"GAS weight {gas.get('weight')!r} is not a positive number; 1 is used",
+                ("gas", "weight"),
+            )
+        weight = weight if weight is not None and weight > 0 else 1.0
+        current = gas.get("current_level")
+        if current is not None and (
+            isinstance(current, bool) or not isinstance(current, int) or not -2 <= current <= 2
+        ):
+            self.add(
+                "input.out-of-range",
+                "error",
+                f"gas current_level {current!r} is not a whole number from -2 to +2; left out",
+                ("gas", "current_level"),
+            )
+            current = None
+        if missing:
+            self.add(
+                "input.gas-incomplete",
+                "warning",
+                f"GAS levels {', '.join(missing)} are not written; the goal cannot be GAS-scored",
+                ("gas", "levels"),
+            )
+            return None, weight, current
+        return {k: str(levels[k]) for k in ("-2", "-1", "0", "1", "2")}, weight, current
+
+
+def _range_hint(
+    instrument: Instrument | None, scale: str, value: float, bounds: tuple[float, float]
+) -> str:
+    if instrument is not None and scale == "total":
+        for derived in instrument.derived:
+            if derived.id == "percent" and value <= bounds[1] * derived.multiply:
+                return f" (a {instrument.name} percent score? then set the measure's unit to 'percent')"
+    return ""
+
+
+def _same_unit(
+    given: object, unit: str | None, scale: str, instrument: Instrument | None
+) -> bool:
+    """Whether a progress entry's unit is the measure's: by meaning on an instrument's scale
+    ('points', 'score' and 'PHQ-9 points' are all totals; '%' and 'percent' both percent),
+    exactly otherwise."""
+    if not isinstance(given, str):
+        return False
+    if instrument is not None and scale in ("total", "percent"):
+        return unit_scale(given, (instrument.name, instrument.id)) == scale
+    return given == unit
+
+
+def _bounds(instrument: Instrument | None, scale: str) -> tuple[float, float] | None:
+    if instrument is None or scale == "metric":
+        return None
+    if scale == "percent":
+        multiply = next(d.multiply for d in instrument.derived if d.id == "percent")
+        return float(instrument.total_min * multiply), float(instrument.total_max * multiply)
+    return float(instrument.total_min), float(instrument.total_max)
+
+
+def _reachable(target: float, comparator: str | None, bounds: tuple[float, float]) -> bool:
+    low, high = bounds
+    if comparator == "<=":
+        return low <= target
+    if comparator == "<":
+        return low < target
+    if comparator == ">=":
+        return target <= high
+    if comparator == ">":
+        return target < high
+    return low <= target <= high

@@ -1,0 +1,258 @@
+"""``review_goals``: one goal file's data and a date in, a :class:`Review` out.
+
+Data flows one way: parse (findings for bad values) -> risk flags from repeat questionnaires ->
+per goal: change, trajectory, status, GAS -> core suggestions -> plugin suggestions -> priority.
+No clock is read and no file is opened: ``as_of`` is an argument and the document is already
+loaded (the command line does the reading).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import attrs
+
+from planengine._errors import InputError
+from planengine._model import Notice, RiskFlag
+from planengine._vocabulary import load_vocabulary
+from planengine.instruments._instruments import Instrument
+from planengine.io._loader import Document
+from planengine.plan._crisis import crisis_notices, resolve_crisis_resources
+from planengine.plan._risk_flags import number_flags
+from planengine.review._change import change_report
+from planengine.review._gas import gas_t_score
+from planengine.review._model import (
+    GasResult,
+    GasSummary,
+    GoalReview,
+    Review,
+    ReviewConfig,
+    ReviewContext,
+)
+from planengine.review._parse import ParsedGoal, parse_goal_file
+from planengine.review._risk import language_flags_from_goal_file, risk_flags_from_assessments
+from planengine.review._status import goal_status
+from planengine.review._suggest import (
+    attention_reasons,
+    core_suggestions,
+    flags_concerning,
+    plugin_suggestions,
+    priority_order,
+)
+from planengine.review._trajectory import next_review, trajectory
+
+__all__ = ["review_goals"]
+
+
+def _manager(plugins: Any) -> Any:
+    """A pluggy manager from ``plugins``: ``None``, a manager, ``LoadedPlugins`` or plugin objects."""
+    if plugins is None:
+        return None, ()
+    if hasattr(plugins, "manager") and hasattr(plugins, "notices"):
+        return plugins.manager, tuple(plugins.notices)
+    if hasattr(plugins, "hook") and hasattr(plugins, "register"):
+        return plugins, ()
+    from planengine._plugins import load_plugins
+
+    loaded = load_plugins(plugins=list(plugins), autoload=False)
+    return loaded.manager, tuple(loaded.notices)
+
+
+def _gas(goal: ParsedGoal) -> GasResult | None:
+    if goal.gas_levels is None:
+        return None
+    if goal.gas_history:
+        level, source = goal.gas_history[-1][1], f"progress on {goal.gas_history[-1][0]}"
+    elif goal.gas_current is not None:
+        level, source = goal.gas_current, "gas.current_level"
+    else:
+        level, source = None, "not rated yet"
+    return GasResult(
+        level=level,
+        weight=goal.gas_weight,
+        levels=goal.gas_levels,
+        history=goal.gas_history,
+        source=source,
+    )
+
+
+def _review_goal(
+    goal: ParsedGoal,
+    as_of: dt.date,
+    config: ReviewConfig,
+    flags: tuple[RiskFlag, ...],
+    areas: Mapping[str, str],
+) -> GoalReview:
+    change = None
+    if goal.instrument is not None and goal.scale != "metric":
+        change = change_report(goal.instrument, goal.measurements, scale=goal.scale)
+    traj = trajectory(goal, as_of, config.trajectory_tolerance)
+    interval = goal.review_interval_days or config.default_review_interval_days
+    due = next_review(goal, interval)
+    review = GoalReview(
+        goal_id=goal.goal_id,
+        index=goal.index,
+        statement=goal.statement,
+        area=goal.area,
+        instrument=None
+        if goal.instrument is None or goal.scale == "metric"
+        else goal.instrument.id,
+        scale=goal.scale,
+        unit=goal.unit,
+        direction=goal.direction,
+        target=goal.target,
+        comparator=goal.comparator,
+        measurements=goal.measurements,
+        status=goal_status(goal, change, as_of, config),
+        trajectory=traj,
+        review_due=due,
+        overdue=due is not None and due < as_of,
+        review_interval_days=interval,
+        change=change,
+        gas=_gas(goal),
+    )
+    concerning = flags_concerning(review, flags, areas)
+    review = attrs.evolve(
+        review, suggestions=core_suggestions(review, goal, as_of, config, concerning)
+    )
+    return attrs.evolve(review, attention=attention_reasons(review, concerning))
+
+
+def _gas_summary(goals: Iterable[GoalReview], rho: float) -> GasSummary | None:
+    scored = [g for g in goals if g.gas is not None and g.gas.level is not None]
+    if not scored:
+        return None
+    levels = tuple(g.gas.level for g in scored if g.gas is not None and g.gas.level is not None)
+    weights = tuple(g.gas.weight for g in scored if g.gas is not None)
+    return GasSummary(
+        t_score=gas_t_score(levels, weights, rho=rho),
+        rho=rho,
+        goals=tuple(g.goal_id for g in scored),
+        levels=levels,
+        weights=weights,
+    )
+
+
+def review_goals(
+    source: Document | Mapping[str, Any],
+    *,
+    as_of: dt.date,
+    instruments: Mapping[str, Instrument] | None = None,
+    plugins: Any = None,
+    config: ReviewConfig | None = None,
+    strict_plugins: bool = False,
+) -> Review:
+    """Review every goal of one goal file on ``as_of``.
+
+    :param source: a loaded :class:`~planengine.io._loader.Document` (findings then carry file, line
+        and column) or the parsed mapping itself.
+    :param as_of: the review date; nothing after it is used, and the clock is never read.
+    :param instruments: instrument id -> :class:`planengine.Instrument` (default: the built-ins).
+    :param plugins: ``None`` (no plugins), plugin objects implementing ``review_suggestions``, a
+        pluggy manager, or the result of ``planengine._plugins.load_plugins``.
+    :param config: thresholds and intervals (:class:`ReviewConfig`).
+    :param strict_plugins: a failing plugin raises :class:`planengine.PluginError` instead of
+        becoming a notice.
+    :raises InputError: when ``source`` is not a mapping (a goal file's top level).
+    :raises TypeError: when ``as_of`` is not a date.
+    """
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise TypeError(f"as_of must be a datetime.date, got {type(as_of).__name__}")
+    data = source.data if isinstance(source, Document) else source
+    file = source.path if isinstance(source, Document) else None
+    if not isinstance(data, Mapping):
+        raise InputError("a goal file must be a mapping with a `goals` list", file=file, path="$")
+    config = config or ReviewConfig()
+    if instruments is None:
+        from planengine.instruments._instruments import load_builtin_instruments
+
+        instruments = load_builtin_instruments()
+    parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
+    locate = source.locate if isinstance(source, Document) else None
+    goal_values = [
+        (goal.instrument.id, m.date)
+        for goal in parsed.goals
+        if goal.instrument is not None and goal.scale != "metric"
+        for m in goal.measurements
+        if m.source != "assessment"
+    ]
+    answer_flags, risk_findings, notices_list = risk_flags_from_assessments(
+        parsed.assessments,
+        instruments,
+        file=file,
+        locate=locate,
+        goal_values=goal_values,
+        as_of=as_of,
+    )
+    flags = number_flags(
+        [
+            *answer_flags,
+            *language_flags_from_goal_file(data, load_vocabulary().risk_language, as_of),
+        ]
+    )
+    notices: list[Notice] = list(notices_list)
+    # Flags are read before the goals: an open flag holds back closing a goal it concerns.
+    areas = {name: inst.area for name, inst in instruments.items()}
+    goals = tuple(_review_goal(goal, as_of, config, flags, areas) for goal in parsed.goals)
+    assessments = tuple(
+        (a.instrument, a.date, a.total) for a in parsed.assessments if a.total is not None
+    )
+    manager, load_notices = _manager(plugins)
+    notices.extend(load_notices)
+    if manager is not None:
+        context = ReviewContext(
+            as_of=as_of,
+            instruments=instruments,
+            goals=goals,
+            risk_flags=flags,
+            config=config,
+            assessments=assessments,
+        )
+        goals = tuple(
+            attrs.evolve(
+                goal,
+                suggestions=goal.suggestions
+                + plugin_suggestions(
+                    manager,
+                    goal,
+                    context,
+                    strict=strict_plugins,
+                    notice=notices.append,
+                    version_of=getattr(plugins, "version_of", None),
+                    flagged=bool(flags_concerning(goal, flags, areas)),
+                ),
+            )
+            for goal in goals
+        )
+        goals = tuple(
+            attrs.evolve(
+                goal, attention=attention_reasons(goal, flags_concerning(goal, flags, areas))
+            )
+            for goal in goals
+        )
+    order, reprioritise = priority_order(goals, flags, areas)
+    crisis = resolve_crisis_resources(config.crisis_locale, config.crisis_resources)
+    if flags:  # shown beside open flags only: said to be missing or unconfirmed only then
+        notices[:0] = crisis_notices(crisis, open_flag=True)
+    findings = tuple(
+        sorted(
+            parsed.findings + risk_findings,
+            key=lambda f: (f.line or 0, f.column or 0, f.json_path, f.code),
+        )
+    )
+    return Review(
+        as_of=as_of,
+        file=file,
+        goals=goals,
+        gas=_gas_summary(goals, config.gas_rho),
+        risk_flags=flags,
+        priority=order,
+        suggestions=() if reprioritise is None else (reprioritise,),
+        findings=findings,
+        notices=tuple(notices),
+        assessments=assessments,
+        config=config,
+        crisis=crisis,
+    )

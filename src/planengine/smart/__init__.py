@@ -1,0 +1,40 @@
+"""The SMART goal checker: rules, their registry and configuration.
+
+Public entry points (re-exported from :mod:`planengine`): :func:`check_goals`, :class:`SmartRule`,
+:class:`Violation`, :class:`SmartConfig`. A plugin adds rules through the ``register_smart_rules``
+hook; see :mod:`planengine.hookspecs`.
+"""
+
+from __future__ import annotations
+
+from planengine.smart._check import (
+    RuleSet,
+    check_goals,
+    collect_plugin_rules,
+    rule_set,
+)
+from planengine.smart._config import (
+    SmartConfig,
+    config_from_mapping,
+    find_config_file,
+    load_config,
+)
+from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
+from planengine.smart._rules import AREAS, BUILTIN_RULES
+
+__all__ = [
+    "AREAS",
+    "BUILTIN_RULES",
+    "GoalContext",
+    "Hit",
+    "RuleSet",
+    "SmartConfig",
+    "SmartRule",
+    "Violation",
+    "check_goals",
+    "collect_plugin_rules",
+    "config_from_mapping",
+    "find_config_file",
+    "load_config",
+    "rule_set",
+]

@@ -1,0 +1,389 @@
+"""Running the rules over a goal document: schema, rules, suppressions, positions."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from planengine._errors import PluginError
+from planengine.io._loader import Document, format_json_path
+from planengine.smart._config import SmartConfig
+from planengine.smart._model import GoalContext, Hit, SmartRule, Violation, parse_date
+from planengine.smart._rules import BUILTIN_RULES
+
+__all__ = ["RuleSet", "check_goals", "collect_plugin_rules", "rule_set"]
+
+SUPPORTED_VERSIONS = (1,)
+_CORE_PREFIXES = frozenset("ESMART")
+
+
+class RuleSet:
+    """The rules of one run: built-in plus extra (plugin) rules, looked up by code or name."""
+
+    def __init__(self, extra: Iterable[SmartRule] = ()) -> None:
+        self.rules: tuple[SmartRule, ...] = (*BUILTIN_RULES, *extra)
+        self.by_key: dict[str, SmartRule] = {}
+        for rule in self.rules:
+            for key in (rule.code, rule.name):
+                if key in self.by_key:
+                    owner = rule.plugin or "planengine"
+                    raise PluginError(
+                        f"rule {key!r} is already defined by "
+                        f"{self.by_key[key].plugin or 'planengine'}",
+                        plugin=owner,
+                    )
+                self.by_key[key] = rule
+        # config -> (code -> enabled, code -> severity, active checks), for configs without
+        # per-file-ignores (then the answers are the same for every file of a run).
+        self._per_config: dict[
+            SmartConfig, tuple[dict[str, bool], dict[str, str], list[SmartRule]]
+        ] = {}
+
+    def get(self, key: str) -> SmartRule | None:
+        return self.by_key.get(key)
+
+    def __getitem__(self, key: str) -> SmartRule:
+        return self.by_key[key]
+
+
+def collect_plugin_rules(plugin_manager: Any) -> list[SmartRule]:
+    """Call every ``register_smart_rules`` implementation, checking what each registers.
+
+    A rule may be a :class:`SmartRule` or a mapping of its fields. Codes must use the plugin's own
+    prefix (not one of the core letters E, S, M, A, R, T).
+
+    :raises planengine.PluginError: naming the plugin, for an invalid or clashing rule, or a plugin
+        that raised.
+    """
+    rules: list[SmartRule] = []
+    hook = plugin_manager.hook.register_smart_rules
+    for impl in hook.get_hookimpls():
+        name = impl.plugin_name
+
+        def register(rule: Any, _name: str = name) -> None:
+            rules.append(_plugin_rule(rule, _name))
+
+        try:
+            impl.function(register=register)
+        except PluginError:
+            raise
+        except Exception as error:
+            raise PluginError(f"register_smart_rules failed: {error!r}", plugin=name) from None
+    return rules
+
+
+def _plugin_rule(rule: Any, plugin: str) -> SmartRule:
+    import attrs
+
+    try:
+        if isinstance(rule, SmartRule):
+            built = rule
+        elif isinstance(rule, Mapping):
+            built = SmartRule(**dict(rule))
+        else:
+            raise TypeError(f"expected a SmartRule or a mapping, got {type(rule).__name__}")
+    except (TypeError, ValueError) as error:
+        raise PluginError(f"invalid SMART rule: {error}", plugin=plugin) from None
+    prefix = built.code.rstrip("0123456789")
+    if prefix in _CORE_PREFIXES:
+        raise PluginError(
+            f"rule code {built.code!r} uses a core prefix; plugins need their own (e.g. CBT101)",
+            plugin=plugin,
+        )
+    if built.check is None:
+        raise PluginError(f"rule {built.code} has no check function", plugin=plugin)
+    return attrs.evolve(built, plugin=plugin)
+
+
+def rule_set(extra_rules: Iterable[SmartRule] = (), plugin_manager: Any = None) -> RuleSet:
+    """Built-in rules plus ``extra_rules`` plus those registered through ``plugin_manager``."""
+    extra = list(extra_rules)
+    if plugin_manager is not None:
+        extra.extend(collect_plugin_rules(plugin_manager))
+    return RuleSet(extra)
+
+
+def _default_instruments() -> Mapping[str, Any]:
+    try:
+        from planengine.instruments._instruments import load_builtin_instruments
+    except ImportError:  # pragma: no cover - the registry ships with planengine
+        return {}
+    return load_builtin_instruments()
+
+
+class _Collector:
+    """Turns hits into violations with severity, selection and positions applied."""
+
+    def __init__(
+        self, rules: RuleSet, config: SmartConfig, document: Document | None, file: str | None
+    ) -> None:
+        self.rules = rules
+        self.config = config
+        self.document = document
+        self.file = file
+        self.found: list[tuple[SmartRule, tuple[str | int, ...], str, str | None]] = []
+        self._active: list[SmartRule] | None = None
+        shared = None if config.per_file_ignores else rules._per_config.get(config)
+        if shared is None:
+            # code -> enabled for this file, code -> severity (each worked out once)
+            self._enabled: dict[str, bool] = {}
+            self._severity: dict[str, str] = {}
+            if not config.per_file_ignores:
+                rules._per_config[config] = (self._enabled, self._severity, [])
+        else:
+            self._enabled, self._severity, active = shared
+            if active:
+                self._active = active
+
+    def active(self) -> list[SmartRule]:
+        """The enabled rules that have a check function."""
+        if self._active is None:
+            self._active = [
+                rule for rule in self.rules.rules if rule.check is not None and self.enabled(rule)
+            ]
+            if not self.config.per_file_ignores:
+                shared = self.rules._per_config[self.config][2]
+                shared[:] = self._active
+        return self._active
+
+    def enabled(self, rule: SmartRule) -> bool:
+        code = rule.code
+        known = self._enabled.get(code)
+        if known is None:
+            known = self._enabled[code] = code == "E001" or self.config.is_enabled(
+                code, rule.name, self.file
+            )
+        return known
+
+    def severity(self, rule: SmartRule) -> str:
+        code = rule.code
+        level = self._severity.get(code)
+        if level is None:
+            level = self._severity[code] = self.config.severity_of(code, rule.name, rule.severity)
+        return level
+
+    def add(
+        self,
+        code: str,
+        path: Sequence[str | int],
+        message: str | None = None,
+        goal_id: str | None = None,
+    ) -> None:
+        rule = self.rules[code]
+        if self.enabled(rule):
+            self.found.append((rule, tuple(path), message or rule.message, goal_id))
+
+    def violations(self) -> list[Violation]:
+        result = []
+        for rule, path, message, goal_id in self.found:
+            line = column = None
+            if self.document is not None:
+                position = self.document.locate(path)
+                if position is not None:
+                    line, column = position
+            result.append(
+                Violation(
+                    code=rule.code,
+                    name=rule.name,
+                    letter=rule.letter,
+                    severity=self.severity(rule),
+                    message=message,
+                    fix=rule.fix,
+                    file=self.file,
+                    line=line,
+                    column=column,
+                    json_path=format_json_path(path),
+                    goal_id=goal_id,
+                    plugin=rule.plugin,
+                    source=rule.source,
+                )
+            )
+        result.sort(key=Violation.sort_key)
+        return result
+
+
+def check_goals(
+    document_or_mapping: Document | Mapping[str, Any],
+    *,
+    as_of: datetime.date | None,
+    config: SmartConfig | None = None,
+    instruments: Mapping[str, Any] | None = None,
+    extra_rules: Iterable[SmartRule] = (),
+    plugin_manager: Any = None,
+    rules: RuleSet | None = None,
+) -> list[Violation]:
+    """Check goals against the goal schema and the SMART rules.
+
+    :param document_or_mapping: a loaded :class:`Document` (violations get file, line and column),
+        a goal-file mapping (``{"planengine": 1, "goals": [...]}``), or a single goal mapping.
+    :param as_of: the date to judge date-relative rules against (T503); ``None`` skips them. The
+        library never reads the clock.
+    :param config: selection, severities and limits; default :class:`SmartConfig()`.
+    :param instruments: instrument id -> instrument; default the built-in registry.
+    :param extra_rules: more rules (e.g. a plugin's), checked like plugin rules by the caller.
+    :param plugin_manager: a pluggy manager whose ``register_smart_rules`` hooks add rules.
+    :param rules: a prepared :class:`RuleSet` (overrides ``extra_rules``/``plugin_manager``).
+    :return: violations sorted by position (file, line, column, code).
+    :raises TypeError: when ``as_of`` is neither a date nor ``None`` (as for ``review_goals``).
+    """
+    from planengine.io._schema_check import check_schema
+
+    if as_of is not None and (
+        not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime)
+    ):
+        raise TypeError(f"as_of must be a datetime.date or None, got {type(as_of).__name__}")
+    config = config or SmartConfig()
+    if rules is None:
+        rules = rule_set(extra_rules, plugin_manager)
+    if instruments is None:
+        instruments = _default_instruments()
+    document = document_or_mapping if isinstance(document_or_mapping, Document) else None
+    data: Any = document.data if document is not None else document_or_mapping
+    if isinstance(data, Mapping) and "goals" not in data and "statement" in data:
+        data = {"planengine": 1, "goals": [dict(data)]}
+    collect = _Collector(rules, config, document, document.path if document else None)
+
+    version = data.get("planengine") if isinstance(data, Mapping) else None
+    if (
+        isinstance(data, Mapping)
+        and "planengine" in data
+        and (isinstance(version, bool) or version not in SUPPORTED_VERSIONS)
+    ):
+        collect.add(
+            "E003",
+            ("planengine",),
+            f"unknown format version {version!r}; this planengine reads version "
+            + ", ".join(map(str, SUPPORTED_VERSIONS)),
+        )
+        return collect.violations()
+
+    schema_target: Any = document if document is not None else data
+    for issue in check_schema(schema_target, "goal"):
+        collect.add("E002", issue.json_path, issue.message)
+
+    if isinstance(data, Mapping):
+        for path, value in _document_dates(data):
+            if value is not None and parse_date(value) is None:
+                collect.add("E004", path, f"{value!r} is not a calendar date (YYYY-MM-DD)")
+    goals = data.get("goals") if isinstance(data, Mapping) else None
+    if not isinstance(goals, list):
+        return collect.violations()
+    active = collect.active()
+    seen_ids: set[str] = set()
+    for index, goal in enumerate(goals):
+        if not isinstance(goal, Mapping):
+            continue
+        goal_id = goal.get("id") if isinstance(goal.get("id"), str) else None
+        base: tuple[str | int, ...] = ("goals", index)
+        if goal_id is not None:
+            if goal_id in seen_ids:
+                collect.add("E005", (*base, "id"), f"goal id {goal_id!r} is used twice", goal_id)
+            seen_ids.add(goal_id)
+        context = GoalContext(
+            goal=goal,
+            index=index,
+            document=data,
+            as_of=as_of,
+            instruments=instruments,
+            settings=config,
+        )
+        hits: list[tuple[SmartRule, Hit]] = []
+        for rule in active:
+            owner = f" (plugin {rule.plugin})" if rule.plugin else ""
+            try:
+                found = list(rule.check(context))  # type: ignore[misc]
+            except Exception as error:
+                collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
+                continue
+            if not found:  # most rules find nothing
+                continue
+            stray = next((hit for hit in found if not isinstance(hit, Hit)), None)
+            if stray is not None:
+                collect.add(
+                    "E009",
+                    base,
+                    f"rule {rule.code}{owner} yielded {type(stray).__name__} {stray!r:.80}, "
+                    "not a Hit",
+                    goal_id,
+                )
+                continue
+            hits.extend((rule, hit) for hit in found)
+        for rule, hit in _apply_suppressions(goal, base, hits, rules, collect, goal_id):
+            collect.add(rule.code, (*base, *hit.path), hit.message, goal_id)
+    return collect.violations()
+
+
+def _document_dates(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
+    """The dates outside the goals (the file's ``as_of``, repeat questionnaires), which
+    ``planengine review`` reads too."""
+    found: list[tuple[tuple[str | int, ...], Any]] = [(("as_of",), data.get("as_of"))]
+    assessments = data.get("assessments")
+    if isinstance(assessments, list):
+        for index, entry in enumerate(assessments):
+            if isinstance(entry, Mapping):
+                found.append((("assessments", index, "date"), entry.get("date")))
+    return found
+
+
+def _apply_suppressions(
+    goal: Mapping[str, Any],
+    base: tuple[str | int, ...],
+    hits: list[tuple[SmartRule, Hit]],
+    rules: RuleSet,
+    collect: _Collector,
+    goal_id: str | None,
+) -> list[tuple[SmartRule, Hit]]:
+    entries = goal.get("suppress")
+    if not isinstance(entries, list) or not entries:
+        return hits
+    active: dict[str, int] = {}  # rule code -> suppress index
+    for index, entry in enumerate(entries):
+        if not isinstance(entry, Mapping) or not isinstance(entry.get("rule"), str):
+            continue
+        where = (*base, "suppress", index)
+        rule = rules.get(entry["rule"])
+        if rule is None:
+            collect.add(
+                "E008",
+                (*where, "rule"),
+                f"suppression names unknown rule {entry['rule']!r}",
+                goal_id,
+            )
+            continue
+        if rule.check is None:  # file-level checks (parse, schema, ids) and suppression checks
+            collect.add(
+                "E008",
+                (*where, "rule"),
+                f"{rule.code} is not a check of this goal's content and cannot be suppressed; "
+                "fix what it reports",
+                goal_id,
+            )
+            continue
+        reason = entry.get("reason")
+        if not (isinstance(reason, str) and reason.strip()):
+            collect.add(
+                "E006",
+                where,
+                f"suppression of {rule.code} has no reason, so it has no effect",
+                goal_id,
+            )
+            continue
+        active[rule.code] = index
+    kept = []
+    used: set[str] = set()
+    for rule, hit in hits:
+        if rule.code in active:
+            used.add(rule.code)
+        else:
+            kept.append((rule, hit))
+    for code, index in active.items():
+        # A date-dependent rule (T503) that does not fire today fires on a later date.
+        if code not in used and not rules[code].date_dependent and collect.enabled(rules[code]):
+            collect.add(
+                "E007",
+                (*base, "suppress", index),
+                f"{code} does not fire on this goal; remove the suppression",
+                goal_id,
+            )
+    return kept

@@ -1,0 +1,204 @@
+"""The SMART checker's data: rules, the context a rule sees, hits and violations."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "LETTERS",
+    "SEVERITIES",
+    "GoalContext",
+    "Hit",
+    "SmartRule",
+    "Violation",
+]
+
+#: SMART letters; ``E`` marks file-level errors (parse, schema, suppressions).
+LETTERS = ("E", "S", "M", "A", "R", "T")
+#: Severities, most serious first. ``error`` and ``warning`` make ``validate`` exit 1; ``info`` never.
+SEVERITIES = ("error", "warning", "info")
+CODE_PATTERN = re.compile(r"^[A-Z]{1,3}[0-9]{1,4}$")
+NAME_PATTERN = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
+
+
+def _check_severity(_: Any, attribute: Any, value: str) -> None:
+    if value not in SEVERITIES:
+        raise ValueError(f"{attribute.name} must be one of {SEVERITIES}, not {value!r}")
+
+
+@attrs.frozen
+class Hit:
+    """What a rule's check yields: where (relative to the goal) and, optionally, a specific message.
+
+    :ivar path: path parts below the goal, e.g. ``("measure", "target")``; ``()`` is the goal itself.
+    :ivar message: overrides the rule's generic message when given.
+    """
+
+    path: tuple[str | int, ...] = ()
+    message: str | None = None
+
+
+@attrs.frozen
+class SmartRule:
+    """One rule: metadata for ``planengine rules`` and a check over one goal.
+
+    :ivar code: ``S101`` style; core codes use the SMART letter, plugins their own 1-3 letter prefix.
+    :ivar name: kebab-case name (``no-baseline``), accepted wherever a code is.
+    :ivar letter: the SMART letter it belongs to (``S``, ``M``, ``A``, ``R``, ``T``; ``E`` for files).
+    :ivar severity: ``error``, ``warning`` or ``info`` (overridable in config).
+    :ivar message: the generic one-line message.
+    :ivar fix: a one-line hint how to fix it.
+    :ivar source: the citation it rests on (``clinical.md §6.2 [R42]``).
+    :ivar docs: longer explanation for ``planengine rules CODE`` (What it does / Why / Example).
+    :ivar check: ``check(ctx: GoalContext) -> Iterable[Hit]``; ``None`` for rules the checker raises
+        itself (parse, schema and suppression findings).
+    :ivar plugin: registration name of the plugin that added it; ``None`` for built-in rules.
+    :ivar date_dependent: whether it fires depending on the as-of date (T503: due date passed).
+        A suppression of such a rule is never reported as unused (E007): on the day it is
+        written the rule does not fire yet, and it will on a later date.
+    """
+
+    code: str = attrs.field()
+    name: str = attrs.field()
+    letter: str = attrs.field(validator=attrs.validators.in_(LETTERS))
+    severity: str = attrs.field(validator=_check_severity)
+    message: str
+    fix: str = ""
+    source: str = ""
+    docs: str = ""
+    check: Callable[[GoalContext], Iterable[Hit]] | None = attrs.field(default=None, eq=False)
+    plugin: str | None = None
+    date_dependent: bool = False
+
+    @code.validator
+    def _check_code(self, _: Any, value: str) -> None:
+        if not CODE_PATTERN.match(value):
+            raise ValueError(f"rule code {value!r} must be 1-3 capital letters and digits (S101)")
+
+    @name.validator
+    def _check_name(self, _: Any, value: str) -> None:
+        if not NAME_PATTERN.match(value):
+            raise ValueError(f"rule name {value!r} must be kebab-case (no-baseline)")
+
+
+@attrs.frozen
+class Violation:
+    """One finding: a rule broken at a place in a file.
+
+    ``line``/``column`` are 1-based and ``None`` when unknown (in-memory data, or a file-level error
+    without a position). ``json_path`` is JSONPath text (``$.goals[0].measure``).
+    """
+
+    code: str
+    name: str
+    letter: str
+    severity: str
+    message: str
+    fix: str = ""
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    json_path: str = "$"
+    goal_id: str | None = None
+    plugin: str | None = None
+    source: str = ""
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.file or "", self.line or 0, self.column or 0, self.code, self.json_path)
+
+
+@attrs.frozen
+class GoalContext:
+    """What a rule sees: one goal, the file around it, and the run's settings.
+
+    :ivar goal: the goal mapping (schema-valid in its structure, though fields may be missing).
+    :ivar index: its position in ``goals``.
+    :ivar document: the whole file's data.
+    :ivar as_of: the date the check is made for (``None``: date-relative rules are skipped).
+    :ivar instruments: instrument id -> instrument (attributes ``total_min``, ``total_max``,
+        ``direction``, ``change.mcid``, ``change.reliable_change_points`` ...).
+    :ivar settings: the effective :class:`planengine.smart.SmartConfig`.
+    """
+
+    goal: Mapping[str, Any]
+    index: int
+    document: Mapping[str, Any]
+    as_of: datetime.date | None
+    instruments: Mapping[str, Any]
+    settings: Any
+
+    # Derived once per goal (rules read them many times); not part of equality or repr.
+    measure: Mapping[str, Any] = attrs.field(init=False, eq=False, repr=False)
+    """The goal's ``measure`` mapping (``{}`` when missing or not a mapping)."""
+    baseline: Mapping[str, Any] | None = attrs.field(init=False, eq=False, repr=False)
+    """``measure.baseline`` when it is a mapping."""
+    target: Mapping[str, Any] | None = attrs.field(init=False, eq=False, repr=False)
+    """``measure.target`` when it is a mapping."""
+    instrument: Any = attrs.field(init=False, eq=False, repr=False)
+    """The goal's instrument object, or ``None`` (none named, or unknown)."""
+    _dates: dict[tuple[str, ...], datetime.date | None] = attrs.field(
+        init=False, eq=False, repr=False, factory=dict
+    )
+
+    def __attrs_post_init__(self) -> None:
+        value = self.goal.get("measure")
+        measure = value if isinstance(value, Mapping) else {}
+        baseline = measure.get("baseline")
+        target = measure.get("target")
+        name = measure.get("instrument")
+        setter = object.__setattr__
+        setter(self, "measure", measure)
+        setter(self, "baseline", baseline if isinstance(baseline, Mapping) else None)
+        setter(self, "target", target if isinstance(target, Mapping) else None)
+        setter(self, "instrument", self.instruments.get(name) if isinstance(name, str) else None)
+
+    def date(self, *keys: str) -> datetime.date | None:
+        """Parse a date field below the goal (``date("due_date")``, ``date("measure", "baseline",
+        "date")``); ``None`` when missing or not a valid calendar date (E004 reports those).
+        Parsed once per goal and key path."""
+        dates = self._dates
+        if keys in dates:
+            return dates[keys]
+        value: Any = self.goal
+        for key in keys:
+            if not isinstance(value, Mapping):
+                value = None
+                break
+            value = value.get(key)
+        parsed = dates[keys] = parse_date(value)
+        return parsed
+
+    @property
+    def start(self) -> datetime.date | None:
+        """The goal's start: ``start_date``, else the baseline's date."""
+        return self.date("start_date") or self.date("measure", "baseline", "date")
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    """``YYYY-MM-DD`` text (or a date) as a date; ``None`` when it is not one."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None
+
+
+def number(value: Any) -> float | None:
+    """A JSON number as float; ``None`` for anything else (booleans included). An integer too
+    large for a float is infinity of its sign, so range rules still see it."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    try:
+        return float(value)
+    except OverflowError:
+        return float("inf") if value > 0 else float("-inf")

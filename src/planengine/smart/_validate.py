@@ -1,0 +1,300 @@
+"""``planengine validate`` as a library: walk paths, load each file, check it, collect violations.
+
+Data flows one way: walk -> load (``_loader``) -> schema (``_schema_check``) -> SMART rules
+(``_smart``) -> report (``_reporters``). A file that cannot be read or parsed gives one ``E001``
+violation and the run goes on with the other files.
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+import os
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from planengine._errors import ConfigError, DocumentParseError
+from planengine.smart._check import RuleSet, check_goals, rule_set
+from planengine.smart._config import SmartConfig
+from planengine.smart._model import SEVERITIES, Violation
+
+__all__ = ["ValidationReport", "auto_jobs", "iter_files", "validate_file", "validate_paths"]
+
+EXTENSIONS = (".yaml", ".yml", ".json")
+#: Folders never walked into (they are tooling, not goal files).
+SKIP_DIRS = frozenset(
+    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
+)
+
+
+@attrs.frozen
+class ValidationReport:
+    """What a run found.
+
+    :ivar violations: sorted by file, line, column and code.
+    :ivar files: the files checked, in order.
+    :ivar as_of: the date date-relative rules were judged against.
+    :ivar schema: the schema files were checked against (``goal`` runs the SMART rules too).
+    :ivar rules: the rule set of the run (for reporters: metadata of each code).
+    :ivar fmt: the output format asked for (``text`` by default).
+    """
+
+    violations: tuple[Violation, ...]
+    files: tuple[str, ...]
+    as_of: datetime.date | None
+    schema: str = "goal"
+    rules: RuleSet | None = attrs.field(default=None, eq=False, repr=False)
+    fmt: str = "text"
+
+    @property
+    def exit_code(self) -> int:
+        """0 when clean (info findings allowed), 1 when any error or warning was found."""
+        return 1 if any(v.severity in ("error", "warning") for v in self.violations) else 0
+
+    def counts(self) -> dict[str, int]:
+        """Violations per severity."""
+        found = Counter(v.severity for v in self.violations)
+        return {severity: found.get(severity, 0) for severity in SEVERITIES}
+
+    def statistics(self) -> list[tuple[str, str, str, int]]:
+        """``(code, name, letter, count)`` per rule, most frequent first."""
+        counts = Counter((v.code, v.name, v.letter) for v in self.violations)
+        return sorted(
+            ((code, name, letter, n) for (code, name, letter), n in counts.items()),
+            key=lambda row: (-row[3], row[0]),
+        )
+
+
+def iter_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """Files to check: explicit files as given, directories walked for ``*.yaml``/``*.yml``/
+    ``*.json`` (sorted, hidden and tooling folders skipped). Duplicates are dropped."""
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.normpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for raw in paths:
+        path = os.fspath(raw)
+        if os.path.isdir(path):
+            # A folder that cannot be listed is reported as a file that cannot be read (E001),
+            # never skipped: a CI job must not pass by not looking.
+            for folder, dirs, files in os.walk(path, onerror=lambda error: add(error.filename)):
+                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
+                for name in sorted(files):
+                    if name.lower().endswith(EXTENSIONS):
+                        joined = os.path.join(folder, name)
+                        add(joined[2:] if joined.startswith("./") else joined)
+        else:
+            add(path)
+    return found
+
+
+def validate_file(
+    path: str,
+    *,
+    as_of: datetime.date | None,
+    config: SmartConfig,
+    rules: RuleSet,
+    instruments: Mapping[str, Any] | None,
+    schema: str = "goal",
+) -> list[Violation]:
+    """Check one file; never raises for a bad file (it becomes an ``E001`` violation)."""
+    from planengine.io._loader import load_document
+
+    try:
+        document = load_document(path, max_bytes=config.max_file_bytes)
+    except DocumentParseError as error:
+        rule = rules["E001"]
+        return [
+            Violation(
+                code=rule.code,
+                name=rule.name,
+                letter=rule.letter,
+                severity=config.severity_of(rule.code, rule.name, rule.severity),
+                message=error.message,
+                fix=rule.fix,
+                file=path,
+                line=error.line,
+                column=error.column,
+                json_path=error.path or "$",
+                source=rule.source,
+            )
+        ]
+    if schema == "goal":
+        return check_goals(
+            document, as_of=as_of, config=config, instruments=instruments, rules=rules
+        )
+    from planengine.io._schema_check import check_schema
+
+    rule = rules["E002"]
+    if not config.is_enabled(rule.code, rule.name, path):
+        return []
+    found = [
+        (issue.message, issue.line, issue.column, issue.path_text)
+        for issue in check_schema(document, schema)
+    ]
+    if not found:  # what the engine refuses beyond the schema (links, ids, wording)
+        found = _content_problems(document, schema)
+    return [
+        Violation(
+            code=rule.code,
+            name=rule.name,
+            letter=rule.letter,
+            severity=config.severity_of(rule.code, rule.name, rule.severity),
+            message=message,
+            fix=f"See `planengine schema {schema}`.",
+            file=path,
+            line=line,
+            column=column,
+            json_path=json_path,
+            source=f"schemas/{schema}.schema.json",
+        )
+        for message, line, column, json_path in found
+    ]
+
+
+def _content_problems(
+    document: Any, schema: str
+) -> list[tuple[str, int | None, int | None, str]]:
+    """For strategy and instrument files, the first problem the engine would refuse the file for
+    although the schema passes it (an undefined citation, a misspelt condition, a no-risk claim)."""
+    from planengine._errors import DocumentSchemaError
+    from planengine.io._loader import parse_json_path
+
+    if schema == "strategy":
+        from planengine.strategies._strategy import semantic_problem
+
+        problem = semantic_problem(document.data)
+        if problem is None:
+            return []
+        path, message = problem
+    elif schema == "instrument":
+        from planengine.instruments._instruments import instrument_from_mapping
+
+        try:
+            instrument_from_mapping(document.data)
+        except DocumentSchemaError as error:
+            path, message = error.path or "$", error.message
+        else:
+            return []
+    else:
+        return []
+    try:
+        position = document.locate(parse_json_path(path))
+    except ValueError:
+        position = None
+    line, column = position if position is not None else (None, None)
+    return [(message, line, column, path)]
+
+
+# Per-process state for --jobs workers (set once by the pool initialiser).
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(state: dict[str, Any]) -> None:
+    _WORKER.update(state)
+
+
+#: A violation's fields in order: workers send plain tuples (cheaper to pickle than attrs objects).
+_VIOLATION_FIELDS = operator.attrgetter(*(field.name for field in attrs.fields(Violation)))
+
+
+def _run_chunk(chunk: Sequence[str]) -> list[tuple[Any, ...]]:
+    state = _WORKER
+    out: list[Violation] = []
+    for path in chunk:
+        out.extend(validate_file(path, **state))
+    return list(map(_VIOLATION_FIELDS, out))
+
+
+def validate_paths(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    as_of: datetime.date | None,
+    config: SmartConfig | None = None,
+    fmt: str = "text",
+    jobs: int | str = 1,
+    schema: str = "goal",
+    instruments: Mapping[str, Any] | None = None,
+    extra_rules: Iterable[Any] = (),
+    plugin_manager: Any = None,
+) -> ValidationReport:
+    """Validate every file under ``paths``.
+
+    :param as_of: the date for date-relative rules (T503); the library never reads the clock.
+    :param config: rule selection and limits (default :class:`SmartConfig()`).
+    :param fmt: the format :meth:`ValidationReport.render` uses by default.
+    :param jobs: worker processes (1: in this process); ``"auto"``: one per usable CPU when there
+        are enough files to pay for the workers' start (see :func:`auto_jobs`). The report is the
+        same whatever the number.
+    :param schema: ``goal`` (schema and SMART rules) or another bundled schema (schema only).
+    :raises planengine.ConfigError: when ``schema`` is not bundled.
+    """
+    from planengine.io._schema_check import _load_schema
+
+    config = config or SmartConfig()
+    _load_schema(schema)  # a missing schema is a usage error, before any file is read
+    rules = rule_set(extra_rules, plugin_manager)
+    if schema == "goal" and instruments is None:
+        from planengine.smart._check import _default_instruments
+
+        instruments = _default_instruments()
+    files = iter_files(paths)
+    state: dict[str, Any] = {
+        "as_of": as_of,
+        "config": config,
+        "rules": rules,
+        "instruments": instruments,
+        "schema": schema,
+    }
+    if jobs == "auto":
+        jobs = auto_jobs(len(files))
+    elif not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
+        raise ConfigError(f"jobs must be a positive number or 'auto', not {jobs!r}")
+    violations: list[Violation] = []
+    if jobs > 1 and len(files) > 1:
+        violations = _run_parallel(files, jobs, state)
+    else:
+        for path in files:
+            violations.extend(validate_file(path, **state))
+    violations.sort(key=Violation.sort_key)
+    return ValidationReport(tuple(violations), tuple(files), as_of, schema, rules, fmt)
+
+
+#: ``jobs="auto"`` starts one more worker per this many files (a worker costs a fork and a pool).
+FILES_PER_AUTO_JOB = 100
+
+
+def auto_jobs(file_count: int) -> int:
+    """Workers for ``jobs="auto"``: one per usable CPU, but none beyond one per
+    :data:`FILES_PER_AUTO_JOB` files (a few files are checked faster in this process)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # pragma: no cover - not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, file_count // FILES_PER_AUTO_JOB))
+
+
+def _run_parallel(files: list[str], jobs: int, state: dict[str, Any]) -> list[Violation]:
+    import multiprocessing
+
+    from planengine.io._schema_check import _fast_validator
+
+    _fast_validator(state["schema"])  # compiled once here, inherited by the forked workers
+
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    size = max(1, min(256, len(files) // (jobs * 4) or 1))
+    chunks = [files[i : i + size] for i in range(0, len(files), size)]
+    out: list[Violation] = []
+    with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
+        for part in pool.imap(_run_chunk, chunks):
+            out.extend(Violation(*row) for row in part)
+    return out

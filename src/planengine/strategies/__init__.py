@@ -1,0 +1,1 @@
+"""Stage 4, propose: the data-driven strategy runtime that turns a strategy file (objective templates, steps, doses, contraindications) into proposals for one problem, with its ``when`` conditions and target rules."""

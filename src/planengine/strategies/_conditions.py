@@ -1,0 +1,293 @@
+"""The ``when`` language of strategy files, contraindication rules and dose variants, compiled.
+
+A strategy's ``when`` blocks, contraindications and variants are compiled once, when the strategy
+is loaded (:mod:`planengine.strategies._strategy`), into small frozen objects that answer "does this hold for
+this problem and context?" without re-reading the data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from planengine._model import PlanningContext, Problem
+
+__all__ = [
+    "RISK_FLAG_CONDITION", "Contraindication", "Variant", "When", "assessed_areas", "compile_variants",
+    "holds", "pick",
+]
+
+#: A contraindication ``condition`` that matches while any risk flag is open (not a vocabulary id,
+#: so it can never clash with one).
+RISK_FLAG_CONDITION = "open-risk-flag"
+
+
+@attrs.frozen
+class When:
+    """A compiled ``when`` block: every key that is set must hold (``any`` holds when one does)."""
+
+    instrument: str | None = None
+    band_at_least: int | None = None
+    band_at_most: int | None = None
+    total_at_least: int | None = None
+    total_at_most: int | None = None
+    without_scores: tuple[str, ...] = ()
+    finding_kinds: frozenset[str] | None = None
+    without_finding_kinds: frozenset[str] = frozenset()
+    no_risk_flag: bool = False
+    risk_flag: bool = False
+    conditions_any: frozenset[str] = frozenset()
+    conditions_none: frozenset[str] = frozenset()
+    cutoffs_met_any: frozenset[str] = frozenset()
+    with_areas: frozenset[str] = frozenset()
+    without_areas: frozenset[str] = frozenset()
+    patient_words_any: tuple[str, ...] = ()
+    any_of: tuple[When, ...] = ()
+
+    @classmethod
+    def compile(cls, raw: Mapping[str, Any] | None) -> When | None:
+        if not raw:
+            return None
+        without = raw.get("without_score", ())
+        kinds = raw.get("finding_kinds")
+        return cls(
+            instrument=raw.get("instrument"),
+            band_at_least=raw.get("band_at_least"),
+            band_at_most=raw.get("band_at_most"),
+            total_at_least=raw.get("total_at_least"),
+            total_at_most=raw.get("total_at_most"),
+            without_scores=(without,) if isinstance(without, str) else tuple(without),
+            finding_kinds=frozenset(kinds) if kinds is not None else None,
+            without_finding_kinds=frozenset(raw.get("without_finding_kinds", ())),
+            no_risk_flag=bool(raw.get("no_risk_flag")),
+            risk_flag=bool(raw.get("risk_flag")),
+            conditions_any=frozenset(raw.get("conditions_any", ())),
+            conditions_none=frozenset(raw.get("conditions_none", ())),
+            cutoffs_met_any=frozenset(raw.get("cutoffs_met_any", ())),
+            with_areas=frozenset(raw.get("with_area", ())),
+            without_areas=frozenset(raw.get("without_area", ())),
+            patient_words_any=tuple(raw.get("patient_words_any", ())),
+            any_of=tuple(w for w in (cls.compile(item) for item in raw.get("any", ())) if w),
+        )
+
+    _checks: tuple[Callable[[Problem, PlanningContext], bool], ...] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+    #: The whole block as one function of (problem, context): :meth:`holds` without the loop
+    #: when the block has a single key.
+    test: Callable[[Problem, PlanningContext], bool] = attrs.field(
+        init=False, repr=False, eq=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        checks = tuple(self._compile_checks())
+        object.__setattr__(self, "_checks", checks)
+        object.__setattr__(self, "test", checks[0] if len(checks) == 1 else self.holds)
+
+    def _compile_checks(self) -> list[Callable[[Problem, PlanningContext], bool]]:
+        """One small test per key that is set, in the order :meth:`holds` documents.
+
+        Built once per ``when`` block, so that evaluating it only runs the tests it needs.
+        """
+        checks: list[Callable[[Problem, PlanningContext], bool]] = []
+        if self.instrument is not None:
+            checks.append(
+                _score_check(
+                    self.instrument,
+                    self.band_at_least,
+                    self.band_at_most,
+                    self.total_at_least,
+                    self.total_at_most,
+                )
+            )
+        # Plain loops and set operations below, not any() over a generator: these run for every
+        # problem of every plan.
+        if self.without_scores:
+            without_scores = frozenset(self.without_scores)
+            checks.append(lambda _p, c: c.scores.keys().isdisjoint(without_scores))
+        if self.finding_kinds is not None:
+            kinds = self.finding_kinds
+            checks.append(lambda p, _c: _has_kind(p, kinds))
+        if self.without_finding_kinds:
+            absent = self.without_finding_kinds
+            checks.append(lambda p, _c: not _has_kind(p, absent))
+        if self.no_risk_flag:
+            checks.append(lambda _p, c: not c.risk_flags)
+        if self.risk_flag:
+            checks.append(lambda _p, c: bool(c.risk_flags))
+        if self.conditions_any:
+            conditions_any = self.conditions_any
+            checks.append(lambda _p, c: not conditions_any.isdisjoint(c.conditions))
+        if self.conditions_none:
+            conditions_none = self.conditions_none
+            checks.append(lambda _p, c: conditions_none.isdisjoint(c.conditions))
+        if self.cutoffs_met_any:
+            cutoffs = self.cutoffs_met_any
+
+            def cutoffs_check(_p: Problem, c: PlanningContext) -> bool:
+                for score in c.scores.values():  # noqa: SIM110
+                    if not cutoffs.isdisjoint(score.cutoffs_met):
+                        return True
+                return False
+
+            checks.append(cutoffs_check)
+        if self.with_areas or self.without_areas:
+            with_areas, without_areas = self.with_areas, self.without_areas
+
+            def areas_check(_p: Problem, c: PlanningContext) -> bool:
+                present = assessed_areas(c)
+                if with_areas and with_areas.isdisjoint(present):
+                    return False
+                return not (without_areas and not without_areas.isdisjoint(present))
+
+            checks.append(areas_check)
+        if self.patient_words_any:
+            # Matched as the vocabulary matches goal keywords: lower case, at the start of a word
+            # ("nightmare" also finds "nightmares").
+            pattern = re.compile(
+                r"\b(" + "|".join(re.escape(w.lower()) for w in self.patient_words_any) + r")"
+            )
+
+            def words_check(p: Problem, _c: PlanningContext) -> bool:
+                for text in p.patient_words:  # noqa: SIM110
+                    if pattern.search(text.lower()):
+                        return True
+                return False
+
+            checks.append(words_check)
+        if self.any_of:
+            tests = tuple(w.test for w in self.any_of)
+
+            def any_check(p: Problem, c: PlanningContext) -> bool:
+                for test in tests:  # noqa: SIM110
+                    if test(p, c):
+                        return True
+                return False
+
+            checks.append(any_check)
+        return checks
+
+    def holds(self, problem: Problem, context: PlanningContext) -> bool:
+        """True when every key that is set holds for this problem and context."""
+        for check in self._checks:  # noqa: SIM110 - a plain loop: no generator per call
+            if not check(problem, context):
+                return False
+        return True
+
+
+def _has_kind(problem: Problem, kinds: frozenset[str]) -> bool:
+    """Whether the problem has a finding of one of ``kinds``."""
+    for finding in problem.findings:  # noqa: SIM110 - a plain loop: no generator per call
+        if finding.kind in kinds:
+            return True
+    return False
+
+
+def _score_check(
+    instrument: str,
+    band_at_least: int | None,
+    band_at_most: int | None,
+    total_at_least: int | None,
+    total_at_most: int | None,
+) -> Callable[[Problem, PlanningContext], bool]:
+    """The ``instrument`` test with its band and total limits: a complete score within them."""
+    by_band = band_at_least is not None or band_at_most is not None
+
+    def check(_problem: Problem, context: PlanningContext) -> bool:
+        score = context.scores.get(instrument)
+        if score is None:
+            return False
+        total = score.total
+        if total is None:
+            return False
+        if by_band:
+            band = score.band
+            if band is None:
+                return False
+            rank = band.severity
+            if rank is None:
+                return False
+            if band_at_least is not None and rank < band_at_least:
+                return False
+            if band_at_most is not None and rank > band_at_most:
+                return False
+        if total_at_least is not None and total < total_at_least:
+            return False
+        return not (total_at_most is not None and total > total_at_most)
+
+    return check
+
+
+def assessed_areas(context: PlanningContext) -> frozenset[str] | set[str]:
+    """The plan's problem areas: from instrument findings, clinician concerns and the patient's
+    own goals (a context built without ``areas``: findings and concerns only)."""
+    if context.areas is not None:
+        return context.areas
+    areas = set(context.assessment.context.concerns)
+    for score in context.scores.values():
+        for finding in score.findings:
+            areas.add(finding.area)
+    return areas
+
+
+def holds(when: When | None, problem: Problem, context: PlanningContext) -> bool:
+    return when is None or when.holds(problem, context)
+
+
+@attrs.frozen
+class Contraindication:
+    """A condition (or an open risk flag, or a ``when`` block) that removes or marks an item."""
+
+    key: str
+    condition: str | None
+    when: When | None
+    action: str
+    reason: str
+
+    @classmethod
+    def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
+        condition = raw.get("condition")
+        return cls(
+            key=condition or raw["id"],
+            condition=condition,
+            when=When.compile(raw.get("when")),
+            action=raw.get("action", "remove"),
+            reason=raw["reason"],
+        )
+
+    def applies(self, problem: Problem, context: PlanningContext) -> bool:
+        if self.condition is not None:
+            if self.condition == RISK_FLAG_CONDITION:
+                return bool(context.risk_flags)
+            return self.condition in context.conditions
+        return holds(self.when, problem, context)
+
+
+@attrs.frozen
+class Variant:
+    """A dose or wording that replaces the default when its ``when`` holds (first match wins)."""
+
+    when: When | None
+    fields: Mapping[str, Any]
+
+
+def pick(variants: Sequence[Variant], problem: Problem, context: PlanningContext) -> Mapping[str, Any]:
+    for variant in variants:
+        if holds(variant.when, problem, context):
+            return variant.fields
+    return {}
+
+
+def compile_variants(raw: Mapping[str, Any], area: str | None) -> tuple[Variant, ...]:
+    """Variants in file order; one with an ``area`` applies only to problems of that area."""
+    return tuple(
+        Variant(When.compile(v.get("when")),
+                 {k: x for k, x in v.items() if k not in ("when", "area")})
+        for v in raw.get("variants", ())
+        if area is None or v.get("area") in (None, area)
+    )
+
+
