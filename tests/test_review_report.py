@@ -97,7 +97,7 @@ def test_questionnaire_history_chart(html: str) -> None:
 def test_risk_flags_come_first_in_every_format() -> None:
     run = review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF)
     text = render_review(run, "text").splitlines()
-    assert "RISK FLAG [high]" in text[1]
+    assert "RISK FLAG [suicidal ideation, priority 1]" in text[1]
     assert render_review(run, "markdown").index("Open risk flags") < render_review(run, "markdown").index(
         "| Goal |"
     )

@@ -80,6 +80,15 @@ PHQ9_ZERO_ITEM9 = ("phq9", DAY, [2, 2, 2, 2, 1, 2, 1, 1, 0])
         ("don&#39;t want to live", True),
         ("sui-\ncidal", True),
         ("FULL\uff37IDTH: \uff53\uff55\uff49\uff43\uff49\uff44\uff41\uff4c", True),
+        # passive wishes and the rest of the second clinician's list
+        ("I wish I could go to sleep and not wake up", True),
+        ("I want to sleep forever", True),
+        ("I want to stop cutting", True),
+        ("I want it all to end", True),
+        ("there is no way out", True),
+        ("I can't do this anymore", True),
+        ("I keep thinking about dying", True),
+        ("Stop the nightmares about dying", True),
         # not risk language
         ("I want to sleep through the night", False),
         ("Kill time less on my phone", False),  # the words must follow each other
@@ -481,3 +490,67 @@ def test_guided_self_help_is_supervised_self_help_and_held_while_a_flag_is_open(
     guided = steps["depression-ba-sessions"]
     assert guided["title"] == "Guided self-help behavioural activation"
     assert (guided["delivery"], guided["status"]) == ("clinician-supervised", "held")
+
+
+
+@pytest.mark.parametrize(
+    ("goal", "kinds"),
+    [
+        ("My partner hits me", {"possible-abuse"}),
+        ("I am scared of my partner", {"possible-abuse"}),
+        ("Stop my partner controlling my money", {"possible-abuse"}),
+        ("Stand up to my husband when he shouts at me", {"possible-abuse"}),
+        ("I'm afraid to go home", {"possible-abuse"}),
+        # a threat to kill is read both ways: when unsure, both flags
+        ("my boyfriend threatens to kill me", {"possible-abuse", "suicidal-language"}),
+        ("alcohol abuse", set()),
+        ("Say no at work", set()),
+    ],
+)
+def test_words_of_harm_from_someone_else_open_the_private_abuse_flag(engine, goal, kinds) -> None:
+    data = plan(engine, assessment([PHQ9_ZERO_ITEM9], patient_goals=[goal]))
+    assert {f["kind"] for f in data["risk"]["flags"]} == kinds
+    if "possible-abuse" in kinds:
+        (flag,) = [f for f in data["risk"]["flags"] if f["kind"] == "possible-abuse"]
+        assert flag["private"] is True
+        first = data["problems"][0]
+        assert "safety-private-assessment" in [s["id"] for s in first["interventions"]]
+        written = [s for s in all_steps(data) if s["delivery"] == "self-guided"]
+        assert written and all(s["status"] == "held" for s in written)
+    if kinds == {"possible-abuse", "suicidal-language"}:  # a written plan a partner could find
+        safety_plan = next(s for s in data["problems"][0]["interventions"] if s["id"] == "safety-plan")
+        assert any("can be kept safely" in note for note in safety_plan["notes"])
+
+
+def test_a_private_flag_stays_open_in_the_review_of_the_plans_goal_file(engine, examples_dir) -> None:
+    from planengine import load_assessment
+    from planengine.render._plan import plan_to_goal_document
+
+    made = engine.plan(load_assessment(str(examples_dir / "relationships-with-ipv.yaml")), as_of=AS_OF)
+    document = plan_to_goal_document(made)
+    assert document["x-private-flags"] == [
+        {"id": "risk-1", "kind": "private-safety", "opened": "2026-11-25"}
+    ]
+    assert "violence" not in str(document["x-private-flags"])  # neutral words (R-SC20)
+    review = review_goals(document, as_of=AS_OF)
+    (flag,) = review.risk_flags
+    assert (flag.kind, flag.private) == ("private-safety", True)
+    held = [g for g in review.goals if g.goal_id == "depression-thought-records"]
+    assert held and all(s.rule != "review.keep" for g in held for s in g.suggestions)
+
+
+def test_the_markdown_shows_each_steps_sub_steps(engine, examples_dir) -> None:
+    from planengine import load_assessment
+    from planengine.render._plan import render_markdown
+
+    text = render_markdown(
+        engine.plan(load_assessment(str(examples_dir / "moderate-phq9-gad7-isi.yaml")), as_of=AS_OF)
+    )
+    line = next(x for x in text.splitlines() if x.startswith("- Sleep restriction, supervised by the clinician, step by step:"))
+    assert "drive" in line  # the driving warning is on the document a clinician signs
+
+
+def test_an_objective_whose_steps_are_all_held_says_so(engine) -> None:
+    data = plan(engine, assessment([("phq9", DAY, [3, 3, 2, 3, 2, 3, 2, 2, 2])]))
+    records = next(o for p in data["problems"] for o in p["objectives"] if o["id"] == "depression-thought-records")
+    assert any(note.startswith("Held: every step that serves it is held") for note in records["notes"])

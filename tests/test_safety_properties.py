@@ -83,8 +83,12 @@ def expected_flag_kinds(assessment) -> set[str]:
             kinds.add("risky-behaviour")
     if "intimate-partner-violence" in assessment.context.conditions:
         kinds.add("intimate-partner-violence")
-    if any(VOCABULARY.risk_language.find(goal) for goal in assessment.context.patient_goals):
-        kinds.add("suicidal-language")
+    for goal in assessment.context.patient_goals:
+        themes = {theme for theme, _ in VOCABULARY.risk_language.find(goal)}
+        if themes - {"abuse"}:
+            kinds.add("suicidal-language")
+        if "abuse" in themes:
+            kinds.add("possible-abuse")
     return kinds
 
 
@@ -95,6 +99,7 @@ STEP_FOR_KIND = {
     "suicidal-language": "safety-plan",
     "risky-behaviour": "safety-behaviour-review",
     "intimate-partner-violence": "safety-private-assessment",
+    "possible-abuse": "safety-private-assessment",
 }
 
 
@@ -146,12 +151,18 @@ def test_safety_invariants_hold_for_every_flag_kind_and_plugin_set(
 
 @given(text=risk_phrase_texts(), engine_name=st.sampled_from(sorted(ENGINES)))
 def test_any_goal_holding_a_listed_phrase_opens_the_flag(text, engine_name) -> None:
-    """Any case, any punctuation, negated or quoted: the words open a flag that quotes them, the
-    safety problem comes first and the goal is linked to it."""
+    """Any case, any punctuation, negated or quoted: the words open a flag that quotes them (the
+    private abuse flag for words of harm from someone else), the safety problem comes first and
+    the goal is linked to it."""
     assessment = planengine.Assessment(context=planengine.Context(patient_goals=(text,)))
     data = ENGINES[engine_name].plan(assessment, as_of=AS_OF).to_dict()
-    (flag,) = [f for f in data["risk"]["flags"] if f["kind"] == "suicidal-language"]
-    assert flag["evidence"] == [text] and text in flag["message"]
+    themes = {theme for theme, _ in VOCABULARY.risk_language.find(text)}
+    kinds = {"possible-abuse" if theme == "abuse" else "suicidal-language" for theme in themes}
+    flags = [f for f in data["risk"]["flags"] if f["kind"] in kinds]
+    assert {f["kind"] for f in flags} == kinds and kinds
+    for flag in flags:
+        assert flag["evidence"] == [text] and " ".join(text.split()) in flag["message"]
+        assert flag["private"] is (flag["kind"] == "possible-abuse")
     assert data["problems"][0]["id"] == "problem-safety"
     assert "safety" in data["patient_goals"][0]["linked_areas"]
 

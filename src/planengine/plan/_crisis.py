@@ -52,12 +52,12 @@ NO_RESOURCES_MESSAGE = (
     "No crisis resources are configured for this clinic: set crisis-locale or crisis-resources "
     "in [tool.planengine.plan] (crisis_locale or crisis_resources in Python) before giving this "
     "to the patient. planengine shows no crisis line rather than one that may be wrong for the "
-    "patient's country. Until then, write the local crisis and emergency numbers into section 5 "
-    "of the safety plan by hand."
+    "patient's country. Until then, give the patient the local crisis and emergency numbers by "
+    "hand (in the safety plan, where there is one)."
 )
 NO_ABUSE_RESOURCES_MESSAGE = (
-    "Intimate-partner violence is documented, but no domestic-abuse service is configured for "
-    "this clinic: add one to crisis-resources (for = [\"abuse\"]) or set crisis-locale. Until then, "
+    "Abuse is documented, or the patient's words speak of harm from someone else, but no "
+    "domestic-abuse service is configured for this clinic: add one to crisis-resources (for = [\"abuse\"]) or set crisis-locale. Until then, "
     "give the patient the local domestic-abuse helpline privately, in the safety assessment."
 )
 

@@ -42,6 +42,7 @@ from planengine._model import (
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
 from planengine._version import __version__
 from planengine.plan import _risk_wording, _safety
+from planengine.plan._annotate import mark_held_objectives, mark_stale_baselines
 from planengine.plan._assembly import (
     RULE_INVALID_OBJECTIVE,
     ObjectiveCheck,
@@ -67,8 +68,9 @@ from planengine.plan._findings import (
     judges,
     unjudged_notices,
 )
+from planengine.plan._responses import check_same_day, harmful_drinking
 from planengine.plan._risk_flags import (
-    KIND_IPV,
+    PRIVATE_KINDS,
     answer_flags,
     condition_flags,
     language_flags,
@@ -407,7 +409,7 @@ class Engine:
                 file=assessment.source,
             )
             answers_read.append(score.raw_answers)
-            if _check_same_day(same_day, instrument, response.date, path, score, assessment.source):
+            if check_same_day(same_day, instrument, response.date, path, score, assessment.source):
                 continue  # the same answers twice on one day: one response
             score_rows.append(_score_row(score, response.date, path))
             if score.risk_signals:
@@ -445,7 +447,7 @@ class Engine:
             self._condition_areas,
         )
         findings.extend(extra)
-        alcohol, alcohol_inputs = _harmful_drinking(
+        alcohol, alcohol_inputs = harmful_drinking(
             assessment, latest, latest_dates, latest_paths, self.instruments
         )
         flags = self._risk_flags(assessment, signals, patient_goals, as_of, alcohol, alcohol_inputs)
@@ -502,10 +504,11 @@ class Engine:
             if not self._python_content:
                 raise  # the engine's own bug: not a plugin's to carry
             raise self._unreadable(error) from error
-        _mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
+        mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
+        mark_held_objectives(draft)
         safety_findings = draft.problems[0].findings if flags else []
         # domestic-abuse services go into a plan only beside documented abuse (R-SC20)
-        abuse = any(f.kind == KIND_IPV for f in flags)
+        abuse = any(f.kind in PRIVATE_KINDS for f in flags)
         canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
         try:
             digest = hashlib.sha256(canonical.encode()).hexdigest()
@@ -1076,85 +1079,6 @@ def _add_once(notices: list[Notice], notice: Notice) -> None:
 
 #: What ``_next_steps`` offers when no finding asks for a next step (frozen, so shared).
 _NO_PROPOSAL = Proposal()
-
-
-def _check_same_day(
-    seen: dict[tuple[str, dt.date], tuple[str, tuple[int | None, ...]]],
-    instrument: Any,
-    date: dt.date,
-    path: str,
-    score: Any,
-    source: str | None,
-) -> bool:
-    """Two different responses to one instrument on one day are an input error naming both: which
-    is current cannot be told, and file order must not decide it. The same answers twice are one
-    response: ``True`` for the second, which is then not read again."""
-    first = seen.setdefault((instrument.id, date), (path, score.raw_answers))
-    if first[0] == path:
-        return False
-    if first[1] == score.raw_answers:
-        return True
-    raise InputError(
-        f"two different {instrument.name} responses on {date.isoformat()} ({first[0]} and "
-        f"{path}); keep the one that was given, or date them apart",
-        file=source,
-        path=path,
-    )
-
-
-def _harmful_drinking(
-    assessment: Assessment,
-    latest: Mapping[str, Any],
-    dates: Mapping[str, dt.date],
-    paths: Mapping[str, str],
-    instruments: Mapping[str, Any],
-) -> tuple[str | None, tuple[str, ...]]:
-    """What shows harmful drinking (an alcohol measure above its cut-off, or a documented
-    substance use disorder), and where; ``(None, ())`` when nothing does (R-SC21)."""
-    for instrument_id in sorted(latest):
-        score = latest[instrument_id]
-        instrument = instruments[instrument_id]
-        if instrument.area == "alcohol" and score.cutoffs_met:
-            total = (
-                f" {score.total}"
-                if score.total is not None
-                else f" of at least {score.total_range[0]} (items unanswered)"
-            )
-            return (
-                f"{instrument.name}{total} on {dates[instrument_id].isoformat()}, above its cut-off",
-                (paths[instrument_id],),
-            )
-    conditions = assessment.context.conditions
-    if "substance-use-disorder" in conditions:
-        index = conditions.index("substance-use-disorder")
-        return "a substance use disorder is documented", (f"$.context.conditions[{index}]",)
-    return None, ()
-
-
-def _mark_stale_baselines(draft: PlanDraft, as_of: dt.date, most: int) -> None:
-    """A note on every objective whose baseline is older than ``most`` days, and one notice."""
-    stale: set[str] = set()
-    for problem in draft.problems:
-        for objective in problem.objectives:
-            measure = objective.measure
-            if measure.instrument is None or measure.baseline_date is None:
-                continue
-            age = (as_of - measure.baseline_date).days
-            if age > most:
-                objective.notes.append(
-                    f"Stale baseline: {measure.baseline_value} was measured "
-                    f"{measure.baseline_date.isoformat()}, {age} days before this plan (more "
-                    f"than {most}). Measure it again before agreeing the target."
-                )
-                stale.add(measure.instrument)
-    if stale:
-        draft.notices.append(
-            Notice(
-                "plan.stale-baseline",
-                f"Baselines older than {most} days ({', '.join(sorted(stale))}): the objectives "
-                "built on them say so; measure again before agreeing their targets.",
-            )
-        )
 
 
 def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:

@@ -23,8 +23,10 @@ import attrs
 from planengine._model import Provenance, RiskFlag
 
 __all__ = [
+    "KIND_ABUSE",
     "KIND_IPV",
     "KIND_LANGUAGE",
+    "PRIVATE_KINDS",
     "SUICIDE_KINDS",
     "answer_flags",
     "condition_flags",
@@ -40,6 +42,10 @@ RULE_IPV = "safety.ipv-documented"
 
 KIND_LANGUAGE = "suicidal-language"
 KIND_IPV = "intimate-partner-violence"
+#: Harm from someone else in the patient's own words ("my partner hits me").
+KIND_ABUSE = "possible-abuse"
+#: Flags about abuse: a private, one-to-one safety assessment first, kept off patient copies.
+PRIVATE_KINDS = frozenset({KIND_IPV, KIND_ABUSE})
 #: Flags that call for the suicide-risk assessment and the safety plan.
 SUICIDE_KINDS = frozenset({"suicidal-ideation", "risk-unknown", KIND_LANGUAGE})
 
@@ -53,6 +59,7 @@ _KIND_ORDER = {
     "risk-unknown": 2,
     "risky-behaviour": 3,
     KIND_IPV: 4,
+    KIND_ABUSE: 5,
 }
 _RANK = {"high": 1, "endorsed": 2, "documented": 2, "unknown": 3}
 
@@ -190,47 +197,63 @@ def language_flags(
     observed_on: dt.date,
     as_of: dt.date,
 ) -> list[RiskFlag]:
-    """One flag for the free texts of one source that hold risk language, quoting each of them
-    (one flag for a clinician to close, however many goals speak of it).
+    """Flags for the free texts of one source that hold risk language, quoting each text: one
+    for words of suicide or self-harm, one (private) for words of harm from someone else (one
+    flag of each for a clinician to close, however many texts speak of it).
 
     :param texts: ``(what the text is, e.g. "The patient's own goal", its JSON path, the text)``.
     :param language: the :class:`~planengine.plan._risk_language.RiskLanguage` screen.
-    :param observed_on: the date of what the words came with (the assessment's latest response,
-        or the progress entry's date).
+    :param observed_on: the date of what the words came with (the plan's date for an
+        assessment's goals, the progress entry's date for a note).
     """
-    quoted: list[str] = []
-    evidence: list[str] = []
-    paths: list[str] = []
+    found_by_kind: dict[str, tuple[list[str], list[str], list[str]]] = {}
     for what, path, text in texts:
         found = language.find(text)
-        if not found:
-            continue
-        phrases = ", ".join(f"'{_readable(phrase)}'" for _, phrase in found)
-        quoted.append(f"{what} says “{text}” ({phrases})")
-        evidence.append(text)
-        paths.append(path)
-    if not quoted:
-        return []
+        for kind in (KIND_LANGUAGE, KIND_ABUSE):
+            phrases = [p for theme, p in found if (theme == "abuse") == (kind == KIND_ABUSE)]
+            if not phrases:
+                continue
+            quoted, evidence, paths = found_by_kind.setdefault(kind, ([], [], []))
+            listed = ", ".join(f"'{_readable(p)}'" for p in phrases)
+            quoted.append(f"{what}: “{' '.join(text.split())}” ({listed})")
+            evidence.append(text)
+            paths.append(path)
     age = (as_of - observed_on).days
-    return [
-        RiskFlag(
-            "",
-            KIND_LANGUAGE,
-            "endorsed",
-            _RANK["endorsed"],
-            None,
-            None,
-            None,
-            observed_on,
-            "; ".join(quoted)
-            + f", with what was recorded on {observed_on.isoformat()} ({_ago(age)}): clinician "
-            "risk assessment today. The engine does not weigh negation, quotation or context; "
-            "a clinician reads the words.",
-            Provenance(f"rule:{RULE_LANGUAGE}", tuple(paths)),
-            age,
-            tuple(evidence),
+    when = f"with this plan ({observed_on.isoformat()})" if age == 0 else (
+        f"on {observed_on.isoformat()} ({_ago(age)})"
+    )
+    flags = []
+    for kind, (quoted, evidence, paths) in found_by_kind.items():
+        if kind == KIND_LANGUAGE:
+            action = (
+                "clinician risk assessment today. The engine does not weigh negation, quotation "
+                "or context; a clinician reads the words."
+            )
+        else:
+            action = (
+                "words of harm from someone else: a private, one-to-one safety assessment "
+                "today, before any homework that could be found or any work that involves the "
+                "other person (a private flag: kept off any copy the patient takes home). The "
+                "engine does not weigh context; a clinician reads the words."
+            )
+        flags.append(
+            RiskFlag(
+                "",
+                kind,
+                "endorsed",
+                _RANK["endorsed"],
+                None,
+                None,
+                None,
+                observed_on,
+                "; ".join(quoted) + f", recorded {when}: {action}",
+                Provenance(f"rule:{RULE_LANGUAGE}", tuple(paths)),
+                age,
+                tuple(evidence),
+                private=kind == KIND_ABUSE,
+            )
         )
-    ]
+    return flags
 
 
 def _readable(phrase: str) -> str:

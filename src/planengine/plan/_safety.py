@@ -35,7 +35,13 @@ from planengine._model import (
     Provenance,
     RiskFlag,
 )
-from planengine.plan._risk_flags import KIND_IPV, KIND_LANGUAGE, SUICIDE_KINDS
+from planengine.plan._risk_flags import (
+    KIND_ABUSE,
+    KIND_IPV,
+    KIND_LANGUAGE,
+    PRIVATE_KINDS,
+    SUICIDE_KINDS,
+)
 
 __all__ = [
     "SAFETY_AREA",
@@ -209,7 +215,7 @@ def build_safety_problem(
                 provenance=provenance,
             )
         )
-    if KIND_IPV in kinds:
+    if kinds & PRIVATE_KINDS:
         objectives.append(
             attrs.evolve(
                 _visit_objective(
@@ -217,7 +223,7 @@ def build_safety_problem(
                     "Have a private, one-to-one safety assessment with the clinician at this "
                     f"visit, by {as_of.isoformat()}.",
                     "private safety assessment completed",
-                    [f.id for f in flags if f.kind == KIND_IPV],
+                    [f.id for f in flags if f.kind in PRIVATE_KINDS],
                     as_of,
                     provenance,
                     "Where there is abuse in a relationship, safety comes before any other work.",
@@ -253,7 +259,7 @@ def build_safety_problem(
                 provenance=provenance,
             )
         )
-    if KIND_IPV in kinds and kinds & SUICIDE_KINDS:
+    if kinds & PRIVATE_KINDS and kinds & SUICIDE_KINDS:
         for step in interventions:
             if step.id == "safety-plan":  # a written plan an abusive partner could find
                 step.notes.append(
@@ -284,7 +290,7 @@ def _long_term_goal(kinds: set[str]) -> str:
         )
     if "risky-behaviour" in kinds:
         goals.append("understands the risky behaviour with the clinician and has a plan to reduce harm")
-    if KIND_IPV in kinds:
+    if kinds & PRIVATE_KINDS:
         goals.append("has a private safety plan and knows how to reach specialist help safely")
     return "The patient " + "; and ".join(goals) + "."
 
@@ -296,6 +302,7 @@ _FLAG_CITATIONS: Mapping[str, tuple[str, ...]] = {
     "suicidal-language": ("S19", "R27"),
     "risky-behaviour": ("R18", "S19"),
     KIND_IPV: ("S17",),
+    KIND_ABUSE: ("S17", "S19"),
 }
 
 #: The steps the core puts in the safety problem for each kind of flag (checked by ``_verify``).
@@ -305,6 +312,7 @@ _REQUIRED_STEPS: Mapping[str, str] = {
     "suicidal-language": "safety-plan",
     "risky-behaviour": "safety-behaviour-review",
     KIND_IPV: "safety-private-assessment",
+    KIND_ABUSE: "safety-private-assessment",
 }
 
 
@@ -550,12 +558,12 @@ def enforce(
 def _held_until(flags: tuple[RiskFlag, ...]) -> str:
     """What a held step waits for: the clinician's review of the flags, and, with documented
     abuse, the private assessment that agrees where written homework can be kept safely."""
-    if all(f.kind == KIND_IPV for f in flags):
+    if all(f.kind in PRIVATE_KINDS for f in flags):
         return (
             "the private safety assessment has covered safety and where written homework "
             "(diaries, logs, thought records) can be kept without being found"
         )
-    if any(f.kind == KIND_IPV for f in flags):
+    if any(f.kind in PRIVATE_KINDS for f in flags):
         return (
             "a clinician has reviewed the open risk flags, and the private safety assessment has "
             "agreed where written homework can be kept without being found"

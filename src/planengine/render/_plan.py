@@ -80,6 +80,12 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     document["goals"] = goals
     if plan.risk_answers:  # the review reads the same risk items again (PHQ-9 item 9, ...)
         document["assessments"] = [dict(a) for a in plan.risk_answers]
+    private = [f for f in plan.risk_flags if f.private]
+    if private:  # kept open in the review, in neutral words (the file may be shared, R-SC20)
+        document["x-private-flags"] = [
+            {"id": f.id, "kind": "private-safety", "opened": plan.as_of.isoformat()}
+            for f in private
+        ]
     return document
 
 
@@ -234,7 +240,7 @@ def render_markdown(plan: Plan) -> str:
         crisis_block(
             plan.crisis,
             open_flag=bool(data["risk"]["flags"]),
-            abuse_flag=any(f["kind"] == "intimate-partner-violence" for f in data["risk"]["flags"]),
+            abuse_flag=any(f["private"] for f in data["risk"]["flags"]),
         )
     )
     if data["scores"]:
@@ -332,6 +338,12 @@ def render_markdown(plan: Plan) -> str:
                     f"{step['delivery']} | {_cell(how.strip(', '))} | {step['status']} |"
                 )
             add("")
+            for step in problem["interventions"]:  # safety details live in the sub-steps
+                if step.get("steps"):
+                    parts = "; ".join(
+                        f"({n}) {_one_line(part)}" for n, part in enumerate(step["steps"], start=1)
+                    )
+                    add(f"- {_one_line(step['title'])}, step by step: {parts}")
             for step in problem["interventions"]:
                 for note in step.get("notes", []):
                     add(f"- {_one_line(step['title'])}: {_one_line(note)}")

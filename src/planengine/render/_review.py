@@ -27,6 +27,7 @@ __all__ = [
     "FORMATS",
     "change_lines",
     "crisis_lines",
+    "flag_label",
     "goal_headline",
     "render_json",
     "render_markdown",
@@ -106,6 +107,11 @@ def goal_headline(goal: GoalReview) -> str:
     return f"{goal.goal_id}: {goal.status.code} [{goal.status.rule}], {traj.position}{days}{due}"
 
 
+def flag_label(flag: Any) -> str:
+    """A flag's kind and its place in the queue; never a low/medium/high label of risk (R-SC22)."""
+    return f"{flag.kind.replace('-', ' ')}, priority {flag.rank}"
+
+
 def crisis_lines(review: Review) -> list[str]:
     """Plain lines to show beside open risk flags: the clinic's crisis resources, or the loud line
     that none is configured (never another country's number); none without an open flag."""
@@ -124,7 +130,9 @@ def crisis_lines(review: Review) -> list[str]:
 def _text_review(review: Review) -> list[str]:
     lines = [f"{review.file or '<data>'}: review as of {review.as_of}"]
     for flag in review.risk_flags:
-        lines.append(f"  RISK FLAG [{flag.level}] {flag.message} (closable by a clinician only)")
+        lines.append(
+            f"  RISK FLAG [{flag_label(flag)}] {flag.message} (closable by a clinician only)"
+        )
     lines.extend(f"  CRISIS {line}" for line in crisis_lines(review))
     for goal in review.goals:
         lines.append(f"  {goal_headline(goal)}")
@@ -200,7 +208,7 @@ def _markdown_review(review: Review) -> list[str]:
         lines.append(
             "> **Open risk flags** (only a clinician can close them; offer the crisis resources below):"
         )
-        lines.extend(f"> - **{f.level}**: {_md(f.message)}" for f in review.risk_flags)
+        lines.extend(f"> - **{flag_label(f)}**: {_md(f.message)}" for f in review.risk_flags)
         lines.append(">")
         crisis = crisis_lines(review)
         lines.append(f"> **{_md(crisis[0])}**")

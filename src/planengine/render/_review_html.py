@@ -6,7 +6,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from planengine._version import __version__
-from planengine.render._review import change_lines, crisis_lines, goal_headline
+from planengine.render._review import change_lines, crisis_lines, flag_label, goal_headline
 from planengine.render._svg import goal_chart, history_chart
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -90,7 +90,7 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
             "Offer the crisis resources below.<ul>"
         )
         out.extend(
-            f"<li><strong>{escape(f.level)}</strong>: {escape(f.message)}</li>"
+            f"<li><strong>{escape(flag_label(f))}</strong>: {escape(f.message)}</li>"
             for f in review.risk_flags
         )
         out.append("</ul>")

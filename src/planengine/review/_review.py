@@ -32,7 +32,11 @@ from planengine.review._model import (
     ReviewContext,
 )
 from planengine.review._parse import ParsedGoal, parse_goal_file
-from planengine.review._risk import language_flags_from_goal_file, risk_flags_from_assessments
+from planengine.review._risk import (
+    language_flags_from_goal_file,
+    private_flags_from_goal_file,
+    risk_flags_from_assessments,
+)
 from planengine.review._status import goal_status
 from planengine.review._suggest import (
     attention_reasons,
@@ -190,6 +194,7 @@ def review_goals(
         [
             *answer_flags,
             *language_flags_from_goal_file(data, load_vocabulary().risk_language, as_of),
+            *private_flags_from_goal_file(data, as_of),
         ]
     )
     notices: list[Notice] = list(notices_list)

@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 
 from planengine._errors import InputError
-from planengine._model import Notice, RiskFlag
+from planengine._model import Notice, Provenance, RiskFlag
 from planengine.instruments._instruments import Instrument
 from planengine.instruments._scoring import RiskSignal, score_response
 from planengine.io._loader import format_json_path
@@ -157,6 +157,37 @@ def language_flags_from_goal_file(
     flags: list[RiskFlag] = []
     for what, path, text, date in texts:  # each text has its own date
         flags.extend(language_flags([(what, path, text)], language, date, as_of))
+    return flags
+
+
+def private_flags_from_goal_file(data: object, as_of: dt.date) -> list[RiskFlag]:
+    """The private flags a plan recorded in its goal file (``x-private-flags``: documented abuse,
+    or abuse in the patient's words, in neutral words): open until a clinician closes them, so a
+    review never reads them as gone."""
+    listed = data.get("x-private-flags") if isinstance(data, Mapping) else None
+    flags: list[RiskFlag] = []
+    for index, entry in enumerate(listed if isinstance(listed, list) else ()):
+        if not isinstance(entry, Mapping):
+            continue
+        opened = _entry_date({"date": entry.get("opened")}, as_of)
+        flags.append(
+            RiskFlag(
+                "",
+                "private-safety",
+                "documented",
+                2,
+                None,
+                None,
+                None,
+                opened,
+                f"A private safety flag was open when this plan was made ({opened.isoformat()}); "
+                "see the clinician's record. It stays open until a clinician closes it, and the "
+                "homework it held waits for the private assessment.",
+                Provenance("rule:safety.private-flag", (f"$['x-private-flags'][{index}]",)),
+                (as_of - opened).days,
+                private=True,
+            )
+        )
     return flags
 
 
