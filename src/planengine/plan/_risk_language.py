@@ -71,9 +71,14 @@ class RiskLanguage:
     citation: str
     #: (theme, phrase, pattern over the spaced text, pattern over one run-together word)
     _patterns: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...]
-    #: every phrase in one pattern of each kind: one search answers the usual "nothing here"
-    _any_spaced: re.Pattern[str]
-    _any_word: re.Pattern[str]
+    #: each phrase's anchor (its most telling word, or a stem) in one pattern over the spaced
+    #: text, and anchor -> the phrases it stands for: a text with no anchor holds no phrase, and
+    #: only the phrases whose anchor is there are searched (most texts hold none)
+    _anchors: re.Pattern[str]
+    _by_anchor: Mapping[str, tuple[int, ...]]
+    _stem_lengths: tuple[int, ...]
+    #: every phrase written run together, in one pattern over the run-together words
+    _any_together: re.Pattern[str]
     _idioms: re.Pattern[str] | None
     _look_alikes: Mapping[int, str]
 
@@ -112,12 +117,23 @@ class RiskLanguage:
         if not isinstance(listed_idioms, Sequence) or isinstance(listed_idioms, str):
             raise ValueError("vocabulary risk_language idioms must be a list of phrases")
         idioms = [_compile(str(i), slots, look_alikes)[0].pattern for i in listed_idioms]
+        by_anchor: dict[str, list[int]] = {}
+        for index, (_, phrase, _, _) in enumerate(patterns):
+            for anchor in _anchors(phrase, slots, look_alikes):
+                by_anchor.setdefault(anchor, []).append(index)
+        # a literal anchor is a whole word (followed by a space, not taken), a stem a word start
+        alternatives = sorted(
+            (re.escape(a[:-1]) if a.endswith("*") else re.escape(a) + "(?= )" for a in by_anchor),
+            key=lambda alt: (-len(alt), alt),
+        )
         return cls(
             phrases,
             citation,
             tuple(patterns),
-            re.compile("|".join(f"(?:{p[2].pattern})" for p in patterns)),
-            re.compile("|".join(f"(?:{p[3].pattern})" for p in patterns)),
+            re.compile(" (?:" + "|".join(alternatives) + ")"),
+            {k: tuple(v) for k, v in by_anchor.items()},
+            tuple(sorted({len(a) - 1 for a in by_anchor if a.endswith("*")})),
+            re.compile("|".join(f"(?:{p[3].pattern})" for p in patterns), re.MULTILINE),
             re.compile("|".join(idioms)) if idioms else None,
             look_alikes,
         )
@@ -129,16 +145,65 @@ class RiskLanguage:
         spaced = " " + _NOT_A_WORD.sub(" ", folded).strip() + " "
         if self._idioms is not None:  # a listed idiom, standing whole, is not a match
             spaced = self._idioms.sub(" ", spaced)
-        words = [_NOT_A_WORD.sub("", w) for w in folded.split()]
-        if not self._any_spaced.search(spaced) and not any(
-            self._any_word.fullmatch(w) for w in words
-        ):
+        # Words run together ("killmyself", "sui-cidal", "#wanttodie") are looked for in the
+        # words that are long (8 letters or more) or lost characters to the folding, one a line.
+        joined = "\n".join(
+            cleaned
+            for word in folded.split()
+            if (cleaned := _NOT_A_WORD.sub("", word)) and (len(cleaned) >= 8 or cleaned != word)
+        )
+        together = bool(joined) and self._any_together.search(joined) is not None
+        candidates = self._candidates(spaced)
+        if not candidates and not together:
             return ()
         return tuple(
             (theme, phrase)
-            for theme, phrase, in_text, in_word in self._patterns
-            if in_text.search(spaced) or any(in_word.fullmatch(w) for w in words)
+            for index, (theme, phrase, in_text, in_word) in enumerate(self._patterns)
+            if (index in candidates and in_text.search(spaced) is not None)
+            or (together and in_word.search(joined) is not None)
         )
+
+    def _candidates(self, spaced: str) -> set[int]:
+        """The phrases whose anchor stands in the spaced text (every anchor that fits a word
+        found, not only the one the pattern matched first)."""
+        found: set[int] = set()
+        by_anchor, stem_lengths = self._by_anchor, self._stem_lengths
+        for match in self._anchors.finditer(spaced):
+            start = match.start() + 1
+            word = spaced[start : spaced.index(" ", start)]
+            found.update(by_anchor.get(word, ()))
+            for length in stem_lengths:
+                if length <= len(word):
+                    found.update(by_anchor.get(word[:length] + "*", ()))
+        return found
+
+
+#: Words too common to tell a phrase apart; a phrase is anchored on another of its words.
+_COMMON = frozenset(
+    ["a", "about", "again", "all", "am", "an", "and", "any", "anymore", "at", "be", "by", "can", "cant", "dont", "do", "else", "everyone", "for", "go", "i", "im", "in", "is", "it", "me", "more", "my", "no", "not", "of", "off", "on", "or", "out", "so", "take", "taking", "the", "they", "to", "took", "up", "want", "wanna", "will", "with", "wont"]
+)
+
+
+def _anchors(
+    phrase: str, slots: Mapping[str, tuple[str, ...]], look_alikes: Mapping[int, str]
+) -> tuple[str, ...]:
+    """The words a phrase cannot match without (a stem keeps its ``*``): its longest word that
+    is not a common one; or, when every word is common or a slot, every word of its slots' values
+    and its longest word."""
+    words: list[str] = []
+    slot_words: list[str] = []
+    for word in phrase.split():
+        slot = _SLOT.fullmatch(word)
+        if slot is not None:
+            for value in slots[slot.group(1)]:
+                slot_words.extend(normalise_text(value, look_alikes).split())
+            continue
+        plain = normalise_text(word.removesuffix("*"), look_alikes).strip()
+        words.append(plain + "*" if word.endswith("*") else plain)
+    telling = [w for w in words if w.removesuffix("*") not in _COMMON]
+    if telling:
+        return (max(telling, key=lambda w: (len(w.removesuffix("*")), w)),)
+    return tuple(sorted({*slot_words, *words}))
 
 
 def _compile(
@@ -164,5 +229,9 @@ def _compile(
         apart.append(re.escape(plain) + ending)
         # run together, a stem takes only a word ending, so it cannot swallow the next word
         together.append(re.escape(plain) + (r"(?:s|es|d|ed|ing|al|ally)?" if ending else ""))
-    # the spaced text has a space at each end and between words
-    return re.compile(" " + " ".join(apart) + " "), re.compile("".join(together))
+    # the spaced text has a space at each end and between words; the run-together words are
+    # one a line
+    return (
+        re.compile(" " + " ".join(apart) + " "),
+        re.compile("^" + "".join(together) + "$", re.MULTILINE),
+    )
