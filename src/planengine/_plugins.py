@@ -143,7 +143,36 @@ def _register(
             raise failure from error
         notices.append(failure_notice("plugin.register-failed", failure, name))
         return
+    refused = _ordering_markers(manager, obj)
+    if refused:
+        manager.unregister(obj)
+        failure = PluginError(
+            f"uses {', '.join(refused)}, which planengine refuses: it calls each implementation "
+            "on its own, in plugin-name order, so that one failing plugin cannot stop the "
+            "others and no plugin can run around another's (see planengine.hookspecs)",
+            plugin=name,
+            version=version,
+        )
+        if strict:
+            raise failure
+        notices.append(failure_notice("plugin.register-failed", failure, name))
+        return
     infos.append(PluginInfo(name=name, version=version, kind="plugin", distribution=distribution))
+
+
+def _ordering_markers(manager: pluggy.PluginManager, obj: Any) -> list[str]:
+    """The pluggy options of ``obj``'s hook implementations that only mean something when pluggy
+    runs all implementations in one call (``tryfirst``, ``trylast``, wrappers): refused, with
+    the hook named, rather than silently ignored."""
+    found: list[str] = []
+    for caller in manager.get_hookcallers(obj) or ():
+        for impl in caller.get_hookimpls():
+            if impl.plugin is not obj:
+                continue
+            for option in ("tryfirst", "trylast", "hookwrapper", "wrapper"):
+                if getattr(impl, option, False):
+                    found.append(f"{option}=True on {caller.name}")
+    return sorted(found)
 
 
 def call_each(

@@ -56,20 +56,21 @@ def collect_plugin_rules(plugin_manager: Any) -> list[SmartRule]:
     :raises planengine.PluginError: naming the plugin, for an invalid or clashing rule, or a plugin
         that raised.
     """
+    from planengine._plugins import call_each
+
     rules: list[SmartRule] = []
-    hook = plugin_manager.hook.register_smart_rules
-    for impl in hook.get_hookimpls():
-        name = impl.plugin_name
 
-        def register(rule: Any, _name: str = name) -> None:
-            rules.append(_plugin_rule(rule, _name))
+    def bind(name: str) -> dict[str, Any]:
+        def register(rule: Any) -> None:
+            rules.append(_plugin_rule(rule, name))
 
-        try:
-            impl.function(register=register)
-        except PluginError:
-            raise
-        except Exception as error:
-            raise PluginError(f"register_smart_rules failed: {error!r}", plugin=name) from None
+        return {"register": register}
+
+    def never(failure: PluginError) -> None:  # strict: the first failure is raised
+        raise failure
+
+    # the host's one calling loop: plugin-name order, each implementation on its own
+    call_each(plugin_manager, "register_smart_rules", bind, strict=True, on_error=never)
     return rules
 
 
