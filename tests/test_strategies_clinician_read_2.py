@@ -1,6 +1,8 @@
 """Scenario tests for the clinician's second read (/work/clinician-read-2-copy.md), data fixes
 only: each test fails without its change in plugins/*/strategy.yaml or src/planengine/data.
 
+* N2: assertiveness confrontation coaching waits for a private IPV screen where the patient's own
+  words name a partner or the plan has a relationships problem (clinical.md §7.6).
 * N5: a seizure disorder with AUDIT-C below 10 is not a withdrawal-risk trigger (R-SC10): the
   dependence questions are asked at this visit, and the alcohol-and-sleep talk stays active.
 """
@@ -17,6 +19,12 @@ from test_strategies_scenarios import assessment, plan_for
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
 MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12
 
+CONFRONTATION_STEPS = [
+    "assertiveness-dear-man-script", "assertiveness-role-play", "assertiveness-graded-practice",
+    "assertiveness-active-listening", "assertiveness-gas-review",
+]
+PRACTICE_OBJECTIVES = ["assertiveness-assertive-practice", "assertiveness-active-listening"]
+
 
 def _steps(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {s["id"]: s for s in all_steps(data)}
@@ -28,6 +36,40 @@ def _text(step: dict[str, Any]) -> str:
 
 def _notes(item: dict[str, Any]) -> str:
     return " ".join(item.get("notes", []))
+
+
+# -- N2: no confrontation coaching before the private IPV screen --------------------------------
+
+
+@pytest.mark.parametrize(
+    "goals",
+    [
+        ["Stand up to my husband when he shouts at me"],
+        ["Say no to my boyfriend"],
+        ["Stop my partner controlling my money"],
+        ["Speak up to my fiancé about money"],  # no relationships problem: asked in this plan
+    ],
+)
+def test_assertiveness_practice_waits_for_a_private_screen_when_a_partner_is_named(engine, goals):
+    data = plan_for(engine, assessment(concerns=["assertiveness"], patient_goals=goals))
+    steps = _steps(data)
+    for step_id in CONFRONTATION_STEPS:
+        assert steps[step_id]["status"] == "held", step_id
+        assert "private screen" in _notes(steps[step_id])
+    objectives = {o["id"]: o for o in all_objectives(data)}
+    for objective_id in PRACTICE_OBJECTIVES:
+        assert "after-ipv-screen" in _notes(objectives[objective_id]), objective_id
+    # a private screen is in the plan, and it is not held
+    screens = [s for s in ("relationships-ipv-screen", "assertiveness-ask-privately-first") if s in steps]
+    assert len(screens) == 1
+    assert steps[screens[0]]["status"] == "active"
+
+
+def test_assertiveness_practice_with_no_partner_named_starts_at_once(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["assertiveness"], patient_goals=["Say no to extra shifts at work"]))
+    steps = _steps(data)
+    assert all(steps[s]["status"] == "active" for s in CONFRONTATION_STEPS)
+    assert "assertiveness-ask-privately-first" not in steps
 
 
 # -- N5: seizure disorder with AUDIT-C below 10 ---------------------------------------------------
