@@ -5,6 +5,8 @@ only: each test fails without its change in plugins/*/strategy.yaml or src/plane
   words name a partner or the plan has a relationships problem (clinical.md §7.6).
 * N5: a seizure disorder with AUDIT-C below 10 is not a withdrawal-risk trigger (R-SC10): the
   dependence questions are asked at this visit, and the alcohol-and-sleep talk stays active.
+* S4: sleep restriction and stimulus control start with a contraindication check.
+* S6: psychosis cautions on sleep-shortening steps and the CBT-I referral.
 """
 
 from __future__ import annotations
@@ -107,5 +109,30 @@ def test_a_seizure_disorder_with_audit_c_10_still_gets_the_withdrawal_assessment
     steps = _steps(data)
     assert "possible dependence" in steps["alcohol-withdrawal-risk-assessment"]["description"]
     assert steps["sleep-alcohol-and-sleep"]["status"] == "held"
+
+
+# -- S4: sleep restriction starts with a contraindication check ---------------------------------
+
+
+@pytest.mark.parametrize("conditions", [[], ["older-adult"]])
+def test_sleep_restriction_first_asks_about_contraindications(engine, conditions) -> None:
+    data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=conditions))
+    first = _steps(data)["sleep-sleep-restriction"]["steps"][0]
+    for needed in ("Before starting", "bipolar disorder", "seizures", "driving or machinery",
+                   "sleep apnoea", "parasomnia", "pregnancy", "not evidence of absence"):
+        assert needed in first, needed
+    control = _steps(data)["sleep-stimulus-control"]["steps"][0]
+    assert control.startswith("Before starting") and "bipolar disorder" in control
+
+
+# -- S6: psychosis ---------------------------------------------------------------------------------
+
+
+def test_psychosis_cautions_sleep_shortening_steps_and_the_cbti_referral(engine) -> None:
+    data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=["psychosis"]))
+    steps = _steps(data)
+    for step_id in ("sleep-stimulus-control", "sleep-sleep-restriction", "sleep-cbti-referral"):
+        notes = _notes(steps[step_id])
+        assert "psychosis" in notes and "relapse" in notes, step_id
 
 
