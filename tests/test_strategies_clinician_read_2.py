@@ -6,7 +6,9 @@ only: each test fails without its change in plugins/*/strategy.yaml or src/plane
 * N5: a seizure disorder with AUDIT-C below 10 is not a withdrawal-risk trigger (R-SC10): the
   dependence questions are asked at this visit, and the alcohol-and-sleep talk stays active.
 * S4: sleep restriction and stimulus control start with a contraindication check.
+* S5: trauma only in the patient's words leads to the exposure question and a screen.
 * S6: psychosis cautions on sleep-shortening steps and the CBT-I referral.
+* S10: the trauma readiness check asks directly about suicidal thoughts when no item 9 was given.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from typing import Any
 import pytest
 
 from plan_helpers import all_objectives, all_steps
-from test_strategies_scenarios import assessment, plan_for
+from test_strategies_scenarios import assessment, excluded, plan_for, problem, step_ids
 
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
 MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12
@@ -125,6 +127,27 @@ def test_sleep_restriction_first_asks_about_contraindications(engine, conditions
     assert control.startswith("Before starting") and "bipolar disorder" in control
 
 
+# -- S5: trauma in the patient's words alone ------------------------------------------------------
+
+
+@pytest.mark.parametrize("goal", ["Get over the car accident", "I was abused as a child"])
+def test_trauma_in_the_patients_words_alone_asks_about_exposure_first(engine, goal) -> None:
+    data = plan_for(engine, assessment(patient_goals=[goal]))
+    assert data["patient_goals"][0]["linked_areas"] == ["trauma"]
+    trauma = problem(data, "trauma")
+    assert trauma["interventions"][0]["id"] == "trauma-exposure-question"
+    assert "PC-PTSD-5 or the PCL-5" in trauma["interventions"][0]["description"]
+    assert "trauma-trauma-assessment" not in {o["id"] for o in trauma["objectives"]}
+    assert "trauma-trauma-assessment-referral" not in step_ids(data)
+    assert "trauma-trauma-assessment" in excluded(data)
+
+
+def test_a_clinician_concern_about_trauma_still_gets_the_assessment(engine) -> None:
+    data = plan_for(engine, assessment(concerns=["trauma"], patient_goals=["Get over the car accident"]))
+    assert "trauma-trauma-assessment-referral" in step_ids(data)
+    assert "trauma-exposure-question" not in step_ids(data)
+
+
 # -- S6: psychosis ---------------------------------------------------------------------------------
 
 
@@ -136,3 +159,12 @@ def test_psychosis_cautions_sleep_shortening_steps_and_the_cbti_referral(engine)
         assert "psychosis" in notes and "relapse" in notes, step_id
 
 
+# -- S10: the trauma readiness check asks about suicide when item 9 was not given --------------
+
+
+def test_the_trauma_readiness_check_asks_about_suicidal_thoughts_without_phq9(engine) -> None:
+    pcl5 = [3] * 15 + [0] + [3] * 4  # probable PTSD, item 16 not endorsed
+    without = _steps(plan_for(engine, assessment({"pcl5": pcl5})))["trauma-readiness-check"]
+    assert "asks directly about suicidal thoughts" in without["description"]
+    with_phq9 = _steps(plan_for(engine, assessment({"pcl5": pcl5, "phq9": MODERATE_PHQ9})))
+    assert "asks directly about suicidal thoughts" not in with_phq9["trauma-readiness-check"]["description"]
