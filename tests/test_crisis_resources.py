@@ -92,9 +92,9 @@ def test_a_gb_plan_names_no_us_number(example: str) -> None:
     assert_valid("plan", data)
     assert data["risk"]["crisis_locale"] == "GB"
     assert [r["id"] for r in data["risk"]["crisis_resources"]] == [
+        "gb-999",  # the emergency number first (clinician read 2, S8)
         "gb-samaritans",
         "gb-nhs-111-mental-health",
-        "gb-999",
     ]
     assert {r["source"] for r in data["risk"]["crisis_resources"]} == {"data:crisis-resources/GB"}
     for text in (plan.to_json(), plan_markdown(plan)):
@@ -117,8 +117,9 @@ def test_a_us_plan_shows_988_from_the_data() -> None:
         load_assessment(str(EXAMPLES / "severe-with-risk-flag.yaml")), as_of=AS_OF
     )
     resources = plan.to_dict()["risk"]["crisis_resources"]
-    assert resources[0]["name"] == "988 Suicide & Crisis Lifeline"
-    assert resources[0]["source"] == "data:crisis-resources/US"
+    assert resources[0]["phone"] == "911"  # the emergency number first (S8)
+    assert resources[1]["name"] == "988 Suicide & Crisis Lifeline"
+    assert resources[1]["source"] == "data:crisis-resources/US"
     text = _without_hash(plan_markdown(plan))
     assert "call or text 988" in text and "116 123" not in text
     assert not {n.code for n in plan.notices} & {
@@ -163,8 +164,8 @@ def test_the_clinic_list_wins_over_the_locale(tmp_path: pathlib.Path) -> None:
     assert [(r["id"], r["source"]) for r in resources] == [
         ("clinic-1", "config:crisis-resources"),
         ("gb-nhs-111-mental-health", "config:crisis-resources"),  # the clinic's replaces ours
-        ("gb-samaritans", "data:crisis-resources/GB"),
         ("gb-999", "data:crisis-resources/GB"),
+        ("gb-samaritans", "data:crisis-resources/GB"),
     ]
     assert resources[1]["instructions"] == "choose option 2" and resources[1]["confirmed"]
     # the clinic vouches for its own: nothing is left unconfirmed
@@ -296,3 +297,17 @@ def test_review_without_a_flag_shows_no_crisis_notice() -> None:
     review = review_goals(load_document(EXAMPLES / "review" / "on-track.yaml"), as_of=AS_OF)
     assert not review.risk_flags
     assert not [n for n in review.notices if n.code.startswith("safety.")]
+
+
+# Clinician read 2, S8: the emergency number first in each locale; England-only services marked.
+def test_each_locale_lists_the_emergency_number_first_and_marks_england_only_services() -> None:
+    import yaml
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    data = yaml.safe_load((root / "src/planengine/data/crisis-resources.yaml").read_text(encoding="utf-8"))
+    for name, locale in data["locales"].items():
+        first = locale["resources"][0]
+        assert first["phone"] in {"999", "911"} and first["name"] == "Emergency services", name
+    gb = {r["id"]: r for r in data["locales"]["GB"]["resources"]}
+    assert gb["gb-national-domestic-abuse-helpline"]["region"] == "England"
+    assert gb["gb-nhs-111-mental-health"]["region"] == "England"

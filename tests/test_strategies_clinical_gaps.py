@@ -38,9 +38,8 @@ WITHDRAWAL_RISK = {
     "substance-use-disorder": dict(
         responses={"audit-c": [2, 1, 1]}, sex="male", conditions=["substance-use-disorder"]
     ),
-    "seizure-disorder-positive-audit-c": dict(
-        responses={"audit-c": [2, 1, 0]}, sex="female", conditions=["seizure-disorder"]
-    ),
+    # A seizure disorder with a positive AUDIT-C below 10 is not a trigger (R-SC10; clinician
+    # read 2, N5): see test_strategies_clinician_read_2.py.
 }
 
 
@@ -138,7 +137,7 @@ def test_every_copy_of_the_withdrawal_risk_block_is_the_same() -> None:
         "planengine_alcohol", "planengine_sleep", "planengine_lifestyle",
     }
     canonical = copies["planengine_alcohol"][0]
-    assert len(canonical) == 3
+    assert len(canonical) == 2  # AUDIT-C >= 10; a substance use disorder (not a seizure disorder)
     assert all(block == canonical for found in copies.values() for block in found)
 
 

@@ -68,9 +68,12 @@ def test_no_cut_down_target_before_the_withdrawal_assessment_and_the_diary_is_ke
 def test_a_seizure_disorder_is_not_called_a_sign_of_dependence(engine) -> None:
     data = plan_for(engine, assessment({"audit-c": [2, 1, 0], "isi": SEVERE_ISI}, sex="female",
                                        conditions=["seizure-disorder"]))
-    step = _steps(data)["alcohol-withdrawal-risk-assessment"]
+    # Below AUDIT-C 10 the seizure disorder is not a withdrawal-risk trigger (clinician read 2,
+    # N5): the dependence questions are asked at this visit instead.
+    assert "alcohol-withdrawal-risk-assessment" not in _steps(data)
+    step = _steps(data)["alcohol-further-assessment"]
     assert "does not point to dependence" in step["description"]
-    assert "danger of withdrawal seizures" in step["description"]
+    assert "withdrawal seizures" in step["description"]
     for plan_step in all_steps(data):
         assert "seizure disorder with a positive AUDIT-C points" not in _text(plan_step)
 

@@ -503,7 +503,11 @@ def test_no_therapy_referral_without_probable_ptsd(engine, responses, context) -
     ids = {o["id"] for o in trauma["objectives"]}
     assert not ids & {"trauma-start-trauma-therapy", "trauma-pcl5-improvement"}
     assert "trauma-trauma-therapy-referral" not in step_ids(data)
-    assert ids & {"trauma-trauma-assessment", "trauma-next-step-1"}
+    # a screen or concern leads to an assessment; the patient's words alone to the exposure
+    # question and a screen first (clinician read 2, S5)
+    assert ids & {"trauma-trauma-assessment", "trauma-next-step-1"} or (
+        "trauma-exposure-question" in step_ids(data)
+    )
 
 
 # -- well-being and alcohol ------------------------------------------------------------------------------
