@@ -954,3 +954,28 @@ def test_a_number_json_has_no_form_for_never_reaches_the_plan_json() -> None:
 
     with pytest.raises(PluginError, match="nanny"):
         Engine(plugins=[plugin("nanny", adjust_plan=adjust_plan)]).plan(PLAIN, as_of=AS_OF)
+
+
+@pytest.mark.parametrize("option", ["tryfirst", "trylast", "hookwrapper", "wrapper"])
+def test_ordering_markers_and_wrappers_are_refused_not_ignored(option) -> None:
+    import types
+
+    import planengine
+    from planengine import Engine, PluginError
+
+    def adjust_plan(plan, context):
+        yield
+
+    def propose(problem, context):
+        return None
+
+    function = adjust_plan if option in ("hookwrapper", "wrapper") else propose
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="ordered", **{function.__name__: planengine.hookimpl(**{option: True})(function)}
+    )
+    engine = Engine(plugins=[plugin], autoload=False)
+    (notice,) = [n for n in engine.load_notices if n.code == "plugin.register-failed"]
+    assert f"{option}=True on {function.__name__}" in notice.message
+    assert "ordered" not in [info.name for info in engine.plugin_infos]
+    with pytest.raises(PluginError, match=f"{option}=True"):
+        Engine(plugins=[plugin], autoload=False, strict=True)

@@ -8,6 +8,12 @@ Register-style hooks receive a ``register`` callback rather than returning lists
 check every item as it arrives and say which plugin it came from. A plugin that raises is reported
 by name and skipped (``strict=True`` makes that an error). The core runs its safety checks after
 every plugin, so no hook can remove, reorder or weaken a safety step.
+
+Each implementation is called on its own, in plugin-name order, so that one failing plugin cannot
+stop the others and a plan never depends on the order plugins were installed in. pluggy's
+``tryfirst``, ``trylast``, ``hookwrapper`` and ``wrapper`` options only mean something when all
+implementations run in one call, so a plugin that uses them is refused when it registers, with a
+notice naming the option and the hook (an error with ``strict=True``), never silently ignored.
 """
 
 from __future__ import annotations
