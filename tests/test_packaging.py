@@ -30,8 +30,11 @@ def test_builtin_plugins_are_registered_as_entry_points_of_this_distribution() -
     assert {"sleep", "cbt"} <= set(points)
     for entry_point in points.values():
         if entry_point.dist is not None and entry_point.dist.metadata["Name"] == "planengine":
-            module = importlib.import_module(entry_point.value)
-            assert (resources.files(module.__name__) / "strategy.yaml").is_file()
+            module_name, _, attribute = entry_point.value.partition(":")
+            module = importlib.import_module(module_name)
+            assert entry_point.name == getattr(module, attribute).PLUGIN_NAME
+            strategy = resources.files(module.__name__) / "strategies" / f"{entry_point.name}.yaml"
+            assert strategy.is_file()
 
 
 def test_every_bundled_schema_is_a_valid_2020_12_schema() -> None:

@@ -128,15 +128,13 @@ def test_every_copy_of_the_withdrawal_risk_block_is_the_same() -> None:
                 found.extend(blocks(value))
         return found
 
-    plugins = pathlib.Path(__file__).resolve().parent.parent / "plugins"
+    strategies = pathlib.Path(__file__).resolve().parent.parent / "plugins" / "planengine_builtins" / "strategies"
     copies = {
-        path.parent.name: blocks(yaml.safe_load(path.read_text(encoding="utf-8")))
-        for path in sorted(plugins.glob("*/strategy.yaml"))
+        path.stem: blocks(yaml.safe_load(path.read_text(encoding="utf-8")))
+        for path in sorted(strategies.glob("*.yaml"))
     }
-    assert {name for name, found in copies.items() if found} == {
-        "planengine_alcohol", "planengine_sleep", "planengine_lifestyle",
-    }
-    canonical = copies["planengine_alcohol"][0]
+    assert {name for name, found in copies.items() if found} == {"alcohol", "sleep", "lifestyle"}
+    canonical = copies["alcohol"][0]
     assert len(canonical) == 2  # AUDIT-C >= 10; a substance use disorder (not a seizure disorder)
     assert all(block == canonical for found in copies.values() for block in found)
 

@@ -1,5 +1,5 @@
 """Scenario tests for the clinician's second read (/work/clinician-read-2-copy.md), data fixes
-only: each test fails without its change in plugins/*/strategy.yaml or src/planengine/data.
+only: each test fails without its change in plugins/planengine_builtins/strategies/*.yaml or src/planengine/data.
 
 * N2: assertiveness confrontation coaching waits for a private IPV screen where the patient's own
   words name a partner or the plan has a relationships problem (clinical.md §7.6).

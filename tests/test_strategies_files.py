@@ -21,17 +21,20 @@ from planengine.plan._assembly import CLINICIAN_ONLY_CATEGORIES
 from planengine.strategies._strategy import strategy_from_mapping
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-STRATEGY_FILES = sorted((ROOT / "plugins").glob("planengine_*/strategy.yaml"))
-IDS = [path.parent.name for path in STRATEGY_FILES]
+STRATEGY_FILES = sorted((ROOT / "plugins" / "planengine_builtins" / "strategies").glob("*.yaml"))
+IDS = [path.stem for path in STRATEGY_FILES]
 
 
 def _load(path: pathlib.Path) -> dict:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def test_every_plugin_package_has_a_strategy_file() -> None:
-    packages = sorted(p.name for p in (ROOT / "plugins").iterdir() if p.name.startswith("planengine_"))
-    assert packages == IDS
+def test_every_builtin_entry_point_names_a_strategy_file() -> None:
+    """One registrar, one entry point per strategy file (so each can be blocked by name)."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    points = project["entry-points"]["planengine"]
+    assert sorted(points) == IDS
+    assert all(value == f"planengine_builtins:{name}" for name, value in points.items())
     assert len(STRATEGY_FILES) >= 11
 
 
@@ -87,7 +90,7 @@ def test_content_is_specific_and_safe(path: pathlib.Path) -> None:
 
 
 def test_trauma_strategy_offers_no_exposure_narrative_or_emdr_homework() -> None:
-    data = _load(ROOT / "plugins" / "planengine_trauma" / "strategy.yaml")
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "trauma.yaml")
     for item in data["interventions"]:
         if item["delivery"] == "self-guided":
             # stabilisation skills, or a count kept without the content (nights with nightmares)
@@ -97,12 +100,11 @@ def test_trauma_strategy_offers_no_exposure_narrative_or_emdr_homework() -> None
                 assert word not in text, f"{item['id']} mentions {word!r}"
 
 
-def test_entry_points_map_every_plugin_package() -> None:
+def test_the_builtin_registrar_package_is_built() -> None:
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    entry_points = pyproject["project"]["entry-points"]["planengine"]
-    assert sorted(entry_points.values()) == IDS
-    packages = pyproject["tool"]["setuptools"]["packages"]
-    assert set(IDS) <= set(packages)
+    assert "planengine_builtins" in pyproject["tool"]["setuptools"]["packages"]
+    data = pyproject["tool"]["setuptools"]["package-data"]["planengine_builtins"]
+    assert data == ["strategies/*.yaml"]
 
 
 def test_every_area_has_a_strategy_and_all_load_strictly() -> None:
@@ -113,14 +115,14 @@ def test_every_area_has_a_strategy_and_all_load_strictly() -> None:
 
 
 def test_an_undefined_citation_is_refused() -> None:
-    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "sleep.yaml")
     data["interventions"][0]["citations"] = ["R999"]
     with pytest.raises(DocumentSchemaError, match="R999"):
         strategy_from_mapping(data)
 
 
 def test_a_link_to_an_unknown_objective_is_refused() -> None:
-    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "sleep.yaml")
     data["interventions"][1]["objectives"] = ["no-such-objective"]
     with pytest.raises(DocumentSchemaError, match="no-such-objective"):
         strategy_from_mapping(data)
@@ -128,7 +130,7 @@ def test_a_link_to_an_unknown_objective_is_refused() -> None:
 
 @pytest.mark.parametrize("required", ["no-such-step", "sleep-restriction"])
 def test_a_requirement_must_be_another_step_of_the_file(required: str) -> None:
-    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "sleep.yaml")
     step = next(s for s in data["interventions"] if s["id"] == "sleep-restriction")
     step["requires"] = [required]
     with pytest.raises(DocumentSchemaError, match="is not another step of this file"):
@@ -136,7 +138,7 @@ def test_a_requirement_must_be_another_step_of_the_file(required: str) -> None:
 
 
 def test_a_variants_requirement_must_be_another_step_of_the_file() -> None:
-    data = _load(ROOT / "plugins" / "planengine_alcohol" / "strategy.yaml")
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "alcohol.yaml")
     step = next(s for s in data["interventions"] if s["id"] == "brief-intervention")
     assert step["variants"][0]["requires"] == ["withdrawal-risk-assessment"]
     step["variants"][0]["requires"] = ["no-such-step"]
@@ -145,7 +147,7 @@ def test_a_variants_requirement_must_be_another_step_of_the_file() -> None:
 
 
 def test_a_requirement_must_be_planned_wherever_the_step_is() -> None:
-    data = _load(ROOT / "plugins" / "planengine_cbt" / "strategy.yaml")
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "cbt.yaml")
     requiring = next(s for s in data["interventions"] if s["id"] == "balanced-self-statements")
     assert requiring.get("area") is None and requiring["requires"] == ["thought-record"]
     required = next(s for s in data["interventions"] if s["id"] == "thought-record")
@@ -168,7 +170,7 @@ def _sleep_step(data: dict, step_id: str) -> dict:
     ],
 )
 def test_a_misspelt_condition_or_area_is_refused(change, message: str) -> None:
-    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "sleep.yaml")
     change(_sleep_step(data, "sleep-restriction"))
     with pytest.raises(DocumentSchemaError, match=message) as info:
         strategy_from_mapping(data, file="sleep.yaml")
@@ -187,7 +189,7 @@ def test_an_unknown_instrument_in_a_strategy_is_named_when_an_engine_registers_i
 
     import planengine
 
-    data = _load(ROOT / "plugins" / "planengine_sleep" / "strategy.yaml")
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "sleep.yaml")
     data["id"] = "sleep-copy"
     _sleep_step(data, "sleep-restriction")["when"] = when
     strategy = strategy_from_mapping(data, source="copy")
@@ -218,7 +220,7 @@ def test_validate_and_loading_refuse_what_the_engine_refuses_with_a_line(
     from planengine.cli._main import main
     from planengine.strategies._strategy import DataStrategy
 
-    text = (ROOT / "plugins" / "planengine_sleep" / "strategy.yaml").read_text(encoding="utf-8")
+    text = (ROOT / "plugins" / "planengine_builtins" / "strategies" / "sleep.yaml").read_text(encoding="utf-8")
     assert old in text
     bad = tmp_path / "strategy.yaml"
     bad.write_text(text.replace(old, new, 1), encoding="utf-8")

@@ -1,0 +1,66 @@
+"""The built-in strategies: one registrar for the strategy files in ``strategies/``.
+
+Each file is its own plugin, named by its entry point in the ``planengine`` group (``sleep =
+"planengine_builtins:sleep"``), so a clinic can block one (``planengine plan -p no:sleep``) and
+every plan records which ones it used, exactly as for a third-party plugin. All clinical content
+(objective templates, steps, doses, delivery, contraindications, citations) is in the files,
+validated by ``schemas/strategy.schema.json``; this module only registers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import resources
+from typing import Any
+
+import planengine
+
+__all__ = [
+    "BuiltinStrategy",
+    "alcohol",
+    "assertiveness",
+    "ba",
+    "cbt",
+    "emotions",
+    "lifestyle",
+    "relationships",
+    "relaxation",
+    "sleep",
+    "trauma",
+    "wellbeing",
+]
+
+
+class BuiltinStrategy:
+    """One built-in strategy file as a plugin.
+
+    :param name: the plugin's name (its entry point's), and the file's stem in ``strategies/``.
+    :param version: the registering plugin's version, recorded in plans beside the strategy's own
+        version (the file's ``version`` says what changed in the content).
+    """
+
+    def __init__(self, name: str, version: str = "1.0.0") -> None:
+        self.PLUGIN_NAME = name
+        self.__version__ = version
+
+    def __repr__(self) -> str:
+        return f"BuiltinStrategy({self.PLUGIN_NAME!r})"
+
+    @planengine.hookimpl
+    def register_strategies(self, register: Callable[[Any], None]) -> None:
+        """Register this plugin's strategy file."""
+        path = resources.files(__name__) / "strategies" / f"{self.PLUGIN_NAME}.yaml"
+        register(planengine.DataStrategy.from_file(str(path)))
+
+
+alcohol = BuiltinStrategy("alcohol")
+assertiveness = BuiltinStrategy("assertiveness")
+ba = BuiltinStrategy("ba")
+cbt = BuiltinStrategy("cbt")
+emotions = BuiltinStrategy("emotions")
+lifestyle = BuiltinStrategy("lifestyle")
+relationships = BuiltinStrategy("relationships")
+relaxation = BuiltinStrategy("relaxation")
+sleep = BuiltinStrategy("sleep")
+trauma = BuiltinStrategy("trauma")
+wellbeing = BuiltinStrategy("wellbeing")
