@@ -68,7 +68,7 @@ from planengine.plan._findings import (
     judges,
     unjudged_notices,
 )
-from planengine.plan._responses import check_same_day, harmful_drinking
+from planengine.plan._responses import harmful_drinking
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
     answer_flags,
@@ -78,6 +78,7 @@ from planengine.plan._risk_flags import (
     raise_for_alcohol,
 )
 from planengine.plan._safety import SAFETY_AREA
+from planengine.plan._scored import Scored, score_assessment
 
 __all__ = ["Engine", "EngineConfig", "collect_instruments"]
 
@@ -349,97 +350,61 @@ class Engine:
     # -- planning -------------------------------------------------------------------------
 
     def plan(self, assessment: Assessment, *, as_of: dt.date) -> Plan:
-        """Turn an assessment into a draft plan.
+        """Turn an assessment into a draft plan: score, find, flag, propose, assemble, complete.
 
         :param assessment: a validated :class:`Assessment`.
         :param as_of: the planning date; start, due and review dates count from it. Required:
             the engine never reads the clock.
         :raises InputError: on answers the instruments cannot score, or responses after ``as_of``.
         """
-        if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-            raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
-        if as_of > _LATEST_AS_OF:  # due and review dates must still be dates
-            raise InputError(f"as_of {as_of.isoformat()} is too far in the future to plan from")
-        if not isinstance(assessment, Assessment):
-            raise InputError(
-                f"plan() takes an Assessment (see load_assessment, Assessment.from_mapping), "
-                f"not {type(assessment).__name__}"
-            )
-        from planengine.instruments._scoring import score_response
-
-        notices = list(self._notices)
-        sex = assessment.context.sex
-        latest: dict[str, Any] = {}
-        latest_dates: dict[str, dt.date] = {}
-        latest_paths: dict[str, str] = {}
-        score_rows: list[dict[str, Any]] = []
-        answers_read: list[tuple[int | None, ...]] = []
-        signals: list[tuple[Any, dt.date, str]] = []
-        # (instrument, item) -> the latest answer to each risk item, its date and instrument
-        risk_items: dict[tuple[str, int], tuple[Any, dt.date, Any]] = {}
-        risk_answers: list[dict[str, Any]] = []
-        same_day: dict[tuple[str, dt.date], tuple[str, tuple[int | None, ...]]] = {}
+        _check_arguments(assessment, as_of)
         self._check_context(assessment)
-        for response in assessment.responses:
-            path = f"$.responses[{response.index}]"
-            if type(response.date) is not dt.date:
-                raise InputError(
-                    f"date must be a datetime.date, got {response.date!r}",
-                    file=assessment.source,
-                    path=f"{path}.date",
-                )
-            if response.date > as_of:
-                raise InputError(
-                    f"response date {response.date.isoformat()} is after as_of {as_of.isoformat()}",
-                    file=assessment.source,
-                    path=f"{path}.date",
-                )
-            instrument = self.instruments.get(response.instrument)
-            if instrument is None:
-                raise InputError(
-                    f"unknown instrument {response.instrument!r}",
-                    file=assessment.source,
-                    path=f"{path}.instrument",
-                )
-            score = score_response(
-                instrument,
-                response.answers,
-                sex=sex,
-                path=f"{path}.answers",
-                file=assessment.source,
-            )
-            answers_read.append(score.raw_answers)
-            if check_same_day(same_day, instrument, response.date, path, score, assessment.source):
-                continue  # the same answers twice on one day: one response
-            score_rows.append(_score_row(score, response.date, path))
-            if score.risk_signals:
-                risk_answers.append(
-                    {
-                        "instrument": instrument.id,
-                        "date": response.date.isoformat(),
-                        "answers": list(score.raw_answers),
-                    }
-                )
-            for signal in score.risk_signals:
-                signals.append((signal, response.date, path))
-                key = (instrument.id, signal.item)
-                known = risk_items.get(key)
-                if known is None or response.date >= known[1]:
-                    risk_items[key] = (signal, response.date, instrument)
-            previous = latest_dates.get(instrument.id)
-            if previous is None or response.date >= previous:
-                latest[instrument.id] = score
-                latest_dates[instrument.id] = response.date
-                latest_paths[instrument.id] = path
+        scored = score_assessment(
+            assessment, as_of, self.instruments, self.config.stale_baseline_days
+        )
+        notices = list(self._notices)
+        findings, patient_goals = self._find(assessment, scored, notices)
+        alcohol, alcohol_inputs = harmful_drinking(
+            assessment, scored.latest, scored.dates, scored.paths, self.instruments
+        )
+        flags = self._risk_flags(
+            assessment, scored.signals, patient_goals, as_of, alcohol, alcohol_inputs
+        )
+        context = PlanningContext(
+            assessment=assessment,
+            as_of=as_of,
+            scores=scored.latest,
+            score_dates=scored.dates,
+            score_paths=scored.paths,
+            risk_flags=flags,
+            conditions=frozenset(assessment.context.conditions),
+            instruments=self.instruments,
+            config=self.config,
+            areas=frozenset(f.area for f in findings),
+        )
+        draft, python_wrote = self._propose_and_assemble(
+            findings, patient_goals, context, notices
+        )
+        self._complete_checked(draft, context, flags, alcohol)
+        mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
+        mark_held_objectives(draft)
+        plan = self._finished(assessment, scored, draft, flags, findings, patient_goals, as_of)
+        if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
+            try:
+                # as to_json() (strict JSON: no NaN or infinity); no indent: fast
+                json.dumps(plan.to_dict(), ensure_ascii=False, allow_nan=False)
+            except Exception as error:
+                raise self._unreadable(error) from error
+        return plan
 
-        stale_after = self.config.stale_baseline_days
-        for row in score_rows:  # only the baselines in use are stale; older rows are history
-            row["stale"] = row["source"] == latest_paths[row["instrument"]] and (
-                (as_of - dt.date.fromisoformat(row["date"])).days > stale_after
-            )
-        findings = instrument_findings(latest, self.instruments, latest_paths)
-        if not self._judging.issuperset(latest):  # an instrument scored that cannot judge
-            notices.extend(unjudged_notices(latest, self.instruments))
+    def _find(
+        self, assessment: Assessment, scored: Scored, notices: list[Notice]
+    ) -> tuple[list[Finding], list[dict[str, Any]]]:
+        """Findings from the latest scores and from the context (concerns, conditions, the
+        patient's goals), and the record of each patient goal with the areas it links to."""
+        findings = instrument_findings(scored.latest, self.instruments, scored.paths)
+        if not self._judging.issuperset(scored.latest):  # an instrument that cannot judge
+            notices.extend(unjudged_notices(scored.latest, self.instruments))
         extra, patient_goals = context_findings(
             assessment.context,
             self._vocabulary.areas_for_goal,
@@ -447,55 +412,38 @@ class Engine:
             self._condition_areas,
         )
         findings.extend(extra)
-        alcohol, alcohol_inputs = harmful_drinking(
-            assessment, latest, latest_dates, latest_paths, self.instruments
-        )
-        flags = self._risk_flags(assessment, signals, patient_goals, as_of, alcohol, alcohol_inputs)
-        context = PlanningContext(
-            assessment=assessment,
-            as_of=as_of,
-            scores=latest,
-            score_dates=latest_dates,
-            score_paths=latest_paths,
-            risk_flags=flags,
-            conditions=frozenset(assessment.context.conditions),
-            instruments=self.instruments,
-            config=self.config,
-            areas=frozenset(f.area for f in findings),
-        )
+        return findings, patient_goals
+
+    def _propose_and_assemble(
+        self,
+        findings: list[Finding],
+        patient_goals: list[dict[str, Any]],
+        context: PlanningContext,
+        notices: list[Notice],
+    ) -> tuple[PlanDraft, bool]:
+        """Problems from the findings, each filled from the strategies and ``propose`` hooks and
+        assembled; and whether content from Python plugin code was taken in."""
         problems = self._problems(findings, patient_goals)
         exclusions: list[Exclusion] = []
-        python_wrote = False  # whether content from Python plugin code was taken in
+        python_wrote = False
         for problem in problems:
             python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
         # A problem holding an urgent safety objective comes first (a stable sort: otherwise the
         # order by severity stands), before shared objectives and steps are listed once.
         problems.sort(key=_not_urgent)
         notices.extend(merge_across_problems(problems))
-        if not problems and flags:  # the safety problem is the plan: never "nothing found"
-            notices.append(
-                Notice(
-                    "plan.safety-only",
-                    "Apart from the open risk flag, no score reached a threshold and no concern "
-                    "or patient goal names a problem area, so the plan holds only the safety "
-                    "steps. The clinician may add goals after the risk assessment.",
-                )
-            )
-        elif not problems:
-            notices.append(
-                Notice(
-                    "plan.nothing-above-threshold",
-                    (
-                        "No score reached a threshold, no concern was recorded and the patient's "
-                        "goals name no problem area the engine knows, so no goals were generated. "
-                        "The clinician may turn the patient's goals into plan goals."
-                        if patient_goals
-                        else "No score reached a threshold and no concern or patient goal was "
-                        "recorded, so no goals were generated. The clinician may still add goals."
-                    ),
-                )
-            )
-        draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
+        notices.extend(_empty_plan_notices(problems, bool(context.risk_flags), patient_goals))
+        return PlanDraft(problems=problems, exclusions=exclusions, notices=notices), python_wrote
+
+    def _complete_checked(
+        self,
+        draft: PlanDraft,
+        context: PlanningContext,
+        flags: tuple[RiskFlag, ...],
+        alcohol: str | None,
+    ) -> None:
+        """:meth:`_complete`, with an error from what plugin code left in the draft named as the
+        plugins' (the engine's own bugs are raised as they are)."""
         try:
             self._complete(draft, context, flags, alcohol)
         except PlanEngineError:
@@ -504,12 +452,23 @@ class Engine:
             if not self._python_content:
                 raise  # the engine's own bug: not a plugin's to carry
             raise self._unreadable(error) from error
-        mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
-        mark_held_objectives(draft)
+
+    def _finished(
+        self,
+        assessment: Assessment,
+        scored: Scored,
+        draft: PlanDraft,
+        flags: tuple[RiskFlag, ...],
+        findings: list[Finding],
+        patient_goals: list[dict[str, Any]],
+        as_of: dt.date,
+    ) -> Plan:
+        """The finished plan: the input hash, the risk statement and crisis resources, and the
+        crisis notices added after every hook (no plugin can remove them)."""
         safety_findings = draft.problems[0].findings if flags else []
         # domestic-abuse services go into a plan only beside documented abuse (R-SC20)
         abuse = any(f.kind in PRIVATE_KINDS for f in flags)
-        canonical = _CANONICAL_JSON.encode(assessment.normalised(answers_read))
+        canonical = _CANONICAL_JSON.encode(assessment.normalised(scored.answers_read))
         try:
             digest = hashlib.sha256(canonical.encode()).hexdigest()
         except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code
@@ -518,20 +477,19 @@ class Engine:
                 "which is not a character",
                 file=assessment.source,
             ) from None
-        plan = Plan(
+        return Plan(
             as_of=as_of,
             input_sha256=digest,
             engine_version=__version__,
             plugins=self.plugin_infos,
-            scores=tuple(score_rows),
+            scores=tuple(scored.rows),
             risk_flags=flags,
             risk_statement=_safety.risk_statement(
-                flags, tuple(risk_items.values()), bool(assessment.context.patient_goals)
+                flags, tuple(scored.risk_items.values()), bool(assessment.context.patient_goals)
             ),
             findings=(*safety_findings, *findings),
             problems=tuple(draft.problems),
             exclusions=tuple(draft.exclusions),
-            # after every hook: no plugin can remove the crisis notices
             notices=(
                 *crisis_notices(self.crisis_resources, open_flag=bool(flags), abuse_flag=abuse),
                 *draft.notices,
@@ -542,15 +500,8 @@ class Engine:
             ),
             patient_id=assessment.patient_id,
             crisis=self.crisis_resources.shown(abuse=abuse),
-            risk_answers=tuple(risk_answers),
+            risk_answers=tuple(scored.risk_answers),
         )
-        if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
-            try:
-                # as to_json() (strict JSON: no NaN or infinity); no indent: fast
-                json.dumps(plan.to_dict(), ensure_ascii=False, allow_nan=False)
-            except Exception as error:
-                raise self._unreadable(error) from error
-        return plan
 
     def _risk_flags(
         self,
@@ -954,6 +905,53 @@ class Engine:
         return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
 
 
+def _check_arguments(assessment: Any, as_of: Any) -> None:
+    """``plan()``'s arguments are what it takes (an Assessment built in code is checked too).
+
+    :raises InputError: naming what was given instead.
+    """
+    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+        raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
+    if as_of > _LATEST_AS_OF:  # due and review dates must still be dates
+        raise InputError(f"as_of {as_of.isoformat()} is too far in the future to plan from")
+    if not isinstance(assessment, Assessment):
+        raise InputError(
+            f"plan() takes an Assessment (see load_assessment, Assessment.from_mapping), "
+            f"not {type(assessment).__name__}"
+        )
+
+
+def _empty_plan_notices(
+    problems: list[Problem], flagged: bool, patient_goals: list[dict[str, Any]]
+) -> list[Notice]:
+    """With no problem: never "nothing found" beside an open flag (the safety problem is the
+    plan), and otherwise why no goals were generated."""
+    if problems:
+        return []
+    if flagged:
+        return [
+            Notice(
+                "plan.safety-only",
+                "Apart from the open risk flag, no score reached a threshold and no concern "
+                "or patient goal names a problem area, so the plan holds only the safety "
+                "steps. The clinician may add goals after the risk assessment.",
+            )
+        ]
+    return [
+        Notice(
+            "plan.nothing-above-threshold",
+            (
+                "No score reached a threshold, no concern was recorded and the patient's "
+                "goals name no problem area the engine knows, so no goals were generated. "
+                "The clinician may turn the patient's goals into plan goals."
+                if patient_goals
+                else "No score reached a threshold and no concern or patient goal was "
+                "recorded, so no goals were generated. The clinician may still add goals."
+            ),
+        )
+    ]
+
+
 def _not_urgent(problem: Problem) -> bool:
     """Sort key: ``False`` (first) for a problem with an urgent objective."""
     for objective in problem.objectives:  # noqa: SIM110 - a plain loop on the hot path
@@ -1079,26 +1077,6 @@ def _add_once(notices: list[Notice], notice: Notice) -> None:
 
 #: What ``_next_steps`` offers when no finding asks for a next step (frozen, so shared).
 _NO_PROPOSAL = Proposal()
-
-
-def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:
-    band = score.band
-    row = {
-        "instrument": score.instrument_id,
-        "date": date.isoformat(),
-        "total": score.total,
-        "complete": score.complete,
-        "prorated": score.prorated,
-        "missing_items": list(score.missing_items),
-        "band": band.label if band is not None else None,
-        "derived": dict(score.derived),
-        "cutoffs_met": list(score.cutoffs_met),
-        "stale": False,  # set once the latest response of each instrument is known
-        "source": path,
-    }
-    if score.missing_items:  # the totals still possible: shown instead of a band it may not be
-        row["total_range"] = list(score.total_range)
-    return row
 
 
 def collect_instruments(
