@@ -118,3 +118,42 @@ def test_a_maximum_below_the_default_interval_lowers_the_default() -> None:
 def test_a_config_built_in_code_is_checked_too(changes: dict, message: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):
         EngineConfig(**changes)
+
+
+def test_one_file_gives_the_plan_lint_and_review_settings(tmp_path) -> None:
+    import planengine
+
+    (tmp_path / "planengine.toml").write_text(
+        "max-review-interval-days = 60\nignore = ['T503']\n"
+        "[plan]\nhorizon-weeks = 8\ncrisis-locale = 'GB'\n[review]\nno-response-weeks = 10\n",
+        encoding="utf-8",
+    )
+    config = planengine.load_config(start=tmp_path)
+    assert config.file == str(tmp_path / "planengine.toml")
+    assert (config.plan.horizon_weeks, config.plan.max_review_interval_days) == (8, 60)
+    assert config.lint.max_review_interval_days == 60 and "T503" in config.lint.ignore
+    assert (config.review.no_response_weeks, config.review.crisis_locale) == (10, "GB")
+    assert planengine.load_config(start=tmp_path / "nothing-here").file == str(tmp_path / "planengine.toml")
+
+
+def test_every_command_finds_the_config_from_its_first_path(tmp_path, monkeypatch, capsys, examples_dir) -> None:
+    """One rule: plan, like validate and review, reads the nearest config file upwards from the
+    first path it is given, not from wherever it was started."""
+    import shutil
+
+    from planengine.cli._main import main
+
+    project = tmp_path / "clinic"
+    project.mkdir()
+    (project / "planengine.toml").write_text("[plan]\nmax-objectives-per-problem = 1\n", encoding="utf-8")
+    shutil.copy(examples_dir / "mild-sleep-only.yaml", project / "a.yaml")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "planengine.toml").write_text("[plan]\nmax-objectives-per-problem = 3\n", encoding="utf-8")
+    monkeypatch.chdir(elsewhere)
+    assert main(["plan", str(project / "a.yaml"), "--as-of", "2026-11-25"]) == 0
+    import json
+
+    plan = json.loads(capsys.readouterr().out)
+    # the clinic's file (one objective a problem), not the working directory's (three)
+    assert [len(p["objectives"]) for p in plan["problems"]] == [1]

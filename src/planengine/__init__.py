@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         Response,
         RiskFlag,
     )
+    from planengine._config import Config, load_config
     from planengine.hookspecs import hookimpl
     from planengine.instruments._instruments import Instrument, instrument_from_mapping
     from planengine.instruments._scoring import Score, score_response
@@ -116,6 +117,8 @@ _EXPORTS: dict[str, str] = {
     "load_document": "planengine.io._loader",
     "instrument_from_mapping": "planengine.instruments._instruments",
     "load_engine_config": "planengine.io._plan_config",
+    "Config": "planengine._config",
+    "load_config": "planengine._config",
     "score_response": "planengine.instruments._scoring",
 }
 
@@ -123,6 +126,7 @@ _EXPORTS: dict[str, str] = {
 #: two in step.
 __all__ = [
     "Assessment",
+    "Config",
     "ConfigError",
     "Context",
     "DataStrategy",
@@ -168,6 +172,7 @@ __all__ = [
     "hookimpl",
     "instrument_from_mapping",
     "load_assessment",
+    "load_config",
     "load_document",
     "load_engine_config",
     "plan_to_goal_document",

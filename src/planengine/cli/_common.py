@@ -89,13 +89,15 @@ def engine_from_args(args: argparse.Namespace) -> Any:
     """Build the engine the arguments describe (the environment is read here, never in the engine)."""
     import attrs
 
+    from planengine._config import load_config
     from planengine._errors import ConfigError
-    from planengine.io._plan_config import engine_config_from_mapping, load_config_table
     from planengine.plan._engine import Engine
 
     blocks = plugin_blocks(args)
-    table, where = load_config_table(getattr(args, "config", None))
-    config = engine_config_from_mapping(table, where=where)
+    # one rule for every command: the nearest config file from the first path given
+    paths = getattr(args, "files", None) or getattr(args, "paths", None) or [None]
+    found = load_config(getattr(args, "config", None), start=paths[0])
+    config, where = found.plan, found.file or "configuration"
     autoload = not (args.no_plugins or os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1")
     try:
         return Engine(

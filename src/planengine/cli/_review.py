@@ -62,12 +62,13 @@ def _settings(args: argparse.Namespace) -> tuple[Any, Any, Any]:
 
     import attrs
 
+    from planengine._config import load_config
     from planengine._plugins import load_plugins
     from planengine.cli._common import configured_instruments, plugin_blocks
-    from planengine.io._plan_config import load_config_table
     from planengine.review._config import review_config_from_mapping
 
-    table, where = load_config_table(args.config, start=args.paths[0])  # as validate finds it
+    found = load_config(args.config, start=args.paths[0])  # one rule for every command
+    table, where = found.table, found.file or "configuration"
     changes: dict[str, Any] = {}
     if args.tolerance is not None:
         changes["trajectory_tolerance"] = args.tolerance

@@ -77,8 +77,8 @@ def run(args: argparse.Namespace) -> int:
     import os
     import sys
 
+    from planengine._config import load_config
     from planengine._errors import ConfigError
-    from planengine.smart._config import load_config
     from planengine.smart._validate import validate_paths
 
     as_of: datetime.date = args.as_of or datetime.date.today()
@@ -91,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         if jobs < 1:
             raise ConfigError("--jobs must be at least 1")
     start = args.paths[0] if args.paths else None
-    config = load_config(args.config, start=start)
+    config = load_config(args.config, start=start).lint  # the one config file, every table checked
     if args.select is not None:
         config = config.replace(select=_split(args.select))
     if args.extend_select:
@@ -169,11 +169,12 @@ def _instruments(
     (``--strict-plugins``: an error), as for its rules."""
     import sys
 
+    from planengine._config import load_config
     from planengine.cli._common import configured_instruments
-    from planengine.io._plan_config import engine_config_from_mapping, load_config_table
 
-    table, where = load_config_table(args.config, start=start)
-    overrides = engine_config_from_mapping(table, where=where).instrument_overrides
+    found = load_config(args.config, start=start)
+    table, where = found.table, found.file or "configuration"
+    overrides = found.plan.instrument_overrides
     registers = plugin_manager is not None and bool(
         plugin_manager.hook.register_instruments.get_hookimpls()  # type: ignore[attr-defined]
     )

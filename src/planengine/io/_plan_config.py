@@ -31,15 +31,15 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planengine._errors import ConfigError
+from planengine.io._config_file import read_config_table
 
 if TYPE_CHECKING:
     from planengine.plan._engine import EngineConfig
 
-__all__ = ["engine_config_from_mapping", "load_config_table", "load_engine_config"]
+__all__ = ["engine_config_from_mapping", "load_engine_config"]
 
 _INTEGER_KEYS = {
     "review-interval-days": "review_interval_days",
@@ -107,26 +107,6 @@ def engine_config_from_mapping(
         raise ConfigError(f"{where}: {message}") from None
 
 
-def load_config_table(
-    path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None
-) -> tuple[Mapping[str, Any], str]:
-    """The ``[tool.planengine]``-shaped table of ``path``, or of the nearest config file found
-    from ``start``, and the file's name for messages (an empty table when there is no file).
-
-    :raises ConfigError: for unreadable files, invalid TOML, or a table that is not a table.
-    """
-    from planengine.smart._config import _read_toml, find_config_file
-
-    file = Path(path) if path is not None else find_config_file(start)
-    if file is None:
-        return {}, "configuration"
-    data = _read_toml(file)
-    table = data.get("tool", {}).get("planengine", {}) if file.name == "pyproject.toml" else data
-    if not isinstance(table, Mapping):
-        raise ConfigError(f"{file}: [tool.planengine] must be a table")
-    return table, str(file)
-
-
 def load_engine_config(
     path: str | os.PathLike[str] | None = None, *, start: str | os.PathLike[str] | None = None
 ) -> EngineConfig:
@@ -134,5 +114,5 @@ def load_engine_config(
 
     :raises ConfigError: for unreadable files, invalid TOML, or bad values.
     """
-    table, where = load_config_table(path, start=start)
+    table, where = read_config_table(path, start=start)
     return engine_config_from_mapping(table, where=where)

@@ -7,6 +7,7 @@ hook; see :mod:`planengine.hookspecs`.
 
 from __future__ import annotations
 
+from planengine.io._config_file import find_config_file
 from planengine.smart._check import (
     RuleSet,
     check_goals,
@@ -16,7 +17,6 @@ from planengine.smart._check import (
 from planengine.smart._config import (
     SmartConfig,
     config_from_mapping,
-    find_config_file,
     load_config,
 )
 from planengine.smart._model import GoalContext, Hit, SmartRule, Violation

@@ -32,10 +32,11 @@ from typing import Any
 import attrs
 
 from planengine._errors import ConfigError
+from planengine.io._config_file import read_config_table
 from planengine.io._loader import DEFAULT_MAX_BYTES
 from planengine.smart._model import SEVERITIES
 
-__all__ = ["SmartConfig", "find_config_file", "load_config"]
+__all__ = ["SmartConfig", "config_from_mapping", "load_config"]
 
 #: Checks that the input is a goal file at all (parse, schema, version): on whatever ``select``
 #: says (see :meth:`SmartConfig.is_enabled`).
@@ -173,61 +174,15 @@ def check_keys(table: Mapping[str, Any], where: str) -> None:
         raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known: {known}")
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    try:
-        import tomllib
-    except ModuleNotFoundError:  # Python 3.10
-        try:
-            import tomli as tomllib  # type: ignore[no-redef, import-not-found, unused-ignore]
-        except ModuleNotFoundError:
-            raise ConfigError(
-                f"{path}: reading TOML configuration on Python 3.10 needs the 'tomli' package "
-                "(pip install tomli), or Python 3.11+"
-            ) from None
-    try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: invalid TOML: {error}") from None
-
-
-def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None:
-    """The nearest ``planengine.toml``, or ``pyproject.toml`` with ``[tool.planengine]``, from
-    ``start`` (a folder or file; default the working directory) upwards."""
-    here = Path(start if start is not None else os.getcwd()).resolve()
-    if not here.is_dir():
-        here = here.parent
-    for folder in (here, *here.parents):
-        own = folder / "planengine.toml"
-        if own.is_file():
-            return own
-        pyproject = folder / "pyproject.toml"
-        if pyproject.is_file():
-            try:
-                text = pyproject.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
-                continue
-            # any TOML form: [tool.planengine], [tool] planengine = {...}, dotted keys
-            if "planengine" in text and "planengine" in _read_toml(pyproject).get("tool", {}):
-                return pyproject
-    return None
-
-
 def load_config(path: str | os.PathLike[str] | None = None, *, start: Any = None) -> SmartConfig:
     """Read the configuration from ``path``, or from the nearest config file found from ``start``.
 
     :raises planengine.ConfigError: for unreadable files, invalid TOML, or values of the wrong type.
     """
-    file = Path(path) if path is not None else find_config_file(start)
-    if file is None:
+    table, where = read_config_table(path, start=start)
+    if not table and where == "configuration":
         return SmartConfig()
-    data = _read_toml(file)
-    table = data.get("tool", {}).get("planengine", {}) if file.name == "pyproject.toml" else data
-    if not isinstance(table, dict):
-        raise ConfigError(f"{file}: [tool.planengine] must be a table")
-    return config_from_mapping(table, where=str(file), root=str(file.parent))
+    return config_from_mapping(table, where=where, root=str(Path(where).parent))
 
 
 def config_from_mapping(
