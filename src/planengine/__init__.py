@@ -13,6 +13,7 @@ from planengine._version import __version__ as __version__
 TYPE_CHECKING = False
 
 if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (below)
+    from planengine._config import Config, load_config
     from planengine._errors import (
         ConfigError,
         DocumentParseError,
@@ -41,7 +42,6 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         Response,
         RiskFlag,
     )
-    from planengine._config import Config, load_config
     from planengine.hookspecs import hookimpl
     from planengine.instruments._instruments import Instrument, instrument_from_mapping
     from planengine.instruments._scoring import Score, score_response
