@@ -42,7 +42,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         Response,
         RiskFlag,
     )
-    from planengine.hookspecs import hookimpl
+    from planengine.hookspecs import Strategy, hookimpl
     from planengine.instruments._instruments import Instrument, instrument_from_mapping
     from planengine.instruments._scoring import Score, score_response
     from planengine.io._assessment import load_assessment
@@ -113,6 +113,7 @@ _EXPORTS: dict[str, str] = {
     "plan_to_goal_document": "planengine.render._plan",
     "UnknownNameError": "planengine._errors",
     "hookimpl": "planengine.hookspecs",
+    "Strategy": "planengine.hookspecs",
     "load_assessment": "planengine.io._assessment",
     "load_document": "planengine.io._loader",
     "instrument_from_mapping": "planengine.instruments._instruments",
@@ -162,6 +163,7 @@ __all__ = [
     "Score",
     "SmartConfig",
     "SmartRule",
+    "Strategy",
     "Suggestion",
     "UnknownNameError",
     "ValidationReport",

@@ -18,15 +18,61 @@ notice naming the option and the hook (an error with ``strict=True``), never sil
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine._model import PlanDraft, PlanningContext, Problem, Proposal
+    from planengine.instruments._instruments import Instrument
+    from planengine.review._model import GoalReview, ReviewContext, Suggestion
+    from planengine.smart._model import SmartRule
 
-__all__ = ["hookimpl", "hookspec"]
+__all__ = [
+    "RegisterInstrument",
+    "RegisterSmartRule",
+    "RegisterStrategy",
+    "Strategy",
+    "hookimpl",
+    "hookspec",
+]
+
+
+@runtime_checkable
+class Strategy(Protocol):
+    """What ``register_strategies`` registers: a strategy the engine asks for content.
+
+    :class:`planengine.DataStrategy` (content kept as data) is one; a plugin may write its own.
+    The host checks each attribute when it is registered and names the plugin when one is
+    missing.
+
+    .. versionadded:: 0.1
+    """
+
+    #: unique id, recorded in every element it proposes (``provenance.strategy``)
+    id: str
+    #: the content's version (semantic version)
+    version: str
+    #: ``production``, ``draft`` (used only when drafts are allowed) or ``retired`` (never used)
+    status: str
+    #: the vocabulary's area ids it proposes for
+    areas: Collection[str]
+    #: higher wins a conflict with another strategy's content (ties: the lower id)
+    priority: int
+
+    def propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
+        """Content for one problem; ``plugin`` is ``name@version`` of the registering plugin."""
+        ...
+
+
+#: The ``register`` callback of ``register_strategies``.
+RegisterStrategy = Callable[[Strategy], None]
+#: The ``register`` callback of ``register_instruments``: an instrument, or a mapping that
+#: validates against ``schemas/instrument.schema.json``.
+RegisterInstrument = Callable[["Instrument | Mapping[str, Any]"], None]
+#: The ``register`` callback of ``register_smart_rules``: a rule, or a mapping of its fields.
+RegisterSmartRule = Callable[["SmartRule | Mapping[str, Any]"], None]
 
 #: Marks a hook specification (for the host only).
 hookspec = pluggy.HookspecMarker("planengine")
@@ -35,7 +81,7 @@ hookimpl = pluggy.HookimplMarker("planengine")
 
 
 @hookspec
-def register_instruments(register: Callable[[Any], None]) -> None:
+def register_instruments(register: RegisterInstrument) -> None:
     """Register extra questionnaires the engine can score.
 
     Called once, when an :class:`planengine.Engine` is built, and by ``planengine review`` and
@@ -51,12 +97,12 @@ def register_instruments(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
-def register_strategies(register: Callable[[Any], None]) -> None:
+def register_strategies(register: RegisterStrategy) -> None:
     """Register strategies: the per-area content that turns problems into objectives and steps.
 
     Called once, when an :class:`planengine.Engine` is built.
 
-    :param register: call it with a strategy object, usually ``planengine.DataStrategy.from_file(path)``
+    :param register: call it with a :class:`Strategy`, usually ``planengine.DataStrategy.from_file(path)``
         for content kept as data (``schemas/strategy.schema.json``). The host checks the manifest
         (id, version, status, areas) and refuses draft strategies unless they are allowed.
     :return: nothing.
@@ -109,7 +155,7 @@ def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
 
 
 @hookspec
-def register_smart_rules(register: Callable[[Any], None]) -> None:
+def register_smart_rules(register: RegisterSmartRule) -> None:
     """Register extra SMART rules for ``planengine validate``.
 
     Called once, when the rule set is built.
@@ -123,14 +169,17 @@ def register_smart_rules(register: Callable[[Any], None]) -> None:
 
 
 @hookspec
-def review_suggestions(goal_review: Any, context: Any) -> Iterable[Any] | None:
+def review_suggestions(
+    goal_review: GoalReview, context: ReviewContext
+) -> Iterable[Suggestion | Mapping[str, Any]] | None:
     """Add suggestions to the review of one goal.
 
     Called once per goal during ``planengine review``, after the core's own suggestion rules.
 
     :param goal_review: the computed review of the goal (status, trajectory, change statistics).
     :param context: the review context (``as_of``, instruments, the other goals).
-    :return: suggestions (``planengine`` ``Suggestion`` objects) or ``None``. A suggestion may not
+    :return: suggestions (:class:`planengine.Suggestion` objects, or mappings of their fields) or
+        ``None``. A suggestion may not
         close or downgrade a risk flag; such a suggestion is dropped and reported.
 
     .. versionadded:: 0.1

@@ -41,6 +41,7 @@ from planengine._model import (
 )
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
 from planengine._version import __version__
+from planengine.hookspecs import Strategy
 from planengine.plan import _risk_wording, _safety
 from planengine.plan._annotate import mark_held_objectives, mark_stale_baselines
 from planengine.plan._assembly import (
@@ -291,9 +292,10 @@ class Engine:
 
         def bind(plugin: str) -> dict[str, Any]:
             def register(strategy: Any) -> None:
-                for attribute in ("id", "version", "status", "areas", "priority", "propose"):
-                    if not hasattr(strategy, attribute):
-                        raise PluginError(f"strategy object has no {attribute!r}", plugin=plugin)
+                if not isinstance(strategy, Strategy):  # the Protocol's attributes, by name
+                    wanted = (*Strategy.__annotations__, "propose")
+                    missing = next(n for n in wanted if not hasattr(strategy, n))
+                    raise PluginError(f"strategy object has no {missing!r}", plugin=plugin)
                 if strategy.id in found:
                     other = found[strategy.id].plugin
                     raise PluginError(
