@@ -33,7 +33,6 @@ class Location:
     column: int | None = None
     json_path: str | None = None
 
-
     @property
     def where(self) -> str:
         """``file:line:column`` as far as known; ``<data>`` stands for the file of in-memory input.
@@ -44,7 +43,9 @@ class Location:
         where = NO_FILE if self.file is None else self.file
         if self.line is None:
             return where
-        return f"{where}:{self.line}" if self.column is None else f"{where}:{self.line}:{self.column}"
+        if self.column is None:
+            return f"{where}:{self.line}"
+        return f"{where}:{self.line}:{self.column}"
 
     def __str__(self) -> str:
         """``file:line:column: $.path``, leaving out what is not known; the position is left out

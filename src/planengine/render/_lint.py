@@ -27,7 +27,8 @@ SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 def _text(report: ValidationReport, statistics: bool) -> str:
     lines = [
-        f"{v.location.where}: {v.code} [{v.letter}] {v.message} ({v.json_path})" for v in report.violations
+        f"{v.location.where}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
+        for v in report.violations
     ]
     if statistics:
         lines.extend(_statistics_lines(report))
@@ -111,8 +112,8 @@ def _github(report: ValidationReport, statistics: bool) -> str:
             props.append(f"line={v.line}")
             if v.column is not None:
                 props.append(f"col={v.column}")
-        where = attrs.evolve(v.location, file=_clean_path(v.file)).where if v.file else v.location.where
-        body = f"{where}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
+        at = attrs.evolve(v.location, file=_clean_path(v.file)) if v.file else v.location
+        body = f"{at.where}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
         lines.append(f"::{_GH_LEVEL[v.severity]} {','.join(props)}::{_gh_data(body)}")
     if statistics:
         lines.extend(_statistics_lines(report))

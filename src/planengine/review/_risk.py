@@ -59,9 +59,8 @@ def risk_flags_from_assessments(
             position = locate(path)
             if position is not None:
                 line, column = position
-        findings.append(
-            ReviewFinding(code, severity, message, Location(file, line, column, format_json_path(path)))
-        )
+        where = Location(file, line, column, format_json_path(path))
+        findings.append(ReviewFinding(code, severity, message, where))
 
     for a in assessments:
         instrument = instruments[a.instrument]
