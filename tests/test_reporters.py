@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from planengine import Location
 from planengine.render._lint import render
 from planengine.smart import SmartRule, Violation
 from planengine.smart._check import RuleSet
@@ -27,10 +28,7 @@ def _report() -> ValidationReport:
             severity="error",
             message="no baseline",
             fix="Add a baseline.",
-            file="./goals/a.yaml",
-            line=3,
-            column=5,
-            json_path="$.goals[0].measure",
+            location=Location("./goals/a.yaml", 3, 5, "$.goals[0].measure"),
             goal_id="g1",
         ),
         Violation(
@@ -39,8 +37,7 @@ def _report() -> ValidationReport:
             letter="R",
             severity="info",
             message="no patient words, with: a colon, and 100%",
-            file="goals/b.json",
-            json_path="$.goals[0]",
+            location=Location("goals/b.json", json_path="$.goals[0]"),
         ),
         Violation(
             code="SLP101",
@@ -48,10 +45,7 @@ def _report() -> ValidationReport:
             letter="S",
             severity="warning",
             message="mentions sleep",
-            file="goals/b.json",
-            line=7,
-            column=1,
-            json_path="$.goals[1].statement",
+            location=Location("goals/b.json", 7, 1, "$.goals[1].statement"),
             plugin="sleep-plugin",
         ),
     )

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
     from planengine.instruments._scoring import Score, score_response
     from planengine.io._assessment import load_assessment
     from planengine.io._loader import load_document
+    from planengine.io._location import Location
     from planengine.io._plan_config import load_engine_config
     from planengine.plan._engine import Engine, EngineConfig
     from planengine.render._plan import plan_to_goal_document
@@ -116,6 +117,7 @@ _EXPORTS: dict[str, str] = {
     "Strategy": "planengine.hookspecs",
     "load_assessment": "planengine.io._assessment",
     "load_document": "planengine.io._loader",
+    "Location": "planengine.io._location",
     "instrument_from_mapping": "planengine.instruments._instruments",
     "load_engine_config": "planengine.io._plan_config",
     "Config": "planengine._config",
@@ -143,6 +145,7 @@ __all__ = [
     "InputError",
     "Instrument",
     "Intervention",
+    "Location",
     "Measure",
     "Notice",
     "Objective",

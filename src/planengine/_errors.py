@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import os
 
+from planengine.io._location import Location
+
 __all__ = [
     "ConfigError",
     "DocumentParseError",
@@ -29,13 +31,6 @@ __all__ = [
     "SafetyInvariantError",
     "UnknownNameError",
 ]
-
-
-def format_location(file: str, line: int | None = None, column: int | None = None) -> str:
-    """``file:line:column``, as far as known (the shape every message and reporter uses)."""
-    if line is None:
-        return file
-    return f"{file}:{line}" if column is None else f"{file}:{line}:{column}"
 
 
 class PlanEngineError(Exception):
@@ -50,6 +45,8 @@ class InputError(PlanEngineError, ValueError):
     :param line: 1-based line, when known.
     :param column: 1-based column, when known.
     :param path: JSON path of the offending value, e.g. ``$.responses[0].answers[3]``.
+    :ivar location: all four as one :class:`Location` (``file``, ``line``, ``column`` and ``path``
+        read from it); a caller that learns more about where the error is replaces it.
     """
 
     def __init__(
@@ -63,17 +60,32 @@ class InputError(PlanEngineError, ValueError):
     ) -> None:
         super().__init__(message)
         self.message = message
-        self.file = os.fsdecode(file) if isinstance(file, bytes) else file
-        self.line = line
-        self.column = column
-        self.path = path
+        file = os.fsdecode(file) if isinstance(file, bytes) else file
+        self.location = Location(file, line, column, path)
+
+    @property
+    def file(self) -> str | None:
+        """The file name, when the input came from a file."""
+        return self.location.file
+
+    @property
+    def line(self) -> int | None:
+        """1-based line, when known."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column, when known."""
+        return self.location.column
+
+    @property
+    def path(self) -> str | None:
+        """JSON path of the offending value, when known."""
+        return self.location.json_path
 
     def __str__(self) -> str:
-        where = (
-            "" if self.file is None else format_location(self.file, self.line, self.column) + ": "
-        )
-        path = f"{self.path}: " if self.path else ""
-        return f"{where}{path}{self.message}".replace("\n", " ")
+        where = str(self.location)
+        return (f"{where}: {self.message}" if where else self.message).replace("\n", " ")
 
 
 class DocumentParseError(InputError):

@@ -41,6 +41,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Plan each file; a bad file is reported on one line and the others still run (exit 2)."""
+    import attrs
+
     from planengine._errors import ConfigError, InputError, PluginError
     from planengine.io._assessment import assessment_from_mapping
     from planengine.io._loader import load_document, parse_json_path
@@ -73,12 +75,13 @@ def run(args: argparse.Namespace) -> int:
             continue
         except InputError as error:
             if error.file is None:
-                error.file = name
+                error.location = attrs.evolve(error.location, file=name)
             if error.line is None and error.path and document is not None:
                 # raised while planning (a date after --as-of, say): point at the line too
                 position = document.locate(parse_json_path(error.path))
                 if position is not None:
-                    error.line, error.column = position
+                    line, column = position
+                    error.location = attrs.evolve(error.location, line=line, column=column)
             print(f"planengine: error: {error}", file=sys.stderr)
             failed = True
             continue

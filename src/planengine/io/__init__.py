@@ -1,1 +1,1 @@
-"""Stage 1, load: read YAML and JSON safely with source positions, check documents against the bundled schemas, turn assessment files into :class:`~planengine.Assessment` objects, and find and read the configuration file."""
+"""Stage 1, load: read YAML and JSON safely with source positions, say where a finding or error is (:class:`~planengine.Location`), check documents against the bundled schemas, turn assessment files into :class:`~planengine.Assessment` objects, and find and read the configuration file."""

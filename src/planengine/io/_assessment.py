@@ -345,7 +345,8 @@ def _check_answers(assessment: Assessment, instruments: Mapping[str, Any], check
             if error.line is None and check.document is not None and error.path:
                 located = _locate_path(check.document, error.path)
                 if located is not None:
-                    error.line, error.column = located
+                    line, column = located
+                    error.location = attrs.evolve(error.location, line=line, column=column)
             raise
 
 

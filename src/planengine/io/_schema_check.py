@@ -20,6 +20,7 @@ import attrs
 
 from planengine._errors import ConfigError, UnknownNameError
 from planengine.io._loader import Document, format_json_path
+from planengine.io._location import Location
 
 __all__ = ["SchemaIssue", "check_schema", "element_problem", "is_valid", "schema_names"]
 
@@ -29,24 +30,33 @@ class SchemaIssue:
     """One schema error, the most relevant one when ``oneOf``/``anyOf`` branches failed.
 
     :ivar message: what is wrong (``jsonschema``'s message, one line).
-    :ivar json_path: path of the offending value, as parts.
+    :ivar parts: path of the offending value, as parts (``("goals", 0, "measure")``).
     :ivar keyword: the failing schema keyword (``type``, ``required``, ``anyOf`` ...).
-    :ivar line: 1-based line when the document has source text, else ``None``.
-    :ivar column: 1-based column, likewise.
+    :ivar location: the document's file, the 1-based line and column when the document has
+        source text (else ``None``), and the path as JSONPath text.
     :ivar alternatives: how many sub-errors the best match was chosen among (0 when none).
     """
 
     message: str
-    json_path: tuple[str | int, ...]
+    parts: tuple[str | int, ...]
     keyword: str
-    line: int | None = None
-    column: int | None = None
+    location: Location
     alternatives: int = 0
+
+    @property
+    def line(self) -> int | None:
+        """1-based line when the document has source text, else ``None``."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column, likewise."""
+        return self.location.column
 
     @property
     def path_text(self) -> str:
         """The path as JSONPath text, e.g. ``$.goals[0].measure``."""
-        return format_json_path(self.json_path)
+        return self.location.json_path or "$"
 
 
 def _schemas() -> Any:
@@ -257,17 +267,17 @@ def _issue(
     keyword: str,
     alternatives: int = 0,
 ) -> SchemaIssue:
-    line = column = None
+    file = line = column = None
     if isinstance(document, Document):
+        file = document.path
         position = document.locate(path)
         if position is not None:
             line, column = position
     return SchemaIssue(
         message=message,
-        json_path=path,
+        parts=path,
         keyword=keyword,
-        line=line,
-        column=column,
+        location=Location(file, line, column, format_json_path(path)),
         alternatives=alternatives,
     )
 

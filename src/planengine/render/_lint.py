@@ -11,6 +11,8 @@ from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
+import attrs
+
 from planengine._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -23,18 +25,10 @@ DOCS_URL = "https://planengine.dev/rules/{code}"
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 
 
-def _where(v: Violation) -> str:
-    where = v.file or "<data>"
-    if v.line is not None:
-        where += f":{v.line}"
-        if v.column is not None:
-            where += f":{v.column}"
-    return where
-
-
 def _text(report: ValidationReport, statistics: bool) -> str:
     lines = [
-        f"{_where(v)}: {v.code} [{v.letter}] {v.message} ({v.json_path})" for v in report.violations
+        f"{v.location.where}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
+        for v in report.violations
     ]
     if statistics:
         lines.extend(_statistics_lines(report))
@@ -118,8 +112,8 @@ def _github(report: ValidationReport, statistics: bool) -> str:
             props.append(f"line={v.line}")
             if v.column is not None:
                 props.append(f"col={v.column}")
-        where = _where(v).replace(v.file or "", _clean_path(v.file), 1) if v.file else _where(v)
-        body = f"{where}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
+        at = attrs.evolve(v.location, file=_clean_path(v.file)) if v.file else v.location
+        body = f"{at.where}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
         lines.append(f"::{_GH_LEVEL[v.severity]} {','.join(props)}::{_gh_data(body)}")
     if statistics:
         lines.extend(_statistics_lines(report))
@@ -222,7 +216,7 @@ def _junit(report: ValidationReport, statistics: bool) -> str:
             continue
         for v in items:
             name = quoteattr(f"{_clean_path(path)}:{v.code}:{v.json_path}")
-            text = f"{_where(v)}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
+            text = f"{v.location.where}: {v.code} [{v.letter}] {v.message} ({v.json_path})"
             body = (
                 f"<system-out>{escape(text)}</system-out>"
                 if v.severity == "info"

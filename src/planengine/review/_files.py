@@ -9,8 +9,9 @@ from typing import Any
 
 import attrs
 
-from planengine._errors import InputError, format_location
+from planengine._errors import InputError
 from planengine.instruments._instruments import Instrument
+from planengine.io._location import Location
 from planengine.review._model import Review, ReviewConfig
 
 __all__ = ["FileError", "ReviewRun", "review_paths"]
@@ -18,17 +19,34 @@ __all__ = ["FileError", "ReviewRun", "review_paths"]
 
 @attrs.frozen
 class FileError:
-    """A file that could not be reviewed at all (unreadable, not YAML/JSON, not a mapping)."""
+    """A file that could not be reviewed at all (unreadable, not YAML/JSON, not a mapping).
 
-    file: str
+    :ivar location: where: always the file, the line and column when known (``file``, ``line``
+        and ``column`` read from it).
+    """
+
+    location: Location
     message: str
-    line: int | None = None
-    column: int | None = None
+
+    @property
+    def file(self) -> str:
+        """The file that could not be reviewed."""
+        return self.location.file or ""
+
+    @property
+    def line(self) -> int | None:
+        """1-based line, when known."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column, when known."""
+        return self.location.column
 
     @property
     def where(self) -> str:
         """``file:line:column`` as far as known."""
-        return format_location(self.file, self.line, self.column)
+        return self.location.where
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -97,7 +115,8 @@ def review_paths(
                 )
             )
         except InputError as error:
-            errors.append(FileError(error.file or path, error.message, error.line, error.column))
+            where = attrs.evolve(error.location, file=error.file or path)
+            errors.append(FileError(where, error.message))
     infos = tuple(getattr(plugins, "infos", ()))
     return ReviewRun(as_of, tuple(reviews), tuple(errors), instruments, infos)
 

@@ -12,6 +12,7 @@ import attrs
 from planengine.instruments._instruments import Instrument
 from planengine.instruments._units import PERCENT_UNITS, SCORE_UNITS, unit_scale
 from planengine.io._loader import Document, format_json_path
+from planengine.io._location import Location
 from planengine.review._model import Measurement, ReviewFinding
 
 __all__ = [
@@ -99,10 +100,7 @@ class FindingSink:
                 code=code,
                 severity=severity,
                 message=message,
-                json_path=format_json_path(path),
-                file=self.file,
-                line=line,
-                column=column,
+                location=Location(self.file, line, column, format_json_path(path)),
                 goal_id=goal_id,
             )
         )

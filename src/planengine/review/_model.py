@@ -13,8 +13,8 @@ from typing import Any
 
 import attrs
 
-from planengine._errors import format_location
 from planengine._model import RiskFlag
+from planengine.io._location import WHOLE_INPUT, Location
 from planengine.plan._crisis import (
     CrisisResource,
     CrisisResources,
@@ -118,22 +118,41 @@ class ReviewFinding:
 
     :ivar code: ``input.<kind>`` (``input.before-baseline``, ``input.duplicate-date`` ...).
     :ivar severity: ``error`` (the value was left out), ``warning`` or ``info``.
-    :ivar json_path: JSONPath text, e.g. ``$.goals[0].progress[2].date``.
+    :ivar location: where it is: file, line and column as far as known, and the JSON path
+        (``$.goals[0].progress[2].date``); ``file``, ``line``, ``column`` and ``json_path`` read
+        from it.
     """
 
     code: str
     severity: str
     message: str
-    json_path: str = "$"
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
+    location: Location = WHOLE_INPUT
     goal_id: str | None = None
+
+    @property
+    def file(self) -> str | None:
+        """The file, ``None`` for in-memory input."""
+        return self.location.file
+
+    @property
+    def line(self) -> int | None:
+        """1-based line, when known."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column, when known."""
+        return self.location.column
+
+    @property
+    def json_path(self) -> str:
+        """JSONPath text, e.g. ``$.goals[0].progress[2].date`` (``$``: the whole file)."""
+        return self.location.json_path or "$"
 
     @property
     def where(self) -> str:
         """``file:line:column`` as far as known (``<data>`` for in-memory input)."""
-        return format_location(self.file or "<data>", self.line, self.column)
+        return self.location.where
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

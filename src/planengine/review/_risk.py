@@ -18,6 +18,7 @@ from planengine._model import Notice, Provenance, RiskFlag
 from planengine.instruments._instruments import Instrument
 from planengine.instruments._scoring import RiskSignal, score_response
 from planengine.io._loader import format_json_path
+from planengine.io._location import Location
 from planengine.plan._risk_flags import answer_flags, language_flags
 from planengine.plan._risk_language import RiskLanguage
 from planengine.review._model import ReviewFinding
@@ -58,9 +59,8 @@ def risk_flags_from_assessments(
             position = locate(path)
             if position is not None:
                 line, column = position
-        findings.append(
-            ReviewFinding(code, severity, message, format_json_path(path), file, line, column)
-        )
+        where = Location(file, line, column, format_json_path(path))
+        findings.append(ReviewFinding(code, severity, message, where))
 
     for a in assessments:
         instrument = instruments[a.instrument]

@@ -8,6 +8,7 @@ from typing import Any
 
 from planengine._errors import PluginError
 from planengine.io._loader import Document, format_json_path
+from planengine.io._location import Location
 from planengine.smart._config import SmartConfig
 from planengine.smart._model import GoalContext, Hit, SmartRule, Violation, parse_date
 from planengine.smart._rules import BUILTIN_RULES
@@ -191,10 +192,7 @@ class _Collector:
                     severity=self.severity(rule),
                     message=message,
                     fix=rule.fix,
-                    file=self.file,
-                    line=line,
-                    column=column,
-                    json_path=format_json_path(path),
+                    location=Location(self.file, line, column, format_json_path(path)),
                     goal_id=goal_id,
                     plugin=rule.plugin,
                     source=rule.source,
@@ -261,7 +259,7 @@ def check_goals(
 
     schema_target: Any = document if document is not None else data
     for issue in check_schema(schema_target, "goal"):
-        collect.add("E002", issue.json_path, issue.message)
+        collect.add("E002", issue.parts, issue.message)
 
     if isinstance(data, Mapping):
         for path, value in _document_dates(data):

@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 
+from planengine.io._location import WHOLE_INPUT, Location
+
 __all__ = [
     "LETTERS",
     "SEVERITIES",
@@ -90,8 +92,9 @@ class SmartRule:
 class Violation:
     """One finding: a rule broken at a place in a file.
 
-    ``line``/``column`` are 1-based and ``None`` when unknown (in-memory data, or a file-level error
-    without a position). ``json_path`` is JSONPath text (``$.goals[0].measure``).
+    :ivar location: where: the file, the 1-based line and column (``None`` when unknown: in-memory
+        data, or a file-level error without a position) and the JSONPath text
+        (``$.goals[0].measure``); ``file``, ``line``, ``column`` and ``json_path`` read from it.
     """
 
     code: str
@@ -100,16 +103,35 @@ class Violation:
     severity: str
     message: str
     fix: str = ""
-    file: str | None = None
-    line: int | None = None
-    column: int | None = None
-    json_path: str = "$"
+    location: Location = WHOLE_INPUT
     goal_id: str | None = None
     plugin: str | None = None
     source: str = ""
 
+    @property
+    def file(self) -> str | None:
+        """The file, ``None`` for in-memory data."""
+        return self.location.file
+
+    @property
+    def line(self) -> int | None:
+        """1-based line, when known."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column, when known."""
+        return self.location.column
+
+    @property
+    def json_path(self) -> str:
+        """JSONPath text of the value (``$``: the whole file)."""
+        return self.location.json_path or "$"
+
     def sort_key(self) -> tuple[Any, ...]:
-        return (self.file or "", self.line or 0, self.column or 0, self.code, self.json_path)
+        """Orders violations by file, line, column, code and path."""
+        where = self.location
+        return (where.file or "", where.line or 0, where.column or 0, self.code, self.json_path)
 
 
 @attrs.frozen

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import ConfigError, DocumentParseError
+from planengine.io._location import Location
 from planengine.smart._check import RuleSet, check_goals, rule_set
 from planengine.smart._config import SmartConfig
 from planengine.smart._model import SEVERITIES, Violation
@@ -120,10 +121,7 @@ def validate_file(
                 severity=config.severity_of(rule.code, rule.name, rule.severity),
                 message=error.message,
                 fix=rule.fix,
-                file=path,
-                line=error.line,
-                column=error.column,
-                json_path=error.path or "$",
+                location=Location(path, error.line, error.column, error.path or "$"),
                 source=rule.source,
             )
         ]
@@ -150,10 +148,7 @@ def validate_file(
             severity=config.severity_of(rule.code, rule.name, rule.severity),
             message=message,
             fix=f"See `planengine schema {schema}`.",
-            file=path,
-            line=line,
-            column=column,
-            json_path=json_path,
+            location=Location(path, line, column, json_path),
             source=f"schemas/{schema}.schema.json",
         )
         for message, line, column, json_path in found
@@ -202,8 +197,22 @@ def _init_worker(state: dict[str, Any]) -> None:
     _WORKER.update(state)
 
 
-#: A violation's fields in order: workers send plain tuples (cheaper to pickle than attrs objects).
-_VIOLATION_FIELDS = operator.attrgetter(*(field.name for field in attrs.fields(Violation)))
+#: A violation's fields but its location, and its location's: workers send plain tuples (cheaper
+#: to pickle than attrs objects).
+_FIELDS = tuple(field.name for field in attrs.fields(Violation) if field.name != "location")
+_VIOLATION_FIELDS = operator.attrgetter(*_FIELDS)
+_LOCATION_FIELDS = operator.attrgetter(*(field.name for field in attrs.fields(Location)))
+
+
+def _row(violation: Violation) -> tuple[Any, ...]:
+    """``violation`` as plain tuples, for a worker to send."""
+    return _LOCATION_FIELDS(violation.location), _VIOLATION_FIELDS(violation)
+
+
+def _violation(row: tuple[Any, ...]) -> Violation:
+    """The violation a worker sent as :func:`_row`."""
+    where, fields = row
+    return Violation(**dict(zip(_FIELDS, fields, strict=True)), location=Location(*where))
 
 
 def _run_chunk(chunk: Sequence[str]) -> list[tuple[Any, ...]]:
@@ -211,7 +220,7 @@ def _run_chunk(chunk: Sequence[str]) -> list[tuple[Any, ...]]:
     out: list[Violation] = []
     for path in chunk:
         out.extend(validate_file(path, **state))
-    return list(map(_VIOLATION_FIELDS, out))
+    return list(map(_row, out))
 
 
 def validate_paths(
@@ -296,5 +305,5 @@ def _run_parallel(files: list[str], jobs: int, state: dict[str, Any]) -> list[Vi
     out: list[Violation] = []
     with context.Pool(jobs, initializer=_init_worker, initargs=(state,)) as pool:
         for part in pool.imap(_run_chunk, chunks):
-            out.extend(Violation(*row) for row in part)
+            out.extend(map(_violation, part))
     return out

@@ -915,7 +915,7 @@ def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
         except ValueError:
             position = None
         if position is not None:
-            error.line, error.column = position
+            error.location = attrs.evolve(error.location, line=position[0], column=position[1])
     return error
 
 
