@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import pathlib
+
 import pytest
 
 from planengine import schemas
@@ -25,11 +28,28 @@ def test_vocabulary_covers_the_documented_ids() -> None:
         assert entry["title"] and entry["description"]
 
 
-def test_schemas_list_the_same_ids_as_the_vocabulary() -> None:
+def test_the_schemas_ids_are_generated_from_the_vocabulary() -> None:
+    """One list (vocabulary.yaml): the schemas' enums are written from it by
+    tools/sync_vocabulary.py, and the smart rules read it."""
+    import importlib.util
+
+    from planengine.smart import known_areas
+
+    spec = importlib.util.spec_from_file_location(
+        "sync_vocabulary", pathlib.Path(__file__).resolve().parent.parent / "tools" / "sync_vocabulary.py"
+    )
+    sync = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(sync)
+    assert sync.out_of_date() == {}, "run tools/sync_vocabulary.py"
     assessment = schemas.load("assessment")["$defs"]
-    assert set(assessment["area"]["enum"]) == set(VOCABULARY.areas)
-    assert set(assessment["condition"]["enum"]) == set(VOCABULARY.conditions)
-    assert set(schemas.load("strategy")["$defs"]["area"]["enum"]) == set(VOCABULARY.areas)
+    assert assessment["area"]["enum"] == list(VOCABULARY.areas)
+    assert assessment["condition"]["enum"] == list(VOCABULARY.conditions)
+    assert known_areas() == {*VOCABULARY.areas, "safety"}
+    # each layout is kept when the list changes (one line, one a line, wrapped)
+    for old in ('["a", "b"]', '[\n        "a",\n        "b"\n      ]', '[\n        "a", "b",\n        "c"\n      ]'):
+        new = sync._layout(old, ["x", "y", "z"])
+        assert json.loads(new) == ["x", "y", "z"]
+        assert ("\n" in new) == ("\n" in old)
 
 
 def test_every_area_has_goal_keywords() -> None:

@@ -20,10 +20,9 @@ from planengine.smart._config import (
     load_config,
 )
 from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
-from planengine.smart._rules import AREAS, BUILTIN_RULES
+from planengine.smart._rules import BUILTIN_RULES, known_areas
 
 __all__ = [
-    "AREAS",
     "BUILTIN_RULES",
     "GoalContext",
     "Hit",
@@ -35,6 +34,7 @@ __all__ = [
     "collect_plugin_rules",
     "config_from_mapping",
     "find_config_file",
+    "known_areas",
     "load_config",
     "rule_set",
 ]

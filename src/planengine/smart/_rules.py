@@ -15,26 +15,14 @@ from typing import Any
 from planengine.instruments._units import unit_scale
 from planengine.smart._model import GoalContext, Hit, SmartRule, number, parse_date
 
-__all__ = ["AREAS", "BUILTIN_RULES", "VAGUE_PATTERN"]
+__all__ = ["BUILTIN_RULES", "VAGUE_PATTERN", "known_areas"]
 
-#: Area ids a goal may name (the engine's problem areas, plus ``safety``).
-AREAS = frozenset(
-    {
-        "depression",
-        "anxiety",
-        "stress",
-        "sleep",
-        "trauma",
-        "self-esteem",
-        "assertiveness",
-        "relationships",
-        "emotional-awareness",
-        "lifestyle",
-        "wellbeing",
-        "alcohol",
-        "safety",
-    }
-)
+def known_areas() -> frozenset[str]:
+    """Area ids a goal may name: the vocabulary's problem areas (``vocabulary.yaml``, the one
+    list), plus ``safety``."""
+    from planengine._vocabulary import load_vocabulary
+
+    return frozenset(load_vocabulary().areas) | {"safety"}
 
 #: The §6.3 lint list of vague wording (a design note, not a sourced list).
 VAGUE_WORDS = (
@@ -353,8 +341,9 @@ def check_patient_words(ctx: GoalContext) -> Iterator[Hit]:
 
 def check_unknown_area(ctx: GoalContext) -> Iterator[Hit]:
     area = ctx.goal.get("area")
-    if isinstance(area, str) and area not in AREAS:
-        yield Hit(("area",), f"unknown area {area!r} (known: {', '.join(sorted(AREAS))})")
+    known = known_areas()
+    if isinstance(area, str) and area not in known:
+        yield Hit(("area",), f"unknown area {area!r} (known: {', '.join(sorted(known))})")
 
 
 # -- T: time-bound -------------------------------------------------------------------------------
