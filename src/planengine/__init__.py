@@ -49,7 +49,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
     from planengine.io._loader import load_document
     from planengine.io._location import Location
     from planengine.io._plan_config import load_engine_config
-    from planengine.plan._engine import Engine, EngineConfig
+    from planengine.plan._engine import Engine
+    from planengine.plan._settings import EngineConfig
     from planengine.render._plan import plan_to_goal_document
     from planengine.review import (
         GoalReview,
@@ -90,7 +91,7 @@ _EXPORTS: dict[str, str] = {
     "DocumentSchemaError": "planengine._errors",
     "DataStrategy": "planengine.strategies._strategy",
     "Engine": "planengine.plan._engine",
-    "EngineConfig": "planengine.plan._engine",
+    "EngineConfig": "planengine.plan._settings",
     "Exclusion": "planengine._model",
     "Finding": "planengine._model",
     "Intervention": "planengine._model",

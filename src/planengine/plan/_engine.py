@@ -19,15 +19,12 @@ from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-import attrs
-
-from planengine._errors import ConfigError, InputError, PlanEngineError, PluginError
+from planengine._errors import InputError, PlanEngineError, PluginError
 from planengine._model import (
     Assessment,
     Exclusion,
     Finding,
     Intervention,
-    Measure,
     Notice,
     Objective,
     Plan,
@@ -36,13 +33,17 @@ from planengine._model import (
     PluginInfo,
     Problem,
     Proposal,
-    Provenance,
     RiskFlag,
 )
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
 from planengine._version import __version__
-from planengine.hookspecs import Strategy
 from planengine.plan import _risk_wording, _safety
+from planengine.plan._adjustments import (
+    Snapshot,
+    attribute_adjustments,
+    checked_proposal,
+    snapshot,
+)
 from planengine.plan._annotate import mark_held_objectives, mark_stale_baselines
 from planengine.plan._assembly import (
     RULE_INVALID_OBJECTIVE,
@@ -53,14 +54,10 @@ from planengine.plan._assembly import (
     check_proposal_objectives,
     merge_across_problems,
     merge_proposals,
-    normalise_delivery,
     objective_problem,
 )
 from planengine.plan._crisis import (
-    CrisisResource,
-    check_locale,
     crisis_notices,
-    crisis_resources_from_config,
     resolve_crisis_resources,
 )
 from planengine.plan._findings import (
@@ -69,6 +66,8 @@ from planengine.plan._findings import (
     judges,
     unjudged_notices,
 )
+from planengine.plan._instrument_set import collect_instruments
+from planengine.plan._next_steps import next_steps
 from planengine.plan._responses import harmful_drinking
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
@@ -80,112 +79,16 @@ from planengine.plan._risk_flags import (
 )
 from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment
+from planengine.plan._settings import EngineConfig
+from planengine.strategies._registry import RegisteredStrategy, collect_strategies
 
-__all__ = ["Engine", "EngineConfig", "collect_instruments"]
+__all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-exported
 
 #: The latest planning date: due and review dates up to two years on must still be dates.
 _LATEST_AS_OF = dt.date(9997, 12, 31)
 #: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 _WEIGHT = operator.attrgetter("weight")
-
-
-def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
-    """``crisis_resources`` checked and converted (mappings become :class:`CrisisResource`)."""
-    return crisis_resources_from_config(value, "crisis_resources")
-
-
-@attrs.frozen
-class EngineConfig:
-    """Planning settings an organisation may change.
-
-    :ivar max_review_interval_days: no objective is reviewed less often (§6.4: 90 days is the
-        common regulatory maximum [R44][R46]).
-    :ivar review_interval_days: default review interval of an objective (28 days: a design
-        default within the 30/60/90-day outpatient practice, clinical.md §6.4, marked U there;
-        the maximum when that is shorter).
-    :ivar horizon_weeks: default time to an objective's due date (12 weeks: a design default,
-        matching the 8-12-week non-response review point of measurement-based care, §6.4 (L)).
-    :ivar max_objectives_per_problem: active objectives per problem; the rest are deferred
-        (3: a design default from the issue, keeping plans short; not a sourced number).
-    :ivar screen_followup_days: due time for completing a full questionnaire after a positive
-        screen (7 days: a design default, not a sourced number; set it by local policy).
-    :ivar stale_baseline_days: a score older than this on the planning date is marked stale in
-        the scores and in every objective whose baseline it is (90 days: a design default, the
-        common regulatory maximum review interval of clinical.md §6.4; set it by local policy).
-    :ivar allow_draft_strategies: accept strategies whose status is ``draft``.
-    :ivar instrument_overrides: instrument id -> overrides for configurable (unconfirmed) facts.
-    :ivar crisis_locale: the locale whose shipped crisis resources plans show (``"US"``,
-        ``"GB"``: :func:`planengine.plan._crisis.shipped_locales`). No default: with neither this nor
-        ``crisis_resources``, plans show no crisis line and say so loudly when a flag is open.
-    :ivar crisis_resources: the clinic's own crisis resources (mappings with ``name`` and a
-        ``phone``, ``text`` or ``url``: ``schemas/crisis-resources.schema.json#/$defs/resource``),
-        shown first; one with a shipped resource's id replaces it.
-    """
-
-    max_review_interval_days: int = 90
-    #: 28, or the maximum when that is shorter (so a maximum alone is enough)
-    review_interval_days: int = attrs.field(
-        default=attrs.Factory(lambda self: min(28, self.max_review_interval_days), takes_self=True)
-    )
-    horizon_weeks: int = 12
-    max_objectives_per_problem: int = 3
-    screen_followup_days: int = 7
-    stale_baseline_days: int = 90
-    allow_draft_strategies: bool = False
-    instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
-    crisis_locale: str | None = None
-    crisis_resources: tuple[CrisisResource, ...] = attrs.field(
-        default=(), converter=_own_crisis_resources
-    )
-
-    def __attrs_post_init__(self) -> None:
-        """Refuse settings that would make plans the schema or the SMART linter refuses.
-
-        :raises ConfigError: naming the field (``planengine.toml`` readers name the key instead).
-        """
-        for name in (
-            "max_review_interval_days",
-            "review_interval_days",
-            "horizon_weeks",
-            "max_objectives_per_problem",
-            "screen_followup_days",
-            "stale_baseline_days",
-        ):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ConfigError(f"{name} must be a positive whole number, not {value!r}")
-        if not isinstance(self.instrument_overrides, Mapping) or not all(
-            isinstance(changes, Mapping) for changes in self.instrument_overrides.values()
-        ):
-            raise ConfigError(
-                "instrument_overrides must map instrument ids to mappings, not "
-                f"{self.instrument_overrides!r}"
-            )
-        if not isinstance(self.allow_draft_strategies, bool):
-            raise ConfigError(
-                f"allow_draft_strategies must be true or false, not {self.allow_draft_strategies!r}"
-            )
-        # Longer horizons make objectives that SMART rule T504 flags (more than a year).
-        for name, most in (("horizon_weeks", 52), ("screen_followup_days", 365)):
-            value = getattr(self, name)
-            if value > most:
-                raise ConfigError(
-                    f"{name} ({value}) is above {most}: objectives would span more than a year, "
-                    "which SMART rule T504 flags"
-                )
-        if self.review_interval_days > self.max_review_interval_days:
-            raise ConfigError(
-                f"review_interval_days ({self.review_interval_days}) is above "
-                f"max_review_interval_days ({self.max_review_interval_days})"
-            )
-        check_locale(self.crisis_locale, "crisis_locale")
-
-
-@attrs.frozen
-class _RegisteredStrategy:
-    plugin: str
-    strategy: Any
 
 
 class Engine:
@@ -237,10 +140,18 @@ class Engine:
         self._instrument_names = {key: value.name for key, value in instruments.items()}
         #: ids of the instruments whose finding rules can fire (see findings.judges)
         self._judging = frozenset(key for key, value in instruments.items() if judges(value))
-        self._strategies: tuple[_RegisteredStrategy, ...] = self._collect_strategies()
+        self._strategies: tuple[RegisteredStrategy, ...] = collect_strategies(
+            self._loaded,
+            self._vocabulary.areas,
+            self.instruments,
+            allow_drafts=self.config.allow_draft_strategies,
+            strict=strict,
+            notices=self._notices,
+            on_error=self._report,
+        )
         # area -> (registered strategy, "plugin@version" passed to propose,
         #          "plugin:plugin@version" recorded as the source of what it proposed)
-        self._by_area: dict[str, tuple[tuple[_RegisteredStrategy, str, str], ...]] = {}
+        self._by_area: dict[str, tuple[tuple[RegisteredStrategy, str, str], ...]] = {}
         for registered in self._strategies:
             label = f"{registered.plugin}@{self._loaded.version_of(registered.plugin)}"
             entry = (registered, label, f"plugin:{label}")
@@ -284,65 +195,6 @@ class Engine:
 
     def _report(self, failure: PluginError) -> None:
         self._notices.append(_risk_wording.failure_notice("plugin.failed", failure, failure.plugin))
-
-    def _collect_strategies(self) -> tuple[_RegisteredStrategy, ...]:
-        from planengine.strategies._strategy import unknown_instrument_ids
-
-        found: dict[str, _RegisteredStrategy] = {}
-
-        def bind(plugin: str) -> dict[str, Any]:
-            def register(strategy: Any) -> None:
-                if not isinstance(strategy, Strategy):  # the Protocol's attributes, by name
-                    wanted = (*Strategy.__annotations__, "propose")
-                    missing = next(n for n in wanted if not hasattr(strategy, n))
-                    raise PluginError(f"strategy object has no {missing!r}", plugin=plugin)
-                if strategy.id in found:
-                    other = found[strategy.id].plugin
-                    raise PluginError(
-                        f"strategy id {strategy.id!r} is already registered by {other!r}",
-                        plugin=plugin,
-                    )
-                unknown = [a for a in strategy.areas if a not in self._vocabulary.areas]
-                if unknown:
-                    raise PluginError(
-                        f"strategy {strategy.id!r} names unknown areas {unknown}", plugin=plugin
-                    )
-                data = getattr(strategy, "data", None)
-                misspelt = (
-                    unknown_instrument_ids(data, self.instruments)
-                    if isinstance(data, Mapping)
-                    else None
-                )
-                if misspelt is not None:
-                    raise PluginError(f"strategy {strategy.id!r}: {misspelt}", plugin=plugin)
-                if strategy.status == "retired" or (
-                    strategy.status == "draft" and not self.config.allow_draft_strategies
-                ):
-                    self._notices.append(
-                        Notice(
-                            "strategy.refused",
-                            f"strategy {strategy.id!r} ({strategy.status}) from plugin {plugin!r} was not used: "
-                            + (
-                                "retired"
-                                if strategy.status == "retired"
-                                else "drafts need allow_draft_strategies"
-                            ),
-                            f"plugin:{plugin}",
-                        )
-                    )
-                    return
-                found[strategy.id] = _RegisteredStrategy(plugin, strategy)
-
-            return {"register": register}
-
-        call_each(
-            self._loaded.manager,
-            "register_strategies",
-            bind,
-            strict=self.strict,
-            on_error=self._report,
-        )
-        return tuple(sorted(found.values(), key=lambda r: (-r.strategy.priority, r.strategy.id)))
 
     @property
     def strategies(self) -> tuple[Any, ...]:
@@ -545,21 +397,22 @@ class Engine:
         safety rules, on the assembled draft (in place)."""
         as_of = context.as_of
         active_before_hooks: _safety.StepsSeen | None = None
-        before: _Snapshot | None = None
+        before: Snapshot | None = None
         if self._has_adjust:
             # A hook may not lift the hold by relabelling, renaming or adding steps.
             if flags:
                 active_before_hooks = _safety.clinician_steps(draft.problems)
-            before = _snapshot(draft)
+            before = snapshot(draft)
             # Each hook's changes are attributed to it alone: the draft is looked at again
             # before the next hook runs (a hook that raised may have changed it first too).
-            running: list[tuple[str, _Snapshot]] = []  # the hook running now, and its snapshot
+            running: list[tuple[str, Snapshot]] = []  # the hook running now, and its snapshot
             unused = [before]  # the first hook starts from the snapshot just taken
 
             def arguments(name: str) -> dict[str, Any]:
                 if running:
-                    self._attribute_adjustments(draft, *running.pop())
-                running.append((name, unused.pop() if unused else _snapshot(draft)))
+                    attribute_adjustments(draft, *running.pop())
+                source = f"plugin:{name}@{self._loaded.version_of(name)}"
+                running.append((source, unused.pop() if unused else snapshot(draft)))
                 return {"plan": draft, "context": context}
 
             def report(failure: PluginError) -> None:
@@ -575,7 +428,7 @@ class Engine:
                 on_error=report,
             )
             if running:
-                self._attribute_adjustments(draft, *running.pop())
+                attribute_adjustments(draft, *running.pop())
         if self._python_content:  # what Python plugins wrote: check it as data files are
             keep = before.objects if before is not None else ()
             refuse = self._refuse if self.strict else None
@@ -635,7 +488,7 @@ class Engine:
         raises :class:`PluginError` for either."""
         start = len(exclusions)
         try:
-            checked = _checked(proposal, source, notices)
+            checked = checked_proposal(proposal, source, notices)
             checked = check_proposal_objectives(
                 checked,
                 problem.area,
@@ -664,52 +517,6 @@ class Engine:
             "the plan could not be completed from what plugin code wrote: "
             f"{type(error).__name__}: {error}",
             plugin=", ".join(self._python_plugins) or "unknown",
-        )
-
-    def _attribute_adjustments(self, draft: PlanDraft, name: str, before: _Snapshot) -> None:
-        """Record what ``adjust_plan`` hooks did: objectives, steps, problems, notices and
-        exclusions they added, and long-term goals they rewrote, are attributed to them; an
-        objective or step they changed in place keeps the provenance it was proposed with (a hook
-        cannot rewrite who made it) and names them in ``adjusted_by``; a notice names them.
-        Wording that claims there is no risk is removed (and the element marked adjusted)."""
-        source = f"plugin:{name}@{self._loaded.version_of(name)}"
-        changed = _changed_in_place(draft, before)  # looked at once, before any redaction
-        unchanged = {id(item) for item in (*draft.notices, *draft.exclusions)}
-        unchanged.intersection_update(before.objects)  # notices and exclusions are frozen
-        unchanged.update(key for key in before.contents if key not in changed)
-        if _risk_wording.redact_no_risk_claims(draft, unchanged):
-            draft.notices.append(_risk_wording.no_risk_claim_notice(source))
-        for problem in draft.problems:
-            goal = before.goals.get(id(problem))
-            if goal is None or goal[1] != problem.long_term_goal:  # new problem, or goal rewritten
-                problem.long_term_goal_source = source if problem.long_term_goal else None
-            elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
-            for element in elements:
-                was = before.contents.get(id(element))
-                if was is None:  # added by a hook
-                    if element.provenance.source != source:
-                        element.provenance = attrs.evolve(element.provenance, source=source)
-                elif id(element) in changed:
-                    made_by = was[0]
-                    element.provenance = attrs.evolve(
-                        made_by, adjusted_by=(*made_by.adjusted_by, source)
-                    )
-        draft.notices = [
-            n if id(n) in before.objects or n.source == source else attrs.evolve(n, source=source)
-            for n in draft.notices
-        ]
-        draft.exclusions = [
-            e if id(e) in before.objects or e.source == source else attrs.evolve(e, source=source)
-            for e in draft.exclusions
-        ]
-        draft.notices.append(
-            Notice(
-                "plan.adjusted",
-                f"The plan was adjusted after assembly by {source.removeprefix('plugin:')} "
-                "(adjust_plan); what it added carries its name as the source, and the objectives "
-                "and steps it changed name it under adjusted_by.",
-                source,
-            )
         )
 
     def _check_context(self, assessment: Assessment) -> None:
@@ -822,9 +629,9 @@ class Engine:
                     if self.strict:
                         raise failure
                     _add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, name))
-        next_steps = self._next_steps(problem, context)
-        if next_steps.objectives or next_steps.interventions:  # an empty proposal adds nothing
-            ranked.append(RankedProposal(next_steps, "rule:findings.next-step", 100, "core"))
+        core = next_steps(problem, context)
+        if core.objectives or core.interventions:  # an empty proposal adds nothing
+            ranked.append(RankedProposal(core, "rule:findings.next-step", 100, "core"))
         more_exclusions, more_notices = merge_proposals(
             problem, ranked, max_objectives=self.config.max_objectives_per_problem
         )
@@ -839,73 +646,6 @@ class Engine:
                 )
             )
         return python_wrote
-
-    def _next_steps(self, problem: Problem, context: PlanningContext) -> Proposal:
-        """Core follow-up for positive screens and cut-offs: complete the full measure, or refer."""
-        if not any(f.next_step for f in problem.findings):
-            return _NO_PROPOSAL
-        objectives: list[Objective] = []
-        steps: list[Intervention] = []
-        seen: set[str] = set()
-        due = context.as_of + dt.timedelta(days=context.config.screen_followup_days)
-        # A screen asks for the full measure; when a full measure of this area was given
-        # (a severity or cut-off finding from another instrument), the screen's request is met.
-        measured = {
-            f.instrument for f in problem.findings if f.kind in ("severity", "cutoff") and f.instrument
-        }
-        for finding in problem.findings:
-            if not finding.next_step or finding.next_step in seen:
-                continue
-            if finding.kind == "screen-positive" and measured - {finding.instrument}:
-                continue
-            seen.add(finding.next_step)
-            key = f"{problem.area}-next-step-{len(seen)}"
-            provenance = Provenance("rule:findings.next-step", finding.provenance.inputs)
-            # An unanswered risk item is asked at this visit, as the safety step says, not later.
-            when = context.as_of if _risk_item_missing(finding, context) else due
-            objectives.append(
-                Objective(
-                    id=key,
-                    area=problem.area,
-                    statement=f"{finding.next_step.rstrip('.')} by {when.isoformat()}.",
-                    measure=Measure(
-                        metric="follow-up assessment completed",
-                        unit="assessments",
-                        method="clinician records completion",
-                        baseline_value=0,
-                        baseline_date=context.as_of,
-                        target_value=1,
-                        comparator=">=",
-                    ),
-                    start_date=context.as_of,
-                    due_date=when,
-                    review_interval_days=min(
-                        context.config.screen_followup_days,
-                        context.config.max_review_interval_days,
-                    ),
-                    addresses=[finding.id],
-                    provenance=provenance,
-                    rationale=finding.summary,
-                )
-            )
-            steps.append(
-                Intervention(
-                    id=key,
-                    area=problem.area,
-                    title=finding.next_step.rstrip("."),
-                    description=finding.summary,  # the title is the next step itself
-                    delivery="referral"
-                    if "refer" in finding.next_step.lower()
-                    else "clinician-led",
-                    category="assessment",
-                    rationale=finding.summary,
-                    citations=list(finding.citations),
-                    objective_ids=[key],
-                    provenance=provenance,
-                )
-            )
-        return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
-
 
 def _check_arguments(assessment: Any, as_of: Any) -> None:
     """``plan()``'s arguments are what it takes (an Assessment built in code is checked too).
@@ -962,184 +702,7 @@ def _not_urgent(problem: Problem) -> bool:
     return True
 
 
-def _risk_item_missing(finding: Finding, context: PlanningContext) -> bool:
-    """Whether ``finding`` is an incomplete response whose unanswered items include a risk item
-    (PHQ-9 item 9)."""
-    if finding.kind != "incomplete" or finding.instrument is None:
-        return False
-    score = context.scores.get(finding.instrument)
-    instrument = context.instruments.get(finding.instrument)
-    if score is None or instrument is None:
-        return False
-    return any(risk.item in score.missing_items for risk in instrument.risk_items)
-
-
-def _checked(proposal: Proposal, source: str, notices: list[Notice]) -> Proposal:
-    """A proposal from Python plugin code, attributed to ``source`` and with wording that
-    claims there is no risk removed (a notice says so)."""
-    for step in proposal.interventions:
-        normalise_delivery(step)
-    proposal, redacted = _risk_wording.redact_proposal(_attributed(proposal, source))
-    if redacted:
-        _add_once(notices, _risk_wording.no_risk_claim_notice(source))
-    return proposal
-
-
-def _attributed(proposal: Proposal, source: str) -> Proposal:
-    """``proposal`` with every element, exclusion and notice recorded as made by ``source``
-    (Python plugin code may not claim a core rule's or another plugin's name)."""
-    elements: list[Objective | Intervention] = [*proposal.objectives, *proposal.interventions]
-    for element in elements:
-        if element.provenance.source != source:
-            element.provenance = attrs.evolve(element.provenance, source=source)
-    return attrs.evolve(
-        proposal,
-        exclusions=tuple(
-            e if e.source == source else attrs.evolve(e, source=source)
-            for e in proposal.exclusions
-        ),
-        notices=tuple(
-            n if n.source == source else attrs.evolve(n, source=source) for n in proposal.notices
-        ),
-    )
-
-
-@attrs.frozen
-class _Snapshot:
-    """The draft before ``adjust_plan`` hooks ran. ``objects`` holds every objective, step,
-    notice and exclusion by identity (kept alive, so no identity is reused while the hooks run);
-    ``contents`` each objective's and step's provenance and field values, by identity, to tell the
-    elements a hook changed in place; ``goals`` each problem's long-term goal, by the problem's
-    identity."""
-
-    objects: dict[int, object]
-    contents: dict[int, tuple[Provenance, tuple[Any, ...]]]
-    goals: dict[int, tuple[Problem, str | None]]
-
-
-def _snapshot(draft: PlanDraft) -> _Snapshot:
-    objects: dict[int, object] = {}
-    contents: dict[int, tuple[Provenance, tuple[Any, ...]]] = {}
-    for problem in draft.problems:
-        elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
-        for element in elements:
-            objects[id(element)] = element
-            contents[id(element)] = (element.provenance, _fingerprint(element))
-    for item in (*draft.notices, *draft.exclusions):
-        objects[id(item)] = item
-    goals = {id(p): (p, p.long_term_goal) for p in draft.problems}
-    return _Snapshot(objects, contents, goals)
-
-
-def _changed_in_place(draft: PlanDraft, before: _Snapshot) -> set[int]:
-    """Identities of the objectives and steps that were there before the hook and now differ
-    (added ones are not in the snapshot; they are the hook's anyway)."""
-    changed: set[int] = set()
-    for problem in draft.problems:
-        elements: list[Objective | Intervention] = [*problem.objectives, *problem.interventions]
-        for element in elements:
-            was = before.contents.get(id(element))
-            if was is not None and _fingerprint(element) != was[1]:
-                changed.add(id(element))
-    return changed
-
-
-def _fingerprint(element: Any) -> tuple[Any, ...]:
-    """An element's field values, lists and mappings (and the measure's and provenance's
-    fields) copied one level deep: enough to tell an edit in place, without a deep copy."""
-    values: list[Any] = []
-    for name in _field_names(type(element)):
-        value = getattr(element, name)
-        if isinstance(value, list):
-            value = tuple(value)
-        elif isinstance(value, dict):
-            value = tuple(value.items())
-        elif isinstance(value, (Measure, Provenance)):
-            value = tuple(getattr(value, part) for part in _field_names(type(value)))
-        values.append(value)
-    return tuple(values)
-
-
-#: attrs class -> its field names (looked up once per class)
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(cls)
-    if names is None:  # a race only writes the same names twice
-        names = _FIELD_NAMES[cls] = tuple(field.name for field in attrs.fields(cls))
-    return names
-
-
 def _add_once(notices: list[Notice], notice: Notice) -> None:
     """Append ``notice`` unless the same one is there (a plugin failing on every problem)."""
     if notice not in notices:
         notices.append(notice)
-
-
-#: What ``_next_steps`` offers when no finding asks for a next step (frozen, so shared).
-_NO_PROPOSAL = Proposal()
-
-
-def collect_instruments(
-    manager: Any,
-    *,
-    overrides: Mapping[str, Mapping[str, Any]],
-    strict: bool,
-    on_error: Any,
-) -> dict[str, Any]:
-    """The built-in instruments, those plugins register, and the configured overrides applied.
-
-    Planning and review both take their instruments from here, so they agree on every threshold.
-
-    :param manager: the pluggy manager whose ``register_instruments`` hooks are called
-        (``None``: no plugins).
-    :param overrides: instrument id -> overrides (:meth:`Instrument.with_overrides`).
-    :param strict: a failing hook raises :class:`PluginError` instead of going to ``on_error``.
-    :param on_error: called with the :class:`PluginError` of a hook that failed.
-    :raises ConfigError: for overrides of an unknown instrument, or malformed overrides.
-    """
-    from planengine.instruments._instruments import (
-        Instrument,
-        instrument_from_mapping,
-        load_builtin_instruments,
-    )
-    from planengine.plan._risk_wording import no_risk_claim_path
-
-    instruments: dict[str, Any] = dict(load_builtin_instruments())
-
-    def bind(plugin: str) -> dict[str, Any]:
-        def register(item: Any) -> None:
-            instrument = (
-                item
-                if isinstance(item, Instrument)
-                else instrument_from_mapping(item, source=plugin)
-            )
-            if instrument.id in instruments:
-                raise PluginError(
-                    f"instrument id {instrument.id!r} is already registered", plugin=plugin
-                )
-            claim = no_risk_claim_path(instrument.to_dict())
-            if claim is not None:  # its texts go into findings, plans and reviews
-                raise PluginError(
-                    f"instrument {instrument.id!r}: the text at {claim} rules out risk, which "
-                    "only a clinician's assessment can do",
-                    plugin=plugin,
-                )
-            instruments[instrument.id] = instrument
-
-        return {"register": register}
-
-    if manager is not None:
-        call_each(manager, "register_instruments", bind, strict=strict, on_error=on_error)
-    for instrument_id, changes in overrides.items():
-        if instrument_id not in instruments:  # a misspelt id would silently change nothing
-            raise ConfigError(
-                f"instrument-overrides: unknown instrument {instrument_id!r}; known: "
-                + ", ".join(sorted(instruments))
-            )
-        try:
-            instruments[instrument_id] = instruments[instrument_id].with_overrides(changes)
-        except ConfigError as error:  # its message starts with the instrument id
-            raise ConfigError(f"instrument-overrides.{error}") from None
-    return instruments

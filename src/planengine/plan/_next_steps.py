@@ -1,0 +1,103 @@
+"""The core's follow-up for a finding that asks for one (a positive screen, a cut-off): complete
+the full measure, or refer; an unanswered risk item is asked at this visit, not later. Its
+wording is the instrument data's ``next_step``."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from planengine._model import (
+    Finding,
+    Intervention,
+    Measure,
+    Objective,
+    PlanningContext,
+    Problem,
+    Proposal,
+    Provenance,
+)
+
+__all__ = ["next_steps"]
+
+
+def next_steps(problem: Problem, context: PlanningContext) -> Proposal:
+    """Core follow-up for positive screens and cut-offs: complete the full measure, or refer."""
+    if not any(f.next_step for f in problem.findings):
+        return _NO_PROPOSAL
+    objectives: list[Objective] = []
+    steps: list[Intervention] = []
+    seen: set[str] = set()
+    due = context.as_of + dt.timedelta(days=context.config.screen_followup_days)
+    # A screen asks for the full measure; when a full measure of this area was given
+    # (a severity or cut-off finding from another instrument), the screen's request is met.
+    measured = {
+        f.instrument for f in problem.findings if f.kind in ("severity", "cutoff") and f.instrument
+    }
+    for finding in problem.findings:
+        if not finding.next_step or finding.next_step in seen:
+            continue
+        if finding.kind == "screen-positive" and measured - {finding.instrument}:
+            continue
+        seen.add(finding.next_step)
+        key = f"{problem.area}-next-step-{len(seen)}"
+        provenance = Provenance("rule:findings.next-step", finding.provenance.inputs)
+        # An unanswered risk item is asked at this visit, as the safety step says, not later.
+        when = context.as_of if _risk_item_missing(finding, context) else due
+        objectives.append(
+            Objective(
+                id=key,
+                area=problem.area,
+                statement=f"{finding.next_step.rstrip('.')} by {when.isoformat()}.",
+                measure=Measure(
+                    metric="follow-up assessment completed",
+                    unit="assessments",
+                    method="clinician records completion",
+                    baseline_value=0,
+                    baseline_date=context.as_of,
+                    target_value=1,
+                    comparator=">=",
+                ),
+                start_date=context.as_of,
+                due_date=when,
+                review_interval_days=min(
+                    context.config.screen_followup_days,
+                    context.config.max_review_interval_days,
+                ),
+                addresses=[finding.id],
+                provenance=provenance,
+                rationale=finding.summary,
+            )
+        )
+        steps.append(
+            Intervention(
+                id=key,
+                area=problem.area,
+                title=finding.next_step.rstrip("."),
+                description=finding.summary,  # the title is the next step itself
+                delivery="referral"
+                if "refer" in finding.next_step.lower()
+                else "clinician-led",
+                category="assessment",
+                rationale=finding.summary,
+                citations=list(finding.citations),
+                objective_ids=[key],
+                provenance=provenance,
+            )
+        )
+    return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+def _risk_item_missing(finding: Finding, context: PlanningContext) -> bool:
+    """Whether ``finding`` is an incomplete response whose unanswered items include a risk item
+    (PHQ-9 item 9)."""
+    if finding.kind != "incomplete" or finding.instrument is None:
+        return False
+    score = context.scores.get(finding.instrument)
+    instrument = context.instruments.get(finding.instrument)
+    if score is None or instrument is None:
+        return False
+    return any(risk.item in score.missing_items for risk in instrument.risk_items)
+
+
+#: What ``_next_steps`` offers when no finding asks for a next step (frozen, so shared).
+_NO_PROPOSAL = Proposal()

@@ -1,0 +1,106 @@
+"""Planning settings an organisation may change (:class:`EngineConfig`), checked when they are
+built so that no plan the schema or the SMART linter refuses can come from them."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+
+from planengine._errors import ConfigError
+from planengine.plan._crisis import CrisisResource, check_locale, crisis_resources_from_config
+
+__all__ = ["EngineConfig"]
+
+
+def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
+    """``crisis_resources`` checked and converted (mappings become :class:`CrisisResource`)."""
+    return crisis_resources_from_config(value, "crisis_resources")
+
+
+@attrs.frozen
+class EngineConfig:
+    """Planning settings an organisation may change.
+
+    :ivar max_review_interval_days: no objective is reviewed less often (§6.4: 90 days is the
+        common regulatory maximum [R44][R46]).
+    :ivar review_interval_days: default review interval of an objective (28 days: a design
+        default within the 30/60/90-day outpatient practice, clinical.md §6.4, marked U there;
+        the maximum when that is shorter).
+    :ivar horizon_weeks: default time to an objective's due date (12 weeks: a design default,
+        matching the 8-12-week non-response review point of measurement-based care, §6.4 (L)).
+    :ivar max_objectives_per_problem: active objectives per problem; the rest are deferred
+        (3: a design default from the issue, keeping plans short; not a sourced number).
+    :ivar screen_followup_days: due time for completing a full questionnaire after a positive
+        screen (7 days: a design default, not a sourced number; set it by local policy).
+    :ivar stale_baseline_days: a score older than this on the planning date is marked stale in
+        the scores and in every objective whose baseline it is (90 days: a design default, the
+        common regulatory maximum review interval of clinical.md §6.4; set it by local policy).
+    :ivar allow_draft_strategies: accept strategies whose status is ``draft``.
+    :ivar instrument_overrides: instrument id -> overrides for configurable (unconfirmed) facts.
+    :ivar crisis_locale: the locale whose shipped crisis resources plans show (``"US"``,
+        ``"GB"``: :func:`planengine.plan._crisis.shipped_locales`). No default: with neither this nor
+        ``crisis_resources``, plans show no crisis line and say so loudly when a flag is open.
+    :ivar crisis_resources: the clinic's own crisis resources (mappings with ``name`` and a
+        ``phone``, ``text`` or ``url``: ``schemas/crisis-resources.schema.json#/$defs/resource``),
+        shown first; one with a shipped resource's id replaces it.
+    """
+
+    max_review_interval_days: int = 90
+    #: 28, or the maximum when that is shorter (so a maximum alone is enough)
+    review_interval_days: int = attrs.field(
+        default=attrs.Factory(lambda self: min(28, self.max_review_interval_days), takes_self=True)
+    )
+    horizon_weeks: int = 12
+    max_objectives_per_problem: int = 3
+    screen_followup_days: int = 7
+    stale_baseline_days: int = 90
+    allow_draft_strategies: bool = False
+    instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    crisis_locale: str | None = None
+    crisis_resources: tuple[CrisisResource, ...] = attrs.field(
+        default=(), converter=_own_crisis_resources
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse settings that would make plans the schema or the SMART linter refuses.
+
+        :raises ConfigError: naming the field (``planengine.toml`` readers name the key instead).
+        """
+        for name in (
+            "max_review_interval_days",
+            "review_interval_days",
+            "horizon_weeks",
+            "max_objectives_per_problem",
+            "screen_followup_days",
+            "stale_baseline_days",
+        ):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ConfigError(f"{name} must be a positive whole number, not {value!r}")
+        if not isinstance(self.instrument_overrides, Mapping) or not all(
+            isinstance(changes, Mapping) for changes in self.instrument_overrides.values()
+        ):
+            raise ConfigError(
+                "instrument_overrides must map instrument ids to mappings, not "
+                f"{self.instrument_overrides!r}"
+            )
+        if not isinstance(self.allow_draft_strategies, bool):
+            raise ConfigError(
+                f"allow_draft_strategies must be true or false, not {self.allow_draft_strategies!r}"
+            )
+        # Longer horizons make objectives that SMART rule T504 flags (more than a year).
+        for name, most in (("horizon_weeks", 52), ("screen_followup_days", 365)):
+            value = getattr(self, name)
+            if value > most:
+                raise ConfigError(
+                    f"{name} ({value}) is above {most}: objectives would span more than a year, "
+                    "which SMART rule T504 flags"
+                )
+        if self.review_interval_days > self.max_review_interval_days:
+            raise ConfigError(
+                f"review_interval_days ({self.review_interval_days}) is above "
+                f"max_review_interval_days ({self.max_review_interval_days})"
+            )
+        check_locale(self.crisis_locale, "crisis_locale")
