@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from planengine.strategies._strategy import TEMPLATE_FIELDS, _Template, _Values, fill_template
+from planengine.strategies._templates import TEMPLATE_FIELDS, _Template, _Values, fill_template
 
 #: Literal text that could confuse a formatting pattern: ``%`` and ``{}`` in every combination.
 _LITERALS = st.text(alphabet=st.sampled_from("ab %{}s()d\n"), max_size=12)

@@ -164,7 +164,7 @@ def _content_problems(
     from planengine.io._loader import parse_json_path
 
     if schema == "strategy":
-        from planengine.strategies._strategy import semantic_problem
+        from planengine.strategies._validation import semantic_problem
 
         problem = semantic_problem(document.data)
         if problem is None:

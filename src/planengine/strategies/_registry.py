@@ -41,7 +41,7 @@ def collect_strategies(
 
     :raises PluginError: in strict mode, for the first registration that fails its checks.
     """
-    from planengine.strategies._strategy import unknown_instrument_ids
+    from planengine.strategies._validation import unknown_instrument_ids
 
     found: dict[str, RegisteredStrategy] = {}
 

@@ -15,11 +15,9 @@ placeholders from a fixed list (see :data:`TEMPLATE_FIELDS`); nothing in a data 
 from __future__ import annotations
 
 import datetime as dt
-import operator
 import os
-import re
-from collections.abc import Callable, Iterator, Mapping
-from functools import cache, lru_cache
+from collections.abc import Mapping
+from functools import cache
 from types import MappingProxyType
 from typing import Any
 
@@ -39,17 +37,26 @@ from planengine._model import (
 )
 from planengine.strategies._conditions import (
     RISK_FLAG_CONDITION,
-    Contraindication,
-    When,
-    compile_variants,
 )
 from planengine.strategies._targets import (
-    COMPARATOR_WORDS,
     derive_target,
-    format_number,
-    meets,
     target_for,
-    target_phrase,
+)
+from planengine.strategies._templates import (
+    TEMPLATE_FIELDS,
+    _compile_objective,
+    _compile_step,
+    _measure_values,
+    _ObjectiveTemplate,
+    _Slots,
+    _StepTemplate,
+    _Values,
+    fill_template,
+)
+from planengine.strategies._validation import (
+    RISK_CLAIM_REFUSED,
+    _strategy_validator,
+    semantic_problem,
 )
 
 __all__ = [
@@ -61,346 +68,10 @@ __all__ = [
     "strategy_from_mapping",
 ]
 
-STATUSES = ("draft", "testing", "production", "retired")
-
-#: Placeholders a template may use.
-TEMPLATE_FIELDS = (
-    "baseline",
-    "target",
-    "comparator_words",
-    "target_phrase",
-    "due_date",
-    "start_date",
-    "review_date",
-    "instrument_name",
-    "horizon_weeks",
-    "frequency_times",
-    "frequency_per",
-    "duration_minutes",
-    "unit",
-    "patient_words",
-    "severity",
-)
-
-_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
-_GAS_LEVELS = ("-2", "-1", "0", "1", "2")
-
-
-def _unknown_placeholder(value: Any, path: str) -> tuple[str, str] | None:
-    """The first ``{name}`` in the texts under ``value`` that is not a :data:`TEMPLATE_FIELDS`
-    name (it would be printed in the plan as written)."""
-    if isinstance(value, str):
-        for name in _PLACEHOLDER.findall(value):
-            if name not in TEMPLATE_FIELDS:
-                known = ", ".join("{" + field + "}" for field in TEMPLATE_FIELDS)
-                return path, f"unknown placeholder {{{name}}}; known: {known}"
-        return None
-    children = (
-        value.items() if isinstance(value, Mapping)
-        else enumerate(value) if isinstance(value, (list, tuple))
-        else ()
-    )
-    for key, child in children:
-        found = _unknown_placeholder(child, f"{path}[{key}]" if isinstance(key, int) else f"{path}.{key}")
-        if found is not None:
-            return found
-    return None
-
-
-def fill_template(template: str, values: Mapping[str, Any]) -> str:
-    """Replace ``{name}`` placeholders; names not in :data:`TEMPLATE_FIELDS` are refused when a
-    strategy loads, and a known name without a value is left as written."""
-
-    def replace(match: re.Match[str]) -> str:
-        key = match.group(1)
-        return str(values[key]) if key in values and values[key] is not None else match.group(0)
-
-    return _PLACEHOLDER.sub(replace, template)
-
-
-# -- compiled pieces (built once per strategy file) ----------------------------------------------
-
-
-class _Values(dict[str, Any]):
-    """Template values; a placeholder with no value is written back as ``{name}``."""
-
-    __slots__ = ()
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-@attrs.frozen
-class _Template:
-    """A template split at its placeholders: literal text at even, field names at odd positions."""
-
-    parts: tuple[str, ...]
-    #: The placeholder names the template uses.
-    names: frozenset[str] = attrs.field(init=False, repr=False, eq=False)
-    #: The text as a positional ``%`` pattern (literal ``%`` doubled), ``None`` when the template
-    #: has no placeholder. Positional ``%`` formatting is several times faster than
-    #: :meth:`str.format_map`, which parses the field names out of the text on every call.
-    _pattern: str | None = attrs.field(init=False, repr=False, eq=False)
-    #: Reads the placeholders' values, in order, as a tuple.
-    _read: Callable[[_Values], tuple[Any, ...]] = attrs.field(init=False, repr=False, eq=False)
-
-    def __attrs_post_init__(self) -> None:
-        parts = self.parts
-        names = parts[1::2]
-        object.__setattr__(self, "names", frozenset(names))
-        pattern = "".join("%s" if index % 2 else part.replace("%", "%%")
-                          for index, part in enumerate(parts))
-        object.__setattr__(self, "_pattern", pattern if names else None)
-        # itemgetter of one key returns the bare value, not a 1-tuple
-        read = operator.itemgetter(*names) if len(names) > 1 else (
-            (lambda values, name=names[0]: (values[name],)) if names else (lambda _values: ())
-        )
-        object.__setattr__(self, "_read", read)
-
-    @classmethod
-    def compile(cls, text: str) -> _Template:
-        return cls(tuple(_PLACEHOLDER.split(text)))
-
-    def fill(self, values: _Values) -> str:
-        """The text with its placeholders filled (a missing value keeps its ``{name}``)."""
-        pattern = self._pattern
-        return self.parts[0] if pattern is None else pattern % self._read(values)
-
-
-class _Slots:
-    """Numbers the distinct ``when`` blocks of one strategy, so one plan call tests each once."""
-
-    def __init__(self) -> None:
-        self.index: dict[When, int] = {}
-
-    def __call__(self, when: When | None) -> int:
-        """The block's slot, ``-1`` for no block (always holds)."""
-        if when is None:
-            return -1
-        return self.index.setdefault(when, len(self.index))
-
-    def whens(self) -> tuple[When, ...]:
-        return tuple(self.index)
-
-
-@attrs.frozen
-class _ObjectivePick:
-    """The default wording and dose of an objective, or one variant's, with its fields resolved.
-
-    ``None`` for the horizon and review interval: the engine's configured default.
-    """
-
-    slot: int
-    statement: _Template
-    horizon_weeks: int | None
-    review_interval_days: int | None
-    frequency: Mapping[str, Any] | None
-    target: Mapping[str, Any]
-    #: A metric objective whose fixed baseline already meets this target (never proposed).
-    already_met: bool
-    #: The template values that do not depend on the patient or the date: the frequency's and,
-    #: for a metric objective, the measure's (see :func:`_frequency_values`, :func:`_measure_values`).
-    fixed_values: Mapping[str, Any]
-
-
-@attrs.frozen
-class _ObjectiveTemplate:
-    """An objective compiled from its data: what :meth:`DataStrategy.propose` fills in per patient."""
-
-    id: str
-    area: str | None
-    rationale: str | None
-    contraindications: tuple[Contraindication, ...]
-    #: The default wording and dose, used unless one of ``variants`` holds.
-    default: _ObjectivePick
-    citations: tuple[str, ...] = ()
-    #: Slot of ``when`` (see :class:`_Slots`), ``-1`` without one.
-    when_slot: int = -1
-    #: The variants in file order: the first whose ``when`` holds replaces the default.
-    variants: tuple[_ObjectivePick, ...] = ()
-    #: Every placeholder the statements and GAS levels use: only these values are worked out.
-    needed: frozenset[str] = frozenset()
-    #: GAS level -> text, in level order (empty: no GAS); levels with placeholders are filled
-    #: per objective.
-    gas_texts: Mapping[str, str] = attrs.field(factory=dict)
-    gas_fills: tuple[tuple[str, _Template], ...] = ()
-    #: The measure's fields, read from ``measure`` once: an instrument's id, unit and method
-    #: (``None``: "<instrument> at each review"), or a metric's (unit, method, metric, baseline).
-    instrument: str | None = None
-    unit: str = "points"
-    method: str | None = None
-    metric: tuple[str, str, str, float | int] | None = None
-    #: due at this visit, and its problem listed first (see :attr:`Objective.urgent`)
-    urgent: bool = False
-
-
-@attrs.frozen
-class _StepTemplate:
-    """An intervention compiled for one area: ids already carry the area prefix.
-
-    ``default`` is the content used unless one of ``variants`` (``(when slot, content)`` in file
-    order) holds; content is ``(title, description, delivery, rationale, steps, frequency,
-    duration_minutes, course_weeks, category, citations, requires)``: a variant may add a
-    requirement (a cut-down step waits for the withdrawal-risk assessment only where that
-    assessment is planned).
-    """
-
-    id: str
-    objectives: tuple[str, ...]
-    conflicts_with: tuple[str, ...]
-    contraindications: tuple[Contraindication, ...]
-    requires: tuple[str, ...] = ()
-    #: per contraindication, ``(condition, -1)`` or ``(None, slot of its when block)``
-    guards: tuple[tuple[str | None, int], ...] = ()
-    when_slot: int = -1
-    default: tuple[Any, ...] = ()
-    variants: tuple[tuple[int, tuple[Any, ...]], ...] = ()
-
-
-_STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "duration_minutes",
-                "course_weeks", "rationale", "steps")
-
-
-def _whole(value: Any) -> int | None:
-    """A count of days or weeks from the data (JSON Schema integers may be written ``12.0``)."""
-    return int(value) if value else None
-
-
-def _objective_pick(
-    slot: int, template: _Template, raw: Mapping[str, Any], fields: Mapping[str, Any]
-) -> _ObjectivePick:
-    """Resolve one pick: ``fields`` (a variant's, or empty for the default) over ``raw``."""
-    measure = raw["measure"]
-    target = fields.get("target") or measure["target"]
-    instrument = measure.get("instrument")
-    baseline = measure.get("baseline", 0)
-    already_met = not instrument and meets(baseline, target["comparator"], target["value"])
-    frequency = fields.get("frequency") or raw.get("frequency")
-    fixed = _frequency_values(frequency)
-    if not instrument:
-        fixed.update(_measure_values(baseline, target["value"], target["comparator"]))
-    fixed["unit"] = measure.get("unit", "points")
-    return _ObjectivePick(
-        slot=slot,
-        statement=template,
-        horizon_weeks=_whole(fields.get("horizon_weeks") or raw.get("horizon_weeks")),
-        review_interval_days=_whole(
-            fields.get("review_interval_days") or raw.get("review_interval_days")
-        ),
-        frequency=frequency,
-        target=target,
-        already_met=already_met,
-        fixed_values=fixed,
-    )
-
-
-def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _ObjectiveTemplate:
-    raw = _thawed(raw)  # plain dicts: each plan copies them, and a read-only view copies slowly
-    gas = raw.get("gas", {}).get("levels", {})
-    measure = raw["measure"]
-    when = When.compile(raw.get("when"))
-    statement = _Template.compile(raw["statement"])
-    gas_templates = tuple(
-        (level, _Template.compile(gas[level])) for level in _GAS_LEVELS if level in gas
-    )
-    variants = compile_variants(raw, None)
-    picks = [
-        _objective_pick(
-            slot(v.when),
-            _Template.compile(v.fields["statement"]) if v.fields.get("statement") else statement,
-            raw,
-            v.fields,
-        )
-        for v in variants
-    ]
-    default = _objective_pick(-1, statement, raw, {})
-    needed = frozenset().union(
-        *(t.names for _, t in gas_templates), *(p.statement.names for p in (*picks, default))
-    )
-    return _ObjectiveTemplate(
-        id=raw["id"],
-        area=raw.get("area"),
-        rationale=raw.get("rationale"),
-        contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
-        citations=tuple(cite(list(raw.get("citations", ())))),
-        when_slot=slot(when),
-        default=default,
-        variants=tuple(picks),
-        needed=needed,
-        gas_texts={level: text.parts[0] if not text.names else "" for level, text in gas_templates},
-        gas_fills=tuple((level, text) for level, text in gas_templates if text.names),
-        urgent=bool(raw.get("urgent")),
-        instrument=measure.get("instrument") or None,
-        unit=measure.get("unit", "points"),
-        method=measure.get("method"),
-        metric=None
-        if measure.get("instrument")
-        else (measure["unit"], measure["method"], measure["metric"], measure.get("baseline", 0)),
-    )
-
-
-def _step_content(fields: Mapping[str, Any], area: str) -> tuple[Any, ...]:
-    return (
-        fields["title"],
-        fields["description"],
-        fields["delivery"],
-        fields["rationale"],
-        tuple(fields["steps"]),
-        fields["frequency"],
-        fields["duration_minutes"],
-        fields["course_weeks"],
-        fields["category"],
-        tuple(fields["citations"]),
-        tuple(f"{area}-{rid}" for rid in fields["requires"]),
-    )
-
-
-def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) -> _StepTemplate:
-    raw = _thawed(raw)  # plain dicts: each plan copies them, and a read-only view copies slowly
-    fields: dict[str, Any] = {key: raw.get(key) for key in _STEP_FIELDS}
-    fields["category"] = raw.get("category", "skill")
-    fields["citations"] = tuple(cite(list(raw.get("citations", ()))))
-    fields["steps"] = tuple(raw.get("steps", ()))
-    fields["requires"] = tuple(raw.get("requires", ()))  # a variant may add a requirement
-    when = When.compile(raw.get("when"))
-    variants = compile_variants(raw, area)
-    picks = tuple((slot(v.when), _step_content({**fields, **v.fields}, area)) for v in variants)
-    rules = tuple(Contraindication.compile(c) for c in raw.get("contraindications", ()))
-    return _StepTemplate(
-        id=f"{area}-{raw['id']}",
-        objectives=tuple(f"{area}-{oid}" for oid in raw.get("objectives", ())),
-        conflicts_with=tuple(f"{area}-{cid}" for cid in raw.get("conflicts_with", ())),
-        contraindications=rules,
-        requires=tuple(f"{area}-{rid}" for rid in raw.get("requires", ())),
-        guards=tuple((r.condition, -1) if r.condition is not None else (None, slot(r.when))
-                     for r in rules),
-        when_slot=slot(when),
-        default=_step_content(fields, area),
-        variants=picks,
-    )
-
-
-
-#: Why a strategy whose text rules risk out is refused (worded so that the message itself does
-#: not read as such a claim, which the wording check would then remove from the plan's notices).
-RISK_CLAIM_REFUSED = (
-    "the text rules out risk, which only a clinician's assessment can do; a plan never states that"
-)
-
 def _frozen_document(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """A strategy document, read-only all the way down."""
     frozen: Mapping[str, Any] = _frozen(value)
     return frozen
-
-
-def _thawed(value: Any) -> Any:
-    """A private, plain copy of a frozen document part (dicts and lists again), for compiling:
-    ``dict()`` of a read-only view is several times slower than of a dict, per plan."""
-    if isinstance(value, Mapping):
-        return {key: _thawed(child) for key, child in value.items()}
-    if isinstance(value, tuple):
-        return [_thawed(child) for child in value]
-    return value
 
 
 def _frozen(value: Any) -> Any:
@@ -798,38 +469,6 @@ class DataStrategy:
 _NO_VALUES = _Values()
 
 
-def _frequency_values(frequency: Mapping[str, Any] | None) -> dict[str, Any]:
-    """``frequency_times``, ``frequency_per`` and ``duration_minutes`` (those that are set)."""
-    values: dict[str, Any] = {}
-    if frequency:
-        for field, key in (
-            ("frequency_times", "times"),
-            ("frequency_per", "per"),
-            ("duration_minutes", "duration_minutes"),
-        ):
-            value = frequency.get(key)
-            if value is not None:
-                values[field] = value
-    return values
-
-
-def _measure_values(
-    baseline: float | int | None, target: float | int, comparator: str
-) -> dict[str, Any]:
-    """``baseline`` (when known), ``target``, ``comparator_words`` and ``target_phrase``.
-
-    A value that is ``None`` is left out, so its placeholder stays as written.
-    """
-    values: dict[str, Any] = {
-        "target": format_number(target),
-        "comparator_words": COMPARATOR_WORDS[comparator],
-        "target_phrase": target_phrase(comparator, target),
-    }
-    if baseline is not None:
-        values["baseline"] = format_number(baseline)
-    return values
-
-
 def _apply_contraindications(
     step: Intervention,
     item: _StepTemplate,
@@ -917,134 +556,6 @@ def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
         if position is not None:
             error.location = attrs.evolve(error.location, line=position[0], column=position[1])
     return error
-
-
-def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """``(JSON path, message)`` of the first thing wrong with a schema-valid strategy document
-    that the schema cannot see (``planengine validate --schema strategy`` reports it too):
-    citations defined, links resolvable, areas, conditions and placeholders known, and no text
-    that claims there is no risk (references too: they are copied into the plan)."""
-    from planengine.plan._risk_wording import no_risk_claim_path
-
-    claim = no_risk_claim_path(data)
-    if claim is not None:
-        return claim, RISK_CLAIM_REFUSED
-    refs = data.get("references", {})
-    areas = set(data["areas"])
-    objective_ids = {o["id"] for o in data.get("objectives", ())}
-    step_areas = {step["id"]: step.get("area") for step in data.get("interventions", ())}
-    misspelt = _unknown_vocabulary(data)
-    if misspelt is not None:
-        return misspelt
-    for kind in ("objectives", "interventions"):
-        unknown = _unknown_placeholder(data.get(kind, ()), f"$.{kind}")
-        if unknown is not None:
-            return unknown
-    for key in ("long_term_goals",):
-        for area in data.get(key, {}):
-            if area not in areas:
-                return f"$.{key}.{area}", f"area {area!r} is not one of the strategy's areas"
-    for kind in ("objectives", "interventions"):
-        for index, item in enumerate(data.get(kind, ())):
-            where = f"$.{kind}[{index}]"
-            if item.get("area") is not None and item["area"] not in areas:
-                return f"{where}.area", f"area {item['area']!r} is not one of the strategy's areas"
-            for cid in item.get("citations", ()):  # objectives and steps
-                if cid not in refs:
-                    return f"{where}.citations", f"citation {cid!r} is not defined in references"
-            for oid in item.get("objectives", ()):
-                if oid not in objective_ids:
-                    return f"{where}.objectives", f"objective {oid!r} is not defined in this file"
-            required = [*item.get("requires", ()),
-                        *(sid for v in item.get("variants", ()) for sid in v.get("requires", ()))]
-            for sid in required:  # conflicts_with may name another file's step
-                if sid not in step_areas or sid == item["id"]:
-                    return f"{where}.requires", f"step {sid!r} is not another step of this file"
-                if step_areas[sid] not in (None, item.get("area")):
-                    return f"{where}.requires", (
-                        f"step {sid!r} is only for area {step_areas[sid]!r}, so this step could "
-                        "never be planned without it"
-                    )
-    return None
-
-
-def _unknown_vocabulary(data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """A condition or area id the vocabulary does not know, in a contraindication or a ``when``
-    block: a misspelt ``intimate-partner-violance`` would make a contraindication never fire."""
-    from planengine._vocabulary import load_vocabulary
-    from planengine.strategies._conditions import RISK_FLAG_CONDITION
-
-    vocabulary = load_vocabulary()
-    conditions, areas = set(vocabulary.conditions), {*vocabulary.areas, "safety"}
-    for path, key, value in _vocabulary_ids(data, "$"):
-        if key == "condition" and value not in conditions and value != RISK_FLAG_CONDITION:
-            known = ", ".join(sorted([*conditions, RISK_FLAG_CONDITION]))
-            return path, f"unknown condition {value!r}; known: {known}"
-        if key in ("conditions_any", "conditions_none") and value not in conditions:
-            return path, f"unknown condition {value!r}; known: {', '.join(sorted(conditions))}"
-        if key in ("with_area", "without_area") and value not in areas:
-            return path, f"unknown area {value!r}; known: {', '.join(sorted(areas))}"
-    return None
-
-
-_ID_KEYS = frozenset(
-    {"condition", "conditions_any", "conditions_none", "with_area", "without_area"}
-)
-
-
-def _vocabulary_ids(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
-    """``(JSON path, key, id)`` of every condition and area id in a strategy document."""
-    if isinstance(value, Mapping):
-        for key, child in value.items():
-            where = f"{path}.{key}"
-            if key in _ID_KEYS:
-                items = child if isinstance(child, (list, tuple)) else [child]
-                for index, item in enumerate(items):
-                    yield (where if items is not child else f"{where}[{index}]"), key, item
-            else:
-                yield from _vocabulary_ids(child, where)
-    elif isinstance(value, (list, tuple)):
-        for index, child in enumerate(value):
-            yield from _vocabulary_ids(child, f"{path}[{index}]")
-
-
-def unknown_instrument_ids(data: Mapping[str, Any], instruments: Mapping[str, Any]) -> str | None:
-    """The first instrument or cut-off id in a strategy's ``when`` blocks that ``instruments``
-    do not have (checked when an engine registers the strategy, as plugins add instruments)."""
-    cutoffs = {c.id for inst in instruments.values() for c in inst.cutoffs}
-    for path, key, value in _instrument_ids(data, "$"):
-        if key == "cutoffs_met_any" and value not in cutoffs:
-            return f"{path}: unknown cut-off {value!r}"
-        if key != "cutoffs_met_any" and value not in instruments:
-            return f"{path}: unknown instrument {value!r}; known: {', '.join(sorted(instruments))}"
-    return None
-
-
-def _instrument_ids(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
-    if isinstance(value, Mapping):
-        for key, child in value.items():
-            where = f"{path}.{key}"
-            if key in ("instrument", "without_score", "cutoffs_met_any") and isinstance(
-                child, (str, list, tuple)
-            ):
-                items = child if isinstance(child, (list, tuple)) else [child]
-                for item in items:
-                    yield where, key, item
-            else:
-                yield from _instrument_ids(child, where)
-    elif isinstance(value, (list, tuple)):
-        for index, child in enumerate(value):
-            yield from _instrument_ids(child, f"{path}[{index}]")
-
-
-@lru_cache(maxsize=1)
-def _strategy_validator() -> Any:
-    import jsonschema
-
-    from planengine.schemas import load
-
-    schema = load("strategy")
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
 
 
 @cache

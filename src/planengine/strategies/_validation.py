@@ -1,0 +1,145 @@
+"""Checks on a strategy document beyond its schema: every citation defined, links between items
+resolved, placeholders known, vocabulary and instrument ids real (a misspelt id would make a
+contraindication never fire)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from functools import lru_cache
+from typing import Any
+
+from planengine.strategies._conditions import (
+    RISK_FLAG_CONDITION,
+)
+from planengine.strategies._templates import _unknown_placeholder
+
+RISK_CLAIM_REFUSED = (
+    "the text rules out risk, which only a clinician's assessment can do; a plan never states that"
+)
+
+
+def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(JSON path, message)`` of the first thing wrong with a schema-valid strategy document
+    that the schema cannot see (``planengine validate --schema strategy`` reports it too):
+    citations defined, links resolvable, areas, conditions and placeholders known, and no text
+    that claims there is no risk (references too: they are copied into the plan)."""
+    from planengine.plan._risk_wording import no_risk_claim_path
+
+    claim = no_risk_claim_path(data)
+    if claim is not None:
+        return claim, RISK_CLAIM_REFUSED
+    refs = data.get("references", {})
+    areas = set(data["areas"])
+    objective_ids = {o["id"] for o in data.get("objectives", ())}
+    step_areas = {step["id"]: step.get("area") for step in data.get("interventions", ())}
+    misspelt = _unknown_vocabulary(data)
+    if misspelt is not None:
+        return misspelt
+    for kind in ("objectives", "interventions"):
+        unknown = _unknown_placeholder(data.get(kind, ()), f"$.{kind}")
+        if unknown is not None:
+            return unknown
+    for key in ("long_term_goals",):
+        for area in data.get(key, {}):
+            if area not in areas:
+                return f"$.{key}.{area}", f"area {area!r} is not one of the strategy's areas"
+    for kind in ("objectives", "interventions"):
+        for index, item in enumerate(data.get(kind, ())):
+            where = f"$.{kind}[{index}]"
+            if item.get("area") is not None and item["area"] not in areas:
+                return f"{where}.area", f"area {item['area']!r} is not one of the strategy's areas"
+            for cid in item.get("citations", ()):  # objectives and steps
+                if cid not in refs:
+                    return f"{where}.citations", f"citation {cid!r} is not defined in references"
+            for oid in item.get("objectives", ()):
+                if oid not in objective_ids:
+                    return f"{where}.objectives", f"objective {oid!r} is not defined in this file"
+            required = [*item.get("requires", ()),
+                        *(sid for v in item.get("variants", ()) for sid in v.get("requires", ()))]
+            for sid in required:  # conflicts_with may name another file's step
+                if sid not in step_areas or sid == item["id"]:
+                    return f"{where}.requires", f"step {sid!r} is not another step of this file"
+                if step_areas[sid] not in (None, item.get("area")):
+                    return f"{where}.requires", (
+                        f"step {sid!r} is only for area {step_areas[sid]!r}, so this step could "
+                        "never be planned without it"
+                    )
+    return None
+
+
+def _unknown_vocabulary(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """A condition or area id the vocabulary does not know, in a contraindication or a ``when``
+    block: a misspelt ``intimate-partner-violance`` would make a contraindication never fire."""
+    from planengine._vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    conditions, areas = set(vocabulary.conditions), {*vocabulary.areas, "safety"}
+    for path, key, value in _vocabulary_ids(data, "$"):
+        if key == "condition" and value not in conditions and value != RISK_FLAG_CONDITION:
+            known = ", ".join(sorted([*conditions, RISK_FLAG_CONDITION]))
+            return path, f"unknown condition {value!r}; known: {known}"
+        if key in ("conditions_any", "conditions_none") and value not in conditions:
+            return path, f"unknown condition {value!r}; known: {', '.join(sorted(conditions))}"
+        if key in ("with_area", "without_area") and value not in areas:
+            return path, f"unknown area {value!r}; known: {', '.join(sorted(areas))}"
+    return None
+
+
+_ID_KEYS = frozenset(
+    {"condition", "conditions_any", "conditions_none", "with_area", "without_area"}
+)
+
+
+def _vocabulary_ids(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
+    """``(JSON path, key, id)`` of every condition and area id in a strategy document."""
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            where = f"{path}.{key}"
+            if key in _ID_KEYS:
+                items = child if isinstance(child, (list, tuple)) else [child]
+                for index, item in enumerate(items):
+                    yield (where if items is not child else f"{where}[{index}]"), key, item
+            else:
+                yield from _vocabulary_ids(child, where)
+    elif isinstance(value, (list, tuple)):
+        for index, child in enumerate(value):
+            yield from _vocabulary_ids(child, f"{path}[{index}]")
+
+
+def unknown_instrument_ids(data: Mapping[str, Any], instruments: Mapping[str, Any]) -> str | None:
+    """The first instrument or cut-off id in a strategy's ``when`` blocks that ``instruments``
+    do not have (checked when an engine registers the strategy, as plugins add instruments)."""
+    cutoffs = {c.id for inst in instruments.values() for c in inst.cutoffs}
+    for path, key, value in _instrument_ids(data, "$"):
+        if key == "cutoffs_met_any" and value not in cutoffs:
+            return f"{path}: unknown cut-off {value!r}"
+        if key != "cutoffs_met_any" and value not in instruments:
+            return f"{path}: unknown instrument {value!r}; known: {', '.join(sorted(instruments))}"
+    return None
+
+
+def _instrument_ids(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
+    if isinstance(value, Mapping):
+        for key, child in value.items():
+            where = f"{path}.{key}"
+            if key in ("instrument", "without_score", "cutoffs_met_any") and isinstance(
+                child, (str, list, tuple)
+            ):
+                items = child if isinstance(child, (list, tuple)) else [child]
+                for item in items:
+                    yield where, key, item
+            else:
+                yield from _instrument_ids(child, where)
+    elif isinstance(value, (list, tuple)):
+        for index, child in enumerate(value):
+            yield from _instrument_ids(child, f"{path}[{index}]")
+
+
+@lru_cache(maxsize=1)
+def _strategy_validator() -> Any:
+    import jsonschema
+
+    from planengine.schemas import load
+
+    schema = load("strategy")
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
