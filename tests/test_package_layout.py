@@ -107,7 +107,6 @@ LARGE_MODULES = {
     "planengine.io._loader": (1015, "YAML composition with positions, JSON with positions and the path helpers: to split"),
     "planengine.smart._rules": (820, "one function per SMART rule, by letter: to split by letter"),
     "planengine.review._parse_goal": (690, "the review's own reader of goal files, to be replaced by the one goal model"),
-    "planengine.plan._safety": (640, "the safety problem's clinical content belongs in data, with the flags' steps"),
     "planengine.plan._assembly": (610, "merging proposals and checking plugin output: to split"),
     "planengine.instruments._scoring": (640, "scoring and the finding rules: to split"),
 }

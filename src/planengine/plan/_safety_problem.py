@@ -1,0 +1,385 @@
+"""The safety problem that opens every plan with an open flag: for each kind of flag, the
+clinician's step and an objective due at this visit (a structured suicide-risk assessment and a
+Stanley-Brown safety plan [R30], a review of risky behaviour, a private safety assessment), with
+its citations. :mod:`planengine.plan._safety` puts it first and keeps it there."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import attrs
+
+from planengine._model import (
+    Finding,
+    Intervention,
+    Measure,
+    Objective,
+    Problem,
+    Provenance,
+    RiskFlag,
+)
+from planengine.plan._risk_flags import (
+    KIND_ABUSE,
+    KIND_IPV,
+    KIND_LANGUAGE,
+    PRIVATE_KINDS,
+    SUICIDE_KINDS,
+)
+
+__all__ = ["RULE_FIRST", "SAFETY_AREA", "SAFETY_PLAN_SECTIONS", "build_safety_problem"]
+
+SAFETY_AREA = "safety"
+RULE_FIRST = "safety.step-first"
+
+#: The six sections of a Stanley-Brown safety plan, as structure only (no template text) [R30].
+SAFETY_PLAN_SECTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "warning_signs",
+        "Personal warning signs that a crisis may be building, in the patient's words",
+    ),
+    ("internal_coping", "Things the patient can do alone to take their mind off the crisis"),
+    ("social_distraction", "People and places that offer distraction"),
+    ("help_contacts", "Family members or friends who can be asked for help"),
+    ("professional_contacts", "Clinicians, urgent care and crisis lines from the clinic's configured list"),
+    ("means_safety", "Making the environment safe: a plan for each means the patient can reach"),
+)
+
+_SAFETY_CITATIONS = (
+    "R26: Simon GE et al. Psychiatr Serv 2013;64:1195-1202",
+    "R30: Stanley B, Brown GK. Cogn Behav Pract 2012;19:256-264",
+    "R31: Columbia Lighthouse Project, C-SSRS triage guidelines",
+    "R32: Zero Suicide Institute, Screening and Assessment",
+)
+
+
+def build_safety_problem(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, alcohol: str | None = None
+) -> Problem:
+    """The safety problem that opens every plan with an open flag: for each kind of flag, the
+    clinician's step and an objective due at this visit.
+
+    * a suicide-risk flag (a risk item endorsed or blank, risk language): a structured risk
+      assessment and a written safety plan [R30] (and the blank item asked first);
+    * a risky-behaviour flag (PCL-5 item 16): a clinician review of the behaviour;
+    * documented intimate-partner violence: a private safety assessment, which also agrees where
+      written homework can be kept safely (stepped-care.md §10, R-SC20).
+
+    :param alcohol: what shows harmful drinking, when the assessment does: the safety plan then
+        names alcohol among the warning signs and the means to make safe (R-SC21).
+    """
+    inputs = tuple(sorted({path for f in flags for path in f.provenance.inputs}))
+    provenance = Provenance(f"rule:{RULE_FIRST}", inputs)
+    kinds = {f.kind for f in flags}
+    findings = [
+        Finding(
+            id=f"finding-{f.id}",
+            area=SAFETY_AREA,
+            kind="risk-flag",
+            summary=f.message,
+            severity=f.level,
+            weight=1.0,
+            instrument=f.instrument,
+            citations=_FLAG_CITATIONS.get(f.kind, ("R26", "R27")),
+            provenance=f.provenance,
+        )
+        for f in flags
+    ]
+    objectives: list[Objective] = []
+    interventions: list[Intervention] = []
+    if kinds & SUICIDE_KINDS:
+        objectives.append(_suicide_objective(flags, as_of, provenance))
+        interventions.extend(_suicide_steps(flags, provenance, alcohol))
+    if "risky-behaviour" in kinds:
+        objectives.append(
+            _visit_objective(
+                "safety-behaviour-reviewed",
+                "Review the risky or self-destructive behaviour the PCL-5 recorded with the "
+                f"clinician, and agree what happens next, by {as_of.isoformat()}.",
+                "clinician review of the behaviour completed",
+                [f.id for f in flags if f.kind == "risky-behaviour"],
+                as_of,
+                provenance,
+                "Reckless or self-destructive behaviour goes with worse PTSD and depression; a "
+                "clinician finds out what it is before any self-help starts.",
+            )
+        )
+        interventions.append(
+            Intervention(
+                id="safety-behaviour-review",
+                area=SAFETY_AREA,
+                title="Clinician review of risky or self-destructive behaviour today",
+                description=(
+                    "The clinician asks what the behaviour is (for example self-harm, heavy "
+                    "drinking or drug use, dangerous driving), how often and how recently, and "
+                    "whether there are thoughts of suicide; any self-harm or suicidal thoughts "
+                    "lead to a structured suicide-risk assessment and a safety plan the same day."
+                ),
+                delivery="clinician-led",
+                category="safety",
+                rationale=(
+                    "PCL-5 item 16 is the DSM-5 symptom of reckless or self-destructive "
+                    "behaviour; it is a flag for clinician review, not a score to act on alone."
+                ),
+                citations=[
+                    "R18: Blevins CA et al. J Trauma Stress 2015;28:489-498",
+                    "S19: Contractor AA et al. Psychiatry Res 2017;252:215-222",
+                ],
+                objective_ids=["safety-behaviour-reviewed"],
+                provenance=provenance,
+            )
+        )
+    if kinds & PRIVATE_KINDS:
+        objectives.append(
+            attrs.evolve(
+                _visit_objective(
+                    "safety-private-assessment",
+                    "Have a private, one-to-one safety assessment with the clinician at this "
+                    f"visit, by {as_of.isoformat()}.",
+                    "private safety assessment completed",
+                    [f.id for f in flags if f.kind in PRIVATE_KINDS],
+                    as_of,
+                    provenance,
+                    "Where there is abuse in a relationship, safety comes before any other work.",
+                ),
+                urgent=True,
+            )
+        )
+        interventions.append(
+            Intervention(
+                id="safety-private-assessment",
+                area=SAFETY_AREA,
+                title="Private safety assessment, one to one",
+                description=(
+                    "With no partner or family member in the room, the clinician explains the "
+                    "limits of confidentiality, asks about immediate danger, makes a safety plan "
+                    "for the abuse with the patient, offers specialist domestic-abuse services, "
+                    "and agrees how to make contact safely and whether written homework "
+                    "(diaries, thought records, logs) can be kept where no one else will find "
+                    "it. Nothing that involves the partner starts before this."
+                ),
+                delivery="clinician-led",
+                category="safety",
+                rationale=(
+                    "Domestic abuse is asked about privately, one to one, with the limits of "
+                    "confidentiality explained; homework that a partner could find can put the "
+                    "patient at risk."
+                ),
+                citations=[
+                    "S17: NICE NG225 (2022) recs 1.6.1-1.6.4; NICE PH50 (2014); WHO IPV "
+                    "guidelines 2013",
+                ],
+                objective_ids=["safety-private-assessment"],
+                provenance=provenance,
+            )
+        )
+    if kinds & PRIVATE_KINDS and kinds & SUICIDE_KINDS:
+        for step in interventions:
+            if step.id == "safety-plan":  # a written plan an abusive partner could find
+                step.notes.append(
+                    "Agree in the private safety assessment whether and where a copy of the "
+                    "safety plan can be kept safely (or a discreet form of it) before giving one."
+                )
+    return Problem(
+        id="problem-safety",
+        area=SAFETY_AREA,
+        title="Safety: open risk flag",
+        priority=0,
+        severity=None,  # no low/medium/high label of risk (R-SC22); the flags carry priority
+        weight=1.0,
+        findings=findings,
+        long_term_goal=_long_term_goal(kinds),
+        long_term_goal_source=f"rule:{RULE_FIRST}",
+        objectives=objectives,
+        interventions=interventions,
+    )
+
+
+def _long_term_goal(kinds: set[str]) -> str:
+    """The safety problem's long-term goal, in the words that fit the flags that are open."""
+    goals = []
+    if kinds & SUICIDE_KINDS:
+        goals.append(
+            "has a clinician-reviewed safety plan and knows how to get help in a crisis"
+        )
+    if "risky-behaviour" in kinds:
+        goals.append("understands the risky behaviour with the clinician and has a plan to reduce harm")
+    if kinds & PRIVATE_KINDS:
+        goals.append("has a private safety plan and knows how to reach specialist help safely")
+    return "The patient " + "; and ".join(goals) + "."
+
+
+#: Citations of each kind of flag's finding.
+_FLAG_CITATIONS: Mapping[str, tuple[str, ...]] = {
+    "suicidal-ideation": ("R26", "R27"),
+    "risk-unknown": ("R26", "R27"),
+    "suicidal-language": ("S19", "R27"),
+    "risky-behaviour": ("R18", "S19"),
+    KIND_IPV: ("S17",),
+    KIND_ABUSE: ("S17", "S19"),
+}
+
+#: The steps the core puts in the safety problem for each kind of flag (checked by ``_verify``).
+_REQUIRED_STEPS: Mapping[str, str] = {
+    "suicidal-ideation": "safety-plan",
+    "risk-unknown": "safety-plan",
+    "suicidal-language": "safety-plan",
+    "risky-behaviour": "safety-behaviour-review",
+    KIND_IPV: "safety-private-assessment",
+    KIND_ABUSE: "safety-private-assessment",
+}
+
+
+def _visit_objective(
+    key: str,
+    statement: str,
+    metric: str,
+    flag_ids: list[str],
+    as_of: dt.date,
+    provenance: Provenance,
+    rationale: str,
+) -> Objective:
+    """An objective done at this visit (1 of 1)."""
+    return Objective(
+        id=key,
+        area=SAFETY_AREA,
+        statement=statement,
+        measure=Measure(
+            metric=metric,
+            unit="assessments",
+            method="clinician records it in the notes",
+            baseline_value=0,
+            baseline_date=as_of,
+            target_value=1,
+            comparator=">=",
+        ),
+        start_date=as_of,
+        due_date=as_of,
+        review_interval_days=1,
+        addresses=flag_ids,
+        provenance=provenance,
+        rationale=rationale,
+    )
+
+
+def _suicide_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    return Objective(
+        id="safety-plan-completed",
+        area=SAFETY_AREA,
+        statement=(
+            "Complete a clinician risk assessment and a written safety plan covering all six "
+            f"sections, with the patient keeping a copy, by {as_of.isoformat()}."
+        ),
+        measure=Measure(
+            metric="safety plan sections completed with the clinician",
+            unit="sections",
+            method="clinician review of the written safety plan",
+            baseline_value=0,
+            baseline_date=as_of,
+            target_value=len(SAFETY_PLAN_SECTIONS),
+            comparator=">=",
+        ),
+        start_date=as_of,
+        due_date=as_of,
+        review_interval_days=1,
+        addresses=[f.id for f in flags if f.kind in SUICIDE_KINDS],
+        provenance=provenance,
+        rationale="Open risk flags come before every other goal.",
+    )
+
+
+def _suicide_steps(
+    flags: tuple[RiskFlag, ...], provenance: Provenance, alcohol: str | None
+) -> list[Intervention]:
+    kinds = {f.kind for f in flags}
+    sections = [f"{title} ({key})" for key, title in SAFETY_PLAN_SECTIONS]
+    notes: list[str] = []
+    if alcohol is not None:
+        sections[0] += "; include drinking as a warning sign"
+        sections[-1] += "; include alcohol: what is kept at home and a plan to limit it"
+        notes.append(
+            f"Alcohol ({alcohol}): drinking raises the risk of acting on suicidal thoughts, so "
+            "the plan names it among the warning signs and the means to make safe (R-SC21)."
+        )
+    reasons = []
+    if kinds & {"suicidal-ideation", "risk-unknown"}:
+        reasons.append(
+            "Endorsing the PHQ-9 self-harm item predicts later suicide attempts even after "
+            "adjusting for the depression score; a missing answer leaves risk unknown."
+        )
+    if KIND_LANGUAGE in kinds:
+        reasons.append(
+            "The patient's own words speak of suicide or self-harm; written words are read by a "
+            "clinician, whatever the questionnaires say."
+        )
+    steps = [
+        Intervention(
+            id="safety-risk-assessment",
+            area=SAFETY_AREA,
+            title="Clinician suicide-risk assessment today",
+            description=(
+                "A clinician completes a structured suicide-risk assessment (for example the "
+                "C-SSRS) with the patient on the same day, and records the risk level, actions "
+                "taken and follow-up date."
+                + (
+                    " It covers drinking today and access to alcohol, which raise the risk of "
+                    "acting on suicidal thoughts."
+                    if alcohol is not None
+                    else ""
+                )
+            ),
+            delivery="clinician-led",
+            category="safety",
+            rationale=" ".join(reasons),
+            citations=list(_SAFETY_CITATIONS[:1] + _SAFETY_CITATIONS[2:])
+            + (["S19: multi-site NLP study, PMC10980141"] if KIND_LANGUAGE in kinds else []),
+            objective_ids=["safety-plan-completed"],
+            provenance=provenance,
+        ),
+        Intervention(
+            id="safety-plan",
+            area=SAFETY_AREA,
+            title="Build a written safety plan together",
+            description=(
+                "Clinician and patient write a safety plan in the patient's own words, section by "
+                "section, rate how likely each part is to be used, solve barriers, and give the "
+                "patient a copy."
+            ),
+            steps=sections,
+            delivery="clinician-led",
+            category="safety",
+            rationale=(
+                "A safety plan with follow-up was linked to fewer suicidal behaviours after an "
+                "emergency visit; it is built with a clinician, not alone."
+            ),
+            citations=[
+                _SAFETY_CITATIONS[1],
+                "R58: Stanley B et al. JAMA Psychiatry 2018;75:894-900",
+            ]
+            + (["S18: Borges G et al. Psychol Med 2017;47:949-957"] if alcohol else []),
+            objective_ids=["safety-plan-completed"],
+            provenance=provenance,
+            notes=notes,
+        ),
+    ]
+    if any(f.level == "unknown" for f in flags):
+        steps.insert(
+            0,
+            Intervention(
+                id="safety-complete-risk-item",
+                area=SAFETY_AREA,
+                title="Ask the unanswered risk question now",
+                description=(
+                    "The self-harm question was left blank. Ask it directly before the session "
+                    "ends; a blank answer is never treated as 'not at all'."
+                ),
+                delivery="clinician-led",
+                category="safety",
+                rationale="A missing item 9 means risk is unknown, not absent.",
+                citations=["R27: Louzon SA et al. Psychiatr Serv 2016"],
+                provenance=provenance,
+            ),
+        )
+    return steps
