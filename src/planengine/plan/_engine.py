@@ -435,7 +435,7 @@ class Engine:
         stale_after = self.config.stale_baseline_days
         for row in score_rows:  # only the baselines in use are stale; older rows are history
             row["stale"] = row["source"] == latest_paths[row["instrument"]] and (
-                (as_of - dt.date.fromisoformat(row["date"])).days > stale_after
+                (as_of - latest_dates[row["instrument"]]).days > stale_after
             )
         findings = instrument_findings(latest, self.instruments, latest_paths)
         if not self._judging.issuperset(latest):  # an instrument scored that cannot judge

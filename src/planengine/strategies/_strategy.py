@@ -37,6 +37,7 @@ from planengine._model import (
     Proposal,
     Provenance,
 )
+from planengine._values import compare
 from planengine.strategies._conditions import (
     RISK_FLAG_CONDITION,
     Contraindication,
@@ -47,7 +48,6 @@ from planengine.strategies._targets import (
     COMPARATOR_WORDS,
     derive_target,
     format_number,
-    meets,
     target_for,
     target_phrase,
 )
@@ -274,7 +274,7 @@ def _objective_pick(
     target = fields.get("target") or measure["target"]
     instrument = measure.get("instrument")
     baseline = measure.get("baseline", 0)
-    already_met = not instrument and meets(baseline, target["comparator"], target["value"])
+    already_met = not instrument and compare(baseline, target["comparator"], target["value"])
     frequency = fields.get("frequency") or raw.get("frequency")
     fixed = _frequency_values(frequency)
     if not instrument:
