@@ -437,7 +437,7 @@ def test_override_change_thresholds() -> None:
     # The data's SD (5) is illustrative: setting only the reliability leaves the warning on.
     assert phq9.change.rci_illustrative
     assert phq9.with_overrides({"change": {"rci_reliability": 0.9}}).change.rci_illustrative
-    for bad in (float("nan"), float("inf")):
+    for bad in (float("nan"), float("inf"), 10**400, 1e16):  # not a usable number (planengine._values)
         with pytest.raises(ConfigError, match="must be a number"):
             phq9.with_overrides({"change": {"mcid": bad}})
     pss10 = load_builtin_instruments()["pss10"]

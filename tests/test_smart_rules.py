@@ -285,6 +285,18 @@ def test_a_huge_integer_is_out_of_range_not_a_crash(instruments: Any) -> None:
     assert "M206" in codes and "E009" not in codes
 
 
+@pytest.mark.parametrize(("value", "shown"), [(10**400, "inf"), (-(10**400), "-inf"), (1e16, "10000000000000000")])
+def test_a_number_too_large_to_use_is_still_out_of_range_and_too_long(
+    instruments: Any, value: float, shown: str
+) -> None:
+    # planengine._values.read_number refuses it; the range and interval rules still report it
+    goal = _phq9_goal(review_interval_days=value)
+    goal["measure"]["baseline"]["value"] = value
+    found = {v.code: v.message for v in check_goals(goal, as_of=None, instruments=instruments)}
+    assert found["M206"] == f"{shown} is outside the phq9 range 0-27"
+    assert ("T506" in found) == (value > 0)
+
+
 @pytest.mark.parametrize(
     ("instrument", "baseline", "target", "comparator", "expected"),
     [

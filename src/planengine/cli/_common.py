@@ -7,6 +7,8 @@ import datetime as dt
 import os
 from typing import Any
 
+from planengine._values import parse_date
+
 __all__ = [
     "add_block_arguments",
     "add_plugin_arguments",
@@ -19,12 +21,10 @@ __all__ = [
 
 def parse_as_of(text: str) -> dt.date:
     """Parse ``--as-of`` (an ISO date) for argparse."""
-    try:
-        if len(text) != 10 or text[4] != "-" or text[7] != "-":
-            raise ValueError(text)  # 3.11 also accepts "20261125"; the documented form is YYYY-MM-DD
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    date = parse_date(text)
+    if date is None:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
+    return date
 
 
 def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:

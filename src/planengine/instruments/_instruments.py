@@ -12,7 +12,6 @@ Nothing is read at import time: :func:`load_builtin_instruments` reads and cache
 from __future__ import annotations
 
 import functools
-import math
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -29,6 +28,7 @@ from planengine._errors import (
     PluginError,
     UnknownNameError,
 )
+from planengine._values import ORDER_COMPARATORS, compare, read_number
 
 __all__ = [
     "Band",
@@ -46,7 +46,6 @@ __all__ = [
     "MissingRule",
     "Provenance",
     "RiskItem",
-    "compare",
     "instrument_from_mapping",
     "load_builtin_instruments",
     "load_instrument_file",
@@ -72,19 +71,6 @@ TEMPLATE_FIELDS: Mapping[str, frozenset[str]] = MappingProxyType(
 )
 
 _CHANGE_NUMBERS = ("mcid", "reliable_change_points", "response_percent", "response_points")
-
-
-def compare(value: float, comparator: str, threshold: float) -> bool:
-    """``value <comparator> threshold`` for the four comparators the data files use."""
-    if comparator == ">=":
-        return value >= threshold
-    if comparator == ">":
-        return value > threshold
-    if comparator == "<=":
-        return value <= threshold
-    if comparator == "<":
-        return value < threshold
-    raise ValueError(f"unknown comparator {comparator!r}")
 
 
 def _cites(value: Any) -> tuple[str, ...]:
@@ -1163,9 +1149,8 @@ _CHANGE_OVERRIDES = frozenset(
 def _number(value: Any, where: str, *, integer: bool = False, positive: bool = False) -> Any:
     kinds = (int,) if integer else (int, float)
     if (
-        isinstance(value, bool)
-        or not isinstance(value, kinds)
-        or not math.isfinite(value)
+        not isinstance(value, kinds)
+        or read_number(value) is None  # a bool, NaN, infinite, or past ±1e15
         or (positive and value <= 0)
     ):
         wanted = "an integer" if integer else "a number"
@@ -1262,7 +1247,7 @@ def _override_change(inst: Instrument, values: Any) -> ChangeThresholds:
     for key, value in values.items():
         where = f"{inst.id}.change.{key}"
         if key == "remission_comparator":
-            if value not in (">=", ">", "<=", "<"):
+            if value not in ORDER_COMPARATORS:
                 raise ConfigError(f"{where}: must be one of >=, >, <=, <; got {value!r}")
             fields[key] = value
             continue
@@ -1359,7 +1344,7 @@ def _override_rules(inst: Instrument, values: Any) -> tuple[FindingRule, ...]:
             if value is not None:
                 _number(value, f"{where}.value", integer=True)
             comparator = given.get("comparator", rule.comparator)
-            if comparator not in (">=", ">", "<=", "<"):
+            if comparator not in ORDER_COMPARATORS:
                 raise ConfigError(
                     f"{where}.comparator: must be one of >=, >, <=, <; got {comparator!r}"
                 )

@@ -14,7 +14,6 @@ call costs a few microseconds: no schema work happens here.
 
 from __future__ import annotations
 
-import operator
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
@@ -22,7 +21,8 @@ from typing import Any, Literal
 import attrs
 
 from planengine._errors import InputError
-from planengine.instruments._instruments import Band, Cutoff, FindingRule, Instrument, compare
+from planengine._values import comparator_function, compare
+from planengine.instruments._instruments import Band, Cutoff, FindingRule, Instrument
 from planengine.io._loader import json_path_child
 
 __all__ = ["InstrumentFinding", "RiskSignal", "Score", "score_response"]
@@ -161,12 +161,6 @@ _ON_ANSWERS = frozenset({"item", "pattern"})
 
 
 _SEXES = (None, "male", "female")
-_OPS: Mapping[str, Callable[[int, int], bool]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-}
 _SEX_NOTE = {
     None: "",
     "female": "; sex not recorded, so the more sensitive cut-off for women was used",
@@ -209,7 +203,7 @@ def _plan_for(instrument: Instrument) -> _Plan:
             choice = _choose(specific, sex)
             if choice is not None:
                 plain.append(choice)
-        by_sex[sex] = tuple((c.cutoff.id, _OPS[c.cutoff.comparator], c.cutoff.value) for c in plain)
+        by_sex[sex] = tuple((c.cutoff.id, comparator_function(c.cutoff.comparator), c.cutoff.value) for c in plain)
     rule_cutoffs: dict[tuple[int, str | None], _CutoffChoice] = {}
     for index, rule in enumerate(instrument.finding_rules):
         if rule.when == "cutoff":

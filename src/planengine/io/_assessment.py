@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import DocumentSchemaError, InputError
+from planengine._values import parse_date
 from planengine.io._loader import format_json_path
 
 __all__ = ["Assessment", "Context", "Response", "assessment_from_mapping", "load_assessment"]
@@ -199,21 +200,11 @@ class _Checker:
         return tuple(out)
 
 
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-
-
 def _parse_date(value: Any, check: _Checker, parts: list[str | int]) -> dt.date:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    # Python 3.11's fromisoformat also takes "20261120" or "2026-W47-5"; the format is YYYY-MM-DD.
-    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise check.fail(parts, f"must be a date as YYYY-MM-DD, got {value!r}")
+    date = parse_date(value)
+    if date is None:
+        raise check.fail(parts, f"must be a date as YYYY-MM-DD, got {value!r}")
+    return date
 
 
 def assessment_from_mapping(

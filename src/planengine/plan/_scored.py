@@ -110,7 +110,7 @@ def score_assessment(
             scored.paths[instrument.id] = path
     for row in scored.rows:  # only the baselines in use are stale; older rows are history
         row["stale"] = row["source"] == scored.paths[row["instrument"]] and (
-            (as_of - dt.date.fromisoformat(row["date"])).days > stale_after_days
+            (as_of - scored.dates[row["instrument"]]).days > stale_after_days
         )
     return scored
 

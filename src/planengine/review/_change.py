@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from planengine._errors import InputError
-from planengine.instruments._instruments import Instrument, compare
+from planengine._values import compare
+from planengine.instruments._instruments import Instrument
 from planengine.review._model import ChangeReport, Measurement
 
 __all__ = [

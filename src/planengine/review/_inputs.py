@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -22,8 +21,6 @@ __all__ = [
     "ParsedAssessment",
     "ParsedFile",
     "ParsedGoal",
-    "as_date",
-    "as_number",
     "fmt_number",
     "unit_scale",
 ]
@@ -104,36 +101,6 @@ class FindingSink:
                 goal_id=goal_id,
             )
         )
-
-
-#: Larger values are refused: past 2**53 floats lose whole numbers, and the trajectory's
-#: arithmetic on them overflows to infinity.
-MAX_MAGNITUDE = 1e15
-
-
-def as_number(value: Any) -> float | None:
-    """``value`` as a float, or ``None`` when it is not a finite number within
-    :data:`MAX_MAGNITUDE` (messages say "not a usable number")."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        value = float(value)
-    except OverflowError:  # an integer with hundreds of digits
-        return None
-    return value if math.isfinite(value) and abs(value) <= MAX_MAGNITUDE else None
-
-
-def as_date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
 
 
 def fmt_number(value: float) -> str:

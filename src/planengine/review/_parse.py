@@ -22,6 +22,7 @@ from typing import Any
 
 import attrs
 
+from planengine._values import parse_date, read_number
 from planengine.instruments._instruments import Instrument
 from planengine.io._loader import Document, format_json_path
 from planengine.review._inputs import (
@@ -30,8 +31,6 @@ from planengine.review._inputs import (
     ParsedFile,
     ParsedGoal,
     Path,
-    as_date,
-    as_number,
     fmt_number,
 )
 from planengine.review._model import Measurement
@@ -92,7 +91,7 @@ def _assessments(
                 (*path, "instrument"),
             )
             continue
-        date = as_date(entry.get("date"))
+        date = parse_date(entry.get("date"))
         if date is None:
             sink.add(
                 "input.date-invalid",
@@ -114,7 +113,7 @@ def _assessments(
         # its answers are still checked for risk items (a safety item is never skipped).
         answers = entry.get("answers")
         still = "; its answers are still checked for risk items" if answers is not None else ""
-        total = as_number(entry.get("total"))
+        total = read_number(entry.get("total"))
         if total is None and "total" in entry:
             sink.add(
                 "input.not-a-number",

@@ -7,15 +7,14 @@ import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from planengine.instruments._instruments import Instrument, compare
+from planengine._values import COMPARATORS, ORDER_COMPARATORS, compare, parse_date, read_number
+from planengine.instruments._instruments import Instrument
 from planengine.io._loader import format_json_path
 from planengine.review._inputs import (
     FindingSink,
     ParsedAssessment,
     ParsedGoal,
     Path,
-    as_date,
-    as_number,
     fmt_number,
     unit_scale,
 )
@@ -75,7 +74,7 @@ class GoalReader:
 
     def date_field(self, key: str) -> dt.date | None:
         value = self.raw.get(key)
-        parsed = as_date(value)
+        parsed = parse_date(value)
         if value is not None and parsed is None:
             self.add(
                 "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
@@ -113,7 +112,7 @@ class GoalReader:
         if (
             baseline is not None
             and target is not None
-            and comparator in ("<=", "<", ">=", ">")
+            and comparator in ORDER_COMPARATORS
             and compare(baseline.value, comparator, target)
         ):
             self.add(
@@ -211,7 +210,7 @@ class GoalReader:
         raw = self.mapping(measure.get("target"), ("measure", "target"), "value, comparator")
         if not raw:
             return None, None, True
-        target = as_number(raw.get("value"))
+        target = read_number(raw.get("value"))
         if target is None:
             self.add(
                 "input.not-a-number",
@@ -221,7 +220,7 @@ class GoalReader:
             )
             return None, None, True
         comparator = raw.get("comparator")
-        if comparator not in ("<=", "<", ">=", ">", "=="):
+        if comparator not in COMPARATORS:
             if comparator is not None:
                 self.add(
                     "input.comparator",
@@ -263,7 +262,7 @@ class GoalReader:
                     ("measure",),
                 )
             return None
-        value = as_number(raw.get("value"))
+        value = read_number(raw.get("value"))
         if value is None:
             self.add(
                 "input.not-a-number",
@@ -273,7 +272,7 @@ class GoalReader:
             )
             return None
         date_raw = raw.get("date")
-        date = as_date(date_raw)
+        date = parse_date(date_raw)
         if date_raw is not None and date is None:
             self.add(
                 "input.date-invalid",
@@ -357,7 +356,7 @@ class GoalReader:
     ) -> bool:
         """Whether the comparator asks an instrument's score to move the worse way (PHQ-9
         ``>= 9``): then meeting the target would call a worsening a success, so it is left out."""
-        if instrument is None or scale == "metric" or comparator not in ("<=", "<", ">=", ">"):
+        if instrument is None or scale == "metric" or comparator not in ORDER_COMPARATORS:
             return False
         wants_higher = comparator in (">=", ">")
         if wants_higher == (direction == "higher-is-better"):
@@ -403,7 +402,7 @@ class GoalReader:
                     "input.structure", "error", "a progress entry must be a mapping; left out", rel
                 )
                 continue
-            date = as_date(entry.get("date"))
+            date = parse_date(entry.get("date"))
             # answers in a progress entry are read for risk items only with a usable date
             read = (
                 date is not None
@@ -503,7 +502,7 @@ class GoalReader:
                     gas.append((date, level))
             if "value" not in entry:
                 continue
-            value = as_number(entry.get("value"))
+            value = read_number(entry.get("value"))
             if value is None:
                 self.add(
                     "input.not-a-number",
@@ -602,7 +601,7 @@ class GoalReader:
         missing = [
             key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
         ]
-        weight = as_number(gas.get("weight"))
+        weight = read_number(gas.get("weight"))
         if gas.get("weight") is not None and (weight is None or weight <= 0):
             self.add(
                 "input.gas-weight",
@@ -666,13 +665,8 @@ def _bounds(instrument: Instrument | None, scale: str) -> tuple[float, float] | 
 
 
 def _reachable(target: float, comparator: str | None, bounds: tuple[float, float]) -> bool:
+    """Whether some value within ``bounds`` meets the target (no comparator: equals it)."""
     low, high = bounds
-    if comparator == "<=":
-        return low <= target
-    if comparator == "<":
-        return low < target
-    if comparator == ">=":
-        return target <= high
-    if comparator == ">":
-        return target < high
+    if comparator in ORDER_COMPARATORS:
+        return compare(low, comparator, target) or compare(high, comparator, target)
     return low <= target <= high

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from planengine._errors import InputError
 from planengine._model import Notice, Provenance, RiskFlag
+from planengine._values import parse_date
 from planengine.instruments._instruments import Instrument
 from planengine.instruments._scoring import RiskSignal, score_response
 from planengine.io._loader import format_json_path
@@ -203,10 +204,10 @@ def _strings(value: object) -> list[str]:
 
 
 def _entry_date(entry: Mapping[str, object], as_of: dt.date) -> dt.date:
-    try:
-        return min(dt.date.fromisoformat(str(entry.get("date"))), as_of)
-    except ValueError:
-        return as_of
+    """The entry's date, never after ``as_of``; ``as_of`` when it has no valid date (the parser
+    reports that), so text with no date counts as current."""
+    date = parse_date(entry.get("date"))
+    return as_of if date is None else min(date, as_of)
 
 
 def _answer_of(instrument: Instrument, answers: object, item: int) -> int | None:

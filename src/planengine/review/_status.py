@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from planengine.instruments._instruments import compare
+from planengine._values import ORDER_COMPARATORS, compare
 from planengine.review._change import deterioration_since_best
 from planengine.review._model import ChangeReport, ReviewConfig, Status
 from planengine.review._parse import ParsedGoal
@@ -46,10 +46,8 @@ __all__ = ["goal_status", "meaningful_change", "target_met"]
 
 
 def target_met(value: float, comparator: str | None, target: float) -> bool:
-    """Whether ``value`` meets the target (``==`` means equal)."""
-    if comparator in ("<=", "<", ">=", ">"):
-        return compare(value, comparator, target)
-    return value == target
+    """Whether ``value`` meets the target; with no comparator (or ``==``), equals it."""
+    return compare(value, comparator if comparator in ORDER_COMPARATORS else "==", target)
 
 
 def meaningful_change(

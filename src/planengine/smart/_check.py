@@ -7,10 +7,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from planengine._errors import PluginError
+from planengine._values import parse_date
 from planengine.io._loader import Document, format_json_path
 from planengine.io._location import Location
 from planengine.smart._config import SmartConfig
-from planengine.smart._model import GoalContext, Hit, SmartRule, Violation, parse_date
+from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
 from planengine.smart._rules import BUILTIN_RULES
 
 __all__ = ["RuleSet", "check_goals", "collect_plugin_rules", "rule_set"]

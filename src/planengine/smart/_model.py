@@ -9,6 +9,7 @@ from typing import Any
 
 import attrs
 
+from planengine._values import parse_date
 from planengine.io._location import WHOLE_INPUT, Location
 
 __all__ = [
@@ -199,28 +200,3 @@ class GoalContext:
     def start(self) -> datetime.date | None:
         """The goal's start: ``start_date``, else the baseline's date."""
         return self.date("start_date") or self.date("measure", "baseline", "date")
-
-
-def parse_date(value: Any) -> datetime.date | None:
-    """``YYYY-MM-DD`` text (or a date) as a date; ``None`` when it is not one."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and len(value) == 10 and value[4] == value[7] == "-":
-        try:
-            return datetime.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None
-
-
-def number(value: Any) -> float | None:
-    """A JSON number as float; ``None`` for anything else (booleans included). An integer too
-    large for a float is infinity of its sign, so range rules still see it."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    try:
-        return float(value)
-    except OverflowError:
-        return float("inf") if value > 0 else float("-inf")

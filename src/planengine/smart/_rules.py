@@ -12,8 +12,9 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from planengine._values import COMPARATORS, compare, is_number, parse_date, read_number
 from planengine.instruments._units import unit_scale
-from planengine.smart._model import GoalContext, Hit, SmartRule, number, parse_date
+from planengine.smart._model import GoalContext, Hit, SmartRule
 
 __all__ = ["BUILTIN_RULES", "VAGUE_PATTERN", "known_areas"]
 
@@ -114,7 +115,7 @@ def check_vague(ctx: GoalContext) -> Iterator[Hit]:
     anchored = (
         _has_metric(ctx)
         and target is not None
-        and number(target.get("value")) is not None
+        and is_number(target.get("value"))
         and ctx.date("due_date") is not None
     )
     if not anchored:
@@ -186,8 +187,8 @@ def check_out_of_range(ctx: GoalContext) -> Iterator[Hit]:
     instrument = _on_instrument_scale(ctx)
     if instrument is None:
         return
-    low = number(getattr(instrument, "total_min", None))
-    high = number(getattr(instrument, "total_max", None))
+    low = read_number(getattr(instrument, "total_min", None))
+    high = read_number(getattr(instrument, "total_max", None))
     if low is None or high is None:
         return
     # A unit naming a derived score (WHO-5 "percent" = raw x 4) puts the values on that scale.
@@ -206,35 +207,25 @@ def check_out_of_range(ctx: GoalContext) -> Iterator[Hit]:
                 places.append((("progress", index, "value"), entry.get("value")))
     name = ctx.measure.get("instrument")
     for path, raw in places:
-        value = number(raw)
-        if value is not None and not low <= value <= high:
-            yield Hit(path, f"{_fmt(value)} is outside the {name} range {_fmt(low)}-{_fmt(high)}")
+        value = read_number(raw)  # one too large to use (or NaN) is outside any range
+        if is_number(raw) and (value is None or not low <= value <= high):
+            yield Hit(path, f"{_shown(raw)} is outside the {name} range {_fmt(low)}-{_fmt(high)}")
 
 
 # -- A: achievable -------------------------------------------------------------------------------
-
-
-def _met(value: float, comparator: str, target: float) -> bool:
-    return {
-        "<=": value <= target,
-        "<": value < target,
-        ">=": value >= target,
-        ">": value > target,
-        "==": value == target,
-    }.get(comparator, False)
 
 
 def check_met_at_baseline(ctx: GoalContext) -> Iterator[Hit]:
     baseline, target = ctx.baseline, ctx.target
     if baseline is None or target is None:
         return
-    start, goal = number(baseline.get("value")), number(target.get("value"))
+    start, goal = read_number(baseline.get("value")), read_number(target.get("value"))
     comparator = target.get("comparator", "<=" if _lower_is_better(ctx) else ">=")
     if start is None or goal is None or not isinstance(comparator, str):
         return
     if "comparator" not in target and _worse(ctx, start, goal):
         return  # "from 12 to 18" on PHQ-9 asks for deterioration: A302 says so, not this
-    if _met(start, comparator, goal):
+    if comparator in COMPARATORS and compare(start, comparator, goal):
         yield Hit(
             ("measure", "target"),
             f"the baseline {_fmt(start)} already meets the target {comparator} {_fmt(goal)}",
@@ -247,8 +238,8 @@ def _lower_is_better(ctx: GoalContext) -> bool:
     if direction is not None:
         return bool(direction == "higher-is-worse")
     baseline, target = ctx.baseline, ctx.target
-    start = number((baseline or {}).get("value"))
-    goal = number((target or {}).get("value"))
+    start = read_number((baseline or {}).get("value"))
+    goal = read_number((target or {}).get("value"))
     return start is not None and goal is not None and goal < start
 
 
@@ -273,8 +264,8 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
         return
     worse_up = direction == "higher-is-worse"
     comparator = target.get("comparator")
-    goal = number(target.get("value"))
-    start = number((ctx.baseline or {}).get("value"))
+    goal = read_number(target.get("value"))
+    start = read_number((ctx.baseline or {}).get("value"))
     name = ctx.measure.get("instrument")
     if comparator in ((">=", ">") if worse_up else ("<=", "<")):
         yield Hit(
@@ -288,7 +279,7 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
         and (goal > start if worse_up else goal < start)
         # With no comparator the target value is where the goal heads ("PHQ-9 from 12 to 18");
         # with one the baseline may already meet it ("PHQ-9 <= 18" from 12), which is A301.
-        and not (isinstance(comparator, str) and _met(start, comparator, goal))
+        and not (comparator in COMPARATORS and compare(start, comparator, goal))
     ):
         yield Hit(
             ("measure", "target", "value"),
@@ -305,10 +296,10 @@ def check_plausible_change(ctx: GoalContext) -> Iterator[Hit]:
     change = getattr(instrument, "change", None)
     if getattr(change, "scale", "total") != "total":
         return  # thresholds in percent points (WHO-5) are not comparable with totals
-    step = number(getattr(change, "reliable_change_points", None)) or number(
+    step = read_number(getattr(change, "reliable_change_points", None)) or read_number(
         getattr(change, "mcid", None)
     )
-    start, goal = number(baseline.get("value")), number(target.get("value"))
+    start, goal = read_number(baseline.get("value")), read_number(target.get("value"))
     begin, due = ctx.start, ctx.date("due_date")
     if not step or start is None or goal is None or begin is None or due is None:
         return
@@ -386,12 +377,12 @@ def check_no_review(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def check_review_interval(ctx: GoalContext) -> Iterator[Hit]:
-    days = number(ctx.goal.get("review_interval_days"))  # 365.0 is the integer 365 in the schema
+    days = ctx.goal.get("review_interval_days")  # 365.0 is the integer 365 in the schema
     limit = ctx.settings.max_review_interval_days
-    if days is not None and days > limit:
+    if is_number(days) and days > limit:  # one too large to use is too long too
         yield Hit(
             ("review_interval_days",),
-            f"review every {_fmt(days)} days is longer than the maximum of {limit} days",
+            f"review every {_shown(days)} days is longer than the maximum of {limit} days",
         )
 
 
@@ -413,6 +404,14 @@ def check_dates(ctx: GoalContext) -> Iterator[Hit]:
 
 def _fmt(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else f"{round(value, 1):g}"
+
+
+def _shown(raw: Any) -> str:
+    """A JSON number as messages show it, usable or not: ``inf`` when too large for a float."""
+    try:
+        return _fmt(float(raw))
+    except OverflowError:  # an integer with hundreds of digits
+        return "inf" if raw > 0 else "-inf"
 
 
 def _rule(

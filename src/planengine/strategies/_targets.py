@@ -10,6 +10,8 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
+from planengine._values import compare
+
 __all__ = ["COMPARATOR_WORDS", "derive_target", "format_number", "target_for", "target_phrase"]
 
 COMPARATOR_WORDS = {"<=": "or lower", "<": "below", ">=": "or higher", ">": "above", "==": "exactly"}
@@ -74,11 +76,11 @@ def derive_target(
     kind = rule.get("rule", "improvement")
     if kind == "value":
         value, comparator = rule["value"], rule["comparator"]
-        return (None if meets(baseline, comparator, value) else value), comparator
+        return (None if compare(baseline, comparator, value) else value), comparator
     remission_value = getattr(change, "remission_value", None)
     remission_cmp = getattr(change, "remission_comparator", None) or ("<" if not better_high else ">")
     if kind == "remission":
-        if remission_value is None or meets(baseline, remission_cmp, remission_value):
+        if remission_value is None or compare(baseline, remission_cmp, remission_value):
             return None, remission_cmp
         return remission_value, remission_cmp
     reliable, mcid = change.reliable_change_points, change.mcid
@@ -103,8 +105,8 @@ def derive_target(
         target = max(baseline - step, instrument.total_min)
         comparator = "<="
     if remission_value is not None:
-        if meets(target, remission_cmp, remission_value):
-            if meets(baseline, remission_cmp, remission_value):
+        if compare(target, remission_cmp, remission_value):
+            if compare(baseline, remission_cmp, remission_value):
                 return None, remission_cmp
             return remission_value, remission_cmp
     else:
@@ -117,20 +119,6 @@ def derive_target(
             edge = min(b.min for b in normal)
             if target > edge:
                 target = edge
-    if target == baseline or meets(baseline, comparator, target):
+    if target == baseline or compare(baseline, comparator, target):
         return None, comparator
     return target, comparator
-
-
-def meets(value: float, comparator: str, target: float) -> bool:
-    if comparator == "<=":
-        return value <= target
-    if comparator == "<":
-        return value < target
-    if comparator == ">=":
-        return value >= target
-    if comparator == ">":
-        return value > target
-    return value == target
-
-

@@ -11,6 +11,7 @@ from typing import Any
 
 import attrs
 
+from planengine._values import compare
 from planengine.strategies._conditions import (
     Contraindication,
     When,
@@ -19,7 +20,6 @@ from planengine.strategies._conditions import (
 from planengine.strategies._targets import (
     COMPARATOR_WORDS,
     format_number,
-    meets,
     target_phrase,
 )
 
@@ -236,7 +236,7 @@ def _objective_pick(
     target = fields.get("target") or measure["target"]
     instrument = measure.get("instrument")
     baseline = measure.get("baseline", 0)
-    already_met = not instrument and meets(baseline, target["comparator"], target["value"])
+    already_met = not instrument and compare(baseline, target["comparator"], target["value"])
     frequency = fields.get("frequency") or raw.get("frequency")
     fixed = _frequency_values(frequency)
     if not instrument:
