@@ -1,4 +1,5 @@
-"""A/B benchmark: plan() time of two installs of planengine, interleaved in one run.
+"""A/B benchmark: plan(), SMART checks or review of two installs of planengine, interleaved in one
+run (``--what plan|lint|review``).
 
 The machine is shared and noisy, so the baseline and the candidate are measured in alternating
 rounds (A, B, A, B, ...), each round in a fresh interpreter of its own install, and compared by
@@ -7,10 +8,11 @@ their medians. Install each side from a wheel (an editable install recompiles on
 
     python3 -m venv /tmp/base && /tmp/base/bin/pip install -q <checkout of the baseline>
     python3 -m venv /tmp/cand && /tmp/cand/bin/pip install -q .
-    python3 bench/bench_ab.py --baseline /tmp/base/bin/python --candidate /tmp/cand/bin/python
+    python3 bench/bench_ab.py --baseline /tmp/base/bin/python --candidate /tmp/cand/bin/python \\
+        [--what plan|lint|review]
 
 Prints, per side: the median of the per-round medians, p99 over every call, the spread (min-max
-of the round medians) and plans per second from the median; then candidate / baseline.
+of the round medians) and operations per second from the median; then candidate / baseline.
 """
 
 from __future__ import annotations
@@ -24,28 +26,53 @@ import subprocess
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "moderate-phq9-gad7-isi.yaml"
 
-#: Run in each side's interpreter: warm up, then time ``calls`` plans; prints the samples (us).
+#: Run in each side's interpreter: warm up, then time ``calls`` operations; prints the samples
+#: (us). Only the public API is used, so that any two versions compare.
 _ROUND = """
-import datetime as dt, json, sys, time
-from planengine import Engine, load_assessment
-engine = Engine()
-assessment = load_assessment(sys.argv[1])
+import datetime as dt, json, pathlib, sys, time
+import planengine
+what, example, calls = sys.argv[1], sys.argv[2], int(sys.argv[3])
 as_of = dt.date(2026, 11, 25)
-for _ in range(200):
-    engine.plan(assessment, as_of=as_of)
+if what == "plan":
+    engine = planengine.Engine()
+    assessment = planengine.load_assessment(example)
+    run = lambda: engine.plan(assessment, as_of=as_of)
+elif what == "lint":
+    engine = planengine.Engine()
+    folder = pathlib.Path(example).parent
+    documents = [
+        planengine.plan_to_goal_document(engine.plan(planengine.load_assessment(str(p)), as_of=as_of))
+        for p in sorted(folder.glob("*.yaml"))
+    ]
+    run = lambda: [planengine.check_goals(d, as_of=as_of) for d in documents]
+else:
+    folder = pathlib.Path(example).parent / "review"
+    documents = [planengine.load_document(str(p)) for p in sorted(folder.glob("*.yaml"))]
+    review_as_of = dt.date(2027, 1, 20)
+    def run():
+        for d in documents:
+            try:
+                planengine.review_goals(d, as_of=review_as_of)
+            except planengine.InputError:
+                pass
+for _ in range(20):
+    run()
 clock = time.perf_counter_ns
 samples = []
-for _ in range(int(sys.argv[2])):
+for _ in range(calls):
     start = clock()
-    engine.plan(assessment, as_of=as_of)
+    run()
     samples.append((clock() - start) / 1000)
 print(json.dumps(samples))
 """
 
 
-def _round(python: str, example: str, calls: int) -> list[float]:
+def _round(python: str, what: str, example: str, calls: int) -> list[float]:
     out = subprocess.run(
-        [python, "-c", _ROUND, example, str(calls)], check=True, capture_output=True, text=True
+        [python, "-c", _ROUND, what, example, str(calls)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     samples: list[float] = json.loads(out.stdout)
     return samples
@@ -62,6 +89,13 @@ def main() -> None:
     parser.add_argument("--baseline", required=True, help="python of the baseline install")
     parser.add_argument("--candidate", required=True, help="python of the candidate install")
     parser.add_argument("--example", default=str(EXAMPLE), help="assessment file to plan")
+    parser.add_argument(
+        "--what",
+        choices=("plan", "lint", "review"),
+        default="plan",
+        help="plan the example; check the goal files of every example plan; or review "
+        "every file in examples/review (each timed sample is one pass over them all)",
+    )
     parser.add_argument("--rounds", type=int, default=7, help="rounds per side (at least 5)")
     parser.add_argument("--calls", type=int, default=2000, help="timed plan() calls per round")
     args = parser.parse_args()
@@ -70,7 +104,7 @@ def main() -> None:
     every: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(max(5, args.rounds)):
         for name, python in sides.items():
-            samples = _round(python, args.example, args.calls)
+            samples = _round(python, args.what, args.example, args.calls)
             medians[name].append(statistics.median(samples))
             every[name].extend(samples)
     summary = {}
@@ -80,7 +114,7 @@ def main() -> None:
         print(
             f"{name:9}  median {median:8.1f} us  p99 {_p99(every[name]):8.1f} us  "
             f"spread {min(medians[name]):.1f}-{max(medians[name]):.1f} us  "
-            f"{1e6 / median:8.0f} plans/s  ({len(medians[name])} rounds x {args.calls})"
+            f"{1e6 / median:8.0f} {args.what}s/s  ({len(medians[name])} rounds x {args.calls})"
         )
     print(f"candidate / baseline: {summary['candidate'] / summary['baseline']:.3f}x")
 
