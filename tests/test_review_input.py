@@ -435,3 +435,25 @@ def test_answers_in_a_progress_entry_say_truly_whether_they_were_checked(
     assert ("still checked for PHQ-9's risk items" in messages) is checked
     assert ("NOT checked" in messages) is not checked
     assert bool(result.risk_flags) is (checked and answers is not None)
+
+
+def test_a_misplaced_key_in_gas_is_an_input_error_as_validate_says() -> None:
+    """Issue 22: `gas: {progress: [...]}` is E002 in validate; the review used to ignore it and
+    report the goal as "not rated"."""
+    import datetime as dt
+
+    from planengine.review import review_goals
+
+    goal = {
+        "id": "g", "area": "assertiveness", "statement": "s",
+        "measure": {"metric": "refusals", "unit": "occasions per week",
+                    "baseline": {"value": 0, "date": "2026-09-01"},
+                    "target": {"value": 3, "comparator": ">="}},
+        "start_date": "2026-09-01", "due_date": "2027-01-31", "review_interval_days": 30,
+        "gas": {"levels": {k: "x" for k in ("-2", "-1", "0", "1", "2")},
+                "progress": [{"date": "2026-11-20", "gas_level": 0}]},
+    }
+    review = review_goals({"planengine": 1, "goals": [goal]}, as_of=dt.date(2026, 11, 25))
+    (finding,) = [f for f in review.findings if f.code == "input.unknown-field"]
+    assert finding.severity == "error" and "'progress'" in finding.message
+    assert finding.json_path == "$.goals[0].gas"

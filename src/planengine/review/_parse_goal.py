@@ -24,6 +24,8 @@ __all__ = ["PROGRESS_FIELDS", "GoalReader"]
 
 #: The fields of a progress entry (``schemas/goal.schema.json``); ``x-`` fields are ignored.
 PROGRESS_FIELDS = ("date", "value", "unit", "gas_level", "note")
+#: The fields of a goal's ``gas`` (goal.schema.json).
+_GAS_FIELDS = ("levels", "weight", "current_level")
 
 
 class GoalReader:
@@ -597,6 +599,22 @@ class GoalReader:
                 )
             return None, 1.0, None
         gas = self.mapping(raw, ("gas",), "levels, weight, current_level")
+        unknown = sorted(
+            str(k) for k in gas if k not in _GAS_FIELDS and not str(k).startswith("x-")
+        )
+        if unknown:  # as validate's schema check (E002): a misplaced key is never ignored
+            hint = (
+                "; progress entries belong in the goal's own `progress` list"
+                if "progress" in unknown
+                else ""
+            )
+            self.add(
+                "input.unknown-field",
+                "error",
+                f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
+                f"in gas; allowed: {', '.join(_GAS_FIELDS)} (and x-*); ignored{hint}",
+                ("gas",),
+            )
         levels = self.mapping(gas.get("levels"), ("gas", "levels"), "-2 to 2 -> text")
         missing = [
             key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
