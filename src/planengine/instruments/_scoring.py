@@ -22,7 +22,8 @@ import attrs
 
 from planengine._errors import InputError
 from planengine._values import comparator_function, compare
-from planengine.instruments._instruments import Band, Cutoff, FindingRule, Instrument
+from planengine.instruments._instrument import Instrument
+from planengine.instruments._parts import Band, Cutoff, FindingRule
 from planengine.io._loader import json_path_child
 
 __all__ = ["InstrumentFinding", "RiskSignal", "Score", "score_response"]
