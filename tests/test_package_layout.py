@@ -107,7 +107,6 @@ LARGE_MODULES = {
     "planengine.smart._rules": (820, "one function per SMART rule, by letter: to split by letter"),
     "planengine.review._parse_goal": (690, "the review's own reader of goal files, to be replaced by the one goal model"),
     "planengine.plan._assembly": (610, "merging proposals and checking plugin output: to split"),
-    "planengine.instruments._scoring": (640, "scoring and the finding rules: to split"),
 }
 
 
