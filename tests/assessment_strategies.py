@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from planengine._model import Assessment, Context, Response
 from planengine._vocabulary import load_vocabulary
-from planengine.instruments._instruments import load_builtin_instruments
+from planengine.instruments._data_files import load_builtin_instruments
 
 AS_OF = dt.date(2026, 11, 25)
 INSTRUMENTS = load_builtin_instruments()

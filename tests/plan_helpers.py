@@ -40,7 +40,7 @@ def instrument_copy_plugin(source_id: str, new_id: str, plugin_name: str = "clin
     import types
 
     import planengine
-    from planengine.instruments._instruments import load_builtin_instruments
+    from planengine.instruments._data_files import load_builtin_instruments
 
     data = json.loads(
         json.dumps(load_builtin_instruments()[source_id].to_dict()).replace(

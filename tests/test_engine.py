@@ -320,7 +320,7 @@ def test_a_plugin_instrument_is_accepted_in_assessment_files(tmp_path) -> None:
     import types
 
     import planengine
-    from planengine.instruments._instruments import load_builtin_instruments
+    from planengine.instruments._data_files import load_builtin_instruments
 
     base = load_builtin_instruments()["gad2"].to_dict()
     import json

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from planengine.instruments._instruments import load_builtin_instruments
+from planengine.instruments._data_files import load_builtin_instruments
 from planengine.instruments._scoring import score_response
 
 INSTRUMENTS = load_builtin_instruments()

@@ -21,14 +21,14 @@ from planengine._errors import (
     PluginError,
     UnknownNameError,
 )
-from planengine.instruments._instruments import (
-    Instrument,
-    InstrumentRegistry,
-    instrument_from_mapping,
+from planengine.instruments._build import instrument_from_mapping
+from planengine.instruments._data_files import (
     load_builtin_instruments,
     load_instrument_file,
     read_instrument_yaml,
 )
+from planengine.instruments._instrument import Instrument
+from planengine.instruments._registry import InstrumentRegistry
 from planengine.instruments._scoring import score_response
 
 BUILTIN_IDS = [
@@ -538,7 +538,7 @@ def test_load_instrument_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("instrument_id", sorted(load_builtin_instruments()))
 def test_what_the_instruments_command_writes_validates_and_reads_back(instrument_id: str) -> None:
-    from planengine.instruments._instruments import instrument_from_mapping
+    from planengine.instruments._build import instrument_from_mapping
 
     written = json.loads(json.dumps(load_builtin_instruments()[instrument_id].to_dict()))
     validator = jsonschema.Draft202012Validator(schemas.load("instrument"))

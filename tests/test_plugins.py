@@ -639,7 +639,7 @@ def test_self_guided_exposure_is_removed_whoever_adds_it(category: str) -> None:
 def test_a_plugin_instrument_whose_text_rules_out_risk_is_refused() -> None:
     import json
 
-    from planengine.instruments._instruments import load_builtin_instruments
+    from planengine.instruments._data_files import load_builtin_instruments
 
     data = json.loads(
         json.dumps(load_builtin_instruments()["gad2"].to_dict()).replace('"gad2.', '"calm2.')

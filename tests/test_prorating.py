@@ -14,11 +14,9 @@ from hypothesis import strategies as st
 from plan_helpers import assert_valid, validator
 from planengine import Assessment, ConfigError, Engine, EngineConfig, Response
 from planengine.cli._main import main
-from planengine.instruments._instruments import (
-    MissingRule,
-    instrument_from_mapping,
-    load_builtin_instruments,
-)
+from planengine.instruments._build import instrument_from_mapping
+from planengine.instruments._data_files import load_builtin_instruments
+from planengine.instruments._parts import MissingRule
 from planengine.instruments._scoring import score_response
 from planengine.review import review_goals
 

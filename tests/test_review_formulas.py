@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from planengine.instruments._instruments import load_builtin_instruments
+from planengine.instruments._data_files import load_builtin_instruments
 from planengine.review import gas_t_score, minimum_reliable_change, reliable_change_index
 from planengine.review._change import (
     change_report,

@@ -10,7 +10,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 
-from planengine.instruments._instruments import load_builtin_instruments
+from planengine.instruments._data_files import load_builtin_instruments
 from planengine.render._review_formats import render_review
 from planengine.review._files import review_paths
 

@@ -9,7 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planengine._errors import InputError
-from planengine.instruments._instruments import Instrument, load_builtin_instruments
+from planengine.instruments._data_files import load_builtin_instruments
+from planengine.instruments._instrument import Instrument
 from planengine.instruments._scoring import Score, score_response
 
 INSTRUMENTS = load_builtin_instruments()

@@ -34,7 +34,7 @@ def _stand_in(total_max: int, direction: str, rcp: float | None, mcid: float | N
 def instruments() -> Any:
     """The real registry when it loads; small stand-ins with the clinical.md numbers otherwise."""
     try:
-        from planengine.instruments._instruments import load_builtin_instruments
+        from planengine.instruments._data_files import load_builtin_instruments
 
         found = load_builtin_instruments()
         if {"phq9", "isi"} <= set(found):

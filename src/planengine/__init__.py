@@ -43,7 +43,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         RiskFlag,
     )
     from planengine.hookspecs import Strategy, hookimpl
-    from planengine.instruments._instruments import Instrument, instrument_from_mapping
+    from planengine.instruments._build import instrument_from_mapping
+    from planengine.instruments._instrument import Instrument
     from planengine.instruments._scoring import Score, score_response
     from planengine.io._assessment import load_assessment
     from planengine.io._loader import load_document
@@ -105,7 +106,7 @@ _EXPORTS: dict[str, str] = {
     "Provenance": "planengine._model",
     "RiskFlag": "planengine._model",
     "InputError": "planengine._errors",
-    "Instrument": "planengine.instruments._instruments",
+    "Instrument": "planengine.instruments._instrument",
     "Plan": "planengine._model",
     "PlanEngineError": "planengine._errors",
     "PluginError": "planengine._errors",
@@ -119,7 +120,7 @@ _EXPORTS: dict[str, str] = {
     "load_assessment": "planengine.io._assessment",
     "load_document": "planengine.io._loader",
     "Location": "planengine.io._location",
-    "instrument_from_mapping": "planengine.instruments._instruments",
+    "instrument_from_mapping": "planengine.instruments._build",
     "load_engine_config": "planengine.io._plan_config",
     "Config": "planengine._config",
     "load_config": "planengine._config",

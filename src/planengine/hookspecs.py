@@ -25,7 +25,7 @@ import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine._model import PlanDraft, PlanningContext, Problem, Proposal
-    from planengine.instruments._instruments import Instrument
+    from planengine.instruments._instrument import Instrument
     from planengine.review._model import GoalReview, ReviewContext, Suggestion
     from planengine.smart._model import SmartRule
 

@@ -224,7 +224,7 @@ def assessment_from_mapping(
     :raises InputError: on the first problem found.
     """
     from planengine._vocabulary import load_vocabulary
-    from planengine.instruments._instruments import load_builtin_instruments
+    from planengine.instruments._data_files import load_builtin_instruments
 
     check = _Checker(file, document)
     if not isinstance(data, Mapping):

@@ -31,11 +31,9 @@ def collect_instruments(
     :param on_error: called with the :class:`PluginError` of a hook that failed.
     :raises ConfigError: for overrides of an unknown instrument, or malformed overrides.
     """
-    from planengine.instruments._instruments import (
-        Instrument,
-        instrument_from_mapping,
-        load_builtin_instruments,
-    )
+    from planengine.instruments._build import instrument_from_mapping
+    from planengine.instruments._data_files import load_builtin_instruments
+    from planengine.instruments._instrument import Instrument
     from planengine.plan._risk_wording import no_risk_claim_path
 
     instruments: dict[str, Any] = dict(load_builtin_instruments())

@@ -10,7 +10,7 @@ from planengine.render._review import change_lines, crisis_lines, flag_label, go
 from planengine.render._svg import goal_chart, history_chart
 
 if TYPE_CHECKING:  # pragma: no cover
-    from planengine.instruments._instruments import Instrument
+    from planengine.instruments._instrument import Instrument
     from planengine.review._files import ReviewRun
     from planengine.review._model import GoalReview, Review
 
@@ -144,7 +144,7 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
 
 def render_html(run: ReviewRun) -> str:
     """The whole page. Charts are inline SVG; nothing is fetched."""
-    from planengine.instruments._instruments import load_builtin_instruments
+    from planengine.instruments._data_files import load_builtin_instruments
 
     instruments = dict(run.instruments or load_builtin_instruments())
     body = [

@@ -16,7 +16,7 @@ from html import escape
 
 import attrs
 
-from planengine.instruments._instruments import Instrument
+from planengine.instruments._instrument import Instrument
 from planengine.review._model import GoalReview
 from planengine.review._trajectory import expected_value
 

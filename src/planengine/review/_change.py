@@ -23,7 +23,7 @@ from typing import Any
 
 from planengine._errors import InputError
 from planengine._values import compare
-from planengine.instruments._instruments import Instrument
+from planengine.instruments._instrument import Instrument
 from planengine.review._model import ChangeReport, Measurement
 
 __all__ = [

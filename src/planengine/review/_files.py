@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import InputError
-from planengine.instruments._instruments import Instrument
+from planengine.instruments._instrument import Instrument
 from planengine.io._location import Location
 from planengine.review._model import Review, ReviewConfig
 
@@ -93,7 +93,7 @@ def review_paths(
     from planengine.smart._validate import iter_files
 
     if instruments is None:
-        from planengine.instruments._instruments import load_builtin_instruments
+        from planengine.instruments._data_files import load_builtin_instruments
 
         instruments = load_builtin_instruments()
     if plugins is not None and not hasattr(plugins, "hook") and not hasattr(plugins, "manager"):

@@ -8,7 +8,7 @@ from typing import Any
 
 import attrs
 
-from planengine.instruments._instruments import Instrument
+from planengine.instruments._instrument import Instrument
 from planengine.instruments._units import PERCENT_UNITS, SCORE_UNITS, unit_scale
 from planengine.io._loader import Document, format_json_path
 from planengine.io._location import Location

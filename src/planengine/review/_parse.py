@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from planengine._values import parse_date, read_number
-from planengine.instruments._instruments import Instrument
+from planengine.instruments._instrument import Instrument
 from planengine.io._loader import Document, format_json_path
 from planengine.review._inputs import (
     FindingSink,

@@ -17,7 +17,7 @@ import attrs
 from planengine._errors import InputError
 from planengine._model import Notice, RiskFlag
 from planengine._vocabulary import load_vocabulary
-from planengine.instruments._instruments import Instrument
+from planengine.instruments._instrument import Instrument
 from planengine.io._loader import Document
 from planengine.plan._crisis import crisis_notices, resolve_crisis_resources
 from planengine.plan._risk_flags import number_flags
@@ -170,7 +170,7 @@ def review_goals(
         raise InputError("a goal file must be a mapping with a `goals` list", file=file, path="$")
     config = config or ReviewConfig()
     if instruments is None:
-        from planengine.instruments._instruments import load_builtin_instruments
+        from planengine.instruments._data_files import load_builtin_instruments
 
         instruments = load_builtin_instruments()
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)

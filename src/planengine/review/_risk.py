@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from planengine._errors import InputError
 from planengine._model import Notice, Provenance, RiskFlag
 from planengine._values import parse_date
-from planengine.instruments._instruments import Instrument
+from planengine.instruments._instrument import Instrument
 from planengine.instruments._scoring import RiskSignal, score_response
 from planengine.io._loader import format_json_path
 from planengine.io._location import Location

@@ -109,7 +109,7 @@ def rule_set(extra_rules: Iterable[SmartRule] = (), plugin_manager: Any = None) 
 
 def _default_instruments() -> Mapping[str, Any]:
     try:
-        from planengine.instruments._instruments import load_builtin_instruments
+        from planengine.instruments._data_files import load_builtin_instruments
     except ImportError:  # pragma: no cover - the registry ships with planengine
         return {}
     return load_builtin_instruments()

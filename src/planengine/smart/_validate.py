@@ -171,7 +171,7 @@ def _content_problems(
             return []
         path, message = problem
     elif schema == "instrument":
-        from planengine.instruments._instruments import instrument_from_mapping
+        from planengine.instruments._build import instrument_from_mapping
 
         try:
             instrument_from_mapping(document.data)

@@ -1,0 +1,92 @@
+"""Reading instrument data files: the built-ins shipped in ``planengine/data/instruments``
+(read and cached on first use, never at import time) and a plugin's own YAML or JSON file.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from importlib import resources
+from typing import Any
+
+from planengine._errors import DocumentParseError, DocumentSchemaError
+from planengine.instruments._build import instrument_from_mapping
+from planengine.instruments._instrument import Instrument
+
+__all__ = [
+    "builtin_instruments",
+    "load_builtin_instruments",
+    "load_instrument_file",
+    "read_instrument_yaml",
+]
+
+_DATA_PACKAGE = "planengine"
+_DATA_DIR = ("data", "instruments")
+
+
+@functools.lru_cache(maxsize=1)
+def _instrument_loader() -> Any:
+    """The fastest safe YAML loader available, changed to keep dates as strings."""
+    import yaml
+
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    resolvers = {
+        first: [(tag, regexp) for tag, regexp in entries if tag != "tag:yaml.org,2002:timestamp"]
+        for first, entries in base.yaml_implicit_resolvers.items()
+    }
+    return type("InstrumentLoader", (base,), {"yaml_implicit_resolvers": resolvers})
+
+
+def read_instrument_yaml(text: str) -> Any:
+    """Parse an instrument data file's text with a safe loader (dates stay strings).
+
+    :raises yaml.YAMLError: when the text is not valid YAML.
+    """
+    import yaml
+
+    # A SafeLoader subclass: no arbitrary objects can be built.
+    return yaml.load(text, Loader=_instrument_loader())
+
+
+def load_instrument_file(path: str | os.PathLike[str], *, source: str) -> Instrument:
+    """Read, validate and build an instrument from a YAML or JSON file (for plugins).
+
+    :param source: the registering plugin's name, kept as :attr:`Instrument.source`.
+    :raises DocumentParseError: when the file cannot be read or parsed.
+    :raises DocumentSchemaError: when it breaks the schema or a documented rule.
+    """
+    import yaml
+
+    name = os.fspath(path)
+    try:
+        with open(name, encoding="utf-8") as handle:
+            text = handle.read()
+        data = read_instrument_yaml(text)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        message = " ".join(str(error).split())
+        raise DocumentParseError(f"cannot read instrument file: {message}", file=name) from None
+    return instrument_from_mapping(data, source=source, file=name)
+
+
+@functools.lru_cache(maxsize=1)
+def builtin_instruments() -> tuple[Instrument, ...]:
+    """The built-in instruments in file-name order, read and checked once (the tuple is shared)."""
+    folder = resources.files(_DATA_PACKAGE).joinpath(*_DATA_DIR)
+    found: list[Instrument] = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".yaml"):
+            continue
+        name = f"planengine/data/instruments/{entry.name}"
+        data = read_instrument_yaml(entry.read_text(encoding="utf-8"))
+        instrument = instrument_from_mapping(data, source="builtin", file=name)
+        if entry.name != f"{instrument.id}.yaml":
+            raise DocumentSchemaError(
+                f"file name must be the instrument id: {instrument.id}.yaml", file=name, path="$.id"
+            )
+        found.append(instrument)
+    return tuple(found)
+
+
+def load_builtin_instruments() -> dict[str, Instrument]:
+    """The built-in instruments by id (a fresh dict each call; the instruments are shared)."""
+    return {instrument.id: instrument for instrument in builtin_instruments()}
