@@ -7,13 +7,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from planengine._errors import DocumentParseError
-from planengine.io._loader import (
-    MAX_DEPTH,
-    Document,
-    format_json_path,
-    load_document,
-    parse_document,
-)
+from planengine.io._document import Document
+from planengine.io._json_path import format_json_path
+from planengine.io._limits import MAX_DEPTH
+from planengine.io._loader import load_document, parse_document
 
 GOAL_YAML = """\
 planengine: 1
@@ -244,7 +241,7 @@ NESTED = st.recursive(
 def test_depth_bound_is_an_upper_bound(value: object, flow: bool) -> None:
     import yaml
 
-    from planengine.io._loader import _depth_bound
+    from planengine.io._yaml import _depth_bound
 
     text = yaml.safe_dump({"a": value}, default_flow_style=flow)
     assert _depth_bound(text) >= _depth({"a": value})
@@ -253,7 +250,7 @@ def test_depth_bound_is_an_upper_bound(value: object, flow: bool) -> None:
 
 
 def test_locate_large_yaml_recomposes() -> None:
-    from planengine.io._loader import KEEP_NODES_BELOW
+    from planengine.io._yaml import KEEP_NODES_BELOW
 
     filler = "".join(f"k{i}: {'x' * 60}\n" for i in range(KEEP_NODES_BELOW // 60))
     doc = parse_document(filler + "last: [1, 2]\n", name="big.yaml")
@@ -267,7 +264,7 @@ def test_locate_large_yaml_recomposes() -> None:
 
 def _reference_parse(text: str) -> object:
     """What the safe constructor alone gives for ``text`` (data, or the refusal's message)."""
-    from planengine.io._loader import _Loader, _yaml_error
+    from planengine.io._yaml import _Loader, _yaml_error
 
     loader = _Loader(text)
     try:
@@ -284,7 +281,7 @@ def _reference_parse(text: str) -> object:
 
 
 def _fast_parse(text: str) -> object:
-    from planengine.io._loader import _Loader, _yaml_error
+    from planengine.io._yaml import _Loader, _yaml_error
 
     loader = _Loader(text)
     try:
@@ -337,7 +334,8 @@ def test_direct_builder_keeps_alias_sharing() -> None:
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(text=YAMLISH)
 def test_direct_builder_matches_safe_constructor_on_random_text(text: str) -> None:
-    from planengine.io._loader import MAX_DEPTH, _depth_bound
+    from planengine.io._limits import MAX_DEPTH
+    from planengine.io._yaml import _depth_bound
 
     if _depth_bound(text) > MAX_DEPTH:
         return  # refused before composing, by both
@@ -388,14 +386,14 @@ def test_json_positions_match_the_yaml_nodes(
     """The JSON path scanner gives the positions composing the YAML nodes gives (or defers to it)."""
     import json
 
-    from planengine.io._loader import _compose
+    from planengine.io._yaml import compose
 
     text = json.dumps(data, indent=indent, ensure_ascii=ascii_only)
     try:
         parse_document(text, name="x.json")
     except DocumentParseError:
         return
-    nodes = _compose(text)
+    nodes = compose(text)
     if nodes is None:  # PyYAML cannot compose this JSON (a raw DEL, say): nothing to compare with
         return
     for path in _all_paths(data):
@@ -416,7 +414,7 @@ def test_a_surrogate_pair_escape_is_one_character_and_accepted() -> None:
     )
 )
 def test_parse_json_path_reverses_format_json_path(parts: list[str | int]) -> None:
-    from planengine.io._loader import parse_json_path
+    from planengine.io._json_path import parse_json_path
 
     assert parse_json_path(format_json_path(parts)) == parts
 

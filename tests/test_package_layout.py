@@ -103,8 +103,6 @@ def test_every_module_imports_on_its_own() -> None:
 #: lines each may have, and why it is not split yet. The list may only shrink.
 LARGE_MODULES = {
     "planengine.plan._engine": (710, "the checks on what Python plugin code wrote and the adjust_plan run: to move into a class of their own"),
-    "planengine.io._loader": (1015, "YAML composition with positions, JSON with positions and the path helpers: to split"),
-    "planengine.smart._rules": (820, "one function per SMART rule, by letter: to split by letter"),
     "planengine.review._parse_goal": (690, "the review's own reader of goal files, to be replaced by the one goal model"),
     "planengine.plan._assembly": (610, "merging proposals and checking plugin output: to split"),
 }

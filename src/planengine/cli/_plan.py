@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
 
     from planengine._errors import ConfigError, InputError, PluginError
     from planengine.io._assessment import assessment_from_mapping
-    from planengine.io._loader import load_document, parse_json_path
+    from planengine.io._json_path import parse_json_path
+    from planengine.io._loader import load_document
     from planengine.render._plan import RENDERER_BY_NAME
 
     as_of: dt.date = args.as_of or dt.date.today()

@@ -26,7 +26,7 @@ from planengine._values import comparator_function
 from planengine.instruments._finding_rules import InstrumentFinding, RuleContext, apply_rule
 from planengine.instruments._instrument import Instrument
 from planengine.instruments._parts import Band, Cutoff
-from planengine.io._loader import json_path_child
+from planengine.io._json_path import json_path_child
 
 __all__ = ["RiskSignal", "Score", "score_response"]
 

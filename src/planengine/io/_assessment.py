@@ -17,7 +17,7 @@ import attrs
 
 from planengine._errors import DocumentSchemaError, InputError
 from planengine._values import parse_date
-from planengine.io._loader import format_json_path
+from planengine.io._json_path import format_json_path
 
 __all__ = ["Assessment", "Context", "Response", "assessment_from_mapping", "load_assessment"]
 
@@ -218,7 +218,7 @@ def assessment_from_mapping(
 
     :param data: the parsed document (mapping).
     :param file: file name for messages.
-    :param document: a loaded :class:`planengine.io._loader.Document`, to add line numbers.
+    :param document: a loaded :class:`planengine.io._document.Document`, to add line numbers.
     :param instruments: the instruments that may appear (default: the built-in ones; pass
         ``engine.instruments`` to accept plugin instruments too).
     :raises InputError: on the first problem found.

@@ -19,7 +19,8 @@ from typing import Any
 import attrs
 
 from planengine._errors import ConfigError, UnknownNameError
-from planengine.io._loader import Document, format_json_path
+from planengine.io._document import Document
+from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 
 __all__ = ["SchemaIssue", "check_schema", "element_problem", "is_valid", "schema_names"]

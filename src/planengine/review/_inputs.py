@@ -10,7 +10,8 @@ import attrs
 
 from planengine.instruments._instrument import Instrument
 from planengine.instruments._units import PERCENT_UNITS, SCORE_UNITS, unit_scale
-from planengine.io._loader import Document, format_json_path
+from planengine.io._document import Document
+from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 from planengine.review._model import Measurement, ReviewFinding
 

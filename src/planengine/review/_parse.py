@@ -24,7 +24,8 @@ import attrs
 
 from planengine._values import parse_date, read_number
 from planengine.instruments._instrument import Instrument
-from planengine.io._loader import Document, format_json_path
+from planengine.io._document import Document
+from planengine.io._json_path import format_json_path
 from planengine.review._inputs import (
     FindingSink,
     ParsedAssessment,

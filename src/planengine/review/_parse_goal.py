@@ -9,7 +9,7 @@ from typing import Any
 
 from planengine._values import COMPARATORS, ORDER_COMPARATORS, compare, parse_date, read_number
 from planengine.instruments._instrument import Instrument
-from planengine.io._loader import format_json_path
+from planengine.io._json_path import format_json_path
 from planengine.review._inputs import (
     FindingSink,
     ParsedAssessment,

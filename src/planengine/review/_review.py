@@ -18,7 +18,7 @@ from planengine._errors import InputError
 from planengine._model import Notice, RiskFlag
 from planengine._vocabulary import load_vocabulary
 from planengine.instruments._instrument import Instrument
-from planengine.io._loader import Document
+from planengine.io._document import Document
 from planengine.plan._crisis import crisis_notices, resolve_crisis_resources
 from planengine.plan._risk_flags import number_flags
 from planengine.review._change import change_report
@@ -150,7 +150,7 @@ def review_goals(
 ) -> Review:
     """Review every goal of one goal file on ``as_of``.
 
-    :param source: a loaded :class:`~planengine.io._loader.Document` (findings then carry file, line
+    :param source: a loaded :class:`~planengine.io._document.Document` (findings then carry file, line
         and column) or the parsed mapping itself.
     :param as_of: the review date; nothing after it is used, and the clock is never read.
     :param instruments: instrument id -> :class:`planengine.Instrument` (default: the built-ins).

@@ -18,7 +18,7 @@ from planengine._model import Notice, Provenance, RiskFlag
 from planengine._values import parse_date
 from planengine.instruments._instrument import Instrument
 from planengine.instruments._scoring import RiskSignal, score_response
-from planengine.io._loader import format_json_path
+from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 from planengine.plan._risk_flags import answer_flags, language_flags
 from planengine.plan._risk_language import RiskLanguage

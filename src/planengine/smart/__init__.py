@@ -20,7 +20,8 @@ from planengine.smart._config import (
     load_config,
 )
 from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
-from planengine.smart._rules import BUILTIN_RULES, known_areas
+from planengine.smart._rules import BUILTIN_RULES
+from planengine.smart._rules_relevant import known_areas
 
 __all__ = [
     "BUILTIN_RULES",

@@ -8,7 +8,8 @@ from typing import Any
 
 from planengine._errors import PluginError
 from planengine._values import parse_date
-from planengine.io._loader import Document, format_json_path
+from planengine.io._document import Document
+from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 from planengine.smart._config import SmartConfig
 from planengine.smart._model import GoalContext, Hit, SmartRule, Violation

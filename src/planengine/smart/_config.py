@@ -33,7 +33,7 @@ import attrs
 
 from planengine._errors import ConfigError
 from planengine.io._config_file import read_config_table
-from planengine.io._loader import DEFAULT_MAX_BYTES
+from planengine.io._limits import DEFAULT_MAX_BYTES
 from planengine.smart._model import SEVERITIES
 
 __all__ = ["SmartConfig", "config_from_mapping", "load_config"]

@@ -1,417 +1,56 @@
-"""The built-in SMART rules: one check per rule, each with its source in clinical.md.
+"""The registry of built-in SMART rules: every code, name, severity, message, fix, source and
+doc in one place, each pointing at its check.
 
 Codes are stable: never renumber, only add. ``E0xx`` are file-level findings the checker raises
 itself (parse, schema, suppressions); ``S1xx``/``M2xx``/``A3xx``/``R4xx``/``T5xx`` follow the SMART
 letters (clinical.md §6.2).
+
+The checks live in one module per letter beside this one (``_rules_file`` for E,
+``_rules_specific``, ``_rules_measurable``, ``_rules_achievable``, ``_rules_relevant``,
+``_rules_time_bound``; ``_rules_shared`` for what several letters read). Flat modules rather than a
+``rules/`` subfolder: the registry keeps its import path, the letters sort together beside it, and
+no package ``__init__`` runs the whole registry when one letter is imported.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from collections.abc import Iterator
 from typing import Any
 
-from planengine._values import COMPARATORS, compare, is_number, parse_date, read_number
-from planengine.instruments._units import unit_scale
-from planengine.smart._model import GoalContext, Hit, SmartRule
-
-__all__ = ["BUILTIN_RULES", "VAGUE_PATTERN", "known_areas"]
-
-def known_areas() -> frozenset[str]:
-    """Area ids a goal may name: the vocabulary's problem areas (``vocabulary.yaml``, the one
-    list), plus ``safety``."""
-    from planengine._vocabulary import load_vocabulary
-
-    return frozenset(load_vocabulary().areas) | {"safety"}
-
-#: The §6.3 lint list of vague wording (a design note, not a sourced list).
-VAGUE_WORDS = (
-    r"improve[sd]?",
-    r"improving",
-    r"better",
-    r"more",
-    r"less",
-    r"increase[sd]?",
-    r"decrease[sd]?",
-    r"understand(?:ing)?",
-    r"explore",
-    r"gain(?:ing)? insight",
-    r"be(?:come)? (?:more )?aware of",
-    r"work(?:ing)? on",
-    r"deal(?:ing)? with",
-    r"cope with",
-    r"coping with",
-    r"manage",
-    r"managing",
-    r"feel(?:ing)? (?:better|happier|less stressed)",
-    r"reduce symptoms",
-    r"stabili[sz]e",
-    r"as needed",
-    r"appropriate(?:ly)?",
-    r"adequate(?:ly)?",
-    r"regularly",
-    r"often",
-    r"sometimes",
-    r"try to",
-    r"hopefully",
-    r"learn about",
+from planengine.smart._model import SmartRule
+from planengine.smart._rules_achievable import (
+    check_harmful_direction,
+    check_met_at_baseline,
+    check_plausible_change,
 )
-VAGUE_PATTERN = re.compile(r"\b(?:" + "|".join(VAGUE_WORDS) + r")\b", re.IGNORECASE)
-
-# Verbs that open a separate observable behaviour ("walk 20 minutes and call a friend").
-_BEHAVIOUR_VERBS = (
-    "attend|avoid|call|complete|cut|do|drink|eat|exercise|fall|finish|get|go|join|journal|keep|limit|"
-    "log|meditate|meet|practi[sc]e|read|record|reduce|run|say|schedule|sleep|speak|spend|stop|swim|"
-    "take|talk|use|visit|wake|walk|write"
+from planengine.smart._rules_file import check_dates
+from planengine.smart._rules_measurable import (
+    check_baseline_date,
+    check_no_baseline,
+    check_no_metric,
+    check_no_target,
+    check_no_unit,
+    check_out_of_range,
+    check_unknown_instrument,
 )
-_SEGMENT_START = re.compile(rf"^\s*(?:to\s+)?(?:{_BEHAVIOUR_VERBS})\b", re.IGNORECASE)
-_SEGMENT_SPLIT = re.compile(r"\band(?: also)?\b|;|\.\s+(?=[A-Z])|,\s*(?:and|then)\b", re.IGNORECASE)
+from planengine.smart._rules_relevant import (
+    check_not_linked,
+    check_patient_words,
+    check_unknown_area,
+)
+from planengine.smart._rules_specific import check_multiple_behaviours, check_vague
+from planengine.smart._rules_time_bound import (
+    check_due_before_start,
+    check_due_passed,
+    check_horizon,
+    check_no_due_date,
+    check_no_review,
+    check_review_interval,
+)
+
+__all__ = ["BUILTIN_RULES"]
 
 _SOURCE_MEASURABLE = "clinical.md §6.2 (Measurable) [R42][R43]"
 _SOURCE_TIME = "clinical.md §6.2 (Time-bound) [R42][R43]"
-
-
-def _on_instrument_scale(ctx: GoalContext) -> Any:
-    """The instrument when the goal's values are its totals, else ``None``.
-
-    A goal may name both a free metric (sleep onset latency, minutes) and an instrument (isi) it
-    answers to; then the values are in the metric's unit and instrument checks do not apply, unless
-    the unit is the instrument's total: ``points``, ``score``, or ``PHQ-9 points`` and ``phq9 score``
-    (the engine's own goal files write ``PHQ-9 points``), read as the review reads it.
-    """
-    instrument = ctx.instrument
-    if instrument is None:
-        return None
-    unit = ctx.measure.get("unit")
-    if ctx.measure.get("metric") and unit is not None:
-        candidates = (
-            getattr(instrument, "name", None),
-            getattr(instrument, "id", None),
-            ctx.measure.get("instrument"),
-        )
-        names = tuple(name for name in candidates if isinstance(name, str) and name)
-        if not isinstance(unit, str) or unit_scale(unit, names) != "total":
-            return None
-    return instrument
-
-
-def _has_metric(ctx: GoalContext) -> bool:
-    measure = ctx.measure
-    return bool(measure.get("metric") or measure.get("instrument"))
-
-
-# -- S: specific ---------------------------------------------------------------------------------
-
-
-def check_vague(ctx: GoalContext) -> Iterator[Hit]:
-    statement = ctx.goal.get("statement")
-    if not isinstance(statement, str):
-        return
-    match = VAGUE_PATTERN.search(statement)
-    if match is None:
-        return
-    target = ctx.target
-    anchored = (
-        _has_metric(ctx)
-        and target is not None
-        and is_number(target.get("value"))
-        and ctx.date("due_date") is not None
-    )
-    if not anchored:
-        yield Hit(
-            ("statement",),
-            f"vague wording {match.group(0)!r} with no metric, target and due date to pin it down",
-        )
-
-
-def check_multiple_behaviours(ctx: GoalContext) -> Iterator[Hit]:
-    statement = ctx.goal.get("statement")
-    if not isinstance(statement, str):
-        return
-    segments = [part for part in _SEGMENT_SPLIT.split(statement) if part and part.strip()]
-    behaviours = [part.strip() for part in segments if _SEGMENT_START.match(part)]
-    if len(behaviours) >= 2:
-        listed = "; ".join(repr(part[:40]) for part in behaviours[:3])
-        yield Hit(("statement",), f"the statement names {len(behaviours)} behaviours ({listed})")
-
-
-# -- M: measurable -------------------------------------------------------------------------------
-
-
-def _has_gas_scale(ctx: GoalContext) -> bool:
-    """Goal Attainment Scaling with a written expected (0) level is a measure in itself (§5)."""
-    gas = ctx.goal.get("gas")
-    levels = gas.get("levels") if isinstance(gas, dict) else None
-    if not isinstance(levels, dict):
-        return False
-    expected = levels.get("0", levels.get(0))
-    return isinstance(expected, str) and bool(expected.strip())
-
-
-def check_no_metric(ctx: GoalContext) -> Iterator[Hit]:
-    if not _has_metric(ctx) and not _has_gas_scale(ctx):
-        yield Hit(("measure",) if "measure" in ctx.goal else ())
-
-
-def check_no_unit(ctx: GoalContext) -> Iterator[Hit]:
-    measure = ctx.measure
-    if measure.get("metric") and not measure.get("instrument") and not measure.get("unit"):
-        yield Hit(("measure",), f"metric {measure['metric']!r} has no unit")
-
-
-def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
-    if _has_metric(ctx) and ctx.baseline is None:
-        yield Hit(("measure",))
-
-
-def check_baseline_date(ctx: GoalContext) -> Iterator[Hit]:
-    baseline = ctx.baseline
-    if baseline is not None and "date" not in baseline:
-        yield Hit(("measure", "baseline"))
-
-
-def check_no_target(ctx: GoalContext) -> Iterator[Hit]:
-    if _has_metric(ctx) and ctx.target is None:
-        yield Hit(("measure",))
-
-
-def check_unknown_instrument(ctx: GoalContext) -> Iterator[Hit]:
-    name = ctx.measure.get("instrument")
-    if isinstance(name, str) and name not in ctx.instruments:
-        known = ", ".join(sorted(ctx.instruments)) or "none loaded"
-        yield Hit(("measure", "instrument"), f"unknown instrument {name!r} (known: {known})")
-
-
-def check_out_of_range(ctx: GoalContext) -> Iterator[Hit]:
-    instrument = _on_instrument_scale(ctx)
-    if instrument is None:
-        return
-    low = read_number(getattr(instrument, "total_min", None))
-    high = read_number(getattr(instrument, "total_max", None))
-    if low is None or high is None:
-        return
-    # A unit naming a derived score (WHO-5 "percent" = raw x 4) puts the values on that scale.
-    unit = ctx.measure.get("unit")
-    for derived in getattr(instrument, "derived", ()):
-        if derived.id == unit:
-            low, high = low * derived.multiply, high * derived.multiply
-    places: list[tuple[tuple[str | int, ...], Any]] = [
-        (("measure", "baseline", "value"), (ctx.baseline or {}).get("value")),
-        (("measure", "target", "value"), (ctx.target or {}).get("value")),
-    ]
-    progress = ctx.goal.get("progress")
-    if isinstance(progress, list):
-        for index, entry in enumerate(progress):
-            if isinstance(entry, dict):
-                places.append((("progress", index, "value"), entry.get("value")))
-    name = ctx.measure.get("instrument")
-    for path, raw in places:
-        value = read_number(raw)  # one too large to use (or NaN) is outside any range
-        if is_number(raw) and (value is None or not low <= value <= high):
-            yield Hit(path, f"{_shown(raw)} is outside the {name} range {_fmt(low)}-{_fmt(high)}")
-
-
-# -- A: achievable -------------------------------------------------------------------------------
-
-
-def check_met_at_baseline(ctx: GoalContext) -> Iterator[Hit]:
-    baseline, target = ctx.baseline, ctx.target
-    if baseline is None or target is None:
-        return
-    start, goal = read_number(baseline.get("value")), read_number(target.get("value"))
-    comparator = target.get("comparator", "<=" if _lower_is_better(ctx) else ">=")
-    if start is None or goal is None or not isinstance(comparator, str):
-        return
-    if "comparator" not in target and _worse(ctx, start, goal):
-        return  # "from 12 to 18" on PHQ-9 asks for deterioration: A302 says so, not this
-    if comparator in COMPARATORS and compare(start, comparator, goal):
-        yield Hit(
-            ("measure", "target"),
-            f"the baseline {_fmt(start)} already meets the target {comparator} {_fmt(goal)}",
-        )
-
-
-def _lower_is_better(ctx: GoalContext) -> bool:
-    instrument = _on_instrument_scale(ctx)
-    direction = getattr(instrument, "direction", "higher-is-worse") if instrument else None
-    if direction is not None:
-        return bool(direction == "higher-is-worse")
-    baseline, target = ctx.baseline, ctx.target
-    start = read_number((baseline or {}).get("value"))
-    goal = read_number((target or {}).get("value"))
-    return start is not None and goal is not None and goal < start
-
-
-def _worse(ctx: GoalContext, start: float, goal: float) -> bool:
-    """Whether ``goal`` is worse than ``start`` in the direction of the goal's instrument (``False``
-    when the values are not on an instrument's scale or its direction is unknown)."""
-    direction = getattr(_on_instrument_scale(ctx), "direction", None)
-    if direction == "higher-is-worse":
-        return goal > start
-    if direction == "higher-is-better":
-        return goal < start
-    return False
-
-
-def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
-    instrument = _on_instrument_scale(ctx)
-    target = ctx.target
-    if instrument is None or target is None:
-        return
-    direction = getattr(instrument, "direction", None)
-    if direction not in ("higher-is-worse", "higher-is-better"):
-        return
-    worse_up = direction == "higher-is-worse"
-    comparator = target.get("comparator")
-    goal = read_number(target.get("value"))
-    start = read_number((ctx.baseline or {}).get("value"))
-    name = ctx.measure.get("instrument")
-    if comparator in ((">=", ">") if worse_up else ("<=", "<")):
-        yield Hit(
-            ("measure", "target", "comparator"),
-            f"on {name} {direction.replace('-', ' ')}, so a target of {comparator} "
-            f"{_fmt(goal) if goal is not None else '?'} asks for deterioration",
-        )
-    elif (
-        start is not None
-        and goal is not None
-        and (goal > start if worse_up else goal < start)
-        # With no comparator the target value is where the goal heads ("PHQ-9 from 12 to 18");
-        # with one the baseline may already meet it ("PHQ-9 <= 18" from 12), which is A301.
-        and not (comparator in COMPARATORS and compare(start, comparator, goal))
-    ):
-        yield Hit(
-            ("measure", "target", "value"),
-            f"on {name} {direction.replace('-', ' ')}; moving from {_fmt(start)} to {_fmt(goal)} "
-            "is deterioration",
-        )
-
-
-def check_plausible_change(ctx: GoalContext) -> Iterator[Hit]:
-    instrument = _on_instrument_scale(ctx)
-    baseline, target = ctx.baseline, ctx.target
-    if instrument is None or baseline is None or target is None:
-        return
-    change = getattr(instrument, "change", None)
-    if getattr(change, "scale", "total") != "total":
-        return  # thresholds in percent points (WHO-5) are not comparable with totals
-    step = read_number(getattr(change, "reliable_change_points", None)) or read_number(
-        getattr(change, "mcid", None)
-    )
-    start, goal = read_number(baseline.get("value")), read_number(target.get("value"))
-    begin, due = ctx.start, ctx.date("due_date")
-    if not step or start is None or goal is None or begin is None or due is None:
-        return
-    weeks = max(0, (due - begin).days) / 7  # no time at all still allows one reliable change
-    per = ctx.settings.plausible_weeks_per_reliable_change
-    plausible = step * max(1.0, weeks / per)
-    wanted = abs(goal - start)
-    if wanted > plausible:
-        yield Hit(
-            ("measure", "target", "value"),
-            f"a change of {_fmt(wanted)} points in {weeks:.0f} weeks exceeds about {_fmt(plausible)}"
-            f" (one reliable change of {_fmt(step)} per {_fmt(per)} weeks)",
-        )
-
-
-# -- R: relevant ---------------------------------------------------------------------------------
-
-
-def check_not_linked(ctx: GoalContext) -> Iterator[Hit]:
-    addresses = ctx.goal.get("addresses")
-    if not addresses:
-        yield Hit(("addresses",) if "addresses" in ctx.goal else ())
-
-
-def check_patient_words(ctx: GoalContext) -> Iterator[Hit]:
-    words = ctx.goal.get("patient_words")
-    if not (isinstance(words, str) and words.strip()):
-        yield Hit()
-
-
-def check_unknown_area(ctx: GoalContext) -> Iterator[Hit]:
-    area = ctx.goal.get("area")
-    known = known_areas()
-    if isinstance(area, str) and area not in known:
-        yield Hit(("area",), f"unknown area {area!r} (known: {', '.join(sorted(known))})")
-
-
-# -- T: time-bound -------------------------------------------------------------------------------
-
-
-def check_no_due_date(ctx: GoalContext) -> Iterator[Hit]:
-    if "due_date" not in ctx.goal:
-        yield Hit()
-
-
-def check_due_before_start(ctx: GoalContext) -> Iterator[Hit]:
-    start, due = ctx.start, ctx.date("due_date")
-    if start is not None and due is not None and due < start:
-        yield Hit(("due_date",), f"due date {due} is before the start {start}")
-
-
-def check_due_passed(ctx: GoalContext) -> Iterator[Hit]:
-    due = ctx.date("due_date")
-    if ctx.as_of is not None and due is not None and due < ctx.as_of:
-        yield Hit(("due_date",), f"due date {due} has passed (as of {ctx.as_of})")
-
-
-def check_horizon(ctx: GoalContext) -> Iterator[Hit]:
-    start, due = ctx.start, ctx.date("due_date")
-    if start is not None and due is not None and due > _one_year_after(start):
-        yield Hit(("due_date",), f"the goal spans {(due - start).days} days, more than a year")
-
-
-def _one_year_after(day: dt.date) -> dt.date:
-    """The same date a year later (29 February: 28 February, so a year is never over-counted)."""
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February, or the calendar's last year
-        return day.replace(year=day.year + 1, day=28) if day.year < dt.MAXYEAR else dt.date.max
-
-
-def check_no_review(ctx: GoalContext) -> Iterator[Hit]:
-    if "review_interval_days" not in ctx.goal:
-        yield Hit()
-
-
-def check_review_interval(ctx: GoalContext) -> Iterator[Hit]:
-    days = ctx.goal.get("review_interval_days")  # 365.0 is the integer 365 in the schema
-    limit = ctx.settings.max_review_interval_days
-    if is_number(days) and days > limit:  # one too large to use is too long too
-        yield Hit(
-            ("review_interval_days",),
-            f"review every {_shown(days)} days is longer than the maximum of {limit} days",
-        )
-
-
-def check_dates(ctx: GoalContext) -> Iterator[Hit]:
-    fields: list[tuple[tuple[str | int, ...], Any]] = [
-        (("start_date",), ctx.goal.get("start_date")),
-        (("due_date",), ctx.goal.get("due_date")),
-        (("measure", "baseline", "date"), (ctx.baseline or {}).get("date")),
-    ]
-    progress = ctx.goal.get("progress")
-    if isinstance(progress, list):
-        for index, entry in enumerate(progress):
-            if isinstance(entry, dict):
-                fields.append((("progress", index, "date"), entry.get("date")))
-    for path, value in fields:
-        if value is not None and parse_date(value) is None:
-            yield Hit(path, f"{value!r} is not a calendar date (YYYY-MM-DD)")
-
-
-def _fmt(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else f"{round(value, 1):g}"
-
-
-def _shown(raw: Any) -> str:
-    """A JSON number as messages show it, usable or not: ``inf`` when too large for a float."""
-    try:
-        return _fmt(float(raw))
-    except OverflowError:  # an integer with hundreds of digits
-        return "inf" if raw > 0 else "-inf"
 
 
 def _rule(

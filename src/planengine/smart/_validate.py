@@ -161,7 +161,7 @@ def _content_problems(
     """For strategy and instrument files, the first problem the engine would refuse the file for
     although the schema passes it (an undefined citation, a misspelt condition, a no-risk claim)."""
     from planengine._errors import DocumentSchemaError
-    from planengine.io._loader import parse_json_path
+    from planengine.io._json_path import parse_json_path
 
     if schema == "strategy":
         from planengine.strategies._validation import semantic_problem

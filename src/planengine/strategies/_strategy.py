@@ -520,7 +520,7 @@ def strategy_from_mapping(
     ``objectives``/``requires`` link must name an id in the file, condition and area ids
     must be in the vocabulary, and placeholders must be known ones.
 
-    :param document: the loaded :class:`planengine.io._loader.Document`, to give errors a line.
+    :param document: the loaded :class:`planengine.io._document.Document`, to give errors a line.
     """
     import jsonschema
 
@@ -546,7 +546,7 @@ def strategy_from_mapping(
 
 def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
     """``error`` with the line and column of its path in ``document`` (when known)."""
-    from planengine.io._loader import parse_json_path
+    from planengine.io._json_path import parse_json_path
 
     if document is not None and error.path:
         try:

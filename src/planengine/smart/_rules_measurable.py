@@ -1,0 +1,94 @@
+"""SMART rules, M (measurable): a metric, its unit, a dated baseline and a target, a known
+instrument, and values inside the instrument's range."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from planengine._values import is_number, read_number
+from planengine.smart._model import GoalContext, Hit
+from planengine.smart._rules_shared import fmt, has_metric, on_instrument_scale, shown
+
+__all__ = [
+    "check_baseline_date",
+    "check_no_baseline",
+    "check_no_metric",
+    "check_no_target",
+    "check_no_unit",
+    "check_out_of_range",
+    "check_unknown_instrument",
+]
+
+
+def _has_gas_scale(ctx: GoalContext) -> bool:
+    """Goal Attainment Scaling with a written expected (0) level is a measure in itself (§5)."""
+    gas = ctx.goal.get("gas")
+    levels = gas.get("levels") if isinstance(gas, dict) else None
+    if not isinstance(levels, dict):
+        return False
+    expected = levels.get("0", levels.get(0))
+    return isinstance(expected, str) and bool(expected.strip())
+
+
+def check_no_metric(ctx: GoalContext) -> Iterator[Hit]:
+    if not has_metric(ctx) and not _has_gas_scale(ctx):
+        yield Hit(("measure",) if "measure" in ctx.goal else ())
+
+
+def check_no_unit(ctx: GoalContext) -> Iterator[Hit]:
+    measure = ctx.measure
+    if measure.get("metric") and not measure.get("instrument") and not measure.get("unit"):
+        yield Hit(("measure",), f"metric {measure['metric']!r} has no unit")
+
+
+def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
+    if has_metric(ctx) and ctx.baseline is None:
+        yield Hit(("measure",))
+
+
+def check_baseline_date(ctx: GoalContext) -> Iterator[Hit]:
+    baseline = ctx.baseline
+    if baseline is not None and "date" not in baseline:
+        yield Hit(("measure", "baseline"))
+
+
+def check_no_target(ctx: GoalContext) -> Iterator[Hit]:
+    if has_metric(ctx) and ctx.target is None:
+        yield Hit(("measure",))
+
+
+def check_unknown_instrument(ctx: GoalContext) -> Iterator[Hit]:
+    name = ctx.measure.get("instrument")
+    if isinstance(name, str) and name not in ctx.instruments:
+        known = ", ".join(sorted(ctx.instruments)) or "none loaded"
+        yield Hit(("measure", "instrument"), f"unknown instrument {name!r} (known: {known})")
+
+
+def check_out_of_range(ctx: GoalContext) -> Iterator[Hit]:
+    instrument = on_instrument_scale(ctx)
+    if instrument is None:
+        return
+    low = read_number(getattr(instrument, "total_min", None))
+    high = read_number(getattr(instrument, "total_max", None))
+    if low is None or high is None:
+        return
+    # A unit naming a derived score (WHO-5 "percent" = raw x 4) puts the values on that scale.
+    unit = ctx.measure.get("unit")
+    for derived in getattr(instrument, "derived", ()):
+        if derived.id == unit:
+            low, high = low * derived.multiply, high * derived.multiply
+    places: list[tuple[tuple[str | int, ...], Any]] = [
+        (("measure", "baseline", "value"), (ctx.baseline or {}).get("value")),
+        (("measure", "target", "value"), (ctx.target or {}).get("value")),
+    ]
+    progress = ctx.goal.get("progress")
+    if isinstance(progress, list):
+        for index, entry in enumerate(progress):
+            if isinstance(entry, dict):
+                places.append((("progress", index, "value"), entry.get("value")))
+    name = ctx.measure.get("instrument")
+    for path, raw in places:
+        value = read_number(raw)  # one too large to use (or NaN) is outside any range
+        if is_number(raw) and (value is None or not low <= value <= high):
+            yield Hit(path, f"{shown(raw)} is outside the {name} range {fmt(low)}-{fmt(high)}")

@@ -1,0 +1,52 @@
+"""What the checks of several SMART letters read: whether a goal names a metric, whether its values
+are an instrument's totals, and numbers as the messages show them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planengine.instruments._units import unit_scale
+from planengine.smart._model import GoalContext
+
+__all__ = ["fmt", "has_metric", "on_instrument_scale", "shown"]
+
+
+def on_instrument_scale(ctx: GoalContext) -> Any:
+    """The instrument when the goal's values are its totals, else ``None``.
+
+    A goal may name both a free metric (sleep onset latency, minutes) and an instrument (isi) it
+    answers to; then the values are in the metric's unit and instrument checks do not apply, unless
+    the unit is the instrument's total: ``points``, ``score``, or ``PHQ-9 points`` and ``phq9 score``
+    (the engine's own goal files write ``PHQ-9 points``), read as the review reads it.
+    """
+    instrument = ctx.instrument
+    if instrument is None:
+        return None
+    unit = ctx.measure.get("unit")
+    if ctx.measure.get("metric") and unit is not None:
+        candidates = (
+            getattr(instrument, "name", None),
+            getattr(instrument, "id", None),
+            ctx.measure.get("instrument"),
+        )
+        names = tuple(name for name in candidates if isinstance(name, str) and name)
+        if not isinstance(unit, str) or unit_scale(unit, names) != "total":
+            return None
+    return instrument
+
+
+def has_metric(ctx: GoalContext) -> bool:
+    measure = ctx.measure
+    return bool(measure.get("metric") or measure.get("instrument"))
+
+
+def fmt(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{round(value, 1):g}"
+
+
+def shown(raw: Any) -> str:
+    """A JSON number as messages show it, usable or not: ``inf`` when too large for a float."""
+    try:
+        return fmt(float(raw))
+    except OverflowError:  # an integer with hundreds of digits
+        return "inf" if raw > 0 else "-inf"
