@@ -104,7 +104,6 @@ def test_every_module_imports_on_its_own() -> None:
 LARGE_MODULES = {
     "planengine.plan._engine": (710, "the checks on what Python plugin code wrote and the adjust_plan run: to move into a class of their own"),
     "planengine.review._parse_goal": (690, "the review's own reader of goal files, to be replaced by the one goal model"),
-    "planengine.plan._assembly": (610, "merging proposals and checking plugin output: to split"),
 }
 
 

@@ -45,17 +45,7 @@ from planengine.plan._adjustments import (
     snapshot,
 )
 from planengine.plan._annotate import mark_held_objectives, mark_stale_baselines
-from planengine.plan._assembly import (
-    RULE_INVALID_OBJECTIVE,
-    ObjectiveCheck,
-    RankedProposal,
-    check_plugin_objectives,
-    check_plugin_steps,
-    check_proposal_objectives,
-    merge_across_problems,
-    merge_proposals,
-    objective_problem,
-)
+from planengine.plan._assembly import RankedProposal, merge_across_problems, merge_proposals
 from planengine.plan._crisis import (
     crisis_notices,
     resolve_crisis_resources,
@@ -68,6 +58,14 @@ from planengine.plan._findings import (
 )
 from planengine.plan._instrument_set import collect_instruments
 from planengine.plan._next_steps import next_steps
+from planengine.plan._plugin_output import (
+    RULE_INVALID_OBJECTIVE,
+    ObjectiveCheck,
+    check_plugin_objectives,
+    check_plugin_steps,
+    check_proposal_objectives,
+    objective_problem,
+)
 from planengine.plan._responses import harmful_drinking
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
