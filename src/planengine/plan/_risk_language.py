@@ -156,11 +156,14 @@ class RiskLanguage:
         candidates = self._candidates(spaced)
         if not candidates and not together:
             return ()
+        # in data order: every phrase when words run together (rare), else the candidates only
+        tried = range(len(self._patterns)) if together else sorted(candidates)
+        patterns = self._patterns
         return tuple(
-            (theme, phrase)
-            for index, (theme, phrase, in_text, in_word) in enumerate(self._patterns)
-            if (index in candidates and in_text.search(spaced) is not None)
-            or (together and in_word.search(joined) is not None)
+            patterns[index][:2]
+            for index in tried
+            if (index in candidates and patterns[index][2].search(spaced) is not None)
+            or (together and patterns[index][3].search(joined) is not None)
         )
 
     def _candidates(self, spaced: str) -> set[int]:
