@@ -350,7 +350,8 @@ def test_an_open_safety_goal_needs_attention_in_a_review(engine, examples_dir) -
     made = engine.plan(load_assessment(str(examples_dir / "relationships-with-ipv.yaml")), as_of=AS_OF)
     review = review_goals(plan_to_goal_document(made), as_of=AS_OF)
     (safety,) = [g for g in review.goals if g.area == "safety"]
-    assert [s.rule for s in safety.suggestions] == ["review.safety-goal-open"]
+    rules = [s.rule for s in safety.suggestions]
+    assert rules[0] == "review.safety-goal-open" and "review.keep" not in rules
     assert safety.attention
 
 
@@ -554,3 +555,57 @@ def test_an_objective_whose_steps_are_all_held_says_so(engine) -> None:
     data = plan(engine, assessment([("phq9", DAY, [3, 3, 2, 3, 2, 3, 2, 2, 2])]))
     records = next(o for p in data["problems"] for o in p["objectives"] if o["id"] == "depression-thought-records")
     assert any(note.startswith("Held: every step that serves it is held") for note in records["notes"])
+
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("I wanted to end my life long ago", True),  # an idiom hides only its own words
+        ("I have cut myself off and on since I was 14", True),
+        ("I cut myself off from friends", False),
+        ("ending my life-long habit of snacking", False),
+        ("she's hitting me", True),
+        ("he keeps hitting me", True),
+        ("my dad hits me", True),
+        ("#IWantToDie", True),
+    ],
+)
+def test_the_code_reviewers_cases(text: str, found: bool) -> None:
+    assert bool(LANGUAGE.find(text)) is found
+
+
+def test_responses_built_in_code_are_told_apart_on_one_day(engine) -> None:
+    from planengine import Context, Response
+
+    day = dt.date(2026, 11, 24)
+    item = Assessment(
+        responses=(
+            Response("phq9", day, (2, 2, 2, 2, 1, 2, 1, 1, 0)),
+            Response("phq9", day, (0, 0, 0, 0, 0, 0, 0, 0, 0)),  # both index 0
+        ),
+        context=Context(),
+    )
+    with pytest.raises(InputError, match="response 1 and response 2"):
+        engine.plan(item, as_of=AS_OF)
+
+
+def test_a_patient_id_cannot_forge_a_section(engine) -> None:
+    from planengine._model import Assessment as Model
+    from planengine.render._plan import render_markdown
+
+    item = Model(patient_id="P-1\n\n## Risk\n\nNo open risk flags.", context=assessment().context)
+    text = render_markdown(engine.plan(item, as_of=AS_OF))
+    assert [line for line in text.splitlines() if line.startswith("## Risk")] == ["## Risk"]
+
+
+def test_a_goal_file_shows_no_words_of_abuse(engine) -> None:
+    from planengine.render._plan import plan_to_goal_document
+
+    made = engine.plan(
+        assessment([PHQ9_ZERO_ITEM9], patient_goals=["my husband hits me", "Sleep better"]),
+        as_of=AS_OF,
+    )
+    document = plan_to_goal_document(made)
+    assert "hits me" not in str(document["goals"])
+    assert document["x-private-flags"][0]["kind"] == "private-safety"

@@ -57,7 +57,8 @@ def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None
             except (OSError, UnicodeDecodeError):
                 continue
             # any TOML form: [tool.planengine], [tool] planengine = {...}, dotted keys
-            if "planengine" in text and "planengine" in _read_toml(pyproject).get("tool", {}):
+            tool = _read_toml(pyproject).get("tool", {}) if "planengine" in text else {}
+            if isinstance(tool, Mapping) and "planengine" in tool:
                 return pyproject
     return None
 
@@ -75,7 +76,10 @@ def read_config_table(
     if file is None:
         return {}, "configuration"
     data = _read_toml(file)
-    table = data.get("tool", {}).get("planengine", {}) if file.name == "pyproject.toml" else data
+    tool = data.get("tool", {}) if file.name == "pyproject.toml" else {"planengine": data}
+    if not isinstance(tool, Mapping):
+        raise ConfigError(f"{file}: [tool] must be a table")
+    table = tool.get("planengine", {})
     if not isinstance(table, Mapping):
         raise ConfigError(f"{file}: [tool.planengine] must be a table")
     return table, str(file)

@@ -14,7 +14,8 @@ __all__ = ["check_same_day", "harmful_drinking"]
 
 
 def check_same_day(
-    seen: dict[tuple[str, dt.date], tuple[str, tuple[int | None, ...]]],
+    seen: dict[tuple[str, dt.date], tuple[int, str, tuple[int | None, ...]]],
+    position: int,
     instrument: Any,
     date: dt.date,
     path: str,
@@ -23,15 +24,20 @@ def check_same_day(
 ) -> bool:
     """Two different responses to one instrument on one day are an input error naming both: which
     is current cannot be told, and file order must not decide it. The same answers twice are one
-    response: ``True`` for the second, which is then not read again."""
-    first = seen.setdefault((instrument.id, date), (path, score.raw_answers))
-    if first[0] == path:
+    response: ``True`` for the second, which is then not read again.
+
+    :param position: the response's place in the assessment (responses built in code may share a
+        path index, so the place, not the path, tells two responses apart).
+    """
+    first = seen.setdefault((instrument.id, date), (position, path, score.raw_answers))
+    if first[0] == position:
         return False
-    if first[1] == score.raw_answers:
+    if first[2] == score.raw_answers:
         return True
+    where = (first[1], path) if first[1] != path else (f"response {first[0] + 1}", f"response {position + 1}")
     raise InputError(
-        f"two different {instrument.name} responses on {date.isoformat()} ({first[0]} and "
-        f"{path}); keep the one that was given, or date them apart",
+        f"two different {instrument.name} responses on {date.isoformat()} ({where[0]} and "
+        f"{where[1]}); keep the one that was given, or date them apart",
         file=source,
         path=path,
     )

@@ -81,6 +81,8 @@ class RiskLanguage:
     _any_together: re.Pattern[str]
     _idioms: re.Pattern[str] | None
     _look_alikes: Mapping[int, str]
+    #: words written with a hyphen that are one word: ("life-long", "lifelong")
+    _hyphenated: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_data(cls, data: Mapping[str, object]) -> RiskLanguage:
@@ -136,15 +138,20 @@ class RiskLanguage:
             re.compile("|".join(f"(?:{p[3].pattern})" for p in patterns), re.MULTILINE),
             re.compile("|".join(idioms)) if idioms else None,
             look_alikes,
+            tuple((w.lower(), w.lower().replace("-", "")) for w in _texts(data.get("hyphenated_words"))),
         )
 
     def find(self, text: str) -> tuple[tuple[str, str], ...]:
         """The ``(theme, phrase)`` pairs found in ``text``, in data order (empty: nothing matched,
         which says nothing about risk)."""
         folded = _fold(text, self._look_alikes)
+        for hyphenated, joined_word in self._hyphenated:
+            if hyphenated in folded:
+                folded = folded.replace(hyphenated, joined_word)
         spaced = " " + _NOT_A_WORD.sub(" ", folded).strip() + " "
-        if self._idioms is not None:  # a listed idiom, standing whole, is not a match
-            spaced = self._idioms.sub(" ", spaced)
+        idioms = (
+            [m.span() for m in self._idioms.finditer(spaced)] if self._idioms is not None else []
+        )
         # Words run together ("killmyself", "sui-cidal", "#wanttodie") are looked for in the
         # words that are long (8 letters or more) or lost characters to the folding, one a line.
         joined = "\n".join(
@@ -162,7 +169,7 @@ class RiskLanguage:
         return tuple(
             patterns[index][:2]
             for index in tried
-            if (index in candidates and patterns[index][2].search(spaced) is not None)
+            if (index in candidates and _outside(patterns[index][2], spaced, idioms))
             or (together and patterns[index][3].search(joined) is not None)
         )
 
@@ -209,6 +216,27 @@ def _anchors(
     return tuple(sorted({*slot_words, *words}))
 
 
+def _texts(value: object) -> list[str]:
+    """A data list of strings (empty when not given).
+
+    :raises ValueError: on anything but a list of strings.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise ValueError("vocabulary risk_language hyphenated_words must be a list of words")
+    return value
+
+
+def _outside(pattern: re.Pattern[str], spaced: str, idioms: list[tuple[int, int]]) -> bool:
+    """Whether ``pattern`` matches somewhere not wholly inside a listed idiom's words."""
+    for match in pattern.finditer(spaced):
+        start, end = match.span()
+        if not any(low <= start and end <= high for low, high in idioms):
+            return True
+    return False
+
+
 def _compile(
     phrase: str, slots: Mapping[str, tuple[str, ...]], look_alikes: Mapping[int, str]
 ) -> tuple[re.Pattern[str], re.Pattern[str]]:
@@ -236,5 +264,5 @@ def _compile(
     # one a line
     return (
         re.compile(" " + " ".join(apart) + " "),
-        re.compile("^" + "".join(together) + "$", re.MULTILINE),
+        re.compile("^(?:i|im|ive|id)?" + "".join(together) + "$", re.MULTILINE),
     )

@@ -30,6 +30,7 @@ from planengine._model import (
     RiskFlag,
 )
 from planengine.plan._risk_flags import (
+    KIND_ABUSE,
     KIND_LANGUAGE,
     PRIVATE_KINDS,
 )
@@ -86,7 +87,7 @@ def risk_statement(
         )
     elif not flags:
         parts.append("A clinician should still ask about risk directly.")
-    if words_screened and not any(f.kind == KIND_LANGUAGE for f in flags):
+    if words_screened and not any(f.kind in (KIND_LANGUAGE, KIND_ABUSE) for f in flags):
         parts.append(
             "The patient's own words were screened for listed risk phrases and none was found; a "
             "phrase list misses much of what people write, so that is not evidence of safety "

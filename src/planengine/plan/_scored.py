@@ -59,9 +59,9 @@ def score_assessment(
         responses to one instrument on one day.
     """
     scored = Scored()
-    same_day: dict[tuple[str, dt.date], tuple[str, tuple[int | None, ...]]] = {}
+    same_day: dict[tuple[str, dt.date], tuple[int, str, tuple[int | None, ...]]] = {}
     sex = assessment.context.sex
-    for response in assessment.responses:
+    for position, response in enumerate(assessment.responses):
         path = f"$.responses[{response.index}]"
         if type(response.date) is not dt.date:
             raise InputError(
@@ -86,7 +86,9 @@ def score_assessment(
             instrument, response.answers, sex=sex, path=f"{path}.answers", file=assessment.source
         )
         scored.answers_read.append(score.raw_answers)
-        if check_same_day(same_day, instrument, response.date, path, score, assessment.source):
+        if check_same_day(
+            same_day, position, instrument, response.date, path, score, assessment.source
+        ):
             continue  # the same answers twice on one day: one response
         scored.rows.append(_score_row(score, response.date, path))
         if score.risk_signals:

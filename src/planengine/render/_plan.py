@@ -37,6 +37,11 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     words = " / ".join(
         text for flag in plan.risk_flags if flag.kind == "suicidal-language" for text in flag.evidence
     )
+    # the file may be shared, and shows no words about abuse; its private flag is kept open by
+    # x-private-flags below
+    private_words = {text for flag in plan.risk_flags if flag.private for text in flag.evidence}
+    if private_words:
+        words = " / ".join(w for w in words.split(" / ") if w not in private_words)
     for problem in plan.problems:
         for objective in problem.objectives:
             data = objective.to_dict()
@@ -56,8 +61,8 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
                 "area": data["area"],
                 "statement": data["statement"],
             }
-            if objective.patient_words:
-                goal["patient_words"] = objective.patient_words
+            if objective.patient_words and objective.patient_words not in private_words:
+                goal["patient_words"] = objective.patient_words  # never words of abuse (R-SC20)
             elif objective.id == "safety-plan-completed" and words:
                 goal["patient_words"] = words  # so that the review screens them again
             goal["addresses"] = addresses
@@ -219,7 +224,7 @@ def render_markdown(plan: Plan) -> str:
     data = plan.to_dict()
     out: list[str] = []
     add = out.append
-    patient = f" for {data['patient']['id']}" if data.get("patient") else ""
+    patient = f" for {_one_line(data['patient']['id'])}" if data.get("patient") else ""
     add(f"# Treatment plan{patient} — DRAFT")
     add("")
     add(f"> **Status: draft.** {data['sign_off']['note']}")

@@ -125,16 +125,16 @@ def core_suggestions(
     """
     out: list[Suggestion] = []
     if goal.area == "safety" and goal.status.code not in ("achieved", "sustaining"):
-        # the core's safety goal (a risk assessment and safety plan, a behaviour review, a
-        # private safety assessment) is done at the visit and recorded: never "kept" as it is
-        return (
+        # a safety goal (a risk assessment and safety plan, a behaviour review, a private
+        # safety assessment) is never "kept" as it is; other rules (an escalation) still speak
+        out.append(
             _s(
                 "review.safety-goal-open",
                 "review-now",
-                "a safety goal is open: it was due at the visit that opened it. Record it as done "
-                "when the clinician has completed it; until then it comes first.",
+                "a safety goal is open: review it now, and record it as done when the clinician "
+                "has completed it; until then it comes first.",
                 goal,
-            ),
+            )
         )
     if flags:
         out.append(
