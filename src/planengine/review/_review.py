@@ -238,9 +238,12 @@ def review_goals(
             for goal in goals
         )
     order, reprioritise = priority_order(goals, flags, areas)
-    crisis = resolve_crisis_resources(config.crisis_locale, config.crisis_resources)
+    abuse = any(flag.private for flag in flags)  # helplines for abuse only beside such a flag
+    crisis = resolve_crisis_resources(config.crisis_locale, config.crisis_resources).shown(
+        abuse=abuse
+    )
     if flags:  # shown beside open flags only: said to be missing or unconfirmed only then
-        notices[:0] = crisis_notices(crisis, open_flag=True)
+        notices[:0] = crisis_notices(crisis, open_flag=True, abuse_flag=abuse)
     findings = tuple(
         sorted(
             parsed.findings + risk_findings,
