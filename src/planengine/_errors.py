@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 
-from planengine.io._location import Location
+from planengine.io._location import Located, Location
 
 __all__ = [
     "ConfigError",
@@ -37,7 +37,7 @@ class PlanEngineError(Exception):
     """Base class of every error planengine raises on purpose."""
 
 
-class InputError(PlanEngineError, ValueError):
+class InputError(Located, PlanEngineError, ValueError):
     """Input that planengine cannot accept, with where it is.
 
     :param message: what is wrong, in words a user can act on.
@@ -68,15 +68,7 @@ class InputError(PlanEngineError, ValueError):
         """The file name, when the input came from a file."""
         return self.location.file
 
-    @property
-    def line(self) -> int | None:
-        """1-based line, when known."""
-        return self.location.line
 
-    @property
-    def column(self) -> int | None:
-        """1-based column, when known."""
-        return self.location.column
 
     @property
     def path(self) -> str | None:

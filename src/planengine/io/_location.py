@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import attrs
 
-__all__ = ["Location"]
+__all__ = ["Located", "Location"]
 
 #: What a location's position reads as when the input came from no file (an in-memory mapping).
 NO_FILE = "<data>"
@@ -58,3 +58,26 @@ class Location:
 
 #: The whole of an in-memory input (``$``, no file): the default of a finding built without one.
 WHOLE_INPUT = Location(json_path="$")
+
+
+class Located:
+    """What every finding and error that carries a :class:`Location` reads from it: ``line``,
+    ``column`` and ``where`` (one definition, so the types cannot drift apart)."""
+
+    __slots__ = ()
+    location: Location
+
+    @property
+    def line(self) -> int | None:
+        """1-based line, when known."""
+        return self.location.line
+
+    @property
+    def column(self) -> int | None:
+        """1-based column, when known."""
+        return self.location.column
+
+    @property
+    def where(self) -> str:
+        """``file:line:column`` as far as known (:attr:`Location.where`)."""
+        return self.location.where

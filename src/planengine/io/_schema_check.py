@@ -21,13 +21,13 @@ import attrs
 from planengine._errors import ConfigError, UnknownNameError
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
-from planengine.io._location import Location
+from planengine.io._location import Located, Location
 
 __all__ = ["SchemaIssue", "check_schema", "element_problem", "is_valid", "schema_names"]
 
 
 @attrs.frozen
-class SchemaIssue:
+class SchemaIssue(Located):
     """One schema error, the most relevant one when ``oneOf``/``anyOf`` branches failed.
 
     :ivar message: what is wrong (``jsonschema``'s message, one line).
@@ -44,15 +44,7 @@ class SchemaIssue:
     location: Location
     alternatives: int = 0
 
-    @property
-    def line(self) -> int | None:
-        """1-based line when the document has source text, else ``None``."""
-        return self.location.line
 
-    @property
-    def column(self) -> int | None:
-        """1-based column, likewise."""
-        return self.location.column
 
     @property
     def path_text(self) -> str:

@@ -11,14 +11,14 @@ import attrs
 
 from planengine._errors import InputError
 from planengine.instruments._instrument import Instrument
-from planengine.io._location import Location
+from planengine.io._location import Located, Location
 from planengine.review._model import Review, ReviewConfig
 
 __all__ = ["FileError", "ReviewRun", "review_paths"]
 
 
 @attrs.frozen
-class FileError:
+class FileError(Located):
     """A file that could not be reviewed at all (unreadable, not YAML/JSON, not a mapping).
 
     :ivar location: where: always the file, the line and column when known (``file``, ``line``
@@ -33,20 +33,8 @@ class FileError:
         """The file that could not be reviewed."""
         return self.location.file or ""
 
-    @property
-    def line(self) -> int | None:
-        """1-based line, when known."""
-        return self.location.line
 
-    @property
-    def column(self) -> int | None:
-        """1-based column, when known."""
-        return self.location.column
 
-    @property
-    def where(self) -> str:
-        """``file:line:column`` as far as known."""
-        return self.location.where
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from planengine._model import RiskFlag
-from planengine.io._location import WHOLE_INPUT, Location
+from planengine.io._location import WHOLE_INPUT, Located, Location
 from planengine.plan._crisis import (
     CrisisResource,
     CrisisResources,
@@ -113,7 +113,7 @@ class ReviewConfig:
 
 
 @attrs.frozen
-class ReviewFinding:
+class ReviewFinding(Located):
     """A problem with the input: where it is, what is wrong, what the review did about it.
 
     :ivar code: ``input.<kind>`` (``input.before-baseline``, ``input.duplicate-date`` ...).
@@ -134,25 +134,13 @@ class ReviewFinding:
         """The file, ``None`` for in-memory input."""
         return self.location.file
 
-    @property
-    def line(self) -> int | None:
-        """1-based line, when known."""
-        return self.location.line
 
-    @property
-    def column(self) -> int | None:
-        """1-based column, when known."""
-        return self.location.column
 
     @property
     def json_path(self) -> str:
         """JSONPath text, e.g. ``$.goals[0].progress[2].date`` (``$``: the whole file)."""
         return self.location.json_path or "$"
 
-    @property
-    def where(self) -> str:
-        """``file:line:column`` as far as known (``<data>`` for in-memory input)."""
-        return self.location.where
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

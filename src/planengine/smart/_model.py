@@ -10,7 +10,7 @@ from typing import Any
 import attrs
 
 from planengine._values import parse_date
-from planengine.io._location import WHOLE_INPUT, Location
+from planengine.io._location import WHOLE_INPUT, Located, Location
 
 __all__ = [
     "LETTERS",
@@ -90,7 +90,7 @@ class SmartRule:
 
 
 @attrs.frozen
-class Violation:
+class Violation(Located):
     """One finding: a rule broken at a place in a file.
 
     :ivar location: where: the file, the 1-based line and column (``None`` when unknown: in-memory
@@ -114,15 +114,7 @@ class Violation:
         """The file, ``None`` for in-memory data."""
         return self.location.file
 
-    @property
-    def line(self) -> int | None:
-        """1-based line, when known."""
-        return self.location.line
 
-    @property
-    def column(self) -> int | None:
-        """1-based column, when known."""
-        return self.location.column
 
     @property
     def json_path(self) -> str:
