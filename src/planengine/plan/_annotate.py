@@ -1,13 +1,14 @@
 """Notes the assembled draft needs before a clinician reads it: baselines too old to plan from,
-and objectives none of whose steps can start yet."""
+objectives none of whose steps can start yet, and why a plan has no problems."""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
-from planengine._model import Intervention, Notice, PlanDraft
+from planengine._model import Intervention, Notice, PlanDraft, Problem
 
-__all__ = ["mark_held_objectives", "mark_stale_baselines"]
+__all__ = ["empty_plan_notices", "mark_held_objectives", "mark_stale_baselines"]
 
 
 def mark_stale_baselines(draft: PlanDraft, as_of: dt.date, most: int) -> None:
@@ -52,3 +53,34 @@ def mark_held_objectives(draft: PlanDraft) -> None:
                     "Held: every step that serves it is held; agree its dates again when they "
                     "start."
                 )
+
+
+def empty_plan_notices(
+    problems: list[Problem], flagged: bool, patient_goals: list[dict[str, Any]]
+) -> list[Notice]:
+    """With no problem: never "nothing found" beside an open flag (the safety problem is the
+    plan), and otherwise why no goals were generated."""
+    if problems:
+        return []
+    if flagged:
+        return [
+            Notice(
+                "plan.safety-only",
+                "Apart from the open risk flag, no score reached a threshold and no concern "
+                "or patient goal names a problem area, so the plan holds only the safety "
+                "steps. The clinician may add goals after the risk assessment.",
+            )
+        ]
+    return [
+        Notice(
+            "plan.nothing-above-threshold",
+            (
+                "No score reached a threshold, no concern was recorded and the patient's "
+                "goals name no problem area the engine knows, so no goals were generated. "
+                "The clinician may turn the patient's goals into plan goals."
+                if patient_goals
+                else "No score reached a threshold and no concern or patient goal was "
+                "recorded, so no goals were generated. The clinician may still add goals."
+            ),
+        )
+    ]

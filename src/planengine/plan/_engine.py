@@ -24,9 +24,7 @@ from planengine._model import (
     Assessment,
     Exclusion,
     Finding,
-    Intervention,
     Notice,
-    Objective,
     Plan,
     PlanDraft,
     PlanningContext,
@@ -41,10 +39,13 @@ from planengine.plan import _risk_wording, _safety
 from planengine.plan._adjustments import (
     Snapshot,
     attribute_adjustments,
-    checked_proposal,
     snapshot,
 )
-from planengine.plan._annotate import mark_held_objectives, mark_stale_baselines
+from planengine.plan._annotate import (
+    empty_plan_notices,
+    mark_held_objectives,
+    mark_stale_baselines,
+)
 from planengine.plan._assembly import RankedProposal, merge_across_problems, merge_proposals
 from planengine.plan._crisis import (
     crisis_notices,
@@ -58,14 +59,7 @@ from planengine.plan._findings import (
 )
 from planengine.plan._instrument_set import collect_instruments
 from planengine.plan._next_steps import next_steps
-from planengine.plan._plugin_output import (
-    RULE_INVALID_OBJECTIVE,
-    ObjectiveCheck,
-    check_plugin_objectives,
-    check_plugin_steps,
-    check_proposal_objectives,
-    objective_problem,
-)
+from planengine.plan._python_content import PythonContent, add_once
 from planengine.plan._responses import harmful_drinking
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
@@ -183,10 +177,15 @@ class Engine:
             }
         )
         self._python_content = bool(self._python_plugins)
-        # what their content is recorded as made by (an adjust_plan hook's changes in place are
-        # named under adjusted_by instead)
-        self._python_sources = frozenset(
-            f"plugin:{name}@{self._loaded.version_of(name)}" for name in self._python_plugins
+        self._python = PythonContent(
+            tuple(self._python_plugins),
+            # what their content is recorded as made by (an adjust_plan hook's changes in place
+            # are named under adjusted_by instead)
+            frozenset(
+                f"plugin:{name}@{self._loaded.version_of(name)}" for name in self._python_plugins
+            ),
+            strict,
+            self.config.max_review_interval_days,
         )
 
     # -- construction ---------------------------------------------------------------------
@@ -246,7 +245,7 @@ class Engine:
                 # as to_json() (strict JSON: no NaN or infinity); no indent: fast
                 json.dumps(plan.to_dict(), ensure_ascii=False, allow_nan=False)
             except Exception as error:
-                raise self._unreadable(error) from error
+                raise self._python.unreadable(error) from error
         return plan
 
     def _find(
@@ -284,7 +283,7 @@ class Engine:
         # order by severity stands), before shared objectives and steps are listed once.
         problems.sort(key=_not_urgent)
         notices.extend(merge_across_problems(problems))
-        notices.extend(_empty_plan_notices(problems, bool(context.risk_flags), patient_goals))
+        notices.extend(empty_plan_notices(problems, bool(context.risk_flags), patient_goals))
         return PlanDraft(problems=problems, exclusions=exclusions, notices=notices), python_wrote
 
     def _complete_checked(
@@ -303,7 +302,7 @@ class Engine:
         except Exception as error:
             if not self._python_content:
                 raise  # the engine's own bug: not a plugin's to carry
-            raise self._unreadable(error) from error
+            raise self._python.unreadable(error) from error
 
     def _finished(
         self,
@@ -428,94 +427,8 @@ class Engine:
             if running:
                 attribute_adjustments(draft, *running.pop())
         if self._python_content:  # what Python plugins wrote: check it as data files are
-            keep = before.objects if before is not None else ()
-            refuse = self._refuse if self.strict else None
-            # Proposed objectives were checked before assembly; adjust_plan hooks may have
-            # added or changed some since.
-            check = self._objective_check(context) if before is not None else None
-            check_plugin_objectives(
-                draft.problems,
-                draft.exclusions,
-                keep,
-                None if check is None else lambda o: check(o) if self._written(o) else None,
-                refuse,
-            )
-            check_plugin_steps(draft.problems, draft.exclusions, keep, self._written, refuse)
+            self._python.check_draft(draft, before, as_of)
         _safety.enforce(draft, flags, as_of, active_before_hooks, alcohol)
-
-    def _written(self, element: Objective | Intervention) -> bool:
-        """Whether Python plugin code made ``element`` or changed it in place (data strategies'
-        content was checked when their files loaded)."""
-        provenance = element.provenance
-        return provenance.source in self._python_sources or bool(provenance.adjusted_by)
-
-    def _refuse(self, element: Objective | Intervention, exclusion: Exclusion) -> None:
-        """Strict mode: an objective or step that plugin code wrote wrong is an error.
-
-        :raises PluginError: naming the plugin that last changed ``element`` (else its maker),
-            the element, the field and the problem.
-        """
-        provenance = element.provenance
-        source = provenance.adjusted_by[-1] if provenance.adjusted_by else provenance.source
-        kind = "objective" if exclusion.rule == RULE_INVALID_OBJECTIVE else "step"
-        raise PluginError(
-            f"{kind} {exclusion.item_id!r} is not fit for the plan: {exclusion.reason}",
-            plugin=source.removeprefix("plugin:").rpartition("@")[0] or source,
-        )
-
-    def _objective_check(self, context: PlanningContext) -> ObjectiveCheck:
-        """:func:`objective_problem` with this engine's maximum review interval and the plan's
-        date."""
-        most, as_of = self.config.max_review_interval_days, context.as_of
-        return lambda objective: objective_problem(
-            objective, max_review_interval_days=most, as_of=as_of
-        )
-
-    def _checked_or_reported(
-        self,
-        proposal: Proposal,
-        source: str,
-        plugin: str,
-        notices: list[Notice],
-        problem: Problem,
-        exclusions: list[Exclusion],
-        context: PlanningContext,
-    ) -> Proposal | None:
-        """:func:`_checked`, or ``None`` and a ``plugin.failed`` notice when the proposal is not
-        in a shape the engine can read. Objectives left out go to ``exclusions``. Strict mode
-        raises :class:`PluginError` for either."""
-        start = len(exclusions)
-        try:
-            checked = checked_proposal(proposal, source, notices)
-            checked = check_proposal_objectives(
-                checked,
-                problem.area,
-                exclusions,
-                self._objective_check(context),
-                self._refuse if self.strict else None,
-            )
-        except PluginError:
-            raise  # strict mode: an objective written wrong
-        except Exception as error:
-            del exclusions[start:]  # the whole proposal is left out: so are its exclusions
-            failure = PluginError(
-                f"proposed content the engine cannot read: {type(error).__name__}: {error}",
-                plugin=plugin,
-            )
-            if self.strict:
-                raise failure from error
-            _add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, plugin))
-            return None
-        return checked
-
-    def _unreadable(self, error: Exception) -> PluginError:
-        """The error for a draft that Python plugin code left in a shape the engine cannot read
-        (a step without provenance, a notice that is not a Notice, ...)."""
-        return PluginError(
-            "the plan could not be completed from what plugin code wrote: "
-            f"{type(error).__name__}: {error}",
-            plugin=", ".join(self._python_plugins) or "unknown",
-        )
 
     def _check_context(self, assessment: Assessment) -> None:
         """Areas and conditions must be in the vocabulary (files are checked when loaded; an
@@ -588,13 +501,13 @@ class Engine:
                 )
                 if self.strict:
                     raise failure from error
-                _add_once(
+                add_once(
                     notices, _risk_wording.failure_notice("plugin.failed", failure, registered.plugin)
                 )
                 continue
             if type(strategy) is not self._data_strategy:  # Python code (or a subclass): check it
-                checked = self._checked_or_reported(
-                    proposal, plugin_source, registered.plugin, notices, problem, exclusions, context
+                checked = self._python.checked_or_reported(
+                    proposal, plugin_source, registered.plugin, notices, problem, exclusions, context.as_of
                 )
                 if checked is None:
                     continue
@@ -606,15 +519,15 @@ class Engine:
                 "propose",
                 lambda _name: {"problem": problem, "context": context},
                 strict=self.strict,
-                on_error=lambda f: _add_once(
+                on_error=lambda f: add_once(
                     notices, _risk_wording.failure_notice("plugin.failed", f, f.plugin)
                 ),
             )
             for name, result in results:
                 if isinstance(result, Proposal):
                     source = f"plugin:{name}@{self._loaded.version_of(name)}"
-                    checked = self._checked_or_reported(
-                        result, source, name, notices, problem, exclusions, context
+                    checked = self._python.checked_or_reported(
+                        result, source, name, notices, problem, exclusions, context.as_of
                     )
                     if checked is not None:
                         ranked.append(RankedProposal(checked, source, 50, name))
@@ -626,7 +539,7 @@ class Engine:
                     )
                     if self.strict:
                         raise failure
-                    _add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, name))
+                    add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, name))
         core = next_steps(problem, context)
         if core.objectives or core.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(core, "rule:findings.next-step", 100, "core"))
@@ -661,37 +574,6 @@ def _check_arguments(assessment: Any, as_of: Any) -> None:
         )
 
 
-def _empty_plan_notices(
-    problems: list[Problem], flagged: bool, patient_goals: list[dict[str, Any]]
-) -> list[Notice]:
-    """With no problem: never "nothing found" beside an open flag (the safety problem is the
-    plan), and otherwise why no goals were generated."""
-    if problems:
-        return []
-    if flagged:
-        return [
-            Notice(
-                "plan.safety-only",
-                "Apart from the open risk flag, no score reached a threshold and no concern "
-                "or patient goal names a problem area, so the plan holds only the safety "
-                "steps. The clinician may add goals after the risk assessment.",
-            )
-        ]
-    return [
-        Notice(
-            "plan.nothing-above-threshold",
-            (
-                "No score reached a threshold, no concern was recorded and the patient's "
-                "goals name no problem area the engine knows, so no goals were generated. "
-                "The clinician may turn the patient's goals into plan goals."
-                if patient_goals
-                else "No score reached a threshold and no concern or patient goal was "
-                "recorded, so no goals were generated. The clinician may still add goals."
-            ),
-        )
-    ]
-
-
 def _not_urgent(problem: Problem) -> bool:
     """Sort key: ``False`` (first) for a problem with an urgent objective."""
     for objective in problem.objectives:  # noqa: SIM110 - a plain loop on the hot path
@@ -700,7 +582,3 @@ def _not_urgent(problem: Problem) -> bool:
     return True
 
 
-def _add_once(notices: list[Notice], notice: Notice) -> None:
-    """Append ``notice`` unless the same one is there (a plugin failing on every problem)."""
-    if notice not in notices:
-        notices.append(notice)
