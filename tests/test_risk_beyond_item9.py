@@ -609,3 +609,27 @@ def test_a_goal_file_shows_no_words_of_abuse(engine) -> None:
     document = plan_to_goal_document(made)
     assert "hits me" not in str(document["goals"])
     assert document["x-private-flags"][0]["kind"] == "private-safety"
+
+
+def test_a_passive_wish_to_die_is_no_sleep_goal(engine) -> None:
+    data = plan(engine, assessment([PHQ9_ZERO_ITEM9], patient_goals=["I wish I could go to sleep and not wake up"]))
+    assert data["patient_goals"][0]["linked_areas"] == ["safety"]
+    assert "sleep" not in [p["area"] for p in data["problems"]]
+
+
+def test_with_abuse_a_relationship_goal_is_about_safety_and_the_copy_is_agreed_first(engine) -> None:
+    data = plan(engine, assessment([("phq9", DAY, [1] * 9)], concerns=["relationships"],
+                                   conditions=["intimate-partner-violence"]))
+    relationships = next(p for p in data["problems"] if p["area"] == "relationships")
+    assert relationships["long_term_goal"].startswith("The patient is safe in their close relationships")
+    assert relationships["long_term_goal_source"] == "rule:safety.relationship-goal-with-abuse"
+    objective = data["problems"][0]["objectives"][0]
+    assert "where the private safety assessment agreed it is safe" in objective["statement"]
+
+
+def test_the_insomnia_referral_carries_what_holds_sleep_restriction(engine, examples_dir) -> None:
+    from planengine import load_assessment
+
+    data = engine.plan(load_assessment(str(examples_dir / "alcohol-dependence-insomnia.yaml")), as_of=AS_OF).to_dict()
+    referral = next(s for s in all_steps(data) if s["id"] == "sleep-cbti-referral")
+    assert any("withdrawal-risk assessment" in note for note in referral["notes"])

@@ -256,9 +256,15 @@ class Engine:
         findings = instrument_findings(scored.latest, self.instruments, scored.paths)
         if not self._judging.issuperset(scored.latest):  # an instrument that cannot judge
             notices.extend(unjudged_notices(scored.latest, self.instruments))
+        language, areas_for_goal = self._vocabulary.risk_language, self._vocabulary.areas_for_goal
         extra, patient_goals = context_findings(
             assessment.context,
-            self._vocabulary.areas_for_goal,
+            # a goal in words of suicide or self-harm links to safety only ("go to sleep and not
+            # wake up" is no sleep goal): _risk_flags links it; words of abuse keep their area
+            # (its partner work is held, and its goal is about safety: planengine.plan._safety)
+            lambda text: ()
+            if any(theme != "abuse" for theme, _ in language.find(text))
+            else areas_for_goal(text),
             [f.area for f in findings],
             self._condition_areas,
         )

@@ -175,6 +175,8 @@ def enforce(
     ]
     if flags:
         draft.problems.insert(0, build_safety_problem(flags, as_of, alcohol))
+        if any(f.kind in PRIVATE_KINDS for f in flags):
+            _safe_relationship_goals(draft.problems[1:])
         held = 0
         until = _held_until(flags)
         for problem in draft.problems[1:]:
@@ -196,6 +198,24 @@ def enforce(
     for number, problem in enumerate(draft.problems):
         problem.priority = number
     _verify(draft, flags, active_before_hooks)
+
+
+RULE_PRIVATE_GOAL = "safety.relationship-goal-with-abuse"
+#: Where there is abuse, a relationship goal is about safety and the patient's own choices, never
+#: about repairing conflict with the person who harms them (R-SC20; clinical.md §7.6-§7.7).
+_SAFE_RELATIONSHIP_GOAL = (
+    "The patient is safe in their close relationships and supported in the choices they make "
+    "about them."
+)
+
+
+def _safe_relationship_goals(problems: Sequence[Problem]) -> None:
+    """With abuse documented or disclosed, the relationships and assertiveness problems' long-term
+    goals say safety, not repair or confrontation."""
+    for problem in problems:
+        if problem.area in ("relationships", "assertiveness"):
+            problem.long_term_goal = _SAFE_RELATIONSHIP_GOAL
+            problem.long_term_goal_source = f"rule:{RULE_PRIVATE_GOAL}"
 
 
 def _held_until(flags: tuple[RiskFlag, ...]) -> str:

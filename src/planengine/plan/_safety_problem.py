@@ -88,7 +88,7 @@ def build_safety_problem(
     objectives: list[Objective] = []
     interventions: list[Intervention] = []
     if kinds & SUICIDE_KINDS:
-        objectives.append(_suicide_objective(flags, as_of, provenance))
+        objectives.append(_suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS)))
         interventions.extend(_suicide_steps(flags, provenance, alcohol))
     if "risky-behaviour" in kinds:
         objectives.append(
@@ -263,14 +263,20 @@ def _visit_objective(
 
 
 def _suicide_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance, private: bool
 ) -> Objective:
+    # with abuse, where a copy can be kept is agreed in the private assessment first
+    copy = (
+        "with the patient keeping a copy where the private safety assessment agreed it is safe"
+        if private
+        else "with the patient keeping a copy"
+    )
     return Objective(
         id="safety-plan-completed",
         area=SAFETY_AREA,
         statement=(
             "Complete a clinician risk assessment and a written safety plan covering all six "
-            f"sections, with the patient keeping a copy, by {as_of.isoformat()}."
+            f"sections, {copy}, by {as_of.isoformat()}."
         ),
         measure=Measure(
             metric="safety plan sections completed with the clinician",
