@@ -633,3 +633,12 @@ def test_the_insomnia_referral_carries_what_holds_sleep_restriction(engine, exam
     data = engine.plan(load_assessment(str(examples_dir / "alcohol-dependence-insomnia.yaml")), as_of=AS_OF).to_dict()
     referral = next(s for s in all_steps(data) if s["id"] == "sleep-cbti-referral")
     assert any("withdrawal-risk assessment" in note for note in referral["notes"])
+
+
+def test_abuse_in_the_patients_words_leaves_out_the_duplicate_screen_and_the_couple_measure(engine) -> None:
+    data = plan(engine, assessment([PHQ9_ZERO_ITEM9], concerns=["relationships"], patient_goals=["My partner hits me"]))
+    ids = {s["id"] for s in all_steps(data)}
+    assert "safety-private-assessment" in ids
+    assert not {"relationships-ipv-screen", "relationships-csi-measure"} & ids
+    left_out = {e["id"]: e for e in data["excluded"]}
+    assert left_out["relationships-ipv-screen"]["rule"] == "contraindication.private-risk-flag"

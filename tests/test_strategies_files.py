@@ -18,6 +18,7 @@ except ImportError:  # Python 3.10
 from planengine._errors import DocumentSchemaError
 from planengine._vocabulary import load_vocabulary
 from planengine.plan._assembly import CLINICIAN_ONLY_CATEGORIES
+from planengine.strategies._conditions import FLAG_CONDITIONS
 from planengine.strategies._strategy import strategy_from_mapping
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -72,7 +73,7 @@ def test_manifest_and_every_citation_is_defined(path: pathlib.Path) -> None:
 @pytest.mark.parametrize("path", STRATEGY_FILES, ids=IDS)
 def test_content_is_specific_and_safe(path: pathlib.Path) -> None:
     data = _load(path)
-    conditions = set(load_vocabulary().conditions) | {"open-risk-flag"}
+    conditions = set(load_vocabulary().conditions) | set(FLAG_CONDITIONS)
     for item in data["interventions"]:
         assert item["delivery"] in ("self-guided", "clinician-led", "clinician-supervised", "referral")
         assert not (

@@ -16,13 +16,18 @@ import attrs
 from planengine._model import PlanningContext, Problem
 
 __all__ = [
-    "RISK_FLAG_CONDITION", "Contraindication", "Variant", "When", "assessed_areas", "compile_variants",
+    "FLAG_CONDITIONS", "PRIVATE_FLAG_CONDITION", "RISK_FLAG_CONDITION", "Contraindication", "Variant", "When", "assessed_areas", "compile_variants",
     "holds", "pick",
 ]
 
 #: A contraindication ``condition`` that matches while any risk flag is open (not a vocabulary id,
 #: so it can never clash with one).
 RISK_FLAG_CONDITION = "open-risk-flag"
+#: A contraindication's condition that holds while a private flag is open (abuse documented, or
+#: in the patient's words): the core's safety problem holds the private assessment.
+PRIVATE_FLAG_CONDITION = "private-risk-flag"
+#: The conditions that are not in the vocabulary but read from the open flags.
+FLAG_CONDITIONS = (RISK_FLAG_CONDITION, PRIVATE_FLAG_CONDITION)
 
 
 @attrs.frozen
@@ -262,6 +267,8 @@ class Contraindication:
         if self.condition is not None:
             if self.condition == RISK_FLAG_CONDITION:
                 return bool(context.risk_flags)
+            if self.condition == PRIVATE_FLAG_CONDITION:
+                return any(flag.private for flag in context.risk_flags)
             return self.condition in context.conditions
         return holds(self.when, problem, context)
 

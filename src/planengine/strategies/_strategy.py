@@ -36,6 +36,7 @@ from planengine._model import (
     Provenance,
 )
 from planengine.strategies._conditions import (
+    PRIVATE_FLAG_CONDITION,
     RISK_FLAG_CONDITION,
 )
 from planengine.strategies._targets import (
@@ -84,6 +85,12 @@ def _frozen(value: Any) -> Any:
 
 
 _RISK_FLAG_SET = frozenset({RISK_FLAG_CONDITION})
+_PRIVATE_FLAG_SET = frozenset({RISK_FLAG_CONDITION, PRIVATE_FLAG_CONDITION})
+
+
+def _flag_conditions(flags: tuple[Any, ...]) -> frozenset[str]:
+    """The conditions the open flags stand for (an open flag; a private one)."""
+    return _PRIVATE_FLAG_SET if any(flag.private for flag in flags) else _RISK_FLAG_SET
 
 #: ``timedelta(weeks=n)`` for the usual horizons (building a timedelta is slow).
 _WEEKS = tuple(dt.timedelta(weeks=n) for n in range(105))
@@ -129,7 +136,9 @@ class _Call:
         self.dues: dict[int, tuple[dt.date, str]] = {}
         #: the conditions contraindications look up: the context's, and an open risk flag
         self.present = (
-            context.conditions | _RISK_FLAG_SET if context.risk_flags else context.conditions
+            context.conditions | _flag_conditions(context.risk_flags)
+            if context.risk_flags
+            else context.conditions
         )
 
     def due(self, horizon_weeks: int) -> tuple[dt.date, str]:

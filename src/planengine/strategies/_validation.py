@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Any
 
 from planengine.strategies._conditions import (
-    RISK_FLAG_CONDITION,
+    FLAG_CONDITIONS,
 )
 from planengine.strategies._templates import _unknown_placeholder
 
@@ -75,8 +75,8 @@ def _unknown_vocabulary(data: Mapping[str, Any]) -> tuple[str, str] | None:
     vocabulary = load_vocabulary()
     conditions, areas = set(vocabulary.conditions), {*vocabulary.areas, "safety"}
     for path, key, value in _vocabulary_ids(data, "$"):
-        if key == "condition" and value not in conditions and value != RISK_FLAG_CONDITION:
-            known = ", ".join(sorted([*conditions, RISK_FLAG_CONDITION]))
+        if key == "condition" and value not in conditions and value not in FLAG_CONDITIONS:
+            known = ", ".join(sorted([*conditions, *FLAG_CONDITIONS]))
             return path, f"unknown condition {value!r}; known: {known}"
         if key in ("conditions_any", "conditions_none") and value not in conditions:
             return path, f"unknown condition {value!r}; known: {', '.join(sorted(conditions))}"
