@@ -642,3 +642,10 @@ def test_abuse_in_the_patients_words_leaves_out_the_duplicate_screen_and_the_cou
     assert not {"relationships-ipv-screen", "relationships-csi-measure"} & ids
     left_out = {e["id"]: e for e in data["excluded"]}
     assert left_out["relationships-ipv-screen"]["rule"] == "contraindication.private-risk-flag"
+
+
+@pytest.mark.parametrize(("answers", "says"), [([4, 4, 3], True), ([3, 3, 3], False)])
+def test_an_audit_c_of_10_or_more_reads_as_possible_dependence(engine, answers, says) -> None:
+    data = plan(engine, assessment([("audit-c", DAY, answers)], sex="male"))
+    summaries = [f["summary"] for f in data["findings"]]
+    assert any("possible dependence" in s for s in summaries) is says
