@@ -214,12 +214,15 @@ class Engine:
             assessment, as_of, self.instruments, self.config.stale_baseline_days
         )
         notices = list(self._notices)
-        findings, patient_goals = self._find(assessment, scored, notices)
+        # the patient's goals screened for risk language once: it decides their links and flags
+        screen = self._vocabulary.risk_language.find
+        phrases = {text: screen(text) for text in assessment.context.patient_goals}
+        findings, patient_goals = self._find(assessment, scored, phrases, notices)
         alcohol, alcohol_inputs = harmful_drinking(
             assessment, scored.latest, scored.dates, scored.paths, self.instruments
         )
         flags = self._risk_flags(
-            assessment, scored.signals, patient_goals, as_of, alcohol, alcohol_inputs
+            assessment, scored.signals, patient_goals, phrases, as_of, alcohol, alcohol_inputs
         )
         context = PlanningContext(
             assessment=assessment,
@@ -249,21 +252,28 @@ class Engine:
         return plan
 
     def _find(
-        self, assessment: Assessment, scored: Scored, notices: list[Notice]
+        self,
+        assessment: Assessment,
+        scored: Scored,
+        phrases: Mapping[str, tuple[tuple[str, str], ...]],
+        notices: list[Notice],
     ) -> tuple[list[Finding], list[dict[str, Any]]]:
         """Findings from the latest scores and from the context (concerns, conditions, the
-        patient's goals), and the record of each patient goal with the areas it links to."""
+        patient's goals), and the record of each patient goal with the areas it links to.
+
+        :param phrases: each patient goal -> the risk phrases found in it.
+        """
         findings = instrument_findings(scored.latest, self.instruments, scored.paths)
         if not self._judging.issuperset(scored.latest):  # an instrument that cannot judge
             notices.extend(unjudged_notices(scored.latest, self.instruments))
-        language, areas_for_goal = self._vocabulary.risk_language, self._vocabulary.areas_for_goal
+        areas_for_goal = self._vocabulary.areas_for_goal
         extra, patient_goals = context_findings(
             assessment.context,
             # a goal in words of suicide or self-harm links to safety only ("go to sleep and not
             # wake up" is no sleep goal): _risk_flags links it; words of abuse keep their area
             # (its partner work is held, and its goal is about safety: planengine.plan._safety)
             lambda text: ()
-            if any(theme != "abuse" for theme, _ in language.find(text))
+            if any(theme != "abuse" for theme, _ in phrases[text])
             else areas_for_goal(text),
             [f.area for f in findings],
             self._condition_areas,
@@ -365,20 +375,20 @@ class Engine:
         assessment: Assessment,
         signals: list[tuple[Any, dt.date, str]],
         patient_goals: list[dict[str, Any]],
+        phrases: Mapping[str, tuple[tuple[str, str], ...]],
         as_of: dt.date,
         alcohol: str | None,
         alcohol_inputs: tuple[str, ...],
     ) -> tuple[RiskFlag, ...]:
         """Every open flag: risk items, risk language in the patient's own words (the goal is
-        then linked to safety), documented abuse; harmful drinking raises suicide-risk flags."""
+        then linked to safety), documented abuse; harmful drinking raises suicide-risk flags.
+        The words and conditions have no date of their own: they come with this assessment,
+        planned on ``as_of``."""
         flags = answer_flags(signals, self.instruments, as_of)
-        # the words and conditions have no date of their own: they come with this assessment,
-        # planned today
-        recorded = as_of
         words = language_flags(
             (("The patient's own goal", goal["path"], goal["text"]) for goal in patient_goals),
-            self._vocabulary.risk_language,
-            recorded,
+            phrases.__getitem__,
+            as_of,
             as_of,
         )
         for flag in words:
@@ -386,7 +396,7 @@ class Engine:
                 if goal["path"] in flag.provenance.inputs and SAFETY_AREA not in goal["areas"]:
                     goal["areas"].insert(0, SAFETY_AREA)
         flags.extend(words)
-        flags.extend(condition_flags(assessment.context.conditions, recorded, as_of))
+        flags.extend(condition_flags(assessment.context.conditions, as_of, as_of))
         return number_flags(raise_for_alcohol(flags, alcohol, alcohol_inputs))
 
     def _complete(

@@ -15,7 +15,7 @@ A flag's level and rank order the clinician's queue only; they never predict ris
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -193,7 +193,7 @@ def _history_text(
 
 def language_flags(
     texts: Iterable[tuple[str, str, str]],
-    language: Any,
+    find: Callable[[str], tuple[tuple[str, str], ...]],
     observed_on: dt.date,
     as_of: dt.date,
 ) -> list[RiskFlag]:
@@ -202,13 +202,14 @@ def language_flags(
     flag of each for a clinician to close, however many texts speak of it).
 
     :param texts: ``(what the text is, e.g. "The patient's own goal", its JSON path, the text)``.
-    :param language: the :class:`~planengine.plan._risk_language.RiskLanguage` screen.
+    :param find: the screen (:meth:`~planengine.plan._risk_language.RiskLanguage.find`, or its
+        answers already worked out): text -> the ``(theme, phrase)`` pairs found in it.
     :param observed_on: the date of what the words came with (the plan's date for an
         assessment's goals, the progress entry's date for a note).
     """
     found_by_kind: dict[str, tuple[list[str], list[str], list[str]]] = {}
     for what, path, text in texts:
-        found = language.find(text)
+        found = find(text)
         for kind in (KIND_LANGUAGE, KIND_ABUSE):
             phrases = [p for theme, p in found if (theme == "abuse") == (kind == KIND_ABUSE)]
             if not phrases:

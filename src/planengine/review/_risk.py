@@ -157,7 +157,7 @@ def language_flags_from_goal_file(
                         texts.append(("A note with an assessment", f"$.assessments[{a}].{key}", text, _entry_date(entry, as_of)))
     flags: list[RiskFlag] = []
     for what, path, text, date in texts:  # each text has its own date
-        flags.extend(language_flags([(what, path, text)], language, date, as_of))
+        flags.extend(language_flags([(what, path, text)], language.find, date, as_of))
     return flags
 
 
