@@ -571,7 +571,7 @@ def test_an_objective_whose_steps_are_all_held_says_so(engine) -> None:
         ("#IWantToDie", True),
     ],
 )
-def test_the_code_reviewers_cases(text: str, found: bool) -> None:
+def test_an_idiom_hides_only_its_own_words_and_everyday_wording_is_found(text: str, found: bool) -> None:
     assert bool(LANGUAGE.find(text)) is found
 
 

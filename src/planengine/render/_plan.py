@@ -34,14 +34,16 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     review of the file sees the same risk signals as the plan."""
     goals: list[dict[str, Any]] = []
     findings = {f.id: f for f in plan.findings}
-    words = " / ".join(
-        text for flag in plan.risk_flags if flag.kind == "suicidal-language" for text in flag.evidence
-    )
     # the file may be shared, and shows no words about abuse; its private flag is kept open by
     # x-private-flags below
     private_words = {text for flag in plan.risk_flags if flag.private for text in flag.evidence}
-    if private_words:
-        words = " / ".join(w for w in words.split(" / ") if w not in private_words)
+    words = " / ".join(
+        text
+        for flag in plan.risk_flags
+        if flag.kind == "suicidal-language"
+        for text in flag.evidence
+        if text not in private_words
+    )
     for problem in plan.problems:
         for objective in problem.objectives:
             data = objective.to_dict()
@@ -125,8 +127,7 @@ def neutralise_markup(markdown: str) -> str:
 
 
 def _cell(value: Any) -> str:
-    text = "" if value is None else str(value)
-    return " ".join(text.replace("|", "\\|").split())
+    return _one_line(("" if value is None else str(value)).replace("|", "\\|"))
 
 
 def _one_line(text: str) -> str:
