@@ -19,6 +19,7 @@ from planengine.io._assessment import Assessment, Context, Response
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.plan._crisis import CrisisResources
+    from planengine.plan.stepped_care._records import Burden, Choice, Ordering, Phasing
 
 __all__ = [
     "Assessment",
@@ -284,6 +285,15 @@ class Intervention:
     notes: list[str] = attrs.Factory(list)
     conflicts_with: list[str] = attrs.Factory(list)
     requires: list[str] = attrs.Factory(list)
+    #: ``"high"`` for a course of high-intensity therapy (or a referral for one), ``"low"``
+    #: otherwise; ``None``: not declared (the planning stage infers it)
+    intensity: str | None = None
+    #: the treatment option this step belongs to, as a choice names it
+    #: (``"cognitive-restructuring"``); ``None``: part of every option
+    option: str | None = None
+    #: ``"now"``, ``"next"`` or ``"later"``, set by the planning stage
+    phase: str = "now"
+    phasing: Phasing | None = None
 
     def to_dict(self, order: int) -> dict[str, Any]:
         """JSON-ready form, with its place in the problem's ordered steps."""
@@ -296,7 +306,12 @@ class Intervention:
             "category": self.category,
             "delivery": self.delivery,
             "status": self.status,
+            "phase": self.phase,
         }
+        if self.intensity is not None:
+            out["intensity"] = self.intensity
+        if self.option is not None:
+            out["option"] = self.option
         if self.steps:
             out["steps"] = list(self.steps)
         if self.frequency:
@@ -313,6 +328,8 @@ class Intervention:
             out["requires"] = list(self.requires)
         if self.notes:
             out["notes"] = list(self.notes)
+        if self.phasing is not None:
+            out["phasing"] = self.phasing.to_dict()
         out["provenance"] = self.provenance.to_dict()
         return out
 
@@ -370,6 +387,11 @@ class Problem:
     interventions: list[Intervention] = attrs.Factory(list)
     patient_words: list[str] = attrs.Factory(list)
     deferred_objectives: list[str] = attrs.Factory(list)
+    #: ``"now"``, ``"next"`` or ``"later"``, with why, set by the planning stage
+    phase: str = "now"
+    phasing: Phasing | None = None
+    #: its place in the plan and the rule that gave it, set by the planning stage
+    ordering: Ordering | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -378,6 +400,7 @@ class Problem:
             "area": self.area,
             "title": self.title,
             "priority": self.priority,
+            "phase": self.phase,
             "severity": self.severity,
             "evidence": [f.id for f in self.findings],
             "patient_words": list(self.patient_words),
@@ -388,6 +411,10 @@ class Problem:
         }
         if self.deferred_objectives:
             out["deferred_objectives"] = list(self.deferred_objectives)
+        if self.ordering is not None:
+            out["ordering"] = self.ordering.to_dict()
+        if self.phasing is not None:
+            out["phasing"] = self.phasing.to_dict()
         return out
 
 
@@ -490,6 +517,10 @@ class Plan:
     #: ``{"instrument", "date", "answers"}``: a goal file made from the plan carries them, so that
     #: its review sees the same risk items (not in the plan's JSON, which has the flags)
     risk_answers: tuple[dict[str, Any], ...] = ()
+    #: the treatment options of each problem and the one followed (stepped care)
+    choices: tuple[Choice, ...] = ()
+    #: the limits applied and the weekly load of each phase
+    burden: Burden | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The plan as JSON-ready data (the shape of ``schemas/plan.schema.json``)."""
@@ -524,6 +555,8 @@ class Plan:
             "scores": [dict(s) for s in self.scores],
             "findings": [f.to_dict() for f in self.findings],
             "problems": [p.to_dict() for p in self.problems],
+            "choices": [c.to_dict() for c in self.choices],
+            "burden": None if self.burden is None else self.burden.to_dict(),
             "patient_goals": [dict(g) for g in self.patient_goals],
             "excluded": [e.to_dict() for e in self.exclusions],
             "notices": [n.to_dict() for n in self.notices],

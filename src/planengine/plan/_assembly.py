@@ -233,50 +233,53 @@ def _resolve_conflicts(
     exclusions: list[Exclusion],
     notices: list[Notice],
 ) -> list[Intervention]:
-    """Drop the lower-ranked of two steps where either declares a conflict with the other.
+    """Drop the later of two steps where either declares a conflict with the other.
 
-    ``kept`` is in rank order, so the first of a conflicting pair is the winner. Ids in ``kept``
-    are unique (they are the keys of ``origin``).
+    ``kept`` is in rank order, so the first of a conflicting pair is the winner. Two steps of
+    different treatment options (``option``) are alternatives, not a conflict: both stay, and
+    the planning stage shows them as options (:mod:`planengine.plan.stepped_care`). Ids in
+    ``kept`` are unique (they are the keys of ``origin``).
     """
     out: list[Intervention] = []
-    position: dict[str, int] = {}  # kept step id -> its place in ``out``
-    claimed: dict[str, int] = {}  # step id -> first place in ``out`` of a step conflicting with it
     for step in kept:
-        # The winner is the first kept step that names this one, or that this one names.
-        first = claimed.get(step.id)
-        for other in step.conflicts_with:
-            place = position.get(other)
-            if place is not None and (first is None or place < first):
-                first = place
-        if first is None:
-            place = position[step.id] = len(out)
-            for other in step.conflicts_with:
-                claimed.setdefault(other, place)
+        winner = next(
+            (
+                placed
+                for placed in out
+                if (placed.id in step.conflicts_with or step.id in placed.conflicts_with)
+                and not _alternatives(step, placed)
+            ),
+            None,
+        )
+        if winner is None:
             out.append(step)
             continue
-        winner = out[first]
         entry, win_entry = origin[step.id][1], origin[winner.id][1]
-        reason = (
-            f"conflicts with {winner.id!r} from {win_entry.source}, which ranks higher "
-            f"(priority {win_entry.priority} vs {entry.priority})"
-        )
+        reason = f"does the same job as '{winner.title}' ({winner.id}), which the plan keeps"
         exclusions.append(
             Exclusion(step.id, step.area, step.title, reason, "assembly.conflict", entry.source)
         )
         notices.append(
             Notice(
                 "assembly.conflict",
-                f"{winner.id!r} ({win_entry.source}) kept over {step.id!r} ({entry.source}): {reason}.",
+                f"{winner.id!r} ({win_entry.source}) kept over {step.id!r} ({entry.source}): "
+                f"{reason}.",
             )
         )
     return out
 
 
+def _alternatives(one: Intervention, other: Intervention) -> bool:
+    """Steps of two different treatment options: a choice, not a conflict."""
+    return one.option is not None and other.option is not None and one.option != other.option
+
+
 def _duplicate_notice(
     kind: str, item_id: str, winner: RankedProposal, loser: RankedProposal
 ) -> Notice:
+    # plugin priority breaks the tie inside the engine; its number is never printed
     if winner.priority != loser.priority:
-        why = f"higher priority ({winner.priority} vs {loser.priority})"
+        why = "higher priority"
     else:
         why = f"same priority; {winner.strategy_id!r} sorts first"
     return Notice(

@@ -46,6 +46,7 @@ from planengine.plan._annotate import (
     mark_held_objectives,
     mark_stale_baselines,
 )
+from planengine.plan._arguments import check_arguments, check_context, checked_choices
 from planengine.plan._assembly import RankedProposal, merge_across_problems, merge_proposals
 from planengine.plan._crisis import (
     crisis_notices,
@@ -63,6 +64,7 @@ from planengine.plan._python_content import PythonContent, add_once
 from planengine.plan._responses import harmful_drinking
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
+    SUICIDE_KINDS,
     answer_flags,
     condition_flags,
     language_flags,
@@ -72,12 +74,12 @@ from planengine.plan._risk_flags import (
 from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment
 from planengine.plan._settings import EngineConfig
+from planengine.plan.stepped_care import SteppedCare
+from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.strategies._registry import RegisteredStrategy, collect_strategies
 
 __all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-exported
 
-#: The latest planning date: due and review dates up to two years on must still be dates.
-_LATEST_AS_OF = dt.date(9997, 12, 31)
 #: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 _WEIGHT = operator.attrgetter("weight")
@@ -177,6 +179,7 @@ class Engine:
             }
         )
         self._python_content = bool(self._python_plugins)
+        self._stepped = SteppedCare(self.instruments, self.config)
         self._python = PythonContent(
             tuple(self._python_plugins),
             # what their content is recorded as made by (an adjust_plan hook's changes in place
@@ -200,16 +203,28 @@ class Engine:
 
     # -- planning -------------------------------------------------------------------------
 
-    def plan(self, assessment: Assessment, *, as_of: dt.date) -> Plan:
-        """Turn an assessment into a draft plan: score, find, flag, propose, assemble, complete.
+    def plan(
+        self,
+        assessment: Assessment,
+        *,
+        as_of: dt.date,
+        choices: Mapping[str, str] | None = None,
+    ) -> Plan:
+        """Turn an assessment into a draft plan: score, find, flag, propose, assemble, complete,
+        then plan in steps (order, options, phases, burden).
 
         :param assessment: a validated :class:`Assessment`.
         :param as_of: the planning date; start, due and review dates count from it. Required:
             the engine never reads the clock.
-        :raises InputError: on answers the instruments cannot score, or responses after ``as_of``.
+        :param choices: area -> the treatment option the clinician and patient chose for it
+            (``{"depression": "cognitive-restructuring"}``); the plan's ``choices`` list each
+            problem's options. Part of the input: the input hash covers it.
+        :raises InputError: on answers the instruments cannot score, responses after ``as_of``,
+            or a choice the plan has no option for.
         """
-        _check_arguments(assessment, as_of)
-        self._check_context(assessment)
+        choices = checked_choices(choices)
+        check_arguments(assessment, as_of)
+        check_context(assessment, self._vocabulary)
         scored = score_assessment(
             assessment, as_of, self.instruments, self.config.stale_baseline_days
         )
@@ -240,9 +255,20 @@ class Engine:
             findings, patient_goals, context, notices
         )
         self._complete_checked(draft, context, flags, alcohol)
+        draft.problems, made, burden = self._stepped.apply(
+            draft.problems,
+            draft.exclusions,
+            scored.latest,
+            suicide_flag=any(f.kind in SUICIDE_KINDS for f in flags),
+            harmful_drinking=alcohol,
+            choices=choices,
+        )
         mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
         mark_held_objectives(draft)
-        plan = self._finished(assessment, scored, draft, flags, findings, patient_goals, as_of)
+        plan = self._finished(
+            assessment, scored, draft, flags, findings, patient_goals, as_of, choices, made, burden
+        )
+
         if python_wrote or self._has_adjust:  # what plugin code wrote must come out as JSON
             try:
                 # as to_json() (strict JSON: no NaN or infinity); no indent: fast
@@ -329,6 +355,9 @@ class Engine:
         findings: list[Finding],
         patient_goals: list[dict[str, Any]],
         as_of: dt.date,
+        choices: Mapping[str, str],
+        made: tuple[Choice, ...],
+        burden: Burden,
     ) -> Plan:
         """The finished plan: the input hash, the risk statement and crisis resources, and the
         crisis notices added after every hook (no plugin can remove them)."""
@@ -336,6 +365,8 @@ class Engine:
         # domestic-abuse services go into a plan only beside documented abuse (R-SC20)
         abuse = any(f.kind in PRIVATE_KINDS for f in flags)
         canonical = _CANONICAL_JSON.encode(assessment.normalised(scored.answers_read))
+        if choices:  # a recorded choice is input too (no choice: the assessment's hash alone)
+            canonical += _CANONICAL_JSON.encode({"choices": dict(choices)})
         try:
             digest = hashlib.sha256(canonical.encode()).hexdigest()
         except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code
@@ -368,6 +399,8 @@ class Engine:
             patient_id=assessment.patient_id,
             crisis=self.crisis_resources.shown(abuse=abuse),
             risk_answers=tuple(scored.risk_answers),
+            choices=made,
+            burden=burden,
         )
 
     def _risk_flags(
@@ -445,22 +478,6 @@ class Engine:
         if self._python_content:  # what Python plugins wrote: check it as data files are
             self._python.check_draft(draft, before, as_of)
         _safety.enforce(draft, flags, as_of, active_before_hooks, alcohol)
-
-    def _check_context(self, assessment: Assessment) -> None:
-        """Areas and conditions must be in the vocabulary (files are checked when loaded; an
-        :class:`Assessment` built in code is checked here), never silently ignored."""
-        context = assessment.context
-        for field, given, known in (
-            ("concerns", context.concerns, self._vocabulary.areas),
-            ("conditions", context.conditions, self._vocabulary.conditions),
-        ):
-            for index, item in enumerate(given):
-                if item not in known:
-                    raise InputError(
-                        f"unknown id {item!r}; known: {', '.join(sorted(known))}",
-                        file=assessment.source,
-                        path=f"$.context.{field}[{index}]",
-                    )
 
     def _problems(
         self, findings: list[Finding], patient_goals: list[dict[str, Any]]
@@ -574,27 +591,9 @@ class Engine:
             )
         return python_wrote
 
-def _check_arguments(assessment: Any, as_of: Any) -> None:
-    """``plan()``'s arguments are what it takes (an Assessment built in code is checked too).
-
-    :raises InputError: naming what was given instead.
-    """
-    if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
-    if as_of > _LATEST_AS_OF:  # due and review dates must still be dates
-        raise InputError(f"as_of {as_of.isoformat()} is too far in the future to plan from")
-    if not isinstance(assessment, Assessment):
-        raise InputError(
-            f"plan() takes an Assessment (see load_assessment, Assessment.from_mapping), "
-            f"not {type(assessment).__name__}"
-        )
-
-
 def _not_urgent(problem: Problem) -> bool:
     """Sort key: ``False`` (first) for a problem with an urgent objective."""
     for objective in problem.objectives:  # noqa: SIM110 - a plain loop on the hot path
         if objective.urgent:
             return False
     return True
-
-

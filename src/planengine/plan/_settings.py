@@ -10,6 +10,7 @@ import attrs
 
 from planengine._errors import ConfigError
 from planengine.plan._crisis import CrisisResource, check_locale, crisis_resources_from_config
+from planengine.plan.stepped_care._rules import default_limit
 
 __all__ = ["EngineConfig"]
 
@@ -45,6 +46,17 @@ class EngineConfig:
     :ivar crisis_resources: the clinic's own crisis resources (mappings with ``name`` and a
         ``phone``, ``text`` or ``url``: ``schemas/crisis-resources.schema.json#/$defs/resource``),
         shown first; one with a shipped resource's id replaces it.
+    :ivar max_courses_now: high-intensity courses of therapy that start at once (R-SC14; a
+        design default of 1 from stepped-care.md §8, marked U); a CBT-I course may run beside
+        them (R-SC12).
+    :ivar max_self_guided_modules: problems whose self-help starts at once (R-SC14; 2, U).
+    :ivar homework_minutes_per_week: the weekly budget of self-help that starts at once
+        (R-SC15; 210, about 30 minutes a day, a product choice marked U; lower it for
+        low-intensity care).
+    :ivar step_up_review_weeks: the review at which lower-intensity care steps up without
+        reliable improvement (R-SC5, R-SC6; 4, U).
+    :ivar sequence_review_weeks: the review at which a problem waiting behind the primary one
+        starts if it has not improved (8: the 8-12-week non-response review of clinical.md §6.4).
     """
 
     max_review_interval_days: int = 90
@@ -61,6 +73,17 @@ class EngineConfig:
     crisis_locale: str | None = None
     crisis_resources: tuple[CrisisResource, ...] = attrs.field(
         default=(), converter=_own_crisis_resources
+    )
+    max_courses_now: int = attrs.field(factory=lambda: default_limit("max_courses_now"))
+    max_self_guided_modules: int = attrs.field(
+        factory=lambda: default_limit("max_self_guided_modules")
+    )
+    homework_minutes_per_week: int = attrs.field(
+        factory=lambda: default_limit("homework_minutes_per_week")
+    )
+    step_up_review_weeks: int = attrs.field(factory=lambda: default_limit("step_up_review_weeks"))
+    sequence_review_weeks: int = attrs.field(
+        factory=lambda: default_limit("sequence_review_weeks")
     )
 
     def __attrs_post_init__(self) -> None:
@@ -104,3 +127,26 @@ class EngineConfig:
                 f"max_review_interval_days ({self.max_review_interval_days})"
             )
         check_locale(self.crisis_locale, "crisis_locale")
+        for name, least, most in _LIMIT_RANGES:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not least <= value <= most:
+                raise ConfigError(
+                    f"{name} must be a whole number from {least} to {most}, not {value!r}"
+                )
+        for name in ("step_up_review_weeks", "sequence_review_weeks"):
+            if getattr(self, name) > self.horizon_weeks:
+                raise ConfigError(
+                    f"{name} ({getattr(self, name)}) is after horizon_weeks ({self.horizon_weeks}): "
+                    "the review would come after the objectives are due"
+                )
+
+
+#: the stepped-care limits and the range a clinic may set them in: at least one course and one
+#: self-help programme; no more than a full working week of self-help (2,100 minutes)
+_LIMIT_RANGES = (
+    ("max_courses_now", 1, 3),
+    ("max_self_guided_modules", 1, 5),
+    ("homework_minutes_per_week", 0, 2100),
+    ("step_up_review_weeks", 1, 52),
+    ("sequence_review_weeks", 1, 52),
+)

@@ -312,11 +312,11 @@ class DataStrategy:
             else:
                 linked = [oid for oid in objective_ids if oid in kept_ids]
             (title, description, delivery, rationale, steps, frequency, duration, course_weeks,
-             category, citations, requires) = content
+             category, citations, requires, intensity, option) = content
             # Intervention(id, area, title, description, delivery, rationale, provenance, steps,
             #              frequency, duration_minutes, course_weeks, category, citations,
-            #              objective_ids, status, notes, conflicts_with, requires),
-            #              positionally (faster)
+            #              objective_ids, status, notes, conflicts_with, requires, intensity,
+            #              option), positionally (faster)
             step = Intervention(
                 item.id,
                 area,
@@ -336,6 +336,8 @@ class DataStrategy:
                 [],
                 list(item.conflicts_with),
                 list(requires),
+                intensity,
+                option,
             )
             if item.guards:
                 for condition, slot in item.guards:

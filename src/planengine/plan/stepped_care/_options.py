@@ -1,0 +1,242 @@
+"""Options, not hidden priority: the treatments a problem may start with, the default and why,
+and a recorded choice applied (stepped-care.md §9, R-SC2, R-SC4, R-SC7, R-SC17).
+
+A problem's options are each course of therapy proposed for it (steps with ``intensity: high``,
+grouped by their ``option`` name), guided self-help (its low-intensity self-help steps) and
+active monitoring only. Courses that do the same job (``conflicts_with`` between steps of
+different options) are alternatives: the plan keeps one, the default or the chosen one, and the
+others are left out with a pointer to the choices. Plugin priority only breaks ties between
+equivalent courses; it never reaches the plan's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import attrs
+
+from planengine._errors import InputError
+from planengine._model import Exclusion, Intervention, Problem
+from planengine.plan.stepped_care._dose import HIGH, SELF_HELP, homework_minutes, intensity_of
+from planengine.plan.stepped_care._order import CASENESS, MORE_SEVERE, Severity
+from planengine.plan.stepped_care._records import Choice, TreatmentOption
+from planengine.plan.stepped_care._rules import SteppedCareRules
+
+__all__ = ["GUIDED_SELF_HELP", "MONITOR_ONLY", "Decision", "decide", "option_of"]
+
+GUIDED_SELF_HELP = "guided-self-help"
+MONITOR_ONLY = "monitor-only"
+RULE_OPTION = "stepped-care.option"
+PROPORTIONATE = "stepped-care.proportionate-start"
+_SESSION_WORDS = {"day": "a day", "week": "a week", "month": "a month"}
+
+
+@attrs.frozen
+class Decision:
+    """How a problem starts: ``"high"`` (its course may start now), ``"low"`` (self-help first,
+    the course is a step up) or ``"monitor"`` (active monitoring only), and the course kept."""
+
+    start: str
+    course: frozenset[str]
+    rule: str
+    reason: str
+
+
+def option_of(step: Intervention) -> str:
+    """The option a course step belongs to: its ``option``, else its id without the area."""
+    if step.option:
+        return step.option
+    prefix = f"{step.area}-"
+    return step.id[len(prefix):] if step.id.startswith(prefix) else step.id
+
+
+def decide(
+    problem: Problem,
+    severity: Severity,
+    rules: SteppedCareRules,
+    chosen: str | None,
+    exclusions: list[Exclusion],
+    *,
+    measure: str,
+    review_weeks: int,
+) -> tuple[Choice | None, Decision]:
+    """The problem's options, its default or chosen one, applied to the problem in place
+    (alternative courses move to ``exclusions``).
+
+    :param chosen: the option recorded for this problem's area, if any.
+    :param measure: what is re-measured, in words (for the monitoring option).
+    :raises InputError: when ``chosen`` names no option of this problem.
+    """
+    courses: dict[str, list[Intervention]] = {}
+    for step in problem.interventions:
+        if intensity_of(step) == HIGH:
+            courses.setdefault(option_of(step), []).append(step)
+    self_help = [
+        s for s in problem.interventions
+        if s.delivery in SELF_HELP and intensity_of(s) != HIGH and s.option is None
+    ]
+    if not courses and not self_help:
+        if chosen is not None:
+            raise InputError(f"choice {problem.area}={chosen}: this problem has no options to choose")
+        return None, Decision("low", frozenset(), PROPORTIONATE, "")
+    options = [_course_option(name, steps) for name, steps in courses.items()]
+    if self_help:
+        options.insert(0, _self_help_option(self_help))
+    options.append(_monitor_option(measure, review_weeks, rules.references))
+    default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help))
+    known = [o.id for o in options]
+    if chosen is not None and chosen not in known:
+        raise InputError(
+            f"choice {problem.area}={chosen}: no such option; the options are {', '.join(known)}"
+        )
+    picked = chosen or default_id
+    kept = picked if picked in courses else next(iter(courses), None)
+    _leave_out_alternatives(problem, courses, kept, exclusions)
+    start = "high" if picked in courses else "monitor" if picked == MONITOR_ONLY else "low"
+    choice = Choice(
+        problem=problem.id,
+        area=problem.area,
+        options=tuple(attrs.evolve(o, default=o.id == default_id) for o in options),
+        chosen=picked,
+        chosen_by="input" if chosen is not None else "default",
+        rule=rule,
+        reason=reason,
+    )
+    course = frozenset(s.id for s in courses.get(kept, ())) if kept else frozenset()
+    if chosen is not None:
+        rule, reason = RULE_OPTION, f"{_title(options, picked)} was chosen (recorded choice)."
+    return choice, Decision(start, course, rule, reason)
+
+
+def _default(
+    problem: Problem,
+    severity: Severity,
+    rules: SteppedCareRules,
+    courses: Mapping[str, Sequence[Intervention]],
+    self_help: bool,
+) -> tuple[str, str, str]:
+    """The default option, its rule and the reason, from the area's high-intensity rule."""
+    at, rule, _ = rules.high_intensity_from.get(problem.area, ("", PROPORTIONATE, ()))
+    high = (at == "more_severe" and severity.level == MORE_SEVERE) or (
+        at == "caseness" and severity.level >= CASENESS
+    )
+    first_course = next(iter(courses), None)
+    if high and first_course is not None:
+        others = len(courses) - 1
+        equal = f"; {others} equivalent course(s) can be chosen instead" if others else ""
+        return first_course, rule, (
+            f"{severity.text}: a high-intensity course is recommended at this level{equal}."
+        )
+    fallback = GUIDED_SELF_HELP if self_help else MONITOR_ONLY
+    if at == "more_severe":
+        why = f"{severity.text}: guided self-help first; every other option can be chosen."
+    elif at == "clinician":
+        why = (
+            "Low-intensity care first; step up to a course if it has not helped at the review, or "
+            "now if the clinician judges daily functioning markedly impaired."
+        )
+    elif at == "caseness":
+        why = f"{severity.text}: self-help first; the course is a step up."
+    else:
+        rule = PROPORTIONATE
+        why = (
+            f"{severity.text[:1].upper()}{severity.text[1:]}: a proportionate start with "
+            "self-help; a course is a step up if it does not help."
+        )
+    return fallback, rule, why
+
+
+def _leave_out_alternatives(
+    problem: Problem,
+    courses: Mapping[str, Sequence[Intervention]],
+    kept: str | None,
+    exclusions: list[Exclusion],
+) -> None:
+    """Courses other than the kept one (and steps built on them) leave the problem."""
+    gone = {s.id for name, steps in courses.items() if name != kept for s in steps}
+    if not gone:
+        return
+    changed = True
+    while changed:  # steps that build on a removed step go too
+        changed = False
+        for step in problem.interventions:
+            if step.id not in gone and any(r in gone for r in step.requires):
+                gone.add(step.id)
+                changed = True
+    kept_title = next((s.title for s in courses.get(kept or "", ())), "the kept course")
+    for step in problem.interventions:
+        if step.id in gone:
+            exclusions.append(
+                Exclusion(
+                    step.id,
+                    step.area,
+                    step.title,
+                    f"an alternative to '{kept_title}'; it is listed with the options for "
+                    f"{problem.title} and can be chosen instead",
+                    RULE_OPTION,
+                    step.provenance.source,
+                )
+            )
+    problem.interventions = [s for s in problem.interventions if s.id not in gone]
+
+
+def _sessions(step: Intervention) -> str | None:
+    frequency = step.frequency
+    if not frequency:
+        return None
+    text = f"{frequency['times']} x {_SESSION_WORDS.get(frequency['per'], frequency['per'])}"
+    if step.duration_minutes:
+        text += f", {step.duration_minutes} min"
+    if step.course_weeks:
+        text += f", for {step.course_weeks} weeks"
+    return text
+
+
+def _course_option(name: str, steps: Sequence[Intervention]) -> TreatmentOption:
+    lead = steps[0]
+    return TreatmentOption(
+        id=name,
+        title=lead.title,
+        involves=lead.description,
+        delivery=lead.delivery,
+        intensity=HIGH,
+        sessions=_sessions(lead),
+        homework_minutes_per_week=round(sum(homework_minutes(s) for s in steps)),
+        citations=tuple(dict.fromkeys(c for s in steps for c in s.citations)),
+        steps=tuple(s.id for s in steps),
+    )
+
+
+def _self_help_option(steps: Sequence[Intervention]) -> TreatmentOption:
+    return TreatmentOption(
+        id=GUIDED_SELF_HELP,
+        title="Guided self-help",
+        involves="Self-help between short check-ins with the clinician: "
+        + "; ".join(s.title for s in steps)
+        + ".",
+        delivery="self-guided",
+        intensity="low",
+        sessions=None,
+        homework_minutes_per_week=round(sum(homework_minutes(s) for s in steps)),
+        citations=tuple(dict.fromkeys(c for s in steps for c in s.citations)),
+        steps=tuple(s.id for s in steps),
+    )
+
+
+def _monitor_option(measure: str, weeks: int, references: Mapping[str, str]) -> TreatmentOption:
+    return TreatmentOption(
+        id=MONITOR_ONLY,
+        title="Active monitoring only",
+        involves=f"No treatment yet: {measure} again within {weeks} weeks, and a step up if it "
+        "has not improved.",
+        delivery="clinician-led",
+        intensity="none",
+        sessions=None,
+        homework_minutes_per_week=0,
+        citations=(f"S2: {references['S2']}",),
+        steps=(),
+    )
+
+
+def _title(options: Sequence[TreatmentOption], option_id: str) -> str:
+    return next(o.title for o in options if o.id == option_id)

@@ -1,0 +1,211 @@
+"""Formulation: how severe each problem is against its own cut-offs, which problem is treated
+first, and the order of the rest, each with its rule and reason (stepped-care.md §2-§6, §11).
+
+Rules, in the order they are tried for the primary problem:
+
+* ``stepped-care.safety-first``: the core's safety problem, then a problem holding an urgent
+  safety objective (the private safety assessment), lead every plan.
+* R-SC9: drinking that harms (an alcohol measure above its cut-off, or a substance use disorder)
+  is treated before the mood or anxiety it may cause.
+* R-SC8: PTSD at its cut-off is treated before depression, unless depression is "more severe"
+  (PHQ-9 16 or more: it makes trauma-focused therapy very difficult) or a suicide-risk flag is
+  open.
+* ``stepped-care.suicide-risk``: with a suicide-risk flag open, depression is treated first (its
+  treatment and monitoring carry the risk work; design rule, docs/stepped-care.md).
+* R-SC1: otherwise the more severe problem relative to its own cut-off: its level (at the "more
+  severe" level, at caseness, below it, not measured), then the share of the scale above its
+  cut-off; insomnia runs alongside depression, anxiety or PTSD above their cut-offs (R-SC12) and
+  never ranks ahead of them; equal ones follow ``area_order`` and the clinician decides.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from planengine._model import Problem
+from planengine.plan.stepped_care._records import Ordering
+from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
+
+__all__ = ["SAFETY_FIRST", "Severity", "order_problems", "severity_of"]
+
+SAFETY_FIRST = "stepped-care.safety-first"
+SUICIDE_RISK = "stepped-care.suicide-risk"
+#: levels: not measured, below the cut-off, at caseness, at the "more severe" level
+UNMEASURED, BELOW, CASENESS, MORE_SEVERE = -1, 0, 1, 2
+
+
+@attrs.frozen
+class Severity:
+    """Where a problem stands against its instrument's cut-offs.
+
+    :ivar level: :data:`UNMEASURED`, :data:`BELOW`, :data:`CASENESS` or :data:`MORE_SEVERE`.
+    :ivar share: the share of the scale above the caseness cut-off (negative below it).
+    :ivar text: the standing in words ("PHQ-9 12, 2 points above its cut-off of 10").
+    """
+
+    level: int
+    share: float
+    text: str
+    instrument: str | None = None
+    total: int | None = None
+
+
+_NOT_MEASURED = Severity(UNMEASURED, -1.0, "not measured by a scored questionnaire")
+
+
+def severity_of(problem: Problem, scores: Mapping[str, Any], rules: SteppedCareRules) -> Severity:
+    """The problem's standing from the most severe of its measured findings (R-SC1)."""
+    best = _NOT_MEASURED
+    for finding in problem.findings:
+        scale = rules.scales.get(finding.instrument or "")
+        score = scores.get(finding.instrument or "")
+        if scale is None or score is None:
+            continue
+        total = score.total if score.total is not None else score.total_range[0]
+        cut = scale.caseness.value
+        if scale.more_severe is not None and scale.more_severe.met(score):
+            level, where = MORE_SEVERE, f"at or above its 'more severe' level of {scale.more_severe.value}"
+        elif scale.caseness.met(score):
+            level, where = CASENESS, f"{total - cut} point(s) above its cut-off of {cut}"
+        else:
+            level, where = BELOW, f"below its cut-off of {cut}"
+        span = max(scale.total_max - cut, 1)
+        found = Severity(level, (total - cut) / span, f"{scale.name} {total}, {where}",
+                         finding.instrument, total)
+        if (found.level, found.share) > (best.level, best.share):
+            best = found
+    return best
+
+
+def order_problems(
+    problems: Sequence[Problem],
+    severities: Mapping[str, Severity],
+    rules: SteppedCareRules,
+    *,
+    suicide_flag: bool,
+    harmful_drinking: str | None,
+) -> list[tuple[Problem, Ordering]]:
+    """The problems in treatment order, each with its place and why.
+
+    :param severities: problem id -> its :class:`Severity`.
+    :param suicide_flag: a suicide-risk flag is open.
+    :param harmful_drinking: what shows harmful drinking, if anything (R-SC9).
+    """
+    first = [p for p in problems if p.area == "safety" or any(o.urgent for o in p.objectives)]
+    rest = [p for p in problems if p not in first]
+    out: list[tuple[Problem, Ordering]] = [
+        (p, Ordering(rank, SAFETY_FIRST, _SAFETY_REASON if p.area == "safety" else _URGENT_REASON))
+        for rank, p in enumerate(first, start=1)
+    ]
+    if not rest:
+        return out
+    key = _sort_key(rest, severities, rules)
+    rest.sort(key=key)
+    primary, rule, reason = _primary(rest, severities, suicide_flag, harmful_drinking)
+    rest.remove(primary)
+    out.append((primary, Ordering(len(out) + 1, rule, reason, primary=True)))
+    for problem in rest:
+        out.append(
+            (problem, Ordering(len(out) + 1, rule_id("R-SC1"), _secondary_reason(
+                problem, primary, severities)))
+        )
+    return out
+
+
+_SAFETY_REASON = "Safety comes first in every plan while a risk flag is open."
+_URGENT_REASON = (
+    "A private safety assessment is due at this visit, before any other work (R-SC20)."
+)
+
+
+def _sort_key(
+    problems: Sequence[Problem], severities: Mapping[str, Severity], rules: SteppedCareRules
+) -> Any:
+    """Level, then insomnia behind the problems it runs alongside, then the share above the
+    cut-off, then the data's area order, then the evidence weight."""
+    behind_others = any(
+        p.area in rules.sleep_alongside and severities[p.id].level >= CASENESS for p in problems
+    )
+    last = len(rules.area_order)
+
+    def key(problem: Problem) -> tuple[Any, ...]:
+        found = severities[problem.id]
+        alongside = problem.area == "sleep" and behind_others
+        return (
+            -found.level,
+            alongside,
+            -round(found.share, 6),
+            rules.area_order.get(problem.area, last),
+            -problem.weight,
+            problem.area,
+        )
+
+    return key
+
+
+def _primary(
+    ranked: Sequence[Problem],
+    severities: Mapping[str, Severity],
+    suicide_flag: bool,
+    harmful_drinking: str | None,
+) -> tuple[Problem, str, str]:
+    """The problem treated first, the rule that chose it and why."""
+    by_area = {p.area: p for p in ranked}
+    alcohol = by_area.get("alcohol")
+    if alcohol is not None and harmful_drinking:
+        return alcohol, rule_id("R-SC9"), (
+            f"Drinking that harms is treated first ({harmful_drinking}): it can cause or worsen "
+            "low mood, anxiety and poor sleep, which are measured again after 3-4 weeks without "
+            "alcohol."
+        )
+    trauma, depression = by_area.get("trauma"), by_area.get("depression")
+    if trauma is not None and severities[trauma.id].level >= CASENESS and depression is not None:
+        mood = severities[depression.id]
+        if mood.level == MORE_SEVERE or suicide_flag:
+            why = (
+                f"{mood.text}, which makes trauma-focused therapy very difficult"
+                if mood.level == MORE_SEVERE
+                else "a suicide-risk flag is open"
+            )
+            return depression, rule_id("R-SC8"), (
+                f"Depression is treated before PTSD because {why}; trauma-focused therapy follows."
+            )
+        return trauma, rule_id("R-SC8"), (
+            f"PTSD is treated before depression ({severities[trauma.id].text}; {mood.text}, "
+            "below its 'more severe' level, and no suicide-risk flag is open)."
+        )
+    if suicide_flag and depression is not None:
+        return depression, SUICIDE_RISK, (
+            "A suicide-risk flag is open: depression is treated first, with the risk monitored "
+            "at every contact."
+        )
+    top = ranked[0]
+    found = severities[top.id]
+    if found.level == UNMEASURED:
+        return top, rule_id("R-SC1"), (
+            "No problem was measured above a cut-off; this one leads by the clinical order of "
+            "areas. The clinician decides."
+        )
+    tied = [
+        p for p in ranked[1:]
+        if severities[p.id].level == found.level
+        and round(severities[p.id].share, 6) == round(found.share, 6)
+    ]
+    tie = (
+        f" It is level with {', '.join(p.title for p in tied)}; the clinician decides."
+        if tied
+        else ""
+    )
+    return top, rule_id("R-SC1"), (
+        f"The most severe problem relative to its own cut-off ({found.text}).{tie}"
+    )
+
+
+def _secondary_reason(
+    problem: Problem, primary: Problem, severities: Mapping[str, Severity]
+) -> str:
+    found = severities[problem.id]
+    return f"After {primary.title}: {found.text}."

@@ -1,0 +1,350 @@
+"""Phases and the burden budget: what starts now, what next and what is watched for later.
+
+Problems (in treatment order):
+
+* the safety problem, a problem holding an urgent safety objective, and the primary problem
+  start ``now``;
+* insomnia above its cut-off runs ``now`` alongside the primary depression, anxiety or PTSD
+  (R-SC12);
+* another problem above its cut-off is ``next``: it starts when the primary problem has improved
+  or at the sequencing review (R-SC1);
+* a measured problem below its cut-off is ``later``: active monitoring, with a step up if it
+  rises or does not improve (R-SC6);
+* a problem no questionnaire measured (a concern, the patient's words) starts ``now``,
+  proportionately: low-intensity steps within the budget;
+* a problem whose chosen option is active monitoring is ``later``.
+
+Steps: assessment steps start ``now`` in every problem (recognition and assessment are step 1);
+the other steps of a ``next`` or ``later`` problem share its phase. In a ``now`` problem, courses
+start within the course limit (R-SC14), self-help within the module limit (R-SC14) and the weekly
+homework budget (R-SC15: monitoring first, then in order; what does not fit is ``next`` with the
+week it can start), and a step that builds on a deferred step waits with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from planengine._model import Intervention, Problem
+from planengine.plan.stepped_care._dose import (
+    HIGH,
+    SELF_HELP,
+    contacts_per_week,
+    has_dose,
+    homework_minutes,
+    intensity_of,
+)
+from planengine.plan.stepped_care._options import Decision
+from planengine.plan.stepped_care._order import BELOW, CASENESS, Severity
+from planengine.plan.stepped_care._records import (
+    LATER,
+    NEXT,
+    NOW,
+    PHASES,
+    Burden,
+    Ordering,
+    PhaseLoad,
+    Phasing,
+)
+from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
+
+__all__ = ["Limits", "assign_phases"]
+
+RULE_ASSESS = "stepped-care.assess-first"
+RULE_DOSE = "stepped-care.dose-required"
+RULE_REQUIRES = "stepped-care.requires"
+_ASSESSMENT = frozenset({"assessment", "safety"})
+
+
+class Limits:
+    """The limits a plan is made within (from :class:`planengine.EngineConfig`)."""
+
+    __slots__ = ("courses", "homework", "horizon_weeks", "modules", "sequence_weeks", "step_up_weeks")
+
+    def __init__(
+        self,
+        *,
+        courses: int,
+        modules: int,
+        homework: int,
+        step_up_weeks: int,
+        sequence_weeks: int,
+        horizon_weeks: int,
+    ) -> None:
+        self.courses = courses
+        self.modules = modules
+        self.homework = homework
+        self.step_up_weeks = step_up_weeks
+        self.sequence_weeks = sequence_weeks
+        self.horizon_weeks = horizon_weeks
+
+    def as_pairs(self) -> tuple[tuple[str, int], ...]:
+        """The limits as the plan reports them."""
+        return (
+            ("max_courses_now", self.courses),
+            ("max_self_guided_modules", self.modules),
+            ("homework_minutes_per_week", self.homework),
+            ("step_up_review_weeks", self.step_up_weeks),
+            ("sequence_review_weeks", self.sequence_weeks),
+        )
+
+
+def assign_phases(
+    ordered: Sequence[tuple[Problem, Ordering]],
+    severities: Mapping[str, Severity],
+    decisions: Mapping[str, Decision],
+    measures: Mapping[str, str],
+    rules: SteppedCareRules,
+    limits: Limits,
+) -> Burden:
+    """Set every problem's and step's phase (in place) and return the plan's burden.
+
+    :param decisions: problem id -> how it starts (its option).
+    :param measures: problem id -> what is re-measured meanwhile, in words.
+    """
+    primary = next((p for p, o in ordered if o.primary), None)
+    courses_now = 0
+    alongside_used = False
+    budget = _Budget(limits)
+    for problem, ordering in ordered:
+        decision = decisions.get(problem.id)
+        _phase_problem(problem, ordering, severities[problem.id], decision, primary, measures, rules,
+                       limits)
+        if problem.phase != NOW:
+            for step in problem.interventions:
+                if step.category in _ASSESSMENT and intensity_of(step) != HIGH:
+                    _set(step, NOW, RULE_ASSESS, "Assessment comes first, in every phase.")
+                else:
+                    step.phase, step.phasing = problem.phase, None
+            continue
+        for step in problem.interventions:
+            if problem.area == "safety" or step.category == "safety":
+                _set(step, NOW, "stepped-care.safety-first", "Safety steps start at once.")
+            elif intensity_of(step) == HIGH:
+                placed = _place_course(step, problem, decision, primary, courses_now,
+                                       alongside_used, measures, rules, limits)
+                if placed == "alongside":
+                    alongside_used = True
+                if step.phase == NOW:
+                    courses_now += 1
+            elif step.delivery in SELF_HELP:
+                budget.candidates.append((problem, step))
+            else:
+                _set(step, NOW, ordering.rule, "Starts with the problem.")
+    budget.place()
+    _wait_for_requirements(ordered)
+    return _burden(ordered, limits)
+
+
+def _phase_problem(
+    problem: Problem,
+    ordering: Ordering,
+    severity: Severity,
+    decision: Decision | None,
+    primary: Problem | None,
+    measures: Mapping[str, str],
+    rules: SteppedCareRules,
+    limits: Limits,
+) -> None:
+    measure = measures.get(problem.id)
+    if ordering.rule == "stepped-care.safety-first" or ordering.primary:
+        problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
+    elif decision is not None and decision.start == "monitor":
+        problem.phase, problem.phasing = LATER, Phasing(
+            decision.rule,
+            decision.reason,
+            entry=f"Start if {measure} has not improved at the week-{limits.step_up_weeks} review.",
+            review=measure,
+        )
+    elif (
+        primary is not None
+        and problem.area in rules.alongside
+        and primary.area in rules.alongside[problem.area][0]
+        and severity.level >= CASENESS
+    ):
+        problem.phase, problem.phasing = NOW, Phasing(
+            rules.alongside[problem.area][1],
+            f"Treated alongside {primary.title}: {severity.text}; its treatment can run at the "
+            "same time or first.",
+        )
+    elif severity.level >= CASENESS and primary is not None:
+        problem.phase, problem.phasing = NEXT, Phasing(
+            rule_id("R-SC1"),
+            f"{severity.text}; {primary.title} is treated first, and treating it often helps "
+            "this too.",
+            entry=f"Start when {primary.title} has improved reliably, or at the week-"
+            f"{limits.sequence_weeks} review if {measure} is still at or above its cut-off.",
+            review=measure,
+        )
+    elif severity.level == BELOW:
+        problem.phase, problem.phasing = LATER, Phasing(
+            rule_id("R-SC6"),
+            f"{severity.text}: active monitoring first.",
+            entry=f"Start self-help if {measure} reaches its cut-off or has not improved at the "
+            f"week-{limits.step_up_weeks} review.",
+            review=measure,
+        )
+    else:
+        problem.phase, problem.phasing = NOW, Phasing(
+            "stepped-care.proportionate-start",
+            f"{severity.text[:1].upper()}{severity.text[1:]}: a proportionate start, with "
+            "low-intensity steps within the weekly homework budget.",
+        )
+
+
+def _place_course(
+    step: Intervention,
+    problem: Problem,
+    decision: Decision | None,
+    primary: Problem | None,
+    courses_now: int,
+    alongside_used: bool,
+    measures: Mapping[str, str],
+    rules: SteppedCareRules,
+    limits: Limits,
+) -> str:
+    """Put a course step in its phase; ``"alongside"`` when it used the R-SC12 place."""
+    measure = measures.get(problem.id, "the measure")
+    if decision is None or decision.start != "high" or step.id not in decision.course:
+        rule = decision.rule if decision is not None else "stepped-care.proportionate-start"
+        _set(step, NEXT, rule_id("R-SC5"),
+             "Lower-intensity care comes first; this course is the step up.",
+             entry=f"Step up if {measure} has not improved reliably at the week-"
+             f"{limits.step_up_weeks} review, or sooner if the patient and clinician choose it "
+             f"({rule}).",
+             review=measure)
+        return ""
+    if courses_now < limits.courses:
+        _set(step, NOW, decision.rule, decision.reason)
+        return "course"
+    alongside = rules.alongside.get(problem.area)
+    if (
+        alongside is not None
+        and primary is not None
+        and primary.area in alongside[0]
+        and not alongside_used
+    ):
+        _set(step, NOW, alongside[1],
+             f"Runs alongside the course for {primary.title} (it may run at the same time).")
+        return "alongside"
+    _set(step, NEXT, rule_id("R-SC14"),
+         f"One course of therapy at a time ({limits.courses} now).",
+         entry=f"Start when the current course ends, or at its week-{limits.sequence_weeks} "
+         f"review if {measure} has not improved.",
+         review=measure)
+    return ""
+
+
+class _Budget:
+    """Self-help placed within the module limit and the weekly homework budget."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.candidates: list[tuple[Problem, Intervention]] = []
+
+    def place(self) -> None:
+        limits = self.limits
+        used = 0.0
+        modules: list[str] = []
+        # week -> minutes of self-help already planned in it (weeks 1..horizon)
+        weeks = [0.0] * (limits.horizon_weeks + 1)
+        waiting: list[tuple[Problem, Intervention, float]] = []
+        first = [c for c in self.candidates if c[1].category == "monitoring"]
+        rest = [c for c in self.candidates if c[1].category != "monitoring"]
+        for problem, step in (*first, *rest):
+            minutes = homework_minutes(step)
+            if not has_dose(step):
+                _set(step, NEXT, RULE_DOSE, "No dose is given (how often, for how long).",
+                     entry="Starts when the clinician has set how often and for how long.")
+                continue
+            if problem.id not in modules and len(modules) >= limits.modules:
+                _set(step, NEXT, rule_id("R-SC14"),
+                     f"At most {limits.modules} self-help programmes at once.",
+                     entry="Starts when a self-help programme now running ends, or at the week-"
+                     f"{limits.sequence_weeks} review.")
+                continue
+            if used + minutes > limits.homework:
+                waiting.append((problem, step, minutes))
+                continue
+            used += minutes
+            if problem.id not in modules:
+                modules.append(problem.id)
+            _set(step, NOW, rule_id("R-SC15"),
+                 f"Fits the weekly homework budget ({round(used)} of {limits.homework} minutes).")
+            for week in range(1, min(step.course_weeks or limits.horizon_weeks,
+                                     limits.horizon_weeks) + 1):
+                weeks[week] += minutes
+        for _problem, step, minutes in waiting:
+            start = _first_free_week(weeks, minutes, step.course_weeks, limits)
+            when = (
+                f"Starts in week {start}, when earlier homework has ended"
+                if start is not None
+                else f"Starts at the week-{limits.sequence_weeks} review, when earlier homework "
+                "has ended"
+            )
+            _set(step, NEXT, rule_id("R-SC15"),
+                 f"The weekly homework budget ({limits.homework} minutes) is taken by the steps "
+                 "that start now.",
+                 entry=f"{when}, within {limits.homework} minutes a week.")
+
+
+def _first_free_week(
+    weeks: list[float], minutes: float, course_weeks: int | None, limits: Limits
+) -> int | None:
+    """The first week from which the step fits the budget for its whole length (or to the
+    horizon), booking it there."""
+    last = limits.horizon_weeks
+    length = course_weeks or last
+    for start in range(2, last + 1):
+        span = range(start, min(start + length, last + 1))
+        if all(weeks[w] + minutes <= limits.homework for w in span):
+            for w in span:
+                weeks[w] += minutes
+            return start
+    return None
+
+
+def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
+    """A step that builds on a step not starting now waits with it (to a fixed point)."""
+    steps = {s.id: s for p, _ in ordered for s in p.interventions}
+    rank = {name: index for index, name in enumerate(PHASES)}
+    changed = True
+    while changed:
+        changed = False
+        for step in steps.values():
+            for required in step.requires:
+                before = steps.get(required)
+                if before is not None and rank[before.phase] > rank[step.phase]:
+                    _set(step, before.phase, RULE_REQUIRES, f"Builds on '{before.title}'.",
+                         entry=f"Starts after '{before.title}'.")
+                    changed = True
+
+
+def _set(
+    step: Intervention,
+    phase: str,
+    rule: str,
+    reason: str,
+    *,
+    entry: str | None = None,
+    review: str | None = None,
+) -> None:
+    step.phase = phase
+    step.phasing = Phasing(rule, reason, entry, review)
+
+
+def _burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
+    loads = []
+    for phase in PHASES:
+        steps = [s for p, _ in ordered for s in p.interventions if s.phase == phase]
+        loads.append(
+            (
+                phase,
+                PhaseLoad(
+                    courses=sum(1 for s in steps if intensity_of(s) == HIGH),
+                    clinician_contacts_per_week=round(sum(contacts_per_week(s) for s in steps), 2),
+                    homework_minutes_per_week=round(sum(homework_minutes(s) for s in steps)),
+                ),
+            )
+        )
+    return Burden(limits.as_pairs(), tuple(loads))

@@ -1,0 +1,186 @@
+"""What the planning stage records: why each problem has its place and phase, the options a
+clinician and patient choose between, and the weekly burden of each phase.
+
+Every record names the rule that made it (``stepped-care.R-SCn`` from stepped-care.md §11, or a
+``stepped-care.*`` design rule documented in ``docs/stepped-care.md``) and says why in words.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import attrs
+
+__all__ = [
+    "LATER",
+    "NEXT",
+    "NOW",
+    "PHASES",
+    "Burden",
+    "Choice",
+    "Ordering",
+    "PhaseLoad",
+    "Phasing",
+    "TreatmentOption",
+]
+
+#: starts at once
+NOW = "now"
+#: starts when its entry criterion is met (a review, the end of a course, non-response)
+NEXT = "next"
+#: watched by its measure; started only if a review decides so
+LATER = "later"
+PHASES = (NOW, NEXT, LATER)
+
+
+@attrs.frozen
+class Phasing:
+    """Why a problem or step is in its phase.
+
+    :ivar rule: the rule that put it there.
+    :ivar reason: why, in words.
+    :ivar entry: for ``next`` and ``later``: when it starts.
+    :ivar review: for ``next`` and ``later``: the measure reviewed meanwhile.
+    """
+
+    rule: str
+    reason: str
+    entry: str | None = None
+    review: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form (absent fields left out)."""
+        out: dict[str, Any] = {"rule": self.rule, "reason": self.reason}
+        if self.entry is not None:
+            out["entry"] = self.entry
+        if self.review is not None:
+            out["review"] = self.review
+        return out
+
+
+@attrs.frozen
+class Ordering:
+    """A problem's place in the plan and the rule that gave it.
+
+    :ivar rank: 1 is first (the safety problem, when there is one).
+    :ivar primary: the problem treated first (stepped-care R-SC1).
+    """
+
+    rank: int
+    rule: str
+    reason: str
+    primary: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"rank": self.rank, "primary": self.primary, "rule": self.rule, "reason": self.reason}
+
+
+@attrs.frozen
+class TreatmentOption:
+    """One of the treatments a problem may start with.
+
+    :ivar id: what a choice names (``--choose depression=cognitive-restructuring``).
+    :ivar involves: what it involves, in words.
+    :ivar delivery: who delivers it.
+    :ivar intensity: ``high`` (a course of therapy), ``low`` (guided self-help) or ``none``
+        (active monitoring only).
+    :ivar sessions: the sessions it takes, in words (``None``: none).
+    :ivar homework_minutes_per_week: the patient's own time in its first week.
+    :ivar steps: the plan's step ids it consists of.
+    :ivar default: the option the plan starts with unless another is chosen.
+    """
+
+    id: str
+    title: str
+    involves: str
+    delivery: str
+    intensity: str
+    sessions: str | None
+    homework_minutes_per_week: int
+    citations: tuple[str, ...]
+    steps: tuple[str, ...]
+    default: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "id": self.id,
+            "title": self.title,
+            "involves": self.involves,
+            "delivery": self.delivery,
+            "intensity": self.intensity,
+            "sessions": self.sessions,
+            "homework_minutes_per_week": self.homework_minutes_per_week,
+            "citations": list(self.citations),
+            "steps": list(self.steps),
+            "default": self.default,
+        }
+
+
+@attrs.frozen
+class Choice:
+    """The treatment options of one problem and which one the plan follows.
+
+    :ivar chosen: the option the plan follows.
+    :ivar chosen_by: ``"default"`` (the rule below) or ``"input"`` (a recorded choice).
+    :ivar rule: the rule that marks the default.
+    :ivar reason: why that option is the default, in words.
+    """
+
+    problem: str
+    area: str
+    options: tuple[TreatmentOption, ...]
+    chosen: str
+    chosen_by: str
+    rule: str
+    reason: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "problem": self.problem,
+            "area": self.area,
+            "chosen": self.chosen,
+            "chosen_by": self.chosen_by,
+            "rule": self.rule,
+            "reason": self.reason,
+            "options": [o.to_dict() for o in self.options],
+        }
+
+
+@attrs.frozen
+class PhaseLoad:
+    """What one phase asks of the patient each week.
+
+    :ivar courses: high-intensity courses of therapy (or referrals for one).
+    :ivar clinician_contacts_per_week: sessions with a clinician in a usual week.
+    :ivar homework_minutes_per_week: self-guided and supervised self-help, in minutes.
+    """
+
+    courses: int
+    clinician_contacts_per_week: float
+    homework_minutes_per_week: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "courses": self.courses,
+            "clinician_contacts_per_week": self.clinician_contacts_per_week,
+            "homework_minutes_per_week": self.homework_minutes_per_week,
+        }
+
+
+@attrs.frozen
+class Burden:
+    """The limits the plan was made within and the load of each phase."""
+
+    limits: tuple[tuple[str, int], ...]
+    phases: tuple[tuple[str, PhaseLoad], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "limits": dict(self.limits),
+            **{name: load.to_dict() for name, load in self.phases},
+        }

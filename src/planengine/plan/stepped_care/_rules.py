@@ -1,0 +1,131 @@
+"""The stepped-care rules as data (``data/stepped-care.yaml``), resolved against the instruments
+in use: each severity level becomes a number from the instrument's own cut-offs or bands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import attrs
+import yaml
+
+__all__ = ["Level", "SteppedCareRules", "default_limit", "load_rules", "rule_id"]
+
+
+def rule_id(rule: str) -> str:
+    """``"R-SC8"`` -> ``"stepped-care.R-SC8"``: how plan elements name the rule."""
+    return f"stepped-care.{rule}"
+
+
+@attrs.frozen
+class Level:
+    """A severity level of one instrument: met when ``cutoffs`` (any) are met, or the total is at
+    least ``value``; ``value`` is the level's lowest total, for the distance above it."""
+
+    value: int
+    cutoffs: tuple[str, ...] = ()
+
+    def met(self, score: Any) -> bool:
+        """Whether ``score`` (a :class:`planengine.Score`) reaches this level."""
+        if self.cutoffs:
+            return any(c in score.cutoffs_met for c in self.cutoffs)
+        total = score.total if score.total is not None else score.total_range[0]
+        return bool(total >= self.value)
+
+
+@attrs.frozen
+class Scale:
+    """An instrument's caseness and "more severe" levels (R-SC1)."""
+
+    name: str
+    total_max: int
+    caseness: Level
+    more_severe: Level | None
+    citations: tuple[str, ...]
+
+
+@attrs.frozen
+class SteppedCareRules:
+    """The rules, resolved for a set of instruments.
+
+    :ivar scales: instrument id -> its levels.
+    :ivar high_intensity_from: area -> (``"more_severe"``, ``"caseness"`` or ``"clinician"``,
+        rule id, citations).
+    :ivar alongside: area -> (areas it may run alongside, rule id).
+    :ivar area_order: the order among otherwise equal problems.
+    :ivar sleep_alongside: areas the sleep problem never ranks ahead of when above their cut-off.
+    """
+
+    scales: Mapping[str, Scale]
+    high_intensity_from: Mapping[str, tuple[str, str, tuple[str, ...]]]
+    alongside: Mapping[str, tuple[frozenset[str], str]]
+    area_order: Mapping[str, int]
+    sleep_alongside: frozenset[str]
+    references: Mapping[str, str]
+
+    @classmethod
+    def for_instruments(cls, instruments: Mapping[str, Any]) -> SteppedCareRules:
+        """Resolve the data's levels against ``instruments`` (an instrument not in use is skipped).
+
+        :raises ValueError: when the data names a cut-off or band the instrument does not have.
+        """
+        data = load_rules()
+        scales: dict[str, Scale] = {}
+        for instrument_id, entry in data["severity"].items():
+            instrument = instruments.get(instrument_id)
+            if instrument is None:
+                continue
+            more = entry.get("more_severe")
+            scales[instrument_id] = Scale(
+                name=instrument.name,
+                total_max=instrument.total_max,
+                caseness=_level(instrument, entry["caseness"]),
+                more_severe=None if more is None else _level(instrument, more),
+                citations=tuple(entry["citations"]),
+            )
+        return cls(
+            scales=scales,
+            high_intensity_from={
+                area: (entry["at"], rule_id(entry["rule"]), tuple(entry["citations"]))
+                for area, entry in data["high_intensity_from"].items()
+            },
+            alongside={
+                area: (frozenset(entry["with"]), rule_id(entry["rule"]))
+                for area, entry in data["alongside"].items()
+            },
+            area_order={area: index for index, area in enumerate(data["area_order"])},
+            sleep_alongside=frozenset(data["sleep_runs_alongside"]),
+            references=dict(data["references"]),
+        )
+
+
+def _level(instrument: Any, entry: Mapping[str, Any]) -> Level:
+    """A level from ``{cutoff: id}``, ``{cutoffs: [ids]}`` or ``{band: label}``."""
+    if "band" in entry:
+        for band in instrument.bands:
+            if band.label == entry["band"]:
+                return Level(band.min)
+        raise ValueError(f"stepped-care.yaml: {instrument.id} has no band {entry['band']!r}")
+    ids = tuple(entry["cutoffs"]) if "cutoffs" in entry else (entry["cutoff"],)
+    try:
+        values = [instrument.cutoff(cutoff_id).value for cutoff_id in ids]
+    except (KeyError, LookupError) as error:
+        raise ValueError(f"stepped-care.yaml: {instrument.id}: {error}") from None
+    return Level(min(values), ids)
+
+
+@lru_cache(maxsize=1)
+def load_rules() -> Mapping[str, Any]:
+    """The shipped ``stepped-care.yaml`` (cached; treat as read-only)."""
+    text = (resources.files("planengine") / "data" / "stepped-care.yaml").read_text(
+        encoding="utf-8"
+    )
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return data
+
+
+def default_limit(name: str) -> int:
+    """The shipped default of a planning limit (``max_courses_now``, ...)."""
+    return int(load_rules()["defaults"][name]["value"])
