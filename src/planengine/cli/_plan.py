@@ -36,7 +36,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "<name>.goals.yaml); JSON plans and goal files pass `planengine validate` as they are "
         "(plans with --schema plan); default: stdout",
     )
+    parser.add_argument(
+        "--choose",
+        action="append",
+        default=[],
+        type=_choice,
+        metavar="AREA=OPTION",
+        help="plan with the treatment option the clinician and patient chose for a problem area "
+        "(the plan's `choices` list each problem's options), e.g. "
+        "--choose depression=cognitive-restructuring; repeatable",
+    )
     add_plugin_arguments(parser)
+
+
+def _choice(text: str) -> tuple[str, str]:
+    """``AREA=OPTION`` -> ``(area, option)``."""
+    area, sep, option = text.partition("=")
+    if not sep or not area.strip() or not option.strip():
+        raise argparse.ArgumentTypeError(f"{text!r} is not AREA=OPTION")
+    return area.strip(), option.strip()
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,6 +68,10 @@ def run(args: argparse.Namespace) -> int:
     from planengine.render._plan import RENDERER_BY_NAME
 
     as_of: dt.date = args.as_of or dt.date.today()
+    choices: dict[str, str] = {}
+    for area, option in args.choose:
+        if choices.setdefault(area, option) != option:
+            raise ConfigError(f"--choose {area}: given twice ({choices[area]}, {option})")
     engine = engine_from_args(args)
     render = RENDERER_BY_NAME[args.format]
     failed = False
@@ -69,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
             assessment = assessment_from_mapping(
                 document.data, file=document.path, document=document, instruments=engine.instruments
             )
-            plan = engine.plan(assessment, as_of=as_of)
+            plan = engine.plan(assessment, as_of=as_of, choices=choices)
         except PluginError as error:  # a plugin left this plan unreadable: the others go on
             print(f"planengine: error: {name}: {error}", file=sys.stderr)
             failed = True

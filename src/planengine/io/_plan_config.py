@@ -13,6 +13,8 @@ Example::
     review-interval-days = 28
     max-objectives-per-problem = 2
     horizon-weeks = 12
+    max-courses-now = 1                 # stepped care: courses of therapy that start at once
+    homework-minutes-per-week = 150     # the weekly self-help budget (default 210)
 
     crisis-locale = "GB"                # the shipped crisis resources for the UK
     crisis-resources = [                # the clinic's own, shown first (no default locale)
@@ -49,6 +51,14 @@ _INTEGER_KEYS = {
     "screen-followup-days": "screen_followup_days",
     "stale-baseline-days": "stale_baseline_days",
 }
+#: stepped-care limits (their ranges are checked by EngineConfig: a budget of 0 is allowed)
+_LIMIT_KEYS = {
+    "max-courses-now": "max_courses_now",
+    "max-self-guided-modules": "max_self_guided_modules",
+    "homework-minutes-per-week": "homework_minutes_per_week",
+    "step-up-review-weeks": "step_up_review_weeks",
+    "sequence-review-weeks": "sequence_review_weeks",
+}
 
 
 _OTHER_KEYS = ("allow-draft-strategies", "crisis-locale", "crisis-resources", "instrument-overrides")
@@ -80,6 +90,10 @@ def engine_config_from_mapping(
                     f"{where}: plan.{key} must be a positive whole number, not {value!r}"
                 )
             changes[_INTEGER_KEYS[key]] = value
+        elif key in _LIMIT_KEYS:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise ConfigError(f"{where}: plan.{key} must be a whole number, not {value!r}")
+            changes[_LIMIT_KEYS[key]] = value
         elif key == "allow-draft-strategies":
             if not isinstance(value, bool):
                 raise ConfigError(f"{where}: plan.{key} must be true or false, not {value!r}")
@@ -95,13 +109,13 @@ def engine_config_from_mapping(
         elif key == "crisis-resources":
             changes["crisis_resources"] = crisis_resources_from_config(value, f"{where}: plan.{key}")
         else:
-            known = ", ".join(sorted([*_INTEGER_KEYS, *_OTHER_KEYS]))
+            known = ", ".join(sorted([*_INTEGER_KEYS, *_LIMIT_KEYS, *_OTHER_KEYS]))
             raise ConfigError(f"{where}: unknown key plan.{key}; known: {known}")
     try:
         return EngineConfig(**changes)
     except ConfigError as error:  # the same checks as for a config built in code, with key names
         message = str(error)
-        for key, field in _INTEGER_KEYS.items():
+        for key, field in (*_INTEGER_KEYS.items(), *_LIMIT_KEYS.items()):
             name = key if key == "max-review-interval-days" else f"plan.{key}"
             message = re.sub(rf"\b{field}\b", name, message)
         raise ConfigError(f"{where}: {message}") from None

@@ -220,6 +220,72 @@ def _heading_severity(
     return f" ({top['severity']})"
 
 
+_PHASE_TITLES = {"now": "Now", "next": "Next", "later": "Later (monitor)"}
+
+
+def _phasing_text(phasing: dict[str, Any] | None) -> str:
+    """A phasing record in words: why, when it starts, what is watched meanwhile."""
+    if not phasing:
+        return ""
+    text = _one_line(phasing["reason"])
+    if phasing.get("entry"):
+        text += f" {_one_line(phasing['entry'])}"
+    if phasing.get("review"):
+        text += f" Meanwhile: {_one_line(phasing['review'])}."
+    return text
+
+
+def _glance(data: dict[str, Any], add: Any) -> None:
+    """The order of the problems, their phases and why, and what each phase asks each week."""
+    add("## The plan at a glance")
+    add("")
+    add("| # | Problem | Phase | Why here |")
+    add("|---|---|---|---|")
+    for number, problem in enumerate(data["problems"], start=1):
+        ordering = problem.get("ordering") or {}
+        primary = " (treated first)" if ordering.get("primary") else ""
+        add(
+            f"| {number} | {_cell(problem['title'])}{primary} | "
+            f"{_PHASE_TITLES[problem['phase']]} | {_cell(ordering.get('reason', ''))} |"
+        )
+    add("")
+    burden = data.get("burden")
+    if burden:
+        limits = burden["limits"]
+        add(
+            f"Each week, at most {limits['max_courses_now']} course(s) of therapy start at once "
+            f"(a sleep course may run alongside), self-help for at most "
+            f"{limits['max_self_guided_modules']} problems, within "
+            f"{limits['homework_minutes_per_week']} minutes of self-help."
+        )
+        add("")
+        add("| Phase | Courses | Clinician contacts a week | Self-help minutes a week |")
+        add("|---|---|---|---|")
+        for phase, title in _PHASE_TITLES.items():
+            load = burden[phase]
+            add(
+                f"| {title} | {load['courses']} | {load['clinician_contacts_per_week']:g} | "
+                f"{load['homework_minutes_per_week']} |"
+            )
+        add("")
+
+
+def _options(choice: dict[str, Any], add: Any) -> None:
+    """A problem's treatment options, the one followed marked, with the reason."""
+    how = "chosen" if choice["chosen_by"] == "input" else "the default"
+    add(f"**Options** (the plan follows {how}, marked ✔): {_one_line(choice['reason'])}")
+    add("")
+    for option in choice["options"]:
+        mark = "✔ " if option["id"] == choice["chosen"] else ""
+        sessions = f"; {option['sessions']}" if option["sessions"] else ""
+        add(
+            f"- {mark}**{_one_line(option['title'])}** (`{option['id']}`, {option['delivery']}"
+            f"{sessions}; self-help {option['homework_minutes_per_week']} min a week): "
+            f"{_one_line(option['involves'])}"
+        )
+    add("")
+
+
 def render_markdown(plan: Plan) -> str:
     """A plan a clinician can read: risk first, then each problem with goals and steps."""
     data = plan.to_dict()
@@ -288,12 +354,16 @@ def render_markdown(plan: Plan) -> str:
             else "No problems are listed; see the notices for why. No goals were generated."
         )
         add("")
+    if data["problems"]:
+        _glance(data, add)
     evidence = {f["id"]: f for f in data["findings"]}
     latest = {row["instrument"]: row for row in data["scores"]}
+    choices = {c["problem"]: c for c in data["choices"]}
     for number, problem in enumerate(data["problems"], start=1):
         severity = _heading_severity(problem, evidence, latest)
         add(f"## {number}. {problem['title']}{severity}")
         add("")
+        add(f"- **{_PHASE_TITLES[problem['phase']]}.** {_phasing_text(problem.get('phasing'))}")
         for ref in problem["evidence"]:
             finding = evidence.get(ref)
             if finding:
@@ -330,8 +400,8 @@ def render_markdown(plan: Plan) -> str:
         if problem["interventions"]:
             add("**Steps**")
             add("")
-            add("| # | Step | Who | How often | Status |")
-            add("|---|---|---|---|---|")
+            add("| # | Step | Who | How often | When | Status |")
+            add("|---|---|---|---|---|---|")
             for step in problem["interventions"]:
                 how = _frequency(step.get("frequency"))
                 if step.get("duration_minutes"):
@@ -339,9 +409,13 @@ def render_markdown(plan: Plan) -> str:
                 if step.get("course_weeks"):
                     weeks = step["course_weeks"]
                     how += f", {weeks} week{'s' if weeks != 1 else ''}"
+                when = _PHASE_TITLES[step["phase"]]
+                if step["phase"] != "now" and step.get("phasing", {}).get("entry"):
+                    when += f": {step['phasing']['entry']}"
                 add(
                     f"| {step['order']} | **{_cell(step['title'])}**: {_cell(step['description'])} | "
-                    f"{step['delivery']} | {_cell(how.strip(', '))} | {step['status']} |"
+                    f"{step['delivery']} | {_cell(how.strip(', '))} | {_cell(when)} | "
+                    f"{step['status']} |"
                 )
             add("")
             for step in problem["interventions"]:  # safety details live in the sub-steps
@@ -354,6 +428,8 @@ def render_markdown(plan: Plan) -> str:
                 for note in step.get("notes", []):
                     add(f"- {_one_line(step['title'])}: {_one_line(note)}")
             add("")
+        if problem["id"] in choices:
+            _options(choices[problem["id"]], add)
     if data["excluded"]:
         add("## Left out, and why")
         add("")

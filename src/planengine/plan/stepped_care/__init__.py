@@ -18,6 +18,7 @@ from typing import Any
 
 from planengine._errors import InputError
 from planengine._model import Exclusion, Problem
+from planengine.plan.stepped_care._dose import intensity_of
 from planengine.plan.stepped_care._options import decide
 from planengine.plan.stepped_care._order import order_problems, severity_of
 from planengine.plan.stepped_care._phases import Limits, assign_phases
@@ -69,6 +70,9 @@ class SteppedCare:
                 f"choice {area}={choices[area]}: the plan has no {area!r} problem; its problems "
                 f"are {', '.join(sorted(areas))}"
             )
+        for problem in problems:  # every step says its intensity, declared or inferred
+            for step in problem.interventions:
+                step.intensity = intensity_of(step)
         severities = {p.id: severity_of(p, scores, rules) for p in problems}
         ordered = order_problems(
             problems, severities, rules, suicide_flag=suicide_flag,

@@ -67,9 +67,16 @@ def severity_of(problem: Problem, scores: Mapping[str, Any], rules: SteppedCareR
         total = score.total if score.total is not None else score.total_range[0]
         cut = scale.caseness.value
         if scale.more_severe is not None and scale.more_severe.met(score):
-            level, where = MORE_SEVERE, f"at or above its 'more severe' level of {scale.more_severe.value}"
+            level = MORE_SEVERE
+            where = f"at or above its 'more severe' level of {scale.more_severe.value}"
         elif scale.caseness.met(score):
-            level, where = CASENESS, f"{total - cut} point(s) above its cut-off of {cut}"
+            above = total - cut
+            level = CASENESS
+            where = (
+                f"{above} point{'' if above == 1 else 's'} above its cut-off of {cut}"
+                if above
+                else f"at its cut-off of {cut}"
+            )
         else:
             level, where = BELOW, f"below its cut-off of {cut}"
         span = max(scale.total_max - cut, 1)
@@ -107,6 +114,16 @@ def order_problems(
     primary, rule, reason = _primary(rest, severities, suicide_flag, harmful_drinking)
     rest.remove(primary)
     out.append((primary, Ordering(len(out) + 1, rule, reason, primary=True)))
+    sleep = next((p for p in rest if p.area == "sleep"), None)
+    if (
+        sleep is not None
+        and primary.area in rules.sleep_alongside
+        and severities[sleep.id].level >= CASENESS
+    ):  # insomnia treatment runs beside the primary problem's (R-SC12)
+        rest.remove(sleep)
+        out.append((sleep, Ordering(len(out) + 1, rule_id("R-SC12"), (
+            f"Treated alongside {primary.title} ({severities[sleep.id].text}): insomnia "
+            "treatment can run at the same time, or first."))))
     for problem in rest:
         out.append(
             (problem, Ordering(len(out) + 1, rule_id("R-SC1"), _secondary_reason(
@@ -124,7 +141,7 @@ _URGENT_REASON = (
 def _sort_key(
     problems: Sequence[Problem], severities: Mapping[str, Severity], rules: SteppedCareRules
 ) -> Any:
-    """Level, then insomnia behind the problems it runs alongside, then the share above the
+    """Insomnia behind the problems it runs alongside, then level, then the share above the
     cut-off, then the data's area order, then the evidence weight."""
     behind_others = any(
         p.area in rules.sleep_alongside and severities[p.id].level >= CASENESS for p in problems
@@ -135,8 +152,8 @@ def _sort_key(
         found = severities[problem.id]
         alongside = problem.area == "sleep" and behind_others
         return (
-            -found.level,
             alongside,
+            -found.level,
             -round(found.share, 6),
             rules.area_order.get(problem.area, last),
             -problem.weight,

@@ -147,7 +147,7 @@ def _phase_problem(
     limits: Limits,
 ) -> None:
     measure = measures.get(problem.id)
-    if ordering.rule == "stepped-care.safety-first" or ordering.primary:
+    if ordering.rule == "stepped-care.safety-first":
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif decision is not None and decision.start == "monitor":
         problem.phase, problem.phasing = LATER, Phasing(
@@ -156,6 +156,8 @@ def _phase_problem(
             entry=f"Start if {measure} has not improved at the week-{limits.step_up_weeks} review.",
             review=measure,
         )
+    elif ordering.primary:
+        problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif (
         primary is not None
         and problem.area in rules.alongside

@@ -1,0 +1,111 @@
+"""Stepped care as properties over generated assessments and settings: the burden limits hold,
+safety is always first and ``now``, nothing found is lost, and the output is repeatable."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from assessment_strategies import AS_OF, assessments
+from planengine import Engine, EngineConfig
+
+ITEM9 = st.one_of(st.none(), st.integers(0, 3))
+#: limits within their allowed ranges (the reviews within the 12-week horizon)
+LIMITS = st.tuples(
+    st.integers(1, 3), st.integers(1, 5), st.integers(0, 2100), st.integers(1, 12),
+    st.integers(1, 12),
+)
+SELF_HELP = {"self-guided", "clinician-supervised"}
+PER_WEEK = {"day": 7, "week": 1, "month": 12 / 52}
+
+
+@cache
+def engine_for(limits: tuple[int, int, int, int, int]) -> Engine:
+    courses, modules, homework, step_up, sequence = limits
+    return Engine(
+        config=EngineConfig(
+            max_courses_now=courses,
+            max_self_guided_modules=modules,
+            homework_minutes_per_week=homework,
+            step_up_review_weeks=step_up,
+            sequence_review_weeks=sequence,
+        )
+    )
+
+
+def minutes(step: dict) -> float:
+    if step["delivery"] not in SELF_HELP or "duration_minutes" not in step:
+        return 0.0
+    frequency = step["frequency"]
+    return frequency["times"] * PER_WEEK[frequency["per"]] * step["duration_minutes"]
+
+
+@given(assessments(phq9_item9=st.one_of(st.none(), ITEM9)), LIMITS)
+def test_limits_safety_and_nothing_lost(assessment, limits) -> None:
+    engine = engine_for(limits)
+    plan = engine.plan(assessment, as_of=AS_OF)
+    data = plan.to_dict()
+    courses, modules, homework = limits[:3]
+    now = [
+        (p, s) for p in data["problems"] for s in p["interventions"] if s["phase"] == "now"
+    ]
+    # the course limit, with one CBT-I course beside it (R-SC12)
+    high = [(p, s) for p, s in now if s.get("intensity") == "high"]
+    beside = [s for p, s in high if p["area"] == "sleep"]
+    assert len(high) <= courses + min(1, len(beside)), [s["id"] for _, s in high]
+    # the weekly budget and the module limit for self-help that starts now
+    self_help = [(p, s) for p, s in now if s["delivery"] in SELF_HELP and p["area"] != "safety"]
+    assert sum(minutes(s) for _, s in self_help) <= homework
+    assert len({p["id"] for p, _ in self_help}) <= modules
+    for _, step in self_help:  # every self-help step that starts now has a dose
+        assert step.get("frequency") and step.get("duration_minutes"), step["id"]
+    # safety first, now, every step now
+    if data["risk"]["flags"]:
+        first = data["problems"][0]
+        assert first["area"] == "safety" and first["phase"] == "now"
+        assert all(s["phase"] == "now" for s in first["interventions"])
+        assert first["ordering"]["rank"] == 1
+    # nothing found is lost: every area with a finding has its problem, in some phase
+    found = {f["area"] for f in data["findings"]}
+    assert found <= {p["area"] for p in data["problems"]}
+    for problem in data["problems"]:
+        assert problem["phase"] in ("now", "next", "later")
+        assert problem["ordering"]["reason"]
+        for step in problem["interventions"]:
+            assert step["phase"] in ("now", "next", "later")
+            if step["phase"] != "now" and problem["phase"] == "now":
+                assert step["phasing"]["entry"], step["id"]
+    # the reported burden is what the steps add up to
+    assert data["burden"]["now"]["homework_minutes_per_week"] == round(
+        sum(minutes(s) for _, s in now)
+    )
+    assert data["burden"]["limits"]["homework_minutes_per_week"] == homework
+    # plugin priority never reaches the text
+    assert not re.search(r"priority \(?\d", plan.to_json())
+    # repeatable
+    assert engine.plan(assessment, as_of=AS_OF).to_json() == plan.to_json()
+
+
+@given(assessments())
+def test_options_follow_the_recorded_choice(assessment) -> None:
+    engine = engine_for((1, 2, 210, 4, 8))
+    plan = engine.plan(assessment, as_of=AS_OF).to_dict()
+    for choice in plan["choices"]:
+        assert sum(o["default"] for o in choice["options"]) == 1
+        assert choice["chosen"] in {o["id"] for o in choice["options"]}
+        assert "monitor-only" in {o["id"] for o in choice["options"]}  # R-SC17
+    for choice in plan["choices"][:2]:
+        for option in choice["options"]:
+            chosen = engine.plan(
+                assessment, as_of=AS_OF, choices={choice["area"]: option["id"]}
+            ).to_dict()
+            again = next(c for c in chosen["choices"] if c["area"] == choice["area"])
+            assert again["chosen"] == option["id"] and again["chosen_by"] == "input"
+            assert chosen["generated_by"]["input_sha256"] != plan["generated_by"]["input_sha256"]
+            problem = next(p for p in chosen["problems"] if p["area"] == choice["area"])
+            if option["id"] == "monitor-only":
+                urgent = problem["ordering"]["rule"] == "stepped-care.safety-first"
+                assert problem["phase"] == ("now" if urgent else "later")

@@ -1,0 +1,189 @@
+"""Each comorbidity and ordering rule of stepped care (stepped-care.md §11), at its edges."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from planengine import Assessment, Engine, EngineConfig, InputError
+from planengine._model import Context, Response
+
+AS_OF = dt.date(2026, 12, 7)
+ENGINE = Engine(strict=True)
+#: items and highest answer per instrument
+SHAPES = {"phq9": (9, 3), "gad7": (7, 3), "isi": (7, 4), "pcl5": (20, 4), "audit-c": (3, 4)}
+
+
+def answers(instrument: str, total: int, *, item9: int = 0) -> tuple[int, ...]:
+    """Answers adding up to ``total`` (PHQ-9 item 9 set apart)."""
+    items, top = SHAPES[instrument]
+    out = [0] * items
+    left = total - (item9 if instrument == "phq9" else 0)
+    scored = range(items - 1) if instrument == "phq9" else range(items)
+    for index in scored:
+        out[index] = min(top, left)
+        left -= out[index]
+    assert left == 0, f"{instrument} cannot reach {total}"
+    if instrument == "phq9":
+        out[8] = item9
+    return tuple(out)
+
+
+def plan_for(totals: dict[str, int], *, item9: int = 0, engine: Engine = ENGINE, **kw) -> dict:
+    responses = tuple(
+        Response(name, AS_OF, answers(name, total, item9=item9), index=i)
+        for i, (name, total) in enumerate(totals.items())
+    )
+    context = Context(sex=kw.pop("sex", None), concerns=tuple(kw.pop("concerns", ())))
+    assessment = Assessment(responses=responses, context=context, patient_id="P-1")
+    return engine.plan(assessment, as_of=AS_OF, **kw).to_dict()
+
+
+def order(plan: dict) -> list[str]:
+    return [p["area"] for p in plan["problems"]]
+
+
+def primary(plan: dict) -> dict:
+    return next(p for p in plan["problems"] if p["ordering"]["primary"])
+
+
+@pytest.mark.parametrize(
+    ("totals", "item9", "first", "rule"),
+    [
+        # R-SC9: drinking that harms first, whatever the mood scores
+        ({"phq9": 22, "audit-c": 4}, 0, "alcohol", "stepped-care.R-SC9"),
+        ({"phq9": 22, "audit-c": 2}, 0, "depression", "stepped-care.R-SC1"),
+        # R-SC8: PTSD at its cut-off before depression below 'more severe'
+        ({"phq9": 15, "pcl5": 31}, 0, "trauma", "stepped-care.R-SC8"),
+        ({"phq9": 15, "pcl5": 30}, 0, "depression", "stepped-care.R-SC1"),
+        # ... unless depression is more severe (16 is the edge) or a suicide-risk flag is open
+        ({"phq9": 16, "pcl5": 60}, 0, "depression", "stepped-care.R-SC8"),
+        ({"phq9": 12, "pcl5": 60}, 1, "depression", "stepped-care.R-SC8"),
+        # a suicide-risk flag: depression before a more severe anxiety
+        ({"phq9": 11, "gad7": 20}, 1, "depression", "stepped-care.suicide-risk"),
+        ({"phq9": 11, "gad7": 20}, 0, "anxiety", "stepped-care.R-SC1"),
+        # R-SC1: the more severe relative to its own cut-off
+        ({"phq9": 12, "gad7": 11}, 0, "depression", "stepped-care.R-SC1"),  # 2/17 vs 1/11
+        ({"phq9": 11, "gad7": 12}, 0, "anxiety", "stepped-care.R-SC1"),  # 1/17 vs 2/11
+        ({"phq9": 15, "gad7": 15}, 0, "anxiety", "stepped-care.R-SC1"),  # GAD-7 severe level
+        # both at their top level: the larger share of the scale above the cut-off
+        ({"phq9": 16, "gad7": 15}, 0, "anxiety", "stepped-care.R-SC1"),  # 6/17 vs 5/11
+        ({"phq9": 20, "gad7": 15}, 0, "depression", "stepped-care.R-SC1"),  # 10/17 vs 5/11
+        # insomnia never leads a mood problem above its cut-off (R-SC12) ...
+        ({"phq9": 10, "isi": 28}, 0, "depression", "stepped-care.R-SC1"),
+        # ... but leads when nothing else is above a cut-off
+        ({"phq9": 9, "isi": 15}, 0, "sleep", "stepped-care.R-SC1"),
+    ],
+)
+def test_primary_problem(totals, item9, first, rule) -> None:
+    plan = plan_for(totals, item9=item9)
+    lead = primary(plan)
+    assert (lead["area"], lead["ordering"]["rule"]) == (first, rule), lead["ordering"]
+    assert lead["phase"] == "now"
+    if item9:
+        assert order(plan)[0] == "safety"
+        assert plan["problems"][0]["ordering"]["rule"] == "stepped-care.safety-first"
+
+
+def test_a_tie_is_named_and_left_to_the_clinician() -> None:
+    plan = plan_for({"phq9": 10, "gad7": 10})  # both at their cut-off
+    assert primary(plan)["area"] == "depression"  # CG90: usually depression first
+    assert "the clinician decides" in primary(plan)["ordering"]["reason"]
+
+
+def test_insomnia_runs_alongside_the_primary_problem() -> None:
+    plan = plan_for({"phq9": 12, "gad7": 11, "isi": 17})
+    assert order(plan) == ["depression", "sleep", "anxiety"]
+    sleep = plan["problems"][1]
+    assert sleep["ordering"]["rule"] == "stepped-care.R-SC12" and sleep["phase"] == "now"
+    anxiety = plan["problems"][2]
+    assert anxiety["phase"] == "next"
+    assert "week-8 review" in anxiety["phasing"]["entry"] and "GAD-7" in anxiety["phasing"]["review"]
+
+
+def test_a_measured_problem_below_its_cut_off_is_monitored() -> None:
+    plan = plan_for({"phq9": 12, "gad7": 6})
+    anxiety = next(p for p in plan["problems"] if p["area"] == "anxiety")
+    assert anxiety["phase"] == "later" and anxiety["phasing"]["rule"] == "stepped-care.R-SC6"
+    assert all(
+        s["phase"] == "later" or s["category"] == "assessment" for s in anxiety["interventions"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("total", "course_now"),
+    [(15, False), (16, True)],  # R-SC2 below 16: guided self-help; R-SC4 at 16: a course
+)
+def test_depression_steps_up_at_the_more_severe_level(total, course_now) -> None:
+    plan = plan_for({"phq9": total})
+    choice = next(c for c in plan["choices"] if c["area"] == "depression")
+    courses = [s for s in plan["problems"][0]["interventions"] if s.get("intensity") == "high"]
+    assert courses, "the course is kept, as the step up"
+    assert all((s["phase"] == "now") is course_now for s in courses)
+    assert (choice["chosen"] == "guided-self-help") is not course_now
+    assert choice["rule"] == "stepped-care.R-SC4"
+
+
+def test_anxiety_steps_up_on_the_clinicians_judgement_not_the_score() -> None:
+    plan = plan_for({"gad7": 21})  # R-SC7: impairment decides, not the GAD-7
+    referral = next(s for s in plan["problems"][0]["interventions"] if s.get("intensity") == "high")
+    assert referral["phase"] == "next" and "Step up" in referral["phasing"]["entry"]
+    chosen = plan_for({"gad7": 21}, choices={"anxiety": referral["id"].removeprefix("anxiety-")})
+    again = next(s for s in chosen["problems"][0]["interventions"] if s["id"] == referral["id"])
+    assert again["phase"] == "now"
+
+
+def test_one_course_at_a_time_and_the_limit_is_configurable() -> None:
+    totals = {"phq9": 20, "pcl5": 50, "isi": 24}
+    plan = plan_for(totals)
+    now = [s for p in plan["problems"] for s in p["interventions"]
+           if s["phase"] == "now" and s.get("intensity") == "high"]
+    assert len(now) <= 2 and plan["burden"]["now"]["courses"] == len(now)
+    two = Engine(strict=True, config=EngineConfig(max_courses_now=2))
+    more = plan_for(totals, engine=two)
+    assert more["burden"]["limits"]["max_courses_now"] == 2
+    assert more["burden"]["now"]["courses"] >= plan["burden"]["now"]["courses"]
+
+
+def test_a_zero_budget_starts_no_self_help() -> None:
+    engine = Engine(strict=True, config=EngineConfig(homework_minutes_per_week=0))
+    plan = plan_for({"phq9": 12, "isi": 17}, engine=engine)
+    assert plan["burden"]["now"]["homework_minutes_per_week"] == 0
+    deferred = [s for p in plan["problems"] for s in p["interventions"]
+                if s["delivery"] == "self-guided"]
+    assert deferred and all(s["phase"] != "now" for s in deferred)
+    assert any("R-SC15" in s["phasing"]["rule"] for s in deferred)
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("max_courses_now", 0), ("max_courses_now", 4), ("homework_minutes_per_week", -1),
+     ("max_self_guided_modules", 0), ("step_up_review_weeks", 13), ("sequence_review_weeks", True)],
+)
+def test_limits_out_of_range_are_refused(field, value) -> None:
+    from planengine import ConfigError
+
+    with pytest.raises(ConfigError, match=field):
+        EngineConfig(**{field: value})
+
+
+@pytest.mark.parametrize(
+    ("choices", "message"),
+    [
+        ({"depression": "hypnosis"}, "no such option; the options are"),
+        ({"trauma": "guided-self-help"}, "the plan has no 'trauma' problem"),
+    ],
+)
+def test_a_bad_choice_is_an_input_error(choices, message) -> None:
+    with pytest.raises(InputError, match=message):
+        plan_for({"phq9": 12}, choices=choices)
+
+
+def test_monitor_only_puts_the_problem_under_watch() -> None:
+    plan = plan_for({"phq9": 12, "gad7": 11}, choices={"depression": "monitor-only"})
+    depression = next(p for p in plan["problems"] if p["area"] == "depression")
+    assert depression["phase"] == "later"
+    assert "PHQ-9" in depression["phasing"]["review"]
+    choice = next(c for c in plan["choices"] if c["area"] == "depression")
+    assert (choice["chosen"], choice["chosen_by"]) == ("monitor-only", "input")
