@@ -35,7 +35,11 @@ def plan_for(totals: dict[str, int], *, item9: int = 0, engine: Engine = ENGINE,
         Response(name, AS_OF, answers(name, total, item9=item9), index=i)
         for i, (name, total) in enumerate(totals.items())
     )
-    context = Context(sex=kw.pop("sex", None), concerns=tuple(kw.pop("concerns", ())))
+    context = Context(
+        sex=kw.pop("sex", None),
+        concerns=tuple(kw.pop("concerns", ())),
+        conditions=tuple(kw.pop("conditions", ())),
+    )
     assessment = Assessment(responses=responses, context=context, patient_id="P-1")
     return engine.plan(assessment, as_of=AS_OF, **kw).to_dict()
 
@@ -45,15 +49,22 @@ def order(plan: dict) -> list[str]:
 
 
 def primary(plan: dict) -> dict:
-    return next(p for p in plan["problems"] if p["ordering"]["primary"])
+    """The primary problem, or what leads before it (an urgent problem)."""
+    return next(
+        p for p in plan["problems"]
+        if p["ordering"]["primary"] or (
+            p["area"] != "safety" and p["ordering"]["rule"] == "stepped-care.safety-first")
+    )
 
 
 @pytest.mark.parametrize(
     ("totals", "item9", "first", "rule"),
     [
-        # R-SC9: drinking that harms first, whatever the mood scores
-        ({"phq9": 22, "audit-c": 4}, 0, "alcohol", "stepped-care.R-SC9"),
-        ({"phq9": 22, "audit-c": 2}, 0, "depression", "stepped-care.R-SC1"),
+        # R-SC9, R-SC10: possible dependence (AUDIT-C 10): the withdrawal assessment, due at
+        # this visit, leads, whatever the mood
+        ({"phq9": 22, "audit-c": 10}, 0, "alcohol", "stepped-care.safety-first"),
+        # a positive screen below it (hazardous drinking) goes alongside instead
+        ({"phq9": 22, "audit-c": 9}, 0, "depression", "stepped-care.R-SC1"),
         # R-SC8: PTSD at its cut-off before depression below 'more severe'
         ({"phq9": 15, "pcl5": 31}, 0, "trauma", "stepped-care.R-SC8"),
         ({"phq9": 15, "pcl5": 30}, 0, "depression", "stepped-care.R-SC1"),
@@ -84,6 +95,21 @@ def test_primary_problem(totals, item9, first, rule) -> None:
     if item9:
         assert order(plan)[0] == "safety"
         assert plan["problems"][0]["ordering"]["rule"] == "stepped-care.safety-first"
+
+
+def test_a_substance_use_disorder_puts_alcohol_first() -> None:  # R-SC9
+    plan = plan_for({"phq9": 22, "gad7": 18}, conditions=["substance-use-disorder"],
+                    concerns=["alcohol"])
+    lead = next(p for p in plan["problems"] if p["ordering"]["primary"])
+    assert (lead["area"], lead["ordering"]["rule"]) == ("alcohol", "stepped-care.R-SC9")
+    assert "3-4 weeks without alcohol" in lead["ordering"]["reason"]
+
+
+def test_hazardous_drinking_is_treated_alongside() -> None:
+    plan = plan_for({"phq9": 12, "gad7": 12, "audit-c": 5})
+    assert order(plan)[:2] == ["anxiety", "alcohol"]
+    alcohol = plan["problems"][1]
+    assert alcohol["phase"] == "now" and alcohol["ordering"]["rule"] == "stepped-care.R-SC9"
 
 
 def test_a_tie_is_named_and_left_to_the_clinician() -> None:

@@ -3,7 +3,8 @@
 Data flows one way::
 
     Assessment -> scores -> risk flags + findings -> problems -> proposals (strategies, hooks)
-               -> assembly -> adjust_plan hooks -> safety enforcement -> Plan
+               -> assembly -> adjust_plan hooks -> safety enforcement
+               -> stepped care (order, options, phases, burden) -> Plan
 
 An :class:`Engine` is built once with its plugins (nothing happens at import time) and is then
 immutable, so :meth:`Engine.plan` is safe to call from many threads.

@@ -29,7 +29,7 @@ from planengine._model import Problem
 from planengine.plan.stepped_care._records import Ordering
 from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
 
-__all__ = ["SAFETY_FIRST", "Severity", "order_problems", "severity_of"]
+__all__ = ["SAFETY_FIRST", "Severity", "alongside", "order_problems", "severity_of"]
 
 SAFETY_FIRST = "stepped-care.safety-first"
 SUICIDE_RISK = "stepped-care.suicide-risk"
@@ -62,7 +62,14 @@ def severity_of(problem: Problem, scores: Mapping[str, Any], rules: SteppedCareR
     for finding in problem.findings:
         scale = rules.scales.get(finding.instrument or "")
         score = scores.get(finding.instrument or "")
-        if scale is None or score is None:
+        if score is None:
+            continue
+        if scale is None:  # measured, but by no scale graded for ordering (WHO-5, a screen)
+            if best is _NOT_MEASURED:
+                total = score.total if score.total is not None else score.total_range[0]
+                name = rules.names.get(score.instrument_id, score.instrument_id)
+                best = Severity(UNMEASURED, -1.0, f"{name} {total}, a measure with no severity "
+                                "level used for ordering")
             continue
         total = score.total if score.total is not None else score.total_range[0]
         cut = scale.caseness.value
@@ -82,7 +89,7 @@ def severity_of(problem: Problem, scores: Mapping[str, Any], rules: SteppedCareR
         span = max(scale.total_max - cut, 1)
         found = Severity(level, (total - cut) / span, f"{scale.name} {total}, {where}",
                          finding.instrument, total)
-        if (found.level, found.share) > (best.level, best.share):
+        if best.level == UNMEASURED or (found.level, found.share) > (best.level, best.share):
             best = found
     return best
 
@@ -104,55 +111,74 @@ def order_problems(
     first = [p for p in problems if p.area == "safety" or any(o.urgent for o in p.objectives)]
     rest = [p for p in problems if p not in first]
     out: list[tuple[Problem, Ordering]] = [
-        (p, Ordering(rank, SAFETY_FIRST, _SAFETY_REASON if p.area == "safety" else _URGENT_REASON))
+        (p, Ordering(rank, SAFETY_FIRST, _SAFETY_REASON if p.area == "safety" else _urgent(p)))
         for rank, p in enumerate(first, start=1)
     ]
     if not rest:
         return out
-    key = _sort_key(rest, severities, rules)
-    rest.sort(key=key)
+    rest.sort(key=_sort_key(rest, severities, rules, alongside_behind=True))
     primary, rule, reason = _primary(rest, severities, suicide_flag, harmful_drinking)
     rest.remove(primary)
     out.append((primary, Ordering(len(out) + 1, rule, reason, primary=True)))
-    sleep = next((p for p in rest if p.area == "sleep"), None)
-    if (
-        sleep is not None
-        and primary.area in rules.sleep_alongside
-        and severities[sleep.id].level >= CASENESS
-    ):  # insomnia treatment runs beside the primary problem's (R-SC12)
-        rest.remove(sleep)
-        out.append((sleep, Ordering(len(out) + 1, rule_id("R-SC12"), (
-            f"Treated alongside {primary.title} ({severities[sleep.id].text}): insomnia "
-            "treatment can run at the same time, or first."))))
+    rest.sort(key=_sort_key(rest, severities, rules, alongside_behind=False))
+    beside = [p for p in rest if alongside(p, primary, severities[p.id], rules)]
+    for problem in beside:  # treated beside the primary problem (R-SC12, R-SC9)
+        out.append((problem, Ordering(len(out) + 1, rules.alongside[problem.area][1], (
+            f"Treated alongside {primary.title} ({severities[problem.id].text}): "
+            f"{rules.alongside[problem.area][2]}"))))
     for problem in rest:
-        out.append(
-            (problem, Ordering(len(out) + 1, rule_id("R-SC1"), _secondary_reason(
-                problem, primary, severities)))
-        )
+        if problem not in beside:
+            out.append((problem, Ordering(len(out) + 1, rule_id("R-SC1"), (
+                f"After {primary.title}: {severities[problem.id].text}."))))
     return out
 
 
+def alongside(
+    problem: Problem, primary: Problem, severity: Severity, rules: SteppedCareRules
+) -> bool:
+    """Whether ``problem`` is treated beside the primary one (its area may run alongside the
+    primary area, and it is at or above its cut-off)."""
+    entry = rules.alongside.get(problem.area)
+    return (
+        entry is not None
+        and problem is not primary
+        and (primary.area in entry[0] or "all" in entry[0])
+        and severity.level >= CASENESS
+    )
+
+
 _SAFETY_REASON = "Safety comes first in every plan while a risk flag is open."
-_URGENT_REASON = (
-    "A private safety assessment is due at this visit, before any other work (R-SC20)."
-)
+
+
+def _urgent(problem: Problem) -> str:
+    """Why a problem with an urgent objective leads: the objective, due at this visit."""
+    urgent = next(o for o in problem.objectives if o.urgent)
+    return f"Due at this visit, before any other work: {urgent.statement}"
 
 
 def _sort_key(
-    problems: Sequence[Problem], severities: Mapping[str, Severity], rules: SteppedCareRules
+    problems: Sequence[Problem],
+    severities: Mapping[str, Severity],
+    rules: SteppedCareRules,
+    *,
+    alongside_behind: bool,
 ) -> Any:
-    """Insomnia behind the problems it runs alongside, then level, then the share above the
-    cut-off, then the data's area order, then the evidence weight."""
-    behind_others = any(
-        p.area in rules.sleep_alongside and severities[p.id].level >= CASENESS for p in problems
-    )
+    """Level, then the share above the cut-off, then the data's area order, then the evidence
+    weight; with ``alongside_behind`` (choosing the primary problem), a problem that is treated
+    beside others (insomnia, hazardous drinking) goes behind the problems it runs beside when one
+    of them is at or above its cut-off (R-SC12, R-SC9)."""
+    above = {p.area for p in problems if severities[p.id].level >= CASENESS}
+    behind: set[str] = set()
+    if alongside_behind:
+        for area, (beside, _rule, _why) in rules.alongside.items():
+            if (above - {area}) & beside or ("all" in beside and above - {area}):
+                behind.add(area)
     last = len(rules.area_order)
 
     def key(problem: Problem) -> tuple[Any, ...]:
         found = severities[problem.id]
-        alongside = problem.area == "sleep" and behind_others
         return (
-            alongside,
+            problem.area in behind,
             -found.level,
             -round(found.share, 6),
             rules.area_order.get(problem.area, last),
@@ -172,7 +198,14 @@ def _primary(
     """The problem treated first, the rule that chose it and why."""
     by_area = {p.area: p for p in ranked}
     alcohol = by_area.get("alcohol")
-    if alcohol is not None and harmful_drinking:
+    # harmful or dependent drinking: the "more severe" level (AUDIT-C 10+), or a documented
+    # substance use disorder; a positive screen alone (hazardous drinking) gets a brief
+    # intervention alongside the primary problem instead
+    if (
+        alcohol is not None
+        and harmful_drinking
+        and severities[alcohol.id].level in (MORE_SEVERE, UNMEASURED)
+    ):
         return alcohol, rule_id("R-SC9"), (
             f"Drinking that harms is treated first ({harmful_drinking}): it can cause or worsen "
             "low mood, anxiety and poor sleep, which are measured again after 3-4 weeks without "
@@ -221,8 +254,3 @@ def _primary(
     )
 
 
-def _secondary_reason(
-    problem: Problem, primary: Problem, severities: Mapping[str, Severity]
-) -> str:
-    found = severities[problem.id]
-    return f"After {primary.title}: {found.text}."

@@ -35,7 +35,7 @@ from planengine.plan.stepped_care._dose import (
     intensity_of,
 )
 from planengine.plan.stepped_care._options import Decision
-from planengine.plan.stepped_care._order import BELOW, CASENESS, Severity
+from planengine.plan.stepped_care._order import BELOW, CASENESS, Severity, alongside
 from planengine.plan.stepped_care._records import (
     LATER,
     NEXT,
@@ -121,8 +121,8 @@ def assign_phases(
             if problem.area == "safety" or step.category == "safety":
                 _set(step, NOW, "stepped-care.safety-first", "Safety steps start at once.")
             elif intensity_of(step) == HIGH:
-                placed = _place_course(step, problem, decision, primary, courses_now,
-                                       alongside_used, measures, rules, limits)
+                placed = _place_course(step, problem, severities[problem.id], decision, primary,
+                                       courses_now, alongside_used, measures, rules, limits)
                 if placed == "alongside":
                     alongside_used = True
                 if step.phase == NOW:
@@ -156,19 +156,8 @@ def _phase_problem(
             entry=f"Start if {measure} has not improved at the week-{limits.step_up_weeks} review.",
             review=measure,
         )
-    elif ordering.primary:
+    elif ordering.primary or (primary is not None and alongside(problem, primary, severity, rules)):
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
-    elif (
-        primary is not None
-        and problem.area in rules.alongside
-        and primary.area in rules.alongside[problem.area][0]
-        and severity.level >= CASENESS
-    ):
-        problem.phase, problem.phasing = NOW, Phasing(
-            rules.alongside[problem.area][1],
-            f"Treated alongside {primary.title}: {severity.text}; its treatment can run at the "
-            "same time or first.",
-        )
     elif severity.level >= CASENESS and primary is not None:
         problem.phase, problem.phasing = NEXT, Phasing(
             rule_id("R-SC1"),
@@ -186,17 +175,21 @@ def _phase_problem(
             f"week-{limits.step_up_weeks} review.",
             review=measure,
         )
-    else:
-        problem.phase, problem.phasing = NOW, Phasing(
-            "stepped-care.proportionate-start",
-            f"{severity.text[:1].upper()}{severity.text[1:]}: a proportionate start, with "
-            "low-intensity steps within the weekly homework budget.",
+    else:  # from a concern or the patient's words: one thing at a time
+        problem.phase, problem.phasing = NEXT, Phasing(
+            rule_id("R-SC1"),
+            f"{severity.text[:1].upper()}{severity.text[1:]}; "
+            f"{'it' if primary is None else primary.title} comes first, one thing at a time.",
+            entry=f"Start at the week-{limits.step_up_weeks} review, or sooner if the patient "
+            "wants to start with it.",
+            review=measure,
         )
 
 
 def _place_course(
     step: Intervention,
     problem: Problem,
+    severity: Severity,
     decision: Decision | None,
     primary: Problem | None,
     courses_now: int,
@@ -219,14 +212,14 @@ def _place_course(
     if courses_now < limits.courses:
         _set(step, NOW, decision.rule, decision.reason)
         return "course"
-    alongside = rules.alongside.get(problem.area)
+    entry = rules.alongside.get(problem.area)
     if (
-        alongside is not None
+        entry is not None
         and primary is not None
-        and primary.area in alongside[0]
+        and alongside(problem, primary, severity, rules)
         and not alongside_used
     ):
-        _set(step, NOW, alongside[1],
+        _set(step, NOW, entry[1],
              f"Runs alongside the course for {primary.title} (it may run at the same time).")
         return "alongside"
     _set(step, NEXT, rule_id("R-SC14"),

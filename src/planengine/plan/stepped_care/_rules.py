@@ -53,17 +53,17 @@ class SteppedCareRules:
     :ivar scales: instrument id -> its levels.
     :ivar high_intensity_from: area -> (``"more_severe"``, ``"caseness"`` or ``"clinician"``,
         rule id, citations).
-    :ivar alongside: area -> (areas it may run alongside, rule id).
+    :ivar alongside: area -> (areas it may run alongside, or ``all``; rule id; why, in words).
     :ivar area_order: the order among otherwise equal problems.
-    :ivar sleep_alongside: areas the sleep problem never ranks ahead of when above their cut-off.
     """
 
     scales: Mapping[str, Scale]
     high_intensity_from: Mapping[str, tuple[str, str, tuple[str, ...]]]
-    alongside: Mapping[str, tuple[frozenset[str], str]]
+    alongside: Mapping[str, tuple[frozenset[str], str, str]]
     area_order: Mapping[str, int]
-    sleep_alongside: frozenset[str]
     references: Mapping[str, str]
+    #: instrument id -> its name, for every instrument in use
+    names: Mapping[str, str]
 
     @classmethod
     def for_instruments(cls, instruments: Mapping[str, Any]) -> SteppedCareRules:
@@ -92,12 +92,12 @@ class SteppedCareRules:
                 for area, entry in data["high_intensity_from"].items()
             },
             alongside={
-                area: (frozenset(entry["with"]), rule_id(entry["rule"]))
+                area: (frozenset(entry["with"]), rule_id(entry["rule"]), entry["reason"])
                 for area, entry in data["alongside"].items()
             },
             area_order={area: index for index, area in enumerate(data["area_order"])},
-            sleep_alongside=frozenset(data["sleep_runs_alongside"]),
             references=dict(data["references"]),
+            names={key: value.name for key, value in instruments.items()},
         )
 
 
