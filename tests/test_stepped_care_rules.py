@@ -62,7 +62,7 @@ def primary(plan: dict) -> dict:
     [
         # R-SC9, R-SC10: possible dependence (AUDIT-C 10): the withdrawal assessment, due at
         # this visit, leads, whatever the mood
-        ({"phq9": 22, "audit-c": 10}, 0, "alcohol", "stepped-care.safety-first"),
+        ({"phq9": 22, "audit-c": 10}, 0, "alcohol", "stepped-care.R-SC9"),
         # a positive screen below it (hazardous drinking) goes alongside instead
         ({"phq9": 22, "audit-c": 9}, 0, "depression", "stepped-care.R-SC1"),
         # R-SC8: PTSD at its cut-off before depression below 'more severe'

@@ -117,9 +117,17 @@ def order_problems(
     if not rest:
         return out
     rest.sort(key=_sort_key(rest, severities, rules, alongside_behind=True))
-    primary, rule, reason = _primary(rest, severities, suicide_flag, harmful_drinking)
-    rest.remove(primary)
-    out.append((primary, Ordering(len(out) + 1, rule, reason, primary=True)))
+    urgent_alcohol = next((p for p in first if p.area == "alcohol"), None)
+    if urgent_alcohol is not None and _harms(urgent_alcohol, severities, harmful_drinking):
+        # the withdrawal assessment is due now, and drinking is the primary problem (R-SC9)
+        place = first.index(urgent_alcohol)
+        primary = urgent_alcohol
+        out[place] = (primary, Ordering(place + 1, rule_id("R-SC9"), (
+            f"{_urgent(primary)} {_harm_reason(harmful_drinking)}"), primary=True))
+    else:
+        primary, rule, reason = _primary(rest, severities, suicide_flag, harmful_drinking)
+        rest.remove(primary)
+        out.append((primary, Ordering(len(out) + 1, rule, reason, primary=True)))
     rest.sort(key=_sort_key(rest, severities, rules, alongside_behind=False))
     beside = [p for p in rest if alongside(p, primary, severities[p.id], rules)]
     for problem in beside:  # treated beside the primary problem (R-SC12, R-SC9)
@@ -148,6 +156,22 @@ def alongside(
 
 
 _SAFETY_REASON = "Safety comes first in every plan while a risk flag is open."
+
+
+def _harms(
+    alcohol: Problem, severities: Mapping[str, Severity], harmful_drinking: str | None
+) -> bool:
+    """Harmful or dependent drinking: the "more severe" level (AUDIT-C 10+) or a documented
+    substance use disorder (no measure); a positive screen alone (hazardous drinking) gets a
+    brief intervention alongside the primary problem instead."""
+    return bool(harmful_drinking) and severities[alcohol.id].level in (MORE_SEVERE, UNMEASURED)
+
+
+def _harm_reason(harmful_drinking: str | None) -> str:
+    return (
+        f"Drinking that harms is treated first ({harmful_drinking}): it can cause or worsen low "
+        "mood, anxiety and poor sleep, which are measured again after 3-4 weeks without alcohol."
+    )
 
 
 def _urgent(problem: Problem) -> str:
@@ -198,19 +222,8 @@ def _primary(
     """The problem treated first, the rule that chose it and why."""
     by_area = {p.area: p for p in ranked}
     alcohol = by_area.get("alcohol")
-    # harmful or dependent drinking: the "more severe" level (AUDIT-C 10+), or a documented
-    # substance use disorder; a positive screen alone (hazardous drinking) gets a brief
-    # intervention alongside the primary problem instead
-    if (
-        alcohol is not None
-        and harmful_drinking
-        and severities[alcohol.id].level in (MORE_SEVERE, UNMEASURED)
-    ):
-        return alcohol, rule_id("R-SC9"), (
-            f"Drinking that harms is treated first ({harmful_drinking}): it can cause or worsen "
-            "low mood, anxiety and poor sleep, which are measured again after 3-4 weeks without "
-            "alcohol."
-        )
+    if alcohol is not None and _harms(alcohol, severities, harmful_drinking):
+        return alcohol, rule_id("R-SC9"), _harm_reason(harmful_drinking)
     trauma, depression = by_area.get("trauma"), by_area.get("depression")
     if trauma is not None and severities[trauma.id].level >= CASENESS and depression is not None:
         mood = severities[depression.id]
