@@ -207,5 +207,5 @@ def test_the_vocabulary_documents_its_goal_words() -> None:
             break
         above.append(line)
     comment = " ".join(reversed(above))
-    assert "synonym list" in comment and "whole words" in comment
+    assert "synonym list" in comment and "whole words" in comment and "plan.unlinked-goal" in comment
     assert yaml.safe_load(text)["patient_goal_idioms"] == list(VOCABULARY.goal_words.idioms)
