@@ -185,10 +185,13 @@ def test_a_patient_goal_no_area_matches_is_kept_and_not_denied(engine: Engine) -
     data = plan_for(engine, patient_goals=("I want to learn to play guitar",))
     assert data["problems"] == []
     assert [g["text"] for g in data["patient_goals"]] == ["I want to learn to play guitar"]
-    (notice,) = data["notices"]
+    notice, unlinked = data["notices"]
     assert notice["code"] == "plan.nothing-above-threshold"
     assert "no concern or patient goal was recorded" not in notice["message"]
     assert "patient's goals name no problem area" in notice["message"]
+    # and the goal itself is put to the clinician, by name
+    assert unlinked["code"] == "plan.unlinked-goal"
+    assert "“I want to learn to play guitar”" in unlinked["message"]
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""The documented vocabularies agree with the schemas, and patient goals link to the right areas."""
+"""The documented vocabularies agree with the schemas (goal linking: ``test_goal_words.py``)."""
 
 from __future__ import annotations
 
@@ -52,30 +52,7 @@ def test_the_schemas_ids_are_generated_from_the_vocabulary() -> None:
         assert ("\n" in new) == ("\n" in old)
 
 
-def test_every_area_has_goal_keywords() -> None:
-    assert set(VOCABULARY.goal_keywords) == set(VOCABULARY.areas)
-
-
-@pytest.mark.parametrize(
-    ("text", "areas"),
-    [
-        ("I want to sleep through the night", ("sleep",)),
-        ("Stop worrying so much", ("anxiety",)),
-        ("Say no to extra shifts", ("assertiveness",)),
-        ("Walk with my partner on Sundays", ("relationships", "lifestyle")),
-        ("I'd like to be sleeping better", ("sleep",)),  # a keyword matches at a word start
-        ("Draw sidewalk chalk art", ()),  # but not inside a word ("sidewalk" is not "walk")
-        ("Be happier", ("wellbeing",)),
-        ("", ()),
-    ],
-)
-def test_patient_goals_link_by_whole_keywords(text: str, areas: tuple[str, ...]) -> None:
-    assert VOCABULARY.areas_for_goal(text) == areas
-
-
 def test_a_condition_can_only_bring_a_known_area_with_a_summary() -> None:
-    import pytest
-
     from planengine._vocabulary import check_condition_areas
 
     areas = {"relationships": {"title": "Relationships", "description": "d"}}

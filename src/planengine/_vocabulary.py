@@ -1,11 +1,11 @@
-"""The documented vocabularies: problem-area ids, condition ids and patient-goal keywords.
+"""The documented vocabularies: problem-area ids, condition ids, the words that link a patient's
+goals to areas, and risk language.
 
 The data lives in ``planengine/data/vocabulary.yaml`` so a clinician can read and extend it.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
@@ -14,6 +14,7 @@ from typing import Any
 import attrs
 import yaml
 
+from planengine.plan._goal_words import GoalWords
 from planengine.plan._risk_language import RiskLanguage
 
 __all__ = ["Vocabulary", "check_condition_areas", "load_vocabulary"]
@@ -21,15 +22,13 @@ __all__ = ["Vocabulary", "check_condition_areas", "load_vocabulary"]
 
 @attrs.frozen
 class Vocabulary:
-    """Area and condition ids with their titles, keywords that link patient goals to areas, and
-    the risk language that opens a flag wherever it appears in free text."""
+    """Area and condition ids with their titles, the words that link patient goals to areas,
+    and the risk language that opens a flag wherever it appears in free text."""
 
     areas: Mapping[str, Mapping[str, str]]
     conditions: Mapping[str, Mapping[str, str]]
-    goal_keywords: Mapping[str, tuple[str, ...]]
+    goal_words: GoalWords
     risk_language: RiskLanguage
-    _pattern: re.Pattern[str]
-    _area_of_keyword: Mapping[str, str]
 
     def area_title(self, area: str) -> str:
         """Human title of an area (the id itself when unknown, e.g. ``safety``)."""
@@ -48,15 +47,9 @@ class Vocabulary:
         }
 
     def areas_for_goal(self, text: str) -> tuple[str, ...]:
-        """Areas whose keywords start a word of a patient's goal ("sleeping" -> sleep), in vocabulary order."""
-        found = {self._area_of_keyword[m] for m in self._pattern.findall(text.lower())}
-        return tuple(area for area in self.goal_keywords if area in found)
-
-
-def _keyword_pattern(keywords: Mapping[str, tuple[str, ...]]) -> re.Pattern[str]:
-    """One pattern for every keyword at a word start, longest first, so a text is scanned once."""
-    words = sorted({w.lower() for ws in keywords.values() for w in ws}, key=lambda w: (-len(w), w))
-    return re.compile(r"\b(" + "|".join(re.escape(w) for w in words) + r")")
+        """Areas a patient's goal links to by its words ("waking at 3am" -> sleep), in vocabulary
+        order (see :mod:`planengine.plan._goal_words`)."""
+        return self.goal_words.areas(text)
 
 
 def check_condition_areas(data: Mapping[str, Any]) -> None:
@@ -79,19 +72,17 @@ def load_vocabulary() -> Vocabulary:
     """Load the built-in vocabulary (cached; the result is immutable)."""
     text = (resources.files("planengine") / "data" / "vocabulary.yaml").read_text(encoding="utf-8")
     data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    keywords = {area: tuple(words) for area, words in data["patient_goal_keywords"].items()}
-    area_of: dict[str, str] = {}
-    for area, words in keywords.items():
-        for word in words:
-            # A keyword listed under two areas would be ambiguous; the data must not do that.
-            if area_of.setdefault(word.lower(), area) != area:
-                raise ValueError(f"vocabulary keyword {word!r} is listed under two areas")
     check_condition_areas(data)
+    risk_language = RiskLanguage.from_data(data["risk_language"])
+    goal_words = data["patient_goal_words"]
+    if set(goal_words) != set(data["areas"]):
+        raise ValueError("vocabulary patient_goal_words must list words for every area, and only those")
     return Vocabulary(
         areas=dict(data["areas"]),
         conditions=dict(data["conditions"]),
-        goal_keywords=keywords,
-        risk_language=RiskLanguage.from_data(data["risk_language"]),
-        pattern=_keyword_pattern(keywords),
-        area_of_keyword=area_of,
+        # goals are read as the risk screen reads text: the same look-alike letters
+        goal_words=GoalWords.from_data(
+            goal_words, data["patient_goal_idioms"], risk_language.look_alikes
+        ),
+        risk_language=risk_language,
     )

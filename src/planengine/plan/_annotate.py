@@ -1,5 +1,6 @@
 """Notes the assembled draft needs before a clinician reads it: baselines too old to plan from,
-objectives none of whose steps can start yet, and why a plan has no problems."""
+objectives none of whose steps can start yet, why a plan has no problems, and the patient's goals
+that no problem holds."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from typing import Any
 
 from planengine._model import Intervention, Notice, PlanDraft, Problem
 
-__all__ = ["empty_plan_notices", "mark_held_objectives", "mark_stale_baselines"]
+__all__ = [
+    "empty_plan_notices", "mark_held_objectives", "mark_stale_baselines", "unlinked_goal_notices",
+]
 
 
 def mark_stale_baselines(draft: PlanDraft, as_of: dt.date, most: int) -> None:
@@ -83,4 +86,21 @@ def empty_plan_notices(
                 "recorded, so no goals were generated. The clinician may still add goals."
             ),
         )
+    ]
+
+
+def unlinked_goal_notices(patient_goals: list[dict[str, Any]]) -> list[Notice]:
+    """A notice for each of the patient's goals that links to no area (not even safety): its
+    words name no problem the vocabulary knows, so the clinician is asked where it belongs. The
+    goal is never set aside: it stays in the plan's ``patient_goals``, unlinked, until then."""
+    return [
+        Notice(
+            "plan.unlinked-goal",
+            f"The patient's goal “{' '.join(goal['text'].split())}” is not linked to any problem: its "
+            "words name no problem area the engine knows. Which problem does it belong to, or is "
+            "it a new one? The clinician links it, or adds it to the plan as a goal of its own.",
+            "rule:context.patient-goal",
+        )
+        for goal in patient_goals
+        if not goal["areas"]
     ]

@@ -37,15 +37,12 @@ from planengine._model import (
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
 from planengine._version import __version__
 from planengine.plan import _risk_wording, _safety
-from planengine.plan._adjustments import (
-    Snapshot,
-    attribute_adjustments,
-    snapshot,
-)
+from planengine.plan._adjustments import Snapshot, attribute_adjustments, snapshot
 from planengine.plan._annotate import (
     empty_plan_notices,
     mark_held_objectives,
     mark_stale_baselines,
+    unlinked_goal_notices,
 )
 from planengine.plan._arguments import check_arguments, check_context, checked_choices
 from planengine.plan._assembly import RankedProposal, merge_across_problems, merge_proposals
@@ -327,6 +324,7 @@ class Engine:
         problems.sort(key=_not_urgent)
         notices.extend(merge_across_problems(problems))
         notices.extend(empty_plan_notices(problems, bool(context.risk_flags), patient_goals))
+        notices.extend(unlinked_goal_notices(patient_goals))  # linked by now, safety included
         return PlanDraft(problems=problems, exclusions=exclusions, notices=notices), python_wrote
 
     def _complete_checked(

@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-__all__ = ["RiskLanguage", "normalise_text"]
+__all__ = ["RiskLanguage", "normalise_text", "normalised_words"]
 
 #: Apostrophes and primes of every kind, dropped so that "don't", "don’t" and "dont" read alike.
 _APOSTROPHES = dict.fromkeys(
@@ -33,6 +33,7 @@ _APOSTROPHES = dict.fromkeys(
 #: (zero-width spaces and joiners, bidi controls, soft hyphens, tag characters).
 _DROPPED = frozenset({"Mn", "Me", "Cf"})
 _NOT_A_WORD = re.compile(r"[^0-9a-z]+")
+_WORD = re.compile(r"[0-9a-z]+")
 #: A word broken over a line with a hyphen ("sui-\ncidal").
 _LINE_BREAK_HYPHEN = re.compile(r"-[ \t]*\r?\n[ \t]*")
 _SLOT = re.compile(r"\{([a-z]+)\}")
@@ -57,6 +58,12 @@ def normalise_text(text: str, look_alikes: Mapping[int, str] | None = None) -> s
     one space, with a space at each end."""
     folded = _fold(text, look_alikes or {})
     return " " + _NOT_A_WORD.sub(" ", folded).strip() + " "
+
+
+def normalised_words(text: str, look_alikes: Mapping[int, str] | None = None) -> list[str]:
+    """The words of :func:`normalise_text`, found in one pass (``normalise_text(text).split()``,
+    without building the spaced text)."""
+    return _WORD.findall(_fold(text, look_alikes or {}))
 
 
 @attrs.frozen
@@ -140,6 +147,12 @@ class RiskLanguage:
             look_alikes,
             tuple((w.lower(), w.lower().replace("-", "")) for w in _texts(data.get("hyphenated_words"))),
         )
+
+    @property
+    def look_alikes(self) -> Mapping[int, str]:
+        """Letters from other scripts -> the Latin letter they are read as (for
+        :func:`normalise_text`, so other free text is read as the screen reads it)."""
+        return self._look_alikes
 
     def find(self, text: str) -> tuple[tuple[str, str], ...]:
         """The ``(theme, phrase)`` pairs found in ``text``, in data order (empty: nothing matched,

@@ -341,7 +341,7 @@ def render_markdown(plan: Plan) -> str:
         add("## In the patient's words")
         add("")
         for goal in data["patient_goals"]:
-            linked = ", ".join(goal["linked_areas"]) or "not linked to a problem yet"
+            linked = ", ".join(goal["linked_areas"]) or "not linked to a problem: see the notices"
             add(f"- “{_one_line(goal['text'])}” ({linked})")
         add("")
     if not data["problems"]:

@@ -150,8 +150,9 @@ class When:
 
             checks.append(areas_check)
         if self.patient_words_any:
-            # Matched as the vocabulary matches goal keywords: lower case, at the start of a word
-            # ("nightmare" also finds "nightmares").
+            # Lower case, at the start of a word ("nightmare" also finds "nightmares"): the
+            # strategy format's own rule, looser than the vocabulary's goal words (whole words and
+            # stems, planengine.plan._goal_words), kept for the strategy files written to it.
             pattern = re.compile(
                 r"\b(" + "|".join(re.escape(w.lower()) for w in self.patient_words_any) + r")"
             )
