@@ -252,11 +252,12 @@ def _glance(data: dict[str, Any], add: Any) -> None:
     burden = data.get("burden")
     if burden:
         limits = burden["limits"]
+        courses = limits["max_courses_now"]
         add(
-            f"Each week, at most {limits['max_courses_now']} course(s) of therapy start at once "
-            f"(a sleep course may run alongside), self-help for at most "
-            f"{limits['max_self_guided_modules']} problems, within "
-            f"{limits['homework_minutes_per_week']} minutes of self-help."
+            f"Limits: {courses} course{'s' if courses != 1 else ''} of therapy at a time (a sleep "
+            f"course may run beside it); self-help for at most "
+            f"{limits['max_self_guided_modules']} problems at once; up to "
+            f"{limits['homework_minutes_per_week']} minutes of self-help a week."
         )
         add("")
         add("| Phase | Courses | Clinician contacts a week | Self-help minutes a week |")
