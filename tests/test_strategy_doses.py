@@ -77,3 +77,68 @@ def test_every_builtin_homework_step_has_a_dose(path: pathlib.Path) -> None:
                 assert fields.get("frequency") and fields.get("duration_minutes"), (
                     f"{path.stem}: {label} is {fields['delivery']} without a full dose"
                 )
+
+
+# -- intensity (stepped-care R-SC14: at most one high-intensity course starts at once) ----------
+
+#: The built-in courses of high-intensity therapy, or referrals for one: ``file: step ids``.
+HIGH_INTENSITY = {
+    "assertiveness": {"role-play"},
+    "ba": {"ba-sessions"},
+    "cbt": {"restructuring-sessions"},
+    "relationships": {"couple-sessions"},
+    "relaxation": {"cbt-anxiety-referral"},
+    "sleep": {"cbti-referral", "imagery-rehearsal-referral"},
+    "trauma": {"trauma-therapy-referral"},
+}
+
+
+def _weekly(frequency: dict[str, Any] | None) -> float:
+    """Occasions a week (a month taken as 52/12 weeks)."""
+    if not frequency:
+        return 0.0
+    per_week = {"day": 7.0, "week": 1.0, "month": 12 / 52}[frequency["per"]]
+    return float(frequency["times"]) * per_week
+
+
+def _may_be_inferred_high(fields: dict[str, Any]) -> bool:
+    """The engine infers ``high`` for a clinician-led or referral step with weekly sessions for
+    4 weeks or more; read generously here (any frequency at all), so that every step the engine
+    could read as a course says what it is."""
+    return (
+        fields["delivery"] in ("clinician-led", "referral")
+        and bool(fields.get("frequency"))
+        and (fields.get("course_weeks") or 0) >= 4
+    )
+
+
+@pytest.mark.parametrize("path", STRATEGY_FILES, ids=[p.stem for p in STRATEGY_FILES])
+def test_courses_of_therapy_declare_high_intensity_and_nothing_else_is_read_as_one(
+    path: pathlib.Path,
+) -> None:
+    courses = HIGH_INTENSITY.get(path.stem, set())
+    steps = {step["id"]: step for step in _load(path)["interventions"]}
+    assert courses <= set(steps)
+    for step in steps.values():
+        for label, fields in step_picks(step):
+            intensity = fields.get("intensity")
+            if fields["delivery"] in HOMEWORK:  # guided self-help, sleep restriction, homework
+                assert intensity != "high", f"{path.stem}: {label} is homework, not a course"
+            elif step["id"] in courses and label == step["id"]:
+                assert intensity == "high", f"{path.stem}: {label} is a course of therapy"
+            elif _may_be_inferred_high(fields):
+                assert intensity is not None, (
+                    f"{path.stem}: {label} could be inferred high ({fields.get('frequency')}, "
+                    f"{fields.get('course_weeks')} weeks); say which it is"
+                )
+            if step["id"] not in courses:
+                assert intensity != "high", f"{path.stem}: {label} is not in the table of courses"
+
+
+def test_guided_self_help_in_place_of_a_course_is_low_intensity() -> None:
+    for name in ("ba", "cbt"):
+        data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / f"{name}.yaml")
+        (course,) = (s for s in data["interventions"] if s["id"] in HIGH_INTENSITY[name])
+        variants = course["variants"]
+        assert [v.get("intensity") for v in variants] == ["low"] * len(variants)
+        assert any(v.get("delivery") == "clinician-supervised" for v in variants)
