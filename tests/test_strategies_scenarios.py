@@ -220,8 +220,15 @@ def test_anxiety_target_never_asks_for_a_score_inside_the_minimal_band(engine) -
     assert anxiety["objectives"][0]["measure"]["target"] == {"value": 6, "comparator": "<="}
     assert "anxiety-cbt-anxiety-referral" in step_ids(moderate)  # GAD-7 >= 10
     assert "anxiety-cbt-anxiety-referral" not in {s["id"] for s in mild["interventions"]}
-    breathing = next(s for s in anxiety["interventions"] if s["id"] == "anxiety-paced-breathing")
-    assert breathing["frequency"] == {"times": 2, "per": "day"} and breathing["duration_minutes"] == 10
+    # one practice: muscle relaxation then paced breathing, 15 + 5 minutes on five days a week,
+    # the dose the relaxation objective states
+    steps = {s["id"]: s for s in anxiety["interventions"]}
+    breathing, pmr = steps["anxiety-paced-breathing"], steps["anxiety-progressive-muscle-relaxation"]
+    practice = next(o for o in anxiety["objectives"] if o["id"] == "anxiety-relaxation-practice")
+    assert practice["frequency"] == {"times": 5, "per": "week", "duration_minutes": 20}
+    for step in (breathing, pmr):
+        assert step["frequency"] == {"times": 5, "per": "week"}
+    assert breathing["duration_minutes"] + pmr["duration_minutes"] == 20
 
 
 def test_stress_uses_pss10_as_a_trend_only(engine) -> None:
@@ -399,10 +406,12 @@ def test_exercise_builds_towards_the_who_range(engine) -> None:
     minutes = next(o for o in all_objectives(data) if o["id"] == "lifestyle-activity-minutes")
     assert minutes["measure"]["target"] == {"value": 150, "comparator": ">="}
     graded = next(s for s in all_steps(data) if s["id"] == "lifestyle-graded-activity")
-    assert any("10-20 %" in s and "150-300" in s for s in graded["steps"])
-    # the step's dose is where it starts, below the target (clinical.md §7.8)
+    assert any("10-20 %" in s and "150 minutes" in s and "300" in s for s in graded["steps"])
+    # the step's dose is what it builds up to, the objective's target (it starts below it, from
+    # the first week's logged total: clinical.md §7.8)
     weekly = graded["frequency"]["times"] * graded["duration_minutes"]
-    assert weekly < 150
+    assert weekly == 150
+    assert any("first week" in s for s in graded["steps"])
 
 
 def test_meal_advice_in_pregnancy_says_no_alcohol(engine) -> None:
@@ -439,9 +448,10 @@ def test_one_breathing_routine_when_trauma_and_anxiety_are_both_planned(engine) 
     data = plan_for(engine, item)
     breathing = [s for s in all_steps(data) if "breathing" in s["id"]]
     assert len(breathing) == 1
-    # whichever copy is kept, the routine is the one clinical.md §7.4 gives: twice a day, then
-    # in the moment
-    assert breathing[0]["frequency"] == {"times": 2, "per": "day"}
+    # whichever copy is kept, the routine is the same: practised when calm (5 minutes on five
+    # days a week, clinical.md §7.4's lower end), then used in the moment
+    assert breathing[0]["frequency"] == {"times": 5, "per": "week"}
+    assert breathing[0]["duration_minutes"] == 5
     assert any("in the moment" in line for line in breathing[0]["steps"])
     assert any(n["code"] == "assembly.shared" and "paced-breathing" in n["message"] for n in data["notices"])
     # when anxiety's breathing step is left out (its objective deferred), trauma's stays

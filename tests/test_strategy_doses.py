@@ -142,3 +142,101 @@ def test_guided_self_help_in_place_of_a_course_is_low_intensity() -> None:
         variants = course["variants"]
         assert [v.get("intensity") for v in variants] == ["low"] * len(variants)
         assert any(v.get("delivery") == "clinician-supervised" for v in variants)
+
+
+# -- objectives and their steps tell one story (issue 13 item 7) -------------------------------
+
+
+def _objective_picks(
+    objective: dict[str, Any],
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """``(label, frequency, target)`` for an objective's default dose and each variant that
+    changes it (a variant keeps the default target unless it sets one)."""
+    default = objective["measure"].get("target")
+    if objective.get("frequency"):
+        yield objective["id"], objective["frequency"], default
+    for index, variant in enumerate(objective.get("variants", ())):
+        if variant.get("frequency"):
+            label = f"{objective['id']} variant {index}"
+            yield label, variant["frequency"], variant.get("target", default)
+
+
+def _serving(data: dict[str, Any], objective_id: str) -> list[dict[str, Any]]:
+    """The homework steps (default content) that serve an objective."""
+    return [
+        step for step in data["interventions"]
+        if objective_id in step.get("objectives", ()) and step["delivery"] in HOMEWORK
+    ]
+
+
+@pytest.mark.parametrize("path", STRATEGY_FILES, ids=[p.stem for p in STRATEGY_FILES])
+def test_an_objective_that_states_minutes_is_the_dose_its_steps_ask(path: pathlib.Path) -> None:
+    """"Practise for 20 minutes on 5 days a week": each homework step serving it is practised on
+    those days, and the steps' minutes add up to the objective's (no 10 minutes on 5 days over
+    steps that ask for 40 minutes every day)."""
+    data = _load(path)
+    for objective in data["objectives"]:
+        for label, frequency, _target in _objective_picks(objective):
+            if "duration_minutes" not in frequency:
+                continue
+            steps = _serving(data, objective["id"])
+            assert steps, f"{path.stem}: {label} states a dose that no homework step asks for"
+            for step in steps:
+                assert _weekly(step["frequency"]) == _weekly(frequency), (
+                    f"{path.stem}: {step['id']} is {step['frequency']}, but {label} counts "
+                    f"{frequency['times']} a {frequency['per']}"
+                )
+            minutes = sum(step["duration_minutes"] for step in steps)
+            assert minutes == frequency["duration_minutes"], (
+                f"{path.stem}: the steps serving {label} ask for {minutes} minutes a time, "
+                f"the objective {frequency['duration_minutes']}"
+            )
+
+
+@pytest.mark.parametrize("path", STRATEGY_FILES, ids=[p.stem for p in STRATEGY_FILES])
+def test_a_counted_objective_asks_no_more_than_its_steps(path: pathlib.Path) -> None:
+    """An objective that counts occasions a week has that count as its target, and at least one
+    homework step serving it asks for as many: the count is a floor the steps can reach (a
+    diary asked for daily may count 6 mornings a week as met), never above what they ask."""
+    data = _load(path)
+    for objective in data["objectives"]:
+        for label, frequency, target in _objective_picks(objective):
+            assert frequency["per"] == "week" and target == {
+                "value": frequency["times"], "comparator": ">="
+            }, f"{path.stem}: {label}: the target is not the count the statement names"
+            steps = _serving(data, objective["id"])
+            if steps:
+                assert max(_weekly(s["frequency"]) for s in steps) >= _weekly(frequency), (
+                    f"{path.stem}: {label} counts more than any step asks for"
+                )
+
+
+@pytest.mark.parametrize("path", STRATEGY_FILES, ids=[p.stem for p in STRATEGY_FILES])
+def test_a_minutes_a_week_target_is_what_the_steps_build_up_to(path: pathlib.Path) -> None:
+    """"150 minutes a week": the activity steps serving it reach 150 minutes a week at their
+    dose (a log of the minutes is not itself activity)."""
+    data = _load(path)
+    for objective in data["objectives"]:
+        measure = objective["measure"]
+        if measure.get("unit") != "minutes per week":
+            continue
+        active = [s for s in _serving(data, objective["id"]) if s.get("category") != "monitoring"]
+        minutes = sum(_weekly(s["frequency"]) * s["duration_minutes"] for s in active)
+        assert minutes == measure["target"]["value"], (
+            f"{path.stem}: {objective['id']} aims at {measure['target']['value']} minutes a week, "
+            f"its steps ask for {minutes:g}"
+        )
+
+
+def test_the_breathing_practice_is_one_routine_in_the_relaxation_and_trauma_plans() -> None:
+    """The two copies are listed once when both are planned (assembly.shared): either gives the
+    same routine, so they agree in wording and dose (the course length is each plan's own)."""
+    folder = ROOT / "plugins" / "planengine_builtins" / "strategies"
+    shared = ("title", "description", "steps", "delivery", "frequency", "duration_minutes")
+    copies = [
+        {key: step.get(key) for key in shared}
+        for name in ("relaxation", "trauma")
+        for step in _load(folder / f"{name}.yaml")["interventions"]
+        if step["id"] == "paced-breathing"
+    ]
+    assert len(copies) == 2 and copies[0] == copies[1]
