@@ -229,7 +229,10 @@ def test_psychosis_brings_liaison_with_the_psychosis_team_where_cognitive_work_i
     assert len(liaison) == 1  # listed once, even where two problems plan cognitive work
     assert "team treating the psychosis" in liaison[0]["description"]
     assert liaison[0]["delivery"] == "clinician-led"
-    assert f"{area}-thought-record" in step_ids(data) or area == "self-esteem"
+    # in depression, behavioural activation is the course: no thought-challenging homework, but
+    # the psychosis team still hears about the therapy planned (the step says why)
+    assert ("self-esteem-thought-record" in step_ids(data)) == (area == "self-esteem")
+    assert "depression-thought-record" in excluded(data)
     without = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
     assert not [s for s in all_steps(without) if s["id"].endswith("psychosis-team-liaison")]
 
