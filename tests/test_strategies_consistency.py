@@ -4,7 +4,9 @@ drinking is followed by what changes week to week."""
 
 from __future__ import annotations
 
-from plan_helpers import all_objectives
+import pytest
+
+from plan_helpers import all_objectives, all_steps
 from planengine import Engine
 from test_strategies_scenarios import assessment, excluded, plan_for, problem, step_ids
 
@@ -47,3 +49,35 @@ def test_self_esteem_work_keeps_its_thought_records_inside_the_depression_course
     assert {"self-esteem-thought-record", "self-esteem-catch-automatic-thoughts"} <= set(steps)
     records = next(o for o in esteem["objectives"] if o["id"] == "self-esteem-thought-records")
     assert "depression course" in records["rationale"]
+
+
+# -- (c) no "assess for depression" with a PHQ-9 on file -------------------------------------------
+
+LOW_WHO5 = [1, 1, 1, 1, 1]  # raw 5: poor well-being
+ASK_FOR_PHQ9 = ("Assess for depression with a PHQ-9", "Measure depression with a PHQ-9",
+                "Check for depression and risk first", "Complete a full PHQ-9")
+
+
+@pytest.mark.parametrize("phq9", [
+    [0, 0, 0, 0, 0, 0, 0, 0, 0], [1, 1, 0, 0, 1, 0, 0, 0, 0], MODERATE_PHQ9,
+    [3, 3, 3, 3, 3, 3, 2, 2, 0],
+], ids=["minimal", "mild", "moderate", "severe"])
+def test_low_well_being_asks_for_no_phq9_given_the_same_day(engine, phq9) -> None:
+    data = plan_for(engine, assessment({"who5": LOW_WHO5, "phq9": phq9},
+                                       concerns=["self-esteem", "depression"]))
+    asks = [s["id"] for s in all_steps(data) if s["title"].startswith(ASK_FOR_PHQ9)]
+    assert asks == []
+    assert not [o for o in all_objectives(data) if "PHQ-9" in o["statement"]
+                and o["statement"].startswith("Complete")]
+
+
+def test_an_incomplete_phq9_is_completed_not_given_again(engine) -> None:
+    data = plan_for(engine, assessment({"who5": LOW_WHO5, "phq9": [1, 1, None, 0, 1, 0, 0, 0, 0]}))
+    assert "wellbeing-depression-assessment" not in step_ids(data)
+    assert any("item 3 unanswered" in s["description"] for s in all_steps(data))
+
+
+def test_without_a_phq9_low_well_being_asks_for_one_once(engine) -> None:
+    data = plan_for(engine, assessment({"who5": LOW_WHO5}))
+    asks = [s["id"] for s in all_steps(data) if s["title"].startswith(ASK_FOR_PHQ9)]
+    assert asks == ["wellbeing-depression-assessment"]
