@@ -81,3 +81,37 @@ def test_without_a_phq9_low_well_being_asks_for_one_once(engine) -> None:
     data = plan_for(engine, assessment({"who5": LOW_WHO5}))
     asks = [s["id"] for s in all_steps(data) if s["title"].startswith(ASK_FOR_PHQ9)]
     assert asks == ["wellbeing-depression-assessment"]
+
+
+# -- (e) more severe depression aims below 16, with a non-response review at week 8 -------------
+
+
+def _phq9(total: int) -> list[int]:
+    """Answers adding up to ``total``, item 9 at 0."""
+    answers = [0] * 9
+    for index in range(total):
+        answers[index % 8] += 1
+    assert max(answers) <= 3
+    return answers
+
+
+@pytest.mark.parametrize("block", [(), ("ba",)], ids=["ba", "cbt"])
+@pytest.mark.parametrize("total", range(16, 25))
+def test_more_severe_depression_aims_out_of_the_more_severe_range(total, block) -> None:
+    engine = Engine(strict=True, block=list(block))
+    data = plan_for(engine, assessment({"phq9": _phq9(total)}))
+    objective = next(o for o in problem(data, "depression")["objectives"]
+                     if o["id"] == "depression-phq9-improvement")
+    target = objective["measure"]["target"]
+    assert target["comparator"] == "<=" and target["value"] <= 15  # NICE NG222: below 16
+    assert total - target["value"] >= 6  # at least a reliable improvement
+    review = next(s for s in all_steps(data) if s["id"] == "depression-non-response-review")
+    assert review["title"] == "Non-response review at week 8"
+    # the four-weekly reviews fall on week 8, and the plan runs past it
+    assert 56 % objective["review_interval_days"] == 0
+    assert objective["due_date"] > "2027-01-20"  # 8 weeks after the planning date
+
+
+def test_less_severe_depression_has_no_non_response_step(engine) -> None:
+    data = plan_for(engine, assessment({"phq9": _phq9(15)}))
+    assert "depression-non-response-review" not in step_ids(data)
