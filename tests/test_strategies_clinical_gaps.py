@@ -97,8 +97,8 @@ def test_no_step_advises_changing_drinking_before_the_withdrawal_assessment(engi
     assert not re.search(r"avoid alcohol|alcohol low", _text(steps["sleep-sleep-hygiene"]))
     assert not re.search(r"avoid alcohol|alcohol low", _text(steps["lifestyle-regular-meals"]))
     # no cut-down target before the assessment: the drinking goal is agreed there (NICE CG115)
-    assert "alcohol-audit-c-below-cutoff" not in {o["id"] for o in all_objectives(data)}
-    assert "agreed there" in excluded(data)["alcohol-audit-c-below-cutoff"]["reason"]
+    assert "alcohol-drinking-within-limit" not in {o["id"] for o in all_objectives(data)}
+    assert "agreed there" in excluded(data)["alcohol-drinking-within-limit"]["reason"]
 
 
 def test_with_an_open_risk_flag_the_alcohol_problem_comes_right_after_safety(engine) -> None:
@@ -160,7 +160,7 @@ def test_in_pregnancy_with_withdrawal_risk_there_is_no_stop_now_advice(engine) -
     data = plan_for(engine, _case("audit-c-10-woman", conditions=["pregnancy"], concerns=["lifestyle"]))
     meals = next(s for s in all_steps(data) if s["id"] == "lifestyle-regular-meals")
     assert "avoid alcohol" not in _text(meals) and "midwife or obstetric team" in _text(meals)
-    target = next(o for o in all_objectives(data) if o["id"] == "alcohol-audit-c-below-cutoff")
+    target = next(o for o in all_objectives(data) if o["id"] == "alcohol-drinking-within-limit")
     assert not target["statement"].startswith("From now on")
     assert "withdrawal-risk assessment" in target["statement"]
     assert "midwife or obstetric team" in target["statement"]

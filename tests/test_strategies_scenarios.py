@@ -535,13 +535,28 @@ def test_low_who5_leads_to_depression_assessment_and_a_percent_based_target(engi
     assert target["measure"]["target"] == {"value": 13, "comparator": ">="}  # +10 points = 3 raw
 
 
-@pytest.mark.parametrize(("sex", "target"), [("female", 3), ("male", 4)])
-def test_positive_audit_c_gets_a_brief_intervention_and_a_sex_specific_target(engine, sex, target) -> None:
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_positive_audit_c_gets_a_brief_intervention_and_a_drinking_goal_from_the_diary(engine, sex) -> None:
+    # The 12-week outcome is drinking, from the drinks diary, against the limit agreed at the
+    # brief intervention; the AUDIT-C (a screen of usual drinking) is re-taken at the end-of-plan
+    # review, not as the outcome (issue 13 item 7f).
     data = plan_for(engine, assessment({"audit-c": [3, 2, 2]}, sex=sex))
     alcohol = problem(data, "alcohol")
-    goal = next(o for o in alcohol["objectives"] if o["id"] == "alcohol-audit-c-below-cutoff")
-    assert goal["measure"]["target"] == {"value": target, "comparator": "<"}
-    assert {"alcohol-brief-intervention", "alcohol-further-assessment"} <= step_ids(data)
+    goal = next(o for o in alcohol["objectives"] if o["id"] == "alcohol-drinking-within-limit")
+    assert "instrument" not in goal["measure"] and "drinks diary" in goal["measure"]["method"]
+    assert goal["measure"]["target"] == {"value": 3, "comparator": ">="}
+    assert "standard drinks" in goal["statement"] and "agreed at the brief intervention" in goal["statement"]
+    assert not [o for o in all_objectives(data) if o["measure"].get("instrument") == "audit-c"]
+    steps = {s["id"]: s for s in alcohol["interventions"]}
+    assert {"alcohol-brief-intervention", "alcohol-further-assessment"} <= set(steps)
+    assert "alcohol-drinking-within-limit" in steps["alcohol-drinks-diary"]["objectives"]
+    assert steps["alcohol-drinks-diary"]["course_weeks"] == goal_weeks(goal)
+    assert "end-of-plan review" in steps["alcohol-audit-c-at-end-review"]["title"]
+
+
+def goal_weeks(goal: dict[str, Any]) -> int:
+    days = (dt.date.fromisoformat(goal["due_date"]) - dt.date.fromisoformat(goal["start_date"])).days
+    return days // 7
 
 
 def test_alcohol_is_flagged_as_a_modifier_of_sleep_and_anxiety(engine) -> None:
@@ -664,9 +679,10 @@ def test_later_life_and_fall_risk_get_sleep_compression_not_full_restriction(eng
 
 def test_alcohol_in_pregnancy_aims_at_none(engine) -> None:
     data = plan_for(engine, assessment({"audit-c": [1, 1, 1]}, sex="female", conditions=["pregnancy"]))
-    goal = next(o for o in all_objectives(data) if o["id"] == "alcohol-audit-c-below-cutoff")
-    assert goal["measure"]["target"] == {"value": 0, "comparator": "<="}
+    goal = next(o for o in all_objectives(data) if o["id"] == "alcohol-drinking-within-limit")
+    assert goal["measure"]["target"] == {"value": 4, "comparator": ">="}  # no drinks in any week
     assert goal["statement"].startswith("From now on, drink no alcohol for the rest of the pregnancy")
+    assert "no drinks in the drinks diary in each of the 4 weeks" in goal["statement"]
 
 
 def test_anxiety_education_is_cautioned_for_a_cardiac_patient(engine) -> None:
