@@ -131,7 +131,7 @@ def test_self_guided_exposure_is_never_kept() -> None:
 def test_duplicate_steps_keep_the_higher_priority_and_say_why() -> None:
     def propose(problem, context):
         step = planengine.Intervention(
-            id=f"{problem.area}-thought-record",
+            id=f"{problem.area}-activity-scheduling",
             area=problem.area,
             title="Copy",
             description="A copy.",
@@ -144,7 +144,7 @@ def test_duplicate_steps_keep_the_higher_priority_and_say_why() -> None:
     engine = Engine(plugins=[plugin("copycat", propose=propose)])
     data = engine.plan(PLAIN, as_of=AS_OF).to_dict()
     depression = next(p for p in data["problems"] if p["area"] == "depression")
-    kept = next(s for s in depression["interventions"] if s["id"] == "depression-thought-record")
+    kept = next(s for s in depression["interventions"] if s["id"] == "depression-activity-scheduling")
     assert kept["title"] != "Copy"
     assert any(
         n["code"] == "assembly.duplicate" and "copycat" in n["message"] for n in data["notices"]

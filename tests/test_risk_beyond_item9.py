@@ -536,7 +536,7 @@ def test_a_private_flag_stays_open_in_the_review_of_the_plans_goal_file(engine, 
     review = review_goals(document, as_of=AS_OF)
     (flag,) = review.risk_flags
     assert (flag.kind, flag.private) == ("private-safety", True)
-    held = [g for g in review.goals if g.goal_id == "depression-thought-records"]
+    held = [g for g in review.goals if g.goal_id == "depression-scheduled-activities"]
     assert held and all(s.rule != "review.keep" for g in held for s in g.suggestions)
 
 
@@ -552,8 +552,9 @@ def test_the_markdown_shows_each_steps_sub_steps(engine, examples_dir) -> None:
 
 
 def test_an_objective_whose_steps_are_all_held_says_so(engine) -> None:
-    data = plan(engine, assessment([("phq9", DAY, [3, 3, 2, 3, 2, 3, 2, 2, 2])]))
-    records = next(o for p in data["problems"] for o in p["objectives"] if o["id"] == "depression-thought-records")
+    # thought records are self-esteem work (in depression, behavioural activation is the course)
+    data = plan(engine, assessment([("phq9", DAY, [3, 3, 2, 3, 2, 3, 2, 2, 2])], concerns=["self-esteem"]))
+    records = next(o for p in data["problems"] for o in p["objectives"] if o["id"] == "self-esteem-thought-records")
     assert any(note.startswith("Held: every step that serves it is held") for note in records["notes"])
 
 

@@ -97,8 +97,8 @@ def test_no_step_advises_changing_drinking_before_the_withdrawal_assessment(engi
     assert not re.search(r"avoid alcohol|alcohol low", _text(steps["sleep-sleep-hygiene"]))
     assert not re.search(r"avoid alcohol|alcohol low", _text(steps["lifestyle-regular-meals"]))
     # no cut-down target before the assessment: the drinking goal is agreed there (NICE CG115)
-    assert "alcohol-audit-c-below-cutoff" not in {o["id"] for o in all_objectives(data)}
-    assert "agreed there" in excluded(data)["alcohol-audit-c-below-cutoff"]["reason"]
+    assert "alcohol-drinking-within-limit" not in {o["id"] for o in all_objectives(data)}
+    assert "agreed there" in excluded(data)["alcohol-drinking-within-limit"]["reason"]
 
 
 def test_with_an_open_risk_flag_the_alcohol_problem_comes_right_after_safety(engine) -> None:
@@ -160,7 +160,7 @@ def test_in_pregnancy_with_withdrawal_risk_there_is_no_stop_now_advice(engine) -
     data = plan_for(engine, _case("audit-c-10-woman", conditions=["pregnancy"], concerns=["lifestyle"]))
     meals = next(s for s in all_steps(data) if s["id"] == "lifestyle-regular-meals")
     assert "avoid alcohol" not in _text(meals) and "midwife or obstetric team" in _text(meals)
-    target = next(o for o in all_objectives(data) if o["id"] == "alcohol-audit-c-below-cutoff")
+    target = next(o for o in all_objectives(data) if o["id"] == "alcohol-drinking-within-limit")
     assert not target["statement"].startswith("From now on")
     assert "withdrawal-risk assessment" in target["statement"]
     assert "midwife or obstetric team" in target["statement"]
@@ -229,7 +229,10 @@ def test_psychosis_brings_liaison_with_the_psychosis_team_where_cognitive_work_i
     assert len(liaison) == 1  # listed once, even where two problems plan cognitive work
     assert "team treating the psychosis" in liaison[0]["description"]
     assert liaison[0]["delivery"] == "clinician-led"
-    assert f"{area}-thought-record" in step_ids(data) or area == "self-esteem"
+    # in depression, behavioural activation is the course: no thought-challenging homework, but
+    # the psychosis team still hears about the therapy planned (the step says why)
+    assert ("self-esteem-thought-record" in step_ids(data)) == (area == "self-esteem")
+    assert "depression-thought-record" in excluded(data)
     without = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
     assert not [s for s in all_steps(without) if s["id"].endswith("psychosis-team-liaison")]
 

@@ -58,8 +58,8 @@ def test_no_cut_down_target_before_the_withdrawal_assessment_and_the_diary_is_ke
     data = plan_for(engine, assessment({**DEPENDENT, "isi": SEVERE_ISI, "phq9": MODERATE_PHQ9},
                                        sex="male"))
     ids = {o["id"] for o in all_objectives(data)}
-    assert "alcohol-audit-c-below-cutoff" not in ids
-    assert "NICE CG115 favours abstinence" in excluded(data)["alcohol-audit-c-below-cutoff"]["reason"]
+    assert "alcohol-drinking-within-limit" not in ids
+    assert "NICE CG115 favours abstinence" in excluded(data)["alcohol-drinking-within-limit"]["reason"]
     # the drinks diary (units a day, for the withdrawal decision) is not the objective deferred
     assert "alcohol-drinks-diary" in ids
     assert "alcohol-drinks-diary" in step_ids(data)

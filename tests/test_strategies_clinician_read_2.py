@@ -104,7 +104,7 @@ def test_a_seizure_disorder_below_audit_c_10_is_not_possible_dependence(engine, 
     assert "cut down gradually" in _text(steps["alcohol-brief-intervention"]).lower()
     assert "not stop suddenly" in _text(steps["alcohol-brief-intervention"])
     # a cut-down target is set as usual; the alcohol-and-sleep talk stays active
-    assert "alcohol-audit-c-below-cutoff" in {o["id"] for o in all_objectives(data)}
+    assert "alcohol-drinking-within-limit" in {o["id"] for o in all_objectives(data)}
     talk = steps["sleep-alcohol-and-sleep"]
     assert talk["status"] == "active"
     assert "seizure triggers" in talk["description"]

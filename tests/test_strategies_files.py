@@ -82,9 +82,9 @@ def test_content_is_specific_and_safe(path: pathlib.Path) -> None:
         for rule in item.get("contraindications", []):
             if "condition" in rule:
                 assert rule["condition"] in conditions, f"{item['id']}: unknown condition"
-        if item["delivery"] == "self-guided":
-            # a dose: how often, or a course length, for every homework step
-            assert item.get("frequency") or item.get("course_weeks"), item["id"]
+        if item["delivery"] in ("self-guided", "clinician-supervised"):
+            # a dose the homework budget can sum (test_strategy_doses.py checks variants too)
+            assert item.get("frequency") and item.get("duration_minutes"), item["id"]
     for objective in data["objectives"]:
         if "metric" in objective["measure"]:
             assert "{due_date}" in objective["statement"], f"{objective['id']}: no date in statement"

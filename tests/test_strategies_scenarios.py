@@ -220,8 +220,15 @@ def test_anxiety_target_never_asks_for_a_score_inside_the_minimal_band(engine) -
     assert anxiety["objectives"][0]["measure"]["target"] == {"value": 6, "comparator": "<="}
     assert "anxiety-cbt-anxiety-referral" in step_ids(moderate)  # GAD-7 >= 10
     assert "anxiety-cbt-anxiety-referral" not in {s["id"] for s in mild["interventions"]}
-    breathing = next(s for s in anxiety["interventions"] if s["id"] == "anxiety-paced-breathing")
-    assert breathing["frequency"] == {"times": 2, "per": "day"} and breathing["duration_minutes"] == 10
+    # one practice: muscle relaxation then paced breathing, 15 + 5 minutes on five days a week,
+    # the dose the relaxation objective states
+    steps = {s["id"]: s for s in anxiety["interventions"]}
+    breathing, pmr = steps["anxiety-paced-breathing"], steps["anxiety-progressive-muscle-relaxation"]
+    practice = next(o for o in anxiety["objectives"] if o["id"] == "anxiety-relaxation-practice")
+    assert practice["frequency"] == {"times": 5, "per": "week", "duration_minutes": 20}
+    for step in (breathing, pmr):
+        assert step["frequency"] == {"times": 5, "per": "week"}
+    assert breathing["duration_minutes"] + pmr["duration_minutes"] == 20
 
 
 def test_stress_uses_pss10_as_a_trend_only(engine) -> None:
@@ -399,10 +406,12 @@ def test_exercise_builds_towards_the_who_range(engine) -> None:
     minutes = next(o for o in all_objectives(data) if o["id"] == "lifestyle-activity-minutes")
     assert minutes["measure"]["target"] == {"value": 150, "comparator": ">="}
     graded = next(s for s in all_steps(data) if s["id"] == "lifestyle-graded-activity")
-    assert any("10-20 %" in s and "150-300" in s for s in graded["steps"])
-    # the step's dose is where it starts, below the target (clinical.md §7.8)
+    assert any("10-20 %" in s and "150 minutes" in s and "300" in s for s in graded["steps"])
+    # the step's dose is what it builds up to, the objective's target (it starts below it, from
+    # the first week's logged total: clinical.md §7.8)
     weekly = graded["frequency"]["times"] * graded["duration_minutes"]
-    assert weekly < 150
+    assert weekly == 150
+    assert any("first week" in s for s in graded["steps"])
 
 
 def test_meal_advice_in_pregnancy_says_no_alcohol(engine) -> None:
@@ -439,9 +448,10 @@ def test_one_breathing_routine_when_trauma_and_anxiety_are_both_planned(engine) 
     data = plan_for(engine, item)
     breathing = [s for s in all_steps(data) if "breathing" in s["id"]]
     assert len(breathing) == 1
-    # whichever copy is kept, the routine is the one clinical.md §7.4 gives: twice a day, then
-    # in the moment
-    assert breathing[0]["frequency"] == {"times": 2, "per": "day"}
+    # whichever copy is kept, the routine is the same: practised when calm (5 minutes on five
+    # days a week, clinical.md §7.4's lower end), then used in the moment
+    assert breathing[0]["frequency"] == {"times": 5, "per": "week"}
+    assert breathing[0]["duration_minutes"] == 5
     assert any("in the moment" in line for line in breathing[0]["steps"])
     assert any(n["code"] == "assembly.shared" and "paced-breathing" in n["message"] for n in data["notices"])
     # when anxiety's breathing step is left out (its objective deferred), trauma's stays
@@ -525,13 +535,28 @@ def test_low_who5_leads_to_depression_assessment_and_a_percent_based_target(engi
     assert target["measure"]["target"] == {"value": 13, "comparator": ">="}  # +10 points = 3 raw
 
 
-@pytest.mark.parametrize(("sex", "target"), [("female", 3), ("male", 4)])
-def test_positive_audit_c_gets_a_brief_intervention_and_a_sex_specific_target(engine, sex, target) -> None:
+@pytest.mark.parametrize("sex", ["female", "male"])
+def test_positive_audit_c_gets_a_brief_intervention_and_a_drinking_goal_from_the_diary(engine, sex) -> None:
+    # The 12-week outcome is drinking, from the drinks diary, against the limit agreed at the
+    # brief intervention; the AUDIT-C (a screen of usual drinking) is re-taken at the end-of-plan
+    # review, not as the outcome (issue 13 item 7f).
     data = plan_for(engine, assessment({"audit-c": [3, 2, 2]}, sex=sex))
     alcohol = problem(data, "alcohol")
-    goal = next(o for o in alcohol["objectives"] if o["id"] == "alcohol-audit-c-below-cutoff")
-    assert goal["measure"]["target"] == {"value": target, "comparator": "<"}
-    assert {"alcohol-brief-intervention", "alcohol-further-assessment"} <= step_ids(data)
+    goal = next(o for o in alcohol["objectives"] if o["id"] == "alcohol-drinking-within-limit")
+    assert "instrument" not in goal["measure"] and "drinks diary" in goal["measure"]["method"]
+    assert goal["measure"]["target"] == {"value": 3, "comparator": ">="}
+    assert "standard drinks" in goal["statement"] and "agreed at the brief intervention" in goal["statement"]
+    assert not [o for o in all_objectives(data) if o["measure"].get("instrument") == "audit-c"]
+    steps = {s["id"]: s for s in alcohol["interventions"]}
+    assert {"alcohol-brief-intervention", "alcohol-further-assessment"} <= set(steps)
+    assert "alcohol-drinking-within-limit" in steps["alcohol-drinks-diary"]["objectives"]
+    assert steps["alcohol-drinks-diary"]["course_weeks"] == goal_weeks(goal)
+    assert "end-of-plan review" in steps["alcohol-audit-c-at-end-review"]["title"]
+
+
+def goal_weeks(goal: dict[str, Any]) -> int:
+    days = (dt.date.fromisoformat(goal["due_date"]) - dt.date.fromisoformat(goal["start_date"])).days
+    return days // 7
 
 
 def test_alcohol_is_flagged_as_a_modifier_of_sleep_and_anxiety(engine) -> None:
@@ -654,9 +679,10 @@ def test_later_life_and_fall_risk_get_sleep_compression_not_full_restriction(eng
 
 def test_alcohol_in_pregnancy_aims_at_none(engine) -> None:
     data = plan_for(engine, assessment({"audit-c": [1, 1, 1]}, sex="female", conditions=["pregnancy"]))
-    goal = next(o for o in all_objectives(data) if o["id"] == "alcohol-audit-c-below-cutoff")
-    assert goal["measure"]["target"] == {"value": 0, "comparator": "<="}
+    goal = next(o for o in all_objectives(data) if o["id"] == "alcohol-drinking-within-limit")
+    assert goal["measure"]["target"] == {"value": 4, "comparator": ">="}  # no drinks in any week
     assert goal["statement"].startswith("From now on, drink no alcohol for the rest of the pregnancy")
+    assert "no drinks in the drinks diary in each of the 4 weeks" in goal["statement"]
 
 
 def test_anxiety_education_is_cautioned_for_a_cardiac_patient(engine) -> None:
