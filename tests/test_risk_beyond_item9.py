@@ -552,9 +552,9 @@ def test_the_markdown_shows_each_steps_sub_steps(engine, examples_dir) -> None:
 
 
 def test_an_objective_whose_steps_are_all_held_says_so(engine) -> None:
-    # thought records are self-esteem work (in depression, behavioural activation is the course)
+    # the positive-qualities log is self-help, held while the flag is open
     data = plan(engine, assessment([("phq9", DAY, [3, 3, 2, 3, 2, 3, 2, 2, 2])], concerns=["self-esteem"]))
-    records = next(o for p in data["problems"] for o in p["objectives"] if o["id"] == "self-esteem-thought-records")
+    records = next(o for p in data["problems"] for o in p["objectives"] if o["id"] == "self-esteem-positive-qualities-log")
     assert any(note.startswith("Held: every step that serves it is held") for note in records["notes"])
 
 

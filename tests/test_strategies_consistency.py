@@ -21,11 +21,11 @@ COGNITIVE = ("cbt-psychoeducation", "catch-automatic-thoughts", "thought-record"
 def test_with_behavioural_activation_as_the_course_no_cbt_homework_is_left_in_depression(engine) -> None:
     data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
     gone = excluded(data)
-    assert gone["depression-restructuring-sessions"]["rule"] == "assembly.conflict"
+    # the CBT course is the alternative option, and its homework goes with it
+    assert gone["depression-restructuring-sessions"]["rule"] == "stepped-care.option"
     for step in COGNITIVE:
         assert f"depression-{step}" not in step_ids(data)
-        assert gone[f"depression-{step}"]["rule"] == "assembly.requires", step
-    assert "depression-restructuring-sessions" in gone["depression-thought-record"]["reason"]
+        assert gone[f"depression-{step}"]["rule"] == "stepped-care.option", step
     assert not [o for o in all_objectives(data) if "thought-record" in o["id"]]
     # nothing in the depression problem is left without the course it serves
     depression = problem(data, "depression")

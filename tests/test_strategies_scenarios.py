@@ -32,8 +32,10 @@ def assessment(responses: dict[str, list[int | None]] | None = None, **context: 
     })
 
 
-def plan_for(engine: Engine, item: Assessment, as_of: dt.date = AS_OF) -> dict[str, Any]:
-    plan = engine.plan(item, as_of=as_of)
+def plan_for(
+    engine: Engine, item: Assessment, as_of: dt.date = AS_OF, choices: dict[str, str] | None = None
+) -> dict[str, Any]:
+    plan = engine.plan(item, as_of=as_of, choices=choices)
     data = plan.to_dict()
     assert_valid("plan", data)
     violations = check_goals(plan_to_goal_document(plan), as_of=as_of, instruments=engine.instruments)
@@ -99,18 +101,26 @@ def test_same_content_from_two_plugins_is_merged_and_explained(engine) -> None:
     data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
     duplicate = [n for n in data["notices"] if n["code"] == "assembly.duplicate"]
     assert any("depression-phq9-improvement" in n["message"] and "plugin:ba" in n["message"]
-               and "higher priority (55 vs 50)" in n["message"] for n in duplicate)
+               and "higher priority" in n["message"] for n in duplicate)
+    assert not any("55" in n["message"] for n in duplicate)  # the number stays inside
     objective = problem(data, "depression")["objectives"][0]
     assert objective["provenance"]["strategy"].startswith("behavioural-activation@")
 
 
-def test_conflicting_courses_keep_the_higher_priority_and_say_why(engine) -> None:
+def test_equivalent_courses_are_options_not_a_hidden_priority(engine) -> None:
     data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}))
     left_out = excluded(data)
-    assert left_out["depression-restructuring-sessions"]["rule"] == "assembly.conflict"
-    assert "depression-ba-sessions" in left_out["depression-restructuring-sessions"]["reason"]
-    assert "priority 55 vs 50" in left_out["depression-restructuring-sessions"]["reason"]
-    assert "depression-ba-sessions" in step_ids(data)
+    assert left_out["depression-restructuring-sessions"]["rule"] == "stepped-care.option"
+    assert "Behavioural activation sessions" in left_out["depression-restructuring-sessions"]["reason"]
+    assert "priority" not in left_out["depression-restructuring-sessions"]["reason"]
+    assert "depression-ba-sessions" in step_ids(data)  # the step up, kept
+    choice = next(c for c in data["choices"] if c["area"] == "depression")
+    assert {"behavioural-activation", "cognitive-restructuring"} <= {o["id"] for o in choice["options"]}
+    chosen = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}),
+                      choices={"depression": "cognitive-restructuring"})
+    assert "depression-restructuring-sessions" in step_ids(chosen)
+    assert "depression-ba-sessions" not in step_ids(chosen)
+    assert excluded(chosen)["depression-ba-sessions"]["rule"] == "stepped-care.option"
 
 
 def _rival(strategy_id: str, priority: int) -> object:
@@ -629,7 +639,7 @@ def test_a_problem_whose_content_is_listed_under_another_says_where(engine) -> N
     stress = problem(plan.to_dict(), "stress")
     assert not stress["objectives"] and not stress["interventions"]  # all shared with anxiety
     text = render_markdown(plan)
-    section = text.split("Stress", 1)[1].split("## ", 1)[0]
+    section = text.split("## 2. Stress", 1)[1].split("## ", 1)[0]
     assert "listed there once" in section and "Anxiety" in section
 
 

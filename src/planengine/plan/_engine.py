@@ -73,6 +73,7 @@ from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment
 from planengine.plan._settings import EngineConfig
 from planengine.plan.stepped_care import SteppedCare
+from planengine.plan.stepped_care._options import Decision
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.strategies._registry import RegisteredStrategy, collect_strategies
 
@@ -249,17 +250,16 @@ class Engine:
             config=self.config,
             areas=frozenset(f.area for f in findings),
         )
-        draft, python_wrote = self._propose_and_assemble(
-            findings, patient_goals, context, notices
+        draft, python_wrote, options = self._propose_and_assemble(
+            findings, patient_goals, context, notices, choices
         )
         self._complete_checked(draft, context, flags, alcohol)
         draft.problems, made, burden = self._stepped.apply(
             draft.problems,
-            draft.exclusions,
             scored.latest,
+            *options,
             suicide_flag=any(f.kind in SUICIDE_KINDS for f in flags),
             harmful_drinking=alcohol,
-            choices=choices,
         )
         mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
         mark_held_objectives(draft)
@@ -311,21 +311,25 @@ class Engine:
         patient_goals: list[dict[str, Any]],
         context: PlanningContext,
         notices: list[Notice],
-    ) -> tuple[PlanDraft, bool]:
-        """Problems from the findings, each filled from the strategies and ``propose`` hooks and
-        assembled; and whether content from Python plugin code was taken in."""
+        choices: Mapping[str, str],
+    ) -> tuple[PlanDraft, bool, tuple[dict[str, Choice], dict[str, Decision]]]:
+        """Problems from the findings, each filled from the strategies and ``propose`` hooks,
+        assembled and its treatment option chosen; whether content from Python plugin code was
+        taken in; and the choices made."""
         problems = self._problems(findings, patient_goals)
         exclusions: list[Exclusion] = []
         python_wrote = False
         for problem in problems:
             python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
+        options = self._stepped.choose(problems, exclusions, context.scores, choices)
         # A problem holding an urgent safety objective comes first (a stable sort: otherwise the
         # order by severity stands), before shared objectives and steps are listed once.
         problems.sort(key=_not_urgent)
         notices.extend(merge_across_problems(problems))
         notices.extend(empty_plan_notices(problems, bool(context.risk_flags), patient_goals))
         notices.extend(unlinked_goal_notices(patient_goals))  # linked by now, safety included
-        return PlanDraft(problems=problems, exclusions=exclusions, notices=notices), python_wrote
+        draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
+        return draft, python_wrote, options
 
     def _complete_checked(
         self,
@@ -488,9 +492,7 @@ class Engine:
         area_title = self._vocabulary.area_title
         for area, items in by_area.items():
             top = items[0] if len(items) == 1 else max(items, key=_WEIGHT)
-            # Problem(id, area, title, priority, severity, weight, findings, long_term_goal,
-            #         long_term_goal_source, objectives, interventions, patient_words,
-            #         deferred_objectives), positionally (faster)
+            # Problem's first 13 fields, positionally (faster)
             problems.append(
                 Problem(
                     f"problem-{area}",

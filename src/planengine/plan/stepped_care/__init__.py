@@ -19,7 +19,7 @@ from typing import Any
 from planengine._errors import InputError
 from planengine._model import Exclusion, Problem
 from planengine.plan.stepped_care._dose import intensity_of
-from planengine.plan.stepped_care._options import decide
+from planengine.plan.stepped_care._options import Decision, decide
 from planengine.plan.stepped_care._order import order_problems, severity_of
 from planengine.plan.stepped_care._phases import Limits, assign_phases
 from planengine.plan.stepped_care._records import Burden, Choice
@@ -47,54 +47,76 @@ class SteppedCare:
         )
         self._names = {key: value.name for key, value in instruments.items()}
 
-    def apply(
+    def choose(
         self,
         problems: list[Problem],
         exclusions: list[Exclusion],
         scores: Mapping[str, Any],
-        *,
-        suicide_flag: bool,
-        harmful_drinking: str | None,
         choices: Mapping[str, str],
-    ) -> tuple[list[Problem], tuple[Choice, ...], Burden]:
-        """Order, decide and phase the problems (edited in place); return them in order, the
-        choices and the burden.
+    ) -> tuple[dict[str, Choice], dict[str, Decision]]:
+        """Each problem's options and how it starts (the recorded choice or the default), applied
+        in place: alternative courses and what only they serve move to ``exclusions``. Runs
+        before shared steps are listed once across problems, so a step another problem keeps
+        never leaves with an alternative.
 
         :param choices: area -> the option chosen for it.
+        :returns: problem id -> its :class:`Choice` (problems with options), and problem id ->
+            its :class:`Decision`.
         :raises InputError: when a choice names an area not in the plan or an unknown option.
         """
-        rules = self.rules
         areas = {p.area for p in problems}
         for area in sorted(set(choices) - areas):
             raise InputError(
                 f"choice {area}={choices[area]}: the plan has no {area!r} problem; its problems "
                 f"are {', '.join(sorted(areas))}"
             )
-        for problem in problems:  # every step says its intensity, declared or inferred
-            for step in problem.interventions:
-                step.intensity = intensity_of(step)
+        _declare_intensity(problems)
+        served_before = _served(problems)
+        made: dict[str, Choice] = {}
+        decisions: dict[str, Decision] = {}
+        for problem in problems:
+            choice, decision = decide(
+                problem, severity_of(problem, scores, self.rules), self.rules,
+                choices.get(problem.area), exclusions,
+                measure=self._measure(problem), review_weeks=self.limits.step_up_weeks,
+            )
+            decisions[problem.id] = decision
+            if choice is not None:
+                made[problem.id] = choice
+        _leave_out_orphans(problems, served_before, exclusions)
+        return made, decisions
+
+    def apply(
+        self,
+        problems: list[Problem],
+        scores: Mapping[str, Any],
+        made: Mapping[str, Choice],
+        decisions: Mapping[str, Decision],
+        *,
+        suicide_flag: bool,
+        harmful_drinking: str | None,
+    ) -> tuple[list[Problem], tuple[Choice, ...], Burden]:
+        """Order and phase the problems (edited in place) after every hook and the safety rules;
+        return them in order, the choices in that order, and the burden.
+
+        :param made: problem id -> its choice (from :meth:`choose`).
+        :param decisions: problem id -> how it starts (from :meth:`choose`; a problem a hook
+            added has none and starts at low intensity).
+        """
+        rules = self.rules
+        _declare_intensity(problems)  # again: a hook may have added steps
         severities = {p.id: severity_of(p, scores, rules) for p in problems}
         ordered = order_problems(
             problems, severities, rules, suicide_flag=suicide_flag,
             harmful_drinking=harmful_drinking,
         )
-        measures = {p.id: self._measure(p) for p, _ in ordered}
-        made: list[Choice] = []
-        decisions = {}
         for number, (problem, ordering) in enumerate(ordered):
             problem.priority = number
             problem.ordering = ordering
-            if problem.area == "safety":
-                continue
-            choice, decision = decide(
-                problem, severities[problem.id], rules, choices.get(problem.area), exclusions,
-                measure=measures[problem.id], review_weeks=self.limits.step_up_weeks,
-            )
-            decisions[problem.id] = decision
-            if choice is not None:
-                made.append(choice)
+        measures = {p.id: self._measure(p) for p, _ in ordered}
         burden = assign_phases(ordered, severities, decisions, measures, rules, self.limits)
-        return [p for p, _ in ordered], tuple(made), burden
+        in_order = tuple(made[p.id] for p, _ in ordered if p.id in made)
+        return [p for p, _ in ordered], in_order, burden
 
     def _measure(self, problem: Problem) -> str:
         """What is re-measured for a problem, in words."""
@@ -104,3 +126,40 @@ class SteppedCare:
                 name = self._names.get(instrument, instrument)
                 return f"the {name} (every {objective.review_interval_days} days)"
         return "progress on its objectives"
+
+
+def _declare_intensity(problems: list[Problem]) -> None:
+    """Every step says its intensity, declared or inferred."""
+    for problem in problems:
+        for step in problem.interventions:
+            step.intensity = intensity_of(step)
+
+
+def _served(problems: list[Problem]) -> set[str]:
+    """The ids of objectives some step serves."""
+    return {oid for p in problems for s in p.interventions for oid in s.objective_ids}
+
+
+def _leave_out_orphans(
+    problems: list[Problem], served_before: set[str], exclusions: list[Exclusion]
+) -> None:
+    """An objective whose every step went with an option not chosen goes too (its homework
+    belongs to that option: thought records to the CBT course)."""
+    orphans = served_before - _served(problems)
+    if not orphans:
+        return
+    for problem in problems:
+        for objective in problem.objectives:
+            if objective.id in orphans:
+                exclusions.append(
+                    Exclusion(
+                        objective.id,
+                        objective.area,
+                        objective.statement,
+                        "every step that serves it belongs to a treatment option not chosen; it "
+                        "comes back with that option",
+                        "stepped-care.option",
+                        objective.provenance.source,
+                    )
+                )
+        problem.objectives = [o for o in problem.objectives if o.id not in orphans]

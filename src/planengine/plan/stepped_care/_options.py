@@ -71,15 +71,19 @@ def decide(
     for step in problem.interventions:
         if intensity_of(step) == HIGH:
             courses.setdefault(option_of(step), []).append(step)
+    for steps in courses.values():  # a course's homework goes with it (thought records: CBT)
+        steps.extend(_built_on(problem.interventions, steps))
+    in_a_course = {s.id for steps in courses.values() for s in steps}
     self_help = [
         s for s in problem.interventions
-        if s.delivery in SELF_HELP and intensity_of(s) != HIGH and s.option is None
+        if s.delivery in SELF_HELP and s.id not in in_a_course and s.option is None
     ]
     if not courses and not self_help:
         if chosen is not None:
             raise InputError(f"choice {problem.area}={chosen}: this problem has no options to choose")
         return None, Decision("low", frozenset(), PROPORTIONATE, "")
-    options = [_course_option(name, steps) for name, steps in courses.items()]
+    shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course too
+    options = [_course_option(name, steps, shared) for name, steps in courses.items()]
     if self_help:
         options.insert(0, _self_help_option(self_help))
     options.append(_monitor_option(measure, review_weeks, rules.references))
@@ -156,13 +160,8 @@ def _leave_out_alternatives(
     gone = {s.id for name, steps in courses.items() if name != kept for s in steps}
     if not gone:
         return
-    changed = True
-    while changed:  # steps that build on a removed step go too
-        changed = False
-        for step in problem.interventions:
-            if step.id not in gone and any(r in gone for r in step.requires):
-                gone.add(step.id)
-                changed = True
+    gone.update(s.id for s in _built_on(problem.interventions, [
+        s for s in problem.interventions if s.id in gone]))
     kept_title = next((s.title for s in courses.get(kept or "", ())), "the kept course")
     for step in problem.interventions:
         if step.id in gone:
@@ -180,6 +179,21 @@ def _leave_out_alternatives(
     problem.interventions = [s for s in problem.interventions if s.id not in gone]
 
 
+def _built_on(steps: Sequence[Intervention], base: Sequence[Intervention]) -> list[Intervention]:
+    """The steps that build on ``base`` (``requires``, to a fixed point), in plan order."""
+    ids = {s.id for s in base}
+    found: list[Intervention] = []
+    changed = True
+    while changed:
+        changed = False
+        for step in steps:
+            if step.id not in ids and any(r in ids for r in step.requires):
+                ids.add(step.id)
+                found.append(step)
+                changed = True
+    return sorted(found, key=steps.index)
+
+
 def _sessions(step: Intervention) -> str | None:
     frequency = step.frequency
     if not frequency:
@@ -192,7 +206,8 @@ def _sessions(step: Intervention) -> str | None:
     return text
 
 
-def _course_option(name: str, steps: Sequence[Intervention]) -> TreatmentOption:
+def _course_option(name: str, steps: Sequence[Intervention], shared: int) -> TreatmentOption:
+    """A course option; its homework is its own steps' and the self-help every option keeps."""
     lead = steps[0]
     return TreatmentOption(
         id=name,
@@ -201,7 +216,7 @@ def _course_option(name: str, steps: Sequence[Intervention]) -> TreatmentOption:
         delivery=lead.delivery,
         intensity=HIGH,
         sessions=_sessions(lead),
-        homework_minutes_per_week=round(sum(homework_minutes(s) for s in steps)),
+        homework_minutes_per_week=shared + round(sum(homework_minutes(s) for s in steps)),
         citations=tuple(dict.fromkeys(c for s in steps for c in s.citations)),
         steps=tuple(s.id for s in steps),
     )

@@ -201,12 +201,11 @@ def _place_course(
     """Put a course step in its phase; ``"alongside"`` when it used the R-SC12 place."""
     measure = measures.get(problem.id, "the measure")
     if decision is None or decision.start != "high" or step.id not in decision.course:
-        rule = decision.rule if decision is not None else "stepped-care.proportionate-start"
         _set(step, NEXT, rule_id("R-SC5"),
-             "Lower-intensity care comes first; this course is the step up.",
+             "Lower-intensity care comes first; this course is the step up."
+             + (f" {decision.reason}" if decision is not None and decision.reason else ""),
              entry=f"Step up if {measure} has not improved reliably at the week-"
-             f"{limits.step_up_weeks} review, or sooner if the patient and clinician choose it "
-             f"({rule}).",
+             f"{limits.step_up_weeks} review, or sooner if the patient and clinician choose it.",
              review=measure)
         return ""
     if courses_now < limits.courses:
