@@ -312,7 +312,7 @@ class Engine:
         context: PlanningContext,
         notices: list[Notice],
         choices: Mapping[str, str],
-    ) -> tuple[PlanDraft, bool, tuple[dict[str, Choice], dict[str, Decision]]]:
+    ) -> tuple[PlanDraft, bool, tuple[dict[str, Choice], dict[str, Decision], dict[str, Any]]]:
         """Problems from the findings, each filled from the strategies and ``propose`` hooks,
         assembled and its treatment option chosen; whether content from Python plugin code was
         taken in; and the choices made."""

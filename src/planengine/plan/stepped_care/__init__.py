@@ -20,7 +20,7 @@ from planengine._errors import InputError
 from planengine._model import Exclusion, Problem
 from planengine.plan.stepped_care._dose import intensity_of
 from planengine.plan.stepped_care._options import Decision, decide
-from planengine.plan.stepped_care._order import order_problems, severity_of
+from planengine.plan.stepped_care._order import Severity, order_problems, severity_of
 from planengine.plan.stepped_care._phases import Limits, assign_phases
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.plan.stepped_care._rules import SteppedCareRules
@@ -53,15 +53,15 @@ class SteppedCare:
         exclusions: list[Exclusion],
         scores: Mapping[str, Any],
         choices: Mapping[str, str],
-    ) -> tuple[dict[str, Choice], dict[str, Decision]]:
+    ) -> tuple[dict[str, Choice], dict[str, Decision], dict[str, Severity]]:
         """Each problem's options and how it starts (the recorded choice or the default), applied
         in place: alternative courses and what only they serve move to ``exclusions``. Runs
         before shared steps are listed once across problems, so a step another problem keeps
         never leaves with an alternative.
 
         :param choices: area -> the option chosen for it.
-        :returns: problem id -> its :class:`Choice` (problems with options), and problem id ->
-            its :class:`Decision`.
+        :returns: problem id -> its :class:`Choice` (problems with options), problem id -> its
+            :class:`Decision`, and problem id -> its :class:`Severity`.
         :raises InputError: when a choice names an area not in the plan or an unknown option.
         """
         areas = {p.area for p in problems}
@@ -74,9 +74,11 @@ class SteppedCare:
         served_before = _served(problems)
         made: dict[str, Choice] = {}
         decisions: dict[str, Decision] = {}
+        severities: dict[str, Severity] = {}
         for problem in problems:
+            severities[problem.id] = severity = severity_of(problem, scores, self.rules)
             choice, decision = decide(
-                problem, severity_of(problem, scores, self.rules), self.rules,
+                problem, severity, self.rules,
                 choices.get(problem.area), exclusions,
                 measure=self._measure(problem), review_weeks=self.limits.step_up_weeks,
             )
@@ -84,7 +86,7 @@ class SteppedCare:
             if choice is not None:
                 made[problem.id] = choice
         _leave_out_orphans(problems, served_before, exclusions)
-        return made, decisions
+        return made, decisions, severities
 
     def apply(
         self,
@@ -92,6 +94,7 @@ class SteppedCare:
         scores: Mapping[str, Any],
         made: Mapping[str, Choice],
         decisions: Mapping[str, Decision],
+        known: Mapping[str, Severity],
         *,
         suicide_flag: bool,
         harmful_drinking: str | None,
@@ -102,10 +105,14 @@ class SteppedCare:
         :param made: problem id -> its choice (from :meth:`choose`).
         :param decisions: problem id -> how it starts (from :meth:`choose`; a problem a hook
             added has none and starts at low intensity).
+        :param known: problem id -> its severity (from :meth:`choose`; the findings a severity
+            rests on are the core's, so a hook cannot change it).
         """
         rules = self.rules
         _declare_intensity(problems)  # again: a hook may have added steps
-        severities = {p.id: severity_of(p, scores, rules) for p in problems}
+        severities = {
+            p.id: known[p.id] if p.id in known else severity_of(p, scores, rules) for p in problems
+        }
         ordered = order_problems(
             problems, severities, rules, suicide_flag=suicide_flag,
             harmful_drinking=harmful_drinking,

@@ -50,9 +50,10 @@ def has_dose(step: Intervention) -> bool:
 
 def homework_minutes(step: Intervention) -> float:
     """The patient's minutes a week on a self-help step (0 for other steps and without a dose)."""
-    if step.delivery not in SELF_HELP or not step.duration_minutes:
+    frequency = step.frequency
+    if not frequency or not step.duration_minutes or step.delivery not in SELF_HELP:
         return 0.0
-    return times_per_week(step.frequency) * step.duration_minutes
+    return float(frequency["times"] * _PER_WEEK[frequency["per"]] * step.duration_minutes)
 
 
 def intensity_of(step: Intervention) -> str:
@@ -71,7 +72,7 @@ def intensity_of(step: Intervention) -> str:
 
 def contacts_per_week(step: Intervention) -> float:
     """Sessions with a clinician a week that this step adds."""
-    if step.delivery == "self-guided":
+    if step.delivery == "self-guided" or not step.frequency:
         return 0.0
     if step.duration_minutes or intensity_of(step) == HIGH:
         return times_per_week(step.frequency)

@@ -17,7 +17,7 @@ import attrs
 
 from planengine._errors import InputError
 from planengine._model import Exclusion, Intervention, Problem
-from planengine.plan.stepped_care._dose import HIGH, SELF_HELP, homework_minutes, intensity_of
+from planengine.plan.stepped_care._dose import HIGH, SELF_HELP, homework_minutes
 from planengine.plan.stepped_care._order import CASENESS, MORE_SEVERE, Severity
 from planengine.plan.stepped_care._records import Choice, TreatmentOption
 from planengine.plan.stepped_care._rules import SteppedCareRules
@@ -68,48 +68,53 @@ def decide(
     :raises InputError: when ``chosen`` names no option of this problem.
     """
     courses: dict[str, list[Intervention]] = {}
-    for step in problem.interventions:
-        if intensity_of(step) == HIGH:
+    self_help: list[Intervention] = []
+    requires = False
+    for step in problem.interventions:  # intensity is declared on every step by now
+        if step.intensity == HIGH:
             courses.setdefault(option_of(step), []).append(step)
-    for steps in courses.values():  # a course's homework goes with it (thought records: CBT)
-        steps.extend(_built_on(problem.interventions, steps))
-    in_a_course = {s.id for steps in courses.values() for s in steps}
-    self_help = [
-        s for s in problem.interventions
-        if s.delivery in SELF_HELP and s.id not in in_a_course and s.option is None
-    ]
+        elif step.delivery in SELF_HELP and step.option is None:
+            self_help.append(step)
+        requires = requires or bool(step.requires)
+    if requires and courses:  # a course's homework goes with it (thought records: CBT)
+        for steps in courses.values():
+            steps.extend(_built_on(problem.interventions, steps))
+        in_a_course = {s.id for steps in courses.values() for s in steps}
+        self_help = [s for s in self_help if s.id not in in_a_course]
     if not courses and not self_help:
         if chosen is not None:
             raise InputError(f"choice {problem.area}={chosen}: this problem has no options to choose")
-        return None, Decision("low", frozenset(), PROPORTIONATE, "")
-    shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course too
-    options = [_course_option(name, steps, shared) for name, steps in courses.items()]
-    if self_help:
-        options.insert(0, _self_help_option(self_help))
-    options.append(_monitor_option(measure, review_weeks, rules.references))
+        return None, _NO_DECISION
     default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help))
-    known = [o.id for o in options]
-    if chosen is not None and chosen not in known:
-        raise InputError(
-            f"choice {problem.area}={chosen}: no such option; the options are {', '.join(known)}"
-        )
+    shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course too
+    options = [_course_option(name, steps, shared, default_id) for name, steps in courses.items()]
+    if self_help:
+        options.insert(0, _self_help_option(self_help, shared, default_id))
+    options.append(_monitor_option(measure, review_weeks, rules.references, default_id))
+    if chosen is not None and chosen != default_id and all(o.id != chosen for o in options):
+        known = ", ".join(o.id for o in options)
+        raise InputError(f"choice {problem.area}={chosen}: no such option; the options are {known}")
     picked = chosen or default_id
     kept = picked if picked in courses else next(iter(courses), None)
-    _leave_out_alternatives(problem, courses, kept, exclusions)
+    if len(courses) > 1:
+        _leave_out_alternatives(problem, courses, kept, exclusions)
     start = "high" if picked in courses else "monitor" if picked == MONITOR_ONLY else "low"
     choice = Choice(
-        problem=problem.id,
-        area=problem.area,
-        options=tuple(attrs.evolve(o, default=o.id == default_id) for o in options),
-        chosen=picked,
-        chosen_by="input" if chosen is not None else "default",
-        rule=rule,
-        reason=reason,
+        problem.id,
+        problem.area,
+        tuple(options),
+        picked,
+        "input" if chosen is not None else "default",
+        rule,
+        reason,
     )
-    course = frozenset(s.id for s in courses.get(kept, ())) if kept else frozenset()
+    course = frozenset(s.id for s in courses[kept]) if kept else frozenset()
     if chosen is not None:
         rule, reason = RULE_OPTION, f"{_title(options, picked)} was chosen (recorded choice)."
     return choice, Decision(start, course, rule, reason)
+
+
+_NO_DECISION = Decision("low", frozenset(), PROPORTIONATE, "")
 
 
 def _default(
@@ -206,50 +211,59 @@ def _sessions(step: Intervention) -> str | None:
     return text
 
 
-def _course_option(name: str, steps: Sequence[Intervention], shared: int) -> TreatmentOption:
+def _course_option(
+    name: str, steps: Sequence[Intervention], shared: int, default_id: str
+) -> TreatmentOption:
     """A course option; its homework is its own steps' and the self-help every option keeps."""
     lead = steps[0]
     return TreatmentOption(
-        id=name,
-        title=lead.title,
-        involves=lead.description,
-        delivery=lead.delivery,
-        intensity=HIGH,
-        sessions=_sessions(lead),
-        homework_minutes_per_week=shared + round(sum(homework_minutes(s) for s in steps)),
-        citations=tuple(dict.fromkeys(c for s in steps for c in s.citations)),
-        steps=tuple(s.id for s in steps),
+        name,
+        lead.title,
+        lead.description,
+        lead.delivery,
+        HIGH,
+        _sessions(lead),
+        shared + round(sum(homework_minutes(s) for s in steps)),
+        tuple(dict.fromkeys(c for s in steps for c in s.citations)),
+        tuple(s.id for s in steps),
+        name == default_id,
     )
 
 
-def _self_help_option(steps: Sequence[Intervention]) -> TreatmentOption:
+def _self_help_option(
+    steps: Sequence[Intervention], minutes: int, default_id: str
+) -> TreatmentOption:
     return TreatmentOption(
-        id=GUIDED_SELF_HELP,
-        title="Guided self-help",
-        involves="Self-help between short check-ins with the clinician: "
+        GUIDED_SELF_HELP,
+        "Guided self-help",
+        "Self-help between short check-ins with the clinician: "
         + "; ".join(s.title for s in steps)
         + ".",
-        delivery="self-guided",
-        intensity="low",
-        sessions=None,
-        homework_minutes_per_week=round(sum(homework_minutes(s) for s in steps)),
-        citations=tuple(dict.fromkeys(c for s in steps for c in s.citations)),
-        steps=tuple(s.id for s in steps),
+        "self-guided",
+        "low",
+        None,
+        minutes,
+        tuple(dict.fromkeys(c for s in steps for c in s.citations)),
+        tuple(s.id for s in steps),
+        default_id == GUIDED_SELF_HELP,
     )
 
 
-def _monitor_option(measure: str, weeks: int, references: Mapping[str, str]) -> TreatmentOption:
+def _monitor_option(
+    measure: str, weeks: int, references: Mapping[str, str], default_id: str
+) -> TreatmentOption:
     return TreatmentOption(
-        id=MONITOR_ONLY,
-        title="Active monitoring only",
-        involves=f"No treatment yet: {measure} again within {weeks} weeks, and a step up if it "
-        "has not improved.",
-        delivery="clinician-led",
-        intensity="none",
-        sessions=None,
-        homework_minutes_per_week=0,
-        citations=(f"S2: {references['S2']}",),
-        steps=(),
+        MONITOR_ONLY,
+        "Active monitoring only",
+        f"No treatment yet: {measure} again within {weeks} weeks, and a step up if it has not "
+        "improved.",
+        "clinician-led",
+        "none",
+        None,
+        0,
+        (f"S2: {references['S2']}",),
+        (),
+        default_id == MONITOR_ONLY,
     )
 
 

@@ -32,7 +32,6 @@ from planengine.plan.stepped_care._dose import (
     contacts_per_week,
     has_dose,
     homework_minutes,
-    intensity_of,
 )
 from planengine.plan.stepped_care._options import Decision
 from planengine.plan.stepped_care._order import BELOW, CASENESS, Severity, alongside
@@ -112,7 +111,7 @@ def assign_phases(
                        limits)
         if problem.phase != NOW:
             for step in problem.interventions:
-                if step.category in _ASSESSMENT and intensity_of(step) != HIGH:
+                if step.category in _ASSESSMENT and step.intensity != HIGH:
                     _set(step, NOW, RULE_ASSESS, "Assessment comes first, in every phase.")
                 else:
                     step.phase, step.phasing = problem.phase, None
@@ -120,7 +119,7 @@ def assign_phases(
         for step in problem.interventions:
             if problem.area == "safety" or step.category == "safety":
                 _set(step, NOW, "stepped-care.safety-first", "Safety steps start at once.")
-            elif intensity_of(step) == HIGH:
+            elif step.intensity == HIGH:
                 placed = _place_course(step, problem, severities[problem.id], decision, primary,
                                        courses_now, alongside_used, measures, rules, limits)
                 if placed == "alongside":
@@ -301,11 +300,12 @@ def _first_free_week(
 def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
     """A step that builds on a step not starting now waits with it (to a fixed point)."""
     steps = {s.id: s for p, _ in ordered for s in p.interventions}
+    waiting = [s for s in steps.values() if s.requires]
     rank = {name: index for index, name in enumerate(PHASES)}
-    changed = True
+    changed = bool(waiting)
     while changed:
         changed = False
-        for step in steps.values():
+        for step in waiting:
             for required in step.requires:
                 before = steps.get(required)
                 if before is not None and rank[before.phase] > rank[step.phase]:
@@ -328,17 +328,24 @@ def _set(
 
 
 def _burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
-    loads = []
-    for phase in PHASES:
-        steps = [s for p, _ in ordered for s in p.interventions if s.phase == phase]
-        loads.append(
-            (
-                phase,
-                PhaseLoad(
-                    courses=sum(1 for s in steps if intensity_of(s) == HIGH),
-                    clinician_contacts_per_week=round(sum(contacts_per_week(s) for s in steps), 2),
-                    homework_minutes_per_week=round(sum(homework_minutes(s) for s in steps)),
-                ),
-            )
-        )
-    return Burden(limits.as_pairs(), tuple(loads))
+    totals = {phase: [0, 0.0, 0.0] for phase in PHASES}  # courses, contacts, minutes
+    for problem, _ in ordered:
+        for step in problem.interventions:
+            total = totals[step.phase]
+            if step.intensity == HIGH:
+                total[0] += 1
+            total[1] += contacts_per_week(step)
+            total[2] += homework_minutes(step)
+    return Burden(
+        limits.as_pairs(),
+        tuple(
+            (phase, PhaseLoad(int(courses), _number(contacts), round(minutes)))
+            for phase, (courses, contacts, minutes) in totals.items()
+        ),
+    )
+
+
+def _number(value: float) -> float:
+    """Two decimals, and a whole number written as one (2, not 2.0)."""
+    rounded = round(value, 2)
+    return int(rounded) if rounded.is_integer() else rounded
