@@ -96,7 +96,12 @@ def test_options_follow_the_recorded_choice(assessment) -> None:
     for choice in plan["choices"]:
         assert sum(o["default"] for o in choice["options"]) == 1
         assert choice["chosen"] in {o["id"] for o in choice["options"]}
-        assert "monitor-only" in {o["id"] for o in choice["options"]}  # R-SC17
+        assert len(choice["options"]) >= 2  # R-SC17
+        flagged = any(f["kind"] in ("suicidal-ideation", "risk-unknown", "suicidal-language")
+                      for f in plan["risk"]["flags"])
+        courses = [o for o in choice["options"] if o["intensity"] == "high"]
+        if not (flagged and courses and choice["area"] == "depression"):
+            assert "monitor-only" in {o["id"] for o in choice["options"]}
     for choice in plan["choices"][:2]:
         for option in choice["options"]:
             chosen = engine.plan(

@@ -74,13 +74,14 @@ def primary(plan: dict) -> dict:
         # a suicide-risk flag: depression before a more severe anxiety
         ({"phq9": 11, "gad7": 20}, 1, "depression", "stepped-care.suicide-risk"),
         ({"phq9": 11, "gad7": 20}, 0, "anxiety", "stepped-care.R-SC1"),
-        # R-SC1: the more severe relative to its own cut-off
-        ({"phq9": 12, "gad7": 11}, 0, "depression", "stepped-care.R-SC1"),  # 2/17 vs 1/11
-        ({"phq9": 11, "gad7": 12}, 0, "anxiety", "stepped-care.R-SC1"),  # 1/17 vs 2/11
+        # R-SC1: the higher level by each instrument's own cut-offs
         ({"phq9": 15, "gad7": 15}, 0, "anxiety", "stepped-care.R-SC1"),  # GAD-7 severe level
-        # both at their top level: the larger share of the scale above the cut-off
-        ({"phq9": 16, "gad7": 15}, 0, "anxiety", "stepped-care.R-SC1"),  # 6/17 vs 5/11
-        ({"phq9": 20, "gad7": 15}, 0, "depression", "stepped-care.R-SC1"),  # 10/17 vs 5/11
+        ({"phq9": 16, "gad7": 14}, 0, "depression", "stepped-care.R-SC1"),  # NG222 more severe
+        ({"phq9": 9, "gad7": 10}, 0, "anxiety", "stepped-care.R-SC1"),  # only GAD-7 at caseness
+        # the same level is a tie: depression first by the usual order (CG90), said so
+        ({"phq9": 12, "gad7": 11}, 0, "depression", "stepped-care.R-SC1"),
+        ({"phq9": 10, "gad7": 14}, 0, "depression", "stepped-care.R-SC1"),
+        ({"phq9": 16, "gad7": 15}, 0, "depression", "stepped-care.R-SC1"),
         # insomnia never leads a mood problem above its cut-off (R-SC12) ...
         ({"phq9": 10, "isi": 28}, 0, "depression", "stepped-care.R-SC1"),
         # ... but leads when nothing else is above a cut-off
@@ -107,15 +108,16 @@ def test_a_substance_use_disorder_puts_alcohol_first() -> None:  # R-SC9
 
 def test_hazardous_drinking_is_treated_alongside() -> None:
     plan = plan_for({"phq9": 12, "gad7": 12, "audit-c": 5})
-    assert order(plan)[:2] == ["anxiety", "alcohol"]
+    assert order(plan)[:2] == ["depression", "alcohol"]
     alcohol = plan["problems"][1]
     assert alcohol["phase"] == "now" and alcohol["ordering"]["rule"] == "stepped-care.R-SC9"
 
 
-def test_a_tie_is_named_and_left_to_the_clinician() -> None:
-    plan = plan_for({"phq9": 10, "gad7": 10})  # both at their cut-off
+@pytest.mark.parametrize(("phq9", "gad7", "tie"), [(10, 10, True), (15, 14, True), (16, 14, False)])
+def test_a_tie_is_named_and_left_to_the_clinician(phq9, gad7, tie) -> None:
+    plan = plan_for({"phq9": phq9, "gad7": gad7})
     assert primary(plan)["area"] == "depression"  # CG90: usually depression first
-    assert "the clinician decides" in primary(plan)["ordering"]["reason"]
+    assert ("the clinician decides" in primary(plan)["ordering"]["reason"]) is tie
 
 
 def test_insomnia_runs_alongside_the_primary_problem() -> None:
@@ -213,3 +215,45 @@ def test_monitor_only_puts_the_problem_under_watch() -> None:
     assert "PHQ-9" in depression["phasing"]["review"]
     choice = next(c for c in plan["choices"] if c["area"] == "depression")
     assert (choice["chosen"], choice["chosen_by"]) == ("monitor-only", "input")
+
+
+def test_waiting_problems_queue_behind_each_other() -> None:
+    plan = plan_for({"phq9": 12, "gad7": 12}, concerns=["self-esteem", "assertiveness"])
+    waiting = [p for p in plan["problems"] if p["phase"] == "next"]
+    assert [p["area"] for p in waiting][:1] == ["anxiety"]
+    assert "Depression has improved reliably" in waiting[0]["phasing"]["entry"]
+    for before, after in zip(waiting, waiting[1:]):  # never before a problem ranked above it
+        assert after["phasing"]["entry"].startswith(f"Start after {before['title']} has started")
+
+
+def test_after_drinking_that_harms_mood_is_measured_again_after_abstinence() -> None:
+    plan = plan_for({"phq9": 14, "audit-c": 11})
+    depression = next(p for p in plan["problems"] if p["area"] == "depression")
+    assert depression["phase"] == "next"
+    assert "after 3-4 weeks without alcohol" in depression["phasing"]["entry"]
+
+
+def test_a_suicide_risk_flag_starts_depression_with_a_course() -> None:
+    plan = plan_for({"phq9": 12}, item9=1)
+    choice = next(c for c in plan["choices"] if c["area"] == "depression")
+    assert choice["rule"] == "stepped-care.suicide-risk"
+    assert choice["chosen"] in {o["id"] for o in choice["options"] if o["intensity"] == "high"}
+    assert "monitor-only" not in {o["id"] for o in choice["options"]}
+
+
+def test_the_budget_never_reorders_a_protocol() -> None:
+    engine = Engine(strict=True, config=EngineConfig(homework_minutes_per_week=120))
+    plan = plan_for({"phq9": 12, "isi": 17}, engine=engine)
+    for problem in plan["problems"]:
+        self_help = [s for s in problem["interventions"]
+                     if s["delivery"] in ("self-guided", "clinician-supervised")]
+        phases = [s["phase"] for s in self_help if s["category"] != "monitoring"]
+        # once one waits, none after it starts now
+        assert phases == sorted(phases, key=["now", "next", "later"].index), problem["area"]
+
+
+def test_objectives_whose_steps_wait_say_so() -> None:
+    plan = plan_for({"phq9": 12, "gad7": 12})
+    anxiety = next(p for p in plan["problems"] if p["area"] == "anxiety")
+    assert anxiety["phase"] == "next"
+    assert all(any(n.startswith("Waits:") for n in o.get("notes", ())) for o in anxiety["objectives"])

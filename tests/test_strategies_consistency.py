@@ -44,7 +44,7 @@ def test_self_esteem_work_keeps_its_thought_records_inside_the_depression_course
     esteem = problem(data, "self-esteem")
     steps = {s["id"]: s for s in esteem["interventions"]}
     assert steps["self-esteem-restructuring-sessions"]["title"] == (
-        "Self-esteem work within the depression course"
+        "Self-esteem work within the depression care"
     )
     assert {"self-esteem-thought-record", "self-esteem-catch-automatic-thoughts"} <= set(steps)
     records = next(o for o in esteem["objectives"] if o["id"] == "self-esteem-thought-records")

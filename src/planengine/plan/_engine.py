@@ -321,10 +321,13 @@ class Engine:
         python_wrote = False
         for problem in problems:
             python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
-        options = self._stepped.choose(problems, exclusions, context.scores, choices)
+        options = self._stepped.choose(
+            problems, exclusions, context.scores, choices,
+            suicide_flag=any(f.kind in SUICIDE_KINDS for f in context.risk_flags),
+        )
         # A problem holding an urgent safety objective comes first (a stable sort: otherwise the
         # order by severity stands), before shared objectives and steps are listed once.
-        problems.sort(key=_not_urgent)
+        problems.sort(key=lambda p: not any(o.urgent for o in p.objectives))
         notices.extend(merge_across_problems(problems))
         notices.extend(empty_plan_notices(problems, bool(context.risk_flags), patient_goals))
         notices.extend(unlinked_goal_notices(patient_goals))  # linked by now, safety included
@@ -591,10 +594,3 @@ class Engine:
                 )
             )
         return python_wrote
-
-def _not_urgent(problem: Problem) -> bool:
-    """Sort key: ``False`` (first) for a problem with an urgent objective."""
-    for objective in problem.objectives:  # noqa: SIM110 - a plain loop on the hot path
-        if objective.urgent:
-            return False
-    return True

@@ -53,6 +53,8 @@ class SteppedCare:
         exclusions: list[Exclusion],
         scores: Mapping[str, Any],
         choices: Mapping[str, str],
+        *,
+        suicide_flag: bool,
     ) -> tuple[dict[str, Choice], dict[str, Decision], dict[str, Severity]]:
         """Each problem's options and how it starts (the recorded choice or the default), applied
         in place: alternative courses and what only they serve move to ``exclusions``. Runs
@@ -60,6 +62,7 @@ class SteppedCare:
         never leaves with an alternative.
 
         :param choices: area -> the option chosen for it.
+        :param suicide_flag: a suicide-risk flag is open.
         :returns: problem id -> its :class:`Choice` (problems with options), problem id -> its
             :class:`Decision`, and problem id -> its :class:`Severity`.
         :raises InputError: when a choice names an area not in the plan or an unknown option.
@@ -81,6 +84,7 @@ class SteppedCare:
                 problem, severity, self.rules,
                 choices.get(problem.area), exclusions,
                 measure=self._measure(problem), review_weeks=self.limits.step_up_weeks,
+                suicide_flag=suicide_flag,
             )
             decisions[problem.id] = decision
             if choice is not None:

@@ -59,12 +59,15 @@ def decide(
     *,
     measure: str,
     review_weeks: int,
+    suicide_flag: bool = False,
 ) -> tuple[Choice | None, Decision]:
     """The problem's options, its default or chosen one, applied to the problem in place
     (alternative courses move to ``exclusions``).
 
     :param chosen: the option recorded for this problem's area, if any.
     :param measure: what is re-measured, in words (for the monitoring option).
+    :param suicide_flag: a suicide-risk flag is open: depression starts with a course with a
+        clinician, and active monitoring alone is no option (R-SC5; NG222).
     :raises InputError: when ``chosen`` names no option of this problem.
     """
     courses: dict[str, list[Intervention]] = {}
@@ -85,12 +88,14 @@ def decide(
         if chosen is not None:
             raise InputError(f"choice {problem.area}={chosen}: this problem has no options to choose")
         return None, _NO_DECISION
-    default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help))
+    risk = suicide_flag and problem.area == "depression"
+    default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help), risk)
     shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course too
     options = [_course_option(name, steps, shared, default_id) for name, steps in courses.items()]
     if self_help:
         options.insert(0, _self_help_option(self_help, shared, default_id))
-    options.append(_monitor_option(measure, review_weeks, rules.references, default_id))
+    if not (risk and courses):  # with a course and a suicide-risk flag, never monitoring alone
+        options.append(_monitor_option(measure, review_weeks, rules.references, default_id))
     if chosen is not None and chosen != default_id and all(o.id != chosen for o in options):
         known = ", ".join(o.id for o in options)
         raise InputError(f"choice {problem.area}={chosen}: no such option; the options are {known}")
@@ -123,6 +128,7 @@ def _default(
     rules: SteppedCareRules,
     courses: Mapping[str, Sequence[Intervention]],
     self_help: bool,
+    risk: bool,
 ) -> tuple[str, str, str]:
     """The default option, its rule and the reason, from the area's high-intensity rule."""
     at, rule, _ = rules.high_intensity_from.get(problem.area, ("", PROPORTIONATE, ()))
@@ -130,9 +136,24 @@ def _default(
         at == "caseness" and severity.level >= CASENESS
     )
     first_course = next(iter(courses), None)
+    if risk and first_course is not None:
+        return first_course, "stepped-care.suicide-risk", (
+            "A suicide-risk flag is open: a course with a clinician, with the risk reviewed at "
+            "every contact, rather than self-help alone; the options apply after the risk "
+            "assessment."
+        )
+    if high and first_course is None:
+        return (GUIDED_SELF_HELP if self_help else MONITOR_ONLY), rule, (
+            f"{severity.text}: a specialist assessment comes first (the steps due at this "
+            "visit); self-help supports it and never replaces it."
+        )
     if high and first_course is not None:
         others = len(courses) - 1
-        equal = f"; {others} equivalent course(s) can be chosen instead" if others else ""
+        equal = (
+            f"; {others} equivalent course{'s' if others > 1 else ''} can be chosen instead"
+            if others
+            else ""
+        )
         return first_course, rule, (
             f"{severity.text}: a high-intensity course is recommended at this level{equal}."
         )
@@ -161,8 +182,12 @@ def _leave_out_alternatives(
     kept: str | None,
     exclusions: list[Exclusion],
 ) -> None:
-    """Courses other than the kept one (and steps built on them) leave the problem."""
-    gone = {s.id for name, steps in courses.items() if name != kept for s in steps}
+    """Alternative courses (an ``option`` other than the kept one's) and the steps built on them
+    leave the problem; a course that names no option (CBT-I beside imagery rehearsal) is no
+    alternative and stays."""
+    gone = {
+        s.id for name, steps in courses.items() if name != kept and steps[0].option for s in steps
+    }
     if not gone:
         return
     gone.update(s.id for s in _built_on(problem.interventions, [

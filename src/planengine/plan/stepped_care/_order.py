@@ -12,10 +12,11 @@ Rules, in the order they are tried for the primary problem:
   open.
 * ``stepped-care.suicide-risk``: with a suicide-risk flag open, depression is treated first (its
   treatment and monitoring carry the risk work; design rule, docs/stepped-care.md).
-* R-SC1: otherwise the more severe problem relative to its own cut-off: its level (at the "more
-  severe" level, at caseness, below it, not measured), then the share of the scale above its
-  cut-off; insomnia runs alongside depression, anxiety or PTSD above their cut-offs (R-SC12) and
-  never ranks ahead of them; equal ones follow ``area_order`` and the clinician decides.
+* R-SC1: otherwise the more severe problem by its own instrument's cut-offs: its level (at the
+  "more severe" level, at caseness, below it, not measured); problems at the same level are a tie
+  that the clinician decides, and the plan starts from ``area_order`` (depression before anxiety:
+  CG90 "usually depression first"); insomnia and hazardous drinking run alongside the problems
+  they may run beside (R-SC12, R-SC9) and never lead them.
 """
 
 from __future__ import annotations
@@ -187,7 +188,7 @@ def _sort_key(
     *,
     alongside_behind: bool,
 ) -> Any:
-    """Level, then the share above the cut-off, then the data's area order, then the evidence
+    """Level, then the data's area order (a tie: the clinician decides), then the evidence
     weight; with ``alongside_behind`` (choosing the primary problem), a problem that is treated
     beside others (insomnia, hazardous drinking) goes behind the problems it runs beside when one
     of them is at or above its cut-off (R-SC12, R-SC9)."""
@@ -204,7 +205,6 @@ def _sort_key(
         return (
             problem.area in behind,
             -found.level,
-            -round(found.share, 6),
             rules.area_order.get(problem.area, last),
             -problem.weight,
             problem.area,
@@ -238,7 +238,8 @@ def _primary(
             )
         return trauma, rule_id("R-SC8"), (
             f"PTSD is treated before depression ({severities[trauma.id].text}; {mood.text}, "
-            "below its 'more severe' level, and no suicide-risk flag is open)."
+            "below its 'more severe' level, and no suicide-risk flag (an item-9 answer or words of "
+            "suicide) is open)."
         )
     if suicide_flag and depression is not None:
         return depression, SUICIDE_RISK, (
@@ -252,18 +253,16 @@ def _primary(
             "No problem was measured above a cut-off; this one leads by the clinical order of "
             "areas. The clinician decides."
         )
-    tied = [
-        p for p in ranked[1:]
-        if severities[p.id].level == found.level
-        and round(severities[p.id].share, 6) == round(found.share, 6)
-    ]
-    tie = (
-        f" It is level with {', '.join(p.title for p in tied)}; the clinician decides."
-        if tied
-        else ""
-    )
-    return top, rule_id("R-SC1"), (
-        f"The most severe problem relative to its own cut-off ({found.text}).{tie}"
-    )
+    tied = [p for p in ranked[1:] if severities[p.id].level == found.level]
+    if tied:
+        others = "; ".join(f"{p.title}, {severities[p.id].text}" for p in tied)
+        return top, rule_id("R-SC1"), (
+            f"{found.text}; at the same level: {others}. A tie, which the clinician decides; "
+            f"the plan starts with {top.title} by the usual order (depression before anxiety, "
+            "NICE CG90)."
+        )
+    if len(ranked) == 1:
+        return top, rule_id("R-SC1"), f"The problem to treat ({found.text})."
+    return top, rule_id("R-SC1"), f"The most severe problem by its cut-offs ({found.text})."
 
 

@@ -98,40 +98,46 @@ def assign_phases(
 ) -> Burden:
     """Set every problem's and step's phase (in place) and return the plan's burden.
 
+    The limits hold in ``now`` and again in ``next`` (a queue): what does not fit in ``next``
+    goes ``later``, with when it starts.
+
     :param decisions: problem id -> how it starts (its option).
     :param measures: problem id -> what is re-measured meanwhile, in words.
     """
     primary = next((p for p, o in ordered if o.primary), None)
-    courses_now = 0
+    courses = {NOW: 0, NEXT: 0}
     alongside_used = False
-    budget = _Budget(limits)
+    budgets = {NOW: _Budget(limits, NOW), NEXT: _Budget(limits, NEXT)}
+    waiting_behind: Problem | None = None  # the last problem put in ``next``, for the queue
     for problem, ordering in ordered:
         decision = decisions.get(problem.id)
-        _phase_problem(problem, ordering, severities[problem.id], decision, primary, measures, rules,
-                       limits)
-        if problem.phase != NOW:
-            for step in problem.interventions:
-                if step.category in _ASSESSMENT and step.intensity != HIGH:
-                    _set(step, NOW, RULE_ASSESS, "Assessment comes first, in every phase.")
-                else:
-                    step.phase, step.phasing = problem.phase, None
-            continue
+        _phase_problem(problem, ordering, severities[problem.id], decision, primary,
+                       waiting_behind, measures, rules, limits)
+        phase = problem.phase
+        if phase == NEXT:
+            waiting_behind = problem
         for step in problem.interventions:
             if problem.area == "safety" or step.category == "safety":
                 _set(step, NOW, "stepped-care.safety-first", "Safety steps start at once.")
+            elif step.category in _ASSESSMENT and step.intensity != HIGH:
+                _set(step, NOW, RULE_ASSESS, "Assessment comes first, in every phase.")
+            elif phase == LATER:
+                step.phase, step.phasing = LATER, None
             elif step.intensity == HIGH:
-                placed = _place_course(step, problem, severities[problem.id], decision, primary,
-                                       courses_now, alongside_used, measures, rules, limits)
-                if placed == "alongside":
-                    alongside_used = True
-                if step.phase == NOW:
-                    courses_now += 1
+                placed = _place_course(step, problem, phase, severities[problem.id], decision,
+                                       primary, courses[phase], alongside_used, measures, rules,
+                                       limits)
+                alongside_used = alongside_used or placed == "alongside"
+                if step.phase == phase:
+                    courses[phase] += 1
             elif step.delivery in SELF_HELP:
-                budget.candidates.append((problem, step))
+                budgets[phase].candidates.append((problem, step))
             else:
-                _set(step, NOW, ordering.rule, "Starts with the problem.")
-    budget.place()
+                _set(step, phase, ordering.rule, "Starts with the problem.")
+    budgets[NOW].place()
+    budgets[NEXT].place()
     _wait_for_requirements(ordered)
+    _note_waiting_objectives(ordered)
     return _burden(ordered, limits)
 
 
@@ -141,11 +147,13 @@ def _phase_problem(
     severity: Severity,
     decision: Decision | None,
     primary: Problem | None,
+    waiting_behind: Problem | None,
     measures: Mapping[str, str],
     rules: SteppedCareRules,
     limits: Limits,
 ) -> None:
     measure = measures.get(problem.id)
+    entry = _queue_entry(primary, waiting_behind, measure, limits)
     if ordering.rule == "stepped-care.safety-first":
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif decision is not None and decision.start == "monitor":
@@ -162,8 +170,7 @@ def _phase_problem(
             rule_id("R-SC1"),
             f"{severity.text}; {primary.title} is treated first, and treating it often helps "
             "this too.",
-            entry=f"Start when {primary.title} has improved reliably, or at the week-"
-            f"{limits.sequence_weeks} review if {measure} is still at or above its cut-off.",
+            entry=entry,
             review=measure,
         )
     elif severity.level == BELOW:
@@ -179,40 +186,67 @@ def _phase_problem(
             rule_id("R-SC1"),
             f"{severity.text[:1].upper()}{severity.text[1:]}; "
             f"{'it' if primary is None else primary.title} comes first, one thing at a time.",
-            entry=f"Start at the week-{limits.step_up_weeks} review, or sooner if the patient "
-            "wants to start with it.",
+            entry=entry,
             review=measure,
         )
+
+
+def _queue_entry(
+    primary: Problem | None, behind: Problem | None, measure: str | None, limits: Limits
+) -> str:
+    """When a waiting problem starts: after the primary problem has improved (or, for drinking
+    that harms, after 3-4 weeks without alcohol), and never before a problem ranked above it."""
+    if behind is not None:
+        return (
+            f"Start after {behind.title} has started, at a review where the patient can take it "
+            f"on; until then {measure} is reviewed."
+        )
+    if primary is None:
+        return f"Start at the week-{limits.step_up_weeks} review."
+    if primary.ordering is not None and primary.ordering.rule == rule_id("R-SC9"):
+        return (
+            f"Measure {measure} again after 3-4 weeks without alcohol; start if it is still at or "
+            "above its cut-off (R-SC9)."
+        )
+    return (
+        f"Start when {primary.title} has improved reliably, or at the week-"
+        f"{limits.sequence_weeks} review if {measure} has not improved."
+    )
 
 
 def _place_course(
     step: Intervention,
     problem: Problem,
+    phase: str,
     severity: Severity,
     decision: Decision | None,
     primary: Problem | None,
-    courses_now: int,
+    courses: int,
     alongside_used: bool,
     measures: Mapping[str, str],
     rules: SteppedCareRules,
     limits: Limits,
 ) -> str:
-    """Put a course step in its phase; ``"alongside"`` when it used the R-SC12 place."""
+    """Put a course step of a problem in ``phase`` (``now`` or ``next``) in its own phase;
+    ``"alongside"`` when it used the place beside the primary course (R-SC12)."""
     measure = measures.get(problem.id, "the measure")
+    after = NEXT if phase == NOW else LATER
     if decision is None or decision.start != "high" or step.id not in decision.course:
-        _set(step, NEXT, rule_id("R-SC5"),
+        _set(step, after, rule_id("R-SC5"),
              "Lower-intensity care comes first; this course is the step up."
              + (f" {decision.reason}" if decision is not None and decision.reason else ""),
-             entry=f"Step up if {measure} has not improved reliably at the week-"
-             f"{limits.step_up_weeks} review, or sooner if the patient and clinician choose it.",
+             entry=f"Step up if {measure} has not improved reliably at the "
+             f"{'week-' + str(limits.step_up_weeks) if phase == NOW else 'first'} review of its "
+             "care, or sooner if the patient and clinician choose it.",
              review=measure)
         return ""
-    if courses_now < limits.courses:
-        _set(step, NOW, decision.rule, decision.reason)
+    if courses < limits.courses:
+        _set(step, phase, decision.rule, decision.reason)
         return "course"
     entry = rules.alongside.get(problem.area)
     if (
-        entry is not None
+        phase == NOW
+        and entry is not None
         and primary is not None
         and alongside(problem, primary, severity, rules)
         and not alongside_used
@@ -220,75 +254,87 @@ def _place_course(
         _set(step, NOW, entry[1],
              f"Runs alongside the course for {primary.title} (it may run at the same time).")
         return "alongside"
-    _set(step, NEXT, rule_id("R-SC14"),
-         f"One course of therapy at a time ({limits.courses} now).",
-         entry=f"Start when the current course ends, or at its week-{limits.sequence_weeks} "
+    _set(step, after, rule_id("R-SC14"),
+         f"One course of therapy at a time ({limits.courses} in each phase).",
+         entry=f"Start when the course before it ends, or at its week-{limits.sequence_weeks} "
          f"review if {measure} has not improved.",
          review=measure)
     return ""
 
 
 class _Budget:
-    """Self-help placed within the module limit and the weekly homework budget."""
+    """Self-help of one phase placed within the module limit and the weekly homework budget;
+    what does not fit goes to the phase after it. Within a problem the order is kept: once one
+    of its steps waits, the steps after it wait too (a protocol is never reordered)."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, phase: str) -> None:
         self.limits = limits
+        self.phase = phase
+        self.after = NEXT if phase == NOW else LATER
         self.candidates: list[tuple[Problem, Intervention]] = []
 
     def place(self) -> None:
-        limits = self.limits
+        limits, phase, after = self.limits, self.phase, self.after
         used = 0.0
         modules: list[str] = []
         # week -> minutes of self-help already planned in it (weeks 1..horizon)
         weeks = [0.0] * (limits.horizon_weeks + 1)
         waiting: list[tuple[Problem, Intervention, float]] = []
+        blocked: set[str] = set()  # problems one of whose steps waits
         first = [c for c in self.candidates if c[1].category == "monitoring"]
         rest = [c for c in self.candidates if c[1].category != "monitoring"]
         for problem, step in (*first, *rest):
             minutes = homework_minutes(step)
             if not has_dose(step):
-                _set(step, NEXT, RULE_DOSE, "No dose is given (how often, for how long).",
+                _set(step, after, RULE_DOSE, "No dose is given (how often, for how long).",
                      entry="Starts when the clinician has set how often and for how long.")
                 continue
             if problem.id not in modules and len(modules) >= limits.modules:
-                _set(step, NEXT, rule_id("R-SC14"),
+                _set(step, after, rule_id("R-SC14"),
                      f"At most {limits.modules} self-help programmes at once.",
-                     entry="Starts when a self-help programme now running ends, or at the week-"
-                     f"{limits.sequence_weeks} review.")
+                     entry="Starts when a self-help programme before it ends, at a review.")
                 continue
-            if used + minutes > limits.homework:
+            if problem.id in blocked or used + minutes > limits.homework:
+                blocked.add(problem.id)
                 waiting.append((problem, step, minutes))
                 continue
             used += minutes
             if problem.id not in modules:
                 modules.append(problem.id)
-            _set(step, NOW, rule_id("R-SC15"),
+            _set(step, phase, rule_id("R-SC15"),
                  f"Fits the weekly homework budget ({round(used)} of {limits.homework} minutes).")
             for week in range(1, min(step.course_weeks or limits.horizon_weeks,
                                      limits.horizon_weeks) + 1):
                 weeks[week] += minutes
-        for _problem, step, minutes in waiting:
-            start = _first_free_week(weeks, minutes, step.course_weeks, limits)
+        earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
+        for problem, step, minutes in waiting:
+            start = _first_free_week(weeks, minutes, step.course_weeks, limits,
+                                     earliest.get(problem.id, 2))
+            if start is not None:
+                earliest[problem.id] = start
+            else:
+                earliest[problem.id] = limits.horizon_weeks + 1
             when = (
-                f"Starts in week {start}, when earlier homework has ended"
+                f"Starts in week {start} of this phase, when earlier homework has ended"
                 if start is not None
-                else f"Starts at the week-{limits.sequence_weeks} review, when earlier homework "
-                "has ended"
+                else "Starts at a later review, when earlier homework has ended"
             )
-            _set(step, NEXT, rule_id("R-SC15"),
+            # in ``now``, a step that starts in a later week is ``next`` (it does not start now);
+            # in ``next``, it is scheduled within the phase unless it never fits
+            _set(step, NEXT if start is not None else after, rule_id("R-SC15"),
                  f"The weekly homework budget ({limits.homework} minutes) is taken by the steps "
-                 "that start now.",
+                 "before it.",
                  entry=f"{when}, within {limits.homework} minutes a week.")
 
 
 def _first_free_week(
-    weeks: list[float], minutes: float, course_weeks: int | None, limits: Limits
+    weeks: list[float], minutes: float, course_weeks: int | None, limits: Limits, least: int
 ) -> int | None:
-    """The first week from which the step fits the budget for its whole length (or to the
-    horizon), booking it there."""
+    """The first week from ``least`` on from which the step fits the budget for its whole length
+    (or to the horizon), booking it there."""
     last = limits.horizon_weeks
     length = course_weeks or last
-    for start in range(2, last + 1):
+    for start in range(max(least, 2), last + 1):
         span = range(start, min(start + length, last + 1))
         if all(weeks[w] + minutes <= limits.homework for w in span):
             for w in span:
@@ -312,6 +358,20 @@ def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
                     _set(step, before.phase, RULE_REQUIRES, f"Builds on '{before.title}'.",
                          entry=f"Starts after '{before.title}'.")
                     changed = True
+
+
+def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
+    """An objective none of whose steps starts now says so: its dates are agreed when they do."""
+    phase_of = {s.id: s.phase for p, _ in ordered for s in p.interventions}
+    for problem, _ in ordered:
+        for objective in problem.objectives:
+            steps = [phase_of[s.id] for s in problem.interventions
+                     if objective.id in s.objective_ids]
+            waits = steps and NOW not in steps and objective.measure.instrument is None
+            if problem.phase != NOW or waits:
+                objective.notes.append(
+                    "Waits: none of its steps starts now; agree its dates again when they start."
+                )
 
 
 def _set(
