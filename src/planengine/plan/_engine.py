@@ -260,6 +260,7 @@ class Engine:
             *options,
             suicide_flag=any(f.kind in SUICIDE_KINDS for f in flags),
             harmful_drinking=alcohol,
+            hooks_ran=self._has_adjust or bool(flags),  # the safety problem is added with a flag
         )
         mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
         mark_held_objectives(draft)
@@ -324,6 +325,7 @@ class Engine:
         options = self._stepped.choose(
             problems, exclusions, context.scores, choices,
             suicide_flag=any(f.kind in SUICIDE_KINDS for f in context.risk_flags),
+            hooks_follow=self._has_adjust,
         )
         # A problem holding an urgent safety objective comes first (a stable sort: otherwise the
         # order by severity stands), before shared objectives and steps are listed once.

@@ -55,6 +55,7 @@ class SteppedCare:
         choices: Mapping[str, str],
         *,
         suicide_flag: bool,
+        hooks_follow: bool = True,
     ) -> tuple[dict[str, Choice], dict[str, Decision], dict[str, Severity]]:
         """Each problem's options and how it starts (the recorded choice or the default), applied
         in place: alternative courses and what only they serve move to ``exclusions``. Runs
@@ -63,6 +64,8 @@ class SteppedCare:
 
         :param choices: area -> the option chosen for it.
         :param suicide_flag: a suicide-risk flag is open.
+        :param hooks_follow: ``adjust_plan`` hooks run next and may change the steps: the
+            options are written now, as decided (otherwise when first read).
         :returns: problem id -> its :class:`Choice` (problems with options), problem id -> its
             :class:`Decision`, and problem id -> its :class:`Severity`.
         :raises InputError: when a choice names an area not in the plan or an unknown option.
@@ -74,11 +77,14 @@ class SteppedCare:
                 f"are {', '.join(sorted(areas))}"
             )
         _declare_intensity(problems)
-        served_before = _served(problems)
+        served_before: set[str] | None = None
+        left_out = len(exclusions)
         made: dict[str, Choice] = {}
         decisions: dict[str, Decision] = {}
         severities: dict[str, Severity] = {}
         for problem in problems:
+            if served_before is None and sum(s.intensity == "high" for s in problem.interventions) > 1:
+                served_before = _served(problems)  # alternatives may leave: see what they serve
             severities[problem.id] = severity = severity_of(problem, scores, self.rules)
             choice, decision = decide(
                 problem, severity, self.rules,
@@ -89,7 +95,10 @@ class SteppedCare:
             decisions[problem.id] = decision
             if choice is not None:
                 made[problem.id] = choice
-        _leave_out_orphans(problems, served_before, exclusions)
+                if hooks_follow:
+                    choice.options  # noqa: B018 - written now, before a hook changes a step
+        if served_before is not None and len(exclusions) > left_out:
+            _leave_out_orphans(problems, served_before, exclusions)
         return made, decisions, severities
 
     def apply(
@@ -102,6 +111,7 @@ class SteppedCare:
         *,
         suicide_flag: bool,
         harmful_drinking: str | None,
+        hooks_ran: bool = True,
     ) -> tuple[list[Problem], tuple[Choice, ...], Burden]:
         """Order and phase the problems (edited in place) after every hook and the safety rules;
         return them in order, the choices in that order, and the burden.
@@ -111,9 +121,11 @@ class SteppedCare:
             added has none and starts at low intensity).
         :param known: problem id -> its severity (from :meth:`choose`; the findings a severity
             rests on are the core's, so a hook cannot change it).
+        :param hooks_ran: ``adjust_plan`` hooks ran (their steps get their intensity too).
         """
         rules = self.rules
-        _declare_intensity(problems)  # again: a hook may have added steps
+        if hooks_ran:  # a hook may have added steps
+            _declare_intensity(problems)
         severities = {
             p.id: known[p.id] if p.id in known else severity_of(p, scores, rules) for p in problems
         }

@@ -90,15 +90,24 @@ def decide(
         return None, _NO_DECISION
     risk = suicide_flag and problem.area == "depression"
     default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help), risk)
-    shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course too
-    options = [_course_option(name, steps, shared, default_id) for name, steps in courses.items()]
-    if self_help:
-        options.insert(0, _self_help_option(self_help, shared, default_id))
-    if not (risk and courses):  # with a course and a suicide-risk flag, never monitoring alone
-        options.append(_monitor_option(measure, review_weeks, rules.references, default_id))
-    if chosen is not None and chosen != default_id and all(o.id != chosen for o in options):
-        known = ", ".join(o.id for o in options)
-        raise InputError(f"choice {problem.area}={chosen}: no such option; the options are {known}")
+    monitor = not (risk and courses)  # with a course and a suicide-risk flag, never monitoring
+    known = [
+        *([GUIDED_SELF_HELP] if self_help else []), *courses, *([MONITOR_ONLY] if monitor else [])
+    ]
+    if chosen is not None and chosen not in known:
+        raise InputError(
+            f"choice {problem.area}={chosen}: no such option; the options are {', '.join(known)}"
+        )
+
+    def build() -> tuple[TreatmentOption, ...]:
+        shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course
+        options = [_self_help_option(self_help, shared, default_id)] if self_help else []
+        options.extend(_course_option(name, steps, shared, default_id)
+                       for name, steps in courses.items())
+        if monitor:
+            options.append(_monitor_option(measure, review_weeks, rules.references, default_id))
+        return tuple(options)
+
     picked = chosen or default_id
     kept = picked if picked in courses else next(iter(courses), None)
     if len(courses) > 1:
@@ -107,15 +116,17 @@ def decide(
     choice = Choice(
         problem.id,
         problem.area,
-        tuple(options),
         picked,
         "input" if chosen is not None else "default",
         rule,
         reason,
+        build,
     )
     course = frozenset(s.id for s in courses[kept]) if kept else frozenset()
     if chosen is not None:
-        rule, reason = RULE_OPTION, f"{_title(options, picked)} was chosen (recorded choice)."
+        title = (courses[picked][0].title if picked in courses
+                 else "Guided self-help" if picked == GUIDED_SELF_HELP else "Active monitoring only")
+        rule, reason = RULE_OPTION, f"{title} was chosen (recorded choice)."
     return choice, Decision(start, course, rule, reason)
 
 
@@ -211,17 +222,19 @@ def _leave_out_alternatives(
 
 def _built_on(steps: Sequence[Intervention], base: Sequence[Intervention]) -> list[Intervention]:
     """The steps that build on ``base`` (``requires``, to a fixed point), in plan order."""
-    ids = {s.id for s in base}
-    found: list[Intervention] = []
-    changed = True
-    while changed:
-        changed = False
-        for step in steps:
-            if step.id not in ids and any(r in ids for r in step.requires):
-                ids.add(step.id)
-                found.append(step)
-                changed = True
-    return sorted(found, key=steps.index)
+    users: dict[str, list[int]] = {}  # step id -> places of the steps that require it
+    for place, step in enumerate(steps):
+        for required in step.requires:
+            users.setdefault(required, []).append(place)
+    found: set[int] = set()
+    todo = [s.id for s in base]
+    while todo:
+        for place in users.get(todo.pop(), ()):
+            if place not in found:
+                found.add(place)
+                todo.append(steps[place].id)
+    base_ids = {s.id for s in base}
+    return [steps[place] for place in sorted(found) if steps[place].id not in base_ids]
 
 
 def _sessions(step: Intervention) -> str | None:
@@ -290,7 +303,3 @@ def _monitor_option(
         (),
         default_id == MONITOR_ONLY,
     )
-
-
-def _title(options: Sequence[TreatmentOption], option_id: str) -> str:
-    return next(o.title for o in options if o.id == option_id)

@@ -110,7 +110,8 @@ def order_problems(
     :param harmful_drinking: what shows harmful drinking, if anything (R-SC9).
     """
     first = [p for p in problems if p.area == "safety" or any(o.urgent for o in p.objectives)]
-    rest = [p for p in problems if p not in first]
+    # identity, not ==: attrs compares every field of every step
+    rest = [p for p in problems if all(p is not f for f in first)]
     out: list[tuple[Problem, Ordering]] = [
         (p, Ordering(rank, SAFETY_FIRST, _SAFETY_REASON if p.area == "safety" else _urgent(p)))
         for rank, p in enumerate(first, start=1)
@@ -121,13 +122,13 @@ def order_problems(
     urgent_alcohol = next((p for p in first if p.area == "alcohol"), None)
     if urgent_alcohol is not None and _harms(urgent_alcohol, severities, harmful_drinking):
         # the withdrawal assessment is due now, and drinking is the primary problem (R-SC9)
-        place = first.index(urgent_alcohol)
+        place = next(i for i, p in enumerate(first) if p is urgent_alcohol)
         primary = urgent_alcohol
         out[place] = (primary, Ordering(place + 1, rule_id("R-SC9"), (
             f"{_urgent(primary)} {_harm_reason(harmful_drinking)}"), primary=True))
     else:
         primary, rule, reason = _primary(rest, severities, suicide_flag, harmful_drinking)
-        rest.remove(primary)
+        rest = [p for p in rest if p is not primary]
         out.append((primary, Ordering(len(out) + 1, rule, reason, primary=True)))
     rest.sort(key=_sort_key(rest, severities, rules, alongside_behind=False))
     beside = [p for p in rest if alongside(p, primary, severities[p.id], rules)]
@@ -136,7 +137,7 @@ def order_problems(
             f"Treated alongside {primary.title} ({severities[problem.id].text}): "
             f"{rules.alongside[problem.area][2]}"))))
     for problem in rest:
-        if problem not in beside:
+        if all(problem is not b for b in beside):
             out.append((problem, Ordering(len(out) + 1, rule_id("R-SC1"), (
                 f"After {primary.title}: {severities[problem.id].text}."))))
     return out

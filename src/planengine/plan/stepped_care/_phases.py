@@ -50,6 +50,8 @@ from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
 __all__ = ["Limits", "assign_phases"]
 
 RULE_ASSESS = "stepped-care.assess-first"
+RULE_BUDGET = rule_id("R-SC15")
+RULE_LIMITS = rule_id("R-SC14")
 RULE_DOSE = "stepped-care.dose-required"
 RULE_REQUIRES = "stepped-care.requires"
 _ASSESSMENT = frozenset({"assessment", "safety"})
@@ -133,7 +135,8 @@ def assign_phases(
             elif step.delivery in SELF_HELP:
                 budgets[phase].candidates.append((problem, step))
             else:
-                _set(step, phase, ordering.rule, "Starts with the problem.")
+                step.phase = phase
+                step.phasing = Phasing(ordering.rule, _STARTS_WITH)
     budgets[NOW].place()
     budgets[NEXT].place()
     _wait_for_requirements(ordered)
@@ -275,6 +278,7 @@ class _Budget:
 
     def place(self) -> None:
         limits, phase, after = self.limits, self.phase, self.after
+        horizon = limits.horizon_weeks
         used = 0.0
         modules: list[str] = []
         # week -> minutes of self-help already planned in it (weeks 1..horizon)
@@ -284,16 +288,16 @@ class _Budget:
         first = [c for c in self.candidates if c[1].category == "monitoring"]
         rest = [c for c in self.candidates if c[1].category != "monitoring"]
         for problem, step in (*first, *rest):
-            minutes = homework_minutes(step)
             if not has_dose(step):
                 _set(step, after, RULE_DOSE, "No dose is given (how often, for how long).",
                      entry="Starts when the clinician has set how often and for how long.")
                 continue
             if problem.id not in modules and len(modules) >= limits.modules:
-                _set(step, after, rule_id("R-SC14"),
+                _set(step, after, RULE_LIMITS,
                      f"At most {limits.modules} self-help programmes at once.",
                      entry="Starts when a self-help programme before it ends, at a review.")
                 continue
+            minutes = homework_minutes(step)
             if problem.id in blocked or used + minutes > limits.homework:
                 blocked.add(problem.id)
                 waiting.append((problem, step, minutes))
@@ -301,10 +305,10 @@ class _Budget:
             used += minutes
             if problem.id not in modules:
                 modules.append(problem.id)
-            _set(step, phase, rule_id("R-SC15"),
-                 f"Fits the weekly homework budget ({round(used)} of {limits.homework} minutes).")
-            for week in range(1, min(step.course_weeks or limits.horizon_weeks,
-                                     limits.horizon_weeks) + 1):
+            step.phase = phase
+            step.phasing = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({round(used)} "
+                                   f"of {limits.homework} minutes).")
+            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
                 weeks[week] += minutes
         earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
         for problem, step, minutes in waiting:
@@ -321,7 +325,7 @@ class _Budget:
             )
             # in ``now``, a step that starts in a later week is ``next`` (it does not start now);
             # in ``next``, it is scheduled within the phase unless it never fits
-            _set(step, NEXT if start is not None else after, rule_id("R-SC15"),
+            _set(step, NEXT if start is not None else after, RULE_BUDGET,
                  f"The weekly homework budget ({limits.homework} minutes) is taken by the steps "
                  "before it.",
                  entry=f"{when}, within {limits.homework} minutes a week.")
@@ -334,11 +338,12 @@ def _first_free_week(
     (or to the horizon), booking it there."""
     last = limits.horizon_weeks
     length = course_weeks or last
+    room = limits.homework - minutes
     for start in range(max(least, 2), last + 1):
-        span = range(start, min(start + length, last + 1))
-        if all(weeks[w] + minutes <= limits.homework for w in span):
-            for w in span:
-                weeks[w] += minutes
+        end = min(start + length, last + 1)
+        if max(weeks[start:end]) <= room:
+            for week in range(start, end):
+                weeks[week] += minutes
             return start
     return None
 
@@ -385,6 +390,9 @@ def _set(
 ) -> None:
     step.phase = phase
     step.phasing = Phasing(rule, reason, entry, review)
+
+
+_STARTS_WITH = "Starts with the problem."
 
 
 def _burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
