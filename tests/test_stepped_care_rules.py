@@ -257,3 +257,24 @@ def test_objectives_whose_steps_wait_say_so() -> None:
     anxiety = next(p for p in plan["problems"] if p["area"] == "anxiety")
     assert anxiety["phase"] == "next"
     assert all(any(n.startswith("Waits:") for n in o.get("notes", ())) for o in anxiety["objectives"])
+
+
+@pytest.mark.parametrize(("phq9", "gad7", "offered"), [(12, 11, True), (12, 9, False), (9, 12, False)])
+def test_one_course_for_depression_and_anxiety_is_offered_never_the_default(phq9, gad7, offered) -> None:
+    plan = plan_for({"phq9": phq9, "gad7": gad7})
+    ids = {o["id"] for c in plan["choices"] for o in c["options"]}
+    assert ("unified-protocol" in ids) is offered
+    assert all(c["chosen"] != "unified-protocol" for c in plan["choices"])  # R-SC16: offered
+
+
+def test_chosen_the_transdiagnostic_course_treats_both() -> None:
+    plan = plan_for({"phq9": 12, "gad7": 11}, choices={"depression": "unified-protocol"})
+    depression, anxiety = (next(p for p in plan["problems"] if p["area"] == a)
+                           for a in ("depression", "anxiety"))
+    course = next(s for s in depression["interventions"] if s.get("option") == "unified-protocol")
+    assert course["phase"] == "now" and course["intensity"] == "high"
+    assert anxiety["phase"] == "now" and anxiety["phasing"]["rule"] == "stepped-care.R-SC16"
+    assert not [s for s in anxiety["interventions"] if s["intensity"] == "high"]
+    gone = {e["id"]: e for e in plan["excluded"]}
+    assert gone["anxiety-cbt-anxiety-referral"]["rule"] == "stepped-care.R-SC16"
+    assert plan["burden"]["now"]["courses"] == 1

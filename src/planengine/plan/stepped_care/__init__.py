@@ -19,11 +19,12 @@ from typing import Any
 from planengine._errors import InputError
 from planengine._model import Exclusion, Problem
 from planengine.plan.stepped_care._dose import intensity_of
-from planengine.plan.stepped_care._options import Decision, decide
+from planengine.plan.stepped_care._options import TRANSDIAGNOSTIC, Decision, decide
 from planengine.plan.stepped_care._order import Severity, order_problems, severity_of
 from planengine.plan.stepped_care._phases import Limits, assign_phases
 from planengine.plan.stepped_care._records import Burden, Choice
-from planengine.plan.stepped_care._rules import SteppedCareRules
+from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
+from planengine.plan.stepped_care._transdiagnostic import offer_transdiagnostic, treat_within
 
 __all__ = ["SteppedCare"]
 
@@ -81,11 +82,12 @@ class SteppedCare:
         left_out = len(exclusions)
         made: dict[str, Choice] = {}
         decisions: dict[str, Decision] = {}
-        severities: dict[str, Severity] = {}
+        severities = {p.id: severity_of(p, scores, self.rules) for p in problems}
+        pair = offer_transdiagnostic(problems, severities, self.rules.area_order)
         for problem in problems:
             if served_before is None and sum(s.intensity == "high" for s in problem.interventions) > 1:
                 served_before = _served(problems)  # alternatives may leave: see what they serve
-            severities[problem.id] = severity = severity_of(problem, scores, self.rules)
+            severity = severities[problem.id]
             choice, decision = decide(
                 problem, severity, self.rules,
                 choices.get(problem.area), exclusions,
@@ -97,6 +99,11 @@ class SteppedCare:
                 made[problem.id] = choice
                 if hooks_follow:
                     choice.options  # noqa: B018 - written now, before a hook changes a step
+        if pair is not None and pair[0].id in made and made[pair[0].id].chosen == TRANSDIAGNOSTIC:
+            lead, partner = pair
+            reason = treat_within(partner, lead, exclusions)
+            decisions[partner.id] = Decision("within", frozenset(), rule_id("R-SC16"), reason)
+            made.pop(partner.id, None)  # its course is chosen under the lead problem
         if served_before is not None and len(exclusions) > left_out:
             _leave_out_orphans(problems, served_before, exclusions)
         return made, decisions, severities

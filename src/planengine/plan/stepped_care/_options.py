@@ -20,13 +20,15 @@ from planengine._model import Exclusion, Intervention, Problem
 from planengine.plan.stepped_care._dose import HIGH, SELF_HELP, homework_minutes
 from planengine.plan.stepped_care._order import CASENESS, MORE_SEVERE, Severity
 from planengine.plan.stepped_care._records import Choice, TreatmentOption
-from planengine.plan.stepped_care._rules import SteppedCareRules
+from planengine.plan.stepped_care._rules import SteppedCareRules, load_rules
 
 __all__ = ["GUIDED_SELF_HELP", "MONITOR_ONLY", "Decision", "decide", "option_of"]
 
 GUIDED_SELF_HELP = "guided-self-help"
 MONITOR_ONLY = "monitor-only"
 RULE_OPTION = "stepped-care.option"
+#: the option id of the one course for depression and anxiety together (R-SC16)
+TRANSDIAGNOSTIC: str = load_rules()["transdiagnostic"]["option"]
 PROPORTIONATE = "stepped-care.proportionate-start"
 _SESSION_WORDS = {"day": "a day", "week": "a week", "month": "a month"}
 
@@ -34,7 +36,8 @@ _SESSION_WORDS = {"day": "a day", "week": "a week", "month": "a month"}
 @attrs.frozen
 class Decision:
     """How a problem starts: ``"high"`` (its course may start now), ``"low"`` (self-help first,
-    the course is a step up) or ``"monitor"`` (active monitoring only), and the course kept."""
+    the course is a step up), ``"monitor"`` (active monitoring only) or ``"within"`` (treated
+    within another problem's transdiagnostic course), and the course kept."""
 
     start: str
     course: frozenset[str]
@@ -109,7 +112,10 @@ def decide(
         return tuple(options)
 
     picked = chosen or default_id
-    kept = picked if picked in courses else next(iter(courses), None)
+    kept = (
+        picked if picked in courses
+        else next((name for name in courses if name != TRANSDIAGNOSTIC), None)
+    )
     if len(courses) > 1:
         _leave_out_alternatives(problem, courses, kept, exclusions)
     start = "high" if picked in courses else "monitor" if picked == MONITOR_ONLY else "low"
@@ -146,7 +152,8 @@ def _default(
     high = (at == "more_severe" and severity.level == MORE_SEVERE) or (
         at == "caseness" and severity.level >= CASENESS
     )
-    first_course = next(iter(courses), None)
+    # the transdiagnostic course is offered, never the default (R-SC16)
+    first_course = next((name for name in courses if name != TRANSDIAGNOSTIC), None)
     if risk and first_course is not None:
         return first_course, "stepped-care.suicide-risk", (
             "A suicide-risk flag is open: a course with a clinician, with the risk reviewed at "

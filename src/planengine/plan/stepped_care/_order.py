@@ -127,7 +127,7 @@ def order_problems(
         out[place] = (primary, Ordering(place + 1, rule_id("R-SC9"), (
             f"{_urgent(primary)} {_harm_reason(harmful_drinking)}"), primary=True))
     else:
-        primary, rule, reason = _primary(rest, severities, suicide_flag, harmful_drinking)
+        primary, rule, reason = _primary(rest, severities, rules, suicide_flag, harmful_drinking)
         rest = [p for p in rest if p is not primary]
         out.append((primary, Ordering(len(out) + 1, rule, reason, primary=True)))
     rest.sort(key=_sort_key(rest, severities, rules, alongside_behind=False))
@@ -217,6 +217,7 @@ def _sort_key(
 def _primary(
     ranked: Sequence[Problem],
     severities: Mapping[str, Severity],
+    rules: SteppedCareRules,
     suicide_flag: bool,
     harmful_drinking: str | None,
 ) -> tuple[Problem, str, str]:
@@ -254,7 +255,10 @@ def _primary(
             "No problem was measured above a cut-off; this one leads by the clinical order of "
             "areas. The clinician decides."
         )
-    tied = [p for p in ranked[1:] if severities[p.id].level == found.level]
+    tied = [
+        p for p in ranked[1:]
+        if severities[p.id].level == found.level and not alongside(p, top, severities[p.id], rules)
+    ]
     if tied:
         others = "; ".join(f"{p.title}, {severities[p.id].text}" for p in tied)
         return top, rule_id("R-SC1"), (

@@ -159,6 +159,8 @@ def _phase_problem(
     entry = _queue_entry(primary, waiting_behind, measure, limits)
     if ordering.rule == "stepped-care.safety-first":
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
+    elif decision is not None and decision.start == "within":  # one course treats both
+        problem.phase, problem.phasing = NOW, Phasing(decision.rule, decision.reason)
     elif decision is not None and decision.start == "monitor":
         problem.phase, problem.phasing = LATER, Phasing(
             decision.rule,
@@ -318,8 +320,9 @@ class _Budget:
                 earliest[problem.id] = start
             else:
                 earliest[problem.id] = limits.horizon_weeks + 1
+            week = f"week {start}" if phase == NOW else f"week {start} of this phase"
             when = (
-                f"Starts in week {start} of this phase, when earlier homework has ended"
+                f"Starts in {week}, when earlier homework has ended"
                 if start is not None
                 else "Starts at a later review, when earlier homework has ended"
             )

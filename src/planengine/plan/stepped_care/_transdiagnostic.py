@@ -1,0 +1,71 @@
+"""One course for depression and anxiety together (R-SC16: the Unified Protocol, S14).
+
+Where both are at or above their cut-offs, the higher-ranked of the two (its level, then the
+usual order: depression first) is offered the transdiagnostic course as one more option, never
+the default. Chosen, it is that problem's course, and the other problem is treated within it:
+its own courses leave the plan, and it starts with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from planengine._model import Exclusion, Intervention, Problem, Provenance
+from planengine.plan.stepped_care._dose import HIGH
+from planengine.plan.stepped_care._order import CASENESS, Severity
+from planengine.plan.stepped_care._rules import load_rules, rule_id
+
+__all__ = ["offer_transdiagnostic", "treat_within"]
+
+
+def offer_transdiagnostic(
+    problems: Sequence[Problem], severities: Mapping[str, Severity], area_order: Mapping[str, int]
+) -> tuple[Problem, Problem] | None:
+    """Add the transdiagnostic course to the lead problem where it applies; return the lead and
+    its partner (``None`` where it does not apply)."""
+    data = load_rules()["transdiagnostic"]
+    pair = [p for p in problems if p.area in data["areas"] and severities[p.id].level >= CASENESS]
+    if len(pair) != 2:
+        return None
+    last = len(area_order)
+    pair.sort(key=lambda p: (-severities[p.id].level, area_order.get(p.area, last)))
+    lead, partner = pair
+    references = load_rules()["references"]
+    lead.interventions.append(_course(lead.area, data, references))
+    return lead, partner
+
+
+def treat_within(partner: Problem, lead: Problem, exclusions: list[Exclusion]) -> str:
+    """The partner's own courses leave the plan: the transdiagnostic course treats it; return the
+    reason, in words."""
+    option = load_rules()["transdiagnostic"]["option"]
+    title = next(s.title for s in lead.interventions if s.option == option)
+    reason = f"treated within '{title}' for {lead.title} (R-SC16)"
+    for step in partner.interventions:
+        if step.intensity == HIGH:
+            exclusions.append(
+                Exclusion(step.id, step.area, step.title, reason, rule_id("R-SC16"),
+                          step.provenance.source)
+            )
+    partner.interventions = [s for s in partner.interventions if s.intensity != HIGH]
+    return f"{partner.title} is {reason}."
+
+
+def _course(area: str, data: Mapping[str, Any], references: Mapping[str, str]) -> Intervention:
+    return Intervention(
+        id=f"{area}-{data['option']}",
+        area=area,
+        title=data["title"],
+        description=data["description"],
+        delivery="clinician-led",
+        rationale="Depression and anxiety are both at or above their cut-offs: one "
+        "transdiagnostic course can treat both, in place of two courses one after the other.",
+        provenance=Provenance(rule_id(data["rule"])),
+        frequency=dict(data["frequency"]),
+        course_weeks=data["course_weeks"],
+        category="therapy",
+        citations=[f"{key}: {references[key]}" for key in data["citations"]],
+        intensity=HIGH,
+        option=data["option"],
+    )
