@@ -168,10 +168,15 @@ def test_one_course_at_a_time_and_the_limit_is_configurable() -> None:
     now = [s for p in plan["problems"] for s in p["interventions"]
            if s["phase"] == "now" and s.get("intensity") == "high"]
     assert len(now) <= 2 and plan["burden"]["now"]["courses"] == len(now)
+    # depression at its 'more severe' level leads (R-SC8); PTSD waits
+    assert next(p for p in plan["problems"] if p["area"] == "trauma")["phase"] == "next"
     two = Engine(strict=True, config=EngineConfig(max_courses_now=2))
     more = plan_for(totals, engine=two)
     assert more["burden"]["limits"]["max_courses_now"] == 2
-    assert more["burden"]["now"]["courses"] >= plan["burden"]["now"]["courses"]
+    # the PTSD referral now starts beside the depression course, and CBT-I beside both
+    assert more["burden"]["now"]["courses"] == plan["burden"]["now"]["courses"] + 1 == 3
+    trauma = next(p for p in more["problems"] if p["area"] == "trauma")
+    assert trauma["phase"] == "now" and trauma["phasing"]["rule"] == "stepped-care.R-SC14"
 
 
 def test_a_zero_budget_starts_no_self_help() -> None:

@@ -72,8 +72,7 @@ from planengine.plan._risk_flags import (
 from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment
 from planengine.plan._settings import EngineConfig
-from planengine.plan.stepped_care import SteppedCare
-from planengine.plan.stepped_care._options import Decision
+from planengine.plan.stepped_care import Decided, SteppedCare
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.strategies._registry import RegisteredStrategy, collect_strategies
 
@@ -250,14 +249,14 @@ class Engine:
             config=self.config,
             areas=frozenset(f.area for f in findings),
         )
-        draft, python_wrote, options = self._propose_and_assemble(
+        draft, python_wrote, decided = self._propose_and_assemble(
             findings, patient_goals, context, notices, choices
         )
         self._complete_checked(draft, context, flags, alcohol)
         draft.problems, made, burden = self._stepped.apply(
             draft.problems,
             scored.latest,
-            *options,
+            decided,
             suicide_flag=any(f.kind in SUICIDE_KINDS for f in flags),
             harmful_drinking=alcohol,
             hooks_ran=self._has_adjust or bool(flags),  # the safety problem is added with a flag
@@ -313,7 +312,7 @@ class Engine:
         context: PlanningContext,
         notices: list[Notice],
         choices: Mapping[str, str],
-    ) -> tuple[PlanDraft, bool, tuple[dict[str, Choice], dict[str, Decision], dict[str, Any]]]:
+    ) -> tuple[PlanDraft, bool, Decided]:
         """Problems from the findings, each filled from the strategies and ``propose`` hooks,
         assembled and its treatment option chosen; whether content from Python plugin code was
         taken in; and the choices made."""
@@ -322,10 +321,9 @@ class Engine:
         python_wrote = False
         for problem in problems:
             python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
-        options = self._stepped.choose(
+        decided = self._stepped.choose(
             problems, exclusions, context.scores, choices,
             suicide_flag=any(f.kind in SUICIDE_KINDS for f in context.risk_flags),
-            hooks_follow=self._has_adjust,
         )
         # A problem holding an urgent safety objective comes first (a stable sort: otherwise the
         # order by severity stands), before shared objectives and steps are listed once.
@@ -334,7 +332,7 @@ class Engine:
         notices.extend(empty_plan_notices(problems, bool(context.risk_flags), patient_goals))
         notices.extend(unlinked_goal_notices(patient_goals))  # linked by now, safety included
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
-        return draft, python_wrote, options
+        return draft, python_wrote, decided
 
     def _complete_checked(
         self,

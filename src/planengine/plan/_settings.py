@@ -20,6 +20,14 @@ def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
     return crisis_resources_from_config(value, "crisis_resources")
 
 
+def _within_horizon(config: Any, name: str) -> int:
+    """A review week's shipped default, or the horizon when that is shorter (a horizon of the
+    wrong type is refused by the checks after)."""
+    horizon = config.horizon_weeks
+    default = default_limit(name)
+    return min(default, horizon) if type(horizon) is int and horizon > 0 else default
+
+
 @attrs.frozen
 class EngineConfig:
     """Planning settings an organisation may change.
@@ -81,9 +89,14 @@ class EngineConfig:
     homework_minutes_per_week: int = attrs.field(
         factory=lambda: default_limit("homework_minutes_per_week")
     )
-    step_up_review_weeks: int = attrs.field(factory=lambda: default_limit("step_up_review_weeks"))
+    #: the shipped defaults, or the horizon when that is shorter (a 6-week horizon stays valid)
+    step_up_review_weeks: int = attrs.field(
+        default=attrs.Factory(lambda self: _within_horizon(self, "step_up_review_weeks"),
+                              takes_self=True)
+    )
     sequence_review_weeks: int = attrs.field(
-        factory=lambda: default_limit("sequence_review_weeks")
+        default=attrs.Factory(lambda self: _within_horizon(self, "sequence_review_weeks"),
+                              takes_self=True)
     )
 
     def __attrs_post_init__(self) -> None:
@@ -133,6 +146,12 @@ class EngineConfig:
                 raise ConfigError(
                     f"{name} must be a whole number from {least} to {most}, not {value!r}"
                 )
+        if self.sequence_review_weeks < self.step_up_review_weeks:
+            raise ConfigError(
+                f"sequence_review_weeks ({self.sequence_review_weeks}) is before "
+                f"step_up_review_weeks ({self.step_up_review_weeks}): a waiting problem would "
+                "start before the first review of the one before it"
+            )
         for name in ("step_up_review_weeks", "sequence_review_weeks"):
             if getattr(self, name) > self.horizon_weeks:
                 raise ConfigError(

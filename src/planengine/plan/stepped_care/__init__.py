@@ -16,17 +16,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import attrs
+
 from planengine._errors import InputError
 from planengine._model import Exclusion, Problem
-from planengine.plan.stepped_care._dose import intensity_of
-from planengine.plan.stepped_care._options import TRANSDIAGNOSTIC, Decision, decide
+from planengine.plan.stepped_care._dose import HIGH, intensity_of
+from planengine.plan.stepped_care._options import TRANSDIAGNOSTIC, Decision, choice_for, decide
 from planengine.plan.stepped_care._order import Severity, order_problems, severity_of
 from planengine.plan.stepped_care._phases import Limits, assign_phases
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
 from planengine.plan.stepped_care._transdiagnostic import offer_transdiagnostic, treat_within
 
-__all__ = ["SteppedCare"]
+__all__ = ["Decided", "SteppedCare"]
+
+
+@attrs.frozen
+class Decided:
+    """What :meth:`SteppedCare.choose` decided, by problem object (a hook may rename a problem;
+    it is still the same problem): how each starts, and how severe it is."""
+
+    decisions: Mapping[int, Decision]
+    severities: Mapping[int, Severity]
 
 
 class SteppedCare:
@@ -56,97 +67,89 @@ class SteppedCare:
         choices: Mapping[str, str],
         *,
         suicide_flag: bool,
-        hooks_follow: bool = True,
-    ) -> tuple[dict[str, Choice], dict[str, Decision], dict[str, Severity]]:
-        """Each problem's options and how it starts (the recorded choice or the default), applied
-        in place: alternative courses and what only they serve move to ``exclusions``. Runs
-        before shared steps are listed once across problems, so a step another problem keeps
-        never leaves with an alternative.
+    ) -> Decided:
+        """How each problem starts (the recorded choice or the default), applied in place:
+        alternative courses and what only they serve move to ``exclusions``. Runs before shared
+        steps are listed once across problems, so a step another problem keeps never leaves
+        with an alternative.
 
         :param choices: area -> the option chosen for it.
         :param suicide_flag: a suicide-risk flag is open.
-        :param hooks_follow: ``adjust_plan`` hooks run next and may change the steps: the
-            options are written now, as decided (otherwise when first read).
-        :returns: problem id -> its :class:`Choice` (problems with options), problem id -> its
-            :class:`Decision`, and problem id -> its :class:`Severity`.
         :raises InputError: when a choice names an area not in the plan or an unknown option.
         """
         areas = {p.area for p in problems}
         for area in sorted(set(choices) - areas):
-            raise InputError(
-                f"choice {area}={choices[area]}: the plan has no {area!r} problem; its problems "
-                f"are {', '.join(sorted(areas))}"
+            why = (
+                "the safety problem has no treatment options"
+                if area == "safety"
+                else f"the plan has no {area!r} problem; its problems are "
+                f"{', '.join(sorted(areas)) or 'none'}"
             )
+            raise InputError(f"choice {area}={choices[area]}: {why}")
         _declare_intensity(problems)
         served_before: set[str] | None = None
         left_out = len(exclusions)
-        made: dict[str, Choice] = {}
-        decisions: dict[str, Decision] = {}
-        severities = {p.id: severity_of(p, scores, self.rules) for p in problems}
-        pair = offer_transdiagnostic(problems, severities, self.rules.area_order)
+        decisions: dict[int, Decision] = {}
+        severities = {id(p): severity_of(p, scores, self.rules) for p in problems}
+        pair = offer_transdiagnostic(
+            problems, {p.id: severities[id(p)] for p in problems}, self.rules.area_order
+        )
         for problem in problems:
-            if served_before is None and sum(s.intensity == "high" for s in problem.interventions) > 1:
+            if served_before is None and sum(s.intensity == HIGH for s in problem.interventions) > 1:
                 served_before = _served(problems)  # alternatives may leave: see what they serve
-            severity = severities[problem.id]
-            choice, decision = decide(
-                problem, severity, self.rules,
-                choices.get(problem.area), exclusions,
-                measure=self._measure(problem), review_weeks=self.limits.step_up_weeks,
-                suicide_flag=suicide_flag,
+            decisions[id(problem)] = decide(
+                problem, severities[id(problem)], self.rules, choices.get(problem.area),
+                exclusions, measure=self._measure(problem), suicide_flag=suicide_flag,
             )
-            decisions[problem.id] = decision
-            if choice is not None:
-                made[problem.id] = choice
-                if hooks_follow:
-                    choice.options  # noqa: B018 - written now, before a hook changes a step
-        if pair is not None and pair[0].id in made and made[pair[0].id].chosen == TRANSDIAGNOSTIC:
+        if pair is not None and decisions[id(pair[0])].chosen == TRANSDIAGNOSTIC:
             lead, partner = pair
             reason = treat_within(partner, lead, exclusions)
-            decisions[partner.id] = Decision("within", frozenset(), rule_id("R-SC16"), reason)
-            made.pop(partner.id, None)  # its course is chosen under the lead problem
+            decisions[id(partner)] = Decision("within", frozenset(), rule_id("R-SC16"), reason)
         if served_before is not None and len(exclusions) > left_out:
             _leave_out_orphans(problems, served_before, exclusions)
-        return made, decisions, severities
+        return Decided(decisions, severities)
 
     def apply(
         self,
         problems: list[Problem],
         scores: Mapping[str, Any],
-        made: Mapping[str, Choice],
-        decisions: Mapping[str, Decision],
-        known: Mapping[str, Severity],
+        decided: Decided,
         *,
         suicide_flag: bool,
         harmful_drinking: str | None,
         hooks_ran: bool = True,
     ) -> tuple[list[Problem], tuple[Choice, ...], Burden]:
         """Order and phase the problems (edited in place) after every hook and the safety rules;
-        return them in order, the choices in that order, and the burden.
+        return them in order, each problem's options as the finished plan has them, and the
+        burden.
 
-        :param made: problem id -> its choice (from :meth:`choose`).
-        :param decisions: problem id -> how it starts (from :meth:`choose`; a problem a hook
-            added has none and starts at low intensity).
-        :param known: problem id -> its severity (from :meth:`choose`; the findings a severity
-            rests on are the core's, so a hook cannot change it).
+        :param decided: from :meth:`choose` (a problem a hook added has no decision and starts
+            at low intensity; a severity rests on the core's findings, which no hook changes).
         :param hooks_ran: ``adjust_plan`` hooks ran (their steps get their intensity too).
         """
         rules = self.rules
         if hooks_ran:  # a hook may have added steps
             _declare_intensity(problems)
         severities = {
-            p.id: known[p.id] if p.id in known else severity_of(p, scores, rules) for p in problems
+            p.id: decided.severities.get(id(p)) or severity_of(p, scores, rules) for p in problems
         }
+        decisions = {p.id: decided.decisions[id(p)] for p in problems if id(p) in decided.decisions}
         ordered = order_problems(
             problems, severities, rules, suicide_flag=suicide_flag,
             harmful_drinking=harmful_drinking,
         )
+        made: list[Choice] = []
         for number, (problem, ordering) in enumerate(ordered):
             problem.priority = number
             problem.ordering = ordering
+            decision = decisions.get(problem.id)
+            if decision is not None and decision.offers:
+                choice = choice_for(problem, decision, rules, self.limits.step_up_weeks)
+                if choice is not None:
+                    made.append(choice)
         measures = {p.id: self._measure(p) for p, _ in ordered}
         burden = assign_phases(ordered, severities, decisions, measures, rules, self.limits)
-        in_order = tuple(made[p.id] for p, _ in ordered if p.id in made)
-        return [p for p, _ in ordered], in_order, burden
+        return [p for p, _ in ordered], tuple(made), burden
 
     def _measure(self, problem: Problem) -> str:
         """What is re-measured for a problem, in words."""

@@ -22,7 +22,7 @@ from planengine.plan.stepped_care._order import CASENESS, MORE_SEVERE, Severity
 from planengine.plan.stepped_care._records import Choice, TreatmentOption
 from planengine.plan.stepped_care._rules import SteppedCareRules, load_rules
 
-__all__ = ["GUIDED_SELF_HELP", "MONITOR_ONLY", "Decision", "decide", "option_of"]
+__all__ = ["GUIDED_SELF_HELP", "MONITOR_ONLY", "Decision", "choice_for", "decide", "option_of"]
 
 GUIDED_SELF_HELP = "guided-self-help"
 MONITOR_ONLY = "monitor-only"
@@ -35,14 +35,38 @@ _SESSION_WORDS = {"day": "a day", "week": "a week", "month": "a month"}
 
 @attrs.frozen
 class Decision:
-    """How a problem starts: ``"high"`` (its course may start now), ``"low"`` (self-help first,
-    the course is a step up), ``"monitor"`` (active monitoring only) or ``"within"`` (treated
-    within another problem's transdiagnostic course), and the course kept."""
+    """How a problem starts and what it was offered.
+
+    :ivar start: ``"high"`` (its course may start now), ``"low"`` (self-help first, the course is
+        a step up), ``"monitor"`` (active monitoring only) or ``"within"`` (treated within
+        another problem's transdiagnostic course).
+    :ivar course: the ids of the course steps that may start (the kept course, and courses that
+        are no alternative).
+    :ivar rule: the rule behind the start; :ivar reason: why, in words.
+    :ivar chosen: the option followed; :ivar default: the default option and ``default_rule``,
+        ``default_reason`` why; :ivar chosen_by: ``"default"`` or ``"input"``.
+    :ivar monitor: active monitoring is offered.
+    :ivar alternatives: the courses left out as alternatives, written when they left the plan.
+    :ivar measure: what is re-measured, in words.
+    """
 
     start: str
     course: frozenset[str]
     rule: str
     reason: str
+    chosen: str = ""
+    default: str = ""
+    chosen_by: str = "default"
+    default_rule: str = ""
+    default_reason: str = ""
+    monitor: bool = False
+    alternatives: tuple[TreatmentOption, ...] = ()
+    measure: str = ""
+
+    @property
+    def offers(self) -> bool:
+        """Whether the problem has options to show."""
+        return bool(self.chosen)
 
 
 def option_of(step: Intervention) -> str:
@@ -53,26 +77,11 @@ def option_of(step: Intervention) -> str:
     return step.id[len(prefix):] if step.id.startswith(prefix) else step.id
 
 
-def decide(
+def _classify(
     problem: Problem,
-    severity: Severity,
-    rules: SteppedCareRules,
-    chosen: str | None,
-    exclusions: list[Exclusion],
-    *,
-    measure: str,
-    review_weeks: int,
-    suicide_flag: bool = False,
-) -> tuple[Choice | None, Decision]:
-    """The problem's options, its default or chosen one, applied to the problem in place
-    (alternative courses move to ``exclusions``).
-
-    :param chosen: the option recorded for this problem's area, if any.
-    :param measure: what is re-measured, in words (for the monitoring option).
-    :param suicide_flag: a suicide-risk flag is open: depression starts with a course with a
-        clinician, and active monitoring alone is no option (R-SC5; NG222).
-    :raises InputError: when ``chosen`` names no option of this problem.
-    """
+) -> tuple[dict[str, list[Intervention]], list[Intervention]]:
+    """The problem's courses by option (each with the steps built on it: thought records go with
+    the CBT course) and its self-help that goes with any option, in plan order."""
     courses: dict[str, list[Intervention]] = {}
     self_help: list[Intervention] = []
     requires = False
@@ -82,58 +91,109 @@ def decide(
         elif step.delivery in SELF_HELP and step.option is None:
             self_help.append(step)
         requires = requires or bool(step.requires)
-    if requires and courses:  # a course's homework goes with it (thought records: CBT)
+    if requires and courses:
         for steps in courses.values():
             steps.extend(_built_on(problem.interventions, steps))
         in_a_course = {s.id for steps in courses.values() for s in steps}
         self_help = [s for s in self_help if s.id not in in_a_course]
+    measured = {o.id for o in problem.objectives if o.measure.instrument}
+    if len(courses) > 1 and measured:  # the course for the measured problem first (CBT-I for
+        # the ISI before imagery rehearsal for nightmares)
+        courses = dict(sorted(
+            courses.items(), key=lambda item: measured.isdisjoint(item[1][0].objective_ids)
+        ))
+    return courses, self_help
+
+
+def decide(
+    problem: Problem,
+    severity: Severity,
+    rules: SteppedCareRules,
+    chosen: str | None,
+    exclusions: list[Exclusion],
+    *,
+    measure: str,
+    suicide_flag: bool = False,
+) -> Decision:
+    """The problem's default or chosen option, applied to the problem in place (alternative
+    courses move to ``exclusions``).
+
+    :param chosen: the option recorded for this problem's area, if any.
+    :param measure: what is re-measured, in words (for the monitoring option).
+    :param suicide_flag: a suicide-risk flag is open: depression starts with a course with a
+        clinician, and active monitoring alone is no option (R-SC5; NG222).
+    :raises InputError: when ``chosen`` names no option of this problem.
+    """
+    courses, self_help = _classify(problem)
     if not courses and not self_help:
         if chosen is not None:
             raise InputError(f"choice {problem.area}={chosen}: this problem has no options to choose")
-        return None, _NO_DECISION
+        return _NO_DECISION
     risk = suicide_flag and problem.area == "depression"
     default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help), risk)
-    monitor = not (risk and courses)  # with a course and a suicide-risk flag, never monitoring
+    # never monitoring alone with a course and a suicide-risk flag, or where a specialist
+    # assessment comes first (a high level with no course: possible alcohol dependence)
+    monitor = not ((risk and courses) or (not courses and _high(problem, severity, rules)))
+    monitor = monitor or len(courses) + bool(self_help) < 2  # two options at least (R-SC17)
     known = [
         *([GUIDED_SELF_HELP] if self_help else []), *courses, *([MONITOR_ONLY] if monitor else [])
     ]
     if chosen is not None and chosen not in known:
-        raise InputError(
-            f"choice {problem.area}={chosen}: no such option; the options are {', '.join(known)}"
+        why = (
+            " (active monitoring alone is not offered while a suicide-risk flag is open)"
+            if chosen == MONITOR_ONLY and risk
+            else ""
         )
-
-    def build() -> tuple[TreatmentOption, ...]:
-        shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course
-        options = [_self_help_option(self_help, shared, default_id)] if self_help else []
-        options.extend(_course_option(name, steps, shared, default_id)
-                       for name, steps in courses.items())
-        if monitor:
-            options.append(_monitor_option(measure, review_weeks, rules.references, default_id))
-        return tuple(options)
-
+        raise InputError(
+            f"choice {problem.area}={chosen}: no such option{why}; the options are "
+            f"{', '.join(known)}"
+        )
     picked = chosen or default_id
     kept = (
         picked if picked in courses
         else next((name for name in courses if name != TRANSDIAGNOSTIC), None)
     )
+    alternatives: tuple[TreatmentOption, ...] = ()
     if len(courses) > 1:
-        _leave_out_alternatives(problem, courses, kept, exclusions)
+        alternatives = _leave_out_alternatives(problem, courses, kept, exclusions, default_id)
     start = "high" if picked in courses else "monitor" if picked == MONITOR_ONLY else "low"
-    choice = Choice(
-        problem.id,
-        problem.area,
-        picked,
-        "input" if chosen is not None else "default",
-        rule,
-        reason,
-        build,
+    # the kept course, and every course that is no alternative (it names no option): the
+    # course limit then decides which starts first
+    course = frozenset(
+        s.id for name, steps in courses.items()
+        if name == kept or (not steps[0].option and picked in courses) for s in steps
     )
-    course = frozenset(s.id for s in courses[kept]) if kept else frozenset()
+    start_rule, start_reason = rule, reason
     if chosen is not None:
         title = (courses[picked][0].title if picked in courses
                  else "Guided self-help" if picked == GUIDED_SELF_HELP else "Active monitoring only")
-        rule, reason = RULE_OPTION, f"{title} was chosen (recorded choice)."
-    return choice, Decision(start, course, rule, reason)
+        start_rule, start_reason = RULE_OPTION, f"{title} was chosen (recorded choice)."
+    return Decision(
+        start, course, start_rule, start_reason, picked, default_id,
+        "input" if chosen is not None else "default", rule, reason, monitor, alternatives, measure,
+    )
+
+
+def choice_for(
+    problem: Problem, decision: Decision, rules: SteppedCareRules, review_weeks: int
+) -> Choice | None:
+    """The problem's options as the finished plan has them (after every hook), with the
+    alternatives that left it, and the one followed; ``None`` when nothing of it is left to
+    choose (its steps are listed under another problem)."""
+    courses, self_help = _classify(problem)
+    if not courses and not self_help and not decision.alternatives:
+        return None
+    default = decision.default
+    shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course
+    options = [_self_help_option(self_help, shared, default)] if self_help else []
+    options.extend(_course_option(name, steps, shared, default) for name, steps in courses.items())
+    options.extend(decision.alternatives)
+    if decision.monitor or len(options) < 2:
+        options.append(_monitor_option(decision.measure, review_weeks, rules.references, default))
+    return Choice(
+        problem.id, problem.area, tuple(options), decision.chosen, decision.chosen_by,
+        decision.default_rule, decision.default_reason,
+    )
 
 
 _NO_DECISION = Decision("low", frozenset(), PROPORTIONATE, "")
@@ -149,16 +209,14 @@ def _default(
 ) -> tuple[str, str, str]:
     """The default option, its rule and the reason, from the area's high-intensity rule."""
     at, rule, _ = rules.high_intensity_from.get(problem.area, ("", PROPORTIONATE, ()))
-    high = (at == "more_severe" and severity.level == MORE_SEVERE) or (
-        at == "caseness" and severity.level >= CASENESS
-    )
+    high = _high(problem, severity, rules)
     # the transdiagnostic course is offered, never the default (R-SC16)
     first_course = next((name for name in courses if name != TRANSDIAGNOSTIC), None)
     if risk and first_course is not None:
         return first_course, "stepped-care.suicide-risk", (
-            "A suicide-risk flag is open: a course with a clinician, with the risk reviewed at "
-            "every contact, rather than self-help alone; the options apply after the risk "
-            "assessment."
+            "A suicide-risk flag is open (a risk item endorsed or unanswered, or words of "
+            "suicide): a course with a clinician, with the risk reviewed at every contact, "
+            "rather than self-help alone; the options apply after the risk assessment."
         )
     if high and first_course is None:
         return (GUIDED_SELF_HELP if self_help else MONITOR_ONLY), rule, (
@@ -166,10 +224,11 @@ def _default(
             "visit); self-help supports it and never replaces it."
         )
     if high and first_course is not None:
-        others = len(courses) - 1
+        alternatives = sum(1 for steps in courses.values() if steps[0].option) - 1
         equal = (
-            f"; {others} equivalent course{'s' if others > 1 else ''} can be chosen instead"
-            if others
+            f"; {alternatives} equivalent course{'s' if alternatives > 1 else ''} can be chosen "
+            "instead"
+            if alternatives > 0
             else ""
         )
         return first_course, rule, (
@@ -194,20 +253,30 @@ def _default(
     return fallback, rule, why
 
 
+def _high(problem: Problem, severity: Severity, rules: SteppedCareRules) -> bool:
+    """Whether the problem's level calls for high-intensity care now (its area's rule)."""
+    at = rules.high_intensity_from.get(problem.area, ("",))[0]
+    return (at == "more_severe" and severity.level == MORE_SEVERE) or (
+        at == "caseness" and severity.level >= CASENESS
+    )
+
+
 def _leave_out_alternatives(
     problem: Problem,
     courses: Mapping[str, Sequence[Intervention]],
     kept: str | None,
     exclusions: list[Exclusion],
-) -> None:
+    default_id: str,
+) -> tuple[TreatmentOption, ...]:
     """Alternative courses (an ``option`` other than the kept one's) and the steps built on them
     leave the problem; a course that names no option (CBT-I beside imagery rehearsal) is no
-    alternative and stays."""
-    gone = {
-        s.id for name, steps in courses.items() if name != kept and steps[0].option for s in steps
-    }
-    if not gone:
-        return
+    alternative and stays. Returns the alternatives as options, written as they leave."""
+    gone_courses = [
+        (name, steps) for name, steps in courses.items() if name != kept and steps[0].option
+    ]
+    if not gone_courses:
+        return ()
+    gone = {s.id for _, steps in gone_courses for s in steps}
     gone.update(s.id for s in _built_on(problem.interventions, [
         s for s in problem.interventions if s.id in gone]))
     kept_title = next((s.title for s in courses.get(kept or "", ())), "the kept course")
@@ -225,6 +294,7 @@ def _leave_out_alternatives(
                 )
             )
     problem.interventions = [s for s in problem.interventions if s.id not in gone]
+    return tuple(_course_option(name, steps, 0, default_id) for name, steps in gone_courses)
 
 
 def _built_on(steps: Sequence[Intervention], base: Sequence[Intervention]) -> list[Intervention]:

@@ -28,7 +28,7 @@ import attrs
 
 from planengine._model import Problem
 from planengine.plan.stepped_care._records import Ordering
-from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
+from planengine.plan.stepped_care._rules import SteppedCareRules, lowest_total, rule_id
 
 __all__ = ["SAFETY_FIRST", "Severity", "alongside", "order_problems", "severity_of"]
 
@@ -67,13 +67,13 @@ def severity_of(problem: Problem, scores: Mapping[str, Any], rules: SteppedCareR
             continue
         if scale is None:  # measured, but by no scale graded for ordering (WHO-5, a screen)
             if best is _NOT_MEASURED:
-                total = score.total if score.total is not None else score.total_range[0]
+                total = lowest_total(score)
                 name = rules.names.get(score.instrument_id, score.instrument_id)
                 best = Severity(UNMEASURED, -1.0, f"{name} {total}, a measure with no severity "
                                 "level used for ordering")
             continue
-        total = score.total if score.total is not None else score.total_range[0]
-        cut = scale.caseness.value
+        total = lowest_total(score)
+        cut = scale.caseness.value_for(score)
         if scale.more_severe is not None and scale.more_severe.met(score):
             level = MORE_SEVERE
             where = f"at or above its 'more severe' level of {scale.more_severe.value}"
@@ -197,7 +197,8 @@ def _sort_key(
     behind: set[str] = set()
     if alongside_behind:
         for area, (beside, _rule, _why) in rules.alongside.items():
-            if (above - {area}) & beside or ("all" in beside and above - {area}):
+            others = any(p.area != area for p in problems)
+            if (above - {area}) & beside or ("all" in beside and others):
                 behind.add(area)
     last = len(rules.area_order)
 

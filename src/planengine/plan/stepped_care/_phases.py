@@ -55,6 +55,10 @@ RULE_LIMITS = rule_id("R-SC14")
 RULE_DOSE = "stepped-care.dose-required"
 RULE_REQUIRES = "stepped-care.requires"
 _ASSESSMENT = frozenset({"assessment", "safety"})
+#: steps that watch a documented condition (mood elevation in bipolar disorder): safety steps,
+#: started at once whatever the phase of their problem and outside the homework budget (R-SC11)
+_ALWAYS_NOW = frozenset({"safety", "condition-monitoring"})
+RULE_CONDITION = "stepped-care.condition-monitoring"
 
 
 class Limits:
@@ -107,6 +111,7 @@ def assign_phases(
     :param measures: problem id -> what is re-measured meanwhile, in words.
     """
     primary = next((p for p, o in ordered if o.primary), None)
+    primary_level = severities[primary.id].level if primary is not None else -1
     courses = {NOW: 0, NEXT: 0}
     alongside_used = False
     budgets = {NOW: _Budget(limits, NOW), NEXT: _Budget(limits, NEXT)}
@@ -114,23 +119,44 @@ def assign_phases(
     for problem, ordering in ordered:
         decision = decisions.get(problem.id)
         _phase_problem(problem, ordering, severities[problem.id], decision, primary,
-                       waiting_behind, measures, rules, limits)
+                       waiting_behind, measures, rules, limits, primary_level)
+        if (
+            problem.phase == NEXT
+            and decision is not None
+            and decision.start == "high"
+            and severities[problem.id].level >= CASENESS
+            and courses[NOW] < limits.courses
+        ):  # the clinic allows another course at once (max-courses-now)
+            problem.phase, problem.phasing = NOW, Phasing(
+                RULE_LIMITS,
+                f"Its course starts at once: up to {limits.courses} courses of therapy may run "
+                "at the same time here (max-courses-now).",
+            )
         phase = problem.phase
         if phase == NEXT:
             waiting_behind = problem
         for step in problem.interventions:
             if problem.area == "safety" or step.category == "safety":
                 _set(step, NOW, "stepped-care.safety-first", "Safety steps start at once.")
-            elif step.category in _ASSESSMENT and step.intensity != HIGH:
+            elif step.category in _ALWAYS_NOW:
+                _set(step, NOW, RULE_CONDITION,
+                     "It watches a documented condition: a safety step, started at once.")
+                if step.delivery in SELF_HELP:  # its minutes come first in the budget
+                    budgets[NOW].booked.append(step)
+            elif step.intensity != HIGH and (
+                step.category in _ASSESSMENT or step.delivery == "referral"
+            ):  # assessment, and a referral for a specialist assessment or liaison
                 _set(step, NOW, RULE_ASSESS, "Assessment comes first, in every phase.")
             elif phase == LATER:
-                step.phase, step.phasing = LATER, None
+                step.phase = LATER
+                step.phasing = Phasing(problem.phasing.rule if problem.phasing else ordering.rule,
+                                       _WAITS_WITH_PROBLEM)
             elif step.intensity == HIGH:
                 placed = _place_course(step, problem, phase, severities[problem.id], decision,
                                        primary, courses[phase], alongside_used, measures, rules,
                                        limits)
                 alongside_used = alongside_used or placed == "alongside"
-                if step.phase == phase:
+                if placed == "course":  # the place beside the primary course is extra (R-SC12)
                     courses[phase] += 1
             elif step.delivery in SELF_HELP:
                 budgets[phase].candidates.append((problem, step))
@@ -154,9 +180,10 @@ def _phase_problem(
     measures: Mapping[str, str],
     rules: SteppedCareRules,
     limits: Limits,
+    primary_level: int,
 ) -> None:
     measure = measures.get(problem.id)
-    entry = _queue_entry(primary, waiting_behind, measure, limits)
+    entry = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
     if ordering.rule == "stepped-care.safety-first":
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif decision is not None and decision.start == "within":  # one course treats both
@@ -197,14 +224,18 @@ def _phase_problem(
 
 
 def _queue_entry(
-    primary: Problem | None, behind: Problem | None, measure: str | None, limits: Limits
+    primary: Problem | None,
+    behind: Problem | None,
+    measure: str | None,
+    limits: Limits,
+    primary_level: int,
 ) -> str:
     """When a waiting problem starts: after the primary problem has improved (or, for drinking
     that harms, after 3-4 weeks without alcohol), and never before a problem ranked above it."""
     if behind is not None:
         return (
-            f"Start after {behind.title} has started, at a review where the patient can take it "
-            f"on; until then {measure} is reviewed."
+            f"Start after {behind.title} has started (or no longer needs treatment), at a review "
+            f"where the patient can take it on; until then {measure} is reviewed."
         )
     if primary is None:
         return f"Start at the week-{limits.step_up_weeks} review."
@@ -213,9 +244,10 @@ def _queue_entry(
             f"Measure {measure} again after 3-4 weeks without alcohol; start if it is still at or "
             "above its cut-off (R-SC9)."
         )
+    improved = "improved reliably" if primary_level >= CASENESS else "improved"
     return (
-        f"Start when {primary.title} has improved reliably, or at the week-"
-        f"{limits.sequence_weeks} review if {measure} has not improved."
+        f"Start when {primary.title} has {improved}, or at the week-{limits.sequence_weeks} "
+        f"review if {measure} has not improved."
     )
 
 
@@ -245,11 +277,8 @@ def _place_course(
              "care, or sooner if the patient and clinician choose it.",
              review=measure)
         return ""
-    if courses < limits.courses:
-        _set(step, phase, decision.rule, decision.reason)
-        return "course"
     entry = rules.alongside.get(problem.area)
-    if (
+    if (  # the place beside the primary course first: it is extra to the limit (R-SC12)
         phase == NOW
         and entry is not None
         and primary is not None
@@ -259,6 +288,9 @@ def _place_course(
         _set(step, NOW, entry[1],
              f"Runs alongside the course for {primary.title} (it may run at the same time).")
         return "alongside"
+    if courses < limits.courses:
+        _set(step, phase, decision.rule, decision.reason)
+        return "course"
     _set(step, after, rule_id("R-SC14"),
          f"One course of therapy at a time ({limits.courses} in each phase).",
          entry=f"Start when the course before it ends, or at its week-{limits.sequence_weeks} "
@@ -277,35 +309,47 @@ class _Budget:
         self.phase = phase
         self.after = NEXT if phase == NOW else LATER
         self.candidates: list[tuple[Problem, Intervention]] = []
+        #: steps that start whatever the budget (they watch a documented condition)
+        self.booked: list[Intervention] = []
 
     def place(self) -> None:
         limits, phase, after = self.limits, self.phase, self.after
         horizon = limits.horizon_weeks
+        never = horizon + 1  # the start "week" of a step that does not start in this phase
         used = 0.0
         modules: list[str] = []
         # week -> minutes of self-help already planned in it (weeks 1..horizon)
-        weeks = [0.0] * (limits.horizon_weeks + 1)
+        weeks = [0.0] * (horizon + 1)
+        start_of: dict[str, int] = {}  # step id -> its start week in this phase
         waiting: list[tuple[Problem, Intervention, float]] = []
         blocked: set[str] = set()  # problems one of whose steps waits
-        first = [c for c in self.candidates if c[1].category == "monitoring"]
-        rest = [c for c in self.candidates if c[1].category != "monitoring"]
-        for problem, step in (*first, *rest):
+        for step in self.booked:
+            minutes = homework_minutes(step)
+            used += minutes
+            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
+                weeks[week] += minutes
+        for problem, step in _in_order(self.candidates):
             if not has_dose(step):
                 _set(step, after, RULE_DOSE, "No dose is given (how often, for how long).",
                      entry="Starts when the clinician has set how often and for how long.")
+                start_of[step.id] = never
                 continue
-            if problem.id not in modules and len(modules) >= limits.modules:
+            monitoring = step.category == "monitoring"  # a diary is no programme of its own
+            if not monitoring and problem.id not in modules and len(modules) >= limits.modules:
                 _set(step, after, RULE_LIMITS,
                      f"At most {limits.modules} self-help programmes at once.",
                      entry="Starts when a self-help programme before it ends, at a review.")
+                start_of[step.id] = never
                 continue
             minutes = homework_minutes(step)
-            if problem.id in blocked or used + minutes > limits.homework:
+            least = max([start_of.get(r, 1) for r in step.requires], default=1)
+            if least > 1 or problem.id in blocked or used + minutes > limits.homework:
                 blocked.add(problem.id)
                 waiting.append((problem, step, minutes))
                 continue
             used += minutes
-            if problem.id not in modules:
+            start_of[step.id] = 1
+            if not monitoring and problem.id not in modules:
                 modules.append(problem.id)
             step.phase = phase
             step.phasing = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({round(used)} "
@@ -314,24 +358,56 @@ class _Budget:
                 weeks[week] += minutes
         earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
         for problem, step, minutes in waiting:
-            start = _first_free_week(weeks, minutes, step.course_weeks, limits,
-                                     earliest.get(problem.id, 2))
-            if start is not None:
-                earliest[problem.id] = start
-            else:
-                earliest[problem.id] = limits.horizon_weeks + 1
-            week = f"week {start}" if phase == NOW else f"week {start} of this phase"
-            when = (
-                f"Starts in {week}, when earlier homework has ended"
-                if start is not None
-                else "Starts at a later review, when earlier homework has ended"
+            least = max([earliest.get(problem.id, 2), *(start_of.get(r, 1) for r in step.requires)])
+            start = (
+                _first_free_week(weeks, minutes, step.course_weeks, limits, least)
+                if least <= horizon
+                else None
             )
-            # in ``now``, a step that starts in a later week is ``next`` (it does not start now);
-            # in ``next``, it is scheduled within the phase unless it never fits
-            _set(step, NEXT if start is not None else after, RULE_BUDGET,
-                 f"The weekly homework budget ({limits.homework} minutes) is taken by the steps "
-                 "before it.",
-                 entry=f"{when}, within {limits.homework} minutes a week.")
+            earliest[problem.id] = start_of[step.id] = never if start is None else start
+            if start is None:
+                _set(step, after, RULE_BUDGET,
+                     f"The weekly homework budget ({limits.homework} minutes) is taken by the "
+                     "steps before it.",
+                     entry=f"Starts at a review, when earlier homework has ended, within "
+                     f"{limits.homework} minutes a week.")
+                continue
+            # it starts in this phase, in the week earlier homework has ended
+            step.phase = phase
+            step.phasing = Phasing(
+                RULE_BUDGET,
+                f"Starts in week {start}{'' if phase == NOW else ' of this phase'}, when earlier "
+                f"homework has ended, within {limits.homework} minutes a week.",
+                start_week=start,
+            )
+
+
+def _in_order(
+    candidates: Sequence[tuple[Problem, Intervention]],
+) -> list[tuple[Problem, Intervention]]:
+    """Monitoring (diaries) first, then the rest in plan order; a step that builds on another
+    candidate comes after it."""
+    first = [c for c in candidates if c[1].category == "monitoring"]
+    ordered = first + [c for c in candidates if c[1].category != "monitoring"]
+    ids = {step.id for _, step in ordered}
+    if not any(r in ids for _, step in ordered for r in step.requires):
+        return ordered
+    out: list[tuple[Problem, Intervention]] = []
+    placed: set[str] = set()
+    pending = ordered
+    while pending:  # each round places at least one step unless a cycle remains
+        rest = []
+        for candidate in pending:
+            if all(r in placed or r not in ids for r in candidate[1].requires):
+                out.append(candidate)
+                placed.add(candidate[1].id)
+            else:
+                rest.append(candidate)
+        if len(rest) == len(pending):  # a cycle of requirements: keep the plan order
+            out.extend(rest)
+            break
+        pending = rest
+    return out
 
 
 def _first_free_week(
@@ -352,31 +428,45 @@ def _first_free_week(
 
 
 def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
-    """A step that builds on a step not starting now waits with it (to a fixed point)."""
+    """A step that builds on a step that starts later waits with it (to a fixed point)."""
     steps = {s.id: s for p, _ in ordered for s in p.interventions}
     waiting = [s for s in steps.values() if s.requires]
     rank = {name: index for index, name in enumerate(PHASES)}
+
+    def when(step: Intervention) -> tuple[int, int]:
+        return rank[step.phase], (step.phasing.start_week if step.phasing else None) or 1
+
     changed = bool(waiting)
     while changed:
         changed = False
         for step in waiting:
             for required in step.requires:
                 before = steps.get(required)
-                if before is not None and rank[before.phase] > rank[step.phase]:
-                    _set(step, before.phase, RULE_REQUIRES, f"Builds on '{before.title}'.",
-                         entry=f"Starts after '{before.title}'.")
+                if before is not None and when(before) > when(step):
+                    start = when(before)[1]
+                    step.phase = before.phase
+                    step.phasing = Phasing(
+                        RULE_REQUIRES, f"Builds on '{before.title}'.",
+                        entry=f"Starts after '{before.title}'.",
+                        start_week=start if start > 1 else None,
+                    )
                     changed = True
 
 
 def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
     """An objective none of whose steps starts now says so: its dates are agreed when they do."""
-    phase_of = {s.id: s.phase for p, _ in ordered for s in p.interventions}
+    starts_now: dict[str, bool] = {}  # objective id -> whether a step serving it starts now
     for problem, _ in ordered:
+        for step in problem.interventions:
+            for objective_id in step.objective_ids:
+                starts_now[objective_id] = starts_now.get(objective_id, False) or (
+                    step.phase == NOW
+                )
+    for problem, _ in ordered:
+        waiting = problem.phase != NOW
         for objective in problem.objectives:
-            steps = [phase_of[s.id] for s in problem.interventions
-                     if objective.id in s.objective_ids]
-            waits = steps and NOW not in steps and objective.measure.instrument is None
-            if problem.phase != NOW or waits:
+            now = starts_now.get(objective.id)
+            if (waiting and not now) or (now is False and objective.measure.instrument is None):
                 objective.notes.append(
                     "Waits: none of its steps starts now; agree its dates again when they start."
                 )
@@ -396,22 +486,31 @@ def _set(
 
 
 _STARTS_WITH = "Starts with the problem."
+_WAITS_WITH_PROBLEM = "Waits with its problem: it starts when the problem does."
 
 
 def _burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
-    totals = {phase: [0, 0.0, 0.0] for phase in PHASES}  # courses, contacts, minutes
+    """Each phase's courses, its contacts in a usual week, and its busiest week of self-help."""
+    horizon = limits.horizon_weeks
+    totals = {phase: [0, 0.0] for phase in PHASES}  # courses, contacts
+    weeks = {phase: [0.0] * (horizon + 1) for phase in PHASES}
     for problem, _ in ordered:
         for step in problem.interventions:
             total = totals[step.phase]
             if step.intensity == HIGH:
                 total[0] += 1
             total[1] += contacts_per_week(step)
-            total[2] += homework_minutes(step)
+            minutes = homework_minutes(step)
+            if minutes:
+                start = (step.phasing.start_week if step.phasing else None) or 1
+                ledger = weeks[step.phase]
+                for week in range(start, min(start + (step.course_weeks or horizon), horizon + 1)):
+                    ledger[week] += minutes
     return Burden(
         limits.as_pairs(),
         tuple(
-            (phase, PhaseLoad(int(courses), _number(contacts), round(minutes)))
-            for phase, (courses, contacts, minutes) in totals.items()
+            (phase, PhaseLoad(int(courses), _number(contacts), round(max(weeks[phase]))))
+            for phase, (courses, contacts) in totals.items()
         ),
     )
 

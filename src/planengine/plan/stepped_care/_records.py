@@ -7,7 +7,6 @@ Every record names the rule that made it (``stepped-care.R-SCn`` from stepped-ca
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -48,6 +47,8 @@ class Phasing:
     reason: str
     entry: str | None = None
     review: str | None = None
+    #: the week of its phase it starts in, when not the first (the homework budget schedules it)
+    start_week: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (absent fields left out)."""
@@ -56,6 +57,8 @@ class Phasing:
             out["entry"] = self.entry
         if self.review is not None:
             out["review"] = self.review
+        if self.start_week is not None:
+            out["start_week"] = self.start_week
         return out
 
 
@@ -119,7 +122,7 @@ class TreatmentOption:
         }
 
 
-@attrs.frozen(eq=False)
+@attrs.frozen
 class Choice:
     """The treatment options of one problem and which one the plan follows.
 
@@ -127,28 +130,15 @@ class Choice:
     :ivar chosen_by: ``"default"`` (the rule below) or ``"input"`` (a recorded choice).
     :ivar rule: the rule that marks the default.
     :ivar reason: why that option is the default, in words.
-    :ivar build: makes :attr:`options` when they are first read (most plans are planned many
-        times more often than they are written out).
     """
 
     problem: str
     area: str
+    options: tuple[TreatmentOption, ...]
     chosen: str
     chosen_by: str
     rule: str
     reason: str
-    build: Callable[[], tuple[TreatmentOption, ...]] = attrs.field(repr=False)
-    _options: tuple[TreatmentOption, ...] | None = attrs.field(
-        default=None, init=False, repr=False
-    )
-
-    @property
-    def options(self) -> tuple[TreatmentOption, ...]:
-        """The options, the default marked (made once, on first use)."""
-        if self._options is None:
-            object.__setattr__(self, "_options", self.build())
-        assert self._options is not None
-        return self._options
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""

@@ -11,7 +11,12 @@ from typing import Any
 import attrs
 import yaml
 
-__all__ = ["Level", "SteppedCareRules", "default_limit", "load_rules", "rule_id"]
+__all__ = ["Level", "SteppedCareRules", "default_limit", "load_rules", "lowest_total", "rule_id"]
+
+
+def lowest_total(score: Any) -> int:
+    """A score's total, or the lowest it can be when items are unanswered."""
+    return int(score.total if score.total is not None else score.total_range[0])
 
 
 def rule_id(rule: str) -> str:
@@ -26,13 +31,19 @@ class Level:
 
     value: int
     cutoffs: tuple[str, ...] = ()
+    #: each cut-off's own value (men's and women's AUDIT-C cut-offs differ)
+    values: tuple[int, ...] = ()
 
     def met(self, score: Any) -> bool:
         """Whether ``score`` (a :class:`planengine.Score`) reaches this level."""
         if self.cutoffs:
             return any(c in score.cutoffs_met for c in self.cutoffs)
-        total = score.total if score.total is not None else score.total_range[0]
-        return bool(total >= self.value)
+        return bool(lowest_total(score) >= self.value)
+
+    def value_for(self, score: Any) -> int:
+        """The level's value for this person: the cut-off met (their sex's), else the lowest."""
+        met = [v for c, v in zip(self.cutoffs, self.values, strict=True) if c in score.cutoffs_met]
+        return min(met) if met else self.value
 
 
 @attrs.frozen
@@ -113,7 +124,7 @@ def _level(instrument: Any, entry: Mapping[str, Any]) -> Level:
         values = [instrument.cutoff(cutoff_id).value for cutoff_id in ids]
     except (KeyError, LookupError) as error:
         raise ValueError(f"stepped-care.yaml: {instrument.id}: {error}") from None
-    return Level(min(values), ids)
+    return Level(min(values), ids, tuple(values))
 
 
 @lru_cache(maxsize=1)

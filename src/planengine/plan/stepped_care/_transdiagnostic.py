@@ -61,7 +61,7 @@ def _course(area: str, data: Mapping[str, Any], references: Mapping[str, str]) -
         delivery="clinician-led",
         rationale="Depression and anxiety are both at or above their cut-offs: one "
         "transdiagnostic course can treat both, in place of two courses one after the other.",
-        provenance=Provenance(rule_id(data["rule"])),
+        provenance=Provenance(f"rule:{rule_id(data['rule'])}"),
         frequency=dict(data["frequency"]),
         course_weeks=data["course_weeks"],
         category="therapy",
