@@ -523,3 +523,53 @@ def test_a_reliable_relapse_from_the_best_value_is_worsening_and_never_closes(
     assert not actions & {"close-goal", "raise-target", "keep", "change-strategy"}
     assert "review-now" in actions
     assert result.needs_attention
+
+
+def _pending(values: list[tuple[str, float]]) -> dict[str, Any]:
+    """A behavioural goal whose baseline is recorded from the first week of its log."""
+    data = goal(values, instrument=None, baseline=0, target=5, comparator=">=",
+                start="2026-11-01", due="2027-01-31")
+    data["measure"]["baseline"] = {
+        "value": None,
+        "pending": "recorded from the first week of the practice log",
+        "by": "2026-11-08",
+    }
+    return data
+
+
+def test_a_pending_baseline_is_taken_from_the_first_progress_entry() -> None:
+    result = review(_pending([("2026-11-07", 2), ("2026-11-21", 4)]))
+    (reviewed,) = result.goals
+    assert [(m.source, m.value) for m in reviewed.measurements] == [("baseline", 2), ("progress", 4)]
+    assert reviewed.trajectory.position != "unknown"  # judged from 2 towards >= 5
+    said = [f for f in result.findings if f.code == "input.baseline-from-progress"]
+    assert len(said) == 1 and said[0].severity == "info"
+    assert "the first progress entry, 2 on 2026-11-07, is taken as the baseline" in said[0].message
+    assert not [f for f in result.findings if f.severity == "error"]
+
+
+@pytest.mark.parametrize(
+    ("as_of", "reason"),
+    [
+        (dt.date(2026, 11, 5), "baseline pending until 2026-11-08"),
+        (
+            dt.date(2026, 11, 25),
+            "baseline pending until 2026-11-08, and no progress entry has recorded it since",
+        ),
+    ],
+)
+def test_a_pending_baseline_with_no_entry_yet_is_unknown_not_an_error(
+    as_of: dt.date, reason: str
+) -> None:
+    result = review(_pending([]), as_of=as_of)
+    (reviewed,) = result.goals
+    assert reviewed.trajectory.position == "unknown"
+    assert reviewed.trajectory.reason == reason
+    assert (reviewed.status.code, reviewed.status.rule) == ("in-progress", "status.baseline-pending")
+    assert [f for f in result.findings if f.severity in ("error", "warning")] == []
+
+
+def test_a_progress_entry_before_the_start_is_not_the_pending_baseline() -> None:
+    result = review(_pending([("2026-10-20", 1), ("2026-11-07", 3)]))
+    assert [(m.source, m.value) for m in result.goals[0].measurements] == [("baseline", 3)]
+    assert [f.code for f in result.findings if f.severity == "warning"] == ["input.before-baseline"]

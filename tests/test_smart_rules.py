@@ -65,7 +65,7 @@ def test_valid_examples_pass(path: Path, instruments: Any) -> None:
 
 @pytest.mark.parametrize("path", sorted((EXAMPLES / "invalid").iterdir()), ids=lambda p: p.name)
 def test_invalid_example_breaks_its_rule(path: Path, instruments: Any) -> None:
-    code = path.stem
+    code = path.stem.split(".")[0]  # "M203.pending-past-its-date": a second example of M203
     assert code in _codes(path, instruments)
     # and the rule can be switched off
     if code != "E001":
@@ -74,7 +74,7 @@ def test_invalid_example_breaks_its_rule(path: Path, instruments: Any) -> None:
 
 
 def test_every_rule_has_an_example_and_metadata() -> None:
-    invalid = {p.stem for p in (EXAMPLES / "invalid").iterdir()}
+    invalid = {p.stem.split(".")[0] for p in (EXAMPLES / "invalid").iterdir()}
     for rule in BUILTIN_RULES:
         assert rule.message and rule.fix and rule.source and rule.docs, rule.code
         if rule.code != "E009":  # raised only by a crashing rule; tested below

@@ -162,7 +162,12 @@ class Finding:
 
 @attrs.define
 class Measure:
-    """How an objective is measured: an instrument or a metric, with baseline and target."""
+    """How an objective is measured: an instrument or a metric, with baseline and target.
+
+    A metric's baseline may be pending (``baseline_pending``: how it is recorded, e.g. "recorded
+    from the first week of the practice log"; ``baseline_by``: the date it is recorded by): then
+    ``baseline_value`` and ``baseline_date`` are ``None``, never an invented 0.
+    """
 
     unit: str
     method: str
@@ -172,6 +177,8 @@ class Measure:
     baseline_date: dt.date | None
     instrument: str | None = None
     metric: str | None = None
+    baseline_pending: str | None = None
+    baseline_by: dt.date | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form (the goal-file ``measure`` shape)."""
@@ -185,6 +192,10 @@ class Measure:
         baseline: dict[str, Any] = {"value": self.baseline_value}
         if self.baseline_date is not None:
             baseline["date"] = self.baseline_date.isoformat()
+        if self.baseline_pending is not None:
+            baseline["pending"] = self.baseline_pending
+            if self.baseline_by is not None:
+                baseline["by"] = self.baseline_by.isoformat()
         out["baseline"] = baseline
         out["target"] = {"value": self.target_value, "comparator": self.comparator}
         return out

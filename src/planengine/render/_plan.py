@@ -389,9 +389,15 @@ def render_markdown(plan: Plan) -> str:
                 measure = objective["measure"]
                 what = measure.get("instrument") or measure.get("metric")
                 target = measure["target"]
+                baseline = measure["baseline"]
+                start = (
+                    f"baseline {baseline['pending']}, by {baseline['by']}"
+                    if baseline.get("pending")
+                    else baseline["value"]
+                )
                 add(
                     f"- {_one_line(objective['statement'])}  \n"
-                    f"  Measure: {what}, {measure['baseline']['value']} → {target['comparator']} "
+                    f"  Measure: {what}, {start} → {target['comparator']} "
                     f"{target['value']} {measure['unit']}; due {objective['due_date']}, "
                     f"review every {_days(objective['review_interval_days'])} (first {objective['review_date']})."
                 )

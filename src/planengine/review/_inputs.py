@@ -66,6 +66,9 @@ class ParsedGoal:
     gas_weight: float
     gas_history: tuple[tuple[dt.date, int], ...]
     gas_current: int | None
+    #: why the goal has no baseline yet while it is pending (recorded from the first week of a
+    #: log, and no progress entry has given it): ``"baseline pending until 2026-12-14"``
+    baseline_pending: str | None = None
 
 
 @attrs.frozen

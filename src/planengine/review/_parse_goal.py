@@ -19,6 +19,13 @@ from planengine.review._inputs import (
     unit_scale,
 )
 from planengine.review._model import Measurement
+from planengine.review._pending_baseline import (
+    PendingBaseline,
+    first_entry_as_baseline,
+    pending_baseline,
+    position_reason,
+)
+from planengine.review._scales import measure_bounds, range_hint, reachable, same_unit
 
 __all__ = ["PROGRESS_FIELDS", "GoalReader"]
 
@@ -51,6 +58,7 @@ class GoalReader:
         self.sink = sink
         self.base: Path = ("goals", index)
         self.item_answers: list[ParsedAssessment] = []
+        self.pending: PendingBaseline | None = None
         goal_id = raw.get("id")
         self.goal_id = goal_id if isinstance(goal_id, str) and goal_id else f"goal-{index + 1}"
         if self.goal_id != goal_id:
@@ -88,7 +96,7 @@ class GoalReader:
             self.raw.get("measure"), ("measure",), "metric or instrument, baseline, target"
         )
         instrument, scale, unit = self._scale(measure)
-        bounds = _bounds(instrument, scale)
+        bounds = measure_bounds(instrument, scale)
         start, due = self.date_field("start_date"), self.date_field("due_date")
         if start and due and due < start:
             self.add(
@@ -126,6 +134,10 @@ class GoalReader:
                 ("measure", "target"),
             )
         progress, gas_history = self._progress(baseline, bounds, unit, instrument, scale)
+        if self.pending is not None:
+            baseline, progress = first_entry_as_baseline(
+                self.pending, progress, start, self.sink, self.base, self.goal_id
+            )
         measurements = ([baseline] if baseline else []) + progress
         interval = self.raw.get("review_interval_days")
         if interval is not None and (
@@ -158,6 +170,9 @@ class GoalReader:
             review_interval_days=interval,
             measurements=tuple(measurements),
             has_baseline=baseline is not None,
+            baseline_pending=None
+            if baseline or not self.pending
+            else position_reason(self.pending.by, self.as_of),
             gas_levels=levels,
             gas_weight=weight,
             gas_history=tuple(gas_history),
@@ -240,7 +255,7 @@ class GoalReader:
                 f"target {fmt_number(target)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}",
                 ("measure", "target", "value"),
             )
-            possible = _reachable(target, comparator, bounds)
+            possible = reachable(target, comparator, bounds)
         return target, comparator, possible
 
     def _baseline(
@@ -254,6 +269,9 @@ class GoalReader:
         raw = measure.get("baseline")
         if raw is not None and not isinstance(raw, Mapping):
             self.mapping(raw, ("measure", "baseline"), "value, date")
+            return None
+        if isinstance(raw, Mapping) and (pending := pending_baseline(raw)) is not None:
+            self.pending = pending  # recorded from the log's first week: not an input error
             return None
         if not isinstance(raw, Mapping):
             if measure:
@@ -480,7 +498,7 @@ class GoalReader:
                 continue
             seen[date] = i
             entry_unit = entry.get("unit")
-            if entry_unit is not None and not _same_unit(entry_unit, unit, scale, instrument):
+            if entry_unit is not None and not same_unit(entry_unit, unit, scale, instrument):
                 self.add(
                     "input.unit-mismatch",
                     "error",
@@ -518,7 +536,7 @@ class GoalReader:
                     "input.out-of-range",
                     "error",
                     f"value {fmt_number(value)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}"
-                    f"{_range_hint(instrument, scale, value, bounds)}; entry left out",
+                    f"{range_hint(instrument, scale, value, bounds)}; entry left out",
                     (*rel, "value"),
                 )
                 continue
@@ -648,43 +666,3 @@ class GoalReader:
             )
             return None, weight, current
         return {k: str(levels[k]) for k in ("-2", "-1", "0", "1", "2")}, weight, current
-
-
-def _range_hint(
-    instrument: Instrument | None, scale: str, value: float, bounds: tuple[float, float]
-) -> str:
-    if instrument is not None and scale == "total":
-        for derived in instrument.derived:
-            if derived.id == "percent" and value <= bounds[1] * derived.multiply:
-                return f" (a {instrument.name} percent score? then set the measure's unit to 'percent')"
-    return ""
-
-
-def _same_unit(
-    given: object, unit: str | None, scale: str, instrument: Instrument | None
-) -> bool:
-    """Whether a progress entry's unit is the measure's: by meaning on an instrument's scale
-    ('points', 'score' and 'PHQ-9 points' are all totals; '%' and 'percent' both percent),
-    exactly otherwise."""
-    if not isinstance(given, str):
-        return False
-    if instrument is not None and scale in ("total", "percent"):
-        return unit_scale(given, (instrument.name, instrument.id)) == scale
-    return given == unit
-
-
-def _bounds(instrument: Instrument | None, scale: str) -> tuple[float, float] | None:
-    if instrument is None or scale == "metric":
-        return None
-    if scale == "percent":
-        multiply = next(d.multiply for d in instrument.derived if d.id == "percent")
-        return float(instrument.total_min * multiply), float(instrument.total_max * multiply)
-    return float(instrument.total_min), float(instrument.total_max)
-
-
-def _reachable(target: float, comparator: str | None, bounds: tuple[float, float]) -> bool:
-    """Whether some value within ``bounds`` meets the target (no comparator: equals it)."""
-    low, high = bounds
-    if comparator in ORDER_COMPARATORS:
-        return compare(low, comparator, target) or compare(high, comparator, target)
-    return low <= target <= high

@@ -29,6 +29,8 @@ rule                               status             when
                                                       (much less than expected) that did not just fall
                                                       is ``worsening`` too
                                                       (``status.gas-much-less-than-expected``)
+``status.baseline-pending``        in-progress        the baseline is recorded from the first week of a
+                                                      log, and no progress entry has given it yet
 ``status.no-data``                 in-progress        nothing to judge by
 =================================  =================  ==================================================
 """
@@ -128,6 +130,8 @@ def goal_status(
         return _value_status(goal, change, as_of, config, due_passed)
     if goal.gas_levels is not None and (goal.gas_history or goal.gas_current is not None):
         return _gas_status(goal, due_passed)
+    if goal.baseline_pending is not None:
+        return Status("in-progress", "status.baseline-pending", goal.baseline_pending)
     return Status(
         "in-progress",
         "status.no-data",

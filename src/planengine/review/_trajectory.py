@@ -54,6 +54,8 @@ def trajectory(goal: ParsedGoal, as_of: dt.date, tolerance: float) -> Trajectory
         "due": goal.due,
         "tolerance": tolerance,
     }
+    if goal.baseline_pending is not None:
+        return Trajectory("unknown", reason=goal.baseline_pending, **base)
     if not goal.has_baseline or goal.target is None or goal.start is None or goal.due is None:
         missing = [
             name

@@ -247,8 +247,10 @@ What it does: flags a free metric (no instrument) with no unit. Instrument total
         "Add `measure.baseline: {value: ..., date: YYYY-MM-DD}`.",
         _SOURCE_MEASURABLE,
         """
-What it does: flags a measured goal with no baseline value. Why: a target means little without the
-starting point; achievability (A3xx) cannot be judged either.""",
+What it does: flags a measured goal with no baseline value. A pending baseline
+(`{pending: "recorded from the first week of the practice log", by: YYYY-MM-DD}`) is accepted until
+its `by` date and flagged after it. Why: a target means little without the starting point;
+achievability (A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
         check_no_baseline,
     ),
     _rule(
@@ -292,7 +294,7 @@ What it does: flags baseline, target and progress values outside the instrument'
         "Add `measure.baseline.date`.",
         _SOURCE_MEASURABLE,
         """
-What it does: flags a baseline value with no date. Why: §6.2 asks for baseline value and date; the
+What it does: flags a baseline value with no date (a pending baseline has its `by` date). Why: §6.2 asks for baseline value and date; the
 date anchors achievability and review.""",
         check_baseline_date,
     ),

@@ -18,6 +18,7 @@ def check_dates(ctx: GoalContext) -> Iterator[Hit]:
         (("start_date",), ctx.goal.get("start_date")),
         (("due_date",), ctx.goal.get("due_date")),
         (("measure", "baseline", "date"), (ctx.baseline or {}).get("date")),
+        (("measure", "baseline", "by"), (ctx.baseline or {}).get("by")),
     ]
     progress = ctx.goal.get("progress")
     if isinstance(progress, list):

@@ -43,14 +43,33 @@ def check_no_unit(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
-    if has_metric(ctx) and ctx.baseline is None:
+    if not has_metric(ctx):
+        return
+    baseline = ctx.baseline
+    if baseline is None:
         yield Hit(("measure",))
+        return
+    # A baseline recorded from the first week of a log is accepted until its date, then it is
+    # missing like any other (a date that is no date is E004's).
+    by = ctx.date("measure", "baseline", "by")
+    if "pending" in baseline and by is not None and ctx.as_of is not None and ctx.as_of > by:
+        yield Hit(
+            ("measure", "baseline"),
+            f"no baseline: it was to be {_quoted(baseline['pending'])} by {by}, and is still "
+            "pending",
+        )
 
 
 def check_baseline_date(ctx: GoalContext) -> Iterator[Hit]:
     baseline = ctx.baseline
-    if baseline is not None and "date" not in baseline:
+    if baseline is not None and "date" not in baseline and "pending" not in baseline:
         yield Hit(("measure", "baseline"))
+
+
+def _quoted(value: Any) -> str:
+    """Text from the file as a message quotes it: one line, at most 120 characters."""
+    text = " ".join(str(value).split())
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def check_no_target(ctx: GoalContext) -> Iterator[Hit]:

@@ -94,6 +94,8 @@ def _flag_conditions(flags: tuple[Any, ...]) -> frozenset[str]:
 
 #: ``timedelta(weeks=n)`` for the usual horizons (building a timedelta is slow).
 _WEEKS = tuple(dt.timedelta(weeks=n) for n in range(105))
+#: A pending baseline is recorded by the end of the first week of its log.
+_WEEK = dt.timedelta(days=7)
 
 
 def _weeks(count: int) -> dt.timedelta:
@@ -420,10 +422,16 @@ class DataStrategy:
                 return None, "the baseline already meets its target"
             target = pick.target
             assert template.metric is not None  # compiled for every objective without instrument
-            unit, method, metric, baseline = template.metric
-            measure = Measure(
-                unit, method, target["value"], target["comparator"], baseline, start, None, metric
-            )
+            unit, method, metric, baseline, log = template.metric
+            if log is None:
+                measure = Measure(
+                    unit, method, target["value"], target["comparator"], baseline, start, None, metric
+                )
+            else:  # recorded in the first week of the log: no value yet, never an invented 0
+                measure = Measure(
+                    unit, method, target["value"], target["comparator"], None, None, None, metric,
+                    f"recorded from the first week of the {log}", start + _WEEK,
+                )
         raw_frequency = pick.frequency
         frequency = dict(raw_frequency) if raw_frequency else None
         patient_words = call.patient_words

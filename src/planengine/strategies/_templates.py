@@ -187,11 +187,12 @@ class _ObjectiveTemplate:
     gas_texts: Mapping[str, str] = attrs.field(factory=dict)
     gas_fills: tuple[tuple[str, _Template], ...] = ()
     #: The measure's fields, read from ``measure`` once: an instrument's id, unit and method
-    #: (``None``: "<instrument> at each review"), or a metric's (unit, method, metric, baseline).
+    #: (``None``: "<instrument> at each review"), or a metric's (unit, method, metric, baseline,
+    #: baseline log): a fixed baseline, or ``None`` and the log its first week is recorded in.
     instrument: str | None = None
     unit: str = "points"
     method: str | None = None
-    metric: tuple[str, str, str, float | int] | None = None
+    metric: tuple[str, str, str, float | int | None, str | None] | None = None
     #: due at this visit, and its problem listed first (see :attr:`Objective.urgent`)
     urgent: bool = False
 
@@ -235,8 +236,12 @@ def _objective_pick(
     measure = raw["measure"]
     target = fields.get("target") or measure["target"]
     instrument = measure.get("instrument")
-    baseline = measure.get("baseline", 0)
-    already_met = not instrument and compare(baseline, target["comparator"], target["value"])
+    baseline = fixed_baseline(measure)
+    already_met = (
+        not instrument
+        and baseline is not None
+        and compare(baseline, target["comparator"], target["value"])
+    )
     frequency = fields.get("frequency") or raw.get("frequency")
     fixed = _frequency_values(frequency)
     if not instrument:
@@ -297,8 +302,27 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
         method=measure.get("method"),
         metric=None
         if measure.get("instrument")
-        else (measure["unit"], measure["method"], measure["metric"], measure.get("baseline", 0)),
+        else (
+            measure["unit"],
+            measure["method"],
+            measure["metric"],
+            fixed_baseline(measure),
+            baseline_log(measure),
+        ),
     )
+
+
+def fixed_baseline(measure: Mapping[str, Any]) -> float | int | None:
+    """A metric's baseline as the data fixes it, ``None`` when the first week's log records it
+    (``baseline: {recorded_in: week-1, log: ...}``): the schema requires one or the other."""
+    baseline = measure.get("baseline")
+    return None if isinstance(baseline, Mapping) else baseline
+
+
+def baseline_log(measure: Mapping[str, Any]) -> str | None:
+    """The log a pending baseline is recorded in (``None``: the baseline is fixed)."""
+    baseline = measure.get("baseline")
+    return str(baseline["log"]) if isinstance(baseline, Mapping) else None
 
 
 def _step_content(fields: Mapping[str, Any], area: str) -> tuple[Any, ...]:

@@ -39,6 +39,14 @@ def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
         unknown = _unknown_placeholder(data.get(kind, ()), f"$.{kind}")
         if unknown is not None:
             return unknown
+    for index, objective in enumerate(data.get("objectives", ())):
+        if isinstance(objective["measure"].get("baseline"), Mapping) and "{baseline}" in repr(
+            {k: objective.get(k) for k in ("statement", "gas", "variants")}
+        ):
+            return f"$.objectives[{index}]", (
+                "{baseline} has no value while the baseline is recorded in week 1; word the "
+                "statement without it"
+            )
     for key in ("long_term_goals",):
         for area in data.get(key, {}):
             if area not in areas:
