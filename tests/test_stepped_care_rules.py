@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 
@@ -227,7 +228,7 @@ def test_waiting_problems_queue_behind_each_other() -> None:
     waiting = [p for p in plan["problems"] if p["phase"] == "next"]
     assert [p["area"] for p in waiting][:1] == ["anxiety"]
     assert "Depression has improved reliably" in waiting[0]["phasing"]["entry"]
-    for before, after in zip(waiting, waiting[1:]):  # never before a problem ranked above it
+    for before, after in itertools.pairwise(waiting):  # never before a problem ranked above it
         assert after["phasing"]["entry"].startswith(f"Start after {before['title']} has started")
 
 
