@@ -144,7 +144,10 @@ def adjust_plan(plan: PlanDraft, context: PlanningContext) -> None:
     ``provenance.adjusted_by``. Objectives and steps it adds or changes are checked as
     :func:`propose`'s are. A ``plan.adjusted`` notice names the hook's plugin. With several
     hooks, each is credited with its own changes only (they run one after another, in plugin
-    name order).
+    name order). The planning stage runs after it (docs/stepped-care.md): the order of problems,
+    every problem's and step's ``phase`` and its reason, a step's ``intensity`` (where it gives
+    none) and the burden are set then, so reordering problems here has no effect; a course or
+    self-help step this hook adds takes its place within the same limits.
 
     :param plan: the mutable draft.
     :param context: as for :func:`propose`.

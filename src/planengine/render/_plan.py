@@ -254,13 +254,13 @@ def _glance(data: dict[str, Any], add: Any) -> None:
         limits = burden["limits"]
         courses = limits["max_courses_now"]
         add(
-            f"Limits: {courses} course{'s' if courses != 1 else ''} of therapy at a time (a sleep "
-            f"course may run beside it); self-help for at most "
+            f"Limits: {courses} course{'s' if courses != 1 else ''} of therapy at a time (a course "
+            f"for insomnia may run beside it); self-help for at most "
             f"{limits['max_self_guided_modules']} problems at once; up to "
             f"{limits['homework_minutes_per_week']} minutes of self-help a week."
         )
         add("")
-        add("| Phase | Courses | Clinician contacts a week | Self-help minutes a week |")
+        add("| Phase | Courses | Clinician contacts a week | Self-help minutes in its busiest week |")
         add("|---|---|---|---|")
         for phase, title in _PHASE_TITLES.items():
             load = burden[phase]
@@ -417,8 +417,11 @@ def render_markdown(plan: Plan) -> str:
                     weeks = step["course_weeks"]
                     how += f", {weeks} week{'s' if weeks != 1 else ''}"
                 when = _PHASE_TITLES[step["phase"]]
-                if step["phase"] != "now" and step.get("phasing", {}).get("entry"):
-                    when += f": {step['phasing']['entry']}"
+                phasing = step.get("phasing", {})
+                if phasing.get("start_week"):
+                    when += f", from week {phasing['start_week']}"
+                if step["phase"] != "now" and phasing.get("entry"):
+                    when += f": {phasing['entry']}"
                 add(
                     f"| {step['order']} | **{_cell(step['title'])}**: {_cell(step['description'])} | "
                     f"{step['delivery']} | {_cell(how.strip(', '))} | {_cell(when)} | "

@@ -2,11 +2,12 @@
 and a recorded choice applied (stepped-care.md §9, R-SC2, R-SC4, R-SC7, R-SC17).
 
 A problem's options are each course of therapy proposed for it (steps with ``intensity: high``,
-grouped by their ``option`` name), guided self-help (its low-intensity self-help steps) and
-active monitoring only. Courses that do the same job (``conflicts_with`` between steps of
-different options) are alternatives: the plan keeps one, the default or the chosen one, and the
-others are left out with a pointer to the choices. Plugin priority only breaks ties between
-equivalent courses; it never reaches the plan's text.
+grouped by their ``option`` name, with the steps built on them), guided self-help (its
+low-intensity self-help steps) and active monitoring only. Courses that name different options
+are alternatives (assembly keeps both where they declare ``conflicts_with``): the plan keeps
+one, the default or the chosen one, and the others are left out with a pointer to the choices.
+A course that names no option is no alternative and stays. Plugin priority only breaks ties
+between equivalent courses; it never reaches the plan's text.
 """
 
 from __future__ import annotations

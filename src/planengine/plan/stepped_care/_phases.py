@@ -2,23 +2,24 @@
 
 Problems (in treatment order):
 
-* the safety problem, a problem holding an urgent safety objective, and the primary problem
-  start ``now``;
-* insomnia above its cut-off runs ``now`` alongside the primary depression, anxiety or PTSD
-  (R-SC12);
-* another problem above its cut-off is ``next``: it starts when the primary problem has improved
-  or at the sequencing review (R-SC1);
+* the safety problem, a problem holding an urgent safety objective, the primary problem and the
+  problems treated alongside it (insomnia, hazardous drinking: R-SC12, R-SC9) start ``now``, and
+  so does a problem whose course fits another course place a clinic allows (max-courses-now);
+* another problem (above its cut-off, or from a concern or the patient's words) is ``next``:
+  waiting problems queue in rank order, the first after the primary problem has improved or at
+  the sequencing review (R-SC1; after drinking that harms, once mood is measured again after 3-4
+  weeks without alcohol, R-SC9), each later one after the one above it has started;
 * a measured problem below its cut-off is ``later``: active monitoring, with a step up if it
-  rises or does not improve (R-SC6);
-* a problem no questionnaire measured (a concern, the patient's words) starts ``now``,
-  proportionately: low-intensity steps within the budget;
-* a problem whose chosen option is active monitoring is ``later``.
+  rises or does not improve (R-SC6), and so is a problem whose chosen option is monitoring;
+* a problem treated within another's transdiagnostic course starts with it (R-SC16).
 
-Steps: assessment steps start ``now`` in every problem (recognition and assessment are step 1);
-the other steps of a ``next`` or ``later`` problem share its phase. In a ``now`` problem, courses
-start within the course limit (R-SC14), self-help within the module limit (R-SC14) and the weekly
-homework budget (R-SC15: monitoring first, then in order; what does not fit is ``next`` with the
-week it can start), and a step that builds on a deferred step waits with it.
+Steps: safety steps, steps that watch a documented condition, assessment and referrals for a
+specialist assessment start ``now`` in every problem; the other steps of a waiting problem share
+its phase. In a ``now`` (and again in a ``next``) problem, courses start within the course limit
+(R-SC14), self-help within the module limit (R-SC14; a diary is no programme of its own) and the
+weekly homework budget (R-SC15: monitoring first, then in order, a step after the steps it
+builds on; what does not fit starts in the week earlier homework has ended, or waits for the
+phase after), and once a step of a problem waits, the steps after it wait too.
 """
 
 from __future__ import annotations
