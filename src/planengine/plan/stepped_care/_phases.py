@@ -343,7 +343,7 @@ class _Budget:
                 start_of[step.id] = never
                 continue
             minutes = homework_minutes(step)
-            least = max([start_of.get(r, 1) for r in step.requires], default=1)
+            least = max([start_of.get(r, 1) for r in step.requires], default=1) if step.requires else 1
             if least > 1 or problem.id in blocked or used + minutes > limits.homework:
                 blocked.add(problem.id)
                 waiting.append((problem, step, minutes))
@@ -387,28 +387,21 @@ def _in_order(
     candidates: Sequence[tuple[Problem, Intervention]],
 ) -> list[tuple[Problem, Intervention]]:
     """Monitoring (diaries) first, then the rest in plan order; a step that builds on another
-    candidate comes after it."""
-    first = [c for c in candidates if c[1].category == "monitoring"]
-    ordered = first + [c for c in candidates if c[1].category != "monitoring"]
-    ids = {step.id for _, step in ordered}
-    if not any(r in ids for _, step in ordered for r in step.requires):
+    candidate comes right after the last of those it builds on."""
+    ordered = [c for c in candidates if c[1].category == "monitoring"]
+    ordered += [c for c in candidates if c[1].category != "monitoring"]
+    place = {step.id: index for index, (_, step) in enumerate(ordered)}
+    keys = [float(index) for index in range(len(ordered))]
+    moved = False
+    for index, (_, step) in enumerate(ordered):
+        for required in step.requires:
+            after = place.get(required)
+            if after is not None and after > index:
+                keys[index] = max(keys[index], after + 0.5)
+                moved = True
+    if not moved:
         return ordered
-    out: list[tuple[Problem, Intervention]] = []
-    placed: set[str] = set()
-    pending = ordered
-    while pending:  # each round places at least one step unless a cycle remains
-        rest = []
-        for candidate in pending:
-            if all(r in placed or r not in ids for r in candidate[1].requires):
-                out.append(candidate)
-                placed.add(candidate[1].id)
-            else:
-                rest.append(candidate)
-        if len(rest) == len(pending):  # a cycle of requirements: keep the plan order
-            out.extend(rest)
-            break
-        pending = rest
-    return out
+    return [ordered[i] for i in sorted(range(len(ordered)), key=keys.__getitem__)]
 
 
 def _first_free_week(
@@ -420,6 +413,8 @@ def _first_free_week(
     length = course_weeks or last
     room = limits.homework - minutes
     for start in range(max(least, 2), last + 1):
+        if weeks[start] > room:  # the quick refusal, before the whole span is looked at
+            continue
         end = min(start + length, last + 1)
         if max(weeks[start:end]) <= room:
             for week in range(start, end):
