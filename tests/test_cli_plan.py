@@ -280,3 +280,29 @@ def test_a_bug_is_one_line_with_exit_3_and_no_half_written_output(monkeypatch, c
     monkeypatch.setenv("PLANENGINE_DEBUG", "1")
     with pytest.raises(KeyError):
         main(["plan", "examples/mild-sleep-only.yaml", *AS_OF])
+
+
+def test_choose_replans_with_the_recorded_option(capsys, examples_dir) -> None:
+    example = str(examples_dir / "moderate-phq9-gad7-isi.yaml")
+    code, out, _ = run(capsys, "plan", example, "--as-of", "2026-12-07",
+                       "--choose", "depression=cognitive-restructuring")
+    assert code == 0
+    plan = json.loads(out)
+    assert_valid("plan", plan)
+    choice = next(c for c in plan["choices"] if c["area"] == "depression")
+    assert (choice["chosen"], choice["chosen_by"]) == ("cognitive-restructuring", "input")
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [
+        ("depression=hypnosis", "no such option; the options are"),
+        ("trauma=guided-self-help", "the plan has no 'trauma' problem"),
+        ("depression", "is not AREA=OPTION"),
+    ],
+)
+def test_a_bad_choice_is_one_line_and_exit_2(capsys, examples_dir, choice, expected) -> None:
+    example = str(examples_dir / "moderate-phq9-gad7-isi.yaml")
+    code, _, err = run(capsys, "plan", example, "--as-of", "2026-12-07", "--choose", choice)
+    assert code == 2
+    assert expected in err and len(err.strip().splitlines()) == 1

@@ -157,3 +157,29 @@ def test_every_command_finds_the_config_from_its_first_path(tmp_path, monkeypatc
     plan = json.loads(capsys.readouterr().out)
     # the clinic's file (one objective a problem), not the working directory's (three)
     assert [len(p["objectives"]) for p in plan["problems"]] == [1]
+
+
+def test_stepped_care_limits_come_from_the_plan_table() -> None:
+    from planengine.io._plan_config import engine_config_from_mapping
+
+    config = engine_config_from_mapping(
+        {"plan": {"max-courses-now": 2, "homework-minutes-per-week": 0, "step-up-review-weeks": 2}}
+    )
+    assert (config.max_courses_now, config.homework_minutes_per_week) == (2, 0)
+    assert (config.step_up_review_weeks, config.sequence_review_weeks) == (2, 8)
+
+
+@pytest.mark.parametrize(
+    ("table", "expected"),
+    [
+        ({"max-courses-now": 9}, "plan.max-courses-now must be a whole number from 1 to 3"),
+        ({"homework-minutes-per-week": "lots"}, "plan.homework-minutes-per-week must be a whole"),
+        ({"max-self-guided-modules": True}, "plan.max-self-guided-modules must be a whole"),
+    ],
+)
+def test_stepped_care_limits_out_of_range_name_the_key(table, expected) -> None:
+    from planengine import ConfigError
+    from planengine.io._plan_config import engine_config_from_mapping
+
+    with pytest.raises(ConfigError, match=expected):
+        engine_config_from_mapping({"plan": table}, where="pyproject.toml")
