@@ -14,7 +14,7 @@ it, and does what a clinician does (stepped-care.md; docs/stepped-care.md):
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -27,6 +27,9 @@ from planengine.plan.stepped_care._phases import Limits, assign_phases
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
 from planengine.plan.stepped_care._transdiagnostic import offer_transdiagnostic, treat_within
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine.plan._settings import EngineConfig
 
 __all__ = ["Decided", "SteppedCare"]
 
@@ -47,7 +50,7 @@ class SteppedCare:
     :param config: the engine's :class:`planengine.EngineConfig`.
     """
 
-    def __init__(self, instruments: Mapping[str, Any], config: Any) -> None:
+    def __init__(self, instruments: Mapping[str, Any], config: EngineConfig) -> None:
         self.rules = SteppedCareRules.for_instruments(instruments)
         self.limits = Limits(
             courses=config.max_courses_now,
@@ -57,7 +60,6 @@ class SteppedCare:
             sequence_weeks=config.sequence_review_weeks,
             horizon_weeks=config.horizon_weeks,
         )
-        self._names = {key: value.name for key, value in instruments.items()}
 
     def choose(
         self,
@@ -156,7 +158,7 @@ class SteppedCare:
         for objective in problem.objectives:
             instrument = objective.measure.instrument
             if instrument:
-                name = self._names.get(instrument, instrument)
+                name = self.rules.names.get(instrument, instrument)
                 return f"the {name} (every {objective.review_interval_days} days)"
         return "progress on its objectives"
 

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import attrs
+
 from planengine._model import Intervention, Problem
 from planengine.plan.stepped_care._dose import (
     HIGH,
@@ -57,32 +59,22 @@ RULE_DOSE = "stepped-care.dose-required"
 RULE_REQUIRES = "stepped-care.requires"
 _ASSESSMENT = frozenset({"assessment", "safety"})
 #: steps that watch a documented condition (mood elevation in bipolar disorder): safety steps,
-#: started at once whatever the phase of their problem and outside the homework budget (R-SC11)
+#: started at once whatever the phase of their problem, their minutes booked first in the budget
+#: (R-SC11)
 _ALWAYS_NOW = frozenset({"safety", "condition-monitoring"})
 RULE_CONDITION = "stepped-care.condition-monitoring"
 
 
+@attrs.frozen(kw_only=True)
 class Limits:
     """The limits a plan is made within (from :class:`planengine.EngineConfig`)."""
 
-    __slots__ = ("courses", "homework", "horizon_weeks", "modules", "sequence_weeks", "step_up_weeks")
-
-    def __init__(
-        self,
-        *,
-        courses: int,
-        modules: int,
-        homework: int,
-        step_up_weeks: int,
-        sequence_weeks: int,
-        horizon_weeks: int,
-    ) -> None:
-        self.courses = courses
-        self.modules = modules
-        self.homework = homework
-        self.step_up_weeks = step_up_weeks
-        self.sequence_weeks = sequence_weeks
-        self.horizon_weeks = horizon_weeks
+    courses: int
+    modules: int
+    homework: int
+    step_up_weeks: int
+    sequence_weeks: int
+    horizon_weeks: int
 
     def as_pairs(self) -> tuple[tuple[str, int], ...]:
         """The limits as the plan reports them."""
