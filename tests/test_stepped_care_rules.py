@@ -135,9 +135,13 @@ def test_a_measured_problem_below_its_cut_off_is_monitored() -> None:
     plan = plan_for({"phq9": 12, "gad7": 6})
     anxiety = next(p for p in plan["problems"] if p["area"] == "anxiety")
     assert anxiety["phase"] == "later" and anxiety["phasing"]["rule"] == "stepped-care.R-SC6"
+    # step 1 of stepped care: assessment and psychoeducation now, the rest watched for later
     assert all(
-        s["phase"] == "later" or s["category"] == "assessment" for s in anxiety["interventions"]
+        s["phase"] == "later" or s["category"] in ("assessment", "psychoeducation")
+        for s in anxiety["interventions"]
     )
+    choice = next(c for c in plan["choices"] if c["area"] == "anxiety")
+    assert (choice["chosen"], choice["rule"]) == ("monitor-only", "stepped-care.R-SC6")
 
 
 @pytest.mark.parametrize(
@@ -284,3 +288,33 @@ def test_chosen_the_transdiagnostic_course_treats_both() -> None:
     gone = {e["id"]: e for e in plan["excluded"]}
     assert gone["anxiety-cbt-anxiety-referral"]["rule"] == "stepped-care.R-SC16"
     assert plan["burden"]["now"]["courses"] == 1
+
+
+
+def test_a_problem_below_its_cut_off_starts_with_monitoring_even_alone() -> None:
+    plan = plan_for({"isi": 10})  # subthreshold insomnia, the only problem
+    sleep = plan["problems"][0]
+    assert sleep["phase"] == "later" and sleep["ordering"]["primary"]
+    choice = plan["choices"][0]
+    assert choice["chosen"] == "monitor-only" and "guided-self-help" in {
+        o["id"] for o in choice["options"]}
+
+
+def test_possible_alcohol_dependence_offers_no_options_before_the_specialist() -> None:
+    plan = plan_for({"audit-c": 11, "phq9": 12})
+    assert all(c["area"] != "alcohol" for c in plan["choices"])
+    with pytest.raises(InputError, match="no options until the specialist assessment"):
+        plan_for({"audit-c": 11}, choices={"alcohol": "monitor-only"})
+
+
+def test_the_course_for_the_measured_problem_starts_before_an_add_on() -> None:
+    assessment = Assessment(
+        responses=(Response("isi", AS_OF, answers("isi", 19), index=0),),
+        context=Context(patient_goals=("Stop the nightmares waking me",)),
+        patient_id="P-1",
+    )
+    plan = ENGINE.plan(assessment, as_of=AS_OF).to_dict()
+    steps = {s["id"]: s for p in plan["problems"] for s in p["interventions"]}
+    assert steps["sleep-cbti-referral"]["phase"] == "now"
+    # nightmares: imagery rehearsal is an add-on, after CBT-I (R-SC12, R-SC13)
+    assert steps["sleep-imagery-rehearsal-referral"]["phase"] == "next"

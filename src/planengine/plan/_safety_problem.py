@@ -327,8 +327,9 @@ def _suicide_steps(
             title="Clinician suicide-risk assessment today",
             description=(
                 "A clinician completes a structured suicide-risk assessment (for example the "
-                "C-SSRS) with the patient on the same day, and records the risk level, actions "
-                "taken and follow-up date."
+                "C-SSRS) with the patient on the same day, and records what was found, the "
+                "actions taken and the follow-up date (no low, medium or high label: NICE "
+                "advises against using one to predict risk or decide care, R-SC22)."
                 + (
                     " It covers drinking today and access to alcohol, which raise the risk of "
                     "acting on suicidal thoughts."

@@ -269,6 +269,11 @@ def _glance(data: dict[str, Any], add: Any) -> None:
                 f"{load['homework_minutes_per_week']} |"
             )
         add("")
+        add(
+            "Next and later list what may start, each when its criterion is met: their courses "
+            "and contacts do not all run at once."
+        )
+        add("")
 
 
 def _options(choice: dict[str, Any], add: Any) -> None:

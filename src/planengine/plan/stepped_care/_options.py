@@ -19,9 +19,9 @@ import attrs
 from planengine._errors import InputError
 from planengine._model import Exclusion, Intervention, Problem
 from planengine.plan.stepped_care._dose import HIGH, SELF_HELP, homework_minutes
-from planengine.plan.stepped_care._order import CASENESS, MORE_SEVERE, Severity
+from planengine.plan.stepped_care._order import BELOW, CASENESS, MORE_SEVERE, Severity
 from planengine.plan.stepped_care._records import Choice, TreatmentOption
-from planengine.plan.stepped_care._rules import SteppedCareRules, load_rules
+from planengine.plan.stepped_care._rules import SteppedCareRules, load_rules, rule_id
 
 __all__ = ["GUIDED_SELF_HELP", "MONITOR_ONLY", "Decision", "choice_for", "decide", "option_of"]
 
@@ -63,6 +63,9 @@ class Decision:
     monitor: bool = False
     alternatives: tuple[TreatmentOption, ...] = ()
     measure: str = ""
+    #: the kept option's steps, placed before the problem's other courses (CBT-I before
+    #: imagery rehearsal, which follows it)
+    first: frozenset[str] = frozenset()
 
     @property
     def offers(self) -> bool:
@@ -81,15 +84,17 @@ def option_of(step: Intervention) -> str:
 def _classify(
     problem: Problem,
 ) -> tuple[dict[str, list[Intervention]], list[Intervention]]:
-    """The problem's courses by option (each with the steps built on it: thought records go with
-    the CBT course) and its self-help that goes with any option, in plan order."""
+    """The problem's courses by option (a course, or a low-intensity programme that names an
+    option: guided self-help CBT is the CBT option at a mild level; each with the steps built on
+    it: thought records go with the CBT course) and its self-help that goes with any option, in
+    plan order."""
     courses: dict[str, list[Intervention]] = {}
     self_help: list[Intervention] = []
     requires = False
     for step in problem.interventions:  # intensity is declared on every step by now
-        if step.intensity == HIGH:
+        if step.intensity == HIGH or step.option:  # a course, or a programme an option names
             courses.setdefault(option_of(step), []).append(step)
-        elif step.delivery in SELF_HELP and step.option is None:
+        elif step.delivery in SELF_HELP:
             self_help.append(step)
         requires = requires or bool(step.requires)
     if requires and courses:
@@ -130,12 +135,21 @@ def decide(
         if chosen is not None:
             raise InputError(f"choice {problem.area}={chosen}: this problem has no options to choose")
         return _NO_DECISION
+    if not courses and _high(problem, severity, rules):  # possible alcohol dependence
+        if chosen is not None:
+            raise InputError(
+                f"choice {problem.area}={chosen}: no options until the specialist assessment "
+                "that comes first"
+            )
+        rule = rules.high_intensity_from[problem.area][1]
+        return Decision("low", frozenset(), rule, (
+            f"{severity.text}: the withdrawal-risk assessment and a specialist or GP assessment "
+            "come first; the options follow it."
+        ))
     risk = suicide_flag and problem.area == "depression"
     default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help), risk)
-    # never monitoring alone with a course and a suicide-risk flag, or where a specialist
-    # assessment comes first (a high level with no course: possible alcohol dependence)
-    monitor = not ((risk and courses) or (not courses and _high(problem, severity, rules)))
-    monitor = monitor or len(courses) + bool(self_help) < 2  # two options at least (R-SC17)
+    # never monitoring alone with a course and a suicide-risk flag
+    monitor = not (risk and courses) or len(courses) + bool(self_help) < 2  # two at least (R-SC17)
     known = [
         *([GUIDED_SELF_HELP] if self_help else []), *courses, *([MONITOR_ONLY] if monitor else [])
     ]
@@ -172,6 +186,7 @@ def decide(
     return Decision(
         start, course, start_rule, start_reason, picked, default_id,
         "input" if chosen is not None else "default", rule, reason, monitor, alternatives, measure,
+        frozenset(s.id for s in courses.get(kept or "", ())),
     )
 
 
@@ -212,7 +227,11 @@ def _default(
     at, rule, _ = rules.high_intensity_from.get(problem.area, ("", PROPORTIONATE, ()))
     high = _high(problem, severity, rules)
     # the transdiagnostic course is offered, never the default (R-SC16)
-    first_course = next((name for name in courses if name != TRANSDIAGNOSTIC), None)
+    first_course = next(
+        (name for name, steps in courses.items()
+         if name != TRANSDIAGNOSTIC and steps[0].intensity == HIGH),
+        None,
+    )
     if risk and first_course is not None:
         return first_course, "stepped-care.suicide-risk", (
             "A suicide-risk flag is open (a risk item endorsed or unanswered, or words of "
@@ -234,6 +253,11 @@ def _default(
         )
         return first_course, rule, (
             f"{severity.text}: a high-intensity course is recommended at this level{equal}."
+        )
+    if severity.level == BELOW:  # below its cut-off: active monitoring first (R-SC6)
+        return MONITOR_ONLY, rule_id("R-SC6"), (
+            f"{severity.text}: active monitoring first, with a review within the step-up weeks; "
+            "self-help or a course can be chosen instead."
         )
     fallback = GUIDED_SELF_HELP if self_help else MONITOR_ONLY
     if at == "more_severe":
@@ -337,7 +361,7 @@ def _course_option(
         lead.title,
         lead.description,
         lead.delivery,
-        HIGH,
+        lead.intensity or HIGH,
         _sessions(lead),
         shared + round(sum(homework_minutes(s) for s in steps)),
         tuple(dict.fromkeys(c for s in steps for c in s.citations)),

@@ -115,11 +115,15 @@ def assign_phases(
                        waiting_behind, measures, rules, limits, primary_level)
         if (
             problem.phase == NEXT
+            and limits.courses > 1
             and decision is not None
             and decision.start == "high"
             and severities[problem.id].level >= CASENESS
             and courses[NOW] < limits.courses
-        ):  # the clinic allows another course at once (max-courses-now)
+            and (primary is None or primary.ordering is None
+                 or primary.ordering.rule != rule_id("R-SC9"))
+        ):  # the clinic allows another course at once (max-courses-now); not before mood and
+            # sleep are measured again after abstinence (R-SC9)
             problem.phase, problem.phasing = NOW, Phasing(
                 RULE_LIMITS,
                 f"Its course starts at once: up to {limits.courses} courses of therapy may run "
@@ -128,7 +132,10 @@ def assign_phases(
         phase = problem.phase
         if phase == NEXT:
             waiting_behind = problem
-        for step in problem.interventions:
+        steps = problem.interventions
+        if decision is not None and decision.first:  # the kept option's course first
+            steps = sorted(steps, key=lambda step: step.id not in decision.first)
+        for step in steps:
             if problem.area == "safety" or step.category == "safety":
                 _set(step, NOW, "stepped-care.safety-first", "Safety steps start at once.")
             elif step.category in _ALWAYS_NOW:
@@ -140,6 +147,11 @@ def assign_phases(
                 step.category in _ASSESSMENT or step.delivery == "referral"
             ):  # assessment, and a referral for a specialist assessment or liaison
                 _set(step, NOW, RULE_ASSESS, "Assessment comes first, in every phase.")
+            elif phase == LATER and step.category == "psychoeducation" and (
+                step.delivery == "clinician-led"
+            ):  # step 1 of stepped care: psychoeducation with active monitoring (R-SC6)
+                _set(step, NOW, rule_id("R-SC6"),
+                     "Psychoeducation goes with active monitoring, at once.")
             elif phase == LATER:
                 step.phase = LATER
                 step.phasing = Phasing(problem.phasing.rule if problem.phasing else ordering.rule,
