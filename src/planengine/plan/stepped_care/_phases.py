@@ -132,21 +132,21 @@ def assign_phases(
         phase = problem.phase
         if phase == NEXT:
             waiting_behind = problem
+        starts_with = Phasing(ordering.rule, _STARTS_WITH)  # shared: a Phasing is immutable
         steps = problem.interventions
         if decision is not None and decision.first:  # the kept option's course first
             steps = sorted(steps, key=lambda step: step.id not in decision.first)
         for step in steps:
             if problem.area == "safety" or step.category == "safety":
-                _set(step, NOW, "stepped-care.safety-first", "Safety steps start at once.")
+                step.phase, step.phasing = NOW, _SAFETY_STEP
             elif step.category in _ALWAYS_NOW:
-                _set(step, NOW, RULE_CONDITION,
-                     "It watches a documented condition: a safety step, started at once.")
+                step.phase, step.phasing = NOW, _CONDITION_STEP
                 if step.delivery in SELF_HELP:  # its minutes come first in the budget
                     budgets[NOW].booked.append(step)
             elif step.intensity != HIGH and (
                 step.category in _ASSESSMENT or step.delivery == "referral"
             ):  # assessment, and a referral for a specialist assessment or liaison
-                _set(step, NOW, RULE_ASSESS, "Assessment comes first, in every phase.")
+                step.phase, step.phasing = NOW, _ASSESSMENT_STEP
             elif phase == LATER and step.category == "psychoeducation" and (
                 step.delivery == "clinician-led"
             ):  # step 1 of stepped care: psychoeducation with active monitoring (R-SC6)
@@ -167,7 +167,7 @@ def assign_phases(
                 budgets[phase].candidates.append((problem, step))
             else:
                 step.phase = phase
-                step.phasing = Phasing(ordering.rule, _STARTS_WITH)
+                step.phasing = starts_with
     budgets[NOW].place()
     budgets[NEXT].place()
     _wait_for_requirements(ordered)
@@ -328,6 +328,7 @@ class _Budget:
         start_of: dict[str, int] = {}  # step id -> its start week in this phase
         waiting: list[tuple[Problem, Intervention, float]] = []
         blocked: set[str] = set()  # problems one of whose steps waits
+        fits = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({limits.homework} minutes).")
         for step in self.booked:
             minutes = homework_minutes(step)
             used += minutes
@@ -357,8 +358,7 @@ class _Budget:
             if not monitoring and problem.id not in modules:
                 modules.append(problem.id)
             step.phase = phase
-            step.phasing = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({round(used)} "
-                                   f"of {limits.homework} minutes).")
+            step.phasing = fits
             for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
                 weeks[week] += minutes
         earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
@@ -486,6 +486,12 @@ def _set(
 
 
 _STARTS_WITH = "Starts with the problem."
+#: shared records (a Phasing is immutable)
+_SAFETY_STEP = Phasing("stepped-care.safety-first", "Safety steps start at once.")
+_CONDITION_STEP = Phasing(
+    RULE_CONDITION, "It watches a documented condition: a safety step, started at once."
+)
+_ASSESSMENT_STEP = Phasing(RULE_ASSESS, "Assessment comes first, in every phase.")
 _WAITS_WITH_PROBLEM = "Waits with its problem: it starts when the problem does."
 
 
@@ -493,26 +499,30 @@ def _burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burd
     """Each phase's courses, its contacts in a usual week, and its busiest week of self-help."""
     horizon = limits.horizon_weeks
     totals = {phase: [0, 0.0] for phase in PHASES}  # courses, contacts
-    weeks = {phase: [0.0] * (horizon + 1) for phase in PHASES}
+    # per phase, the change in self-help minutes at the start of each week (a running sum)
+    changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
     for problem, _ in ordered:
         for step in problem.interventions:
             total = totals[step.phase]
             if step.intensity == HIGH:
                 total[0] += 1
-            total[1] += contacts_per_week(step)
+            if step.delivery != "self-guided":
+                total[1] += contacts_per_week(step)
             minutes = homework_minutes(step)
             if minutes:
                 start = (step.phasing.start_week if step.phasing else None) or 1
-                ledger = weeks[step.phase]
-                for week in range(start, min(start + (step.course_weeks or horizon), horizon + 1)):
-                    ledger[week] += minutes
-    return Burden(
-        limits.as_pairs(),
-        tuple(
-            (phase, PhaseLoad(int(courses), _number(contacts), round(max(weeks[phase]))))
-            for phase, (courses, contacts) in totals.items()
-        ),
-    )
+                end = min(start + (step.course_weeks or horizon), horizon + 1)
+                steps_of_phase = changes[step.phase]
+                steps_of_phase[start] += minutes
+                steps_of_phase[end] -= minutes
+    loads = []
+    for phase, (courses, contacts) in totals.items():
+        running = peak = 0.0
+        for delta in changes[phase]:
+            running += delta
+            peak = max(peak, running)
+        loads.append((phase, PhaseLoad(int(courses), _number(contacts), round(peak))))
+    return Burden(limits.as_pairs(), tuple(loads))
 
 
 def _number(value: float) -> float:
