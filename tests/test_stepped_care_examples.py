@@ -53,3 +53,12 @@ def test_what_starts_now(name: str, now_areas: list[str], primary: str) -> None:
     for problem in plan["problems"]:
         if problem["phase"] != "now":
             assert problem["phasing"]["entry"] and problem["phasing"]["review"]
+
+
+def test_two_plans_of_the_same_input_are_equal_and_write_the_same_options() -> None:
+    assessment = load_assessment(EXAMPLES / "moderate-phq9-gad7-isi.yaml",
+                                 instruments=ENGINE.instruments)
+    first, second = (ENGINE.plan(assessment, as_of=AS_OF) for _ in range(2))
+    assert first == second
+    assert [c.options for c in first.choices] == [c.options for c in second.choices]
+    assert first.to_json() == second.to_json()

@@ -200,15 +200,23 @@ def choice_for(
     if not courses and not self_help and not decision.alternatives:
         return None
     default = decision.default
-    shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course
-    options = [_self_help_option(self_help, shared, default)] if self_help else []
-    options.extend(_course_option(name, steps, shared, default) for name, steps in courses.items())
-    options.extend(decision.alternatives)
-    if decision.monitor or len(options) < 2:
-        options.append(_monitor_option(decision.measure, review_weeks, rules.references, default))
+
+    def build() -> tuple[TreatmentOption, ...]:  # from the finished plan's steps, when read
+        shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course
+        options = [_self_help_option(self_help, shared, default)] if self_help else []
+        options.extend(
+            _course_option(name, steps, shared, default) for name, steps in courses.items()
+        )
+        options.extend(decision.alternatives)
+        if decision.monitor or len(options) < 2:
+            options.append(
+                _monitor_option(decision.measure, review_weeks, rules.references, default)
+            )
+        return tuple(options)
+
     return Choice(
-        problem.id, problem.area, tuple(options), decision.chosen, decision.chosen_by,
-        decision.default_rule, decision.default_reason,
+        problem.id, problem.area, decision.chosen, decision.chosen_by,
+        decision.default_rule, decision.default_reason, build,
     )
 
 

@@ -7,6 +7,7 @@ Every record names the rule that made it (``stepped-care.R-SCn`` from stepped-ca
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import attrs
@@ -130,15 +131,28 @@ class Choice:
     :ivar chosen_by: ``"default"`` (the rule below) or ``"input"`` (a recorded choice).
     :ivar rule: the rule that marks the default.
     :ivar reason: why that option is the default, in words.
+    :ivar build: writes the options from the finished plan's steps; they are written when first
+        read (a plan is often made more often than it is written out). Two choices are equal by
+        the fields above.
     """
 
     problem: str
     area: str
-    options: tuple[TreatmentOption, ...]
     chosen: str
     chosen_by: str
     rule: str
     reason: str
+    build: Callable[[], tuple[TreatmentOption, ...]] = attrs.field(eq=False, repr=False)
+    _written: list[tuple[TreatmentOption, ...]] = attrs.field(
+        factory=list, init=False, eq=False, repr=False
+    )
+
+    @property
+    def options(self) -> tuple[TreatmentOption, ...]:
+        """The options, the default marked (written once, on first use)."""
+        if not self._written:
+            self._written.append(self.build())
+        return self._written[0]
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
