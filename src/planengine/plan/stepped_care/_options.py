@@ -98,8 +98,9 @@ def _classify(
             self_help.append(step)
         requires = requires or bool(step.requires)
     if requires and courses:
+        users = _users(problem.interventions)
         for steps in courses.values():
-            steps.extend(_built_on(problem.interventions, steps))
+            steps.extend(_built_on(problem.interventions, steps, users))
         in_a_course = {s.id for steps in courses.values() for s in steps}
         self_help = [s for s in self_help if s.id not in in_a_course]
     measured = {o.id for o in problem.objectives if o.measure.instrument}
@@ -330,19 +331,32 @@ def _leave_out_alternatives(
     return tuple(_course_option(name, steps, 0, default_id) for name, steps in gone_courses)
 
 
-def _built_on(steps: Sequence[Intervention], base: Sequence[Intervention]) -> list[Intervention]:
-    """The steps that build on ``base`` (``requires``, to a fixed point), in plan order."""
-    users: dict[str, list[int]] = {}  # step id -> places of the steps that require it
+def _users(steps: Sequence[Intervention]) -> dict[str, list[int]]:
+    """Step id -> the places of the steps that require it."""
+    users: dict[str, list[int]] = {}
     for place, step in enumerate(steps):
         for required in step.requires:
             users.setdefault(required, []).append(place)
+    return users
+
+
+def _built_on(
+    steps: Sequence[Intervention],
+    base: Sequence[Intervention],
+    users: Mapping[str, list[int]] | None = None,
+) -> list[Intervention]:
+    """The steps that build on ``base`` (``requires``, to a fixed point), in plan order."""
+    if users is None:
+        users = _users(steps)
     found: set[int] = set()
-    todo = [s.id for s in base]
+    todo = [s.id for s in base if s.id in users]
     while todo:
         for place in users.get(todo.pop(), ()):
             if place not in found:
                 found.add(place)
                 todo.append(steps[place].id)
+    if not found:
+        return []
     base_ids = {s.id for s in base}
     return [steps[place] for place in sorted(found) if steps[place].id not in base_ids]
 
