@@ -318,3 +318,16 @@ def test_the_course_for_the_measured_problem_starts_before_an_add_on() -> None:
     assert steps["sleep-cbti-referral"]["phase"] == "now"
     # nightmares: imagery rehearsal is an add-on, after CBT-I (R-SC12, R-SC13)
     assert steps["sleep-imagery-rehearsal-referral"]["phase"] == "next"
+
+
+def test_an_objective_whose_steps_start_later_moves_its_dates_with_them() -> None:
+    engine = Engine(strict=True, config=EngineConfig(homework_minutes_per_week=100))
+    plan = plan_for({"gad7": 15}, engine=engine)
+    worry = next(o for p in plan["problems"] for o in p["objectives"] if "worry" in o["id"])
+    step = next(s for p in plan["problems"] for s in p["interventions"] if "worry-time" in s["id"])
+    week = step["phasing"]["start_week"]
+    assert step["phase"] == "now" and week > 1
+    start = dt.date.fromisoformat(worry["start_date"])
+    assert start == AS_OF + dt.timedelta(weeks=week - 1)
+    assert worry["statement"].endswith(f"by {worry['due_date']}.")
+    assert f"Starts in week {week}, with its steps." in worry["notes"]

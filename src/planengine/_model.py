@@ -302,6 +302,9 @@ class Intervention:
     #: the treatment option this step belongs to, as a choice names it
     #: (``"cognitive-restructuring"``); ``None``: part of every option
     option: str | None = None
+    #: the earliest week of its phase it starts in, when its protocol puts it after other
+    #: steps' first weeks (``None``: as soon as it fits)
+    start_week: int | None = None
     #: ``"now"``, ``"next"`` or ``"later"``, set by the planning stage
     phase: str = "now"
     phasing: Phasing | None = None

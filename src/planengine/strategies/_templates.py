@@ -203,7 +203,7 @@ class _StepTemplate:
 
     ``default`` is the content used unless one of ``variants`` (``(when slot, content)`` in file
     order) holds; content is ``(title, description, delivery, rationale, steps, frequency,
-    duration_minutes, course_weeks, category, citations, requires, intensity, option)``: a variant may add a
+    duration_minutes, course_weeks, category, citations, requires, intensity, option, start_week)``: a variant may add a
     requirement (a cut-down step waits for the withdrawal-risk assessment only where that
     assessment is planned).
     """
@@ -221,7 +221,7 @@ class _StepTemplate:
 
 
 _STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "duration_minutes",
-                "course_weeks", "rationale", "steps", "intensity", "option")
+                "course_weeks", "rationale", "steps", "intensity", "option", "start_week")
 
 
 def _whole(value: Any) -> int | None:
@@ -340,6 +340,7 @@ def _step_content(fields: Mapping[str, Any], area: str) -> tuple[Any, ...]:
         tuple(f"{area}-{rid}" for rid in fields["requires"]),
         fields["intensity"],
         fields["option"],
+        fields["start_week"],
     )
 
 

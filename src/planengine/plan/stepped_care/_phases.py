@@ -24,6 +24,7 @@ phase after), and once a step of a problem waits, the steps after it wait too.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 
 import attrs
@@ -57,6 +58,7 @@ RULE_BUDGET = rule_id("R-SC15")
 RULE_LIMITS = rule_id("R-SC14")
 RULE_DOSE = "stepped-care.dose-required"
 RULE_REQUIRES = "stepped-care.requires"
+RULE_PROTOCOL = "stepped-care.protocol-order"
 _ASSESSMENT = frozenset({"assessment", "safety"})
 #: steps that watch a documented condition (mood elevation in bipolar disorder): safety steps,
 #: started at once whatever the phase of their problem, their minutes booked first in the budget
@@ -165,6 +167,10 @@ def assign_phases(
                     courses[phase] += 1
             elif step.delivery in SELF_HELP:
                 budgets[phase].candidates.append((problem, step))
+            elif step.start_week:  # later in its protocol (problem-solving after a week)
+                step.phase = phase
+                step.phasing = Phasing(ordering.rule, f"Starts in week {step.start_week} of its "
+                                       "protocol.", start_week=step.start_week)
             else:
                 step.phase = phase
                 step.phasing = starts_with
@@ -326,7 +332,8 @@ class _Budget:
         # week -> minutes of self-help already planned in it (weeks 1..horizon)
         weeks = [0.0] * (horizon + 1)
         start_of: dict[str, int] = {}  # step id -> its start week in this phase
-        waiting: list[tuple[Problem, Intervention, float]] = []
+        # (problem, step, minutes, the week its protocol allows it from)
+        waiting: list[tuple[Problem, Intervention, float, int]] = []
         blocked: set[str] = set()  # problems one of whose steps waits
         fits = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({limits.homework} minutes).")
         for step in self.booked:
@@ -348,10 +355,12 @@ class _Budget:
                 start_of[step.id] = never
                 continue
             minutes = homework_minutes(step)
-            least = max([start_of.get(r, 1) for r in step.requires], default=1) if step.requires else 1
+            least = step.start_week or 1  # its protocol's week, then the steps it builds on
+            if step.requires:
+                least = max(least, *(start_of.get(r, 1) for r in step.requires))
             if least > 1 or problem.id in blocked or used + minutes > limits.homework:
                 blocked.add(problem.id)
-                waiting.append((problem, step, minutes))
+                waiting.append((problem, step, minutes, least))
                 continue
             used += minutes
             start_of[step.id] = 1
@@ -362,8 +371,9 @@ class _Budget:
             for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
                 weeks[week] += minutes
         earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
-        for problem, step, minutes in waiting:
-            least = max([earliest.get(problem.id, 2), *(start_of.get(r, 1) for r in step.requires)])
+        for problem, step, minutes, protocol in waiting:
+            protocol = max(protocol, *(start_of.get(r, 1) for r in step.requires), 1)
+            least = max(earliest.get(problem.id, 2), protocol)
             start = (
                 _first_free_week(weeks, minutes, step.course_weeks, limits, least)
                 if least <= horizon
@@ -377,13 +387,15 @@ class _Budget:
                      entry=f"Starts at a review, when earlier homework has ended, within "
                      f"{limits.homework} minutes a week.")
                 continue
-            # it starts in this phase, in the week earlier homework has ended
+            # it starts in this phase: in its protocol's week, or when earlier homework has ended
             step.phase = phase
-            step.phasing = Phasing(
-                RULE_BUDGET,
-                f"Starts in week {start}{'' if phase == NOW else ' of this phase'}, when earlier "
-                f"homework has ended, within {limits.homework} minutes a week.",
-                start_week=start,
+            where = f"week {start}{'' if phase == NOW else ' of this phase'}"
+            step.phasing = (
+                Phasing(RULE_PROTOCOL, f"Starts in {where}, after the steps its protocol puts "
+                        "first.", start_week=start)
+                if start == protocol
+                else Phasing(RULE_BUDGET, f"Starts in {where}, when earlier homework has ended, "
+                             f"within {limits.homework} minutes a week.", start_week=start)
             )
 
 
@@ -454,22 +466,42 @@ def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
 
 
 def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
-    """An objective none of whose steps starts now says so: its dates are agreed when they do."""
-    starts_now: dict[str, bool] = {}  # objective id -> whether a step serving it starts now
+    """An objective none of whose steps starts now says so (its dates are agreed when they do);
+    one whose steps all start in a later week of ``now`` starts with them (dates moved on)."""
+    first_week: dict[str, int] = {}  # objective id -> the first week a step serving it starts
     for problem, _ in ordered:
         for step in problem.interventions:
+            week = (
+                ((step.phasing.start_week if step.phasing else None) or 1)
+                if step.phase == NOW
+                else _NEVER
+            )
             for objective_id in step.objective_ids:
-                starts_now[objective_id] = starts_now.get(objective_id, False) or (
-                    step.phase == NOW
-                )
+                first_week[objective_id] = min(first_week.get(objective_id, _NEVER), week)
     for problem, _ in ordered:
         waiting = problem.phase != NOW
         for objective in problem.objectives:
-            now = starts_now.get(objective.id)
-            if (waiting and not now) or (now is False and objective.measure.instrument is None):
+            served = first_week.get(objective.id)
+            if (waiting and (served is None or served == _NEVER)) or (
+                served == _NEVER and objective.measure.instrument is None
+            ):
                 objective.notes.append(
                     "Waits: none of its steps starts now; agree its dates again when they start."
                 )
+            elif served is not None and 1 < served < _NEVER and objective.measure.instrument is None:
+                later = dt.timedelta(weeks=served - 1)
+                due = objective.due_date
+                objective.start_date += later
+                objective.due_date = due + later
+                # the statement names its due date ("... by 2027-01-18."): the same date moves
+                objective.statement = objective.statement.replace(
+                    due.isoformat(), objective.due_date.isoformat()
+                )
+                objective.notes.append(f"Starts in week {served}, with its steps.")
+
+
+#: the start "week" of a step that does not start in ``now``
+_NEVER = 10_000
 
 
 def _set(
