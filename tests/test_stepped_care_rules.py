@@ -331,3 +331,22 @@ def test_an_objective_whose_steps_start_later_moves_its_dates_with_them() -> Non
     assert start == AS_OF + dt.timedelta(weeks=week - 1)
     assert worry["statement"].endswith(f"by {worry['due_date']}.")
     assert f"Starts in week {week}, with its steps." in worry["notes"]
+
+
+@pytest.mark.parametrize(("phq9", "rule"), [(15, "R-SC3"), (16, "R-SC4")])
+def test_an_antidepressant_is_an_option_beside_the_course_never_the_default(phq9, rule) -> None:
+    plan = plan_for({"phq9": phq9})
+    choice = next(c for c in plan["choices"] if c["area"] == "depression")
+    option = next(o for o in choice["options"] if o["id"] == "with-antidepressant")
+    assert not option["default"] and choice["chosen"] != "with-antidepressant"
+    chosen = plan_for({"phq9": phq9}, choices={"depression": "with-antidepressant"})
+    steps = {s["id"]: s for p in chosen["problems"] for s in p["interventions"]}
+    review = steps["depression-with-antidepressant"]
+    assert review["phase"] == "now" and review["provenance"]["source"] == f"rule:stepped-care.{rule}"
+    assert steps["depression-ba-sessions"]["phase"] == "now"  # the course goes ahead beside it
+
+
+def test_no_antidepressant_option_with_bipolar_disorder() -> None:
+    plan = plan_for({"phq9": 18}, conditions=["bipolar-disorder"])
+    ids = {o["id"] for c in plan["choices"] for o in c["options"]}
+    assert "with-antidepressant" not in ids

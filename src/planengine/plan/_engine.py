@@ -324,6 +324,7 @@ class Engine:
         decided = self._stepped.choose(
             problems, exclusions, context.scores, choices,
             suicide_flag=any(f.kind in SUICIDE_KINDS for f in context.risk_flags),
+            conditions=context.conditions,
         )
         # A problem holding an urgent safety objective comes first (a stable sort: otherwise the
         # order by severity stands), before shared objectives and steps are listed once.

@@ -20,13 +20,17 @@ import attrs
 
 from planengine._errors import InputError
 from planengine._model import Exclusion, Problem
+from planengine.plan.stepped_care._added_options import (
+    offer_medication,
+    offer_transdiagnostic,
+    treat_within,
+)
 from planengine.plan.stepped_care._dose import HIGH, intensity_of
 from planengine.plan.stepped_care._options import TRANSDIAGNOSTIC, Decision, choice_for, decide
 from planengine.plan.stepped_care._order import Severity, order_problems, severity_of
 from planengine.plan.stepped_care._phases import Limits, assign_phases
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
-from planengine.plan.stepped_care._transdiagnostic import offer_transdiagnostic, treat_within
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.plan._settings import EngineConfig
@@ -69,6 +73,7 @@ class SteppedCare:
         choices: Mapping[str, str],
         *,
         suicide_flag: bool,
+        conditions: frozenset[str] = frozenset(),
     ) -> Decided:
         """How each problem starts (the recorded choice or the default), applied in place:
         alternative courses and what only they serve move to ``exclusions``. Runs before shared
@@ -77,6 +82,8 @@ class SteppedCare:
 
         :param choices: area -> the option chosen for it.
         :param suicide_flag: a suicide-risk flag is open.
+        :param conditions: the documented conditions (no antidepressant option with bipolar
+            disorder: the bipolar service decides).
         :raises InputError: when a choice names an area not in the plan or an unknown option.
         """
         areas = {p.area for p in problems}
@@ -93,9 +100,9 @@ class SteppedCare:
         left_out = len(exclusions)
         decisions: dict[int, Decision] = {}
         severities = {id(p): severity_of(p, scores, self.rules) for p in problems}
-        pair = offer_transdiagnostic(
-            problems, {p.id: severities[id(p)] for p in problems}, self.rules.area_order
-        )
+        by_id = {p.id: severities[id(p)] for p in problems}
+        pair = offer_transdiagnostic(problems, by_id, self.rules.area_order)
+        offer_medication(problems, conditions, by_id)
         for problem in problems:
             if served_before is None and sum(s.intensity == HIGH for s in problem.interventions) > 1:
                 served_before = _served(problems)  # alternatives may leave: see what they serve

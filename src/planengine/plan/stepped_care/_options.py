@@ -30,6 +30,8 @@ MONITOR_ONLY = "monitor-only"
 RULE_OPTION = "stepped-care.option"
 #: the option id of the one course for depression and anxiety together (R-SC16)
 TRANSDIAGNOSTIC: str = load_rules()["transdiagnostic"]["option"]
+#: the option id of an antidepressant beside the course: an add-on, never the default (R-SC3/4)
+MEDICATION: str = load_rules()["medication"]["option"]
 PROPORTIONATE = "stepped-care.proportionate-start"
 _SESSION_WORDS = {"day": "a day", "week": "a week", "month": "a month"}
 
@@ -166,18 +168,24 @@ def decide(
         )
     picked = chosen or default_id
     kept = (
-        picked if picked in courses
-        else next((name for name in courses if name != TRANSDIAGNOSTIC), None)
+        picked if picked in courses and picked != MEDICATION
+        else next((name for name, steps in courses.items()
+                   if name not in (TRANSDIAGNOSTIC, MEDICATION) and steps[0].intensity == HIGH),
+                  next((name for name in courses if name not in (TRANSDIAGNOSTIC, MEDICATION)),
+                       None))
     )
+    also = MEDICATION if picked == MEDICATION else None  # an add-on beside the kept course
     alternatives: tuple[TreatmentOption, ...] = ()
     if len(courses) > 1:
-        alternatives = _leave_out_alternatives(problem, courses, kept, exclusions, default_id)
+        alternatives = _leave_out_alternatives(
+            problem, courses, kept, exclusions, default_id, also
+        )
     start = "high" if picked in courses else "monitor" if picked == MONITOR_ONLY else "low"
     # the kept course, and every course that is no alternative (it names no option): the
     # course limit then decides which starts first
     course = frozenset(
         s.id for name, steps in courses.items()
-        if name == kept or (not steps[0].option and picked in courses) for s in steps
+        if name in (kept, also) or (not steps[0].option and picked in courses) for s in steps
     )
     start_rule, start_reason = rule, reason
     if chosen is not None:
@@ -222,6 +230,7 @@ def choice_for(
 
 
 _NO_DECISION = Decision("low", frozenset(), PROPORTIONATE, "")
+_CORE_OPTION = "rule:stepped-care."
 
 
 def _default(
@@ -253,7 +262,10 @@ def _default(
             "visit); self-help supports it and never replaces it."
         )
     if high and first_course is not None:
-        alternatives = sum(1 for steps in courses.values() if steps[0].option) - 1
+        alternatives = sum(
+            1 for name, steps in courses.items()
+            if steps[0].option and steps[0].intensity == HIGH and name != TRANSDIAGNOSTIC
+        ) - 1
         equal = (
             f"; {alternatives} equivalent course{'s' if alternatives > 1 else ''} can be chosen "
             "instead"
@@ -301,12 +313,14 @@ def _leave_out_alternatives(
     kept: str | None,
     exclusions: list[Exclusion],
     default_id: str,
+    also: str | None = None,
 ) -> tuple[TreatmentOption, ...]:
     """Alternative courses (an ``option`` other than the kept one's) and the steps built on them
     leave the problem; a course that names no option (CBT-I beside imagery rehearsal) is no
     alternative and stays. Returns the alternatives as options, written as they leave."""
     gone_courses = [
-        (name, steps) for name, steps in courses.items() if name != kept and steps[0].option
+        (name, steps) for name, steps in courses.items()
+        if name not in (kept, also) and steps[0].option
     ]
     if not gone_courses:
         return ()
@@ -315,7 +329,8 @@ def _leave_out_alternatives(
         s for s in problem.interventions if s.id in gone]))
     kept_title = next((s.title for s in courses.get(kept or "", ())), "the kept course")
     for step in problem.interventions:
-        if step.id in gone:
+        # an option the core itself adds (the Unified Protocol) is listed under the choices only
+        if step.id in gone and not step.provenance.source.startswith(_CORE_OPTION):
             exclusions.append(
                 Exclusion(
                     step.id,

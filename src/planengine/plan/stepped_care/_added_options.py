@@ -1,4 +1,6 @@
-"""One course for depression and anxiety together (R-SC16: the Unified Protocol, S14).
+"""Options the core adds to what the strategies proposed: one course for depression and anxiety
+together (R-SC16: the Unified Protocol, S14), and an antidepressant beside the depression course
+as a prescriber's decision (R-SC3, R-SC4).
 
 Where both are at or above their cut-offs, the higher-ranked of the two (its level, then the
 usual order: depression first) is offered the transdiagnostic course as one more option, never
@@ -13,10 +15,10 @@ from typing import Any
 
 from planengine._model import Exclusion, Intervention, Problem, Provenance
 from planengine.plan.stepped_care._dose import HIGH
-from planengine.plan.stepped_care._order import CASENESS, Severity
+from planengine.plan.stepped_care._order import CASENESS, MORE_SEVERE, Severity
 from planengine.plan.stepped_care._rules import load_rules, rule_id
 
-__all__ = ["offer_transdiagnostic", "treat_within"]
+__all__ = ["offer_medication", "offer_transdiagnostic", "treat_within"]
 
 
 def offer_transdiagnostic(
@@ -69,3 +71,41 @@ def _course(area: str, data: Mapping[str, Any], references: Mapping[str, str]) -
         intensity=HIGH,
         option=data["option"],
     )
+
+
+def offer_medication(
+    problems: Sequence[Problem], conditions: frozenset[str], severities: Mapping[str, Severity]
+) -> Problem | None:
+    """Add the prescriber's review of an antidepressant, as an option beside the depression
+    course (R-SC3, R-SC4), where a course is proposed; return that problem."""
+    data = load_rules()["medication"]
+    if conditions & set(data["not_with_conditions"]):
+        return None
+    problem = next((p for p in problems if p.area == data["area"]), None)
+    if problem is None or not any(s.intensity == HIGH for s in problem.interventions):
+        return None
+    references = load_rules()["references"]
+    more_severe = severities[problem.id].level >= MORE_SEVERE
+    rule = rule_id(data["rule_at"] if more_severe else data["rule_below"])
+    problem.interventions.append(
+        Intervention(
+            id=f"{problem.area}-{data['option']}",
+            area=problem.area,
+            title=data["step_title"],
+            description=data["description"],
+            delivery="referral",
+            rationale=(
+                "At this level CBT or behavioural activation with an antidepressant has the best "
+                "evidence; a prescriber decides."
+                if more_severe
+                else "Below the 'more severe' level an antidepressant is not a routine first "
+                "treatment: offered only where the patient prefers it; a prescriber decides."
+            ),
+            provenance=Provenance(f"rule:{rule}"),
+            category="referral",
+            citations=[f"{key}: {references[key]}" for key in data["citations"]],
+            intensity="low",
+            option=data["option"],
+        )
+    )
+    return problem
