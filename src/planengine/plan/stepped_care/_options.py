@@ -167,25 +167,19 @@ def decide(
             f"{', '.join(known)}"
         )
     picked = chosen or default_id
-    kept = (
-        picked if picked in courses and picked != MEDICATION
-        else next((name for name, steps in courses.items()
-                   if name not in (TRANSDIAGNOSTIC, MEDICATION) and steps[0].intensity == HIGH),
-                  next((name for name in courses if name not in (TRANSDIAGNOSTIC, MEDICATION)),
-                       None))
-    )
-    also = MEDICATION if picked == MEDICATION else None  # an add-on beside the kept course
+    kept = _kept_course(courses, picked)
+    add_on = MEDICATION if picked == MEDICATION else None  # beside the kept course
     alternatives: tuple[TreatmentOption, ...] = ()
     if len(courses) > 1:
         alternatives = _leave_out_alternatives(
-            problem, courses, kept, exclusions, default_id, also
+            problem, courses, kept, exclusions, default_id, add_on
         )
     start = "high" if picked in courses else "monitor" if picked == MONITOR_ONLY else "low"
     # the kept course, and every course that is no alternative (it names no option): the
     # course limit then decides which starts first
     course = frozenset(
         s.id for name, steps in courses.items()
-        if name in (kept, also) or (not steps[0].option and picked in courses) for s in steps
+        if name in (kept, add_on) or (not steps[0].option and picked in courses) for s in steps
     )
     start_rule, start_reason = rule, reason
     if chosen is not None:
@@ -197,6 +191,15 @@ def decide(
         "input" if chosen is not None else "default", rule, reason, monitor, alternatives, measure,
         frozenset(s.id for s in courses.get(kept or "", ())),
     )
+
+
+def _kept_course(courses: Mapping[str, Sequence[Intervention]], picked: str) -> str | None:
+    """The course the plan keeps: the one picked, else the first course proper (the step up),
+    never one of the core's own options (the transdiagnostic course, the antidepressant)."""
+    if picked in courses and picked != MEDICATION:
+        return picked
+    own = [name for name in courses if name not in (TRANSDIAGNOSTIC, MEDICATION)]
+    return next((name for name in own if courses[name][0].intensity == HIGH), own[0] if own else None)
 
 
 def choice_for(
@@ -313,14 +316,14 @@ def _leave_out_alternatives(
     kept: str | None,
     exclusions: list[Exclusion],
     default_id: str,
-    also: str | None = None,
+    add_on: str | None = None,
 ) -> tuple[TreatmentOption, ...]:
     """Alternative courses (an ``option`` other than the kept one's) and the steps built on them
     leave the problem; a course that names no option (CBT-I beside imagery rehearsal) is no
     alternative and stays. Returns the alternatives as options, written as they leave."""
     gone_courses = [
         (name, steps) for name, steps in courses.items()
-        if name not in (kept, also) and steps[0].option
+        if name not in (kept, add_on) and steps[0].option
     ]
     if not gone_courses:
         return ()
