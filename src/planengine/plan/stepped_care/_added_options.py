@@ -92,7 +92,9 @@ def offer_medication(
             id=f"{problem.area}-{data['option']}",
             area=problem.area,
             title=data["step_title"],
-            description=data["description"],
+            description=data["description"]
+            + ("" if more_severe else " Below this level it is offered only where the patient "
+               "prefers it (a recorded preference)."),
             delivery="referral",
             rationale=(
                 "At this level CBT or behavioural activation with an antidepressant has the best "

@@ -253,8 +253,9 @@ def _primary(
     found = severities[top.id]
     if found.level == UNMEASURED:
         return top, rule_id("R-SC1"), (
-            "No problem was measured above a cut-off; this one leads by the clinical order of "
-            "areas. The clinician decides."
+            f"{found.text[:1].upper()}{found.text[1:]}; no problem that could lead was measured "
+            "above a cut-off (one treated alongside never leads), so this one leads by the "
+            "clinical order of areas. The clinician decides."
         )
     tied = [
         p for p in ranked[1:]

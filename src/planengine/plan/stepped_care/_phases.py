@@ -149,11 +149,14 @@ def assign_phases(
                 step.category in _ASSESSMENT or step.delivery == "referral"
             ):  # assessment, and a referral for a specialist assessment or liaison
                 step.phase, step.phasing = NOW, _ASSESSMENT_STEP
-            elif phase == LATER and step.category == "psychoeducation" and (
-                step.delivery == "clinician-led"
-            ):  # step 1 of stepped care: psychoeducation with active monitoring (R-SC6)
-                _set(step, NOW, rule_id("R-SC6"),
-                     "Psychoeducation goes with active monitoring, at once.")
+            elif phase == LATER and step.category == "psychoeducation":
+                # step 1 of stepped care: psychoeducation with active monitoring (R-SC6); the
+                # patient's own reading goes through the budget like other self-help
+                if step.delivery in SELF_HELP:
+                    budgets[NOW].candidates.append((problem, step))
+                else:
+                    _set(step, NOW, rule_id("R-SC6"),
+                         "Psychoeducation goes with active monitoring, at once.")
             elif phase == LATER:
                 step.phase = LATER
                 step.phasing = Phasing(problem.phasing.rule if problem.phasing else ordering.rule,
@@ -374,9 +377,14 @@ class _Budget:
         for problem, step, minutes, protocol in waiting:
             protocol = max(protocol, *(start_of.get(r, 1) for r in step.requires), 1)
             least = max(earliest.get(problem.id, 2), protocol)
+            # a step its protocol times (a week, or the steps it builds on) starts within the
+            # step-up weeks of that time, or waits for a review with its protocol: never weeks
+            # after the diary or the course it belongs with has ended
+            timed = bool(step.start_week or step.requires)
+            latest = protocol + limits.step_up_weeks - 1 if timed else horizon
             start = (
-                _first_free_week(weeks, minutes, step.course_weeks, limits, least)
-                if least <= horizon
+                _first_free_week(weeks, minutes, step.course_weeks, limits, least, latest)
+                if least <= min(latest, horizon)
                 else None
             )
             earliest[problem.id] = start_of[step.id] = never if start is None else start
@@ -421,14 +429,19 @@ def _in_order(
 
 
 def _first_free_week(
-    weeks: list[float], minutes: float, course_weeks: int | None, limits: Limits, least: int
+    weeks: list[float],
+    minutes: float,
+    course_weeks: int | None,
+    limits: Limits,
+    least: int,
+    latest: int,
 ) -> int | None:
-    """The first week from ``least`` on from which the step fits the budget for its whole length
-    (or to the horizon), booking it there."""
+    """The first week from ``least`` to ``latest`` from which the step fits the budget for its
+    whole length (or to the horizon), booking it there."""
     last = limits.horizon_weeks
     length = course_weeks or last
     room = limits.homework - minutes
-    for start in range(max(least, 2), last + 1):
+    for start in range(max(least, 2), min(latest, last) + 1):
         if weeks[start] > room:  # the quick refusal, before the whole span is looked at
             continue
         end = min(start + length, last + 1)
