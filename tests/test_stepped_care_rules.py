@@ -350,3 +350,14 @@ def test_no_antidepressant_option_with_bipolar_disorder() -> None:
     plan = plan_for({"phq9": 18}, conditions=["bipolar-disorder"])
     ids = {o["id"] for c in plan["choices"] for o in c["options"]}
     assert "with-antidepressant" not in ids
+
+
+@pytest.mark.parametrize("budget", [40, 60, 90, 120, 210])
+def test_a_timed_step_never_starts_long_after_its_protocol_week(budget) -> None:
+    engine = Engine(strict=True, config=EngineConfig(homework_minutes_per_week=budget))
+    plan = plan_for({"phq9": 12, "isi": 17}, engine=engine)
+    steps = {s["id"]: s for p in plan["problems"] for s in p["interventions"]}
+    for step_id in ("sleep-sleep-restriction", "sleep-stimulus-control"):  # protocol week 2
+        step = steps[step_id]
+        if step["phase"] == "now":
+            assert (step["phasing"].get("start_week") or 1) <= 2 + 4 - 1, step["phasing"]
