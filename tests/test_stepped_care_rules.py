@@ -298,6 +298,10 @@ def test_a_problem_below_its_cut_off_starts_with_monitoring_even_alone() -> None
     choice = plan["choices"][0]
     assert choice["chosen"] == "monitor-only" and "guided-self-help" in {
         o["id"] for o in choice["options"]}
+    # active monitoring is care: a review within the step-up weeks, and outreach if missed
+    review = next(s for s in sleep["interventions"] if s["id"] == "sleep-active-monitoring-review")
+    assert review["phase"] == "now" and "contacts the patient" in review["description"]
+    assert review["provenance"]["source"] == "rule:stepped-care.R-SC6"
 
 
 def test_possible_alcohol_dependence_offers_no_options_before_the_specialist() -> None:

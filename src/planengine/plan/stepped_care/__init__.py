@@ -25,10 +25,11 @@ from planengine.plan.stepped_care._added_options import (
     offer_transdiagnostic,
     treat_within,
 )
+from planengine.plan.stepped_care._budget import Limits
 from planengine.plan.stepped_care._dose import HIGH, intensity_of
 from planengine.plan.stepped_care._options import TRANSDIAGNOSTIC, Decision, choice_for, decide
 from planengine.plan.stepped_care._order import Severity, order_problems, severity_of
-from planengine.plan.stepped_care._phases import Limits, assign_phases
+from planengine.plan.stepped_care._phases import assign_phases
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
 

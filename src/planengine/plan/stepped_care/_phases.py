@@ -1,4 +1,5 @@
-"""Phases and the burden budget: what starts now, what next and what is watched for later.
+"""Phases: what starts now, what next and what is watched for later (the budget itself is in
+:mod:`._budget`).
 
 Problems (in treatment order):
 
@@ -27,15 +28,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping, Sequence
 
-import attrs
-
-from planengine._model import Intervention, Problem
+from planengine._model import Intervention, Problem, Provenance
+from planengine.plan.stepped_care._budget import RULE_LIMITS, Budget, Limits, burden, set_phase
 from planengine.plan.stepped_care._dose import (
     HIGH,
     SELF_HELP,
-    contacts_per_week,
-    has_dose,
-    homework_minutes,
 )
 from planengine.plan.stepped_care._options import Decision
 from planengine.plan.stepped_care._order import BELOW, CASENESS, Severity, alongside
@@ -46,47 +43,20 @@ from planengine.plan.stepped_care._records import (
     PHASES,
     Burden,
     Ordering,
-    PhaseLoad,
     Phasing,
 )
-from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
+from planengine.plan.stepped_care._rules import SteppedCareRules, load_rules, rule_id
 
-__all__ = ["Limits", "assign_phases"]
+__all__ = ["assign_phases"]
 
 RULE_ASSESS = "stepped-care.assess-first"
-RULE_BUDGET = rule_id("R-SC15")
-RULE_LIMITS = rule_id("R-SC14")
-RULE_DOSE = "stepped-care.dose-required"
 RULE_REQUIRES = "stepped-care.requires"
-RULE_PROTOCOL = "stepped-care.protocol-order"
 _ASSESSMENT = frozenset({"assessment", "safety"})
 #: steps that watch a documented condition (mood elevation in bipolar disorder): safety steps,
 #: started at once whatever the phase of their problem, their minutes booked first in the budget
 #: (R-SC11)
 _ALWAYS_NOW = frozenset({"safety", "condition-monitoring"})
 RULE_CONDITION = "stepped-care.condition-monitoring"
-
-
-@attrs.frozen(kw_only=True)
-class Limits:
-    """The limits a plan is made within (from :class:`planengine.EngineConfig`)."""
-
-    courses: int
-    modules: int
-    homework: int
-    step_up_weeks: int
-    sequence_weeks: int
-    horizon_weeks: int
-
-    def as_pairs(self) -> tuple[tuple[str, int], ...]:
-        """The limits as the plan reports them."""
-        return (
-            ("max_courses_now", self.courses),
-            ("max_self_guided_modules", self.modules),
-            ("homework_minutes_per_week", self.homework),
-            ("step_up_review_weeks", self.step_up_weeks),
-            ("sequence_review_weeks", self.sequence_weeks),
-        )
 
 
 def assign_phases(
@@ -109,12 +79,16 @@ def assign_phases(
     primary_level = severities[primary.id].level if primary is not None else -1
     courses = {NOW: 0, NEXT: 0}
     alongside_used = False
-    budgets = {NOW: _Budget(limits, NOW), NEXT: _Budget(limits, NEXT)}
+    budgets = {NOW: Budget(limits, NOW), NEXT: Budget(limits, NEXT)}
     waiting_behind: Problem | None = None  # the last problem put in ``next``, for the queue
     for problem, ordering in ordered:
         decision = decisions.get(problem.id)
         _phase_problem(problem, ordering, severities[problem.id], decision, primary,
                        waiting_behind, measures, rules, limits, primary_level)
+        if problem.phase == LATER:  # active monitoring has its review, and outreach (R-SC6)
+            problem.interventions.append(
+                _monitoring_review(problem, measures.get(problem.id, "its measure"), limits)
+            )
         if (
             problem.phase == NEXT
             and limits.courses > 1
@@ -155,7 +129,7 @@ def assign_phases(
                 if step.delivery in SELF_HELP:
                     budgets[NOW].candidates.append((problem, step))
                 else:
-                    _set(step, NOW, rule_id("R-SC6"),
+                    set_phase(step, NOW, rule_id("R-SC6"),
                          "Psychoeducation goes with active monitoring, at once.")
             elif phase == LATER:
                 step.phase = LATER
@@ -181,7 +155,7 @@ def assign_phases(
     budgets[NEXT].place()
     _wait_for_requirements(ordered)
     _note_waiting_objectives(ordered)
-    return _burden(ordered, limits)
+    return burden(ordered, limits)
 
 
 def _phase_problem(
@@ -237,6 +211,30 @@ def _phase_problem(
         )
 
 
+def _monitoring_review(problem: Problem, measure: str, limits: Limits) -> Intervention:
+    """The review that active monitoring rests on, and the outreach when it is missed (R-SC6:
+    review within 4 weeks; a missed review is followed up)."""
+    weeks = limits.step_up_weeks
+    return Intervention(
+        id=f"{problem.area}-active-monitoring-review",
+        area=problem.area,
+        title="Active monitoring review, and outreach if it is missed",
+        description=(
+            f"The clinician measures {measure} again within {weeks} week"
+            f"{'s' if weeks != 1 else ''} and reviews it with the patient; if the review is "
+            "missed, the clinic contacts the patient to rebook it."
+        ),
+        delivery="clinician-led",
+        rationale="Active monitoring is care, not waiting: it works only if the review happens "
+        "and a missed one is followed up (NICE NG222).",
+        provenance=Provenance(f"rule:{rule_id('R-SC6')}"),
+        course_weeks=weeks,
+        category="assessment",
+        citations=[f"S2: {load_rules()['references']['S2']}"],
+        intensity="low",
+    )
+
+
 def _queue_entry(
     primary: Problem | None,
     behind: Problem | None,
@@ -283,7 +281,7 @@ def _place_course(
     measure = measures.get(problem.id, "the measure")
     after = NEXT if phase == NOW else LATER
     if decision is None or decision.start != "high" or step.id not in decision.course:
-        _set(step, after, rule_id("R-SC5"),
+        set_phase(step, after, rule_id("R-SC5"),
              "Lower-intensity care comes first; this course is the step up."
              + (f" {decision.reason}" if decision is not None and decision.reason else ""),
              entry=f"Step up if {measure} has not improved reliably at the "
@@ -299,157 +297,18 @@ def _place_course(
         and alongside(problem, primary, severity, rules)
         and not alongside_used
     ):
-        _set(step, NOW, entry[1],
+        set_phase(step, NOW, entry[1],
              f"Runs alongside the course for {primary.title} (it may run at the same time).")
         return "alongside"
     if courses < limits.courses:
-        _set(step, phase, decision.rule, decision.reason)
+        set_phase(step, phase, decision.rule, decision.reason)
         return "course"
-    _set(step, after, rule_id("R-SC14"),
+    set_phase(step, after, rule_id("R-SC14"),
          f"One course of therapy at a time ({limits.courses} in each phase).",
          entry=f"Start when the course before it ends, or at its week-{limits.sequence_weeks} "
          f"review if {measure} has not improved.",
          review=measure)
     return ""
-
-
-class _Budget:
-    """Self-help of one phase placed within the module limit and the weekly homework budget;
-    what does not fit goes to the phase after it. Within a problem the order is kept: once one
-    of its steps waits, the steps after it wait too (a protocol is never reordered)."""
-
-    def __init__(self, limits: Limits, phase: str) -> None:
-        self.limits = limits
-        self.phase = phase
-        self.after = NEXT if phase == NOW else LATER
-        self.candidates: list[tuple[Problem, Intervention]] = []
-        #: steps that start whatever the budget (they watch a documented condition)
-        self.booked: list[Intervention] = []
-
-    def place(self) -> None:
-        limits, phase, after = self.limits, self.phase, self.after
-        horizon = limits.horizon_weeks
-        never = horizon + 1  # the start "week" of a step that does not start in this phase
-        used = 0.0
-        modules: list[str] = []
-        # week -> minutes of self-help already planned in it (weeks 1..horizon)
-        weeks = [0.0] * (horizon + 1)
-        start_of: dict[str, int] = {}  # step id -> its start week in this phase
-        # (problem, step, minutes, the week its protocol allows it from)
-        waiting: list[tuple[Problem, Intervention, float, int]] = []
-        blocked: set[str] = set()  # problems one of whose steps waits
-        fits = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({limits.homework} minutes).")
-        for step in self.booked:
-            minutes = homework_minutes(step)
-            used += minutes
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
-        for problem, step in _in_order(self.candidates):
-            if not has_dose(step):
-                _set(step, after, RULE_DOSE, "No dose is given (how often, for how long).",
-                     entry="Starts when the clinician has set how often and for how long.")
-                start_of[step.id] = never
-                continue
-            monitoring = step.category == "monitoring"  # a diary is no programme of its own
-            if not monitoring and problem.id not in modules and len(modules) >= limits.modules:
-                _set(step, after, RULE_LIMITS,
-                     f"At most {limits.modules} self-help programmes at once.",
-                     entry="Starts when a self-help programme before it ends, at a review.")
-                start_of[step.id] = never
-                continue
-            minutes = homework_minutes(step)
-            least = step.start_week or 1  # its protocol's week, then the steps it builds on
-            if step.requires:
-                least = max(least, *(start_of.get(r, 1) for r in step.requires))
-            if least > 1 or problem.id in blocked or used + minutes > limits.homework:
-                blocked.add(problem.id)
-                waiting.append((problem, step, minutes, least))
-                continue
-            used += minutes
-            start_of[step.id] = 1
-            if not monitoring and problem.id not in modules:
-                modules.append(problem.id)
-            step.phase = phase
-            step.phasing = fits
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
-        earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
-        for problem, step, minutes, protocol in waiting:
-            protocol = max(protocol, *(start_of.get(r, 1) for r in step.requires), 1)
-            least = max(earliest.get(problem.id, 2), protocol)
-            # a step its protocol times (a week, or the steps it builds on) starts within the
-            # step-up weeks of that time, or waits for a review with its protocol: never weeks
-            # after the diary or the course it belongs with has ended
-            timed = bool(step.start_week or step.requires)
-            latest = protocol + limits.step_up_weeks - 1 if timed else horizon
-            start = (
-                _first_free_week(weeks, minutes, step.course_weeks, limits, least, latest)
-                if least <= min(latest, horizon)
-                else None
-            )
-            earliest[problem.id] = start_of[step.id] = never if start is None else start
-            if start is None:
-                _set(step, after, RULE_BUDGET,
-                     f"The weekly homework budget ({limits.homework} minutes) is taken by the "
-                     "steps before it.",
-                     entry=f"Starts at a review, when earlier homework has ended, within "
-                     f"{limits.homework} minutes a week.")
-                continue
-            # it starts in this phase: in its protocol's week, or when earlier homework has ended
-            step.phase = phase
-            where = f"week {start}{'' if phase == NOW else ' of this phase'}"
-            step.phasing = (
-                Phasing(RULE_PROTOCOL, f"Starts in {where}, after the steps its protocol puts "
-                        "first.", start_week=start)
-                if start == protocol
-                else Phasing(RULE_BUDGET, f"Starts in {where}, when earlier homework has ended, "
-                             f"within {limits.homework} minutes a week.", start_week=start)
-            )
-
-
-def _in_order(
-    candidates: Sequence[tuple[Problem, Intervention]],
-) -> list[tuple[Problem, Intervention]]:
-    """Monitoring (diaries) first, then the rest in plan order; a step that builds on another
-    candidate comes right after the last of those it builds on."""
-    ordered = [c for c in candidates if c[1].category == "monitoring"]
-    ordered += [c for c in candidates if c[1].category != "monitoring"]
-    place = {step.id: index for index, (_, step) in enumerate(ordered)}
-    keys = [float(index) for index in range(len(ordered))]
-    moved = False
-    for index, (_, step) in enumerate(ordered):
-        for required in step.requires:
-            after = place.get(required)
-            if after is not None and after > index:
-                keys[index] = max(keys[index], after + 0.5)
-                moved = True
-    if not moved:
-        return ordered
-    return [ordered[i] for i in sorted(range(len(ordered)), key=keys.__getitem__)]
-
-
-def _first_free_week(
-    weeks: list[float],
-    minutes: float,
-    course_weeks: int | None,
-    limits: Limits,
-    least: int,
-    latest: int,
-) -> int | None:
-    """The first week from ``least`` to ``latest`` from which the step fits the budget for its
-    whole length (or to the horizon), booking it there."""
-    last = limits.horizon_weeks
-    length = course_weeks or last
-    room = limits.homework - minutes
-    for start in range(max(least, 2), min(latest, last) + 1):
-        if weeks[start] > room:  # the quick refusal, before the whole span is looked at
-            continue
-        end = min(start + length, last + 1)
-        if max(weeks[start:end]) <= room:
-            for week in range(start, end):
-                weeks[week] += minutes
-            return start
-    return None
 
 
 def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
@@ -517,19 +376,6 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
 _NEVER = 10_000
 
 
-def _set(
-    step: Intervention,
-    phase: str,
-    rule: str,
-    reason: str,
-    *,
-    entry: str | None = None,
-    review: str | None = None,
-) -> None:
-    step.phase = phase
-    step.phasing = Phasing(rule, reason, entry, review)
-
-
 _STARTS_WITH = "Starts with the problem."
 #: shared records (a Phasing is immutable)
 _SAFETY_STEP = Phasing("stepped-care.safety-first", "Safety steps start at once.")
@@ -540,37 +386,3 @@ _ASSESSMENT_STEP = Phasing(RULE_ASSESS, "Assessment comes first, in every phase.
 _WAITS_WITH_PROBLEM = "Waits with its problem: it starts when the problem does."
 
 
-def _burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
-    """Each phase's courses, its contacts in a usual week, and its busiest week of self-help."""
-    horizon = limits.horizon_weeks
-    totals = {phase: [0, 0.0] for phase in PHASES}  # courses, contacts
-    # per phase, the change in self-help minutes at the start of each week (a running sum)
-    changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
-    for problem, _ in ordered:
-        for step in problem.interventions:
-            total = totals[step.phase]
-            if step.intensity == HIGH:
-                total[0] += 1
-            if step.delivery != "self-guided":
-                total[1] += contacts_per_week(step)
-            minutes = homework_minutes(step)
-            if minutes:
-                start = (step.phasing.start_week if step.phasing else None) or 1
-                end = min(start + (step.course_weeks or horizon), horizon + 1)
-                steps_of_phase = changes[step.phase]
-                steps_of_phase[start] += minutes
-                steps_of_phase[end] -= minutes
-    loads = []
-    for phase, (courses, contacts) in totals.items():
-        running = peak = 0.0
-        for delta in changes[phase]:
-            running += delta
-            peak = max(peak, running)
-        loads.append((phase, PhaseLoad(int(courses), _number(contacts), round(peak))))
-    return Burden(limits.as_pairs(), tuple(loads))
-
-
-def _number(value: float) -> float:
-    """Two decimals, and a whole number written as one (2, not 2.0)."""
-    rounded = round(value, 2)
-    return int(rounded) if rounded.is_integer() else rounded

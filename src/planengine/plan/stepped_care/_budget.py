@@ -1,0 +1,254 @@
+"""The homework budget and the burden: self-help placed week by week within the module limit
+and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
+
+* **Self-help** of a phase is placed monitoring first (a diary is no programme of its own), then
+  in plan order, a step after the steps it builds on. What does not fit starts in the week
+  earlier homework has ended; a step its protocol times (``start_week``, ``requires``) starts
+  within the step-up weeks of that time or waits for the phase after, with its protocol; once a
+  step of a problem waits, the steps after it wait too.
+* **The burden** of a phase is its courses, its clinician contacts in a usual week and its
+  busiest week of self-help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from planengine._model import Intervention, Problem
+from planengine.plan.stepped_care._dose import (
+    HIGH,
+    contacts_per_week,
+    has_dose,
+    homework_minutes,
+)
+from planengine.plan.stepped_care._records import (
+    LATER,
+    NEXT,
+    NOW,
+    PHASES,
+    Burden,
+    Ordering,
+    PhaseLoad,
+    Phasing,
+)
+from planengine.plan.stepped_care._rules import rule_id
+
+__all__ = ["RULE_BUDGET", "RULE_LIMITS", "Budget", "Limits", "burden", "set_phase"]
+
+RULE_BUDGET = rule_id("R-SC15")
+RULE_LIMITS = rule_id("R-SC14")
+RULE_DOSE = "stepped-care.dose-required"
+RULE_PROTOCOL = "stepped-care.protocol-order"
+
+
+@attrs.frozen(kw_only=True)
+class Limits:
+    """The limits a plan is made within (from :class:`planengine.EngineConfig`)."""
+
+    courses: int
+    modules: int
+    homework: int
+    step_up_weeks: int
+    sequence_weeks: int
+    horizon_weeks: int
+
+    def as_pairs(self) -> tuple[tuple[str, int], ...]:
+        """The limits as the plan reports them."""
+        return (
+            ("max_courses_now", self.courses),
+            ("max_self_guided_modules", self.modules),
+            ("homework_minutes_per_week", self.homework),
+            ("step_up_review_weeks", self.step_up_weeks),
+            ("sequence_review_weeks", self.sequence_weeks),
+        )
+
+
+def set_phase(
+    step: Intervention,
+    phase: str,
+    rule: str,
+    reason: str,
+    *,
+    entry: str | None = None,
+    review: str | None = None,
+) -> None:
+    """Put ``step`` in ``phase``, saying why."""
+    step.phase = phase
+    step.phasing = Phasing(rule, reason, entry, review)
+
+
+class Budget:
+    """Self-help of one phase placed within the module limit and the weekly homework budget;
+    what does not fit goes to the phase after it. Within a problem the order is kept: once one
+    of its steps waits, the steps after it wait too (a protocol is never reordered)."""
+
+    def __init__(self, limits: Limits, phase: str) -> None:
+        self.limits = limits
+        self.phase = phase
+        self.after = NEXT if phase == NOW else LATER
+        self.candidates: list[tuple[Problem, Intervention]] = []
+        #: steps that start whatever the budget (they watch a documented condition)
+        self.booked: list[Intervention] = []
+
+    def place(self) -> None:
+        limits, phase, after = self.limits, self.phase, self.after
+        horizon = limits.horizon_weeks
+        never = horizon + 1  # the start "week" of a step that does not start in this phase
+        used = 0.0
+        modules: list[str] = []
+        # week -> minutes of self-help already planned in it (weeks 1..horizon)
+        weeks = [0.0] * (horizon + 1)
+        start_of: dict[str, int] = {}  # step id -> its start week in this phase
+        # (problem, step, minutes, the week its protocol allows it from)
+        waiting: list[tuple[Problem, Intervention, float, int]] = []
+        blocked: set[str] = set()  # problems one of whose steps waits
+        fits = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({limits.homework} minutes).")
+        for step in self.booked:
+            minutes = homework_minutes(step)
+            used += minutes
+            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
+                weeks[week] += minutes
+        for problem, step in _in_order(self.candidates):
+            if not has_dose(step):
+                set_phase(step, after, RULE_DOSE, "No dose is given (how often, for how long).",
+                     entry="Starts when the clinician has set how often and for how long.")
+                start_of[step.id] = never
+                continue
+            monitoring = step.category == "monitoring"  # a diary is no programme of its own
+            if not monitoring and problem.id not in modules and len(modules) >= limits.modules:
+                set_phase(step, after, RULE_LIMITS,
+                     f"At most {limits.modules} self-help programmes at once.",
+                     entry="Starts when a self-help programme before it ends, at a review.")
+                start_of[step.id] = never
+                continue
+            minutes = homework_minutes(step)
+            least = step.start_week or 1  # its protocol's week, then the steps it builds on
+            if step.requires:
+                least = max(least, *(start_of.get(r, 1) for r in step.requires))
+            if least > 1 or problem.id in blocked or used + minutes > limits.homework:
+                blocked.add(problem.id)
+                waiting.append((problem, step, minutes, least))
+                continue
+            used += minutes
+            start_of[step.id] = 1
+            if not monitoring and problem.id not in modules:
+                modules.append(problem.id)
+            step.phase = phase
+            step.phasing = fits
+            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
+                weeks[week] += minutes
+        earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
+        for problem, step, minutes, protocol in waiting:
+            protocol = max(protocol, *(start_of.get(r, 1) for r in step.requires), 1)
+            least = max(earliest.get(problem.id, 2), protocol)
+            # a step its protocol times (a week, or the steps it builds on) starts within the
+            # step-up weeks of that time, or waits for a review with its protocol: never weeks
+            # after the diary or the course it belongs with has ended
+            timed = bool(step.start_week or step.requires)
+            latest = protocol + limits.step_up_weeks - 1 if timed else horizon
+            start = (
+                _first_free_week(weeks, minutes, step.course_weeks, limits, least, latest)
+                if least <= min(latest, horizon)
+                else None
+            )
+            earliest[problem.id] = start_of[step.id] = never if start is None else start
+            if start is None:
+                set_phase(step, after, RULE_BUDGET,
+                     f"The weekly homework budget ({limits.homework} minutes) is taken by the "
+                     "steps before it.",
+                     entry=f"Starts at a review, when earlier homework has ended, within "
+                     f"{limits.homework} minutes a week.")
+                continue
+            # it starts in this phase: in its protocol's week, or when earlier homework has ended
+            step.phase = phase
+            where = f"week {start}{'' if phase == NOW else ' of this phase'}"
+            step.phasing = (
+                Phasing(RULE_PROTOCOL, f"Starts in {where}, after the steps its protocol puts "
+                        "first.", start_week=start)
+                if start == protocol
+                else Phasing(RULE_BUDGET, f"Starts in {where}, when earlier homework has ended, "
+                             f"within {limits.homework} minutes a week.", start_week=start)
+            )
+
+
+def _in_order(
+    candidates: Sequence[tuple[Problem, Intervention]],
+) -> list[tuple[Problem, Intervention]]:
+    """Monitoring (diaries) first, then the rest in plan order; a step that builds on another
+    candidate comes right after the last of those it builds on."""
+    ordered = [c for c in candidates if c[1].category == "monitoring"]
+    ordered += [c for c in candidates if c[1].category != "monitoring"]
+    place = {step.id: index for index, (_, step) in enumerate(ordered)}
+    keys = [float(index) for index in range(len(ordered))]
+    moved = False
+    for index, (_, step) in enumerate(ordered):
+        for required in step.requires:
+            after = place.get(required)
+            if after is not None and after > index:
+                keys[index] = max(keys[index], after + 0.5)
+                moved = True
+    if not moved:
+        return ordered
+    return [ordered[i] for i in sorted(range(len(ordered)), key=keys.__getitem__)]
+
+
+def _first_free_week(
+    weeks: list[float],
+    minutes: float,
+    course_weeks: int | None,
+    limits: Limits,
+    least: int,
+    latest: int,
+) -> int | None:
+    """The first week from ``least`` to ``latest`` from which the step fits the budget for its
+    whole length (or to the horizon), booking it there."""
+    last = limits.horizon_weeks
+    length = course_weeks or last
+    room = limits.homework - minutes
+    for start in range(max(least, 2), min(latest, last) + 1):
+        if weeks[start] > room:  # the quick refusal, before the whole span is looked at
+            continue
+        end = min(start + length, last + 1)
+        if max(weeks[start:end]) <= room:
+            for week in range(start, end):
+                weeks[week] += minutes
+            return start
+    return None
+
+
+def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
+    """Each phase's courses, its contacts in a usual week, and its busiest week of self-help."""
+    horizon = limits.horizon_weeks
+    totals = {phase: [0, 0.0] for phase in PHASES}  # courses, contacts
+    # per phase, the change in self-help minutes at the start of each week (a running sum)
+    changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
+    for problem, _ in ordered:
+        for step in problem.interventions:
+            total = totals[step.phase]
+            if step.intensity == HIGH:
+                total[0] += 1
+            if step.delivery != "self-guided":
+                total[1] += contacts_per_week(step)
+            minutes = homework_minutes(step)
+            if minutes:
+                start = (step.phasing.start_week if step.phasing else None) or 1
+                end = min(start + (step.course_weeks or horizon), horizon + 1)
+                steps_of_phase = changes[step.phase]
+                steps_of_phase[start] += minutes
+                steps_of_phase[end] -= minutes
+    loads = []
+    for phase, (courses, contacts) in totals.items():
+        running = peak = 0.0
+        for delta in changes[phase]:
+            running += delta
+            peak = max(peak, running)
+        loads.append((phase, PhaseLoad(int(courses), _number(contacts), round(peak))))
+    return Burden(limits.as_pairs(), tuple(loads))
+
+
+def _number(value: float) -> float:
+    """Two decimals, and a whole number written as one (2, not 2.0)."""
+    rounded = round(value, 2)
+    return int(rounded) if rounded.is_integer() else rounded
