@@ -365,3 +365,15 @@ def test_a_timed_step_never_starts_long_after_its_protocol_week(budget) -> None:
         step = steps[step_id]
         if step["phase"] == "now":
             assert (step["phasing"].get("start_week") or 1) <= 2 + 4 - 1, step["phasing"]
+
+
+def test_a_partial_phq9_whose_band_is_certain_still_gets_its_options() -> None:
+    answers_ = (2, 2, 1, 1, 1, 2, 1, 1, None)  # 11-14 whatever item 9 is: moderate
+    assessment = Assessment(
+        responses=(Response("phq9", AS_OF, answers_, index=0),), context=Context(), patient_id="P-1"
+    )
+    plan = ENGINE.plan(assessment, as_of=AS_OF).to_dict()
+    choice = next(c for c in plan["choices"] if c["area"] == "depression")
+    # the blank item 9 opens a 'risk unknown' flag: a course is the default (R-SC5)
+    assert choice["rule"] == "stepped-care.suicide-risk"
+    assert "depression-ba-sessions" in {s["id"] for p in plan["problems"] for s in p["interventions"]}

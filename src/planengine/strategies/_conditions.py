@@ -199,7 +199,9 @@ def _score_check(
     total_at_least: int | None,
     total_at_most: int | None,
 ) -> Callable[[Problem, PlanningContext], bool]:
-    """The ``instrument`` test with its band and total limits: a complete score within them."""
+    """The ``instrument`` test with its band and total limits: a score within them for every
+    total it can have (an unanswered item leaves a range: a PHQ-9 of 11-14 without item 9 is
+    moderate whatever item 9 is, so a band test holds; a total test holds for the whole range)."""
     by_band = band_at_least is not None or band_at_most is not None
 
     def check(_problem: Problem, context: PlanningContext) -> bool:
@@ -207,8 +209,16 @@ def _score_check(
         if score is None:
             return False
         total = score.total
-        if total is None:
-            return False
+        if total is None:  # the band is set only when every possible total shares it
+            lowest, highest = score.total_range
+            if by_band and score.band is None:
+                return False
+            if total_at_least is not None and lowest < total_at_least:
+                return False
+            if total_at_most is not None and highest > total_at_most:
+                return False
+            if not by_band and total_at_least is None and total_at_most is None:
+                return False  # no limit at all: a complete score, as before
         if by_band:
             band = score.band
             if band is None:
@@ -220,6 +230,8 @@ def _score_check(
                 return False
             if band_at_most is not None and rank > band_at_most:
                 return False
+        if total is None:
+            return True  # the whole range is within the limits (checked above)
         if total_at_least is not None and total < total_at_least:
             return False
         return not (total_at_most is not None and total > total_at_most)
