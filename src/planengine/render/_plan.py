@@ -421,8 +421,11 @@ def render_markdown(plan: Plan) -> str:
                 if step.get("course_weeks"):
                     weeks = step["course_weeks"]
                     how += f", {weeks} week{'s' if weeks != 1 else ''}"
-                when = _PHASE_TITLES[step["phase"]]
                 phasing = step.get("phasing", {})
+                # a step up is a course kept for non-response, not monitoring or a queue
+                when = "Step up" if phasing.get("rule") == "stepped-care.R-SC5" else (
+                    _PHASE_TITLES[step["phase"]]
+                )
                 if phasing.get("start_week"):
                     when += f", from week {phasing['start_week']}"
                 if step["phase"] != "now" and phasing.get("entry"):

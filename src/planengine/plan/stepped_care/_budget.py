@@ -5,7 +5,8 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
   in plan order, a step after the steps it builds on. What does not fit starts in the week
   earlier homework has ended; a step its protocol times (``start_week``, ``requires``) starts
   within the step-up weeks of that time or waits for the phase after, with its protocol; once a
-  step of a problem waits, the steps after it wait too.
+  step of a problem waits, the steps after it wait too (advice, ``psychoeducation``, is no step
+  of a protocol and is not held back).
 * **The burden** of a phase is its courses, its clinician contacts in a usual week and its
   busiest week of self-help.
 """
@@ -127,8 +128,15 @@ class Budget:
             least = step.start_week or 1  # its protocol's week, then the steps it builds on
             if step.requires:
                 least = max(least, *(start_of.get(r, 1) for r in step.requires))
-            if least > 1 or problem.id in blocked or used + minutes > limits.homework:
-                blocked.add(problem.id)
+            # advice (psychoeducation) is no step of a protocol: it is not held back behind one
+            ordered_step = step.category != "psychoeducation"
+            if (
+                least > 1
+                or (ordered_step and problem.id in blocked)
+                or used + minutes > limits.homework
+            ):
+                if ordered_step:
+                    blocked.add(problem.id)
                 waiting.append((problem, step, minutes, least))
                 continue
             used += minutes
