@@ -257,7 +257,9 @@ def test_the_budget_never_reorders_a_protocol() -> None:
     for problem in plan["problems"]:
         self_help = [s for s in problem["interventions"]
                      if s["delivery"] in ("self-guided", "clinician-supervised")]
-        phases = [s["phase"] for s in self_help if s["category"] != "monitoring"]
+        # diaries are placed first, and advice is no step of a protocol
+        phases = [s["phase"] for s in self_help
+                  if s["category"] not in ("monitoring", "psychoeducation")]
         # once one waits, none after it starts now
         assert phases == sorted(phases, key=["now", "next", "later"].index), problem["area"]
 
