@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from planengine._errors import InputError
-from planengine._model import Exclusion, Intervention, Problem
+from planengine._model import Exclusion, Intervention, Objective, Problem
 from planengine.plan.stepped_care._dose import HIGH, SELF_HELP, homework_minutes
 from planengine.plan.stepped_care._order import BELOW, CASENESS, MORE_SEVERE, Severity
 from planengine.plan.stepped_care._records import Choice, TreatmentOption
@@ -84,7 +84,7 @@ def option_of(step: Intervention) -> str:
 
 
 def _classify(
-    problem: Problem,
+    interventions: Sequence[Intervention], objectives: Sequence[Objective]
 ) -> tuple[dict[str, list[Intervention]], list[Intervention]]:
     """The problem's courses by option (a course, or a low-intensity programme that names an
     option: guided self-help CBT is the CBT option at a mild level; each with the steps built on
@@ -93,19 +93,19 @@ def _classify(
     courses: dict[str, list[Intervention]] = {}
     self_help: list[Intervention] = []
     requires = False
-    for step in problem.interventions:  # intensity is declared on every step by now
+    for step in interventions:  # intensity is declared on every step by now
         if step.intensity == HIGH or step.option:  # a course, or a programme an option names
             courses.setdefault(option_of(step), []).append(step)
         elif step.delivery in SELF_HELP:
             self_help.append(step)
         requires = requires or bool(step.requires)
     if requires and courses:
-        users = _users(problem.interventions)
+        users = _users(interventions)
         for steps in courses.values():
-            steps.extend(_built_on(problem.interventions, steps, users))
+            steps.extend(_built_on(interventions, steps, users))
         in_a_course = {s.id for steps in courses.values() for s in steps}
         self_help = [s for s in self_help if s.id not in in_a_course]
-    measured = {o.id for o in problem.objectives if o.measure.instrument}
+    measured = {o.id for o in objectives if o.measure.instrument}
     if len(courses) > 1 and measured:  # the course for the measured problem first (CBT-I for
         # the ISI before imagery rehearsal for nightmares)
         courses = dict(sorted(
@@ -133,7 +133,7 @@ def decide(
         clinician, and active monitoring alone is no option (R-SC5; NG222).
     :raises InputError: when ``chosen`` names no option of this problem.
     """
-    courses, self_help = _classify(problem)
+    courses, self_help = _classify(problem.interventions, problem.objectives)
     if not courses and not self_help:
         if chosen is not None:
             raise InputError(f"choice {problem.area}={chosen}: this problem has no options to choose")
@@ -207,13 +207,17 @@ def choice_for(
 ) -> Choice | None:
     """The problem's options as the finished plan has them (after every hook), with the
     alternatives that left it, and the one followed; ``None`` when nothing of it is left to
-    choose (its steps are listed under another problem)."""
-    courses, self_help = _classify(problem)
-    if not courses and not self_help and not decision.alternatives:
+    choose (its steps are listed under another problem). The options are written from the
+    problem's steps as they are now, when first read."""
+    if not decision.alternatives and not any(
+        s.intensity == HIGH or s.option or s.delivery in SELF_HELP for s in problem.interventions
+    ):
         return None
     default = decision.default
+    steps_now, objectives = tuple(problem.interventions), tuple(problem.objectives)
 
-    def build() -> tuple[TreatmentOption, ...]:  # from the finished plan's steps, when read
+    def build() -> tuple[TreatmentOption, ...]:
+        courses, self_help = _classify(steps_now, objectives)
         shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course
         options = [_self_help_option(self_help, shared, default)] if self_help else []
         options.extend(
