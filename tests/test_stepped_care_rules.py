@@ -379,3 +379,14 @@ def test_a_partial_phq9_whose_band_is_certain_still_gets_its_options() -> None:
     # the blank item 9 opens a 'risk unknown' flag: a course is the default (R-SC5)
     assert choice["rule"] == "stepped-care.suicide-risk"
     assert "depression-ba-sessions" in {s["id"] for p in plan["problems"] for s in p["interventions"]}
+
+
+def test_a_course_is_not_the_default_on_an_old_score() -> None:
+    old = Response("isi", AS_OF - dt.timedelta(days=120), answers("isi", 19), index=0)
+    plan = ENGINE.plan(Assessment(responses=(old,), context=Context(), patient_id="P-1"),
+                       as_of=AS_OF).to_dict()
+    choice = next(c for c in plan["choices"] if c["area"] == "sleep")
+    assert (choice["chosen"], choice["rule"]) == ("monitor-only", "stepped-care.R-SC6")
+    assert "measure it again" in choice["reason"]
+    fresh = plan_for({"isi": 19})
+    assert next(c for c in fresh["choices"] if c["area"] == "sleep")["chosen"] == "cbti-referral"

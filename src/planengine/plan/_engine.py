@@ -325,6 +325,7 @@ class Engine:
             problems, exclusions, context.scores, choices,
             suicide_flag=any(f.kind in SUICIDE_KINDS for f in context.risk_flags),
             conditions=context.conditions,
+            dated=(context.score_dates, context.as_of),
         )
         # A problem holding an urgent safety objective comes first (a stable sort: otherwise the
         # order by severity stands), before shared objectives and steps are listed once.

@@ -13,6 +13,7 @@ it, and does what a clinician does (stepped-care.md; docs/stepped-care.md):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -57,6 +58,7 @@ class SteppedCare:
 
     def __init__(self, instruments: Mapping[str, Any], config: EngineConfig) -> None:
         self.rules = SteppedCareRules.for_instruments(instruments)
+        self._stale_days = config.stale_baseline_days
         self.limits = Limits(
             courses=config.max_courses_now,
             modules=config.max_self_guided_modules,
@@ -75,6 +77,7 @@ class SteppedCare:
         *,
         suicide_flag: bool,
         conditions: frozenset[str] = frozenset(),
+        dated: tuple[Mapping[str, dt.date], dt.date] | None = None,
     ) -> Decided:
         """How each problem starts (the recorded choice or the default), applied in place:
         alternative courses and what only they serve move to ``exclusions``. Runs before shared
@@ -85,6 +88,8 @@ class SteppedCare:
         :param suicide_flag: a suicide-risk flag is open.
         :param conditions: the documented conditions (no antidepressant option with bipolar
             disorder: the bipolar service decides).
+        :param dated: each instrument's latest date and the planning date: a score older than
+            the stale-baseline limit is measured again before a course starts on it.
         :raises InputError: when a choice names an area not in the plan or an unknown option.
         """
         areas = {p.area for p in problems}
@@ -97,6 +102,9 @@ class SteppedCare:
             )
             raise InputError(f"choice {area}={choices[area]}: {why}")
         _declare_intensity(problems)
+        stale = frozenset() if dated is None else frozenset(
+            key for key, day in dated[0].items() if (dated[1] - day).days > self._stale_days
+        )
         served_before: set[str] | None = None
         left_out = len(exclusions)
         decisions: dict[int, Decision] = {}
@@ -110,6 +118,7 @@ class SteppedCare:
             decisions[id(problem)] = decide(
                 problem, severities[id(problem)], self.rules, choices.get(problem.area),
                 exclusions, measure=self._measure(problem), suicide_flag=suicide_flag,
+                stale=stale,
             )
         if pair is not None and decisions[id(pair[0])].chosen == TRANSDIAGNOSTIC:
             lead, partner = pair

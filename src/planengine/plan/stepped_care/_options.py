@@ -123,6 +123,7 @@ def decide(
     *,
     measure: str,
     suicide_flag: bool = False,
+    stale: frozenset[str] = frozenset(),
 ) -> Decision:
     """The problem's default or chosen option, applied to the problem in place (alternative
     courses move to ``exclusions``).
@@ -131,6 +132,8 @@ def decide(
     :param measure: what is re-measured, in words (for the monitoring option).
     :param suicide_flag: a suicide-risk flag is open: depression starts with a course with a
         clinician, and active monitoring alone is no option (R-SC5; NG222).
+    :param stale: instruments whose latest score is older than the stale-baseline limit: a
+        course is not the default on one (it is measured again first).
     :raises InputError: when ``chosen`` names no option of this problem.
     """
     courses, self_help = _classify(problem.interventions, problem.objectives)
@@ -151,6 +154,11 @@ def decide(
         ))
     risk = suicide_flag and problem.area == "depression"
     default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help), risk)
+    if default_id in courses and severity.instrument in stale and not risk:
+        default_id, rule, reason = MONITOR_ONLY, rule_id("R-SC6"), (
+            f"{severity.text}, but that score is old: measure it again before a course starts; "
+            "the course can be chosen at once instead."
+        )
     # never monitoring alone with a course and a suicide-risk flag
     monitor = not (risk and courses) or len(courses) + bool(self_help) < 2  # two at least (R-SC17)
     known = [
