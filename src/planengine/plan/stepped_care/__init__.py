@@ -163,7 +163,9 @@ class SteppedCare:
             problem.ordering = ordering
             decision = decisions.get(problem.id)
             if decision is not None and decision.offers:
-                choice = choice_for(problem, decision, rules, self.limits.step_up_weeks)
+                choice = choice_for(
+                    problem, decision, rules, self.limits.step_up_weeks, self.limits.homework
+                )
                 if choice is not None:
                     made.append(choice)
         measures = {p.id: self._measure(p) for p, _ in ordered}

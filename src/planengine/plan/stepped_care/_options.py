@@ -211,7 +211,11 @@ def _kept_course(courses: Mapping[str, Sequence[Intervention]], picked: str) -> 
 
 
 def choice_for(
-    problem: Problem, decision: Decision, rules: SteppedCareRules, review_weeks: int
+    problem: Problem,
+    decision: Decision,
+    rules: SteppedCareRules,
+    review_weeks: int,
+    budget: int | None = None,
 ) -> Choice | None:
     """The problem's options as the finished plan has them (after every hook), with the
     alternatives that left it, and the one followed; ``None`` when nothing of it is left to
@@ -236,6 +240,13 @@ def choice_for(
             options.append(
                 _monitor_option(decision.measure, review_weeks, rules.references, default)
             )
+        if budget is not None:  # say where an option alone is more than a week can carry
+            options = [
+                attrs.evolve(o, involves=f"{o.involves} More than the weekly budget of {budget} "
+                             "minutes: part of it starts when earlier homework has ended.")
+                if o.homework_minutes_per_week > budget else o
+                for o in options
+            ]
         return tuple(options)
 
     return Choice(
