@@ -29,6 +29,8 @@ def test_every_example_keeps_within_the_limits(name: str) -> None:
     assert len(courses) <= 2, [s["id"] for s in courses]
     assert plan["burden"]["now"]["courses"] == len(courses)
     assert plan["burden"]["now"]["homework_minutes_per_week"] <= 210
+    # a queue: what waited in now is carried into next, within the same budget
+    assert plan["burden"]["next"]["homework_minutes_per_week"] <= 210
     for step in now:
         if step["delivery"] in SELF_HELP:
             assert step.get("frequency") and step.get("duration_minutes"), step["id"]

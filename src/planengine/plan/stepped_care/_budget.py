@@ -92,8 +92,13 @@ class Budget:
         self.candidates: list[tuple[Problem, Intervention]] = []
         #: steps that start whatever the budget (they watch a documented condition)
         self.booked: list[Intervention] = []
+        #: self-help the phase before could not take: it waits here first, before this phase's
+        #: own (the queue), keeping why it waits; what does not fit here either goes after
+        self.carried: list[Intervention] = []
 
-    def place(self) -> None:
+    def place(self) -> list[Intervention]:
+        """Place the candidates (in place); return the self-help that goes to the phase after
+        for want of room (not for want of a dose), for that phase's budget to carry."""
         limits, phase, after = self.limits, self.phase, self.after
         horizon = limits.horizon_weeks
         never = horizon + 1  # the start "week" of a step that does not start in this phase
@@ -106,8 +111,20 @@ class Budget:
         waiting: list[tuple[Problem, Intervention, float, int]] = []
         blocked: set[str] = set()  # problems one of whose steps waits
         fits = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({limits.homework} minutes).")
+        overflow: list[Intervention] = []
         for step in self.booked:
             minutes = homework_minutes(step)
+            used += minutes
+            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
+                weeks[week] += minutes
+        for step in self.carried:  # the queue: what waited in the phase before comes first
+            minutes = homework_minutes(step)
+            if used + minutes > limits.homework:
+                set_phase(step, after, RULE_BUDGET,
+                          f"The weekly homework budget ({limits.homework} minutes) is taken, in "
+                          "this phase too, by the steps before it.",
+                          entry="Starts at a later review, when earlier homework has ended.")
+                continue
             used += minutes
             for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
                 weeks[week] += minutes
@@ -123,6 +140,7 @@ class Budget:
                      f"At most {limits.modules} self-help programmes at once.",
                      entry="Starts when a self-help programme before it ends, at a review.")
                 start_of[step.id] = never
+                overflow.append(step)
                 continue
             minutes = homework_minutes(step)
             least = step.start_week or 1  # its protocol's week, then the steps it builds on
@@ -163,6 +181,7 @@ class Budget:
             )
             earliest[problem.id] = start_of[step.id] = never if start is None else start
             if start is None:
+                overflow.append(step)
                 set_phase(step, after, RULE_BUDGET,
                      f"The weekly homework budget ({limits.homework} minutes) is taken by the "
                      "steps before it.",
@@ -179,6 +198,7 @@ class Budget:
                 else Phasing(RULE_BUDGET, f"Starts in {where}, when earlier homework has ended, "
                              f"within {limits.homework} minutes a week.", start_week=start)
             )
+        return overflow
 
 
 def _in_order(

@@ -151,7 +151,7 @@ def assign_phases(
             else:
                 step.phase = phase
                 step.phasing = starts_with
-    budgets[NOW].place()
+    budgets[NEXT].carried = budgets[NOW].place()  # a queue: what waited now comes next first
     budgets[NEXT].place()
     _wait_for_requirements(ordered)
     _note_waiting_objectives(ordered)
