@@ -72,8 +72,8 @@ from planengine.plan._risk_flags import (
 from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment
 from planengine.plan._settings import EngineConfig
-from planengine.plan.stepped_care import Decided, SteppedCare
 from planengine.plan.stepped_care._records import Burden, Choice
+from planengine.plan.stepped_care._stage import Decided, SteppedCare
 from planengine.strategies._registry import RegisteredStrategy, collect_strategies
 
 __all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-exported

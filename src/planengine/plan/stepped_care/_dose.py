@@ -33,6 +33,8 @@ HIGH, LOW = "high", "low"
 SELF_HELP = frozenset({"self-guided", "clinician-supervised"})
 _PER_WEEK = {"day": 7.0, "week": 1.0, "month": 12 / 52}
 _COURSE_CATEGORIES = frozenset({"therapy", "referral"})
+#: the shortest course inferred as high intensity (a design rule of this engine, not a sourced
+#: number: strategies that mean otherwise declare ``intensity``)
 _MIN_COURSE_WEEKS = 4
 
 
@@ -50,10 +52,9 @@ def has_dose(step: Intervention) -> bool:
 
 def homework_minutes(step: Intervention) -> float:
     """The patient's minutes a week on a self-help step (0 for other steps and without a dose)."""
-    frequency = step.frequency
-    if not frequency or not step.duration_minutes or step.delivery not in SELF_HELP:
+    if not step.duration_minutes or step.delivery not in SELF_HELP:
         return 0.0
-    return float(frequency["times"] * _PER_WEEK[frequency["per"]] * step.duration_minutes)
+    return times_per_week(step.frequency) * step.duration_minutes
 
 
 def intensity_of(step: Intervention) -> str:

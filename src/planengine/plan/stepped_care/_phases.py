@@ -35,7 +35,13 @@ from planengine.plan.stepped_care._dose import (
     SELF_HELP,
 )
 from planengine.plan.stepped_care._options import Decision
-from planengine.plan.stepped_care._order import BELOW, CASENESS, Severity, alongside
+from planengine.plan.stepped_care._order import (
+    BELOW,
+    CASENESS,
+    SAFETY_FIRST,
+    Severity,
+    alongside,
+)
 from planengine.plan.stepped_care._records import (
     LATER,
     NEXT,
@@ -130,7 +136,7 @@ def assign_phases(
                     budgets[NOW].candidates.append((problem, step))
                 else:
                     set_phase(step, NOW, rule_id("R-SC6"),
-                         "Psychoeducation goes with active monitoring, at once.")
+                              "Psychoeducation goes with active monitoring, at once.")
             elif phase == LATER:
                 step.phase = LATER
                 step.phasing = Phasing(problem.phasing.rule if problem.phasing else ordering.rule,
@@ -172,7 +178,7 @@ def _phase_problem(
 ) -> None:
     measure = measures.get(problem.id)
     entry = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
-    if ordering.rule == "stepped-care.safety-first":
+    if ordering.rule == SAFETY_FIRST:
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif decision is not None and decision.start == "within":  # one course treats both
         problem.phase, problem.phasing = NOW, Phasing(decision.rule, decision.reason)
@@ -378,7 +384,7 @@ _NEVER = 10_000
 
 _STARTS_WITH = "Starts with the problem."
 #: shared records (a Phasing is immutable)
-_SAFETY_STEP = Phasing("stepped-care.safety-first", "Safety steps start at once.")
+_SAFETY_STEP = Phasing(SAFETY_FIRST, "Safety steps start at once.")
 _CONDITION_STEP = Phasing(
     RULE_CONDITION, "It watches a documented condition: a safety step, started at once."
 )
