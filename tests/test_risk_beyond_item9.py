@@ -622,7 +622,7 @@ def test_with_abuse_a_relationship_goal_is_about_safety_and_the_copy_is_agreed_f
     data = plan(engine, assessment([("phq9", DAY, [1] * 9)], concerns=["relationships"],
                                    conditions=["intimate-partner-violence"]))
     relationships = next(p for p in data["problems"] if p["area"] == "relationships")
-    assert relationships["long_term_goal"].startswith("The patient is safe in their close relationships")
+    assert relationships["long_term_goal"].startswith("The patient is supported in staying safe in their close relationships")
     assert relationships["long_term_goal_source"] == "rule:safety.relationship-goal-with-abuse"
     objective = data["problems"][0]["objectives"][0]
     assert "where the private safety assessment agreed it is safe" in objective["statement"]

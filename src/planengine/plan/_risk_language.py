@@ -22,6 +22,8 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
+from planengine._look_alikes import latin_look_alikes
+
 __all__ = ["RiskLanguage", "normalise_text", "normalised_words"]
 
 #: Apostrophes and primes of every kind, dropped so that "don't", "don’t" and "dont" read alike.
@@ -48,7 +50,10 @@ def _fold(text: str, look_alikes: Mapping[int, str]) -> str:
         text = _LINE_BREAK_HYPHEN.sub("", text)
     if text.isascii():  # the usual case: nothing to fold but case
         return text.lower().translate(_APOSTROPHES)
-    folded = unicodedata.normalize("NFKD", text).casefold().translate(look_alikes)
+    # Unicode's look-alikes before case folding (a Cyrillic capital reads as its Latin
+    # capital), the vocabulary's own after it (small capitals Unicode does not list)
+    latin = unicodedata.normalize("NFKD", text).translate(latin_look_alikes())
+    folded = latin.casefold().translate(look_alikes)
     kept = "".join(ch for ch in folded if unicodedata.category(ch) not in _DROPPED)
     return unicodedata.normalize("NFKD", kept).translate(_APOSTROPHES)
 

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Iterable, Mapping
+from importlib import resources
 from typing import Any
 
 import attrs
+import yaml
 
+from planengine._look_alikes import to_latin
 from planengine._model import Notice, PlanDraft, Proposal
 
 __all__ = [
@@ -28,40 +31,28 @@ __all__ = [
 #: The code of the notice that says such wording was removed.
 RULE_NO_RISK = "safety.risk-claim-removed"
 
-#: Wording that claims there is no risk ("no risk", "no suicide risk", "not at risk", "risk-free",
-#: "zero risk"), which the engine never states [R27][R29], whoever wrote the text.
-_DASH = "\\-\u2010-\u2015"  # hyphen-minus and the Unicode hyphens and dashes
-#: Words that may stand between "no" and "risk" in such a claim ("no current suicide risk");
-#: a list, so that "no questionnaire with a risk item" is not read as one.
-_QUALIFIERS = (
-    "acute|active|and|apparent|clear|clinical|clinically|current|currently|elevated|evident|"
-    "further|harm|identified|immediate|imminent|increased|known|major|notable|obvious|or|"
-    "ongoing|overall|past|present|real|relevant|reported|self|serious|significant|suicidal|"
-    "suicide|safety"
-)
-#: Nouns that make "risk" part of another term ("no risk factors", "without risk assessment").
-_NOT_A_CLAIM_AFTER = (
-    rf"(?![\s{_DASH}]+(?:factors?|items?|questions?|assessments?|screen\w*|groups?|"
-    r"populations?|scores?|management|reduction|taking)\b)"
-)
-NO_RISK_CLAIM = re.compile(
-    # no (current suicide) risk, zero-risk, nil risk
-    rf"\b(?:no|zero|nil)[\s{_DASH}]+(?:(?:{_QUALIFIERS})[\s{_DASH}]+){{0,4}}risks?\b{_NOT_A_CLAIM_AFTER}"
-    # no evidence / sign / indication of (suicide) risk
-    rf"|\bno\s+(?:evidence|signs?|indications?)\s+of\s+(?:(?:{_QUALIFIERS})\s+){{0,3}}risk\b"
-    rf"{_NOT_A_CLAIM_AFTER}"
-    # not (currently) at (any) risk, no longer at risk, not a risk to self
-    rf"|\bnot\s+(?:[a-z]+\s+)?at[\s{_DASH}]+(?:any\s+)?risk\b{_NOT_A_CLAIM_AFTER}"
-    rf"|\bno\s+longer\s+at[\s{_DASH}]+risk\b|\bnot\s+a\s+risk\s+to\b"
-    # risk-free, riskless (but "not risk-free" says there is risk)
-    rf"|(?<!not )\brisk[\s{_DASH}]*free\b|\briskless\b"
-    # risk: none, risk level = 0, risk is absent, risk ruled out
-    r"|\brisks?(?:\s+level)?\s*[:=]\s*(?:none|nil|zero|no|0)\b"
-    r"|\brisks?\s+(?:is\s+|was\s+|has\s+been\s+)?(?:absent|excluded|ruled\s+out)\b"
-    # without (any) risk (but "not without risk" says there is risk)
-    rf"|(?<!not )\bwithout\s+(?:any\s+)?risk\b{_NOT_A_CLAIM_AFTER}",
-    re.IGNORECASE,
-)
+
+def _load_claims() -> tuple[re.Pattern[str], tuple[str, ...]]:
+    """The patterns of ``data/no-risk-claims.yaml`` in one expression, and their anchors."""
+    text = (resources.files("planengine") / "data" / "no-risk-claims.yaml").read_text("utf-8")
+    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    parts: dict[str, str] = data["parts"]
+    patterns = [_filled(entry["pattern"], parts) for entry in data["patterns"]]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE), tuple(
+        data["anchors"]
+    )
+
+
+def _filled(pattern: str, parts: Mapping[str, str]) -> str:
+    """``pattern`` with each ``{name}`` replaced by its part (a ``{m,n}`` count is kept)."""
+    return re.sub(r"\{([a-z_]+)\}", lambda m: parts[m.group(1)], pattern)
+
+
+#: Wording that claims there is no risk or that a person is safe ("no risk", "not at risk",
+#: "risk-free", "low risk", "patient is safe", "denies SI"), which the engine never states
+#: [R27][R29], whoever wrote the text: the patterns are data (``data/no-risk-claims.yaml``),
+#: each with the texts it must and must not find.
+NO_RISK_CLAIM, _ANCHORS = _load_claims()
 _REDACTED = "[wording removed: only a clinician's assessment can judge risk]"
 
 
@@ -89,10 +80,18 @@ def no_risk_claim_path(data: Any, path: str = "$") -> str | None:
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 
 
+def _as_shown(text: str) -> str:
+    """``text`` read as it shows: look-alike letters as Latin, invisible characters dropped."""
+    return to_latin(text).translate(_INVISIBLE)
+
+
 def claims_no_risk(text: str) -> bool:
-    """Whether ``text`` claims there is no risk (invisible characters ignored)."""
-    # every form of the claim contains "risk": a plain substring test first (fast)
-    return "risk" in text.casefold() and bool(NO_RISK_CLAIM.search(text.translate(_INVISIBLE)))
+    """Whether ``text`` claims there is no risk or that a person is safe (read as it shows:
+    look-alike letters from other scripts as Latin, invisible characters ignored)."""
+    shown = _as_shown(text)
+    folded = shown.casefold()
+    # every claim holds an anchor word: a plain substring test first (fast)
+    return any(anchor in folded for anchor in _ANCHORS) and bool(NO_RISK_CLAIM.search(shown))
 
 
 class _Redactor:
@@ -104,7 +103,7 @@ class _Redactor:
     def text(self, text: Any) -> Any:
         if isinstance(text, str) and claims_no_risk(text):
             self.count += 1
-            return NO_RISK_CLAIM.sub(_REDACTED, str(text).translate(_INVISIBLE))
+            return NO_RISK_CLAIM.sub(_REDACTED, _as_shown(text))
         return text
 
     def each(self, texts: Any) -> Any:

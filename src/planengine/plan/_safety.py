@@ -204,8 +204,8 @@ RULE_PRIVATE_GOAL = "safety.relationship-goal-with-abuse"
 #: Where there is abuse, a relationship goal is about safety and the patient's own choices, never
 #: about repairing conflict with the person who harms them (R-SC20; clinical.md §7.6-§7.7).
 _SAFE_RELATIONSHIP_GOAL = (
-    "The patient is safe in their close relationships and supported in the choices they make "
-    "about them."
+    "The patient is supported in staying safe in their close relationships and in the choices "
+    "they make about them."
 )
 
 
