@@ -147,7 +147,7 @@ def test_duplicate_steps_keep_the_higher_priority_and_say_why() -> None:
     kept = next(s for s in depression["interventions"] if s["id"] == "depression-activity-scheduling")
     assert kept["title"] != "Copy"
     assert any(
-        n["code"] == "assembly.duplicate" and "copycat" in n["message"] for n in data["notices"]
+        n["code"] == "assembly.id-collision" and "copycat" in n["message"] for n in data["notices"]
     )
 
 

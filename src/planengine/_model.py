@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -465,6 +466,11 @@ class PluginInfo:
         return out
 
 
+def _read_only_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only view of ``value``: a hook reads the context and can change none of it."""
+    return value if isinstance(value, MappingProxyType) else MappingProxyType(value)
+
+
 @attrs.frozen
 class PlanningContext:
     """Read-only facts a strategy or hook may use while planning.
@@ -479,9 +485,9 @@ class PlanningContext:
 
     assessment: Assessment
     as_of: dt.date
-    scores: Mapping[str, Any]
-    score_dates: Mapping[str, dt.date]
-    score_paths: Mapping[str, str]
+    scores: Mapping[str, Any] = attrs.field(converter=_read_only_mapping)
+    score_dates: Mapping[str, dt.date] = attrs.field(converter=_read_only_mapping)
+    score_paths: Mapping[str, str] = attrs.field(converter=_read_only_mapping)
     risk_flags: tuple[RiskFlag, ...]
     conditions: frozenset[str]
     instruments: Mapping[str, Any]

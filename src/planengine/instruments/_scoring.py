@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
 from typing import Any, Literal
 
 import attrs
@@ -435,7 +436,7 @@ def score_response(
         total,
         partial,
         (low, high),
-        dict(scored.derived),
+        MappingProxyType(dict(scored.derived)),  # read-only: plugins see every score
         scored.band,
         scored.band_range,
         tuple(keyed),

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import DocumentSchemaError, InputError
+from planengine._read_only import read_only
 from planengine._values import parse_date
 from planengine.io._json_path import format_json_path
 
@@ -51,7 +52,8 @@ class Response:
 
     instrument: str
     date: dt.date
-    answers: Answers
+    #: read-only (a tuple, or a read-only mapping): no plugin can change what was answered
+    answers: Answers = attrs.field(converter=read_only)
     index: int = 0
 
     def __attrs_post_init__(self) -> None:
@@ -70,9 +72,9 @@ class Response:
 class Context:
     """What the clinician adds: concerns, documented conditions and the patient's own words."""
 
-    concerns: tuple[str, ...] = ()
-    conditions: tuple[str, ...] = ()
-    patient_goals: tuple[str, ...] = ()
+    concerns: tuple[str, ...] = attrs.field(default=(), converter=read_only)
+    conditions: tuple[str, ...] = attrs.field(default=(), converter=read_only)
+    patient_goals: tuple[str, ...] = attrs.field(default=(), converter=read_only)
     sex: str | None = None
 
     def __attrs_post_init__(self) -> None:

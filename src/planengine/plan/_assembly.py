@@ -92,6 +92,9 @@ class RankedProposal:
     source: str
     priority: int
     strategy_id: str
+    #: made by planengine itself (its built-in strategies or the core): on an id two plugins
+    #: both propose, the built-in is kept whatever the priorities
+    builtin: bool = False
 
 
 def merge_proposals(
@@ -119,13 +122,15 @@ def merge_proposals(
             known = objectives.get(objective.id)
             if known is not None:
                 notices.append(_duplicate_notice("objective", objective.id, known[1], entry))
-                continue
+                if not _takes_over(entry, known[1]):
+                    continue
             objectives[objective.id] = (objective, entry)
         for step in proposal.interventions:
             known_step = steps.get(step.id)
             if known_step is not None:
                 notices.append(_duplicate_notice("step", step.id, known_step[1], entry))
-                continue
+                if not _takes_over(entry, known_step[1]):
+                    continue
             steps[step.id] = (step, entry)
 
     kept_steps: list[Intervention] = []
@@ -274,18 +279,32 @@ def _alternatives(one: Intervention, other: Intervention) -> bool:
     return one.option is not None and other.option is not None and one.option != other.option
 
 
-def _duplicate_notice(
-    kind: str, item_id: str, winner: RankedProposal, loser: RankedProposal
-) -> Notice:
+def _takes_over(later: RankedProposal, earlier: RankedProposal) -> bool:
+    """Whether a later-ranked proposal's element replaces an earlier one's of the same id: only a
+    built-in's, over a plugin's (a plugin never takes over a built-in id, whatever its
+    priority)."""
+    return later.builtin and not earlier.builtin
+
+
+def _duplicate_notice(kind: str, item_id: str, first: RankedProposal, later: RankedProposal) -> Notice:
+    """The notice for an id two proposals share, naming both and the one kept."""
+    if _takes_over(later, first):
+        return Notice(
+            "assembly.id-collision",
+            f"{kind} {item_id!r} was proposed by {first.source} and by the built-in "
+            f"{later.source}; kept the built-in one: a plugin cannot take over a built-in id "
+            "(give the plugin's its own id, or block the built-in strategy).",
+        )
     # plugin priority breaks the tie inside the engine; its number is never printed
-    if winner.priority != loser.priority:
+    if first.priority != later.priority:
         why = "higher priority"
     else:
-        why = f"same priority; {winner.strategy_id!r} sorts first"
+        why = f"same priority; {first.strategy_id!r} sorts first"
+    code = "assembly.id-collision" if first.builtin != later.builtin else "assembly.duplicate"
     return Notice(
-        "assembly.duplicate",
-        f"{kind} {item_id!r} was proposed by {winner.source} and {loser.source}; kept "
-        f"{winner.source}'s: {why}.",
+        code,
+        f"{kind} {item_id!r} was proposed by {first.source} and {later.source}; kept "
+        f"{first.source}'s: {why}.",
     )
 
 

@@ -31,7 +31,6 @@ from planengine._model import (
     PlanningContext,
     PluginInfo,
     Problem,
-    Proposal,
     RiskFlag,
 )
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
@@ -58,7 +57,7 @@ from planengine.plan._findings import (
 )
 from planengine.plan._instrument_set import collect_instruments
 from planengine.plan._next_steps import next_steps
-from planengine.plan._python_content import PythonContent, add_once
+from planengine.plan._python_content import PythonContent, add_once, handed_copy, hook_proposals
 from planengine.plan._responses import harmful_drinking
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
@@ -150,6 +149,10 @@ class Engine:
             for area in registered.strategy.areas:
                 self._by_area[area] = (*self._by_area.get(area, ()), entry)
         self.load_notices: tuple[Notice, ...] = tuple(self._notices)
+        #: plugins that ship with planengine: on an id a plugin also proposes, theirs is kept
+        self._builtin_plugins = frozenset(
+            info.name for info in self._loaded.infos if info.distribution == "planengine"
+        )
         # a strategy's distribution is its plugin's (the package installed), else the plugin
         distributions = {info.name: info.distribution for info in self._loaded.infos}
         strategy_infos = [
@@ -529,10 +532,14 @@ class Engine:
         from Python plugin code was taken in."""
         python_wrote = False
         ranked: list[RankedProposal] = []
+        builtin = self._builtin_plugins
         for registered, plugin_label, plugin_source in self._by_area.get(problem.area, ()):
             strategy = registered.strategy
-            try:
-                proposal = strategy.propose(problem, context, plugin_label)
+            data = type(strategy) is self._data_strategy  # the engine's own runtime reads data
+            try:  # Python code gets a copy: it cannot change the problem it is given
+                proposal = strategy.propose(
+                    problem if data else handed_copy(problem), context, plugin_label
+                )
             except Exception as error:  # a strategy may raise anything; the plan goes on
                 failure = PluginError(
                     f"strategy {strategy.id!r} raised {type(error).__name__}: {error}",
@@ -544,44 +551,24 @@ class Engine:
                     notices, _risk_wording.failure_notice("plugin.failed", failure, registered.plugin)
                 )
                 continue
-            if type(strategy) is not self._data_strategy:  # Python code (or a subclass): check it
+            if not data:  # Python code (or a subclass): check it
                 checked = self._python.checked_or_reported(
                     proposal, plugin_source, registered.plugin, notices, problem, exclusions, context.as_of
                 )
                 if checked is None:
                     continue
                 proposal, python_wrote = checked, True
-            ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id))
+            ranked.append(RankedProposal(proposal, plugin_source, strategy.priority, strategy.id,
+                                         registered.plugin in builtin))
         if self._has_propose:
-            results = call_each(
-                self._loaded.manager,
-                "propose",
-                lambda _name: {"problem": problem, "context": context},
-                strict=self.strict,
-                on_error=lambda f: add_once(
-                    notices, _risk_wording.failure_notice("plugin.failed", f, f.plugin)
-                ),
+            hooked = hook_proposals(
+                self._loaded, self._python, problem, context, notices, exclusions, builtin
             )
-            for name, result in results:
-                if isinstance(result, Proposal):
-                    source = f"plugin:{name}@{self._loaded.version_of(name)}"
-                    checked = self._python.checked_or_reported(
-                        result, source, name, notices, problem, exclusions, context.as_of
-                    )
-                    if checked is not None:
-                        ranked.append(RankedProposal(checked, source, 50, name))
-                        python_wrote = True
-                elif result is not None:  # None: nothing to propose for this problem
-                    failure = PluginError(
-                        f"propose returned {type(result).__name__}, not a Proposal or None",
-                        plugin=name,
-                    )
-                    if self.strict:
-                        raise failure
-                    add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, name))
+            ranked.extend(hooked)
+            python_wrote = python_wrote or bool(hooked)
         core = next_steps(problem, context)
         if core.objectives or core.interventions:  # an empty proposal adds nothing
-            ranked.append(RankedProposal(core, "rule:findings.next-step", 100, "core"))
+            ranked.append(RankedProposal(core, "rule:findings.next-step", 100, "core", True))
         more_exclusions, more_notices = merge_proposals(
             problem, ranked, max_objectives=self.config.max_objectives_per_problem
         )

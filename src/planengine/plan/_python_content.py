@@ -6,6 +6,7 @@ raises instead, naming the plugin."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Collection
 
@@ -18,11 +19,14 @@ from planengine._model import (
     Notice,
     Objective,
     PlanDraft,
+    PlanningContext,
     Problem,
     Proposal,
 )
+from planengine._plugins import LoadedPlugins, call_each
 from planengine.plan import _risk_wording
 from planengine.plan._adjustments import Snapshot, checked_proposal
+from planengine.plan._assembly import RankedProposal
 from planengine.plan._plugin_output import (
     RULE_INVALID_OBJECTIVE,
     ObjectiveCheck,
@@ -32,7 +36,13 @@ from planengine.plan._plugin_output import (
     objective_problem,
 )
 
-__all__ = ["PythonContent", "add_once"]
+__all__ = ["PythonContent", "add_once", "handed_copy", "hook_proposals"]
+
+
+def handed_copy(problem: Problem) -> Problem:
+    """A deep copy of ``problem`` for Python plugin code (a strategy object or a ``propose``
+    hook): what the code changes in it (its area, its findings) changes nothing in the plan."""
+    return copy.deepcopy(problem)
 
 
 def add_once(notices: list[Notice], notice: Notice) -> None:
@@ -146,3 +156,40 @@ class PythonContent:
             f"{type(error).__name__}: {error}",
             plugin=", ".join(self.plugins) or "unknown",
         )
+
+
+def hook_proposals(
+    loaded: LoadedPlugins,
+    python: PythonContent,
+    problem: Problem,
+    context: PlanningContext,
+    notices: list[Notice],
+    exclusions: list[Exclusion],
+    builtin: Collection[str],
+) -> list[RankedProposal]:
+    """The checked proposals of the ``propose`` hooks for ``problem`` (each given a copy of it);
+    a hook that fails or returns something else is reported (raised in strict mode)."""
+    results = call_each(
+        loaded.manager,
+        "propose",
+        lambda _name: {"problem": handed_copy(problem), "context": context},
+        strict=python.strict,
+        on_error=lambda f: add_once(notices, _risk_wording.failure_notice("plugin.failed", f, f.plugin)),
+    )
+    ranked: list[RankedProposal] = []
+    for name, result in results:
+        if isinstance(result, Proposal):
+            source = f"plugin:{name}@{loaded.version_of(name)}"
+            checked = python.checked_or_reported(
+                result, source, name, notices, problem, exclusions, context.as_of
+            )
+            if checked is not None:
+                ranked.append(RankedProposal(checked, source, 50, name, name in builtin))
+        elif result is not None:  # None: nothing to propose for this problem
+            failure = PluginError(
+                f"propose returned {type(result).__name__}, not a Proposal or None", plugin=name
+            )
+            if python.strict:
+                raise failure
+            add_once(notices, _risk_wording.failure_notice("plugin.failed", failure, name))
+    return ranked

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import ConfigError
+from planengine._read_only import read_only
 from planengine.plan._crisis import CrisisResource, check_locale, crisis_resources_from_config
 from planengine.plan.stepped_care._rules import default_limit
 
@@ -77,7 +78,9 @@ class EngineConfig:
     screen_followup_days: int = 7
     stale_baseline_days: int = 90
     allow_draft_strategies: bool = False
-    instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(factory=dict)
+    instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(
+        factory=dict, converter=read_only
+    )
     crisis_locale: str | None = None
     crisis_resources: tuple[CrisisResource, ...] = attrs.field(
         default=(), converter=_own_crisis_resources
