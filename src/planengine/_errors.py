@@ -22,6 +22,7 @@ import os
 from planengine.io._location import Located, Location
 
 __all__ = [
+    "PLUGIN_FAILURES",
     "ConfigError",
     "DocumentParseError",
     "DocumentSchemaError",
@@ -31,6 +32,12 @@ __all__ = [
     "SafetyInvariantError",
     "UnknownNameError",
 ]
+
+
+#: What plugin code may raise that is its own failure, not the host's: any exception, and
+#: ``SystemExit`` (a plugin's ``sys.exit()`` never ends the host, with or without output).
+#: ``KeyboardInterrupt`` still stops the host.
+PLUGIN_FAILURES: tuple[type[BaseException], ...] = (Exception, SystemExit)
 
 
 class PlanEngineError(Exception):

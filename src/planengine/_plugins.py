@@ -16,7 +16,7 @@ import attrs
 import pluggy
 
 from planengine import hookspecs
-from planengine._errors import PluginError
+from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._model import Notice, PluginInfo
 from planengine.plan._risk_wording import failure_notice
 
@@ -95,7 +95,7 @@ def load_plugins(
             dist_version = dist.version if dist is not None else None
             try:
                 obj = entry_point.load()
-            except Exception as error:  # a plugin's import may raise anything
+            except PLUGIN_FAILURES as error:  # a plugin's import may raise anything
                 failure = PluginError(
                     f"failed to load ({type(error).__name__}: {error})",
                     plugin=name,
@@ -197,7 +197,7 @@ def call_each(
         kwargs = kwargs_for(impl.plugin_name)
         try:
             result = impl.function(*[kwargs[arg] for arg in impl.argnames])
-        except Exception as error:  # a plugin may raise anything; the host goes on
+        except PLUGIN_FAILURES as error:  # a plugin may raise anything; the host goes on
             failure = (
                 error
                 if isinstance(error, PluginError)

@@ -109,9 +109,17 @@ def run(args: argparse.Namespace) -> int:
         )
         fmt = "github" if in_actions else "text"
     plugin_manager = None if args.no_plugins or args.schema != "goal" else _plugin_manager(args)
-    from planengine.smart._check import rule_set
+    from planengine.smart._check import collect_plugin_rules, rule_set
 
-    _check_selectors(config, rule_set(plugin_manager=plugin_manager))
+    def warn(failure: Exception) -> None:  # --strict-plugins: an error instead (exit 2)
+        print(f"planengine: warning: {failure} (its rules are not checked)", file=sys.stderr)
+
+    plugin_rules = (
+        collect_plugin_rules(plugin_manager, on_error=None if args.strict_plugins else warn)
+        if plugin_manager is not None
+        else []
+    )
+    _check_selectors(config, rule_set(plugin_rules))
     report = validate_paths(
         args.paths,
         as_of=as_of,
@@ -120,7 +128,7 @@ def run(args: argparse.Namespace) -> int:
         jobs=jobs,
         schema=args.schema,
         instruments=_instruments(args, start, plugin_manager) if args.schema == "goal" else None,
-        plugin_manager=plugin_manager,
+        extra_rules=plugin_rules,
     )
     if not report.files:  # a folder with no goal files: a CI job checking nothing is a mistake
         print(

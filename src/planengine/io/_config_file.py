@@ -36,6 +36,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
             return tomllib.load(handle)
     except OSError as error:
         raise ConfigError(f"{path}: cannot read: {error.strerror}") from None
+    except UnicodeDecodeError as error:  # TOML is UTF-8 (its settings would be lost unread)
+        raise ConfigError(
+            f"{path}: not UTF-8 text (byte 0x{error.object[error.start]:02x} at offset "
+            f"{error.start}); TOML files are UTF-8"
+        ) from None
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: invalid TOML: {error}") from None
 
@@ -43,7 +48,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
 def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None:
     """The nearest ``planengine.toml``, or ``pyproject.toml`` with ``[tool.planengine]``, from
     ``start`` (a folder or file; default the working directory) upwards."""
-    here = Path(start if start is not None else os.getcwd()).resolve()
+    given = Path(start if start is not None else os.getcwd())
+    try:
+        here = given.resolve()
+    except (OSError, RuntimeError):  # a symlink loop: the path as written, made absolute
+        here = Path(os.path.abspath(given))
     if not here.is_dir():
         here = here.parent
     for folder in (here, *here.parents):
@@ -53,12 +62,17 @@ def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None
         pyproject = folder / "pyproject.toml"
         if pyproject.is_file():
             try:
-                text = pyproject.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                text = pyproject.read_bytes()
+            except OSError:
+                continue  # unreadable: not ours to judge (a named --config file is read)
+            if b"planengine" not in text:
                 continue
-            # any TOML form: [tool.planengine], [tool] planengine = {...}, dotted keys
-            tool = _read_toml(pyproject).get("tool", {}) if "planengine" in text else {}
-            if isinstance(tool, Mapping) and "planengine" in tool:
+            # any TOML form: [tool.planengine], [tool] planengine = {...}, dotted keys; a
+            # file that mentions planengine is read whole, so its errors are reported
+            tool = _read_toml(pyproject).get("tool", {})
+            if not isinstance(tool, Mapping):
+                raise ConfigError(f"{pyproject}: [tool] must be a table, not {type(tool).__name__}")
+            if "planengine" in tool:
                 return pyproject
     return None
 

@@ -20,7 +20,7 @@ from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from planengine._errors import InputError, PlanEngineError, PluginError
+from planengine._errors import PLUGIN_FAILURES, InputError, PlanEngineError, PluginError
 from planengine._model import (
     Assessment,
     Exclusion,
@@ -540,7 +540,7 @@ class Engine:
                 proposal = strategy.propose(
                     problem if data else handed_copy(problem), context, plugin_label
                 )
-            except Exception as error:  # a strategy may raise anything; the plan goes on
+            except PLUGIN_FAILURES as error:  # a strategy may raise anything; the plan goes on
                 failure = PluginError(
                     f"strategy {strategy.id!r} raised {type(error).__name__}: {error}",
                     plugin=registered.plugin,

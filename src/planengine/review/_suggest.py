@@ -34,7 +34,7 @@ from typing import Any
 
 import attrs
 
-from planengine._errors import PluginError
+from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._model import Notice, RiskFlag
 from planengine._plugins import call_each, plugin_version
 from planengine.plan._risk_wording import claims_no_risk, failure_notice
@@ -461,7 +461,7 @@ def plugin_suggestions(
                 raise
             failed(error)
             continue
-        except Exception as error:  # not iterable, or a generator that raised midway
+        except PLUGIN_FAILURES as error:  # not iterable, or a generator that raised midway
             failure = PluginError(
                 f"review_suggestions failed while its suggestions were read: "
                 f"{type(error).__name__}: {error}",

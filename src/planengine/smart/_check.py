@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from planengine._errors import PluginError
+from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._values import parse_date
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
@@ -50,31 +50,39 @@ class RuleSet:
         return self.by_key[key]
 
 
-def collect_plugin_rules(plugin_manager: Any) -> list[SmartRule]:
+def collect_plugin_rules(
+    plugin_manager: Any, *, on_error: Callable[[PluginError], None] | None = None
+) -> list[SmartRule]:
     """Call every ``register_smart_rules`` implementation, checking what each registers.
 
     A rule may be a :class:`SmartRule` or a mapping of its fields. Codes must use the plugin's own
     prefix (not one of the core letters E, S, M, A, R, T).
 
-    :raises planengine.PluginError: naming the plugin, for an invalid or clashing rule, or a plugin
-        that raised.
+    :param on_error: report a plugin that raised or registered an invalid rule, and leave all its
+        rules out (the other plugins' rules are checked); ``None``: raise (strict).
+    :raises planengine.PluginError: without ``on_error``, naming the plugin, for an invalid or
+        clashing rule, or a plugin that raised.
     """
     from planengine._plugins import call_each
 
-    rules: list[SmartRule] = []
+    by_plugin: dict[str, list[SmartRule]] = {}
+    failed: set[str] = set()
 
     def bind(name: str) -> dict[str, Any]:
         def register(rule: Any) -> None:
-            rules.append(_plugin_rule(rule, name))
+            by_plugin.setdefault(name, []).append(_plugin_rule(rule, name))
 
         return {"register": register}
 
-    def never(failure: PluginError) -> None:  # strict: the first failure is raised
-        raise failure
+    def report(failure: PluginError) -> None:
+        if on_error is None:  # strict: the first failure is raised
+            raise failure
+        failed.add(failure.plugin or "")
+        on_error(failure)
 
     # the host's one calling loop: plugin-name order, each implementation on its own
-    call_each(plugin_manager, "register_smart_rules", bind, strict=True, on_error=never)
-    return rules
+    call_each(plugin_manager, "register_smart_rules", bind, strict=on_error is None, on_error=report)
+    return [rule for name, rules in by_plugin.items() if name not in failed for rule in rules]
 
 
 def _plugin_rule(rule: Any, plugin: str) -> SmartRule:
@@ -294,7 +302,7 @@ def check_goals(
             owner = f" (plugin {rule.plugin})" if rule.plugin else ""
             try:
                 found = list(rule.check(context))  # type: ignore[misc]
-            except Exception as error:
+            except PLUGIN_FAILURES as error:
                 collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
                 continue
             if not found:  # most rules find nothing

@@ -268,7 +268,8 @@ def validate_paths(
     elif not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 1:
         raise ConfigError(f"jobs must be a positive number or 'auto', not {jobs!r}")
     violations: list[Violation] = []
-    if jobs > 1 and len(files) > 1:
+    jobs = min(jobs, len(files), _usable_cpus())  # never more workers than files or CPUs
+    if jobs > 1:
         violations = _run_parallel(files, jobs, state)
     else:
         for path in files:
@@ -284,11 +285,15 @@ FILES_PER_AUTO_JOB = 100
 def auto_jobs(file_count: int) -> int:
     """Workers for ``jobs="auto"``: one per usable CPU, but none beyond one per
     :data:`FILES_PER_AUTO_JOB` files (a few files are checked faster in this process)."""
+    return max(1, min(_usable_cpus(), file_count // FILES_PER_AUTO_JOB))
+
+
+def _usable_cpus() -> int:
+    """The CPUs this process may run on."""
     try:
-        cpus = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not on Linux
-        cpus = os.cpu_count() or 1
-    return max(1, min(cpus, file_count // FILES_PER_AUTO_JOB))
+        return os.cpu_count() or 1
 
 
 def _run_parallel(files: list[str], jobs: int, state: dict[str, Any]) -> list[Violation]:
