@@ -159,7 +159,7 @@ def test_instrument_overrides_in_the_config_reach_the_review(
 ) -> None:
     behind = str(EXAMPLES / "behind.yaml")
     before = _review_json([behind], capsys)["goals"][0]
-    assert before["status"]["rule"] == "status.reliable-improvement"  # ISI 20 -> 14, MCID 6
+    assert before["status"]["rule"] == "status.mcid-improvement"  # ISI 20 -> 14: MCID 6 only
     config = tmp_path / "planengine.toml"
     config.write_text("[plan.instrument-overrides.isi]\nchange = {mcid = 8}\n", encoding="utf-8")
     after = _review_json(["--config", str(config), behind], capsys)["goals"][0]
@@ -175,7 +175,8 @@ def test_review_settings_come_from_the_file_and_options_win(
     config = tmp_path / "pyproject.toml"
     config.write_text(
         "[tool.planengine.review]\ntolerance = 0.2\nno-response-weeks = 12\n"
-        "default-review-interval-days = 60\ngas-rho = 0.4\nfree-metric-change-fraction = 0.2\n",
+        "default-review-interval-days = 60\ngas-rho = 0.4\nfree-metric-change-fraction = 0.2\n"
+        "measurement-interval-days = 21\nfirst-review-weeks = 3\nrolling-window = 5\n",
         encoding="utf-8",
     )
     behind = str(EXAMPLES / "behind.yaml")
@@ -186,6 +187,9 @@ def test_review_settings_come_from_the_file_and_options_win(
         "no_response_weeks": 12,
         "gas_rho": 0.4,
         "free_metric_change_fraction": 0.2,
+        "measurement_interval_days": 21,
+        "first_review_weeks": 3,
+        "rolling_window": 5,
         "crisis_locale": None,
         "crisis_resources": [],
     }

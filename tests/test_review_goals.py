@@ -58,7 +58,7 @@ def review(*goals: dict[str, Any], as_of: dt.date = AS_OF, **kwargs: Any) -> Rev
         ([], {}, "in-progress", "status.awaiting-measurement"),
         ([("2026-10-01", 14)], {}, "improving", "status.reliable-improvement"),
         ([("2026-11-01", 18)], {"start": "2026-10-15"}, "no-change", "status.no-reliable-change"),
-        ([("2026-10-01", 18), ("2026-11-20", 17)], {}, "no-progress", "status.no-response"),
+        ([("2026-10-01", 18), ("2026-11-20", 17)], {}, "no-change", "status.no-response"),
         ([("2026-10-01", 27)], {"baseline": 20}, "worsening", "status.reliable-deterioration"),
         ([("2026-11-20", 9)], {}, "achieved", "status.target-met"),
         ([("2026-11-01", 8), ("2026-11-20", 7)], {}, "sustaining", "status.sustaining"),
@@ -79,8 +79,8 @@ def test_status_rules(values, extra, code, rule) -> None:
 def test_no_response_weeks_is_configurable() -> None:
     data = {"planengine": 1, "goals": [goal([("2026-10-01", 18), ("2026-11-20", 17)])]}
     late = review_goals(data, as_of=AS_OF, config=ReviewConfig(no_response_weeks=13))
-    assert late.goals[0].status.code == "no-change"
-    assert review_goals(data, as_of=AS_OF).goals[0].status.code == "no-progress"
+    assert late.goals[0].status.rule == "status.no-reliable-change"
+    assert review_goals(data, as_of=AS_OF).goals[0].status.rule == "status.no-response"
 
 
 def test_expected_value_is_linear_and_clamped() -> None:
@@ -92,8 +92,10 @@ def test_expected_value_is_linear_and_clamped() -> None:
 
 @pytest.mark.parametrize(
     ("value", "tolerance", "position"),
-    # 2026-09-01 -> 2027-01-31 is 152 days; on 2026-11-20 (80 days) the path expects 14.21.
-    [(14, 0.10, "on-track"), (13, 0.10, "ahead"), (16, 0.10, "behind"), (16, 0.25, "on-track")],
+    # 2026-09-01 -> 2027-01-31 is 152 days. The expected-recovery path expects the PHQ-9's
+    # reliable change (5.54, Jacobson-Truax) by the week-8 review point (2026-10-27), then runs
+    # on to the target: on 2026-11-20 (day 80) it expects 14.46 - 5.46 * 24 / 96 = 13.10.
+    [(14, 0.10, "on-track"), (11, 0.10, "ahead"), (15, 0.10, "behind"), (15, 0.25, "on-track")],
 )
 def test_trajectory_position_and_tolerance(value, tolerance, position) -> None:
     data = {"planengine": 1, "goals": [goal([("2026-11-20", value)], baseline=20, target=9)]}
@@ -103,8 +105,19 @@ def test_trajectory_position_and_tolerance(value, tolerance, position) -> None:
         .trajectory
     )
     assert traj.position == position
-    assert traj.expected_now == pytest.approx(20 - 11 * 80 / 152)
+    knee = 20 - 5.54
+    assert traj.expected_now == pytest.approx(knee + (9 - knee) * 24 / 96, abs=0.01)
+    assert [d.isoformat() for d, _ in traj.path] == ["2026-09-01", "2026-10-27", "2027-01-31"]
     assert traj.days_left == (dt.date(2027, 1, 31) - AS_OF).days
+
+
+def test_a_free_metric_follows_the_straight_path() -> None:
+    data = {"planengine": 1, "goals": [goal([("2026-11-20", 60)], instrument=None, baseline=90, target=30)]}
+    traj = review_goals(data, as_of=AS_OF).goals[0].trajectory
+    assert len(traj.path) == 2
+    assert traj.expected_now == pytest.approx(expected_value(
+        dt.date(2026, 9, 1), dt.date(2027, 1, 31), 90, 30, dt.date(2026, 11, 20)
+    ))
 
 
 def test_review_due_and_overdue() -> None:
@@ -155,7 +168,7 @@ def rules(result: Review) -> set[str]:
         ("on-track.yaml", {"mood": "improving", "walking": "improving"}, {"review.keep"}, 0),
         (
             "behind.yaml",
-            {"insomnia": "improving", "exercise": "no-progress"},
+            {"insomnia": "improving", "exercise": "no-change"},
             {"review.extend-or-split", "review.change-strategy", "review.reprioritise"},
             1,
         ),
@@ -171,8 +184,15 @@ def rules(result: Review) -> set[str]:
             {"review.escalate", "review.worsening"},
             1,
         ),
-        ("risk-item9.yaml", {"mood": "no-progress"}, {"review.change-strategy"}, 1),
-        ("bad-input.yaml", {"mood": "no-progress"}, {"review.overdue"}, 2),
+        ("risk-item9.yaml", {"mood": "no-change"}, {"review.step-up"}, 1),
+        (
+            "lost-target.yaml",
+            {"mood": "in-progress", "worry": "in-progress"},
+            {"review.target-lost", "review.ask-about-risk"},
+            1,
+        ),
+        ("stale-measurement.yaml", {"mood": "no-change", "walking": "improving"}, {"review.re-measure"}, 1),
+        ("bad-input.yaml", {"mood": "no-change"}, {"review.overdue", "review.step-up"}, 2),
     ],
 )
 def test_examples(name, statuses, expected_rules, exit_code) -> None:
@@ -338,8 +358,8 @@ def test_an_assessment_with_neither_total_nor_answers_is_reported() -> None:
         (20, 14, "improving", "reliable"),
         # MCID (5) reached without a response or a reliable change
         (19, 14, "improving", "minimal important difference"),
-        # 2 points in 17 weeks: no response
-        (12, 10, "no-progress", "reliable"),
+        # 2 points in 16 weeks: no response
+        (12, 10, "no-change", "reliable"),
         # 5 points worse: not reliable, but more than the MCID
         (8, 13, "worsening", "minimal important difference"),
     ],
@@ -370,7 +390,7 @@ def test_halving_a_score_already_in_remission_is_no_treatment_response() -> None
         "    progress: [{date: 2026-11-20, value: 2}]\n"
     )
     goal = review_goals(parse_document(text, name="g.yaml"), as_of=AS_OF).goals[0]
-    assert goal.status.code == "no-progress", goal.status.reason
+    assert (goal.status.code, goal.status.rule) == ("no-change", "status.no-response"), goal.status.reason
     assert "treatment response" not in goal.status.reason
 
 

@@ -157,3 +157,60 @@ def test_phq9_series_never_raises(totals: list[int], step: int) -> None:
     assert g.status.code in ACHIEVEMENT_STATUSES
     if g.change is not None:
         assert not (g.change.reliable_improvement and g.change.reliable_deterioration)
+
+
+#: instrument -> (MCID on the goal's scale, lower is better, range, unit)
+_MCID = {"phq9": (5, True, 27, None), "gad7": (4, True, 21, None), "who5": (10, False, 100, "percent")}
+
+
+@given(
+    st.sampled_from(sorted(_MCID)),
+    st.lists(st.integers(0, 100), min_size=2, max_size=8),
+    st.lists(st.integers(1, 40), min_size=8, max_size=8),
+    st.integers(0, 100),
+    st.integers(0, 400),
+)
+def test_a_value_worse_than_its_best_by_the_mcid_is_never_kept_or_closed(
+    instrument: str, raw: list[int], gaps: list[int], target: int, review_in: int
+) -> None:
+    """Issue 19: whatever the dates, target or due date, a goal whose latest value is worse than
+    its best (the baseline included) by the MCID or more is never kept, closed or raised."""
+    mcid, lower, top, unit = _MCID[instrument]
+    values = [v * top // 100 for v in raw]
+    dates, when = [], START
+    for gap in gaps[: len(values)]:
+        dates.append(when)
+        when += dt.timedelta(days=gap)
+    best = min(values[:-1]) if lower else max(values[:-1])
+    worse = values[-1] - best if lower else best - values[-1]
+    measure: dict[str, Any] = {
+        "instrument": instrument,
+        "baseline": {"value": values[0], "date": dates[0].isoformat()},
+        "target": {"value": target * top // 100, "comparator": "<=" if lower else ">="},
+    }
+    if unit:
+        measure["unit"] = unit
+    doc = {
+        "planengine": 1,
+        "goals": [
+            {
+                "id": "g",
+                "statement": "s",
+                "measure": measure,
+                "start_date": dates[0].isoformat(),
+                "due_date": (START + dt.timedelta(days=review_in)).isoformat(),
+                "progress": [
+                    {"date": d.isoformat(), "value": v} for d, v in zip(dates[1:], values[1:], strict=False)
+                ],
+            }
+        ],
+    }
+    result = review_goals(doc, as_of=dates[-1] + dt.timedelta(days=review_in % 60))
+    g = result.goals[0]
+    if worse >= mcid:
+        assert not {s.action for s in g.suggestions} & {"keep", "close-goal", "raise-target"}, (
+            values, g.status, [s.rule for s in g.suggestions]
+        )
+        assert g.needs_attention
+    if g.trajectory.days_left is None or g.trajectory.days_left >= 0:
+        assert g.status.code not in ("no-progress", "not-achieved")  # active: FHIR no-change

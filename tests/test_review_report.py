@@ -61,14 +61,14 @@ def test_each_goal_chart_reflects_its_values(html: str) -> None:
         assert len(svg.findall(f"{SVG}circle[@class='actual-point']")) == len(expected_values)
         target = svg.find(f"{SVG}line[@class='target']")
         assert float(target.get("data-value")) == goal.target
+        # the expected-recovery path, bent at the non-response review point for the PHQ-9
         expected = svg.find(f"{SVG}polyline[@class='expected']")
-        assert values_of(svg, expected) == pytest.approx(
-            [goal.measurements[0].value, goal.target], abs=0.05
-        )
-        assert svg.find(f"{SVG}polyline[@class='expected']").get("data-dates").split() == [
-            str(goal.trajectory.start),
-            str(goal.trajectory.due),
-        ]
+        path = goal.trajectory.path
+        assert values_of(svg, expected) == pytest.approx([v for _, v in path], abs=0.05)
+        assert (path[0][1], path[-1][1]) == (goal.measurements[0].value, goal.target)
+        assert expected.get("data-dates").split() == [d.isoformat() for d, _ in path]
+        assert path[0][0] == goal.trajectory.start and path[-1][0] == goal.trajectory.due
+    assert [len(g.trajectory.path) for g in run.reviews[0].goals] == [3, 2]
 
 
 def test_instrument_chart_has_band_shading_matching_the_bands() -> None:
@@ -109,7 +109,7 @@ def test_json_report() -> None:
     run = review_paths([EXAMPLES], as_of=AS_OF)
     data = json.loads(render_review(run, "json"))
     assert data["kind"] == "review" and data["exit_code"] == run.exit_code == 2
-    assert len(data["reviews"]) == 7
+    assert len(data["reviews"]) == 9
     statuses = {g["status"]["code"] for r in data["reviews"] for g in r["goals"]}
     assert statuses <= {
         "in-progress",

@@ -70,6 +70,8 @@ def change_lines(change: ChangeReport) -> list[str]:
         lines.append("MCID: not defined for this instrument")
     if change.response is not None:
         pct = "" if change.response["percent"] is None else f" ({change.response['percent']:+g} %)"
+        if change.response.get("points") is not None:  # a points rule is shown in points
+            pct = f" ({change.response['points']:+g} points)"
         lines.append(f"response ({change.response['basis']}): {_yes(change.response['met'])}{pct}")
     else:
         lines.append("response: not defined for this instrument")
@@ -77,6 +79,7 @@ def change_lines(change: ChangeReport) -> list[str]:
         lines.append(f"remission ({change.remission['rule']}): {_yes(change.remission['met'])}")
     else:
         lines.append("remission: not defined for this instrument")
+    lines.extend(_caseness_lines(change))
     if change.band is not None:
         lines.append(
             f"band: {change.band['from_title']} -> {change.band['to_title']} ({change.band['moved']})"
@@ -84,6 +87,24 @@ def change_lines(change: ChangeReport) -> list[str]:
     if change.category is not None:
         lines.append(f"Jacobson-Truax category: {change.category}")
     lines.extend(f"caveat: {c}" for c in change.caveats)
+    return lines
+
+
+def _caseness_lines(change: ChangeReport) -> list[str]:
+    """Recovery against caseness, and the other cut-offs the review reads, at baseline and now."""
+    lines = []
+    recovery = change.recovery
+    if recovery is not None:
+        lines.append(
+            f"recovery (caseness {recovery['caseness']}): case at baseline "
+            f"{_yes(recovery['baseline_case'])}, now {_yes(recovery['latest_case'])} -> recovered "
+            f"{_yes(recovery['recovered'])}, reliable recovery {_yes(recovery['reliable_recovery'])}"
+        )
+    for cutoff in change.cutoffs:
+        lines.append(
+            f"cut-off {cutoff['id']} ({cutoff['rule']}: {cutoff['meaning']}): baseline "
+            f"{_yes(cutoff['baseline_met'])}, now {_yes(cutoff['latest_met'])}"
+        )
     return lines
 
 

@@ -1,6 +1,6 @@
 """Hand-written inline SVG charts for the HTML report: no dependency, no script, works offline.
 
-A goal chart shows the measured values (``polyline.actual``), the expected linear path from
+A goal chart shows the measured values (``polyline.actual``), the expected-recovery path from
 baseline to target (``polyline.expected``), the target (``line.target``), the review date
 (``line.as-of``) and, for instrument totals, the severity bands (``rect.band``). A history chart
 shows repeat questionnaire totals over the instrument's bands. The ``svg`` element carries the
@@ -18,7 +18,6 @@ import attrs
 
 from planengine.instruments._instrument import Instrument
 from planengine.review._model import GoalReview
-from planengine.review._trajectory import expected_value
 
 __all__ = ["ChartScale", "goal_chart", "history_chart"]
 
@@ -192,17 +191,8 @@ def goal_chart(goal: GoalReview, instrument: Instrument | None, as_of: dt.date) 
             f'x2="{WIDTH - RIGHT}" y2="{y}"><title>target {escape(goal.comparator or "")} '
             f"{_num(goal.target)}</title></line>"
         )
-    if (
-        traj.start
-        and traj.due
-        and goal.target is not None
-        and goal.measurements[0].source == "baseline"
-    ):
-        base = goal.measurements[0].value
-        path = [
-            (traj.start, expected_value(traj.start, traj.due, base, goal.target, traj.start)),
-            (traj.due, goal.target),
-        ]
+    if traj.path and goal.measurements[0].source == "baseline":
+        path = list(traj.path)  # the expected-recovery path, bent at the review point
         coords = " ".join(f"{scale.x(d)},{scale.y(v)}" for d, v in path)
         out.append(
             f'<polyline class="expected" fill="none" points="{coords}" '

@@ -18,21 +18,24 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from planengine._errors import InputError
 from planengine._values import compare
 from planengine.instruments._instrument import Instrument
+from planengine.instruments._parts import Cutoff
 from planengine.review._model import ChangeReport, Measurement
 
 __all__ = [
     "RCI_Z",
     "change_report",
     "deterioration_since_best",
+    "mcid_step",
     "minimum_reliable_change",
     "recall_window_caveats",
     "reliable_change_index",
+    "reliable_step",
     "standard_error_of_difference",
     "standard_error_of_measurement",
 ]
@@ -85,6 +88,11 @@ def raw_total(instrument: Instrument, value: float, scale: str) -> float:
     return value
 
 
+def _plain_zero(value: float) -> float:
+    """``value`` with a negative zero made plain (``-0.0`` prints as ``-0``)."""
+    return value + 0.0
+
+
 def _fmt(value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
 
@@ -92,7 +100,7 @@ def _fmt(value: float) -> str:
 def _reliable(instrument: Instrument, delta: float, improvement: float) -> dict[str, Any] | None:
     change = instrument.change
     if change.rci_sd is not None and change.rci_reliability is not None:
-        rci = reliable_change_index(0.0, delta, change.rci_sd, change.rci_reliability)
+        rci = _plain_zero(reliable_change_index(0.0, delta, change.rci_sd, change.rci_reliability))
         threshold = minimum_reliable_change(change.rci_sd, change.rci_reliability)
         note = (
             f"Jacobson-Truax RCI with SD {_fmt(change.rci_sd)} and reliability "
@@ -112,7 +120,7 @@ def _reliable(instrument: Instrument, delta: float, improvement: float) -> dict[
         reliable = abs(rci) > RCI_Z
         return {
             "method": "jacobson-truax",
-            "rci": round(rci, 3),
+            "rci": _plain_zero(round(rci, 3)),
             "threshold": round(threshold, 2),
             "direction": _direction(reliable, improvement),
             "note": note,
@@ -151,16 +159,18 @@ def _response(instrument: Instrument, x1: float, improvement: float) -> dict[str
         return {
             "met": met,
             "basis": f"a change of {_fmt(change.response_percent)} % or more from baseline",
-            "percent": None if percent is None else round(percent, 1),
+            "percent": None if percent is None else _plain_zero(round(percent, 1)),
             "citation": list(change.citations.get("response_percent", ())),
             "status": change.status.get("response_percent"),
         }
     if change.response_points is not None:
         comparator = change.response_points_comparator
+        # a points rule is reported in points: a percentage beside it reads as the criterion
         return {
             "met": compare(improvement, comparator, change.response_points),
             "basis": f"an improvement {comparator} {_fmt(change.response_points)} points",
-            "percent": None if percent is None else round(percent, 1),
+            "percent": None,
+            "points": _plain_zero(round(improvement, 2)),
             "citation": list(change.citations.get("response_points", ())),
             "status": change.status.get("response_points"),
         }
@@ -231,31 +241,95 @@ def _category(reliable: dict[str, Any] | None, remission: dict[str, Any] | None)
 def recall_window_caveats(
     instrument: Instrument, measurements: Sequence[Measurement]
 ) -> tuple[str, ...]:
-    """One caveat per pair of consecutive scores taken closer together than the recall window.
+    """One caveat naming every pair of consecutive scores taken closer together than the recall
+    window (weekly PHQ-9s at every session are said once, not once per pair).
 
     Such scores overlap (clinical.md §4.1): fine for a trend line, not for response or remission.
     """
     window = instrument.recall_window_days
     if not window:
         return ()
-    out = []
-    for earlier, later in itertools.pairwise(measurements):
+    close = [
+        (earlier, later)
+        for earlier, later in itertools.pairwise(measurements)
+        if (later.date - earlier.date).days < window
+    ]
+    if not close:
+        return ()
+    if len(close) == 1:
+        (earlier, later), = close
         gap = (later.date - earlier.date).days
-        if gap < window:
-            out.append(
-                f"{instrument.name} scores on {earlier.date} and {later.date} are {gap} days apart, "
-                f"less than its {window}-day recall window: they overlap, so read them as a trend only"
-            )
-    return tuple(out)
+        pairs = f"scores on {earlier.date} and {later.date} are {gap} days apart"
+    else:
+        gaps = sorted({(b.date - a.date).days for a, b in close})
+        days = ", ".join(str(g) for g in gaps)
+        pairs = (
+            f"scores are closer together than that {len(close)} times, from {close[0][0].date} "
+            f"to {close[-1][1].date} ({days} days apart)"
+        )
+    return (
+        f"{instrument.name} {pairs}, less than its {window}-day recall window: they overlap, so "
+        "read them as a trend only",
+    )
+
+
+def _cutoff_entry(
+    instrument: Instrument, cutoff: Cutoff, x1: float, x2: float, scale: str
+) -> dict[str, Any]:
+    raw1, raw2 = raw_total(instrument, x1, scale), raw_total(instrument, x2, scale)
+    return {
+        "id": cutoff.id,
+        "rule": cutoff.text,
+        "meaning": cutoff.meaning,
+        "baseline_met": compare(raw1, cutoff.comparator, cutoff.value),
+        "latest_met": compare(raw2, cutoff.comparator, cutoff.value),
+        "citation": list(cutoff.citations),
+        "status": cutoff.status,
+    }
+
+
+def _recovery(
+    instrument: Instrument,
+    caseness: Cutoff | None,
+    x1: float,
+    x2: float,
+    scale: str,
+    reliable: Mapping[str, Any] | None,
+) -> dict[str, Any] | None:
+    """NHS Talking Therapies recovery: a case at the start, below caseness now; with a reliable
+    improvement, reliable recovery (clinical.md §4.1 [R37])."""
+    if caseness is None:
+        return None
+    entry = _cutoff_entry(instrument, caseness, x1, x2, scale)
+    recovered = entry["baseline_met"] and not entry["latest_met"]
+    improved = reliable is not None and reliable["direction"] == "improved"
+    return {
+        "caseness": entry["rule"],
+        "cutoff": entry["id"],
+        "baseline_case": entry["baseline_met"],
+        "latest_case": entry["latest_met"],
+        "recovered": recovered,
+        "reliable_recovery": recovered and improved,
+        "citation": entry["citation"],
+        "status": entry["status"],
+    }
 
 
 def change_report(
-    instrument: Instrument, measurements: Sequence[Measurement], *, scale: str = "total"
+    instrument: Instrument,
+    measurements: Sequence[Measurement],
+    *,
+    scale: str = "total",
+    caseness: Cutoff | None = None,
+    cutoffs: Sequence[Cutoff] = (),
 ) -> ChangeReport | None:
     """Compare the latest measurement with the first (the baseline), criterion by criterion.
 
     :param measurements: the goal's values in date order, baseline first, on ``scale``.
     :param scale: ``total`` (raw totals) or ``percent`` (WHO-5 percent scores).
+    :param caseness: the instrument's caseness cut-off, for recovery (``None``: not reported).
+    :param cutoffs: further cut-offs to report as met or not at the baseline and now (the WHO-5's
+        "assess for depression" ones).
     :return: ``None`` when there is no value after the baseline.
     """
     if len(measurements) < 2:
@@ -285,7 +359,7 @@ def change_report(
         latest=last.value,
         baseline_date=first.date,
         latest_date=last.date,
-        improvement=improvement / factor,
+        improvement=_plain_zero(improvement / factor),
         response=_response(instrument, x1, improvement),
         remission=remission,
         reliable_change=reliable,
@@ -293,6 +367,10 @@ def change_report(
         band=_band(instrument, first.value, last.value, scale),
         category=_category(reliable, remission),
         caveats=tuple(caveats),
+        recovery=_recovery(instrument, caseness, first.value, last.value, scale, reliable),
+        cutoffs=tuple(
+            _cutoff_entry(instrument, c, first.value, last.value, scale) for c in cutoffs
+        ),
     )
 
 
@@ -326,3 +404,34 @@ def deterioration_since_best(
         "method": reliable["method"],
         "threshold": reliable["threshold"],
     }
+
+
+def reliable_step(instrument: Instrument, scale: str = "total") -> tuple[float, str] | None:
+    """The smallest reliable change on the goal's ``scale`` and its name: the Jacobson-Truax
+    minimum, or the published points, or else the MCID; ``None`` when the data gives none.
+
+    The expected-recovery path expects this much improvement by the non-response review point
+    (stepped-care.md §1: non-response is no reliable improvement at review).
+    """
+    change = instrument.change
+    factor = _threshold_factor(instrument, scale)
+    if change.rci_sd is not None and change.rci_reliability is not None:
+        step = minimum_reliable_change(change.rci_sd, change.rci_reliability)
+        return step / factor, f"the Jacobson-Truax reliable change ({step:.2f})"
+    if change.reliable_change_points is not None:
+        points = change.reliable_change_points
+        return points / factor, f"the reliable-change threshold ({_fmt(points)} points)"
+    return mcid_step(instrument, scale)
+
+
+def mcid_step(instrument: Instrument, scale: str = "total") -> tuple[float, str] | None:
+    """The MCID on the goal's ``scale`` and its name (else the reliable-change threshold); the
+    rise from the best value that counts as a lost target (docs/review.md)."""
+    change = instrument.change
+    factor = _threshold_factor(instrument, scale)
+    if change.mcid is not None:
+        unit = " percentage points" if change.scale == "percent" else ""
+        return change.mcid / factor, f"the MCID ({_fmt(change.mcid)}{unit})"
+    if change.reliable_change_points is not None or change.rci_sd is not None:
+        return reliable_step(instrument, scale)
+    return None

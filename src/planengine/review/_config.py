@@ -8,6 +8,9 @@ Example::
     default-review-interval-days = 60   # for goals that give none
     gas-rho = 0.3                       # assumed correlation between GAS goal scores
     free-metric-change-fraction = 0.1   # real change on measures without instrument thresholds
+    measurement-interval-days = 28      # a value older than this is re-measured before deciding
+    first-review-weeks = 4              # the first review point on the expected-recovery path
+    rolling-window = 3                  # free metrics are judged by the median of this many values
 
 The instruments' thresholds (MCID, reliable change, response, remission) are not set here: they
 come from ``[tool.planengine.plan.instrument-overrides]``, which planning reads too, so a plan and
@@ -36,6 +39,9 @@ _KEYS: Mapping[str, tuple[str, bool]] = {
     "default-review-interval-days": ("default_review_interval_days", True),
     "gas-rho": ("gas_rho", False),
     "free-metric-change-fraction": ("free_metric_change_fraction", False),
+    "measurement-interval-days": ("measurement_interval_days", True),
+    "first-review-weeks": ("first_review_weeks", True),
+    "rolling-window": ("rolling_window", True),
 }
 
 

@@ -81,6 +81,11 @@ class ReviewConfig:
     :ivar gas_rho: assumed correlation between GAS goal scores (clinical.md §5.2: 0.3 by convention).
     :ivar free_metric_change_fraction: for measures with no instrument thresholds, the fraction of
         the planned change that counts as a real change (improving / worsening).
+    :ivar measurement_interval_days: measurement cadence of goals without a review interval; an
+        older value is re-measured before deciding (R-SC6: review within 4 weeks [S2]).
+    :ivar first_review_weeks: the first review point (stepped-care.md §1: 4 weeks [S2]).
+    :ivar rolling_window: a free metric is judged by the median of this many latest values
+        (a design choice, docs/review.md).
     :ivar crisis_locale: as :class:`planengine.EngineConfig`'s: the locale whose shipped crisis
         resources are shown beside open risk flags (no default).
     :ivar crisis_resources: as :class:`planengine.EngineConfig`'s: the clinic's own, shown first.
@@ -91,6 +96,9 @@ class ReviewConfig:
     no_response_weeks: int = attrs.field(default=8, validator=_positive)
     gas_rho: float = attrs.field(default=0.3)
     free_metric_change_fraction: float = attrs.field(default=0.10, validator=_positive)
+    measurement_interval_days: int = attrs.field(default=28, validator=_positive)
+    first_review_weeks: int = attrs.field(default=4, validator=_positive)
+    rolling_window: int = attrs.field(default=3, validator=_positive)
     crisis_locale: str | None = attrs.field(default=None)
     crisis_resources: tuple[CrisisResource, ...] = attrs.field(
         default=(), converter=_own_crisis_resources
@@ -195,11 +203,15 @@ class Status:
 
 @attrs.frozen
 class Trajectory:
-    """Expected linear path from baseline to target by the due date, against the latest value.
+    """The expected-recovery path from baseline to target by the due date, against the latest
+    value (docs/review.md).
 
     :ivar position: ``ahead``, ``on-track``, ``behind`` or ``unknown`` (no baseline, target,
-        start, due date or measurement after baseline).
-    :ivar expected_now: the value the linear path expects on the latest measurement's date.
+        start, due date or measurement after baseline). A goal that is worsening, lost its
+        target or did not respond by the non-response review point is never on track or ahead.
+    :ivar expected_now: the value the path expects on the latest measurement's date.
+    :ivar path: vertices ``(date, value)``: start, the non-response review point (if it bends
+        there), due date; ``review_points``: ``(date, label)``.
     :ivar deviation: (actual progress - expected progress) as a fraction of the planned change;
         positive is ahead.
     :ivar projected_date: when the target would be reached at the rate seen so far (``None`` when
@@ -216,6 +228,8 @@ class Trajectory:
     tolerance: float | None = None
     projected_date: dt.date | None = None
     reason: str = ""
+    path: tuple[tuple[dt.date, float], ...] = ()
+    review_points: tuple[tuple[dt.date, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
@@ -232,6 +246,10 @@ class Trajectory:
             if self.projected_date is None
             else self.projected_date.isoformat(),
             "reason": self.reason,
+            "path": [{"date": d.isoformat(), "value": _round(v)} for d, v in self.path],
+            "review_points": [
+                {"date": d.isoformat(), "label": label} for d, label in self.review_points
+            ],
         }
 
 
@@ -257,6 +275,8 @@ class ChangeReport:
     :ivar category: Jacobson-Truax category: ``recovered``, ``improved``, ``unchanged``,
         ``deteriorated`` (``None`` when there is no reliable-change criterion).
     :ivar caveats: recall-window overlaps and notes on the thresholds used.
+    :ivar recovery: recovery against caseness (``recovered``, ``reliable_recovery`` ...), or
+        ``None`` without a caseness cut-off; ``cutoffs``: the WHO-5's depression cut-offs.
     """
 
     instrument: str
@@ -272,6 +292,8 @@ class ChangeReport:
     band: Mapping[str, Any] | None = None
     category: str | None = None
     caveats: tuple[str, ...] = ()
+    recovery: Mapping[str, Any] | None = None
+    cutoffs: tuple[Mapping[str, Any], ...] = ()
 
     @property
     def reliable_improvement(self) -> bool:
@@ -297,6 +319,8 @@ class ChangeReport:
             "mcid": None if self.mcid is None else dict(self.mcid),
             "band": None if self.band is None else dict(self.band),
             "category": self.category,
+            "recovery": None if self.recovery is None else dict(self.recovery),
+            "cutoffs": [dict(c) for c in self.cutoffs],
             "caveats": list(self.caveats),
         }
 
@@ -401,6 +425,9 @@ class GoalReview:
     :ivar measurements: the values used, baseline first, in date order.
     :ivar review_due: next review date (last measurement + review interval); ``overdue`` when past.
     :ivar attention: why the goal needs attention (empty when it does not).
+    :ivar judged_by: how status and trajectory read the values, if not as measured (rolling median).
+    :ivar measurement_age_days: days from the latest value (or GAS rating) to ``as_of``; older
+        than ``measurement_interval_days`` (the cadence) is overdue.
     """
 
     goal_id: str
@@ -424,6 +451,15 @@ class GoalReview:
     suggestions: tuple[Suggestion, ...] = ()
     attention: tuple[str, ...] = ()
     findings: tuple[ReviewFinding, ...] = ()
+    judged_by: str | None = None
+    measurement_age_days: int | None = None
+    measurement_interval_days: int | None = None
+
+    @property
+    def measurement_overdue(self) -> bool:
+        """Whether the latest value is older than the measurement cadence (re-measure first)."""
+        age, cadence = self.measurement_age_days, self.measurement_interval_days
+        return age is not None and cadence is not None and age > cadence
 
     @property
     def needs_attention(self) -> bool:
@@ -454,7 +490,11 @@ class GoalReview:
                 "due": None if self.review_due is None else self.review_due.isoformat(),
                 "overdue": self.overdue,
                 "interval_days": self.review_interval_days,
+                "measurement_age_days": self.measurement_age_days,
+                "measurement_interval_days": self.measurement_interval_days,
+                "measurement_overdue": self.measurement_overdue,
             },
+            "judged_by": self.judged_by,
             "measurements": [m.to_dict() for m in self.measurements],
             "change": None if self.change is None else self.change.to_dict(),
             "gas": None if self.gas is None else self.gas.to_dict(),

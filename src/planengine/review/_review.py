@@ -30,6 +30,8 @@ from planengine.review._model import (
     Review,
     ReviewConfig,
     ReviewContext,
+    Status,
+    Trajectory,
 )
 from planengine.review._parse import ParsedGoal, parse_goal_file
 from planengine.review._risk import (
@@ -37,6 +39,8 @@ from planengine.review._risk import (
     private_flags_from_goal_file,
     risk_flags_from_assessments,
 )
+from planengine.review._rolling import judged_goal
+from planengine.review._rules import caseness_cutoff, depression_cutoffs
 from planengine.review._status import goal_status
 from planengine.review._suggest import (
     attention_reasons,
@@ -82,6 +86,32 @@ def _gas(goal: ParsedGoal) -> GasResult | None:
     )
 
 
+#: Status rules that are never on track or ahead of the expected path, whatever the distance.
+_OFF_TRACK_RULES = frozenset(
+    {"status.no-response", "status.target-lost", "status.deterioration-since-best"}
+)
+
+
+def _consistent(traj: Trajectory, status: Status) -> Trajectory:
+    """The trajectory as the status reads it: a goal that is worsening, lost its target or did
+    not respond at the review point is ``behind``, never ``on-track`` next to that status."""
+    if traj.position not in ("on-track", "ahead"):
+        return traj
+    if status.code != "worsening" and status.rule not in _OFF_TRACK_RULES:
+        return traj
+    return attrs.evolve(
+        traj,
+        position="behind",
+        reason=f"{traj.reason}; behind, as the status is {status.code} ({status.rule})",
+    )
+
+
+def _last_measured(goal: ParsedGoal) -> dt.date | None:
+    """The date of the goal's latest value or GAS rating (``None``: nothing measured)."""
+    dates = [m.date for m in goal.measurements[-1:]] + [d for d, _ in goal.gas_history[-1:]]
+    return max(dates, default=None)
+
+
 def _review_goal(
     goal: ParsedGoal,
     as_of: dt.date,
@@ -89,12 +119,26 @@ def _review_goal(
     flags: tuple[RiskFlag, ...],
     areas: Mapping[str, str],
 ) -> GoalReview:
-    change = None
+    change = caseness = None
     if goal.instrument is not None and goal.scale != "metric":
-        change = change_report(goal.instrument, goal.measurements, scale=goal.scale)
-    traj = trajectory(goal, as_of, config.trajectory_tolerance)
+        caseness = caseness_cutoff(goal.instrument)
+        change = change_report(
+            goal.instrument,
+            goal.measurements,
+            scale=goal.scale,
+            caseness=caseness,
+            cutoffs=depression_cutoffs(goal.instrument),
+        )
+    judged, judged_by = judged_goal(goal, config.rolling_window)
+    status = goal_status(judged, change, as_of, config, caseness)
+    if judged_by is not None:
+        status = attrs.evolve(status, reason=f"{status.reason}; {judged_by}")
+    traj = _consistent(trajectory(judged, as_of, config), status)
     interval = goal.review_interval_days or config.default_review_interval_days
     due = next_review(goal, interval)
+    measured = _last_measured(goal)
+    cadence = goal.review_interval_days or config.measurement_interval_days
+    age = None if measured is None else (as_of - measured).days
     review = GoalReview(
         goal_id=goal.goal_id,
         index=goal.index,
@@ -109,13 +153,16 @@ def _review_goal(
         target=goal.target,
         comparator=goal.comparator,
         measurements=goal.measurements,
-        status=goal_status(goal, change, as_of, config),
+        status=status,
         trajectory=traj,
         review_due=due,
         overdue=due is not None and due < as_of,
         review_interval_days=interval,
         change=change,
         gas=_gas(goal),
+        judged_by=judged_by,
+        measurement_age_days=age,
+        measurement_interval_days=cadence,
     )
     concerning = flags_concerning(review, flags, areas)
     review = attrs.evolve(

@@ -1,92 +1,105 @@
 """Choose each goal's FHIR ``Goal.achievementStatus`` and name the rule that chose it.
 
-Rules are tried in order; the first that applies wins, except that a reliable (or meaningful)
-deterioration comes before the target rules: from a baseline that already met the target, a
-worsening that still meets it is ``worsening``, never ``achieved``:
+Rules are tried in order; the first that applies wins. A regression (worsening from the
+baseline, a reliable relapse from the best value, a lost target) comes before the target rules:
+a value that lost ground is never ``achieved`` or ``sustaining``. The rule's name says which
+criterion decided: "reliable" only where the reliable-change criterion was met (docs/review.md):
 
-=================================  =================  ==================================================
-rule                               status             when
-=================================  =================  ==================================================
-``status.target-impossible``       not-attainable     the target lies outside what the measure can reach
-``status.sustaining``              sustaining         the target is met now and at the measurement before
-``status.target-met``              achieved           the target is met at the latest measurement
-``status.due-passed``              not-achieved       the due date has passed and the target is not met
-``status.reliable-deterioration``  worsening          change from baseline is a reliable (or meaningful)
-                                                      worsening (instruments without thresholds, and
-                                                      free metrics: a share of the planned change)
-``status.reliable-improvement``    improving          ... a reliable (or meaningful) improvement, or a
-                                                      treatment response (see :func:`meaningful_change`)
-``status.unconfirmed-*``           (as above)         the same, on an instrument without a reliable-change
-                                                      or MCID threshold (PSS-10, RSES): a share of the
-                                                      planned change, maybe within measurement error
-``status.deterioration-since-best`` worsening         the latest value is reliably worse than the best
-                                                      since the baseline (a relapse; before the target
-                                                      rules too)
-``status.no-response``             no-progress        no such improvement N weeks (config) after the start
-``status.no-reliable-change``      no-change          measured again, but no reliable change yet
-``status.awaiting-measurement``    in-progress        only the baseline so far
-``status.gas-*``                   (as above)         goals scored only by GAS levels; a level of -2
-                                                      (much less than expected) that did not just fall
-                                                      is ``worsening`` too
-                                                      (``status.gas-much-less-than-expected``)
-``status.baseline-pending``        in-progress        the baseline is recorded from the first week of a
-                                                      log, and no progress entry has given it yet
-``status.no-data``                 in-progress        nothing to judge by
-=================================  =================  ==================================================
+=================================== ============== ================================================
+rule                                status         when
+=================================== ============== ================================================
+``status.target-impossible``        not-attainable the target lies outside what the measure can reach
+``status.reliable-deterioration``   worsening      worse than the baseline by the reliable-change
+                                                   criterion (``status.mcid-deterioration``: by the
+                                                   MCID only; ``status.metric-worsening``: a free
+                                                   metric, by a share of the planned change;
+                                                   ``status.unconfirmed-deterioration``: PSS-10,
+                                                   RSES, maybe within measurement error)
+``status.deterioration-since-best`` worsening      reliably worse than the best value since the
+                                                   baseline (a relapse)
+``status.target-lost``              in-progress    reached, then regressed: worse than the best
+                                                   value by the MCID, or the target or caseness
+                                                   lost again (``_lost``)
+``status.sustaining``               sustaining     the target is met now and at the measurement before
+``status.target-met``               achieved       the target is met at the latest measurement
+``status.due-passed-no-response``   no-progress    the due date passed, target not met, no
+                                                   improvement since the baseline
+``status.due-passed``               not-achieved   the due date passed and the target is not met
+``status.reliable-improvement``     improving      better by the reliable-change criterion
+                                                   (``status.treatment-response``: a response only;
+                                                   ``status.mcid-improvement``: the MCID only;
+                                                   ``status.metric-improvement``,
+                                                   ``status.unconfirmed-improvement`` as above)
+``status.no-response``              no-change      no improvement at or after the non-response
+                                                   review point (N weeks, config), by the date of
+                                                   the latest measurement, not of the review
+``status.no-reliable-change``       no-change      measured again, but no change yet
+``status.awaiting-measurement``     in-progress    only the baseline so far
+``status.not-yet-interpretable``    in-progress    an improvement on a score taken within the
+                                                   recall window of the baseline: re-measure
+``status.gas-*``                    (as above)     goals scored only by GAS levels; a level of -2
+                                                   (much less than expected) that did not just
+                                                   fall is ``worsening`` too
+                                                   (``status.gas-much-less-than-expected``)
+``status.baseline-pending``         in-progress    the baseline is recorded from the first week of
+                                                   a log, and no progress entry has given it yet
+``status.no-data``                  in-progress    nothing to judge by
+=================================== ============== ================================================
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
-from planengine._values import ORDER_COMPARATORS, compare
+from planengine.instruments._parts import Cutoff
 from planengine.review._change import deterioration_since_best
+from planengine.review._lost import lost_target
 from planengine.review._model import ChangeReport, ReviewConfig, Status
 from planengine.review._parse import ParsedGoal
+from planengine.review._target import target_met
 
 __all__ = ["goal_status", "meaningful_change", "target_met"]
 
 
-def target_met(value: float, comparator: str | None, target: float) -> bool:
-    """Whether ``value`` meets the target; with no comparator (or ``==``), equals it."""
-    return compare(value, comparator if comparator in ORDER_COMPARATORS else "==", target)
-
-
 def meaningful_change(
     goal: ParsedGoal, change: ChangeReport | None, config: ReviewConfig
-) -> tuple[str, str]:
-    """``(direction, basis)``: ``improved``, ``deteriorated`` or ``none`` since the baseline.
+) -> tuple[str, str, str]:
+    """``(direction, basis, kind)``: ``improved``, ``deteriorated`` or ``none`` since the baseline,
+    the criterion in words, and which criterion decided (names the status rule).
 
     Instruments: a reliable change (Jacobson-Truax, or the published points) decides when there
-    is one. Without one, a treatment response (the instrument's response criterion, e.g. a 50 %
-    reduction) or a change of at least the MCID still counts: measurement-based care reads
-    these side by side (clinical.md §4.1), and a patient who has responded is not a
-    non-responder because one criterion is stricter. Free metrics: a change of at least
-    ``free_metric_change_fraction`` of the planned change (baseline to target).
+    is one (kind ``reliable``). Without one, a treatment response (the instrument's response
+    criterion, e.g. a 50 % reduction; kind ``response``) or a change of at least the MCID (kind
+    ``mcid``) still counts: measurement-based care reads these side by side (clinical.md §4.1),
+    and a patient who has responded is not a non-responder because one criterion is stricter.
+    Free metrics: a change of at least ``free_metric_change_fraction`` of the planned change
+    (kind ``metric``; ``unconfirmed`` on an instrument without thresholds, PSS-10 or RSES).
     """
     if len(goal.measurements) < 2:
-        return "none", "no measurement after the baseline"
+        return "none", "no measurement after the baseline", "none"
     if change is not None and (change.reliable_change is not None or change.mcid is not None):
         return _instrument_change(change)
     baseline, latest = goal.measurements[0].value, goal.measurements[-1].value
     if goal.target is None or goal.target == baseline:
-        return "none", "no planned change to compare with"
+        return "none", "no planned change to compare with", "none"
     step = abs(goal.target - baseline) * config.free_metric_change_fraction
     improvement = latest - baseline if goal.direction == "higher-is-better" else baseline - latest
     basis = f"{config.free_metric_change_fraction:.0%} of the planned change ({step:g})"
+    kind = "metric"
     if goal.instrument is not None and goal.scale != "metric":
+        kind = "unconfirmed"
         basis += (
             f", as {goal.instrument.name} has no agreed reliable-change or MCID threshold "
             "(not a reliable change)"
         )
     if improvement >= step:
-        return "improved", basis
+        return "improved", basis, kind
     if -improvement >= step:
-        return "deteriorated", basis
-    return "none", basis
+        return "deteriorated", basis, kind
+    return "none", basis, kind
 
 
-def _instrument_change(change: ChangeReport) -> tuple[str, str]:
+def _instrument_change(change: ChangeReport) -> tuple[str, str, str]:
     rc, mcid, response = change.reliable_change, change.mcid, change.response
     rc_basis = None
     if rc is not None:
@@ -96,26 +109,30 @@ def _instrument_change(change: ChangeReport) -> tuple[str, str]:
             else f"published reliable-change threshold ({rc['threshold']:g} points)"
         )
         if rc["direction"] != "none":
-            return rc["direction"], rc_basis
+            return rc["direction"], rc_basis, "reliable"
     # A response is read only from a baseline not already in remission (PHQ-9 4 -> 2 is no
     # treatment response).
     remission = change.remission
     if response is not None and response["met"] and not (remission and remission["baseline_met"]):
-        return "improved", f"treatment response ({response['basis']})"
+        return "improved", f"treatment response ({response['basis']})", "response"
     mcid_basis = None if mcid is None else f"minimal important difference ({mcid['value']:g})"
     if mcid is not None and (mcid["improved"] or mcid["deteriorated"]):
-        return ("improved" if mcid["improved"] else "deteriorated"), str(mcid_basis)
-    return "none", str(rc_basis or mcid_basis)
-
-
-def _weeks_since_start(goal: ParsedGoal, as_of: dt.date) -> float | None:
-    return None if goal.start is None else (as_of - goal.start).days / 7
+        return ("improved" if mcid["improved"] else "deteriorated"), str(mcid_basis), "mcid"
+    return "none", str(rc_basis or mcid_basis), "reliable" if rc_basis else "mcid"
 
 
 def goal_status(
-    goal: ParsedGoal, change: ChangeReport | None, as_of: dt.date, config: ReviewConfig
+    goal: ParsedGoal,
+    change: ChangeReport | None,
+    as_of: dt.date,
+    config: ReviewConfig,
+    caseness: Cutoff | None = None,
 ) -> Status:
-    """The achievementStatus of one goal on ``as_of``, with its rule and reason."""
+    """The achievementStatus of one goal on ``as_of``, with its rule and reason.
+
+    :param caseness: the instrument's caseness cut-off: a score back at caseness after it fell
+        below is a lost target.
+    """
     if not goal.target_possible:
         return Status(
             "not-attainable",
@@ -127,7 +144,8 @@ def goal_status(
     # An instrument's scores are judged by change even when the target was left out.
     judged_by_change = goal.instrument is not None and goal.scale != "metric"
     if goal.has_baseline and (goal.target is not None or judged_by_change):
-        return _value_status(goal, change, as_of, config, due_passed)
+        status = _value_status(goal, change, config, due_passed, caseness)
+        return _interpretable(goal, status)
     if goal.gas_levels is not None and (goal.gas_history or goal.gas_current is not None):
         return _gas_status(goal, due_passed)
     if goal.baseline_pending is not None:
@@ -139,38 +157,51 @@ def goal_status(
     )
 
 
-def _confirmed(goal: ParsedGoal, change: ChangeReport | None) -> bool:
-    """Whether a change on this goal is judged by an instrument's reliable-change or MCID
-    threshold: an instrument without one (PSS-10, RSES) is judged by a share of the planned
-    change, which may lie inside measurement error, so it is never called reliable."""
-    if goal.instrument is None or goal.scale == "metric":
-        return True  # free metrics: the planned-change rule is their only rule
-    return change is not None and (change.reliable_change is not None or change.mcid is not None)
+def _interpretable(goal: ParsedGoal, status: Status) -> Status:
+    """An improvement (or a target met) on a score taken within the instrument's recall window
+    of the baseline is ``in-progress`` until re-measured: the two scores overlap, so the change is
+    not yet interpretable (clinical.md §4.1). A worsening is never held back."""
+    instrument = None if goal.scale == "metric" else goal.instrument
+    window = None if instrument is None else instrument.recall_window_days
+    if instrument is None or not window or status.code not in ("improving", "achieved", "sustaining"):
+        return status
+    first, latest = goal.measurements[0], goal.measurements[-1]
+    days = (latest.date - first.date).days
+    if days >= window:
+        return status
+    return Status(
+        "in-progress",
+        "status.not-yet-interpretable",
+        f"{first.value:g} -> {latest.value:g} in {days} days, within the {window}-day recall "
+        f"window of {instrument.name} (the scores overlap), so the change is not yet "
+        f"interpretable: it reads as {status.code} ({status.reason})",
+    )
 
 
-def _moved(
-    goal: ParsedGoal, change: ChangeReport | None, direction: str, basis: str
-) -> Status:
+#: (kind, direction) -> the status rule; "reliable" only where the reliable-change criterion met.
+_RULES = {
+    ("reliable", "improved"): "status.reliable-improvement",
+    ("reliable", "deteriorated"): "status.reliable-deterioration",
+    ("response", "improved"): "status.treatment-response",
+    ("mcid", "improved"): "status.mcid-improvement",
+    ("mcid", "deteriorated"): "status.mcid-deterioration",
+    ("metric", "improved"): "status.metric-improvement",
+    ("metric", "deteriorated"): "status.metric-worsening",
+    ("unconfirmed", "improved"): "status.unconfirmed-improvement",
+    ("unconfirmed", "deteriorated"): "status.unconfirmed-deterioration",
+}
+
+
+def _moved(goal: ParsedGoal, direction: str, basis: str, kind: str) -> Status:
     """The ``improving`` / ``worsening`` status for a change from the baseline."""
     values = goal.measurements
     moved = f"from {values[0].value:g} to {values[-1].value:g}"
     word = "worse" if direction == "deteriorated" else "better"
     code = "worsening" if direction == "deteriorated" else "improving"
-    if _confirmed(goal, change):
-        rule = (
-            "status.reliable-deterioration"
-            if direction == "deteriorated"
-            else "status.reliable-improvement"
-        )
-        return Status(code, rule, f"{word} {moved} by {basis}")
-    rule = (
-        "status.unconfirmed-deterioration"
-        if direction == "deteriorated"
-        else "status.unconfirmed-improvement"
-    )
-    return Status(
-        code, rule, f"{word} {moved} by {basis}; this may be within measurement error"
-    )
+    reason = f"{word} {moved} by {basis}"
+    if kind == "unconfirmed":
+        reason += "; this may be within measurement error"
+    return Status(code, _RULES[(kind, direction)], reason)
 
 
 def _relapse(goal: ParsedGoal) -> Status | None:
@@ -195,33 +226,50 @@ def _relapse(goal: ParsedGoal) -> Status | None:
     )
 
 
+def _regressed(
+    goal: ParsedGoal, change: ChangeReport | None, config: ReviewConfig, caseness: Cutoff | None
+) -> Status | None:
+    """Worsening from the baseline, a reliable relapse from the best value, or a lost target:
+    judged before any target rule, so a regression is never ``achieved`` or ``sustaining``."""
+    direction, basis, kind = meaningful_change(goal, change, config)
+    if direction == "deteriorated":
+        worse = _moved(goal, direction, basis, kind)
+        met = goal.target is not None and target_met(
+            goal.measurements[-1].value, goal.comparator, goal.target
+        )
+        if not met:
+            return worse
+        return Status(
+            worse.code,
+            worse.rule,
+            f"{worse.reason} (the target {goal.comparator} {goal.target:g} is met, but the "
+            "baseline met it already)",
+        )
+    return _relapse(goal) or lost_target(goal, caseness)
+
+
 def _value_status(
     goal: ParsedGoal,
     change: ChangeReport | None,
-    as_of: dt.date,
     config: ReviewConfig,
     due_passed: bool,
+    caseness: Cutoff | None,
 ) -> Status:
     values = goal.measurements
     latest = values[-1]
     met = goal.target is not None and target_met(latest.value, goal.comparator, goal.target)
-    if met and len(values) >= 2:
-        # Deterioration first: from a baseline that already met the target (PHQ-9 3 -> 9 with
-        # target <= 9), a reliable worsening still meets it and is never "achieved"; nor is a
-        # relapse from the best value (16 -> 2 -> 9) "sustaining".
-        direction, basis = meaningful_change(goal, change, config)
-        if direction == "deteriorated":
-            worse = _moved(goal, change, direction, basis)
-            return Status(
-                worse.code,
-                worse.rule,
-                f"{worse.reason} (the target {goal.comparator} {goal.target:g} is met, but the "
-                "baseline met it already)",
-            )
-        relapse = _relapse(goal)
-        if relapse is not None:
-            return relapse
-    if len(values) >= 2 and met:  # (no target: judged by change only)
+    if len(values) < 2:
+        if due_passed and goal.target is not None and not met:
+            return _due_passed(goal, "not-achieved", "status.due-passed", "")
+        return Status(
+            "in-progress",
+            "status.awaiting-measurement",
+            f"baseline {latest.value:g} on {latest.date}; no measurement since",
+        )
+    regressed = _regressed(goal, change, config, caseness)
+    if regressed is not None:
+        return regressed
+    if met:  # (no target: judged by change only)
         assert goal.target is not None
         goal_text = f"{goal.comparator} {goal.target:g}"
         if len(values) >= 3 and target_met(values[-2].value, goal.comparator, goal.target):
@@ -235,37 +283,38 @@ def _value_status(
             "status.target-met",
             f"target {goal_text} met on {latest.date} (value {latest.value:g})",
         )
-    if due_passed and goal.target is not None:
-        return Status(
-            "not-achieved",
-            "status.due-passed",
-            f"due {goal.due}, latest value {latest.value:g} on {latest.date} does not meet "
-            f"{goal.comparator} {goal.target:g}",
-        )
-    if len(values) < 2:
-        return Status(
-            "in-progress",
-            "status.awaiting-measurement",
-            f"baseline {latest.value:g} on {latest.date}; no measurement since",
-        )
-    direction, basis = meaningful_change(goal, change, config)
+    direction, basis, kind = meaningful_change(goal, change, config)
     moved = f"from {values[0].value:g} to {latest.value:g}"
-    if direction == "deteriorated":
-        return _moved(goal, change, direction, basis)
-    relapse = _relapse(goal)
-    if relapse is not None:
-        return relapse
+    if due_passed and goal.target is not None:
+        if direction == "none":
+            # FHIR no-progress is a kind of not-achieved: the goal ended without progress
+            return _due_passed(
+                goal, "no-progress", "status.due-passed-no-response", f"; no improvement by {basis} ({moved})"
+            )
+        return _due_passed(goal, "not-achieved", "status.due-passed", "")
     if direction == "improved":
-        return _moved(goal, change, direction, basis)
-    weeks = _weeks_since_start(goal, as_of)
+        return _moved(goal, direction, basis, kind)
+    weeks = None if goal.start is None else (latest.date - goal.start).days // 7
     if weeks is not None and weeks >= config.no_response_weeks:
+        # FHIR's code for an active goal that is not moving is no-change (no-progress is a kind
+        # of not-achieved); the rule says it is a non-response at the review point
         return Status(
-            "no-progress",
+            "no-change",
             "status.no-response",
-            f"no improvement by {basis} ({moved}) {weeks:.0f} weeks after the start "
-            f"(threshold {config.no_response_weeks} weeks)",
+            f"no improvement by {basis} ({moved}) at week {weeks} ({latest.date}), at or "
+            f"after the non-response review point (week {config.no_response_weeks})",
         )
     return Status("no-change", "status.no-reliable-change", f"{moved}: not a change by {basis} yet")
+
+
+def _due_passed(goal: ParsedGoal, code: str, rule: str, more: str) -> Status:
+    latest = goal.measurements[-1]
+    return Status(
+        code,
+        rule,
+        f"due {goal.due}, latest value {latest.value:g} on {latest.date} does not meet "
+        f"{goal.comparator} {goal.target:g}{more}",
+    )
 
 
 def _level(level: int) -> str:

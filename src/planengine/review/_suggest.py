@@ -5,17 +5,27 @@ Core rules (``rule`` ids), tried for every goal:
 * ``review.risk-flag-open``: an open risk flag concerns the goal's instrument or area -> a
   clinician reviews the flag first; while it is open the goal is neither closed nor its target
   raised (``close-goal``, ``raise-target`` and ``keep`` are held back).
-* ``review.escalate``: reliable deterioration on an instrument -> take it to the clinician now.
-* ``review.worsening``: a goal without instrument thresholds got meaningfully worse -> review now.
+* ``review.escalate`` / ``review.worsening`` / ``review.target-lost`` (and
+  ``review.ask-about-risk`` beside them on an instrument with no risk item): a regression ->
+  review now (``_verdict``).
+* ``review.re-measure``: the latest value is older than the measurement cadence -> re-measure;
+  none of the decisions below rests on it (``_verdict``).
+* ``review.verify-change``: an improvement inside the recall window -> re-administer first.
 * ``review.raise-target``: target met before the due date for the first time -> raise the target
   (to the instrument's remission threshold when there is one) or close it once sustained.
 * ``review.close-goal``: target met and sustained, or met at the due date -> close the goal.
+* ``review.gas-confirm`` / ``review.gas-rescale``: a GAS goal at its expected level on one
+  rating before the due date -> confirm at the next rating; an early +2 -> rescale.
 * ``review.extend-or-split``: behind the expected path but improving -> extend the due date to
   the projected date, or split off a nearer sub-goal.
-* ``review.change-strategy``: no reliable improvement ``no_response_weeks`` after the start
-  (8-12 weeks, clinical.md §6.4) -> change the strategy (not for a relapse after a reliable
-  improvement, ``status.deterioration-since-best``, which ``review.worsening`` covers).
+* ``review.review-point-due``: the non-response review point passed after the latest value ->
+  measure, then decide.
+* ``review.step-up`` (instruments, stepped-care.md R-SC5) / ``review.change-strategy`` (other
+  measures): no improvement at or after the non-response review point (8-12 weeks, clinical.md
+  §6.4), by the latest value's date, or by a passed due date (not for a regression, which has
+  its own review-now).
 * ``review.revise-goal``: due date passed without the target, or the target cannot be reached.
+* ``review.assess-depression``: a WHO-5 score at a cut-off that calls for it (clinical.md §2.9).
 * ``review.overdue``: the review date has passed -> review now.
 * ``review.behind``: behind the expected path and not improving yet -> check barriers now.
 * ``review.record-measurement``: nothing measured since the baseline for a review interval.
@@ -29,6 +39,7 @@ downgrade a flag (:data:`FORBIDDEN_ACTIONS`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -46,6 +57,15 @@ from planengine.review._model import (
     Suggestion,
 )
 from planengine.review._parse import ParsedGoal
+from planengine.review._verdict import (
+    assess_depression,
+    gas_reached,
+    non_response,
+    regression,
+    remeasure,
+    review_point_due,
+    verify_change,
+)
 
 __all__ = [
     "attention_reasons",
@@ -108,21 +128,23 @@ def _flag_text(flag: RiskFlag) -> str:
         words = "; ".join(f"“{' '.join(text.split())}”" for text in flag.evidence)
         return f"{flag.id} ({flag.kind.replace('-', ' ')}: {words} on {flag.observed_on})"
     value = "unanswered" if flag.value is None else str(flag.value)
+    wording = _answer_wording(flag)
+    if wording:
+        value += f" ('{wording}')"
     return f"{flag.id} ({flag.level}: {flag.instrument} item {flag.item} {value} on {flag.observed_on})"
 
 
-def core_suggestions(
-    goal: GoalReview,
-    parsed: ParsedGoal,
-    as_of: dt.date,
-    config: ReviewConfig,
-    flags: Sequence[RiskFlag] = (),
-) -> tuple[Suggestion, ...]:
-    """The core rules' suggestions for one goal (see the module docstring).
+def _answer_wording(flag: RiskFlag) -> str | None:
+    """The instrument's own wording of the flag's answer (item 9: 2 is 'more than half the
+    days', 3 'nearly every day'), as the flag's message quotes it; ``None`` when it quotes none."""
+    if flag.value is None:
+        return None
+    found = re.search(rf"answered {flag.value} \('([^']+)'\)", flag.message)
+    return None if found is None else found.group(1)
 
-    :param flags: the open risk flags that concern this goal (:func:`flags_concerning`); while
-        there are any, the goal is never closed, its target never raised and never "kept".
-    """
+
+def _flag_suggestions(goal: GoalReview, flags: Sequence[RiskFlag]) -> list[Suggestion]:
+    """An open safety goal and open risk flags come first."""
     out: list[Suggestion] = []
     if goal.area == "safety" and goal.status.code not in ("achieved", "sustaining"):
         # a safety goal (a risk assessment and safety plan, a behaviour review, a private
@@ -149,48 +171,41 @@ def core_suggestions(
                 risk_flags=[f.id for f in flags],
             )
         )
+    return out
+
+
+def _target_reached(goal: GoalReview, parsed: ParsedGoal, due_passed: bool) -> list[Suggestion]:
+    """Raise the target, close the goal, or (GAS) confirm or rescale it."""
+    gas = gas_reached(goal, due_passed)
+    if gas is not None:
+        return gas
+    if (
+        goal.status.code == "achieved"
+        and not due_passed
+        and goal.target is not None
+        and goal.latest is not None
+    ):
+        return [_raise_target(goal, parsed)]
+    return [
+        _s(
+            "review.close-goal",
+            "close-goal",
+            f"{goal.status.reason}. Close the goal (or set a maintenance goal) with the patient.",
+            goal,
+        )
+    ]
+
+
+def _decisions(
+    goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, config: ReviewConfig, flagged: bool
+) -> list[Suggestion]:
+    """What to do about the goal, on a current value: verify, close or raise, extend, step up."""
+    out = verify_change(goal, parsed)
     status = goal.status.code
-    change = goal.change
-    traj = goal.trajectory
     due_passed = goal.trajectory.days_left is not None and goal.trajectory.days_left < 0
-    if change is not None and change.reliable_deterioration:
-        rc = change.reliable_change or {}
-        out.append(
-            _s(
-                "review.escalate",
-                "escalate",
-                f"{change.instrument} went from {change.baseline:g} to {change.latest:g} "
-                f"({change.latest_date}): reliable deterioration ({rc.get('method')}, threshold "
-                f"{rc.get('threshold')}). Take the plan to the clinician now.",
-                goal,
-            )
-        )
-    elif status == "worsening":
-        out.append(
-            _s(
-                "review.worsening",
-                "review-now",
-                f"{goal.status.reason}. Review the plan now.",
-                goal,
-            )
-        )
-    if status in ("achieved", "sustaining") and not flags:
-        if (
-            status == "achieved"
-            and not due_passed
-            and goal.target is not None
-            and goal.latest is not None
-        ):
-            out.append(_raise_target(goal, parsed))
-        else:
-            out.append(
-                _s(
-                    "review.close-goal",
-                    "close-goal",
-                    f"{goal.status.reason}. Close the goal (or set a maintenance goal) with the patient.",
-                    goal,
-                )
-            )
+    if status in ("achieved", "sustaining") and not flagged:
+        out.extend(_target_reached(goal, parsed, due_passed))
+    traj = goal.trajectory
     if traj.position == "behind" and status == "improving":
         out.append(
             _s(
@@ -209,42 +224,43 @@ def core_suggestions(
                 else traj.projected_date.isoformat(),
             )
         )
-    # A relapse after a reliable improvement is no failure to respond: review-now says it.
-    relapse = goal.status.rule == "status.deterioration-since-best"
-    if status == "no-progress" or (
-        not relapse
-        and status in ("no-change", "worsening")
-        and parsed.start is not None
-        and (as_of - parsed.start).days >= config.no_response_weeks * 7
-    ):
-        weeks = None if parsed.start is None else (as_of - parsed.start).days // 7
-        why = (
-            goal.status.reason
-            if status == "no-progress"
-            else (
-                f"{goal.status.reason}, {weeks} weeks after the start (rule: {config.no_response_weeks} weeks)"
-            )
-        )
-        out.append(
-            _s(
-                "review.change-strategy",
-                "change-strategy",
-                f"no reliable improvement in time: {why}. Change the strategy (different "
-                "intervention, dose or modality) rather than wait longer.",
-                goal,
-                weeks=weeks,
-            )
-        )
-    if status in ("not-achieved", "not-attainable"):
-        out.append(
-            _s(
-                "review.revise-goal",
-                "revise-goal",
-                f"{goal.status.reason}. Decide with the patient: extend, revise the target, or close "
-                "the goal as not achieved.",
-                goal,
-            )
-        )
+    out.extend(review_point_due(goal, parsed, as_of, config))
+    out.extend(non_response(goal, parsed, as_of, config))
+    if status in ("not-achieved", "no-progress"):
+        out.append(_revise(goal))
+    return out
+
+
+def _revise(goal: GoalReview) -> Suggestion:
+    return _s(
+        "review.revise-goal",
+        "revise-goal",
+        f"{goal.status.reason}. Decide with the patient: extend, revise the target, or close "
+        "the goal as not achieved.",
+        goal,
+    )
+
+
+def core_suggestions(
+    goal: GoalReview,
+    parsed: ParsedGoal,
+    as_of: dt.date,
+    config: ReviewConfig,
+    flags: Sequence[RiskFlag] = (),
+) -> tuple[Suggestion, ...]:
+    """The core rules' suggestions for one goal (see the module docstring).
+
+    :param flags: the open risk flags that concern this goal (:func:`flags_concerning`); while
+        there are any, the goal is never closed, its target never raised and never "kept".
+    """
+    out = _flag_suggestions(goal, flags)
+    out.extend(regression(goal, parsed))
+    stale = remeasure(goal)
+    # a stale value decides nothing: re-measure first (a regression above still says review now)
+    out.extend(stale or _decisions(goal, parsed, as_of, config, bool(flags)))
+    if goal.status.code == "not-attainable":
+        out.append(_revise(goal))
+    out.extend(assess_depression(goal, parsed))
     if goal.overdue:
         out.append(
             _s(
@@ -264,6 +280,7 @@ def core_suggestions(
                 goal,
             )
         )
+    traj = goal.trajectory
     if not out and traj.position == "behind":
         out.append(
             _s(
@@ -292,11 +309,26 @@ _ATTENTION_RULES = {
     "review.safety-goal-open": "a safety goal is open",
     "review.escalate": "reliable deterioration",
     "review.worsening": "getting worse",
+    "review.target-lost": "target reached, then lost",
+    "review.ask-about-risk": "ask about risk",
     "review.change-strategy": "no reliable improvement in time",
+    "review.step-up": "no reliable improvement at the review point: step up",
     "review.revise-goal": "target not met or not reachable",
     "review.extend-or-split": "behind the expected path",
     "review.behind": "behind the expected path",
     "review.record-measurement": "no measurement since the baseline",
+    "review.re-measure": "measurement overdue: re-measure before deciding",
+    "review.review-point-due": "measurement due at the non-response review point",
+    "review.verify-change": "change not yet interpretable: re-administer",
+    "review.gas-rescale": "GAS goal likely scaled too low",
+    "review.assess-depression": "assess for depression",
+}
+
+#: Status rules that need attention whatever their FHIR code (an active goal that did not respond
+#: is ``no-change``; a lost target is ``in-progress``).
+_ATTENTION_STATUS_RULES = {
+    "status.no-response": "no response at the review point",
+    "status.target-lost": "target lost",
 }
 
 
@@ -309,6 +341,8 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
     out = [f"open risk flag {_flag_text(flag)}" for flag in flags]
     if goal.status.code in _ATTENTION_STATUSES:
         out.append(f"status {goal.status.code}")
+    if goal.status.rule in _ATTENTION_STATUS_RULES:
+        out.append(_ATTENTION_STATUS_RULES[goal.status.rule])
     if goal.change is not None and goal.change.reliable_deterioration:
         out.append("reliable deterioration")
     if goal.trajectory.position == "behind":
@@ -326,8 +360,12 @@ def _urgency(goal: GoalReview, flagged: bool) -> tuple[int, str]:
         goal.change is not None and goal.change.reliable_deterioration
     ):
         return 1, "it is getting worse"
+    if goal.status.rule == "status.target-lost":
+        return 1, "it lost the target it had reached"
     if goal.status.code in ("not-attainable", "not-achieved", "no-progress"):
         return 2, f"it is {goal.status.code}"
+    if goal.status.rule == "status.no-response":
+        return 2, "it did not respond by the review point"
     if goal.trajectory.position == "behind":
         return 3, "it is behind the expected path"
     if goal.overdue:

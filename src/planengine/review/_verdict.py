@@ -1,0 +1,278 @@
+"""Verdict rules that read more than the status: regression, stale data, review points, fast
+change, non-response, GAS ratings and instrument cut-offs (docs/review.md).
+
+``_suggest.core_suggestions`` calls these in order; each returns the suggestions of its rule(s):
+
+* ``review.escalate`` / ``review.worsening`` / ``review.target-lost``: a regression, review now
+  (stepped-care.md R-SC5: deterioration -> review now); ``review.ask-about-risk`` beside them
+  when the instrument has no risk item (GAD-7, WHO-5, ISI: a worsening is a reason to ask);
+* ``review.re-measure``: the latest value is older than the measurement cadence (R-SC6): no
+  decision (keep, close, raise, step up, change strategy, extend) rests on it;
+* ``review.verify-change``: an improvement inside the recall window of the baseline is
+  re-administered before it changes the goal (clinical.md §4.1); on a depression measure, a
+  switch into (hypo)mania is considered (CG185 [S12]);
+* ``review.review-point-due``: the non-response review point passed after the latest value;
+* ``review.step-up`` (instruments, R-SC5) / ``review.change-strategy`` (other measures): no
+  improvement at or after the non-response review point, or by a passed due date;
+* ``review.gas-rescale`` / ``review.gas-confirm``: a GAS goal is not closed on one early rating;
+* ``review.assess-depression``: a WHO-5 score at a cut-off that calls for it (clinical.md §2.9).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from planengine._values import compare
+from planengine.review._change import raw_total, reliable_step
+from planengine.review._model import GoalReview, ReviewConfig, Suggestion
+from planengine.review._parse import ParsedGoal
+from planengine.review._rules import depression_cutoffs, mood_elevation_areas
+from planengine.review._trajectory import add_days
+
+__all__ = [
+    "assess_depression",
+    "gas_reached",
+    "non_response",
+    "regression",
+    "remeasure",
+    "review_point_due",
+    "verify_change",
+]
+
+#: Actions that decide about a goal: none rests on a stale value.
+DECISIONS = frozenset(
+    {"keep", "close-goal", "raise-target", "step-up", "change-strategy", "extend-or-split"}
+)
+
+
+def _s(rule: str, action: str, reason: str, goal: GoalReview, **details: Any) -> Suggestion:
+    return Suggestion(
+        rule=rule,
+        action=action,
+        reason=reason,
+        goal_id=goal.goal_id,
+        details={k: v for k, v in details.items() if v is not None},
+    )
+
+
+def _instrument(parsed: ParsedGoal) -> Any:
+    """The goal's instrument when its values are the instrument's scores, else ``None``."""
+    return None if parsed.scale == "metric" else parsed.instrument
+
+
+def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
+    """Review now on a reliable deterioration, a worsening or a lost target; ask about risk
+    beside it when the instrument asks nothing about it."""
+    out: list[Suggestion] = []
+    change, status = goal.change, goal.status
+    if change is not None and change.reliable_deterioration:
+        rc = change.reliable_change or {}
+        out.append(_s(
+            "review.escalate",
+            "escalate",
+            f"{change.instrument} went from {change.baseline:g} to {change.latest:g} "
+            f"({change.latest_date}): reliable deterioration ({rc.get('method')}, threshold "
+            f"{rc.get('threshold')}). Take the plan to the clinician now.",
+            goal,
+        ))
+    elif status.code == "worsening":
+        out.append(_s("review.worsening", "review-now", f"{status.reason}. Review the plan now.", goal))
+    elif status.rule == "status.target-lost":
+        out.append(_s(
+            "review.target-lost",
+            "review-now",
+            f"the target was lost: {status.reason}. Review now with the patient (what changed, "
+            "early warning signs, relapse prevention) rather than keep the plan as it is.",
+            goal,
+        ))
+    instrument = _instrument(parsed)
+    if out and instrument is not None and not instrument.risk_items:
+        out.append(_s(
+            "review.ask-about-risk",
+            "assess-risk",
+            f"{instrument.name} has no item on suicidal thoughts or self-harm, and this goal got "
+            "worse: ask about them at this contact (PHQ-9 item 9 or the C-SSRS screener, "
+            "clinical.md §3), and record the answer.",
+            goal,
+        ))
+    return out
+
+
+def remeasure(goal: GoalReview) -> list[Suggestion]:
+    """Re-measure before deciding when the latest value is older than the cadence."""
+    if not goal.measurement_overdue or (len(goal.measurements) <= 1 and goal.gas is None):
+        return []
+    return [_s(
+        "review.re-measure",
+        "record-measurement",
+        f"the latest value is {goal.measurement_age_days} days old, older than the measurement "
+        f"cadence ({goal.measurement_interval_days} days): re-measure before deciding. No "
+        "decision about this goal (keep, close, raise the target, step up, change the strategy) "
+        "rests on a stale value.",
+        goal,
+        age_days=goal.measurement_age_days,
+    )]
+
+
+def verify_change(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
+    """Re-administer before an improvement inside the recall window changes the goal."""
+    instrument = _instrument(parsed)
+    if goal.status.rule != "status.not-yet-interpretable" or instrument is None:
+        return []
+    first = goal.measurements[0]
+    on = add_days(first.date, instrument.recall_window_days or 0)
+    reason = (
+        f"{goal.status.reason}. Re-administer the {instrument.name}"
+        + (f" on or after {on}" if on else "")
+        + " and decide from that score before the goal or its target is changed."
+    )
+    step = reliable_step(instrument, parsed.scale)
+    change = goal.change
+    areas = mood_elevation_areas()
+    if (
+        change is not None
+        and step is not None
+        and change.improvement >= step[0]
+        and (instrument.area in areas or goal.area in areas)
+    ):
+        reason += (
+            " A drop this large this fast: if the patient has bipolar disorder or has started or "
+            "changed an antidepressant, consider a switch into (hypo)mania (NICE CG185, "
+            "stepped-care.md §7)."
+        )
+    again = None if on is None else on.isoformat()
+    return [_s("review.verify-change", "record-measurement", reason, goal, re_measure_on=again)]
+
+
+def _data_weeks(goal: GoalReview, parsed: ParsedGoal, as_of: dt.date) -> int | None:
+    """Whole weeks from the start to the latest value or rating (not to the review date)."""
+    if parsed.start is None or goal.measurement_age_days is None:
+        return None
+    return (as_of - dt.timedelta(days=goal.measurement_age_days) - parsed.start).days // 7
+
+
+def review_point_due(
+    goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, config: ReviewConfig
+) -> list[Suggestion]:
+    """The non-response review point passed after the latest value: measure, then decide."""
+    weeks = _data_weeks(goal, parsed, as_of)
+    point = None if parsed.start is None else add_days(parsed.start, config.no_response_weeks * 7)
+    if (
+        goal.status.rule != "status.no-reliable-change"
+        or weeks is None
+        or point is None
+        or weeks >= config.no_response_weeks
+        or as_of < point
+    ):
+        return []
+    return [_s(
+        "review.review-point-due",
+        "record-measurement",
+        f"the non-response review point (week {config.no_response_weeks}, {point}) has passed "
+        f"since the latest value (week {weeks}): measure now and decide on non-response from "
+        "that score, not from the older one.",
+        goal,
+        review_point=point.isoformat(),
+    )]
+
+
+_NO_RESPONSE_RULES = frozenset({"status.no-response", "status.due-passed-no-response"})
+#: A regression has its own review-now suggestion: it is no failure to respond.
+_NOT_NON_RESPONSE = frozenset(
+    {"status.deterioration-since-best", "status.target-lost", "status.not-yet-interpretable"}
+)
+
+
+def non_response(
+    goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, config: ReviewConfig
+) -> list[Suggestion]:
+    """Step up care (instruments, R-SC5) or change the strategy when the data, at or after the
+    non-response review point (or a passed due date), shows no improvement."""
+    status = goal.status
+    weeks = _data_weeks(goal, parsed, as_of)
+    # a value goal that is not moving says so in its status (status.no-response, by the date
+    # of its latest value); a worsening, or a GAS level that is not moving, is read here
+    late = (
+        (status.code == "worsening" or (goal.gas is not None and status.code == "no-change"))
+        and status.rule not in _NOT_NON_RESPONSE
+        and weeks is not None
+        and weeks >= config.no_response_weeks
+    )
+    if status.rule not in _NO_RESPONSE_RULES and not late:
+        return []
+    why = status.reason if not late else f"{status.reason}, at week {weeks} of the data"
+    instrument = _instrument(parsed)
+    if instrument is None:
+        return [_s(
+            "review.change-strategy",
+            "change-strategy",
+            f"no improvement in time: {why}. Change the strategy (different "
+            "intervention, dose or modality) rather than wait longer.",
+            goal,
+            weeks=weeks,
+        )]
+    band = goal.change.band if goal.change is not None else None
+    still = f" The latest {instrument.name} is {band['to_title']}." if band else ""
+    return [_s(
+        "review.step-up",
+        "step-up",
+        f"no reliable improvement at the review point: {why}.{still} Propose a step-up in care "
+        "(stepped-care.md R-SC5): a higher-intensity option or another treatment, decided with "
+        "the patient, rather than wait longer or only revise the goal.",
+        goal,
+        weeks=weeks,
+        stepped_care_rule="R-SC5",
+    )]
+
+
+def gas_reached(goal: GoalReview, due_passed: bool) -> list[Suggestion] | None:
+    """A GAS goal at its expected level or better: rescale an early +2, confirm an early single
+    rating; ``None`` where the ordinary close-goal applies (sustained, or due date reached)."""
+    gas = goal.gas
+    if gas is None or gas.level is None or goal.target is not None or due_passed:
+        return None
+    days = goal.trajectory.days_left
+    left = "" if days is None else f" with {days} days left"
+    if gas.level == 2:
+        return [_s(
+            "review.gas-rescale",
+            "revise-goal",
+            f"GAS level +2 (much more than expected){left}: an early +2 usually means the goal "
+            "was scaled too low. Rescale the five levels with the patient (today's outcome as "
+            "the new baseline) rather than close the goal.",
+            goal,
+        )]
+    if goal.status.code == "sustaining":
+        return None
+    level = f"{gas.level:+d}".replace("+0", "0")
+    return [_s(
+        "review.gas-confirm",
+        "keep",
+        f"GAS level {level} (the expected outcome or better) on one rating{left}: keep the goal "
+        "and confirm the level at the next rating; close it when the level holds (at the due "
+        "date, or at two ratings in a row).",
+        goal,
+    )]
+
+
+def assess_depression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
+    """Assess for depression when a score measured since the baseline meets a cut-off that calls
+    for it (WHO-5); the baseline is the plan's to act on, as planning does."""
+    instrument = _instrument(parsed)
+    latest = goal.latest
+    if instrument is None or latest is None or len(goal.measurements) < 2:
+        return []
+    raw = raw_total(instrument, latest.value, parsed.scale)
+    for cutoff in depression_cutoffs(instrument):
+        if compare(raw, cutoff.comparator, cutoff.value):
+            return [_s(
+                "review.assess-depression",
+                "assess",
+                f"{instrument.name} {latest.value:g} on {latest.date} (raw {raw:g}, "
+                f"{cutoff.text}): {cutoff.meaning} [{', '.join(cutoff.citations)}]. Assess for "
+                "depression (a PHQ-9, with its item 9).",
+                goal,
+                cutoff=cutoff.id,
+            )]
+    return []
