@@ -87,6 +87,9 @@ class RiskFlag:
     :ivar history: every answer to the same item, oldest first, as ``(date, value)``.
     :ivar private: it concerns abuse: never shown on a copy the patient takes home
         (stepped-care.md R-SC20).
+    :ivar last_signal_on: the latest signal's date (``None``: ``observed_on``).
+    :ivar status: ``open``, ``dispositioned``, ``reopened`` or ``review-due``, and
+        ``disposition`` the clinician's record read (:mod:`planengine.plan._flag_dispositions`).
     """
 
     id: str
@@ -103,29 +106,40 @@ class RiskFlag:
     evidence: tuple[str, ...] = ()
     history: tuple[tuple[dt.date, int | None], ...] = ()
     private: bool = False
+    last_signal_on: dt.date | None = None
+    status: str = "open"
+    disposition: Any = None
+
+    @property
+    def signal(self) -> str:
+        """What raised it, as a disposition names it: ``phq9.item9``, else the kind."""
+        return f"{self.instrument}.item{self.item}" if self.instrument and self.item else self.kind
+
+    @property
+    def is_open(self) -> bool:
+        """Whether it asks for a clinician now (any status but ``dispositioned``)."""
+        return self.status != "dispositioned"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form (``disposition`` only when one is recorded for the flag's signal)."""
         return {
             "id": self.id,
             "kind": self.kind,
             "level": self.level,
             "rank": self.rank,
-            "status": "open",
+            "status": self.status,
             "instrument": self.instrument,
             "item": self.item,
             "value": self.value,
             "observed_on": self.observed_on.isoformat(),
             "age_days": self.age_days,
             "evidence": list(self.evidence),
-            "history": [
-                {"date": date.isoformat(), "value": value} for date, value in self.history
-            ],
+            "history": [{"date": d.isoformat(), "value": value} for d, value in self.history],
             "private": self.private,
             "message": self.message,
             "closable_by": "clinician",
             "provenance": self.provenance.to_dict(),
-        }
+        } | ({} if self.disposition is None else {"disposition": self.disposition.to_dict()})
 
 
 @attrs.frozen
