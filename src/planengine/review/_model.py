@@ -484,9 +484,13 @@ class ReviewContext:
 class Review:
     """The review of one goal file on ``as_of``.
 
+    :ivar patient_id: the goal file's ``patient.id`` (``None``: the file names no patient; its
+        outputs then name the file); every flag id starts with it (``p-105/risk-1``).
     :ivar goals: per-goal reviews in the file's order.
-    :ivar risk_flags: open safety flags from repeat questionnaires (never suggestions; only a
-        clinician closes them).
+    :ivar risk_flags: safety flags from repeat questionnaires, words and private records (never
+        suggestions; only a clinician closes them), each with its status: open, or
+        dispositioned by a clinician (:attr:`open_flags` are the ones that ask for a clinician
+        now).
     :ivar priority: goal ids in the suggested order of attention.
     :ivar suggestions: plan-level suggestions (re-prioritising).
     :ivar findings: problems with the input, each with its place in the file.
@@ -507,6 +511,20 @@ class Review:
     config: ReviewConfig = attrs.field(factory=ReviewConfig)
     #: the clinic's crisis resources, shown beside open risk flags
     crisis: CrisisResources = attrs.field(factory=CrisisResources)
+    patient_id: str | None = None
+
+    @property
+    def patient(self) -> str:
+        """Who the review is about, for every output: the patient id, or, when the file names no
+        patient, ``unidentified patient (FILE)``."""
+        if self.patient_id:
+            return self.patient_id
+        return f"unidentified patient ({self.file or 'in-memory data'})"
+
+    @property
+    def open_flags(self) -> tuple[RiskFlag, ...]:
+        """The flags that ask for a clinician now: every flag but a currently dispositioned one."""
+        return tuple(flag for flag in self.risk_flags if flag.is_open)
 
     @property
     def has_input_errors(self) -> bool:
@@ -516,7 +534,7 @@ class Review:
     @property
     def needs_attention(self) -> bool:
         """Whether any goal needs attention or any risk flag is open."""
-        return bool(self.risk_flags) or any(g.needs_attention for g in self.goals)
+        return bool(self.open_flags) or any(g.needs_attention for g in self.goals)
 
     @property
     def exit_code(self) -> int:
@@ -540,8 +558,13 @@ class Review:
         return {
             "as_of": self.as_of.isoformat(),
             "file": self.file,
+            "patient": self.patient,
+            "patient_id": self.patient_id,
             "needs_attention": self.needs_attention,
-            "risk_flags": [flag.to_dict() for flag in self.risk_flags],
+            "risk_flags": [
+                {**flag.to_dict(), "patient": self.patient, "signal": flag.signal}
+                for flag in self.risk_flags
+            ],
             "goals": [goal.to_dict() for goal in self.goals],
             "gas": None if self.gas is None else self.gas.to_dict(),
             "priority": list(self.priority),
