@@ -13,9 +13,9 @@ import pytest
 import yaml
 
 from planengine.cli._main import main
+from planengine.render._review_formats import render_review
 from planengine.review import review_goals
 from planengine.review._files import review_paths
-from planengine.render._review_formats import render_review
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "review"

@@ -56,11 +56,11 @@ from planengine.plan._findings import (
     judges,
     unjudged_notices,
 )
+from planengine.plan._flag_dispositions import apply_dispositions
 from planengine.plan._instrument_set import collect_instruments
 from planengine.plan._next_steps import next_steps
 from planengine.plan._python_content import PythonContent, add_once
 from planengine.plan._responses import harmful_drinking
-from planengine.plan._flag_dispositions import apply_dispositions
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
     SUICIDE_KINDS,

@@ -148,6 +148,51 @@ def _gas_summary(goals: Iterable[GoalReview], rho: float) -> GasSummary | None:
     )
 
 
+def _file_flags(
+    source: Document | Mapping[str, Any],
+    data: Mapping[str, Any],
+    parsed: Any,
+    instruments: Mapping[str, Instrument],
+    as_of: dt.date,
+    patient_id: str | None,
+) -> tuple[tuple[RiskFlag, ...], tuple[Any, ...], tuple[Notice, ...]]:
+    """Every flag of the file (answers, words, private records), numbered, read against the
+    clinicians' dispositions and named by patient; with the findings and notices on the way."""
+    file = source.path if isinstance(source, Document) else None
+    goal_values = [
+        (goal.instrument.id, m.date)
+        for goal in parsed.goals
+        if goal.instrument is not None and goal.scale != "metric"
+        for m in goal.measurements
+        if m.source != "assessment"
+    ]
+    answer_flags, risk_findings, notices = risk_flags_from_assessments(
+        parsed.assessments,
+        instruments,
+        file=file,
+        locate=source.locate if isinstance(source, Document) else None,
+        goal_values=goal_values,
+        as_of=as_of,
+    )
+    dispositions, disposition_findings = dispositions_from_goal_file(source, data, as_of)
+    flags = number_flags(
+        [
+            *answer_flags,
+            *language_flags_from_goal_file(data, load_vocabulary().risk_language, as_of),
+            *private_flags_from_goal_file(data, as_of),
+        ]
+    )
+    flags = qualify_flags(
+        apply_dispositions(flags, dispositions, as_of), flag_prefix(patient_id, file)
+    )
+    findings = (
+        risk_findings
+        + disposition_findings
+        + unmatched_dispositions(source, dispositions, flags)
+    )
+    return flags, findings, notices
+
+
 def review_goals(
     source: Document | Mapping[str, Any],
     *,
@@ -183,35 +228,10 @@ def review_goals(
 
         instruments = load_builtin_instruments()
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
-    locate = source.locate if isinstance(source, Document) else None
-    goal_values = [
-        (goal.instrument.id, m.date)
-        for goal in parsed.goals
-        if goal.instrument is not None and goal.scale != "metric"
-        for m in goal.measurements
-        if m.source != "assessment"
-    ]
-    answer_flags, risk_findings, notices_list = risk_flags_from_assessments(
-        parsed.assessments,
-        instruments,
-        file=file,
-        locate=locate,
-        goal_values=goal_values,
-        as_of=as_of,
-    )
     patient_id = patient_id_of(data)
-    dispositions, disposition_findings = dispositions_from_goal_file(source, data, as_of)
-    all_flags = number_flags(
-        [
-            *answer_flags,
-            *language_flags_from_goal_file(data, load_vocabulary().risk_language, as_of),
-            *private_flags_from_goal_file(data, as_of),
-        ]
+    all_flags, risk_findings, notices_list = _file_flags(
+        source, data, parsed, instruments, as_of, patient_id
     )
-    all_flags = qualify_flags(
-        apply_dispositions(all_flags, dispositions, as_of), flag_prefix(patient_id, file)
-    )
-    disposition_findings += unmatched_dispositions(source, dispositions, all_flags)
     # Only open flags hold a goal back; a flag a clinician has dispositioned stays listed.
     flags = tuple(f for f in all_flags if f.is_open)
     notices: list[Notice] = list(notices_list)
@@ -270,7 +290,7 @@ def review_goals(
         notices[:0] = crisis_notices(crisis, open_flag=True, abuse_flag=abuse)
     findings = tuple(
         sorted(
-            parsed.findings + risk_findings + disposition_findings,
+            parsed.findings + risk_findings,
             key=lambda f: (f.line or 0, f.column or 0, f.json_path, f.code),
         )
     )
