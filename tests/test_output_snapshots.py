@@ -28,8 +28,11 @@ PLANS = sorted(
     if p.is_file() and p.suffix in (".yaml", ".json")
 )
 #: (command, file, format, as_of): what each snapshot runs.
+#: A folder run: the caseload view first, patients most urgent first (issue 19).
+CASELOAD = "examples/review/caseload"
 CASES = (
     [("review", path, fmt, "2027-01-20") for path in REVIEWS for fmt in ("json", "text", "markdown")]
+    + [("review", CASELOAD, fmt, "2027-01-20") for fmt in ("json", "text", "markdown")]
     + [("validate", path, fmt, "2027-01-20") for path in REVIEWS for fmt in ("json", "text")]
 )
 

@@ -40,7 +40,7 @@ def test_bad_file_is_one_line_and_the_run_continues(
     captured = capsys.readouterr()
     errors = [line for line in captured.err.splitlines() if "broken.yaml" in line]
     assert len(errors) == 1 and f"{bad}:" in errors[0] and "Traceback" not in captured.err
-    assert "good.yaml: review as of 2026-11-25" in captured.out
+    assert "good.yaml: patient p-101, review as of 2026-11-25" in captured.out
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html"])

@@ -88,7 +88,12 @@ def test_instrument_chart_has_band_shading_matching_the_bands() -> None:
 
 def test_questionnaire_history_chart(html: str) -> None:
     history = [c for c in charts(html) if "history-chart" in c.get("class")]
-    assert len(history) == 1  # the repeat PHQ-9s of risk-item9.yaml
+    # the repeat PHQ-9s of risk-item9.yaml, disposition.yaml and caseload/d-flag.yaml
+    assert len(history) == 3
+    history = [
+        c for c in history
+        if c.find(f"{SVG}polyline[@class='actual']").get("data-values") == "14 15 17"
+    ]
     actual = history[0].find(f"{SVG}polyline[@class='actual']")
     assert values_of(history[0], actual) == pytest.approx([14, 15, 17], abs=0.05)
     assert len(history[0].findall(f"{SVG}rect[@class='band']")) == 5
@@ -97,8 +102,8 @@ def test_questionnaire_history_chart(html: str) -> None:
 def test_risk_flags_come_first_in_every_format() -> None:
     run = review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF)
     text = render_review(run, "text").splitlines()
-    assert "RISK FLAG [suicidal ideation, priority 1]" in text[1]
-    assert render_review(run, "markdown").index("Open risk flags") < render_review(run, "markdown").index(
+    assert "RISK FLAG [p-105/risk-1: suicidal ideation, priority 1]" in text[1]
+    assert render_review(run, "markdown").index("Risk flags of p-105") < render_review(run, "markdown").index(
         "| Goal |"
     )
     page = render_review(run, "html")
@@ -109,7 +114,7 @@ def test_json_report() -> None:
     run = review_paths([EXAMPLES], as_of=AS_OF)
     data = json.loads(render_review(run, "json"))
     assert data["kind"] == "review" and data["exit_code"] == run.exit_code == 2
-    assert len(data["reviews"]) == 9
+    assert len(data["reviews"]) == 14  # 10 files, and 4 in caseload/
     statuses = {g["status"]["code"] for r in data["reviews"] for g in r["goals"]}
     assert statuses <= {
         "in-progress",

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from planengine._read_only import read_only
 from planengine.io._assessment import Assessment, Context, Response
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -80,14 +80,16 @@ class RiskFlag:
         risk cannot be judged). Queue order only, never a prediction of risk (stepped-care.md
         R-SC22).
     :ivar rank: 1 is the most urgent.
-    :ivar instrument: the instrument and ``item`` that raised it (``None`` for words and
-        conditions).
+    :ivar instrument: the instrument and ``item`` that raised it (``None``: words, conditions).
     :ivar observed_on: the date of the answer (or of the assessment the words came in).
     :ivar age_days: days from ``observed_on`` to the planning date.
     :ivar evidence: the words that raised it, quoted, or what else a clinician needs to see.
     :ivar history: every answer to the same item, oldest first, as ``(date, value)``.
     :ivar private: it concerns abuse: never shown on a copy the patient takes home
         (stepped-care.md R-SC20).
+    :ivar last_signal_on: the latest signal's date (``None``: ``observed_on``).
+    :ivar status: ``open``, ``dispositioned``, ``reopened`` or ``review-due``, and
+        ``disposition`` the clinician's record read (:mod:`planengine.plan._flag_dispositions`).
     """
 
     id: str
@@ -104,29 +106,40 @@ class RiskFlag:
     evidence: tuple[str, ...] = ()
     history: tuple[tuple[dt.date, int | None], ...] = ()
     private: bool = False
+    last_signal_on: dt.date | None = None
+    status: str = "open"
+    disposition: Any = None
+
+    @property
+    def signal(self) -> str:
+        """What raised it, as a disposition names it: ``phq9.item9``, else the kind."""
+        return f"{self.instrument}.item{self.item}" if self.instrument and self.item else self.kind
+
+    @property
+    def is_open(self) -> bool:
+        """Whether it asks for a clinician now (any status but ``dispositioned``)."""
+        return self.status != "dispositioned"
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form (``disposition`` only when one is recorded for the flag's signal)."""
         return {
             "id": self.id,
             "kind": self.kind,
             "level": self.level,
             "rank": self.rank,
-            "status": "open",
+            "status": self.status,
             "instrument": self.instrument,
             "item": self.item,
             "value": self.value,
             "observed_on": self.observed_on.isoformat(),
             "age_days": self.age_days,
             "evidence": list(self.evidence),
-            "history": [
-                {"date": date.isoformat(), "value": value} for date, value in self.history
-            ],
+            "history": [{"date": d.isoformat(), "value": value} for d, value in self.history],
             "private": self.private,
             "message": self.message,
             "closable_by": "clinician",
             "provenance": self.provenance.to_dict(),
-        }
+        } | ({} if self.disposition is None else {"disposition": self.disposition.to_dict()})
 
 
 @attrs.frozen
@@ -466,11 +479,6 @@ class PluginInfo:
         return out
 
 
-def _read_only_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A read-only view of ``value``: a hook reads the context and can change none of it."""
-    return value if isinstance(value, MappingProxyType) else MappingProxyType(value)
-
-
 @attrs.frozen
 class PlanningContext:
     """Read-only facts a strategy or hook may use while planning.
@@ -485,9 +493,9 @@ class PlanningContext:
 
     assessment: Assessment
     as_of: dt.date
-    scores: Mapping[str, Any] = attrs.field(converter=_read_only_mapping)
-    score_dates: Mapping[str, dt.date] = attrs.field(converter=_read_only_mapping)
-    score_paths: Mapping[str, str] = attrs.field(converter=_read_only_mapping)
+    scores: Mapping[str, Any] = attrs.field(converter=read_only)
+    score_dates: Mapping[str, dt.date] = attrs.field(converter=read_only)
+    score_paths: Mapping[str, str] = attrs.field(converter=read_only)
     risk_flags: tuple[RiskFlag, ...]
     conditions: frozenset[str]
     instruments: Mapping[str, Any]

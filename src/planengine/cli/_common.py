@@ -135,3 +135,24 @@ def configured_instruments(
         return collect_instruments(manager, overrides=overrides, strict=strict, on_error=on_error)
     except ConfigError as error:
         raise in_config_file(error, where) from None
+
+
+def write_atomically(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all: a temporary file beside it, then a rename,
+    so a reader never sees half a report.
+
+    :raises OSError: when the folder cannot be written (the temporary file is removed).
+    """
+    import os
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(prefix=".planengine-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise

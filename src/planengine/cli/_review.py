@@ -1,8 +1,10 @@
 """``planengine review PATH...``: where each goal stands, and what to change.
 
 Exit codes: 0 every goal on track, 1 any goal needs attention (or a risk flag is open), 2 input
-errors (a file that cannot be read, or values that had to be left out). Only this module reads
-the clock, to default ``--as-of`` to today.
+errors (a file that cannot be read, or values that had to be left out). An open risk flag beside
+an input error is exit 2 as well, and is never hidden by it: the flags are printed as always,
+the summary names them, and a warning on stderr says so (docs/review-workflow.md). Only this
+module reads the clock, to default ``--as-of`` to today.
 """
 
 from __future__ import annotations
@@ -120,12 +122,24 @@ def run(args: argparse.Namespace) -> int:
         return 2
     for error in report.errors:
         print(f"planengine: error: {error.where}: {error.message}", file=sys.stderr)
+    if report.open_flags and report.has_input_errors:
+        print(
+            f"planengine: warning: {len(report.open_flags)} open risk flag(s) "
+            f"({', '.join(f.id for f in report.open_flags)}) need a clinician today; exit code 2 "
+            "is for the input errors and hides none of them",
+            file=sys.stderr,
+        )
     from planengine.render._review_formats import render_review
 
     text = render_review(report, args.output_format)
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
-            handle.write(text)
+        from planengine.cli._common import write_atomically
+
+        try:
+            write_atomically(args.output, text)
+        except OSError as error:
+            print(f"planengine: error: {args.output}: {error.strerror or error}", file=sys.stderr)
+            return 2
     else:
         sys.stdout.write(text)
     return report.exit_code

@@ -18,12 +18,13 @@ import attrs
 from planengine._errors import DocumentSchemaError, InputError
 from planengine._read_only import read_only
 from planengine._values import parse_date
+from planengine.io._disposition import Disposition, read_dispositions
 from planengine.io._json_path import format_json_path
 
 __all__ = ["Assessment", "Context", "Response", "assessment_from_mapping", "load_assessment"]
 
 FORMAT_VERSION = 1
-_TOP_KEYS = frozenset({"planengine", "kind", "patient", "responses", "context"})
+_TOP_KEYS = frozenset({"planengine", "kind", "patient", "responses", "context", "risk_dispositions"})
 _CONTEXT_KEYS = frozenset({"concerns", "conditions", "patient_goals", "sex"})
 _PATIENT_KEYS = frozenset({"id"})
 _RESPONSE_KEYS = frozenset({"instrument", "date", "answers"})
@@ -102,6 +103,8 @@ class Assessment:
     context: Context = Context()
     patient_id: str | None = None
     source: str | None = None
+    #: clinicians' dispositions of earlier risk flags (:mod:`planengine.io._disposition`)
+    dispositions: tuple[Disposition, ...] = ()
 
     def __attrs_post_init__(self) -> None:
         if isinstance(self.responses, (str, bytes)) or not isinstance(
@@ -139,7 +142,8 @@ class Assessment:
                 dict(sorted(r.answers.items())) if isinstance(r.answers, Mapping) else r.answers  # type: ignore[misc]
                 for r in self.responses
             ]
-        return {
+        recorded = {"risk_dispositions": [d.to_dict() for d in self.dispositions]}
+        return ({} if not self.dispositions else recorded) | {
             "planengine": 1,
             "patient": {"id": self.patient_id} if self.patient_id else None,
             "responses": [
@@ -165,6 +169,10 @@ class _Checker:
     def __init__(self, file: str | None, document: Any = None) -> None:
         self.file = file
         self.document = document
+
+    def reject(self, parts: Sequence[str | int], message: str) -> None:
+        """Raise the error for a disposition record that cannot be used."""
+        raise self.fail(parts, message)
 
     def fail(self, parts: Sequence[str | int], message: str) -> InputError:
         line = column = None
@@ -314,7 +322,11 @@ def assessment_from_mapping(
         sex=sex,
     )
     assessment = Assessment(
-        responses=tuple(responses), context=context, patient_id=patient_id, source=file
+        responses=tuple(responses),
+        context=context,
+        patient_id=patient_id,
+        source=file,
+        dispositions=tuple(read_dispositions(data.get("risk_dispositions"), check.reject)),
     )
     _check_answers(assessment, instruments, check)
     return assessment

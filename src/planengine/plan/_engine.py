@@ -55,6 +55,7 @@ from planengine.plan._findings import (
     judges,
     unjudged_notices,
 )
+from planengine.plan._flag_dispositions import apply_dispositions
 from planengine.plan._instrument_set import collect_instruments
 from planengine.plan._next_steps import next_steps
 from planengine.plan._python_content import PythonContent, add_once, handed_copy, hook_proposals
@@ -441,7 +442,8 @@ class Engine:
                     goal["areas"].insert(0, SAFETY_AREA)
         flags.extend(words)
         flags.extend(condition_flags(assessment.context.conditions, as_of, as_of))
-        return number_flags(raise_for_alcohol(flags, alcohol, alcohol_inputs))
+        numbered = number_flags(raise_for_alcohol(flags, alcohol, alcohol_inputs))
+        return apply_dispositions(numbered, assessment.dispositions, as_of)  # flags are all kept
 
     def _complete(
         self,

@@ -30,6 +30,7 @@ __all__ = [
     "SUICIDE_KINDS",
     "answer_flags",
     "condition_flags",
+    "flag_queue_key",
     "language_flags",
     "number_flags",
     "raise_for_alcohol",
@@ -62,6 +63,19 @@ _KIND_ORDER = {
     KIND_ABUSE: 5,
 }
 _RANK = {"high": 1, "endorsed": 2, "documented": 2, "unknown": 3}
+
+#: What a flag asks of the clinician today, as its message says it. A clinician's current
+#: disposition (:mod:`planengine.plan._flag_dispositions`) replaces exactly these words.
+ACTION_RISK_ASSESSMENT = "clinician risk assessment today"
+ACTION_BEHAVIOUR_REVIEW = "clinician review today of what the behaviour is, including any self-harm"
+ACTION_PRIVATE_ASSESSMENT = "a private, one-to-one safety assessment today"
+ACTION_ASK_NOW = "Ask it now; it is never estimated or imputed."
+TODAY_ACTIONS = (
+    ACTION_RISK_ASSESSMENT,
+    ACTION_BEHAVIOUR_REVIEW,
+    ACTION_PRIVATE_ASSESSMENT,
+    ACTION_ASK_NOW,
+)
 
 
 def _ago(days: int) -> str:
@@ -107,6 +121,7 @@ def answer_flags(
         signal, observed_on, path = lead
         level = serious[0].level
         age = (as_of - observed_on).days
+        last_signal_on = max(e[1] for e in flagged)
         flags.append(
             RiskFlag(
                 "",
@@ -126,6 +141,7 @@ def answer_flags(
                 age,
                 (),
                 tuple((date, s.value) for s, date, _ in entries),
+                last_signal_on=last_signal_on,
             )
         )
     return flags
@@ -138,15 +154,14 @@ def _answer_message(instrument: Any, signal: Any, observed_on: dt.date, age: int
     when = f"on {observed_on.isoformat()} ({_ago(age)})"
     if signal.level == "unknown":
         return (
-            f"{what} was not answered {when}: risk is unknown. Ask it now; it is never estimated "
-            "or imputed."
+            f"{what} was not answered {when}: risk is unknown. {ACTION_ASK_NOW}"
         )
     wording = instrument.answer_label(signal.value)
     answer = f"{signal.value} ('{wording}')" if wording else str(signal.value)
     if signal.kind == "suicidal-ideation":
-        action = "clinician risk assessment today."
+        action = f"{ACTION_RISK_ASSESSMENT}."
     else:
-        action = "clinician review today of what the behaviour is, including any self-harm."
+        action = f"{ACTION_BEHAVIOUR_REVIEW}."
     return f"{what} answered {answer} {when}: {action}"
 
 
@@ -227,13 +242,13 @@ def language_flags(
     for kind, (quoted, evidence, paths) in found_by_kind.items():
         if kind == KIND_LANGUAGE:
             action = (
-                "clinician risk assessment today. The engine does not weigh negation, quotation "
+                f"{ACTION_RISK_ASSESSMENT}. The engine does not weigh negation, quotation "
                 "or context; a clinician reads the words."
             )
         else:
             action = (
-                "words of harm from someone else: a private, one-to-one safety assessment "
-                "today, before any homework that could be found or any work that involves the "
+                f"words of harm from someone else: {ACTION_PRIVATE_ASSESSMENT}, "
+                "before any homework that could be found or any work that involves the "
                 "other person (a private flag: kept off any copy the patient takes home). The "
                 "engine does not weigh context; a clinician reads the words."
             )
@@ -280,8 +295,8 @@ def condition_flags(
                 None,
                 None,
                 observed_on,
-                "Intimate-partner violence is documented: a private, one-to-one safety "
-                "assessment today, before any homework that could be found or any work that "
+                f"Intimate-partner violence is documented: {ACTION_PRIVATE_ASSESSMENT}, "
+                "before any homework that could be found or any work that "
                 "involves the partner (a private flag: kept off any copy the patient takes "
                 "home).",
                 Provenance(f"rule:{RULE_IPV}", (f"$.context.conditions[{index}]",)),
@@ -319,21 +334,24 @@ def raise_for_alcohol(
     ]
 
 
+def flag_queue_key(flag: RiskFlag) -> tuple[int, int, int, str, int, str]:
+    """A flag's place in the clinician's queue: rank, then suicide risk before the other kinds,
+    then the most recent, then instrument and item (smaller is more urgent)."""
+    return (
+        flag.rank,
+        _KIND_ORDER.get(flag.kind, len(_KIND_ORDER)),
+        -flag.observed_on.toordinal(),
+        flag.instrument or "",
+        flag.item or 0,
+        flag.kind,
+    )
+
+
 def number_flags(flags: Iterable[RiskFlag]) -> tuple[RiskFlag, ...]:
     """Flags most urgent first (at equal rank, suicide risk before the other kinds, then the
     most recent, then by instrument and item), numbered
     ``risk-1``, ``risk-2``, ..."""
-    ordered = sorted(
-        flags,
-        key=lambda f: (
-            f.rank,
-            _KIND_ORDER.get(f.kind, len(_KIND_ORDER)),
-            -f.observed_on.toordinal(),
-            f.instrument or "",
-            f.item or 0,
-            f.kind,
-        ),
-    )
+    ordered = sorted(flags, key=flag_queue_key)
     return tuple(
         attrs.evolve(flag, id=f"risk-{number}") for number, flag in enumerate(ordered, start=1)
     )

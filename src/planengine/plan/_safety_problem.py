@@ -271,13 +271,21 @@ def _suicide_objective(
         if private
         else "with the patient keeping a copy"
     )
+    recorded = _current_dispositions(flags)
+    statement = (
+        "Complete a clinician risk assessment and a written safety plan covering all six "
+        f"sections, {copy}, by {as_of.isoformat()}."
+    )
+    if recorded:  # a clinician assessed every suicide-risk flag: review that record now
+        statement = (
+            f"Review the recorded disposition of the risk flag(s) ({recorded}) with the patient, "
+            "and a written safety plan covering all six sections, "
+            f"{copy}, by {as_of.isoformat()}."
+        )
     return Objective(
         id="safety-plan-completed",
         area=SAFETY_AREA,
-        statement=(
-            "Complete a clinician risk assessment and a written safety plan covering all six "
-            f"sections, {copy}, by {as_of.isoformat()}."
-        ),
+        statement=statement,
         measure=Measure(
             metric="safety plan sections completed with the clinician",
             unit="sections",
@@ -294,6 +302,16 @@ def _suicide_objective(
         provenance=provenance,
         rationale="Open risk flags come before every other goal.",
     )
+
+
+def _current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
+    """The clinicians' records when every suicide-risk flag has a current disposition
+    (``risk-1 dispositioned by ... next review ...``), else ``""``: one flag without a record
+    keeps the full assessment today."""
+    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
+    if not suicide or any(f.status != "dispositioned" for f in suicide):
+        return ""
+    return "; ".join(f"{f.id} {f.disposition.describe()}" for f in suicide)
 
 
 def _suicide_steps(
@@ -320,15 +338,26 @@ def _suicide_steps(
             "The patient's own words speak of suicide or self-harm; written words are read by a "
             "clinician, whatever the questionnaires say."
         )
+    recorded = _current_dispositions(flags)
+    title, assess = "Clinician suicide-risk assessment today", (
+        "A clinician completes a structured suicide-risk assessment (for example the "
+        "C-SSRS) with the patient on the same day, and records what was found, the "
+        "actions taken and the follow-up date"
+    )
+    if recorded:
+        title, assess = "Clinician review of the recorded risk disposition today", (
+            f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
+            "about suicidal thoughts directly again, and repeats the structured suicide-risk "
+            "assessment (for example the C-SSRS) if anything has changed, recording what was "
+            "found, the actions taken and the next review date"
+        )
     steps = [
         Intervention(
             id="safety-risk-assessment",
             area=SAFETY_AREA,
-            title="Clinician suicide-risk assessment today",
+            title=title,
             description=(
-                "A clinician completes a structured suicide-risk assessment (for example the "
-                "C-SSRS) with the patient on the same day, and records what was found, the "
-                "actions taken and the follow-up date (no low, medium or high label: NICE "
+                f"{assess} (no low, medium or high label: NICE "
                 "advises against using one to predict risk or decide care, R-SC22)."
                 + (
                     " It covers drinking today and access to alcohol, which raise the risk of "

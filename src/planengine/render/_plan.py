@@ -93,7 +93,25 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
             {"id": f.id, "kind": "private-safety", "opened": plan.as_of.isoformat()}
             for f in private
         ]
+    recorded = _dispositions(plan.risk_flags)
+    if recorded:  # the review honours the same clinician's records as the plan did
+        document["risk_dispositions"] = recorded
     return document
+
+
+def _dispositions(flags: Any) -> list[dict[str, Any]]:
+    """The clinicians' dispositions the plan read, as goal-file records (a private flag's under
+    its neutral signal, ``private-safety``, as ``x-private-flags`` names it)."""
+    out: list[dict[str, Any]] = []
+    for flag in flags:
+        if flag.disposition is None:
+            continue
+        record = {k: v for k, v in flag.disposition.to_dict().items() if k != "json_path"}
+        if flag.private:
+            record["signal"] = "private-safety"
+        if record not in out:
+            out.append(record)
+    return out
 
 
 def render_goals(plan: Plan) -> str:

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any
 from planengine._version import __version__
 from planengine.plan._crisis import (
     CRISIS_HEADING,
+    NO_ABUSE_RESOURCES_MESSAGE,
     NO_RESOURCES_MESSAGE,
+    RULE_NO_ABUSE_RESOURCES,
     RULE_NO_RESOURCES,
     RULE_UNCONFIRMED,
 )
@@ -25,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "FORMATS",
+    "caseload_lines",
     "change_lines",
     "crisis_lines",
     "flag_label",
@@ -32,6 +35,7 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "summary_line",
 ]
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -129,8 +133,11 @@ def goal_headline(goal: GoalReview) -> str:
 
 
 def flag_label(flag: Any) -> str:
-    """A flag's kind and its place in the queue; never a low/medium/high label of risk (R-SC22)."""
-    return f"{flag.kind.replace('-', ' ')}, priority {flag.rank}"
+    """A flag's id (which names its patient: ``p-105/risk-1``), kind, place in the queue and,
+    when a clinician has recorded something, its status; never a low/medium/high label of risk
+    (R-SC22)."""
+    status = "" if flag.status == "open" else f", {flag.status.replace('-', ' ')}"
+    return f"{flag.id}: {flag.kind.replace('-', ' ')}, priority {flag.rank}{status}"
 
 
 def crisis_lines(review: Review) -> list[str]:
@@ -142,14 +149,26 @@ def crisis_lines(review: Review) -> list[str]:
     if not resources:
         return [f"{NO_RESOURCES_MESSAGE} ({RULE_NO_RESOURCES})"]
     lines = [f"{CRISIS_HEADING}:"]
-    for resource in resources:
-        unconfirmed = "" if resource.confirmed else f" (not confirmed: see {RULE_UNCONFIRMED})"
-        lines.append(f"- {resource.patient_line()}{unconfirmed}")
+    lines.extend(_resource_line(resource) for resource in resources)
+    if any(flag.private for flag in review.risk_flags):
+        lines.append(
+            "For the clinician to give privately, in the one-to-one safety assessment (never on "
+            "a copy the patient takes home):"
+        )
+        abuse = review.crisis.for_abuse
+        lines.extend(_resource_line(resource) for resource in abuse)
+        if not abuse:
+            lines.append(f"- {NO_ABUSE_RESOURCES_MESSAGE} ({RULE_NO_ABUSE_RESOURCES})")
     return lines
 
 
+def _resource_line(resource: Any) -> str:
+    unconfirmed = "" if resource.confirmed else f" (not confirmed: see {RULE_UNCONFIRMED})"
+    return f"- {resource.patient_line()}{unconfirmed}"
+
+
 def _text_review(review: Review) -> list[str]:
-    lines = [f"{review.file or '<data>'}: review as of {review.as_of}"]
+    lines = [f"{review.file or '<data>'}: patient {review.patient}, review as of {review.as_of}"]
     for flag in review.risk_flags:
         lines.append(
             f"  RISK FLAG [{flag_label(flag)}] {flag.message} (closable by a clinician only)"
@@ -185,23 +204,52 @@ def _text_review(review: Review) -> list[str]:
     return lines
 
 
-def _summary(run: ReviewRun) -> str:
+def summary_line(run: ReviewRun) -> str:
+    """The run in a sentence: counts, every open flag by id (each naming its patient), and, when
+    input errors make the exit code 2, that the open flags are open all the same."""
     goals = [g for r in run.reviews for g in r.goals]
     attention = sum(g.needs_attention for g in goals)
-    flags = sum(len(r.risk_flags) for r in run.reviews)
+    flags = run.open_flags
+    dispositioned = sum(len(r.risk_flags) - len(r.open_flags) for r in run.reviews)
     errors = sum(f.severity == "error" for r in run.reviews for f in r.findings) + len(run.errors)
-    return (
+    named = f" ({', '.join(f.id for f in flags)})" if flags else ""
+    done = f", {dispositioned} dispositioned risk flag(s)" if dispositioned else ""
+    text = (
         f"Reviewed {len(run.reviews)} file(s), {len(goals)} goal(s) as of {run.as_of}: "
-        f"{attention} need attention, {flags} open risk flag(s), {errors} input error(s)."
+        f"{attention} need attention, {len(flags)} open risk flag(s){named}{done}, "
+        f"{errors} input error(s)."
     )
+    if flags and run.has_input_errors:
+        text += (
+            f" Exit code 2 is for the input errors; the {len(flags)} open risk flag(s) listed "
+            "are open all the same and need a clinician today."
+        )
+    return text
+
+
+def caseload_lines(run: ReviewRun) -> list[str]:
+    """The caseload, most urgent first, one numbered line per patient; empty for a single file
+    (its own header names the patient)."""
+    entries = run.caseload
+    if len(entries) < 2:
+        return []
+    lines = [f"Caseload as of {run.as_of}, most urgent first:"]
+    lines.extend(
+        f"{number}. [{entry.group}] {entry.status_line}"
+        for number, entry in enumerate(entries, start=1)
+    )
+    return lines
 
 
 def render_text(run: ReviewRun) -> str:
-    """Plain text for a terminal; a file that could not be read is one line with ``file:line``."""
-    lines = [f"{e.where}: error: {e.message}" for e in run.errors]
+    """Plain text for a terminal: the caseload first (for more than one file), then each
+    patient's review in caseload order; a file that could not be read is one line with
+    ``file:line``."""
+    lines = caseload_lines(run)
+    lines.extend(f"{e.where}: error: {e.message}" for e in run.errors)
     for review in run.reviews:
         lines.extend(_text_review(review))
-    lines.append(_summary(run))
+    lines.append(summary_line(run))
     return "\n".join(lines) + "\n"
 
 
@@ -212,6 +260,8 @@ def render_json(run: ReviewRun) -> str:
         "kind": "review",
         "as_of": run.as_of.isoformat(),
         "exit_code": run.exit_code,
+        "open_risk_flags": [f.id for f in run.open_flags],
+        "caseload": [entry.to_dict() for entry in run.caseload],
         "plugins": [info.to_dict() for info in run.plugins],
         "errors": [e.to_dict() for e in run.errors],
         "reviews": [r.to_dict() for r in run.reviews],
@@ -224,10 +274,16 @@ def _md(text: str) -> str:
 
 
 def _markdown_review(review: Review) -> list[str]:
-    lines = [f"## {review.file or 'Review'}", "", f"Review as of **{review.as_of}**.", ""]
+    lines = [
+        f"## {_md(review.patient)} ({review.file or 'in-memory data'})",
+        "",
+        f"Patient **{_md(review.patient)}**, review as of **{review.as_of}**.",
+        "",
+    ]
     if review.risk_flags:
         lines.append(
-            "> **Open risk flags** (only a clinician can close them; offer the crisis resources below):"
+            f"> **Risk flags of {_md(review.patient)}** (only a clinician can close them; offer "
+            "the crisis resources below):"
         )
         lines.extend(f"> - **{flag_label(f)}**: {_md(f.message)}" for f in review.risk_flags)
         lines.append(">")
@@ -288,10 +344,18 @@ def _markdown_review(review: Review) -> list[str]:
 def render_markdown(run: ReviewRun) -> str:
     """Markdown for a record or a pull request."""
     lines = ["# Progress review", ""]
+    caseload = caseload_lines(run)
+    if caseload:
+        lines += [f"**{caseload[0]}**", "", "| # | Group | Patient and status |", "|---|---|---|"]
+        lines.extend(
+            f"| {n} | {e.group} | {_md(e.status_line)} |"
+            for n, e in enumerate(run.caseload, start=1)
+        )
+        lines.append("")
     lines.extend(f"- error: `{e.where}` {_md(e.message)}" for e in run.errors)
     for review in run.reviews:
         lines.extend(_markdown_review(review))
-    lines += ["", _summary(run)]
+    lines += ["", summary_line(run)]
     from planengine.render._plan import neutralise_markup
 
     return neutralise_markup("\n".join(lines) + "\n")

@@ -6,7 +6,14 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from planengine._version import __version__
-from planengine.render._review import change_lines, crisis_lines, flag_label, goal_headline
+from planengine.render._review import (
+    caseload_lines,
+    change_lines,
+    crisis_lines,
+    flag_label,
+    goal_headline,
+    summary_line,
+)
 from planengine.render._svg import goal_chart, history_chart
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -33,21 +40,60 @@ svg .expected{stroke:#6d6d6d;stroke-width:2;stroke-dasharray:3 3}
 svg .actual{stroke:#1565c0;stroke-width:2.5}svg .actual-point{fill:#1565c0}
 svg .as-of{stroke:#999;stroke-width:1;stroke-dasharray:2 2}
 .legend span{margin-right:1rem;font-size:.85em}
+.badge{font-weight:600;padding:0 .4rem;border-radius:4px;border:1px solid}
+.badge.attention{color:#8a4b00}.badge.ok{color:#1e6b3a}.badge.flag{color:#b3261e}
+.caseload td,.caseload th{border-bottom:1px solid #ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}
+svg .point-value,svg .item-mark-label{font-size:10px;fill:#1b1b1b}svg .item-mark{fill:#b3261e}
+svg .reference{stroke:#7b1fa2;stroke-width:1.5;stroke-dasharray:8 3 2 3}
+svg .reference-label{font-size:10px;fill:#7b1fa2}svg .date-tick{stroke:#555;stroke-width:1}
 @media print{.goal{break-inside:avoid}}
 """
 
 LEGEND = (
     '<p class="legend"><span style="color:#1565c0">&#9679; measured</span>'
     '<span style="color:#6d6d6d">- - expected path</span>'
-    '<span style="color:#2e7d32">— — target</span><span style="color:#999">: review date</span></p>'
+    '<span style="color:#2e7d32">— — target</span><span style="color:#999">: review date</span>'
+    '<span style="color:#7b1fa2">—·— reference (baseline, meaningful change, cut-off)</span>'
+    '<span style="color:#b3261e">&#9650; risk item endorsed (value beside it)</span></p>'
 )
 
+#: A goal's status by shape and words as well as colour (readable in greyscale print).
+BADGES = {
+    "flag": "&#9632; open risk flag",
+    "attention": "&#9650; needs attention",
+    "ok": "&#9679; no action needed",
+}
 
-def _goal_html(goal: GoalReview, instrument: Instrument | None, as_of: object) -> list[str]:
+
+def _badge(kind: str) -> str:
+    return f'<span class="badge {kind}">{BADGES[kind]}</span>'
+
+
+def _caseload_html(run: ReviewRun) -> list[str]:
+    """The caseload table, most urgent first (only for more than one file)."""
+    lines = caseload_lines(run)
+    if not lines:
+        return []
+    out = [f"<h2>{escape(lines[0])}</h2>", '<table class="caseload"><tr><th>#</th><th>Group</th>'
+           "<th>Patient and status</th></tr>"]
+    shape = {"open-risk-flag": "flag", "needs-attention": "attention", "not-reviewed": "attention"}
+    for number, entry in enumerate(run.caseload, start=1):
+        out.append(
+            f"<tr><td>{number}</td><td>{_badge(shape.get(entry.group, 'ok'))} "
+            f"{escape(entry.group)}</td><td>{escape(entry.status_line)}</td></tr>"
+        )
+    out.append("</table>")
+    return out
+
+
+def _goal_html(
+    goal: GoalReview, instrument: Instrument | None, as_of: object, patient: str
+) -> list[str]:
     css = "attention" if goal.needs_attention else "ok"
+    flagged = any(reason.startswith("open risk flag") for reason in goal.attention)
     out = [
-        f'<section class="goal {css}" id="goal-{escape(goal.goal_id)}">',
-        f"<h3>{escape(goal.goal_id)}</h3>",
+        f'<section class="goal {css}" id="goal-{escape(patient)}-{escape(goal.goal_id)}">',
+        f"<h3>{escape(patient)}: {escape(goal.goal_id)} {_badge('flag' if flagged else css)}</h3>",
         f"<p>{escape(goal.statement)}</p>",
         f'<p class="status">{escape(goal_headline(goal))}</p>',
         f"<p>Status: {escape(goal.status.reason)}</p>",
@@ -83,11 +129,14 @@ def _goal_html(goal: GoalReview, instrument: Instrument | None, as_of: object) -
 
 
 def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str]:
-    out = [f"<h2>{escape(review.file or 'Review')} — as of {review.as_of}</h2>"]
+    out = [
+        f"<h2>Patient {escape(review.patient)} ({escape(review.file or 'in-memory data')}) — as "
+        f"of {review.as_of}</h2>"
+    ]
     if review.risk_flags:
         out.append(
-            '<div class="risk"><strong>Open risk flags</strong> — only a clinician can close them. '
-            "Offer the crisis resources below.<ul>"
+            f'<div class="risk"><strong>Risk flags of {escape(review.patient)}</strong> — only a '
+            "clinician can close them. Offer the crisis resources below.<ul>"
         )
         out.extend(
             f"<li><strong>{escape(flag_label(f))}</strong>: {escape(f.message)}</li>"
@@ -104,7 +153,9 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
             )
         out.append("</div>")
     for goal in review.goals:
-        out.extend(_goal_html(goal, instruments.get(goal.instrument or ""), review.as_of))
+        out.extend(
+            _goal_html(goal, instruments.get(goal.instrument or ""), review.as_of, review.patient)
+        )
     if review.gas is not None and review.gas.t_score is not None:
         out.append(
             f"<p>GAS T-score <strong>{review.gas.t_score:.1f}</strong> over "
@@ -122,7 +173,8 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
         out.append("<h3>Questionnaire history</h3>")
     for name, points in sorted(by_instrument.items()):
         instrument = instruments.get(name)
-        chart = None if instrument is None else history_chart(instrument, sorted(points))  # type: ignore[arg-type]
+        marks = _item_marks(review, name)
+        chart = None if instrument is None else history_chart(instrument, sorted(points), marks)  # type: ignore[arg-type]
         if chart is not None:
             out += [f"<h4>{escape(instrument.name)}</h4>", chart]  # type: ignore[union-attr]
     if review.findings:
@@ -140,6 +192,17 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
             + "</ul>"
         )
     return out
+
+
+def _item_marks(review: Review, instrument: str) -> list[tuple[object, int | None, int]]:
+    """``(date, answer, item)`` of every recorded answer to a risk item of ``instrument`` that
+    a flag carries (the answers to PHQ-9 item 9 ...), for the history chart."""
+    return [
+        (date, value, flag.item)
+        for flag in review.risk_flags
+        if flag.instrument == instrument and flag.item is not None
+        for date, value in flag.history or ((flag.observed_on, flag.value),)
+    ]
 
 
 def render_html(run: ReviewRun) -> str:
@@ -161,8 +224,10 @@ def render_html(run: ReviewRun) -> str:
             )
             + "</ul>"
         )
+    body[2:2] = _caseload_html(run)
     for review in run.reviews:
         body.extend(_review_html(review, instruments))
+    body.append(f"<p><strong>{escape(summary_line(run))}</strong></p>")
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="generator" content="planengine {escape(__version__)}">'

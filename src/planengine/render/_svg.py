@@ -2,8 +2,13 @@
 
 A goal chart shows the measured values (``polyline.actual``), the expected-recovery path from
 baseline to target (``polyline.expected``), the target (``line.target``), the review date
-(``line.as-of``) and, for instrument totals, the severity bands (``rect.band``). A history chart
-shows repeat questionnaire totals over the instrument's bands. The ``svg`` element carries the
+(``line.as-of``) and, for instrument totals, the severity bands (``rect.band``); an instrument
+with cut-offs but no bands (WHO-5) shows each cut-off, and a behavioural goal (a free metric)
+its baseline, as a labelled reference line (``line.reference``). A history chart shows repeat
+questionnaire totals over the instrument's bands, with every recorded answer to a risk item
+(PHQ-9 item 9) marked at its date (``path.item-mark``, a triangle with the answer beside it).
+Every measurement has its date on the x axis (``text.date-label``) and its value printed beside
+its point (``text.point-value``), so a printed page in greyscale still carries the numbers. The ``svg`` element carries the
 plot's value and pixel bounds (``data-vmin``, ``data-vmax``, ``data-top``, ``data-bottom``) so a
 reader, or a test, can map a point back to its value.
 """
@@ -21,8 +26,8 @@ from planengine.review._model import GoalReview
 
 __all__ = ["ChartScale", "goal_chart", "history_chart"]
 
-WIDTH, HEIGHT = 640, 260
-LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 36
+WIDTH, HEIGHT = 640, 290
+LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 66
 #: Fill per band severity (0 = least severe); more severe bands are warmer.
 BAND_FILLS = ("#e8f5e9", "#fffde7", "#fff3e0", "#ffe0cc", "#fdd5d5", "#f8c4c4")
 
@@ -123,12 +128,48 @@ def _axes(scale: ChartScale) -> list[str]:
         out.append(
             f'<text class="tick" x="{LEFT - 6}" y="{round(y + 4, 2)}" text-anchor="end">{value:.4g}</text>'
         )
-    for date, anchor in ((scale.start, "start"), (scale.end, "end")):
+    return out
+
+
+def _date_axis(scale: ChartScale, dates: Sequence[dt.date]) -> list[str]:
+    """A tick and a slanted date label at each measurement date (and the chart's two ends)."""
+    out = []
+    for date in sorted({scale.start, scale.end, *dates}):
+        x = scale.x(date)
+        y = scale.bottom + 10
         out.append(
-            f'<text class="tick" x="{scale.x(date)}" y="{HEIGHT - BOTTOM + 16}" '
-            f'text-anchor="{anchor}">{date.isoformat()}</text>'
+            f'<line class="date-tick" x1="{x}" y1="{scale.bottom}" x2="{x}" y2="{scale.bottom + 4}"/>'
+            f'<text class="tick date-label" x="{x}" y="{y}" text-anchor="end" '
+            f'transform="rotate(-40 {x} {y})">{date.isoformat()}</text>'
         )
     return out
+
+
+def _reference(scale: ChartScale, value: float, label: str) -> str:
+    """A labelled horizontal reference line at ``value``."""
+    y = scale.y(value)
+    return (
+        f'<line class="reference" data-value="{_num(value)}" x1="{LEFT}" y1="{y}" '
+        f'x2="{WIDTH - RIGHT}" y2="{y}"><title>{escape(label)}</title></line>'
+        f'<text class="reference-label" x="{LEFT + 4}" y="{round(y - 3, 2)}">{escape(label)}</text>'
+    )
+
+
+def _references(goal: GoalReview, instrument: Instrument | None, scale: ChartScale, factor: float) -> list[str]:
+    """The goal's own reference lines: an instrument's cut-offs when it has no bands to shade
+    (WHO-5: poor well-being, likely depression), a free metric's baseline."""
+    if instrument is not None:
+        if instrument.bands:
+            return []
+        return [
+            _reference(scale, c.value * factor, f"cut-off {c.comparator} {_num(c.value * factor)}: {c.meaning}")
+            for c in instrument.cutoffs
+            if scale.vmin <= c.value * factor <= scale.vmax
+        ]
+    baseline = next((m for m in goal.measurements if m.source == "baseline"), None)
+    if baseline is None:
+        return []
+    return [_reference(scale, baseline.value, f"baseline {_num(baseline.value)} ({baseline.date})")]
 
 
 def _open(scale: ChartScale, label: str, css: str) -> str:
@@ -154,6 +195,29 @@ def _series(
         out.append(
             f'<circle class="{css}-point" cx="{scale.x(d)}" cy="{scale.y(v)}" r="4">'
             f"<title>{escape(name)} {d.isoformat()}: {_num(v)}</title></circle>"
+            f'<text class="point-value" x="{round(scale.x(d) + 5, 2)}" y="{round(scale.y(v) - 6, 2)}">'
+            f"{_num(v)}</text>"
+        )
+    return out
+
+
+def _item_marks(
+    marks: Sequence[tuple[dt.date, int | None, int]], points: Sequence[tuple[dt.date, float]], scale: ChartScale
+) -> list[str]:
+    """A triangle at each endorsed (1 or more) or unanswered risk-item answer, on its date at
+    the total's height, with ``item 9: 2`` beside it; answers of 0 are listed in its title only."""
+    totals = dict(points)
+    out = []
+    for date, value, item in sorted(marks, key=lambda m: (m[0], m[2])):
+        if value == 0 or not scale.start <= date <= scale.end:
+            continue
+        x = scale.x(date)
+        y = scale.y(totals.get(date, scale.vmax))
+        said = "unanswered" if value is None else str(value)
+        out.append(
+            f'<path class="item-mark" data-item="{item}" data-value="{said}" data-date="{date}" '
+            f'd="M{x},{round(y - 16, 2)} l6,10 h-12 z"><title>item {item} on {date}: {said}</title></path>'
+            f'<text class="item-mark-label" x="{round(x + 8, 2)}" y="{round(y - 14, 2)}">item {item}: {said}</text>'
         )
     return out
 
@@ -184,6 +248,8 @@ def goal_chart(goal: GoalReview, instrument: Instrument | None, as_of: dt.date) 
     out = [_open(scale, f"{goal.goal_id}: measured values, expected path and target", "goal-chart")]
     out.extend(_bands(chart_instrument, scale, factor))
     out.extend(_axes(scale))
+    out.extend(_date_axis(scale, [d for d, _ in points]))
+    out.extend(_references(goal, chart_instrument, scale, factor))
     if goal.target is not None:
         y = scale.y(goal.target)
         out.append(
@@ -210,8 +276,16 @@ def goal_chart(goal: GoalReview, instrument: Instrument | None, as_of: dt.date) 
     return "".join(out)
 
 
-def history_chart(instrument: Instrument, points: Sequence[tuple[dt.date, float]]) -> str | None:
-    """An inline SVG of repeat questionnaire totals over the instrument's bands."""
+def history_chart(
+    instrument: Instrument,
+    points: Sequence[tuple[dt.date, float]],
+    marks: Sequence[tuple[dt.date, int | None, int]] = (),
+) -> str | None:
+    """An inline SVG of repeat questionnaire totals over the instrument's bands.
+
+    :param marks: ``(date, answer, item)`` of the answers to a risk item (PHQ-9 item 9) that
+        flags carry; each endorsed or unanswered one is marked on its date.
+    """
     if not points:
         return None
     start, end = _date_span(points[0][0], points[-1][0])
@@ -219,6 +293,8 @@ def history_chart(instrument: Instrument, points: Sequence[tuple[dt.date, float]
     out = [_open(scale, f"{instrument.name} score history", "history-chart")]
     out.extend(_bands(instrument, scale, 1.0))
     out.extend(_axes(scale))
+    out.extend(_date_axis(scale, [d for d, _ in points]))
     out.extend(_series(points, scale, "actual", instrument.name))
+    out.extend(_item_marks(marks, points, scale))
     out.append("</svg>")
     return "".join(out)

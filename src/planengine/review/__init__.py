@@ -9,6 +9,9 @@ The public names are re-exported from :mod:`planengine`; the modules are private
 * ``_status``: FHIR achievementStatus with the rule that chose it;
 * ``_gas``: Goal Attainment Scaling T-score;
 * ``_risk``: risk flags from repeat questionnaires (never suggestions);
+* ``_flag_workflow``: whose flag it is (ids name the patient), the clinician's dispositions, what
+  waits while a flag is open (docs/review-workflow.md);
+* ``_caseload``: a run's patients in caseload order, one status line each;
 * ``_suggest``: suggestion rules and the ``review_suggestions`` plugin hook;
 * ``_review``: :func:`review_goals`, which ties them together;
 * ``_files``: reviewing files and folders for the command line;

@@ -22,15 +22,83 @@ reason. The command line's ``--tolerance`` and
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from typing import Any
 
 import attrs
 
 from planengine._errors import ConfigError
-from planengine.review._model import ReviewConfig
+from planengine.plan._crisis import (
+    CrisisResource,
+    check_locale,
+    crisis_resources_from_config,
+)
 
-__all__ = ["review_config_from_mapping"]
+
+def _positive(_: Any, attribute: Any, value: float) -> None:
+    if not math.isfinite(value) or value <= 0:
+        raise ValueError(f"{attribute.name} must be a positive finite number, got {value!r}")
+
+
+def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
+    """``crisis_resources`` checked and converted (mappings become :class:`CrisisResource`)."""
+    return crisis_resources_from_config(value, "crisis_resources")
+
+
+@attrs.frozen
+class ReviewConfig:
+    """Settings of a review an organisation may change.
+
+    :ivar trajectory_tolerance: how far (as a fraction of the planned change, baseline to target)
+        the latest value may sit from the expected linear trajectory and still count as on track.
+    :ivar default_review_interval_days: used when a goal has no ``review_interval_days``
+        (clinical.md §6.4: 90 days for routine outpatient care).
+    :ivar no_response_weeks: weeks after the start with no reliable improvement before a change of
+        strategy is suggested (clinical.md §6.4: non-response at 8-12 weeks, an MBC convention (L)).
+    :ivar gas_rho: assumed correlation between GAS goal scores (clinical.md §5.2: 0.3 by convention).
+    :ivar free_metric_change_fraction: for measures with no instrument thresholds, the fraction of
+        the planned change that counts as a real change (improving / worsening).
+    :ivar measurement_interval_days: measurement cadence of goals without a review interval; an
+        older value is re-measured before deciding (R-SC6: review within 4 weeks [S2]).
+    :ivar first_review_weeks: the first review point (stepped-care.md §1: 4 weeks [S2]).
+    :ivar rolling_window: a free metric is judged by the median of this many latest values
+        (a design choice, docs/review.md).
+    :ivar crisis_locale: as :class:`planengine.EngineConfig`'s: the locale whose shipped crisis
+        resources are shown beside open risk flags (no default).
+    :ivar crisis_resources: as :class:`planengine.EngineConfig`'s: the clinic's own, shown first.
+    """
+
+    trajectory_tolerance: float = attrs.field(default=0.10, validator=_positive)
+    default_review_interval_days: int = attrs.field(default=90, validator=_positive)
+    no_response_weeks: int = attrs.field(default=8, validator=_positive)
+    gas_rho: float = attrs.field(default=0.3)
+    free_metric_change_fraction: float = attrs.field(default=0.10, validator=_positive)
+    measurement_interval_days: int = attrs.field(default=28, validator=_positive)
+    first_review_weeks: int = attrs.field(default=4, validator=_positive)
+    rolling_window: int = attrs.field(default=3, validator=_positive)
+    crisis_locale: str | None = attrs.field(default=None)
+    crisis_resources: tuple[CrisisResource, ...] = attrs.field(
+        default=(), converter=_own_crisis_resources
+    )
+
+    @crisis_locale.validator
+    def _check_locale(self, _: Any, value: str | None) -> None:
+        check_locale(value, "crisis_locale")
+
+    @gas_rho.validator
+    def _check_rho(self, _: Any, value: float) -> None:
+        if not 0 <= value < 1:
+            raise ValueError(f"gas_rho must be in [0, 1), got {value!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        out = attrs.asdict(self, filter=lambda field, _: field.name != "crisis_resources")
+        out["crisis_resources"] = [r.to_dict() for r in self.crisis_resources]
+        return out
+
+
+__all__ = ["ReviewConfig", "review_config_from_mapping"]
 
 #: key -> (ReviewConfig field, whole number only)
 _KEYS: Mapping[str, tuple[str, bool]] = {
@@ -97,7 +165,6 @@ def _crisis_settings(table: Mapping[str, Any], where: str) -> dict[str, Any]:
 
     :raises ConfigError: naming the key.
     """
-    from planengine.plan._crisis import check_locale, crisis_resources_from_config
 
     plan = table.get("plan", {})
     fields: dict[str, Any] = {}

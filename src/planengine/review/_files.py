@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -13,6 +13,9 @@ from planengine._errors import InputError
 from planengine.instruments._instrument import Instrument
 from planengine.io._location import Located, Location
 from planengine.review._model import Review, ReviewConfig
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine.review._caseload import CaseloadEntry
 
 __all__ = ["FileError", "ReviewRun", "review_paths"]
 
@@ -48,7 +51,12 @@ class FileError(Located):
 
 @attrs.frozen
 class ReviewRun:
-    """The reviews of every file of one run, and the files that could not be read."""
+    """The reviews of every file of one run, and the files that could not be read.
+
+    :ivar reviews: in caseload order (:mod:`planengine.review._caseload`): patients with an open
+        risk flag first, by the flag's place in the queue, then those that need attention, then
+        those with a measurement overdue, then the rest; never in file-name order.
+    """
 
     as_of: dt.date
     reviews: tuple[Review, ...]
@@ -60,10 +68,30 @@ class ReviewRun:
 
     @property
     def exit_code(self) -> int:
-        """2 when a file could not be read or had input errors, 1 when anything needs attention, else 0."""
-        if self.errors or any(r.has_input_errors for r in self.reviews):
+        """2 when a file could not be read or had input errors, 1 when anything needs attention
+        (an open risk flag always does), else 0. An open flag beside an input error is still
+        exit 2: the flags are printed all the same, and :attr:`open_flags` and the summary say
+        so (docs/review-workflow.md)."""
+        if self.has_input_errors:
             return 2
         return 1 if any(r.needs_attention for r in self.reviews) else 0
+
+    @property
+    def has_input_errors(self) -> bool:
+        """Whether a file could not be read or had values left out."""
+        return bool(self.errors) or any(r.has_input_errors for r in self.reviews)
+
+    @property
+    def open_flags(self) -> tuple[Any, ...]:
+        """Every open risk flag of the run, in caseload order (each id names its patient)."""
+        return tuple(flag for review in self.reviews for flag in review.open_flags)
+
+    @property
+    def caseload(self) -> tuple[CaseloadEntry, ...]:
+        """One line per patient (and per unreadable file), most urgent first."""
+        from planengine.review._caseload import caseload
+
+        return caseload(self.reviews, self.errors)[0]
 
 
 def review_paths(
@@ -106,7 +134,10 @@ def review_paths(
             where = attrs.evolve(error.location, file=error.file or path)
             errors.append(FileError(where, error.message))
     infos = tuple(getattr(plugins, "infos", ()))
-    return ReviewRun(as_of, tuple(reviews), tuple(errors), instruments, infos)
+    from planengine.review._caseload import caseload
+
+    ordered = caseload(reviews, errors)[1]  # the most urgent patient first, never file order
+    return ReviewRun(as_of, ordered, tuple(errors), instruments, infos)
 
 
 @attrs.frozen

@@ -7,7 +7,6 @@ computing modules (``_change``, ``_trajectory``, ``_status``, ``_gas``, ``_sugge
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,12 +14,8 @@ import attrs
 
 from planengine._model import RiskFlag
 from planengine.io._location import WHOLE_INPUT, Located, Location
-from planengine.plan._crisis import (
-    CrisisResource,
-    CrisisResources,
-    check_locale,
-    crisis_resources_from_config,
-)
+from planengine.plan._crisis import CrisisResources
+from planengine.review._config import ReviewConfig
 
 __all__ = [
     "ACHIEVEMENT_STATUSES",
@@ -56,68 +51,6 @@ ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
 #: Finding severities: ``error`` means data was left out of the computation (exit 2),
 #: ``warning`` an assumption the review had to make, ``info`` a caveat.
 FINDING_SEVERITIES = ("error", "warning", "info")
-
-
-def _positive(_: Any, attribute: Any, value: float) -> None:
-    if not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{attribute.name} must be a positive finite number, got {value!r}")
-
-
-def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
-    """``crisis_resources`` checked and converted (mappings become :class:`CrisisResource`)."""
-    return crisis_resources_from_config(value, "crisis_resources")
-
-
-@attrs.frozen
-class ReviewConfig:
-    """Settings of a review an organisation may change.
-
-    :ivar trajectory_tolerance: how far (as a fraction of the planned change, baseline to target)
-        the latest value may sit from the expected linear trajectory and still count as on track.
-    :ivar default_review_interval_days: used when a goal has no ``review_interval_days``
-        (clinical.md §6.4: 90 days for routine outpatient care).
-    :ivar no_response_weeks: weeks after the start with no reliable improvement before a change of
-        strategy is suggested (clinical.md §6.4: non-response at 8-12 weeks, an MBC convention (L)).
-    :ivar gas_rho: assumed correlation between GAS goal scores (clinical.md §5.2: 0.3 by convention).
-    :ivar free_metric_change_fraction: for measures with no instrument thresholds, the fraction of
-        the planned change that counts as a real change (improving / worsening).
-    :ivar measurement_interval_days: measurement cadence of goals without a review interval; an
-        older value is re-measured before deciding (R-SC6: review within 4 weeks [S2]).
-    :ivar first_review_weeks: the first review point (stepped-care.md §1: 4 weeks [S2]).
-    :ivar rolling_window: a free metric is judged by the median of this many latest values
-        (a design choice, docs/review.md).
-    :ivar crisis_locale: as :class:`planengine.EngineConfig`'s: the locale whose shipped crisis
-        resources are shown beside open risk flags (no default).
-    :ivar crisis_resources: as :class:`planengine.EngineConfig`'s: the clinic's own, shown first.
-    """
-
-    trajectory_tolerance: float = attrs.field(default=0.10, validator=_positive)
-    default_review_interval_days: int = attrs.field(default=90, validator=_positive)
-    no_response_weeks: int = attrs.field(default=8, validator=_positive)
-    gas_rho: float = attrs.field(default=0.3)
-    free_metric_change_fraction: float = attrs.field(default=0.10, validator=_positive)
-    measurement_interval_days: int = attrs.field(default=28, validator=_positive)
-    first_review_weeks: int = attrs.field(default=4, validator=_positive)
-    rolling_window: int = attrs.field(default=3, validator=_positive)
-    crisis_locale: str | None = attrs.field(default=None)
-    crisis_resources: tuple[CrisisResource, ...] = attrs.field(
-        default=(), converter=_own_crisis_resources
-    )
-
-    @crisis_locale.validator
-    def _check_locale(self, _: Any, value: str | None) -> None:
-        check_locale(value, "crisis_locale")
-
-    @gas_rho.validator
-    def _check_rho(self, _: Any, value: float) -> None:
-        if not 0 <= value < 1:
-            raise ValueError(f"gas_rho must be in [0, 1), got {value!r}")
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        out = attrs.asdict(self, filter=lambda field, _: field.name != "crisis_resources")
-        out["crisis_resources"] = [r.to_dict() for r in self.crisis_resources]
-        return out
 
 
 @attrs.frozen
@@ -524,9 +457,13 @@ class ReviewContext:
 class Review:
     """The review of one goal file on ``as_of``.
 
+    :ivar patient_id: the goal file's ``patient.id`` (``None``: the file names no patient; its
+        outputs then name the file); every flag id starts with it (``p-105/risk-1``).
     :ivar goals: per-goal reviews in the file's order.
-    :ivar risk_flags: open safety flags from repeat questionnaires (never suggestions; only a
-        clinician closes them).
+    :ivar risk_flags: safety flags from repeat questionnaires, words and private records (never
+        suggestions; only a clinician closes them), each with its status: open, or
+        dispositioned by a clinician (:attr:`open_flags` are the ones that ask for a clinician
+        now).
     :ivar priority: goal ids in the suggested order of attention.
     :ivar suggestions: plan-level suggestions (re-prioritising).
     :ivar findings: problems with the input, each with its place in the file.
@@ -547,6 +484,20 @@ class Review:
     config: ReviewConfig = attrs.field(factory=ReviewConfig)
     #: the clinic's crisis resources, shown beside open risk flags
     crisis: CrisisResources = attrs.field(factory=CrisisResources)
+    patient_id: str | None = None
+
+    @property
+    def patient(self) -> str:
+        """Who the review is about, for every output: the patient id, or, when the file names no
+        patient, ``unidentified patient (FILE)``."""
+        if self.patient_id:
+            return self.patient_id
+        return f"unidentified patient ({self.file or 'in-memory data'})"
+
+    @property
+    def open_flags(self) -> tuple[RiskFlag, ...]:
+        """The flags that ask for a clinician now: every flag but a currently dispositioned one."""
+        return tuple(flag for flag in self.risk_flags if flag.is_open)
 
     @property
     def has_input_errors(self) -> bool:
@@ -556,7 +507,7 @@ class Review:
     @property
     def needs_attention(self) -> bool:
         """Whether any goal needs attention or any risk flag is open."""
-        return bool(self.risk_flags) or any(g.needs_attention for g in self.goals)
+        return bool(self.open_flags) or any(g.needs_attention for g in self.goals)
 
     @property
     def exit_code(self) -> int:
@@ -580,8 +531,13 @@ class Review:
         return {
             "as_of": self.as_of.isoformat(),
             "file": self.file,
+            "patient": self.patient,
+            "patient_id": self.patient_id,
             "needs_attention": self.needs_attention,
-            "risk_flags": [flag.to_dict() for flag in self.risk_flags],
+            "risk_flags": [
+                {**flag.to_dict(), "patient": self.patient, "signal": flag.signal}
+                for flag in self.risk_flags
+            ],
             "goals": [goal.to_dict() for goal in self.goals],
             "gas": None if self.gas is None else self.gas.to_dict(),
             "priority": list(self.priority),

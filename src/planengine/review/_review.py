@@ -20,8 +20,17 @@ from planengine._vocabulary import load_vocabulary
 from planengine.instruments._instrument import Instrument
 from planengine.io._document import Document
 from planengine.plan._crisis import crisis_notices, resolve_crisis_resources
+from planengine.plan._flag_dispositions import apply_dispositions
 from planengine.plan._risk_flags import number_flags
 from planengine.review._change import change_report
+from planengine.review._flag_workflow import (
+    dispositions_from_goal_file,
+    flag_prefix,
+    patient_id_of,
+    qualify_flags,
+    unmatched_dispositions,
+    wait_and_review_now,
+)
 from planengine.review._gas import gas_t_score
 from planengine.review._model import (
     GasResult,
@@ -186,6 +195,51 @@ def _gas_summary(goals: Iterable[GoalReview], rho: float) -> GasSummary | None:
     )
 
 
+def _file_flags(
+    source: Document | Mapping[str, Any],
+    data: Mapping[str, Any],
+    parsed: Any,
+    instruments: Mapping[str, Instrument],
+    as_of: dt.date,
+    patient_id: str | None,
+) -> tuple[tuple[RiskFlag, ...], tuple[Any, ...], tuple[Notice, ...]]:
+    """Every flag of the file (answers, words, private records), numbered, read against the
+    clinicians' dispositions and named by patient; with the findings and notices on the way."""
+    file = source.path if isinstance(source, Document) else None
+    goal_values = [
+        (goal.instrument.id, m.date)
+        for goal in parsed.goals
+        if goal.instrument is not None and goal.scale != "metric"
+        for m in goal.measurements
+        if m.source != "assessment"
+    ]
+    answer_flags, risk_findings, notices = risk_flags_from_assessments(
+        parsed.assessments,
+        instruments,
+        file=file,
+        locate=source.locate if isinstance(source, Document) else None,
+        goal_values=goal_values,
+        as_of=as_of,
+    )
+    dispositions, disposition_findings = dispositions_from_goal_file(source, data, as_of)
+    flags = number_flags(
+        [
+            *answer_flags,
+            *language_flags_from_goal_file(data, load_vocabulary().risk_language, as_of),
+            *private_flags_from_goal_file(data, as_of),
+        ]
+    )
+    flags = qualify_flags(
+        apply_dispositions(flags, dispositions, as_of), flag_prefix(patient_id, file)
+    )
+    findings = (
+        risk_findings
+        + disposition_findings
+        + unmatched_dispositions(source, dispositions, flags)
+    )
+    return flags, findings, notices
+
+
 def review_goals(
     source: Document | Mapping[str, Any],
     *,
@@ -221,29 +275,12 @@ def review_goals(
 
         instruments = load_builtin_instruments()
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
-    locate = source.locate if isinstance(source, Document) else None
-    goal_values = [
-        (goal.instrument.id, m.date)
-        for goal in parsed.goals
-        if goal.instrument is not None and goal.scale != "metric"
-        for m in goal.measurements
-        if m.source != "assessment"
-    ]
-    answer_flags, risk_findings, notices_list = risk_flags_from_assessments(
-        parsed.assessments,
-        instruments,
-        file=file,
-        locate=locate,
-        goal_values=goal_values,
-        as_of=as_of,
+    patient_id = patient_id_of(data)
+    all_flags, risk_findings, notices_list = _file_flags(
+        source, data, parsed, instruments, as_of, patient_id
     )
-    flags = number_flags(
-        [
-            *answer_flags,
-            *language_flags_from_goal_file(data, load_vocabulary().risk_language, as_of),
-            *private_flags_from_goal_file(data, as_of),
-        ]
-    )
+    # Only open flags hold a goal back; a flag a clinician has dispositioned stays listed.
+    flags = tuple(f for f in all_flags if f.is_open)
     notices: list[Notice] = list(notices_list)
     # Flags are read before the goals: an open flag holds back closing a goal it concerns.
     areas = {name: inst.area for name, inst in instruments.items()}
@@ -258,7 +295,7 @@ def review_goals(
             as_of=as_of,
             instruments=instruments,
             goals=goals,
-            risk_flags=flags,
+            risk_flags=all_flags,
             config=config,
             assessments=assessments,
         )
@@ -284,12 +321,19 @@ def review_goals(
             )
             for goal in goals
         )
+    goals = tuple(
+        attrs.evolve(g, attention=attention_reasons(g, flags_concerning(g, flags, areas)))
+        for g in (
+            wait_and_review_now(g, all_flags, lambda g, fs: flags_concerning(g, fs, areas), as_of)
+            for g in goals
+        )
+    )
     order, reprioritise = priority_order(goals, flags, areas)
-    abuse = any(flag.private for flag in flags)  # helplines for abuse only beside such a flag
+    abuse = any(flag.private for flag in all_flags)  # helplines for abuse only beside such a flag
     crisis = resolve_crisis_resources(config.crisis_locale, config.crisis_resources).shown(
         abuse=abuse
     )
-    if flags:  # shown beside open flags only: said to be missing or unconfirmed only then
+    if all_flags:  # shown beside flags only: said to be missing or unconfirmed only then
         notices[:0] = crisis_notices(crisis, open_flag=True, abuse_flag=abuse)
     findings = tuple(
         sorted(
@@ -300,9 +344,10 @@ def review_goals(
     return Review(
         as_of=as_of,
         file=file,
+        patient_id=patient_id,
         goals=goals,
         gas=_gas_summary(goals, config.gas_rho),
-        risk_flags=flags,
+        risk_flags=all_flags,
         priority=order,
         suggestions=() if reprioritise is None else (reprioritise,),
         findings=findings,

@@ -2,9 +2,9 @@
 
 An answer of 1 or more raises a flag (2-3 rank higher) [R26]; an unanswered or unreadable item
 raises a "risk unknown" flag (clinical.md §3.2). A later answer of 0 does not close an earlier
-flag, and a later lower or blank answer does not lower it: only a clinician closes flags, and the
-review cannot see their dispositions, so the most serious administration (the latest of equally
-serious ones) stays flagged with the whole answer history in its message. Flags are
+flag, and a later lower or blank answer does not lower it: only a clinician closes flags (their
+recorded dispositions are read in ``_flag_workflow``), so the most serious administration (the
+latest of equally serious ones) stays flagged with the whole answer history in its message. Flags are
 built by :func:`planengine.plan._safety.build_risk_flags`, the same code the planner uses.
 """
 

@@ -155,6 +155,8 @@ class Budget:
             ):
                 if ordered_step:
                     blocked.add(problem.id)
+                if not monitoring and problem.id not in modules:  # its programme's place,
+                    modules.append(problem.id)  # kept for it while it waits for its week
                 waiting.append((problem, step, minutes, least))
                 continue
             used += minutes

@@ -1,0 +1,149 @@
+"""A clinician's disposition of a risk flag: who assessed it, when, with what outcome, and when
+it is reviewed next (clinical.md §3.2: "closing requires a disposition ... follow-up date").
+
+A disposition is read from ``risk_dispositions`` in a goal file (``planengine review``) or in an
+assessment (``planengine plan``); both use this reader, so the two commands agree on what a
+record means. It names the flag by its *signal* (``phq9.item9``, ``suicidal-language``,
+``private-safety`` ...: :attr:`planengine.RiskFlag.signal`), never by a flag number, which can
+change from one review to the next.
+
+The outcome is the clinician's recorded outcome, one of :data:`DISPOSITION_OUTCOMES`; the engine
+repeats it as the clinician's record and never states anything about risk itself. A record
+that cannot be read is reported and ignored, so the flag stays open: if in doubt, the flag
+stays open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import attrs
+
+from planengine._values import parse_date
+
+__all__ = ["DISPOSITION_FIELDS", "DISPOSITION_OUTCOMES", "Disposition", "read_dispositions"]
+
+#: The outcomes a clinician can record (goal.schema.json and assessment.schema.json list them).
+#: Each starts with ``assessed-``: it records what a clinician found, never a statement by the
+#: engine.
+DISPOSITION_OUTCOMES = (
+    "assessed-safety-plan-in-place",
+    "assessed-safety-plan-updated",
+    "assessed-no-current-risk-identified",
+    "assessed-referred-for-urgent-care",
+    "assessed-private-safety-plan-in-place",
+)
+#: The fields of a disposition record (and ``x-*``).
+DISPOSITION_FIELDS = ("signal", "by", "date", "outcome", "next_review")
+
+#: ``(JSON path parts, message)`` -> nothing: how a reader reports a record it cannot use.
+Report = Callable[[tuple[str | int, ...], str], None]
+
+
+@attrs.frozen
+class Disposition:
+    """One clinician's disposition of the flag raised by ``signal``.
+
+    :ivar signal: the flag's signal (:attr:`planengine.RiskFlag.signal`), e.g. ``phq9.item9``.
+    :ivar by: the clinician who assessed it, as recorded.
+    :ivar date: the day of the assessment; it covers signals dated on or before it.
+    :ivar outcome: one of :data:`DISPOSITION_OUTCOMES`.
+    :ivar next_review: the day the flag is due for review again (after ``date``).
+    :ivar json_path: where the record is, e.g. ``$.risk_dispositions[0]``.
+    """
+
+    signal: str
+    by: str
+    date: dt.date
+    outcome: str
+    next_review: dt.date
+    json_path: str = "$"
+
+    def describe(self) -> str:
+        """``dispositioned by Dr A on 2026-11-21 (clinician's recorded outcome: ...), next review
+        2026-12-05``."""
+        return (
+            f"dispositioned by {self.by} on {self.date.isoformat()} (clinician's recorded "
+            f"outcome: {self.outcome}), next review {self.next_review.isoformat()}"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "signal": self.signal,
+            "by": self.by,
+            "date": self.date.isoformat(),
+            "outcome": self.outcome,
+            "next_review": self.next_review.isoformat(),
+            "json_path": self.json_path,
+        }
+
+
+def read_dispositions(raw: object, report: Report, *, key: str = "risk_dispositions") -> list[Disposition]:
+    """The usable records of ``raw`` (the value of ``risk_dispositions``); each unusable one is
+    reported (path, message) and left out, so its flag stays open (``report`` may also raise).
+
+    :param key: the top-level key the records are under, for the paths reported.
+    """
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        report((key,), "must be a list of disposition records")
+        return []
+    out: list[Disposition] = []
+    for index, entry in enumerate(raw):
+        record = _read_one(entry, (key, index), report)
+        if record is not None:
+            out.append(attrs.evolve(record, json_path=f"$.{key}[{index}]"))
+    return out
+
+
+def _read_one(entry: object, path: tuple[str | int, ...], report: Report) -> Disposition | None:
+    """One record, or ``None`` after reporting why it cannot be used."""
+    if not isinstance(entry, Mapping):
+        report(path, "a disposition must be a mapping")
+        return None
+    unknown = sorted(
+        str(k) for k in entry if str(k) not in DISPOSITION_FIELDS and not str(k).startswith("x-")
+    )
+    if unknown:
+        report(
+            (*path, unknown[0]),
+            f"unknown field(s) {', '.join(map(repr, unknown))} in a disposition; allowed: "
+            f"{', '.join(DISPOSITION_FIELDS)} (and x-*)",
+        )
+        return None
+    texts: dict[str, str] = {}
+    for field in ("signal", "by"):
+        value = entry.get(field)
+        if not isinstance(value, str) or not value.strip():
+            report((*path, field), f"{field} must be a non-empty string")
+            return None
+        texts[field] = value.strip()
+    outcome = entry.get("outcome")
+    if outcome not in DISPOSITION_OUTCOMES:
+        report(
+            (*path, "outcome"),
+            f"outcome {outcome!r} is not one of {', '.join(DISPOSITION_OUTCOMES)}",
+        )
+        return None
+    dates: dict[str, dt.date] = {}
+    for field in ("date", "next_review"):
+        value = parse_date(entry.get(field))
+        if value is None:
+            report(
+                (*path, field),
+                f"{field} {entry.get(field)!r} is not a date (YYYY-MM-DD)",
+            )
+            return None
+        dates[field] = value
+    if dates["next_review"] <= dates["date"]:
+        report(
+            (*path, "next_review"),
+            f"next_review {dates['next_review']} must come after the disposition's date "
+            f"{dates['date']}",
+        )
+        return None
+    return Disposition(texts["signal"], texts["by"], dates["date"], str(outcome), dates["next_review"])

@@ -1,0 +1,155 @@
+"""A review's risk flags as a clinician works them: whose they are, what has been recorded about
+them, and what waits while they are open (issue 19, clinical.md §3.2).
+
+* **Whose.** Every flag id names its patient (``p-105/risk-1``), so a flag is never read without
+  its patient, in any format, and ids are unique per patient (:func:`qualify_flags`).
+* **Dispositions.** ``risk_dispositions`` in the goal file record a clinician's assessment of a
+  flag (:mod:`planengine.io._disposition`); :func:`planengine.plan._flag_dispositions.apply_dispositions`
+  reads them the same way the planner does. A record that cannot be read is an input error
+  and the flag stays open.
+* **What waits.** A goal that an open flag concerns is reviewed today, not at its usual
+  interval; a dispositioned flag's goal no later than the disposition's next review. While a
+  flag of level ``high`` is open, routine suggestions on the other goals (raise the target,
+  close, extend, split) wait for the clinician and say so (``review.wait-for-risk-flag``): they
+  are kept in the suggestion's details, never dropped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import attrs
+
+from planengine._model import RiskFlag
+from planengine.io._disposition import Disposition, read_dispositions
+from planengine.io._document import Document
+from planengine.review._inputs import FindingSink
+from planengine.review._model import GoalReview, ReviewFinding, Suggestion
+
+__all__ = [
+    "ROUTINE_ACTIONS",
+    "RULE_WAIT",
+    "dispositions_from_goal_file",
+    "flag_prefix",
+    "patient_id_of",
+    "qualify_flags",
+    "wait_and_review_now",
+]
+
+RULE_WAIT = "review.wait-for-risk-flag"
+#: Suggestions that are routine changes to a plan: they wait while a high-priority flag is open.
+ROUTINE_ACTIONS = frozenset({"raise-target", "close-goal", "extend", "split"})
+
+
+def patient_id_of(data: Mapping[str, Any]) -> str | None:
+    """``patient.id`` as text (a whole number is read as text), ``None`` when absent or empty."""
+    patient = data.get("patient")
+    raw = patient.get("id") if isinstance(patient, Mapping) else None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        return None
+    return str(raw).strip() or None
+
+
+def flag_prefix(patient_id: str | None, file: str | None) -> str:
+    """What a flag id starts with: the patient id, else the file (a goal file with no patient id
+    still names where its flags come from), else ``unidentified-patient``."""
+    return patient_id or file or "unidentified-patient"
+
+
+def qualify_flags(flags: Sequence[RiskFlag], prefix: str) -> tuple[RiskFlag, ...]:
+    """Flags with ids that name their patient: ``risk-1`` becomes ``p-105/risk-1``."""
+    return tuple(attrs.evolve(flag, id=f"{prefix}/{flag.id}") for flag in flags)
+
+
+def dispositions_from_goal_file(
+    source: Document | Mapping[str, Any], data: Mapping[str, Any], as_of: dt.date
+) -> tuple[list[Disposition], tuple[ReviewFinding, ...]]:
+    """The usable ``risk_dispositions`` of a goal file on ``as_of``, and a finding for each record
+    that cannot be used (an error: it is ignored and its flag stays open)."""
+    document = source if isinstance(source, Document) else None
+    sink = FindingSink(document, document.path if document is not None else None)
+
+    def report(path: tuple[str | int, ...], message: str) -> None:
+        sink.add("input.disposition", "error", f"{message}; not read, its flag stays open", path)
+
+    records = read_dispositions(data.get("risk_dispositions"), report)
+    usable = []
+    for index, record in enumerate(records):
+        if record.date > as_of:
+            report(
+                ("risk_dispositions", index, "date"),
+                f"the disposition of {record.signal} on {record.date} is after the review date "
+                f"{as_of}",
+            )
+        else:
+            usable.append(record)
+    return usable, tuple(sink.items)
+
+
+def unmatched_dispositions(
+    source: Document | Mapping[str, Any], records: Sequence[Disposition], flags: Sequence[RiskFlag]
+) -> tuple[ReviewFinding, ...]:
+    """A warning for each record whose signal raised no flag in this file (a typo would
+    otherwise leave the flag it meant open without a word)."""
+    document = source if isinstance(source, Document) else None
+    sink = FindingSink(document, document.path if document is not None else None)
+    signals = {flag.signal for flag in flags}
+    for record in records:
+        if record.signal not in signals:
+            index = int(record.json_path.rsplit("[", 1)[1].rstrip("]"))
+            sink.add(
+                "input.disposition-unmatched",
+                "warning",
+                f"no flag has the signal {record.signal!r} in this file (signals: "
+                f"{', '.join(sorted(signals)) or 'none'}); the record is kept but applies to no flag",
+                ("risk_dispositions", index, "signal"),
+            )
+    return tuple(sink.items)
+
+
+def wait_and_review_now(
+    goal: GoalReview,
+    flags: Sequence[RiskFlag],
+    concerning: Callable[[GoalReview, Sequence[RiskFlag]], tuple[RiskFlag, ...]],
+    as_of: dt.date,
+) -> GoalReview:
+    """``goal`` with its next review brought forward by the flags that concern it, and its
+    routine suggestions waiting while a ``high`` flag is open elsewhere.
+
+    :param flags: every flag of the file (open and dispositioned).
+    :param concerning: which of the given flags concern a goal (``flags_concerning``).
+    """
+    open_flags = [f for f in flags if f.is_open]
+    due = goal.review_due
+    for flag in concerning(goal, flags):
+        when = as_of if flag.is_open else flag.disposition.next_review
+        if due is None or when < due:
+            due = when
+    if due != goal.review_due:
+        goal = attrs.evolve(goal, review_due=due, overdue=due is not None and due < as_of)
+    high = [f for f in open_flags if f.level == "high"]
+    if not high or concerning(goal, open_flags):
+        return goal  # a concerned goal is held by review.risk-flag-open already
+    ids = ", ".join(f.id for f in high)
+    suggestions = tuple(
+        _waiting(s, ids) if _action(s) in ROUTINE_ACTIONS else s for s in goal.suggestions
+    )
+    return attrs.evolve(goal, suggestions=suggestions)
+
+
+def _action(suggestion: Suggestion) -> str:
+    return str(suggestion.action).strip().lower().replace("_", "-").replace(" ", "-")
+
+
+def _waiting(suggestion: Suggestion, ids: str) -> Suggestion:
+    return Suggestion(
+        RULE_WAIT,
+        "wait",
+        f"{suggestion.action} ({suggestion.rule}) waits until a clinician has seen the open "
+        f"high-priority risk flag {ids}: {suggestion.reason}",
+        suggestion.goal_id,
+        "core",
+        {"waiting": suggestion.to_dict(), "risk_flags": ids.split(", ")},
+    )
