@@ -77,7 +77,7 @@ def _crisis(plan: Plan, *, open_flag: bool, abuse: bool) -> Section | None:
     if resources:
         blocks.append(ItemList(tuple(_resource(r) for r in resources)))
     else:
-        blocks.append(Callout(NO_RESOURCES_MESSAGE, lead="No crisis line configured."))
+        blocks.append(Callout(clean(NO_RESOURCES_MESSAGE), lead="No crisis line configured."))
     if abuse:
         services = plan.crisis.for_abuse if plan.crisis is not None else ()
         blocks.append(
@@ -89,7 +89,7 @@ def _crisis(plan: Plan, *, open_flag: bool, abuse: bool) -> Section | None:
         if services:
             blocks.append(ItemList(tuple(_resource(r) for r in services)))
         else:
-            blocks.append(Callout(NO_ABUSE_RESOURCES_MESSAGE, lead="No abuse service configured."))
+            blocks.append(Callout(clean(NO_ABUSE_RESOURCES_MESSAGE), lead="No abuse service configured."))
     return Section(CRISIS_HEADING, tuple(blocks), level=3, kind="crisis")
 
 

@@ -176,7 +176,9 @@ def _conditions() -> Mapping[str, str]:
 _PLUGIN = re.compile(r"\s*\(?\bplugin:[\w.-]+@[\w.+-]+\)?")
 _RULE_REF = re.compile(r"\s*\(R-SC\d+\)|,?\s*\bR-SC\d+\b")
 _CITATION_TAG = re.compile(r"\s*\[[A-Z]{1,2}\d+\]")
-_FIELD_NAME = re.compile(r"\s*\([a-z]+(?:_[a-z]+)+\)")
+#: a parenthesis that names a field or setting in code (``(warning_signs)``, ``(crisis_locale or
+#: crisis_resources in Python)``)
+_FIELD_NAME = re.compile(r"\s*\([^()]*\b[a-z]+(?:_[a-z]+)+\b[^()]*\)")
 _PARENTHESISED_ID = re.compile(r"\s*\(([a-z0-9]+(?:[-.][a-z0-9]+)+)\)")
 _QUOTED_ID = re.compile(r"'([a-z0-9]+(?:-[a-z0-9]+)+)'")
 _CONDITION_LEAD = re.compile(r"^([a-z]+(?:-[a-z]+)+): ")
