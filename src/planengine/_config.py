@@ -44,7 +44,7 @@ class Config:
     table: Any = attrs.field(repr=False, eq=False)
     #: the plan documents' settings (``[tool.planengine.documents]``): scores on the patient's
     #: copy, conditions never named there
-    documents: DocumentSettings = DocumentSettings()
+    documents: DocumentSettings = attrs.field(factory=DocumentSettings)
 
 
 def load_config(

@@ -6,6 +6,8 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from planengine.cli._common import add_plugin_arguments, engine_from_args, parse_as_of
 
@@ -86,7 +88,7 @@ def run(args: argparse.Namespace) -> int:
     from planengine.io._assessment import assessment_from_mapping
     from planengine.io._json_path import parse_json_path
     from planengine.io._loader import load_document
-    from planengine.render._plan import PATIENT_FORMATS, RENDERER_BY_NAME
+    from planengine.render._plan import PATIENT_FORMATS, PATIENT_RENDERERS, RENDERER_BY_NAME
 
     as_of: dt.date = args.as_of or dt.date.today()
     choices: dict[str, str] = {}
@@ -94,12 +96,12 @@ def run(args: argparse.Namespace) -> int:
         if choices.setdefault(area, option) != option:
             raise ConfigError(f"--choose {area}: given twice ({choices[area]}, {option})")
     engine = engine_from_args(args)
-    render = RENDERER_BY_NAME[args.format]
+    render: Callable[[Any], str] = RENDERER_BY_NAME[args.format]
     if args.format in PATIENT_FORMATS:
         settings = load_config(args.config, start=args.files[0]).documents
         if args.share_scores:
             settings = attrs.evolve(settings, patient_scores=True)
-        render = functools.partial(render, settings=settings)
+        render = functools.partial(PATIENT_RENDERERS[args.format], settings=settings)
     inputs = {os.path.realpath(name) for name in args.files}
     failed = False
     outputs: list[str] = []

@@ -66,10 +66,7 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
 def step_when(step: dict[str, Any], titles: dict[str, str]) -> str:
     """When a step starts: its phase (or a step up), its first week, and its entry criterion."""
     phasing = step.get("phasing") or {}
-    if phasing.get("rule") == _STEP_UP_RULE:
-        when = "Step up"
-    else:
-        when = label(_C, "phase", step["phase"])
+    when = "Step up" if phasing.get("rule") == _STEP_UP_RULE else label(_C, "phase", step["phase"])
     if phasing.get("start_week"):
         when += f", from week {phasing['start_week']}"
     if step["phase"] != "now" and phasing.get("entry"):

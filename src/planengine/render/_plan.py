@@ -17,6 +17,7 @@ from planengine.render._words import DocumentSettings
 
 __all__ = [
     "PATIENT_FORMATS",
+    "PATIENT_RENDERERS",
     "RENDERER_BY_NAME",
     "neutralise_markup",
     "render_goals",
@@ -153,4 +154,8 @@ RENDERER_BY_NAME: dict[str, Callable[[Plan], str]] = {
     "goals": render_goals,
 }
 #: the formats that take the clinic's document settings (the patient's copy)
-PATIENT_FORMATS = frozenset({"patient", "patient-html"})
+PATIENT_RENDERERS: dict[str, Callable[..., str]] = {
+    "patient": render_patient,
+    "patient-html": render_patient_html,
+}
+PATIENT_FORMATS = frozenset(PATIENT_RENDERERS)
