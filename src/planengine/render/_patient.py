@@ -46,6 +46,9 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'(])")
 #: the safety step whose sub-steps are the sections of the written safety plan
 _SAFETY_PLAN_STEP = "safety-plan"
 _HOMEWORK = ("self-guided",)
+#: the plan speaks of "the patient"; the patient's copy speaks to them
+_YOU = {"the patient's": "your", "The patient's": "Your", "the patient": "you", "The patient": "You"}
+_SECOND_PERSON = re.compile(r"\b[Tt]he patient(?:'s)?\b")
 
 
 class _Filter:
@@ -64,7 +67,8 @@ class _Filter:
         """``text`` cleaned of internals, without its sentences that name a sensitive condition
         (empty when none is left)."""
         sentences = _SENTENCE.split(clean(text, self.titles))
-        return long_dates(" ".join(s for s in sentences if self.allows(s)))
+        kept = long_dates(" ".join(s for s in sentences if self.allows(s)))
+        return _SECOND_PERSON.sub(lambda m: _YOU[m.group(0)], kept)
 
 
 def _is_clinicians_part(text: str) -> bool:
