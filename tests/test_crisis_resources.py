@@ -139,7 +139,10 @@ def test_an_open_flag_with_nothing_configured_is_loud_and_names_no_number(
     assert NO_RESOURCES in data["notices"][0]["message"]
     markdown = plan_markdown(plan)
     block = markdown[markdown.index("### If you are in crisis now") : markdown.index("## Scores")]
-    assert NO_RESOURCES in block and "`safety.no-crisis-resources`" in block
+    assert NO_RESOURCES in block and "safety.no-crisis-resources" not in block
+    # the rule id is kept for the record, in the appendix
+    appendix = markdown[markdown.index("## How this plan was made") :]
+    assert "**safety.no-crisis-resources:**" in appendix
     every_number = set().union(*NUMBERS.values())
     assert not [n for n in every_number if n in _without_hash(plan.to_json() + markdown)]
     # the safety step and the statement point at the clinic's list, not at one country's line

@@ -44,11 +44,11 @@ def test_markdown_says_it_in_words() -> None:
         capture_output=True, text=True, check=True,
     ).stdout
     assert (
-        "Measure: days with a logged relaxation practice, baseline recorded from the first week "
-        "of the practice log, by 2026-12-02 → >= 5 days per week;" in text
+        "**Measure:** days with a logged relaxation practice: baseline recorded from the first "
+        "week of the practice log by 2 December 2026, to at least 5 days per week;" in text
     )
     assert "None →" not in text
-    assert "Measure: isi, 17 → <= 11 ISI points;" in text  # instrument baselines unchanged
+    assert "**Measure:** ISI: from 17, to at most 11 ISI points;" in text  # instrument baselines unchanged
 
 
 def test_a_pending_baseline_cannot_fill_the_baseline_placeholder() -> None:

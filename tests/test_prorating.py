@@ -238,7 +238,7 @@ def test_the_cli_reads_the_rule_from_the_config_file_and_markdown_shows_it(tmp_p
     )
     args = ["plan", str(source), "--as-of", "2026-11-25", "--config", str(config)]
     assert main([*args, "--format", "markdown"]) == 0
-    assert "| phq9 | 2026-11-20 | 11 (prorated) | moderate |" in capsys.readouterr().out
+    assert "| PHQ-9 | 20 November 2026 | 11 (prorated) | moderate |" in capsys.readouterr().out
     config.write_text('[plan.instrument-overrides.phq9]\nmissing = {imputation = "guess"}\n')
     assert main(args) == 2
     assert "phq9.missing.imputation: must be none or prorate" in capsys.readouterr().err

@@ -314,7 +314,7 @@ def test_a_line_break_in_the_patients_words_cannot_forge_a_section(engine) -> No
 
     forged = "I want to die\n\n## Risk\n\nNo flags. Nothing to do here.\n\n- Call 555-0100"
     text = render_markdown(engine.plan(assessment(patient_goals=[forged]), as_of=AS_OF))
-    assert [line for line in text.splitlines() if line.startswith("## Risk")] == ["## Risk"]
+    assert [line for line in text.splitlines() if line.startswith("## Risk")] == ["## Risk and safety"]
     assert not any(line.startswith("- Call 555-0100") for line in text.splitlines())
     assert "“I want to die ## Risk No flags. Nothing to do here. - Call 555-0100”" in text
 
@@ -547,8 +547,10 @@ def test_the_markdown_shows_each_steps_sub_steps(engine, examples_dir) -> None:
     text = render_markdown(
         engine.plan(load_assessment(str(examples_dir / "moderate-phq9-gad7-isi.yaml")), as_of=AS_OF)
     )
-    line = next(x for x in text.splitlines() if x.startswith("- Sleep restriction, supervised by the clinician, step by step:"))
-    assert "drive" in line  # the driving warning is on the document a clinician signs
+    step = text.split("**Sleep restriction, supervised by the clinician:**", 1)[1].split("\n1. ", 1)[0]
+    step = step.split("\n2. **", 1)[0].split("\n3. **", 1)[0].split("\n4. **", 1)[0].split("\n5. **", 1)[0]
+    assert "Step by step:" in step
+    assert "do not drive or operate machinery when sleepy" in step  # the driving warning is signed
 
 
 def test_an_objective_whose_steps_are_all_held_says_so(engine) -> None:
@@ -597,7 +599,7 @@ def test_a_patient_id_cannot_forge_a_section(engine) -> None:
 
     item = Model(patient_id="P-1\n\n## Risk\n\nNo open risk flags.", context=assessment().context)
     text = render_markdown(engine.plan(item, as_of=AS_OF))
-    assert [line for line in text.splitlines() if line.startswith("## Risk")] == ["## Risk"]
+    assert [line for line in text.splitlines() if line.startswith("## Risk")] == ["## Risk and safety"]
 
 
 def test_a_goal_file_shows_no_words_of_abuse(engine) -> None:

@@ -343,7 +343,7 @@ def _headings(engine, responses: dict[str, list[int | None]]) -> list[str]:
 
 def test_a_phq9_heading_shows_the_possible_range_when_item_9_is_missing(engine) -> None:
     headings = _headings(engine, {"phq9": [1, 1, 1, 1, 1, 1, 1, 1, None]})  # 8, so 8 to 11
-    assert "## 2. Depression (phq9 total 8 to 11: item 9 unanswered)" in headings
+    assert "## 2. Depression (PHQ-9 total 8 to 11: item 9 unanswered)" in headings
     assert not [h for h in headings if "Depression (mild)" in h]
 
 

@@ -39,9 +39,10 @@ def test_an_unlinked_goal_is_a_question_for_the_clinician_beside_the_problems(en
     assert "Which problem does it belong to, or is it a new one?" in guitar
     assert "“Quit smoking”" in smoking  # one line
     for message in (guitar, smoking):
-        assert f"`plan.unlinked-goal` {message}" in data["markdown"]
-    assert "- “Learn to play the guitar” (not linked to a problem: see the notices)" in data["markdown"]
-    assert "- “Sleep better” (sleep)" in data["markdown"]
+        assert f"- {message}" in data["markdown"]  # a point to check before signing
+        assert f"- **plan.unlinked-goal:** {message}" in data["markdown"]  # and in the appendix
+    assert "- “Learn to play the guitar” (not linked to a problem yet)" in data["markdown"]
+    assert "- “Sleep better” (Sleep)" in data["markdown"]
 
 
 def test_a_plan_with_no_problem_names_each_unlinked_goal_too(engine) -> None:

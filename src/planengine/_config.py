@@ -14,8 +14,9 @@ from typing import Any
 import attrs
 
 from planengine.io._config_file import read_config_table
-from planengine.io._plan_config import engine_config_from_mapping
+from planengine.io._plan_config import document_settings_from_mapping, engine_config_from_mapping
 from planengine.plan._engine import EngineConfig
+from planengine.render._words import DocumentSettings
 from planengine.review._config import review_config_from_mapping
 from planengine.review._model import ReviewConfig
 from planengine.smart._config import SmartConfig, config_from_mapping
@@ -41,6 +42,9 @@ class Config:
     review: ReviewConfig
     #: the ``[tool.planengine]``-shaped table as read (for settings a command reads itself)
     table: Any = attrs.field(repr=False, eq=False)
+    #: the plan documents' settings (``[tool.planengine.documents]``): scores on the patient's
+    #: copy, conditions never named there
+    documents: DocumentSettings = attrs.field(factory=DocumentSettings)
 
 
 def load_config(
@@ -60,5 +64,6 @@ def load_config(
         plan=engine_config_from_mapping(table, where=where),
         lint=config_from_mapping(table, where=where, root=root),
         review=review_config_from_mapping(table, where=where),
+        documents=document_settings_from_mapping(table, where=where),
         table=table,
     )

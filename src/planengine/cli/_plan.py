@@ -6,12 +6,21 @@ import argparse
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
+from typing import Any
 
 from planengine.cli._common import add_plugin_arguments, engine_from_args, parse_as_of
 
-FORMATS = ("json", "markdown", "goals")
+FORMATS = ("json", "markdown", "html", "patient", "patient-html", "goals")
 #: The name each format's file gets in ``--output-dir``: ``<input stem><suffix>``.
-SUFFIXES = {"json": ".plan.json", "markdown": ".plan.md", "goals": ".goals.yaml"}
+SUFFIXES = {
+    "json": ".plan.json",
+    "markdown": ".plan.md",
+    "html": ".plan.html",
+    "patient": ".patient.md",
+    "patient-html": ".patient.html",
+    "goals": ".goals.yaml",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -25,15 +34,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="planning date (default: today; give it for repeatable output)",
     )
     parser.add_argument(
-        "--format", choices=FORMATS, default="json", help="output format (default json)"
+        "--format",
+        choices=FORMATS,
+        default="json",
+        help="output format (default json): json; markdown or html, the clinician's plan; "
+        "patient or patient-html, the patient's copy; goals, a goal file",
+    )
+    parser.add_argument(
+        "--share-scores",
+        action="store_true",
+        help="show questionnaire scores on the patient's copy (default: off, or "
+        "patient-scores in [tool.planengine.documents])",
     )
     parser.add_argument(
         "--output-dir",
         "-o",
         metavar="DIR",
         default=None,
-        help="write one file per input into DIR (<name>.plan.json, <name>.plan.md or "
-        "<name>.goals.yaml); JSON plans and goal files pass `planengine validate` as they are "
+        help="write one file per input into DIR (<name>.plan.json, .plan.md, .plan.html, "
+        ".patient.md, .patient.html or .goals.yaml), each written whole or not at all, never over "
+        "an input; JSON plans and goal files pass `planengine validate` as they are "
         "(plans with --schema plan); default: stdout",
     )
     parser.add_argument(
@@ -59,13 +79,16 @@ def _choice(text: str) -> tuple[str, str]:
 
 def run(args: argparse.Namespace) -> int:
     """Plan each file; a bad file is reported on one line and the others still run (exit 2)."""
+    import functools
+
     import attrs
 
+    from planengine._config import load_config
     from planengine._errors import ConfigError, InputError, PluginError
     from planengine.io._assessment import assessment_from_mapping
     from planengine.io._json_path import parse_json_path
     from planengine.io._loader import load_document
-    from planengine.render._plan import RENDERER_BY_NAME
+    from planengine.render._plan import PATIENT_FORMATS, PATIENT_RENDERERS, RENDERER_BY_NAME
 
     as_of: dt.date = args.as_of or dt.date.today()
     choices: dict[str, str] = {}
@@ -73,7 +96,13 @@ def run(args: argparse.Namespace) -> int:
         if choices.setdefault(area, option) != option:
             raise ConfigError(f"--choose {area}: given twice ({choices[area]}, {option})")
     engine = engine_from_args(args)
-    render = RENDERER_BY_NAME[args.format]
+    render: Callable[[Any], str] = RENDERER_BY_NAME[args.format]
+    if args.format in PATIENT_FORMATS:
+        settings = load_config(args.config, start=args.files[0]).documents
+        if args.share_scores:
+            settings = attrs.evolve(settings, patient_scores=True)
+        render = functools.partial(PATIENT_RENDERERS[args.format], settings=settings)
+    inputs = {os.path.realpath(name) for name in args.files}
     failed = False
     outputs: list[str] = []
     targets: dict[str, str] = {}  # output file -> the input it is for
@@ -121,9 +150,13 @@ def run(args: argparse.Namespace) -> int:
             failed = True
             continue
         targets[target] = name
+        if os.path.realpath(target) in inputs:
+            print(f"planengine: error: {name}: its output {target} is an input; not replaced",
+                  file=sys.stderr)
+            failed = True
+            continue
         try:
-            with open(target, "w", encoding="utf-8", newline="\n") as handle:
-                handle.write(render(plan))
+            write_atomically(target, render(plan))
         except OSError as error:
             print(f"planengine: error: {target}: {error.strerror or error}", file=sys.stderr)
             failed = True
@@ -133,11 +166,31 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("[\n" + ",\n".join(o.rstrip("\n") for o in outputs) + "\n]\n")
     else:
         sys.stdout.write(
-            ("\n" if args.format == "markdown" else "---\n").join(outputs)
+            ("\n" if args.format in ("markdown", "patient") else "---\n").join(outputs)
             if len(outputs) > 1
             else "".join(outputs)
         )
     return 2 if failed else 0
+
+
+def write_atomically(target: str, text: str) -> None:
+    """Write ``text`` to ``target`` whole or not at all: into a temporary file beside it, then
+    renamed over it, so a reader never sees half a plan.
+
+    :raises OSError: when the folder cannot be written.
+    """
+    import tempfile
+
+    folder = os.path.dirname(target) or "."
+    handle, scratch = tempfile.mkstemp(prefix=".planengine-", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+            stream.write(text)
+        os.replace(scratch, target)
+    except BaseException:
+        if os.path.exists(scratch):
+            os.remove(scratch)
+        raise
 
 
 def _stem(name: str) -> str:

@@ -130,3 +130,36 @@ def load_engine_config(
     """
     table, where = read_config_table(path, start=start)
     return engine_config_from_mapping(table, where=where)
+
+
+def document_settings_from_mapping(table: Mapping[str, Any], *, where: str = "configuration") -> Any:
+    """The plan documents' settings from ``[tool.planengine.documents]``::
+
+        [tool.planengine.documents]
+        patient-scores = false                    # scores on the patient's copy (default off)
+        sensitive-conditions = ["psychosis"]      # never named there (added to the defaults)
+
+    :raises ConfigError: for unknown keys, values of the wrong type or unknown conditions.
+    """
+    from planengine._vocabulary import load_vocabulary
+    from planengine.render._words import DocumentSettings
+
+    documents = table.get("documents", {})
+    if not isinstance(documents, Mapping):
+        raise ConfigError(f"{where}: documents must be a table")
+    scores = documents.get("patient-scores", False)
+    if not isinstance(scores, bool):
+        raise ConfigError(f"{where}: documents.patient-scores must be true or false, not {scores!r}")
+    conditions = documents.get("sensitive-conditions", [])
+    known = load_vocabulary().conditions
+    if not isinstance(conditions, list) or not all(isinstance(c, str) and c in known for c in conditions):
+        raise ConfigError(
+            f"{where}: documents.sensitive-conditions must be a list of condition ids "
+            f"({', '.join(sorted(known))}), not {conditions!r}"
+        )
+    unknown = sorted(set(documents) - {"patient-scores", "sensitive-conditions"})
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown key documents.{unknown[0]}; known: patient-scores, sensitive-conditions"
+        )
+    return DocumentSettings(patient_scores=scores, sensitive_conditions=tuple(conditions))

@@ -148,7 +148,7 @@ def _specificity(code: str, name: str, selectors: Iterable[str]) -> int:
 
 
 #: Tables of ``[tool.planengine]`` that other readers check.
-_TABLES = ("plan", "review")
+_TABLES = ("plan", "review", "documents")
 
 _KEYS = {
     "select",

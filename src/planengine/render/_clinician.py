@@ -1,0 +1,344 @@
+"""The clinician's plan: everything needed to deliver it, in clinical language.
+
+Risk first, then the scores, the patient's words, what to check before signing, the plan at a
+glance (order, phases, weekly load), each problem with its objectives (measures, GAS levels,
+cautions), its steps (how-to, sub-steps, dose, who delivers it, when) and its options, what was
+left out and why, and the sign-off. Rule ids, plugin names and versions and the assembly events
+go to the appendix, "How this plan was made", with the input hash; nothing internal in the body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planengine._model import Plan
+from planengine.plan._crisis import (
+    CRISIS_HEADING,
+    NO_ABUSE_RESOURCES_MESSAGE,
+    NO_RESOURCES_MESSAGE,
+)
+from planengine.render._blocks import (
+    Block,
+    Callout,
+    Document,
+    Item,
+    ItemList,
+    Paragraph,
+    Section,
+    Signatures,
+    Table,
+)
+from planengine.render._clinician_parts import (
+    appendix,
+    glance,
+    options,
+    problem_heading,
+    step_item,
+)
+from planengine.render._words import (
+    band_title,
+    clean,
+    cutoff_meaning,
+    instrument_name,
+    label,
+    long_date,
+    one_line,
+)
+
+__all__ = ["clinician_document", "is_clinician_task", "measure_text"]
+
+_C = "clinician"
+
+
+def _risk(plan: Plan, data: dict[str, Any]) -> Section:
+    blocks: list[Block] = [Paragraph(one_line(data["risk"]["statement"]))]
+    flags = data["risk"]["flags"]
+    if flags:
+        items = []
+        for flag in flags:  # in queue order; no low/medium/high label of risk (R-SC22)
+            text = clean(flag["message"])
+            if flag["private"]:
+                text += " Private: it is never printed on the patient's copy."
+            items.append(Item(text, lead=label(_C, "flag_kind", flag["kind"]) + ":"))
+        blocks.append(ItemList(tuple(items), ordered=True))
+    crisis = _crisis(plan, open_flag=bool(flags), abuse=any(f["private"] for f in flags))
+    if crisis is not None:
+        blocks.append(crisis)
+    return Section("Risk and safety", tuple(blocks), kind="safety")
+
+
+def _crisis(plan: Plan, *, open_flag: bool, abuse: bool) -> Section | None:
+    """The crisis lines the patient is given; with none configured and an open flag, a loud
+    note; the domestic-abuse services, for the clinician to give privately."""
+    resources = plan.crisis.for_crisis if plan.crisis is not None else ()
+    if not resources and not open_flag:
+        return None
+    blocks: list[Block] = []
+    if resources:
+        blocks.append(ItemList(tuple(_resource(r) for r in resources)))
+    else:
+        blocks.append(Callout(clean(NO_RESOURCES_MESSAGE), lead="No crisis line configured."))
+    if abuse:
+        services = plan.crisis.for_abuse if plan.crisis is not None else ()
+        blocks.append(
+            Paragraph(
+                "For the clinician to give privately, in the one-to-one safety assessment "
+                "(never on a copy the patient takes home):"
+            )
+        )
+        if services:
+            blocks.append(ItemList(tuple(_resource(r) for r in services)))
+        else:
+            blocks.append(Callout(clean(NO_ABUSE_RESOURCES_MESSAGE), lead="No abuse service configured."))
+    return Section(CRISIS_HEADING, tuple(blocks), level=3, kind="crisis")
+
+
+def _resource(resource: Any) -> Item:
+    text = resource.patient_line()
+    if not resource.confirmed:
+        text += " (For the clinician: not confirmed by its source; check it before giving it.)"
+    return Item(text)
+
+
+def _scores(data: dict[str, Any]) -> Section | None:
+    if not data["scores"]:
+        return None
+    rows = []
+    for row in data["scores"]:
+        notes = []
+        if not row["complete"]:
+            notes.append("missing items " + ", ".join(str(i) for i in row["missing_items"]))
+        notes.extend(f"{k} {v}" for k, v in row["derived"].items())
+        notes.extend(cutoff_meaning(row["instrument"], c) for c in row["cutoffs_met"])
+        if row.get("stale"):
+            notes.append("stale: measure again before relying on it")
+        total = "not scored" if row["total"] is None else str(row["total"])
+        if row["total"] is None and row.get("total_range"):
+            total = "not scored ({} to {})".format(*row["total_range"])
+        if row.get("prorated"):
+            total += " (prorated)"
+        rows.append(
+            (
+                instrument_name(row["instrument"]),
+                long_date(row["date"]),
+                total,
+                band_title(row["instrument"], row["band"]),
+                "; ".join(notes),
+            )
+        )
+    header = ("Questionnaire", "Date", "Total", "Band", "What it means")
+    return Section("Scores", (Table(header, tuple(rows)),), kind="scores")
+
+
+def _patient_words(plan: Plan, data: dict[str, Any]) -> Section | None:
+    if not data["patient_goals"]:
+        return None
+    from planengine._vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    items = []
+    for goal in data["patient_goals"]:
+        areas = ", ".join(vocabulary.area_title(a) for a in goal["linked_areas"])
+        items.append(Item(f"“{one_line(goal['text'])}” ({areas or 'not linked to a problem yet'})"))
+    return Section("In the patient's words", (ItemList(tuple(items)),), kind="words")
+
+
+def _points_to_check(data: dict[str, Any], titles: dict[str, str]) -> Section | None:
+    """Notices a clinician acts on (safety, planning); assembly events go to the appendix."""
+    items = [
+        Item(clean(n["message"], titles))
+        for n in data["notices"]
+        if not n["code"].startswith("assembly.")
+    ]
+    if not items:
+        return None
+    return Section("Points to check before signing", (ItemList(tuple(items)),), kind="check")
+
+
+def is_clinician_task(objective: dict[str, Any]) -> bool:
+    """An objective that is the clinician's to do (a follow-up assessment or referral a finding
+    asks for), not the patient's."""
+    return str(objective["provenance"]["source"]) == "rule:findings.next-step"
+
+
+def measure_text(objective: dict[str, Any], audience: str = _C) -> str:
+    """The measure in words: what, from what baseline to what target, how, and when."""
+    measure = objective["measure"]
+    what = instrument_name(measure["instrument"]) if measure.get("instrument") else measure["metric"]
+    baseline = measure["baseline"]
+    if baseline.get("pending"):
+        start = f"baseline {baseline['pending']}"
+        if baseline.get("by"):
+            start += f" by {long_date(baseline['by'])}"
+    else:
+        start = f"from {baseline['value']}"
+    target = measure["target"]
+    goal = f"{label(audience, 'comparator', target['comparator'])} {target['value']} {measure['unit']}"
+    return f"{what}: {start}, to {goal}; {measure['method']}."
+
+
+def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
+    interval = objective["review_interval_days"]
+    when = (
+        f"Due {long_date(objective['due_date'])}; review every "
+        f"{'day' if interval == 1 else f'{interval} days'} (first {long_date(objective['review_date'])})."
+    )
+    children = [Item(measure_text(objective), lead="Measure:"), Item(when, lead="When:")]
+    if objective.get("patient_words"):
+        children.append(Item(f"“{one_line(objective['patient_words'])}”", lead="Patient's words:"))
+    levels = (objective.get("gas") or {}).get("levels") or {}
+    if levels:
+        gas = tuple(
+            Item(one_line(levels[key]), lead=label(_C, "gas", key) + ":")
+            for key in ("-2", "-1", "0", "1", "2")
+            if key in levels
+        )
+        children.append(Item("", lead="Goal attainment levels:", children=gas))
+    for note in objective.get("notes", ()):
+        children.append(Item(clean(note, titles), lead="Note:"))
+    if objective.get("rationale"):
+        children.append(Item(clean(objective["rationale"], titles), lead="Why:"))
+    return Item("", lead=one_line(objective["statement"]), children=tuple(children))
+
+
+def _problem(
+    number: int, problem: dict[str, Any], data: dict[str, Any], context: dict[str, Any]
+) -> Section:
+    titles = context["titles"]
+    blocks: list[Block] = []
+    phasing = problem.get("phasing") or {}
+    phase_text = clean(phasing.get("reason", ""), titles)
+    if phasing.get("entry"):
+        phase_text += f" {clean(phasing['entry'], titles)}"
+    if phasing.get("review"):
+        phase_text += f" Meanwhile: {clean(phasing['review'], titles)}."
+    blocks.append(Paragraph(phase_text, lead=f"Phase: {label(_C, 'phase', problem['phase'])}."))
+    ordering = problem.get("ordering") or {}
+    if ordering.get("reason") and ordering.get("reason") != phasing.get("reason"):
+        primary = " Treated first." if ordering.get("primary") else ""
+        blocks.append(Paragraph(clean(ordering["reason"], titles) + primary, lead="Order:"))
+    evidence = [
+        Item(one_line(context["findings"][ref]["summary"]), lead="Evidence:")
+        for ref in problem["evidence"]
+        if ref in context["findings"]
+    ]
+    evidence += [Item(f"“{one_line(w)}”", lead="Patient's words:") for w in problem["patient_words"]]
+    if evidence:
+        blocks.append(ItemList(tuple(evidence)))
+    if problem["long_term_goal"]:
+        blocks.append(Paragraph(one_line(problem["long_term_goal"]), lead="Long-term goal:"))
+    goals = [o for o in problem["objectives"] if not is_clinician_task(o)]
+    tasks = [o for o in problem["objectives"] if is_clinician_task(o)]
+    if goals:
+        items = tuple(_objective(o, titles) for o in goals)
+        blocks.append(Section("Objectives", (ItemList(items, ordered=True),), level=3))
+    if tasks:
+        items = tuple(_objective(o, titles) for o in tasks)
+        blocks.append(Section("Clinician tasks", (ItemList(items, ordered=True),), level=3))
+    if not problem["objectives"] and not problem["interventions"] and context["serving"](problem):
+        blocks.append(
+            Paragraph(
+                f"Its objectives and steps are the same as those under {context['serving'](problem)}, "
+                "and are listed there once."
+            )
+        )
+    if problem["interventions"]:
+        steps = tuple(step_item(step, titles) for step in problem["interventions"])
+        blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
+    if problem["id"] in context["choices"]:
+        blocks.append(options(context["choices"][problem["id"]], titles))
+    heading = problem_heading(number, problem, context["findings"], context["scores"])
+    return Section(heading, tuple(blocks), kind="problem")
+
+
+def _left_out(data: dict[str, Any], titles: dict[str, str]) -> Section | None:
+    if not data["excluded"]:
+        return None
+    items = tuple(
+        Item(clean(item["reason"], titles), lead=one_line(item["title"]) + ":")
+        for item in data["excluded"]
+    )
+    return Section("Left out, and why", (ItemList(items),), kind="left-out")
+
+
+def _serving(problems: list[dict[str, Any]]) -> Any:
+    def serving(problem: dict[str, Any]) -> str:
+        evidence = set(problem["evidence"])
+        return " and ".join(
+            other["title"]
+            for other in problems
+            if other is not problem
+            and any(evidence.intersection(o.get("addresses", ())) for o in other["objectives"])
+        )
+
+    return serving
+
+
+def step_titles(data: dict[str, Any]) -> dict[str, str]:
+    """Every step, objective and left-out item id of the plan -> its title or statement."""
+    titles = {e["id"]: one_line(e["title"]) for e in data["excluded"]}
+    for problem in data["problems"]:
+        titles.update({o["id"]: one_line(o["statement"]) for o in problem["objectives"]})
+        titles.update({s["id"]: one_line(s["title"]) for s in problem["interventions"]})
+    return titles
+
+
+def clinician_document(plan: Plan) -> Document:
+    """The clinician's plan as a :class:`Document` (see the module docstring)."""
+    data = plan.to_dict()
+    titles = step_titles(data)
+    patient = f" for {one_line(data['patient']['id'])}" if data.get("patient") else ""
+    status = Section(
+        "Status: draft",
+        (
+            Callout(one_line(data["sign_off"]["note"]), lead="Draft until a clinician signs it."),
+            Paragraph(f"Prepared as of {long_date(data['as_of'])}."),
+        ),
+        kind="status",
+    )
+    sections: list[Section | None] = [
+        status,
+        _risk(plan, data),
+        _scores(data),
+        _patient_words(plan, data),
+        _points_to_check(data, titles),
+    ]
+    if data["problems"]:
+        sections.append(glance(data, titles))
+    else:
+        nothing = [n for n in data["notices"] if n["code"] == "plan.nothing-above-threshold"]
+        text = (
+            nothing[0]["message"]
+            if nothing
+            else "No problems are listed; see the notices (points to check, and the appendix) for why."
+        )
+        sections.append(Section("Problems", (Paragraph(clean(text, titles)),), kind="problem"))
+    context = {
+        "titles": titles,
+        "findings": {f["id"]: f for f in data["findings"]},
+        "scores": {row["instrument"]: row for row in data["scores"]},
+        "choices": {c["problem"]: c for c in data["choices"]},
+        "serving": _serving(data["problems"]),
+    }
+    for number, problem in enumerate(data["problems"], start=1):
+        sections.append(_problem(number, problem, data, context))
+    sections.append(_left_out(data, titles))
+    sections.append(
+        Section(
+            "Sign-off",
+            (
+                Paragraph(
+                    "This plan is a draft until a licensed clinician signs it. The patient signs "
+                    "to show the plan was made with them."
+                ),
+                Signatures(("Role", "Name", "Signature", "Date"), ("Clinician", "Patient")),
+            ),
+            kind="signatures",
+        )
+    )
+    sections.append(appendix(data))
+    return Document(
+        title=f"Treatment plan{patient} — DRAFT",
+        audience="clinician",
+        sections=tuple(s for s in sections if s is not None),
+    )

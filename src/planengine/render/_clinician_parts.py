@@ -1,0 +1,184 @@
+"""Parts of the clinician's plan: the plan at a glance, one step, a problem's options, the
+heading of a problem, and the appendix on how the plan was made."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
+from planengine.render._words import band_title, clean, dose, instrument_name, label, one_line
+
+__all__ = ["appendix", "glance", "options", "problem_heading", "step_item", "step_when"]
+
+_C = "clinician"
+#: the rule that keeps a course back for non-response: a step up, not a queue or monitoring
+_STEP_UP_RULE = "stepped-care.R-SC5"
+
+
+def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
+    """The order of the problems, their phases and why, and what each phase asks each week."""
+    rows = []
+    for number, problem in enumerate(data["problems"], start=1):
+        ordering = problem.get("ordering") or {}
+        primary = " (treated first)" if ordering.get("primary") else ""
+        rows.append(
+            (
+                str(number),
+                one_line(problem["title"]) + primary,
+                label(_C, "phase", problem["phase"]),
+                clean(ordering.get("reason", ""), titles),
+            )
+        )
+    blocks: list[Block] = [Table(("#", "Problem", "Phase", "Why here"), tuple(rows))]
+    burden = data.get("burden")
+    if burden:
+        limits = burden["limits"]
+        courses = limits["max_courses_now"]
+        blocks.append(
+            Paragraph(
+                f"{courses} course{'s' if courses != 1 else ''} of therapy at a time (a course for "
+                f"insomnia may run beside it); self-help for at most "
+                f"{limits['max_self_guided_modules']} problems at once; up to "
+                f"{limits['homework_minutes_per_week']} minutes of self-help a week.",
+                lead="Limits:",
+            )
+        )
+        loads = tuple(
+            (
+                label(_C, "phase", phase),
+                str(burden[phase]["courses"]),
+                f"{burden[phase]['clinician_contacts_per_week']:g}",
+                str(burden[phase]["homework_minutes_per_week"]),
+            )
+            for phase in ("now", "next", "later")
+        )
+        header = ("Phase", "Courses", "Clinician contacts a week", "Self-help minutes in its busiest week")
+        blocks.append(Table(header, loads))
+        blocks.append(
+            Paragraph(
+                "Next and later list what may start, each when its criterion is met: their "
+                "courses and contacts do not all run at once."
+            )
+        )
+    return Section("The plan at a glance", tuple(blocks), kind="glance")
+
+
+def step_when(step: dict[str, Any], titles: dict[str, str]) -> str:
+    """When a step starts: its phase (or a step up), its first week, and its entry criterion."""
+    phasing = step.get("phasing") or {}
+    when = "Step up" if phasing.get("rule") == _STEP_UP_RULE else label(_C, "phase", step["phase"])
+    if phasing.get("start_week"):
+        when += f", from week {phasing['start_week']}"
+    if step["phase"] != "now" and phasing.get("entry"):
+        when += f": {clean(phasing['entry'], titles)}"
+    return when
+
+
+def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
+    """One step: what it is, who delivers it, the dose, when, its status, the sub-steps, the
+    cautions in words and why."""
+    children = [
+        Item(label(_C, "delivery", step["delivery"]), lead="Who:"),
+        Item(label(_C, "category", step["category"]), lead="Kind:"),
+    ]
+    amount = dose(step, _C)
+    if amount:
+        children.append(Item(amount, lead="Dose:"))
+    children.append(Item(step_when(step, titles), lead="When:"))
+    children.append(Item(label(_C, "status", step["status"]), lead="Status:"))
+    if step.get("steps"):
+        parts = tuple(Item(clean(part, titles)) for part in step["steps"])
+        children.append(Item("", lead="Step by step:", children=parts, ordered=True))
+    for note in step.get("notes", ()):
+        children.append(Item(clean(note, titles), lead="Caution:"))
+    if step.get("rationale"):
+        children.append(Item(clean(step["rationale"], titles), lead="Why:"))
+    return Item(clean(step["description"], titles), lead=one_line(step["title"]) + ":", children=tuple(children))
+
+
+def options(choice: dict[str, Any], titles: dict[str, str]) -> Section:
+    """A problem's treatment options, the one the plan follows marked, with the reason."""
+    how = "the option chosen" if choice["chosen_by"] == "input" else "the default option"
+    items = []
+    for option in choice["options"]:
+        mark = " (the plan follows this)" if option["id"] == choice["chosen"] else ""
+        details = [label(_C, "delivery", option["delivery"])]
+        if option["sessions"]:
+            details.append(one_line(option["sessions"]))
+        details.append(f"self-help {option['homework_minutes_per_week']} min a week")
+        items.append(
+            Item(
+                f"{clean(option['involves'], titles)} ({'; '.join(details)})",
+                lead=f"{one_line(option['title'])}{mark}:",
+            )
+        )
+    blocks = (
+        Paragraph(clean(choice["reason"], titles), lead=f"The plan follows {how}."),
+        ItemList(tuple(items)),
+    )
+    return Section("Options to discuss with the patient", blocks, level=3, kind="options")
+
+
+def problem_heading(
+    number: int,
+    problem: dict[str, Any],
+    findings: dict[str, dict[str, Any]],
+    scores: dict[str, dict[str, Any]],
+) -> str:
+    """``1. Depression (moderate)``: the band of its severity finding in words, or, when that
+    questionnaire has unanswered items and no total, the totals still possible."""
+    graded = [
+        findings[ref]
+        for ref in problem["evidence"]
+        if ref in findings and findings[ref]["kind"] == "severity" and findings[ref]["severity"]
+    ]
+    title = f"{number}. {one_line(problem['title'])}"
+    if not graded:
+        return title
+    top = next((f for f in graded if f["severity"] == problem["severity"]), graded[0])
+    row = scores.get(top["instrument"] or "")
+    if row is not None and row["total"] is None and row.get("total_range"):
+        low, high = row["total_range"]
+        missing = row["missing_items"]
+        items = f"item {missing[0]}" if len(missing) == 1 else "items " + ", ".join(map(str, missing))
+        return f"{title} ({instrument_name(row['instrument'])} total {low} to {high}: {items} unanswered)"
+    return f"{title} ({band_title(top['instrument'] or '', top['severity'])})"
+
+
+def appendix(data: dict[str, Any]) -> Section:
+    """How the plan was made: the input hash and versions, the rules behind each decision, the
+    assembly events and the references."""
+    made = data["generated_by"]
+    blocks: list[Block] = [
+        Paragraph(f"planengine {made['version']}; input SHA-256 {made['input_sha256']}."),
+        Table(
+            ("Kind", "Name", "Version"),
+            tuple((p["kind"], p["name"], p["version"]) for p in made["plugins"]),
+        ),
+    ]
+    rules: list[tuple[str, str]] = [(f["id"], f["provenance"]["source"]) for f in data["risk"]["flags"]]
+    for problem in data["problems"]:
+        if problem.get("ordering"):
+            rules.append((f"{problem['title']}: order", problem["ordering"]["rule"]))
+        if problem.get("phasing"):
+            rules.append((f"{problem['title']}: phase", problem["phasing"]["rule"]))
+        for step in problem["interventions"]:
+            source = step["provenance"]["source"]
+            strategy = step["provenance"].get("strategy")
+            rules.append((f"{step['title']} ({step['id']})", f"{source}, {strategy}" if strategy else source))
+    rules += [(f"Left out: {e['title']} ({e['id']})", f"{e['rule']}, {e['proposed_by']}") for e in data["excluded"]]
+    blocks.append(Section("Rules and sources", (Table(("Item", "Rule or source"), tuple(rules)),), level=3))
+    if data["notices"]:
+        events = tuple(Item(one_line(n["message"]), lead=f"{n['code']}:") for n in data["notices"])
+        blocks.append(Section("Notices", (ItemList(events),), level=3))
+    references = sorted(
+        {
+            one_line(c)
+            for problem in data["problems"]
+            for part in (*problem["objectives"], *problem["interventions"])
+            for c in part.get("citations", ())
+        }
+    )
+    if references:
+        blocks.append(Section("References", (ItemList(tuple(Item(r) for r in references)),), level=3))
+    return Section("How this plan was made", tuple(blocks), kind="appendix")

@@ -1,0 +1,241 @@
+"""The words every plan document shares: labels from data, dates, doses, and the cleaning that
+keeps engine internals (rule ids, plugin names, step ids) out of a document a person reads.
+
+The clinician's plan and the patient's copy, in Markdown and in HTML, all take their labels,
+dates and doses from here (``data/documents.yaml``, the vocabulary and the instrument files), so
+that the same fact reads the same way everywhere, and no label is made from an id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import re
+from collections.abc import Iterable, Mapping
+from importlib import resources
+from typing import Any
+
+import attrs
+import yaml
+
+__all__ = [
+    "DocumentSettings",
+    "band_title",
+    "clean",
+    "cutoff_meaning",
+    "dose",
+    "instrument_name",
+    "label",
+    "long_date",
+    "long_dates",
+    "one_line",
+    "patient_text",
+    "sensitive_pattern",
+    "sensitive_words",
+    "words_data",
+]
+
+
+@attrs.frozen
+class DocumentSettings:
+    """What a clinic chooses for its plan documents (``[tool.planengine.documents]``).
+
+    :ivar patient_scores: show questionnaire scores and score targets on the patient's copy
+        (default off: the clinician shares them in person when they choose to).
+    :ivar sensitive_conditions: conditions never named on the patient's copy, added to the
+        defaults of ``data/documents.yaml`` (intimate-partner violence).
+    """
+
+    patient_scores: bool = False
+    sensitive_conditions: tuple[str, ...] = ()
+
+
+@functools.lru_cache(maxsize=1)
+def words_data() -> Mapping[str, Any]:
+    """The parsed ``data/documents.yaml`` (cached; treat it as read-only).
+
+    :raises ValueError: when a required table is missing (a broken install).
+    """
+    text = (resources.files("planengine") / "data" / "documents.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for key in ("clinician", "patient", "sensitive"):
+        if not isinstance(data.get(key), dict):
+            raise ValueError(f"documents.yaml: {key} must be a table")
+    return data
+
+
+def label(audience: str, kind: str, key: str) -> str:
+    """The ``audience`` (``clinician`` or ``patient``) label of ``key`` in table ``kind``
+    (``delivery``, ``phase``, ...).
+
+    :raises KeyError: for a key with no label: a label is never made up from an id (the tests
+        check that every id the built-in strategies use has one).
+    """
+    table: Mapping[str, str] = words_data()[audience][kind]
+    return table[key]
+
+
+def patient_text(key: str, **values: Any) -> str:
+    """A fixed sentence of the patient's copy, with ``{placeholders}`` filled in."""
+    text: str = words_data()["patient"]["text"][key]
+    return text.format(**values) if values else text
+
+
+def one_line(text: object) -> str:
+    """Free text on one line: a line break in what a patient or a plugin wrote can never start a
+    heading, a list or a section of its own in a document a clinician signs."""
+    return " ".join(("" if text is None else str(text)).split())
+
+
+def long_date(value: str | dt.date) -> str:
+    """``2026-12-23`` -> ``23 December 2026`` (English month names, whatever the locale)."""
+    day = dt.date.fromisoformat(value) if isinstance(value, str) else value
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+)  # fmt: skip
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+
+
+def long_dates(text: str) -> str:
+    """Every ISO date in ``text`` written as :func:`long_date` writes it."""
+
+    def one(match: re.Match[str]) -> str:
+        try:
+            return long_date(match.group(0))
+        except ValueError:
+            return match.group(0)
+
+    return _ISO_DATE.sub(one, text)
+
+
+def dose(step: Mapping[str, Any], audience: str) -> str:
+    """How often, how long and for how many weeks, in words: ``5 times a week, 15 min each, for
+    6 weeks``; empty when the step has none of them."""
+    parts: list[str] = []
+    frequency = step.get("frequency") or {}
+    if frequency:
+        times = frequency.get("times")
+        per = label(audience, "period", str(frequency.get("per")))
+        parts.append(("once" if times == 1 else f"{times} times") + f" {per}")
+    if step.get("duration_minutes"):
+        parts.append(f"{step['duration_minutes']} min" + (" each" if frequency else ""))
+    weeks = step.get("course_weeks")
+    if weeks:
+        parts.append("for 1 week" if weeks == 1 else f"for {weeks} weeks")
+    return ", ".join(parts)
+
+
+@functools.lru_cache(maxsize=1)
+def _instruments() -> Mapping[str, Any]:
+    from planengine.instruments._registry import InstrumentRegistry
+
+    registry = InstrumentRegistry()
+    return {name: registry.get(name) for name in registry}
+
+
+def instrument_name(instrument_id: str) -> str:
+    """The instrument's name from its data file (``phq9`` -> ``PHQ-9``); a plugin instrument
+    the built-ins do not know keeps the id it was given."""
+    instrument = _instruments().get(instrument_id)
+    return instrument.name if instrument is not None else instrument_id
+
+
+def band_title(instrument_id: str, band: str | None) -> str:
+    """A band's description from the instrument's data (``moderately-severe`` -> ``moderately
+    severe``); empty for no band."""
+    if not band:
+        return ""
+    instrument = _instruments().get(instrument_id)
+    for known in () if instrument is None else instrument.bands:
+        if known.label == band:
+            return str(known.description or known.label)
+    return band
+
+
+def cutoff_meaning(instrument_id: str, cutoff_id: str) -> str:
+    """What a cut-off that was met means, from the instrument's data."""
+    instrument = _instruments().get(instrument_id)
+    for cutoff in () if instrument is None else instrument.cutoffs:
+        if cutoff.id == cutoff_id:
+            return str(cutoff.meaning)
+    return cutoff_id
+
+
+@functools.lru_cache(maxsize=1)
+def _conditions() -> Mapping[str, str]:
+    from planengine._vocabulary import load_vocabulary
+
+    return {key: str(entry["title"]) for key, entry in load_vocabulary().conditions.items()}
+
+
+#: internal references written into the plan's free text, and what a reader sees instead
+_PLUGIN = re.compile(r"\s*\(?\bplugin:[\w.-]+@[\w.+-]+\)?")
+_RULE_REF = re.compile(r"\s*\(R-SC\d+\)|,?\s*\bR-SC\d+\b")
+_CITATION_TAG = re.compile(r"\s*\[[A-Z]{1,2}\d+\]")
+#: a parenthesis that names a field or setting in code (``(warning_signs)``, ``(crisis_locale or
+#: crisis_resources in Python)``)
+_FIELD_NAME = re.compile(r"\s*\([^()]*\b[a-z]+(?:_[a-z]+)+\b[^()]*\)")
+_PARENTHESISED_ID = re.compile(r"\s*\(([a-z0-9]+(?:[-.][a-z0-9]+)+)\)")
+_QUOTED_ID = re.compile(r"'([a-z0-9]+(?:-[a-z0-9]+)+)'")
+_CONDITION_LEAD = re.compile(r"^([a-z]+(?:-[a-z]+)+): ")
+
+
+def clean(text: object, titles: Mapping[str, str] | None = None) -> str:
+    """``text`` on one line with the engine's internal references taken out: plugin names and
+    versions, rule ids, citation tags and field names, a step id in quotes replaced by the step's
+    title (``titles``: id -> title), and a condition id by the condition's title from the
+    vocabulary (``Caution (bipolar-disorder):`` -> ``Caution (Bipolar disorder):``)."""
+    titles = titles or {}
+    out = one_line(text)
+    out = _PLUGIN.sub("", out)
+    out = _RULE_REF.sub("", out)
+    out = _CITATION_TAG.sub("", out)
+    out = _FIELD_NAME.sub("", out)
+
+    def parenthesised(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name in _conditions():
+            return f" ({_conditions()[name]})"
+        return ""  # a rule or step id: the sentence says the same in words
+
+    def quoted(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f"“{titles[name]}”" if name in titles else match.group(0)
+
+    def lead(match: re.Match[str]) -> str:
+        name = match.group(1)
+        return f"{_conditions()[name]}: " if name in _conditions() else match.group(0)
+
+    out = _PARENTHESISED_ID.sub(parenthesised, out)
+    out = _QUOTED_ID.sub(quoted, out)
+    out = _CONDITION_LEAD.sub(lead, out)
+    return out.replace(" ,", ",").replace("()", "").strip()
+
+
+def sensitive_words(conditions: Iterable[str]) -> tuple[str, ...]:
+    """The words that name any of ``conditions`` (with the defaults of ``documents.yaml``): each
+    condition's vocabulary title and its listed words (``abuse*``: a stem)."""
+    data = words_data()["sensitive"]
+    chosen = dict.fromkeys([*data["default_conditions"], *conditions])
+    words: list[str] = []
+    for condition in chosen:
+        words.extend(data["words"].get(condition, ()))
+        if condition in _conditions():
+            words.append(_conditions()[condition])
+        words.append(condition.replace("-", " "))
+    return tuple(dict.fromkeys(word.lower() for word in words))
+
+
+def sensitive_pattern(words: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern matching any of ``words`` as whole words (a trailing ``*``
+    matches any ending); spaces and hyphens inside a phrase match either."""
+    parts = []
+    for word in words:
+        stem = word.endswith("*")
+        body = r"[\s-]+".join(re.escape(piece) for piece in word.rstrip("*").split())
+        parts.append(rf"\b{body}" + (r"\w*" if stem else r"\b"))
+    return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
