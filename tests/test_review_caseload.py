@@ -83,3 +83,20 @@ def test_status_is_shown_by_shape_and_words_as_well_as_colour() -> None:
     page = render_review(review_paths([CASELOAD], as_of=AS_OF), "html")
     assert "&#9632; open risk flag" in page and "&#9650; needs attention" in page
     assert "&#9679; no action needed" in page
+
+
+def test_gas_goals_have_a_chart_and_phq9_and_gad7_charts_a_caseness_line() -> None:
+    examples = CASELOAD.parent
+    gas_page = render_review(review_paths([examples / "gas.yaml"], as_of=AS_OF), "html")
+    charts = re.findall(r'<svg[^>]*class="chart gas-chart".*?</svg>', gas_page, re.S)
+    assert charts, "no GAS chart"
+    assert all('data-vmin="-2"' in c and 'data-vmax="2"' in c and 'class="target"' in c
+               for c in charts)
+    assert re.search(r'class="point-value"[^>]*>-?[0-2]<', charts[0])  # the level printed
+    run = review_paths([CASELOAD], as_of=AS_OF)
+    page = render_review(run, "html")
+    for instrument, value in (("phq9", "10"), ("gad7", "8")):
+        goal = next(g for r in run.reviews for g in r.goals if g.instrument == instrument)
+        section = page[page.index(f'id="goal-{next(r.patient for r in run.reviews if goal in r.goals)}-{goal.goal_id}"'):]
+        chart = section[: section.index("</svg>")]
+        assert f'class="reference" data-value="{value}"' in chart and "caseness" in chart, instrument

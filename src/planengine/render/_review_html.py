@@ -14,7 +14,7 @@ from planengine.render._review import (
     goal_headline,
     summary_line,
 )
-from planengine.render._svg import goal_chart, history_chart
+from planengine.render._svg import gas_chart, goal_chart, history_chart
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.instruments._instrument import Instrument
@@ -55,6 +55,13 @@ LEGEND = (
     '<span style="color:#2e7d32">— — target</span><span style="color:#999">: review date</span>'
     '<span style="color:#7b1fa2">—·— reference (baseline, meaningful change, cut-off)</span>'
     '<span style="color:#b3261e">&#9650; risk item endorsed (value beside it)</span></p>'
+)
+
+GAS_LEGEND = (
+    '<p class="legend"><span style="color:#1565c0">&#9679; rated level (-2 much less than '
+    "expected .. +2 much more)</span>"
+    '<span style="color:#2e7d32">— — level 0, the expected outcome</span>'
+    '<span style="color:#999">: review date</span></p>'
 )
 
 #: A goal's status by shape and words as well as colour (readable in greyscale print).
@@ -117,6 +124,9 @@ def _goal_html(
             f"<p>GAS level {escape(level)} (weight {goal.gas.weight:g}): "
             f"{escape(goal.gas.description or '-')}</p>"
         )
+        gas = gas_chart(goal.goal_id, goal.gas, goal.trajectory.due, as_of)  # type: ignore[arg-type]
+        if gas is not None:
+            out += [gas, GAS_LEGEND]
     out.append("<h4>Suggestions</h4><ul>")
     for s in goal.suggestions:
         source = "" if s.source == "core" else f", {s.source}"

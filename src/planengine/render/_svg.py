@@ -22,9 +22,10 @@ from html import escape
 import attrs
 
 from planengine.instruments._instrument import Instrument
-from planengine.review._model import GoalReview
+from planengine.review._model import GasResult, GoalReview
+from planengine.review._rules import caseness_cutoff
 
-__all__ = ["ChartScale", "goal_chart", "history_chart"]
+__all__ = ["ChartScale", "gas_chart", "goal_chart", "history_chart"]
 
 WIDTH, HEIGHT = 640, 290
 LEFT, RIGHT, TOP, BOTTOM = 48, 16, 16, 66
@@ -156,12 +157,20 @@ def _reference(scale: ChartScale, value: float, label: str) -> str:
 
 
 def _references(goal: GoalReview, instrument: Instrument | None, scale: ChartScale, factor: float) -> list[str]:
-    """The goal's own reference lines: an instrument's cut-offs when it has no bands to shade
-    (WHO-5: poor well-being, likely depression), a free metric's baseline."""
+    """The goal's own reference lines: an instrument's caseness line (PHQ-9, GAD-7: recovery is
+    below it), its cut-offs when it has no bands to shade (WHO-5: poor well-being, likely
+    depression), a free metric's baseline."""
     if instrument is not None:
+        caseness = caseness_cutoff(instrument)
+        lines = (
+            [_reference(scale, caseness.value * factor,
+                        f"caseness {caseness.comparator} {_num(caseness.value * factor)}")]
+            if caseness is not None and scale.vmin <= caseness.value * factor <= scale.vmax
+            else []
+        )
         if instrument.bands:
-            return []
-        return [
+            return lines
+        return lines + [
             _reference(scale, c.value * factor, f"cut-off {c.comparator} {_num(c.value * factor)}: {c.meaning}")
             for c in instrument.cutoffs
             if scale.vmin <= c.value * factor <= scale.vmax
@@ -296,5 +305,33 @@ def history_chart(
     out.extend(_date_axis(scale, [d for d, _ in points]))
     out.extend(_series(points, scale, "actual", instrument.name))
     out.extend(_item_marks(marks, points, scale))
+    out.append("</svg>")
+    return "".join(out)
+
+
+def gas_chart(goal_id: str, gas: GasResult, due: dt.date | None, as_of: dt.date) -> str | None:
+    """An inline SVG of a Goal Attainment Scaling goal's ratings (-2..+2) over time, with the
+    expected outcome (level 0) as the target line and each level's value printed beside its
+    point (``None``: not rated yet)."""
+    points = [(date, float(level)) for date, level in gas.history]
+    if not points:
+        return None
+    start, end = _date_span(points[0][0], max([points[-1][0], as_of] + ([due] if due else [])))
+    scale = ChartScale(start, end, -2.0, 2.0)
+    out = [_open(scale, f"{goal_id}: Goal Attainment Scaling ratings", "gas-chart")]
+    out.extend(_axes(scale))
+    out.extend(_date_axis(scale, [d for d, _ in points]))
+    y = scale.y(0)
+    out.append(
+        f'<line class="target" data-value="0" x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}">'
+        "<title>level 0: the expected outcome</title></line>"
+    )
+    if start <= as_of <= end:
+        x = scale.x(as_of)
+        out.append(
+            f'<line class="as-of" x1="{x}" y1="{scale.top}" x2="{x}" y2="{scale.bottom}">'
+            f"<title>review date {as_of}</title></line>"
+        )
+    out.extend(_series(points, scale, "actual", f"{goal_id} GAS level"))
     out.append("</svg>")
     return "".join(out)
