@@ -91,9 +91,10 @@ def test_item9_signal_opens_flag_and_puts_safety_first(engine: Engine, item9, le
     assert [(f["level"], f["rank"]) for f in flags] == [(level, rank)]
     first = data["problems"][0]
     assert first["area"] == "safety"
-    assert [s["id"] for s in first["interventions"]][-2:] == [
+    assert [s["id"] for s in first["interventions"]][-3:] == [
         "safety-risk-assessment",
         "safety-plan",
+        "safety-follow-up-contact",
     ]
     assert len(next(s for s in first["interventions"] if s["id"] == "safety-plan")["steps"]) == 6
     for step in all_steps(data)[len(first["interventions"]) :]:

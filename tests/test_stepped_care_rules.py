@@ -269,6 +269,30 @@ def test_objectives_whose_steps_wait_say_so() -> None:
     anxiety = next(p for p in plan["problems"] if p["area"] == "anxiety")
     assert anxiety["phase"] == "next"
     assert all(any(n.startswith("Waits:") for n in o.get("notes", ())) for o in anxiety["objectives"])
+    assert {o["phase"] for o in anxiety["objectives"]} == {"next"}
+
+
+def test_a_goal_file_reviews_only_objectives_that_start_now() -> None:
+    import datetime as dt
+
+    from planengine import Engine, plan_to_goal_document
+    from planengine.io._assessment import assessment_from_mapping
+
+    assessment = assessment_from_mapping({
+        "planengine": 1, "kind": "assessment",
+        "responses": [{"instrument": "phq9", "date": "2026-11-25", "answers": [1, 2, 1, 2, 1, 2, 1, 2, 0]},
+                      {"instrument": "gad7", "date": "2026-11-25", "answers": [2, 2, 2, 1, 2, 1, 2]}],
+    })
+    plan = Engine().plan(assessment, as_of=dt.date(2026, 11, 25))
+    document = plan_to_goal_document(plan)
+    reviewed = {g["id"] for g in document["goals"]}
+    waiting = {g["id"] for g in document["x-waiting-goals"]}
+    for problem in plan.problems:
+        for objective in problem.objectives:
+            assert objective.phase in ("now", "next", "later")
+            assert (objective.id in reviewed) == (objective.phase == "now"), objective.id
+            assert (objective.id in waiting) == (objective.phase != "now"), objective.id
+    assert any(i.startswith("anxiety-") for i in waiting)
 
 
 @pytest.mark.parametrize(("phq9", "gad7", "offered"), [(12, 11, True), (12, 9, False), (9, 12, False)])

@@ -158,6 +158,18 @@ def build_safety_problem(
                     "(diaries, thought records, logs) can be kept where no one else will find "
                     "it. Nothing that involves the partner starts before this."
                 ),
+                steps=[
+                    "Explain the limits of confidentiality before asking.",
+                    "Ask about immediate danger, and whether children live in the household; "
+                    "follow the clinic's safeguarding procedure where they do.",
+                    "Use the clinic's structured domestic-abuse risk checklist (in the UK, "
+                    "DASH); where risk is high, refer to specialist domestic-abuse services "
+                    "(in the UK, an IDVA and MARAC) with the patient's knowledge.",
+                    "Agree a safe way to make contact, and limit what letters, text "
+                    "reminders and online records show.",
+                    "Agree whether and where written homework and a copy of the plan can be "
+                    "kept safely; otherwise keep them at the clinic.",
+                ],
                 delivery="clinician-led",
                 category="safety",
                 rationale=(
@@ -398,6 +410,27 @@ def _suicide_steps(
             objective_ids=["safety-plan-completed"],
             provenance=provenance,
             notes=notes,
+        ),
+        Intervention(
+            id="safety-follow-up-contact",
+            area=SAFETY_AREA,
+            title="Follow-up contact after the safety plan",
+            description=(
+                "A named clinician contacts the patient (a call is enough) before the next "
+                "scheduled session, asks about suicidal thoughts and whether the safety plan was "
+                "used, and goes over it again at every contact while the flag is open; a missed "
+                "contact is followed up the same day."
+            ),
+            delivery="clinician-led",
+            category="safety",
+            rationale=(
+                "The safety plan was linked to fewer suicidal behaviours together with follow-up "
+                "contact; a plan handed over with no contact after it is not the intervention "
+                "that was studied."
+            ),
+            citations=["R58: Stanley B et al. JAMA Psychiatry 2018;75:894-900"],
+            objective_ids=["safety-plan-completed"],
+            provenance=provenance,
         ),
     ]
     if any(f.level == "unknown" for f in flags):

@@ -37,7 +37,9 @@ def render_json(plan: Plan) -> str:
 def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     """The plan's objectives as a goal document (``goal.schema.json``), with the answers of the
     questionnaires that have a risk item and the patient's words that opened a flag, so that a
-    review of the file sees the same risk signals as the plan."""
+    review of the file sees the same risk signals as the plan. Objectives none of whose steps
+    starts now are listed under ``x-waiting-goals`` instead of being reviewed against dates
+    that are agreed only when they start."""
     goals: list[dict[str, Any]] = []
     findings = {f.id: f for f in plan.findings}
     # the file may be shared, and shows no words about abuse; its private flag is kept open by
@@ -50,8 +52,14 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
         for text in flag.evidence
         if text not in private_words
     )
+    waiting: list[dict[str, Any]] = []
     for problem in plan.problems:
         for objective in problem.objectives:
+            if objective.phase not in (None, "now"):  # none of its steps starts now: its dates
+                # are agreed when they do, so it is not reviewed against them (no false failure)
+                waiting.append({"id": objective.id, "area": objective.area,
+                                "phase": objective.phase, "statement": objective.statement})
+                continue
             data = objective.to_dict()
             addresses: list[str] = []
             for ref in objective.addresses:
@@ -91,6 +99,8 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
         document["patient"] = {"id": plan.patient_id}
     document["as_of"] = plan.as_of.isoformat()
     document["goals"] = goals
+    if waiting:  # listed, not reviewed: a plan made when their steps start gives their dates
+        document["x-waiting-goals"] = waiting
     if plan.risk_answers:  # the review reads the same risk items again (PHQ-9 item 9, ...)
         document["assessments"] = [dict(a) for a in plan.risk_answers]
     private = [f for f in plan.risk_flags if f.private]

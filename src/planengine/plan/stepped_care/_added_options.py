@@ -74,10 +74,15 @@ def _course(area: str, data: Mapping[str, Any], references: Mapping[str, str]) -
 
 
 def offer_medication(
-    problems: Sequence[Problem], conditions: frozenset[str], severities: Mapping[str, Severity]
+    problems: Sequence[Problem],
+    conditions: frozenset[str],
+    severities: Mapping[str, Severity],
+    *,
+    suicide_flag: bool = False,
 ) -> Problem | None:
     """Add the prescriber's review of an antidepressant, as an option beside the depression
-    course (R-SC3, R-SC4), where a course is proposed; return that problem."""
+    course (R-SC3, R-SC4), where a course is proposed; return that problem. With a suicide-risk
+    flag open, the step says that overdose risk and means safety are part of the decision."""
     data = load_rules()["medication"]
     if conditions & set(data["not_with_conditions"]):
         return None
@@ -94,7 +99,8 @@ def offer_medication(
             title=data["step_title"],
             description=data["description"]
             + ("" if more_severe else " Below this level it is offered only where the patient "
-               "prefers it (a recorded preference)."),
+               "prefers it (a recorded preference).")
+            + (f" {data['with_suicide_risk']}" if suicide_flag else ""),
             delivery="referral",
             rationale=(
                 "At this level CBT or behavioural activation with an antidepressant has the best "

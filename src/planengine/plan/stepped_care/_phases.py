@@ -360,9 +360,11 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
         waiting = problem.phase != NOW
         for objective in problem.objectives:
             served = first_week.get(objective.id)
+            objective.phase = NOW
             if (waiting and (served is None or served == _NEVER)) or (
                 served == _NEVER and objective.measure.instrument is None
             ):
+                objective.phase = problem.phase if waiting else NEXT
                 objective.notes.append(
                     "Waits: none of its steps starts now; agree its dates again when they start."
                 )

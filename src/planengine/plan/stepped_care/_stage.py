@@ -112,7 +112,7 @@ class SteppedCare:
         severities = {id(p): severity_of(p, scores, self.rules) for p in problems}
         by_id = {p.id: severities[id(p)] for p in problems}
         pair = offer_transdiagnostic(problems, by_id, self.rules.area_order)
-        offer_medication(problems, conditions, by_id)
+        offer_medication(problems, conditions, by_id, suicide_flag=suicide_flag)
         for problem in problems:
             if served_before is None and sum(s.intensity == HIGH for s in problem.interventions) > 1:
                 served_before = _served(problems)  # alternatives may leave: see what they serve
