@@ -392,7 +392,7 @@ class DataStrategy:
         review = min(pick.review_interval_days or call.review_days, call.max_review_days)
         instrument_id = template.instrument
         instrument_name = None
-        rationale = template.rationale
+        rationale = pick.rationale
         if instrument_id:
             score = context.scores.get(instrument_id)
             if score is None or score.total is None:

@@ -163,6 +163,9 @@ class _ObjectivePick:
     #: The template values that do not depend on the patient or the date: the frequency's and,
     #: for a metric objective, the measure's (see :func:`_frequency_values`, :func:`_measure_values`).
     fixed_values: Mapping[str, Any]
+    #: Why, in the words that fit this pick (a variant's own, else the objective's): a plan
+    #: says only the clause that applies to the patient.
+    rationale: str | None = None
 
 
 @attrs.frozen
@@ -258,6 +261,7 @@ def _objective_pick(
         target=target,
         already_met=already_met,
         fixed_values=fixed,
+        rationale=fields.get("rationale") or raw.get("rationale"),
     )
 
 
