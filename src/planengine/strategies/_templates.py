@@ -227,6 +227,11 @@ _STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "du
                 "course_weeks", "rationale", "steps", "intensity", "option", "start_week")
 
 
+def _text(value: str | None) -> str | None:
+    """Free text from the data without the line end a YAML block scalar (``>``) leaves."""
+    return value.strip() if value else value
+
+
 def _whole(value: Any) -> int | None:
     """A count of days or weeks from the data (JSON Schema integers may be written ``12.0``)."""
     return int(value) if value else None
@@ -261,7 +266,7 @@ def _objective_pick(
         target=target,
         already_met=already_met,
         fixed_values=fixed,
-        rationale=fields.get("rationale") or raw.get("rationale"),
+        rationale=_text(fields.get("rationale") or raw.get("rationale")),
     )
 
 
@@ -291,7 +296,7 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
     return _ObjectiveTemplate(
         id=raw["id"],
         area=raw.get("area"),
-        rationale=raw.get("rationale"),
+        rationale=_text(raw.get("rationale")),
         contraindications=tuple(Contraindication.compile(c) for c in raw.get("contraindications", ())),
         citations=tuple(cite(list(raw.get("citations", ())))),
         when_slot=slot(when),
@@ -334,7 +339,7 @@ def _step_content(fields: Mapping[str, Any], area: str) -> tuple[Any, ...]:
         fields["title"],
         fields["description"],
         fields["delivery"],
-        fields["rationale"],
+        _text(fields["rationale"]),
         tuple(fields["steps"]),
         fields["frequency"],
         fields["duration_minutes"],
