@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import os
 
+from planengine._printable import printable, shorten_numbers
 from planengine.io._location import Located, Location
 
 __all__ = [
@@ -68,6 +69,7 @@ class InputError(Located, PlanEngineError, ValueError):
         column: int | None = None,
         path: str | None = None,
     ) -> None:
+        message = shorten_numbers(message)  # a 401-digit answer is named, not echoed whole
         super().__init__(message)
         self.message = message
         file = os.fsdecode(file) if isinstance(file, bytes) else file
@@ -116,8 +118,6 @@ class OutputError(PlanEngineError, ValueError):
         self.path = path
 
     def __str__(self) -> str:
-        from planengine._printable import printable
-
         return f"{printable(self.path)}: {self.message}"
 
 
