@@ -201,6 +201,12 @@ def test_the_cli_writes_every_form_atomically_and_never_over_an_input(tmp_path, 
     (out / "a.patient.md").symlink_to(victim)  # the output would land on the input
     code = main(["plan", str(victim), "--as-of", "2026-11-25", "--format", "patient", "-o", str(out)])
     assert code == 2 and victim.read_text(encoding="utf-8") == before
+    assert (out / "a.patient.md").is_symlink()
+    assert "is a symbolic link" in capsys.readouterr().err
+    os.link(victim, out / "b.patient.md")  # a hard link to the input is the input too
+    (out / "b.yaml").symlink_to(victim)
+    code = main(["plan", str(out / "b.yaml"), "--as-of", "2026-11-25", "--format", "patient", "-o", str(out)])
+    assert code == 2 and victim.read_text(encoding="utf-8") == before
     assert "is an input; not replaced" in capsys.readouterr().err
 
 

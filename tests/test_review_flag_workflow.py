@@ -337,8 +337,8 @@ def test_review_output_is_written_by_a_rename(tmp_path: pathlib.Path, monkeypatc
     real = os.replace
     monkeypatch.setattr(os, "replace", lambda a, b: (renamed.append(str(b)), real(a, b)))
     target = tmp_path / "report.md"
-    target.write_text("old", encoding="utf-8")
-    main(["review", "--as-of", "2027-01-20", "--no-plugins", "-f", "markdown", "-o", str(target),
+    target.write_text("old", encoding="utf-8")  # not planengine's: replaced only with --force
+    main(["review", "--as-of", "2027-01-20", "--no-plugins", "-f", "markdown", "--force", "-o", str(target),
           str(EXAMPLES / "disposition.yaml")])
     assert renamed == [str(target)]  # never half a report under the real name
     assert target.read_text(encoding="utf-8").startswith("# Progress review")

@@ -7,6 +7,8 @@ The hierarchy, each class also subclassing the built-in a caller would expect::
     │   ├── DocumentParseError           the file cannot be read or parsed at all
     │   └── DocumentSchemaError          it parses, but breaks the schema or a documented rule
     ├── ConfigError (ValueError)         bad configuration or command-line usage
+    ├── OutputError (ValueError)         an output planengine refuses to write (an input, a link,
+    │                                    a file a person edited)
     ├── UnknownNameError (KeyError)      an instrument, schema, rule or strategy id that does not exist
     ├── PluginError (RuntimeError)       a plugin failed to load or raised while it ran
     └── SafetyInvariantError (AssertionError)
@@ -19,6 +21,7 @@ from __future__ import annotations
 
 import os
 
+from planengine._printable import printable, shorten_numbers
 from planengine.io._location import Located, Location
 
 __all__ = [
@@ -27,6 +30,7 @@ __all__ = [
     "DocumentParseError",
     "DocumentSchemaError",
     "InputError",
+    "OutputError",
     "PlanEngineError",
     "PluginError",
     "SafetyInvariantError",
@@ -65,6 +69,7 @@ class InputError(Located, PlanEngineError, ValueError):
         column: int | None = None,
         path: str | None = None,
     ) -> None:
+        message = shorten_numbers(message)  # a 401-digit answer is named, not echoed whole
         super().__init__(message)
         self.message = message
         file = os.fsdecode(file) if isinstance(file, bytes) else file
@@ -97,6 +102,23 @@ class DocumentSchemaError(InputError):
 
 class ConfigError(PlanEngineError, ValueError):
     """Bad configuration (``[tool.planengine]``, ``planengine.toml``) or command-line usage."""
+
+
+class OutputError(PlanEngineError, ValueError):
+    """An output file planengine refuses to write, and why: it is an input, a symbolic link, a
+    folder, or a file planengine did not write (or a person edited since).
+
+    :param message: why, in words a user can act on.
+    :param path: the output file.
+    """
+
+    def __init__(self, message: str, *, path: str) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        return f"{printable(self.path)}: {self.message}"
 
 
 class UnknownNameError(PlanEngineError, KeyError):

@@ -9,6 +9,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from planengine._printable import printable
 from planengine.cli._common import add_plugin_arguments, engine_from_args, parse_as_of
 
 FORMATS = ("json", "markdown", "html", "patient", "patient-html", "goals")
@@ -21,11 +22,23 @@ SUFFIXES = {
     "patient-html": ".patient.html",
     "goals": ".goals.yaml",
 }
+#: Where each format's file carries the marker that shows planengine wrote it
+#: (:func:`planengine.io._output.stamp`).
+KINDS = {
+    "json": "json",
+    "markdown": "markdown",
+    "html": "html",
+    "patient": "markdown",
+    "patient-html": "html",
+    "goals": "yaml",
+}
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's arguments."""
-    parser.add_argument("files", nargs="+", metavar="FILE", help="assessment file(s), YAML or JSON")
+    parser.add_argument(
+        "files", nargs="+", metavar="FILE", help="assessment file(s), YAML or JSON; - reads stdin"
+    )
     parser.add_argument(
         "--as-of",
         type=parse_as_of,
@@ -52,9 +65,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         default=None,
         help="write one file per input into DIR (<name>.plan.json, .plan.md, .plan.html, "
-        ".patient.md, .patient.html or .goals.yaml), each written whole or not at all, never over "
-        "an input; JSON plans and goal files pass `planengine validate` as they are "
-        "(plans with --schema plan); default: stdout",
+        ".patient.md, .patient.html or .goals.yaml; stdin: stdin.*), each written whole or not "
+        "at all, never over an input or a link, and over an existing file only while it is "
+        "unchanged since planengine wrote it (docs/outputs.md); JSON plans and goal files pass "
+        "`planengine validate` as they are (plans with --schema plan); default: stdout",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with -o: replace existing outputs even when edited or not written by planengine "
+        "(never an input or a link)",
     )
     parser.add_argument(
         "--choose",
@@ -84,10 +104,7 @@ def run(args: argparse.Namespace) -> int:
     import attrs
 
     from planengine._config import load_config
-    from planengine._errors import ConfigError, InputError, PluginError
-    from planengine.io._assessment import assessment_from_mapping
-    from planengine.io._json_path import parse_json_path
-    from planengine.io._loader import load_document
+    from planengine._errors import ConfigError
     from planengine.render._plan import PATIENT_FORMATS, PATIENT_RENDERERS, RENDERER_BY_NAME
 
     as_of: dt.date = args.as_of or dt.date.today()
@@ -102,63 +119,16 @@ def run(args: argparse.Namespace) -> int:
         if args.share_scores:
             settings = attrs.evolve(settings, patient_scores=True)
         render = functools.partial(PATIENT_RENDERERS[args.format], settings=settings)
-    inputs = {os.path.realpath(name) for name in args.files}
     failed = False
     outputs: list[str] = []
-    targets: dict[str, str] = {}  # output file -> the input it is for
-    if args.output_dir is not None:
-        try:
-            os.makedirs(args.output_dir, exist_ok=True)
-        except OSError as error:
-            raise ConfigError(
-                f"--output-dir {args.output_dir}: {error.strerror or error}"
-            ) from None
+    writer = _Writer(args) if args.output_dir is not None else None
     for name in args.files:
-        document = None
-        try:
-            document = load_document(name)
-            assessment = assessment_from_mapping(
-                document.data, file=document.path, document=document, instruments=engine.instruments
-            )
-            plan = engine.plan(assessment, as_of=as_of, choices=choices)
-        except PluginError as error:  # a plugin left this plan unreadable: the others go on
-            print(f"planengine: error: {name}: {error}", file=sys.stderr)
+        plan = _plan_one(name, engine, as_of, choices)
+        if plan is None:
             failed = True
-            continue
-        except InputError as error:
-            if error.file is None:
-                error.location = attrs.evolve(error.location, file=name)
-            if error.line is None and error.path and document is not None:
-                # raised while planning (a date after --as-of, say): point at the line too
-                position = document.locate(parse_json_path(error.path))
-                if position is not None:
-                    line, column = position
-                    error.location = attrs.evolve(error.location, line=line, column=column)
-            print(f"planengine: error: {error}", file=sys.stderr)
-            failed = True
-            continue
-        if args.output_dir is None:
+        elif writer is None:
             outputs.append(render(plan))
-            continue
-        target = os.path.join(args.output_dir, _stem(name) + SUFFIXES[args.format])
-        if target in targets:
-            print(
-                f"planengine: error: {name}: its output {target} would overwrite the plan of "
-                f"{targets[target]}; give the inputs different names",
-                file=sys.stderr,
-            )
-            failed = True
-            continue
-        targets[target] = name
-        if os.path.realpath(target) in inputs:
-            print(f"planengine: error: {name}: its output {target} is an input; not replaced",
-                  file=sys.stderr)
-            failed = True
-            continue
-        try:
-            write_atomically(target, render(plan))
-        except OSError as error:
-            print(f"planengine: error: {target}: {error.strerror or error}", file=sys.stderr)
+        elif not writer.write(name, render(plan)):
             failed = True
     if args.output_dir is not None:
         return 2 if failed else 0
@@ -173,28 +143,99 @@ def run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def write_atomically(target: str, text: str) -> None:
-    """Write ``text`` to ``target`` whole or not at all: into a temporary file beside it, then
-    renamed over it, so a reader never sees half a plan.
+def _plan_one(name: str, engine: Any, as_of: dt.date, choices: dict[str, str]) -> Any:
+    """The plan of one file, or ``None`` after a one-line error on stderr (the others go on)."""
+    import attrs
 
-    :raises OSError: when the folder cannot be written.
-    """
-    import tempfile
+    from planengine._errors import InputError, PluginError
+    from planengine.io._assessment import assessment_from_mapping
+    from planengine.io._json_path import parse_json_path
+    from planengine.io._loader import load_document
 
-    folder = os.path.dirname(target) or "."
-    handle, scratch = tempfile.mkstemp(prefix=".planengine-", suffix=".tmp", dir=folder)
+    document = None
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(text)
-        os.replace(scratch, target)
-    except BaseException:
-        if os.path.exists(scratch):
-            os.remove(scratch)
-        raise
+        document = load_document(name)
+        assessment = assessment_from_mapping(
+            document.data, file=document.path, document=document, instruments=engine.instruments
+        )
+        return engine.plan(assessment, as_of=as_of, choices=choices)
+    except PluginError as error:  # a plugin left this plan unreadable: the others go on
+        print(f"planengine: error: {printable(name)}: {error}", file=sys.stderr)
+    except InputError as error:
+        if error.file is None:
+            error.location = attrs.evolve(error.location, file=name)
+        if error.line is None and error.path and document is not None:
+            # raised while planning (a date after --as-of, say): point at the line too
+            position = document.locate(parse_json_path(error.path))
+            if position is not None:
+                line, column = position
+                error.location = attrs.evolve(error.location, line=line, column=column)
+        print(f"planengine: error: {error}", file=sys.stderr)
+    return None
+
+
+class _Writer:
+    """Writes each plan into ``--output-dir`` (:mod:`planengine.io._output` keeps the rules):
+    one file per input, never two inputs onto one name, never over an input, a link or a file
+    a person edited (unless ``--force``)."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        from planengine._errors import ConfigError
+        from planengine.io._output import InputFiles
+
+        folder = args.output_dir
+        if os.path.lexists(folder) and not os.path.isdir(folder):
+            raise ConfigError(
+                f"--output-dir {printable(folder)}: is a file, not a folder (-o takes the folder "
+                "the plans are written into, one file per input)"
+            )
+        try:
+            os.makedirs(folder, exist_ok=True)
+        except OSError as error:
+            raise ConfigError(
+                f"--output-dir {printable(folder)}: {error.strerror or error}"
+            ) from None
+        self.folder = folder
+        self.suffix = SUFFIXES[args.format]
+        self.kind = KINDS[args.format]
+        self.force: bool = args.force
+        self.inputs = InputFiles(args.files)
+        self.targets: dict[str, str] = {}  # output name, case-folded -> the input it is for
+
+    def write(self, name: str, text: str) -> bool:
+        """Write the plan of input ``name``; ``False`` after a one-line error on stderr."""
+        from planengine._errors import OutputError
+        from planengine.io._output import write_output
+
+        target = os.path.join(self.folder, _stem(name) + self.suffix)
+        key = os.path.normcase(target).casefold()  # a.yaml and A.yaml meet on macOS and Windows
+        if key in self.targets:
+            print(
+                f"planengine: error: {printable(name)}: its output {printable(target)} would "
+                f"overwrite the plan of {printable(self.targets[key])}; give the inputs "
+                "different names",
+                file=sys.stderr,
+            )
+            return False
+        self.targets[key] = name
+        try:
+            write_output(target, text, kind=self.kind, inputs=self.inputs, force=self.force)
+        except OutputError as error:
+            print(f"planengine: error: {printable(name)}: its output {error}", file=sys.stderr)
+            return False
+        except OSError as error:
+            print(
+                f"planengine: error: {printable(target)}: {error.strerror or error}",
+                file=sys.stderr,
+            )
+            return False
+        return True
 
 
 def _stem(name: str) -> str:
-    """``examples/a.yaml`` -> ``a``."""
+    """``examples/a.yaml`` -> ``a``; stdin (``-``) -> ``stdin``."""
+    if name == "-":
+        return "stdin"
     base = os.path.basename(name)
     stem, _extension = os.path.splitext(base)
     return stem or base

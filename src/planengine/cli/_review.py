@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from planengine._printable import printable
 from planengine.cli._common import add_plugin_arguments, parse_as_of
 
 FORMATS = ("text", "json", "markdown", "html")
@@ -19,7 +20,9 @@ FORMATS = ("text", "json", "markdown", "html")
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options (no heavy imports here)."""
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="goal files or folders to review")
+    parser.add_argument(
+        "paths", nargs="+", metavar="PATH", help="goal files or folders to review; - reads stdin"
+    )
     parser.add_argument(
         "--as-of",
         type=parse_as_of,
@@ -36,7 +39,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output format (default: text)",
     )
     parser.add_argument(
-        "--output", "-o", metavar="FILE", help="write the report to FILE instead of stdout"
+        "--output",
+        "-o",
+        metavar="FILE",
+        help="write the report to FILE instead of stdout: whole or not at all, never over an "
+        "input or a link, and over an existing file only while it is unchanged since planengine "
+        "wrote it (docs/outputs.md)",
+    )
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="with -o: replace FILE even when edited or not written by planengine "
+        "(never an input or a link)",
     )
     parser.add_argument(
         "--tolerance",
@@ -120,8 +134,9 @@ def run(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    for error in report.errors:
-        print(f"planengine: error: {error.where}: {error.message}", file=sys.stderr)
+    if args.output or not _report_shares_stderr(args.output_format):
+        for error in report.errors:  # else the report on the same screen says it once
+            print(f"planengine: error: {error.where}: {error.message}", file=sys.stderr)
     if report.open_flags and report.has_input_errors:
         print(
             f"planengine: warning: {len(report.open_flags)} open risk flag(s) "
@@ -133,13 +148,44 @@ def run(args: argparse.Namespace) -> int:
 
     text = render_review(report, args.output_format)
     if args.output:
-        from planengine.cli._common import write_atomically
+        from planengine._errors import OutputError
+        from planengine.io._output import InputFiles, write_output
+        from planengine.smart._validate import iter_files
 
+        inputs = InputFiles(iter_files(args.paths))
+        kind = {"text": "text", "json": "json", "markdown": "markdown", "html": "html"}
         try:
-            write_atomically(args.output, text)
+            write_output(
+                args.output,
+                text,
+                kind=kind[args.output_format],
+                inputs=inputs,
+                force=args.force,
+            )
+        except OutputError as error:
+            print(f"planengine: error: --output {error}", file=sys.stderr)
+            return 2
         except OSError as error:
-            print(f"planengine: error: {args.output}: {error.strerror or error}", file=sys.stderr)
+            print(
+                f"planengine: error: {printable(args.output)}: {error.strerror or error}",
+                file=sys.stderr,
+            )
             return 2
     else:
         sys.stdout.write(text)
     return report.exit_code
+
+
+def _report_shares_stderr(fmt: str) -> bool:
+    """Whether the text report goes to the very screen or file stderr goes to: then each
+    unreadable file is said once, by the report, not twice."""
+    import os
+    import sys
+
+    if fmt != "text":
+        return False
+    try:
+        out, err = os.fstat(sys.stdout.fileno()), os.fstat(sys.stderr.fileno())
+    except (OSError, ValueError, AttributeError):  # captured streams have no descriptor
+        return False
+    return os.path.samestat(out, err)

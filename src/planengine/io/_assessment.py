@@ -241,6 +241,12 @@ def assessment_from_mapping(
         raise check.fail([], "an assessment must be a mapping with 'planengine' and 'responses'")
     check.keys(data, _TOP_KEYS, [])
     version = data.get("planengine")
+    if "planengine" not in data:
+        raise check.fail(
+            [],
+            f"the format version is missing: add 'planengine: {FORMAT_VERSION}' at the top "
+            "(every assessment file starts with it)",
+        )
     if version != FORMAT_VERSION or isinstance(version, bool):
         raise check.fail(
             ["planengine"],

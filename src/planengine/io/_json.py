@@ -85,7 +85,7 @@ def parse_json(text: str, name: str) -> Any:
             f"duplicate key {error.key!r}", name, _json_key_position(text, error.key)
         ) from None
     except RecursionError:
-        raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name) from None
+        raise _too_deep(text, name) from None
     except _NotJson as error:
         raise error_at(
             f"JSON error: {error}", name, _constant_position(text, error.constant)
@@ -95,8 +95,28 @@ def parse_json(text: str, name: str) -> Any:
             raise too_many_digits(text, name) from None
         raise DocumentParseError(f"JSON error: {one_line(str(error))}", file=name) from None
     if text.count("[") + text.count("{") > MAX_DEPTH and _data_depth(data) > MAX_DEPTH:
-        raise DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name)
+        raise _too_deep(text, name)
     return data
+
+
+#: A JSON string, or one bracket: what the depth scan steps through.
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str, name: str) -> DocumentParseError:
+    """The nesting error at the bracket that opens level ``MAX_DEPTH + 1`` (strings skipped)."""
+    depth = 0
+    for found in _STRING_OR_BRACKET.finditer(text):
+        token = found[0]
+        if token in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return error_at(
+                    f"nesting deeper than {MAX_DEPTH} levels", name, line_column(text, found.start())
+                )
+        elif token in "]}":
+            depth -= 1
+    return DocumentParseError(f"nesting deeper than {MAX_DEPTH} levels", file=name)
 
 
 def _json_key_position(text: str, key: str) -> tuple[int, int] | None:

@@ -41,7 +41,11 @@ from planengine.io._limits import DEFAULT_MAX_BYTES, MAX_DEPTH
 from planengine.io._parse_errors import INT_LIMIT_MESSAGE, error_at, line_column, too_many_digits
 from planengine.io._yaml import parse_yaml
 
-__all__ = ["load_document", "parse_document"]
+__all__ = ["STDIN", "STDIN_NAME", "load_document", "parse_document"]
+
+#: The path that stands for standard input on the command line, and its name in messages.
+STDIN, STDIN_NAME = "-", "<stdin>"
+_stdin_content: list[bytes] = []  # read once: a second `-` in one run reads the same text
 
 _YAML_EXTENSIONS = (".yaml", ".yml")
 _JSON_EXTENSIONS = (".json",)
@@ -49,11 +53,18 @@ _JSON_EXTENSIONS = (".json",)
 
 def load_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read and parse one YAML or JSON file (format chosen by extension; YAML otherwise).
+    ``-`` reads standard input, named ``<stdin>`` in messages (JSON when it starts with ``{``).
 
     :raises planengine.DocumentParseError: for every way the file can be unusable (see module doc).
         No other exception escapes.
     """
     name = os.fspath(path)
+    if name == STDIN:
+        content = _read_stdin(max_bytes)
+        start = content.lstrip()[:1]
+        return parse_document(
+            content, name=STDIN_NAME, format="json" if start == b"{" else "yaml", max_bytes=max_bytes
+        )
     try:
         with open(name, "rb") as handle:
             content = handle.read(max_bytes + 1)
@@ -70,6 +81,18 @@ def load_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_
     except Exception as error:
         raise DocumentParseError(f"cannot read file: {error}", file=name) from None
     return parse_document(content, name=name, max_bytes=max_bytes)
+
+
+def _read_stdin(max_bytes: int) -> bytes:
+    import sys
+
+    if not _stdin_content:
+        try:
+            _stdin_content.append(sys.stdin.buffer.read(max_bytes + 1))
+        except (OSError, AttributeError, ValueError) as error:
+            reason = getattr(error, "strerror", None) or "it is closed"
+            raise DocumentParseError(f"cannot read: {reason}", file=STDIN_NAME) from None
+    return _stdin_content[0]
 
 
 def parse_document(
@@ -175,6 +198,8 @@ def _reject_lone_surrogates(document: Document) -> None:
 
 
 def _decode(content: bytes, name: str) -> str:
+    if content[:4] in (b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff"):
+        raise DocumentParseError("file is UTF-32 encoded; save it as UTF-8", file=name)
     if content[:2] in (b"\xff\xfe", b"\xfe\xff"):
         raise DocumentParseError("file is UTF-16 encoded; save it as UTF-8", file=name)
     if b"\x00" in content:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import attrs
 
+from planengine._printable import printable
+
 __all__ = ["Located", "Location"]
 
 #: What a location's position reads as when the input came from no file (an in-memory mapping).
@@ -40,7 +42,7 @@ class Location:
         The position part of :meth:`__str__`; reporters that put the path elsewhere in a line
         (``file:3:5: M203 [M] message ($.goals[0])``) print this.
         """
-        where = NO_FILE if self.file is None else self.file
+        where = NO_FILE if self.file is None else printable(self.file)
         if self.line is None:
             return where
         if self.column is None:

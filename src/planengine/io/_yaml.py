@@ -458,7 +458,9 @@ def compose(text: str) -> Any:
     composed."""
     try:
         if len(text) > 64 and _depth_bound(text) > MAX_DEPTH:
-            return None  # never reached for a loaded document; guards direct construction
+            # the bound counts every bracket (70 short flow lists are not deep): ask the events;
+            # a loaded document passed this already, so only direct construction can stop here
+            _check_depth_by_events(text, "")
         composer = _Composer(text)
         try:
             return composer.get_single_node()

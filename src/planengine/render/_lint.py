@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from planengine._printable import printable_lines
 from planengine._version import __version__
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -40,7 +41,7 @@ def _text(report: ValidationReport, statistics: bool) -> str:
         )
     else:
         lines.append(f"All checks passed ({len(report.files)} file(s)).")
-    return "\n".join(lines) + "\n"
+    return printable_lines("\n".join(lines) + "\n")  # no terminal escape, no 401 digits
 
 
 def _statistics_lines(report: ValidationReport) -> list[str]:

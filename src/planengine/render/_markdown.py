@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from planengine._printable import printable_lines
 from planengine.render._blocks import (
     Block,
     Callout,
@@ -32,8 +33,9 @@ def neutralise_markup(markdown: str) -> str:
     """Markdown with every would-be HTML tag written as text (``&lt;``), every link or image
     target escaped (``]\\(``) and every link reference definition escaped (``\\[1]:``), so
     that text from a file or a plugin (a patient's words, say) cannot inject markup or links
-    where the Markdown is shown. The engine's own Markdown uses none of them."""
-    text = _TAG_START.sub("&lt;", markdown).replace("](", "]\\(")
+    where the Markdown is shown. The engine's own Markdown uses none of them. Control
+    characters (a terminal escape in a ``patient.id``) are escaped (:func:`printable_lines`)."""
+    text = _TAG_START.sub("&lt;", printable_lines(markdown)).replace("](", "]\\(")
     return _LINK_DEFINITION.sub(r"\1\\[", text)
 
 

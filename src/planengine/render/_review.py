@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from planengine._printable import printable_lines
 from planengine._version import __version__
 from planengine.plan._crisis import (
     CRISIS_HEADING,
@@ -250,7 +251,7 @@ def render_text(run: ReviewRun) -> str:
     for review in run.reviews:
         lines.extend(_text_review(review))
     lines.append(summary_line(run))
-    return "\n".join(lines) + "\n"
+    return printable_lines("\n".join(lines) + "\n")  # no terminal escape from a file
 
 
 def render_json(run: ReviewRun) -> str:

@@ -121,7 +121,7 @@ def validate_file(
                 severity=config.severity_of(rule.code, rule.name, rule.severity),
                 message=error.message,
                 fix=rule.fix,
-                location=Location(path, error.line, error.column, error.path or "$"),
+                location=Location(error.file or path, error.line, error.column, error.path or "$"),
                 source=rule.source,
             )
         ]
@@ -269,7 +269,12 @@ def validate_paths(
         raise ConfigError(f"jobs must be a positive number or 'auto', not {jobs!r}")
     violations: list[Violation] = []
     jobs = min(jobs, len(files), _usable_cpus())  # never more workers than files or CPUs
-    if jobs > 1:
+    from planengine.io._loader import STDIN
+
+    if jobs > 1 and STDIN in files:  # only this process can read stdin
+        violations.extend(validate_file(STDIN, **state))
+        violations.extend(_run_parallel([f for f in files if f != STDIN], jobs, state))
+    elif jobs > 1:
         violations = _run_parallel(files, jobs, state)
     else:
         for path in files:
