@@ -106,7 +106,8 @@ def test_the_marker_matches_only_the_text_as_written(kind: str) -> None:
 def test_review_replaces_its_own_report_but_not_another_file(tmp_path, capsys) -> None:
     report = tmp_path / "report.json"
     args = ["review", str(GOALS), *AS_OF, "--no-plugins", "-f", "json", "-o", str(report)]
-    assert main(args) == 0 and main(args) == 0
+    # exit 1: the example's PHQ-9 totals came without item 9, which needs attention
+    assert main(args) == 1 and main(args) == 1
     assert json.loads(report.read_text(encoding="utf-8"))["kind"] == "review"
     report.write_text("notes a person keeps\n", encoding="utf-8")
     capsys.readouterr()
@@ -131,7 +132,7 @@ def test_the_text_is_fsynced_before_the_rename(tmp_path, monkeypatch) -> None:
 def test_a_full_disk_keeps_the_old_file_and_leaves_no_temporary(tmp_path, monkeypatch, capsys) -> None:
     report = tmp_path / "report.txt"
     args = ["review", str(GOALS), *AS_OF, "--no-plugins", "-o", str(report)]
-    assert main(args) == 0
+    assert main(args) == 1  # written (exit 1: a total without item 9 needs attention)
     before = report.read_bytes()
     real_write = os.write
 

@@ -25,12 +25,14 @@ def charts(html: str) -> list[ET.Element]:
 def test_the_caseload_comes_first_most_urgent_first_in_every_format() -> None:
     run = review_paths([CASELOAD], as_of=AS_OF)
     assert [e.patient for e in run.caseload] == ORDER  # files are a..d: the reverse
+    # c-202: GAD-7 8 (caseness) and 50 days old: possible disengagement, not only overdue
     assert [e.group for e in run.caseload] == [
-        "open-risk-flag", "needs-attention", "measurement-overdue", "routine"
+        "open-risk-flag", "needs-attention", "needs-attention", "routine"
     ]
     text = render_review(run, "text").splitlines()
     assert text[0].startswith("Caseload as of 2027-01-20")
-    assert [re.search(r"\] (c-\d+):", line).group(1) for line in text[1:5]] == ORDER
+    assert text[1].startswith("RISK FLAG c-204/risk-1 UNASSESSED FOR 10 DAYS")  # at the top
+    assert [re.search(r"\] (c-\d+):", line).group(1) for line in text[2:6]] == ORDER
     markdown = render_review(run, "markdown")
     assert markdown.index("| 1 | open-risk-flag | c-204:") < markdown.index("## c-204")
     page = render_review(run, "html")

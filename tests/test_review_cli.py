@@ -16,8 +16,9 @@ BASE = ["review", "--as-of", "2026-11-25", "--no-plugins"]
 @pytest.mark.parametrize(
     ("name", "code"),
     [
-        ("on-track.yaml", 0),
-        ("achieved-early.yaml", 0),
+        # 1: PHQ-9 totals of 15 or more recorded without item 9 need asking (clinician read 4)
+        ("on-track.yaml", 1),
+        ("achieved-early.yaml", 1),
         ("behind.yaml", 1),
         ("worsening.yaml", 1),
         ("risk-item9.yaml", 1),
@@ -183,6 +184,7 @@ def test_review_settings_come_from_the_file_and_options_win(
     from_file = _review_json(["--config", str(config), behind], capsys)["config"]
     assert from_file == {
         "trajectory_tolerance": 0.2,
+        "flag_escalation_days": 1,
         "default_review_interval_days": 60,
         "no_response_weeks": 12,
         "gas_rho": 0.4,

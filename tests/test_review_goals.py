@@ -62,7 +62,8 @@ def review(*goals: dict[str, Any], as_of: dt.date = AS_OF, **kwargs: Any) -> Rev
         ([("2026-10-01", 27)], {"baseline": 20}, "worsening", "status.reliable-deterioration"),
         ([("2026-11-20", 9)], {}, "achieved", "status.target-met"),
         ([("2026-11-01", 8), ("2026-11-20", 7)], {}, "sustaining", "status.sustaining"),
-        ([("2026-10-01", 15)], {"due": "2026-11-01"}, "not-achieved", "status.due-passed"),
+        # a passed due date after a meaningful gain: improved - agree a new target (clinician read 4)
+        ([("2026-10-01", 15)], {"due": "2026-11-01"}, "not-achieved", "status.due-passed-improved"),
         ([("2026-10-01", 15)], {"target": -1}, "not-attainable", "status.target-impossible"),
     ],
 )
@@ -165,18 +166,19 @@ def rules(result: Review) -> set[str]:
 @pytest.mark.parametrize(
     ("name", "statuses", "expected_rules", "exit_code"),
     [
-        ("on-track.yaml", {"mood": "improving", "walking": "improving"}, {"review.keep"}, 0),
+        # exit 1: a PHQ-9 of 20 (15) recorded without item 9 needs asking (clinician read 4, 3.5)
+        ("on-track.yaml", {"mood": "improving", "walking": "improving"}, {"review.keep"}, 1),
         (
             "behind.yaml",
             {"insomnia": "improving", "exercise": "no-change"},
-            {"review.extend-or-split", "review.change-strategy", "review.reprioritise"},
+            {"review.extend-or-split", "review.change-strategy"},
             1,
         ),
         (
             "achieved-early.yaml",
             {"mood": "achieved", "worry": "sustaining"},
             {"review.raise-target", "review.close-goal"},
-            0,
+            1,
         ),
         (
             "worsening.yaml",
@@ -210,7 +212,10 @@ def test_examples(name, statuses, expected_rules, exit_code) -> None:
 def test_on_track_example_trajectories() -> None:
     result = review_goals(load_document(EXAMPLES / "on-track.yaml"), as_of=AS_OF)
     assert [g.trajectory.position for g in result.goals] == ["on-track", "on-track"]
-    assert not result.needs_attention
+    assert not any(g.needs_attention for g in result.goals)
+    # only the PHQ-9 of 20 recorded without its item 9 needs the clinician (clinician read 4, 3.5)
+    assert [gap.needs_attention for gap in result.risk_item_gaps] == [True]
+    assert result.needs_attention
 
 
 def test_raise_target_proposes_remission() -> None:
@@ -228,7 +233,8 @@ def test_extend_proposes_the_projected_date() -> None:
     )
     # 6 of 12 points in 80 days -> 160 days after 2026-09-01.
     assert extend.details["proposed_due_date"] == "2027-02-08"
-    assert result.priority == ("exercise", "insomnia")
+    # a symptom measure (ISI) comes before a behavioural goal, whatever else (clinician read 4)
+    assert result.priority == ("insomnia", "exercise")
 
 
 def test_worsening_safety_item_is_a_risk_flag_not_a_suggestion() -> None:

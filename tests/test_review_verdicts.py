@@ -282,7 +282,7 @@ def test_a_points_response_rule_is_shown_in_points() -> None:
     g = run(value_goal("isi", 20, [(60, 12)], target=8, comparator="<"), 62)
     assert g.change is not None and g.change.response is not None
     line = next(x for x in change_lines(g.change) if x.startswith("response"))
-    assert line.endswith("yes (+8 points)") and "%" not in line
+    assert line.endswith("yes (better by 8 points)") and "%" not in line
 
 
 @pytest.mark.parametrize(("answer", "wording"), [(2, "more than half the days"), (3, "nearly every day")])

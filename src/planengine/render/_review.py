@@ -21,6 +21,7 @@ from planengine.plan._crisis import (
     RULE_NO_RESOURCES,
     RULE_UNCONFIRMED,
 )
+from planengine.review._patient import escalation_line, remeasure_line, unassessed_flags
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.review._files import ReviewRun
@@ -31,11 +32,14 @@ __all__ = [
     "caseload_lines",
     "change_lines",
     "crisis_lines",
+    "escalation_lines",
     "flag_label",
     "goal_headline",
+    "patient_lines",
     "render_json",
     "render_markdown",
     "render_text",
+    "shown_suggestions",
     "summary_line",
 ]
 
@@ -56,10 +60,9 @@ def change_lines(change: ChangeReport) -> list[str]:
     if rc is None:
         lines.append("reliable change: not defined for this instrument")
     else:
-        rci = "" if rc["rci"] is None else f"RC {rc['rci']:+.2f}, "
         lines.append(
-            f"reliable change ({rc['method']}): {rci}threshold {rc['threshold']:g} -> {rc['direction']}"
-            f"; {rc['note']}"
+            f"reliable change ({rc['method']}): {rc['direction']} (needs a change of "
+            f"{rc['threshold']:g} or more)"
         )
     if change.mcid is not None:
         mcid = change.mcid
@@ -74,9 +77,9 @@ def change_lines(change: ChangeReport) -> list[str]:
     else:
         lines.append("MCID: not defined for this instrument")
     if change.response is not None:
-        pct = "" if change.response["percent"] is None else f" ({change.response['percent']:+g} %)"
+        pct = "" if change.response["percent"] is None else f" ({_by(change.response['percent'], '%')})"
         if change.response.get("points") is not None:  # a points rule is shown in points
-            pct = f" ({change.response['points']:+g} points)"
+            pct = f" ({_by(change.response['points'], 'points')})"
         lines.append(f"response ({change.response['basis']}): {_yes(change.response['met'])}{pct}")
     else:
         lines.append("response: not defined for this instrument")
@@ -92,7 +95,17 @@ def change_lines(change: ChangeReport) -> list[str]:
     if change.category is not None:
         lines.append(f"Jacobson-Truax category: {change.category}")
     lines.extend(f"caveat: {c}" for c in change.caveats)
+    if rc is not None:  # the arithmetic, for whoever checks it, after the verdicts
+        rci = "" if rc["rci"] is None else f"RC {rc['rci']:+.2f}; "
+        lines.append(f"details: {rci}{rc['note']}")
     return lines
+
+
+def _by(value: float, unit: str) -> str:
+    """``better by 30 %`` / ``worse by 58 %`` / ``no change`` (whole numbers, as a reader says it)."""
+    if round(value) == 0:
+        return "no change"
+    return f"{'better' if value > 0 else 'worse'} by {abs(round(value))} {unit}"
 
 
 def _caseness_lines(change: ChangeReport) -> list[str]:
@@ -168,8 +181,37 @@ def _resource_line(resource: Any) -> str:
     return f"- {resource.patient_line()}{unconfirmed}"
 
 
+def patient_lines(review: Review) -> list[str]:
+    """What the review says once for the patient, before the goals: each risk flag unassessed for
+    too long (escalate today), each risk item not recorded, and the one re-measure line."""
+    lines = [escalation_line(flag, review.as_of) for flag in unassessed_flags(review)]
+    lines += [f"{review.patient}: {gap.line()}" for gap in review.risk_item_gaps]
+    remeasure = remeasure_line(review)
+    if remeasure is not None:
+        lines.append(f"{review.patient}: {remeasure}")
+    return lines
+
+
+#: Per-goal suggestions the patient's re-measure line says once, where they are all a goal has.
+_SAID_ONCE = frozenset({"review.re-measure", "review.overdue"})
+
+
+def shown_suggestions(goal: GoalReview) -> list[Any]:
+    """The goal's suggestions to print: none of the re-measure boilerplate when it is the goal's
+    only reason (the patient's re-measure line says it once); every suggestion otherwise."""
+    if goal.measurement_overdue and all(s.rule in _SAID_ONCE for s in goal.suggestions):
+        return []
+    return list(goal.suggestions)
+
+
+def escalation_lines(run: ReviewRun) -> list[str]:
+    """Every risk flag of the run unassessed for too long, oldest first, for the caseload's top."""
+    return [line for entry in run.caseload for line in entry.escalations]
+
+
 def _text_review(review: Review) -> list[str]:
     lines = [f"{review.file or '<data>'}: patient {review.patient}, review as of {review.as_of}"]
+    lines.extend(f"  {line}" for line in patient_lines(review))
     for flag in review.risk_flags:
         lines.append(
             f"  RISK FLAG [{flag_label(flag)}] {flag.message} (closable by a clinician only)"
@@ -189,7 +231,7 @@ def _text_review(review: Review) -> list[str]:
             lines.append(
                 f"      GAS level {level} (weight {goal.gas.weight:g}): {goal.gas.description or '-'}"
             )
-        for s in goal.suggestions:
+        for s in shown_suggestions(goal):
             source = "" if s.source == "core" else f" ({s.source})"
             lines.append(f"      -> {s.action} [{s.rule}]{source}: {s.reason}")
     if review.gas is not None and review.gas.t_score is not None:
@@ -215,10 +257,11 @@ def summary_line(run: ReviewRun) -> str:
     errors = sum(f.severity == "error" for r in run.reviews for f in r.findings) + len(run.errors)
     named = f" ({', '.join(f.id for f in flags)})" if flags else ""
     done = f", {dispositioned} dispositioned risk flag(s)" if dispositioned else ""
+    remeasure = sum(any(g.measurement_overdue for g in r.goals) for r in run.reviews)
     text = (
         f"Reviewed {len(run.reviews)} file(s), {len(goals)} goal(s) as of {run.as_of}: "
         f"{attention} need attention, {len(flags)} open risk flag(s){named}{done}, "
-        f"{errors} input error(s)."
+        f"{errors} input error(s), {remeasure} file(s) to re-measure at the next contact."
     )
     if flags and run.has_input_errors:
         text += (
@@ -235,6 +278,7 @@ def caseload_lines(run: ReviewRun) -> list[str]:
     if len(entries) < 2:
         return []
     lines = [f"Caseload as of {run.as_of}, most urgent first:"]
+    lines.extend(escalation_lines(run))
     lines.extend(
         f"{number}. [{entry.group}] {entry.status_line}"
         for number, entry in enumerate(entries, start=1)
@@ -281,6 +325,10 @@ def _markdown_review(review: Review) -> list[str]:
         f"Patient **{_md(review.patient)}**, review as of **{review.as_of}**.",
         "",
     ]
+    said = patient_lines(review)
+    if said:
+        lines.extend(f"- **{_md(line)}**" for line in said)
+        lines.append("")
     if review.risk_flags:
         lines.append(
             f"> **Risk flags of {_md(review.patient)}** (only a clinician can close them; offer "
@@ -317,10 +365,11 @@ def _markdown_review(review: Review) -> list[str]:
                 f"- GAS level {g.gas.level if g.gas.level is not None else 'not rated'}: "
                 f"{_md(g.gas.description or '-')}"
             )
-        lines += ["", "Suggestions:", ""]
+        shown = shown_suggestions(g)
+        lines += ["", "Suggestions:" if shown else "Suggestions: re-measure (above).", ""]
         lines.extend(
             f"- **{s.action}** (`{s.rule}`{'' if s.source == 'core' else ', ' + s.source}): {_md(s.reason)}"
-            for s in g.suggestions
+            for s in shown
         )
         lines.append("")
     if review.gas is not None and review.gas.t_score is not None:
@@ -347,7 +396,9 @@ def render_markdown(run: ReviewRun) -> str:
     lines = ["# Progress review", ""]
     caseload = caseload_lines(run)
     if caseload:
-        lines += [f"**{caseload[0]}**", "", "| # | Group | Patient and status |", "|---|---|---|"]
+        lines += [f"**{caseload[0]}**", ""]
+        lines.extend(f"- **{_md(line)}**" for line in escalation_lines(run))
+        lines += ["", "| # | Group | Patient and status |", "|---|---|---|"]
         lines.extend(
             f"| {n} | {e.group} | {_md(e.status_line)} |"
             for n, e in enumerate(run.caseload, start=1)

@@ -10,8 +10,11 @@ from planengine.render._review import (
     caseload_lines,
     change_lines,
     crisis_lines,
+    escalation_lines,
     flag_label,
     goal_headline,
+    patient_lines,
+    shown_suggestions,
     summary_line,
 )
 from planengine.render._svg import gas_chart, goal_chart, history_chart
@@ -81,8 +84,9 @@ def _caseload_html(run: ReviewRun) -> list[str]:
     lines = caseload_lines(run)
     if not lines:
         return []
-    out = [f"<h2>{escape(lines[0])}</h2>", '<table class="caseload"><tr><th>#</th><th>Group</th>'
-           "<th>Patient and status</th></tr>"]
+    out = [f"<h2>{escape(lines[0])}</h2>"]
+    out += [f'<p class="escalate"><strong>{escape(line)}</strong></p>' for line in escalation_lines(run)]
+    out += ['<table class="caseload"><tr><th>#</th><th>Group</th><th>Patient and status</th></tr>']
     shape = {"open-risk-flag": "flag", "needs-attention": "attention", "not-reviewed": "attention"}
     for number, entry in enumerate(run.caseload, start=1):
         out.append(
@@ -128,7 +132,7 @@ def _goal_html(
         if gas is not None:
             out += [gas, GAS_LEGEND]
     out.append("<h4>Suggestions</h4><ul>")
-    for s in goal.suggestions:
+    for s in shown_suggestions(goal):
         source = "" if s.source == "core" else f", {s.source}"
         out.append(
             f'<li><strong>{escape(s.action)}</strong> <span class="rule">({escape(s.rule)}'
@@ -162,6 +166,7 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
                 + "</ul>"
             )
         out.append("</div>")
+    out.extend(f"<p><strong>{escape(line)}</strong></p>" for line in patient_lines(review))
     for goal in review.goals:
         out.extend(
             _goal_html(goal, instruments.get(goal.instrument or ""), review.as_of, review.patient)

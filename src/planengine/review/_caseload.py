@@ -1,17 +1,22 @@
 """The caseload view of a review run: one line per patient, the most urgent first (issue 19).
 
-The order, and why (docs/review-workflow.md):
+The groups, and why (docs/review-workflow.md §4):
 
-1. ``open-risk-flag``: patients with a risk flag that asks for a clinician now, by the flag's
-   place in the queue (rank, then kind: suicide risk first), then patient id. Safety first.
+1. ``open-risk-flag``: patients with a risk flag that asks for a clinician now. Safety first.
 2. ``not-reviewed``: files that could not be read at all. Their risk items were not checked,
    so they come before anything routine.
-3. ``needs-attention``: a goal needs the clinician (worsening, behind, no response ...).
+3. ``needs-attention``: a goal needs the clinician (worsening, behind, no response, possible
+   disengagement ...), or a high total was recorded without its risk item.
 4. ``measurement-overdue``: its review date has passed, or no new measurement within the
    measurement cadence (:attr:`GoalReview.measurement_overdue`).
 5. ``routine``: the rest.
 
-Within a group, patients are in id order (then file), so the same files give the same order.
+A patient with several goal files is one line (its group the most urgent of its files, every
+file listed). Within a group, by urgency (:func:`urgency_key`): the oldest unassessed risk flag
+first (then the flag's place in the queue), then reliable deterioration or a return to
+caseness, then symptom non-response, then the latest severity band (most severe first), then
+staleness (oldest first), then patients whose attention is on behavioural goals only; the
+patient id and file break ties, so the same files give the same order.
 """
 
 from __future__ import annotations
@@ -23,11 +28,12 @@ import attrs
 
 from planengine.plan._risk_flags import flag_queue_key
 from planengine.review._model import GoalReview, Review
+from planengine.review._patient import escalation_line, unassessed_days, unassessed_flags
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.review._files import FileError
 
-__all__ = ["CASELOAD_GROUPS", "CaseloadEntry", "caseload"]
+__all__ = ["CASELOAD_GROUPS", "CaseloadEntry", "caseload", "urgency_key"]
 
 #: The caseload's groups, most urgent first.
 CASELOAD_GROUPS = (
@@ -41,11 +47,13 @@ CASELOAD_GROUPS = (
 
 @attrs.frozen
 class CaseloadEntry:
-    """One patient's (one file's) line in the caseload.
+    """One patient's line in the caseload (every goal file of the patient).
 
     :ivar patient: the patient id, or ``unidentified patient (FILE)``.
     :ivar group: one of :data:`CASELOAD_GROUPS`.
     :ivar status_line: the one-line status, naming the patient and each open flag.
+    :ivar escalations: a line per risk flag unassessed for too long, each naming its flag.
+    :ivar files: every goal file of the patient in this run (``file`` is the first).
     """
 
     patient: str
@@ -55,14 +63,18 @@ class CaseloadEntry:
     open_flags: tuple[str, ...] = ()
     attention_goals: tuple[str, ...] = ()
     overdue_goals: tuple[str, ...] = ()
+    escalations: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
             "patient": self.patient,
             "file": self.file,
+            "files": list(self.files),
             "group": self.group,
             "status": self.status_line,
+            "escalations": list(self.escalations),
             "open_risk_flags": list(self.open_flags),
             "attention_goals": list(self.attention_goals),
             "measurement_overdue_goals": list(self.overdue_goals),
@@ -70,6 +82,15 @@ class CaseloadEntry:
 
 
 _OVERDUE_REASONS = ("review overdue", "measurement overdue")
+#: Attention reasons a caseload row repeats beside the goal's status (the rest are in the review).
+_HEADLINES = (
+    "reliable deterioration",
+    "back at caseness",
+    "possible disengagement: contact the patient",
+    "likely non-response: re-measure and decide about a step-up",
+    "improved – agree a new target",
+    "ask about risk",
+)
 
 
 def _clinical_attention(goal: GoalReview) -> bool:
@@ -78,25 +99,24 @@ def _clinical_attention(goal: GoalReview) -> bool:
     return any(not reason.startswith(_OVERDUE_REASONS) for reason in goal.attention)
 
 
-def _entry(review: Review) -> CaseloadEntry:
-    patient = review.patient
-    open_flags = review.open_flags
-    attention = tuple(g.goal_id for g in review.goals if _clinical_attention(g))
-    overdue = tuple(
-        g.goal_id for g in review.goals if g.overdue or g.measurement_overdue
-    )
+def _goal_words(goal: GoalReview) -> str:
+    said = [reason for reason in _HEADLINES if reason in goal.attention]
+    return f"{goal.goal_id} ({', '.join([goal.status.code, goal.trajectory.position, *said])})"
+
+
+def _parts(review: Review, tag: str) -> tuple[list[str], str]:
+    """The status phrases of one goal file, and its group."""
+    attention = [g for g in review.goals if _clinical_attention(g)]
+    overdue = [g.goal_id for g in review.goals if g.overdue or g.measurement_overdue]
     parts = [
-        f"open risk flag {f.id} ({f.kind.replace('-', ' ')}, priority {f.rank})" for f in open_flags
+        f"open risk flag {f.id} ({f.kind.replace('-', ' ')}, priority {f.rank})"
+        for f in review.open_flags
     ]
-    parts += [
-        f"flag {f.id} {f.disposition.describe()}" for f in review.risk_flags if not f.is_open
-    ]
-    by_id = {g.goal_id: g for g in review.goals}
+    parts += [f"flag {f.id} {f.disposition.describe()}" for f in review.risk_flags if not f.is_open]
+    gaps = [gap for gap in review.risk_item_gaps]
+    parts += [gap.line() for gap in gaps]
     if attention:
-        parts.append(
-            "needs attention: "
-            + ", ".join(f"{i} ({by_id[i].status.code}, {by_id[i].trajectory.position})" for i in attention)
-        )
+        parts.append("needs attention: " + ", ".join(_goal_words(g) for g in attention))
     if overdue:
         parts.append("measurement overdue: " + ", ".join(overdue))
     if not attention and not overdue:
@@ -106,41 +126,136 @@ def _entry(review: Review) -> CaseloadEntry:
         parts.append(f"{errors} input error(s)")
     group = (
         "open-risk-flag"
-        if open_flags
+        if review.open_flags
         else "needs-attention"
-        if attention
+        if attention or any(gap.needs_attention for gap in gaps)
         else "measurement-overdue"
         if overdue
         else "routine"
     )
-    return CaseloadEntry(
-        patient, review.file, group, f"{patient}: " + "; ".join(parts),
-        tuple(f.id for f in open_flags), attention, overdue,
+    return ([f"[{tag}] {part}" for part in parts] if tag else parts), group
+
+
+def _symptom(goal: GoalReview) -> bool:
+    return goal.instrument is not None
+
+
+def _regressed(goal: GoalReview) -> bool:
+    """Reliable deterioration, a worsening symptom score, or a lost target back at caseness."""
+    change = goal.change
+    if change is None:
+        return False
+    back = goal.status.rule == "status.target-lost" and bool(
+        change.recovery and change.recovery.get("latest_case")
+    )
+    return change.reliable_deterioration or back or goal.status.code == "worsening"
+
+
+_NON_RESPONSE = frozenset({"review.step-up", "review.likely-non-response"})
+
+
+def urgency_key(reviews: Sequence[Review]) -> tuple[Any, ...]:
+    """How urgent one patient is within its group (smaller is more urgent; see the module)."""
+    flags = [f for r in reviews for f in r.open_flags]
+    ages = [d for r in reviews for f in r.open_flags if (d := unassessed_days(f, r.as_of)) is not None]
+    goals = [g for r in reviews for g in r.goals]
+    symptoms = [g for g in goals if _symptom(g)]
+    attention = [g for g in goals if _clinical_attention(g)]
+    severities = [
+        int(g.change.band["to_severity"])
+        for g in symptoms
+        if g.change is not None and g.change.band is not None and "to_severity" in g.change.band
+    ]
+    stale = [g.measurement_age_days or 0 for g in goals if g.measurement_overdue]
+    return (
+        -max(ages, default=-1),
+        min((flag_queue_key(f) for f in flags), default=()),
+        not any(_regressed(g) for g in symptoms),
+        not any(
+            g.status.rule in ("status.no-response", "status.due-passed-no-response")
+            or any(s.rule in _NON_RESPONSE for s in g.suggestions)
+            for g in symptoms
+        ),
+        -max(severities, default=-1),
+        -max(stale, default=0),
+        bool(attention) and not any(_symptom(g) for g in attention),
     )
 
 
-def _key(entry: CaseloadEntry, review: Review | None) -> tuple[Any, ...]:
-    flags = () if review is None else tuple(sorted(flag_queue_key(f) for f in review.open_flags))
-    return (CASELOAD_GROUPS.index(entry.group), flags, entry.patient, entry.file or "")
+def _cross_file_prompt(reviews: Sequence[Review]) -> list[str]:
+    """Ask about risk when one file of a patient has a dispositioned flag and another a symptom
+    score back at caseness since (a prompt, never a flag: only a clinician opens or closes one)."""
+    done = [(r, f) for r in reviews for f in r.risk_flags if not f.is_open and f.instrument]
+    out = []
+    for other, flag in done:
+        back = [
+            f"{goal.goal_id} ({review.file}, {goal.change.latest_date})"
+            for review in reviews
+            if review is not other
+            for goal in review.goals
+            if goal.status.rule == "status.target-lost"
+            and goal.change is not None
+            and goal.change.recovery
+            and goal.change.recovery.get("latest_case")
+            and goal.change.latest_date > flag.observed_on
+        ]
+        if back:
+            out.append(
+                f"ask about risk: back at caseness ({', '.join(back)}) after flag {flag.id} "
+                "was dispositioned"
+            )
+    return out
+
+
+def _entry(patient: str, reviews: Sequence[Review]) -> CaseloadEntry:
+    several = len(reviews) > 1
+    parts: list[str] = []
+    groups = []
+    for review in reviews:
+        own, group = _parts(review, (review.file or "in-memory data") if several else "")
+        parts += own
+        groups.append(group)
+    late = [(r, f) for r in reviews for f in unassessed_flags(r)]
+    escalations = tuple(escalation_line(f, r.as_of) for r, f in late)
+    prompts = _cross_file_prompt(reviews) if several else []
+    files = tuple(r.file for r in reviews if r.file)
+    head = f"{patient} ({len(reviews)} goal files: {', '.join(files)})" if several else patient
+    return CaseloadEntry(
+        patient,
+        reviews[0].file,
+        min(groups, key=CASELOAD_GROUPS.index),
+        f"{head}: " + "; ".join([*escalations, *prompts, *parts]),
+        tuple(f.id for r in reviews for f in r.open_flags),
+        tuple(g.goal_id for r in reviews for g in r.goals if _clinical_attention(g)),
+        tuple(g.goal_id for r in reviews for g in r.goals if g.overdue or g.measurement_overdue),
+        escalations,
+        files,
+    )
 
 
 def caseload(
     reviews: Sequence[Review], errors: Sequence[FileError] = ()
 ) -> tuple[tuple[CaseloadEntry, ...], tuple[Review, ...]]:
-    """The caseload lines, most urgent first, and the reviews in the same order."""
-    keyed: list[tuple[tuple[Any, ...], CaseloadEntry, Review | None]] = []
-    for review in reviews:
-        entry = _entry(review)
-        keyed.append((_key(entry, review), entry, review))
+    """The caseload lines, most urgent first, and the reviews in the same order (a patient's
+    files together, by file name)."""
+    by_patient: dict[str, list[Review]] = {}
+    for review in sorted(reviews, key=lambda r: r.file or ""):
+        by_patient.setdefault(review.patient, []).append(review)
+    keyed: list[tuple[tuple[Any, ...], CaseloadEntry, tuple[Review, ...]]] = []
+    for patient, own in by_patient.items():
+        entry = _entry(patient, own)
+        key = (CASELOAD_GROUPS.index(entry.group), urgency_key(own), patient, entry.file or "")
+        keyed.append((key, entry, tuple(own)))
     for error in errors:
         patient = f"unknown patient ({error.file})"
         entry = CaseloadEntry(
             patient, error.file, "not-reviewed",
             f"{patient}: could not be reviewed ({error.message}); its risk items were not checked",
+            files=(error.file,),
         )
-        keyed.append((_key(entry, None), entry, None))
+        keyed.append(((CASELOAD_GROUPS.index("not-reviewed"), (), patient, error.file), entry, ()))
     keyed.sort(key=lambda item: item[0])
     return (
         tuple(entry for _, entry, _ in keyed),
-        tuple(review for _, _, review in keyed if review is not None),
+        tuple(review for _, _, own in keyed for review in own),
     )

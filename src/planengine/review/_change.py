@@ -224,6 +224,7 @@ def _band(instrument: Instrument, x1: float, x2: float, scale: str) -> dict[str,
         "moved": moved,
         "from_title": before.title,
         "to_title": after.title,
+        "to_severity": after.severity,
     }
 
 

@@ -11,6 +11,7 @@ Example::
     measurement-interval-days = 28      # a value older than this is re-measured before deciding
     first-review-weeks = 4              # the first review point on the expected-recovery path
     rolling-window = 3                  # free metrics are judged by the median of this many values
+    flag-escalation-days = 1            # an unassessed risk flag older than this: escalate today
 
 The instruments' thresholds (MCID, reliable change, response, remission) are not set here: they
 come from ``[tool.planengine.plan.instrument-overrides]``, which planning reads too, so a plan and
@@ -64,6 +65,10 @@ class ReviewConfig:
     :ivar first_review_weeks: the first review point (stepped-care.md §1: 4 weeks [S2]).
     :ivar rolling_window: a free metric is judged by the median of this many latest values
         (a design choice, docs/review.md).
+    :ivar flag_escalation_days: an open risk flag with no clinician's disposition whose signal
+        is older than this many days is escalated (supervisor or duty clinician, today). A design
+        default (one working day, counted as one calendar day), not a sourced number
+        (docs/review-workflow.md).
     :ivar crisis_locale: as :class:`planengine.EngineConfig`'s: the locale whose shipped crisis
         resources are shown beside open risk flags (no default).
     :ivar crisis_resources: as :class:`planengine.EngineConfig`'s: the clinic's own, shown first.
@@ -77,6 +82,7 @@ class ReviewConfig:
     measurement_interval_days: int = attrs.field(default=28, validator=_positive)
     first_review_weeks: int = attrs.field(default=4, validator=_positive)
     rolling_window: int = attrs.field(default=3, validator=_positive)
+    flag_escalation_days: int = attrs.field(default=1, validator=_positive)
     crisis_locale: str | None = attrs.field(default=None)
     crisis_resources: tuple[CrisisResource, ...] = attrs.field(
         default=(), converter=_own_crisis_resources
@@ -110,6 +116,7 @@ _KEYS: Mapping[str, tuple[str, bool]] = {
     "measurement-interval-days": ("measurement_interval_days", True),
     "first-review-weeks": ("first_review_weeks", True),
     "rolling-window": ("rolling_window", True),
+    "flag-escalation-days": ("flag_escalation_days", True),
 }
 
 

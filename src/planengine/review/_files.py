@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from planengine._errors import InputError
+from planengine._model import Notice
 from planengine.instruments._instrument import Instrument
 from planengine.io._location import Located, Location
 from planengine.review._model import Review, ReviewConfig
@@ -117,27 +118,64 @@ def review_paths(
         plugins = _Loaded(manager, notices)
     reviews: list[Review] = []
     errors: list[FileError] = []
+    documents = []
     for path in iter_files(paths):
         try:
-            document = load_document(path)
-            reviews.append(
-                review_goals(
-                    document,
-                    as_of=as_of,
-                    instruments=instruments,
-                    plugins=plugins,
-                    config=config,
-                    strict_plugins=strict_plugins,
-                )
-            )
+            documents.append(load_document(path))
         except InputError as error:
             where = attrs.evolve(error.location, file=error.file or path)
             errors.append(FileError(where, error.message))
+    files_of = _files_by_patient(documents)
+    for document in documents:
+        several = files_of.get(_patient_of(document) or "", ())
+        try:
+            review = review_goals(
+                document,
+                as_of=as_of,
+                instruments=instruments,
+                plugins=plugins,
+                config=config,
+                strict_plugins=strict_plugins,
+                file_tag=os.path.basename(document.path or "") if len(several) > 1 else None,
+            )
+        except InputError as error:
+            where = attrs.evolve(error.location, file=error.file or document.path)
+            errors.append(FileError(where, error.message))
+            continue
+        if len(several) > 1:
+            review = attrs.evolve(review, notices=(_several_files(review, several), *review.notices))
+        reviews.append(review)
     infos = tuple(getattr(plugins, "infos", ()))
     from planengine.review._caseload import caseload
 
     ordered = caseload(reviews, errors)[1]  # the most urgent patient first, never file order
     return ReviewRun(as_of, ordered, tuple(errors), instruments, infos)
+
+
+def _patient_of(document: Any) -> str | None:
+    from planengine.review._flag_workflow import patient_id_of
+
+    return patient_id_of(document.data) if isinstance(document.data, Mapping) else None
+
+
+def _files_by_patient(documents: Iterable[Any]) -> dict[str, tuple[str, ...]]:
+    """Patient id -> its goal files in the run (files with no patient id are left out)."""
+    out: dict[str, list[str]] = {}
+    for document in documents:
+        patient = _patient_of(document)
+        if patient is not None:
+            out.setdefault(patient, []).append(str(document.path))
+    return {patient: tuple(sorted(files)) for patient, files in out.items()}
+
+
+def _several_files(review: Review, files: tuple[str, ...]) -> Notice:
+    """The warning beside each file of a patient with several: read them together."""
+    return Notice(
+        "review.several-goal-files",
+        f"patient {review.patient} has {len(files)} goal files in this run ({', '.join(files)}): "
+        "the caseload shows them as one patient; read them together, and keep one goal file per "
+        "patient. Each flag id ends with its file's name.",
+    )
 
 
 @attrs.frozen

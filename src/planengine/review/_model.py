@@ -485,6 +485,8 @@ class Review:
     #: the clinic's crisis resources, shown beside open risk flags
     crisis: CrisisResources = attrs.field(factory=CrisisResources)
     patient_id: str | None = None
+    #: risk items recorded as totals only (:class:`planengine.review._patient.RiskItemGap`)
+    risk_item_gaps: tuple[Any, ...] = ()
 
     @property
     def patient(self) -> str:
@@ -506,8 +508,13 @@ class Review:
 
     @property
     def needs_attention(self) -> bool:
-        """Whether any goal needs attention or any risk flag is open."""
-        return bool(self.open_flags) or any(g.needs_attention for g in self.goals)
+        """Whether any risk flag is open, any goal needs attention or a re-measurement, or a
+        risk item not recorded needs asking (a high total without it)."""
+        return (
+            bool(self.open_flags)
+            or any(g.needs_attention or g.measurement_overdue for g in self.goals)
+            or any(gap.needs_attention for gap in self.risk_item_gaps)
+        )
 
     @property
     def exit_code(self) -> int:
@@ -547,6 +554,7 @@ class Review:
             "assessments": [
                 {"instrument": i, "date": d.isoformat(), "total": t} for i, d, t in self.assessments
             ],
+            "risk_items_not_recorded": [gap.to_dict() for gap in self.risk_item_gaps],
             "config": self.config.to_dict(),
             "crisis_locale": self.crisis.locale,
             "crisis_resources": [r.to_dict() for r in self.crisis.resources],

@@ -43,6 +43,7 @@ from planengine.review._model import (
     Trajectory,
 )
 from planengine.review._parse import ParsedGoal, parse_goal_file
+from planengine.review._patient import risk_item_gaps
 from planengine.review._risk import (
     language_flags_from_goal_file,
     private_flags_from_goal_file,
@@ -115,6 +116,19 @@ def _consistent(traj: Trajectory, status: Status) -> Trajectory:
     )
 
 
+def _stale(traj: Trajectory, age: int | None, cadence: int) -> Trajectory:
+    """A stale value never places a goal on track or ahead: its position is ``unknown`` (where
+    the patient is now is not known); ``behind`` stays, as it reassures no one."""
+    if age is None or age <= cadence or traj.position not in ("on-track", "ahead"):
+        return traj
+    return attrs.evolve(
+        traj,
+        position="unknown",
+        reason=f"{traj.reason}; position unknown now: the latest value is {age} days old, "
+        f"older than the measurement cadence ({cadence} days)",
+    )
+
+
 def _last_measured(goal: ParsedGoal) -> dt.date | None:
     """The date of the goal's latest value or GAS rating (``None``: nothing measured)."""
     dates = [m.date for m in goal.measurements[-1:]] + [d for d, _ in goal.gas_history[-1:]]
@@ -148,6 +162,7 @@ def _review_goal(
     measured = _last_measured(goal)
     cadence = goal.review_interval_days or config.measurement_interval_days
     age = None if measured is None else (as_of - measured).days
+    traj = _stale(traj, age, cadence)
     review = GoalReview(
         goal_id=goal.goal_id,
         index=goal.index,
@@ -202,6 +217,7 @@ def _file_flags(
     instruments: Mapping[str, Instrument],
     as_of: dt.date,
     patient_id: str | None,
+    file_tag: str | None = None,
 ) -> tuple[tuple[RiskFlag, ...], tuple[Any, ...], tuple[Notice, ...]]:
     """Every flag of the file (answers, words, private records), numbered, read against the
     clinicians' dispositions and named by patient; with the findings and notices on the way."""
@@ -232,6 +248,8 @@ def _file_flags(
     flags = qualify_flags(
         apply_dispositions(flags, dispositions, as_of), flag_prefix(patient_id, file)
     )
+    if file_tag:  # the patient has several goal files in the run: ids stay unique in it
+        flags = tuple(attrs.evolve(flag, id=f"{flag.id}@{file_tag}") for flag in flags)
     findings = (
         risk_findings
         + disposition_findings
@@ -248,6 +266,7 @@ def review_goals(
     plugins: Any = None,
     config: ReviewConfig | None = None,
     strict_plugins: bool = False,
+    file_tag: str | None = None,
 ) -> Review:
     """Review every goal of one goal file on ``as_of``.
 
@@ -260,6 +279,9 @@ def review_goals(
     :param config: thresholds and intervals (:class:`ReviewConfig`).
     :param strict_plugins: a failing plugin raises :class:`planengine.PluginError` instead of
         becoming a notice.
+    :param file_tag: set when the patient has several goal files in one run
+        (:func:`planengine.review._files.review_paths` sets it): each flag id ends with it
+        (``p-108/risk-1@disposition.yaml``), so flag ids are unique in the run.
     :raises InputError: when ``source`` is not a mapping (a goal file's top level).
     :raises TypeError: when ``as_of`` is not a date.
     """
@@ -277,7 +299,7 @@ def review_goals(
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
     patient_id = patient_id_of(data)
     all_flags, risk_findings, notices_list = _file_flags(
-        source, data, parsed, instruments, as_of, patient_id
+        source, data, parsed, instruments, as_of, patient_id, file_tag
     )
     # Only open flags hold a goal back; a flag a clinician has dispositioned stays listed.
     flags = tuple(f for f in all_flags if f.is_open)
@@ -287,6 +309,17 @@ def review_goals(
     goals = tuple(_review_goal(goal, as_of, config, flags, areas) for goal in parsed.goals)
     assessments = tuple(
         (a.instrument, a.date, a.total) for a in parsed.assessments if a.total is not None
+    )
+    gaps = risk_item_gaps(
+        [(a.instrument, a.date, a.total, a.answers is not None) for a in parsed.assessments]
+        + [
+            (goal.instrument.id, m.date, m.value, False)
+            for goal in parsed.goals
+            if goal.instrument is not None and goal.scale == "total"
+            for m in goal.measurements
+            if m.source != "assessment"
+        ],
+        instruments,
     )
     manager, load_notices = _manager(plugins)
     notices.extend(load_notices)
@@ -355,4 +388,5 @@ def review_goals(
         assessments=assessments,
         config=config,
         crisis=crisis,
+        risk_item_gaps=gaps,
     )

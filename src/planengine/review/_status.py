@@ -24,6 +24,9 @@ rule                                status         when
 ``status.target-met``               achieved       the target is met at the latest measurement
 ``status.due-passed-no-response``   no-progress    the due date passed, target not met, no
                                                    improvement since the baseline
+``status.due-passed-improved``      not-achieved   the due date passed, target not met, after a
+                                                   meaningful improvement (reliable change, MCID
+                                                   or a free metric's share): agree a new target
 ``status.due-passed``               not-achieved   the due date passed and the target is not met
 ``status.reliable-improvement``     improving      better by the reliable-change criterion
                                                    (``status.treatment-response``: a response only;
@@ -290,6 +293,14 @@ def _value_status(
             # FHIR no-progress is a kind of not-achieved: the goal ended without progress
             return _due_passed(
                 goal, "no-progress", "status.due-passed-no-response", f"; no improvement by {basis} ({moved})"
+            )
+        if direction == "improved":
+            # still FHIR not-achieved, but a meaningful gain is a new target to agree, not a failure
+            return _due_passed(
+                goal,
+                "not-achieved",
+                "status.due-passed-improved",
+                f"; improved by {basis} ({moved}): improved – agree a new target",
             )
         return _due_passed(goal, "not-achieved", "status.due-passed", "")
     if direction == "improved":

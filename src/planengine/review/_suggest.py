@@ -59,7 +59,9 @@ from planengine.review._model import (
 from planengine.review._parse import ParsedGoal
 from planengine.review._verdict import (
     assess_depression,
+    disengagement,
     gas_reached,
+    likely_non_response,
     non_response,
     regression,
     remeasure,
@@ -232,13 +234,11 @@ def _decisions(
 
 
 def _revise(goal: GoalReview) -> Suggestion:
-    return _s(
-        "review.revise-goal",
-        "revise-goal",
-        f"{goal.status.reason}. Decide with the patient: extend, revise the target, or close "
-        "the goal as not achieved.",
-        goal,
-    )
+    if goal.status.rule == "status.due-passed-improved":
+        then = "Agree a new target (or a new due date) with the patient, from where they are now."
+    else:
+        then = "Decide with the patient: extend, revise the target, or close the goal as not achieved."
+    return _s("review.revise-goal", "revise-goal", f"{goal.status.reason}. {then}", goal)
 
 
 def core_suggestions(
@@ -255,9 +255,12 @@ def core_suggestions(
     """
     out = _flag_suggestions(goal, flags)
     out.extend(regression(goal, parsed))
+    out.extend(disengagement(goal, parsed))
     stale = remeasure(goal)
-    # a stale value decides nothing: re-measure first (a regression above still says review now)
-    out.extend(stale or _decisions(goal, parsed, as_of, config, bool(flags)))
+    # a stale value decides nothing: re-measure first (a regression above still says review now),
+    # but past the non-response review point the step-up is decided at that same contact
+    out.extend(stale + likely_non_response(goal, parsed, as_of, config) if stale else [])
+    out.extend(() if stale else _decisions(goal, parsed, as_of, config, bool(flags)))
     if goal.status.code == "not-attainable":
         out.append(_revise(goal))
     out.extend(assess_depression(goal, parsed))
@@ -311,6 +314,8 @@ _ATTENTION_RULES = {
     "review.worsening": "getting worse",
     "review.target-lost": "target reached, then lost",
     "review.ask-about-risk": "ask about risk",
+    "review.possible-disengagement": "possible disengagement: contact the patient",
+    "review.likely-non-response": "likely non-response: re-measure and decide about a step-up",
     "review.change-strategy": "no reliable improvement in time",
     "review.step-up": "no reliable improvement at the review point: step up",
     "review.revise-goal": "target not met or not reachable",
@@ -329,7 +334,11 @@ _ATTENTION_RULES = {
 _ATTENTION_STATUS_RULES = {
     "status.no-response": "no response at the review point",
     "status.target-lost": "target lost",
+    "status.due-passed-improved": "improved – agree a new target",
 }
+
+#: Reasons said once per patient (``_patient.remeasure_line``) when they are a goal's only ones.
+_PER_PATIENT = ("measurement overdue: re-measure before deciding", "review overdue since ")
 
 
 def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple[str, ...]:
@@ -339,7 +348,7 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
         is named first.
     """
     out = [f"open risk flag {_flag_text(flag)}" for flag in flags]
-    if goal.status.code in _ATTENTION_STATUSES:
+    if goal.status.code in _ATTENTION_STATUSES and goal.status.rule not in _ATTENTION_STATUS_RULES:
         out.append(f"status {goal.status.code}")
     if goal.status.rule in _ATTENTION_STATUS_RULES:
         out.append(_ATTENTION_STATUS_RULES[goal.status.rule])
@@ -350,6 +359,8 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
     if goal.overdue:
         out.append(f"review overdue since {goal.review_due}")
     out.extend(_ATTENTION_RULES[s.rule] for s in goal.suggestions if s.rule in _ATTENTION_RULES)
+    if goal.measurement_overdue and all(reason.startswith(_PER_PATIENT) for reason in out):
+        return ()  # the patient's one re-measure line says it, not every goal
     return tuple(dict.fromkeys(out))
 
 
@@ -399,11 +410,19 @@ def _flagged(goal: GoalReview, flags: Iterable[RiskFlag], areas: Mapping[str, st
     return bool(flags_concerning(goal, flags, areas))
 
 
+def _rank(goal: GoalReview, flagged: bool) -> tuple[int, int, int, int]:
+    """A flagged goal first; then symptom measures (and safety goals) above behavioural goals,
+    whatever else: a missed walking goal never comes before a mood score; then urgency."""
+    urgency = _urgency(goal, flagged)[0]
+    symptom = goal.instrument is not None or goal.area == "safety"
+    return (urgency != 0, not symptom, urgency, goal.index)
+
+
 def priority_order(
     goals: tuple[GoalReview, ...], flags: tuple[RiskFlag, ...], areas: Mapping[str, str]
 ) -> tuple[tuple[str, ...], Suggestion | None]:
     """Goal ids in order of attention, and a ``review.reprioritise`` suggestion if that is new."""
-    ranked = sorted(goals, key=lambda g: (_urgency(g, _flagged(g, flags, areas))[0], g.index))
+    ranked = sorted(goals, key=lambda g: _rank(g, _flagged(g, flags, areas)))
     order = tuple(g.goal_id for g in ranked)
     if order == tuple(g.goal_id for g in goals):
         return order, None

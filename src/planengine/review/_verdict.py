@@ -8,6 +8,11 @@ change, non-response, GAS ratings and instrument cut-offs (docs/review.md).
   when the instrument has no risk item (GAD-7, WHO-5, ISI: a worsening is a reason to ask);
 * ``review.re-measure``: the latest value is older than the measurement cadence (R-SC6): no
   decision (keep, close, raise, step up, change strategy, extend) rests on it;
+* ``review.possible-disengagement``: the latest value is stale and a symptom score at or above
+  caseness (``data/review.yaml``): contact the patient, lost to follow-up is not "overdue";
+* ``review.likely-non-response``: the latest value is stale and the non-response review point
+  has passed without reliable improvement: re-measure at this contact and decide about a
+  step-up in the same session (a stale value never postpones the decision indefinitely);
 * ``review.verify-change``: an improvement inside the recall window of the baseline is
   re-administered before it changes the goal (clinical.md §4.1); on a depression measure, a
   switch into (hypo)mania is considered (CG185 [S12]);
@@ -27,12 +32,14 @@ from planengine._values import compare
 from planengine.review._change import raw_total, reliable_step
 from planengine.review._model import GoalReview, ReviewConfig, Suggestion
 from planengine.review._parse import ParsedGoal
-from planengine.review._rules import depression_cutoffs, mood_elevation_areas
+from planengine.review._rules import caseness_cutoff, depression_cutoffs, mood_elevation_areas
 from planengine.review._trajectory import add_days
 
 __all__ = [
     "assess_depression",
+    "disengagement",
     "gas_reached",
+    "likely_non_response",
     "non_response",
     "regression",
     "remeasure",
@@ -87,6 +94,19 @@ def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
             goal,
         ))
     instrument = _instrument(parsed)
+    back = status.rule == "status.target-lost" and bool(
+        change is not None and change.recovery and change.recovery.get("latest_case")
+    )
+    if back and instrument is not None and instrument.risk_items:
+        out.append(_s(
+            "review.ask-about-risk",
+            "assess-risk",
+            f"{instrument.name} is back at caseness after it had fallen below: ask about "
+            "suicidal thoughts and self-harm at this contact (its risk item, or the C-SSRS "
+            "screener, clinical.md §3), whatever an earlier flag's disposition said, and record "
+            "the answer.",
+            goal,
+        ))
     if out and instrument is not None and not instrument.risk_items:
         out.append(_s(
             "review.ask-about-risk",
@@ -112,6 +132,63 @@ def remeasure(goal: GoalReview) -> list[Suggestion]:
         "rests on a stale value.",
         goal,
         age_days=goal.measurement_age_days,
+    )]
+
+
+def disengagement(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
+    """Contact the patient when the latest value is stale and the symptom score was at or
+    above caseness: possibly lost to follow-up, not merely overdue."""
+    instrument = _instrument(parsed)
+    latest = goal.latest
+    if not goal.measurement_overdue or instrument is None or latest is None:
+        return []
+    cutoff = caseness_cutoff(instrument)
+    raw = raw_total(instrument, latest.value, parsed.scale)
+    if cutoff is None or not compare(raw, cutoff.comparator, cutoff.value):
+        return []
+    return [_s(
+        "review.possible-disengagement",
+        "contact-patient",
+        f"possible disengagement: contact the patient. The latest {instrument.name} "
+        f"({latest.value:g} on {latest.date}) is at or above caseness ({cutoff.comparator} "
+        f"{cutoff.value:g}, {cutoff.meaning}) and {goal.measurement_age_days} days old.",
+        goal,
+        cutoff=cutoff.id,
+    )]
+
+
+def likely_non_response(
+    goal: GoalReview, parsed: ParsedGoal, as_of: dt.date, config: ReviewConfig
+) -> list[Suggestion]:
+    """A stale value past the non-response review point without reliable improvement: re-measure
+    and decide about a step-up at the same contact (R-SC5, R-SC6)."""
+    instrument = _instrument(parsed)
+    change = goal.change
+    point = None if parsed.start is None else add_days(parsed.start, config.no_response_weeks * 7)
+    if (
+        not goal.measurement_overdue
+        or instrument is None
+        or change is None
+        or change.reliable_improvement
+        or bool(change.mcid and change.mcid["improved"])
+        or goal.status.code == "improving"
+        or point is None
+        or as_of < point
+        or goal.status.code in ("achieved", "sustaining", "worsening")
+        or goal.status.rule in _NOT_NON_RESPONSE
+    ):
+        return []
+    return [_s(
+        "review.likely-non-response",
+        "record-measurement",
+        f"likely non-response: the non-response review point (week {config.no_response_weeks}, "
+        f"{point}) has passed and the latest {instrument.name} ({change.latest:g} on "
+        f"{change.latest_date}, from {change.baseline:g}) shows no reliable improvement. "
+        "Re-measure at this contact and decide about a step-up in the same session "
+        "(stepped-care.md R-SC5), rather than wait for another value.",
+        goal,
+        review_point=point.isoformat(),
+        stepped_care_rule="R-SC5",
     )]
 
 

@@ -1,0 +1,167 @@
+"""What a review says once per patient rather than once per goal (docs/review-workflow.md §4):
+
+* an open risk flag that no clinician has assessed for longer than ``flag-escalation-days``:
+  "RISK FLAG ... UNASSESSED FOR N DAYS - escalate today", at the top of the caseload and in the
+  patient's header; never silenced;
+* a risk item (PHQ-9 item 9) not recorded: in the caseload row and the header, needing
+  attention when a total recorded without it is at or above the level ``data/review.yaml``
+  names (``risk-item-not-recorded``: PHQ-9 moderately severe, 15 or more);
+* re-measure: one line naming every goal whose latest value is older than its cadence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from planengine.instruments._instrument import Instrument
+from planengine.review._rules import load_review_rules
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine._model import RiskFlag
+    from planengine.review._model import Review
+
+__all__ = [
+    "RiskItemGap",
+    "escalation_line",
+    "remeasure_line",
+    "risk_item_gaps",
+    "unassessed_days",
+    "unassessed_flags",
+]
+
+#: Flag statuses that no clinician has assessed: never dispositioned, or a new signal since.
+_UNASSESSED = frozenset({"open", "reopened"})
+
+
+def unassessed_days(flag: RiskFlag, as_of: dt.date) -> int | None:
+    """Days since the signal of a flag no clinician has assessed (``None``: assessed)."""
+    if flag.status not in _UNASSESSED:
+        return None
+    return (as_of - (flag.last_signal_on or flag.observed_on)).days
+
+
+def unassessed_flags(review: Review) -> tuple[RiskFlag, ...]:
+    """The review's flags unassessed for longer than ``flag_escalation_days``, oldest first."""
+    late = [
+        (days, flag.rank, flag.id, flag)
+        for flag in review.risk_flags
+        if (days := unassessed_days(flag, review.as_of)) is not None
+        and days > review.config.flag_escalation_days
+    ]
+    return tuple(flag for *_, flag in sorted(late, key=lambda item: (-item[0], item[1], item[2])))
+
+
+def escalation_line(flag: RiskFlag, as_of: dt.date) -> str:
+    """``RISK FLAG p-105/risk-1 UNASSESSED FOR 61 DAYS - escalate today (...)``."""
+    days = unassessed_days(flag, as_of)
+    return (
+        f"RISK FLAG {flag.id} UNASSESSED FOR {days} DAYS – escalate today (supervisor or duty "
+        f"clinician): {flag.kind.replace('-', ' ')}, signal on {flag.last_signal_on or flag.observed_on}"
+    )
+
+
+@attrs.frozen
+class RiskItemGap:
+    """An instrument with a risk item whose administrations were recorded as totals only.
+
+    :ivar dates: every such administration, in date order.
+    :ivar highest: the highest total ``(date, total)`` recorded without the item after the latest
+        administration whose answers were recorded (``None``: no total known).
+    :ivar threshold: the total at or above which the gap needs attention (``None``: no rule).
+    """
+
+    instrument: str
+    name: str
+    dates: tuple[dt.date, ...]
+    highest: tuple[dt.date, float] | None = None
+    threshold: float | None = None
+    threshold_text: str = ""
+
+    @property
+    def needs_attention(self) -> bool:
+        """Whether a total recorded without the risk item is at or above the threshold."""
+        return (
+            self.highest is not None
+            and self.threshold is not None
+            and self.highest[1] >= self.threshold
+        )
+
+    def line(self) -> str:
+        """``risk item not recorded (PHQ-9 20 on 2026-09-01 ...)``, for the row and the header."""
+        text = f"risk item not recorded ({self.name} item on {len(self.dates)} administration(s)"
+        if self.highest is not None:
+            text += f"; {self.name} {self.highest[1]:g} on {self.highest[0]} without it"
+        if self.needs_attention:
+            text += f", {self.threshold_text}: ask it at this contact"
+        return text + ")"
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {
+            "instrument": self.instrument,
+            "dates": [d.isoformat() for d in self.dates],
+            "highest": None
+            if self.highest is None
+            else {"date": self.highest[0].isoformat(), "total": self.highest[1]},
+            "threshold": self.threshold,
+            "needs_attention": self.needs_attention,
+        }
+
+
+def _threshold(instrument: Instrument) -> tuple[float | None, str]:
+    """The lowest total of the band ``data/review.yaml`` names for the instrument."""
+    entry = load_review_rules().get("risk-item-not-recorded", {}).get(instrument.id)
+    band = None if entry is None else next(
+        (b for b in instrument.bands if b.label == entry["band"]), None
+    )
+    if band is None:
+        return None, ""
+    return float(band.min), f"{band.title} or worse ({band.min:g} or more)"
+
+
+def risk_item_gaps(
+    recorded: Sequence[tuple[str, dt.date, float | None, bool]],
+    instruments: Mapping[str, Instrument],
+) -> tuple[RiskItemGap, ...]:
+    """The gaps from every administration ``(instrument id, date, total, answers recorded)``.
+
+    Only instruments with a risk item count; a total after the latest recorded answers is what
+    the review cannot read risk from.
+    """
+    by_instrument: dict[str, list[tuple[dt.date, float | None, bool]]] = {}
+    for instrument_id, date, total, answered in recorded:
+        instrument = instruments.get(instrument_id)
+        if instrument is not None and instrument.risk_items:
+            by_instrument.setdefault(instrument_id, []).append((date, total, answered))
+    gaps = []
+    for instrument_id, entries in sorted(by_instrument.items()):
+        answered_dates = [d for d, _, answered in entries if answered]
+        dates = sorted({d for d, _, answered in entries if not answered and d not in answered_dates})
+        if not dates:
+            continue
+        last = max(answered_dates, default=dt.date.min)
+        totals = [(d, t) for d, t, answered in entries if not answered and t is not None and d > last]
+        highest = max(totals, key=lambda item: (item[1], item[0]), default=None)
+        instrument = instruments[instrument_id]
+        threshold, text = _threshold(instrument)
+        gaps.append(
+            RiskItemGap(instrument_id, instrument.name, tuple(dates), highest, threshold, text)
+        )
+    return tuple(gaps)
+
+
+def remeasure_line(review: Review) -> str | None:
+    """One line naming every goal whose latest value is older than its cadence (``None``: none)."""
+    stale = [g for g in review.goals if g.measurement_overdue]
+    if not stale:
+        return None
+    goals = ", ".join(f"{g.goal_id} (latest value {g.measurement_age_days} days old)" for g in stale)
+    return (
+        f"re-measure all goals at the next contact: {goals}; no "
+        "decision (keep, close, raise the target, step up, change the strategy) rests on a "
+        "stale value"
+    )

@@ -1,0 +1,131 @@
+"""A clinician's read of the review and caseload (clinician-read-4 §3), each case from the
+example files as the clinician ran them: ``review examples/review --as-of 2027-01-20``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import pathlib
+
+import attrs
+
+from planengine.io._loader import load_document
+from planengine.render._review_formats import render_review
+from planengine.review._config import review_config_from_mapping
+from planengine.review._files import review_paths
+from planengine.review._review import review_goals
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "review"
+AS_OF = dt.date(2027, 1, 20)
+
+
+def _run() -> object:
+    return review_paths([EXAMPLES], as_of=AS_OF)
+
+
+def _review(name: str, **config: object):
+    document = load_document(EXAMPLES / name)
+    if config:
+        return review_goals(document, as_of=AS_OF, config=review_config_from_mapping({"review": config}))
+    return review_goals(document, as_of=AS_OF)
+
+
+def test_within_a_group_the_order_is_by_urgency_not_id() -> None:
+    order = [e.patient for e in _run().caseload]
+    # 3.1: p-105's flag (61 days) before c-204's (10 days); p-104 (reliable deterioration)
+    # before p-101 (a missed walking goal) and p-102
+    assert order.index("p-105") < order.index("c-204")
+    assert order.index("p-104") < order.index("p-101")
+    assert order.index("p-104") < order.index("p-102")
+
+
+def test_symptom_measures_come_before_behavioural_goals_in_the_order_of_attention() -> None:
+    assert _review("on-track.yaml").priority == ("mood", "walking")  # 3.8: p-101
+
+
+def test_an_old_unassessed_flag_is_escalated_at_the_top_and_in_the_header() -> None:
+    run = _run()
+    text = render_review(run, "text").splitlines()
+    escalation = "RISK FLAG p-105/risk-1 UNASSESSED FOR 61 DAYS – escalate today (supervisor or duty clinician)"
+    assert text[1].startswith(escalation)  # 3.2: the caseload's first line after its title
+    single = render_review(review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF), "markdown")
+    assert escalation in single.split("| Goal |")[0]  # the patient's header
+
+
+def test_the_escalation_age_is_configurable_and_never_silences_the_flag() -> None:
+    review = _review("risk-item9.yaml", **{"flag-escalation-days": 90})
+    out = render_review(attrs.evolve(review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF),
+                                     reviews=(review,)), "text")
+    assert "UNASSESSED" not in out
+    assert "p-105/risk-1" in out and review.exit_code >= 1  # still an open flag
+
+
+def test_stale_data_at_caseness_is_possible_disengagement_not_overdue() -> None:
+    review = _review("stale-measurement.yaml")  # 3.3: p-109, PHQ-9 15-16, 127 days ago
+    mood = review.goal("mood")
+    assert "possible disengagement: contact the patient" in mood.attention
+    assert mood.trajectory.position == "unknown"
+    entry = next(e for e in _run().caseload if e.patient == "p-109")
+    assert entry.group == "needs-attention"
+
+
+def test_one_patient_id_is_one_caseload_row_with_every_file_and_unique_flag_ids() -> None:
+    run = _run()
+    rows = [e for e in run.caseload if e.patient == "p-108"]
+    assert len(rows) == 1  # 3.4: no second "routine" row
+    assert rows[0].group == "needs-attention"
+    assert {pathlib.Path(f).name for f in rows[0].files} == {"disposition.yaml", "lost-target.yaml"}
+    ids = [f.id for r in run.reviews for f in r.risk_flags]
+    assert len(ids) == len(set(ids))
+    assert "p-108/risk-1@disposition.yaml" in ids
+    notices = [n.code for r in run.reviews if r.patient == "p-108" for n in r.notices]
+    assert notices.count("review.several-goal-files") == 2
+    assert "ask about risk: back at caseness" in rows[0].status_line
+
+
+def test_back_at_caseness_on_phq9_prompts_ask_about_risk() -> None:
+    mood = _review("lost-target.yaml").goal("mood")
+    assert "review.ask-about-risk" in {s.rule for s in mood.suggestions}
+
+
+def test_a_risk_item_not_recorded_is_in_the_row_and_header_and_needs_attention_at_15() -> None:
+    review = _review("on-track.yaml")  # 3.5: p-101 started at PHQ-9 20, item 9 never seen
+    [gap] = review.risk_item_gaps
+    assert gap.needs_attention and gap.threshold == 15  # the moderately severe band, from data
+    entry = next(e for e in _run().caseload if e.patient == "p-101")
+    assert "risk item not recorded" in entry.status_line
+    assert "risk item not recorded" in render_review(
+        review_paths([EXAMPLES / "on-track.yaml"], as_of=AS_OF), "text"
+    ).splitlines()[1]
+
+
+def test_re_measure_is_said_once_per_patient() -> None:
+    out = render_review(review_paths([EXAMPLES / "gas.yaml"], as_of=AS_OF), "text")
+    assert out.count("re-measure all goals at the next contact") == 1
+    assert "[review.re-measure]" not in out  # 3.8: no per-goal boilerplate when it is all
+    assert not _review("achieved-early.yaml").goal("mood").attention
+
+
+def test_a_passed_due_date_after_a_meaningful_gain_is_improved_agree_a_new_target() -> None:
+    insomnia = _review("behind.yaml").goal("insomnia")  # 3.8: p-102, ISI 20 -> 14
+    assert insomnia.status.rule == "status.due-passed-improved"
+    assert "improved – agree a new target" in insomnia.attention
+
+
+def test_rci_arithmetic_is_a_details_line_and_percentages_read_as_words() -> None:
+    out = render_review(review_paths([EXAMPLES / "worsening.yaml"], as_of=AS_OF), "text")
+    main = [line for line in out.splitlines() if "reliable change (jacobson-truax)" in line]
+    assert main and all("S_diff" not in line and "ILLUSTRATIVE" not in line for line in main)
+    assert "details: RC +2.48" in out
+    assert "worse by 58 %" in out and "-58.3 %" not in out
+
+
+def test_a_stale_value_past_the_review_point_is_likely_non_response() -> None:
+    for name in ("bad-input.yaml", "stale-measurement.yaml"):  # 3.9: p-107, p-109
+        mood = _review(name).goal("mood")
+        assert "review.likely-non-response" in {s.rule for s in mood.suggestions}, name
+        assert mood.needs_attention
+    # not after a reliable improvement (p-101 mood, 20 -> 14)
+    assert "review.likely-non-response" not in {
+        s.rule for s in _review("on-track.yaml").goal("mood").suggestions
+    }
