@@ -328,9 +328,9 @@ def check_goals(
         for rule, hit in _apply_suppressions(goal, base, hits, rules, collect, goal_id):
             collect.add(rule.code, (*base, *hit.path), hit.message, goal_id)
     reported = {(rule.code, path) for rule, path, _message, _goal in collect.found}
-    for error in contract:  # once per place: E004 and E005 may be reported above already
-        if (error.code, error.parts) not in reported:
-            collect.add(error.code, error.parts, error.message, error.goal_id)
+    for refused in contract:  # once per place: E004 and E005 may be reported above already
+        if (refused.code, refused.parts) not in reported:
+            collect.add(refused.code, refused.parts, refused.message, refused.goal_id)
     return collect.violations()
 
 
