@@ -19,7 +19,13 @@ from planengine.io._document import Document
 from planengine.io._json_path import parse_json_path
 from planengine.smart._model import SmartRule
 
-__all__ = ["CONTRACT_CODES", "CONTRACT_RULES", "ContractError", "contract_errors"]
+__all__ = [
+    "CONTRACT_CODES",
+    "CONTRACT_RULES",
+    "INPUT_CONTRACT_CODES",
+    "ContractError",
+    "contract_errors",
+]
 
 _SOURCE = "docs/goal-files.md"
 
@@ -182,3 +188,12 @@ def contract_errors(
             )
         )
     return found
+
+
+#: The codes that make ``validate`` refuse a goal file as input, as ``review`` does (exit 2):
+#: the file cannot be read (E001), breaks the schema (E002), has another format version (E003),
+#: a date that is no day (E004), a goal id twice (E005), or an error of E010-E017. The other
+#: codes judge the goals (SMART rules) or the linter's own directives (E006-E009).
+INPUT_CONTRACT_CODES: frozenset[str] = frozenset(
+    {"E001", "E002", "E003", "E004", "E005", *(rule.code for rule in CONTRACT_RULES)}
+)
