@@ -204,3 +204,21 @@ def test_mutations_of_a_valid_file_get_one_verdict(mutations: list[tuple[Any, ..
             continue  # an earlier mutation removed the place
     validate_rejects, review_rejects = _verdicts(data)
     assert validate_rejects is review_rejects, data
+
+
+@pytest.mark.parametrize("goals", [[" "], ["\t"], [""], ["sleep better"], [" sleep "]])
+def test_validate_schema_assessment_refuses_what_plan_refuses(tmp_path: pathlib.Path, goals: list[str]) -> None:
+    from planengine._errors import InputError
+    from planengine.io._assessment import assessment_from_mapping
+
+    data = {"planengine": 1, "responses": [], "context": {"patient_goals": goals}}
+    path = tmp_path / "a.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    refused_by_validate = bool(validate_paths([path], as_of=AS_OF, schema="assessment").violations)
+    try:
+        assessment_from_mapping(data, instruments=INSTRUMENTS)
+    except InputError:
+        refused_by_plan = True
+    else:
+        refused_by_plan = False
+    assert refused_by_validate is refused_by_plan is (not any(g.strip() for g in goals))
