@@ -24,7 +24,9 @@ FORMATS = ("text", "markdown", "json", "html")
 
 
 def disposition_example() -> dict[str, Any]:
-    return yaml.safe_load((EXAMPLES / "disposition.yaml").read_text(encoding="utf-8"))
+    # dates as text, as planengine's loader reads them (the goal schema's dates are strings)
+    data = yaml.safe_load((EXAMPLES / "disposition.yaml").read_text(encoding="utf-8"))
+    return json.loads(json.dumps(data, default=str))
 
 
 def write(folder: pathlib.Path, name: str, data: dict[str, Any]) -> pathlib.Path:

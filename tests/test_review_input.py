@@ -281,6 +281,7 @@ def test_unit_names_of_the_same_scale_are_the_same_unit(measure_unit, entry_unit
     percent = measure_unit in ("percent", "%")
     goal = {
         "id": "g",
+        "area": "depression",
         "statement": "s",
         "measure": {
             "instrument": "who5" if percent else "phq9",
@@ -300,6 +301,7 @@ def test_unit_names_of_the_same_scale_are_the_same_unit(measure_unit, entry_unit
 def test_a_gas_level_written_as_a_float_is_that_level() -> None:
     goal = {
         "id": "say-no",
+        "area": "assertiveness",
         "statement": "s",
         "gas": {"levels": {str(k): f"level {k}" for k in range(-2, 3)}},
         "progress": [{"date": "2026-11-20", "gas_level": 1.0}],
@@ -403,12 +405,14 @@ def test_a_progress_entry_with_unknown_fields_or_no_value_is_an_error() -> None:
         ("input.unknown-field", "$.goals[0].progress[1]", 15),
         ("input.no-value", "$.goals[0].progress[1]", 15),
     }
+    # the goal schema's errors (as validate's E002), with the review's words on the answers
     messages = {f.json_path + f.code: f.message for f in result.findings}
     assert "'valeu'" in messages["$.goals[0].progress[0]input.unknown-field"]
     assert "did you mean 'value'" in messages["$.goals[0].progress[0]input.unknown-field"]
-    answers = messages["$.goals[0].progress[1]input.unknown-field"]
-    assert "'score'" in answers and "answers belong in assessments" in answers
-    assert "no value" in messages["$.goals[0].progress[1]input.no-value"]
+    assert "'score'" in messages["$.goals[0].progress[1]input.unknown-field"]
+    answers = messages["$.goals[0].progress[1].answersinput.answers-misplaced"]
+    assert "answers belong in assessments" in answers and "still checked" in answers
+    assert "value, gas_level, note" in messages["$.goals[0].progress[1]input.no-value"]
     assert result.exit_code == 2
     # The misplaced item answers are still read for the risk item: item 9 answered 3.
     assert [(f.instrument, f.value, f.level) for f in result.risk_flags] == [("phq9", 3, "high")]

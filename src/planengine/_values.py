@@ -27,6 +27,7 @@ __all__ = [
     "ORDER_COMPARATORS",
     "comparator_function",
     "compare",
+    "impossible_date",
     "is_number",
     "parse_date",
     "read_number",
@@ -73,6 +74,12 @@ def parse_date(value: Any) -> dt.date | None:
         except ValueError:  # a day that does not exist
             return None
     return None
+
+
+def impossible_date(value: Any) -> bool:
+    """Whether ``value`` is text of the form ``YYYY-MM-DD`` that is no real day (``2026-02-30``):
+    the goal schema's date pattern passes it, so the readers of goal files report it (E004)."""
+    return isinstance(value, str) and bool(_ISO_DATE.fullmatch(value)) and parse_date(value) is None
 
 
 def is_number(value: Any) -> bool:

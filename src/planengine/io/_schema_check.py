@@ -216,14 +216,15 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
     """
     data = document.data if isinstance(document, Document) else document
     # JSON has no NaN or infinity, but YAML (.nan, .inf) and JSON Schema's "number" let them in.
-    issues: list[SchemaIssue] = (
-        [
-            _issue(document, path, "the value is not a finite number (NaN or infinity); use a number", "finite")
-            for path in _non_finite_paths(data)
-        ]
+    non_finite = (
+        _non_finite_paths(data)
         if not isinstance(document, Document) or document.has_non_finite_numbers
         else []
     )
+    issues: list[SchemaIssue] = [
+        _issue(document, path, "the value is not a finite number (NaN or infinity); use a number", "finite")
+        for path in non_finite
+    ]
     if is_valid(data, schema):
         return issues
     from jsonschema.exceptions import best_match, relevance
@@ -234,6 +235,8 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
         if chosen is None:  # pragma: no cover - best_match of a non-empty list
             chosen = error
         path = (*prefix, *chosen.absolute_path)
+        if chosen.validator in ("minimum", "maximum") and path in non_finite:
+            continue  # NaN or infinity, said above
         issues.append(
             _issue(document, path, _message(chosen), str(chosen.validator), alternatives)
         )
@@ -296,8 +299,48 @@ def _message(error: Any) -> str:
     if len(text) > 300:
         text = text[:297] + "..."
     if error.validator == "additionalProperties":
-        return f"unknown field: {text}"
+        return _unknown_fields(error) or f"unknown field: {text}"
+    if error.validator in ("minimum", "maximum") and error.validator_value in (-1e15, 1e15):
+        return f"{error.instance!r:.40} is not a usable number (finite, within ±1e15)"
+    choices = error.validator_value if error.validator == "anyOf" else None
+    if isinstance(choices, list) and all(
+        isinstance(c, Mapping) and set(c) == {"required"} for c in choices
+    ):  # anyOf [{required: [value]}, {required: [note]}]: say which fields would do
+        names = [str(name) for c in choices for name in c["required"]]
+        return f"needs at least one of the fields {', '.join(names)}"
     return text
+
+
+def _unknown_fields(error: Any) -> str | None:
+    """The fields an object may not have, each with the closest allowed name (``targte``: did
+    you mean ``target``?), and the names it may have; ``None`` when they cannot be named."""
+    import difflib
+
+    schema, instance = error.schema, error.instance
+    if not isinstance(schema, Mapping) or not isinstance(instance, Mapping):
+        return None
+    allowed = [str(name) for name in schema.get("properties", {})]
+    patterns = [re.compile(p) for p in schema.get("patternProperties", {})]
+    unknown = [
+        str(key)
+        for key in instance
+        if str(key) not in allowed and not any(p.search(str(key)) for p in patterns)
+    ]
+    if not unknown or not allowed:
+        return None
+    hints = []
+    for key in unknown:
+        close = difflib.get_close_matches(key, allowed, n=1)
+        if close:
+            hints.append(
+                f"did you mean {close[0]!r}?" if len(unknown) == 1 else f"{key!r}: did you mean {close[0]!r}?"
+            )
+    extension = " (and x-*)" if any(p.pattern == "^x-" for p in patterns) else ""
+    return (
+        f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))}"[:200]
+        + (f" ({'; '.join(hints)})"[:200] if hints else "")
+        + f"; allowed: {', '.join(allowed)}{extension}"
+    )
 
 
 def element_problem(schema: str, pointer: str, data: Any) -> str | None:

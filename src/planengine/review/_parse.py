@@ -1,18 +1,14 @@
 """Read a goal file's data into what the review computes on, reporting every bad value.
 
-Nothing raises for bad data inside the file: a value that cannot be used becomes a
-:class:`ReviewFinding` (``error``: left out of the computation) and the review goes on. What the
-review reads from the goal schema (``schemas/goal.schema.json``): ``goals[].measure`` (``metric``,
-``instrument``, ``unit``, ``baseline {value, date}``, ``target {value, comparator}``),
-``start_date``, ``due_date``, ``review_interval_days``, ``progress[] {date, value, gas_level,
-note}``, ``gas {levels, weight, current_level}`` and the top-level ``assessments[] {instrument,
-date, total, answers}``: item answers are checked for risk items such as PHQ-9 item 9, also in an
-entry whose total is missing, unusable or a second one on the same date. ``progress[].unit``,
-which the schema does not declare yet, is read when present (to catch a value recorded in
-another unit). Any other field of a progress entry (but ``x-*``) is an error
-(``input.unknown-field``), and so is an entry with neither value, gas_level nor note
-(``input.no-value``); item answers found there belong in ``assessments`` but are still checked
-for risk items.
+Nothing raises for bad data inside the file. The file is checked against the goal schema
+(``schemas/goal.schema.json``) once, as ``planengine validate`` checks it: each schema error is an
+error finding (:func:`schema_findings`), and a value of the wrong type or shape is not used. Then
+the values are read (``_parse_goal``): what the schema cannot say (a value outside an
+instrument's range, a date after the review date, an unknown instrument, answers a questionnaire
+cannot have) is an error finding too, the same errors ``validate`` reports as E-codes
+(``docs/goal-files.md``). Item answers are checked for risk items such as PHQ-9 item 9 whatever
+else is wrong with the file: also in an entry whose total is missing or unusable, a second one on
+the same date, or answers misplaced in a progress entry.
 """
 
 import datetime as dt
@@ -22,10 +18,11 @@ from typing import Any
 
 import attrs
 
-from planengine._values import parse_date, read_number
+from planengine._values import impossible_date, parse_date, read_number
 from planengine.instruments._instrument import Instrument
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
+from planengine.io._schema_check import SchemaIssue, check_schema
 from planengine.review._inputs import (
     FindingSink,
     ParsedAssessment,
@@ -34,14 +31,10 @@ from planengine.review._inputs import (
     Path,
     fmt_number,
 )
-from planengine.review._model import Measurement
+from planengine.review._model import Measurement, ReviewFinding
 from planengine.review._parse_goal import GoalReader
 
-__all__ = ["ParsedAssessment", "ParsedFile", "ParsedGoal", "parse_goal_file"]
-
-
-#: The fields of an entry in ``assessments`` (goal.schema.json).
-_ASSESSMENT_FIELDS = ("instrument", "date", "total", "answers")
+__all__ = ["ParsedAssessment", "ParsedFile", "ParsedGoal", "parse_goal_file", "schema_findings"]
 
 
 def _assessments(
@@ -51,31 +44,14 @@ def _assessments(
     sink: FindingSink,
 ) -> list[ParsedAssessment]:
     raw = data.get("assessments")
-    if raw is None:
-        return []
-    if not isinstance(raw, list):
-        sink.add(
-            "input.structure", "error", "assessments must be a list; left out", ("assessments",)
-        )
+    if not isinstance(raw, list):  # none, or not a list (the schema check reported it)
         return []
     out: list[ParsedAssessment] = []
     seen: dict[tuple[str, dt.date], int] = {}
     for i, entry in enumerate(raw):
         path: Path = ("assessments", i)
         if not isinstance(entry, Mapping):
-            sink.add("input.structure", "error", "an assessment must be a mapping; left out", path)
-            continue
-        unknown = sorted(
-            str(k) for k in entry if str(k) not in _ASSESSMENT_FIELDS and not str(k).startswith("x-")
-        )
-        if unknown:  # as the goal schema says: a typo or a note here would be lost silently
-            sink.add(
-                "input.unknown-field",
-                "error",
-                f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
-                f"in an assessment; allowed: {', '.join(_ASSESSMENT_FIELDS)} (and x-*); ignored",
-                path,
-            )
+            continue  # the schema check reported it
         name = entry.get("instrument")
         instrument = instruments.get(name) if isinstance(name, str) else None
         # Answers left out with their entry are not checked for risk items: say so.
@@ -84,6 +60,10 @@ def _assessments(
             if entry.get("answers") is not None
             else ""
         )
+        if not isinstance(name, str):  # the schema check reported it; the answers are not read
+            if unchecked:
+                _not_checked(sink, (*path, "instrument"), f"the instrument {name!r} is no name")
+            continue
         if instrument is None:
             sink.add(
                 "input.unknown-instrument",
@@ -94,13 +74,16 @@ def _assessments(
             continue
         date = parse_date(entry.get("date"))
         if date is None:
-            sink.add(
-                "input.date-invalid",
-                "error",
-                f"assessment date {entry.get('date')!r} is not a date (YYYY-MM-DD); left out"
-                f"{unchecked}",
-                (*path, "date"),
-            )
+            if impossible_date(entry.get("date")):
+                sink.add(
+                    "input.date-invalid",
+                    "error",
+                    f"assessment date {entry.get('date')!r} is not a date (YYYY-MM-DD); left out"
+                    f"{unchecked}",
+                    (*path, "date"),
+                )
+            elif unchecked:  # the schema check reported the date
+                _not_checked(sink, (*path, "date"), f"its date {entry.get('date')!r} is no date")
             continue
         if date > as_of:
             sink.add(
@@ -116,20 +99,9 @@ def _assessments(
         still = "; its answers are still checked for risk items" if answers is not None else ""
         total = read_number(entry.get("total"))
         if total is None and "total" in entry:
-            sink.add(
-                "input.not-a-number",
-                "error",
-                f"{instrument.name} total {entry.get('total')!r} is not a usable number (finite, within ±1e15); left out{still}",
-                (*path, "total"),
-            )
+            pass  # unusable (the schema check reported it): left out, the answers still read
         elif total is None and answers is None:
-            sink.add(
-                "input.structure",
-                "error",
-                f"{instrument.name} on {date} has neither a total nor answers; left out",
-                path,
-            )
-            continue
+            continue  # neither a total nor answers (the schema check reported it)
         elif total is None and "total" not in entry:
             total, prorated = _total_from_answers(instrument, answers)  # None: see the risk check
             if prorated and total is not None:
@@ -172,6 +144,16 @@ def _assessments(
         )
     out.sort(key=lambda a: (a.instrument, a.date))
     return out
+
+
+def _not_checked(sink: FindingSink, path: Path, why: str) -> None:
+    """Beside the schema's error: answers that could not be placed were not checked for risk."""
+    sink.add(
+        "input.answers-not-checked",
+        "warning",
+        f"{why}, so this entry's answers were NOT checked for risk items: fix it and review again",
+        path,
+    )
 
 
 def _total_from_answers(instrument: Instrument, answers: Any) -> tuple[float | None, bool]:
@@ -223,10 +205,70 @@ def _merge_assessments(
     return attrs.evolve(goal, measurements=(baseline, *merged))
 
 
+#: schema keyword -> the review's finding code for a schema error (``docs/goal-files.md``).
+_SCHEMA_CODES = {
+    "additionalProperties": "input.unknown-field",
+    "enum": "input.invalid-value",
+    "const": "input.format-version",
+    "finite": "input.not-a-number",
+    "minimum": "input.out-of-range",
+    "maximum": "input.out-of-range",
+    "exclusiveMinimum": "input.out-of-range",
+    "minLength": "input.empty",
+    "pattern": "input.invalid-value",
+}
+
+
+def _schema_code(issue: SchemaIssue) -> str:
+    """The review's code for one schema error: what kind of value is wrong."""
+    last = issue.parts[-1] if issue.parts else ""
+    if issue.keyword == "enum" and last == "comparator":
+        return "input.comparator"
+    if issue.keyword == "anyOf" and len(issue.parts) == 4 and issue.parts[2] == "progress":
+        return "input.no-value"  # a progress entry with neither value, gas_level nor note
+    if issue.keyword == "pattern" and isinstance(last, str) and last in _DATE_FIELDS:
+        return "input.date-invalid"
+    if "not a usable number" in issue.message:  # beyond ±1e15
+        return "input.not-a-number"
+    if issue.keyword == "type":
+        wanted = str(issue.message).rsplit(" of type ", 1)[-1]
+        if "number" in wanted or "integer" in wanted:
+            return "input.not-a-number"
+        return "input.not-text" if wanted.strip("'") == "string" else "input.structure"
+    return _SCHEMA_CODES.get(issue.keyword, "input.structure")
+
+
+_DATE_FIELDS = frozenset({"date", "start_date", "due_date", "as_of", "by", "next_review"})
+
+
+def schema_findings(
+    source: Document | Mapping[str, Any], issues: Sequence[SchemaIssue] | None = None
+) -> tuple[ReviewFinding, ...]:
+    """Each goal-schema error of ``source`` as an error finding; the format version is left to
+    :func:`parse_goal_file` (``input.format-version``, as ``validate`` says E003 for it).
+
+    :param issues: the schema check's issues when the caller has them (``validate``: checked once).
+    """
+    if issues is None:
+        issues = check_schema(source, "goal")
+    document = source if isinstance(source, Document) else None
+    sink = FindingSink(document, document.path if document else None)
+    for issue in issues:
+        if issue.parts[:1] == ("planengine",) or (
+            issue.keyword == "required" and not issue.parts and "'planengine'" in issue.message
+        ):
+            continue
+        sink.add(_schema_code(issue), "error", issue.message, issue.parts)
+    return tuple(sink.items)
+
+
 def parse_goal_file(
     source: Document | Mapping[str, Any], *, as_of: dt.date, instruments: Mapping[str, Instrument]
 ) -> ParsedFile:
-    """Read goals and assessments; every unusable value becomes a finding, never an exception."""
+    """Read goals and assessments; every unusable value becomes a finding, never an exception.
+
+    The findings are those the values give (:func:`schema_findings` gives the schema's).
+    """
     document = source if isinstance(source, Document) else None
     data = source.data if isinstance(source, Document) else source
     sink = FindingSink(document, document.path if document else None)
@@ -240,12 +282,15 @@ def parse_goal_file(
             "values below may be misread",
             ("planengine",) if "planengine" in data else (),
         )
+    if impossible_date(data.get("as_of")):
+        sink.add(
+            "input.date-invalid",
+            "error",
+            f"as_of {data.get('as_of')!r} is not a date (YYYY-MM-DD)",
+            ("as_of",),
+        )
     goals_raw = data.get("goals")
-    if goals_raw is None:
-        goals_raw = []
-        sink.add("input.structure", "error", "the file has no `goals` list", ())
-    elif not isinstance(goals_raw, list):
-        sink.add("input.structure", "error", "`goals` must be a list", ("goals",))
+    if not isinstance(goals_raw, list):  # none, or not a list (the schema check reported it)
         goals_raw = []
     assessments = _assessments(data, as_of, instruments, sink)
     goals: list[ParsedGoal] = []
@@ -253,17 +298,15 @@ def parse_goal_file(
     item_answers: list[ParsedAssessment] = []
     for index, raw in enumerate(goals_raw):
         if not isinstance(raw, Mapping):
-            sink.add(
-                "input.structure", "error", "a goal must be a mapping; left out", ("goals", index)
-            )
-            continue
+            continue  # the schema check reported it
         reader = GoalReader(raw, index, as_of, instruments, sink)
         goal = reader.read()
         item_answers.extend(reader.item_answers)
         if goal.goal_id in ids:
+            # an error, as validate's E005: a disposition or a suppression names a goal by its id
             sink.add(
                 "input.duplicate-id",
-                "warning",
+                "error",
                 f"goal id {goal.goal_id!r} is used twice",
                 ("goals", index, "id"),
                 goal.goal_id,

@@ -1,13 +1,27 @@
-"""Read one goal of a goal file; every value it cannot use becomes a finding (see ``_parse``)."""
+"""Read one goal of a goal file into the review's model (see ``_parse``).
+
+The goal schema (``schemas/goal.schema.json``) has already been checked, once, by ``_parse``:
+a value of the wrong type or shape is reported there, and here it is simply not used. What this
+reader reports is what the schema cannot say: values outside an instrument's range, dates after
+the review date or before the baseline, a second entry for a date, a unit that is not the
+measure's, a target that asks for the worse direction. ``planengine validate`` reports the same
+errors (``smart._contract``), so both commands give one verdict for one file.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections.abc import Mapping
 from typing import Any
 
-from planengine._values import COMPARATORS, ORDER_COMPARATORS, compare, parse_date, read_number
+from planengine._values import (
+    COMPARATORS,
+    ORDER_COMPARATORS,
+    compare,
+    impossible_date,
+    parse_date,
+    read_number,
+)
 from planengine.instruments._instrument import Instrument
 from planengine.io._json_path import format_json_path
 from planengine.review._inputs import (
@@ -27,12 +41,12 @@ from planengine.review._pending_baseline import (
 )
 from planengine.review._scales import measure_bounds, range_hint, reachable, same_unit
 
-__all__ = ["PROGRESS_FIELDS", "GoalReader"]
+__all__ = ["GoalReader", "mapping_or_empty"]
 
-#: The fields of a progress entry (``schemas/goal.schema.json``); ``x-`` fields are ignored.
-PROGRESS_FIELDS = ("date", "value", "unit", "gas_level", "note")
-#: The fields of a goal's ``gas`` (goal.schema.json).
-_GAS_FIELDS = ("levels", "weight", "current_level")
+
+def mapping_or_empty(value: Any) -> Mapping[str, Any]:
+    """``value`` when it is a mapping, else ``{}`` (the schema check has said what is wrong)."""
+    return value if isinstance(value, Mapping) else {}
 
 
 class GoalReader:
@@ -60,41 +74,22 @@ class GoalReader:
         self.item_answers: list[ParsedAssessment] = []
         self.pending: PendingBaseline | None = None
         goal_id = raw.get("id")
+        # a goal without a usable id breaks the schema (reported there); it is named here
         self.goal_id = goal_id if isinstance(goal_id, str) and goal_id else f"goal-{index + 1}"
-        if self.goal_id != goal_id:
-            self.add(
-                "input.missing-id", "warning", f"goal has no id; called {self.goal_id!r} here", ()
-            )
 
     def add(self, code: str, severity: str, message: str, rel: Path) -> None:
         self.sink.add(code, severity, message, self.base + rel, self.goal_id)
 
-    def mapping(self, value: Any, rel: Path, shape: str) -> Mapping[str, Any]:
-        """``value`` when it is a mapping; anything else but absence is an error, left out."""
-        if value is None or isinstance(value, Mapping):
-            return value or {}
-        self.add(
-            "input.structure",
-            "error",
-            f"{format_json_path(rel).removeprefix('$.')} must be a mapping ({shape}), not "
-            f"{type(value).__name__} {value!r}"[:300] + "; left out",
-            rel,
-        )
-        return {}
-
     def date_field(self, key: str) -> dt.date | None:
         value = self.raw.get(key)
-        parsed = parse_date(value)
-        if value is not None and parsed is None:
+        if impossible_date(value):
             self.add(
                 "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
             )
-        return parsed
+        return parse_date(value)
 
     def read(self) -> ParsedGoal:
-        measure = self.mapping(
-            self.raw.get("measure"), ("measure",), "metric or instrument, baseline, target"
-        )
+        measure = mapping_or_empty(self.raw.get("measure"))
         instrument, scale, unit = self._scale(measure)
         bounds = measure_bounds(instrument, scale)
         start, due = self.date_field("start_date"), self.date_field("due_date")
@@ -140,16 +135,8 @@ class GoalReader:
             )
         measurements = ([baseline] if baseline else []) + progress
         interval = self.raw.get("review_interval_days")
-        if interval is not None and (
-            isinstance(interval, bool) or not isinstance(interval, int) or interval < 1
-        ):
-            self.add(
-                "input.review-interval",
-                "warning",
-                f"review_interval_days {interval!r} is not a positive whole number; the default is used",
-                ("review_interval_days",),
-            )
-            interval = None
+        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
+            interval = None  # the schema check reported a value that is not a whole number >= 1
         levels, weight, current = self._gas(gas_history)
         statement = self.raw.get("statement")
         area = self.raw.get("area")
@@ -184,9 +171,9 @@ class GoalReader:
         unit_raw = measure.get("unit")
         unit = unit_raw if isinstance(unit_raw, str) else None
         metric = measure.get("metric")
-        if name is None:
+        if not isinstance(name, str):
             return None, "metric", unit
-        instrument = self.instruments.get(name) if isinstance(name, str) else None
+        instrument = self.instruments.get(name)
         if instrument is None:
             self.add(
                 "input.unknown-instrument",
@@ -224,29 +211,13 @@ class GoalReader:
     def _target(
         self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
     ) -> tuple[float | None, str | None, bool]:
-        raw = self.mapping(measure.get("target"), ("measure", "target"), "value, comparator")
-        if not raw:
-            return None, None, True
+        raw = mapping_or_empty(measure.get("target"))
         target = read_number(raw.get("value"))
-        if target is None:
-            self.add(
-                "input.not-a-number",
-                "error",
-                f"target value {raw.get('value')!r} is not a usable number (finite, within ±1e15)",
-                ("measure", "target", "value"),
-            )
+        if target is None:  # none, or one the schema check refused
             return None, None, True
         comparator = raw.get("comparator")
         if comparator not in COMPARATORS:
-            if comparator is not None:
-                self.add(
-                    "input.comparator",
-                    "error",
-                    f"comparator {comparator!r} is not one of <=, <, >=, >, ==; the way the "
-                    "measure improves is used instead",
-                    ("measure", "target", "comparator"),
-                )
-            comparator = None
+            comparator = None  # the way the measure improves is used instead
         possible = True
         if bounds is not None and not bounds[0] <= target <= bounds[1]:
             self.add(
@@ -268,10 +239,16 @@ class GoalReader:
     ) -> Measurement | None:
         raw = measure.get("baseline")
         if raw is not None and not isinstance(raw, Mapping):
-            self.mapping(raw, ("measure", "baseline"), "value, date")
-            return None
+            return None  # the schema check reported it
         if isinstance(raw, Mapping) and (pending := pending_baseline(raw)) is not None:
             self.pending = pending  # recorded from the log's first week: not an input error
+            if impossible_date(raw.get("by")):
+                self.add(
+                    "input.date-invalid",
+                    "error",
+                    f"baseline by {raw.get('by')!r} is not a date (YYYY-MM-DD)",
+                    ("measure", "baseline", "by"),
+                )
             return None
         if not isinstance(raw, Mapping):
             if measure:
@@ -283,17 +260,11 @@ class GoalReader:
                 )
             return None
         value = read_number(raw.get("value"))
-        if value is None:
-            self.add(
-                "input.not-a-number",
-                "error",
-                f"baseline value {raw.get('value')!r} is not a usable number (finite, within ±1e15)",
-                ("measure", "baseline", "value"),
-            )
+        if value is None:  # the schema check reported it
             return None
         date_raw = raw.get("date")
         date = parse_date(date_raw)
-        if date_raw is not None and date is None:
+        if impossible_date(date_raw):
             self.add(
                 "input.date-invalid",
                 "error",
@@ -400,15 +371,7 @@ class GoalReader:
         scale: str,
     ) -> tuple[list[Measurement], list[tuple[dt.date, int]]]:
         raw = self.raw.get("progress")
-        if raw is None:
-            return [], []
-        if not isinstance(raw, list):
-            self.add(
-                "input.structure",
-                "error",
-                "progress must be a list of entries; left out",
-                ("progress",),
-            )
+        if not isinstance(raw, list):  # none, or not a list (the schema check reported it)
             return [], []
         values: list[Measurement] = []
         gas: list[tuple[dt.date, int]] = []
@@ -418,43 +381,23 @@ class GoalReader:
         for i, entry in enumerate(raw):
             rel: Path = ("progress", i)
             if not isinstance(entry, Mapping):
-                self.add(
-                    "input.structure", "error", "a progress entry must be a mapping; left out", rel
-                )
-                continue
+                continue  # the schema check reported it
             date = parse_date(entry.get("date"))
-            # answers in a progress entry are read for risk items only with a usable date
-            read = (
-                date is not None
-                and date <= self.as_of
-                and instrument is not None
-                and entry.get("answers") is not None
-            )
-            self._unknown_fields(entry, rel, instrument if read else None)
+            if "answers" in entry:
+                # answers in a progress entry are read for risk items only with a usable date
+                read = date is not None and date <= self.as_of and entry["answers"] is not None
+                self._misplaced_answers(rel, instrument if read else None)
             if date is None:
-                self.add(
-                    "input.date-invalid",
-                    "error",
-                    f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry left out"
-                    + ("; its answers were NOT checked for risk items" if "answers" in entry else ""),
-                    (*rel, "date"),
-                )
+                if impossible_date(entry.get("date")):  # else the schema check reported it
+                    self.add(
+                        "input.date-invalid",
+                        "error",
+                        f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry "
+                        "left out"
+                        + ("; its answers were NOT checked for risk items" if "answers" in entry else ""),
+                        (*rel, "date"),
+                    )
                 continue
-            if "note" in entry and not isinstance(entry["note"], str):
-                self.add(
-                    "input.not-text",
-                    "error",
-                    f"progress note on {date} must be text, not {type(entry['note']).__name__}; "
-                    "the words in it are still screened for risk language",
-                    (*rel, "note"),
-                )
-            if not any(key in entry for key in ("value", "gas_level", "note")):
-                self.add(
-                    "input.no-value",
-                    "error",
-                    f"progress entry on {date} has no value (nor gas_level or note); left out",
-                    rel,
-                )
             if previous is not None and date < previous and not unsorted:
                 unsorted = True
                 self.add(
@@ -498,6 +441,8 @@ class GoalReader:
                 continue
             seen[date] = i
             entry_unit = entry.get("unit")
+            if entry_unit is not None and not isinstance(entry_unit, str):
+                continue  # a unit that is no text (the schema check reported it): left out
             if entry_unit is not None and not same_unit(entry_unit, unit, scale, instrument):
                 self.add(
                     "input.unit-mismatch",
@@ -507,29 +452,11 @@ class GoalReader:
                     (*rel, "unit"),
                 )
                 continue
-            level = entry.get("gas_level")
-            if isinstance(level, float) and level.is_integer():
-                level = int(level)  # 1.0 is the whole number 1, as in the goal schema
+            level = _gas_level(entry.get("gas_level"))
             if level is not None:
-                if isinstance(level, bool) or not isinstance(level, int) or not -2 <= level <= 2:
-                    self.add(
-                        "input.out-of-range",
-                        "error",
-                        f"gas_level {level!r} is not a whole number from -2 to +2; left out",
-                        (*rel, "gas_level"),
-                    )
-                else:
-                    gas.append((date, level))
-            if "value" not in entry:
-                continue
+                gas.append((date, level))
             value = read_number(entry.get("value"))
-            if value is None:
-                self.add(
-                    "input.not-a-number",
-                    "error",
-                    f"progress value {entry.get('value')!r} is not a usable number (finite, within ±1e15); entry left out",
-                    (*rel, "value"),
-                )
+            if value is None:  # none (a GAS level or a note), or one the schema check refused
                 continue
             if bounds is not None and not bounds[0] <= value <= bounds[1]:
                 self.add(
@@ -563,43 +490,24 @@ class GoalReader:
         gas.sort()
         return values, gas
 
-    def _unknown_fields(
-        self, entry: Mapping[str, Any], rel: Path, instrument: Instrument | None
-    ) -> None:
-        """An error naming the fields a progress entry may not have (a typo such as ``valeu``
-        would otherwise drop the value silently); item answers are pointed to ``assessments``.
+    def _misplaced_answers(self, rel: Path, instrument: Instrument | None) -> None:
+        """A warning beside the schema's error for item answers in a progress entry: they
+        belong in ``assessments``, and whether they were still checked for risk items.
 
         :param instrument: the goal's instrument when the entry's answers are read for its risk
             items (a usable date), else ``None``: the message then says they were NOT checked.
         """
-        unknown = [
-            str(key)
-            for key in entry
-            if str(key) not in PROGRESS_FIELDS and not str(key).startswith("x-")
-        ]
-        if not unknown:
-            return
-        hints = []
-        for key in unknown:
-            close = difflib.get_close_matches(key, PROGRESS_FIELDS, n=1)
-            if key == "answers":
-                checked = (
-                    f"they are still checked for {instrument.name}'s risk items here"
-                    if instrument is not None and instrument.risk_items
-                    else "they were NOT checked for risk items here"
-                )
-                hints.append(
-                    "item answers belong in assessments ({instrument, date, answers}); " + checked
-                )
-            elif close:
-                hints.append(f"{key!r}: did you mean {close[0]!r}?")
+        checked = (
+            f"they are still checked for {instrument.name}'s risk items here"
+            if instrument is not None and instrument.risk_items
+            else "they were NOT checked for risk items here"
+        )
         self.add(
-            "input.unknown-field",
-            "error",
-            f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(repr(k) for k in unknown)} "
-            f"in a progress entry; allowed: {', '.join(PROGRESS_FIELDS)} (and x-*); ignored"
-            + (f" ({'; '.join(hints)})" if hints else ""),
-            rel,
+            "input.answers-misplaced",
+            "warning",
+            "item answers belong in assessments ({instrument, date, answers}), not in a progress "
+            f"entry; {checked}",
+            (*rel, "answers"),
         )
 
     def _gas(
@@ -616,47 +524,14 @@ class GoalReader:
                     ("progress",),
                 )
             return None, 1.0, None
-        gas = self.mapping(raw, ("gas",), "levels, weight, current_level")
-        unknown = sorted(
-            str(k) for k in gas if k not in _GAS_FIELDS and not str(k).startswith("x-")
-        )
-        if unknown:  # as validate's schema check (E002): a misplaced key is never ignored
-            hint = (
-                "; progress entries belong in the goal's own `progress` list"
-                if "progress" in unknown
-                else ""
-            )
-            self.add(
-                "input.unknown-field",
-                "error",
-                f"unknown field{'s' if len(unknown) > 1 else ''} {', '.join(map(repr, unknown))} "
-                f"in gas; allowed: {', '.join(_GAS_FIELDS)} (and x-*); ignored{hint}",
-                ("gas",),
-            )
-        levels = self.mapping(gas.get("levels"), ("gas", "levels"), "-2 to 2 -> text")
+        gas = mapping_or_empty(raw)
+        levels = mapping_or_empty(gas.get("levels"))
         missing = [
             key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
         ]
         weight = read_number(gas.get("weight"))
-        if gas.get("weight") is not None and (weight is None or weight <= 0):
-            self.add(
-                "input.gas-weight",
-                "warning",
-                f"GAS weight {gas.get('weight')!r} is not a positive number; 1 is used",
-                ("gas", "weight"),
-            )
-        weight = weight if weight is not None and weight > 0 else 1.0
-        current = gas.get("current_level")
-        if current is not None and (
-            isinstance(current, bool) or not isinstance(current, int) or not -2 <= current <= 2
-        ):
-            self.add(
-                "input.out-of-range",
-                "error",
-                f"gas current_level {current!r} is not a whole number from -2 to +2; left out",
-                ("gas", "current_level"),
-            )
-            current = None
+        weight = weight if weight is not None and weight > 0 else 1.0  # else the schema said so
+        current = _gas_level(gas.get("current_level"))
         if missing:
             self.add(
                 "input.gas-incomplete",
@@ -666,3 +541,11 @@ class GoalReader:
             )
             return None, weight, current
         return {k: str(levels[k]) for k in ("-2", "-1", "0", "1", "2")}, weight, current
+
+
+def _gas_level(value: Any) -> int | None:
+    """``value`` as a GAS level, a whole number from -2 to +2 (``1.0`` is 1, as JSON Schema's
+    ``integer`` says), else ``None`` (the schema check reported it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value) if float(value).is_integer() and -2 <= value <= 2 else None

@@ -42,7 +42,7 @@ from planengine.review._model import (
     Status,
     Trajectory,
 )
-from planengine.review._parse import ParsedGoal, parse_goal_file
+from planengine.review._parse import ParsedGoal, parse_goal_file, schema_findings
 from planengine.review._patient import risk_item_gaps
 from planengine.review._risk import (
     language_flags_from_goal_file,
@@ -370,7 +370,7 @@ def review_goals(
         notices[:0] = crisis_notices(crisis, open_flag=True, abuse_flag=abuse)
     findings = tuple(
         sorted(
-            parsed.findings + risk_findings,
+            schema_findings(source) + parsed.findings + risk_findings,
             key=lambda f: (f.line or 0, f.column or 0, f.json_path, f.code),
         )
     )

@@ -12,6 +12,7 @@ from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 from planengine.smart._config import SmartConfig
+from planengine.smart._contract import contract_errors
 from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
 from planengine.smart._rules import BUILTIN_RULES
 
@@ -275,9 +276,15 @@ def check_goals(
         for path, value in _document_dates(data):
             if value is not None and parse_date(value) is None:
                 collect.add("E004", path, f"{value!r} is not a calendar date (YYYY-MM-DD)")
+    # What the review refuses beyond the schema, from the review's own reader (one verdict).
+    contract = (
+        contract_errors(schema_target, as_of=as_of, instruments=instruments)
+        if isinstance(data, Mapping)
+        else []
+    )
     goals = data.get("goals") if isinstance(data, Mapping) else None
     if not isinstance(goals, list):
-        return collect.violations()
+        goals = []
     active = collect.active()
     seen_ids: set[str] = set()
     for index, goal in enumerate(goals):
@@ -320,6 +327,10 @@ def check_goals(
             hits.extend((rule, hit) for hit in found)
         for rule, hit in _apply_suppressions(goal, base, hits, rules, collect, goal_id):
             collect.add(rule.code, (*base, *hit.path), hit.message, goal_id)
+    reported = {(rule.code, path) for rule, path, _message, _goal in collect.found}
+    for refused in contract:  # once per place: E004 and E005 may be reported above already
+        if (refused.code, refused.parts) not in reported:
+            collect.add(refused.code, refused.parts, refused.message, refused.goal_id)
     return collect.violations()
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planengine.smart._contract import CONTRACT_RULES
 from planengine.smart._model import SmartRule
 from planengine.smart._rules_achievable import (
     check_harmful_direction,
@@ -186,6 +187,7 @@ a rule that is not a check of the goal's content (E001-E009), which cannot be su
 What it does: reports a rule (usually a plugin's) that raised while checking a goal. The other rules
 still ran.""",
     ),
+    *CONTRACT_RULES,
     _rule(
         "S101",
         "vague-without-measure",
