@@ -136,3 +136,27 @@ def test_jobs_never_start_more_workers_than_files(
     assert started == [] or max(started) <= 2
     if (os.cpu_count() or 1) >= 2 and len(os.sched_getaffinity(0)) >= 2:
         assert started == [2]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["responses"][0].__setitem__("answers", [1, 2, 2, 1, 2, 1, 1, 0]),
+         "9 answers"),
+        (lambda d: d["responses"][0].__setitem__("date", "2027-01-01"), "after as_of"),
+    ],
+)
+def test_validate_refuses_an_assessment_that_plan_refuses(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], change: object, message: str
+) -> None:
+    import yaml
+
+    data = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    change(data)  # type: ignore[operator]
+    path = tmp_path / "a.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    planned, _, plan_err = _run(capsys, "plan", str(path), "--as-of", "2026-11-25")
+    checked, out, _ = _run(capsys, "validate", "--schema", "assessment", str(path),
+                           "--as-of", "2026-11-25")
+    assert planned == 2 and checked == 1
+    assert message in plan_err and message in out and "a.yaml:" in out

@@ -139,7 +139,7 @@ def validate_file(
         for issue in check_schema(document, schema)
     ]
     if not found:  # what the engine refuses beyond the schema (links, ids, wording)
-        found = _content_problems(document, schema)
+        found = _content_problems(document, schema, as_of)
     return [
         Violation(
             code=rule.code,
@@ -156,11 +156,13 @@ def validate_file(
 
 
 def _content_problems(
-    document: Any, schema: str
+    document: Any, schema: str, as_of: datetime.date | None = None
 ) -> list[tuple[str, int | None, int | None, str]]:
-    """For strategy and instrument files, the first problem the engine would refuse the file for
-    although the schema passes it (an undefined citation, a misspelt condition, a no-risk claim)."""
-    from planengine._errors import DocumentSchemaError
+    """For strategy, instrument and assessment files, the first problem the engine would refuse
+    the file for although the schema passes it (an undefined citation, a misspelt condition, a
+    no-risk claim; answers an instrument cannot have, a response after ``as_of``): the same
+    verdict as the command that reads the file."""
+    from planengine._errors import DocumentSchemaError, InputError
     from planengine.io._json_path import parse_json_path
 
     if schema == "strategy":
@@ -179,6 +181,13 @@ def _content_problems(
             path, message = error.path or "$", error.message
         else:
             return []
+    elif schema == "assessment":
+        try:
+            _read_as_plan_does(document, as_of)
+        except InputError as error:
+            path, message = error.path or "$", error.message
+        else:
+            return []
     else:
         return []
     try:
@@ -187,6 +196,21 @@ def _content_problems(
         position = None
     line, column = position if position is not None else (None, None)
     return [(message, line, column, path)]
+
+
+def _read_as_plan_does(document: Any, as_of: datetime.date | None) -> None:
+    """Read an assessment as ``planengine plan`` does: the model's checks and, with ``as_of``,
+    scoring by the built-in instruments (answers each can have, no response after ``as_of``).
+
+    :raises InputError: what ``plan`` would refuse the file for.
+    """
+    from planengine.instruments._data_files import load_builtin_instruments
+    from planengine.io._assessment import assessment_from_mapping
+    from planengine.plan._scored import score_assessment
+
+    assessment = assessment_from_mapping(document.data, file=document.path, document=document)
+    if as_of is not None:
+        score_assessment(assessment, as_of, load_builtin_instruments(), stale_after_days=10**6)
 
 
 # Per-process state for --jobs workers (set once by the pool initialiser).
