@@ -9,6 +9,7 @@ go to the appendix, "How this plan was made", with the input hash; nothing inter
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from planengine._model import Plan
@@ -48,11 +49,14 @@ from planengine.render._words import (
 __all__ = ["clinician_document", "is_clinician_task", "measure_text"]
 
 _C = "clinician"
+#: the id of the rule that left an item out, written before its reason (``trauma-signs: ...``)
+_RULE_LEAD = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+: ")
 
 
 def _risk(plan: Plan, data: dict[str, Any]) -> Section:
     blocks: list[Block] = [Paragraph(one_line(data["risk"]["statement"]))]
     flags = data["risk"]["flags"]
+    blocks += _copy_notes(plan, flags)
     if flags:
         items = []
         for flag in flags:  # in queue order; no low/medium/high label of risk (R-SC22)
@@ -65,6 +69,28 @@ def _risk(plan: Plan, data: dict[str, Any]) -> Section:
     if crisis is not None:
         blocks.append(crisis)
     return Section("Risk and safety", tuple(blocks), kind="safety")
+
+
+def _copy_notes(plan: Plan, flags: list[dict[str, Any]]) -> list[Block]:
+    """What the clinician must do before the patient's copy goes home: write in the crisis
+    numbers when none are configured, and with a private flag, hand it over only when safe."""
+    notes: list[Block] = []
+    resources = plan.crisis.for_crisis if plan.crisis is not None else ()
+    if flags and not resources:
+        notes.append(Callout(_COPY_NEEDS_NUMBERS, lead="Before the patient's copy goes home:"))
+    if any(f["private"] for f in flags):
+        notes.append(Callout(_COPY_PRIVATE, lead="Before the patient's copy goes home:"))
+    return notes
+
+
+_COPY_NEEDS_NUMBERS = (
+    "the patient copy needs crisis numbers written in: none are configured, so it has a box "
+    "for them. Write the local crisis numbers in and tick it."
+)
+_COPY_PRIVATE = (
+    "Give the patient's copy only once the private assessment confirms it is safe to take home; "
+    "offer to keep it at the clinic."
+)
 
 
 def _crisis(plan: Plan, *, open_flag: bool, abuse: bool) -> Section | None:
@@ -252,13 +278,28 @@ def _problem(
 
 
 def _left_out(data: dict[str, Any], titles: dict[str, str]) -> Section | None:
+    """What was left out, each entry with the problem it was left out of; an entry whose step
+    the plan keeps under another problem says where (it is not left out of the plan)."""
     if not data["excluded"]:
         return None
-    items = tuple(
-        Item(clean(item["reason"], titles), lead=one_line(item["title"]) + ":")
-        for item in data["excluded"]
-    )
-    return Section("Left out, and why", (ItemList(items),), kind="left-out")
+    from planengine._vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    problems = {p["area"]: one_line(p["title"]) for p in data["problems"]}
+    kept: dict[str, list[str]] = {}
+    for problem in data["problems"]:
+        for step in problem["interventions"]:
+            kept.setdefault(one_line(step["title"]), []).append(one_line(problem["title"]))
+    items = []
+    for item in data["excluded"]:
+        where = problems.get(item["area"]) or vocabulary.area_title(item["area"])
+        title = one_line(item["title"])
+        elsewhere = [t for t in kept.get(title, ()) if t != where]
+        text = _RULE_LEAD.sub("", clean(item["reason"], titles))
+        if elsewhere:
+            text = text.rstrip(".") + f". It is kept under {' and '.join(elsewhere)}."
+        items.append(Item(text, lead=f"Left out from {where}: {title}:"))
+    return Section("Left out, and why", (ItemList(tuple(items)),), kind="left-out")
 
 
 def _serving(problems: list[dict[str, Any]]) -> Any:
