@@ -58,10 +58,11 @@ def test_with_an_open_flag_and_no_crisis_numbers_the_copy_has_a_box_the_clinicia
         assert "☐ done" in copy
     clinician = render_markdown(plan)
     risk = clinician.split("## Risk and safety", 1)[1].split("## Scores", 1)[0]
-    assert "the patient copy needs crisis numbers written in" in risk
+    assert "The patient copy needs crisis numbers written in." in risk
     configured = _plan("severe-with-risk-flag.yaml", Engine(config=EngineConfig(crisis_locale="GB")))
     assert "must write the crisis numbers" not in render_patient(configured)
     assert "needs crisis numbers written in" not in render_markdown(configured)
+    assert risk.index("needs crisis numbers") < risk.index("### If you are in crisis now")
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -213,3 +214,47 @@ def test_left_out_says_which_problem_each_entry_was_left_out_of() -> None:
     assert "**Left out from Depression: Scheduled self-care:**" in left
     assert "It is kept under Self-esteem and negative self-talk." in left
     assert not re.search(r"^- \*\*(?!Left out from )", left, flags=re.M)
+
+
+def _signing_part(text: str) -> str:
+    """The clinician's plan up to its appendices: what is read before signing."""
+    return text.split("## Appendix A.", 1)[0].split("## How this plan was made", 1)[0]
+
+
+@pytest.mark.parametrize("name", EXAMPLES)
+def test_the_signing_part_holds_the_plan_in_short_and_the_appendix_holds_the_detail(name: str) -> None:
+    plan = _plan(name)
+    text = render_markdown(plan)
+    signing = _signing_part(text)
+    for detail in ("**Step by step:**", "**Goal attainment levels:**", "**Why:**", "## Left out", "verify before release"):
+        assert detail not in signing, detail
+    for heading in ("## Status: draft", "## Risk and safety", "## Sign-off"):
+        assert heading in signing
+    data = plan.to_dict()
+    for number, problem in enumerate(data["problems"], start=1):
+        heading = f"## {number}. {problem['title']}"
+        assert (heading in signing) == (problem["phase"] == "now"), heading
+        assert f"#{heading}" in text.split("## Appendix A.", 1)[1]  # every problem in full
+        if problem["phase"] != "now":
+            waiting = signing.split("## Also noted", 1)[1]
+            assert f"| {number} | {problem['title']} |" in waiting
+    if data["scores"]:
+        scores = signing.split("## Scores", 1)[1].split("\n## ", 1)[0]
+        assert "sensitivity" not in scores and "HEDIS" not in scores
+
+
+def test_the_signing_part_is_a_few_pages_not_twenty() -> None:
+    # before clinician read 4: 6,036 words before "Left out" (moderate), 12,997 (all-instruments)
+    budgets = {"moderate-phq9-gad7-isi.yaml": 1300, "all-instruments.yaml": 2100, "severe-with-risk-flag.yaml": 1550}
+    for name, budget in budgets.items():
+        words = len(_signing_part(render_markdown(_plan(name))).split())
+        assert words <= budget, (name, words)
+
+
+def test_references_are_listed_once_each_without_review_notes() -> None:
+    text = render_markdown(_plan("moderate-phq9-gad7-isi.yaml"))
+    references = text.split("### References", 1)[1]
+    tags = re.findall(r"^- ([A-Z]{1,2}\d+):", references, flags=re.M)
+    assert tags and len(tags) == len(set(tags))
+    assert "verify before release" not in text
+    assert "sensitivity 88 %" in text.split("## How this plan was made", 1)[1]  # the full scores

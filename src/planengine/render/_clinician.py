@@ -32,10 +32,12 @@ from planengine.render._blocks import (
 from planengine.render._clinician_parts import (
     appendix,
     glance,
+    is_clinician_task,
     options,
     problem_heading,
     step_item,
 )
+from planengine.render._clinician_summary import DETAILS, now_problem, waiting_problems
 from planengine.render._words import (
     band_title,
     clean,
@@ -44,6 +46,7 @@ from planengine.render._words import (
     label,
     long_date,
     one_line,
+    words_data,
 )
 
 __all__ = ["clinician_document", "is_clinician_task", "measure_text"]
@@ -77,15 +80,15 @@ def _copy_notes(plan: Plan, flags: list[dict[str, Any]]) -> list[Block]:
     notes: list[Block] = []
     resources = plan.crisis.for_crisis if plan.crisis is not None else ()
     if flags and not resources:
-        notes.append(Callout(_COPY_NEEDS_NUMBERS, lead="Before the patient's copy goes home:"))
+        notes.append(Callout(_COPY_NEEDS_NUMBERS, lead="The patient copy needs crisis numbers written in."))
     if any(f["private"] for f in flags):
         notes.append(Callout(_COPY_PRIVATE, lead="Before the patient's copy goes home:"))
     return notes
 
 
 _COPY_NEEDS_NUMBERS = (
-    "the patient copy needs crisis numbers written in: none are configured, so it has a box "
-    "for them. Write the local crisis numbers in and tick it."
+    "None are configured, so the copy has a box for them: write the local crisis numbers in, "
+    "and tick it, before the patient takes the copy home."
 )
 _COPY_PRIVATE = (
     "Give the patient's copy only once the private assessment confirms it is safe to take home; "
@@ -126,7 +129,23 @@ def _resource(resource: Any) -> Item:
     return Item(text)
 
 
-def _scores(data: dict[str, Any]) -> Section | None:
+def _meaning(instrument: str, cutoff: str, full: bool) -> str:
+    """What a cut-off met means; in the body without its test statistics, and nothing for a
+    cut-off that matters only to service reporting (``documents.yaml``)."""
+    if full:
+        return cutoff_meaning(instrument, cutoff)
+    if cutoff in words_data()["clinician"].get("cutoffs_in_appendix_only", ()):
+        return ""
+    return _STATISTICS.sub("", cutoff_meaning(instrument, cutoff))
+
+
+#: a parenthesis giving a test's sensitivity and specificity
+_STATISTICS = re.compile(r"\s*\([^()]*\bsensitivity\b[^()]*\)")
+
+
+def _scores(data: dict[str, Any], full: bool = False) -> Section | None:
+    """The scores table: the body's, or with ``full`` the appendix's, whose meanings keep their
+    test statistics."""
     if not data["scores"]:
         return None
     rows = []
@@ -135,7 +154,7 @@ def _scores(data: dict[str, Any]) -> Section | None:
         if not row["complete"]:
             notes.append("missing items " + ", ".join(str(i) for i in row["missing_items"]))
         notes.extend(f"{k} {v}" for k, v in row["derived"].items())
-        notes.extend(cutoff_meaning(row["instrument"], c) for c in row["cutoffs_met"])
+        notes.extend(m for m in (_meaning(row["instrument"], c, full) for c in row["cutoffs_met"]) if m)
         if row.get("stale"):
             notes.append("stale: measure again before relying on it")
         total = "not scored" if row["total"] is None else str(row["total"])
@@ -153,6 +172,8 @@ def _scores(data: dict[str, Any]) -> Section | None:
             )
         )
     header = ("Questionnaire", "Date", "Total", "Band", "What it means")
+    if full:
+        return Section("Scores with each cut-off in full", (Table(header, tuple(rows)),), level=3)
     return Section("Scores", (Table(header, tuple(rows)),), kind="scores")
 
 
@@ -179,12 +200,6 @@ def _points_to_check(data: dict[str, Any], titles: dict[str, str]) -> Section | 
     if not items:
         return None
     return Section("Points to check before signing", (ItemList(tuple(items)),), kind="check")
-
-
-def is_clinician_task(objective: dict[str, Any]) -> bool:
-    """An objective that is the clinician's to do (a follow-up assessment or referral a finding
-    asks for), not the patient's."""
-    return str(objective["provenance"]["source"]) == "rule:findings.next-step"
 
 
 def measure_text(objective: dict[str, Any], audience: str = _C) -> str:
@@ -227,9 +242,9 @@ def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item("", lead=one_line(objective["statement"]), children=tuple(children))
 
 
-def _problem(
-    number: int, problem: dict[str, Any], data: dict[str, Any], context: dict[str, Any]
-) -> Section:
+def _problem(number: int, problem: dict[str, Any], context: dict[str, Any], level: int = 2) -> Section:
+    """One problem in full (the appendix): phase, order, evidence, goal, objectives, clinician
+    tasks, steps and options; ``level`` is its heading's."""
     titles = context["titles"]
     blocks: list[Block] = []
     phasing = problem.get("phasing") or {}
@@ -257,10 +272,10 @@ def _problem(
     tasks = [o for o in problem["objectives"] if is_clinician_task(o)]
     if goals:
         items = tuple(_objective(o, titles) for o in goals)
-        blocks.append(Section("Objectives", (ItemList(items, ordered=True),), level=3))
+        blocks.append(Section("Objectives", (ItemList(items, ordered=True),), level=level + 1))
     if tasks:
         items = tuple(_objective(o, titles) for o in tasks)
-        blocks.append(Section("Clinician tasks", (ItemList(items, ordered=True),), level=3))
+        blocks.append(Section("Clinician tasks", (ItemList(items, ordered=True),), level=level + 1))
     if not problem["objectives"] and not problem["interventions"] and context["serving"](problem):
         blocks.append(
             Paragraph(
@@ -270,11 +285,11 @@ def _problem(
         )
     if problem["interventions"]:
         steps = tuple(step_item(step, titles) for step in problem["interventions"])
-        blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
+        blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=level + 1))
     if problem["id"] in context["choices"]:
-        blocks.append(options(context["choices"][problem["id"]], titles))
+        blocks.append(options(context["choices"][problem["id"]], titles, level=level + 1))
     heading = problem_heading(number, problem, context["findings"], context["scores"])
-    return Section(heading, tuple(blocks), kind="problem")
+    return Section(heading, tuple(blocks), level=level, kind="problem")
 
 
 def _left_out(data: dict[str, Any], titles: dict[str, str]) -> Section | None:
@@ -324,6 +339,31 @@ def step_titles(data: dict[str, Any]) -> dict[str, str]:
     return titles
 
 
+def _sign_off(data: dict[str, Any]) -> Section:
+    """The sign-off block; the appendices are part of what is signed."""
+    text = (
+        "This plan is a draft until a licensed clinician signs it. The patient signs to show the "
+        "plan was made with them."
+    )
+    if data["problems"]:
+        text += f" The appendices are part of the plan signed: {DETAILS} has each step's sub-steps and cautions."
+    signatures = Signatures(("Role", "Name", "Signature", "Date"), ("Clinician", "Patient"))
+    return Section("Sign-off", (Paragraph(text), signatures), kind="signatures")
+
+
+def _details(data: dict[str, Any], context: dict[str, Any]) -> Section | None:
+    """Appendix A: every problem in full, now or waiting."""
+    if not data["problems"]:
+        return None
+    details = tuple(_problem(n, p, context, level=3) for n, p in enumerate(data["problems"], start=1))
+    intro = Paragraph(
+        "Each problem in full: its phase and order, evidence, long-term goal, objectives with "
+        "their Goal Attainment Scaling levels, each step with its sub-steps, cautions and why, "
+        "and the options."
+    )
+    return Section(f"{DETAILS}. Each problem in full", (intro, *details), kind="appendix")
+
+
 def clinician_document(plan: Plan) -> Document:
     """The clinician's plan as a :class:`Document` (see the module docstring)."""
     data = plan.to_dict()
@@ -362,22 +402,13 @@ def clinician_document(plan: Plan) -> Document:
         "serving": _serving(data["problems"]),
     }
     for number, problem in enumerate(data["problems"], start=1):
-        sections.append(_problem(number, problem, data, context))
+        if problem["phase"] == "now":
+            sections.append(now_problem(number, problem, context))
+    sections.append(waiting_problems(data, titles))
+    sections += [_sign_off(data), _details(data, context)]
     sections.append(_left_out(data, titles))
-    sections.append(
-        Section(
-            "Sign-off",
-            (
-                Paragraph(
-                    "This plan is a draft until a licensed clinician signs it. The patient signs "
-                    "to show the plan was made with them."
-                ),
-                Signatures(("Role", "Name", "Signature", "Date"), ("Clinician", "Patient")),
-            ),
-            kind="signatures",
-        )
-    )
-    sections.append(appendix(data))
+    full_scores = _scores(data, full=True)
+    sections.append(appendix(data, () if full_scores is None else (full_scores,)))
     return Document(
         title=f"Treatment plan{patient} — DRAFT",
         audience="clinician",
