@@ -22,7 +22,7 @@ pytestmark = pytest.mark.skipif(BROWSER is None, reason="no headless Chromium in
 
 #: (example, format) -> the pages it may print to, on either paper, and its sections
 CASES = {
-    ("moderate-phq9-gad7-isi.yaml", "html"): (range(8, 36), ["Risk and safety", "Scores", "The plan at a glance", "Sign-off", "How this plan was made"]),
+    ("moderate-phq9-gad7-isi.yaml", "html"): (range(8, 40), ["Risk and safety", "Scores", "The plan at a glance", "Sign-off", "How this plan was made"]),
     ("moderate-phq9-gad7-isi.yaml", "patient-html"): (range(1, 6), ["What you want", "Your next appointment", "What to do each week", "Who to contact", "Agreed by"]),
     ("relationships-with-ipv.yaml", "patient-html"): (range(1, 5), ["Keeping safe", "If you need help now", "Your next appointment", "Agreed by"]),
     ("severe-with-risk-flag.yaml", "html"): (range(6, 30), ["Risk and safety", "If you are in crisis now", "Left out, and why", "Sign-off"]),
@@ -51,3 +51,17 @@ def test_the_page_renders_and_prints_on_a4_and_letter(example: str, fmt: str) ->
             counts[paper] = tools.page_count(pdf)
             assert counts[paper] in pages, counts
         assert abs(counts["A4"] - counts["Letter"]) <= 3
+
+
+def test_what_a_clinician_reads_before_signing_prints_on_at_most_four_pages() -> None:
+    """Status, risk, scores, the patient's words, the plan at a glance, each problem that
+    starts now in short, the problems that wait, and the sign-off: up to the appendices."""
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = pathlib.Path(scratch)
+        page = tools.render_example("moderate-phq9-gad7-isi.yaml", "html", folder)
+        html = page.read_text(encoding="utf-8")
+        page.write_text(html.split('<section class="appendix">', 1)[0] + "</main></body></html>\n", encoding="utf-8")
+        for paper in tools.PAPERS:
+            pdf = folder / f"{paper}.pdf"
+            tools.print_to_pdf(BROWSER, page, pdf, paper)
+            assert tools.page_count(pdf) <= 4, (paper, tools.page_count(pdf))

@@ -9,6 +9,7 @@ go to the appendix, "How this plan was made", with the input hash; nothing inter
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from planengine._model import Plan
@@ -31,10 +32,12 @@ from planengine.render._blocks import (
 from planengine.render._clinician_parts import (
     appendix,
     glance,
+    is_clinician_task,
     options,
     problem_heading,
     step_item,
 )
+from planengine.render._clinician_summary import DETAILS, now_problem, waiting_problems
 from planengine.render._words import (
     band_title,
     clean,
@@ -43,16 +46,20 @@ from planengine.render._words import (
     label,
     long_date,
     one_line,
+    words_data,
 )
 
 __all__ = ["clinician_document", "is_clinician_task", "measure_text"]
 
 _C = "clinician"
+#: the id of the rule that left an item out, written before its reason (``trauma-signs: ...``)
+_RULE_LEAD = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)+: ")
 
 
 def _risk(plan: Plan, data: dict[str, Any]) -> Section:
     blocks: list[Block] = [Paragraph(one_line(data["risk"]["statement"]))]
     flags = data["risk"]["flags"]
+    blocks += _copy_notes(plan, flags)
     if flags:
         items = []
         for flag in flags:  # in queue order; no low/medium/high label of risk (R-SC22)
@@ -65,6 +72,28 @@ def _risk(plan: Plan, data: dict[str, Any]) -> Section:
     if crisis is not None:
         blocks.append(crisis)
     return Section("Risk and safety", tuple(blocks), kind="safety")
+
+
+def _copy_notes(plan: Plan, flags: list[dict[str, Any]]) -> list[Block]:
+    """What the clinician must do before the patient's copy goes home: write in the crisis
+    numbers when none are configured, and with a private flag, hand it over only when safe."""
+    notes: list[Block] = []
+    resources = plan.crisis.for_crisis if plan.crisis is not None else ()
+    if flags and not resources:
+        notes.append(Callout(_COPY_NEEDS_NUMBERS, lead="The patient copy needs crisis numbers written in."))
+    if any(f["private"] for f in flags):
+        notes.append(Callout(_COPY_PRIVATE, lead="Before the patient's copy goes home:"))
+    return notes
+
+
+_COPY_NEEDS_NUMBERS = (
+    "None are configured, so the copy has a box for them: write the local crisis numbers in, "
+    "and tick it, before the patient takes the copy home."
+)
+_COPY_PRIVATE = (
+    "Give the patient's copy only once the private assessment confirms it is safe to take home; "
+    "offer to keep it at the clinic."
+)
 
 
 def _crisis(plan: Plan, *, open_flag: bool, abuse: bool) -> Section | None:
@@ -100,7 +129,23 @@ def _resource(resource: Any) -> Item:
     return Item(text)
 
 
-def _scores(data: dict[str, Any]) -> Section | None:
+def _meaning(instrument: str, cutoff: str, full: bool) -> str:
+    """What a cut-off met means; in the body without its test statistics, and nothing for a
+    cut-off that matters only to service reporting (``documents.yaml``)."""
+    if full:
+        return cutoff_meaning(instrument, cutoff)
+    if cutoff in words_data()["clinician"].get("cutoffs_in_appendix_only", ()):
+        return ""
+    return _STATISTICS.sub("", cutoff_meaning(instrument, cutoff))
+
+
+#: a parenthesis giving a test's sensitivity and specificity
+_STATISTICS = re.compile(r"\s*\([^()]*\bsensitivity\b[^()]*\)")
+
+
+def _scores(data: dict[str, Any], full: bool = False) -> Section | None:
+    """The scores table: the body's, or with ``full`` the appendix's, whose meanings keep their
+    test statistics."""
     if not data["scores"]:
         return None
     rows = []
@@ -109,7 +154,7 @@ def _scores(data: dict[str, Any]) -> Section | None:
         if not row["complete"]:
             notes.append("missing items " + ", ".join(str(i) for i in row["missing_items"]))
         notes.extend(f"{k} {v}" for k, v in row["derived"].items())
-        notes.extend(cutoff_meaning(row["instrument"], c) for c in row["cutoffs_met"])
+        notes.extend(m for m in (_meaning(row["instrument"], c, full) for c in row["cutoffs_met"]) if m)
         if row.get("stale"):
             notes.append("stale: measure again before relying on it")
         total = "not scored" if row["total"] is None else str(row["total"])
@@ -127,6 +172,8 @@ def _scores(data: dict[str, Any]) -> Section | None:
             )
         )
     header = ("Questionnaire", "Date", "Total", "Band", "What it means")
+    if full:
+        return Section("Scores with each cut-off in full", (Table(header, tuple(rows)),), level=3)
     return Section("Scores", (Table(header, tuple(rows)),), kind="scores")
 
 
@@ -153,12 +200,6 @@ def _points_to_check(data: dict[str, Any], titles: dict[str, str]) -> Section | 
     if not items:
         return None
     return Section("Points to check before signing", (ItemList(tuple(items)),), kind="check")
-
-
-def is_clinician_task(objective: dict[str, Any]) -> bool:
-    """An objective that is the clinician's to do (a follow-up assessment or referral a finding
-    asks for), not the patient's."""
-    return str(objective["provenance"]["source"]) == "rule:findings.next-step"
 
 
 def measure_text(objective: dict[str, Any], audience: str = _C) -> str:
@@ -201,9 +242,9 @@ def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item("", lead=one_line(objective["statement"]), children=tuple(children))
 
 
-def _problem(
-    number: int, problem: dict[str, Any], data: dict[str, Any], context: dict[str, Any]
-) -> Section:
+def _problem(number: int, problem: dict[str, Any], context: dict[str, Any], level: int = 2) -> Section:
+    """One problem in full (the appendix): phase, order, evidence, goal, objectives, clinician
+    tasks, steps and options; ``level`` is its heading's."""
     titles = context["titles"]
     blocks: list[Block] = []
     phasing = problem.get("phasing") or {}
@@ -231,10 +272,10 @@ def _problem(
     tasks = [o for o in problem["objectives"] if is_clinician_task(o)]
     if goals:
         items = tuple(_objective(o, titles) for o in goals)
-        blocks.append(Section("Objectives", (ItemList(items, ordered=True),), level=3))
+        blocks.append(Section("Objectives", (ItemList(items, ordered=True),), level=level + 1))
     if tasks:
         items = tuple(_objective(o, titles) for o in tasks)
-        blocks.append(Section("Clinician tasks", (ItemList(items, ordered=True),), level=3))
+        blocks.append(Section("Clinician tasks", (ItemList(items, ordered=True),), level=level + 1))
     if not problem["objectives"] and not problem["interventions"] and context["serving"](problem):
         blocks.append(
             Paragraph(
@@ -244,21 +285,36 @@ def _problem(
         )
     if problem["interventions"]:
         steps = tuple(step_item(step, titles) for step in problem["interventions"])
-        blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
+        blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=level + 1))
     if problem["id"] in context["choices"]:
-        blocks.append(options(context["choices"][problem["id"]], titles))
+        blocks.append(options(context["choices"][problem["id"]], titles, level=level + 1))
     heading = problem_heading(number, problem, context["findings"], context["scores"])
-    return Section(heading, tuple(blocks), kind="problem")
+    return Section(heading, tuple(blocks), level=level, kind="problem")
 
 
 def _left_out(data: dict[str, Any], titles: dict[str, str]) -> Section | None:
+    """What was left out, each entry with the problem it was left out of; an entry whose step
+    the plan keeps under another problem says where (it is not left out of the plan)."""
     if not data["excluded"]:
         return None
-    items = tuple(
-        Item(clean(item["reason"], titles), lead=one_line(item["title"]) + ":")
-        for item in data["excluded"]
-    )
-    return Section("Left out, and why", (ItemList(items),), kind="left-out")
+    from planengine._vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    problems = {p["area"]: one_line(p["title"]) for p in data["problems"]}
+    kept: dict[str, list[str]] = {}
+    for problem in data["problems"]:
+        for step in problem["interventions"]:
+            kept.setdefault(one_line(step["title"]), []).append(one_line(problem["title"]))
+    items = []
+    for item in data["excluded"]:
+        where = problems.get(item["area"]) or vocabulary.area_title(item["area"])
+        title = one_line(item["title"])
+        elsewhere = [t for t in kept.get(title, ()) if t != where]
+        text = _RULE_LEAD.sub("", clean(item["reason"], titles))
+        if elsewhere:
+            text = text.rstrip(".") + f". It is kept under {' and '.join(elsewhere)}."
+        items.append(Item(text, lead=f"Left out from {where}: {title}:"))
+    return Section("Left out, and why", (ItemList(tuple(items)),), kind="left-out")
 
 
 def _serving(problems: list[dict[str, Any]]) -> Any:
@@ -281,6 +337,31 @@ def step_titles(data: dict[str, Any]) -> dict[str, str]:
         titles.update({o["id"]: one_line(o["statement"]) for o in problem["objectives"]})
         titles.update({s["id"]: one_line(s["title"]) for s in problem["interventions"]})
     return titles
+
+
+def _sign_off(data: dict[str, Any]) -> Section:
+    """The sign-off block; the appendices are part of what is signed."""
+    text = (
+        "This plan is a draft until a licensed clinician signs it. The patient signs to show the "
+        "plan was made with them."
+    )
+    if data["problems"]:
+        text += f" The appendices are part of the plan signed: {DETAILS} has each step's sub-steps and cautions."
+    signatures = Signatures(("Role", "Name", "Signature", "Date"), ("Clinician", "Patient"))
+    return Section("Sign-off", (Paragraph(text), signatures), kind="signatures")
+
+
+def _details(data: dict[str, Any], context: dict[str, Any]) -> Section | None:
+    """Appendix A: every problem in full, now or waiting."""
+    if not data["problems"]:
+        return None
+    details = tuple(_problem(n, p, context, level=3) for n, p in enumerate(data["problems"], start=1))
+    intro = Paragraph(
+        "Each problem in full: its phase and order, evidence, long-term goal, objectives with "
+        "their Goal Attainment Scaling levels, each step with its sub-steps, cautions and why, "
+        "and the options."
+    )
+    return Section(f"{DETAILS}. Each problem in full", (intro, *details), kind="appendix")
 
 
 def clinician_document(plan: Plan) -> Document:
@@ -321,22 +402,13 @@ def clinician_document(plan: Plan) -> Document:
         "serving": _serving(data["problems"]),
     }
     for number, problem in enumerate(data["problems"], start=1):
-        sections.append(_problem(number, problem, data, context))
+        if problem["phase"] == "now":
+            sections.append(now_problem(number, problem, context))
+    sections.append(waiting_problems(data, titles))
+    sections += [_sign_off(data), _details(data, context)]
     sections.append(_left_out(data, titles))
-    sections.append(
-        Section(
-            "Sign-off",
-            (
-                Paragraph(
-                    "This plan is a draft until a licensed clinician signs it. The patient signs "
-                    "to show the plan was made with them."
-                ),
-                Signatures(("Role", "Name", "Signature", "Date"), ("Clinician", "Patient")),
-            ),
-            kind="signatures",
-        )
-    )
-    sections.append(appendix(data))
+    full_scores = _scores(data, full=True)
+    sections.append(appendix(data, () if full_scores is None else (full_scores,)))
     return Document(
         title=f"Treatment plan{patient} — DRAFT",
         audience="clinician",

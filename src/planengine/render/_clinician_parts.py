@@ -3,16 +3,23 @@ heading of a problem, and the appendix on how the plan was made."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._words import band_title, clean, dose, instrument_name, label, one_line
 
-__all__ = ["appendix", "glance", "options", "problem_heading", "step_item", "step_when"]
+__all__ = ["appendix", "glance", "is_clinician_task", "options", "problem_heading", "step_item", "step_when"]
 
 _C = "clinician"
 #: the rule that keeps a course back for non-response: a step up, not a queue or monitoring
 _STEP_UP_RULE = "stepped-care.R-SC5"
+
+
+def is_clinician_task(objective: dict[str, Any]) -> bool:
+    """An objective that is the clinician's to do (a follow-up assessment or referral a finding
+    asks for), not the patient's."""
+    return str(objective["provenance"]["source"]) == "rule:findings.next-step"
 
 
 def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
@@ -96,7 +103,7 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item(clean(step["description"], titles), lead=one_line(step["title"]) + ":", children=tuple(children))
 
 
-def options(choice: dict[str, Any], titles: dict[str, str]) -> Section:
+def options(choice: dict[str, Any], titles: dict[str, str], level: int = 3) -> Section:
     """A problem's treatment options, the one the plan follows marked, with the reason."""
     how = "the option chosen" if choice["chosen_by"] == "input" else "the default option"
     items = []
@@ -116,7 +123,7 @@ def options(choice: dict[str, Any], titles: dict[str, str]) -> Section:
         Paragraph(clean(choice["reason"], titles), lead=f"The plan follows {how}."),
         ItemList(tuple(items)),
     )
-    return Section("Options to discuss with the patient", blocks, level=3, kind="options")
+    return Section("Options to discuss with the patient", blocks, level=level, kind="options")
 
 
 def problem_heading(
@@ -145,7 +152,27 @@ def problem_heading(
     return f"{title} ({band_title(top['instrument'] or '', top['severity'])})"
 
 
-def appendix(data: dict[str, Any]) -> Section:
+#: a note for planengine's own content review, not for a clinician reading a plan
+_REVIEW_NOTE = re.compile(r"\s*\(Not in the clinical brief's reference list: verify before release\.\)")
+_TAG = re.compile(r"^([A-Z]{1,2}\d+):")
+
+
+def _references(data: dict[str, Any]) -> list[str]:
+    """The references the plan's objectives and steps cite, once each: two strategies citing
+    the same tag in slightly different words give one line (the fuller one)."""
+    by_tag: dict[str, str] = {}
+    for problem in data["problems"]:
+        for part in (*problem["objectives"], *problem["interventions"]):
+            for citation in part.get("citations", ()):
+                text = _REVIEW_NOTE.sub("", one_line(citation))
+                match = _TAG.match(text)
+                key = match.group(1) if match else text
+                if len(text) > len(by_tag.get(key, "")):
+                    by_tag[key] = text
+    return sorted(by_tag.values())
+
+
+def appendix(data: dict[str, Any], extra: tuple[Block, ...] = ()) -> Section:
     """How the plan was made: the input hash and versions, the rules behind each decision, the
     assembly events and the references."""
     made = data["generated_by"]
@@ -168,17 +195,11 @@ def appendix(data: dict[str, Any]) -> Section:
             rules.append((f"{step['title']} ({step['id']})", f"{source}, {strategy}" if strategy else source))
     rules += [(f"Left out: {e['title']} ({e['id']})", f"{e['rule']}, {e['proposed_by']}") for e in data["excluded"]]
     blocks.append(Section("Rules and sources", (Table(("Item", "Rule or source"), tuple(rules)),), level=3))
+    blocks += extra
     if data["notices"]:
         events = tuple(Item(one_line(n["message"]), lead=f"{n['code']}:") for n in data["notices"])
         blocks.append(Section("Notices", (ItemList(events),), level=3))
-    references = sorted(
-        {
-            one_line(c)
-            for problem in data["problems"]
-            for part in (*problem["objectives"], *problem["interventions"])
-            for c in part.get("citations", ())
-        }
-    )
+    references = _references(data)
     if references:
         blocks.append(Section("References", (ItemList(tuple(Item(r) for r in references)),), level=3))
     return Section("How this plan was made", tuple(blocks), kind="appendix")

@@ -51,6 +51,8 @@ th { background: #f3f3f3; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 thead { display: table-header-group; }
 .table-wrap { overflow-x: auto; }
+section.rules { border: 2px solid #595959; padding: .2rem .8rem .4rem; margin: .8rem 0; }
+section.crisis td { height: 2.2rem; }
 section.signatures td { height: 3.2rem; }
 section.signatures { break-inside: avoid; page-break-inside: avoid; }
 @media print {

@@ -15,7 +15,6 @@ from typing import Any
 from planengine._model import Plan
 from planengine.render._blocks import (
     Block,
-    Callout,
     Document,
     Item,
     ItemList,
@@ -25,6 +24,20 @@ from planengine.render._blocks import (
     Table,
 )
 from planengine.render._clinician import is_clinician_task, step_titles
+from planengine.render._patient_parts import (
+    drinking_warning,
+    help_section,
+    later_section,
+    safety_section,
+    week_section,
+)
+from planengine.render._patient_words import (
+    hidden,
+    plain_objective,
+    plain_phrases,
+    plain_title,
+    private_pattern_words,
+)
 from planengine.render._words import (
     DocumentSettings,
     clean,
@@ -36,15 +49,12 @@ from planengine.render._words import (
     patient_text,
     sensitive_pattern,
     sensitive_words,
-    words_data,
 )
 
 __all__ = ["patient_document"]
 
 _P = "patient"
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'(])")
-#: the safety step whose sub-steps are the sections of the written safety plan
-_SAFETY_PLAN_STEP = "safety-plan"
 _HOMEWORK = ("self-guided",)
 #: the plan speaks of "the patient"; the patient's copy speaks to them
 _YOU = {"the patient's": "your", "The patient's": "Your", "the patient": "you", "The patient": "You"}
@@ -66,46 +76,9 @@ class _Filter:
     def __call__(self, text: str) -> str:
         """``text`` cleaned of internals, without its sentences that name a sensitive condition
         (empty when none is left)."""
-        sentences = _SENTENCE.split(clean(text, self.titles))
+        sentences = _SENTENCE.split(plain_phrases(clean(text, self.titles)))
         kept = long_dates(" ".join(s for s in sentences if self.allows(s)))
         return _SECOND_PERSON.sub(lambda m: _YOU[m.group(0)], kept)
-
-
-def _is_clinicians_part(text: str) -> bool:
-    lowered = one_line(text).lower()
-    return any(lowered.startswith(m) for m in words_data()["patient"]["clinician_steps"])
-
-
-def _crisis(plan: Plan) -> Section:
-    resources = plan.crisis.for_crisis if plan.crisis is not None else ()
-    blocks: list[Block]
-    if resources:
-        lines = tuple(Item(r.patient_line()) for r in resources)
-        blocks = [Paragraph(patient_text("crisis_intro")), ItemList(lines)]
-    else:
-        blocks = [
-            Paragraph(patient_text("crisis_none")),
-            Table((patient_text("name_column"), patient_text("contacts_phone").rstrip(":")), (("", ""), ("", ""))),
-            Paragraph(patient_text("crisis_emergency")),
-        ]
-    return Section(patient_text("crisis_heading"), tuple(blocks), kind="crisis")
-
-
-def _safety(data: dict[str, Any], keep: _Filter) -> Section | None:
-    flags = data["risk"]["flags"]
-    if not flags:
-        return None
-    blocks: list[Block] = []
-    safety = next((p for p in data["problems"] if p["area"] == "safety"), None)
-    plan_step = next(
-        (s for s in (safety or {}).get("interventions", ()) if s["id"] == _SAFETY_PLAN_STEP), None
-    )
-    if plan_step is not None and not all(f["private"] for f in flags):
-        parts = tuple(Item(keep(part)) for part in plan_step.get("steps", ()) if keep(part))
-        blocks += [Paragraph(patient_text("safety_plan_intro")), ItemList(parts, ordered=True)]
-    else:
-        blocks.append(Paragraph(patient_text("safety_talk")))
-    return Section(patient_text("safety_heading"), tuple(blocks), kind="safety")
 
 
 def _next_review(data: dict[str, Any]) -> str | None:
@@ -129,67 +102,6 @@ def _appointments(data: dict[str, Any]) -> Section:
     return Section(patient_text("next_heading"), (ItemList(tuple(items)),), kind="appointments")
 
 
-def _days(step: dict[str, Any]) -> tuple[str, ...]:
-    frequency = step.get("frequency") or {}
-    days: list[str] = words_data()["patient"]["days"]
-    times = int(frequency.get("times", 0))
-    if frequency.get("per") == "day":
-        return tuple(days) if times == 1 else tuple(f"{d} ×{times}" for d in days)
-    if frequency.get("per") == "week":
-        chosen = words_data()["patient"]["days_for_times_a_week"].get(min(times, 7), [])
-        return tuple(chosen)
-    return ()
-
-
-def _weeks(step: dict[str, Any]) -> str:
-    start = (step.get("phasing") or {}).get("start_week") or 1
-    weeks = step.get("course_weeks")
-    if not weeks:
-        return patient_text("from_week", week=start)
-    end = start + weeks - 1
-    return str(start) if end == start else f"{start} to {end}"
-
-
-def _homework(problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        s
-        for p in problems
-        if p["phase"] == "now"
-        for s in p["interventions"]
-        if s["phase"] == "now" and s["delivery"] in _HOMEWORK and s.get("frequency")
-    ]
-
-
-def _week(data: dict[str, Any], keep: _Filter) -> Section | None:
-    """The weekly schedule of homework built from the doses, and how to do each task."""
-    tasks = [s for s in _homework(data["problems"]) if keep.allows(s["title"] + s["description"])]
-    if not tasks:
-        return None
-    days: list[str] = words_data()["patient"]["days"]
-    header = (patient_text("task_column"), *days, patient_text("minutes_column"), patient_text("weeks_column"))
-    rows = []
-    for step in tasks:
-        on = _days(step)
-        marks = tuple(
-            next((d.split(" ", 1)[1] if " " in d else "☐" for d in on if d.split(" ")[0] == day), "")
-            for day in days
-        )
-        minutes = patient_text("minutes", minutes=step["duration_minutes"]) if step.get("duration_minutes") else ""
-        rows.append((one_line(step["title"]), *marks, minutes, _weeks(step)))
-    blocks: list[Block] = [Paragraph(patient_text("week_intro")), Table(header, tuple(rows))]
-    if any(s["status"] == "held" for s in tasks):
-        held = ", ".join(one_line(s["title"]) for s in tasks if s["status"] == "held")
-        blocks.append(Callout(f"{patient_text('week_held')} ({held})"))
-    how = []
-    for step in tasks:
-        parts = tuple(
-            Item(keep(part)) for part in step.get("steps", ()) if not _is_clinicians_part(part) and keep(part)
-        )
-        how.append(Item(keep(step["description"]), lead=one_line(step["title"]) + ":", children=parts, ordered=True))
-    blocks.append(Section(patient_text("how_heading"), (ItemList(tuple(how)),), level=3))
-    return Section(patient_text("week_heading"), tuple(blocks), kind="week")
-
-
 def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     """The sessions and referrals that start now, with who and how often."""
     items = []
@@ -201,11 +113,11 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 continue
             if (step.get("phasing") or {}).get("rule") == "stepped-care.R-SC5":
                 continue  # kept for a step up, not started now
-            if not keep.allows(step["title"]):
+            if not keep.allows(step["title"]) or hidden(step["id"]):
                 continue
             text = label(_P, "delivery", step["delivery"])
             when = _when(step)
-            items.append(Item(f"{text}{'; ' + when if when else ''}.", lead=one_line(step["title"]) + ":"))
+            items.append(Item(f"{text}{'; ' + when if when else ''}.", lead=plain_title(step["title"]) + ":"))
     if not items:
         return None
     return Section(patient_text("sessions_heading"), (ItemList(tuple(items)),), kind="sessions")
@@ -232,7 +144,7 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
                 continue
             if is_clinician_task(objective) or not keep(objective["statement"]):
                 continue
-            items.append(Item(keep(objective["statement"])))
+            items.append(Item(plain_objective(objective["id"]) or keep(objective["statement"])))
     blocks: list[Block] = []
     if items:
         blocks.append(ItemList(tuple(items)))
@@ -243,38 +155,29 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
     return Section(patient_text("goals_plan_heading"), tuple(blocks), kind="goals")
 
 
-def _later(data: dict[str, Any], keep: _Filter) -> Section | None:
-    titles = [one_line(p["title"]) for p in data["problems"] if p["phase"] != "now" and keep.allows(p["title"])]
-    if not titles:
-        return None
-    blocks = (Paragraph(patient_text("later_intro")), ItemList(tuple(Item(t) for t in titles)))
-    return Section(patient_text("later_heading"), blocks, kind="later")
-
-
 def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
     """The patient's copy as a :class:`Document` (see the module docstring)."""
     data = plan.to_dict()
     keep = _Filter(settings, step_titles(data))
-    private = {w for f in data["risk"]["flags"] if f["private"] for w in f["evidence"]}
-    words = [g["text"] for g in data["patient_goals"] if g["text"] not in private and keep.allows(g["text"])]
-    sections: list[Section | None] = [
-        Section(patient_text("title"), (Callout(patient_text("draft")),), kind="status")
-    ]
-    if words:
-        quoted = tuple(Item(f"“{one_line(w)}”") for w in words)
-        sections.append(
-            Section(patient_text("goals_heading"), (Paragraph(patient_text("goals_intro")), ItemList(quoted)), kind="words")
-        )
-    safety = _safety(data, keep)
+    private = any(f["private"] for f in data["risk"]["flags"])
+    sections: list[Section | None] = [_words(data, keep, private=private)]
+    safety = safety_section(data, keep)
     if safety is not None:  # with a flag, safety and help come before anything else
-        sections += [safety, _crisis(plan)]
-    sections += [_appointments(data), _goals(data, keep, settings), _week(data, keep), _sessions(data, keep), _later(data, keep)]
+        sections += [safety, help_section(plan, flagged=True)]
+    sections += [
+        drinking_warning(data, keep.allows),
+        _appointments(data),
+        _goals(data, keep, settings),
+        week_section(data, keep, keep.allows),
+        _sessions(data, keep),
+        later_section(data, keep.allows, private=private),
+    ]
     contacts = Table(
         (patient_text("contacts_clinician").rstrip(":"), patient_text("contacts_phone").rstrip(":")), (("", ""),)
     )
     sections.append(Section(patient_text("contacts_heading"), (contacts,), kind="contacts"))
-    if safety is None and plan.crisis is not None and plan.crisis.for_crisis:
-        sections.append(_crisis(plan))
+    if safety is None:  # every copy says where to get help
+        sections.append(help_section(plan, flagged=False))
     sign = Signatures(
         ("", patient_text("name_column"), patient_text("signature_column"), patient_text("date_column")),
         (patient_text("role_patient"), patient_text("role_clinician")),
@@ -287,5 +190,21 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
         title=patient_text("title") + patient,
         audience="patient",
         subtitle=f"{long_date(data['as_of'])}. {patient_text('draft')}",
-        sections=tuple(s for s in sections if s is not None)[1:],
+        sections=tuple(s for s in sections if s is not None),
     )
+
+
+def _words(data: dict[str, Any], keep: _Filter, *, private: bool) -> Section | None:
+    """The patient's own words; with a private flag, none that opened it and none that speaks
+    of a partner or relationship (the copy may be found at home)."""
+    opened = {w for f in data["risk"]["flags"] if f["private"] for w in f["evidence"]}
+    hide = private_pattern_words()
+    words = [
+        g["text"]
+        for g in data["patient_goals"]
+        if g["text"] not in opened and keep.allows(g["text"]) and not (private and hide.search(g["text"]))
+    ]
+    if not words:
+        return None
+    quoted = tuple(Item(f"“{one_line(w)}”") for w in words)
+    return Section(patient_text("goals_heading"), (Paragraph(patient_text("goals_intro")), ItemList(quoted)), kind="words")

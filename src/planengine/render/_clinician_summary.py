@@ -1,0 +1,109 @@
+"""The short form of the clinician's plan, the part read before signing: for each problem that
+starts now, its objectives and one line per step (who, dose, when) and per option; the problems
+that wait in one table (what starts them, what is measured meanwhile). The full detail of every
+problem is in the appendix (:mod:`._clinician`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
+from planengine.render._clinician_parts import is_clinician_task, problem_heading, step_when
+from planengine.render._words import clean, dose, label, long_date, long_dates, one_line
+
+__all__ = ["now_problem", "waiting_problems"]
+
+_C = "clinician"
+#: where the full detail of each problem is
+DETAILS = "Appendix A"
+
+
+def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
+    """An objective on one line: its statement and when it is reviewed (the measure in full,
+    the GAS levels and why are in the appendix)."""
+    interval = objective["review_interval_days"]
+    every = "every day" if interval == 1 else f"every {interval} days"
+    when = f"Review {every}, first {long_date(objective['review_date'])}."
+    return Item(when, lead=long_dates(clean(objective["statement"], titles)))
+
+
+def _step_line(step: dict[str, Any], titles: dict[str, str]) -> Item:
+    parts = [label(_C, "delivery", step["delivery"])]
+    amount = dose(step, _C)
+    if amount:
+        parts.append(amount)
+    parts.append(step_when(step, titles).rstrip("."))
+    if step["status"] != "active":
+        parts.append(label(_C, "status", step["status"]).lower())
+    text = "; ".join(parts) + "."
+    if step.get("notes"):
+        count = len(step["notes"])
+        text += f" {count} caution{'s' if count != 1 else ''}: see {DETAILS}."
+    return Item(text, lead=one_line(step["title"]) + ":")
+
+
+def _options(choice: dict[str, Any]) -> Section:
+    how = "the option chosen" if choice["chosen_by"] == "input" else "the default option"
+    items = []
+    for option in choice["options"]:
+        mark = " (the plan follows this)" if option["id"] == choice["chosen"] else ""
+        details = [label(_C, "delivery", option["delivery"])]
+        if option["sessions"]:
+            details.append(one_line(option["sessions"]))
+        details.append(f"self-help {option['homework_minutes_per_week']} min a week")
+        items.append(Item("; ".join(details) + ".", lead=f"{one_line(option['title'])}{mark}:"))
+    blocks = (Paragraph(f"The plan follows {how}; what each involves is in {DETAILS}."), ItemList(tuple(items)))
+    return Section("Options to discuss with the patient", blocks, level=3, kind="options")
+
+
+def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -> Section:
+    """A problem that starts now, short: its objectives, one line per step, its options one
+    line each."""
+    titles = context["titles"]
+    blocks: list[Block] = []  # why it starts now is in the plan at a glance
+    goals = [o for o in problem["objectives"] if not is_clinician_task(o)]
+    tasks = [o for o in problem["objectives"] if is_clinician_task(o)]
+    for heading, chosen in (("Objectives", goals), ("Clinician tasks", tasks)):
+        if chosen:
+            lines = tuple(_objective_line(o, titles) for o in chosen)
+            blocks.append(Section(heading, (ItemList(lines, ordered=True),), level=3))
+    if problem["interventions"]:
+        steps = tuple(_step_line(s, titles) for s in problem["interventions"])
+        blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
+    if problem["id"] in context["choices"]:
+        blocks.append(_options(context["choices"][problem["id"]]))
+    heading = problem_heading(number, problem, context["findings"], context["scores"])
+    return Section(heading, tuple(blocks), kind="problem")
+
+
+def waiting_problems(data: dict[str, Any], titles: dict[str, str]) -> Section | None:
+    """The problems that wait (next, later), one row each: what starts them, what is measured
+    meanwhile, and any step of theirs that starts now."""
+    rows = []
+    for number, problem in enumerate(data["problems"], start=1):
+        if problem["phase"] == "now":
+            continue
+        phasing = problem.get("phasing") or {}
+        meanwhile = clean(phasing.get("review", ""), titles)
+        started = [one_line(s["title"]) for s in problem["interventions"] if s["phase"] == "now"]
+        if started:
+            meanwhile = "; ".join(x for x in (meanwhile, "now: " + ", ".join(started)) if x)
+        rows.append(
+            (
+                str(number),
+                one_line(problem["title"]),
+                label(_C, "phase", problem["phase"]),
+                clean(phasing.get("entry") or phasing.get("reason", ""), titles),
+                meanwhile,
+            )
+        )
+    if not rows:
+        return None
+    weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
+    title = f"Also noted – revisit at the week-{weeks} review" if weeks else "Also noted – revisit at a review"
+    intro = Paragraph(
+        f"Their objectives, steps and options are in {DETAILS}; objectives' dates are agreed again "
+        "when a problem starts."
+    )
+    header = ("#", "Problem", "Phase", "Starts when", "Meanwhile")
+    return Section(title, (Table(header, tuple(rows)), intro), kind="waiting")

@@ -1,0 +1,291 @@
+"""Parts of the patient's copy: keeping safe, the help box and crisis lines, the warning about
+drinking, the weekly schedule with its rules box, and the other things talked about.
+
+Every text of the plan reaches the patient through the copy's filter (``keep``: drops sentences
+naming a sensitive condition, puts clinical phrases plainly, speaks to "you"); the fixed
+sentences come from ``data/documents.yaml``.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from planengine._model import Plan
+from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
+from planengine.render._patient_words import (
+    hidden,
+    is_rule,
+    merged_into,
+    plain_title,
+    private_pattern_words,
+    safety_plan_part,
+    withdrawal_warning,
+)
+from planengine.render._words import dose, one_line, patient_text, words_data
+
+__all__ = [
+    "drinking_warning",
+    "help_section",
+    "homework",
+    "later_section",
+    "safety_section",
+    "week_section",
+]
+
+Keep = Callable[[str], str]
+#: the safety step whose sub-steps are the sections of the written safety plan
+_SAFETY_PLAN_STEP = "safety-plan"
+_HOMEWORK = ("self-guided",)
+#: the field a safety-plan part names in the plan (``(warning_signs)``) and what follows it
+_PART_FIELD = re.compile(r"\(([a-z]+(?:_[a-z]+)+)\)\s*(?:;\s*(.*))?$")
+
+
+def _is_clinicians_part(text: str) -> bool:
+    lowered = one_line(text).lower()
+    return any(lowered.startswith(m) for m in words_data()["patient"]["clinician_steps"])
+
+
+def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
+    """"Keeping safe": the parts of the safety plan written today, in plain second person, or
+    with a private flag only that the clinician will talk with the patient today."""
+    flags = data["risk"]["flags"]
+    if not flags:
+        return None
+    blocks: list[Block] = []
+    safety = next((p for p in data["problems"] if p["area"] == "safety"), None)
+    plan_step = next(
+        (s for s in (safety or {}).get("interventions", ()) if s["id"] == _SAFETY_PLAN_STEP), None
+    )
+    if any(f["private"] for f in flags):
+        blocks.append(Paragraph(patient_text("safety_talk_private")))
+    elif plan_step is not None:
+        parts = tuple(Item(p) for p in (_safety_part(raw, keep) for raw in plan_step.get("steps", ())) if p)
+        blocks += [Paragraph(patient_text("safety_plan_intro")), ItemList(parts, ordered=True)]
+    else:
+        blocks.append(Paragraph(patient_text("safety_talk")))
+    return Section(patient_text("safety_heading"), tuple(blocks), kind="safety")
+
+
+def _safety_part(raw: str, keep: Keep) -> str:
+    """One part of the safety plan: its plain heading by the field the plan names, with what the
+    plan adds to it (``include drinking as a warning sign``); otherwise the plan's words."""
+    match = _PART_FIELD.search(one_line(raw))
+    plain = safety_plan_part(match.group(1)) if match else None
+    if match is None or plain is None:
+        return keep(raw)
+    extra = keep(match.group(2) or "")
+    return f"{plain}; {extra}" if extra else plain
+
+
+def help_section(plan: Plan, *, flagged: bool) -> Section:
+    """"If you need help now": a short help box on every copy, with the clinic's crisis lines;
+    with an open flag and no lines configured, a box the clinician must fill in before the copy
+    goes home."""
+    resources = plan.crisis.for_crisis if plan.crisis is not None else ()
+    blocks: list[Block] = []
+    if resources:
+        blocks += [
+            Callout(f"{patient_text('help_box')} {patient_text('help_emergency')}"),
+            Paragraph(patient_text("crisis_intro")),
+            ItemList(tuple(Item(r.patient_line()) for r in resources)),
+        ]
+    elif flagged:
+        blank = (patient_text("name_column"), patient_text("contacts_phone").rstrip(":"))
+        blocks += [
+            Callout(f"{patient_text('help_box_none')} {patient_text('help_emergency')}"),
+            Callout(patient_text("crisis_must_write_done"), lead=patient_text("crisis_must_write")),
+            Table(blank, (("", ""), ("", ""), ("", ""))),
+        ]
+    else:
+        blocks.append(Callout(f"{patient_text('help_box_none')} {patient_text('help_emergency')}"))
+    return Section(patient_text("crisis_heading"), tuple(blocks), kind="crisis")
+
+
+def drinking_warning(data: dict[str, Any], allows: Callable[[str], bool]) -> Section | None:
+    """The plan's own warning not to stop drinking suddenly, in plain words, when alcohol is a
+    problem in the plan."""
+    text = withdrawal_warning(data["problems"])
+    if text is None or not allows(text):
+        return None
+    return Section(patient_text("drinking_heading"), (Callout(text),), kind="warning")
+
+
+def homework(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The self-help that starts now, whatever the phase of its problem (a problem that waits
+    may still have a habit to start now)."""
+    return [
+        s
+        for p in data["problems"]
+        for s in p["interventions"]
+        if s["phase"] == "now" and s["delivery"] in _HOMEWORK and s.get("frequency") and not hidden(s["id"])
+    ]
+
+
+def _days(step: dict[str, Any]) -> tuple[str, ...]:
+    frequency = step.get("frequency") or {}
+    days: list[str] = words_data()["patient"]["days"]
+    times = int(frequency.get("times", 0))
+    if frequency.get("per") == "day":
+        return tuple(days) if times == 1 else tuple(f"{d} ×{times}" for d in days)
+    if frequency.get("per") == "week":
+        return tuple(words_data()["patient"]["days_for_times_a_week"].get(min(times, 7), []))
+    return ()
+
+
+def _span(step: dict[str, Any]) -> tuple[int, int | None]:
+    start = int((step.get("phasing") or {}).get("start_week") or 1)
+    weeks = step.get("course_weeks")
+    return start, (start + int(weeks) - 1 if weeks else None)
+
+
+def _weeks(step: dict[str, Any], joined: tuple[dict[str, Any], ...] = ()) -> str:
+    """The weeks a row runs: ``2 to 9``, ``from week 3``; a row with a task joined to it runs
+    from the first of their starts to the last of their ends."""
+    spans = [_span(s) for s in (step, *joined)]
+    start = min(a for a, _ in spans)
+    end = None if any(b is None for _, b in spans) else max(b for _, b in spans if b is not None)
+    if end is None:
+        return patient_text("from_week", week=start)
+    return str(start) if end == start else f"{start} to {end}"
+
+
+def _minutes_a_day(step: dict[str, Any]) -> float:
+    frequency = step.get("frequency") or {}
+    times = int(frequency.get("times", 0))
+    per_week = times * 7 if frequency.get("per") == "day" else times
+    return per_week * int(step.get("duration_minutes") or 0) / 7
+
+
+def daily_minutes(rows: list[dict[str, Any]]) -> int:
+    """About how many minutes a day the rows take in their busiest week, rounded up to 5."""
+    if not rows:
+        return 0
+    last = max((_span(s)[1] or _span(s)[0]) for s in rows)
+    busiest = max(
+        sum(_minutes_a_day(s) for s in rows if _span(s)[0] <= week and (_span(s)[1] or week) >= week)
+        for week in range(1, last + 1)
+    )
+    return int(5 * math.ceil(busiest / 5)) if busiest else 0
+
+
+def schedule_rows(tasks: list[dict[str, Any]]) -> tuple[list[tuple[dict[str, Any], str]], list[dict[str, Any]]]:
+    """The rows of the weekly schedule, each with its title (a merged row says what it now
+    includes), and the steps shown as rules instead."""
+    ids = {s["id"] for s in tasks}
+    titles: dict[str, str] = {}
+    for step in tasks:
+        merged = merged_into(step["id"])
+        if merged is not None and merged[0] in ids:
+            titles[merged[0]] = merged[1]
+    rows = [
+        (s, titles.get(s["id"], plain_title(s["title"])))
+        for s in tasks
+        if not is_rule(s["id"]) and not _joins(s, ids)
+    ]
+    return rows, [s for s in tasks if is_rule(s["id"])]
+
+
+def _target(step: dict[str, Any]) -> str:
+    merged = merged_into(step["id"])
+    return merged[0] if merged is not None else ""
+
+
+def _marks(step: dict[str, Any], joined: tuple[dict[str, Any], ...], days: list[str]) -> tuple[str, ...]:
+    """A tick box on each day the row's task (or a task joined to it) falls on."""
+    marks = []
+    for day in days:
+        mark = ""
+        for one in (step, *joined):
+            for on in _days(one):
+                if on.split(" ")[0] == day:
+                    mark = mark or (on.split(" ", 1)[1] if " " in on else "☐")
+        marks.append(mark)
+    return tuple(marks)
+
+
+def _minutes(step: dict[str, Any], joined: tuple[dict[str, Any], ...]) -> str:
+    """The row's minutes: ``5 min``, or ``5 min + 1 min`` with a task joined to it."""
+    return " + ".join(
+        patient_text("minutes", minutes=s["duration_minutes"]) for s in (step, *joined) if s.get("duration_minutes")
+    )
+
+
+def _joins(step: dict[str, Any], ids: set[str]) -> bool:
+    merged = merged_into(step["id"])
+    return merged is not None and merged[0] in ids
+
+
+def _how(step: dict[str, Any], title: str, keep: Keep, joined: tuple[dict[str, Any], ...] = ()) -> Item:
+    """How to do one task: its description and sub-steps (the clinician's own checks left out),
+    then the description of each task whose row joined it."""
+    parts = [Item(keep(part)) for part in step.get("steps", ()) if not _is_clinicians_part(part) and keep(part)]
+    for other in joined:
+        amount = dose(other, "patient")
+        lead = plain_title(other["title"]) + (f" ({amount})" if amount else "") + ":"
+        parts.append(_how(other, lead[:-1], keep))
+    return Item(keep(step["description"]), lead=title + ":", children=tuple(parts), ordered=True)
+
+
+def week_section(data: dict[str, Any], keep: Keep, allows: Callable[[str], bool]) -> Section | None:
+    """The weekly schedule of homework built from the doses (a diary kept once, rules in a box
+    of their own), the daily total, and how to do each task."""
+    tasks = [s for s in homework(data) if allows(s["title"] + s["description"])]
+    if not tasks:
+        return None
+    rows, rules = schedule_rows(tasks)
+    blocks: list[Block] = []
+    if rows:
+        days: list[str] = words_data()["patient"]["days"]
+        header = (patient_text("task_column"), *days, patient_text("minutes_column"), patient_text("weeks_column"))
+        table = []
+        ids = {s["id"] for s in tasks}
+        joined = {
+            step["id"]: tuple(o for o in tasks if _joins(o, ids) and _target(o) == step["id"])
+            for step, _ in rows
+        }
+        for step, title in rows:
+            table.append((title, *_marks(step, joined[step["id"]], days), _minutes(step, joined[step["id"]]), _weeks(step, joined[step["id"]])))
+        blocks += [Paragraph(patient_text("week_intro")), Table(header, tuple(table))]
+        total = daily_minutes([s for s in tasks if not is_rule(s["id"])])
+        if total:
+            blocks.append(Paragraph(patient_text("daily_total", minutes=total)))
+    if any(s["status"] == "held" for s in tasks):
+        held = "; ".join(plain_title(s["title"]) for s in tasks if s["status"] == "held")
+        blocks.append(Callout(f"{patient_text('week_held')} ({held})"))
+    if rules:
+        items = tuple(_how(s, plain_title(s["title"]), keep) for s in rules)
+        blocks.append(
+            Section(patient_text("rules_heading"), (Paragraph(patient_text("rules_intro")), ItemList(items)), level=3, kind="rules")
+        )
+    if rows:
+        how = tuple(_how(s, title, keep, joined[s["id"]]) for s, title in rows)
+        blocks.append(Section(patient_text("how_heading"), (ItemList(how),), level=3))
+    return Section(patient_text("week_heading"), tuple(blocks), kind="week")
+
+
+def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> Section | None:
+    """The other things talked about: the problems that wait, when they are looked at again,
+    and the check of a problem on active monitoring."""
+    hide = private_pattern_words()
+    waiting = [
+        p for p in data["problems"]
+        if p["phase"] != "now" and allows(p["title"]) and not (private and hide.search(p["title"]))
+    ]  # fmt: skip
+    if not waiting:
+        return None
+    weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
+    intro = patient_text("later_intro", weeks=weeks) if weeks else patient_text("later_intro_any")
+    blocks: list[Block] = [Paragraph(intro), ItemList(tuple(Item(one_line(p["title"])) for p in waiting))]
+    checks: dict[str, str] = words_data()["patient"].get("monitoring_steps") or {}
+    for problem in waiting:
+        for step in problem["interventions"]:
+            if step["phase"] == "now" and step["id"] in checks and step.get("course_weeks"):
+                text = patient_text("check_again", area=checks[step["id"]], weeks=step["course_weeks"])
+                blocks.append(Paragraph(text))
+    later_homework = {s["id"] for p in waiting for s in p["interventions"]} & {s["id"] for s in homework(data)}
+    if later_homework:
+        blocks.append(Paragraph(patient_text("meanwhile")))
+    return Section(patient_text("later_heading"), tuple(blocks), kind="later")

@@ -1,0 +1,95 @@
+"""The plain words of the patient's copy: the patient-facing title of a step, its text with
+clinical phrases put plainly, and the objectives a patient does not control, all from the
+``patient`` tables of ``data/documents.yaml``.
+
+The renderer adds no facts: each entry there is keyed by the plan's own title, phrase, step id or
+objective id, so that a step or phrase the plan does not hold is never shown, and a strategy text
+that changes simply reads as written until its plain version is updated (a test finds entries
+that no built-in strategy uses any more).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from planengine.render._words import one_line, sensitive_pattern, words_data
+
+__all__ = [
+    "hidden",
+    "is_rule",
+    "merged_into",
+    "plain_objective",
+    "plain_phrases",
+    "plain_title",
+    "private_pattern_words",
+    "safety_plan_part",
+    "withdrawal_warning",
+]
+
+
+def _table(name: str) -> Mapping[str, Any]:
+    table: Mapping[str, Any] = words_data()["patient"].get(name) or {}
+    return table
+
+
+def plain_title(title: str) -> str:
+    """The patient's title of a step (``Stimulus control`` -> ``Use your bed for sleep``); a
+    title with no plain version is returned on one line as written."""
+    text = one_line(title)
+    return str(_table("plain_titles").get(text, text))
+
+
+def plain_phrases(text: str) -> str:
+    """``text`` with each clinical phrase of ``plain_phrases`` replaced by its plain words."""
+    for phrase, plain in _table("plain_phrases").items():
+        text = text.replace(phrase, plain or "")
+    return text
+
+
+def plain_objective(objective_id: str) -> str | None:
+    """What the patient reads for an objective they do not control, or ``None``."""
+    text = _table("plain_objectives").get(objective_id)
+    return None if text is None else str(text)
+
+
+def hidden(step_id: str) -> bool:
+    """True for a step never shown on the patient's copy."""
+    return step_id in (words_data()["patient"].get("hidden_steps") or ())
+
+
+def is_rule(step_id: str) -> bool:
+    """True for a step that is rules to follow, not a task to tick."""
+    return step_id in (words_data()["patient"].get("rules_steps") or ())
+
+
+def merged_into(step_id: str) -> tuple[str, str] | None:
+    """``(other step id, title of the joined row)`` for a step whose row joins another's."""
+    entry = _table("merged_steps").get(step_id)
+    return None if entry is None else (str(entry["into"]), str(entry["title"]))
+
+
+def safety_plan_part(field: str) -> str | None:
+    """The plain second-person heading of a safety-plan part, by the field the plan names."""
+    text = _table("safety_plan_parts").get(field)
+    return None if text is None else str(text)
+
+
+def withdrawal_warning(problems: list[dict[str, Any]]) -> str | None:
+    """The plain warning not to stop drinking suddenly, when the plan has a problem of the
+    warning's area whose steps already give that warning; otherwise ``None`` (no new facts)."""
+    entry = _table("withdrawal_warning")
+    markers = [m.lower() for m in entry.get("markers", ())]
+    for problem in problems:
+        if problem["area"] != entry.get("area"):
+            continue
+        for step in problem["interventions"]:
+            texts = [step.get("description") or "", *(step.get("steps") or ()), *(step.get("notes") or ())]
+            if any(m in one_line(t).lower() for t in texts for m in markers):
+                return str(entry["text"])
+    return None
+
+
+def private_pattern_words() -> Any:
+    """The pattern of the words a quote or title may not use when a private flag is open."""
+    return sensitive_pattern(words_data()["patient"].get("private_flag_words") or ())
