@@ -18,6 +18,7 @@ import attrs
 from planengine._read_only import read_only
 from planengine._records import Provenance, RiskFlag
 from planengine.io._assessment import Assessment, Context, Response
+from planengine.io._json_text import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.plan._crisis import CrisisResources
@@ -499,8 +500,7 @@ class Plan:
     def to_json(self) -> str:
         """Deterministic JSON text (2-space indent, UTF-8 characters kept, trailing newline).
 
-        :raises ValueError: on a number JSON has no form for (NaN, infinity): never written.
+        Its numbers are finite: :meth:`planengine.Engine.plan` refuses plugin content with a NaN
+        or an infinity when it makes the plan.
         """
-        import json
-
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+        return json_text(self.to_dict())

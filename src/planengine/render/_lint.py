@@ -6,7 +6,6 @@ Every format carries the rule code, its SMART letter and the JSON path.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
@@ -15,6 +14,7 @@ import attrs
 
 from planengine._printable import printable_lines
 from planengine._version import __version__
+from planengine.io._json_text import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.smart._model import Violation
@@ -82,7 +82,7 @@ def _json(report: ValidationReport, statistics: bool) -> str:
             {"code": code, "name": name, "smart_letter": letter, "count": count}
             for code, name, letter, count in report.statistics()
         ]
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    return json_text(out)
 
 
 def _gh_data(text: str) -> str:
@@ -190,7 +190,7 @@ def _sarif(report: ValidationReport, statistics: bool) -> str:
             }
         ],
     }
-    return json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+    return json_text(log)
 
 
 def _uri(path: str | None) -> str:

@@ -8,11 +8,11 @@ reason, risk flags first, and input findings with ``file:line:column`` and the J
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
 from planengine._printable import printable_lines
 from planengine._version import __version__
+from planengine.io._json_text import json_text
 from planengine.plan._crisis import (
     CRISIS_HEADING,
     NO_ABUSE_RESOURCES_MESSAGE,
@@ -311,7 +311,7 @@ def render_json(run: ReviewRun) -> str:
         "errors": [e.to_dict() for e in run.errors],
         "reviews": [r.to_dict() for r in run.reviews],
     }
-    return json.dumps(out, indent=2, ensure_ascii=False) + "\n"
+    return json_text(out)
 
 
 def _md(text: str) -> str:
