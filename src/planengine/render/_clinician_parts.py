@@ -103,8 +103,11 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item(clean(step["description"], titles), lead=one_line(step["title"]) + ":", children=tuple(children))
 
 
-def options(choice: dict[str, Any], titles: dict[str, str], level: int = 3) -> Section:
-    """A problem's treatment options, the one the plan follows marked, with the reason."""
+def options(
+    choice: dict[str, Any], titles: dict[str, str], level: int = 3, *, details_in: str = ""
+) -> Section:
+    """A problem's treatment options, the one the plan follows marked, with the reason; with
+    ``details_in`` (the short form) one line each, and what each involves is there."""
     how = "the option chosen" if choice["chosen_by"] == "input" else "the default option"
     items = []
     for option in choice["options"]:
@@ -113,16 +116,19 @@ def options(choice: dict[str, Any], titles: dict[str, str], level: int = 3) -> S
         if option["sessions"]:
             details.append(one_line(option["sessions"]))
         details.append(f"self-help {option['homework_minutes_per_week']} min a week")
-        items.append(
-            Item(
-                f"{clean(option['involves'], titles)} ({'; '.join(details)})",
-                lead=f"{one_line(option['title'])}{mark}:",
-            )
+        lead = f"{one_line(option['title'])}{mark}:"
+        text = (
+            "; ".join(details) + "."
+            if details_in
+            else f"{clean(option['involves'], titles)} ({'; '.join(details)})"
         )
-    blocks = (
-        Paragraph(clean(choice["reason"], titles), lead=f"The plan follows {how}."),
-        ItemList(tuple(items)),
+        items.append(Item(text, lead=lead))
+    reason = (
+        Paragraph(f"The plan follows {how}; what each involves is in {details_in}.")
+        if details_in
+        else Paragraph(clean(choice["reason"], titles), lead=f"The plan follows {how}.")
     )
+    blocks = (reason, ItemList(tuple(items)))
     return Section("Options to discuss with the patient", blocks, level=level, kind="options")
 
 

@@ -8,7 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
-from planengine.render._clinician_parts import is_clinician_task, problem_heading, step_when
+from planengine.render._clinician_parts import (
+    is_clinician_task,
+    options,
+    problem_heading,
+    step_when,
+)
 from planengine.render._words import clean, dose, label, long_date, long_dates, one_line
 
 __all__ = ["now_problem", "waiting_problems"]
@@ -42,20 +47,6 @@ def _step_line(step: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item(text, lead=one_line(step["title"]) + ":")
 
 
-def _options(choice: dict[str, Any]) -> Section:
-    how = "the option chosen" if choice["chosen_by"] == "input" else "the default option"
-    items = []
-    for option in choice["options"]:
-        mark = " (the plan follows this)" if option["id"] == choice["chosen"] else ""
-        details = [label(_C, "delivery", option["delivery"])]
-        if option["sessions"]:
-            details.append(one_line(option["sessions"]))
-        details.append(f"self-help {option['homework_minutes_per_week']} min a week")
-        items.append(Item("; ".join(details) + ".", lead=f"{one_line(option['title'])}{mark}:"))
-    blocks = (Paragraph(f"The plan follows {how}; what each involves is in {DETAILS}."), ItemList(tuple(items)))
-    return Section("Options to discuss with the patient", blocks, level=3, kind="options")
-
-
 def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -> Section:
     """A problem that starts now, short: its objectives, one line per step, its options one
     line each."""
@@ -71,7 +62,7 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
         steps = tuple(_step_line(s, titles) for s in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
     if problem["id"] in context["choices"]:
-        blocks.append(_options(context["choices"][problem["id"]]))
+        blocks.append(options(context["choices"][problem["id"]], titles, details_in=DETAILS))
     heading = problem_heading(number, problem, context["findings"], context["scores"])
     return Section(heading, tuple(blocks), kind="problem")
 

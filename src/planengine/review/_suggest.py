@@ -68,6 +68,7 @@ from planengine.review._verdict import (
     review_point_due,
     verify_change,
 )
+from planengine.review._verdict import suggestion as _s
 
 __all__ = [
     "attention_reasons",
@@ -78,16 +79,6 @@ __all__ = [
 ]
 
 _ATTENTION_STATUSES = {"worsening", "no-progress", "not-achieved", "not-attainable"}
-
-
-def _s(rule: str, action: str, reason: str, goal: GoalReview, **details: Any) -> Suggestion:
-    return Suggestion(
-        rule=rule,
-        action=action,
-        reason=reason,
-        goal_id=goal.goal_id,
-        details={k: v for k, v in details.items() if v is not None},
-    )
 
 
 def _raise_target(goal: GoalReview, parsed: ParsedGoal) -> Suggestion:

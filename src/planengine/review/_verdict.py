@@ -44,6 +44,7 @@ __all__ = [
     "regression",
     "remeasure",
     "review_point_due",
+    "suggestion",
     "verify_change",
 ]
 
@@ -53,7 +54,8 @@ DECISIONS = frozenset(
 )
 
 
-def _s(rule: str, action: str, reason: str, goal: GoalReview, **details: Any) -> Suggestion:
+def suggestion(rule: str, action: str, reason: str, goal: GoalReview, **details: Any) -> Suggestion:
+    """A suggestion for ``goal``, with the details that have a value."""
     return Suggestion(
         rule=rule,
         action=action,
@@ -75,7 +77,7 @@ def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
     change, status = goal.change, goal.status
     if change is not None and change.reliable_deterioration:
         rc = change.reliable_change or {}
-        out.append(_s(
+        out.append(suggestion(
             "review.escalate",
             "escalate",
             f"{change.instrument} went from {change.baseline:g} to {change.latest:g} "
@@ -84,9 +86,9 @@ def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
             goal,
         ))
     elif status.code == "worsening":
-        out.append(_s("review.worsening", "review-now", f"{status.reason}. Review the plan now.", goal))
+        out.append(suggestion("review.worsening", "review-now", f"{status.reason}. Review the plan now.", goal))
     elif status.rule == "status.target-lost":
-        out.append(_s(
+        out.append(suggestion(
             "review.target-lost",
             "review-now",
             f"the target was lost: {status.reason}. Review now with the patient (what changed, "
@@ -98,7 +100,7 @@ def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
         change is not None and change.recovery and change.recovery.get("latest_case")
     )
     if back and instrument is not None and instrument.risk_items:
-        out.append(_s(
+        out.append(suggestion(
             "review.ask-about-risk",
             "assess-risk",
             f"{instrument.name} is back at caseness after it had fallen below: ask about "
@@ -108,7 +110,7 @@ def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
             goal,
         ))
     if out and instrument is not None and not instrument.risk_items:
-        out.append(_s(
+        out.append(suggestion(
             "review.ask-about-risk",
             "assess-risk",
             f"{instrument.name} has no item on suicidal thoughts or self-harm, and this goal got "
@@ -123,7 +125,7 @@ def remeasure(goal: GoalReview) -> list[Suggestion]:
     """Re-measure before deciding when the latest value is older than the cadence."""
     if not goal.measurement_overdue or (len(goal.measurements) <= 1 and goal.gas is None):
         return []
-    return [_s(
+    return [suggestion(
         "review.re-measure",
         "record-measurement",
         f"the latest value is {goal.measurement_age_days} days old, older than the measurement "
@@ -146,7 +148,7 @@ def disengagement(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
     raw = raw_total(instrument, latest.value, parsed.scale)
     if cutoff is None or not compare(raw, cutoff.comparator, cutoff.value):
         return []
-    return [_s(
+    return [suggestion(
         "review.possible-disengagement",
         "contact-patient",
         f"possible disengagement: contact the patient. The latest {instrument.name} "
@@ -178,7 +180,7 @@ def likely_non_response(
         or goal.status.rule in _NOT_NON_RESPONSE
     ):
         return []
-    return [_s(
+    return [suggestion(
         "review.likely-non-response",
         "record-measurement",
         f"likely non-response: the non-response review point (week {config.no_response_weeks}, "
@@ -219,7 +221,7 @@ def verify_change(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
             "stepped-care.md §7)."
         )
     again = None if on is None else on.isoformat()
-    return [_s("review.verify-change", "record-measurement", reason, goal, re_measure_on=again)]
+    return [suggestion("review.verify-change", "record-measurement", reason, goal, re_measure_on=again)]
 
 
 def _data_weeks(goal: GoalReview, parsed: ParsedGoal, as_of: dt.date) -> int | None:
@@ -243,7 +245,7 @@ def review_point_due(
         or as_of < point
     ):
         return []
-    return [_s(
+    return [suggestion(
         "review.review-point-due",
         "record-measurement",
         f"the non-response review point (week {config.no_response_weeks}, {point}) has passed "
@@ -281,7 +283,7 @@ def non_response(
     why = status.reason if not late else f"{status.reason}, at week {weeks} of the data"
     instrument = _instrument(parsed)
     if instrument is None:
-        return [_s(
+        return [suggestion(
             "review.change-strategy",
             "change-strategy",
             f"no improvement in time: {why}. Change the strategy (different "
@@ -291,7 +293,7 @@ def non_response(
         )]
     band = goal.change.band if goal.change is not None else None
     still = f" The latest {instrument.name} is {band['to_title']}." if band else ""
-    return [_s(
+    return [suggestion(
         "review.step-up",
         "step-up",
         f"no reliable improvement at the review point: {why}.{still} Propose a step-up in care "
@@ -312,7 +314,7 @@ def gas_reached(goal: GoalReview, due_passed: bool) -> list[Suggestion] | None:
     days = goal.trajectory.days_left
     left = "" if days is None else f" with {days} days left"
     if gas.level == 2:
-        return [_s(
+        return [suggestion(
             "review.gas-rescale",
             "revise-goal",
             f"GAS level +2 (much more than expected){left}: an early +2 usually means the goal "
@@ -323,7 +325,7 @@ def gas_reached(goal: GoalReview, due_passed: bool) -> list[Suggestion] | None:
     if goal.status.code == "sustaining":
         return None
     level = f"{gas.level:+d}".replace("+0", "0")
-    return [_s(
+    return [suggestion(
         "review.gas-confirm",
         "keep",
         f"GAS level {level} (the expected outcome or better) on one rating{left}: keep the goal "
@@ -343,7 +345,7 @@ def assess_depression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
     raw = raw_total(instrument, latest.value, parsed.scale)
     for cutoff in depression_cutoffs(instrument):
         if compare(raw, cutoff.comparator, cutoff.value):
-            return [_s(
+            return [suggestion(
                 "review.assess-depression",
                 "assess",
                 f"{instrument.name} {latest.value:g} on {latest.date} (raw {raw:g}, "
