@@ -185,7 +185,7 @@ CHANGE = [
     ("phq9", "rci_sd", 5),  # illustrative (§4.2)
     ("phq9", "rci_reliability", 0.84),  # illustrative (§4.2)
     ("gad7", "mcid", 4),  # [R35] (V)
-    ("gad7", "reliable_change_points", 6),  # [R36] (V)
+    ("gad7", "reliable_change_points", 4),  # NHS Talking Therapies [R37] (L); the RCI of 6 [R36] is an override
     ("isi", "mcid", 6),  # [R12] (L)
     ("isi", "response_points", 7),  # > 7 (L/U)
     ("isi", "remission_value", 8),  # < 8 [R9-sec]

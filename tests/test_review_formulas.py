@@ -101,16 +101,18 @@ def test_reliable_deterioration_is_reported_apart_from_band_and_mcid() -> None:
 
 
 def test_points_threshold_is_used_and_said_when_no_sd_is_given() -> None:
-    gad7 = INSTRUMENTS["gad7"]  # RCI 6 points [R36], MCID 4 [R35]
-    report = change_report(gad7, series(14, 8))
+    gad7 = INSTRUMENTS["gad7"]  # reliable improvement 4 points (NHS TT [R37]), MCID 4 [R35]
+    report = change_report(gad7, series(14, 10))
     rc = report.reliable_change
     assert (
         rc["method"] == "points-threshold" and rc["threshold"] == gad7.change.reliable_change_points
     )
     assert "no SD and reliability" in rc["note"]
     assert rc["direction"] == "improved"
-    assert change_report(gad7, series(14, 9)).reliable_change["direction"] == "none"
-    assert change_report(gad7, series(14, 9)).mcid["improved"] is True  # MCID and RCI disagree
+    assert change_report(gad7, series(14, 11)).reliable_change["direction"] == "none"
+    rci = INSTRUMENTS["gad7"].with_overrides({"change": {"reliable_change_points": 6}})  # RCI [R36]
+    strict = change_report(rci, series(14, 10))
+    assert strict.reliable_change["direction"] == "none" and strict.mcid["improved"] is True
     assert report.response is None and report.remission is None  # not defined for the GAD-7
 
 

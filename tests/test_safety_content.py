@@ -24,7 +24,7 @@ def test_a_suicide_risk_flag_brings_a_follow_up_contact_after_the_safety_plan() 
     ids = [s["id"] for s in safety["interventions"]]
     assert ids.index("safety-follow-up-contact") == ids.index("safety-plan") + 1
     step = safety["interventions"][ids.index("safety-follow-up-contact")]
-    assert step["phase"] == "now" and "before the next scheduled session" in step["description"]
+    assert step["phase"] == "now" and "within 72 hours" in step["description"]
     assert any(c.startswith("R58:") for c in step["citations"])
 
 

@@ -227,7 +227,8 @@ def test_anxiety_target_never_asks_for_a_score_inside_the_minimal_band(engine) -
     assert mild["objectives"][0]["measure"]["target"] == {"value": 4, "comparator": "<="}
     moderate = plan_for(engine, assessment({"gad7": [2, 2, 2, 2, 1, 1, 2]}))  # 12
     anxiety = problem(moderate, "anxiety")
-    assert anxiety["objectives"][0]["measure"]["target"] == {"value": 6, "comparator": "<="}
+    # a reliable improvement of 4 (NHS TT) that also leaves caseness (8): 7 or lower
+    assert anxiety["objectives"][0]["measure"]["target"] == {"value": 7, "comparator": "<="}
     assert "anxiety-cbt-anxiety-referral" in step_ids(moderate)  # GAD-7 >= 10
     assert "anxiety-cbt-anxiety-referral" not in {s["id"] for s in mild["interventions"]}
     # one practice: muscle relaxation then paced breathing, 15 + 5 minutes on five days a week,

@@ -148,6 +148,8 @@ class Objective:
     #: ``now``, or ``next``/``later`` when none of its steps starts now: its dates are then
     #: provisional, agreed again when its steps start (set by the planning stage).
     phase: str | None = None
+    #: every step that serves it is held (while a risk flag is open): its clock does not run
+    held: bool = False
 
     @property
     def review_date(self) -> dt.date:
@@ -183,6 +185,8 @@ class Objective:
             out["notes"] = list(self.notes)
         if self.phase is not None:
             out["phase"] = self.phase
+        if self.held:
+            out["held"] = True
         out["provenance"] = self.provenance.to_dict()
         return out
 

@@ -52,6 +52,7 @@ def mark_held_objectives(draft: PlanDraft) -> None:
         for objective in problem.objectives:
             steps = steps_of.get(objective.id)
             if steps and all(step.status == "held" for step in steps):
+                objective.held = True
                 objective.notes.append(
                     "Held: every step that serves it is held; agree its dates again when they "
                     "start."

@@ -411,15 +411,17 @@ def _suicide_steps(
             provenance=provenance,
             notes=notes,
         ),
+        # the first follow-up call of the studied intervention came within 72 hours of the
+        # visit [R58] (L: the study's protocol, not a number of the brief)
         Intervention(
             id="safety-follow-up-contact",
             area=SAFETY_AREA,
             title="Follow-up contact after the safety plan",
             description=(
-                "A named clinician contacts the patient (a call is enough) before the next "
-                "scheduled session, asks about suicidal thoughts and whether the safety plan was "
-                "used, and goes over it again at every contact while the flag is open; a missed "
-                "contact is followed up the same day."
+                "A named clinician contacts the patient (a call is enough) within 72 hours, "
+                "and before the next scheduled session, asks about suicidal thoughts and whether "
+                "the safety plan was used, and goes over it again at every contact while the flag "
+                "is open; a missed contact is followed up the same day."
             ),
             delivery="clinician-led",
             category="safety",

@@ -55,10 +55,14 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     waiting: list[dict[str, Any]] = []
     for problem in plan.problems:
         for objective in problem.objectives:
-            if objective.phase not in (None, "now"):  # none of its steps starts now: its dates
-                # are agreed when they do, so it is not reviewed against them (no false failure)
-                waiting.append({"id": objective.id, "area": objective.area,
-                                "phase": objective.phase, "statement": objective.statement})
+            if objective.phase not in (None, "now") or objective.held:  # none of its steps
+                # starts now, or all are held: its dates are agreed when they start, so it is
+                # not reviewed against them (no false failure for work that has not begun)
+                entry = {"id": objective.id, "area": objective.area,
+                         "phase": objective.phase or "now", "statement": objective.statement}
+                if objective.held:
+                    entry["held"] = "every step that serves it is held while a risk flag is open"
+                waiting.append(entry)
                 continue
             data = objective.to_dict()
             addresses: list[str] = []

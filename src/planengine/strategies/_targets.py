@@ -66,7 +66,9 @@ def derive_target(
       reliable-change points; ``largest`` the larger of the two), capped at the remission threshold
       when that is reached, else at the edge of the instrument's lowest-severity band (a target
       inside the normal range is not asked for), and at the instrument's range. Thresholds on a
-      derived scale (WHO-5 percentage points) are converted to raw points, rounded up.
+      derived scale (WHO-5 percentage points) are converted to raw points, rounded up. With
+      ``rule["out_of"]`` (a cut-off id the baseline meets) the target also leaves that
+      cut-off's range: a reliable improvement and below caseness.
 
     :return: ``(target, comparator)``; target ``None`` when the rule cannot apply or the baseline
         already meets it.
@@ -119,6 +121,17 @@ def derive_target(
             edge = min(b.min for b in normal)
             if target > edge:
                 target = edge
+    out_of = rule.get("out_of")
+    if out_of:  # also leave a cut-off's range (recovery: below caseness)
+        cutoff = next((c for c in instrument.cutoffs if c.id == out_of), None)
+        if cutoff is not None and compare(baseline, cutoff.comparator, cutoff.value):
+            edge = _first_outside(cutoff.comparator, cutoff.value)
+            target = min(target, edge) if comparator == "<=" else max(target, edge)
     if target == baseline or compare(baseline, comparator, target):
         return None, comparator
     return target, comparator
+
+
+def _first_outside(comparator: str, value: float) -> float:
+    """The nearest whole score out of a cut-off's range (``>= 8``: 7; ``< 13``: 13)."""
+    return {">=": value - 1, ">": value, "<=": value + 1, "<": value}[comparator]
