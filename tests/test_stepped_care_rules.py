@@ -414,3 +414,22 @@ def test_a_course_is_not_the_default_on_an_old_score() -> None:
     assert "measure it again" in choice["reason"]
     fresh = plan_for({"isi": 19})
     assert next(c for c in fresh["choices"] if c["area"] == "sleep")["chosen"] == "cbti-referral"
+
+
+def test_with_a_suicide_risk_flag_a_course_is_the_default_even_below_the_cut_off() -> None:
+    # found by the property test: PHQ-9 below its cut-off (an item unanswered), item 9 = 3; the
+    # default was active monitoring, which is not offered while the flag is open
+    import datetime as dt
+
+    import planengine
+    from planengine import Assessment, Response
+
+    day = dt.date(2026, 11, 25)
+    assessment = Assessment(responses=(
+        Response("gad2", day, (0, 0)), Response("phq9", day, (0, 0, 0, 0, 0, 0, 2, None, 3)),
+    ))
+    plan = planengine.Engine().plan(assessment, as_of=day).to_dict()
+    (choice,) = [c for c in plan["choices"] if c["area"] == "depression"]
+    offered = {o["id"] for o in choice["options"]}
+    assert choice["chosen"] in offered and "monitor-only" not in offered
+    assert sum(o["default"] for o in choice["options"]) == 1

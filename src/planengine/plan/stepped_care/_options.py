@@ -276,8 +276,13 @@ def _default(
          if name != TRANSDIAGNOSTIC and steps[0].intensity == HIGH),
         None,
     )
-    if risk and first_course is not None:
-        return first_course, "stepped-care.suicide-risk", (
+    # with a suicide-risk flag, a course whatever its first step (active monitoring alone is
+    # not offered then, so it can never be the default)
+    risk_course = first_course or next(
+        (name for name in courses if name not in (TRANSDIAGNOSTIC, MEDICATION)), None
+    )
+    if risk and risk_course is not None:
+        return risk_course, "stepped-care.suicide-risk", (
             "A suicide-risk flag is open (a risk item endorsed or unanswered, or words of "
             "suicide): a course with a clinician, with the risk reviewed at every contact, "
             "rather than self-help alone; the options apply after the risk assessment."
