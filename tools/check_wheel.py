@@ -30,6 +30,9 @@ def expected_members() -> set[str]:
         f"planengine/data/{p.name}" for p in (ROOT / "src/planengine/data").glob("*.yaml")
     }
     members |= {"planengine/py.typed", "planengine/data/vocabulary.yaml"}
+    members |= {  # the FHIR code tables
+        f"planengine/fhir/data/{p.name}" for p in (ROOT / "src/planengine/fhir/data").glob("*.yaml")
+    }
     source = ROOT / "src" / "planengine"
     members |= {
         f"planengine/{path.relative_to(source).as_posix()}"

@@ -32,6 +32,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "instruments": ("planengine.cli._instruments", "list the questionnaires the engine can score"),
     "plugins": ("planengine.cli._plugins", "list the strategy plugins that are installed"),
     "schema": ("planengine.cli._schema", "print one of the bundled JSON Schemas"),
+    "import": ("planengine.cli._import", "read FHIR resources into assessment files, one per patient"),
+    "serve": ("planengine.cli._serve", "run the CDS Hooks 2.0 service (needs the server extra)"),
 }
 
 EXIT_OK = 0

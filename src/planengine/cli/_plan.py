@@ -12,7 +12,7 @@ from typing import Any
 from planengine._printable import printable
 from planengine.cli._common import add_plugin_arguments, engine_from_args, parse_as_of
 
-FORMATS = ("json", "markdown", "html", "patient", "patient-html", "goals")
+FORMATS = ("json", "markdown", "html", "patient", "patient-html", "goals", "fhir")
 #: The name each format's file gets in ``--output-dir``: ``<input stem><suffix>``.
 SUFFIXES = {
     "json": ".plan.json",
@@ -21,6 +21,7 @@ SUFFIXES = {
     "patient": ".patient.md",
     "patient-html": ".patient.html",
     "goals": ".goals.yaml",
+    "fhir": ".fhir.json",
 }
 #: Where each format's file carries the marker that shows planengine wrote it
 #: (:func:`planengine.io._output.stamp`).
@@ -31,6 +32,7 @@ KINDS = {
     "patient": "markdown",
     "patient-html": "html",
     "goals": "yaml",
+    "fhir": "json",
 }
 
 
@@ -51,7 +53,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         choices=FORMATS,
         default="json",
         help="output format (default json): json; markdown or html, the clinician's plan; "
-        "patient or patient-html, the patient's copy; goals, a goal file",
+        "patient or patient-html, the patient's copy; goals, a goal file; fhir, a FHIR R4 "
+        "transaction Bundle (docs/fhir.md)",
     )
     parser.add_argument(
         "--share-scores",
@@ -113,7 +116,10 @@ def run(args: argparse.Namespace) -> int:
         if choices.setdefault(area, option) != option:
             raise ConfigError(f"--choose {area}: given twice ({choices[area]}, {option})")
     engine = engine_from_args(args)
-    render: Callable[[Any], str] = RENDERER_BY_NAME[args.format]
+    assessments: list[Any] = []  # the FHIR Bundle carries each total's item answers
+    render: Callable[[Any], str] = RENDERER_BY_NAME.get(
+        args.format, functools.partial(_render_fhir, assessments=assessments)
+    )
     if args.format in PATIENT_FORMATS:
         settings = load_config(args.config, start=args.files[0]).documents
         if args.share_scores:
@@ -123,7 +129,7 @@ def run(args: argparse.Namespace) -> int:
     outputs: list[str] = []
     writer = _Writer(args) if args.output_dir is not None else None
     for name in args.files:
-        plan = _plan_one(name, engine, as_of, choices)
+        plan = _plan_one(name, engine, as_of, choices, assessments)
         if plan is None:
             failed = True
         elif writer is None:
@@ -132,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
             failed = True
     if args.output_dir is not None:
         return 2 if failed else 0
-    if args.format == "json" and len(args.files) > 1:
+    if args.format in ("json", "fhir") and len(args.files) > 1:
         sys.stdout.write("[\n" + ",\n".join(o.rstrip("\n") for o in outputs) + "\n]\n")
     else:
         sys.stdout.write(
@@ -143,7 +149,16 @@ def run(args: argparse.Namespace) -> int:
     return 2 if failed else 0
 
 
-def _plan_one(name: str, engine: Any, as_of: dt.date, choices: dict[str, str]) -> Any:
+def _render_fhir(plan: Any, *, assessments: list[Any]) -> str:
+    """The plan as a FHIR transaction Bundle, with the item answers of the assessment just read."""
+    from planengine.fhir import bundle_to_json, plan_to_fhir_bundle
+
+    return bundle_to_json(plan_to_fhir_bundle(plan, assessment=assessments.pop()))
+
+
+def _plan_one(
+    name: str, engine: Any, as_of: dt.date, choices: dict[str, str], read: list[Any]
+) -> Any:
     """The plan of one file, or ``None`` after a one-line error on stderr (the others go on)."""
     import attrs
 
@@ -158,7 +173,9 @@ def _plan_one(name: str, engine: Any, as_of: dt.date, choices: dict[str, str]) -
         assessment = assessment_from_mapping(
             document.data, file=document.path, document=document, instruments=engine.instruments
         )
-        return engine.plan(assessment, as_of=as_of, choices=choices)
+        plan = engine.plan(assessment, as_of=as_of, choices=choices)
+        read.append(assessment)
+        return plan
     except PluginError as error:  # a plugin left this plan unreadable: the others go on
         print(f"planengine: error: {printable(name)}: {error}", file=sys.stderr)
     except InputError as error:

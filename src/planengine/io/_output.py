@@ -114,6 +114,10 @@ def stamp(text: str, kind: str) -> str:
 def _stamp_json(text: str, line: str) -> str:
     """The marker as a field of ``generated_by`` (the plan schema allows more fields there, and
     nowhere else at the top), else as the object's last key ``planengine_output``."""
+    bundle = '{\n  "resourceType": "Bundle",\n'
+    if text.startswith(bundle):  # a FHIR Bundle allows no other field: the marker is a meta tag
+        tag = f'{{"system": "http://example.org/planengine/CodeSystem/output", "code": "{line}"}}'
+        return f'{bundle}  "meta": {{"tag": [{tag}]}},\n{text[len(bundle):]}'
     opening = '\n  "generated_by": {\n'
     at = text.find(opening)
     if at >= 0:
