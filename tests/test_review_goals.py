@@ -189,7 +189,8 @@ def rules(result: Review) -> set[str]:
         ("risk-item9.yaml", {"mood": "no-change"}, {"review.step-up"}, 1),
         (
             "lost-target.yaml",
-            {"mood": "in-progress", "worry": "in-progress"},
+            # worry 3 -> 8: a reliable worsening at NHS Talking Therapies' 4 points
+            {"mood": "in-progress", "worry": "worsening"},
             {"review.target-lost", "review.ask-about-risk"},
             1,
         ),
