@@ -191,7 +191,7 @@ def test_rules_are_a_box_of_their_own_and_one_diary_holds_the_nightmares() -> No
     table = copy.split("| What to do |", 1)[1].split("\n\n", 1)[0]
     assert "Use your bed for sleep" not in table and "Small habits" not in table
     rules = copy.split("### Rules to follow", 1)[1].split("###", 1)[0]
-    assert "**Use your bed for sleep:**" in rules and "Use the bed only for sleep and sex." in rules
+    assert "**Use your bed for sleep (from week 2):**" in rules and "Use the bed only for sleep and sex." in rules
     assert "In all, about 15 minutes a day" in copy
     trauma = render_patient(_plan("trauma-pcl5-insomnia.yaml"))
     assert "| Sleep diary – includes nightmare yes/no, distress 0–10 |" in trauma
@@ -204,8 +204,9 @@ def test_problems_that_wait_are_other_things_talked_about_with_what_happens_now(
     assert "## Other things we talked about" in copy and "week-8 review" in copy
     assert "## Later on" not in copy
     mild = render_patient(_plan("mild-sleep-only.yaml"))
-    assert "We'll check your sleep again within 4 weeks." in mild
-    assert "Small habits that help the other sleep steps" in mild  # what to do meanwhile
+    # clinician read 5: a problem on active monitoring has one heading of its own (2.2)
+    assert "## Your sleep: start with these habits; we check in 4 weeks" in mild
+    assert "Small habits that can help sleep" in mild  # what to do meanwhile
 
 
 def test_left_out_says_which_problem_each_entry_was_left_out_of() -> None:

@@ -34,6 +34,7 @@ from planengine.render._clinician_parts import (
     glance,
     is_clinician_task,
     options,
+    options_budget,
     problem_heading,
     step_item,
 )
@@ -41,6 +42,7 @@ from planengine.render._clinician_summary import DETAILS, now_problem, waiting_p
 from planengine.render._words import (
     band_title,
     clean,
+    clinician_text,
     cutoff_meaning,
     instrument_name,
     label,
@@ -287,7 +289,8 @@ def _problem(number: int, problem: dict[str, Any], context: dict[str, Any], leve
         steps = tuple(step_item(step, titles) for step in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=level + 1))
     if problem["id"] in context["choices"]:
-        blocks.append(options(context["choices"][problem["id"]], titles, level=level + 1))
+        budget = options_budget(context["data"], problem)
+        blocks.append(options(context["choices"][problem["id"]], titles, level=level + 1, budget=budget))
     heading = problem_heading(number, problem, context["findings"], context["scores"])
     return Section(heading, tuple(blocks), level=level, kind="problem")
 
@@ -340,13 +343,10 @@ def step_titles(data: dict[str, Any]) -> dict[str, str]:
 
 
 def _sign_off(data: dict[str, Any]) -> Section:
-    """The sign-off block; the appendices are part of what is signed."""
-    text = (
-        "This plan is a draft until a licensed clinician signs it. The patient signs to show the "
-        "plan was made with them."
-    )
+    """The sign-off block; the signature covers the signing pages, the appendices are reference."""
+    text = clinician_text("sign_off")
     if data["problems"]:
-        text += f" The appendices are part of the plan signed: {DETAILS} has each step's sub-steps and cautions."
+        text += " " + clinician_text("sign_off_scope", details=DETAILS)
     signatures = Signatures(("Role", "Name", "Signature", "Date"), ("Clinician", "Patient"))
     return Section("Sign-off", (Paragraph(text), signatures), kind="signatures")
 
@@ -395,6 +395,7 @@ def clinician_document(plan: Plan) -> Document:
         )
         sections.append(Section("Problems", (Paragraph(clean(text, titles)),), kind="problem"))
     context = {
+        "data": data,
         "titles": titles,
         "findings": {f["id"]: f for f in data["findings"]},
         "scores": {row["instrument"]: row for row in data["scores"]},

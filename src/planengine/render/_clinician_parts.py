@@ -7,9 +7,27 @@ import re
 from typing import Any
 
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
-from planengine.render._words import band_title, clean, dose, instrument_name, label, one_line
+from planengine.render._words import (
+    band_title,
+    clean,
+    clinician_text,
+    dose,
+    instrument_name,
+    label,
+    one_line,
+)
 
-__all__ = ["appendix", "glance", "is_clinician_task", "options", "problem_heading", "step_item", "step_when"]
+__all__ = [
+    "appendix",
+    "contacts_text",
+    "glance",
+    "is_clinician_task",
+    "options",
+    "options_budget",
+    "problem_heading",
+    "step_item",
+    "step_when",
+]
 
 _C = "clinician"
 #: the rule that keeps a course back for non-response: a step up, not a queue or monitoring
@@ -41,25 +59,24 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
     if burden:
         limits = burden["limits"]
         courses = limits["max_courses_now"]
-        blocks.append(
-            Paragraph(
-                f"{courses} course{'s' if courses != 1 else ''} of therapy at a time (a course for "
-                f"insomnia may run beside it); self-help for at most "
-                f"{limits['max_self_guided_modules']} problems at once; up to "
-                f"{limits['homework_minutes_per_week']} minutes of self-help a week.",
-                lead="Limits:",
-            )
+        text = clinician_text(
+            "limits",
+            courses=f"{courses} course{'s' if courses != 1 else ''}",
+            modules=limits["max_self_guided_modules"],
+            minutes=limits["homework_minutes_per_week"],
         )
+        blocks.append(Paragraph(text, lead="Limits:"))
+        budget = int(limits["homework_minutes_per_week"])
         loads = tuple(
             (
                 label(_C, "phase", phase),
                 str(burden[phase]["courses"]),
-                f"{burden[phase]['clinician_contacts_per_week']:g}",
-                str(burden[phase]["homework_minutes_per_week"]),
+                contacts_text(float(burden[phase]["clinician_contacts_per_week"])),
+                _phase_minutes(phase, int(burden[phase]["homework_minutes_per_week"]), budget),
             )
             for phase in ("now", "next", "later")
         )
-        header = ("Phase", "Courses", "Clinician contacts a week", "Self-help minutes in its busiest week")
+        header = ("Phase", "Courses", "Clinician contacts", "Self-help minutes in its busiest week")
         blocks.append(Table(header, loads))
         blocks.append(
             Paragraph(
@@ -68,6 +85,30 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
             )
         )
     return Section("The plan at a glance", tuple(blocks), kind="glance")
+
+
+def contacts_text(per_week: float) -> str:
+    """Clinician contacts a week in whole, plain numbers: ``1 a week``, ``about 2 a week``,
+    ``about 3 a month`` (fewer than one a week), ``none``."""
+    if per_week <= 0:
+        return clinician_text("contacts_none")
+    if per_week >= 1:
+        whole = round(per_week)
+        key = "contacts_week" if per_week == whole else "contacts_about_week"
+        return clinician_text(key, n=whole)
+    return clinician_text("contacts_about_month", n=max(1, round(per_week * 52 / 12)))
+
+
+def _phase_minutes(phase: str, minutes: int, budget: int) -> str:
+    """A phase's self-help minutes: a week's load for the phase that starts now; for what waits,
+    what may start at reviews (never read as one week's plan above the budget)."""
+    if phase == "now" or (phase == "next" and minutes <= budget):
+        return str(minutes)
+    if minutes == 0:
+        return "0"
+    if minutes <= budget:
+        return clinician_text("minutes_at_review")
+    return clinician_text("minutes_up_to", minutes=minutes)
 
 
 def step_when(step: dict[str, Any], titles: dict[str, str]) -> str:
@@ -103,19 +144,58 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item(clean(step["description"], titles), lead=one_line(step["title"]) + ":", children=tuple(children))
 
 
+def options_budget(data: dict[str, Any], problem: dict[str, Any]) -> dict[str, int]:
+    """What :func:`options` weighs an option's self-help against: the weekly budget, the
+    self-help that starts now, and whether the problem starts now."""
+    burden = data.get("burden") or {}
+    if not burden:
+        return {}
+    return {
+        "limit": int(burden["limits"]["homework_minutes_per_week"]),
+        "now": int(burden["now"]["homework_minutes_per_week"]),
+        "problem_now": int(problem["phase"] == "now"),
+    }
+
+
+def _option_minutes(option: dict[str, Any], choice: dict[str, Any], budget: dict[str, int]) -> str:
+    """An option's weekly self-help; above the weekly budget, what happens instead: it starts in
+    parts (alone above the budget), or it replaces the option the plan follows (above the
+    budget beside the rest of the plan's self-help now)."""
+    minutes = int(option["homework_minutes_per_week"])
+    text = f"self-help {minutes} min a week"
+    limit = budget.get("limit")
+    if not limit:
+        return text
+    if minutes > limit:
+        return f"{text}: {clinician_text('option_in_parts', budget=limit)}"
+    chosen = next((o for o in choice["options"] if o["id"] == choice["chosen"]), None)
+    if chosen is None or chosen is option:
+        return text
+    others = budget.get("now", 0) - int(chosen["homework_minutes_per_week"])
+    if budget.get("problem_now") and others + minutes > limit:
+        return f"{text}: {clinician_text('option_replaces', chosen=one_line(chosen['title']))}"
+    return text
+
+
 def options(
-    choice: dict[str, Any], titles: dict[str, str], level: int = 3, *, details_in: str = ""
+    choice: dict[str, Any],
+    titles: dict[str, str],
+    level: int = 3,
+    *,
+    details_in: str = "",
+    budget: dict[str, int] | None = None,
 ) -> Section:
     """A problem's treatment options, the one the plan follows marked, with the reason; with
     ``details_in`` (the short form) one line each, and what each involves is there."""
     how = "the option chosen" if choice["chosen_by"] == "input" else "the default option"
+    budget = budget or {}
     items = []
     for option in choice["options"]:
         mark = " (the plan follows this)" if option["id"] == choice["chosen"] else ""
         details = [label(_C, "delivery", option["delivery"])]
         if option["sessions"]:
             details.append(one_line(option["sessions"]))
-        details.append(f"self-help {option['homework_minutes_per_week']} min a week")
+        details.append(_option_minutes(option, choice, budget))
         lead = f"{one_line(option['title'])}{mark}:"
         text = (
             "; ".join(details) + "."

@@ -11,10 +11,20 @@ from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section,
 from planengine.render._clinician_parts import (
     is_clinician_task,
     options,
+    options_budget,
     problem_heading,
     step_when,
 )
-from planengine.render._words import clean, dose, label, long_date, long_dates, one_line
+from planengine.render._words import (
+    clean,
+    clinician_text,
+    dose,
+    label,
+    long_date,
+    long_dates,
+    one_line,
+    words_data,
+)
 
 __all__ = ["now_problem", "waiting_problems"]
 
@@ -47,6 +57,17 @@ def _step_line(step: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item(text, lead=one_line(step["title"]) + ":")
 
 
+def _sleep_handover(problem: dict[str, Any]) -> str:
+    """Who owns the sleep steps, when bed rules taught by the treating clinician and a sleep
+    course from another service both start now (``patient.sleep_handover`` in the data)."""
+    handover = words_data()["patient"].get("sleep_handover") or {}
+    now = {s["id"] for s in problem["interventions"] if s["phase"] == "now"}
+    if not (now & set(handover.get("rules") or ())) or handover.get("course") not in now:
+        return ""
+    what = "sleep_handover_diary_rules" if handover.get("diary") in now else "sleep_handover_rules"
+    return clinician_text("sleep_handover", what=clinician_text(what))
+
+
 def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -> Section:
     """A problem that starts now, short: its objectives, one line per step, its options one
     line each."""
@@ -61,8 +82,12 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
     if problem["interventions"]:
         steps = tuple(_step_line(s, titles) for s in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
+    handover = _sleep_handover(problem)
+    if handover:
+        blocks.append(Paragraph(handover))
     if problem["id"] in context["choices"]:
-        blocks.append(options(context["choices"][problem["id"]], titles, details_in=DETAILS))
+        budget = options_budget(context["data"], problem)
+        blocks.append(options(context["choices"][problem["id"]], titles, details_in=DETAILS, budget=budget))
     heading = problem_heading(number, problem, context["findings"], context["scores"])
     return Section(heading, tuple(blocks), kind="problem")
 

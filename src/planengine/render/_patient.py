@@ -28,6 +28,7 @@ from planengine.render._patient_parts import (
     drinking_warning,
     help_section,
     later_section,
+    monitoring_sections,
     safety_section,
     week_section,
 )
@@ -59,6 +60,9 @@ _HOMEWORK = ("self-guided",)
 #: the plan speaks of "the patient"; the patient's copy speaks to them
 _YOU = {"the patient's": "your", "The patient's": "Your", "the patient": "you", "The patient": "You"}
 _SECOND_PERSON = re.compile(r"\b[Tt]he patient(?:'s)?\b")
+#: the follow-up contact after a safety plan, and the time frame its text may carry
+_FOLLOW_UP_STEP = "safety-follow-up-contact"
+_WITHIN = re.compile(r"\bwithin (?:\d+|one|two|three) (?:hours?|days?|working days?)\b")
 
 
 class _Filter:
@@ -94,8 +98,24 @@ def _next_review(data: dict[str, Any]) -> str | None:
     return dates[0] if dates else None
 
 
+def _follow_up(data: dict[str, Any]) -> str | None:
+    """The follow-up contact after a safety plan, when the plan has one: its time frame from the
+    step's own text ("within 72 hours"), otherwise before the next session."""
+    step = next(
+        (s for p in data["problems"] for s in p["interventions"] if s["id"] == _FOLLOW_UP_STEP), None
+    )
+    if step is None:
+        return None
+    frame = _WITHIN.search(one_line(step.get("description")))
+    when = frame.group(0) if frame else patient_text("next_follow_up_default")
+    return patient_text("next_follow_up", when=when)
+
+
 def _appointments(data: dict[str, Any]) -> Section:
     items = [Item(patient_text("next_today"))]
+    follow_up = _follow_up(data)
+    if follow_up is not None:
+        items.append(Item(follow_up))
     review = _next_review(data)
     if review is not None:
         items.append(Item(patient_text("next_review", date=long_date(review))))
@@ -160,24 +180,25 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
     data = plan.to_dict()
     keep = _Filter(settings, step_titles(data))
     private = any(f["private"] for f in data["risk"]["flags"])
-    sections: list[Section | None] = [_words(data, keep, private=private)]
     safety = safety_section(data, keep)
-    if safety is not None:  # with a flag, safety and help come before anything else
-        sections += [safety, help_section(plan, flagged=True)]
-    sections += [
+    # every copy says where to get help directly under the patient's own words; with a flag,
+    # keeping safe follows before anything else
+    sections: list[Section | None] = [
+        _words(data, keep, private=private),
+        help_section(plan, flagged=safety is not None),
+        safety,
         drinking_warning(data, keep.allows),
         _appointments(data),
         _goals(data, keep, settings),
         week_section(data, keep, keep.allows),
         _sessions(data, keep),
+        *monitoring_sections(data, keep.allows, private=private),
         later_section(data, keep.allows, private=private),
     ]
     contacts = Table(
         (patient_text("contacts_clinician").rstrip(":"), patient_text("contacts_phone").rstrip(":")), (("", ""),)
     )
     sections.append(Section(patient_text("contacts_heading"), (contacts,), kind="contacts"))
-    if safety is None:  # every copy says where to get help
-        sections.append(help_section(plan, flagged=False))
     sign = Signatures(
         ("", patient_text("name_column"), patient_text("signature_column"), patient_text("date_column")),
         (patient_text("role_patient"), patient_text("role_clinician")),

@@ -16,6 +16,7 @@ from typing import Any
 from planengine._model import Plan
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_words import (
+    alone_version,
     hidden,
     is_rule,
     merged_into,
@@ -31,6 +32,7 @@ __all__ = [
     "help_section",
     "homework",
     "later_section",
+    "monitoring_sections",
     "safety_section",
     "week_section",
 ]
@@ -229,10 +231,47 @@ def _how(step: dict[str, Any], title: str, keep: Keep, joined: tuple[dict[str, A
     return Item(keep(step["description"]), lead=title + ":", children=tuple(parts), ordered=True)
 
 
+def _rules_box(
+    data: dict[str, Any], rules: list[dict[str, Any]], keep: Keep, allows: Callable[[str], bool]
+) -> Section:
+    """The rules to follow, the heading saying when they start (the earliest start week; held:
+    once the clinician has gone through them), a later-starting rule saying its own week; and,
+    with a sleep course also on the copy, that the course takes over from these rules."""
+    first = min(_span(s)[0] for s in rules)
+    held = any(s["status"] == "held" for s in rules)
+    if first > 1:
+        heading = patient_text("rules_heading_from_held" if held else "rules_heading_from", week=first)
+    else:
+        heading = patient_text("rules_heading_held") if held else patient_text("rules_heading")
+    items = []
+    for step in rules:
+        start = _span(step)[0]
+        title = plain_title(step["title"])
+        if start > first:
+            title += f" ({patient_text('from_week', week=start)})"
+        items.append(_how(step, title, keep))
+    blocks: list[Block] = [Paragraph(patient_text("rules_intro")), ItemList(tuple(items))]
+    if _sleep_course_follows(data, rules, allows):
+        blocks.append(Paragraph(patient_text("sleep_handover")))
+    return Section(heading, tuple(blocks), level=3, kind="rules")
+
+
+def _sleep_course_follows(data: dict[str, Any], rules: list[dict[str, Any]], allows: Callable[[str], bool]) -> bool:
+    """True when bed rules and the sleep course that takes them over are both on the copy."""
+    handover = words_data()["patient"].get("sleep_handover") or {}
+    if not {s["id"] for s in rules} & set(handover.get("rules") or ()):
+        return False
+    return any(
+        s["id"] == handover.get("course") and s["phase"] == "now" and allows(s["title"])
+        for p in data["problems"]
+        for s in p["interventions"]
+    )
+
+
 def week_section(data: dict[str, Any], keep: Keep, allows: Callable[[str], bool]) -> Section | None:
     """The weekly schedule of homework built from the doses (a diary kept once, rules in a box
     of their own), the daily total, and how to do each task."""
-    tasks = [s for s in homework(data) if allows(s["title"] + s["description"])]
+    tasks = [alone_version(s, data["problems"]) for s in homework(data) if allows(s["title"] + s["description"])]
     if not tasks:
         return None
     rows, rules = schedule_rows(tasks)
@@ -252,39 +291,69 @@ def week_section(data: dict[str, Any], keep: Keep, allows: Callable[[str], bool]
         total = daily_minutes([s for s in tasks if not is_rule(s["id"])])
         if total:
             blocks.append(Paragraph(patient_text("daily_total", minutes=total)))
-    if any(s["status"] == "held" for s in tasks):
-        held = "; ".join(plain_title(s["title"]) for s in tasks if s["status"] == "held")
+    held = "; ".join(plain_title(s["title"]) for s in tasks if s["status"] == "held" and not is_rule(s["id"]))
+    if held:  # rules say when they start in their own heading
         blocks.append(Callout(f"{patient_text('week_held')} ({held})"))
     if rules:
-        items = tuple(_how(s, plain_title(s["title"]), keep) for s in rules)
-        blocks.append(
-            Section(patient_text("rules_heading"), (Paragraph(patient_text("rules_intro")), ItemList(items)), level=3, kind="rules")
-        )
+        blocks.append(_rules_box(data, rules, keep, allows))
     if rows:
         how = tuple(_how(s, title, keep, joined[s["id"]]) for s, title in rows)
         blocks.append(Section(patient_text("how_heading"), (ItemList(how),), level=3))
     return Section(patient_text("week_heading"), tuple(blocks), kind="week")
 
 
-def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> Section | None:
-    """The other things talked about: the problems that wait, when they are looked at again,
-    and the check of a problem on active monitoring."""
+def _monitored(problem: dict[str, Any]) -> dict[str, Any] | None:
+    """The active-monitoring check of a problem that waits, when it starts now."""
+    checks: dict[str, str] = words_data()["patient"].get("monitoring_steps") or {}
+    return next(
+        (s for s in problem["interventions"] if s["phase"] == "now" and s["id"] in checks and s.get("course_weeks")),
+        None,
+    )
+
+
+def _waiting(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> list[dict[str, Any]]:
     hide = private_pattern_words()
-    waiting = [
+    return [
         p for p in data["problems"]
         if p["phase"] != "now" and allows(p["title"]) and not (private and hide.search(p["title"]))
     ]  # fmt: skip
+
+
+def monitoring_sections(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> list[Section]:
+    """Each problem on active monitoring under a heading of its own: "Your sleep: start with
+    these habits; we check in 4 weeks" (the check's weeks; the habits when self-help of the
+    problem starts now), and never again under the other things talked about."""
+    checks: dict[str, str] = words_data()["patient"].get("monitoring_steps") or {}
+    started = {s["id"]: _span(s)[0] for s in homework(data)}
+    sections = []
+    for problem in _waiting(data, allows, private=private):
+        check = _monitored(problem)
+        if check is None:
+            continue
+        area, weeks = checks[check["id"]], check["course_weeks"]
+        habits = [started[s["id"]] for s in problem["interventions"] if s["id"] in started]
+        if habits and min(habits) == 1:
+            heading = patient_text("monitoring_heading", area=area, weeks=weeks)
+            body = Paragraph(patient_text("monitoring_habits"))
+        elif habits:
+            heading = patient_text("monitoring_heading_later_habits", area=area, weeks=weeks)
+            body = Paragraph(patient_text("monitoring_habits_from", week=min(habits)))
+        else:
+            heading = patient_text("monitoring_heading_no_habits", area=area, weeks=weeks)
+            body = Paragraph(patient_text("check_again", area=area, weeks=weeks))
+        sections.append(Section(heading, (body,), kind="monitoring"))
+    return sections
+
+
+def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> Section | None:
+    """The other things talked about: the problems that wait (not those on active monitoring,
+    which have their own heading) and when they are looked at again."""
+    waiting = [p for p in _waiting(data, allows, private=private) if _monitored(p) is None]
     if not waiting:
         return None
     weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
     intro = patient_text("later_intro", weeks=weeks) if weeks else patient_text("later_intro_any")
     blocks: list[Block] = [Paragraph(intro), ItemList(tuple(Item(one_line(p["title"])) for p in waiting))]
-    checks: dict[str, str] = words_data()["patient"].get("monitoring_steps") or {}
-    for problem in waiting:
-        for step in problem["interventions"]:
-            if step["phase"] == "now" and step["id"] in checks and step.get("course_weeks"):
-                text = patient_text("check_again", area=checks[step["id"]], weeks=step["course_weeks"])
-                blocks.append(Paragraph(text))
     later_homework = {s["id"] for p in waiting for s in p["interventions"]} & {s["id"] for s in homework(data)}
     if later_homework:
         blocks.append(Paragraph(patient_text("meanwhile")))

@@ -16,6 +16,7 @@ from typing import Any
 from planengine.render._words import one_line, sensitive_pattern, words_data
 
 __all__ = [
+    "alone_version",
     "hidden",
     "is_rule",
     "merged_into",
@@ -93,3 +94,23 @@ def withdrawal_warning(problems: list[dict[str, Any]]) -> str | None:
 def private_pattern_words() -> Any:
     """The pattern of the words a quote or title may not use when a private flag is open."""
     return sensitive_pattern(words_data()["patient"].get("private_flag_words") or ())
+
+
+def alone_version(step: dict[str, Any], problems: list[dict[str, Any]]) -> dict[str, Any]:
+    """``step`` with the plain title and description of ``alone_titles`` when no other step of
+    its area starts now ("Small habits that can help sleep", not "... help the other sleep
+    steps" when there are none); otherwise ``step`` as it is."""
+    entry = _table("alone_titles").get(step["id"])
+    if entry is None:
+        return step
+    counted = set(entry.get("categories") or ())
+    others = [
+        s
+        for p in problems
+        if p["area"] == entry["area"]
+        for s in p["interventions"]
+        if s["id"] != step["id"] and s["phase"] == "now" and s["category"] in counted and not hidden(s["id"])
+    ]
+    if others:
+        return step
+    return {**step, "title": str(entry["title"]), "description": str(entry["description"])}

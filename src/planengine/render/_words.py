@@ -22,6 +22,7 @@ __all__ = [
     "DocumentSettings",
     "band_title",
     "clean",
+    "clinician_text",
     "cutoff_meaning",
     "dose",
     "instrument_name",
@@ -78,6 +79,12 @@ def label(audience: str, kind: str, key: str) -> str:
 def patient_text(key: str, **values: Any) -> str:
     """A fixed sentence of the patient's copy, with ``{placeholders}`` filled in."""
     text: str = words_data()["patient"]["text"][key]
+    return text.format(**values) if values else text
+
+
+def clinician_text(key: str, **values: Any) -> str:
+    """A fixed sentence of the clinician's plan, with ``{placeholders}`` filled in."""
+    text: str = words_data()["clinician"]["text"][key]
     return text.format(**values) if values else text
 
 
