@@ -156,7 +156,11 @@ def _plan_one(name: str, engine: Any, as_of: dt.date, choices: dict[str, str]) -
     try:
         document = load_document(name)
         assessment = assessment_from_mapping(
-            document.data, file=document.path, document=document, instruments=engine.instruments
+            document.data,
+            file=document.path,
+            document=document,
+            instruments=engine.instruments,
+            vocabulary=engine.vocabulary,
         )
         return engine.plan(assessment, as_of=as_of, choices=choices)
     except PluginError as error:  # a plugin left this plan unreadable: the others go on
