@@ -199,7 +199,7 @@ def test_mutations_of_a_valid_file_get_one_verdict(mutations: list[tuple[Any, ..
             elif kind == "drop" and isinstance(node, dict) and last in node:
                 del node[last]
             elif isinstance(node, (dict, list)):
-                node[last] = value
+                node[last] = copy.deepcopy(value)  # a shared mutant must not come to hold itself
         except (KeyError, IndexError, TypeError):
             continue  # an earlier mutation removed the place
     validate_rejects, review_rejects = _verdicts(data)

@@ -15,7 +15,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assessment_strategies import assessments
 from planengine import Engine, load_assessment
 from planengine._vocabulary import load_vocabulary
 from planengine.cli._main import main
@@ -26,6 +25,7 @@ from planengine.render._plan import (
     render_patient_html,
 )
 from planengine.render._words import DocumentSettings, sensitive_pattern, sensitive_words
+from planengine.testing.strategies import assessments
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SNAPSHOTS = ROOT / "tests" / "snapshots" / "documents"

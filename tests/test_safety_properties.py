@@ -10,9 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import planengine
-from assessment_strategies import AS_OF, VOCABULARY, assessments, risk_phrase_texts
 from plan_helpers import all_steps, assert_valid
 from planengine import Engine, EngineConfig
+from planengine.testing.strategies import AS_OF, VOCABULARY, assessments, risk_phrase_texts
 
 ITEM9 = st.one_of(st.none(), st.integers(0, 3))
 

@@ -9,8 +9,8 @@ from functools import cache
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment_strategies import AS_OF, assessments
 from planengine import Engine, EngineConfig
+from planengine.testing.strategies import AS_OF, assessments
 
 ITEM9 = st.one_of(st.none(), st.integers(0, 3))
 #: limits within their allowed ranges (the reviews within the 12-week horizon)

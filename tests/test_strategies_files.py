@@ -17,6 +17,7 @@ except ImportError:  # Python 3.10
     import tomli as tomllib
 from planengine._errors import DocumentSchemaError
 from planengine._vocabulary import load_vocabulary
+from planengine.io._loader import load_document
 from planengine.plan._assembly import CLINICIAN_ONLY_CATEGORIES
 from planengine.strategies._conditions import FLAG_CONDITIONS
 from planengine.strategies._strategy import strategy_from_mapping
@@ -171,11 +172,27 @@ def _sleep_step(data: dict, step_id: str) -> dict:
     ],
 )
 def test_a_misspelt_condition_or_area_is_refused(change, message: str) -> None:
+    import types
+
+    import planengine
+    from planengine._vocabulary import load_vocabulary
+
     data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "sleep.yaml")
     change(_sleep_step(data, "sleep-restriction"))
     with pytest.raises(DocumentSchemaError, match=message) as info:
-        strategy_from_mapping(data, file="sleep.yaml")
+        strategy_from_mapping(data, file="sleep.yaml", vocabulary=load_vocabulary())
     assert info.value.path and info.value.path.startswith("$.interventions[")
+    # without a vocabulary (a plugin's file may name areas it registers), the engine that
+    # registers the strategy checks the ids against its own vocabulary, naming plugin and path
+    data["id"] = "sleep-copy"
+    strategy = strategy_from_mapping(data, file="sleep.yaml")
+    plugin = types.SimpleNamespace(
+        PLUGIN_NAME="copier",
+        register_strategies=planengine.hookimpl(lambda register: register(strategy)),
+    )
+    with pytest.raises(planengine.PluginError, match=message) as failure:
+        Engine(plugins=[plugin], autoload=False, strict=True)
+    assert "copier" in str(failure.value) and "$.interventions[" in str(failure.value)
 
 
 @pytest.mark.parametrize(
@@ -228,6 +245,15 @@ def test_validate_and_loading_refuse_what_the_engine_refuses_with_a_line(
     assert main(["validate", "--schema", "strategy", str(bad)]) == 1
     out = capsys.readouterr().out
     assert f"{bad}:" in out and "E002" in out and message in out
-    with pytest.raises(DocumentSchemaError, match=message) as info:
-        DataStrategy.from_file(bad)
+    if "condition" in message:  # ids are checked against the registering engine's vocabulary
+        from planengine._vocabulary import load_vocabulary
+
+        document = load_document(str(bad))
+        with pytest.raises(DocumentSchemaError, match=message) as info:
+            strategy_from_mapping(
+                document.data, file=str(bad), document=document, vocabulary=load_vocabulary()
+            )
+    else:
+        with pytest.raises(DocumentSchemaError, match=message) as info:
+            DataStrategy.from_file(bad)
     assert info.value.line is not None and f"{bad}:{info.value.line}:" in str(info.value)

@@ -14,11 +14,11 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessment_strategies import AS_OF, assessments
 from plan_helpers import all_steps, assert_valid
 from planengine import Assessment, Context, Engine, Response
 from planengine.render._plan import plan_to_goal_document
 from planengine.smart import check_goals
+from planengine.testing.strategies import AS_OF, assessments
 
 ENGINE = Engine(strict=True)
 CLINICIAN_ONLY = {"exposure", "trauma-narrative", "emdr"}

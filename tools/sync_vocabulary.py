@@ -1,7 +1,9 @@
 """Write the vocabulary's ids into the schemas: the one list of areas and conditions is
-``src/planengine/data/vocabulary.yaml``; the ``enum`` of each schema's ``$defs/area`` (and
-``$defs/condition``, where it has one) is generated from it, so that other tools validating with
-the bare schema files see the same ids. Each list keeps its file's layout.
+``src/planengine/data/vocabulary.yaml``; the ``examples`` of each schema's ``$defs/area`` (and
+``$defs/condition``, where it has one) are generated from it, so that other tools and readers of
+the bare schema files see the built-in ids. They are examples, not an ``enum``: plugins register
+more (``register_vocabulary``), and the engine checks ids against its registry in code. Each list
+keeps its file's layout.
 
 Usage: python tools/sync_vocabulary.py [--check]   (--check: exit 1 naming what is out of date)
 """
@@ -31,12 +33,12 @@ def _ids(kind: str) -> list[str]:
 
 
 def _enum_span(text: str, definition: str) -> tuple[int, int]:
-    """Where the list of ``$defs/<definition>/enum`` stands in the file's text (``[`` to ``]``)."""
+    """Where the list of ``$defs/<definition>/examples`` stands in the file's text (``[`` to ``]``)."""
     defs = text.index('"$defs"')
-    key = re.compile(rf'"{re.escape(definition)}"\s*:\s*\{{\s*"enum"\s*:\s*\[')
+    key = re.compile(rf'"{re.escape(definition)}"\s*:\s*\{{\s*"examples"\s*:\s*\[')
     found = key.search(text, defs)
     if found is None:
-        raise SystemExit(f"no $defs/{definition}/enum to write")
+        raise SystemExit(f"no $defs/{definition}/examples to write")
     start = found.end() - 1
     return start, text.index("]", start) + 1
 

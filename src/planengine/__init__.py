@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         Response,
         RiskFlag,
     )
+    from planengine._vocabulary_hooks import Area, Condition
     from planengine.hookspecs import Strategy, hookimpl
     from planengine.instruments._build import instrument_from_mapping
     from planengine.instruments._instrument import Instrument
@@ -69,7 +70,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
 
 #: public name -> private module that defines it
 _EXPORTS: dict[str, str] = {
+    "Area": "planengine._vocabulary_hooks",
     "Assessment": "planengine._model",
+    "Condition": "planengine._vocabulary_hooks",
     "GoalContext": "planengine.smart",
     "GoalReview": "planengine.review",
     "Hit": "planengine.smart",
@@ -130,7 +133,9 @@ _EXPORTS: dict[str, str] = {
 #: Written out (not computed from ``_EXPORTS``) so that type checkers read it; a test keeps the
 #: two in step.
 __all__ = [
+    "Area",
     "Assessment",
+    "Condition",
     "Config",
     "ConfigError",
     "Context",

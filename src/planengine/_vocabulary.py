@@ -29,6 +29,23 @@ class Vocabulary:
     conditions: Mapping[str, Mapping[str, str]]
     goal_words: GoalWords
     risk_language: RiskLanguage
+    #: the idioms the goal words were built with (a plugin's words are added to the same list)
+    goal_idioms: tuple[str, ...] = ()
+    #: area or condition id -> where it comes from (``built-in`` or ``plugin:NAME``)
+    sources: Mapping[str, str] = attrs.field(factory=dict)
+
+    def source_of(self, item: str) -> str:
+        """Where an area or condition id comes from: ``built-in`` or ``plugin:NAME``."""
+        return self.sources.get(item, "built-in")
+
+    def safety_notes(self) -> dict[str, str]:
+        """Area or condition id -> the safety note a plan shows when it is planned or documented
+        (only registered ids that declared ``safety: ask-about-risk``)."""
+        return {
+            key: entry["safety_note"]
+            for key, entry in (*self.areas.items(), *self.conditions.items())
+            if entry.get("safety") == "ask-about-risk"
+        }
 
     def area_title(self, area: str) -> str:
         """Human title of an area (the id itself when unknown, e.g. ``safety``)."""
@@ -85,4 +102,5 @@ def load_vocabulary() -> Vocabulary:
             goal_words, data["patient_goal_idioms"], risk_language.look_alikes
         ),
         risk_language=risk_language,
+        goal_idioms=tuple(data["patient_goal_idioms"]),
     )

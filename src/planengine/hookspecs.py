@@ -25,6 +25,7 @@ import pluggy
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine._model import PlanDraft, PlanningContext, Problem, Proposal
+    from planengine._vocabulary_hooks import Area, Condition
     from planengine.instruments._instrument import Instrument
     from planengine.review._model import GoalReview, ReviewContext, Suggestion
     from planengine.smart._model import SmartRule
@@ -33,6 +34,7 @@ __all__ = [
     "RegisterInstrument",
     "RegisterSmartRule",
     "RegisterStrategy",
+    "RegisterVocabulary",
     "Strategy",
     "hookimpl",
     "hookspec",
@@ -74,6 +76,10 @@ RegisterInstrument = Callable[["Instrument | Mapping[str, Any]"], None]
 #: The ``register`` callback of ``register_smart_rules``: a rule, or a mapping of its fields.
 RegisterSmartRule = Callable[["SmartRule | Mapping[str, Any]"], None]
 
+#: The ``register`` callback of ``register_vocabulary``: a :class:`planengine.Area` or
+#: :class:`planengine.Condition`, or a mapping of its fields with ``kind: area | condition``.
+RegisterVocabulary = Callable[["Area | Condition | Mapping[str, Any]"], None]
+
 #: Marks a hook specification (for the host only).
 hookspec = pluggy.HookspecMarker("planengine")
 #: Marks a plugin's hook implementation: ``@planengine.hookimpl``.
@@ -93,6 +99,28 @@ def register_instruments(register: RegisterInstrument) -> None:
     :return: nothing.
 
     .. versionadded:: 0.1
+    """
+
+
+@hookspec
+def register_vocabulary(register: RegisterVocabulary) -> None:
+    """Register new problem areas and conditions (grief, anger, chronic pain ...).
+
+    Called once, when an :class:`planengine.Engine` is built, before instruments and strategies
+    register (so a strategy file, instrument or assessment may name what this hook registers).
+    ``planengine areas`` lists every area and condition with the plugin it comes from.
+
+    :param register: call it with a :class:`planengine.Area` (id, title, summary, ``safety``:
+        ``routine`` or ``ask-about-risk`` with a ``safety_note``, the patient's ``keywords``
+        that link a goal to it, the ``instruments`` that measure it) or a
+        :class:`planengine.Condition` (id, title, summary, ``safety``, optionally the ``area`` it
+        brings into the plan), or a mapping of those fields with ``kind: area | condition``.
+        Each is checked as it arrives; an id a built-in or another plugin already has is a
+        :class:`PluginError` naming both plugins. A keyword another area already lists stays
+        with that area (notice ``vocabulary.keyword-taken``).
+    :return: nothing.
+
+    .. versionadded:: 0.2
     """
 
 

@@ -31,9 +31,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "rules": ("planengine.cli._rules", "list the SMART rules, or explain one"),
     "instruments": ("planengine.cli._instruments", "list the questionnaires the engine can score"),
     "plugins": ("planengine.cli._plugins", "list the strategy plugins that are installed"),
+    "areas": (
+        "planengine.cli._areas",
+        "list the problem areas and conditions, built in or registered by plugins",
+    ),
     "schema": ("planengine.cli._schema", "print one of the bundled JSON Schemas"),
     "import": ("planengine.cli._import", "read FHIR resources into assessment files, one per patient"),
     "serve": ("planengine.cli._serve", "run the CDS Hooks 2.0 service (needs the server extra)"),
+    "new-plugin": (
+        "planengine.cli._new_plugin",
+        "write a new plugin package (entry point, strategy data, tests with the kit)",
+    ),
 }
 
 EXIT_OK = 0

@@ -171,7 +171,11 @@ def _plan_one(
     try:
         document = load_document(name)
         assessment = assessment_from_mapping(
-            document.data, file=document.path, document=document, instruments=engine.instruments
+            document.data,
+            file=document.path,
+            document=document,
+            instruments=engine.instruments,
+            vocabulary=engine.vocabulary,
         )
         plan = engine.plan(assessment, as_of=as_of, choices=choices)
         read.append(assessment)

@@ -108,7 +108,10 @@ def run(args: argparse.Namespace) -> int:
             "GITHUB_WORKFLOW"
         )
         fmt = "github" if in_actions else "text"
-    plugin_manager = None if args.no_plugins or args.schema != "goal" else _plugin_manager(args)
+    installed = None if args.no_plugins else _plugin_manager(args)
+    if installed is not None:  # the areas and conditions plugins register are known ids too
+        config = _with_plugin_vocabulary(config, installed, args.strict_plugins)
+    plugin_manager = installed if args.schema == "goal" else None
     from planengine.smart._check import collect_plugin_rules, rule_set
 
     def warn(failure: Exception) -> None:  # --strict-plugins: an error instead (exit 2)
@@ -165,6 +168,32 @@ def _plugin_manager(args: argparse.Namespace) -> object | None:
             f"planengine: warning: {notice.message} (its rules are not checked)", file=sys.stderr
         )
     return loaded.manager
+
+
+def _with_plugin_vocabulary(config: Any, manager: Any, strict: bool) -> Any:
+    """``config`` that also accepts the area and condition ids the plugins register; a plugin
+    whose registration fails is named on stderr (``--strict-plugins``: an error, exit 2)."""
+    import sys
+
+    from planengine._plugins import LoadedPlugins
+    from planengine._vocabulary import load_vocabulary
+    from planengine._vocabulary_hooks import collect_vocabulary
+
+    if not manager.hook.register_vocabulary.get_hookimpls():
+        return config
+    base = load_vocabulary()
+
+    def warn(failure: Exception) -> None:
+        print(f"planengine: warning: {failure} (its areas are not known)", file=sys.stderr)
+
+    notices: list[Any] = []
+    vocabulary = collect_vocabulary(
+        LoadedPlugins(manager, (), ()), base, strict=strict, notices=notices, on_error=warn
+    )
+    return config.replace(
+        plugin_areas=tuple(a for a in vocabulary.areas if a not in base.areas),
+        plugin_conditions=tuple(c for c in vocabulary.conditions if c not in base.conditions),
+    )
 
 
 def _instruments(

@@ -223,6 +223,7 @@ def assessment_from_mapping(
     file: str | None = None,
     document: Any = None,
     instruments: Mapping[str, Any] | None = None,
+    vocabulary: Any = None,
 ) -> Assessment:
     """Validate parsed assessment data and build an :class:`Assessment`.
 
@@ -231,6 +232,8 @@ def assessment_from_mapping(
     :param document: a loaded :class:`planengine.io._document.Document`, to add line numbers.
     :param instruments: the instruments that may appear (default: the built-in ones; pass
         ``engine.instruments`` to accept plugin instruments too).
+    :param vocabulary: the area and condition ids that may appear (default: the built-in ones;
+        pass ``engine.vocabulary`` to accept those plugins register too).
     :raises InputError: on the first problem found.
     """
     from planengine._vocabulary import load_vocabulary
@@ -255,7 +258,8 @@ def assessment_from_mapping(
     kind = data.get("kind", "assessment")
     if kind != "assessment":
         raise check.fail(["kind"], f"expected kind 'assessment', got {kind!r}")
-    vocabulary = load_vocabulary()
+    if vocabulary is None:
+        vocabulary = load_vocabulary()
 
     patient_id = None
     if "patient" in data:
@@ -370,17 +374,26 @@ def _locate_path(document: Any, path: str) -> tuple[int, int] | None:
 
 
 def load_assessment(
-    path: str | os.PathLike[str], *, instruments: Mapping[str, Any] | None = None
+    path: str | os.PathLike[str],
+    *,
+    instruments: Mapping[str, Any] | None = None,
+    vocabulary: Any = None,
 ) -> Assessment:
     """Read and validate an assessment file (YAML or JSON).
 
     :param instruments: the instruments that may appear (default: the built-in ones; pass
         ``engine.instruments`` to accept instruments that plugins registered).
+    :param vocabulary: the areas and conditions that may appear (default: the built-in ones;
+        pass ``engine.vocabulary`` to accept those plugins registered).
     :raises planengine.InputError: (or a subclass) naming the file, line and path of the problem.
     """
     from planengine.io._loader import load_document
 
     document = load_document(path)
     return assessment_from_mapping(
-        document.data, file=document.path, document=document, instruments=instruments
+        document.data,
+        file=document.path,
+        document=document,
+        instruments=instruments,
+        vocabulary=vocabulary,
     )

@@ -2,8 +2,10 @@
 
 Rules applied here, each recorded in the plan when it changes something:
 
-* ``assembly.duplicate``: two proposals with the same step or objective id: the higher-priority
-  strategy wins (ties: the lower strategy id), and the plan says which and why.
+* ``assembly.duplicate``: two proposals with the same step or objective id, or two long-term
+  goals for one problem: the higher-priority strategy wins (ties: the lower strategy id), and the
+  plan says which and why. ``assembly.id-collision``: the same between a plugin and a built-in
+  strategy: the built-in one is kept whatever the priorities.
 * ``assembly.conflict``: a step that declares ``conflicts_with`` another kept step loses to
   the higher-priority one.
 * ``safety.no-self-guided-exposure``: exposure, trauma-narrative and EMDR steps (any category
@@ -109,11 +111,11 @@ def merge_proposals(
     ranked = sorted(proposals, key=_rank_key)
     objectives: dict[str, tuple[Objective, RankedProposal]] = {}
     steps: dict[str, tuple[Intervention, RankedProposal]] = {}
+    goal_from: RankedProposal | None = None
     for entry in ranked:
         proposal = entry.proposal
-        if problem.long_term_goal is None and proposal.long_term_goal:
-            problem.long_term_goal = proposal.long_term_goal
-            problem.long_term_goal_source = entry.source
+        if proposal.long_term_goal:
+            goal_from = _long_term_goal(problem, entry, goal_from, notices)
         if proposal.exclusions:
             exclusions.extend(proposal.exclusions)
         if proposal.notices:
@@ -190,6 +192,31 @@ def merge_proposals(
     problem.objectives.extend(active)
     problem.interventions.extend(_with_requirements(kept_steps, steps, exclusions))
     return exclusions, notices
+
+
+def _long_term_goal(
+    problem: Problem,
+    entry: RankedProposal,
+    holder: RankedProposal | None,
+    notices: list[Notice],
+) -> RankedProposal | None:
+    """Give ``problem`` the long-term goal of ``entry`` (ranked after ``holder``, whose goal the
+    problem has) when it has none yet, or when ``entry`` is built in and ``holder`` is not: a
+    plugin never takes over a built-in area's long-term goal, whatever its priority. A different
+    goal that loses is named in a notice (``assembly.id-collision`` against a built-in,
+    ``assembly.duplicate`` between two plugins), never dropped silently. Returns the holder."""
+    if holder is None:
+        problem.long_term_goal = entry.proposal.long_term_goal
+        problem.long_term_goal_source = entry.source
+        return entry
+    if entry.proposal.long_term_goal == problem.long_term_goal or (holder.builtin and entry.builtin):
+        return holder  # the built-ins agree on one goal per area by design (their priorities)
+    notices.append(_duplicate_notice("long-term goal", problem.area, holder, entry))
+    if not _takes_over(entry, holder):
+        return holder
+    problem.long_term_goal = entry.proposal.long_term_goal
+    problem.long_term_goal_source = entry.source
+    return entry
 
 
 def _with_requirements(

@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import operator
 from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
@@ -35,6 +34,11 @@ from planengine._model import (
 )
 from planengine._plugins import LoadedPlugins, call_each, load_plugins
 from planengine._version import __version__
+from planengine._vocabulary_hooks import (
+    area_safety_notices,
+    collect_vocabulary,
+    known_area_instruments,
+)
 from planengine.plan import _risk_wording, _safety
 from planengine.plan._adjustments import Snapshot, attribute_adjustments, snapshot
 from planengine.plan._annotate import (
@@ -53,6 +57,7 @@ from planengine.plan._findings import (
     context_findings,
     instrument_findings,
     judges,
+    problems_from_findings,
     unjudged_notices,
 )
 from planengine.plan._flag_dispositions import apply_dispositions
@@ -80,7 +85,6 @@ __all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-e
 
 #: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-_WEIGHT = operator.attrgetter("weight")
 
 
 class Engine:
@@ -119,13 +123,23 @@ class Engine:
             plugins=plugins, autoload=autoload, allow=allow, block=block, strict=strict
         )
         self._notices: list[Notice] = list(self._loaded.notices)
-        self._vocabulary = load_vocabulary()
-        self._condition_areas = self._vocabulary.condition_areas()
-        instruments = collect_instruments(
-            self._loaded.manager,
-            overrides=self.config.instrument_overrides,
-            strict=strict,
+        #: the areas and conditions this engine knows: the built-in ones and the plugins'
+        self.vocabulary = collect_vocabulary(
+            self._loaded, load_vocabulary(), strict=strict, notices=self._notices,
             on_error=self._report,
+        )
+        self._vocabulary = self.vocabulary
+        self._condition_areas = self._vocabulary.condition_areas()
+        instruments = known_area_instruments(
+            collect_instruments(
+                self._loaded.manager,
+                overrides=self.config.instrument_overrides,
+                strict=strict,
+                on_error=self._report,
+            ),
+            self.vocabulary,
+            strict=strict,
+            notices=self._notices,
         )
         #: instrument id -> instrument, read-only (plans and hooks read it; none may change it)
         self.instruments: Mapping[str, Any] = MappingProxyType(instruments)
@@ -134,7 +148,7 @@ class Engine:
         self._judging = frozenset(key for key, value in instruments.items() if judges(value))
         self._strategies: tuple[RegisteredStrategy, ...] = collect_strategies(
             self._loaded,
-            self._vocabulary.areas,
+            self._vocabulary,
             self.instruments,
             allow_drafts=self.config.allow_draft_strategies,
             strict=strict,
@@ -320,7 +334,7 @@ class Engine:
         """Problems from the findings, each filled from the strategies and ``propose`` hooks,
         assembled and its treatment option chosen; whether content from Python plugin code was
         taken in; and the choices made."""
-        problems = self._problems(findings, patient_goals)
+        problems = problems_from_findings(findings, patient_goals, self._vocabulary.area_title)
         exclusions: list[Exclusion] = []
         python_wrote = False
         for problem in problems:
@@ -337,6 +351,11 @@ class Engine:
         notices.extend(merge_across_problems(problems))
         notices.extend(empty_plan_notices(problems, bool(context.risk_flags), patient_goals))
         notices.extend(unlinked_goal_notices(patient_goals))  # linked by now, safety included
+        notices.extend(
+            area_safety_notices(
+                [p.area for p in problems], sorted(context.conditions), self._vocabulary
+            )
+        )
         draft = PlanDraft(problems=problems, exclusions=exclusions, notices=notices)
         return draft, python_wrote, decided
 
@@ -491,37 +510,6 @@ class Engine:
         if self._python_content:  # what Python plugins wrote: check it as data files are
             self._python.check_draft(draft, before, as_of)
         _safety.enforce(draft, flags, as_of, active_before_hooks, alcohol)
-
-    def _problems(
-        self, findings: list[Finding], patient_goals: list[dict[str, Any]]
-    ) -> list[Problem]:
-        by_area: dict[str, list[Finding]] = {}
-        for finding in findings:
-            by_area.setdefault(finding.area, []).append(finding)
-        problems: list[Problem] = []
-        area_title = self._vocabulary.area_title
-        for area, items in by_area.items():
-            top = items[0] if len(items) == 1 else max(items, key=_WEIGHT)
-            # Problem's first 13 fields, positionally (faster)
-            problems.append(
-                Problem(
-                    f"problem-{area}",
-                    area,
-                    area_title(area),
-                    0,
-                    top.severity,
-                    top.weight,
-                    items,
-                    None,
-                    None,
-                    [],
-                    [],
-                    [g["text"] for g in patient_goals if area in g["areas"]],
-                    [],
-                )
-            )
-        problems.sort(key=lambda p: (-p.weight, p.area))
-        return problems
 
     def _plan_problem(
         self,

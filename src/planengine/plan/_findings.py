@@ -7,13 +7,19 @@ problems can be put in a stable priority order.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import operator
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from planengine._model import Context, Finding, Notice, Provenance
+from planengine._model import Context, Finding, Notice, Problem, Provenance
 
 __all__ = [
-    "WEIGHT_BY_KIND", "context_findings", "instrument_findings", "judges", "unjudged_notices",
+    "WEIGHT_BY_KIND",
+    "context_findings",
+    "instrument_findings",
+    "judges",
+    "problems_from_findings",
+    "unjudged_notices",
 ]
 
 #: How much a finding of each kind weighs when problems are ordered (severity findings use
@@ -234,3 +240,41 @@ def context_findings(
                 )
             )
     return findings, goals
+
+
+_WEIGHT = operator.attrgetter("weight")
+
+
+def problems_from_findings(
+    findings: list[Finding],
+    patient_goals: list[dict[str, Any]],
+    area_title: Callable[[str], str],
+) -> list[Problem]:
+    """One problem per area the findings name (its severity and weight the heaviest finding's),
+    with the patient's goals linked to it, heaviest first (ties: by area id)."""
+    by_area: dict[str, list[Finding]] = {}
+    for finding in findings:
+        by_area.setdefault(finding.area, []).append(finding)
+    problems: list[Problem] = []
+    for area, items in by_area.items():
+        top = items[0] if len(items) == 1 else max(items, key=_WEIGHT)
+        # Problem's first 13 fields, positionally (faster)
+        problems.append(
+            Problem(
+                f"problem-{area}",
+                area,
+                area_title(area),
+                0,
+                top.severity,
+                top.weight,
+                items,
+                None,
+                None,
+                [],
+                [],
+                [g["text"] for g in patient_goals if area in g["areas"]],
+                [],
+            )
+        )
+    problems.sort(key=lambda p: (-p.weight, p.area))
+    return problems

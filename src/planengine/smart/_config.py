@@ -66,6 +66,10 @@ class SmartConfig:
     max_file_bytes: int = DEFAULT_MAX_BYTES
     plausible_weeks_per_reliable_change: float = 4.0
     root: str | None = None  # the folder per-file-ignores globs are relative to
+    #: area and condition ids plugins register (``register_vocabulary``), accepted besides the
+    #: built-in vocabulary's; set by ``planengine validate`` from the installed plugins
+    plugin_areas: tuple[str, ...] = ()
+    plugin_conditions: tuple[str, ...] = ()
 
     def is_enabled(self, code: str, name: str, file: str | None = None) -> bool:
         """Whether a rule runs (for ``file``, given per-file-ignores); more specific selectors win,

@@ -32,6 +32,6 @@ def check_patient_words(ctx: GoalContext) -> Iterator[Hit]:
 
 def check_unknown_area(ctx: GoalContext) -> Iterator[Hit]:
     area = ctx.goal.get("area")
-    known = known_areas()
+    known = known_areas().union(getattr(ctx.settings, "plugin_areas", ()))
     if isinstance(area, str) and area not in known:
         yield Hit(("area",), f"unknown area {area!r} (known: {', '.join(sorted(known))})")

@@ -139,7 +139,7 @@ def validate_file(
         for issue in check_schema(document, schema)
     ]
     if not found:  # what the engine refuses beyond the schema (links, ids, wording)
-        found = _content_problems(document, schema, as_of)
+        found = _content_problems(document, schema, as_of, config)
     return [
         Violation(
             code=rule.code,
@@ -156,7 +156,7 @@ def validate_file(
 
 
 def _content_problems(
-    document: Any, schema: str, as_of: datetime.date | None = None
+    document: Any, schema: str, as_of: datetime.date | None = None, config: Any = None
 ) -> list[tuple[str, int | None, int | None, str]]:
     """For strategy, instrument and assessment files, the first problem the engine would refuse
     the file for although the schema passes it (an undefined citation, a misspelt condition, a
@@ -165,10 +165,11 @@ def _content_problems(
     from planengine._errors import DocumentSchemaError, InputError
     from planengine.io._json_path import parse_json_path
 
+    known = _known_ids(config)
     if schema == "strategy":
         from planengine.strategies._validation import semantic_problem
 
-        problem = semantic_problem(document.data)
+        problem = semantic_problem(document.data, known.areas, known.conditions)
         if problem is None:
             return []
         path, message = problem
@@ -176,14 +177,16 @@ def _content_problems(
         from planengine.instruments._build import instrument_from_mapping
 
         try:
-            instrument_from_mapping(document.data)
+            area = instrument_from_mapping(document.data).area
         except DocumentSchemaError as error:
             path, message = error.path or "$", error.message
         else:
-            return []
+            if area in known.areas:
+                return []
+            path, message = "$.area", f"unknown area {area!r}; known: {', '.join(sorted(known.areas))}"
     elif schema == "assessment":
         try:
-            _read_as_plan_does(document, as_of)
+            _read_as_plan_does(document, as_of, known)
         except InputError as error:
             path, message = error.path or "$", error.message
         else:
@@ -198,7 +201,27 @@ def _content_problems(
     return [(message, line, column, path)]
 
 
-def _read_as_plan_does(document: Any, as_of: datetime.date | None) -> None:
+@attrs.frozen
+class _KnownIds:
+    """The area and condition ids a file may name: the built-in vocabulary's and the plugins'."""
+
+    areas: frozenset[str]
+    conditions: frozenset[str]
+
+
+def _known_ids(config: Any) -> _KnownIds:
+    from planengine._vocabulary import load_vocabulary
+
+    vocabulary = load_vocabulary()
+    return _KnownIds(
+        frozenset(vocabulary.areas).union(getattr(config, "plugin_areas", ())),
+        frozenset(vocabulary.conditions).union(getattr(config, "plugin_conditions", ())),
+    )
+
+
+def _read_as_plan_does(
+    document: Any, as_of: datetime.date | None, known: _KnownIds | None = None
+) -> None:
     """Read an assessment as ``planengine plan`` does: the model's checks and, with ``as_of``,
     scoring by the built-in instruments (answers each can have, no response after ``as_of``).
 
@@ -208,7 +231,9 @@ def _read_as_plan_does(document: Any, as_of: datetime.date | None) -> None:
     from planengine.io._assessment import assessment_from_mapping
     from planengine.plan._scored import score_assessment
 
-    assessment = assessment_from_mapping(document.data, file=document.path, document=document)
+    assessment = assessment_from_mapping(
+        document.data, file=document.path, document=document, vocabulary=known
+    )
     if as_of is not None:
         score_assessment(assessment, as_of, load_builtin_instruments(), stale_after_days=10**6)
 

@@ -4,7 +4,7 @@ the status), so that a bad registration is reported with the plugin that made it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import attrs
@@ -27,7 +27,7 @@ class RegisteredStrategy:
 
 def collect_strategies(
     loaded: LoadedPlugins,
-    areas: Collection[str],
+    vocabulary: Any,
     instruments: Mapping[str, Any],
     *,
     allow_drafts: bool,
@@ -41,7 +41,9 @@ def collect_strategies(
 
     :raises PluginError: in strict mode, for the first registration that fails its checks.
     """
-    from planengine.strategies._validation import unknown_instrument_ids
+    from planengine.strategies._validation import unknown_instrument_ids, unknown_vocabulary
+
+    areas = vocabulary.areas
 
     found: dict[str, RegisteredStrategy] = {}
 
@@ -70,6 +72,15 @@ def collect_strategies(
             )
             if misspelt is not None:
                 raise PluginError(f"strategy {strategy.id!r}: {misspelt}", plugin=plugin)
+            unknown_id = (
+                unknown_vocabulary(data, vocabulary.areas, vocabulary.conditions)
+                if isinstance(data, Mapping)
+                else None
+            )
+            if unknown_id is not None:
+                raise PluginError(
+                    f"strategy {strategy.id!r}: {unknown_id[0]}: {unknown_id[1]}", plugin=plugin
+                )
             if strategy.status == "retired" or (
                 strategy.status == "draft" and not allow_drafts
             ):

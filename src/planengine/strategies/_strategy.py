@@ -533,12 +533,15 @@ def strategy_from_mapping(
     source: str = "builtin",
     file: str | None = None,
     document: Any = None,
+    vocabulary: Any = None,
 ) -> DataStrategy:
     """Validate a strategy document against ``strategy.schema.json`` and build it.
 
     Besides the schema, every citation id used must be defined in ``references``, every
-    ``objectives``/``requires`` link must name an id in the file, condition and area ids
-    must be in the vocabulary, and placeholders must be known ones.
+    ``objectives``/``requires`` link must name an id in the file, and placeholders must be known
+    ones. Area and condition ids must be in ``vocabulary`` (with ``areas`` and ``conditions``);
+    without one they are checked when an engine registers the strategy, against the engine's
+    vocabulary (built-in ids and those plugins register).
 
     :param document: the loaded :class:`planengine.io._document.Document`, to give errors a line.
     """
@@ -549,7 +552,11 @@ def strategy_from_mapping(
     if error is not None:
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         raise _located(DocumentSchemaError(error.message, file=file, path=path), document)
-    problem = semantic_problem(data)
+    problem = (
+        semantic_problem(data)
+        if vocabulary is None
+        else semantic_problem(data, vocabulary.areas, vocabulary.conditions)
+    )
     if problem is not None:
         raise _located(DocumentSchemaError(problem[1], file=file, path=problem[0]), document)
     return DataStrategy(

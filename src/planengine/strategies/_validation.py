@@ -4,7 +4,7 @@ contraindication never fire)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -18,11 +18,18 @@ RISK_CLAIM_REFUSED = (
 )
 
 
-def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
+def semantic_problem(
+    data: Mapping[str, Any],
+    known_areas: Collection[str] | None = None,
+    known_conditions: Collection[str] | None = None,
+) -> tuple[str, str] | None:
     """``(JSON path, message)`` of the first thing wrong with a schema-valid strategy document
     that the schema cannot see (``planengine validate --schema strategy`` reports it too):
-    citations defined, links resolvable, areas, conditions and placeholders known, and no text
-    that claims there is no risk (references too: they are copied into the plan)."""
+    citations defined, links resolvable, placeholders known, and no text that claims there is no
+    risk (references too: they are copied into the plan); with ``known_areas`` and
+    ``known_conditions`` (the ids an engine knows: built-in and registered by plugins), area and
+    condition ids known too. Without them, those ids are checked when an engine registers the
+    strategy."""
     from planengine.plan._risk_wording import no_risk_claim_path
 
     claim = no_risk_claim_path(data)
@@ -32,9 +39,10 @@ def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     areas = set(data["areas"])
     objective_ids = {o["id"] for o in data.get("objectives", ())}
     step_areas = {step["id"]: step.get("area") for step in data.get("interventions", ())}
-    misspelt = _unknown_vocabulary(data)
-    if misspelt is not None:
-        return misspelt
+    if known_areas is not None and known_conditions is not None:
+        misspelt = unknown_vocabulary(data, known_areas, known_conditions)
+        if misspelt is not None:
+            return misspelt
     for kind in ("objectives", "interventions"):
         unknown = _unknown_placeholder(data.get(kind, ()), f"$.{kind}")
         if unknown is not None:
@@ -75,21 +83,28 @@ def semantic_problem(data: Mapping[str, Any]) -> tuple[str, str] | None:
     return None
 
 
-def _unknown_vocabulary(data: Mapping[str, Any]) -> tuple[str, str] | None:
-    """A condition or area id the vocabulary does not know, in a contraindication or a ``when``
-    block: a misspelt ``intimate-partner-violance`` would make a contraindication never fire."""
-    from planengine._vocabulary import load_vocabulary
-
-    vocabulary = load_vocabulary()
-    conditions, areas = set(vocabulary.conditions), {*vocabulary.areas, "safety"}
+def unknown_vocabulary(
+    data: Mapping[str, Any], areas: Collection[str], conditions: Collection[str]
+) -> tuple[str, str] | None:
+    """``(JSON path, message)`` for the first area or condition id in a strategy document that
+    ``areas`` / ``conditions`` do not have (its ``areas``, a step's or objective's ``area``, a
+    long-term goal's key, a contraindication or a ``when`` block): a misspelt
+    ``intimate-partner-violance`` would make a contraindication never fire."""
+    known_areas = {*areas, "safety"}
+    for index, area in enumerate(data.get("areas", ())):
+        if area not in areas:
+            return f"$.areas[{index}]", (
+                f"unknown area {area!r}; known: {', '.join(sorted(areas))} (a plugin registers "
+                "a new one with register_vocabulary)"
+            )
     for path, key, value in _vocabulary_ids(data, "$"):
         if key == "condition" and value not in conditions and value not in FLAG_CONDITIONS:
             known = ", ".join(sorted([*conditions, *FLAG_CONDITIONS]))
             return path, f"unknown condition {value!r}; known: {known}"
         if key in ("conditions_any", "conditions_none") and value not in conditions:
             return path, f"unknown condition {value!r}; known: {', '.join(sorted(conditions))}"
-        if key in ("with_area", "without_area") and value not in areas:
-            return path, f"unknown area {value!r}; known: {', '.join(sorted(areas))}"
+        if key in ("with_area", "without_area") and value not in known_areas:
+            return path, f"unknown area {value!r}; known: {', '.join(sorted(known_areas))}"
     return None
 
 

@@ -1,8 +1,14 @@
-"""Hypothesis strategies for assessments, shared by the property tests (one place, reused everywhere)."""
+"""Hypothesis strategies for planengine's inputs: assessments, their contexts, goal files and
+progress series. The project's own property tests use them, and so can a plugin's tests (with the
+plugin's areas and conditions: ``assessments(areas=["grief"], min_concerns=1)``).
+
+Requires hypothesis (``pip install 'planengine[testing]'``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -11,6 +17,20 @@ import yaml
 from hypothesis import strategies as st
 
 from planengine._model import Assessment, Context, Response
+
+__all__ = [
+    "AREAS",
+    "AS_OF",
+    "CONDITIONS",
+    "GOAL_TEXTS",
+    "answers_for",
+    "assessments",
+    "contexts",
+    "goal_files",
+    "progress_series",
+    "responses",
+    "risk_phrase_texts",
+]
 from planengine._vocabulary import load_vocabulary
 from planengine.instruments._data_files import load_builtin_instruments
 
@@ -93,24 +113,42 @@ def risk_phrase_texts(draw: Any) -> str:
             word = draw(st.sampled_from([word, word[:-1] + "'" + word[-1], word[:-1] + "\u2019" + word[-1]]))
         cased = draw(st.sampled_from([word, word.upper(), word.title()]))
         words.append(cased)
-    text = words[0]
+    text: str = words[0]
     for word in words[1:]:
         text += draw(_GAP) + word
-    before = draw(st.sampled_from(["", "I ", "Honestly, ", "Stop ", "\"", "I no longer "]))
-    after = draw(st.sampled_from(["", ".", " anymore", "!!", " sometimes\"", " (said in session)"]))
+    before: str = draw(st.sampled_from(["", "I ", "Honestly, ", "Stop ", "\"", "I no longer "]))
+    after: str = draw(st.sampled_from(["", ".", " anymore", "!!", " sometimes\"", " (said in session)"]))
     return before + text + after
 
 
 @st.composite
-def contexts(draw: Any, *, risk_words: bool = False) -> Context:
+def contexts(
+    draw: Any,
+    *,
+    risk_words: bool = False,
+    areas: Sequence[str] | None = None,
+    conditions: Sequence[str] | None = None,
+    goal_texts: Sequence[str] | None = None,
+    min_concerns: int = 0,
+) -> Context:
     """Concerns, conditions, patient goals and sex, all from the documented vocabularies
-    (``risk_words``: a patient goal may hold a risk phrase)."""
-    goal = st.sampled_from(GOAL_TEXTS)
+    (``risk_words``: a patient goal may hold a risk phrase). ``areas`` / ``conditions`` /
+    ``goal_texts``: what to draw from instead (a plugin's own areas, say); ``min_concerns``: at
+    least this many concerns, so a plugin's area is always in the plan."""
+    goal: Any = st.sampled_from(list(goal_texts or GOAL_TEXTS))
     if risk_words:
         goal = st.one_of(goal, risk_phrase_texts())
+    area_ids = sorted(areas) if areas is not None else AREAS
+    condition_ids = sorted(conditions) if conditions is not None else CONDITIONS
     return Context(
-        concerns=tuple(draw(st.lists(st.sampled_from(AREAS), max_size=3, unique=True))),
-        conditions=tuple(draw(st.lists(st.sampled_from(CONDITIONS), max_size=3, unique=True))),
+        concerns=tuple(
+            draw(st.lists(st.sampled_from(area_ids), min_size=min_concerns, max_size=3, unique=True))
+        ),
+        conditions=tuple(
+            draw(st.lists(st.sampled_from(condition_ids), max_size=3, unique=True))
+            if condition_ids
+            else ()
+        ),
         patient_goals=tuple(draw(st.lists(goal, max_size=2, unique=True))),
         sex=draw(st.sampled_from([None, "female", "male"])),
     )
@@ -118,10 +156,17 @@ def contexts(draw: Any, *, risk_words: bool = False) -> Context:
 
 @st.composite
 def assessments(
-    draw: Any, *, phq9_item9: Any = None, risk_words: bool = False
+    draw: Any,
+    *,
+    phq9_item9: Any = None,
+    risk_words: bool = False,
+    areas: Sequence[str] | None = None,
+    conditions: Sequence[str] | None = None,
+    min_concerns: int = 0,
 ) -> Assessment:
     """A valid assessment; ``phq9_item9`` (a strategy) forces a PHQ-9 with that item 9 value,
-    dated ``AS_OF``; ``risk_words``: a patient goal may hold a risk phrase."""
+    dated ``AS_OF``; ``risk_words``: a patient goal may hold a risk phrase; ``areas``,
+    ``conditions``, ``min_concerns``: as for :func:`contexts`."""
     items = [r for r in draw(responses()) if not (phq9_item9 is not None and r.instrument == "phq9"
                                                    and r.date == AS_OF)]
     items = [attrs.evolve(r, index=i) for i, r in enumerate(items)]
@@ -129,6 +174,51 @@ def assessments(
         answers = list(draw(answers_for("phq9")))
         answers[8] = draw(phq9_item9)
         items.append(Response("phq9", AS_OF, tuple(answers), index=len(items)))
-    return Assessment(
-        responses=tuple(items), context=draw(contexts(risk_words=risk_words)), patient_id="P-test"
+    context = draw(
+        contexts(
+            risk_words=risk_words, areas=areas, conditions=conditions, min_concerns=min_concerns
+        )
     )
+    return Assessment(responses=tuple(items), context=context, patient_id="P-test")
+
+
+@st.composite
+def progress_series(
+    draw: Any, *, start: dt.date = AS_OF, low: int = 0, high: int = 27, max_size: int = 8
+) -> list[dict[str, Any]]:
+    """A goal's ``progress`` entries: whole-number values between ``low`` and ``high``, on
+    distinct dates from ``start`` on, in date order."""
+    days = sorted(draw(st.lists(st.integers(0, 180), max_size=max_size, unique=True)))
+    return [
+        {"date": (start + dt.timedelta(days=day)).isoformat(), "value": draw(st.integers(low, high))}
+        for day in days
+    ]
+
+
+@st.composite
+def goal_files(draw: Any, *, areas: Sequence[str] | None = None) -> dict[str, Any]:
+    """A goal document (``goal.schema.json``): up to three PHQ-9 goals in the given areas (default:
+    depression), each with a baseline, a target, dates and a progress series."""
+    goals = []
+    for index in range(draw(st.integers(1, 3))):
+        baseline = draw(st.integers(10, 27))
+        start = AS_OF - dt.timedelta(days=draw(st.integers(0, 120)))
+        goals.append(
+            {
+                "id": f"goal-{index + 1}",
+                "area": draw(st.sampled_from(list(areas or ["depression"]))),
+                "statement": f"Bring the PHQ-9 total from {baseline} to 9 or lower.",
+                "addresses": ["problem-1"],
+                "patient_words": "I want to feel like myself again",
+                "measure": {
+                    "instrument": "phq9",
+                    "baseline": {"value": baseline, "date": start.isoformat()},
+                    "target": {"value": 9, "comparator": "<="},
+                },
+                "start_date": start.isoformat(),
+                "due_date": (start + dt.timedelta(weeks=12)).isoformat(),
+                "review_interval_days": 28,
+                "progress": draw(progress_series(start=start)),
+            }
+        )
+    return {"planengine": 1, "goals": goals}
