@@ -31,7 +31,7 @@ def test_the_caseload_comes_first_most_urgent_first_in_every_format() -> None:
     ]
     text = render_review(run, "text").splitlines()
     assert text[0].startswith("Caseload as of 2027-01-20")
-    assert text[1].startswith("RISK FLAG c-204/risk-1 UNASSESSED FOR 10 DAYS")  # at the top
+    assert text[1].startswith("RISK FLAG c-204/risk-1 UNASSESSED FOR 71 DAYS")  # at the top
     assert [re.search(r"\] (c-\d+):", line).group(1) for line in text[2:6]] == ORDER
     markdown = render_review(run, "markdown")
     assert markdown.index("| 1 | open-risk-flag | c-204:") < markdown.index("## c-204")

@@ -46,14 +46,15 @@ def test_symptom_measures_come_before_behavioural_goals_in_the_order_of_attentio
 def test_an_old_unassessed_flag_is_escalated_at_the_top_and_in_the_header() -> None:
     run = _run()
     text = render_review(run, "text").splitlines()
-    escalation = "RISK FLAG p-105/risk-1 UNASSESSED FOR 61 DAYS – escalate today (supervisor or duty clinician)"
+    # read 5, §4.2: counted from the first endorsement (1 on 2026-10-15), not the latest (2026-11-20)
+    escalation = "RISK FLAG p-105/risk-1 UNASSESSED FOR 97 DAYS – escalate today (supervisor or duty clinician)"
     assert text[1].startswith(escalation)  # 3.2: the caseload's first line after its title
     single = render_review(review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF), "markdown")
     assert escalation in single.split("| Goal |")[0]  # the patient's header
 
 
 def test_the_escalation_age_is_configurable_and_never_silences_the_flag() -> None:
-    review = _review("risk-item9.yaml", **{"flag-escalation-days": 90})
+    review = _review("risk-item9.yaml", **{"flag-escalation-days": 120})
     out = render_review(attrs.evolve(review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF),
                                      reviews=(review,)), "text")
     assert "UNASSESSED" not in out
@@ -114,9 +115,10 @@ def test_a_passed_due_date_after_a_meaningful_gain_is_improved_agree_a_new_targe
 
 def test_rci_arithmetic_is_a_details_line_and_percentages_read_as_words() -> None:
     out = render_review(review_paths([EXAMPLES / "worsening.yaml"], as_of=AS_OF), "text")
-    main = [line for line in out.splitlines() if "reliable change (jacobson-truax)" in line]
-    assert main and all("S_diff" not in line and "ILLUSTRATIVE" not in line for line in main)
-    assert "details: RC +2.48" in out
+    # read 5, §4.5: the PHQ-9's Jacobson-Truax inputs are illustrative: the 6 points decide
+    main = [line for line in out.splitlines() if "reliable change (points-threshold)" in line]
+    assert main and all("ILLUSTRATIVE" not in line for line in main)
+    assert "details: the published reliable-change threshold of 6 points is used" in out
     assert "worse by 58 %" in out and "-58.3 %" not in out
 
 

@@ -58,12 +58,16 @@ def test_phq9_thresholds_come_from_the_instrument_data() -> None:
     report = change_report(phq9, series(20, 14))
     assert report is not None
     rc = report.reliable_change
-    assert rc is not None and rc["method"] == "jacobson-truax"
-    assert rc["threshold"] == round(
-        minimum_reliable_change(phq9.change.rci_sd, phq9.change.rci_reliability), 2
-    )
+    # the data's Jacobson-Truax inputs are illustrative: the published 6 points decide (read 5)
+    assert phq9.change.rci_illustrative
+    assert rc is not None and rc["method"] == "points-threshold"
+    assert rc["threshold"] == phq9.change.reliable_change_points == 6
     assert "ILLUSTRATIVE" in rc["note"]
     assert rc["direction"] == "improved"
+    local = phq9.with_overrides({"change": {"rci_sd": 5, "rci_reliability": 0.84}})
+    rc = change_report(local, series(20, 14)).reliable_change
+    assert rc["method"] == "jacobson-truax" and "ILLUSTRATIVE" not in rc["note"]
+    assert rc["threshold"] == round(minimum_reliable_change(5, 0.84), 2)
     assert report.mcid["value"] == phq9.change.mcid
 
 

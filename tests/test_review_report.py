@@ -102,7 +102,7 @@ def test_questionnaire_history_chart(html: str) -> None:
 def test_risk_flags_come_first_in_every_format() -> None:
     run = review_paths([EXAMPLES / "risk-item9.yaml"], as_of=AS_OF)
     text = render_review(run, "text").splitlines()
-    assert "RISK FLAG p-105/risk-1 UNASSESSED FOR 5 DAYS" in text[1]  # escalation first
+    assert "RISK FLAG p-105/risk-1 UNASSESSED FOR 41 DAYS" in text[1]  # escalation first
     assert "RISK FLAG [p-105/risk-1: suicidal ideation, priority 1]" in "\n".join(text[1:5])
     assert render_review(run, "markdown").index("Risk flags of p-105") < render_review(run, "markdown").index(
         "| Goal |"

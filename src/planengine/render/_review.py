@@ -92,8 +92,10 @@ def change_lines(change: ChangeReport) -> list[str]:
         lines.append(
             f"band: {change.band['from_title']} -> {change.band['to_title']} ({change.band['moved']})"
         )
-    if change.category is not None:
-        lines.append(f"Jacobson-Truax category: {change.category}")
+    if change.category is not None:  # Jacobson-Truax's categories, by whichever rule decided
+        jacobson = rc is not None and rc["method"] == "jacobson-truax"
+        by = "Jacobson-Truax" if jacobson else "reliable-change"
+        lines.append(f"{by} category: {change.category}")
     lines.extend(f"caveat: {c}" for c in change.caveats)
     if rc is not None:  # the arithmetic, for whoever checks it, after the verdicts
         rci = "" if rc["rci"] is None else f"RC {rc['rci']:+.2f}; "
@@ -184,7 +186,7 @@ def _resource_line(resource: Any) -> str:
 def patient_lines(review: Review) -> list[str]:
     """What the review says once for the patient, before the goals: each risk flag unassessed for
     too long (escalate today), each risk item not recorded, and the one re-measure line."""
-    lines = [escalation_line(flag, review.as_of) for flag in unassessed_flags(review)]
+    lines = [escalation_line(review, flag) for flag in unassessed_flags(review)]
     lines += [f"{review.patient}: {gap.line()}" for gap in review.risk_item_gaps]
     remeasure = remeasure_line(review)
     if remeasure is not None:

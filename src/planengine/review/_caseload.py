@@ -11,16 +11,19 @@ The groups, and why (docs/review-workflow.md §4):
    measurement cadence (:attr:`GoalReview.measurement_overdue`).
 5. ``routine``: the rest.
 
-A patient with several goal files is one line (its group the most urgent of its files, every
-file listed). Within a group, by urgency (:func:`urgency_key`): the oldest unassessed risk flag
-first (then the flag's place in the queue), then reliable deterioration or a return to
-caseness, then symptom non-response, then the latest severity band (most severe first), then
+A patient with several goal files is one short line (its group the most urgent of its files):
+"2 goal files – merge", then what to do, with no file paths; ``files`` lists them. Within a group, by urgency (:func:`urgency_key`): the oldest unassessed risk flag
+first (then the flag's place in the queue), then regression (reliable deterioration on a
+symptom measure whose risk item is unknown, then any reliable deterioration on one, then a
+worsening symptom score or a return to caseness, then a worsening well-being score), then
+symptom non-response, then the latest severity band (most severe first), then
 staleness (oldest first), then patients whose attention is on behavioural goals only; the
 patient id and file break ties, so the same files give the same order.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -99,12 +102,13 @@ def _clinical_attention(goal: GoalReview) -> bool:
     return any(not reason.startswith(_OVERDUE_REASONS) for reason in goal.attention)
 
 
-def _goal_words(goal: GoalReview) -> str:
-    said = [reason for reason in _HEADLINES if reason in goal.attention]
-    return f"{goal.goal_id} ({', '.join([goal.status.code, goal.trajectory.position, *said])})"
+def _goal_words(goal: GoalReview, name: str | None = None, skip: tuple[str, ...] = ()) -> str:
+    said = [reason for reason in _HEADLINES if reason in goal.attention and reason not in skip]
+    words = ", ".join([goal.status.code, goal.trajectory.position, *said])
+    return f"{name or goal.goal_id} ({words})"
 
 
-def _parts(review: Review, tag: str) -> tuple[list[str], str]:
+def _parts(review: Review) -> tuple[list[str], str]:
     """The status phrases of one goal file, and its group."""
     attention = [g for g in review.goals if _clinical_attention(g)]
     overdue = [g.goal_id for g in review.goals if g.overdue or g.measurement_overdue]
@@ -133,22 +137,47 @@ def _parts(review: Review, tag: str) -> tuple[list[str], str]:
         if overdue
         else "routine"
     )
-    return ([f"[{tag}] {part}" for part in parts] if tag else parts), group
+    return parts, group
 
 
 def _symptom(goal: GoalReview) -> bool:
     return goal.instrument is not None
 
 
-def _regressed(goal: GoalReview) -> bool:
-    """Reliable deterioration, a worsening symptom score, or a lost target back at caseness."""
+def _regression_rank(goal: GoalReview, unknown_risk: frozenset[str]) -> int:
+    """How serious a goal's regression is (smaller is more urgent; 4: none).
+
+    0. reliable deterioration on a symptom measure (an instrument with severity bands: PHQ-9,
+       GAD-7, ISI) whose risk item is unknown (not recorded, or left blank);
+    1. reliable deterioration on a symptom measure;
+    2. a worsening symptom score, or a lost target back at caseness;
+    3. a worsening on another instrument (a well-being scale: WHO-5).
+
+    A symptom score getting reliably worse, with no word on suicidal thoughts, comes before a
+    fall in well-being (clinician read 5, §4.3).
+    """
     change = goal.change
     if change is None:
-        return False
+        return 4
     back = goal.status.rule == "status.target-lost" and bool(
         change.recovery and change.recovery.get("latest_case")
     )
-    return change.reliable_deterioration or back or goal.status.code == "worsening"
+    worse = change.reliable_deterioration or back or goal.status.code == "worsening"
+    if not worse:
+        return 4
+    if change.band is None:
+        return 3
+    if change.reliable_deterioration:
+        return 0 if goal.instrument in unknown_risk else 1
+    return 2
+
+
+def _unknown_risk(reviews: Sequence[Review]) -> frozenset[str]:
+    """Instruments whose risk item is unknown now: recorded as totals only since the latest
+    answers, or left blank (an open ``risk-unknown`` flag)."""
+    gaps = {gap.instrument for r in reviews for gap in r.risk_item_gaps if gap.highest is not None}
+    blank = {f.instrument for r in reviews for f in r.open_flags if f.kind == "risk-unknown"}
+    return frozenset(i for i in gaps | blank if i is not None)
 
 
 _NON_RESPONSE = frozenset({"review.step-up", "review.likely-non-response"})
@@ -157,7 +186,7 @@ _NON_RESPONSE = frozenset({"review.step-up", "review.likely-non-response"})
 def urgency_key(reviews: Sequence[Review]) -> tuple[Any, ...]:
     """How urgent one patient is within its group (smaller is more urgent; see the module)."""
     flags = [f for r in reviews for f in r.open_flags]
-    ages = [d for r in reviews for f in r.open_flags if (d := unassessed_days(f, r.as_of)) is not None]
+    ages = [d for r in reviews for f in r.open_flags if (d := unassessed_days(r, f)) is not None]
     goals = [g for r in reviews for g in r.goals]
     symptoms = [g for g in goals if _symptom(g)]
     attention = [g for g in goals if _clinical_attention(g)]
@@ -167,10 +196,11 @@ def urgency_key(reviews: Sequence[Review]) -> tuple[Any, ...]:
         if g.change is not None and g.change.band is not None and "to_severity" in g.change.band
     ]
     stale = [g.measurement_age_days or 0 for g in goals if g.measurement_overdue]
+    unknown_risk = _unknown_risk(reviews)
     return (
         -max(ages, default=-1),
         min((flag_queue_key(f) for f in flags), default=()),
-        not any(_regressed(g) for g in symptoms),
+        min((_regression_rank(g, unknown_risk) for g in symptoms), default=4),
         not any(
             g.status.rule in ("status.no-response", "status.due-passed-no-response")
             or any(s.rule in _NON_RESPONSE for s in g.suggestions)
@@ -189,7 +219,7 @@ def _cross_file_prompt(reviews: Sequence[Review]) -> list[str]:
     out = []
     for other, flag in done:
         back = [
-            f"{goal.goal_id} ({review.file}, {goal.change.latest_date})"
+            goal.goal_id
             for review in reviews
             if review is not other
             for goal in review.goals
@@ -201,30 +231,80 @@ def _cross_file_prompt(reviews: Sequence[Review]) -> list[str]:
         ]
         if back:
             out.append(
-                f"ask about risk: back at caseness ({', '.join(back)}) after flag {flag.id} "
-                "was dispositioned"
+                f"back at caseness ({', '.join(dict.fromkeys(back))}) after a flag was "
+                "dispositioned"
             )
     return out
 
 
+_DISENGAGED = "possible disengagement: contact the patient"
+
+
+def _names(goals: Sequence[tuple[Review, GoalReview]]) -> list[str]:
+    """Goal ids, each with its file's name (no path) where two listed goals share an id."""
+    ids = [g.goal_id for _, g in goals]
+    out = []
+    for review, goal in goals:
+        stem = os.path.splitext(os.path.basename(review.file or ""))[0]
+        shared = ids.count(goal.goal_id) > 1 and stem
+        out.append(f"{goal.goal_id} [{stem}]" if shared else goal.goal_id)
+    return out
+
+
+def _several_files_row(patient: str, reviews: Sequence[Review], escalations: Sequence[str]) -> str:
+    """The one short row of a patient with several goal files: what to do, no file paths
+    (clinician read 5, §4.4: "2 goal files – merge; ask about risk"); each file's review says
+    the rest."""
+    attention = [(r, g) for r in reviews for g in r.goals if _clinical_attention(g)]
+    overdue = [(r, g) for r in reviews for g in r.goals if g.overdue or g.measurement_overdue]
+    parts = [f"{len(reviews)} goal files – merge", *escalations]
+    prompts = _cross_file_prompt(reviews)
+    said_once = ("ask about risk", _DISENGAGED)
+    if prompts or any(said_once[0] in g.attention for _, g in attention):
+        parts.append("ask about risk" + (f": {'; '.join(prompts)}" if prompts else ""))
+    if any(_DISENGAGED in g.attention for _, g in attention):
+        parts.append(_DISENGAGED)
+    parts += [
+        f"open risk flag {f.id} ({f.kind.replace('-', ' ')}, priority {f.rank})"
+        for r in reviews
+        for f in r.open_flags
+    ]
+    parts += list(dict.fromkeys(gap.line() for r in reviews for gap in r.risk_item_gaps))
+    if attention:
+        names = _names(attention)
+        words = [
+            _goal_words(g, name, skip=said_once)
+            for (_, g), name in zip(attention, names, strict=True)
+        ]
+        parts.append("needs attention: " + ", ".join(words))
+    if overdue:
+        parts.append("measurement overdue: " + ", ".join(_names(overdue)))
+    errors = sum(f.severity == "error" for r in reviews for f in r.findings)
+    if errors:
+        parts.append(f"{errors} input error(s)")
+    return f"{patient}: " + "; ".join(parts)
+
+
 def _entry(patient: str, reviews: Sequence[Review]) -> CaseloadEntry:
-    several = len(reviews) > 1
     parts: list[str] = []
     groups = []
     for review in reviews:
-        own, group = _parts(review, (review.file or "in-memory data") if several else "")
+        own, group = _parts(review)
         parts += own
         groups.append(group)
     late = [(r, f) for r in reviews for f in unassessed_flags(r)]
-    escalations = tuple(escalation_line(f, r.as_of) for r, f in late)
-    prompts = _cross_file_prompt(reviews) if several else []
+    escalations = tuple(escalation_line(r, f) for r, f in late)
     files = tuple(r.file for r in reviews if r.file)
-    head = f"{patient} ({len(reviews)} goal files: {', '.join(files)})" if several else patient
+    status = (
+        _several_files_row(patient, reviews, escalations)
+        if len(reviews) > 1
+        else f"{patient}: " + "; ".join([*escalations, *parts])
+    )
     return CaseloadEntry(
         patient,
         reviews[0].file,
         min(groups, key=CASELOAD_GROUPS.index),
-        f"{head}: " + "; ".join([*escalations, *prompts, *parts]),
+        status,
         tuple(f.id for r in reviews for f in r.open_flags),
         tuple(g.goal_id for r in reviews for g in r.goals if _clinical_attention(g)),
         tuple(g.goal_id for r in reviews for g in r.goals if g.overdue or g.measurement_overdue),

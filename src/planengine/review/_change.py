@@ -10,8 +10,11 @@ Reliable change (clinical.md §4.2, Jacobson & Truax 1991 [R38], the classic SE 
     S_diff = sqrt(2 * SE**2)
     RC     = (x2 - x1) / S_diff          reliable when |RC| > 1.96
 
-Where the data gives only a points threshold (``reliable_change_points``), a change of at least
-that many points counts as reliable, and the report says so.
+Jacobson-Truax decides only when its inputs are not illustrative (published norms, or a
+clinic's local norms configured as ``rci_sd`` and ``rci_reliability``). Otherwise the published
+points threshold (``reliable_change_points``) decides: a change of at least that many points
+counts as reliable, and the report says so (clinician read 5, §4.5: the PHQ-9's SD 5 and
+reliability .84 are illustrative, so its status rests on the NHS Talking Therapies 6 points).
 """
 
 from __future__ import annotations
@@ -97,52 +100,77 @@ def _fmt(value: float) -> str:
     return f"{value:g}" if float(value).is_integer() else f"{value:.2f}"
 
 
-def _reliable(instrument: Instrument, delta: float, improvement: float) -> dict[str, Any] | None:
+def _local_norms(instrument: Instrument) -> tuple[float, float] | None:
+    """The Jacobson-Truax inputs ``(SD, reliability)`` when they are not illustrative (the
+    data's published norms, or a clinic's configured ``rci_sd`` and ``rci_reliability``)."""
     change = instrument.change
-    if change.rci_sd is not None and change.rci_reliability is not None:
-        rci = _plain_zero(reliable_change_index(0.0, delta, change.rci_sd, change.rci_reliability))
-        threshold = minimum_reliable_change(change.rci_sd, change.rci_reliability)
-        note = (
-            f"Jacobson-Truax RCI with SD {_fmt(change.rci_sd)} and reliability "
-            f"{change.rci_reliability:g} (classic SE variant, S_diff = sqrt(2) * SE); reliable when "
-            f"|RC| > {RCI_Z}, i.e. a change of {threshold:.2f} or more"
-        )
-        if change.rci_illustrative:
-            note += (
-                "; these inputs are ILLUSTRATIVE (not published norms): replace with local norms"
-            )
-        if change.reliable_change_points is not None:
-            agree = abs(delta) >= change.reliable_change_points
-            note += (
-                f"; the published points threshold ({_fmt(change.reliable_change_points)}) "
-                f"{'agrees' if agree == (abs(rci) > RCI_Z) else 'DISAGREES'}"
-            )
-        reliable = abs(rci) > RCI_Z
-        return {
-            "method": "jacobson-truax",
-            "rci": _plain_zero(round(rci, 3)),
-            "threshold": round(threshold, 2),
-            "direction": _direction(reliable, improvement),
-            "note": note,
-            "citation": list(change.citations.get("rci", ())),
-            "status": change.status.get("rci"),
-        }
+    if change.rci_sd is None or change.rci_reliability is None or change.rci_illustrative:
+        return None
+    return change.rci_sd, change.rci_reliability
+
+
+def _reliable(instrument: Instrument, delta: float, improvement: float) -> dict[str, Any] | None:
+    """The reliable-change verdict: Jacobson-Truax where its inputs are not illustrative, else
+    the published points threshold; ``None`` when neither can be used (clinician read 5,
+    §4.5: a status never rests on illustrative norms)."""
+    change = instrument.change
+    norms = _local_norms(instrument)
+    if norms is not None:
+        return _jacobson_truax(instrument, *norms, delta, improvement)
     if change.reliable_change_points is not None:
         points = change.reliable_change_points
         reliable = abs(delta) >= points
+        note = (
+            f"the published reliable-change threshold of {_fmt(points)} points is used"
+        )
+        if change.rci_sd is not None and change.rci_reliability is not None:
+            note += (
+                f"; the Jacobson-Truax RCI is not: its inputs in the instrument data (SD "
+                f"{_fmt(change.rci_sd)}, reliability {change.rci_reliability:g}) are ILLUSTRATIVE "
+                "(not published norms); configure local norms (instrument-overrides: rci_sd, "
+                "rci_reliability) to use it"
+            )
+        else:
+            note += "; the instrument data gives no SD and reliability for a Jacobson-Truax RCI"
         return {
             "method": "points-threshold",
             "rci": None,
             "threshold": points,
             "direction": _direction(reliable, improvement),
-            "note": (
-                f"the instrument data gives no SD and reliability for a Jacobson-Truax RCI; the "
-                f"published reliable-change threshold of {_fmt(points)} points is used instead"
-            ),
+            "note": note,
             "citation": list(change.citations.get("reliable_change_points", ())),
             "status": change.status.get("reliable_change_points"),
         }
     return None
+
+
+def _jacobson_truax(
+    instrument: Instrument, sd: float, reliability: float, delta: float, improvement: float
+) -> dict[str, Any]:
+    change = instrument.change
+    rci = _plain_zero(reliable_change_index(0.0, delta, sd, reliability))
+    threshold = minimum_reliable_change(sd, reliability)
+    note = (
+        f"Jacobson-Truax RCI with SD {_fmt(sd)} and reliability {reliability:g} (classic SE "
+        f"variant, S_diff = sqrt(2) * SE); reliable when |RC| > {RCI_Z}, i.e. a change of "
+        f"{threshold:.2f} or more"
+    )
+    if change.reliable_change_points is not None:
+        agree = abs(delta) >= change.reliable_change_points
+        note += (
+            f"; the published points threshold ({_fmt(change.reliable_change_points)}) "
+            f"{'agrees' if agree == (abs(rci) > RCI_Z) else 'DISAGREES'}"
+        )
+    reliable = abs(rci) > RCI_Z
+    return {
+        "method": "jacobson-truax",
+        "rci": _plain_zero(round(rci, 3)),
+        "threshold": round(threshold, 2),
+        "direction": _direction(reliable, improvement),
+        "note": note,
+        "citation": list(change.citations.get("rci", ())),
+        "status": change.status.get("rci"),
+    }
 
 
 def _direction(reliable: bool, improvement: float) -> str:
@@ -409,15 +437,17 @@ def deterioration_since_best(
 
 def reliable_step(instrument: Instrument, scale: str = "total") -> tuple[float, str] | None:
     """The smallest reliable change on the goal's ``scale`` and its name: the Jacobson-Truax
-    minimum, or the published points, or else the MCID; ``None`` when the data gives none.
+    minimum (from inputs that are not illustrative), or the published points, or else the MCID;
+    ``None`` when the data gives none.
 
     The expected-recovery path expects this much improvement by the non-response review point
     (stepped-care.md §1: non-response is no reliable improvement at review).
     """
     change = instrument.change
     factor = _threshold_factor(instrument, scale)
-    if change.rci_sd is not None and change.rci_reliability is not None:
-        step = minimum_reliable_change(change.rci_sd, change.rci_reliability)
+    norms = _local_norms(instrument)
+    if norms is not None:
+        step = minimum_reliable_change(*norms)
         return step / factor, f"the Jacobson-Truax reliable change ({step:.2f})"
     if change.reliable_change_points is not None:
         points = change.reliable_change_points
@@ -433,6 +463,6 @@ def mcid_step(instrument: Instrument, scale: str = "total") -> tuple[float, str]
     if change.mcid is not None:
         unit = " percentage points" if change.scale == "percent" else ""
         return change.mcid / factor, f"the MCID ({_fmt(change.mcid)}{unit})"
-    if change.reliable_change_points is not None or change.rci_sd is not None:
+    if change.reliable_change_points is not None or _local_norms(instrument) is not None:
         return reliable_step(instrument, scale)
     return None

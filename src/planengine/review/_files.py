@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from planengine._errors import InputError
-from planengine._model import Notice
 from planengine.instruments._instrument import Instrument
 from planengine.io._location import Located, Location
 from planengine.review._model import Review, ReviewConfig
+from planengine.review._several_files import hold_for_merge, several_files_notice
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.review._caseload import CaseloadEntry
@@ -143,7 +143,10 @@ def review_paths(
             errors.append(FileError(where, error.message))
             continue
         if len(several) > 1:
-            review = attrs.evolve(review, notices=(_several_files(review, several), *review.notices))
+            review = attrs.evolve(
+                hold_for_merge(review, several),
+                notices=(several_files_notice(review, several), *review.notices),
+            )
         reviews.append(review)
     infos = tuple(getattr(plugins, "infos", ()))
     from planengine.review._caseload import caseload
@@ -166,16 +169,6 @@ def _files_by_patient(documents: Iterable[Any]) -> dict[str, tuple[str, ...]]:
         if patient is not None:
             out.setdefault(patient, []).append(str(document.path))
     return {patient: tuple(sorted(files)) for patient, files in out.items()}
-
-
-def _several_files(review: Review, files: tuple[str, ...]) -> Notice:
-    """The warning beside each file of a patient with several: read them together."""
-    return Notice(
-        "review.several-goal-files",
-        f"patient {review.patient} has {len(files)} goal files in this run ({', '.join(files)}): "
-        "the caseload shows them as one patient; read them together, and keep one goal file per "
-        "patient. Each flag id ends with its file's name.",
-    )
 
 
 @attrs.frozen

@@ -487,6 +487,8 @@ class Review:
     patient_id: str | None = None
     #: risk items recorded as totals only (:class:`planengine.review._patient.RiskItemGap`)
     risk_item_gaps: tuple[Any, ...] = ()
+    #: since when each unassessed flag has waited (:class:`planengine.review._patient.FlagClock`)
+    flag_clocks: tuple[Any, ...] = ()
 
     @property
     def patient(self) -> str:
@@ -533,6 +535,11 @@ class Review:
                 return goal
         raise KeyError(goal_id)
 
+    def _unassessed_since(self, flag_id: str) -> dict[str, Any]:
+        """``{"unassessed_since": date}`` for a flag no clinician has assessed, else empty."""
+        clock = next((c for c in self.flag_clocks if c.flag_id == flag_id), None)
+        return {} if clock is None else {"unassessed_since": clock.since.isoformat()}
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         return {
@@ -543,6 +550,7 @@ class Review:
             "needs_attention": self.needs_attention,
             "risk_flags": [
                 {**flag.to_dict(), "patient": self.patient, "signal": flag.signal}
+                | self._unassessed_since(flag.id)
                 for flag in self.risk_flags
             ],
             "goals": [goal.to_dict() for goal in self.goals],

@@ -2,7 +2,9 @@
 
 * an open risk flag that no clinician has assessed for longer than ``flag-escalation-days``:
   "RISK FLAG ... UNASSESSED FOR N DAYS - escalate today", at the top of the caseload and in the
-  patient's header; never silenced;
+  patient's header; never silenced. The clock runs from the first signal no disposition covers
+  (the first after the latest disposition, else the first ever), not from the latest signal:
+  item 9 endorsed at every PHQ-9 for 71 days is 71 days unassessed (clinician read 5, §4.2);
 * a risk item (PHQ-9 item 9) not recorded: in the caseload row and the header, needing
   attention when a total recorded without it is at or above the level ``data/review.yaml``
   names (``risk-item-not-recorded``: PHQ-9 moderately severe, 15 or more);
@@ -25,8 +27,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from planengine.review._model import Review
 
 __all__ = [
+    "FlagClock",
     "RiskItemGap",
     "escalation_line",
+    "flag_clocks",
     "remeasure_line",
     "risk_item_gaps",
     "unassessed_days",
@@ -37,11 +41,73 @@ __all__ = [
 _UNASSESSED = frozenset({"open", "reopened"})
 
 
-def unassessed_days(flag: RiskFlag, as_of: dt.date) -> int | None:
-    """Days since the signal of a flag no clinician has assessed (``None``: assessed)."""
+@attrs.frozen
+class FlagClock:
+    """Since when a risk flag has gone without a clinician's assessment.
+
+    :ivar since: the first signal no disposition covers: the first after the latest
+        disposition, else the first ever.
+    :ivar signals: the signals on or after ``since`` (an endorsed or, where it counts, blank
+        answer); ``administrations`` the administrations of the item on or after it (0 for
+        flags from words or records).
+    :ivar blanks: how many of those signals were blank answers (risk unknown).
+    :ivar instrument_name: the instrument's name (``PHQ-9``), ``None`` for other flags.
+    """
+
+    flag_id: str
+    since: dt.date
+    signals: int = 0
+    administrations: int = 0
+    blanks: int = 0
+    instrument_name: str | None = None
+
+
+def flag_clocks(
+    flags: Sequence[RiskFlag], instruments: Mapping[str, Instrument]
+) -> tuple[FlagClock, ...]:
+    """A clock for every flag no clinician has assessed (``open`` or ``reopened``)."""
+    return tuple(_clock(flag, instruments) for flag in flags if flag.status in _UNASSESSED)
+
+
+def _clock(flag: RiskFlag, instruments: Mapping[str, Instrument]) -> FlagClock:
+    covered = flag.disposition.date if flag.disposition is not None else dt.date.min
+    instrument = instruments.get(flag.instrument or "")
+    risk = None if instrument is None else next(
+        (r for r in instrument.risk_items if r.item == flag.item), None
+    )
+    if instrument is None or risk is None or not flag.history:
+        dates = [
+            d for d in (flag.observed_on, flag.last_signal_on) if d is not None and d > covered
+        ]
+        return FlagClock(flag.id, min(dates, default=flag.last_signal_on or flag.observed_on))
+
+    def signal(value: int | None) -> bool:
+        level = risk.level(value)
+        return level in ("endorsed", "high") or (level == "unknown" and risk.flag_unanswered)
+
+    after = [(date, value) for date, value in flag.history if date > covered]
+    first = next((date for date, value in after if signal(value)), None)
+    if first is None:  # not expected: a reopened flag has a signal after its record
+        return FlagClock(flag.id, flag.last_signal_on or flag.observed_on)
+    since = [(date, value) for date, value in after if date >= first]
+    found = [value for _, value in since if signal(value)]
+    return FlagClock(
+        flag.id, first, len(found), len(since), found.count(None), instrument.name
+    )
+
+
+def _clock_of(review: Review, flag: RiskFlag) -> FlagClock | None:
+    return next((c for c in review.flag_clocks if c.flag_id == flag.id), None)
+
+
+def unassessed_days(review: Review, flag: RiskFlag) -> int | None:
+    """Days since the first signal of ``flag`` that no clinician has assessed (``None``:
+    assessed)."""
     if flag.status not in _UNASSESSED:
         return None
-    return (as_of - (flag.last_signal_on or flag.observed_on)).days
+    clock = _clock_of(review, flag)
+    since = clock.since if clock is not None else flag.last_signal_on or flag.observed_on
+    return (review.as_of - since).days
 
 
 def unassessed_flags(review: Review) -> tuple[RiskFlag, ...]:
@@ -49,18 +115,41 @@ def unassessed_flags(review: Review) -> tuple[RiskFlag, ...]:
     late = [
         (days, flag.rank, flag.id, flag)
         for flag in review.risk_flags
-        if (days := unassessed_days(flag, review.as_of)) is not None
+        if (days := unassessed_days(review, flag)) is not None
         and days > review.config.flag_escalation_days
     ]
     return tuple(flag for *_, flag in sorted(late, key=lambda item: (-item[0], item[1], item[2])))
 
 
-def escalation_line(flag: RiskFlag, as_of: dt.date) -> str:
-    """``RISK FLAG p-105/risk-1 UNASSESSED FOR 61 DAYS - escalate today (...)``."""
-    days = unassessed_days(flag, as_of)
+def escalation_line(review: Review, flag: RiskFlag) -> str:
+    """``RISK FLAG p-105/risk-1 UNASSESSED FOR 61 DAYS - escalate today (...)``, with what the
+    clock runs from: ``PHQ-9 item 9 endorsed at every PHQ-9 since D (N days); never assessed``."""
+    days = unassessed_days(review, flag)
+    clock = _clock_of(review, flag)
+    kind = flag.kind.replace("-", " ")
+    if clock is None or clock.instrument_name is None:
+        since = clock.since if clock is not None else flag.last_signal_on or flag.observed_on
+        what = f"{kind}, signal on {since} ({days} days)"
+    else:
+        name = clock.instrument_name
+        verb = (
+            "endorsed" if not clock.blanks
+            else "left blank" if clock.blanks == clock.signals
+            else "endorsed or left blank"
+        )
+        every = (
+            f"every {name}" if clock.signals == clock.administrations
+            else f"{clock.signals} of {clock.administrations} {name}s"
+        )
+        what = f"{kind}: {name} item {flag.item} {verb} at {every} since {clock.since} ({days} days)"
+    record = flag.disposition
+    assessed = (
+        "never assessed" if record is None
+        else f"last assessed by {record.by} on {record.date.isoformat()}"
+    )
     return (
         f"RISK FLAG {flag.id} UNASSESSED FOR {days} DAYS – escalate today (supervisor or duty "
-        f"clinician): {flag.kind.replace('-', ' ')}, signal on {flag.last_signal_on or flag.observed_on}"
+        f"clinician): {what}; {assessed}"
     )
 
 

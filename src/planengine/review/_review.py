@@ -43,7 +43,7 @@ from planengine.review._model import (
     Trajectory,
 )
 from planengine.review._parse import ParsedGoal, parse_goal_file, schema_findings
-from planengine.review._patient import risk_item_gaps
+from planengine.review._patient import flag_clocks, risk_item_gaps
 from planengine.review._risk import (
     language_flags_from_goal_file,
     private_flags_from_goal_file,
@@ -389,4 +389,5 @@ def review_goals(
         config=config,
         crisis=crisis,
         risk_item_gaps=gaps,
+        flag_clocks=flag_clocks(all_flags, instruments),
     )
