@@ -136,9 +136,12 @@ def test_the_clinicians_plan_keeps_what_the_json_has() -> None:
     safety = render_markdown(_plan("severe-with-risk-flag.yaml"))
     assert "Making the environment safe: a plan for each means the patient can reach" in safety
     assert "from 0, to at least 6 sections" in safety and "0 -> >= 6" not in safety
+    screens = render_markdown(_plan("screens-and-wellbeing.yaml"))
+    tasks = screens.split("### Clinician tasks", 1)[1].split("###", 1)[0]
+    assert "Complete a PCL-5 and refer for a clinician-delivered trauma assessment" in tasks
+    # with a referral for trauma-focused therapy, one referral covers the assessment too
     trauma = render_markdown(_plan("trauma-pcl5-insomnia.yaml"))
-    tasks = trauma.split("### Clinician tasks", 1)[1].split("###", 1)[0]
-    assert "Referral for a clinician-delivered trauma assessment" in tasks
+    assert "It covers what the PCL-5 result asks for" in trauma
 
 
 def test_the_ipv_patient_copy_names_no_violence_and_still_says_when_and_where_to_get_help() -> None:

@@ -53,3 +53,12 @@ def test_the_antidepressant_option_weighs_overdose_while_a_suicide_risk_flag_is_
     assert flagged is not None and "overdose" in flagged["involves"]
     plain = option("moderate-phq9-gad7-isi.yaml")
     assert plain is None or "overdose" not in plain["involves"]
+
+
+def test_one_trauma_referral_not_a_referral_for_assessment_beside_one_for_therapy() -> None:
+    for name in ("trauma-pcl5-insomnia.yaml", "all-instruments.yaml"):
+        trauma = next(p for p in _plan(name)["problems"] if p["area"] == "trauma")
+        referrals = [s for s in trauma["interventions"] if s["delivery"] == "referral"]
+        assert [s["id"] for s in referrals] == ["trauma-trauma-therapy-referral"], name
+        assert any("PCL-5 result asks for" in n for n in referrals[0]["notes"])
+        assert not any(o["id"].startswith("trauma-next-step") for o in trauma["objectives"])

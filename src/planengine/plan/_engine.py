@@ -556,7 +556,12 @@ class Engine:
             )
             ranked.extend(hooked)
             python_wrote = python_wrote or bool(hooked)
-        core = next_steps(problem, context)
+        course_referral = next(  # a referral for a course assesses before it treats
+            (s for entry in ranked for s in entry.proposal.interventions
+             if s.delivery == "referral" and s.intensity == "high"),
+            None,
+        )
+        core = next_steps(problem, context, course_referral)
         if core.objectives or core.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(core, "rule:findings.next-step", 100, "core", True))
         more_exclusions, more_notices = merge_proposals(

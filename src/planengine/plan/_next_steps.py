@@ -20,8 +20,16 @@ from planengine._model import (
 __all__ = ["next_steps"]
 
 
-def next_steps(problem: Problem, context: PlanningContext) -> Proposal:
-    """Core follow-up for positive screens and cut-offs: complete the full measure, or refer."""
+def next_steps(
+    problem: Problem, context: PlanningContext, course_referral: Intervention | None = None
+) -> Proposal:
+    """Core follow-up for positive screens and cut-offs: complete the full measure, or refer.
+
+    :param course_referral: a strategy's referral for a course of therapy in this problem (one
+        service, which assesses before it treats): a referral for assessment is not made beside
+        it, and the step says that it covers what the finding asks for (one referral, not two
+        services for one problem).
+    """
     if not any(f.next_step for f in problem.findings):
         return _NO_PROPOSAL
     objectives: list[Objective] = []
@@ -39,6 +47,15 @@ def next_steps(problem: Problem, context: PlanningContext) -> Proposal:
         if finding.kind == "screen-positive" and measured - {finding.instrument}:
             continue
         seen.add(finding.next_step)
+        refers = "refer" in finding.next_step.lower()
+        if refers and course_referral is not None:
+            measured = context.instruments.get(finding.instrument or "")
+            course_referral.notes.append(
+                f"It covers what the {measured.name if measured else 'screening'} result asks "
+                f"for: {finding.next_step.rstrip('.')} ({finding.summary.rstrip('.')}); the "
+                "service assesses before it treats."
+            )
+            continue
         key = f"{problem.area}-next-step-{len(seen)}"
         provenance = Provenance("rule:findings.next-step", finding.provenance.inputs)
         # An unanswered risk item is asked at this visit, as the safety step says, not later.
@@ -74,9 +91,7 @@ def next_steps(problem: Problem, context: PlanningContext) -> Proposal:
                 area=problem.area,
                 title=finding.next_step.rstrip("."),
                 description=finding.summary,  # the title is the next step itself
-                delivery="referral"
-                if "refer" in finding.next_step.lower()
-                else "clinician-led",
+                delivery="referral" if refers else "clinician-led",
                 category="assessment",
                 rationale=finding.summary,
                 citations=list(finding.citations),
