@@ -49,9 +49,9 @@ def next_steps(
         seen.add(finding.next_step)
         refers = "refer" in finding.next_step.lower()
         if refers and course_referral is not None:
-            measured = context.instruments.get(finding.instrument or "")
+            source = context.instruments.get(finding.instrument or "")
             course_referral.notes.append(
-                f"It covers what the {measured.name if measured else 'screening'} result asks "
+                f"It covers what the {source.name if source else 'screening'} result asks "
                 f"for: {finding.next_step.rstrip('.')} ({finding.summary.rstrip('.')}); the "
                 "service assesses before it treats."
             )
