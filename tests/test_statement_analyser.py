@@ -149,7 +149,7 @@ def test_done_objectives_are_measurable_and_statement_numbers_are_quoted() -> No
     assert "M201" not in codes and "M208" in codes and "T501" not in codes and "T507" in codes
     goal = {"id": "g", "area": "alcohol", "statement": "Attend a group within 12 weeks.",
             "addresses": ["x"], "start_date": "2026-12-01"}  # fmt: skip
-    t507 = [v for v in check_goals(goal, as_of=None) if v.code == "T507"][0]
+    t507 = next(v for v in check_goals(goal, as_of=None) if v.code == "T507")
     assert "'within 12 weeks'" in t507.message and "2027-02-23" in t507.message
 
 
@@ -169,5 +169,5 @@ def test_m203_is_a_warning_that_says_where_the_baseline_comes_from() -> None:
         "measure": {"metric": "sleep onset", "unit": "minutes", "method": "sleep diary",
                     "target": {"value": 30, "comparator": "<="}},
     }  # fmt: skip
-    found = [v for v in check_goals(goal, as_of=None) if v.code == "M203"][0]
+    found = next(v for v in check_goals(goal, as_of=None) if v.code == "M203")
     assert found.severity == "warning" and "sleep diary" in found.message

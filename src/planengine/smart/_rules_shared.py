@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from planengine._values import is_number
-
 from planengine.instruments._units import unit_scale
 from planengine.smart._model import GoalContext
 

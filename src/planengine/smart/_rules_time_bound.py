@@ -12,8 +12,8 @@ from planengine.smart._model import GoalContext, Hit
 from planengine.smart._rules_shared import read_statement, shown
 
 __all__ = [
-    "check_due_only_in_statement",
     "check_due_before_start",
+    "check_due_only_in_statement",
     "check_due_passed",
     "check_horizon",
     "check_no_due_date",

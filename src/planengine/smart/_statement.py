@@ -10,6 +10,7 @@ a run selecting no statement rule never loads it.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Mapping, Sequence
 from importlib import resources
@@ -247,7 +248,7 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     words = _lemmas(tokens)
     surface = _surface(tokens)
     found: list[str] = []
-    masked = set()
+    masked: set[int] = set()
     for start, stop in _find(words, lists["comparators"], begin, end) + _find(
         surface, lists["comparators"], begin, end
     ):
@@ -267,26 +268,26 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             surface[stop] == "than" or _is_number_token(tokens[stop])
         ):
             continue
-        found.append(_quote_span(tokens, start, stop, end))
+        found.append(_quote_span(tokens, start, stop))
     for start, stop in _find(words, lists["change_verbs"], begin, end):
         obj = _object(tokens, stop, end)
         if obj is None:
             continue
         head, numbered, last = obj
         if head in lists["abstract"] and not numbered:
-            found.append(_quote_span(tokens, start, last + 1, end))
+            found.append(_quote_span(tokens, start, last + 1))
     for start, _stop in _find(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
         before = words[max(begin, start - 2) : start]
-        if any(word in ("increase", "decrease", "reduce", "lower", "raise") for word in before):
-            if not any(_is_number_token(token) for token in tokens):
-                found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4), end))
+        changed = any(word in ("increase", "decrease", "reduce", "lower", "raise") for word in before)
+        if changed and not any(_is_number_token(token) for token in tokens):
+            found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
 
 
-def _quote_span(tokens: Sequence[Token], start: int, stop: int, end: int) -> str:
-    text = " ".join(token.text for token in tokens[start:stop])
-    return text
+def _quote_span(tokens: Sequence[Token], start: int, stop: int) -> str:
+    """The words of a span as written, one space apart."""
+    return " ".join(token.text for token in tokens[start:stop])
 
 
 def _object(tokens: Sequence[Token], index: int, end: int) -> tuple[str, bool, int] | None:
@@ -412,7 +413,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
             sentence_behaviours = sentence_behaviours[1:]
         behaviours.extend(sentence_behaviours)
     verbs = [verb for verb, _ in behaviours]
-    for first, second in zip(verbs, verbs[1:]):
+    for first, second in itertools.pairwise(verbs):
         if (first, second) in lists["pairs"] and len(verbs) == 2:
             return [words for _, words in behaviours[:1]]
     return [words for _, words in behaviours]
@@ -446,12 +447,19 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
         return None
 
     for index, word in enumerate(surface):
+        # a calendar date: "by 2027-03-01"
+        if (
+            word in ("by", "before", "on")
+            and index + 1 < len(tokens)
+            and re.match(r"\d{4}-\d\d-\d\d", text[tokens[index + 1].start :])
+        ):
+            return text[tokens[index].start : tokens[index + 1].start + 10], None
         # "by week 8", "by session 6"
         if word == "by" and unit_at(index + 1) and index + 2 < len(tokens):
             amount = _number(surface[index + 2])
             if amount is not None:
-                unit = unit_at(index + 1) or "week"
-                return _quote(text, tokens, index, index + 3), int(amount * _UNIT_DAYS[unit]) or None
+                days = int(amount * _UNIT_DAYS[unit_at(index + 1) or "week"]) or None
+                return _quote(text, tokens, index, index + 3), days
         # "within 12 weeks", "in two weeks", "for the next four weeks", "by the end of the month",
         # "over the weekend", "for the rest of the month", "within the first month"
         if word in ("within", "in", "for", "over", "during", "after", "by"):
@@ -462,9 +470,10 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             amount = _number(surface[position]) if position < len(tokens) else None
             if amount is not None:
                 position += 1
-            unit = unit_at(position)
-            if unit is None:
+            found_unit = unit_at(position)
+            if found_unit is None:
                 continue
+            unit = found_unit
             between = set(surface[index + 1 : position])
             bounded = amount is not None or between & {"next", "first", "end", "rest", "this"}
             if not bounded and unit not in ("weekend", "semester", "term"):
@@ -488,10 +497,6 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             return _quote(text, tokens, index, min(len(tokens), index + 3)), None
         if word in ("annual", "upcoming") and index + 1 < len(tokens):
             return _quote(text, tokens, index, index + 2), None
-        # a calendar date: "by 2027-03-01"
-        if word in ("by", "before", "on") and index + 1 < len(tokens):
-            if re.match(r"\d{4}-\d\d-\d\d", text[tokens[index + 1].start :]):
-                return text[tokens[index].start : tokens[index + 1].start + 10], None
     return None, None
 
 
@@ -549,7 +554,7 @@ def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     found = []
     spans = _find(surface, lists["absolute"], 0, len(tokens)) + _find(words, lists["absolute"], 0, len(tokens))
     for start, stop in sorted(set(spans)):
-        if surface[start] in ("never", "always") or start >= begin and start < end or surface[start].startswith("100"):
+        if surface[start] in ("never", "always") or (start >= begin and start < end) or surface[start].startswith("100"):
             nearby = {t.lemma for t in tokens[stop : stop + 6]} | {t.lower for t in tokens[stop : stop + 6]}
             if surface[start] in ("free", "zero", "never", "eliminate", "no", "any", "anymore") and nearby & lists["substances"]:
                 continue  # abstinence from a substance is a treatment goal, not perfectionism
@@ -586,7 +591,7 @@ def _from_to(tokens: Sequence[Token]) -> tuple[float, float] | None:
             except ValueError:
                 continue
             second = _number(surface[to + 1]) if to + 1 < len(surface) else None
-            if first is not None and second is not None and not surface[index + 1] in ("a", "an"):
+            if first is not None and second is not None and surface[index + 1] not in ("a", "an"):
                 return first, second
     return None
 
