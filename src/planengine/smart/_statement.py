@@ -12,80 +12,45 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Mapping, Sequence
-from importlib import resources
-from typing import Any
+from collections.abc import Sequence
 
 import attrs
-import yaml
+
+from planengine.smart._statement_words import (
+    UNIT_DAYS,
+    Token,
+    is_base_verb,
+    is_number_token,
+    lemma,
+    patterns,
+    tokens_of,
+)
+from planengine.smart._statement_words import (
+    find as find_spans,
+)
+from planengine.smart._statement_words import (
+    lemmas as lemma_words,
+)
+from planengine.smart._statement_words import (
+    lists as pattern_lists,
+)
+from planengine.smart._statement_words import (
+    number as parse_number,
+)
+from planengine.smart._statement_words import (
+    quote as quote_text,
+)
+from planengine.smart._statement_words import (
+    surface as surface_words,
+)
 
 __all__ = ["Statement", "analyse", "lemma", "patterns"]
 
-_TOKEN = re.compile(
-    r"\d+(?:[.,:/]\d+)*(?:\s?(?:%|am\b|pm\b|a\.m\.|p\.m\.))?|[A-Za-z]+(?:[-'’][A-Za-z0-9]+)*|[^\w\s]"
-)
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
-    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
-}  # fmt: skip
-_UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365, "semester": 120,
-              "term": 90, "weekend": 3, "hour": 0, "session": 7}  # fmt: skip
 _CLAUSE_BREAK = frozenset({",", ";", ".", ":", "(", ")", "!", "?"})
 _SUBJECTS = frozenset({"i", "client", "patient", "participant", "participants", "you", "we",
                        "he", "she", "they", "the"})  # fmt: skip
 _MODALS = frozenset({"will", "shall", "would", "can", "could", "should", "want", "wants", "aim",
                      "plan", "going", "'ll", "ll"})  # fmt: skip
-
-
-@functools.lru_cache(maxsize=1)
-def patterns() -> Mapping[str, Any]:
-    """The pattern lists (``data/statement-patterns.yaml``), read once."""
-    text = (resources.files("planengine") / "data" / "statement-patterns.yaml").read_text(
-        encoding="utf-8"
-    )
-    data: Mapping[str, Any] = yaml.safe_load(text)
-    return data
-
-
-@functools.lru_cache(maxsize=8192)
-def lemma(word: str) -> str:
-    """The word's lemma: its verb reading first ("felt": feel), then its noun reading
-    ("triggers": trigger); adjectives and adverbs stay as written ("better", "less")."""
-    from lemminflect import getAllLemmas
-
-    lower = word.lower()
-    readings = getAllLemmas(lower)
-    for pos in ("VERB", "NOUN"):
-        found = readings.get(pos)
-        if found:
-            return str(found[0])
-    return lower
-
-
-@functools.lru_cache(maxsize=4096)
-def _is_base_verb(word: str) -> bool:
-    """Whether ``word`` is a verb in its base form ("make", "speak"; not "places", "cooked")."""
-    from lemminflect import getAllLemmas
-
-    lower = word.lower()
-    return lower in getAllLemmas(lower).get("VERB", ())
-
-
-def _number(text: str) -> float | None:
-    head = re.match(r"\d+(?:\.\d+)?", text.replace(",", ""))
-    if head:
-        return float(head.group(0))
-    return float(_NUMBER_WORDS[text]) if text in _NUMBER_WORDS else None
-
-
-@attrs.frozen
-class Token:
-    text: str
-    lower: str
-    lemma: str
-    start: int
-    end: int
 
 
 @attrs.frozen
@@ -123,87 +88,10 @@ class Statement:
         return bool(self.quantity or self.done_task or self.negated_behaviour or self.anchored)
 
 
-def _tokens(text: str) -> list[Token]:
-    found = []
-    for match in _TOKEN.finditer(text):
-        raw = match.group(0)
-        lower = raw.lower().replace("’", "'")
-        if lower[:1].isdigit():
-            lower = "".join(lower.split())  # "100 %" is "100%"
-        word = lower if not lower[:1].isalpha() else lemma(lower)
-        found.append(Token(raw, lower, word, match.start(), match.end()))
-    return found
-
-
-def _phrase(words: str) -> tuple[str, ...]:
-    return tuple(lemma(word) if word[:1].isalpha() else word for word in words.lower().split())
-
-
-@functools.lru_cache(maxsize=1)
-def _lists() -> dict[str, Any]:
-    """The pattern lists in the form the analyser matches (lemma tuples and sets)."""
-    data = patterns()
-    return {
-        "vague": [_phrase(p) for p in data["vague_phrases"]["phrases"]],
-        "change_verbs": [_phrase(p) for p in data["change_verbs"]["verbs"]],
-        "abstract": {lemma(w) for w in data["change_verbs"]["abstract_nouns"]}
-        | set(data["change_verbs"]["abstract_nouns"]),
-        "linking": {lemma(w) for w in data["feelings"]["linking_verbs"]},
-        "feelings": set(data["feelings"]["adjectives"]),
-        "negation": [_phrase(p) for p in data["negation"]["triggers"]],
-        "window": int(data["negation"]["window"]),
-        "terminators": set(data["negation"]["terminators"]),
-        "comparators": [_phrase(p) for p in data["comparators"]["phrases"]],
-        "purpose": [_phrase(p) for p in data["purpose_markers"]["markers"]],
-        "pairs": {tuple(pair) for pair in data["one_routine_pairs"]["pairs"]},
-        "absolute": [_phrase(p) for p in data["absolute_targets"]["phrases"]],
-        "substances": {lemma(w) for w in data["absolute_targets"]["substance_words"]}
-        | set(data["absolute_targets"]["substance_words"]),
-        "time_units": set(data["timeframes"]["units"]),
-        "frequency": {lemma(w) for w in data["measures"]["frequency_words"]}
-        | set(data["measures"]["frequency_words"]),
-        "done": [_phrase(p) for p in data["measures"]["done_verbs"]],
-        "instruments": set(data["measures"]["instruments"]),
-    }
-
-
-def _at(words: Sequence[str], index: int, phrase: Sequence[str]) -> bool:
-    if index + len(phrase) > len(words):
-        return False
-    return all(p == "*" or p == words[index + k] for k, p in enumerate(phrase))
-
-
-def _find(words: Sequence[str], phrases: Sequence[Sequence[str]], start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """``(start, end)`` token spans where any phrase occurs between ``start`` and ``end``."""
-    stop = len(words) if end is None else end
-    spans = []
-    for index in range(start, stop):
-        for phrase in phrases:
-            if _at(words, index, phrase) and index + len(phrase) <= stop:
-                spans.append((index, index + len(phrase)))
-    return spans
-
-
-def _quote(text: str, tokens: Sequence[Token], start: int, end: int) -> str:
-    return text[tokens[start].start : tokens[end - 1].end]
-
-
-def _surface(tokens: Sequence[Token]) -> list[str]:
-    return [token.lower for token in tokens]
-
-
-def _lemmas(tokens: Sequence[Token]) -> list[str]:
-    return [token.lemma for token in tokens]
-
-
-def _is_number_token(token: Token) -> bool:
-    return token.lower[:1].isdigit() or (token.lower in _NUMBER_WORDS and token.lower not in ("a", "an"))
-
-
 def _main_verb(tokens: Sequence[Token], begin: int) -> int:
     """Index of the main verb: after a subject and a modal ("Client will reduce"), or the first word
     of an imperative or infinitive ("Reduce ...", "To fall asleep ...")."""
-    words = _surface(tokens)
+    words = surface_words(tokens)
     index = begin
     if index < len(words) and words[index] == "to":
         return index + 1
@@ -221,9 +109,9 @@ def _main_verb(tokens: Sequence[Token], begin: int) -> int:
 def _main_clause(tokens: Sequence[Token]) -> tuple[int, int]:
     """``(begin, end)`` token span of the main clause: a leading "When ..., " clause skipped, cut
     at the first purpose, means, relative or subordinate marker after the main verb."""
-    lists = _lists()
-    words = _lemmas(tokens)
-    surface = _surface(tokens)
+    lists = pattern_lists()
+    words = lemma_words(tokens)
+    surface = surface_words(tokens)
     begin = 0
     if surface and surface[0] in ("when", "whenever", "if", "while", "after", "before", "once",
                                   "within", "by", "over", "during"):  # fmt: skip
@@ -232,7 +120,7 @@ def _main_clause(tokens: Sequence[Token]) -> tuple[int, int]:
             begin = comma + 1
     verb = _main_verb(tokens, begin)
     end = len(tokens)
-    for start, _stop in _find(words, lists["purpose"], verb + 1):
+    for start, _stop in find_spans(words, lists["purpose"], verb + 1):
         previous = surface[start - 1] if start > 0 else ""
         # "want to feel", "learn how to", "ways to manage": the "to" completes the verb or noun
         if surface[start] == "to" and previous in ("want", "how", "able", "try", "need", "aim",
@@ -244,20 +132,20 @@ def _main_clause(tokens: Sequence[Token]) -> tuple[int, int]:
 
 
 def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
-    lists = _lists()
-    words = _lemmas(tokens)
-    surface = _surface(tokens)
+    lists = pattern_lists()
+    words = lemma_words(tokens)
+    surface = surface_words(tokens)
     found: list[str] = []
     masked: set[int] = set()
-    for start, stop in _find(words, lists["comparators"], begin, end) + _find(
+    for start, stop in find_spans(words, lists["comparators"], begin, end) + find_spans(
         surface, lists["comparators"], begin, end
     ):
         masked.update(range(start, stop))
     verb = _main_verb(tokens, begin)
     counted = next(
-        (i for i in range(verb, min(end, verb + 3)) if _is_number_token(tokens[i])), None
+        (i for i in range(verb, min(end, verb + 3)) if is_number_token(tokens[i])), None
     )
-    for start, stop in _find(words, lists["vague"], begin, end) + _find(
+    for start, stop in find_spans(words, lists["vague"], begin, end) + find_spans(
         surface, lists["vague"], begin, end
     ):
         if masked.intersection(range(start, stop)):
@@ -265,21 +153,21 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
         if counted is not None and start > counted:
             continue  # "learn two ways of coping with stress": the count pins the object down
         if surface[start] in ("more", "less") and stop < len(surface) and (
-            surface[stop] == "than" or _is_number_token(tokens[stop])
+            surface[stop] == "than" or is_number_token(tokens[stop])
         ):
             continue
         found.append(_quote_span(tokens, start, stop))
-    for start, stop in _find(words, lists["change_verbs"], begin, end):
+    for start, stop in find_spans(words, lists["change_verbs"], begin, end):
         obj = _object(tokens, stop, end)
         if obj is None:
             continue
         head, numbered, last = obj
         if head in lists["abstract"] and not numbered:
             found.append(_quote_span(tokens, start, last + 1))
-    for start, _stop in _find(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
+    for start, _stop in find_spans(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
         before = words[max(begin, start - 2) : start]
         changed = any(word in ("increase", "decrease", "reduce", "lower", "raise") for word in before)
-        if changed and not any(_is_number_token(token) for token in tokens):
+        if changed and not any(is_number_token(token) for token in tokens):
             found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
@@ -293,13 +181,13 @@ def _quote_span(tokens: Sequence[Token], start: int, stop: int) -> str:
 def _object(tokens: Sequence[Token], index: int, end: int) -> tuple[str, bool, int] | None:
     """The head lemma of the noun phrase after a verb (within four words), whether a number counts
     it, and the head's index."""
-    lists = _lists()
+    lists = pattern_lists()
     counted = False
     for position in range(index, min(end, index + 5)):
         token = tokens[position]
         if token.lower in _CLAUSE_BREAK:
             return None
-        if _is_number_token(token):
+        if is_number_token(token):
             counted = True
             continue
         if _abstract(token):
@@ -314,15 +202,15 @@ def _object(tokens: Sequence[Token], index: int, end: int) -> tuple[str, bool, i
 def _abstract(token: Token) -> bool:
     """An abstract noun of the list; a verb form ending in -ing only as written ("drinking",
     "coping"), so that "using a machine" is not "use"."""
-    words = _lists()["abstract"]
+    words = pattern_lists()["abstract"]
     if token.lower.endswith("ing"):
         return token.lower in words
     return token.lemma in words or token.lower in words
 
 
 def _feelings(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
-    lists = _lists()
-    surface = _surface(tokens)
+    lists = pattern_lists()
+    surface = surface_words(tokens)
     found = []
     for index in range(begin, end):
         if tokens[index].lemma not in lists["linking"] and surface[index] not in ("feeling", "getting", "being"):
@@ -344,11 +232,11 @@ def _feelings(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
 
 def _negations(tokens: Sequence[Token], begin: int, end: int) -> list[tuple[int, int]]:
     """NegEx: ``(trigger, scope end)`` for each negation in the span, comparators excluded."""
-    lists = _lists()
-    surface = _surface(tokens)
-    comparator_starts = {s for s, _ in _find(surface, lists["comparators"], begin, end)}
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    comparator_starts = {s for s, _ in find_spans(surface, lists["comparators"], begin, end)}
     found = []
-    for start, stop in _find(surface, lists["negation"], begin, end):
+    for start, stop in find_spans(surface, lists["negation"], begin, end):
         if start in comparator_starts:
             continue
         scope = stop
@@ -369,8 +257,8 @@ def _negations(tokens: Sequence[Token], begin: int, end: int) -> list[tuple[int,
 def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
     """Behaviours joined after one subject: sentences, then segments split on commas, "and", "or"
     and semicolons that open with a base-form verb and carry a complement."""
-    lists = _lists()
-    surface = _surface(tokens)
+    lists = pattern_lists()
+    surface = surface_words(tokens)
     behaviours: list[tuple[str, str]] = []
     sentence_start = 0
     for index in range(len(tokens) + 1):
@@ -397,7 +285,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
             while len(segment) > 1 and segment[0].lower.endswith("ly") and segment[0].lower != "only":
                 segment = segment[1:]  # "consistently go to bed": the verb is "go"
             head = segment[0]
-            base = _is_base_verb(head.lower) and head.lower not in ("be", "have", "am", "pm")
+            base = is_base_verb(head.lower) and head.lower not in ("be", "have", "am", "pm")
             if number == 0 and verb < len(sentence) and segment[0] is sentence[verb]:
                 base = base or head.lower in ("be", "have")
             elif not base:
@@ -437,8 +325,8 @@ def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
 
 def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | None]:
     """The statement's deadline or span as written, and its length in days when it counts one."""
-    lists = _lists()
-    surface = _surface(tokens)
+    lists = pattern_lists()
+    surface = surface_words(tokens)
     units = lists["time_units"]
 
     def unit_at(position: int) -> str | None:
@@ -456,10 +344,10 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             return text[tokens[index].start : tokens[index + 1].start + 10], None
         # "by week 8", "by session 6"
         if word == "by" and unit_at(index + 1) and index + 2 < len(tokens):
-            amount = _number(surface[index + 2])
+            amount = parse_number(surface[index + 2])
             if amount is not None:
-                days = int(amount * _UNIT_DAYS[unit_at(index + 1) or "week"]) or None
-                return _quote(text, tokens, index, index + 3), days
+                days = int(amount * UNIT_DAYS[unit_at(index + 1) or "week"]) or None
+                return quote_text(text, tokens, index, index + 3), days
         # "within 12 weeks", "in two weeks", "for the next four weeks", "by the end of the month",
         # "over the weekend", "for the rest of the month", "within the first month"
         if word in ("within", "in", "for", "over", "during", "after", "by"):
@@ -467,7 +355,7 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             fillers = ("the", "next", "first", "coming", "following", "end", "rest", "of", "this")
             while position < len(tokens) and surface[position] in fillers:
                 position += 1
-            amount = _number(surface[position]) if position < len(tokens) else None
+            amount = parse_number(surface[position]) if position < len(tokens) else None
             if amount is not None:
                 position += 1
             found_unit = unit_at(position)
@@ -483,26 +371,26 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             if unit == "session" and word not in ("by", "within"):
                 continue
             days = None
-            if _UNIT_DAYS[unit]:
-                days = int((amount or 1) * _UNIT_DAYS[unit]) if amount or between & {"next", "first"} else None
-            return _quote(text, tokens, index, position + 1), days
+            if UNIT_DAYS[unit]:
+                days = int((amount or 1) * UNIT_DAYS[unit]) if amount or between & {"next", "first"} else None
+            return quote_text(text, tokens, index, position + 1), days
         # "this week", "next month", "next month's presentation"
         if word in ("this", "next") and unit_at(index + 1):
             if index > 0 and surface[index - 1] in ("starting", "from"):
                 continue
-            return _quote(text, tokens, index, index + 2), None
+            return quote_text(text, tokens, index, index + 2), None
         if word in ("next", "this") and index + 1 < len(tokens) and re.fullmatch(
             r"(week|month|year)'s", surface[index + 1]
         ):
-            return _quote(text, tokens, index, min(len(tokens), index + 3)), None
+            return quote_text(text, tokens, index, min(len(tokens), index + 3)), None
         if word in ("annual", "upcoming") and index + 1 < len(tokens):
-            return _quote(text, tokens, index, index + 2), None
+            return quote_text(text, tokens, index, index + 2), None
     return None, None
 
 
 def _quantity(tokens: Sequence[Token], text: str) -> str | None:
-    lists = _lists()
-    surface = _surface(tokens)
+    lists = pattern_lists()
+    surface = surface_words(tokens)
     dates = {i for m in re.finditer(r"\d{4}-\d\d-\d\d", text) for i, t in enumerate(tokens)
              if m.start() <= t.start < m.end()}  # fmt: skip
     for index, token in enumerate(tokens):
@@ -518,41 +406,41 @@ def _quantity(tokens: Sequence[Token], text: str) -> str | None:
         ):
             return token.text
         if word in ("every", "each", "per") and index + 1 < len(tokens) and surface[index + 1] not in ("time",):
-            return _quote(text, tokens, index, index + 2)
-        if _is_number_token(token) and index + 1 < len(tokens) and surface[index + 1][:1].isalpha():
+            return quote_text(text, tokens, index, index + 2)
+        if is_number_token(token) and index + 1 < len(tokens) and surface[index + 1][:1].isalpha():
             following = surface[index + 1]
             if following in ("out",) or tokens[index + 1].lemma not in lists["time_units"] or index == 0 or surface[index - 1] not in ("in", "within", "for", "over", "by", "next"):
-                return _quote(text, tokens, index, index + 2)
+                return quote_text(text, tokens, index, index + 2)
         if word.endswith("%") or (word[:1].isdigit() and index + 1 < len(tokens) and surface[index + 1] == "%"):
             return token.text
         # a range ("65-68°F", "10-30 minutes") is a criterion to check
         if word[:1].isdigit() and surface[index + 1 : index + 2] == ["-"] and surface[index + 2 : index + 3] and surface[index + 2][:1].isdigit():
-            return _quote(text, tokens, index, index + 3)
+            return quote_text(text, tokens, index, index + 3)
         # "for 30 days": a span the behaviour is kept up for, counted in days done
-        if word == "for" and index + 2 < len(tokens) and _is_number_token(tokens[index + 1]) and tokens[index + 2].lemma in ("day", "week", "month", "night"):
-            return _quote(text, tokens, index, index + 3)
+        if word == "for" and index + 2 < len(tokens) and is_number_token(tokens[index + 1]) and tokens[index + 2].lemma in ("day", "week", "month", "night"):
+            return quote_text(text, tokens, index, index + 3)
         if word in ("times", "time") and index > 0 and surface[index - 1] in ("two", "three", "four", "five"):
-            return _quote(text, tokens, index - 1, index + 1)
+            return quote_text(text, tokens, index - 1, index + 1)
     return None
 
 
 def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
-    lists = _lists()
-    words = _lemmas(tokens)
+    lists = pattern_lists()
+    words = lemma_words(tokens)
     verb = _main_verb(tokens, begin)
     # the main verb, or the verb after "be able to" / "learn to"
-    for start, stop in _find(words, lists["done"], verb, min(end, verb + 4)):
+    for start, stop in find_spans(words, lists["done"], verb, min(end, verb + 4)):
         if start == verb or words[start - 2 : start] == ["able", "to"]:
             return " ".join(token.text for token in tokens[start:stop])
     return None
 
 
 def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
-    lists = _lists()
-    words = _lemmas(tokens)
-    surface = _surface(tokens)
+    lists = pattern_lists()
+    words = lemma_words(tokens)
+    surface = surface_words(tokens)
     found = []
-    spans = _find(surface, lists["absolute"], 0, len(tokens)) + _find(words, lists["absolute"], 0, len(tokens))
+    spans = find_spans(surface, lists["absolute"], 0, len(tokens)) + find_spans(words, lists["absolute"], 0, len(tokens))
     for start, stop in sorted(set(spans)):
         if surface[start] in ("never", "always") or (start >= begin and start < end) or surface[start].startswith("100"):
             nearby = {t.lemma for t in tokens[stop : stop + 6]} | {t.lower for t in tokens[stop : stop + 6]}
@@ -570,27 +458,27 @@ def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
 def _anchored(tokens: Sequence[Token], text: str) -> bool:
     """A real metric with a target in the statement: an instrument or a rating with a number, or
     a count that moves between two numbers ("from five to two times a week")."""
-    lists = _lists()
-    surface = _surface(tokens)
-    if any(word in lists["instruments"] for word in surface) and any(_is_number_token(t) for t in tokens):
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    if any(word in lists["instruments"] for word in surface) and any(is_number_token(t) for t in tokens):
         return True
     if any(re.fullmatch(r"\d+/\d+", word) for word in surface):
         return True
-    if "out" in surface and "of" in surface and sum(_is_number_token(t) for t in tokens) >= 2:
+    if "out" in surface and "of" in surface and sum(is_number_token(t) for t in tokens) >= 2:
         return True
     return _from_to(tokens) is not None
 
 
 def _from_to(tokens: Sequence[Token]) -> tuple[float, float] | None:
-    surface = _surface(tokens)
+    surface = surface_words(tokens)
     for index, word in enumerate(surface):
         if word == "from" and index + 3 < len(tokens):
-            first = _number(surface[index + 1])
+            first = parse_number(surface[index + 1])
             try:
                 to = surface.index("to", index + 2, index + 6)
             except ValueError:
                 continue
-            second = _number(surface[to + 1]) if to + 1 < len(surface) else None
+            second = parse_number(surface[to + 1]) if to + 1 < len(surface) else None
             if first is not None and second is not None and surface[index + 1] not in ("a", "an"):
                 return first, second
     return None
@@ -599,15 +487,15 @@ def _from_to(tokens: Sequence[Token]) -> tuple[float, float] | None:
 @functools.lru_cache(maxsize=4096)
 def analyse(text: str) -> Statement:
     """What ``text`` says (cached: the same statement is read once per process)."""
-    tokens = _tokens(text)
+    tokens = tokens_of(text)
     if not tokens:
         return Statement(text)
     begin, end = _main_clause(tokens)
     vague = _vague(tokens, begin, end)
     timeframe, days = _timeframe(tokens, text)
-    surface = _surface(tokens)
+    surface = surface_words(tokens)
     negated = None
-    lists = _lists()
+    lists = pattern_lists()
     for start, scope in _negations(tokens, begin, end):
         inside = tokens[start + 1 : scope]
         feeling = [t for t in inside if t.lower in lists["feelings"]]
