@@ -171,3 +171,18 @@ def test_m203_is_a_warning_that_says_where_the_baseline_comes_from() -> None:
     }  # fmt: skip
     found = next(v for v in check_goals(goal, as_of=None) if v.code == "M203")
     assert found.severity == "warning" and "sleep diary" in found.message
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["felt", "triggers", "better", "drinking", "places", "cooked", "wake", "feelings", "units",
+     "anxious", "all", "it", "greeted", "worse", "made"],
+)  # fmt: skip
+def test_lemma_table_read_as_lemminflect_reads_it(word: str) -> None:
+    """The table is read without importing lemminflect (start-up); it must say what lemminflect
+    says, so that a new lemminflect release that changes its layout fails here."""
+    from lemminflect import getAllLemmas
+
+    from planengine.smart._statement_words import readings
+
+    assert readings(word) == getAllLemmas(word)

@@ -3,8 +3,8 @@ behaviours, timeframes, counts and absolute targets.
 
 The statement rules (S101, S102, A304, A305, M201/M208, T501/T507) ask :func:`analyse` what a
 statement says; the word lists are data (``data/statement-patterns.yaml``, each with its rationale,
-source and examples). Lemmas come from lemminflect, imported on the first statement read, so that
-a run selecting no statement rule never loads it.
+source and examples). Lemmas come from lemminflect's table (:mod:`._statement_words`), read on the
+first statement, so that a run selecting no statement rule never loads it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from planengine.smart._statement_words import (
     is_number_token,
     lemma,
     patterns,
+    readings,
     tokens_of,
 )
 from planengine.smart._statement_words import (
@@ -310,15 +311,13 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
 def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
     """Whether a segment after a bare "and" reads as the second noun of a noun phrase ("mood and
     sleep chart"): its head and the next word both have a noun reading."""
-    from lemminflect import getAllLemmas
-
     position = next(i for i, token in enumerate(sentence) if token is segment[0])
     if position == 0 or sentence[position - 1].lower != "and":
         return False
     if position > 1 and sentence[position - 2].lower == ",":
         return False
     head, following = segment[0].lower, segment[1].lower if len(segment) > 1 else ""
-    return "NOUN" in getAllLemmas(head) and following[:1].isalpha() and "NOUN" in getAllLemmas(
+    return "NOUN" in readings(head) and following[:1].isalpha() and "NOUN" in readings(
         following
     ) and following not in ("it", "them", "up", "down", "back", "out", "off")
 
