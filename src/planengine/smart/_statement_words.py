@@ -57,7 +57,7 @@ def patterns() -> Mapping[str, Any]:
     text = (resources.files("planengine") / "data" / "statement-patterns.yaml").read_text(
         encoding="utf-8"
     )
-    data: Mapping[str, Any] = yaml.safe_load(text)
+    data: Mapping[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return data
 
 
