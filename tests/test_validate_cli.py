@@ -134,7 +134,7 @@ def test_select_ignore_and_statistics(capsys: pytest.CaptureFixture[str]) -> Non
         "--statistics",
     )
     codes = {line.split()[1] for line in out.splitlines() if ": T" in line}
-    assert codes == {"T501", "T502", "T504", "T506"}
+    assert codes == {"T501", "T502", "T504", "T506", "T507"}
     assert any(line.split()[1:2] == ["T504"] for line in out.splitlines() if line.startswith(" "))
 
 
@@ -227,7 +227,7 @@ def test_auto_jobs_and_library_jobs(tmp_path: Path) -> None:
 
 def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "rules")
-    assert code == 0 and "M203   [M] error   no-baseline" in out
+    assert code == 0 and "M203   [M] warning no-baseline" in out
     code, out, _ = _run(capsys, "rules", "T506")
     assert code == 0 and "42 CFR 456.180" in out and "What it does" in out
     code, out, _ = _run(capsys, "rules", "no-baseline", "--format", "json")

@@ -11,6 +11,7 @@ Keys (kebab-case, as in ruff)::
     max-review-interval-days = 90             # T506; clinical.md §6.4
     max-file-bytes = 1048576                  # larger files are refused (E001)
     plausible-weeks-per-reliable-change = 4   # A303
+    plausible-change-per-week = 0.15          # A305: share of a free metric's baseline per week
     [tool.planengine.severity]
     R401 = "warning"
 
@@ -65,6 +66,9 @@ class SmartConfig:
     max_review_interval_days: int = DEFAULT_MAX_REVIEW_INTERVAL_DAYS
     max_file_bytes: int = DEFAULT_MAX_BYTES
     plausible_weeks_per_reliable_change: float = 4.0
+    #: A305: how much of its baseline a free metric (drinks, minutes, episodes) can plausibly
+    #: change per week; a practice convention, not a sourced figure, so configurable.
+    plausible_change_per_week: float = 0.15
     root: str | None = None  # the folder per-file-ignores globs are relative to
     #: area and condition ids plugins register (``register_vocabulary``), accepted besides the
     #: built-in vocabulary's; set by ``planengine validate`` from the installed plugins
@@ -163,6 +167,7 @@ _KEYS = {
     "max-review-interval-days",
     "max-file-bytes",
     "plausible-weeks-per-reliable-change",
+    "plausible-change-per-week",
 }
 
 
@@ -223,6 +228,7 @@ def config_from_mapping(
         ("max-review-interval-days", "max_review_interval_days", int),
         ("max-file-bytes", "max_file_bytes", int),
         ("plausible-weeks-per-reliable-change", "plausible_weeks_per_reliable_change", float),
+        ("plausible-change-per-week", "plausible_change_per_week", float),
     ):
         if key in table:
             value = table[key]

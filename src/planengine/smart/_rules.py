@@ -19,6 +19,8 @@ from typing import Any
 from planengine.smart._contract import CONTRACT_RULES
 from planengine.smart._model import SmartRule
 from planengine.smart._rules_achievable import (
+    check_absolute_target,
+    check_free_metric_change,
     check_harmful_direction,
     check_met_at_baseline,
     check_plausible_change,
@@ -26,6 +28,7 @@ from planengine.smart._rules_achievable import (
 from planengine.smart._rules_file import check_dates
 from planengine.smart._rules_measurable import (
     check_baseline_date,
+    check_measure_only_in_statement,
     check_no_baseline,
     check_no_metric,
     check_no_target,
@@ -41,6 +44,7 @@ from planengine.smart._rules_relevant import (
 from planengine.smart._rules_specific import check_multiple_behaviours, check_vague
 from planengine.smart._rules_time_bound import (
     check_due_before_start,
+    check_due_only_in_statement,
     check_due_passed,
     check_horizon,
     check_no_due_date,
@@ -192,16 +196,24 @@ still ran.""",
         "S101",
         "vague-without-measure",
         "error",
-        "vague wording with no metric, target and date",
-        'Name the behaviour and attach a metric, a target and a due date ("ISI <= 14 by 2027-07-01").',
-        "clinical.md §6.3 (design note) [R42]",
+        "vague wording with no metric and target",
+        'Name the behaviour, or attach a real metric and a target ("ISI <= 14").',
+        "clinical.md §6.3 (design note) [R42]; data/statement-patterns.yaml",
         """
-What it does: flags the §6.3 vague words (improve, better, manage, cope with, feel better, regularly,
-try to ...) when the goal lacks a metric or instrument, a numeric target, or a due date.
+What it does: reads the statement's main clause (tokens and lemmas; purpose clauses such as "... to
+help cope with reminders" left out) for vague wording: the §6.3 words (better, manage, cope with,
+learn to, try to ...), "reduce/lower/improve/boost + an abstract noun" ("lower my anxiety", "boost
+self-esteem", "fix negative thinking") and feelings, negated ones included ("I will not be anxious at
+work", "never feel nervous"). Comparators are not vague ("less than once a week", "no more than 2
+units"), and a count on the object pins it down ("learn two ways of coping").
+It stays quiet when a real metric with a target pins the wording down: an instrument or rating with a
+number in the statement ("from 8/10 to 5/10", "on the GAD-7"), a count moving between two numbers, or
+measure with a target (an instrument, or a metric with a unit; a percentage of an abstract quality
+such as "80 % increase in self-esteem" is not a metric). The due date is T501's, not this rule's.
 Why: "goals not measurable" is the most cited Joint Commission finding for behavioural-health plans
 (CTS.03.01.03, 61.69 % non-compliance in 2020).
-Example: "Improve sleep" fails; "Improve sleep: ISI <= 14 by 2027-07-01" with measure and due_date
-passes.""",
+Example: "Improve sleep" fails; "Improve sleep: ISI <= 14" with measure.instrument and a target
+passes. The word lists, with their sources and examples, are in data/statement-patterns.yaml.""",
         check_vague,
     ),
     _rule(
@@ -212,9 +224,14 @@ passes.""",
         "Split the goal so that each names one observable behaviour.",
         "clinical.md §6.2 (Specific)",
         """
-What it does: flags statements that join two or more action verbs ("walk 20 minutes and call a
-friend"). Why: a goal must name one target behaviour, so that progress on it can be measured. This is
-a heuristic: suppress it with a reason when the behaviours form one routine.""",
+What it does: splits the statement's main clause on coordination after its subject and verb
+("Client will greet a coworker, make small talk, and speak up in one meeting": three behaviours) and
+counts the parts that open with a verb in its base form and carry an object; sentences count too.
+One behaviour with details stays one ("walk ... in the morning, right after I wake up, for 15
+minutes"), as do alternatives ("an app or a journal"), verbs sharing one object ("recognize and plan
+for"), and a sleep window ("go to bed at 10 and wake up at 7").
+Why: a goal must name one target behaviour, so that progress on it can be measured. This is a
+heuristic: suppress it with a reason when the behaviours form one routine.""",
         check_multiple_behaviours,
     ),
     _rule(
@@ -226,7 +243,10 @@ a heuristic: suppress it with a reason when the behaviours form one routine.""",
         _SOURCE_MEASURABLE,
         """
 What it does: flags a goal whose `measure` names neither a metric nor an instrument, unless the
-goal is scored by Goal Attainment Scaling with a written expected ("0") level.
+goal is scored by Goal Attainment Scaling with a written expected ("0") level, or the statement is
+measurable by itself: a discrete task that is done or not done ("complete the assessment
+questionnaires", "list", "describe", "verbalize") counts as measured; a statement that counts or
+rates something ("3 times a week") is M208's.
 Why: without a measure there is no way to tell whether the goal is met.""",
         check_no_metric,
     ),
@@ -244,15 +264,18 @@ What it does: flags a free metric (no instrument) with no unit. Instrument total
     _rule(
         "M203",
         "no-baseline",
-        "error",
-        "no baseline",
-        "Add `measure.baseline: {value: ..., date: YYYY-MM-DD}`.",
+        "warning",
+        "no baseline yet",
+        "Add `measure.baseline: {value: ..., date: YYYY-MM-DD}`, or say where it will come from: "
+        "`{pending: ..., by: YYYY-MM-DD}`.",
         _SOURCE_MEASURABLE,
         """
 What it does: flags a measured goal with no baseline value. A pending baseline
 (`{pending: "recorded from the first week of the practice log", by: YYYY-MM-DD}`) is accepted until
-its `by` date and flagged after it. Why: a target means little without the starting point;
-achievability (A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
+its `by` date and flagged after it. A warning: goals in real plans are often written before the
+first measurement; the message says where the baseline can come from (the measure's method, else
+the first week of a log or the first questionnaire). Why: a target means little without the
+starting point; achievability (A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
         check_no_baseline,
     ),
     _rule(
@@ -301,6 +324,20 @@ date anchors achievability and review.""",
         check_baseline_date,
     ),
     _rule(
+        "M208",
+        "measure-only-in-statement",
+        "warning",
+        "the statement states a measure the record lacks",
+        "Copy it into `measure` (metric, unit, target) so that progress can be recorded.",
+        _SOURCE_MEASURABLE,
+        """
+What it does: flags a goal with no `measure` whose statement counts or rates something itself
+("3 times per week", "two drinks per week", "from 8/10 to 5/10") and quotes it. Why: the goal is
+measurable as written (so M201 does not fire), but the review can only follow what the record
+holds.""",
+        check_measure_only_in_statement,
+    ),
+    _rule(
         "A301",
         "target-met-at-baseline",
         "warning",
@@ -339,6 +376,39 @@ one reliable change (the instrument's reliable_change_points, else its MCID) per
 (plausible-weeks-per-reliable-change), and at least one reliable change whatever the time.
 Example: PHQ-9 27 -> 0 in 2 weeks warns (27 points against about 6).""",
         check_plausible_change,
+    ),
+    _rule(
+        "A304",
+        "absolute-target",
+        "warning",
+        "an absolute or perfectionist target",
+        'Aim for a reduction or a rate that allows a lapse ("no more than 1 a week", "in 4 of 5 '
+        'situations").',
+        "clinical.md §6.2 (Achievable); data/statement-patterns.yaml (absolute_targets)",
+        """
+What it does: flags absolute wording in the statement ("zero panic attacks", "100 % of the time",
+"free of outbursts", "never", "fall asleep immediately every night"), or a free metric whose target
+is 0 (or 100 %), and suggests a rewrite by the kind of wording. Abstinence from a substance ("free of
+drug and alcohol use") is an established treatment goal and is not flagged.
+Why: a target nobody meets every time turns one lapse into a failed goal.""",
+        check_absolute_target,
+    ),
+    _rule(
+        "A305",
+        "free-metric-change-beyond-plausible",
+        "warning",
+        "more change in a free metric than the time allows",
+        "Set an intermediate target, or move the due date later.",
+        "clinical.md §6.2 (Achievable: warn only); plausible-change-per-week (practice convention)",
+        """
+What it does: for a free metric (drinks, minutes, episodes: no instrument scale) asked to fall,
+compares the reduction asked for, as a share of the baseline, with plausible-change-per-week (default 0.15) times the
+weeks from start to due date (at least one week's worth). It reads the record (baseline, target,
+start_date, due_date) or, without them, the statement ("from 60 to 45 minutes in two weeks"). The
+message suggests an intermediate target and the weeks the change would need. Increases are not
+judged: a share of a small starting count ("from 1 to 5 activities a week") says little.
+Example: 57 to 14 units a week in 4 weeks (75 %) warns; about 60 % is plausible in that time.""",
+        check_free_metric_change,
     ),
     _rule(
         "R401",
@@ -383,7 +453,8 @@ What it does: flags an `area` that is not one of the engine's problem areas.""",
         "Add `due_date: YYYY-MM-DD`.",
         _SOURCE_TIME,
         """
-What it does: flags a goal with no due date. Why: §6.2 Time-bound: no date, reject.""",
+What it does: flags a goal with no due date and no timeframe in its statement either (a timeframe
+the statement states is T507's). Why: §6.2 Time-bound: no date, reject.""",
         check_no_due_date,
     ),
     _rule(
@@ -432,7 +503,8 @@ objectives, reviewed at least every 90 days.""",
         "Add `review_interval_days` (30 for intensive programmes, 90 for routine outpatient).",
         "clinical.md §6.2 (Time-bound), §6.4 [R44][R46]",
         """
-What it does: flags a goal with no review interval.""",
+What it does: flags a goal with no review interval, unless the file gives the plan's review cycle
+once for all its goals (`review_interval_days` at the top of the file, as real plans carry one).""",
         check_no_review,
     ),
     _rule(
@@ -444,7 +516,22 @@ What it does: flags a goal with no review interval.""",
         "clinical.md §6.4 (42 CFR 456.180: at least every 90 days) [R44][R46]",
         """
 What it does: flags review intervals beyond max-review-interval-days (default 90: Medicaid
-psychiatric plans and many state rules review at least every 90 days).""",
+psychiatric plans and many state rules review at least every 90 days), the goal's own or, for a
+goal with none, the file's.""",
         check_review_interval,
+    ),
+    _rule(
+        "T507",
+        "due-date-only-in-statement",
+        "warning",
+        "the statement states a timeframe the record lacks",
+        "Add `due_date` (the message works it out from the start date when it can).",
+        _SOURCE_TIME,
+        """
+What it does: flags a goal with no `due_date` whose statement states a timeframe ("within 12
+weeks", "by week 8", "by the end of the month") and quotes it; with a start date and a timeframe in
+days, weeks or months it gives the date. Why: the goal is time-bound as written (so T501 does not
+fire), but the review can only know when it is due from the record.""",
+        check_due_only_in_statement,
     ),
 )

@@ -1,5 +1,6 @@
 """SMART rules, A (achievable): a target already met at baseline, a target that asks for
-deterioration, and a change larger than the time allows."""
+deterioration, a change larger than the time allows (on an instrument, A303; on a free metric,
+A305), and an absolute or perfectionist target (A304)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,15 @@ from collections.abc import Iterator
 
 from planengine._values import COMPARATORS, compare, read_number
 from planengine.smart._model import GoalContext, Hit
-from planengine.smart._rules_shared import fmt, on_instrument_scale
+from planengine.smart._rules_shared import fmt, on_instrument_scale, read_statement
 
-__all__ = ["check_harmful_direction", "check_met_at_baseline", "check_plausible_change"]
+__all__ = [
+    "check_absolute_target",
+    "check_free_metric_change",
+    "check_harmful_direction",
+    "check_met_at_baseline",
+    "check_plausible_change",
+]
 
 
 def check_met_at_baseline(ctx: GoalContext) -> Iterator[Hit]:
@@ -110,3 +117,100 @@ def check_plausible_change(ctx: GoalContext) -> Iterator[Hit]:
             f"a change of {fmt(wanted)} points in {weeks:.0f} weeks exceeds about {fmt(plausible)}"
             f" (one reliable change of {fmt(step)} per {fmt(per)} weeks)",
         )
+
+
+_RATE_WORDS = ("100", "always", "every time", "all the time", "at all times", "without fail")
+_SPEED_WORDS = ("immediately", "perfect")
+
+
+def _rewrite(phrase: str) -> str:
+    """A suggested rewrite for an absolute target, by the kind of wording."""
+    lower = phrase.lower()
+    if lower.startswith(_RATE_WORDS):
+        return 'set a rate that allows a lapse, e.g. "in 4 of 5 situations"'
+    if lower.startswith(_SPEED_WORDS):
+        return 'give a realistic range, e.g. "within 10-30 minutes on most nights"'
+    return 'aim for a reduction from the baseline, e.g. "no more than 1 a week, down from 4"'
+
+
+def check_absolute_target(ctx: GoalContext) -> Iterator[Hit]:
+    """A304: "zero", "never", "100 %", "free of", "immediately" in the statement, or a free metric's
+    target of 0 (or 100 %) in the record. Abstinence from a substance is not flagged."""
+    statement = read_statement(ctx)
+    if statement is not None and statement.absolutes:
+        phrase = statement.absolutes[0]
+        yield Hit(
+            ("statement",),
+            f"{phrase!r} asks for perfection, so one lapse fails the goal: {_rewrite(phrase)}",
+        )
+        return
+    target = ctx.target
+    if target is None or ctx.measure.get("instrument") or not ctx.measure.get("metric"):
+        return
+    goal = read_number(target.get("value"))
+    comparator = target.get("comparator", "==")
+    metric = str(ctx.measure.get("metric"))
+    unit = str(ctx.measure.get("unit", ""))
+    if goal == 0 and comparator in ("<=", "==") and not _substance(metric):
+        yield Hit(
+            ("measure", "target", "value"),
+            f"a target of 0 {metric} asks for perfection: {_rewrite('zero')}",
+        )
+    elif goal == 100 and comparator in (">=", "==") and unit.strip().lower() in ("%", "percent"):
+        yield Hit(
+            ("measure", "target", "value"),
+            f"a target of 100 % {metric} asks for perfection: {_rewrite('100')}",
+        )
+
+
+def _substance(text: str) -> bool:
+    from planengine.smart._statement import patterns
+
+    words = set(patterns()["absolute_targets"]["substance_words"])
+    return any(word in words for word in text.lower().replace("-", " ").split())
+
+
+def check_free_metric_change(ctx: GoalContext) -> Iterator[Hit]:
+    """A305: a free metric (no instrument scale) asked to fall by more than
+    plausible-change-per-week of its baseline per week (at least one week's worth), from the record
+    (baseline, target, start and due date) or, without them, from the statement ("from 57 to 14
+    units in 4 weeks")."""
+    per_week = ctx.settings.plausible_change_per_week
+    found = _record_change(ctx)
+    where: tuple[str | int, ...] = ("measure", "target", "value")
+    if found is None:
+        statement = read_statement(ctx)
+        if statement is None or statement.change is None or ctx.measure.get("instrument"):
+            return
+        if any(name in statement.text.lower() for name in ctx.instruments):
+            return  # an instrument's totals: A303 judges those
+        found = statement.change
+        where = ("statement",)
+    start, goal, weeks = found
+    if start <= 0 or goal >= start or weeks <= 0:
+        return  # building up from a small count ("1 to 5 activities") is not judged by share
+    wanted = abs(goal - start) / abs(start)
+    allowed = min(1.0, per_week * max(1.0, weeks))
+    if wanted <= allowed:
+        return
+    step = start + (goal - start) * allowed / wanted
+    needed = wanted / per_week
+    yield Hit(
+        where,
+        f"from {fmt(start)} to {fmt(goal)} in {weeks:.0f} weeks is a {wanted:.0%} change, more than"
+        f" about {allowed:.0%} ({per_week:.0%} a week): set an intermediate target of about "
+        f"{fmt(step)}, or allow about {needed:.0f} weeks",
+    )
+
+
+def _record_change(ctx: GoalContext) -> tuple[float, float, float] | None:
+    if on_instrument_scale(ctx) is not None or ctx.measure.get("instrument"):
+        return None
+    baseline, target = ctx.baseline, ctx.target
+    if baseline is None or target is None:
+        return None
+    start, goal = read_number(baseline.get("value")), read_number(target.get("value"))
+    begin, due = ctx.start, ctx.date("due_date")
+    if start is None or goal is None or begin is None or due is None:
+        return None
+    return start, goal, max(0, (due - begin).days) / 7

@@ -1,5 +1,5 @@
-"""SMART rules, M (measurable): a metric, its unit, a dated baseline and a target, a known
-instrument, and values inside the instrument's range."""
+"""SMART rules, M (measurable): a metric (or a statement that is measurable by itself), its unit,
+a dated baseline and a target, a known instrument, and values inside the instrument's range."""
 
 from __future__ import annotations
 
@@ -8,10 +8,17 @@ from typing import Any
 
 from planengine._values import is_number, read_number
 from planengine.smart._model import GoalContext, Hit
-from planengine.smart._rules_shared import fmt, has_metric, on_instrument_scale, shown
+from planengine.smart._rules_shared import (
+    fmt,
+    has_metric,
+    on_instrument_scale,
+    read_statement,
+    shown,
+)
 
 __all__ = [
     "check_baseline_date",
+    "check_measure_only_in_statement",
     "check_no_baseline",
     "check_no_metric",
     "check_no_target",
@@ -32,8 +39,31 @@ def _has_gas_scale(ctx: GoalContext) -> bool:
 
 
 def check_no_metric(ctx: GoalContext) -> Iterator[Hit]:
-    if not has_metric(ctx) and not _has_gas_scale(ctx):
-        yield Hit(("measure",) if "measure" in ctx.goal else ())
+    """M201: nothing to measure, in the record or in the statement. A statement that counts or
+    rates something is M208's; a discrete task that is done or not done is measurable as such."""
+    if has_metric(ctx) or _has_gas_scale(ctx):
+        return
+    statement = read_statement(ctx)
+    if statement is not None and statement.measurable:
+        return
+    yield Hit(("measure",) if "measure" in ctx.goal else ())
+
+
+def check_measure_only_in_statement(ctx: GoalContext) -> Iterator[Hit]:
+    """M208: the statement counts or rates something ("3 times per week"), the record does not."""
+    if has_metric(ctx) or _has_gas_scale(ctx):
+        return
+    statement = read_statement(ctx)
+    if statement is None or not statement.measurable:
+        return
+    quoted = statement.quantity or statement.negated_behaviour
+    if quoted is None:
+        return  # a done/not-done task ("complete the questionnaires") is its own measure
+    yield Hit(
+        ("measure",) if "measure" in ctx.goal else (),
+        f"the statement says {quoted!r}: add measure.metric, unit and target so that progress "
+        "can be recorded",
+    )
 
 
 def check_no_unit(ctx: GoalContext) -> Iterator[Hit]:
@@ -47,7 +77,17 @@ def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
         return
     baseline = ctx.baseline
     if baseline is None:
-        yield Hit(("measure",))
+        method = ctx.measure.get("method")
+        source = (
+            f"the first measurement by its method ({_quoted(method)})"
+            if isinstance(method, str) and method.strip()
+            else "the first week of a log or the first questionnaire"
+        )
+        yield Hit(
+            ("measure",),
+            f"no baseline yet: record measure.baseline, or say where it will come from, e.g. "
+            f"{{pending: {source}, by: YYYY-MM-DD}}",
+        )
         return
     # A baseline recorded from the first week of a log is accepted until its date, then it is
     # missing like any other (a date that is no date is E004's).
@@ -74,6 +114,13 @@ def _quoted(value: Any) -> str:
 
 def check_no_target(ctx: GoalContext) -> Iterator[Hit]:
     if has_metric(ctx) and ctx.target is None:
+        statement = read_statement(ctx)
+        if statement is not None and statement.quantity:
+            yield Hit(
+                ("measure",),
+                f"no target; the statement says {statement.quantity!r}: add measure.target",
+            )
+            return
         yield Hit(("measure",))
 
 

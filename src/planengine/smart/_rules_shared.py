@@ -3,12 +3,23 @@ are an instrument's totals, and numbers as the messages show them."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from planengine._values import is_number
 from planengine.instruments._units import unit_scale
 from planengine.smart._model import GoalContext
 
-__all__ = ["fmt", "has_metric", "on_instrument_scale", "shown"]
+if TYPE_CHECKING:
+    from planengine.smart._statement import Statement
+
+__all__ = [
+    "fmt",
+    "has_metric",
+    "on_instrument_scale",
+    "read_statement",
+    "record_anchored",
+    "shown",
+]
 
 
 def on_instrument_scale(ctx: GoalContext) -> Any:
@@ -50,3 +61,33 @@ def shown(raw: Any) -> str:
         return fmt(float(raw))
     except OverflowError:  # an integer with hundreds of digits
         return "inf" if raw > 0 else "-inf"
+
+
+def read_statement(ctx: GoalContext) -> Statement | None:
+    """What the goal's statement says (``None`` when it has none). The analyser is imported here,
+    on the first statement rule that runs, so that runs without one never load it."""
+    text = ctx.goal.get("statement")
+    if not isinstance(text, str) or not text.strip():
+        return None
+    from planengine.smart._statement import analyse
+
+    return analyse(text)
+
+
+_PERCENT_UNITS = frozenset({"%", "percent", "per cent", "percentage"})
+
+
+def record_anchored(ctx: GoalContext) -> bool:
+    """Whether ``measure`` names a real metric with a numeric target: an instrument, or a free
+    metric with a unit. A percentage of an abstract quality ("80 % increase in self-esteem") is
+    not a metric: nothing says what was counted."""
+    target = ctx.target
+    if target is None or not is_number(target.get("value")):
+        return False
+    measure = ctx.measure
+    if measure.get("instrument"):
+        return True
+    unit = measure.get("unit")
+    if not (measure.get("metric") and isinstance(unit, str) and unit.strip()):
+        return False
+    return unit.strip().lower() not in _PERCENT_UNITS

@@ -1,88 +1,49 @@
 """SMART rules, S (specific): vague wording with nothing to pin it down, and one statement naming
-several behaviours."""
+several behaviours. Both read the statement through :mod:`planengine.smart._statement`."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from planengine._values import is_number
+from planengine._values import read_number
 from planengine.smart._model import GoalContext, Hit
-from planengine.smart._rules_shared import has_metric
+from planengine.smart._rules_shared import read_statement, record_anchored
 
-__all__ = ["VAGUE_PATTERN", "VAGUE_WORDS", "check_multiple_behaviours", "check_vague"]
-
-#: The §6.3 lint list of vague wording (a design note, not a sourced list).
-VAGUE_WORDS = (
-    r"improve[sd]?",
-    r"improving",
-    r"better",
-    r"more",
-    r"less",
-    r"increase[sd]?",
-    r"decrease[sd]?",
-    r"understand(?:ing)?",
-    r"explore",
-    r"gain(?:ing)? insight",
-    r"be(?:come)? (?:more )?aware of",
-    r"work(?:ing)? on",
-    r"deal(?:ing)? with",
-    r"cope with",
-    r"coping with",
-    r"manage",
-    r"managing",
-    r"feel(?:ing)? (?:better|happier|less stressed)",
-    r"reduce symptoms",
-    r"stabili[sz]e",
-    r"as needed",
-    r"appropriate(?:ly)?",
-    r"adequate(?:ly)?",
-    r"regularly",
-    r"often",
-    r"sometimes",
-    r"try to",
-    r"hopefully",
-    r"learn about",
-)
-VAGUE_PATTERN = re.compile(r"\b(?:" + "|".join(VAGUE_WORDS) + r")\b", re.IGNORECASE)
-
-# Verbs that open a separate observable behaviour ("walk 20 minutes and call a friend").
-_BEHAVIOUR_VERBS = (
-    "attend|avoid|call|complete|cut|do|drink|eat|exercise|fall|finish|get|go|join|journal|keep|limit|"
-    "log|meditate|meet|practi[sc]e|read|record|reduce|run|say|schedule|sleep|speak|spend|stop|swim|"
-    "take|talk|use|visit|wake|walk|write"
-)
-_SEGMENT_START = re.compile(rf"^\s*(?:to\s+)?(?:{_BEHAVIOUR_VERBS})\b", re.IGNORECASE)
-_SEGMENT_SPLIT = re.compile(r"\band(?: also)?\b|;|\.\s+(?=[A-Z])|,\s*(?:and|then)\b", re.IGNORECASE)
+__all__ = ["check_multiple_behaviours", "check_vague"]
 
 
 def check_vague(ctx: GoalContext) -> Iterator[Hit]:
-    statement = ctx.goal.get("statement")
-    if not isinstance(statement, str):
+    """S101: vague wording in the main clause, unless a real metric with a target pins it down
+    (in the statement, or ``measure`` with a target). The due date is T501's, not this rule's."""
+    statement = read_statement(ctx)
+    if statement is None or not statement.vague:
         return
-    match = VAGUE_PATTERN.search(statement)
-    if match is None:
+    if statement.anchored or record_anchored(ctx):
         return
-    target = ctx.target
-    anchored = (
-        has_metric(ctx)
-        and target is not None
-        and is_number(target.get("value"))
-        and ctx.date("due_date") is not None
+    quoted = ", ".join(repr(phrase) for phrase in statement.vague[:2])
+    yield Hit(
+        ("statement",),
+        f"vague wording {quoted}: name what the person will do, or pin it down with a metric and "
+        "a target",
     )
-    if not anchored:
-        yield Hit(
-            ("statement",),
-            f"vague wording {match.group(0)!r} with no metric, target and due date to pin it down",
-        )
 
 
 def check_multiple_behaviours(ctx: GoalContext) -> Iterator[Hit]:
-    statement = ctx.goal.get("statement")
-    if not isinstance(statement, str):
+    """S102: two or more behaviours joined after one subject ("Client will A, B and C")."""
+    statement = read_statement(ctx)
+    if statement is None or len(statement.behaviours) < 2 or _one_off_task(ctx):
         return
-    segments = [part for part in _SEGMENT_SPLIT.split(statement) if part and part.strip()]
-    behaviours = [part.strip() for part in segments if _SEGMENT_START.match(part)]
-    if len(behaviours) >= 2:
-        listed = "; ".join(repr(part[:40]) for part in behaviours[:3])
-        yield Hit(("statement",), f"the statement names {len(behaviours)} behaviours ({listed})")
+    listed = "; ".join(repr(part[:40]) for part in statement.behaviours[:3])
+    yield Hit(
+        ("statement",), f"the statement names {len(statement.behaviours)} behaviours ({listed})"
+    )
+
+
+def _one_off_task(ctx: GoalContext) -> bool:
+    """A task measured by its completion (target 1 from 0: "complete a PCL-5 and refer for an
+    assessment"): it is met when all its steps are done, so its steps need no tracking apart."""
+    target = ctx.target
+    if target is None or read_number(target.get("value")) != 1:
+        return False
+    start = read_number((ctx.baseline or {}).get("value"))
+    return start in (None, 0) and target.get("comparator", ">=") in (">=", "==")

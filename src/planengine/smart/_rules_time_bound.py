@@ -1,5 +1,6 @@
-"""SMART rules, T (time-bound): a due date after the start and not passed, a horizon of at most a
-year, and a review interval within the maximum."""
+"""SMART rules, T (time-bound): a due date (or, T507, a timeframe the statement states and the
+record lacks) after the start and not passed, a horizon of at most a year, and a review interval
+(the goal's own, or the file's plan-level one) within the maximum."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ from collections.abc import Iterator
 
 from planengine._values import is_number
 from planengine.smart._model import GoalContext, Hit
-from planengine.smart._rules_shared import shown
+from planengine.smart._rules_shared import read_statement, shown
 
 __all__ = [
     "check_due_before_start",
+    "check_due_only_in_statement",
     "check_due_passed",
     "check_horizon",
     "check_no_due_date",
@@ -21,8 +23,31 @@ __all__ = [
 
 
 def check_no_due_date(ctx: GoalContext) -> Iterator[Hit]:
-    if "due_date" not in ctx.goal:
-        yield Hit()
+    """T501: no due date, and no timeframe in the statement either (that is T507)."""
+    if "due_date" in ctx.goal:
+        return
+    statement = read_statement(ctx)
+    if statement is not None and statement.timeframe:
+        return
+    yield Hit()
+
+
+def check_due_only_in_statement(ctx: GoalContext) -> Iterator[Hit]:
+    """T507: the statement states a timeframe ("within 12 weeks") and the record has no due date."""
+    if "due_date" in ctx.goal:
+        return
+    statement = read_statement(ctx)
+    if statement is None or not statement.timeframe:
+        return
+    hint = ""
+    if statement.timeframe_days and ctx.start is not None:
+        due = ctx.start + dt.timedelta(days=statement.timeframe_days)
+        hint = f" ({due}: start {ctx.start} + {statement.timeframe_days} days)"
+    yield Hit(
+        (),
+        f"the statement says {statement.timeframe!r}: add due_date{hint} so that the review "
+        "knows when it is due",
+    )
 
 
 def check_due_before_start(ctx: GoalContext) -> Iterator[Hit]:
@@ -52,15 +77,24 @@ def _one_year_after(day: dt.date) -> dt.date:
 
 
 def check_no_review(ctx: GoalContext) -> Iterator[Hit]:
-    if "review_interval_days" not in ctx.goal:
+    """T505: no review interval on the goal, and none for the whole file (the plan's cycle)."""
+    if "review_interval_days" not in ctx.goal and "review_interval_days" not in ctx.document:
         yield Hit()
 
 
 def check_review_interval(ctx: GoalContext) -> Iterator[Hit]:
-    days = ctx.goal.get("review_interval_days")  # 365.0 is the integer 365 in the schema
     limit = ctx.settings.max_review_interval_days
+    days = ctx.goal.get("review_interval_days")  # 365.0 is the integer 365 in the schema
     if is_number(days) and days > limit:  # one too large to use is too long too
         yield Hit(
             ("review_interval_days",),
             f"review every {shown(days)} days is longer than the maximum of {limit} days",
         )
+    elif days is None:
+        plan = ctx.document.get("review_interval_days")
+        if is_number(plan) and plan > limit:
+            yield Hit(
+                (),
+                f"the file's review_interval_days ({shown(plan)} days) is longer than the maximum"
+                f" of {limit} days",
+            )

@@ -1,0 +1,522 @@
+"""Reading a goal statement: tokens and lemmas, the main clause, negation, comparators, coordinated
+behaviours, timeframes, counts and absolute targets.
+
+The statement rules (S101, S102, A304, A305, M201/M208, T501/T507) ask :func:`analyse` what a
+statement says; the word lists are data (``data/statement-patterns.yaml``, each with its rationale,
+source and examples). Lemmas come from lemminflect's table (:mod:`._statement_words`), read on the
+first statement, so that a run selecting no statement rule never loads it.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from collections.abc import Sequence
+
+import attrs
+
+from planengine.smart._statement_words import (
+    UNIT_DAYS,
+    Token,
+    is_base_verb,
+    is_number_token,
+    lemma,
+    patterns,
+    readings,
+    tokens_of,
+)
+from planengine.smart._statement_words import (
+    find as find_spans,
+)
+from planengine.smart._statement_words import (
+    lemmas as lemma_words,
+)
+from planengine.smart._statement_words import (
+    lists as pattern_lists,
+)
+from planengine.smart._statement_words import (
+    number as parse_number,
+)
+from planengine.smart._statement_words import (
+    quote as quote_text,
+)
+from planengine.smart._statement_words import (
+    surface as surface_words,
+)
+
+__all__ = ["Statement", "analyse", "lemma", "patterns"]
+
+_CLAUSE_BREAK = frozenset({",", ";", ".", ":", "(", ")", "!", "?"})
+_SUBJECTS = frozenset({"i", "client", "patient", "participant", "participants", "you", "we",
+                       "he", "she", "they", "the"})  # fmt: skip
+_MODALS = frozenset({"will", "shall", "would", "can", "could", "should", "want", "wants", "aim",
+                     "plan", "going", "'ll", "ll"})  # fmt: skip
+
+
+@attrs.frozen
+class Statement:
+    """What a statement says, as the statement rules read it.
+
+    :ivar vague: vague wording in the main clause, as written ("lower my anxiety").
+    :ivar anchored: the statement names a real metric and a target (a rating or an instrument with
+        a number, a count moving "from 5 to 2"); a percentage of an abstract noun is not one.
+    :ivar behaviours: the coordinated behaviours of one sentence, or of several sentences.
+    :ivar absolutes: absolute or perfectionist wording ("100%", "free of outbursts").
+    :ivar timeframe: the statement's deadline or span as written ("within 12 weeks"), and
+        ``timeframe_days`` when it is a number of days, weeks or months.
+    :ivar quantity: a count, frequency, rating or clock time as written ("3 times per week").
+    :ivar done_task: the verb of a discrete task that is done or not done ("complete").
+    :ivar negated_behaviour: a behaviour the goal asks to stop ("not drink", "without yelling").
+    :ivar change: ``(from, to, weeks)`` when the statement asks for a numeric change in a time.
+    """
+
+    text: str
+    vague: tuple[str, ...] = ()
+    anchored: bool = False
+    behaviours: tuple[str, ...] = ()
+    absolutes: tuple[str, ...] = ()
+    timeframe: str | None = None
+    timeframe_days: int | None = None
+    quantity: str | None = None
+    done_task: str | None = None
+    negated_behaviour: str | None = None
+    change: tuple[float, float, float] | None = None
+
+    @property
+    def measurable(self) -> bool:
+        """Whether the statement can be counted or checked as it stands."""
+        return bool(self.quantity or self.done_task or self.negated_behaviour or self.anchored)
+
+
+def _main_verb(tokens: Sequence[Token], begin: int) -> int:
+    """Index of the main verb: after a subject and a modal ("Client will reduce"), or the first word
+    of an imperative or infinitive ("Reduce ...", "To fall asleep ...")."""
+    words = surface_words(tokens)
+    index = begin
+    if index < len(words) and words[index] == "to":
+        return index + 1
+    for position in range(begin, min(len(words), begin + 6)):
+        if words[position] in _MODALS or words[position].endswith("'ll"):
+            index = position + 1
+            while index < len(words) and words[index] in ("to", "be", "able", "not", "try"):
+                if words[index] == "be" and index + 1 < len(words) and words[index + 1] != "able":
+                    return index
+                index += 1
+            return index
+    return begin
+
+
+def _main_clause(tokens: Sequence[Token]) -> tuple[int, int]:
+    """``(begin, end)`` token span of the main clause: a leading "When ..., " clause skipped, cut
+    at the first purpose, means, relative or subordinate marker after the main verb."""
+    lists = pattern_lists()
+    words = lemma_words(tokens)
+    surface = surface_words(tokens)
+    begin = 0
+    if surface and surface[0] in ("when", "whenever", "if", "while", "after", "before", "once",
+                                  "within", "by", "over", "during"):  # fmt: skip
+        comma = next((i for i, w in enumerate(surface) if w == ","), None)
+        if comma is not None:
+            begin = comma + 1
+    verb = _main_verb(tokens, begin)
+    end = len(tokens)
+    for start, _stop in find_spans(words, lists["purpose"], verb + 1):
+        previous = surface[start - 1] if start > 0 else ""
+        # "want to feel", "learn how to", "ways to manage": the "to" completes the verb or noun
+        if surface[start] == "to" and previous in ("want", "how", "able", "try", "need", "aim",
+                                                   "plan", "going", "like", "way", "ways"):  # fmt: skip
+            continue
+        end = min(end, start)
+        break
+    return begin, end
+
+
+def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
+    lists = pattern_lists()
+    words = lemma_words(tokens)
+    surface = surface_words(tokens)
+    found: list[str] = []
+    masked: set[int] = set()
+    for start, stop in find_spans(words, lists["comparators"], begin, end) + find_spans(
+        surface, lists["comparators"], begin, end
+    ):
+        masked.update(range(start, stop))
+    verb = _main_verb(tokens, begin)
+    counted = next(
+        (i for i in range(verb, min(end, verb + 3)) if is_number_token(tokens[i])), None
+    )
+    for start, stop in find_spans(words, lists["vague"], begin, end) + find_spans(
+        surface, lists["vague"], begin, end
+    ):
+        if masked.intersection(range(start, stop)):
+            continue
+        if counted is not None and start > counted:
+            continue  # "learn two ways of coping with stress": the count pins the object down
+        if surface[start] in ("more", "less") and stop < len(surface) and (
+            surface[stop] == "than" or is_number_token(tokens[stop])
+        ):
+            continue
+        found.append(_quote_span(tokens, start, stop))
+    for start, stop in find_spans(words, lists["change_verbs"], begin, end):
+        obj = _object(tokens, stop, end)
+        if obj is None:
+            continue
+        head, numbered, last = obj
+        if head in lists["abstract"] and not numbered:
+            found.append(_quote_span(tokens, start, last + 1))
+    for start, _stop in find_spans(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
+        before = words[max(begin, start - 2) : start]
+        changed = any(word in ("increase", "decrease", "reduce", "lower", "raise") for word in before)
+        if changed and not any(is_number_token(token) for token in tokens):
+            found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
+    found.extend(_feelings(tokens, begin, end))
+    return list(dict.fromkeys(found))
+
+
+def _quote_span(tokens: Sequence[Token], start: int, stop: int) -> str:
+    """The words of a span as written, one space apart."""
+    return " ".join(token.text for token in tokens[start:stop])
+
+
+def _object(tokens: Sequence[Token], index: int, end: int) -> tuple[str, bool, int] | None:
+    """The head lemma of the noun phrase after a verb (within four words), whether a number counts
+    it, and the head's index."""
+    lists = pattern_lists()
+    counted = False
+    for position in range(index, min(end, index + 5)):
+        token = tokens[position]
+        if token.lower in _CLAUSE_BREAK:
+            return None
+        if is_number_token(token):
+            counted = True
+            continue
+        if _abstract(token):
+            # "negative thinking", "coping skills": the last abstract word of the phrase is the head
+            last = position
+            while last + 1 < end and _abstract(tokens[last + 1]):
+                last += 1
+            return tokens[last].lemma if tokens[last].lemma in lists["abstract"] else tokens[last].lower, counted, last
+    return None
+
+
+def _abstract(token: Token) -> bool:
+    """An abstract noun of the list; a verb form ending in -ing only as written ("drinking",
+    "coping"), so that "using a machine" is not "use"."""
+    words = pattern_lists()["abstract"]
+    if token.lower.endswith("ing"):
+        return token.lower in words
+    return token.lemma in words or token.lower in words
+
+
+def _feelings(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    found = []
+    for index in range(begin, end):
+        if tokens[index].lemma not in lists["linking"] and surface[index] not in ("feeling", "getting", "being"):
+            continue
+        # "be" only as a linking verb to a feeling: "be less anxious", not "be able to"
+        position = index + 1
+        while position < end and surface[position] in ("more", "less", "so", "too", "very", "any", "at", "all", "calmer"):
+            if surface[position] == "calmer":
+                break
+            position += 1
+        if position < end and surface[position] in lists["feelings"]:
+            if surface[index] in ("be", "being") and surface[position] in ("able",):
+                continue
+            if tokens[index].lemma == "get" and surface[position] in ("down", "low"):
+                continue  # "get down to", "get low" are not feelings here
+            found.append(" ".join(t.text for t in tokens[index : position + 1]))
+    return found
+
+
+def _negations(tokens: Sequence[Token], begin: int, end: int) -> list[tuple[int, int]]:
+    """NegEx: ``(trigger, scope end)`` for each negation in the span, comparators excluded."""
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    comparator_starts = {s for s, _ in find_spans(surface, lists["comparators"], begin, end)}
+    found = []
+    for start, stop in find_spans(surface, lists["negation"], begin, end):
+        if start in comparator_starts:
+            continue
+        scope = stop
+        while scope < end and scope - stop < lists["window"]:
+            if surface[scope] in _CLAUSE_BREAK or surface[scope] in lists["terminators"]:
+                break
+            scope += 1
+        found.append((start, scope))
+    for index in range(begin, end):
+        if surface[index].endswith("n't") or surface[index] == "cannot":
+            scope = index + 1
+            while scope < end and scope - index <= lists["window"] and surface[scope] not in _CLAUSE_BREAK:
+                scope += 1
+            found.append((index, scope))
+    return found
+
+
+def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
+    """Behaviours joined after one subject: sentences, then segments split on commas, "and", "or"
+    and semicolons that open with a base-form verb and carry a complement."""
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    behaviours: list[tuple[str, str]] = []
+    sentence_start = 0
+    for index in range(len(tokens) + 1):
+        if index < len(tokens) and not (surface[index] in (".", ";", "!", "?") and index > sentence_start):
+            continue
+        sentence = tokens[sentence_start:index]
+        sentence_start = index + 1
+        if not sentence:
+            continue
+        begin, end = _main_clause(sentence)
+        verb = _main_verb(sentence, begin)
+        segments: list[list[Token]] = [[]]
+        for position in range(verb, end):
+            token = sentence[position]
+            if token.lower in (",", "and", "then") or (token.lower == "also" and not segments[-1]):
+                if segments[-1]:
+                    segments.append([])
+                continue
+            segments[-1].append(token)
+        sentence_behaviours: list[tuple[str, str]] = []
+        for number, segment in enumerate(segments):
+            if not segment:
+                continue
+            while len(segment) > 1 and segment[0].lower.endswith("ly") and segment[0].lower != "only":
+                segment = segment[1:]  # "consistently go to bed": the verb is "go"
+            head = segment[0]
+            base = is_base_verb(head.lower) and head.lower not in ("be", "have", "am", "pm")
+            if number == 0 and verb < len(sentence) and segment[0] is sentence[verb]:
+                base = base or head.lower in ("be", "have")
+            elif not base:
+                continue
+            if number > 0 and len(segment) < 2 and head.lower not in ("relax",):
+                continue  # a lone verb shares the next one's object: "recognize and plan for"
+            if number > 0 and _noun_compound(sentence, segment):
+                continue  # "a daily mood and sleep chart": "sleep" is a noun here
+            words = " ".join(token.text for token in segment)
+            sentence_behaviours.append((head.lemma, words))
+        # "recognize and plan for ...": a first verb with nothing after it shares the second's object
+        if len(sentence_behaviours) >= 2 and len(segments[0]) == 1:
+            sentence_behaviours = sentence_behaviours[1:]
+        behaviours.extend(sentence_behaviours)
+    verbs = [verb for verb, _ in behaviours]
+    for first, second in itertools.pairwise(verbs):
+        if (first, second) in lists["pairs"] and len(verbs) == 2:
+            return [words for _, words in behaviours[:1]]
+    return [words for _, words in behaviours]
+
+
+def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
+    """Whether a segment after a bare "and" reads as the second noun of a noun phrase ("mood and
+    sleep chart"): its head and the next word both have a noun reading."""
+    position = next(i for i, token in enumerate(sentence) if token is segment[0])
+    if position == 0 or sentence[position - 1].lower != "and":
+        return False
+    if position > 1 and sentence[position - 2].lower == ",":
+        return False
+    head, following = segment[0].lower, segment[1].lower if len(segment) > 1 else ""
+    return "NOUN" in readings(head) and following[:1].isalpha() and "NOUN" in readings(
+        following
+    ) and following not in ("it", "them", "up", "down", "back", "out", "off")
+
+
+def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | None]:
+    """The statement's deadline or span as written, and its length in days when it counts one."""
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    units = lists["time_units"]
+
+    def unit_at(position: int) -> str | None:
+        if 0 <= position < len(tokens) and tokens[position].lemma in units:
+            return tokens[position].lemma
+        return None
+
+    for index, word in enumerate(surface):
+        # a calendar date: "by 2027-03-01"
+        if (
+            word in ("by", "before", "on")
+            and index + 1 < len(tokens)
+            and re.match(r"\d{4}-\d\d-\d\d", text[tokens[index + 1].start :])
+        ):
+            return text[tokens[index].start : tokens[index + 1].start + 10], None
+        # "by week 8", "by session 6"
+        if word == "by" and unit_at(index + 1) and index + 2 < len(tokens):
+            amount = parse_number(surface[index + 2])
+            if amount is not None:
+                days = int(amount * UNIT_DAYS[unit_at(index + 1) or "week"]) or None
+                return quote_text(text, tokens, index, index + 3), days
+        # "within 12 weeks", "in two weeks", "for the next four weeks", "by the end of the month",
+        # "over the weekend", "for the rest of the month", "within the first month"
+        if word in ("within", "in", "for", "over", "during", "after", "by"):
+            position = index + 1
+            fillers = ("the", "next", "first", "coming", "following", "end", "rest", "of", "this")
+            while position < len(tokens) and surface[position] in fillers:
+                position += 1
+            amount = parse_number(surface[position]) if position < len(tokens) else None
+            if amount is not None:
+                position += 1
+            found_unit = unit_at(position)
+            if found_unit is None:
+                continue
+            unit = found_unit
+            between = set(surface[index + 1 : position])
+            bounded = amount is not None or between & {"next", "first", "end", "rest", "this"}
+            if not bounded and unit not in ("weekend", "semester", "term"):
+                continue  # "in a week" as frequency, "for the day"
+            if unit == "hour" and not (position + 1 < len(tokens) and surface[position + 1] == "of"):
+                continue  # "for 2 hours" is a duration; "within 3 hours of admission" a deadline
+            if unit == "session" and word not in ("by", "within"):
+                continue
+            days = None
+            if UNIT_DAYS[unit]:
+                days = int((amount or 1) * UNIT_DAYS[unit]) if amount or between & {"next", "first"} else None
+            return quote_text(text, tokens, index, position + 1), days
+        # "this week", "next month", "next month's presentation"
+        if word in ("this", "next") and unit_at(index + 1):
+            if index > 0 and surface[index - 1] in ("starting", "from"):
+                continue
+            return quote_text(text, tokens, index, index + 2), None
+        if word in ("next", "this") and index + 1 < len(tokens) and re.fullmatch(
+            r"(week|month|year)'s", surface[index + 1]
+        ):
+            return quote_text(text, tokens, index, min(len(tokens), index + 3)), None
+        if word in ("annual", "upcoming") and index + 1 < len(tokens):
+            return quote_text(text, tokens, index, index + 2), None
+    return None, None
+
+
+def _quantity(tokens: Sequence[Token], text: str) -> str | None:
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    dates = {i for m in re.finditer(r"\d{4}-\d\d-\d\d", text) for i, t in enumerate(tokens)
+             if m.start() <= t.start < m.end()}  # fmt: skip
+    for index, token in enumerate(tokens):
+        word = surface[index]
+        if index in dates:
+            continue  # a calendar date is a deadline, not a count
+        if token.lemma in lists["frequency"] or word in lists["frequency"] or word in ("weeknights", "weekdays", "mornings", "evenings"):
+            return token.text
+        if word in lists["instruments"] or re.fullmatch(r"\d+/\d+", word):
+            return token.text
+        if re.fullmatch(r"\d+(?:[.:]\d+)?\s?(?:am|pm|a\.m\.|p\.m\.)", word) or (
+            index + 1 < len(tokens) and word[:1].isdigit() and surface[index + 1] in ("pm", "am", "a.m", "p.m", "a.m.", "p.m.")
+        ):
+            return token.text
+        if word in ("every", "each", "per") and index + 1 < len(tokens) and surface[index + 1] not in ("time",):
+            return quote_text(text, tokens, index, index + 2)
+        if is_number_token(token) and index + 1 < len(tokens) and surface[index + 1][:1].isalpha():
+            following = surface[index + 1]
+            if following in ("out",) or tokens[index + 1].lemma not in lists["time_units"] or index == 0 or surface[index - 1] not in ("in", "within", "for", "over", "by", "next"):
+                return quote_text(text, tokens, index, index + 2)
+        if word.endswith("%") or (word[:1].isdigit() and index + 1 < len(tokens) and surface[index + 1] == "%"):
+            return token.text
+        # a range ("65-68°F", "10-30 minutes") is a criterion to check
+        if word[:1].isdigit() and surface[index + 1 : index + 2] == ["-"] and surface[index + 2 : index + 3] and surface[index + 2][:1].isdigit():
+            return quote_text(text, tokens, index, index + 3)
+        # "for 30 days": a span the behaviour is kept up for, counted in days done
+        if word == "for" and index + 2 < len(tokens) and is_number_token(tokens[index + 1]) and tokens[index + 2].lemma in ("day", "week", "month", "night"):
+            return quote_text(text, tokens, index, index + 3)
+        if word in ("times", "time") and index > 0 and surface[index - 1] in ("two", "three", "four", "five"):
+            return quote_text(text, tokens, index - 1, index + 1)
+    return None
+
+
+def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
+    lists = pattern_lists()
+    words = lemma_words(tokens)
+    verb = _main_verb(tokens, begin)
+    # the main verb, or the verb after "be able to" / "learn to"
+    for start, stop in find_spans(words, lists["done"], verb, min(end, verb + 4)):
+        if start == verb or words[start - 2 : start] == ["able", "to"]:
+            return " ".join(token.text for token in tokens[start:stop])
+    return None
+
+
+def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
+    lists = pattern_lists()
+    words = lemma_words(tokens)
+    surface = surface_words(tokens)
+    found = []
+    spans = find_spans(surface, lists["absolute"], 0, len(tokens)) + find_spans(words, lists["absolute"], 0, len(tokens))
+    for start, stop in sorted(set(spans)):
+        if surface[start] in ("never", "always") or (start >= begin and start < end) or surface[start].startswith("100"):
+            nearby = {t.lemma for t in tokens[stop : stop + 6]} | {t.lower for t in tokens[stop : stop + 6]}
+            if surface[start] in ("free", "zero", "never", "eliminate", "no", "any", "anymore") and nearby & lists["substances"]:
+                continue  # abstinence from a substance is a treatment goal, not perfectionism
+            if surface[start] == "no" and stop < len(surface) and surface[stop] == "longer" and surface[start - 1 : start] == ["that"]:
+                continue
+            after = stop
+            while after < min(len(tokens), stop + 2) and tokens[after].lower[:1].isalpha():
+                after += 1
+            found.append(" ".join(t.text for t in tokens[start:after]))
+    return found
+
+
+def _anchored(tokens: Sequence[Token], text: str) -> bool:
+    """A real metric with a target in the statement: an instrument or a rating with a number, or
+    a count that moves between two numbers ("from five to two times a week")."""
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    if any(word in lists["instruments"] for word in surface) and any(is_number_token(t) for t in tokens):
+        return True
+    if any(re.fullmatch(r"\d+/\d+", word) for word in surface):
+        return True
+    if "out" in surface and "of" in surface and sum(is_number_token(t) for t in tokens) >= 2:
+        return True
+    return _from_to(tokens) is not None
+
+
+def _from_to(tokens: Sequence[Token]) -> tuple[float, float] | None:
+    surface = surface_words(tokens)
+    for index, word in enumerate(surface):
+        if word == "from" and index + 3 < len(tokens):
+            first = parse_number(surface[index + 1])
+            try:
+                to = surface.index("to", index + 2, index + 6)
+            except ValueError:
+                continue
+            second = parse_number(surface[to + 1]) if to + 1 < len(surface) else None
+            if first is not None and second is not None and surface[index + 1] not in ("a", "an"):
+                return first, second
+    return None
+
+
+@functools.lru_cache(maxsize=4096)
+def analyse(text: str) -> Statement:
+    """What ``text`` says (cached: the same statement is read once per process)."""
+    tokens = tokens_of(text)
+    if not tokens:
+        return Statement(text)
+    begin, end = _main_clause(tokens)
+    vague = _vague(tokens, begin, end)
+    timeframe, days = _timeframe(tokens, text)
+    surface = surface_words(tokens)
+    negated = None
+    lists = pattern_lists()
+    for start, scope in _negations(tokens, begin, end):
+        inside = tokens[start + 1 : scope]
+        feeling = [t for t in inside if t.lower in lists["feelings"]]
+        linked = any(t.lemma in lists["linking"] or t.lower in ("getting", "feeling", "being") for t in inside[:3])
+        if feeling and linked:
+            vague.append(" ".join(t.text for t in tokens[start:scope]))
+        elif inside and surface[start] not in ("no",):
+            negated = " ".join(t.text for t in tokens[start:scope])
+    change = None
+    pair = _from_to(tokens)
+    if pair is not None and days:
+        change = (pair[0], pair[1], days / 7)
+    return Statement(
+        text=text,
+        vague=tuple(dict.fromkeys(vague)),
+        anchored=_anchored(tokens, text),
+        behaviours=tuple(_coordinated(tokens, text)),
+        absolutes=tuple(_absolutes(tokens, begin, end)),
+        timeframe=timeframe,
+        timeframe_days=days,
+        quantity=_quantity(tokens, text),
+        done_task=_done_task(tokens, begin, end),
+        negated_behaviour=negated,
+        change=change,
+    )

@@ -1,0 +1,97 @@
+"""The labelled SMART statement corpus (tests/data/smart-corpus/): loading, the tuning and held-out
+split, and precision and recall per letter of what the linter reports on it."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+CORPUS = Path(__file__).parent / "data" / "smart-corpus" / "goals.yaml"
+LETTERS = "SMART"
+AS_OF = datetime.date(2026, 12, 15)
+START = "2026-12-01"
+
+#: Rules that say the record lacks a field the statement itself supplies (the statement states its
+#: count or its timeframe; the goal file has no measure or due date yet). A supervisor reading the
+#: statement has nothing to circle there, so they do not count as circling a letter.
+RECORD_ONLY = frozenset({"M208", "T507"})
+
+
+def entries() -> list[dict[str, Any]]:
+    with CORPUS.open(encoding="utf-8") as handle:
+        return list(yaml.safe_load(handle)["entries"])
+
+
+def held_out(entry: Mapping[str, Any]) -> bool:
+    """About 30 % of the statements, chosen by a hash of the statement (not by hand)."""
+    digest = hashlib.sha256(entry["statement"].encode("utf-8")).digest()
+    return digest[0] % 10 < 3
+
+
+def as_goal_file(chosen: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """The statements as a clinician transcribes the plan: statement, problem area, the problem it
+    sits under, a start date and the plan's review cycle; nothing read out of the statement."""
+    goals = [
+        {
+            "id": entry["id"],
+            "area": entry["area"],
+            "statement": entry["statement"],
+            "addresses": [entry["area"]],
+            "start_date": START,
+        }
+        for entry in chosen
+    ]
+    return {"planengine": 1, "review_interval_days": 90, "goals": goals}
+
+
+def predicted(violations: Iterable[Any]) -> dict[str, set[str]]:
+    """Goal id -> the letters the linter circles (errors and warnings, record-only rules aside)."""
+    found: dict[str, set[str]] = {}
+    for violation in violations:
+        if violation.severity == "info" or violation.code in RECORD_ONLY:
+            continue
+        if violation.letter in LETTERS and violation.goal_id is not None:
+            found.setdefault(violation.goal_id, set()).add(violation.letter)
+    return found
+
+
+def scores(chosen: list[Mapping[str, Any]]) -> dict[str, tuple[float, float, int, int, int]]:
+    """Letter -> (precision, recall, true positives, false positives, false negatives); with no
+    positive and no prediction, precision and recall are 1."""
+    from planengine.smart import check_goals
+
+    found = predicted(check_goals(as_goal_file(chosen), as_of=AS_OF))
+    table = {}
+    for letter in LETTERS:
+        tp = fp = fn = 0
+        for entry in chosen:
+            truth = letter in entry["circled"]
+            guess = letter in found.get(entry["id"], set())
+            tp += truth and guess
+            fp += guess and not truth
+            fn += truth and not guess
+        precision = tp / (tp + fp) if tp + fp else 1.0
+        recall = tp / (tp + fn) if tp + fn else 1.0
+        table[letter] = (precision, recall, tp, fp, fn)
+    return table
+
+
+def mistakes(chosen: list[Mapping[str, Any]]) -> list[str]:
+    """One line per statement whose letters the linter gets wrong (for tuning)."""
+    from planengine.smart import check_goals
+
+    violations = check_goals(as_goal_file(chosen), as_of=AS_OF)
+    found = predicted(violations)
+    lines = []
+    for entry in chosen:
+        guess = "".join(sorted(found.get(entry["id"], set()), key=LETTERS.index))
+        if guess != entry["circled"]:
+            codes = sorted({v.code for v in violations if v.goal_id == entry["id"]})
+            lines.append(f"{entry['id']} want {entry['circled']!r:7} got {guess!r:7} {codes} "
+                         f"{entry['statement'][:90]}")
+    return lines

@@ -1,0 +1,188 @@
+"""The statement analyser's pattern lists (data/statement-patterns.yaml): every list has a rationale
+and a source, and its examples fire or stay quiet as the list says."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+from planengine.smart import check_goals
+from planengine.smart._statement import Statement, analyse, patterns
+
+LISTS = [name for name, value in patterns().items() if isinstance(value, dict)]
+
+
+def _fires(name: str, statement: Statement) -> bool:
+    """Whether the part of the analysis a list feeds says something for ``statement``."""
+    if name in ("vague_phrases", "change_verbs", "feelings", "negation", "purpose_markers"):
+        return bool(statement.vague) and not statement.anchored
+    if name == "comparators":
+        return statement.quantity is not None and not statement.vague
+    if name == "one_routine_pairs":
+        return len(statement.behaviours) >= 2
+    if name == "absolute_targets":
+        return bool(statement.absolutes)
+    if name == "timeframes":
+        return statement.timeframe is not None
+    if name == "measures":
+        return statement.measurable
+    raise AssertionError(f"no test reading for list {name}")
+
+
+@pytest.mark.parametrize("name", LISTS)
+def test_every_list_has_rationale_source_and_examples(name: str) -> None:
+    entry = patterns()[name]
+    assert entry["rationale"].strip() and entry["source"].strip()
+    assert entry["fires"] and entry["quiet"]
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fires"),
+    [
+        (name, text, fires)
+        for name in LISTS
+        for key, fires in (("fires", True), ("quiet", False))
+        for text in patterns()[name][key]
+    ],
+)
+def test_pattern_examples(name: str, text: str, fires: bool) -> None:
+    assert _fires(name, analyse(text)) is fires, analyse(text)
+
+
+def _codes(statement: str, **fields: object) -> set[str]:
+    goal = {"id": "g", "area": "anxiety", "statement": statement, "addresses": ["gad7"]}
+    goal.update(fields)
+    return {v.code for v in check_goals(goal, as_of=datetime.date(2026, 12, 15))}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Lower my anxiety.",
+        "Reduce drinking.",
+        "Boost self-esteem.",
+        "Work through triggers.",
+        "Fix negative thinking.",
+        "Learn relaxation.",
+        "Have regular check-ins.",
+        "Generally sleep better.",
+        "I will not be anxious at work.",
+        "Never feel nervous when speaking.",
+        "Feel less anxious.",
+    ],
+)
+def test_issue_vague_wording_is_caught(statement: str) -> None:
+    assert "S101" in _codes(statement)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Report low mood less than once a week.",
+        "Drink no more than 2 units on any day.",
+        "Develop two strategies to help cope with reminders.",
+    ],
+)
+def test_issue_comparators_and_purpose_clauses_are_not_vague(statement: str) -> None:
+    assert "S101" not in _codes(statement)
+
+
+def test_a_concrete_statement_without_a_date_is_t501_alone() -> None:
+    codes = _codes("Walk for 20 minutes on 5 days a week.")
+    assert "T501" in codes and "S101" not in codes
+
+
+def test_an_invented_metric_does_not_anchor() -> None:
+    measure = {"metric": "self-esteem", "unit": "%", "target": {"value": 80, "comparator": ">="}}
+    codes = _codes("Achieve an 80% increase in self-esteem.", measure=measure, due_date="2027-03-01")
+    assert "S101" in codes
+
+
+def test_compound_after_a_subject_and_one_behaviour_with_details() -> None:
+    assert "S102" in _codes("Client will greet a coworker, make small talk, and speak up in one meeting.")
+    assert "S102" not in _codes(
+        "Stay in the crowded supermarket, with my partner nearby and without my phone, for 20"
+        " minutes, rating fear 0-100 every 5 minutes."
+    )
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Have zero panic attacks.",
+        "Use the breathing skill 100 % of the time.",
+        "Be free of outbursts.",
+        "Fall asleep immediately every night.",
+    ],
+)
+def test_absolute_targets(statement: str) -> None:
+    assert "A304" in _codes(statement)
+
+
+def test_implausible_free_metric_change_suggests_an_intermediate_target() -> None:
+    measure = {
+        "metric": "alcohol",
+        "unit": "units per week",
+        "baseline": {"value": 57, "date": "2026-11-01"},
+        "target": {"value": 14, "comparator": "<"},
+    }
+    goal = {
+        "id": "g", "area": "alcohol", "statement": "Keep a drinks diary every day.",
+        "addresses": ["audit-c"], "measure": measure, "start_date": "2026-11-01",
+        "due_date": "2026-11-29",
+    }  # fmt: skip
+    found = [v for v in check_goals(goal, as_of=None) if v.code == "A305"]
+    assert found and "intermediate target of about" in found[0].message
+    assert not [v for v in check_goals(goal, as_of=None, config=_config(0.5)) if v.code == "A305"]
+
+
+def _config(per_week: float) -> object:
+    from planengine.smart import config_from_mapping
+
+    return config_from_mapping({"plausible-change-per-week": per_week})
+
+
+def test_done_objectives_are_measurable_and_statement_numbers_are_quoted() -> None:
+    assert not {"M201", "M208"} & _codes("Complete the assessment questionnaires.")
+    codes = _codes("Attend three support group meetings per week within 12 weeks.", start_date="2026-12-01")
+    assert "M201" not in codes and "M208" in codes and "T501" not in codes and "T507" in codes
+    goal = {"id": "g", "area": "alcohol", "statement": "Attend a group within 12 weeks.",
+            "addresses": ["x"], "start_date": "2026-12-01"}  # fmt: skip
+    t507 = next(v for v in check_goals(goal, as_of=None) if v.code == "T507")
+    assert "'within 12 weeks'" in t507.message and "2027-02-23" in t507.message
+
+
+def test_plan_level_review_interval() -> None:
+    goal = {"id": "g", "area": "sleep", "statement": "Walk daily.", "addresses": ["x"]}
+    assert "T505" in {v.code for v in check_goals({"planengine": 1, "goals": [goal]}, as_of=None)}
+    document = {"planengine": 1, "review_interval_days": 90, "goals": [goal]}
+    assert "T505" not in {v.code for v in check_goals(document, as_of=None)}
+    document["review_interval_days"] = 180
+    assert "T506" in {v.code for v in check_goals(document, as_of=None)}
+
+
+def test_m203_is_a_warning_that_says_where_the_baseline_comes_from() -> None:
+    goal = {
+        "id": "g", "area": "sleep", "statement": "Keep a sleep diary every morning.",
+        "addresses": ["isi"],
+        "measure": {"metric": "sleep onset", "unit": "minutes", "method": "sleep diary",
+                    "target": {"value": 30, "comparator": "<="}},
+    }  # fmt: skip
+    found = next(v for v in check_goals(goal, as_of=None) if v.code == "M203")
+    assert found.severity == "warning" and "sleep diary" in found.message
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["felt", "triggers", "better", "drinking", "places", "cooked", "wake", "feelings", "units",
+     "anxious", "all", "it", "greeted", "worse", "made"],
+)  # fmt: skip
+def test_lemma_table_read_as_lemminflect_reads_it(word: str) -> None:
+    """The table is read without importing lemminflect (start-up); it must say what lemminflect
+    says, so that a new lemminflect release that changes its layout fails here."""
+    from lemminflect import getAllLemmas
+
+    from planengine.smart._statement_words import readings
+
+    assert readings(word) == getAllLemmas(word)
