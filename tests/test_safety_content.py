@@ -62,3 +62,19 @@ def test_one_trauma_referral_not_a_referral_for_assessment_beside_one_for_therap
         assert [s["id"] for s in referrals] == ["trauma-trauma-therapy-referral"], name
         assert any("PCL-5 result asks for" in n for n in referrals[0]["notes"])
         assert not any(o["id"].startswith("trauma-next-step") for o in trauma["objectives"])
+
+
+def test_a_missed_follow_up_contact_is_flagged_by_the_review_of_the_goal_file() -> None:
+    import datetime as dt
+
+    from planengine import plan_to_goal_document, review_goals
+
+    plan = planengine.Engine().plan(
+        planengine.load_assessment(EXAMPLES / "severe-with-risk-flag.yaml"), as_of=AS_OF
+    )
+    document = plan_to_goal_document(plan)
+    goal = next(g for g in document["goals"] if g["id"] == "safety-follow-up-contact")
+    assert goal["due_date"] == (AS_OF + dt.timedelta(days=3)).isoformat()
+    review = review_goals(document, as_of=AS_OF + dt.timedelta(days=6))
+    follow_up = next(g for g in review.goals if g.goal_id == "safety-follow-up-contact")
+    assert follow_up.needs_attention

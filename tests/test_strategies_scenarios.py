@@ -732,7 +732,9 @@ def test_the_safety_objectives_are_never_deferred() -> None:
     data = plan_for(limited, assessment({"phq9": [3, 3, 3, 2, 2, 2, 2, 2, 2]},
                                         concerns=["relationships"], conditions=["intimate-partner-violence"]))
     safety = data["problems"][0]
-    assert [o["id"] for o in safety["objectives"]] == ["safety-plan-completed", "safety-private-assessment"]
+    assert [o["id"] for o in safety["objectives"]] == [
+        "safety-plan-completed", "safety-follow-up-contact", "safety-private-assessment"
+    ]
     assert "relationships-ipv-screen" not in step_ids(data)  # the violence is already known
 
 

@@ -89,6 +89,7 @@ def build_safety_problem(
     interventions: list[Intervention] = []
     if kinds & SUICIDE_KINDS:
         objectives.append(_suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS)))
+        objectives.append(_follow_up_objective(flags, as_of, provenance))
         interventions.extend(_suicide_steps(flags, provenance, alcohol))
     if "risky-behaviour" in kinds:
         objectives.append(
@@ -274,6 +275,34 @@ def _visit_objective(
     )
 
 
+#: the first follow-up call of the studied safety-plan intervention came within 72 hours [R58]
+#: (L: the study's protocol, not a number of the brief)
+FOLLOW_UP_DAYS = 3
+
+
+def _follow_up_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    """The follow-up contact after the safety plan, dated, so that a review of the goal file
+    flags it when it is missed."""
+    due = as_of + dt.timedelta(days=FOLLOW_UP_DAYS)
+    objective = _visit_objective(
+        "safety-follow-up-contact",
+        # no risk words in a goal statement: the review screens statements for them
+        "A named clinician makes a follow-up contact with the patient (a call is enough) to go "
+        f"over the safety plan and how the patient is, by {due.isoformat()}.",
+        "follow-up contact made",
+        [f.id for f in flags if f.kind in SUICIDE_KINDS],
+        as_of,
+        provenance,
+        "The safety plan was studied with follow-up contact soon after the visit; a missed "
+        "contact is followed up the same day.",
+    )
+    return attrs.evolve(objective, due_date=due, measure=attrs.evolve(
+        objective.measure, unit="contacts", method="the clinician records the contact"
+    ))
+
+
 def _suicide_objective(
     flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance, private: bool
 ) -> Objective:
@@ -411,9 +440,7 @@ def _suicide_steps(
             provenance=provenance,
             notes=notes,
         ),
-        # the first follow-up call of the studied intervention came within 72 hours of the
-        # visit [R58] (L: the study's protocol, not a number of the brief)
-        Intervention(
+        Intervention(  # within FOLLOW_UP_DAYS (72 hours) [R58]
             id="safety-follow-up-contact",
             area=SAFETY_AREA,
             title="Follow-up contact after the safety plan",
@@ -431,7 +458,7 @@ def _suicide_steps(
                 "that was studied."
             ),
             citations=["R58: Stanley B et al. JAMA Psychiatry 2018;75:894-900"],
-            objective_ids=["safety-plan-completed"],
+            objective_ids=["safety-follow-up-contact"],
             provenance=provenance,
         ),
     ]
