@@ -104,8 +104,10 @@ def test_options_follow_the_recorded_choice(assessment) -> None:
         assert len(choice["options"]) >= 2  # R-SC17
         flagged = any(f["kind"] in ("suicidal-ideation", "risk-unknown", "suicidal-language")
                       for f in plan["risk"]["flags"])
-        courses = [o for o in choice["options"] if o["intensity"] == "high"]
-        if not (flagged and courses and choice["area"] == "depression"):
+        # with a suicide-risk flag, depression is never left to active monitoring alone while a
+        # treatment is on offer (R-SC5, NG222); otherwise monitoring is always an option
+        treatments = [o for o in choice["options"] if o["id"] != "monitor-only"]
+        if not (flagged and treatments and choice["area"] == "depression"):
             assert "monitor-only" in {o["id"] for o in choice["options"]}
     for choice in plan["choices"][:2]:
         for option in choice["options"]:

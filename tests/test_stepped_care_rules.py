@@ -433,3 +433,21 @@ def test_with_a_suicide_risk_flag_a_course_is_the_default_even_below_the_cut_off
     offered = {o["id"] for o in choice["options"]}
     assert choice["chosen"] in offered and "monitor-only" not in offered
     assert sum(o["default"] for o in choice["options"]) == 1
+
+
+def test_with_a_suicide_risk_flag_monitoring_alone_is_never_offered_for_depression() -> None:
+    # found by the property test: PHQ-9 5 with item 9 = 3 (at a mild level behavioural
+    # activation is low intensity): active monitoring alone is still not offered (R-SC5, NG222)
+    import datetime as dt
+
+    import planengine
+    from planengine import Assessment, Response
+
+    day = dt.date(2026, 11, 25)
+    plan = planengine.Engine().plan(
+        Assessment(responses=(Response("phq9", day, (0, 0, 0, 0, 0, 0, 0, 2, 3)),)), as_of=day
+    ).to_dict()
+    (choice,) = [c for c in plan["choices"] if c["area"] == "depression"]
+    options = {o["id"]: o for o in choice["options"]}
+    assert "monitor-only" not in options and len(options) >= 2
+    assert choice["chosen"] in options

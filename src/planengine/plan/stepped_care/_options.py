@@ -429,7 +429,8 @@ def _course_option(
         lead.title,
         lead.description,
         lead.delivery,
-        lead.intensity or HIGH,
+        # a course is high intensity when any of its steps is (BA opens with a low planning step)
+        HIGH if any(step.intensity == HIGH for step in steps) else lead.intensity or HIGH,
         _sessions(lead),
         shared + round(sum(homework_minutes(s) for s in steps)),
         tuple(dict.fromkeys(c for s in steps for c in s.citations)),
