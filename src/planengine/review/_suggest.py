@@ -66,9 +66,11 @@ from planengine.review._verdict import (
     regression,
     remeasure,
     review_point_due,
+    suggestion,
     verify_change,
 )
-from planengine.review._verdict import suggestion as _s
+
+_s = suggestion  # the short name the suggestion rules below are written with
 
 __all__ = [
     "attention_reasons",
