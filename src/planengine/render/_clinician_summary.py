@@ -36,6 +36,9 @@ DETAILS = "Appendix A"
 def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     """An objective on one line: its statement and when it is reviewed (the measure in full,
     the GAS levels and why are in the appendix)."""
+    if objective.get("phase", "now") != "now":  # its steps wait: no review date yet
+        when = f"{label(_C, 'phase', objective['phase'])}: it waits for its steps; its dates are agreed again when they start."
+        return Item(when, lead=long_dates(clean(objective["statement"], titles)))
     interval = objective["review_interval_days"]
     every = "every day" if interval == 1 else f"every {interval} days"
     when = f"Review {every}, first {long_date(objective['review_date'])}."

@@ -151,6 +151,10 @@ def _when(step: dict[str, Any]) -> str:
     return ", ".join(x for x in (amount, patient_text("from_week", week=start) if start else "") if x)
 
 
+#: a statement's due date ("... by 2027-03-29"), dropped where the goal starts later
+_DUE = re.compile(r",? by (\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})$")
+
+
 def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> Section | None:
     items = []
     checks: dict[str, int] = {}
@@ -164,7 +168,13 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
                 continue
             if is_clinician_task(objective) or not keep(objective["statement"]):
                 continue
-            items.append(Item(plain_objective(objective["id"]) or keep(objective["statement"])))
+            text = plain_objective(objective["id"]) or keep(objective["statement"])
+            if objective.get("held") or objective.get("phase", "now") != "now":
+                # it starts later (its steps wait, or are held): no date the patient can hold on to
+                text = _DUE.sub("", text.rstrip(".")) + " " + patient_text(
+                    "goal_held" if objective.get("held") else "goal_later"
+                )
+            items.append(Item(text))
     blocks: list[Block] = []
     if items:
         blocks.append(ItemList(tuple(items)))
