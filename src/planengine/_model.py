@@ -230,6 +230,10 @@ class Intervention:
     #: the earliest week of its phase it starts in, when its protocol puts it after other
     #: steps' first weeks (``None``: as soon as it fits)
     start_week: int | None = None
+    #: the steps in whose sessions this one is done (``"<step id>"``, or ``"area:<area>"`` for
+    #: the sessions or check-ins of another area's care): while one of them runs, it adds no
+    #: appointment of its own (problem-solving avoidance is part of each BA session)
+    in_sessions_of: list[str] = attrs.Factory(list)
     #: ``"now"``, ``"next"`` or ``"later"``, set by the planning stage
     phase: str = "now"
     phasing: Phasing | None = None
@@ -265,6 +269,8 @@ class Intervention:
             out["objectives"] = list(self.objective_ids)
         if self.requires:
             out["requires"] = list(self.requires)
+        if self.in_sessions_of:
+            out["in_sessions_of"] = list(self.in_sessions_of)
         if self.notes:
             out["notes"] = list(self.notes)
         if self.phasing is not None:

@@ -45,11 +45,16 @@ def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))
 
 
-def _step_line(step: dict[str, Any], titles: dict[str, str]) -> Item:
+def _step_line(step: dict[str, Any], titles: dict[str, str], running: frozenset[str] = frozenset()) -> Item:
+    """One step on one line; ``running``: ids of the steps that start now (a step done within
+    one of them says so)."""
     parts = [label(_C, "delivery", step["delivery"])]
     amount = dose(step, _C)
     if amount:
         parts.append(amount)
+    hosts = [titles[h] for h in step.get("in_sessions_of", ()) if h in running]
+    if hosts:  # no appointment of its own while that course runs
+        parts.append(f"within '{hosts[0]}'")
     parts.append(step_when(step, titles).rstrip("."))
     if step["status"] != "active":
         parts.append(label(_C, "status", step["status"]).lower())
@@ -83,7 +88,10 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
             lines = tuple(_objective_line(o, titles) for o in chosen)
             blocks.append(Section(heading, (ItemList(lines, ordered=True),), level=3))
     if problem["interventions"]:
-        steps = tuple(_step_line(s, titles) for s in problem["interventions"])
+        running = frozenset(
+            s["id"] for p in context["data"]["problems"] for s in p["interventions"] if s["phase"] == "now"
+        )
+        steps = tuple(_step_line(s, titles, running) for s in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
     handover = _sleep_handover(problem)
     if handover:

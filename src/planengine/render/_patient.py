@@ -125,6 +125,9 @@ def _appointments(data: dict[str, Any]) -> Section:
 def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     """The sessions and referrals that start now, with who and how often."""
     items = []
+    running = {
+        s["id"]: s for p in data["problems"] for s in p["interventions"] if s["phase"] == "now"
+    }
     for problem in data["problems"]:
         if problem["phase"] != "now" or problem["area"] == "safety":
             continue
@@ -134,6 +137,14 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             if (step.get("phasing") or {}).get("rule") == "stepped-care.R-SC5":
                 continue  # kept for a step up, not started now
             if not keep.allows(step["title"]) or hidden(step["id"]):
+                continue
+            host = next((running[h] for h in step.get("in_sessions_of", ()) if h in running), None)
+            if host is not None:  # part of another session: not one more appointment
+                start = (step.get("phasing") or {}).get("start_week")
+                text = patient_text("in_sessions_of", host=plain_title(host["title"]))
+                if start:
+                    text += ", " + patient_text("from_week", week=start)
+                items.append(Item(f"{text}.", lead=plain_title(step["title"]) + ":"))
                 continue
             text = label(_P, "delivery", step["delivery"])
             when = _when(step)

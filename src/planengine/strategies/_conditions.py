@@ -170,7 +170,7 @@ class When:
             goals_pattern = _word_starts(self.goals_any)
 
             def goals_check(_p: Problem, c: PlanningContext) -> bool:
-                for text in c.assessment.context.patient_goals:  # noqa: SIM110
+                for text in c.assessment.context.patient_goals:
                     if goals_pattern.search(text.lower()):
                         return True
                 return False
