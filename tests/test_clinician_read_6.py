@@ -92,3 +92,16 @@ def test_trauma_waiting_goal_has_no_review_date_on_the_clinician_plan(engine) ->
         patient_goals=["Stop the nightmares"]))
     assert {o["id"]: o["phase"] for o in problem(data, "trauma")["objectives"]}[
         "trauma-nightmare-treatment"] == "next"
+
+
+@pytest.mark.parametrize(
+    ("scores", "area"),
+    [({"phq9": SEVERE_PHQ9}, "depression"),  # the depression plan takes the goal
+     ({}, "wellbeing")],  # no depression in the plan: well-being opens, and asks for a PHQ-9
+)
+def test_feel_like_myself_again_is_the_depression_plans_goal_when_depression_is_measured(
+    engine, scores, area
+) -> None:
+    data = plan_for(engine, assessment(scores, patient_goals=["I just want to feel like myself again"]))
+    assert data["patient_goals"][0]["linked_areas"] == [area]
+    assert {p["area"] for p in data["problems"]} - {"safety"} == {area}

@@ -319,6 +319,7 @@ class Engine:
             else areas_for_goal(text),
             [f.area for f in findings],
             self._condition_areas,
+            self._vocabulary.goal_folds,
         )
         findings.extend(extra)
         return findings, patient_goals

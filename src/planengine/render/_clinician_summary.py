@@ -40,8 +40,10 @@ def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
         when = f"{label(_C, 'phase', objective['phase'])}: it waits for its steps; its dates are agreed again when they start."
         return Item(when, lead=long_dates(clean(objective["statement"], titles)))
     interval = objective["review_interval_days"]
-    every = "every day" if interval == 1 else f"every {interval} days"
-    when = f"Review {every}, first {long_date(objective['review_date'])}."
+    if interval == 1:  # a safety task: done at once, not reviewed over weeks
+        when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
+    else:
+        when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))
 
 
