@@ -105,3 +105,21 @@ def test_feel_like_myself_again_is_the_depression_plans_goal_when_depression_is_
     data = plan_for(engine, assessment(scores, patient_goals=["I just want to feel like myself again"]))
     assert data["patient_goals"][0]["linked_areas"] == [area]
     assert {p["area"] for p in data["problems"]} - {"safety"} == {area}
+
+
+def test_with_a_private_flag_the_crisis_box_asks_for_general_numbers_and_offers_to_keep_the_copy(
+    engine,
+) -> None:
+    import datetime as dt
+
+    import yaml
+
+    raw = yaml.safe_load((EXAMPLES / "relationships-with-ipv.yaml").read_text())
+    text = render_patient(engine.plan(Assessment.from_mapping(raw), as_of=dt.date(2026, 12, 7)))
+    assert "general crisis numbers only" in text
+    assert "leave this copy with your clinician" in text
+    assert "abuse" not in text.lower() and "violence" not in text.lower()
+    # without a private flag, neither line
+    severe = yaml.safe_load((EXAMPLES / "severe-with-risk-flag.yaml").read_text())
+    text = render_patient(engine.plan(Assessment.from_mapping(severe), as_of=dt.date(2026, 12, 7)))
+    assert "general crisis numbers only" not in text and "leave this copy" not in text

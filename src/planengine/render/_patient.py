@@ -206,7 +206,7 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
     # keeping safe follows before anything else
     sections: list[Section | None] = [
         _words(data, keep, private=private),
-        help_section(plan, flagged=safety is not None),
+        help_section(plan, flagged=safety is not None, private=private),
         safety,
         drinking_warning(data, keep.allows),
         _appointments(data),

@@ -82,10 +82,11 @@ def _safety_part(raw: str, keep: Keep) -> str:
     return f"{plain}; {extra}" if extra else plain
 
 
-def help_section(plan: Plan, *, flagged: bool) -> Section:
+def help_section(plan: Plan, *, flagged: bool, private: bool = False) -> Section:
     """"If you need help now": a short help box on every copy, with the clinic's crisis lines;
     with an open flag and no lines configured, a box the clinician must fill in before the copy
-    goes home."""
+    goes home. With a private flag (possible abuse: others may read the copy at home), the box is
+    for general crisis numbers only, and the patient may leave the copy at the clinic."""
     resources = plan.crisis.for_crisis if plan.crisis is not None else ()
     blocks: list[Block] = []
     if resources:
@@ -98,9 +99,14 @@ def help_section(plan: Plan, *, flagged: bool) -> Section:
         blank = (patient_text("name_column"), patient_text("contacts_phone").rstrip(":"))
         blocks += [
             Callout(f"{patient_text('help_box_none')} {patient_text('help_emergency')}"),
-            Callout(patient_text("crisis_must_write_done"), lead=patient_text("crisis_must_write")),
+            Callout(
+                patient_text("crisis_must_write_done"),
+                lead=patient_text("crisis_must_write_private" if private else "crisis_must_write"),
+            ),
             Table(blank, (("", ""), ("", ""), ("", ""))),
         ]
+    if private:
+        blocks.append(Paragraph(patient_text("keep_at_clinic")))
     else:
         blocks.append(Callout(f"{patient_text('help_box_none')} {patient_text('help_emergency')}"))
     return Section(patient_text("crisis_heading"), tuple(blocks), kind="crisis")
