@@ -20,13 +20,17 @@ import attrs
 from planengine.fhir._codes import codes
 from planengine.fhir._read import Located
 
-__all__ = ["InstrumentReading", "coding_value", "instrument_readings", "made_by_planengine", "where"]
+__all__ = [
+    "USABLE_STATUSES",
+    "InstrumentReading",
+    "observation_date", "coding_value", "instrument_readings", "made_by_planengine", "where"]
 
 _ORDINAL_URLS = (
     "http://hl7.org/fhir/StructureDefinition/ordinalValue",
     "http://hl7.org/fhir/StructureDefinition/itemWeight",
 )
-_USABLE = frozenset({"final", "amended", "corrected"})
+#: the Observation statuses whose values are read
+USABLE_STATUSES = frozenset({"final", "amended", "corrected"})
 
 
 @attrs.frozen
@@ -78,7 +82,7 @@ def instrument_readings(
         if kind is None:
             continue
         status = item.resource.get("status")
-        if status not in _USABLE:
+        if status not in USABLE_STATUSES:
             skipped.append((item, f"Observation with status {status!r} skipped"))
             continue
         readings.append(_reading(item, kind, instruments, by_reference))
@@ -147,7 +151,7 @@ def _reading(
         for member in _members(item, by_reference):
             parts.append(member)
             status = member.resource.get("status")
-            if status not in _USABLE:
+            if status not in USABLE_STATUSES:
                 continue
             for code in _codings(member.resource.get("code")):
                 system, value = str(code.get("system")), str(code.get("code"))
