@@ -101,7 +101,9 @@ def test_ndjson_of_many_patients_is_grouped_by_patient() -> None:
     [
         (_qr("a", [{"linkId": "q1", "answer": [{"valueInteger": 1}]}], "http://clinic/q"), "$.questionnaire: cannot tell"),
         (_qr("a", [{"linkId": "/44250-9", "answer": [{"valueString": "often"}]}]), "$.item[0].answer[0]: answer must be"),
-        ({**_qr("a", []), "authored": None}, "needs 'authored'"),
+        ({k: v for k, v in _qr("a", []).items() if k != "authored"}, "needs 'authored'"),
+        ({**_qr("a", []), "authored": None}, "$.authored: null is not allowed in FHIR JSON"),
+        (_qr("a", [{"linkId": "/44250-9", "answer": {"valueInteger": 1}}]), "$.item[0].answer: {'valueInteger': 1} is not of type 'array'"),
         ({"resourceType": "Observation", "status": "final", "code": {"coding": [
             {"system": "http://loinc.org", "code": "70274-6"}]}, "effectiveDateTime": "2026-01-01"}, "whole-number"),
     ],

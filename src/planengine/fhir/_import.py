@@ -153,16 +153,16 @@ class _Reader:
         instrument, link_ids = self._identify(item)
         count = int(self.instruments[instrument].items)
         answers: list[int | None] = [None] * count
-        for where, answer_item in _answer_items(resource.get("item", []), ".item"):
+        for place, answer_item in _answer_items(resource.get("item", []), ".item"):
             link_id = str(answer_item.get("linkId", ""))
             number = link_ids.get(link_id)
             if number is None:
                 if link_id.lstrip("/") in _NOT_SCORED:
                     continue
-                raise item.error(f"linkId {link_id!r} is not an item of {instrument}", where)
+                raise item.error(f"linkId {link_id!r} is not an item of {instrument}", place)
             if not 1 <= number <= count:
-                raise item.error(f"linkId {link_id!r} maps to item {number}; {instrument} has {count}", where)
-            answers[number - 1] = self._answer_value(item, instrument, answer_item, where)
+                raise item.error(f"linkId {link_id!r} maps to item {number}; {instrument} has {count}", place)
+            answers[number - 1] = self._answer_value(item, instrument, answer_item, place)
         date = _date(resource.get("authored"))
         if date is None:
             raise item.error("a QuestionnaireResponse needs 'authored' (the date it was answered)")
