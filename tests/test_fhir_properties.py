@@ -37,7 +37,9 @@ def test_an_assessment_survives_fhir_and_its_plan_exports_a_valid_bundle(assessm
     assert ENGINE.plan(again, as_of=AS_OF).to_json() == plan.to_json()
     bundle = plan_to_fhir_bundle(plan, assessment=assessment)
     assert validate_bundle(bundle) == []
-    assert json.dumps(bundle) == json.dumps(plan_to_fhir_bundle(ENGINE.plan(again, as_of=AS_OF), assessment=again))
+    assert json.dumps(bundle) == json.dumps(
+        plan_to_fhir_bundle(ENGINE.plan(again, as_of=AS_OF), assessment=again)
+    )
 
 
 def _bases() -> tuple[dict[str, Any], dict[str, Any]]:
@@ -50,13 +52,27 @@ def _bases() -> tuple[dict[str, Any], dict[str, Any]]:
 
 
 ASSESSMENT_BUNDLE, PLAN_BUNDLE = _bases()
-_CLOSE = {"resourceType": "Observation", "status": "final", "subject": {"reference": "Patient/P-2087"},
-          "code": {"coding": [{"system": "http://loinc.org", "code": "44249-1"}]}, "effectiveDateTime": "2026-12-20",
-          "hasMember": [{"reference": "Observation/i9"}]}
-_ITEM = {"resourceType": "Observation", "id": "i9", "status": "final", "subject": {"reference": "Patient/P-2087"},
-         "code": {"coding": [{"system": "http://loinc.org", "code": "44260-8"}]}, "effectiveDateTime": "2026-12-20",
-         "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA6569-3"}]}}
-REVIEW_BASE = {**PLAN_BUNDLE, "entry": [*PLAN_BUNDLE["entry"], {"resource": _CLOSE}, {"resource": _ITEM}]}
+_CLOSE = {
+    "resourceType": "Observation",
+    "status": "final",
+    "subject": {"reference": "Patient/P-2087"},
+    "code": {"coding": [{"system": "http://loinc.org", "code": "44249-1"}]},
+    "effectiveDateTime": "2026-12-20",
+    "hasMember": [{"reference": "Observation/i9"}],
+}
+_ITEM = {
+    "resourceType": "Observation",
+    "id": "i9",
+    "status": "final",
+    "subject": {"reference": "Patient/P-2087"},
+    "code": {"coding": [{"system": "http://loinc.org", "code": "44260-8"}]},
+    "effectiveDateTime": "2026-12-20",
+    "valueCodeableConcept": {"coding": [{"system": "http://loinc.org", "code": "LA6569-3"}]},
+}
+REVIEW_BASE = {
+    **PLAN_BUNDLE,
+    "entry": [*PLAN_BUNDLE["entry"], {"resource": _CLOSE}, {"resource": _ITEM}],
+}
 
 
 def _only_input_errors(call: Any) -> None:
@@ -65,18 +81,27 @@ def _only_input_errors(call: Any) -> None:
     except InputError as error:
         assert error.file == "fuzz.json", error
         assert "\n" not in str(error)
-        assert error.path is not None or error.line is not None or "JSON" in str(error) or "resource" in str(error)
+        assert (
+            error.path is not None
+            or error.line is not None
+            or "JSON" in str(error)
+            or "resource" in str(error)
+        )
 
 
 @settings(max_examples=300)
 @given(json_mutations(ASSESSMENT_BUNDLE))
 def test_import_of_a_malformed_resource_raises_only_a_located_input_error(bundle: Any) -> None:
-    _only_input_errors(lambda: assessments_from_fhir(resources_of(json.dumps(bundle), file="fuzz.json")))
+    _only_input_errors(
+        lambda: assessments_from_fhir(resources_of(json.dumps(bundle), file="fuzz.json"))
+    )
 
 
 @settings(max_examples=200)
 @given(json_mutations(REVIEW_BASE))
-def test_review_of_malformed_goals_and_observations_raises_only_a_located_input_error(bundle: Any) -> None:
+def test_review_of_malformed_goals_and_observations_raises_only_a_located_input_error(
+    bundle: Any,
+) -> None:
     def review() -> None:
         located = resources_of(json.dumps(bundle), file="fuzz.json")
         if not located:

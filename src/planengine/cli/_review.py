@@ -213,7 +213,7 @@ def run(args: argparse.Namespace) -> int:
             return 2
     else:
         sys.stdout.write(text)
-    return report.exit_code
+    return int(report.exit_code)
 
 
 def _reads_fhir(args: argparse.Namespace) -> bool:

@@ -28,7 +28,9 @@ def goal_review_extension(objective: Mapping[str, Any], unit: str) -> dict[str, 
     baseline = objective["measure"].get("baseline") or {}
     parts: list[dict[str, Any]] = [{"url": "objective", "valueString": objective["id"]}]
     if baseline.get("value") is not None:
-        parts.append({"url": "baseline", "valueQuantity": codes().quantity(baseline["value"], unit)})
+        parts.append(
+            {"url": "baseline", "valueQuantity": codes().quantity(baseline["value"], unit)}
+        )
         if baseline.get("date"):
             parts.append({"url": "baselineDate", "valueDate": baseline["date"]})
     elif baseline.get("pending"):
@@ -36,7 +38,9 @@ def goal_review_extension(objective: Mapping[str, Any], unit: str) -> dict[str, 
         if baseline.get("by"):
             parts.append({"url": "baselineBy", "valueDate": baseline["by"]})
     if objective.get("review_interval_days"):
-        parts.append({"url": "reviewIntervalDays", "valueInteger": objective["review_interval_days"]})
+        parts.append(
+            {"url": "reviewIntervalDays", "valueInteger": objective["review_interval_days"]}
+        )
     parts.append({"url": "phase", "valueCode": objective.get("phase") or "now"})
     if objective.get("held"):
         parts.append({"url": "held", "valueBoolean": True})
@@ -80,7 +84,10 @@ def goal_entry_from_fhir(item: Located) -> tuple[dict[str, Any], bool]:
         )
     area = _area(resource)
     if area is None:
-        raise item.error("the Goal names no problem area (a category coding in planengine's area system)", ".category")
+        raise item.error(
+            "the Goal names no problem area (a category coding in planengine's area system)",
+            ".category",
+        )
     description = resource.get("description")
     statement = description.get("text") if isinstance(description, Mapping) else None
     if not isinstance(statement, str) or not statement.strip():
@@ -92,16 +99,28 @@ def goal_entry_from_fhir(item: Located) -> tuple[dict[str, Any], bool]:
     measure, unit = _measure(item, target)
     detail = target.get("detailQuantity")
     if not isinstance(detail, Mapping) or not _number(detail.get("value")):
-        raise item.error("the target needs detailQuantity.value (a number)", ".target[0].detailQuantity")
+        raise item.error(
+            "the target needs detailQuantity.value (a number)", ".target[0].detailQuantity"
+        )
     measure["target"] = {"value": detail["value"], "comparator": detail.get("comparator", "=")}
     measure["baseline"] = _baseline(item, parts)
-    entry: dict[str, Any] = {"id": objective, "area": area, "statement": statement.strip(), "measure": measure}
+    entry: dict[str, Any] = {
+        "id": objective,
+        "area": area,
+        "statement": statement.strip(),
+        "measure": measure,
+    }
     if unit is not None:
         entry["measure"]["unit"] = unit
-    for key, element in (("start_date", resource.get("startDate")), ("due_date", target.get("dueDate"))):
+    for key, element in (
+        ("start_date", resource.get("startDate")),
+        ("due_date", target.get("dueDate")),
+    ):
         if isinstance(element, str):
             entry[key] = element[:10]
-    if isinstance(parts.get("reviewIntervalDays"), int) and not isinstance(parts.get("reviewIntervalDays"), bool):
+    if isinstance(parts.get("reviewIntervalDays"), int) and not isinstance(
+        parts.get("reviewIntervalDays"), bool
+    ):
         entry["review_interval_days"] = parts["reviewIntervalDays"]
     waits = parts.get("phase", "now") != "now" or parts.get("held") is True
     return entry, waits
@@ -113,7 +132,11 @@ def _area(resource: Mapping[str, Any]) -> str | None:
     for category in categories if isinstance(categories, list) else ():
         codings = category.get("coding") if isinstance(category, Mapping) else None
         for code in codings if isinstance(codings, list) else ():
-            if isinstance(code, Mapping) and code.get("system") == system and isinstance(code.get("code"), str):
+            if (
+                isinstance(code, Mapping)
+                and code.get("system") == system
+                and isinstance(code.get("code"), str)
+            ):
                 return str(code["code"])
     return None
 
@@ -132,7 +155,11 @@ def _measure(item: Located, target: Mapping[str, Any]) -> tuple[dict[str, Any], 
             text = concept.get("text") if isinstance(concept, Mapping) else None
             return {"instrument": found[0]}, text if isinstance(text, str) else None
         if system == table.system("metric"):
-            name = code.get("display") or (concept.get("text") if isinstance(concept, Mapping) else None) or value
+            name = (
+                code.get("display")
+                or (concept.get("text") if isinstance(concept, Mapping) else None)
+                or value
+            )
             return {"metric": str(name)}, _unit_words(target.get("detailQuantity"))
     raise item.error(
         "target.measure names neither an instrument total nor a planengine metric",
@@ -145,7 +172,9 @@ def _unit_words(quantity: Any) -> str | None:
     if not isinstance(quantity, Mapping):
         return None
     for words, entry in codes().units.items():
-        if quantity.get("system") == codes().system("ucum") and entry["code"] == quantity.get("code"):
+        if quantity.get("system") == codes().system("ucum") and entry["code"] == quantity.get(
+            "code"
+        ):
             return words
     unit = quantity.get("unit")
     return unit if isinstance(unit, str) and unit else None
@@ -160,7 +189,9 @@ def _baseline(item: Located, parts: Mapping[str, Any]) -> dict[str, Any]:
         return out
     if isinstance(parts.get("baselinePending"), str) and isinstance(parts.get("baselineBy"), str):
         return {"value": None, "pending": parts["baselinePending"], "by": parts["baselineBy"]}
-    raise item.error("the Goal's extension gives no baseline (value and date, or pending and by)", ".extension")
+    raise item.error(
+        "the Goal's extension gives no baseline (value and date, or pending and by)", ".extension"
+    )
 
 
 def _number(value: Any) -> bool:

@@ -23,7 +23,12 @@ from planengine.fhir._read import Located
 __all__ = [
     "USABLE_STATUSES",
     "InstrumentReading",
-    "observation_date", "coding_value", "instrument_readings", "made_by_planengine", "where"]
+    "coding_value",
+    "instrument_readings",
+    "made_by_planengine",
+    "observation_date",
+    "where",
+]
 
 _ORDINAL_URLS = (
     "http://hl7.org/fhir/StructureDefinition/ordinalValue",
@@ -136,17 +141,24 @@ def _reading(
     total: int | None = None
     parts: list[Located] = [item]
     if kind == "item":
-        number = next(
-            n for c in _codings(resource.get("code")) if (n := codes().item_of_code(instrument, str(c.get("system")), str(c.get("code")))) is not None
+        item_number = next(
+            n
+            for c in _codings(resource.get("code"))
+            if (n := codes().item_of_code(instrument, str(c.get("system")), str(c.get("code"))))
+            is not None
         )
-        answers[number - 1] = _value(item, instrument, resource, "")
+        answers[item_number - 1] = _value(item, instrument, resource, "")
         return InstrumentReading(item, instrument, date, None, tuple(answers), True, (item,))
     for index, component in enumerate(resource.get("component", ()) or ()):
         for code in _codings(component.get("code") if isinstance(component, Mapping) else None):
-            number = codes().item_of_code(instrument, str(code.get("system")), str(code.get("code")))
+            number = codes().item_of_code(
+                instrument, str(code.get("system")), str(code.get("code"))
+            )
             if number is not None and 1 <= number <= count:
                 seen = True
-                answers[number - 1] = _value(item, instrument, component, f".component[{index}]", absent_ok=True)
+                answers[number - 1] = _value(
+                    item, instrument, component, f".component[{index}]", absent_ok=True
+                )
     if kind == "panel":
         for member in _members(item, by_reference):
             parts.append(member)
@@ -211,40 +223,71 @@ def _codings(concept: Any) -> list[Mapping[str, Any]]:
     return [c for c in found if isinstance(c, Mapping)] if isinstance(found, list) else []
 
 
-def _whole(item: Located, holder: Mapping[str, Any], where: str, *, required: bool = False) -> int | None:
+def _whole(
+    item: Located, holder: Mapping[str, Any], where: str, *, required: bool = False
+) -> int | None:
     """A whole-number ``valueInteger``/``valueQuantity`` (``None`` when there is none)."""
     value: Any = holder.get("valueInteger")
     if value is None and isinstance(holder.get("valueQuantity"), Mapping):
         value = holder["valueQuantity"].get("value")
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
-        raise item.error("an instrument total needs a whole-number valueQuantity or valueInteger", where)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not float(value).is_integer()
+    ):
+        raise item.error(
+            "an instrument total needs a whole-number valueQuantity or valueInteger", where
+        )
     return int(value)
 
 
-def _value(item: Located, instrument: str, holder: Mapping[str, Any], where: str, *, absent_ok: bool = False) -> int | None:
+def _value(
+    item: Located,
+    instrument: str,
+    holder: Mapping[str, Any],
+    where: str,
+    *,
+    absent_ok: bool = False,
+) -> int | None:
     """An item's value: a whole number, a LOINC answer code or a weighted coding."""
-    if absent_ok and "dataAbsentReason" in holder and not any(k.startswith("value") for k in holder):
+    if (
+        absent_ok
+        and "dataAbsentReason" in holder
+        and not any(k.startswith("value") for k in holder)
+    ):
         return None
     concept = holder.get("valueCodeableConcept")
     if isinstance(concept, Mapping):
         for code in _codings(concept):
-            value = coding_value(instrument, code, concept)
-            if value is not None:
-                return value
-        raise item.error("an item answer code needs a LOINC answer code or an ordinalValue/itemWeight extension", where + ".valueCodeableConcept")
+            coded = coding_value(instrument, code, concept)
+            if coded is not None:
+                return coded
+        raise item.error(
+            "an item answer code needs a LOINC answer code or an ordinalValue/itemWeight extension",
+            where + ".valueCodeableConcept",
+        )
     value: Any = holder.get("valueInteger")
     if value is None and isinstance(holder.get("valueQuantity"), Mapping):
         value = holder["valueQuantity"].get("value")
     if value is None and absent_ok:
         return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not float(value).is_integer():
-        raise item.error("an item needs a whole-number value (valueInteger, valueQuantity) or an answer code", where)
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not float(value).is_integer()
+    ):
+        raise item.error(
+            "an item needs a whole-number value (valueInteger, valueQuantity) or an answer code",
+            where,
+        )
     return int(value)
 
 
-def coding_value(instrument: str, coding: Mapping[str, Any], holder: Mapping[str, Any]) -> int | None:
+def coding_value(
+    instrument: str, coding: Mapping[str, Any], holder: Mapping[str, Any]
+) -> int | None:
     """The value of an answer coding: an ``ordinalValue``/``itemWeight`` extension on the coding
     (or on ``holder``), else the LOINC answer list of ``instrument``; ``None`` when neither."""
     for place in (coding, holder):
@@ -252,7 +295,11 @@ def coding_value(instrument: str, coding: Mapping[str, Any], holder: Mapping[str
         for extension in extensions if isinstance(extensions, list) else ():
             if isinstance(extension, Mapping) and extension.get("url") in _ORDINAL_URLS:
                 weight = extension.get("valueDecimal", extension.get("valueInteger"))
-                if isinstance(weight, (int, float)) and not isinstance(weight, bool) and float(weight).is_integer():
+                if (
+                    isinstance(weight, (int, float))
+                    and not isinstance(weight, bool)
+                    and float(weight).is_integer()
+                ):
                     return int(weight)
     if coding.get("system") == codes().system("loinc"):
         return codes().answer_value(instrument, str(coding.get("code")))
@@ -280,10 +327,19 @@ def _combined(readings: list[InstrumentReading]) -> list[InstrumentReading]:
     for reading in readings:
         subject = json.dumps(reading.subject, sort_keys=True, default=str)
         for index, earlier in enumerate(out):
-            same = (json.dumps(earlier.subject, sort_keys=True, default=str), earlier.instrument, earlier.date)
-            if same != (subject, reading.instrument, reading.date) or not _complement(earlier, reading):
+            same = (
+                json.dumps(earlier.subject, sort_keys=True, default=str),
+                earlier.instrument,
+                earlier.date,
+            )
+            if same != (subject, reading.instrument, reading.date) or not _complement(
+                earlier, reading
+            ):
                 continue
-            answers = tuple(a if a is not None else b for a, b in zip(earlier.answers, reading.answers, strict=True))
+            answers = tuple(
+                a if a is not None else b
+                for a, b in zip(earlier.answers, reading.answers, strict=True)
+            )
             out[index] = attrs.evolve(
                 earlier,
                 total=earlier.total if earlier.total is not None else reading.total,

@@ -79,14 +79,20 @@ class ReviewInput:
         from planengine.review._review import review_goals
 
         review = review_goals(self.document, as_of=as_of, **options)
-        findings = tuple(_attrs.evolve(f, location=self._origin(f.location)) for f in review.findings)
+        findings = tuple(
+            _attrs.evolve(f, location=self._origin(f.location)) for f in review.findings
+        )
         review = _attrs.evolve(review, findings=findings)
         goals = {goal_id: item.resource for goal_id, item in self.goals.items()}
         return FhirGoalReview(review, goals, self.observations)
 
     def _origin(self, location: Location) -> Location:
         path = location.json_path or "$"
-        best = max((p for p in self.origins if path == p or path.startswith((p + ".", p + "["))), key=len, default=None)
+        best = max(
+            (p for p in self.origins if path == p or path.startswith((p + ".", p + "["))),
+            key=len,
+            default=None,
+        )
         if best is None:
             return location
         item = self.origins[best]
@@ -119,7 +125,10 @@ def review_inputs_from_fhir(
         return [_with_goal_file(goal_document, patients, readings, skipped, metrics)]
     goals: dict[str | None, list[Located]] = {}
     for item in located:
-        if item.resource.get("resourceType") == "Goal" and objective_id_of(item.resource) is not None:
+        if (
+            item.resource.get("resourceType") == "Goal"
+            and objective_id_of(item.resource) is not None
+        ):
             goals.setdefault(patients.of(item.resource), []).append(item)
     if not goals:
         first = located[0] if located else None
@@ -128,7 +137,10 @@ def review_inputs_from_fhir(
             "or the Goals read back from the FHIR server, or a goal file",
             file=first.file if first else None,
         )
-    return [_from_goals(pid, items, patients, readings, skipped, metrics) for pid, items in goals.items()]
+    return [
+        _from_goals(pid, items, patients, readings, skipped, metrics)
+        for pid, items in goals.items()
+    ]
 
 
 class _Patients:
@@ -138,7 +150,9 @@ class _Patients:
         self.by_url = {
             item.full_url: str(item.resource["id"])
             for item in located
-            if item.resource.get("resourceType") == "Patient" and item.full_url and isinstance(item.resource.get("id"), str)
+            if item.resource.get("resourceType") == "Patient"
+            and item.full_url
+            and isinstance(item.resource.get("id"), str)
         }
 
     def of(self, resource: Mapping[str, Any]) -> str | None:
@@ -167,10 +181,14 @@ def _from_goals(
     for item in items:
         entry, waits = goal_entry_from_fhir(item)
         if entry["id"] in by_goal:
-            raise item.error(f"a second Goal for objective {entry['id']!r} of this patient", ".extension")
+            raise item.error(
+                f"a second Goal for objective {entry['id']!r} of this patient", ".extension"
+            )
         by_goal[entry["id"]] = item
         if waits:  # its steps start later or are held: listed, not reviewed (as the goal file)
-            waiting.append({"id": entry["id"], "area": entry["area"], "statement": entry["statement"]})
+            waiting.append(
+                {"id": entry["id"], "area": entry["area"], "statement": entry["statement"]}
+            )
             continue
         origins[f"$.goals[{len(goals)}]"] = item
         goals.append(entry)
@@ -178,7 +196,17 @@ def _from_goals(
     if waiting:
         document["x-waiting-goals"] = waiting
     reviewed = {goal["id"]: by_goal[goal["id"]] for goal in goals}
-    found = _merged(document, patient_id, patients, readings, skipped, metrics, reviewed, origins, single_patient=False)
+    found = _merged(
+        document,
+        patient_id,
+        patients,
+        readings,
+        skipped,
+        metrics,
+        reviewed,
+        origins,
+        single_patient=False,
+    )
     if items[0].file is None:
         return found
     # named after the file the Goals came from, in every report (positions come from origins)
@@ -202,7 +230,17 @@ def _with_goal_file(
             path="$",
         )
     patient_id = goal_file_patient(data)
-    result = _merged(dict(copy.deepcopy(data)), patient_id, patients, readings, skipped, metrics, {}, {}, single_patient=patient_id is None)
+    result = _merged(
+        dict(copy.deepcopy(data)),
+        patient_id,
+        patients,
+        readings,
+        skipped,
+        metrics,
+        {},
+        {},
+        single_patient=patient_id is None,
+    )
     if isinstance(source, Document):
         document = Document(source.path, result.document, source.format, source.text)
         return attrs.evolve(result, document=document)
@@ -224,7 +262,9 @@ def _merged(
     """``document`` with the patient's Observations added: results as ``assessments``, metric
     values as ``progress`` of the goals measured by that metric."""
     notices: list[str] = []
-    mine = _belongs(patient_id, patients, single_patient, [r.located for r in readings] + list(metrics))
+    mine = _belongs(
+        patient_id, patients, single_patient, [r.located for r in readings] + list(metrics)
+    )
     used: list[Located] = []
     assessments = document.get("assessments")
     if not isinstance(assessments, list):
@@ -245,23 +285,28 @@ def _merged(
     for item, reason in skipped:
         if mine(item):
             notices.append(f"{where(item)}: {reason}")
-    goal_list = document.get("goals") if isinstance(document.get("goals"), list) else []
+    found_goals = document.get("goals")
+    goal_list: list[Any] = found_goals if isinstance(found_goals, list) else []
     for item in metrics:
         if not mine(item):
             continue
         code = _metric_code(item.resource)
         if item.resource.get("status") not in USABLE_STATUSES:
-            notices.append(f"{where(item)}: Observation with status {item.resource.get('status')!r} skipped")
+            notices.append(
+                f"{where(item)}: Observation with status {item.resource.get('status')!r} skipped"
+            )
             continue
         measured = [
             (index, goal)
             for index, goal in enumerate(goal_list)
-            if isinstance(goal, Mapping)
+            if isinstance(goal, dict)
             and isinstance(goal.get("measure"), Mapping)
             and _slug(goal["measure"].get("metric")) == code
         ]
         if not measured:
-            notices.append(f"{where(item)}: metric {code!r} measures no goal under review; passed over")
+            notices.append(
+                f"{where(item)}: metric {code!r} measures no goal under review; passed over"
+            )
             continue
         value = _metric_value(item)
         for index, goal in measured:
@@ -269,7 +314,9 @@ def _merged(
             origins[f"$.goals[{index}].progress[{len(progress)}]"] = item
             progress.append({"date": observation_date(item), "value": value})
         used.append(item)
-    return ReviewInput(patient_id, document, dict(goals), dict(origins), tuple(used), tuple(notices))
+    return ReviewInput(
+        patient_id, document, dict(goals), dict(origins), tuple(used), tuple(notices)
+    )
 
 
 def _belongs(
@@ -294,16 +341,26 @@ def _metric_code(resource: Mapping[str, Any]) -> str | None:
     concept = resource.get("code")
     codings = concept.get("coding") if isinstance(concept, Mapping) else None
     for code in codings if isinstance(codings, list) else ():
-        if isinstance(code, Mapping) and code.get("system") == codes().system("metric") and isinstance(code.get("code"), str):
+        if (
+            isinstance(code, Mapping)
+            and code.get("system") == codes().system("metric")
+            and isinstance(code.get("code"), str)
+        ):
             return str(code["code"])
     return None
 
 
 def _metric_value(item: Located) -> float | int:
     quantity = item.resource.get("valueQuantity")
-    value = quantity.get("value") if isinstance(quantity, Mapping) else item.resource.get("valueInteger")
+    value = (
+        quantity.get("value")
+        if isinstance(quantity, Mapping)
+        else item.resource.get("valueInteger")
+    )
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise item.error("a metric Observation needs a number (valueQuantity.value or valueInteger)")
+        raise item.error(
+            "a metric Observation needs a number (valueQuantity.value or valueInteger)"
+        )
     return value
 
 

@@ -76,7 +76,14 @@ def review_to_fhir_bundle(results: Iterable[FhirGoalReview]) -> dict[str, Any]:
         subject = subject_reference(review.patient_id)
         for flag in review.risk_flags:
             data = flag.to_dict()
-            rid = content_id("review-flag", str(review.patient_id), flag.kind, str(flag.instrument), str(flag.item), data["observed_on"])
+            rid = content_id(
+                "review-flag",
+                str(review.patient_id),
+                flag.kind,
+                str(flag.instrument),
+                str(flag.item),
+                data["observed_on"],
+            )
             resource = flag_resource(data, subject, day)
             resource["identifier"] = [{"system": IDENTIFIER_SYSTEM, "value": f"urn:uuid:{rid}"}]
             entries.append(
@@ -101,20 +108,34 @@ def review_to_fhir_bundle(results: Iterable[FhirGoalReview]) -> dict[str, Any]:
     }
 
 
-def _goal_entry(resource: Mapping[str, Any], goal: Any, day: str, full_url: str, version: str) -> dict[str, Any]:
+def _goal_entry(
+    resource: Mapping[str, Any], goal: Any, day: str, full_url: str, version: str
+) -> dict[str, Any]:
     updated = json.loads(json.dumps(resource))  # a copy; the input is never changed
     status = goal.status
     updated["achievementStatus"] = {
-        "coding": [{"system": HL7["goal-achievement"], "code": status.code, "display": _DISPLAY[status.code]}],
+        "coding": [
+            {
+                "system": HL7["goal-achievement"],
+                "code": status.code,
+                "display": _DISPLAY[status.code],
+            }
+        ],
         "text": f"{_DISPLAY[status.code]} (planengine review on {day}, draft: a clinician confirms)",
     }
     author = f"planengine {version} (draft review; a clinician confirms it)"
     notes = [
         n
         for n in updated.get("note", ())
-        if not (isinstance(n, Mapping) and n.get("authorString", "").startswith("planengine") and n.get("time", "").startswith(day))
+        if not (
+            isinstance(n, Mapping)
+            and n.get("authorString", "").startswith("planengine")
+            and n.get("time", "").startswith(day)
+        )
     ]
-    notes.append({"authorString": author, "time": f"{day}T00:00:00Z", "text": _note_text(goal, day)})
+    notes.append(
+        {"authorString": author, "time": f"{day}T00:00:00Z", "text": _note_text(goal, day)}
+    )
     updated["note"] = notes
     meta = updated.get("meta")
     request: dict[str, str] = {"method": "PUT"}
@@ -136,7 +157,9 @@ def _goal_entry(resource: Mapping[str, Any], goal: Any, day: str, full_url: str,
         if not own:
             from planengine._errors import InputError
 
-            raise InputError(f"goal {goal.goal_id!r}: its FHIR Goal has neither an id nor planengine's identifier")
+            raise InputError(
+                f"goal {goal.goal_id!r}: its FHIR Goal has neither an id nor planengine's identifier"
+            )
         request["url"] = f"Goal?identifier={IDENTIFIER_SYSTEM}|{own[0]}"
     return {"fullUrl": full_url, "resource": updated, "request": request}
 
@@ -148,13 +171,19 @@ def _note_text(goal: Any, day: str) -> str:
         parts.append(f"Trajectory: {goal.trajectory.position}.")
     parts += [f"Needs attention: {reason.rstrip('.')}." for reason in goal.attention]
     for suggestion in goal.suggestions:
-        parts.append(f"Suggested ({suggestion.action}, for the clinician to decide): {suggestion.reason}")
+        parts.append(
+            f"Suggested ({suggestion.action}, for the clinician to decide): {suggestion.reason}"
+        )
     parts.append("The goal's lifecycle status is left to the clinician.")
     return " ".join(p.rstrip() for p in parts)
 
 
 def _provenance(
-    scope: tuple[str, ...], targets: list[dict[str, str]], day: str, observations: Iterable[Located], version: str
+    scope: tuple[str, ...],
+    targets: list[dict[str, str]],
+    day: str,
+    observations: Iterable[Located],
+    version: str,
 ) -> dict[str, Any]:
     entities: list[dict[str, Any]] = []
     for item in observations:
@@ -162,7 +191,9 @@ def _provenance(
         if isinstance(rid, str):
             what: dict[str, Any] = {"reference": f"Observation/{rid}"}
         else:
-            what = {"display": f"Observation at {item.file or 'input'}{'' if item.line is None else f':{item.line}'} {item.path}"}
+            what = {
+                "display": f"Observation at {item.file or 'input'}{'' if item.line is None else f':{item.line}'} {item.path}"
+            }
         if {"role": "source", "what": what} not in entities:
             entities.append({"role": "source", "what": what})
     resource: dict[str, Any] = {
@@ -180,4 +211,8 @@ def _provenance(
     if entities:
         resource["entity"] = entities
     rid = content_id(*scope, "Provenance")
-    return {"fullUrl": f"urn:uuid:{rid}", "resource": resource, "request": {"method": "POST", "url": "Provenance"}}
+    return {
+        "fullUrl": f"urn:uuid:{rid}",
+        "resource": resource,
+        "request": {"method": "POST", "url": "Provenance"},
+    }

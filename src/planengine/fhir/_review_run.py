@@ -66,7 +66,10 @@ def review_fhir_paths(
     seen: list[Located] = [found for name in observations for found in read_fhir_file(name)]
     goal_files: list[str] = []
     fhir: list[Located] = []
-    for path in [*iter_files(p for p in paths if not p.lower().endswith(".ndjson")), *(p for p in paths if p.lower().endswith(".ndjson"))]:
+    for path in [
+        *iter_files(p for p in paths if not p.lower().endswith(".ndjson")),
+        *(p for p in paths if p.lower().endswith(".ndjson")),
+    ]:
         if is_fhir_file(path):
             fhir += read_fhir_file(path)
         else:
@@ -74,11 +77,15 @@ def review_fhir_paths(
     inputs = [
         found
         for path in goal_files
-        for found in review_inputs_from_fhir([*seen, *fhir], goal_document=load_document(path), instruments=instruments)
+        for found in review_inputs_from_fhir(
+            [*seen, *fhir], goal_document=load_document(path), instruments=instruments
+        )
     ]
     if fhir:
         inputs += review_inputs_from_fhir([*fhir, *seen], instruments=instruments)
-    results = tuple(found.review(as_of=as_of, instruments=instruments, **options) for found in inputs)
+    results = tuple(
+        found.review(as_of=as_of, instruments=instruments, **options) for found in inputs
+    )
     ordered = caseload([r.review for r in results], [])[1]
     run = ReviewRun(as_of, tuple(ordered), (), instruments)
     notices = tuple(n for found in inputs for n in found.notices)
