@@ -322,19 +322,20 @@ def observation_date(item: Located) -> str:
 
 
 def _combined(readings: list[InstrumentReading]) -> list[InstrumentReading]:
-    """Results of one subject, instrument and day that complement each other, as one."""
+    """Results of one subject, instrument and day that complement each other, as one (in the
+    order of the first; a Bulk Data export of thousands is read in one pass)."""
     out: list[InstrumentReading] = []
+    same_day: dict[tuple[str, str, str], list[int]] = {}
     for reading in readings:
-        subject = json.dumps(reading.subject, sort_keys=True, default=str)
-        for index, earlier in enumerate(out):
-            same = (
-                json.dumps(earlier.subject, sort_keys=True, default=str),
-                earlier.instrument,
-                earlier.date,
-            )
-            if same != (subject, reading.instrument, reading.date) or not _complement(
-                earlier, reading
-            ):
+        key = (
+            json.dumps(reading.subject, sort_keys=True, default=str),
+            reading.instrument,
+            reading.date,
+        )
+        indices = same_day.setdefault(key, [])
+        for index in indices:
+            earlier = out[index]
+            if not _complement(earlier, reading):
                 continue
             answers = tuple(
                 a if a is not None else b
@@ -349,6 +350,7 @@ def _combined(readings: list[InstrumentReading]) -> list[InstrumentReading]:
             )
             break
         else:
+            indices.append(len(out))
             out.append(reading)
     return out
 

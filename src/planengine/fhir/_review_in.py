@@ -74,15 +74,13 @@ class ReviewInput:
     def review(self, *, as_of: dt.date, **options: Any) -> FhirGoalReview:
         """Review the document with :func:`planengine.review_goals` (same ``options``); each
         finding about a value from FHIR names the resource it came from."""
-        import attrs as _attrs
-
         from planengine.review._review import review_goals
 
         review = review_goals(self.document, as_of=as_of, **options)
         findings = tuple(
-            _attrs.evolve(f, location=self._origin(f.location)) for f in review.findings
+            attrs.evolve(f, location=self._origin(f.location)) for f in review.findings
         )
-        review = _attrs.evolve(review, findings=findings)
+        review = attrs.evolve(review, findings=findings)
         goals = {goal_id: item.resource for goal_id, item in self.goals.items()}
         return FhirGoalReview(review, goals, self.observations)
 
