@@ -439,3 +439,17 @@ def test_a_panel_member_missing_from_the_input_is_an_error_not_a_lost_item() -> 
         )
     assert (caught.value.file, caught.value.line) == ("obs.ndjson", 1)
     assert caught.value.path == "$.hasMember[8]"
+
+
+def test_results_of_a_patient_with_no_goal_under_review_are_named_not_dropped(
+    engine: Engine,
+) -> None:
+    _plan_made, bundle = _plan(engine)
+    other = _observation("someone-else", "44260-8", "2027-01-10", valueInteger=3)
+    resources = resources_of(json.dumps(bundle)) + resources_of(
+        json.dumps(other) + "\n", file="obs.ndjson"
+    )
+    inputs = review_inputs_from_fhir(resources)
+    assert len(inputs) == 1
+    (notice,) = [n for n in inputs.notices if "someone-else" in n]
+    assert "obs.ndjson: $" in notice and "NOT read for risk items" in notice

@@ -13,7 +13,12 @@ from planengine.fhir._codes import ConditionMap, load_condition_map
 from planengine.fhir._export import bundle_to_json, plan_to_fhir_bundle
 from planengine.fhir._import import ImportedPatient, assessments_from_fhir
 from planengine.fhir._read import Located, read_fhir_file, resources_of
-from planengine.fhir._review_in import FhirGoalReview, ReviewInput, review_inputs_from_fhir
+from planengine.fhir._review_in import (
+    FhirGoalReview,
+    ReviewInput,
+    ReviewInputs,
+    review_inputs_from_fhir,
+)
 from planengine.fhir._review_out import review_to_fhir_bundle
 from planengine.fhir._validate import validate_bundle, validate_resource
 
@@ -23,6 +28,7 @@ __all__ = [
     "ImportedPatient",
     "Located",
     "ReviewInput",
+    "ReviewInputs",
     "assessment_to_fhir",
     "assessments_from_fhir",
     "bundle_to_json",

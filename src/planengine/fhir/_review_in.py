@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -38,7 +38,7 @@ from planengine.io._location import Location
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.review._model import Review
 
-__all__ = ["FhirGoalReview", "ReviewInput", "review_inputs_from_fhir"]
+__all__ = ["FhirGoalReview", "ReviewInput", "ReviewInputs", "review_inputs_from_fhir"]
 
 
 @attrs.frozen
@@ -97,19 +97,39 @@ class ReviewInput:
         return Location(item.file, item.line, None, item.path)
 
 
+@attrs.frozen
+class ReviewInputs:
+    """The goal documents to review (iterate over it: one :class:`ReviewInput` each), and the
+    notices of the run: what was passed over, and the results of patients none of whose goals
+    are under review (never dropped silently: their answers were not read for risk items)."""
+
+    inputs: tuple[ReviewInput, ...]
+    notices: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[ReviewInput]:
+        return iter(self.inputs)
+
+    def __len__(self) -> int:
+        return len(self.inputs)
+
+
 def review_inputs_from_fhir(
     resources: Iterable[Located],
     *,
-    goal_document: Document | Mapping[str, Any] | None = None,
+    goal_documents: Sequence[Document | Mapping[str, Any]] = (),
     instruments: Mapping[str, Any] | None = None,
-) -> list[ReviewInput]:
-    """The goal documents to review, one per patient, with the progress in the Observations.
+) -> ReviewInputs:
+    """The goal documents to review, one per goal file and one per patient with Goals in
+    ``resources``, each with the progress in its patient's Observations.
 
     :param resources: located resources (:func:`planengine.fhir.read_fhir_file`): Observations,
-        and, without ``goal_document``, the Goals planengine's plan export wrote.
-    :param goal_document: a goal file (one patient): its goals are reviewed with the Observations
-        of its patient (every Observation when it names no patient and they name one).
-    :raises InputError: (file, line, path) for a Goal or Observation that cannot be read.
+        and the Goals planengine's plan export wrote (the plan's Bundle, or read back from the
+        server).
+    :param goal_documents: goal files (one patient each): their goals are reviewed with the
+        Observations of their patient (every Observation when the file names no patient and
+        they name one).
+    :raises InputError: (file, line, path) for a Goal or Observation that cannot be read, or when
+        there is nothing to review.
     """
     if instruments is None:
         from planengine.instruments._data_files import load_builtin_instruments
@@ -119,8 +139,10 @@ def review_inputs_from_fhir(
     patients = _Patients(located)
     readings, skipped = instrument_readings(located, instruments)
     metrics = [i for i in located if _metric_code(i.resource) is not None]
-    if goal_document is not None:
-        return [_with_goal_file(goal_document, patients, readings, skipped, metrics)]
+    inputs = [
+        _with_goal_file(document, patients, readings, skipped, metrics)
+        for document in goal_documents
+    ]
     goals: dict[str | None, list[Located]] = {}
     for item in located:
         if (
@@ -128,17 +150,47 @@ def review_inputs_from_fhir(
             and objective_id_of(item.resource) is not None
         ):
             goals.setdefault(patients.of(item.resource), []).append(item)
-    if not goals:
+    if not goals and not inputs:
         first = located[0] if located else None
         raise InputError(
             "no Goal planengine wrote (with its goal-review extension): give the plan's Bundle "
             "or the Goals read back from the FHIR server, or a goal file",
             file=first.file if first else None,
         )
-    return [
+    inputs += [
         _from_goals(pid, items, patients, readings, skipped, metrics)
         for pid, items in goals.items()
     ]
+    notices = [n for found in inputs for n in found.notices]
+    notices += _not_reviewed(inputs, readings, metrics, patients)
+    return ReviewInputs(tuple(inputs), tuple(notices))
+
+
+def _not_reviewed(
+    inputs: Sequence[ReviewInput],
+    readings: Sequence[InstrumentReading],
+    metrics: Sequence[Located],
+    patients: _Patients,
+) -> list[str]:
+    """A notice per patient whose results no review read (no goals of theirs under review)."""
+    used = {_place(part) for found in inputs for part in found.observations}
+    left: dict[str, list[Located]] = {}
+    for item in [
+        *(r.located for r in readings if not any(_place(p) in used for p in r.parts)),
+        *metrics,
+    ]:
+        if _place(item) not in used:
+            left.setdefault(str(patients.of(item.resource) or "no patient named"), []).append(item)
+    return [
+        f"{len(items)} Observation(s) of {patient} not reviewed (none of their goals is under "
+        f"review), first at {where(items[0])}: their answers were NOT read for risk items here; "
+        "review them with their goals, or plan from them (planengine import)"
+        for patient, items in left.items()
+    ]
+
+
+def _place(item: Located) -> tuple[str | None, int | None, str]:
+    return item.file, item.line, item.path
 
 
 class _Patients:

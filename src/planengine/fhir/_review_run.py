@@ -74,19 +74,14 @@ def review_fhir_paths(
             fhir += read_fhir_file(path)
         else:
             goal_files.append(path)
-    inputs = [
-        found
-        for path in goal_files
-        for found in review_inputs_from_fhir(
-            [*seen, *fhir], goal_document=load_document(path), instruments=instruments
-        )
-    ]
-    if fhir:
-        inputs += review_inputs_from_fhir([*fhir, *seen], instruments=instruments)
+    inputs = review_inputs_from_fhir(
+        [*fhir, *seen],
+        goal_documents=[load_document(path) for path in goal_files],
+        instruments=instruments,
+    )
     results = tuple(
         found.review(as_of=as_of, instruments=instruments, **options) for found in inputs
     )
     ordered = caseload([r.review for r in results], [])[1]
     run = ReviewRun(as_of, tuple(ordered), (), instruments)
-    notices = tuple(n for found in inputs for n in found.notices)
-    return FhirReviewRun(run, results, notices)
+    return FhirReviewRun(run, results, inputs.notices)
