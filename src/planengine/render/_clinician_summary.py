@@ -19,6 +19,7 @@ from planengine.render._words import (
     clean,
     clinician_text,
     dose,
+    hosts_running,
     label,
     long_date,
     long_dates,
@@ -47,6 +48,10 @@ def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))
 
 
+def _area_sessions(host: str) -> str:
+    return f"the {host.removeprefix('area:').replace('-', ' ')} sessions"
+
+
 def _step_line(step: dict[str, Any], titles: dict[str, str], running: frozenset[str] = frozenset()) -> Item:
     """One step on one line; ``running``: ids of the steps that start now (a step done within
     one of them says so)."""
@@ -54,7 +59,7 @@ def _step_line(step: dict[str, Any], titles: dict[str, str], running: frozenset[
     amount = dose(step, _C)
     if amount:
         parts.append(amount)
-    hosts = [titles[h] for h in step.get("in_sessions_of", ()) if h in running]
+    hosts = [titles.get(h) or _area_sessions(h) for h in step.get("in_sessions_of", ()) if h in running]
     if hosts:  # no appointment of its own while that course runs
         parts.append(f"within '{hosts[0]}'")
     parts.append(step_when(step, titles).rstrip("."))
@@ -90,9 +95,7 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
             lines = tuple(_objective_line(o, titles) for o in chosen)
             blocks.append(Section(heading, (ItemList(lines, ordered=True),), level=3))
     if problem["interventions"]:
-        running = frozenset(
-            s["id"] for p in context["data"]["problems"] for s in p["interventions"] if s["phase"] == "now"
-        )
+        running = frozenset(hosts_running(context["data"]))
         steps = tuple(_step_line(s, titles, running) for s in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
     handover = _sleep_handover(problem)

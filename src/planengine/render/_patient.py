@@ -42,6 +42,7 @@ from planengine.render._patient_words import (
 from planengine.render._words import (
     DocumentSettings,
     clean,
+    hosts_running,
     instrument_name,
     label,
     long_date,
@@ -125,9 +126,7 @@ def _appointments(data: dict[str, Any]) -> Section:
 def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     """The sessions and referrals that start now, with who and how often."""
     items = []
-    running = {
-        s["id"]: s for p in data["problems"] for s in p["interventions"] if s["phase"] == "now"
-    }
+    running = hosts_running(data)
     for problem in data["problems"]:
         if problem["phase"] != "now" or problem["area"] == "safety":
             continue
@@ -141,7 +140,12 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             host = next((running[h] for h in step.get("in_sessions_of", ()) if h in running), None)
             if host is not None:  # part of another session: not one more appointment
                 start = (step.get("phasing") or {}).get("start_week")
-                text = patient_text("in_sessions_of", host=plain_title(host["title"]))
+                hosted_by = next(h for h in step["in_sessions_of"] if h in running)
+                text = (
+                    patient_text("in_area_talks", area=plain_title(host["title"]).lower())
+                    if hosted_by.startswith("area:")
+                    else patient_text("in_sessions_of", host=plain_title(host["title"]))
+                )
                 if start:
                     text += ", " + patient_text("from_week", week=start)
                 items.append(Item(f"{text}.", lead=plain_title(step["title"]) + ":"))
