@@ -123,3 +123,53 @@ def test_with_a_private_flag_the_crisis_box_asks_for_general_numbers_and_offers_
     severe = yaml.safe_load((EXAMPLES / "severe-with-risk-flag.yaml").read_text())
     text = render_patient(engine.plan(Assessment.from_mapping(severe), as_of=dt.date(2026, 12, 7)))
     assert "general crisis numbers only" not in text and "leave this copy" not in text
+
+
+# -- read 7 ------------------------------------------------------------------------------------
+
+
+def _example_plan(engine, name: str):
+    import datetime as dt
+
+    import yaml
+
+    raw = yaml.safe_load((EXAMPLES / name).read_text())
+    return engine.plan(Assessment.from_mapping(raw), as_of=dt.date(2026, 12, 7))
+
+
+def test_the_ipv_copy_names_no_problem_and_quotes_no_words(engine) -> None:
+    text = render_patient(_example_plan(engine, "relationships-with-ipv.yaml"))
+    assert "Say no without being afraid" not in text and "Assertiveness" not in text
+    assert "We'll come back to the other things we talked about" in text
+
+
+def test_possible_dependence_tracks_that_the_patient_is_seen_and_names_only_what_fired(engine) -> None:
+    plan = _example_plan(engine, "alcohol-dependence-insomnia.yaml")
+    data = plan.to_dict()
+    alcohol = problem(data, "alcohol")
+    objectives = {o["id"]: o for o in alcohol["objectives"]}
+    seen = objectives["alcohol-seen-for-withdrawal-assessment"]
+    assert seen["phase"] == "now" and seen["review_interval_days"] == 7
+    rationale = objectives["alcohol-withdrawal-risk-assessment"]["rationale"]
+    assert "AUDIT-C of 10 or more" in rationale
+    assert "substance use disorder" not in rationale and "seizure" not in rationale  # not documented
+    depression = problem(data, "depression")
+    assert "whatever the drinking" in depression["phasing"]["entry"]
+    copy = render_patient(plan)
+    assert "seeing or hearing things that are not there, or a fit" in copy
+    assert "medically assisted withdrawal" not in copy  # the goals in plain words
+
+
+@pytest.mark.parametrize(
+    ("scores", "primary", "cbti_phase"),
+    [({"pcl5": [3, 3, 2, 3, 2, 3, 3, 1, 2, 2, 3, 2, 2, 2, 2, 0, 3, 3, 2, 3]}, "trauma", "next"),
+     ({"phq9": SEVERE_PHQ9}, "depression", "now")],  # R-SC12: alongside depression
+)
+def test_a_cbti_course_waits_beside_a_trauma_course_but_runs_beside_depression(
+    engine, scores, primary, cbti_phase
+) -> None:
+    data = plan_for(engine, assessment({**scores, "isi": [3, 3, 3, 3, 2, 3, 3]}))
+    steps = _steps(data)
+    assert problem(data, "sleep")["phase"] == "now"  # the sleep self-help starts at once
+    assert steps["sleep-cbti-referral"]["phase"] == cbti_phase
+    assert data["burden"]["now"]["courses"] == (1 if cbti_phase == "next" else 2)

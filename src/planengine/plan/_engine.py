@@ -562,7 +562,14 @@ class Engine:
              if s.delivery == "referral" and s.intensity == "high"),
             None,
         )
-        core = next_steps(problem, context, course_referral)
+        urgent = {o.id for entry in ranked for o in entry.proposal.objectives if o.urgent}
+        urgent_assessment = next(  # an assessment due at this visit covers a screen's review
+            (s for entry in ranked for s in entry.proposal.interventions
+             if s.category == "assessment" and s.delivery == "clinician-led"
+             and not urgent.isdisjoint(s.objective_ids)),
+            None,
+        ) if urgent else None
+        core = next_steps(problem, context, course_referral, urgent_assessment)
         if core.objectives or core.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(core, "rule:findings.next-step", 100, "core", True))
         more_exclusions, more_notices = merge_proposals(

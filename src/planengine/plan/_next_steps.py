@@ -21,7 +21,10 @@ __all__ = ["next_steps"]
 
 
 def next_steps(
-    problem: Problem, context: PlanningContext, course_referral: Intervention | None = None
+    problem: Problem,
+    context: PlanningContext,
+    course_referral: Intervention | None = None,
+    urgent_assessment: Intervention | None = None,
 ) -> Proposal:
     """Core follow-up for positive screens and cut-offs: complete the full measure, or refer.
 
@@ -29,6 +32,9 @@ def next_steps(
         service, which assesses before it treats): a referral for assessment is not made beside
         it, and the step says that it covers what the finding asks for (one referral, not two
         services for one problem).
+    :param urgent_assessment: a strategy's clinician-led assessment due at this visit (the
+        alcohol withdrawal-risk assessment): it covers the clinician's review a positive screen
+        asks for, and says so (one conversation, not two; read 7).
     """
     if not any(f.next_step for f in problem.findings):
         return _NO_PROPOSAL
@@ -54,6 +60,12 @@ def next_steps(
                 f"It covers what the {source.name if source else 'screening'} result asks "
                 f"for: {finding.next_step.rstrip('.')} ({finding.summary.rstrip('.')}); the "
                 "service assesses before it treats."
+            )
+            continue
+        if not refers and urgent_assessment is not None and finding.kind == "screen-positive":
+            urgent_assessment.notes.append(
+                f"It covers what the screening result asks for: {finding.next_step.rstrip('.')} "
+                f"({finding.summary.rstrip('.')})."
             )
             continue
         key = f"{problem.area}-next-step-{len(seen)}"

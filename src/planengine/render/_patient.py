@@ -37,7 +37,6 @@ from planengine.render._patient_words import (
     plain_objective,
     plain_phrases,
     plain_title,
-    private_pattern_words,
 )
 from planengine.render._words import (
     DocumentSettings,
@@ -241,15 +240,12 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
 
 
 def _words(data: dict[str, Any], keep: _Filter, *, private: bool) -> Section | None:
-    """The patient's own words; with a private flag, none that opened it and none that speaks
-    of a partner or relationship (the copy may be found at home)."""
-    opened = {w for f in data["risk"]["flags"] if f["private"] for w in f["evidence"]}
-    hide = private_pattern_words()
-    words = [
-        g["text"]
-        for g in data["patient_goals"]
-        if g["text"] not in opened and keep.allows(g["text"]) and not (private and hide.search(g["text"]))
-    ]
+    """The patient's own words; with a private flag, none (the copy may be found at home, and
+    words such as "say no without being afraid" tell a partner that help is being sought: they
+    stay in the clinician's plan)."""
+    if private:
+        return None
+    words = [g["text"] for g in data["patient_goals"] if keep.allows(g["text"])]
     if not words:
         return None
     quoted = tuple(Item(f"“{one_line(w)}”") for w in words)

@@ -358,8 +358,15 @@ def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, privat
     if not waiting:
         return None
     weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
-    intro = patient_text("later_intro", weeks=weeks) if weeks else patient_text("later_intro_any")
-    blocks: list[Block] = [Paragraph(intro), ItemList(tuple(Item(one_line(p["title"])) for p in waiting))]
+    if private:
+        intro = (
+            patient_text("later_intro_private", weeks=weeks) if weeks else patient_text("later_intro_private_any")
+        )
+    else:
+        intro = patient_text("later_intro", weeks=weeks) if weeks else patient_text("later_intro_any")
+    blocks: list[Block] = [Paragraph(intro)]
+    if not private:  # with a private flag, no problem is named on a copy that may be found at home
+        blocks.append(ItemList(tuple(Item(one_line(p["title"])) for p in waiting)))
     later_homework = {s["id"] for p in waiting for s in p["interventions"]} & {s["id"] for s in homework(data)}
     if later_homework:
         blocks.append(Paragraph(patient_text("meanwhile")))

@@ -261,8 +261,10 @@ def _queue_entry(
         return f"Start at the week-{limits.step_up_weeks} review."
     if primary.ordering is not None and primary.ordering.rule == rule_id("R-SC9"):
         return (
-            f"Measure {measure} again after 3-4 weeks without alcohol; start if it is still at or "
-            "above its cut-off (R-SC9)."
+            f"Measure {measure} again after 3-4 weeks without alcohol, and at the "
+            f"week-{limits.step_up_weeks} review whatever the drinking; start if it is still at or "
+            "above its cut-off, or plan the mood care with the alcohol service if drinking has not "
+            "stopped (R-SC9)."
         )
     improved = "improved reliably" if primary_level >= CASENESS else "improved"
     return (
@@ -304,6 +306,7 @@ def _place_course(
         and primary is not None
         and alongside(problem, primary, severity, rules)
         and not alongside_used
+        and not {primary.area, "all"}.isdisjoint(rules.course_alongside.get(problem.area, ()))
     ):
         set_phase(step, NOW, entry[1],
              f"Runs alongside the course for {primary.title} (it may run at the same time).")
