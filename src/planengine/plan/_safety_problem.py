@@ -1,6 +1,6 @@
 """The safety problem that opens every plan with an open flag: for each kind of flag, the
 clinician's step and an objective due at this visit (a structured suicide-risk assessment and a
-Stanley-Brown safety plan [R30], a review of risky behaviour, a private safety assessment), with
+Stanley-Brown safety plan [R30][DN-safety-plan], a review of risky behaviour, a private safety assessment), with
 its citations. :mod:`planengine.plan._safety` puts it first and keeps it there."""
 
 from __future__ import annotations
