@@ -79,9 +79,20 @@ def _text_ids(text: str) -> set[str]:
 def _sarif_rules() -> list[dict[str, Any]]:
     examples = ROOT / "tests" / "example-files" / "smart" / "invalid"
     out = subprocess.run(
-        [sys.executable, "-m", "planengine", "validate", "--format", "sarif", "--no-plugins",
-         *map(str, sorted(examples.iterdir()))],
-        capture_output=True, text=True, check=False, cwd=ROOT,
+        [
+            sys.executable,
+            "-m",
+            "planengine",
+            "validate",
+            "--format",
+            "sarif",
+            "--no-plugins",
+            *map(str, sorted(examples.iterdir())),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
     )
     assert out.returncode in (0, 1), out.stderr
     return json.loads(out.stdout)["runs"][0]["tool"]["driver"]["rules"]
@@ -169,13 +180,22 @@ def test_lookup_of_an_unknown_id_is_a_one_line_error() -> None:
 
 def test_full_references_follow_design_notes_to_their_sources() -> None:
     lines = full_references(["R-SC14"])
-    assert [line.split(":")[0] for line in lines] == ["R-SC14", "DN-treatment-burden", "S3", "S13", "S14"]
+    assert [line.split(":")[0] for line in lines] == [
+        "R-SC14",
+        "DN-treatment-burden",
+        "S3",
+        "S13",
+        "S14",
+    ]
 
 
 def test_rules_command_prints_the_full_reference() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "planengine", "rules", "T506", "--no-plugins"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     ).stdout
     assert "References:" in out
     assert lookup_reference("R44").full_text() in out
@@ -203,7 +223,11 @@ def test_clinician_appendix_prints_full_references_and_the_patient_copy_none() -
 def test_the_patient_copy_gains_no_bibliography() -> None:
     example = ROOT / "examples" / "severe-with-risk-flag.yaml"
     run = [sys.executable, "-m", "planengine", "plan", str(example), "--as-of", "2026-12-01"]
-    patient = subprocess.run([*run, "--format", "patient"], capture_output=True, text=True, cwd=ROOT)
-    clinician = subprocess.run([*run, "--format", "markdown"], capture_output=True, text=True, cwd=ROOT)
+    patient = subprocess.run(
+        [*run, "--format", "patient"], capture_output=True, text=True, cwd=ROOT
+    )
+    clinician = subprocess.run(
+        [*run, "--format", "markdown"], capture_output=True, text=True, cwd=ROOT
+    )
     assert lookup_reference("R30").full_text() in clinician.stdout
     assert "References" not in patient.stdout and "R30" not in patient.stdout
