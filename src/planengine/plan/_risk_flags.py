@@ -1,6 +1,6 @@
 """Risk flags: every signal a clinician would act on, each with the context to judge it.
 
-Four sources open a flag ([DN-risk-flags], [S17][S18][S19]):
+Four sources open a flag ([DN-risk-flags][S17][S18][S19]):
 
 * a risk item on a questionnaire (PHQ-9 item 9 endorsed or blank [R26]; PCL-5 item 16 answered
   2 or more, R-SC19), one flag per item with every answer to it, oldest first: a later answer of

@@ -326,7 +326,7 @@ def _recovery(
     reliable: Mapping[str, Any] | None,
 ) -> dict[str, Any] | None:
     """NHS Talking Therapies recovery: a case at the start, below caseness now; with a reliable
-    improvement, reliable recovery ([DN-change-measures] [R37])."""
+    improvement, reliable recovery ([DN-change-measures][R37])."""
     if caseness is None:
         return None
     entry = _cutoff_entry(instrument, caseness, x1, x2, scale)

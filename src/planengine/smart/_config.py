@@ -44,7 +44,7 @@ __all__ = ["SmartConfig", "config_from_mapping", "load_config"]
 INPUT_CHECKS = frozenset({"E001", "E002", "E003"})
 
 #: Default longest review interval, days: Medicaid and state rules review at least every 90 days
-#: ([DN-review-intervals] [R44][R46]).
+#: ([DN-review-intervals][R44][R46]).
 DEFAULT_MAX_REVIEW_INTERVAL_DAYS = 90
 
 

@@ -295,7 +295,7 @@ What it does: flags a measured goal with no target value.""",
         "error",
         "unknown instrument",
         "Use an instrument id listed by `planengine instruments`.",
-        "[DN-instrument-mapping]",
+        "[DN-instrument-data]",
         """
 What it does: flags `measure.instrument` ids the engine cannot score (built-in or plugin).""",
         check_unknown_instrument,
@@ -306,7 +306,7 @@ What it does: flags `measure.instrument` ids the engine cannot score (built-in o
         "error",
         "value outside the instrument's range",
         "Check the value: totals must lie within the instrument's range (PHQ-9 0-27, GAD-7 0-21 ...).",
-        "[DN-instrument-mapping]",
+        "[DN-instrument-data]",
         """
 What it does: flags baseline, target and progress values outside the instrument's total range.""",
         check_out_of_range,
@@ -356,7 +356,7 @@ Why: a goal already met measures nothing.""",
         "error",
         "the target asks for deterioration",
         "Reverse the comparator or the target value: lower is better on higher-is-worse scales.",
-        "[DN-change-measures], [DN-smart-checks] (Achievable)",
+        "[DN-change-measures][DN-smart-checks] (Achievable)",
         """
 What it does: using the instrument's direction (higher-is-worse or higher-is-better), flags targets
 that ask for a worse score, e.g. PHQ-9 >= 10 or PHQ-9 from 12 to 18. A target with no comparator
@@ -501,7 +501,7 @@ objectives, reviewed at least every 90 days.""",
         "error",
         "no review interval",
         "Add `review_interval_days` (30 for intensive programmes, 90 for routine outpatient).",
-        "[DN-smart-checks] (Time-bound), [DN-review-intervals] [R44][R46]",
+        "[DN-smart-checks] (Time-bound), [DN-review-intervals][R44][R46]",
         """
 What it does: flags a goal with no review interval, unless the file gives the plan's review cycle
 once for all its goals (`review_interval_days` at the top of the file, as real plans carry one).""",
