@@ -231,3 +231,19 @@ def test_the_patient_copy_gains_no_bibliography() -> None:
     )
     assert lookup_reference("R30").full_text() in clinician.stdout
     assert "References" not in patient.stdout and "R30" not in patient.stdout
+
+
+def test_the_references_page_is_generated_from_the_data() -> None:
+    """``docs/references.md`` is what ``tools/references_doc.py`` writes from the data."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        "references_doc", ROOT / "tools" / "references_doc.py"
+    )
+    assert spec is not None and spec.loader is not None
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    page = (ROOT / "docs" / "references.md").read_text(encoding="utf-8")
+    assert page == tool.render(), "docs/references.md is out of date: run tools/references_doc.py"
+    for ref in references():
+        assert f"**{ref}**" in page

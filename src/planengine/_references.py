@@ -42,6 +42,8 @@ class Reference:
     :ivar text: a source's full citation; a design note's or rule's title.
     :ivar supports: a source: what planengine uses it for; a design note or rule: its summary.
     :ivar urls: where a source was read.
+    :ivar locator: where in a repository or guide the cited artifact is (``None``: the
+        citation says it).
     :ivar evidence: how a source was used (``opened``, ``cited``, ...).
     :ivar derived_from: the ids a design note or rule rests on.
     :ivar background: no shipped text cites it today.
@@ -52,6 +54,7 @@ class Reference:
     text: str
     supports: str
     urls: tuple[str, ...] = ()
+    locator: str | None = None
     evidence: str | None = None
     derived_from: tuple[str, ...] = ()
     background: bool = False
@@ -61,8 +64,11 @@ class Reference:
         ``DN-smart-checks: design note, What each SMART letter ... (from R42, R43)`` for a design
         note; ``R-SC5: stepped-care rule, ... (from S15, DN-non-response)`` for a rule."""
         if self.kind == "source":
+            # a title without its address: the address (or the locator) follows it
+            where = [url for url in self.urls if url.split("://", 1)[1] not in self.text]
+            at = f" {self.locator}" if self.locator else f" {' ; '.join(where)}" if where else ""
             mark = f" ({self.evidence})" if self.evidence else ""
-            return f"{self.id}: {self.text}{mark}"
+            return f"{self.id}: {self.text}{at}{mark}"
         label = "design note" if self.kind == "design-note" else "stepped-care rule"
         basis = f" (from {', '.join(self.derived_from)})" if self.derived_from else ""
         return f"{self.id}: {label}, {self.text}: {self.supports}{basis}"
@@ -98,6 +104,7 @@ def _entry(key: str, raw: Mapping[str, Any]) -> Reference:
         text=raw["citation"] if source else raw["title"],
         supports=raw["supports"] if source else raw["summary"],
         urls=tuple(raw.get("urls", ())),
+        locator=raw.get("locator"),
         evidence=raw.get("evidence"),
         derived_from=tuple(raw.get("derived_from", ())),
         background=bool(raw.get("background", False)),
