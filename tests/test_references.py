@@ -206,16 +206,35 @@ def test_clinician_appendix_prints_full_references_and_the_patient_copy_none() -
     from planengine.render import _clinician_parts
 
     data = {
+        "generated_by": {
+            "plugins": [
+                {"name": "ba", "kind": "plugin", "distribution": "planengine"},
+                {"name": "grief", "kind": "plugin", "distribution": "planengine-grief"},
+            ]
+        },
         "problems": [
             {
                 "objectives": [{"citations": ["R42: short form the strategy wrote"]}],
-                "interventions": [{"citations": ["K1: A plugin's own source, 2024."]}],
+                "interventions": [
+                    {"citations": ["K1: A plugin's own source, 2024."]},
+                    {
+                        "citations": ["R64: short form"],
+                        "provenance": {"source": "plugin:ba@1.0.0"},
+                    },
+                    {
+                        "citations": ["R1: Another plugin's own R1, 2020."],
+                        "provenance": {"source": "plugin:grief@0.1.0"},
+                    },
+                ],
             }
-        ]
+        ],
     }
     lines = _clinician_parts._references(data, [("Sleep: order", "stepped-care.R-SC12")])
     assert lookup_reference("R42").full_text() in lines
     assert "K1: A plugin's own source, 2024." in lines
+    assert lookup_reference("R64").full_text() in lines  # planengine's own plugin
+    assert "R1: Another plugin's own R1, 2020." in lines  # another plugin's id is its own
+    assert lookup_reference("R1").full_text() not in lines
     assert lookup_reference("R-SC12").full_text() in lines
     assert lookup_reference("S7").full_text() in lines  # what R-SC12 rests on
 

@@ -247,18 +247,23 @@ _DIGITS = re.compile(r"(\d+)")
 
 def _references(data: dict[str, Any], rules: list[tuple[str, str]]) -> list[str]:
     """The references the plan's objectives and steps cite, once each, in full: an id of the
-    shipped bibliography prints its entry (and, for a design note, the sources it rests on);
-    another plugin's own reference prints as the plugin wrote it (the fuller one when two
-    strategies cite the same tag in slightly different words)."""
+    shipped bibliography, cited by planengine itself or one of its own plugins, prints its entry
+    (and, for a design note or rule, what it rests on); another plugin's reference prints as the
+    plugin wrote it (the fuller one when two strategies cite the same tag in different words)."""
     by_tag: dict[str, str] = {}
     shipped = [key for _, rule in rules for key in cited_ids(rule)]  # stepped-care.R-SCn
+    ours = {  # planengine's own plugins cite the shipped bibliography; another's ids are its own
+        p["name"] for p in data["generated_by"]["plugins"] if p.get("distribution") == "planengine"
+    }
     for problem in data["problems"]:
         for part in (*problem["objectives"], *problem["interventions"]):
+            source = part.get("provenance", {}).get("source", "")
+            plugin = source.removeprefix("plugin:").split("@")[0] if source.startswith("plugin:") else None
             for citation in part.get("citations", ()):
                 text = _REVIEW_NOTE.sub("", one_line(citation))
                 match = _TAG.match(text)
                 key = match.group(1) if match else text
-                if key in references():
+                if key in references() and (plugin is None or plugin in ours):
                     shipped.append(key)
                 elif len(text) > len(by_tag.get(key, "")):
                     by_tag[key] = text
