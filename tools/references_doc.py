@@ -62,6 +62,8 @@ def render() -> str:
                 lines = [f"- **{key}** {entry.text}. {entry.supports}"]
                 if entry.derived_from:
                     lines.append(f"  From: {', '.join(entry.derived_from)}.")
+            if entry.note:
+                lines.append(f"  Review note: {entry.note}")
             if entry.background:
                 lines.append("  Background: not cited by shipped text today.")
             out.append("\n".join(lines) + "\n")

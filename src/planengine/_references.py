@@ -47,6 +47,7 @@ class Reference:
     :ivar evidence: how a source was used (``opened``, ``cited``, ...).
     :ivar derived_from: the ids a design note or rule rests on.
     :ivar background: no shipped text cites it today.
+    :ivar note: for planengine's own content review (what to verify); never printed in a plan.
     """
 
     id: str
@@ -58,6 +59,7 @@ class Reference:
     evidence: str | None = None
     derived_from: tuple[str, ...] = ()
     background: bool = False
+    note: str | None = None
 
     def full_text(self) -> str:
         """The line a reader sees: ``R42: The Joint Commission, ... (opened)`` for a source;
@@ -108,6 +110,7 @@ def _entry(key: str, raw: Mapping[str, Any]) -> Reference:
         evidence=raw.get("evidence"),
         derived_from=tuple(raw.get("derived_from", ())),
         background=bool(raw.get("background", False)),
+        note=raw.get("note"),
     )
 
 
