@@ -112,5 +112,5 @@ def test_a_symptom_reliably_worse_with_its_risk_item_unknown_is_its_own_group_co
     groups = {entry.patient: entry for entry in run.caseload}
     assert groups["p-104"].group == "contact-today"
     assert groups["p-104"].status_line.startswith("p-104: CONTACT TODAY")
-    assert [e.patient for e in run.caseload][0] == "p-104"
+    assert run.caseload[0].patient == "p-104"
     assert all(e.group != "contact-today" for p, e in groups.items() if p != "p-104")

@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         Response,
         RiskFlag,
     )
+    from planengine._references import Reference, lookup_reference
     from planengine._vocabulary_hooks import Area, Condition
     from planengine.hookspecs import Strategy, hookimpl
     from planengine.instruments._build import instrument_from_mapping
@@ -113,6 +114,7 @@ _EXPORTS: dict[str, str] = {
     "Plan": "planengine._model",
     "PlanEngineError": "planengine._errors",
     "PluginError": "planengine._errors",
+    "Reference": "planengine._references",
     "Response": "planengine._model",
     "SafetyInvariantError": "planengine._errors",
     "Score": "planengine.instruments._scoring",
@@ -125,6 +127,7 @@ _EXPORTS: dict[str, str] = {
     "Location": "planengine.io._location",
     "instrument_from_mapping": "planengine.instruments._build",
     "load_engine_config": "planengine.io._plan_config",
+    "lookup_reference": "planengine._references",
     "Config": "planengine._config",
     "load_config": "planengine._config",
     "score_response": "planengine.instruments._scoring",
@@ -164,6 +167,7 @@ __all__ = [
     "Problem",
     "Proposal",
     "Provenance",
+    "Reference",
     "Response",
     "Review",
     "ReviewConfig",
@@ -187,6 +191,7 @@ __all__ = [
     "load_config",
     "load_document",
     "load_engine_config",
+    "lookup_reference",
     "plan_to_goal_document",
     "reliable_change_index",
     "review_goals",

@@ -133,7 +133,7 @@ class Objective:
     frequency: dict[str, Any] | None = None
     patient_words: str | None = None
     rationale: str | None = None
-    #: Goal Attainment Scaling levels ``"-2"`` .. ``"2"`` -> observable description (§5), when the
+    #: Goal Attainment Scaling levels ``"-2"`` .. ``"2"`` -> observable description ([DN-gas]), when the
     #: strategy writes them; ``"0"`` is the expected outcome at the due date.
     gas: dict[str, str] | None = None
     #: ``"ID: reference"`` strings for the thresholds and methods the objective rests on.

@@ -4,7 +4,7 @@ Goals and gender, grouped by patient, become the assessment documents the engine
 * A QuestionnaireResponse is matched to an instrument by a configured canonical URL (with its
   linkIds), planengine's own canonical, a LOINC panel code in the canonical, or its LOINC item
   linkIds. Answers: ``valueInteger``, a whole ``valueDecimal``, a LOINC answer ``valueCoding``,
-  or a coding with an ``ordinalValue``/``itemWeight`` extension (interop.md §1.3).
+  or a coding with an ``ordinalValue``/``itemWeight`` extension ([Ext-itemWeight]).
 * An Observation whose components carry item codes is a response; one with a total only is
   kept as a total (``x-fhir-totals``), as a goal file's totals-only assessments are, and a
   risk item it cannot show (PHQ-9 item 9) is named in a notice, never read as "no risk".

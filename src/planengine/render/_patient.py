@@ -2,7 +2,7 @@
 contact, the crisis lines, and a sign-off.
 
 It shows no scores unless the clinic chooses to (:class:`DocumentSettings`), nothing a private
-flag concerns, and no sentence that names a sensitive condition (stepped-care.md R-SC20): every
+flag concerns, and no sentence that names a sensitive condition (R-SC20): every
 text of the plan passes :class:`_Filter` before it is shown. The clinician's own checks (a
 sub-step that starts "Before starting, the clinician ...") stay in the clinician's plan.
 """

@@ -56,7 +56,7 @@ class SmartRule:
     :ivar severity: ``error``, ``warning`` or ``info`` (overridable in config).
     :ivar message: the generic one-line message.
     :ivar fix: a one-line hint how to fix it.
-    :ivar source: the citation it rests on (``clinical.md §6.2 [R42]``).
+    :ivar source: the citation it rests on (``[DN-smart-checks][R42]``).
     :ivar docs: longer explanation for ``planengine rules CODE`` (What it does / Why / Example).
     :ivar check: ``check(ctx: GoalContext) -> Iterable[Hit]``; ``None`` for rules the checker raises
         itself (parse, schema and suppression findings).

@@ -29,7 +29,7 @@ __all__ = [
 
 
 def _has_gas_scale(ctx: GoalContext) -> bool:
-    """Goal Attainment Scaling with a written expected (0) level is a measure in itself (§5)."""
+    """Goal Attainment Scaling with a written expected (0) level is a measure in itself ([DN-gas])."""
     gas = ctx.goal.get("gas")
     levels = gas.get("levels") if isinstance(gas, dict) else None
     if not isinstance(levels, dict):

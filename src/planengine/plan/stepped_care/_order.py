@@ -1,5 +1,5 @@
 """Formulation: how severe each problem is against its own cut-offs, which problem is treated
-first, and the order of the rest, each with its rule and reason (stepped-care.md §2-§6, §11).
+first, and the order of the rest, each with its rule and reason ([S2][S3][S5][S7][S8][S9]).
 
 Rules, in the order they are tried for the primary problem:
 
