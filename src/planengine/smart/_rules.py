@@ -274,8 +274,10 @@ What it does: flags a measured goal with no baseline value. A pending baseline
 (`{pending: "recorded from the first week of the practice log", by: YYYY-MM-DD}`) is accepted until
 its `by` date and flagged after it. A warning: goals in real plans are often written before the
 first measurement; the message says where the baseline can come from (the measure's method, else
-the first week of a log or the first questionnaire). Why: a target means little without the
-starting point; achievability (A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
+the first week of a log or the first questionnaire). A target relative to the baseline
+(`target: {change: -1}`, `{change_percent: -50}`) is no target at all until the baseline is there,
+and the message says so. Why: a target means little without the starting point; achievability
+(A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
         check_no_baseline,
     ),
     _rule(
@@ -283,10 +285,12 @@ starting point; achievability (A3xx) cannot be judged either (A3xx rules skip a 
         "no-target",
         "error",
         "no target",
-        'Add `measure.target: {value: ..., comparator: "<="}`.',
+        'Add `measure.target: {value: ..., comparator: "<="}`, or a change from the baseline: '
+        "`{change: -1}` or `{change_percent: -50}`.",
         _SOURCE_MEASURABLE,
         """
-What it does: flags a measured goal with no target value.""",
+What it does: flags a measured goal with no target: neither a value nor a change from the
+baseline (`change`, in the measure's unit, or `change_percent`).""",
         check_no_target,
     ),
     _rule(
