@@ -39,6 +39,7 @@ from planengine.smart._rules_measurable import (
 from planengine.smart._rules_relevant import (
     check_not_linked,
     check_patient_words,
+    check_statement_off_area,
     check_unknown_area,
 )
 from planengine.smart._rules_specific import check_multiple_behaviours, check_vague
@@ -448,6 +449,26 @@ the person's own words. Info only: it never fails a run.""",
         """
 What it does: flags an `area` that is not one of the engine's problem areas.""",
         check_unknown_area,
+    ),
+    _rule(
+        "R404",
+        "statement-about-another-area",
+        "warning",
+        "the statement is about another problem area",
+        "File the goal under the area its statement is about, or say in the statement how it "
+        "serves this area (or add that area to `addresses`).",
+        "clinical.md §6.2 (Relevant); data/area-relevance.yaml",
+        """
+What it does: reads the statement with the vocabulary's goal words (the words that link a
+patient's goal to an area) and warns when they link only to other areas, none of which serves the
+goal's area (`data/area-relevance.yaml`, each list with its reason: behavioural activation serves
+depression, sleep hygiene's evening drinking serves sleep ...) and none of which is in its
+`addresses`. "Drink no more than 14 units a week" filed under depression warns; "Take a 20-minute walk
+four days a week" filed under depression does not (activity serves depression), nor does a
+statement whose words link to no area. Why: a goal must serve the problem it is filed under;
+a misfiled goal is reviewed against the wrong problem. A warning: the words are a screen, and the
+lists are wide on purpose.""",
+        check_statement_off_area,
     ),
     _rule(
         "T501",
