@@ -14,6 +14,8 @@ import yaml
 CORPUS = Path(__file__).parent / "data" / "smart-corpus" / "goals.yaml"
 #: The second held-out part: statements gathered and labelled after tuning ended (README.md).
 NEW_HELD_OUT = CORPUS.with_name("new-held-out.yaml")
+#: A second, small tuning part, gathered after the second held-out part was scored (README.md).
+TUNING_2 = CORPUS.with_name("tuning-2.yaml")
 LETTERS = "SMART"
 AS_OF = datetime.date(2026, 12, 15)
 START = "2026-12-01"

@@ -186,3 +186,38 @@ def test_lemma_table_read_as_lemminflect_reads_it(word: str) -> None:
     from planengine.smart._statement_words import readings
 
     assert readings(word) == getAllLemmas(word)
+
+
+#: What the second tuning part taught (tests/data/smart-corpus/tuning-2.yaml), with examples of our
+#: own: statement -> (quantity, timeframe, vague, negated behaviour, done task) as read.
+READINGS = [
+    # "one of these days" counts nothing
+    ("I will be happy one of these days", None, None, ("be happy",), None, None),
+    ("Call two of my friends each week.", "two of", None, (), None, "Call"),
+    # "after this week" is a start with no end, "after 4 weeks" a point in time
+    ("I'll never cry again after this week.", None, None, (), "never cry again after this week", None),
+    ("Walk without the stick after next month.", None, None, (), "without the stick after next month", None),
+    # a vague change made specific by a counted means clause, not by an uncounted one
+    ("Improve my eating habits by eating breakfast on 5 of 7 days.", "5 of", None, (), None, None),
+    ("Improve my eating habits by eating better.", None, None, ("better", "Improve my eating habits"), None, None),
+    # a negated state after a linking verb is no behaviour to count
+    ("Work on my storytelling so I'm not so awkward at parties.", None, None, ("Work on",), None, None),
+    ("I will not drink alcohol on weekdays.", "weekdays", None, (), "not drink alcohol on weekdays", None),
+    # a one-off event is done or not done
+    ("Run a 5k race.", "5k", None, (), None, "Run a"),
+    ("Finish the worry workbook.", None, None, (), None, "Finish"),
+]
+
+
+@pytest.mark.parametrize(("text", "quantity", "timeframe", "vague", "negated", "done"), READINGS)
+def test_what_the_second_tuning_part_taught(
+    text: str,
+    quantity: str | None,
+    timeframe: str | None,
+    vague: tuple[str, ...],
+    negated: str | None,
+    done: str | None,
+) -> None:
+    statement = analyse(text)
+    assert (statement.quantity, statement.timeframe, statement.vague) == (quantity, timeframe, vague)
+    assert (statement.negated_behaviour, statement.done_task) == (negated, done)

@@ -163,7 +163,7 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
         if obj is None:
             continue
         head, numbered, last = obj
-        if head in lists["abstract"] and not numbered:
+        if head in lists["abstract"] and not numbered and not _counted_means(tokens, last + 1, end):
             found.append(_quote_span(tokens, start, last + 1))
     for start, _stop in find_spans(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
         before = words[max(begin, start - 2) : start]
@@ -172,6 +172,16 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
+
+
+def _counted_means(tokens: Sequence[Token], index: int, end: int) -> bool:
+    """Whether a means clause right after ``index`` names a counted behaviour: "(improve my eating
+    habits) by eating breakfast at least 5 of the 7 days". The behaviour it names is the goal's,
+    so the change it serves is not vague; without a count ("by eating better") it is."""
+    surface = surface_words(tokens)
+    if index + 1 >= end or surface[index] != "by" or not surface[index + 1].endswith("ing"):
+        return False
+    return any(is_number_token(token) for token in tokens[index + 2 : end])
 
 
 def _quote_span(tokens: Sequence[Token], start: int, stop: int) -> str:
@@ -362,6 +372,8 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
                 continue
             unit = found_unit
             between = set(surface[index + 1 : position])
+            if word == "after" and amount is None and between & {"this", "next"}:
+                continue  # "after this week": a start with no end ("starting next week")
             bounded = amount is not None or between & {"next", "first", "end", "rest", "this"}
             if not bounded and unit not in ("weekend", "semester", "term"):
                 continue  # "in a week" as frequency, "for the day"
@@ -375,7 +387,7 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             return quote_text(text, tokens, index, position + 1), days
         # "this week", "next month", "next month's presentation"
         if word in ("this", "next") and unit_at(index + 1):
-            if index > 0 and surface[index - 1] in ("starting", "from"):
+            if index > 0 and surface[index - 1] in ("starting", "from", "after"):
                 continue
             return quote_text(text, tokens, index, index + 2), None
         if word in ("next", "this") and index + 1 < len(tokens) and re.fullmatch(
@@ -406,6 +418,8 @@ def _quantity(tokens: Sequence[Token], text: str) -> str | None:
             return token.text
         if word in ("every", "each", "per") and index + 1 < len(tokens) and surface[index + 1] not in ("time",):
             return quote_text(text, tokens, index, index + 2)
+        if is_number_token(token) and surface[index + 1 : index + 3] in (["of", "these"], ["of", "those"]):
+            continue  # "one of these days": an unnamed one of a set, no count
         if is_number_token(token) and index + 1 < len(tokens) and surface[index + 1][:1].isalpha():
             following = surface[index + 1]
             if following in ("out",) or tokens[index + 1].lemma not in lists["time_units"] or index == 0 or surface[index - 1] not in ("in", "within", "for", "over", "by", "next"):
@@ -499,9 +513,14 @@ def analyse(text: str) -> Statement:
         inside = tokens[start + 1 : scope]
         feeling = [t for t in inside if t.lower in lists["feelings"]]
         linked = any(t.lemma in lists["linking"] or t.lower in ("getting", "feeling", "being") for t in inside[:3])
-        if feeling and linked:
+        # "I'm not so awkward", "is not anxious": a state after a linking verb, no behaviour to count
+        # ("be free of outbursts" is a count of zero, as "without yelling" is)
+        state = surface[start] == "not" and start > 0 and (
+            tokens[start - 1].lemma in lists["linking"] or surface[start - 1].endswith(("'m", "'re"))
+        )
+        if feeling and (linked or state):
             vague.append(" ".join(t.text for t in tokens[start:scope]))
-        elif inside and surface[start] not in ("no",):
+        elif inside and surface[start] not in ("no",) and not state:
             negated = " ".join(t.text for t in tokens[start:scope])
     change = None
     pair = _from_to(tokens)
