@@ -221,3 +221,36 @@ def test_what_the_second_tuning_part_taught(
     statement = analyse(text)
     assert (statement.quantity, statement.timeframe, statement.vague) == (quantity, timeframe, vague)
     assert (statement.negated_behaviour, statement.done_task) == (negated, done)
+
+
+#: statement -> the S rules it draws (what the second tuning part taught, with examples of our own)
+S_CASES = [
+    # one act, not several behaviours
+    ("Call up a friend and ask them to have a weekend brunch.", set()),
+    ("Go to a social gathering twice this month and speak to someone new for five minutes.", set()),
+    ("Read chapter 7 and complete exercises 1, 2, and 3.", set()),
+    ("Call my sister, walk the dog and cook dinner on 3 evenings a week.", {"S102"}),
+    # a count in the first part says nothing of a second one
+    ("Meet with two of my friends and be more focused on the interaction.", {"S101"}),
+    ("Learn two ways of coping with stress.", set()),
+    # comparatives, "feel like", cognitive verbs
+    ("Have a stronger social circle.", {"S101"}),
+    ("Add healthier activities during the day.", {"S101"}),
+    ("Keep my bedtime no later than 11 pm.", set()),
+    ("I will feel like I can hold my own in a conversation.", {"S101"}),
+    ("Stop assuming that I say the wrong things.", {"S101"}),
+    ("Work in the anxiety workbook.", {"S101"}),
+]
+
+
+@pytest.mark.parametrize(("statement", "codes"), S_CASES)
+def test_s_rules_on_ordinary_sentences(statement: str, codes: set[str]) -> None:
+    assert _codes(statement) & {"S101", "S102"} == codes
+
+
+@pytest.mark.parametrize(
+    ("statement", "timeframe"),
+    [("Tomorrow I will call one friend.", "Tomorrow"), ("Walk daily starting today.", None)],
+)
+def test_a_day_named_is_a_deadline_unless_it_starts_something(statement: str, timeframe: str | None) -> None:
+    assert analyse(statement).timeframe == timeframe

@@ -151,9 +151,9 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     ):
         if masked.intersection(range(start, stop)):
             continue
-        if counted is not None and start > counted:
+        if counted is not None and start > counted and not _coordinated_between(surface, counted, start):
             continue  # "learn two ways of coping with stress": the count pins the object down
-        if surface[start] in ("more", "less") and stop < len(surface) and (
+        if (surface[start] in ("more", "less") or surface[start] in lists["comparatives"]) and stop < len(surface) and (
             surface[stop] == "than" or is_number_token(tokens[stop])
         ):
             continue
@@ -172,6 +172,15 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
+
+
+def _coordinated_between(surface: Sequence[str], first: int, second: int) -> bool:
+    """Whether an "and" starts a second part between two positions ("meet with two of my friends
+    and be more focused"): a count in the first part says nothing of the second."""
+    return any(
+        surface[i] == "and" and i + 1 < len(surface) and is_base_verb(surface[i + 1])
+        for i in range(first + 1, second)
+    )
 
 
 def _counted_means(tokens: Sequence[Token], index: int, end: int) -> bool:
@@ -310,12 +319,38 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
         # "recognize and plan for ...": a first verb with nothing after it shares the second's object
         if len(sentence_behaviours) >= 2 and len(segments[0]) == 1:
             sentence_behaviours = sentence_behaviours[1:]
-        behaviours.extend(sentence_behaviours)
+        behaviours.extend(_one_act(sentence_behaviours))
     verbs = [verb for verb, _ in behaviours]
     for first, second in itertools.pairwise(verbs):
         if (first, second) in lists["pairs"] and len(verbs) == 2:
             return [words for _, words in behaviours[:1]]
     return [words for _, words in behaviours]
+
+
+#: Object pronouns: a part whose object points back to the one before continues its act.
+_BACK_REFERENCES = frozenset({"them", "him", "her", "it", "they", "he", "she"})
+
+
+def _one_act(behaviours: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Coordinated parts that make one act, tracked as one: a part whose object is a pronoun for the
+    one before ("call up a friend and ask them to brunch"), going somewhere to do something there
+    ("go to a gathering and speak to someone"), and a list of tasks that are each done or not done
+    ("read chapter 7 and complete exercises 1-3": one assignment, checked once)."""
+    if len(behaviours) < 2:
+        return behaviours
+    done = pattern_lists()["done"]
+    if all(any(phrase[0] == verb for phrase in done) for verb, _ in behaviours):
+        return behaviours[:1]
+    kept = [behaviours[0]]
+    for verb, words in behaviours[1:]:
+        parts = words.split()
+        previous_verb, previous = kept[-1]
+        if len(parts) > 1 and parts[1].lower() in _BACK_REFERENCES:
+            continue
+        if previous_verb in ("go", "come") and previous.split()[1:2] == ["to"]:
+            continue
+        kept.append((verb, words))
+    return kept
 
 
 def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
@@ -385,6 +420,11 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             if UNIT_DAYS[unit]:
                 days = int((amount or 1) * UNIT_DAYS[unit]) if amount or between & {"next", "first"} else None
             return quote_text(text, tokens, index, position + 1), days
+        # "tomorrow", "tonight", "today": a day, unless it starts something ("starting today")
+        if word in ("tomorrow", "tonight", "today"):
+            if index > 0 and surface[index - 1] in ("starting", "from", "after", "beginning"):
+                continue
+            return tokens[index].text, 1
         # "this week", "next month", "next month's presentation"
         if word in ("this", "next") and unit_at(index + 1):
             if index > 0 and surface[index - 1] in ("starting", "from", "after"):
