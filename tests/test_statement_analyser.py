@@ -240,6 +240,12 @@ S_CASES = [
     ("I will feel like I can hold my own in a conversation.", {"S101"}),
     ("Stop assuming that I say the wrong things.", {"S101"}),
     ("Work in the anxiety workbook.", {"S101"}),
+    # a countable event after an abstract word, and a change with its target, are not vague
+    ("Reduce my anxiety attacks to three times a week or less.", set()),
+    ("Reduce drinking to 2 drinks a day.", set()),
+    ("Reduce my anxiety.", {"S101"}),
+    ("Significantly reduce verbal aggression.", {"S101"}),
+    ("Take steps to soothe myself when anxious.", {"S101"}),
 ]
 
 
@@ -254,3 +260,21 @@ def test_s_rules_on_ordinary_sentences(statement: str, codes: set[str]) -> None:
 )
 def test_a_day_named_is_a_deadline_unless_it_starts_something(statement: str, timeframe: str | None) -> None:
     assert analyse(statement).timeframe == timeframe
+
+
+@pytest.mark.parametrize(
+    ("statement", "done"),
+    [
+        ("Client will role-play asking for help in session.", "role-play"),
+        ("Express feelings about the loss in session.", "Express"),
+        ("Verbalize decreased anxiety.", None),  # a report of a state needs a criterion
+    ],
+)
+def test_done_tasks_and_reported_states(statement: str, done: str | None) -> None:
+    assert analyse(statement).done_task == done
+
+
+def test_a_school_year_is_a_timeframe() -> None:
+    assert analyse("Decrease suspensions during the academic school year.").timeframe == (
+        "during the academic school year"
+    )

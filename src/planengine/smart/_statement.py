@@ -163,8 +163,11 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
         if obj is None:
             continue
         head, numbered, last = obj
-        if head in lists["abstract"] and not numbered and not _counted_means(tokens, last + 1, end):
-            found.append(_quote_span(tokens, start, last + 1))
+        if head not in lists["abstract"] or numbered or _counted_means(tokens, last + 1, end):
+            continue
+        if _concrete_head(tokens, last + 1, end) or _to_number(tokens, last + 1, end):
+            continue  # "reduce my anxiety attacks", "reduce drinking to 2 drinks a day"
+        found.append(_quote_span(tokens, start, last + 1))
     for start, _stop in find_spans(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
         before = words[max(begin, start - 2) : start]
         changed = any(word in ("increase", "decrease", "reduce", "lower", "raise") for word in before)
@@ -172,6 +175,25 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
+
+
+def _concrete_head(tokens: Sequence[Token], index: int, end: int) -> bool:
+    """Whether the abstract word before ``index`` only modifies a countable noun after it:
+    "anxiety attacks", "panic episodes" (events to count, not a state)."""
+    if index >= end:
+        return False
+    token = tokens[index]
+    return token.lower in pattern_lists()["countable_events"]
+
+
+def _to_number(tokens: Sequence[Token], index: int, end: int) -> bool:
+    """Whether the change names its target: "to" and a number within the next words ("reduce
+    drinking to 2 drinks a day", "lower my worry to 3 out of 10")."""
+    surface = surface_words(tokens)
+    for position in range(index, min(end, index + 4) - 1):
+        if surface[position] == "to" and is_number_token(tokens[position + 1]):
+            return True
+    return False
 
 
 def _coordinated_between(surface: Sequence[str], first: int, second: int) -> bool:
@@ -396,7 +418,8 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
         # "over the weekend", "for the rest of the month", "within the first month"
         if word in ("within", "in", "for", "over", "during", "after", "by"):
             position = index + 1
-            fillers = ("the", "next", "first", "coming", "following", "end", "rest", "of", "this")
+            fillers = ("the", "next", "first", "coming", "following", "end", "rest", "of", "this",
+                       "academic", "school", "calendar")  # fmt: skip
             while position < len(tokens) and surface[position] in fillers:
                 position += 1
             amount = parse_number(surface[position]) if position < len(tokens) else None
@@ -409,7 +432,8 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             between = set(surface[index + 1 : position])
             if word == "after" and amount is None and between & {"this", "next"}:
                 continue  # "after this week": a start with no end ("starting next week")
-            bounded = amount is not None or between & {"next", "first", "end", "rest", "this"}
+            bounded = amount is not None or between & {"next", "first", "end", "rest", "this",
+                                                       "school", "academic"}  # fmt: skip
             if not bounded and unit not in ("weekend", "semester", "term"):
                 continue  # "in a week" as frequency, "for the day"
             if unit == "hour" and not (position + 1 < len(tokens) and surface[position + 1] == "of"):
@@ -482,10 +506,20 @@ def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
     words = lemma_words(tokens)
     verb = _main_verb(tokens, begin)
     # the main verb, or the verb after "be able to" / "learn to"
+    surface = surface_words(tokens)
     for start, stop in find_spans(words, lists["done"], verb, min(end, verb + 4)):
         if start == verb or words[start - 2 : start] == ["able", "to"]:
+            said = surface[stop] if stop < len(surface) else ""
+            if said in _STATE_WORDS or said in lists["feelings"]:
+                return None  # "verbalize decreased anxiety": a report of a state, not a task
             return " ".join(token.text for token in tokens[start:stop])
     return None
+
+
+#: Words that make a done verb's object a state to report ("verbalize decreased anxiety", "report
+#: feeling more positive"): saying it is no task done, it needs a criterion.
+_STATE_WORDS = frozenset({"decreased", "increased", "reduced", "improved", "less", "more", "fewer",
+                          "feeling", "being", "better", "worse"})
 
 
 def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
