@@ -246,6 +246,10 @@ S_CASES = [
     ("Reduce my anxiety.", {"S101"}),
     ("Significantly reduce verbal aggression.", {"S101"}),
     ("Take steps to soothe myself when anxious.", {"S101"}),
+    # what a named thing is for is no vague goal; an abstract quality and "and so forth" are
+    ("Identify, disclose and demonstrate techniques for controlling anxiety.", set()),
+    ("Improve physiological stability.", {"S101"}),
+    ("Discuss feelings of dread, anxiety, and so forth.", {"S101"}),
 ]
 
 
@@ -268,10 +272,15 @@ def test_a_day_named_is_a_deadline_unless_it_starts_something(statement: str, ti
         ("Client will role-play asking for help in session.", "role-play"),
         ("Express feelings about the loss in session.", "Express"),
         ("Verbalize decreased anxiety.", None),  # a report of a state needs a criterion
+        ("Clients are able to identify and express symptoms of anxiety.", "identify"),
     ],
 )
 def test_done_tasks_and_reported_states(statement: str, done: str | None) -> None:
     assert analyse(statement).done_task == done
+
+
+def test_free_from_is_absolute() -> None:
+    assert "A304" in _codes("Be free from anxiety attacks.")
 
 
 def test_a_school_year_is_a_timeframe() -> None:

@@ -97,6 +97,8 @@ def _main_verb(tokens: Sequence[Token], begin: int) -> int:
     if index < len(words) and words[index] == "to":
         return index + 1
     for position in range(begin, min(len(words), begin + 6)):
+        if words[position : position + 3] in (["are", "able", "to"], ["is", "able", "to"], ["am", "able", "to"]):
+            return position + 3  # "Clients are able to identify ..."
         if words[position] in _MODALS or words[position].endswith("'ll"):
             index = position + 1
             while index < len(words) and words[index] in ("to", "be", "able", "not", "try"):
@@ -149,7 +151,7 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     for start, stop in find_spans(words, lists["vague"], begin, end) + find_spans(
         surface, lists["vague"], begin, end
     ):
-        if masked.intersection(range(start, stop)):
+        if masked.intersection(range(start, stop)) or _names_a_purpose(surface, start):
             continue
         if counted is not None and start > counted and not _coordinated_between(surface, counted, start):
             continue  # "learn two ways of coping with stress": the count pins the object down
@@ -159,6 +161,8 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             continue
         found.append(_quote_span(tokens, start, stop))
     for start, stop in find_spans(words, lists["change_verbs"], begin, end):
+        if _names_a_purpose(surface, start):
+            continue  # "techniques for controlling anxiety": what the techniques are for
         obj = _object(tokens, stop, end)
         if obj is None:
             continue
@@ -175,6 +179,12 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
+
+
+def _names_a_purpose(surface: Sequence[str], start: int) -> bool:
+    """Whether the word at ``start`` is a gerund after "for", saying what a named thing is for
+    ("techniques for managing stress", "a plan for coping with cravings")."""
+    return start > 0 and surface[start - 1] == "for" and surface[start].endswith("ing")
 
 
 def _concrete_head(tokens: Sequence[Token], index: int, end: int) -> bool:
