@@ -1,5 +1,5 @@
 """Precision and recall per SMART letter on the labelled corpus of real goal statements
-(tests/data/smart-corpus/, issue 20): the tuning part and the held-out part, each reported."""
+(tests/data/smart-corpus/, issue 20): two tuning parts and two held-out parts, each reported."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ FLOORS = {"S": (0.9, 0.9), "M": (0.9, 0.9), "A": (0.9, 0.6), "T": (0.9, 0.9)}
 HELD_OUT_FLOORS = {"S": (0.9, 0.85), "M": (0.9, 0.9), "A": (0.9, 0.6), "T": (0.9, 0.9)}
 
 #: The second held-out part (new-held-out.yaml, 72 statements gathered and labelled after tuning
-#: ended, labels committed before the first run). First scored with the rules as they stood then:
-#: S precision 0.70, recall 0.84; M 0.83 / 0.86; A 1.00 / 0.50 (4 positives); T 1.00 / 1.00. These
+#: ended, labels committed before the first run). Scored twice: with the rules as they stood (S
+#: precision 0.70, recall 0.84; M 0.83 / 0.86; A 1.00 / 0.50 of 4 positives; T 1.00 / 1.00), and
+#: once after the fixes made on the tuning parts (S 0.77 / 0.92; M 0.83 / 0.86; A 1.00 / 0.50; T
+#: 1.00 / 1.00). Below the issue's floors for S precision, M and A recall: the numbers say so. These
 #: floors keep the figures from falling; its mistakes are never printed (that would be tuning on it).
-NEW_HELD_OUT_FLOORS = {"S": (0.7, 0.84), "M": (0.83, 0.86), "A": (0.9, 0.5), "T": (0.9, 0.9)}
+NEW_HELD_OUT_FLOORS = {"S": (0.77, 0.92), "M": (0.83, 0.86), "A": (0.9, 0.5), "T": (0.9, 0.9)}
 
 
 def _part(name: str) -> list[dict[str, object]]:
