@@ -45,7 +45,9 @@ def test_an_absolute_target_is_not_relative() -> None:
     baseline=st.floats(min_value=-1e6, max_value=1e6),
     change=st.floats(min_value=-1e3, max_value=1e3).filter(lambda x: x != 0),
 )
-def test_the_default_comparator_points_the_way_of_the_change(baseline: float, change: float) -> None:
+def test_the_default_comparator_points_the_way_of_the_change(
+    baseline: float, change: float
+) -> None:
     target = {"change": change}
     value = absolute_target(target, baseline)
     assert value is not None
@@ -55,7 +57,9 @@ def test_the_default_comparator_points_the_way_of_the_change(baseline: float, ch
     assert (value <= baseline) if change < 0 else (value >= baseline)
 
 
-def _goal(target: dict[str, Any], baseline: Any, progress: list[tuple[str, float]]) -> dict[str, Any]:
+def _goal(
+    target: dict[str, Any], baseline: Any, progress: list[tuple[str, float]]
+) -> dict[str, Any]:
     measure: dict[str, Any] = {"metric": "drinks per week", "unit": "drinks", "target": target}
     if baseline is not None:
         measure["baseline"] = baseline
@@ -118,7 +122,9 @@ def test_without_a_baseline_there_is_no_target_and_m203_says_so() -> None:
 def test_validate_reads_the_resolved_target() -> None:
     """The SMART rules see the target a relative target stands for: ``change: -1`` from 10 gets
     the findings ``<= 9`` gets."""
-    relative = {v.code for v in check_goals(_document(_goal({"change": -1}, BASELINE, [])), as_of=AS_OF)}
+    relative = {
+        v.code for v in check_goals(_document(_goal({"change": -1}, BASELINE, [])), as_of=AS_OF)
+    }
     absolute = {
         v.code
         for v in check_goals(
@@ -153,8 +159,11 @@ def test_a_relative_target_outside_the_instrument_range_is_an_input_error() -> N
         "addresses": ["depression"],
         "start_date": "2026-12-01",
         "due_date": "2027-02-23",
-        "measure": {"instrument": "phq9", "baseline": {"value": 14, "date": "2026-12-01"},
-                    "target": {"change": -30}},
+        "measure": {
+            "instrument": "phq9",
+            "baseline": {"value": 14, "date": "2026-12-01"},
+            "target": {"change": -30},
+        },
     }
     found = {v.code for v in check_goals(_document(goal), as_of=AS_OF)}
     assert "E012" in found

@@ -24,8 +24,18 @@ CASES = [
     ("alcohol", "Go to the gym three times a week for the next month.", ["audit-c"], True),
     ("trauma", "Cut down to 14 units of wine a week by 2027-02-01.", ["pcl5"], True),
     # another area's words, and that area serves this one
-    ("depression", "Take a 20-minute walk outdoors four days a week for one month.", ["phq9"], False),
-    ("sleep", "No alcohol within 3 hours of bedtime, 6 nights a week, for 4 weeks.", ["isi"], False),
+    (
+        "depression",
+        "Take a 20-minute walk outdoors four days a week for one month.",
+        ["phq9"],
+        False,
+    ),
+    (
+        "sleep",
+        "No alcohol within 3 hours of bedtime, 6 nights a week, for 4 weeks.",
+        ["isi"],
+        False,
+    ),
     ("stress", "Practise calm breathing for 10 minutes a day for the next month.", [], False),
     ("alcohol", "Learn anger management skills.", ["audit-c"], False),
     # the goal's own area's words, or none at all

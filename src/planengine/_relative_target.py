@@ -16,7 +16,13 @@ from typing import Any
 
 from planengine._values import read_number
 
-__all__ = ["RELATIVE_KEYS", "absolute_target", "describe_change", "is_relative", "relative_comparator"]
+__all__ = [
+    "RELATIVE_KEYS",
+    "absolute_target",
+    "describe_change",
+    "is_relative",
+    "relative_comparator",
+]
 
 #: The keys that make a target relative to the baseline (a target has one of them or ``value``).
 RELATIVE_KEYS = ("change", "change_percent")

@@ -14,7 +14,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from planengine._relative_target import absolute_target, describe_change, is_relative, relative_comparator
+from planengine._relative_target import (
+    absolute_target,
+    describe_change,
+    is_relative,
+    relative_comparator,
+)
 from planengine._values import (
     COMPARATORS,
     ORDER_COMPARATORS,
