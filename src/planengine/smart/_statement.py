@@ -16,6 +16,15 @@ from collections.abc import Sequence
 
 import attrs
 
+from planengine.smart._statement_phrases import (
+    STATE_WORDS,
+    concrete_head,
+    coordinated_between,
+    counted_means,
+    names_a_purpose,
+    one_act,
+    to_number,
+)
 from planengine.smart._statement_words import (
     UNIT_DAYS,
     Token,
@@ -151,9 +160,9 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     for start, stop in find_spans(words, lists["vague"], begin, end) + find_spans(
         surface, lists["vague"], begin, end
     ):
-        if masked.intersection(range(start, stop)) or _names_a_purpose(surface, start):
+        if masked.intersection(range(start, stop)) or names_a_purpose(surface, start):
             continue
-        if counted is not None and start > counted and not _coordinated_between(surface, counted, start):
+        if counted is not None and start > counted and not coordinated_between(surface, counted, start):
             continue  # "learn two ways of coping with stress": the count pins the object down
         if (surface[start] in ("more", "less") or surface[start] in lists["comparatives"]) and stop < len(surface) and (
             surface[stop] == "than" or is_number_token(tokens[stop])
@@ -161,15 +170,15 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             continue
         found.append(_quote_span(tokens, start, stop))
     for start, stop in find_spans(words, lists["change_verbs"], begin, end):
-        if _names_a_purpose(surface, start):
+        if names_a_purpose(surface, start):
             continue  # "techniques for controlling anxiety": what the techniques are for
         obj = _object(tokens, stop, end)
         if obj is None:
             continue
         head, numbered, last = obj
-        if head not in lists["abstract"] or numbered or _counted_means(tokens, last + 1, end):
+        if head not in lists["abstract"] or numbered or counted_means(tokens, last + 1, end):
             continue
-        if _concrete_head(tokens, last + 1, end) or _to_number(tokens, last + 1, end):
+        if concrete_head(tokens, last + 1, end) or to_number(tokens, last + 1, end):
             continue  # "reduce my anxiety attacks", "reduce drinking to 2 drinks a day"
         found.append(_quote_span(tokens, start, last + 1))
     for start, _stop in find_spans(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
@@ -179,50 +188,6 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
-
-
-def _names_a_purpose(surface: Sequence[str], start: int) -> bool:
-    """Whether the word at ``start`` is a gerund after "for", saying what a named thing is for
-    ("techniques for managing stress", "a plan for coping with cravings")."""
-    return start > 0 and surface[start - 1] == "for" and surface[start].endswith("ing")
-
-
-def _concrete_head(tokens: Sequence[Token], index: int, end: int) -> bool:
-    """Whether the abstract word before ``index`` only modifies a countable noun after it:
-    "anxiety attacks", "panic episodes" (events to count, not a state)."""
-    if index >= end:
-        return False
-    token = tokens[index]
-    return token.lower in pattern_lists()["countable_events"]
-
-
-def _to_number(tokens: Sequence[Token], index: int, end: int) -> bool:
-    """Whether the change names its target: "to" and a number within the next words ("reduce
-    drinking to 2 drinks a day", "lower my worry to 3 out of 10")."""
-    surface = surface_words(tokens)
-    for position in range(index, min(end, index + 4) - 1):
-        if surface[position] == "to" and is_number_token(tokens[position + 1]):
-            return True
-    return False
-
-
-def _coordinated_between(surface: Sequence[str], first: int, second: int) -> bool:
-    """Whether an "and" starts a second part between two positions ("meet with two of my friends
-    and be more focused"): a count in the first part says nothing of the second."""
-    return any(
-        surface[i] == "and" and i + 1 < len(surface) and is_base_verb(surface[i + 1])
-        for i in range(first + 1, second)
-    )
-
-
-def _counted_means(tokens: Sequence[Token], index: int, end: int) -> bool:
-    """Whether a means clause right after ``index`` names a counted behaviour: "(improve my eating
-    habits) by eating breakfast at least 5 of the 7 days". The behaviour it names is the goal's,
-    so the change it serves is not vague; without a count ("by eating better") it is."""
-    surface = surface_words(tokens)
-    if index + 1 >= end or surface[index] != "by" or not surface[index + 1].endswith("ing"):
-        return False
-    return any(is_number_token(token) for token in tokens[index + 2 : end])
 
 
 def _quote_span(tokens: Sequence[Token], start: int, stop: int) -> str:
@@ -351,38 +316,12 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
         # "recognize and plan for ...": a first verb with nothing after it shares the second's object
         if len(sentence_behaviours) >= 2 and len(segments[0]) == 1:
             sentence_behaviours = sentence_behaviours[1:]
-        behaviours.extend(_one_act(sentence_behaviours))
+        behaviours.extend(one_act(sentence_behaviours))
     verbs = [verb for verb, _ in behaviours]
     for first, second in itertools.pairwise(verbs):
         if (first, second) in lists["pairs"] and len(verbs) == 2:
             return [words for _, words in behaviours[:1]]
     return [words for _, words in behaviours]
-
-
-#: Object pronouns: a part whose object points back to the one before continues its act.
-_BACK_REFERENCES = frozenset({"them", "him", "her", "it", "they", "he", "she"})
-
-
-def _one_act(behaviours: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Coordinated parts that make one act, tracked as one: a part whose object is a pronoun for the
-    one before ("call up a friend and ask them to brunch"), going somewhere to do something there
-    ("go to a gathering and speak to someone"), and a list of tasks that are each done or not done
-    ("read chapter 7 and complete exercises 1-3": one assignment, checked once)."""
-    if len(behaviours) < 2:
-        return behaviours
-    done = pattern_lists()["done"]
-    if all(any(phrase[0] == verb for phrase in done) for verb, _ in behaviours):
-        return behaviours[:1]
-    kept = [behaviours[0]]
-    for verb, words in behaviours[1:]:
-        parts = words.split()
-        previous_verb, previous = kept[-1]
-        if len(parts) > 1 and parts[1].lower() in _BACK_REFERENCES:
-            continue
-        if previous_verb in ("go", "come") and previous.split()[1:2] == ["to"]:
-            continue
-        kept.append((verb, words))
-    return kept
 
 
 def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
@@ -520,16 +459,10 @@ def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
     for start, stop in find_spans(words, lists["done"], verb, min(end, verb + 4)):
         if start == verb or words[start - 2 : start] == ["able", "to"]:
             said = surface[stop] if stop < len(surface) else ""
-            if said in _STATE_WORDS or said in lists["feelings"]:
+            if said in STATE_WORDS or said in lists["feelings"]:
                 return None  # "verbalize decreased anxiety": a report of a state, not a task
             return " ".join(token.text for token in tokens[start:stop])
     return None
-
-
-#: Words that make a done verb's object a state to report ("verbalize decreased anxiety", "report
-#: feeling more positive"): saying it is no task done, it needs a criterion.
-_STATE_WORDS = frozenset({"decreased", "increased", "reduced", "improved", "less", "more", "fewer",
-                          "feeling", "being", "better", "worse"})
 
 
 def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
