@@ -59,6 +59,14 @@ def served_areas() -> Mapping[str, frozenset[str]]:
     return {area: frozenset(entry["areas"]) for area, entry in data.items()}
 
 
+@functools.lru_cache(maxsize=4096)
+def _linked_areas(statement: str) -> tuple[str, ...]:
+    """The areas a statement's words link to (cached: generated plans repeat their statements)."""
+    from planengine._vocabulary import load_vocabulary
+
+    return load_vocabulary().goal_words.areas(statement)
+
+
 def check_statement_off_area(ctx: GoalContext) -> Iterator[Hit]:
     """R404: the statement's words link only to other areas, none of which serves the goal's
     area or is among its ``addresses``: another problem's goal, filed here."""
@@ -66,9 +74,7 @@ def check_statement_off_area(ctx: GoalContext) -> Iterator[Hit]:
     served = served_areas().get(area) if isinstance(area, str) else None
     if served is None or not isinstance(statement, str):
         return  # safety, a plugin's area, or no statement: nothing to judge by
-    from planengine._vocabulary import load_vocabulary
-
-    linked = load_vocabulary().goal_words.areas(statement)
+    linked = _linked_areas(statement)
     addresses = ctx.goal.get("addresses")
     allowed = served | {area} | set(addresses if isinstance(addresses, list) else ())
     if not linked or allowed.intersection(linked):
