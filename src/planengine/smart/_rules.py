@@ -457,7 +457,7 @@ What it does: flags an `area` that is not one of the engine's problem areas.""",
         "the statement is about another problem area",
         "File the goal under the area its statement is about, or say in the statement how it "
         "serves this area (or add that area to `addresses`).",
-        "clinical.md §6.2 (Relevant); data/area-relevance.yaml",
+        "data/area-relevance.yaml (each list with its reason); goals reflect the assessed needs [R42][R43]",
         """
 What it does: reads the statement with the vocabulary's goal words (the words that link a
 patient's goal to an area) and warns when they link only to other areas, none of which serves the
