@@ -39,6 +39,7 @@ from planengine.smart._rules_measurable import (
 from planengine.smart._rules_relevant import (
     check_not_linked,
     check_patient_words,
+    check_statement_off_area,
     check_unknown_area,
 )
 from planengine.smart._rules_specific import check_multiple_behaviours, check_vague
@@ -274,8 +275,10 @@ What it does: flags a measured goal with no baseline value. A pending baseline
 (`{pending: "recorded from the first week of the practice log", by: YYYY-MM-DD}`) is accepted until
 its `by` date and flagged after it. A warning: goals in real plans are often written before the
 first measurement; the message says where the baseline can come from (the measure's method, else
-the first week of a log or the first questionnaire). Why: a target means little without the
-starting point; achievability (A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
+the first week of a log or the first questionnaire). A target relative to the baseline
+(`target: {change: -1}`, `{change_percent: -50}`) is no target at all until the baseline is there,
+and the message says so. Why: a target means little without the starting point; achievability
+(A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
         check_no_baseline,
     ),
     _rule(
@@ -283,10 +286,12 @@ starting point; achievability (A3xx) cannot be judged either (A3xx rules skip a 
         "no-target",
         "error",
         "no target",
-        'Add `measure.target: {value: ..., comparator: "<="}`.',
+        'Add `measure.target: {value: ..., comparator: "<="}`, or a change from the baseline: '
+        "`{change: -1}` or `{change_percent: -50}`.",
         _SOURCE_MEASURABLE,
         """
-What it does: flags a measured goal with no target value.""",
+What it does: flags a measured goal with no target: neither a value nor a change from the
+baseline (`change`, in the measure's unit, or `change_percent`).""",
         check_no_target,
     ),
     _rule(
@@ -444,6 +449,26 @@ the person's own words. Info only: it never fails a run.""",
         """
 What it does: flags an `area` that is not one of the engine's problem areas.""",
         check_unknown_area,
+    ),
+    _rule(
+        "R404",
+        "statement-about-another-area",
+        "warning",
+        "the statement is about another problem area",
+        "File the goal under the area its statement is about, or say in the statement how it "
+        "serves this area (or add that area to `addresses`).",
+        "data/area-relevance.yaml (each list with its reason); goals reflect the assessed needs [R42][R43]",
+        """
+What it does: reads the statement with the vocabulary's goal words (the words that link a
+patient's goal to an area) and warns when they link only to other areas, none of which serves the
+goal's area (`data/area-relevance.yaml`, each list with its reason: behavioural activation serves
+depression, sleep hygiene's evening drinking serves sleep ...) and none of which is in its
+`addresses`. "Drink no more than 14 units a week" filed under depression warns; "Take a 20-minute walk
+four days a week" filed under depression does not (activity serves depression), nor does a
+statement whose words link to no area. Why: a goal must serve the problem it is filed under;
+a misfiled goal is reviewed against the wrong problem. A warning: the words are a screen, and the
+lists are wide on purpose.""",
+        check_statement_off_area,
     ),
     _rule(
         "T501",
