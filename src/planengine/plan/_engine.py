@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from planengine._errors import PLUGIN_FAILURES, InputError, PlanEngineError, PluginError
+from planengine._log import StageTimes
 from planengine._model import (
     Assessment,
     Exclusion,
@@ -32,7 +33,7 @@ from planengine._model import (
     Problem,
     RiskFlag,
 )
-from planengine._plugins import LoadedPlugins, call_each, load_plugins
+from planengine._plugins import LoadedPlugins, call_each, load_plugins, log_failure
 from planengine._version import __version__
 from planengine._vocabulary_hooks import (
     area_safety_notices,
@@ -113,6 +114,7 @@ class Engine:
         from planengine._vocabulary import load_vocabulary
         from planengine.strategies._strategy import DataStrategy
 
+        times = StageTimes("plan", "engine built")  # DEBUG only
         self.config = config or EngineConfig()
         self.strict = strict
         #: the crisis resources every plan shows (the clinic's, then its locale's; maybe none)
@@ -123,6 +125,7 @@ class Engine:
             plugins=plugins, autoload=autoload, allow=allow, block=block, strict=strict
         )
         self._notices: list[Notice] = list(self._loaded.notices)
+        times.mark("plugins")
         #: the areas and conditions this engine knows: the built-in ones and the plugins'
         self.vocabulary = collect_vocabulary(
             self._loaded, load_vocabulary(), strict=strict, notices=self._notices,
@@ -146,6 +149,7 @@ class Engine:
         self._instrument_names = {key: value.name for key, value in instruments.items()}
         #: ids of the instruments whose finding rules can fire (see findings.judges)
         self._judging = frozenset(key for key, value in instruments.items() if judges(value))
+        times.mark("vocabulary and instruments")
         self._strategies: tuple[RegisteredStrategy, ...] = collect_strategies(
             self._loaded,
             self._vocabulary,
@@ -164,6 +168,13 @@ class Engine:
             for area in registered.strategy.areas:
                 self._by_area[area] = (*self._by_area.get(area, ()), entry)
         self.load_notices: tuple[Notice, ...] = tuple(self._notices)
+        times.mark("strategies")
+        times.done(
+            plugins=len(self._loaded.infos),
+            strategies=len(self._strategies),
+            instruments=len(instruments),
+            notices=len(self._notices),
+        )
         #: plugins that ship with planengine: on an id a plugin also proposes, theirs is kept
         self._builtin_plugins = frozenset(
             info.name for info in self._loaded.infos if info.distribution == "planengine"
@@ -238,12 +249,14 @@ class Engine:
         :raises InputError: on answers the instruments cannot score, responses after ``as_of``,
             or a choice the plan has no option for.
         """
+        times = StageTimes("plan", "plan")  # DEBUG only: stage times, never content
         choices = checked_choices(choices)
         check_arguments(assessment, as_of)
         check_context(assessment, self._vocabulary)
         scored = score_assessment(
             assessment, as_of, self.instruments, self.config.stale_baseline_days
         )
+        times.mark("score")
         notices = list(self._notices)
         # the patient's goals screened for risk language once: it decides their links and flags
         screen = self._vocabulary.risk_language.find
@@ -255,6 +268,7 @@ class Engine:
         flags = self._risk_flags(
             assessment, scored.signals, patient_goals, phrases, as_of, alcohol, alcohol_inputs
         )
+        times.mark("find and flag")
         context = PlanningContext(
             assessment=assessment,
             as_of=as_of,
@@ -270,7 +284,9 @@ class Engine:
         draft, python_wrote, decided = self._propose_and_assemble(
             findings, patient_goals, context, notices, choices
         )
+        times.mark("propose and assemble")
         self._complete_checked(draft, context, flags, alcohol)
+        times.mark("adjust and safety")
         draft.problems, made, burden = self._stepped.apply(
             draft.problems,
             scored.latest,
@@ -279,6 +295,7 @@ class Engine:
             harmful_drinking=alcohol,
             hooks_ran=self._has_adjust or bool(flags),  # the safety problem is added with a flag
         )
+        times.mark("stepped care")
         mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
         mark_held_objectives(draft)
         plan = self._finished(
@@ -291,6 +308,8 @@ class Engine:
                 json.dumps(plan.to_dict(), ensure_ascii=False, allow_nan=False)
             except Exception as error:
                 raise self._python.unreadable(error) from error
+        times.mark("finish")
+        times.done(problems=len(plan.problems), risk_flags=len(flags), notices=len(plan.notices))
         return plan
 
     def _find(
@@ -531,6 +550,7 @@ class Engine:
                     problem if data else handed_copy(problem), context, plugin_label
                 )
             except PLUGIN_FAILURES as error:  # a strategy may raise anything; the plan goes on
+                log_failure(registered.plugin, f"strategy {strategy.id!r}", error)
                 failure = PluginError(
                     f"strategy {strategy.id!r} raised {type(error).__name__}: {error}",
                     plugin=registered.plugin,

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import InputError
+from planengine._log import StageTimes
 from planengine._model import Notice, RiskFlag
 from planengine._vocabulary import load_vocabulary
 from planengine.instruments._instrument import Instrument
@@ -291,18 +292,21 @@ def review_goals(
     file = source.path if isinstance(source, Document) else None
     if not isinstance(data, Mapping):
         raise InputError("a goal file must be a mapping with a `goals` list", file=file, path="$")
+    times = StageTimes("review", "review")  # DEBUG only: stage times, never content
     config = config or ReviewConfig()
     if instruments is None:
         from planengine.instruments._data_files import load_builtin_instruments
 
         instruments = load_builtin_instruments()
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
+    times.mark("parse")
     patient_id = patient_id_of(data)
     all_flags, risk_findings, notices_list = _file_flags(
         source, data, parsed, instruments, as_of, patient_id, file_tag
     )
     # Only open flags hold a goal back; a flag a clinician has dispositioned stays listed.
     flags = tuple(f for f in all_flags if f.is_open)
+    times.mark("risk flags")
     notices: list[Notice] = list(notices_list)
     # Flags are read before the goals: an open flag holds back closing a goal it concerns.
     areas = {name: inst.area for name, inst in instruments.items()}
@@ -321,6 +325,7 @@ def review_goals(
         ],
         instruments,
     )
+    times.mark("goals")
     manager, load_notices = _manager(plugins)
     notices.extend(load_notices)
     if manager is not None:
@@ -361,6 +366,7 @@ def review_goals(
             for g in goals
         )
     )
+    times.mark("plugins and attention")
     order, reprioritise = priority_order(goals, flags, areas)
     abuse = any(flag.private for flag in all_flags)  # helplines for abuse only beside such a flag
     crisis = resolve_crisis_resources(config.crisis_locale, config.crisis_resources).shown(
@@ -374,6 +380,8 @@ def review_goals(
             key=lambda f: (f.line or 0, f.column or 0, f.json_path, f.code),
         )
     )
+    times.mark("priorities and crisis")
+    times.done(goals=len(goals), risk_flags=len(all_flags), findings=len(findings))
     return Review(
         as_of=as_of,
         file=file,

@@ -310,6 +310,9 @@ def check_goals(
             try:
                 found = list(rule.check(context))  # type: ignore[misc]
             except PLUGIN_FAILURES as error:
+                from planengine._plugins import log_failure
+
+                log_failure(rule.plugin or "planengine", f"SMART rule {rule.code}", error)
                 collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
                 continue
             if not found:  # most rules find nothing

@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import ConfigError, DocumentParseError
+from planengine._log import StageTimes
 from planengine.io._location import Location
 from planengine.smart._check import RuleSet, check_goals, rule_set
 from planengine.smart._config import SmartConfig
@@ -297,6 +298,7 @@ def validate_paths(
     """
     from planengine.io._schema_check import _load_schema
 
+    times = StageTimes("validate", "validate")  # DEBUG only: stage times, never content
     config = config or SmartConfig()
     _load_schema(schema)  # a missing schema is a usage error, before any file is read
     rules = rule_set(extra_rules, plugin_manager)
@@ -305,6 +307,7 @@ def validate_paths(
 
         instruments = _default_instruments()
     files = iter_files(paths)
+    times.mark("rules and files")
     state: dict[str, Any] = {
         "as_of": as_of,
         "config": config,
@@ -329,6 +332,8 @@ def validate_paths(
         for path in files:
             violations.extend(validate_file(path, **state))
     violations.sort(key=Violation.sort_key)
+    times.mark("check")
+    times.done(files=len(files), violations=len(violations), jobs=jobs)
     return ValidationReport(tuple(violations), tuple(files), as_of, schema, rules, fmt)
 
 
