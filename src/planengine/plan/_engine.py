@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any
 
 from planengine._errors import PLUGIN_FAILURES, InputError, PlanEngineError, PluginError
+from planengine._installed import default_engine_config, overridden_instruments
 from planengine._log import StageTimes
 from planengine._model import (
     Assessment,
@@ -97,7 +98,9 @@ class Engine:
     :param block: names never loaded.
     :param strict: a failing plugin raises :class:`PluginError` instead of being reported and skipped
         (so does an objective or step Python plugin code wrote that the plan cannot take).
-    :param config: planning settings.
+    :param config: planning settings; ``None``: the configuration file's that the command line
+        reads from the working directory (``EngineConfig()``: none), so it plans as it does.
+    :raises planengine.ConfigError: for a configuration file with bad settings, naming it.
     """
 
     def __init__(
@@ -115,7 +118,9 @@ class Engine:
         from planengine.strategies._strategy import DataStrategy
 
         times = StageTimes("plan", "engine built")  # DEBUG only
-        self.config = config or EngineConfig()
+        # as the command line: the nearest configuration file (an override's error names it)
+        config, where = default_engine_config() if config is None else (config, None)
+        self.config = config
         self.strict = strict
         #: the crisis resources every plan shows (the clinic's, then its locale's; maybe none)
         self.crisis_resources = resolve_crisis_resources(
@@ -128,15 +133,15 @@ class Engine:
         times.mark("plugins")
         #: the areas and conditions this engine knows: the built-in ones and the plugins'
         self.vocabulary = collect_vocabulary(
-            self._loaded, load_vocabulary(), strict=strict, notices=self._notices,
-            on_error=self._report,
+            self._loaded, load_vocabulary(), strict=strict, notices=self._notices, on_error=self._report
         )
         self._vocabulary = self.vocabulary
         self._condition_areas = self._vocabulary.condition_areas()
         instruments = known_area_instruments(
-            collect_instruments(
+            overridden_instruments(
                 self._loaded.manager,
-                overrides=self.config.instrument_overrides,
+                self.config.instrument_overrides,
+                where,
                 strict=strict,
                 on_error=self._report,
             ),
@@ -169,12 +174,7 @@ class Engine:
                 self._by_area[area] = (*self._by_area.get(area, ()), entry)
         self.load_notices: tuple[Notice, ...] = tuple(self._notices)
         times.mark("strategies")
-        times.done(
-            plugins=len(self._loaded.infos),
-            strategies=len(self._strategies),
-            instruments=len(instruments),
-            notices=len(self._notices),
-        )
+        times.done(plugins=len(self._loaded.infos), strategies=len(self._strategies))
         #: plugins that ship with planengine: on an id a plugin also proposes, theirs is kept
         self._builtin_plugins = frozenset(
             info.name for info in self._loaded.infos if info.distribution == "planengine"

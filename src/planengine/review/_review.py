@@ -268,16 +268,27 @@ def review_goals(
     config: ReviewConfig | None = None,
     strict_plugins: bool = False,
     file_tag: str | None = None,
+    autoload: bool = True,
 ) -> Review:
     """Review every goal of one goal file on ``as_of``.
+
+    By default it reviews as ``planengine review`` does: with every installed plugin (their
+    ``review_suggestions`` and instruments) and the nearest configuration file's settings (from
+    the document's folder, else the working directory). ``autoload=False`` uses no installed
+    plugin; an explicit ``config`` reads no file.
 
     :param source: a loaded :class:`~planengine.io._document.Document` (findings then carry file, line
         and column) or the parsed mapping itself.
     :param as_of: the review date; nothing after it is used, and the clock is never read.
-    :param instruments: instrument id -> :class:`planengine.Instrument` (default: the built-ins).
-    :param plugins: ``None`` (no plugins), plugin objects implementing ``review_suggestions``, a
-        pluggy manager, or the result of ``planengine._plugins.load_plugins``.
-    :param config: thresholds and intervals (:class:`ReviewConfig`).
+    :param instruments: instrument id -> :class:`planengine.Instrument` (default: the built-in
+        ones, the installed plugins' and the configuration file's overrides, as planning builds
+        them; with ``autoload=False`` the built-in ones).
+    :param plugins: the plugins whose ``review_suggestions`` run, instead of the installed ones:
+        plugin objects, or a pluggy manager. ``None``: the installed plugins (none with
+        ``autoload=False``).
+    :param config: thresholds and intervals (:class:`ReviewConfig`; default: the configuration
+        file's ``[tool.planengine.review]``, with ``autoload=False`` the defaults).
+    :param autoload: use the installed plugins and the configuration file for what is not given.
     :param strict_plugins: a failing plugin raises :class:`planengine.PluginError` instead of
         becoming a notice.
     :param file_tag: set when the patient has several goal files in one run
@@ -293,6 +304,20 @@ def review_goals(
     if not isinstance(data, Mapping):
         raise InputError("a goal file must be a mapping with a `goals` list", file=file, path="$")
     times = StageTimes("review", "review")  # DEBUG only: stage times, never content
+    if autoload and (config is None or instruments is None):
+        import os
+
+        from planengine._config import load_config
+        from planengine._installed import installed_instruments
+
+        found = load_config(start=file if file is not None and os.path.exists(file) else None)
+        config = config or found.review
+        if instruments is None:
+            instruments = installed_instruments(found.table, found.file or "configuration")
+    if autoload and plugins is None:
+        from planengine._installed import installed_plugins
+
+        plugins = installed_plugins()
     config = config or ReviewConfig()
     if instruments is None:
         from planengine.instruments._data_files import load_builtin_instruments

@@ -252,7 +252,8 @@ class _Run:
         vocabulary = self.engine.vocabulary
         config = SmartConfig(plugin_areas=tuple(vocabulary.areas))
         for violation in check_goals(plan_to_goal_document(plan), as_of=self.as_of,
-                                     config=config, instruments=self.engine.instruments):
+                                     config=config, instruments=self.engine.instruments,
+                                     autoload=False):
             if violation.severity == "error" and violation.goal_id in mine:
                 self.watch.add(self.content_hook(), "smart",
                                f"objective {violation.goal_id!r}: {violation.code} {violation.message}")
