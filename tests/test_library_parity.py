@@ -216,3 +216,26 @@ def test_an_installed_plugin_and_a_config_file_count_in_the_library_as_on_the_co
     assert "anger" in {p.area for p in plan.problems}
     assert cli_plan == json.loads(plan.to_json())
     assert planengine.Engine(config=planengine.EngineConfig()).config.max_review_interval_days != 60
+
+
+def test_an_assessment_built_from_a_mapping_plans_as_its_file() -> None:
+    """``Assessment.from_mapping`` (documented in its docstring and the README) checks what
+    ``load_assessment`` checks and gives the same plan, input hash included."""
+    import yaml
+
+    engine = planengine.Engine()
+    for path in ASSESSMENTS:
+        if path.suffix != ".yaml":
+            continue
+        mapping = yaml.safe_load(path.read_text(encoding="utf-8"))
+        mapping = json.loads(json.dumps(mapping, default=str))  # dates as the files' strings
+        built = planengine.Assessment.from_mapping(mapping)
+        loaded = planengine.load_assessment(str(path))
+        assert engine.plan(built, as_of=PLAN_AS_OF).to_json() == engine.plan(
+            loaded, as_of=PLAN_AS_OF
+        ).to_json(), path.name
+    with pytest.raises(planengine.InputError, match=r"\$\.responses\[0\]\.answers"):
+        planengine.Assessment.from_mapping(
+            {"planengine": 1, "responses": [{"instrument": "phq9", "date": "2026-11-20",
+                                             "answers": "two"}]}
+        )
