@@ -239,3 +239,23 @@ def test_an_assessment_built_from_a_mapping_plans_as_its_file() -> None:
             {"planengine": 1, "responses": [{"instrument": "phq9", "date": "2026-11-20",
                                              "answers": "two"}]}
         )
+
+
+def test_the_library_reads_a_changed_configuration_file_again(tmp_path: pathlib.Path) -> None:
+    """The defaults are remembered between calls (a TOML parse costs milliseconds), but an
+    edited, added or removed configuration file is read again."""
+    goals = tmp_path / "behind.yaml"
+    goals.write_text((ROOT / "examples/review/behind.yaml").read_text(encoding="utf-8"))
+
+    def codes() -> set[str]:
+        document = planengine.load_document(str(goals))
+        return {v.code for v in planengine.check_goals(document, as_of=REVIEW_AS_OF)}
+
+    assert "T503" in codes()
+    config = tmp_path / "planengine.toml"
+    config.write_text('ignore = ["T503"]\n', encoding="utf-8")
+    assert "T503" not in codes()
+    config.write_text('ignore = ["T5"]\nselect = ["ALL"]\n', encoding="utf-8")
+    assert "T503" not in codes() and "T501" not in codes()
+    config.unlink()
+    assert "T503" in codes()

@@ -307,10 +307,10 @@ def review_goals(
     if autoload and (config is None or instruments is None):
         import os
 
-        from planengine._config import load_config
+        from planengine._config import config_near
         from planengine._installed import installed_instruments
 
-        found = load_config(start=file if file is not None and os.path.exists(file) else None)
+        found = config_near(file if file is not None and os.path.exists(file) else None)
         config = config or found.review
         if instruments is None:
             instruments = installed_instruments(found.table, found.file or "configuration")

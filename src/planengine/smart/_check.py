@@ -150,10 +150,10 @@ def lint_defaults(
 
     :raises planengine.ConfigError: for a configuration file with unknown keys or bad values.
     """
-    from planengine._config import load_config
+    from planengine._config import config_near
     from planengine._installed import installed_instruments, installed_vocabulary
 
-    found = load_config(start=start)
+    found = config_near(start)
     areas, conditions = installed_vocabulary()
     config = found.lint
     if areas or conditions:
