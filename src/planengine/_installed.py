@@ -136,8 +136,8 @@ def overridden_instruments(
 def installed_instruments(table: Mapping[str, Any], where: str) -> Mapping[str, Any]:
     """:func:`configured_instruments` of the installed plugins and ``table`` (a configuration
     file's ``[tool.planengine]``), built once for each set of overrides."""
-    plan = table.get("plan")
-    overrides = plan.get("instrument-overrides") if isinstance(plan, Mapping) else None
+    plan = table.get("plan") if table else None
+    overrides = plan.get("instrument-overrides") if isinstance(plan, dict) else None
     key = json.dumps(overrides, sort_keys=True, default=str) if overrides else ""
     return _instruments_for(key, where if overrides else "", table if overrides else {})
 

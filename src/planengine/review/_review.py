@@ -353,6 +353,8 @@ def review_goals(
     times.mark("goals")
     manager, load_notices = _manager(plugins)
     notices.extend(load_notices)
+    if manager is not None and not manager.hook.review_suggestions.get_hookimpls():
+        manager = None  # nothing to ask (the built-ins): the same review, without the context
     if manager is not None:
         context = ReviewContext(
             as_of=as_of,
