@@ -68,6 +68,7 @@ def fresh_defaults() -> Iterator[None]:
     def clear() -> None:
         _installed.installed_plugins.cache_clear()
         _installed.installed_vocabulary.cache_clear()
+        _installed.installed_full_vocabulary.cache_clear()
         _installed._BUILT.clear()
         _check.installed_rule_set.cache_clear()
 
@@ -208,11 +209,10 @@ def test_an_installed_plugin_and_a_config_file_count_in_the_library_as_on_the_co
     cli_plan = _cli_json(capsys, "plan", str(assessment), "--as-of", PLAN_AS_OF.isoformat())
     engine = planengine.Engine()
     assert engine.config.max_review_interval_days == 60
-    # an assessment naming a plugin's area is read with the engine's vocabulary, as the CLI does
-    loaded = planengine.load_assessment(
-        str(assessment), instruments=engine.instruments, vocabulary=engine.vocabulary
-    )
-    plan = engine.plan(loaded, as_of=PLAN_AS_OF)
+    # an assessment naming a plugin's area is read as the CLI reads it (the installed plugins')
+    plan = engine.plan(planengine.load_assessment(str(assessment)), as_of=PLAN_AS_OF)
+    with pytest.raises(planengine.InputError, match="unknown id 'anger'"):
+        planengine.load_assessment(str(assessment), autoload=False)
     assert "anger" in {p.area for p in plan.problems}
     assert cli_plan == json.loads(plan.to_json())
     assert planengine.Engine(config=planengine.EngineConfig()).config.max_review_interval_days != 60

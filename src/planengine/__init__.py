@@ -63,9 +63,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         RiskItem,
     )
     from planengine.instruments._scoring import RiskSignal, Score, score_response
-    from planengine.io._assessment import load_assessment
     from planengine.io._disposition import Disposition
     from planengine.io._document import Document
+    from planengine.io._installed_assessment import load_assessment
     from planengine.io._loader import load_document
     from planengine.io._location import Location
     from planengine.io._plan_config import load_engine_config
@@ -198,7 +198,7 @@ _EXPORTS: dict[str, str] = {
     "gas_t_score": "planengine.review",
     "hookimpl": "planengine.hookspecs",
     "instrument_from_mapping": "planengine.instruments._build",
-    "load_assessment": "planengine.io._assessment",
+    "load_assessment": "planengine.io._installed_assessment",
     "load_config": "planengine._config",
     "load_document": "planengine.io._loader",
     "load_engine_config": "planengine.io._plan_config",

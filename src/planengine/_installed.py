@@ -27,6 +27,7 @@ __all__ = [
     "configured_instruments",
     "default_engine_config",
     "in_config_file",
+    "installed_full_vocabulary",
     "installed_instruments",
     "installed_plugins",
     "installed_vocabulary",
@@ -78,6 +79,18 @@ def plugin_vocabulary(
 def installed_vocabulary() -> tuple[tuple[str, ...], tuple[str, ...]]:
     """:func:`plugin_vocabulary` of the installed plugins, worked out once."""
     return plugin_vocabulary(installed_plugins().manager)
+
+
+@functools.lru_cache(maxsize=1)
+def installed_full_vocabulary() -> Any:
+    """The vocabulary (:class:`planengine._vocabulary.Vocabulary`) of the built-in areas and
+    conditions and those the installed plugins register: what an assessment may name."""
+    from planengine._vocabulary import load_vocabulary
+    from planengine._vocabulary_hooks import collect_vocabulary
+
+    return collect_vocabulary(
+        installed_plugins(), load_vocabulary(), strict=False, notices=[], on_error=_log_and_skip
+    )
 
 
 def in_config_file(error: Exception, where: str) -> Exception:

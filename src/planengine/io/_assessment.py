@@ -132,9 +132,9 @@ class Assessment:
                 "context": {"concerns": ["sleep"], "patient_goals": ["Sleep through"]},
             })
 
-        Only built-in instruments, areas and conditions are accepted here; for those plugins
-        register, use ``load_assessment(path, instruments=engine.instruments,
-        vocabulary=engine.vocabulary)`` as ``planengine plan`` does.
+        Only built-in instruments, areas and conditions are accepted here;
+        :func:`planengine.load_assessment` also accepts those the installed plugins register,
+        as ``planengine plan`` does.
 
         :param file: the name messages give the data (default none).
         :raises planengine.InputError: with file, path and the allowed values, on bad input.
