@@ -94,8 +94,9 @@ def _settings(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     import attrs
 
     from planengine._config import load_config
+    from planengine._installed import configured_instruments
     from planengine._plugins import load_plugins
-    from planengine.cli._common import configured_instruments, plugin_blocks
+    from planengine.cli._common import plugin_blocks
     from planengine.review._config import review_config_from_mapping
 
     found = load_config(args.config, start=args.paths[0])  # one rule for every command

@@ -47,7 +47,7 @@ import attrs
 
 from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._model import Notice, RiskFlag
-from planengine._plugins import call_each, plugin_version
+from planengine._plugins import call_each, log_failure, plugin_version
 from planengine.plan._risk_wording import claims_no_risk, failure_notice
 from planengine.review._model import (
     FORBIDDEN_ACTIONS,
@@ -512,6 +512,7 @@ def plugin_suggestions(
             failed(error)
             continue
         except PLUGIN_FAILURES as error:  # not iterable, or a generator that raised midway
+            log_failure(plugin, "review_suggestions", error)
             failure = PluginError(
                 f"review_suggestions failed while its suggestions were read: "
                 f"{type(error).__name__}: {error}",
