@@ -134,7 +134,8 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
     if amount:
         children.append(Item(amount, lead="Dose:"))
     children.append(Item(step_when(step, titles), lead="When:"))
-    children.append(Item(label(_C, "status", step["status"]), lead="Status:"))
+    if step["status"] != "active" or step["phase"] == "now":  # "active" only for what starts now
+        children.append(Item(label(_C, "status", step["status"]), lead="Status:"))
     if step.get("steps"):
         parts = tuple(Item(clean(part, titles)) for part in step["steps"])
         children.append(Item("", lead="Step by step:", children=parts, ordered=True))
