@@ -46,7 +46,8 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
     rows = []
     for number, problem in enumerate(data["problems"], start=1):
         ordering = problem.get("ordering") or {}
-        primary = " (treated first)" if ordering.get("primary") else ""
+        # "treated first" only for a problem that starts now (not one on active monitoring)
+        primary = " (treated first)" if ordering.get("primary") and problem["phase"] == "now" else ""
         rows.append(
             (
                 str(number),
