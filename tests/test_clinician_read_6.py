@@ -180,3 +180,11 @@ def test_words_that_opened_a_risk_flag_stay_off_the_patients_copy(engine) -> Non
     assert "kill myself" not in text and "be here anymore" not in text
     assert "“Sleep better”" in text  # the other words are still theirs
     assert "written in your clinical record rather than on this copy" in text
+
+
+def test_the_follow_up_call_has_a_date_and_a_name_line_and_is_the_only_near_promise(engine) -> None:
+    text = render_patient(_example_plan(engine, "severe-with-risk-flag.yaml"))
+    line = next(x for x in text.splitlines() if "will contact you" in x)
+    assert "by 10 December 2026 (within 72 hours)" in line and "name: ____" in line
+    review = next(x for x in text.splitlines() if x.startswith("- Next review"))
+    assert "8 December" not in review  # the daily safety check is the clinician's, not a review

@@ -87,13 +87,15 @@ class _Filter:
 
 def _next_review(data: dict[str, Any]) -> str | None:
     """The earliest review date after the planning day, among the objectives of the problems
-    with a step that starts now (a problem on active monitoring has its review now)."""
+    with a step that starts now (a problem on active monitoring has its review now). A safety
+    task checked each day until done (review every day) is the clinician's check, not a review
+    with the patient: the follow-up contact has its own line (read 7: two promises)."""
     dates = sorted(
         o["review_date"]
         for p in data["problems"]
         if any(s["phase"] == "now" for s in p["interventions"])
         for o in p["objectives"]
-        if o["review_date"] > data["as_of"]
+        if o["review_date"] > data["as_of"] and o["review_interval_days"] > 1
     )
     return dates[0] if dates else None
 
@@ -106,8 +108,14 @@ def _follow_up(data: dict[str, Any]) -> str | None:
     )
     if step is None:
         return None
+    due = next(  # the dated objective the step serves: a date the patient can hold on to
+        (o["due_date"] for p in data["problems"] for o in p["objectives"] if o["id"] == _FOLLOW_UP_STEP),
+        None,
+    )
     frame = _WITHIN.search(one_line(step.get("description")))
     when = frame.group(0) if frame else patient_text("next_follow_up_default")
+    if due is not None:
+        when = patient_text("next_follow_up_by", date=long_date(due), within=when)
     return patient_text("next_follow_up", when=when)
 
 
