@@ -37,6 +37,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "schema": ("planengine.cli._schema", "print one of the bundled JSON Schemas"),
     "import": ("planengine.cli._import", "read FHIR resources into assessment files, one per patient"),
+    "batch": (
+        "planengine.cli._batch",
+        "plan a whole cohort (FHIR Bulk Data, assessment documents) locally or on Spark",
+    ),
     "serve": ("planengine.cli._serve", "run the CDS Hooks 2.0 service (needs the server extra)"),
     "new-plugin": (
         "planengine.cli._new_plugin",
