@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         RiskFlag,
     )
     from planengine._vocabulary_hooks import Area, Condition
+    from planengine.batch import BatchSettings, BatchSummary, run_batch, write_synthetic_cohort
     from planengine.hookspecs import Strategy, hookimpl
     from planengine.instruments._build import instrument_from_mapping
     from planengine.instruments._instrument import Instrument
@@ -70,6 +71,10 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
 
 #: public name -> private module that defines it
 _EXPORTS: dict[str, str] = {
+    "BatchSettings": "planengine.batch",
+    "BatchSummary": "planengine.batch",
+    "run_batch": "planengine.batch",
+    "write_synthetic_cohort": "planengine.batch",
     "Area": "planengine._vocabulary_hooks",
     "Assessment": "planengine._model",
     "Condition": "planengine._vocabulary_hooks",
@@ -135,6 +140,8 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "Area",
     "Assessment",
+    "BatchSettings",
+    "BatchSummary",
     "Condition",
     "Config",
     "ConfigError",
@@ -190,8 +197,10 @@ __all__ = [
     "plan_to_goal_document",
     "reliable_change_index",
     "review_goals",
+    "run_batch",
     "score_response",
     "validate_paths",
+    "write_synthetic_cohort",
 ]
 
 

@@ -87,7 +87,9 @@ class LocalRun:
                         problems.write(orjson.dumps(row) + b"\n")
                         continue
                     patient, record = item
-                    outs[shard_of(patient, self.shards)].write(orjson.dumps([patient, record.to_row()]) + b"\n")
+                    outs[shard_of(patient, self.shards)].write(
+                        orjson.dumps([patient, record.to_row()]) + b"\n"
+                    )
         finally:
             for out in outs:
                 out.close()
@@ -114,7 +116,11 @@ class LocalRun:
                 group = self._load_group(index)
                 tasks = [(self.settings, patient, group[patient]) for patient in sorted(group)]
                 del group
-                mapped = pool.imap(_plan_task, tasks, chunksize=8) if pool is not None else map(_plan_task, tasks)
+                mapped = (
+                    pool.imap(_plan_task, tasks, chunksize=8)
+                    if pool is not None
+                    else map(_plan_task, tasks)
+                )
                 with open(self._path("result", index), "wb") as out:
                     for row in mapped:
                         out.write(orjson.dumps(row) + b"\n")

@@ -39,14 +39,27 @@ OUTPUT_NAMES: dict[str, dict[str, str]] = {
     },
 }
 _ERROR_FIELDS = ("patient", "file", "line", "path", "reason")
-_FLAG_FIELDS = ("patient", "id", "kind", "level", "rank", "status", "instrument", "item", "observed_on", "message")
+_FLAG_FIELDS = (
+    "patient",
+    "id",
+    "kind",
+    "level",
+    "rank",
+    "status",
+    "instrument",
+    "item",
+    "observed_on",
+    "message",
+)
 _ROW_GROUP = 2048
 
 
 class OutputSet:
     """The output files of one run, in temporary files until :meth:`commit`."""
 
-    def __init__(self, folder: str, file_format: str, inputs: list[str], *, bundles: bool = True) -> None:
+    def __init__(
+        self, folder: str, file_format: str, inputs: list[str], *, bundles: bool = True
+    ) -> None:
         """Check the targets (never an input, never a link) and open the temporary files.
 
         :raises planengine._errors.OutputError: for a target that is an input or a link.
@@ -64,18 +77,26 @@ class OutputSet:
         known = InputFiles(inputs)
         for target in self.targets.values():
             if os.path.islink(target):
-                raise OutputError(f"{target}: is a symbolic link; planengine does not write through one")
+                raise OutputError(
+                    "is a symbolic link; planengine does not write through one", path=target
+                )
             if os.path.exists(target) and target in known:
-                raise OutputError(f"{target}: is one of the inputs; planengine never writes over an input")
+                raise OutputError(
+                    "is one of the inputs; planengine never writes over an input", path=target
+                )
         self._temporary: dict[str, str] = {}
         self._sinks: dict[str, Any] = {}
         for kind in names:
             handle, path = tempfile.mkstemp(prefix=".planengine-", suffix=".tmp", dir=folder)
             os.close(handle)
             self._temporary[kind] = path
-            self._sinks[kind] = _ParquetSink(path, kind) if file_format == "parquet" else _LineSink(path)
+            self._sinks[kind] = (
+                _ParquetSink(path, kind) if file_format == "parquet" else _LineSink(path)
+            )
 
-    def write(self, kind: str, patient: str | None, text: str | None, row: dict[str, Any] | None = None) -> None:
+    def write(
+        self, kind: str, patient: str | None, text: str | None, row: dict[str, Any] | None = None
+    ) -> None:
         """Add one line: ``text`` (JSON text, for plans and bundles) or ``row`` (flags, errors)."""
         sink = self._sinks.get(kind)
         if sink is not None:
@@ -138,7 +159,9 @@ class _ParquetSink:
             schema = pa.schema([("patient", pa.string()), (kind[:-1], pa.string())])
         elif kind == "errors":
             self.fields = list(_ERROR_FIELDS)
-            schema = pa.schema([(f, pa.int64() if f == "line" else pa.string()) for f in _ERROR_FIELDS])
+            schema = pa.schema(
+                [(f, pa.int64() if f == "line" else pa.string()) for f in _ERROR_FIELDS]
+            )
         else:
             self.fields = [*_FLAG_FIELDS, "evidence", "flag"]
             types = {"rank": pa.int64(), "item": pa.int64()}

@@ -70,7 +70,14 @@ class PatientResult:
 
     def to_row(self) -> list[Any]:
         """A JSON-ready list (shard files, Spark rows)."""
-        return [self.patient, self.plan, self.bundle, list(self.flags), list(self.errors), self.internal]
+        return [
+            self.patient,
+            self.plan,
+            self.bundle,
+            list(self.flags),
+            list(self.errors),
+            self.internal,
+        ]
 
     @classmethod
     def from_row(cls, row: Sequence[Any]) -> PatientResult:
@@ -104,12 +111,18 @@ class PatientPlanner:
             plan = self.engine.plan(assessment, as_of=self.settings.as_of)
             return self._result(patient, plan, assessment)
         except InputError as error:
-            return _failed(patient, error.file or first.file, error.line, error.path or "$", error.message)
+            return _failed(
+                patient, error.file or first.file, error.line, error.path or "$", error.message
+            )
         except PluginError as error:
             return _failed(patient, first.file, first.line, "$", f"a plugin failed: {error}")
         except Exception as error:  # a bug: reported for this patient, the batch goes on
-            reason = f"internal error: {type(error).__name__}: {error} (a bug in planengine or a plugin)"
-            return attrs.evolve(_failed(patient, first.file, first.line, "$", reason), internal=True)
+            reason = (
+                f"internal error: {type(error).__name__}: {error} (a bug in planengine or a plugin)"
+            )
+            return attrs.evolve(
+                _failed(patient, first.file, first.line, "$", reason), internal=True
+            )
 
     def _assessment(self, patient: str, records: list[SourceRecord]) -> Any:
         from planengine._errors import InputError
@@ -136,21 +149,31 @@ class PatientPlanner:
             else:
                 data, document = orjson.loads(record.text), None
             assessment = assessment_from_mapping(
-                data, file=record.file, document=document, instruments=engine.instruments, vocabulary=engine.vocabulary
+                data,
+                file=record.file,
+                document=document,
+                instruments=engine.instruments,
+                vocabulary=engine.vocabulary,
             )
             return assessment
         located = [Located(orjson.loads(r.text), r.path, r.file, r.line) for r in records]
-        imported = [p for p in assessments_from_fhir(located, instruments=engine.instruments) if p.patient_id == patient]
-        if not imported or not imported[0].document.get("responses"):
-            if not imported or not imported[0].document.get("x-fhir-totals"):
-                raise InputError(
-                    f"patient {patient!r} has no completed questionnaire response to plan from",
-                    file=records[0].file,
-                    line=records[0].line,
-                )
-        data = imported[0].document
+        imported = [
+            p
+            for p in assessments_from_fhir(located, instruments=engine.instruments)
+            if p.patient_id == patient
+        ]
+        found: dict[str, Any] = imported[0].document if imported else {}
+        if not found.get("responses") and not found.get("x-fhir-totals"):
+            raise InputError(
+                f"patient {patient!r} has no completed questionnaire response to plan from",
+                file=records[0].file,
+                line=records[0].line,
+            )
         assessment = assessment_from_mapping(
-            data, file=records[0].file, instruments=engine.instruments, vocabulary=engine.vocabulary
+            document,
+            file=records[0].file,
+            instruments=engine.instruments,
+            vocabulary=engine.vocabulary,
         )
         return assessment
 
@@ -162,16 +185,24 @@ class PatientPlanner:
         if self.settings.bundles:
             from planengine.fhir._export import plan_to_fhir_bundle
 
-            bundle = orjson.dumps(plan_to_fhir_bundle(plan, assessment=assessment, instruments=self.engine.instruments)).decode()
+            bundle = orjson.dumps(
+                plan_to_fhir_bundle(
+                    plan, assessment=assessment, instruments=self.engine.instruments
+                )
+            ).decode()
         flags = []
-        for flag, shown in zip(plan.risk_flags, data["risk"]["flags"]):
+        for flag, shown in zip(plan.risk_flags, data["risk"]["flags"], strict=True):
             if flag.status in _QUEUED_STATUSES:
                 entry = {"patient": patient, "as_of": data["as_of"], **shown}
-                flags.append({"queue_key": [*flag_queue_key(flag), patient, flag.id], "flag": entry})
+                flags.append(
+                    {"queue_key": [*flag_queue_key(flag), patient, flag.id], "flag": entry}
+                )
         return PatientResult(patient, orjson.dumps(data).decode(), bundle, tuple(flags))
 
 
-def _failed(patient: str, file: str | None, line: int | None, path: str, reason: str) -> PatientResult:
+def _failed(
+    patient: str, file: str | None, line: int | None, path: str, reason: str
+) -> PatientResult:
     error = {"patient": patient, "file": file, "line": line, "path": path, "reason": reason}
     return PatientResult(patient, None, None, (), (error,))
 

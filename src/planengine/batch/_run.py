@@ -115,7 +115,9 @@ def run_batch(
     else:
         from planengine.batch._local import LocalRun
 
-        runner = LocalRun(files, settings, jobs=jobs or os.cpu_count() or 1, scratch=output_dir, progress=progress)
+        runner = LocalRun(
+            files, settings, jobs=jobs or os.cpu_count() or 1, scratch=output_dir, progress=progress
+        )
     try:
         summary = _write_all(runner, outputs, settings, engine)
         outputs.commit(summary.to_dict())
@@ -127,11 +129,19 @@ def run_batch(
         runner.close()
 
 
-def _write_all(runner: _Runner, outputs: OutputSet, settings: BatchSettings, engine: str) -> BatchSummary:
+def _write_all(
+    runner: _Runner, outputs: OutputSet, settings: BatchSettings, engine: str
+) -> BatchSummary:
     problems = 0
     for problem in runner.problems():
         problems += 1
-        row = {"patient": problem.patient, "file": problem.file, "line": problem.line, "path": problem.path, "reason": problem.reason}
+        row = {
+            "patient": problem.patient,
+            "file": problem.file,
+            "line": problem.line,
+            "path": problem.path,
+            "reason": problem.reason,
+        }
         outputs.write("errors", problem.patient, None, row)
     patients = planned = failed = internal = 0
     queue: list[tuple[list[Any], dict[str, Any]]] = []

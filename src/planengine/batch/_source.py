@@ -26,7 +26,9 @@ __all__ = [
 
 #: The resource types a patient's plan is read from (FHIR import); other types (Questionnaire,
 #: Practitioner, ...) in an export are counted and passed over.
-PATIENT_RESOURCES = frozenset({"Patient", "QuestionnaireResponse", "Observation", "Condition", "Goal"})
+PATIENT_RESOURCES = frozenset(
+    {"Patient", "QuestionnaireResponse", "Observation", "Condition", "Goal"}
+)
 #: File names read from a folder: NDJSON / JSON Lines (one record a line) and documents.
 _LINE_SUFFIXES = (".ndjson", ".jsonl")
 _DOCUMENT_SUFFIXES = (".yaml", ".yml", ".json")
@@ -114,7 +116,9 @@ def keyed_records(
             yield _document_file(name)
 
 
-def _lines_of(name: str, skipped: dict[str, int]) -> Iterator[tuple[str, SourceRecord] | SourceProblem]:
+def _lines_of(
+    name: str, skipped: dict[str, int]
+) -> Iterator[tuple[str, SourceRecord] | SourceProblem]:
     try:
         handle = open(name, "rb")  # noqa: SIM115  # closed below, read a line at a time
     except OSError as error:
@@ -149,12 +153,17 @@ def _keyed(
     if isinstance(data, dict) and "planengine" in data:
         patient = _document_patient(data)
         if patient is None:
-            yield SourceProblem(name, number, "$.patient.id", "an assessment document in a batch needs patient.id")
+            yield SourceProblem(
+                name, number, "$.patient.id", "an assessment document in a batch needs patient.id"
+            )
             return
         yield patient, SourceRecord("document", name, number, "$", orjson.dumps(data).decode())
         return
     yield SourceProblem(
-        name, number, "$", "neither a FHIR resource (resourceType) nor an assessment document (planengine: 1)"
+        name,
+        number,
+        "$",
+        "neither a FHIR resource (resourceType) nor an assessment document (planengine: 1)",
     )
 
 

@@ -48,7 +48,9 @@ class SynthStats:
     patients_item9: int
 
 
-def write_synthetic_cohort(folder: str, patients: int, *, seed: int = 0, as_of: dt.date) -> SynthStats:
+def write_synthetic_cohort(
+    folder: str, patients: int, *, seed: int = 0, as_of: dt.date
+) -> SynthStats:
     """Write ``patients`` synthetic patients into ``folder`` as ``<Type>.ndjson`` files.
 
     :param as_of: the last visit's date; earlier visits are a fortnight apart before it.
@@ -66,7 +68,9 @@ def write_synthetic_cohort(folder: str, patients: int, *, seed: int = 0, as_of: 
     try:
         for number in range(patients):
             document = _patient_document(rng, f"syn-{seed}-{number:07d}", as_of)
-            endorsed += any(r["instrument"] == "phq9" and r["answers"][8] > 0 for r in document["responses"])
+            endorsed += any(
+                r["instrument"] == "phq9" and r["answers"][8] > 0 for r in document["responses"]
+            )
             assessment = assessment_from_mapping(document, instruments=instruments)
             bundle = assessment_to_fhir(assessment, instruments=instruments)
             for entry in bundle["entry"]:

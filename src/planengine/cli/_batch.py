@@ -21,20 +21,50 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "documents, or NDJSON / JSON Lines files",
     )
     parser.add_argument(
-        "--output-dir", "-o", required=True, metavar="DIR",
+        "--output-dir",
+        "-o",
+        required=True,
+        metavar="DIR",
         help="folder for plans.jsonl, bundles.ndjson, flags.jsonl, errors.jsonl and summary.json "
         "(each written whole when the run ends; never over an input or a link)",
     )
     parser.add_argument(
-        "--as-of", type=parse_as_of, default=None, metavar="YYYY-MM-DD",
+        "--as-of",
+        type=parse_as_of,
+        default=None,
+        metavar="YYYY-MM-DD",
         help="planning date (default: today; give it for repeatable output)",
     )
-    parser.add_argument("--engine", choices=("local", "spark"), default="local", help="local process pool (default) or Spark (the spark extra)")
-    parser.add_argument("--master", metavar="URL", default=None, help="with --engine spark: the Spark master (default: spark-submit's, else local[*])")
-    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="local worker processes (default: one per CPU)")
-    parser.add_argument("--format", choices=("jsonl", "parquet"), default="jsonl", help="jsonl (default) or parquet (the parquet extra)")
+    parser.add_argument(
+        "--engine",
+        choices=("local", "spark"),
+        default="local",
+        help="local process pool (default) or Spark (the spark extra)",
+    )
+    parser.add_argument(
+        "--master",
+        metavar="URL",
+        default=None,
+        help="with --engine spark: the Spark master (default: spark-submit's, else local[*])",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="local worker processes (default: one per CPU)",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("jsonl", "parquet"),
+        default="jsonl",
+        help="jsonl (default) or parquet (the parquet extra)",
+    )
     parser.add_argument("--no-bundles", action="store_true", help="do not write the FHIR Bundles")
-    parser.add_argument("--quiet", "-q", action="store_true", help="no progress bar and no summary line")
+    parser.add_argument(
+        "--quiet", "-q", action="store_true", help="no progress bar and no summary line"
+    )
     add_plugin_arguments(parser)
 
 
@@ -44,13 +74,20 @@ def run(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from planengine.batch import BatchSettings, run_batch
+
     as_of: dt.date = args.as_of or dt.date.today()
     settings = BatchSettings(as_of=as_of, bundles=not args.no_bundles, **engine_settings(args))
     bar = _progress_bar(args.quiet)
     try:
         summary = run_batch(
-            args.files, args.output_dir, settings, engine=args.engine, jobs=args.jobs,
-            file_format=args.format, master=args.master, progress=bar.update if bar else None,
+            args.files,
+            args.output_dir,
+            settings,
+            engine=args.engine,
+            jobs=args.jobs,
+            file_format=args.format,
+            master=args.master,
+            progress=bar.update if bar else None,
         )
     finally:
         if bar is not None:
@@ -94,7 +131,9 @@ class _Bar:
     def __init__(self) -> None:
         from tqdm import tqdm
 
-        self.bar: Any = tqdm(total=None, unit="patient", desc="planning", file=sys.stderr, dynamic_ncols=True)
+        self.bar: Any = tqdm(
+            total=None, unit="patient", desc="planning", file=sys.stderr, dynamic_ncols=True
+        )
 
     def update(self, done: int, total: int) -> None:
         if self.bar.total != total:
