@@ -7,6 +7,7 @@ so both engines write the same bytes for the same patient.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -117,6 +118,8 @@ class PatientPlanner:
         except PluginError as error:
             return _failed(patient, first.file, first.line, "$", f"a plugin failed: {error}")
         except Exception as error:  # a bug: reported for this patient, the batch goes on
+            if os.environ.get("PLANENGINE_DEBUG") == "1":
+                raise  # the traceback, as the command line shows it with PLANENGINE_DEBUG=1
             reason = (
                 f"internal error: {type(error).__name__}: {error} (a bug in planengine or a plugin)"
             )
@@ -170,7 +173,7 @@ class PatientPlanner:
                 line=records[0].line,
             )
         assessment = assessment_from_mapping(
-            document,
+            found,
             file=records[0].file,
             instruments=engine.instruments,
             vocabulary=engine.vocabulary,
