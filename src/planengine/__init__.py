@@ -43,7 +43,15 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         RiskFlag,
     )
     from planengine._vocabulary_hooks import Area, Condition
-    from planengine.batch import BatchSettings, BatchSummary, run_batch, write_synthetic_cohort
+    from planengine.batch import (
+        BatchSettings,
+        BatchSummary,
+        CohortDiff,
+        diff_cohorts,
+        render_cohort_diff,
+        run_batch,
+        write_synthetic_cohort,
+    )
     from planengine.hookspecs import Strategy, hookimpl
     from planengine.instruments._build import instrument_from_mapping
     from planengine.instruments._instrument import Instrument
@@ -74,6 +82,9 @@ _EXPORTS: dict[str, str] = {
     "BatchSettings": "planengine.batch",
     "BatchSummary": "planengine.batch",
     "run_batch": "planengine.batch",
+    "CohortDiff": "planengine.batch",
+    "diff_cohorts": "planengine.batch",
+    "render_cohort_diff": "planengine.batch",
     "write_synthetic_cohort": "planengine.batch",
     "Area": "planengine._vocabulary_hooks",
     "Assessment": "planengine._model",
@@ -142,6 +153,7 @@ __all__ = [
     "Assessment",
     "BatchSettings",
     "BatchSummary",
+    "CohortDiff",
     "Condition",
     "Config",
     "ConfigError",
@@ -187,6 +199,7 @@ __all__ = [
     "Violation",
     "__version__",
     "check_goals",
+    "diff_cohorts",
     "gas_t_score",
     "hookimpl",
     "instrument_from_mapping",
@@ -196,6 +209,7 @@ __all__ = [
     "load_engine_config",
     "plan_to_goal_document",
     "reliable_change_index",
+    "render_cohort_diff",
     "review_goals",
     "run_batch",
     "score_response",

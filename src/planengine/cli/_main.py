@@ -41,6 +41,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planengine.cli._batch",
         "plan a whole cohort (FHIR Bulk Data, assessment documents) locally or on Spark",
     ),
+    "cohort-diff": (
+        "planengine.cli._cohort_diff",
+        "what a new configuration or plugin set changes over a cohort, risk flags first",
+    ),
     "serve": ("planengine.cli._serve", "run the CDS Hooks 2.0 service (needs the server extra)"),
     "new-plugin": (
         "planengine.cli._new_plugin",
