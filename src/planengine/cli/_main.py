@@ -45,6 +45,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planengine.cli._cohort_diff",
         "what a new configuration or plugin set changes over a cohort, risk flags first",
     ),
+    "synth": (
+        "planengine.cli._synth",
+        "write a synthetic cohort as a FHIR Bulk Data export, for demos, tests and benches",
+    ),
     "serve": ("planengine.cli._serve", "run the CDS Hooks 2.0 service (needs the server extra)"),
     "new-plugin": (
         "planengine.cli._new_plugin",
