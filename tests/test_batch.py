@@ -269,3 +269,16 @@ def test_flags_jsonl_lines_are_compact_json(cohort, tmp_path):
     run_batch(str(cohort), str(tmp_path), SETTINGS, jobs=1)
     for line in (tmp_path / "plans.jsonl").read_bytes().splitlines()[:3]:
         assert orjson.dumps(orjson.loads(line)) == line
+
+
+def test_synth_same_seed_same_files(tmp_path, capsys):
+    for name, seed in (("a", 5), ("b", 5), ("c", 6)):
+        args = ["synth", "-n", "12", "--seed", str(seed), "--as-of", "2026-11-25", "-o", str(tmp_path / name)]
+        assert main(args) == 0
+    assert "12 patients" in capsys.readouterr().err
+    files = sorted(p.name for p in (tmp_path / "a").iterdir())
+    assert files == ["Condition.ndjson", "Goal.ndjson", "Patient.ndjson", "QuestionnaireResponse.ndjson"]
+    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    qr = "QuestionnaireResponse.ndjson"
+    assert (tmp_path / "a" / qr).read_bytes() != (tmp_path / "c" / qr).read_bytes()
+    assert main(["synth", "-n", "0", "--as-of", "2026-11-25", "-o", str(tmp_path / "d")]) == 2
