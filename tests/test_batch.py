@@ -273,12 +273,51 @@ def test_flags_jsonl_lines_are_compact_json(cohort, tmp_path):
 
 def test_synth_same_seed_same_files(tmp_path, capsys):
     for name, seed in (("a", 5), ("b", 5), ("c", 6)):
-        args = ["synth", "-n", "12", "--seed", str(seed), "--as-of", "2026-11-25", "-o", str(tmp_path / name)]
+        args = [
+            "synth",
+            "-n",
+            "12",
+            "--seed",
+            str(seed),
+            "--as-of",
+            "2026-11-25",
+            "-o",
+            str(tmp_path / name),
+        ]
         assert main(args) == 0
     assert "12 patients" in capsys.readouterr().err
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
-    assert files == ["Condition.ndjson", "Goal.ndjson", "Patient.ndjson", "QuestionnaireResponse.ndjson"]
-    assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
+    assert files == [
+        "Condition.ndjson",
+        "Goal.ndjson",
+        "Patient.ndjson",
+        "QuestionnaireResponse.ndjson",
+    ]
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files
+    )
     qr = "QuestionnaireResponse.ndjson"
     assert (tmp_path / "a" / qr).read_bytes() != (tmp_path / "c" / qr).read_bytes()
     assert main(["synth", "-n", "0", "--as-of", "2026-11-25", "-o", str(tmp_path / "d")]) == 2
+
+
+def test_a_bug_while_planning_one_patient_is_reported_and_exits_3(
+    cohort, tmp_path, monkeypatch, capsys
+):
+    from planengine.plan._engine import Engine
+
+    real = Engine.plan
+
+    def plan(self, assessment, **kwargs):
+        if assessment.patient_id == "syn-7-0000003":
+            raise RuntimeError("boom")
+        return real(self, assessment, **kwargs)
+
+    monkeypatch.setattr(Engine, "plan", plan)
+    monkeypatch.delenv("PLANENGINE_DEBUG")
+    args = ["batch", str(cohort), "-o", str(tmp_path), "--as-of", "2026-11-25", "-j", "1", "-q"]
+    assert main(args) == 3
+    errors = _lines(tmp_path / "errors.jsonl")
+    assert [e["patient"] for e in errors] == ["syn-7-0000003"]
+    assert "internal error: RuntimeError: boom" in errors[0]["reason"]
+    assert json.loads((tmp_path / "summary.json").read_text())["plans_out"] == 59
