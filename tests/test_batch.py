@@ -321,3 +321,19 @@ def test_a_bug_while_planning_one_patient_is_reported_and_exits_3(
     assert [e["patient"] for e in errors] == ["syn-7-0000003"]
     assert "internal error: RuntimeError: boom" in errors[0]["reason"]
     assert json.loads((tmp_path / "summary.json").read_text())["plans_out"] == 59
+
+
+def test_a_fhir_bundle_json_file_beside_assessment_documents(tmp_path):
+    from planengine import load_assessment
+    from planengine.fhir import assessment_to_fhir
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bundle = assessment_to_fhir(load_assessment(EXAMPLES / "severe-with-risk-flag.yaml"))
+    bundle["entry"].append({"resource": {"resourceType": "Practitioner", "id": "dr-1"}})
+    (folder / "bundle.json").write_text(json.dumps(bundle), encoding="utf-8")
+    shutil.copy(EXAMPLES / "mild-sleep-only.yaml", folder / "mild.yaml")
+    summary = run_batch(str(folder), str(tmp_path / "out"), SETTINGS, jobs=1)
+    assert summary.plans_out == 2 and summary.reconciled
+    assert summary.resources_skipped == {"Practitioner": 1}
+    assert [f["patient"] for f in _lines(tmp_path / "out" / "flags.jsonl")] == ["P-3307"]

@@ -113,7 +113,7 @@ def keyed_records(
         if name.endswith(_LINE_SUFFIXES):
             yield from _lines_of(name, skipped)
         else:
-            yield _document_file(name)
+            yield from _document_file(name, skipped)
 
 
 def _lines_of(
@@ -168,7 +168,7 @@ def _keyed(
 
 
 def _keyed_resource(
-    resource: Any, name: str, number: int, path: str, skipped: dict[str, int]
+    resource: Any, name: str, number: int | None, path: str, skipped: dict[str, int]
 ) -> tuple[str, SourceRecord] | SourceProblem | None:
     """The resource under its patient; ``None`` for a type no plan reads (counted)."""
     from planengine.fhir._resources import patient_id_of
@@ -186,19 +186,36 @@ def _keyed_resource(
     return patient, SourceRecord("fhir", name, number, path, orjson.dumps(resource).decode())
 
 
-def _document_file(name: str) -> tuple[str, SourceRecord] | SourceProblem:
+def _document_file(
+    name: str, skipped: dict[str, int]
+) -> Iterator[tuple[str, SourceRecord] | SourceProblem]:
+    """An assessment document in its own file, or a FHIR resource or Bundle (JSON) keyed by
+    resource, as an export may hold beside its NDJSON."""
     from planengine._errors import InputError
     from planengine.io._loader import load_document
 
     try:
         document = load_document(name)
     except InputError as error:
-        return SourceProblem(name, error.line, error.path or "$", _reason(error))
-    patient = _document_patient(document.data)
+        yield SourceProblem(name, error.line, error.path or "$", _reason(error))
+        return
+    data = document.data
+    if isinstance(data, dict) and isinstance(data.get("resourceType"), str):
+        from planengine.fhir._read import iter_resources
+
+        try:
+            for found in iter_resources(data, file=name):
+                keyed = _keyed_resource(found.resource, name, None, found.path, skipped)
+                if keyed is not None:
+                    yield keyed
+        except ValueError as error:  # a malformed Bundle
+            yield SourceProblem(name, None, getattr(error, "path", None) or "$", _reason(error))
+        return
+    patient = _document_patient(data)
     if patient is None:
         stem = os.path.splitext(os.path.basename(name))[0]
         patient = stem  # a folder of files: a file without patient.id is its own patient
-    return patient, SourceRecord("document-file", name, None, "$", "")
+    yield patient, SourceRecord("document-file", name, None, "$", "")
 
 
 def _document_patient(data: Any) -> str | None:

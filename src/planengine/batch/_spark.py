@@ -85,7 +85,9 @@ class SparkRun:
                 numbered = self.context.textFile(_uri(name)).zipWithIndex()
                 parts.append(numbered.flatMap(functools.partial(_key_numbered, name)))
         if documents:
-            driver = [_tagged(item) for item in keyed_records(documents)]
+            skipped: dict[str, int] = {}
+            driver = [_tagged(item) for item in keyed_records(documents, skipped)]
+            driver += [("S", kind) for kind, count in skipped.items() for _ in range(count)]
             parts.append(self.context.parallelize(driver, 1))
         if not parts:
             return self.context.parallelize([], 1)
