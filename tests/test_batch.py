@@ -166,7 +166,7 @@ def test_a_folder_of_assessment_documents_and_a_jsonl_file_of_them(tmp_path):
     summary = run_batch(str(jsonl), str(tmp_path / "out2"), SETTINGS, jobs=1)
     errors = _lines(tmp_path / "out2" / "errors.jsonl")
     assert summary.plans_out == 2 and summary.patients_with_errors == 1 and summary.reconciled
-    assert "one assessment document" in errors[0]["reason"] and errors[0]["line"] == 1
+    assert "2 assessment documents" in errors[0]["reason"] and errors[0]["line"] == 4
     plans = _lines(tmp_path / "out" / "plans.jsonl")
     assert [p["patient"]["id"] for p in plans] == sorted(p["patient"]["id"] for p in plans)
 
@@ -199,7 +199,7 @@ def test_the_command_exits_2_when_the_errors_file_is_not_empty(cohort, tmp_path,
         main(["batch", str(cohort), "-o", str(tmp_path / "ok"), "--as-of", "2026-11-25", "-j", "1"])
         == 0
     )
-    assert "60 patients in, 60 plans out" in capsys.readouterr().err
+    assert "60 patients in, 60 plans and 0 reviews out" in capsys.readouterr().err
     bad = _write(tmp_path / "bad.ndjson", ["[1, 2]"])
     assert (
         main(["batch", str(bad), "-o", str(tmp_path / "bad"), "--as-of", "2026-11-25", "-q"]) == 2
@@ -337,3 +337,29 @@ def test_a_fhir_bundle_json_file_beside_assessment_documents(tmp_path):
     assert summary.plans_out == 2 and summary.reconciled
     assert summary.resources_skipped == {"Practitioner": 1}
     assert [f["patient"] for f in _lines(tmp_path / "out" / "flags.jsonl")] == ["P-3307"]
+
+
+def test_goal_files_are_reviewed_and_their_open_flags_join_the_queue(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for name in ("risk-item9.yaml", "on-track.yaml", "bad-input.yaml"):
+        shutil.copy(EXAMPLES / "review" / name, folder / name)
+    shutil.copy(EXAMPLES / "moderate-phq9-gad7-isi.yaml", folder / "intake.yaml")
+    summary = run_batch(str(folder), str(tmp_path / "out"), SETTINGS, jobs=1)
+    reviews = _lines(tmp_path / "out" / "reviews.jsonl")
+    import yaml
+
+    ids = sorted(
+        yaml.safe_load((folder / n).read_text())["patient"]["id"]
+        for n in ("risk-item9.yaml", "on-track.yaml", "bad-input.yaml")
+    )
+    assert [r["patient"] for r in reviews] == ids
+    assert (summary.plans_out, summary.reviews_out, summary.patients_out) == (
+        1,
+        3,
+        4,
+    ) and summary.reconciled
+    flags = _lines(tmp_path / "out" / "flags.jsonl")
+    risk_patient = yaml.safe_load((folder / "risk-item9.yaml").read_text())["patient"]["id"]
+    assert {(f["patient"], f["source"]) for f in flags} >= {(risk_patient, "review")}
+    assert all(f["status"] != "dispositioned" for f in flags)

@@ -4,6 +4,7 @@ nightly job) never sees half a batch. An output never replaces an input or a lin
 
 * ``plans.jsonl``: one plan a line (the plan JSON, compact), sorted by patient id;
 * ``bundles.ndjson``: one FHIR transaction Bundle a line, the same order;
+* ``reviews.jsonl``: one progress review a line, for the patients with a goal file;
 * ``flags.jsonl``: the flag queue, every open risk flag, most urgent first;
 * ``errors.jsonl``: every record or patient that gave no plan, with file, line and reason;
 * ``summary.json``: the counts, reconciled (patients in = plans out + patients with errors).
@@ -28,12 +29,14 @@ OUTPUT_NAMES: dict[str, dict[str, str]] = {
     "jsonl": {
         "plans": "plans.jsonl",
         "bundles": "bundles.ndjson",
+        "reviews": "reviews.jsonl",
         "flags": "flags.jsonl",
         "errors": "errors.jsonl",
     },
     "parquet": {
         "plans": "plans.parquet",
         "bundles": "bundles.parquet",
+        "reviews": "reviews.parquet",
         "flags": "flags.parquet",
         "errors": "errors.parquet",
     },
@@ -52,6 +55,8 @@ _FLAG_FIELDS = (
     "message",
 )
 _ROW_GROUP = 2048
+#: outputs of one JSON text a patient (a ``patient`` column and the text)
+_TEXT_KINDS = ("plans", "bundles", "reviews")
 
 
 class OutputSet:
@@ -154,7 +159,7 @@ class _ParquetSink:
             ) from None
         self.pa = pa
         self.kind = kind
-        if kind in ("plans", "bundles"):
+        if kind in _TEXT_KINDS:
             self.fields = ["patient", kind[:-1]]
             schema = pa.schema([("patient", pa.string()), (kind[:-1], pa.string())])
         elif kind == "errors":
@@ -171,7 +176,7 @@ class _ParquetSink:
         self.rows: dict[str, list[Any]] = {f: [] for f in self.fields}
 
     def add(self, patient: str | None, text: str | None, row: dict[str, Any] | None) -> None:
-        if self.kind in ("plans", "bundles"):
+        if self.kind in _TEXT_KINDS:
             values: dict[str, Any] = {"patient": patient, self.fields[1]: text}
         elif self.kind == "errors":
             values = dict(row or {})

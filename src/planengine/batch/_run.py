@@ -24,8 +24,10 @@ class BatchSummary:
     """The counts of a run, reconciled: every patient read has a plan or an error entry.
 
     :ivar patients_in: distinct patients in the input.
-    :ivar plans_out: patients planned.
-    :ivar patients_with_errors: patients that gave no plan (each has an entry in the errors file).
+    :ivar plans_out: patients planned; ``reviews_out`` patients whose goal file was reviewed;
+        ``patients_out`` patients with a plan, a review or both.
+    :ivar patients_with_errors: patients that gave no output (each has an entry in the errors
+        file).
     :ivar records_without_patient: input lines that could not be read or name no patient
         (each has an entry in the errors file).
     :ivar flags: open risk flags in the flag queue; ``patients_flagged`` the patients they are of.
@@ -37,6 +39,8 @@ class BatchSummary:
     engine: str
     patients_in: int
     plans_out: int
+    reviews_out: int
+    patients_out: int
     patients_with_errors: int
     records_without_patient: int
     flags: int
@@ -47,8 +51,8 @@ class BatchSummary:
 
     @property
     def reconciled(self) -> bool:
-        """Whether patients in = plans out + patients with errors (nothing silently missing)."""
-        return self.patients_in == self.plans_out + self.patients_with_errors
+        """Whether patients in = patients out + patients with errors (nothing silently missing)."""
+        return self.patients_in == self.patients_out + self.patients_with_errors
 
     def to_dict(self) -> dict[str, Any]:
         """The summary as JSON-ready data (``summary.json``; no clock time, no machine names:
@@ -143,7 +147,7 @@ def _write_all(
             "reason": problem.reason,
         }
         outputs.write("errors", problem.patient, None, row)
-    patients = planned = failed = internal = 0
+    patients = planned = reviewed = out = failed = internal = 0
     queue: list[tuple[list[Any], dict[str, Any]]] = []
     flagged: set[str] = set()
     for result in runner.results():
@@ -152,8 +156,13 @@ def _write_all(
             planned += 1
             outputs.write("plans", result.patient, result.plan)
             outputs.write("bundles", result.patient, result.bundle)
-        else:
+        if result.review is not None:
+            reviewed += 1
+            outputs.write("reviews", result.patient, result.review)
+        if result.errors:
             failed += 1
+        elif result.plan is not None or result.review is not None:
+            out += 1
         internal += result.internal
         for error in result.errors:
             outputs.write("errors", result.patient, None, error)
@@ -170,6 +179,8 @@ def _write_all(
         engine=engine,
         patients_in=patients,
         plans_out=planned,
+        reviews_out=reviewed,
+        patients_out=out,
         patients_with_errors=failed,
         records_without_patient=problems,
         flags=len(queue),

@@ -94,7 +94,8 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
     if not args.quiet:
         print(
-            f"planengine: batch: {summary.patients_in} patients in, {summary.plans_out} plans out, "
+            f"planengine: batch: {summary.patients_in} patients in, {summary.plans_out} plans and "
+            f"{summary.reviews_out} reviews out, "
             f"{summary.patients_with_errors} patients with errors, {summary.records_without_patient} "
             f"records without a patient, {summary.flags} open risk flags "
             f"({summary.patients_flagged} patients) -> {args.output_dir}",
