@@ -19,6 +19,17 @@ if shutil.which("java") is None:
 SETTINGS = BatchSettings(as_of=AS_OF, strict=True)
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _stop_spark():
+    """Stop the session the batch started, so no JVM outlives this module."""
+    yield
+    from pyspark.sql import SparkSession
+
+    session = SparkSession.getActiveSession()
+    if session is not None:
+        session.stop()
+
+
 def test_spark_writes_the_same_bytes_as_the_local_engine(tmp_path):
     source = tmp_path / "export"
     write_synthetic_cohort(str(source), 40, seed=3, as_of=AS_OF)
