@@ -1,6 +1,6 @@
 """Planning one patient of a batch: read the patient's records (FHIR resources or an assessment
-document), plan, and return the plan, its FHIR Bundle, its open risk flags and any error, as
-text ready to write. The same function runs in the local process pool and on Spark executors,
+document, and a goal file with progress), plan and review, and return the plan, its FHIR
+Bundle, the review, the open risk flags of both and any error, as text ready to write. The same function runs in the local process pool and on Spark executors,
 so both engines write the same bytes for the same patient.
 """
 
