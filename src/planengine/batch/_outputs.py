@@ -44,6 +44,7 @@ OUTPUT_NAMES: dict[str, dict[str, str]] = {
 _ERROR_FIELDS = ("patient", "file", "line", "path", "reason")
 _FLAG_FIELDS = (
     "patient",
+    "source",
     "id",
     "kind",
     "level",
