@@ -45,6 +45,15 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
     )
     from planengine._references import Reference, lookup_reference
     from planengine._vocabulary_hooks import Area, Condition
+    from planengine.batch import (
+        BatchSettings,
+        BatchSummary,
+        CohortDiff,
+        diff_cohorts,
+        render_cohort_diff,
+        run_batch,
+        write_synthetic_cohort,
+    )
     from planengine.hookspecs import Strategy, hookimpl
     from planengine.instruments._build import instrument_from_mapping
     from planengine.instruments._finding_rules import InstrumentFinding
@@ -119,11 +128,14 @@ _EXPORTS: dict[str, str] = {
     "Area": "planengine._vocabulary_hooks",
     "Assessment": "planengine._model",
     "Band": "planengine.instruments._parts",
+    "BatchSettings": "planengine.batch",
+    "BatchSummary": "planengine.batch",
     "Burden": "planengine.plan.stepped_care._records",
     "ChangeAnchor": "planengine.instruments._parts",
     "ChangeReport": "planengine.review._model",
     "ChangeThresholds": "planengine.instruments._parts",
     "Choice": "planengine.plan.stepped_care._records",
+    "CohortDiff": "planengine.batch",
     "Condition": "planengine._vocabulary_hooks",
     "Config": "planengine._config",
     "ConfigError": "planengine._errors",
@@ -197,6 +209,7 @@ _EXPORTS: dict[str, str] = {
     "ValidationReport": "planengine.smart._validate",
     "Violation": "planengine.smart",
     "check_goals": "planengine.smart",
+    "diff_cohorts": "planengine.batch",
     "gas_t_score": "planengine.review",
     "hookimpl": "planengine.hookspecs",
     "instrument_from_mapping": "planengine.instruments._build",
@@ -207,14 +220,17 @@ _EXPORTS: dict[str, str] = {
     "lookup_reference": "planengine._references",
     "plan_to_goal_document": "planengine.render._plan",
     "reliable_change_index": "planengine.review",
+    "render_cohort_diff": "planengine.batch",
     "render_goals": "planengine.render._plan",
     "render_html": "planengine.render._plan",
     "render_markdown": "planengine.render._plan",
     "render_patient": "planengine.render._plan",
     "render_patient_html": "planengine.render._plan",
     "review_goals": "planengine.review",
+    "run_batch": "planengine.batch",
     "score_response": "planengine.instruments._scoring",
     "validate_paths": "planengine.smart._validate",
+    "write_synthetic_cohort": "planengine.batch",
 }
 
 #: Written out (not computed from ``_EXPORTS``) so that type checkers read it; a test keeps the
@@ -223,11 +239,14 @@ __all__ = [
     "Area",
     "Assessment",
     "Band",
+    "BatchSettings",
+    "BatchSummary",
     "Burden",
     "ChangeAnchor",
     "ChangeReport",
     "ChangeThresholds",
     "Choice",
+    "CohortDiff",
     "Condition",
     "Config",
     "ConfigError",
@@ -302,6 +321,7 @@ __all__ = [
     "Violation",
     "__version__",
     "check_goals",
+    "diff_cohorts",
     "gas_t_score",
     "hookimpl",
     "instrument_from_mapping",
@@ -312,14 +332,17 @@ __all__ = [
     "lookup_reference",
     "plan_to_goal_document",
     "reliable_change_index",
+    "render_cohort_diff",
     "render_goals",
     "render_html",
     "render_markdown",
     "render_patient",
     "render_patient_html",
     "review_goals",
+    "run_batch",
     "score_response",
     "validate_paths",
+    "write_synthetic_cohort",
 ]
 
 
