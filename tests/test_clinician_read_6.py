@@ -173,3 +173,10 @@ def test_a_cbti_course_waits_beside_a_trauma_course_but_runs_beside_depression(
     assert problem(data, "sleep")["phase"] == "now"  # the sleep self-help starts at once
     assert steps["sleep-cbti-referral"]["phase"] == cbti_phase
     assert data["burden"]["now"]["courses"] == (1 if cbti_phase == "next" else 2)
+
+
+def test_words_that_opened_a_risk_flag_stay_off_the_patients_copy(engine) -> None:
+    text = render_patient(_example_plan(engine, "suicidal-words-in-goals.yaml"))
+    assert "kill myself" not in text and "be here anymore" not in text
+    assert "“Sleep better”" in text  # the other words are still theirs
+    assert "written in your clinical record rather than on this copy" in text

@@ -46,7 +46,8 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
     rows = []
     for number, problem in enumerate(data["problems"], start=1):
         ordering = problem.get("ordering") or {}
-        primary = " (treated first)" if ordering.get("primary") else ""
+        # "treated first" only for a problem that starts now (not one on active monitoring)
+        primary = " (treated first)" if ordering.get("primary") and problem["phase"] == "now" else ""
         rows.append(
             (
                 str(number),
@@ -134,7 +135,8 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
     if amount:
         children.append(Item(amount, lead="Dose:"))
     children.append(Item(step_when(step, titles), lead="When:"))
-    children.append(Item(label(_C, "status", step["status"]), lead="Status:"))
+    if step["status"] != "active" or step["phase"] == "now":  # "active" only for what starts now
+        children.append(Item(label(_C, "status", step["status"]), lead="Status:"))
     if step.get("steps"):
         parts = tuple(Item(clean(part, titles)) for part in step["steps"])
         children.append(Item("", lead="Step by step:", children=parts, ordered=True))

@@ -245,8 +245,16 @@ def _words(data: dict[str, Any], keep: _Filter, *, private: bool) -> Section | N
     stay in the clinician's plan)."""
     if private:
         return None
-    words = [g["text"] for g in data["patient_goals"] if keep.allows(g["text"])]
-    if not words:
+    # words that opened a risk flag ("stop wanting to kill myself") stay in the clinician's plan
+    # and the record: a copy may be found at home (clinician read 7); the copy says so
+    opened = {w for f in data["risk"]["flags"] for w in f["evidence"]}
+    words = [g["text"] for g in data["patient_goals"] if keep.allows(g["text"]) and g["text"] not in opened]
+    held_back = any(g["text"] in opened for g in data["patient_goals"])
+    blocks: list[Block] = []
+    if words:
+        blocks += [Paragraph(patient_text("goals_intro")), ItemList(tuple(Item(f"“{one_line(w)}”") for w in words))]
+    if held_back:
+        blocks.append(Paragraph(patient_text("goals_kept_in_record")))
+    if not blocks:
         return None
-    quoted = tuple(Item(f"“{one_line(w)}”") for w in words)
-    return Section(patient_text("goals_heading"), (Paragraph(patient_text("goals_intro")), ItemList(quoted)), kind="words")
+    return Section(patient_text("goals_heading"), tuple(blocks), kind="words")
