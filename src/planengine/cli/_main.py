@@ -41,6 +41,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
     ),
     "schema": ("planengine.cli._schema", "print one of the bundled JSON Schemas"),
     "import": ("planengine.cli._import", "read FHIR resources into assessment files, one per patient"),
+    "batch": (
+        "planengine.cli._batch",
+        "plan a whole cohort (FHIR Bulk Data, assessment documents) locally or on Spark",
+    ),
+    "cohort-diff": (
+        "planengine.cli._cohort_diff",
+        "what a new configuration or plugin set changes over a cohort, risk flags first",
+    ),
+    "synth": (
+        "planengine.cli._synth",
+        "write a synthetic cohort as a FHIR Bulk Data export, for demos, tests and benches",
+    ),
     "serve": ("planengine.cli._serve", "run the CDS Hooks 2.0 service (needs the server extra)"),
     "new-plugin": (
         "planengine.cli._new_plugin",
