@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         if choices.setdefault(area, option) != option:
             raise ConfigError(f"--choose {area}: given twice ({choices[area]}, {option})")
     engine = engine_from_args(args)
-    assessments: list[Any] = []  # the FHIR Bundle carries each total's item answers
+    assessments: list[Any] = []  # the latest read: its FHIR Bundle carries the item answers
     render: Callable[[Any], str] = RENDERER_BY_NAME.get(
         args.format, functools.partial(_render_fhir, assessments=assessments)
     )
@@ -198,7 +198,7 @@ def _plan_one(
             vocabulary=engine.vocabulary,
         )
         plan = engine.plan(assessment, as_of=as_of, choices=choices)
-        read.append(assessment)
+        read[:] = [assessment]  # only the latest: a batch holds one at a time
         return plan
     except PluginError as error:  # a plugin left this plan unreadable: the others go on
         print(f"planengine: error: {printable(name)}: {error}", file=sys.stderr)
