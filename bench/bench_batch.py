@@ -1,16 +1,19 @@
-"""Peak memory and time of ``planengine plan`` over many files to stdout, for two installs
-interleaved in one run.
+"""Peak memory and time of ``planengine plan`` (or ``validate``) over many files, for two
+installs interleaved in one run.
 
 Usage (wheel installs, as for ``bench_ab.py``)::
 
     python3 bench/bench_batch.py --baseline /tmp/base/bin/planengine \\
-        --candidate /tmp/cand/bin/planengine [--files 2000] [--rounds 5] [--format json]
+        --candidate /tmp/cand/bin/planengine [--files 2000] [--rounds 5] [--format json] \\
+        [--command plan|validate]
 
-Writes ``--files`` assessment files (the examples, each under a patient id of its own) into a
-temporary folder, then runs ``planengine plan FILES --format F --as-of 2026-11-25 > /dev/null``
-with each install in alternating rounds, and prints per side the median peak resident memory
-(``ru_maxrss`` of the child) and the median wall time, with the spread over the rounds. A batch
-that streams its output holds one plan at a time: its peak does not grow with the file count.
+``plan``: writes ``--files`` assessment files (the examples, each under a patient id of its own)
+into a temporary folder, then runs ``planengine plan FILES --format F --as-of 2026-11-25 >
+/dev/null``. ``validate``: writes the goal files of ``bench_validate.py`` and runs ``planengine
+validate FOLDER --jobs 1 --as-of 2026-11-25`` (one process: its throughput). Each install runs
+in alternating rounds; per side it prints the median peak resident memory (``ru_maxrss`` of the
+child), the median wall time and time per file, with the spread over the rounds. A batch that
+streams its output holds one plan at a time: its peak does not grow with the file count.
 """
 
 from __future__ import annotations
@@ -44,19 +47,21 @@ def write_files(folder: Path, count: int) -> list[str]:
 
 
 def run_once(program: str, names: list[str], fmt: str) -> tuple[float, float]:
-    """Peak RSS (MB) and wall time (s) of one batch, its output thrown away."""
+    """Peak RSS (MB) and wall time (s) of one ``plan`` batch, its output thrown away."""
+    return run_command([program, "plan", *names, "--format", fmt, "--as-of", "2026-11-25"])
+
+
+def run_command(argv: list[str]) -> tuple[float, float]:
+    """Peak RSS (MB) and wall time (s) of one command, its output thrown away."""
     start = time.perf_counter()
+    program = argv[0]
     with open(os.devnull, "wb") as sink:
-        process = subprocess.Popen(
-            [program, "plan", *names, "--format", fmt, "--as-of", "2026-11-25"],
-            stdout=sink,
-            stderr=subprocess.PIPE,
-        )
+        process = subprocess.Popen(argv, stdout=sink, stderr=subprocess.PIPE)
         assert process.stderr is not None
         errors = process.stderr.read()
         _pid, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) not in (0, 2):
+    if os.waitstatus_to_exitcode(status) not in (0, 1, 2):
         raise SystemExit(f"{program} failed: {errors.decode()[-500:]}")
     return usage.ru_maxrss / 1024, elapsed
 
@@ -68,16 +73,30 @@ def main() -> None:
     parser.add_argument("--candidate", required=True, help="planengine program of the candidate")
     parser.add_argument("--files", type=int, default=2000, help="assessment files per batch")
     parser.add_argument("--rounds", type=int, default=5, help="rounds per side (at least 5)")
-    parser.add_argument("--format", default="json", help="output format (default json)")
+    parser.add_argument("--format", default="json", help="plan's output format (default json)")
+    parser.add_argument("--command", choices=("plan", "validate"), default="plan")
     args = parser.parse_args()
     sides = {"baseline": args.baseline, "candidate": args.candidate}
     peaks: dict[str, list[float]] = {name: [] for name in sides}
     times: dict[str, list[float]] = {name: [] for name in sides}
     with tempfile.TemporaryDirectory() as folder:
-        names = write_files(Path(folder), args.files)
+        if args.command == "plan":
+            names = write_files(Path(folder), args.files)
+        else:
+            import sys
+
+            sys.path.insert(0, str(Path(__file__).resolve().parent))
+            from bench_validate import generate
+
+            generate(Path(folder), args.files)
         for _ in range(max(5, args.rounds)):
             for side, program in sides.items():
-                peak, elapsed = run_once(program, names, args.format)
+                if args.command == "plan":
+                    peak, elapsed = run_once(program, names, args.format)
+                else:
+                    peak, elapsed = run_command(
+                        [program, "validate", folder, "--jobs", "1", "--as-of", "2026-11-25"]
+                    )
                 peaks[side].append(peak)
                 times[side].append(elapsed)
     for side in sides:
@@ -86,7 +105,8 @@ def main() -> None:
             f"(spread {min(peaks[side]):.1f}-{max(peaks[side]):.1f})  "
             f"wall median {statistics.median(times[side]):6.2f} s "
             f"(spread {min(times[side]):.2f}-{max(times[side]):.2f}; "
-            f"{args.files} files, --format {args.format}, {len(peaks[side])} rounds)"
+            f"{1000 * statistics.median(times[side]) / args.files:.2f} ms/file; "
+            f"{args.command} of {args.files} files, {len(peaks[side])} rounds)"
         )
 
 
