@@ -465,7 +465,7 @@ def test_json_positions_found_in_any_order_match_the_yaml_nodes(data, indent) ->
     import json
 
     text = json.dumps(data, indent=indent)
-    paths = _paths(data) + [("missing",), *((*p, "missing") for p in _paths(data))]
+    paths = [*_paths(data), ("missing",), *((*p, "missing") for p in _paths(data))]
     scanned = parse_document(text, name="x.json")
     composed = parse_document(text, name="x.json")
     composed._root()  # the YAML nodes: locate walks them from here on
