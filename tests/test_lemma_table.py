@@ -75,3 +75,26 @@ def test_the_cached_table_is_lemminflects_table_sorted(tmp_path, monkeypatch) ->
         expected = sorted(f.read().splitlines())
     assert list(sorted_lines(path)) == expected  # built
     assert list(sorted_lines(path)) == expected  # read back
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({"PLANENGINE_CACHE_DIR": "/c"}, "/c"),
+        ({"XDG_CACHE_HOME": "/x"}, os.path.join("/x", "planengine")),
+        ({"HOME": "/h"}, os.path.join("/h", ".cache", "planengine")),
+        ({"HOME": "relative"}, None),  # never a folder under the working directory
+    ],
+)
+def test_the_cache_folder(monkeypatch, environment: dict[str, str], expected: str | None) -> None:
+    for name in ("PLANENGINE_CACHE_DIR", "XDG_CACHE_HOME", "HOME"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert _lemma_table.cache_folder() == expected
+
+
+def test_no_cache_folder_builds_in_memory(tmp_path, monkeypatch) -> None:
+    monkeypatch.setattr(_lemma_table, "cache_folder", lambda: None)
+    assert list(sorted_lines(_source(tmp_path, ["b", "a"]))) == ["a", "b"]
+    assert [p.name for p in tmp_path.iterdir()] == ["table.csv.gz"]

@@ -89,19 +89,22 @@ class SortedLines(Sequence[str]):
         return cls(text, offsets)  # a memoryview of ints: a sequence
 
 
-def cache_folder() -> str:
+def cache_folder() -> str | None:
     """Where planengine keeps its caches: ``PLANENGINE_CACHE_DIR``, else
     ``$XDG_CACHE_HOME/planengine`` (``~/.cache/planengine``; on Windows, under
-    ``%LOCALAPPDATA%``)."""
-    chosen = os.environ.get("PLANENGINE_CACHE_DIR")
+    ``%LOCALAPPDATA%``); ``None`` when there is no home folder to put it in (never a folder
+    relative to the working directory)."""
+    chosen = os.environ.get("PLANENGINE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
     if chosen:
-        return chosen
-    base = os.environ.get("XDG_CACHE_HOME") or (
-        os.environ.get("LOCALAPPDATA")
-        if sys.platform == "win32"
-        else os.path.join(os.path.expanduser("~"), ".cache")
-    )
-    return os.path.join(base or os.path.expanduser("~"), "planengine")
+        base = (
+            chosen if os.environ.get("PLANENGINE_CACHE_DIR") else os.path.join(chosen, "planengine")
+        )
+    elif sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
+        base = os.path.join(os.environ["LOCALAPPDATA"], "planengine")
+    else:
+        home = os.path.expanduser("~")
+        base = os.path.join(home, ".cache", "planengine")
+    return base if os.path.isabs(base) else None
 
 
 def sorted_lines(path: str) -> SortedLines:
@@ -110,14 +113,17 @@ def sorted_lines(path: str) -> SortedLines:
     with open(path, "rb") as source:
         packed = source.read()
     digest = f"{len(packed)}-{zlib.crc32(packed):08x}"
-    cached = os.path.join(cache_folder(), f"lemma-lines-{digest}.bin")
-    try:
-        with open(cached, "rb") as file:
-            return SortedLines.from_bytes(file.read())
-    except (OSError, ValueError):
-        pass  # not built yet (or damaged): build it
+    folder = cache_folder()
+    cached = None if folder is None else os.path.join(folder, f"lemma-lines-{digest}.bin")
+    if cached is not None:
+        try:
+            with open(cached, "rb") as file:
+                return SortedLines.from_bytes(file.read())
+        except (OSError, ValueError):
+            pass  # not built yet (or damaged): build it
     lines = SortedLines.of(zlib.decompress(packed, wbits=31).decode("utf-8").splitlines())
-    _write(cached, lines.to_bytes())
+    if cached is not None:
+        _write(cached, lines.to_bytes())
     return lines
 
 
