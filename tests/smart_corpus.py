@@ -12,6 +12,10 @@ from typing import Any
 import yaml
 
 CORPUS = Path(__file__).parent / "data" / "smart-corpus" / "goals.yaml"
+#: The second held-out part: statements gathered and labelled after tuning ended (README.md).
+NEW_HELD_OUT = CORPUS.with_name("new-held-out.yaml")
+#: A second, small tuning part, gathered after the second held-out part was scored (README.md).
+TUNING_2 = CORPUS.with_name("tuning-2.yaml")
 LETTERS = "SMART"
 AS_OF = datetime.date(2026, 12, 15)
 START = "2026-12-01"
@@ -22,8 +26,9 @@ START = "2026-12-01"
 RECORD_ONLY = frozenset({"M208", "T507"})
 
 
-def entries() -> list[dict[str, Any]]:
-    with CORPUS.open(encoding="utf-8") as handle:
+def entries(path: Path = CORPUS) -> list[dict[str, Any]]:
+    """The labelled statements of one corpus file (the tuning and first held-out parts by default)."""
+    with path.open(encoding="utf-8") as handle:
         return list(yaml.safe_load(handle)["entries"])
 
 

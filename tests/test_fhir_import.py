@@ -101,7 +101,9 @@ def test_ndjson_of_many_patients_is_grouped_by_patient() -> None:
     [
         (_qr("a", [{"linkId": "q1", "answer": [{"valueInteger": 1}]}], "http://clinic/q"), "$.questionnaire: cannot tell"),
         (_qr("a", [{"linkId": "/44250-9", "answer": [{"valueString": "often"}]}]), "$.item[0].answer[0]: answer must be"),
-        ({**_qr("a", []), "authored": None}, "needs 'authored'"),
+        ({k: v for k, v in _qr("a", []).items() if k != "authored"}, "needs 'authored'"),
+        ({**_qr("a", []), "authored": None}, "$.authored: null is not allowed in FHIR JSON"),
+        (_qr("a", [{"linkId": "/44250-9", "answer": {"valueInteger": 1}}]), "$.item[0].answer: {'valueInteger': 1} is not of type 'array'"),
         ({"resourceType": "Observation", "status": "final", "code": {"coding": [
             {"system": "http://loinc.org", "code": "70274-6"}]}, "effectiveDateTime": "2026-01-01"}, "whole-number"),
     ],
@@ -128,3 +130,31 @@ def test_import_command_errors_in_one_line(tmp_path: pathlib.Path) -> None:
     out = subprocess.run([sys.executable, "-m", "planengine", "import", str(source)],
                          capture_output=True, text=True, env={"PATH": ""})
     assert out.returncode == 2 and out.stderr.count("\n") == 1 and f"{source}:2" in out.stderr
+
+
+def test_a_us_core_panel_with_its_items_as_members_imports_as_a_response() -> None:
+    """US Core shape (own data): a 44249-1 panel whose nine items and total are separate
+    Observations linked by hasMember, answers as LOINC answer codes; resolved within the Bundle
+    by fullUrl, read as one response, the members not read a second time."""
+    loinc = "http://loinc.org"
+    items = ["44250-9", "44255-8", "44259-0", "44254-1", "44251-7", "44258-2", "44252-5", "44253-3", "44260-8"]
+    answers = [1, 2, 0, 1, 3, 0, 1, 0, 1]
+    codes = ["LA6568-5", "LA6569-3", "LA6570-1", "LA6571-9"]
+
+    def observation(code: str, **value: Any) -> dict[str, Any]:
+        return {"resourceType": "Observation", "status": "final", "subject": {"reference": "Patient/us-1"},
+                "category": [{"coding": [{"system": "http://terminology.hl7.org/CodeSystem/observation-category", "code": "survey"}]}],
+                "code": {"coding": [{"system": loinc, "code": code}]}, "effectiveDateTime": "2026-11-18T14:05:00-05:00", **value}
+
+    members = [observation(code, valueCodeableConcept={"coding": [{"system": loinc, "code": codes[v]}]})
+               for code, v in zip(items, answers, strict=True)]
+    members.append(observation("44261-6", valueQuantity={"value": 9, "system": "http://unitsofmeasure.org", "code": "{score}"}))
+    urls = [f"urn:uuid:0000000{n}-aaaa-4bbb-8ccc-000000000000" for n in range(len(members))]
+    panel = observation("44249-1", hasMember=[{"reference": url} for url in urls])
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": [
+        {"fullUrl": "urn:uuid:ffffffff-aaaa-4bbb-8ccc-000000000000", "resource": panel},
+        *({"fullUrl": url, "resource": m} for url, m in zip(urls, members, strict=True))]}
+    assert validate_bundle(bundle) == []
+    (patient,) = _import(bundle)
+    assert patient.document["responses"] == [{"instrument": "phq9", "date": "2026-11-18", "answers": answers}]
+    assert "x-fhir-totals" not in patient.document

@@ -99,7 +99,9 @@ def test_the_ipv_copy_quotes_nothing_about_a_partner_and_is_held_until_safe() ->
         assert "partner" not in lowered and "relationship" not in lowered
         assert "just the two of you" not in lowered
         assert "Your clinician will talk with you today about how things are going." in copy
-        assert "Say no without being afraid" in copy  # the other words are still theirs
+        # read 7: none of the patient's words either ("say no without being afraid" tells a
+        # partner that help is sought), and no problem named; they stay in the clinician's plan
+        assert "Say no without being afraid" not in copy and "Assertiveness" not in copy
     clinician = render_markdown(plan)
     risk = clinician.split("## Risk and safety", 1)[1].split("## Scores", 1)[0]
     assert (

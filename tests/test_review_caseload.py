@@ -102,3 +102,15 @@ def test_gas_goals_have_a_chart_and_phq9_and_gad7_charts_a_caseness_line() -> No
         section = page[page.index(f'id="goal-{next(r.patient for r in run.reviews if goal in r.goals)}-{goal.goal_id}"'):]
         chart = section[: section.index("</svg>")]
         assert f'class="reference" data-value="{value}"' in chart and "caseness" in chart, instrument
+
+
+def test_a_symptom_reliably_worse_with_its_risk_item_unknown_is_its_own_group_contact_today() -> None:
+    """Clinician read 7: p-104 (PHQ-9 12 -> 19, item 9 never recorded) sat among goals merely
+    behind; it is contacted today and asked."""
+    review = ROOT / "examples" / "review"
+    run = review_paths([review / "worsening.yaml", review / "behind.yaml"], as_of=dt.date(2026, 12, 7))
+    groups = {entry.patient: entry for entry in run.caseload}
+    assert groups["p-104"].group == "contact-today"
+    assert groups["p-104"].status_line.startswith("p-104: CONTACT TODAY")
+    assert run.caseload[0].patient == "p-104"
+    assert all(e.group != "contact-today" for p, e in groups.items() if p != "p-104")

@@ -186,3 +186,104 @@ def test_lemma_table_read_as_lemminflect_reads_it(word: str) -> None:
     from planengine.smart._statement_words import readings
 
     assert readings(word) == getAllLemmas(word)
+
+
+#: What the second tuning part taught (tests/data/smart-corpus/tuning-2.yaml), with examples of our
+#: own: statement -> (quantity, timeframe, vague, negated behaviour, done task) as read.
+READINGS = [
+    # "one of these days" counts nothing
+    ("I will be happy one of these days", None, None, ("be happy",), None, None),
+    ("Call two of my friends each week.", "two of", None, (), None, "Call"),
+    # "after this week" is a start with no end, "after 4 weeks" a point in time
+    ("I'll never cry again after this week.", None, None, (), "never cry again after this week", None),
+    ("Walk without the stick after next month.", None, None, (), "without the stick after next month", None),
+    # a vague change made specific by a counted means clause, not by an uncounted one
+    ("Improve my eating habits by eating breakfast on 5 of 7 days.", "5 of", None, (), None, None),
+    ("Improve my eating habits by eating better.", None, None, ("better", "Improve my eating habits"), None, None),
+    # a negated state after a linking verb is no behaviour to count
+    ("Work on my storytelling so I'm not so awkward at parties.", None, None, ("Work on",), None, None),
+    ("I will not drink alcohol on weekdays.", "weekdays", None, (), "not drink alcohol on weekdays", None),
+    # a one-off event is done or not done
+    ("Run a 5k race.", "5k", None, (), None, "Run a"),
+    ("Finish the worry workbook.", None, None, (), None, "Finish"),
+]
+
+
+@pytest.mark.parametrize(("text", "quantity", "timeframe", "vague", "negated", "done"), READINGS)
+def test_what_the_second_tuning_part_taught(
+    text: str,
+    quantity: str | None,
+    timeframe: str | None,
+    vague: tuple[str, ...],
+    negated: str | None,
+    done: str | None,
+) -> None:
+    statement = analyse(text)
+    assert (statement.quantity, statement.timeframe, statement.vague) == (quantity, timeframe, vague)
+    assert (statement.negated_behaviour, statement.done_task) == (negated, done)
+
+
+#: statement -> the S rules it draws (what the second tuning part taught, with examples of our own)
+S_CASES = [
+    # one act, not several behaviours
+    ("Call up a friend and ask them to have a weekend brunch.", set()),
+    ("Go to a social gathering twice this month and speak to someone new for five minutes.", set()),
+    ("Read chapter 7 and complete exercises 1, 2, and 3.", set()),
+    ("Call my sister, walk the dog and cook dinner on 3 evenings a week.", {"S102"}),
+    # a count in the first part says nothing of a second one
+    ("Meet with two of my friends and be more focused on the interaction.", {"S101"}),
+    ("Learn two ways of coping with stress.", set()),
+    # comparatives, "feel like", cognitive verbs
+    ("Have a stronger social circle.", {"S101"}),
+    ("Add healthier activities during the day.", {"S101"}),
+    ("Keep my bedtime no later than 11 pm.", set()),
+    ("I will feel like I can hold my own in a conversation.", {"S101"}),
+    ("Stop assuming that I say the wrong things.", {"S101"}),
+    ("Work in the anxiety workbook.", {"S101"}),
+    # a countable event after an abstract word, and a change with its target, are not vague
+    ("Reduce my anxiety attacks to three times a week or less.", set()),
+    ("Reduce drinking to 2 drinks a day.", set()),
+    ("Reduce my anxiety.", {"S101"}),
+    ("Significantly reduce verbal aggression.", {"S101"}),
+    ("Take steps to soothe myself when anxious.", {"S101"}),
+    # what a named thing is for is no vague goal; an abstract quality and "and so forth" are
+    ("Identify, disclose and demonstrate techniques for controlling anxiety.", set()),
+    ("Improve physiological stability.", {"S101"}),
+    ("Discuss feelings of dread, anxiety, and so forth.", {"S101"}),
+]
+
+
+@pytest.mark.parametrize(("statement", "codes"), S_CASES)
+def test_s_rules_on_ordinary_sentences(statement: str, codes: set[str]) -> None:
+    assert _codes(statement) & {"S101", "S102"} == codes
+
+
+@pytest.mark.parametrize(
+    ("statement", "timeframe"),
+    [("Tomorrow I will call one friend.", "Tomorrow"), ("Walk daily starting today.", None)],
+)
+def test_a_day_named_is_a_deadline_unless_it_starts_something(statement: str, timeframe: str | None) -> None:
+    assert analyse(statement).timeframe == timeframe
+
+
+@pytest.mark.parametrize(
+    ("statement", "done"),
+    [
+        ("Client will role-play asking for help in session.", "role-play"),
+        ("Express feelings about the loss in session.", "Express"),
+        ("Verbalize decreased anxiety.", None),  # a report of a state needs a criterion
+        ("Clients are able to identify and express symptoms of anxiety.", "identify"),
+    ],
+)
+def test_done_tasks_and_reported_states(statement: str, done: str | None) -> None:
+    assert analyse(statement).done_task == done
+
+
+def test_free_from_is_absolute() -> None:
+    assert "A304" in _codes("Be free from anxiety attacks.")
+
+
+def test_a_school_year_is_a_timeframe() -> None:
+    assert analyse("Decrease suspensions during the academic school year.").timeframe == (
+        "during the academic school year"
+    )

@@ -117,14 +117,32 @@ def test_with_probable_ptsd_the_nightmare_goal_is_kept_and_irt_goes_with_trauma_
     data = plan_for(engine, assessment({"pc-ptsd-5": [1, 1, 1, 1, 0], "pcl5": pcl5, "isi": SEVERE_ISI},
                                        concerns=["emotional-awareness"],
                                        patient_goals=["Stop the nightmares so I can sleep"]))
-    sleep = problem(data, "sleep")
-    assert "sleep-nightmare-treatment" in {o["id"] for o in sleep["objectives"]}
-    assert "sleep-nightmare-treatment" not in (sleep.get("deferred_objectives") or [])
+    trauma = problem(data, "trauma")
+    # the patient's nightmare goal is kept, as imagery rehearsal within the trauma therapy; it
+    # waits with its step, since the therapy starts only once the referral is taken up (read 6)
+    nightmares = {o["id"]: o for o in trauma["objectives"]}["trauma-nightmare-treatment"]
+    assert "with the trauma therapist" in nightmares["statement"]
+    assert nightmares["phase"] == "next"
     steps = _steps(data)
     assert "sleep-trauma-exposure-question" not in steps  # trauma is established by the PCL-5
-    assert "alongside the trauma assessment or trauma-focused therapy" in (
-        steps["sleep-imagery-rehearsal-referral"]["description"])
-    assert "trauma-trauma-therapy-referral" in steps
+    # one service: no separate IRT referral or assessment appointment beside the trauma referral
+    assert "sleep-imagery-rehearsal-referral" not in steps
+    assert "sleep-nightmare-treatment" not in {o["id"] for o in problem(data, "sleep")["objectives"]}
+    irt = steps["trauma-imagery-rehearsal"]
+    assert (irt["phase"], irt["phasing"]["rule"]) == ("next", "stepped-care.after-referral")
+    assert irt["intensity"] == "low" and irt["delivery"] == "clinician-led"
+    assert steps["trauma-trauma-therapy-referral"]["phase"] == "now"
+    assert "sleep-nightmare-log" in steps  # the count starts now, as the baseline
+
+
+def test_nightmares_with_a_trauma_concern_only_are_raised_at_the_trauma_assessment(engine) -> None:
+    data = plan_for(engine, assessment({"isi": SEVERE_ISI}, concerns=["trauma"],
+                                       patient_goals=["Stop the nightmares so I can sleep"]))
+    steps = _steps(data)
+    irt = steps["trauma-imagery-rehearsal"]
+    assert irt["title"] == "Raise the nightmares at the trauma assessment"
+    assert irt["phase"] == "now"
+    assert "sleep-imagery-rehearsal-referral" not in steps
 
 
 def test_flashbacks_still_link_to_trauma(engine) -> None:

@@ -148,6 +148,35 @@ def test_a_variants_requirement_must_be_another_step_of_the_file() -> None:
         strategy_from_mapping(data)
 
 
+@pytest.mark.parametrize(
+    ("host", "message"),
+    [("no-such-step", "is not another step of this file"),
+     ("avoidance-problem-solving", "is not another step of this file")],  # itself
+)
+def test_a_host_of_sessions_must_be_another_step_or_a_known_area(host: str, message: str) -> None:
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "ba.yaml")
+    step = next(s for s in data["interventions"] if s["id"] == "avoidance-problem-solving")
+    assert step["in_sessions_of"] == ["ba-sessions"]
+    step["in_sessions_of"] = [host]
+    with pytest.raises(DocumentSchemaError, match=message):
+        strategy_from_mapping(data)
+
+
+def test_another_areas_sessions_must_name_a_known_area() -> None:
+    from planengine._vocabulary import load_vocabulary
+    from planengine.strategies._validation import unknown_vocabulary
+
+    data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "cbt.yaml")
+    step = next(s for s in data["interventions"] if s["id"] == "restructuring-sessions")
+    assert step["variants"][0]["in_sessions_of"] == ["area:depression"]
+    vocabulary = load_vocabulary()
+    areas, conditions = vocabulary.areas, vocabulary.conditions
+    assert unknown_vocabulary(data, areas, conditions) is None
+    step["variants"][0]["in_sessions_of"] = ["area:no-such-area"]
+    found = unknown_vocabulary(data, areas, conditions)
+    assert found is not None and "unknown area 'no-such-area'" in found[1]
+
+
 def test_a_requirement_must_be_planned_wherever_the_step_is() -> None:
     data = _load(ROOT / "plugins" / "planengine_builtins" / "strategies" / "cbt.yaml")
     requiring = next(s for s in data["interventions"] if s["id"] == "balanced-self-statements")

@@ -21,7 +21,7 @@ from planengine.review._config import review_config_from_mapping
 from planengine.review._model import ReviewConfig
 from planengine.smart._config import SmartConfig, config_from_mapping
 
-__all__ = ["Config", "load_config"]
+__all__ = ["Config", "config_near", "load_config"]
 
 
 @attrs.frozen
@@ -67,3 +67,64 @@ def load_config(
         documents=document_settings_from_mapping(table, where=where),
         table=table,
     )
+
+
+#: (folder, the state of every config file that could decide) -> the configuration read
+_NEAR: dict[tuple[str, tuple[tuple[int, int, int] | None, ...]], Config] = {}
+
+
+def config_near(start: str | os.PathLike[str] | None = None) -> Config:
+    """:func:`load_config` from ``start``, remembered while the files the search reads are
+    unchanged (each ``planengine.toml`` and ``pyproject.toml`` from ``start`` upwards, by
+    modification time, size and inode), so the library's defaults cost a few ``stat`` calls a
+    call, not a TOML parse.
+
+    :raises planengine.ConfigError: as :func:`load_config`.
+    """
+    written = os.path.abspath(start if start is not None else os.getcwd())
+    candidates = _CANDIDATES.get(written)
+    if candidates is None:
+        candidates = _candidates(written)
+        if candidates is None:  # a symlink loop: read it every time
+            return load_config(start=start)
+        _CANDIDATES[written] = candidates
+    key = (written, tuple(_stamp(path) for path in candidates))
+    found = _NEAR.get(key)
+    if found is None:
+        found = load_config(start=start)
+        if len(_NEAR) >= 32:  # a long-running process that reads many folders
+            _NEAR.clear()
+        _NEAR[key] = found
+    return found
+
+
+#: the path as given -> the files the search would read from it (resolved once)
+_CANDIDATES: dict[str, tuple[str, ...]] = {}
+
+
+def _candidates(written: str) -> tuple[str, ...] | None:
+    """``planengine.toml`` and ``pyproject.toml`` in the folder of ``written`` and above it, as
+    :func:`planengine.io._config_file.find_config_file` walks (``None``: it cannot resolve)."""
+    from pathlib import Path
+
+    try:
+        here = Path(written).resolve()
+    except (OSError, RuntimeError):
+        return None
+    if not here.is_dir():
+        here = here.parent
+    if len(_CANDIDATES) >= 256:
+        _CANDIDATES.clear()
+    return tuple(
+        str(folder / name)
+        for folder in (here, *here.parents)
+        for name in ("planengine.toml", "pyproject.toml")
+    )
+
+
+def _stamp(path: str) -> tuple[int, int, int] | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return (status.st_mtime_ns, status.st_size, status.st_ino)

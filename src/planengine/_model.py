@@ -187,7 +187,7 @@ class Objective:
     frequency: dict[str, Any] | None = None
     patient_words: str | None = None
     rationale: str | None = None
-    #: Goal Attainment Scaling levels ``"-2"`` .. ``"2"`` -> observable description (§5), when the
+    #: Goal Attainment Scaling levels ``"-2"`` .. ``"2"`` -> observable description ([DN-gas]), when the
     #: strategy writes them; ``"0"`` is the expected outcome at the due date.
     gas: dict[str, str] | None = None
     #: ``"ID: reference"`` strings for the thresholds and methods the objective rests on.
@@ -272,6 +272,10 @@ class Intervention:
     #: the earliest week of its phase it starts in, when its protocol puts it after other
     #: steps' first weeks (``None``: as soon as it fits)
     start_week: int | None = None
+    #: the steps in whose sessions this one is done (``"<step id>"``, or ``"area:<area>"`` for
+    #: the sessions or check-ins of another area's care): while one of them runs, it adds no
+    #: appointment of its own (problem-solving avoidance is part of each BA session)
+    in_sessions_of: list[str] = attrs.Factory(list)
     #: ``"now"``, ``"next"`` or ``"later"``, set by the planning stage
     phase: str = "now"
     phasing: Phasing | None = None
@@ -296,6 +300,7 @@ class Intervention:
         key("citations", as_=LIST),
         key("objectives", "objective_ids", as_=LIST, omit=IF_EMPTY),
         key("requires", as_=LIST, omit=IF_EMPTY),
+        key("in_sessions_of", as_=LIST, omit=IF_EMPTY),
         key("notes", as_=LIST, omit=IF_EMPTY),
         key("phasing", as_=FORM, omit=IF_NONE),
         key("provenance", as_=FORM),

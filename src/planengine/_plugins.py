@@ -5,6 +5,10 @@ objects passed to :class:`planengine.Engine` explicitly. Every hook implementati
 its own, with its registration name attached, so a failure names its plugin. In strict mode a
 failure raises :class:`PluginError`; otherwise it becomes a notice in the plan and the plugin's
 contribution is skipped.
+
+What happens is logged under ``planengine.plugins`` (:mod:`planengine._log`): each plugin
+registered (DEBUG) and the set loaded (INFO), and each failure (WARNING) with its traceback
+(DEBUG).
 """
 
 from __future__ import annotations
@@ -17,10 +21,11 @@ import pluggy
 
 from planengine import hookspecs
 from planengine._errors import PLUGIN_FAILURES, PluginError
+from planengine._log import logger
 from planengine._model import Notice, PluginInfo
 from planengine.plan._risk_wording import failure_notice
 
-__all__ = ["LoadedPlugins", "call_each", "load_plugins"]
+__all__ = ["LoadedPlugins", "call_each", "load_plugins", "log_failure"]
 
 ENTRY_POINT_GROUP = "planengine"
 
@@ -101,6 +106,7 @@ def load_plugins(
                     plugin=name,
                     version=dist_version,
                 )
+                log_failure(name, "loading", error)
                 if strict:
                     raise failure from error
                 notices.append(failure_notice("plugin.load-failed", failure, name))
@@ -122,7 +128,35 @@ def load_plugins(
             infos[:] = [info for info in infos if info.name != plugin_name]
             notices.append(failure_notice("plugin.unknown-hook", failure, plugin_name))
     infos.sort(key=lambda info: info.name)
+    log = logger("plugins")
+    if log is not None:
+        log.info(
+            "%d plugins loaded: %s",
+            len(infos),
+            ", ".join(f"{i.name} {i.version}" for i in infos) or "none",
+        )
     return LoadedPlugins(manager, tuple(infos), tuple(notices))
+
+
+def log_failure(plugin: str, hook: str, error: BaseException) -> None:
+    """Log a plugin's failure: a WARNING naming the plugin, the hook and the exception's type,
+    and its traceback at DEBUG. The exception's message is left out (it may quote what the
+    plugin was handed: a patient's words or answers); the plan's notice carries it."""
+    log = logger("plugins")
+    if log is None:
+        return
+    log.warning("plugin %r failed in %s (%s)", plugin, hook, type(error).__name__)
+    if log.isEnabledFor(10):  # logging.DEBUG
+        import traceback
+
+        frames = "".join(traceback.format_tb(error.__traceback__))
+        log.debug(
+            "plugin %r failed in %s: traceback (most recent call last):\n%s%s",
+            plugin,
+            hook,
+            frames,
+            type(error).__name__,
+        )
 
 
 def _register(
@@ -158,6 +192,9 @@ def _register(
         notices.append(failure_notice("plugin.register-failed", failure, name))
         return
     infos.append(PluginInfo(name=name, version=version, kind="plugin", distribution=distribution))
+    log = logger("plugins")
+    if log is not None:
+        log.debug("plugin %r %s registered (from %s)", name, version, distribution or "code")
 
 
 def _ordering_markers(manager: pluggy.PluginManager, obj: Any) -> list[str]:
@@ -198,6 +235,7 @@ def call_each(
         try:
             result = impl.function(*[kwargs[arg] for arg in impl.argnames])
         except PLUGIN_FAILURES as error:  # a plugin may raise anything; the host goes on
+            log_failure(impl.plugin_name, hook_name, error)
             failure = (
                 error
                 if isinstance(error, PluginError)

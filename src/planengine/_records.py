@@ -47,8 +47,8 @@ class RiskFlag:
         ``risky-behaviour`` (PCL-5 item 16) or ``intimate-partner-violence`` (documented).
     :ivar level: ``"high"`` (item 9 = 2-3), ``"endorsed"`` (an item endorsed, or risk language
         found), ``"documented"`` (a documented condition) or ``"unknown"`` (a risk item missing:
-        risk cannot be judged). Queue order only, never a prediction of risk (stepped-care.md
-        R-SC22).
+        risk cannot be judged). Queue order only, never a prediction of risk
+        (R-SC22).
     :ivar rank: 1 is the most urgent.
     :ivar instrument: the instrument and ``item`` that raised it (``None``: words, conditions).
     :ivar observed_on: the date of the answer (or of the assessment the words came in).
@@ -56,7 +56,7 @@ class RiskFlag:
     :ivar evidence: the words that raised it, quoted, or what else a clinician needs to see.
     :ivar history: every answer to the same item, oldest first, as ``(date, value)``.
     :ivar private: it concerns abuse: never shown on a copy the patient takes home
-        (stepped-care.md R-SC20).
+        (R-SC20).
     :ivar last_signal_on: the latest signal's date (``None``: ``observed_on``).
     :ivar status: ``open``, ``dispositioned``, ``reopened`` or ``review-due``, and
         ``disposition`` the clinician's record read (:mod:`planengine.plan._flag_dispositions`).

@@ -31,6 +31,9 @@ class Vocabulary:
     risk_language: RiskLanguage
     #: the idioms the goal words were built with (a plugin's words are added to the same list)
     goal_idioms: tuple[str, ...] = ()
+    #: area -> the area that takes its patient goals when that one is already in the plan
+    #: (a well-being goal beside a measured depression is the depression plan's)
+    goal_folds: Mapping[str, str] = attrs.field(factory=dict)
     #: area or condition id -> where it comes from (``built-in`` or ``plugin:NAME``)
     sources: Mapping[str, str] = attrs.field(factory=dict)
 
@@ -103,4 +106,5 @@ def load_vocabulary() -> Vocabulary:
         ),
         risk_language=risk_language,
         goal_idioms=tuple(data["patient_goal_idioms"]),
+        goal_folds=dict(data.get("patient_goal_folds") or {}),
     )

@@ -14,6 +14,10 @@ stop the others and a plan never depends on the order plugins were installed in.
 ``tryfirst``, ``trylast``, ``hookwrapper`` and ``wrapper`` options only mean something when all
 implementations run in one call, so a plugin that uses them is refused when it registers, with a
 notice naming the option and the hook (an error with ``strict=True``), never silently ignored.
+
+``docs/hooks.md`` gives each hook with a tested example, and the versioning and deprecation
+policy: a hook or argument is removed or changed only after a deprecation (pluggy's
+``warn_on_impl``) that keeps it working for at least two minor releases and six months.
 """
 
 from __future__ import annotations

@@ -12,9 +12,7 @@ from planengine._values import parse_date
 __all__ = [
     "add_block_arguments",
     "add_plugin_arguments",
-    "configured_instruments",
     "engine_from_args",
-    "in_config_file",
     "parse_as_of",
 ]
 
@@ -91,6 +89,7 @@ def engine_from_args(args: argparse.Namespace) -> Any:
 
     from planengine._config import load_config
     from planengine._errors import ConfigError
+    from planengine._installed import in_config_file
     from planengine.plan._engine import Engine
 
     blocks = plugin_blocks(args)
@@ -107,33 +106,6 @@ def engine_from_args(args: argparse.Namespace) -> Any:
             config=attrs.evolve(config, allow_draft_strategies=True) if args.allow_draft else config,
         )
     except ConfigError as error:  # only the instrument overrides are checked here
-        raise in_config_file(error, where) from None
-
-
-def in_config_file(error: Exception, where: str) -> Exception:
-    """``error`` (about ``instrument-overrides``) with the config file and table in front."""
-    from planengine._errors import ConfigError
-
-    return ConfigError(f"{where}: plan.{error}")
-
-
-def configured_instruments(
-    manager: Any, table: Any, where: str, *, strict: bool, on_error: Any = None
-) -> dict[str, Any]:
-    """The instruments as planning builds them, for the commands that only read goal files:
-    plugin instruments from ``manager`` (``None``: none) and the configured
-    ``[tool.planengine.plan.instrument-overrides]`` of ``table`` (read from ``where``).
-
-    :raises ConfigError: for bad planning settings or overrides, naming the config file.
-    """
-    from planengine._errors import ConfigError
-    from planengine.io._plan_config import engine_config_from_mapping
-    from planengine.plan._engine import collect_instruments
-
-    overrides = engine_config_from_mapping(table, where=where).instrument_overrides
-    try:
-        return collect_instruments(manager, overrides=overrides, strict=strict, on_error=on_error)
-    except ConfigError as error:
         raise in_config_file(error, where) from None
 
 

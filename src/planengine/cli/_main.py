@@ -6,6 +6,10 @@ and ``planengine --help`` start about as fast as bare Python.
 
 Exit codes: 0 success, 1 findings (``validate``/``review``), 2 input or usage error. Errors print as
 one line on stderr; no traceback reaches the user.
+
+``-v`` (INFO: the plugins loaded), ``-vv`` (DEBUG: each plugin, stage timings, a failing plugin's
+traceback) or ``--log-level LEVEL``, before or after the command, send the ``planengine``
+loggers' records to stderr (:mod:`planengine._log`); :mod:`logging` is imported only then.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from planengine._version import __version__
 TYPE_CHECKING = False  # `typing` costs milliseconds at start-up; mypy treats this name specially
 if TYPE_CHECKING:  # pragma: no cover
     import argparse
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
     from typing import Any
 
 #: sub-command name -> (module, one-line help)
@@ -65,6 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Therapy treatment planning: assessments in, safe, explainable draft plans out.",
     )
     parser.add_argument("--version", action="version", version=f"planengine {__version__}")
+    _add_log_arguments(parser, argparse.SUPPRESS)
     subparsers = parser.add_subparsers(
         dest="command", metavar="COMMAND", parser_class=_ArgumentParser
     )
@@ -74,8 +79,59 @@ def build_parser() -> argparse.ArgumentParser:
             continue
         sub = subparsers.add_parser(name, help=help_text, description=help_text)
         module.add_arguments(sub)
+        _add_log_arguments(sub, argparse.SUPPRESS)
         sub.set_defaults(_module=module_name)
     return parser
+
+
+#: ``--log-level`` names, and the level ``-v`` and ``-vv`` mean
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
+
+
+def _add_log_arguments(parser: argparse.ArgumentParser, default: Any) -> None:
+    """``-v/--verbose`` and ``--log-level`` (given before or after the command)."""
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=default,
+        help="log to stderr: -v the plugins loaded, -vv also each plugin, stage timings and a "
+        "failing plugin's traceback (never patient data)",
+    )
+    parser.add_argument(
+        "--log-level",
+        type=str.upper,
+        choices=LOG_LEVELS,
+        default=default,
+        metavar="LEVEL",
+        help=f"log to stderr from this level ({', '.join(LOG_LEVELS)})",
+    )
+
+
+def _start_logging(args: argparse.Namespace) -> Callable[[], None]:
+    """A stderr handler on the ``planengine`` logger when ``-v`` or ``--log-level`` asks for
+    one (the library itself only adds a ``NullHandler``); returns what undoes it, so that
+    :func:`main` called in a process (tests, an application) leaves logging as it found it."""
+    verbose = getattr(args, "verbose", 0) or 0
+    level = getattr(args, "log_level", None) or (
+        "DEBUG" if verbose >= 2 else "INFO" if verbose == 1 else None
+    )
+    if level is None:
+        return lambda: None
+    import logging
+
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("planengine: %(levelname)s: %(name)s: %(message)s"))
+    root = logging.getLogger("planengine")
+    before = root.level
+    root.addHandler(handler)
+    root.setLevel(level)
+
+    def stop() -> None:
+        root.removeHandler(handler)
+        root.setLevel(before)
+
+    return stop
 
 
 def _command_module(name: str) -> Any:
@@ -110,7 +166,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     import importlib
 
-    module = importlib.import_module(args._module)
+    stop_logging = _start_logging(args)
+    try:
+        return _run(importlib.import_module(args._module), args)
+    finally:
+        stop_logging()
+
+
+def _run(module: Any, args: argparse.Namespace) -> int:
+    """Run one command module; errors become one line and an exit code."""
     from planengine._errors import PlanEngineError, SafetyInvariantError
 
     try:

@@ -15,13 +15,27 @@ from typing import Any
 from planengine._printable import printable
 from planengine.cli._common import add_plugin_arguments, parse_as_of
 
-FORMATS = ("text", "json", "markdown", "html")
+FORMATS = ("text", "json", "markdown", "html", "fhir")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the command's options (no heavy imports here)."""
     parser.add_argument(
-        "paths", nargs="+", metavar="PATH", help="goal files or folders to review; - reads stdin"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help="goal files or folders to review; - reads stdin; or FHIR JSON/NDJSON holding the "
+        "Goals planengine's plan export wrote (the plan's Bundle, or the Goals read back from "
+        "the FHIR server)",
+    )
+    parser.add_argument(
+        "--observations",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="FHIR Observations (a Bundle, a resource or NDJSON) with the progress: instrument "
+        "totals and items (LOINC or planengine's codes, US Core panels with hasMember) and "
+        "planengine metrics; may be given more than once (docs/fhir.md)",
     )
     parser.add_argument(
         "--as-of",
@@ -36,7 +50,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         dest="output_format",
         choices=FORMATS,
         default="text",
-        help="output format (default: text)",
+        help="output format (default: text); fhir: a transaction Bundle of Goal updates "
+        "(achievementStatus, a note, Flags, Provenance; needs the Goals as FHIR)",
     )
     parser.add_argument(
         "--output",
@@ -79,8 +94,9 @@ def _settings(args: argparse.Namespace) -> tuple[Any, Any, Any]:
     import attrs
 
     from planengine._config import load_config
+    from planengine._installed import configured_instruments
     from planengine._plugins import load_plugins
-    from planengine.cli._common import configured_instruments, plugin_blocks
+    from planengine.cli._common import plugin_blocks
     from planengine.review._config import review_config_from_mapping
 
     found = load_config(args.config, start=args.paths[0])  # one rule for every command
@@ -120,14 +136,34 @@ def run(args: argparse.Namespace) -> int:
 
     as_of: dt.date = args.as_of or dt.date.today()
     config, plugins, instruments = _settings(args)
-    report = review_paths(
-        args.paths,
-        as_of=as_of,
-        instruments=instruments,
-        plugins=plugins,
-        config=config,
-        strict_plugins=args.strict_plugins,
-    )
+    fhir_bundle = None
+    if _reads_fhir(args):
+        from planengine.fhir._review_out import review_to_fhir_bundle
+        from planengine.fhir._review_run import review_fhir_paths
+
+        fhir_run = review_fhir_paths(
+            args.paths,
+            args.observations,
+            as_of=as_of,
+            instruments=instruments,
+            plugins=plugins,
+            config=config,
+            strict_plugins=args.strict_plugins,
+        )
+        for notice in fhir_run.notices:
+            print(f"planengine: note: {notice}", file=sys.stderr)
+        report = fhir_run.run
+        if args.output_format == "fhir":
+            fhir_bundle = review_to_fhir_bundle(fhir_run.results)
+    else:
+            report = review_paths(
+            args.paths,
+            as_of=as_of,
+            instruments=instruments,
+            plugins=plugins,
+            config=config,
+            strict_plugins=args.strict_plugins,
+        )
     if not report.reviews and not report.errors:  # nothing reviewed is a mistake, as in validate
         print(
             f"planengine: error: no .yaml, .yml or .json files under {', '.join(args.paths)}",
@@ -144,16 +180,21 @@ def run(args: argparse.Namespace) -> int:
             "is for the input errors and hides none of them",
             file=sys.stderr,
         )
-    from planengine.render._review_formats import render_review
+    if fhir_bundle is not None:
+        from planengine.fhir._export import bundle_to_json
 
-    text = render_review(report, args.output_format)
+        text = bundle_to_json(fhir_bundle)
+    else:
+        from planengine.render._review_formats import render_review
+
+        text = render_review(report, args.output_format)
     if args.output:
         from planengine._errors import OutputError
         from planengine.io._output import InputFiles, write_output
         from planengine.smart._validate import iter_files
 
-        inputs = InputFiles(iter_files(args.paths))
-        kind = {"text": "text", "json": "json", "markdown": "markdown", "html": "html"}
+        inputs = InputFiles([*iter_files(args.paths), *args.observations])
+        kind = {"text": "text", "json": "json", "markdown": "markdown", "html": "html", "fhir": "json"}
         try:
             write_output(
                 args.output,
@@ -173,7 +214,15 @@ def run(args: argparse.Namespace) -> int:
             return 2
     else:
         sys.stdout.write(text)
-    return report.exit_code
+    return int(report.exit_code)
+
+
+def _reads_fhir(args: argparse.Namespace) -> bool:
+    """Whether the run reads FHIR: Observations given, a Bundle of updates asked for, or a PATH
+    that is a FHIR file (docs/fhir.md, "Review")."""
+    from planengine.fhir._review_run import is_fhir_file
+
+    return bool(args.observations) or args.output_format == "fhir" or any(is_fhir_file(p) for p in args.paths)
 
 
 def _report_shares_stderr(fmt: str) -> bool:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from planengine.smart import SmartRule
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
                 "source": r.source,
                 "docs": r.docs,
                 "plugin": r.plugin,
+                "references": _references(r),
             }
             for r in selected
         ]
@@ -53,6 +58,9 @@ def run(args: argparse.Namespace) -> int:
             f"{r.code} {r.name} [{r.letter}] {r.severity}{origin}\n\n{r.message}.\n\n{r.docs}\n\n"
             f"Fix: {r.fix}\nSource: {r.source}\n"
         )
+        lines = _references(r)
+        if lines:
+            sys.stdout.write("\nReferences:\n" + "".join(f"  {line}\n" for line in lines))
         return 0
     for r in selected:
         origin = f"  (plugin {r.plugin})" if r.plugin else ""
@@ -60,3 +68,10 @@ def run(args: argparse.Namespace) -> int:
             f"{r.code:<6} [{r.letter}] {r.severity:<7} {r.name:<32} {r.message}{origin}\n"
         )
     return 0
+
+
+def _references(rule: SmartRule) -> list[str]:
+    """The full references of a built-in rule's source (a plugin's rule cites its own)."""
+    from planengine._references import cited_ids, full_references
+
+    return [] if rule.plugin else list(full_references(cited_ids(rule.source)))

@@ -132,6 +132,7 @@ def run(args: argparse.Namespace) -> int:
         schema=args.schema,
         instruments=_instruments(args, start, plugin_manager) if args.schema == "goal" else None,
         extra_rules=plugin_rules,
+        autoload=False,  # the plugins and configuration are the arguments' (loaded above)
     )
     if not report.files:  # a folder with no goal files: a CI job checking nothing is a mistake
         print(
@@ -175,25 +176,15 @@ def _with_plugin_vocabulary(config: Any, manager: Any, strict: bool) -> Any:
     whose registration fails is named on stderr (``--strict-plugins``: an error, exit 2)."""
     import sys
 
-    from planengine._plugins import LoadedPlugins
-    from planengine._vocabulary import load_vocabulary
-    from planengine._vocabulary_hooks import collect_vocabulary
-
-    if not manager.hook.register_vocabulary.get_hookimpls():
-        return config
-    base = load_vocabulary()
+    from planengine._installed import plugin_vocabulary
 
     def warn(failure: Exception) -> None:
         print(f"planengine: warning: {failure} (its areas are not known)", file=sys.stderr)
 
-    notices: list[Any] = []
-    vocabulary = collect_vocabulary(
-        LoadedPlugins(manager, (), ()), base, strict=strict, notices=notices, on_error=warn
-    )
-    return config.replace(
-        plugin_areas=tuple(a for a in vocabulary.areas if a not in base.areas),
-        plugin_conditions=tuple(c for c in vocabulary.conditions if c not in base.conditions),
-    )
+    areas, conditions = plugin_vocabulary(manager, strict=strict, on_error=warn)
+    if not areas and not conditions:
+        return config
+    return config.replace(plugin_areas=areas, plugin_conditions=conditions)
 
 
 def _instruments(
@@ -207,7 +198,7 @@ def _instruments(
     import sys
 
     from planengine._config import load_config
-    from planengine.cli._common import configured_instruments
+    from planengine._installed import configured_instruments
 
     found = load_config(args.config, start=start)
     table, where = found.table, found.file or "configuration"

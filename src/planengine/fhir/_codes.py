@@ -19,10 +19,17 @@ __all__ = [
     "condition_map",
     "content_id",
     "load_condition_map",
+    "metric_code",
 ]
 
 #: The namespace every deterministic resource id is derived in (uuid5 of the content key).
 _NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "http://example.org/planengine/fhir")
+
+
+def metric_code(metric: str) -> str:
+    """The code of a metric in planengine's ``metric`` system: its words, lower case, joined
+    by hyphens (``planned activities per week`` -> ``planned-activities-per-week``)."""
+    return "-".join(metric.lower().split())
 
 
 def content_id(*parts: str) -> str:

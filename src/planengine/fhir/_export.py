@@ -8,13 +8,14 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from planengine.fhir._codes import codes
+from planengine.fhir._codes import codes, metric_code
+from planengine.fhir._goals import goal_review_extension
 from planengine.fhir._resources import Builder, coding, subject_reference
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine._model import Assessment, Plan
 
-__all__ = ["bundle_to_json", "plan_to_fhir_bundle"]
+__all__ = ["bundle_to_json", "flag_resource", "plan_to_fhir_bundle"]
 
 _COMPARATORS = frozenset({"<", "<=", ">=", ">"})
 _PERIOD_UNITS = {"day": "d", "week": "wk", "month": "mo", "year": "a"}
@@ -48,7 +49,7 @@ def plan_to_fhir_bundle(
         answers = _answers_for(score, responses, instruments)
         builder.add(_observation(score, subject, names, answers), "Observation", str(index))
     for flag in data["risk"]["flags"]:
-        builder.add(_flag(flag, subject, data["as_of"]), "Flag", flag["id"])
+        builder.add(flag_resource(flag, subject, data["as_of"]), "Flag", flag["id"])
     score_index = {score["source"]: i for i, score in enumerate(data["scores"])}
     findings = {finding["id"]: finding for finding in data["findings"]}
     for problem in data["problems"]:
@@ -148,7 +149,7 @@ def _component(instrument: str, item: int, value: int | None) -> dict[str, Any]:
     return out
 
 
-def _flag(flag: Mapping[str, Any], subject: dict[str, Any], as_of: str) -> dict[str, Any]:
+def flag_resource(flag: Mapping[str, Any], subject: dict[str, Any], as_of: str) -> dict[str, Any]:
     """A risk flag as a FHIR Flag: active until a clinician closes it (docs/fhir.md says why a
     Flag and not a DetectedIssue)."""
     meta: dict[str, Any] = _tags(flag["provenance"])
@@ -254,8 +255,7 @@ def _goal(
         unit = "{score}"
     else:
         metric = measure.get("metric") or measure["unit"]
-        slug = "-".join(metric.lower().split())
-        measure_code = {"coding": [coding("metric", slug, metric)], "text": metric}
+        measure_code = {"coding": [coding("metric", metric_code(metric), metric)], "text": metric}
         unit = measure["unit"]
     detail = table.quantity(measure["target"]["value"], unit)
     if measure["target"]["comparator"] in _COMPARATORS:
@@ -275,8 +275,13 @@ def _goal(
     return {
         "resourceType": "Goal",
         "meta": _tags(objective["provenance"]),
+        # what the review reads back and R4's Goal has no element for (fhir/_goals.py)
+        "extension": [goal_review_extension(objective, unit)],
         "lifecycleStatus": "proposed",
-        "category": [{"coding": [coding("goal-category", category)]}],
+        "category": [
+            {"coding": [coding("goal-category", category)]},
+            {"coding": [coding("area", problem["area"], problem["title"])]},
+        ],
         "description": {"text": objective["statement"]},
         "subject": subject,
         "startDate": objective["start_date"],

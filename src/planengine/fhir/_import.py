@@ -4,7 +4,7 @@ Goals and gender, grouped by patient, become the assessment documents the engine
 * A QuestionnaireResponse is matched to an instrument by a configured canonical URL (with its
   linkIds), planengine's own canonical, a LOINC panel code in the canonical, or its LOINC item
   linkIds. Answers: ``valueInteger``, a whole ``valueDecimal``, a LOINC answer ``valueCoding``,
-  or a coding with an ``ordinalValue``/``itemWeight`` extension (interop.md §1.3).
+  or a coding with an ``ordinalValue``/``itemWeight`` extension ([Ext-itemWeight]).
 * An Observation whose components carry item codes is a response; one with a total only is
   kept as a total (``x-fhir-totals``), as a goal file's totals-only assessments are, and a
   risk item it cannot show (PHQ-9 item 9) is named in a notice, never read as "no risk".
@@ -20,17 +20,19 @@ from typing import Any
 import attrs
 
 from planengine.fhir._codes import ConditionMap, codes, condition_map
+from planengine.fhir._observations import (
+    InstrumentReading,
+    coding_value,
+    instrument_readings,
+    made_by_planengine,
+    where,
+)
 from planengine.fhir._read import Located
 from planengine.fhir._resources import patient_id_of
 
 __all__ = ["ImportedPatient", "assessments_from_fhir"]
 
-_ORDINAL_URLS = (
-    "http://hl7.org/fhir/StructureDefinition/ordinalValue",
-    "http://hl7.org/fhir/StructureDefinition/itemWeight",
-)
 _USABLE_QR = frozenset({"completed", "amended"})
-_USABLE_OBSERVATION = frozenset({"final", "amended", "corrected"})
 #: linkIds of LOINC forms that carry no scored answer (PHQ-9 functional item, totals, panels)
 _NOT_SCORED = frozenset({"69722-7", "44261-6", "70274-6", "44249-1", "69737-5"})
 
@@ -89,8 +91,9 @@ def assessments_from_fhir(
         for ref in item.resource.get("derivedFrom", ())
         if isinstance(ref, Mapping)
     }
+    readings = reader.readings(located)
     for item in located:
-        reader.read(item, derived)
+        reader.read(item, derived, readings)
     return [reader.finish(key) for key in reader.patients]
 
 
@@ -126,12 +129,14 @@ class _Reader:
             return self._patient(self.by_url[literal])
         return self._patient(patient_id_of(subject))
 
-    def read(self, item: Located, derived: set[str]) -> None:
+    def read(self, item: Located, derived: set[str], readings: Mapping[Any, InstrumentReading]) -> None:
         kind = item.resource.get("resourceType")
         if kind == "QuestionnaireResponse":
             self._questionnaire_response(item, derived)
         elif kind == "Observation":
-            self._observation(item)
+            reading = readings.get((item.file, item.line, item.path))
+            if reading is not None:
+                self._observation(reading)
         elif kind == "Condition":
             self._condition(item)
         elif kind == "Goal":
@@ -141,23 +146,23 @@ class _Reader:
         resource = item.resource
         if resource.get("status") not in _USABLE_QR:
             self._subject(resource).notices.append(
-                f"{_where(item)}: QuestionnaireResponse with status {resource.get('status')!r} skipped "
+                f"{where(item)}: QuestionnaireResponse with status {resource.get('status')!r} skipped "
                 "(only completed or amended responses are read)"
             )
             return
         instrument, link_ids = self._identify(item)
         count = int(self.instruments[instrument].items)
         answers: list[int | None] = [None] * count
-        for where, answer_item in _answer_items(resource.get("item", []), ".item"):
+        for place, answer_item in _answer_items(resource.get("item", []), ".item"):
             link_id = str(answer_item.get("linkId", ""))
             number = link_ids.get(link_id)
             if number is None:
                 if link_id.lstrip("/") in _NOT_SCORED:
                     continue
-                raise item.error(f"linkId {link_id!r} is not an item of {instrument}", where)
+                raise item.error(f"linkId {link_id!r} is not an item of {instrument}", place)
             if not 1 <= number <= count:
-                raise item.error(f"linkId {link_id!r} maps to item {number}; {instrument} has {count}", where)
-            answers[number - 1] = self._answer_value(item, instrument, answer_item, where)
+                raise item.error(f"linkId {link_id!r} maps to item {number}; {instrument} has {count}", place)
+            answers[number - 1] = self._answer_value(item, instrument, answer_item, place)
         date = _date(resource.get("authored"))
         if date is None:
             raise item.error("a QuestionnaireResponse needs 'authored' (the date it was answered)")
@@ -200,7 +205,7 @@ class _Reader:
             decimal = answer["valueDecimal"]
             value = int(decimal) if float(decimal).is_integer() else None
         if value is None and isinstance(answer.get("valueCoding"), Mapping):
-            value = _coding_value(instrument, answer["valueCoding"], answer)
+            value = coding_value(instrument, answer["valueCoding"], answer)
         if isinstance(value, bool) or not isinstance(value, int):
             raise item.error(
                 "answer must be valueInteger, a whole valueDecimal, a LOINC answer valueCoding, "
@@ -209,57 +214,36 @@ class _Reader:
             )
         return value
 
-    def _observation(self, item: Located) -> None:
-        resource = item.resource
-        instrument = None
-        for code in resource.get("code", {}).get("coding", ()):
-            found = codes().instrument_of_code(str(code.get("system")), str(code.get("code")))
-            if found and found[0] in self.instruments:
-                instrument = found[0]
-        if instrument is None:
-            return  # not an instrument total: blood pressure, say
-        patient = self._subject(resource)
-        if resource.get("status") not in _USABLE_OBSERVATION:
-            patient.notices.append(f"{_where(item)}: Observation with status {resource.get('status')!r} skipped")
+    def readings(self, located: list[Located]) -> dict[tuple[str | None, int | None, str], InstrumentReading]:
+        """The questionnaire results among the Observations, by the place of the Observation
+        they were read from (so that they keep their place among the responses)."""
+        found, skipped = instrument_readings(located, self.instruments)
+        for item, reason in skipped:
+            self._subject(item.resource).notices.append(f"{where(item)}: {reason}")
+        return {(r.located.file, r.located.line, r.located.path): r for r in found}
+
+    def _observation(self, reading: InstrumentReading) -> None:
+        """A result with item answers is a response; a total alone is kept as a total, and a risk
+        item it cannot show is named (a total says nothing about risk)."""
+        patient = self._subject(reading.located.resource)
+        if reading.has_items:
+            patient.responses.append({"instrument": reading.instrument, "date": reading.date, "answers": list(reading.answers)})
             return
-        date = _date(resource.get("effectiveDateTime") or resource.get("issued"))
-        if date is None:
-            raise item.error("an instrument Observation needs effectiveDateTime (the date it was answered)")
-        count = int(self.instruments[instrument].items)
-        answers: list[int | None] = [None] * count
-        seen = False
-        for index, component in enumerate(resource.get("component", ())):
-            for code in component.get("code", {}).get("coding", ()):
-                number = codes().item_of_code(instrument, str(code.get("system")), str(code.get("code")))
-                if number is not None and 1 <= number <= count:
-                    seen = True
-                    value = component.get("valueInteger")
-                    if value is None and "valueQuantity" in component:
-                        value = component["valueQuantity"].get("value")
-                    if value is not None and not isinstance(value, int):
-                        raise item.error("an item component needs a whole-number value", f".component[{index}]")
-                    answers[number - 1] = value
-        if seen:
-            patient.responses.append({"instrument": instrument, "date": date, "answers": answers})
-            return
-        total = resource.get("valueInteger")
-        if total is None and isinstance(resource.get("valueQuantity"), Mapping):
-            total = resource["valueQuantity"].get("value")
-        if total is None or isinstance(total, bool) or not float(total).is_integer():
-            raise item.error("an instrument total needs a whole-number valueQuantity or valueInteger")
-        patient.totals.append({"instrument": instrument, "date": date, "total": int(total)})
-        risk_items = getattr(self.instruments[instrument], "risk_items", ())
+        assert reading.total is not None  # a total-only Observation without a value is an error
+        patient.totals.append({"instrument": reading.instrument, "date": reading.date, "total": reading.total})
+        instrument = self.instruments[reading.instrument]
+        risk_items = getattr(instrument, "risk_items", ())
         if risk_items:
             numbers = ", ".join(str(getattr(r, "item", "?")) for r in risk_items)
             patient.notices.append(
-                f"{self.instruments[instrument].name} total only on {date} (no item answers): risk "
+                f"{instrument.name} total only on {reading.date} (no item answers): risk "
                 f"item {numbers} not recorded; ask it at the next contact (a total says nothing "
                 "about risk)"
             )
 
     def _condition(self, item: Located) -> None:
         resource = item.resource
-        if _made_by_planengine(resource):
+        if made_by_planengine(resource):
             return  # the engine's own provisional problems are its output, not its input
         status = resource.get("verificationStatus", {}).get("coding", [{}])[0].get("code")
         if status in ("entered-in-error", "refuted"):
@@ -274,14 +258,14 @@ class _Reader:
                 return
         shown = ", ".join(f"{c.get('system')}|{c.get('code')}" for c in resource.get("code", {}).get("coding", ()))
         patient.notices.append(
-            f"{_where(item)}: Condition {shown or '(no coding)'} is in no Condition map; add it to "
+            f"{where(item)}: Condition {shown or '(no coding)'} is in no Condition map; add it to "
             "the assessment by hand if it matters (planengine import --conditions FILE maps it)"
         )
 
     def _goal(self, item: Located) -> None:
         resource = item.resource
         expressed = resource.get("expressedBy", {})
-        if _made_by_planengine(resource) or "Patient/" not in str(expressed.get("reference", "")):
+        if made_by_planengine(resource) or "Patient/" not in str(expressed.get("reference", "")):
             return
         text = resource.get("description", {}).get("text")
         if isinstance(text, str) and text.strip():
@@ -318,34 +302,12 @@ def _default_link_ids(instrument: str, instruments: Mapping[str, Any]) -> dict[s
 def _answer_items(items: Any, path: str) -> Iterable[tuple[str, Mapping[str, Any]]]:
     """Every item with an answer, groups flattened, with its path."""
     for index, entry in enumerate(items if isinstance(items, list) else ()):
-        where = f"{path}[{index}]"
+        place = f"{path}[{index}]"
         if entry.get("answer"):
-            yield where, entry
-        yield from _answer_items(entry.get("item", []), f"{where}.item")
-
-
-def _coding_value(instrument: str, coding: Mapping[str, Any], answer: Mapping[str, Any]) -> int | None:
-    for holder in (coding, answer):
-        for extension in holder.get("extension", ()):
-            if extension.get("url") in _ORDINAL_URLS:
-                weight = extension.get("valueDecimal", extension.get("valueInteger"))
-                if isinstance(weight, (int, float)) and float(weight).is_integer():
-                    return int(weight)
-    if coding.get("system") == codes().system("loinc"):
-        return codes().answer_value(instrument, str(coding.get("code")))
-    return None
-
-
-def _where(item: Located) -> str:
-    """``file:line: path`` of a resource, for a notice."""
-    place = ":".join(str(p) for p in (item.file, item.line) if p is not None)
-    return f"{place}: {item.path}" if place else item.path
+            yield place, entry
+        yield from _answer_items(entry.get("item", []), f"{place}.item")
 
 
 def _date(value: Any) -> str | None:
     return value[:10] if isinstance(value, str) and len(value) >= 10 else None
 
-
-def _made_by_planengine(resource: Mapping[str, Any]) -> bool:
-    system = codes().system("provenance")
-    return any(tag.get("system") == system for tag in resource.get("meta", {}).get("tag", ()))

@@ -42,6 +42,7 @@ def iter_resources(
     if not isinstance(data, Mapping) or not isinstance(data.get("resourceType"), str):
         raise InputError("expected a FHIR resource (an object with resourceType)", file=file, line=line, path=path)
     if data["resourceType"] != "Bundle":
+        _check_shape(data, path, file, line)
         yield Located(data, path, file, line)
         return
     entries = data.get("entry", [])
@@ -55,6 +56,22 @@ def iter_resources(
         for found in iter_resources(resource, path=f"{where}.resource", file=file, line=line):
             full_url = entry.get("fullUrl") if found.path == f"{where}.resource" else found.full_url
             yield attrs.evolve(found, full_url=full_url if isinstance(full_url, str) else None)
+
+
+def _check_shape(data: Mapping[str, Any], path: str, file: str | None, line: int | None) -> None:
+    """The JSON types of the elements planengine reads (``schemas/fhir-input.schema.json``): a
+    resource with an element of the wrong type is an error naming its path, not a crash."""
+    from planengine.io._schema_check import check_schema, is_valid
+
+    if is_valid(data, "fhir-input"):  # microseconds (jsonschema-rs); the messages only on failure
+        return
+    issues = check_schema(data, "fhir-input")
+    if issues:
+        first = issues[0]
+        message = first.message
+        if message.startswith("None is not of type"):
+            message = "null is not allowed in FHIR JSON: leave the element out"
+        raise InputError(message, file=file, line=line, path=path + first.path_text[1:])
 
 
 def resources_of(text: str, *, file: str | None = None) -> list[Located]:

@@ -22,7 +22,7 @@ __all__ = [
 #: identifier system of a resource identified by its own URN (RFC 3986): the uuid5 of its content
 IDENTIFIER_SYSTEM = "urn:ietf:rfc:3986"
 
-#: HL7 terminology code systems (interop.md §1.2, checked in the FHIR.js R4 value sets)
+#: HL7 terminology code systems ([R4-Goal], checked in the FHIR.js R4 value sets)
 HL7 = {
     "observation-category": "http://terminology.hl7.org/CodeSystem/observation-category",
     "condition-category": "http://terminology.hl7.org/CodeSystem/condition-category",

@@ -1,5 +1,5 @@
 """Offline validation of the resources planengine writes, with the ``fhir.resources`` R4B models
-(the R4 proxy interop.md §4.1 recommends) plus the check the models leave out: every code in an
+(the R4 proxy [DN-fhir-validation] recommends) plus the check the models leave out: every code in an
 element with a required binding is one of the codes the model lists for it (``enum_values``).
 
 Needs the ``fhir`` extra (``pip install 'planengine[fhir]'``).
@@ -20,7 +20,7 @@ def validate_resource(resource: Mapping[str, Any]) -> list[str]:
     kind = str(resource.get("resourceType"))
     try:
         model = get_fhir_model_class(kind).model_validate(dict(resource))
-    except Exception as error:  # unknown types fail outside pydantic (interop.md §4.1)
+    except Exception as error:  # unknown types fail outside pydantic ([DN-fhir-validation])
         first = str(error).splitlines()
         return [f"{kind}: {' '.join(first[:3])}"]
     return [f"{kind}: {problem}" for problem in _codes_outside_value_sets(model, kind)]

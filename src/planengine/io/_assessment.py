@@ -121,8 +121,22 @@ class Assessment:
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], *, file: str | None = None) -> Assessment:
-        """Validate a parsed assessment document and build the model from it.
+        """Validate a parsed assessment document (the mapping an assessment file holds, as
+        ``schemas/assessment.schema.json`` describes it) and build the model, with the checks
+        :func:`planengine.load_assessment` makes::
 
+            Assessment.from_mapping({
+                "planengine": 1,
+                "responses": [{"instrument": "phq9", "date": "2026-11-20",
+                               "answers": [2, 1, 2, 2, 1, 2, 1, 1, 0]}],
+                "context": {"concerns": ["sleep"], "patient_goals": ["Sleep through"]},
+            })
+
+        Only built-in instruments, areas and conditions are accepted here;
+        :func:`planengine.load_assessment` also accepts those the installed plugins register,
+        as ``planengine plan`` does.
+
+        :param file: the name messages give the data (default none).
         :raises planengine.InputError: with file, path and the allowed values, on bad input.
         """
         return assessment_from_mapping(data, file=file)

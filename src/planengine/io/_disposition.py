@@ -1,5 +1,5 @@
 """A clinician's disposition of a risk flag: who assessed it, when, with what outcome, and when
-it is reviewed next (clinical.md §3.2: "closing requires a disposition ... follow-up date").
+it is reviewed next ([DN-risk-flags]: closing a flag takes a disposition with a follow-up date).
 
 A disposition is read from ``risk_dispositions`` in a goal file (``planengine review``) or in an
 assessment (``planengine plan``); both use this reader, so the two commands agree on what a

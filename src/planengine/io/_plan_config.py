@@ -39,7 +39,7 @@ from planengine._errors import ConfigError
 from planengine.io._config_file import read_config_table
 
 if TYPE_CHECKING:
-    from planengine.plan._engine import EngineConfig
+    from planengine.plan._settings import EngineConfig
 
 __all__ = ["engine_config_from_mapping", "load_engine_config"]
 
@@ -73,7 +73,7 @@ def engine_config_from_mapping(
     :raises ConfigError: for unknown keys and values of the wrong type, naming the key.
     """
     from planengine.plan._crisis import check_locale, crisis_resources_from_config
-    from planengine.plan._engine import EngineConfig
+    from planengine.plan._settings import EngineConfig
     from planengine.smart._config import check_keys
 
     check_keys(table, where)

@@ -10,7 +10,7 @@ Rules applied here, each recorded in the plan when it changes something:
   the higher-priority one.
 * ``safety.no-self-guided-exposure``: exposure, trauma-narrative and EMDR steps (any category
   naming exposure or trauma processing) are never self-guided; such a step is removed, also when
-  an ``adjust_plan`` hook adds it [clinical.md §7.9].
+  an ``adjust_plan`` hook adds it [[R52][R53]].
 * ``assembly.shared``: the same objective or step proposed for two problems (one strategy serving
   two areas) is listed once, under the higher-priority problem, and addresses both.
 * ``assembly.objective-limit``: at most ``max_objectives_per_problem`` active objectives per

@@ -1,7 +1,7 @@
 """Crisis resources: the lines and numbers a patient is shown beside any risk-related message.
 
-They belong to the clinic, not the code (clinical.md §3.2: "show crisis resources next to any
-risk-related message"; §3.4 step 5). planengine ships lists per locale as data
+They belong to the clinic, not the code ([DN-risk-flags]: "show crisis resources next to any
+risk-related message"; [R30] step 5). planengine ships lists per locale as data
 (``data/crisis-resources.yaml``, checked against ``schemas/crisis-resources.schema.json``, each
 entry with its source and whether that source confirmed it), but uses one only when the clinic
 names its locale (``crisis-locale``); the clinic's own ``crisis-resources`` win over it, by id.

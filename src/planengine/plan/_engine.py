@@ -20,6 +20,8 @@ from types import MappingProxyType
 from typing import Any
 
 from planengine._errors import PLUGIN_FAILURES, InputError, PlanEngineError, PluginError
+from planengine._installed import default_engine_config, overridden_instruments
+from planengine._log import StageTimes
 from planengine._model import (
     Assessment,
     Exclusion,
@@ -32,7 +34,7 @@ from planengine._model import (
     Problem,
     RiskFlag,
 )
-from planengine._plugins import LoadedPlugins, call_each, load_plugins
+from planengine._plugins import LoadedPlugins, call_each, load_plugins, log_failure
 from planengine._version import __version__
 from planengine._vocabulary_hooks import (
     area_safety_notices,
@@ -96,7 +98,9 @@ class Engine:
     :param block: names never loaded.
     :param strict: a failing plugin raises :class:`PluginError` instead of being reported and skipped
         (so does an objective or step Python plugin code wrote that the plan cannot take).
-    :param config: planning settings.
+    :param config: planning settings; ``None``: the configuration file's that the command line
+        reads from the working directory (``EngineConfig()``: none), so it plans as it does.
+    :raises planengine.ConfigError: for a configuration file with bad settings, naming it.
     """
 
     def __init__(
@@ -113,7 +117,10 @@ class Engine:
         from planengine._vocabulary import load_vocabulary
         from planengine.strategies._strategy import DataStrategy
 
-        self.config = config or EngineConfig()
+        times = StageTimes("plan", "engine built")  # DEBUG only
+        # as the command line: the nearest configuration file (an override's error names it)
+        config, where = default_engine_config() if config is None else (config, None)
+        self.config = config
         self.strict = strict
         #: the crisis resources every plan shows (the clinic's, then its locale's; maybe none)
         self.crisis_resources = resolve_crisis_resources(
@@ -123,17 +130,18 @@ class Engine:
             plugins=plugins, autoload=autoload, allow=allow, block=block, strict=strict
         )
         self._notices: list[Notice] = list(self._loaded.notices)
+        times.mark("plugins")
         #: the areas and conditions this engine knows: the built-in ones and the plugins'
         self.vocabulary = collect_vocabulary(
-            self._loaded, load_vocabulary(), strict=strict, notices=self._notices,
-            on_error=self._report,
+            self._loaded, load_vocabulary(), strict=strict, notices=self._notices, on_error=self._report
         )
         self._vocabulary = self.vocabulary
         self._condition_areas = self._vocabulary.condition_areas()
         instruments = known_area_instruments(
-            collect_instruments(
+            overridden_instruments(
                 self._loaded.manager,
-                overrides=self.config.instrument_overrides,
+                self.config.instrument_overrides,
+                where,
                 strict=strict,
                 on_error=self._report,
             ),
@@ -146,6 +154,7 @@ class Engine:
         self._instrument_names = {key: value.name for key, value in instruments.items()}
         #: ids of the instruments whose finding rules can fire (see findings.judges)
         self._judging = frozenset(key for key, value in instruments.items() if judges(value))
+        times.mark("vocabulary and instruments")
         self._strategies: tuple[RegisteredStrategy, ...] = collect_strategies(
             self._loaded,
             self._vocabulary,
@@ -164,6 +173,8 @@ class Engine:
             for area in registered.strategy.areas:
                 self._by_area[area] = (*self._by_area.get(area, ()), entry)
         self.load_notices: tuple[Notice, ...] = tuple(self._notices)
+        times.mark("strategies")
+        times.done(plugins=len(self._loaded.infos), strategies=len(self._strategies))
         #: plugins that ship with planengine: on an id a plugin also proposes, theirs is kept
         self._builtin_plugins = frozenset(
             info.name for info in self._loaded.infos if info.distribution == "planengine"
@@ -238,12 +249,14 @@ class Engine:
         :raises InputError: on answers the instruments cannot score, responses after ``as_of``,
             or a choice the plan has no option for.
         """
+        times = StageTimes("plan", "plan")  # DEBUG only: stage times, never content
         choices = checked_choices(choices)
         check_arguments(assessment, as_of)
         check_context(assessment, self._vocabulary)
         scored = score_assessment(
             assessment, as_of, self.instruments, self.config.stale_baseline_days
         )
+        times.mark("score")
         notices = list(self._notices)
         # the patient's goals screened for risk language once: it decides their links and flags
         screen = self._vocabulary.risk_language.find
@@ -255,6 +268,7 @@ class Engine:
         flags = self._risk_flags(
             assessment, scored.signals, patient_goals, phrases, as_of, alcohol, alcohol_inputs
         )
+        times.mark("find and flag")
         context = PlanningContext(
             assessment=assessment,
             as_of=as_of,
@@ -270,7 +284,9 @@ class Engine:
         draft, python_wrote, decided = self._propose_and_assemble(
             findings, patient_goals, context, notices, choices
         )
+        times.mark("propose and assemble")
         self._complete_checked(draft, context, flags, alcohol)
+        times.mark("adjust and safety")
         draft.problems, made, burden = self._stepped.apply(
             draft.problems,
             scored.latest,
@@ -279,6 +295,7 @@ class Engine:
             harmful_drinking=alcohol,
             hooks_ran=self._has_adjust or bool(flags),  # the safety problem is added with a flag
         )
+        times.mark("stepped care")
         mark_stale_baselines(draft, as_of, self.config.stale_baseline_days)
         mark_held_objectives(draft)
         plan = self._finished(
@@ -291,6 +308,8 @@ class Engine:
                 json.dumps(plan.to_dict(), ensure_ascii=False, allow_nan=False)
             except Exception as error:
                 raise self._python.unreadable(error) from error
+        times.mark("finish")
+        times.done(problems=len(plan.problems), risk_flags=len(flags), notices=len(plan.notices))
         return plan
 
     def _find(
@@ -319,6 +338,7 @@ class Engine:
             else areas_for_goal(text),
             [f.area for f in findings],
             self._condition_areas,
+            self._vocabulary.goal_folds,
         )
         findings.extend(extra)
         return findings, patient_goals
@@ -531,6 +551,7 @@ class Engine:
                     problem if data else handed_copy(problem), context, plugin_label
                 )
             except PLUGIN_FAILURES as error:  # a strategy may raise anything; the plan goes on
+                log_failure(registered.plugin, f"strategy {strategy.id!r}", error)
                 failure = PluginError(
                     f"strategy {strategy.id!r} raised {type(error).__name__}: {error}",
                     plugin=registered.plugin,
@@ -556,12 +577,7 @@ class Engine:
             )
             ranked.extend(hooked)
             python_wrote = python_wrote or bool(hooked)
-        course_referral = next(  # a referral for a course assesses before it treats
-            (s for entry in ranked for s in entry.proposal.interventions
-             if s.delivery == "referral" and s.intensity == "high"),
-            None,
-        )
-        core = next_steps(problem, context, course_referral)
+        core = next_steps(problem, context, [entry.proposal for entry in ranked])
         if core.objectives or core.interventions:  # an empty proposal adds nothing
             ranked.append(RankedProposal(core, "rule:findings.next-step", 100, "core", True))
         more_exclusions, more_notices = merge_proposals(

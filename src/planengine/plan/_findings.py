@@ -164,6 +164,7 @@ def context_findings(
     areas_for_goal: Any,
     existing_areas: Sequence[str],
     condition_areas: Mapping[str, tuple[str, str]] | None = None,
+    goal_folds: Mapping[str, str] | None = None,
 ) -> tuple[list[Finding], list[dict[str, Any]]]:
     """Findings from the clinician's concerns, conditions that bring an area into the plan, and
     the patient's own goals.
@@ -173,6 +174,8 @@ def context_findings(
         attached to it instead of making a new finding).
     :param condition_areas: condition id -> (area, summary) for documented conditions that bring
         their area into the plan (see :meth:`Vocabulary.condition_areas`).
+    :param goal_folds: area -> the area that takes its goals when that one is already in the
+        plan (see :attr:`Vocabulary.goal_folds`).
     :return: the findings, and a record per patient goal with the areas it was linked to.
     """
     findings: list[Finding] = []
@@ -214,9 +217,16 @@ def context_findings(
             )
         )
     known = set(existing_areas) | set(context.concerns) | {f.area for f in findings}
+    before_goals = frozenset(known)
+    folds = goal_folds or {}
     goals: list[dict[str, Any]] = []
     for index, text in enumerate(context.patient_goals):
-        areas = list(areas_for_goal(text))
+        areas = []
+        for area in areas_for_goal(text):  # a fold: the area already in the plan takes the goal
+            taker = folds.get(area)
+            area = taker if taker in before_goals else area
+            if area not in areas:
+                areas.append(area)
         goals.append({"text": text, "areas": areas, "path": f"$.context.patient_goals[{index}]"})
         for area in areas:
             if area in known:

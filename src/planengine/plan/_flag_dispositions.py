@@ -1,4 +1,4 @@
-"""Risk flags read against the clinician's recorded dispositions (clinical.md §3.2).
+"""Risk flags read against the clinician's recorded dispositions ([DN-risk-flags]).
 
 A disposition never removes a flag: the flag stays in every output with the record beside it.
 What a current disposition changes is what the flag asks for: no longer "a risk assessment

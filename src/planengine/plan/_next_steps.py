@@ -5,6 +5,7 @@ wording is the instrument data's ``next_step``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from planengine._model import (
     Finding,
@@ -21,15 +22,18 @@ __all__ = ["next_steps"]
 
 
 def next_steps(
-    problem: Problem, context: PlanningContext, course_referral: Intervention | None = None
+    problem: Problem, context: PlanningContext, proposals: Sequence[Proposal] = ()
 ) -> Proposal:
     """Core follow-up for positive screens and cut-offs: complete the full measure, or refer.
 
-    :param course_referral: a strategy's referral for a course of therapy in this problem (one
-        service, which assesses before it treats): a referral for assessment is not made beside
-        it, and the step says that it covers what the finding asks for (one referral, not two
-        services for one problem).
+    :param proposals: the strategies' proposals for this problem. A referral for a course of
+        therapy among them (one service, which assesses before it treats) covers a referral for
+        assessment: none is made beside it, and the step says that it covers what the finding
+        asks for. A clinician-led assessment due at this visit (the alcohol withdrawal-risk
+        assessment) covers the clinician's review a positive screen asks for, and says so (one
+        conversation, not two; clinician read 7).
     """
+    course_referral, urgent_assessment = _covering(proposals)
     if not any(f.next_step for f in problem.findings):
         return _NO_PROPOSAL
     objectives: list[Objective] = []
@@ -54,6 +58,12 @@ def next_steps(
                 f"It covers what the {source.name if source else 'screening'} result asks "
                 f"for: {finding.next_step.rstrip('.')} ({finding.summary.rstrip('.')}); the "
                 "service assesses before it treats."
+            )
+            continue
+        if not refers and urgent_assessment is not None and finding.kind == "screen-positive":
+            urgent_assessment.notes.append(
+                f"It covers what the screening result asks for: {finding.next_step.rstrip('.')} "
+                f"({finding.summary.rstrip('.')})."
             )
             continue
         key = f"{problem.area}-next-step-{len(seen)}"
@@ -100,6 +110,19 @@ def next_steps(
             )
         )
     return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+
+
+def _covering(proposals: Sequence[Proposal]) -> tuple[Intervention | None, Intervention | None]:
+    """A strategy's referral for a course, and its clinician-led assessment due at this visit."""
+    steps = [s for proposal in proposals for s in proposal.interventions]
+    course = next((s for s in steps if s.delivery == "referral" and s.intensity == "high"), None)
+    urgent = {o.id for proposal in proposals for o in proposal.objectives if o.urgent}
+    assessment = next(
+        (s for s in steps if s.category == "assessment" and s.delivery == "clinician-led"
+         and not urgent.isdisjoint(s.objective_ids)),
+        None,
+    ) if urgent else None
+    return course, assessment
 
 
 def _risk_item_missing(finding: Finding, context: PlanningContext) -> bool:

@@ -1,5 +1,5 @@
 """Reading the responses beyond their scores: two responses to one instrument on one day, and
-what shows harmful drinking (which raises a suicide-risk flag, stepped-care.md R-SC21)."""
+what shows harmful drinking (which raises a suicide-risk flag, R-SC21)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Risk flags: every signal a clinician would act on, each with the context to judge it.
 
-Four sources open a flag (clinical.md §3.2, stepped-care.md §10-§11):
+Four sources open a flag ([DN-risk-flags][S17][S18][S19]):
 
 * a risk item on a questionnaire (PHQ-9 item 9 endorsed or blank [R26]; PCL-5 item 16 answered
   2 or more, R-SC19), one flag per item with every answer to it, oldest first: a later answer of
@@ -280,7 +280,7 @@ def _readable(phrase: str) -> str:
 def condition_flags(
     conditions: Sequence[str], observed_on: dt.date, as_of: dt.date
 ) -> list[RiskFlag]:
-    """A private flag for documented intimate-partner violence (R-SC20, clinical.md §7.6-§7.7)."""
+    """A private flag for documented intimate-partner violence (R-SC20, [R56][R57])."""
     flags: list[RiskFlag] = []
     for index, condition in enumerate(conditions):
         if condition != KIND_IPV:

@@ -1,6 +1,6 @@
 """Risk language in free text: the patient's own words can open a flag, as item 9 can.
 
-clinical.md §3.2: a free-text entry that marks risk opens a flag; stepped-care.md R-SC18: the
+[DN-risk-flags]: a free-text entry that marks risk opens a flag; R-SC18: the
 best text classifier found only 80-93 % of documented suicidal history [S19], so a match is a
 flag for a clinician to read and no match is never evidence of safety. The phrases are data
 (``risk_language`` in ``planengine/data/vocabulary.yaml``).

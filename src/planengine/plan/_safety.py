@@ -6,7 +6,7 @@
   suicide-risk assessment and a safety plan built on the six Stanley-Brown sections [R30], a
   review of risky behaviour, or a private safety assessment.
 * Steps the patient carries out between sessions (self-guided and clinician-supervised, e.g.
-  sleep restriction) are held until a clinician has reviewed the flag (clinical.md §3.2); with
+  sleep restriction) are held until a clinician has reviewed the flag ([DN-risk-flags]); with
   documented abuse, until the private assessment has agreed where written homework can be kept.
 * The engine never states that there is no risk [R27][R29] (wording from plugins that does is
   removed: :mod:`planengine.plan._risk_wording`).
@@ -116,7 +116,7 @@ def _item_status(signal: Any, date: dt.date, instrument: Any) -> str:
 
 #: Deliveries of steps the patient carries out between sessions: held while a flag is open
 #: ("routine self-help tasks (e.g. sleep restriction, exposure homework) stay in draft until a
-#: clinician reviews them", clinical.md §3.2).
+#: clinician reviews them", [DN-risk-flags]).
 HELD_DELIVERIES = frozenset({"self-guided", "clinician-supervised"})
 
 #: Steps that were not held before the ``adjust_plan`` hooks ran: object identity ->
@@ -202,7 +202,7 @@ def enforce(
 
 RULE_PRIVATE_GOAL = "safety.relationship-goal-with-abuse"
 #: Where there is abuse, a relationship goal is about safety and the patient's own choices, never
-#: about repairing conflict with the person who harms them (R-SC20; clinical.md §7.6-§7.7).
+#: about repairing conflict with the person who harms them (R-SC20; [R56][R57]).
 _SAFE_RELATIONSHIP_GOAL = (
     "The patient is supported in staying safe in their close relationships and in the choices "
     "they make about them."

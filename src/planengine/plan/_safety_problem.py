@@ -1,6 +1,6 @@
 """The safety problem that opens every plan with an open flag: for each kind of flag, the
 clinician's step and an objective due at this visit (a structured suicide-risk assessment and a
-Stanley-Brown safety plan [R30], a review of risky behaviour, a private safety assessment), with
+Stanley-Brown safety plan [R30][DN-safety-plan], a review of risky behaviour, a private safety assessment), with
 its citations. :mod:`planengine.plan._safety` puts it first and keeps it there."""
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def build_safety_problem(
       assessment and a written safety plan [R30] (and the blank item asked first);
     * a risky-behaviour flag (PCL-5 item 16): a clinician review of the behaviour;
     * documented intimate-partner violence: a private safety assessment, which also agrees where
-      written homework can be kept safely (stepped-care.md §10, R-SC20).
+      written homework can be kept safely ([S17][S18][S19], R-SC20).
 
     :param alcohol: what shows harmful drinking, when the assessment does: the safety plan then
         names alcohol among the warning signs and the means to make safe (R-SC21).

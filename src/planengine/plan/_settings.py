@@ -33,20 +33,20 @@ def _within_horizon(config: Any, name: str) -> int:
 class EngineConfig:
     """Planning settings an organisation may change.
 
-    :ivar max_review_interval_days: no objective is reviewed less often (§6.4: 90 days is the
+    :ivar max_review_interval_days: no objective is reviewed less often ([DN-review-intervals]: 90 days is the
         common regulatory maximum [R44][R46]).
     :ivar review_interval_days: default review interval of an objective (28 days: a design
-        default within the 30/60/90-day outpatient practice, clinical.md §6.4, marked U there;
+        default within the 30/60/90-day outpatient practice, [DN-review-intervals], marked U there;
         the maximum when that is shorter).
     :ivar horizon_weeks: default time to an objective's due date (12 weeks: a design default,
-        matching the 8-12-week non-response review point of measurement-based care, §6.4 (L)).
+        matching the 8-12-week non-response review point of measurement-based care, [DN-review-intervals] (L)).
     :ivar max_objectives_per_problem: active objectives per problem; the rest are deferred
         (3: a design default from the issue, keeping plans short; not a sourced number).
     :ivar screen_followup_days: due time for completing a full questionnaire after a positive
         screen (7 days: a design default, not a sourced number; set it by local policy).
     :ivar stale_baseline_days: a score older than this on the planning date is marked stale in
         the scores and in every objective whose baseline it is (90 days: a design default, the
-        common regulatory maximum review interval of clinical.md §6.4; set it by local policy).
+        common regulatory maximum review interval of [DN-review-intervals]; set it by local policy).
     :ivar allow_draft_strategies: accept strategies whose status is ``draft``.
     :ivar instrument_overrides: instrument id -> overrides for configurable (unconfirmed) facts.
     :ivar crisis_locale: the locale whose shipped crisis resources plans show (``"US"``,
@@ -56,7 +56,7 @@ class EngineConfig:
         ``phone``, ``text`` or ``url``: ``schemas/crisis-resources.schema.json#/$defs/resource``),
         shown first; one with a shipped resource's id replaces it.
     :ivar max_courses_now: high-intensity courses of therapy that start at once (R-SC14; a
-        design default of 1 from stepped-care.md §8, marked U); a CBT-I course may run beside
+        design default of 1 from [DN-treatment-burden], marked U); a CBT-I course may run beside
         them (R-SC12).
     :ivar max_self_guided_modules: problems whose self-help starts at once (R-SC14; 2, U).
     :ivar homework_minutes_per_week: the weekly budget of self-help that starts at once
@@ -65,7 +65,7 @@ class EngineConfig:
     :ivar step_up_review_weeks: the review at which lower-intensity care steps up without
         reliable improvement (R-SC5, R-SC6; 4, U).
     :ivar sequence_review_weeks: the review at which a problem waiting behind the primary one
-        starts if it has not improved (8: the 8-12-week non-response review of clinical.md §6.4).
+        starts if it has not improved (8: the 8-12-week non-response review of [DN-review-intervals]).
     """
 
     max_review_interval_days: int = 90

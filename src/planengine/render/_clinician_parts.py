@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from planengine._references import cited_ids, full_references, references
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._words import (
     band_title,
@@ -45,7 +46,8 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
     rows = []
     for number, problem in enumerate(data["problems"], start=1):
         ordering = problem.get("ordering") or {}
-        primary = " (treated first)" if ordering.get("primary") else ""
+        # "treated first" only for a problem that starts now (not one on active monitoring)
+        primary = " (treated first)" if ordering.get("primary") and problem["phase"] == "now" else ""
         rows.append(
             (
                 str(number),
@@ -133,7 +135,8 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
     if amount:
         children.append(Item(amount, lead="Dose:"))
     children.append(Item(step_when(step, titles), lead="When:"))
-    children.append(Item(label(_C, "status", step["status"]), lead="Status:"))
+    if step["status"] != "active" or step["phase"] == "now":  # "active" only for what starts now
+        children.append(Item(label(_C, "status", step["status"]), lead="Status:"))
     if step.get("steps"):
         parts = tuple(Item(clean(part, titles)) for part in step["steps"])
         children.append(Item("", lead="Step by step:", children=parts, ordered=True))
@@ -240,22 +243,34 @@ def problem_heading(
 
 #: a note for planengine's own content review, not for a clinician reading a plan
 _REVIEW_NOTE = re.compile(r"\s*\(Not in the clinical brief's reference list: verify before release\.\)")
-_TAG = re.compile(r"^([A-Z]{1,2}\d+):")
+_TAG = re.compile(r"^([A-Za-z][A-Za-z0-9.-]*):\s")
+_DIGITS = re.compile(r"(\d+)")
 
 
-def _references(data: dict[str, Any]) -> list[str]:
-    """The references the plan's objectives and steps cite, once each: two strategies citing
-    the same tag in slightly different words give one line (the fuller one)."""
+def _references(data: dict[str, Any], rules: list[tuple[str, str]]) -> list[str]:
+    """The references the plan's objectives and steps cite, once each, in full: an id of the
+    shipped bibliography, cited by planengine itself or one of its own plugins, prints its entry
+    (and, for a design note or rule, what it rests on); another plugin's reference prints as the
+    plugin wrote it (the fuller one when two strategies cite the same tag in different words)."""
     by_tag: dict[str, str] = {}
+    shipped = [key for _, rule in rules for key in cited_ids(rule)]  # stepped-care.R-SCn
+    ours = {  # planengine's own plugins cite the shipped bibliography; another's ids are its own
+        p["name"] for p in data["generated_by"]["plugins"] if p.get("distribution") == "planengine"
+    }
     for problem in data["problems"]:
         for part in (*problem["objectives"], *problem["interventions"]):
+            source = part.get("provenance", {}).get("source", "")
+            plugin = source.removeprefix("plugin:").split("@")[0] if source.startswith("plugin:") else None
             for citation in part.get("citations", ()):
                 text = _REVIEW_NOTE.sub("", one_line(citation))
                 match = _TAG.match(text)
                 key = match.group(1) if match else text
-                if len(text) > len(by_tag.get(key, "")):
+                if key in references() and (plugin is None or plugin in ours):
+                    shipped.append(key)
+                elif len(text) > len(by_tag.get(key, "")):
                     by_tag[key] = text
-    return sorted(by_tag.values())
+    lines = {*by_tag.values(), *full_references(shipped)}
+    return sorted(lines, key=lambda line: [int(t) if t.isdigit() else t for t in _DIGITS.split(line)])
 
 
 def appendix(data: dict[str, Any], extra: tuple[Block, ...] = ()) -> Section:
@@ -285,7 +300,7 @@ def appendix(data: dict[str, Any], extra: tuple[Block, ...] = ()) -> Section:
     if data["notices"]:
         events = tuple(Item(one_line(n["message"]), lead=f"{n['code']}:") for n in data["notices"])
         blocks.append(Section("Notices", (ItemList(events),), level=3))
-    references = _references(data)
-    if references:
-        blocks.append(Section("References", (ItemList(tuple(Item(r) for r in references)),), level=3))
+    cited = _references(data, rules)
+    if cited:
+        blocks.append(Section("References", (ItemList(tuple(Item(r) for r in cited)),), level=3))
     return Section("How this plan was made", tuple(blocks), kind="appendix")

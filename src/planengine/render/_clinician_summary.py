@@ -19,6 +19,7 @@ from planengine.render._words import (
     clean,
     clinician_text,
     dose,
+    hosts_running,
     label,
     long_date,
     long_dates,
@@ -36,17 +37,31 @@ DETAILS = "Appendix A"
 def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     """An objective on one line: its statement and when it is reviewed (the measure in full,
     the GAS levels and why are in the appendix)."""
+    if objective.get("phase", "now") != "now":  # its steps wait: no review date yet
+        when = f"{label(_C, 'phase', objective['phase'])}: it waits for its steps; its dates are agreed again when they start."
+        return Item(when, lead=long_dates(clean(objective["statement"], titles)))
     interval = objective["review_interval_days"]
-    every = "every day" if interval == 1 else f"every {interval} days"
-    when = f"Review {every}, first {long_date(objective['review_date'])}."
+    if interval == 1:  # a safety task: done at once, not reviewed over weeks
+        when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
+    else:
+        when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))
 
 
-def _step_line(step: dict[str, Any], titles: dict[str, str]) -> Item:
+def _area_sessions(host: str) -> str:
+    return f"the {host.removeprefix('area:').replace('-', ' ')} sessions"
+
+
+def _step_line(step: dict[str, Any], titles: dict[str, str], running: frozenset[str] = frozenset()) -> Item:
+    """One step on one line; ``running``: ids of the steps that start now (a step done within
+    one of them says so)."""
     parts = [label(_C, "delivery", step["delivery"])]
     amount = dose(step, _C)
     if amount:
         parts.append(amount)
+    hosts = [titles.get(h) or _area_sessions(h) for h in step.get("in_sessions_of", ()) if h in running]
+    if hosts:  # no appointment of its own while that course runs
+        parts.append(f"within '{hosts[0]}'")
     parts.append(step_when(step, titles).rstrip("."))
     if step["status"] != "active":
         parts.append(label(_C, "status", step["status"]).lower())
@@ -80,7 +95,8 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
             lines = tuple(_objective_line(o, titles) for o in chosen)
             blocks.append(Section(heading, (ItemList(lines, ordered=True),), level=3))
     if problem["interventions"]:
-        steps = tuple(_step_line(s, titles) for s in problem["interventions"])
+        running = frozenset(hosts_running(context["data"]))
+        steps = tuple(_step_line(s, titles, running) for s in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
     handover = _sleep_handover(problem)
     if handover:

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from planengine._printable import printable_lines
+from planengine._references import cited_ids, full_references
 from planengine._version import __version__
 from planengine.io._json_text import json_text
 
@@ -145,6 +146,8 @@ def _sarif(report: ValidationReport, statistics: bool) -> str:
         }
         if rule.plugin:
             meta["properties"]["plugin"] = rule.plugin
+        else:  # a built-in rule's source cites the shipped bibliography: the full references
+            meta["properties"]["references"] = list(full_references(cited_ids(rule.source)))
         rules_meta.append(meta)
     results = []
     for v in report.violations:

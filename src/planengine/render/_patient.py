@@ -2,7 +2,7 @@
 contact, the crisis lines, and a sign-off.
 
 It shows no scores unless the clinic chooses to (:class:`DocumentSettings`), nothing a private
-flag concerns, and no sentence that names a sensitive condition (stepped-care.md R-SC20): every
+flag concerns, and no sentence that names a sensitive condition (R-SC20): every
 text of the plan passes :class:`_Filter` before it is shown. The clinician's own checks (a
 sub-step that starts "Before starting, the clinician ...") stay in the clinician's plan.
 """
@@ -37,11 +37,11 @@ from planengine.render._patient_words import (
     plain_objective,
     plain_phrases,
     plain_title,
-    private_pattern_words,
 )
 from planengine.render._words import (
     DocumentSettings,
     clean,
+    hosts_running,
     instrument_name,
     label,
     long_date,
@@ -125,6 +125,7 @@ def _appointments(data: dict[str, Any]) -> Section:
 def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     """The sessions and referrals that start now, with who and how often."""
     items = []
+    running = hosts_running(data)
     for problem in data["problems"]:
         if problem["phase"] != "now" or problem["area"] == "safety":
             continue
@@ -134,6 +135,19 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             if (step.get("phasing") or {}).get("rule") == "stepped-care.R-SC5":
                 continue  # kept for a step up, not started now
             if not keep.allows(step["title"]) or hidden(step["id"]):
+                continue
+            host = next((running[h] for h in step.get("in_sessions_of", ()) if h in running), None)
+            if host is not None:  # part of another session: not one more appointment
+                start = (step.get("phasing") or {}).get("start_week")
+                hosted_by = next(h for h in step["in_sessions_of"] if h in running)
+                text = (
+                    patient_text("in_area_talks", area=plain_title(host["title"]).lower())
+                    if hosted_by.startswith("area:")
+                    else patient_text("in_sessions_of", host=plain_title(host["title"]))
+                )
+                if start:
+                    text += ", " + patient_text("from_week", week=start)
+                items.append(Item(f"{text}.", lead=plain_title(step["title"]) + ":"))
                 continue
             text = label(_P, "delivery", step["delivery"])
             when = _when(step)
@@ -151,6 +165,10 @@ def _when(step: dict[str, Any]) -> str:
     return ", ".join(x for x in (amount, patient_text("from_week", week=start) if start else "") if x)
 
 
+#: a statement's due date ("... by 2027-03-29"), dropped where the goal starts later
+_DUE = re.compile(r",? by (\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})$")
+
+
 def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> Section | None:
     items = []
     checks: dict[str, int] = {}
@@ -164,7 +182,13 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
                 continue
             if is_clinician_task(objective) or not keep(objective["statement"]):
                 continue
-            items.append(Item(plain_objective(objective["id"]) or keep(objective["statement"])))
+            text = plain_objective(objective["id"]) or keep(objective["statement"])
+            if objective.get("held") or objective.get("phase", "now") != "now":
+                # it starts later (its steps wait, or are held): no date the patient can hold on to
+                text = _DUE.sub("", text.rstrip(".")) + " " + patient_text(
+                    "goal_held" if objective.get("held") else "goal_later"
+                )
+            items.append(Item(text))
     blocks: list[Block] = []
     if items:
         blocks.append(ItemList(tuple(items)))
@@ -185,7 +209,7 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
     # keeping safe follows before anything else
     sections: list[Section | None] = [
         _words(data, keep, private=private),
-        help_section(plan, flagged=safety is not None),
+        help_section(plan, flagged=safety is not None, private=private),
         safety,
         drinking_warning(data, keep.allows),
         _appointments(data),
@@ -216,16 +240,21 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
 
 
 def _words(data: dict[str, Any], keep: _Filter, *, private: bool) -> Section | None:
-    """The patient's own words; with a private flag, none that opened it and none that speaks
-    of a partner or relationship (the copy may be found at home)."""
-    opened = {w for f in data["risk"]["flags"] if f["private"] for w in f["evidence"]}
-    hide = private_pattern_words()
-    words = [
-        g["text"]
-        for g in data["patient_goals"]
-        if g["text"] not in opened and keep.allows(g["text"]) and not (private and hide.search(g["text"]))
-    ]
-    if not words:
+    """The patient's own words; with a private flag, none (the copy may be found at home, and
+    words such as "say no without being afraid" tell a partner that help is being sought: they
+    stay in the clinician's plan)."""
+    if private:
         return None
-    quoted = tuple(Item(f"“{one_line(w)}”") for w in words)
-    return Section(patient_text("goals_heading"), (Paragraph(patient_text("goals_intro")), ItemList(quoted)), kind="words")
+    # words that opened a risk flag ("stop wanting to kill myself") stay in the clinician's plan
+    # and the record: a copy may be found at home (clinician read 7); the copy says so
+    opened = {w for f in data["risk"]["flags"] for w in f["evidence"]}
+    words = [g["text"] for g in data["patient_goals"] if keep.allows(g["text"]) and g["text"] not in opened]
+    held_back = any(g["text"] in opened for g in data["patient_goals"])
+    blocks: list[Block] = []
+    if words:
+        blocks += [Paragraph(patient_text("goals_intro")), ItemList(tuple(Item(f"“{one_line(w)}”") for w in words))]
+    if held_back:
+        blocks.append(Paragraph(patient_text("goals_kept_in_record")))
+    if not blocks:
+        return None
+    return Section(patient_text("goals_heading"), tuple(blocks), kind="words")

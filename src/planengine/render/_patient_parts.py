@@ -82,10 +82,11 @@ def _safety_part(raw: str, keep: Keep) -> str:
     return f"{plain}; {extra}" if extra else plain
 
 
-def help_section(plan: Plan, *, flagged: bool) -> Section:
+def help_section(plan: Plan, *, flagged: bool, private: bool = False) -> Section:
     """"If you need help now": a short help box on every copy, with the clinic's crisis lines;
     with an open flag and no lines configured, a box the clinician must fill in before the copy
-    goes home."""
+    goes home. With a private flag (possible abuse: others may read the copy at home), the box is
+    for general crisis numbers only, and the patient may leave the copy at the clinic."""
     resources = plan.crisis.for_crisis if plan.crisis is not None else ()
     blocks: list[Block] = []
     if resources:
@@ -98,9 +99,14 @@ def help_section(plan: Plan, *, flagged: bool) -> Section:
         blank = (patient_text("name_column"), patient_text("contacts_phone").rstrip(":"))
         blocks += [
             Callout(f"{patient_text('help_box_none')} {patient_text('help_emergency')}"),
-            Callout(patient_text("crisis_must_write_done"), lead=patient_text("crisis_must_write")),
+            Callout(
+                patient_text("crisis_must_write_done"),
+                lead=patient_text("crisis_must_write_private" if private else "crisis_must_write"),
+            ),
             Table(blank, (("", ""), ("", ""), ("", ""))),
         ]
+    if private:
+        blocks.append(Paragraph(patient_text("keep_at_clinic")))
     else:
         blocks.append(Callout(f"{patient_text('help_box_none')} {patient_text('help_emergency')}"))
     return Section(patient_text("crisis_heading"), tuple(blocks), kind="crisis")
@@ -352,8 +358,15 @@ def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, privat
     if not waiting:
         return None
     weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
-    intro = patient_text("later_intro", weeks=weeks) if weeks else patient_text("later_intro_any")
-    blocks: list[Block] = [Paragraph(intro), ItemList(tuple(Item(one_line(p["title"])) for p in waiting))]
+    if private:
+        intro = (
+            patient_text("later_intro_private", weeks=weeks) if weeks else patient_text("later_intro_private_any")
+        )
+    else:
+        intro = patient_text("later_intro", weeks=weeks) if weeks else patient_text("later_intro_any")
+    blocks: list[Block] = [Paragraph(intro)]
+    if not private:  # with a private flag, no problem is named on a copy that may be found at home
+        blocks.append(ItemList(tuple(Item(one_line(p["title"])) for p in waiting)))
     later_homework = {s["id"] for p in waiting for s in p["interventions"]} & {s["id"] for s in homework(data)}
     if later_homework:
         blocks.append(Paragraph(patient_text("meanwhile")))

@@ -145,7 +145,14 @@ def goal_headline(goal: GoalReview) -> str:
         if goal.review_due is None
         else (f", review {'OVERDUE since' if goal.overdue else 'due'} {goal.review_due}")
     )
-    return f"{goal.goal_id}: {goal.status.code} [{goal.status.rule}], {traj.position}{days}{due}"
+    lead = _LEADS.get(goal.status.rule)
+    code = f"{lead.upper()}: {goal.status.code}" if lead else goal.status.code
+    return f"{goal.goal_id}: {code} [{goal.status.rule}], {traj.position}{days}{due}"
+
+
+#: statuses whose FHIR code ("in-progress") reads as fine on its own: the table and the summary
+#: line lead with what happened (clinician read 7: a lost target must not read as progress)
+_LEADS = {"status.target-lost": "target lost"}
 
 
 def flag_label(flag: Any) -> str:
@@ -349,7 +356,7 @@ def _markdown_review(review: Review) -> list[str]:
     for g in review.goals:
         due = "" if g.review_due is None else f"{g.review_due}{' **overdue**' if g.overdue else ''}"
         lines.append(
-            f"| {_md(g.goal_id)} | {g.status.code} (`{g.status.rule}`) | {g.trajectory.position} | "
+            f"| {_md(g.goal_id)} | {_status_cell(g)} | {g.trajectory.position} | "
             f"{'' if g.trajectory.days_left is None else g.trajectory.days_left} | {due} | "
             f"{_md(', '.join(g.attention)) or '-'} |"
         )
@@ -413,3 +420,11 @@ def render_markdown(run: ReviewRun) -> str:
     from planengine.render._plan import neutralise_markup
 
     return neutralise_markup("\n".join(lines) + "\n")
+
+
+def _status_cell(goal: GoalReview) -> str:
+    """The Markdown status cell: the FHIR code and its rule, led by what happened where the code
+    alone would read as fine ("**target lost**: in-progress")."""
+    lead = _LEADS.get(goal.status.rule)
+    cell = f"{goal.status.code} (`{goal.status.rule}`)"
+    return f"**{lead}**: {cell}" if lead else cell

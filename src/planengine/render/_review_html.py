@@ -87,7 +87,8 @@ def _caseload_html(run: ReviewRun) -> list[str]:
     out = [f"<h2>{escape(lines[0])}</h2>"]
     out += [f'<p class="escalate"><strong>{escape(line)}</strong></p>' for line in escalation_lines(run)]
     out += ['<table class="caseload"><tr><th>#</th><th>Group</th><th>Patient and status</th></tr>']
-    shape = {"open-risk-flag": "flag", "needs-attention": "attention", "not-reviewed": "attention"}
+    shape = {"open-risk-flag": "flag", "contact-today": "flag", "needs-attention": "attention",
+             "not-reviewed": "attention"}
     for number, entry in enumerate(run.caseload, start=1):
         out.append(
             f"<tr><td>{number}</td><td>{_badge(shape.get(entry.group, 'ok'))} "

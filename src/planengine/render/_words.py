@@ -25,6 +25,7 @@ __all__ = [
     "clinician_text",
     "cutoff_meaning",
     "dose",
+    "hosts_running",
     "instrument_name",
     "label",
     "long_date",
@@ -246,3 +247,17 @@ def sensitive_pattern(words: Iterable[str]) -> re.Pattern[str]:
         body = r"[\s-]+".join(re.escape(piece) for piece in word.rstrip("*").split())
         parts.append(rf"\b{body}" + (r"\w*" if stem else r"\b"))
     return re.compile("|".join(parts) or r"(?!x)x", re.IGNORECASE)
+
+
+def hosts_running(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The hosts of ``in_sessions_of`` that start now: step id -> step, and ``area:<area>`` ->
+    the first step of that area's own sessions or talks (not self-help) that starts now."""
+    running: dict[str, dict[str, Any]] = {}
+    for problem in data["problems"]:
+        for step in problem["interventions"]:
+            if step["phase"] != "now":
+                continue
+            running[step["id"]] = step
+            if step["delivery"] != "self-guided" and not step.get("in_sessions_of"):
+                running.setdefault(f"area:{problem['area']}", {**step, "title": problem["title"]})
+    return running

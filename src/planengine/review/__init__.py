@@ -1,4 +1,4 @@
-"""Progress review: where each goal stands, and what to change (issue 5; clinical.md §4-5).
+"""Progress review: where each goal stands, and what to change (issue 5; [DN-change-measures][DN-gas]).
 
 The public names are re-exported from :mod:`planengine`; the modules are private:
 

@@ -3,6 +3,9 @@
 The groups, and why (docs/review-workflow.md §4):
 
 1. ``open-risk-flag``: patients with a risk flag that asks for a clinician now. Safety first.
+1. ``contact-today``: a symptom score reliably worse while its risk item is unknown (recorded as a
+   total only, or left blank): contact the patient today and ask it (clinician read 7: such a
+   patient must not sit in the same group as a goal merely behind).
 2. ``not-reviewed``: files that could not be read at all. Their risk items were not checked,
    so they come before anything routine.
 3. ``needs-attention``: a goal needs the clinician (worsening, behind, no response, possible
@@ -42,6 +45,7 @@ __all__ = ["CASELOAD_GROUPS", "CaseloadEntry", "caseload", "urgency_key"]
 #: The caseload's groups, most urgent first.
 CASELOAD_GROUPS = (
     "open-risk-flag",
+    "contact-today",
     "not-reviewed",
     "needs-attention",
     "measurement-overdue",
@@ -124,12 +128,19 @@ def _parts(review: Review) -> tuple[list[str], str]:
         parts.append("measurement overdue: " + ", ".join(overdue))
     if not attention and not overdue:
         parts.append(f"{len(review.goals)} goal(s) on track or waiting for their next measurement")
+    unknown = _unknown_risk([review])
+    today = [g.goal_id for g in review.goals if _symptom(g) and _regression_rank(g, unknown) == 0]
+    if today:
+        parts.insert(0, f"CONTACT TODAY: {', '.join(today)} reliably worse with its risk item "
+                        "unknown – ask about suicidal thoughts and self-harm")
     errors = sum(f.severity == "error" for f in review.findings)
     if errors:
         parts.append(f"{errors} input error(s)")
     group = (
         "open-risk-flag"
         if review.open_flags
+        else "contact-today"
+        if today
         else "needs-attention"
         if attention or any(gap.needs_attention for gap in gaps)
         else "measurement-overdue"

@@ -4,7 +4,7 @@ Every threshold comes from the instrument's data (``Instrument.change``, its ban
 direction); nothing clinical is a literal here except the 1.96 of the Jacobson-Truax criterion,
 which is part of the method (two-tailed p < .05) [R38].
 
-Reliable change (clinical.md §4.2, Jacobson & Truax 1991 [R38], the classic SE variant)::
+Reliable change ([R38], Jacobson & Truax 1991 [R38], the classic SE variant)::
 
     SE     = SD1 * sqrt(1 - r_xx)
     S_diff = sqrt(2 * SE**2)
@@ -273,7 +273,7 @@ def recall_window_caveats(
     """One caveat naming every pair of consecutive scores taken closer together than the recall
     window (weekly PHQ-9s at every session are said once, not once per pair).
 
-    Such scores overlap (clinical.md §4.1): fine for a trend line, not for response or remission.
+    Such scores overlap ([DN-change-measures]): fine for a trend line, not for response or remission.
     """
     window = instrument.recall_window_days
     if not window:
@@ -326,7 +326,7 @@ def _recovery(
     reliable: Mapping[str, Any] | None,
 ) -> dict[str, Any] | None:
     """NHS Talking Therapies recovery: a case at the start, below caseness now; with a reliable
-    improvement, reliable recovery (clinical.md §4.1 [R37])."""
+    improvement, reliable recovery ([DN-change-measures][R37])."""
     if caseness is None:
         return None
     entry = _cutoff_entry(instrument, caseness, x1, x2, scale)
@@ -441,7 +441,7 @@ def reliable_step(instrument: Instrument, scale: str = "total") -> tuple[float, 
     ``None`` when the data gives none.
 
     The expected-recovery path expects this much improvement by the non-response review point
-    (stepped-care.md §1: non-response is no reliable improvement at review).
+    ([S1][S2]: non-response is no reliable improvement at review).
     """
     change = instrument.change
     factor = _threshold_factor(instrument, scale)

@@ -54,15 +54,15 @@ class ReviewConfig:
     :ivar trajectory_tolerance: how far (as a fraction of the planned change, baseline to target)
         the latest value may sit from the expected linear trajectory and still count as on track.
     :ivar default_review_interval_days: used when a goal has no ``review_interval_days``
-        (clinical.md §6.4: 90 days for routine outpatient care).
+        ([DN-review-intervals]: 90 days for routine outpatient care).
     :ivar no_response_weeks: weeks after the start with no reliable improvement before a change of
-        strategy is suggested (clinical.md §6.4: non-response at 8-12 weeks, an MBC convention (L)).
-    :ivar gas_rho: assumed correlation between GAS goal scores (clinical.md §5.2: 0.3 by convention).
+        strategy is suggested ([DN-review-intervals]: non-response at 8-12 weeks, an MBC convention (L)).
+    :ivar gas_rho: assumed correlation between GAS goal scores ([R39]: 0.3 by convention).
     :ivar free_metric_change_fraction: for measures with no instrument thresholds, the fraction of
         the planned change that counts as a real change (improving / worsening).
     :ivar measurement_interval_days: measurement cadence of goals without a review interval; an
         older value is re-measured before deciding (R-SC6: review within 4 weeks [S2]).
-    :ivar first_review_weeks: the first review point (stepped-care.md §1: 4 weeks [S2]).
+    :ivar first_review_weeks: the first review point ([S1][S2]: 4 weeks [S2]).
     :ivar rolling_window: a free metric is judged by the median of this many latest values
         (a design choice, docs/review.md).
     :ivar flag_escalation_days: an open risk flag with no clinician's disposition whose signal

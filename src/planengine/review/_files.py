@@ -131,6 +131,7 @@ def review_paths(
                 config=config,
                 strict_plugins=strict_plugins,
                 file_tag=os.path.basename(document.path or "") if len(several) > 1 else None,
+                autoload=False,  # the caller chose the plugins and settings for every file
             )
         except InputError as error:
             where = attrs.evolve(error.location, file=error.file or document.path)

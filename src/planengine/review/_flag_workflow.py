@@ -1,5 +1,5 @@
 """A review's risk flags as a clinician works them: whose they are, what has been recorded about
-them, and what waits while they are open (issue 19, clinical.md §3.2).
+them, and what waits while they are open (issue 19, [DN-risk-flags]).
 
 * **Whose.** Every flag id names its patient (``p-105/risk-1``), so a flag is never read without
   its patient, in any format, and ids are unique per patient (:func:`qualify_flags`).

@@ -1,4 +1,4 @@
-"""Goal Attainment Scaling (Kiresuk & Sherman 1968 [R39]; clinical.md §5).
+"""Goal Attainment Scaling (Kiresuk & Sherman 1968 [R39]; [DN-gas]).
 
 Each goal is scored -2..+2 against five outcome descriptions written before treatment (0 is the
 expected outcome). Across goals::
@@ -17,7 +17,7 @@ from planengine._errors import InputError
 
 __all__ = ["GAS_LEVELS", "gas_t_score"]
 
-#: The five attainment levels (clinical.md §5.1).
+#: The five attainment levels ([R39]).
 GAS_LEVELS = (-2, -1, 0, 1, 2)
 
 

@@ -3,14 +3,14 @@
 The latest value is a lost target when, against the values measured before it, it
 
 * is worse than the best of them by the MCID or more (else the instrument's reliable-change
-  threshold; clinical.md §4.1): PHQ-9 3 -> 8, 8 -> 13;
+  threshold; [DN-change-measures]): PHQ-9 3 -> 8, 8 -> 13;
 * no longer meets a target that a value after the baseline met: PHQ-9 8 -> 13 with target <= 9;
 * is back at caseness after a value after the baseline was below it: PHQ-9 9 -> 13 against
-  NHS Talking Therapies caseness >= 10 (clinical.md §4.1 [R37]).
+  NHS Talking Therapies caseness >= 10 ([DN-change-measures][R37]).
 
 FHIR calls a goal that was reached and has regressed ``in-progress`` ("also applies if the goal
-was reached in the past but there has been regression", interop.md §1.2). A lost target needs
-attention and a review now (stepped-care.md R-SC5: deterioration -> review now); it is never kept
+was reached in the past but there has been regression", [R4-Goal]). A lost target needs
+attention and a review now (R-SC5: deterioration -> review now); it is never kept
 or closed. A reliable worsening is ``worsening`` instead (``_status``), which this comes after.
 """
 

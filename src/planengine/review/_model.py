@@ -35,7 +35,7 @@ __all__ = [
     "Trajectory",
 ]
 
-#: FHIR ``Goal.achievementStatus`` codes (interop.md §1.2), in the value set's order.
+#: FHIR ``Goal.achievementStatus`` codes ([R4-Goal]), in the value set's order.
 ACHIEVEMENT_STATUSES = (
     "in-progress",
     "improving",
@@ -182,7 +182,7 @@ class ChangeReport:
 
     Each criterion is ``None`` when the instrument's data does not define it. Statistical change
     (reliable change, MCID), categorical change (band) and goal change (GAS) can disagree, so they
-    are reported side by side (clinical.md §4.1).
+    are reported side by side ([DN-change-measures]).
 
     :ivar improvement: the change in the better direction (positive = better), on the goal's scale.
     :ivar response: ``{"met": bool, "basis": str, "percent": float | None}`` or ``None``.
@@ -276,7 +276,7 @@ class GasResult:
 
 @attrs.frozen
 class GasSummary:
-    """The GAS T-score across the goals that have a level (clinical.md §5.2)."""
+    """The GAS T-score across the goals that have a level ([R39])."""
 
     t_score: float | None
     rho: float
@@ -325,7 +325,7 @@ class Suggestion:
     )
 
 
-#: Actions no suggestion may carry: only a clinician closes or downgrades a risk flag (clinical.md §3.2).
+#: Actions no suggestion may carry: only a clinician closes or downgrades a risk flag ([DN-risk-flags]).
 FORBIDDEN_ACTIONS = frozenset(
     {"close-risk-flag", "downgrade-risk-flag", "dismiss-risk-flag", "resolve-risk-flag"}
 )

@@ -14,6 +14,12 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from planengine._relative_target import (
+    absolute_target,
+    describe_change,
+    is_relative,
+    relative_comparator,
+)
 from planengine._values import (
     COMPARATORS,
     ORDER_COMPARATORS,
@@ -103,6 +109,13 @@ class GoalReader:
             due = None
         target, comparator, possible = self._target(measure, bounds)
         baseline = self._baseline(measure, bounds, start, instrument, scale)
+        relative = mapping_or_empty(measure.get("target"))
+        if not is_relative(relative):
+            relative = {}
+        elif baseline is not None:
+            target, comparator, possible = self._relative_target(relative, bounds, baseline.value)
+        else:  # no baseline yet: the change says which way is better; the value comes later
+            comparator = relative_comparator(relative)
         # A free metric that names an instrument (activities per week, for PHQ-9) improves the
         # way its own target says, not the way the instrument's totals do.
         direction = self._direction(
@@ -133,6 +146,10 @@ class GoalReader:
             baseline, progress = first_entry_as_baseline(
                 self.pending, progress, start, self.sink, self.base, self.goal_id
             )
+            if relative and baseline is not None:
+                target, comparator, possible = self._relative_target(
+                    relative, bounds, baseline.value
+                )
         measurements = ([baseline] if baseline else []) + progress
         interval = self.raw.get("review_interval_days")
         if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
@@ -228,6 +245,35 @@ class GoalReader:
             )
             possible = reachable(target, comparator, bounds)
         return target, comparator, possible
+
+    def _relative_target(
+        self, target: Mapping[str, Any], bounds: tuple[float, float] | None, baseline: float
+    ) -> tuple[float | None, str | None, bool]:
+        """A target stated as a change from the baseline, as the value it stands for (the same
+        reading as ``validate``'s: ``planengine._relative_target``)."""
+        value = absolute_target(target, baseline)
+        comparator = relative_comparator(target)
+        if value is None or comparator not in COMPARATORS:
+            return None, None, True
+        self.add(
+            "input.relative-target",
+            "info",
+            f"the target is {describe_change(target)} from the baseline {fmt_number(baseline)}: "
+            f"{comparator} {fmt_number(value)}",
+            ("measure", "target"),
+        )
+        possible = True
+        if bounds is not None and not bounds[0] <= value <= bounds[1]:
+            self.add(
+                "input.target-out-of-range",
+                "error",
+                f"the target {describe_change(target)} from the baseline {fmt_number(baseline)} "
+                f"is {fmt_number(value)}, outside the range {fmt_number(bounds[0])}-"
+                f"{fmt_number(bounds[1])}",
+                ("measure", "target"),
+            )
+            possible = reachable(value, comparator, bounds)
+        return value, comparator, possible
 
     def _baseline(
         self,

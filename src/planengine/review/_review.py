@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import InputError
+from planengine._log import StageTimes
 from planengine._model import Notice, RiskFlag
 from planengine._vocabulary import load_vocabulary
 from planengine.instruments._instrument import Instrument
@@ -267,16 +268,27 @@ def review_goals(
     config: ReviewConfig | None = None,
     strict_plugins: bool = False,
     file_tag: str | None = None,
+    autoload: bool = True,
 ) -> Review:
     """Review every goal of one goal file on ``as_of``.
+
+    By default it reviews as ``planengine review`` does: with every installed plugin (their
+    ``review_suggestions`` and instruments) and the nearest configuration file's settings (from
+    the document's folder, else the working directory). ``autoload=False`` uses no installed
+    plugin; an explicit ``config`` reads no file.
 
     :param source: a loaded :class:`~planengine.io._document.Document` (findings then carry file, line
         and column) or the parsed mapping itself.
     :param as_of: the review date; nothing after it is used, and the clock is never read.
-    :param instruments: instrument id -> :class:`planengine.Instrument` (default: the built-ins).
-    :param plugins: ``None`` (no plugins), plugin objects implementing ``review_suggestions``, a
-        pluggy manager, or the result of ``planengine._plugins.load_plugins``.
-    :param config: thresholds and intervals (:class:`ReviewConfig`).
+    :param instruments: instrument id -> :class:`planengine.Instrument` (default: the built-in
+        ones, the installed plugins' and the configuration file's overrides, as planning builds
+        them; with ``autoload=False`` the built-in ones).
+    :param plugins: the plugins whose ``review_suggestions`` run, instead of the installed ones:
+        plugin objects, or a pluggy manager. ``None``: the installed plugins (none with
+        ``autoload=False``).
+    :param config: thresholds and intervals (:class:`ReviewConfig`; default: the configuration
+        file's ``[tool.planengine.review]``, with ``autoload=False`` the defaults).
+    :param autoload: use the installed plugins and the configuration file for what is not given.
     :param strict_plugins: a failing plugin raises :class:`planengine.PluginError` instead of
         becoming a notice.
     :param file_tag: set when the patient has several goal files in one run
@@ -291,18 +303,35 @@ def review_goals(
     file = source.path if isinstance(source, Document) else None
     if not isinstance(data, Mapping):
         raise InputError("a goal file must be a mapping with a `goals` list", file=file, path="$")
+    times = StageTimes("review", "review")  # DEBUG only: stage times, never content
+    if autoload and (config is None or instruments is None):
+        import os
+
+        from planengine._config import config_near
+        from planengine._installed import installed_instruments
+
+        found = config_near(file if file is not None and os.path.exists(file) else None)
+        config = config or found.review
+        if instruments is None:
+            instruments = installed_instruments(found.table, found.file or "configuration")
+    if autoload and plugins is None:
+        from planengine._installed import installed_plugins
+
+        plugins = installed_plugins()
     config = config or ReviewConfig()
     if instruments is None:
         from planengine.instruments._data_files import load_builtin_instruments
 
         instruments = load_builtin_instruments()
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
+    times.mark("parse")
     patient_id = patient_id_of(data)
     all_flags, risk_findings, notices_list = _file_flags(
         source, data, parsed, instruments, as_of, patient_id, file_tag
     )
     # Only open flags hold a goal back; a flag a clinician has dispositioned stays listed.
     flags = tuple(f for f in all_flags if f.is_open)
+    times.mark("risk flags")
     notices: list[Notice] = list(notices_list)
     # Flags are read before the goals: an open flag holds back closing a goal it concerns.
     areas = {name: inst.area for name, inst in instruments.items()}
@@ -321,8 +350,11 @@ def review_goals(
         ],
         instruments,
     )
+    times.mark("goals")
     manager, load_notices = _manager(plugins)
     notices.extend(load_notices)
+    if manager is not None and not manager.hook.review_suggestions.get_hookimpls():
+        manager = None  # nothing to ask (the built-ins): the same review, without the context
     if manager is not None:
         context = ReviewContext(
             as_of=as_of,
@@ -361,6 +393,7 @@ def review_goals(
             for g in goals
         )
     )
+    times.mark("plugins and attention")
     order, reprioritise = priority_order(goals, flags, areas)
     abuse = any(flag.private for flag in all_flags)  # helplines for abuse only beside such a flag
     crisis = resolve_crisis_resources(config.crisis_locale, config.crisis_resources).shown(
@@ -374,6 +407,8 @@ def review_goals(
             key=lambda f: (f.line or 0, f.column or 0, f.json_path, f.code),
         )
     )
+    times.mark("priorities and crisis")
+    times.done(goals=len(goals), risk_flags=len(all_flags), findings=len(findings))
     return Review(
         as_of=as_of,
         file=file,

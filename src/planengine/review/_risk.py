@@ -1,7 +1,7 @@
 """Risk flags from repeat questionnaires: a safety item such as PHQ-9 item 9 is never a suggestion.
 
 An answer of 1 or more raises a flag (2-3 rank higher) [R26]; an unanswered or unreadable item
-raises a "risk unknown" flag (clinical.md §3.2). A later answer of 0 does not close an earlier
+raises a "risk unknown" flag ([DN-risk-flags]). A later answer of 0 does not close an earlier
 flag, and a later lower or blank answer does not lower it: only a clinician closes flags (their
 recorded dispositions are read in ``_flag_workflow``), so the most serious administration (the
 latest of equally serious ones) stays flagged with the whole answer history in its message. Flags are
@@ -130,7 +130,7 @@ def language_flags_from_goal_file(
 ) -> list[RiskFlag]:
     """Flags for risk language in a goal file's free text: each goal's ``statement`` and
     ``patient_words``, the ``note`` of each progress entry, and any text put where an assessment
-    belongs (clinical.md §3.2: a free-text entry that marks risk opens a flag; nothing found is
+    belongs ([DN-risk-flags]: a free-text entry that marks risk opens a flag; nothing found is
     never evidence of safety). Text in the wrong shape (a list, a mapping) is screened too: the
     parser reports the shape, the screen never skips words."""
     texts: list[tuple[str, str, str, dt.date]] = []

@@ -33,7 +33,7 @@ def _cutoff(instrument: Instrument, cutoff_id: str) -> Cutoff | None:
 
 
 def caseness_cutoff(instrument: Instrument) -> Cutoff | None:
-    """The instrument's caseness cut-off (NHS Talking Therapies, clinical.md §4.1), if it has one."""
+    """The instrument's caseness cut-off (NHS Talking Therapies, [DN-change-measures]), if it has one."""
     entry = load_review_rules()["caseness"].get(instrument.id)
     return None if entry is None else _cutoff(instrument, entry["cutoff"])
 

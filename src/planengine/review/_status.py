@@ -73,7 +73,7 @@ def meaningful_change(
     Instruments: a reliable change (Jacobson-Truax, or the published points) decides when there
     is one (kind ``reliable``). Without one, a treatment response (the instrument's response
     criterion, e.g. a 50 % reduction; kind ``response``) or a change of at least the MCID (kind
-    ``mcid``) still counts: measurement-based care reads these side by side (clinical.md §4.1),
+    ``mcid``) still counts: measurement-based care reads these side by side ([DN-change-measures]),
     and a patient who has responded is not a non-responder because one criterion is stricter.
     Free metrics: a change of at least ``free_metric_change_fraction`` of the planned change
     (kind ``metric``; ``unconfirmed`` on an instrument without thresholds, PSS-10 or RSES).
@@ -163,7 +163,7 @@ def goal_status(
 def _interpretable(goal: ParsedGoal, status: Status) -> Status:
     """An improvement (or a target met) on a score taken within the instrument's recall window
     of the baseline is ``in-progress`` until re-measured: the two scores overlap, so the change is
-    not yet interpretable (clinical.md §4.1). A worsening is never held back."""
+    not yet interpretable ([DN-change-measures]). A worsening is never held back."""
     instrument = None if goal.scale == "metric" else goal.instrument
     window = None if instrument is None else instrument.recall_window_days
     if instrument is None or not window or status.code not in ("improving", "achieved", "sustaining"):
@@ -370,7 +370,7 @@ def _gas_status(goal: ParsedGoal, due_passed: bool) -> Status:
         )
     if level == -2:
         # Much less than expected: with the baseline at -1 (Turner-Stokes), worse than it
-        # (clinical.md §5.1), so never "on track", also at the first rating or unchanged.
+        # ([R39]), so never "on track", also at the first rating or unchanged.
         return Status(
             "worsening",
             "status.gas-much-less-than-expected",

@@ -20,12 +20,12 @@ Core rules (``rule`` ids), tried for every goal:
   the projected date, or split off a nearer sub-goal.
 * ``review.review-point-due``: the non-response review point passed after the latest value ->
   measure, then decide.
-* ``review.step-up`` (instruments, stepped-care.md R-SC5) / ``review.change-strategy`` (other
-  measures): no improvement at or after the non-response review point (8-12 weeks, clinical.md
-  §6.4), by the latest value's date, or by a passed due date (not for a regression, which has
+* ``review.step-up`` (instruments, R-SC5) / ``review.change-strategy`` (other
+  measures): no improvement at or after the non-response review point (8-12 weeks,
+  [DN-review-intervals]), by the latest value's date, or by a passed due date (not for a regression, which has
   its own review-now).
 * ``review.revise-goal``: due date passed without the target, or the target cannot be reached.
-* ``review.assess-depression``: a WHO-5 score at a cut-off that calls for it (clinical.md §2.9).
+* ``review.assess-depression``: a WHO-5 score at a cut-off that calls for it ([R23]).
 * ``review.overdue``: the review date has passed -> review now.
 * ``review.behind``: behind the expected path and not improving yet -> check barriers now.
 * ``review.record-measurement``: nothing measured since the baseline for a review interval.
@@ -47,7 +47,7 @@ import attrs
 
 from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._model import Notice, RiskFlag
-from planengine._plugins import call_each, plugin_version
+from planengine._plugins import call_each, log_failure, plugin_version
 from planengine.plan._risk_wording import claims_no_risk, failure_notice
 from planengine.review._model import (
     FORBIDDEN_ACTIONS,
@@ -512,6 +512,7 @@ def plugin_suggestions(
             failed(error)
             continue
         except PLUGIN_FAILURES as error:  # not iterable, or a generator that raised midway
+            log_failure(plugin, "review_suggestions", error)
             failure = PluginError(
                 f"review_suggestions failed while its suggestions were read: "
                 f"{type(error).__name__}: {error}",

@@ -5,9 +5,9 @@ Measurement-based care expects most of the change early (front-loaded recovery c
 path is not a straight line to a far due date. It runs through the brief's review points:
 
 * ``(start, baseline)``;
-* the non-response review point (``ReviewConfig.no_response_weeks`` after the start, clinical.md
-  §6.4: 8-12 weeks) expects a reliable improvement (the instrument's reliable-change threshold,
-  else its MCID): without one a patient is a non-responder there (stepped-care.md §1, R-SC5);
+* the non-response review point (``ReviewConfig.no_response_weeks`` after the start,
+  [DN-review-intervals]: 8-12 weeks) expects a reliable improvement (the instrument's reliable-change threshold,
+  else its MCID): without one a patient is a non-responder there ([DN-non-response], R-SC5);
 * ``(due, target)``.
 
 Between them the path is linear. Where the instrument gives no threshold (free metrics, PSS-10,

@@ -4,7 +4,7 @@ change, non-response, GAS ratings and instrument cut-offs (docs/review.md).
 ``_suggest.core_suggestions`` calls these in order; each returns the suggestions of its rule(s):
 
 * ``review.escalate`` / ``review.worsening`` / ``review.target-lost``: a regression, review now
-  (stepped-care.md R-SC5: deterioration -> review now); ``review.ask-about-risk`` beside them
+  (R-SC5: deterioration -> review now); ``review.ask-about-risk`` beside them
   when the instrument has no risk item (GAD-7, WHO-5, ISI: a worsening is a reason to ask);
 * ``review.re-measure``: the latest value is older than the measurement cadence (R-SC6): no
   decision (keep, close, raise, step up, change strategy, extend) rests on it;
@@ -14,13 +14,13 @@ change, non-response, GAS ratings and instrument cut-offs (docs/review.md).
   has passed without reliable improvement: re-measure at this contact and decide about a
   step-up in the same session (a stale value never postpones the decision indefinitely);
 * ``review.verify-change``: an improvement inside the recall window of the baseline is
-  re-administered before it changes the goal (clinical.md §4.1); on a depression measure, a
+  re-administered before it changes the goal ([DN-change-measures]); on a depression measure, a
   switch into (hypo)mania is considered (CG185 [S12]);
 * ``review.review-point-due``: the non-response review point passed after the latest value;
 * ``review.step-up`` (instruments, R-SC5) / ``review.change-strategy`` (other measures): no
   improvement at or after the non-response review point, or by a passed due date;
 * ``review.gas-rescale`` / ``review.gas-confirm``: a GAS goal is not closed on one early rating;
-* ``review.assess-depression``: a WHO-5 score at a cut-off that calls for it (clinical.md §2.9).
+* ``review.assess-depression``: a WHO-5 score at a cut-off that calls for it ([R23]).
 """
 
 from __future__ import annotations
@@ -105,7 +105,7 @@ def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
             "assess-risk",
             f"{instrument.name} is back at caseness after it had fallen below: ask about "
             "suicidal thoughts and self-harm at this contact (its risk item, or the C-SSRS "
-            "screener, clinical.md §3), whatever an earlier flag's disposition said, and record "
+            "screener, [R26][R27]), whatever an earlier flag's disposition said, and record "
             "the answer.",
             goal,
         ))
@@ -115,7 +115,7 @@ def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
             "assess-risk",
             f"{instrument.name} has no item on suicidal thoughts or self-harm, and this goal got "
             "worse: ask about them at this contact (PHQ-9 item 9 or the C-SSRS screener, "
-            "clinical.md §3), and record the answer.",
+            "[R26][R27]), and record the answer.",
             goal,
         ))
     return out
@@ -187,7 +187,7 @@ def likely_non_response(
         f"{point}) has passed and the latest {instrument.name} ({change.latest:g} on "
         f"{change.latest_date}, from {change.baseline:g}) shows no reliable improvement. "
         "Re-measure at this contact and decide about a step-up in the same session "
-        "(stepped-care.md R-SC5), rather than wait for another value.",
+        "(R-SC5), rather than wait for another value.",
         goal,
         review_point=point.isoformat(),
         stepped_care_rule="R-SC5",
@@ -218,7 +218,7 @@ def verify_change(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
         reason += (
             " A drop this large this fast: if the patient has bipolar disorder or has started or "
             "changed an antidepressant, consider a switch into (hypo)mania (NICE CG185, "
-            "stepped-care.md §7)."
+            "[S12])."
         )
     again = None if on is None else on.isoformat()
     return [suggestion("review.verify-change", "record-measurement", reason, goal, re_measure_on=again)]
@@ -297,7 +297,7 @@ def non_response(
         "review.step-up",
         "step-up",
         f"no reliable improvement at the review point: {why}.{still} Propose a step-up in care "
-        "(stepped-care.md R-SC5): a higher-intensity option or another treatment, decided with "
+        "(R-SC5): a higher-intensity option or another treatment, decided with "
         "the patient, rather than wait longer or only revise the goal.",
         goal,
         weeks=weeks,

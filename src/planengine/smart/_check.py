@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -27,7 +28,9 @@ class RuleSet:
     """The rules of one run: built-in plus extra (plugin) rules, looked up by code or name."""
 
     def __init__(self, extra: Iterable[SmartRule] = ()) -> None:
-        self.rules: tuple[SmartRule, ...] = (*BUILTIN_RULES, *extra)
+        #: the rules beyond the built-in ones (plugins')
+        self.extra: tuple[SmartRule, ...] = tuple(extra)
+        self.rules: tuple[SmartRule, ...] = (*BUILTIN_RULES, *self.extra)
         self.by_key: dict[str, SmartRule] = {}
         for rule in self.rules:
             for key in (rule.code, rule.name):
@@ -45,7 +48,13 @@ class RuleSet:
             SmartConfig, tuple[dict[str, bool], dict[str, str], list[SmartRule]]
         ] = {}
 
+    def with_rules(self, more: Iterable[SmartRule]) -> RuleSet:
+        """These rules and ``more`` (this set itself when there are none more)."""
+        added = tuple(more)
+        return self if not added else RuleSet((*self.extra, *added))
+
     def get(self, key: str) -> SmartRule | None:
+        """The rule with this code or name, if there is one."""
         return self.by_key.get(key)
 
     def __getitem__(self, key: str) -> SmartRule:
@@ -123,6 +132,40 @@ def rule_set(extra_rules: Iterable[SmartRule] = (), plugin_manager: Any = None) 
 @functools.cache
 def _builtin_rule_set() -> RuleSet:
     return RuleSet()
+
+
+@functools.lru_cache(maxsize=1)
+def installed_rule_set() -> RuleSet:
+    """The built-in rules and the rules of every installed plugin (``planengine validate``'s
+    default), built once; a plugin whose rules fail to register is left out and logged."""
+    from planengine._installed import installed_plugins
+    from planengine._plugins import log_failure
+
+    def skip(failure: PluginError) -> None:
+        log_failure(failure.plugin or "unknown", "register_smart_rules", failure)
+
+    return RuleSet(collect_plugin_rules(installed_plugins().manager, on_error=skip))
+
+
+def lint_defaults(
+    start: str | os.PathLike[str] | None,
+) -> tuple[SmartConfig, Mapping[str, Any]]:
+    """The lint settings and instruments ``planengine validate`` uses for a file at ``start``
+    (``None``: the working directory): the nearest configuration file's settings, which also
+    accept the areas and conditions installed plugins register, and the instruments as planning
+    builds them (plugin instruments, the file's ``instrument-overrides``).
+
+    :raises planengine.ConfigError: for a configuration file with unknown keys or bad values.
+    """
+    from planengine._config import config_near
+    from planengine._installed import installed_instruments, installed_vocabulary
+
+    found = config_near(start)
+    areas, conditions = installed_vocabulary()
+    config = found.lint
+    if areas or conditions:
+        config = config.replace(plugin_areas=areas, plugin_conditions=conditions)
+    return config, installed_instruments(found.table, found.file or "configuration")
 
 
 def _default_instruments() -> Mapping[str, Any]:
@@ -232,19 +275,30 @@ def check_goals(
     extra_rules: Iterable[SmartRule] = (),
     plugin_manager: Any = None,
     rules: RuleSet | None = None,
+    autoload: bool = True,
 ) -> list[Violation]:
     """Check goals against the goal schema and the SMART rules.
+
+    By default it judges as ``planengine validate`` does: with the rules, areas, conditions and
+    instruments of every installed plugin, and the settings of the nearest configuration file
+    (from the document's folder, else the working directory). ``autoload=False`` uses no
+    installed plugin; an explicit ``config`` reads no file.
 
     :param document_or_mapping: a loaded :class:`Document` (violations get file, line and column),
         a goal-file mapping (``{"planengine": 1, "goals": [...]}``), or a single goal mapping.
     :param as_of: the date to judge date-relative rules against (T503); ``None`` skips them. The
         library never reads the clock.
-    :param config: selection, severities and limits; default :class:`SmartConfig()`.
-    :param instruments: instrument id -> instrument; default the built-in registry.
+    :param config: selection, severities and limits; default: the configuration file's (with
+        ``autoload=False``: :class:`SmartConfig()`).
+    :param instruments: instrument id -> instrument; default: the built-in ones, the installed
+        plugins' and the configuration file's overrides (``autoload=False``: the built-in ones).
     :param extra_rules: more rules (e.g. a plugin's), checked like plugin rules by the caller.
     :param plugin_manager: a pluggy manager whose ``register_smart_rules`` hooks add rules.
     :param rules: a prepared :class:`RuleSet` (overrides ``extra_rules``/``plugin_manager``).
+    :param autoload: use the installed plugins' rules, areas and instruments when no
+        ``rules``, ``plugin_manager`` or ``instruments`` are given (as ``planengine validate``).
     :return: violations sorted by position (file, line, column, code).
+    :raises planengine.ConfigError: for a configuration file with bad settings (when read).
     :raises TypeError: when ``as_of`` is neither a date nor ``None`` (as for ``review_goals``).
     """
     from planengine.io._schema_check import check_schema
@@ -253,12 +307,20 @@ def check_goals(
         not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime)
     ):
         raise TypeError(f"as_of must be a datetime.date or None, got {type(as_of).__name__}")
+    document = document_or_mapping if isinstance(document_or_mapping, Document) else None
+    if autoload and (config is None or instruments is None):
+        start = document.path if document is not None and os.path.exists(document.path) else None
+        found_config, found_instruments = lint_defaults(start)
+        config = config or found_config
+        instruments = found_instruments if instruments is None else instruments
     config = config or SmartConfig()
     if rules is None:
-        rules = rule_set(extra_rules, plugin_manager)
+        if autoload and plugin_manager is None:
+            rules = installed_rule_set().with_rules(extra_rules)
+        else:
+            rules = rule_set(extra_rules, plugin_manager)
     if instruments is None:
         instruments = _default_instruments()
-    document = document_or_mapping if isinstance(document_or_mapping, Document) else None
     data: Any = document.data if document is not None else document_or_mapping
     if isinstance(data, Mapping) and "goals" not in data and "statement" in data:
         data = {"planengine": 1, "goals": [dict(data)]}
@@ -320,6 +382,9 @@ def check_goals(
             try:
                 found = list(rule.check(context))  # type: ignore[misc]
             except PLUGIN_FAILURES as error:
+                from planengine._plugins import log_failure
+
+                log_failure(rule.plugin or "planengine", f"SMART rule {rule.code}", error)
                 collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
                 continue
             if not found:  # most rules find nothing

@@ -8,7 +8,7 @@ Keys (kebab-case, as in ruff)::
     extend-select = ["CBT"]                   # added to select (a plugin's rule prefix)
     ignore = ["R402"]                         # removed; the more specific selector wins
     per-file-ignores = { "drafts/**" = ["T"] }   # globs relative to the config file
-    max-review-interval-days = 90             # T506; clinical.md §6.4
+    max-review-interval-days = 90             # T506; [DN-review-intervals]
     max-file-bytes = 1048576                  # larger files are refused (E001)
     plausible-weeks-per-reliable-change = 4   # A303
     plausible-change-per-week = 0.15          # A305: share of a free metric's baseline per week
@@ -44,7 +44,7 @@ __all__ = ["SmartConfig", "config_from_mapping", "load_config"]
 INPUT_CHECKS = frozenset({"E001", "E002", "E003"})
 
 #: Default longest review interval, days: Medicaid and state rules review at least every 90 days
-#: (clinical.md §6.4 [R44][R46]).
+#: ([DN-review-intervals][R44][R46]).
 DEFAULT_MAX_REVIEW_INTERVAL_DAYS = 90
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import attrs
 
-from planengine._values import parse_date
+from planengine._values import parse_date, read_number
 from planengine.io._location import WHOLE_INPUT, Located, Location
 
 __all__ = [
@@ -56,7 +56,7 @@ class SmartRule:
     :ivar severity: ``error``, ``warning`` or ``info`` (overridable in config).
     :ivar message: the generic one-line message.
     :ivar fix: a one-line hint how to fix it.
-    :ivar source: the citation it rests on (``clinical.md §6.2 [R42]``).
+    :ivar source: the citation it rests on (``[DN-smart-checks][R42]``).
     :ivar docs: longer explanation for ``planengine rules CODE`` (What it does / Why / Example).
     :ivar check: ``check(ctx: GoalContext) -> Iterable[Hit]``; ``None`` for rules the checker raises
         itself (parse, schema and suppression findings).
@@ -153,7 +153,9 @@ class GoalContext:
     baseline: Mapping[str, Any] | None = attrs.field(init=False, eq=False, repr=False)
     """``measure.baseline`` when it is a mapping."""
     target: Mapping[str, Any] | None = attrs.field(init=False, eq=False, repr=False)
-    """``measure.target`` when it is a mapping."""
+    """``measure.target`` when it is a mapping; a target relative to the baseline (``change``,
+    ``change_percent``) as the absolute value and comparator it stands for at the baseline
+    (``planengine._relative_target``), or as written while there is no baseline value."""
     instrument: Any = attrs.field(init=False, eq=False, repr=False)
     """The goal's instrument object, or ``None`` (none named, or unknown)."""
     _dates: dict[tuple[str, ...], datetime.date | None] = attrs.field(
@@ -169,7 +171,7 @@ class GoalContext:
         setter = object.__setattr__
         setter(self, "measure", measure)
         setter(self, "baseline", baseline if isinstance(baseline, Mapping) else None)
-        setter(self, "target", target if isinstance(target, Mapping) else None)
+        setter(self, "target", _effective_target(target, baseline))
         setter(self, "instrument", self.instruments.get(name) if isinstance(name, str) else None)
 
     def date(self, *keys: str) -> datetime.date | None:
@@ -192,3 +194,19 @@ class GoalContext:
     def start(self) -> datetime.date | None:
         """The goal's start: ``start_date``, else the baseline's date."""
         return self.date("start_date") or self.date("measure", "baseline", "date")
+
+
+def _effective_target(target: Any, baseline: Any) -> Mapping[str, Any] | None:
+    """``measure.target`` as the rules read it: a relative target resolved at the baseline."""
+    if not isinstance(target, Mapping):
+        return None
+    from planengine._relative_target import absolute_target, is_relative, relative_comparator
+
+    if not is_relative(target):
+        return target
+    start = read_number(baseline.get("value")) if isinstance(baseline, Mapping) else None
+    value = absolute_target(target, start)
+    comparator = relative_comparator(target)
+    if value is None or comparator is None:
+        return target
+    return {**target, "value": value, "comparator": comparator}

@@ -3,7 +3,7 @@ doc in one place, each pointing at its check.
 
 Codes are stable: never renumber, only add. ``E0xx`` are file-level findings the checker raises
 itself (parse, schema, suppressions); ``S1xx``/``M2xx``/``A3xx``/``R4xx``/``T5xx`` follow the SMART
-letters (clinical.md §6.2).
+letters ([DN-smart-checks]).
 
 The checks live in one module per letter beside this one (``_rules_file`` for E,
 ``_rules_specific``, ``_rules_measurable``, ``_rules_achievable``, ``_rules_relevant``,
@@ -39,6 +39,7 @@ from planengine.smart._rules_measurable import (
 from planengine.smart._rules_relevant import (
     check_not_linked,
     check_patient_words,
+    check_statement_off_area,
     check_unknown_area,
 )
 from planengine.smart._rules_specific import check_multiple_behaviours, check_vague
@@ -54,8 +55,8 @@ from planengine.smart._rules_time_bound import (
 
 __all__ = ["BUILTIN_RULES"]
 
-_SOURCE_MEASURABLE = "clinical.md §6.2 (Measurable) [R42][R43]"
-_SOURCE_TIME = "clinical.md §6.2 (Time-bound) [R42][R43]"
+_SOURCE_MEASURABLE = "[DN-smart-checks] (Measurable) [R42][R43]"
+_SOURCE_TIME = "[DN-smart-checks] (Time-bound) [R42][R43]"
 
 
 def _rule(
@@ -152,7 +153,7 @@ progress and suppressions refer to goals by id.""",
         "error",
         "a suppression needs a reason",
         "Add `reason:` saying why the rule does not apply to this goal.",
-        "clinical.md §6.3 (goals must be individualised and reviewable) [R42]",
+        "[DN-vague-wording] (goals must be individualised and reviewable) [R42]",
         """
 What it does: reports an entry in a goal's `suppress:` list with no reason. Such a suppression has
 no effect. Why: accreditors ask why a goal departs from the standard; the reason is the answer.""",
@@ -198,10 +199,10 @@ still ran.""",
         "error",
         "vague wording with no metric and target",
         'Name the behaviour, or attach a real metric and a target ("ISI <= 14").',
-        "clinical.md §6.3 (design note) [R42]; data/statement-patterns.yaml",
+        "[DN-vague-wording] (design note) [R42]; data/statement-patterns.yaml",
         """
 What it does: reads the statement's main clause (tokens and lemmas; purpose clauses such as "... to
-help cope with reminders" left out) for vague wording: the §6.3 words (better, manage, cope with,
+help cope with reminders" left out) for vague wording: the [DN-vague-wording] words (better, manage, cope with,
 learn to, try to ...), "reduce/lower/improve/boost + an abstract noun" ("lower my anxiety", "boost
 self-esteem", "fix negative thinking") and feelings, negated ones included ("I will not be anxious at
 work", "never feel nervous"). Comparators are not vague ("less than once a week", "no more than 2
@@ -222,7 +223,7 @@ passes. The word lists, with their sources and examples, are in data/statement-p
         "warning",
         "more than one behaviour in one goal",
         "Split the goal so that each names one observable behaviour.",
-        "clinical.md §6.2 (Specific)",
+        "[DN-smart-checks] (Specific)",
         """
 What it does: splits the statement's main clause on coordination after its subject and verb
 ("Client will greet a coworker, make small talk, and speak up in one meeting": three behaviours) and
@@ -274,8 +275,10 @@ What it does: flags a measured goal with no baseline value. A pending baseline
 (`{pending: "recorded from the first week of the practice log", by: YYYY-MM-DD}`) is accepted until
 its `by` date and flagged after it. A warning: goals in real plans are often written before the
 first measurement; the message says where the baseline can come from (the measure's method, else
-the first week of a log or the first questionnaire). Why: a target means little without the
-starting point; achievability (A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
+the first week of a log or the first questionnaire). A target relative to the baseline
+(`target: {change: -1}`, `{change_percent: -50}`) is no target at all until the baseline is there,
+and the message says so. Why: a target means little without the starting point; achievability
+(A3xx) cannot be judged either (A3xx rules skip a pending baseline).""",
         check_no_baseline,
     ),
     _rule(
@@ -283,10 +286,12 @@ starting point; achievability (A3xx) cannot be judged either (A3xx rules skip a 
         "no-target",
         "error",
         "no target",
-        'Add `measure.target: {value: ..., comparator: "<="}`.',
+        'Add `measure.target: {value: ..., comparator: "<="}`, or a change from the baseline: '
+        "`{change: -1}` or `{change_percent: -50}`.",
         _SOURCE_MEASURABLE,
         """
-What it does: flags a measured goal with no target value.""",
+What it does: flags a measured goal with no target: neither a value nor a change from the
+baseline (`change`, in the measure's unit, or `change_percent`).""",
         check_no_target,
     ),
     _rule(
@@ -295,7 +300,7 @@ What it does: flags a measured goal with no target value.""",
         "error",
         "unknown instrument",
         "Use an instrument id listed by `planengine instruments`.",
-        "clinical.md §2",
+        "[DN-instrument-data]",
         """
 What it does: flags `measure.instrument` ids the engine cannot score (built-in or plugin).""",
         check_unknown_instrument,
@@ -306,7 +311,7 @@ What it does: flags `measure.instrument` ids the engine cannot score (built-in o
         "error",
         "value outside the instrument's range",
         "Check the value: totals must lie within the instrument's range (PHQ-9 0-27, GAD-7 0-21 ...).",
-        "clinical.md §1, §2",
+        "[DN-instrument-data]",
         """
 What it does: flags baseline, target and progress values outside the instrument's total range.""",
         check_out_of_range,
@@ -319,7 +324,7 @@ What it does: flags baseline, target and progress values outside the instrument'
         "Add `measure.baseline.date`.",
         _SOURCE_MEASURABLE,
         """
-What it does: flags a baseline value with no date (a pending baseline has its `by` date). Why: §6.2 asks for baseline value and date; the
+What it does: flags a baseline value with no date (a pending baseline has its `by` date). Why: [DN-smart-checks] asks for baseline value and date; the
 date anchors achievability and review.""",
         check_baseline_date,
     ),
@@ -343,7 +348,7 @@ holds.""",
         "warning",
         "the target is already met at baseline",
         "Set a target beyond the baseline, or state it as a maintenance goal and suppress this.",
-        "clinical.md §6.2 (Achievable)",
+        "[DN-smart-checks] (Achievable)",
         """
 What it does: compares the baseline with the target and its comparator (default: towards better on
 the instrument; a target with no comparator that is worse than the baseline is A302 instead).
@@ -356,7 +361,7 @@ Why: a goal already met measures nothing.""",
         "error",
         "the target asks for deterioration",
         "Reverse the comparator or the target value: lower is better on higher-is-worse scales.",
-        "clinical.md §4.1, §6.2 (Achievable)",
+        "[DN-change-measures][DN-smart-checks] (Achievable)",
         """
 What it does: using the instrument's direction (higher-is-worse or higher-is-better), flags targets
 that ask for a worse score, e.g. PHQ-9 >= 10 or PHQ-9 from 12 to 18. A target with no comparator
@@ -369,7 +374,7 @@ is where the goal heads, so a value worse than the baseline is flagged here (not
         "warning",
         "more change than the time allows",
         "Move the due date later or set an intermediate target.",
-        "clinical.md §4.1-4.2 (MCID, RCI), §6.2 (Achievable: warn only)",
+        "[DN-change-measures][R38] (MCID, RCI), [DN-smart-checks] (Achievable: warn only)",
         """
 What it does: compares the change asked for (|target - baseline|) with what the time allows: about
 one reliable change (the instrument's reliable_change_points, else its MCID) per 4 weeks
@@ -384,7 +389,7 @@ Example: PHQ-9 27 -> 0 in 2 weeks warns (27 points against about 6).""",
         "an absolute or perfectionist target",
         'Aim for a reduction or a rate that allows a lapse ("no more than 1 a week", "in 4 of 5 '
         'situations").',
-        "clinical.md §6.2 (Achievable); data/statement-patterns.yaml (absolute_targets)",
+        "[DN-smart-checks] (Achievable); data/statement-patterns.yaml (absolute_targets)",
         """
 What it does: flags absolute wording in the statement ("zero panic attacks", "100 % of the time",
 "free of outbursts", "never", "fall asleep immediately every night"), or a free metric whose target
@@ -399,7 +404,7 @@ Why: a target nobody meets every time turns one lapse into a failed goal.""",
         "warning",
         "more change in a free metric than the time allows",
         "Set an intermediate target, or move the due date later.",
-        "clinical.md §6.2 (Achievable: warn only); plausible-change-per-week (practice convention)",
+        "[DN-smart-checks] (Achievable: warn only); plausible-change-per-week (practice convention)",
         """
 What it does: for a free metric (drinks, minutes, episodes: no instrument scale) asked to fall,
 compares the reduction asked for, as a share of the baseline, with plausible-change-per-week (default 0.15) times the
@@ -416,7 +421,7 @@ Example: 57 to 14 units a week in 4 weeks (75 %) warns; about 60 % is plausible 
         "error",
         "not linked to any assessed problem",
         "List the findings or instruments it answers to in `addresses: [...]`.",
-        "clinical.md §6.2 (Relevant), §6.6 [R42][R43]",
+        "[DN-smart-checks] (Relevant), [R42][R43]",
         """
 What it does: flags a goal with no `addresses`. Why: accreditors require the plan to reflect the
 person's assessed needs; a goal linked to nothing cannot show that.""",
@@ -428,7 +433,7 @@ person's assessed needs; a goal linked to nothing cannot show that.""",
         "info",
         "no patient words",
         "Record the goal in the patient's own words in `patient_words`.",
-        "clinical.md §6.2 (Relevant), §6.6 [R42][R43]",
+        "[DN-smart-checks] (Relevant), [R42][R43]",
         """
 What it does: notes goals without `patient_words`. Why: CARF and the Joint Commission want goals in
 the person's own words. Info only: it never fails a run.""",
@@ -440,10 +445,30 @@ the person's own words. Info only: it never fails a run.""",
         "error",
         "unknown area",
         "Use one of the engine's area ids (depression, anxiety, sleep ...).",
-        "clinical.md §7-8",
+        "[DN-who-delivers][DN-instrument-mapping]",
         """
 What it does: flags an `area` that is not one of the engine's problem areas.""",
         check_unknown_area,
+    ),
+    _rule(
+        "R404",
+        "statement-about-another-area",
+        "warning",
+        "the statement is about another problem area",
+        "File the goal under the area its statement is about, or say in the statement how it "
+        "serves this area (or add that area to `addresses`).",
+        "data/area-relevance.yaml (each list with its reason); goals reflect the assessed needs [R42][R43]",
+        """
+What it does: reads the statement with the vocabulary's goal words (the words that link a
+patient's goal to an area) and warns when they link only to other areas, none of which serves the
+goal's area (`data/area-relevance.yaml`, each list with its reason: behavioural activation serves
+depression, sleep hygiene's evening drinking serves sleep ...) and none of which is in its
+`addresses`. "Drink no more than 14 units a week" filed under depression warns; "Take a 20-minute walk
+four days a week" filed under depression does not (activity serves depression), nor does a
+statement whose words link to no area. Why: a goal must serve the problem it is filed under;
+a misfiled goal is reviewed against the wrong problem. A warning: the words are a screen, and the
+lists are wide on purpose.""",
+        check_statement_off_area,
     ),
     _rule(
         "T501",
@@ -454,7 +479,7 @@ What it does: flags an `area` that is not one of the engine's problem areas.""",
         _SOURCE_TIME,
         """
 What it does: flags a goal with no due date and no timeframe in its statement either (a timeframe
-the statement states is T507's). Why: §6.2 Time-bound: no date, reject.""",
+the statement states is T507's). Why: [DN-smart-checks] Time-bound: no date, reject.""",
         check_no_due_date,
     ),
     _rule(
@@ -475,7 +500,7 @@ on the day it starts is allowed: urgent steps, such as a same-day safety plan, a
         "error",
         "due date has passed",
         "Review the goal: record it as met, revise it, or set a new due date.",
-        "clinical.md §6.3 (goals not reviewed at required time frames) [R42]",
+        "[DN-vague-wording] (goals not reviewed at required time frames) [R42]",
         """
 What it does: flags goals whose due date is before the --as-of date (default today, printed in
 json output). Skipped when no as-of date is given (library use). A suppression of it is never
@@ -489,7 +514,7 @@ reported as unused (E007), since it fires once the due date has passed.""",
         "warning",
         "goal spans more than a year",
         "Break it into short-term objectives with nearer dates.",
-        "clinical.md §6.5 (short-term objectives), §6.4",
+        "[DN-plan-structure] (short-term objectives), [DN-review-intervals]",
         """
 What it does: flags goals whose start-to-due span exceeds a year. Why: SMART applies to short-term
 objectives, reviewed at least every 90 days.""",
@@ -501,7 +526,7 @@ objectives, reviewed at least every 90 days.""",
         "error",
         "no review interval",
         "Add `review_interval_days` (30 for intensive programmes, 90 for routine outpatient).",
-        "clinical.md §6.2 (Time-bound), §6.4 [R44][R46]",
+        "[DN-smart-checks] (Time-bound), [DN-review-intervals][R44][R46]",
         """
 What it does: flags a goal with no review interval, unless the file gives the plan's review cycle
 once for all its goals (`review_interval_days` at the top of the file, as real plans carry one).""",
@@ -513,7 +538,7 @@ once for all its goals (`review_interval_days` at the top of the file, as real p
         "error",
         "review interval longer than allowed",
         "Shorten `review_interval_days`, or raise max-review-interval-days in config.",
-        "clinical.md §6.4 (42 CFR 456.180: at least every 90 days) [R44][R46]",
+        "[DN-review-intervals] (42 CFR 456.180: at least every 90 days) [R44][R46]",
         """
 What it does: flags review intervals beyond max-review-interval-days (default 90: Medicaid
 psychiatric plans and many state rules review at least every 90 days), the goal's own or, for a

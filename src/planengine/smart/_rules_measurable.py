@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from planengine._relative_target import describe_change, is_relative
 from planengine._values import is_number, read_number
 from planengine.smart._model import GoalContext, Hit
 from planengine.smart._rules_shared import (
@@ -29,7 +30,7 @@ __all__ = [
 
 
 def _has_gas_scale(ctx: GoalContext) -> bool:
-    """Goal Attainment Scaling with a written expected (0) level is a measure in itself (§5)."""
+    """Goal Attainment Scaling with a written expected (0) level is a measure in itself ([DN-gas])."""
     gas = ctx.goal.get("gas")
     levels = gas.get("levels") if isinstance(gas, dict) else None
     if not isinstance(levels, dict):
@@ -76,6 +77,7 @@ def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
     if not has_metric(ctx):
         return
     baseline = ctx.baseline
+    relative = is_relative(ctx.measure.get("target"))
     if baseline is None:
         method = ctx.measure.get("method")
         source = (
@@ -83,9 +85,15 @@ def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
             if isinstance(method, str) and method.strip()
             else "the first week of a log or the first questionnaire"
         )
+        needed = (
+            f"no baseline, and the target ({describe_change(ctx.measure['target'])}) is relative "
+            "to it: there is no target until it is recorded"
+            if relative
+            else "no baseline yet"
+        )
         yield Hit(
             ("measure",),
-            f"no baseline yet: record measure.baseline, or say where it will come from, e.g. "
+            f"{needed}: record measure.baseline, or say where it will come from, e.g. "
             f"{{pending: {source}, by: YYYY-MM-DD}}",
         )
         return

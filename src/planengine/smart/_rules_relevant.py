@@ -1,13 +1,22 @@
-"""SMART rules, R (relevant): a goal linked to a problem, in the patient's words, in a known area
-(and the areas a goal may name)."""
+"""SMART rules, R (relevant): a goal linked to a problem, in the patient's words, in a known area,
+and a statement about that area's problem (and the areas a goal may name)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Mapping
+from importlib import resources
 
 from planengine.smart._model import GoalContext, Hit
 
-__all__ = ["check_not_linked", "check_patient_words", "check_unknown_area", "known_areas"]
+__all__ = [
+    "check_not_linked",
+    "check_patient_words",
+    "check_statement_off_area",
+    "check_unknown_area",
+    "known_areas",
+    "served_areas",
+]
 
 
 def known_areas() -> frozenset[str]:
@@ -35,3 +44,44 @@ def check_unknown_area(ctx: GoalContext) -> Iterator[Hit]:
     known = known_areas().union(getattr(ctx.settings, "plugin_areas", ()))
     if isinstance(area, str) and area not in known:
         yield Hit(("area",), f"unknown area {area!r} (known: {', '.join(sorted(known))})")
+
+
+@functools.lru_cache(maxsize=1)
+def served_areas() -> Mapping[str, frozenset[str]]:
+    """Area -> the other areas a goal filed under it may be about (``data/area-relevance.yaml``,
+    each list with its reason), read once."""
+    import yaml
+
+    text = (resources.files("planengine") / "data" / "area-relevance.yaml").read_text(
+        encoding="utf-8"
+    )
+    data = yaml.safe_load(text)["serves"]
+    return {area: frozenset(entry["areas"]) for area, entry in data.items()}
+
+
+@functools.lru_cache(maxsize=4096)
+def _linked_areas(statement: str) -> tuple[str, ...]:
+    """The areas a statement's words link to (cached: generated plans repeat their statements)."""
+    from planengine._vocabulary import load_vocabulary
+
+    return load_vocabulary().goal_words.areas(statement)
+
+
+def check_statement_off_area(ctx: GoalContext) -> Iterator[Hit]:
+    """R404: the statement's words link only to other areas, none of which serves the goal's
+    area or is among its ``addresses``: another problem's goal, filed here."""
+    area, statement = ctx.goal.get("area"), ctx.goal.get("statement")
+    served = served_areas().get(area) if isinstance(area, str) else None
+    if served is None or not isinstance(statement, str):
+        return  # safety, a plugin's area, or no statement: nothing to judge by
+    linked = _linked_areas(statement)
+    addresses = ctx.goal.get("addresses")
+    allowed = served | {area} | set(addresses if isinstance(addresses, list) else ())
+    if not linked or allowed.intersection(linked):
+        return
+    named = " and ".join(linked)
+    yield Hit(
+        ("statement",),
+        f"the statement's words are about {named}, not {area}: file the goal under {linked[0]}, "
+        f"or say in the statement how it serves {area}",
+    )

@@ -16,6 +16,15 @@ from collections.abc import Sequence
 
 import attrs
 
+from planengine.smart._statement_phrases import (
+    STATE_WORDS,
+    concrete_head,
+    coordinated_between,
+    counted_means,
+    names_a_purpose,
+    one_act,
+    to_number,
+)
 from planengine.smart._statement_words import (
     UNIT_DAYS,
     Token,
@@ -97,6 +106,8 @@ def _main_verb(tokens: Sequence[Token], begin: int) -> int:
     if index < len(words) and words[index] == "to":
         return index + 1
     for position in range(begin, min(len(words), begin + 6)):
+        if words[position : position + 3] in (["are", "able", "to"], ["is", "able", "to"], ["am", "able", "to"]):
+            return position + 3  # "Clients are able to identify ..."
         if words[position] in _MODALS or words[position].endswith("'ll"):
             index = position + 1
             while index < len(words) and words[index] in ("to", "be", "able", "not", "try"):
@@ -149,22 +160,27 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     for start, stop in find_spans(words, lists["vague"], begin, end) + find_spans(
         surface, lists["vague"], begin, end
     ):
-        if masked.intersection(range(start, stop)):
+        if masked.intersection(range(start, stop)) or names_a_purpose(surface, start):
             continue
-        if counted is not None and start > counted:
+        if counted is not None and start > counted and not coordinated_between(surface, counted, start):
             continue  # "learn two ways of coping with stress": the count pins the object down
-        if surface[start] in ("more", "less") and stop < len(surface) and (
+        if (surface[start] in ("more", "less") or surface[start] in lists["comparatives"]) and stop < len(surface) and (
             surface[stop] == "than" or is_number_token(tokens[stop])
         ):
             continue
         found.append(_quote_span(tokens, start, stop))
     for start, stop in find_spans(words, lists["change_verbs"], begin, end):
+        if names_a_purpose(surface, start):
+            continue  # "techniques for controlling anxiety": what the techniques are for
         obj = _object(tokens, stop, end)
         if obj is None:
             continue
         head, numbered, last = obj
-        if head in lists["abstract"] and not numbered:
-            found.append(_quote_span(tokens, start, last + 1))
+        if head not in lists["abstract"] or numbered or counted_means(tokens, last + 1, end):
+            continue
+        if concrete_head(tokens, last + 1, end) or to_number(tokens, last + 1, end):
+            continue  # "reduce my anxiety attacks", "reduce drinking to 2 drinks a day"
+        found.append(_quote_span(tokens, start, last + 1))
     for start, _stop in find_spans(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
         before = words[max(begin, start - 2) : start]
         changed = any(word in ("increase", "decrease", "reduce", "lower", "raise") for word in before)
@@ -300,7 +316,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
         # "recognize and plan for ...": a first verb with nothing after it shares the second's object
         if len(sentence_behaviours) >= 2 and len(segments[0]) == 1:
             sentence_behaviours = sentence_behaviours[1:]
-        behaviours.extend(sentence_behaviours)
+        behaviours.extend(one_act(sentence_behaviours))
     verbs = [verb for verb, _ in behaviours]
     for first, second in itertools.pairwise(verbs):
         if (first, second) in lists["pairs"] and len(verbs) == 2:
@@ -351,7 +367,8 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
         # "over the weekend", "for the rest of the month", "within the first month"
         if word in ("within", "in", "for", "over", "during", "after", "by"):
             position = index + 1
-            fillers = ("the", "next", "first", "coming", "following", "end", "rest", "of", "this")
+            fillers = ("the", "next", "first", "coming", "following", "end", "rest", "of", "this",
+                       "academic", "school", "calendar")  # fmt: skip
             while position < len(tokens) and surface[position] in fillers:
                 position += 1
             amount = parse_number(surface[position]) if position < len(tokens) else None
@@ -362,7 +379,10 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
                 continue
             unit = found_unit
             between = set(surface[index + 1 : position])
-            bounded = amount is not None or between & {"next", "first", "end", "rest", "this"}
+            if word == "after" and amount is None and between & {"this", "next"}:
+                continue  # "after this week": a start with no end ("starting next week")
+            bounded = amount is not None or between & {"next", "first", "end", "rest", "this",
+                                                       "school", "academic"}  # fmt: skip
             if not bounded and unit not in ("weekend", "semester", "term"):
                 continue  # "in a week" as frequency, "for the day"
             if unit == "hour" and not (position + 1 < len(tokens) and surface[position + 1] == "of"):
@@ -373,9 +393,14 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             if UNIT_DAYS[unit]:
                 days = int((amount or 1) * UNIT_DAYS[unit]) if amount or between & {"next", "first"} else None
             return quote_text(text, tokens, index, position + 1), days
+        # "tomorrow", "tonight", "today": a day, unless it starts something ("starting today")
+        if word in ("tomorrow", "tonight", "today"):
+            if index > 0 and surface[index - 1] in ("starting", "from", "after", "beginning"):
+                continue
+            return tokens[index].text, 1
         # "this week", "next month", "next month's presentation"
         if word in ("this", "next") and unit_at(index + 1):
-            if index > 0 and surface[index - 1] in ("starting", "from"):
+            if index > 0 and surface[index - 1] in ("starting", "from", "after"):
                 continue
             return quote_text(text, tokens, index, index + 2), None
         if word in ("next", "this") and index + 1 < len(tokens) and re.fullmatch(
@@ -406,6 +431,8 @@ def _quantity(tokens: Sequence[Token], text: str) -> str | None:
             return token.text
         if word in ("every", "each", "per") and index + 1 < len(tokens) and surface[index + 1] not in ("time",):
             return quote_text(text, tokens, index, index + 2)
+        if is_number_token(token) and surface[index + 1 : index + 3] in (["of", "these"], ["of", "those"]):
+            continue  # "one of these days": an unnamed one of a set, no count
         if is_number_token(token) and index + 1 < len(tokens) and surface[index + 1][:1].isalpha():
             following = surface[index + 1]
             if following in ("out",) or tokens[index + 1].lemma not in lists["time_units"] or index == 0 or surface[index - 1] not in ("in", "within", "for", "over", "by", "next"):
@@ -428,8 +455,12 @@ def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
     words = lemma_words(tokens)
     verb = _main_verb(tokens, begin)
     # the main verb, or the verb after "be able to" / "learn to"
+    surface = surface_words(tokens)
     for start, stop in find_spans(words, lists["done"], verb, min(end, verb + 4)):
         if start == verb or words[start - 2 : start] == ["able", "to"]:
+            said = surface[stop] if stop < len(surface) else ""
+            if said in STATE_WORDS or said in lists["feelings"]:
+                return None  # "verbalize decreased anxiety": a report of a state, not a task
             return " ".join(token.text for token in tokens[start:stop])
     return None
 
@@ -499,9 +530,14 @@ def analyse(text: str) -> Statement:
         inside = tokens[start + 1 : scope]
         feeling = [t for t in inside if t.lower in lists["feelings"]]
         linked = any(t.lemma in lists["linking"] or t.lower in ("getting", "feeling", "being") for t in inside[:3])
-        if feeling and linked:
+        # "I'm not so awkward", "is not anxious": a state after a linking verb, no behaviour to count
+        # ("be free of outbursts" is a count of zero, as "without yelling" is)
+        state = surface[start] == "not" and start > 0 and (
+            tokens[start - 1].lemma in lists["linking"] or surface[start - 1].endswith(("'m", "'re"))
+        )
+        if feeling and (linked or state):
             vague.append(" ".join(t.text for t in tokens[start:scope]))
-        elif inside and surface[start] not in ("no",):
+        elif inside and surface[start] not in ("no",) and not state:
             negated = " ".join(t.text for t in tokens[start:scope])
     change = None
     pair = _from_to(tokens)

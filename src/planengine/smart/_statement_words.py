@@ -154,8 +154,11 @@ def lists() -> dict[str, Any]:
     """The pattern lists in the form the analyser matches (lemma tuples and sets)."""
     data = patterns()
     return {
-        "vague": tuple(phrase(p) for p in data["vague_phrases"]["phrases"]),
+        "vague": tuple(phrase(p) for p in data["vague_phrases"]["phrases"])
+        + tuple((word,) for word in data["vague_phrases"]["comparatives"]),
+        "comparatives": set(data["vague_phrases"]["comparatives"]),
         "change_verbs": tuple(phrase(p) for p in data["change_verbs"]["verbs"]),
+        "countable_events": set(data["change_verbs"]["countable_events"]),
         "abstract": {lemma(w) for w in data["change_verbs"]["abstract_nouns"]}
         | set(data["change_verbs"]["abstract_nouns"]),
         "linking": {lemma(w) for w in data["feelings"]["linking_verbs"]},

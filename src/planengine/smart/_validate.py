@@ -17,6 +17,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import ConfigError, DocumentParseError
+from planengine._log import StageTimes
 from planengine.io._location import Location
 from planengine.smart._check import RuleSet, check_goals, rule_set
 from planengine.smart._config import SmartConfig
@@ -127,7 +128,12 @@ def validate_file(
         ]
     if schema == "goal":
         return check_goals(
-            document, as_of=as_of, config=config, instruments=instruments, rules=rules
+            document,
+            as_of=as_of,
+            config=config,
+            instruments=instruments,
+            rules=rules,
+            autoload=False,  # validate_paths worked the defaults out once for every file
         )
     from planengine.io._schema_check import check_schema
 
@@ -283,11 +289,23 @@ def validate_paths(
     instruments: Mapping[str, Any] | None = None,
     extra_rules: Iterable[Any] = (),
     plugin_manager: Any = None,
+    autoload: bool = True,
 ) -> ValidationReport:
     """Validate every file under ``paths``.
 
+    By default it judges as ``planengine validate`` does (:func:`planengine.check_goals`): with
+    every installed plugin's rules, areas and instruments and the nearest configuration file's
+    settings (found from the first path). ``autoload=False`` uses no installed plugin; an
+    explicit ``config`` reads no file.
+
     :param as_of: the date for date-relative rules (T503); the library never reads the clock.
-    :param config: rule selection and limits (default :class:`SmartConfig()`).
+    :param config: rule selection and limits (default: the configuration file's; with
+        ``autoload=False``, :class:`SmartConfig()`).
+    :param instruments: instrument id -> instrument (default: as :func:`check_goals`).
+    :param extra_rules: more rules, beside the built-in (and installed plugins') ones.
+    :param plugin_manager: a pluggy manager whose ``register_smart_rules`` hooks add rules
+        (instead of the installed plugins').
+    :param autoload: use the installed plugins and the configuration file for what is not given.
     :param fmt: the format :meth:`ValidationReport.render` uses by default.
     :param jobs: worker processes (1: in this process); ``"auto"``: one per usable CPU when there
         are enough files to pay for the workers' start (see :func:`auto_jobs`). The report is the
@@ -297,14 +315,32 @@ def validate_paths(
     """
     from planengine.io._schema_check import _load_schema
 
-    config = config or SmartConfig()
+    times = StageTimes("validate", "validate")  # DEBUG only: stage times, never content
+    paths = list(paths)
     _load_schema(schema)  # a missing schema is a usage error, before any file is read
-    rules = rule_set(extra_rules, plugin_manager)
+    if autoload and (config is None or (schema == "goal" and instruments is None)):
+        from planengine.smart._check import lint_defaults
+
+        first = os.fspath(paths[0]) if paths else None
+        found_config, found_instruments = lint_defaults(
+            first if first is not None and os.path.exists(first) else None
+        )
+        config = config or found_config
+        if schema == "goal" and instruments is None:
+            instruments = found_instruments
+    config = config or SmartConfig()
+    if autoload and plugin_manager is None:
+        from planengine.smart._check import installed_rule_set
+
+        rules = installed_rule_set().with_rules(extra_rules)
+    else:
+        rules = rule_set(extra_rules, plugin_manager)
     if schema == "goal" and instruments is None:
         from planengine.smart._check import _default_instruments
 
         instruments = _default_instruments()
     files = iter_files(paths)
+    times.mark("rules and files")
     state: dict[str, Any] = {
         "as_of": as_of,
         "config": config,
@@ -329,6 +365,8 @@ def validate_paths(
         for path in files:
             violations.extend(validate_file(path, **state))
     violations.sort(key=Violation.sort_key)
+    times.mark("check")
+    times.done(files=len(files), violations=len(violations), jobs=jobs)
     return ValidationReport(tuple(violations), tuple(files), as_of, schema, rules, fmt)
 
 

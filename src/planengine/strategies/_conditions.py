@@ -50,6 +50,7 @@ class When:
     with_areas: frozenset[str] = frozenset()
     without_areas: frozenset[str] = frozenset()
     patient_words_any: tuple[str, ...] = ()
+    goals_any: tuple[str, ...] = ()
     any_of: tuple[When, ...] = ()
 
     @classmethod
@@ -75,6 +76,7 @@ class When:
             with_areas=frozenset(raw.get("with_area", ())),
             without_areas=frozenset(raw.get("without_area", ())),
             patient_words_any=tuple(raw.get("patient_words_any", ())),
+            goals_any=tuple(raw.get("goals_any", ())),
             any_of=tuple(w for w in (cls.compile(item) for item in raw.get("any", ())) if w),
         )
 
@@ -153,9 +155,7 @@ class When:
             # Lower case, at the start of a word ("nightmare" also finds "nightmares"): the
             # strategy format's own rule, looser than the vocabulary's goal words (whole words and
             # stems, planengine.plan._goal_words), kept for the strategy files written to it.
-            pattern = re.compile(
-                r"\b(" + "|".join(re.escape(w.lower()) for w in self.patient_words_any) + r")"
-            )
+            pattern = _word_starts(self.patient_words_any)
 
             def words_check(p: Problem, _c: PlanningContext) -> bool:
                 for text in p.patient_words:  # noqa: SIM110
@@ -164,6 +164,18 @@ class When:
                 return False
 
             checks.append(words_check)
+        if self.goals_any:
+            # any of the patient's own goals, whichever problem it is filed under (nightmares are
+            # filed under sleep; with trauma in the plan, the trauma plan still hears them)
+            goals_pattern = _word_starts(self.goals_any)
+
+            def goals_check(_p: Problem, c: PlanningContext) -> bool:
+                for text in c.assessment.context.patient_goals:
+                    if goals_pattern.search(text.lower()):
+                        return True
+                return False
+
+            checks.append(goals_check)
         if self.any_of:
             tests = tuple(w.test for w in self.any_of)
 
@@ -311,3 +323,6 @@ def compile_variants(raw: Mapping[str, Any], area: str | None) -> tuple[Variant,
     )
 
 
+def _word_starts(words: Sequence[str]) -> re.Pattern[str]:
+    """Lower-case text containing one of ``words`` at the start of a word."""
+    return re.compile(r"\b(" + "|".join(re.escape(w.lower()) for w in words) + r")")

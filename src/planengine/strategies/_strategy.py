@@ -314,11 +314,11 @@ class DataStrategy:
             else:
                 linked = [oid for oid in objective_ids if oid in kept_ids]
             (title, description, delivery, rationale, steps, frequency, duration, course_weeks,
-             category, citations, requires, intensity, option, start_week) = content
+             category, citations, requires, intensity, option, start_week, hosts) = content
             # Intervention(id, area, title, description, delivery, rationale, provenance, steps,
             #              frequency, duration_minutes, course_weeks, category, citations,
             #              objective_ids, status, notes, conflicts_with, requires, intensity,
-            #              option, start_week), positionally (faster)
+            #              option, start_week, in_sessions_of), positionally (faster)
             step = Intervention(
                 item.id,
                 area,
@@ -341,6 +341,7 @@ class DataStrategy:
                 intensity,
                 option,
                 start_week,
+                list(hosts),
             )
             if item.guards:
                 for condition, slot in item.guards:

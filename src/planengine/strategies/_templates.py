@@ -206,7 +206,7 @@ class _StepTemplate:
 
     ``default`` is the content used unless one of ``variants`` (``(when slot, content)`` in file
     order) holds; content is ``(title, description, delivery, rationale, steps, frequency,
-    duration_minutes, course_weeks, category, citations, requires, intensity, option, start_week)``: a variant may add a
+    duration_minutes, course_weeks, category, citations, requires, intensity, option, start_week, in_sessions_of)``: a variant may add a
     requirement (a cut-down step waits for the withdrawal-risk assessment only where that
     assessment is planned).
     """
@@ -224,7 +224,8 @@ class _StepTemplate:
 
 
 _STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "duration_minutes",
-                "course_weeks", "rationale", "steps", "intensity", "option", "start_week")
+                "course_weeks", "rationale", "steps", "intensity", "option", "start_week",
+                "in_sessions_of")
 
 
 def _text(value: str | None) -> str | None:
@@ -350,7 +351,14 @@ def _step_content(fields: Mapping[str, Any], area: str) -> tuple[Any, ...]:
         fields["intensity"],
         fields["option"],
         fields["start_week"],
+        tuple(_host(host, area) for host in fields["in_sessions_of"] or ()),
     )
+
+
+def _host(host: str, area: str) -> str:
+    """A step id of the same file gets its area prefix; ``area:<id>`` (another area's sessions)
+    is kept as written."""
+    return host if host.startswith("area:") else f"{area}-{host}"
 
 
 def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) -> _StepTemplate:

@@ -80,6 +80,13 @@ def semantic_problem(
                         f"step {sid!r} is only for area {step_areas[sid]!r}, so this step could "
                         "never be planned without it"
                     )
+            hosts = [*item.get("in_sessions_of", ()),
+                     *(h for v in item.get("variants", ()) for h in v.get("in_sessions_of", ()))]
+            for host in hosts:
+                if host.startswith("area:"):
+                    continue  # another area's sessions: checked against the vocabulary
+                if host not in step_areas or host == item["id"]:
+                    return f"{where}.in_sessions_of", f"step {host!r} is not another step of this file"
     return None
 
 
@@ -105,11 +112,13 @@ def unknown_vocabulary(
             return path, f"unknown condition {value!r}; known: {', '.join(sorted(conditions))}"
         if key in ("with_area", "without_area") and value not in known_areas:
             return path, f"unknown area {value!r}; known: {', '.join(sorted(known_areas))}"
+        if key == "in_sessions_of" and value.startswith("area:") and value[5:] not in known_areas:
+            return path, f"unknown area {value[5:]!r}; known: {', '.join(sorted(known_areas))}"
     return None
 
 
 _ID_KEYS = frozenset(
-    {"condition", "conditions_any", "conditions_none", "with_area", "without_area"}
+    {"condition", "conditions_any", "conditions_none", "with_area", "without_area", "in_sessions_of"}
 )
 
 

@@ -115,15 +115,19 @@ class _Run:
     that knows the plugin's vocabulary (the reference for the safety problem)."""
 
     def __init__(self, obj: Any, name: str, version: str, watch: Watch, as_of: dt.date) -> None:
-        from planengine.plan._engine import Engine
+        from planengine.plan._engine import Engine, EngineConfig
 
         self.name, self.version, self.watch, self.as_of = name, version, watch, as_of
         self.hooks = [hook for hook in HOOK_ARGS if callable(getattr(obj, hook, None))]
-        self.engine = Engine(plugins=[watched_plugin(obj, name, version, watch)], autoload=False)
+        # the default settings, whatever configuration file the tests run beside: repeatable
+        settings = EngineConfig()
+        self.engine = Engine(
+            plugins=[watched_plugin(obj, name, version, watch)], autoload=False, config=settings
+        )
         vocabulary_only = types.SimpleNamespace(PLUGIN_NAME=name, __version__=version)
         if "register_vocabulary" in self.hooks:
             vocabulary_only.register_vocabulary = obj.register_vocabulary
-        self.reference = Engine(plugins=[vocabulary_only], autoload=False)
+        self.reference = Engine(plugins=[vocabulary_only], autoload=False, config=settings)
 
     def content_hook(self) -> str:
         """The hook(s) that make the plugin's plan content, for a breach found in a plan."""
@@ -252,7 +256,8 @@ class _Run:
         vocabulary = self.engine.vocabulary
         config = SmartConfig(plugin_areas=tuple(vocabulary.areas))
         for violation in check_goals(plan_to_goal_document(plan), as_of=self.as_of,
-                                     config=config, instruments=self.engine.instruments):
+                                     config=config, instruments=self.engine.instruments,
+                                     autoload=False):
             if violation.severity == "error" and violation.goal_id in mine:
                 self.watch.add(self.content_hook(), "smart",
                                f"objective {violation.goal_id!r}: {violation.code} {violation.message}")

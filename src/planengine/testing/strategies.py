@@ -7,8 +7,9 @@ Requires hypothesis (``pip install 'planengine[testing]'``).
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from typing import Any
 
@@ -27,6 +28,7 @@ __all__ = [
     "assessments",
     "contexts",
     "goal_files",
+    "json_mutations",
     "progress_series",
     "responses",
     "risk_phrase_texts",
@@ -222,3 +224,49 @@ def goal_files(draw: Any, *, areas: Sequence[str] | None = None) -> dict[str, An
             }
         )
     return {"planengine": 1, "goals": goals}
+
+
+#: any JSON value: what a broken sender may put where planengine expects something else
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-3, 30)
+    | st.floats(-1e3, 1e3, allow_nan=False)
+    | st.text(max_size=6)
+    | st.sampled_from(["2026-11-20", "final", "Patient/x", "http://loinc.org", "44260-8", "LA6571-9"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3),
+    max_leaves=6,
+)
+
+
+def _json_paths(value: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _json_paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _json_paths(item, (*path, index))
+
+
+@st.composite
+def json_mutations(draw: Any, document: Any, *, max_changes: int = 3) -> Any:
+    """A copy of a JSON ``document`` (a FHIR Bundle, a goal file) with up to ``max_changes``
+    values replaced by any JSON value or removed: the shapes a broken sender produces. Input
+    readers must answer each with their documented error (file, line, path), never a crash."""
+    out = copy.deepcopy(document)
+    for _ in range(draw(st.integers(1, max_changes))):
+        paths = [p for p in _json_paths(out) if p]
+        if not paths:
+            break
+        path = draw(st.sampled_from(paths))
+        parent = out
+        for part in path[:-1]:
+            parent = parent[part]
+        if draw(st.booleans()):
+            parent[path[-1]] = draw(JSON_VALUES)
+        elif isinstance(parent, dict):
+            del parent[path[-1]]
+        else:
+            parent.pop(path[-1])
+    return out

@@ -254,12 +254,13 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     totals = {phase: [0, 0.0] for phase in PHASES}  # courses, contacts
     # per phase, the change in self-help minutes at the start of each week (a running sum)
     changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
+    hosted = in_running_sessions(ordered)
     for problem, _ in ordered:
         for step in problem.interventions:
             total = totals[step.phase]
             if step.intensity == HIGH:
                 total[0] += 1
-            if step.delivery != "self-guided":
+            if step.delivery != "self-guided" and step.id not in hosted:
                 total[1] += contacts_per_week(step)
             minutes = homework_minutes(step)
             if minutes:
@@ -282,3 +283,23 @@ def _number(value: float) -> float:
     """Two decimals, and a whole number written as one (2, not 2.0)."""
     rounded = round(value, 2)
     return int(rounded) if rounded.is_integer() else rounded
+
+
+def in_running_sessions(ordered: Sequence[tuple[Problem, Ordering]]) -> frozenset[str]:
+    """Ids of the steps done in the sessions of another step (``in_sessions_of``) that runs in
+    the same or an earlier phase: they add no appointment of their own."""
+    rank = {name: index for index, name in enumerate(PHASES)}
+    phase_of: dict[str, int] = {}
+    for problem, _ in ordered:
+        for step in problem.interventions:
+            phase_of[step.id] = rank[step.phase]
+            if not step.in_sessions_of and step.delivery != "self-guided" and step.frequency:
+                # an area's own sessions or check-ins
+                key = f"area:{problem.area}"
+                phase_of[key] = min(phase_of.get(key, len(PHASES)), rank[step.phase])
+    return frozenset(
+        step.id
+        for problem, _ in ordered
+        for step in problem.interventions
+        if any(phase_of.get(host, len(PHASES)) <= rank[step.phase] for host in step.in_sessions_of)
+    )

@@ -1,5 +1,5 @@
 """Options, not hidden priority: the treatments a problem may start with, the default and why,
-and a recorded choice applied (stepped-care.md §9, R-SC2, R-SC4, R-SC7, R-SC17).
+and a recorded choice applied ([S16], R-SC2, R-SC4, R-SC7, R-SC17).
 
 A problem's options are each course of therapy proposed for it (steps with ``intensity: high``,
 grouped by their ``option`` name, with the steps built on them), guided self-help (its

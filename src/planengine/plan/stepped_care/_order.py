@@ -1,5 +1,5 @@
 """Formulation: how severe each problem is against its own cut-offs, which problem is treated
-first, and the order of the rest, each with its rule and reason (stepped-care.md §2-§6, §11).
+first, and the order of the rest, each with its rule and reason ([S2][S3][S5][S7][S8][S9]).
 
 Rules, in the order they are tried for the primary problem:
 
@@ -265,8 +265,8 @@ def _primary(
         others = "; ".join(f"{p.title}, {severities[p.id].text}" for p in tied)
         return top, rule_id("R-SC1"), (
             f"{found.text}; at the same level: {others}. A tie, which the clinician decides; "
-            f"the plan starts with {top.title} by the usual order (depression before anxiety, "
-            "NICE CG90)."
+            f"the plan starts with {top.title} by convention (depression before anxiety); "
+            "NICE CG113 treats the more impairing one first."
         )
     if len(ranked) == 1:
         return top, rule_id("R-SC1"), f"The problem to treat ({found.text})."

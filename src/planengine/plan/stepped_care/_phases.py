@@ -57,6 +57,8 @@ __all__ = ["assign_phases"]
 
 RULE_ASSESS = "stepped-care.assess-first"
 RULE_REQUIRES = "stepped-care.requires"
+#: a step in the sessions of a course that is referred for starts once that course has
+RULE_REFERRED_COURSE = "stepped-care.after-referral"
 _ASSESSMENT = frozenset({"assessment", "safety"})
 #: steps that watch a documented condition (mood elevation in bipolar disorder): safety steps,
 #: started at once whatever the phase of their problem, their minutes booked first in the budget
@@ -259,8 +261,10 @@ def _queue_entry(
         return f"Start at the week-{limits.step_up_weeks} review."
     if primary.ordering is not None and primary.ordering.rule == rule_id("R-SC9"):
         return (
-            f"Measure {measure} again after 3-4 weeks without alcohol; start if it is still at or "
-            "above its cut-off (R-SC9)."
+            f"Measure {measure} again after 3-4 weeks without alcohol, and at the "
+            f"week-{limits.step_up_weeks} review whatever the drinking; start if it is still at or "
+            "above its cut-off, or plan the mood care with the alcohol service if drinking has not "
+            "stopped (R-SC9)."
         )
     improved = "improved reliably" if primary_level >= CASENESS else "improved"
     return (
@@ -302,6 +306,7 @@ def _place_course(
         and primary is not None
         and alongside(problem, primary, severity, rules)
         and not alongside_used
+        and not {primary.area, "all"}.isdisjoint(rules.course_alongside.get(problem.area, ()))
     ):
         set_phase(step, NOW, entry[1],
              f"Runs alongside the course for {primary.title} (it may run at the same time).")
@@ -318,7 +323,9 @@ def _place_course(
 
 
 def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
-    """A step that builds on a step that starts later waits with it (to a fixed point)."""
+    """A step that builds on a step that starts later waits with it (to a fixed point); a step
+    that builds on a referral for a course (imagery rehearsal within the trauma therapy) waits
+    for that course to start, which is after the referral, in the phase after it."""
     steps = {s.id: s for p, _ in ordered for s in p.interventions}
     waiting = [s for s in steps.values() if s.requires]
     rank = {name: index for index, name in enumerate(PHASES)}
@@ -326,6 +333,23 @@ def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
     def when(step: Intervention) -> tuple[int, int]:
         return rank[step.phase], (step.phasing.start_week if step.phasing else None) or 1
 
+    for step in waiting:
+        for required in step.requires:
+            before = steps.get(required)
+            if (
+                before is not None
+                and before.delivery == "referral"
+                and before.intensity == HIGH
+                and before.phase != LATER
+                and rank[step.phase] <= rank[before.phase]
+            ):
+                step.phase = PHASES[rank[before.phase] + 1]
+                step.phasing = Phasing(
+                    RULE_REFERRED_COURSE,
+                    f"It takes place in the sessions of '{before.title}', which start after the "
+                    "referral is taken up.",
+                    entry=f"Starts once the course from '{before.title}' has started.",
+                )
     changed = bool(waiting)
     while changed:
         changed = False

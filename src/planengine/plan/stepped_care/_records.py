@@ -1,7 +1,7 @@
 """What the planning stage records: why each problem has its place and phase, the options a
 clinician and patient choose between, and the weekly burden of each phase.
 
-Every record names the rule that made it (``stepped-care.R-SCn`` from stepped-care.md §11, or a
+Every record names the rule that made it (``stepped-care.R-SCn`` from , or a
 ``stepped-care.*`` design rule documented in ``docs/stepped-care.md``) and says why in words.
 """
 

@@ -75,6 +75,9 @@ class SteppedCareRules:
     references: Mapping[str, str]
     #: instrument id -> its name, for every instrument in use
     names: Mapping[str, str]
+    #: area -> the areas beside whose primary course its own course takes the extra place
+    #: (``course_with``; by default the areas it runs alongside)
+    course_alongside: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
 
     @classmethod
     def for_instruments(cls, instruments: Mapping[str, Any]) -> SteppedCareRules:
@@ -107,6 +110,10 @@ class SteppedCareRules:
                 for area, entry in data["alongside"].items()
             },
             area_order={area: index for index, area in enumerate(data["area_order"])},
+            course_alongside={
+                area: frozenset(entry.get("course_with", entry["with"]))
+                for area, entry in data["alongside"].items()
+            },
             references=dict(data["references"]),
             names={key: value.name for key, value in instruments.items()},
         )

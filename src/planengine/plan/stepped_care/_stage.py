@@ -2,7 +2,7 @@
 a plan a clinician would sign.
 
 It runs after assembly, the ``adjust_plan`` hooks and the safety rules, so no plugin can undo
-it, and does what a clinician does (stepped-care.md; docs/stepped-care.md):
+it, and does what a clinician does (docs/stepped-care.md):
 
 1. **Formulation and order** (:mod:`._order`): the safety problem first, then the primary
    problem by the comorbidity rules, then the rest, each with its rule and reason.

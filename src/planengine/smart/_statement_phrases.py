@@ -1,0 +1,98 @@
+"""Phrase tests the statement analyser (``planengine.smart._statement``) asks of a span of tokens:
+what a gerund after "for" is for, whether an abstract word only names a countable event, whether a
+change names its target or a counted means, where a second coordinated part starts, which
+coordinated parts make one act, and which words make a reported object a state (issue 20)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from planengine.smart._statement_words import Token, is_base_verb, is_number_token
+from planengine.smart._statement_words import lists as pattern_lists
+from planengine.smart._statement_words import surface as surface_words
+
+__all__ = [
+    "STATE_WORDS",
+    "concrete_head",
+    "coordinated_between",
+    "counted_means",
+    "names_a_purpose",
+    "one_act",
+    "to_number",
+]
+
+
+def names_a_purpose(surface: Sequence[str], start: int) -> bool:
+    """Whether the word at ``start`` is a gerund after "for", saying what a named thing is for
+    ("techniques for managing stress", "a plan for coping with cravings")."""
+    return start > 0 and surface[start - 1] == "for" and surface[start].endswith("ing")
+
+
+def concrete_head(tokens: Sequence[Token], index: int, end: int) -> bool:
+    """Whether the abstract word before ``index`` only modifies a countable noun after it:
+    "anxiety attacks", "panic episodes" (events to count, not a state)."""
+    if index >= end:
+        return False
+    token = tokens[index]
+    return token.lower in pattern_lists()["countable_events"]
+
+
+def to_number(tokens: Sequence[Token], index: int, end: int) -> bool:
+    """Whether the change names its target: "to" and a number within the next words ("reduce
+    drinking to 2 drinks a day", "lower my worry to 3 out of 10")."""
+    surface = surface_words(tokens)
+    for position in range(index, min(end, index + 4) - 1):
+        if surface[position] == "to" and is_number_token(tokens[position + 1]):
+            return True
+    return False
+
+
+def coordinated_between(surface: Sequence[str], first: int, second: int) -> bool:
+    """Whether an "and" starts a second part between two positions ("meet with two of my friends
+    and be more focused"): a count in the first part says nothing of the second."""
+    return any(
+        surface[i] == "and" and i + 1 < len(surface) and is_base_verb(surface[i + 1])
+        for i in range(first + 1, second)
+    )
+
+
+def counted_means(tokens: Sequence[Token], index: int, end: int) -> bool:
+    """Whether a means clause right after ``index`` names a counted behaviour: "(improve my eating
+    habits) by eating breakfast at least 5 of the 7 days". The behaviour it names is the goal's,
+    so the change it serves is not vague; without a count ("by eating better") it is."""
+    surface = surface_words(tokens)
+    if index + 1 >= end or surface[index] != "by" or not surface[index + 1].endswith("ing"):
+        return False
+    return any(is_number_token(token) for token in tokens[index + 2 : end])
+
+
+#: Object pronouns: a part whose object points back to the one before continues its act.
+_BACK_REFERENCES = frozenset({"them", "him", "her", "it", "they", "he", "she"})
+
+
+def one_act(behaviours: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Coordinated parts that make one act, tracked as one: a part whose object is a pronoun for the
+    one before ("call up a friend and ask them to brunch"), going somewhere to do something there
+    ("go to a gathering and speak to someone"), and a list of tasks that are each done or not done
+    ("read chapter 7 and complete exercises 1-3": one assignment, checked once)."""
+    if len(behaviours) < 2:
+        return behaviours
+    done = pattern_lists()["done"]
+    if all(any(phrase[0] == verb for phrase in done) for verb, _ in behaviours):
+        return behaviours[:1]
+    kept = [behaviours[0]]
+    for verb, words in behaviours[1:]:
+        parts = words.split()
+        previous_verb, previous = kept[-1]
+        if len(parts) > 1 and parts[1].lower() in _BACK_REFERENCES:
+            continue
+        if previous_verb in ("go", "come") and previous.split()[1:2] == ["to"]:
+            continue
+        kept.append((verb, words))
+    return kept
+
+
+#: Words that make a done verb's object a state to report ("verbalize decreased anxiety", "report
+#: feeling more positive"): saying it is no task done, it needs a criterion.
+STATE_WORDS = frozenset({"decreased", "increased", "reduced", "improved", "less", "more", "fewer",
+                          "feeling", "being", "better", "worse"})
