@@ -1,5 +1,5 @@
 """A/B benchmark: plan(), SMART checks or review of two installs of planengine, interleaved in one
-run (``--what plan|lint|review``).
+run (``--what plan|to_json|lint|review``).
 
 The machine is shared and noisy, so the baseline and the candidate are measured in alternating
 rounds (A, B, A, B, ...), each round in a fresh interpreter of its own install, and compared by
@@ -9,7 +9,7 @@ their medians. Install each side from a wheel (an editable install recompiles on
     python3 -m venv /tmp/base && /tmp/base/bin/pip install -q <checkout of the baseline>
     python3 -m venv /tmp/cand && /tmp/cand/bin/pip install -q .
     python3 bench/bench_ab.py --baseline /tmp/base/bin/python --candidate /tmp/cand/bin/python \\
-        [--what plan|lint|review]
+        [--what plan|to_json|lint|review]
 
 Prints, per side: the median of the per-round medians, p99 over every call, the spread (min-max
 of the round medians) and operations per second from the median; then candidate / baseline.
@@ -37,6 +37,9 @@ if what == "plan":
     engine = planengine.Engine()
     assessment = planengine.load_assessment(example)
     run = lambda: engine.plan(assessment, as_of=as_of)
+elif what == "to_json":
+    plan = planengine.Engine().plan(planengine.load_assessment(example), as_of=as_of)
+    run = plan.to_json
 elif what == "lint":
     engine = planengine.Engine()
     folder = pathlib.Path(example).parent
@@ -91,10 +94,11 @@ def main() -> None:
     parser.add_argument("--example", default=str(EXAMPLE), help="assessment file to plan")
     parser.add_argument(
         "--what",
-        choices=("plan", "lint", "review"),
+        choices=("plan", "to_json", "lint", "review"),
         default="plan",
-        help="plan the example; check the goal files of every example plan; or review "
-        "every file in examples/review (each timed sample is one pass over them all)",
+        help="plan the example; write its plan as JSON text (Plan.to_json); check the goal "
+        "files of every example plan; or review every file in examples/review (each timed "
+        "sample is one pass over them all)",
     )
     parser.add_argument("--rounds", type=int, default=7, help="rounds per side (at least 5)")
     parser.add_argument("--calls", type=int, default=2000, help="timed plan() calls per round")

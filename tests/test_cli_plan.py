@@ -309,3 +309,51 @@ def test_a_bad_choice_is_one_line_and_exit_2(capsys, examples_dir, choice, expec
     code, _, err = run(capsys, "plan", example, "--as-of", "2026-12-07", "--choose", choice)
     assert code == 2
     assert expected in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("fmt", "opening", "separator", "closing"),
+    [
+        ("json", "[\n", ",\n", "\n]\n"),
+        ("fhir", "[\n", ",\n", "\n]\n"),
+        ("markdown", "", "\n", ""),
+        ("patient", "", "\n", ""),
+        ("goals", "", "---\n", ""),
+        ("html", "", "---\n", ""),
+    ],
+)
+def test_a_batch_is_the_single_outputs_joined(
+    capsys, examples_dir, fmt, opening, separator, closing
+) -> None:
+    files = [str(examples_dir / n) for n in ("mild-sleep-only.yaml", "severe-with-risk-flag.yaml")]
+    singles = []
+    for name in files:
+        code, out, _ = run(capsys, "plan", name, "--format", fmt, *AS_OF)
+        assert code == 0
+        singles.append(out.rstrip("\n") if opening else out)
+    code, batch, err = run(
+        capsys, "plan", *files, "nonexistent.yaml", files[0], "--format", fmt, *AS_OF
+    )
+    assert code == 2 and err.count("\n") == 1 and "nonexistent.yaml" in err
+    assert batch == opening + separator.join([*singles, singles[0]]) + closing
+
+
+def test_a_batch_writes_each_plan_before_reading_the_next_file(
+    capsys, monkeypatch, examples_dir
+) -> None:
+    """Streamed: memory does not grow with the number of files (bench/bench_many_files.py measures)."""
+    import planengine.cli._plan as command
+
+    seen: list[str] = []
+    plan_one = command._plan_one
+
+    def spy(name, *args):
+        seen.append(capsys.readouterr().out)  # what was written before this file was read
+        return plan_one(name, *args)
+
+    monkeypatch.setattr(command, "_plan_one", spy)
+    example = str(examples_dir / "mild-sleep-only.yaml")
+    assert main(["plan", example, example, example, *AS_OF]) == 0
+    assert seen[0] == "[\n"
+    assert seen[1].startswith("{") and seen[2].startswith(",\n{")
+    assert json.loads(seen[1])["patient"]["id"] == "P-2001"

@@ -432,3 +432,42 @@ def test_the_first_lone_surrogate_is_reported_with_its_own_line_and_path() -> No
     with pytest.raises(DocumentParseError) as info:
         parse_document(text, name="s.json")
     assert (info.value.line, info.value.path) == (2, "$.goals[0].s")
+
+
+def _paths(value: object, prefix: tuple[str | int, ...] = ()) -> list[tuple[str | int, ...]]:
+    found = [prefix]
+    if isinstance(value, dict):
+        for key, child in value.items():
+            found += _paths(child, (*prefix, key))
+    elif isinstance(value, list):
+        for index, child in enumerate(value):
+            found += _paths(child, (*prefix, index))
+    return found
+
+
+JSON_DATA = st.dictionaries(
+    st.text(alphabet="abc", max_size=2),
+    st.recursive(
+        st.one_of(st.integers(-5, 5), st.text(alphabet="ab ,:", max_size=3), st.none()),
+        lambda inner: st.lists(inner, max_size=3)
+        | st.dictionaries(st.text(alphabet="abc", max_size=2), inner, max_size=3),
+        max_leaves=10,
+    ),
+    max_size=3,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=JSON_DATA, indent=st.sampled_from([None, 2]))
+def test_json_positions_found_in_any_order_match_the_yaml_nodes(data, indent) -> None:  # type: ignore[no-untyped-def]
+    """The JSON scanner notes every child it passes (one decode per file, not per finding): the
+    positions it gives, asked in any order, are those libyaml's composer gives."""
+    import json
+
+    text = json.dumps(data, indent=indent)
+    paths = [*_paths(data), ("missing",), *((*p, "missing") for p in _paths(data))]
+    scanned = parse_document(text, name="x.json")
+    composed = parse_document(text, name="x.json")
+    composed._root()  # the YAML nodes: locate walks them from here on
+    for path in reversed(paths):
+        assert scanned.locate(path) == composed.locate(path), path

@@ -94,10 +94,16 @@ def test_json_text_is_the_standard_librarys_indented_json_byte_for_byte() -> Non
 
     engine = planengine.Engine()
     for path in sorted((Path(__file__).parent.parent / "examples").glob("*.yaml")):
-        data = engine.plan(planengine.load_assessment(path), as_of=dt.date(2026, 11, 25)).to_dict()
-        assert json_text(data) == json.dumps(data, indent=2, ensure_ascii=False) + "\n", path.name
+        plan = engine.plan(planengine.load_assessment(path), as_of=dt.date(2026, 11, 25))
+        data = plan.to_dict()
+        expected = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        assert json_text(data) == expected, path.name
+        # to_json writes the same form without copying it (planengine._json_form)
+        assert plan.to_json() == expected, path.name
     odd = {"é": [1.5, 1e-4, 10**15, 1e15, -0.0, None, True, "\u2028", {}, []], "k": {"": "\x00"}}
     assert json_text(odd) == json.dumps(odd, indent=2, ensure_ascii=False) + "\n"
+    int_keys = {"a": {2: "two", 1: [{3: None}]}, "b": 1}  # written as strings, in order
+    assert json_text(int_keys) == json.dumps(int_keys, indent=2, ensure_ascii=False) + "\n"
     # the one difference: below 1e-4 the standard library writes an exponent, orjson does not;
     # both are the same number (no plan value is that small)
     assert json.loads(json_text([1e-7])) == [1e-7]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from types import MappingProxyType
+
 import pytest
 
 from planengine._errors import ConfigError
@@ -156,3 +159,20 @@ def test_validators_that_disagree_never_pass_a_document(monkeypatch: pytest.Monk
     issues = check_schema(GOOD, "goal")
     assert [(i.keyword, i.path_text) for i in issues] == [("schema", "$")]
     assert "please report this" in issues[0].message
+
+
+@pytest.mark.parametrize(
+    ("data", "paths"),
+    [
+        ({"a": [1.0, {"b": float("nan")}], "c": "x"}, [("a", 1, "b")]),
+        ({"a": MappingProxyType({"b": float("inf")}), "d": dt.date(2026, 1, 1)}, [("a", "b")]),
+        ({1: -float("inf"), "e": object()}, [(1,)]),
+        ({"t": (float("nan"),), "f": 1e308}, []),  # a tuple is no JSON array: not walked
+        ({"a": [1.5, None, True, "nan"], "d": dt.date(2026, 1, 1)}, []),
+    ],
+)
+def test_non_finite_numbers_are_found_wherever_they_are(data, paths) -> None:
+    """The encoder's quick answer ("none") and the walk agree."""
+    from planengine.io._schema_check import _non_finite_paths
+
+    assert _non_finite_paths(data) == paths

@@ -15,6 +15,21 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from planengine._json_form import (
+    ARGUMENT,
+    DATE,
+    DICT,
+    FORM,
+    FORMS,
+    IF_EMPTY,
+    IF_NONE,
+    LIST,
+    NULL,
+    NUMBERED_FORMS,
+    json_data,
+    json_form,
+    key,
+)
 from planengine._read_only import read_only
 from planengine._records import Provenance, RiskFlag
 from planengine.io._assessment import Assessment, Context, Response
@@ -44,6 +59,57 @@ __all__ = [
     "RiskFlag",
 ]
 
+#: what every plan says about its sign-off (a fresh copy for each plan's form)
+_SIGN_OFF_NOTE = (
+    "Draft decision support. A licensed clinician must review, edit and sign this plan before it "
+    "is used."
+)
+
+
+def _baseline(measure: Measure) -> dict[str, Any]:
+    """A measure's ``baseline``: its value, and the date, or how and by when it is recorded."""
+    baseline: dict[str, Any] = {"value": measure.baseline_value}
+    if measure.baseline_date is not None:
+        baseline["date"] = measure.baseline_date.isoformat()
+    if measure.baseline_pending is not None:
+        baseline["pending"] = measure.baseline_pending
+        if measure.baseline_by is not None:
+            baseline["by"] = measure.baseline_by.isoformat()
+    return baseline
+
+
+def _sign_off() -> dict[str, Any]:
+    """A plan's ``sign_off``: required, unsigned (only a clinician signs)."""
+    return {
+        "required": True,
+        "status": "unsigned",
+        "signatures": [],
+        "patient_participation": None,
+        "note": _SIGN_OFF_NOTE,
+    }
+
+
+def _generated_by(plan: Plan) -> dict[str, Any]:
+    """A plan's ``generated_by``: the engine, its plugins and the input's hash."""
+    return {
+        "engine": "planengine",
+        "version": plan.engine_version,
+        "plugins": [p.to_dict() for p in plan.plugins],
+        "input_sha256": plan.input_sha256,
+    }
+
+
+def _risk(plan: Plan) -> dict[str, Any]:
+    """A plan's ``risk``: its flags, the risk statement and the crisis resources shown."""
+    crisis = plan.crisis
+    return {
+        "flags": [f.to_dict() for f in plan.risk_flags],
+        "statement": plan.risk_statement,
+        "crisis_locale": None if crisis is None else crisis.locale,
+        "crisis_resources": [] if crisis is None else [r.to_dict() for r in crisis.resources],
+    }
+
+
 @attrs.frozen
 class Finding:
     """A reason to plan: a band, a positive screen, a clinician concern or a patient goal."""
@@ -60,20 +126,18 @@ class Finding:
     citations: tuple[str, ...] = ()
     provenance: Provenance = Provenance("rule:unknown")  # noqa: RUF009 (frozen: safe to share)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "id": self.id,
-            "area": self.area,
-            "kind": self.kind,
-            "summary": self.summary,
-            "severity": self.severity,
-            "instrument": self.instrument,
-            "total": self.total,
-            "next_step": self.next_step,
-            "citations": list(self.citations),
-            "provenance": self.provenance.to_dict(),
-        }
+    to_dict = json_form(
+        key("id"),
+        key("area"),
+        key("kind"),
+        key("summary"),
+        key("severity"),
+        key("instrument"),
+        key("total"),
+        key("next_step"),
+        key("citations", as_=LIST),
+        key("provenance", as_=FORM),
+    )
 
 
 @attrs.define
@@ -96,25 +160,15 @@ class Measure:
     baseline_pending: str | None = None
     baseline_by: dt.date | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (the goal-file ``measure`` shape)."""
-        out: dict[str, Any] = {}
-        if self.metric:
-            out["metric"] = self.metric
-        if self.instrument:
-            out["instrument"] = self.instrument
-        out["unit"] = self.unit
-        out["method"] = self.method
-        baseline: dict[str, Any] = {"value": self.baseline_value}
-        if self.baseline_date is not None:
-            baseline["date"] = self.baseline_date.isoformat()
-        if self.baseline_pending is not None:
-            baseline["pending"] = self.baseline_pending
-            if self.baseline_by is not None:
-                baseline["by"] = self.baseline_by.isoformat()
-        out["baseline"] = baseline
-        out["target"] = {"value": self.target_value, "comparator": self.comparator}
-        return out
+    to_dict = json_form(
+        key("metric", omit=IF_EMPTY),
+        key("instrument", omit=IF_EMPTY),
+        key("unit"),
+        key("method"),
+        key("baseline", function=_baseline),
+        key("target", function=lambda m: {"value": m.target_value, "comparator": m.comparator}),
+        doc="JSON-ready form (the goal-file ``measure`` shape).",
+    )
 
 
 @attrs.define
@@ -156,39 +210,27 @@ class Objective:
         """The first review: start date plus the review interval, never after the due date."""
         return min(self.start_date + dt.timedelta(days=self.review_interval_days), self.due_date)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "area": self.area,
-            "statement": self.statement,
-        }
-        if self.patient_words:
-            out["patient_words"] = self.patient_words
-        out["addresses"] = list(self.addresses)
-        out["measure"] = self.measure.to_dict()
-        if self.frequency:
-            out["frequency"] = dict(self.frequency)
-        out["start_date"] = self.start_date.isoformat()
-        out["due_date"] = self.due_date.isoformat()
-        out["review_interval_days"] = self.review_interval_days
-        out["review_date"] = self.review_date.isoformat()
-        if self.rationale:
-            out["rationale"] = self.rationale
-        if self.gas:
-            out["gas"] = {"levels": dict(self.gas)}
-        if self.citations:
-            out["citations"] = list(self.citations)
-        if self.urgent:
-            out["urgent"] = True
-        if self.notes:
-            out["notes"] = list(self.notes)
-        if self.phase is not None:
-            out["phase"] = self.phase
-        if self.held:
-            out["held"] = True
-        out["provenance"] = self.provenance.to_dict()
-        return out
+    to_dict = json_form(
+        key("id"),
+        key("area"),
+        key("statement"),
+        key("patient_words", omit=IF_EMPTY),
+        key("addresses", as_=LIST),
+        key("measure", as_=FORM),
+        key("frequency", as_=DICT, omit=IF_EMPTY),
+        key("start_date", as_=DATE),
+        key("due_date", as_=DATE),
+        key("review_interval_days"),
+        key("review_date", as_=DATE),
+        key("rationale", omit=IF_EMPTY),
+        key("gas", function=lambda o: {"levels": dict(o.gas)} if o.gas else None, omit=IF_NONE),
+        key("citations", as_=LIST, omit=IF_EMPTY),
+        key("urgent", omit=IF_EMPTY),
+        key("notes", as_=LIST, omit=IF_EMPTY),
+        key("phase", omit=IF_NONE),
+        key("held", omit=IF_EMPTY),
+        key("provenance", as_=FORM),
+    )
 
 
 @attrs.define
@@ -238,45 +280,32 @@ class Intervention:
     phase: str = "now"
     phasing: Phasing | None = None
 
-    def to_dict(self, order: int) -> dict[str, Any]:
-        """JSON-ready form, with its place in the problem's ordered steps."""
-        out: dict[str, Any] = {
-            "order": order,
-            "id": self.id,
-            "area": self.area,
-            "title": self.title,
-            "description": self.description,
-            "category": self.category,
-            "delivery": self.delivery,
-            "status": self.status,
-            "phase": self.phase,
-        }
-        if self.intensity is not None:
-            out["intensity"] = self.intensity
-        if self.option is not None:
-            out["option"] = self.option
-        if self.steps:
-            out["steps"] = list(self.steps)
-        if self.frequency:
-            out["frequency"] = dict(self.frequency)
-        if self.duration_minutes is not None:
-            out["duration_minutes"] = self.duration_minutes
-        if self.course_weeks is not None:
-            out["course_weeks"] = self.course_weeks
-        out["rationale"] = self.rationale
-        out["citations"] = list(self.citations)
-        if self.objective_ids:
-            out["objectives"] = list(self.objective_ids)
-        if self.requires:
-            out["requires"] = list(self.requires)
-        if self.in_sessions_of:
-            out["in_sessions_of"] = list(self.in_sessions_of)
-        if self.notes:
-            out["notes"] = list(self.notes)
-        if self.phasing is not None:
-            out["phasing"] = self.phasing.to_dict()
-        out["provenance"] = self.provenance.to_dict()
-        return out
+    to_dict = json_form(
+        key("order", as_=ARGUMENT),
+        key("id"),
+        key("area"),
+        key("title"),
+        key("description"),
+        key("category"),
+        key("delivery"),
+        key("status"),
+        key("phase"),
+        key("intensity", omit=IF_NONE),
+        key("option", omit=IF_NONE),
+        key("steps", as_=LIST, omit=IF_EMPTY),
+        key("frequency", as_=DICT, omit=IF_EMPTY),
+        key("duration_minutes", omit=IF_NONE),
+        key("course_weeks", omit=IF_NONE),
+        key("rationale"),
+        key("citations", as_=LIST),
+        key("objectives", "objective_ids", as_=LIST, omit=IF_EMPTY),
+        key("requires", as_=LIST, omit=IF_EMPTY),
+        key("in_sessions_of", as_=LIST, omit=IF_EMPTY),
+        key("notes", as_=LIST, omit=IF_EMPTY),
+        key("phasing", as_=FORM, omit=IF_NONE),
+        key("provenance", as_=FORM),
+        doc="JSON-ready form, with its place (``order``) in the problem's ordered steps.",
+    )
 
 
 @attrs.frozen
@@ -290,16 +319,14 @@ class Exclusion:
     rule: str
     source: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "id": self.item_id,
-            "area": self.area,
-            "title": self.title,
-            "reason": self.reason,
-            "rule": self.rule,
-            "proposed_by": self.source,
-        }
+    to_dict = json_form(
+        key("id", "item_id"),
+        key("area"),
+        key("title"),
+        key("reason"),
+        key("rule"),
+        key("proposed_by", "source"),
+    )
 
 
 @attrs.frozen
@@ -310,9 +337,7 @@ class Notice:
     message: str
     source: str = "core"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"code": self.code, "message": self.message, "source": self.source}
+    to_dict = json_form(key("code"), key("message"), key("source"))
 
 
 @attrs.define
@@ -338,29 +363,23 @@ class Problem:
     #: its place in the plan and the rule that gave it, set by the planning stage
     ordering: Ordering | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        out: dict[str, Any] = {
-            "id": self.id,
-            "area": self.area,
-            "title": self.title,
-            "priority": self.priority,
-            "phase": self.phase,
-            "severity": self.severity,
-            "evidence": [f.id for f in self.findings],
-            "patient_words": list(self.patient_words),
-            "long_term_goal": self.long_term_goal,
-            "long_term_goal_source": self.long_term_goal_source,
-            "objectives": [o.to_dict() for o in self.objectives],
-            "interventions": [s.to_dict(i) for i, s in enumerate(self.interventions, start=1)],
-        }
-        if self.deferred_objectives:
-            out["deferred_objectives"] = list(self.deferred_objectives)
-        if self.ordering is not None:
-            out["ordering"] = self.ordering.to_dict()
-        if self.phasing is not None:
-            out["phasing"] = self.phasing.to_dict()
-        return out
+    to_dict = json_form(
+        key("id"),
+        key("area"),
+        key("title"),
+        key("priority"),
+        key("phase"),
+        key("severity"),
+        key("evidence", function=lambda p: [f.id for f in p.findings]),
+        key("patient_words", as_=LIST),
+        key("long_term_goal"),
+        key("long_term_goal_source"),
+        key("objectives", as_=FORMS),
+        key("interventions", as_=NUMBERED_FORMS),
+        key("deferred_objectives", as_=LIST, omit=IF_EMPTY),
+        key("ordering", as_=FORM, omit=IF_NONE),
+        key("phasing", as_=FORM, omit=IF_NONE),
+    )
 
 
 @attrs.frozen
@@ -386,14 +405,13 @@ class PluginInfo:
     #: for a strategy: the plugin (entry-point name) that registered it
     plugin: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        out: dict[str, Any] = {"name": self.name, "version": self.version, "kind": self.kind}
-        if self.distribution:
-            out["distribution"] = self.distribution
-        if self.plugin:
-            out["plugin"] = self.plugin
-        return out
+    to_dict = json_form(
+        key("name"),
+        key("version"),
+        key("kind"),
+        key("distribution", omit=IF_EMPTY),
+        key("plugin", omit=IF_EMPTY),
+    )
 
 
 @attrs.frozen
@@ -467,45 +485,25 @@ class Plan:
     #: the limits applied and the weekly load of each phase
     burden: Burden | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """The plan as JSON-ready data (the shape of ``schemas/plan.schema.json``)."""
-        return {
-            "planengine": 1,
-            "kind": "plan",
-            "status": self.status,
-            "as_of": self.as_of.isoformat(),
-            "patient": {"id": self.patient_id} if self.patient_id else None,
-            "sign_off": {
-                "required": True,
-                "status": "unsigned",
-                "signatures": [],
-                "patient_participation": None,
-                "note": "Draft decision support. A licensed clinician must review, edit and sign "
-                "this plan before it is used.",
-            },
-            "generated_by": {
-                "engine": "planengine",
-                "version": self.engine_version,
-                "plugins": [p.to_dict() for p in self.plugins],
-                "input_sha256": self.input_sha256,
-            },
-            "risk": {
-                "flags": [f.to_dict() for f in self.risk_flags],
-                "statement": self.risk_statement,
-                "crisis_locale": None if self.crisis is None else self.crisis.locale,
-                "crisis_resources": []
-                if self.crisis is None
-                else [r.to_dict() for r in self.crisis.resources],
-            },
-            "scores": [dict(s) for s in self.scores],
-            "findings": [f.to_dict() for f in self.findings],
-            "problems": [p.to_dict() for p in self.problems],
-            "choices": [c.to_dict() for c in self.choices],
-            "burden": None if self.burden is None else self.burden.to_dict(),
-            "patient_goals": [dict(g) for g in self.patient_goals],
-            "excluded": [e.to_dict() for e in self.exclusions],
-            "notices": [n.to_dict() for n in self.notices],
-        }
+    to_dict = json_form(
+        key("planengine", constant=1),
+        key("kind", constant="plan"),
+        key("status"),
+        key("as_of", as_=DATE),
+        key("patient", function=lambda p: {"id": p.patient_id} if p.patient_id else None),
+        key("sign_off", function=lambda _plan: _sign_off()),
+        key("generated_by", function=_generated_by),
+        key("risk", function=_risk),
+        key("scores", function=lambda p: [dict(s) for s in p.scores]),
+        key("findings", as_=FORMS),
+        key("problems", as_=FORMS),
+        key("choices", as_=FORMS),
+        key("burden", as_=FORM, omit=NULL),
+        key("patient_goals", function=lambda p: [dict(g) for g in p.patient_goals]),
+        key("excluded", "exclusions", as_=FORMS),
+        key("notices", as_=FORMS),
+        doc="The plan as JSON-ready data (the shape of ``schemas/plan.schema.json``).",
+    )
 
     def to_json(self) -> str:
         """Deterministic JSON text (2-space indent, UTF-8 characters kept, trailing newline).
@@ -513,4 +511,4 @@ class Plan:
         Its numbers are finite: :meth:`planengine.Engine.plan` refuses plugin content with a NaN
         or an infinity when it makes the plan.
         """
-        return json_text(self.to_dict())
+        return json_text(json_data(self))

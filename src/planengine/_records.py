@@ -9,6 +9,8 @@ from typing import Any
 
 import attrs
 
+from planengine._json_form import DATE, FORM, IF_EMPTY, IF_NONE, LIST, json_form, key
+
 __all__ = ["Provenance", "RiskFlag"]
 
 
@@ -28,14 +30,12 @@ class Provenance:
     strategy: str | None = None
     adjusted_by: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        out: dict[str, Any] = {"source": self.source, "inputs": list(self.inputs)}
-        if self.strategy:
-            out["strategy"] = self.strategy
-        if self.adjusted_by:
-            out["adjusted_by"] = list(self.adjusted_by)
-        return out
+    to_dict = json_form(
+        key("source"),
+        key("inputs", as_=LIST),
+        key("strategy", omit=IF_EMPTY),
+        key("adjusted_by", as_=LIST, omit=IF_EMPTY),
+    )
 
 
 @attrs.frozen
@@ -90,23 +90,28 @@ class RiskFlag:
         """Whether it asks for a clinician now (any status but ``dispositioned``)."""
         return self.status != "dispositioned"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (``disposition`` only when one is recorded for the flag's signal)."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "level": self.level,
-            "rank": self.rank,
-            "status": self.status,
-            "instrument": self.instrument,
-            "item": self.item,
-            "value": self.value,
-            "observed_on": self.observed_on.isoformat(),
-            "age_days": self.age_days,
-            "evidence": list(self.evidence),
-            "history": [{"date": d.isoformat(), "value": value} for d, value in self.history],
-            "private": self.private,
-            "message": self.message,
-            "closable_by": "clinician",
-            "provenance": self.provenance.to_dict(),
-        } | ({} if self.disposition is None else {"disposition": self.disposition.to_dict()})
+    to_dict = json_form(
+        key("id"),
+        key("kind"),
+        key("level"),
+        key("rank"),
+        key("status"),
+        key("instrument"),
+        key("item"),
+        key("value"),
+        key("observed_on", as_=DATE),
+        key("age_days"),
+        key("evidence", as_=LIST),
+        key(
+            "history",
+            function=lambda flag: [
+                {"date": day.isoformat(), "value": value} for day, value in flag.history
+            ],
+        ),
+        key("private"),
+        key("message"),
+        key("closable_by", constant="clinician"),
+        key("provenance", as_=FORM),
+        key("disposition", as_=FORM, omit=IF_NONE),
+        doc="JSON-ready form (``disposition`` only when one is recorded for the flag's signal).",
+    )

@@ -116,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
         if choices.setdefault(area, option) != option:
             raise ConfigError(f"--choose {area}: given twice ({choices[area]}, {option})")
     engine = engine_from_args(args)
-    assessments: list[Any] = []  # the FHIR Bundle carries each total's item answers
+    assessments: list[Any] = []  # the latest read: its FHIR Bundle carries the item answers
     render: Callable[[Any], str] = RENDERER_BY_NAME.get(
         args.format, functools.partial(_render_fhir, assessments=assessments)
     )
@@ -126,27 +126,47 @@ def run(args: argparse.Namespace) -> int:
             settings = attrs.evolve(settings, patient_scores=True)
         render = functools.partial(PATIENT_RENDERERS[args.format], settings=settings)
     failed = False
-    outputs: list[str] = []
     writer = _Writer(args) if args.output_dir is not None else None
+    stream = None if writer is not None else _Stream(args.format, many=len(args.files) > 1)
     for name in args.files:
         plan = _plan_one(name, engine, as_of, choices, assessments)
         if plan is None:
             failed = True
-        elif writer is None:
-            outputs.append(render(plan))
-        elif not writer.write(name, render(plan)):
+        elif stream is not None:
+            stream.write(render(plan))
+        elif writer is not None and not writer.write(name, render(plan)):
             failed = True
-    if args.output_dir is not None:
-        return 2 if failed else 0
-    if args.format in ("json", "fhir") and len(args.files) > 1:
-        sys.stdout.write("[\n" + ",\n".join(o.rstrip("\n") for o in outputs) + "\n]\n")
-    else:
-        sys.stdout.write(
-            ("\n" if args.format in ("markdown", "patient") else "---\n").join(outputs)
-            if len(outputs) > 1
-            else "".join(outputs)
-        )
+    if stream is not None:
+        stream.close()
     return 2 if failed else 0
+
+
+class _Stream:
+    """Writes each plan to stdout as soon as it is made, so a batch of any size runs in constant
+    memory. The text is the same as joining every output at the end: JSON and FHIR plans of
+    several files form one JSON array (opened before the first, closed after the last), other
+    formats are separated by a blank line (Markdown) or a YAML/HTML document marker (``---``)."""
+
+    def __init__(self, fmt: str, *, many: bool) -> None:
+        self.array = many and fmt in ("json", "fhir")
+        self.separator = (
+            ",\n" if self.array else "\n" if fmt in ("markdown", "patient") else "---\n"
+        )
+        self.count = 0
+        if self.array:
+            sys.stdout.write("[\n")
+
+    def write(self, text: str) -> None:
+        """Write one plan's text (after the separator, when it is not the first)."""
+        if self.count:
+            sys.stdout.write(self.separator)
+        sys.stdout.write(text.rstrip("\n") if self.array else text)
+        self.count += 1
+
+    def close(self) -> None:
+        """End the output (closes the JSON array)."""
+        if self.array:
+            sys.stdout.write("\n]\n")
 
 
 def _render_fhir(plan: Any, *, assessments: list[Any]) -> str:
@@ -178,7 +198,7 @@ def _plan_one(
             vocabulary=engine.vocabulary,
         )
         plan = engine.plan(assessment, as_of=as_of, choices=choices)
-        read.append(assessment)
+        read[:] = [assessment]  # only the latest: a batch holds one at a time
         return plan
     except PluginError as error:  # a plugin left this plan unreadable: the others go on
         print(f"planengine: error: {printable(name)}: {error}", file=sys.stderr)

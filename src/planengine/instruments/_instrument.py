@@ -14,6 +14,17 @@ from typing import Any
 import attrs
 
 from planengine._errors import UnknownNameError
+from planengine._json_form import (
+    DICT,
+    FORM,
+    FORMS,
+    IF_EMPTY,
+    IF_NONE,
+    LIST,
+    NULL,
+    json_form,
+    key,
+)
 from planengine.instruments._overrides import apply_overrides
 from planengine.instruments._parts import (
     Band,
@@ -33,6 +44,14 @@ __all__ = ["Instrument"]
 
 #: One "N = wording" entry of an answer coding ("0 = not at all, 1 = several days").
 _CODING_ENTRY = re.compile(r"(\d+)\s*=\s*(.+?)(?=,\s*\d+\s*=|$)")
+
+
+def _answers(instrument: Instrument) -> dict[str, Any]:
+    """An instrument's ``answers``: the range, and the coding when the data gives one."""
+    answers: dict[str, Any] = {"min": instrument.answer_min, "max": instrument.answer_max}
+    if instrument.answer_coding is not None:
+        answers["coding"] = instrument.answer_coding
+    return answers
 
 
 @attrs.frozen(eq=False)
@@ -164,43 +183,39 @@ class Instrument:
         """
         return apply_overrides(self, overrides)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form shaped like the data file, plus ``source`` (and ``overrides`` if any);
-        it validates against ``instrument.schema.json``, which allows those two keys."""
-        out: dict[str, Any] = {"planengine": 1, "kind": "instrument", "id": self.id}
-        out["name"] = self.name
-        if self.full_name is not None:
-            out["full_name"] = self.full_name
-        out.update(data_version=self.data_version, items=self.items)
-        out["item_labels"] = None if self.item_labels is None else list(self.item_labels)
-        answers: dict[str, Any] = {"min": self.answer_min, "max": self.answer_max}
-        if self.answer_coding is not None:
-            answers["coding"] = self.answer_coding
-        out.update(answers=answers, reverse_keyed=list(self.reverse_keyed))
-        if self.keying_note is not None:
-            out["keying_note"] = self.keying_note
-        out["total"] = {"min": self.total_min, "max": self.total_max}
-        if self.derived:
-            out["derived"] = [d.to_dict() for d in self.derived]
-        out.update(direction=self.direction, recall_window_days=self.recall_window_days)
-        out["area"] = self.area
-        out["provenance"] = {key: value.to_dict() for key, value in self.provenance.items()}
-        if self.bands:
-            out["bands"] = [band.to_dict() for band in self.bands]
-        out["cutoffs"] = [cutoff.to_dict() for cutoff in self.cutoffs]
-        out["change"] = self.change.to_dict()
-        out["risk_items"] = [item.to_dict() for item in self.risk_items]
-        out["missing"] = self.missing.to_dict()
-        out["findings"] = [rule.to_dict() for rule in self.finding_rules]
-        out["licence"] = self.licence.to_dict()
-        out["loinc"] = None if self.loinc is None else self.loinc.to_dict()
-        if self.notes:
-            out["notes"] = list(self.notes)
-        out["references"] = dict(self.references)
-        out["source"] = self.source
-        if self.overrides:
-            out["overrides"] = _plain(self.overrides)
-        return out
+    to_dict = json_form(
+        key("planengine", constant=1),
+        key("kind", constant="instrument"),
+        key("id"),
+        key("name"),
+        key("full_name", omit=IF_NONE),
+        key("data_version"),
+        key("items"),
+        key("item_labels", as_=LIST, omit=NULL),
+        key("answers", function=_answers),
+        key("reverse_keyed", as_=LIST),
+        key("keying_note", omit=IF_NONE),
+        key("total", function=lambda i: {"min": i.total_min, "max": i.total_max}),
+        key("derived", as_=FORMS, omit=IF_EMPTY),
+        key("direction"),
+        key("recall_window_days"),
+        key("area"),
+        key("provenance", function=lambda i: {k: v.to_dict() for k, v in i.provenance.items()}),
+        key("bands", as_=FORMS, omit=IF_EMPTY),
+        key("cutoffs", as_=FORMS),
+        key("change", as_=FORM),
+        key("risk_items", as_=FORMS),
+        key("missing", as_=FORM),
+        key("findings", "finding_rules", as_=FORMS),
+        key("licence", as_=FORM),
+        key("loinc", as_=FORM, omit=NULL),
+        key("notes", as_=LIST, omit=IF_EMPTY),
+        key("references", as_=DICT),
+        key("source"),
+        key("overrides", function=lambda i: _plain(i.overrides) or None, omit=IF_NONE),
+        doc="""JSON-ready form shaped like the data file, plus ``source`` (and ``overrides`` if
+        any); it validates against ``instrument.schema.json``, which allows those two keys.""",
+    )
 
 
 def _plain(value: Any) -> Any:

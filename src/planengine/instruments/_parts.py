@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 import attrs
 
+from planengine._json_form import FORM, IF_NONE, LIST, json_form, key
 from planengine._values import compare
 
 __all__ = [
@@ -62,6 +63,23 @@ def _cite_out(citations: tuple[str, ...]) -> str | list[str] | None:
     return citations[0] if len(citations) == 1 else list(citations)
 
 
+def _citation(part: Any) -> str | list[str] | None:
+    """A part's ``citation``: one id, a list of them, or ``None``."""
+    return _cite_out(part.citations)
+
+
+def _flag_unanswered(item: RiskItem) -> bool | None:
+    """``False`` when an unanswered risk item raises no flag (``None``: it does, the default)."""
+    return None if item.flag_unanswered else False
+
+
+def _item_codes(loinc: Loinc) -> dict[str, Any] | None:
+    """The LOINC codes of the items, by item number (``None``: none)."""
+    if not loinc.item_codes:
+        return None
+    return {str(k): v.to_dict() for k, v in sorted(loinc.item_codes.items())}
+
+
 def _with_note(out: dict[str, Any], note: str | None) -> dict[str, Any]:
     if note is not None:
         out["note"] = note
@@ -76,9 +94,12 @@ class Provenance:
     status: Status
     note: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        return _with_note({"citation": _cite_out(self.citations), "status": self.status}, self.note)
+    to_dict = json_form(
+        key("citation", function=_citation),
+        key("status"),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -104,14 +125,18 @@ class Band:
         """Whether ``total`` falls in this band."""
         return self.min <= total <= self.max
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out: dict[str, Any] = {"min": self.min, "max": self.max, "label": self.label}
-        if self.description is not None:
-            out["description"] = self.description
-        out.update(severity=self.severity, finding=self.finding)
-        out.update(citation=_cite_out(self.citations), status=self.status)
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("min"),
+        key("max"),
+        key("label"),
+        key("description", omit=IF_NONE),
+        key("severity"),
+        key("finding"),
+        key("citation", function=_citation),
+        key("status"),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -137,15 +162,18 @@ class Cutoff:
         """The cut-off as written in a sentence (``>= 10``)."""
         return f"{self.comparator} {self.value}"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out: dict[str, Any] = {"id": self.id, "comparator": self.comparator, "value": self.value}
-        out["meaning"] = self.meaning
-        if self.sex is not None:
-            out["sex"] = self.sex
-        out.update(configurable=self.configurable, citation=_cite_out(self.citations))
-        out["status"] = self.status
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("id"),
+        key("comparator"),
+        key("value"),
+        key("meaning"),
+        key("sex", omit=IF_NONE),
+        key("configurable"),
+        key("citation", function=_citation),
+        key("status"),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -159,11 +187,15 @@ class ChangeAnchor:
     status: Status
     note: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out = {"id": self.id, "value": self.value, "meaning": self.meaning}
-        out.update(citation=_cite_out(self.citations), status=self.status)
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("id"),
+        key("value"),
+        key("meaning"),
+        key("citation", function=_citation),
+        key("status"),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -193,7 +225,11 @@ class ChangeThresholds:
     notes: Mapping[str, str] = attrs.field(factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
+        """JSON-ready form, shaped like the data file.
+
+        Written here, not declared with :func:`~planengine._json_form.json_form`: each
+        threshold's entry is built from its name's citations, status and note.
+        """
         out: dict[str, Any] = {"scale": self.scale}
         for name in CHANGE_NUMBERS:
             value = getattr(self, name)
@@ -223,6 +259,8 @@ class ChangeThresholds:
         if self.anchors:
             out["anchors"] = [anchor.to_dict() for anchor in self.anchors]
         return out
+
+    _json_data = to_dict
 
 
 @attrs.frozen
@@ -254,14 +292,17 @@ class RiskItem:
             return "endorsed"
         return "not-endorsed"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out: dict[str, Any] = {"item": self.item, "kind": self.kind}
-        out.update(endorsed_at=self.endorsed_at, high_at=self.high_at)
-        if not self.flag_unanswered:
-            out["flag_unanswered"] = False
-        out.update(citation=_cite_out(self.citations), status=self.status)
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("item"),
+        key("kind"),
+        key("endorsed_at"),
+        key("high_at"),
+        key("flag_unanswered", function=_flag_unanswered, omit=IF_NONE),
+        key("citation", function=_citation),
+        key("status"),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -304,17 +345,15 @@ class MissingRule:
         # partial * items / answered, rounded half up, in integers (no float rounding surprises)
         return (2 * partial * len(keyed) + answered) // (2 * answered)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out: dict[str, Any] = {"imputation": self.imputation}
-        if self.max_missing is not None:
-            out["max_missing"] = self.max_missing
-        out["never_impute"] = list(self.never_impute)
-        if self.citations:
-            out["citation"] = _cite_out(self.citations)
-        if self.status is not None:
-            out["status"] = self.status
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("imputation"),
+        key("max_missing", omit=IF_NONE),
+        key("never_impute", as_=LIST),
+        key("citation", function=_citation, omit=IF_NONE),
+        key("status", omit=IF_NONE),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -332,12 +371,16 @@ class Licence:
     evidence: Status
     note: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out: dict[str, Any] = {"status": self.status, "holder": self.holder, "terms": self.terms}
-        out.update(item_text_shipped=self.item_text_shipped, citation=_cite_out(self.citations))
-        out["evidence"] = self.evidence
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("status"),
+        key("holder"),
+        key("terms"),
+        key("item_text_shipped"),
+        key("citation", function=_citation),
+        key("evidence"),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -349,10 +392,13 @@ class LoincCode:
     citations: tuple[str, ...] = ()
     note: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out = {"code": self.code, "status": self.status, "citation": _cite_out(self.citations)}
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("code"),
+        key("status"),
+        key("citation", function=_citation),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -364,16 +410,13 @@ class Loinc:
     item_codes: Mapping[int, LoincCode] = attrs.field(factory=dict)
     note: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out: dict[str, Any] = {}
-        if self.panel is not None:
-            out["panel"] = self.panel.to_dict()
-        if self.total is not None:
-            out["total"] = self.total.to_dict()
-        if self.item_codes:
-            out["item_codes"] = {str(k): v.to_dict() for k, v in sorted(self.item_codes.items())}
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("panel", as_=FORM, omit=IF_NONE),
+        key("total", as_=FORM, omit=IF_NONE),
+        key("item_codes", function=_item_codes, omit=IF_NONE),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -387,13 +430,15 @@ class DerivedScore:
     description: str | None = None
     note: str | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        out: dict[str, Any] = {"id": self.id, "multiply": self.multiply}
-        if self.description is not None:
-            out["description"] = self.description
-        out.update(citation=_cite_out(self.citations), status=self.status)
-        return _with_note(out, self.note)
+    to_dict = json_form(
+        key("id"),
+        key("multiply"),
+        key("description", omit=IF_NONE),
+        key("citation", function=_citation),
+        key("status"),
+        key("note", omit=IF_NONE),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -404,9 +449,12 @@ class ItemCluster:
     items: tuple[int, ...]
     min: int
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
-        return {"name": self.name, "items": list(self.items), "min": self.min}
+    to_dict = json_form(
+        key("name"),
+        key("items", as_=LIST),
+        key("min"),
+        doc="JSON-ready form, shaped like the data file.",
+    )
 
 
 @attrs.frozen
@@ -444,7 +492,11 @@ class FindingRule:
     clusters: tuple[ItemCluster, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, shaped like the data file."""
+        """JSON-ready form, shaped like the data file.
+
+        Written here, not declared with :func:`~planengine._json_form.json_form`: the keys
+        depend on ``when``.
+        """
         out: dict[str, Any] = {"id": self.id, "when": self.when}
         if self.when == "cutoff":
             out["cutoffs"] = list(self.cutoffs)
@@ -462,3 +514,5 @@ class FindingRule:
         out.update(area=self.area, kind=self.kind, summary=self.summary, next_step=self.next_step)
         out["citation"] = _cite_out(self.citations)
         return _with_note(out, self.note)
+
+    _json_data = to_dict

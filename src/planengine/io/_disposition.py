@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any
 
 import attrs
 
+from planengine._json_form import DATE, json_form, key
 from planengine._values import parse_date
 
 __all__ = ["DISPOSITION_FIELDS", "DISPOSITION_OUTCOMES", "Disposition", "read_dispositions"]
@@ -69,19 +69,19 @@ class Disposition:
             f"outcome: {self.outcome}), next review {self.next_review.isoformat()}"
         )
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "signal": self.signal,
-            "by": self.by,
-            "date": self.date.isoformat(),
-            "outcome": self.outcome,
-            "next_review": self.next_review.isoformat(),
-            "json_path": self.json_path,
-        }
+    to_dict = json_form(
+        key("signal"),
+        key("by"),
+        key("date", as_=DATE),
+        key("outcome"),
+        key("next_review", as_=DATE),
+        key("json_path"),
+    )
 
 
-def read_dispositions(raw: object, report: Report, *, key: str = "risk_dispositions") -> list[Disposition]:
+def read_dispositions(
+    raw: object, report: Report, *, key: str = "risk_dispositions"
+) -> list[Disposition]:
     """The usable records of ``raw`` (the value of ``risk_dispositions``); each unusable one is
     reported (path, message) and left out, so its flag stays open (``report`` may also raise).
 
@@ -146,4 +146,6 @@ def _read_one(entry: object, path: tuple[str | int, ...], report: Report) -> Dis
             f"{dates['date']}",
         )
         return None
-    return Disposition(texts["signal"], texts["by"], dates["date"], str(outcome), dates["next_review"])
+    return Disposition(
+        texts["signal"], texts["by"], dates["date"], str(outcome), dates["next_review"]
+    )

@@ -208,10 +208,18 @@ def json_locate(text: str, json_path: Sequence[str | int], nodes: dict[str, Any]
     composing them. :data:`UNSURE` when the text is not plain enough to be sure."""
     if not _json_plain(text, nodes):
         return UNSURE
+    # (container's start, key or index) -> where its value starts (None: not there), for every
+    # child passed on the way: a file's findings point into the same goals, and skipping a
+    # sibling means decoding it, so each is decoded once per file rather than once per finding
+    seen: dict[tuple[int, str | int], int | None] = nodes.setdefault("json_children", {})
     try:
         at = _JSON_WS.match(text).end()  # type: ignore[union-attr]
         for part in json_path:
-            child = _json_child(text, at, part)
+            key = (at, part if isinstance(part, int) or text[at] != "{" else str(part))
+            if key in seen:
+                child = seen[key]
+            else:
+                child = seen[key] = _json_child(text, at, part, seen)
             if child is None:
                 break
             at = child
@@ -221,8 +229,12 @@ def json_locate(text: str, json_path: Sequence[str | int], nodes: dict[str, Any]
     return line, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
-def _json_child(text: str, at: int, part: str | int) -> int | None:
-    """Where the value of ``part`` starts inside the container starting at ``at``, else ``None``."""
+def _json_child(
+    text: str, at: int, part: str | int, seen: dict[tuple[int, str | int], int | None]
+) -> int | None:
+    """Where the value of ``part`` starts inside the container starting at ``at``, else ``None``;
+    each child passed on the way is noted in ``seen`` (the first of a key given twice)."""
+    container = at
     opener = text[at]
     if opener == "{":
         wanted = str(part)
@@ -236,6 +248,7 @@ def _json_child(text: str, at: int, part: str | int) -> int | None:
             raw = key.group(1)
             name = json.loads(key.group(0)[: key.end(1) + 1 - key.start()]) if "\\" in raw else raw
             value = key.end()
+            seen.setdefault((container, name), value)
             if name == wanted:
                 return value
             at = _JSON_WS.match(text, _JSON_SKIP.raw_decode(text, value)[1]).end()  # type: ignore[union-attr]
@@ -252,6 +265,7 @@ def _json_child(text: str, at: int, part: str | int) -> int | None:
             return None
         index = 0
         while index < part:
+            seen.setdefault((container, index), at)
             at = _JSON_WS.match(text, _JSON_SKIP.raw_decode(text, at)[1]).end()  # type: ignore[union-attr]
             if text[at] == "]":
                 return None

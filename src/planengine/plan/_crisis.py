@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import ConfigError
+from planengine._json_form import FORMS, IF_NONE, LIST, json_form, key
 from planengine._model import Notice
 
 __all__ = [
@@ -141,26 +142,29 @@ class CrisisResource:
             line += "; " + "; ".join(details)
         return line + "."
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (fields that are not set are left out)."""
-        out: dict[str, Any] = {"id": self.id, "name": self.name}
-        for name in (
-            "phone", "text", "text_keyword", "url", "instructions", "availability", "cost",
-            "use_when",
-        ):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = value
-        if self.region is not None:
-            out["region"] = self.region
-        out["for"] = list(self.serves)
-        out["confirmed"] = self.confirmed
-        for name in ("citation", "checked_on", "note"):
-            value = getattr(self, name)
-            if value is not None:
-                out[name] = value
-        out["source"] = self.source
-        return out
+    to_dict = json_form(
+        key("id"),
+        key("name"),
+        *(
+            key(name, omit=IF_NONE)
+            for name in (
+                "phone",
+                "text",
+                "text_keyword",
+                "url",
+                "instructions",
+                "availability",
+                "cost",
+                "use_when",
+                "region",
+            )
+        ),
+        key("for", "serves", as_=LIST),
+        key("confirmed"),
+        *(key(name, omit=IF_NONE) for name in ("citation", "checked_on", "note")),
+        key("source"),
+        doc="JSON-ready form (fields that are not set are left out).",
+    )
 
 
 @attrs.frozen
@@ -198,9 +202,11 @@ class CrisisResources:
         """The resources whose source did not confirm every detail."""
         return tuple(r for r in self.resources if not r.confirmed)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form: ``{"locale": ..., "resources": [...]}``."""
-        return {"locale": self.locale, "resources": [r.to_dict() for r in self.resources]}
+    to_dict = json_form(
+        key("locale"),
+        key("resources", as_=FORMS),
+        doc='JSON-ready form: ``{"locale": ..., "resources": [...]}``.',
+    )
 
 
 def _resource(data: Mapping[str, Any], *, source: str, default_id: str) -> CrisisResource:
@@ -271,7 +277,9 @@ def crisis_resources_from_config(value: object, key: str) -> tuple[CrisisResourc
     :raises ConfigError: one line naming ``key``, the item and the field.
     """
     if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
-        raise ConfigError(f"{key} must be a list of tables ({{name = ..., phone = ...}}), not {value!r}")
+        raise ConfigError(
+            f"{key} must be a list of tables ({{name = ..., phone = ...}}), not {value!r}"
+        )
     found: list[CrisisResource] = []
     for number, item in enumerate(value):
         where = f"{key}[{number}]"
@@ -279,7 +287,9 @@ def crisis_resources_from_config(value: object, key: str) -> tuple[CrisisResourc
             found.append(item)
             continue
         if not isinstance(item, Mapping):
-            raise ConfigError(f"{where} must be a table with name and phone, text or url, not {item!r}")
+            raise ConfigError(
+                f"{where} must be a table with name and phone, text or url, not {item!r}"
+            )
         data = dict(item)
         if "name" in data and not any(k in data for k in ("phone", "text", "url")):
             raise ConfigError(f"{where}: needs a phone, text or url to reach it")
@@ -320,7 +330,9 @@ def crisis_notices(
     if abuse_flag and not crisis.for_abuse:
         notices.append(
             Notice(
-                RULE_NO_ABUSE_RESOURCES, NO_ABUSE_RESOURCES_MESSAGE, f"rule:{RULE_NO_ABUSE_RESOURCES}"
+                RULE_NO_ABUSE_RESOURCES,
+                NO_ABUSE_RESOURCES_MESSAGE,
+                f"rule:{RULE_NO_ABUSE_RESOURCES}",
             )
         )
     unconfirmed = crisis.unconfirmed

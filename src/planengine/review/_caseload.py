@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from planengine._json_form import LIST, json_form, key
 from planengine.plan._risk_flags import flag_queue_key
 from planengine.review._model import GoalReview, Review
 from planengine.review._patient import escalation_line, unassessed_days, unassessed_flags
@@ -73,19 +74,17 @@ class CaseloadEntry:
     escalations: tuple[str, ...] = ()
     files: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "patient": self.patient,
-            "file": self.file,
-            "files": list(self.files),
-            "group": self.group,
-            "status": self.status_line,
-            "escalations": list(self.escalations),
-            "open_risk_flags": list(self.open_flags),
-            "attention_goals": list(self.attention_goals),
-            "measurement_overdue_goals": list(self.overdue_goals),
-        }
+    to_dict = json_form(
+        key("patient"),
+        key("file"),
+        key("files", as_=LIST),
+        key("group"),
+        key("status", "status_line"),
+        key("escalations", as_=LIST),
+        key("open_risk_flags", "open_flags", as_=LIST),
+        key("attention_goals", as_=LIST),
+        key("measurement_overdue_goals", "overdue_goals", as_=LIST),
+    )
 
 
 _OVERDUE_REASONS = ("review overdue", "measurement overdue")

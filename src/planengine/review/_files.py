@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from planengine._errors import InputError
+from planengine._json_form import json_form, key
 from planengine.instruments._instrument import Instrument
 from planengine.io._location import Located, Location
 from planengine.review._model import Review, ReviewConfig
@@ -40,14 +41,7 @@ class FileError(Located):
 
 
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "message": self.message,
-        }
+    to_dict = json_form(key("file"), key("line"), key("column"), key("message"))
 
 
 @attrs.frozen

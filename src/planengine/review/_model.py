@@ -12,6 +12,7 @@ from typing import Any
 
 import attrs
 
+from planengine._json_form import DATE, DICT, FORM, FORMS, LIST, NULL, json_form, key
 from planengine._model import RiskFlag
 from planengine.io._location import WHOLE_INPUT, Located, Location
 from planengine.plan._crisis import CrisisResources
@@ -75,26 +76,15 @@ class ReviewFinding(Located):
         """The file, ``None`` for in-memory input."""
         return self.location.file
 
-
-
     @property
     def json_path(self) -> str:
         """JSONPath text, e.g. ``$.goals[0].progress[2].date`` (``$``: the whole file)."""
         return self.location.json_path or "$"
 
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "file": self.file,
-            "line": self.line,
-            "column": self.column,
-            "json_path": self.json_path,
-            "goal_id": self.goal_id,
-        }
+    to_dict = json_form(
+        *map(key, ("code", "severity", "message", "file", "line", "column", "json_path")),
+        key("goal_id"),
+    )
 
 
 @attrs.frozen
@@ -106,14 +96,7 @@ class Measurement:
     source: str
     json_path: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "date": self.date.isoformat(),
-            "value": self.value,
-            "source": self.source,
-            "json_path": self.json_path,
-        }
+    to_dict = json_form(key("date", as_=DATE), key("value"), key("source"), key("json_path"))
 
 
 @attrs.frozen
@@ -124,14 +107,13 @@ class Status:
     rule: str
     reason: str
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form, with the FHIR coding."""
-        return {
-            "code": self.code,
-            "system": ACHIEVEMENT_SYSTEM,
-            "rule": self.rule,
-            "reason": self.reason,
-        }
+    to_dict = json_form(
+        key("code"),
+        key("system", constant=ACHIEVEMENT_SYSTEM),
+        key("rule"),
+        key("reason"),
+        doc="JSON-ready form, with the FHIR coding.",
+    )
 
 
 @attrs.frozen
@@ -164,26 +146,30 @@ class Trajectory:
     path: tuple[tuple[dt.date, float], ...] = ()
     review_points: tuple[tuple[dt.date, str], ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "position": self.position,
-            "days_left": self.days_left,
-            "start": None if self.start is None else self.start.isoformat(),
-            "due": None if self.due is None else self.due.isoformat(),
-            "expected_now": _round(self.expected_now),
-            "actual": self.actual,
-            "deviation": _round(self.deviation),
-            "tolerance": self.tolerance,
-            "projected_date": None
-            if self.projected_date is None
-            else self.projected_date.isoformat(),
-            "reason": self.reason,
-            "path": [{"date": d.isoformat(), "value": _round(v)} for d, v in self.path],
-            "review_points": [
-                {"date": d.isoformat(), "label": label} for d, label in self.review_points
+    to_dict = json_form(
+        key("position"),
+        key("days_left"),
+        key("start", as_=DATE, omit=NULL),
+        key("due", as_=DATE, omit=NULL),
+        key("expected_now", function=lambda t: _round(t.expected_now)),
+        key("actual"),
+        key("deviation", function=lambda t: _round(t.deviation)),
+        key("tolerance"),
+        key("projected_date", as_=DATE, omit=NULL),
+        key("reason"),
+        key(
+            "path",
+            function=lambda t: [
+                {"date": day.isoformat(), "value": _round(value)} for day, value in t.path
             ],
-        }
+        ),
+        key(
+            "review_points",
+            function=lambda t: [
+                {"date": day.isoformat(), "label": label} for day, label in t.review_points
+            ],
+        ),
+    )
 
 
 def _round(value: float | None, places: int = 3) -> float | None:
@@ -238,24 +224,25 @@ class ChangeReport:
         """Whether the reliable-change criterion shows deterioration."""
         return bool(self.reliable_change and self.reliable_change["direction"] == "deteriorated")
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "instrument": self.instrument,
-            "baseline": {"value": self.baseline, "date": self.baseline_date.isoformat()},
-            "latest": {"value": self.latest, "date": self.latest_date.isoformat()},
-            "improvement": _round(self.improvement),
-            "response": None if self.response is None else dict(self.response),
-            "remission": None if self.remission is None else dict(self.remission),
-            "reliable_change": None if self.reliable_change is None else dict(self.reliable_change),
-            "reliable_deterioration": self.reliable_deterioration,
-            "mcid": None if self.mcid is None else dict(self.mcid),
-            "band": None if self.band is None else dict(self.band),
-            "category": self.category,
-            "recovery": None if self.recovery is None else dict(self.recovery),
-            "cutoffs": [dict(c) for c in self.cutoffs],
-            "caveats": list(self.caveats),
-        }
+    to_dict = json_form(
+        key("instrument"),
+        key(
+            "baseline",
+            function=lambda c: {"value": c.baseline, "date": c.baseline_date.isoformat()},
+        ),
+        key("latest", function=lambda c: {"value": c.latest, "date": c.latest_date.isoformat()}),
+        key("improvement", function=lambda c: _round(c.improvement)),
+        key("response", as_=DICT, omit=NULL),
+        key("remission", as_=DICT, omit=NULL),
+        key("reliable_change", as_=DICT, omit=NULL),
+        key("reliable_deterioration"),
+        key("mcid", as_=DICT, omit=NULL),
+        key("band", as_=DICT, omit=NULL),
+        key("category"),
+        key("recovery", as_=DICT, omit=NULL),
+        key("cutoffs", function=lambda c: [dict(cutoff) for cutoff in c.cutoffs]),
+        key("caveats", as_=LIST),
+    )
 
 
 @attrs.frozen
@@ -273,15 +260,18 @@ class GasResult:
         """The written outcome for the current level."""
         return None if self.level is None else self.levels.get(str(self.level))
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "level": self.level,
-            "description": self.description,
-            "weight": self.weight,
-            "source": self.source,
-            "history": [{"date": d.isoformat(), "level": level} for d, level in self.history],
-        }
+    to_dict = json_form(
+        key("level"),
+        key("description"),
+        key("weight"),
+        key("source"),
+        key(
+            "history",
+            function=lambda g: [
+                {"date": day.isoformat(), "level": level} for day, level in g.history
+            ],
+        ),
+    )
 
 
 @attrs.frozen
@@ -294,16 +284,15 @@ class GasSummary:
     levels: tuple[int, ...]
     weights: tuple[float, ...]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form; ``t_score`` rounded to one decimal place as the brief reports it."""
-        return {
-            "t_score": None if self.t_score is None else round(self.t_score, 1),
-            "t_score_exact": self.t_score,
-            "rho": self.rho,
-            "goals": list(self.goals),
-            "levels": list(self.levels),
-            "weights": list(self.weights),
-        }
+    to_dict = json_form(
+        key("t_score", function=lambda g: None if g.t_score is None else round(g.t_score, 1)),
+        key("t_score_exact", "t_score"),
+        key("rho"),
+        key("goals", as_=LIST),
+        key("levels", as_=LIST),
+        key("weights", as_=LIST),
+        doc="JSON-ready form; ``t_score`` rounded to one decimal place as the brief reports it.",
+    )
 
 
 @attrs.frozen
@@ -330,16 +319,10 @@ class Suggestion:
     source: str = "core"
     details: Mapping[str, Any] = attrs.field(factory=dict)
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "rule": self.rule,
-            "action": self.action,
-            "reason": self.reason,
-            "goal_id": self.goal_id,
-            "source": self.source,
-            "details": dict(self.details),
-        }
+    to_dict = json_form(
+        *map(key, ("rule", "action", "reason", "goal_id", "source")),
+        key("details", as_=DICT),
+    )
 
 
 #: Actions no suggestion may carry: only a clinician closes or downgrades a risk flag ([DN-risk-flags]).
@@ -404,37 +387,35 @@ class GoalReview:
         """The latest measurement (the baseline when nothing came after it)."""
         return self.measurements[-1] if self.measurements else None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "goal_id": self.goal_id,
-            "statement": self.statement,
-            "area": self.area,
-            "instrument": self.instrument,
-            "scale": self.scale,
-            "unit": self.unit,
-            "direction": self.direction,
-            "target": None
-            if self.target is None
-            else {"value": self.target, "comparator": self.comparator},
-            "status": self.status.to_dict(),
-            "trajectory": self.trajectory.to_dict(),
-            "review": {
-                "due": None if self.review_due is None else self.review_due.isoformat(),
-                "overdue": self.overdue,
-                "interval_days": self.review_interval_days,
-                "measurement_age_days": self.measurement_age_days,
-                "measurement_interval_days": self.measurement_interval_days,
-                "measurement_overdue": self.measurement_overdue,
+    to_dict = json_form(
+        *map(key, ("goal_id", "statement", "area", "instrument", "scale", "unit", "direction")),
+        key(
+            "target",
+            function=lambda g: (
+                None if g.target is None else {"value": g.target, "comparator": g.comparator}
+            ),
+        ),
+        key("status", as_=FORM),
+        key("trajectory", as_=FORM),
+        key(
+            "review",
+            function=lambda g: {
+                "due": None if g.review_due is None else g.review_due.isoformat(),
+                "overdue": g.overdue,
+                "interval_days": g.review_interval_days,
+                "measurement_age_days": g.measurement_age_days,
+                "measurement_interval_days": g.measurement_interval_days,
+                "measurement_overdue": g.measurement_overdue,
             },
-            "judged_by": self.judged_by,
-            "measurements": [m.to_dict() for m in self.measurements],
-            "change": None if self.change is None else self.change.to_dict(),
-            "gas": None if self.gas is None else self.gas.to_dict(),
-            "suggestions": [s.to_dict() for s in self.suggestions],
-            "needs_attention": self.needs_attention,
-            "attention": list(self.attention),
-        }
+        ),
+        key("judged_by"),
+        key("measurements", as_=FORMS),
+        key("change", as_=FORM, omit=NULL),
+        key("gas", as_=FORM, omit=NULL),
+        key("suggestions", as_=FORMS),
+        key("needs_attention"),
+        key("attention", as_=LIST),
+    )
 
 
 @attrs.frozen
@@ -540,30 +521,31 @@ class Review:
         clock = next((c for c in self.flag_clocks if c.flag_id == flag_id), None)
         return {} if clock is None else {"unassessed_since": clock.since.isoformat()}
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "as_of": self.as_of.isoformat(),
-            "file": self.file,
-            "patient": self.patient,
-            "patient_id": self.patient_id,
-            "needs_attention": self.needs_attention,
-            "risk_flags": [
-                {**flag.to_dict(), "patient": self.patient, "signal": flag.signal}
-                | self._unassessed_since(flag.id)
-                for flag in self.risk_flags
+    to_dict = json_form(
+        key("as_of", as_=DATE),
+        *map(key, ("file", "patient", "patient_id", "needs_attention")),
+        key(
+            "risk_flags",
+            function=lambda r: [
+                {**flag.to_dict(), "patient": r.patient, "signal": flag.signal}
+                | r._unassessed_since(flag.id)
+                for flag in r.risk_flags
             ],
-            "goals": [goal.to_dict() for goal in self.goals],
-            "gas": None if self.gas is None else self.gas.to_dict(),
-            "priority": list(self.priority),
-            "suggestions": [s.to_dict() for s in self.suggestions],
-            "findings": [f.to_dict() for f in self.findings],
-            "notices": [n.to_dict() for n in self.notices],
-            "assessments": [
-                {"instrument": i, "date": d.isoformat(), "total": t} for i, d, t in self.assessments
+        ),
+        key("goals", as_=FORMS),
+        key("gas", as_=FORM, omit=NULL),
+        key("priority", as_=LIST),
+        key("suggestions", as_=FORMS),
+        key("findings", as_=FORMS),
+        key("notices", as_=FORMS),
+        key(
+            "assessments",
+            function=lambda r: [
+                {"instrument": i, "date": d.isoformat(), "total": t} for i, d, t in r.assessments
             ],
-            "risk_items_not_recorded": [gap.to_dict() for gap in self.risk_item_gaps],
-            "config": self.config.to_dict(),
-            "crisis_locale": self.crisis.locale,
-            "crisis_resources": [r.to_dict() for r in self.crisis.resources],
-        }
+        ),
+        key("risk_items_not_recorded", "risk_item_gaps", as_=FORMS),
+        key("config", as_=FORM),
+        key("crisis_locale", function=lambda r: r.crisis.locale),
+        key("crisis_resources", function=lambda r: [c.to_dict() for c in r.crisis.resources]),
+    )

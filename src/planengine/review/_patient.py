@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 
+from planengine._json_form import json_form, key
 from planengine.instruments._instrument import Instrument
 from planengine.review._rules import load_review_rules
 
@@ -188,17 +189,15 @@ class RiskItemGap:
             text += f", {self.threshold_text}: ask it at this contact"
         return text + ")"
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "instrument": self.instrument,
-            "dates": [d.isoformat() for d in self.dates],
-            "highest": None
-            if self.highest is None
-            else {"date": self.highest[0].isoformat(), "total": self.highest[1]},
-            "threshold": self.threshold,
-            "needs_attention": self.needs_attention,
-        }
+    to_dict = json_form(
+        key("instrument"),
+        key("dates", function=lambda gap: [day.isoformat() for day in gap.dates]),
+        key("highest", function=lambda gap: None if gap.highest is None else {
+            "date": gap.highest[0].isoformat(), "total": gap.highest[1]
+        }),
+        key("threshold"),
+        key("needs_attention"),
+    )
 
 
 def _threshold(instrument: Instrument) -> tuple[float | None, str]:

@@ -124,7 +124,14 @@ def rule_set(extra_rules: Iterable[SmartRule] = (), plugin_manager: Any = None) 
     extra = list(extra_rules)
     if plugin_manager is not None:
         extra.extend(collect_plugin_rules(plugin_manager))
+    if not extra:  # the built-ins alone: one set per process, so what it works out is kept
+        return _builtin_rule_set()
     return RuleSet(extra)
+
+
+@functools.cache
+def _builtin_rule_set() -> RuleSet:
+    return RuleSet()
 
 
 @functools.lru_cache(maxsize=1)
@@ -187,6 +194,8 @@ class _Collector:
             self._enabled: dict[str, bool] = {}
             self._severity: dict[str, str] = {}
             if not config.per_file_ignores:
+                if len(rules._per_config) >= 64:  # a long-lived process with many configs
+                    rules._per_config.clear()
                 rules._per_config[config] = (self._enabled, self._severity, [])
         else:
             self._enabled, self._severity, active = shared

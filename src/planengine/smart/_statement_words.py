@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import functools
-import gzip
 import importlib.util
 import os
 import re
@@ -65,14 +64,14 @@ _UPOS = {"noun": "NOUN", "verb": "VERB", "adj": "ADJ", "adv": "ADV", "aux": "AUX
 
 
 @functools.lru_cache(maxsize=1)
-def _lemma_table() -> tuple[list[str], dict[str, dict[str, tuple[str, ...]]]]:
-    """lemminflect's lookup lines (``word,category,lemma/lemma``), sorted for bisection, and its
-    overrides."""
+def _lemma_table() -> tuple[Sequence[str], dict[str, dict[str, tuple[str, ...]]]]:
+    """lemminflect's lookup lines (``word,category,lemma/lemma``), sorted for bisection (from a
+    cache file: :mod:`planengine.smart._lemma_table`), and its overrides."""
+    from planengine.smart._lemma_table import sorted_lines
+
     spec = importlib.util.find_spec("lemminflect")
     folder = (spec.submodule_search_locations or [""])[0] if spec else ""
-    with gzip.open(os.path.join(folder, "resources", "lemma_lu.csv.gz"), "rt", encoding="utf-8") as f:
-        lines = f.read().splitlines()
-    lines.sort()
+    lines = sorted_lines(os.path.join(folder, "resources", "lemma_lu.csv.gz"))
     overrides: dict[str, dict[str, tuple[str, ...]]] = {}
     with open(os.path.join(folder, "resources", "lemma_overrides.csv"), encoding="utf-8") as f:
         for line in f:

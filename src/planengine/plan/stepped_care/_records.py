@@ -12,6 +12,8 @@ from typing import Any
 
 import attrs
 
+from planengine._json_form import FORMS, IF_NONE, LIST, json_form, key
+
 __all__ = [
     "LATER",
     "NEXT",
@@ -51,16 +53,14 @@ class Phasing:
     #: the week of its phase it starts in, when not the first (the homework budget schedules it)
     start_week: int | None = None
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form (absent fields left out)."""
-        out: dict[str, Any] = {"rule": self.rule, "reason": self.reason}
-        if self.entry is not None:
-            out["entry"] = self.entry
-        if self.review is not None:
-            out["review"] = self.review
-        if self.start_week is not None:
-            out["start_week"] = self.start_week
-        return out
+    to_dict = json_form(
+        key("rule"),
+        key("reason"),
+        key("entry", omit=IF_NONE),
+        key("review", omit=IF_NONE),
+        key("start_week", omit=IF_NONE),
+        doc="JSON-ready form (absent fields left out).",
+    )
 
 
 @attrs.frozen
@@ -76,9 +76,7 @@ class Ordering:
     reason: str
     primary: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {"rank": self.rank, "primary": self.primary, "rule": self.rule, "reason": self.reason}
+    to_dict = json_form(key("rank"), key("primary"), key("rule"), key("reason"))
 
 
 @attrs.frozen
@@ -107,20 +105,18 @@ class TreatmentOption:
     steps: tuple[str, ...]
     default: bool = False
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "involves": self.involves,
-            "delivery": self.delivery,
-            "intensity": self.intensity,
-            "sessions": self.sessions,
-            "homework_minutes_per_week": self.homework_minutes_per_week,
-            "citations": list(self.citations),
-            "steps": list(self.steps),
-            "default": self.default,
-        }
+    to_dict = json_form(
+        key("id"),
+        key("title"),
+        key("involves"),
+        key("delivery"),
+        key("intensity"),
+        key("sessions"),
+        key("homework_minutes_per_week"),
+        key("citations", as_=LIST),
+        key("steps", as_=LIST),
+        key("default"),
+    )
 
 
 @attrs.frozen
@@ -154,17 +150,15 @@ class Choice:
             self._written.append(self.build())
         return self._written[0]
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "problem": self.problem,
-            "area": self.area,
-            "chosen": self.chosen,
-            "chosen_by": self.chosen_by,
-            "rule": self.rule,
-            "reason": self.reason,
-            "options": [o.to_dict() for o in self.options],
-        }
+    to_dict = json_form(
+        key("problem"),
+        key("area"),
+        key("chosen"),
+        key("chosen_by"),
+        key("rule"),
+        key("reason"),
+        key("options", as_=FORMS),
+    )
 
 
 @attrs.frozen
@@ -180,13 +174,9 @@ class PhaseLoad:
     clinician_contacts_per_week: float
     homework_minutes_per_week: int
 
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
-        return {
-            "courses": self.courses,
-            "clinician_contacts_per_week": self.clinician_contacts_per_week,
-            "homework_minutes_per_week": self.homework_minutes_per_week,
-        }
+    to_dict = json_form(
+        key("courses"), key("clinician_contacts_per_week"), key("homework_minutes_per_week")
+    )
 
 
 @attrs.frozen
@@ -197,8 +187,11 @@ class Burden:
     phases: tuple[tuple[str, PhaseLoad], ...]
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready form."""
+        """JSON-ready form: the limits, then one key per phase (not a fixed set of keys, so
+        written here rather than declared with :func:`~planengine._json_form.json_form`)."""
         return {
             "limits": dict(self.limits),
             **{name: load.to_dict() for name, load in self.phases},
         }
+
+    _json_data = to_dict

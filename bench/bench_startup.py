@@ -1,0 +1,91 @@
+"""Whole-process time of planengine's commands on one file, for two installs interleaved in one
+run, against ``python -c pass`` in the same rounds.
+
+Usage (wheel installs, as for ``bench_ab.py``; the candidate's caches are warmed first)::
+
+    python3 bench/bench_startup.py --baseline /tmp/base/bin/python \\
+        --candidate /tmp/cand/bin/python [--rounds 7] [--runs 5]
+
+Each round runs every command ``--runs`` times with each install in turn (baseline, candidate,
+``python -c pass``), so a busy moment hits all three alike; per command it prints the median of
+the round medians, p99 over every run, the spread of the round medians, and the multiple of
+``python -c pass``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = {
+    "--version": ["--version"],
+    "validate": ["validate", str(ROOT / "examples" / "review" / "on-track.yaml")],
+    "plan": [
+        "plan",
+        str(ROOT / "examples" / "moderate-phq9-gad7-isi.yaml"),
+        "--as-of",
+        "2026-11-25",
+    ],
+    "review": [
+        "review",
+        str(ROOT / "examples" / "review" / "on-track.yaml"),
+        "--as-of",
+        "2027-01-20",
+    ],
+}
+
+
+def run_ms(argv: list[str]) -> float:
+    """Wall time of one process, in milliseconds (its output thrown away)."""
+    start = time.perf_counter()
+    subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return (time.perf_counter() - start) * 1000
+
+
+def _p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    """Parse arguments, run the interleaved rounds and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline", required=True, help="python of the baseline install")
+    parser.add_argument("--candidate", required=True, help="python of the candidate install")
+    parser.add_argument("--rounds", type=int, default=7, help="rounds (at least 5)")
+    parser.add_argument("--runs", type=int, default=5, help="runs of each command per round")
+    args = parser.parse_args()
+    sides = {"baseline": args.baseline, "candidate": args.candidate}
+    for python in sides.values():  # warm the page cache and any cache file
+        for command in COMMANDS.values():
+            run_ms([python, "-m", "planengine", *command])
+    medians: dict[tuple[str, str], list[float]] = {}
+    every: dict[tuple[str, str], list[float]] = {}
+    for _ in range(max(5, args.rounds)):
+        for name, command in COMMANDS.items():
+            for side, python in [*sides.items(), ("python -c pass", args.baseline)]:
+                argv = (
+                    [python, "-c", "pass"]
+                    if side == "python -c pass"
+                    else [python, "-m", "planengine", *command]
+                )
+                times = [run_ms(argv) for _ in range(args.runs)]
+                medians.setdefault((name, side), []).append(statistics.median(times))
+                every.setdefault((name, side), []).extend(times)
+    for name in COMMANDS:
+        bare = statistics.median(medians[(name, "python -c pass")])
+        for side in (*sides, "python -c pass"):
+            rounds = medians[(name, side)]
+            median = statistics.median(rounds)
+            print(
+                f"{name:10} {side:15} median {median:7.1f} ms  p99 {_p99(every[(name, side)]):7.1f}"
+                f"  spread {min(rounds):.1f}-{max(rounds):.1f}  {median / bare:5.2f}x python -c pass"
+            )
+
+
+if __name__ == "__main__":
+    main()
