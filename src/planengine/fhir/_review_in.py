@@ -156,6 +156,7 @@ def review_inputs_from_fhir(
             "no Goal planengine wrote (with its goal-review extension): give the plan's Bundle "
             "or the Goals read back from the FHIR server, or a goal file",
             file=first.file if first else None,
+            path="$",  # the whole input: no resource in it is such a Goal
         )
     inputs += [
         _from_goals(pid, items, patients, readings, skipped, metrics)
