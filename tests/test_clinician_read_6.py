@@ -188,3 +188,11 @@ def test_the_follow_up_call_has_a_date_and_a_name_line_and_is_the_only_near_prom
     assert "by 10 December 2026 (within 72 hours)" in line and "name: ____" in line
     review = next(x for x in text.splitlines() if x.startswith("- Next review"))
     assert "8 December" not in review  # the daily safety check is the clinician's, not a review
+
+
+def test_a_caution_for_the_patients_condition_reaches_the_copy(engine) -> None:
+    text = render_patient(_example_plan(engine, "lifestyle-stress-cardiac.yaml"))
+    assert "Take care:** Avoid strong or sustained tensing" in text or (
+        "Take care: Avoid strong or sustained tensing" in text
+    )
+    assert "Caution (" not in text  # no condition ids on the copy
