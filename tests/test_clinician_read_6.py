@@ -196,3 +196,14 @@ def test_a_caution_for_the_patients_condition_reaches_the_copy(engine) -> None:
         "Take care: Avoid strong or sustained tensing" in text
     )
     assert "Caution (" not in text  # no condition ids on the copy
+
+
+def test_an_eating_disorder_liaison_is_tracked_and_the_copy_says_no_diet_before_it(engine) -> None:
+    plan = _example_plan(engine, "eating-disorder-lifestyle.yaml")
+    data = plan.to_dict()
+    liaison = {o["id"]: o for o in problem(data, "lifestyle")["objectives"]}["lifestyle-eating-disorder-liaison"]
+    assert liaison["phase"] == "now" and liaison["review_interval_days"] == 7
+    steps = _steps(data)
+    assert "lifestyle-eating-disorder-liaison" in steps["lifestyle-eating-disorder-referral"]["objectives"]
+    text = render_patient(plan)
+    assert "Please don't start a new diet or exercise plan before then." in text

@@ -181,9 +181,13 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
     items = []
     checks: dict[str, int] = {}
     for problem in data["problems"]:
-        if problem["phase"] != "now" or problem["area"] == "safety":
+        if problem["area"] == "safety":
             continue
         for objective in problem["objectives"]:
+            if problem["phase"] != "now" and (
+                objective.get("phase") != "now" or not plain_objective(objective["id"])
+            ):  # of a waiting problem, only a goal that starts now and is written for the patient
+                continue
             instrument = objective["measure"].get("instrument")
             if instrument and not settings.patient_scores:
                 checks.setdefault(instrument, objective["review_interval_days"])
