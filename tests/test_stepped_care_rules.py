@@ -117,7 +117,7 @@ def test_hazardous_drinking_is_treated_alongside() -> None:
 @pytest.mark.parametrize(("phq9", "gad7", "tie"), [(10, 10, True), (15, 14, True), (16, 14, False)])
 def test_a_tie_is_named_and_left_to_the_clinician(phq9, gad7, tie) -> None:
     plan = plan_for({"phq9": phq9, "gad7": gad7})
-    assert primary(plan)["area"] == "depression"  # CG90: usually depression first
+    assert primary(plan)["area"] == "depression"  # by convention (superseded CG90: usually depression first)
     assert ("the clinician decides" in primary(plan)["ordering"]["reason"]) is tie
 
 

@@ -446,7 +446,8 @@ def test_eating_disorder_gets_a_referral_not_meal_plans_or_exercise_targets(engi
     ids = step_ids(data)
     assert "lifestyle-eating-disorder-referral" in ids
     assert not ids & {"lifestyle-regular-meals", "lifestyle-graded-activity", "lifestyle-activity-log"}
-    assert not problem(data, "lifestyle")["objectives"]
+    # no exercise or meal target: the only objective is the tracked liaison with the team (read 8)
+    assert [o["id"] for o in problem(data, "lifestyle")["objectives"]] == ["lifestyle-eating-disorder-liaison"]
     assert {"lifestyle-activity-minutes", "lifestyle-regular-meals"} <= set(excluded(data))
 
 

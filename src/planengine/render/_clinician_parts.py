@@ -82,8 +82,8 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
         blocks.append(Table(header, loads))
         blocks.append(
             Paragraph(
-                "Next and later list what may start, each when its criterion is met: their "
-                "courses and contacts do not all run at once."
+                "Next and later list what may start, each when its criterion is met: not all "
+                "at once."
             )
         )
     return Section("The plan at a glance", tuple(blocks), kind="glance")

@@ -264,9 +264,8 @@ def _primary(
     if tied:
         others = "; ".join(f"{p.title}, {severities[p.id].text}" for p in tied)
         return top, rule_id("R-SC1"), (
-            f"{found.text}; at the same level: {others}. A tie, which the clinician decides; "
-            f"the plan starts with {top.title} by convention (depression before anxiety); "
-            "NICE CG113 treats the more impairing one first."
+            f"{found.text}; at the same level: {others}. A tie the clinician decides: the plan "
+            f"starts with {top.title} by convention (NICE CG113: the more impairing one first)."
         )
     if len(ranked) == 1:
         return top, rule_id("R-SC1"), f"The problem to treat ({found.text})."
