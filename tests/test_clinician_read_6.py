@@ -207,3 +207,14 @@ def test_an_eating_disorder_liaison_is_tracked_and_the_copy_says_no_diet_before_
     assert "lifestyle-eating-disorder-liaison" in steps["lifestyle-eating-disorder-referral"]["objectives"]
     text = render_patient(plan)
     assert "Please don't start a new diet or exercise plan before then." in text
+
+
+def test_an_objective_whose_treatment_waits_waits_even_with_its_log_started(engine) -> None:
+    """Read 8: "Attend an assessment for IRT by 18 January" was due while its referral waited
+    (the nightmare log alone started)."""
+    data = _example_plan(engine, "pregnancy-insomnia-nightmares.yaml").to_dict()
+    steps = _steps(data)
+    assert steps["sleep-imagery-rehearsal-referral"]["phase"] != "now"
+    assert steps["sleep-nightmare-log"]["phase"] == "now"
+    nightmares = {o["id"]: o for o in problem(data, "sleep")["objectives"]}["sleep-nightmare-treatment"]
+    assert nightmares["phase"] == "next"

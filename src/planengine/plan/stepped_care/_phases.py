@@ -371,6 +371,7 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
     """An objective none of whose steps starts now says so (its dates are agreed when they do);
     one whose steps all start in a later week of ``now`` starts with them (dates moved on)."""
     first_week: dict[str, int] = {}  # objective id -> the first week a step serving it starts
+    treated: dict[str, bool] = {}  # objective id -> a step other than a log serving it starts now
     for problem, _ in ordered:
         for step in problem.interventions:
             week = (
@@ -380,6 +381,11 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
             )
             for objective_id in step.objective_ids:
                 first_week[objective_id] = min(first_week.get(objective_id, _NEVER), week)
+                if step.category != "monitoring":
+                    treated[objective_id] = treated.get(objective_id, False) or week < _NEVER
+    for objective_id, now in treated.items():  # a log alone does not start an objective whose
+        if not now:  # treatment waits (read 8: an IRT assessment due before its referral)
+            first_week[objective_id] = _NEVER
     for problem, _ in ordered:
         waiting = problem.phase != NOW
         for objective in problem.objectives:
