@@ -218,3 +218,10 @@ def test_an_objective_whose_treatment_waits_waits_even_with_its_log_started(engi
     assert steps["sleep-nightmare-log"]["phase"] == "now"
     nightmares = {o["id"]: o for o in problem(data, "sleep")["objectives"]}["sleep-nightmare-treatment"]
     assert nightmares["phase"] == "next"
+
+
+@pytest.mark.parametrize("name", ["severe-with-risk-flag.yaml", "moderate-phq9-gad7-isi.yaml",
+                                  "relationships-with-ipv.yaml", "suicidal-words-in-goals.yaml"])
+def test_the_help_box_is_printed_once(engine, name) -> None:
+    text = render_patient(_example_plan(engine, name))
+    assert text.count("If you feel unsafe or think of harming yourself") == 1

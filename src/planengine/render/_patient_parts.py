@@ -105,10 +105,10 @@ def help_section(plan: Plan, *, flagged: bool, private: bool = False) -> Section
             ),
             Table(blank, (("", ""), ("", ""), ("", ""))),
         ]
-    if private:
-        blocks.append(Paragraph(patient_text("keep_at_clinic")))
     else:
         blocks.append(Callout(f"{patient_text('help_box_none')} {patient_text('help_emergency')}"))
+    if private:
+        blocks.append(Paragraph(patient_text("keep_at_clinic")))
     return Section(patient_text("crisis_heading"), tuple(blocks), kind="crisis")
 
 
