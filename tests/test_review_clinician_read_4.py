@@ -74,7 +74,8 @@ def test_one_patient_id_is_one_caseload_row_with_every_file_and_unique_flag_ids(
     run = _run()
     rows = [e for e in run.caseload if e.patient == "p-108"]
     assert len(rows) == 1  # 3.4: no second "routine" row
-    assert rows[0].group == "needs-attention"
+    # read 8: back at caseness after a flag, with the risk item unknown: contacted today
+    assert rows[0].group == "contact-today"
     assert {pathlib.Path(f).name for f in rows[0].files} == {"disposition.yaml", "lost-target.yaml"}
     ids = [f.id for r in run.reviews for f in r.risk_flags]
     assert len(ids) == len(set(ids))

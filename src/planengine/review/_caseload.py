@@ -129,10 +129,15 @@ def _parts(review: Review) -> tuple[list[str], str]:
     if not attention and not overdue:
         parts.append(f"{len(review.goals)} goal(s) on track or waiting for their next measurement")
     unknown = _unknown_risk([review])
-    today = [g.goal_id for g in review.goals if _symptom(g) and _regression_rank(g, unknown) == 0]
+    today = [
+        g.goal_id
+        for g in review.goals
+        if _symptom(g)
+        and (_regression_rank(g, unknown) == 0 or (_back_at_caseness(g) and g.instrument in unknown))
+    ]
     if today:
-        parts.insert(0, f"CONTACT TODAY: {', '.join(today)} reliably worse with its risk item "
-                        "unknown – ask about suicidal thoughts and self-harm")
+        parts.insert(0, f"{_TODAY}{', '.join(today)} reliably worse or back at caseness with "
+                        "its risk item unknown – ask about suicidal thoughts and self-harm")
     errors = sum(f.severity == "error" for f in review.findings)
     if errors:
         parts.append(f"{errors} input error(s)")
@@ -169,10 +174,7 @@ def _regression_rank(goal: GoalReview, unknown_risk: frozenset[str]) -> int:
     change = goal.change
     if change is None:
         return 4
-    back = goal.status.rule == "status.target-lost" and bool(
-        change.recovery and change.recovery.get("latest_case")
-    )
-    worse = change.reliable_deterioration or back or goal.status.code == "worsening"
+    worse = change.reliable_deterioration or _back_at_caseness(goal) or goal.status.code == "worsening"
     if not worse:
         return 4
     if change.band is None:
@@ -182,6 +184,16 @@ def _regression_rank(goal: GoalReview, unknown_risk: frozenset[str]) -> int:
     return 2
 
 
+def _back_at_caseness(goal: GoalReview) -> bool:
+    """A lost target whose latest value is back at caseness (a relapse, not a slower recovery)."""
+    change = goal.change
+    return (
+        goal.status.rule == "status.target-lost"
+        and change is not None
+        and bool(change.recovery and change.recovery.get("latest_case"))
+    )
+
+
 def _unknown_risk(reviews: Sequence[Review]) -> frozenset[str]:
     """Instruments whose risk item is unknown now: recorded as totals only since the latest
     answers, or left blank (an open ``risk-unknown`` flag)."""
@@ -189,6 +201,9 @@ def _unknown_risk(reviews: Sequence[Review]) -> frozenset[str]:
     blank = {f.instrument for r in reviews for f in r.open_flags if f.kind == "risk-unknown"}
     return frozenset(i for i in gaps | blank if i is not None)
 
+
+#: how a contact-today line starts (the row of a patient with several files keeps it)
+_TODAY = "CONTACT TODAY: "
 
 _NON_RESPONSE = frozenset({"review.step-up", "review.likely-non-response"})
 
@@ -261,13 +276,15 @@ def _names(goals: Sequence[tuple[Review, GoalReview]]) -> list[str]:
     return out
 
 
-def _several_files_row(patient: str, reviews: Sequence[Review], escalations: Sequence[str]) -> str:
+def _several_files_row(
+    patient: str, reviews: Sequence[Review], escalations: Sequence[str], today: Sequence[str] = ()
+) -> str:
     """The one short row of a patient with several goal files: what to do, no file paths
     (clinician read 5, §4.4: "2 goal files – merge; ask about risk"); each file's review says
     the rest."""
     attention = [(r, g) for r in reviews for g in r.goals if _clinical_attention(g)]
     overdue = [(r, g) for r in reviews for g in r.goals if g.overdue or g.measurement_overdue]
-    parts = [f"{len(reviews)} goal files – merge", *escalations]
+    parts = [f"{len(reviews)} goal files – merge", *escalations, *today]
     prompts = _cross_file_prompt(reviews)
     said_once = ("ask about risk", _DISENGAGED)
     if prompts or any(said_once[0] in g.attention for _, g in attention):
@@ -306,7 +323,7 @@ def _entry(patient: str, reviews: Sequence[Review]) -> CaseloadEntry:
     escalations = tuple(escalation_line(r, f) for r, f in late)
     files = tuple(r.file for r in reviews if r.file)
     status = (
-        _several_files_row(patient, reviews, escalations)
+        _several_files_row(patient, reviews, escalations, [p for p in parts if p.startswith(_TODAY)])
         if len(reviews) > 1
         else f"{patient}: " + "; ".join([*escalations, *parts])
     )
