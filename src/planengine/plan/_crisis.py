@@ -62,7 +62,8 @@ NO_ABUSE_RESOURCES_MESSAGE = (
     "give the patient the local domestic-abuse helpline privately, in the safety assessment."
 )
 
-_TEXT_FIELDS = (
+#: the fields that say how to reach a resource and when, in the order the JSON form writes them
+_CONTACT_FIELDS = (
     "phone",
     "text",
     "text_keyword",
@@ -72,9 +73,8 @@ _TEXT_FIELDS = (
     "cost",
     "use_when",
     "region",
-    "checked_on",
-    "note",
 )
+_TEXT_FIELDS = (*_CONTACT_FIELDS, "checked_on", "note")
 
 
 @attrs.frozen
@@ -145,20 +145,7 @@ class CrisisResource:
     to_dict = json_form(
         key("id"),
         key("name"),
-        *(
-            key(name, omit=IF_NONE)
-            for name in (
-                "phone",
-                "text",
-                "text_keyword",
-                "url",
-                "instructions",
-                "availability",
-                "cost",
-                "use_when",
-                "region",
-            )
-        ),
+        *(key(name, omit=IF_NONE) for name in _CONTACT_FIELDS),
         key("for", "serves", as_=LIST),
         key("confirmed"),
         *(key(name, omit=IF_NONE) for name in ("citation", "checked_on", "note")),
