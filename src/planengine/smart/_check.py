@@ -10,11 +10,12 @@ from typing import Any
 
 from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._values import parse_date
+from planengine.goals._record import read_file_record
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 from planengine.smart._config import SmartConfig
-from planengine.smart._contract import contract_errors
+from planengine.smart._contract import read_with_contract
 from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
 from planengine.smart._rules import BUILTIN_RULES
 
@@ -348,21 +349,24 @@ def check_goals(
         for path, value in _document_dates(data):
             if value is not None and parse_date(value) is None:
                 collect.add("E004", path, f"{value!r} is not a calendar date (YYYY-MM-DD)")
-    # What the review refuses beyond the schema, from the review's own reader (one verdict).
-    contract = (
-        contract_errors(schema_target, as_of=as_of, instruments=instruments)
-        if isinstance(data, Mapping)
-        else []
-    )
+    # The one reader of goal files reads each goal into its typed record, which the rules read,
+    # and says what the review refuses beyond the schema (one verdict).
     goals = data.get("goals") if isinstance(data, Mapping) else None
     if not isinstance(goals, list):
         goals = []
+    if isinstance(data, Mapping):
+        parsed, contract = read_with_contract(schema_target, as_of=as_of, instruments=instruments)
+        records = {goal.record.index: goal.record for goal in parsed.goals}
+        file_record = parsed.record
+    else:
+        contract, records, file_record = [], {}, read_file_record({})
     active = collect.active()
     seen_ids: set[str] = set()
     for index, goal in enumerate(goals):
         if not isinstance(goal, Mapping):
             continue
-        goal_id = goal.get("id") if isinstance(goal.get("id"), str) else None
+        record = records[index]
+        goal_id = record.id
         base: tuple[str | int, ...] = ("goals", index)
         if goal_id is not None:
             if goal_id in seen_ids:
@@ -375,6 +379,8 @@ def check_goals(
             as_of=as_of,
             instruments=instruments,
             settings=config,
+            record=record,
+            file=file_record,
         )
         hits: list[tuple[SmartRule, Hit]] = []
         for rule in active:

@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from planengine.io._document import Document
+from planengine.review._inputs import ParsedFile
 from planengine.io._json_path import parse_json_path
 from planengine.smart._model import SmartRule
 
@@ -25,6 +26,7 @@ __all__ = [
     "INPUT_CONTRACT_CODES",
     "ContractError",
     "contract_errors",
+    "read_with_contract",
 ]
 
 _SOURCE = "docs/goal-files.md"
@@ -164,6 +166,21 @@ def contract_errors(
 
     :param as_of: the review date; ``None``: no date is after it.
     """
+    return read_with_contract(source, as_of=as_of, instruments=instruments)[1]
+
+
+def read_with_contract(
+    source: Document | Mapping[str, Any],
+    *,
+    as_of: datetime.date | None,
+    instruments: Mapping[str, Any],
+) -> tuple[ParsedFile, list[ContractError]]:
+    """A goal file read by the one reader of goal files (its goals' typed records, which the
+    SMART rules read), and the input errors ``planengine review`` finds in it beyond the
+    schema's.
+
+    :param as_of: the review date; ``None``: no date is after it.
+    """
     from planengine.review._flag_workflow import dispositions_from_goal_file
     from planengine.review._parse import parse_goal_file
     from planengine.review._risk import risk_flags_from_assessments
@@ -187,7 +204,7 @@ def contract_errors(
                 finding.goal_id,
             )
         )
-    return found
+    return parsed, found
 
 
 #: The codes that make ``validate`` refuse a goal file as input, as ``review`` does (exit 2):

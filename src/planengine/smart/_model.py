@@ -10,6 +10,12 @@ from typing import Any
 import attrs
 
 from planengine._values import parse_date, read_number
+from planengine.goals._record import (
+    GoalFileRecord,
+    GoalRecord,
+    read_file_record,
+    read_goal_record,
+)
 from planengine.io._location import WHOLE_INPUT, Located, Location
 
 __all__ = [
@@ -138,6 +144,11 @@ class GoalContext:
     :ivar instruments: instrument id -> instrument (attributes ``total_min``, ``total_max``,
         ``direction``, ``change.mcid``, ``change.reliable_change_points`` ...).
     :ivar settings: the effective :class:`planengine.smart.SmartConfig`.
+    :ivar record: the goal as written, typed (:class:`planengine.goals._record.GoalRecord`):
+        what the built-in rules read. ``check_goals`` passes the one the reader of goal files
+        made for the review too; by default it is read from ``goal``.
+    :ivar file: what the file writes beside its goals (the plan's review interval), typed;
+        by default read from ``document``.
     """
 
     goal: Mapping[str, Any]
@@ -146,6 +157,16 @@ class GoalContext:
     as_of: datetime.date | None
     instruments: Mapping[str, Any]
     settings: Any
+    record: GoalRecord = attrs.field(
+        default=attrs.Factory(lambda ctx: read_goal_record(ctx.goal, ctx.index), takes_self=True),
+        eq=False,
+        repr=False,
+    )
+    file: GoalFileRecord = attrs.field(
+        default=attrs.Factory(lambda ctx: read_file_record(ctx.document), takes_self=True),
+        eq=False,
+        repr=False,
+    )
 
     # Derived once per goal (rules read them many times); not part of equality or repr.
     measure: Mapping[str, Any] = attrs.field(init=False, eq=False, repr=False)
