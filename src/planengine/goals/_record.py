@@ -15,14 +15,21 @@ from typing import Any
 
 import attrs
 
-from planengine._relative_target import absolute_target, is_relative, relative_comparator
+from planengine._relative_target import (
+    absolute_target,
+    describe_change,
+    is_relative,
+    relative_comparator,
+)
 from planengine._values import is_number, parse_date, read_number
 
 __all__ = [
+    "NO_MEASURE",
     "BaselineRecord",
     "GoalFileRecord",
     "GoalRecord",
     "MeasureRecord",
+    "ProgressRecord",
     "TargetRecord",
     "read_file_record",
     "read_goal_record",
@@ -68,14 +75,33 @@ class TargetRecord:
 
     :ivar value: the value written (``None``: none, or not a number).
     :ivar comparator: the comparator written (``None``: none, or not text).
-    :ivar relative: whether it is stated as a change from the baseline (``change``,
-        ``change_percent``).
+    :ivar change: a target stated as a change from the baseline (``change``, ``change_percent``)
+        as messages quote it (``change_percent -50``); ``None`` for an absolute target.
     :ivar written: the keys the target writes.
     """
 
     value: Number | None
     comparator: str | None
-    relative: bool
+    change: str | None
+    written: frozenset[str]
+
+    @property
+    def relative(self) -> bool:
+        """Whether it is stated as a change from the baseline."""
+        return self.change is not None
+
+
+@attrs.frozen
+class ProgressRecord:
+    """One entry of ``progress``: a dated value (or a GAS level, or a note).
+
+    :ivar date: its date (``None``: none, or not a calendar date).
+    :ivar value: the value written (``None``: none, or not a number).
+    :ivar written: the keys the entry writes.
+    """
+
+    date: dt.date | None
+    value: Number | None
     written: frozenset[str]
 
 
@@ -99,6 +125,10 @@ class MeasureRecord:
     written: frozenset[str]
 
 
+#: The measure of a goal that writes none.
+NO_MEASURE = MeasureRecord(None, None, None, None, None, None, None, frozenset())
+
+
 @attrs.frozen
 class GoalRecord:
     """One goal of a goal file, as written.
@@ -114,6 +144,12 @@ class GoalRecord:
     :ivar due_date: its due date (``None``: none, or not a calendar date).
     :ivar review_interval_days: how often it is reviewed, in days, as written.
     :ivar measure: its measure (``None``: none, or not a mapping).
+    :ivar progress: its progress entries, by position (``None`` for an entry that is not a
+        mapping); ``()`` when there are none or ``progress`` is not a list.
+    :ivar gas_expected_level: the expected (``0``) level of its Goal Attainment Scale, when
+        written as text (``None``: no scale, or no such level).
+    :ivar unreadable_dates: the dates it writes that are no calendar date, each with its path
+        below the goal and the value as written (E004).
     :ivar written: the keys the goal writes (a key with an unusable value is written too).
     """
 
@@ -127,7 +163,15 @@ class GoalRecord:
     due_date: dt.date | None
     review_interval_days: Number | None
     measure: MeasureRecord | None
+    progress: tuple[ProgressRecord | None, ...]
+    gas_expected_level: str | None
+    unreadable_dates: tuple[tuple[tuple[str | int, ...], Any], ...]
     written: frozenset[str]
+
+    @property
+    def measure_or_empty(self) -> MeasureRecord:
+        """``measure``, or one that writes nothing when the goal has none."""
+        return self.measure or NO_MEASURE
 
     @property
     def start(self) -> dt.date | None:
@@ -164,7 +208,7 @@ def _target(raw: Mapping[str, Any]) -> TargetRecord:
     return TargetRecord(
         value=_number(raw.get("value")),
         comparator=_text(raw.get("comparator")),
-        relative=is_relative(raw),
+        change=describe_change(raw) if is_relative(raw) else None,
         written=_keys(raw),
     )
 
@@ -192,10 +236,50 @@ def _measure(raw: Mapping[str, Any]) -> MeasureRecord:
         method=_text(raw.get("method")),
         baseline=_baseline(baseline_raw) if isinstance(baseline_raw, Mapping) else None,
         target=target,
-        resolved_target=None
-        if target is None
-        else _resolved(target_raw, target, baseline_raw),  # type: ignore[arg-type]
+        resolved_target=None if target is None else _resolved(target_raw, target, baseline_raw),  # type: ignore[arg-type]
         written=_keys(raw),
+    )
+
+
+def _progress(raw: Any) -> tuple[ProgressRecord | None, ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        ProgressRecord(parse_date(entry.get("date")), _number(entry.get("value")), _keys(entry))
+        if isinstance(entry, Mapping)
+        else None
+        for entry in raw
+    )
+
+
+def _expected_level(gas: Any) -> str | None:
+    """The ``0`` level of ``gas.levels`` (a YAML ``0:`` key is the number 0) when it is text."""
+    levels = gas.get("levels") if isinstance(gas, Mapping) else None
+    if not isinstance(levels, Mapping):
+        return None
+    expected = levels.get("0", levels.get(0))
+    return expected if isinstance(expected, str) else None
+
+
+def _unreadable_dates(
+    raw: Mapping[str, Any], measure: Any
+) -> tuple[tuple[tuple[str | int, ...], Any], ...]:
+    baseline = measure.get("baseline") if isinstance(measure, Mapping) else None
+    if not isinstance(baseline, Mapping):
+        baseline = {}
+    fields: list[tuple[tuple[str | int, ...], Any]] = [
+        (("start_date",), raw.get("start_date")),
+        (("due_date",), raw.get("due_date")),
+        (("measure", "baseline", "date"), baseline.get("date")),
+        (("measure", "baseline", "by"), baseline.get("by")),
+    ]
+    progress = raw.get("progress")
+    if isinstance(progress, list):
+        for index, entry in enumerate(progress):
+            if isinstance(entry, Mapping):
+                fields.append((("progress", index, "date"), entry.get("date")))
+    return tuple(
+        (path, value) for path, value in fields if value is not None and parse_date(value) is None
     )
 
 
@@ -214,6 +298,9 @@ def read_goal_record(raw: Mapping[str, Any], index: int) -> GoalRecord:
         due_date=parse_date(raw.get("due_date")),
         review_interval_days=_number(raw.get("review_interval_days")),
         measure=_measure(measure) if isinstance(measure, Mapping) else None,
+        progress=_progress(raw.get("progress")),
+        gas_expected_level=_expected_level(raw.get("gas")),
+        unreadable_dates=_unreadable_dates(raw, measure),
         written=_keys(raw),
     )
 

@@ -16,8 +16,8 @@ from typing import Any
 import attrs
 
 from planengine.io._document import Document
-from planengine.review._inputs import ParsedFile
 from planengine.io._json_path import parse_json_path
+from planengine.review._inputs import ParsedFile
 from planengine.smart._model import SmartRule
 
 __all__ = [
@@ -48,6 +48,7 @@ CONTRACT_CODES: Mapping[str, str] = {
     "input.answers": "E016",
     "input.disposition": "E017",
 }
+
 
 def _rule(code: str, name: str, message: str, fix: str, docs: str) -> SmartRule:
     return SmartRule(

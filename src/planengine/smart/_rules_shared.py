@@ -32,22 +32,23 @@ def on_instrument_scale(ctx: GoalContext) -> Any:
     instrument = ctx.instrument
     if instrument is None:
         return None
-    unit = ctx.measure.get("unit")
-    if ctx.measure.get("metric") and unit is not None:
+    measure = ctx.record.measure_or_empty
+    unit = measure.unit
+    if measure.metric and unit is not None:
         candidates = (
             getattr(instrument, "name", None),
             getattr(instrument, "id", None),
-            ctx.measure.get("instrument"),
+            measure.instrument,
         )
         names = tuple(name for name in candidates if isinstance(name, str) and name)
-        if not isinstance(unit, str) or unit_scale(unit, names) != "total":
+        if unit_scale(unit, names) != "total":
             return None
     return instrument
 
 
 def has_metric(ctx: GoalContext) -> bool:
-    measure = ctx.measure
-    return bool(measure.get("metric") or measure.get("instrument"))
+    measure = ctx.record.measure_or_empty
+    return bool(measure.metric or measure.instrument)
 
 
 def fmt(value: float) -> str:
