@@ -10,8 +10,9 @@ check has reported it. Numbers are kept as the JSON number written (``int`` or `
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 import attrs
 
@@ -30,6 +31,7 @@ __all__ = [
     "GoalRecord",
     "MeasureRecord",
     "ProgressRecord",
+    "SuppressRecord",
     "TargetRecord",
     "read_file_record",
     "read_goal_record",
@@ -40,15 +42,18 @@ Number = int | float
 
 
 def _text(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    return value if type(value) is str or isinstance(value, str) else None
 
 
 def _number(value: Any) -> Number | None:
+    kind = type(value)
+    if kind is int or kind is float:
+        return value  # type: ignore[no-any-return]
     return value if is_number(value) else None
 
 
-def _keys(mapping: Mapping[str, Any]) -> frozenset[str]:
-    return frozenset(key for key in mapping if isinstance(key, str))
+def _is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 @attrs.frozen
@@ -125,6 +130,20 @@ class MeasureRecord:
     written: frozenset[str]
 
 
+@attrs.frozen
+class SuppressRecord:
+    """One entry of a goal's ``suppress`` list that names a rule.
+
+    :ivar index: its position in ``suppress``.
+    :ivar rule: the rule's code or name, as written.
+    :ivar reason: why the rule does not apply (``None``: none, or not text).
+    """
+
+    index: int
+    rule: str
+    reason: str | None
+
+
 #: The measure of a goal that writes none.
 NO_MEASURE = MeasureRecord(None, None, None, None, None, None, None, frozenset())
 
@@ -144,13 +163,9 @@ class GoalRecord:
     :ivar due_date: its due date (``None``: none, or not a calendar date).
     :ivar review_interval_days: how often it is reviewed, in days, as written.
     :ivar measure: its measure (``None``: none, or not a mapping).
-    :ivar progress: its progress entries, by position (``None`` for an entry that is not a
-        mapping); ``()`` when there are none or ``progress`` is not a list.
-    :ivar gas_expected_level: the expected (``0``) level of its Goal Attainment Scale, when
-        written as text (``None``: no scale, or no such level).
-    :ivar unreadable_dates: the dates it writes that are no calendar date, each with its path
-        below the goal and the value as written (E004).
     :ivar written: the keys the goal writes (a key with an unusable value is written too).
+    :ivar source: the goal's mapping, from which the parts only some rules use (``progress``,
+        ``suppress``, ``unreadable_dates``, ``gas_expected_level``) are read on first use.
     """
 
     index: int
@@ -163,10 +178,32 @@ class GoalRecord:
     due_date: dt.date | None
     review_interval_days: Number | None
     measure: MeasureRecord | None
-    progress: tuple[ProgressRecord | None, ...]
-    gas_expected_level: str | None
-    unreadable_dates: tuple[tuple[tuple[str | int, ...], Any], ...]
     written: frozenset[str]
+    _source: Mapping[str, Any] = attrs.field(eq=False, repr=False, alias="source")
+
+    @functools.cached_property
+    def progress(self) -> tuple[ProgressRecord | None, ...]:
+        """Its progress entries, by position (``None`` for an entry that is not a mapping);
+        ``()`` when there are none or ``progress`` is not a list."""
+        return _progress(self._source.get("progress"))
+
+    @functools.cached_property
+    def gas_expected_level(self) -> str | None:
+        """The expected (``0``) level of its Goal Attainment Scale, when written as text
+        (``None``: no scale, or no such level)."""
+        return _expected_level(self._source.get("gas"))
+
+    @functools.cached_property
+    def unreadable_dates(self) -> tuple[tuple[tuple[str | int, ...], Any], ...]:
+        """The dates it writes that are no calendar date, each with its path below the goal and
+        the value as written (E004)."""
+        return _unreadable_dates(self._source, self._source.get("measure"))
+
+    @functools.cached_property
+    def suppress(self) -> tuple[SuppressRecord, ...]:
+        """The entries of its ``suppress`` list that name a rule (an entry that is not a
+        mapping, or names no rule as text, breaks the schema and is not read)."""
+        return _suppress(self._source.get("suppress"))
 
     @property
     def measure_or_empty(self) -> MeasureRecord:
@@ -200,7 +237,7 @@ def _baseline(raw: Mapping[str, Any]) -> BaselineRecord:
         date=parse_date(raw.get("date")),
         pending=_text(raw.get("pending")),
         by=parse_date(raw.get("by")),
-        written=_keys(raw),
+        written=frozenset(raw),
     )
 
 
@@ -209,7 +246,7 @@ def _target(raw: Mapping[str, Any]) -> TargetRecord:
         value=_number(raw.get("value")),
         comparator=_text(raw.get("comparator")),
         change=describe_change(raw) if is_relative(raw) else None,
-        written=_keys(raw),
+        written=frozenset(raw),
     )
 
 
@@ -228,16 +265,16 @@ def _resolved(raw: Mapping[str, Any], written: TargetRecord, baseline: Any) -> T
 
 def _measure(raw: Mapping[str, Any]) -> MeasureRecord:
     baseline_raw, target_raw = raw.get("baseline"), raw.get("target")
-    target = _target(target_raw) if isinstance(target_raw, Mapping) else None
+    target = _target(target_raw) if _is_mapping(target_raw) else None
     return MeasureRecord(
         metric=raw.get("metric"),
         instrument=_text(raw.get("instrument")),
         unit=_text(raw.get("unit")),
         method=_text(raw.get("method")),
-        baseline=_baseline(baseline_raw) if isinstance(baseline_raw, Mapping) else None,
+        baseline=_baseline(baseline_raw) if _is_mapping(baseline_raw) else None,
         target=target,
         resolved_target=None if target is None else _resolved(target_raw, target, baseline_raw),  # type: ignore[arg-type]
-        written=_keys(raw),
+        written=frozenset(raw),
     )
 
 
@@ -245,8 +282,8 @@ def _progress(raw: Any) -> tuple[ProgressRecord | None, ...]:
     if not isinstance(raw, list):
         return ()
     return tuple(
-        ProgressRecord(parse_date(entry.get("date")), _number(entry.get("value")), _keys(entry))
-        if isinstance(entry, Mapping)
+        ProgressRecord(parse_date(entry.get("date")), _number(entry.get("value")), frozenset(entry))
+        if _is_mapping(entry)
         else None
         for entry in raw
     )
@@ -283,6 +320,16 @@ def _unreadable_dates(
     )
 
 
+def _suppress(raw: Any) -> tuple[SuppressRecord, ...]:
+    if not isinstance(raw, list):
+        return ()
+    return tuple(
+        SuppressRecord(index, entry["rule"], _text(entry.get("reason")))
+        for index, entry in enumerate(raw)
+        if isinstance(entry, Mapping) and isinstance(entry.get("rule"), str)
+    )
+
+
 def read_goal_record(raw: Mapping[str, Any], index: int) -> GoalRecord:
     """The goal at ``goals[index]`` as written (``raw``: its mapping)."""
     addresses = raw.get("addresses")
@@ -297,11 +344,9 @@ def read_goal_record(raw: Mapping[str, Any], index: int) -> GoalRecord:
         start_date=parse_date(raw.get("start_date")),
         due_date=parse_date(raw.get("due_date")),
         review_interval_days=_number(raw.get("review_interval_days")),
-        measure=_measure(measure) if isinstance(measure, Mapping) else None,
-        progress=_progress(raw.get("progress")),
-        gas_expected_level=_expected_level(raw.get("gas")),
-        unreadable_dates=_unreadable_dates(raw, measure),
-        written=_keys(raw),
+        measure=_measure(measure) if _is_mapping(measure) else None,
+        written=frozenset(raw),
+        source=raw,
     )
 
 
@@ -309,5 +354,5 @@ def read_file_record(data: Mapping[str, Any]) -> GoalFileRecord:
     """What the goal file ``data`` writes beside its goals."""
     return GoalFileRecord(
         review_interval_days=_number(data.get("review_interval_days")),
-        written=_keys(data),
+        written=frozenset(data),
     )

@@ -96,7 +96,7 @@ class GoalReader:
 
     def read(self) -> ParsedGoal:
         measure = mapping_or_empty(self.raw.get("measure"))
-        instrument, scale, unit = self._scale(measure)
+        instrument, scale, unit = self._scale()
         bounds = measure_bounds(instrument, scale)
         self._report_impossible_date("start_date")
         self._report_impossible_date("due_date")
@@ -109,7 +109,7 @@ class GoalReader:
                 ("due_date",),
             )
             due = None
-        target, comparator, possible = self._target(measure, bounds)
+        target, comparator, possible = self._target(bounds)
         baseline = self._baseline(measure, bounds, start, instrument, scale)
         relative = mapping_or_empty(measure.get("target"))
         if not is_relative(relative):
@@ -184,12 +184,10 @@ class GoalReader:
             record=self.record,
         )
 
-    def _scale(self, measure: Mapping[str, Any]) -> tuple[Instrument | None, str, str | None]:
-        name = measure.get("instrument")
-        unit_raw = measure.get("unit")
-        unit = unit_raw if isinstance(unit_raw, str) else None
-        metric = measure.get("metric")
-        if not isinstance(name, str):
+    def _scale(self) -> tuple[Instrument | None, str, str | None]:
+        measure = self.record.measure_or_empty
+        name, unit, metric = measure.instrument, measure.unit, measure.metric
+        if name is None:
             return None, "metric", unit
         instrument = self.instruments.get(name)
         if instrument is None:
@@ -226,14 +224,12 @@ class GoalReader:
         # A free metric (minutes of sleep onset) answering to an instrument: not its totals.
         return instrument, "metric", unit
 
-    def _target(
-        self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
-    ) -> tuple[float | None, str | None, bool]:
-        raw = mapping_or_empty(measure.get("target"))
-        target = read_number(raw.get("value"))
-        if target is None:  # none, or one the schema check refused
+    def _target(self, bounds: tuple[float, float] | None) -> tuple[float | None, str | None, bool]:
+        written = self.record.measure_or_empty.target
+        target = read_number(written.value) if written is not None else None
+        if written is None or target is None:  # none, or one the schema check refused
             return None, None, True
-        comparator = raw.get("comparator")
+        comparator: str | None = written.comparator
         if comparator not in COMPARATORS:
             comparator = None  # the way the measure improves is used instead
         possible = True

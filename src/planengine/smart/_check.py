@@ -10,7 +10,7 @@ from typing import Any
 
 from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._values import parse_date
-from planengine.goals._record import read_file_record
+from planengine.goals._record import GoalRecord, read_file_record
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
@@ -406,7 +406,7 @@ def check_goals(
                 )
                 continue
             hits.extend((rule, hit) for hit in found)
-        for rule, hit in _apply_suppressions(goal, base, hits, rules, collect, goal_id):
+        for rule, hit in _apply_suppressions(record, base, hits, rules, collect):
             collect.add(rule.code, (*base, *hit.path), hit.message, goal_id)
     reported = {(rule.code, path) for rule, path, _message, _goal in collect.found}
     for refused in contract:  # once per place: E004 and E005 may be reported above already
@@ -428,27 +428,25 @@ def _document_dates(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...]
 
 
 def _apply_suppressions(
-    goal: Mapping[str, Any],
+    record: GoalRecord,
     base: tuple[str | int, ...],
     hits: list[tuple[SmartRule, Hit]],
     rules: RuleSet,
     collect: _Collector,
-    goal_id: str | None,
 ) -> list[tuple[SmartRule, Hit]]:
-    entries = goal.get("suppress")
-    if not isinstance(entries, list) or not entries:
+    if not record.suppress:
         return hits
+    goal_id = record.id
     active: dict[str, int] = {}  # rule code -> suppress index
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("rule"), str):
-            continue
+    for entry in record.suppress:
+        index = entry.index
         where = (*base, "suppress", index)
-        rule = rules.get(entry["rule"])
+        rule = rules.get(entry.rule)
         if rule is None:
             collect.add(
                 "E008",
                 (*where, "rule"),
-                f"suppression names unknown rule {entry['rule']!r}",
+                f"suppression names unknown rule {entry.rule!r}",
                 goal_id,
             )
             continue
@@ -461,8 +459,8 @@ def _apply_suppressions(
                 goal_id,
             )
             continue
-        reason = entry.get("reason")
-        if not (isinstance(reason, str) and reason.strip()):
+        reason = entry.reason
+        if not (reason and reason.strip()):
             collect.add(
                 "E006",
                 where,
