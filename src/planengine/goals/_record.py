@@ -162,7 +162,8 @@ class GoalRecord:
     :ivar start_date: its start (``None``: none, or not a calendar date).
     :ivar due_date: its due date (``None``: none, or not a calendar date).
     :ivar review_interval_days: how often it is reviewed, in days, as written.
-    :ivar measure: its measure (``None``: none, or not a mapping).
+    :ivar measure: its measure (:data:`NO_MEASURE`, which writes nothing, when the goal has
+        none or it is not a mapping; ``"measure" in written`` says whether it is written).
     :ivar written: the keys the goal writes (a key with an unusable value is written too).
     :ivar source: the goal's mapping, from which the parts only some rules use (``progress``,
         ``suppress``, ``unreadable_dates``, ``gas_expected_level``) are read on first use.
@@ -177,7 +178,7 @@ class GoalRecord:
     start_date: dt.date | None
     due_date: dt.date | None
     review_interval_days: Number | None
-    measure: MeasureRecord | None
+    measure: MeasureRecord
     written: frozenset[str]
     _source: Mapping[str, Any] = attrs.field(eq=False, repr=False, alias="source")
 
@@ -206,16 +207,11 @@ class GoalRecord:
         return _suppress(self._source.get("suppress"))
 
     @property
-    def measure_or_empty(self) -> MeasureRecord:
-        """``measure``, or one that writes nothing when the goal has none."""
-        return self.measure or NO_MEASURE
-
-    @property
     def start(self) -> dt.date | None:
         """The goal's start: ``start_date``, else the baseline's date."""
         if self.start_date is not None:
             return self.start_date
-        baseline = self.measure.baseline if self.measure is not None else None
+        baseline = self.measure.baseline
         return baseline.date if baseline is not None else None
 
 
@@ -301,23 +297,24 @@ def _expected_level(gas: Any) -> str | None:
 def _unreadable_dates(
     raw: Mapping[str, Any], measure: Any
 ) -> tuple[tuple[tuple[str | int, ...], Any], ...]:
-    baseline = measure.get("baseline") if isinstance(measure, Mapping) else None
-    if not isinstance(baseline, Mapping):
-        baseline = {}
-    fields: list[tuple[tuple[str | int, ...], Any]] = [
-        (("start_date",), raw.get("start_date")),
-        (("due_date",), raw.get("due_date")),
-        (("measure", "baseline", "date"), baseline.get("date")),
-        (("measure", "baseline", "by"), baseline.get("by")),
-    ]
+    found: list[tuple[tuple[str | int, ...], Any]] = []
+
+    def look(path: tuple[str | int, ...], value: Any) -> None:
+        if value is not None and parse_date(value) is None:
+            found.append((path, value))
+
+    look(("start_date",), raw.get("start_date"))
+    look(("due_date",), raw.get("due_date"))
+    baseline = measure.get("baseline") if _is_mapping(measure) else None
+    if _is_mapping(baseline):
+        look(("measure", "baseline", "date"), baseline.get("date"))
+        look(("measure", "baseline", "by"), baseline.get("by"))
     progress = raw.get("progress")
     if isinstance(progress, list):
         for index, entry in enumerate(progress):
-            if isinstance(entry, Mapping):
-                fields.append((("progress", index, "date"), entry.get("date")))
-    return tuple(
-        (path, value) for path, value in fields if value is not None and parse_date(value) is None
-    )
+            if _is_mapping(entry):
+                look(("progress", index, "date"), entry.get("date"))
+    return tuple(found)
 
 
 def _suppress(raw: Any) -> tuple[SuppressRecord, ...]:
@@ -344,7 +341,7 @@ def read_goal_record(raw: Mapping[str, Any], index: int) -> GoalRecord:
         start_date=parse_date(raw.get("start_date")),
         due_date=parse_date(raw.get("due_date")),
         review_interval_days=_number(raw.get("review_interval_days")),
-        measure=_measure(measure) if _is_mapping(measure) else None,
+        measure=_measure(measure) if _is_mapping(measure) else NO_MEASURE,
         written=frozenset(raw),
         source=raw,
     )

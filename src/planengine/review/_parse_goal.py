@@ -87,7 +87,10 @@ class GoalReader:
     def add(self, code: str, severity: str, message: str, rel: Path) -> None:
         self.sink.add(code, severity, message, self.base + rel, self.goal_id)
 
-    def _report_impossible_date(self, key: str) -> None:
+    def _report_impossible_date(self, key: str, day: dt.date | None) -> None:
+        """``key``'s text when it has the form of a date but is no day (``day``: the record's)."""
+        if day is not None or key not in self.record.written:
+            return
         value = self.raw.get(key)
         if impossible_date(value):
             self.add(
@@ -98,9 +101,9 @@ class GoalReader:
         measure = mapping_or_empty(self.raw.get("measure"))
         instrument, scale, unit = self._scale()
         bounds = measure_bounds(instrument, scale)
-        self._report_impossible_date("start_date")
-        self._report_impossible_date("due_date")
         start, due = self.record.start_date, self.record.due_date
+        self._report_impossible_date("start_date", start)
+        self._report_impossible_date("due_date", due)
         if start and due and due < start:
             self.add(
                 "input.due-before-start",
@@ -185,7 +188,7 @@ class GoalReader:
         )
 
     def _scale(self) -> tuple[Instrument | None, str, str | None]:
-        measure = self.record.measure_or_empty
+        measure = self.record.measure
         name, unit, metric = measure.instrument, measure.unit, measure.metric
         if name is None:
             return None, "metric", unit
@@ -225,7 +228,7 @@ class GoalReader:
         return instrument, "metric", unit
 
     def _target(self, bounds: tuple[float, float] | None) -> tuple[float | None, str | None, bool]:
-        written = self.record.measure_or_empty.target
+        written = self.record.measure.target
         target = read_number(written.value) if written is not None else None
         if written is None or target is None:  # none, or one the schema check refused
             return None, None, True
@@ -302,11 +305,12 @@ class GoalReader:
                     ("measure",),
                 )
             return None
-        value = read_number(raw.get("value"))
-        if value is None:  # the schema check reported it
+        written = self.record.measure.baseline
+        value = read_number(written.value) if written is not None else None
+        if written is None or value is None:  # the schema check reported it
             return None
-        date_raw = raw.get("date")
-        date = parse_date(date_raw)
+        date = written.date
+        date_raw = raw.get("date") if date is None else None
         if impossible_date(date_raw):
             self.add(
                 "input.date-invalid",

@@ -173,7 +173,7 @@ class GoalContext:
     )
 
     def __attrs_post_init__(self) -> None:
-        name = self.record.measure_or_empty.instrument
+        name = self.record.measure.instrument
         instrument = self.instruments.get(name) if name is not None else None
         object.__setattr__(self, "instrument", instrument)
 
@@ -200,7 +200,7 @@ class GoalContext:
         target = self.measure.get("target")
         if not isinstance(target, Mapping):
             return None
-        resolved = self.record.measure_or_empty.resolved_target
+        resolved = self.record.measure.resolved_target
         if resolved is None or not resolved.relative or resolved.value is None:
             return target
         return {**target, "value": resolved.value, "comparator": resolved.comparator}

@@ -22,7 +22,7 @@ __all__ = [
 
 def _values(ctx: GoalContext) -> tuple[BaselineRecord | None, TargetRecord | None]:
     """The goal's baseline and its target as the rules read it (a change resolved)."""
-    measure = ctx.record.measure_or_empty
+    measure = ctx.record.measure
     return measure.baseline, measure.resolved_target
 
 
@@ -80,7 +80,7 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
     worse_up = direction == "higher-is-worse"
     comparator = target.comparator
     goal, start = _number(target), _number(baseline)
-    name = ctx.record.measure_or_empty.instrument
+    name = ctx.record.measure.instrument
     if comparator in ((">=", ">") if worse_up else ("<=", "<")):
         yield Hit(
             ("measure", "target", "comparator"),
@@ -154,7 +154,7 @@ def check_absolute_target(ctx: GoalContext) -> Iterator[Hit]:
             f"{phrase!r} asks for perfection, so one lapse fails the goal: {_rewrite(phrase)}",
         )
         return
-    measure = ctx.record.measure_or_empty
+    measure = ctx.record.measure
     target = measure.resolved_target
     if target is None or measure.instrument or not measure.metric:
         return
@@ -191,7 +191,7 @@ def check_free_metric_change(ctx: GoalContext) -> Iterator[Hit]:
     where: tuple[str | int, ...] = ("measure", "target", "value")
     if found is None:
         statement = read_statement(ctx)
-        if statement is None or statement.change is None or ctx.record.measure_or_empty.instrument:
+        if statement is None or statement.change is None or ctx.record.measure.instrument:
             return
         if any(name in statement.text.lower() for name in ctx.instruments):
             return  # an instrument's totals: A303 judges those
@@ -215,7 +215,7 @@ def check_free_metric_change(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def _record_change(ctx: GoalContext) -> tuple[float, float, float] | None:
-    if on_instrument_scale(ctx) is not None or ctx.record.measure_or_empty.instrument:
+    if on_instrument_scale(ctx) is not None or ctx.record.measure.instrument:
         return None
     baseline, target = _values(ctx)
     if baseline is None or target is None:

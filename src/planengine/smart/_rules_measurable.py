@@ -64,7 +64,7 @@ def check_measure_only_in_statement(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def check_no_unit(ctx: GoalContext) -> Iterator[Hit]:
-    measure = ctx.record.measure_or_empty
+    measure = ctx.record.measure
     if measure.metric and not measure.instrument and not measure.unit:
         yield Hit(("measure",), f"metric {measure.metric!r} has no unit")
 
@@ -72,7 +72,7 @@ def check_no_unit(ctx: GoalContext) -> Iterator[Hit]:
 def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
     if not has_metric(ctx):
         return
-    measure = ctx.record.measure_or_empty
+    measure = ctx.record.measure
     baseline = measure.baseline
     change = measure.target.change if measure.target is not None else None
     if baseline is None:
@@ -110,7 +110,7 @@ def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def check_baseline_date(ctx: GoalContext) -> Iterator[Hit]:
-    baseline = ctx.record.measure_or_empty.baseline
+    baseline = ctx.record.measure.baseline
     if baseline is not None and not {"date", "pending"} & baseline.written:
         yield Hit(("measure", "baseline"))
 
@@ -122,7 +122,7 @@ def _quoted(value: Any) -> str:
 
 
 def check_no_target(ctx: GoalContext) -> Iterator[Hit]:
-    if has_metric(ctx) and ctx.record.measure_or_empty.target is None:
+    if has_metric(ctx) and ctx.record.measure.target is None:
         statement = read_statement(ctx)
         if statement is not None and statement.quantity:
             yield Hit(
@@ -134,7 +134,7 @@ def check_no_target(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def check_unknown_instrument(ctx: GoalContext) -> Iterator[Hit]:
-    name = ctx.record.measure_or_empty.instrument
+    name = ctx.record.measure.instrument
     if name is not None and name not in ctx.instruments:
         known = ", ".join(sorted(ctx.instruments)) or "none loaded"
         yield Hit(("measure", "instrument"), f"unknown instrument {name!r} (known: {known})")
@@ -149,7 +149,7 @@ def check_out_of_range(ctx: GoalContext) -> Iterator[Hit]:
     if low is None or high is None:
         return
     # A unit naming a derived score (WHO-5 "percent" = raw x 4) puts the values on that scale.
-    measure = ctx.record.measure_or_empty
+    measure = ctx.record.measure
     for derived in getattr(instrument, "derived", ()):
         if derived.id == measure.unit:
             low, high = low * derived.multiply, high * derived.multiply

@@ -32,7 +32,7 @@ def on_instrument_scale(ctx: GoalContext) -> Any:
     instrument = ctx.instrument
     if instrument is None:
         return None
-    measure = ctx.record.measure_or_empty
+    measure = ctx.record.measure
     unit = measure.unit
     if measure.metric and unit is not None:
         candidates = (
@@ -47,7 +47,7 @@ def on_instrument_scale(ctx: GoalContext) -> Any:
 
 
 def has_metric(ctx: GoalContext) -> bool:
-    measure = ctx.record.measure_or_empty
+    measure = ctx.record.measure
     return bool(measure.metric or measure.instrument)
 
 
@@ -82,8 +82,8 @@ def record_anchored(ctx: GoalContext) -> bool:
     metric with a unit. A percentage of an abstract quality ("80 % increase in self-esteem") is
     not a metric: nothing says what was counted."""
     measure = ctx.record.measure
-    target = measure.resolved_target if measure is not None else None
-    if measure is None or target is None or target.value is None:
+    target = measure.resolved_target
+    if target is None or target.value is None:
         return False
     if measure.instrument:
         return True

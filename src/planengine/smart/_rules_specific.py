@@ -43,10 +43,10 @@ def _one_off_task(ctx: GoalContext) -> bool:
     """A task measured by its completion (target 1 from 0: "complete a PCL-5 and refer for an
     assessment"): it is met when all its steps are done, so its steps need no tracking apart."""
     measure = ctx.record.measure
-    target = measure.resolved_target if measure is not None else None
+    target = measure.resolved_target
     if target is None or read_number(target.value) != 1:
         return False
-    baseline = measure.baseline if measure is not None else None
+    baseline = measure.baseline
     start = read_number(baseline.value) if baseline is not None else None
     comparator = target.comparator if "comparator" in target.written else ">="
     return start in (None, 0) and comparator in (">=", "==")
