@@ -38,14 +38,14 @@ __all__ = [
 ]
 
 #: A JSON number as written: an ``int`` or ``float``, never a ``bool`` (``None``: none usable).
-Number = int | float
+Number = int | float  # (the type of a JSON number as written)
 
 
 def _text(value: Any) -> str | None:
     return value if type(value) is str or isinstance(value, str) else None
 
 
-def _number(value: Any) -> Number | None:
+def _number(value: Any) -> int | float | None:
     kind = type(value)
     if kind is int or kind is float:
         return value  # type: ignore[no-any-return]
@@ -67,7 +67,7 @@ class BaselineRecord:
     :ivar written: the keys the baseline writes.
     """
 
-    value: Number | None
+    value: int | float | None
     date: dt.date | None
     pending: str | None
     by: dt.date | None
@@ -85,7 +85,7 @@ class TargetRecord:
     :ivar written: the keys the target writes.
     """
 
-    value: Number | None
+    value: int | float | None
     comparator: str | None
     change: str | None
     written: frozenset[str]
@@ -106,7 +106,7 @@ class ProgressRecord:
     """
 
     date: dt.date | None
-    value: Number | None
+    value: int | float | None
     written: frozenset[str]
 
 
@@ -177,7 +177,7 @@ class GoalRecord:
     patient_words: str | None
     start_date: dt.date | None
     due_date: dt.date | None
-    review_interval_days: Number | None
+    review_interval_days: int | float | None
     measure: MeasureRecord
     written: frozenset[str]
     _source: Mapping[str, Any] = attrs.field(eq=False, repr=False, alias="source")
@@ -223,7 +223,7 @@ class GoalFileRecord:
     :ivar written: the keys the file writes.
     """
 
-    review_interval_days: Number | None
+    review_interval_days: int | float | None
     written: frozenset[str]
 
 
