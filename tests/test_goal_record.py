@@ -102,12 +102,26 @@ def test_the_review_and_the_rules_read_one_record_per_goal() -> None:
 
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
     max_leaves=12,
 )
 _KEYS = st.sampled_from(
-    ["id", "statement", "area", "addresses", "start_date", "due_date", "measure", "progress",
-     "suppress", "gas", "review_interval_days", "patient_words"]
+    [
+        "id",
+        "statement",
+        "area",
+        "addresses",
+        "start_date",
+        "due_date",
+        "measure",
+        "progress",
+        "suppress",
+        "gas",
+        "review_interval_days",
+        "patient_words",
+    ]
 )
 _GOALS = st.dictionaries(_KEYS, _JSON, max_size=8) | st.builds(
     lambda measure: {"measure": measure},
@@ -126,7 +140,9 @@ def test_any_goal_mapping_reads_into_typed_fields(goal: dict[str, Any]) -> None:
     assert days is None or (isinstance(days, (int, float)) and not isinstance(days, bool))
     assert record.written == frozenset(goal)
     for entry in record.suppress:
-        assert isinstance(entry.rule, str) and (entry.reason is None or isinstance(entry.reason, str))
+        assert isinstance(entry.rule, str) and (
+            entry.reason is None or isinstance(entry.reason, str)
+        )
     for path, value in record.unreadable_dates:
         assert value is not None and path[-1] in ("start_date", "due_date", "date", "by")
     measure = record.measure
