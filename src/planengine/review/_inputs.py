@@ -8,6 +8,7 @@ from typing import Any
 
 import attrs
 
+from planengine.goals._record import GoalFileRecord, GoalRecord
 from planengine.instruments._instrument import Instrument
 from planengine.instruments._units import PERCENT_UNITS, SCORE_UNITS, unit_scale
 from planengine.io._document import Document
@@ -44,7 +45,9 @@ class ParsedAssessment:
 
 @attrs.frozen
 class ParsedGoal:
-    """One goal's usable data. ``measurements`` start with the baseline and are in date order."""
+    """One goal's usable data, as the review reads its :class:`GoalRecord` (``record``, what
+    the file writes, which the SMART rules read too). ``measurements`` start with the baseline
+    and are in date order."""
 
     index: int
     goal_id: str
@@ -69,6 +72,8 @@ class ParsedGoal:
     #: why the goal has no baseline yet while it is pending (recorded from the first week of a
     #: log, and no progress entry has given it): ``"baseline pending until 2026-12-14"``
     baseline_pending: str | None = None
+    #: the goal as the file writes it, typed (the one goal model ``validate`` reads too)
+    record: GoalRecord = attrs.field(kw_only=True, eq=False, repr=False)
 
 
 @attrs.frozen
@@ -78,6 +83,8 @@ class ParsedFile:
     goals: tuple[ParsedGoal, ...]
     assessments: tuple[ParsedAssessment, ...]
     findings: tuple[ReviewFinding, ...]
+    #: what the file writes beside its goals
+    record: GoalFileRecord = attrs.field(kw_only=True, eq=False, repr=False)
 
 
 class FindingSink:

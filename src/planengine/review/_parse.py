@@ -19,6 +19,7 @@ from typing import Any
 import attrs
 
 from planengine._values import impossible_date, parse_date, read_number
+from planengine.goals._record import read_file_record, read_goal_record
 from planengine.instruments._instrument import Instrument
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
@@ -267,6 +268,10 @@ def parse_goal_file(
 ) -> ParsedFile:
     """Read goals and assessments; every unusable value becomes a finding, never an exception.
 
+    This is the one reader of goal files: each goal is read into its typed
+    :class:`planengine.goals._record.GoalRecord` (``ParsedGoal.record``), which ``validate``'s
+    SMART rules read too, and then into what the review computes on.
+
     The findings are those the values give (:func:`schema_findings` gives the schema's).
     """
     document = source if isinstance(source, Document) else None
@@ -299,7 +304,7 @@ def parse_goal_file(
     for index, raw in enumerate(goals_raw):
         if not isinstance(raw, Mapping):
             continue  # the schema check reported it
-        reader = GoalReader(raw, index, as_of, instruments, sink)
+        reader = GoalReader(raw, read_goal_record(raw, index), as_of, instruments, sink)
         goal = reader.read()
         item_answers.extend(reader.item_answers)
         if goal.goal_id in ids:
@@ -315,4 +320,6 @@ def parse_goal_file(
         goals.append(_merge_assessments(goal, assessments, sink))
     # Item answers misplaced in progress entries (each reported) are still read for risk items.
     checked = sorted([*assessments, *item_answers], key=lambda a: (a.instrument, a.date))
-    return ParsedFile(tuple(goals), tuple(checked), tuple(sink.items))
+    return ParsedFile(
+        tuple(goals), tuple(checked), tuple(sink.items), record=read_file_record(data)
+    )

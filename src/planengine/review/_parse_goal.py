@@ -28,6 +28,7 @@ from planengine._values import (
     parse_date,
     read_number,
 )
+from planengine.goals._record import GoalRecord
 from planengine.instruments._instrument import Instrument
 from planengine.io._json_path import format_json_path
 from planengine.review._inputs import (
@@ -66,39 +67,43 @@ class GoalReader:
     def __init__(
         self,
         raw: Mapping[str, Any],
-        index: int,
+        record: GoalRecord,
         as_of: dt.date,
         instruments: Mapping[str, Instrument],
         sink: FindingSink,
     ) -> None:
         self.raw = raw
-        self.index = index
+        self.record = record
+        self.index = index = record.index
         self.as_of = as_of
         self.instruments = instruments
         self.sink = sink
         self.base: Path = ("goals", index)
         self.item_answers: list[ParsedAssessment] = []
         self.pending: PendingBaseline | None = None
-        goal_id = raw.get("id")
         # a goal without a usable id breaks the schema (reported there); it is named here
-        self.goal_id = goal_id if isinstance(goal_id, str) and goal_id else f"goal-{index + 1}"
+        self.goal_id = record.id or f"goal-{index + 1}"
 
     def add(self, code: str, severity: str, message: str, rel: Path) -> None:
         self.sink.add(code, severity, message, self.base + rel, self.goal_id)
 
-    def date_field(self, key: str) -> dt.date | None:
+    def _report_impossible_date(self, key: str, day: dt.date | None) -> None:
+        """``key``'s text when it has the form of a date but is no day (``day``: the record's)."""
+        if day is not None or key not in self.record.written:
+            return
         value = self.raw.get(key)
         if impossible_date(value):
             self.add(
                 "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
             )
-        return parse_date(value)
 
     def read(self) -> ParsedGoal:
         measure = mapping_or_empty(self.raw.get("measure"))
-        instrument, scale, unit = self._scale(measure)
+        instrument, scale, unit = self._scale()
         bounds = measure_bounds(instrument, scale)
-        start, due = self.date_field("start_date"), self.date_field("due_date")
+        start, due = self.record.start_date, self.record.due_date
+        self._report_impossible_date("start_date", start)
+        self._report_impossible_date("due_date", due)
         if start and due and due < start:
             self.add(
                 "input.due-before-start",
@@ -107,7 +112,7 @@ class GoalReader:
                 ("due_date",),
             )
             due = None
-        target, comparator, possible = self._target(measure, bounds)
+        target, comparator, possible = self._target(bounds)
         baseline = self._baseline(measure, bounds, start, instrument, scale)
         relative = mapping_or_empty(measure.get("target"))
         if not is_relative(relative):
@@ -151,17 +156,15 @@ class GoalReader:
                     relative, bounds, baseline.value
                 )
         measurements = ([baseline] if baseline else []) + progress
-        interval = self.raw.get("review_interval_days")
-        if isinstance(interval, bool) or not isinstance(interval, int) or interval < 1:
+        interval = self.record.review_interval_days
+        if not isinstance(interval, int) or interval < 1:
             interval = None  # the schema check reported a value that is not a whole number >= 1
         levels, weight, current = self._gas(gas_history)
-        statement = self.raw.get("statement")
-        area = self.raw.get("area")
         return ParsedGoal(
             index=self.index,
             goal_id=self.goal_id,
-            statement=statement if isinstance(statement, str) else "",
-            area=area if isinstance(area, str) else None,
+            statement=self.record.statement or "",
+            area=self.record.area,
             instrument=instrument,
             scale=scale,
             unit=unit,
@@ -181,14 +184,13 @@ class GoalReader:
             gas_weight=weight,
             gas_history=tuple(gas_history),
             gas_current=current,
+            record=self.record,
         )
 
-    def _scale(self, measure: Mapping[str, Any]) -> tuple[Instrument | None, str, str | None]:
-        name = measure.get("instrument")
-        unit_raw = measure.get("unit")
-        unit = unit_raw if isinstance(unit_raw, str) else None
-        metric = measure.get("metric")
-        if not isinstance(name, str):
+    def _scale(self) -> tuple[Instrument | None, str, str | None]:
+        measure = self.record.measure
+        name, unit, metric = measure.instrument, measure.unit, measure.metric
+        if name is None:
             return None, "metric", unit
         instrument = self.instruments.get(name)
         if instrument is None:
@@ -225,14 +227,12 @@ class GoalReader:
         # A free metric (minutes of sleep onset) answering to an instrument: not its totals.
         return instrument, "metric", unit
 
-    def _target(
-        self, measure: Mapping[str, Any], bounds: tuple[float, float] | None
-    ) -> tuple[float | None, str | None, bool]:
-        raw = mapping_or_empty(measure.get("target"))
-        target = read_number(raw.get("value"))
-        if target is None:  # none, or one the schema check refused
+    def _target(self, bounds: tuple[float, float] | None) -> tuple[float | None, str | None, bool]:
+        written = self.record.measure.target
+        target = read_number(written.value) if written is not None else None
+        if written is None or target is None:  # none, or one the schema check refused
             return None, None, True
-        comparator = raw.get("comparator")
+        comparator: str | None = written.comparator
         if comparator not in COMPARATORS:
             comparator = None  # the way the measure improves is used instead
         possible = True
@@ -305,11 +305,12 @@ class GoalReader:
                     ("measure",),
                 )
             return None
-        value = read_number(raw.get("value"))
-        if value is None:  # the schema check reported it
+        written = self.record.measure.baseline
+        value = read_number(written.value) if written is not None else None
+        if written is None or value is None:  # the schema check reported it
             return None
-        date_raw = raw.get("date")
-        date = parse_date(date_raw)
+        date = written.date
+        date_raw = raw.get("date") if date is None else None
         if impossible_date(date_raw):
             self.add(
                 "input.date-invalid",

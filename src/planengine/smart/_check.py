@@ -10,11 +10,12 @@ from typing import Any
 
 from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._values import parse_date
+from planengine.goals._record import GoalRecord, read_file_record
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 from planengine.smart._config import SmartConfig
-from planengine.smart._contract import contract_errors
+from planengine.smart._contract import read_with_contract
 from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
 from planengine.smart._rules import BUILTIN_RULES
 
@@ -348,21 +349,24 @@ def check_goals(
         for path, value in _document_dates(data):
             if value is not None and parse_date(value) is None:
                 collect.add("E004", path, f"{value!r} is not a calendar date (YYYY-MM-DD)")
-    # What the review refuses beyond the schema, from the review's own reader (one verdict).
-    contract = (
-        contract_errors(schema_target, as_of=as_of, instruments=instruments)
-        if isinstance(data, Mapping)
-        else []
-    )
+    # The one reader of goal files reads each goal into its typed record, which the rules read,
+    # and says what the review refuses beyond the schema (one verdict).
     goals = data.get("goals") if isinstance(data, Mapping) else None
     if not isinstance(goals, list):
         goals = []
+    if isinstance(data, Mapping):
+        parsed, contract = read_with_contract(schema_target, as_of=as_of, instruments=instruments)
+        records = {goal.record.index: goal.record for goal in parsed.goals}
+        file_record = parsed.record
+    else:
+        contract, records, file_record = [], {}, read_file_record({})
     active = collect.active()
     seen_ids: set[str] = set()
     for index, goal in enumerate(goals):
         if not isinstance(goal, Mapping):
             continue
-        goal_id = goal.get("id") if isinstance(goal.get("id"), str) else None
+        record = records[index]
+        goal_id = record.id
         base: tuple[str | int, ...] = ("goals", index)
         if goal_id is not None:
             if goal_id in seen_ids:
@@ -375,6 +379,8 @@ def check_goals(
             as_of=as_of,
             instruments=instruments,
             settings=config,
+            record=record,
+            file=file_record,
         )
         hits: list[tuple[SmartRule, Hit]] = []
         for rule in active:
@@ -400,7 +406,7 @@ def check_goals(
                 )
                 continue
             hits.extend((rule, hit) for hit in found)
-        for rule, hit in _apply_suppressions(goal, base, hits, rules, collect, goal_id):
+        for rule, hit in _apply_suppressions(record, base, hits, rules, collect):
             collect.add(rule.code, (*base, *hit.path), hit.message, goal_id)
     reported = {(rule.code, path) for rule, path, _message, _goal in collect.found}
     for refused in contract:  # once per place: E004 and E005 may be reported above already
@@ -422,27 +428,25 @@ def _document_dates(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...]
 
 
 def _apply_suppressions(
-    goal: Mapping[str, Any],
+    record: GoalRecord,
     base: tuple[str | int, ...],
     hits: list[tuple[SmartRule, Hit]],
     rules: RuleSet,
     collect: _Collector,
-    goal_id: str | None,
 ) -> list[tuple[SmartRule, Hit]]:
-    entries = goal.get("suppress")
-    if not isinstance(entries, list) or not entries:
+    if not record.suppress:
         return hits
+    goal_id = record.id
     active: dict[str, int] = {}  # rule code -> suppress index
-    for index, entry in enumerate(entries):
-        if not isinstance(entry, Mapping) or not isinstance(entry.get("rule"), str):
-            continue
+    for entry in record.suppress:
+        index = entry.index
         where = (*base, "suppress", index)
-        rule = rules.get(entry["rule"])
+        rule = rules.get(entry.rule)
         if rule is None:
             collect.add(
                 "E008",
                 (*where, "rule"),
-                f"suppression names unknown rule {entry['rule']!r}",
+                f"suppression names unknown rule {entry.rule!r}",
                 goal_id,
             )
             continue
@@ -455,8 +459,8 @@ def _apply_suppressions(
                 goal_id,
             )
             continue
-        reason = entry.get("reason")
-        if not (isinstance(reason, str) and reason.strip()):
+        reason = entry.reason
+        if not (reason and reason.strip()):
             collect.add(
                 "E006",
                 where,

@@ -17,6 +17,7 @@ import attrs
 
 from planengine.io._document import Document
 from planengine.io._json_path import parse_json_path
+from planengine.review._inputs import ParsedFile
 from planengine.smart._model import SmartRule
 
 __all__ = [
@@ -25,6 +26,7 @@ __all__ = [
     "INPUT_CONTRACT_CODES",
     "ContractError",
     "contract_errors",
+    "read_with_contract",
 ]
 
 _SOURCE = "docs/goal-files.md"
@@ -46,6 +48,7 @@ CONTRACT_CODES: Mapping[str, str] = {
     "input.answers": "E016",
     "input.disposition": "E017",
 }
+
 
 def _rule(code: str, name: str, message: str, fix: str, docs: str) -> SmartRule:
     return SmartRule(
@@ -164,6 +167,21 @@ def contract_errors(
 
     :param as_of: the review date; ``None``: no date is after it.
     """
+    return read_with_contract(source, as_of=as_of, instruments=instruments)[1]
+
+
+def read_with_contract(
+    source: Document | Mapping[str, Any],
+    *,
+    as_of: datetime.date | None,
+    instruments: Mapping[str, Any],
+) -> tuple[ParsedFile, list[ContractError]]:
+    """A goal file read by the one reader of goal files (its goals' typed records, which the
+    SMART rules read), and the input errors ``planengine review`` finds in it beyond the
+    schema's.
+
+    :param as_of: the review date; ``None``: no date is after it.
+    """
     from planengine.review._flag_workflow import dispositions_from_goal_file
     from planengine.review._parse import parse_goal_file
     from planengine.review._risk import risk_flags_from_assessments
@@ -187,7 +205,7 @@ def contract_errors(
                 finding.goal_id,
             )
         )
-    return found
+    return parsed, found
 
 
 #: The codes that make ``validate`` refuse a goal file as input, as ``review`` does (exit 2):

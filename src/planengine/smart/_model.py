@@ -9,7 +9,13 @@ from typing import Any
 
 import attrs
 
-from planengine._values import parse_date, read_number
+from planengine._values import parse_date
+from planengine.goals._record import (
+    GoalFileRecord,
+    GoalRecord,
+    read_file_record,
+    read_goal_record,
+)
 from planengine.io._location import WHOLE_INPUT, Located, Location
 
 __all__ = [
@@ -114,8 +120,6 @@ class Violation(Located):
         """The file, ``None`` for in-memory data."""
         return self.location.file
 
-
-
     @property
     def json_path(self) -> str:
         """JSONPath text of the value (``$``: the whole file)."""
@@ -138,6 +142,11 @@ class GoalContext:
     :ivar instruments: instrument id -> instrument (attributes ``total_min``, ``total_max``,
         ``direction``, ``change.mcid``, ``change.reliable_change_points`` ...).
     :ivar settings: the effective :class:`planengine.smart.SmartConfig`.
+    :ivar record: the goal as written, typed (:class:`planengine.goals._record.GoalRecord`):
+        what the built-in rules read. ``check_goals`` passes the one the reader of goal files
+        made for the review too; by default it is read from ``goal``.
+    :ivar file: what the file writes beside its goals (the plan's review interval), typed;
+        by default read from ``document``.
     """
 
     goal: Mapping[str, Any]
@@ -146,16 +155,17 @@ class GoalContext:
     as_of: datetime.date | None
     instruments: Mapping[str, Any]
     settings: Any
+    record: GoalRecord = attrs.field(
+        default=attrs.Factory(lambda ctx: read_goal_record(ctx.goal, ctx.index), takes_self=True),
+        eq=False,
+        repr=False,
+    )
+    file: GoalFileRecord = attrs.field(
+        default=attrs.Factory(lambda ctx: read_file_record(ctx.document), takes_self=True),
+        eq=False,
+        repr=False,
+    )
 
-    # Derived once per goal (rules read them many times); not part of equality or repr.
-    measure: Mapping[str, Any] = attrs.field(init=False, eq=False, repr=False)
-    """The goal's ``measure`` mapping (``{}`` when missing or not a mapping)."""
-    baseline: Mapping[str, Any] | None = attrs.field(init=False, eq=False, repr=False)
-    """``measure.baseline`` when it is a mapping."""
-    target: Mapping[str, Any] | None = attrs.field(init=False, eq=False, repr=False)
-    """``measure.target`` when it is a mapping; a target relative to the baseline (``change``,
-    ``change_percent``) as the absolute value and comparator it stands for at the baseline
-    (``planengine._relative_target``), or as written while there is no baseline value."""
     instrument: Any = attrs.field(init=False, eq=False, repr=False)
     """The goal's instrument object, or ``None`` (none named, or unknown)."""
     _dates: dict[tuple[str, ...], datetime.date | None] = attrs.field(
@@ -163,16 +173,37 @@ class GoalContext:
     )
 
     def __attrs_post_init__(self) -> None:
+        name = self.record.measure.instrument
+        instrument = self.instruments.get(name) if name is not None else None
+        object.__setattr__(self, "instrument", instrument)
+
+    # The goal's mappings as written, for rules that read ``goal`` (plugins' rules; the
+    # built-in rules read ``record``).
+    @property
+    def measure(self) -> Mapping[str, Any]:
+        """The goal's ``measure`` mapping (``{}`` when missing or not a mapping)."""
         value = self.goal.get("measure")
-        measure = value if isinstance(value, Mapping) else {}
-        baseline = measure.get("baseline")
-        target = measure.get("target")
-        name = measure.get("instrument")
-        setter = object.__setattr__
-        setter(self, "measure", measure)
-        setter(self, "baseline", baseline if isinstance(baseline, Mapping) else None)
-        setter(self, "target", _effective_target(target, baseline))
-        setter(self, "instrument", self.instruments.get(name) if isinstance(name, str) else None)
+        return value if isinstance(value, Mapping) else {}
+
+    @property
+    def baseline(self) -> Mapping[str, Any] | None:
+        """``measure.baseline`` when it is a mapping."""
+        value = self.measure.get("baseline")
+        return value if isinstance(value, Mapping) else None
+
+    @property
+    def target(self) -> Mapping[str, Any] | None:
+        """``measure.target`` when it is a mapping; a target relative to the baseline
+        (``change``, ``change_percent``) as the absolute value and comparator it stands for at
+        the baseline (``MeasureRecord.resolved_target``), or as written while there is no
+        baseline value."""
+        target = self.measure.get("target")
+        if not isinstance(target, Mapping):
+            return None
+        resolved = self.record.measure.resolved_target
+        if resolved is None or not resolved.relative or resolved.value is None:
+            return target
+        return {**target, "value": resolved.value, "comparator": resolved.comparator}
 
     def date(self, *keys: str) -> datetime.date | None:
         """Parse a date field below the goal (``date("due_date")``, ``date("measure", "baseline",
@@ -193,20 +224,4 @@ class GoalContext:
     @property
     def start(self) -> datetime.date | None:
         """The goal's start: ``start_date``, else the baseline's date."""
-        return self.date("start_date") or self.date("measure", "baseline", "date")
-
-
-def _effective_target(target: Any, baseline: Any) -> Mapping[str, Any] | None:
-    """``measure.target`` as the rules read it: a relative target resolved at the baseline."""
-    if not isinstance(target, Mapping):
-        return None
-    from planengine._relative_target import absolute_target, is_relative, relative_comparator
-
-    if not is_relative(target):
-        return target
-    start = read_number(baseline.get("value")) if isinstance(baseline, Mapping) else None
-    value = absolute_target(target, start)
-    comparator = relative_comparator(target)
-    if value is None or comparator is None:
-        return target
-    return {**target, "value": value, "comparator": comparator}
+        return self.record.start

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from planengine._values import COMPARATORS, compare, read_number
+from planengine.goals._record import BaselineRecord, TargetRecord
 from planengine.smart._model import GoalContext, Hit
 from planengine.smart._rules_shared import fmt, on_instrument_scale, read_statement
 
@@ -19,15 +20,26 @@ __all__ = [
 ]
 
 
+def _values(ctx: GoalContext) -> tuple[BaselineRecord | None, TargetRecord | None]:
+    """The goal's baseline and its target as the rules read it (a change resolved)."""
+    measure = ctx.record.measure
+    return measure.baseline, measure.resolved_target
+
+
+def _number(record: BaselineRecord | TargetRecord | None) -> float | None:
+    return read_number(record.value) if record is not None else None
+
+
 def check_met_at_baseline(ctx: GoalContext) -> Iterator[Hit]:
-    baseline, target = ctx.baseline, ctx.target
+    baseline, target = _values(ctx)
     if baseline is None or target is None:
         return
-    start, goal = read_number(baseline.get("value")), read_number(target.get("value"))
-    comparator = target.get("comparator", "<=" if _lower_is_better(ctx) else ">=")
-    if start is None or goal is None or not isinstance(comparator, str):
+    start, goal = _number(baseline), _number(target)
+    written = "comparator" in target.written
+    comparator = target.comparator if written else ("<=" if _lower_is_better(ctx) else ">=")
+    if start is None or goal is None or comparator is None:
         return
-    if "comparator" not in target and _worse(ctx, start, goal):
+    if not written and _worse(ctx, start, goal):
         return  # "from 12 to 18" on PHQ-9 asks for deterioration: A302 says so, not this
     if comparator in COMPARATORS and compare(start, comparator, goal):
         yield Hit(
@@ -41,9 +53,8 @@ def _lower_is_better(ctx: GoalContext) -> bool:
     direction = getattr(instrument, "direction", "higher-is-worse") if instrument else None
     if direction is not None:
         return bool(direction == "higher-is-worse")
-    baseline, target = ctx.baseline, ctx.target
-    start = read_number((baseline or {}).get("value"))
-    goal = read_number((target or {}).get("value"))
+    baseline, target = _values(ctx)
+    start, goal = _number(baseline), _number(target)
     return start is not None and goal is not None and goal < start
 
 
@@ -60,17 +71,16 @@ def _worse(ctx: GoalContext, start: float, goal: float) -> bool:
 
 def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
     instrument = on_instrument_scale(ctx)
-    target = ctx.target
+    baseline, target = _values(ctx)
     if instrument is None or target is None:
         return
     direction = getattr(instrument, "direction", None)
     if direction not in ("higher-is-worse", "higher-is-better"):
         return
     worse_up = direction == "higher-is-worse"
-    comparator = target.get("comparator")
-    goal = read_number(target.get("value"))
-    start = read_number((ctx.baseline or {}).get("value"))
-    name = ctx.measure.get("instrument")
+    comparator = target.comparator
+    goal, start = _number(target), _number(baseline)
+    name = ctx.record.measure.instrument
     if comparator in ((">=", ">") if worse_up else ("<=", "<")):
         yield Hit(
             ("measure", "target", "comparator"),
@@ -94,7 +104,7 @@ def check_harmful_direction(ctx: GoalContext) -> Iterator[Hit]:
 
 def check_plausible_change(ctx: GoalContext) -> Iterator[Hit]:
     instrument = on_instrument_scale(ctx)
-    baseline, target = ctx.baseline, ctx.target
+    baseline, target = _values(ctx)
     if instrument is None or baseline is None or target is None:
         return
     change = getattr(instrument, "change", None)
@@ -103,8 +113,8 @@ def check_plausible_change(ctx: GoalContext) -> Iterator[Hit]:
     step = read_number(getattr(change, "reliable_change_points", None)) or read_number(
         getattr(change, "mcid", None)
     )
-    start, goal = read_number(baseline.get("value")), read_number(target.get("value"))
-    begin, due = ctx.start, ctx.date("due_date")
+    start, goal = _number(baseline), _number(target)
+    begin, due = ctx.record.start, ctx.record.due_date
     if not step or start is None or goal is None or begin is None or due is None:
         return
     weeks = max(0, (due - begin).days) / 7  # no time at all still allows one reliable change
@@ -144,13 +154,14 @@ def check_absolute_target(ctx: GoalContext) -> Iterator[Hit]:
             f"{phrase!r} asks for perfection, so one lapse fails the goal: {_rewrite(phrase)}",
         )
         return
-    target = ctx.target
-    if target is None or ctx.measure.get("instrument") or not ctx.measure.get("metric"):
+    measure = ctx.record.measure
+    target = measure.resolved_target
+    if target is None or measure.instrument or not measure.metric:
         return
-    goal = read_number(target.get("value"))
-    comparator = target.get("comparator", "==")
-    metric = str(ctx.measure.get("metric"))
-    unit = str(ctx.measure.get("unit", ""))
+    goal = _number(target)
+    comparator = target.comparator if "comparator" in target.written else "=="
+    metric = str(measure.metric)
+    unit = measure.unit or ""
     if goal == 0 and comparator in ("<=", "==") and not _substance(metric):
         yield Hit(
             ("measure", "target", "value"),
@@ -180,7 +191,7 @@ def check_free_metric_change(ctx: GoalContext) -> Iterator[Hit]:
     where: tuple[str | int, ...] = ("measure", "target", "value")
     if found is None:
         statement = read_statement(ctx)
-        if statement is None or statement.change is None or ctx.measure.get("instrument"):
+        if statement is None or statement.change is None or ctx.record.measure.instrument:
             return
         if any(name in statement.text.lower() for name in ctx.instruments):
             return  # an instrument's totals: A303 judges those
@@ -204,13 +215,13 @@ def check_free_metric_change(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def _record_change(ctx: GoalContext) -> tuple[float, float, float] | None:
-    if on_instrument_scale(ctx) is not None or ctx.measure.get("instrument"):
+    if on_instrument_scale(ctx) is not None or ctx.record.measure.instrument:
         return None
-    baseline, target = ctx.baseline, ctx.target
+    baseline, target = _values(ctx)
     if baseline is None or target is None:
         return None
-    start, goal = read_number(baseline.get("value")), read_number(target.get("value"))
-    begin, due = ctx.start, ctx.date("due_date")
+    start, goal = _number(baseline), _number(target)
+    begin, due = ctx.record.start, ctx.record.due_date
     if start is None or goal is None or begin is None or due is None:
         return None
     return start, goal, max(0, (due - begin).days) / 7

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from planengine._relative_target import describe_change, is_relative
-from planengine._values import is_number, read_number
+from planengine._values import read_number
+from planengine.goals._record import Number
 from planengine.smart._model import GoalContext, Hit
 from planengine.smart._rules_shared import (
     fmt,
@@ -31,12 +31,8 @@ __all__ = [
 
 def _has_gas_scale(ctx: GoalContext) -> bool:
     """Goal Attainment Scaling with a written expected (0) level is a measure in itself ([DN-gas])."""
-    gas = ctx.goal.get("gas")
-    levels = gas.get("levels") if isinstance(gas, dict) else None
-    if not isinstance(levels, dict):
-        return False
-    expected = levels.get("0", levels.get(0))
-    return isinstance(expected, str) and bool(expected.strip())
+    expected = ctx.record.gas_expected_level
+    return expected is not None and bool(expected.strip())
 
 
 def check_no_metric(ctx: GoalContext) -> Iterator[Hit]:
@@ -47,7 +43,7 @@ def check_no_metric(ctx: GoalContext) -> Iterator[Hit]:
     statement = read_statement(ctx)
     if statement is not None and statement.measurable:
         return
-    yield Hit(("measure",) if "measure" in ctx.goal else ())
+    yield Hit(("measure",) if "measure" in ctx.record.written else ())
 
 
 def check_measure_only_in_statement(ctx: GoalContext) -> Iterator[Hit]:
@@ -61,34 +57,35 @@ def check_measure_only_in_statement(ctx: GoalContext) -> Iterator[Hit]:
     if quoted is None:
         return  # a done/not-done task ("complete the questionnaires") is its own measure
     yield Hit(
-        ("measure",) if "measure" in ctx.goal else (),
+        ("measure",) if "measure" in ctx.record.written else (),
         f"the statement says {quoted!r}: add measure.metric, unit and target so that progress "
         "can be recorded",
     )
 
 
 def check_no_unit(ctx: GoalContext) -> Iterator[Hit]:
-    measure = ctx.measure
-    if measure.get("metric") and not measure.get("instrument") and not measure.get("unit"):
-        yield Hit(("measure",), f"metric {measure['metric']!r} has no unit")
+    measure = ctx.record.measure
+    if measure.metric and not measure.instrument and not measure.unit:
+        yield Hit(("measure",), f"metric {measure.metric!r} has no unit")
 
 
 def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
     if not has_metric(ctx):
         return
-    baseline = ctx.baseline
-    relative = is_relative(ctx.measure.get("target"))
+    measure = ctx.record.measure
+    baseline = measure.baseline
+    change = measure.target.change if measure.target is not None else None
     if baseline is None:
-        method = ctx.measure.get("method")
+        method = measure.method
         source = (
             f"the first measurement by its method ({_quoted(method)})"
-            if isinstance(method, str) and method.strip()
+            if method is not None and method.strip()
             else "the first week of a log or the first questionnaire"
         )
         needed = (
-            f"no baseline, and the target ({describe_change(ctx.measure['target'])}) is relative "
+            f"no baseline, and the target ({change}) is relative "
             "to it: there is no target until it is recorded"
-            if relative
+            if change is not None
             else "no baseline yet"
         )
         yield Hit(
@@ -99,18 +96,22 @@ def check_no_baseline(ctx: GoalContext) -> Iterator[Hit]:
         return
     # A baseline recorded from the first week of a log is accepted until its date, then it is
     # missing like any other (a date that is no date is E004's).
-    by = ctx.date("measure", "baseline", "by")
-    if "pending" in baseline and by is not None and ctx.as_of is not None and ctx.as_of > by:
+    by = baseline.by
+    if (
+        "pending" in baseline.written
+        and by is not None
+        and ctx.as_of is not None
+        and ctx.as_of > by
+    ):
         yield Hit(
             ("measure", "baseline"),
-            f"no baseline: it was to be {_quoted(baseline['pending'])} by {by}, and is still "
-            "pending",
+            f"no baseline: it was to be {_quoted(baseline.pending)} by {by}, and is still pending",
         )
 
 
 def check_baseline_date(ctx: GoalContext) -> Iterator[Hit]:
-    baseline = ctx.baseline
-    if baseline is not None and "date" not in baseline and "pending" not in baseline:
+    baseline = ctx.record.measure.baseline
+    if baseline is not None and not {"date", "pending"} & baseline.written:
         yield Hit(("measure", "baseline"))
 
 
@@ -121,7 +122,7 @@ def _quoted(value: Any) -> str:
 
 
 def check_no_target(ctx: GoalContext) -> Iterator[Hit]:
-    if has_metric(ctx) and ctx.target is None:
+    if has_metric(ctx) and ctx.record.measure.target is None:
         statement = read_statement(ctx)
         if statement is not None and statement.quantity:
             yield Hit(
@@ -133,8 +134,8 @@ def check_no_target(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def check_unknown_instrument(ctx: GoalContext) -> Iterator[Hit]:
-    name = ctx.measure.get("instrument")
-    if isinstance(name, str) and name not in ctx.instruments:
+    name = ctx.record.measure.instrument
+    if name is not None and name not in ctx.instruments:
         known = ", ".join(sorted(ctx.instruments)) or "none loaded"
         yield Hit(("measure", "instrument"), f"unknown instrument {name!r} (known: {known})")
 
@@ -148,21 +149,20 @@ def check_out_of_range(ctx: GoalContext) -> Iterator[Hit]:
     if low is None or high is None:
         return
     # A unit naming a derived score (WHO-5 "percent" = raw x 4) puts the values on that scale.
-    unit = ctx.measure.get("unit")
+    measure = ctx.record.measure
     for derived in getattr(instrument, "derived", ()):
-        if derived.id == unit:
+        if derived.id == measure.unit:
             low, high = low * derived.multiply, high * derived.multiply
-    places: list[tuple[tuple[str | int, ...], Any]] = [
-        (("measure", "baseline", "value"), (ctx.baseline or {}).get("value")),
-        (("measure", "target", "value"), (ctx.target or {}).get("value")),
+    baseline, target = measure.baseline, measure.resolved_target
+    places: list[tuple[tuple[str | int, ...], Number | None]] = [
+        (("measure", "baseline", "value"), baseline.value if baseline is not None else None),
+        (("measure", "target", "value"), target.value if target is not None else None),
     ]
-    progress = ctx.goal.get("progress")
-    if isinstance(progress, list):
-        for index, entry in enumerate(progress):
-            if isinstance(entry, dict):
-                places.append((("progress", index, "value"), entry.get("value")))
-    name = ctx.measure.get("instrument")
+    for index, entry in enumerate(ctx.record.progress):
+        if entry is not None:
+            places.append((("progress", index, "value"), entry.value))
+    name = measure.instrument
     for path, raw in places:
         value = read_number(raw)  # one too large to use (or NaN) is outside any range
-        if is_number(raw) and (value is None or not low <= value <= high):
+        if raw is not None and (value is None or not low <= value <= high):
             yield Hit(path, f"{shown(raw)} is outside the {name} range {fmt(low)}-{fmt(high)}")

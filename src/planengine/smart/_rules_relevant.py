@@ -28,21 +28,20 @@ def known_areas() -> frozenset[str]:
 
 
 def check_not_linked(ctx: GoalContext) -> Iterator[Hit]:
-    addresses = ctx.goal.get("addresses")
-    if not addresses:
-        yield Hit(("addresses",) if "addresses" in ctx.goal else ())
+    if not ctx.record.addresses:
+        yield Hit(("addresses",) if "addresses" in ctx.record.written else ())
 
 
 def check_patient_words(ctx: GoalContext) -> Iterator[Hit]:
-    words = ctx.goal.get("patient_words")
-    if not (isinstance(words, str) and words.strip()):
+    words = ctx.record.patient_words
+    if not (words and words.strip()):
         yield Hit()
 
 
 def check_unknown_area(ctx: GoalContext) -> Iterator[Hit]:
-    area = ctx.goal.get("area")
+    area = ctx.record.area
     known = known_areas().union(getattr(ctx.settings, "plugin_areas", ()))
-    if isinstance(area, str) and area not in known:
+    if area is not None and area not in known:
         yield Hit(("area",), f"unknown area {area!r} (known: {', '.join(sorted(known))})")
 
 
@@ -70,13 +69,12 @@ def _linked_areas(statement: str) -> tuple[str, ...]:
 def check_statement_off_area(ctx: GoalContext) -> Iterator[Hit]:
     """R404: the statement's words link only to other areas, none of which serves the goal's
     area or is among its ``addresses``: another problem's goal, filed here."""
-    area, statement = ctx.goal.get("area"), ctx.goal.get("statement")
-    served = served_areas().get(area) if isinstance(area, str) else None
-    if served is None or not isinstance(statement, str):
+    area, statement = ctx.record.area, ctx.record.statement
+    served = served_areas().get(area) if area is not None else None
+    if area is None or served is None or statement is None:
         return  # safety, a plugin's area, or no statement: nothing to judge by
     linked = _linked_areas(statement)
-    addresses = ctx.goal.get("addresses")
-    allowed = served | {area} | set(addresses if isinstance(addresses, list) else ())
+    allowed = served | {area} | set(ctx.record.addresses or ())
     if not linked or allowed.intersection(linked):
         return
     named = " and ".join(linked)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from planengine._values import is_number
 from planengine.instruments._units import unit_scale
 from planengine.smart._model import GoalContext
 
@@ -33,22 +32,23 @@ def on_instrument_scale(ctx: GoalContext) -> Any:
     instrument = ctx.instrument
     if instrument is None:
         return None
-    unit = ctx.measure.get("unit")
-    if ctx.measure.get("metric") and unit is not None:
+    measure = ctx.record.measure
+    unit = measure.unit
+    if measure.metric and unit is not None:
         candidates = (
             getattr(instrument, "name", None),
             getattr(instrument, "id", None),
-            ctx.measure.get("instrument"),
+            measure.instrument,
         )
         names = tuple(name for name in candidates if isinstance(name, str) and name)
-        if not isinstance(unit, str) or unit_scale(unit, names) != "total":
+        if unit_scale(unit, names) != "total":
             return None
     return instrument
 
 
 def has_metric(ctx: GoalContext) -> bool:
-    measure = ctx.measure
-    return bool(measure.get("metric") or measure.get("instrument"))
+    measure = ctx.record.measure
+    return bool(measure.metric or measure.instrument)
 
 
 def fmt(value: float) -> str:
@@ -66,8 +66,8 @@ def shown(raw: Any) -> str:
 def read_statement(ctx: GoalContext) -> Statement | None:
     """What the goal's statement says (``None`` when it has none). The analyser is imported here,
     on the first statement rule that runs, so that runs without one never load it."""
-    text = ctx.goal.get("statement")
-    if not isinstance(text, str) or not text.strip():
+    text = ctx.record.statement
+    if text is None or not text.strip():
         return None
     from planengine.smart._statement import analyse
 
@@ -81,13 +81,13 @@ def record_anchored(ctx: GoalContext) -> bool:
     """Whether ``measure`` names a real metric with a numeric target: an instrument, or a free
     metric with a unit. A percentage of an abstract quality ("80 % increase in self-esteem") is
     not a metric: nothing says what was counted."""
-    target = ctx.target
-    if target is None or not is_number(target.get("value")):
+    measure = ctx.record.measure
+    target = measure.resolved_target
+    if target is None or target.value is None:
         return False
-    measure = ctx.measure
-    if measure.get("instrument"):
+    if measure.instrument:
         return True
-    unit = measure.get("unit")
-    if not (measure.get("metric") and isinstance(unit, str) and unit.strip()):
+    unit = measure.unit
+    if not (measure.metric and unit is not None and unit.strip()):
         return False
     return unit.strip().lower() not in _PERCENT_UNITS

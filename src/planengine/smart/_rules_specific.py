@@ -42,8 +42,11 @@ def check_multiple_behaviours(ctx: GoalContext) -> Iterator[Hit]:
 def _one_off_task(ctx: GoalContext) -> bool:
     """A task measured by its completion (target 1 from 0: "complete a PCL-5 and refer for an
     assessment"): it is met when all its steps are done, so its steps need no tracking apart."""
-    target = ctx.target
-    if target is None or read_number(target.get("value")) != 1:
+    measure = ctx.record.measure
+    target = measure.resolved_target
+    if target is None or read_number(target.value) != 1:
         return False
-    start = read_number((ctx.baseline or {}).get("value"))
-    return start in (None, 0) and target.get("comparator", ">=") in (">=", "==")
+    baseline = measure.baseline
+    start = read_number(baseline.value) if baseline is not None else None
+    comparator = target.comparator if "comparator" in target.written else ">="
+    return start in (None, 0) and comparator in (">=", "==")

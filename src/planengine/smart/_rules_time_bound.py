@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 
-from planengine._values import is_number
 from planengine.smart._model import GoalContext, Hit
 from planengine.smart._rules_shared import read_statement, shown
 
@@ -24,7 +23,7 @@ __all__ = [
 
 def check_no_due_date(ctx: GoalContext) -> Iterator[Hit]:
     """T501: no due date, and no timeframe in the statement either (that is T507)."""
-    if "due_date" in ctx.goal:
+    if "due_date" in ctx.record.written:
         return
     statement = read_statement(ctx)
     if statement is not None and statement.timeframe:
@@ -34,15 +33,16 @@ def check_no_due_date(ctx: GoalContext) -> Iterator[Hit]:
 
 def check_due_only_in_statement(ctx: GoalContext) -> Iterator[Hit]:
     """T507: the statement states a timeframe ("within 12 weeks") and the record has no due date."""
-    if "due_date" in ctx.goal:
+    if "due_date" in ctx.record.written:
         return
     statement = read_statement(ctx)
     if statement is None or not statement.timeframe:
         return
     hint = ""
-    if statement.timeframe_days and ctx.start is not None:
-        due = ctx.start + dt.timedelta(days=statement.timeframe_days)
-        hint = f" ({due}: start {ctx.start} + {statement.timeframe_days} days)"
+    start = ctx.record.start
+    if statement.timeframe_days and start is not None:
+        due = start + dt.timedelta(days=statement.timeframe_days)
+        hint = f" ({due}: start {start} + {statement.timeframe_days} days)"
     yield Hit(
         (),
         f"the statement says {statement.timeframe!r}: add due_date{hint} so that the review "
@@ -51,19 +51,19 @@ def check_due_only_in_statement(ctx: GoalContext) -> Iterator[Hit]:
 
 
 def check_due_before_start(ctx: GoalContext) -> Iterator[Hit]:
-    start, due = ctx.start, ctx.date("due_date")
+    start, due = ctx.record.start, ctx.record.due_date
     if start is not None and due is not None and due < start:
         yield Hit(("due_date",), f"due date {due} is before the start {start}")
 
 
 def check_due_passed(ctx: GoalContext) -> Iterator[Hit]:
-    due = ctx.date("due_date")
+    due = ctx.record.due_date
     if ctx.as_of is not None and due is not None and due < ctx.as_of:
         yield Hit(("due_date",), f"due date {due} has passed (as of {ctx.as_of})")
 
 
 def check_horizon(ctx: GoalContext) -> Iterator[Hit]:
-    start, due = ctx.start, ctx.date("due_date")
+    start, due = ctx.record.start, ctx.record.due_date
     if start is not None and due is not None and due > _one_year_after(start):
         yield Hit(("due_date",), f"the goal spans {(due - start).days} days, more than a year")
 
@@ -78,21 +78,21 @@ def _one_year_after(day: dt.date) -> dt.date:
 
 def check_no_review(ctx: GoalContext) -> Iterator[Hit]:
     """T505: no review interval on the goal, and none for the whole file (the plan's cycle)."""
-    if "review_interval_days" not in ctx.goal and "review_interval_days" not in ctx.document:
+    if "review_interval_days" not in ctx.record.written | ctx.file.written:
         yield Hit()
 
 
 def check_review_interval(ctx: GoalContext) -> Iterator[Hit]:
     limit = ctx.settings.max_review_interval_days
-    days = ctx.goal.get("review_interval_days")  # 365.0 is the integer 365 in the schema
-    if is_number(days) and days > limit:  # one too large to use is too long too
+    days = ctx.record.review_interval_days  # 365.0 is the integer 365 in the schema
+    if days is not None and days > limit:  # one too large to use is too long too
         yield Hit(
             ("review_interval_days",),
             f"review every {shown(days)} days is longer than the maximum of {limit} days",
         )
-    elif days is None:
-        plan = ctx.document.get("review_interval_days")
-        if is_number(plan) and plan > limit:
+    elif "review_interval_days" not in ctx.record.written:
+        plan = ctx.file.review_interval_days
+        if plan is not None and plan > limit:
             yield Hit(
                 (),
                 f"the file's review_interval_days ({shown(plan)} days) is longer than the maximum"

@@ -1,0 +1,151 @@
+"""The goal model (``planengine.goals._record``): a goal as written, typed, read once by the one
+reader of goal files, and the same record for the SMART rules and the review."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planengine.goals._record import GoalRecord, read_file_record, read_goal_record
+from planengine.instruments._data_files import load_builtin_instruments
+from planengine.review._parse import parse_goal_file
+from planengine.smart import GoalContext, Hit, SmartConfig, SmartRule, check_goals
+
+AS_OF = dt.date(2026, 12, 1)
+
+GOAL: dict[str, Any] = {
+    "id": "g1",
+    "area": "depression",
+    "statement": "Reduce depressive symptoms",
+    "addresses": ["depression"],
+    "start_date": "2026-10-01",
+    "due_date": "2027-01-01",
+    "review_interval_days": 14,
+    "measure": {
+        "instrument": "phq9",
+        "unit": "points",
+        "baseline": {"value": 16, "date": "2026-10-01"},
+        "target": {"change_percent": -50},
+    },
+    "progress": [{"date": "2026-11-01", "value": 12}, {"date": "2026-02-30", "value": 99}],
+    "suppress": [{"rule": "R402", "reason": "no words yet"}, {"rule": 7}, "x"],
+}
+
+
+def test_a_goal_reads_as_written_and_typed() -> None:
+    record = read_goal_record(GOAL, 3)
+    assert (record.index, record.id, record.area) == (3, "g1", "depression")
+    assert record.start_date == dt.date(2026, 10, 1) and record.due_date == dt.date(2027, 1, 1)
+    assert record.start == dt.date(2026, 10, 1)
+    measure = record.measure
+    assert measure.instrument == "phq9" and measure.baseline is not None
+    assert measure.baseline.value == 16 and measure.baseline.date == dt.date(2026, 10, 1)
+    # the target as written, and as the rules read it: -50 % of 16 is <= 8
+    assert measure.target is not None and measure.target.value is None
+    assert measure.target.change == "change_percent -50"
+    assert measure.resolved_target is not None
+    assert (measure.resolved_target.value, measure.resolved_target.comparator) == (8.0, "<=")
+    assert [entry.value for entry in record.progress if entry] == [12, 99]
+    assert record.unreadable_dates == ((("progress", 1, "date"), "2026-02-30"),)
+    assert [(entry.index, entry.rule, entry.reason) for entry in record.suppress] == [
+        (0, "R402", "no words yet")
+    ]
+    assert "patient_words" not in record.written and "measure" in record.written
+
+
+def test_a_value_of_the_wrong_type_is_none_but_still_written() -> None:
+    record = read_goal_record(
+        {"id": 5, "statement": ["a"], "due_date": 20270101, "review_interval_days": True}, 0
+    )
+    assert record.id is None and record.statement is None and record.due_date is None
+    assert record.review_interval_days is None  # a bool is no number
+    assert {"id", "statement", "due_date", "review_interval_days"} <= record.written
+    assert "measure" not in record.written and record.start is None
+
+
+def test_the_file_record_says_the_plan_cycle() -> None:
+    file = read_file_record({"planengine": 1, "review_interval_days": 30, "goals": []})
+    assert file.review_interval_days == 30 and "review_interval_days" in file.written
+
+
+def test_the_review_and_the_rules_read_one_record_per_goal() -> None:
+    """The reader of goal files gives each goal's record to the review (``ParsedGoal.record``);
+    ``check_goals`` hands the rules the record the reader made, equal to one read alone."""
+    document = {"planengine": 1, "goals": [GOAL, {**GOAL, "id": "g2"}]}
+    instruments = load_builtin_instruments()
+    parsed = parse_goal_file(document, as_of=AS_OF, instruments=instruments)
+    assert [goal.record for goal in parsed.goals] == [
+        read_goal_record(GOAL, 0),
+        read_goal_record({**GOAL, "id": "g2"}, 1),
+    ]
+    seen: list[GoalRecord] = []
+
+    def spy(ctx: GoalContext) -> list[Hit]:
+        seen.append(ctx.record)
+        assert ctx.record == read_goal_record(ctx.goal, ctx.index)
+        return []
+
+    rule = SmartRule(code="XG101", name="spy", letter="S", severity="info", message="m", check=spy)
+    check_goals(
+        document,
+        as_of=AS_OF,
+        config=SmartConfig(),
+        instruments=instruments,
+        extra_rules=[rule],
+        autoload=False,
+    )
+    assert [record.id for record in seen] == ["g1", "g2"]
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=12),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=12,
+)
+_KEYS = st.sampled_from(
+    [
+        "id",
+        "statement",
+        "area",
+        "addresses",
+        "start_date",
+        "due_date",
+        "measure",
+        "progress",
+        "suppress",
+        "gas",
+        "review_interval_days",
+        "patient_words",
+    ]
+)
+_GOALS = st.dictionaries(_KEYS, _JSON, max_size=8) | st.builds(
+    lambda measure: {"measure": measure},
+    st.dictionaries(st.sampled_from(["instrument", "unit", "metric", "baseline", "target"]), _JSON),
+)
+
+
+@given(_GOALS)
+def test_any_goal_mapping_reads_into_typed_fields(goal: dict[str, Any]) -> None:
+    record = read_goal_record(goal, 0)
+    for text in (record.id, record.statement, record.area, record.patient_words):
+        assert text is None or isinstance(text, str)
+    for day in (record.start_date, record.due_date, record.start):
+        assert day is None or isinstance(day, dt.date)
+    days = record.review_interval_days
+    assert days is None or (isinstance(days, (int, float)) and not isinstance(days, bool))
+    assert record.written == frozenset(goal)
+    for entry in record.suppress:
+        assert isinstance(entry.rule, str) and (
+            entry.reason is None or isinstance(entry.reason, str)
+        )
+    for path, value in record.unreadable_dates:
+        assert value is not None and path[-1] in ("start_date", "due_date", "date", "by")
+    measure = record.measure
+    assert measure.instrument is None or isinstance(measure.instrument, str)
+    if measure.target is None:
+        assert measure.resolved_target is None
