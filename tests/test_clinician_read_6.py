@@ -225,3 +225,15 @@ def test_an_objective_whose_treatment_waits_waits_even_with_its_log_started(engi
 def test_the_help_box_is_printed_once(engine, name) -> None:
     text = render_patient(_example_plan(engine, name))
     assert text.count("If you feel unsafe or think of harming yourself") == 1
+
+
+@pytest.mark.parametrize("name", ["relationships-with-ipv.yaml", "eating-disorder-lifestyle.yaml"])
+def test_a_waiting_problem_is_not_gated_on_a_problem_under_active_monitoring(engine, name) -> None:
+    """Read 8, N8: "Relationships | Next | Start when Depression has improved" while depression
+    (PHQ-9 8) was on active monitoring."""
+    data = _example_plan(engine, name).to_dict()
+    later = [p for p in data["problems"] if p["phase"] == "later"]
+    waiting = [p for p in data["problems"] if p["phase"] == "next"]
+    assert later and waiting
+    entry = waiting[0]["phasing"]["entry"]
+    assert "has improved" not in entry and "is on active monitoring, not in treatment" in entry

@@ -213,7 +213,11 @@ def _phase_problem(
         problem.phase, problem.phasing = NEXT, Phasing(
             rule_id("R-SC1"),
             f"{severity.text[:1].upper()}{severity.text[1:]}; "
-            f"{'it' if primary is None else primary.title} comes first, one thing at a time.",
+            + (
+                "one thing at a time."
+                if primary is not None and primary.phase == LATER
+                else f"{'it' if primary is None else primary.title} comes first, one thing at a time."
+            ),
             entry=entry,
             review=measure,
         )
@@ -259,6 +263,11 @@ def _queue_entry(
         )
     if primary is None:
         return f"Start at the week-{limits.step_up_weeks} review."
+    if primary.phase == LATER:  # on active monitoring, not in treatment: nothing to wait for
+        return (
+            f"Start at the week-{limits.step_up_weeks} review, or sooner if the patient and "
+            f"clinician choose it ({primary.title} is on active monitoring, not in treatment)."
+        )
     if primary.ordering is not None and primary.ordering.rule == rule_id("R-SC9"):
         return (
             f"Measure {measure} again after 3-4 weeks without alcohol, and at the "
