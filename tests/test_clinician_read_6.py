@@ -10,10 +10,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from plan_helpers import all_steps
 from planengine import Assessment
@@ -23,6 +25,12 @@ from test_strategies_scenarios import assessment, plan_for, problem
 SEVERE_PHQ9 = [3, 3, 2, 3, 2, 2, 2, 2, 0]  # 19
 MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+AS_OF = dt.date(2026, 12, 7)
+
+
+def _example_plan(engine, name: str):
+    raw = yaml.safe_load((EXAMPLES / name).read_text())
+    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
 
 
 def _steps(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -52,9 +60,7 @@ def test_self_esteem_work_within_depression_care_adds_no_contact(engine) -> None
 def test_patient_copy_lists_a_hosted_step_as_part_of_its_host(engine) -> None:
     raw = {"planengine": 1, "responses": [{"instrument": "phq9", "date": "2026-11-30",
                                            "answers": SEVERE_PHQ9}]}
-    import datetime as dt
-
-    plan = engine.plan(Assessment.from_mapping(raw), as_of=dt.date(2026, 12, 7))
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
     text = render_patient(plan)
     line = next(x for x in text.splitlines() if "Solve the problems that stop you" in x)
     assert "not an extra appointment" in line and "once a week" not in line
@@ -66,12 +72,7 @@ def test_patient_copy_lists_a_hosted_step_as_part_of_its_host(engine) -> None:
      ("severe-with-risk-flag.yaml", None)],
 )
 def test_a_goal_that_waits_or_is_held_has_no_date_on_the_patient_copy(engine, example, later) -> None:
-    import datetime as dt
-
-    import yaml
-
-    plan = engine.plan(Assessment.from_mapping(yaml.safe_load((EXAMPLES / example).read_text())),
-                       as_of=dt.date(2026, 12, 7))
+    plan = _example_plan(engine, example)
     data = plan.to_dict()
     text = render_patient(plan)
     for p in data["problems"]:
@@ -110,31 +111,16 @@ def test_feel_like_myself_again_is_the_depression_plans_goal_when_depression_is_
 def test_with_a_private_flag_the_crisis_box_asks_for_general_numbers_and_offers_to_keep_the_copy(
     engine,
 ) -> None:
-    import datetime as dt
-
-    import yaml
-
-    raw = yaml.safe_load((EXAMPLES / "relationships-with-ipv.yaml").read_text())
-    text = render_patient(engine.plan(Assessment.from_mapping(raw), as_of=dt.date(2026, 12, 7)))
+    text = render_patient(_example_plan(engine, "relationships-with-ipv.yaml"))
     assert "general crisis numbers only" in text
     assert "leave this copy with your clinician" in text
     assert "abuse" not in text.lower() and "violence" not in text.lower()
     # without a private flag, neither line
-    severe = yaml.safe_load((EXAMPLES / "severe-with-risk-flag.yaml").read_text())
-    text = render_patient(engine.plan(Assessment.from_mapping(severe), as_of=dt.date(2026, 12, 7)))
+    text = render_patient(_example_plan(engine, "severe-with-risk-flag.yaml"))
     assert "general crisis numbers only" not in text and "leave this copy" not in text
 
 
 # -- read 7 ------------------------------------------------------------------------------------
-
-
-def _example_plan(engine, name: str):
-    import datetime as dt
-
-    import yaml
-
-    raw = yaml.safe_load((EXAMPLES / name).read_text())
-    return engine.plan(Assessment.from_mapping(raw), as_of=dt.date(2026, 12, 7))
 
 
 def test_the_ipv_copy_names_no_problem_and_quotes_no_words(engine) -> None:

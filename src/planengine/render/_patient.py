@@ -144,10 +144,10 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 continue  # kept for a step up, not started now
             if not keep.allows(step["title"]) or hidden(step["id"]):
                 continue
-            host = next((running[h] for h in step.get("in_sessions_of", ()) if h in running), None)
-            if host is not None:  # part of another session: not one more appointment
+            hosted_by = next((h for h in step.get("in_sessions_of", ()) if h in running), None)
+            if hosted_by is not None:  # part of another session: not one more appointment
+                host = running[hosted_by]
                 start = (step.get("phasing") or {}).get("start_week")
-                hosted_by = next(h for h in step["in_sessions_of"] if h in running)
                 text = (
                     patient_text("in_area_talks", area=plain_title(host["title"]).lower())
                     if hosted_by.startswith("area:")

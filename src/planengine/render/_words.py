@@ -258,6 +258,8 @@ def hosts_running(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if step["phase"] != "now":
                 continue
             running[step["id"]] = step
-            if step["delivery"] != "self-guided" and not step.get("in_sessions_of"):
+            # an area's own sessions or check-ins, as the plan's burden counts them
+            # (planengine.plan.stepped_care._budget.in_running_sessions)
+            if step["delivery"] != "self-guided" and step.get("frequency") and not step.get("in_sessions_of"):
                 running.setdefault(f"area:{problem['area']}", {**step, "title": problem["title"]})
     return running
