@@ -16,6 +16,8 @@ CORPUS = Path(__file__).parent / "data" / "smart-corpus" / "goals.yaml"
 NEW_HELD_OUT = CORPUS.with_name("new-held-out.yaml")
 #: A second, small tuning part, gathered after the second held-out part was scored (README.md).
 TUNING_2 = CORPUS.with_name("tuning-2.yaml")
+#: A third tuning part, gathered for more Achievable positives and unusual specific forms (README.md).
+TUNING_3 = CORPUS.with_name("tuning-3.yaml")
 LETTERS = "SMART"
 AS_OF = datetime.date(2026, 12, 15)
 START = "2026-12-01"

@@ -32,6 +32,8 @@ def _part(name: str) -> list[dict[str, object]]:
         return smart_corpus.entries(smart_corpus.NEW_HELD_OUT)
     if name == "tuning-2":
         return smart_corpus.entries(smart_corpus.TUNING_2)
+    if name == "tuning-3":
+        return smart_corpus.entries(smart_corpus.TUNING_3)
     held_out = name == "held-out"
     return [entry for entry in smart_corpus.entries() if smart_corpus.held_out(entry) == held_out]
 
@@ -39,6 +41,7 @@ def _part(name: str) -> list[dict[str, object]]:
 _FLOORS = {
     "tuning": FLOORS,
     "tuning-2": FLOORS,
+    "tuning-3": FLOORS,
     "held-out": HELD_OUT_FLOORS,
     "new-held-out": NEW_HELD_OUT_FLOORS,
 }

@@ -126,7 +126,7 @@ def _main_clause(tokens: Sequence[Token]) -> tuple[int, int]:
     surface = surface_words(tokens)
     begin = 0
     if surface and surface[0] in ("when", "whenever", "if", "while", "after", "before", "once",
-                                  "within", "by", "over", "during"):  # fmt: skip
+                                  "within", "by", "over", "during", "given"):  # fmt: skip
         comma = next((i for i, w in enumerate(surface) if w == ","), None)
         if comma is not None:
             begin = comma + 1
@@ -162,6 +162,10 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     ):
         if masked.intersection(range(start, stop)) or names_a_purpose(surface, start):
             continue
+        if surface[start:stop] == ["try", "to"] and stop == verb and any(
+            is_number_token(token) for token in tokens[verb:end]
+        ):
+            continue  # "should try to cut back to five cigarettes": a hedge on a counted behaviour
         if counted is not None and start > counted and not coordinated_between(surface, counted, start):
             continue  # "learn two ways of coping with stress": the count pins the object down
         if (surface[start] in ("more", "less") or surface[start] in lists["comparatives"]) and stop < len(surface) and (
@@ -180,6 +184,8 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             continue
         if concrete_head(tokens, last + 1, end) or to_number(tokens, last + 1, end):
             continue  # "reduce my anxiety attacks", "reduce drinking to 2 drinks a day"
+        if _relative_target(tokens, stop, last, end):
+            continue  # "reduce the amount of tobacco used by 50%": a share of a counted behaviour
         found.append(_quote_span(tokens, start, last + 1))
     for start, _stop in find_spans(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
         before = words[max(begin, start - 2) : start]
@@ -188,6 +194,19 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
+
+
+def _relative_target(tokens: Sequence[Token], start: int, last: int, end: int) -> bool:
+    """Whether a change's object names a behaviour counted in amounts and is followed by "by" and
+    a number or a share ("reduce the amount of tobacco used by 50%"): a relative target."""
+    behaviours = pattern_lists()["counted_behaviours"]
+    if not any(token.lemma in behaviours or token.lower in behaviours for token in tokens[start : last + 1]):
+        return False
+    surface = surface_words(tokens)
+    return any(
+        surface[position] == "by" and is_number_token(tokens[position + 1])
+        for position in range(last + 1, min(end, last + 4) - 1)
+    )
 
 
 def _quote_span(tokens: Sequence[Token], start: int, stop: int) -> str:
@@ -234,7 +253,10 @@ def _feelings(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             continue
         # "be" only as a linking verb to a feeling: "be less anxious", not "be able to"
         position = index + 1
-        while position < end and surface[position] in ("more", "less", "so", "too", "very", "any", "at", "all", "calmer"):
+        while position < end and (
+            surface[position] in ("more", "less", "so", "too", "very", "any", "at", "all", "calmer")
+            or _adverb(surface[position])
+        ):
             if surface[position] == "calmer":
                 break
             position += 1
@@ -245,6 +267,25 @@ def _feelings(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
                 continue  # "get down to", "get low" are not feelings here
             found.append(" ".join(t.text for t in tokens[index : position + 1]))
     return found
+
+
+def _negated_state(inside: Sequence[Token]) -> bool:
+    """Whether "free of/from" names a state ("the signs and symptoms of depression"), not events
+    to count ("outbursts", "panic attacks") or a substance."""
+    lists = pattern_lists()
+    words = {token.lemma for token in inside} | {token.lower for token in inside}
+    return bool(words & lists["negated_states"]) and not (
+        words & lists["countable_events"] or words & lists["substances"]
+    )
+
+
+def _adverb(word: str) -> bool:
+    """A word ending in -ly that reads as an adverb and not as a verb ("perfectly", "consistently";
+    not "apply", "reply")."""
+    if not word.endswith("ly"):
+        return False
+    found = readings(word)
+    return "ADV" in found and "VERB" not in found
 
 
 def _negations(tokens: Sequence[Token], begin: int, end: int) -> list[tuple[int, int]]:
@@ -275,6 +316,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
     """Behaviours joined after one subject: sentences, then segments split on commas, "and", "or"
     and semicolons that open with a base-form verb and carry a complement."""
     lists = pattern_lists()
+    tokens = _without_asides(tokens)
     surface = surface_words(tokens)
     behaviours: list[tuple[str, str]] = []
     sentence_start = 0
@@ -288,18 +330,21 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
         begin, end = _main_clause(sentence)
         verb = _main_verb(sentence, begin)
         segments: list[list[Token]] = [[]]
+        sequenced: set[int] = set()  # segments after "then": the next step of one exercise
         for position in range(verb, end):
             token = sentence[position]
             if token.lower in (",", "and", "then") or (token.lower == "also" and not segments[-1]):
                 if segments[-1]:
                     segments.append([])
+                if token.lower == "then":
+                    sequenced.add(len(segments) - 1)
                 continue
             segments[-1].append(token)
         sentence_behaviours: list[tuple[str, str]] = []
         for number, segment in enumerate(segments):
-            if not segment:
+            if not segment or (number > 0 and number in sequenced):
                 continue
-            while len(segment) > 1 and segment[0].lower.endswith("ly") and segment[0].lower != "only":
+            while len(segment) > 1 and _adverb(segment[0].lower) and segment[0].lower != "only":
                 segment = segment[1:]  # "consistently go to bed": the verb is "go"
             head = segment[0]
             base = is_base_verb(head.lower) and head.lower not in ("be", "have", "am", "pm")
@@ -322,6 +367,28 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
         if (first, second) in lists["pairs"] and len(verbs) == 2:
             return [words for _, words in behaviours[:1]]
     return [words for _, words in behaviours]
+
+
+#: Abbreviations whose full stop ends no sentence ("e.g.", "ex.", "etc.").
+_ABBREVIATIONS = frozenset({"e", "g", "i", "ex", "eg", "ie", "etc", "vs", "approx", "dr", "mr", "mrs", "ms"})
+
+
+def _without_asides(tokens: Sequence[Token]) -> list[Token]:
+    """The tokens without words in round brackets (examples or details of one behaviour:
+    "(e.g., deep breathing, taking a break)"), square brackets themselves ("[Student Name]") and
+    the full stops of abbreviations."""
+    kept: list[Token] = []
+    depth = 0
+    for token in tokens:
+        if token.lower == "(":
+            depth += 1
+        elif token.lower == ")":
+            depth = max(0, depth - 1)
+        elif depth == 0 and token.lower not in ("[", "]"):
+            if token.lower == "." and kept and kept[-1].lower in _ABBREVIATIONS:
+                continue
+            kept.append(token)
+    return kept
 
 
 def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
@@ -350,6 +417,20 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
         return None
 
     for index, word in enumerate(surface):
+        # a clock time the statement opens with: "By 1400, patient will demonstrate ..."
+        if index == 0 and word == "by" and len(tokens) > 2 and re.fullmatch(
+            r"\d{1,2}(?::\d\d)?(?:am|pm)?|\d{4}", surface[1]
+        ) and surface[2] in (",", "am", "pm"):
+            return quote_text(text, tokens, 0, 2), 1
+        # a one-off day: "call a friend on Saturday" ("on Saturdays" is a frequency)
+        if word in ("on", "this", "next", "by") and index + 1 < len(tokens) and surface[index + 1] in lists["weekdays"]:
+            if index > 0 and surface[index - 1] in ("starting", "from", "after", "beginning"):
+                continue  # "starting this Monday": a start with no end
+            return quote_text(text, tokens, index, index + 2), None
+        # "in your next group therapy session"
+        if word == "next" and any(token.lemma == "session" for token in tokens[index + 1 : index + 5]):
+            stop = next(i for i in range(index + 1, index + 5) if tokens[i].lemma == "session")
+            return quote_text(text, tokens, index, stop + 1), None
         # a calendar date: "by 2027-03-01"
         if (
             word in ("by", "before", "on")
@@ -365,15 +446,27 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
                 return quote_text(text, tokens, index, index + 3), days
         # "within 12 weeks", "in two weeks", "for the next four weeks", "by the end of the month",
         # "over the weekend", "for the rest of the month", "within the first month"
-        if word in ("within", "in", "for", "over", "during", "after", "by"):
+        if word in ("within", "in", "for", "over", "during", "after", "by", "throughout", "across"):
             position = index + 1
             fillers = ("the", "next", "first", "coming", "following", "end", "rest", "of", "this",
-                       "academic", "school", "calendar")  # fmt: skip
+                       "academic", "school", "calendar", "course")  # fmt: skip
             while position < len(tokens) and surface[position] in fillers:
                 position += 1
+            if position + 1 < len(tokens) and surface[position] == "a" and (
+                _hyphenated_span(surface[position + 1]) or is_number_token(tokens[position + 1])
+            ):
+                position += 1  # "over a two-week period", "across a two week period"
+            hyphenated = _hyphenated_span(surface[position]) if position < len(tokens) else None
+            if hyphenated is not None:
+                # "over a two-week period": the number and the unit in one word
+                amount, unit = hyphenated
+                days = int(amount * UNIT_DAYS[unit]) or None
+                return quote_text(text, tokens, index, position + 1), days
             amount = parse_number(surface[position]) if position < len(tokens) else None
             if amount is not None:
                 position += 1
+                while position < len(tokens) and surface[position] in ("consecutive", "straight", "-"):
+                    position += 1  # "over four consecutive weeks"
             found_unit = unit_at(position)
             if found_unit is None:
                 continue
@@ -382,7 +475,7 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
             if word == "after" and amount is None and between & {"this", "next"}:
                 continue  # "after this week": a start with no end ("starting next week")
             bounded = amount is not None or between & {"next", "first", "end", "rest", "this",
-                                                       "school", "academic"}  # fmt: skip
+                                                       "school", "academic", "course"}  # fmt: skip
             if not bounded and unit not in ("weekend", "semester", "term"):
                 continue  # "in a week" as frequency, "for the day"
             if unit == "hour" and not (position + 1 < len(tokens) and surface[position + 1] == "of"):
@@ -410,6 +503,15 @@ def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | No
         if word in ("annual", "upcoming") and index + 1 < len(tokens):
             return quote_text(text, tokens, index, index + 2), None
     return None, None
+
+
+def _hyphenated_span(word: str) -> tuple[float, str] | None:
+    """``(amount, unit)`` of a hyphenated span ("two-week", "8-week", "six-month")."""
+    match = re.fullmatch(r"([a-z0-9]+)-(day|week|month|year)s?", word)
+    if match is None:
+        return None
+    amount = parse_number(match.group(1))
+    return None if amount is None else (amount, match.group(2))
 
 
 def _quantity(tokens: Sequence[Token], text: str) -> str | None:
@@ -535,7 +637,7 @@ def analyse(text: str) -> Statement:
         state = surface[start] == "not" and start > 0 and (
             tokens[start - 1].lemma in lists["linking"] or surface[start - 1].endswith(("'m", "'re"))
         )
-        if feeling and (linked or state):
+        if (feeling and (linked or state)) or (surface[start] == "free" and _negated_state(inside)):
             vague.append(" ".join(t.text for t in tokens[start:scope]))
         elif inside and surface[start] not in ("no",) and not state:
             negated = " ".join(t.text for t in tokens[start:scope])

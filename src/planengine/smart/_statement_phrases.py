@@ -73,7 +73,8 @@ _BACK_REFERENCES = frozenset({"them", "him", "her", "it", "they", "he", "she"})
 def one_act(behaviours: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Coordinated parts that make one act, tracked as one: a part whose object is a pronoun for the
     one before ("call up a friend and ask them to brunch"), going somewhere to do something there
-    ("go to a gathering and speak to someone"), and a list of tasks that are each done or not done
+    ("go to a gathering and speak to someone"), choosing or finding who or what to do it with
+    ("choose a peer and participate in play"), and a list of tasks that are each done or not done
     ("read chapter 7 and complete exercises 1-3": one assignment, checked once)."""
     if len(behaviours) < 2:
         return behaviours
@@ -88,6 +89,8 @@ def one_act(behaviours: list[tuple[str, str]]) -> list[tuple[str, str]]:
             continue
         if previous_verb in ("go", "come") and previous.split()[1:2] == ["to"]:
             continue
+        if previous_verb in pattern_lists()["setup_verbs"]:
+            continue  # "choose a peer and participate in play": choosing sets the act up
         kept.append((verb, words))
     return kept
 

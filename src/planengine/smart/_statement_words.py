@@ -177,6 +177,12 @@ def lists() -> dict[str, Any]:
         | set(data["measures"]["frequency_words"]),
         "done": tuple(phrase(p) for p in data["measures"]["done_verbs"]),
         "instruments": set(data["measures"]["instruments"]),
+        "counted_behaviours": {lemma(w) for w in data["change_verbs"]["counted_behaviours"]}
+        | set(data["change_verbs"]["counted_behaviours"]),
+        "negated_states": {lemma(w) for w in data["negation"]["negated_states"]}
+        | set(data["negation"]["negated_states"]),
+        "setup_verbs": set(data["one_routine_pairs"]["setup_verbs"]),
+        "weekdays": set(data["timeframes"]["weekdays"]),
     }
 
 
