@@ -1,5 +1,5 @@
 """Precision and recall per SMART letter on the labelled corpus of real goal statements
-(tests/data/smart-corpus/, issue 20): two tuning parts and two held-out parts, each reported."""
+(tests/data/smart-corpus/, issue 20): three tuning parts and two held-out parts, each reported."""
 
 from __future__ import annotations
 
@@ -22,9 +22,12 @@ HELD_OUT_FLOORS = {"S": (0.9, 0.85), "M": (0.9, 0.9), "A": (0.9, 0.6), "T": (0.9
 #: ended, labels committed before the first run). Scored twice: with the rules as they stood (S
 #: precision 0.70, recall 0.84; M 0.83 / 0.86; A 1.00 / 0.50 of 4 positives; T 1.00 / 1.00), and
 #: once after the fixes made on the tuning parts (S 0.77 / 0.92; M 0.83 / 0.86; A 1.00 / 0.50; T
-#: 1.00 / 1.00). Below the issue's floors for S precision, M and A recall: the numbers say so. These
-#: floors keep the figures from falling; its mistakes are never printed (that would be tuning on it).
-NEW_HELD_OUT_FLOORS = {"S": (0.76, 0.92), "M": (0.83, 0.86), "A": (0.9, 0.5), "T": (0.9, 0.9)}
+#: 1.00 / 1.00). Below the issue's floors for S precision, M and A recall: the numbers say so.
+#: Scored a third time, once, after tuning on tuning-3.yaml: S 0.77 / 0.92; M 0.83 / 0.86; A 1.00 /
+#: 0.75 (3 of 4 positives); T 1.00 / 1.00 (the old held-out part unchanged at the figures above).
+#: S precision and M stay below the issue's floors. These floors keep the figures from falling; its
+#: mistakes are never printed (that would be tuning on it).
+NEW_HELD_OUT_FLOORS = {"S": (0.76, 0.92), "M": (0.83, 0.86), "A": (0.9, 0.75), "T": (0.9, 0.9)}
 
 
 def _part(name: str) -> list[dict[str, object]]:
