@@ -25,8 +25,8 @@ from planengine.smart._statement_phrases import (
     one_act,
     to_number,
 )
+from planengine.smart._statement_time import timeframe as statement_timeframe
 from planengine.smart._statement_words import (
-    UNIT_DAYS,
     Token,
     is_base_verb,
     is_number_token,
@@ -405,115 +405,6 @@ def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
     ) and following not in ("it", "them", "up", "down", "back", "out", "off")
 
 
-def _timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | None]:
-    """The statement's deadline or span as written, and its length in days when it counts one."""
-    lists = pattern_lists()
-    surface = surface_words(tokens)
-    units = lists["time_units"]
-
-    def unit_at(position: int) -> str | None:
-        if 0 <= position < len(tokens) and tokens[position].lemma in units:
-            return tokens[position].lemma
-        return None
-
-    for index, word in enumerate(surface):
-        # a clock time the statement opens with: "By 1400, patient will demonstrate ..."
-        if index == 0 and word == "by" and len(tokens) > 2 and re.fullmatch(
-            r"\d{1,2}(?::\d\d)?(?:am|pm)?|\d{4}", surface[1]
-        ) and surface[2] in (",", "am", "pm"):
-            return quote_text(text, tokens, 0, 2), 1
-        # a one-off day: "call a friend on Saturday" ("on Saturdays" is a frequency)
-        if word in ("on", "this", "next", "by") and index + 1 < len(tokens) and surface[index + 1] in lists["weekdays"]:
-            if index > 0 and surface[index - 1] in ("starting", "from", "after", "beginning"):
-                continue  # "starting this Monday": a start with no end
-            return quote_text(text, tokens, index, index + 2), None
-        # "in your next group therapy session"
-        if word == "next" and any(token.lemma == "session" for token in tokens[index + 1 : index + 5]):
-            stop = next(i for i in range(index + 1, index + 5) if tokens[i].lemma == "session")
-            return quote_text(text, tokens, index, stop + 1), None
-        # a calendar date: "by 2027-03-01"
-        if (
-            word in ("by", "before", "on")
-            and index + 1 < len(tokens)
-            and re.match(r"\d{4}-\d\d-\d\d", text[tokens[index + 1].start :])
-        ):
-            return text[tokens[index].start : tokens[index + 1].start + 10], None
-        # "by week 8", "by session 6"
-        if word == "by" and unit_at(index + 1) and index + 2 < len(tokens):
-            amount = parse_number(surface[index + 2])
-            if amount is not None:
-                days = int(amount * UNIT_DAYS[unit_at(index + 1) or "week"]) or None
-                return quote_text(text, tokens, index, index + 3), days
-        # "within 12 weeks", "in two weeks", "for the next four weeks", "by the end of the month",
-        # "over the weekend", "for the rest of the month", "within the first month"
-        if word in ("within", "in", "for", "over", "during", "after", "by", "throughout", "across"):
-            position = index + 1
-            fillers = ("the", "next", "first", "coming", "following", "end", "rest", "of", "this",
-                       "academic", "school", "calendar", "course")  # fmt: skip
-            while position < len(tokens) and surface[position] in fillers:
-                position += 1
-            if position + 1 < len(tokens) and surface[position] == "a" and (
-                _hyphenated_span(surface[position + 1]) or is_number_token(tokens[position + 1])
-            ):
-                position += 1  # "over a two-week period", "across a two week period"
-            hyphenated = _hyphenated_span(surface[position]) if position < len(tokens) else None
-            if hyphenated is not None:
-                # "over a two-week period": the number and the unit in one word
-                amount, unit = hyphenated
-                days = int(amount * UNIT_DAYS[unit]) or None
-                return quote_text(text, tokens, index, position + 1), days
-            amount = parse_number(surface[position]) if position < len(tokens) else None
-            if amount is not None:
-                position += 1
-                while position < len(tokens) and surface[position] in ("consecutive", "straight", "-"):
-                    position += 1  # "over four consecutive weeks"
-            found_unit = unit_at(position)
-            if found_unit is None:
-                continue
-            unit = found_unit
-            between = set(surface[index + 1 : position])
-            if word == "after" and amount is None and between & {"this", "next"}:
-                continue  # "after this week": a start with no end ("starting next week")
-            bounded = amount is not None or between & {"next", "first", "end", "rest", "this",
-                                                       "school", "academic", "course"}  # fmt: skip
-            if not bounded and unit not in ("weekend", "semester", "term"):
-                continue  # "in a week" as frequency, "for the day"
-            if unit == "hour" and not (position + 1 < len(tokens) and surface[position + 1] == "of"):
-                continue  # "for 2 hours" is a duration; "within 3 hours of admission" a deadline
-            if unit == "session" and word not in ("by", "within"):
-                continue
-            days = None
-            if UNIT_DAYS[unit]:
-                days = int((amount or 1) * UNIT_DAYS[unit]) if amount or between & {"next", "first"} else None
-            return quote_text(text, tokens, index, position + 1), days
-        # "tomorrow", "tonight", "today": a day, unless it starts something ("starting today")
-        if word in ("tomorrow", "tonight", "today"):
-            if index > 0 and surface[index - 1] in ("starting", "from", "after", "beginning"):
-                continue
-            return tokens[index].text, 1
-        # "this week", "next month", "next month's presentation"
-        if word in ("this", "next") and unit_at(index + 1):
-            if index > 0 and surface[index - 1] in ("starting", "from", "after"):
-                continue
-            return quote_text(text, tokens, index, index + 2), None
-        if word in ("next", "this") and index + 1 < len(tokens) and re.fullmatch(
-            r"(week|month|year)'s", surface[index + 1]
-        ):
-            return quote_text(text, tokens, index, min(len(tokens), index + 3)), None
-        if word in ("annual", "upcoming") and index + 1 < len(tokens):
-            return quote_text(text, tokens, index, index + 2), None
-    return None, None
-
-
-def _hyphenated_span(word: str) -> tuple[float, str] | None:
-    """``(amount, unit)`` of a hyphenated span ("two-week", "8-week", "six-month")."""
-    match = re.fullmatch(r"([a-z0-9]+)-(day|week|month|year)s?", word)
-    if match is None:
-        return None
-    amount = parse_number(match.group(1))
-    return None if amount is None else (amount, match.group(2))
-
-
 def _quantity(tokens: Sequence[Token], text: str) -> str | None:
     lists = pattern_lists()
     surface = surface_words(tokens)
@@ -624,7 +515,7 @@ def analyse(text: str) -> Statement:
         return Statement(text)
     begin, end = _main_clause(tokens)
     vague = _vague(tokens, begin, end)
-    timeframe, days = _timeframe(tokens, text)
+    timeframe, days = statement_timeframe(tokens, text)
     surface = surface_words(tokens)
     negated = None
     lists = pattern_lists()
