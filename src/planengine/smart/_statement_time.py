@@ -31,17 +31,27 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
 
     for index, word in enumerate(surface):
         # a clock time the statement opens with: "By 1400, patient will demonstrate ..."
-        if index == 0 and word == "by" and len(tokens) > 2 and re.fullmatch(
-            r"\d{1,2}(?::\d\d)?(?:am|pm)?|\d{4}", surface[1]
-        ) and surface[2] in (",", "am", "pm"):
+        if (
+            index == 0
+            and word == "by"
+            and len(tokens) > 2
+            and re.fullmatch(r"\d{1,2}(?::\d\d)?(?:am|pm)?|\d{4}", surface[1])
+            and surface[2] in (",", "am", "pm")
+        ):
             return quote_text(text, tokens, 0, 2), 1
         # a one-off day: "call a friend on Saturday" ("on Saturdays" is a frequency)
-        if word in ("on", "this", "next", "by") and index + 1 < len(tokens) and surface[index + 1] in lists["weekdays"]:
+        if (
+            word in ("on", "this", "next", "by")
+            and index + 1 < len(tokens)
+            and surface[index + 1] in lists["weekdays"]
+        ):
             if index > 0 and surface[index - 1] in ("starting", "from", "after", "beginning"):
                 continue  # "starting this Monday": a start with no end
             return quote_text(text, tokens, index, index + 2), None
         # "in your next group therapy session"
-        if word == "next" and any(token.lemma == "session" for token in tokens[index + 1 : index + 5]):
+        if word == "next" and any(
+            token.lemma == "session" for token in tokens[index + 1 : index + 5]
+        ):
             stop = next(i for i in range(index + 1, index + 5) if tokens[i].lemma == "session")
             return quote_text(text, tokens, index, stop + 1), None
         # a calendar date: "by 2027-03-01"
@@ -65,8 +75,12 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
                        "academic", "school", "calendar", "course")  # fmt: skip
             while position < len(tokens) and surface[position] in fillers:
                 position += 1
-            if position + 1 < len(tokens) and surface[position] == "a" and (
-                _hyphenated_span(surface[position + 1]) or is_number_token(tokens[position + 1])
+            if (
+                position + 1 < len(tokens)
+                and surface[position] == "a"
+                and (
+                    _hyphenated_span(surface[position + 1]) or is_number_token(tokens[position + 1])
+                )
             ):
                 position += 1  # "over a two-week period", "across a two week period"
             hyphenated = _hyphenated_span(surface[position]) if position < len(tokens) else None
@@ -78,7 +92,11 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
             amount = parse_number(surface[position]) if position < len(tokens) else None
             if amount is not None:
                 position += 1
-                while position < len(tokens) and surface[position] in ("consecutive", "straight", "-"):
+                while position < len(tokens) and surface[position] in (
+                    "consecutive",
+                    "straight",
+                    "-",
+                ):
                     position += 1  # "over four consecutive weeks"
             found_unit = unit_at(position)
             if found_unit is None:
@@ -91,13 +109,19 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
                                                        "school", "academic", "course"}  # fmt: skip
             if not bounded and unit not in ("weekend", "semester", "term"):
                 continue  # "in a week" as frequency, "for the day"
-            if unit == "hour" and not (position + 1 < len(tokens) and surface[position + 1] == "of"):
+            if unit == "hour" and not (
+                position + 1 < len(tokens) and surface[position + 1] == "of"
+            ):
                 continue  # "for 2 hours" is a duration; "within 3 hours of admission" a deadline
             if unit == "session" and word not in ("by", "within"):
                 continue
             days = None
             if UNIT_DAYS[unit]:
-                days = int((amount or 1) * UNIT_DAYS[unit]) if amount or between & {"next", "first"} else None
+                days = (
+                    int((amount or 1) * UNIT_DAYS[unit])
+                    if amount or between & {"next", "first"}
+                    else None
+                )
             return quote_text(text, tokens, index, position + 1), days
         # "tomorrow", "tonight", "today": a day, unless it starts something ("starting today")
         if word in ("tomorrow", "tonight", "today"):
@@ -109,8 +133,10 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
             if index > 0 and surface[index - 1] in ("starting", "from", "after"):
                 continue
             return quote_text(text, tokens, index, index + 2), None
-        if word in ("next", "this") and index + 1 < len(tokens) and re.fullmatch(
-            r"(week|month|year)'s", surface[index + 1]
+        if (
+            word in ("next", "this")
+            and index + 1 < len(tokens)
+            and re.fullmatch(r"(week|month|year)'s", surface[index + 1])
         ):
             return quote_text(text, tokens, index, min(len(tokens), index + 3)), None
         if word in ("annual", "upcoming") and index + 1 < len(tokens):
