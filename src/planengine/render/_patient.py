@@ -237,12 +237,10 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
         *monitoring_sections(data, keep.allows, private=private),
         later_section(data, keep.allows, private=private),
     ]
+    # steps that start now, also those watching a condition in a problem that waits (the
+    # bipolar early-warning plan while depression is on active monitoring)
     on_copy = {
-        s["id"]
-        for p in data["problems"]
-        if p["phase"] == "now"
-        for s in p["interventions"]
-        if s["phase"] == "now" and keep.allows(s["title"])
+        s["id"] for p in data["problems"] for s in p["interventions"] if s["phase"] == "now" and keep.allows(s["title"])
     }
     contacts = Table(
         (patient_text("contacts_clinician").rstrip(":"), patient_text("contacts_phone").rstrip(":")),
