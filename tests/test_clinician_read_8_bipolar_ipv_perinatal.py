@@ -53,7 +53,9 @@ def _bipolar(**context: Any) -> Assessment:
 
 
 @pytest.mark.parametrize("conditions", [["bipolar-disorder"], []])
-def test_the_ng222_more_severe_meaning_gives_way_to_cg185_with_bipolar_disorder(engine, conditions) -> None:
+def test_the_ng222_more_severe_meaning_gives_way_to_cg185_with_bipolar_disorder(
+    engine, conditions
+) -> None:
     item = assessment({"phq9": PHQ9_17}, conditions=conditions)
     data = plan_for(engine, item)
     row = data["scores"][0]
@@ -76,7 +78,10 @@ def test_the_bipolar_phq9_goal_says_nothing_of_ng222(engine) -> None:
     assert "NICE CG185" in goal["rationale"]
     # without bipolar disorder the NICE split still explains the target
     plain = plan_for(engine, assessment({"phq9": PHQ9_17}))
-    assert "'more severe'" in _objectives(plain, "depression")["depression-phq9-improvement"]["rationale"]
+    assert (
+        "'more severe'"
+        in _objectives(plain, "depression")["depression-phq9-improvement"]["rationale"]
+    )
 
 
 def test_ipt_is_a_choice_for_bipolar_depression_only(engine) -> None:
@@ -108,7 +113,10 @@ def test_mania_is_monitored_by_a_daily_check_with_an_action_plan_agreed_once(eng
 def test_the_bipolar_copy_speaks_to_the_patient_and_gives_an_out_of_hours_row(engine) -> None:
     text = render_patient(_example_plan(engine, "bipolar-depression.yaml"))
     assert "Review the treatment of bipolar depression" not in text
-    assert "Your clinician will talk with your prescriber (or bipolar service) about your medicines" in text
+    assert (
+        "Your clinician will talk with your prescriber (or bipolar service) about your medicines"
+        in text
+    )
     contacts = text.split("## Who to contact", 1)[1].split("##", 1)[0]
     assert "| Out of hours, if your mood goes very high or very low |  |" in contacts
     # the diary line has the bed and wake times: the joined mood chart does not ask them again
@@ -137,7 +145,9 @@ def test_the_private_assessment_tracks_the_specialist_offer_and_a_safe_contact(e
         assert goal["due_date"] == AS_OF.isoformat() and goal["phase"] == "now"
         assert goal_id in step["objectives"]
         # a goal file and a review may be seen by others: the words name no abuse
-        assert not {"abuse", "violence", "partner"} & set(goal["statement"].lower().replace(",", " ").split())
+        assert not {"abuse", "violence", "partner"} & set(
+            goal["statement"].lower().replace(",", " ").split()
+        )
     assert "safe way and time to make contact" in goals[FOLLOW_ONS[1]]["statement"]
     goal_file = yaml.safe_load(render_goals(plan))
     assert set(FOLLOW_ONS) <= {g["id"] for g in goal_file["goals"]}

@@ -91,7 +91,9 @@ def score_assessment(
         ):
             continue  # the same answers twice on one day: one response
         row = _score_row(score, response.date, path)
-        not_applicable = _not_applicable(instrument, score.cutoffs_met, assessment.context.conditions)
+        not_applicable = _not_applicable(
+            instrument, score.cutoffs_met, assessment.context.conditions
+        )
         if not_applicable:
             row["cutoffs_not_applicable"] = not_applicable
         scored.rows.append(row)
