@@ -349,7 +349,11 @@ def test_an_open_safety_goal_needs_attention_in_a_review(engine, examples_dir) -
 
     made = engine.plan(load_assessment(str(examples_dir / "relationships-with-ipv.yaml")), as_of=AS_OF)
     review = review_goals(plan_to_goal_document(made), as_of=AS_OF)
-    (safety,) = [g for g in review.goals if g.area == "safety"]
+    # the assessment itself, and what it settles (read 8, S6): each open goal needs attention
+    safety = next(g for g in review.goals if g.goal_id == "safety-private-assessment")
+    assert {g.goal_id for g in review.goals if g.area == "safety"} == {
+        "safety-private-assessment", "safety-specialist-support-offered", "safety-safe-contact-agreed"
+    }
     rules = [s.rule for s in safety.suggestions]
     assert rules[0] == "review.safety-goal-open" and "review.keep" not in rules
     assert safety.attention

@@ -300,7 +300,7 @@ def test_bipolar_depression_monitors_mood_elevation_with_a_measured_objective(en
     data = plan_for(engine, assessment({"phq9": MODERATE_PHQ9}, conditions=["bipolar-disorder"]))
     depression = problem(data, "depression")
     objective = next(o for o in depression["objectives"] if o["id"] == "depression-mood-elevation-monitoring")
-    assert objective["measure"]["metric"] == "days with the mood and sleep chart filled in"
+    assert objective["measure"]["metric"] == "days with the mood-elevation check done on the chart"
     assert objective["measure"]["target"] == {"value": 6, "comparator": ">="}
     assert "early-warning signs" in objective["statement"]
     served = {s["id"] for s in depression["interventions"] if objective["id"] in s.get("objectives", [])}

@@ -713,7 +713,9 @@ def test_a_documented_ipv_puts_the_private_safety_assessment_first_and_today(eng
     assert (flag["kind"], flag["level"], flag["private"]) == ("intimate-partner-violence", "documented", True)
     first = data["problems"][0]
     assert first["id"] == "problem-safety"
-    assert [o["id"] for o in first["objectives"]] == ["safety-private-assessment"]
+    assert [o["id"] for o in first["objectives"]] == [
+        "safety-private-assessment", "safety-specialist-support-offered", "safety-safe-contact-agreed"
+    ]
     assert first["objectives"][0]["urgent"] is True
     assert first["objectives"][0]["due_date"] == AS_OF.isoformat()
     assert [s["id"] for s in first["interventions"]] == ["safety-private-assessment"]
@@ -734,7 +736,8 @@ def test_the_safety_objectives_are_never_deferred() -> None:
                                         concerns=["relationships"], conditions=["intimate-partner-violence"]))
     safety = data["problems"][0]
     assert [o["id"] for o in safety["objectives"]] == [
-        "safety-plan-completed", "safety-follow-up-contact", "safety-private-assessment"
+        "safety-plan-completed", "safety-follow-up-contact", "safety-private-assessment",
+        "safety-specialist-support-offered", "safety-safe-contact-agreed",
     ]
     assert "relationships-ipv-screen" not in step_ids(data)  # the violence is already known
 
@@ -757,7 +760,9 @@ def test_documented_ipv_alone_brings_the_safety_assessment_into_the_plan(engine)
                                        conditions=["intimate-partner-violence"]))
     first = data["problems"][0]
     assert first["area"] == "safety"
-    assert [o["id"] for o in first["objectives"]] == ["safety-private-assessment"]
+    assert [o["id"] for o in first["objectives"]] == [
+        "safety-private-assessment", "safety-specialist-support-offered", "safety-safe-contact-agreed"
+    ]
     evidence = [f for f in data["findings"] if f["id"] in first["evidence"]]
     assert [f["provenance"]["source"] for f in evidence] == ["rule:safety.ipv-documented"]
     assert evidence[0]["provenance"]["inputs"] == ["$.context.conditions[0]"]

@@ -202,6 +202,9 @@ def _build(data: Mapping[str, Any], source: str) -> Instrument:
                 configurable=c["configurable"],
                 sex=c.get("sex"),
                 note=c.get("note"),
+                not_with_conditions=tuple(c["not_with_conditions"].items())
+                if c.get("not_with_conditions")
+                else None,
             )
             for c in data["cutoffs"]
         ),

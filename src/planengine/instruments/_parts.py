@@ -8,7 +8,7 @@ file's shape.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -66,6 +66,11 @@ def _cite_out(citations: tuple[str, ...]) -> str | list[str] | None:
 def _citation(part: Any) -> str | list[str] | None:
     """A part's ``citation``: one id, a list of them, or ``None``."""
     return _cite_out(part.citations)
+
+
+def _not_with_conditions(cutoff: Any) -> dict[str, str] | None:
+    """A cut-off's ``not_with_conditions`` as in the data file, or ``None``."""
+    return dict(cutoff.not_with_conditions) if cutoff.not_with_conditions else None
 
 
 def _flag_unanswered(item: RiskItem) -> bool | None:
@@ -152,6 +157,18 @@ class Cutoff:
     configurable: bool
     sex: Literal["male", "female"] | None = None
     note: str | None = None
+    #: documented conditions under which the cut-off's meaning does not apply (the guidance it
+    #: comes from excludes them), each with what the plan says instead
+    not_with_conditions: tuple[tuple[str, str], ...] | None = None
+
+    def meaning_with(self, conditions: Iterable[str]) -> tuple[str, str] | None:
+        """``(condition, what is said instead)`` for the first of ``conditions`` (in the data's
+        order) under which the meaning does not apply, or ``None``."""
+        documented = set(conditions)
+        for condition, instead in self.not_with_conditions or ():
+            if condition in documented:
+                return condition, instead
+        return None
 
     def met_by(self, total: int) -> bool:
         """Whether ``total`` meets this cut-off."""
@@ -172,6 +189,7 @@ class Cutoff:
         key("citation", function=_citation),
         key("status"),
         key("note", omit=IF_NONE),
+        key("not_with_conditions", omit=IF_NONE, function=_not_with_conditions),
         doc="JSON-ready form, shaped like the data file.",
     )
 

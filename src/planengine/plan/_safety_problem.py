@@ -27,7 +27,13 @@ from planengine.plan._risk_flags import (
     SUICIDE_KINDS,
 )
 
-__all__ = ["RULE_FIRST", "SAFETY_AREA", "SAFETY_PLAN_SECTIONS", "build_safety_problem"]
+__all__ = [
+    "PRIVATE_FOLLOW_ONS",
+    "RULE_FIRST",
+    "SAFETY_AREA",
+    "SAFETY_PLAN_SECTIONS",
+    "build_safety_problem",
+]
 
 SAFETY_AREA = "safety"
 RULE_FIRST = "safety.step-first"
@@ -146,6 +152,7 @@ def build_safety_problem(
                 urgent=True,
             )
         )
+        objectives.extend(_private_objectives(flags, as_of, provenance))
         interventions.append(
             Intervention(
                 id="safety-private-assessment",
@@ -182,7 +189,7 @@ def build_safety_problem(
                     "S17: NICE NG225 (2022) recs 1.6.1-1.6.4; NICE PH50 (2014); WHO IPV "
                     "guidelines 2013",
                 ],
-                objective_ids=["safety-private-assessment"],
+                objective_ids=["safety-private-assessment", *PRIVATE_FOLLOW_ONS],
                 provenance=provenance,
             )
         )
@@ -273,6 +280,48 @@ def _visit_objective(
         provenance=provenance,
         rationale=rationale,
     )
+
+
+#: What the private safety assessment itself settles, each tracked as its own goal (clinician
+#: read 8, S6): the offer of specialist support, and a safe way and time to make contact [S17].
+PRIVATE_FOLLOW_ONS = ("safety-specialist-support-offered", "safety-safe-contact-agreed")
+
+
+def _private_objectives(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> list[Objective]:
+    """The goals of the private safety assessment beside holding it: specialist support offered
+    (a referral only with the patient's consent) and a safe way and time to make contact agreed.
+    Their words name no abuse: a goal file or a review may be seen by others."""
+    flag_ids = [f.id for f in flags if f.kind in PRIVATE_KINDS]
+    offered = _visit_objective(
+        PRIVATE_FOLLOW_ONS[0],
+        "In the private assessment, offer a specialist support service for the concern it "
+        "covers, and refer only if the patient agrees, recording the answer where only the care "
+        f"team sees it, by {as_of.isoformat()}.",
+        "specialist support offered, and the patient's answer recorded",
+        flag_ids,
+        as_of,
+        provenance,
+        "Specialist services are offered privately, with the patient's consent; an offer "
+        "that is not recorded cannot be followed up.",
+    )
+    contact = _visit_objective(
+        PRIVATE_FOLLOW_ONS[1],
+        "In the private assessment, agree a safe way and time to make contact (which number, "
+        "when, and what a message or letter may say), recorded where only the care team sees "
+        f"it, by {as_of.isoformat()}.",
+        "safe contact method agreed and recorded",
+        flag_ids,
+        as_of,
+        provenance,
+        "Reminders, letters and calls can be seen by someone else at home; every later "
+        "contact uses only the way and time agreed.",
+    )
+    return [
+        attrs.evolve(offered, measure=attrs.evolve(offered.measure, unit="offers")),
+        attrs.evolve(contact, measure=attrs.evolve(contact.measure, unit="agreements")),
+    ]
 
 
 #: the first follow-up call of the studied safety-plan intervention came within 72 hours [R58]

@@ -90,7 +90,13 @@ def score_assessment(
             same_day, position, instrument, response.date, path, score, assessment.source
         ):
             continue  # the same answers twice on one day: one response
-        scored.rows.append(_score_row(score, response.date, path))
+        row = _score_row(score, response.date, path)
+        not_applicable = _not_applicable(
+            instrument, score.cutoffs_met, assessment.context.conditions
+        )
+        if not_applicable:
+            row["cutoffs_not_applicable"] = not_applicable
+        scored.rows.append(row)
         if score.risk_signals:
             scored.risk_answers.append(
                 {
@@ -115,6 +121,16 @@ def score_assessment(
             (as_of - scored.dates[row["instrument"]]).days > stale_after_days
         )
     return scored
+
+
+def _not_applicable(instrument: Any, met: tuple[str, ...], conditions: Any) -> dict[str, str]:
+    """The cut-offs met whose meaning does not apply with a documented condition (the NG222
+    "more severe" split with bipolar disorder), each with that condition."""
+    out = {}
+    for cutoff in instrument.cutoffs:
+        if cutoff.id in met and (found := cutoff.meaning_with(conditions)) is not None:
+            out[cutoff.id] = found[0]
+    return out
 
 
 def _score_row(score: Any, date: dt.date, path: str) -> dict[str, Any]:

@@ -131,14 +131,15 @@ def _resource(resource: Any) -> Item:
     return Item(text)
 
 
-def _meaning(instrument: str, cutoff: str, full: bool) -> str:
+def _meaning(instrument: str, cutoff: str, full: bool, condition: str | None = None) -> str:
     """What a cut-off met means; in the body without its test statistics, and nothing for a
-    cut-off that matters only to service reporting (``documents.yaml``)."""
+    cut-off that matters only to service reporting (``documents.yaml``); with ``condition``, a
+    documented condition its guidance excludes, what applies instead."""
     if full:
-        return cutoff_meaning(instrument, cutoff)
+        return cutoff_meaning(instrument, cutoff, condition)
     if cutoff in words_data()["clinician"].get("cutoffs_in_appendix_only", ()):
         return ""
-    return _STATISTICS.sub("", cutoff_meaning(instrument, cutoff))
+    return _STATISTICS.sub("", cutoff_meaning(instrument, cutoff, condition))
 
 
 #: a parenthesis giving a test's sensitivity and specificity
@@ -156,7 +157,10 @@ def _scores(data: dict[str, Any], full: bool = False) -> Section | None:
         if not row["complete"]:
             notes.append("missing items " + ", ".join(str(i) for i in row["missing_items"]))
         notes.extend(f"{k} {v}" for k, v in row["derived"].items())
-        notes.extend(m for m in (_meaning(row["instrument"], c, full) for c in row["cutoffs_met"]) if m)
+        excluded = row.get("cutoffs_not_applicable") or {}
+        notes.extend(
+            m for m in (_meaning(row["instrument"], c, full, excluded.get(c)) for c in row["cutoffs_met"]) if m
+        )
         if row.get("stale"):
             notes.append("stale: measure again before relying on it")
         total = "not scored" if row["total"] is None else str(row["total"])

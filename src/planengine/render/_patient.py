@@ -33,9 +33,11 @@ from planengine.render._patient_parts import (
     week_section,
 )
 from planengine.render._patient_words import (
+    contact_rows,
     hidden,
     plain_objective,
     plain_phrases,
+    plain_step,
     plain_title,
 )
 from planengine.render._words import (
@@ -144,6 +146,10 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 continue  # kept for a step up, not started now
             if not keep.allows(step["title"]) or hidden(step["id"]):
                 continue
+            sentence = plain_step(step["id"])
+            if sentence is not None:  # a step the patient takes no part in: said in one sentence
+                items.append(Item(sentence))
+                continue
             hosted_by = next((h for h in step.get("in_sessions_of", ()) if h in running), None)
             if hosted_by is not None:  # part of another session: not one more appointment
                 host = running[hosted_by]
@@ -231,8 +237,14 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
         *monitoring_sections(data, keep.allows, private=private),
         later_section(data, keep.allows, private=private),
     ]
+    # steps that start now, also those watching a condition in a problem that waits (the
+    # bipolar early-warning plan while depression is on active monitoring)
+    on_copy = {
+        s["id"] for p in data["problems"] for s in p["interventions"] if s["phase"] == "now" and keep.allows(s["title"])
+    }
     contacts = Table(
-        (patient_text("contacts_clinician").rstrip(":"), patient_text("contacts_phone").rstrip(":")), (("", ""),)
+        (patient_text("contacts_clinician").rstrip(":"), patient_text("contacts_phone").rstrip(":")),
+        (("", ""), *((row, "") for row in contact_rows(on_copy))),
     )
     sections.append(Section(patient_text("contacts_heading"), (contacts,), kind="contacts"))
     sign = Signatures(

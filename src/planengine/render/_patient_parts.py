@@ -19,6 +19,7 @@ from planengine.render._patient_words import (
     alone_version,
     hidden,
     is_rule,
+    merged_description,
     merged_into,
     plain_title,
     private_pattern_words,
@@ -244,7 +245,8 @@ def _how(step: dict[str, Any], title: str, keep: Keep, joined: tuple[dict[str, A
     for other in joined:
         amount = dose(other, "patient")
         lead = plain_title(other["title"]) + (f" ({amount})" if amount else "") + ":"
-        parts.append(_how(other, lead[:-1], keep))
+        own = merged_description(other["id"])
+        parts.append(_how(other if own is None else {**other, "description": own}, lead[:-1], keep))
     return Item(keep(step["description"]), lead=title + ":", children=tuple(parts), ordered=True)
 
 

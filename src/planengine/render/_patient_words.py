@@ -17,11 +17,14 @@ from planengine.render._words import one_line, sensitive_pattern, words_data
 
 __all__ = [
     "alone_version",
+    "contact_rows",
     "hidden",
     "is_rule",
+    "merged_description",
     "merged_into",
     "plain_objective",
     "plain_phrases",
+    "plain_step",
     "plain_title",
     "private_pattern_words",
     "safety_plan_part",
@@ -54,6 +57,23 @@ def plain_objective(objective_id: str) -> str | None:
     return None if text is None else str(text)
 
 
+def plain_step(step_id: str) -> str | None:
+    """The one sentence the patient reads in place of a step they take no part in (a talk
+    between the clinician and the prescriber), or ``None``."""
+    text = _table("plain_steps").get(step_id)
+    return None if text is None else str(text)
+
+
+def contact_rows(step_ids: set[str]) -> list[str]:
+    """The rows "Who to contact" adds for the steps on the copy (an out-of-hours number to write
+    in), in the table's order, each once."""
+    rows: list[str] = []
+    for step_id, labels in _table("contact_rows").items():
+        if step_id in step_ids:
+            rows.extend(str(label) for label in labels if str(label) not in rows)
+    return rows
+
+
 def hidden(step_id: str) -> bool:
     """True for a step never shown on the patient's copy."""
     return step_id in (words_data()["patient"].get("hidden_steps") or ())
@@ -68,6 +88,14 @@ def merged_into(step_id: str) -> tuple[str, str] | None:
     """``(other step id, title of the joined row)`` for a step whose row joins another's."""
     entry = _table("merged_steps").get(step_id)
     return None if entry is None else (str(entry["into"]), str(entry["title"]))
+
+
+def merged_description(step_id: str) -> str | None:
+    """What a step whose row joined another's asks, when the joined row already asks part of its
+    own description (the sleep diary has the bed and wake times the mood chart also notes)."""
+    entry = _table("merged_steps").get(step_id)
+    text = None if entry is None else entry.get("description")
+    return None if text is None else str(text)
 
 
 def safety_plan_part(field: str) -> str | None:

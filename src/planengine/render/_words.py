@@ -164,12 +164,14 @@ def band_title(instrument_id: str, band: str | None) -> str:
     return band
 
 
-def cutoff_meaning(instrument_id: str, cutoff_id: str) -> str:
-    """What a cut-off that was met means, from the instrument's data."""
+def cutoff_meaning(instrument_id: str, cutoff_id: str, condition: str | None = None) -> str:
+    """What a cut-off that was met means, from the instrument's data; with ``condition``, a
+    documented condition under which that meaning does not apply, what is said instead."""
     instrument = _instruments().get(instrument_id)
     for cutoff in () if instrument is None else instrument.cutoffs:
         if cutoff.id == cutoff_id:
-            return str(cutoff.meaning)
+            instead = cutoff.meaning_with((condition,)) if condition else None
+            return str(cutoff.meaning if instead is None else instead[1])
     return cutoff_id
 
 
