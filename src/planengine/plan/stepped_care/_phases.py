@@ -316,6 +316,7 @@ def _place_course(
         and alongside(problem, primary, severity, rules)
         and not alongside_used
         and not {primary.area, "all"}.isdisjoint(rules.course_alongside.get(problem.area, ()))
+        and not (problem.area in rules.waits_beside_a_course and _runs_a_course(primary))
     ):
         set_phase(step, NOW, entry[1],
              f"Runs alongside the course for {primary.title} (it may run at the same time).")
@@ -329,6 +330,11 @@ def _place_course(
          f"review if {measure} has not improved.",
          review=measure)
     return ""
+
+
+def _runs_a_course(problem: Problem) -> bool:
+    """Whether a high-intensity course of ``problem`` starts now (its steps already placed)."""
+    return any(s.intensity == HIGH and s.phase == NOW for s in problem.interventions)
 
 
 def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:

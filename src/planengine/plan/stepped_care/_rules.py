@@ -78,6 +78,9 @@ class SteppedCareRules:
     #: area -> the areas beside whose primary course its own course takes the extra place
     #: (``course_with``; by default the areas it runs alongside)
     course_alongside: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    #: areas whose course waits when the primary problem's own care is a high-intensity course
+    #: (``course_beside_a_course: false``): the extra place is beside low-intensity care only
+    waits_beside_a_course: frozenset[str] = frozenset()
 
     @classmethod
     def for_instruments(cls, instruments: Mapping[str, Any]) -> SteppedCareRules:
@@ -114,6 +117,10 @@ class SteppedCareRules:
                 area: frozenset(entry.get("course_with", entry["with"]))
                 for area, entry in data["alongside"].items()
             },
+            waits_beside_a_course=frozenset(
+                area for area, entry in data["alongside"].items()
+                if not entry.get("course_beside_a_course", True)
+            ),
             references=dict(data["references"]),
             names={key: value.name for key, value in instruments.items()},
         )
