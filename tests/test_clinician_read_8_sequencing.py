@@ -4,6 +4,10 @@
   (severe depression, bipolar depression): it waits for that course's end or its week-8 review,
   as beside trauma; the sleep self-help still starts at once. Beside low-intensity care it still
   runs alongside (R-SC12).
+* N5: with psychosis documented, the liaison with the psychosis team is a tracked objective and a
+  gate: the therapy steps of its problem wait for it (``stepped-care.gate``); the apnoea referral
+  has no made-up dose, and CBT-I waits for the apnoea treatment to start; the copy says what the
+  clinician will do, in plain words.
 """
 
 from __future__ import annotations
@@ -50,3 +54,46 @@ def test_cbti_still_runs_alongside_low_intensity_depression_care(engine) -> None
     assert steps["depression-ba-sessions"]["phase"] != "now"  # guided self-help first
     assert steps["sleep-cbti-referral"]["phase"] == "now"
     assert steps["sleep-cbti-referral"]["phasing"]["rule"] == "stepped-care.R-SC12"
+
+
+def test_psychosis_liaison_is_a_tracked_goal_and_a_gate_for_the_therapy_steps(engine) -> None:
+    data = _plan(engine, "psychosis-depression-apnoea.yaml").to_dict()
+    steps = _steps(data)
+    objectives = {o["id"]: o for p in data["problems"] for o in p["objectives"]}
+    liaison = objectives["depression-psychosis-team-liaison"]
+    assert liaison["phase"] == "now" and liaison["review_interval_days"] == 7
+    assert steps["depression-psychosis-team-liaison"]["objectives"] == [
+        "depression-psychosis-team-liaison"]
+    assert steps["depression-psychosis-team-liaison"]["phase"] == "now"
+    for step_id in ("depression-activity-monitoring", "depression-values-and-hierarchy",
+                    "depression-activity-scheduling", "depression-avoidance-problem-solving"):
+        assert steps[step_id]["phase"] == "next", step_id
+        assert steps[step_id]["phasing"]["rule"] == "stepped-care.gate"
+        assert "liaison with the psychosis team is done" in steps[step_id]["phasing"]["entry"]
+    # the bed rules, whose caution says to agree them with the psychosis team, wait too
+    assert steps["sleep-stimulus-control"]["phase"] == "next"
+    assert steps["sleep-sleep-diary"]["phase"] == "now"
+    # without psychosis the same steps start now
+    raw = yaml.safe_load((EXAMPLES / "psychosis-depression-apnoea.yaml").read_text())
+    raw["context"]["conditions"].remove("psychosis")
+    plain = engine.plan(Assessment.from_mapping(raw), as_of=AS_OF).to_dict()
+    assert _steps(plain)["depression-activity-monitoring"]["phase"] == "now"
+    assert "depression-psychosis-team-liaison" not in {
+        o["id"] for p in plain["problems"] for o in p["objectives"]}
+
+
+def test_cbti_waits_for_the_apnoea_treatment_and_the_referral_has_no_dose(engine) -> None:
+    steps = _steps(_plan(engine, "psychosis-depression-apnoea.yaml").to_dict())
+    apnoea = steps["sleep-apnoea-treatment-referral"]
+    assert apnoea["phase"] == "now" and "course_weeks" not in apnoea
+    cbti = steps["sleep-cbti-referral"]
+    assert cbti["phase"] == "next"
+    assert cbti["phasing"]["entry"] == "Starts once the apnoea treatment has started."
+    assert steps["sleep-sleep-diary"]["phase"] == "now"
+
+
+def test_psychosis_copy_says_what_the_clinician_will_do(engine) -> None:
+    text = render_patient(_plan(engine, "psychosis-depression-apnoea.yaml"))
+    assert "Your clinician will speak with your mental health team first" in text
+    assert "Liaise with" not in text and "psychosis team before" not in text
+    assert "for 4 weeks" not in text

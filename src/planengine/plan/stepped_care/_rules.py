@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import yaml
 
-__all__ = ["Level", "SteppedCareRules", "default_limit", "load_rules", "lowest_total", "rule_id"]
+__all__ = ["Gate", "Level", "SteppedCareRules", "default_limit", "load_rules", "lowest_total", "rule_id"]
 
 
 def lowest_total(score: Any) -> int:
@@ -44,6 +44,17 @@ class Level:
         """The level's value for this person: the cut-off met (their sex's), else the lowest."""
         met = [v for c, v in zip(self.cutoffs, self.values, strict=True) if c in score.cutoffs_met]
         return min(met) if met else self.value
+
+
+@attrs.frozen
+class Gate:
+    """A step that must be done before others start (``gates`` in the data): the kinds of step
+    of its own problem, and the steps (ids without the area prefix) of any problem, that wait."""
+
+    categories: frozenset[str]
+    steps: frozenset[str]
+    #: when the steps behind it start, in words
+    entry: str
 
 
 @attrs.frozen
@@ -81,6 +92,8 @@ class SteppedCareRules:
     #: areas whose course waits when the primary problem's own care is a high-intensity course
     #: (``course_beside_a_course: false``): the extra place is beside low-intensity care only
     waits_beside_a_course: frozenset[str] = frozenset()
+    #: gate step id (without the area prefix) -> what waits behind it
+    gates: Mapping[str, Gate] = attrs.field(factory=dict)
 
     @classmethod
     def for_instruments(cls, instruments: Mapping[str, Any]) -> SteppedCareRules:
@@ -121,6 +134,11 @@ class SteppedCareRules:
                 area for area, entry in data["alongside"].items()
                 if not entry.get("course_beside_a_course", True)
             ),
+            gates={
+                step: Gate(frozenset(entry.get("categories", ())),
+                           frozenset(entry.get("steps", ())), entry["entry"])
+                for step, entry in data.get("gates", {}).items()
+            },
             references=dict(data["references"]),
             names={key: value.name for key, value in instruments.items()},
         )
