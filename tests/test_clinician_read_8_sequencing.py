@@ -8,6 +8,9 @@
   gate: the therapy steps of its problem wait for it (``stepped-care.gate``); the apnoea referral
   has no made-up dose, and CBT-I waits for the apnoea treatment to start; the copy says what the
   clinician will do, in plain words.
+* S9: one step-up point, the week-4 review (R-SC5); week 8 is the check of a course that runs;
+  a plan cites CG185 (bipolar) only where bipolar disorder is documented; the PHQ-9, ISI and
+  GAD-7 are measured every 2 weeks, their recall window (clinical brief 4.1).
 """
 
 from __future__ import annotations
@@ -97,3 +100,48 @@ def test_psychosis_copy_says_what_the_clinician_will_do(engine) -> None:
     assert "Your clinician will speak with your mental health team first" in text
     assert "Liaise with" not in text and "psychosis team before" not in text
     assert "for 4 weeks" not in text
+
+
+def test_low_intensity_plan_has_one_step_up_point_at_week_4(engine) -> None:
+    plan = _plan(engine, "moderate-phq9-gad7-isi.yaml")
+    data = plan.to_dict()
+    objective = next(o for p in data["problems"] for o in p["objectives"]
+                     if o["id"] == "depression-phq9-improvement")
+    assert "step up at the week-4 review" in objective["rationale"]
+    text = str(data)
+    assert "non-response review at week 8" not in text.lower()
+    assert "week-4 review" in _steps(data)["depression-ba-sessions"]["phasing"]["entry"]
+
+
+def test_a_running_course_is_checked_at_week_8_not_stepped_up_twice(engine) -> None:
+    data = _plan(engine, "severe-with-risk-flag.yaml").to_dict()
+    check = _steps(data)["depression-non-response-review"]
+    assert check["title"] == "Course check at the week-8 review"
+    assert "not a second step-up point" in check["rationale"]
+    objective = next(o for p in data["problems"] for o in p["objectives"]
+                     if o["id"] == "depression-phq9-improvement")
+    assert "course checked at the week-8 review" in objective["rationale"]
+
+
+def _cites_cg185(item: dict[str, Any]) -> bool:
+    return any(c.startswith("S12:") and "CG185" in c for c in item["citations"])
+
+
+def test_cg185_is_cited_only_where_bipolar_disorder_is_documented(engine) -> None:
+    data = _plan(engine, "moderate-phq9-gad7-isi.yaml").to_dict()
+    items = [x for p in data["problems"] for x in (*p["objectives"], *p["interventions"])]
+    assert not [x["id"] for x in items if _cites_cg185(x)]
+    bipolar = _plan(engine, "bipolar-depression.yaml").to_dict()
+    cited = {x["id"] for p in bipolar["problems"]
+             for x in (*p["objectives"], *p["interventions"]) if _cites_cg185(x)}
+    assert {"depression-scheduled-activities", "depression-activity-scheduling",
+            "sleep-cbti-referral"} <= cited
+
+
+@pytest.mark.parametrize(("objective_id", "name"), [("depression-phq9-improvement", "PHQ-9"),
+                                                    ("sleep-isi-improvement", "ISI")])
+def test_two_week_recall_questionnaires_are_measured_every_2_weeks(engine, objective_id, name) -> None:
+    plan = _plan(engine, "moderate-phq9-gad7-isi.yaml")
+    objectives = {o["id"]: o for p in plan.to_dict()["problems"] for o in p["objectives"]}
+    assert objectives[objective_id]["review_interval_days"] == 14
+    assert f"short questionnaire ({name}) every 14 days" in render_patient(plan)
