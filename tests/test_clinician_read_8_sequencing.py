@@ -11,6 +11,9 @@
 * S9: one step-up point, the week-4 review (R-SC5); week 8 is the check of a course that runs;
   a plan cites CG185 (bipolar) only where bipolar disorder is documented; the PHQ-9, ISI and
   GAD-7 are measured every 2 weeks, their recall window (clinical brief 4.1).
+* S4: the trauma copy lists no therapist's step as the patient's goal (imagery rehearsal) and no
+  vague "other sleep steps"; without a PHQ-9, the trauma plan gives one (R-SC8 needs depression
+  and suicide risk judged), unless depression care in the plan asks for it already.
 """
 
 from __future__ import annotations
@@ -145,3 +148,25 @@ def test_two_week_recall_questionnaires_are_measured_every_2_weeks(engine, objec
     objectives = {o["id"]: o for p in plan.to_dict()["problems"] for o in p["objectives"]}
     assert objectives[objective_id]["review_interval_days"] == 14
     assert f"short questionnaire ({name}) every 14 days" in render_patient(plan)
+
+
+def test_trauma_copy_has_no_therapist_goal_and_plain_sleep_habits(engine) -> None:
+    plan = _plan(engine, "trauma-pcl5-insomnia.yaml")
+    objectives = {o["id"] for p in plan.to_dict()["problems"] for o in p["objectives"]}
+    assert "trauma-nightmare-treatment" in objectives  # still tracked on the clinician's plan
+    text = render_patient(plan)
+    assert "imagery rehearsal" not in text.lower()
+    assert "Tell the therapist about the nightmares" in text
+    assert "other sleep steps" not in text and "main sleep steps" not in text
+    assert "Small habits that help sleep" in text
+
+
+def test_trauma_plan_without_a_phq9_gives_one(engine) -> None:
+    plan = _plan(engine, "trauma-pcl5-insomnia.yaml")
+    step = _steps(plan.to_dict())["trauma-depression-measure"]
+    assert step["phase"] == "now" and step["category"] == "assessment"
+    assert "item 9" in step["description"]
+    assert "A short questionnaire about your mood" in render_patient(plan)
+    # with a PHQ-9 given, or depression care asking for one, it is not asked twice
+    for name in ("ptsd-risky-behaviour.yaml", "screens-and-wellbeing.yaml"):
+        assert "trauma-depression-measure" not in _steps(_plan(engine, name).to_dict())

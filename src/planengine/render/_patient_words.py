@@ -18,6 +18,7 @@ from planengine.render._words import one_line, sensitive_pattern, words_data
 __all__ = [
     "alone_version",
     "hidden",
+    "hidden_objective",
     "is_rule",
     "merged_into",
     "plain_objective",
@@ -57,6 +58,12 @@ def plain_objective(objective_id: str) -> str | None:
 def hidden(step_id: str) -> bool:
     """True for a step never shown on the patient's copy."""
     return step_id in (words_data()["patient"].get("hidden_steps") or ())
+
+
+def hidden_objective(objective_id: str) -> bool:
+    """True for an objective that is a clinician's or therapist's task, never the patient's
+    goal on the copy (imagery rehearsal within the trauma therapy)."""
+    return objective_id in (words_data()["patient"].get("hidden_objectives") or ())
 
 
 def is_rule(step_id: str) -> bool:
