@@ -68,7 +68,9 @@ def test_patient_copy_lists_a_hosted_step_as_part_of_its_host(engine) -> None:
 
 @pytest.mark.parametrize(
     ("example", "later"),
-    [("trauma-pcl5-insomnia.yaml", "Start imagery rehearsal for the nightmares"),
+    # (the trauma plan's waiting imagery-rehearsal goal is the therapist's, off the copy since
+    # read 8, S4: tests/test_clinician_read_8_sequencing.py)
+    [("trauma-pcl5-insomnia.yaml", None),
      ("severe-with-risk-flag.yaml", None)],
 )
 def test_a_goal_that_waits_or_is_held_has_no_date_on_the_patient_copy(engine, example, later) -> None:
@@ -149,7 +151,9 @@ def test_possible_dependence_tracks_that_the_patient_is_seen_and_names_only_what
 @pytest.mark.parametrize(
     ("scores", "primary", "cbti_phase"),
     [({"pcl5": [3, 3, 2, 3, 2, 3, 3, 1, 2, 2, 3, 2, 2, 2, 2, 0, 3, 3, 2, 3]}, "trauma", "next"),
-     ({"phq9": SEVERE_PHQ9}, "depression", "now")],  # R-SC12: alongside depression
+     # R-SC12: alongside depression's low-intensity care (beside its own course it waits too:
+     # read 8, S3, tests/test_clinician_read_8_sequencing.py)
+     ({"phq9": MODERATE_PHQ9}, "depression", "now")],
 )
 def test_a_cbti_course_waits_beside_a_trauma_course_but_runs_beside_depression(
     engine, scores, primary, cbti_phase
@@ -158,7 +162,7 @@ def test_a_cbti_course_waits_beside_a_trauma_course_but_runs_beside_depression(
     steps = _steps(data)
     assert problem(data, "sleep")["phase"] == "now"  # the sleep self-help starts at once
     assert steps["sleep-cbti-referral"]["phase"] == cbti_phase
-    assert data["burden"]["now"]["courses"] == (1 if cbti_phase == "next" else 2)
+    assert data["burden"]["now"]["courses"] == 1  # the trauma course, or CBT-I on its own
 
 
 def test_words_that_opened_a_risk_flag_stay_off_the_patients_copy(engine) -> None:

@@ -178,9 +178,14 @@ def test_one_course_at_a_time_and_the_limit_is_configurable() -> None:
     two = Engine(strict=True, config=EngineConfig(max_courses_now=2))
     more = plan_for(totals, engine=two)
     assert more["burden"]["limits"]["max_courses_now"] == 2
-    # the PTSD referral now starts beside the depression course, and CBT-I beside both
-    assert more["burden"]["now"]["courses"] == plan["burden"]["now"]["courses"] + 1 == 3
-    trauma = next(p for p in more["problems"] if p["area"] == "trauma")
+    # CBT-I waits beside the depression course (read 8, S3) until a second place is allowed: it
+    # takes that place (treated alongside, it ranks before the PTSD); a third lets PTSD start too
+    assert plan["burden"]["now"]["courses"] == 1
+    assert more["burden"]["now"]["courses"] == 2
+    assert next(p for p in more["problems"] if p["area"] == "trauma")["phase"] == "next"
+    three = plan_for(totals, engine=Engine(strict=True, config=EngineConfig(max_courses_now=3)))
+    assert three["burden"]["now"]["courses"] == 3
+    trauma = next(p for p in three["problems"] if p["area"] == "trauma")
     assert trauma["phase"] == "now" and trauma["phasing"]["rule"] == "stepped-care.R-SC14"
 
 

@@ -183,14 +183,18 @@ def test_sleep_restriction_in_pregnancy_is_held_and_the_referral_cautioned(engin
         assert "clinical brief" not in notes
 
 
-def test_documented_sleep_apnoea_is_referred_for_treatment_before_or_alongside_cbti(engine) -> None:
+def test_documented_sleep_apnoea_is_referred_for_treatment_before_cbti(engine) -> None:
     data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=["sleep-apnoea"]))
     sleep = problem(data, "sleep")
     ids = [s["id"] for s in sleep["interventions"]]
     assert "sleep-apnoea-treatment-referral" in ids
     assert ids.index("sleep-apnoea-treatment-referral") < ids.index("sleep-cbti-referral")
     referral = sleep["interventions"][ids.index("sleep-apnoea-treatment-referral")]
-    assert referral["delivery"] == "referral" and "alongside CBT-I" in referral["description"]
+    assert referral["delivery"] == "referral" and "CBT-I starts once" in referral["description"]
+    # CBT-I waits for the apnoea treatment (a gate, read 8, N5)
+    cbti = sleep["interventions"][ids.index("sleep-cbti-referral")]
+    assert referral["phase"] == "now" and cbti["phase"] == "next"
+    assert cbti["phasing"]["rule"] == "stepped-care.gate"
     assert "sleep-sleep-restriction" in excluded(data)
     without = plan_for(engine, assessment({"isi": SEVERE_ISI}))
     assert "sleep-apnoea-treatment-referral" not in step_ids(without)

@@ -83,7 +83,7 @@ def test_without_a_phq9_low_well_being_asks_for_one_once(engine) -> None:
     assert asks == ["wellbeing-depression-assessment"]
 
 
-# -- (e) more severe depression aims below 16, with a non-response review at week 8 -------------
+# -- (e) more severe depression aims below 16, with the course checked at the week-8 review ----
 
 
 def _phq9(total: int) -> list[int]:
@@ -106,8 +106,8 @@ def test_more_severe_depression_aims_out_of_the_more_severe_range(total, block) 
     assert target["comparator"] == "<=" and target["value"] <= 15  # NICE NG222: below 16
     assert total - target["value"] >= 6  # at least a reliable improvement
     review = next(s for s in all_steps(data) if s["id"] == "depression-non-response-review")
-    assert review["title"] == "Non-response review at week 8"
-    # the four-weekly reviews fall on week 8, and the plan runs past it
+    assert review["title"] == "Course check at the week-8 review"  # the step up is at week 4
+    # the reviews fall on week 8, and the plan runs past it
     assert 56 % objective["review_interval_days"] == 0
     assert objective["due_date"] > "2027-01-20"  # 8 weeks after the planning date
 

@@ -35,6 +35,7 @@ from planengine.render._patient_parts import (
 from planengine.render._patient_words import (
     contact_rows,
     hidden,
+    hidden_objective,
     plain_objective,
     plain_phrases,
     plain_step,
@@ -198,7 +199,11 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
             if instrument and not settings.patient_scores:
                 checks.setdefault(instrument, objective["review_interval_days"])
                 continue
-            if is_clinician_task(objective) or not keep(objective["statement"]):
+            if (
+                is_clinician_task(objective)
+                or hidden_objective(objective["id"])
+                or not keep(objective["statement"])
+            ):
                 continue
             text = plain_objective(objective["id"]) or keep(objective["statement"])
             if objective.get("held") or objective.get("phase", "now") != "now":

@@ -19,6 +19,7 @@ __all__ = [
     "alone_version",
     "contact_rows",
     "hidden",
+    "hidden_objective",
     "is_rule",
     "merged_description",
     "merged_into",
@@ -77,6 +78,12 @@ def contact_rows(step_ids: set[str]) -> list[str]:
 def hidden(step_id: str) -> bool:
     """True for a step never shown on the patient's copy."""
     return step_id in (words_data()["patient"].get("hidden_steps") or ())
+
+
+def hidden_objective(objective_id: str) -> bool:
+    """True for an objective that is a clinician's or therapist's task, never the patient's
+    goal on the copy (imagery rehearsal within the trauma therapy)."""
+    return objective_id in (words_data()["patient"].get("hidden_objectives") or ())
 
 
 def is_rule(step_id: str) -> bool:

@@ -481,7 +481,7 @@ class DataStrategy:
             patient_words,
             rationale,
             gas,
-            list(template.citations),
+            list(template.citations if pick.citations is None else pick.citations),
             template.urgent,
         ), None
 

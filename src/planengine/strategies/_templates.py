@@ -166,6 +166,8 @@ class _ObjectivePick:
     #: Why, in the words that fit this pick (a variant's own, else the objective's): a plan
     #: says only the clause that applies to the patient.
     rationale: str | None = None
+    #: The references that fit this pick (a variant's own, else ``None``: the objective's).
+    citations: tuple[str, ...] | None = None
 
 
 @attrs.frozen
@@ -239,7 +241,11 @@ def _whole(value: Any) -> int | None:
 
 
 def _objective_pick(
-    slot: int, template: _Template, raw: Mapping[str, Any], fields: Mapping[str, Any]
+    slot: int,
+    template: _Template,
+    raw: Mapping[str, Any],
+    fields: Mapping[str, Any],
+    cite: Any = None,
 ) -> _ObjectivePick:
     """Resolve one pick: ``fields`` (a variant's, or empty for the default) over ``raw``."""
     measure = raw["measure"]
@@ -268,6 +274,11 @@ def _objective_pick(
         already_met=already_met,
         fixed_values=fixed,
         rationale=_text(fields.get("rationale") or raw.get("rationale")),
+        citations=(
+            tuple(cite(list(fields["citations"])))
+            if cite is not None and "citations" in fields
+            else None
+        ),
     )
 
 
@@ -287,6 +298,7 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
             _Template.compile(v.fields["statement"]) if v.fields.get("statement") else statement,
             raw,
             v.fields,
+            cite,
         )
         for v in variants
     ]
@@ -355,6 +367,11 @@ def _step_content(fields: Mapping[str, Any], area: str) -> tuple[Any, ...]:
     )
 
 
+def _cited(fields: Mapping[str, Any], cite: Any) -> dict[str, Any]:
+    """A variant's own citations, resolved (empty: the variant keeps the step's)."""
+    return {"citations": tuple(cite(list(fields["citations"])))} if "citations" in fields else {}
+
+
 def _host(host: str, area: str) -> str:
     """A step id of the same file gets its area prefix; ``area:<id>`` (another area's sessions)
     is kept as written."""
@@ -370,7 +387,10 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
     fields["requires"] = tuple(raw.get("requires", ()))  # a variant may add a requirement
     when = When.compile(raw.get("when"))
     variants = compile_variants(raw, area)
-    picks = tuple((slot(v.when), _step_content({**fields, **v.fields}, area)) for v in variants)
+    picks = tuple(
+        (slot(v.when), _step_content({**fields, **v.fields, **_cited(v.fields, cite)}, area))
+        for v in variants
+    )
     rules = tuple(Contraindication.compile(c) for c in raw.get("contraindications", ()))
     return _StepTemplate(
         id=f"{area}-{raw['id']}",

@@ -64,7 +64,9 @@ def semantic_problem(
             where = f"$.{kind}[{index}]"
             if item.get("area") is not None and item["area"] not in areas:
                 return f"{where}.area", f"area {item['area']!r} is not one of the strategy's areas"
-            for cid in item.get("citations", ()):  # objectives and steps
+            cited = [*item.get("citations", ()),  # objectives and steps, and their variants
+                     *(c for v in item.get("variants", ()) for c in v.get("citations", ()))]
+            for cid in cited:
                 if cid not in refs:
                     return f"{where}.citations", f"citation {cid!r} is not defined in references"
             for oid in item.get("objectives", ()):

@@ -59,6 +59,8 @@ RULE_ASSESS = "stepped-care.assess-first"
 RULE_REQUIRES = "stepped-care.requires"
 #: a step in the sessions of a course that is referred for starts once that course has
 RULE_REFERRED_COURSE = "stepped-care.after-referral"
+#: a step behind a gate (``gates`` in the data) starts once the gate step is done
+RULE_GATE = "stepped-care.gate"
 _ASSESSMENT = frozenset({"assessment", "safety"})
 #: steps that watch a documented condition (mood elevation in bipolar disorder): safety steps,
 #: started at once whatever the phase of their problem, their minutes booked first in the budget
@@ -89,6 +91,7 @@ def assign_phases(
     alongside_used = False
     budgets = {NOW: Budget(limits, NOW), NEXT: Budget(limits, NEXT)}
     waiting_behind: Problem | None = None  # the last problem put in ``next``, for the queue
+    gated = _behind_gates(ordered, rules)
     for problem, ordering in ordered:
         decision = decisions.get(problem.id)
         _phase_problem(problem, ordering, severities[problem.id], decision, primary,
@@ -121,6 +124,8 @@ def assign_phases(
         if decision is not None and decision.first:  # the kept option's course first
             steps = sorted(steps, key=lambda step: step.id not in decision.first)
         for step in steps:
+            # a step behind a gate (read 8, N5) is placed as if its problem waited
+            here = NEXT if phase == NOW and step.id in gated else phase
             if problem.area == "safety" or step.category == "safety":
                 step.phase, step.phasing = NOW, _SAFETY_STEP
             elif step.category in _ALWAYS_NOW:
@@ -144,23 +149,30 @@ def assign_phases(
                 step.phasing = Phasing(problem.phasing.rule if problem.phasing else ordering.rule,
                                        _WAITS_WITH_PROBLEM)
             elif step.intensity == HIGH:
-                placed = _place_course(step, problem, phase, severities[problem.id], decision,
-                                       primary, courses[phase], alongside_used, measures, rules,
+                placed = _place_course(step, problem, here, severities[problem.id], decision,
+                                       primary, courses[here], alongside_used, measures, rules,
                                        limits)
                 alongside_used = alongside_used or placed == "alongside"
                 if placed == "course":  # the place beside the primary course is extra (R-SC12)
-                    courses[phase] += 1
+                    courses[here] += 1
             elif step.delivery in SELF_HELP:
-                budgets[phase].candidates.append((problem, step))
+                budgets[here].candidates.append((problem, step))
             elif step.start_week:  # later in its protocol (problem-solving after a week)
-                step.phase = phase
+                step.phase = here
                 step.phasing = Phasing(ordering.rule, f"Starts in week {step.start_week} of its "
                                        "protocol.", start_week=step.start_week)
             else:
-                step.phase = phase
+                step.phase = here
                 step.phasing = starts_with
     budgets[NEXT].carried = budgets[NOW].place()  # a queue: what waited now comes next first
     budgets[NEXT].place()
+    for step_id, (gate, entry) in gated.items():  # why it waits: its gate, not its problem
+        step = next(s for p, _ in ordered for s in p.interventions if s.id == step_id)
+        if step.phase == NEXT:
+            step.phasing = Phasing(
+                RULE_GATE, f"Waits for '{gate.title}', which must be done first.", entry=entry,
+                start_week=step.phasing.start_week if step.phasing else None,
+            )
     _wait_for_requirements(ordered)
     _note_waiting_objectives(ordered)
     return burden(ordered, limits)
@@ -316,6 +328,7 @@ def _place_course(
         and alongside(problem, primary, severity, rules)
         and not alongside_used
         and not {primary.area, "all"}.isdisjoint(rules.course_alongside.get(problem.area, ()))
+        and not (problem.area in rules.waits_beside_a_course and _runs_a_course(primary))
     ):
         set_phase(step, NOW, entry[1],
              f"Runs alongside the course for {primary.title} (it may run at the same time).")
@@ -329,6 +342,33 @@ def _place_course(
          f"review if {measure} has not improved.",
          review=measure)
     return ""
+
+
+def _behind_gates(
+    ordered: Sequence[tuple[Problem, Ordering]], rules: SteppedCareRules
+) -> dict[str, tuple[Intervention, str]]:
+    """Step id -> (its gate step, when it starts) for every step that waits behind a gate in
+    the plan (``gates`` in the data: the psychosis-team liaison before the therapy steps of its
+    problem, the apnoea treatment before CBT-I). A gate never waits behind itself."""
+    behind: dict[str, tuple[Intervention, str]] = {}
+    for problem, _ in ordered:
+        for gate_step in problem.interventions:
+            gate = rules.gates.get(gate_step.id.removeprefix(f"{gate_step.area}-"))
+            if gate is None:
+                continue
+            for other, _ in ordered:
+                for step in other.interventions:
+                    if step is not gate_step and (
+                        (other is problem and step.category in gate.categories)
+                        or step.id.removeprefix(f"{step.area}-") in gate.steps
+                    ):
+                        behind.setdefault(step.id, (gate_step, gate.entry))
+    return behind
+
+
+def _runs_a_course(problem: Problem) -> bool:
+    """Whether a high-intensity course of ``problem`` starts now (its steps already placed)."""
+    return any(s.intensity == HIGH and s.phase == NOW for s in problem.interventions)
 
 
 def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 import attrs
 import yaml
 
-__all__ = ["Level", "SteppedCareRules", "default_limit", "load_rules", "lowest_total", "rule_id"]
+__all__ = ["Gate", "Level", "SteppedCareRules", "default_limit", "load_rules", "lowest_total", "rule_id"]
 
 
 def lowest_total(score: Any) -> int:
@@ -47,6 +47,17 @@ class Level:
 
 
 @attrs.frozen
+class Gate:
+    """A step that must be done before others start (``gates`` in the data): the kinds of step
+    of its own problem, and the steps (ids without the area prefix) of any problem, that wait."""
+
+    categories: frozenset[str]
+    steps: frozenset[str]
+    #: when the steps behind it start, in words
+    entry: str
+
+
+@attrs.frozen
 class Scale:
     """An instrument's caseness and "more severe" levels (R-SC1)."""
 
@@ -78,6 +89,11 @@ class SteppedCareRules:
     #: area -> the areas beside whose primary course its own course takes the extra place
     #: (``course_with``; by default the areas it runs alongside)
     course_alongside: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
+    #: areas whose course waits when the primary problem's own care is a high-intensity course
+    #: (``course_beside_a_course: false``): the extra place is beside low-intensity care only
+    waits_beside_a_course: frozenset[str] = frozenset()
+    #: gate step id (without the area prefix) -> what waits behind it
+    gates: Mapping[str, Gate] = attrs.field(factory=dict)
 
     @classmethod
     def for_instruments(cls, instruments: Mapping[str, Any]) -> SteppedCareRules:
@@ -113,6 +129,15 @@ class SteppedCareRules:
             course_alongside={
                 area: frozenset(entry.get("course_with", entry["with"]))
                 for area, entry in data["alongside"].items()
+            },
+            waits_beside_a_course=frozenset(
+                area for area, entry in data["alongside"].items()
+                if not entry.get("course_beside_a_course", True)
+            ),
+            gates={
+                step: Gate(frozenset(entry.get("categories", ())),
+                           frozenset(entry.get("steps", ())), entry["entry"])
+                for step, entry in data.get("gates", {}).items()
             },
             references=dict(data["references"]),
             names={key: value.name for key, value in instruments.items()},
