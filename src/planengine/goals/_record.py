@@ -18,8 +18,10 @@ import attrs
 
 from planengine._relative_target import (
     absolute_target,
+    apply_change,
     describe_change,
     is_relative,
+    read_change,
     relative_comparator,
 )
 from planengine._values import is_number, parse_date, read_number
@@ -27,12 +29,14 @@ from planengine._values import is_number, parse_date, read_number
 __all__ = [
     "NO_MEASURE",
     "BaselineRecord",
+    "GasRecord",
     "GoalFileRecord",
     "GoalRecord",
     "MeasureRecord",
     "ProgressRecord",
     "SuppressRecord",
     "TargetRecord",
+    "gas_level",
     "read_file_record",
     "read_goal_record",
 ]
@@ -83,17 +87,28 @@ class TargetRecord:
     :ivar change: a target stated as a change from the baseline (``change``, ``change_percent``)
         as messages quote it (``change_percent -50``); ``None`` for an absolute target.
     :ivar written: the keys the target writes.
+    :ivar change_by: a relative target's change as a number and whether it is a percentage of
+        the baseline (``None``: an absolute target, or no usable change).
+    :ivar change_comparator: a relative target's comparator: its own, else the direction of the
+        change (``None``: an absolute target, or none to tell).
     """
 
     value: int | float | None
     comparator: str | None
     change: str | None
     written: frozenset[str]
+    change_by: tuple[float, bool] | None = None
+    change_comparator: str | None = None
 
     @property
     def relative(self) -> bool:
         """Whether it is stated as a change from the baseline."""
         return self.change is not None
+
+    def value_at(self, baseline: float | None) -> float | None:
+        """The value a relative target stands for at ``baseline`` (``None``: no baseline, or no
+        usable change)."""
+        return apply_change(self.change_by, baseline)
 
 
 @attrs.frozen
@@ -103,10 +118,35 @@ class ProgressRecord:
     :ivar date: its date (``None``: none, or not a calendar date).
     :ivar value: the value written (``None``: none, or not a number).
     :ivar written: the keys the entry writes.
+    :ivar unit: the unit written (``None``: none, or not text: ``"unit" in written`` tells).
+    :ivar gas_level: the GAS level written, a whole number from -2 to +2 (``None``: none, or
+        not such a number).
+    :ivar answers: item answers written in the entry (not a progress field: the schema refuses
+        them, and the review still reads them for risk items), as written.
     """
 
     date: dt.date | None
     value: int | float | None
+    written: frozenset[str]
+    unit: str | None = None
+    gas_level: int | None = None
+    answers: Any = None
+
+
+@attrs.frozen
+class GasRecord:
+    """``gas``: a goal's Goal Attainment Scale.
+
+    :ivar levels: the levels written as text, by their key (``"-2"`` ... ``"2"``).
+    :ivar weight: its weight as written (``None``: none, or not a number).
+    :ivar current_level: the level rated now, a whole number from -2 to +2 (``None``: none, or
+        not such a number).
+    :ivar written: the keys it writes (empty when ``gas`` is not a mapping).
+    """
+
+    levels: Mapping[str, str]
+    weight: int | float | None
+    current_level: int | None
     written: frozenset[str]
 
 
@@ -166,7 +206,7 @@ class GoalRecord:
         none or it is not a mapping; ``"measure" in written`` says whether it is written).
     :ivar written: the keys the goal writes (a key with an unusable value is written too).
     :ivar source: the goal's mapping, from which the parts only some rules use (``progress``,
-        ``suppress``, ``unreadable_dates``, ``gas_expected_level``) are read on first use.
+        ``suppress``, ``unreadable_dates``, ``gas``, ``gas_expected_level``) are read on first use.
     """
 
     index: int
@@ -187,6 +227,11 @@ class GoalRecord:
         """Its progress entries, by position (``None`` for an entry that is not a mapping);
         ``()`` when there are none or ``progress`` is not a list."""
         return _progress(self._source.get("progress"))
+
+    @functools.cached_property
+    def gas(self) -> GasRecord | None:
+        """Its Goal Attainment Scale (``None``: the goal writes none)."""
+        return _gas(self._source.get("gas"))
 
     @functools.cached_property
     def gas_expected_level(self) -> str | None:
@@ -238,11 +283,14 @@ def _baseline(raw: Mapping[str, Any]) -> BaselineRecord:
 
 
 def _target(raw: Mapping[str, Any]) -> TargetRecord:
+    relative = is_relative(raw)
     return TargetRecord(
         value=_number(raw.get("value")),
         comparator=_text(raw.get("comparator")),
-        change=describe_change(raw) if is_relative(raw) else None,
+        change=describe_change(raw) if relative else None,
         written=frozenset(raw),
+        change_by=read_change(raw) if relative else None,
+        change_comparator=relative_comparator(raw) if relative else None,
     )
 
 
@@ -278,10 +326,42 @@ def _progress(raw: Any) -> tuple[ProgressRecord | None, ...]:
     if not isinstance(raw, list):
         return ()
     return tuple(
-        ProgressRecord(parse_date(entry.get("date")), _number(entry.get("value")), frozenset(entry))
+        ProgressRecord(
+            parse_date(entry.get("date")),
+            _number(entry.get("value")),
+            frozenset(entry),
+            _text(entry.get("unit")),
+            gas_level(entry.get("gas_level")),
+            entry.get("answers"),
+        )
         if _is_mapping(entry)
         else None
         for entry in raw
+    )
+
+
+def gas_level(value: Any) -> int | None:
+    """``value`` as a GAS level, a whole number from -2 to +2 (``1.0`` is 1, as JSON Schema's
+    ``integer`` says), else ``None`` (the schema check reported it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value) if float(value).is_integer() and -2 <= value <= 2 else None
+
+
+_GAS_KEYS = ("-2", "-1", "0", "1", "2")
+
+
+def _gas(raw: Any) -> GasRecord | None:
+    if raw is None:
+        return None
+    gas = raw if _is_mapping(raw) else {}
+    levels = gas.get("levels")
+    levels = levels if _is_mapping(levels) else {}
+    return GasRecord(
+        levels={key: text for key in _GAS_KEYS if isinstance(text := levels.get(key), str)},
+        weight=_number(gas.get("weight")),
+        current_level=gas_level(gas.get("current_level")),
+        written=frozenset(gas),
     )
 
 

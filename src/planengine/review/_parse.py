@@ -304,7 +304,7 @@ def parse_goal_file(
     for index, raw in enumerate(goals_raw):
         if not isinstance(raw, Mapping):
             continue  # the schema check reported it
-        reader = GoalReader(raw, read_goal_record(raw, index), as_of, instruments, sink)
+        reader = GoalReader(read_goal_record(raw, index), as_of, instruments, sink)
         goal = reader.read()
         item_answers.extend(reader.item_answers)
         if goal.goal_id in ids:
