@@ -112,6 +112,33 @@ def test_the_file_record_says_the_plan_cycle() -> None:
     assert file.review_interval_days == 30 and "review_interval_days" in file.written
 
 
+def test_the_file_record_reads_its_repeat_questionnaires_and_dates() -> None:
+    file = read_file_record(
+        {
+            "planengine": 1,
+            "as_of": "2026-02-30",
+            "assessments": [
+                {"instrument": "phq9", "date": "2026-11-01", "total": 12, "answers": [1, 2]},
+                "not a mapping",
+                {"instrument": 9, "date": "2026-13-01", "total": "x"},
+            ],
+            "goals": [],
+        }
+    )
+    assert file.as_of is None
+    first, second, third = file.assessments
+    assert first is not None and (first.index, first.instrument, first.total) == (0, "phq9", 12)
+    assert first.date == dt.date(2026, 11, 1) and first.answers == [1, 2]
+    assert second is None
+    assert third is not None and third.instrument is None and third.instrument_as_written == 9
+    assert third.total is None and "total" in third.written and third.date is None
+    assert file.unreadable_dates == (
+        (("as_of",), "2026-02-30"),
+        (("assessments", 2, "date"), "2026-13-01"),
+    )
+    assert read_file_record({"assessments": {"a": 1}}).assessments == ()
+
+
 def test_the_review_and_the_rules_read_one_record_per_goal() -> None:
     """The reader of goal files gives each goal's record to the review (``ParsedGoal.record``);
     ``check_goals`` hands the rules the record the reader made, equal to one read alone."""

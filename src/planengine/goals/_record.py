@@ -28,6 +28,7 @@ from planengine._values import is_number, parse_date, read_number
 
 __all__ = [
     "NO_MEASURE",
+    "AssessmentRecord",
     "BaselineRecord",
     "GasRecord",
     "GoalFileRecord",
@@ -261,15 +262,46 @@ class GoalRecord:
 
 
 @attrs.frozen
+class AssessmentRecord:
+    """One entry of ``assessments``: a repeat questionnaire, by its total or its item answers.
+
+    :ivar index: its position in ``assessments``.
+    :ivar instrument: the questionnaire's id (``None``: none, or not text).
+    :ivar date: its date (``None``: none, or not a calendar date).
+    :ivar total: the total written (``None``: none, or not a number).
+    :ivar answers: the item answers as written (``None``: none), read for risk items whatever
+        their shape.
+    :ivar written: the keys the entry writes.
+    :ivar instrument_as_written: the ``instrument`` value as written, quoted when it is no name.
+    """
+
+    index: int
+    instrument: str | None
+    date: dt.date | None
+    total: int | float | None
+    answers: Any
+    written: frozenset[str]
+    instrument_as_written: Any = None
+
+
+@attrs.frozen
 class GoalFileRecord:
-    """What a goal file writes beside its goals that the rules read.
+    """What a goal file writes beside its goals that the rules and the review read.
 
     :ivar review_interval_days: the plan's review cycle in days, as written.
     :ivar written: the keys the file writes.
+    :ivar as_of: the file's own ``as_of`` date (``None``: none, or not a calendar date).
+    :ivar assessments: its repeat questionnaires, by position (``None`` for an entry that is not
+        a mapping); ``()`` when there are none or ``assessments`` is not a list.
+    :ivar unreadable_dates: the dates it writes outside its goals (``as_of``, each assessment's
+        ``date``) that are no calendar date, each with its path and the value as written (E004).
     """
 
     review_interval_days: int | float | None
     written: frozenset[str]
+    as_of: dt.date | None = None
+    assessments: tuple[AssessmentRecord | None, ...] = ()
+    unreadable_dates: tuple[tuple[tuple[str | int, ...], Any], ...] = ()
 
 
 def _baseline(raw: Mapping[str, Any]) -> BaselineRecord:
@@ -427,9 +459,39 @@ def read_goal_record(raw: Mapping[str, Any], index: int) -> GoalRecord:
     )
 
 
+def _assessment(raw: Any, index: int) -> AssessmentRecord | None:
+    if not _is_mapping(raw):
+        return None
+    name = raw.get("instrument")
+    return AssessmentRecord(
+        index=index,
+        instrument=_text(name),
+        date=parse_date(raw.get("date")),
+        total=_number(raw.get("total")),
+        answers=raw.get("answers"),
+        written=frozenset(raw),
+        instrument_as_written=name,
+    )
+
+
 def read_file_record(data: Mapping[str, Any]) -> GoalFileRecord:
     """What the goal file ``data`` writes beside its goals."""
+    raw = data.get("assessments")
+    entries: list[Any] = raw if isinstance(raw, list) else []
+    assessments = tuple(_assessment(entry, index) for index, entry in enumerate(entries))
+    as_of = data.get("as_of")
+    dates: list[tuple[tuple[str | int, ...], Any]] = [(("as_of",), as_of)]
+    dates += [
+        (("assessments", index, "date"), entry.get("date"))
+        for index, entry in enumerate(entries)
+        if _is_mapping(entry)
+    ]
     return GoalFileRecord(
         review_interval_days=_number(data.get("review_interval_days")),
         written=frozenset(data),
+        as_of=parse_date(as_of),
+        assessments=assessments,
+        unreadable_dates=tuple(
+            (path, value) for path, value in dates if value is not None and parse_date(value) is None
+        ),
     )
