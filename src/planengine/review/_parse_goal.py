@@ -82,22 +82,23 @@ class GoalReader:
         value = self._unreadable.get(rel)
         return value if impossible_date(value) else None
 
-    def _report_impossible_date(self, key: str, day: dt.date | None) -> None:
-        """``key``'s text when it has the form of a date but is no day (``day``: the record's)."""
+    def _report_impossible_date(self, label: str, rel: Path, day: dt.date | None) -> None:
+        """An error for the text at ``rel`` when it has the form of a date but is no day
+        (``day``: the record's date there; ``label``: what the message calls it)."""
         if day is not None:
             return
-        value = self._impossible_date((key,))
+        value = self._impossible_date(rel)
         if value is not None:
             self.add(
-                "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
+                "input.date-invalid", "error", f"{label} {value!r} is not a date (YYYY-MM-DD)", rel
             )
 
     def read(self) -> ParsedGoal:
         instrument, scale, unit = self._scale()
         bounds = measure_bounds(instrument, scale)
         start, due = self.record.start_date, self.record.due_date
-        self._report_impossible_date("start_date", start)
-        self._report_impossible_date("due_date", due)
+        self._report_impossible_date("start_date", ("start_date",), start)
+        self._report_impossible_date("due_date", ("due_date",), due)
         if start and due and due < start:
             self.add(
                 "input.due-before-start",
@@ -291,27 +292,13 @@ class GoalReader:
             return None
         if (pending := pending_baseline(written)) is not None:
             self.pending = pending  # recorded from the log's first week: not an input error
-            by_raw = self._impossible_date(("measure", "baseline", "by"))
-            if by_raw is not None:
-                self.add(
-                    "input.date-invalid",
-                    "error",
-                    f"baseline by {by_raw!r} is not a date (YYYY-MM-DD)",
-                    ("measure", "baseline", "by"),
-                )
+            self._report_impossible_date("baseline by", ("measure", "baseline", "by"), pending.by)
             return None
         value = read_number(written.value)
         if value is None:  # the schema check reported it
             return None
         date = written.date
-        date_raw = self._impossible_date(("measure", "baseline", "date")) if date is None else None
-        if date_raw is not None:
-            self.add(
-                "input.date-invalid",
-                "error",
-                f"baseline date {date_raw!r} is not a date (YYYY-MM-DD)",
-                ("measure", "baseline", "date"),
-            )
+        self._report_impossible_date("baseline date", ("measure", "baseline", "date"), date)
         if date is None:
             if start is None:
                 self.add(
