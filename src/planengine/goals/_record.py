@@ -253,6 +253,12 @@ class GoalRecord:
         return _suppress(self._source.get("suppress"))
 
     @property
+    def name(self) -> str:
+        """How findings and reviews name the goal: its id, or, without a usable id (the schema
+        check reported it), its position (``goal-1`` for the first)."""
+        return self.id or f"goal-{self.index + 1}"
+
+    @property
     def start(self) -> dt.date | None:
         """The goal's start: ``start_date``, else the baseline's date."""
         if self.start_date is not None:

@@ -68,8 +68,7 @@ class GoalReader:
         self.base: Path = ("goals", index)
         self.item_answers: list[ParsedAssessment] = []
         self.pending: PendingBaseline | None = None
-        # a goal without a usable id breaks the schema (reported there); it is named here
-        self.goal_id = record.id or f"goal-{index + 1}"
+        self.goal_id = record.name
 
     def add(self, code: str, severity: str, message: str, rel: Path) -> None:
         self.sink.add(code, severity, message, self.base + rel, self.goal_id)
@@ -156,10 +155,6 @@ class GoalReader:
             interval = None  # the schema check reported a value that is not a whole number >= 1
         levels, weight, current = self._gas(gas_history)
         return ParsedGoal(
-            index=self.index,
-            goal_id=self.goal_id,
-            statement=self.record.statement or "",
-            area=self.record.area,
             instrument=instrument,
             scale=scale,
             unit=unit,
