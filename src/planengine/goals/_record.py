@@ -498,6 +498,8 @@ def read_file_record(data: Mapping[str, Any]) -> GoalFileRecord:
         as_of=parse_date(as_of),
         assessments=assessments,
         unreadable_dates=tuple(
-            (path, value) for path, value in dates if value is not None and parse_date(value) is None
+            (path, value)
+            for path, value in dates
+            if value is not None and parse_date(value) is None
         ),
     )

@@ -80,8 +80,7 @@ def _assessments(
                 sink.add(
                     "input.date-invalid",
                     "error",
-                    f"assessment date {written!r} is not a date (YYYY-MM-DD); left out"
-                    f"{unchecked}",
+                    f"assessment date {written!r} is not a date (YYYY-MM-DD); left out{unchecked}",
                     (*path, "date"),
                 )
             elif unchecked:  # the schema check reported the date
@@ -323,6 +322,4 @@ def parse_goal_file(
         goals.append(_merge_assessments(goal, assessments, sink))
     # Item answers misplaced in progress entries (each reported) are still read for risk items.
     checked = sorted([*assessments, *item_answers], key=lambda a: (a.instrument, a.date))
-    return ParsedFile(
-        tuple(goals), tuple(checked), tuple(sink.items), record=file
-    )
+    return ParsedFile(tuple(goals), tuple(checked), tuple(sink.items), record=file)
