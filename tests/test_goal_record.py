@@ -224,3 +224,31 @@ def test_any_goal_mapping_reads_into_typed_fields(goal: dict[str, Any]) -> None:
     assert measure.instrument is None or isinstance(measure.instrument, str)
     if measure.target is None:
         assert measure.resolved_target is None
+
+
+def test_the_file_record_reads_the_patient_and_the_risk_dispositions() -> None:
+    good = {
+        "signal": "phq9.item9",
+        "by": "Dr A. Example",
+        "date": "2026-10-28",
+        "outcome": "assessed-safety-plan-in-place",
+        "next_review": "2027-02-17",
+    }
+    file = read_file_record(
+        {"patient": {"id": 108}, "risk_dispositions": [good, {**good, "outcome": "fine"}, "x"]}
+    )
+    assert file.patient_id == "108"  # a whole number is read as text
+    [record] = file.risk_dispositions
+    assert (record.signal, record.date, record.json_path) == (
+        "phq9.item9",
+        dt.date(2026, 10, 28),
+        "$.risk_dispositions[0]",
+    )
+    assert [path for path, _ in file.unreadable_dispositions] == [
+        ("risk_dispositions", 1, "outcome"),
+        ("risk_dispositions", 2),
+    ]
+    assert read_file_record({"patient": {"id": "  "}}).patient_id is None
+    assert read_file_record({"risk_dispositions": 3}).unreadable_dispositions == (
+        (("risk_dispositions",), "must be a list of disposition records"),
+    )

@@ -25,6 +25,7 @@ from planengine._relative_target import (
     relative_comparator,
 )
 from planengine._values import is_number, parse_date, read_number
+from planengine.io._disposition import Disposition, read_dispositions
 
 __all__ = [
     "NO_MEASURE",
@@ -40,6 +41,7 @@ __all__ = [
     "gas_level",
     "read_file_record",
     "read_goal_record",
+    "read_patient_id",
 ]
 
 #: A JSON number as written: an ``int`` or ``float``, never a ``bool`` (``None``: none usable).
@@ -301,6 +303,11 @@ class GoalFileRecord:
         a mapping); ``()`` when there are none or ``assessments`` is not a list.
     :ivar unreadable_dates: the dates it writes outside its goals (``as_of``, each assessment's
         ``date``) that are no calendar date, each with its path and the value as written (E004).
+    :ivar patient_id: ``patient.id`` as text (:func:`read_patient_id`).
+    :ivar risk_dispositions: the clinicians' dispositions of risk flags it records that can be
+        read (:func:`planengine.io._disposition.read_dispositions`), in the file's order.
+    :ivar unreadable_dispositions: each record of ``risk_dispositions`` that cannot be read, as
+        (path, why), in the file's order.
     """
 
     review_interval_days: int | float | None
@@ -308,6 +315,9 @@ class GoalFileRecord:
     as_of: dt.date | None = None
     assessments: tuple[AssessmentRecord | None, ...] = ()
     unreadable_dates: tuple[tuple[tuple[str | int, ...], Any], ...] = ()
+    patient_id: str | None = None
+    risk_dispositions: tuple[Disposition, ...] = ()
+    unreadable_dispositions: tuple[tuple[tuple[str | int, ...], str], ...] = ()
 
 
 def _baseline(raw: Mapping[str, Any]) -> BaselineRecord:
@@ -480,6 +490,15 @@ def _assessment(raw: Any, index: int) -> AssessmentRecord | None:
     )
 
 
+def read_patient_id(data: Mapping[str, Any]) -> str | None:
+    """``patient.id`` as text (a whole number is read as text), ``None`` when absent or empty."""
+    patient = data.get("patient")
+    raw = patient.get("id") if _is_mapping(patient) else None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        return None
+    return str(raw).strip() or None
+
+
 def read_file_record(data: Mapping[str, Any]) -> GoalFileRecord:
     """What the goal file ``data`` writes beside its goals."""
     raw = data.get("assessments")
@@ -492,6 +511,10 @@ def read_file_record(data: Mapping[str, Any]) -> GoalFileRecord:
         for index, entry in enumerate(entries)
         if _is_mapping(entry)
     ]
+    unreadable: list[tuple[tuple[str | int, ...], str]] = []
+    dispositions = read_dispositions(
+        data.get("risk_dispositions"), lambda path, why: unreadable.append((path, why))
+    )
     return GoalFileRecord(
         review_interval_days=_number(data.get("review_interval_days")),
         written=frozenset(data),
@@ -502,4 +525,7 @@ def read_file_record(data: Mapping[str, Any]) -> GoalFileRecord:
             for path, value in dates
             if value is not None and parse_date(value) is None
         ),
+        patient_id=read_patient_id(data),
+        risk_dispositions=tuple(dispositions),
+        unreadable_dispositions=tuple(unreadable),
     )
