@@ -373,18 +373,19 @@ def _measure(raw: Mapping[str, Any]) -> MeasureRecord:
 def _progress(raw: Any) -> tuple[ProgressRecord | None, ...]:
     if not isinstance(raw, list):
         return ()
-    return tuple(
-        ProgressRecord(
-            parse_date(entry.get("date")),
-            _number(entry.get("value")),
-            frozenset(entry),
-            _text(entry.get("unit")),
-            gas_level(entry.get("gas_level")),
-            entry.get("answers"),
-        )
-        if _is_mapping(entry)
-        else None
-        for entry in raw
+    return tuple(_progress_entry(entry) if _is_mapping(entry) else None for entry in raw)
+
+
+def _progress_entry(entry: Mapping[str, Any]) -> ProgressRecord:
+    get = entry.get
+    unit, level = get("unit"), get("gas_level")  # most entries write neither
+    return ProgressRecord(
+        parse_date(get("date")),
+        _number(get("value")),
+        frozenset(entry),
+        None if unit is None else _text(unit),
+        None if level is None else gas_level(level),
+        get("answers"),
     )
 
 
