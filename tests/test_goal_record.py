@@ -66,9 +66,77 @@ def test_a_value_of_the_wrong_type_is_none_but_still_written() -> None:
     assert "measure" not in record.written and record.start is None
 
 
+def test_progress_entries_gas_and_a_relative_target_read_as_written() -> None:
+    record = read_goal_record(
+        {
+            **GOAL,
+            "progress": [
+                {"date": "2026-11-01", "value": 12, "unit": "points", "answers": [1, 0]},
+                {"date": "2026-11-08", "gas_level": 1.0, "unit": 3},
+                {"date": "2026-11-15", "gas_level": 3},
+            ],
+            "gas": {
+                "levels": {"-2": "a", "-1": "b", 0: "c", "1": 4},
+                "weight": 2,
+                "current_level": -1,
+            },
+        },
+        0,
+    )
+    first, second, third = record.progress
+    assert first is not None and (first.unit, first.gas_level, first.answers) == (
+        "points",
+        None,
+        [1, 0],
+    )
+    assert second is not None and second.gas_level == 1 and second.unit is None
+    assert "unit" in second.written  # a unit that is no text: written, not usable
+    assert third is not None and third.gas_level is None  # beyond +2
+    gas = record.gas
+    assert gas is not None and dict(gas.levels) == {"-2": "a", "-1": "b"}  # text, by text key
+    assert (gas.weight, gas.current_level) == (2, -1)
+    assert record.gas_expected_level == "c"  # a YAML ``0:`` key still names the expected level
+    assert read_goal_record({"gas": "x"}, 0).gas == read_goal_record({"gas": []}, 0).gas
+    assert read_goal_record({}, 0).gas is None
+    target = record.measure.target
+    assert target is not None and target.change_by == (-50, True)
+    assert (
+        target.change_comparator == "<="
+        and target.value_at(16) == 8
+        and target.value_at(None) is None
+    )
+
+
 def test_the_file_record_says_the_plan_cycle() -> None:
     file = read_file_record({"planengine": 1, "review_interval_days": 30, "goals": []})
     assert file.review_interval_days == 30 and "review_interval_days" in file.written
+
+
+def test_the_file_record_reads_its_repeat_questionnaires_and_dates() -> None:
+    file = read_file_record(
+        {
+            "planengine": 1,
+            "as_of": "2026-02-30",
+            "assessments": [
+                {"instrument": "phq9", "date": "2026-11-01", "total": 12, "answers": [1, 2]},
+                "not a mapping",
+                {"instrument": 9, "date": "2026-13-01", "total": "x"},
+            ],
+            "goals": [],
+        }
+    )
+    assert file.as_of is None
+    first, second, third = file.assessments
+    assert first is not None and (first.index, first.instrument, first.total) == (0, "phq9", 12)
+    assert first.date == dt.date(2026, 11, 1) and first.answers == [1, 2]
+    assert second is None
+    assert third is not None and third.instrument is None and third.instrument_as_written == 9
+    assert third.total is None and "total" in third.written and third.date is None
+    assert file.unreadable_dates == (
+        (("as_of",), "2026-02-30"),
+        (("assessments", 2, "date"), "2026-13-01"),
+    )
+    assert read_file_record({"assessments": {"a": 1}}).assessments == ()
 
 
 def test_the_review_and_the_rules_read_one_record_per_goal() -> None:
@@ -145,7 +213,42 @@ def test_any_goal_mapping_reads_into_typed_fields(goal: dict[str, Any]) -> None:
         )
     for path, value in record.unreadable_dates:
         assert value is not None and path[-1] in ("start_date", "due_date", "date", "by")
+    for entry in record.progress:
+        if entry is not None:
+            assert entry.unit is None or isinstance(entry.unit, str)
+            assert entry.gas_level in (None, -2, -1, 0, 1, 2)
+    if record.gas is not None:
+        assert all(isinstance(text, str) for text in record.gas.levels.values())
+        assert set(record.gas.levels) <= {"-2", "-1", "0", "1", "2"}
     measure = record.measure
     assert measure.instrument is None or isinstance(measure.instrument, str)
     if measure.target is None:
         assert measure.resolved_target is None
+
+
+def test_the_file_record_reads_the_patient_and_the_risk_dispositions() -> None:
+    good = {
+        "signal": "phq9.item9",
+        "by": "Dr A. Example",
+        "date": "2026-10-28",
+        "outcome": "assessed-safety-plan-in-place",
+        "next_review": "2027-02-17",
+    }
+    file = read_file_record(
+        {"patient": {"id": 108}, "risk_dispositions": [good, {**good, "outcome": "fine"}, "x"]}
+    )
+    assert file.patient_id == "108"  # a whole number is read as text
+    [record] = file.risk_dispositions
+    assert (record.signal, record.date, record.json_path) == (
+        "phq9.item9",
+        dt.date(2026, 10, 28),
+        "$.risk_dispositions[0]",
+    )
+    assert [path for path, _ in file.unreadable_dispositions] == [
+        ("risk_dispositions", 1, "outcome"),
+        ("risk_dispositions", 2),
+    ]
+    assert read_file_record({"patient": {"id": "  "}}).patient_id is None
+    assert read_file_record({"risk_dispositions": 3}).unreadable_dispositions == (
+        (("risk_dispositions",), "must be a list of disposition records"),
+    )

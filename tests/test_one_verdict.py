@@ -222,3 +222,37 @@ def test_validate_schema_assessment_refuses_what_plan_refuses(tmp_path: pathlib.
     else:
         refused_by_plan = False
     assert refused_by_validate is refused_by_plan is (not any(g.strip() for g in goals))
+
+
+def _error_places(path: pathlib.Path) -> tuple[set[str], set[str]]:
+    """(where validate's input-contract errors are, where review's input errors are) in one file;
+    a file that cannot be read at all is at ``$`` for both."""
+    report = validate_paths([path], as_of=AS_OF)
+    validate = {
+        v.location.json_path or "$"
+        for v in report.violations
+        if v.code in INPUT_CONTRACT_CODES and v.severity == "error"
+    }
+    run = review_paths([path], as_of=AS_OF)
+    review = {f.location.json_path or "$" for r in run.reviews for f in r.findings if f.severity == "error"}
+    review |= {e.location.json_path or "$" for e in run.errors}
+    return validate, review
+
+
+INVALID = [p for p in CORPUS if "/invalid/" in p or "bad" in p]
+
+
+@pytest.mark.parametrize("path", INVALID)
+def test_review_refuses_exactly_the_places_validate_refuses(path: str) -> None:
+    """Issue 22: not only one verdict per file, but one set of errors: every value ``validate``
+    refuses is one the review refuses, at the same place, and no other."""
+    validate, review = _error_places(ROOT / path)
+    assert validate == review, (sorted(validate - review), sorted(review - validate))
+
+
+def test_the_invalid_corpus_has_input_errors_and_goals_that_are_not_smart() -> None:
+    """The SMART tests' invalid files: some break the input contract (the test above compares
+    their places), the rest are readable goals a SMART rule circles (neither command refuses)."""
+    refused = [p for p in INVALID if _error_places(ROOT / p)[0]]
+    assert len(refused) >= 15 and len(INVALID) - len(refused) >= 15
+    assert any(p.endswith("E001.yaml") for p in refused)

@@ -100,7 +100,9 @@ def test_several_goal_files_hold_close_and_raise_target_until_they_are_merged() 
 
 def test_the_caseload_row_of_several_files_is_short_and_names_no_paths() -> None:
     row = next(e for e in _run().caseload if e.patient == "p-108").status_line
-    assert row.startswith("p-108: 2 goal files – merge; CONTACT TODAY: mood")  # read 8
+    assert row.startswith(
+        "p-108: 2 goal files that disagree – merge; CONTACT TODAY: mood"
+    )  # read 8
     assert "; ask about risk" in row
     assert "examples/review" not in row and ".yaml" not in row
     assert len(row) < 560, row

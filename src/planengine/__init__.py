@@ -57,7 +57,9 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         write_synthetic_cohort,
     )
     from planengine.goals._record import (
+        AssessmentRecord,
         BaselineRecord,
+        GasRecord,
         GoalFileRecord,
         GoalRecord,
         MeasureRecord,
@@ -138,6 +140,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
 _EXPORTS: dict[str, str] = {
     "Area": "planengine._vocabulary_hooks",
     "Assessment": "planengine._model",
+    "AssessmentRecord": "planengine.goals._record",
     "Band": "planengine.instruments._parts",
     "BaselineRecord": "planengine.goals._record",
     "BatchSettings": "planengine.batch",
@@ -167,6 +170,7 @@ _EXPORTS: dict[str, str] = {
     "Exclusion": "planengine._model",
     "Finding": "planengine._model",
     "FindingRule": "planengine.instruments._parts",
+    "GasRecord": "planengine.goals._record",
     "GasResult": "planengine.review._model",
     "GasSummary": "planengine.review._model",
     "GoalContext": "planengine.smart",
@@ -258,6 +262,7 @@ _EXPORTS: dict[str, str] = {
 __all__ = [
     "Area",
     "Assessment",
+    "AssessmentRecord",
     "Band",
     "BaselineRecord",
     "BatchSettings",
@@ -287,6 +292,7 @@ __all__ = [
     "Exclusion",
     "Finding",
     "FindingRule",
+    "GasRecord",
     "GasResult",
     "GasSummary",
     "GoalContext",

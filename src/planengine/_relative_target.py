@@ -19,8 +19,10 @@ from planengine._values import read_number
 __all__ = [
     "RELATIVE_KEYS",
     "absolute_target",
+    "apply_change",
     "describe_change",
     "is_relative",
+    "read_change",
     "relative_comparator",
 ]
 
@@ -37,7 +39,7 @@ def is_relative(target: Mapping[str, Any] | None) -> bool:
     )
 
 
-def _change(target: Mapping[str, Any]) -> tuple[float, bool] | None:
+def read_change(target: Mapping[str, Any]) -> tuple[float, bool] | None:
     """The change and whether it is a percentage; ``None`` when neither is a usable number."""
     for key, percent in (("change", False), ("change_percent", True)):
         value = read_number(target.get(key))
@@ -52,7 +54,7 @@ def relative_comparator(target: Mapping[str, Any]) -> str | None:
     comparator = target.get("comparator")
     if isinstance(comparator, str):
         return comparator
-    change = _change(target)
+    change = read_change(target)
     if change is None or change[0] == 0:
         return None
     return "<=" if change[0] < 0 else ">="
@@ -61,7 +63,12 @@ def relative_comparator(target: Mapping[str, Any]) -> str | None:
 def absolute_target(target: Mapping[str, Any], baseline: float | None) -> float | None:
     """The target value a relative target stands for at ``baseline``; ``None`` without a
     baseline or a usable change."""
-    change = _change(target)
+    return apply_change(read_change(target), baseline)
+
+
+def apply_change(change: tuple[float, bool] | None, baseline: float | None) -> float | None:
+    """The value a change (:func:`read_change`: the amount, and whether it is a percentage)
+    stands for at ``baseline``; ``None`` without a baseline or a change."""
     if baseline is None or change is None:
         return None
     amount, percent = change

@@ -18,23 +18,30 @@ import attrs
 
 from planengine._relative_target import (
     absolute_target,
+    apply_change,
     describe_change,
     is_relative,
+    read_change,
     relative_comparator,
 )
 from planengine._values import is_number, parse_date, read_number
+from planengine.io._disposition import Disposition, read_dispositions
 
 __all__ = [
     "NO_MEASURE",
+    "AssessmentRecord",
     "BaselineRecord",
+    "GasRecord",
     "GoalFileRecord",
     "GoalRecord",
     "MeasureRecord",
     "ProgressRecord",
     "SuppressRecord",
     "TargetRecord",
+    "gas_level",
     "read_file_record",
     "read_goal_record",
+    "read_patient_id",
 ]
 
 #: A JSON number as written: an ``int`` or ``float``, never a ``bool`` (``None``: none usable).
@@ -83,17 +90,28 @@ class TargetRecord:
     :ivar change: a target stated as a change from the baseline (``change``, ``change_percent``)
         as messages quote it (``change_percent -50``); ``None`` for an absolute target.
     :ivar written: the keys the target writes.
+    :ivar change_by: a relative target's change as a number and whether it is a percentage of
+        the baseline (``None``: an absolute target, or no usable change).
+    :ivar change_comparator: a relative target's comparator: its own, else the direction of the
+        change (``None``: an absolute target, or none to tell).
     """
 
     value: int | float | None
     comparator: str | None
     change: str | None
     written: frozenset[str]
+    change_by: tuple[float, bool] | None = None
+    change_comparator: str | None = None
 
     @property
     def relative(self) -> bool:
         """Whether it is stated as a change from the baseline."""
         return self.change is not None
+
+    def value_at(self, baseline: float | None) -> float | None:
+        """The value a relative target stands for at ``baseline`` (``None``: no baseline, or no
+        usable change)."""
+        return apply_change(self.change_by, baseline)
 
 
 @attrs.frozen
@@ -103,10 +121,35 @@ class ProgressRecord:
     :ivar date: its date (``None``: none, or not a calendar date).
     :ivar value: the value written (``None``: none, or not a number).
     :ivar written: the keys the entry writes.
+    :ivar unit: the unit written (``None``: none, or not text: ``"unit" in written`` tells).
+    :ivar gas_level: the GAS level written, a whole number from -2 to +2 (``None``: none, or
+        not such a number).
+    :ivar answers: item answers written in the entry (not a progress field: the schema refuses
+        them, and the review still reads them for risk items), as written.
     """
 
     date: dt.date | None
     value: int | float | None
+    written: frozenset[str]
+    unit: str | None = None
+    gas_level: int | None = None
+    answers: Any = None
+
+
+@attrs.frozen
+class GasRecord:
+    """``gas``: a goal's Goal Attainment Scale.
+
+    :ivar levels: the levels written as text, by their key (``"-2"`` ... ``"2"``).
+    :ivar weight: its weight as written (``None``: none, or not a number).
+    :ivar current_level: the level rated now, a whole number from -2 to +2 (``None``: none, or
+        not such a number).
+    :ivar written: the keys it writes (empty when ``gas`` is not a mapping).
+    """
+
+    levels: Mapping[str, str]
+    weight: int | float | None
+    current_level: int | None
     written: frozenset[str]
 
 
@@ -166,7 +209,7 @@ class GoalRecord:
         none or it is not a mapping; ``"measure" in written`` says whether it is written).
     :ivar written: the keys the goal writes (a key with an unusable value is written too).
     :ivar source: the goal's mapping, from which the parts only some rules use (``progress``,
-        ``suppress``, ``unreadable_dates``, ``gas_expected_level``) are read on first use.
+        ``suppress``, ``unreadable_dates``, ``gas``, ``gas_expected_level``) are read on first use.
     """
 
     index: int
@@ -189,6 +232,11 @@ class GoalRecord:
         return _progress(self._source.get("progress"))
 
     @functools.cached_property
+    def gas(self) -> GasRecord | None:
+        """Its Goal Attainment Scale (``None``: the goal writes none)."""
+        return _gas(self._source.get("gas"))
+
+    @functools.cached_property
     def gas_expected_level(self) -> str | None:
         """The expected (``0``) level of its Goal Attainment Scale, when written as text
         (``None``: no scale, or no such level)."""
@@ -207,6 +255,12 @@ class GoalRecord:
         return _suppress(self._source.get("suppress"))
 
     @property
+    def name(self) -> str:
+        """How findings and reviews name the goal: its id, or, without a usable id (the schema
+        check reported it), its position (``goal-1`` for the first)."""
+        return self.id or f"goal-{self.index + 1}"
+
+    @property
     def start(self) -> dt.date | None:
         """The goal's start: ``start_date``, else the baseline's date."""
         if self.start_date is not None:
@@ -216,15 +270,54 @@ class GoalRecord:
 
 
 @attrs.frozen
+class AssessmentRecord:
+    """One entry of ``assessments``: a repeat questionnaire, by its total or its item answers.
+
+    :ivar index: its position in ``assessments``.
+    :ivar instrument: the questionnaire's id (``None``: none, or not text).
+    :ivar date: its date (``None``: none, or not a calendar date).
+    :ivar total: the total written (``None``: none, or not a number).
+    :ivar answers: the item answers as written (``None``: none), read for risk items whatever
+        their shape.
+    :ivar written: the keys the entry writes.
+    :ivar instrument_as_written: the ``instrument`` value as written, quoted when it is no name.
+    """
+
+    index: int
+    instrument: str | None
+    date: dt.date | None
+    total: int | float | None
+    answers: Any
+    written: frozenset[str]
+    instrument_as_written: Any = None
+
+
+@attrs.frozen
 class GoalFileRecord:
-    """What a goal file writes beside its goals that the rules read.
+    """What a goal file writes beside its goals that the rules and the review read.
 
     :ivar review_interval_days: the plan's review cycle in days, as written.
     :ivar written: the keys the file writes.
+    :ivar as_of: the file's own ``as_of`` date (``None``: none, or not a calendar date).
+    :ivar assessments: its repeat questionnaires, by position (``None`` for an entry that is not
+        a mapping); ``()`` when there are none or ``assessments`` is not a list.
+    :ivar unreadable_dates: the dates it writes outside its goals (``as_of``, each assessment's
+        ``date``) that are no calendar date, each with its path and the value as written (E004).
+    :ivar patient_id: ``patient.id`` as text (:func:`read_patient_id`).
+    :ivar risk_dispositions: the clinicians' dispositions of risk flags it records that can be
+        read (:func:`planengine.io._disposition.read_dispositions`), in the file's order.
+    :ivar unreadable_dispositions: each record of ``risk_dispositions`` that cannot be read, as
+        (path, why), in the file's order.
     """
 
     review_interval_days: int | float | None
     written: frozenset[str]
+    as_of: dt.date | None = None
+    assessments: tuple[AssessmentRecord | None, ...] = ()
+    unreadable_dates: tuple[tuple[tuple[str | int, ...], Any], ...] = ()
+    patient_id: str | None = None
+    risk_dispositions: tuple[Disposition, ...] = ()
+    unreadable_dispositions: tuple[tuple[tuple[str | int, ...], str], ...] = ()
 
 
 def _baseline(raw: Mapping[str, Any]) -> BaselineRecord:
@@ -238,11 +331,14 @@ def _baseline(raw: Mapping[str, Any]) -> BaselineRecord:
 
 
 def _target(raw: Mapping[str, Any]) -> TargetRecord:
+    relative = is_relative(raw)
     return TargetRecord(
         value=_number(raw.get("value")),
         comparator=_text(raw.get("comparator")),
-        change=describe_change(raw) if is_relative(raw) else None,
+        change=describe_change(raw) if relative else None,
         written=frozenset(raw),
+        change_by=read_change(raw) if relative else None,
+        change_comparator=relative_comparator(raw) if relative else None,
     )
 
 
@@ -277,11 +373,44 @@ def _measure(raw: Mapping[str, Any]) -> MeasureRecord:
 def _progress(raw: Any) -> tuple[ProgressRecord | None, ...]:
     if not isinstance(raw, list):
         return ()
-    return tuple(
-        ProgressRecord(parse_date(entry.get("date")), _number(entry.get("value")), frozenset(entry))
-        if _is_mapping(entry)
-        else None
-        for entry in raw
+    return tuple(_progress_entry(entry) if _is_mapping(entry) else None for entry in raw)
+
+
+def _progress_entry(entry: Mapping[str, Any]) -> ProgressRecord:
+    get = entry.get
+    unit, level = get("unit"), get("gas_level")  # most entries write neither
+    return ProgressRecord(
+        parse_date(get("date")),
+        _number(get("value")),
+        frozenset(entry),
+        None if unit is None else _text(unit),
+        None if level is None else gas_level(level),
+        get("answers"),
+    )
+
+
+def gas_level(value: Any) -> int | None:
+    """``value`` as a GAS level, a whole number from -2 to +2 (``1.0`` is 1, as JSON Schema's
+    ``integer`` says), else ``None`` (the schema check reported it)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return None
+    return int(value) if float(value).is_integer() and -2 <= value <= 2 else None
+
+
+_GAS_KEYS = ("-2", "-1", "0", "1", "2")
+
+
+def _gas(raw: Any) -> GasRecord | None:
+    if raw is None:
+        return None
+    gas = raw if _is_mapping(raw) else {}
+    levels = gas.get("levels")
+    levels = levels if _is_mapping(levels) else {}
+    return GasRecord(
+        levels={key: text for key in _GAS_KEYS if isinstance(text := levels.get(key), str)},
+        weight=_number(gas.get("weight")),
+        current_level=gas_level(gas.get("current_level")),
+        written=frozenset(gas),
     )
 
 
@@ -347,9 +476,57 @@ def read_goal_record(raw: Mapping[str, Any], index: int) -> GoalRecord:
     )
 
 
+def _assessment(raw: Any, index: int) -> AssessmentRecord | None:
+    if not _is_mapping(raw):
+        return None
+    name = raw.get("instrument")
+    return AssessmentRecord(
+        index=index,
+        instrument=_text(name),
+        date=parse_date(raw.get("date")),
+        total=_number(raw.get("total")),
+        answers=raw.get("answers"),
+        written=frozenset(raw),
+        instrument_as_written=name,
+    )
+
+
+def read_patient_id(data: Mapping[str, Any]) -> str | None:
+    """``patient.id`` as text (a whole number is read as text), ``None`` when absent or empty."""
+    patient = data.get("patient")
+    raw = patient.get("id") if _is_mapping(patient) else None
+    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
+        return None
+    return str(raw).strip() or None
+
+
 def read_file_record(data: Mapping[str, Any]) -> GoalFileRecord:
     """What the goal file ``data`` writes beside its goals."""
+    raw = data.get("assessments")
+    entries: list[Any] = raw if isinstance(raw, list) else []
+    assessments = tuple(_assessment(entry, index) for index, entry in enumerate(entries))
+    as_of = data.get("as_of")
+    dates: list[tuple[tuple[str | int, ...], Any]] = [(("as_of",), as_of)]
+    dates += [
+        (("assessments", index, "date"), entry.get("date"))
+        for index, entry in enumerate(entries)
+        if _is_mapping(entry)
+    ]
+    unreadable: list[tuple[tuple[str | int, ...], str]] = []
+    dispositions = read_dispositions(
+        data.get("risk_dispositions"), lambda path, why: unreadable.append((path, why))
+    )
     return GoalFileRecord(
         review_interval_days=_number(data.get("review_interval_days")),
         written=frozenset(data),
+        as_of=parse_date(as_of),
+        assessments=assessments,
+        unreadable_dates=tuple(
+            (path, value)
+            for path, value in dates
+            if value is not None and parse_date(value) is None
+        ),
+        patient_id=read_patient_id(data),
+        risk_dispositions=tuple(dispositions),
+        unreadable_dispositions=tuple(unreadable),
     )

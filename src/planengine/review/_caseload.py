@@ -34,6 +34,7 @@ import attrs
 
 from planengine._json_form import LIST, json_form, key
 from planengine.plan._risk_flags import flag_queue_key
+from planengine.review._file_conflicts import RULE_CONFLICT
 from planengine.review._model import GoalReview, Review
 from planengine.review._patient import escalation_line, unassessed_days, unassessed_flags
 
@@ -284,7 +285,9 @@ def _several_files_row(
     the rest."""
     attention = [(r, g) for r in reviews for g in r.goals if _clinical_attention(g)]
     overdue = [(r, g) for r in reviews for g in r.goals if g.overdue or g.measurement_overdue]
-    parts = [f"{len(reviews)} goal files – merge", *escalations, *today]
+    disagree = any(getattr(n, "code", None) == RULE_CONFLICT for r in reviews for n in r.notices)
+    files = f"{len(reviews)} goal files{' that disagree' if disagree else ''} – merge"
+    parts = [files, *escalations, *today]
     prompts = _cross_file_prompt(reviews)
     said_once = ("ask about risk", _DISENGAGED)
     if prompts or any(said_once[0] in g.attention for _, g in attention):

@@ -13,6 +13,7 @@ from planengine._errors import InputError
 from planengine._json_form import json_form, key
 from planengine.instruments._instrument import Instrument
 from planengine.io._location import Located, Location
+from planengine.review._file_conflicts import judge_with_other_files
 from planengine.review._model import Review, ReviewConfig
 from planengine.review._several_files import hold_for_merge, several_files_notice
 
@@ -37,9 +38,6 @@ class FileError(Located):
     def file(self) -> str:
         """The file that could not be reviewed."""
         return self.location.file or ""
-
-
-
 
     to_dict = json_form(key("file"), key("line"), key("column"), key("message"))
 
@@ -143,11 +141,30 @@ def review_paths(
                 notices=(several_files_notice(review, several), *review.notices),
             )
         reviews.append(review)
+    reviews = _judged_together(reviews, files_of, instruments)
     infos = tuple(getattr(plugins, "infos", ()))
     from planengine.review._caseload import caseload
 
     ordered = caseload(reviews, errors)[1]  # the most urgent patient first, never file order
     return ReviewRun(as_of, ordered, tuple(errors), instruments, infos)
+
+
+def _judged_together(
+    reviews: list[Review],
+    files_of: Mapping[str, tuple[str, ...]],
+    instruments: Mapping[str, Instrument],
+) -> list[Review]:
+    """``reviews`` with each patient's several goal files read beside each other: where they
+    disagree, and which of the other files' scores each goal's status does not use."""
+    out = list(reviews)
+    for files in files_of.values():
+        places = [i for i, r in enumerate(out) if len(files) > 1 and r.file in files]
+        if len(places) > 1:
+            for i, judged in zip(
+                places, judge_with_other_files([out[i] for i in places], instruments), strict=True
+            ):
+                out[i] = judged
+    return out
 
 
 def _patient_of(document: Any) -> str | None:

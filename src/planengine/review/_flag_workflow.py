@@ -23,7 +23,8 @@ from typing import Any
 import attrs
 
 from planengine._model import RiskFlag
-from planengine.io._disposition import Disposition, read_dispositions
+from planengine.goals._record import GoalFileRecord, read_patient_id
+from planengine.io._disposition import Disposition
 from planengine.io._document import Document
 from planengine.review._inputs import FindingSink
 from planengine.review._model import GoalReview, ReviewFinding, Suggestion
@@ -44,12 +45,9 @@ ROUTINE_ACTIONS = frozenset({"raise-target", "close-goal", "extend", "split"})
 
 
 def patient_id_of(data: Mapping[str, Any]) -> str | None:
-    """``patient.id`` as text (a whole number is read as text), ``None`` when absent or empty."""
-    patient = data.get("patient")
-    raw = patient.get("id") if isinstance(patient, Mapping) else None
-    if isinstance(raw, bool) or not isinstance(raw, (str, int)):
-        return None
-    return str(raw).strip() or None
+    """``patient.id`` as text (a whole number is read as text), ``None`` when absent or empty
+    (:func:`planengine.goals._record.read_patient_id`, which the goal file's record holds)."""
+    return read_patient_id(data)
 
 
 def flag_prefix(patient_id: str | None, file: str | None) -> str:
@@ -64,17 +62,20 @@ def qualify_flags(flags: Sequence[RiskFlag], prefix: str) -> tuple[RiskFlag, ...
 
 
 def dispositions_from_goal_file(
-    source: Document | Mapping[str, Any], data: Mapping[str, Any], as_of: dt.date
+    source: Document | Mapping[str, Any], file: GoalFileRecord, as_of: dt.date
 ) -> tuple[list[Disposition], tuple[ReviewFinding, ...]]:
-    """The usable ``risk_dispositions`` of a goal file on ``as_of``, and a finding for each record
-    that cannot be used (an error: it is ignored and its flag stays open)."""
+    """The usable ``risk_dispositions`` of a goal file (``file``: its record) on ``as_of``, and a
+    finding for each record that cannot be used (an error: it is ignored and its flag stays
+    open)."""
     document = source if isinstance(source, Document) else None
     sink = FindingSink(document, document.path if document is not None else None)
 
     def report(path: tuple[str | int, ...], message: str) -> None:
         sink.add("input.disposition", "error", f"{message}; not read, its flag stays open", path)
 
-    records = read_dispositions(data.get("risk_dispositions"), report)
+    for path, why in file.unreadable_dispositions:
+        report(path, why)
+    records = file.risk_dispositions
     usable = []
     for index, record in enumerate(records):
         if record.date > as_of:

@@ -45,14 +45,12 @@ class ParsedAssessment:
 
 @attrs.frozen
 class ParsedGoal:
-    """One goal's usable data, as the review reads its :class:`GoalRecord` (``record``, what
-    the file writes, which the SMART rules read too). ``measurements`` start with the baseline
+    """What the review judges one goal on: its :class:`GoalRecord` (``record``: what the file
+    writes, which the SMART rules read too) and what the review makes of it on ``as_of`` with
+    its instruments (the values it can use, the scale, the direction, the target it judges by).
+    What the file writes is read from the record only. ``measurements`` start with the baseline
     and are in date order."""
 
-    index: int
-    goal_id: str
-    statement: str
-    area: str | None
     instrument: Instrument | None
     scale: str
     unit: str | None
@@ -73,7 +71,28 @@ class ParsedGoal:
     #: log, and no progress entry has given it): ``"baseline pending until 2026-12-14"``
     baseline_pending: str | None = None
     #: the goal as the file writes it, typed (the one goal model ``validate`` reads too)
-    record: GoalRecord = attrs.field(kw_only=True, eq=False, repr=False)
+    record: GoalRecord = attrs.field(kw_only=True, repr=False)
+
+    @property
+    def index(self) -> int:
+        """The goal's position in ``goals``."""
+        return self.record.index
+
+    @property
+    def goal_id(self) -> str:
+        """The goal's id; a goal without a usable id (the schema check reported it) is named by
+        its position, ``goal-1`` for the first."""
+        return self.record.name
+
+    @property
+    def statement(self) -> str:
+        """The goal in the clinician's words (``""``: none usable)."""
+        return self.record.statement or ""
+
+    @property
+    def area(self) -> str | None:
+        """The problem area it is filed under."""
+        return self.record.area
 
 
 @attrs.frozen

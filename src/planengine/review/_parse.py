@@ -18,8 +18,8 @@ from typing import Any
 
 import attrs
 
-from planengine._values import impossible_date, parse_date, read_number
-from planengine.goals._record import read_file_record, read_goal_record
+from planengine._values import impossible_date, read_number
+from planengine.goals._record import GoalFileRecord, read_file_record, read_goal_record
 from planengine.instruments._instrument import Instrument
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
@@ -39,31 +39,31 @@ __all__ = ["ParsedAssessment", "ParsedFile", "ParsedGoal", "parse_goal_file", "s
 
 
 def _assessments(
-    data: Mapping[str, Any],
+    file: GoalFileRecord,
     as_of: dt.date,
     instruments: Mapping[str, Instrument],
     sink: FindingSink,
 ) -> list[ParsedAssessment]:
-    raw = data.get("assessments")
-    if not isinstance(raw, list):  # none, or not a list (the schema check reported it)
-        return []
+    # none, or not a list, gives no entries (the schema check reported it)
     out: list[ParsedAssessment] = []
     seen: dict[tuple[str, dt.date], int] = {}
-    for i, entry in enumerate(raw):
+    unreadable = dict(file.unreadable_dates) if file.unreadable_dates else {}
+    for i, entry in enumerate(file.assessments):
         path: Path = ("assessments", i)
-        if not isinstance(entry, Mapping):
-            continue  # the schema check reported it
-        name = entry.get("instrument")
-        instrument = instruments.get(name) if isinstance(name, str) else None
+        if entry is None:
+            continue  # not a mapping: the schema check reported it
+        name = entry.instrument
+        instrument = instruments.get(name) if name is not None else None
         # Answers left out with their entry are not checked for risk items: say so.
         unchecked = (
             "; its answers were NOT checked for risk items: fix it and review again"
-            if entry.get("answers") is not None
+            if entry.answers is not None
             else ""
         )
-        if not isinstance(name, str):  # the schema check reported it; the answers are not read
+        if name is None:  # the schema check reported it; the answers are not read
             if unchecked:
-                _not_checked(sink, (*path, "instrument"), f"the instrument {name!r} is no name")
+                what = entry.instrument_as_written
+                _not_checked(sink, (*path, "instrument"), f"the instrument {what!r} is no name")
             continue
         if instrument is None:
             sink.add(
@@ -73,18 +73,18 @@ def _assessments(
                 (*path, "instrument"),
             )
             continue
-        date = parse_date(entry.get("date"))
+        date = entry.date
         if date is None:
-            if impossible_date(entry.get("date")):
+            written = unreadable.get((*path, "date"))  # None: no date written
+            if impossible_date(written):
                 sink.add(
                     "input.date-invalid",
                     "error",
-                    f"assessment date {entry.get('date')!r} is not a date (YYYY-MM-DD); left out"
-                    f"{unchecked}",
+                    f"assessment date {written!r} is not a date (YYYY-MM-DD); left out{unchecked}",
                     (*path, "date"),
                 )
             elif unchecked:  # the schema check reported the date
-                _not_checked(sink, (*path, "date"), f"its date {entry.get('date')!r} is no date")
+                _not_checked(sink, (*path, "date"), f"its date {written!r} is no date")
             continue
         if date > as_of:
             sink.add(
@@ -96,14 +96,14 @@ def _assessments(
             continue
         # A total that cannot be used is left out of the measurements, but the entry stays:
         # its answers are still checked for risk items (a safety item is never skipped).
-        answers = entry.get("answers")
+        answers = entry.answers
         still = "; its answers are still checked for risk items" if answers is not None else ""
-        total = read_number(entry.get("total"))
-        if total is None and "total" in entry:
+        total = read_number(entry.total)
+        if total is None and "total" in entry.written:
             pass  # unusable (the schema check reported it): left out, the answers still read
         elif total is None and answers is None:
             continue  # neither a total nor answers (the schema check reported it)
-        elif total is None and "total" not in entry:
+        elif total is None and "total" not in entry.written:
             total, prorated = _total_from_answers(instrument, answers)  # None: see the risk check
             if prorated and total is not None:
                 sink.add(
@@ -287,24 +287,26 @@ def parse_goal_file(
             "values below may be misread",
             ("planengine",) if "planengine" in data else (),
         )
-    if impossible_date(data.get("as_of")):
+    file = read_file_record(data)
+    as_of_written = dict(file.unreadable_dates).get(("as_of",)) if file.unreadable_dates else None
+    if impossible_date(as_of_written):
         sink.add(
             "input.date-invalid",
             "error",
-            f"as_of {data.get('as_of')!r} is not a date (YYYY-MM-DD)",
+            f"as_of {as_of_written!r} is not a date (YYYY-MM-DD)",
             ("as_of",),
         )
     goals_raw = data.get("goals")
     if not isinstance(goals_raw, list):  # none, or not a list (the schema check reported it)
         goals_raw = []
-    assessments = _assessments(data, as_of, instruments, sink)
+    assessments = _assessments(file, as_of, instruments, sink)
     goals: list[ParsedGoal] = []
     ids: set[str] = set()
     item_answers: list[ParsedAssessment] = []
     for index, raw in enumerate(goals_raw):
         if not isinstance(raw, Mapping):
             continue  # the schema check reported it
-        reader = GoalReader(raw, read_goal_record(raw, index), as_of, instruments, sink)
+        reader = GoalReader(read_goal_record(raw, index), as_of, instruments, sink)
         goal = reader.read()
         item_answers.extend(reader.item_answers)
         if goal.goal_id in ids:
@@ -320,6 +322,4 @@ def parse_goal_file(
         goals.append(_merge_assessments(goal, assessments, sink))
     # Item answers misplaced in progress entries (each reported) are still read for risk items.
     checked = sorted([*assessments, *item_answers], key=lambda a: (a.instrument, a.date))
-    return ParsedFile(
-        tuple(goals), tuple(checked), tuple(sink.items), record=read_file_record(data)
-    )
+    return ParsedFile(tuple(goals), tuple(checked), tuple(sink.items), record=file)

@@ -14,21 +14,14 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from planengine._relative_target import (
-    absolute_target,
-    describe_change,
-    is_relative,
-    relative_comparator,
-)
 from planengine._values import (
     COMPARATORS,
     ORDER_COMPARATORS,
     compare,
     impossible_date,
-    parse_date,
     read_number,
 )
-from planengine.goals._record import GoalRecord
+from planengine.goals._record import GoalRecord, TargetRecord
 from planengine.instruments._instrument import Instrument
 from planengine.io._json_path import format_json_path
 from planengine.review._inputs import (
@@ -48,12 +41,7 @@ from planengine.review._pending_baseline import (
 )
 from planengine.review._scales import measure_bounds, range_hint, reachable, same_unit
 
-__all__ = ["GoalReader", "mapping_or_empty"]
-
-
-def mapping_or_empty(value: Any) -> Mapping[str, Any]:
-    """``value`` when it is a mapping, else ``{}`` (the schema check has said what is wrong)."""
-    return value if isinstance(value, Mapping) else {}
+__all__ = ["GoalReader"]
 
 
 class GoalReader:
@@ -66,14 +54,13 @@ class GoalReader:
 
     def __init__(
         self,
-        raw: Mapping[str, Any],
         record: GoalRecord,
         as_of: dt.date,
         instruments: Mapping[str, Instrument],
         sink: FindingSink,
     ) -> None:
-        self.raw = raw
         self.record = record
+        self._unreadable: dict[Path, Any] | None = None
         self.index = index = record.index
         self.as_of = as_of
         self.instruments = instruments
@@ -81,29 +68,36 @@ class GoalReader:
         self.base: Path = ("goals", index)
         self.item_answers: list[ParsedAssessment] = []
         self.pending: PendingBaseline | None = None
-        # a goal without a usable id breaks the schema (reported there); it is named here
-        self.goal_id = record.id or f"goal-{index + 1}"
+        self.goal_id = record.name
 
     def add(self, code: str, severity: str, message: str, rel: Path) -> None:
         self.sink.add(code, severity, message, self.base + rel, self.goal_id)
 
-    def _report_impossible_date(self, key: str, day: dt.date | None) -> None:
-        """``key``'s text when it has the form of a date but is no day (``day``: the record's)."""
-        if day is not None or key not in self.record.written:
+    def _impossible_date(self, rel: Path) -> Any:
+        """The text written at ``rel`` (below the goal) when it has the form of a date but is no
+        day (``2026-02-30``), else ``None``: the record's :attr:`GoalRecord.unreadable_dates`."""
+        if self._unreadable is None:
+            self._unreadable = dict(self.record.unreadable_dates)
+        value = self._unreadable.get(rel)
+        return value if impossible_date(value) else None
+
+    def _report_impossible_date(self, label: str, rel: Path, day: dt.date | None) -> None:
+        """An error for the text at ``rel`` when it has the form of a date but is no day
+        (``day``: the record's date there; ``label``: what the message calls it)."""
+        if day is not None:
             return
-        value = self.raw.get(key)
-        if impossible_date(value):
+        value = self._impossible_date(rel)
+        if value is not None:
             self.add(
-                "input.date-invalid", "error", f"{key} {value!r} is not a date (YYYY-MM-DD)", (key,)
+                "input.date-invalid", "error", f"{label} {value!r} is not a date (YYYY-MM-DD)", rel
             )
 
     def read(self) -> ParsedGoal:
-        measure = mapping_or_empty(self.raw.get("measure"))
         instrument, scale, unit = self._scale()
         bounds = measure_bounds(instrument, scale)
         start, due = self.record.start_date, self.record.due_date
-        self._report_impossible_date("start_date", start)
-        self._report_impossible_date("due_date", due)
+        self._report_impossible_date("start_date", ("start_date",), start)
+        self._report_impossible_date("due_date", ("due_date",), due)
         if start and due and due < start:
             self.add(
                 "input.due-before-start",
@@ -113,14 +107,14 @@ class GoalReader:
             )
             due = None
         target, comparator, possible = self._target(bounds)
-        baseline = self._baseline(measure, bounds, start, instrument, scale)
-        relative = mapping_or_empty(measure.get("target"))
-        if not is_relative(relative):
-            relative = {}
+        baseline = self._baseline(bounds, start, instrument, scale)
+        relative = self.record.measure.target
+        if relative is None or not relative.relative:
+            relative = None
         elif baseline is not None:
             target, comparator, possible = self._relative_target(relative, bounds, baseline.value)
         else:  # no baseline yet: the change says which way is better; the value comes later
-            comparator = relative_comparator(relative)
+            comparator = relative.change_comparator
         # A free metric that names an instrument (activities per week, for PHQ-9) improves the
         # way its own target says, not the way the instrument's totals do.
         direction = self._direction(
@@ -151,7 +145,7 @@ class GoalReader:
             baseline, progress = first_entry_as_baseline(
                 self.pending, progress, start, self.sink, self.base, self.goal_id
             )
-            if relative and baseline is not None:
+            if relative is not None and baseline is not None:
                 target, comparator, possible = self._relative_target(
                     relative, bounds, baseline.value
                 )
@@ -161,10 +155,6 @@ class GoalReader:
             interval = None  # the schema check reported a value that is not a whole number >= 1
         levels, weight, current = self._gas(gas_history)
         return ParsedGoal(
-            index=self.index,
-            goal_id=self.goal_id,
-            statement=self.record.statement or "",
-            area=self.record.area,
             instrument=instrument,
             scale=scale,
             unit=unit,
@@ -247,18 +237,18 @@ class GoalReader:
         return target, comparator, possible
 
     def _relative_target(
-        self, target: Mapping[str, Any], bounds: tuple[float, float] | None, baseline: float
+        self, target: TargetRecord, bounds: tuple[float, float] | None, baseline: float
     ) -> tuple[float | None, str | None, bool]:
         """A target stated as a change from the baseline, as the value it stands for (the same
         reading as ``validate``'s: ``planengine._relative_target``)."""
-        value = absolute_target(target, baseline)
-        comparator = relative_comparator(target)
+        value = target.value_at(baseline)
+        comparator = target.change_comparator
         if value is None or comparator not in COMPARATORS:
             return None, None, True
         self.add(
             "input.relative-target",
             "info",
-            f"the target is {describe_change(target)} from the baseline {fmt_number(baseline)}: "
+            f"the target is {target.change} from the baseline {fmt_number(baseline)}: "
             f"{comparator} {fmt_number(value)}",
             ("measure", "target"),
         )
@@ -267,7 +257,7 @@ class GoalReader:
             self.add(
                 "input.target-out-of-range",
                 "error",
-                f"the target {describe_change(target)} from the baseline {fmt_number(baseline)} "
+                f"the target {target.change} from the baseline {fmt_number(baseline)} "
                 f"is {fmt_number(value)}, outside the range {fmt_number(bounds[0])}-"
                 f"{fmt_number(bounds[1])}",
                 ("measure", "target"),
@@ -277,27 +267,17 @@ class GoalReader:
 
     def _baseline(
         self,
-        measure: Mapping[str, Any],
         bounds: tuple[float, float] | None,
         start: dt.date | None,
         instrument: Instrument | None,
         scale: str,
     ) -> Measurement | None:
-        raw = measure.get("baseline")
-        if raw is not None and not isinstance(raw, Mapping):
-            return None  # the schema check reported it
-        if isinstance(raw, Mapping) and (pending := pending_baseline(raw)) is not None:
-            self.pending = pending  # recorded from the log's first week: not an input error
-            if impossible_date(raw.get("by")):
-                self.add(
-                    "input.date-invalid",
-                    "error",
-                    f"baseline by {raw.get('by')!r} is not a date (YYYY-MM-DD)",
-                    ("measure", "baseline", "by"),
-                )
-            return None
-        if not isinstance(raw, Mapping):
-            if measure:
+        measure = self.record.measure
+        written = measure.baseline
+        if written is None:
+            if "baseline" in measure.written:
+                return None  # not a mapping: the schema check reported it
+            if measure.written:
                 self.add(
                     "input.missing-baseline",
                     "warning",
@@ -305,19 +285,15 @@ class GoalReader:
                     ("measure",),
                 )
             return None
-        written = self.record.measure.baseline
-        value = read_number(written.value) if written is not None else None
-        if written is None or value is None:  # the schema check reported it
+        if (pending := pending_baseline(written)) is not None:
+            self.pending = pending  # recorded from the log's first week: not an input error
+            self._report_impossible_date("baseline by", ("measure", "baseline", "by"), pending.by)
+            return None
+        value = read_number(written.value)
+        if value is None:  # the schema check reported it
             return None
         date = written.date
-        date_raw = raw.get("date") if date is None else None
-        if impossible_date(date_raw):
-            self.add(
-                "input.date-invalid",
-                "error",
-                f"baseline date {date_raw!r} is not a date (YYYY-MM-DD)",
-                ("measure", "baseline", "date"),
-            )
+        self._report_impossible_date("baseline date", ("measure", "baseline", "date"), date)
         if date is None:
             if start is None:
                 self.add(
@@ -417,31 +393,31 @@ class GoalReader:
         instrument: Instrument | None,
         scale: str,
     ) -> tuple[list[Measurement], list[tuple[dt.date, int]]]:
-        raw = self.raw.get("progress")
-        if not isinstance(raw, list):  # none, or not a list (the schema check reported it)
-            return [], []
         values: list[Measurement] = []
         gas: list[tuple[dt.date, int]] = []
         seen: dict[dt.date, int] = {}
         previous: dt.date | None = None
         unsorted = False
-        for i, entry in enumerate(raw):
+        # none, or not a list, gives no entries (the schema check reported it)
+        for i, entry in enumerate(self.record.progress):
             rel: Path = ("progress", i)
-            if not isinstance(entry, Mapping):
-                continue  # the schema check reported it
-            date = parse_date(entry.get("date"))
-            if "answers" in entry:
+            if entry is None:
+                continue  # not a mapping: the schema check reported it
+            date = entry.date
+            has_answers = "answers" in entry.written
+            if has_answers:
                 # answers in a progress entry are read for risk items only with a usable date
-                read = date is not None and date <= self.as_of and entry["answers"] is not None
+                read = date is not None and date <= self.as_of and entry.answers is not None
                 self._misplaced_answers(rel, instrument if read else None)
             if date is None:
-                if impossible_date(entry.get("date")):  # else the schema check reported it
+                date_raw = self._impossible_date((*rel, "date"))
+                if date_raw is not None:  # else the schema check reported it
                     self.add(
                         "input.date-invalid",
                         "error",
-                        f"progress date {entry.get('date')!r} is not a date (YYYY-MM-DD); entry "
+                        f"progress date {date_raw!r} is not a date (YYYY-MM-DD); entry "
                         "left out"
-                        + ("; its answers were NOT checked for risk items" if "answers" in entry else ""),
+                        + ("; its answers were NOT checked for risk items" if has_answers else ""),
                         (*rel, "date"),
                     )
                 continue
@@ -460,14 +436,14 @@ class GoalReader:
                     "input.after-as-of",
                     "error",
                     f"progress date {date} is after the review date {self.as_of}; entry left out"
-                    + ("; its answers were NOT checked for risk items" if "answers" in entry else ""),
+                    + ("; its answers were NOT checked for risk items" if has_answers else ""),
                     (*rel, "date"),
                 )
                 continue
-            if entry.get("answers") is not None and instrument is not None:
+            if entry.answers is not None and instrument is not None:
                 # Not a progress field, but a safety item is never skipped: read them for risk.
                 self.item_answers.append(
-                    ParsedAssessment(instrument.id, date, None, entry["answers"], self.base + rel)
+                    ParsedAssessment(instrument.id, date, None, entry.answers, self.base + rel)
                 )
             if baseline is not None and date < baseline.date:
                 self.add(
@@ -487,8 +463,8 @@ class GoalReader:
                 )
                 continue
             seen[date] = i
-            entry_unit = entry.get("unit")
-            if entry_unit is not None and not isinstance(entry_unit, str):
+            entry_unit = entry.unit
+            if entry_unit is None and "unit" in entry.written:
                 continue  # a unit that is no text (the schema check reported it): left out
             if entry_unit is not None and not same_unit(entry_unit, unit, scale, instrument):
                 self.add(
@@ -499,10 +475,9 @@ class GoalReader:
                     (*rel, "unit"),
                 )
                 continue
-            level = _gas_level(entry.get("gas_level"))
-            if level is not None:
-                gas.append((date, level))
-            value = read_number(entry.get("value"))
+            if entry.gas_level is not None:
+                gas.append((date, entry.gas_level))
+            value = read_number(entry.value)
             if value is None:  # none (a GAS level or a note), or one the schema check refused
                 continue
             if bounds is not None and not bounds[0] <= value <= bounds[1]:
@@ -560,8 +535,8 @@ class GoalReader:
     def _gas(
         self, history: list[tuple[dt.date, int]]
     ) -> tuple[Mapping[str, str] | None, float, int | None]:
-        raw = self.raw.get("gas")
-        if raw is None:
+        written = self.record.gas
+        if written is None:
             if history:
                 self.add(
                     "input.gas-without-levels",
@@ -571,14 +546,11 @@ class GoalReader:
                     ("progress",),
                 )
             return None, 1.0, None
-        gas = mapping_or_empty(raw)
-        levels = mapping_or_empty(gas.get("levels"))
-        missing = [
-            key for key in ("-2", "-1", "0", "1", "2") if not isinstance(levels.get(key), str)
-        ]
-        weight = read_number(gas.get("weight"))
+        levels = written.levels
+        missing = [key for key in ("-2", "-1", "0", "1", "2") if key not in levels]
+        weight = read_number(written.weight)
         weight = weight if weight is not None and weight > 0 else 1.0  # else the schema said so
-        current = _gas_level(gas.get("current_level"))
+        current = written.current_level
         if missing:
             self.add(
                 "input.gas-incomplete",
@@ -587,12 +559,4 @@ class GoalReader:
                 ("gas", "levels"),
             )
             return None, weight, current
-        return {k: str(levels[k]) for k in ("-2", "-1", "0", "1", "2")}, weight, current
-
-
-def _gas_level(value: Any) -> int | None:
-    """``value`` as a GAS level, a whole number from -2 to +2 (``1.0`` is 1, as JSON Schema's
-    ``integer`` says), else ``None`` (the schema check reported it)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    return int(value) if float(value).is_integer() and -2 <= value <= 2 else None
+        return {k: levels[k] for k in ("-2", "-1", "0", "1", "2")}, weight, current

@@ -6,12 +6,10 @@ the baseline's date, never an input error."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
-from typing import Any
 
 import attrs
 
-from planengine._values import parse_date
+from planengine.goals._record import BaselineRecord
 from planengine.review._inputs import FindingSink, Path, fmt_number
 from planengine.review._model import Measurement
 
@@ -27,11 +25,12 @@ class PendingBaseline:
     by: dt.date | None
 
 
-def pending_baseline(raw: Mapping[str, Any]) -> PendingBaseline | None:
-    """The pending baseline ``raw`` describes, ``None`` when it has a value (or is not pending)."""
-    if "pending" not in raw or raw.get("value") is not None:
+def pending_baseline(baseline: BaselineRecord) -> PendingBaseline | None:
+    """The pending baseline ``baseline`` writes, ``None`` when it has a value (or is not
+    pending)."""
+    if "pending" not in baseline.written or baseline.value is not None:
         return None
-    return PendingBaseline(" ".join(str(raw["pending"]).split()), parse_date(raw.get("by")))
+    return PendingBaseline(" ".join((baseline.pending or "").split()), baseline.by)
 
 
 def first_entry_as_baseline(

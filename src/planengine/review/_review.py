@@ -27,7 +27,6 @@ from planengine.review._change import change_report
 from planengine.review._flag_workflow import (
     dispositions_from_goal_file,
     flag_prefix,
-    patient_id_of,
     qualify_flags,
     unmatched_dispositions,
     wait_and_review_now,
@@ -238,7 +237,7 @@ def _file_flags(
         goal_values=goal_values,
         as_of=as_of,
     )
-    dispositions, disposition_findings = dispositions_from_goal_file(source, data, as_of)
+    dispositions, disposition_findings = dispositions_from_goal_file(source, parsed.record, as_of)
     flags = number_flags(
         [
             *answer_flags,
@@ -325,7 +324,7 @@ def review_goals(
         instruments = load_builtin_instruments()
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
     times.mark("parse")
-    patient_id = patient_id_of(data)
+    patient_id = parsed.record.patient_id
     all_flags, risk_findings, notices_list = _file_flags(
         source, data, parsed, instruments, as_of, patient_id, file_tag
     )

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from planengine._errors import PLUGIN_FAILURES, PluginError
-from planengine._values import parse_date
 from planengine.goals._record import GoalRecord, read_file_record
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
@@ -345,10 +344,6 @@ def check_goals(
     for issue in check_schema(schema_target, "goal"):
         collect.add("E002", issue.parts, issue.message)
 
-    if isinstance(data, Mapping):
-        for path, value in _document_dates(data):
-            if value is not None and parse_date(value) is None:
-                collect.add("E004", path, f"{value!r} is not a calendar date (YYYY-MM-DD)")
     # The one reader of goal files reads each goal into its typed record, which the rules read,
     # and says what the review refuses beyond the schema (one verdict).
     goals = data.get("goals") if isinstance(data, Mapping) else None
@@ -360,6 +355,10 @@ def check_goals(
         file_record = parsed.record
     else:
         contract, records, file_record = [], {}, read_file_record({})
+    # the dates outside the goals (the file's ``as_of``, repeat questionnaires), which
+    # ``planengine review`` reads too
+    for path, value in file_record.unreadable_dates:
+        collect.add("E004", path, f"{value!r} is not a calendar date (YYYY-MM-DD)")
     active = collect.active()
     seen_ids: set[str] = set()
     for index, goal in enumerate(goals):
@@ -413,18 +412,6 @@ def check_goals(
         if (refused.code, refused.parts) not in reported:
             collect.add(refused.code, refused.parts, refused.message, refused.goal_id)
     return collect.violations()
-
-
-def _document_dates(data: Mapping[str, Any]) -> list[tuple[tuple[str | int, ...], Any]]:
-    """The dates outside the goals (the file's ``as_of``, repeat questionnaires), which
-    ``planengine review`` reads too."""
-    found: list[tuple[tuple[str | int, ...], Any]] = [(("as_of",), data.get("as_of"))]
-    assessments = data.get("assessments")
-    if isinstance(assessments, list):
-        for index, entry in enumerate(assessments):
-            if isinstance(entry, Mapping):
-                found.append((("assessments", index, "date"), entry.get("date")))
-    return found
 
 
 def _apply_suppressions(
