@@ -6,6 +6,7 @@ its citations. :mod:`planengine.plan._safety` puts it first and keeps it there."
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 
 import attrs
@@ -54,19 +55,33 @@ _SAFETY_CITATIONS = (
 
 
 def build_safety_problem(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, alcohol: str | None = None
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    alcohol: str | None = None,
+    *,
+    alcohol_measured: bool = True,
 ) -> Problem:
     """The safety problem that opens every plan with an open flag: for each kind of flag, the
     clinician's step and an objective due at this visit.
 
-    * a suicide-risk flag (a risk item endorsed or blank, risk language): a structured risk
-      assessment and a written safety plan [R30] (and the blank item asked first);
-    * a risky-behaviour flag (PCL-5 item 16): a clinician review of the behaviour;
+    * a suicide-risk flag whose item is endorsed in the latest answer given, or risk language: a
+      structured risk assessment, a written safety plan [R30] and a follow-up contact within 72
+      hours [R58], with specialist care (step 4) as an option for the clinician [S1][S3];
+    * a suicide-risk flag whose item was only left blank, or endorsed before a later answer that
+      did not endorse it (read 8, N3): the flag stays open and the risk is asked about today
+      with a structured assessment; the safety plan and the follow-up contact are conditional
+      goals (:attr:`~planengine._model.Objective.condition`): if the item is endorsed today or
+      the clinician is concerned;
+    * a risky-behaviour flag (PCL-5 item 16): a clinician review of the behaviour, the same
+      conditional safety plan and follow-up, and the alcohol questions when no alcohol measure
+      was given;
     * documented intimate-partner violence: a private safety assessment, which also agrees where
       written homework can be kept safely ([S17][S18][S19], R-SC20).
 
     :param alcohol: what shows harmful drinking, when the assessment does: the safety plan then
         names alcohol among the warning signs and the means to make safe (R-SC21).
+    :param alcohol_measured: an alcohol measure (AUDIT-C, AUDIT) was given; without one, a
+        risky-behaviour review asks the AUDIT-C questions.
     """
     inputs = tuple(sorted({path for f in flags for path in f.provenance.inputs}))
     provenance = Provenance(f"rule:{RULE_FIRST}", inputs)
@@ -87,10 +102,15 @@ def build_safety_problem(
     ]
     objectives: list[Objective] = []
     interventions: list[Intervention] = []
+    condition = _safety_plan_condition(flags)
     if kinds & SUICIDE_KINDS:
-        objectives.append(_suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS)))
-        objectives.append(_follow_up_objective(flags, as_of, provenance))
-        interventions.extend(_suicide_steps(flags, provenance, alcohol))
+        if condition is not None:  # asked today first; the safety plan if the answer calls for it
+            objectives.append(_asked_today_objective(flags, as_of, provenance))
+        objectives.append(
+            _suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
+        )
+        objectives.append(_follow_up_objective(flags, as_of, provenance, condition))
+        interventions.extend(_suicide_steps(flags, provenance, alcohol, condition))
     if "risky-behaviour" in kinds:
         objectives.append(
             _visit_objective(
@@ -130,6 +150,18 @@ def build_safety_problem(
                 provenance=provenance,
             )
         )
+        if not alcohol_measured:
+            objectives.append(_alcohol_objective(flags, as_of, provenance))
+            interventions.append(_alcohol_step(provenance))
+        if not kinds & SUICIDE_KINDS:  # what the review finds may call for a safety plan (read 8, S8)
+            condition = BEHAVIOUR_CONDITION
+            private = bool(kinds & PRIVATE_KINDS)
+            objectives.append(_suicide_objective(flags, as_of, provenance, private, condition))
+            objectives.append(_follow_up_objective(flags, as_of, provenance, condition))
+            interventions.extend(
+                s for s in _suicide_steps(flags, provenance, alcohol, condition)
+                if s.id in ("safety-plan", "safety-follow-up-contact")
+            )
     if kinds & PRIVATE_KINDS:
         objectives.append(
             attrs.evolve(
@@ -201,17 +233,23 @@ def build_safety_problem(
         severity=None,  # no low/medium/high label of risk (R-SC22); the flags carry priority
         weight=1.0,
         findings=findings,
-        long_term_goal=_long_term_goal(kinds),
+        long_term_goal=_long_term_goal(kinds, asked_first=_safety_plan_condition(flags) is not None),
         long_term_goal_source=f"rule:{RULE_FIRST}",
         objectives=objectives,
         interventions=interventions,
     )
 
 
-def _long_term_goal(kinds: set[str]) -> str:
-    """The safety problem's long-term goal, in the words that fit the flags that are open."""
+def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
+    """The safety problem's long-term goal, in the words that fit the flags that are open
+    (``asked_first``: the suicide risk is asked about today before any safety plan)."""
     goals = []
-    if kinds & SUICIDE_KINDS:
+    if kinds & SUICIDE_KINDS and asked_first:
+        goals.append(
+            "has been asked about suicidal thoughts by a clinician, has a safety plan if that "
+            "calls for one, and knows how to get help in a crisis"
+        )
+    elif kinds & SUICIDE_KINDS:
         goals.append(
             "has a clinician-reviewed safety plan and knows how to get help in a crisis"
         )
@@ -281,30 +319,145 @@ FOLLOW_UP_DAYS = 3
 
 
 def _follow_up_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    provenance: Provenance,
+    condition: str | None = None,
 ) -> Objective:
     """The follow-up contact after the safety plan, dated, so that a review of the goal file
-    flags it when it is missed."""
+    flags it when it is missed (conditional, like the safety plan, when that is)."""
     due = as_of + dt.timedelta(days=FOLLOW_UP_DAYS)
+    contact = (
+        # no risk words in a goal statement: the review screens statements for them
+        "a named clinician makes a follow-up contact with the patient (a call is enough) to go "
+        f"over the safety plan and how the patient is, by {due.isoformat()}."
+    )
     objective = _visit_objective(
         "safety-follow-up-contact",
-        # no risk words in a goal statement: the review screens statements for them
-        "A named clinician makes a follow-up contact with the patient (a call is enough) to go "
-        f"over the safety plan and how the patient is, by {due.isoformat()}.",
+        f"If a safety plan is made today: {contact}" if condition else contact[0].upper() + contact[1:],
         "follow-up contact made",
-        [f.id for f in flags if f.kind in SUICIDE_KINDS],
+        _addressed(flags),
         as_of,
         provenance,
         "The safety plan was studied with follow-up contact soon after the visit; a missed "
         "contact is followed up the same day.",
     )
-    return attrs.evolve(objective, due_date=due, measure=attrs.evolve(
+    return attrs.evolve(objective, due_date=due, condition=condition, measure=attrs.evolve(
         objective.measure, unit="contacts", method="the clinician records the contact"
     ))
 
 
+#: The condition of the safety plan beside a risky-behaviour flag alone (read 8, S8).
+BEHAVIOUR_CONDITION = (
+    "if the review of the behaviour finds self-harm or suicidal thoughts, or the clinician is "
+    "concerned"
+)
+_ITEM_NAME = re.compile(r"^(.*? item \d+)")
+
+
+def _safety_plan_condition(flags: tuple[RiskFlag, ...]) -> str | None:
+    """When the suicide-risk flags call for the risk to be asked today before a safety plan: the
+    condition of the safety plan and its follow-up; ``None`` when they call for both today.
+
+    Both are called for today by risk words, by an item endorsed in the latest answer given to
+    it, or by a clinician's current record (reviewed today). Otherwise (the item only left
+    blank, or a later answer did not endorse it) the flag stays open and is asked about today.
+    """
+    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
+    if not suicide or any(f.endorsed_now for f in suicide) or _current_dispositions(flags):
+        return None
+    names = []
+    for flag in suicide:
+        match = _ITEM_NAME.match(flag.message)
+        name = match.group(1) if match else "the risk question"
+        if name not in names:
+            names.append(name)
+    return f"if {' or '.join(names)} is endorsed when asked today, or the clinician is concerned"
+
+
+def _addressed(flags: tuple[RiskFlag, ...]) -> list[str]:
+    """The flags a safety plan answers: the suicide-risk ones, else the risky-behaviour ones."""
+    suicide = [f.id for f in flags if f.kind in SUICIDE_KINDS]
+    return suicide or [f.id for f in flags if f.kind == "risky-behaviour"]
+
+
+def _asked_today_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    """The risk asked about at this visit, with a structured assessment, when the item was only
+    left blank or last endorsed before a later answer that did not endorse it."""
+    return _visit_objective(
+        "safety-risk-asked",
+        # no risk words in a goal statement: the review screens statements for them
+        "Ask the risk question again at this visit, within a structured risk assessment by a "
+        f"clinician, and record what was found, by {as_of.isoformat()}.",
+        "structured risk assessment completed",
+        [f.id for f in flags if f.kind in SUICIDE_KINDS],
+        as_of,
+        provenance,
+        "A blank risk item means risk is unknown, and an old endorsement is not cleared by a "
+        "later 'not at all' [R27]: the question is asked today before anything is decided.",
+    )
+
+
+def _alcohol_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    """The alcohol questions asked with the review of risky behaviour when no alcohol measure
+    was given."""
+    return attrs.evolve(
+        _visit_objective(
+            "safety-alcohol-asked",
+            "Ask the three AUDIT-C questions about drinking at this visit and record the score, "
+            f"by {as_of.isoformat()}.",
+            "AUDIT-C given",
+            [f.id for f in flags if f.kind == "risky-behaviour"],
+            as_of,
+            provenance,
+            "Heavy drinking is one of the risky behaviours the PCL-5 item covers, and drinking "
+            "raises the risk of acting on suicidal thoughts.",
+        ),
+        citations=[_AUDIT_C, _ALCOHOL_RISK],
+    )
+
+
+_AUDIT_C = (
+    "R24: Bush K et al. Arch Intern Med 1998;158:1789-1795; Babor TF et al. AUDIT, WHO 2001"
+)
+_ALCOHOL_RISK = "S18: Borges G et al. Psychol Med 2017;47:949-957"
+
+
+def _alcohol_step(provenance: Provenance) -> Intervention:
+    return Intervention(
+        id="safety-alcohol-questions",
+        area=SAFETY_AREA,
+        title="Ask about drinking (AUDIT-C) with the behaviour review",
+        description=(
+            "No alcohol measure was given. The clinician asks the three AUDIT-C questions (how "
+            "often, how much on a typical day, how often 6 or more drinks) and records the "
+            "score. A positive score (4 or more for men, 3 or more for women) goes into the "
+            "plan and into any safety plan's warning signs and means; 10 or more, or signs of "
+            "dependence, call for a withdrawal assessment before any advice to cut down "
+            "(never to stop suddenly)."
+        ),
+        delivery="clinician-led",
+        category="safety",
+        rationale=(
+            "Reckless or self-destructive behaviour often includes heavy drinking; acute "
+            "alcohol use raises the odds of a suicide attempt, so it is asked about, not assumed."
+        ),
+        citations=[_AUDIT_C, _ALCOHOL_RISK],
+        objective_ids=["safety-alcohol-asked"],
+        provenance=provenance,
+    )
+
+
 def _suicide_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance, private: bool
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    provenance: Provenance,
+    private: bool,
+    condition: str | None = None,
 ) -> Objective:
     # with abuse, where a copy can be kept is agreed in the private assessment first
     copy = (
@@ -317,7 +470,12 @@ def _suicide_objective(
         "Complete a clinician risk assessment and a written safety plan covering all six "
         f"sections, {copy}, by {as_of.isoformat()}."
     )
-    if recorded:  # a clinician assessed every suicide-risk flag: review that record now
+    if condition is not None:  # asked today first (safety-risk-asked): the plan if it is needed
+        statement = (
+            f"{condition[0].upper()}{condition[1:]}: write a safety plan covering all six "
+            f"sections with the patient, {copy}, by {as_of.isoformat()}."
+        )
+    elif recorded:  # a clinician assessed every suicide-risk flag: review that record now
         statement = (
             f"Review the recorded disposition of the risk flag(s) ({recorded}) with the patient, "
             "and a written safety plan covering all six sections, "
@@ -339,9 +497,10 @@ def _suicide_objective(
         start_date=as_of,
         due_date=as_of,
         review_interval_days=1,
-        addresses=[f.id for f in flags if f.kind in SUICIDE_KINDS],
+        addresses=_addressed(flags),
         provenance=provenance,
         rationale="Open risk flags come before every other goal.",
+        condition=condition,
     )
 
 
@@ -356,8 +515,14 @@ def _current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
 
 
 def _suicide_steps(
-    flags: tuple[RiskFlag, ...], provenance: Provenance, alcohol: str | None
+    flags: tuple[RiskFlag, ...],
+    provenance: Provenance,
+    alcohol: str | None,
+    condition: str | None = None,
 ) -> list[Intervention]:
+    """The clinician's steps for suicide risk: the assessment today, the safety plan, the
+    follow-up contact, and (with the safety plan due today) specialist care as an option; with
+    a ``condition``, the safety plan and the follow-up are done only if it is met."""
     kinds = {f.kind for f in flags}
     sections = [f"{title} ({key})" for key, title in SAFETY_PLAN_SECTIONS]
     notes: list[str] = []
@@ -385,7 +550,17 @@ def _suicide_steps(
         "C-SSRS) with the patient on the same day, and records what was found, the "
         "actions taken and the follow-up date"
     )
-    if recorded:
+    assessed_for = "safety-plan-completed"
+    if condition is not None:
+        title, assess = "Ask about suicidal thoughts today: a structured risk assessment", (
+            f"{_why_ask_today(flags)} A clinician asks about suicidal thoughts and self-harm "
+            "directly at this visit, with a structured suicide-risk assessment (for example the "
+            "C-SSRS screener), asks the risk question again, and records what was found. If it "
+            "is endorsed, or the clinician is concerned, the safety plan below is written today "
+            "and the follow-up contact is made within 72 hours"
+        )
+        assessed_for = "safety-risk-asked"
+    elif recorded:
         title, assess = "Clinician review of the recorded risk disposition today", (
             f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
             "about suicidal thoughts directly again, and repeats the structured suicide-risk "
@@ -412,13 +587,13 @@ def _suicide_steps(
             rationale=" ".join(reasons),
             citations=list(_SAFETY_CITATIONS[:1] + _SAFETY_CITATIONS[2:])
             + (["S19: multi-site NLP study, PMC10980141"] if KIND_LANGUAGE in kinds else []),
-            objective_ids=["safety-plan-completed"],
+            objective_ids=[assessed_for],
             provenance=provenance,
         ),
         Intervention(
             id="safety-plan",
             area=SAFETY_AREA,
-            title="Build a written safety plan together",
+            title=_conditional(condition, "Build a written safety plan together"),
             description=(
                 "Clinician and patient write a safety plan in the patient's own words, section by "
                 "section, rate how likely each part is to be used, solve barriers, and give the "
@@ -443,7 +618,11 @@ def _suicide_steps(
         Intervention(  # within FOLLOW_UP_DAYS (72 hours) [R58]
             id="safety-follow-up-contact",
             area=SAFETY_AREA,
-            title="Follow-up contact after the safety plan",
+            title=(
+                "If a safety plan is made today: follow-up contact after it"
+                if condition
+                else "Follow-up contact after the safety plan"
+            ),
             description=(
                 "A named clinician contacts the patient (a call is enough) within 72 hours, "
                 "and before the next scheduled session, asks about suicidal thoughts and whether "
@@ -462,6 +641,8 @@ def _suicide_steps(
             provenance=provenance,
         ),
     ]
+    if condition is None:
+        steps.append(_specialist_option(provenance))
     if any(f.level == "unknown" for f in flags):
         steps.insert(
             0,
@@ -481,3 +662,60 @@ def _suicide_steps(
             ),
         )
     return steps
+
+
+def _conditional(condition: str | None, title: str) -> str:
+    """A step's title, led by its condition when it has one."""
+    if condition is None:
+        return title
+    return f"{condition[0].upper()}{condition[1:]}: {title[0].lower()}{title[1:]} today"
+
+
+def _why_ask_today(flags: tuple[RiskFlag, ...]) -> str:
+    """Why the risk is asked about today before a safety plan: each suicide-risk flag's item
+    left blank, or endorsed before a later answer that did not endorse it."""
+    reasons = []
+    for flag in flags:
+        if flag.kind not in SUICIDE_KINDS:
+            continue
+        given = [(day, value) for day, value in flag.history if value is not None]
+        if flag.level == "unknown" or not given:
+            reasons.append(f"{flag.id}: the item was left blank, so risk is unknown.")
+        else:
+            reasons.append(
+                f"{flag.id}: the item was endorsed on {flag.observed_on.isoformat()} and "
+                f"answered {given[-1][1]} on {given[-1][0].isoformat()}, which does not close "
+                "the flag."
+            )
+    return " ".join(reasons)
+
+
+def _specialist_option(provenance: Provenance) -> Intervention:
+    """Specialist mental health care (step 4), as an option the clinician weighs after the risk
+    assessment: not a default, and not gated by any label of risk (R-SC22)."""
+    return Intervention(
+        id="safety-specialist-option",
+        area=SAFETY_AREA,
+        title="Option for the clinician: specialist mental health care (step 4)",
+        description=(
+            "If today's assessment finds a high risk of self-harm, very marked impairment or "
+            "self-neglect, in the clinician's judgement, the route is specialist care: an "
+            "urgent referral to secondary mental health care or, the same day, the crisis "
+            "(home treatment) team, by the clinic's pathway; the rest of this plan is then "
+            "agreed again with that team."
+        ),
+        delivery="clinician-led",
+        category="safety",
+        rationale=(
+            "Stepped care starts at the step that fits: step 4 is specialist care for high "
+            "self-harm risk, very marked impairment or self-neglect. The clinician decides on "
+            "the assessment, never on a score or a risk label."
+        ),
+        citations=[
+            "S1: NICE CMG41 (2011), stepped care",
+            "S3: NICE CG113 (2011), step 4",
+            "S17: NICE NG225 (2022): risk scales and stratification are not used to allocate care",
+        ],
+        objective_ids=["safety-plan-completed"],
+        provenance=provenance,
+    )
