@@ -71,7 +71,9 @@ MODERATE = [2, 2, 1, 1, 1, 2, 1, 1]  # items 1-8, PHQ-9 total 11 before item 9
 
 
 @pytest.mark.parametrize("example", ["missing-item9.json", "old-item9-history.yaml"])
-def test_blank_or_old_item9_asks_today_and_makes_the_safety_plan_conditional(engine, example) -> None:
+def test_blank_or_old_item9_asks_today_and_makes_the_safety_plan_conditional(
+    engine, example
+) -> None:
     plan = _example(engine, example)
     data = plan.to_dict()
     assert [f["kind"] for f in data["risk"]["flags"]] in (["risk-unknown"], ["suicidal-ideation"])
@@ -79,8 +81,9 @@ def test_blank_or_old_item9_asks_today_and_makes_the_safety_plan_conditional(eng
     assert objectives["safety-risk-asked"].get("condition") is None  # asked today, due today
     assert objectives["safety-risk-asked"]["due_date"] == AS_OF.isoformat()
     for key in CONDITIONAL:
-        assert "PHQ-9 item 9 is endorsed when asked today, or the clinician is concerned" in (
-            objectives[key]["condition"]
+        assert (
+            "PHQ-9 item 9 is endorsed when asked today, or the clinician is concerned"
+            in (objectives[key]["condition"])
         )
     assert objectives["safety-follow-up-contact"]["due_date"] == "2026-12-10"
     steps = {s["id"]: s for s in _safety(data)["interventions"]}
@@ -96,7 +99,9 @@ def test_blank_or_old_item9_asks_today_and_makes_the_safety_plan_conditional(eng
 
 
 @pytest.mark.parametrize("example", ["missing-item9.json", "old-item9-history.yaml"])
-def test_the_goal_file_lists_the_conditional_goals_with_their_condition_not_as_goals(engine, example) -> None:
+def test_the_goal_file_lists_the_conditional_goals_with_their_condition_not_as_goals(
+    engine, example
+) -> None:
     plan = _example(engine, example)
     document = plan_to_goal_document(plan)
     assert_valid("goal", document)
@@ -117,11 +122,11 @@ def test_the_goal_file_lists_the_conditional_goals_with_their_condition_not_as_g
 @pytest.mark.parametrize(
     ("history", "goals"),
     [
-        ([MODERATE + [2]], None),  # item 9 endorsed now
-        ([MODERATE + [0], MODERATE + [1]], None),  # endorsed in the latest answer
-        ([MODERATE + [2], MODERATE + [None]], None),  # endorsed, then left blank: still current
-        ([MODERATE + [None]], ["I want to kill myself"]),  # blank, with risk words
-        ([MODERATE + [2], MODERATE + [0]], ["I want to kill myself"]),  # old, with risk words
+        ([[*MODERATE, 2]], None),  # item 9 endorsed now
+        ([[*MODERATE, 0], [*MODERATE, 1]], None),  # endorsed in the latest answer
+        ([[*MODERATE, 2], [*MODERATE, None]], None),  # endorsed, then left blank: still current
+        ([[*MODERATE, None]], ["I want to kill myself"]),  # blank, with risk words
+        ([[*MODERATE, 2], [*MODERATE, 0]], ["I want to kill myself"]),  # old, with risk words
     ],
 )
 def test_a_current_endorsement_or_risk_words_keep_the_full_bundle(engine, history, goals) -> None:
@@ -168,8 +173,13 @@ def test_without_a_suicide_flag_the_phq9_keeps_its_interval(engine) -> None:
 
 @pytest.mark.parametrize(
     "example",
-    ["severe-with-risk-flag.yaml", "ptsd-risky-behaviour.yaml", "suicidal-words-in-goals.yaml",
-     "missing-item9.json", "old-item9-history.yaml"],
+    [
+        "severe-with-risk-flag.yaml",
+        "ptsd-risky-behaviour.yaml",
+        "suicidal-words-in-goals.yaml",
+        "missing-item9.json",
+        "old-item9-history.yaml",
+    ],
 )
 def test_help_box_once_and_safety_tasks_are_checked_each_day_not_reviewed(engine, example) -> None:
     plan = _example(engine, example)
@@ -184,7 +194,7 @@ def test_risky_behaviour_alone_gets_conditional_safety_goals_and_the_audit_c(eng
     data = plan.to_dict()
     assert [f["kind"] for f in data["risk"]["flags"]] == ["risky-behaviour"]
     objectives = _objectives(data)
-    assert list(objectives)[0] == "safety-behaviour-reviewed"
+    assert next(iter(objectives)) == "safety-behaviour-reviewed"
     for key in CONDITIONAL:
         assert objectives[key]["condition"].startswith("if the review of the behaviour finds")
         assert objectives[key]["addresses"] == ["risk-1"]
@@ -220,8 +230,10 @@ def test_no_hook_can_remove_the_ask_today_step(engine) -> None:
 
 @settings(max_examples=25, deadline=None)
 @given(st.lists(st.one_of(st.none(), st.integers(0, 3)), min_size=1, max_size=4))
-def test_the_plan_is_conditional_exactly_when_the_latest_given_answer_is_not_endorsed(engine, item9) -> None:
-    plan = _plan(engine, [MODERATE + [value] for value in item9])
+def test_the_plan_is_conditional_exactly_when_the_latest_given_answer_is_not_endorsed(
+    engine, item9
+) -> None:
+    plan = _plan(engine, [[*MODERATE, value] for value in item9])
     given_answers = [v for v in item9 if v is not None]
     flagged = any(v is None or v >= 1 for v in item9)
     data = plan.to_dict()
