@@ -529,21 +529,8 @@ class Engine:
                 attribute_adjustments(draft, *running.pop())
         if self._python_content:  # what Python plugins wrote: check it as data files are
             self._python.check_draft(draft, before, as_of)
-        _safety.enforce(
-            draft,
-            flags,
-            as_of,
-            active_before_hooks,
-            alcohol,
-            alcohol_measured=any(
-                self.instruments[i].area == "alcohol" for i in context.scores if i in self.instruments
-            ),
-            each_contact={
-                i: instrument.name
-                for i, instrument in self.instruments.items()
-                if any(r.kind == "suicidal-ideation" for r in instrument.risk_items)
-            },
-        )
+        screens = _safety.screens(context.scores, self.instruments)
+        _safety.enforce(draft, flags, as_of, active_before_hooks, alcohol, **screens)
 
     def _plan_problem(
         self,

@@ -49,6 +49,7 @@ __all__ = [
     "clinician_steps",
     "enforce",
     "risk_statement",
+    "screens",
 ]
 
 RULE_HOLD = "safety.hold-self-guided"
@@ -139,6 +140,24 @@ def _fingerprint(step: Intervention) -> tuple[object, ...]:
         step.duration_minutes,
         step.course_weeks,
     )
+
+
+def screens(given: Iterable[str], instruments: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of :func:`enforce` that depend on the questionnaires: whether an alcohol
+    measure was given (``alcohol_measured``), and the instruments with a suicide-risk item, id ->
+    name (``each_contact``).
+
+    :param given: the ids of the instruments the assessment gave.
+    :param instruments: every known instrument, by id.
+    """
+    return {
+        "alcohol_measured": any(i in instruments and instruments[i].area == "alcohol" for i in given),
+        "each_contact": {
+            i: instrument.name
+            for i, instrument in sorted(instruments.items())
+            if any(r.kind == "suicidal-ideation" for r in instrument.risk_items)
+        },
+    }
 
 
 def clinician_steps(problems: Iterable[Problem]) -> StepsSeen:
