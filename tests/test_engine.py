@@ -91,11 +91,12 @@ def test_item9_signal_opens_flag_and_puts_safety_first(engine: Engine, item9, le
     assert [(f["level"], f["rank"]) for f in flags] == [(level, rank)]
     first = data["problems"][0]
     assert first["area"] == "safety"
-    assert [s["id"] for s in first["interventions"]][-3:] == [
-        "safety-risk-assessment",
-        "safety-plan",
-        "safety-follow-up-contact",
-    ]
+    ids = [s["id"] for s in first["interventions"]]
+    core = ("safety-risk-assessment", "safety-plan", "safety-follow-up-contact")
+    assert [i for i in ids if i in core] == list(core)
+    # specialist care (step 4) is the clinician's option after a current endorsement, last;
+    # a blank item is asked today first (docs/safety.md)
+    assert (ids[-1] == "safety-specialist-option") == (item9 is not None)
     assert len(next(s for s in first["interventions"] if s["id"] == "safety-plan")["steps"]) == 6
     for step in all_steps(data)[len(first["interventions"]) :]:
         if step["delivery"] == "self-guided":

@@ -204,6 +204,14 @@ class Objective:
     phase: str | None = None
     #: every step that serves it is held (while a risk flag is open): its clock does not run
     held: bool = False
+    #: it applies only if what this names is found at the visit ("item 9 is 1 or more when asked
+    #: today, or the clinician is concerned"): a goal file lists it under ``x-waiting-goals``
+    #: with its condition, so that a review never calls it overdue when the condition never
+    #: arose; a plan made with the new answer makes it a goal (docs/safety.md)
+    condition: str | None = None
+    #: its questionnaire carries a suicide-risk item and a suicide-risk flag is open: it is
+    #: given at every contact, not only at each review ([R32]; NICE NG222, [S2])
+    measured_each_contact: bool = False
 
     @property
     def review_date(self) -> dt.date:
@@ -229,6 +237,8 @@ class Objective:
         key("notes", as_=LIST, omit=IF_EMPTY),
         key("phase", omit=IF_NONE),
         key("held", omit=IF_EMPTY),
+        key("condition", omit=IF_NONE),
+        key("measured_each_contact", omit=IF_EMPTY),
         key("provenance", as_=FORM),
     )
 

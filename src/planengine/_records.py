@@ -58,6 +58,10 @@ class RiskFlag:
     :ivar private: it concerns abuse: never shown on a copy the patient takes home
         (R-SC20).
     :ivar last_signal_on: the latest signal's date (``None``: ``observed_on``).
+    :ivar endorsed_now: the latest answer given to the item endorses it (``False``: the item
+        was only ever left blank, or a later answer did not endorse it): the safety step then
+        asks today before a safety plan (:mod:`planengine.plan._safety_problem`). ``True`` for
+        flags that do not come from a questionnaire item (words, conditions).
     :ivar status: ``open``, ``dispositioned``, ``reopened`` or ``review-due``, and
         ``disposition`` the clinician's record read (:mod:`planengine.plan._flag_dispositions`).
     """
@@ -79,6 +83,7 @@ class RiskFlag:
     last_signal_on: dt.date | None = None
     status: str = "open"
     disposition: Any = None
+    endorsed_now: bool = True
 
     @property
     def signal(self) -> str:

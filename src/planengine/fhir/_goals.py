@@ -44,6 +44,8 @@ def goal_review_extension(objective: Mapping[str, Any], unit: str) -> dict[str, 
     parts.append({"url": "phase", "valueCode": objective.get("phase") or "now"})
     if objective.get("held"):
         parts.append({"url": "held", "valueBoolean": True})
+    if objective.get("condition"):  # a goal only if the condition is met: not reviewed as due
+        parts.append({"url": "condition", "valueString": objective["condition"]})
     return {"url": GOAL_EXTENSION, "extension": parts}
 
 
@@ -122,7 +124,11 @@ def goal_entry_from_fhir(item: Located) -> tuple[dict[str, Any], bool]:
         parts.get("reviewIntervalDays"), bool
     ):
         entry["review_interval_days"] = parts["reviewIntervalDays"]
-    waits = parts.get("phase", "now") != "now" or parts.get("held") is True
+    waits = (
+        parts.get("phase", "now") != "now"
+        or parts.get("held") is True
+        or isinstance(parts.get("condition"), str)
+    )
     return entry, waits
 
 

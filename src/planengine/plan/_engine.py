@@ -529,7 +529,8 @@ class Engine:
                 attribute_adjustments(draft, *running.pop())
         if self._python_content:  # what Python plugins wrote: check it as data files are
             self._python.check_draft(draft, before, as_of)
-        _safety.enforce(draft, flags, as_of, active_before_hooks, alcohol)
+        screens = _safety.screens(context.scores, self.instruments)
+        _safety.enforce(draft, flags, as_of, active_before_hooks, alcohol, **screens)
 
     def _plan_problem(
         self,

@@ -122,6 +122,10 @@ def answer_flags(
         level = serious[0].level
         age = (as_of - observed_on).days
         last_signal_on = max(e[1] for e in flagged)
+        # what the patient said last, blanks aside: an endorsement then is current; a later
+        # "not at all", or only blanks, leave the flag open but ask today first (read 8, N3)
+        given = [e for e in entries if e[0].value is not None]
+        endorsed_now = bool(given) and given[-1][0].level in ("endorsed", "high")
         flags.append(
             RiskFlag(
                 "",
@@ -142,6 +146,7 @@ def answer_flags(
                 (),
                 tuple((date, s.value) for s, date, _ in entries),
                 last_signal_on=last_signal_on,
+                endorsed_now=endorsed_now,
             )
         )
     return flags

@@ -33,6 +33,7 @@ from planengine.plan._risk_flags import (
     KIND_ABUSE,
     KIND_LANGUAGE,
     PRIVATE_KINDS,
+    SUICIDE_KINDS,
 )
 from planengine.plan._safety_problem import (
     _REQUIRED_STEPS,
@@ -48,6 +49,7 @@ __all__ = [
     "clinician_steps",
     "enforce",
     "risk_statement",
+    "screens",
 ]
 
 RULE_HOLD = "safety.hold-self-guided"
@@ -140,6 +142,24 @@ def _fingerprint(step: Intervention) -> tuple[object, ...]:
     )
 
 
+def screens(given: Iterable[str], instruments: Mapping[str, Any]) -> dict[str, Any]:
+    """The arguments of :func:`enforce` that depend on the questionnaires: whether an alcohol
+    measure was given (``alcohol_measured``), and the instruments with a suicide-risk item, id ->
+    name (``each_contact``).
+
+    :param given: the ids of the instruments the assessment gave.
+    :param instruments: every known instrument, by id.
+    """
+    return {
+        "alcohol_measured": any(i in instruments and instruments[i].area == "alcohol" for i in given),
+        "each_contact": {
+            i: instrument.name
+            for i, instrument in sorted(instruments.items())
+            if any(r.kind == "suicidal-ideation" for r in instrument.risk_items)
+        },
+    }
+
+
 def clinician_steps(problems: Iterable[Problem]) -> StepsSeen:
     """The steps that may stay active while a flag is open, as they are before hooks run."""
     return {
@@ -156,6 +176,9 @@ def enforce(
     as_of: dt.date,
     active_before_hooks: StepsSeen | None = None,
     alcohol: str | None = None,
+    *,
+    alcohol_measured: bool = True,
+    each_contact: Mapping[str, str] | None = None,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
@@ -168,13 +191,22 @@ def enforce(
         active: a step a hook added, copied, relabelled, renamed or rewrote is held too.
 
     :param alcohol: what shows harmful drinking, if anything (the safety plan names alcohol).
+    :param alcohol_measured: an alcohol measure was given (without one, a risky-behaviour review
+        asks the AUDIT-C questions).
+    :param each_contact: the instruments with a suicide-risk item, id -> name: while a suicide-risk flag is
+        open, an objective measured with one is given at every contact
+        (:func:`measure_each_contact`).
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
     draft.problems = [
         p for p in draft.problems if p.id != "problem-safety" and p.area != SAFETY_AREA
     ]
     if flags:
-        draft.problems.insert(0, build_safety_problem(flags, as_of, alcohol))
+        draft.problems.insert(
+            0, build_safety_problem(flags, as_of, alcohol, alcohol_measured=alcohol_measured)
+        )
+        if any(f.kind in SUICIDE_KINDS for f in flags):
+            measure_each_contact(draft.problems[1:], each_contact or {})
         if any(f.kind in PRIVATE_KINDS for f in flags):
             _safe_relationship_goals(draft.problems[1:])
         held = 0
@@ -198,6 +230,28 @@ def enforce(
     for number, problem in enumerate(draft.problems):
         problem.priority = number
     _verify(draft, flags, active_before_hooks)
+
+
+RULE_EACH_CONTACT = "safety.risk-item-each-contact"
+
+
+def measure_each_contact(problems: Sequence[Problem], instruments: Mapping[str, str]) -> None:
+    """While a suicide-risk flag is open, an objective measured with a questionnaire that has a
+    suicide-risk item (the PHQ-9, with item 9) is given at every contact, not only at its review
+    interval: the Zero Suicide model screens at every contact [R32], and NICE NG222 monitors
+    suicidal ideation, especially early in treatment [S2]. Its review interval (when progress
+    against the target is judged) is unchanged."""
+    for problem in problems:
+        for objective in problem.objectives:
+            name = instruments.get(objective.measure.instrument or "")
+            if name is not None and not objective.measured_each_contact:
+                objective.measured_each_contact = True
+                objective.notes.append(
+                    f"While the suicide-risk flag is open, the {name} "
+                    "questionnaire, with its risk item, is given at every contact, not only at "
+                    "each review (Zero Suicide: screen at every contact; NICE NG222: monitor "
+                    f"suicidal ideation, especially early) ({RULE_EACH_CONTACT})."
+                )
 
 
 RULE_PRIVATE_GOAL = "safety.relationship-goal-with-abuse"

@@ -26,6 +26,20 @@ from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
     SUICIDE_KINDS,
 )
+from planengine.plan._safety_today import (
+    BEHAVIOUR_CONDITION,
+    SAFETY_AREA,
+    addressed,
+    alcohol_objective,
+    alcohol_step,
+    asked_today_objective,
+    conditional_title,
+    current_dispositions,
+    safety_plan_condition,
+    specialist_option,
+    visit_objective,
+    why_ask_today,
+)
 
 __all__ = [
     "PRIVATE_FOLLOW_ONS",
@@ -35,7 +49,6 @@ __all__ = [
     "build_safety_problem",
 ]
 
-SAFETY_AREA = "safety"
 RULE_FIRST = "safety.step-first"
 
 #: The six sections of a Stanley-Brown safety plan, as structure only (no template text) [R30].
@@ -60,19 +73,33 @@ _SAFETY_CITATIONS = (
 
 
 def build_safety_problem(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, alcohol: str | None = None
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    alcohol: str | None = None,
+    *,
+    alcohol_measured: bool = True,
 ) -> Problem:
     """The safety problem that opens every plan with an open flag: for each kind of flag, the
     clinician's step and an objective due at this visit.
 
-    * a suicide-risk flag (a risk item endorsed or blank, risk language): a structured risk
-      assessment and a written safety plan [R30] (and the blank item asked first);
-    * a risky-behaviour flag (PCL-5 item 16): a clinician review of the behaviour;
+    * a suicide-risk flag whose item is endorsed in the latest answer given, or risk language: a
+      structured risk assessment, a written safety plan [R30] and a follow-up contact within 72
+      hours [R58], with specialist care (step 4) as an option for the clinician [S1][S3];
+    * a suicide-risk flag whose item was only left blank, or endorsed before a later answer that
+      did not endorse it (read 8, N3): the flag stays open and the risk is asked about today
+      with a structured assessment; the safety plan and the follow-up contact are conditional
+      goals (:attr:`~planengine._model.Objective.condition`): if the item is endorsed today or
+      the clinician is concerned;
+    * a risky-behaviour flag (PCL-5 item 16): a clinician review of the behaviour, the same
+      conditional safety plan and follow-up, and the alcohol questions when no alcohol measure
+      was given;
     * documented intimate-partner violence: a private safety assessment, which also agrees where
       written homework can be kept safely ([S17][S18][S19], R-SC20).
 
     :param alcohol: what shows harmful drinking, when the assessment does: the safety plan then
         names alcohol among the warning signs and the means to make safe (R-SC21).
+    :param alcohol_measured: an alcohol measure (AUDIT-C, AUDIT) was given; without one, a
+        risky-behaviour review asks the AUDIT-C questions.
     """
     inputs = tuple(sorted({path for f in flags for path in f.provenance.inputs}))
     provenance = Provenance(f"rule:{RULE_FIRST}", inputs)
@@ -93,13 +120,18 @@ def build_safety_problem(
     ]
     objectives: list[Objective] = []
     interventions: list[Intervention] = []
+    condition = safety_plan_condition(flags)
     if kinds & SUICIDE_KINDS:
-        objectives.append(_suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS)))
-        objectives.append(_follow_up_objective(flags, as_of, provenance))
-        interventions.extend(_suicide_steps(flags, provenance, alcohol))
+        if condition is not None:  # asked today first; the safety plan if the answer calls for it
+            objectives.append(asked_today_objective(flags, as_of, provenance))
+        objectives.append(
+            _suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
+        )
+        objectives.append(_follow_up_objective(flags, as_of, provenance, condition))
+        interventions.extend(_suicide_steps(flags, provenance, alcohol, condition))
     if "risky-behaviour" in kinds:
         objectives.append(
-            _visit_objective(
+            visit_objective(
                 "safety-behaviour-reviewed",
                 "Review the risky or self-destructive behaviour the PCL-5 recorded with the "
                 f"clinician, and agree what happens next, by {as_of.isoformat()}.",
@@ -136,10 +168,22 @@ def build_safety_problem(
                 provenance=provenance,
             )
         )
+        if not alcohol_measured:
+            objectives.append(alcohol_objective(flags, as_of, provenance))
+            interventions.append(alcohol_step(provenance))
+        if not kinds & SUICIDE_KINDS:  # what the review finds may call for a safety plan (read 8, S8)
+            condition = BEHAVIOUR_CONDITION
+            private = bool(kinds & PRIVATE_KINDS)
+            objectives.append(_suicide_objective(flags, as_of, provenance, private, condition))
+            objectives.append(_follow_up_objective(flags, as_of, provenance, condition))
+            interventions.extend(
+                s for s in _suicide_steps(flags, provenance, alcohol, condition)
+                if s.id in ("safety-plan", "safety-follow-up-contact")
+            )
     if kinds & PRIVATE_KINDS:
         objectives.append(
             attrs.evolve(
-                _visit_objective(
+                visit_objective(
                     "safety-private-assessment",
                     "Have a private, one-to-one safety assessment with the clinician at this "
                     f"visit, by {as_of.isoformat()}.",
@@ -208,17 +252,23 @@ def build_safety_problem(
         severity=None,  # no low/medium/high label of risk (R-SC22); the flags carry priority
         weight=1.0,
         findings=findings,
-        long_term_goal=_long_term_goal(kinds),
+        long_term_goal=_long_term_goal(kinds, asked_first=safety_plan_condition(flags) is not None),
         long_term_goal_source=f"rule:{RULE_FIRST}",
         objectives=objectives,
         interventions=interventions,
     )
 
 
-def _long_term_goal(kinds: set[str]) -> str:
-    """The safety problem's long-term goal, in the words that fit the flags that are open."""
+def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
+    """The safety problem's long-term goal, in the words that fit the flags that are open
+    (``asked_first``: the suicide risk is asked about today before any safety plan)."""
     goals = []
-    if kinds & SUICIDE_KINDS:
+    if kinds & SUICIDE_KINDS and asked_first:
+        goals.append(
+            "has been asked about suicidal thoughts by a clinician, has a safety plan if that "
+            "calls for one, and knows how to get help in a crisis"
+        )
+    elif kinds & SUICIDE_KINDS:
         goals.append(
             "has a clinician-reviewed safety plan and knows how to get help in a crisis"
         )
@@ -250,38 +300,6 @@ _REQUIRED_STEPS: Mapping[str, str] = {
 }
 
 
-def _visit_objective(
-    key: str,
-    statement: str,
-    metric: str,
-    flag_ids: list[str],
-    as_of: dt.date,
-    provenance: Provenance,
-    rationale: str,
-) -> Objective:
-    """An objective done at this visit (1 of 1)."""
-    return Objective(
-        id=key,
-        area=SAFETY_AREA,
-        statement=statement,
-        measure=Measure(
-            metric=metric,
-            unit="assessments",
-            method="clinician records it in the notes",
-            baseline_value=0,
-            baseline_date=as_of,
-            target_value=1,
-            comparator=">=",
-        ),
-        start_date=as_of,
-        due_date=as_of,
-        review_interval_days=1,
-        addresses=flag_ids,
-        provenance=provenance,
-        rationale=rationale,
-    )
-
-
 #: What the private safety assessment itself settles, each tracked as its own goal (clinician
 #: read 8, S6): the offer of specialist support, and a safe way and time to make contact [S17].
 PRIVATE_FOLLOW_ONS = ("safety-specialist-support-offered", "safety-safe-contact-agreed")
@@ -294,7 +312,7 @@ def _private_objectives(
     (a referral only with the patient's consent) and a safe way and time to make contact agreed.
     Their words name no abuse: a goal file or a review may be seen by others."""
     flag_ids = [f.id for f in flags if f.kind in PRIVATE_KINDS]
-    offered = _visit_objective(
+    offered = visit_objective(
         PRIVATE_FOLLOW_ONS[0],
         "In the private assessment, offer a specialist support service for the concern it "
         "covers, and refer only if the patient agrees, recording the answer where only the care "
@@ -306,7 +324,7 @@ def _private_objectives(
         "Specialist services are offered privately, with the patient's consent; an offer "
         "that is not recorded cannot be followed up.",
     )
-    contact = _visit_objective(
+    contact = visit_objective(
         PRIVATE_FOLLOW_ONS[1],
         "In the private assessment, agree a safe way and time to make contact (which number, "
         "when, and what a message or letter may say), recorded where only the care team sees "
@@ -330,30 +348,40 @@ FOLLOW_UP_DAYS = 3
 
 
 def _follow_up_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    provenance: Provenance,
+    condition: str | None = None,
 ) -> Objective:
     """The follow-up contact after the safety plan, dated, so that a review of the goal file
-    flags it when it is missed."""
+    flags it when it is missed (conditional, like the safety plan, when that is)."""
     due = as_of + dt.timedelta(days=FOLLOW_UP_DAYS)
-    objective = _visit_objective(
-        "safety-follow-up-contact",
+    contact = (
         # no risk words in a goal statement: the review screens statements for them
-        "A named clinician makes a follow-up contact with the patient (a call is enough) to go "
-        f"over the safety plan and how the patient is, by {due.isoformat()}.",
+        "a named clinician makes a follow-up contact with the patient (a call is enough) to go "
+        f"over the safety plan and how the patient is, by {due.isoformat()}."
+    )
+    objective = visit_objective(
+        "safety-follow-up-contact",
+        f"If a safety plan is made today: {contact}" if condition else contact[0].upper() + contact[1:],
         "follow-up contact made",
-        [f.id for f in flags if f.kind in SUICIDE_KINDS],
+        addressed(flags),
         as_of,
         provenance,
         "The safety plan was studied with follow-up contact soon after the visit; a missed "
         "contact is followed up the same day.",
     )
-    return attrs.evolve(objective, due_date=due, measure=attrs.evolve(
+    return attrs.evolve(objective, due_date=due, condition=condition, measure=attrs.evolve(
         objective.measure, unit="contacts", method="the clinician records the contact"
     ))
 
 
 def _suicide_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance, private: bool
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    provenance: Provenance,
+    private: bool,
+    condition: str | None = None,
 ) -> Objective:
     # with abuse, where a copy can be kept is agreed in the private assessment first
     copy = (
@@ -361,12 +389,17 @@ def _suicide_objective(
         if private
         else "with the patient keeping a copy"
     )
-    recorded = _current_dispositions(flags)
+    recorded = current_dispositions(flags)
     statement = (
         "Complete a clinician risk assessment and a written safety plan covering all six "
         f"sections, {copy}, by {as_of.isoformat()}."
     )
-    if recorded:  # a clinician assessed every suicide-risk flag: review that record now
+    if condition is not None:  # asked today first (safety-risk-asked): the plan if it is needed
+        statement = (
+            f"{condition[0].upper()}{condition[1:]}: write a safety plan covering all six "
+            f"sections with the patient, {copy}, by {as_of.isoformat()}."
+        )
+    elif recorded:  # a clinician assessed every suicide-risk flag: review that record now
         statement = (
             f"Review the recorded disposition of the risk flag(s) ({recorded}) with the patient, "
             "and a written safety plan covering all six sections, "
@@ -388,25 +421,22 @@ def _suicide_objective(
         start_date=as_of,
         due_date=as_of,
         review_interval_days=1,
-        addresses=[f.id for f in flags if f.kind in SUICIDE_KINDS],
+        addresses=addressed(flags),
         provenance=provenance,
         rationale="Open risk flags come before every other goal.",
+        condition=condition,
     )
 
 
-def _current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
-    """The clinicians' records when every suicide-risk flag has a current disposition
-    (``risk-1 dispositioned by ... next review ...``), else ``""``: one flag without a record
-    keeps the full assessment today."""
-    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
-    if not suicide or any(f.status != "dispositioned" for f in suicide):
-        return ""
-    return "; ".join(f"{f.id} {f.disposition.describe()}" for f in suicide)
-
-
 def _suicide_steps(
-    flags: tuple[RiskFlag, ...], provenance: Provenance, alcohol: str | None
+    flags: tuple[RiskFlag, ...],
+    provenance: Provenance,
+    alcohol: str | None,
+    condition: str | None = None,
 ) -> list[Intervention]:
+    """The clinician's steps for suicide risk: the assessment today, the safety plan, the
+    follow-up contact, and (with the safety plan due today) specialist care as an option; with
+    a ``condition``, the safety plan and the follow-up are done only if it is met."""
     kinds = {f.kind for f in flags}
     sections = [f"{title} ({key})" for key, title in SAFETY_PLAN_SECTIONS]
     notes: list[str] = []
@@ -428,13 +458,23 @@ def _suicide_steps(
             "The patient's own words speak of suicide or self-harm; written words are read by a "
             "clinician, whatever the questionnaires say."
         )
-    recorded = _current_dispositions(flags)
+    recorded = current_dispositions(flags)
     title, assess = "Clinician suicide-risk assessment today", (
         "A clinician completes a structured suicide-risk assessment (for example the "
         "C-SSRS) with the patient on the same day, and records what was found, the "
         "actions taken and the follow-up date"
     )
-    if recorded:
+    assessed_for = "safety-plan-completed"
+    if condition is not None:
+        title, assess = "Ask about suicidal thoughts today: a structured risk assessment", (
+            f"{why_ask_today(flags)} A clinician asks about suicidal thoughts and self-harm "
+            "directly at this visit, with a structured suicide-risk assessment (for example the "
+            "C-SSRS screener), asks the risk question again, and records what was found. If it "
+            "is endorsed, or the clinician is concerned, the safety plan below is written today "
+            "and the follow-up contact is made within 72 hours"
+        )
+        assessed_for = "safety-risk-asked"
+    elif recorded:
         title, assess = "Clinician review of the recorded risk disposition today", (
             f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
             "about suicidal thoughts directly again, and repeats the structured suicide-risk "
@@ -461,13 +501,13 @@ def _suicide_steps(
             rationale=" ".join(reasons),
             citations=list(_SAFETY_CITATIONS[:1] + _SAFETY_CITATIONS[2:])
             + (["S19: multi-site NLP study, PMC10980141"] if KIND_LANGUAGE in kinds else []),
-            objective_ids=["safety-plan-completed"],
+            objective_ids=[assessed_for],
             provenance=provenance,
         ),
         Intervention(
             id="safety-plan",
             area=SAFETY_AREA,
-            title="Build a written safety plan together",
+            title=conditional_title(condition, "Build a written safety plan together"),
             description=(
                 "Clinician and patient write a safety plan in the patient's own words, section by "
                 "section, rate how likely each part is to be used, solve barriers, and give the "
@@ -492,7 +532,11 @@ def _suicide_steps(
         Intervention(  # within FOLLOW_UP_DAYS (72 hours) [R58]
             id="safety-follow-up-contact",
             area=SAFETY_AREA,
-            title="Follow-up contact after the safety plan",
+            title=(
+                "If a safety plan is made today: follow-up contact after it"
+                if condition
+                else "Follow-up contact after the safety plan"
+            ),
             description=(
                 "A named clinician contacts the patient (a call is enough) within 72 hours, "
                 "and before the next scheduled session, asks about suicidal thoughts and whether "
@@ -511,6 +555,8 @@ def _suicide_steps(
             provenance=provenance,
         ),
     ]
+    if condition is None:
+        steps.append(specialist_option(provenance))
     if any(f.level == "unknown" for f in flags):
         steps.insert(
             0,
@@ -530,3 +576,4 @@ def _suicide_steps(
             ),
         )
     return steps
+

@@ -227,9 +227,17 @@ def measure_text(objective: dict[str, Any], audience: str = _C) -> str:
 def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     interval = objective["review_interval_days"]
     when = (
-        f"Due {long_date(objective['due_date'])}; review every "
-        f"{'day' if interval == 1 else f'{interval} days'} (first {long_date(objective['review_date'])})."
+        f"Due {long_date(objective['due_date'])}; review every {interval} days "
+        f"(first {long_date(objective['review_date'])})."
     )
+    if interval == 1:  # a safety task: done by its date and checked each day until it is
+        when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
+    if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
+        when = (
+            f"Only {objective['condition']}: then due {long_date(objective['due_date'])}. Until "
+            "then it is not a goal: a goal file lists it as waiting, and a review does not call it "
+            "overdue."
+        )
     children = [Item(measure_text(objective), lead="Measure:"), Item(when, lead="When:")]
     if objective.get("patient_words"):
         children.append(Item(f"“{one_line(objective['patient_words'])}”", lead="Patient's words:"))

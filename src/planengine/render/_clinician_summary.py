@@ -41,10 +41,14 @@ def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
         when = f"{label(_C, 'phase', objective['phase'])}: it waits for its steps; its dates are agreed again when they start."
         return Item(when, lead=long_dates(clean(objective["statement"], titles)))
     interval = objective["review_interval_days"]
-    if interval == 1:  # a safety task: done at once, not reviewed over weeks
+    if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
+        when = f"Only {objective['condition']}; then due {long_date(objective['due_date'])}."
+    elif interval == 1:  # a safety task: done at once, not reviewed over weeks
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
     else:
         when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
+    if objective.get("measured_each_contact"):
+        when += " Given at every contact while the suicide-risk flag is open."
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))
 
 

@@ -119,7 +119,10 @@ def _follow_up(data: dict[str, Any]) -> str | None:
     when = frame.group(0) if frame else patient_text("next_follow_up_default")
     if due is not None:
         when = patient_text("next_follow_up_by", date=long_date(due), within=when)
-    return patient_text("next_follow_up", when=when)
+    conditional = any(
+        o.get("condition") for p in data["problems"] for o in p["objectives"] if o["id"] == _FOLLOW_UP_STEP
+    )
+    return patient_text("next_follow_up_if" if conditional else "next_follow_up", when=when)
 
 
 def _appointments(data: dict[str, Any]) -> Section:
@@ -197,7 +200,9 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
                 continue
             instrument = objective["measure"].get("instrument")
             if instrument and not settings.patient_scores:
-                checks.setdefault(instrument, objective["review_interval_days"])
+                # 0: at every contact while a suicide-risk flag is open (measured_each_contact)
+                days = 0 if objective.get("measured_each_contact") else objective["review_interval_days"]
+                checks[instrument] = min(checks.get(instrument, days), days)
                 continue
             if (
                 is_clinician_task(objective)
@@ -216,7 +221,8 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
     if items:
         blocks.append(ItemList(tuple(items)))
     for instrument, days in checks.items():
-        blocks.append(Paragraph(patient_text("questionnaire", instrument=instrument_name(instrument), days=days)))
+        key = "questionnaire_each_contact" if days == 0 else "questionnaire"
+        blocks.append(Paragraph(patient_text(key, instrument=instrument_name(instrument), days=days)))
     if not blocks:
         return None
     return Section(patient_text("goals_plan_heading"), tuple(blocks), kind="goals")

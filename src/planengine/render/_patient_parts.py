@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planengine._model import Plan
+from planengine.plan._risk_flags import SUICIDE_KINDS
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_words import (
     alone_version,
@@ -52,8 +53,9 @@ def _is_clinicians_part(text: str) -> bool:
 
 
 def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
-    """"Keeping safe": the parts of the safety plan written today, in plain second person, or
-    with a private flag only that the clinician will talk with the patient today."""
+    """"Keeping safe": the parts of the safety plan written today, in plain second person; with
+    a private flag only that the clinician will talk with the patient today; and, when the
+    safety plan depends on what is asked today, that the clinician will ask (read 8, N3)."""
     flags = data["risk"]["flags"]
     if not flags:
         return None
@@ -62,8 +64,15 @@ def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
     plan_step = next(
         (s for s in (safety or {}).get("interventions", ()) if s["id"] == _SAFETY_PLAN_STEP), None
     )
+    conditional = any(  # the safety plan only if what is asked today calls for one
+        o["id"] == "safety-plan-completed" and o.get("condition")
+        for o in (safety or {}).get("objectives", ())
+    )
     if any(f["private"] for f in flags):
         blocks.append(Paragraph(patient_text("safety_talk_private")))
+    elif conditional:
+        suicide = any(f["kind"] in SUICIDE_KINDS for f in flags)
+        blocks.append(Paragraph(patient_text("safety_ask_today" if suicide else "safety_talk")))
     elif plan_step is not None:
         parts = tuple(Item(p) for p in (_safety_part(raw, keep) for raw in plan_step.get("steps", ())) if p)
         blocks += [Paragraph(patient_text("safety_plan_intro")), ItemList(parts, ordered=True)]

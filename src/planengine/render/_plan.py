@@ -55,6 +55,14 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     waiting: list[dict[str, Any]] = []
     for problem in plan.problems:
         for objective in problem.objectives:
+            if objective.condition is not None:  # a goal only if what it names is found at the
+                # visit: listed with its condition and date, never reviewed as overdue when the
+                # condition never arose; a plan made with the new answer makes it a goal
+                waiting.append({"id": objective.id, "area": objective.area, "phase": "now",
+                                "statement": objective.statement,
+                                "condition": objective.condition,
+                                "due_date": objective.due_date.isoformat()})
+                continue
             if objective.phase not in (None, "now") or objective.held:  # none of its steps
                 # starts now, or all are held: its dates are agreed when they start, so it is
                 # not reviewed against them (no false failure for work that has not begun)

@@ -1,0 +1,237 @@
+"""What the safety problem asks at this visit besides the core bundle (read 8, N3, S2, S8;
+docs/safety.md): when the safety plan and its follow-up are conditional (the risk item only left
+blank, or endorsed before a later answer that did not endorse it: ask today first), the visit's
+own objectives (asking again, the AUDIT-C with a behaviour review), and specialist care (step 4)
+as the clinician's option. :mod:`planengine.plan._safety_problem` assembles them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import attrs
+
+from planengine._model import Intervention, Measure, Objective, Provenance, RiskFlag
+from planengine.plan._risk_flags import SUICIDE_KINDS
+
+__all__ = [
+    "BEHAVIOUR_CONDITION",
+    "SAFETY_AREA",
+    "addressed",
+    "alcohol_objective",
+    "alcohol_step",
+    "asked_today_objective",
+    "conditional_title",
+    "current_dispositions",
+    "safety_plan_condition",
+    "specialist_option",
+    "visit_objective",
+    "why_ask_today",
+]
+
+#: the area of the core's safety problem (no plugin may use it)
+SAFETY_AREA = "safety"
+
+
+def visit_objective(
+    key: str,
+    statement: str,
+    metric: str,
+    flag_ids: list[str],
+    as_of: dt.date,
+    provenance: Provenance,
+    rationale: str,
+) -> Objective:
+    """An objective done at this visit (1 of 1)."""
+    return Objective(
+        id=key,
+        area=SAFETY_AREA,
+        statement=statement,
+        measure=Measure(
+            metric=metric,
+            unit="assessments",
+            method="clinician records it in the notes",
+            baseline_value=0,
+            baseline_date=as_of,
+            target_value=1,
+            comparator=">=",
+        ),
+        start_date=as_of,
+        due_date=as_of,
+        review_interval_days=1,
+        addresses=flag_ids,
+        provenance=provenance,
+        rationale=rationale,
+    )
+
+
+#: The condition of the safety plan beside a risky-behaviour flag alone (read 8, S8).
+BEHAVIOUR_CONDITION = (
+    "if the review of the behaviour finds self-harm or suicidal thoughts, or the clinician is "
+    "concerned"
+)
+_ITEM_NAME = re.compile(r"^(.*? item \d+)")
+
+
+def safety_plan_condition(flags: tuple[RiskFlag, ...]) -> str | None:
+    """When the suicide-risk flags call for the risk to be asked today before a safety plan: the
+    condition of the safety plan and its follow-up; ``None`` when they call for both today.
+
+    Both are called for today by risk words, by an item endorsed in the latest answer given to
+    it, or by a clinician's current record (reviewed today). Otherwise (the item only left
+    blank, or a later answer did not endorse it) the flag stays open and is asked about today.
+    """
+    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
+    if not suicide or any(f.endorsed_now for f in suicide) or current_dispositions(flags):
+        return None
+    names = []
+    for flag in suicide:
+        match = _ITEM_NAME.match(flag.message)
+        name = match.group(1) if match else "the risk question"
+        if name not in names:
+            names.append(name)
+    return f"if {' or '.join(names)} is endorsed when asked today, or the clinician is concerned"
+
+
+def addressed(flags: tuple[RiskFlag, ...]) -> list[str]:
+    """The flags a safety plan answers: the suicide-risk ones, else the risky-behaviour ones."""
+    suicide = [f.id for f in flags if f.kind in SUICIDE_KINDS]
+    return suicide or [f.id for f in flags if f.kind == "risky-behaviour"]
+
+
+def asked_today_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    """The risk asked about at this visit, with a structured assessment, when the item was only
+    left blank or last endorsed before a later answer that did not endorse it."""
+    return visit_objective(
+        "safety-risk-asked",
+        # no risk words in a goal statement: the review screens statements for them
+        "Ask the risk question again at this visit, within a structured risk assessment by a "
+        f"clinician, and record what was found, by {as_of.isoformat()}.",
+        "structured risk assessment completed",
+        [f.id for f in flags if f.kind in SUICIDE_KINDS],
+        as_of,
+        provenance,
+        "A blank risk item means risk is unknown, and an old endorsement is not cleared by a "
+        "later 'not at all' [R27]: the question is asked today before anything is decided.",
+    )
+
+
+def alcohol_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    """The alcohol questions asked with the review of risky behaviour when no alcohol measure
+    was given."""
+    return attrs.evolve(
+        visit_objective(
+            "safety-alcohol-asked",
+            "Ask the three AUDIT-C questions about drinking at this visit and record the score, "
+            f"by {as_of.isoformat()}.",
+            "AUDIT-C given",
+            [f.id for f in flags if f.kind == "risky-behaviour"],
+            as_of,
+            provenance,
+            "Heavy drinking is one of the risky behaviours the PCL-5 item covers, and drinking "
+            "raises the risk of acting on suicidal thoughts.",
+        ),
+        citations=[_AUDIT_C, _ALCOHOL_RISK],
+    )
+
+
+_AUDIT_C = (
+    "R24: Bush K et al. Arch Intern Med 1998;158:1789-1795; Babor TF et al. AUDIT, WHO 2001"
+)
+_ALCOHOL_RISK = "S18: Borges G et al. Psychol Med 2017;47:949-957"
+
+
+def alcohol_step(provenance: Provenance) -> Intervention:
+    return Intervention(
+        id="safety-alcohol-questions",
+        area=SAFETY_AREA,
+        title="Ask about drinking (AUDIT-C) with the behaviour review",
+        description=(
+            "No alcohol measure was given. The clinician asks the three AUDIT-C questions (how "
+            "often, how much on a typical day, how often 6 or more drinks) and records the "
+            "score. A positive score (4 or more for men, 3 or more for women) goes into the "
+            "plan and into any safety plan's warning signs and means; 10 or more, or signs of "
+            "dependence, call for a withdrawal assessment before any advice to cut down "
+            "(never to stop suddenly)."
+        ),
+        delivery="clinician-led",
+        category="safety",
+        rationale=(
+            "Reckless or self-destructive behaviour often includes heavy drinking; acute "
+            "alcohol use raises the odds of a suicide attempt, so it is asked about, not assumed."
+        ),
+        citations=[_AUDIT_C, _ALCOHOL_RISK],
+        objective_ids=["safety-alcohol-asked"],
+        provenance=provenance,
+    )
+
+
+def current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
+    """The clinicians' records when every suicide-risk flag has a current disposition
+    (``risk-1 dispositioned by ... next review ...``), else ``""``: one flag without a record
+    keeps the full assessment today."""
+    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
+    if not suicide or any(f.status != "dispositioned" for f in suicide):
+        return ""
+    return "; ".join(f"{f.id} {f.disposition.describe()}" for f in suicide)
+
+
+def conditional_title(condition: str | None, title: str) -> str:
+    """A step's title, led by its condition when it has one."""
+    if condition is None:
+        return title
+    return f"{condition[0].upper()}{condition[1:]}: {title[0].lower()}{title[1:]} today"
+
+
+def why_ask_today(flags: tuple[RiskFlag, ...]) -> str:
+    """Why the risk is asked about today before a safety plan: each suicide-risk flag's item
+    left blank, or endorsed before a later answer that did not endorse it."""
+    reasons = []
+    for flag in flags:
+        if flag.kind not in SUICIDE_KINDS:
+            continue
+        given = [(day, value) for day, value in flag.history if value is not None]
+        if flag.level == "unknown" or not given:
+            reasons.append(f"{flag.id}: the item was left blank, so risk is unknown.")
+        else:
+            reasons.append(
+                f"{flag.id}: the item was endorsed on {flag.observed_on.isoformat()} and "
+                f"answered {given[-1][1]} on {given[-1][0].isoformat()}, which does not close "
+                "the flag."
+            )
+    return " ".join(reasons)
+
+
+def specialist_option(provenance: Provenance) -> Intervention:
+    """Specialist mental health care (step 4), as an option the clinician weighs after the risk
+    assessment: not a default, and not gated by any label of risk (R-SC22)."""
+    return Intervention(
+        id="safety-specialist-option",
+        area=SAFETY_AREA,
+        title="Option for the clinician: specialist mental health care (step 4)",
+        description=(
+            "If today's assessment finds a high risk of self-harm, very marked impairment or "
+            "self-neglect, in the clinician's judgement, the route is specialist care: an "
+            "urgent referral to secondary mental health care or, the same day, the crisis "
+            "(home treatment) team, by the clinic's pathway; the rest of this plan is then "
+            "agreed again with that team."
+        ),
+        delivery="clinician-led",
+        category="safety",
+        rationale=(
+            "Stepped care starts at the step that fits: step 4 is specialist care for high "
+            "self-harm risk, very marked impairment or self-neglect. The clinician decides on "
+            "the assessment, never on a score or a risk label."
+        ),
+        citations=[
+            "S1: NICE CMG41 (2011), stepped care",
+            "S3: NICE CG113 (2011), step 4",
+            "S17: NICE NG225 (2022): risk scales and stratification are not used to allocate care",
+        ],
+        objective_ids=["safety-plan-completed"],
+        provenance=provenance,
+    )
