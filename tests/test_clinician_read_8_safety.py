@@ -269,3 +269,18 @@ def test_fhir_goals_keep_the_condition_and_the_review_lists_them_as_waiting(engi
     review = found.review(as_of=AS_OF + dt.timedelta(days=7)).review
     reviewed = {g.goal_id for g in review.goals}
     assert "safety-risk-asked" in reviewed and not reviewed & set(CONDITIONAL)
+
+
+def test_the_copy_words_a_rule_made_clinician_step_for_the_patient(engine) -> None:
+    """The step "Ask the patient to answer item 9 of the PHQ-9, then score it again" is the
+    clinician's; the copy says in the patient's words what will happen, once."""
+    plan = _example(engine, "missing-item9.json")
+    steps = [s for s in all_steps(plan.to_dict()) if s["title"].startswith("Ask the patient")]
+    assert steps and all(s["provenance"]["source"] == "rule:findings.next-step" for s in steps)
+    copy = render_patient(plan)
+    assert "Ask the patient" not in copy and "score it again" not in copy
+    assert copy.count("Your clinician will ask you the questions that were left out") == 1
+    # a rule-made step whose title has a plain version keeps that plainer, fuller title
+    drinking = render_patient(_example(engine, "alcohol-anxiety-sleep.yaml"))
+    assert "Talk about drinking and your other goals" in drinking
+    assert "were left out" not in drinking

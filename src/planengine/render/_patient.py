@@ -38,6 +38,7 @@ from planengine.render._patient_words import (
     hidden_objective,
     plain_objective,
     plain_phrases,
+    plain_rule_step,
     plain_step,
     plain_title,
 )
@@ -150,9 +151,10 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 continue  # kept for a step up, not started now
             if not keep.allows(step["title"]) or hidden(step["id"]):
                 continue
-            sentence = plain_step(step["id"])
+            sentence = plain_step(step["id"]) or plain_rule_step(step)
             if sentence is not None:  # a step the patient takes no part in: said in one sentence
-                items.append(Item(sentence))
+                if Item(sentence) not in items:
+                    items.append(Item(sentence))
                 continue
             hosted_by = next((h for h in step.get("in_sessions_of", ()) if h in running), None)
             if hosted_by is not None:  # part of another session: not one more appointment

@@ -65,6 +65,16 @@ def plain_step(step_id: str) -> str | None:
     return None if text is None else str(text)
 
 
+def plain_rule_step(step: dict[str, Any]) -> str | None:
+    """The one sentence the patient reads in place of a clinician's step that a rule made (a
+    questionnaire item to ask again, worded for the clinician), or ``None`` (also when its title
+    has a plain version, which says more)."""
+    if step.get("delivery") != "clinician-led" or one_line(step["title"]) in _table("plain_titles"):
+        return None
+    text = _table("plain_rule_steps").get((step.get("provenance") or {}).get("source", ""))
+    return None if text is None else str(text)
+
+
 def contact_rows(step_ids: set[str]) -> list[str]:
     """The rows "Who to contact" adds for the steps on the copy (an out-of-hours number to write
     in), in the table's order, each once."""
