@@ -116,7 +116,7 @@ def _generated_by_json(plan: Plan) -> dict[str, Any]:
     plugins, forms = _plugin_forms
     if plugins is not plan.plugins:
         plugins = plan.plugins
-        forms = [p._json_data() for p in plugins]
+        forms = [json_data(p) for p in plugins]
         _plugin_forms = (plugins, forms)
     return {
         "engine": "planengine",
