@@ -532,7 +532,9 @@ class Plan:
         key("as_of", as_=DATE),
         key("patient", function=lambda p: {"id": p.patient_id} if p.patient_id else None),
         key(
-            "sign_off", function=lambda _plan: _sign_off(), json_function=lambda _plan: _SIGN_OFF_JSON
+            "sign_off",
+            function=lambda _plan: _sign_off(),
+            json_function=lambda _plan: _SIGN_OFF_JSON,
         ),
         key("generated_by", function=_generated_by, json_function=_generated_by_json),
         key("risk", function=_risk),
