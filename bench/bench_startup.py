@@ -9,12 +9,14 @@ Usage (wheel installs, as for ``bench_ab.py``; the candidate's caches are warmed
 Each round runs every command ``--runs`` times with each install in turn (baseline, candidate,
 ``python -c pass``), so a busy moment hits all three alike; per command it prints the median of
 the round medians, p99 over every run, the spread of the round medians, and the multiple of
-``python -c pass``.
+``python -c pass``; then the same for the process's CPU time (user + system), which a machine
+shared with other jobs disturbs far less than the wall time.
 """
 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import subprocess
 import time
@@ -39,11 +41,16 @@ COMMANDS = {
 }
 
 
-def run_ms(argv: list[str]) -> float:
-    """Wall time of one process, in milliseconds (its output thrown away)."""
+def run_ms(argv: list[str]) -> tuple[float, float]:
+    """Wall time and CPU time (user + system) of one process, in milliseconds (its output
+    thrown away). CPU time hardly moves when other jobs share the machine; wall time does."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return (time.perf_counter() - start) * 1000
+    wall = (time.perf_counter() - start) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
+    return wall, cpu
 
 
 def _p99(values: list[float]) -> float:
@@ -65,6 +72,7 @@ def main() -> None:
             run_ms([python, "-m", "planengine", *command])
     medians: dict[tuple[str, str], list[float]] = {}
     every: dict[tuple[str, str], list[float]] = {}
+    cpu_medians: dict[tuple[str, str], list[float]] = {}
     for _ in range(max(5, args.rounds)):
         for name, command in COMMANDS.items():
             for side, python in [*sides.items(), ("python -c pass", args.baseline)]:
@@ -73,17 +81,26 @@ def main() -> None:
                     if side == "python -c pass"
                     else [python, "-m", "planengine", *command]
                 )
-                times = [run_ms(argv) for _ in range(args.runs)]
+                runs = [run_ms(argv) for _ in range(args.runs)]
+                times = [wall for wall, _ in runs]
                 medians.setdefault((name, side), []).append(statistics.median(times))
                 every.setdefault((name, side), []).extend(times)
+                cpu_medians.setdefault((name, side), []).append(
+                    statistics.median(cpu for _, cpu in runs)
+                )
     for name in COMMANDS:
         bare = statistics.median(medians[(name, "python -c pass")])
+        bare_cpu = statistics.median(cpu_medians[(name, "python -c pass")])
         for side in (*sides, "python -c pass"):
             rounds = medians[(name, side)]
             median = statistics.median(rounds)
+            cpu_rounds = cpu_medians[(name, side)]
+            cpu = statistics.median(cpu_rounds)
             print(
                 f"{name:10} {side:15} median {median:7.1f} ms  p99 {_p99(every[(name, side)]):7.1f}"
                 f"  spread {min(rounds):.1f}-{max(rounds):.1f}  {median / bare:5.2f}x python -c pass"
+                f" | CPU {cpu:6.1f} ms, spread {min(cpu_rounds):.1f}-{max(cpu_rounds):.1f},"
+                f" {cpu / bare_cpu:5.2f}x"
             )
 
 

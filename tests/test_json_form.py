@@ -147,6 +147,7 @@ def test_the_compiled_function_replaces_the_declaration_and_keeps_its_doc() -> N
         ({"name": "a", "attribute": "not a name"}, "not an attribute name"),
         ({"name": "a", "as_": "upper"}, "unknown conversion"),
         ({"name": "a", "omit": "sometimes"}, "unknown conversion"),
+        ({"name": "a", "json_function": len}, "json_function without function"),
     ],
 )
 def test_a_bad_key_is_refused_when_declared(arguments: dict[str, Any], message: str) -> None:
@@ -172,3 +173,19 @@ dates = st.dates(dt.date(1900, 1, 1), dt.date(2100, 1, 1))
 def test_the_form_for_orjson_writes_the_same_text(**values: Any) -> None:
     item = Record(**values)
     assert json_text(item._json_data()) == json_text(item.to_dict())  # type: ignore[attr-defined]
+
+
+@attrs.define
+class Shared:
+    tags: list[str]
+
+    to_dict = json_form(
+        key("tags", function=lambda r: list(r.tags), json_function=lambda r: r.tags),
+    )
+
+
+def test_a_json_function_writes_the_form_for_orjson_alone() -> None:
+    item = Shared(["a", "b"])
+    assert item._json_data()["tags"] is item.tags  # type: ignore[attr-defined]
+    assert item.to_dict()["tags"] == item.tags
+    assert item.to_dict()["tags"] is not item.tags

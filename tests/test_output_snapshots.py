@@ -84,6 +84,23 @@ def test_every_output_snapshot_has_its_case() -> None:
     assert {p.name for p in SNAPSHOTS.glob("*.txt")} == expected
 
 
+def test_a_plans_json_names_the_plugins_of_the_engine_that_made_it() -> None:
+    import datetime as dt
+    from pathlib import Path
+
+    import planengine
+    from planengine.io._json_text import json_text
+
+    assessment = planengine.load_assessment(
+        Path(__file__).parent.parent / "examples" / "moderate-phq9-gad7-isi.yaml"
+    )
+    engines = [planengine.Engine(), planengine.Engine(autoload=False), planengine.Engine()]
+    plans = [e.plan(assessment, as_of=dt.date(2026, 11, 25)) for e in engines]
+    for plan in [*plans, *reversed(plans)]:  # the plugins' forms are kept per engine's plugins
+        assert plan.to_json() == json_text(plan.to_dict())
+    assert len(plans[0].plugins) != len(plans[1].plugins)
+
+
 def test_json_text_is_the_standard_librarys_indented_json_byte_for_byte() -> None:
     import datetime as dt
     import json

@@ -555,3 +555,25 @@ def test_selectors_match_a_plugin_prefix_by_its_letters(
     assert ("SLP101" in out) is reported and code == (1 if reported else 0), out + err
     code, out, _ = _run(capsys, "validate", goal, "--as-of", "2026-12-15", "--ignore", selector)
     assert ("SLP101" in out) is not reported
+
+
+def test_validating_a_goal_file_compiles_no_risk_pattern_it_does_not_use() -> None:
+    """The risk phrases and the no-risk-claim wording are compiled when first searched for:
+    ``validate`` of a goal file with no free text to screen compiles none of them, and does not
+    import the planning engine."""
+    import subprocess
+    import sys
+
+    goal = Path(__file__).resolve().parent.parent / "examples" / "review" / "on-track.yaml"
+    code = (
+        "import sys, contextlib, io; from planengine.cli._main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    main(['validate', {str(goal)!r}, '--as-of', '2027-01-20'])\n"
+        "from planengine._vocabulary import load_vocabulary\n"
+        "wording = sys.modules.get('planengine.plan._risk_wording')\n"
+        "print(len(load_vocabulary().risk_language._compiled),"
+        " wording is not None and wording._load_claims.cache_info().currsize,"
+        " 'planengine.plan._engine' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() in (["0", "0", "False"], ["0", "False", "False"]), out.stdout

@@ -15,7 +15,7 @@ import attrs
 
 from planengine.io._config_file import read_config_table
 from planengine.io._plan_config import document_settings_from_mapping, engine_config_from_mapping
-from planengine.plan._engine import EngineConfig
+from planengine.plan._settings import EngineConfig
 from planengine.render._words import DocumentSettings
 from planengine.review._config import review_config_from_mapping
 from planengine.review._model import ReviewConfig

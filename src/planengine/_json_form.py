@@ -103,6 +103,9 @@ class Key:
     :ivar omit: when the key is left out (:data:`ALWAYS`, :data:`IF_NONE`, ...).
     :ivar function: for :data:`CALL`: the record -> the value.
     :ivar constant: for :data:`CONSTANT`: the value.
+    :ivar json_function: for :data:`CALL`, in the form for orjson alone: the record -> the same
+        value, which may share what does not change with other plans and need not be a copy
+        (``None``: ``function``).
     """
 
     name: str
@@ -111,6 +114,7 @@ class Key:
     omit: str = ALWAYS
     function: Callable[[Any], Any] | None = None
     constant: str | int | bool | None = None
+    json_function: Callable[[Any], Any] | None = None
 
 
 def key(
@@ -121,9 +125,11 @@ def key(
     omit: str = ALWAYS,
     function: Callable[[Any], Any] | None = None,
     constant: str | int | bool | None = None,
+    json_function: Callable[[Any], Any] | None = None,
 ) -> Key:
     """A key of a JSON form: ``name`` written from ``attribute`` (default: the same name); with
-    ``function``, what it returns for the record; with ``constant``, that value."""
+    ``function``, what it returns for the record (and with ``json_function``, what the form for
+    orjson alone writes instead: the same JSON, nothing copied); with ``constant``, that value."""
     if function is not None:
         as_ = CALL
     elif constant is not None:
@@ -133,7 +139,9 @@ def key(
     attribute = attribute or name
     if not attribute.isidentifier() or not isinstance(name, str):
         raise ValueError(f"key {name!r}: {attribute!r} is not an attribute name")
-    return Key(name, attribute, as_, omit, function, constant)
+    if json_function is not None and as_ != CALL:
+        raise ValueError(f"key {name!r}: json_function without function")
+    return Key(name, attribute, as_, omit, function, constant, json_function)
 
 
 class JsonForm:
@@ -185,7 +193,7 @@ def _compile(owner: type, keys: tuple[Key, ...], *, json: bool, doc: str) -> Cal
     body: list[str] = []
     for number, entry in enumerate(keys):
         if entry.as_ == CALL:
-            namespace[f"_f{number}"] = entry.function
+            namespace[f"_f{number}"] = (json and entry.json_function) or entry.function
             source = f"_f{number}(self)"
         elif entry.as_ == CONSTANT:
             source = repr(entry.constant)

@@ -89,6 +89,9 @@ def load_plugins(
     if autoload:
         from importlib.metadata import entry_points
 
+        #: a distribution's name and version, read once (its metadata is parsed on each read,
+        #: and one distribution, planengine itself, registers many entry points)
+        named: dict[int, tuple[str | None, str | None]] = {}
         for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
             name = entry_point.name
             if name in blocked or (allow is not None and name not in allow):
@@ -96,8 +99,13 @@ def load_plugins(
             if manager.has_plugin(name):
                 continue
             dist = getattr(entry_point, "dist", None)
-            dist_name = dist.metadata["Name"] if dist is not None else None
-            dist_version = dist.version if dist is not None else None
+            if dist is None:
+                dist_name = dist_version = None
+            elif id(dist) in named:  # the entry points, holding their distributions, outlive this
+                dist_name, dist_version = named[id(dist)]
+            else:
+                metadata = dist.metadata
+                dist_name, dist_version = named[id(dist)] = (metadata["Name"], metadata["Version"])
             try:
                 obj = entry_point.load()
             except PLUGIN_FAILURES as error:  # a plugin's import may raise anything

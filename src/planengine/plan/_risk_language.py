@@ -73,7 +73,9 @@ def normalised_words(text: str, look_alikes: Mapping[int, str] | None = None) ->
 
 @attrs.frozen
 class RiskLanguage:
-    """The risk phrases, compiled once.
+    """The risk phrases, checked when read and compiled once, when first searched for (compiling
+    the few hundred patterns costs more than the rest of a command's start: most commands never
+    search, and a text compiles only the phrases whose anchor it holds).
 
     :ivar phrases: theme (``suicide``, ``self-harm``) -> the phrases as the data writes them.
     :ivar citation: where the rule comes from.
@@ -82,19 +84,24 @@ class RiskLanguage:
     phrases: Mapping[str, tuple[str, ...]]
     citation: str
     #: (theme, phrase, pattern over the spaced text, pattern over one run-together word)
-    _patterns: tuple[tuple[str, str, re.Pattern[str], re.Pattern[str]], ...]
+    _patterns: tuple[tuple[str, str, str, str], ...]
     #: each phrase's anchor (its most telling word, or a stem) in one pattern over the spaced
     #: text, and anchor -> the phrases it stands for: a text with no anchor holds no phrase, and
     #: only the phrases whose anchor is there are searched (most texts hold none)
-    _anchors: re.Pattern[str]
+    _anchors: str
     _by_anchor: Mapping[str, tuple[int, ...]]
     _stem_lengths: tuple[int, ...]
     #: every phrase written run together, in one pattern over the run-together words
-    _any_together: re.Pattern[str]
-    _idioms: re.Pattern[str] | None
+    _any_together: str
+    _idioms: str | None
     _look_alikes: Mapping[int, str]
     #: words written with a hyphen that are one word: ("life-long", "lifelong")
     _hyphenated: tuple[tuple[str, str], ...] = ()
+    #: pattern source -> the compiled pattern, filled as the patterns are first used (the
+    #: patterns over run-together words match line by line)
+    _compiled: dict[str, re.Pattern[str]] = attrs.field(
+        factory=dict, init=False, eq=False, repr=False
+    )
 
     @classmethod
     def from_data(cls, data: Mapping[str, object]) -> RiskLanguage:
@@ -119,7 +126,7 @@ class RiskLanguage:
         look_alikes = {ord(k): v for k, v in look_alikes_data.items()}
         slots = {str(k): tuple(str(w) for w in v) for k, v in slots_data.items()}
         phrases: dict[str, tuple[str, ...]] = {}
-        patterns: list[tuple[str, str, re.Pattern[str], re.Pattern[str]]] = []
+        patterns: list[tuple[str, str, str, str]] = []
         for theme, listed in themes.items():
             if not isinstance(listed, Sequence) or isinstance(listed, str) or not listed:
                 raise ValueError(f"vocabulary risk_language theme {theme!r} needs a list of phrases")
@@ -130,7 +137,7 @@ class RiskLanguage:
         listed_idioms = data.get("idioms") or ()
         if not isinstance(listed_idioms, Sequence) or isinstance(listed_idioms, str):
             raise ValueError("vocabulary risk_language idioms must be a list of phrases")
-        idioms = [_compile(str(i), slots, look_alikes)[0].pattern for i in listed_idioms]
+        idioms = [_compile(str(i), slots, look_alikes)[0] for i in listed_idioms]
         by_anchor: dict[str, list[int]] = {}
         for index, (_, phrase, _, _) in enumerate(patterns):
             for anchor in _anchors(phrase, slots, look_alikes):
@@ -144,11 +151,11 @@ class RiskLanguage:
             phrases,
             citation,
             tuple(patterns),
-            re.compile(" (?:" + "|".join(alternatives) + ")"),
+            " (?:" + "|".join(alternatives) + ")",
             {k: tuple(v) for k, v in by_anchor.items()},
             tuple(sorted({len(a) - 1 for a in by_anchor if a.endswith("*")})),
-            re.compile("|".join(f"(?:{p[3].pattern})" for p in patterns), re.MULTILINE),
-            re.compile("|".join(idioms)) if idioms else None,
+            "|".join(f"(?:{p[3]})" for p in patterns),
+            "|".join(idioms) if idioms else None,
             look_alikes,
             tuple((w.lower(), w.lower().replace("-", "")) for w in _texts(data.get("hyphenated_words"))),
         )
@@ -168,7 +175,9 @@ class RiskLanguage:
                 folded = folded.replace(hyphenated, joined_word)
         spaced = " " + _NOT_A_WORD.sub(" ", folded).strip() + " "
         idioms = (
-            [m.span() for m in self._idioms.finditer(spaced)] if self._idioms is not None else []
+            [m.span() for m in self._regex(self._idioms).finditer(spaced)]
+            if self._idioms is not None
+            else []
         )
         # Words run together ("killmyself", "sui-cidal", "#wanttodie") are looked for in the
         # words that are long (8 letters or more) or lost characters to the folding, one a line.
@@ -177,7 +186,7 @@ class RiskLanguage:
             for word in folded.split()
             if (cleaned := _NOT_A_WORD.sub("", word)) and (len(cleaned) >= 8 or cleaned != word)
         )
-        together = bool(joined) and self._any_together.search(joined) is not None
+        together = bool(joined) and self._regex(self._any_together).search(joined) is not None
         candidates = self._candidates(spaced)
         if not candidates and not together:
             return ()
@@ -187,16 +196,23 @@ class RiskLanguage:
         return tuple(
             patterns[index][:2]
             for index in tried
-            if (index in candidates and _outside(patterns[index][2], spaced, idioms))
-            or (together and patterns[index][3].search(joined) is not None)
+            if (index in candidates and _outside(self._regex(patterns[index][2]), spaced, idioms))
+            or (together and self._regex(patterns[index][3]).search(joined) is not None)
         )
+
+    def _regex(self, source: str) -> re.Pattern[str]:
+        """``source`` compiled (once: kept); ``^`` and ``$`` match at each line."""
+        pattern = self._compiled.get(source)
+        if pattern is None:
+            pattern = self._compiled[source] = re.compile(source, re.MULTILINE)
+        return pattern
 
     def _candidates(self, spaced: str) -> set[int]:
         """The phrases whose anchor stands in the spaced text (every anchor that fits a word
         found, not only the one the pattern matched first)."""
         found: set[int] = set()
         by_anchor, stem_lengths = self._by_anchor, self._stem_lengths
-        for match in self._anchors.finditer(spaced):
+        for match in self._regex(self._anchors).finditer(spaced):
             start = match.start() + 1
             word = spaced[start : spaced.index(" ", start)]
             found.update(by_anchor.get(word, ()))
@@ -257,8 +273,9 @@ def _outside(pattern: re.Pattern[str], spaced: str, idioms: list[tuple[int, int]
 
 def _compile(
     phrase: str, slots: Mapping[str, tuple[str, ...]], look_alikes: Mapping[int, str]
-) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """The phrase over the spaced text (words apart), and over one word (words run together)."""
+) -> tuple[str, str]:
+    """The patterns (their sources) of the phrase over the spaced text (words apart), and over
+    one word (words run together)."""
     apart: list[str] = []
     together: list[str] = []
     for word in phrase.split():
@@ -281,6 +298,6 @@ def _compile(
     # the spaced text has a space at each end and between words; the run-together words are
     # one a line
     return (
-        re.compile(" " + " ".join(apart) + " "),
-        re.compile("^(?:i|im|ive|id)?" + "".join(together) + "$", re.MULTILINE),
+        " " + " ".join(apart) + " ",
+        "^(?:i|im|ive|id)?" + "".join(together) + "$",
     )

@@ -8,6 +8,7 @@ code writes is checked as it arrives: proposals from ``propose`` hooks and strat
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable, Mapping
 from importlib import resources
@@ -20,7 +21,6 @@ from planengine._look_alikes import to_latin
 from planengine._model import Notice, PlanDraft, Proposal
 
 __all__ = [
-    "NO_RISK_CLAIM",
     "claims_no_risk",
     "no_risk_claim_notice",
     "no_risk_claim_path",
@@ -32,8 +32,10 @@ __all__ = [
 RULE_NO_RISK = "safety.risk-claim-removed"
 
 
+@functools.cache
 def _load_claims() -> tuple[re.Pattern[str], tuple[str, ...]]:
-    """The patterns of ``data/no-risk-claims.yaml`` in one expression, and their anchors."""
+    """The patterns of ``data/no-risk-claims.yaml`` in one expression, and their anchors (read
+    and compiled when first needed: a command that checks no wording never pays for them)."""
     text = (resources.files("planengine") / "data" / "no-risk-claims.yaml").read_text("utf-8")
     data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     parts: dict[str, str] = data["parts"]
@@ -48,11 +50,16 @@ def _filled(pattern: str, parts: Mapping[str, str]) -> str:
     return re.sub(r"\{([a-z_]+)\}", lambda m: parts[m.group(1)], pattern)
 
 
-#: Wording that claims there is no risk or that a person is safe ("no risk", "not at risk",
-#: "risk-free", "low risk", "patient is safe", "denies SI"), which the engine never states
-#: [R27][R29], whoever wrote the text: the patterns are data (``data/no-risk-claims.yaml``),
-#: each with the texts it must and must not find.
-NO_RISK_CLAIM, _ANCHORS = _load_claims()
+def __getattr__(name: str) -> Any:
+    """``NO_RISK_CLAIM``: wording that claims there is no risk or that a person is safe ("no
+    risk", "not at risk", "risk-free", "low risk", "patient is safe", "denies SI"), which the
+    engine never states [R27][R29], whoever wrote the text: the patterns are data
+    (``data/no-risk-claims.yaml``), each with the texts it must and must not find; one compiled
+    expression, made on first use."""
+    if name == "NO_RISK_CLAIM":
+        return _load_claims()[0]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 _REDACTED = "[wording removed: only a clinician's assessment can judge risk]"
 
 
@@ -91,7 +98,8 @@ def claims_no_risk(text: str) -> bool:
     shown = _as_shown(text)
     folded = shown.casefold()
     # every claim holds an anchor word: a plain substring test first (fast)
-    return any(anchor in folded for anchor in _ANCHORS) and bool(NO_RISK_CLAIM.search(shown))
+    claim, anchors = _load_claims()
+    return any(anchor in folded for anchor in anchors) and bool(claim.search(shown))
 
 
 class _Redactor:
@@ -103,7 +111,7 @@ class _Redactor:
     def text(self, text: Any) -> Any:
         if isinstance(text, str) and claims_no_risk(text):
             self.count += 1
-            return NO_RISK_CLAIM.sub(_REDACTED, _as_shown(text))
+            return _load_claims()[0].sub(_REDACTED, _as_shown(text))
         return text
 
     def each(self, texts: Any) -> Any:

@@ -56,6 +56,7 @@ from planengine.strategies._templates import (
 )
 from planengine.strategies._validation import (
     RISK_CLAIM_REFUSED,
+    _fast_strategy_validator,
     _strategy_validator,
     semantic_problem,
 )
@@ -546,10 +547,13 @@ def strategy_from_mapping(
 
     :param document: the loaded :class:`planengine.io._document.Document`, to give errors a line.
     """
-    import jsonschema
+    fast = _fast_strategy_validator()
+    if fast is not None and fast.is_valid(data):
+        error = None
+    else:
+        import jsonschema
 
-    validator = _strategy_validator()
-    error = jsonschema.exceptions.best_match(validator.iter_errors(data))
+        error = jsonschema.exceptions.best_match(_strategy_validator().iter_errors(data))
     if error is not None:
         path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
         raise _located(DocumentSchemaError(error.message, file=file, path=path), document)

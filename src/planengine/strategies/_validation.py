@@ -170,6 +170,22 @@ def _instrument_ids(value: Any, path: str) -> Iterator[tuple[str, str, Any]]:
 
 
 @lru_cache(maxsize=1)
+def _fast_strategy_validator() -> Any:
+    """jsonschema-rs's validator of the strategy schema, dates checked as the full check checks
+    them (``None``: it cannot be made). It only says whether a file is valid: a file it refuses
+    is checked again by :func:`_strategy_validator`, whose errors are the ones reported (and
+    whose verdict stands), so a valid file never pays for the pure-Python check."""
+    try:
+        import jsonschema_rs
+
+        from planengine.schemas import load
+
+        return jsonschema_rs.validator_for(load("strategy"), validate_formats=True)
+    except Exception:  # not installed, or a schema it cannot compile: the full check alone
+        return None
+
+
+@lru_cache(maxsize=1)
 def _strategy_validator() -> Any:
     import jsonschema
 
