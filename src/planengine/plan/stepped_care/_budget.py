@@ -8,7 +8,11 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
   step of a problem waits, the steps after it wait too (advice, ``psychoeducation``, is no step
   of a protocol and is not held back).
 * **The burden** of a phase is its courses, its clinician contacts in a usual week and its
-  busiest week of self-help.
+  busiest week of self-help. The contacts are the sessions of the plan's own clinician, or its
+  reviews when they come more often (a review is a contact: the weekly review that chases a
+  referral is one), plus the sessions of a service the patient is referred to. A review is met
+  in a session with the same clinician, so the two are not added; a task checked each day, or
+  done at this visit, is no review with the patient (as the patient copy's next review).
 """
 
 from __future__ import annotations
@@ -251,7 +255,8 @@ def _first_free_week(
 def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
     """Each phase's courses, its contacts in a usual week, and its busiest week of self-help."""
     horizon = limits.horizon_weeks
-    totals = {phase: [0, 0.0] for phase in PHASES}  # courses, contacts
+    totals = {phase: [0, 0.0] for phase in PHASES}  # courses, the own clinician's sessions
+    referred = dict.fromkeys(PHASES, 0.0)  # sessions with a service the patient is referred to
     # per phase, the change in self-help minutes at the start of each week (a running sum)
     changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
     hosted = in_running_sessions(ordered)
@@ -261,7 +266,10 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
             if step.intensity == HIGH:
                 total[0] += 1
             if step.delivery != "self-guided" and step.id not in hosted:
-                total[1] += contacts_per_week(step)
+                if step.delivery == "referral":
+                    referred[step.phase] += contacts_per_week(step)
+                else:
+                    total[1] += contacts_per_week(step)
             minutes = homework_minutes(step)
             if minutes:
                 start = (step.phasing.start_week if step.phasing else None) or 1
@@ -269,14 +277,35 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
                 steps_of_phase = changes[step.phase]
                 steps_of_phase[start] += minutes
                 steps_of_phase[end] -= minutes
+    reviews = reviews_per_week(ordered)
     loads = []
-    for phase, (courses, contacts) in totals.items():
+    for phase, (courses, sessions) in totals.items():
         running = peak = 0.0
         for delta in changes[phase]:
             running += delta
             peak = max(peak, running)
+        contacts = max(sessions, reviews[phase]) + referred[phase]
         loads.append((phase, PhaseLoad(int(courses), _number(contacts), round(peak))))
     return Burden(limits.as_pairs(), tuple(loads))
+
+
+def reviews_per_week(ordered: Sequence[tuple[Problem, Ordering]]) -> dict[str, float]:
+    """Per phase, the reviews with the patient a week: the shortest review interval among the
+    phase's objectives that run (reviews of all objectives are held together). An objective
+    due at this visit, checked each day (a clinician's safety task), or held has none."""
+    shortest: dict[str, int] = {}
+    for problem, _ in ordered:
+        for objective in problem.objectives:
+            days = objective.review_interval_days
+            if (
+                objective.held
+                or days <= 1
+                or objective.due_date <= objective.start_date
+            ):
+                continue
+            phase = objective.phase or problem.phase or NOW
+            shortest[phase] = min(shortest.get(phase, days), days)
+    return {phase: (7 / shortest[phase] if phase in shortest else 0.0) for phase in PHASES}
 
 
 def _number(value: float) -> float:

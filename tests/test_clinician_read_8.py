@@ -1,0 +1,85 @@
+"""Scenario tests for the clinician's read 8 of the example plans (N6, S7, N4 and the remainders of
+M1, M2 and S1): each fails without its fix.
+
+* N6: the plan's contact count holds the reviews with the patient (the weekly review that chases
+  a referral is a contact) and guided self-help's check-ins, not only therapy sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from plan_helpers import all_steps
+from planengine import Assessment
+from planengine.render._clinician_parts import contacts_text
+from planengine.render._plan import render_patient
+from test_strategies_scenarios import assessment, plan_for
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+AS_OF = dt.date(2026, 12, 7)
+MODERATE_GAD7 = [2, 2, 2, 1, 1, 2, 2]  # 12
+
+
+def _example_plan(engine, name: str):
+    raw = yaml.safe_load((EXAMPLES / name).read_text())
+    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
+
+
+def _steps(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {s["id"]: s for s in all_steps(data)}
+
+
+# -- N6: contact counts ------------------------------------------------------------------------
+
+
+def test_weekly_chasing_of_a_referral_counts_as_a_weekly_contact(engine) -> None:
+    data = _example_plan(engine, "alcohol-dependence-insomnia.yaml").to_dict()
+    # the brief intervention alone is about 1 a month; the weekly review is the real load
+    assert data["burden"]["now"]["clinician_contacts_per_week"] == 1
+
+
+def test_a_plan_with_reviews_but_no_course_shows_contacts(engine) -> None:
+    data = _example_plan(engine, "lifestyle-stress-cardiac.yaml").to_dict()
+    assert data["burden"]["now"]["clinician_contacts_per_week"] > 0
+
+
+def test_the_moderate_count_holds_both_weekly_appointments_of_its_copy(engine) -> None:
+    plan = _example_plan(engine, "moderate-phq9-gad7-isi.yaml")
+    text = render_patient(plan)
+    sessions = text.split("## Your sessions")[1].split("\n## ")[0]
+    with_times = [line for line in sessions.splitlines() if "a week" in line or "a month" in line]
+    assert len(with_times) == 2  # the sleep course and the check-ins
+    assert plan.to_dict()["burden"]["now"]["clinician_contacts_per_week"] > 1.5
+
+
+def test_anxiety_guided_self_help_has_check_ins_of_20_to_30_minutes_from_cg113(engine) -> None:
+    data = plan_for(engine, assessment({"gad7": MODERATE_GAD7}))
+    check_ins = _steps(data)["anxiety-guided-self-help-check-ins"]
+    assert check_ins["phase"] == "now" and check_ins["delivery"] == "clinician-led"
+    assert "one every 1-2 weeks, 20-30 minutes each" in check_ins["description"]
+    assert any(c.startswith("S3: NICE CG113") for c in check_ins["citations"])
+    assert data["burden"]["now"]["clinician_contacts_per_week"] >= 0.69
+    # a course of CBT takes them over: chosen, they add no appointment beside it
+    chosen = plan_for(engine, assessment({"gad7": MODERATE_GAD7}),
+                      choices={"anxiety": "cbt-anxiety-referral"})
+    assert "anxiety-cbt-anxiety-referral" in _steps(chosen)["anxiety-guided-self-help-check-ins"][
+        "in_sessions_of"]
+
+
+def test_a_daily_safety_check_is_no_weekly_contact(engine) -> None:
+    data = _example_plan(engine, "severe-with-risk-flag.yaml").to_dict()
+    assert data["burden"]["now"]["clinician_contacts_per_week"] < 7
+
+
+@pytest.mark.parametrize(
+    ("per_week", "text"),
+    [(1.5, "1 to 2 a week"), (1.69, "1 to 2 a week"), (1.23, "about 1 a week"),
+     (1.8, "about 2 a week"), (2, "2 a week")],
+)
+def test_a_count_half_way_between_two_weeks_says_so(per_week, text) -> None:
+    assert contacts_text(per_week) == text
