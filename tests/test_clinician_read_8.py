@@ -17,7 +17,7 @@ import yaml
 from plan_helpers import all_steps
 from planengine import Assessment
 from planengine.render._clinician_parts import contacts_text
-from planengine.render._plan import render_patient
+from planengine.render._plan import render_markdown, render_patient
 from test_strategies_scenarios import assessment, plan_for
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -83,3 +83,28 @@ def test_a_daily_safety_check_is_no_weekly_contact(engine) -> None:
 )
 def test_a_count_half_way_between_two_weeks_says_so(per_week, text) -> None:
     assert contacts_text(per_week) == text
+
+
+# -- M1 and M2: alcohol dependence -------------------------------------------------------------
+
+
+def test_dependence_waiting_problems_are_revisited_at_the_week_4_re_measure(engine) -> None:
+    """M1(c): the heading said "revisit at the week-8 review" beside a PHQ-9 re-measure at the
+    week-4 review."""
+    plan = _example_plan(engine, "alcohol-dependence-insomnia.yaml")
+    data = plan.to_dict()
+    depression = next(p for p in data["problems"] if p["area"] == "depression")
+    assert depression["phasing"]["review_week"] == 4
+    assert "## Also noted – revisit at the week-4 review" in render_markdown(plan)
+    assert "We'll come back to these at your week-4 review:" in render_patient(plan)
+
+
+def test_a_problem_waiting_for_the_primary_to_improve_is_still_revisited_at_week_8(engine) -> None:
+    plan = _example_plan(engine, "moderate-phq9-gad7-isi.yaml")
+    assert "revisit at the week-8 review" in render_markdown(plan)
+
+
+def test_the_copy_says_we_will_ask_the_gp_this_week(engine) -> None:
+    text = render_patient(_example_plan(engine, "alcohol-dependence-insomnia.yaml"))
+    assert "This week we will ask your GP or an alcohol service to see you." in text
+    assert "ask your GP or an alcohol service to see you this week" not in text

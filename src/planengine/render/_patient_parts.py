@@ -25,7 +25,7 @@ from planengine.render._patient_words import (
     safety_plan_part,
     withdrawal_warning,
 )
-from planengine.render._words import dose, one_line, patient_text, words_data
+from planengine.render._words import dose, one_line, patient_text, revisit_week, words_data
 
 __all__ = [
     "drinking_warning",
@@ -368,7 +368,7 @@ def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, privat
     waiting = [p for p in _waiting(data, allows, private=private) if _monitored(p) is None]
     if not waiting:
         return None
-    weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
+    weeks = revisit_week(data, waiting)
     if private:
         intro = (
             patient_text("later_intro_private", weeks=weeks) if weeks else patient_text("later_intro_private_any")

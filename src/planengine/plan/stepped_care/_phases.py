@@ -179,7 +179,7 @@ def _phase_problem(
     primary_level: int,
 ) -> None:
     measure = measures.get(problem.id)
-    entry = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
+    entry, entry_week = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
     if ordering.rule == SAFETY_FIRST:
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif decision is not None and decision.start == "within":  # one course treats both
@@ -190,6 +190,7 @@ def _phase_problem(
             decision.reason,
             entry=f"Start if {measure} has not improved at the week-{limits.step_up_weeks} review.",
             review=measure,
+            review_week=limits.step_up_weeks,
         )
     elif ordering.primary or (primary is not None and alongside(problem, primary, severity, rules)):
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
@@ -200,6 +201,7 @@ def _phase_problem(
             "this too.",
             entry=entry,
             review=measure,
+            review_week=entry_week,
         )
     elif severity.level == BELOW:
         problem.phase, problem.phasing = LATER, Phasing(
@@ -208,6 +210,7 @@ def _phase_problem(
             entry=f"Start self-help if {measure} reaches its cut-off or has not improved at the "
             f"week-{limits.step_up_weeks} review.",
             review=measure,
+            review_week=limits.step_up_weeks,
         )
     else:  # from a concern or the patient's words: one thing at a time
         problem.phase, problem.phasing = NEXT, Phasing(
@@ -220,6 +223,7 @@ def _phase_problem(
             ),
             entry=entry,
             review=measure,
+            review_week=entry_week,
         )
 
 
@@ -253,33 +257,34 @@ def _queue_entry(
     measure: str | None,
     limits: Limits,
     primary_level: int,
-) -> str:
+) -> tuple[str, int | None]:
     """When a waiting problem starts: after the primary problem has improved (or, for drinking
-    that harms, after 3-4 weeks without alcohol), and never before a problem ranked above it."""
+    that harms, after 3-4 weeks without alcohol), and never before a problem ranked above it;
+    and the week of the review that entry names (none for one behind another waiting problem)."""
     if behind is not None:
         return (
             f"Start after {behind.title} has started (or no longer needs treatment), at a review "
             f"where the patient can take it on; until then {measure} is reviewed."
-        )
+        ), None
     if primary is None:
-        return f"Start at the week-{limits.step_up_weeks} review."
+        return f"Start at the week-{limits.step_up_weeks} review.", limits.step_up_weeks
     if primary.phase == LATER:  # on active monitoring, not in treatment: nothing to wait for
         return (
             f"Start at the week-{limits.step_up_weeks} review, or sooner if the patient and "
             f"clinician choose it ({primary.title} is on active monitoring, not in treatment)."
-        )
+        ), limits.step_up_weeks
     if primary.ordering is not None and primary.ordering.rule == rule_id("R-SC9"):
         return (
             f"Measure {measure} again after 3-4 weeks without alcohol, and at the "
             f"week-{limits.step_up_weeks} review whatever the drinking; start if it is still at or "
             "above its cut-off, or plan the mood care with the alcohol service if drinking has not "
             "stopped (R-SC9)."
-        )
+        ), limits.step_up_weeks
     improved = "improved reliably" if primary_level >= CASENESS else "improved"
     return (
         f"Start when {primary.title} has {improved}, or at the week-{limits.sequence_weeks} "
         f"review if {measure} has not improved."
-    )
+    ), limits.sequence_weeks
 
 
 def _place_course(
