@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from plan_helpers import all_steps
+from plan_helpers import all_objectives, all_steps
 from planengine import Assessment
 from planengine.render._clinician_parts import contacts_text
 from planengine.render._plan import render_markdown, render_patient
@@ -23,6 +23,7 @@ from test_strategies_scenarios import assessment, plan_for
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = dt.date(2026, 12, 7)
 MODERATE_GAD7 = [2, 2, 2, 1, 1, 2, 2]  # 12
+HAZARDOUS_AUDIT_C = [2, 2, 1]  # 5: positive, below possible dependence
 
 
 def _example_plan(engine, name: str):
@@ -108,3 +109,29 @@ def test_the_copy_says_we_will_ask_the_gp_this_week(engine) -> None:
     text = render_patient(_example_plan(engine, "alcohol-dependence-insomnia.yaml"))
     assert "This week we will ask your GP or an alcohol service to see you." in text
     assert "ask your GP or an alcohol service to see you this week" not in text
+
+
+def test_the_brief_intervention_is_interim_until_the_alcohol_service_takes_over(engine) -> None:
+    """S1: with possible dependence the brief intervention is not justified as the response to
+    hazardous drinking, but as interim care."""
+    steps = _steps(_example_plan(engine, "alcohol-dependence-insomnia.yaml").to_dict())
+    rationale = steps["alcohol-brief-intervention"]["rationale"]
+    assert "interim, until the alcohol service takes over" in rationale
+    hazardous = _steps(plan_for(engine, assessment({"audit-c": HAZARDOUS_AUDIT_C})))
+    assert "interim" not in hazardous["alcohol-brief-intervention"]["rationale"]
+
+
+# -- S7: alcohol and anxiety -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("conditions", "pregnancy", "withdrawal"),
+    [([], False, False), (["pregnancy"], True, False)],
+)
+def test_the_drinking_goal_says_pregnancy_only_when_it_applies(
+    engine, conditions, pregnancy, withdrawal
+) -> None:
+    data = plan_for(engine, assessment({"audit-c": HAZARDOUS_AUDIT_C}, conditions=conditions))
+    goal = {o["id"]: o for o in all_objectives(data)}["alcohol-drinking-within-limit"]
+    assert ("pregnancy" in goal["rationale"]) is pregnancy
+    assert ("withdrawal" in goal["rationale"].lower()) is withdrawal
