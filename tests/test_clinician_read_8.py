@@ -135,3 +135,23 @@ def test_the_drinking_goal_says_pregnancy_only_when_it_applies(
     goal = {o["id"]: o for o in all_objectives(data)}["alcohol-drinking-within-limit"]
     assert ("pregnancy" in goal["rationale"]) is pregnancy
     assert ("withdrawal" in goal["rationale"].lower()) is withdrawal
+
+
+def test_the_copy_names_the_heading_the_sleep_habits_are_under(engine) -> None:
+    text = render_patient(_example_plan(engine, "alcohol-anxiety-sleep.yaml"))
+    assert "The habits under “Rules to follow” start in week" in text
+    assert "### Rules to follow" in text
+    # habits that are ticked in the table are under the table's heading
+    moderate = render_patient(_example_plan(engine, "lifestyle-stress-cardiac.yaml"))
+    assert "The habits under “Rules to follow”" not in moderate or "### Rules to follow" in moderate
+
+
+def test_worry_time_starts_after_relaxation_and_keeps_its_place_before_other_habits(engine) -> None:
+    data = _example_plan(engine, "alcohol-anxiety-sleep.yaml").to_dict()
+    steps = _steps(data)
+    relax, worry = steps["anxiety-progressive-muscle-relaxation"], steps["anxiety-worry-time"]
+    assert relax["phase"] == "now" and not (relax.get("phasing") or {}).get("start_week")
+    # staggered, but not pushed out by the below-cut-off sleep problem's habits
+    assert worry["phase"] == "now" and worry["phasing"]["start_week"] == 3
+    assert steps["sleep-sleep-hygiene"]["phasing"]["start_week"] > 3
+    assert data["burden"]["now"]["homework_minutes_per_week"] <= 210
