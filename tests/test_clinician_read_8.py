@@ -3,6 +3,11 @@ M1, M2 and S1): each fails without its fix.
 
 * N6: the plan's contact count holds the reviews with the patient (the weekly review that chases
   a referral is a contact) and guided self-help's check-ins, not only therapy sessions.
+* M1, M2, S1: the dependence plan's waiting problems are revisited at the week-4 re-measure;
+  "we will ask your GP"; the brief intervention is interim until the alcohol service takes over.
+* S7: rationales name pregnancy and withdrawal only when they apply; worry time is staggered
+  after relaxation; the copy names the heading the habits are under.
+* N4: the patient's frequency words against AUDIT-C item 1, a data table, both ways.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import yaml
 
 from plan_helpers import all_objectives, all_steps
 from planengine import Assessment
+from planengine.plan._word_checks import load_word_checks
 from planengine.render._clinician_parts import contacts_text
 from planengine.render._plan import render_markdown, render_patient
 from test_strategies_scenarios import assessment, plan_for
@@ -141,9 +147,6 @@ def test_the_copy_names_the_heading_the_sleep_habits_are_under(engine) -> None:
     text = render_patient(_example_plan(engine, "alcohol-anxiety-sleep.yaml"))
     assert "The habits under “Rules to follow” start in week" in text
     assert "### Rules to follow" in text
-    # habits that are ticked in the table are under the table's heading
-    moderate = render_patient(_example_plan(engine, "lifestyle-stress-cardiac.yaml"))
-    assert "The habits under “Rules to follow”" not in moderate or "### Rules to follow" in moderate
 
 
 def test_worry_time_starts_after_relaxation_and_keeps_its_place_before_other_habits(engine) -> None:
@@ -155,3 +158,51 @@ def test_worry_time_starts_after_relaxation_and_keeps_its_place_before_other_hab
     assert worry["phase"] == "now" and worry["phasing"]["start_week"] == 3
     assert steps["sleep-sleep-hygiene"]["phasing"]["start_week"] > 3
     assert data["burden"]["now"]["homework_minutes_per_week"] <= 210
+
+
+# -- N4: the patient's words against the screen ------------------------------------------------
+
+
+def test_all_instruments_names_the_daily_drinking_words_against_audit_c_item_1(engine) -> None:
+    plan = _example_plan(engine, "all-instruments.yaml")
+    checks = [n for n in plan.to_dict()["notices"] if n["code"] == "plan.words-contradict-screen"]
+    assert len(checks) == 1
+    assert "“Stop drinking every night” suggest daily drinking" in checks[0]["message"]
+    assert "AUDIT-C item 1 says 2-4 times a month (answer 2)" in checks[0]["message"]
+    text = render_markdown(plan)
+    points = text.split("## Points to check before signing")[1].split("\n## ")[0]
+    assert "before any brief intervention" in points
+
+
+@pytest.mark.parametrize(
+    ("goal", "item_1", "contradicts"),
+    [
+        ("Stop drinking every night", 2, True),
+        ("Stop drinking every night", 4, False),  # 4 or more times a week: the words agree
+        ("Cut down the wine I have most evenings", 2, True),
+        ("Cut down the wine I have most evenings", 3, False),
+        ("Stop waking every night", 1, False),  # not about drinking
+        ("Drink less at weekends", 1, False),  # no frequency word it checks
+        ("Stop DRINKING  every   day", 0, True),
+    ],
+)
+def test_frequency_words_are_checked_against_the_answer_both_ways(
+    engine, goal, item_1, contradicts
+) -> None:
+    data = plan_for(engine, assessment({"audit-c": [item_1, 2, 1]}, patient_goals=[goal]))
+    found = [n for n in data["notices"] if n["code"] == "plan.words-contradict-screen"]
+    assert bool(found) is contradicts
+
+
+def test_an_unanswered_item_is_not_compared(engine) -> None:
+    data = plan_for(engine, assessment({"audit-c": [None, 2, 1]},
+                                       patient_goals=["Stop drinking every night"]))
+    assert not [n for n in data["notices"] if n["code"] == "plan.words-contradict-screen"]
+
+
+def test_every_checked_answer_is_a_possible_answer_of_its_instrument(engine) -> None:
+    for check in load_word_checks():
+        instrument = engine.instruments[check.instrument]
+        assert 1 <= check.item <= instrument.items
+        assert set(check.answers) == set(range(instrument.answer_min, instrument.answer_max + 1))
+        assert all(i.at_least in check.answers for i in check.implies)

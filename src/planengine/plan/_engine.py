@@ -49,6 +49,7 @@ from planengine.plan._annotate import (
     mark_stale_baselines,
     unlinked_goal_notices,
 )
+from planengine.plan._word_checks import word_screen_conflicts
 from planengine.plan._arguments import check_arguments, check_context, checked_choices
 from planengine.plan._assembly import RankedProposal, merge_across_problems, merge_proposals
 from planengine.plan._crisis import (
@@ -341,6 +342,12 @@ class Engine:
             self._vocabulary.goal_folds,
         )
         findings.extend(extra)
+        # the patient's words against the screens' answers (read 8, N4)
+        notices.extend(
+            word_screen_conflicts(
+                assessment.context.patient_goals, scored.latest, self._instrument_names
+            )
+        )
         return findings, patient_goals
 
     def _propose_and_assemble(
