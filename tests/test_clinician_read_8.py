@@ -23,7 +23,7 @@ from plan_helpers import all_objectives, all_steps
 from planengine import Assessment
 from planengine.plan._word_checks import load_word_checks
 from planengine.render._clinician_parts import contacts_text
-from planengine.render._plan import render_markdown, render_patient
+from planengine.render._plan import render_goals, render_markdown, render_patient
 from test_strategies_scenarios import assessment, plan_for
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -206,3 +206,21 @@ def test_every_checked_answer_is_a_possible_answer_of_its_instrument(engine) -> 
         assert 1 <= check.item <= instrument.items
         assert set(check.answers) == set(range(instrument.answer_min, instrument.answer_max + 1))
         assert all(i.at_least in check.answers for i in check.implies)
+
+
+def test_the_week_4_phq9_re_measure_is_a_tracked_goal_not_only_a_waiting_one(engine) -> None:
+    """M1(b): the re-measure was only in the goal file's x-waiting-goals."""
+    plan = _example_plan(engine, "alcohol-dependence-insomnia.yaml")
+    data = plan.to_dict()
+    remeasure = {o["id"]: o for o in all_objectives(data)}["depression-remeasure-after-alcohol"]
+    assert remeasure["phase"] == "now" and remeasure["due_date"] == "2027-01-04"
+    assert "PHQ-9 again at the week-4 review" in remeasure["statement"]
+    goals = yaml.safe_load(render_goals(plan))
+    assert "depression-remeasure-after-alcohol" in [g["id"] for g in goals["goals"]]
+    assert "depression-remeasure-after-alcohol" not in [
+        g["id"] for g in goals.get("x-waiting-goals", [])]
+
+
+def test_a_problem_behind_ordinary_primary_care_gets_no_alcohol_re_measure(engine) -> None:
+    data = plan_for(engine, assessment({"gad7": MODERATE_GAD7, "phq9": [2, 1, 2, 2, 1, 2, 1, 1, 0]}))
+    assert not [o for o in all_objectives(data) if o["id"].endswith("-remeasure-after-alcohol")]

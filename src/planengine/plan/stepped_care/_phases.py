@@ -51,6 +51,7 @@ from planengine.plan.stepped_care._records import (
     Ordering,
     Phasing,
 )
+from planengine.plan.stepped_care._remeasure import remeasure_after_alcohol
 from planengine.plan.stepped_care._rules import SteppedCareRules, load_rules, rule_id
 
 __all__ = ["assign_phases"]
@@ -91,8 +92,18 @@ def assign_phases(
     waiting_behind: Problem | None = None  # the last problem put in ``next``, for the queue
     for problem, ordering in ordered:
         decision = decisions.get(problem.id)
+        behind = waiting_behind
         _phase_problem(problem, ordering, severities[problem.id], decision, primary,
                        waiting_behind, measures, rules, limits, primary_level)
+        if (
+            problem.phase == NEXT
+            and behind is None
+            and primary is not None
+            and primary is not problem
+            and primary.ordering is not None
+            and primary.ordering.rule == rule_id("R-SC9")
+        ):  # its re-measure after 3-4 weeks without alcohol is a goal of its own (read 8, M1b)
+            remeasure_after_alcohol(problem, limits.step_up_weeks, rules.names)
         if problem.phase == LATER:  # active monitoring has its review, and outreach (R-SC6)
             problem.interventions.append(
                 _monitoring_review(problem, measures.get(problem.id, "its measure"), limits)
