@@ -72,10 +72,13 @@ def test_anxiety_guided_self_help_has_check_ins_of_20_to_30_minutes_from_cg113(e
     assert any(c.startswith("S3: NICE CG113") for c in check_ins["citations"])
     assert data["burden"]["now"]["clinician_contacts_per_week"] >= 0.69
     # a course of CBT takes them over: chosen, they add no appointment beside it
-    chosen = plan_for(engine, assessment({"gad7": MODERATE_GAD7}),
-                      choices={"anxiety": "cbt-anxiety-referral"})
-    assert "anxiety-cbt-anxiety-referral" in _steps(chosen)["anxiety-guided-self-help-check-ins"][
-        "in_sessions_of"]
+    chosen = plan_for(
+        engine, assessment({"gad7": MODERATE_GAD7}), choices={"anxiety": "cbt-anxiety-referral"}
+    )
+    assert (
+        "anxiety-cbt-anxiety-referral"
+        in _steps(chosen)["anxiety-guided-self-help-check-ins"]["in_sessions_of"]
+    )
 
 
 def test_a_daily_safety_check_is_no_weekly_contact(engine) -> None:
@@ -85,8 +88,13 @@ def test_a_daily_safety_check_is_no_weekly_contact(engine) -> None:
 
 @pytest.mark.parametrize(
     ("per_week", "text"),
-    [(1.5, "1 to 2 a week"), (1.69, "1 to 2 a week"), (1.23, "about 1 a week"),
-     (1.8, "about 2 a week"), (2, "2 a week")],
+    [
+        (1.5, "1 to 2 a week"),
+        (1.69, "1 to 2 a week"),
+        (1.23, "about 1 a week"),
+        (1.8, "about 2 a week"),
+        (2, "2 a week"),
+    ],
 )
 def test_a_count_half_way_between_two_weeks_says_so(per_week, text) -> None:
     assert contacts_text(per_week) == text
@@ -195,8 +203,9 @@ def test_frequency_words_are_checked_against_the_answer_both_ways(
 
 
 def test_an_unanswered_item_is_not_compared(engine) -> None:
-    data = plan_for(engine, assessment({"audit-c": [None, 2, 1]},
-                                       patient_goals=["Stop drinking every night"]))
+    data = plan_for(
+        engine, assessment({"audit-c": [None, 2, 1]}, patient_goals=["Stop drinking every night"])
+    )
     assert not [n for n in data["notices"] if n["code"] == "plan.words-contradict-screen"]
 
 
@@ -218,9 +227,12 @@ def test_the_week_4_phq9_re_measure_is_a_tracked_goal_not_only_a_waiting_one(eng
     goals = yaml.safe_load(render_goals(plan))
     assert "depression-remeasure-after-alcohol" in [g["id"] for g in goals["goals"]]
     assert "depression-remeasure-after-alcohol" not in [
-        g["id"] for g in goals.get("x-waiting-goals", [])]
+        g["id"] for g in goals.get("x-waiting-goals", [])
+    ]
 
 
 def test_a_problem_behind_ordinary_primary_care_gets_no_alcohol_re_measure(engine) -> None:
-    data = plan_for(engine, assessment({"gad7": MODERATE_GAD7, "phq9": [2, 1, 2, 2, 1, 2, 1, 1, 0]}))
+    data = plan_for(
+        engine, assessment({"gad7": MODERATE_GAD7, "phq9": [2, 1, 2, 2, 1, 2, 1, 1, 0]})
+    )
     assert not [o for o in all_objectives(data) if o["id"].endswith("-remeasure-after-alcohol")]

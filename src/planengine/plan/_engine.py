@@ -49,7 +49,6 @@ from planengine.plan._annotate import (
     mark_stale_baselines,
     unlinked_goal_notices,
 )
-from planengine.plan._word_checks import word_screen_conflicts
 from planengine.plan._arguments import check_arguments, check_context, checked_choices
 from planengine.plan._assembly import RankedProposal, merge_across_problems, merge_proposals
 from planengine.plan._crisis import (
@@ -80,6 +79,7 @@ from planengine.plan._risk_flags import (
 from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment
 from planengine.plan._settings import EngineConfig
+from planengine.plan._word_checks import word_screen_conflicts
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.plan.stepped_care._stage import Decided, SteppedCare
 from planengine.strategies._registry import RegisteredStrategy, collect_strategies
