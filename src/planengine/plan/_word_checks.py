@@ -17,7 +17,7 @@ import yaml
 
 from planengine._model import Notice
 
-__all__ = ["CODE", "WordCheck", "load_word_checks", "word_screen_conflicts"]
+__all__ = ["CODE", "ScreenWords", "WordCheck", "load_word_checks", "word_screen_conflicts"]
 
 CODE = "plan.words-contradict-screen"
 
@@ -119,3 +119,16 @@ def word_screen_conflicts(
                 )
             )
     return notices
+
+
+class ScreenWords:
+    """The shipped checks, read once (when the engine is built), with the instruments' names."""
+
+    def __init__(self, instrument_names: Mapping[str, str]) -> None:
+        self._names = dict(instrument_names)
+        self._checks = load_word_checks()
+
+    def notices(self, goals: Iterable[str], latest: Mapping[str, Any]) -> list[Notice]:
+        """The patient's goals against the latest scores (see :func:`word_screen_conflicts`)."""
+        return word_screen_conflicts(goals, latest, self._names, self._checks)
+
