@@ -131,4 +131,3 @@ class ScreenWords:
     def notices(self, goals: Iterable[str], latest: Mapping[str, Any]) -> list[Notice]:
         """The patient's goals against the latest scores (see :func:`word_screen_conflicts`)."""
         return word_screen_conflicts(goals, latest, self._names, self._checks)
-
