@@ -236,3 +236,21 @@ def test_a_problem_behind_ordinary_primary_care_gets_no_alcohol_re_measure(engin
         engine, assessment({"gad7": MODERATE_GAD7, "phq9": [2, 1, 2, 2, 1, 2, 1, 1, 0]})
     )
     assert not [o for o in all_objectives(data) if o["id"].endswith("-remeasure-after-alcohol")]
+
+
+def test_every_alcohol_talk_line_but_the_talk_itself_says_it_is_part_of_it(engine) -> None:
+    """S7: one alcohol talk was marked, three other lines read as appointments of their own."""
+    text = render_patient(_example_plan(engine, "alcohol-anxiety-sleep.yaml"))
+    sessions = text.split("## Your sessions")[1].split("\n## ")[0]
+    drinking = [line for line in sessions.splitlines() if "drinking" in line or "alcohol" in line]
+    own = [line for line in drinking if "not an extra appointment" not in line]
+    assert len(drinking) == 4
+    assert own == [
+        "- **Short talk about drinking:** With your clinician; once a month, 15 min each, for 12 weeks."
+    ]
+
+
+def test_a_risk_item_asked_at_this_visit_stays_a_step_of_its_own(engine) -> None:
+    data = _example_plan(engine, "missing-item9.json").to_dict()
+    today = [s for s in all_steps(data) if "item 9" in s["title"]]
+    assert today and all(not s.get("in_sessions_of") for s in today)
