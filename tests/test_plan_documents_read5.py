@@ -64,7 +64,8 @@ def test_the_burden_table_never_reads_as_a_week_above_the_limits(name: str) -> N
 def test_an_option_above_the_budget_says_it_starts_in_parts() -> None:
     text = render_markdown(_plan("moderate-phq9-gad7-isi.yaml"))
     assert "self-help 300 min a week: more than the weekly budget of 210 min, so it starts in parts" in text
-    assert "| Later (at a review) | 1 | 1 a week | up to 228 if all started;" in text
+    # worry time, staggered to week 3 (read 8, S7), waits for a review too: 228 + its 75
+    assert "| Later (at a review) | 1 | 1 a week | up to 303 if all started;" in text
 
 
 # 2. The follow-up contact and the help box

@@ -79,6 +79,7 @@ from planengine.plan._risk_flags import (
 from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment
 from planengine.plan._settings import EngineConfig
+from planengine.plan._word_checks import ScreenWords
 from planengine.plan.stepped_care._records import Burden, Choice
 from planengine.plan.stepped_care._stage import Decided, SteppedCare
 from planengine.strategies._registry import RegisteredStrategy, collect_strategies
@@ -152,6 +153,7 @@ class Engine:
         #: instrument id -> instrument, read-only (plans and hooks read it; none may change it)
         self.instruments: Mapping[str, Any] = MappingProxyType(instruments)
         self._instrument_names = {key: value.name for key, value in instruments.items()}
+        self._screen_words = ScreenWords(self._instrument_names)  # read now: no I/O in plan()
         #: ids of the instruments whose finding rules can fire (see findings.judges)
         self._judging = frozenset(key for key, value in instruments.items() if judges(value))
         times.mark("vocabulary and instruments")
@@ -341,6 +343,7 @@ class Engine:
             self._vocabulary.goal_folds,
         )
         findings.extend(extra)
+        notices.extend(self._screen_words.notices(assessment.context.patient_goals, scored.latest))
         return findings, patient_goals
 
     def _propose_and_assemble(

@@ -103,6 +103,10 @@ def next_steps(
                 description=finding.summary,  # the title is the next step itself
                 delivery="referral" if refers else "clinician-led",
                 category="assessment",
+                # a review by the clinician is part of the area's own talks while they run, not
+                # one more appointment (read 8, S7: a separate alcohol-talk line on the copy);
+                # a risk item asked at this visit stays a step of its own
+                in_sessions_of=[] if refers or when == context.as_of else [f"area:{problem.area}"],
                 rationale=finding.summary,
                 citations=list(finding.citations),
                 objective_ids=[key],

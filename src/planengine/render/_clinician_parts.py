@@ -91,10 +91,14 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
 
 def contacts_text(per_week: float) -> str:
     """Clinician contacts a week in whole, plain numbers: ``1 a week``, ``about 2 a week``,
+    ``1 to 2 a week`` (half way between: a weekly course and a review every two weeks),
     ``about 3 a month`` (fewer than one a week), ``none``."""
     if per_week <= 0:
         return clinician_text("contacts_none")
     if per_week >= 1:
+        low = int(per_week)
+        if 0.25 <= per_week - low <= 0.75:
+            return clinician_text("contacts_between_week", low=low, high=low + 1)
         whole = round(per_week)
         key = "contacts_week" if per_week == whole else "contacts_about_week"
         return clinician_text(key, n=whole)

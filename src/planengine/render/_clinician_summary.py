@@ -24,6 +24,7 @@ from planengine.render._words import (
     long_date,
     long_dates,
     one_line,
+    revisit_week,
     words_data,
 )
 
@@ -135,7 +136,7 @@ def waiting_problems(data: dict[str, Any], titles: dict[str, str]) -> Section | 
         )
     if not rows:
         return None
-    weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
+    weeks = revisit_week(data, (p for p in data["problems"] if p["phase"] != "now"))
     title = f"Also noted – revisit at the week-{weeks} review" if weeks else "Also noted – revisit at a review"
     intro = Paragraph(
         f"Their objectives, steps and options are in {DETAILS}; objectives' dates are agreed again "

@@ -27,7 +27,7 @@ from planengine.render._patient_words import (
     safety_plan_part,
     withdrawal_warning,
 )
-from planengine.render._words import dose, one_line, patient_text, words_data
+from planengine.render._words import dose, one_line, patient_text, revisit_week, words_data
 
 __all__ = [
     "drinking_warning",
@@ -360,12 +360,18 @@ def monitoring_sections(data: dict[str, Any], allows: Callable[[str], bool], *, 
             continue
         area, weeks = checks[check["id"]], check["course_weeks"]
         habits = [started[s["id"]] for s in problem["interventions"] if s["id"] in started]
+        # the heading the habits are under: the rules box when all are rules (read 8, S7)
+        under = patient_text(
+            "rules_heading"
+            if all(is_rule(s["id"]) for s in problem["interventions"] if s["id"] in started)
+            else "week_heading"
+        )
         if habits and min(habits) == 1:
             heading = patient_text("monitoring_heading", area=area, weeks=weeks)
-            body = Paragraph(patient_text("monitoring_habits"))
+            body = Paragraph(patient_text("monitoring_habits", heading=under))
         elif habits:
             heading = patient_text("monitoring_heading_later_habits", area=area, weeks=weeks)
-            body = Paragraph(patient_text("monitoring_habits_from", week=min(habits)))
+            body = Paragraph(patient_text("monitoring_habits_from", heading=under, week=min(habits)))
         else:
             heading = patient_text("monitoring_heading_no_habits", area=area, weeks=weeks)
             body = Paragraph(patient_text("check_again", area=area, weeks=weeks))
@@ -379,7 +385,7 @@ def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, privat
     waiting = [p for p in _waiting(data, allows, private=private) if _monitored(p) is None]
     if not waiting:
         return None
-    weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
+    weeks = revisit_week(data, waiting)
     if private:
         intro = (
             patient_text("later_intro_private", weeks=weeks) if weeks else patient_text("later_intro_private_any")

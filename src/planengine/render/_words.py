@@ -32,6 +32,7 @@ __all__ = [
     "long_dates",
     "one_line",
     "patient_text",
+    "revisit_week",
     "sensitive_pattern",
     "sensitive_words",
     "words_data",
@@ -265,3 +266,19 @@ def hosts_running(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
             if step["delivery"] != "self-guided" and step.get("frequency") and not step.get("in_sessions_of"):
                 running.setdefault(f"area:{problem['area']}", {**step, "title": problem["title"]})
     return running
+
+
+def revisit_week(data: dict[str, Any], waiting: Iterable[dict[str, Any]]) -> int | None:
+    """The week of the review at which the waiting problems are looked at again: the earliest
+    review their entries name (a re-measure at week 4 is not put off to week 8), else the
+    plan's sequence review."""
+    named = [
+        week
+        for problem in waiting
+        if (week := (problem.get("phasing") or {}).get("review_week")) is not None
+    ]
+    if named:
+        return int(min(named))
+    weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
+    return int(weeks) if weeks else None
+

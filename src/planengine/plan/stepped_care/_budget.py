@@ -8,7 +8,11 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
   step of a problem waits, the steps after it wait too (advice, ``psychoeducation``, is no step
   of a protocol and is not held back).
 * **The burden** of a phase is its courses, its clinician contacts in a usual week and its
-  busiest week of self-help.
+  busiest week of self-help. The contacts are the sessions of the plan's own clinician, or its
+  reviews when they come more often (a review is a contact: the weekly review that chases a
+  referral is one), plus the sessions of a service the patient is referred to. A review is met
+  in a session with the same clinician, so the two are not added; a task checked each day, or
+  done at this visit, is no review with the patient (as the patient copy's next review).
 """
 
 from __future__ import annotations
@@ -107,9 +111,9 @@ class Budget:
         # week -> minutes of self-help already planned in it (weeks 1..horizon)
         weeks = [0.0] * (horizon + 1)
         start_of: dict[str, int] = {}  # step id -> its start week in this phase
-        # (problem, step, minutes, the week its protocol allows it from)
-        waiting: list[tuple[Problem, Intervention, float, int]] = []
         blocked: set[str] = set()  # problems one of whose steps waits
+        # (problem, step, minutes, the week its protocol allows it from): placed after week 1
+        waiting: list[tuple[Problem, Intervention, float, int]] = []
         fits = Phasing(RULE_BUDGET, f"Fits the weekly homework budget ({limits.homework} minutes).")
         overflow: list[Intervention] = []
         for step in self.booked:
@@ -128,47 +132,11 @@ class Budget:
             used += minutes
             for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
                 weeks[week] += minutes
-        for problem, step in _in_order(self.candidates):
-            if not has_dose(step):
-                set_phase(step, after, RULE_DOSE, "No dose is given (how often, for how long).",
-                     entry="Starts when the clinician has set how often and for how long.")
-                start_of[step.id] = never
-                continue
-            monitoring = step.category == "monitoring"  # a diary is no programme of its own
-            if not monitoring and problem.id not in modules and len(modules) >= limits.modules:
-                set_phase(step, after, RULE_LIMITS,
-                     f"At most {limits.modules} self-help programmes at once.",
-                     entry="Starts when a self-help programme before it ends, at a review.")
-                start_of[step.id] = never
-                overflow.append(step)
-                continue
-            minutes = homework_minutes(step)
-            least = step.start_week or 1  # its protocol's week, then the steps it builds on
-            if step.requires:
-                least = max(least, *(start_of.get(r, 1) for r in step.requires))
-            # advice (psychoeducation) is no step of a protocol: it is not held back behind one
-            ordered_step = step.category != "psychoeducation"
-            if (
-                least > 1
-                or (ordered_step and problem.id in blocked)
-                or used + minutes > limits.homework
-            ):
-                if ordered_step:
-                    blocked.add(problem.id)
-                if not monitoring and problem.id not in modules:  # its programme's place,
-                    modules.append(problem.id)  # kept for it while it waits for its week
-                waiting.append((problem, step, minutes, least))
-                continue
-            used += minutes
-            start_of[step.id] = 1
-            if not monitoring and problem.id not in modules:
-                modules.append(problem.id)
-            step.phase = phase
-            step.phasing = fits
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
         earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
-        for problem, step, minutes, protocol in waiting:
+
+        def place_waiting(problem: Problem, step: Intervention, minutes: float, protocol: int) -> None:
+            """Book a step that does not start in week 1: in the first week from ``protocol`` it
+            fits, or in the phase after."""
             protocol = max(protocol, *(start_of.get(r, 1) for r in step.requires), 1)
             least = max(earliest.get(problem.id, 2), protocol)
             # a step its protocol times (a week, or the steps it builds on) starts within the
@@ -189,7 +157,7 @@ class Budget:
                      "steps before it.",
                      entry=f"Starts at a review, when earlier homework has ended, within "
                      f"{limits.homework} minutes a week.")
-                continue
+                return
             # it starts in this phase: in its protocol's week, or when earlier homework has ended
             step.phase = phase
             where = f"week {start}{'' if phase == NOW else ' of this phase'}"
@@ -200,6 +168,55 @@ class Budget:
                 else Phasing(RULE_BUDGET, f"Starts in {where}, when earlier homework has ended, "
                              f"within {limits.homework} minutes a week.", start_week=start)
             )
+
+        for problem, step in _in_order(self.candidates):
+            if not has_dose(step):
+                set_phase(step, after, RULE_DOSE, "No dose is given (how often, for how long).",
+                     entry="Starts when the clinician has set how often and for how long.")
+                start_of[step.id] = never
+                continue
+            monitoring = step.category == "monitoring"  # a diary is no programme of its own
+            if not monitoring and problem.id not in modules and len(modules) >= limits.modules:
+                set_phase(step, after, RULE_LIMITS,
+                     f"At most {limits.modules} self-help programmes at once.",
+                     entry="Starts when a self-help programme before it ends, at a review.")
+                start_of[step.id] = never
+                overflow.append(step)
+                continue
+            minutes = homework_minutes(step)
+            least = step.start_week or 1  # its protocol's week, then the steps it builds on
+            if step.requires:
+                least = max(least, *(start_of.get(r, 1) for r in step.requires))
+            # advice (psychoeducation) is no step of a protocol: it is not held back behind one
+            ordered_step = step.category != "psychoeducation"
+            span = min(1 + (step.course_weeks or horizon), horizon + 1)
+            if (
+                least > 1
+                or (ordered_step and problem.id in blocked)
+                or max(weeks[1:span]) + minutes > limits.homework
+            ):
+                if ordered_step:
+                    blocked.add(problem.id)
+                if not monitoring and problem.id not in modules:  # its programme's place,
+                    modules.append(problem.id)  # kept for it while it waits for its week
+                if problem.ordering is not None and problem.ordering.primary:
+                    # the primary problem's protocol keeps its weeks: booked now, before the
+                    # other problems' self-help fills week 1 (read 8, S7: worry time, staggered
+                    # after relaxation, lost its place to a below-cut-off problem's habits)
+                    place_waiting(problem, step, minutes, least)
+                else:
+                    waiting.append((problem, step, minutes, least))
+                continue
+            used += minutes
+            start_of[step.id] = 1
+            if not monitoring and problem.id not in modules:
+                modules.append(problem.id)
+            step.phase = phase
+            step.phasing = fits
+            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
+                weeks[week] += minutes
+        for waits in waiting:
+            place_waiting(*waits)
         return overflow
 
 
@@ -251,7 +268,8 @@ def _first_free_week(
 def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
     """Each phase's courses, its contacts in a usual week, and its busiest week of self-help."""
     horizon = limits.horizon_weeks
-    totals = {phase: [0, 0.0] for phase in PHASES}  # courses, contacts
+    totals = {phase: [0, 0.0] for phase in PHASES}  # courses, the own clinician's sessions
+    referred = dict.fromkeys(PHASES, 0.0)  # sessions with a service the patient is referred to
     # per phase, the change in self-help minutes at the start of each week (a running sum)
     changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
     hosted = in_running_sessions(ordered)
@@ -261,7 +279,10 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
             if step.intensity == HIGH:
                 total[0] += 1
             if step.delivery != "self-guided" and step.id not in hosted:
-                total[1] += contacts_per_week(step)
+                if step.delivery == "referral":
+                    referred[step.phase] += contacts_per_week(step)
+                else:
+                    total[1] += contacts_per_week(step)
             minutes = homework_minutes(step)
             if minutes:
                 start = (step.phasing.start_week if step.phasing else None) or 1
@@ -269,14 +290,35 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
                 steps_of_phase = changes[step.phase]
                 steps_of_phase[start] += minutes
                 steps_of_phase[end] -= minutes
+    reviews = reviews_per_week(ordered)
     loads = []
-    for phase, (courses, contacts) in totals.items():
+    for phase, (courses, sessions) in totals.items():
         running = peak = 0.0
         for delta in changes[phase]:
             running += delta
             peak = max(peak, running)
+        contacts = max(sessions, reviews[phase]) + referred[phase]
         loads.append((phase, PhaseLoad(int(courses), _number(contacts), round(peak))))
     return Burden(limits.as_pairs(), tuple(loads))
+
+
+def reviews_per_week(ordered: Sequence[tuple[Problem, Ordering]]) -> dict[str, float]:
+    """Per phase, the reviews with the patient a week: the shortest review interval among the
+    phase's objectives that run (reviews of all objectives are held together). An objective
+    due at this visit, checked each day (a clinician's safety task), or held has none."""
+    shortest: dict[str, int] = {}
+    for problem, _ in ordered:
+        for objective in problem.objectives:
+            days = objective.review_interval_days
+            if (
+                objective.held
+                or days <= 1
+                or objective.due_date <= objective.start_date
+            ):
+                continue
+            phase = objective.phase or problem.phase or NOW
+            shortest[phase] = min(shortest.get(phase, days), days)
+    return {phase: (7 / shortest[phase] if phase in shortest else 0.0) for phase in PHASES}
 
 
 def _number(value: float) -> float:

@@ -51,6 +51,7 @@ from planengine.plan.stepped_care._records import (
     Ordering,
     Phasing,
 )
+from planengine.plan.stepped_care._remeasure import remeasure_after_alcohol
 from planengine.plan.stepped_care._rules import SteppedCareRules, load_rules, rule_id
 
 __all__ = ["assign_phases"]
@@ -94,8 +95,18 @@ def assign_phases(
     gated = _behind_gates(ordered, rules)
     for problem, ordering in ordered:
         decision = decisions.get(problem.id)
+        behind = waiting_behind
         _phase_problem(problem, ordering, severities[problem.id], decision, primary,
                        waiting_behind, measures, rules, limits, primary_level)
+        if (
+            problem.phase == NEXT
+            and behind is None
+            and primary is not None
+            and primary is not problem
+            and primary.ordering is not None
+            and primary.ordering.rule == rule_id("R-SC9")
+        ):  # its re-measure after 3-4 weeks without alcohol is a goal of its own (read 8, M1b)
+            remeasure_after_alcohol(problem, limits.step_up_weeks, rules.names)
         if problem.phase == LATER:  # active monitoring has its review, and outreach (R-SC6)
             problem.interventions.append(
                 _monitoring_review(problem, measures.get(problem.id, "its measure"), limits)
@@ -191,7 +202,7 @@ def _phase_problem(
     primary_level: int,
 ) -> None:
     measure = measures.get(problem.id)
-    entry = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
+    entry, entry_week = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
     if ordering.rule == SAFETY_FIRST:
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif decision is not None and decision.start == "within":  # one course treats both
@@ -202,6 +213,7 @@ def _phase_problem(
             decision.reason,
             entry=f"Start if {measure} has not improved at the week-{limits.step_up_weeks} review.",
             review=measure,
+            review_week=limits.step_up_weeks,
         )
     elif ordering.primary or (primary is not None and alongside(problem, primary, severity, rules)):
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
@@ -212,6 +224,7 @@ def _phase_problem(
             "this too.",
             entry=entry,
             review=measure,
+            review_week=entry_week,
         )
     elif severity.level == BELOW:
         problem.phase, problem.phasing = LATER, Phasing(
@@ -220,6 +233,7 @@ def _phase_problem(
             entry=f"Start self-help if {measure} reaches its cut-off or has not improved at the "
             f"week-{limits.step_up_weeks} review.",
             review=measure,
+            review_week=limits.step_up_weeks,
         )
     else:  # from a concern or the patient's words: one thing at a time
         problem.phase, problem.phasing = NEXT, Phasing(
@@ -232,6 +246,7 @@ def _phase_problem(
             ),
             entry=entry,
             review=measure,
+            review_week=entry_week,
         )
 
 
@@ -265,33 +280,34 @@ def _queue_entry(
     measure: str | None,
     limits: Limits,
     primary_level: int,
-) -> str:
+) -> tuple[str, int | None]:
     """When a waiting problem starts: after the primary problem has improved (or, for drinking
-    that harms, after 3-4 weeks without alcohol), and never before a problem ranked above it."""
+    that harms, after 3-4 weeks without alcohol), and never before a problem ranked above it;
+    and the week of the review that entry names (none for one behind another waiting problem)."""
     if behind is not None:
         return (
             f"Start after {behind.title} has started (or no longer needs treatment), at a review "
             f"where the patient can take it on; until then {measure} is reviewed."
-        )
+        ), None
     if primary is None:
-        return f"Start at the week-{limits.step_up_weeks} review."
+        return f"Start at the week-{limits.step_up_weeks} review.", limits.step_up_weeks
     if primary.phase == LATER:  # on active monitoring, not in treatment: nothing to wait for
         return (
             f"Start at the week-{limits.step_up_weeks} review, or sooner if the patient and "
             f"clinician choose it ({primary.title} is on active monitoring, not in treatment)."
-        )
+        ), limits.step_up_weeks
     if primary.ordering is not None and primary.ordering.rule == rule_id("R-SC9"):
         return (
             f"Measure {measure} again after 3-4 weeks without alcohol, and at the "
             f"week-{limits.step_up_weeks} review whatever the drinking; start if it is still at or "
             "above its cut-off, or plan the mood care with the alcohol service if drinking has not "
             "stopped (R-SC9)."
-        )
+        ), limits.step_up_weeks
     improved = "improved reliably" if primary_level >= CASENESS else "improved"
     return (
         f"Start when {primary.title} has {improved}, or at the week-{limits.sequence_weeks} "
         f"review if {measure} has not improved."
-    )
+    ), limits.sequence_weeks
 
 
 def _place_course(

@@ -44,6 +44,8 @@ class Phasing:
     :ivar reason: why, in words.
     :ivar entry: for ``next`` and ``later``: when it starts.
     :ivar review: for ``next`` and ``later``: the measure reviewed meanwhile.
+    :ivar review_week: for ``next`` and ``later``: the week of the review its entry names, when
+        it names one (the plans' "revisit at the week-N review" is the earliest of them).
     """
 
     rule: str
@@ -52,6 +54,7 @@ class Phasing:
     review: str | None = None
     #: the week of its phase it starts in, when not the first (the homework budget schedules it)
     start_week: int | None = None
+    review_week: int | None = None
 
     to_dict = json_form(
         key("rule"),
@@ -59,6 +62,7 @@ class Phasing:
         key("entry", omit=IF_NONE),
         key("review", omit=IF_NONE),
         key("start_week", omit=IF_NONE),
+        key("review_week", omit=IF_NONE),
         doc="JSON-ready form (absent fields left out).",
     )
 
