@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jsonschema
+import yaml
 
-from planengine import schemas
+from planengine import Assessment, schemas
+
+#: the example assessments, and the date their documents are generated for
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+EXAMPLE_AS_OF = dt.date(2026, 12, 7)
 
 
 @cache
@@ -27,6 +34,17 @@ def assert_valid(name: str, data: Any) -> None:
 def all_steps(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """Every intervention of every problem, in plan order."""
     return [step for problem in plan["problems"] for step in problem["interventions"]]
+
+
+def steps_by_id(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every intervention of a plan's dict form, by id."""
+    return {step["id"]: step for step in all_steps(plan)}
+
+
+def example_plan(engine: Any, name: str, as_of: dt.date = EXAMPLE_AS_OF) -> Any:
+    """The plan ``engine`` makes of ``examples/<name>`` on ``as_of``."""
+    raw = yaml.safe_load((EXAMPLES / name).read_text())
+    return engine.plan(Assessment.from_mapping(raw), as_of=as_of)
 
 
 def all_objectives(plan: dict[str, Any]) -> list[dict[str, Any]]:

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
-import yaml
 
-from plan_helpers import all_steps
+from plan_helpers import example_plan as _example_plan
+from plan_helpers import steps_by_id as _steps
 from planengine import Assessment
 from planengine.render._plan import render_patient
 from test_strategies_scenarios import assessment, plan_for, problem
@@ -26,15 +25,6 @@ SEVERE_PHQ9 = [3, 3, 2, 3, 2, 2, 2, 2, 0]  # 19
 MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = dt.date(2026, 12, 7)
-
-
-def _example_plan(engine, name: str):
-    raw = yaml.safe_load((EXAMPLES / name).read_text())
-    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
-
-
-def _steps(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s["id"]: s for s in all_steps(data)}
 
 
 def test_problem_solving_in_ba_sessions_adds_no_contact(engine) -> None:

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 import yaml
 
 from plan_helpers import all_objectives, all_steps
-from planengine import Assessment
+from plan_helpers import example_plan as _example_plan
+from plan_helpers import steps_by_id as _steps
 from planengine.plan._word_checks import load_word_checks
 from planengine.render._clinician_parts import contacts_text
 from planengine.render._plan import render_goals, render_markdown, render_patient
@@ -30,15 +30,6 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = dt.date(2026, 12, 7)
 MODERATE_GAD7 = [2, 2, 2, 1, 1, 2, 2]  # 12
 HAZARDOUS_AUDIT_C = [2, 2, 1]  # 5: positive, below possible dependence
-
-
-def _example_plan(engine, name: str):
-    raw = yaml.safe_load((EXAMPLES / name).read_text())
-    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
-
-
-def _steps(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s["id"]: s for s in all_steps(data)}
 
 
 # -- N6: contact counts ------------------------------------------------------------------------

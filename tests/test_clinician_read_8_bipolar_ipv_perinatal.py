@@ -20,7 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from plan_helpers import all_steps
+from plan_helpers import example_plan as _example_plan
+from plan_helpers import steps_by_id as _steps
 from planengine import Assessment
 from planengine.render._plan import render_goals, render_markdown, render_patient
 from test_strategies_scenarios import assessment, plan_for, problem
@@ -30,15 +31,6 @@ AS_OF = dt.date(2026, 12, 7)
 PHQ9_17 = [3, 2, 2, 3, 2, 2, 2, 1, 0]
 ISI_17 = [2, 3, 2, 3, 2, 2, 3]
 NG222_MEANING = "NICE NG222 'more severe' depression"
-
-
-def _example_plan(engine, name: str):
-    raw = yaml.safe_load((EXAMPLES / name).read_text())
-    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
-
-
-def _steps(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s["id"]: s for s in all_steps(data)}
 
 
 def _objectives(data: dict[str, Any], area: str) -> dict[str, dict[str, Any]]:

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plan_helpers import all_objectives, all_steps, assert_valid
+from plan_helpers import example_plan as _example
 from planengine import Assessment
 from planengine.plan._safety import enforce
 from planengine.render._plan import plan_to_goal_document, render_markdown, render_patient
@@ -33,11 +33,6 @@ AS_OF = dt.date(2026, 12, 7)
 ASK_TODAY = "Your clinician will ask you some questions about how you have been feeling today."
 WRITE_TODAY = "You and your clinician will write a safety plan together today"
 CONDITIONAL = ("safety-plan-completed", "safety-follow-up-contact")
-
-
-def _example(engine, name: str):
-    raw = yaml.safe_load((EXAMPLES / name).read_text())
-    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
 
 
 def _plan(engine, phq9: list[list[int | None]], goals: list[str] | None = None, **responses: Any):

@@ -25,21 +25,13 @@ from typing import Any
 import pytest
 import yaml
 
-from plan_helpers import all_steps
+from plan_helpers import example_plan as _plan
+from plan_helpers import steps_by_id as _steps
 from planengine import Assessment
 from planengine.render._plan import render_patient
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = dt.date(2026, 12, 7)
-
-
-def _plan(engine, name: str):
-    raw = yaml.safe_load((EXAMPLES / name).read_text())
-    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
-
-
-def _steps(data: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    return {s["id"]: s for s in all_steps(data)}
 
 
 @pytest.mark.parametrize("example", ["severe-with-risk-flag.yaml", "bipolar-depression.yaml"])
