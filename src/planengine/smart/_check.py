@@ -308,19 +308,9 @@ def check_goals(
     ):
         raise TypeError(f"as_of must be a datetime.date or None, got {type(as_of).__name__}")
     document = document_or_mapping if isinstance(document_or_mapping, Document) else None
-    if autoload and (config is None or instruments is None):
-        start = document.path if document is not None and os.path.exists(document.path) else None
-        found_config, found_instruments = lint_defaults(start)
-        config = config or found_config
-        instruments = found_instruments if instruments is None else instruments
-    config = config or SmartConfig()
-    if rules is None:
-        if autoload and plugin_manager is None:
-            rules = installed_rule_set().with_rules(extra_rules)
-        else:
-            rules = rule_set(extra_rules, plugin_manager)
-    if instruments is None:
-        instruments = _default_instruments()
+    config, instruments, rules = _settings(
+        document, config, instruments, rules, extra_rules, plugin_manager, autoload
+    )
     data: Any = document.data if document is not None else document_or_mapping
     if isinstance(data, Mapping) and "goals" not in data and "statement" in data:
         data = {"planengine": 1, "goals": [dict(data)]}
@@ -381,30 +371,7 @@ def check_goals(
             record=record,
             file=file_record,
         )
-        hits: list[tuple[SmartRule, Hit]] = []
-        for rule in active:
-            owner = f" (plugin {rule.plugin})" if rule.plugin else ""
-            try:
-                found = list(rule.check(context))  # type: ignore[misc]
-            except PLUGIN_FAILURES as error:
-                from planengine._plugins import log_failure
-
-                log_failure(rule.plugin or "planengine", f"SMART rule {rule.code}", error)
-                collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
-                continue
-            if not found:  # most rules find nothing
-                continue
-            stray = next((hit for hit in found if not isinstance(hit, Hit)), None)
-            if stray is not None:
-                collect.add(
-                    "E009",
-                    base,
-                    f"rule {rule.code}{owner} yielded {type(stray).__name__} {stray!r:.80}, "
-                    "not a Hit",
-                    goal_id,
-                )
-                continue
-            hits.extend((rule, hit) for hit in found)
+        hits = _goal_hits(context, active, collect, base, goal_id)
         for rule, hit in _apply_suppressions(record, base, hits, rules, collect):
             collect.add(rule.code, (*base, *hit.path), hit.message, goal_id)
     reported = {(rule.code, path) for rule, path, _message, _goal in collect.found}
@@ -412,6 +379,69 @@ def check_goals(
         if (refused.code, refused.parts) not in reported:
             collect.add(refused.code, refused.parts, refused.message, refused.goal_id)
     return collect.violations()
+
+
+def _settings(
+    document: Document | None,
+    config: SmartConfig | None,
+    instruments: Mapping[str, Any] | None,
+    rules: RuleSet | None,
+    extra_rules: Iterable[SmartRule],
+    plugin_manager: Any,
+    autoload: bool,
+) -> tuple[SmartConfig, Mapping[str, Any], RuleSet]:
+    """The configuration, instruments and rules ``check_goals`` judges with: those given, else
+    (with ``autoload``) the nearest configuration file's and the installed plugins', else the
+    built-in ones."""
+    if autoload and (config is None or instruments is None):
+        start = document.path if document is not None and os.path.exists(document.path) else None
+        found_config, found_instruments = lint_defaults(start)
+        config = config or found_config
+        instruments = found_instruments if instruments is None else instruments
+    if rules is None:
+        if autoload and plugin_manager is None:
+            rules = installed_rule_set().with_rules(extra_rules)
+        else:
+            rules = rule_set(extra_rules, plugin_manager)
+    if instruments is None:
+        instruments = _default_instruments()
+    return config or SmartConfig(), instruments, rules
+
+
+def _goal_hits(
+    context: GoalContext,
+    active: Iterable[SmartRule],
+    collect: _Collector,
+    base: tuple[str | int, ...],
+    goal_id: str | None,
+) -> list[tuple[SmartRule, Hit]]:
+    """What each active rule finds in one goal; a rule that raises, or yields something that is
+    not a :class:`Hit`, is reported as E009 and the others still run."""
+    hits: list[tuple[SmartRule, Hit]] = []
+    for rule in active:
+        owner = f" (plugin {rule.plugin})" if rule.plugin else ""
+        try:
+            found = list(rule.check(context))  # type: ignore[misc]
+        except PLUGIN_FAILURES as error:
+            from planengine._plugins import log_failure
+
+            log_failure(rule.plugin or "planengine", f"SMART rule {rule.code}", error)
+            collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
+            continue
+        if not found:  # most rules find nothing
+            continue
+        stray = next((hit for hit in found if not isinstance(hit, Hit)), None)
+        if stray is not None:
+            collect.add(
+                "E009",
+                base,
+                f"rule {rule.code}{owner} yielded {type(stray).__name__} {stray!r:.80}, "
+                "not a Hit",
+                goal_id,
+            )
+            continue
+        hits.extend((rule, hit) for hit in found)
+    return hits
 
 
 def _apply_suppressions(
