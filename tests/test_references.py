@@ -266,3 +266,59 @@ def test_the_references_page_is_generated_from_the_data() -> None:
     assert page == tool.render(), "docs/references.md is out of date: run tools/references_doc.py"
     for ref in references():
         assert f"**{ref}**" in page
+
+
+#: Hosts a signing clinician cannot rely on (clinician read 9, S9): an AI answer site, document
+#: dumps, a blog, a calculator page, an unofficial copy of a NICE guideline. A source read there
+#: names its primary source first and marks the copy as what it is.
+_WEAK_HOSTS = {
+    "droracle.ai": None,  # never cited
+    "docest.com": None,
+    "cbtwatch.com": "secondary source",
+    "nationalcalculatorauthority.com": "secondary source",
+    "old.bansdoc.gov.bd": "accessed via",
+}
+
+
+@pytest.mark.parametrize(("host", "mark"), sorted(_WEAK_HOSTS.items()))
+def test_a_weak_copy_is_never_the_main_entry_of_a_citation(host: str, mark: str | None) -> None:
+    uses = [ref for ref in references().values() if host in ref.full_text()]
+    if mark is None:
+        assert not uses, f"{host} is cited by {[ref.id for ref in uses]}"
+    for ref in uses:
+        text = ref.full_text()
+        assert mark in text, f"{ref.id} cites {host} without saying '{mark}'"
+        assert text.index(mark) < text.index(host), ref.id
+        assert not text.split(": ", 1)[1].startswith("http"), ref.id
+
+
+@pytest.mark.parametrize(
+    ("ref_id", "primary"),
+    [
+        ("R37", "NHS Talking Therapies (formerly IAPT) Manual"),
+        ("R39", "Kiresuk TJ, Sherman RE"),
+        ("R50", "Spielman AJ"),
+        ("R54", "NICE NG222"),
+        ("S2", "NICE NG222"),
+    ],
+)
+def test_the_primary_source_comes_first(ref_id: str, primary: str) -> None:
+    assert lookup_reference(ref_id).full_text().startswith(f"{ref_id}: {primary}")
+
+
+def test_us_regulations_are_marked_as_not_clinical_guidance() -> None:
+    """42 CFR (US Medicare/Medicaid) and US state rules reach UK plans through the review-interval
+    design note; each says what it is (clinician read 9, S9)."""
+    us = [ref for ref in references().values() if "CFR" in ref.text or "Maine DHHS" in ref.text]
+    assert {ref.id for ref in us} >= {"R44", "R45", "R46", "R47"}
+    for ref in us:
+        assert ref.text.startswith(("US payer context, not clinical guidance: ",
+                                    "US state regulation, not clinical guidance: ")), ref.id
+
+
+def test_a_plan_cites_the_same_words_for_r37_as_the_bibliography() -> None:
+    """The instrument and review files spell R37 out; they say what the bibliography says."""
+    entry = lookup_reference("R37").text
+    for name in ("instruments/phq9.yaml", "instruments/gad7.yaml", "review.yaml"):
+        data = yaml.safe_load((ROOT / "src" / "planengine" / "data" / name).read_text("utf-8"))
+        assert data["references"]["R37"] == entry, name

@@ -67,7 +67,8 @@ def test_stale_data_at_caseness_is_possible_disengagement_not_overdue() -> None:
     assert "possible disengagement: contact the patient" in mood.attention
     assert mood.trajectory.position == "unknown"
     entry = next(e for e in _run().caseload if e.patient == "p-109")
-    assert entry.group == "needs-attention"
+    # clinician read 9, S11: out of touch with item 9 unknown since PHQ-9 16 -> contacted today
+    assert entry.group == "contact-today"
 
 
 def test_one_patient_id_is_one_caseload_row_with_every_file_and_unique_flag_ids() -> None:

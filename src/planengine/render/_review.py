@@ -50,8 +50,16 @@ def _yes(value: Any) -> str:
     return "yes" if value else "no"
 
 
-def change_lines(change: ChangeReport) -> list[str]:
-    """The change criteria, one short line each, kept apart because they can disagree."""
+def _lost(goal: GoalReview) -> bool:
+    """Whether the goal's target was met and is lost now."""
+    return goal.status.rule == "status.target-lost"
+
+
+def change_lines(change: ChangeReport, target_lost: bool = False) -> list[str]:
+    """The change criteria, one short line each, kept apart because they can disagree.
+
+    :param target_lost: the goal's target was met and is lost now: an improvement from the
+        baseline is said beside that loss, never alone (clinician read 9, S11)."""
     lines = [
         f"{change.instrument}: {change.baseline:g} ({change.baseline_date}) -> {change.latest:g} "
         f"({change.latest_date}), improvement {change.improvement:+g}"
@@ -73,7 +81,10 @@ def change_lines(change: ChangeReport) -> list[str]:
             if mcid["deteriorated"]
             else "not reached"
         )
-        lines.append(f"MCID {mcid['value']:g}: {moved}")
+        if target_lost and mcid["improved"]:
+            lines.append(f"MCID {mcid['value']:g} from baseline: improved; lost against the target")
+        else:
+            lines.append(f"MCID {mcid['value']:g}: {moved}")
     else:
         lines.append("MCID: not defined for this instrument")
     if change.response is not None:
@@ -232,7 +243,7 @@ def _text_review(review: Review) -> list[str]:
         if goal.trajectory.reason:
             lines.append(f"      trajectory: {goal.trajectory.reason}")
         if goal.change is not None:
-            lines.extend(f"      {line}" for line in change_lines(goal.change))
+            lines.extend(f"      {line}" for line in change_lines(goal.change, _lost(goal)))
         if goal.gas is not None:
             level = (
                 "not rated" if goal.gas.level is None else f"{goal.gas.level:+d}".replace("+0", "0")
@@ -368,7 +379,7 @@ def _markdown_review(review: Review) -> list[str]:
         if g.trajectory.reason:
             lines.append(f"- Trajectory: {_md(g.trajectory.reason)}")
         if g.change is not None:
-            lines.extend(f"- {_md(line)}" for line in change_lines(g.change))
+            lines.extend(f"- {_md(line)}" for line in change_lines(g.change, _lost(g)))
         if g.gas is not None:
             lines.append(
                 f"- GAS level {g.gas.level if g.gas.level is not None else 'not rated'}: "

@@ -118,9 +118,10 @@ def _goal_html(
     if chart is not None:
         out += [chart, LEGEND]
     if goal.change is not None:
+        lost = goal.status.rule == "status.target-lost"
         out.append(
             "<ul>"
-            + "".join(f"<li>{escape(line)}</li>" for line in change_lines(goal.change))
+            + "".join(f"<li>{escape(line)}</li>" for line in change_lines(goal.change, lost))
             + "</ul>"
         )
     if goal.gas is not None:

@@ -5,7 +5,9 @@ The groups, and why (docs/review-workflow.md §4):
 1. ``open-risk-flag``: patients with a risk flag that asks for a clinician now. Safety first.
 1. ``contact-today``: a symptom score reliably worse while its risk item is unknown (recorded as a
    total only, or left blank): contact the patient today and ask it (clinician read 7: such a
-   patient must not sit in the same group as a goal merely behind).
+   patient must not sit in the same group as a goal merely behind); likewise a possible
+   disengagement while the risk item has not been seen since a score at or above the level where
+   it must be asked (PHQ-9 moderately severe, 15 or more) (clinician read 9, S11).
 2. ``not-reviewed``: files that could not be read at all. Their risk items were not checked,
    so they come before anything routine.
 3. ``needs-attention``: a goal needs the clinician (worsening, behind, no response, possible
@@ -136,9 +138,19 @@ def _parts(review: Review) -> tuple[list[str], str]:
         if _symptom(g)
         and (_regression_rank(g, unknown) == 0 or (_back_at_caseness(g) and g.instrument in unknown))
     ]
+    out_of_touch = [
+        g.goal_id for g in review.goals if g.goal_id not in today and _disengaged_severe(review, g)
+    ]
     if today:
         parts.insert(0, f"{_TODAY}{', '.join(today)} reliably worse or back at caseness with "
                         "its risk item unknown – ask about suicidal thoughts and self-harm")
+    if out_of_touch:
+        parts.insert(
+            1 if today else 0,
+            f"{_TODAY}{', '.join(out_of_touch)} possibly disengaged with its risk item unknown "
+            "since a moderately severe score or worse – contact the patient and ask about "
+            "suicidal thoughts and self-harm",
+        )
     errors = sum(f.severity == "error" for f in review.findings)
     if errors:
         parts.append(f"{errors} input error(s)")
@@ -146,7 +158,7 @@ def _parts(review: Review) -> tuple[list[str], str]:
         "open-risk-flag"
         if review.open_flags
         else "contact-today"
-        if today
+        if today or out_of_touch
         else "needs-attention"
         if attention or any(gap.needs_attention for gap in gaps)
         else "measurement-overdue"
@@ -154,6 +166,20 @@ def _parts(review: Review) -> tuple[list[str], str]:
         else "routine"
     )
     return parts, group
+
+
+def _disengaged_severe(review: Review, goal: GoalReview) -> bool:
+    """Possible disengagement while the instrument's risk item has not been seen since a total at
+    or above the level where it must be asked (``risk-item-not-recorded`` in
+    ``data/review.yaml``: PHQ-9 moderately severe, 15 or more): contact today, like a score
+    reliably worse with its risk item unknown (clinician read 9, S11). The total is the highest
+    recorded without the item since its latest answers, so a patient whose last score fell a
+    little, still without the item, is not left in the routine queue."""
+    if _DISENGAGED not in goal.attention:
+        return False
+    return any(
+        gap.instrument == goal.instrument and gap.needs_attention for gap in review.risk_item_gaps
+    )
 
 
 def _symptom(goal: GoalReview) -> bool:

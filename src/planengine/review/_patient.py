@@ -53,6 +53,7 @@ class FlagClock:
         flags from words or records).
     :ivar blanks: how many of those signals were blank answers (risk unknown).
     :ivar instrument_name: the instrument's name (``PHQ-9``), ``None`` for other flags.
+    :ivar on_file: the administrations of the item on file in all (before the as-of date).
     """
 
     flag_id: str
@@ -61,6 +62,7 @@ class FlagClock:
     administrations: int = 0
     blanks: int = 0
     instrument_name: str | None = None
+    on_file: int = 0
 
 
 def flag_clocks(
@@ -93,7 +95,8 @@ def _clock(flag: RiskFlag, instruments: Mapping[str, Instrument]) -> FlagClock:
     since = [(date, value) for date, value in after if date >= first]
     found = [value for _, value in since if signal(value)]
     return FlagClock(
-        flag.id, first, len(found), len(since), found.count(None), instrument.name
+        flag.id, first, len(found), len(since), found.count(None), instrument.name,
+        len(flag.history),
     )
 
 
@@ -138,11 +141,18 @@ def escalation_line(review: Review, flag: RiskFlag) -> str:
             else "left blank" if clock.blanks == clock.signals
             else "endorsed or left blank"
         )
-        every = (
-            f"every {name}" if clock.signals == clock.administrations
-            else f"{clock.signals} of {clock.administrations} {name}s"
-        )
-        what = f"{kind}: {name} item {flag.item} {verb} at {every} since {clock.since} ({days} days)"
+        if clock.administrations == 1:  # one administration is not "every" (clinician read 9, S11)
+            only = "the only" if clock.on_file == 1 else "the latest of"
+            count = "" if clock.on_file == 1 else f" {clock.on_file}"
+            plural = "" if clock.on_file == 1 else "s"
+            when = f"on {clock.since} ({only}{count} {name}{plural} on file; {days} days)"
+        else:
+            every = (
+                f"every {name}" if clock.signals == clock.administrations
+                else f"{clock.signals} of {clock.administrations} {name}s"
+            )
+            when = f"at {every} since {clock.since} ({days} days)"
+        what = f"{kind}: {name} item {flag.item} {verb} {when}"
     record = flag.disposition
     assessed = (
         "never assessed" if record is None

@@ -24,9 +24,13 @@ def remeasure_after_alcohol(problem: Problem, weeks: int, names: Mapping[str, st
     if measured is None:
         return
     rule = rule_id("R-SC9")
-    references = load_rules()["references"]
-    citations = [f"{key}: {references[key]}" for key in ("S3", "S9") if key in references]
+    rules = load_rules()
     instrument = measured.measure.instrument or ""
+    # the guideline of the problem measured again (depression: NG222 [S2]; anxiety: CG113 [S3])
+    # and the alcohol guideline that asks for the re-measure (CG115 [S9]) (clinician read 9, S9)
+    own = rules["severity"].get(instrument, {}).get("citations", [])
+    references = rules["references"]
+    citations = [f"{key}: {references[key]}" for key in dict.fromkeys([*own, "S9"]) if key in references]
     label = names.get(instrument, instrument)
     start = measured.start_date
     due = start + dt.timedelta(weeks=weeks)
