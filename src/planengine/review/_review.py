@@ -42,8 +42,8 @@ from planengine.review._model import (
     Status,
     Trajectory,
 )
-from planengine.review._parse import ParsedGoal, parse_goal_file, schema_findings
-from planengine.review._patient import flag_clocks, risk_item_gaps
+from planengine.review._parse import ParsedFile, ParsedGoal, parse_goal_file, schema_findings
+from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps
 from planengine.review._risk import (
     language_flags_from_goal_file,
     private_flags_from_goal_file,
@@ -303,25 +303,7 @@ def review_goals(
     if not isinstance(data, Mapping):
         raise InputError("a goal file must be a mapping with a `goals` list", file=file, path="$")
     times = StageTimes("review", "review")  # DEBUG only: stage times, never content
-    if autoload and (config is None or instruments is None):
-        import os
-
-        from planengine._config import config_near
-        from planengine._installed import installed_instruments
-
-        found = config_near(file if file is not None and os.path.exists(file) else None)
-        config = config or found.review
-        if instruments is None:
-            instruments = installed_instruments(found.table, found.file or "configuration")
-    if autoload and plugins is None:
-        from planengine._installed import installed_plugins
-
-        plugins = installed_plugins()
-    config = config or ReviewConfig()
-    if instruments is None:
-        from planengine.instruments._data_files import load_builtin_instruments
-
-        instruments = load_builtin_instruments()
+    config, instruments, plugins = _settings(file, config, instruments, plugins, autoload)
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
     times.mark("parse")
     patient_id = parsed.record.patient_id
@@ -338,17 +320,7 @@ def review_goals(
     assessments = tuple(
         (a.instrument, a.date, a.total) for a in parsed.assessments if a.total is not None
     )
-    gaps = risk_item_gaps(
-        [(a.instrument, a.date, a.total, a.answers is not None) for a in parsed.assessments]
-        + [
-            (goal.instrument.id, m.date, m.value, False)
-            for goal in parsed.goals
-            if goal.instrument is not None and goal.scale == "total"
-            for m in goal.measurements
-            if m.source != "assessment"
-        ],
-        instruments,
-    )
+    gaps = _risk_item_gaps(parsed, instruments)
     times.mark("goals")
     manager, load_notices = _manager(plugins)
     notices.extend(load_notices)
@@ -363,27 +335,8 @@ def review_goals(
             config=config,
             assessments=assessments,
         )
-        goals = tuple(
-            attrs.evolve(
-                goal,
-                suggestions=goal.suggestions
-                + plugin_suggestions(
-                    manager,
-                    goal,
-                    context,
-                    strict=strict_plugins,
-                    notice=notices.append,
-                    version_of=getattr(plugins, "version_of", None),
-                    flagged=bool(flags_concerning(goal, flags, areas)),
-                ),
-            )
-            for goal in goals
-        )
-        goals = tuple(
-            attrs.evolve(
-                goal, attention=attention_reasons(goal, flags_concerning(goal, flags, areas))
-            )
-            for goal in goals
+        goals = _with_plugin_suggestions(
+            goals, manager, context, flags, areas, strict_plugins, notices, plugins
         )
     goals = tuple(
         attrs.evolve(g, attention=attention_reasons(g, flags_concerning(g, flags, areas)))
@@ -424,4 +377,83 @@ def review_goals(
         crisis=crisis,
         risk_item_gaps=gaps,
         flag_clocks=flag_clocks(all_flags, instruments),
+    )
+
+
+def _settings(
+    file: str | None,
+    config: ReviewConfig | None,
+    instruments: Mapping[str, Instrument] | None,
+    plugins: Any,
+    autoload: bool,
+) -> tuple[ReviewConfig, Mapping[str, Instrument], Any]:
+    """The settings, instruments and plugins ``review_goals`` reviews with: those given, else
+    (with ``autoload``) the nearest configuration file's and the installed ones, else the
+    built-in ones."""
+    if autoload and (config is None or instruments is None):
+        import os
+
+        from planengine._config import config_near
+        from planengine._installed import installed_instruments
+
+        found = config_near(file if file is not None and os.path.exists(file) else None)
+        config = config or found.review
+        if instruments is None:
+            instruments = installed_instruments(found.table, found.file or "configuration")
+    if autoload and plugins is None:
+        from planengine._installed import installed_plugins
+
+        plugins = installed_plugins()
+    if instruments is None:
+        from planengine.instruments._data_files import load_builtin_instruments
+
+        instruments = load_builtin_instruments()
+    return config or ReviewConfig(), instruments, plugins
+
+
+def _with_plugin_suggestions(
+    goals: tuple[GoalReview, ...],
+    manager: Any,
+    context: ReviewContext,
+    flags: tuple[RiskFlag, ...],
+    areas: Mapping[str, str],
+    strict: bool,
+    notices: list[Notice],
+    plugins: Any,
+) -> tuple[GoalReview, ...]:
+    """``goals`` with each plugin's ``review_suggestions`` added (a failing plugin becomes a
+    notice, or raises when ``strict``); the attention reasons are set after, for every goal."""
+    return tuple(
+        attrs.evolve(
+            goal,
+            suggestions=goal.suggestions
+            + plugin_suggestions(
+                manager,
+                goal,
+                context,
+                strict=strict,
+                notice=notices.append,
+                version_of=getattr(plugins, "version_of", None),
+                flagged=bool(flags_concerning(goal, flags, areas)),
+            ),
+        )
+        for goal in goals
+    )
+
+
+def _risk_item_gaps(
+    parsed: ParsedFile, instruments: Mapping[str, Instrument]
+) -> tuple[RiskItemGap, ...]:
+    """The totals recorded without their risk item: repeat questionnaires without answers, and
+    goals' progress totals (which never carry items)."""
+    return risk_item_gaps(
+        [(a.instrument, a.date, a.total, a.answers is not None) for a in parsed.assessments]
+        + [
+            (goal.instrument.id, m.date, m.value, False)
+            for goal in parsed.goals
+            if goal.instrument is not None and goal.scale == "total"
+            for m in goal.measurements
+            if m.source != "assessment"
+        ],
+        instruments,
     )
