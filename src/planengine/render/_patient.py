@@ -30,6 +30,7 @@ from planengine.render._patient_parts import (
     help_section,
     later_section,
     monitoring_sections,
+    risk_asked_today,
     safety_section,
     week_section,
 )
@@ -173,6 +174,13 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     today = _questionnaires_today(data)
     items = [today] if today is not None else []
     running = hosts_running(data)
+    # a course is not committed before today's risk questions decide the step (read 9, S4):
+    # one line for it, and nothing said to be part of it
+    undecided = (
+        {s["id"] for p in data["problems"] for s in p["interventions"]
+         if s.get("intensity") == "high" and s["delivery"] != "referral"}
+        if risk_asked_today(data) else set()
+    )
     for problem in data["problems"]:
         if problem["phase"] != "now" or problem["area"] == "safety":
             continue
@@ -185,6 +193,13 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 continue
             if (step.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP:
                 continue  # said once, above
+            if step["id"] in undecided:
+                sentence = patient_text("course_agreed_today")
+                if Item(sentence) not in items:
+                    items.append(Item(sentence))
+                continue
+            if undecided.intersection(step.get("in_sessions_of", ())):
+                continue  # part of the course whose shape is agreed today
             sentence = plain_step(step["id"]) or plain_rule_step(step)
             if sentence is not None:  # a step the patient takes no part in: said in one sentence
                 if Item(sentence) not in items:
@@ -193,6 +208,8 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             hosted_by = next((h for h in step.get("in_sessions_of", ()) if h in running), None)
             if hosted_by is not None:  # part of another session: not one more appointment
                 host = running[hosted_by]
+                if host.get("intensity") == "high":
+                    continue  # part of the course's own sessions: nothing more to book (read 9, S4)
                 start = (step.get("phasing") or {}).get("start_week")
                 text = (
                     patient_text("in_area_talks", area=plain_title(host["title"]).lower())
