@@ -32,7 +32,9 @@ COURSE_TODAY = (
 
 def _plan(engine, name: str, **changes: Any):
     path = EXAMPLES / name
-    raw = json.loads(path.read_text()) if path.suffix == ".json" else yaml.safe_load(path.read_text())
+    raw = (
+        json.loads(path.read_text()) if path.suffix == ".json" else yaml.safe_load(path.read_text())
+    )
     raw.update(changes)
     return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
 

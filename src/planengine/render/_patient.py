@@ -44,6 +44,7 @@ from planengine.render._patient_words import (
     plain_step,
     plain_title,
     screen_topics,
+    self_help_support,
 )
 from planengine.render._words import (
     DocumentSettings,
@@ -194,9 +195,9 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             if (step.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP:
                 continue  # said once, above
             if step["id"] in undecided:
-                sentence = patient_text("course_agreed_today")
-                if Item(sentence) not in items:
-                    items.append(Item(sentence))
+                agreed_today = Item(patient_text("course_agreed_today"))
+                if agreed_today not in items:
+                    items.append(agreed_today)
                 continue
             if undecided.intersection(step.get("in_sessions_of", ())):
                 continue  # part of the course whose shape is agreed today
@@ -208,8 +209,8 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             hosted_by = next((h for h in step.get("in_sessions_of", ()) if h in running), None)
             if hosted_by is not None:  # part of another session: not one more appointment
                 host = running[hosted_by]
-                if host.get("intensity") == "high":
-                    continue  # part of the course's own sessions: nothing more to book (read 9, S4)
+                if host.get("intensity") == "high" and self_help_support(step["title"]):
+                    continue  # self-help's check-ins, inside a course: its sessions replace them (read 9, S4)
                 start = (step.get("phasing") or {}).get("start_week")
                 text = (
                     patient_text("in_area_talks", area=plain_title(host["title"]).lower())

@@ -76,6 +76,13 @@ def plain_rule_step(step: dict[str, Any]) -> str | None:
     return None if text is None else str(text)
 
 
+def self_help_support(title: str) -> bool:
+    """True for the check-ins that support guided self-help ("Guided self-help check-ins"):
+    inside a course with a clinician, its sessions replace them, and the copy does not list
+    them as part of it (clinician read 9, S4)."""
+    return one_line(title) in (words_data()["patient"].get("self_help_support") or ())
+
+
 def screen_topics() -> Mapping[str, str]:
     """Area -> what a questionnaire a positive screen asks for is about, in the patient's words
     ("mood")."""

@@ -234,7 +234,9 @@ def choice_for(
 
     def build() -> tuple[TreatmentOption, ...]:
         courses, self_help = _classify(steps_now, objectives)
-        shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course
+        # kept with any course: the self-help, and the stabilisation skills that are no option
+        kept = [s for s in steps_now if s.delivery in SELF_HELP and s.category in NOT_A_TREATMENT]
+        shared = round(sum(homework_minutes(s) for s in (*self_help, *kept)))
         options = [_self_help_option(self_help, shared, default)] if self_help else []
         options.extend(
             _course_option(name, steps, shared, default) for name, steps in courses.items()
