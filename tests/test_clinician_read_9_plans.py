@@ -19,8 +19,10 @@ from typing import Any
 import pytest
 import yaml
 
+from plan_helpers import assert_valid
 from planengine import Assessment
-from planengine.render._plan import render_patient
+from planengine.render._plan import plan_to_goal_document, render_patient
+from planengine.review import review_goals
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 AS_OF = dt.date(2026, 12, 7)
@@ -56,7 +58,7 @@ def test_screen_follow_ups_are_given_at_this_visit(engine) -> None:
     objectives = _objectives(data)
     phq9, pcl5 = objectives["depression-next-step-1"], objectives["trauma-next-step-1"]
     assert phq9["due_date"] == pcl5["due_date"] == AS_OF.isoformat()
-    assert "PHQ-9 at this visit, with item 9" in phq9["statement"]
+    assert "Give the full PHQ-9 (with item 9) at this visit" in phq9["statement"]
     assert pcl5["statement"].startswith("Give the PCL-5 at this visit; if it is 31 or more, refer")
     # the referral waits for the result: the step is the clinician's own at this visit
     assert _steps(data)["trauma-next-step-1"]["delivery"] == "clinician-led"
@@ -123,3 +125,11 @@ def test_current_suicidal_words_keep_the_course_on_the_copy(engine) -> None:
     assert COURSE_TODAY not in sessions
     assert "once a week, 50 min each, for 16 weeks" in sessions
     assert "Guided self-help check-ins" not in sessions  # part of the course's own sessions
+
+
+def test_the_screen_follow_ups_open_no_risk_flag_when_their_goal_file_is_reviewed(engine) -> None:
+    document = plan_to_goal_document(_plan(engine, "screens-and-wellbeing.yaml"))
+    assert_valid("goal", document)
+    # the statement names item 9, not its subject: goal statements are screened for risk words
+    review = review_goals(document, as_of=AS_OF)
+    assert not review.open_flags

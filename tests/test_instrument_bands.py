@@ -148,7 +148,7 @@ def test_cutoff_edges(cutoff_id: str, comparator: str, value: int) -> None:
 
 # (instrument, finding rule, total just below, total at the cut-off)
 SCREEN_FINDINGS = [
-    ("phq2", "phq2.screen", 2, 3, "Give the full PHQ-9 at this visit"),
+    ("phq2", "phq2.screen", 2, 3, "Give the full PHQ-9 (with item 9) at this visit"),
     ("gad2", "gad2.screen", 2, 3, "Give the full GAD-7 at this visit"),
     ("pc-ptsd-5", "pc-ptsd-5.screen", 2, 3, "PCL-5"),
     ("pcl5", "pcl5.provisional", 30, 31, "clinician-delivered trauma assessment"),
