@@ -148,8 +148,8 @@ def test_cutoff_edges(cutoff_id: str, comparator: str, value: int) -> None:
 
 # (instrument, finding rule, total just below, total at the cut-off)
 SCREEN_FINDINGS = [
-    ("phq2", "phq2.screen", 2, 3, "Complete a full PHQ-9"),
-    ("gad2", "gad2.screen", 2, 3, "Complete a full GAD-7"),
+    ("phq2", "phq2.screen", 2, 3, "Give the full PHQ-9 (with item 9) at this visit"),
+    ("gad2", "gad2.screen", 2, 3, "Give the full GAD-7 at this visit"),
     ("pc-ptsd-5", "pc-ptsd-5.screen", 2, 3, "PCL-5"),
     ("pcl5", "pcl5.provisional", 30, 31, "clinician-delivered trauma assessment"),
 ]

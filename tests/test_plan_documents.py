@@ -138,7 +138,10 @@ def test_the_clinicians_plan_keeps_what_the_json_has() -> None:
     assert "from 0, to at least 6 sections" in safety and "0 -> >= 6" not in safety
     screens = render_markdown(_plan("screens-and-wellbeing.yaml"))
     tasks = screens.split("### Clinician tasks", 1)[1].split("###", 1)[0]
-    assert "Complete a PCL-5 and refer for a clinician-delivered trauma assessment" in tasks
+    assert (
+        "Give the PCL-5 at this visit; if it is 31 or more, refer for a clinician-delivered "
+        "trauma assessment" in tasks
+    )
     # with a referral for trauma-focused therapy, one referral covers the assessment too
     trauma = render_markdown(_plan("trauma-pcl5-insomnia.yaml"))
     assert "It covers what the PCL-5 result asks for" in trauma

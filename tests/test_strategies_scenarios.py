@@ -206,8 +206,10 @@ def test_default_limit_is_three_active_objectives(engine) -> None:
 def test_a_positive_phq2_asks_for_a_phq9_before_any_treatment_steps(engine) -> None:
     data = plan_for(engine, assessment({"phq2": [2, 2]}))
     depression = problem(data, "depression")
-    assert [s["title"] for s in depression["interventions"]] == ["Complete a full PHQ-9"]
-    assert [o["statement"] for o in depression["objectives"]] == ["Complete a full PHQ-9 by 2026-12-02."]
+    step = "Give the full PHQ-9 (with item 9) at this visit"
+    assert [s["title"] for s in depression["interventions"]] == [step]
+    # self-report, and the PHQ-2 has no item 9: at this visit (clinician read 9, S1)
+    assert [o["statement"] for o in depression["objectives"]] == [f"{step}, by 2026-11-25."]
 
 
 def test_self_esteem_without_a_phq9_asks_for_one_first(engine) -> None:

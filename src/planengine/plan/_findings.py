@@ -8,6 +8,7 @@ problems can be put in a stable priority order.
 from __future__ import annotations
 
 import operator
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -71,12 +72,29 @@ def instrument_findings(
                     round(weight, 4),
                     instrument_id,
                     score.total,
-                    item.next_step,
+                    _with_cutoffs(item.next_step, instruments),
                     tuple(item.citations),
                     Provenance(f"rule:{item.rule_id}", (paths[instrument_id],)),
                 )
             )
     return out
+
+
+#: a cut-off named in a next step's words ("if it is {pcl5.provisional} or more"): the
+#: instrument's id, then the cut-off's id
+_CUTOFF_NAMED = re.compile(r"\{(([a-z0-9-]+)\.[a-z0-9.-]+)\}")
+
+
+def _with_cutoffs(text: str | None, instruments: Mapping[str, Any]) -> str | None:
+    """A next step with each cut-off it names replaced by that cut-off's value, as configured
+    (a positive PC-PTSD-5 refers on when the PCL-5 given at the visit is at its cut-off)."""
+    if not text or "{" not in text:
+        return text
+
+    def value(match: re.Match[str]) -> str:
+        return str(instruments[match.group(2)].cutoff(match.group(1)).value)
+
+    return _CUTOFF_NAMED.sub(value, text)
 
 
 def judges(instrument: Any) -> bool:

@@ -1,6 +1,7 @@
 """The core's follow-up for a finding that asks for one (a positive screen, a cut-off): complete
-the full measure, or refer; an unanswered risk item is asked at this visit, not later. Its
-wording is the instrument data's ``next_step``."""
+the full measure, or refer; an unanswered risk item is asked at this visit, not later, and so is
+the full questionnaire a positive screen asks for (it is self-report, and the screen did not ask
+the risk item: clinician read 9, S1). Its wording is the instrument data's ``next_step``."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ from planengine._model import (
     Provenance,
 )
 
-__all__ = ["next_steps"]
+__all__ = ["SCREEN_FOLLOW_UP", "next_steps"]
+
+#: the rule behind a questionnaire a positive screen asks for, given at this visit
+SCREEN_FOLLOW_UP = "rule:findings.screen-follow-up"
 
 
 def next_steps(
@@ -51,7 +55,9 @@ def next_steps(
         if finding.kind == "screen-positive" and measured - {finding.instrument}:
             continue
         seen.add(finding.next_step)
-        refers = "refer" in finding.next_step.lower()
+        # a step that refers only on a result ("Give the PCL-5 ...; if it is 31 or more,
+        # refer ...") is the clinician's own at this visit, not a referral
+        refers = finding.next_step.lower().startswith("refer")
         if refers and course_referral is not None:
             source = context.instruments.get(finding.instrument or "")
             course_referral.notes.append(
@@ -67,14 +73,24 @@ def next_steps(
             )
             continue
         key = f"{problem.area}-next-step-{len(seen)}"
-        provenance = Provenance("rule:findings.next-step", finding.provenance.inputs)
-        # An unanswered risk item is asked at this visit, as the safety step says, not later.
-        when = context.as_of if _risk_item_missing(finding, context) else due
+        # An unanswered risk item is asked at this visit, as the safety step says, not later;
+        # so is the full questionnaire a positive screen asks for (self-report, given in the
+        # clinic; the PHQ-2 has no item 9).
+        questionnaire = _questionnaire_today(finding, context)
+        today = questionnaire or _risk_item_missing(finding, context)
+        provenance = Provenance(
+            SCREEN_FOLLOW_UP if questionnaire else "rule:findings.next-step",
+            finding.provenance.inputs,
+        )
+        when = context.as_of if today else due
         objectives.append(
             Objective(
                 id=key,
                 area=problem.area,
-                statement=f"{finding.next_step.rstrip('.')} by {when.isoformat()}.",
+                statement=(
+                    f"{finding.next_step.rstrip('.')}{',' if today else ''} by "
+                    f"{when.isoformat()}."
+                ),
                 measure=Measure(
                     metric="follow-up assessment completed",
                     unit="assessments",
@@ -127,6 +143,18 @@ def _covering(proposals: Sequence[Proposal]) -> tuple[Intervention | None, Inter
         None,
     ) if urgent else None
     return course, assessment
+
+
+def _questionnaire_today(finding: Finding, context: PlanningContext) -> bool:
+    """Whether ``finding`` is a positive screen whose next step gives another questionnaire
+    (named by its name in the instrument data: "Give the full PHQ-9 ..."), which is done at this
+    visit."""
+    if finding.kind != "screen-positive" or not finding.next_step:
+        return False
+    return any(
+        instrument_id != finding.instrument and instrument.name in finding.next_step
+        for instrument_id, instrument in context.instruments.items()
+    )
 
 
 def _risk_item_missing(finding: Finding, context: PlanningContext) -> bool:

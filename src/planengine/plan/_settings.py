@@ -42,8 +42,10 @@ class EngineConfig:
         matching the 8-12-week non-response review point of measurement-based care, [DN-review-intervals] (L)).
     :ivar max_objectives_per_problem: active objectives per problem; the rest are deferred
         (3: a design default from the issue, keeping plans short; not a sourced number).
-    :ivar screen_followup_days: due time for completing a full questionnaire after a positive
-        screen (7 days: a design default, not a sourced number; set it by local policy).
+    :ivar screen_followup_days: due time for the follow-up a finding asks for when it is not a
+        questionnaire given at this visit (a clinician's review, a referral; 7 days: a design
+        default, not a sourced number; set it by local policy). The full questionnaire a
+        positive screen asks for is given at this visit (clinician read 9, S1).
     :ivar stale_baseline_days: a score older than this on the planning date is marked stale in
         the scores and in every objective whose baseline it is (90 days: a design default, the
         common regulatory maximum review interval of [DN-review-intervals]; set it by local policy).

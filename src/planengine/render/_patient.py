@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from planengine._model import Plan
+from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.render._blocks import (
     Block,
     Document,
@@ -29,6 +30,7 @@ from planengine.render._patient_parts import (
     help_section,
     later_section,
     monitoring_sections,
+    risk_asked_today,
     safety_section,
     week_section,
 )
@@ -41,6 +43,8 @@ from planengine.render._patient_words import (
     plain_rule_step,
     plain_step,
     plain_title,
+    screen_topics,
+    self_help_support,
 )
 from planengine.render._words import (
     DocumentSettings,
@@ -137,10 +141,47 @@ def _appointments(data: dict[str, Any]) -> Section:
     return Section(patient_text("next_heading"), (ItemList(tuple(items)),), kind="appointments")
 
 
+def _questionnaires_today(data: dict[str, Any]) -> Item | None:
+    """The full questionnaires positive screens ask for, given at this visit whatever the phase
+    of their problem, in one sentence (clinician read 9, S1), or ``None``."""
+    topics = screen_topics()
+    areas = [
+        step["area"]
+        for problem in data["problems"]
+        for step in problem["interventions"]
+        if (step.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP
+    ]
+    if not areas:
+        return None
+    order = list(topics)  # the table's order (mood first), then any other area
+    about = [
+        f"about {topics.get(area, area)}"
+        for area in sorted(dict.fromkeys(areas), key=lambda a: order.index(a) if a in order else 99)
+    ]
+    return Item(patient_text(
+        "questionnaires_today",
+        count=_COUNT_WORDS.get(len(areas), str(len(areas))),
+        questionnaires="questionnaire" if len(areas) == 1 else "questionnaires",
+        topics=" and ".join([", ".join(about[:-1]), about[-1]] if len(about) > 1 else about),
+    ))
+
+
+_COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
+
+
 def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
-    """The sessions and referrals that start now, with who and how often."""
-    items = []
+    """The sessions and referrals that start now, with who and how often (the questionnaires
+    given at this visit first)."""
+    today = _questionnaires_today(data)
+    items = [today] if today is not None else []
     running = hosts_running(data)
+    # a course is not committed before today's risk questions decide the step (read 9, S4):
+    # one line for it, and nothing said to be part of it
+    undecided = (
+        {s["id"] for p in data["problems"] for s in p["interventions"]
+         if s.get("intensity") == "high" and s["delivery"] != "referral"}
+        if risk_asked_today(data) else set()
+    )
     for problem in data["problems"]:
         if problem["phase"] != "now" or problem["area"] == "safety":
             continue
@@ -151,6 +192,15 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 continue  # kept for a step up, not started now
             if not keep.allows(step["title"]) or hidden(step["id"]):
                 continue
+            if (step.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP:
+                continue  # said once, above
+            if step["id"] in undecided:
+                agreed_today = Item(patient_text("course_agreed_today"))
+                if agreed_today not in items:
+                    items.append(agreed_today)
+                continue
+            if undecided.intersection(step.get("in_sessions_of", ())):
+                continue  # part of the course whose shape is agreed today
             sentence = plain_step(step["id"]) or plain_rule_step(step)
             if sentence is not None:  # a step the patient takes no part in: said in one sentence
                 if Item(sentence) not in items:
@@ -159,6 +209,8 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             hosted_by = next((h for h in step.get("in_sessions_of", ()) if h in running), None)
             if hosted_by is not None:  # part of another session: not one more appointment
                 host = running[hosted_by]
+                if host.get("intensity") == "high" and self_help_support(step["title"]):
+                    continue  # self-help's check-ins, inside a course: its sessions replace them (read 9, S4)
                 start = (step.get("phasing") or {}).get("start_week")
                 text = (
                     patient_text("in_area_talks", area=plain_title(host["title"]).lower())

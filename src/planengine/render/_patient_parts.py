@@ -52,6 +52,20 @@ def _is_clinicians_part(text: str) -> bool:
     return any(lowered.startswith(m) for m in words_data()["patient"]["clinician_steps"])
 
 
+def risk_asked_today(data: dict[str, Any]) -> bool:
+    """Whether the suicide-risk question is asked at this visit before the safety plan and the
+    step of care are decided (an item left blank or an old endorsement; not current words or a
+    current endorsement, whose safety plan is written today): read 8 N3, read 9 S4."""
+    flags = data["risk"]["flags"]
+    if any(f["private"] for f in flags) or not any(f["kind"] in SUICIDE_KINDS for f in flags):
+        return False
+    safety = next((p for p in data["problems"] if p["area"] == "safety"), None)
+    return any(
+        o["id"] == "safety-plan-completed" and o.get("condition")
+        for o in (safety or {}).get("objectives", ())
+    )
+
+
 def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
     """"Keeping safe": the parts of the safety plan written today, in plain second person; with
     a private flag only that the clinician will talk with the patient today; and, when the

@@ -29,6 +29,7 @@ __all__ = [
     "plain_title",
     "private_pattern_words",
     "safety_plan_part",
+    "screen_topics",
     "withdrawal_warning",
 ]
 
@@ -73,6 +74,19 @@ def plain_rule_step(step: dict[str, Any]) -> str | None:
         return None
     text = _table("plain_rule_steps").get((step.get("provenance") or {}).get("source", ""))
     return None if text is None else str(text)
+
+
+def self_help_support(title: str) -> bool:
+    """True for the check-ins that support guided self-help ("Guided self-help check-ins"):
+    inside a course with a clinician, its sessions replace them, and the copy does not list
+    them as part of it (clinician read 9, S4)."""
+    return one_line(title) in (words_data()["patient"].get("self_help_support") or ())
+
+
+def screen_topics() -> Mapping[str, str]:
+    """Area -> what a questionnaire a positive screen asks for is about, in the patient's words
+    ("mood")."""
+    return {str(area): str(words) for area, words in _table("screen_topics").items()}
 
 
 def contact_rows(step_ids: set[str]) -> list[str]:

@@ -3,7 +3,7 @@ and a recorded choice applied ([S16], R-SC2, R-SC4, R-SC7, R-SC17).
 
 A problem's options are each course of therapy proposed for it (steps with ``intensity: high``,
 grouped by their ``option`` name, with the steps built on them), guided self-help (its
-low-intensity self-help steps) and active monitoring only. Courses that name different options
+low-intensity self-help steps, never stabilisation skills alone) and active monitoring only. Courses that name different options
 are alternatives (assembly keeps both where they declare ``conflicts_with``): the plan keeps
 one, the default or the chosen one, and the others are left out with a pointer to the choices.
 A course that names no option is no alternative and stays. Plugin priority only breaks ties
@@ -33,6 +33,10 @@ TRANSDIAGNOSTIC: str = load_rules()["transdiagnostic"]["option"]
 #: the option id of an antidepressant beside the course: an add-on, never the default (R-SC3/4)
 MEDICATION: str = load_rules()["medication"]["option"]
 PROPORTIONATE = "stepped-care.proportionate-start"
+#: self-help that is no treatment of its own: it goes with every option and is never offered as
+#: guided self-help (grounding and breathing while waiting for trauma-focused therapy are no
+#: treatment for PTSD, NICE NG116; clinician read 9, S3)
+NOT_A_TREATMENT = frozenset({"stabilisation"})
 _SESSION_WORDS = {"day": "a day", "week": "a week", "month": "a month"}
 
 
@@ -96,7 +100,7 @@ def _classify(
     for step in interventions:  # intensity is declared on every step by now
         if step.intensity == HIGH or step.option:  # a course, or a programme an option names
             courses.setdefault(option_of(step), []).append(step)
-        elif step.delivery in SELF_HELP:
+        elif step.delivery in SELF_HELP and step.category not in NOT_A_TREATMENT:
             self_help.append(step)
         requires = requires or bool(step.requires)
     if requires and courses:
@@ -230,7 +234,9 @@ def choice_for(
 
     def build() -> tuple[TreatmentOption, ...]:
         courses, self_help = _classify(steps_now, objectives)
-        shared = round(sum(homework_minutes(s) for s in self_help))  # kept with any course
+        # kept with any course: the self-help, and the stabilisation skills that are no option
+        kept = [s for s in steps_now if s.delivery in SELF_HELP and s.category in NOT_A_TREATMENT]
+        shared = round(sum(homework_minutes(s) for s in (*self_help, *kept)))
         options = [_self_help_option(self_help, shared, default)] if self_help else []
         options.extend(
             _course_option(name, steps, shared, default) for name, steps in courses.items()
