@@ -71,3 +71,28 @@ def instrument_copy_plugin(source_id: str, new_id: str, plugin_name: str = "clin
         PLUGIN_NAME=plugin_name,
         register_instruments=planengine.hookimpl(lambda register: register(data)),
     )
+
+
+def engine_without_cbti(**kwargs: Any) -> Any:
+    """An engine for a clinic with no CBT-I service to refer to: the built-in sleep strategy is
+    blocked and a copy without the CBT-I referral registered in its place. Clinician-supervised
+    sleep restriction is a separate step only there (with a CBT-I referral in the plan, the
+    course does the titration: ``delivered_by`` in data/stepped-care.yaml)."""
+    import types
+
+    import planengine
+    from planengine import Engine
+    from planengine.strategies._strategy import DataStrategy
+
+    source = next(s for s in Engine().strategies if s.id == "sleep")
+    data = {**source.data}
+    data["interventions"] = [s for s in data["interventions"] if s["id"] != "cbti-referral"]
+    strategy = DataStrategy(
+        id="sleep", name=f"{source.name} (no CBT-I service)", version=source.version,
+        status=source.status, areas=tuple(source.areas), priority=source.priority, data=data,
+    )
+    clinic = types.SimpleNamespace(
+        PLUGIN_NAME="clinic-sleep",
+        register_strategies=planengine.hookimpl(lambda register: register(strategy)),
+    )
+    return Engine(plugins=[clinic], block=["sleep"], **kwargs)

@@ -236,8 +236,12 @@ def test_sleep_restriction_is_removed_with_the_reason(engine: Engine, condition:
     assert "sleep-sleep-restriction" not in {s["id"] for s in all_steps(data)}
     excluded = {e["id"]: e for e in data["excluded"]}
     assert condition in excluded["sleep-sleep-restriction"]["reason"]
+    # without the condition it goes too, but to the CBT-I course, which does the titration
+    # (read 9, M2), not for the condition
     without = plan_for(engine, severe_isi)
-    assert "sleep-sleep-restriction" in {s["id"] for s in all_steps(without)}
+    assert "sleep-sleep-restriction" not in {s["id"] for s in all_steps(without)}
+    left = {e["id"]: e for e in without["excluded"]}["sleep-sleep-restriction"]
+    assert left["rule"] == "stepped-care.delivered-by-course" and condition not in left["reason"]
 
 
 def test_every_element_records_its_provenance(engine: Engine, examples_dir) -> None:

@@ -558,7 +558,8 @@ def test_the_markdown_shows_each_steps_sub_steps(engine, examples_dir) -> None:
     # the step in full is in Appendix A, which the sign-off says is part of the plan signed
     assert "Appendix A" in text.split("## Sign-off", 1)[1].split("\n## ", 1)[0]
     full = text.split("## Appendix A.", 1)[1]
-    step = full.split("**Sleep restriction, supervised by the clinician:**", 1)[1].split("\n1. ", 1)[0]
+    # sleep restriction is the CBT-I course's (read 9, M2): its driving warning is the referral's
+    step = full.split("**Refer for CBT for insomnia:**", 1)[1].split("\n1. ", 1)[0]
     step = step.split("\n2. **", 1)[0].split("\n3. **", 1)[0].split("\n4. **", 1)[0].split("\n5. **", 1)[0]
     assert "Step by step:" in step
     assert "do not drive or operate machinery when sleepy" in step  # the driving warning is signed

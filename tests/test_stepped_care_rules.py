@@ -7,6 +7,7 @@ import itertools
 
 import pytest
 
+from plan_helpers import engine_without_cbti
 from planengine import Assessment, Engine, EngineConfig, InputError
 from planengine._model import Context, Response
 
@@ -389,7 +390,8 @@ def test_no_antidepressant_option_with_bipolar_disorder() -> None:
 
 @pytest.mark.parametrize("budget", [40, 60, 90, 120, 210])
 def test_a_timed_step_never_starts_long_after_its_protocol_week(budget) -> None:
-    engine = Engine(strict=True, config=EngineConfig(homework_minutes_per_week=budget))
+    # sleep restriction is a step of its own only without a CBT-I referral (read 9, M2)
+    engine = engine_without_cbti(strict=True, config=EngineConfig(homework_minutes_per_week=budget))
     plan = plan_for({"phq9": 12, "isi": 17}, engine=engine)
     steps = {s["id"]: s for p in plan["problems"] for s in p["interventions"]}
     for step_id in ("sleep-sleep-restriction", "sleep-stimulus-control"):  # protocol week 2

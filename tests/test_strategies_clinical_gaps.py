@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from plan_helpers import all_objectives, all_steps
+from plan_helpers import all_objectives, all_steps, engine_without_cbti
 from test_strategies_scenarios import AS_OF, assessment, excluded, plan_for, problem, step_ids
 
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
@@ -172,13 +172,16 @@ def test_in_pregnancy_with_withdrawal_risk_there_is_no_stop_now_advice(engine) -
 
 def test_sleep_restriction_in_pregnancy_is_held_and_the_referral_cautioned(engine) -> None:
     # Sleep restriction waits for the midwife's or obstetric team's agreement (a gate: held);
-    # the CBT-I referral goes ahead with a caution for the provider.
-    data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=["pregnancy"]))
-    steps = {s["id"]: s for s in all_steps(data)}
-    for step_id, status, label in (("sleep-sleep-restriction", "held", "Held (pregnancy)"),
-                                   ("sleep-cbti-referral", "caution", "Caution (pregnancy)")):
-        assert steps[step_id]["status"] == status
-        notes = " ".join(steps[step_id]["notes"])
+    # the CBT-I referral goes ahead with a caution for the provider, who then does any sleep
+    # restriction (read 9, M2: not a separate step beside the referral).
+    pregnant = assessment({"isi": SEVERE_ISI}, conditions=["pregnancy"])
+    referred = {s["id"]: s for s in all_steps(plan_for(engine, pregnant))}
+    assert "sleep-sleep-restriction" not in referred
+    alone = {s["id"]: s for s in all_steps(plan_for(engine_without_cbti(), pregnant))}
+    for step, status, label in ((alone["sleep-sleep-restriction"], "held", "Held (pregnancy)"),
+                                (referred["sleep-cbti-referral"], "caution", "Caution (pregnancy)")):
+        assert step["status"] == status
+        notes = " ".join(step["notes"])
         assert label in notes and "midwife or obstetric team" in notes
         assert "clinical brief" not in notes
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from plan_helpers import all_objectives, all_steps
+from plan_helpers import all_objectives, all_steps, engine_without_cbti
 from test_strategies_scenarios import assessment, excluded, plan_for, problem, step_ids
 
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
@@ -79,10 +79,14 @@ def test_a_seizure_disorder_is_not_called_a_sign_of_dependence(engine) -> None:
 
 
 def test_sleep_restriction_is_held_until_the_withdrawal_assessment(engine) -> None:
-    data = plan_for(engine, assessment({**DEPENDENT, "isi": SEVERE_ISI}, sex="male"))
-    restriction = _steps(data)["sleep-sleep-restriction"]
+    dependent = assessment({**DEPENDENT, "isi": SEVERE_ISI}, sex="male")
+    # a step of its own only without a CBT-I referral (read 9, M2): there it is held
+    restriction = _steps(plan_for(engine_without_cbti(), dependent))["sleep-sleep-restriction"]
     assert restriction["status"] == "held"
     assert any(n.startswith("Held (withdrawal-risk-first)") for n in restriction["notes"])
+    # with the referral, the hold goes to the CBT-I provider
+    referral = _steps(plan_for(engine, dependent))["sleep-cbti-referral"]
+    assert any(n.startswith("Caution (withdrawal-risk-first)") for n in referral["notes"])
 
 
 def test_dependence_questions_come_before_cut_down_advice_below_the_trigger(engine) -> None:

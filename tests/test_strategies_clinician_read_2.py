@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from plan_helpers import all_objectives, all_steps
+from plan_helpers import all_objectives, all_steps, engine_without_cbti
 from test_strategies_scenarios import assessment, excluded, plan_for, problem, step_ids
 
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
@@ -123,7 +123,8 @@ def test_a_seizure_disorder_with_audit_c_10_still_gets_the_withdrawal_assessment
 
 @pytest.mark.parametrize("conditions", [[], ["older-adult"]])
 def test_sleep_restriction_first_asks_about_contraindications(engine, conditions) -> None:
-    data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=conditions))
+    # a step of its own only without a CBT-I referral (read 9, M2)
+    data = plan_for(engine_without_cbti(), assessment({"isi": SEVERE_ISI}, conditions=conditions))
     first = _steps(data)["sleep-sleep-restriction"]["steps"][0]
     for needed in ("Before starting", "bipolar disorder", "seizures", "driving or machinery",
                    "sleep apnoea", "parasomnia", "pregnancy", "not evidence of absence"):
@@ -157,8 +158,12 @@ def test_a_clinician_concern_about_trauma_still_gets_the_assessment(engine) -> N
 
 
 def test_psychosis_cautions_sleep_shortening_steps_and_the_cbti_referral(engine) -> None:
-    data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=["psychosis"]))
-    steps = _steps(data)
+    psychosis = assessment({"isi": SEVERE_ISI}, conditions=["psychosis"])
+    steps = _steps(plan_for(engine, psychosis))
+    # sleep restriction is a step of its own only without a CBT-I referral (read 9, M2)
+    steps["sleep-sleep-restriction"] = _steps(plan_for(engine_without_cbti(), psychosis))[
+        "sleep-sleep-restriction"
+    ]
     for step_id in ("sleep-stimulus-control", "sleep-sleep-restriction", "sleep-cbti-referral"):
         notes = _notes(steps[step_id])
         assert "psychosis" in notes and "relapse" in notes, step_id

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from plan_helpers import all_objectives, all_steps, assert_valid
+from plan_helpers import all_objectives, all_steps, assert_valid, engine_without_cbti
 from planengine import Assessment, Engine, EngineConfig
 from planengine.render._plan import plan_to_goal_document
 from planengine.smart import check_goals
@@ -188,7 +188,8 @@ def test_a_step_is_left_out_with_the_step_it_builds_on() -> None:
     assert gone["sleep-sleep-restriction"]["rule"] == "assembly.requires"
     assert "sleep-sleep-diary" in gone["sleep-sleep-restriction"]["reason"]
     assert gone["depression-avoidance-problem-solving"]["rule"] == "assembly.requires"
-    with_diary = plan_for(Engine(), assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}))
+    # a step of its own only without a CBT-I referral (read 9, M2)
+    with_diary = plan_for(engine_without_cbti(), assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}))
     restriction = next(s for s in all_steps(with_diary) if s["id"] == "sleep-sleep-restriction")
     assert restriction["requires"] == ["sleep-sleep-diary"]
 
@@ -284,11 +285,17 @@ def test_sleep_restriction_is_removed_with_the_reason(engine, condition) -> None
 
 @pytest.mark.parametrize("condition", ["older-adult", "fall-risk"])
 def test_sleep_restriction_is_cautioned_in_later_life_and_with_fall_risk(engine, condition) -> None:
-    data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}, conditions=[condition]))
+    later_life = assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}, conditions=[condition])
+    # a step of its own only without a CBT-I referral (read 9, M2); with it, the referral
+    # tells the provider
+    data = plan_for(engine_without_cbti(), later_life)
     restriction = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-restriction")
-    assert restriction["status"] == "caution"
-    assert any(note.startswith(f"Caution ({condition})") for note in restriction["notes"])
-    assert "compression" in " ".join(restriction["notes"])
+    referral = next(s for s in all_steps(plan_for(engine, later_life))
+                    if s["id"] == "sleep-cbti-referral")
+    for step in (restriction, referral):
+        assert step["status"] == "caution"
+        assert any(note.startswith(f"Caution ({condition})") for note in step["notes"])
+        assert "compression" in " ".join(step["notes"])
 
 
 def test_subthreshold_insomnia_gets_education_and_monitoring_only(engine) -> None:
@@ -303,11 +310,14 @@ def test_subthreshold_insomnia_gets_education_and_monitoring_only(engine) -> Non
 def test_sleep_restriction_is_held_while_a_risk_flag_is_open(engine) -> None:
     # clinical.md §3.2: routine self-help such as sleep restriction stays in draft until a
     # clinician has reviewed the flag; the supervised delivery does not exempt it.
-    data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3], "phq9": [2, 2, 2, 2, 1, 1, 1, 1, 1]}))
-    restriction = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-restriction")
+    flagged = assessment({"isi": [3, 3, 3, 3, 2, 3, 3], "phq9": [2, 2, 2, 2, 1, 1, 1, 1, 1]})
+    # a step of its own only without a CBT-I referral (read 9, M2)
+    alone = plan_for(engine_without_cbti(), flagged)
+    restriction = next(s for s in all_steps(alone) if s["id"] == "sleep-sleep-restriction")
     assert restriction["delivery"] == "clinician-supervised"
     assert restriction["status"] == "held"
     assert any("safety.hold-self-guided" in note for note in restriction["notes"])
+    data = plan_for(engine, flagged)
     assert data["problems"][0]["area"] == "safety"
     referral = next(s for s in all_steps(data) if s["id"] == "sleep-cbti-referral")
     assert referral["status"] != "held"  # a referral is the clinician's own step
@@ -683,6 +693,7 @@ def test_cognitive_steps_are_cautioned_with_psychosis_or_bipolar_disorder(engine
 
 @pytest.mark.parametrize("condition", ["older-adult", "fall-risk"])
 def test_later_life_and_fall_risk_get_sleep_compression_not_full_restriction(engine, condition) -> None:
+    engine = engine_without_cbti()  # a step of its own only without a CBT-I referral (read 9)
     data = plan_for(engine, assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}, conditions=[condition]))
     step = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-restriction")
     assert step["title"].startswith("Sleep compression")

@@ -13,6 +13,8 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
   referral is one), plus the sessions of a service the patient is referred to. A review is met
   in a session with the same clinician, so the two are not added; a task checked each day, or
   done at this visit, is no review with the patient (as the patient copy's next review).
+  Courses of ``next`` and ``later`` queue, one at a time (the course limit), so only the busiest
+  that may run together count; the courses of ``now`` all run.
 """
 
 from __future__ import annotations
@@ -273,13 +275,19 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     # per phase, the change in self-help minutes at the start of each week (a running sum)
     changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
     hosted = in_running_sessions(ordered)
+    # the courses of a phase after ``now`` wait in a queue, at most ``limits.courses`` at once
+    # (R-SC14): (referred, contacts a week) of each, of which only the busiest that may run
+    # together are counted (clinician read 9, S2)
+    queued: dict[str, list[tuple[bool, float]]] = {phase: [] for phase in PHASES}
     for problem, _ in ordered:
         for step in problem.interventions:
             total = totals[step.phase]
             if step.intensity == HIGH:
                 total[0] += 1
             if step.delivery != "self-guided" and step.id not in hosted:
-                if step.delivery == "referral":
+                if step.intensity == HIGH and step.phase != NOW:
+                    queued[step.phase].append((step.delivery == "referral", contacts_per_week(step)))
+                elif step.delivery == "referral":
                     referred[step.phase] += contacts_per_week(step)
                 else:
                     total[1] += contacts_per_week(step)
@@ -293,6 +301,12 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     reviews = reviews_per_week(ordered)
     loads = []
     for phase, (courses, sessions) in totals.items():
+        together = sorted(queued[phase], key=lambda course: course[1], reverse=True)
+        for referral, per_week in together[: limits.courses]:
+            if referral:
+                referred[phase] += per_week
+            else:
+                sessions += per_week
         running = peak = 0.0
         for delta in changes[phase]:
             running += delta

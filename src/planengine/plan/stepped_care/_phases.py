@@ -352,10 +352,15 @@ def _place_course(
     if courses < limits.courses:
         set_phase(step, phase, decision.rule, decision.reason)
         return "course"
+    own = rules.queue_review.get(step.id.removeprefix(f"{step.area}-"))
+    # a course with a measure of its own (imagery rehearsal: the nightmare count) is checked at
+    # the step-up review on it, not left to the end of the course before it (read 9, S10)
+    weeks, change = (limits.step_up_weeks, own[1]) if own else (limits.sequence_weeks, "improved")
+    measure = own[0] if own else measure
     set_phase(step, after, rule_id("R-SC14"),
          f"One course of therapy at a time ({limits.courses} in each phase).",
-         entry=f"Start when the course before it ends, or at its week-{limits.sequence_weeks} "
-         f"review if {measure} has not improved.",
+         entry=f"Start when the course before it ends, or at its week-{weeks} "
+         f"review if {measure} has not {change}.",
          review=measure)
     return ""
 

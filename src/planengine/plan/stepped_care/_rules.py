@@ -94,6 +94,13 @@ class SteppedCareRules:
     waits_beside_a_course: frozenset[str] = frozenset()
     #: gate step id (without the area prefix) -> what waits behind it
     gates: Mapping[str, Gate] = attrs.field(factory=dict)
+    #: step id (without the area prefix) -> (the course step that delivers it, why in words):
+    #: the step is left out while that course is in the plan (``delivered_by``)
+    delivered_by: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
+    #: course step id (without the area prefix) -> (its measure, the change looked for, in
+    #: words): when it queues behind another course (R-SC14) it is checked at the step-up
+    #: review on that measure (``queue_review``)
+    queue_review: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
 
     @classmethod
     def for_instruments(cls, instruments: Mapping[str, Any]) -> SteppedCareRules:
@@ -138,6 +145,14 @@ class SteppedCareRules:
                 step: Gate(frozenset(entry.get("categories", ())),
                            frozenset(entry.get("steps", ())), entry["entry"])
                 for step, entry in data.get("gates", {}).items()
+            },
+            delivered_by={
+                step: (entry["course"], entry["reason"])
+                for step, entry in data.get("delivered_by", {}).items()
+            },
+            queue_review={
+                step: (entry["measure"], entry["change"])
+                for step, entry in data.get("queue_review", {}).items()
             },
             references=dict(data["references"]),
             names={key: value.name for key, value in instruments.items()},

@@ -40,6 +40,9 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["Decided", "SteppedCare"]
 
+#: a step left out because the course it belongs to is in the plan (``delivered_by``)
+RULE_DELIVERED_BY = "stepped-care.delivered-by-course"
+
 
 @attrs.frozen
 class Decided:
@@ -127,6 +130,7 @@ class SteppedCare:
             decisions[id(partner)] = Decision("within", frozenset(), rule_id("R-SC16"), reason)
         if served_before is not None and len(exclusions) > left_out:
             _leave_out_orphans(problems, served_before, exclusions)
+        _leave_to_courses(problems, self.rules, exclusions)
         return Decided(decisions, severities)
 
     def apply(
@@ -193,6 +197,27 @@ def _declare_intensity(problems: list[Problem]) -> None:
 def _served(problems: list[Problem]) -> set[str]:
     """The ids of objectives some step serves."""
     return {oid for p in problems for s in p.interventions for oid in s.objective_ids}
+
+
+def _leave_to_courses(
+    problems: list[Problem], rules: SteppedCareRules, exclusions: list[Exclusion]
+) -> None:
+    """A step that a referred course delivers itself (``delivered_by`` in the data: sleep
+    restriction within CBT-I) is left out while that course is in the problem's plan, in any
+    phase: one clinician titrates, and its contacts are not counted twice (clinician read 9)."""
+    for problem in problems:
+        ids = {step.id for step in problem.interventions}
+        kept = []
+        for step in problem.interventions:
+            entry = rules.delivered_by.get(step.id.removeprefix(f"{step.area}-"))
+            if entry is not None and f"{step.area}-{entry[0]}" in ids:
+                exclusions.append(
+                    Exclusion(step.id, step.area, step.title, entry[1], RULE_DELIVERED_BY,
+                              step.provenance.source)
+                )
+                continue
+            kept.append(step)
+        problem.interventions = kept
 
 
 def _leave_out_orphans(
