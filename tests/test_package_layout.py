@@ -110,3 +110,47 @@ def test_no_module_grows_past_its_size(name: str) -> None:
     lines = len(MODULES[name].read_text(encoding="utf-8").splitlines())
     most, _reason = LARGE_MODULES.get(name, (600, ""))
     assert lines <= most, f"{name}: {lines} lines"
+
+
+#: The most lines a function may run (its docstring not counted) without a reason written at its
+#: top, in a comment that starts "# Long:" before its first statement (the issue's "about 80").
+FUNCTION_LINES = 90
+
+
+def _long_functions_without_a_reason(path: pathlib.Path) -> list[str]:
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    found = []
+    for node in ast.walk(ast.parse(text)):
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        body = node.body
+        docstring = (
+            isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        )
+        doc_lines = body[0].end_lineno - body[0].lineno + 1 if docstring else 0  # type: ignore[operator]
+        length = node.end_lineno - node.lineno + 1 - doc_lines  # type: ignore[operator]
+        if length <= FUNCTION_LINES:
+            continue
+        first = body[1] if docstring and len(body) > 1 else body[0]
+        top = lines[(body[0].end_lineno if docstring else node.lineno) : first.lineno - 1]  # type: ignore[misc]
+        if not any(line.strip().startswith("# Long:") for line in top):
+            found.append(f"{node.name} ({length} lines)")
+    return found
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_function_runs_long_without_a_reason(name: str) -> None:
+    assert _long_functions_without_a_reason(MODULES[name]) == [], name
+
+
+def test_the_function_length_check_finds_a_long_function(tmp_path: pathlib.Path) -> None:
+    body = "".join(f"    x{i} = {i}\n" for i in range(FUNCTION_LINES + 1))
+    plain = tmp_path / "plain.py"
+    plain.write_text(f'def f():\n    """Doc."""\n{body}')
+    assert _long_functions_without_a_reason(plain) == [f"f ({FUNCTION_LINES + 2} lines)"]
+    reasoned = tmp_path / "reasoned.py"
+    reasoned.write_text(f'def f():\n    """Doc."""\n    # Long: a table of assignments.\n{body}')
+    assert _long_functions_without_a_reason(reasoned) == []

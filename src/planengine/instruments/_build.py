@@ -161,6 +161,8 @@ def _build_loinc(raw: Mapping[str, Any] | None) -> Loinc | None:
 
 def _build(data: Mapping[str, Any], source: str) -> Instrument:
     """Build from schema-valid data (no checking beyond what the schema did)."""
+    # Long: one instrument's data file read field by field into the Instrument record, in the
+    # record's field order; most lines are the record's own keyword arguments.
     labels = data.get("item_labels")
     licence = data["licence"]
     missing = data["missing"]

@@ -250,6 +250,9 @@ def assessment_from_mapping(
         pass ``engine.vocabulary`` to accept those plugins register too).
     :raises InputError: on the first problem found.
     """
+    # Long: the top level of an assessment document read key by key, in the schema's order, each
+    # with its own error naming the path; the parts that repeat (a response, the context) are
+    # functions of their own.
     from planengine._vocabulary import load_vocabulary
     from planengine.instruments._data_files import load_builtin_instruments
 

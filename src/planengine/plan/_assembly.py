@@ -106,6 +106,9 @@ def merge_proposals(
     max_objectives: int,
 ) -> tuple[list[Exclusion], list[Notice]]:
     """Fill ``problem`` from its proposals, in place; return what was left out and why."""
+    # Long: one merge over shared state (the ranked entries, the steps by id, the objectives kept
+    # and those left out with their reasons); its stages read in order here, and split they would
+    # pass that state between them.
     exclusions: list[Exclusion] = []
     notices: list[Notice] = []
     ranked = sorted(proposals, key=_rank_key)

@@ -114,6 +114,7 @@ class Engine:
         strict: bool = False,
         config: EngineConfig | None = None,
     ) -> None:
+        # Long: everything plan() reads is prepared here once, in dependency order, so plan() does no I/O.
         import planengine.instruments._scoring  # noqa: F401  # loaded now, so plan() never reads a file
         from planengine._vocabulary import load_vocabulary
         from planengine.strategies._strategy import DataStrategy

@@ -37,6 +37,8 @@ def next_steps(
         assessment) covers the clinician's review a positive screen asks for, and says so (one
         conversation, not two; clinician read 7).
     """
+    # Long: one pass over a problem's findings, each giving its objective and step or folding into
+    # a strategy's referral or assessment; most lines are the two records' keyword arguments.
     course_referral, urgent_assessment = _covering(proposals)
     if not any(f.next_step for f in problem.findings):
         return _NO_PROPOSAL

@@ -101,6 +101,10 @@ def build_safety_problem(
     :param alcohol_measured: an alcohol measure (AUDIT-C, AUDIT) was given; without one, a
         risky-behaviour review asks the AUDIT-C questions.
     """
+    # Long: the safety problem is one record built kind by kind of flag (suicide, risky behaviour,
+    # private), in the order the clinician reads them; each kind's steps and objectives come from
+    # functions of their own, and what remains is that order, which is safety-critical and read
+    # best in one place.
     inputs = tuple(sorted({path for f in flags for path in f.provenance.inputs}))
     provenance = Provenance(f"rule:{RULE_FIRST}", inputs)
     kinds = {f.kind for f in flags}
@@ -437,6 +441,9 @@ def _suicide_steps(
     """The clinician's steps for suicide risk: the assessment today, the safety plan, the
     follow-up contact, and (with the safety plan due today) specialist care as an option; with
     a ``condition``, the safety plan and the follow-up are done only if it is met."""
+    # Long: the suicide-risk steps are one ordered list (assessment today, safety plan, means,
+    # follow-up), each step a record whose text, citations and conditions are written out in full
+    # for review by a clinician; split, the order would be spread over several functions.
     kinds = {f.kind for f in flags}
     sections = [f"{title} ({key})" for key, title in SAFETY_PLAN_SECTIONS]
     notes: list[str] = []

@@ -45,6 +45,8 @@ def _assessments(
     sink: FindingSink,
 ) -> list[ParsedAssessment]:
     # none, or not a list, gives no entries (the schema check reported it)
+    # Long: one pass over a goal file's repeat questionnaires, each field read and checked in turn
+    # with its own finding and position.
     out: list[ParsedAssessment] = []
     seen: dict[tuple[str, dt.date], int] = {}
     unreadable = dict(file.unreadable_dates) if file.unreadable_dates else {}

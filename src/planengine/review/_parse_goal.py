@@ -393,6 +393,9 @@ class GoalReader:
         instrument: Instrument | None,
         scale: str,
     ) -> tuple[list[Measurement], list[tuple[dt.date, int]]]:
+        # Long: one pass over a goal's progress entries, each field read and checked in turn with
+        # its own finding and position; split, the parts would pass the entry, its path and the
+        # sink between them.
         values: list[Measurement] = []
         gas: list[tuple[dt.date, int]] = []
         seen: dict[dt.date, int] = {}

@@ -296,6 +296,9 @@ def review_goals(
     :raises InputError: when ``source`` is not a mapping (a goal file's top level).
     :raises TypeError: when ``as_of`` is not a date.
     """
+    # Long: the review's stages in order (parse, flags, goals, plugins, attention, priorities,
+    # crisis lines), each a call, timed for the debug log; most lines are the keyword arguments of
+    # the calls and of the Review record.
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise TypeError(f"as_of must be a datetime.date, got {type(as_of).__name__}")
     data = source.data if isinstance(source, Document) else source

@@ -20,6 +20,9 @@ __all__ = ["timeframe"]
 
 def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | None]:
     """The statement's deadline or span as written, and its length in days when it counts one."""
+    # Long: one scan over the statement's words, each kind of time phrase tried in order at each
+    # position; its cases share the word list and the position, and read best together with their
+    # examples.
     lists = pattern_lists()
     surface = surface_words(tokens)
     units = lists["time_units"]

@@ -256,6 +256,7 @@ class DataStrategy:
         return self._propose(problem, context, plugin)
 
     def _propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
+        # Long: plan()'s hot path: one pass with locals (measured faster); repeated parts are own functions.
         objective_templates, step_templates, slots = self._by_area[problem.area]
         area = problem.area
         source = f"plugin:{plugin}"
@@ -380,6 +381,7 @@ class DataStrategy:
         ``provenance`` is the call's shared provenance (the findings' inputs); an objective
         measured by an instrument gets its own, naming the response it takes its baseline from.
         """
+        # Long: plan()'s hot path: locals and positional arguments (measured faster) in one pass.
         pick = template.default
         verdicts = call.verdicts
         for variant in template.variants:

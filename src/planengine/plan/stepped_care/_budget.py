@@ -105,6 +105,10 @@ class Budget:
     def place(self) -> list[Intervention]:
         """Place the candidates (in place); return the self-help that goes to the phase after
         for want of room (not for want of a dose), for that phase's budget to carry."""
+        # Long: one placement over shared week-by-week state (minutes per week, each step's start
+        # week, the problems one of whose steps waits); its passes (booked, carried, the rest, then
+        # those placed after week 1) read in order here, and split they would pass that state
+        # between them.
         limits, phase, after = self.limits, self.phase, self.after
         horizon = limits.horizon_weeks
         never = horizon + 1  # the start "week" of a step that does not start in this phase

@@ -86,6 +86,9 @@ def assign_phases(
     :param decisions: problem id -> how it starts (its option).
     :param measures: problem id -> what is re-measured meanwhile, in words.
     """
+    # Long: one pass over the problems in clinical order with the phase state they share (courses
+    # per phase, the budgets, the problem each waits behind, the gates); each problem's case is a
+    # small function, and what remains is the order they are applied in.
     primary = next((p for p, o in ordered if o.primary), None)
     primary_level = severities[primary.id].level if primary is not None else -1
     courses = {NOW: 0, NEXT: 0}
