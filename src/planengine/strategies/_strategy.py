@@ -467,7 +467,7 @@ class DataStrategy:
                 gas[level] = text.fill(values)
         # Objective(id, area, statement, measure, start_date, due_date, review_interval_days,
         #           addresses, provenance, frequency, patient_words, rationale, gas, citations,
-        #           urgent)
+        #           urgent, ..., liaison)
         return Objective(
             objective_id,
             problem.area,
@@ -484,6 +484,7 @@ class DataStrategy:
             gas,
             list(template.citations if pick.citations is None else pick.citations),
             template.urgent,
+            liaison=template.liaison,
         ), None
 
 
