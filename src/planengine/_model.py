@@ -46,6 +46,7 @@ __all__ = [
     "Exclusion",
     "Finding",
     "Intervention",
+    "LOG_HELD_NOTE",
     "Measure",
     "Notice",
     "Objective",
@@ -140,6 +141,11 @@ def _risk(plan: Plan) -> dict[str, Any]:
         "crisis_locale": None if crisis is None else crisis.locale,
         "crisis_resources": [] if crisis is None else [r.to_dict() for r in crisis.resources],
     }
+
+
+#: How the note on an objective held because the log that measures it is held begins (the
+#: drinking limit counted in a held drinks diary, clinician read 9, S6).
+LOG_HELD_NOTE = "Held: the log that measures it is held"
 
 
 @attrs.frozen

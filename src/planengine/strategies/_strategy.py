@@ -483,8 +483,7 @@ class DataStrategy:
             rationale,
             gas,
             list(template.citations if pick.citations is None else pick.citations),
-            template.urgent,
-            liaison=template.liaison,
+            template.urgent, liaison=template.liaison,
         ), None
 
 
