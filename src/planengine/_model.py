@@ -41,12 +41,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from planengine.plan.stepped_care._records import Burden, Choice, Ordering, Phasing
 
 __all__ = [
+    "LOG_HELD_NOTE",
     "Assessment",
     "Context",
     "Exclusion",
     "Finding",
     "Intervention",
-    "LOG_HELD_NOTE",
     "Measure",
     "Notice",
     "Objective",
