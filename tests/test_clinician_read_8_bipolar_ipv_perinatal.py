@@ -83,7 +83,8 @@ def test_ipt_is_a_choice_for_bipolar_depression_only(engine) -> None:
     assert "interpersonal-therapy" in options and choice["chosen"] != "interpersonal-therapy"
     chosen = plan_for(engine, _bipolar(), choices={"depression": "interpersonal-therapy"})
     ipt = _steps(chosen)["depression-ipt-sessions"]
-    assert ipt["phase"] == "now" and ipt.get("course_weeks") is None  # no session count invented
+    # it waits for the prescriber liaison (clinician read 9, S5); no session count invented
+    assert ipt["phase"] == "next" and ipt.get("course_weeks") is None
     assert any(c.startswith("S12:") for c in ipt["citations"])
     unipolar = plan_for(engine, assessment({"phq9": PHQ9_17}))
     depression = next(c for c in unipolar["choices"] if c["area"] == "depression")
@@ -106,7 +107,7 @@ def test_the_bipolar_copy_speaks_to_the_patient_and_gives_an_out_of_hours_row(en
     text = render_patient(_example_plan(engine, "bipolar-depression.yaml"))
     assert "Review the treatment of bipolar depression" not in text
     assert (
-        "Your clinician will talk with your prescriber (or bipolar service) about your medicines"
+        "Your clinician will talk with your prescriber (or bipolar service) about this plan"
         in text
     )
     contacts = text.split("## Who to contact", 1)[1].split("##", 1)[0]

@@ -165,5 +165,6 @@ def test_a_monitored_problem_has_one_heading_and_is_not_an_other_thing() -> None
 def test_plainer_wording_for_treatment_choices_and_the_drinking_goal() -> None:
     assert "Talk about treatment choices, including medicine" in render_patient(_plan("severe-with-risk-flag.yaml"))
     drinking = render_patient(_plan("alcohol-anxiety-sleep.yaml"))
-    assert "Keep to the weekly limit we agree, in most weeks." in drinking
+    # read 9, S6: the goal has a number to fill in today and a date
+    assert "Keep to ___ standard drinks a week (we agree the number today), in at least 3 of every 4 weeks" in drinking
     assert "personal limit agreed at the brief intervention" not in drinking

@@ -569,7 +569,7 @@ def test_positive_audit_c_gets_a_brief_intervention_and_a_drinking_goal_from_the
     goal = next(o for o in alcohol["objectives"] if o["id"] == "alcohol-drinking-within-limit")
     assert "instrument" not in goal["measure"] and "drinks diary" in goal["measure"]["method"]
     assert goal["measure"]["target"] == {"value": 3, "comparator": ">="}
-    assert "standard drinks" in goal["statement"] and "agreed at the brief intervention" in goal["statement"]
+    assert "___ standard drinks" in goal["statement"] and "we agree the number today" in goal["statement"]
     assert not [o for o in all_objectives(data) if o["measure"].get("instrument") == "audit-c"]
     steps = {s["id"]: s for s in alcohol["interventions"]}
     assert {"alcohol-brief-intervention", "alcohol-further-assessment"} <= set(steps)

@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from planengine.plan.stepped_care._records import Burden, Choice, Ordering, Phasing
 
 __all__ = [
+    "LOG_HELD_NOTE",
     "Assessment",
     "Context",
     "Exclusion",
@@ -142,6 +143,11 @@ def _risk(plan: Plan) -> dict[str, Any]:
     }
 
 
+#: How the note on an objective held because the log that measures it is held begins (the
+#: drinking limit counted in a held drinks diary, clinician read 9, S6).
+LOG_HELD_NOTE = "Held: the log that measures it is held"
+
+
 @attrs.frozen
 class Finding:
     """A reason to plan: a band, a positive screen, a clinician concern or a patient goal."""
@@ -228,6 +234,10 @@ class Objective:
     #: intimate-partner violence is documented): due at this visit, and its problem is listed
     #: first after the core's safety problem.
     urgent: bool = False
+    #: A one-off contact with another team that other steps wait for (the psychosis-team or
+    #: prescriber liaison, the cardiac clearance): tracked as a goal, but not counted in the
+    #: per-problem limit of active objectives, so that it never pushes a treatment goal out.
+    liaison: bool = False
     #: Cautions and stale-baseline warnings a clinician reads before agreeing the objective
     #: (a partner-involving objective waits for the private violence screen).
     notes: list[str] = attrs.Factory(list)
@@ -274,6 +284,7 @@ class Objective:
         ),
         key("citations", as_=LIST, omit=IF_EMPTY),
         key("urgent", omit=IF_EMPTY),
+        key("liaison", omit=IF_EMPTY),
         key("notes", as_=LIST, omit=IF_EMPTY),
         key("phase", omit=IF_NONE),
         key("held", omit=IF_EMPTY),

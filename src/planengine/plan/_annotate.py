@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from planengine._model import Intervention, Notice, PlanDraft, Problem
+from planengine._model import LOG_HELD_NOTE, Intervention, Notice, Objective, PlanDraft, Problem
 
 __all__ = [
     "empty_plan_notices", "mark_held_objectives", "mark_stale_baselines", "unlinked_goal_notices",
@@ -41,8 +41,10 @@ def mark_stale_baselines(draft: PlanDraft, as_of: dt.date, most: int) -> None:
 
 
 def mark_held_objectives(draft: PlanDraft) -> None:
-    """A note on every objective all of whose steps are held: its clock should not run while
-    nothing that serves it can start."""
+    """A note on every objective all of whose steps are held, or whose measure is a log the
+    patient keeps that is held (the drinking limit counted in a held drinks diary, clinician
+    read 9, S6): its clock should not run while nothing that serves it can start, or while
+    nothing can score it."""
     steps_of: dict[str, list[Intervention]] = {}
     for problem in draft.problems:
         for step in problem.interventions:
@@ -51,12 +53,28 @@ def mark_held_objectives(draft: PlanDraft) -> None:
     for problem in draft.problems:
         for objective in problem.objectives:
             steps = steps_of.get(objective.id)
-            if steps and all(step.status == "held" for step in steps):
+            if not steps:
+                continue
+            if all(step.status == "held" for step in steps):
                 objective.held = True
                 objective.notes.append(
                     "Held: every step that serves it is held; agree its dates again when they "
                     "start."
                 )
+            elif _log_held(objective, steps):
+                objective.held = True
+                objective.notes.append(
+                    f"{LOG_HELD_NOTE}; agree its dates again when the log starts."
+                )
+
+
+def _log_held(objective: Objective, steps: list[Intervention]) -> bool:
+    """Whether ``objective`` is counted in a log the patient keeps (its measure is no
+    questionnaire, and a self-guided monitoring step serves it) and every such log is held."""
+    if objective.measure.instrument:
+        return False
+    logs = [s for s in steps if s.delivery == "self-guided" and s.category == "monitoring"]
+    return bool(logs) and all(s.status == "held" for s in logs)
 
 
 def empty_plan_notices(

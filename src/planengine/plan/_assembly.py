@@ -14,7 +14,11 @@ Rules applied here, each recorded in the plan when it changes something:
 * ``assembly.shared``: the same objective or step proposed for two problems (one strategy serving
   two areas) is listed once, under the higher-priority problem, and addresses both.
 * ``assembly.objective-limit``: at most ``max_objectives_per_problem`` active objectives per
-  problem (default 3); the rest are listed as deferred, with their steps.
+  problem (default 3); the rest are listed as deferred, with their steps. A liaison objective
+  (a one-off contact with another team that other steps wait for: the psychosis team, the
+  prescriber or bipolar service, the cardiac team) is not counted and never deferred: it is a
+  gate, not a treatment goal, and deferring it would hold the steps behind it with no goal to
+  track it, while counting it would push a treatment goal out (clinician read 9, S5).
 * urgent first: an urgent objective (a safety step such as the private IPV safety assessment or
   the alcohol withdrawal-risk assessment) and the steps serving it lead the problem, before the
   higher-ranked core follow-up step; an urgent objective is never the one deferred.
@@ -158,12 +162,14 @@ def merge_proposals(
         # objective is never the one deferred.
         ordered.sort(key=lambda pair: not pair[0].urgent)
         kept_steps.sort(key=lambda step: urgent_ids.isdisjoint(step.objective_ids))
-    if len(ordered) <= max_objectives:
+    counted = [objective for objective, _ in ordered if not objective.liaison]
+    if len(counted) <= max_objectives:
         problem.objectives.extend([objective for objective, _ in ordered])
         problem.interventions.extend(_with_requirements(kept_steps, steps, exclusions))
         return exclusions, notices
-    active = [objective for objective, _ in ordered[:max_objectives]]
-    deferred = [objective for objective, _ in ordered[max_objectives:]]
+    deferred = counted[max_objectives:]
+    deferred_set = {id(objective) for objective in deferred}
+    active = [objective for objective, _ in ordered if id(objective) not in deferred_set]
     if deferred:
         problem.deferred_objectives = [o.id for o in deferred]
         notices.append(

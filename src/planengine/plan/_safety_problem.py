@@ -449,6 +449,9 @@ def _suicide_steps(
     notes: list[str] = []
     if alcohol is not None:
         sections[0] += "; include drinking as a warning sign"
+        # clinician read 9, S6: with suicidal thoughts the aim is less drinking around a crisis,
+        # not a controlled-drinking target (the drinking-limit goal is held with its diary)
+        sections[1] += "; agree to drink less, or not at all, when you feel low"
         sections[-1] += "; include alcohol: what is kept at home and a plan to limit it"
         notes.append(
             f"Alcohol ({alcohol}): drinking raises the risk of acting on suicidal thoughts, so "

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from planengine._model import Plan
+from planengine._model import LOG_HELD_NOTE, Plan
 from planengine.render._markdown import neutralise_markup
 from planengine.render._words import DocumentSettings
 
@@ -69,7 +69,11 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
                 entry = {"id": objective.id, "area": objective.area,
                          "phase": objective.phase or "now", "statement": objective.statement}
                 if objective.held:
-                    entry["held"] = "every step that serves it is held while a risk flag is open"
+                    entry["held"] = (
+                        "the log that measures it is held while a risk flag is open"
+                        if any(note.startswith(LOG_HELD_NOTE) for note in objective.notes)
+                        else "every step that serves it is held while a risk flag is open"
+                    )
                 waiting.append(entry)
                 continue
             data = objective.to_dict()

@@ -469,7 +469,7 @@ class DataStrategy:
                 gas[level] = text.fill(values)
         # Objective(id, area, statement, measure, start_date, due_date, review_interval_days,
         #           addresses, provenance, frequency, patient_words, rationale, gas, citations,
-        #           urgent)
+        #           urgent, ..., liaison)
         return Objective(
             objective_id,
             problem.area,
@@ -485,7 +485,7 @@ class DataStrategy:
             rationale,
             gas,
             list(template.citations if pick.citations is None else pick.citations),
-            template.urgent,
+            template.urgent, liaison=template.liaison,
         ), None
 
 

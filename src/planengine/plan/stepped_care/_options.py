@@ -310,7 +310,9 @@ def _default(
             else ""
         )
         return first_course, rule, (
-            f"{severity.text}: a high-intensity course is recommended at this level{equal}."
+            f"{severity.text}: "
+            f"{severity.course_reason or 'a high-intensity course is recommended at this level'}"
+            f"{equal}."
         )
     if severity.level == BELOW:  # below its cut-off: active monitoring first (R-SC6)
         return MONITOR_ONLY, rule_id("R-SC6"), (

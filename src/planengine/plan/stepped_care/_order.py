@@ -52,13 +52,26 @@ class Severity:
     text: str
     instrument: str | None = None
     total: int | None = None
+    #: why a high-intensity course is recommended, where the level's own guidance does not
+    #: apply (bipolar disorder: NICE CG185, not the NG222 'more severe' split); ``None``: "at
+    #: this level"
+    course_reason: str | None = None
 
 
 _NOT_MEASURED = Severity(UNMEASURED, -1.0, "not measured by a scored questionnaire")
 
 
-def severity_of(problem: Problem, scores: Mapping[str, Any], rules: SteppedCareRules) -> Severity:
-    """The problem's standing from the most severe of its measured findings (R-SC1)."""
+def severity_of(
+    problem: Problem,
+    scores: Mapping[str, Any],
+    rules: SteppedCareRules,
+    conditions: frozenset[str] = frozenset(),
+) -> Severity:
+    """The problem's standing from the most severe of its measured findings (R-SC1).
+
+    :param conditions: the documented conditions: where the "more severe" level's guidance
+        excludes one (bipolar disorder), the standing is worded by the guidance that applies.
+    """
     best = _NOT_MEASURED
     for finding in problem.findings:
         scale = rules.scales.get(finding.instrument or "")
@@ -74,7 +87,15 @@ def severity_of(problem: Problem, scores: Mapping[str, Any], rules: SteppedCareR
             continue
         total = lowest_total(score)
         cut = scale.caseness.value_for(score)
-        if scale.more_severe is not None and scale.more_severe.met(score):
+        instead = next(
+            (words for condition, words in scale.with_conditions.items() if condition in conditions),
+            None,
+        )
+        course_reason = None
+        if scale.more_severe is not None and scale.more_severe.met(score) and instead:
+            level, (where, course_reason) = MORE_SEVERE, instead
+            where = f"{total - cut} points above its cut-off of {cut}; {where}"
+        elif scale.more_severe is not None and scale.more_severe.met(score):
             level = MORE_SEVERE
             where = f"at or above its 'more severe' level of {scale.more_severe.value}"
         elif scale.caseness.met(score):
@@ -89,7 +110,7 @@ def severity_of(problem: Problem, scores: Mapping[str, Any], rules: SteppedCareR
             level, where = BELOW, f"below its cut-off of {cut}"
         span = max(scale.total_max - cut, 1)
         found = Severity(level, (total - cut) / span, f"{scale.name} {total}, {where}",
-                         finding.instrument, total)
+                         finding.instrument, total, course_reason)
         if best.level == UNMEASURED or (found.level, found.share) > (best.level, best.share):
             best = found
     return best

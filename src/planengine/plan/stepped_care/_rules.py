@@ -66,6 +66,9 @@ class Scale:
     caseness: Level
     more_severe: Level | None
     citations: tuple[str, ...]
+    #: documented condition -> (the standing in words, why a course is recommended) where the
+    #: "more severe" level's guidance excludes that condition (bipolar disorder: CG185, not NG222)
+    with_conditions: Mapping[str, tuple[str, str]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -121,6 +124,10 @@ class SteppedCareRules:
                 caseness=_level(instrument, entry["caseness"]),
                 more_severe=None if more is None else _level(instrument, more),
                 citations=tuple(entry["citations"]),
+                with_conditions={
+                    condition: (words["where"], words["course"])
+                    for condition, words in entry.get("with_conditions", {}).items()
+                },
             )
         return cls(
             scales=scales,

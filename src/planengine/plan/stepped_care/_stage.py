@@ -112,7 +112,7 @@ class SteppedCare:
         served_before: set[str] | None = None
         left_out = len(exclusions)
         decisions: dict[int, Decision] = {}
-        severities = {id(p): severity_of(p, scores, self.rules) for p in problems}
+        severities = {id(p): severity_of(p, scores, self.rules, conditions) for p in problems}
         by_id = {p.id: severities[id(p)] for p in problems}
         pair = offer_transdiagnostic(problems, by_id, self.rules.area_order)
         offer_medication(problems, conditions, by_id, suicide_flag=suicide_flag)
