@@ -51,10 +51,7 @@ from planengine.plan._annotate import (
 )
 from planengine.plan._arguments import check_arguments, check_context, checked_choices
 from planengine.plan._assembly import RankedProposal, merge_across_problems, merge_proposals
-from planengine.plan._crisis import (
-    crisis_notices,
-    resolve_crisis_resources,
-)
+from planengine.plan._crisis import crisis_notices, resolve_crisis_resources
 from planengine.plan._findings import (
     context_findings,
     instrument_findings,

@@ -35,14 +35,8 @@ from planengine._model import (
     Proposal,
     Provenance,
 )
-from planengine.strategies._conditions import (
-    PRIVATE_FLAG_CONDITION,
-    RISK_FLAG_CONDITION,
-)
-from planengine.strategies._targets import (
-    derive_target,
-    target_for,
-)
+from planengine.strategies._conditions import PRIVATE_FLAG_CONDITION, RISK_FLAG_CONDITION
+from planengine.strategies._targets import derive_target, target_for
 from planengine.strategies._templates import (
     TEMPLATE_FIELDS,
     _compile_objective,
