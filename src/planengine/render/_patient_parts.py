@@ -242,15 +242,14 @@ _CAUTION = "Caution ("
 
 def _how(step: dict[str, Any], title: str, keep: Keep, joined: tuple[dict[str, Any], ...] = ()) -> Item:
     """How to do one task: its description and sub-steps (the clinician's own checks left out),
-    then the description of each task whose row joined it."""
-    parts = [Item(keep(part)) for part in step.get("steps", ()) if not _is_clinicians_part(part) and keep(part)]
-    # a caution for the patient's condition reaches the copy too (clinician read 8: the plan
-    # said "avoid strong tensing", the copy only "tense for 5-7 seconds")
-    for note in step.get("notes", ()):
-        if note.startswith(_CAUTION) and "): " in note:
-            reason = keep(note.split("): ", 1)[1])
-            if reason:
-                parts.append(Item(f"{reason[:1].upper()}{reason[1:]}", lead=patient_text("take_care")))
+    then the description of each task whose row joined it. A caution for the patient's
+    condition rewrites the sub-steps in the patient's words (``patient_steps``); one without
+    patient wording asks the patient to go through it with the clinician, as the clinician's
+    reason is not for the copy (read 9, M1)."""
+    written = step.get("patient_steps") or step.get("steps", ())
+    parts = [Item(keep(part)) for part in written if not _is_clinicians_part(part) and keep(part)]
+    if not step.get("patient_steps") and any(note.startswith(_CAUTION) for note in step.get("notes", ())):
+        parts.append(Item(patient_text("caution_to_discuss")))
     for other in joined:
         amount = dose(other, "patient")
         lead = plain_title(other["title"]) + (f" ({amount})" if amount else "") + ":"

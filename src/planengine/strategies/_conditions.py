@@ -276,17 +276,29 @@ class Contraindication:
     when: When | None
     action: str
     reason: str
+    #: the patient's copy: sub-steps this caution rewrites (as written -> in the patient's words)
+    patient_replace: tuple[tuple[str, str], ...] = ()
+    #: the patient's copy: the caution in the patient's words, added as a last sub-step
+    patient_note: str | None = None
 
     @classmethod
     def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
         condition = raw.get("condition")
+        patient = raw.get("patient") or {}
         return cls(
             key=condition or raw["id"],
             condition=condition,
             when=When.compile(raw.get("when")),
             action=raw.get("action", "remove"),
             reason=raw["reason"],
+            patient_replace=tuple((patient.get("replace") or {}).items()),
+            patient_note=patient.get("note"),
         )
+
+    @property
+    def patient_worded(self) -> bool:
+        """True when the patient's copy has its own wording for this caution."""
+        return bool(self.patient_replace) or self.patient_note is not None
 
     def applies(self, problem: Problem, context: PlanningContext) -> bool:
         if self.condition is not None:

@@ -517,6 +517,12 @@ def _apply_contraindications(
         if step.status != "held":
             step.status = "caution"
         step.notes.append(f"Caution ({rule.key}): {rule.reason}")
+        if rule.patient_worded:  # the copy rewrites the sub-steps, not appends to them (read 9, M1)
+            rewrites = dict(rule.patient_replace)
+            written = step.patient_steps or step.steps
+            step.patient_steps = [rewrites.get(text, text) for text in written]
+            if rule.patient_note is not None:
+                step.patient_steps.append(rule.patient_note)
     if not removing:
         return None
     return Exclusion(
