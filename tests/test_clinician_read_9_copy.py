@@ -129,3 +129,71 @@ def test_a_rewrite_of_a_sub_step_the_step_does_not_have_is_refused() -> None:
         "Go to bed only when sleepy.": "Go to bed at your agreed time."
     }
     assert semantic_problem(data) is None
+
+
+# -- S7: plain wording on the copy ---------------------------------------------------------------
+
+
+def test_check_ins_read_every_1_to_2_weeks_with_about_how_many(engine) -> None:
+    copy = render_patient(_example_plan(engine, "moderate-phq9-gad7-isi.yaml"))
+    assert "a month" not in copy
+    # 3 a month (the contact count's rate) over the 12-week course: about 8
+    assert "Guided self-help check-ins:** With your clinician; every 1-2 weeks (about 8 in all), 30 min each, for 12 weeks" in copy
+    anxiety = render_patient(_example_plan(engine, "alcohol-anxiety-sleep.yaml"))
+    assert "every 1-2 weeks (about 6 in all), 25 min each, for 8 weeks" in anxiety  # CG113: 5-7 sessions
+
+
+def test_the_contact_count_keeps_the_monthly_rate(engine) -> None:
+    step = _steps(_example_plan(engine, "moderate-phq9-gad7-isi.yaml").to_dict())["depression-avoidance-problem-solving"]
+    assert step["frequency"] == {"times": 3, "per": "month", "every_weeks": [1, 2]}
+
+
+def _copy(engine, answers: list[int], goals: tuple[str, ...] = (), **context: Any) -> str:
+    raw = {
+        "planengine": 1,
+        "patient": {"id": "P-scenario"},
+        "responses": [{"instrument": "audit-c", "date": "2026-11-20", "answers": answers}],
+        "context": {"patient_goals": list(goals), **context},
+    }
+    return render_patient(engine.plan(Assessment.from_mapping(raw), as_of=AS_OF))
+
+
+@pytest.mark.parametrize(
+    ("answers", "goals", "shown"),
+    [
+        ([2, 1, 1], (), False),  # 2-4 times a month: hazardous, no sign of daily drinking
+        ([3, 2, 2], (), False),  # 2-3 times a week (alcohol-anxiety-sleep)
+        ([3, 3, 3], (), False),  # a total of 9: below the withdrawal-assessment level of 10 (R-SC10)
+        ([4, 0, 0], (), True),  # item 1 = 4: 4 or more times a week
+        ([3, 4, 3], (), True),  # a total of 10: possible dependence, withdrawal-risk assessment
+        ([2, 1, 1], ("Stop drinking every night",), True),  # the patient's words: daily drinking
+        ([2, 1, 1], ("Sleep every night without waking",), False),  # "every night", not about drinking
+    ],
+)
+def test_the_drinking_box_only_with_a_sign_of_daily_drinking_or_dependence(
+    engine, answers: list[int], goals: tuple[str, ...], shown: bool
+) -> None:
+    copy = _copy(engine, answers, goals, sex="female")
+    assert ("If you drink every day, don't stop suddenly" in copy) is shown
+
+
+def test_a_documented_substance_use_disorder_shows_the_drinking_box(engine) -> None:
+    copy = _copy(engine, [2, 1, 1], (), sex="female", conditions=["substance-use-disorder"])
+    assert "If you drink every day, don't stop suddenly" in copy
+
+
+def test_the_stress_measure_is_a_short_questionnaire_on_the_copy(engine) -> None:
+    plan = _example_plan(engine, "lifestyle-stress-cardiac.yaml")
+    copy = render_patient(plan)
+    assert "A short stress questionnaire at each review" in copy
+    assert "Perceived Stress Scale" not in copy
+    assert "Perceived Stress Scale at each review, as a trend" in render_markdown(plan)
+
+
+def test_the_mood_heading_names_the_row_its_habit_is_in(engine) -> None:
+    copy = render_patient(_example_plan(engine, "insomnia-with-conditions.yaml"))
+    mood = copy.split("## Your mood", 1)[1].split("\n## ", 1)[0]
+    assert "start with these habits" not in mood
+    assert "“Sleep diary – includes your mood each day”" in mood
+    week = copy.split("## What to do each week", 1)[1].split("\n## ", 1)[0]
+    assert "Sleep diary – includes your mood each day" in week  # the row it points to is there

@@ -124,8 +124,8 @@ def help_section(plan: Plan, *, flagged: bool, private: bool = False) -> Section
 
 def drinking_warning(data: dict[str, Any], allows: Callable[[str], bool]) -> Section | None:
     """The plan's own warning not to stop drinking suddenly, in plain words, when alcohol is a
-    problem in the plan."""
-    text = withdrawal_warning(data["problems"])
+    problem in the plan and there is a sign of daily drinking or dependence (read 9, S7)."""
+    text = withdrawal_warning(data)
     if text is None or not allows(text):
         return None
     return Section(patient_text("drinking_heading"), (Callout(text),), kind="warning")
@@ -365,7 +365,11 @@ def monitoring_sections(data: dict[str, Any], allows: Callable[[str], bool], *, 
             if all(is_rule(s["id"]) for s in problem["interventions"] if s["id"] in started)
             else "week_heading"
         )
-        if habits and min(habits) == 1:
+        rows = _joined_rows(problem, started)
+        if rows:  # the habit is part of another area's row: name the row (read 9, S7)
+            heading = patient_text("monitoring_heading_later_habits", area=area, weeks=weeks)
+            body = Paragraph(patient_text("monitoring_habits_joined", rows="”, “".join(rows), heading=under))
+        elif habits and min(habits) == 1:
             heading = patient_text("monitoring_heading", area=area, weeks=weeks)
             body = Paragraph(patient_text("monitoring_habits", heading=under))
         elif habits:
@@ -376,6 +380,15 @@ def monitoring_sections(data: dict[str, Any], allows: Callable[[str], bool], *, 
             body = Paragraph(patient_text("check_again", area=area, weeks=weeks))
         sections.append(Section(heading, (body,), kind="monitoring"))
     return sections
+
+
+def _joined_rows(problem: dict[str, Any], started: dict[str, int]) -> list[str]:
+    """The titles of the rows the problem's started habits are part of, when every one of them
+    joined a row of another step (the mood chart is part of the sleep diary's row); else none."""
+    joined = [merged_into(s["id"]) for s in problem["interventions"] if s["id"] in started]
+    if not joined or any(j is None or j[0] not in started for j in joined):
+        return []
+    return sorted({j[1] for j in joined if j is not None})
 
 
 def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> Section | None:
