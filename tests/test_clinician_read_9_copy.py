@@ -44,11 +44,17 @@ def test_bipolar_and_driving_rewrite_stimulus_control_on_the_copy(engine) -> Non
     assert "only when sleepy" not in copy  # the rule the bipolar caution overrides is gone
     assert "Go to bed at your agreed bedtime, even if you don't feel sleepy." in copy
     assert "then go back to bed. Never stay up." in copy
-    assert "Don't drive or use machines if you feel sleepy; tell your clinician if this happens." in copy
+    assert (
+        "Don't drive or use machines if you feel sleepy; tell your clinician if this happens."
+        in copy
+    )
     assert "warn about" not in copy and "Take care" not in copy
     # the clinician's plan keeps the caution and the protocol's own sub-steps
     step = _steps(plan.to_dict())["sleep-stimulus-control"]
-    assert any(n.startswith("Caution (bipolar-disorder): with bipolar disorder, keep a fixed bedtime") for n in step["notes"])
+    assert any(
+        n.startswith("Caution (bipolar-disorder): with bipolar disorder, keep a fixed bedtime")
+        for n in step["notes"]
+    )
     assert "Go to bed only when sleepy, not just tired." in step["steps"]
     assert "keep a fixed bedtime" in render_markdown(plan)
 
@@ -57,18 +63,29 @@ def test_cardiac_relaxation_is_gentle_and_waits_for_the_heart_team_on_the_copy(e
     plan = _example_plan(engine, "lifestyle-stress-cardiac.yaml")
     copy = render_patient(plan)
     assert "5-7 seconds" not in copy
-    assert "Tense each muscle group only gently for a few seconds (or just let go, with no tensing)" in copy
-    assert "Your clinician will check with your heart team before you start; until then, practise the slow breathing only." in copy
+    assert (
+        "Tense each muscle group only gently for a few seconds (or just let go, with no tensing)"
+        in copy
+    )
+    assert (
+        "Your clinician will check with your heart team before you start; until then, practise the slow breathing only."
+        in copy
+    )
     assert "Avoid strong or sustained tensing" not in copy
     step = _steps(plan.to_dict())["stress-progressive-muscle-relaxation"]
-    assert step["status"] == "caution" and any("Caution (cardiac-condition)" in n for n in step["notes"])
+    assert step["status"] == "caution" and any(
+        "Caution (cardiac-condition)" in n for n in step["notes"]
+    )
 
 
 def test_a_plan_without_the_condition_keeps_the_protocols_own_wording(engine) -> None:
     copy = render_patient(_example_plan(engine, "moderate-phq9-gad7-isi.yaml"))
     steps = _steps(_example_plan(engine, "moderate-phq9-gad7-isi.yaml").to_dict())
     assert all("patient_steps" not in s for s in steps.values())
-    assert "Go to bed only when sleepy, not just tired." in copy or "sleep-stimulus-control" not in steps
+    assert (
+        "Go to bed only when sleepy, not just tired." in copy
+        or "sleep-stimulus-control" not in steps
+    )
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.yaml")))
@@ -102,8 +119,12 @@ def _cautions() -> list[tuple[str, str, list[dict[str, Any]]]]:
     return found
 
 
-@pytest.mark.parametrize(("file", "step_id", "rules"), _cautions(), ids=lambda x: x if isinstance(x, str) else "")
-def test_a_steps_cautions_are_worded_for_the_patient_all_or_none(file: str, step_id: str, rules: list[dict[str, Any]]) -> None:
+@pytest.mark.parametrize(
+    ("file", "step_id", "rules"), _cautions(), ids=lambda x: x if isinstance(x, str) else ""
+)
+def test_a_steps_cautions_are_worded_for_the_patient_all_or_none(
+    file: str, step_id: str, rules: list[dict[str, Any]]
+) -> None:
     # the copy prints the worded ones only, so one unworded caution beside a worded one would be lost
     worded = {bool(rule.get("patient")) for rule in rules}
     assert len(worded) == 1, f"{file} {step_id}: word every caution for the patient, or none"
@@ -114,17 +135,28 @@ def test_a_rewrite_of_a_sub_step_the_step_does_not_have_is_refused() -> None:
         "areas": ["sleep"],
         "references": {},
         "objectives": [],
-        "interventions": [{
-            "id": "x",
-            "steps": ["Go to bed only when sleepy."],
-            "contraindications": [{
-                "condition": "pregnancy", "action": "caution", "reason": "r",
-                "patient": {"replace": {"Go to bed when sleepy.": "Go to bed at your agreed time."}},
-            }],
-        }],
+        "interventions": [
+            {
+                "id": "x",
+                "steps": ["Go to bed only when sleepy."],
+                "contraindications": [
+                    {
+                        "condition": "pregnancy",
+                        "action": "caution",
+                        "reason": "r",
+                        "patient": {
+                            "replace": {"Go to bed when sleepy.": "Go to bed at your agreed time."}
+                        },
+                    }
+                ],
+            }
+        ],
     }
     problem = semantic_problem(data)
-    assert problem is not None and problem[0] == "$.interventions[0].contraindications[0].patient.replace"
+    assert (
+        problem is not None
+        and problem[0] == "$.interventions[0].contraindications[0].patient.replace"
+    )
     data["interventions"][0]["contraindications"][0]["patient"]["replace"] = {
         "Go to bed only when sleepy.": "Go to bed at your agreed time."
     }
@@ -138,13 +170,20 @@ def test_check_ins_read_every_1_to_2_weeks_with_about_how_many(engine) -> None:
     copy = render_patient(_example_plan(engine, "moderate-phq9-gad7-isi.yaml"))
     assert "a month" not in copy
     # 3 a month (the contact count's rate) over the 12-week course: about 8
-    assert "Guided self-help check-ins:** With your clinician; every 1-2 weeks (about 8 in all), 30 min each, for 12 weeks" in copy
+    assert (
+        "Guided self-help check-ins:** With your clinician; every 1-2 weeks (about 8 in all), 30 min each, for 12 weeks"
+        in copy
+    )
     anxiety = render_patient(_example_plan(engine, "alcohol-anxiety-sleep.yaml"))
-    assert "every 1-2 weeks (about 6 in all), 25 min each, for 8 weeks" in anxiety  # CG113: 5-7 sessions
+    assert (
+        "every 1-2 weeks (about 6 in all), 25 min each, for 8 weeks" in anxiety
+    )  # CG113: 5-7 sessions
 
 
 def test_the_contact_count_keeps_the_monthly_rate(engine) -> None:
-    step = _steps(_example_plan(engine, "moderate-phq9-gad7-isi.yaml").to_dict())["depression-avoidance-problem-solving"]
+    step = _steps(_example_plan(engine, "moderate-phq9-gad7-isi.yaml").to_dict())[
+        "depression-avoidance-problem-solving"
+    ]
     assert step["frequency"] == {"times": 3, "per": "month", "every_weeks": [1, 2]}
 
 
@@ -163,11 +202,19 @@ def _copy(engine, answers: list[int], goals: tuple[str, ...] = (), **context: An
     [
         ([2, 1, 1], (), False),  # 2-4 times a month: hazardous, no sign of daily drinking
         ([3, 2, 2], (), False),  # 2-3 times a week (alcohol-anxiety-sleep)
-        ([3, 3, 3], (), False),  # a total of 9: below the withdrawal-assessment level of 10 (R-SC10)
+        (
+            [3, 3, 3],
+            (),
+            False,
+        ),  # a total of 9: below the withdrawal-assessment level of 10 (R-SC10)
         ([4, 0, 0], (), True),  # item 1 = 4: 4 or more times a week
         ([3, 4, 3], (), True),  # a total of 10: possible dependence, withdrawal-risk assessment
         ([2, 1, 1], ("Stop drinking every night",), True),  # the patient's words: daily drinking
-        ([2, 1, 1], ("Sleep every night without waking",), False),  # "every night", not about drinking
+        (
+            [2, 1, 1],
+            ("Sleep every night without waking",),
+            False,
+        ),  # "every night", not about drinking
     ],
 )
 def test_the_drinking_box_only_with_a_sign_of_daily_drinking_or_dependence(

@@ -140,7 +140,7 @@ def withdrawal_warning(data: dict[str, Any]) -> str | None:
     return None
 
 
-def _daily_or_dependent(entry: dict[str, Any], data: dict[str, Any]) -> bool:
+def _daily_or_dependent(entry: Mapping[str, Any], data: dict[str, Any]) -> bool:
     """True when a finding or step the warning's table names is in the plan, or the patient's
     words imply the table's answer to the item it names."""
     from planengine.plan._word_checks import load_word_checks
