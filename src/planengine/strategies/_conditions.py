@@ -300,6 +300,17 @@ class Contraindication:
         """True when the patient's copy has its own wording for this caution."""
         return bool(self.patient_replace) or self.patient_note is not None
 
+    def patient_version(self, current: Sequence[str], steps: Sequence[str]) -> list[str]:
+        """The sub-steps the patient's copy prints with this caution: ``current`` (an earlier
+        caution's version, or empty: ``steps``) with the sub-steps it changes rewritten, then its
+        note; ``current`` as it is when the caution has no patient wording."""
+        if not self.patient_worded:
+            return list(current)
+        rewrites = dict(self.patient_replace)
+        return [rewrites.get(text, text) for text in current or steps] + (
+            [] if self.patient_note is None else [self.patient_note]
+        )
+
     def applies(self, problem: Problem, context: PlanningContext) -> bool:
         if self.condition is not None:
             if self.condition == RISK_FLAG_CONDITION:
