@@ -50,7 +50,9 @@ def test_the_moderate_count_holds_both_weekly_appointments_of_its_copy(engine) -
     plan = _example_plan(engine, "moderate-phq9-gad7-isi.yaml")
     text = render_patient(plan)
     sessions = text.split("## Your sessions")[1].split("\n## ")[0]
-    with_times = [line for line in sessions.splitlines() if "a week" in line or "a month" in line]
+    with_times = [
+        line for line in sessions.splitlines() if "a week" in line or "weeks (about" in line
+    ]
     assert len(with_times) == 2  # the sleep course and the check-ins
     assert plan.to_dict()["burden"]["now"]["clinician_contacts_per_week"] > 1.5
 

@@ -340,6 +340,9 @@ class Intervention:
     #: ``"now"``, ``"next"`` or ``"later"``, set by the planning stage
     phase: str = "now"
     phasing: Phasing | None = None
+    #: the sub-steps as the patient's copy prints them when a caution for a documented
+    #: condition rewrote or added to them, in the patient's words (empty: ``steps``)
+    patient_steps: list[str] = attrs.Factory(list)
 
     to_dict = json_form(
         key("order", as_=ARGUMENT),
@@ -363,6 +366,7 @@ class Intervention:
         key("requires", as_=LIST, omit=IF_EMPTY),
         key("in_sessions_of", as_=LIST, omit=IF_EMPTY),
         key("notes", as_=LIST, omit=IF_EMPTY),
+        key("patient_steps", as_=LIST, omit=IF_EMPTY),
         key("phasing", as_=FORM, omit=IF_NONE),
         key("provenance", as_=FORM),
         doc="JSON-ready form, with its place (``order``) in the problem's ordered steps.",

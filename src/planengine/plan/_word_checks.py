@@ -51,6 +51,14 @@ class WordCheck:
                 return implication.means
         return None
 
+    def implied(self, goal: str) -> int | None:
+        """The lowest answer the words of ``goal`` imply (``"every night"`` in a goal about
+        drinking: 4), or ``None`` when they imply none."""
+        if not self.topic.search(goal):
+            return None
+        found = [i.at_least for i in self.implies if i.pattern.search(goal)]
+        return max(found) if found else None
+
 
 def _pattern(words: Iterable[str]) -> re.Pattern[str]:
     """Whole words or phrases, case-insensitive; a trailing ``*`` matches any ending."""

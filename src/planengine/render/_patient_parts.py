@@ -138,8 +138,8 @@ def help_section(plan: Plan, *, flagged: bool, private: bool = False) -> Section
 
 def drinking_warning(data: dict[str, Any], allows: Callable[[str], bool]) -> Section | None:
     """The plan's own warning not to stop drinking suddenly, in plain words, when alcohol is a
-    problem in the plan."""
-    text = withdrawal_warning(data["problems"])
+    problem in the plan and there is a sign of daily drinking or dependence (read 9, S7)."""
+    text = withdrawal_warning(data)
     if text is None or not allows(text):
         return None
     return Section(patient_text("drinking_heading"), (Callout(text),), kind="warning")
@@ -256,15 +256,14 @@ _CAUTION = "Caution ("
 
 def _how(step: dict[str, Any], title: str, keep: Keep, joined: tuple[dict[str, Any], ...] = ()) -> Item:
     """How to do one task: its description and sub-steps (the clinician's own checks left out),
-    then the description of each task whose row joined it."""
-    parts = [Item(keep(part)) for part in step.get("steps", ()) if not _is_clinicians_part(part) and keep(part)]
-    # a caution for the patient's condition reaches the copy too (clinician read 8: the plan
-    # said "avoid strong tensing", the copy only "tense for 5-7 seconds")
-    for note in step.get("notes", ()):
-        if note.startswith(_CAUTION) and "): " in note:
-            reason = keep(note.split("): ", 1)[1])
-            if reason:
-                parts.append(Item(f"{reason[:1].upper()}{reason[1:]}", lead=patient_text("take_care")))
+    then the description of each task whose row joined it. A caution for the patient's
+    condition rewrites the sub-steps in the patient's words (``patient_steps``); one without
+    patient wording asks the patient to go through it with the clinician, as the clinician's
+    reason is not for the copy (read 9, M1)."""
+    written = step.get("patient_steps") or step.get("steps", ())
+    parts = [Item(keep(part)) for part in written if not _is_clinicians_part(part) and keep(part)]
+    if not step.get("patient_steps") and any(note.startswith(_CAUTION) for note in step.get("notes", ())):
+        parts.append(Item(patient_text("caution_to_discuss")))
     for other in joined:
         amount = dose(other, "patient")
         lead = plain_title(other["title"]) + (f" ({amount})" if amount else "") + ":"
@@ -380,7 +379,11 @@ def monitoring_sections(data: dict[str, Any], allows: Callable[[str], bool], *, 
             if all(is_rule(s["id"]) for s in problem["interventions"] if s["id"] in started)
             else "week_heading"
         )
-        if habits and min(habits) == 1:
+        rows = _joined_rows(problem, started)
+        if rows:  # the habit is part of another area's row: name the row (read 9, S7)
+            heading = patient_text("monitoring_heading_later_habits", area=area, weeks=weeks)
+            body = Paragraph(patient_text("monitoring_habits_joined", rows="”, “".join(rows), heading=under))
+        elif habits and min(habits) == 1:
             heading = patient_text("monitoring_heading", area=area, weeks=weeks)
             body = Paragraph(patient_text("monitoring_habits", heading=under))
         elif habits:
@@ -391,6 +394,15 @@ def monitoring_sections(data: dict[str, Any], allows: Callable[[str], bool], *, 
             body = Paragraph(patient_text("check_again", area=area, weeks=weeks))
         sections.append(Section(heading, (body,), kind="monitoring"))
     return sections
+
+
+def _joined_rows(problem: dict[str, Any], started: dict[str, int]) -> list[str]:
+    """The titles of the rows the problem's started habits are part of, when every one of them
+    joined a row of another step (the mood chart is part of the sleep diary's row); else none."""
+    joined = [merged_into(s["id"]) for s in problem["interventions"] if s["id"] in started]
+    if not joined or any(j is None or j[0] not in started for j in joined):
+        return []
+    return sorted({j[1] for j in joined if j is not None})
 
 
 def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> Section | None:

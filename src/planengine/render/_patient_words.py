@@ -135,12 +135,16 @@ def safety_plan_part(field: str) -> str | None:
     return None if text is None else str(text)
 
 
-def withdrawal_warning(problems: list[dict[str, Any]]) -> str | None:
+def withdrawal_warning(data: dict[str, Any]) -> str | None:
     """The plain warning not to stop drinking suddenly, when the plan has a problem of the
-    warning's area whose steps already give that warning; otherwise ``None`` (no new facts)."""
+    warning's area whose steps already give that warning (no new facts) and a sign of daily
+    drinking or dependence (a finding, a step or the patient's words the table names);
+    otherwise ``None``."""
     entry = _table("withdrawal_warning")
+    if not _daily_or_dependent(entry, data):
+        return None
     markers = [m.lower() for m in entry.get("markers", ())]
-    for problem in problems:
+    for problem in data["problems"]:
         if problem["area"] != entry.get("area"):
             continue
         for step in problem["interventions"]:
@@ -148,6 +152,26 @@ def withdrawal_warning(problems: list[dict[str, Any]]) -> str | None:
             if any(m in one_line(t).lower() for t in texts for m in markers):
                 return str(entry["text"])
     return None
+
+
+def _daily_or_dependent(entry: Mapping[str, Any], data: dict[str, Any]) -> bool:
+    """True when a finding or step the warning's table names is in the plan, or the patient's
+    words imply the table's answer to the item it names."""
+    from planengine.plan._word_checks import load_word_checks
+
+    rules = {f"rule:{rule}" for rule in entry.get("findings") or ()}
+    if any((f.get("provenance") or {}).get("source") in rules for f in data["findings"]):
+        return True
+    steps = set(entry.get("steps") or ())
+    if any(s["id"] in steps for p in data["problems"] for s in p["interventions"]):
+        return True
+    words = entry.get("words") or {}
+    checks = [c for c in load_word_checks() if (c.instrument, c.item) == (words.get("instrument"), words.get("item"))]
+    return any(
+        (implied := check.implied(goal["text"])) is not None and implied >= int(words["at_least"])
+        for check in checks
+        for goal in data.get("patient_goals") or ()
+    )
 
 
 def private_pattern_words() -> Any:

@@ -123,10 +123,19 @@ def long_dates(text: str) -> str:
 
 def dose(step: Mapping[str, Any], audience: str) -> str:
     """How often, how long and for how many weeks, in words: ``5 times a week, 15 min each, for
-    6 weeks``; empty when the step has none of them."""
+    6 weeks`` (a course spaced ``every_weeks``: ``every 1-2 weeks (about 8 in all), ...``);
+    empty when the step has none of them."""
     parts: list[str] = []
     frequency = step.get("frequency") or {}
-    if frequency:
+    spacing = frequency.get("every_weeks")
+    if spacing and step.get("course_weeks"):
+        # a course booked every 1-2 weeks, not "3 times a month" (read 9, S7): the count is the
+        # same rate as the contact count's, over the course
+        from planengine.plan.stepped_care._dose import times_per_week
+
+        count = max(1, round(times_per_week(frequency) * int(step["course_weeks"])))
+        parts.append(label(audience, "period", "every_weeks").format(first=spacing[0], last=spacing[1], count=count))
+    elif frequency:
         times = frequency.get("times")
         per = label(audience, "period", str(frequency.get("per")))
         parts.append(("once" if times == 1 else f"{times} times") + f" {per}")

@@ -276,16 +276,39 @@ class Contraindication:
     when: When | None
     action: str
     reason: str
+    #: the patient's copy: sub-steps this caution rewrites (as written -> in the patient's words)
+    patient_replace: tuple[tuple[str, str], ...] = ()
+    #: the patient's copy: the caution in the patient's words, added as a last sub-step
+    patient_note: str | None = None
 
     @classmethod
     def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
         condition = raw.get("condition")
+        patient = raw.get("patient") or {}
         return cls(
             key=condition or raw["id"],
             condition=condition,
             when=When.compile(raw.get("when")),
             action=raw.get("action", "remove"),
             reason=raw["reason"],
+            patient_replace=tuple((patient.get("replace") or {}).items()),
+            patient_note=patient.get("note"),
+        )
+
+    @property
+    def patient_worded(self) -> bool:
+        """True when the patient's copy has its own wording for this caution."""
+        return bool(self.patient_replace) or self.patient_note is not None
+
+    def patient_version(self, current: Sequence[str], steps: Sequence[str]) -> list[str]:
+        """The sub-steps the patient's copy prints with this caution: ``current`` (an earlier
+        caution's version, or empty: ``steps``) with the sub-steps it changes rewritten, then its
+        note; ``current`` as it is when the caution has no patient wording."""
+        if not self.patient_worded:
+            return list(current)
+        rewrites = dict(self.patient_replace)
+        return [rewrites.get(text, text) for text in current or steps] + (
+            [] if self.patient_note is None else [self.patient_note]
         )
 
     def applies(self, problem: Problem, context: PlanningContext) -> bool:

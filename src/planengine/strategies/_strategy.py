@@ -497,8 +497,7 @@ def _apply_contraindications(
     """Mark ``step`` for each caution or hold that applies; the exclusion when one says remove.
 
     A ``when`` block was tested once for the whole call (``verdicts[slot]``); a condition is
-    looked up in ``present`` (the context's conditions, and the open-risk-flag one).
-    """
+    looked up in ``present`` (the context's conditions, and the open-risk-flag one)."""
     removing = []
     for rule, (condition, slot) in zip(item.contraindications, item.guards, strict=True):
         if not (verdicts[slot] if condition is None else condition in present):
@@ -513,6 +512,7 @@ def _apply_contraindications(
         if step.status != "held":
             step.status = "caution"
         step.notes.append(f"Caution ({rule.key}): {rule.reason}")
+        step.patient_steps = rule.patient_version(step.patient_steps, step.steps)
     if not removing:
         return None
     return Exclusion(
