@@ -131,7 +131,9 @@ def test_imagery_rehearsal_is_checked_at_week_4_on_the_nightmare_count(engine: E
 
 
 def test_other_queued_courses_keep_the_week_8_review(engine: Engine) -> None:
-    data = engine.plan(_assessment("bipolar-depression.yaml"), as_of=AS_OF).to_dict()
+    # (severe depression: CBT-I queues behind the BA course; with bipolar disorder it now waits
+    # behind the prescriber liaison too, read 9 S5)
+    data = engine.plan(_assessment("severe-with-risk-flag.yaml"), as_of=AS_OF).to_dict()
     cbti = _steps(data)["sleep-cbti-referral"]
     assert cbti["phase"] == "next"
     assert "week-8 review if the ISI" in cbti["phasing"]["entry"]
