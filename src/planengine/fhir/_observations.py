@@ -224,9 +224,15 @@ def _codings(concept: Any) -> list[Mapping[str, Any]]:
 
 
 def _whole(
-    item: Located, holder: Mapping[str, Any], where: str, *, required: bool = False
+    item: Located,
+    holder: Mapping[str, Any],
+    where: str,
+    *,
+    required: bool = False,
+    refusal: str = "an instrument total needs a whole-number valueQuantity or valueInteger",
 ) -> int | None:
-    """A whole-number ``valueInteger``/``valueQuantity`` (``None`` when there is none)."""
+    """A whole-number ``valueInteger``/``valueQuantity`` (``None`` when there is none and none
+    is ``required``); anything else is refused with ``refusal``."""
     value: Any = holder.get("valueInteger")
     if value is None and isinstance(holder.get("valueQuantity"), Mapping):
         value = holder["valueQuantity"].get("value")
@@ -237,9 +243,7 @@ def _whole(
         or not isinstance(value, (int, float))
         or not float(value).is_integer()
     ):
-        raise item.error(
-            "an instrument total needs a whole-number valueQuantity or valueInteger", where
-        )
+        raise item.error(refusal, where)
     return int(value)
 
 
@@ -268,21 +272,13 @@ def _value(
             "an item answer code needs a LOINC answer code or an ordinalValue/itemWeight extension",
             where + ".valueCodeableConcept",
         )
-    value: Any = holder.get("valueInteger")
-    if value is None and isinstance(holder.get("valueQuantity"), Mapping):
-        value = holder["valueQuantity"].get("value")
-    if value is None and absent_ok:
-        return None
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float))
-        or not float(value).is_integer()
-    ):
-        raise item.error(
-            "an item needs a whole-number value (valueInteger, valueQuantity) or an answer code",
-            where,
-        )
-    return int(value)
+    return _whole(
+        item,
+        holder,
+        where,
+        required=not absent_ok,
+        refusal="an item needs a whole-number value (valueInteger, valueQuantity) or an answer code",
+    )
 
 
 def coding_value(
