@@ -171,10 +171,15 @@ def test_the_follow_up_call_has_a_date_and_a_name_line_and_is_the_only_near_prom
 
 
 def test_a_caution_for_the_patients_condition_reaches_the_copy(engine) -> None:
-    text = render_patient(_example_plan(engine, "lifestyle-stress-cardiac.yaml"))
-    # in the patient's words, rewriting the step (read 9, M1 replaced read 6's appended note)
-    assert "Tense each muscle group only gently" in text
-    assert "check with your heart team before you start" in text
+    plan = _example_plan(engine, "lifestyle-stress-cardiac.yaml")
+    # in the patient's words, rewriting the step (read 9, M1 replaced read 6's appended note);
+    # the muscle relaxation now waits for the heart team (read 10, N-M1), so the rewritten
+    # sub-steps are the step's own, for when it starts, and today's copy has the breathing only
+    pmr = _steps(plan.to_dict())["stress-progressive-muscle-relaxation"]
+    assert any("Tense each muscle group only gently" in s for s in pmr["patient_steps"])
+    assert any("check with your heart team before you start" in s for s in pmr["patient_steps"])
+    text = render_patient(plan)
+    assert "gentle muscle relaxation is added once the heart team agrees" in text
     assert "Caution (" not in text  # no condition ids on the copy
 
 

@@ -63,16 +63,19 @@ def test_cardiac_relaxation_is_gentle_and_waits_for_the_heart_team_on_the_copy(e
     plan = _example_plan(engine, "lifestyle-stress-cardiac.yaml")
     copy = render_patient(plan)
     assert "5-7 seconds" not in copy
+    assert "Avoid strong or sustained tensing" not in copy
+    step = _steps(plan.to_dict())["stress-progressive-muscle-relaxation"]
+    # read 10, N-M1: the step now waits for the heart team, so today's copy has the breathing
+    # only; its rewritten sub-steps are kept for when it starts
+    assert step["phase"] == "next"
     assert (
-        "Tense each muscle group only gently for a few seconds (or just let go, with no tensing)"
-        in copy
+        "Tense each muscle group only gently for a few seconds (or just let go, with no tensing), "
+        "then notice the release for 30-40 seconds." in step["patient_steps"]
     )
     assert (
         "Your clinician will check with your heart team before you start; until then, practise the slow breathing only."
-        in copy
+        in step["patient_steps"]
     )
-    assert "Avoid strong or sustained tensing" not in copy
-    step = _steps(plan.to_dict())["stress-progressive-muscle-relaxation"]
     assert step["status"] == "caution" and any(
         "Caution (cardiac-condition)" in n for n in step["notes"]
     )

@@ -147,7 +147,8 @@ def test_cardiac_clearance_is_the_tracked_goal_and_the_activity_goal_waits(engin
     clearance = objectives["lifestyle-medical-clearance"]
     assert clearance["phase"] == "now" and clearance["liaison"] is True
     assert clearance["statement"].startswith(
-        "Confirm medical clearance and activity limits with the GP or cardiac team by 2026-12-21"
+        "Confirm medical clearance, activity limits and whether gentle muscle relaxation is "
+        "suitable with the GP or cardiac team by 2026-12-21"  # read 10, N-M1
     )
     assert objectives["lifestyle-activity-minutes"]["phase"] != "now"
     steps = _steps(data)
@@ -159,7 +160,7 @@ def test_cardiac_clearance_is_the_tracked_goal_and_the_activity_goal_waits(engin
     assert any(c.startswith("DN-cardiac-rehab") for c in clearance_step["citations"])
     copy = render_patient(plan)
     goals = copy.split("## Your goals", 1)[1].split("##", 1)[0]
-    assert "your clinician will check with your GP, heart team or midwife" in goals
+    assert "your clinician will check with your GP or the specialist team that looks after you" in goals
     assert "150 minutes" not in goals
 
 

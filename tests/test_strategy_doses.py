@@ -25,6 +25,15 @@ FIXTURES = pathlib.Path(__file__).resolve().parent / "example-files" / "strategy
 INVALID = sorted((FIXTURES / "invalid").glob("*.yaml"))
 VALID = sorted((FIXTURES / "valid").glob("*.yaml"))
 HOMEWORK = ("self-guided", "clinician-supervised")
+#: step id (without the area prefix) -> the conditions with which a gate holds it back (read 10,
+#: N-M1: with a cardiac condition, muscle relaxation waits for the medical clearance)
+HELD_WITH = {
+    step: frozenset(held["conditions"])
+    for gate in yaml.safe_load(
+        (ROOT / "src" / "planengine" / "data" / "stepped-care.yaml").read_text()
+    )["gates"].values()
+    for step, held in gate.get("with_conditions", {}).items()
+}
 
 
 def _load(path: pathlib.Path) -> dict[str, Any]:
@@ -150,23 +159,29 @@ def test_guided_self_help_in_place_of_a_course_is_low_intensity() -> None:
 
 def _objective_picks(
     objective: dict[str, Any],
-) -> Iterator[tuple[str, dict[str, Any], dict[str, Any]]]:
-    """``(label, frequency, target)`` for an objective's default dose and each variant that
-    changes it (a variant keeps the default target unless it sets one)."""
+) -> Iterator[tuple[str, dict[str, Any], dict[str, Any], frozenset[str]]]:
+    """``(label, frequency, target, conditions)`` for an objective's default dose and each
+    variant that changes it (a variant keeps the default target unless it sets one;
+    ``conditions``: the documented conditions the variant is for)."""
     default = objective["measure"].get("target")
     if objective.get("frequency"):
-        yield objective["id"], objective["frequency"], default
+        yield objective["id"], objective["frequency"], default, frozenset()
     for index, variant in enumerate(objective.get("variants", ())):
         if variant.get("frequency"):
             label = f"{objective['id']} variant {index}"
-            yield label, variant["frequency"], variant.get("target", default)
+            conditions = frozenset(variant["when"].get("conditions_any", ()))
+            yield label, variant["frequency"], variant.get("target", default), conditions
 
 
-def _serving(data: dict[str, Any], objective_id: str) -> list[dict[str, Any]]:
-    """The homework steps (default content) that serve an objective."""
+def _serving(
+    data: dict[str, Any], objective_id: str, conditions: frozenset[str] = frozenset()
+) -> list[dict[str, Any]]:
+    """The homework steps (default content) that serve an objective, less those a gate holds
+    back with one of ``conditions`` (they do not start with the objective)."""
     return [
         step for step in data["interventions"]
         if objective_id in step.get("objectives", ()) and step["delivery"] in HOMEWORK
+        and not HELD_WITH.get(step["id"], frozenset()) & conditions
     ]
 
 
@@ -177,10 +192,10 @@ def test_an_objective_that_states_minutes_is_the_dose_its_steps_ask(path: pathli
     steps that ask for 40 minutes every day)."""
     data = _load(path)
     for objective in data["objectives"]:
-        for label, frequency, _target in _objective_picks(objective):
+        for label, frequency, _target, conditions in _objective_picks(objective):
             if "duration_minutes" not in frequency:
                 continue
-            steps = _serving(data, objective["id"])
+            steps = _serving(data, objective["id"], conditions)
             assert steps, f"{path.stem}: {label} states a dose that no homework step asks for"
             for step in steps:
                 assert _weekly(step["frequency"]) == _weekly(frequency), (
@@ -201,11 +216,11 @@ def test_a_counted_objective_asks_no_more_than_its_steps(path: pathlib.Path) -> 
     diary asked for daily may count 6 mornings a week as met), never above what they ask."""
     data = _load(path)
     for objective in data["objectives"]:
-        for label, frequency, target in _objective_picks(objective):
+        for label, frequency, target, conditions in _objective_picks(objective):
             assert frequency["per"] == "week" and target == {
                 "value": frequency["times"], "comparator": ">="
             }, f"{path.stem}: {label}: the target is not the count the statement names"
-            steps = _serving(data, objective["id"])
+            steps = _serving(data, objective["id"], conditions)
             if steps:
                 assert max(_weekly(s["frequency"]) for s in steps) >= _weekly(frequency), (
                     f"{path.stem}: {label} counts more than any step asks for"

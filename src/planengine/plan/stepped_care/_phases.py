@@ -77,6 +77,7 @@ def assign_phases(
     measures: Mapping[str, str],
     rules: SteppedCareRules,
     limits: Limits,
+    conditions: frozenset[str] = frozenset(),
 ) -> Burden:
     """Set every problem's and step's phase (in place) and return the plan's burden.
 
@@ -85,6 +86,7 @@ def assign_phases(
 
     :param decisions: problem id -> how it starts (its option).
     :param measures: problem id -> what is re-measured meanwhile, in words.
+    :param conditions: the documented conditions (a gate may hold a step only with one).
     """
     # Long: one pass over the problems in clinical order with the phase state they share (courses
     # per phase, the budgets, the problem each waits behind, the gates); each problem's case is a
@@ -95,7 +97,7 @@ def assign_phases(
     alongside_used = False
     budgets = {NOW: Budget(limits, NOW), NEXT: Budget(limits, NEXT)}
     waiting_behind: Problem | None = None  # the last problem put in ``next``, for the queue
-    gated = _behind_gates(ordered, rules)
+    gated = _behind_gates(ordered, rules, conditions)
     for problem, ordering in ordered:
         decision = decisions.get(problem.id)
         behind = waiting_behind
@@ -369,11 +371,14 @@ def _place_course(
 
 
 def _behind_gates(
-    ordered: Sequence[tuple[Problem, Ordering]], rules: SteppedCareRules
+    ordered: Sequence[tuple[Problem, Ordering]],
+    rules: SteppedCareRules,
+    conditions: frozenset[str] = frozenset(),
 ) -> dict[str, tuple[Intervention, str]]:
     """Step id -> (its gate step, when it starts) for every step that waits behind a gate in
     the plan (``gates`` in the data: the psychosis-team liaison before the therapy steps of its
-    problem, the apnoea treatment before CBT-I). A gate never waits behind itself."""
+    problem, the apnoea treatment before CBT-I; with a cardiac condition, the medical clearance
+    before muscle relaxation). A gate never waits behind itself."""
     behind: dict[str, tuple[Intervention, str]] = {}
     for problem, _ in ordered:
         for gate_step in problem.interventions:
@@ -387,6 +392,9 @@ def _behind_gates(
                         or step.id.removeprefix(f"{step.area}-") in gate.steps
                     ):
                         behind.setdefault(step.id, (gate_step, gate.entry))
+                    held = gate.with_conditions.get(step.id.removeprefix(f"{step.area}-"))
+                    if step is not gate_step and held is not None and held[0] & conditions:
+                        behind.setdefault(step.id, (gate_step, held[1]))
     return behind
 
 

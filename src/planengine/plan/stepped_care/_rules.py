@@ -55,6 +55,9 @@ class Gate:
     steps: frozenset[str]
     #: when the steps behind it start, in words
     entry: str
+    #: steps (ids without the area prefix) that wait only with one of the documented
+    #: conditions -> (those conditions, when the step starts, in words)
+    with_conditions: Mapping[str, tuple[frozenset[str], str]] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -150,7 +153,9 @@ class SteppedCareRules:
             ),
             gates={
                 step: Gate(frozenset(entry.get("categories", ())),
-                           frozenset(entry.get("steps", ())), entry["entry"])
+                           frozenset(entry.get("steps", ())), entry["entry"],
+                           {name: (frozenset(held["conditions"]), held["entry"])
+                            for name, held in entry.get("with_conditions", {}).items()})
                 for step, entry in data.get("gates", {}).items()
             },
             delivered_by={

@@ -51,6 +51,8 @@ class Decided:
 
     decisions: Mapping[int, Decision]
     severities: Mapping[int, Severity]
+    #: the documented conditions (a gate may hold a step only with one of them)
+    conditions: frozenset[str] = frozenset()
 
 
 class SteppedCare:
@@ -131,7 +133,7 @@ class SteppedCare:
         if served_before is not None and len(exclusions) > left_out:
             _leave_out_orphans(problems, served_before, exclusions)
         _leave_to_courses(problems, self.rules, exclusions)
-        return Decided(decisions, severities)
+        return Decided(decisions, severities, conditions)
 
     def apply(
         self,
@@ -174,7 +176,8 @@ class SteppedCare:
                 if choice is not None:
                     made.append(choice)
         measures = {p.id: self._measure(p) for p, _ in ordered}
-        burden = assign_phases(ordered, severities, decisions, measures, rules, self.limits)
+        burden = assign_phases(ordered, severities, decisions, measures, rules, self.limits,
+                               decided.conditions)
         return [p for p, _ in ordered], tuple(made), burden
 
     def _measure(self, problem: Problem) -> str:
