@@ -108,3 +108,12 @@ def test_active_monitoring_has_one_wording_in_plan_and_copy(engine, name: str) -
     assert "We'll check your mood again" not in copy
     assert "We look at your mood together again within 4 weeks, with your PHQ-9 answers." in copy
     assert "(PHQ-9): every 14 days." in copy or "(PHQ-9) every 14 days" in copy
+
+
+def test_a_plain_goal_naming_a_sensitive_condition_is_not_shown(engine) -> None:
+    from planengine.render._words import DocumentSettings
+
+    plan = _plan(engine, "lifestyle-stress-cardiac.yaml")
+    assert "heart team" in render_patient(plan)  # the medical clearance, in plain words
+    hidden = render_patient(plan, DocumentSettings(sensitive_conditions=("cardiac-condition",)))
+    assert "heart" not in hidden.lower()
