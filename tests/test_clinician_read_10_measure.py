@@ -113,7 +113,13 @@ def test_active_monitoring_has_one_wording_in_plan_and_copy(engine, name: str) -
 def test_a_plain_goal_naming_a_sensitive_condition_is_not_shown(engine) -> None:
     from planengine.render._words import DocumentSettings
 
-    plan = _plan(engine, "lifestyle-stress-cardiac.yaml")
+    raw = {
+        "planengine": 1,
+        "patient": {"id": "P-test"},
+        "responses": [],
+        "context": {"concerns": ["alcohol", "lifestyle"], "conditions": ["bipolar-disorder", "pregnancy"]},
+    }
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
     assert "heart team" in render_patient(plan)  # the medical clearance, in plain words
     hidden = render_patient(plan, DocumentSettings(sensitive_conditions=("cardiac-condition",)))
     assert "heart" not in hidden.lower()
