@@ -153,9 +153,9 @@ def test_severe_with_current_item9_is_unchanged_but_for_step4_and_measurement(en
     phq9 = next(o for o in all_objectives(data) if o["measure"].get("instrument") == "phq9")
     assert phq9["measured_each_contact"] is True and phq9["review_interval_days"] == 14
     copy = render_patient(plan)
-    assert "(PHQ-9) at every appointment or call with your clinician" in copy
-    assert "(PHQ-9) every 14 days" not in copy
-    assert "(ISI) every 14 days" in copy  # no risk item: its own interval
+    assert "(PHQ-9): for now, at every appointment or call with your clinician" in copy
+    assert "(PHQ-9): every 14 days" not in copy
+    assert "(ISI): every 14 days" in copy  # no risk item: its own interval
     # the option is for the clinician, never on the patient's copy
     assert "specialist mental health care" not in copy.lower()
 
@@ -163,7 +163,7 @@ def test_severe_with_current_item9_is_unchanged_but_for_step4_and_measurement(en
 def test_without_a_suicide_flag_the_phq9_keeps_its_interval(engine) -> None:
     plan = _example(engine, "moderate-phq9-gad7-isi.yaml")
     assert not any(o.get("measured_each_contact") for o in all_objectives(plan.to_dict()))
-    assert "(PHQ-9) every 14 days" in render_patient(plan)
+    assert "(PHQ-9): every 14 days" in render_patient(plan)
 
 
 @pytest.mark.parametrize(

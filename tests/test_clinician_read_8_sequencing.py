@@ -147,7 +147,7 @@ def test_two_week_recall_questionnaires_are_measured_every_2_weeks(engine, objec
     plan = _plan(engine, "moderate-phq9-gad7-isi.yaml")
     objectives = {o["id"]: o for p in plan.to_dict()["problems"] for o in p["objectives"]}
     assert objectives[objective_id]["review_interval_days"] == 14
-    assert f"short questionnaire ({name}) every 14 days" in render_patient(plan)
+    assert f"({name}): every 14 days" in render_patient(plan)  # one of the copy's questionnaires
 
 
 def test_trauma_copy_has_no_therapist_goal_and_plain_sleep_habits(engine) -> None:

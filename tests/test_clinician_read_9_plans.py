@@ -92,7 +92,8 @@ def test_the_copy_names_the_questionnaires_and_no_therapist(engine) -> None:
     copy = render_patient(_plan(engine, "screens-and-wellbeing.yaml"))
     assert (
         "Today your clinician will ask you two more short questionnaires about mood and about "
-        "stressful experiences. We will then agree what help fits."
+        "stressful experiences. Once both questionnaires are scored today, we agree which problem "
+        "comes first."  # depression waits behind trauma until then (read 10, S1)
     ) in copy
     assert "therapist" not in copy
     assert "trauma therapy" not in _sessions(copy)

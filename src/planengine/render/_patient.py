@@ -32,17 +32,20 @@ from planengine.render._patient_parts import (
     monitoring_sections,
     risk_asked_today,
     safety_section,
+    waiting_on_copy,
     week_section,
 )
 from planengine.render._patient_words import (
     contact_rows,
     hidden,
     hidden_objective,
+    measured_meanwhile,
     plain_objective,
     plain_phrases,
     plain_rule_step,
     plain_step,
     plain_title,
+    questionnaire_topic,
     screen_topics,
     self_help_support,
 )
@@ -145,21 +148,26 @@ def _questionnaires_today(data: dict[str, Any]) -> Item | None:
     """The full questionnaires positive screens ask for, given at this visit whatever the phase
     of their problem, in one sentence (clinician read 9, S1), or ``None``."""
     topics = screen_topics()
-    areas = [
-        step["area"]
+    screened = [
+        (problem, step["area"])
         for problem in data["problems"]
         for step in problem["interventions"]
         if (step.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP
     ]
-    if not areas:
+    if not screened:
         return None
+    areas = [area for _, area in screened]
+    # a problem a screen points to waits behind another: which comes first is agreed once the
+    # questionnaires are scored (read 10, S1), not at a later review
+    waits = any(problem["phase"] != "now" for problem, _ in screened)
     order = list(topics)  # the table's order (mood first), then any other area
     about = [
         f"about {topics.get(area, area)}"
         for area in sorted(dict.fromkeys(areas), key=lambda a: order.index(a) if a in order else 99)
     ]
     return Item(patient_text(
-        "questionnaires_today",
+        "questionnaires_today_order" if waits else "questionnaires_today",
+        scored=_SCORED.get(len(areas), "all the questionnaires are"),
         count=_COUNT_WORDS.get(len(areas), str(len(areas))),
         questionnaires="questionnaire" if len(areas) == 1 else "questionnaires",
         topics=" and ".join([", ".join(about[:-1]), about[-1]] if len(about) > 1 else about),
@@ -167,6 +175,7 @@ def _questionnaires_today(data: dict[str, Any]) -> Item | None:
 
 
 _COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
+_SCORED = {1: "it is", 2: "both questionnaires are"}
 
 
 def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
@@ -241,9 +250,14 @@ def _when(step: dict[str, Any]) -> str:
 _DUE = re.compile(r",? by (\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})$")
 
 
-def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> Section | None:
+def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings, *, private: bool) -> Section | None:
     items = []
-    checks: dict[str, int] = {}
+    checks: dict[str, tuple[int, str]] = {}  # instrument -> (days, area)
+
+    def check(instrument: str, days: int, area: str) -> None:
+        days = min(checks[instrument][0], days) if instrument in checks else days
+        checks[instrument] = (days, checks[instrument][1] if instrument in checks else area)
+
     for problem in data["problems"]:
         if problem["area"] == "safety":
             continue
@@ -256,7 +270,7 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
             if instrument and not settings.patient_scores:
                 # 0: at every contact while a suicide-risk flag is open (measured_each_contact)
                 days = 0 if objective.get("measured_each_contact") else objective["review_interval_days"]
-                checks[instrument] = min(checks.get(instrument, days), days)
+                check(instrument, days, problem["area"])
                 continue
             if (
                 is_clinician_task(objective)
@@ -264,22 +278,50 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings) -> S
                 or not keep(objective["statement"])
             ):
                 continue
-            text = plain_objective(objective["id"]) or keep(objective["statement"])
+            plain = plain_objective(objective["id"])
+            if plain and not keep.allows(plain):
+                continue  # its plain words name a sensitive condition ("heart team"): not said at all
+            text = plain or keep(objective["statement"])
             if objective.get("held") or objective.get("phase", "now") != "now":
                 # it starts later (its steps wait, or are held): no date the patient can hold on to
                 text = _DUE.sub("", text.rstrip(".")) + " " + patient_text(
                     "goal_held" if objective.get("held") else "goal_later"
                 )
             items.append(Item(text))
+    # a problem that waits is still measured: its "Meanwhile" questionnaire (clinician read 10, S1)
+    for problem in waiting_on_copy(data, keep.allows, private=private):
+        measure = measured_meanwhile(problem)
+        if measure is not None:
+            check(*measure, problem["area"])
     blocks: list[Block] = []
     if items:
         blocks.append(ItemList(tuple(items)))
-    for instrument, days in checks.items():
-        key = "questionnaire_each_contact" if days == 0 else "questionnaire"
-        blocks.append(Paragraph(patient_text(key, instrument=instrument_name(instrument), days=days)))
+    blocks += _questionnaires(checks)
     if not blocks:
         return None
     return Section(patient_text("goals_plan_heading"), tuple(blocks), kind="goals")
+
+
+def _questionnaires(checks: dict[str, tuple[int, str]]) -> list[Block]:
+    """The questionnaires the patient fills in and how often (``checks``: instrument -> (days,
+    area); 0 days: at every contact): one sentence, or a list when there are several."""
+    lines = []
+    for instrument, (days, area) in checks.items():
+        topic = questionnaire_topic(area)
+        about = f" {patient_text('questionnaire_about', topic=topic)}" if topic else ""
+        lines.append((instrument_name(instrument), days, about))
+    if len(lines) == 1:
+        name, days, about = lines[0]
+        key = "questionnaire_each_contact" if days == 0 else "questionnaire"
+        return [Paragraph(patient_text(key, instrument=name, days=days, about=about))]
+    items = tuple(
+        Item(patient_text(
+            "questionnaire_item_each_contact" if days == 0 else "questionnaire_item",
+            instrument=name, days=days, about=about,
+        ))
+        for name, days, about in lines
+    )  # fmt: skip
+    return [Paragraph(patient_text("questionnaires_intro")), ItemList(items)] if items else []
 
 
 def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
@@ -296,7 +338,7 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
         safety,
         drinking_warning(data, keep.allows),
         _appointments(data),
-        _goals(data, keep, settings),
+        _goals(data, keep, settings, private=private),
         week_section(data, keep, keep.allows),
         _sessions(data, keep),
         *monitoring_sections(data, keep.allows, private=private),

@@ -14,12 +14,14 @@ from collections.abc import Callable
 from typing import Any
 
 from planengine._model import Plan
+from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.plan._risk_flags import SUICIDE_KINDS
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_words import (
     alone_version,
     hidden,
     is_rule,
+    measured_meanwhile,
     merged_description,
     merged_into,
     plain_title,
@@ -27,7 +29,14 @@ from planengine.render._patient_words import (
     safety_plan_part,
     withdrawal_warning,
 )
-from planengine.render._words import dose, one_line, patient_text, revisit_week, words_data
+from planengine.render._words import (
+    dose,
+    instrument_name,
+    one_line,
+    patient_text,
+    revisit_week,
+    words_data,
+)
 
 __all__ = [
     "drinking_warning",
@@ -36,6 +45,8 @@ __all__ = [
     "later_section",
     "monitoring_sections",
     "safety_section",
+    "screened_today",
+    "waiting_on_copy",
     "week_section",
 ]
 
@@ -352,7 +363,9 @@ def _monitored(problem: dict[str, Any]) -> dict[str, Any] | None:
     )
 
 
-def _waiting(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> list[dict[str, Any]]:
+def waiting_on_copy(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> list[dict[str, Any]]:
+    """The problems that wait (``next`` or ``later``) the copy may name: not those a private flag
+    concerns."""
     hide = private_pattern_words()
     return [
         p for p in data["problems"]
@@ -367,7 +380,7 @@ def monitoring_sections(data: dict[str, Any], allows: Callable[[str], bool], *, 
     checks: dict[str, str] = words_data()["patient"].get("monitoring_steps") or {}
     started = {s["id"]: _span(s)[0] for s in homework(data)}
     sections = []
-    for problem in _waiting(data, allows, private=private):
+    for problem in waiting_on_copy(data, allows, private=private):
         check = _monitored(problem)
         if check is None:
             continue
@@ -391,7 +404,15 @@ def monitoring_sections(data: dict[str, Any], allows: Callable[[str], bool], *, 
             body = Paragraph(patient_text("monitoring_habits_from", heading=under, week=min(habits)))
         else:
             heading = patient_text("monitoring_heading_no_habits", area=area, weeks=weeks)
-            body = Paragraph(patient_text("check_again", area=area, weeks=weeks))
+            measure = measured_meanwhile(problem)
+            body = Paragraph(
+                patient_text("check_again", area=area, weeks=weeks)
+                if measure is None
+                else patient_text(
+                    "check_again_measured", area=area, weeks=weeks,
+                    instrument=instrument_name(measure[0]),
+                )
+            )  # fmt: skip
         sections.append(Section(heading, (body,), kind="monitoring"))
     return sections
 
@@ -408,7 +429,12 @@ def _joined_rows(problem: dict[str, Any], started: dict[str, int]) -> list[str]:
 def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, private: bool) -> Section | None:
     """The other things talked about: the problems that wait (not those on active monitoring,
     which have their own heading) and when they are looked at again."""
-    waiting = [p for p in _waiting(data, allows, private=private) if _monitored(p) is None]
+    # a problem a positive screen points to is decided once today's questionnaire is scored
+    # (the copy's sessions say so), not at a later review (read 10, S1)
+    waiting = [
+        p for p in waiting_on_copy(data, allows, private=private)
+        if _monitored(p) is None and not screened_today(p)
+    ]  # fmt: skip
     if not waiting:
         return None
     weeks = revisit_week(data, waiting)
@@ -420,8 +446,28 @@ def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, privat
         intro = patient_text("later_intro", weeks=weeks) if weeks else patient_text("later_intro_any")
     blocks: list[Block] = [Paragraph(intro)]
     if not private:  # with a private flag, no problem is named on a copy that may be found at home
-        blocks.append(ItemList(tuple(Item(one_line(p["title"])) for p in waiting)))
+        blocks.append(ItemList(tuple(Item(_later_item(p)) for p in waiting)))
     later_homework = {s["id"] for p in waiting for s in p["interventions"]} & {s["id"] for s in homework(data)}
     if later_homework:
         blocks.append(Paragraph(patient_text("meanwhile")))
     return Section(patient_text("later_heading"), tuple(blocks), kind="later")
+
+
+def _later_item(problem: dict[str, Any]) -> str:
+    """A problem that waits, by title, and the questionnaire it is still measured with, if any
+    ("Depression (we keep checking it with the PHQ-9; ...)")."""
+    measure = measured_meanwhile(problem)
+    if measure is None:
+        return one_line(problem["title"])
+    return patient_text(
+        "later_measured", problem=one_line(problem["title"]), instrument=instrument_name(measure[0])
+    )
+
+
+def screened_today(problem: dict[str, Any]) -> bool:
+    """True for a problem a positive screen points to, whose full questionnaire is given at this
+    visit (a step of it made by the screen follow-up that starts now)."""
+    return any(
+        (s.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP and s["phase"] == "now"
+        for s in problem["interventions"]
+    )

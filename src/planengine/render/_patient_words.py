@@ -21,6 +21,7 @@ __all__ = [
     "hidden",
     "hidden_objective",
     "is_rule",
+    "measured_meanwhile",
     "merged_description",
     "merged_into",
     "plain_objective",
@@ -28,6 +29,7 @@ __all__ = [
     "plain_step",
     "plain_title",
     "private_pattern_words",
+    "questionnaire_topic",
     "safety_plan_part",
     "screen_topics",
     "withdrawal_warning",
@@ -87,6 +89,25 @@ def screen_topics() -> Mapping[str, str]:
     """Area -> what a questionnaire a positive screen asks for is about, in the patient's words
     ("mood")."""
     return {str(area): str(words) for area, words in _table("screen_topics").items()}
+
+
+def questionnaire_topic(area: str) -> str | None:
+    """What a questionnaire that measures a problem of ``area`` is about, in the patient's words
+    ("your mood"), or ``None`` when the table has no words for the area."""
+    text = _table("questionnaire_topics").get(area)
+    return None if text is None else str(text)
+
+
+def measured_meanwhile(problem: dict[str, Any]) -> tuple[str, int] | None:
+    """``(instrument id, days)`` of the questionnaire a problem is measured with while it waits
+    (its first objective with an instrument: the plan's "Meanwhile" measure; 0 days: at every
+    contact), or ``None`` when no questionnaire measures it."""
+    for objective in problem["objectives"]:
+        instrument = objective["measure"].get("instrument")
+        if instrument:
+            days = 0 if objective.get("measured_each_contact") else int(objective["review_interval_days"])
+            return str(instrument), days
+    return None
 
 
 def contact_rows(step_ids: set[str]) -> list[str]:

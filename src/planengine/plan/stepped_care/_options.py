@@ -472,7 +472,7 @@ def _monitor_option(
     return TreatmentOption(
         MONITOR_ONLY,
         "Active monitoring only",
-        f"No treatment yet: {measure} again within {weeks} weeks, and a step up if it has not "
+        f"No treatment yet: {measure}, reviewed within {weeks} weeks, and a step up if it has not "
         "improved.",
         "clinician-led",
         "none",

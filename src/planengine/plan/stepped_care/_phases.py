@@ -264,8 +264,8 @@ def _monitoring_review(problem: Problem, measure: str, limits: Limits) -> Interv
         area=problem.area,
         title="Active monitoring review, and outreach if it is missed",
         description=(
-            f"The clinician measures {measure} again within {weeks} week"
-            f"{'s' if weeks != 1 else ''} and reviews it with the patient; if the review is "
+            f"The clinician measures {measure} and reviews it with the patient within {weeks} "
+            f"week{'s' if weeks != 1 else ''}; if the review is "
             "missed, the clinic contacts the patient to rebook it."
         ),
         delivery="clinician-led",
