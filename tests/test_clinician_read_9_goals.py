@@ -160,7 +160,7 @@ def test_cardiac_clearance_is_the_tracked_goal_and_the_activity_goal_waits(engin
     assert any(c.startswith("DN-cardiac-rehab") for c in clearance_step["citations"])
     copy = render_patient(plan)
     goals = copy.split("## Your goals", 1)[1].split("##", 1)[0]
-    assert "your clinician will check with your GP or the specialist team that looks after you" in goals
+    assert "your clinician will check what is safe for you with your GP or the specialist team that looks after you" in goals
     assert "150 minutes" not in goals
 
 
