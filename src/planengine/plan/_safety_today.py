@@ -146,6 +146,8 @@ _ALCOHOL_RISK = "S18: Borges G et al. Psychol Med 2017;47:949-957"
 
 
 def alcohol_step(provenance: Provenance) -> Intervention:
+    """The clinician's step that asks the AUDIT-C questions with the review of risky behaviour
+    (when no alcohol measure was given)."""
     return Intervention(
         id="safety-alcohol-questions",
         area=SAFETY_AREA,
