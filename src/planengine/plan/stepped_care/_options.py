@@ -416,9 +416,11 @@ def _built_on(
 
 
 def _sessions(step: Intervention) -> str | None:
+    """A course's own contacts: how often, how long and for how many weeks (a referral with no
+    frequency: its weeks only)."""
     frequency = step.frequency
     if not frequency:
-        return None
+        return f"for {step.course_weeks} weeks" if step.delivery == "referral" and step.course_weeks else None
     text = f"{frequency['times']} x {_SESSION_WORDS.get(frequency['per'], frequency['per'])}"
     if step.duration_minutes:
         text += f", {step.duration_minutes} min"

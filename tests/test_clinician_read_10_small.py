@@ -1,0 +1,53 @@
+"""Scenario tests for the clinician's read 10, S5 and its smaller points: each fails without its
+fix.
+
+* S5, pregnancy: a waiting objective carries its time frame, not a calendar date the patient
+  could read as due ("within 6 weeks of the referral"); a referral option shows its own
+  contacts, not the self-help minutes that go with every option.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from plan_helpers import example_plan
+from planengine.render._plan import render_goals, render_markdown
+
+PREGNANCY = "pregnancy-insomnia-nightmares.yaml"
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}")
+
+
+def _objectives(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [o for p in data["problems"] for o in p["objectives"]]
+
+
+def test_a_waiting_objective_names_its_time_frame_not_a_date(engine) -> None:
+    plan = example_plan(engine, PREGNANCY)
+    irt = next(o for o in _objectives(plan.to_dict()) if o["id"] == "sleep-nightmare-treatment")
+    assert irt["phase"] == "next"
+    assert irt["statement"].endswith("with a trained clinician within 6 weeks of the referral.")
+    waiting = yaml.safe_load(render_goals(plan))["x-waiting-goals"]
+    assert waiting, "the pregnancy plan has waiting goals"
+    for goal in waiting:  # no waiting goal carries a date to be read as due
+        assert not _DATE.search(goal["statement"]), goal
+    text = render_markdown(plan)
+    assert "within 6 weeks of the referral." in text
+    assert "by 18 January 2027" not in text and "by 2027-01-18" not in text
+
+
+def test_an_objective_that_starts_now_keeps_its_date(engine) -> None:
+    data = example_plan(engine, PREGNANCY).to_dict()
+    diary = next(o for o in _objectives(data) if o["id"] == "sleep-sleep-diary")
+    assert diary["phase"] == "now" and diary["statement"].endswith(f"by {diary['due_date']}.")
+
+
+def test_a_referral_option_shows_its_own_contacts_not_the_shared_self_help(engine) -> None:
+    text = render_markdown(example_plan(engine, PREGNANCY))
+    assert "- **Refer for imagery rehearsal therapy for nightmares:** Referral; for 6 weeks." in text
+    assert "Refer for CBT for insomnia (the plan follows this):** Referral; 1 x a week, for 8 weeks." in text
+    options = [line for line in text.splitlines() if line.startswith("- **Guided self-help:**")]
+    assert options and all("min a week" in line for line in options)  # self-help keeps its minutes
+    assert not re.search(r"Referral[^\n]*self-help \d+ min a week", text)
