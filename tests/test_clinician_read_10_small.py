@@ -4,6 +4,8 @@ fix.
 * S5, pregnancy: a waiting objective carries its time frame, not a calendar date the patient
   could read as due ("within 6 weeks of the referral"); a referral option shows its own
   contacts, not the self-help minutes that go with every option.
+* Trauma at or above its cut-off: active monitoring alone is offered only "if the patient
+  declines trauma-focused therapy" (``declined`` in data/stepped-care.yaml); below it, as is.
 """
 
 from __future__ import annotations
@@ -11,10 +13,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 import yaml
 
 from plan_helpers import example_plan
 from planengine.render._plan import render_goals, render_markdown
+from test_strategies_scenarios import assessment, plan_for
 
 PREGNANCY = "pregnancy-insomnia-nightmares.yaml"
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}")
@@ -51,3 +55,29 @@ def test_a_referral_option_shows_its_own_contacts_not_the_shared_self_help(engin
     options = [line for line in text.splitlines() if line.startswith("- **Guided self-help:**")]
     assert options and all("min a week" in line for line in options)  # self-help keeps its minutes
     assert not re.search(r"Referral[^\n]*self-help \d+ min a week", text)
+
+
+PCL5_46 = [3, 3, 2, 2, 3, 2, 3, 2, 2, 2, 3, 2, 2, 3, 2, 2, 2, 2, 2, 2]
+ISI_19 = [3, 3, 3, 3, 3, 2, 2]
+
+
+def _monitor_title(data: dict[str, Any], area: str) -> str:
+    choice = next(c for c in data["choices"] if c["area"] == area)
+    return next(o["title"] for o in choice["options"] if o["id"] == "monitor-only")
+
+
+@pytest.mark.parametrize(
+    ("instrument", "answers", "area", "title"),
+    [
+        ("pcl5", PCL5_46, "trauma",
+         "Active monitoring only (if the patient declines trauma-focused therapy)"),
+        # an area whose rule names no declined course keeps the plain title
+        ("isi", ISI_19, "sleep", "Active monitoring only"),
+    ],
+)
+def test_monitoring_alone_for_trauma_at_its_cut_off_is_offered_only_if_therapy_is_declined(
+    engine, instrument: str, answers: list[int], area: str, title: str
+) -> None:
+    assert sum(answers) in (46, 19)
+    data = plan_for(engine, assessment({instrument: answers}))
+    assert _monitor_title(data, area) == title
