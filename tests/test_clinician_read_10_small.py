@@ -81,3 +81,19 @@ def test_monitoring_alone_for_trauma_at_its_cut_off_is_offered_only_if_therapy_i
     assert sum(answers) in (46, 19)
     data = plan_for(engine, assessment({instrument: answers}))
     assert _monitor_title(data, area) == title
+
+
+def test_the_apnoea_referral_that_gates_cbti_is_a_tracked_liaison_goal(engine) -> None:
+    plan = example_plan(engine, "psychosis-depression-apnoea.yaml")
+    data = plan.to_dict()
+    objective = next(o for o in _objectives(data) if o["id"] == "sleep-apnoea-treatment")
+    assert objective["liaison"] is True and objective["review_interval_days"] == 7
+    assert objective["statement"].startswith("Confirm with the sleep service or GP")
+    referral = next(
+        s for p in data["problems"] for s in p["interventions"] if s["id"] == "sleep-apnoea-treatment-referral"
+    )
+    assert "sleep-apnoea-treatment" in referral["objectives"]
+    goals = yaml.safe_load(render_goals(plan))["goals"]
+    assert "sleep-apnoea-treatment" in {g["id"] for g in goals}  # reviewed, so a stall shows
+    without = plan_for(engine, assessment({"isi": ISI_19}))
+    assert "sleep-apnoea-treatment" not in {o["id"] for o in _objectives(without)}
