@@ -232,6 +232,8 @@ def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     )
     if interval == 1:  # a safety task: done by its date and checked each day until it is
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
+    if objective.get("phase", "now") != "now":  # its steps wait: no calendar date yet (read 10, S5)
+        when = f"Once its steps start; review every {interval} days from then."
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
         when = (
             f"Only {objective['condition']}: then due {long_date(objective['due_date'])}. Until "

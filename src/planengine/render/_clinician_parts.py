@@ -203,7 +203,9 @@ def options(
         details = [label(_C, "delivery", option["delivery"])]
         if option["sessions"]:
             details.append(one_line(option["sessions"]))
-        details.append(_option_minutes(option, choice, budget))
+        if option["delivery"] != "referral":  # a referral shows its own contacts, not the
+            # self-help that goes with every option (clinician read 10, S5)
+            details.append(_option_minutes(option, choice, budget))
         lead = f"{one_line(option['title'])}{mark}:"
         text = (
             "; ".join(details) + "."

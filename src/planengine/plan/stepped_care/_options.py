@@ -72,6 +72,9 @@ class Decision:
     #: the kept option's steps, placed before the problem's other courses (CBT-I before
     #: imagery rehearsal, which follows it)
     first: frozenset[str] = frozenset()
+    #: when active monitoring alone is offered at or above the level its area's course starts
+    #: at: the condition, in words ("if the patient declines trauma-focused therapy"), else ""
+    monitor_when: str = ""
 
     @property
     def offers(self) -> bool:
@@ -198,11 +201,20 @@ def decide(
         title = (courses[picked][0].title if picked in courses
                  else "Guided self-help" if picked == GUIDED_SELF_HELP else "Active monitoring only")
         start_rule, start_reason = RULE_OPTION, f"{title} was chosen (recorded choice)."
+    declined = _declined(problem.area) if _high(problem, severity, rules) else ""
     return Decision(
         start, course, start_rule, start_reason, picked, default_id,
         "input" if chosen is not None else "default", rule, reason, monitor, alternatives, measure,
         frozenset(s.id for s in courses.get(kept or "", ())),
+        f"if the patient declines {declined}" if declined and monitor else "",
     )
+
+
+def _declined(area: str) -> str:
+    """The course an area's ``high_intensity_from`` entry names as what active monitoring alone
+    stands in for at or above its level (``declined`` in data/stepped-care.yaml), else ``""``."""
+    entry = load_rules()["high_intensity_from"].get(area) or {}
+    return str(entry.get("declined", ""))
 
 
 def _kept_course(courses: Mapping[str, Sequence[Intervention]], picked: str) -> str | None:
@@ -244,7 +256,8 @@ def choice_for(
         options.extend(decision.alternatives)
         if decision.monitor or len(options) < 2:
             options.append(
-                _monitor_option(decision.measure, review_weeks, rules.references, default)
+                _monitor_option(decision.measure, review_weeks, rules.references, default,
+                                decision.monitor_when)
             )
         if budget is not None:  # say where an option alone is more than a week can carry
             options = [
@@ -416,9 +429,11 @@ def _built_on(
 
 
 def _sessions(step: Intervention) -> str | None:
+    """A course's own contacts: how often, how long and for how many weeks (a referral with no
+    frequency: its weeks only)."""
     frequency = step.frequency
     if not frequency:
-        return None
+        return f"for {step.course_weeks} weeks" if step.delivery == "referral" and step.course_weeks else None
     text = f"{frequency['times']} x {_SESSION_WORDS.get(frequency['per'], frequency['per'])}"
     if step.duration_minutes:
         text += f", {step.duration_minutes} min"
@@ -467,11 +482,12 @@ def _self_help_option(
 
 
 def _monitor_option(
-    measure: str, weeks: int, references: Mapping[str, str], default_id: str
+    measure: str, weeks: int, references: Mapping[str, str], default_id: str, when: str = ""
 ) -> TreatmentOption:
+    """Active monitoring alone; ``when``: the condition it is offered on, in its title."""
     return TreatmentOption(
         MONITOR_ONLY,
-        "Active monitoring only",
+        f"Active monitoring only ({when})" if when else "Active monitoring only",
         f"No treatment yet: {measure}, reviewed within {weeks} weeks, and a step up if it has not "
         "improved.",
         "clinician-led",

@@ -453,8 +453,11 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
     one whose steps all start in a later week of ``now`` starts with them (dates moved on)."""
     first_week: dict[str, int] = {}  # objective id -> the first week a step serving it starts
     treated: dict[str, bool] = {}  # objective id -> a step other than a log serving it starts now
+    referred: set[str] = set()  # objective ids a referral serves
     for problem, _ in ordered:
         for step in problem.interventions:
+            if step.delivery == "referral":
+                referred.update(step.objective_ids)
             week = (
                 ((step.phasing.start_week if step.phasing else None) or 1)
                 if step.phase == NOW
@@ -476,6 +479,8 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
                 served == _NEVER and objective.measure.instrument is None
             ):
                 objective.phase = problem.phase if waiting else NEXT
+                objective.statement = _undated(objective.statement, objective.start_date,
+                                               objective.due_date, objective.id in referred)
                 objective.notes.append(
                     "Waits: none of its steps starts now; agree its dates again when they start."
                 )
@@ -489,6 +494,16 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
                     due.isoformat(), objective.due_date.isoformat()
                 )
                 objective.notes.append(f"Starts in week {served}, with its steps.")
+
+
+def _undated(statement: str, start: dt.date, due: dt.date, referral: bool) -> str:
+    """A waiting objective's statement with its time frame in place of a calendar date: no
+    date the patient could read as due before its steps have started (clinician read 10, S5:
+    "within 6 weeks of referral", not "by 18 January 2027")."""
+    days = (due - start).days
+    span = f"{days // 7} weeks" if days % 7 == 0 else f"{days} days"
+    after = "the referral" if referral else "starting"
+    return statement.replace(f"by {due.isoformat()}", f"within {span} of {after}")
 
 
 #: the start "week" of a step that does not start in ``now``
