@@ -121,3 +121,21 @@ def test_options_follow_the_recorded_choice(assessment) -> None:
             if option["id"] == "monitor-only":
                 urgent = problem["ordering"]["rule"] == "stepped-care.safety-first"
                 assert problem["phase"] == ("now" if urgent else "later")
+
+
+def test_with_a_suicide_flag_and_only_the_transdiagnostic_course_it_is_the_default() -> None:
+    """Found by hypothesis: with PHQ-9 item 9 endorsed and too few items for a total, the only
+    depression courses on offer were the transdiagnostic one and the antidepressant; active
+    monitoring alone is no option with the flag, so no option was the default. The
+    transdiagnostic course, a course with a clinician, is then the default."""
+    from planengine import Assessment
+
+    responses = [
+        {"instrument": "phq9", "date": str(AS_OF), "answers": [0, 0, 1, None, None, 3, None, 3, 3]},
+        {"instrument": "gad7", "date": str(AS_OF), "answers": [1, None, None, None, 3, 3, 3]},
+    ]
+    assessment = Assessment.from_mapping({"planengine": 1, "responses": responses})
+    plan = engine_for((1, 2, 210, 4, 8)).plan(assessment, as_of=AS_OF).to_dict()
+    depression = next(c for c in plan["choices"] if c["area"] == "depression")
+    assert [o["id"] for o in depression["options"] if o["default"]] == ["unified-protocol"]
+    assert "monitor-only" not in {o["id"] for o in depression["options"]}

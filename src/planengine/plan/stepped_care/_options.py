@@ -296,9 +296,12 @@ def _default(
         None,
     )
     # with a suicide-risk flag, a course whatever its first step (active monitoring alone is
-    # not offered then, so it can never be the default)
-    risk_course = first_course or next(
-        (name for name in courses if name not in (TRANSDIAGNOSTIC, MEDICATION)), None
+    # not offered then, so it can never be the default); the transdiagnostic course only when it
+    # is the one course with a clinician on offer (the risk rule comes before R-SC16 then)
+    risk_course = (
+        first_course
+        or next((name for name in courses if name not in (TRANSDIAGNOSTIC, MEDICATION)), None)
+        or (TRANSDIAGNOSTIC if TRANSDIAGNOSTIC in courses else None)
     )
     if risk and risk_course is not None:
         return risk_course, "stepped-care.suicide-risk", (
