@@ -91,11 +91,14 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
         )
         blocks.append(Paragraph(text, lead="Limits:"))
         budget = int(limits["homework_minutes_per_week"])
+        today = _safety_today(data)
         loads = tuple(
             (
                 label(_C, "phase", phase),
                 str(burden[phase]["courses"]),
-                contacts_text(float(burden[phase]["clinician_contacts_per_week"])),
+                _phase_contacts(
+                    float(burden[phase]["clinician_contacts_per_week"]), today and phase == "now"
+                ),
                 _phase_minutes(phase, int(burden[phase]["homework_minutes_per_week"]), budget),
             )
             for phase in ("now", "next", "later")
@@ -109,6 +112,28 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
             )
         )
     return Section("The plan at a glance", tuple(blocks), kind="glance")
+
+
+def _safety_today(data: dict[str, Any]) -> bool:
+    """Whether a safety task is done with the patient at this visit (due on the plan's date)."""
+    return any(
+        objective["due_date"] == data.get("as_of")
+        for problem in data["problems"]
+        if problem["area"] == "safety" and problem["phase"] == "now"
+        for objective in problem["objectives"]
+    )
+
+
+def _phase_contacts(per_week: float, safety_today: bool) -> str:
+    """A phase's contacts; a safety assessment at this visit is one contact today, named where
+    the weekly count (below one a week) would not show it (clinician read 10: "none" beside a
+    private safety assessment today)."""
+    text = contacts_text(per_week)
+    if not safety_today or per_week >= 1:
+        return text
+    if per_week <= 0:
+        return clinician_text("contacts_today")
+    return clinician_text("contacts_today_then", rest=text)
 
 
 def contacts_text(per_week: float) -> str:
