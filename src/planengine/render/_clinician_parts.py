@@ -42,9 +42,30 @@ def is_clinician_task(objective: dict[str, Any]) -> bool:
     return str(objective["provenance"]["source"]) in ("rule:findings.next-step", SCREEN_FOLLOW_UP)
 
 
+def _why_here(problem: dict[str, Any], primary_now: bool) -> str:
+    """Why a problem sits where it does: its rank's reason, unless that reason does not explain
+    its phase. A problem that waits under another phasing rule than its rank's (a "treated
+    alongside" problem kept for a review) gives that rule's reason; one ranked after a primary
+    problem that does not start now (active monitoring) gives its own gate, as its details do
+    (clinician reads 8-10)."""
+    ordering = problem.get("ordering") or {}
+    phasing = problem.get("phasing") or {}
+    reason = str(ordering.get("reason", ""))
+    if problem["phase"] == "now" or not phasing or ordering.get("primary"):
+        return reason
+    if phasing.get("rule") != ordering.get("rule") and phasing.get("reason"):
+        return str(phasing["reason"])
+    if not primary_now and phasing.get("entry"):
+        return str(phasing["entry"])
+    return reason
+
+
 def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
     """The order of the problems, their phases and why, and what each phase asks each week."""
     rows = []
+    primary_now = any(
+        (p.get("ordering") or {}).get("primary") and p["phase"] == "now" for p in data["problems"]
+    ) or not any((p.get("ordering") or {}).get("primary") for p in data["problems"])
     for number, problem in enumerate(data["problems"], start=1):
         ordering = problem.get("ordering") or {}
         # "treated first" only for a problem that starts now (not one on active monitoring)
@@ -54,7 +75,7 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
                 str(number),
                 one_line(problem["title"]) + primary,
                 label(_C, "phase", problem["phase"]),
-                clean(ordering.get("reason", ""), titles),
+                clean(_why_here(problem, primary_now), titles),
             )
         )
     blocks: list[Block] = [Table(("#", "Problem", "Phase", "Why here"), tuple(rows))]
@@ -70,11 +91,14 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
         )
         blocks.append(Paragraph(text, lead="Limits:"))
         budget = int(limits["homework_minutes_per_week"])
+        today = _safety_today(data)
         loads = tuple(
             (
                 label(_C, "phase", phase),
                 str(burden[phase]["courses"]),
-                contacts_text(float(burden[phase]["clinician_contacts_per_week"])),
+                _phase_contacts(
+                    float(burden[phase]["clinician_contacts_per_week"]), today and phase == "now"
+                ),
                 _phase_minutes(phase, int(burden[phase]["homework_minutes_per_week"]), budget),
             )
             for phase in ("now", "next", "later")
@@ -88,6 +112,28 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
             )
         )
     return Section("The plan at a glance", tuple(blocks), kind="glance")
+
+
+def _safety_today(data: dict[str, Any]) -> bool:
+    """Whether a safety task is done with the patient at this visit (due on the plan's date)."""
+    return any(
+        objective["due_date"] == data.get("as_of")
+        for problem in data["problems"]
+        if problem["area"] == "safety" and problem["phase"] == "now"
+        for objective in problem["objectives"]
+    )
+
+
+def _phase_contacts(per_week: float, safety_today: bool) -> str:
+    """A phase's contacts; a safety assessment at this visit is one contact today, named where
+    the weekly count (below one a week) would not show it (clinician read 10: "none" beside a
+    private safety assessment today)."""
+    text = contacts_text(per_week)
+    if not safety_today or per_week >= 1:
+        return text
+    if per_week <= 0:
+        return clinician_text("contacts_today")
+    return clinician_text("contacts_today_then", rest=text)
 
 
 def contacts_text(per_week: float) -> str:

@@ -12,7 +12,9 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
   reviews when they come more often (a review is a contact: the weekly review that chases a
   referral is one), plus the sessions of a service the patient is referred to. A review is met
   in a session with the same clinician, so the two are not added; a task checked each day, or
-  done at this visit, is no review with the patient (as the patient copy's next review).
+  done at this visit, is no review with the patient (as the patient copy's next review). The
+  review that active monitoring rests on (R-SC6) is one contact within its step-up weeks, so a
+  plan whose problems are all on active monitoring does not read "none".
   Courses of ``next`` and ``later`` queue, one at a time (the course limit), so only the busiest
   that may run together count; the courses of ``now`` all run.
 """
@@ -303,6 +305,10 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
                 steps_of_phase[start] += minutes
                 steps_of_phase[end] -= minutes
     reviews = reviews_per_week(ordered)
+    for problem, _ in ordered:
+        for step in problem.interventions:
+            if _is_monitoring_review(step) and step.course_weeks:
+                reviews[step.phase] = max(reviews[step.phase], 1 / step.course_weeks)
     loads = []
     for phase, (courses, sessions) in totals.items():
         together = sorted(queued[phase], key=lambda course: course[1], reverse=True)
@@ -318,6 +324,17 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
         contacts = max(sessions, reviews[phase]) + referred[phase]
         loads.append((phase, PhaseLoad(int(courses), _number(contacts), round(peak))))
     return Burden(limits.as_pairs(), tuple(loads))
+
+
+def _is_monitoring_review(step: Intervention) -> bool:
+    """The review active monitoring rests on (R-SC6): one contact within its step-up weeks, with
+    no dose of its own."""
+    return (
+        step.provenance.source == f"rule:{rule_id('R-SC6')}"
+        and step.category == "assessment"
+        and step.delivery != "self-guided"
+        and not step.frequency
+    )
 
 
 def reviews_per_week(ordered: Sequence[tuple[Problem, Ordering]]) -> dict[str, float]:
