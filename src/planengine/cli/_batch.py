@@ -8,7 +8,7 @@ import argparse
 import sys
 from typing import Any
 
-from planengine.cli._common import add_plugin_arguments, parse_as_of
+from planengine.cli._common import add_as_of, add_plugin_arguments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -28,13 +28,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="folder for plans.jsonl, bundles.ndjson, flags.jsonl, errors.jsonl and summary.json "
         "(each written whole when the run ends; never over an input or a link)",
     )
-    parser.add_argument(
-        "--as-of",
-        type=parse_as_of,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="planning date (default: today; give it for repeatable output)",
-    )
+    add_as_of(parser, "planning date (default: today; give it for repeatable output)")
     parser.add_argument(
         "--engine",
         choices=("local", "spark"),

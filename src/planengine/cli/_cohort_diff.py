@@ -12,7 +12,7 @@ import argparse
 import sys
 from typing import TYPE_CHECKING
 
-from planengine.cli._common import parse_as_of
+from planengine.cli._common import add_as_of
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.batch import CohortDiff
@@ -35,13 +35,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=[],
         help="plan this cohort (as planengine batch reads it) under OLD and NEW, two configuration files; repeatable",
     )
-    parser.add_argument(
-        "--as-of",
-        type=parse_as_of,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="with --cohort: the planning date (default: today)",
-    )
+    add_as_of(parser, "with --cohort: the planning date (default: today)")
     parser.add_argument(
         "--jobs", "-j", type=int, default=None, metavar="N", help="with --cohort: worker processes"
     )

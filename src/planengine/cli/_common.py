@@ -10,6 +10,7 @@ from typing import Any
 from planengine._values import parse_date
 
 __all__ = [
+    "add_as_of",
     "add_block_arguments",
     "add_plugin_arguments",
     "engine_from_args",
@@ -23,6 +24,18 @@ def parse_as_of(text: str) -> dt.date:
     if date is None:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}")
     return date
+
+
+def add_as_of(parser: argparse.ArgumentParser, help_text: str, *, required: bool = False) -> None:
+    """The ``--as-of YYYY-MM-DD`` option of a dated command (the clock is an input)."""
+    parser.add_argument(
+        "--as-of",
+        type=parse_as_of,
+        default=None,
+        required=required,
+        metavar="YYYY-MM-DD",
+        help=help_text,
+    )
 
 
 def add_plugin_arguments(parser: argparse.ArgumentParser) -> None:

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planengine._printable import printable
-from planengine.cli._common import add_plugin_arguments, engine_from_args, parse_as_of
+from planengine.cli._common import add_as_of, add_plugin_arguments, engine_from_args
 
 FORMATS = ("json", "markdown", "html", "patient", "patient-html", "goals", "fhir")
 #: The name each format's file gets in ``--output-dir``: ``<input stem><suffix>``.
@@ -41,13 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "files", nargs="+", metavar="FILE", help="assessment file(s), YAML or JSON; - reads stdin"
     )
-    parser.add_argument(
-        "--as-of",
-        type=parse_as_of,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="planning date (default: today; give it for repeatable output)",
-    )
+    add_as_of(parser, "planning date (default: today; give it for repeatable output)")
     parser.add_argument(
         "--format",
         choices=FORMATS,

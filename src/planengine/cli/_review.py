@@ -13,7 +13,7 @@ import argparse
 from typing import Any
 
 from planengine._printable import printable
-from planengine.cli._common import add_plugin_arguments, parse_as_of
+from planengine.cli._common import add_as_of, add_plugin_arguments
 
 FORMATS = ("text", "json", "markdown", "html", "fhir")
 
@@ -37,13 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "totals and items (LOINC or planengine's codes, US Core panels with hasMember) and "
         "planengine metrics; may be given more than once (docs/fhir.md)",
     )
-    parser.add_argument(
-        "--as-of",
-        type=parse_as_of,
-        default=None,
-        metavar="YYYY-MM-DD",
-        help="review date (default: today; give it for repeatable output)",
-    )
+    add_as_of(parser, "review date (default: today; give it for repeatable output)")
     parser.add_argument(
         "--format",
         "-f",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from planengine.cli._common import parse_as_of
+from planengine.cli._common import add_as_of
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -22,13 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="random seed (default 0): same seed, same files",
     )
-    parser.add_argument(
-        "--as-of",
-        type=parse_as_of,
-        required=True,
-        metavar="YYYY-MM-DD",
-        help="the date of the last visit",
-    )
+    add_as_of(parser, "the date of the last visit", required=True)
     parser.add_argument(
         "--output-dir",
         "-o",

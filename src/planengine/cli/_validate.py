@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from planengine.cli._common import add_block_arguments, parse_as_of
+from planengine.cli._common import add_as_of, add_block_arguments
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 SCHEMAS = ("goal", "assessment", "plan", "instrument", "strategy")
@@ -27,12 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="output format (default: text; github inside GitHub Actions)",
     )
-    parser.add_argument(
-        "--as-of",
-        type=parse_as_of,
-        metavar="YYYY-MM-DD",
-        help="judge due dates as of this date (default: today)",
-    )
+    add_as_of(parser, "judge due dates as of this date (default: today)")
     parser.add_argument(
         "--select",
         metavar="CODES",
