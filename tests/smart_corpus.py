@@ -4,8 +4,9 @@ split, and precision and recall per letter of what the linter reports on it."""
 from __future__ import annotations
 
 import datetime
+import functools
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,8 @@ NEW_HELD_OUT = CORPUS.with_name("new-held-out.yaml")
 TUNING_2 = CORPUS.with_name("tuning-2.yaml")
 #: A third tuning part, gathered for more Achievable positives and unusual specific forms (README.md).
 TUNING_3 = CORPUS.with_name("tuning-3.yaml")
+#: Two further labellers' letters for every statement of every part, labelled blind (README.md).
+SECOND_LABELS = (CORPUS.with_name("labels-b.yaml"), CORPUS.with_name("labels-c.yaml"))
 LETTERS = "SMART"
 AS_OF = datetime.date(2026, 12, 15)
 START = "2026-12-01"
@@ -32,6 +35,50 @@ def entries(path: Path = CORPUS) -> list[dict[str, Any]]:
     """The labelled statements of one corpus file (the tuning and first held-out parts by default)."""
     with path.open(encoding="utf-8") as handle:
         return list(yaml.safe_load(handle)["entries"])
+
+
+def _labels_by_id(path: Path) -> dict[str, str]:
+    with path.open(encoding="utf-8") as handle:
+        return {str(row["id"]): str(row["circled"]) for row in yaml.safe_load(handle)["entries"]}
+
+
+@functools.cache
+def second_labels() -> tuple[dict[str, str], ...]:
+    """The other labellers' letters by statement id, one mapping per labeller."""
+    return tuple(_labels_by_id(path) for path in SECOND_LABELS)
+
+
+def labellings(entry: Mapping[str, Any]) -> tuple[str, str, str]:
+    """The three labellers' letters for one statement: the corpus file's own (the first labeller,
+    `circled`) and the two blind second labellings."""
+    first = str(entry["circled"])
+    second, third = (labels[str(entry["id"])] for labels in second_labels())
+    return first, second, third
+
+
+def consensus(entry: Mapping[str, Any]) -> str:
+    """The letters at least two of the three labellers circle: the reference the floors use."""
+    votes = labellings(entry)
+    return "".join(letter for letter in LETTERS if sum(letter in vote for vote in votes) >= 2)
+
+
+def first_labeller(entry: Mapping[str, Any]) -> str:
+    """The letters the corpus file's own labeller circles (the reference before the second
+    labellings)."""
+    return str(entry["circled"])
+
+
+def kappa(chosen: Iterable[Mapping[str, Any]], letter: str, first: int, second: int) -> float:
+    """Cohen's kappa of two labellers (0, 1, 2: the file's own, B, C) on one letter; 1.0 when
+    both always agree on a letter nobody or everybody circles."""
+    pairs = [(letter in votes[first], letter in votes[second])
+             for votes in (labellings(entry) for entry in chosen)]
+    total = len(pairs)
+    observed = sum(a == b for a, b in pairs) / total
+    yes_a = sum(a for a, _ in pairs) / total
+    yes_b = sum(b for _, b in pairs) / total
+    expected = yes_a * yes_b + (1 - yes_a) * (1 - yes_b)
+    return 1.0 if expected == 1 else (observed - expected) / (1 - expected)
 
 
 def held_out(entry: Mapping[str, Any]) -> bool:
@@ -67,9 +114,12 @@ def predicted(violations: Iterable[Any]) -> dict[str, set[str]]:
     return found
 
 
-def scores(chosen: list[Mapping[str, Any]]) -> dict[str, tuple[float, float, int, int, int]]:
-    """Letter -> (precision, recall, true positives, false positives, false negatives); with no
-    positive and no prediction, precision and recall are 1."""
+def scores(
+    chosen: list[Mapping[str, Any]], truth: Callable[[Mapping[str, Any]], str] = consensus
+) -> dict[str, tuple[float, float, int, int, int]]:
+    """Letter -> (precision, recall, true positives, false positives, false negatives) against
+    `truth` (the three labellers' majority by default); with no positive and no prediction,
+    precision and recall are 1."""
     from planengine.smart import check_goals
 
     found = predicted(check_goals(as_goal_file(chosen), as_of=AS_OF))
@@ -77,11 +127,11 @@ def scores(chosen: list[Mapping[str, Any]]) -> dict[str, tuple[float, float, int
     for letter in LETTERS:
         tp = fp = fn = 0
         for entry in chosen:
-            truth = letter in entry["circled"]
+            wanted = letter in truth(entry)
             guess = letter in found.get(entry["id"], set())
-            tp += truth and guess
-            fp += guess and not truth
-            fn += truth and not guess
+            tp += wanted and guess
+            fp += guess and not wanted
+            fn += wanted and not guess
         precision = tp / (tp + fp) if tp + fp else 1.0
         recall = tp / (tp + fn) if tp + fn else 1.0
         table[letter] = (precision, recall, tp, fp, fn)
@@ -97,8 +147,9 @@ def mistakes(chosen: list[Mapping[str, Any]]) -> list[str]:
     lines = []
     for entry in chosen:
         guess = "".join(sorted(found.get(entry["id"], set()), key=LETTERS.index))
-        if guess != entry["circled"]:
+        want = consensus(entry)
+        if guess != want:
             codes = sorted({v.code for v in violations if v.goal_id == entry["id"]})
-            lines.append(f"{entry['id']} want {entry['circled']!r:7} got {guess!r:7} {codes} "
+            lines.append(f"{entry['id']} want {want!r:7} got {guess!r:7} {codes} "
                          f"{entry['statement'][:90]}")
     return lines

@@ -12,11 +12,19 @@ import smart_corpus
 #: alone cannot show) and is reported, not asserted (see docs/smart-statements.md).
 FLOORS = {"S": (0.9, 0.9), "M": (0.9, 0.9), "A": (0.9, 0.6), "T": (0.9, 0.9)}
 
+#: Since session 28 every part is scored against the majority of three labellers (the file's own
+#: and two blind second labellings, README.md). Against it the first tuning part's A recall is
+#: 0.50 (2 of 4 positives; the second labellers add "free of drug/alcohol use"-style absolute
+#: targets): below the issue's 0.6, and kept from falling until the rules are tuned on it.
+TUNING_FLOORS = {**FLOORS, "A": (0.9, 0.5)}
+
 #: The held-out part was scored once, after tuning ended, and is not tuned on: S precision 0.94,
 #: recall 0.89; M 1.00 / 0.95; A 1.00 / 1.00; T 1.00 / 1.00 (39 statements). These floors keep those
 #: figures from falling; they are not targets to tune towards (that would make the part no longer
 #: held out).
-HELD_OUT_FLOORS = {"S": (0.9, 0.85), "M": (0.9, 0.9), "A": (0.9, 0.6), "T": (0.9, 0.9)}
+#: Against the three labellers' majority (session 28): S 0.89 / 0.84 (one more statement circled S by
+#: both second labellers, one that only the first labeller circled).
+HELD_OUT_FLOORS = {"S": (0.88, 0.84), "M": (0.9, 0.9), "A": (0.9, 0.6), "T": (0.9, 0.9)}
 
 #: The second held-out part (new-held-out.yaml, 72 statements gathered and labelled after tuning
 #: ended, labels committed before the first run). Scored twice: with the rules as they stood (S
@@ -27,7 +35,10 @@ HELD_OUT_FLOORS = {"S": (0.9, 0.85), "M": (0.9, 0.9), "A": (0.9, 0.6), "T": (0.9
 #: 0.75 (3 of 4 positives); T 1.00 / 1.00 (the old held-out part unchanged at the figures above).
 #: S precision and M stay below the issue's floors. These floors keep the figures from falling; its
 #: mistakes are never printed (that would be tuning on it).
-NEW_HELD_OUT_FLOORS = {"S": (0.76, 0.92), "M": (0.83, 0.86), "A": (0.9, 0.75), "T": (0.9, 0.9)}
+#: Against the three labellers' majority (session 28): S 0.77 / 0.92, M 0.83 / 0.83, A 1.00 / 1.00 (3
+#: positives), T 1.00 / 1.00. The labellers agree closely (kappa 0.89-1.00 for S, M, A and T), so
+#: the gap to the floors is the rules', not the labels'.
+NEW_HELD_OUT_FLOORS = {"S": (0.76, 0.92), "M": (0.83, 0.83), "A": (0.9, 0.75), "T": (0.9, 0.9)}
 
 
 def _part(name: str) -> list[dict[str, object]]:
@@ -42,7 +53,7 @@ def _part(name: str) -> list[dict[str, object]]:
 
 
 _FLOORS = {
-    "tuning": FLOORS,
+    "tuning": TUNING_FLOORS,
     "tuning-2": FLOORS,
     "tuning-3": FLOORS,
     "held-out": HELD_OUT_FLOORS,
@@ -69,15 +80,44 @@ def test_new_held_out_part_is_new() -> None:
     assert not old.intersection(statements)
 
 
+def _every_part() -> list[dict[str, object]]:
+    return [entry for name in ("tuning", "held-out", "new-held-out", "tuning-2", "tuning-3")
+            for entry in _part(name)]
+
+
+def test_second_labellings_cover_every_statement() -> None:
+    ids = {str(entry["id"]) for entry in _every_part()}
+    for labels in smart_corpus.second_labels():
+        assert set(labels) == ids
+        assert all(set(letters) <= set(smart_corpus.LETTERS) for letters in labels.values())
+
+
+def test_labellers_agree_enough_to_be_a_reference(capsys: pytest.CaptureFixture[str]) -> None:
+    """Cohen's kappa of each pair of labellers per letter, over every statement. S, M and T must
+    agree at least moderately (kappa 0.4) or the majority is no reference; A and R have too few
+    positives for kappa to mean much and are reported only."""
+    every = _every_part()
+    pairs = {"first-B": (0, 1), "first-C": (0, 2), "B-C": (1, 2)}
+    with capsys.disabled():
+        print(f"\nSMART corpus, labeller agreement ({len(every)} statements), Cohen's kappa:")
+        for letter in smart_corpus.LETTERS:
+            figures = {name: smart_corpus.kappa(every, letter, *pair) for name, pair in pairs.items()}
+            print(f"  {letter}: " + ", ".join(f"{name} {value:.2f}" for name, value in figures.items()))
+            if letter in "SMT":
+                assert min(figures.values()) >= 0.4, (letter, figures)
+
+
 @pytest.mark.parametrize("name", list(_FLOORS))
 def test_precision_and_recall_per_letter(name: str, capsys: pytest.CaptureFixture[str]) -> None:
     part = _part(name)
     table = smart_corpus.scores(part)
+    first = smart_corpus.scores(part, truth=smart_corpus.first_labeller)
     with capsys.disabled():
-        print(f"\nSMART corpus, {name} part ({len(part)} statements):")
+        print(f"\nSMART corpus, {name} part ({len(part)} statements), against the majority of "
+              "three labellers (the first labeller alone in brackets):")
         for letter, (precision, recall, tp, fp, fn) in table.items():
             print(f"  {letter}: precision {precision:.2f} recall {recall:.2f} "
-                  f"(tp {tp}, fp {fp}, fn {fn})")
+                  f"(tp {tp}, fp {fp}, fn {fn}) [{first[letter][0]:.2f} / {first[letter][1]:.2f}]")
     for letter, (precision_floor, recall_floor) in _FLOORS[name].items():
         precision, recall, *_ = table[letter]
         # the held-out parts' mistakes are not printed: reading them would be tuning on them
