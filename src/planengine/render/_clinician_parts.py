@@ -330,8 +330,10 @@ _DIGITS = re.compile(r"(\d+)")
 def _references(data: dict[str, Any], rules: list[tuple[str, str]]) -> list[str]:
     """The references the plan's objectives and steps cite, once each, in full: an id of the
     shipped bibliography, cited by planengine itself or one of its own plugins, prints its entry
-    (and, for a design note or rule, what it rests on); another plugin's reference prints as the
-    plugin wrote it (the fuller one when two strategies cite the same tag in different words)."""
+    as a plan lists it (and, for a design note or rule, what it rests on: clinical sources only,
+    never regulatory or payer context or a secondary copy's address; clinician read 11, S3);
+    another plugin's reference prints as the plugin wrote it (the fuller one when two
+    strategies cite the same tag in different words)."""
     by_tag: dict[str, str] = {}
     shipped = [key for _, rule in rules for key in cited_ids(rule)]  # stepped-care.R-SCn
     ours = {  # planengine's own plugins cite the shipped bibliography; another's ids are its own
@@ -349,7 +351,7 @@ def _references(data: dict[str, Any], rules: list[tuple[str, str]]) -> list[str]
                     shipped.append(key)
                 elif len(text) > len(by_tag.get(key, "")):
                     by_tag[key] = text
-    lines = {*by_tag.values(), *full_references(shipped)}
+    lines = {*by_tag.values(), *full_references(shipped, in_plan=True)}
     return sorted(lines, key=lambda line: [int(t) if t.isdigit() else t for t in _DIGITS.split(line)])
 
 
