@@ -36,6 +36,11 @@ NOT_IN_PLANS = (
     "cbtwatch.com",
     "bansdoc.gov.bd",
     "nationalcalculatorauthority.com",
+    "instantcbt.com/",
+    "dokumen.tips",
+    "docsbay.net",
+    "fdocuments.in",
+    "statistics.datanalysis.net",
 )
 
 

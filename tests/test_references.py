@@ -248,7 +248,7 @@ def test_the_patient_copy_gains_no_bibliography() -> None:
     clinician = subprocess.run(
         [*run, "--format", "markdown"], capture_output=True, text=True, cwd=ROOT
     )
-    assert lookup_reference("R30").full_text() in clinician.stdout
+    assert lookup_reference("R30").plan_text(()) in clinician.stdout
     assert "References" not in patient.stdout and "R30" not in patient.stdout
 
 
@@ -278,6 +278,12 @@ _WEAK_HOSTS = {
     "cbtwatch.com": "secondary copy",
     "nationalcalculatorauthority.com": "secondary copy",
     "old.bansdoc.gov.bd": "full-text copy",
+    "instantcbt.com/": "secondary copy",  # an address; S3 names the site in words
+    "dokumen.tips": "secondary copy",
+    "sites.google.com": "secondary summary",
+    "docsbay.net": "secondary copies",
+    "fdocuments.in": "secondary copies",
+    "statistics.datanalysis.net": "secondary summary",
 }
 
 
@@ -292,7 +298,8 @@ def test_a_weak_copy_is_only_the_evidence_trail(host: str, mark: str | None) -> 
         printed = ref.plan_text(ref.derived_from)
         assert host not in printed, ref.id
         assert mark in printed, f"{ref.id} was read in {host} without saying '{mark}'"
-        assert any(url in printed for url in ref.urls), f"{ref.id} prints no primary address"
+        # the primary address where one is known (a journal article without one is cited)
+        assert not ref.urls or any(url in printed for url in ref.urls), ref.id
 
 
 @pytest.mark.parametrize(
