@@ -13,14 +13,18 @@ import pytest
 from plan_helpers import example_plan, steps_by_id
 from planengine.render._plan import render_markdown, render_patient
 
-TELL_CLINICIAN = "Tell your clinician about the nightmares; the trauma therapy can work on them when it starts."
+TELL_CLINICIAN = (
+    "Tell your clinician about the nightmares; the trauma therapy can work on them when it starts."
+)
 
 
 @pytest.mark.parametrize(
     "name",
     ["all-instruments.yaml", "trauma-pcl5-insomnia.yaml", "ptsd-risky-behaviour.yaml"],
 )
-def test_the_nightmare_plan_names_the_clinician_until_the_trauma_therapy_starts(engine, name: str) -> None:
+def test_the_nightmare_plan_names_the_clinician_until_the_trauma_therapy_starts(
+    engine, name: str
+) -> None:
     plan = example_plan(engine, name)
     data = plan.to_dict()
     steps = steps_by_id(data)

@@ -58,7 +58,9 @@ def test_the_order_line_says_what_the_glance_row_says(engine, name: str) -> None
 
 def _section(name: str, title: str, engine) -> str:
     text = render_markdown(example_plan(engine, name))
-    return next(chunk for chunk in _appendix(text).values() if chunk.split(". ", 1)[1].startswith(title))
+    return next(
+        chunk for chunk in _appendix(text).values() if chunk.split(". ", 1)[1].startswith(title)
+    )
 
 
 def test_old_item9_sleep_is_not_treated_alongside_while_it_waits(engine) -> None:
@@ -72,5 +74,7 @@ def test_ipv_depression_on_active_monitoring_is_not_treated_first(engine) -> Non
     depression = _section("relationships-with-ipv.yaml", "Depression", engine)
     assert "**Phase: Later (at a review).**" in depression
     assert "Treated first" not in depression
-    assert "**Order:** The most severe problem by its cut-offs (PHQ-9 8, below its cut-off of 10)." in depression
-
+    assert (
+        "**Order:** The most severe problem by its cut-offs (PHQ-9 8, below its cut-off of 10)."
+        in depression
+    )

@@ -79,7 +79,9 @@ def test_the_review_interval_reads_as_the_organisations_setting(engine) -> None:
 def test_secondary_copies_give_way_to_the_primary_citation(engine) -> None:
     lines = _reference_lines(render_markdown(example_plan(engine, "all-instruments.yaml")))
     r37 = lines["R37"]
-    assert r37.startswith("R37: NHS England. NHS Talking Therapies for anxiety and depression Manual")
+    assert r37.startswith(
+        "R37: NHS England. NHS Talking Therapies for anxiety and depression Manual"
+    )
     assert "https://www.england.nhs.uk/mental-health/adults/nhs-talking-therapies/" in r37
     assert "manual not opened" in r37 and "thresholds read in a secondary copy" in r37
     r54 = lines["R54"]
@@ -112,7 +114,10 @@ def test_the_plan_json_keeps_the_rule_that_reaches_the_review_note(engine) -> No
 def test_the_rules_command_still_explains_with_the_regulations(code: str) -> None:
     out = subprocess.run(
         [sys.executable, "-m", "planengine", "rules", code, "--no-plugins"],
-        capture_output=True, text=True, check=True, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
     ).stdout
     assert lookup_reference("R44").full_text() in out
     assert lookup_reference("DN-review-intervals").full_text() in out
@@ -120,7 +125,12 @@ def test_the_rules_command_still_explains_with_the_regulations(code: str) -> Non
 
 def test_the_schema_knows_only_the_named_contexts() -> None:
     def document(entry: dict[str, object]) -> dict[str, object]:
-        return {"planengine": 1, "kind": "references", "data_version": "1.0.0", "entries": {"X1": entry}}
+        return {
+            "planengine": 1,
+            "kind": "references",
+            "data_version": "1.0.0",
+            "entries": {"X1": entry},
+        }
 
     source = {"kind": "source", "citation": "A rule", "supports": "Something."}
     assert not check_schema(document({**source, "context": "us-payer"}), "references")

@@ -70,7 +70,9 @@ def render() -> str:
             else:
                 lines = [f"- **{key}** {entry.text}. {entry.supports}"]
                 if entry.regulatory_context:
-                    lines.append(f"  Regulatory context (not in a plan): {entry.regulatory_context}")
+                    lines.append(
+                        f"  Regulatory context (not in a plan): {entry.regulatory_context}"
+                    )
                 if entry.derived_from:
                     lines.append(f"  From: {', '.join(entry.derived_from)}.")
             if entry.note:
