@@ -156,7 +156,8 @@ def test_trauma_copy_has_no_therapist_goal_and_plain_sleep_habits(engine) -> Non
     assert "trauma-nightmare-treatment" in objectives  # still tracked on the clinician's plan
     text = render_patient(plan)
     assert "imagery rehearsal" not in text.lower()
-    assert "Tell the therapist about the nightmares" in text
+    # read 11, S5: no therapist is assigned yet; the clinician hears about the nightmares
+    assert "Tell your clinician about the nightmares; the trauma therapy can work on them" in text
     assert "other sleep steps" not in text and "main sleep steps" not in text
     assert "Small habits that help sleep" in text
 

@@ -28,6 +28,13 @@ reproduction or an abstract page); **cited** = named from the literature, not op
 their own marks where they are used: **V** checked in a source that was opened, **L** from the
 literature but not re-opened (kept behind configuration), **U** unconfirmed (configurable, never
 hard-coded). A design note is the project's own reasoning, not a fact from a source.
+
+What a plan prints: a plan document's reference list names clinical sources only. A source marked
+**Context** (US payer or state rules: regulatory context, not clinical guidance) stays here, in
+`planengine rules` and in SARIF, but no plan lists it, and a design note's **Regulatory context**
+is left out of a plan too. A source read in a secondary copy (a blog, a full-text copy, a
+calculator page) is printed in a plan with its primary citation, its primary address and its
+honesty mark; the copy's address (**read via**) is kept here as the evidence trail.
 """
 
 _SECTIONS = (
@@ -58,8 +65,14 @@ def render() -> str:
             if kind == "source":
                 full = entry.full_text().removeprefix(f"{key}: ")
                 lines = [f"- **{key}** {full}", f"  Used for: {entry.supports}"]
+                if entry.context:
+                    lines.append(f"  Context: {entry.context} (not listed in a plan).")
             else:
                 lines = [f"- **{key}** {entry.text}. {entry.supports}"]
+                if entry.regulatory_context:
+                    lines.append(
+                        f"  Regulatory context (not in a plan): {entry.regulatory_context}"
+                    )
                 if entry.derived_from:
                     lines.append(f"  From: {', '.join(entry.derived_from)}.")
             if entry.note:

@@ -35,6 +35,8 @@ from planengine.render._clinician_parts import (
     is_clinician_task,
     options,
     options_budget,
+    order_line,
+    primary_starts_now,
     problem_heading,
     step_item,
 )
@@ -270,10 +272,9 @@ def _problem(number: int, problem: dict[str, Any], context: dict[str, Any], leve
     if phasing.get("review"):
         phase_text += f" Meanwhile: {clean(phasing['review'], titles)}."
     blocks.append(Paragraph(phase_text, lead=f"Phase: {label(_C, 'phase', problem['phase'])}."))
-    ordering = problem.get("ordering") or {}
-    if ordering.get("reason") and ordering.get("reason") != phasing.get("reason"):
-        primary = " Treated first." if ordering.get("primary") else ""
-        blocks.append(Paragraph(clean(ordering["reason"], titles) + primary, lead="Order:"))
+    order = order_line(problem, primary_starts_now(context["data"]))
+    if order:
+        blocks.append(Paragraph(clean(order, titles), lead="Order:"))
     evidence = [
         Item(one_line(context["findings"][ref]["summary"]), lead="Evidence:")
         for ref in problem["evidence"]

@@ -26,6 +26,8 @@ __all__ = [
     "is_clinician_task",
     "options",
     "options_budget",
+    "order_line",
+    "primary_starts_now",
     "problem_heading",
     "step_item",
     "step_when",
@@ -60,16 +62,41 @@ def _why_here(problem: dict[str, Any], primary_now: bool) -> str:
     return reason
 
 
+def primary_starts_now(data: dict[str, Any]) -> bool:
+    """Whether the problem treated first starts now (or no problem is ranked first): not one
+    on active monitoring, which the problems ranked after it do not wait for."""
+    problems = data["problems"]
+    return any(
+        (p.get("ordering") or {}).get("primary") and p["phase"] == "now" for p in problems
+    ) or not any((p.get("ordering") or {}).get("primary") for p in problems)
+
+
+def treated_first(problem: dict[str, Any]) -> bool:
+    """The problem ranked first that starts now ("treated first"; not one on active
+    monitoring)."""
+    return bool((problem.get("ordering") or {}).get("primary")) and problem["phase"] == "now"
+
+
+def order_line(problem: dict[str, Any], primary_now: bool) -> str | None:
+    """The appendix's "Order" line of a problem, from the same facts as its row at a glance
+    (clinician read 11): its rank's reason only where the row gives that reason (otherwise the
+    row gives the phase's own reason, which the appendix's phase line says), and "Treated
+    first" only where the row says so; ``None`` when there is nothing the phase line lacks."""
+    ordering = problem.get("ordering") or {}
+    reason = ordering.get("reason")
+    if not reason or reason == (problem.get("phasing") or {}).get("reason"):
+        return None
+    if _why_here(problem, primary_now) != reason:
+        return None
+    return str(reason) + (" Treated first." if treated_first(problem) else "")
+
+
 def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
     """The order of the problems, their phases and why, and what each phase asks each week."""
     rows = []
-    primary_now = any(
-        (p.get("ordering") or {}).get("primary") and p["phase"] == "now" for p in data["problems"]
-    ) or not any((p.get("ordering") or {}).get("primary") for p in data["problems"])
+    primary_now = primary_starts_now(data)
     for number, problem in enumerate(data["problems"], start=1):
-        ordering = problem.get("ordering") or {}
-        # "treated first" only for a problem that starts now (not one on active monitoring)
-        primary = " (treated first)" if ordering.get("primary") and problem["phase"] == "now" else ""
+        primary = " (treated first)" if treated_first(problem) else ""
         rows.append(
             (
                 str(number),
@@ -303,8 +330,10 @@ _DIGITS = re.compile(r"(\d+)")
 def _references(data: dict[str, Any], rules: list[tuple[str, str]]) -> list[str]:
     """The references the plan's objectives and steps cite, once each, in full: an id of the
     shipped bibliography, cited by planengine itself or one of its own plugins, prints its entry
-    (and, for a design note or rule, what it rests on); another plugin's reference prints as the
-    plugin wrote it (the fuller one when two strategies cite the same tag in different words)."""
+    as a plan lists it (and, for a design note or rule, what it rests on: clinical sources only,
+    never regulatory or payer context or a secondary copy's address; clinician read 11, S3);
+    another plugin's reference prints as the plugin wrote it (the fuller one when two
+    strategies cite the same tag in different words)."""
     by_tag: dict[str, str] = {}
     shipped = [key for _, rule in rules for key in cited_ids(rule)]  # stepped-care.R-SCn
     ours = {  # planengine's own plugins cite the shipped bibliography; another's ids are its own
@@ -322,7 +351,7 @@ def _references(data: dict[str, Any], rules: list[tuple[str, str]]) -> list[str]
                     shipped.append(key)
                 elif len(text) > len(by_tag.get(key, "")):
                     by_tag[key] = text
-    lines = {*by_tag.values(), *full_references(shipped)}
+    lines = {*by_tag.values(), *full_references(shipped, in_plan=True)}
     return sorted(lines, key=lambda line: [int(t) if t.isdigit() else t for t in _DIGITS.split(line)])
 
 
