@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import attrs
-import yaml
 
 from planengine.plan._goal_words import GoalWords
 from planengine.plan._risk_language import RiskLanguage
@@ -87,16 +85,21 @@ def check_condition_areas(data: Mapping[str, Any]) -> None:
             )
 
 
+def _check_vocabulary_data(data: Mapping[str, Any]) -> None:
+    """The shipped vocabulary's own rules (checked when its cache entry is made)."""
+    check_condition_areas(data)
+    if set(data["patient_goal_words"]) != set(data["areas"]):
+        raise ValueError("vocabulary patient_goal_words must list words for every area, and only those")
+
+
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
     """Load the built-in vocabulary (cached; the result is immutable)."""
-    text = (resources.files("planengine") / "data" / "vocabulary.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    check_condition_areas(data)
+    from planengine._cache import shipped_data
+
+    data: dict[str, Any] = shipped_data("data/vocabulary.yaml", check=_check_vocabulary_data)
     risk_language = RiskLanguage.from_data(data["risk_language"])
     goal_words = data["patient_goal_words"]
-    if set(goal_words) != set(data["areas"]):
-        raise ValueError("vocabulary patient_goal_words must list words for every area, and only those")
     return Vocabulary(
         areas=dict(data["areas"]),
         conditions=dict(data["conditions"]),

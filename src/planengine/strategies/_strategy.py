@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -187,14 +188,15 @@ class DataStrategy:
     _goals: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        from planengine.plan._risk_wording import no_risk_claim_path
+        if not _CHECKED.get():  # also for a strategy built in code (or changed with evolve)
+            from planengine.plan._risk_wording import no_risk_claim_path
 
-        claim = no_risk_claim_path(self.data)  # also for a strategy built in code
-        if claim is not None:
-            raise DocumentSchemaError(
-                f"strategy {self.id!r}: {RISK_CLAIM_REFUSED}",
-                path=claim,
-            )
+            claim = no_risk_claim_path(self.data)
+            if claim is not None:
+                raise DocumentSchemaError(
+                    f"strategy {self.id!r}: {RISK_CLAIM_REFUSED}",
+                    path=claim,
+                )
         slot = _Slots()
         objectives = [
             _compile_objective(raw, self.cite, slot) for raw in self.data.get("objectives", ())
@@ -543,6 +545,21 @@ def strategy_from_mapping(
 
     :param document: the loaded :class:`planengine.io._document.Document`, to give errors a line.
     """
+    check_strategy_document(data, file=file, document=document, vocabulary=vocabulary)
+    return _checked_strategy(data, source)
+
+
+def check_strategy_document(
+    data: Mapping[str, Any],
+    *,
+    file: str | None = None,
+    document: Any = None,
+    vocabulary: Any = None,
+) -> None:
+    """Every check :func:`strategy_from_mapping` makes, without building the strategy.
+
+    :raises DocumentSchemaError: for the first problem, with its line when ``document`` is given.
+    """
     fast = _fast_strategy_validator()
     if fast is not None and fast.is_valid(data):
         error = None
@@ -551,7 +568,9 @@ def strategy_from_mapping(
 
         error = jsonschema.exceptions.best_match(_strategy_validator().iter_errors(data))
     if error is not None:
-        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+        path = "$" + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
+        )
         raise _located(DocumentSchemaError(error.message, file=file, path=path), document)
     problem = (
         semantic_problem(data)
@@ -560,16 +579,30 @@ def strategy_from_mapping(
     )
     if problem is not None:
         raise _located(DocumentSchemaError(problem[1], file=file, path=problem[0]), document)
-    return DataStrategy(
-        id=data["id"],
-        name=data["name"],
-        version=str(data["version"]),
-        status=data["status"],
-        areas=tuple(data["areas"]),
-        priority=int(data.get("priority", 50)),
-        data=data,
-        source=source,
-    )
+
+
+#: Set while a strategy is built from a document that passed every check (in this process, or
+#: when the cache entry it was read from was made): its text is not searched for a no-risk claim
+#: a second time. Nothing outside this module sets it.
+_CHECKED: ContextVar[bool] = ContextVar("planengine_strategy_checked", default=False)
+
+
+def _checked_strategy(data: Mapping[str, Any], source: str) -> DataStrategy:
+    """The strategy of a document that passed :func:`check_strategy_document`."""
+    token = _CHECKED.set(True)
+    try:
+        return DataStrategy(
+            id=data["id"],
+            name=data["name"],
+            version=str(data["version"]),
+            status=data["status"],
+            areas=tuple(data["areas"]),
+            priority=int(data.get("priority", 50)),
+            data=data,
+            source=source,
+        )
+    finally:
+        _CHECKED.reset(token)
 
 
 def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
@@ -588,9 +621,27 @@ def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
 
 @cache
 def _load_strategy_file(path: str, source: str) -> DataStrategy:
-    from planengine.io._loader import load_document
+    """The strategy in the file at ``path``: its checked document from the cache when the file's
+    bytes are unchanged (:mod:`planengine._cache`), else read, parsed and checked."""
+    from planengine._cache import checked_data
+    from planengine.io._limits import DEFAULT_MAX_BYTES
+    from planengine.io._loader import load_document, parse_document
 
-    document = load_document(path)
-    return strategy_from_mapping(
-        document.data, source=source, file=document.path, document=document
-    )
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(DEFAULT_MAX_BYTES + 1)
+    except OSError:
+        content = None
+    if content is None:  # the loader says why the file cannot be read
+        document = load_document(path)
+        return strategy_from_mapping(
+            document.data, source=source, file=document.path, document=document
+        )
+
+    def build(content: bytes) -> dict[str, Any]:
+        document = parse_document(content, name=path)
+        check_strategy_document(document.data, file=document.path, document=document)
+        data: dict[str, Any] = document.data
+        return data
+
+    return _checked_strategy(checked_data("strategy", content, build), source)
