@@ -207,6 +207,7 @@ import json, sys
 from planengine.strategies import _strategy
 from planengine.instruments import _data_files
 from planengine.io import _schema_check
+from planengine import _vocabulary
 calls = []
 def counting(module, name):
     original = getattr(module, name)
@@ -217,6 +218,7 @@ def counting(module, name):
 counting(_strategy, "check_strategy_document")
 counting(_data_files, "instrument_from_mapping")
 counting(_schema_check, "check_schema")
+counting(_vocabulary, "_compiled_vocabulary")
 import datetime as dt
 from planengine import Engine
 from planengine.io._assessment import load_assessment
@@ -257,5 +259,6 @@ def test_outputs_are_the_same_with_and_without_the_cache(tmp_path) -> None:
     # the checks ran where there was no cache, and not at all once it was made
     assert "check_strategy_document" in without["start_checks"]
     assert "instrument_from_mapping" in without["start_checks"]
+    assert "_compiled_vocabulary" in without["start_checks"]
     assert "check_strategy_document" in making["start_checks"]
     assert reading["start_checks"] == []

@@ -76,6 +76,8 @@ _CHECKED_BY = (
     "io/_schema_check.py",
     "io/_yaml.py",
     "plan/_crisis.py",
+    "plan/_goal_words.py",
+    "plan/_risk_language.py",
     "plan/_risk_wording.py",
     "strategies/_conditions.py",
     "strategies/_strategy.py",

@@ -94,20 +94,49 @@ def _check_vocabulary_data(data: Mapping[str, Any]) -> None:
 
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
-    """Load the built-in vocabulary (cached; the result is immutable)."""
-    from planengine._cache import shipped_data
+    """Load the built-in vocabulary (cached; the result is immutable). The file is read, checked
+    and its risk language and goal words compiled once; later starts read the compiled form
+    from the cache (:mod:`planengine._cache`) while the file is unchanged."""
+    from planengine._cache import checked_data, read_package_file
 
-    data: dict[str, Any] = shipped_data("data/vocabulary.yaml", check=_check_vocabulary_data)
-    risk_language = RiskLanguage.from_data(data["risk_language"])
-    goal_words = data["patient_goal_words"]
+    name = "data/vocabulary.yaml"
+    data, risk_fields, goal_fields = checked_data(
+        f"vocabulary {name}", read_package_file(name), _compiled_vocabulary
+    )
     return Vocabulary(
         areas=dict(data["areas"]),
         conditions=dict(data["conditions"]),
-        # goals are read as the risk screen reads text: the same look-alike letters
-        goal_words=GoalWords.from_data(
-            goal_words, data["patient_goal_idioms"], risk_language.look_alikes
-        ),
-        risk_language=risk_language,
+        goal_words=GoalWords(*goal_fields),
+        risk_language=RiskLanguage(*risk_fields),
         goal_idioms=tuple(data["patient_goal_idioms"]),
         goal_folds=dict(data.get("patient_goal_folds") or {}),
     )
+
+
+def _compiled_vocabulary(content: bytes) -> tuple[dict[str, Any], tuple[Any, ...], tuple[Any, ...]]:
+    """The vocabulary file parsed and checked, its risk language and goal words compiled: the
+    tables :class:`Vocabulary` keeps, and the fields of the two compiled objects (plain data, in
+    the order their classes take them)."""
+    import yaml
+
+    data: dict[str, Any] = yaml.load(
+        content.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
+    _check_vocabulary_data(data)
+    risk_language = RiskLanguage.from_data(data["risk_language"])
+    # goals are read as the risk screen reads text: the same look-alike letters
+    goal_words = GoalWords.from_data(
+        data["patient_goal_words"], data["patient_goal_idioms"], risk_language.look_alikes
+    )
+    kept = ("areas", "conditions", "patient_goal_idioms", "patient_goal_folds")
+    return (
+        {key: data[key] for key in kept if key in data},
+        _init_fields(risk_language),
+        _init_fields(goal_words),
+    )
+
+
+def _init_fields(value: Any) -> tuple[Any, ...]:
+    """The values an attrs object was made from, in its class's order (``cls(*fields)`` makes
+    it again)."""
+    return tuple(getattr(value, field.name) for field in attrs.fields(type(value)) if field.init)
