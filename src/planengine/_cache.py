@@ -235,8 +235,12 @@ def _write(path: str, key: str, data: Any) -> None:
         os.makedirs(folder, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".data-")
         try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(payload)
+            try:  # os.write, not a file object: nothing is opened twice
+                written = 0
+                while written < len(payload):
+                    written += os.write(handle, payload[written:])
+            finally:
+                os.close(handle)
             os.replace(temporary, path)
         except BaseException:
             os.unlink(temporary)

@@ -53,6 +53,8 @@ from planengine.strategies._validation import (
     RISK_CLAIM_REFUSED,
     _fast_strategy_validator,
     _strategy_validator,
+    find_ids,
+    remember_ids,
     semantic_problem,
 )
 
@@ -625,7 +627,6 @@ def _load_strategy_file(path: str, source: str) -> DataStrategy:
     bytes are unchanged (:mod:`planengine._cache`), else read, parsed and checked."""
     from planengine._cache import checked_data
     from planengine.io._limits import DEFAULT_MAX_BYTES
-    from planengine.io._loader import load_document, parse_document
 
     try:
         with open(path, "rb") as handle:
@@ -633,15 +634,22 @@ def _load_strategy_file(path: str, source: str) -> DataStrategy:
     except OSError:
         content = None
     if content is None:  # the loader says why the file cannot be read
+        from planengine.io._loader import load_document
+
         document = load_document(path)
         return strategy_from_mapping(
             document.data, source=source, file=document.path, document=document
         )
 
-    def build(content: bytes) -> dict[str, Any]:
+    def build(content: bytes) -> tuple[dict[str, Any], Any]:
+        # the loader (and the YAML parser) are imported only when the cache cannot answer
+        from planengine.io._loader import parse_document
+
         document = parse_document(content, name=path)
         check_strategy_document(document.data, file=document.path, document=document)
-        data: dict[str, Any] = document.data
-        return data
+        return document.data, find_ids(document.data)
 
-    return _checked_strategy(checked_data("strategy", content, build), source)
+    data, ids = checked_data("strategy", content, build)
+    strategy = _checked_strategy(data, source)
+    remember_ids(strategy.data, ids)  # what engines check it against, found once
+    return strategy
