@@ -262,3 +262,17 @@ def test_outputs_are_the_same_with_and_without_the_cache(tmp_path) -> None:
     assert "_compiled_vocabulary" in without["start_checks"]
     assert "check_strategy_document" in making["start_checks"]
     assert reading["start_checks"] == []
+
+
+def test_the_cache_command_prints_and_clears_the_folder(cache_dir, tmp_path, capsys) -> None:
+    from planengine.cli._main import main
+
+    source = tmp_path / "sleep.yaml"
+    source.write_bytes((BUILTIN_STRATEGIES / "sleep.yaml").read_bytes())
+    _load_strategy(source)
+    made = len(_entries(cache_dir))
+    assert main(["cache"]) == 0
+    assert capsys.readouterr().out == f"{cache_dir}\n"
+    assert main(["cache", "clear"]) == 0
+    assert capsys.readouterr().out == f"removed {made} files from {cache_dir}\n"
+    assert _entries(cache_dir) == []
