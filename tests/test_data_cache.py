@@ -274,5 +274,6 @@ def test_the_cache_command_prints_and_clears_the_folder(cache_dir, tmp_path, cap
     assert main(["cache"]) == 0
     assert capsys.readouterr().out == f"{cache_dir}\n"
     assert main(["cache", "clear"]) == 0
-    assert capsys.readouterr().out == f"removed {made} files from {cache_dir}\n"
+    noun = "file" if made == 1 else "files"
+    assert capsys.readouterr().out == f"removed {made} {noun} from {cache_dir}\n"
     assert _entries(cache_dir) == []
