@@ -95,16 +95,33 @@ def _checked_instrument(
 def builtin_instruments() -> tuple[Instrument, ...]:
     """The built-in instruments in file-name order, read and checked once (the tuple is shared;
     the checked data is cached between processes, see :mod:`planengine._cache`)."""
-    folder = resources.files(_DATA_PACKAGE).joinpath(*_DATA_DIR)
+    from planengine._cache import read_package_file
+
     found: list[Instrument] = []
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
-        name = f"planengine/data/instruments/{entry.name}"
+    for file_name in _builtin_instrument_files():
+        relative = "/".join((*_DATA_DIR, file_name))
         found.append(
-            _checked_instrument(entry.read_bytes(), name, "builtin", expected_file=entry.name)
+            _checked_instrument(
+                read_package_file(relative),
+                f"planengine/{relative}",
+                "builtin",
+                expected_file=file_name,
+            )
         )
     return tuple(found)
+
+
+def _builtin_instrument_files() -> list[str]:
+    """The names of the built-in instrument files, sorted (listed from the package's folder;
+    through ``importlib.resources`` where the package is not a folder)."""
+    folder = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), *_DATA_DIR)
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        names = [
+            entry.name for entry in resources.files(_DATA_PACKAGE).joinpath(*_DATA_DIR).iterdir()
+        ]
+    return sorted(name for name in names if name.endswith(".yaml"))
 
 
 def load_builtin_instruments() -> dict[str, Instrument]:

@@ -51,11 +51,9 @@ from planengine.strategies._templates import (
 )
 from planengine.strategies._validation import (
     RISK_CLAIM_REFUSED,
-    _fast_strategy_validator,
-    _strategy_validator,
+    check_strategy_document,
     find_ids,
     remember_ids,
-    semantic_problem,
 )
 
 __all__ = [
@@ -226,7 +224,8 @@ class DataStrategy:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, source: str = "builtin") -> DataStrategy:
-        """Load and validate a strategy file (YAML or JSON)."""
+        """Load and validate a strategy file (YAML or JSON); an unchanged file's checked
+        document is read from the cache (:mod:`planengine._cache`)."""
         return _load_strategy_file(os.fspath(path), source)
 
     @property
@@ -551,38 +550,6 @@ def strategy_from_mapping(
     return _checked_strategy(data, source)
 
 
-def check_strategy_document(
-    data: Mapping[str, Any],
-    *,
-    file: str | None = None,
-    document: Any = None,
-    vocabulary: Any = None,
-) -> None:
-    """Every check :func:`strategy_from_mapping` makes, without building the strategy.
-
-    :raises DocumentSchemaError: for the first problem, with its line when ``document`` is given.
-    """
-    fast = _fast_strategy_validator()
-    if fast is not None and fast.is_valid(data):
-        error = None
-    else:
-        import jsonschema
-
-        error = jsonschema.exceptions.best_match(_strategy_validator().iter_errors(data))
-    if error is not None:
-        path = "$" + "".join(
-            f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
-        )
-        raise _located(DocumentSchemaError(error.message, file=file, path=path), document)
-    problem = (
-        semantic_problem(data)
-        if vocabulary is None
-        else semantic_problem(data, vocabulary.areas, vocabulary.conditions)
-    )
-    if problem is not None:
-        raise _located(DocumentSchemaError(problem[1], file=file, path=problem[0]), document)
-
-
 #: Set while a strategy is built from a document that passed every check (in this process, or
 #: when the cache entry it was read from was made): its text is not searched for a no-risk claim
 #: a second time. Nothing outside this module sets it.
@@ -593,32 +560,13 @@ def _checked_strategy(data: Mapping[str, Any], source: str) -> DataStrategy:
     """The strategy of a document that passed :func:`check_strategy_document`."""
     token = _CHECKED.set(True)
     try:
+        # DataStrategy(id, name, version, status, areas, priority, data, source)
         return DataStrategy(
-            id=data["id"],
-            name=data["name"],
-            version=str(data["version"]),
-            status=data["status"],
-            areas=tuple(data["areas"]),
-            priority=int(data.get("priority", 50)),
-            data=data,
-            source=source,
-        )
+            data["id"], data["name"], str(data["version"]), data["status"],
+            tuple(data["areas"]), int(data.get("priority", 50)), data, source,
+        )  # fmt: skip
     finally:
         _CHECKED.reset(token)
-
-
-def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
-    """``error`` with the line and column of its path in ``document`` (when known)."""
-    from planengine.io._json_path import parse_json_path
-
-    if document is not None and error.path:
-        try:
-            position = document.locate(parse_json_path(error.path))
-        except ValueError:
-            position = None
-        if position is not None:
-            error.location = attrs.evolve(error.location, line=position[0], column=position[1])
-    return error
 
 
 @cache
@@ -631,15 +579,11 @@ def _load_strategy_file(path: str, source: str) -> DataStrategy:
     try:
         with open(path, "rb") as handle:
             content = handle.read(DEFAULT_MAX_BYTES + 1)
-    except OSError:
-        content = None
-    if content is None:  # the loader says why the file cannot be read
+    except OSError:  # the loader says why the file cannot be read
         from planengine.io._loader import load_document
 
         document = load_document(path)
-        return strategy_from_mapping(
-            document.data, source=source, file=document.path, document=document
-        )
+        return strategy_from_mapping(document.data, source=source, file=path, document=document)
 
     def build(content: bytes) -> tuple[dict[str, Any], Any]:
         # the loader (and the YAML parser) are imported only when the cache cannot answer

@@ -9,6 +9,9 @@ from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
+import attrs
+
+from planengine._errors import DocumentSchemaError
 from planengine.strategies._conditions import (
     FLAG_CONDITIONS,
 )
@@ -238,3 +241,49 @@ def _strategy_validator() -> Any:
 
     schema = load("strategy")
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def check_strategy_document(
+    data: Mapping[str, Any],
+    *,
+    file: str | None = None,
+    document: Any = None,
+    vocabulary: Any = None,
+) -> None:
+    """Every check :func:`strategy_from_mapping` makes, without building the strategy.
+
+    :raises DocumentSchemaError: for the first problem, with its line when ``document`` is given.
+    """
+    fast = _fast_strategy_validator()
+    if fast is not None and fast.is_valid(data):
+        error = None
+    else:
+        import jsonschema
+
+        error = jsonschema.exceptions.best_match(_strategy_validator().iter_errors(data))
+    if error is not None:
+        path = "$" + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
+        )
+        raise _located(DocumentSchemaError(error.message, file=file, path=path), document)
+    problem = (
+        semantic_problem(data)
+        if vocabulary is None
+        else semantic_problem(data, vocabulary.areas, vocabulary.conditions)
+    )
+    if problem is not None:
+        raise _located(DocumentSchemaError(problem[1], file=file, path=problem[0]), document)
+
+
+def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
+    """``error`` with the line and column of its path in ``document`` (when known)."""
+    from planengine.io._json_path import parse_json_path
+
+    if document is not None and error.path:
+        try:
+            position = document.locate(parse_json_path(error.path))
+        except ValueError:
+            position = None
+        if position is not None:
+            error.location = attrs.evolve(error.location, line=position[0], column=position[1])
+    return error
