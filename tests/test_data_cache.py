@@ -173,6 +173,28 @@ def test_a_changed_check_makes_new_entries(cache_dir, monkeypatch) -> None:
     assert _cache._key("instrument", b"same bytes") != before
 
 
+def test_an_upgraded_checking_library_makes_new_entries(tmp_path, monkeypatch) -> None:
+    """The versions of the libraries the checks use (from their dist-info folders beside
+    planengine) are in every key."""
+    package = tmp_path / "site" / "planengine"
+    package.mkdir(parents=True)
+    (tmp_path / "site" / "confusable_homoglyphs-3.3.1.dist-info").mkdir()
+    (tmp_path / "site" / "unrelated-1.0.dist-info").mkdir()
+    monkeypatch.setattr(_cache, "_PACKAGE", str(package))
+    monkeypatch.setattr(_cache, "_fingerprint", [])
+    before = _cache._key("strategy", b"same bytes")
+    (tmp_path / "site" / "unrelated-1.0.dist-info").rename(
+        tmp_path / "site" / "unrelated-2.0.dist-info"
+    )
+    monkeypatch.setattr(_cache, "_fingerprint", [])
+    assert _cache._key("strategy", b"same bytes") == before
+    (tmp_path / "site" / "confusable_homoglyphs-3.3.1.dist-info").rename(
+        tmp_path / "site" / "confusable_homoglyphs-3.4.0.dist-info"
+    )
+    monkeypatch.setattr(_cache, "_fingerprint", [])
+    assert _cache._key("strategy", b"same bytes") != before
+
+
 def test_data_marshal_cannot_hold_is_built_each_time(cache_dir) -> None:
     import datetime as dt
 

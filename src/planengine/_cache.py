@@ -12,10 +12,11 @@ the file is parsed and checked as it always was, and an entry is written for the
 The cache is only a faster way to the same data:
 
 * an entry is named by a BLAKE2b hash of the file's bytes, the kind of data, planengine's
-  version, the Python version, the layout version below and the size and modification time of
-  each module and data file that decides whether data passes its checks (:data:`_CHECKED_BY`), so
-  editing a data file, a plugin's file or a check makes a new entry (the old one is never read
-  again);
+  version, the Python version, the layout version below, the size and modification time of
+  each module and data file that decides whether data passes its checks (:data:`_CHECKED_BY`)
+  and the installed versions of the libraries the checks use (:data:`_CHECKING_LIBRARIES`), so
+  editing a data file, a plugin's file or a check, or upgrading such a library, makes a new
+  entry (the old one is never read again);
 * an entry starts with a header and the hash of its body, and the body holds the entry's key
   again; one that is truncated, damaged, of another layout or of another key is ignored and
   written again, never trusted, and never makes a command fail;
@@ -85,6 +86,11 @@ _CHECKED_BY = (
     "strategies/_validation.py",
 )
 
+#: The libraries whose release can change a check's verdict (the look-alike letters of the
+#: no-risk-claim check, the schema checkers, the YAML parser): their installed versions, read from
+#: the ``*.dist-info`` folder names beside planengine (one folder listing), are in every key.
+_CHECKING_LIBRARIES = ("confusable_homoglyphs-", "jsonschema-", "jsonschema_rs-", "pyyaml-")
+
 _fingerprint: list[bytes] = []  # worked out once a process
 
 
@@ -138,6 +144,17 @@ def _stamps() -> bytes:
                 )
             except OSError:
                 parts.append("no schemas")
+        try:
+            beside = os.listdir(os.path.dirname(_PACKAGE))
+        except OSError:
+            beside = []
+        parts.extend(
+            sorted(
+                name
+                for name in beside
+                if name.endswith(".dist-info") and name.lower().startswith(_CHECKING_LIBRARIES)
+            )
+        )
         for path in paths:
             try:
                 status = os.stat(path)
