@@ -165,6 +165,7 @@ def test_no_cache_reads_and_writes_nothing(cache_dir, tmp_path, monkeypatch) -> 
 
 def test_a_changed_check_makes_new_entries(cache_dir, monkeypatch) -> None:
     """The key covers the files that decide the checks: a changed one is a new key."""
+    monkeypatch.setattr(_cache, "_fingerprint", [])
     before = _cache._key("strategy", b"same bytes")
     monkeypatch.setattr(_cache, "_fingerprint", [b"another version of the checks"])
     assert _cache._key("strategy", b"same bytes") != before
