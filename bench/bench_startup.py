@@ -1,5 +1,5 @@
 """Whole-process time of planengine's commands on one file, for two installs interleaved in one
-run, against ``python -c pass`` in the same rounds.
+run, against ``python -c pass`` in the same rounds; and the first ``Engine()`` of a process, timed inside it.
 
 Usage (wheel installs, as for ``bench_ab.py``; the candidate's caches are warmed first)::
 
@@ -53,6 +53,24 @@ def run_ms(argv: list[str]) -> tuple[float, float]:
     return wall, cpu
 
 
+#: the first ``Engine()`` of a process, timed inside it (after its imports): milliseconds
+_FIRST_ENGINE = (
+    "import time\n"
+    "from planengine import Engine\n"
+    "start = time.perf_counter(); cpu = time.process_time()\n"
+    "Engine()\n"
+    "print((time.perf_counter() - start) * 1000, (time.process_time() - cpu) * 1000)\n"
+)
+
+
+def first_engine_ms(python: str) -> tuple[float, float]:
+    """Wall and CPU time of the first ``Engine()`` in a new process (its imports included, as
+    the engine makes them lazily; ``from planengine import Engine`` before the clock starts)."""
+    done = subprocess.run([python, "-c", _FIRST_ENGINE], capture_output=True, text=True, check=True)
+    wall, cpu = done.stdout.split()
+    return float(wall), float(cpu)
+
+
 def _p99(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
@@ -88,6 +106,22 @@ def main() -> None:
                 cpu_medians.setdefault((name, side), []).append(
                     statistics.median(cpu for _, cpu in runs)
                 )
+    engine: dict[str, list[float]] = {}
+    engine_every: dict[str, list[float]] = {}
+    engine_cpu: dict[str, list[float]] = {}
+    for _ in range(max(5, args.rounds)):  # the first Engine(), interleaved the same way
+        for side, python in sides.items():
+            runs = [first_engine_ms(python) for _ in range(args.runs)]
+            engine.setdefault(side, []).append(statistics.median(w for w, _ in runs))
+            engine_every.setdefault(side, []).extend(w for w, _ in runs)
+            engine_cpu.setdefault(side, []).append(statistics.median(c for _, c in runs))
+    for side in sides:
+        rounds = engine[side]
+        print(
+            f"{'Engine()':10} {side:15} median {statistics.median(rounds):7.1f} ms"
+            f"  p99 {_p99(engine_every[side]):7.1f}  spread {min(rounds):.1f}-{max(rounds):.1f}"
+            f" | CPU {statistics.median(engine_cpu[side]):6.1f} ms"
+        )
     for name in COMMANDS:
         bare = statistics.median(medians[(name, "python -c pass")])
         bare_cpu = statistics.median(cpu_medians[(name, "python -c pass")])

@@ -7,6 +7,7 @@ The files live in the repository's top-level ``schemas/`` folder and are install
 from __future__ import annotations
 
 import json
+import os
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -30,11 +31,20 @@ def load(name: str) -> dict[str, Any]:
 
     :raises planengine.UnknownNameError: when no schema has that name.
     """
-    resource = resources.files(__name__) / f"{name}.schema.json"
-    if not resource.is_file():
-        from planengine._errors import UnknownNameError
+    file_name = f"{name}.schema.json"
+    # read from this package's folder (importlib.resources costs milliseconds on first use);
+    # through importlib.resources where the package is not a folder
+    here = os.path.join(os.path.dirname(os.path.abspath(__file__)), file_name)
+    if "/" not in name and os.sep not in name and os.path.isfile(here):
+        with open(here, encoding="utf-8") as file:
+            text = file.read()
+    else:
+        resource = resources.files(__name__) / file_name
+        if not resource.is_file():
+            from planengine._errors import UnknownNameError
 
-        known = ", ".join(names())
-        raise UnknownNameError(f"no schema named {name!r}; known schemas: {known}")
-    result: dict[str, Any] = json.loads(resource.read_text(encoding="utf-8"))
+            known = ", ".join(names())
+            raise UnknownNameError(f"no schema named {name!r}; known schemas: {known}")
+        text = resource.read_text(encoding="utf-8")
+    result: dict[str, Any] = json.loads(text)
     return result

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import datetime as dt
 import os
 import pathlib
+import shutil
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -19,6 +22,13 @@ settings.load_profile("default")
 # A bug that the command line would report as "internal error" raises in the tests instead (also in
 # the subprocesses they start), so no test can pass over one.
 os.environ["PLANENGINE_DEBUG"] = "1"
+
+# The checked-data cache (planengine._cache) of this test run, not the user's: every run starts
+# with none, so the first use in each process builds it and later ones read it, as for a user.
+if "PLANENGINE_CACHE_DIR" not in os.environ:
+    _cache_dir = tempfile.mkdtemp(prefix="planengine-test-cache-")
+    os.environ["PLANENGINE_CACHE_DIR"] = _cache_dir
+    atexit.register(shutil.rmtree, _cache_dir, ignore_errors=True)
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"

@@ -9,6 +9,7 @@ validated by ``schemas/strategy.schema.json``; this module only registers them.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from importlib import resources
 from typing import Any
@@ -49,8 +50,16 @@ class BuiltinStrategy:
     @planengine.hookimpl
     def register_strategies(self, register: Callable[[Any], None]) -> None:
         """Register this plugin's strategy file."""
-        path = resources.files(__name__) / "strategies" / f"{self.PLUGIN_NAME}.yaml"
-        register(planengine.DataStrategy.from_file(str(path)))
+        register(planengine.DataStrategy.from_file(_strategy_path(self.PLUGIN_NAME)))
+
+
+def _strategy_path(name: str) -> str:
+    """The path of a built-in strategy file: in this package's folder (``importlib.resources``
+    costs milliseconds on its first use), else where ``importlib.resources`` has it."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "strategies", f"{name}.yaml")
+    if os.path.isfile(path):
+        return path
+    return str(resources.files(__name__) / "strategies" / f"{name}.yaml")
 
 
 alcohol = BuiltinStrategy("alcohol")

@@ -17,7 +17,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from importlib import resources as _files
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -112,18 +111,19 @@ def references() -> Mapping[str, Reference]:
     :raises planengine.DocumentSchemaError: when the shipped file breaks its schema (a
         packaging bug).
     """
-    import yaml
+    from planengine._cache import shipped_data
 
-    from planengine._errors import DocumentSchemaError
-    from planengine.io._schema_check import check_schema
+    def check(data: Any) -> None:
+        from planengine._errors import DocumentSchemaError
+        from planengine.io._schema_check import check_schema
 
-    text = (_files.files("planengine") / "data" / "references.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    issues = check_schema(data, "references")
-    if issues:
-        raise DocumentSchemaError(
-            issues[0].message, file="planengine/data/references.yaml", path=issues[0].path_text
-        )
+        issues = check_schema(data, "references")
+        if issues:
+            raise DocumentSchemaError(
+                issues[0].message, file="planengine/data/references.yaml", path=issues[0].path_text
+            )
+
+    data = shipped_data("data/references.yaml", check=check)  # checked once, then cached
     return MappingProxyType({key: _entry(key, raw) for key, raw in data["entries"].items()})
 
 

@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import attrs
-import yaml
 
 from planengine.plan._goal_words import GoalWords
 from planengine.plan._risk_language import RiskLanguage
@@ -87,24 +85,58 @@ def check_condition_areas(data: Mapping[str, Any]) -> None:
             )
 
 
+def _check_vocabulary_data(data: Mapping[str, Any]) -> None:
+    """The shipped vocabulary's own rules (checked when its cache entry is made)."""
+    check_condition_areas(data)
+    if set(data["patient_goal_words"]) != set(data["areas"]):
+        raise ValueError("vocabulary patient_goal_words must list words for every area, and only those")
+
+
 @lru_cache(maxsize=1)
 def load_vocabulary() -> Vocabulary:
-    """Load the built-in vocabulary (cached; the result is immutable)."""
-    text = (resources.files("planengine") / "data" / "vocabulary.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    check_condition_areas(data)
-    risk_language = RiskLanguage.from_data(data["risk_language"])
-    goal_words = data["patient_goal_words"]
-    if set(goal_words) != set(data["areas"]):
-        raise ValueError("vocabulary patient_goal_words must list words for every area, and only those")
+    """Load the built-in vocabulary (cached; the result is immutable). The file is read, checked
+    and its risk language and goal words compiled once; later starts read the compiled form
+    from the cache (:mod:`planengine._cache`) while the file is unchanged."""
+    from planengine._cache import checked_data, read_package_file
+
+    name = "data/vocabulary.yaml"
+    data, risk_fields, goal_fields = checked_data(
+        f"vocabulary {name}", read_package_file(name), _compiled_vocabulary
+    )
     return Vocabulary(
         areas=dict(data["areas"]),
         conditions=dict(data["conditions"]),
-        # goals are read as the risk screen reads text: the same look-alike letters
-        goal_words=GoalWords.from_data(
-            goal_words, data["patient_goal_idioms"], risk_language.look_alikes
-        ),
-        risk_language=risk_language,
+        goal_words=GoalWords(*goal_fields),
+        risk_language=RiskLanguage(*risk_fields),
         goal_idioms=tuple(data["patient_goal_idioms"]),
         goal_folds=dict(data.get("patient_goal_folds") or {}),
     )
+
+
+def _compiled_vocabulary(content: bytes) -> tuple[dict[str, Any], tuple[Any, ...], tuple[Any, ...]]:
+    """The vocabulary file parsed and checked, its risk language and goal words compiled: the
+    tables :class:`Vocabulary` keeps, and the fields of the two compiled objects (plain data, in
+    the order their classes take them)."""
+    import yaml
+
+    data: dict[str, Any] = yaml.load(
+        content.decode("utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    )
+    _check_vocabulary_data(data)
+    risk_language = RiskLanguage.from_data(data["risk_language"])
+    # goals are read as the risk screen reads text: the same look-alike letters
+    goal_words = GoalWords.from_data(
+        data["patient_goal_words"], data["patient_goal_idioms"], risk_language.look_alikes
+    )
+    kept = ("areas", "conditions", "patient_goal_idioms", "patient_goal_folds")
+    return (
+        {key: data[key] for key in kept if key in data},
+        _init_fields(risk_language),
+        _init_fields(goal_words),
+    )
+
+
+def _init_fields(value: Any) -> tuple[Any, ...]:
+    """The values an attrs object was made from, in its class's order (``cls(*fields)`` makes
+    it again)."""
+    return tuple(getattr(value, field.name) for field in attrs.fields(type(value)) if field.init)

@@ -58,6 +58,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "planengine.cli._new_plugin",
         "write a new plugin package (entry point, strategy data, tests with the kit)",
     ),
+    "cache": ("planengine.cli._cache", "print the checked-data cache folder, or clear it"),
 }
 
 EXIT_OK = 0

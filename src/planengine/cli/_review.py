@@ -214,9 +214,15 @@ def run(args: argparse.Namespace) -> int:
 def _reads_fhir(args: argparse.Namespace) -> bool:
     """Whether the run reads FHIR: Observations given, a Bundle of updates asked for, or a PATH
     that is a FHIR file (docs/fhir.md, "Review")."""
+    if args.observations or args.output_format == "fhir":
+        return True
+    # only a .json or .ndjson file can be FHIR: a YAML goal file never imports the FHIR package
+    maybe = [path for path in args.paths if path.lower().endswith((".json", ".ndjson"))]
+    if not maybe:
+        return False
     from planengine.fhir._review_run import is_fhir_file
 
-    return bool(args.observations) or args.output_format == "fhir" or any(is_fhir_file(p) for p in args.paths)
+    return any(is_fhir_file(path) for path in maybe)
 
 
 def _report_shares_stderr(fmt: str) -> bool:

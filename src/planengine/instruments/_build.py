@@ -29,7 +29,7 @@ from planengine.instruments._parts import (
     Status,
 )
 
-__all__ = ["instrument_from_mapping"]
+__all__ = ["instrument_from_checked", "instrument_from_mapping"]
 
 
 def instrument_from_mapping(
@@ -56,6 +56,12 @@ def instrument_from_mapping(
         prefix = f"instrument {name!r}: " if isinstance(name, str) else "instrument: "
         raise DocumentSchemaError(prefix + message, file=file, path=path)
     return instrument
+
+
+def instrument_from_checked(data: Mapping[str, Any], *, source: str = "builtin") -> Instrument:
+    """Build an :class:`Instrument` from data that passed :func:`instrument_from_mapping`'s
+    checks before (a cache entry of :mod:`planengine._cache` is only written after they pass)."""
+    return _build(data, source)
 
 
 def _cites(value: Any) -> tuple[str, ...]:

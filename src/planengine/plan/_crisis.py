@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
-from importlib import resources as _files
 from types import MappingProxyType
 from typing import Any
 
@@ -216,17 +215,18 @@ def shipped_locales() -> Mapping[str, tuple[CrisisResource, ...]]:
     :raises planengine.DocumentSchemaError: when the shipped file breaks its schema (a packaging
         bug).
     """
-    import yaml
+    from planengine._cache import shipped_data
 
-    from planengine._errors import DocumentSchemaError
-    from planengine.io._schema_check import check_schema
+    def check(data: Any) -> None:
+        from planengine._errors import DocumentSchemaError
+        from planengine.io._schema_check import check_schema
 
-    name = "planengine/data/crisis-resources.yaml"
-    text = (_files.files("planengine") / "data" / "crisis-resources.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    issues = check_schema(data, "crisis-resources")
-    if issues:
-        raise DocumentSchemaError(issues[0].message, file=name, path=issues[0].path_text)
+        issues = check_schema(data, "crisis-resources")
+        if issues:
+            name = "planengine/data/crisis-resources.yaml"
+            raise DocumentSchemaError(issues[0].message, file=name, path=issues[0].path_text)
+
+    data = shipped_data("data/crisis-resources.yaml", check=check)  # checked once, then cached
     return MappingProxyType(
         {
             code: tuple(

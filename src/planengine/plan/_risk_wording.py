@@ -11,11 +11,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Collection, Iterable, Mapping
-from importlib import resources
 from typing import Any
 
 import attrs
-import yaml
 
 from planengine._look_alikes import to_latin
 from planengine._model import Notice, PlanDraft, Proposal
@@ -36,8 +34,9 @@ RULE_NO_RISK = "safety.risk-claim-removed"
 def _load_claims() -> tuple[re.Pattern[str], tuple[str, ...]]:
     """The patterns of ``data/no-risk-claims.yaml`` in one expression, and their anchors (read
     and compiled when first needed: a command that checks no wording never pays for them)."""
-    text = (resources.files("planengine") / "data" / "no-risk-claims.yaml").read_text("utf-8")
-    data = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from planengine._cache import shipped_data
+
+    data = shipped_data("data/no-risk-claims.yaml")  # parsed once, then cached
     parts: dict[str, str] = data["parts"]
     patterns = [_filled(entry["pattern"], parts) for entry in data["patterns"]]
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE), tuple(

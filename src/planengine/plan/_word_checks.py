@@ -9,11 +9,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import attrs
-import yaml
 
 from planengine._model import Notice
 
@@ -72,10 +70,9 @@ def _pattern(words: Iterable[str]) -> re.Pattern[str]:
 @lru_cache(maxsize=1)
 def load_word_checks() -> tuple[WordCheck, ...]:
     """The shipped checks (cached)."""
-    text = (resources.files("planengine") / "data" / "word-screen-checks.yaml").read_text(
-        encoding="utf-8"
-    )
-    data: dict[str, Any] = yaml.safe_load(text)
+    from planengine._cache import shipped_data
+
+    data: dict[str, Any] = shipped_data("data/word-screen-checks.yaml")  # then cached
     return tuple(
         WordCheck(
             instrument=check["instrument"],

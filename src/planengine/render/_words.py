@@ -12,11 +12,9 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Iterable, Mapping
-from importlib import resources
 from typing import Any
 
 import attrs
-import yaml
 
 __all__ = [
     "DocumentSettings",
@@ -59,12 +57,15 @@ def words_data() -> Mapping[str, Any]:
 
     :raises ValueError: when a required table is missing (a broken install).
     """
-    text = (resources.files("planengine") / "data" / "documents.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    for key in ("clinician", "patient", "sensitive"):
-        if not isinstance(data.get(key), dict):
-            raise ValueError(f"documents.yaml: {key} must be a table")
-    return data
+    from planengine._cache import shipped_data
+
+    def check(data: Any) -> None:
+        for key in ("clinician", "patient", "sensitive"):
+            if not isinstance(data.get(key), dict):
+                raise ValueError(f"documents.yaml: {key} must be a table")
+
+    found: dict[str, Any] = shipped_data("data/documents.yaml", check=check)  # then cached
+    return found
 
 
 def label(audience: str, kind: str, key: str) -> str:

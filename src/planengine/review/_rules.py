@@ -7,10 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
-
-import yaml
 
 from planengine.instruments._instrument import Instrument
 from planengine.instruments._parts import Cutoff
@@ -21,8 +18,9 @@ __all__ = ["caseness_cutoff", "depression_cutoffs", "load_review_rules", "mood_e
 @lru_cache(maxsize=1)
 def load_review_rules() -> Mapping[str, Any]:
     """The shipped ``review.yaml`` (cached; treat as read-only)."""
-    text = (resources.files("planengine") / "data" / "review.yaml").read_text(encoding="utf-8")
-    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from planengine._cache import shipped_data
+
+    data: dict[str, Any] = shipped_data("data/review.yaml")  # parsed once, then cached
     return data
 
 

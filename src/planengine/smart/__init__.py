@@ -3,25 +3,49 @@
 Public entry points (re-exported from :mod:`planengine`): :func:`check_goals`, :class:`SmartRule`,
 :class:`Violation`, :class:`SmartConfig`. A plugin adds rules through the ``register_smart_rules``
 hook; see :mod:`planengine.hookspecs`.
+
+Each public name is imported on first use (PEP 562), so a module that reads one part
+(``planengine.smart._config`` for the settings) does not import the rules and the checker.
 """
 
 from __future__ import annotations
 
-from planengine.io._config_file import find_config_file
-from planengine.smart._check import (
-    RuleSet,
-    check_goals,
-    collect_plugin_rules,
-    rule_set,
-)
-from planengine.smart._config import (
-    SmartConfig,
-    config_from_mapping,
-    load_config,
-)
-from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
-from planengine.smart._rules import BUILTIN_RULES
-from planengine.smart._rules_relevant import known_areas
+TYPE_CHECKING = False  # ``typing.TYPE_CHECKING`` without importing ``typing``
+
+if TYPE_CHECKING:  # what type checkers see; at run time each name loads on first use
+    from planengine.io._config_file import find_config_file
+    from planengine.smart._check import (
+        RuleSet,
+        check_goals,
+        collect_plugin_rules,
+        rule_set,
+    )
+    from planengine.smart._config import (
+        SmartConfig,
+        config_from_mapping,
+        load_config,
+    )
+    from planengine.smart._model import GoalContext, Hit, SmartRule, Violation
+    from planengine.smart._rules import BUILTIN_RULES
+    from planengine.smart._rules_relevant import known_areas
+
+#: public name -> the module that defines it
+_EXPORTS = {
+    "BUILTIN_RULES": "planengine.smart._rules",
+    "GoalContext": "planengine.smart._model",
+    "Hit": "planengine.smart._model",
+    "RuleSet": "planengine.smart._check",
+    "SmartConfig": "planengine.smart._config",
+    "SmartRule": "planengine.smart._model",
+    "Violation": "planengine.smart._model",
+    "check_goals": "planengine.smart._check",
+    "collect_plugin_rules": "planengine.smart._check",
+    "config_from_mapping": "planengine.smart._config",
+    "find_config_file": "planengine.io._config_file",
+    "known_areas": "planengine.smart._rules_relevant",
+    "load_config": "planengine.smart._config",
+    "rule_set": "planengine.smart._check",
+}
 
 __all__ = [
     "BUILTIN_RULES",
@@ -39,3 +63,18 @@ __all__ = [
     "load_config",
     "rule_set",
 ]
+
+
+def __getattr__(name: str) -> object:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module_name), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

@@ -20,6 +20,8 @@ import zlib
 from collections.abc import Sequence
 from typing import overload
 
+from planengine._cache import cache_folder  # the one cache folder (PLANENGINE_CACHE_DIR, ...)
+
 __all__ = ["SortedLines", "cache_folder", "sorted_lines"]
 
 #: the first bytes of a cache file: its layout's version, and the byte order of its offsets
@@ -87,24 +89,6 @@ class SortedLines(Sequence[str]):
         if offsets[-1] != len(text):
             raise ValueError("a truncated lemma-lines cache file")
         return cls(text, offsets)  # a memoryview of ints: a sequence
-
-
-def cache_folder() -> str | None:
-    """Where planengine keeps its caches: ``PLANENGINE_CACHE_DIR``, else
-    ``$XDG_CACHE_HOME/planengine`` (``~/.cache/planengine``; on Windows, under
-    ``%LOCALAPPDATA%``); ``None`` when there is no home folder to put it in (never a folder
-    relative to the working directory)."""
-    chosen = os.environ.get("PLANENGINE_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    if chosen:
-        base = (
-            chosen if os.environ.get("PLANENGINE_CACHE_DIR") else os.path.join(chosen, "planengine")
-        )
-    elif sys.platform == "win32" and os.environ.get("LOCALAPPDATA"):
-        base = os.path.join(os.environ["LOCALAPPDATA"], "planengine")
-    else:
-        home = os.path.expanduser("~")
-        base = os.path.join(home, ".cache", "planengine")
-    return base if os.path.isabs(base) else None
 
 
 def sorted_lines(path: str) -> SortedLines:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterator, Mapping
-from importlib import resources
 
 from planengine.smart._model import GoalContext, Hit
 
@@ -49,12 +48,9 @@ def check_unknown_area(ctx: GoalContext) -> Iterator[Hit]:
 def served_areas() -> Mapping[str, frozenset[str]]:
     """Area -> the other areas a goal filed under it may be about (``data/area-relevance.yaml``,
     each list with its reason), read once."""
-    import yaml
+    from planengine._cache import shipped_data
 
-    text = (resources.files("planengine") / "data" / "area-relevance.yaml").read_text(
-        encoding="utf-8"
-    )
-    data = yaml.safe_load(text)["serves"]
+    data = shipped_data("data/area-relevance.yaml")["serves"]  # parsed once, then cached
     return {area: frozenset(entry["areas"]) for area, entry in data.items()}
 
 

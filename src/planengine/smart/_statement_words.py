@@ -16,11 +16,9 @@ import importlib.util
 import os
 import re
 from collections.abc import Mapping, Sequence
-from importlib import resources
 from typing import Any
 
 import attrs
-import yaml
 
 __all__ = [
     "UNIT_DAYS",
@@ -53,10 +51,9 @@ UNIT_DAYS = {"day": 1, "week": 7, "fortnight": 14, "month": 30, "year": 365, "se
 @functools.lru_cache(maxsize=1)
 def patterns() -> Mapping[str, Any]:
     """The pattern lists (``data/statement-patterns.yaml``), read once."""
-    text = (resources.files("planengine") / "data" / "statement-patterns.yaml").read_text(
-        encoding="utf-8"
-    )
-    data: Mapping[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from planengine._cache import shipped_data
+
+    data: Mapping[str, Any] = shipped_data("data/statement-patterns.yaml")  # then cached
     return data
 
 

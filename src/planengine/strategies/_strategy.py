@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
+from contextvars import ContextVar
 from functools import cache
 from types import MappingProxyType
 from typing import Any
@@ -50,9 +51,9 @@ from planengine.strategies._templates import (
 )
 from planengine.strategies._validation import (
     RISK_CLAIM_REFUSED,
-    _fast_strategy_validator,
-    _strategy_validator,
-    semantic_problem,
+    check_strategy_document,
+    find_ids,
+    remember_ids,
 )
 
 __all__ = [
@@ -187,14 +188,15 @@ class DataStrategy:
     _goals: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
 
     def __attrs_post_init__(self) -> None:
-        from planengine.plan._risk_wording import no_risk_claim_path
+        if not _CHECKED.get():  # also for a strategy built in code (or changed with evolve)
+            from planengine.plan._risk_wording import no_risk_claim_path
 
-        claim = no_risk_claim_path(self.data)  # also for a strategy built in code
-        if claim is not None:
-            raise DocumentSchemaError(
-                f"strategy {self.id!r}: {RISK_CLAIM_REFUSED}",
-                path=claim,
-            )
+            claim = no_risk_claim_path(self.data)
+            if claim is not None:
+                raise DocumentSchemaError(
+                    f"strategy {self.id!r}: {RISK_CLAIM_REFUSED}",
+                    path=claim,
+                )
         slot = _Slots()
         objectives = [
             _compile_objective(raw, self.cite, slot) for raw in self.data.get("objectives", ())
@@ -222,7 +224,8 @@ class DataStrategy:
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, source: str = "builtin") -> DataStrategy:
-        """Load and validate a strategy file (YAML or JSON)."""
+        """Load and validate a strategy file (YAML or JSON); an unchanged file's checked
+        document is read from the cache (:mod:`planengine._cache`)."""
         return _load_strategy_file(os.fspath(path), source)
 
     @property
@@ -543,54 +546,54 @@ def strategy_from_mapping(
 
     :param document: the loaded :class:`planengine.io._document.Document`, to give errors a line.
     """
-    fast = _fast_strategy_validator()
-    if fast is not None and fast.is_valid(data):
-        error = None
-    else:
-        import jsonschema
-
-        error = jsonschema.exceptions.best_match(_strategy_validator().iter_errors(data))
-    if error is not None:
-        path = "$" + "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
-        raise _located(DocumentSchemaError(error.message, file=file, path=path), document)
-    problem = (
-        semantic_problem(data)
-        if vocabulary is None
-        else semantic_problem(data, vocabulary.areas, vocabulary.conditions)
-    )
-    if problem is not None:
-        raise _located(DocumentSchemaError(problem[1], file=file, path=problem[0]), document)
-    return DataStrategy(
-        id=data["id"],
-        name=data["name"],
-        version=str(data["version"]),
-        status=data["status"],
-        areas=tuple(data["areas"]),
-        priority=int(data.get("priority", 50)),
-        data=data,
-        source=source,
-    )
+    check_strategy_document(data, file=file, document=document, vocabulary=vocabulary)
+    return _checked_strategy(data, source)
 
 
-def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
-    """``error`` with the line and column of its path in ``document`` (when known)."""
-    from planengine.io._json_path import parse_json_path
+#: Set while a strategy is built from a document that passed every check (in this process, or
+#: when the cache entry it was read from was made): its text is not searched for a no-risk claim
+#: a second time. Nothing outside this module sets it.
+_CHECKED: ContextVar[bool] = ContextVar("planengine_strategy_checked", default=False)
 
-    if document is not None and error.path:
-        try:
-            position = document.locate(parse_json_path(error.path))
-        except ValueError:
-            position = None
-        if position is not None:
-            error.location = attrs.evolve(error.location, line=position[0], column=position[1])
-    return error
+
+def _checked_strategy(data: Mapping[str, Any], source: str) -> DataStrategy:
+    """The strategy of a document that passed :func:`check_strategy_document`."""
+    token = _CHECKED.set(True)
+    try:
+        # DataStrategy(id, name, version, status, areas, priority, data, source)
+        return DataStrategy(
+            data["id"], data["name"], str(data["version"]), data["status"],
+            tuple(data["areas"]), int(data.get("priority", 50)), data, source,
+        )  # fmt: skip
+    finally:
+        _CHECKED.reset(token)
 
 
 @cache
 def _load_strategy_file(path: str, source: str) -> DataStrategy:
-    from planengine.io._loader import load_document
+    """The strategy in the file at ``path``: its checked document from the cache when the file's
+    bytes are unchanged (:mod:`planengine._cache`), else read, parsed and checked."""
+    from planengine._cache import checked_data
+    from planengine.io._limits import DEFAULT_MAX_BYTES
 
-    document = load_document(path)
-    return strategy_from_mapping(
-        document.data, source=source, file=document.path, document=document
-    )
+    try:
+        with open(path, "rb") as handle:
+            content = handle.read(DEFAULT_MAX_BYTES + 1)
+    except OSError:  # the loader says why the file cannot be read
+        from planengine.io._loader import load_document
+
+        document = load_document(path)
+        return strategy_from_mapping(document.data, source=source, file=path, document=document)
+
+    def build(content: bytes) -> tuple[dict[str, Any], Any]:
+        # the loader (and the YAML parser) are imported only when the cache cannot answer
+        from planengine.io._loader import parse_document
+
+        document = parse_document(content, name=path)
+        check_strategy_document(document.data, file=document.path, document=document)
+        return document.data, find_ids(document.data)
+
+    data, ids = checked_data("strategy", content, build)
+    strategy = _checked_strategy(data, source)
+    remember_ids(strategy.data, ids)  # what engines check it against, found once
+    return strategy

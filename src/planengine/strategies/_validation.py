@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
+import attrs
+
+from planengine._errors import DocumentSchemaError
 from planengine.strategies._conditions import (
     FLAG_CONDITIONS,
 )
@@ -113,7 +117,7 @@ def unknown_vocabulary(
                 f"unknown area {area!r}; known: {', '.join(sorted(areas))} (a plugin registers "
                 "a new one with register_vocabulary)"
             )
-    for path, key, value in _vocabulary_ids(data, "$"):
+    for path, key, value in ids_in_document(data)[1]:
         if key == "condition" and value not in conditions and value not in FLAG_CONDITIONS:
             known = ", ".join(sorted([*conditions, *FLAG_CONDITIONS]))
             return path, f"unknown condition {value!r}; known: {known}"
@@ -124,6 +128,43 @@ def unknown_vocabulary(
         if key == "in_sessions_of" and value.startswith("area:") and value[5:] not in known_areas:
             return path, f"unknown area {value[5:]!r}; known: {', '.join(sorted(known_areas))}"
     return None
+
+
+_Ids = tuple[tuple[str, str, Any], ...]
+#: id(document) -> (the document, its instrument ids, its vocabulary ids): every engine
+#: registers the same strategy objects, so a document's ids are found once a process (and for a
+#: strategy file, once: they are kept in its cache entry, see :func:`remember_ids`)
+_IDS: dict[int, tuple[Mapping[str, Any], _Ids, _Ids]] = {}
+
+
+def ids_in_document(data: Mapping[str, Any]) -> tuple[_Ids, _Ids]:
+    """``(JSON path, key, id)`` of every instrument id and every condition and area id a strategy
+    document names (as :func:`unknown_instrument_ids` and :func:`unknown_vocabulary` check
+    them): found once for a read-only document (a :class:`DataStrategy`'s, read-only all the way
+    down), afresh for any other (a dict may change between calls)."""
+    if not isinstance(data, MappingProxyType):
+        return find_ids(data)
+    known = _IDS.get(id(data))
+    if known is not None and known[0] is data:
+        return known[1], known[2]
+    found = find_ids(data)
+    remember_ids(data, found)
+    return found
+
+
+def find_ids(data: Mapping[str, Any]) -> tuple[_Ids, _Ids]:
+    """:func:`ids_in_document`, worked out afresh (nothing kept)."""
+    return tuple(_instrument_ids(data, "$")), tuple(_vocabulary_ids(data, "$"))
+
+
+def remember_ids(data: Mapping[str, Any], found: tuple[_Ids, _Ids]) -> None:
+    """Keep ``found`` (:func:`ids_in_document` of ``data``, worked out before, perhaps from the
+    same document read from a cache entry) for ``data``."""
+    if not isinstance(data, MappingProxyType):  # a dict may change: nothing is kept for it
+        return
+    if len(_IDS) >= 512:  # strategies made in code, one after another (tests): bounded
+        _IDS.clear()
+    _IDS[id(data)] = (data, tuple(map(tuple, found[0])), tuple(map(tuple, found[1])))
 
 
 _ID_KEYS = frozenset(
@@ -151,7 +192,7 @@ def unknown_instrument_ids(data: Mapping[str, Any], instruments: Mapping[str, An
     """The first instrument or cut-off id in a strategy's ``when`` blocks that ``instruments``
     do not have (checked when an engine registers the strategy, as plugins add instruments)."""
     cutoffs = {c.id for inst in instruments.values() for c in inst.cutoffs}
-    for path, key, value in _instrument_ids(data, "$"):
+    for path, key, value in ids_in_document(data)[0]:
         if key == "cutoffs_met_any" and value not in cutoffs:
             return f"{path}: unknown cut-off {value!r}"
         if key != "cutoffs_met_any" and value not in instruments:
@@ -200,3 +241,49 @@ def _strategy_validator() -> Any:
 
     schema = load("strategy")
     return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.FormatChecker())
+
+
+def check_strategy_document(
+    data: Mapping[str, Any],
+    *,
+    file: str | None = None,
+    document: Any = None,
+    vocabulary: Any = None,
+) -> None:
+    """Every check :func:`strategy_from_mapping` makes, without building the strategy.
+
+    :raises DocumentSchemaError: for the first problem, with its line when ``document`` is given.
+    """
+    fast = _fast_strategy_validator()
+    if fast is not None and fast.is_valid(data):
+        error = None
+    else:
+        import jsonschema
+
+        error = jsonschema.exceptions.best_match(_strategy_validator().iter_errors(data))
+    if error is not None:
+        path = "$" + "".join(
+            f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path
+        )
+        raise _located(DocumentSchemaError(error.message, file=file, path=path), document)
+    problem = (
+        semantic_problem(data)
+        if vocabulary is None
+        else semantic_problem(data, vocabulary.areas, vocabulary.conditions)
+    )
+    if problem is not None:
+        raise _located(DocumentSchemaError(problem[1], file=file, path=problem[0]), document)
+
+
+def _located(error: DocumentSchemaError, document: Any) -> DocumentSchemaError:
+    """``error`` with the line and column of its path in ``document`` (when known)."""
+    from planengine.io._json_path import parse_json_path
+
+    if document is not None and error.path:
+        try:
+            position = document.locate(parse_json_path(error.path))
+        except ValueError:
+            position = None
+        if position is not None:
+            error.location = attrs.evolve(error.location, line=position[0], column=position[1])
+    return error

@@ -96,7 +96,30 @@ class Watch:
             raise PermissionError(f"planengine conformance: {detail} is not allowed in a plugin")
 
 
+def _in_own_cache(path: Any) -> bool:
+    """Whether ``path`` is planengine's own cache folder, in it, or a folder above it (made for
+    it): loading a plugin's strategy or instrument file writes its checked data there
+    (:mod:`planengine._cache`), which is the host's I/O, not the plugin's."""
+    from planengine._cache import cache_folder
+
+    folder = cache_folder()
+    if folder is None or not isinstance(path, (str, bytes, os.PathLike)):
+        return False
+    try:
+        where = os.path.abspath(os.fsdecode(path))
+    except (TypeError, ValueError):
+        return False
+    folder = os.path.abspath(folder)
+    return (
+        where == folder
+        or where.startswith(folder + os.sep)
+        or folder.startswith(where.rstrip(os.sep) + os.sep)
+    )
+
+
 def _io_detail(event: str, args: tuple[Any, ...]) -> str | None:
+    if args and event in ("open", *_FILE_EVENTS) and _in_own_cache(args[0]):
+        return None
     if event == "open" and len(args) >= 3:
         path, mode, flags = args[0], args[1], args[2]
         writes = (

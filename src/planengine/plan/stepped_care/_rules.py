@@ -5,11 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
-from importlib import resources
 from typing import Any
 
 import attrs
-import yaml
 
 __all__ = ["Gate", "Level", "SteppedCareRules", "default_limit", "load_rules", "lowest_total", "rule_id"]
 
@@ -189,10 +187,9 @@ def _level(instrument: Any, entry: Mapping[str, Any]) -> Level:
 @lru_cache(maxsize=1)
 def load_rules() -> Mapping[str, Any]:
     """The shipped ``stepped-care.yaml`` (cached; treat as read-only)."""
-    text = (resources.files("planengine") / "data" / "stepped-care.yaml").read_text(
-        encoding="utf-8"
-    )
-    data: dict[str, Any] = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    from planengine._cache import shipped_data
+
+    data: dict[str, Any] = shipped_data("data/stepped-care.yaml")  # parsed once, then cached
     return data
 
 
