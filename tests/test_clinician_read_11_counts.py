@@ -117,3 +117,11 @@ def test_rules_to_follow_ask_no_budget_minutes(engine) -> None:
     # one home: the patient copy's rules box reads the same list
     assert all(is_rule(step_id) and is_rule_to_follow(step_id) for step_id in listed)
     assert not is_rule("sleep-sleep-diary")
+
+
+def test_the_clinician_plan_gives_a_rule_no_minutes(engine) -> None:
+    """The plan's dose of a rule says it is no set-aside time, as the glance counts it."""
+    text = render_markdown(example_plan(engine, "severe-with-risk-flag.yaml"))
+    line = next(line for line in text.splitlines() if line.startswith("- **Dose:**") and "rule" in line)
+    assert line == "- **Dose:** once a day (a rule to follow: no set-aside minutes), for 6 weeks"
+    assert "once a day, 10 min each, for 6 weeks" not in text  # stimulus control's estimate
