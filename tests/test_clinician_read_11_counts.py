@@ -122,6 +122,7 @@ def test_rules_to_follow_ask_no_budget_minutes(engine) -> None:
 def test_the_clinician_plan_gives_a_rule_no_minutes(engine) -> None:
     """The plan's dose of a rule says it is no set-aside time, as the glance counts it."""
     text = render_markdown(example_plan(engine, "severe-with-risk-flag.yaml"))
-    line = next(line for line in text.splitlines() if line.startswith("- **Dose:**") and "rule" in line)
+    lines = [line.strip() for line in text.splitlines()]
+    line = next(line for line in lines if line.startswith("- **Dose:**") and "rule" in line)
     assert line == "- **Dose:** once a day (a rule to follow: no set-aside minutes), for 6 weeks"
     assert "once a day, 10 min each, for 6 weeks" not in text  # stimulus control's estimate
