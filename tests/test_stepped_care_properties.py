@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planengine import Engine, EngineConfig
+from planengine.plan.stepped_care._rules import load_rules
 from planengine.testing.strategies import AS_OF, assessments
 
 ITEM9 = st.one_of(st.none(), st.integers(0, 3))
@@ -22,6 +23,8 @@ LIMITS = st.integers(1, 12).flatmap(
 )
 SELF_HELP = {"self-guided", "clinician-supervised"}
 PER_WEEK = {"day": 7, "week": 1, "month": 12 / 52}
+#: rules to follow through the day or night: no set-aside minutes (clinician read 11, S5)
+RULES_TO_FOLLOW = frozenset(load_rules()["rules_to_follow"]["steps"])
 
 
 @cache
@@ -39,7 +42,10 @@ def engine_for(limits: tuple[int, int, int, int, int]) -> Engine:
 
 
 def minutes(step: dict) -> float:
+    """Set-aside minutes a week: a rule to follow (bed rules, sleep habits) asks none."""
     if step["delivery"] not in SELF_HELP or "duration_minutes" not in step:
+        return 0.0
+    if step["id"] in RULES_TO_FOLLOW:
         return 0.0
     frequency = step["frequency"]
     return frequency["times"] * PER_WEEK[frequency["per"]] * step["duration_minutes"]

@@ -10,6 +10,7 @@ import pytest
 from plan_helpers import engine_without_cbti
 from planengine import Assessment, Engine, EngineConfig, InputError
 from planengine._model import Context, Response
+from planengine.plan.stepped_care._rules import load_rules
 
 AS_OF = dt.date(2026, 12, 7)
 ENGINE = Engine(strict=True)
@@ -190,14 +191,19 @@ def test_one_course_at_a_time_and_the_limit_is_configurable() -> None:
     assert trauma["phase"] == "now" and trauma["phasing"]["rule"] == "stepped-care.R-SC14"
 
 
-def test_a_zero_budget_starts_no_self_help() -> None:
+def test_a_zero_budget_starts_no_self_help_that_takes_time() -> None:
+    """With no weekly minutes, only rules to follow (bed rules, sleep habits: no set-aside time,
+    clinician read 11, S5) start; every task that takes minutes waits."""
     engine = Engine(strict=True, config=EngineConfig(homework_minutes_per_week=0))
     plan = plan_for({"phq9": 12, "isi": 17}, engine=engine)
     assert plan["burden"]["now"]["homework_minutes_per_week"] == 0
-    deferred = [s for p in plan["problems"] for s in p["interventions"]
-                if s["delivery"] == "self-guided"]
+    rules = set(load_rules()["rules_to_follow"]["steps"])
+    self_help = [s for p in plan["problems"] for s in p["interventions"]
+                 if s["delivery"] == "self-guided"]
+    deferred = [s for s in self_help if s["id"] not in rules]
     assert deferred and all(s["phase"] != "now" for s in deferred)
     assert any("R-SC15" in s["phasing"]["rule"] for s in deferred)
+    assert {s["id"] for s in self_help if s["phase"] == "now"} <= rules
 
 
 @pytest.mark.parametrize(

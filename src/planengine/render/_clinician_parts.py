@@ -122,7 +122,7 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
         loads = tuple(
             (
                 label(_C, "phase", phase),
-                str(burden[phase]["courses"]),
+                _phase_courses(phase, int(burden[phase]["courses"]), courses),
                 _phase_contacts(
                     float(burden[phase]["clinician_contacts_per_week"]), today and phase == "now"
                 ),
@@ -132,13 +132,21 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
         )
         header = ("Phase", "Courses", "Clinician contacts", "Self-help minutes in its busiest week")
         blocks.append(Table(header, loads))
-        blocks.append(
-            Paragraph(
-                "Next and later list what may start, each when its criterion is met: not all "
-                "at once."
-            )
+        at_once = (
+            clinician_text("glance_courses_one")
+            if courses == 1
+            else clinician_text("glance_courses_many", n=courses)
         )
+        blocks.append(Paragraph(clinician_text("glance_note", courses=at_once)))
     return Section("The plan at a glance", tuple(blocks), kind="glance")
+
+
+def _phase_courses(phase: str, count: int, at_once: int) -> str:
+    """A phase's courses; those of a phase after ``now`` beyond the course limit queue, and the
+    row says so (clinician read 11, S1: "Later | 4" read as four courses at once)."""
+    if phase == "now" or count <= at_once:
+        return str(count)
+    return clinician_text("courses_queued", n=count, at_once=at_once)
 
 
 def _safety_today(data: dict[str, Any]) -> bool:

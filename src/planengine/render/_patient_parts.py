@@ -214,6 +214,17 @@ def daily_minutes(rows: list[dict[str, Any]]) -> int:
     return int(5 * math.ceil(busiest / 5)) if busiest else 0
 
 
+def _daily_total(data: dict[str, Any], rows: list[dict[str, Any]]) -> int:
+    """The copy's "about N minutes a day": the plan's own count of the self-help that starts now
+    (its burden, the count the plan at a glance prints: clinician read 11, S5), a day, rounded
+    up to 5; from the rows only for a plan without one."""
+    burden = data.get("burden")
+    if not burden:
+        return daily_minutes(rows)
+    weekly = int(burden["now"]["homework_minutes_per_week"])
+    return int(5 * math.ceil(weekly / 7 / 5))
+
+
 def schedule_rows(tasks: list[dict[str, Any]]) -> tuple[list[tuple[dict[str, Any], str]], list[dict[str, Any]]]:
     """The rows of the weekly schedule, each with its title (a merged row says what it now
     includes), and the steps shown as rules instead."""
@@ -340,7 +351,7 @@ def week_section(data: dict[str, Any], keep: Keep, allows: Callable[[str], bool]
         for step, title in rows:
             table.append((title, *_marks(step, joined[step["id"]], days), _minutes(step, joined[step["id"]]), _weeks(step, joined[step["id"]])))
         blocks += [Paragraph(patient_text("week_intro")), Table(header, tuple(table))]
-        total = daily_minutes([s for s in tasks if not is_rule(s["id"])])
+        total = _daily_total(data, [s for s in tasks if not is_rule(s["id"])])
         if total:
             blocks.append(Paragraph(patient_text("daily_total", minutes=total)))
     held = "; ".join(plain_title(s["title"]) for s in tasks if s["status"] == "held" and not is_rule(s["id"]))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from planengine.plan.stepped_care._dose import is_rule_to_follow
 from planengine.render._words import one_line, sensitive_pattern, words_data
 
 __all__ = [
@@ -133,7 +134,7 @@ def hidden_objective(objective_id: str) -> bool:
 
 def is_rule(step_id: str) -> bool:
     """True for a step that is rules to follow, not a task to tick."""
-    return step_id in (words_data()["patient"].get("rules_steps") or ())
+    return is_rule_to_follow(step_id)
 
 
 def merged_into(step_id: str) -> tuple[str, str] | None:

@@ -141,7 +141,14 @@ def dose(step: Mapping[str, Any], audience: str) -> str:
         per = label(audience, "period", str(frequency.get("per")))
         parts.append(("once" if times == 1 else f"{times} times") + f" {per}")
     if step.get("duration_minutes"):
-        parts.append(f"{step['duration_minutes']} min" + (" each" if frequency else ""))
+        from planengine.plan.stepped_care._dose import is_rule_to_follow
+
+        if audience == "clinician" and is_rule_to_follow(str(step.get("id"))):
+            # no set-aside time, as the budget and the glance count it (clinician read 11, S5)
+            rule = str(words_data()["clinician"]["text"]["rule_to_follow_dose"])
+            parts[-1:] = [f"{parts[-1]} {rule}" if parts else rule]
+        else:
+            parts.append(f"{step['duration_minutes']} min" + (" each" if frequency else ""))
     weeks = step.get("course_weeks")
     if weeks:
         parts.append("for 1 week" if weeks == 1 else f"for {weeks} weeks")

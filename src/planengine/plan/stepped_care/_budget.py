@@ -8,15 +8,23 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
   step of a problem waits, the steps after it wait too (advice, ``psychoeducation``, is no step
   of a protocol and is not held back).
 * **The burden** of a phase is its courses, its clinician contacts in a usual week and its
-  busiest week of self-help. The contacts are the sessions of the plan's own clinician, or its
-  reviews when they come more often (a review is a contact: the weekly review that chases a
-  referral is one), plus the sessions of a service the patient is referred to. A review is met
-  in a session with the same clinician, so the two are not added; a task checked each day, or
-  done at this visit, is no review with the patient (as the patient copy's next review). The
-  review that active monitoring rests on (R-SC6) is one contact within its step-up weeks, so a
-  plan whose problems are all on active monitoring does not read "none".
-  Courses of ``next`` and ``later`` queue, one at a time (the course limit), so only the busiest
-  that may run together count; the courses of ``now`` all run.
+  busiest week of self-help. The contacts count what the patient attends at the same time
+  (clinician read 11, S1): the appointments with the clinician who holds the plan, plus the
+  sessions of a service the patient is referred to. The plan's own clinician sees the patient
+  for the sessions of its own courses and in one appointment for the low-intensity check-ins
+  of the problems that run together (held in the same appointment, never one appointment per
+  problem: the busiest of them counts), or for the reviews when they come more often (a review
+  is a contact: the weekly review that chases a referral is one); a review is met in a session
+  with the same clinician, so the two are not added. A task checked each day, or done at this visit, is no
+  review with the patient (as the patient copy's next review). The review that active
+  monitoring rests on (R-SC6) is one contact within its step-up weeks, so a plan whose problems
+  are all on active monitoring does not read "none". Courses of ``next`` and ``later`` queue,
+  one at a time (the course limit), so only the busiest that may run together count; the
+  courses of ``now`` all run.
+* **Self-help minutes** are the patient's set-aside time: a rule followed through the day or
+  night (the bed rules, sleep habits: ``rules``) asks no minutes of its own (clinician read 11,
+  S5), so the budget and the burden count the tasks the patient ticks, as the patient copy's
+  daily total does.
 """
 
 from __future__ import annotations
@@ -276,7 +284,9 @@ def _first_free_week(
 def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burden:
     """Each phase's courses, its contacts in a usual week, and its busiest week of self-help."""
     horizon = limits.horizon_weeks
-    totals = {phase: [0, 0.0] for phase in PHASES}  # courses, the own clinician's sessions
+    courses_of = dict.fromkeys(PHASES, 0)
+    own_courses = dict.fromkeys(PHASES, 0.0)  # sessions of the own clinician's courses
+    check_ins = dict.fromkeys(PHASES, 0.0)  # the own clinician's busiest check-ins (one stream)
     referred = dict.fromkeys(PHASES, 0.0)  # sessions with a service the patient is referred to
     # per phase, the change in self-help minutes at the start of each week (a running sum)
     changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
@@ -287,16 +297,17 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     queued: dict[str, list[tuple[bool, float]]] = {phase: [] for phase in PHASES}
     for problem, _ in ordered:
         for step in problem.interventions:
-            total = totals[step.phase]
             if step.intensity == HIGH:
-                total[0] += 1
+                courses_of[step.phase] += 1
             if step.delivery != "self-guided" and step.id not in hosted:
                 if step.intensity == HIGH and step.phase != NOW:
                     queued[step.phase].append((step.delivery == "referral", contacts_per_week(step)))
                 elif step.delivery == "referral":
                     referred[step.phase] += contacts_per_week(step)
-                else:
-                    total[1] += contacts_per_week(step)
+                elif step.intensity == HIGH:
+                    own_courses[step.phase] += contacts_per_week(step)
+                else:  # check-ins of problems that run together share one appointment
+                    check_ins[step.phase] = max(check_ins[step.phase], contacts_per_week(step))
             minutes = homework_minutes(step)
             if minutes:
                 start = (step.phasing.start_week if step.phasing else None) or 1
@@ -310,19 +321,22 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
             if _is_monitoring_review(step) and step.course_weeks:
                 reviews[step.phase] = max(reviews[step.phase], 1 / step.course_weeks)
     loads = []
-    for phase, (courses, sessions) in totals.items():
+    for phase in PHASES:
         together = sorted(queued[phase], key=lambda course: course[1], reverse=True)
         for referral, per_week in together[: limits.courses]:
             if referral:
                 referred[phase] += per_week
             else:
-                sessions += per_week
+                own_courses[phase] += per_week
         running = peak = 0.0
         for delta in changes[phase]:
             running += delta
             peak = max(peak, running)
-        contacts = max(sessions, reviews[phase]) + referred[phase]
-        loads.append((phase, PhaseLoad(int(courses), _number(contacts), round(peak))))
+        # the own clinician's course sessions and one appointment for the check-ins; a review is
+        # met in either
+        own = max(own_courses[phase] + check_ins[phase], reviews[phase])
+        contacts = own + referred[phase]
+        loads.append((phase, PhaseLoad(courses_of[phase], _number(contacts), round(peak))))
     return Burden(limits.as_pairs(), tuple(loads))
 
 

@@ -1,7 +1,9 @@
 """What a step asks each week: homework minutes, clinician contacts, and whether it is a course.
 
 * **Homework** is the patient's own time in self-guided and clinician-supervised self-help:
-  ``frequency`` (per day x 7, per week x 1, per month x 12/52) times ``duration_minutes``.
+  ``frequency`` (per day x 7, per week x 1, per month x 12/52) times ``duration_minutes``. A
+  rule to follow through the day or night (``rules_to_follow`` in the data: the bed rules, the
+  sleep habits) asks no set-aside minutes (clinician read 11, S5).
 * **A contact** is a session with a clinician: a clinician-led, supervised or referral step that
   recurs and has a length of its own or is a course; a step without a length is delivered inside
   another session and adds none.
@@ -13,9 +15,11 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from planengine._model import Intervention
+from planengine.plan.stepped_care._rules import load_rules
 
 __all__ = [
     "HIGH",
@@ -25,6 +29,7 @@ __all__ = [
     "has_dose",
     "homework_minutes",
     "intensity_of",
+    "is_rule_to_follow",
     "times_per_week",
 ]
 
@@ -50,9 +55,21 @@ def has_dose(step: Intervention) -> bool:
     return bool(step.frequency) and bool(step.duration_minutes)
 
 
+def is_rule_to_follow(step_id: str) -> bool:
+    """True for a step that is a rule to follow through the day or night (the bed rules, the
+    sleep habits), not a task that takes set-aside time."""
+    return step_id in _rules_to_follow()
+
+
+@lru_cache(maxsize=1)
+def _rules_to_follow() -> frozenset[str]:
+    return frozenset(load_rules()["rules_to_follow"]["steps"])
+
+
 def homework_minutes(step: Intervention) -> float:
-    """The patient's minutes a week on a self-help step (0 for other steps and without a dose)."""
-    if not step.duration_minutes or step.delivery not in SELF_HELP:
+    """The patient's minutes a week on a self-help step (0 for other steps, without a dose, and
+    for a rule to follow)."""
+    if not step.duration_minutes or step.delivery not in SELF_HELP or is_rule_to_follow(step.id):
         return 0.0
     return times_per_week(step.frequency) * step.duration_minutes
 
