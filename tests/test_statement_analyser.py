@@ -202,7 +202,10 @@ READINGS = [
     ("Improve my eating habits by eating better.", None, None, ("better", "Improve my eating habits"), None, None),
     # a negated state after a linking verb is no behaviour to count
     ("Work on my storytelling so I'm not so awkward at parties.", None, None, ("Work on",), None, None),
-    ("I will not drink alcohol on weekdays.", "weekdays", None, (), "not drink alcohol on weekdays", None),
+    # a main verb under "not" is a standing habit to avoid, and "on weekdays" says when, not how
+    # often: nothing counts it (tuning-1's "I will not drink alcohol on weekdays", labelled M)
+    ("I will not drink alcohol on weekdays.", None, None, (), None, None),
+    ("Stop drinking forever.", None, None, (), "Stop drinking forever", None),
     # a one-off event is done or not done
     ("Run a 5k race.", "5k", None, (), None, "Run a"),
     ("Finish the worry workbook.", None, None, (), None, "Finish"),
@@ -271,7 +274,12 @@ def test_a_day_named_is_a_deadline_unless_it_starts_something(statement: str, ti
     [
         ("Client will role-play asking for help in session.", "role-play"),
         ("Express feelings about the loss in session.", "Express"),
-        ("Verbalize decreased anxiety.", None),  # a report of a state needs a criterion
+        # a report of a state is said or not said (its vagueness is S101's); a state shown is not
+        ("Verbalize decreased anxiety.", "Verbalize"),
+        ("Demonstrate improved concentration.", None),
+        ("Client will attend therapy.", None),  # a standing habit with no count
+        ("Attend the intake session.", "Attend"),
+        ("Making a phone call to book an appointment.", "Making"),
         ("Clients are able to identify and express symptoms of anxiety.", "identify"),
     ],
 )

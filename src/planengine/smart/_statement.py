@@ -23,6 +23,7 @@ from planengine.smart._statement_phrases import (
     counted_means,
     names_a_purpose,
     one_act,
+    single_occasion,
     to_number,
 )
 from planengine.smart._statement_time import timeframe as statement_timeframe
@@ -414,7 +415,7 @@ def _quantity(tokens: Sequence[Token], text: str) -> str | None:
         word = surface[index]
         if index in dates:
             continue  # a calendar date is a deadline, not a count
-        if token.lemma in lists["frequency"] or word in lists["frequency"] or word in ("weeknights", "weekdays", "mornings", "evenings"):
+        if token.lemma in lists["frequency"] or word in lists["frequency"]:
             return token.text
         if word in lists["instruments"] or re.fullmatch(r"\d+/\d+", word):
             return token.text
@@ -452,9 +453,29 @@ def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
     for start, stop in find_spans(words, lists["done"], verb, min(end, verb + 4)):
         if start == verb or words[start - 2 : start] == ["able", "to"]:
             said = surface[stop] if stop < len(surface) else ""
-            if said in STATE_WORDS or said in lists["feelings"]:
-                return None  # "verbalize decreased anxiety": a report of a state, not a task
+            if (said in STATE_WORDS or said in lists["feelings"]) and words[start] not in lists["saying_verbs"]:
+                return None  # "demonstrate improved concentration": a state shown, no task
+            if words[start] in lists["recurring_verbs"] and not single_occasion(tokens, stop, end):
+                return None  # "attend therapy", "attend social gatherings": a standing habit
             return " ".join(token.text for token in tokens[start:stop])
+    if verb < end and single_occasion(tokens, verb + 1, end, events_only=True):
+        return tokens[verb].text  # "make a phone call", "go for a swim": one occasion
+    return None
+
+
+def _quitting(tokens: Sequence[Token], begin: int, end: int) -> str | None:
+    """"Stop drinking", "quit smoking": the main verb stops a behaviour counted in amounts, a count
+    of zero ("stop worrying" names no count: it is vague wording, S101's)."""
+    lists = pattern_lists()
+    verb = _main_verb(tokens, begin)
+    if verb + 1 >= end or tokens[verb].lemma not in lists["quit_verbs"]:
+        return None
+    following = tokens[verb + 1]
+    if following.lower in lists["counted_behaviours"] or following.lemma in lists["counted_behaviours"]:
+        stop = verb + 2
+        while stop < min(end, verb + 4) and tokens[stop].lower not in _CLAUSE_BREAK:
+            stop += 1
+        return _quote_span(tokens, verb, stop)
     return None
 
 
@@ -530,8 +551,13 @@ def analyse(text: str) -> Statement:
         )
         if (feeling and (linked or state)) or (surface[start] == "free" and _negated_state(inside)):
             vague.append(" ".join(t.text for t in tokens[start:scope]))
-        elif inside and surface[start] not in ("no",) and not state:
+        elif inside and surface[start] in lists["zero_triggers"] and not state:
+            # "never", "free of", "no longer": a count of zero. "Not" and "without" ask to avoid
+            # something from now on ("will not drink on weekdays", "without yelling"): a standing
+            # habit, whose adherence needs a stated criterion (the corpus README's M rule)
             negated = " ".join(t.text for t in tokens[start:scope])
+    if negated is None:
+        negated = _quitting(tokens, begin, end)
     change = None
     pair = _from_to(tokens)
     if pair is not None and days:

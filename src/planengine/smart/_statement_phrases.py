@@ -1,13 +1,14 @@
 """Phrase tests the statement analyser (``planengine.smart._statement``) asks of a span of tokens:
 what a gerund after "for" is for, whether an abstract word only names a countable event, whether a
 change names its target or a counted means, where a second coordinated part starts, which
-coordinated parts make one act, and which words make a reported object a state (issue 20)."""
+coordinated parts make one act, whether an object is one occasion, and which words make a reported
+object a state (issue 20)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planengine.smart._statement_words import Token, is_base_verb, is_number_token
+from planengine.smart._statement_words import Token, is_base_verb, is_number_token, readings
 from planengine.smart._statement_words import lists as pattern_lists
 from planengine.smart._statement_words import surface as surface_words
 
@@ -18,6 +19,7 @@ __all__ = [
     "counted_means",
     "names_a_purpose",
     "one_act",
+    "single_occasion",
     "to_number",
 ]
 
@@ -99,3 +101,30 @@ def one_act(behaviours: list[tuple[str, str]]) -> list[tuple[str, str]]:
 #: feeling more positive"): saying it is no task done, it needs a criterion.
 STATE_WORDS = frozenset({"decreased", "increased", "reduced", "improved", "less", "more", "fewer",
                           "feeling", "being", "better", "worse"})
+
+
+#: Determiners that make the object one thing: "attend the intake session", "make a phone call".
+_SINGLE = frozenset({"a", "an", "the", "one", "this", "that", "my", "his", "her", "their", "your",
+                     "our"})  # fmt: skip
+
+
+def single_occasion(tokens: Sequence[Token], index: int, end: int, *, events_only: bool = False) -> bool:
+    """Whether the object after a verb (at ``index``, one preposition allowed: "go for a swim",
+    "cooperate with a medical evaluation") is one occasion: a singular noun after a determiner,
+    not a bare or plural one ("attend therapy", "attend social gatherings": a standing habit).
+    With ``events_only``, the noun must name an event held once (``single_events``: a call, a
+    swim, an evaluation), not a thing kept up ("use a different route", "follow a schedule")."""
+    lists = pattern_lists()
+    position = index
+    if position < end and tokens[position].lower in ("for", "with", "to", "in", "on") and events_only:
+        position += 1
+    if position >= end or tokens[position].lower not in _SINGLE:
+        return False
+    for token in tokens[position + 1 : min(end, position + 5)]:
+        if token.lower in lists["single_events"] or token.lemma in lists["single_events"]:
+            return token.lower == token.lemma or token.lower in lists["single_events"]
+        if not token.lower[:1].isalpha() or token.lower in ("of", "to", "with", "for", "and"):
+            break
+        if not events_only and "NOUN" in readings(token.lower) and token.lower != token.lemma:
+            return False  # a plural noun: "attend my therapy sessions"
+    return not events_only

@@ -183,6 +183,11 @@ def lists() -> dict[str, Any]:
         | set(data["negation"]["negated_states"]),
         "setup_verbs": set(data["one_routine_pairs"]["setup_verbs"]),
         "weekdays": set(data["timeframes"]["weekdays"]),
+        "zero_triggers": set(data["negation"]["zero_triggers"]),
+        "quit_verbs": {lemma(w) for w in data["negation"]["quit_verbs"]},
+        "saying_verbs": {lemma(w) for w in data["measures"]["saying_verbs"]},
+        "recurring_verbs": {lemma(w) for w in data["measures"]["recurring_verbs"]},
+        "single_events": set(data["measures"]["single_events"]),
     }
 
 
