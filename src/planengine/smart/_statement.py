@@ -21,6 +21,7 @@ from planengine.smart._statement_phrases import (
     concrete_head,
     coordinated_between,
     counted_means,
+    named_examples,
     names_a_purpose,
     one_act,
     single_occasion,
@@ -126,11 +127,15 @@ def _main_clause(tokens: Sequence[Token]) -> tuple[int, int]:
     words = lemma_words(tokens)
     surface = surface_words(tokens)
     begin = 0
+    comma = next((i for i, w in enumerate(surface) if w == ","), None)
     if surface and surface[0] in ("when", "whenever", "if", "while", "after", "before", "once",
                                   "within", "by", "over", "during", "given"):  # fmt: skip
-        comma = next((i for i, w in enumerate(surface) if w == ","), None)
         if comma is not None:
             begin = comma + 1
+    elif surface[:1] == ["to"] and comma is not None and surface[comma + 1 : comma + 2] and (
+        surface[comma + 1] in _SUBJECTS
+    ):
+        begin = comma + 1  # "To enhance my sleep quality, I will limit ...": the purpose comes first
     verb = _main_verb(tokens, begin)
     end = len(tokens)
     for start, _stop in find_spans(words, lists["purpose"], verb + 1):
@@ -158,6 +163,8 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     counted = next(
         (i for i in range(verb, min(end, verb + 3)) if is_number_token(tokens[i])), None
     )
+    if verb < end and tokens[verb].lemma in lists["unobservable_verbs"]:
+        counted = None  # "learn five triggers": a count of what nobody sees learnt pins nothing
     for start, stop in find_spans(words, lists["vague"], begin, end) + find_spans(
         surface, lists["vague"], begin, end
     ):
@@ -173,6 +180,8 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             surface[stop] == "than" or is_number_token(tokens[stop])
         ):
             continue
+        if surface[start] in lists["comparatives"] and named_examples(surface, stop, end):
+            continue  # "healthier options such as exercising or talking to a friend"
         found.append(_quote_span(tokens, start, stop))
     for start, stop in find_spans(words, lists["change_verbs"], begin, end):
         if names_a_purpose(surface, start):
@@ -181,6 +190,7 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
         if obj is None:
             continue
         head, numbered, last = obj
+        numbered = numbered and words[start] not in lists["unobservable_verbs"]
         if head not in lists["abstract"] or numbered or counted_means(tokens, last + 1, end):
             continue
         if concrete_head(tokens, last + 1, end) or to_number(tokens, last + 1, end):
@@ -342,6 +352,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
                 continue
             segments[-1].append(token)
         sentence_behaviours: list[tuple[str, str]] = []
+        participles = _participle_list(segments)
         for number, segment in enumerate(segments):
             if not segment or (number > 0 and number in sequenced):
                 continue
@@ -351,7 +362,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
             base = is_base_verb(head.lower) and head.lower not in ("be", "have", "am", "pm")
             if number == 0 and verb < len(sentence) and segment[0] is sentence[verb]:
                 base = base or head.lower in ("be", "have")
-            elif not base:
+            elif not base and number not in participles:
                 continue
             if number > 0 and len(segment) < 2 and head.lower not in ("relax",):
                 continue  # a lone verb shares the next one's object: "recognize and plan for"
@@ -368,6 +379,27 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
         if (first, second) in lists["pairs"] and len(verbs) == 2:
             return [words for _, words in behaviours[:1]]
     return [words for _, words in behaviours]
+
+
+def _participle_list(segments: Sequence[Sequence[Token]]) -> set[int]:
+    """The segments after the first that open with a participle ("take medication as prescribed,
+    keeping follow-up appointments and reporting side effects"), when there are two or more: a
+    list of further behaviours. One participle alone is a detail of the first ("walk for 20
+    minutes, listening to music")."""
+    found = {
+        number
+        for number, segment in enumerate(segments)
+        if number > 0 and len(segment) > 1 and _participle(segment[0].lower)
+    }
+    return found if len(found) >= 2 else set()
+
+
+def _participle(word: str) -> bool:
+    """A verb's -ing form ("keeping", "reporting"; not "evening" or "something")."""
+    if not word.endswith("ing"):
+        return False
+    verbs = readings(word).get("VERB", ())
+    return bool(verbs) and word not in verbs
 
 
 #: Abbreviations whose full stop ends no sentence ("e.g.", "ex.", "etc.").
@@ -504,7 +536,10 @@ def _anchored(tokens: Sequence[Token], text: str) -> bool:
     a count that moves between two numbers ("from five to two times a week")."""
     lists = pattern_lists()
     surface = surface_words(tokens)
-    if any(word in lists["instruments"] for word in surface) and any(is_number_token(t) for t in tokens):
+    named = any(word in lists["instruments"] for word in surface) or bool(
+        find_spans(surface, lists["instrument_names"])
+    )
+    if named and any(is_number_token(t) for t in tokens):
         return True
     if any(re.fullmatch(r"\d+/\d+", word) for word in surface):
         return True
@@ -513,17 +548,25 @@ def _anchored(tokens: Sequence[Token], text: str) -> bool:
     return _from_to(tokens) is not None
 
 
+#: Words naming the starting level of a change: "from an average of 3", "from a baseline of 8".
+_LEVEL_WORDS = frozenset({"a", "an", "the", "average", "baseline", "mean", "score", "of"})
+
+
 def _from_to(tokens: Sequence[Token]) -> tuple[float, float] | None:
     surface = surface_words(tokens)
     for index, word in enumerate(surface):
         if word == "from" and index + 3 < len(tokens):
-            first = parse_number(surface[index + 1])
+            start = index + 1
+            # "from an average of 3 instances per day to 1": the starting level, named
+            while start < min(len(surface), index + 4) and surface[start] in _LEVEL_WORDS:
+                start += 1
+            first = parse_number(surface[start]) if start < len(surface) else None
             try:
-                to = surface.index("to", index + 2, index + 6)
+                to = surface.index("to", start + 1, start + 6)
             except ValueError:
                 continue
             second = parse_number(surface[to + 1]) if to + 1 < len(surface) else None
-            if first is not None and second is not None and surface[index + 1] not in ("a", "an"):
+            if first is not None and second is not None and surface[start] not in ("a", "an"):
                 return first, second
     return None
 

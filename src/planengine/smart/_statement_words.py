@@ -188,6 +188,8 @@ def lists() -> dict[str, Any]:
         "saying_verbs": {lemma(w) for w in data["measures"]["saying_verbs"]},
         "recurring_verbs": {lemma(w) for w in data["measures"]["recurring_verbs"]},
         "single_events": set(data["measures"]["single_events"]),
+        "instrument_names": tuple(tuple(p.lower().split()) for p in data["measures"]["instrument_names"]),
+        "unobservable_verbs": {lemma(w) for w in data["change_verbs"]["unobservable_verbs"]},
     }
 
 
