@@ -163,6 +163,10 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     counted = next(
         (i for i in range(verb, min(end, verb + 3)) if is_number_token(tokens[i])), None
     )
+    stated_frequency = any(
+        token.lemma in lists["frequency"] or token.lower in ("times", "per", "every", "each")
+        for token in tokens
+    )
     if verb < end and tokens[verb].lemma in lists["unobservable_verbs"]:
         counted = None  # "learn five triggers": a count of what nobody sees learnt pins nothing
     for start, stop in find_spans(words, lists["vague"], begin, end) + find_spans(
@@ -180,6 +184,8 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             surface[stop] == "than" or is_number_token(tokens[stop])
         ):
             continue
+        if words[start] in lists["frequency_adverbs"] and stated_frequency:
+            continue  # "exercise regularly, 3 times a week": the frequency is stated
         if surface[start] in lists["comparatives"] and named_examples(surface, stop, end):
             continue  # "healthier options such as exercising or talking to a friend"
         found.append(_quote_span(tokens, start, stop))
@@ -465,6 +471,11 @@ def _quantity(tokens: Sequence[Token], text: str) -> str | None:
                 return quote_text(text, tokens, index, index + 2)
         if word.endswith("%") or (word[:1].isdigit() and index + 1 < len(tokens) and surface[index + 1] == "%"):
             return token.text
+        # a hyphenated amount ("10-minutes sitting in a car", "a 20-minute walk"): a length to check
+        if word[:1].isdigit() and surface[index + 1 : index + 2] == ["-"] and index + 2 < len(tokens) and (
+            tokens[index + 2].lemma in lists["time_units"] or tokens[index + 2].lemma in ("minute", "mile", "kilometre", "kilometer")
+        ):
+            return quote_text(text, tokens, index, index + 3)
         # a range ("65-68°F", "10-30 minutes") is a criterion to check
         if word[:1].isdigit() and surface[index + 1 : index + 2] == ["-"] and surface[index + 2 : index + 3] and surface[index + 2][:1].isdigit():
             return quote_text(text, tokens, index, index + 3)
@@ -489,10 +500,29 @@ def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
                 return None  # "demonstrate improved concentration": a state shown, no task
             if words[start] in lists["recurring_verbs"] and not single_occasion(tokens, stop, end):
                 return None  # "attend therapy", "attend social gatherings": a standing habit
+            carrier = _object_carrier(tokens, stop, end)
+            if carrier is not None and not any(phrase[0] == tokens[carrier].lemma for phrase in lists["done"]):
+                return None  # "recognize, accept, and cope with feelings": the object is coped with
             return " ".join(token.text for token in tokens[start:stop])
     if verb < end and single_occasion(tokens, verb + 1, end, events_only=True):
         return tokens[verb].text  # "make a phone call", "go for a swim": one occasion
     return None
+
+
+def _object_carrier(tokens: Sequence[Token], index: int, end: int) -> int | None:
+    """When a verb ends at ``index`` with no object of its own ("recognize, accept, and cope with
+    feelings"), the index of the later verb that carries the shared object; ``None`` otherwise."""
+    carrier = None
+    position = index
+    while position + 1 < end and tokens[position].lower in (",", "and", "or"):
+        position += 1
+        if tokens[position].lower in ("and", "or"):
+            position += 1
+        if position >= end or not is_base_verb(tokens[position].lower):
+            return carrier
+        carrier = position
+        position += 1
+    return carrier
 
 
 def _quitting(tokens: Sequence[Token], begin: int, end: int) -> str | None:

@@ -189,6 +189,8 @@ def lists() -> dict[str, Any]:
         "recurring_verbs": {lemma(w) for w in data["measures"]["recurring_verbs"]},
         "single_events": set(data["measures"]["single_events"]),
         "instrument_names": tuple(tuple(p.lower().split()) for p in data["measures"]["instrument_names"]),
+        "frequency_adverbs": {lemma(w) for w in data["vague_phrases"]["frequency_adverbs"]}
+        | set(data["vague_phrases"]["frequency_adverbs"]),
         "unobservable_verbs": {lemma(w) for w in data["change_verbs"]["unobservable_verbs"]},
     }
 
