@@ -16,15 +16,15 @@ from collections.abc import Sequence
 
 import attrs
 
+from planengine.smart._statement_measures import done_task, quitting
+from planengine.smart._statement_measures import quantity as statement_quantity
 from planengine.smart._statement_phrases import (
-    STATE_WORDS,
     concrete_head,
     coordinated_between,
     counted_means,
     named_examples,
     names_a_purpose,
     one_act,
-    single_occasion,
     to_number,
 )
 from planengine.smart._statement_time import timeframe as statement_timeframe
@@ -48,9 +48,6 @@ from planengine.smart._statement_words import (
 )
 from planengine.smart._statement_words import (
     number as parse_number,
-)
-from planengine.smart._statement_words import (
-    quote as quote_text,
 )
 from planengine.smart._statement_words import (
     surface as surface_words,
@@ -444,103 +441,6 @@ def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
     ) and following not in ("it", "them", "up", "down", "back", "out", "off")
 
 
-def _quantity(tokens: Sequence[Token], text: str) -> str | None:
-    lists = pattern_lists()
-    surface = surface_words(tokens)
-    dates = {i for m in re.finditer(r"\d{4}-\d\d-\d\d", text) for i, t in enumerate(tokens)
-             if m.start() <= t.start < m.end()}  # fmt: skip
-    for index, token in enumerate(tokens):
-        word = surface[index]
-        if index in dates:
-            continue  # a calendar date is a deadline, not a count
-        if token.lemma in lists["frequency"] or word in lists["frequency"]:
-            return token.text
-        if word in lists["instruments"] or re.fullmatch(r"\d+/\d+", word):
-            return token.text
-        if re.fullmatch(r"\d+(?:[.:]\d+)?\s?(?:am|pm|a\.m\.|p\.m\.)", word) or (
-            index + 1 < len(tokens) and word[:1].isdigit() and surface[index + 1] in ("pm", "am", "a.m", "p.m", "a.m.", "p.m.")
-        ):
-            return token.text
-        if word in ("every", "each", "per") and index + 1 < len(tokens) and surface[index + 1] not in ("time",):
-            return quote_text(text, tokens, index, index + 2)
-        if is_number_token(token) and surface[index + 1 : index + 3] in (["of", "these"], ["of", "those"]):
-            continue  # "one of these days": an unnamed one of a set, no count
-        if is_number_token(token) and index + 1 < len(tokens) and surface[index + 1][:1].isalpha():
-            following = surface[index + 1]
-            if following in ("out",) or tokens[index + 1].lemma not in lists["time_units"] or index == 0 or surface[index - 1] not in ("in", "within", "for", "over", "by", "next"):
-                return quote_text(text, tokens, index, index + 2)
-        if word.endswith("%") or (word[:1].isdigit() and index + 1 < len(tokens) and surface[index + 1] == "%"):
-            return token.text
-        # a hyphenated amount ("10-minutes sitting in a car", "a 20-minute walk"): a length to check
-        if word[:1].isdigit() and surface[index + 1 : index + 2] == ["-"] and index + 2 < len(tokens) and (
-            tokens[index + 2].lemma in lists["time_units"] or tokens[index + 2].lemma in ("minute", "mile", "kilometre", "kilometer")
-        ):
-            return quote_text(text, tokens, index, index + 3)
-        # a range ("65-68°F", "10-30 minutes") is a criterion to check
-        if word[:1].isdigit() and surface[index + 1 : index + 2] == ["-"] and surface[index + 2 : index + 3] and surface[index + 2][:1].isdigit():
-            return quote_text(text, tokens, index, index + 3)
-        # "for 30 days": a span the behaviour is kept up for, counted in days done
-        if word == "for" and index + 2 < len(tokens) and is_number_token(tokens[index + 1]) and tokens[index + 2].lemma in ("day", "week", "month", "night"):
-            return quote_text(text, tokens, index, index + 3)
-        if word in ("times", "time") and index > 0 and surface[index - 1] in ("two", "three", "four", "five"):
-            return quote_text(text, tokens, index - 1, index + 1)
-    return None
-
-
-def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
-    lists = pattern_lists()
-    words = lemma_words(tokens)
-    verb = _main_verb(tokens, begin)
-    # the main verb, or the verb after "be able to" / "learn to"
-    surface = surface_words(tokens)
-    for start, stop in find_spans(words, lists["done"], verb, min(end, verb + 4)):
-        if start == verb or words[start - 2 : start] == ["able", "to"]:
-            said = surface[stop] if stop < len(surface) else ""
-            if (said in STATE_WORDS or said in lists["feelings"]) and words[start] not in lists["saying_verbs"]:
-                return None  # "demonstrate improved concentration": a state shown, no task
-            if words[start] in lists["recurring_verbs"] and not single_occasion(tokens, stop, end):
-                return None  # "attend therapy", "attend social gatherings": a standing habit
-            carrier = _object_carrier(tokens, stop, end)
-            if carrier is not None and not any(phrase[0] == tokens[carrier].lemma for phrase in lists["done"]):
-                return None  # "recognize, accept, and cope with feelings": the object is coped with
-            return " ".join(token.text for token in tokens[start:stop])
-    if verb < end and single_occasion(tokens, verb + 1, end, events_only=True):
-        return tokens[verb].text  # "make a phone call", "go for a swim": one occasion
-    return None
-
-
-def _object_carrier(tokens: Sequence[Token], index: int, end: int) -> int | None:
-    """When a verb ends at ``index`` with no object of its own ("recognize, accept, and cope with
-    feelings"), the index of the later verb that carries the shared object; ``None`` otherwise."""
-    carrier = None
-    position = index
-    while position + 1 < end and tokens[position].lower in (",", "and", "or"):
-        position += 1
-        if tokens[position].lower in ("and", "or"):
-            position += 1
-        if position >= end or not is_base_verb(tokens[position].lower):
-            return carrier
-        carrier = position
-        position += 1
-    return carrier
-
-
-def _quitting(tokens: Sequence[Token], begin: int, end: int) -> str | None:
-    """"Stop drinking", "quit smoking": the main verb stops a behaviour counted in amounts, a count
-    of zero ("stop worrying" names no count: it is vague wording, S101's)."""
-    lists = pattern_lists()
-    verb = _main_verb(tokens, begin)
-    if verb + 1 >= end or tokens[verb].lemma not in lists["quit_verbs"]:
-        return None
-    following = tokens[verb + 1]
-    if following.lower in lists["counted_behaviours"] or following.lemma in lists["counted_behaviours"]:
-        stop = verb + 2
-        while stop < min(end, verb + 4) and tokens[stop].lower not in _CLAUSE_BREAK:
-            stop += 1
-        return _quote_span(tokens, verb, stop)
-    return None
-
-
 def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     lists = pattern_lists()
     words = lemma_words(tokens)
@@ -630,7 +530,7 @@ def analyse(text: str) -> Statement:
             # habit, whose adherence needs a stated criterion (the corpus README's M rule)
             negated = " ".join(t.text for t in tokens[start:scope])
     if negated is None:
-        negated = _quitting(tokens, begin, end)
+        negated = quitting(tokens, _main_verb(tokens, begin), end)
     change = None
     pair = _from_to(tokens)
     if pair is not None and days:
@@ -643,8 +543,8 @@ def analyse(text: str) -> Statement:
         absolutes=tuple(_absolutes(tokens, begin, end)),
         timeframe=timeframe,
         timeframe_days=days,
-        quantity=_quantity(tokens, text),
-        done_task=_done_task(tokens, begin, end),
+        quantity=statement_quantity(tokens, text),
+        done_task=done_task(tokens, _main_verb(tokens, begin), end),
         negated_behaviour=negated,
         change=change,
     )
