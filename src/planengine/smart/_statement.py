@@ -16,11 +16,13 @@ from collections.abc import Sequence
 
 import attrs
 
+from planengine.smart._statement_measures import done_task, quitting
+from planengine.smart._statement_measures import quantity as statement_quantity
 from planengine.smart._statement_phrases import (
-    STATE_WORDS,
     concrete_head,
     coordinated_between,
     counted_means,
+    named_examples,
     names_a_purpose,
     one_act,
     to_number,
@@ -46,9 +48,6 @@ from planengine.smart._statement_words import (
 )
 from planengine.smart._statement_words import (
     number as parse_number,
-)
-from planengine.smart._statement_words import (
-    quote as quote_text,
 )
 from planengine.smart._statement_words import (
     surface as surface_words,
@@ -125,11 +124,15 @@ def _main_clause(tokens: Sequence[Token]) -> tuple[int, int]:
     words = lemma_words(tokens)
     surface = surface_words(tokens)
     begin = 0
+    comma = next((i for i, w in enumerate(surface) if w == ","), None)
     if surface and surface[0] in ("when", "whenever", "if", "while", "after", "before", "once",
                                   "within", "by", "over", "during", "given"):  # fmt: skip
-        comma = next((i for i, w in enumerate(surface) if w == ","), None)
         if comma is not None:
             begin = comma + 1
+    elif surface[:1] == ["to"] and comma is not None and surface[comma + 1 : comma + 2] and (
+        surface[comma + 1] in _SUBJECTS
+    ):
+        begin = comma + 1  # "To enhance my sleep quality, I will limit ...": the purpose comes first
     verb = _main_verb(tokens, begin)
     end = len(tokens)
     for start, _stop in find_spans(words, lists["purpose"], verb + 1):
@@ -157,6 +160,12 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     counted = next(
         (i for i in range(verb, min(end, verb + 3)) if is_number_token(tokens[i])), None
     )
+    stated_frequency = any(
+        token.lemma in lists["frequency"] or token.lower in ("times", "per", "every", "each")
+        for token in tokens
+    )
+    if verb < end and tokens[verb].lemma in lists["unobservable_verbs"]:
+        counted = None  # "learn five triggers": a count of what nobody sees learnt pins nothing
     for start, stop in find_spans(words, lists["vague"], begin, end) + find_spans(
         surface, lists["vague"], begin, end
     ):
@@ -172,6 +181,10 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             surface[stop] == "than" or is_number_token(tokens[stop])
         ):
             continue
+        if words[start] in lists["frequency_adverbs"] and stated_frequency:
+            continue  # "exercise regularly, 3 times a week": the frequency is stated
+        if surface[start] in lists["comparatives"] and named_examples(surface, stop, end):
+            continue  # "healthier options such as exercising or talking to a friend"
         found.append(_quote_span(tokens, start, stop))
     for start, stop in find_spans(words, lists["change_verbs"], begin, end):
         if names_a_purpose(surface, start):
@@ -180,6 +193,7 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
         if obj is None:
             continue
         head, numbered, last = obj
+        numbered = numbered and words[start] not in lists["unobservable_verbs"]
         if head not in lists["abstract"] or numbered or counted_means(tokens, last + 1, end):
             continue
         if concrete_head(tokens, last + 1, end) or to_number(tokens, last + 1, end):
@@ -341,6 +355,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
                 continue
             segments[-1].append(token)
         sentence_behaviours: list[tuple[str, str]] = []
+        participles = _participle_list(segments)
         for number, segment in enumerate(segments):
             if not segment or (number > 0 and number in sequenced):
                 continue
@@ -350,7 +365,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
             base = is_base_verb(head.lower) and head.lower not in ("be", "have", "am", "pm")
             if number == 0 and verb < len(sentence) and segment[0] is sentence[verb]:
                 base = base or head.lower in ("be", "have")
-            elif not base:
+            elif not base and number not in participles:
                 continue
             if number > 0 and len(segment) < 2 and head.lower not in ("relax",):
                 continue  # a lone verb shares the next one's object: "recognize and plan for"
@@ -367,6 +382,27 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
         if (first, second) in lists["pairs"] and len(verbs) == 2:
             return [words for _, words in behaviours[:1]]
     return [words for _, words in behaviours]
+
+
+def _participle_list(segments: Sequence[Sequence[Token]]) -> set[int]:
+    """The segments after the first that open with a participle ("take medication as prescribed,
+    keeping follow-up appointments and reporting side effects"), when there are two or more: a
+    list of further behaviours. One participle alone is a detail of the first ("walk for 20
+    minutes, listening to music")."""
+    found = {
+        number
+        for number, segment in enumerate(segments)
+        if number > 0 and len(segment) > 1 and _participle(segment[0].lower)
+    }
+    return found if len(found) >= 2 else set()
+
+
+def _participle(word: str) -> bool:
+    """A verb's -ing form ("keeping", "reporting"; not "evening" or "something")."""
+    if not word.endswith("ing"):
+        return False
+    verbs = readings(word).get("VERB", ())
+    return bool(verbs) and word not in verbs
 
 
 #: Abbreviations whose full stop ends no sentence ("e.g.", "ex.", "etc.").
@@ -405,59 +441,6 @@ def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
     ) and following not in ("it", "them", "up", "down", "back", "out", "off")
 
 
-def _quantity(tokens: Sequence[Token], text: str) -> str | None:
-    lists = pattern_lists()
-    surface = surface_words(tokens)
-    dates = {i for m in re.finditer(r"\d{4}-\d\d-\d\d", text) for i, t in enumerate(tokens)
-             if m.start() <= t.start < m.end()}  # fmt: skip
-    for index, token in enumerate(tokens):
-        word = surface[index]
-        if index in dates:
-            continue  # a calendar date is a deadline, not a count
-        if token.lemma in lists["frequency"] or word in lists["frequency"] or word in ("weeknights", "weekdays", "mornings", "evenings"):
-            return token.text
-        if word in lists["instruments"] or re.fullmatch(r"\d+/\d+", word):
-            return token.text
-        if re.fullmatch(r"\d+(?:[.:]\d+)?\s?(?:am|pm|a\.m\.|p\.m\.)", word) or (
-            index + 1 < len(tokens) and word[:1].isdigit() and surface[index + 1] in ("pm", "am", "a.m", "p.m", "a.m.", "p.m.")
-        ):
-            return token.text
-        if word in ("every", "each", "per") and index + 1 < len(tokens) and surface[index + 1] not in ("time",):
-            return quote_text(text, tokens, index, index + 2)
-        if is_number_token(token) and surface[index + 1 : index + 3] in (["of", "these"], ["of", "those"]):
-            continue  # "one of these days": an unnamed one of a set, no count
-        if is_number_token(token) and index + 1 < len(tokens) and surface[index + 1][:1].isalpha():
-            following = surface[index + 1]
-            if following in ("out",) or tokens[index + 1].lemma not in lists["time_units"] or index == 0 or surface[index - 1] not in ("in", "within", "for", "over", "by", "next"):
-                return quote_text(text, tokens, index, index + 2)
-        if word.endswith("%") or (word[:1].isdigit() and index + 1 < len(tokens) and surface[index + 1] == "%"):
-            return token.text
-        # a range ("65-68°F", "10-30 minutes") is a criterion to check
-        if word[:1].isdigit() and surface[index + 1 : index + 2] == ["-"] and surface[index + 2 : index + 3] and surface[index + 2][:1].isdigit():
-            return quote_text(text, tokens, index, index + 3)
-        # "for 30 days": a span the behaviour is kept up for, counted in days done
-        if word == "for" and index + 2 < len(tokens) and is_number_token(tokens[index + 1]) and tokens[index + 2].lemma in ("day", "week", "month", "night"):
-            return quote_text(text, tokens, index, index + 3)
-        if word in ("times", "time") and index > 0 and surface[index - 1] in ("two", "three", "four", "five"):
-            return quote_text(text, tokens, index - 1, index + 1)
-    return None
-
-
-def _done_task(tokens: Sequence[Token], begin: int, end: int) -> str | None:
-    lists = pattern_lists()
-    words = lemma_words(tokens)
-    verb = _main_verb(tokens, begin)
-    # the main verb, or the verb after "be able to" / "learn to"
-    surface = surface_words(tokens)
-    for start, stop in find_spans(words, lists["done"], verb, min(end, verb + 4)):
-        if start == verb or words[start - 2 : start] == ["able", "to"]:
-            said = surface[stop] if stop < len(surface) else ""
-            if said in STATE_WORDS or said in lists["feelings"]:
-                return None  # "verbalize decreased anxiety": a report of a state, not a task
-            return " ".join(token.text for token in tokens[start:stop])
-    return None
-
-
 def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     lists = pattern_lists()
     words = lemma_words(tokens)
@@ -483,7 +466,10 @@ def _anchored(tokens: Sequence[Token], text: str) -> bool:
     a count that moves between two numbers ("from five to two times a week")."""
     lists = pattern_lists()
     surface = surface_words(tokens)
-    if any(word in lists["instruments"] for word in surface) and any(is_number_token(t) for t in tokens):
+    named = any(word in lists["instruments"] for word in surface) or bool(
+        find_spans(surface, lists["instrument_names"])
+    )
+    if named and any(is_number_token(t) for t in tokens):
         return True
     if any(re.fullmatch(r"\d+/\d+", word) for word in surface):
         return True
@@ -492,17 +478,25 @@ def _anchored(tokens: Sequence[Token], text: str) -> bool:
     return _from_to(tokens) is not None
 
 
+#: Words naming the starting level of a change: "from an average of 3", "from a baseline of 8".
+_LEVEL_WORDS = frozenset({"a", "an", "the", "average", "baseline", "mean", "score", "of"})
+
+
 def _from_to(tokens: Sequence[Token]) -> tuple[float, float] | None:
     surface = surface_words(tokens)
     for index, word in enumerate(surface):
         if word == "from" and index + 3 < len(tokens):
-            first = parse_number(surface[index + 1])
+            start = index + 1
+            # "from an average of 3 instances per day to 1": the starting level, named
+            while start < min(len(surface), index + 4) and surface[start] in _LEVEL_WORDS:
+                start += 1
+            first = parse_number(surface[start]) if start < len(surface) else None
             try:
-                to = surface.index("to", index + 2, index + 6)
+                to = surface.index("to", start + 1, start + 6)
             except ValueError:
                 continue
             second = parse_number(surface[to + 1]) if to + 1 < len(surface) else None
-            if first is not None and second is not None and surface[index + 1] not in ("a", "an"):
+            if first is not None and second is not None and surface[start] not in ("a", "an"):
                 return first, second
     return None
 
@@ -530,8 +524,13 @@ def analyse(text: str) -> Statement:
         )
         if (feeling and (linked or state)) or (surface[start] == "free" and _negated_state(inside)):
             vague.append(" ".join(t.text for t in tokens[start:scope]))
-        elif inside and surface[start] not in ("no",) and not state:
+        elif inside and surface[start] in lists["zero_triggers"] and not state:
+            # "never", "free of", "no longer": a count of zero. "Not" and "without" ask to avoid
+            # something from now on ("will not drink on weekdays", "without yelling"): a standing
+            # habit, whose adherence needs a stated criterion (the corpus README's M rule)
             negated = " ".join(t.text for t in tokens[start:scope])
+    if negated is None:
+        negated = quitting(tokens, _main_verb(tokens, begin), end)
     change = None
     pair = _from_to(tokens)
     if pair is not None and days:
@@ -544,8 +543,8 @@ def analyse(text: str) -> Statement:
         absolutes=tuple(_absolutes(tokens, begin, end)),
         timeframe=timeframe,
         timeframe_days=days,
-        quantity=_quantity(tokens, text),
-        done_task=_done_task(tokens, begin, end),
+        quantity=statement_quantity(tokens, text),
+        done_task=done_task(tokens, _main_verb(tokens, begin), end),
         negated_behaviour=negated,
         change=change,
     )

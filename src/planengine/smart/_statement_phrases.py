@@ -1,13 +1,14 @@
 """Phrase tests the statement analyser (``planengine.smart._statement``) asks of a span of tokens:
 what a gerund after "for" is for, whether an abstract word only names a countable event, whether a
 change names its target or a counted means, where a second coordinated part starts, which
-coordinated parts make one act, and which words make a reported object a state (issue 20)."""
+coordinated parts make one act, whether an object is one occasion, and which words make a reported
+object a state (issue 20)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planengine.smart._statement_words import Token, is_base_verb, is_number_token
+from planengine.smart._statement_words import Token, is_base_verb, is_number_token, readings
 from planengine.smart._statement_words import lists as pattern_lists
 from planengine.smart._statement_words import surface as surface_words
 
@@ -16,8 +17,11 @@ __all__ = [
     "concrete_head",
     "coordinated_between",
     "counted_means",
+    "named_examples",
     "names_a_purpose",
     "one_act",
+    "refers_back",
+    "single_occasion",
     "to_number",
 ]
 
@@ -49,11 +53,33 @@ def to_number(tokens: Sequence[Token], index: int, end: int) -> bool:
 
 def coordinated_between(surface: Sequence[str], first: int, second: int) -> bool:
     """Whether an "and" starts a second part between two positions ("meet with two of my friends
-    and be more focused"): a count in the first part says nothing of the second."""
+    and be more focused"): a count in the first part says nothing of the second, unless the second
+    refers back to the first ("write down one thought per day and practise responding to it"), which
+    continues its act."""
     return any(
-        surface[i] == "and" and i + 1 < len(surface) and is_base_verb(surface[i + 1])
+        surface[i] == "and"
+        and i + 1 < len(surface)
+        and is_base_verb(surface[i + 1])
+        and not refers_back(surface[i + 1 : i + 5])
         for i in range(first + 1, second)
     )
+
+
+def refers_back(part: Sequence[str]) -> bool:
+    """Whether a coordinated part's object, within its first words, is a pronoun for what the part
+    before it named ("ask them to brunch", "practise responding to it")."""
+    return any(word in _BACK_REFERENCES for word in part[1:4]) and not any(
+        word in ("i", "you", "we") for word in part[1:4]
+    )
+
+
+def named_examples(surface: Sequence[str], index: int, end: int) -> bool:
+    """Whether examples follow within the next words ("healthier options such as exercising"):
+    the examples say what the comparative means."""
+    for position in range(index, min(end, index + 3)):
+        if surface[position : position + 2] == ["such", "as"] or surface[position] in ("including", "e.g"):
+            return True
+    return False
 
 
 def counted_means(tokens: Sequence[Token], index: int, end: int) -> bool:
@@ -61,6 +87,12 @@ def counted_means(tokens: Sequence[Token], index: int, end: int) -> bool:
     habits) by eating breakfast at least 5 of the 7 days". The behaviour it names is the goal's,
     so the change it serves is not vague; without a count ("by eating better") it is."""
     surface = surface_words(tokens)
+    # the rest of the object first: "reduce my stress levels by incorporating 30 minutes ..."
+    limit = min(end, index + 3)
+    while index < limit and surface[index] != "by" and surface[index][:1].isalpha() and (
+        surface[index] not in ("and", "or", "to", "with", "for", "in", "of")
+    ):
+        index += 1
     if index + 1 >= end or surface[index] != "by" or not surface[index + 1].endswith("ing"):
         return False
     return any(is_number_token(token) for token in tokens[index + 2 : end])
@@ -85,7 +117,7 @@ def one_act(behaviours: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for verb, words in behaviours[1:]:
         parts = words.split()
         previous_verb, previous = kept[-1]
-        if len(parts) > 1 and parts[1].lower() in _BACK_REFERENCES:
+        if refers_back([part.lower() for part in parts]):
             continue
         if previous_verb in ("go", "come") and previous.split()[1:2] == ["to"]:
             continue
@@ -99,3 +131,30 @@ def one_act(behaviours: list[tuple[str, str]]) -> list[tuple[str, str]]:
 #: feeling more positive"): saying it is no task done, it needs a criterion.
 STATE_WORDS = frozenset({"decreased", "increased", "reduced", "improved", "less", "more", "fewer",
                           "feeling", "being", "better", "worse"})
+
+
+#: Determiners that make the object one thing: "attend the intake session", "make a phone call".
+_SINGLE = frozenset({"a", "an", "the", "one", "this", "that", "my", "his", "her", "their", "your",
+                     "our"})  # fmt: skip
+
+
+def single_occasion(tokens: Sequence[Token], index: int, end: int, *, events_only: bool = False) -> bool:
+    """Whether the object after a verb (at ``index``, one preposition allowed: "go for a swim",
+    "cooperate with a medical evaluation") is one occasion: a singular noun after a determiner,
+    not a bare or plural one ("attend therapy", "attend social gatherings": a standing habit).
+    With ``events_only``, the noun must name an event held once (``single_events``: a call, a
+    swim, an evaluation), not a thing kept up ("use a different route", "follow a schedule")."""
+    lists = pattern_lists()
+    position = index
+    if position < end and tokens[position].lower in ("for", "with", "to", "in", "on") and events_only:
+        position += 1
+    if position >= end or tokens[position].lower not in _SINGLE:
+        return False
+    for token in tokens[position + 1 : min(end, position + 5)]:
+        if token.lower in lists["single_events"] or token.lemma in lists["single_events"]:
+            return token.lower == token.lemma or token.lower in lists["single_events"]
+        if not token.lower[:1].isalpha() or token.lower in ("of", "to", "with", "for", "and"):
+            break
+        if not events_only and "NOUN" in readings(token.lower) and token.lower != token.lemma:
+            return False  # a plural noun: "attend my therapy sessions"
+    return not events_only

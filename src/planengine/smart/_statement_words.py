@@ -180,6 +180,15 @@ def lists() -> dict[str, Any]:
         | set(data["negation"]["negated_states"]),
         "setup_verbs": set(data["one_routine_pairs"]["setup_verbs"]),
         "weekdays": set(data["timeframes"]["weekdays"]),
+        "zero_triggers": set(data["negation"]["zero_triggers"]),
+        "quit_verbs": {lemma(w) for w in data["negation"]["quit_verbs"]},
+        "saying_verbs": {lemma(w) for w in data["measures"]["saying_verbs"]},
+        "recurring_verbs": {lemma(w) for w in data["measures"]["recurring_verbs"]},
+        "single_events": set(data["measures"]["single_events"]),
+        "instrument_names": tuple(tuple(p.lower().split()) for p in data["measures"]["instrument_names"]),
+        "frequency_adverbs": {lemma(w) for w in data["vague_phrases"]["frequency_adverbs"]}
+        | set(data["vague_phrases"]["frequency_adverbs"]),
+        "unobservable_verbs": {lemma(w) for w in data["change_verbs"]["unobservable_verbs"]},
     }
 
 
@@ -190,11 +199,22 @@ def at(words: Sequence[str], index: int, phrase: Sequence[str]) -> bool:
     return all(p == "*" or p == words[index + k] for k, p in enumerate(phrase))
 
 
-@functools.lru_cache(maxsize=64)
-def _by_first_word(phrases: tuple[tuple[str, ...], ...]) -> dict[str, list[tuple[str, ...]]]:
+#: Each phrase list's index by first word, keyed by the list's identity (the lists of :func:`lists`
+#: live for the process; the list is kept with its index, so its identity is not reused).
+_INDEXES: dict[int, tuple[Sequence[Sequence[str]], dict[str, list[tuple[str, ...]]]]] = {}
+
+
+def _by_first_word(phrases: Sequence[Sequence[str]]) -> dict[str, list[tuple[str, ...]]]:
+    """The phrases by their first word. Tuples (the pattern lists) are indexed once, by identity,
+    rather than hashed on every call; a list written at the call is indexed each time."""
+    known = _INDEXES.get(id(phrases))
+    if known is not None and known[0] is phrases:
+        return known[1]
     index: dict[str, list[tuple[str, ...]]] = {}
     for phrase in phrases:
-        index.setdefault(phrase[0], []).append(phrase)
+        index.setdefault(phrase[0], []).append(tuple(phrase))
+    if isinstance(phrases, tuple) and len(_INDEXES) < 256:
+        _INDEXES[id(phrases)] = (phrases, index)
     return index
 
 
@@ -207,7 +227,7 @@ def find(
     """``(start, end)`` token spans where any phrase occurs between ``start`` and ``end`` (phrases
     are looked up by their first word, so a statement is read once per list)."""
     stop = len(words) if end is None else end
-    by_first = _by_first_word(tuple(tuple(phrase) for phrase in phrases))
+    by_first = _by_first_word(phrases)
     spans = []
     for index in range(start, stop):
         for phrase in by_first.get(words[index], ()):
