@@ -46,7 +46,18 @@ HELD_OUT_FLOORS = {"S": (0.88, 0.88), "M": (0.9, 0.9), "A": (0.9, 0.6), "T": (0.
 TUNING_4_FLOORS = FLOORS
 
 
+#: The third held-out part (held-out-3.yaml, 139 statements from 61 pages): gathered after session 28's
+#: round, its three labellers' letters committed before the linter first ran on it, scored once:
+#: S precision 0.79, recall 0.55; M 0.82 / 0.79; A 0.80 / 0.25 (16 positives); T 0.87 / 0.99. Far
+#: below the issue's floors: the rules, near-perfect on the text they were tuned on, still do not
+#: carry to unseen wording (docs/smart-statements.md). These floors keep the figures from falling;
+#: they are not targets to tune towards, and its mistakes are never printed.
+HELD_OUT_3_FLOORS = {"S": (0.78, 0.55), "M": (0.81, 0.78), "A": (0.8, 0.25), "T": (0.86, 0.98)}
+
+
 def _part(name: str) -> list[dict[str, object]]:
+    if name == "held-out-3":
+        return smart_corpus.entries(smart_corpus.HELD_OUT_3)
     if name == "tuning-4":
         return smart_corpus.entries(smart_corpus.TUNING_4)
     if name == "tuning-2":
@@ -63,6 +74,7 @@ _FLOORS = {
     "tuning-3": FLOORS,
     "tuning-4": TUNING_4_FLOORS,
     "held-out": HELD_OUT_FLOORS,
+    "held-out-3": HELD_OUT_3_FLOORS,
 }
 
 
@@ -85,9 +97,22 @@ def test_fourth_tuning_part_is_new() -> None:
     assert not old.intersection(statements)
 
 
+def test_third_held_out_part_is_new() -> None:
+    """At least 100 statements, each with its page, none in another part."""
+    new = smart_corpus.entries(smart_corpus.HELD_OUT_3)
+    assert len(new) >= 100
+    assert all(str(entry["source"]).startswith(("https://", "http://")) for entry in new)
+    assert len({str(entry["source"]) for entry in new}) >= 30
+    others = [smart_corpus.CORPUS, smart_corpus.TUNING_2, smart_corpus.TUNING_3, smart_corpus.TUNING_4]
+    old = {str(entry["statement"]).casefold() for path in others for entry in smart_corpus.entries(path)}
+    statements = [str(entry["statement"]).casefold() for entry in new]
+    assert len(set(statements)) == len(statements)
+    assert not old.intersection(statements)
+
+
 def _every_part() -> list[dict[str, object]]:
-    return [entry for name in ("tuning", "held-out", "tuning-2", "tuning-3", "tuning-4")
-            for entry in _part(name)]
+    names = ("tuning", "held-out", "tuning-2", "tuning-3", "tuning-4", "held-out-3")
+    return [entry for name in names for entry in _part(name)]
 
 
 def test_second_labellings_cover_every_statement() -> None:
