@@ -31,6 +31,7 @@ __all__ = [
 HIGH, LOW = "high", "low"
 #: deliveries whose time is the patient's own, counted against the homework budget
 SELF_HELP = frozenset({"self-guided", "clinician-supervised"})
+HABITS = frozenset({"psychoeducation"})
 _PER_WEEK = {"day": 7.0, "week": 1.0, "month": 12 / 52}
 _COURSE_CATEGORIES = frozenset({"therapy", "referral"})
 #: the shortest course inferred as high intensity (a design rule of this engine, not a sourced
@@ -52,7 +53,7 @@ def has_dose(step: Intervention) -> bool:
 
 def homework_minutes(step: Intervention) -> float:
     """The patient's minutes a week on a self-help step (0 for other steps and without a dose)."""
-    if not step.duration_minutes or step.delivery not in SELF_HELP:
+    if not step.duration_minutes or step.delivery not in SELF_HELP or step.category in HABITS:
         return 0.0
     return times_per_week(step.frequency) * step.duration_minutes
 
