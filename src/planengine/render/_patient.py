@@ -186,8 +186,8 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     given at this visit first)."""
     today = _questionnaires_today(data)
     items = [today] if today is not None else []
-    # the perinatal route is said whatever the phase of the problem listing it (read 11, S4)
-    items += [
+    # the perinatal route, said last whatever the phase of the problem listing it (read 11, S4)
+    route = [
         Item(sentence)
         for sentence in dict.fromkeys(
             plain_rule_step(step)
@@ -248,6 +248,7 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             text = label(_P, "delivery", step["delivery"])
             when = _when(step)
             items.append(Item(f"{text}{'; ' + when if when else ''}.", lead=plain_title(step["title"]) + ":"))
+    items += route
     if not items:
         return None
     return Section(patient_text("sessions_heading"), (ItemList(tuple(items)),), kind="sessions")
