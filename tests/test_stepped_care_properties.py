@@ -39,7 +39,13 @@ def engine_for(limits: tuple[int, int, int, int, int]) -> Engine:
 
 
 def minutes(step: dict) -> float:
-    if step["delivery"] not in SELF_HELP or "duration_minutes" not in step:
+    # habits kept through the day (psychoeducation: sleep hygiene) take no time set aside
+    # (clinician read 11, S2)
+    if (
+        step["delivery"] not in SELF_HELP
+        or "duration_minutes" not in step
+        or step["category"] == "psychoeducation"
+    ):
         return 0.0
     frequency = step["frequency"]
     return frequency["times"] * PER_WEEK[frequency["per"]] * step["duration_minutes"]

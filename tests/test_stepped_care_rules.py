@@ -194,8 +194,13 @@ def test_a_zero_budget_starts_no_self_help() -> None:
     engine = Engine(strict=True, config=EngineConfig(homework_minutes_per_week=0))
     plan = plan_for({"phq9": 12, "isi": 17}, engine=engine)
     assert plan["burden"]["now"]["homework_minutes_per_week"] == 0
-    deferred = [s for p in plan["problems"] for s in p["interventions"]
-                if s["delivery"] == "self-guided"]
+    self_help = [s for p in plan["problems"] for s in p["interventions"]
+                 if s["delivery"] == "self-guided"]
+    # habits kept through the day (sleep hygiene) take no minutes, so they start at once
+    # (clinician read 11, S2); everything that takes time set aside waits
+    habits = [s for s in self_help if s["category"] == "psychoeducation"]
+    deferred = [s for s in self_help if s["category"] != "psychoeducation"]
+    assert habits and all(s["phase"] == "now" for s in habits)
     assert deferred and all(s["phase"] != "now" for s in deferred)
     assert any("R-SC15" in s["phasing"]["rule"] for s in deferred)
 
