@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 import yaml
-from plan_helpers import EXAMPLES, all_objectives, example_plan, steps_by_id
 
+from plan_helpers import EXAMPLES, all_objectives, example_plan, steps_by_id
 from planengine import Assessment, Engine, EngineConfig
 from planengine.io._plan_config import engine_config_from_mapping
 from planengine.plan.stepped_care._dose import homework_minutes

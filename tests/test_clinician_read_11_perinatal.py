@@ -10,8 +10,8 @@ import datetime as dt
 from typing import Any
 
 import yaml
-from plan_helpers import EXAMPLES, all_steps, example_plan
 
+from plan_helpers import EXAMPLES, all_steps, example_plan
 from planengine import Assessment, Engine, EngineConfig
 from planengine.render._plan import render_markdown, render_patient
 

@@ -61,7 +61,7 @@ def depression_measure(problem: Problem, context: PlanningContext) -> Proposal:
         if f.instrument in context.scores
         for path in f.provenance.inputs
     ]
-    provenance = Provenance(DEPRESSION_MEASURE, inputs)
+    provenance = Provenance(DEPRESSION_MEASURE, tuple(inputs))
     objective = Objective(
         id=key,
         area=problem.area,

@@ -55,7 +55,7 @@ def perinatal_route(problem: Problem, context: PlanningContext) -> Proposal:
         category="condition-monitoring",
         rationale=_WHY,
         citations=["DN-perinatal-route"],
-        provenance=Provenance(PERINATAL_ROUTE, paths),
+        provenance=Provenance(PERINATAL_ROUTE, tuple(paths)),
     )
     return Proposal(interventions=(step,))
 

@@ -21,6 +21,11 @@ def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
     return crisis_resources_from_config(value, "crisis_resources")
 
 
+def _names(value: Any) -> Any:
+    """A list of names as a tuple (anything else is left for the checks to refuse)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _within_horizon(config: Any, name: str) -> int:
     """A review week's shipped default, or the horizon when that is shorter (a horizon of the
     wrong type is refused by the checks after)."""
@@ -112,12 +117,10 @@ class EngineConfig:
     )
 
     depression_measure_areas: tuple[str, ...] = attrs.field(
-        default=("anxiety", "alcohol"), converter=lambda v: tuple(v) if isinstance(v, list) else v
+        default=("anxiety", "alcohol"), converter=_names
     )
 
-    perinatal_conditions: tuple[str, ...] = attrs.field(
-        default=("pregnancy",), converter=lambda v: tuple(v) if isinstance(v, list) else v
-    )
+    perinatal_conditions: tuple[str, ...] = attrs.field(default=("pregnancy",), converter=_names)
 
     def __attrs_post_init__(self) -> None:
         """Refuse settings that would make plans the schema or the SMART linter refuses.
