@@ -14,6 +14,7 @@ import yaml
 from plan_helpers import EXAMPLES, all_steps, example_plan
 from planengine import Assessment, Engine, EngineConfig
 from planengine.render._plan import render_markdown, render_patient
+from planengine.render._words import DocumentSettings
 
 NAME = "pregnancy-insomnia-nightmares.yaml"
 AS_OF = dt.date(2026, 12, 7)
@@ -81,3 +82,9 @@ def test_a_plan_without_mood_lists_the_route_under_its_first_mental_health_area(
     plan = engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
     assert [r["area"] for r in _routes(plan.to_dict())] == ["anxiety"]
     assert COPY_LINE in render_patient(plan)
+
+
+def test_a_clinic_that_keeps_pregnancy_off_the_copy_drops_the_line(engine) -> None:
+    plan = example_plan(engine, NAME)
+    hidden = render_patient(plan, DocumentSettings(sensitive_conditions=("pregnancy",)))
+    assert COPY_LINE not in hidden and "pregnan" not in hidden.lower()

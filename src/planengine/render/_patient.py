@@ -196,7 +196,7 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             if (step.get("provenance") or {}).get("source") == PERINATAL_ROUTE
             and step["phase"] == "now"
         )
-        if sentence is not None
+        if sentence is not None and keep.allows(sentence)  # pregnancy may be kept off the copy
     ]
     running = hosts_running(data)
     # a course is not committed before today's risk questions decide the step (read 9, S4):
