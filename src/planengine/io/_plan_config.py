@@ -61,7 +61,14 @@ _LIMIT_KEYS = {
 }
 
 
-_OTHER_KEYS = ("allow-draft-strategies", "crisis-locale", "crisis-resources", "instrument-overrides")
+_OTHER_KEYS = (
+    "allow-draft-strategies",
+    "crisis-locale",
+    "crisis-resources",
+    "depression-measure-areas",
+    "instrument-overrides",
+    "perinatal-conditions",
+)
 
 
 def engine_config_from_mapping(
@@ -104,6 +111,10 @@ def engine_config_from_mapping(
             ):
                 raise ConfigError(f"{where}: plan.{key} must be a table of instrument id = table")
             changes["instrument_overrides"] = {str(k): dict(v) for k, v in value.items()}
+        elif key in ("depression-measure-areas", "perinatal-conditions"):
+            if not isinstance(value, list) or not all(isinstance(a, str) and a for a in value):
+                raise ConfigError(f"{where}: plan.{key} must be a list of names, not {value!r}")
+            changes[key.replace("-", "_")] = tuple(value)
         elif key == "crisis-locale":
             changes["crisis_locale"] = check_locale(value, f"{where}: plan.{key}")
         elif key == "crisis-resources":

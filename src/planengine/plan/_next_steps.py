@@ -1,7 +1,11 @@
 """The core's follow-up for a finding that asks for one (a positive screen, a cut-off): complete
 the full measure, or refer; an unanswered risk item is asked at this visit, not later, and so is
 the full questionnaire a positive screen asks for (it is self-report, and the screen did not ask
-the risk item: clinician read 9, S1). Its wording is the instrument data's ``next_step``."""
+the risk item: clinician read 9, S1). Its wording is the instrument data's ``next_step``.
+
+The core's other per-problem proposals join it: the PHQ-9 at this visit for a plan with no
+depression measure (:mod:`planengine.plan._depression_measure`) and the perinatal mental health
+route (:mod:`planengine.plan._perinatal_route`), clinician read 11."""
 
 from __future__ import annotations
 
@@ -18,11 +22,16 @@ from planengine._model import (
     Proposal,
     Provenance,
 )
+from planengine.plan._depression_measure import DEPRESSION_MEASURE, depression_measure
+from planengine.plan._perinatal_route import perinatal_route
 
-__all__ = ["SCREEN_FOLLOW_UP", "next_steps"]
+__all__ = ["QUESTIONNAIRE_TODAY", "SCREEN_FOLLOW_UP", "next_steps"]
 
 #: the rule behind a questionnaire a positive screen asks for, given at this visit
 SCREEN_FOLLOW_UP = "rule:findings.screen-follow-up"
+#: the rules behind a full questionnaire given at this visit (a clinician's task, not a goal of
+#: the patient's): a positive screen's, and the PHQ-9 of a plan with no depression measure
+QUESTIONNAIRE_TODAY = (SCREEN_FOLLOW_UP, DEPRESSION_MEASURE)
 
 
 def next_steps(
@@ -39,9 +48,10 @@ def next_steps(
     """
     # Long: one pass over a problem's findings, each giving its objective and step or folding into
     # a strategy's referral or assessment; most lines are the two records' keyword arguments.
+    mood = _joined(depression_measure(problem, context), perinatal_route(problem, context))
     course_referral, urgent_assessment = _covering(proposals)
     if not any(f.next_step for f in problem.findings):
-        return _NO_PROPOSAL
+        return mood
     objectives: list[Objective] = []
     steps: list[Intervention] = []
     seen: set[str] = set()
@@ -131,7 +141,21 @@ def next_steps(
                 provenance=provenance,
             )
         )
-    return Proposal(objectives=tuple(objectives), interventions=tuple(steps))
+    return Proposal(
+        objectives=(*objectives, *mood.objectives), interventions=(*steps, *mood.interventions)
+    )
+
+
+def _joined(first: Proposal, second: Proposal) -> Proposal:
+    """Two of the core's proposals as one (either alone when the other is empty)."""
+    if not second.objectives and not second.interventions:
+        return first
+    if not first.objectives and not first.interventions:
+        return second
+    return Proposal(
+        objectives=(*first.objectives, *second.objectives),
+        interventions=(*first.interventions, *second.interventions),
+    )
 
 
 def _covering(proposals: Sequence[Proposal]) -> tuple[Intervention | None, Intervention | None]:
@@ -169,7 +193,3 @@ def _risk_item_missing(finding: Finding, context: PlanningContext) -> bool:
     if score is None or instrument is None:
         return False
     return any(risk.item in score.missing_items for risk in instrument.risk_items)
-
-
-#: What ``_next_steps`` offers when no finding asks for a next step (frozen, so shared).
-_NO_PROPOSAL = Proposal()

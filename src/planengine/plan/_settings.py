@@ -21,6 +21,11 @@ def _own_crisis_resources(value: Any) -> tuple[CrisisResource, ...]:
     return crisis_resources_from_config(value, "crisis_resources")
 
 
+def _names(value: Any) -> Any:
+    """A list of names as a tuple (anything else is left for the checks to refuse)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
 def _within_horizon(config: Any, name: str) -> int:
     """A review week's shipped default, or the horizon when that is shorter (a horizon of the
     wrong type is refused by the checks after)."""
@@ -68,6 +73,13 @@ class EngineConfig:
         reliable improvement (R-SC5, R-SC6; 4, U).
     :ivar sequence_review_weeks: the review at which a problem waiting behind the primary one
         starts if it has not improved (8: the 8-12-week non-response review of [DN-review-intervals]).
+    :ivar depression_measure_areas: areas whose problem, measured at or above a cut-off in a
+        plan with no PHQ-9 or PHQ-2 on file, gets the full PHQ-9 at this visit (anxiety and
+        alcohol: a clinical call marked U, clinician read 11, S2; docs/stepped-care.md). An
+        empty tuple turns the rule off.
+    :ivar perinatal_conditions: documented conditions with which every plan names the route to
+        the perinatal mental health service, as the clinician's choice by local criteria
+        (pregnancy, which covers a recent birth; clinician read 11, S4; U).
     """
 
     max_review_interval_days: int = 90
@@ -103,6 +115,12 @@ class EngineConfig:
         default=attrs.Factory(lambda self: _within_horizon(self, "sequence_review_weeks"),
                               takes_self=True)
     )
+
+    depression_measure_areas: tuple[str, ...] = attrs.field(
+        default=("anxiety", "alcohol"), converter=_names
+    )
+
+    perinatal_conditions: tuple[str, ...] = attrs.field(default=("pregnancy",), converter=_names)
 
     def __attrs_post_init__(self) -> None:
         """Refuse settings that would make plans the schema or the SMART linter refuses.
@@ -144,6 +162,10 @@ class EngineConfig:
                 f"review_interval_days ({self.review_interval_days}) is above "
                 f"max_review_interval_days ({self.max_review_interval_days})"
             )
+        for name in ("depression_measure_areas", "perinatal_conditions"):
+            names = getattr(self, name)
+            if not isinstance(names, tuple) or not all(isinstance(n, str) and n for n in names):
+                raise ConfigError(f"{name} must be a list of names, not {names!r}")
         check_locale(self.crisis_locale, "crisis_locale")
         for name, least, most in _LIMIT_RANGES:
             value = getattr(self, name)

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from planengine._references import cited_ids, full_references, references
-from planengine.plan._next_steps import SCREEN_FOLLOW_UP
+from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._words import (
     band_title,
@@ -41,7 +41,7 @@ _STEP_UP_RULE = "stepped-care.R-SC5"
 def is_clinician_task(objective: dict[str, Any]) -> bool:
     """An objective that is the clinician's to do (a follow-up assessment or referral a finding
     asks for), not the patient's."""
-    return str(objective["provenance"]["source"]) in ("rule:findings.next-step", SCREEN_FOLLOW_UP)
+    return str(objective["provenance"]["source"]) in ("rule:findings.next-step", *QUESTIONNAIRE_TODAY)
 
 
 def _why_here(problem: dict[str, Any], primary_now: bool) -> str:

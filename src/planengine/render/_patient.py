@@ -13,7 +13,9 @@ import re
 from typing import Any
 
 from planengine._model import Plan
-from planengine.plan._next_steps import SCREEN_FOLLOW_UP
+from planengine.plan._depression_measure import DEPRESSION_MEASURE, MEASURED_INSTRUMENT
+from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
+from planengine.plan._perinatal_route import PERINATAL_ROUTE
 from planengine.render._blocks import (
     Block,
     Document,
@@ -149,10 +151,11 @@ def _questionnaires_today(data: dict[str, Any]) -> Item | None:
     of their problem, in one sentence (clinician read 9, S1), or ``None``."""
     topics = screen_topics()
     screened = [
-        (problem, step["area"])
+        # the PHQ-9 of a plan with no depression measure is about mood, whichever problem lists it
+        (problem, "depression" if source == DEPRESSION_MEASURE else step["area"])
         for problem in data["problems"]
         for step in problem["interventions"]
-        if (step.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP
+        if (source := (step.get("provenance") or {}).get("source")) in QUESTIONNAIRE_TODAY
     ]
     if not screened:
         return None
@@ -183,6 +186,18 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     given at this visit first)."""
     today = _questionnaires_today(data)
     items = [today] if today is not None else []
+    # the perinatal route, said last whatever the phase of the problem listing it (read 11, S4)
+    route = [
+        Item(sentence)
+        for sentence in dict.fromkeys(
+            plain_rule_step(step)
+            for problem in data["problems"]
+            for step in problem["interventions"]
+            if (step.get("provenance") or {}).get("source") == PERINATAL_ROUTE
+            and step["phase"] == "now"
+        )
+        if sentence is not None and keep.allows(sentence)  # pregnancy may be kept off the copy
+    ]
     running = hosts_running(data)
     # a course is not committed before today's risk questions decide the step (read 9, S4):
     # one line for it, and nothing said to be part of it
@@ -201,7 +216,7 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 continue  # kept for a step up, not started now
             if not keep.allows(step["title"]) or hidden(step["id"]):
                 continue
-            if (step.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP:
+            if (step.get("provenance") or {}).get("source") in (*QUESTIONNAIRE_TODAY, PERINATAL_ROUTE):
                 continue  # said once, above
             if step["id"] in undecided:
                 agreed_today = Item(patient_text("course_agreed_today"))
@@ -233,6 +248,7 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
             text = label(_P, "delivery", step["delivery"])
             when = _when(step)
             items.append(Item(f"{text}{'; ' + when if when else ''}.", lead=plain_title(step["title"]) + ":"))
+    items += route
     if not items:
         return None
     return Section(patient_text("sessions_heading"), (ItemList(tuple(items)),), kind="sessions")
@@ -266,6 +282,9 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings, *, p
                 objective.get("phase") != "now" or not plain_objective(objective["id"])
             ):  # of a waiting problem, only a goal that starts now and is written for the patient
                 continue
+            if objective["provenance"]["source"] == DEPRESSION_MEASURE:
+                # the PHQ-9 given today is repeated every recall window if it is given (read 11)
+                check(MEASURED_INSTRUMENT, objective["review_interval_days"], "depression")
             instrument = objective["measure"].get("instrument")
             if instrument and not settings.patient_scores:
                 # 0: at every contact while a suicide-risk flag is open (measured_each_contact)

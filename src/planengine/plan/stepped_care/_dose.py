@@ -67,9 +67,13 @@ def _rules_to_follow() -> frozenset[str]:
 
 
 def homework_minutes(step: Intervention) -> float:
-    """The patient's minutes a week on a self-help step (0 for other steps, without a dose, and
-    for a rule to follow)."""
-    if not step.duration_minutes or step.delivery not in SELF_HELP or is_rule_to_follow(step.id):
+    """The patient's minutes a week on a self-help step (0 for other steps, without a dose, for a
+    rule to follow and for a habit)."""
+    if (
+        not step.duration_minutes
+        or step.delivery not in SELF_HELP
+        or is_rule_to_follow(step.id)
+    ):
         return 0.0
     return times_per_week(step.frequency) * step.duration_minutes
 
