@@ -285,8 +285,11 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     # (R-SC14): (referred, contacts a week) of each, of which only the busiest that may run
     # together are counted (clinician read 9, S2)
     queued: dict[str, list[tuple[bool, float]]] = {phase: [] for phase in PHASES}
+    monitoring: list[tuple[str, float]] = []  # (phase, reviews a week) of active monitoring
     for problem, _ in ordered:
         for step in problem.interventions:
+            if step.course_weeks and _is_monitoring_review(step):
+                monitoring.append((step.phase, 1 / step.course_weeks))
             total = totals[step.phase]
             if step.intensity == HIGH:
                 total[0] += 1
@@ -305,10 +308,8 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
                 steps_of_phase[start] += minutes
                 steps_of_phase[end] -= minutes
     reviews = reviews_per_week(ordered)
-    for problem, _ in ordered:
-        for step in problem.interventions:
-            if _is_monitoring_review(step) and step.course_weeks:
-                reviews[step.phase] = max(reviews[step.phase], 1 / step.course_weeks)
+    for phase, per_week in monitoring:
+        reviews[phase] = max(reviews[phase], per_week)
     loads = []
     for phase, (courses, sessions) in totals.items():
         together = sorted(queued[phase], key=lambda course: course[1], reverse=True)
@@ -326,11 +327,17 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     return Burden(limits.as_pairs(), tuple(loads))
 
 
+#: the source of the review active monitoring rests on (R-SC6)
+_MONITORING_REVIEW_SOURCE = f"rule:{rule_id('R-SC6')}"
+#: phase -> its place in :data:`PHASES`
+_RANK = {name: index for index, name in enumerate(PHASES)}
+
+
 def _is_monitoring_review(step: Intervention) -> bool:
     """The review active monitoring rests on (R-SC6): one contact within its step-up weeks, with
     no dose of its own."""
     return (
-        step.provenance.source == f"rule:{rule_id('R-SC6')}"
+        step.provenance.source == _MONITORING_REVIEW_SOURCE
         and step.category == "assessment"
         and step.delivery != "self-guided"
         and not step.frequency
@@ -365,7 +372,12 @@ def _number(value: float) -> float:
 def in_running_sessions(ordered: Sequence[tuple[Problem, Ordering]]) -> frozenset[str]:
     """Ids of the steps done in the sessions of another step (``in_sessions_of``) that runs in
     the same or an earlier phase: they add no appointment of their own."""
-    rank = {name: index for index, name in enumerate(PHASES)}
+    hosted = [
+        step for problem, _ in ordered for step in problem.interventions if step.in_sessions_of
+    ]
+    if not hosted:  # no step is done in another's sessions (most plans)
+        return frozenset()
+    rank = _RANK
     phase_of: dict[str, int] = {}
     for problem, _ in ordered:
         for step in problem.interventions:
@@ -376,7 +388,6 @@ def in_running_sessions(ordered: Sequence[tuple[Problem, Ordering]]) -> frozense
                 phase_of[key] = min(phase_of.get(key, len(PHASES)), rank[step.phase])
     return frozenset(
         step.id
-        for problem, _ in ordered
-        for step in problem.interventions
+        for step in hosted
         if any(phase_of.get(host, len(PHASES)) <= rank[step.phase] for host in step.in_sessions_of)
     )

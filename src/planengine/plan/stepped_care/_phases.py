@@ -409,7 +409,7 @@ def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
     for that course to start, which is after the referral, in the phase after it."""
     steps = {s.id: s for p, _ in ordered for s in p.interventions}
     waiting = [s for s in steps.values() if s.requires]
-    rank = {name: index for index, name in enumerate(PHASES)}
+    rank = _RANK
 
     def when(step: Intervention) -> tuple[int, int]:
         return rank[step.phase], (step.phasing.start_week if step.phasing else None) or 1
@@ -508,6 +508,8 @@ def _undated(statement: str, start: dt.date, due: dt.date, referral: bool) -> st
 
 #: the start "week" of a step that does not start in ``now``
 _NEVER = 10_000
+#: phase -> its place in :data:`PHASES`
+_RANK = {name: index for index, name in enumerate(PHASES)}
 
 
 _STARTS_WITH = "Starts with the problem."
