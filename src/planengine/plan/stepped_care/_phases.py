@@ -207,7 +207,6 @@ def _phase_problem(
     primary_level: int,
 ) -> None:
     measure = measures.get(problem.id)
-    entry, entry_week = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
     if ordering.rule == SAFETY_FIRST:
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif decision is not None and decision.start == "within":  # one course treats both
@@ -223,6 +222,7 @@ def _phase_problem(
     elif ordering.primary or (primary is not None and alongside(problem, primary, severity, rules)):
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif severity.level >= CASENESS and primary is not None:
+        entry, entry_week = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
         problem.phase, problem.phasing = NEXT, Phasing(
             rule_id("R-SC1"),
             f"{severity.text}; {primary.title} is treated first, and treating it often helps "
@@ -241,6 +241,7 @@ def _phase_problem(
             review_week=limits.step_up_weeks,
         )
     else:  # from a concern or the patient's words: one thing at a time
+        entry, entry_week = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
         problem.phase, problem.phasing = NEXT, Phasing(
             rule_id("R-SC1"),
             f"{severity.text[:1].upper()}{severity.text[1:]}; "
