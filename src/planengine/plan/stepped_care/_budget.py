@@ -22,6 +22,7 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 
 import attrs
 
@@ -127,8 +128,7 @@ class Budget:
         for step in self.booked:
             minutes = homework_minutes(step)
             used += minutes
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
+            _book(weeks, minutes, 1, min(step.course_weeks or horizon, horizon) + 1)
         for step in self.carried:  # the queue: what waited in the phase before comes first
             minutes = homework_minutes(step)
             if used + minutes > limits.homework:
@@ -138,8 +138,7 @@ class Budget:
                           entry="Starts at a later review, when earlier homework has ended.")
                 continue
             used += minutes
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
+            _book(weeks, minutes, 1, min(step.course_weeks or horizon, horizon) + 1)
         earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
 
         def place_waiting(problem: Problem, step: Intervention, minutes: float, protocol: int) -> None:
@@ -221,8 +220,7 @@ class Budget:
                 modules.append(problem.id)
             step.phase = phase
             step.phasing = fits
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
+            _book(weeks, minutes, 1, min(step.course_weeks or horizon, horizon) + 1)
         for waits in waiting:
             place_waiting(*waits)
         return overflow
@@ -249,6 +247,13 @@ def _in_order(
     return [ordered[i] for i in sorted(range(len(ordered)), key=keys.__getitem__)]
 
 
+def _book(weeks: list[float], minutes: float, start: int, end: int) -> None:
+    """Add ``minutes`` to each of the weeks ``start`` to ``end - 1`` (none when ``end`` is not
+    after ``start``; never past the list's end, which every caller keeps within)."""
+    if end > start:
+        weeks[start:end] = [week + minutes for week in weeks[start:end]]
+
+
 def _first_free_week(
     weeks: list[float],
     minutes: float,
@@ -267,8 +272,7 @@ def _first_free_week(
             continue
         end = min(start + length, last + 1)
         if max(weeks[start:end]) <= room:
-            for week in range(start, end):
-                weeks[week] += minutes
+            _book(weeks, minutes, start, end)
             return start
     return None
 
@@ -318,10 +322,7 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
                 referred[phase] += per_week
             else:
                 sessions += per_week
-        running = peak = 0.0
-        for delta in changes[phase]:
-            running += delta
-            peak = max(peak, running)
+        peak = max(0.0, *accumulate(changes[phase]))  # the busiest week's running sum
         contacts = max(sessions, reviews[phase]) + referred[phase]
         loads.append((phase, PhaseLoad(int(courses), _number(contacts), round(peak))))
     return Burden(limits.as_pairs(), tuple(loads))
