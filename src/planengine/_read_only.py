@@ -13,7 +13,12 @@ __all__ = ["read_only"]
 def read_only(value: Any) -> Any:
     """``value`` with every list a tuple and every mapping a read-only copy, at every depth;
     anything else (text, numbers, dates, frozen records) as it is."""
-    if type(value) is list or type(value) is tuple:
+    kind = type(value)
+    if kind in _LEAVES:  # text, a number, a date, a record: as it is (the usual case)
+        return value
+    if kind is dict:
+        return MappingProxyType({key: read_only(item) for key, item in value.items()})
+    if kind is list or kind is tuple:
         return tuple(read_only(item) for item in value)
     if isinstance(value, MappingProxyType):
         return value
@@ -21,4 +26,11 @@ def read_only(value: Any) -> Any:
         return MappingProxyType({key: read_only(item) for key, item in value.items()})
     if isinstance(value, (set, frozenset)):
         return frozenset(value)
+    if len(_LEAVES) < 256:  # a type that is none of the above is returned as it is, always
+        _LEAVES.add(kind)
     return value
+
+
+#: Types :func:`read_only` returns as they are (learnt as they are met; a race only adds a type
+#: twice). A list, tuple, mapping or set type is never one.
+_LEAVES: set[type] = {str, int, float, bool, type(None)}

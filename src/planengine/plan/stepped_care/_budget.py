@@ -30,6 +30,7 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import accumulate
 
 import attrs
 
@@ -135,8 +136,7 @@ class Budget:
         for step in self.booked:
             minutes = homework_minutes(step)
             used += minutes
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
+            _book(weeks, minutes, 1, min(step.course_weeks or horizon, horizon) + 1)
         for step in self.carried:  # the queue: what waited in the phase before comes first
             minutes = homework_minutes(step)
             if used + minutes > limits.homework:
@@ -146,8 +146,7 @@ class Budget:
                           entry="Starts at a later review, when earlier homework has ended.")
                 continue
             used += minutes
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
+            _book(weeks, minutes, 1, min(step.course_weeks or horizon, horizon) + 1)
         earliest: dict[str, int] = {}  # problem id -> the start week of its last waiting step
 
         def place_waiting(problem: Problem, step: Intervention, minutes: float, protocol: int) -> None:
@@ -229,8 +228,7 @@ class Budget:
                 modules.append(problem.id)
             step.phase = phase
             step.phasing = fits
-            for week in range(1, min(step.course_weeks or horizon, horizon) + 1):
-                weeks[week] += minutes
+            _book(weeks, minutes, 1, min(step.course_weeks or horizon, horizon) + 1)
         for waits in waiting:
             place_waiting(*waits)
         return overflow
@@ -257,6 +255,13 @@ def _in_order(
     return [ordered[i] for i in sorted(range(len(ordered)), key=keys.__getitem__)]
 
 
+def _book(weeks: list[float], minutes: float, start: int, end: int) -> None:
+    """Add ``minutes`` to each of the weeks ``start`` to ``end - 1`` (none when ``end`` is not
+    after ``start``; never past the list's end, which every caller keeps within)."""
+    if end > start:
+        weeks[start:end] = [week + minutes for week in weeks[start:end]]
+
+
 def _first_free_week(
     weeks: list[float],
     minutes: float,
@@ -275,8 +280,7 @@ def _first_free_week(
             continue
         end = min(start + length, last + 1)
         if max(weeks[start:end]) <= room:
-            for week in range(start, end):
-                weeks[week] += minutes
+            _book(weeks, minutes, start, end)
             return start
     return None
 
@@ -295,8 +299,11 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     # (R-SC14): (referred, contacts a week) of each, of which only the busiest that may run
     # together are counted (clinician read 9, S2)
     queued: dict[str, list[tuple[bool, float]]] = {phase: [] for phase in PHASES}
+    monitoring: list[tuple[str, float]] = []  # (phase, reviews a week) of active monitoring
     for problem, _ in ordered:
         for step in problem.interventions:
+            if step.course_weeks and _is_monitoring_review(step):
+                monitoring.append((step.phase, 1 / step.course_weeks))
             if step.intensity == HIGH:
                 courses_of[step.phase] += 1
             if step.delivery != "self-guided" and step.id not in hosted:
@@ -316,10 +323,8 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
                 steps_of_phase[start] += minutes
                 steps_of_phase[end] -= minutes
     reviews = reviews_per_week(ordered)
-    for problem, _ in ordered:
-        for step in problem.interventions:
-            if _is_monitoring_review(step) and step.course_weeks:
-                reviews[step.phase] = max(reviews[step.phase], 1 / step.course_weeks)
+    for phase, per_week in monitoring:
+        reviews[phase] = max(reviews[phase], per_week)
     loads = []
     for phase in PHASES:
         together = sorted(queued[phase], key=lambda course: course[1], reverse=True)
@@ -328,10 +333,7 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
                 referred[phase] += per_week
             else:
                 own_courses[phase] += per_week
-        running = peak = 0.0
-        for delta in changes[phase]:
-            running += delta
-            peak = max(peak, running)
+        peak = max(0.0, *accumulate(changes[phase]))  # the busiest week's running sum
         # the own clinician's course sessions and one appointment for the check-ins; a review is
         # met in either
         own = max(own_courses[phase] + check_ins[phase], reviews[phase])
@@ -340,11 +342,17 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     return Burden(limits.as_pairs(), tuple(loads))
 
 
+#: the source of the review active monitoring rests on (R-SC6)
+_MONITORING_REVIEW_SOURCE = f"rule:{rule_id('R-SC6')}"
+#: phase -> its place in :data:`PHASES`
+_RANK = {name: index for index, name in enumerate(PHASES)}
+
+
 def _is_monitoring_review(step: Intervention) -> bool:
     """The review active monitoring rests on (R-SC6): one contact within its step-up weeks, with
     no dose of its own."""
     return (
-        step.provenance.source == f"rule:{rule_id('R-SC6')}"
+        step.provenance.source == _MONITORING_REVIEW_SOURCE
         and step.category == "assessment"
         and step.delivery != "self-guided"
         and not step.frequency
@@ -379,7 +387,12 @@ def _number(value: float) -> float:
 def in_running_sessions(ordered: Sequence[tuple[Problem, Ordering]]) -> frozenset[str]:
     """Ids of the steps done in the sessions of another step (``in_sessions_of``) that runs in
     the same or an earlier phase: they add no appointment of their own."""
-    rank = {name: index for index, name in enumerate(PHASES)}
+    hosted = [
+        step for problem, _ in ordered for step in problem.interventions if step.in_sessions_of
+    ]
+    if not hosted:  # no step is done in another's sessions (most plans)
+        return frozenset()
+    rank = _RANK
     phase_of: dict[str, int] = {}
     for problem, _ in ordered:
         for step in problem.interventions:
@@ -390,7 +403,6 @@ def in_running_sessions(ordered: Sequence[tuple[Problem, Ordering]]) -> frozense
                 phase_of[key] = min(phase_of.get(key, len(PHASES)), rank[step.phase])
     return frozenset(
         step.id
-        for problem, _ in ordered
-        for step in problem.interventions
+        for step in hosted
         if any(phase_of.get(host, len(PHASES)) <= rank[step.phase] for host in step.in_sessions_of)
     )

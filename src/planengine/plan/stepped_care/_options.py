@@ -53,7 +53,8 @@ class Decision:
     :ivar chosen: the option followed; :ivar default: the default option and ``default_rule``,
         ``default_reason`` why; :ivar chosen_by: ``"default"`` or ``"input"``.
     :ivar monitor: active monitoring is offered.
-    :ivar alternatives: the courses left out as alternatives, written when they left the plan.
+    :ivar left_out: the courses left out as alternatives (option name, its steps as they
+        left the plan); :attr:`alternatives` writes them as options when they are first read.
     :ivar measure: what is re-measured, in words.
     """
 
@@ -67,7 +68,8 @@ class Decision:
     default_rule: str = ""
     default_reason: str = ""
     monitor: bool = False
-    alternatives: tuple[TreatmentOption, ...] = ()
+    #: no step of these is in the plan any more, so nothing changes them after they left
+    left_out: tuple[tuple[str, tuple[Intervention, ...]], ...] = attrs.field(default=(), eq=False)
     measure: str = ""
     #: the kept option's steps, placed before the problem's other courses (CBT-I before
     #: imagery rehearsal, which follows it)
@@ -75,6 +77,12 @@ class Decision:
     #: when active monitoring alone is offered at or above the level its area's course starts
     #: at: the condition, in words ("if the patient declines trauma-focused therapy"), else ""
     monitor_when: str = ""
+
+    @property
+    def alternatives(self) -> tuple[TreatmentOption, ...]:
+        """The courses left out as alternatives, as options (written on each read: a plan reads
+        them once, when its choices' options are first read)."""
+        return tuple(_course_option(name, steps, 0, self.default) for name, steps in self.left_out)
 
     @property
     def offers(self) -> bool:
@@ -184,11 +192,9 @@ def decide(
     picked = chosen or default_id
     kept = _kept_course(courses, picked)
     add_on = MEDICATION if picked == MEDICATION else None  # beside the kept course
-    alternatives: tuple[TreatmentOption, ...] = ()
+    left_out: tuple[tuple[str, tuple[Intervention, ...]], ...] = ()
     if len(courses) > 1:
-        alternatives = _leave_out_alternatives(
-            problem, courses, kept, exclusions, default_id, add_on
-        )
+        left_out = _leave_out_alternatives(problem, courses, kept, exclusions, add_on)
     start = "high" if picked in courses else "monitor" if picked == MONITOR_ONLY else "low"
     # the kept course, and every course that is no alternative (it names no option): the
     # course limit then decides which starts first
@@ -204,7 +210,7 @@ def decide(
     declined = _declined(problem.area) if _high(problem, severity, rules) else ""
     return Decision(
         start, course, start_rule, start_reason, picked, default_id,
-        "input" if chosen is not None else "default", rule, reason, monitor, alternatives, measure,
+        "input" if chosen is not None else "default", rule, reason, monitor, left_out, measure,
         frozenset(s.id for s in courses.get(kept or "", ())),
         f"if the patient declines {declined}" if declined and monitor else "",
     )
@@ -237,7 +243,7 @@ def choice_for(
     alternatives that left it, and the one followed; ``None`` when nothing of it is left to
     choose (its steps are listed under another problem). The options are written from the
     problem's steps as they are now, when first read."""
-    if not decision.alternatives and not any(
+    if not decision.left_out and not any(
         s.intensity == HIGH or s.option or s.delivery in SELF_HELP for s in problem.interventions
     ):
         return None
@@ -367,14 +373,14 @@ def _leave_out_alternatives(
     courses: Mapping[str, Sequence[Intervention]],
     kept: str | None,
     exclusions: list[Exclusion],
-    default_id: str,
     add_on: str | None = None,
-) -> tuple[TreatmentOption, ...]:
+) -> tuple[tuple[str, tuple[Intervention, ...]], ...]:
     """Alternative courses (an ``option`` other than the kept one's) and the steps built on them
     leave the problem; a course that names no option (CBT-I beside imagery rehearsal) is no
-    alternative and stays. Returns the alternatives as options, written as they leave."""
+    alternative and stays. Returns each alternative's option name and steps, as they leave (the
+    options are written from them when first read: :attr:`Decision.alternatives`)."""
     gone_courses = [
-        (name, steps) for name, steps in courses.items()
+        (name, tuple(steps)) for name, steps in courses.items()
         if name not in (kept, add_on) and steps[0].option
     ]
     if not gone_courses:
@@ -398,7 +404,7 @@ def _leave_out_alternatives(
                 )
             )
     problem.interventions = [s for s in problem.interventions if s.id not in gone]
-    return tuple(_course_option(name, steps, 0, default_id) for name, steps in gone_courses)
+    return tuple(gone_courses)
 
 
 def _users(steps: Sequence[Intervention]) -> dict[str, list[int]]:

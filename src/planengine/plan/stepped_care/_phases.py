@@ -207,7 +207,6 @@ def _phase_problem(
     primary_level: int,
 ) -> None:
     measure = measures.get(problem.id)
-    entry, entry_week = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
     if ordering.rule == SAFETY_FIRST:
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif decision is not None and decision.start == "within":  # one course treats both
@@ -223,6 +222,7 @@ def _phase_problem(
     elif ordering.primary or (primary is not None and alongside(problem, primary, severity, rules)):
         problem.phase, problem.phasing = NOW, Phasing(ordering.rule, ordering.reason)
     elif severity.level >= CASENESS and primary is not None:
+        entry, entry_week = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
         problem.phase, problem.phasing = NEXT, Phasing(
             rule_id("R-SC1"),
             f"{severity.text}; {primary.title} is treated first, and treating it often helps "
@@ -241,6 +241,7 @@ def _phase_problem(
             review_week=limits.step_up_weeks,
         )
     else:  # from a concern or the patient's words: one thing at a time
+        entry, entry_week = _queue_entry(primary, waiting_behind, measure, limits, primary_level)
         problem.phase, problem.phasing = NEXT, Phasing(
             rule_id("R-SC1"),
             f"{severity.text[:1].upper()}{severity.text[1:]}; "
@@ -409,7 +410,7 @@ def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
     for that course to start, which is after the referral, in the phase after it."""
     steps = {s.id: s for p, _ in ordered for s in p.interventions}
     waiting = [s for s in steps.values() if s.requires]
-    rank = {name: index for index, name in enumerate(PHASES)}
+    rank = _RANK
 
     def when(step: Intervention) -> tuple[int, int]:
         return rank[step.phase], (step.phasing.start_week if step.phasing else None) or 1
@@ -508,6 +509,8 @@ def _undated(statement: str, start: dt.date, due: dt.date, referral: bool) -> st
 
 #: the start "week" of a step that does not start in ``now``
 _NEVER = 10_000
+#: phase -> its place in :data:`PHASES`
+_RANK = {name: index for index, name in enumerate(PHASES)}
 
 
 _STARTS_WITH = "Starts with the problem."

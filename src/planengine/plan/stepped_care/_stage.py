@@ -208,11 +208,16 @@ def _leave_to_courses(
     """A step that a referred course delivers itself (``delivered_by`` in the data: sleep
     restriction within CBT-I) is left out while that course is in the problem's plan, in any
     phase: one clinician titrates, and its contacts are not counted twice (clinician read 9)."""
+    delivered_by = rules.delivered_by
     for problem in problems:
+        if not any(
+            step.id.removeprefix(f"{step.area}-") in delivered_by for step in problem.interventions
+        ):
+            continue  # no step of it is one a course delivers (most problems)
         ids = {step.id for step in problem.interventions}
         kept = []
         for step in problem.interventions:
-            entry = rules.delivered_by.get(step.id.removeprefix(f"{step.area}-"))
+            entry = delivered_by.get(step.id.removeprefix(f"{step.area}-"))
             if entry is not None and f"{step.area}-{entry[0]}" in ids:
                 exclusions.append(
                     Exclusion(step.id, step.area, step.title, entry[1], RULE_DELIVERED_BY,
