@@ -12,8 +12,11 @@ into a temporary folder, then runs ``planengine plan FILES --format F --as-of 20
 /dev/null``. ``validate``: writes the goal files of ``bench_validate.py`` and runs ``planengine
 validate FOLDER --jobs 1 --as-of 2026-11-25`` (one process: its throughput). Each install runs
 in alternating rounds; per side it prints the median peak resident memory (``ru_maxrss`` of the
-child), the median wall time and time per file, with the spread over the rounds. A batch that
+child), the median wall time and time per file, and the median CPU time of the child (user +
+system: what other jobs on a shared machine disturb far less than wall time), each with the
+spread over the rounds, and the candidate's medians as a ratio of the baseline's. A batch that
 streams its output holds one plan at a time: its peak does not grow with the file count.
+``--jobs N`` (validate only) runs both sides with ``--jobs N`` instead of 1.
 """
 
 from __future__ import annotations
@@ -46,13 +49,14 @@ def write_files(folder: Path, count: int) -> list[str]:
     return names
 
 
-def run_once(program: str, names: list[str], fmt: str) -> tuple[float, float]:
-    """Peak RSS (MB) and wall time (s) of one ``plan`` batch, its output thrown away."""
+def run_once(program: str, names: list[str], fmt: str) -> tuple[float, float, float]:
+    """Peak RSS (MB), wall time and CPU time (s) of one ``plan`` batch, its output thrown away."""
     return run_command([program, "plan", *names, "--format", fmt, "--as-of", "2026-11-25"])
 
 
-def run_command(argv: list[str]) -> tuple[float, float]:
-    """Peak RSS (MB) and wall time (s) of one command, its output thrown away."""
+def run_command(argv: list[str]) -> tuple[float, float, float]:
+    """Peak RSS (MB), wall time and CPU time (s; the child's and its workers', user + system)
+    of one command, its output thrown away."""
     start = time.perf_counter()
     program = argv[0]
     with open(os.devnull, "wb") as sink:
@@ -63,7 +67,7 @@ def run_command(argv: list[str]) -> tuple[float, float]:
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) not in (0, 1, 2):
         raise SystemExit(f"{program} failed: {errors.decode()[-500:]}")
-    return usage.ru_maxrss / 1024, elapsed
+    return usage.ru_maxrss / 1024, elapsed, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -75,10 +79,12 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="rounds per side (at least 5)")
     parser.add_argument("--format", default="json", help="plan's output format (default json)")
     parser.add_argument("--command", choices=("plan", "validate"), default="plan")
+    parser.add_argument("--jobs", default="1", help="validate's --jobs (default 1)")
     args = parser.parse_args()
     sides = {"baseline": args.baseline, "candidate": args.candidate}
     peaks: dict[str, list[float]] = {name: [] for name in sides}
     times: dict[str, list[float]] = {name: [] for name in sides}
+    cpu: dict[str, list[float]] = {name: [] for name in sides}
     with tempfile.TemporaryDirectory() as folder:
         if args.command == "plan":
             names = write_files(Path(folder), args.files)
@@ -92,13 +98,14 @@ def main() -> None:
         for _ in range(max(5, args.rounds)):
             for side, program in sides.items():
                 if args.command == "plan":
-                    peak, elapsed = run_once(program, names, args.format)
+                    peak, elapsed, used = run_once(program, names, args.format)
                 else:
-                    peak, elapsed = run_command(
-                        [program, "validate", folder, "--jobs", "1", "--as-of", "2026-11-25"]
+                    peak, elapsed, used = run_command(
+                        [program, "validate", folder, "--jobs", args.jobs, "--as-of", "2026-11-25"]
                     )
                 peaks[side].append(peak)
                 times[side].append(elapsed)
+                cpu[side].append(used)
     for side in sides:
         print(
             f"{side:9}  peak RSS median {statistics.median(peaks[side]):7.1f} MB "
@@ -106,8 +113,14 @@ def main() -> None:
             f"wall median {statistics.median(times[side]):6.2f} s "
             f"(spread {min(times[side]):.2f}-{max(times[side]):.2f}; "
             f"{1000 * statistics.median(times[side]) / args.files:.2f} ms/file; "
-            f"{args.command} of {args.files} files, {len(peaks[side])} rounds)"
+            f"{args.command} of {args.files} files, {len(peaks[side])} rounds)\n"
+            f"{'':9}  CPU median {statistics.median(cpu[side]):6.2f} s "
+            f"(spread {min(cpu[side]):.2f}-{max(cpu[side]):.2f}; "
+            f"{1000 * statistics.median(cpu[side]) / args.files:.3f} ms/file)"
         )
+    wall = statistics.median(times["candidate"]) / statistics.median(times["baseline"])
+    used = statistics.median(cpu["candidate"]) / statistics.median(cpu["baseline"])
+    print(f"candidate / baseline: wall {wall:.2f}x, CPU {used:.2f}x")
 
 
 if __name__ == "__main__":

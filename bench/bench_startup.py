@@ -10,7 +10,9 @@ Each round runs every command ``--runs`` times with each install in turn (baseli
 ``python -c pass``), so a busy moment hits all three alike; per command it prints the median of
 the round medians, p99 over every run, the spread of the round medians, and the multiple of
 ``python -c pass``; then the same for the process's CPU time (user + system), which a machine
-shared with other jobs disturbs far less than the wall time.
+shared with other jobs disturbs far less than the wall time. ``validate-e002`` checks a goal
+file with a schema error (what a pre-commit hook meets when it has work to do); ``--commands``
+picks some of the commands (comma-separated names).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import resource
 import statistics
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -39,6 +42,18 @@ COMMANDS = {
         "2027-01-20",
     ],
 }
+#: A goal file whose goal has a schema error (a target that is a word, not a number).
+INVALID_GOAL_FILE = """planengine: 1
+goals:
+  - id: g1
+    area: sleep
+    statement: Fall asleep within 30 minutes on at least 5 nights a week.
+    measure:
+      instrument: isi
+      baseline: {value: 18, date: 2026-11-01}
+      target: {value: low, comparator: "<="}
+    due_date: 2027-02-01
+"""
 
 
 def run_ms(argv: list[str]) -> tuple[float, float]:
@@ -83,16 +98,30 @@ def main() -> None:
     parser.add_argument("--candidate", required=True, help="python of the candidate install")
     parser.add_argument("--rounds", type=int, default=7, help="rounds (at least 5)")
     parser.add_argument("--runs", type=int, default=5, help="runs of each command per round")
+    parser.add_argument("--commands", help="comma-separated names of the commands to run")
     args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        invalid = Path(folder) / "goals.yaml"
+        invalid.write_text(INVALID_GOAL_FILE, "utf-8")
+        commands = {
+            **COMMANDS,
+            "validate-e002": ["validate", str(invalid), "--as-of", "2026-11-25"],
+        }
+        if args.commands:
+            commands = {name: commands[name] for name in args.commands.split(",")}
+        _measure(args, commands)
+
+
+def _measure(args: argparse.Namespace, commands: dict[str, list[str]]) -> None:
     sides = {"baseline": args.baseline, "candidate": args.candidate}
     for python in sides.values():  # warm the page cache and any cache file
-        for command in COMMANDS.values():
+        for command in commands.values():
             run_ms([python, "-m", "planengine", *command])
     medians: dict[tuple[str, str], list[float]] = {}
     every: dict[tuple[str, str], list[float]] = {}
     cpu_medians: dict[tuple[str, str], list[float]] = {}
     for _ in range(max(5, args.rounds)):
-        for name, command in COMMANDS.items():
+        for name, command in commands.items():
             for side, python in [*sides.items(), ("python -c pass", args.baseline)]:
                 argv = (
                     [python, "-c", "pass"]
@@ -122,7 +151,7 @@ def main() -> None:
             f"  p99 {_p99(engine_every[side]):7.1f}  spread {min(rounds):.1f}-{max(rounds):.1f}"
             f" | CPU {statistics.median(engine_cpu[side]):6.1f} ms"
         )
-    for name in COMMANDS:
+    for name in commands:
         bare = statistics.median(medians[(name, "python -c pass")])
         bare_cpu = statistics.median(cpu_medians[(name, "python -c pass")])
         for side in (*sides, "python -c pass"):
@@ -131,7 +160,7 @@ def main() -> None:
             cpu_rounds = cpu_medians[(name, side)]
             cpu = statistics.median(cpu_rounds)
             print(
-                f"{name:10} {side:15} median {median:7.1f} ms  p99 {_p99(every[(name, side)]):7.1f}"
+                f"{name:13} {side:15} median {median:7.1f} ms  p99 {_p99(every[(name, side)]):7.1f}"
                 f"  spread {min(rounds):.1f}-{max(rounds):.1f}  {median / bare:5.2f}x python -c pass"
                 f" | CPU {cpu:6.1f} ms, spread {min(cpu_rounds):.1f}-{max(cpu_rounds):.1f},"
                 f" {cpu / bare_cpu:5.2f}x"

@@ -249,6 +249,16 @@ def test_depth_bound_is_an_upper_bound(value: object, flow: bool) -> None:
     assert _depth_bound(compact) >= _depth({"a": value})
 
 
+@settings(max_examples=300, deadline=None)
+@given(text=st.text(alphabet="-? \t\n\r[{a:#", max_size=80))
+def test_rough_depth_bound_is_never_below_the_close_one(text: str) -> None:
+    """The quick bound answers alone only when the closer one would have answered the same."""
+    from planengine.io._yaml import _close_depth_bound, _rough_depth_bound
+
+    flow = text.count("[") + text.count("{")
+    assert _rough_depth_bound(text, flow) >= _close_depth_bound(text, flow)
+
+
 def test_locate_large_yaml_recomposes() -> None:
     from planengine.io._yaml import KEEP_NODES_BELOW
 

@@ -215,7 +215,7 @@ def test_auto_jobs_and_library_jobs(tmp_path: Path) -> None:
     from planengine.smart._validate import FILES_PER_AUTO_JOB, auto_jobs, validate_paths
 
     assert auto_jobs(0) == 1
-    assert auto_jobs(FILES_PER_AUTO_JOB - 1) == 1
+    assert auto_jobs(2 * FILES_PER_AUTO_JOB - 1) == 1  # idle or busy, too few files
     assert 1 <= auto_jobs(10**6) <= (os.cpu_count() or 1)
     invalid = EXAMPLES / "invalid"
     day = datetime.date(2026, 12, 15)
@@ -223,6 +223,29 @@ def test_auto_jobs_and_library_jobs(tmp_path: Path) -> None:
     assert validate_paths([invalid], as_of=day, jobs="auto") == one
     with pytest.raises(ConfigError):
         validate_paths([invalid], as_of=day, jobs=0)
+
+
+@pytest.mark.parametrize(
+    ("cpus", "load", "files", "workers"),
+    [
+        (2, 0.1, 999, 1),  # too few files to pay for a pool
+        (2, 0.1, 1000, 2),
+        (2, 0.1, 10**6, 2),  # never more than the CPUs
+        (2, 0.6, 5000, 1),  # the other core is mostly busy: a pool pays only for many files
+        (2, 7.0, 7999, 1),
+        (2, 7.0, 8000, 2),
+        (8, 3.2, 10**6, 5),  # as many as are idle
+        (8, 9.0, 20000, 5),
+    ],
+)
+def test_auto_jobs_follows_files_and_idle_cpus(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, load: float, files: int, workers: int
+) -> None:
+    from planengine.smart import _validate
+
+    monkeypatch.setattr(_validate, "_usable_cpus", lambda: cpus)
+    monkeypatch.setattr(os, "getloadavg", lambda: (load, load, load))
+    assert _validate.auto_jobs(files) == workers
 
 
 def test_rules_command(capsys: pytest.CaptureFixture[str]) -> None:

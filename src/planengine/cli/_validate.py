@@ -41,7 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-j",
         default="auto",
         metavar="N",
-        help="check files in N processes; auto (default): one per CPU when there are many files",
+        help="check files in N processes; auto (default): one per idle CPU when there are many files",
     )
     parser.add_argument(
         "--schema",

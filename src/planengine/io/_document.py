@@ -42,6 +42,18 @@ class Document:
         its nearest existing ancestor is returned. ``None`` when the text is not available or cannot be
         composed (rare JSON that is not also YAML).
         """
+        # A finding is often located twice (the review's reader, then the SMART checks): once
+        # is enough.
+        key = tuple(json_path)
+        positions = self._nodes.get("positions")
+        if positions is None:
+            positions = self._nodes["positions"] = {}
+        elif key in positions:
+            return positions[key]  # type: ignore[no-any-return]
+        found = positions[key] = self._locate(key)
+        return found
+
+    def _locate(self, json_path: tuple[str | int, ...]) -> tuple[int, int] | None:
         if self.format == "json" and self.text is not None and "root" not in self._nodes:
             found = json_locate(self.text, json_path, self._nodes)
             if found is not UNSURE:

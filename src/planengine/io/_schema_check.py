@@ -196,6 +196,115 @@ def _full_errors(data: Any, schema: str) -> Iterator[tuple[tuple[str | int, ...]
             yield (key, index), error
 
 
+@attrs.frozen
+class _PlainError:
+    """One error of jsonschema-rs in the shape :func:`_message` reads (``jsonschema``'s names):
+    the keyword, its value in the schema, the offending value and ``jsonschema``'s message."""
+
+    validator: str
+    validator_value: Any
+    instance: Any
+    message: str
+    context: tuple[()] = ()
+
+
+def _plain_error(kind: Any, instance: Any) -> _PlainError | None:
+    """``jsonschema``'s own error for one jsonschema-rs error kind, word for word (the messages
+    of its keywords in ``jsonschema/_keywords.py``); ``None`` for a kind that needs more than
+    the kind says (``anyOf``, ``oneOf``, unknown fields, a list of types: ``jsonschema``
+    words those from the schema itself)."""
+    name = kind.__class__.__name__
+    if name == "Type":
+        types = list(kind.types)
+        if len(types) != 1:  # jsonschema-rs sorts a list of types; the schema's order is lost
+            return None
+        return _PlainError("type", types[0], instance, f"{instance!r} is not of type {types[0]!r}")
+    if name == "Required":
+        message = f"{kind.property!r} is a required property"
+        return _PlainError("required", None, instance, message)
+    if name == "Constant":
+        expected = kind.expected_value
+        return _PlainError("const", expected, instance, f"{expected!r} was expected")
+    if name == "Enum":
+        options = list(kind.options)
+        return _PlainError("enum", options, instance, f"{instance!r} is not one of {options!r}")
+    if name == "Pattern":
+        pattern = kind.pattern
+        return _PlainError("pattern", pattern, instance, f"{instance!r} does not match {pattern!r}")
+    limit = getattr(kind, "limit", None)
+    wording = _LIMIT_WORDING.get(name)
+    if wording is None or limit is None:
+        return None
+    keyword, text = wording
+    if keyword in ("minLength", "minItems"):
+        text = "should be non-empty" if limit == 1 else text
+    return _PlainError(keyword, limit, instance, f"{instance!r} {text.format(limit=limit)}")
+
+
+#: jsonschema-rs kind -> (keyword, ``jsonschema``'s wording after the value's repr).
+_LIMIT_WORDING = {
+    "Minimum": ("minimum", "is less than the minimum of {limit!r}"),
+    "Maximum": ("maximum", "is greater than the maximum of {limit!r}"),
+    "ExclusiveMinimum": ("exclusiveMinimum", "is less than or equal to the minimum of {limit!r}"),
+    "ExclusiveMaximum": ("exclusiveMaximum", "is greater than or equal to the maximum of {limit!r}"),
+    "MinLength": ("minLength", "is too short"),
+    "MinItems": ("minItems", "is too short"),
+}
+
+
+def _fast_errors(
+    data: Any, schema: str
+) -> list[tuple[tuple[str | int, ...], _PlainError]] | None:
+    """Every schema error of ``data`` from jsonschema-rs's error iteration, worded as
+    ``jsonschema`` words it; ``None`` when ``jsonschema`` must name them (a kind worded from the
+    schema itself, two errors at one place other than missing fields, data jsonschema-rs cannot
+    take), so that the report is always the one ``jsonschema`` gives.
+
+    A goal file is checked as :func:`_full_errors` checks it: without its goals once, then
+    each goal.
+    """
+    itemised = _ITEMISED.get(schema)
+    parts: list[tuple[Any, tuple[str | int, ...], Any]] = []
+    items = data.get(itemised[0]) if itemised and isinstance(data, Mapping) else None
+    if itemised is not None and isinstance(items, list):
+        key, pointer = itemised
+        whole, item = _fast_validator(schema), _fast_validator(schema, pointer)
+        if whole is None or item is None:
+            return None
+        parts.append((whole, (), {**data, key: []}))
+        parts.extend((item, (key, index), goal) for index, goal in enumerate(items))
+    else:
+        whole = _fast_validator(schema)
+        if whole is None:
+            return None
+        parts.append((whole, (), data))
+    found: list[tuple[tuple[str | int, ...], _PlainError]] = []
+    keywords: dict[tuple[str | int, ...], str] = {}
+    try:
+        for validator, prefix, instance in parts:
+            for error in validator.iter_errors(instance):
+                where = tuple(error.instance_path)
+                plain = _plain_error(error.kind, _value_at(instance, where))
+                if plain is None:
+                    return None
+                path = (*prefix, *where)
+                seen = keywords.get(path)
+                if seen is not None and not (seen == plain.validator == "required"):
+                    return None  # which comes first is jsonschema's relevance order: ask it
+                keywords[path] = plain.validator
+                found.append((path, plain))
+    except Exception:  # data jsonschema-rs cannot take (integer keys from code)
+        return None
+    return found or None
+
+
+def _value_at(data: Any, path: tuple[str | int, ...]) -> Any:
+    """The value at ``path`` in ``data`` as the document has it (for the message's repr)."""
+    for part in path:
+        data = data[part]
+    return data
+
+
 def is_valid(data: Any, schema: str) -> bool:
     """Whether ``data`` is valid against the bundled schema ``schema`` (fast path)."""
     fast = _fast_validator(schema)
@@ -227,6 +336,12 @@ def check_schema(document: Document | Mapping[str, Any], schema: str) -> list[Sc
         for path in non_finite
     ]
     if is_valid(data, schema):
+        return issues
+    fast = None if non_finite else _fast_errors(data, schema)
+    if fast is not None:  # every error a plain one: jsonschema-rs named them all
+        for path, error in fast:
+            issues.append(_issue(document, path, _message(error), error.validator))
+        issues.sort(key=lambda issue: (issue.line or 0, issue.column or 0, issue.path_text))
         return issues
     from jsonschema.exceptions import best_match, relevance
 

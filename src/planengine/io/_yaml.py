@@ -348,15 +348,36 @@ _COMPACT_RUN = re.compile(r"(?:[-?][ \t]+)+")
 _TWO_INDICATORS = re.compile(r"[-?][ \t]+[-?][ \t]")
 
 
+_LINE_START = re.compile(r"\n *")
+
+
 def _depth_bound(text: str) -> int:
     """A cheap upper bound of the nesting depth, so that the exact check runs only when needed.
 
     Each level of nesting needs a flow bracket, a new indentation width, or a block indicator on the
-    same line (``- - x``); the bound counts all three generously.
+    same line (``- - x``); the bound counts all three generously. A rougher bound comes first
+    (every line's leading spaces, every indicator followed by a blank): it is never below the
+    closer one, and for the usual file it is far enough below the limit to answer alone.
     """
     flow = text.count("[") + text.count("{")
     if flow > MAX_DEPTH:
         return flow
+    rough = _rough_depth_bound(text, flow)
+    return rough if rough <= MAX_DEPTH else _close_depth_bound(text, flow)
+
+
+def _rough_depth_bound(text: str, flow: int) -> int:
+    """Never below :func:`_close_depth_bound`: one width per line start (blank lines too, and
+    one for the first line), one level per indicator followed by a blank anywhere."""
+    indicators = text.count("- ") + text.count("? ")
+    if "\t" in text:
+        indicators += text.count("-\t") + text.count("?\t")
+    return flow + 2 * (len(set(_LINE_START.findall(text))) + 1) + max(1, indicators) + 1
+
+
+def _close_depth_bound(text: str, flow: int) -> int:
+    """The closer bound: the indentation widths of lines with content, the longest run of
+    indicators on one line."""
     indents = set(_INDENT.findall(text))  # lines after the first ...
     first = _FIRST_INDENT.match(text)  # ... and the first
     if first is not None:

@@ -419,12 +419,12 @@ def _goal_hits(
     not a :class:`Hit`, is reported as E009 and the others still run."""
     hits: list[tuple[SmartRule, Hit]] = []
     for rule in active:
-        owner = f" (plugin {rule.plugin})" if rule.plugin else ""
         try:
             found = list(rule.check(context))  # type: ignore[misc]
         except PLUGIN_FAILURES as error:
             from planengine._plugins import log_failure
 
+            owner = f" (plugin {rule.plugin})" if rule.plugin else ""
             log_failure(rule.plugin or "planengine", f"SMART rule {rule.code}", error)
             collect.add("E009", base, f"rule {rule.code}{owner} raised {error!r}", goal_id)
             continue
@@ -432,6 +432,7 @@ def _goal_hits(
             continue
         stray = next((hit for hit in found if not isinstance(hit, Hit)), None)
         if stray is not None:
+            owner = f" (plugin {rule.plugin})" if rule.plugin else ""
             collect.add(
                 "E009",
                 base,

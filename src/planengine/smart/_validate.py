@@ -307,7 +307,7 @@ def validate_paths(
         (instead of the installed plugins').
     :param autoload: use the installed plugins and the configuration file for what is not given.
     :param fmt: the format :meth:`ValidationReport.render` uses by default.
-    :param jobs: worker processes (1: in this process); ``"auto"``: one per usable CPU when there
+    :param jobs: worker processes (1: in this process); ``"auto"``: one per idle CPU when there
         are enough files to pay for the workers' start (see :func:`auto_jobs`). The report is the
         same whatever the number.
     :param schema: ``goal`` (schema and SMART rules) or another bundled schema (schema only).
@@ -370,14 +370,36 @@ def validate_paths(
     return ValidationReport(tuple(violations), tuple(files), as_of, schema, rules, fmt)
 
 
-#: ``jobs="auto"`` starts one more worker per this many files (a worker costs a fork and a pool).
-FILES_PER_AUTO_JOB = 100
+#: ``jobs="auto"`` starts one more worker per this many files when other CPUs are idle. A pool
+#: costs about 0.15 s of CPU to start and to hand its results back, and a file about 0.65 ms to
+#: check (``bench/bench_validate_jobs.py``, 50 to 2,000 files on the project's 2-core machine): a
+#: second worker on an idle core pays from about 470 files, so two workers start at 1,000.
+FILES_PER_AUTO_JOB = 500
+#: The same on a busy machine (the load average leaves no other CPU idle): a worker then only
+#: wins a larger share of the CPUs from the other jobs. Measured under a load average of 7-10:
+#: two workers were slower than one at every count from 50 to 5,000 files (1.08-1.23x the
+#: time) and faster at 10,000 (0.74x), so two workers start at 8,000.
+FILES_PER_BUSY_JOB = 4000
 
 
 def auto_jobs(file_count: int) -> int:
-    """Workers for ``jobs="auto"``: one per usable CPU, but none beyond one per
-    :data:`FILES_PER_AUTO_JOB` files (a few files are checked faster in this process)."""
-    return max(1, min(_usable_cpus(), file_count // FILES_PER_AUTO_JOB))
+    """Workers for ``jobs="auto"``: one per :data:`FILES_PER_AUTO_JOB` files, up to the CPUs the
+    load average leaves idle; on a machine with no other idle CPU, one per
+    :data:`FILES_PER_BUSY_JOB` files, up to the usable CPUs; at least one."""
+    idle = _idle_cpus()
+    if idle > 1:
+        return max(1, min(idle, file_count // FILES_PER_AUTO_JOB))
+    return max(1, min(_usable_cpus(), file_count // FILES_PER_BUSY_JOB))
+
+
+def _idle_cpus() -> int:
+    """The usable CPUs that the last minute's load average leaves free (rounded), at least one."""
+    usable = _usable_cpus()
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # pragma: no cover - not on a Unix
+        return usable
+    return max(1, min(usable, int(usable - load + 0.5)))
 
 
 def _usable_cpus() -> int:
