@@ -382,14 +382,9 @@ __all__ = [
 
 
 def __getattr__(name: str) -> object:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module 'planengine' has no attribute {name!r}")
-    import importlib
+    from planengine._lazy import exported_attribute
 
-    value = getattr(importlib.import_module(module_name), name)
-    globals()[name] = value
-    return value
+    return exported_attribute(globals(), _EXPORTS, name)
 
 
 def __dir__() -> list[str]:

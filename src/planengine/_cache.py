@@ -245,12 +245,18 @@ def _write(path: str, key: str, data: Any) -> None:
     except ValueError:
         return
     payload = _MAGIC + _hasher()(body, digest_size=_DIGEST_SIZE).digest() + body
+    write_cache_file(path, payload, prefix=".data-")
+
+
+def write_cache_file(path: str, payload: bytes, prefix: str) -> None:
+    """Write one file of the cache folder whole or not at all (a temporary file beside it, then
+    an atomic rename); a folder that cannot be written is skipped silently."""
     import tempfile
 
     folder = os.path.dirname(path)
     try:
         os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".data-")
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=prefix)
         try:
             try:  # os.write, not a file object: nothing is opened twice
                 written = 0

@@ -20,7 +20,10 @@ import zlib
 from collections.abc import Sequence
 from typing import overload
 
-from planengine._cache import cache_folder  # the one cache folder (PLANENGINE_CACHE_DIR, ...)
+from planengine._cache import (  # the one cache folder (PLANENGINE_CACHE_DIR, ...)
+    cache_folder,
+    write_cache_file,
+)
 
 __all__ = ["SortedLines", "cache_folder", "sorted_lines"]
 
@@ -107,24 +110,5 @@ def sorted_lines(path: str) -> SortedLines:
             pass  # not built yet (or damaged): build it
     lines = SortedLines.of(zlib.decompress(packed, wbits=31).decode("utf-8").splitlines())
     if cached is not None:
-        _write(cached, lines.to_bytes())
+        write_cache_file(cached, lines.to_bytes(), prefix=".lemma-lines-")
     return lines
-
-
-def _write(path: str, data: bytes) -> None:
-    """Write the cache file whole or not at all; a cache that cannot be written is skipped."""
-    import tempfile
-
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".lemma-lines-")
-        try:
-            with os.fdopen(handle, "wb") as file:
-                file.write(data)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
-        return
