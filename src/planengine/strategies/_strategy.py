@@ -396,29 +396,30 @@ class DataStrategy:
         rationale = pick.rationale
         if instrument_id:
             score = context.scores.get(instrument_id)
-            if score is None or score.total is None:
+            if score is None:
                 return None, None  # nothing to measure from; the `when` block normally says so
+            total = score.total
+            if total is None and pick.target.get("rule") != "below-cutoff":
+                return None, None  # no baseline to move from (a total_unknown variant has one)
             instrument = context.instruments[instrument_id]
             instrument_name = instrument.name
             target_value, comparator, why_not = target_for(instrument, score, pick.target)
             if target_value is None:
                 return None, why_not
+            method = f"{instrument_name} at each review" if template.method is None else template.method
             # Measure(unit, method, target_value, comparator, baseline_value, baseline_date,
-            #         instrument, metric), positionally (faster)
+            #         instrument, metric, baseline_pending, baseline_by), positionally (faster);
+            # an unanswered item: the baseline is the complete questionnaire taken today
             measure = Measure(
-                template.unit,
-                f"{instrument_name} at each review" if template.method is None else template.method,
-                target_value,
-                comparator,
-                score.total,
-                context.score_dates[instrument_id],
-                instrument_id,
-            )
+                template.unit, method, target_value, comparator, total,
+                context.score_dates[instrument_id] if total is not None else None, instrument_id,
+                None, None if total is not None else f"today's complete {instrument_name}",
+                None if total is not None else start,
+            )  # fmt: skip
             provenance = Provenance(source, (context.score_paths[instrument_id],), self._label)
             if score.prorated:  # say so where the baseline is read, not only in the scores
-                rationale = (
-                    f"{rationale} " if rationale else ""
-                ) + f"The baseline {score.total} is prorated from the items answered (an estimate)."
+                prorated = f"The baseline {total} is prorated from the items answered (an estimate)."
+                rationale = f"{rationale} {prorated}" if rationale else prorated
         else:
             if pick.already_met:
                 return None, "the baseline already meets its target"
