@@ -50,7 +50,10 @@ def test_the_copy_lists_the_phq9_at_every_contact(engine) -> None:
 @pytest.mark.parametrize(
     ("answers", "expected"),
     [
-        ([2, 2, 1, 1, 1, 2, 1, 1, 0], {"value": 5, "comparator": "<="}),  # complete: 11 to remission
+        (
+            [2, 2, 1, 1, 1, 2, 1, 1, 0],
+            {"value": 5, "comparator": "<="},
+        ),  # complete: 11 to remission
         ([2, 2, 2, 2, 2, 2, 2, None, 0], None),  # 14-17 spans two bands: no band, no objective
     ],
 )
@@ -61,9 +64,7 @@ def test_the_variant_is_only_for_an_unknown_total(engine, answers, expected) -> 
         "responses": [{"instrument": "phq9", "date": "2026-12-01", "answers": answers}],
     }
     plan = engine.plan(Assessment.from_mapping(raw), as_of=dt.date(2026, 12, 7))
-    found = [
-        o for o in all_objectives(plan.to_dict()) if o["measure"].get("instrument") == "phq9"
-    ]
+    found = [o for o in all_objectives(plan.to_dict()) if o["measure"].get("instrument") == "phq9"]
     if expected is None:
         assert not found
     else:

@@ -20,14 +20,20 @@ def _section(text: str, heading: str) -> str:
 def test_the_phq9_given_today_is_named_with_the_appointments(engine) -> None:
     text = render_patient(example_plan(engine, "alcohol-anxiety-sleep.yaml"))
     appointments = _section(text, "Your next appointment")
-    assert "- Today: you and your clinician go through this plan together.\n- Today your clinician will also ask you a short questionnaire about your mood (PHQ-9)." in appointments
+    assert (
+        "- Today: you and your clinician go through this plan together.\n- Today your clinician will also ask you a short questionnaire about your mood (PHQ-9)."
+        in appointments
+    )
     assert text.count("questionnaire about your mood (PHQ-9). ") == 1  # said once
 
 
 def test_screen_follow_ups_are_named_by_the_questionnaire_they_ask_for(engine) -> None:
     text = render_patient(example_plan(engine, "screens-and-wellbeing.yaml"))
     appointments = _section(text, "Your next appointment")
-    assert "about your mood (PHQ-9) and about how stressful experiences affect you (PCL-5)" in appointments
+    assert (
+        "about your mood (PHQ-9) and about how stressful experiences affect you (PCL-5)"
+        in appointments
+    )
 
 
 def test_the_questionnaire_is_found_by_its_name() -> None:
