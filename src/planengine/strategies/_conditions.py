@@ -289,6 +289,8 @@ class Contraindication:
     patient_replace: tuple[tuple[str, str], ...] = ()
     #: the patient's copy: the caution in the patient's words, added as a last sub-step
     patient_note: str | None = None
+    #: the plan's own sub-steps this caution rewrites (as written -> as the caution allows)
+    steps_replace: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
@@ -302,6 +304,7 @@ class Contraindication:
             reason=raw["reason"],
             patient_replace=tuple((patient.get("replace") or {}).items()),
             patient_note=patient.get("note"),
+            steps_replace=tuple(((raw.get("steps") or {}).get("replace") or {}).items()),
         )
 
     @property
@@ -319,6 +322,12 @@ class Contraindication:
         return [rewrites.get(text, text) for text in current or steps] + (
             [] if self.patient_note is None else [self.patient_note]
         )
+
+    def clinician_version(self, steps: Sequence[str]) -> list[str]:
+        """The plan's sub-steps with those this caution changes rewritten (``steps`` as they
+        are when it rewrites none)."""
+        rewrites = dict(self.steps_replace)
+        return [rewrites.get(text, text) for text in steps]
 
     def applies(self, problem: Problem, context: PlanningContext) -> bool:
         if self.condition is not None:

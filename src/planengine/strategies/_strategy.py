@@ -407,9 +407,8 @@ class DataStrategy:
             if target_value is None:
                 return None, why_not
             method = f"{instrument_name} at each review" if template.method is None else template.method
-            # Measure(unit, method, target_value, comparator, baseline_value, baseline_date,
-            #         instrument, metric, baseline_pending, baseline_by), positionally (faster);
-            # an unanswered item: the baseline is the complete questionnaire taken today
+            # Measure(unit, method, target, comparator, baseline, baseline_date, instrument, metric,
+            #         baseline_pending, baseline_by); no total (an unanswered item): taken today
             measure = Measure(
                 template.unit, method, target_value, comparator, total,
                 context.score_dates[instrument_id] if total is not None else None, instrument_id,
@@ -502,7 +501,7 @@ def _apply_contraindications(
 
     A ``when`` block was tested once for the whole call (``verdicts[slot]``); a condition is
     looked up in ``present`` (the context's conditions, and the open-risk-flag one)."""
-    removing = []
+    removing, written = [], step.steps  # the copy rewrites the sub-steps as written
     for rule, (condition, slot) in zip(item.contraindications, item.guards, strict=True):
         if not (verdicts[slot] if condition is None else condition in present):
             continue
@@ -516,7 +515,8 @@ def _apply_contraindications(
         if step.status != "held":
             step.status = "caution"
         step.notes.append(f"Caution ({rule.key}): {rule.reason}")
-        step.patient_steps = rule.patient_version(step.patient_steps, step.steps)
+        step.patient_steps = rule.patient_version(step.patient_steps, written)
+        step.steps = rule.clinician_version(step.steps)  # the plan's, as the caution allows
     if not removing:
         return None
     return Exclusion(
