@@ -150,9 +150,11 @@ def _appointments(data: dict[str, Any]) -> Section:
 
 
 def _questionnaires_today(data: dict[str, Any]) -> Item | None:
-    """The full questionnaires positive screens ask for, and the PHQ-9 of a plan with no
-    depression measure, given at this visit whatever the phase of their problem: one sentence
-    under the appointments that names each (clinician read 9, S1; read 12, S4), or ``None``."""
+    """The full questionnaires positive screens ask for, the PHQ-9 of a plan with no
+    depression measure, and any other questionnaire a task at this visit gives (the ISI when
+    none is on file), whatever the phase of their problem: one sentence under the appointments
+    that names each (clinician read 9, S1; read 12, S3 and S4), or ``None``."""
+    today = {o["id"] for p in data["problems"] for o in p["objectives"] if o.get("at_this_visit")}
     screened = {
         # the PHQ-9 of a plan with no depression measure is about mood, whichever problem lists it
         (MEASURED_INSTRUMENT if source == DEPRESSION_MEASURE else instrument_named_in(step["title"]),
@@ -160,6 +162,7 @@ def _questionnaires_today(data: dict[str, Any]) -> Item | None:
         for problem in data["problems"]
         for step in problem["interventions"]
         if (source := (step.get("provenance") or {}).get("source")) in QUESTIONNAIRE_TODAY
+        or (step["category"] == "assessment" and not today.isdisjoint(step.get("objectives", ())))
     }
     if not screened:
         return None

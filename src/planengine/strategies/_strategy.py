@@ -389,7 +389,7 @@ class DataStrategy:
         problem = call.problem
         horizon_weeks = pick.horizon_weeks or call.horizon_weeks
         start = call.start
-        due, due_iso = call.due(0 if template.urgent else horizon_weeks)
+        due, due_iso = call.due(0 if template.urgent or template.at_this_visit else horizon_weeks)
         review = min(pick.review_interval_days or call.review_days, call.max_review_days)
         instrument_id = template.instrument
         instrument_name = None
@@ -482,7 +482,7 @@ class DataStrategy:
             rationale,
             gas,
             list(template.citations if pick.citations is None else pick.citations),
-            template.urgent, liaison=template.liaison,
+            template.urgent, liaison=template.liaison, at_this_visit=template.at_this_visit,
         ), None
 
 
