@@ -32,10 +32,10 @@ def test_psychosis_next_is_one_referred_course_and_one_own_appointment(engine) -
     ]
     assert [step.id for step in referred] == ["sleep-cbti-referral"]
     text = render_markdown(plan)
-    assert (
-        "| Next | 1 | 2 a week: 1 a week at the referred service, 1 a week with this plan's "
-        "clinician (check-ins and reviews together) |"
-    ) in text
+    assert "| Next | 1 | 2 a week (1 a week referred) |" in text
+    # the note under the table says what "referred" is and that a review is no extra contact
+    assert "('referred': at another service)" in text
+    assert "where the check-ins and reviews of every problem that runs are held" in text
 
 
 @pytest.mark.parametrize("name", EXAMPLE_NAMES)

@@ -168,11 +168,8 @@ def _phase_contacts(per_week: float, safety_today: bool, referred: float = 0) ->
     told apart from the appointments with this plan's clinician (clinician read 12, S2: "2 a
     week" read as a review on top of the check-ins)."""
     text = contacts_text(per_week)
-    own = per_week - referred
-    if referred > 0 and own > 0:
-        text = clinician_text(
-            "contacts_split", total=text, referred=contacts_text(referred), own=contacts_text(own)
-        )
+    if 0 < referred < per_week:  # both kinds: say how many are at the referred service
+        text = clinician_text("contacts_split", total=text, referred=contacts_text(referred))
     if not safety_today or per_week >= 1:
         return text
     if per_week <= 0:
