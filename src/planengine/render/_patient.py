@@ -16,6 +16,7 @@ from planengine._model import Plan
 from planengine.plan._depression_measure import DEPRESSION_MEASURE, MEASURED_INSTRUMENT
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._perinatal_route import PERINATAL_ROUTE
+from planengine.plan.stepped_care._order import SUICIDE_RISK
 from planengine.render._blocks import (
     Block,
     Document,
@@ -167,8 +168,11 @@ def _questionnaires_today(data: dict[str, Any]) -> Item | None:
     if not screened:
         return None
     # a problem a screen points to waits behind another: which comes first is agreed once the
-    # questionnaires are scored (read 10, S1), not at a later review
-    waits = any(phase != "now" for phase in screened.values())
+    # questionnaires are scored (read 10, S1), not at a later review; not while a suicide-risk
+    # flag puts depression first (read 12, S3): then what help fits is agreed
+    waits = any(phase != "now" for phase in screened.values()) and not any(
+        (problem.get("ordering") or {}).get("rule") == SUICIDE_RISK for problem in data["problems"]
+    )
     order = list(_TOPIC_ORDER)  # mood first, then any other area
     about = [
         f"about {questionnaire_topic(area) or area}" + (f" ({instrument_name(name)})" if name else "")
