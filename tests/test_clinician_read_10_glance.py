@@ -38,7 +38,7 @@ def _contacts(text: str) -> dict[str, str]:
     for line in section.splitlines():
         cells = [cell.strip() for cell in line.strip("|").split("|")]
         if len(cells) == 4 and cells[0] in ("Now", "Next", "Later (at a review)"):
-            rows[cells[0]] = cells[2]
+            rows[cells[0]] = cells[2].split(" (")[0]  # the count, not its split (read 12, S2)
     return rows
 
 

@@ -254,6 +254,10 @@ class Objective:
     #: its questionnaire carries a suicide-risk item and a suicide-risk flag is open: it is
     #: given at every contact, not only at each review ([R32]; NICE NG222, [S2])
     measured_each_contact: bool = False
+    #: a clinician's task done at this visit (a questionnaire given today): due on the plan's
+    #: date, not counted in the per-problem limit of active objectives, and said with today's
+    #: questionnaires on the patient's copy (clinician read 11, S2; read 12, S3)
+    at_this_visit: bool = False
 
     @property
     def review_date(self) -> dt.date:
@@ -290,6 +294,7 @@ class Objective:
         key("held", omit=IF_EMPTY),
         key("condition", omit=IF_NONE),
         key("measured_each_contact", omit=IF_EMPTY),
+        key("at_this_visit", omit=IF_EMPTY),
         key("provenance", as_=FORM),
     )
 

@@ -18,9 +18,10 @@ Rules applied here, each recorded in the plan when it changes something:
   (a one-off contact with another team that other steps wait for: the psychosis team, the
   prescriber or bipolar service, the cardiac team) is not counted and never deferred: it is a
   gate, not a treatment goal, and deferring it would hold the steps behind it with no goal to
-  track it, while counting it would push a treatment goal out (clinician read 9, S5). Nor is
-  the core's PHQ-9 at this visit for a plan with no depression measure (a task due today that
-  would otherwise push out a treatment goal of each problem proposing it; clinician read 11, S2).
+  track it, while counting it would push a treatment goal out (clinician read 9, S5). Nor is a
+  task done at this visit (``at_this_visit``: the core's PHQ-9 for a plan with no depression
+  measure, the ISI when none is on file), which would otherwise push out a treatment goal
+  (clinician read 11, S2; read 12, S3).
 * urgent first: an urgent objective (a safety step such as the private IPV safety assessment or
   the alcohol withdrawal-risk assessment) and the steps serving it lead the problem, before the
   higher-ranked core follow-up step; an urgent objective is never the one deferred.
@@ -40,7 +41,6 @@ from collections.abc import Sequence
 import attrs
 
 from planengine._model import Exclusion, Intervention, Notice, Objective, Problem, Proposal
-from planengine.plan._depression_measure import DEPRESSION_MEASURE
 
 __all__ = [
     "CLINICIAN_ONLY_CATEGORIES",
@@ -167,7 +167,7 @@ def merge_proposals(
         kept_steps.sort(key=lambda step: urgent_ids.isdisjoint(step.objective_ids))
     counted = [
         objective for objective, _ in ordered
-        if not objective.liaison and objective.provenance.source != DEPRESSION_MEASURE
+        if not objective.liaison and not objective.at_this_visit
     ]
     if len(counted) <= max_objectives:
         problem.objectives.extend([objective for objective, _ in ordered])

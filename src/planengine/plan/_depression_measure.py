@@ -81,6 +81,7 @@ def depression_measure(problem: Problem, context: PlanningContext) -> Proposal:
         addresses=[f.id for f in problem.findings if f.instrument in context.scores],
         provenance=provenance,
         rationale=_WHY,
+        at_this_visit=True,
     )
     step = Intervention(
         id=key,

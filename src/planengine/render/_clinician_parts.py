@@ -124,7 +124,9 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
                 label(_C, "phase", phase),
                 _phase_courses(phase, int(burden[phase]["courses"]), courses),
                 _phase_contacts(
-                    float(burden[phase]["clinician_contacts_per_week"]), today and phase == "now"
+                    float(burden[phase]["clinician_contacts_per_week"]),
+                    today and phase == "now",
+                    float(burden[phase].get("referred_contacts_per_week", 0)),
                 ),
                 _phase_minutes(phase, int(burden[phase]["homework_minutes_per_week"]), budget),
             )
@@ -159,11 +161,15 @@ def _safety_today(data: dict[str, Any]) -> bool:
     )
 
 
-def _phase_contacts(per_week: float, safety_today: bool) -> str:
+def _phase_contacts(per_week: float, safety_today: bool, referred: float = 0) -> str:
     """A phase's contacts; a safety assessment at this visit is one contact today, named where
     the weekly count (below one a week) would not show it (clinician read 10: "none" beside a
-    private safety assessment today)."""
+    private safety assessment today). Sessions at a service the patient is referred to are
+    told apart from the appointments with this plan's clinician (clinician read 12, S2: "2 a
+    week" read as a review on top of the check-ins)."""
     text = contacts_text(per_week)
+    if 0 < referred < per_week:  # both kinds: say how many are at the referred service
+        text = clinician_text("contacts_split", total=text, referred=contacts_text(referred))
     if not safety_today or per_week >= 1:
         return text
     if per_week <= 0:

@@ -16,6 +16,7 @@ from planengine._model import Plan
 from planengine.plan._depression_measure import DEPRESSION_MEASURE, MEASURED_INSTRUMENT
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._perinatal_route import PERINATAL_ROUTE
+from planengine.plan.stepped_care._order import SUICIDE_RISK
 from planengine.render._blocks import (
     Block,
     Document,
@@ -48,7 +49,6 @@ from planengine.render._patient_words import (
     plain_step,
     plain_title,
     questionnaire_topic,
-    screen_topics,
     self_help_support,
 )
 from planengine.render._words import (
@@ -56,6 +56,7 @@ from planengine.render._words import (
     clean,
     hosts_running,
     instrument_name,
+    instrument_named_in,
     label,
     long_date,
     long_dates,
@@ -137,6 +138,9 @@ def _follow_up(data: dict[str, Any]) -> str | None:
 
 def _appointments(data: dict[str, Any]) -> Section:
     items = [Item(patient_text("next_today"))]
+    today = _questionnaires_today(data)
+    if today is not None:
+        items.append(today)
     follow_up = _follow_up(data)
     if follow_up is not None:
         items.append(Item(follow_up))
@@ -147,45 +151,53 @@ def _appointments(data: dict[str, Any]) -> Section:
 
 
 def _questionnaires_today(data: dict[str, Any]) -> Item | None:
-    """The full questionnaires positive screens ask for, given at this visit whatever the phase
-    of their problem, in one sentence (clinician read 9, S1), or ``None``."""
-    topics = screen_topics()
-    screened = [
+    """The full questionnaires positive screens ask for, the PHQ-9 of a plan with no
+    depression measure, and any other questionnaire a task at this visit gives (the ISI when
+    none is on file), whatever the phase of their problem: one sentence under the appointments
+    that names each (clinician read 9, S1; read 12, S3 and S4), or ``None``."""
+    today = {o["id"] for p in data["problems"] for o in p["objectives"] if o.get("at_this_visit")}
+    screened = {
         # the PHQ-9 of a plan with no depression measure is about mood, whichever problem lists it
-        (problem, "depression" if source == DEPRESSION_MEASURE else step["area"])
+        (MEASURED_INSTRUMENT if source == DEPRESSION_MEASURE else instrument_named_in(step["title"]),
+         "depression" if source == DEPRESSION_MEASURE else step["area"]): problem["phase"]
         for problem in data["problems"]
         for step in problem["interventions"]
         if (source := (step.get("provenance") or {}).get("source")) in QUESTIONNAIRE_TODAY
-    ]
+        or (step["category"] == "assessment" and not today.isdisjoint(step.get("objectives", ())))
+    }
     if not screened:
         return None
-    areas = [area for _, area in screened]
     # a problem a screen points to waits behind another: which comes first is agreed once the
-    # questionnaires are scored (read 10, S1), not at a later review
-    waits = any(problem["phase"] != "now" for problem, _ in screened)
-    order = list(topics)  # the table's order (mood first), then any other area
+    # questionnaires are scored (read 10, S1), not at a later review; not while a suicide-risk
+    # flag puts depression first (read 12, S3): then what help fits is agreed
+    waits = any(phase != "now" for phase in screened.values()) and not any(
+        (problem.get("ordering") or {}).get("rule") == SUICIDE_RISK for problem in data["problems"]
+    )
+    order = list(_TOPIC_ORDER)  # mood first, then any other area
     about = [
-        f"about {topics.get(area, area)}"
-        for area in sorted(dict.fromkeys(areas), key=lambda a: order.index(a) if a in order else 99)
+        f"about {questionnaire_topic(area) or area}" + (f" ({instrument_name(name)})" if name else "")
+        for name, area in sorted(screened, key=lambda s: order.index(s[1]) if s[1] in order else 99)
     ]
+    count = len(about)
     return Item(patient_text(
         "questionnaires_today_order" if waits else "questionnaires_today",
-        scored=_SCORED.get(len(areas), "all the questionnaires are"),
-        count=_COUNT_WORDS.get(len(areas), str(len(areas))),
-        questionnaires="questionnaire" if len(areas) == 1 else "questionnaires",
-        topics=" and ".join([", ".join(about[:-1]), about[-1]] if len(about) > 1 else about),
+        scored=_SCORED.get(count, "all the questionnaires are"),
+        questionnaires="a short questionnaire" if count == 1
+        else f"{_COUNT_WORDS.get(count, str(count))} short questionnaires",
+        topics=" and ".join([", ".join(about[:-1]), about[-1]] if count > 1 else about),
     ))
 
 
+#: the order the questionnaires given today are named in
+_TOPIC_ORDER = ("depression", "trauma", "anxiety")
 _COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
 _SCORED = {1: "it is", 2: "both questionnaires are"}
 
 
 def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     """The sessions and referrals that start now, with who and how often (the questionnaires
-    given at this visit first)."""
-    today = _questionnaires_today(data)
-    items = [today] if today is not None else []
+    given at this visit are said with the appointments)."""
+    items: list[Item] = []
     # the perinatal route, said last whatever the phase of the problem listing it (read 11, S4)
     route = [
         Item(sentence)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from planengine._model import Plan
+from planengine.plan._depression_measure import DEPRESSION_MEASURE
 from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.plan._risk_flags import SUICIDE_KINDS
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
@@ -476,9 +477,16 @@ def _later_item(problem: dict[str, Any]) -> str:
 
 
 def screened_today(problem: dict[str, Any]) -> bool:
-    """True for a problem a positive screen points to, whose full questionnaire is given at this
-    visit (a step of it made by the screen follow-up that starts now)."""
-    return any(
-        (s.get("provenance") or {}).get("source") == SCREEN_FOLLOW_UP and s["phase"] == "now"
-        for s in problem["interventions"]
-    )
+    """True for a problem whose own questionnaire is given at this visit: the full one a positive
+    screen points to (a step of it made by the screen follow-up that starts now), or one a task
+    at this visit gives (the ISI when none is on file; clinician read 12, S3). The PHQ-9 a
+    problem with no depression measure proposes is about mood, not that problem."""
+    today = {o["id"] for o in problem["objectives"] if o.get("at_this_visit")}
+    for step in problem["interventions"]:
+        source = (step.get("provenance") or {}).get("source")
+        if step["phase"] == "now" and (
+            source == SCREEN_FOLLOW_UP
+            or (source != DEPRESSION_MEASURE and not today.isdisjoint(step.get("objectives", ())))
+        ):
+            return True
+    return False

@@ -32,7 +32,6 @@ __all__ = [
     "private_pattern_words",
     "questionnaire_topic",
     "safety_plan_part",
-    "screen_topics",
     "withdrawal_warning",
 ]
 
@@ -84,12 +83,6 @@ def self_help_support(title: str) -> bool:
     inside a course with a clinician, its sessions replace them, and the copy does not list
     them as part of it (clinician read 9, S4)."""
     return one_line(title) in (words_data()["patient"].get("self_help_support") or ())
-
-
-def screen_topics() -> Mapping[str, str]:
-    """Area -> what a questionnaire a positive screen asks for is about, in the patient's words
-    ("mood")."""
-    return {str(area): str(words) for area, words in _table("screen_topics").items()}
 
 
 def questionnaire_topic(area: str) -> str | None:

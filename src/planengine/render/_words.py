@@ -25,6 +25,7 @@ __all__ = [
     "dose",
     "hosts_running",
     "instrument_name",
+    "instrument_named_in",
     "label",
     "long_date",
     "long_dates",
@@ -168,6 +169,14 @@ def instrument_name(instrument_id: str) -> str:
     the built-ins do not know keeps the id it was given."""
     instrument = _instruments().get(instrument_id)
     return instrument.name if instrument is not None else instrument_id
+
+
+def instrument_named_in(text: str) -> str | None:
+    """The id of the instrument whose name ``text`` gives ("Give the full PHQ-9 ..." ->
+    ``phq9``), the longest name first, or ``None``: how the engine finds the questionnaire a
+    screen's next step asks for."""
+    named = [(i.name, key) for key, i in _instruments().items() if i.name and i.name in text]
+    return max(named, key=lambda n: len(n[0]))[1] if named else None
 
 
 def band_title(instrument_id: str, band: str | None) -> str:

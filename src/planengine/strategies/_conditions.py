@@ -39,6 +39,8 @@ class When:
     band_at_most: int | None = None
     total_at_least: int | None = None
     total_at_most: int | None = None
+    #: the score has an unanswered item, so its total is a range (never imputed)
+    total_unknown: bool = False
     without_scores: tuple[str, ...] = ()
     finding_kinds: frozenset[str] | None = None
     without_finding_kinds: frozenset[str] = frozenset()
@@ -65,6 +67,7 @@ class When:
             band_at_most=raw.get("band_at_most"),
             total_at_least=raw.get("total_at_least"),
             total_at_most=raw.get("total_at_most"),
+            total_unknown=bool(raw.get("total_unknown")),
             without_scores=(without,) if isinstance(without, str) else tuple(without),
             finding_kinds=frozenset(kinds) if kinds is not None else None,
             without_finding_kinds=frozenset(raw.get("without_finding_kinds", ())),
@@ -108,6 +111,7 @@ class When:
                     self.band_at_most,
                     self.total_at_least,
                     self.total_at_most,
+                    self.total_unknown,
                 )
             )
         # Plain loops and set operations below, not any() over a generator: these run for every
@@ -210,10 +214,13 @@ def _score_check(
     band_at_most: int | None,
     total_at_least: int | None,
     total_at_most: int | None,
+    total_unknown: bool = False,
 ) -> Callable[[Problem, PlanningContext], bool]:
     """The ``instrument`` test with its band and total limits: a score within them for every
     total it can have (an unanswered item leaves a range: a PHQ-9 of 11-14 without item 9 is
-    moderate whatever item 9 is, so a band test holds; a total test holds for the whole range)."""
+    moderate whatever item 9 is, so a band test holds; a total test holds for the whole range).
+    With ``total_unknown`` the test holds only for such a score (an objective whose baseline is
+    taken again in full)."""
     by_band = band_at_least is not None or band_at_most is not None
 
     def check(_problem: Problem, context: PlanningContext) -> bool:
@@ -221,6 +228,8 @@ def _score_check(
         if score is None:
             return False
         total = score.total
+        if total_unknown and total is not None:
+            return False
         if total is None:  # the band is set only when every possible total shares it
             lowest, highest = score.total_range
             if by_band and score.band is None:
@@ -229,7 +238,7 @@ def _score_check(
                 return False
             if total_at_most is not None and highest > total_at_most:
                 return False
-            if not by_band and total_at_least is None and total_at_most is None:
+            if not (by_band or total_unknown) and total_at_least is None and total_at_most is None:
                 return False  # no limit at all: a complete score, as before
         if by_band:
             band = score.band
@@ -280,6 +289,8 @@ class Contraindication:
     patient_replace: tuple[tuple[str, str], ...] = ()
     #: the patient's copy: the caution in the patient's words, added as a last sub-step
     patient_note: str | None = None
+    #: the plan's own sub-steps this caution rewrites (as written -> as the caution allows)
+    steps_replace: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
@@ -293,6 +304,7 @@ class Contraindication:
             reason=raw["reason"],
             patient_replace=tuple((patient.get("replace") or {}).items()),
             patient_note=patient.get("note"),
+            steps_replace=tuple(((raw.get("steps") or {}).get("replace") or {}).items()),
         )
 
     @property
@@ -310,6 +322,12 @@ class Contraindication:
         return [rewrites.get(text, text) for text in current or steps] + (
             [] if self.patient_note is None else [self.patient_note]
         )
+
+    def clinician_version(self, steps: Sequence[str]) -> list[str]:
+        """The plan's sub-steps with those this caution changes rewritten (``steps`` as they
+        are when it rewrites none)."""
+        rewrites = dict(self.steps_replace)
+        return [rewrites.get(text, text) for text in steps]
 
     def applies(self, problem: Problem, context: PlanningContext) -> bool:
         if self.condition is not None:

@@ -389,36 +389,36 @@ class DataStrategy:
         problem = call.problem
         horizon_weeks = pick.horizon_weeks or call.horizon_weeks
         start = call.start
-        due, due_iso = call.due(0 if template.urgent else horizon_weeks)
+        due, due_iso = call.due(0 if template.urgent or template.at_this_visit else horizon_weeks)
         review = min(pick.review_interval_days or call.review_days, call.max_review_days)
         instrument_id = template.instrument
         instrument_name = None
         rationale = pick.rationale
         if instrument_id:
             score = context.scores.get(instrument_id)
-            if score is None or score.total is None:
+            if score is None:
                 return None, None  # nothing to measure from; the `when` block normally says so
+            total = score.total
+            if total is None and pick.target.get("rule") != "below-cutoff":
+                return None, None  # no baseline to move from (a total_unknown variant has one)
             instrument = context.instruments[instrument_id]
             instrument_name = instrument.name
             target_value, comparator, why_not = target_for(instrument, score, pick.target)
             if target_value is None:
                 return None, why_not
-            # Measure(unit, method, target_value, comparator, baseline_value, baseline_date,
-            #         instrument, metric), positionally (faster)
+            method = f"{instrument_name} at each review" if template.method is None else template.method
+            # Measure(unit, method, target, comparator, baseline, baseline_date, instrument, metric,
+            #         baseline_pending, baseline_by); no total (an unanswered item): taken today
             measure = Measure(
-                template.unit,
-                f"{instrument_name} at each review" if template.method is None else template.method,
-                target_value,
-                comparator,
-                score.total,
-                context.score_dates[instrument_id],
-                instrument_id,
-            )
+                template.unit, method, target_value, comparator, total,
+                context.score_dates[instrument_id] if total is not None else None, instrument_id,
+                None, None if total is not None else f"today's complete {instrument_name}",
+                None if total is not None else start,
+            )  # fmt: skip
             provenance = Provenance(source, (context.score_paths[instrument_id],), self._label)
             if score.prorated:  # say so where the baseline is read, not only in the scores
-                rationale = (
-                    f"{rationale} " if rationale else ""
-                ) + f"The baseline {score.total} is prorated from the items answered (an estimate)."
+                prorated = f"The baseline {total} is prorated from the items answered (an estimate)."
+                rationale = f"{rationale} {prorated}" if rationale else prorated
         else:
             if pick.already_met:
                 return None, "the baseline already meets its target"
@@ -482,7 +482,7 @@ class DataStrategy:
             rationale,
             gas,
             list(template.citations if pick.citations is None else pick.citations),
-            template.urgent, liaison=template.liaison,
+            template.urgent, liaison=template.liaison, at_this_visit=template.at_this_visit,
         ), None
 
 
@@ -501,7 +501,7 @@ def _apply_contraindications(
 
     A ``when`` block was tested once for the whole call (``verdicts[slot]``); a condition is
     looked up in ``present`` (the context's conditions, and the open-risk-flag one)."""
-    removing = []
+    removing, written = [], step.steps  # the copy rewrites the sub-steps as written
     for rule, (condition, slot) in zip(item.contraindications, item.guards, strict=True):
         if not (verdicts[slot] if condition is None else condition in present):
             continue
@@ -515,7 +515,8 @@ def _apply_contraindications(
         if step.status != "held":
             step.status = "caution"
         step.notes.append(f"Caution ({rule.key}): {rule.reason}")
-        step.patient_steps = rule.patient_version(step.patient_steps, step.steps)
+        step.patient_steps = rule.patient_version(step.patient_steps, written)
+        step.steps = rule.clinician_version(step.steps)  # the plan's, as the caution allows
     if not removing:
         return None
     return Exclusion(

@@ -200,6 +200,8 @@ class _ObjectiveTemplate:
     metric: tuple[str, str, str, float | int | None, str | None] | None = None
     #: due at this visit, and its problem listed first (see :attr:`Objective.urgent`)
     urgent: bool = False
+    #: a task done at this visit (see :attr:`Objective.at_this_visit`)
+    at_this_visit: bool = False
     #: a one-off contact with another team, outside the objective limit (see
     #: :attr:`Objective.liaison`)
     liaison: bool = False
@@ -322,6 +324,7 @@ def _compile_objective(raw: Mapping[str, Any], cite: Any, slot: _Slots) -> _Obje
         gas_texts={level: text.parts[0] if not text.names else "" for level, text in gas_templates},
         gas_fills=tuple((level, text) for level, text in gas_templates if text.names),
         urgent=bool(raw.get("urgent")),
+        at_this_visit=bool(raw.get("at_this_visit")),
         liaison=bool(raw.get("liaison")),
         instrument=measure.get("instrument") or None,
         unit=measure.get("unit", "points"),

@@ -95,11 +95,12 @@ def semantic_problem(
                     return f"{where}.in_sessions_of", f"step {host!r} is not another step of this file"
             written = {*item.get("steps", ()), *(t for v in item.get("variants", ()) for t in v.get("steps", ()))}
             for rule_index, rule in enumerate(item.get("contraindications", ())):
-                for text in (rule.get("patient") or {}).get("replace", {}):
-                    if text not in written:  # a rewrite of a sub-step the step no longer has
-                        return f"{where}.contraindications[{rule_index}].patient.replace", (
-                            f"{text!r} is not one of the step's sub-steps"
-                        )
+                for side in ("patient", "steps"):
+                    for text in (rule.get(side) or {}).get("replace", {}):
+                        if text not in written:  # a rewrite of a sub-step the step no longer has
+                            return f"{where}.contraindications[{rule_index}].{side}.replace", (
+                                f"{text!r} is not one of the step's sub-steps"
+                            )
     return None
 
 

@@ -338,7 +338,9 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
         # met in either
         own = max(own_courses[phase] + check_ins[phase], reviews[phase])
         contacts = own + referred[phase]
-        loads.append((phase, PhaseLoad(courses_of[phase], _number(contacts), round(peak))))
+        loads.append(
+            (phase, PhaseLoad(courses_of[phase], _number(contacts), round(peak), _number(referred[phase])))
+        )
     return Burden(limits.as_pairs(), tuple(loads))
 
 

@@ -30,6 +30,7 @@ __all__ = [
     "homework_minutes",
     "intensity_of",
     "is_rule_to_follow",
+    "own_words_rules_start_now",
     "times_per_week",
 ]
 
@@ -59,6 +60,12 @@ def is_rule_to_follow(step_id: str) -> bool:
     """True for a step that is a rule to follow through the day or night (the bed rules, the
     sleep habits), not a task that takes set-aside time."""
     return step_id in _rules_to_follow()
+
+
+def own_words_rules_start_now() -> frozenset[str]:
+    """Ids of the rules to follow that start now in a waiting problem the patient named in their
+    own goals (``rules_to_follow.own_words_start_now`` in ``data/stepped-care.yaml``)."""
+    return frozenset(load_rules()["rules_to_follow"].get("own_words_start_now") or ())
 
 
 @lru_cache(maxsize=1)

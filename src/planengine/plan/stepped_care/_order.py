@@ -30,7 +30,7 @@ from planengine._model import Problem
 from planengine.plan.stepped_care._records import Ordering
 from planengine.plan.stepped_care._rules import SteppedCareRules, lowest_total, rule_id
 
-__all__ = ["SAFETY_FIRST", "Severity", "alongside", "order_problems", "severity_of"]
+__all__ = ["SAFETY_FIRST", "SUICIDE_RISK", "Severity", "alongside", "order_problems", "severity_of"]
 
 SAFETY_FIRST = "stepped-care.safety-first"
 SUICIDE_RISK = "stepped-care.suicide-risk"

@@ -33,6 +33,8 @@ from planengine.plan.stepped_care._budget import RULE_LIMITS, Budget, Limits, bu
 from planengine.plan.stepped_care._dose import (
     HIGH,
     SELF_HELP,
+    is_rule_to_follow,
+    own_words_rules_start_now,
 )
 from planengine.plan.stepped_care._options import Decision
 from planengine.plan.stepped_care._order import (
@@ -98,6 +100,15 @@ def assign_phases(
     budgets = {NOW: Budget(limits, NOW), NEXT: Budget(limits, NEXT)}
     waiting_behind: Problem | None = None  # the last problem put in ``next``, for the queue
     gated = _behind_gates(ordered, rules, conditions)
+    # advice for a wish in the patient's own words starts now (read 12, S3); not behind
+    # drinking that harms, after which sleep and mood are measured again (R-SC9)
+    own_words = (
+        frozenset()
+        if primary is not None and primary.ordering is not None
+        and primary.ordering.rule == rule_id("R-SC9")
+        else own_words_rules_start_now()
+    )
+    own_words_rules: list[Intervention] = []
     for problem, ordering in ordered:
         decision = decisions.get(problem.id)
         behind = waiting_behind
@@ -171,6 +182,15 @@ def assign_phases(
                 alongside_used = alongside_used or placed == "alongside"
                 if placed == "course":  # the place beside the primary course is extra (R-SC12)
                     courses[here] += 1
+            elif (
+                phase == NEXT
+                and step.id in own_words
+                and problem.patient_words
+                and not step.requires
+                and is_rule_to_follow(step.id)
+            ):  # a wish in the patient's own words: its rules to follow start now (read 12, S3)
+                budgets[NOW].candidates.append((problem, step))
+                own_words_rules.append(step)
             elif step.delivery in SELF_HELP:
                 budgets[here].candidates.append((problem, step))
             elif step.start_week:  # later in its protocol (problem-solving after a week)
@@ -182,6 +202,9 @@ def assign_phases(
                 step.phasing = starts_with
     budgets[NEXT].carried = budgets[NOW].place()  # a queue: what waited now comes next first
     budgets[NEXT].place()
+    for step in own_words_rules:
+        if step.phase == NOW:
+            step.phasing = _OWN_WORDS_RULE
     for step_id, (gate, entry) in gated.items():  # why it waits: its gate, not its problem
         step = next(s for p, _ in ordered for s in p.interventions if s.id == step_id)
         if step.phase == NEXT:
@@ -521,5 +544,10 @@ _CONDITION_STEP = Phasing(
 )
 _ASSESSMENT_STEP = Phasing(RULE_ASSESS, "Assessment comes first, in every phase.")
 _WAITS_WITH_PROBLEM = "Waits with its problem: it starts when the problem does."
+_OWN_WORDS_RULE = Phasing(
+    rule_id("R-SC15"),
+    "A rule to follow for a wish in the patient's own words: it asks no minutes of the budget, "
+    "so it starts now, once the clinician has gone through it.",
+)
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import attrs
 
-from planengine._json_form import FORMS, IF_NONE, LIST, json_form, key
+from planengine._json_form import FORMS, IF_EMPTY, IF_NONE, LIST, json_form, key
 
 __all__ = [
     "LATER",
@@ -172,14 +172,20 @@ class PhaseLoad:
     :ivar courses: high-intensity courses of therapy (or referrals for one).
     :ivar clinician_contacts_per_week: sessions with a clinician in a usual week.
     :ivar homework_minutes_per_week: self-guided and supervised self-help, in minutes.
+    :ivar referred_contacts_per_week: of the contacts, the sessions at a service the patient is
+        referred to (a CBT-I course by a sleep service); the rest are with this plan's clinician.
     """
 
     courses: int
     clinician_contacts_per_week: float
     homework_minutes_per_week: int
+    referred_contacts_per_week: float = 0
 
     to_dict = json_form(
-        key("courses"), key("clinician_contacts_per_week"), key("homework_minutes_per_week")
+        key("courses"),
+        key("clinician_contacts_per_week"),
+        key("homework_minutes_per_week"),
+        key("referred_contacts_per_week", omit=IF_EMPTY),
     )
 
 
