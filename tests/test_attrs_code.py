@@ -141,12 +141,14 @@ def test_no_cache_turns_it_off(env: dict[str, str]) -> None:
 
 def test_a_text_whose_type_hash_changed_is_put_back_in_every_function() -> None:
     script = "def __hash__(self):\n        return hash((\n                12345,\n        ))\n"
+    script += "def __eq__(self, other):\n    return 12345\n"  # only __hash__ holds the type hash
     key, seed = _attrs_code._key(script, "<attrs generated methods x.Y>")
     other_key, other_seed = _attrs_code._key(
-        script.replace("12345", "-678"), "<attrs generated methods x.Y>"
+        script.replace("12345", "-678", 1), "<attrs generated methods x.Y>"
     )
     assert (key, seed, other_seed) == (other_key, 12345, -678)
     code = _attrs_code._reseeded(compile(script, "f", "exec"), 12345, -678)
     names: dict[str, object] = {}
     exec(code, names)
     assert names["__hash__"](None) == hash((-678,))  # type: ignore[operator]
+    assert names["__eq__"](None, None) == 12345  # type: ignore[operator]

@@ -156,20 +156,28 @@ def _key(script: str, filename: str) -> tuple[bytes, int | None]:
 
 
 def _reseeded(code: Any, old: int, new: int) -> Any:
-    """``code`` with the constant ``old`` (a type hash) replaced by ``new``, in it, in the
-    functions it defines and in constant tuples (a class with no hashed field hashes the
-    constant ``(type hash,)``)."""
-    return code.replace(co_consts=tuple(_reseeded_const(c, old, new) for c in code.co_consts))
+    """``code`` (a class's methods) with the constant ``old`` (its type hash) replaced by ``new``
+    in the ``__hash__`` it defines, also inside constant tuples (a class with no hashed field
+    hashes the constant ``(type hash,)``)."""
+    return code.replace(
+        co_consts=tuple(
+            const.replace(co_consts=_reseeded_consts(const.co_consts, old, new))
+            if getattr(const, "co_name", None) == "__hash__"
+            else const
+            for const in code.co_consts
+        )
+    )
 
 
-def _reseeded_const(const: Any, old: int, new: int) -> Any:
-    if type(const) is int:
-        return new if const == old else const
-    if type(const) is tuple:
-        return tuple(_reseeded_const(item, old, new) for item in const)
-    if hasattr(const, "co_consts"):
-        return _reseeded(const, old, new)
-    return const
+def _reseeded_consts(consts: tuple[Any, ...], old: int, new: int) -> tuple[Any, ...]:
+    return tuple(
+        (new if const == old else const)
+        if type(const) is int
+        else _reseeded_consts(const, old, new)
+        if type(const) is tuple
+        else const
+        for const in consts
+    )
 
 
 def _kept_compile(
