@@ -7,8 +7,9 @@ machine, on every start, for an answer that changes only when a package is insta
 upgraded. So the answer is kept (:func:`planengine._cache.checked_data`) under a key made of
 what decides it, read with a few ``stat`` calls and folder listings:
 
-* every ``sys.path`` entry, in order; for each folder, the names of the ``*.dist-info`` and
-  ``*.egg-info`` entries in it (installing, removing or upgrading a distribution changes them),
+* every ``sys.path`` folder that holds distributions, in order (a folder with none adds
+  nothing until one is installed there), and every zip file on it; for each folder, the names
+  of the ``*.dist-info`` and ``*.egg-info`` entries in it (installing, removing or upgrading a distribution changes them),
   and for each of those the size and modification time of the entry and of its
   ``entry_points.txt`` (a file edited in place, a reinstall of the same version);
 * planengine's version and the Python version (part of every cache key).
@@ -46,19 +47,21 @@ def _state_of_installs() -> bytes | None:
     parts: list[str] = []
     for entry in sys.path:
         folder = entry or "."
-        parts.append(f"\0{entry}")
         try:
             names = os.listdir(folder)
         except OSError:
-            try:  # a zip file on sys.path, or nothing there
+            try:  # a zip file on sys.path (nothing there adds nothing)
                 status = os.stat(folder)
-                parts.append(f"file {status.st_size} {status.st_mtime_ns}")
+                parts.append(f"\0{entry} {status.st_size} {status.st_mtime_ns}")
             except OSError:
-                parts.append("missing")
+                pass
             continue
-        for name in sorted(names):
-            if not name.lower().endswith((".dist-info", ".egg-info")):
-                continue
+        # a folder with no distribution in it adds nothing (the working directory that
+        # ``python -m`` puts first would otherwise make a new key in every folder)
+        found = sorted(name for name in names if name.lower().endswith((".dist-info", ".egg-info")))
+        if found:
+            parts.append(f"\0{os.path.abspath(folder)}")
+        for name in found:
             parts.append(name)
             path = os.path.join(folder, name)
             for item in (path, os.path.join(path, "entry_points.txt")):

@@ -181,9 +181,9 @@ class DataStrategy:
             tuple[_StepTemplate, ...],
             tuple[int, ...],
         ],
-    ] = attrs.field(init=False, repr=False, eq=False)
+    ] | None = attrs.field(init=False, repr=False, eq=False)
     #: The test of each ``when`` block, by slot.
-    _tests: tuple[Any, ...] = attrs.field(init=False, repr=False, eq=False)
+    _tests: tuple[Any, ...] | None = attrs.field(init=False, repr=False, eq=False)
     _label: str = attrs.field(init=False, repr=False, eq=False)
     _goals: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
 
@@ -197,6 +197,19 @@ class DataStrategy:
                     f"strategy {self.id!r}: {RISK_CLAIM_REFUSED}",
                     path=claim,
                 )
+        # the templates and ``when`` tests are compiled on first use (:meth:`_compiled`): a
+        # process that plans for two problems does not pay for the other strategies' templates
+        object.__setattr__(self, "_by_area", None)
+        object.__setattr__(self, "_tests", None)
+        object.__setattr__(self, "_label", f"{self.id}@{self.version}")
+        object.__setattr__(self, "_goals", self.data.get("long_term_goals", {}))
+
+    def _compiled(self) -> tuple[Mapping[str, Any], tuple[Any, ...]]:
+        """The templates by area and the ``when`` tests, compiled on the first call (no check
+        runs here: the document passed them when the strategy was made)."""
+        by_area = self._by_area
+        if by_area is not None and self._tests is not None:
+            return by_area, self._tests
         slot = _Slots()
         objectives = [
             _compile_objective(raw, self.cite, slot) for raw in self.data.get("objectives", ())
@@ -217,10 +230,10 @@ class DataStrategy:
                 area_steps,
                 tuple(sorted(used - {-1})),
             )
-        object.__setattr__(self, "_by_area", by_area)
-        object.__setattr__(self, "_tests", tuple(when.test for when in slot.whens()))
-        object.__setattr__(self, "_label", f"{self.id}@{self.version}")
-        object.__setattr__(self, "_goals", self.data.get("long_term_goals", {}))
+        tests = tuple(when.test for when in slot.whens())
+        object.__setattr__(self, "_tests", tests)
+        object.__setattr__(self, "_by_area", by_area)  # last: another thread reads it first
+        return by_area, tests
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, source: str = "builtin") -> DataStrategy:
@@ -248,20 +261,21 @@ class DataStrategy:
 
         Every call builds fresh plan elements, which the core (and ``adjust_plan``) may change.
         """
-        if problem.area not in self._by_area:
+        if problem.area not in self.areas:
             return Proposal()
         return self._propose(problem, context, plugin)
 
     def _propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
         # Long: plan()'s hot path: one pass with locals (measured faster); repeated parts are own functions.
-        objective_templates, step_templates, slots = self._by_area[problem.area]
+        by_area, tests = self._compiled()
+        objective_templates, step_templates, slots = by_area[problem.area]
         area = problem.area
         source = f"plugin:{plugin}"
         findings = problem.findings
         provenance_inputs = tuple(sorted({p for f in findings for p in f.provenance.inputs}))
         addresses = [f.id for f in findings]
         provenance = Provenance(source, provenance_inputs, self._label)
-        call = _Call(problem, context, self._tests, slots)
+        call = _Call(problem, context, tests, slots)
         verdicts = call.verdicts
         present = call.present
         objectives: list[Objective] = []
