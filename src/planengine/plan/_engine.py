@@ -13,7 +13,6 @@ immutable, so :meth:`Engine.plan` is safe to call from many threads.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
@@ -86,6 +85,22 @@ __all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-e
 #: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
+
+
+def _sha256_function() -> Any:
+    """SHA-256 from CPython's own module (``hashlib`` loads OpenSSL first: about 3 ms of a start);
+    ``hashlib``'s on other Pythons. The same digest either way."""
+    try:
+        from _sha2 import sha256  # Python 3.12 and later
+    except ImportError:
+        try:
+            from _sha256 import sha256  # Python 3.10 and 3.11
+        except ImportError:
+            from hashlib import sha256
+    return sha256
+
+
+_sha256 = _sha256_function()
 
 class Engine:
     """A planning engine with a fixed set of plugins.
@@ -420,7 +435,7 @@ class Engine:
         if choices:  # a recorded choice is input too (no choice: the assessment's hash alone)
             canonical += _CANONICAL_JSON.encode({"choices": dict(choices)})
         try:
-            digest = hashlib.sha256(canonical.encode()).hexdigest()
+            digest = _sha256(canonical.encode()).hexdigest()
         except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code
             raise InputError(
                 f"text contains an unpaired UTF-16 surrogate ({error.object[error.start]!r}), "
