@@ -155,7 +155,7 @@ def _key(script: str, filename: str) -> tuple[bytes, int | None]:
     return bytes(_hasher()(text, digest_size=_DIGEST_SIZE).digest()), seed
 
 
-def _reseeded(code: Any, old: int, new: int) -> Any:
+def _reseeded(code: Any, old: int | None, new: int | None) -> Any:
     """``code`` (a class's methods) with the constant ``old`` (its type hash) replaced by ``new``
     in the ``__hash__`` it defines, also inside constant tuples (a class with no hashed field
     hashes the constant ``(type hash,)``)."""
@@ -169,7 +169,7 @@ def _reseeded(code: Any, old: int, new: int) -> Any:
     )
 
 
-def _reseeded_consts(consts: tuple[Any, ...], old: int, new: int) -> tuple[Any, ...]:
+def _reseeded_consts(consts: tuple[Any, ...], old: int | None, new: int | None) -> tuple[Any, ...]:
     return tuple(
         (new if const == old else const)
         if type(const) is int
@@ -255,7 +255,7 @@ class _AfterAttrsImport:
             exec_module(module)
             _patch(module)
 
-        loader.exec_module = exec_and_patch  # type: ignore[union-attr]
+        loader.exec_module = exec_and_patch  # type: ignore[union-attr,method-assign]
         return spec
 
 

@@ -91,10 +91,10 @@ def _sha256_function() -> Any:
     """SHA-256 from CPython's own module (``hashlib`` loads OpenSSL first: about 3 ms of a start);
     ``hashlib``'s on other Pythons. The same digest either way."""
     try:
-        from _sha2 import sha256  # Python 3.12 and later
+        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12 and later
     except ImportError:
         try:
-            from _sha256 import sha256  # Python 3.10 and 3.11
+            from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.10, 3.11
         except ImportError:
             from hashlib import sha256
     return sha256
