@@ -7,6 +7,8 @@ The compiled form of a text depends only on the text, its file name and the Pyth
 compiles it, so it is kept in one cache file beside the checked data
 (:mod:`planengine._cache`) and later starts take it from there instead of compiling again.
 
+* Only planengine's own classes (their module under ``planengine``): a program that imports
+  planengine and defines attrs classes of its own has them compiled by attrs as always.
 * The code objects are looked up by a BLAKE2b hash of the exact text attrs wrote and the file
   name it gave it: a new attrs release, or an edited class, writes another text, which is
   compiled as before and added. Nothing else about a class is kept: attrs still builds every
@@ -50,6 +52,14 @@ _MOST_ENTRIES = 5000
 #: (string hashing is salted): the one number in a text that does. It is left out of the key and
 #: put back into the kept code (:func:`_reseeded`). It is the line after this one:
 _HASH_START = "hash((\n"
+
+#: the file names attrs gives the texts of planengine's own classes (and its built-in plugins'):
+#: only these are kept; the classes of a program that imports planengine are left to attrs
+_OURS = tuple(
+    f"<attrs generated {part} {package}."
+    for part in ("methods", "__hash__", "__eq__", "__repr__", "getattr", "hash")
+    for package in ("planengine", "planengine_builtins")
+)
 
 _state: dict[str, Any] = {}
 
@@ -189,6 +199,9 @@ def _kept_compile(
         locs: Mapping[str, object] | None = None,
         filename: str = "",
     ) -> None:
+        if not filename.startswith(_OURS):  # another program's classes: attrs' own way
+            original(script, globs, locs, filename)
+            return
         kept: dict[bytes, Any] | None = _state.get("kept")
         if kept is None:
             path = _path()
