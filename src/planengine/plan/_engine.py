@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from planengine._digest import sha256 as _sha256
 from planengine._errors import PLUGIN_FAILURES, InputError, PlanEngineError, PluginError
 from planengine._installed import default_engine_config, overridden_instruments
 from planengine._log import StageTimes
@@ -86,21 +87,6 @@ __all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-e
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-
-def _sha256_function() -> Any:
-    """SHA-256 from CPython's own module (``hashlib`` loads OpenSSL first: about 3 ms of a start);
-    ``hashlib``'s on other Pythons. The same digest either way."""
-    try:
-        from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12 and later
-    except ImportError:
-        try:
-            from _sha256 import sha256  # type: ignore[import-not-found]  # Python 3.10, 3.11
-        except ImportError:
-            from hashlib import sha256
-    return sha256
-
-
-_sha256 = _sha256_function()
 
 class Engine:
     """A planning engine with a fixed set of plugins.
