@@ -21,10 +21,14 @@ COMMANDS = {
 }
 
 #: modules a command must not import: the pure-Python JSON Schema checker (the shipped data is
-#: checked once and cached; jsonschema-rs checks input files), and the parts of planengine that
-#: another command uses
+#: checked once and cached; jsonschema-rs checks input files), ``importlib.metadata`` and
+#: ``importlib.resources`` (the entry points come from the cache: planengine._entry_points; the
+#: package's files are read from its folder), and the parts of planengine that another command
+#: uses (jsonschema-rs imports the e-mail package itself, so only ``plan`` is held to it)
+_READ_ONCE = ("importlib.metadata", "importlib.resources")
 NOT_IMPORTED = {
     "validate": (
+        *_READ_ONCE,
         "jsonschema",
         "planengine.plan._engine",
         "planengine.strategies._strategy",
@@ -34,6 +38,8 @@ NOT_IMPORTED = {
         "pydantic",
     ),
     "plan": (
+        *_READ_ONCE,
+        "email",
         "jsonschema",
         "jsonschema_rs",
         "lemminflect",
@@ -48,6 +54,7 @@ NOT_IMPORTED = {
         "pydantic",
     ),
     "review": (
+        *_READ_ONCE,
         "jsonschema",
         "planengine.plan._engine",
         "planengine.strategies._strategy",

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from importlib import resources
 from typing import Any
 
 import planengine
@@ -59,6 +58,8 @@ def _strategy_path(name: str) -> str:
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "strategies", f"{name}.yaml")
     if os.path.isfile(path):
         return path
+    from importlib import resources  # imported only here: it costs a start ~2 ms
+
     return str(resources.files(__name__) / "strategies" / f"{name}.yaml")
 
 

@@ -6,7 +6,12 @@ The public API is listed in ``__all__``. Names are imported lazily on first use,
 
 from __future__ import annotations
 
+from planengine import _attrs_code
 from planengine._version import __version__ as __version__
+
+# attrs' generated methods for the record classes, compiled once and kept in the cache (a fifth
+# of a one-file command's start-up otherwise); waits for attrs' first import, costs nothing until
+_attrs_code.install()
 
 #: ``typing.TYPE_CHECKING`` without importing ``typing`` (which would cost the start-up ~5 ms);
 #: type checkers treat any constant of this name as true.

@@ -44,6 +44,7 @@ from planengine._version import __version__
 
 __all__ = [
     "CACHE_PREFIX",
+    "cache_enabled",
     "cache_folder",
     "checked_data",
     "clear_cache",
@@ -183,8 +184,12 @@ def _key(kind: str, content: bytes) -> str:
     return str(digest.hexdigest())
 
 
-def _enabled() -> bool:
+def cache_enabled() -> bool:
+    """Whether this process may read and write the cache (``PLANENGINE_NO_CACHE`` unset or 0)."""
     return os.environ.get("PLANENGINE_NO_CACHE", "") in ("", "0")
+
+
+_enabled = cache_enabled
 
 
 def checked_data(kind: str, content: bytes, build: Callable[[bytes], Any]) -> Any:
@@ -307,7 +312,7 @@ def shipped_data(relative: str, check: Callable[[Any], None] | None = None) -> A
 
 def clear_cache() -> tuple[str | None, int]:
     """Remove every entry from the cache folder: ``(folder, entries removed)``. Other files in it
-    (the lemma lines) are planengine's too and are removed with them; the folder stays."""
+    (the lemma lines, attrs' compiled methods: :mod:`planengine._attrs_code`) are planengine's too and are removed with them; the folder stays."""
     folder = cache_folder()
     removed = 0
     if folder is None:
@@ -317,7 +322,9 @@ def clear_cache() -> tuple[str | None, int]:
     except OSError:
         return folder, 0
     for name in names:
-        if name.startswith((CACHE_PREFIX, "lemma-lines-", ".data-", ".lemma-lines-")):
+        if name.startswith(
+            (CACHE_PREFIX, "lemma-lines-", "code-attrs-", ".data-", ".lemma-lines-", ".code-")
+        ):
             try:
                 os.unlink(os.path.join(folder, name))
                 removed += 1

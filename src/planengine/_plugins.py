@@ -87,27 +87,17 @@ def load_plugins(
         _register(manager, obj, name, plugin_version(obj), None, strict, infos, notices)
 
     if autoload:
-        from importlib.metadata import entry_points
+        from planengine._entry_points import installed_entry_points, load_entry_point
 
-        #: a distribution's name and version, read once (its metadata is parsed on each read,
-        #: and one distribution, planengine itself, registers many entry points)
-        named: dict[int, tuple[str | None, str | None]] = {}
-        for entry_point in sorted(entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name):
-            name = entry_point.name
+        # read once per state of the installed packages (importlib.metadata's import and scan
+        # are most of a start otherwise): planengine._entry_points
+        for name, value, dist_name, dist_version in installed_entry_points(ENTRY_POINT_GROUP):
             if name in blocked or (allow is not None and name not in allow):
                 continue
             if manager.has_plugin(name):
                 continue
-            dist = getattr(entry_point, "dist", None)
-            if dist is None:
-                dist_name = dist_version = None
-            elif id(dist) in named:  # the entry points, holding their distributions, outlive this
-                dist_name, dist_version = named[id(dist)]
-            else:
-                metadata = dist.metadata
-                dist_name, dist_version = named[id(dist)] = (metadata["Name"], metadata["Version"])
             try:
-                obj = entry_point.load()
+                obj = load_entry_point(value)
             except PLUGIN_FAILURES as error:  # a plugin's import may raise anything
                 failure = PluginError(
                     f"failed to load ({type(error).__name__}: {error})",

@@ -84,9 +84,9 @@ def plugin_blocks(args: argparse.Namespace) -> list[str]:
             raise ConfigError(f"-p takes no:NAME, got {item!r}")
         blocks.append(item[3:])
     if blocks:
-        from importlib.metadata import entry_points
+        from planengine._entry_points import installed_entry_points
 
-        installed = {entry.name for entry in entry_points(group="planengine")}
+        installed = {entry[0] for entry in installed_entry_points("planengine")}
         unknown = sorted(set(blocks) - installed)
         if unknown:
             raise ConfigError(

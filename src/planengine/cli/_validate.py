@@ -147,14 +147,14 @@ def _plugin_manager(args: argparse.Namespace) -> object | None:
     left out, so one broken plugin does not stop every check (``--strict-plugins``: exit 2)."""
     import os
     import sys
-    from importlib.metadata import entry_points
 
+    from planengine._entry_points import installed_entry_points
     from planengine.cli._common import plugin_blocks
 
     blocks = plugin_blocks(args)
     if os.environ.get("PLANENGINE_DISABLE_PLUGIN_AUTOLOAD") == "1":
         return None
-    if not list(entry_points(group="planengine")):
+    if not installed_entry_points("planengine"):
         return None
     from planengine._plugins import load_plugins
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import functools
 import os
-from importlib import resources
 from typing import Any
 
 from planengine._errors import DocumentParseError, DocumentSchemaError
@@ -118,6 +117,8 @@ def _builtin_instrument_files() -> list[str]:
     try:
         names = os.listdir(folder)
     except OSError:
+        from importlib import resources
+
         names = [
             entry.name for entry in resources.files(_DATA_PACKAGE).joinpath(*_DATA_DIR).iterdir()
         ]

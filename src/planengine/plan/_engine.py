@@ -13,12 +13,12 @@ immutable, so :meth:`Engine.plan` is safe to call from many threads.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
+from planengine._digest import sha256 as _sha256
 from planengine._errors import PLUGIN_FAILURES, InputError, PlanEngineError, PluginError
 from planengine._installed import default_engine_config, overridden_instruments
 from planengine._log import StageTimes
@@ -85,6 +85,7 @@ __all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-e
 
 #: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
 _CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
 
 
 class Engine:
@@ -420,7 +421,7 @@ class Engine:
         if choices:  # a recorded choice is input too (no choice: the assessment's hash alone)
             canonical += _CANONICAL_JSON.encode({"choices": dict(choices)})
         try:
-            digest = hashlib.sha256(canonical.encode()).hexdigest()
+            digest = _sha256(canonical.encode()).hexdigest()
         except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code
             raise InputError(
                 f"text contains an unpaired UTF-16 surrogate ({error.object[error.start]!r}), "

@@ -40,13 +40,11 @@ from planengine.strategies._conditions import PRIVATE_FLAG_CONDITION, RISK_FLAG_
 from planengine.strategies._targets import derive_target, target_for
 from planengine.strategies._templates import (
     TEMPLATE_FIELDS,
-    _compile_objective,
-    _compile_step,
     _measure_values,
     _ObjectiveTemplate,
-    _Slots,
     _StepTemplate,
     _Values,
+    compile_by_area,
     fill_template,
 )
 from planengine.strategies._validation import (
@@ -181,9 +179,9 @@ class DataStrategy:
             tuple[_StepTemplate, ...],
             tuple[int, ...],
         ],
-    ] = attrs.field(init=False, repr=False, eq=False)
-    #: The test of each ``when`` block, by slot.
-    _tests: tuple[Any, ...] = attrs.field(init=False, repr=False, eq=False)
+    ] | None = attrs.field(init=False, default=None, repr=False, eq=False)
+    #: The test of each ``when`` block, by slot (both compiled on first use: :meth:`_compiled`).
+    _tests: tuple[Any, ...] | None = attrs.field(init=False, default=None, repr=False, eq=False)
     _label: str = attrs.field(init=False, repr=False, eq=False)
     _goals: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
 
@@ -197,30 +195,19 @@ class DataStrategy:
                     f"strategy {self.id!r}: {RISK_CLAIM_REFUSED}",
                     path=claim,
                 )
-        slot = _Slots()
-        objectives = [
-            _compile_objective(raw, self.cite, slot) for raw in self.data.get("objectives", ())
-        ]
-        steps = self.data.get("interventions", ())
-        by_area = {}
-        for area in self.areas:
-            area_objectives = tuple(o for o in objectives if o.area in (None, area))
-            area_steps = tuple(_compile_step(raw, self.cite, area, slot) for raw in steps
-                               if raw.get("area") in (None, area))
-            used = {o.when_slot for o in area_objectives}
-            used.update(p.slot for o in area_objectives for p in o.variants)
-            used.update(step.when_slot for step in area_steps)
-            used.update(v[0] for step in area_steps for v in step.variants)
-            used.update(g[1] for step in area_steps for g in step.guards)
-            by_area[area] = (
-                tuple((o, f"{area}-{o.id}") for o in area_objectives),
-                area_steps,
-                tuple(sorted(used - {-1})),
-            )
-        object.__setattr__(self, "_by_area", by_area)
-        object.__setattr__(self, "_tests", tuple(when.test for when in slot.whens()))
         object.__setattr__(self, "_label", f"{self.id}@{self.version}")
         object.__setattr__(self, "_goals", self.data.get("long_term_goals", {}))
+
+    def _compiled(self) -> tuple[Mapping[str, Any], tuple[Any, ...]]:
+        """The templates by area and the ``when`` tests, compiled on the first call: a process
+        that plans for two problems does not compile the other strategies' templates."""
+        by_area = self._by_area
+        if by_area is not None and self._tests is not None:
+            return by_area, self._tests
+        by_area, tests = compile_by_area(self.data, self.areas, self.cite)
+        object.__setattr__(self, "_tests", tests)
+        object.__setattr__(self, "_by_area", by_area)  # last: another thread reads it first
+        return by_area, tests
 
     @classmethod
     def from_file(cls, path: str | os.PathLike[str], *, source: str = "builtin") -> DataStrategy:
@@ -248,20 +235,21 @@ class DataStrategy:
 
         Every call builds fresh plan elements, which the core (and ``adjust_plan``) may change.
         """
-        if problem.area not in self._by_area:
+        if problem.area not in self.areas:
             return Proposal()
         return self._propose(problem, context, plugin)
 
     def _propose(self, problem: Problem, context: PlanningContext, plugin: str) -> Proposal:
         # Long: plan()'s hot path: one pass with locals (measured faster); repeated parts are own functions.
-        objective_templates, step_templates, slots = self._by_area[problem.area]
+        by_area, tests = self._compiled()
+        objective_templates, step_templates, slots = by_area[problem.area]
         area = problem.area
         source = f"plugin:{plugin}"
         findings = problem.findings
         provenance_inputs = tuple(sorted({p for f in findings for p in f.provenance.inputs}))
         addresses = [f.id for f in findings]
         provenance = Provenance(source, provenance_inputs, self._label)
-        call = _Call(problem, context, self._tests, slots)
+        call = _Call(problem, context, tests, slots)
         verdicts = call.verdicts
         present = call.present
         objectives: list[Objective] = []

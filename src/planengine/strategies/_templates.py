@@ -418,6 +418,36 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
 #: not read as such a claim, which the wording check would then remove from the plan's notices).
 
 
+def compile_by_area(
+    data: Mapping[str, Any], areas: tuple[str, ...], cite: Any
+) -> tuple[dict[str, Any], tuple[Any, ...]]:
+    """A strategy document's templates compiled for each of its ``areas``: area -> ((objective
+    template, its id in that area), ...), (step template, ...), the ``when`` slots they read;
+    and the test of each ``when`` block, by slot. No check runs here (the document passed them)."""
+    slot = _Slots()
+    objectives = [_compile_objective(raw, cite, slot) for raw in data.get("objectives", ())]
+    steps = data.get("interventions", ())
+    by_area: dict[str, Any] = {}
+    for area in areas:
+        area_objectives = tuple(o for o in objectives if o.area in (None, area))
+        area_steps = tuple(
+            _compile_step(raw, cite, area, slot)
+            for raw in steps
+            if raw.get("area") in (None, area)
+        )
+        used = {o.when_slot for o in area_objectives}
+        used.update(p.slot for o in area_objectives for p in o.variants)
+        used.update(step.when_slot for step in area_steps)
+        used.update(v[0] for step in area_steps for v in step.variants)
+        used.update(g[1] for step in area_steps for g in step.guards)
+        by_area[area] = (
+            tuple((o, f"{area}-{o.id}") for o in area_objectives),
+            area_steps,
+            tuple(sorted(used - {-1})),
+        )
+    return by_area, tuple(when.test for when in slot.whens())
+
+
 def _thawed(value: Any) -> Any:
     """A private, plain copy of a frozen document part (dicts and lists again), for compiling:
     ``dict()`` of a read-only view is several times slower than of a dict, per plan."""
