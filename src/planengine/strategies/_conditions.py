@@ -291,6 +291,8 @@ class Contraindication:
     patient_note: str | None = None
     #: the plan's own sub-steps this caution rewrites (as written -> as the caution allows)
     steps_replace: tuple[tuple[str, str], ...] = ()
+    #: the plan's own step summary while this caution applies (``None``: as written)
+    steps_description: str | None = None
 
     @classmethod
     def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
@@ -305,6 +307,7 @@ class Contraindication:
             patient_replace=tuple((patient.get("replace") or {}).items()),
             patient_note=patient.get("note"),
             steps_replace=tuple(((raw.get("steps") or {}).get("replace") or {}).items()),
+            steps_description=(raw.get("steps") or {}).get("description"),
         )
 
     @property

@@ -517,6 +517,8 @@ def _apply_contraindications(
         step.notes.append(f"Caution ({rule.key}): {rule.reason}")
         step.patient_steps = rule.patient_version(step.patient_steps, written)
         step.steps = rule.clinician_version(step.steps)  # the plan's, as the caution allows
+        if rule.steps_description is not None:  # its summary too (clinician read 13, S2)
+            step.description = rule.steps_description
     if not removing:
         return None
     return Exclusion(
