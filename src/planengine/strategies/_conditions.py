@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from planengine._model import PlanningContext, Problem
+from planengine._model import Intervention, PlanningContext, Problem
 
 __all__ = [
     "FLAG_CONDITIONS", "PRIVATE_FLAG_CONDITION", "RISK_FLAG_CONDITION", "Contraindication", "Variant", "When", "assessed_areas", "compile_variants",
@@ -331,6 +331,14 @@ class Contraindication:
         are when it rewrites none)."""
         rewrites = dict(self.steps_replace)
         return [rewrites.get(text, text) for text in steps]
+
+    def rewrite_for_plan(self, step: Intervention) -> None:
+        """``step`` as the plan prints it while this caution applies: its sub-steps rewritten,
+        and its summary where the caution has one (clinician read 13, S2: "Tense and release"
+        stayed in a release-only step's summary)."""
+        step.steps = self.clinician_version(step.steps)
+        if self.steps_description is not None:
+            step.description = self.steps_description
 
     def applies(self, problem: Problem, context: PlanningContext) -> bool:
         if self.condition is not None:
