@@ -32,9 +32,9 @@ def test_psychosis_next_is_one_referred_course_and_one_own_appointment(engine) -
     ]
     assert [step.id for step in referred] == ["sleep-cbti-referral"]
     text = render_markdown(plan)
-    assert "| Next | 1 | 2 a week (1 a week referred) |" in text
-    # the note under the table says what "referred" is and that a review is no extra contact
-    assert "('referred': at another service)" in text
+    # where each contact is held (read 13, S3: the cell names both places itself)
+    assert "| Next | 1 | 2 a week (1 here, 1 at the referred service) |" in text
+    # the note under the table says that a review is no extra contact
     assert "where the check-ins and reviews of every problem that runs are held" in text
 
 

@@ -47,6 +47,7 @@ __all__ = [
     "SAFETY_PLAN_SECTIONS",
     "build_safety_problem",
     "clinician_steps",
+    "each_contact_flag",
     "enforce",
     "risk_statement",
     "screens",
@@ -206,7 +207,8 @@ def enforce(
             0, build_safety_problem(flags, as_of, alcohol, alcohol_measured=alcohol_measured)
         )
         if any(f.kind in SUICIDE_KINDS for f in flags):
-            measure_each_contact(draft.problems[1:], each_contact or {})
+            flag = each_contact_flag((f.kind, f.item) for f in flags)
+            measure_each_contact(draft.problems[1:], each_contact or {}, flag)
         if any(f.kind in PRIVATE_KINDS for f in flags):
             _safe_relationship_goals(draft.problems[1:])
         held = 0
@@ -235,19 +237,39 @@ def enforce(
 RULE_EACH_CONTACT = "safety.risk-item-each-contact"
 
 
-def measure_each_contact(problems: Sequence[Problem], instruments: Mapping[str, str]) -> None:
+def each_contact_flag(flags: Iterable[tuple[str, int | None]]) -> str:
+    """The open flag that puts a questionnaire at every contact, named as the risk section names
+    it, from each flag's ``(kind, item)``: "the suicide-risk flag" when a risk item was endorsed
+    or words of suicide were found; "the risk flag (item 9 unanswered)" when the only one is an
+    unanswered risk item (clinician read 13, S1: an unknown risk called a suicide-risk flag
+    records what the patient did not say)."""
+    suicide = [(kind, item) for kind, item in flags if kind in SUICIDE_KINDS]
+    if any(kind != "risk-unknown" for kind, _ in suicide):
+        return "the suicide-risk flag"
+    items = sorted({item for _, item in suicide if item is not None})
+    if not items:
+        return "the risk flag"
+    which = ", ".join(str(item) for item in items)
+    return f"the risk flag (item{'s' if len(items) > 1 else ''} {which} unanswered)"
+
+
+def measure_each_contact(
+    problems: Sequence[Problem], instruments: Mapping[str, str], flag: str = "the suicide-risk flag"
+) -> None:
     """While a suicide-risk flag is open, an objective measured with a questionnaire that has a
     suicide-risk item (the PHQ-9, with item 9) is given at every contact, not only at its review
     interval: the Zero Suicide model screens at every contact [R32], and NICE NG222 monitors
     suicidal ideation, especially early in treatment [S2]. Its review interval (when progress
-    against the target is judged) is unchanged."""
+    against the target is judged) is unchanged.
+
+    :param flag: the open flag, as :func:`each_contact_flag` names it."""
     for problem in problems:
         for objective in problem.objectives:
             name = instruments.get(objective.measure.instrument or "")
             if name is not None and not objective.measured_each_contact:
                 objective.measured_each_contact = True
                 objective.notes.append(
-                    f"While the suicide-risk flag is open, the {name} "
+                    f"While {flag} is open, the {name} "
                     "questionnaire, with its risk item, is given at every contact, not only at "
                     "each review (Zero Suicide: screen at every contact; NICE NG222: monitor "
                     f"suicidal ideation, especially early) ({RULE_EACH_CONTACT})."

@@ -168,13 +168,28 @@ def _phase_contacts(per_week: float, safety_today: bool, referred: float = 0) ->
     told apart from the appointments with this plan's clinician (clinician read 12, S2: "2 a
     week" read as a review on top of the check-ins)."""
     text = contacts_text(per_week)
-    if 0 < referred < per_week:  # both kinds: say how many are at the referred service
-        text = clinician_text("contacts_split", total=text, referred=contacts_text(referred))
+    if 0 < referred < per_week:  # both kinds: say how many are here and how many referred
+        text = clinician_text(
+            "contacts_split", total=text, here=_share(per_week - referred), referred=_share(referred)
+        )
     if not safety_today or per_week >= 1:
         return text
     if per_week <= 0:
         return clinician_text("contacts_today")
     return clinician_text("contacts_today_then", rest=text)
+
+
+def _share(per_week: float) -> str:
+    """Part of a phase's weekly contacts as a bare count, its period given by the total beside
+    it (clinician read 13, S3): ``1``, ``about 2``, ``1 to 2``, ``1 or fewer`` (below one a
+    week)."""
+    if per_week < 1:
+        return clinician_text("contacts_share_under_one")
+    low = int(per_week)
+    if 0.25 <= per_week - low <= 0.75:
+        return f"{low} to {low + 1}"
+    whole = round(per_week)
+    return str(whole) if per_week == whole else f"about {whole}"
 
 
 def contacts_text(per_week: float) -> str:

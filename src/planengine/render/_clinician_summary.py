@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from planengine.plan._safety import each_contact_flag
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._clinician_parts import (
     is_clinician_task,
@@ -35,9 +36,12 @@ _C = "clinician"
 DETAILS = "Appendix A"
 
 
-def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
+def _objective_line(
+    objective: dict[str, Any], titles: dict[str, str], flag: str = "the suicide-risk flag"
+) -> Item:
     """An objective on one line: its statement and when it is reviewed (the measure in full,
-    the GAS levels and why are in the appendix)."""
+    the GAS levels and why are in the appendix); ``flag``: the open flag that puts its
+    questionnaire at every contact, as :func:`each_contact_flag` names it."""
     if objective.get("phase", "now") != "now":  # its steps wait: no review date yet
         when = f"{label(_C, 'phase', objective['phase'])}: it waits for its steps; its dates are agreed again when they start."
         return Item(when, lead=long_dates(clean(objective["statement"], titles)))
@@ -49,7 +53,7 @@ def _objective_line(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     else:
         when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
     if objective.get("measured_each_contact"):
-        when += " Given at every contact while the suicide-risk flag is open."
+        when += f" Given at every contact while {flag} is open."
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))
 
 
@@ -92,12 +96,14 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
     """A problem that starts now, short: its objectives, one line per step, its options one
     line each."""
     titles = context["titles"]
+    # the flag the engine named in the objective's note (every flag it was given)
+    flag = each_contact_flag((f["kind"], f.get("item")) for f in context["data"]["risk"]["flags"])
     blocks: list[Block] = []  # why it starts now is in the plan at a glance
     goals = [o for o in problem["objectives"] if not is_clinician_task(o)]
     tasks = [o for o in problem["objectives"] if is_clinician_task(o)]
     for heading, chosen in (("Objectives", goals), ("Clinician tasks", tasks)):
         if chosen:
-            lines = tuple(_objective_line(o, titles) for o in chosen)
+            lines = tuple(_objective_line(o, titles, flag) for o in chosen)
             blocks.append(Section(heading, (ItemList(lines, ordered=True),), level=3))
     if problem["interventions"]:
         running = frozenset(hosts_running(context["data"]))

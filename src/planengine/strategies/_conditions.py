@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from planengine._model import PlanningContext, Problem
+from planengine._model import Intervention, PlanningContext, Problem
 
 __all__ = [
     "FLAG_CONDITIONS", "PRIVATE_FLAG_CONDITION", "RISK_FLAG_CONDITION", "Contraindication", "Variant", "When", "assessed_areas", "compile_variants",
@@ -291,6 +291,8 @@ class Contraindication:
     patient_note: str | None = None
     #: the plan's own sub-steps this caution rewrites (as written -> as the caution allows)
     steps_replace: tuple[tuple[str, str], ...] = ()
+    #: the plan's own step summary while this caution applies (``None``: as written)
+    steps_description: str | None = None
 
     @classmethod
     def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
@@ -305,6 +307,7 @@ class Contraindication:
             patient_replace=tuple((patient.get("replace") or {}).items()),
             patient_note=patient.get("note"),
             steps_replace=tuple(((raw.get("steps") or {}).get("replace") or {}).items()),
+            steps_description=(raw.get("steps") or {}).get("description"),
         )
 
     @property
@@ -328,6 +331,14 @@ class Contraindication:
         are when it rewrites none)."""
         rewrites = dict(self.steps_replace)
         return [rewrites.get(text, text) for text in steps]
+
+    def rewrite_for_plan(self, step: Intervention) -> None:
+        """``step`` as the plan prints it while this caution applies: its sub-steps rewritten,
+        and its summary where the caution has one (clinician read 13, S2: "Tense and release"
+        stayed in a release-only step's summary)."""
+        step.steps = self.clinician_version(step.steps)
+        if self.steps_description is not None:
+            step.description = self.steps_description
 
     def applies(self, problem: Problem, context: PlanningContext) -> bool:
         if self.condition is not None:

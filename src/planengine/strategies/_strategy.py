@@ -504,7 +504,7 @@ def _apply_contraindications(
             step.status = "caution"
         step.notes.append(f"Caution ({rule.key}): {rule.reason}")
         step.patient_steps = rule.patient_version(step.patient_steps, written)
-        step.steps = rule.clinician_version(step.steps)  # the plan's, as the caution allows
+        rule.rewrite_for_plan(step)  # the plan's own wording, as the caution allows
     if not removing:
         return None
     return Exclusion(

@@ -350,7 +350,7 @@ def _default(
             "now if the clinician judges daily functioning markedly impaired."
         )
     elif at == "caseness":
-        why = f"{severity.text}: self-help first; the course is a step up."
+        why = f"{severity.text[:1].upper()}{severity.text[1:]}: self-help first; the course is a step up."
     else:
         rule = PROPORTIONATE
         why = (

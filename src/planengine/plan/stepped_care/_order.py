@@ -27,6 +27,7 @@ from typing import Any
 import attrs
 
 from planengine._model import Problem
+from planengine.plan._depression_measure import DEPRESSION_MEASURE
 from planengine.plan.stepped_care._records import Ordering
 from planengine.plan.stepped_care._rules import SteppedCareRules, lowest_total, rule_id
 
@@ -59,6 +60,28 @@ class Severity:
 
 
 _NOT_MEASURED = Severity(UNMEASURED, -1.0, "not measured by a scored questionnaire")
+
+
+def _given_today(problem: Problem, rules: SteppedCareRules) -> Severity | None:
+    """For a problem no questionnaire measured whose own questionnaire a task at this visit
+    gives (the ISI when none is on file), its standing says so (clinician read 13, S4: "not
+    measured by a scored questionnaire" contradicted the ISI given today), else ``None``. The
+    PHQ-9 the core proposes for a plan with no depression measure is about mood, not this
+    problem."""
+    named = [
+        name
+        for objective in problem.objectives
+        if objective.at_this_visit and objective.provenance.source != DEPRESSION_MEASURE
+        for name in rules.names.values()
+        if name and name in objective.statement
+    ]
+    if not named:
+        return None
+    return Severity(
+        UNMEASURED,
+        -1.0,
+        f"the {max(named, key=len)} is given today (the plan is made again with its score)",
+    )
 
 
 def severity_of(
@@ -113,6 +136,8 @@ def severity_of(
                          finding.instrument, total, course_reason)
         if best.level == UNMEASURED or (found.level, found.share) > (best.level, best.share):
             best = found
+    if best is _NOT_MEASURED:
+        return _given_today(problem, rules) or best
     return best
 
 
