@@ -66,3 +66,24 @@ def test_the_unknown_total_reason_names_the_target_it_sets(engine) -> None:
     target = objective["measure"]["target"]
     assert target["comparator"] == "<="
     assert f"below caseness ({target['value']} or lower)" in why
+
+
+def test_missing_item9_orders_depression_first_under_the_flag_it_has(engine) -> None:
+    """The order's reason names the open flag as the risk section does (read 13, left out by
+    its first fix): "The risk flag (item 9 unanswered) is open", never "A suicide-risk flag"."""
+    plan = example_plan(engine, "missing-item9.json").to_dict()
+    reasons = [p["ordering"]["reason"] for p in plan["problems"] if p["area"] == "depression"]
+    assert reasons == [
+        "The risk flag (item 9 unanswered) is open: depression is treated first, with the risk "
+        "monitored at every contact."
+    ]
+    assert "suicide-risk flag is open" not in render_markdown(example_plan(engine, "missing-item9.json"))
+
+
+@pytest.mark.parametrize("name", ["severe-with-risk-flag.yaml", "suicidal-words-in-goals.yaml"])
+def test_an_endorsed_item_or_words_order_depression_first_under_the_suicide_risk_flag(
+    engine, name
+) -> None:
+    plan = example_plan(engine, name).to_dict()
+    (reason,) = [p["ordering"]["reason"] for p in plan["problems"] if p["area"] == "depression"]
+    assert reason.startswith("The suicide-risk flag is open: depression is treated first")

@@ -66,7 +66,6 @@ from planengine.plan._python_content import PythonContent, add_once, handed_copy
 from planengine.plan._responses import harmful_drinking
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
-    SUICIDE_KINDS,
     answer_flags,
     condition_flags,
     language_flags,
@@ -292,7 +291,7 @@ class Engine:
             draft.problems,
             scored.latest,
             decided,
-            suicide_flag=any(f.kind in SUICIDE_KINDS for f in flags),
+            risk_flag=_safety.open_suicide_flag(flags),
             harmful_drinking=alcohol,
             hooks_ran=self._has_adjust or bool(flags),  # the safety problem is added with a flag
         )
@@ -363,7 +362,7 @@ class Engine:
             python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
         decided = self._stepped.choose(
             problems, exclusions, context.scores, choices,
-            suicide_flag=any(f.kind in SUICIDE_KINDS for f in context.risk_flags),
+            risk_flag=_safety.open_suicide_flag(context.risk_flags),
             conditions=context.conditions,
             dated=(context.score_dates, context.as_of),
         )

@@ -49,6 +49,7 @@ __all__ = [
     "clinician_steps",
     "each_contact_flag",
     "enforce",
+    "open_suicide_flag",
     "risk_statement",
     "screens",
 ]
@@ -251,6 +252,13 @@ def each_contact_flag(flags: Iterable[tuple[str, int | None]]) -> str:
         return "the risk flag"
     which = ", ".join(str(item) for item in items)
     return f"the risk flag (item{'s' if len(items) > 1 else ''} {which} unanswered)"
+
+
+def open_suicide_flag(flags: Iterable[RiskFlag]) -> str | None:
+    """The open suicide-risk flag as :func:`each_contact_flag` names it ("the suicide-risk flag",
+    "the risk flag (item 9 unanswered)"), or None when no flag of a suicide kind is open."""
+    suicide = [(f.kind, f.item) for f in flags if f.kind in SUICIDE_KINDS]
+    return each_contact_flag(suicide) if suicide else None
 
 
 def measure_each_contact(

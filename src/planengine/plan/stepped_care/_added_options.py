@@ -78,7 +78,7 @@ def offer_medication(
     conditions: frozenset[str],
     severities: Mapping[str, Severity],
     *,
-    suicide_flag: bool = False,
+    risk_flag: str | None = None,
 ) -> Problem | None:
     """Add the prescriber's review of an antidepressant, as an option beside the depression
     course (R-SC3, R-SC4), where a course is proposed; return that problem. With a suicide-risk
@@ -100,7 +100,7 @@ def offer_medication(
             description=data["description"]
             + ("" if more_severe else " Below this level it is offered only where the patient "
                "prefers it (a recorded preference).")
-            + (f" {data['with_suicide_risk']}" if suicide_flag else ""),
+            + (_with_risk(data["with_suicide_risk"], risk_flag) if risk_flag else ""),
             delivery="referral",
             rationale=(
                 "At this level CBT or behavioural activation with an antidepressant has the best "
@@ -117,3 +117,8 @@ def offer_medication(
         )
     )
     return problem
+
+
+def _with_risk(wording: str, risk_flag: str) -> str:
+    """The medicine step's sentence on an open flag, naming the flag as the plan names it."""
+    return " " + wording.format(flag=f"{risk_flag[:1].upper()}{risk_flag[1:]}")

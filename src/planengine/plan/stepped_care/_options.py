@@ -137,7 +137,7 @@ def decide(
     exclusions: list[Exclusion],
     *,
     measure: str,
-    suicide_flag: bool = False,
+    risk_flag: str | None = None,
     stale: frozenset[str] = frozenset(),
 ) -> Decision:
     """The problem's default or chosen option, applied to the problem in place (alternative
@@ -145,7 +145,8 @@ def decide(
 
     :param chosen: the option recorded for this problem's area, if any.
     :param measure: what is re-measured, in words (for the monitoring option).
-    :param suicide_flag: a suicide-risk flag is open: depression starts with a course with a
+    :param risk_flag: the open suicide-risk flag, named as the plan names it ("the suicide-risk
+        flag", "the risk flag (item 9 unanswered)"), or None: depression starts with a course with a
         clinician, and active monitoring alone is no option (R-SC5; NG222).
     :param stale: instruments whose latest score is older than the stale-baseline limit: a
         course is not the default on one (it is measured again first).
@@ -167,7 +168,7 @@ def decide(
             f"{severity.text}: the withdrawal-risk assessment and a specialist or GP assessment "
             "come first; the options follow it."
         ))
-    risk = suicide_flag and problem.area == "depression"
+    risk = risk_flag if problem.area == "depression" else None
     default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help), risk)
     if default_id in courses and severity.instrument in stale and not risk:
         default_id, rule, reason = MONITOR_ONLY, rule_id("R-SC6"), (
@@ -290,7 +291,7 @@ def _default(
     rules: SteppedCareRules,
     courses: Mapping[str, Sequence[Intervention]],
     self_help: bool,
-    risk: bool,
+    risk: str | None,
 ) -> tuple[str, str, str]:
     """The default option, its rule and the reason, from the area's high-intensity rule."""
     at, rule, _ = rules.high_intensity_from.get(problem.area, ("", PROPORTIONATE, ()))
@@ -311,9 +312,9 @@ def _default(
     )
     if risk and risk_course is not None:
         return risk_course, "stepped-care.suicide-risk", (
-            "A suicide-risk flag is open (a risk item endorsed or unanswered, or words of "
-            "suicide): a course with a clinician, with the risk reviewed at every contact, "
-            "rather than self-help alone; the options apply after the risk assessment."
+            f"{risk[:1].upper()}{risk[1:]} is open: a course with a clinician, with the risk "
+            "reviewed at every contact, rather than self-help alone; the options apply after the "
+            "risk assessment."
         )
     if high and first_course is None:
         return (GUIDED_SELF_HELP if self_help else MONITOR_ONLY), rule, (

@@ -146,13 +146,14 @@ def order_problems(
     severities: Mapping[str, Severity],
     rules: SteppedCareRules,
     *,
-    suicide_flag: bool,
+    risk_flag: str | None,
     harmful_drinking: str | None,
 ) -> list[tuple[Problem, Ordering]]:
     """The problems in treatment order, each with its place and why.
 
     :param severities: problem id -> its :class:`Severity`.
-    :param suicide_flag: a suicide-risk flag is open.
+    :param risk_flag: the open suicide-risk flag, named as the plan names it ("the suicide-risk
+        flag", "the risk flag (item 9 unanswered)"), or None.
     :param harmful_drinking: what shows harmful drinking, if anything (R-SC9).
     """
     first = [p for p in problems if p.area == "safety" or any(o.urgent for o in p.objectives)]
@@ -173,7 +174,7 @@ def order_problems(
         out[place] = (primary, Ordering(place + 1, rule_id("R-SC9"), (
             f"{_urgent(primary)} {_harm_reason(harmful_drinking)}"), primary=True))
     else:
-        primary, rule, reason = _primary(rest, severities, rules, suicide_flag, harmful_drinking)
+        primary, rule, reason = _primary(rest, severities, rules, risk_flag, harmful_drinking)
         rest = [p for p in rest if p is not primary]
         out.append((primary, Ordering(len(out) + 1, rule, reason, primary=True)))
     rest.sort(key=_sort_key(rest, severities, rules, alongside_behind=False))
@@ -265,7 +266,7 @@ def _primary(
     ranked: Sequence[Problem],
     severities: Mapping[str, Severity],
     rules: SteppedCareRules,
-    suicide_flag: bool,
+    risk_flag: str | None,
     harmful_drinking: str | None,
 ) -> tuple[Problem, str, str]:
     """The problem treated first, the rule that chose it and why."""
@@ -276,11 +277,11 @@ def _primary(
     trauma, depression = by_area.get("trauma"), by_area.get("depression")
     if trauma is not None and severities[trauma.id].level >= CASENESS and depression is not None:
         mood = severities[depression.id]
-        if mood.level == MORE_SEVERE or suicide_flag:
+        if mood.level == MORE_SEVERE or risk_flag:
             why = (
                 f"{mood.text}, which makes trauma-focused therapy very difficult"
                 if mood.level == MORE_SEVERE
-                else "a suicide-risk flag is open"
+                else f"{risk_flag} is open"
             )
             return depression, rule_id("R-SC8"), (
                 f"Depression is treated before PTSD because {why}; trauma-focused therapy follows."
@@ -290,10 +291,10 @@ def _primary(
             "below its 'more severe' level, and no suicide-risk flag (an item-9 answer or words of "
             "suicide) is open)."
         )
-    if suicide_flag and depression is not None:
+    if risk_flag and depression is not None:
         return depression, SUICIDE_RISK, (
-            "A suicide-risk flag is open: depression is treated first, with the risk monitored "
-            "at every contact."
+            f"{risk_flag[:1].upper()}{risk_flag[1:]} is open: depression is treated first, with "
+            "the risk monitored at every contact."
         )
     top = ranked[0]
     found = severities[top.id]

@@ -81,7 +81,7 @@ class SteppedCare:
         scores: Mapping[str, Any],
         choices: Mapping[str, str],
         *,
-        suicide_flag: bool,
+        risk_flag: str | None,
         conditions: frozenset[str] = frozenset(),
         dated: tuple[Mapping[str, dt.date], dt.date] | None = None,
     ) -> Decided:
@@ -91,7 +91,7 @@ class SteppedCare:
         with an alternative.
 
         :param choices: area -> the option chosen for it.
-        :param suicide_flag: a suicide-risk flag is open.
+        :param risk_flag: the open suicide-risk flag, named as the plan names it (None: none).
         :param conditions: the documented conditions (no antidepressant option with bipolar
             disorder: the bipolar service decides).
         :param dated: each instrument's latest date and the planning date: a score older than
@@ -117,13 +117,13 @@ class SteppedCare:
         severities = {id(p): severity_of(p, scores, self.rules, conditions) for p in problems}
         by_id = {p.id: severities[id(p)] for p in problems}
         pair = offer_transdiagnostic(problems, by_id, self.rules.area_order)
-        offer_medication(problems, conditions, by_id, suicide_flag=suicide_flag)
+        offer_medication(problems, conditions, by_id, risk_flag=risk_flag)
         for problem in problems:
             if served_before is None and sum(s.intensity == HIGH for s in problem.interventions) > 1:
                 served_before = _served(problems)  # alternatives may leave: see what they serve
             decisions[id(problem)] = decide(
                 problem, severities[id(problem)], self.rules, choices.get(problem.area),
-                exclusions, measure=self._measure(problem), suicide_flag=suicide_flag,
+                exclusions, measure=self._measure(problem), risk_flag=risk_flag,
                 stale=stale,
             )
         if pair is not None and decisions[id(pair[0])].chosen == TRANSDIAGNOSTIC:
@@ -141,7 +141,7 @@ class SteppedCare:
         scores: Mapping[str, Any],
         decided: Decided,
         *,
-        suicide_flag: bool,
+        risk_flag: str | None,
         harmful_drinking: str | None,
         hooks_ran: bool = True,
     ) -> tuple[list[Problem], tuple[Choice, ...], Burden]:
@@ -151,6 +151,7 @@ class SteppedCare:
 
         :param decided: from :meth:`choose` (a problem a hook added has no decision and starts
             at low intensity; a severity rests on the core's findings, which no hook changes).
+        :param risk_flag: the open suicide-risk flag, named as the plan names it (None: none).
         :param hooks_ran: ``adjust_plan`` hooks ran (their steps get their intensity too).
         """
         rules = self.rules
@@ -161,8 +162,7 @@ class SteppedCare:
         }
         decisions = {p.id: decided.decisions[id(p)] for p in problems if id(p) in decided.decisions}
         ordered = order_problems(
-            problems, severities, rules, suicide_flag=suicide_flag,
-            harmful_drinking=harmful_drinking,
+            problems, severities, rules, risk_flag=risk_flag, harmful_drinking=harmful_drinking,
         )
         made: list[Choice] = []
         for number, (problem, ordering) in enumerate(ordered):
