@@ -13,8 +13,11 @@ from __future__ import annotations
 
 import os
 import pathlib
+from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planengine.cli._main import main
 
@@ -124,3 +127,22 @@ def test_json_text_is_the_standard_librarys_indented_json_byte_for_byte() -> Non
     # the one difference: below 1e-4 the standard library writes an exponent, orjson does not;
     # both are the same number (no plan value is that small)
     assert json.loads(json_text([1e-7])) == [1e-7]
+
+
+_json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(10**6), 10**6) | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner, max_size=3),
+    max_leaves=8,
+)
+
+
+@given(part=_json_values, depth=st.integers(0, 4), before=st.booleans())
+def test_a_part_written_once_reads_as_if_written_in_place(part: Any, depth: int, before: bool) -> None:
+    from planengine.io._json_text import json_text, written_part
+
+    def nested(value: Any) -> Any:  # ``value`` ``depth`` containers deep, with neighbours
+        for level in range(depth):
+            value = {"x": 1, "at": value} if (level + before) % 2 else [value, "y"]
+        return value
+
+    assert json_text(nested(written_part(part, depth))) == json_text(nested(part))

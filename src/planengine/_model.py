@@ -34,7 +34,7 @@ from planengine._json_form import (
 from planengine._read_only import read_only
 from planengine._records import Provenance, RiskFlag
 from planengine.io._assessment import Assessment, Context, Response
-from planengine.io._json_text import json_text
+from planengine.io._json_text import json_text, written_part
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.plan._crisis import CrisisResources
@@ -104,20 +104,21 @@ def _generated_by(plan: Plan) -> dict[str, Any]:
     }
 
 
-#: the sign-off every plan's form for orjson shares (never changed: orjson only reads it)
-_SIGN_OFF_JSON = _sign_off()
-#: the last plugins seen and their forms for orjson: an engine's plans share one tuple of
+#: the sign-off every plan's form for orjson shares, written once (a plan's second key)
+_SIGN_OFF_JSON = written_part(_sign_off(), 1)
+#: the last plugins seen and their text for orjson: an engine's plans share one tuple of
 #: plugins (held here, so that its identity is not reused while it is kept)
-_plugin_forms: tuple[tuple[PluginInfo, ...], list[dict[str, Any]]] = ((), [])
+_plugin_forms: tuple[tuple[PluginInfo, ...], Any] = ((), written_part([], 2))
 
 
 def _generated_by_json(plan: Plan) -> dict[str, Any]:
-    """:func:`_generated_by` for orjson alone: the plugins' forms made once per engine."""
+    """:func:`_generated_by` for orjson alone: the plugins written once per engine, as
+    :meth:`Plan.to_json` writes them (``generated_by.plugins``: two containers deep)."""
     global _plugin_forms
     plugins, forms = _plugin_forms
     if plugins is not plan.plugins:
         plugins = plan.plugins
-        forms = [json_data(p) for p in plugins]
+        forms = written_part([json_data(p) for p in plugins], 2)
         _plugin_forms = (plugins, forms)
     return {
         "engine": "planengine",

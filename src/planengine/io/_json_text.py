@@ -15,7 +15,7 @@ from typing import Any
 
 import orjson
 
-__all__ = ["json_text"]
+__all__ = ["json_text", "written_part"]
 
 _OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
 #: Keys that are not strings (an int key in a plugin's mapping) are written as strings, as the
@@ -30,3 +30,11 @@ def json_text(data: Any) -> str:
         return orjson.dumps(data, option=_OPTIONS).decode()
     except orjson.JSONEncodeError:  # a key that is not a string
         return orjson.dumps(data, option=_NON_STR_KEYS).decode()
+
+
+def written_part(data: Any, depth: int) -> orjson.Fragment:
+    """``data`` written once, as :func:`json_text` writes it where it stands ``depth`` containers
+    deep, for a text that repeats it: orjson copies a fragment's bytes as they are (its own
+    lines are indented here: orjson writes a newline inside a string as ``\\n``)."""
+    text = orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS)
+    return orjson.Fragment(text.replace(b"\n", b"\n" + b"  " * depth))
