@@ -21,7 +21,7 @@ from planengine.render._plan import render_markdown
         ),
         (
             "moderate-phq9-gad7-isi.yaml",
-            "| Now | 1 | 1 to 2 a week (1 or fewer here, 1 at the referred service) |",
+            "| Now | 1 | 1 to 2 a week (up to 1 here, 1 at the referred service) |",
         ),
     ],
 )

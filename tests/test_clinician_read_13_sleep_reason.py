@@ -18,10 +18,16 @@ def test_suicidal_words_sleep_reason_names_the_isi_given_today(engine) -> None:
     sleep = _sleep(plan)
     assert any(o.at_this_visit and "ISI" in o.statement for o in sleep.objectives)
     assert sleep.ordering.reason == (
-        "After Depression: the ISI is given today (the plan is made again with its score)."
+        "After Depression: severity not yet known (the ISI is given today, and the plan is made "
+        "again with its score)."
     )
     text = render_markdown(plan)
-    assert "| 4 | Sleep | Next | After Depression: the ISI is given today (the plan" in text
+    assert "| 4 | Sleep | Next | After Depression: severity not yet known (the ISI is given" in text
+    # read 14: the default option's reason starts from the standing, so it says so first
+    assert (
+        "**The plan follows the default option.** Severity not yet known (the ISI is given today"
+        in text
+    )
     assert "not measured by a scored questionnaire" not in text
 
 

@@ -181,7 +181,7 @@ def _phase_contacts(per_week: float, safety_today: bool, referred: float = 0) ->
 
 def _share(per_week: float) -> str:
     """Part of a phase's weekly contacts as a bare count, its period given by the total beside
-    it (clinician read 13, S3): ``1``, ``about 2``, ``1 to 2``, ``1 or fewer`` (below one a
+    it (clinician read 13, S3): ``1``, ``about 2``, ``1 to 2``, ``up to 1`` (below one a
     week)."""
     if per_week < 1:
         return clinician_text("contacts_share_under_one")

@@ -65,7 +65,8 @@ _NOT_MEASURED = Severity(UNMEASURED, -1.0, "not measured by a scored questionnai
 def _given_today(problem: Problem, rules: SteppedCareRules) -> Severity | None:
     """For a problem no questionnaire measured whose own questionnaire a task at this visit
     gives (the ISI when none is on file), its standing says so (clinician read 13, S4: "not
-    measured by a scored questionnaire" contradicted the ISI given today), else ``None``. The
+    measured by a scored questionnaire" contradicted the ISI given today; read 14: the option's
+    reason starts from it, so it says first that the severity is not yet known), else ``None``. The
     PHQ-9 the core proposes for a plan with no depression measure is about mood, not this
     problem."""
     named = [
@@ -80,7 +81,8 @@ def _given_today(problem: Problem, rules: SteppedCareRules) -> Severity | None:
     return Severity(
         UNMEASURED,
         -1.0,
-        f"the {max(named, key=len)} is given today (the plan is made again with its score)",
+        f"severity not yet known (the {max(named, key=len)} is given today, and the plan is made "
+        "again with its score)",
     )
 
 
