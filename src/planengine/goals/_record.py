@@ -429,22 +429,22 @@ def _unreadable_dates(goal: GoalRecord) -> tuple[tuple[tuple[str | int, ...], An
     raw = goal._source
     found: list[tuple[tuple[str | int, ...], Any]] = []
 
-    def look(path: tuple[str | int, ...], day: dt.date | None, written: Mapping[str, Any]) -> None:
-        if day is None and (value := written.get(path[-1])) is not None:
-            found.append((path, value))
+    def look(day: dt.date | None, written: Mapping[str, Any], *path: str | int, key: str) -> None:
+        if day is None and (value := written.get(key)) is not None:
+            found.append(((*path, key), value))
 
-    look(("start_date",), goal.start_date, raw)
-    look(("due_date",), goal.due_date, raw)
+    look(goal.start_date, raw, key="start_date")
+    look(goal.due_date, raw, key="due_date")
     baseline = goal.measure.baseline  # a record only when measure.baseline is a mapping
     if baseline is not None:
         written = raw["measure"]["baseline"]
-        look(("measure", "baseline", "date"), baseline.date, written)
-        look(("measure", "baseline", "by"), baseline.by, written)
+        look(baseline.date, written, "measure", "baseline", key="date")
+        look(baseline.by, written, "measure", "baseline", key="by")
     if any(entry is not None and entry.date is None for entry in goal.progress):
         entries = raw["progress"]
         for index, entry in enumerate(goal.progress):
             if entry is not None:
-                look(("progress", index, "date"), entry.date, entries[index])
+                look(entry.date, entries[index], "progress", index, key="date")
     return tuple(found)
 
 
