@@ -246,7 +246,7 @@ class GoalRecord:
     def unreadable_dates(self) -> tuple[tuple[tuple[str | int, ...], Any], ...]:
         """The dates it writes that are no calendar date, each with its path below the goal and
         the value as written (E004)."""
-        return _unreadable_dates(self._source, self._source.get("measure"))
+        return _unreadable_dates(self)
 
     @functools.cached_property
     def suppress(self) -> tuple[SuppressRecord, ...]:
@@ -423,26 +423,28 @@ def _expected_level(gas: Any) -> str | None:
     return expected if isinstance(expected, str) else None
 
 
-def _unreadable_dates(
-    raw: Mapping[str, Any], measure: Any
-) -> tuple[tuple[tuple[str | int, ...], Any], ...]:
+def _unreadable_dates(goal: GoalRecord) -> tuple[tuple[tuple[str | int, ...], Any], ...]:
+    """The goal's written dates that its record could not read as a day: each date is parsed
+    once, by the record, and only a date it left empty is looked up as written."""
+    raw = goal._source
     found: list[tuple[tuple[str | int, ...], Any]] = []
 
-    def look(path: tuple[str | int, ...], value: Any) -> None:
-        if value is not None and parse_date(value) is None:
-            found.append((path, value))
+    def look(day: dt.date | None, written: Mapping[str, Any], *path: str | int, key: str) -> None:
+        if day is None and (value := written.get(key)) is not None:
+            found.append(((*path, key), value))
 
-    look(("start_date",), raw.get("start_date"))
-    look(("due_date",), raw.get("due_date"))
-    baseline = measure.get("baseline") if _is_mapping(measure) else None
-    if _is_mapping(baseline):
-        look(("measure", "baseline", "date"), baseline.get("date"))
-        look(("measure", "baseline", "by"), baseline.get("by"))
-    progress = raw.get("progress")
-    if isinstance(progress, list):
-        for index, entry in enumerate(progress):
-            if _is_mapping(entry):
-                look(("progress", index, "date"), entry.get("date"))
+    look(goal.start_date, raw, key="start_date")
+    look(goal.due_date, raw, key="due_date")
+    baseline = goal.measure.baseline  # a record only when measure.baseline is a mapping
+    if baseline is not None:
+        written = raw["measure"]["baseline"]
+        look(baseline.date, written, "measure", "baseline", key="date")
+        look(baseline.by, written, "measure", "baseline", key="by")
+    if any(entry is not None and entry.date is None for entry in goal.progress):
+        entries = raw["progress"]
+        for index, entry in enumerate(goal.progress):
+            if entry is not None:
+                look(entry.date, entries[index], "progress", index, key="date")
     return tuple(found)
 
 

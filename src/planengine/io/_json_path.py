@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Sequence
@@ -24,6 +25,13 @@ def format_json_path(parts: Sequence[str | int]) -> str:
 
     Keys that are not plain identifiers are quoted: ``$["odd key"]``.
     """
+    key = tuple(parts)
+    if _PLAIN_PARTS.issuperset(map(type, key)):
+        return _kept(key)
+    return _written(key)  # a key True or 1.0 equals 1: not kept beside the index 1
+
+
+def _written(parts: tuple[str | int, ...]) -> str:
     out = "$"
     for part in parts:
         out = json_path_child(out, part)
@@ -38,5 +46,10 @@ def json_path_child(path: str, part: str | int) -> str:
         return f"{path}.{part}"
     return f"{path}[{json.dumps(part, ensure_ascii=False)}]"
 
+
+#: a reader names the same few paths in every file (``$.goals[0].progress[2]``): each is
+#: written once a process
+_kept = functools.lru_cache(maxsize=4096)(_written)
+_PLAIN_PARTS = frozenset({str, int})
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_-]*$")
