@@ -45,3 +45,12 @@ def engine() -> Engine:
 def examples_dir() -> pathlib.Path:
     """The repository's examples folder."""
     return EXAMPLES
+
+
+@pytest.fixture
+def cache_dir(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
+    """An empty cache folder of this test's own, with the cache on."""
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("PLANENGINE_CACHE_DIR", str(folder))
+    monkeypatch.delenv("PLANENGINE_NO_CACHE", raising=False)
+    return folder

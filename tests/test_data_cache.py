@@ -23,14 +23,6 @@ BUILTIN_STRATEGIES = ROOT / "plugins" / "planengine_builtins" / "strategies"
 BUILTIN_INSTRUMENTS = ROOT / "src" / "planengine" / "data" / "instruments"
 
 
-@pytest.fixture
-def cache_dir(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("PLANENGINE_CACHE_DIR", str(folder))
-    monkeypatch.delenv("PLANENGINE_NO_CACHE", raising=False)
-    return folder
-
-
 def _entries(folder: pathlib.Path, kind: str = "*") -> list[pathlib.Path]:
     """The cache entries of one kind of file (strategy, instrument, yaml)."""
     return sorted(folder.glob(f"{_cache.CACHE_PREFIX}{kind}-*.bin")) if folder.exists() else []

@@ -14,14 +14,6 @@ import pytest
 from planengine import _cache, _entry_points
 
 
-@pytest.fixture
-def cache_dir(tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch) -> pathlib.Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv("PLANENGINE_CACHE_DIR", str(folder))
-    monkeypatch.delenv("PLANENGINE_NO_CACHE", raising=False)
-    return folder
-
-
 def _from_importlib(group: str) -> tuple[tuple[object, ...], ...]:
     found = sorted(importlib.metadata.entry_points(group=group), key=lambda ep: ep.name)
     return tuple(

@@ -111,27 +111,11 @@ def _read(path: str) -> dict[bytes, Any]:
 
 def _write(path: str, entries: dict[bytes, Any]) -> None:
     """Write the file whole or not at all; a folder that cannot be written is skipped."""
-    import tempfile
+    from planengine._cache import write_cache_file
 
     body = marshal.dumps(entries)
     payload = _magic() + _hasher()(body, digest_size=_DIGEST_SIZE).digest() + body
-    folder = os.path.dirname(path)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".code-")
-        try:
-            try:
-                written = 0
-                while written < len(payload):
-                    written += os.write(handle, payload[written:])
-            finally:
-                os.close(handle)
-            os.replace(temporary, path)
-        except BaseException:
-            os.unlink(temporary)
-            raise
-    except OSError:
-        return
+    write_cache_file(path, payload, prefix=".code-")
 
 
 def _save() -> None:
