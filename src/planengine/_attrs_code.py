@@ -70,12 +70,6 @@ def _magic() -> bytes:
     return b"planengine-attrs-code-%d-" % _LAYOUT + MAGIC_NUMBER.hex().encode() + b"\n"
 
 
-def _hasher() -> Any:
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # another Python implementation
-        from hashlib import blake2b
-    return blake2b
 
 
 def _path() -> str | None:
@@ -100,7 +94,9 @@ def _read(path: str) -> dict[bytes, Any]:
     if not raw.startswith(magic) or len(raw) <= start:
         return {}
     body = memoryview(raw)[start:]
-    if _hasher()(body, digest_size=_DIGEST_SIZE).digest() != raw[len(magic) : start]:
+    from planengine._digest import blake2b
+
+    if blake2b(body, digest_size=_DIGEST_SIZE).digest() != raw[len(magic) : start]:
         return {}
     try:
         stored = marshal.loads(body)
@@ -112,9 +108,10 @@ def _read(path: str) -> dict[bytes, Any]:
 def _write(path: str, entries: dict[bytes, Any]) -> None:
     """Write the file whole or not at all; a folder that cannot be written is skipped."""
     from planengine._cache import write_cache_file
+    from planengine._digest import blake2b
 
     body = marshal.dumps(entries)
-    payload = _magic() + _hasher()(body, digest_size=_DIGEST_SIZE).digest() + body
+    payload = _magic() + blake2b(body, digest_size=_DIGEST_SIZE).digest() + body
     write_cache_file(path, payload, prefix=".code-")
 
 
@@ -145,8 +142,10 @@ def _key(script: str, filename: str) -> tuple[bytes, int | None]:
         if end > 0 and number.lstrip("-").isdigit():
             seed = int(number)
             script = script[:start] + "#" + script[end:]
+    from planengine._digest import blake2b
+
     text = f"{filename}\0{script}".encode("utf-8", "surrogatepass")
-    return bytes(_hasher()(text, digest_size=_DIGEST_SIZE).digest()), seed
+    return bytes(blake2b(text, digest_size=_DIGEST_SIZE).digest()), seed
 
 
 def _reseeded(code: Any, old: int | None, new: int | None) -> Any:

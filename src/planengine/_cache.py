@@ -40,6 +40,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
+from planengine._digest import blake2b
 from planengine._version import __version__
 
 __all__ = [
@@ -166,17 +167,9 @@ def _stamps() -> bytes:
     return _fingerprint[0]
 
 
-def _hasher() -> Any:
-    """BLAKE2b (CPython's own ``_blake2`` module: ``hashlib`` would load OpenSSL, about 2 ms)."""
-    try:
-        from _blake2 import blake2b
-    except ImportError:  # another Python implementation
-        from hashlib import blake2b
-    return blake2b
 
 
 def _key(kind: str, content: bytes) -> str:
-    blake2b = _hasher()
     digest = blake2b(digest_size=_DIGEST_SIZE)
     digest.update(_stamps())
     digest.update(b"\0" + kind.encode("utf-8", "surrogateescape") + b"\0")
@@ -188,8 +181,6 @@ def cache_enabled() -> bool:
     """Whether this process may read and write the cache (``PLANENGINE_NO_CACHE`` unset or 0)."""
     return os.environ.get("PLANENGINE_NO_CACHE", "") in ("", "0")
 
-
-_enabled = cache_enabled
 
 
 def checked_data(kind: str, content: bytes, build: Callable[[bytes], Any]) -> Any:
@@ -203,7 +194,7 @@ def checked_data(kind: str, content: bytes, build: Callable[[bytes], Any]) -> An
     :param build: parses and checks; returns plain data (dicts, lists, tuples, strings,
         numbers, booleans, ``None``). What it raises is raised unchanged, and nothing is cached.
     """
-    folder = cache_folder() if _enabled() else None
+    folder = cache_folder() if cache_enabled() else None
     if folder is None:
         return build(content)
     key = _key(kind, content)
@@ -230,7 +221,7 @@ def _read(path: str, key: str) -> tuple[Any] | None:
     if not raw.startswith(_MAGIC) or len(raw) <= start:
         return None
     body = memoryview(raw)[start:]
-    if _hasher()(body, digest_size=_DIGEST_SIZE).digest() != raw[len(_MAGIC) : start]:
+    if blake2b(body, digest_size=_DIGEST_SIZE).digest() != raw[len(_MAGIC) : start]:
         return None
     try:
         stored = marshal.loads(body)
@@ -249,7 +240,7 @@ def _write(path: str, key: str, data: Any) -> None:
         body = marshal.dumps((key, data))
     except ValueError:
         return
-    payload = _MAGIC + _hasher()(body, digest_size=_DIGEST_SIZE).digest() + body
+    payload = _MAGIC + blake2b(body, digest_size=_DIGEST_SIZE).digest() + body
     write_cache_file(path, payload, prefix=".data-")
 
 

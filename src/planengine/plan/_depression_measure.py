@@ -55,12 +55,8 @@ def depression_measure(problem: Problem, context: PlanningContext) -> Proposal:
         return _NO_PROPOSAL
     every = phq9.recall_window_days or context.config.review_interval_days
     key = f"{problem.area}-depression-measure"
-    inputs = [
-        path
-        for f in problem.findings
-        if f.instrument in context.scores
-        for path in f.provenance.inputs
-    ]
+    measured = [f for f in problem.findings if f.instrument in context.scores]
+    inputs = [path for f in measured for path in f.provenance.inputs]
     provenance = Provenance(DEPRESSION_MEASURE, tuple(inputs))
     objective = Objective(
         id=key,
@@ -78,7 +74,7 @@ def depression_measure(problem: Problem, context: PlanningContext) -> Proposal:
         start_date=context.as_of,
         due_date=context.as_of,
         review_interval_days=min(every, context.config.max_review_interval_days),
-        addresses=[f.id for f in problem.findings if f.instrument in context.scores],
+        addresses=[f.id for f in measured],
         provenance=provenance,
         rationale=_WHY,
         at_this_visit=True,

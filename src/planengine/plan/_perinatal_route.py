@@ -37,13 +37,14 @@ _WHY = (
 def perinatal_route(problem: Problem, context: PlanningContext) -> Proposal:
     """The perinatal mental health route for ``problem`` when a configured condition is
     documented, or an empty proposal."""
-    conditions = list(context.assessment.context.conditions)
+    if problem.area != _host(context.areas or frozenset({problem.area})):
+        return _NO_PROPOSAL  # one problem of the plan lists the route
     paths = [
         f"$.context.conditions[{index}]"
-        for index, condition in enumerate(conditions)
+        for index, condition in enumerate(context.assessment.context.conditions)
         if condition in context.config.perinatal_conditions
     ]
-    if not paths or problem.area != _host(context.areas or frozenset({problem.area})):
+    if not paths:
         return _NO_PROPOSAL
     step = Intervention(
         id=f"{problem.area}-perinatal-route",

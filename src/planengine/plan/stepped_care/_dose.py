@@ -62,6 +62,7 @@ def is_rule_to_follow(step_id: str) -> bool:
     return step_id in _rules_to_follow()
 
 
+@lru_cache(maxsize=1)
 def own_words_rules_start_now() -> frozenset[str]:
     """Ids of the rules to follow that start now in a waiting problem the patient named in their
     own goals (``rules_to_follow.own_words_start_now`` in ``data/stepped-care.yaml``)."""
