@@ -54,7 +54,8 @@ def test_the_copy_lists_the_phq9_at_every_contact(engine) -> None:
             [2, 2, 1, 1, 1, 2, 1, 1, 0],
             {"value": 5, "comparator": "<="},
         ),  # complete: 11 to remission
-        ([2, 2, 2, 2, 2, 2, 2, None, 0], None),  # 14-17 spans two bands: no band, no objective
+        # 14-17 spans two bands: a total_unknown variant too (tests/test_clinician_read_14_phq9_range.py)
+        ([2, 2, 2, 2, 2, 2, 2, 2, 0], {"value": 10, "comparator": "<="}),  # complete: 16, a drop of 6
     ],
 )
 def test_the_variant_is_only_for_an_unknown_total(engine, answers, expected) -> None:

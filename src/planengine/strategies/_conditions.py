@@ -218,9 +218,10 @@ def _score_check(
 ) -> Callable[[Problem, PlanningContext], bool]:
     """The ``instrument`` test with its band and total limits: a score within them for every
     total it can have (an unanswered item leaves a range: a PHQ-9 of 11-14 without item 9 is
-    moderate whatever item 9 is, so a band test holds; a total test holds for the whole range).
-    With ``total_unknown`` the test holds only for such a score (an objective whose baseline is
-    taken again in full)."""
+    moderate whatever item 9 is, so a band test holds; one of 8-11 is mild or moderate, so
+    ``band_at_least: 1`` holds and ``band_at_most: 1`` does not; a total test holds for the whole
+    range). With ``total_unknown`` the test holds only for such a score (an objective whose
+    baseline is taken again in full)."""
     by_band = band_at_least is not None or band_at_most is not None
 
     def check(_problem: Problem, context: PlanningContext) -> bool:
@@ -230,10 +231,8 @@ def _score_check(
         total = score.total
         if total_unknown and total is not None:
             return False
-        if total is None:  # the band is set only when every possible total shares it
+        if total is None:
             lowest, highest = score.total_range
-            if by_band and score.band is None:
-                return False
             if total_at_least is not None and lowest < total_at_least:
                 return False
             if total_at_most is not None and highest > total_at_most:
@@ -242,14 +241,17 @@ def _score_check(
                 return False  # no limit at all: a complete score, as before
         if by_band:
             band = score.band
-            if band is None:
+            if band is not None:
+                low = high = band.severity
+            else:  # possible totals in two bands or more: the bands of the range's two ends
+                # (severity follows the total, so the ends hold the least and most severe)
+                first, last = score.band_range
+                if first is None or last is None:
+                    return False
+                low, high = sorted((first.severity, last.severity))
+            if band_at_least is not None and low < band_at_least:
                 return False
-            rank = band.severity
-            if rank is None:
-                return False
-            if band_at_least is not None and rank < band_at_least:
-                return False
-            if band_at_most is not None and rank > band_at_most:
+            if band_at_most is not None and high > band_at_most:
                 return False
         if total is None:
             return True  # the whole range is within the limits (checked above)

@@ -387,7 +387,7 @@ class DataStrategy:
             if score is None:
                 return None, None  # nothing to measure from; the `when` block normally says so
             total = score.total
-            if total is None and pick.target.get("rule") != "below-cutoff":
+            if total is None and pick.target.get("rule") not in _RULES_WITHOUT_BASELINE:
                 return None, None  # no baseline to move from (a total_unknown variant has one)
             instrument = context.instruments[instrument_id]
             instrument_name = instrument.name
@@ -476,6 +476,8 @@ class DataStrategy:
 
 #: Values for templates without placeholders (never written to).
 _NO_VALUES = _Values()
+#: target rules that need no total (a score with an unanswered item): see ``target_for``
+_RULES_WITHOUT_BASELINE = frozenset({"below-cutoff", "remission", "value"})
 
 
 def _apply_contraindications(

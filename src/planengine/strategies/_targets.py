@@ -30,7 +30,12 @@ def format_number(value: float | int) -> str:
 
 
 def target_for(instrument: Any, score: Any, rule: Mapping[str, Any]) -> tuple[Any, str, str | None]:
-    """The target for a score, or ``None`` with the reason it cannot be set."""
+    """The target for a score, or ``None`` with the reason it cannot be set.
+
+    A score with an unanswered item has no total to move from: ``below-cutoff`` leaves the
+    cut-offs every possible total meets, and a fixed target (``remission``, ``value``) holds
+    when no possible total already meets it; a target moved from the baseline cannot be set.
+    """
     if rule.get("rule") == "below-cutoff":
         met = [c for c in instrument.cutoffs if c.id in score.cutoffs_met]
         if not met:
@@ -40,6 +45,14 @@ def target_for(instrument: Any, score: Any, rule: Mapping[str, Any]) -> tuple[An
         cutoff = min(met, key=lambda c: c.value) if worse_up else max(met, key=lambda c: c.value)
         opposite = {">=": "<", ">": "<=", "<": ">=", "<=": ">"}[cutoff.comparator]
         return cutoff.value, opposite, None
+    if score.total is None:  # an unanswered item: a fixed target only if no possible total meets it
+        if rule.get("rule") not in ("remission", "value"):
+            return None, "<=", "the total is unknown (an unanswered item): no baseline to move from"
+        ends = [derive_target(instrument, end, rule) for end in score.total_range]
+        value, comparator = ends[0]
+        if value is None or ends[1][0] is None:
+            return None, comparator, "a total the score can have already meets the target"
+        return value, comparator, None
     value, comparator = derive_target(instrument, score.total, rule)
     if value is not None:
         return value, comparator, None
