@@ -65,14 +65,15 @@ def _section(name: str, title: str, engine) -> str:
 
 def test_old_item9_sleep_is_not_treated_alongside_while_it_waits(engine) -> None:
     sleep = _section("old-item9-history.yaml", "Sleep", engine)
-    assert "**Phase: Later (at a review).**" in sleep
+    # read 14, S2: the phase line also counts the steps that start now
+    assert "**Phase: Later (at a review); 3 of its steps start now.**" in sleep
     assert "Treated alongside" not in sleep
     assert "that score is old: measure it again" in sleep
 
 
 def test_ipv_depression_on_active_monitoring_is_not_treated_first(engine) -> None:
     depression = _section("relationships-with-ipv.yaml", "Depression", engine)
-    assert "**Phase: Later (at a review).**" in depression
+    assert "**Phase: Later (at a review); 1 of its steps starts now.**" in depression
     assert "Treated first" not in depression
     assert (
         "**Order:** The most severe problem by its cut-offs (PHQ-9 8, below its cut-off of 10)."

@@ -36,6 +36,7 @@ from planengine.render._clinician_parts import (
     options,
     options_budget,
     order_line,
+    phase_line,
     primary_starts_now,
     problem_heading,
     step_item,
@@ -265,13 +266,7 @@ def _problem(number: int, problem: dict[str, Any], context: dict[str, Any], leve
     tasks, steps and options; ``level`` is its heading's."""
     titles = context["titles"]
     blocks: list[Block] = []
-    phasing = problem.get("phasing") or {}
-    phase_text = clean(phasing.get("reason", ""), titles)
-    if phasing.get("entry"):
-        phase_text += f" {clean(phasing['entry'], titles)}"
-    if phasing.get("review"):
-        phase_text += f" Meanwhile: {clean(phasing['review'], titles)}."
-    blocks.append(Paragraph(phase_text, lead=f"Phase: {label(_C, 'phase', problem['phase'])}."))
+    blocks.append(phase_line(problem, titles))
     order = order_line(problem, primary_starts_now(context["data"]))
     if order:
         blocks.append(Paragraph(clean(order, titles), lead="Order:"))

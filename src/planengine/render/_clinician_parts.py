@@ -27,10 +27,12 @@ __all__ = [
     "options",
     "options_budget",
     "order_line",
+    "phase_line",
     "primary_starts_now",
     "problem_heading",
     "step_item",
     "step_when",
+    "steps_now",
 ]
 
 _C = "clinician"
@@ -42,6 +44,39 @@ def is_clinician_task(objective: dict[str, Any]) -> bool:
     """An objective that is the clinician's to do (a follow-up assessment or referral a finding
     asks for), not the patient's."""
     return str(objective["provenance"]["source"]) in ("rule:findings.next-step", *QUESTIONNAIRE_TODAY)
+
+
+def steps_now(problem: dict[str, Any]) -> list[dict[str, Any]]:
+    """The steps of a problem that start now; of a problem that waits, the part of its care that
+    does not (an assessment at this visit, a rule to follow)."""
+    return [step for step in problem["interventions"] if step["phase"] == "now"]
+
+
+def phase_line(problem: dict[str, Any], titles: dict[str, str]) -> Paragraph:
+    """A problem's phase with its reason, what starts it and what is measured meanwhile. A
+    problem that waits but some of whose steps start now says which, and which wait, first:
+    read alone, the line must not read as if nothing starts now (clinician read 14, S2). A
+    "Meanwhile" the entry already names is not said twice."""
+    phasing = problem.get("phasing") or {}
+    phase = label(_C, "phase", problem["phase"])
+    entry = clean(phasing.get("entry", ""), titles)
+    parts = [clean(phasing.get("reason", ""), titles), entry]
+    review = clean(phasing.get("review", ""), titles)
+    if review and review not in entry:
+        parts.append(f"Meanwhile: {review}.")
+    now = steps_now(problem) if problem["phase"] != "now" else []
+    if not now:
+        return Paragraph(" ".join(p for p in parts if p), lead=f"Phase: {phase}.")
+    named = [
+        one_line(step["title"]) + (" (held until a clinician reviews it)" if step["status"] == "held" else "")
+        for step in now
+    ]
+    waiting = [one_line(s["title"]) for s in problem["interventions"] if s["phase"] != "now"]
+    said = [f"Now: {'; '.join(named)}."]
+    if waiting:
+        said.append(f"Waiting: {'; '.join(waiting)}.")
+    count = f"{len(now)} of its steps start" if len(now) > 1 else "1 of its steps starts"
+    return Paragraph(" ".join(p for p in (*said, *parts) if p), lead=f"Phase: {phase}; {count} now.")
 
 
 def _why_here(problem: dict[str, Any], primary_now: bool) -> str:

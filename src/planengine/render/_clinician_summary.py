@@ -15,6 +15,7 @@ from planengine.render._clinician_parts import (
     options_budget,
     problem_heading,
     step_when,
+    steps_now,
 )
 from planengine.render._words import (
     clean,
@@ -128,7 +129,7 @@ def waiting_problems(data: dict[str, Any], titles: dict[str, str]) -> Section | 
             continue
         phasing = problem.get("phasing") or {}
         meanwhile = clean(phasing.get("review", ""), titles)
-        started = [one_line(s["title"]) for s in problem["interventions"] if s["phase"] == "now"]
+        started = [one_line(s["title"]) for s in steps_now(problem)]
         if started:
             meanwhile = "; ".join(x for x in (meanwhile, "now: " + ", ".join(started)) if x)
         rows.append(
