@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from plan_helpers import example_plan
 from planengine.render._plan import render_patient
-from planengine.render._words import instrument_named_in
 
 
 def _section(text: str, heading: str) -> str:
@@ -36,8 +35,5 @@ def test_screen_follow_ups_are_named_by_the_questionnaire_they_ask_for(engine) -
     )
 
 
-def test_the_questionnaire_is_found_by_its_name() -> None:
-    assert instrument_named_in("Give the full PHQ-9 (with item 9) at this visit") == "phq9"
-    assert instrument_named_in("Give the PCL-5 at this visit; if it is 31 or more, refer") == "pcl5"
-    assert instrument_named_in("Give the full GAD-7 at this visit") == "gad7"
-    assert instrument_named_in("Talk it through") is None
+# The questionnaire a step gives is its ``administers`` field, not found in its words again:
+# tests/test_clinician_read_14_questionnaire_given.py.

@@ -133,7 +133,9 @@ def test_with_a_suicide_flag_and_only_the_transdiagnostic_course_it_is_the_defau
     """Found by hypothesis: with PHQ-9 item 9 endorsed and too few items for a total, the only
     depression courses on offer were the transdiagnostic one and the antidepressant; active
     monitoring alone is no option with the flag, so no option was the default. The
-    transdiagnostic course, a course with a clinician, is then the default."""
+    transdiagnostic course, a course with a clinician, is then the default. (Since session 29 a
+    PHQ-9 whose possible totals span bands, here 10-19, gets the depression strategies' courses
+    too, so the case is an installation without the BA and CBT plugins.)"""
     from planengine import Assessment
 
     responses = [
@@ -141,7 +143,8 @@ def test_with_a_suicide_flag_and_only_the_transdiagnostic_course_it_is_the_defau
         {"instrument": "gad7", "date": str(AS_OF), "answers": [1, None, None, None, 3, 3, 3]},
     ]
     assessment = Assessment.from_mapping({"planengine": 1, "responses": responses})
-    plan = engine_for((1, 2, 210, 4, 8)).plan(assessment, as_of=AS_OF).to_dict()
+    engine = Engine(config=engine_for((1, 2, 210, 4, 8)).config, block=("ba", "cbt"))
+    plan = engine.plan(assessment, as_of=AS_OF).to_dict()
     depression = next(c for c in plan["choices"] if c["area"] == "depression")
     assert [o["id"] for o in depression["options"] if o["default"]] == ["unified-protocol"]
     assert "monitor-only" not in {o["id"] for o in depression["options"]}

@@ -517,7 +517,11 @@ def test_the_pcl5_symptom_pattern_below_the_cut_off_still_leads_to_referral(engi
 def test_a_trauma_concern_without_a_screen_leads_to_an_assessment(engine) -> None:
     data = plan_for(engine, assessment(concerns=["trauma"], conditions=["psychosis"]))
     trauma = problem(data, "trauma")
-    assert [o["id"] for o in trauma["objectives"]] == ["trauma-trauma-assessment"]
+    # and, with no PHQ-9 on file, the PHQ-9 at this visit (a clinician task)
+    assert [o["id"] for o in trauma["objectives"]] == [
+        "trauma-trauma-assessment",
+        "trauma-phq9-at-this-visit",
+    ]
     ids = step_ids(data)
     assert "trauma-trauma-assessment-referral" in ids and "trauma-readiness-check" in ids
     assert "trauma-trauma-therapy-referral" not in ids  # therapy is referred for after assessment

@@ -349,6 +349,10 @@ class Intervention:
     #: the sub-steps as the patient's copy prints them when a caution for a documented
     #: condition rewrote or added to them, in the patient's words (empty: ``steps``)
     patient_steps: list[str] = attrs.Factory(list)
+    #: the id of the questionnaire this step gives (``"isi"`` for "Give the ISI at this
+    #: visit"): what the plan and the patient's copy read to know which questionnaire is given
+    #: today and what it measures, never the step's words
+    administers: str | None = None
 
     to_dict = json_form(
         key("order", as_=ARGUMENT),
@@ -369,6 +373,7 @@ class Intervention:
         key("rationale"),
         key("citations", as_=LIST),
         key("objectives", "objective_ids", as_=LIST, omit=IF_EMPTY),
+        key("administers", omit=IF_NONE),
         key("requires", as_=LIST, omit=IF_EMPTY),
         key("in_sessions_of", as_=LIST, omit=IF_EMPTY),
         key("notes", as_=LIST, omit=IF_EMPTY),

@@ -94,6 +94,7 @@ def depression_measure(problem: Problem, context: PlanningContext) -> Proposal:
         citations=list(_CITATIONS),
         objective_ids=[key],
         provenance=provenance,
+        administers=MEASURED_INSTRUMENT,
     )
     return Proposal(objectives=(objective,), interventions=(step,))
 

@@ -89,9 +89,9 @@ def next_steps(
         # so is the full questionnaire a positive screen asks for (self-report, given in the
         # clinic; the PHQ-2 has no item 9).
         questionnaire = _questionnaire_today(finding, context)
-        today = questionnaire or _risk_item_missing(finding, context)
+        today = questionnaire is not None or _risk_item_missing(finding, context)
         provenance = Provenance(
-            SCREEN_FOLLOW_UP if questionnaire else "rule:findings.next-step",
+            SCREEN_FOLLOW_UP if questionnaire is not None else "rule:findings.next-step",
             finding.provenance.inputs,
         )
         when = context.as_of if today else due
@@ -139,6 +139,7 @@ def next_steps(
                 citations=list(finding.citations),
                 objective_ids=[key],
                 provenance=provenance,
+                administers=questionnaire,
             )
         )
     return Proposal(
@@ -171,16 +172,21 @@ def _covering(proposals: Sequence[Proposal]) -> tuple[Intervention | None, Inter
     return course, assessment
 
 
-def _questionnaire_today(finding: Finding, context: PlanningContext) -> bool:
-    """Whether ``finding`` is a positive screen whose next step gives another questionnaire
-    (named by its name in the instrument data: "Give the full PHQ-9 ..."), which is done at this
-    visit."""
+def _questionnaire_today(finding: Finding, context: PlanningContext) -> str | None:
+    """The id of the questionnaire a positive screen's next step gives (named by its name in the
+    instrument data: "Give the full PHQ-9 ..."; the longest name that fits), which is done at
+    this visit, or ``None``. The step carries it (``administers``): nothing after this reads
+    the words again."""
     if finding.kind != "screen-positive" or not finding.next_step:
-        return False
-    return any(
-        instrument_id != finding.instrument and instrument.name in finding.next_step
+        return None
+    named = [
+        (len(instrument.name), instrument_id)
         for instrument_id, instrument in context.instruments.items()
-    )
+        if instrument_id != finding.instrument
+        and instrument.name
+        and instrument.name in finding.next_step
+    ]
+    return max(named)[1] if named else None
 
 
 def _risk_item_missing(finding: Finding, context: PlanningContext) -> bool:

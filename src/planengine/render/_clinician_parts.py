@@ -42,8 +42,11 @@ _STEP_UP_RULE = "stepped-care.R-SC5"
 
 def is_clinician_task(objective: dict[str, Any]) -> bool:
     """An objective that is the clinician's to do (a follow-up assessment or referral a finding
-    asks for), not the patient's."""
-    return str(objective["provenance"]["source"]) in ("rule:findings.next-step", *QUESTIONNAIRE_TODAY)
+    asks for, a questionnaire given at this visit, whoever proposed it), not the patient's."""
+    return bool(objective.get("at_this_visit")) or str(objective["provenance"]["source"]) in (
+        "rule:findings.next-step",
+        *QUESTIONNAIRE_TODAY,
+    )
 
 
 def steps_now(problem: dict[str, Any]) -> list[dict[str, Any]]:

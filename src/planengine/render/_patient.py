@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from planengine._model import Plan
-from planengine.plan._depression_measure import DEPRESSION_MEASURE, MEASURED_INSTRUMENT
+from planengine.plan._depression_measure import MEASURED_INSTRUMENT
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._perinatal_route import PERINATAL_ROUTE
 from planengine.plan.stepped_care._order import SUICIDE_RISK
@@ -55,8 +55,8 @@ from planengine.render._words import (
     DocumentSettings,
     clean,
     hosts_running,
+    instrument_area,
     instrument_name,
-    instrument_named_in,
     label,
     long_date,
     long_dates,
@@ -156,15 +156,18 @@ def _questionnaires_today(data: dict[str, Any]) -> Item | None:
     none is on file), whatever the phase of their problem: one sentence under the appointments
     that names each (clinician read 9, S1; read 12, S3 and S4), or ``None``."""
     today = {o["id"] for p in data["problems"] for o in p["objectives"] if o.get("at_this_visit")}
-    screened = {
-        # the PHQ-9 of a plan with no depression measure is about mood, whichever problem lists it
-        (MEASURED_INSTRUMENT if source == DEPRESSION_MEASURE else instrument_named_in(step["title"]),
-         "depression" if source == DEPRESSION_MEASURE else step["area"]): problem["phase"]
-        for problem in data["problems"]
-        for step in problem["interventions"]
-        if (source := (step.get("provenance") or {}).get("source")) in QUESTIONNAIRE_TODAY
-        or (step["category"] == "assessment" and not today.isdisjoint(step.get("objectives", ())))
-    }
+    screened: dict[tuple[str | None, str], str] = {}
+    for problem in data["problems"]:
+        for step in problem["interventions"]:
+            if (step.get("provenance") or {}).get("source") not in QUESTIONNAIRE_TODAY and (
+                step["category"] != "assessment" or today.isdisjoint(step.get("objectives", ()))
+            ):
+                continue
+            # named by the questionnaire the step gives, and about what that measures: a PHQ-9
+            # given today is about mood, whichever problem lists it
+            given = step.get("administers")
+            area = (instrument_area(given) if given else None) or step["area"]
+            screened[(given, area)] = problem["phase"]
     if not screened:
         return None
     # a problem a screen points to waits behind another: which comes first is agreed once the
@@ -281,6 +284,15 @@ _DUE = re.compile(r",? by (\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})$")
 def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings, *, private: bool) -> Section | None:
     items = []
     checks: dict[str, tuple[int, str]] = {}  # instrument -> (days, area)
+    # the objectives whose step gives the PHQ-9 at this visit (the core's for a plan with no
+    # depression measure, trauma's before trauma-focused therapy): repeated if it is given
+    mood_today = {
+        objective_id
+        for problem in data["problems"]
+        for step in problem["interventions"]
+        if step.get("administers") == MEASURED_INSTRUMENT
+        for objective_id in step.get("objectives", ())
+    }
 
     def check(instrument: str, days: int, area: str) -> None:
         days = min(checks[instrument][0], days) if instrument in checks else days
@@ -294,7 +306,7 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings, *, p
                 objective.get("phase") != "now" or not plain_objective(objective["id"])
             ):  # of a waiting problem, only a goal that starts now and is written for the patient
                 continue
-            if objective["provenance"]["source"] == DEPRESSION_MEASURE:
+            if objective.get("at_this_visit") and objective["id"] in mood_today:
                 # the PHQ-9 given today is repeated every recall window if it is given (read 11)
                 check(MEASURED_INSTRUMENT, objective["review_interval_days"], "depression")
             instrument = objective["measure"].get("instrument")

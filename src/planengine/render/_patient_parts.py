@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from planengine._model import Plan
-from planengine.plan._depression_measure import DEPRESSION_MEASURE
 from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.plan._risk_flags import SUICIDE_KINDS
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
@@ -32,6 +31,7 @@ from planengine.render._patient_words import (
 )
 from planengine.render._words import (
     dose,
+    instrument_area,
     instrument_name,
     one_line,
     patient_text,
@@ -479,14 +479,17 @@ def _later_item(problem: dict[str, Any]) -> str:
 def screened_today(problem: dict[str, Any]) -> bool:
     """True for a problem whose own questionnaire is given at this visit: the full one a positive
     screen points to (a step of it made by the screen follow-up that starts now), or one a task
-    at this visit gives (the ISI when none is on file; clinician read 12, S3). The PHQ-9 a
-    problem with no depression measure proposes is about mood, not that problem."""
+    at this visit gives (the ISI when none is on file; clinician read 12, S3). A questionnaire
+    of another area (``administers``: the PHQ-9 given under an anxiety or trauma problem) is
+    about that area, not this problem."""
     today = {o["id"] for o in problem["objectives"] if o.get("at_this_visit")}
     for step in problem["interventions"]:
         source = (step.get("provenance") or {}).get("source")
-        if step["phase"] == "now" and (
-            source == SCREEN_FOLLOW_UP
-            or (source != DEPRESSION_MEASURE and not today.isdisjoint(step.get("objectives", ())))
+        given = step.get("administers")
+        if (
+            step["phase"] == "now"
+            and (source == SCREEN_FOLLOW_UP or not today.isdisjoint(step.get("objectives", ())))
+            and (given is None or instrument_area(given) == problem["area"])
         ):
             return True
     return False

@@ -24,8 +24,8 @@ __all__ = [
     "cutoff_meaning",
     "dose",
     "hosts_running",
+    "instrument_area",
     "instrument_name",
-    "instrument_named_in",
     "label",
     "long_date",
     "long_dates",
@@ -171,12 +171,11 @@ def instrument_name(instrument_id: str) -> str:
     return instrument.name if instrument is not None else instrument_id
 
 
-def instrument_named_in(text: str) -> str | None:
-    """The id of the instrument whose name ``text`` gives ("Give the full PHQ-9 ..." ->
-    ``phq9``), the longest name first, or ``None``: how the engine finds the questionnaire a
-    screen's next step asks for."""
-    named = [(i.name, key) for key, i in _instruments().items() if i.name and i.name in text]
-    return max(named, key=lambda n: len(n[0]))[1] if named else None
+def instrument_area(instrument_id: str) -> str | None:
+    """The area an instrument measures (``phq9`` -> ``depression``), or ``None`` for one that is
+    not installed: what a questionnaire a step gives (its ``administers``) is about."""
+    instrument = _instruments().get(instrument_id)
+    return None if instrument is None else str(instrument.area)
 
 
 def band_title(instrument_id: str, band: str | None) -> str:

@@ -330,6 +330,8 @@ class DataStrategy:
                 start_week,
                 list(hosts),
             )
+            if item.administers is not None:
+                step.administers = item.administers
             if item.guards:
                 for condition, slot in item.guards:
                     if verdicts[slot] if condition is None else condition in present:

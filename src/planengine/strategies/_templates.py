@@ -228,6 +228,8 @@ class _StepTemplate:
     when_slot: int = -1
     default: tuple[Any, ...] = ()
     variants: tuple[tuple[int, tuple[Any, ...]], ...] = ()
+    #: the instrument id of the questionnaire the step gives (see ``Intervention.administers``)
+    administers: str | None = None
 
 
 _STEP_FIELDS = ("title", "description", "delivery", "category", "frequency", "duration_minutes",
@@ -410,6 +412,7 @@ def _compile_step(raw: Mapping[str, Any], cite: Any, area: str, slot: _Slots) ->
         when_slot=slot(when),
         default=_step_content(fields, area),
         variants=picks,
+        administers=raw.get("administers"),
     )
 
 

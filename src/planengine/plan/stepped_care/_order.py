@@ -27,7 +27,6 @@ from typing import Any
 import attrs
 
 from planengine._model import Problem
-from planengine.plan._depression_measure import DEPRESSION_MEASURE
 from planengine.plan.stepped_care._records import Ordering
 from planengine.plan.stepped_care._rules import SteppedCareRules, lowest_total, rule_id
 
@@ -66,23 +65,27 @@ def _given_today(problem: Problem, rules: SteppedCareRules) -> Severity | None:
     """For a problem no questionnaire measured whose own questionnaire a task at this visit
     gives (the ISI when none is on file), its standing says so (clinician read 13, S4: "not
     measured by a scored questionnaire" contradicted the ISI given today; read 14: the option's
-    reason starts from it, so it says first that the severity is not yet known), else ``None``. The
-    PHQ-9 the core proposes for a plan with no depression measure is about mood, not this
-    problem."""
+    reason starts from it, so it says first that the severity is not yet known), else ``None``.
+    The questionnaire is the one the task's step gives (``administers``), and it must measure
+    this problem's area: a PHQ-9 given today (the core's for a plan with no depression measure,
+    trauma's before trauma-focused therapy) is about mood, not this problem."""
+    today = {objective.id for objective in problem.objectives if objective.at_this_visit}
+    if not today:
+        return None
     named = [
-        name
-        for objective in problem.objectives
-        if objective.at_this_visit and objective.provenance.source != DEPRESSION_MEASURE
-        for name in rules.names.values()
-        if name and name in objective.statement
+        rules.names[step.administers]
+        for step in problem.interventions
+        if step.administers in rules.names
+        and rules.areas.get(step.administers) == problem.area
+        and not today.isdisjoint(step.objective_ids)
     ]
     if not named:
         return None
     return Severity(
         UNMEASURED,
         -1.0,
-        f"severity not yet known (the {max(named, key=len)} is given today, and the plan is made "
-        "again with its score)",
+        f"severity not yet known (the {named[0]} is given today, and the plan is made again with "
+        "its score)",
     )
 
 

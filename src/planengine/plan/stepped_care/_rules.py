@@ -90,6 +90,8 @@ class SteppedCareRules:
     references: Mapping[str, str]
     #: instrument id -> its name, for every instrument in use
     names: Mapping[str, str]
+    #: instrument id -> the area it measures, for every instrument in use
+    areas: Mapping[str, str] = attrs.field(factory=dict)
     #: area -> the areas beside whose primary course its own course takes the extra place
     #: (``course_with``; by default the areas it runs alongside)
     course_alongside: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
@@ -166,6 +168,7 @@ class SteppedCareRules:
             },
             references=dict(data["references"]),
             names={key: value.name for key, value in instruments.items()},
+            areas={key: value.area for key, value in instruments.items()},
         )
 
 
