@@ -61,10 +61,11 @@ def test_manifest_and_every_citation_is_defined(path: pathlib.Path) -> None:
         for cid in item["citations"]:
             assert cid in references, f"{path}: {item['id']} cites undefined {cid!r}"
             used.add(cid)
-    for objective in data["objectives"]:
-        for cid in objective.get("citations", []):
-            assert cid in references, f"{path}: {objective['id']} cites undefined {cid!r}"
-            used.add(cid)
+    for item in [*data["objectives"], *data["interventions"]]:
+        for variant in [item, *item.get("variants", [])]:  # a variant may cite its own
+            for cid in variant.get("citations", []):
+                assert cid in references, f"{path}: {item['id']} cites undefined {cid!r}"
+                used.add(cid)
     unused = set(references) - used
     assert not unused, f"{path}: references never cited: {sorted(unused)}"
     for area in data["areas"]:

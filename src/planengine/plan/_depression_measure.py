@@ -42,7 +42,7 @@ _WHY = (
     "Anxiety and hazardous drinking often come with depression, and drinking raises the risk of "
     "a suicide attempt; NHS Talking Therapies measures mood with the PHQ-9 beside the GAD-7."
 )
-_CITATIONS = ("R1", "R37", "S18", "S2")
+_CITATIONS = ("R1", "R37", "S18", "S2", "DN-questionnaire-today")
 
 
 def depression_measure(problem: Problem, context: PlanningContext) -> Proposal:
