@@ -73,10 +73,11 @@ def _given_today(problem: Problem, rules: SteppedCareRules) -> Severity | None:
     if not today:
         return None
     named = [
-        rules.names[step.administers]
+        rules.names[given]
         for step in problem.interventions
-        if step.administers in rules.names
-        and rules.areas.get(step.administers) == problem.area
+        if (given := step.administers) is not None
+        and given in rules.names
+        and rules.areas.get(given) == problem.area
         and not today.isdisjoint(step.objective_ids)
     ]
     if not named:
