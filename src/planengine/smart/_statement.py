@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from planengine.smart._statement_absolute import absolutes
 from planengine.smart._statement_measures import done_task, quitting
 from planengine.smart._statement_measures import quantity as statement_quantity
 from planengine.smart._statement_phrases import (
@@ -441,26 +442,6 @@ def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
     ) and following not in ("it", "them", "up", "down", "back", "out", "off")
 
 
-def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
-    lists = pattern_lists()
-    words = lemma_words(tokens)
-    surface = surface_words(tokens)
-    found = []
-    spans = find_spans(surface, lists["absolute"], 0, len(tokens)) + find_spans(words, lists["absolute"], 0, len(tokens))
-    for start, stop in sorted(set(spans)):
-        if surface[start] in ("never", "always") or (start >= begin and start < end) or surface[start].startswith("100"):
-            nearby = {t.lemma for t in tokens[stop : stop + 6]} | {t.lower for t in tokens[stop : stop + 6]}
-            if surface[start] in ("free", "zero", "never", "eliminate", "no", "any", "anymore") and nearby & lists["substances"]:
-                continue  # abstinence from a substance is a treatment goal, not perfectionism
-            if surface[start] == "no" and stop < len(surface) and surface[stop] == "longer" and surface[start - 1 : start] == ["that"]:
-                continue
-            after = stop
-            while after < min(len(tokens), stop + 2) and tokens[after].lower[:1].isalpha():
-                after += 1
-            found.append(" ".join(t.text for t in tokens[start:after]))
-    return found
-
-
 def _anchored(tokens: Sequence[Token], text: str) -> bool:
     """A real metric with a target in the statement: an instrument or a rating with a number, or
     a count that moves between two numbers ("from five to two times a week")."""
@@ -540,7 +521,7 @@ def analyse(text: str) -> Statement:
         vague=tuple(dict.fromkeys(vague)),
         anchored=_anchored(tokens, text),
         behaviours=tuple(_coordinated(tokens, text)),
-        absolutes=tuple(_absolutes(tokens, begin, end)),
+        absolutes=tuple(absolutes(tokens, begin, end)),
         timeframe=timeframe,
         timeframe_days=days,
         quantity=statement_quantity(tokens, text),

@@ -169,6 +169,10 @@ def lists() -> dict[str, Any]:
         "absolute": tuple(phrase(p) for p in data["absolute_targets"]["phrases"]),
         "substances": {lemma(w) for w in data["absolute_targets"]["substance_words"]}
         | set(data["absolute_targets"]["substance_words"]),
+        "harm": {lemma(w) for w in data["absolute_targets"]["harm_words"]}
+        | set(data["absolute_targets"]["harm_words"]),
+        "every_day": tuple(tuple(p.split()) for p in data["absolute_targets"]["every_day"]),
+        "training": tuple(tuple(p.split()) for p in data["absolute_targets"]["training"]),
         "time_units": set(data["timeframes"]["units"]),
         "frequency": {lemma(w) for w in data["measures"]["frequency_words"]}
         | set(data["measures"]["frequency_words"]),
