@@ -15,7 +15,7 @@ LISTS = [name for name, value in patterns().items() if isinstance(value, dict)]
 
 def _fires(name: str, statement: Statement) -> bool:
     """Whether the part of the analysis a list feeds says something for ``statement``."""
-    if name in ("vague_phrases", "change_verbs", "feelings", "negation", "purpose_markers"):
+    if name in ("vague_phrases", "change_verbs", "feelings", "negation", "purpose_markers", "clinician_actions"):
         return bool(statement.vague) and not statement.anchored
     if name == "comparators":
         return statement.quantity is not None and not statement.vague

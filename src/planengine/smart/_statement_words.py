@@ -159,7 +159,9 @@ def lists() -> dict[str, Any]:
         "abstract": {lemma(w) for w in data["change_verbs"]["abstract_nouns"]}
         | set(data["change_verbs"]["abstract_nouns"]),
         "linking": {lemma(w) for w in data["feelings"]["linking_verbs"]},
-        "feelings": set(data["feelings"]["adjectives"]),
+        "feelings": set(data["feelings"]["adjectives"]) | set(data["feelings"]["traits"]),
+        "measure_nouns": {lemma(w) for w in data["change_verbs"]["measure_nouns"]},
+        "clinician_verbs": {lemma(w) for w in data["clinician_actions"]["verbs"]},
         "negation": tuple(phrase(p) for p in data["negation"]["triggers"]),
         "window": int(data["negation"]["window"]),
         "terminators": set(data["negation"]["terminators"]),
