@@ -333,6 +333,19 @@ def _negated_state(inside: Sequence[Token]) -> bool:
     )
 
 
+def _no_events(tokens: Sequence[Token], begin: int, end: int) -> str | None:
+    """"No" before harm or a countable event within two words ("has experienced no physical harm
+    to self", "no outbursts"): a count of zero, as "never" and "free of" are."""
+    lists = pattern_lists()
+    for index in range(begin, end - 1):
+        if tokens[index].lower != "no":
+            continue
+        for token in tokens[index + 1 : min(end, index + 3)]:
+            if token.lemma in lists["harm"] or token.lower in lists["harm"] or token.lower in lists["countable_events"]:
+                return " ".join(t.text for t in tokens[index : tokens.index(token) + 1])
+    return None
+
+
 def _adverb(word: str) -> bool:
     """A word ending in -ly that reads as an adverb and not as a verb ("perfectly", "consistently";
     not "apply", "reply")."""
@@ -573,7 +586,7 @@ def analyse(text: str) -> Statement:
             # habit, whose adherence needs a stated criterion (the corpus README's M rule)
             negated = " ".join(t.text for t in tokens[start:scope])
     if negated is None:
-        negated = quitting(tokens, _main_verb(tokens, begin), end)
+        negated = quitting(tokens, _main_verb(tokens, begin), end) or _no_events(tokens, begin, end)
     change = None
     pair = _from_to(tokens)
     if pair is not None and days:

@@ -10,7 +10,7 @@ import re
 from collections.abc import Sequence
 
 from planengine.smart._statement_phrases import STATE_WORDS, single_occasion
-from planengine.smart._statement_words import Token, find, is_base_verb, is_number_token
+from planengine.smart._statement_words import NUMBER_WORDS, Token, find, is_base_verb, is_number_token, readings
 from planengine.smart._statement_words import lemmas as lemma_words
 from planengine.smart._statement_words import lists as pattern_lists
 from planengine.smart._statement_words import quote as quote_text
@@ -31,20 +31,28 @@ def quantity(tokens: Sequence[Token], text: str) -> str | None:
         if index in dates:
             continue  # a calendar date is a deadline, not a count
         if token.lemma in lists["frequency"] or word in lists["frequency"]:
+            if word == "daily" and index + 1 < len(tokens) and tokens[index + 1].lemma in lists["daily_domains"]:
+                continue  # "daily functioning", "daily activities": ordinary life, not how often
             return token.text
+        if _hyphenated_amount(word):
+            return token.text  # "a two-mile loop", "a 20-minute walk"
+        if word == "range" and index > 0 and surface[index - 1] in lists["bands"]:
+            return quote_text(text, tokens, index - 1, index + 1)  # "to mild range": a band
         if word in lists["instruments"] or re.fullmatch(r"\d+/\d+", word):
             return token.text
         if re.fullmatch(r"\d+(?:[.:]\d+)?\s?(?:am|pm|a\.m\.|p\.m\.)", word) or (
             index + 1 < len(tokens) and word[:1].isdigit() and surface[index + 1] in ("pm", "am", "a.m", "p.m", "a.m.", "p.m.")
         ):
             return token.text
-        if word in ("every", "each", "per") and index + 1 < len(tokens) and surface[index + 1] not in ("time",):
+        if word in ("every", "each", "per") and index + 1 < len(tokens) and surface[index + 1] not in ("time",) and (
+            surface[index : index + 2] != ["each", "other"]
+        ):
             return quote_text(text, tokens, index, index + 2)
         if is_number_token(token) and surface[index + 1 : index + 3] in (["of", "these"], ["of", "those"]):
             continue  # "one of these days": an unnamed one of a set, no count
         if is_number_token(token) and index + 1 < len(tokens) and surface[index + 1][:1].isalpha():
             following = surface[index + 1]
-            if following in ("out",) or tokens[index + 1].lemma not in lists["time_units"] or index == 0 or surface[index - 1] not in ("in", "within", "for", "over", "by", "next"):
+            if following in ("out",) or tokens[index + 1].lemma not in lists["time_units"] or index == 0 or surface[index - 1] not in ("in", "within", "for", "over", "by", "next", "after"):
                 return quote_text(text, tokens, index, index + 2)
         if word.endswith("%") or (word[:1].isdigit() and index + 1 < len(tokens) and surface[index + 1] == "%"):
             return token.text
@@ -73,8 +81,12 @@ def done_task(tokens: Sequence[Token], verb: int, end: int) -> str | None:
     surface = surface_words(tokens)
     for start, stop in find(words, lists["done"], verb, min(end, verb + 4)):
         if start == verb or words[start - 2 : start] == ["able", "to"]:
-            said = surface[stop] if stop < len(surface) else ""
-            if (said in STATE_WORDS or said in lists["feelings"]) and words[start] not in lists["saying_verbs"]:
+            shown = stop + 1 if surface[stop : stop + 1] in (["a"], ["an"], ["the"]) else stop
+            said = surface[shown] if shown < len(surface) else ""
+            following = surface[shown + 1] if shown + 1 < len(surface) else ""
+            # "identify positive traits": the adjective describes what is listed, not a state
+            felt = said in lists["feelings"] and not ("NOUN" in readings(following) and following[:1].isalpha())
+            if (said in STATE_WORDS or felt) and words[start] not in lists["saying_verbs"]:
                 return None  # "demonstrate improved concentration": a state shown, no task
             if words[start] in lists["recurring_verbs"] and not single_occasion(tokens, stop, end):
                 return None  # "attend therapy", "attend social gatherings": a standing habit
@@ -85,6 +97,13 @@ def done_task(tokens: Sequence[Token], verb: int, end: int) -> str | None:
     if verb < end and single_occasion(tokens, verb + 1, end, events_only=True):
         return tokens[verb].text  # "make a phone call", "go for a swim": one occasion
     return None
+
+
+def _hyphenated_amount(word: str) -> bool:
+    """A number and a unit in one word: "two-mile", "20-minute", "5-km"."""
+    match = re.fullmatch(r"([a-z]+|\d+(?:\.\d+)?)-(mile|minute|second|hour|km|kilometre|kilometer|metre|meter|"
+                         r"step|page|lap|block|day|week|night)s?", word)  # fmt: skip
+    return match is not None and (match.group(1)[:1].isdigit() or match.group(1) in NUMBER_WORDS)
 
 
 def object_carrier(tokens: Sequence[Token], index: int, end: int) -> int | None:

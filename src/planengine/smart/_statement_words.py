@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "NUMBER_WORDS",
     "UNIT_DAYS",
     "Token",
     "find",
@@ -41,7 +42,7 @@ __all__ = [
 _TOKEN = re.compile(
     r"\d+(?:[.,:/]\d+)*(?:\s?(?:%|am\b|pm\b|a\.m\.|p\.m\.))?|[A-Za-z]+(?:[-'’][A-Za-z0-9]+)*|[^\w\s]"
 )
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
@@ -118,7 +119,7 @@ def number(text: str) -> float | None:
     head = re.match(r"\d+(?:\.\d+)?", text.replace(",", ""))
     if head:
         return float(head.group(0))
-    return float(_NUMBER_WORDS[text]) if text in _NUMBER_WORDS else None
+    return float(NUMBER_WORDS[text]) if text in NUMBER_WORDS else None
 
 
 @attrs.frozen
@@ -186,6 +187,10 @@ def lists() -> dict[str, Any]:
         | set(data["negation"]["negated_states"]),
         "setup_verbs": set(data["one_routine_pairs"]["setup_verbs"]),
         "weekdays": set(data["timeframes"]["weekdays"]),
+        "calendar": set(data["timeframes"]["calendar"]),
+        "events": {lemma(w) for w in data["timeframes"]["events"]} | set(data["timeframes"]["events"]),
+        "daily_domains": {lemma(w) for w in data["measures"]["daily_domains"]},
+        "bands": set(data["measures"]["bands"]),
         "zero_triggers": set(data["negation"]["zero_triggers"]),
         "quit_verbs": {lemma(w) for w in data["negation"]["quit_verbs"]},
         "saying_verbs": {lemma(w) for w in data["measures"]["saying_verbs"]},
@@ -255,6 +260,6 @@ def lemmas(tokens: Sequence[Token]) -> list[str]:
 
 
 def is_number_token(token: Token) -> bool:
-    return token.lower[:1].isdigit() or (token.lower in _NUMBER_WORDS and token.lower not in ("a", "an"))
+    return token.lower[:1].isdigit() or (token.lower in NUMBER_WORDS and token.lower not in ("a", "an"))
 
 
