@@ -61,6 +61,8 @@ _SUBJECTS = frozenset({"i", "client", "patient", "participant", "participants", 
                        "he", "she", "they", "the"})  # fmt: skip
 _MODALS = frozenset({"will", "shall", "would", "can", "could", "should", "want", "wants", "aim",
                      "plan", "going", "'ll", "ll", "must"})  # fmt: skip
+#: Modals that are one only before "to" ("plan to", "want to"; not "a sleep plan").
+_TO_MODALS = frozenset({"want", "wants", "aim", "plan", "going"})
 #: Verbs whose "to" starts their complement, not a purpose: "continue to build", "want to feel".
 _TO_COMPLEMENT = frozenset({"want", "how", "able", "try", "need", "aim", "plan", "going", "like", "way",
                             "ways", "continue", "begin", "start", "strive", "seek", "decide", "agree",
@@ -112,6 +114,8 @@ def _main_verb(tokens: Sequence[Token], begin: int) -> int:
     for position in range(begin, min(len(words), begin + 6)):
         if words[position : position + 3] in (["are", "able", "to"], ["is", "able", "to"], ["am", "able", "to"]):
             return position + 3  # "Clients are able to identify ..."
+        if words[position] in _TO_MODALS and words[position + 1 : position + 2] != ["to"]:
+            continue  # "form a sleep plan": a noun, not "plan to"
         if words[position] in _MODALS or words[position].endswith("'ll"):
             index = position + 1
             while index < len(words) and words[index] in ("to", "be", "able", "not", "try"):

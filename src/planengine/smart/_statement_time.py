@@ -113,6 +113,8 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
             between = set(surface[index + 1 : position])
             if word == "after" and amount is None and between & {"this", "next"}:
                 continue  # "after this week": a start with no end ("starting next week")
+            if unit == "day" and amount is None and word in ("throughout", "during", "across", "over"):
+                continue  # "throughout the school day": a span within each day, no deadline
             bounded = amount is not None or between & {"next", "first", "end", "rest", "this",
                                                        "school", "academic", "course"}  # fmt: skip
             if not bounded and unit not in ("weekend", "semester", "term"):
