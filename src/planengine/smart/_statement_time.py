@@ -187,7 +187,7 @@ def _named_deadline(tokens: Sequence[Token], index: int) -> int | None:
         name != "may" or tokens[position].text == "May"
     ):
         return position
-    if tokens[position].lemma in lists["events"] or name in lists["events"]:
+    if name in lists["events"]:
         if word in ("by", "before", "until", "during") or (word == "at" and name == "discharge"):
             return position
         if word == "after" and between & {"first", "next"}:

@@ -188,7 +188,7 @@ def lists() -> dict[str, Any]:
         "setup_verbs": set(data["one_routine_pairs"]["setup_verbs"]),
         "weekdays": set(data["timeframes"]["weekdays"]),
         "calendar": set(data["timeframes"]["calendar"]),
-        "events": {lemma(w) for w in data["timeframes"]["events"]} | set(data["timeframes"]["events"]),
+        "events": set(data["timeframes"]["events"]),
         "daily_domains": {lemma(w) for w in data["measures"]["daily_domains"]},
         "bands": set(data["measures"]["bands"]),
         "zero_triggers": set(data["negation"]["zero_triggers"]),
