@@ -47,6 +47,7 @@ def absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
         while after < min(len(tokens), stop + 2) and tokens[after].lower[:1].isalpha():
             after += 1
         found.append(" ".join(t.text for t in tokens[start:after]))
+    found.extend(_zero_counts(tokens, begin, end))
     found.extend(_bans(tokens, begin, end))
     found.extend(_every_occasion(tokens))
     found.extend(_daily_training(tokens))
@@ -58,7 +59,7 @@ def _exempt(tokens: Sequence[Token], start: int, stop: int) -> bool:
     self-harm"): abstinence and safety are targets of zero, not perfectionism."""
     lists = pattern_lists()
     if tokens[start].lower not in ("free", "zero", "never", "eliminate", "no", "any", "anymore", "absence",
-                                   "without"):  # fmt: skip
+                                   "without", "0"):  # fmt: skip
         return False
     nearby = {t.lemma for t in tokens[stop : stop + 6]} | {t.lower for t in tokens[stop : stop + 6]}
     return bool(nearby & lists["substances"] or nearby & lists["harm"])
@@ -94,6 +95,24 @@ def _bans(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             continue
         if _exempt(tokens, index, index + 1) or _windowed(surface, index + 2):
             continue
+        found.append(" ".join(t.text for t in tokens[index : index + 2]))
+    return found
+
+
+def _zero_counts(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
+    """A count of 0 written as a digit ("have 0 panic attacks"), as "zero" is: not the low end of a
+    scale ("from 0 to 100", "0-10") and not a substance or harm."""
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    found = []
+    for index in range(begin, min(end, len(tokens) - 1)):
+        if surface[index] != "0" or not surface[index + 1][:1].isalpha() or surface[index + 1] == "to":
+            continue
+        if index > 0 and surface[index - 1] in ("from", "between", "of"):
+            continue
+        clause = {t.lemma for t in tokens[begin:end]} | set(surface[begin:end])
+        if clause & (lists["substances"] | lists["harm"]):
+            continue  # "reduce drinks from 4 a day to 0": abstinence
         found.append(" ".join(t.text for t in tokens[index : index + 2]))
     return found
 
