@@ -461,7 +461,7 @@ def _participle_list(segments: Sequence[Sequence[Token]]) -> set[int]:
         for number, segment in enumerate(segments)
         if number > 0 and len(segment) > 1 and _participle(segment[0].lower)
         # "..., improving initiation skills from 0/10 to 8/10": the outcome, not a behaviour
-        and not find_spans([segment[0].lemma], pattern_lists()["change_verbs"])
+        and segment[0].lemma not in pattern_lists()["change_verb_words"]
     }
     return found if len(found) >= 2 else set()
 
@@ -524,9 +524,10 @@ def _anchored(tokens: Sequence[Token], text: str) -> bool:
         return True
     if "out" in surface and "of" in surface and sum(is_number_token(t) for t in tokens) >= 2:
         return True
-    for _start, stop in find_spans(surface, _MEASURED_BY):
-        if any(is_number_token(t) for t in tokens[stop:]):
-            return True  # "as measured by ... at least one alternative method": a stated count
+    if "by" in surface:
+        for _start, stop in find_spans(surface, _MEASURED_BY):
+            if any(is_number_token(t) for t in tokens[stop:]):
+                return True  # "as measured by ... at least one alternative method": a stated count
     return _from_to(tokens) is not None
 
 
@@ -590,7 +591,9 @@ def analyse(text: str) -> Statement:
             # habit, whose adherence needs a stated criterion (the corpus README's M rule)
             negated = " ".join(t.text for t in tokens[start:scope])
     if negated is None:
-        negated = quitting(tokens, _main_verb(tokens, begin), end) or _no_events(tokens, begin, end)
+        negated = quitting(tokens, _main_verb(tokens, begin), end)
+    if negated is None and "no" in surface:
+        negated = _no_events(tokens, begin, end)
     change = None
     pair = _from_to(tokens)
     if pair is not None and days:

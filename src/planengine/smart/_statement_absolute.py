@@ -47,11 +47,20 @@ def absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
         while after < min(len(tokens), stop + 2) and tokens[after].lower[:1].isalpha():
             after += 1
         found.append(" ".join(t.text for t in tokens[start:after]))
-    found.extend(_zero_counts(tokens, begin, end))
-    found.extend(_bans(tokens, begin, end))
-    found.extend(_every_occasion(tokens))
-    found.extend(_daily_training(tokens))
+    present = set(surface)  # each reading below needs a word of its own: skip those that cannot fire
+    if "0" in present:
+        found.extend(_zero_counts(tokens, begin, end))
+    if "no" in present:
+        found.extend(_bans(tokens, begin, end))
+    if "of" in present:
+        found.extend(_every_occasion(tokens))
+    if present & _DAILY_WORDS:
+        found.extend(_daily_training(tokens))
     return found
+
+
+#: Words one of the ``every_day`` phrases holds ("every day", "daily", "7 days a week").
+_DAILY_WORDS = frozenset({"day", "daily", "days"})
 
 
 def _exempt(tokens: Sequence[Token], start: int, stop: int) -> bool:
@@ -121,10 +130,11 @@ def _every_occasion(tokens: Sequence[Token]) -> list[str]:
     """A criterion met on every occasion: "5 out of 5 opportunities", "4 of 4 trials" (100 %)."""
     surface = surface_words(tokens)
     found = []
-    for index, token in enumerate(tokens[:-2]):
-        if not is_number_token(token):
+    for index in range(len(tokens) - 2):
+        following = surface[index + 1]
+        if following not in ("of", "out") or not is_number_token(tokens[index]):
             continue
-        step = 3 if surface[index + 1 : index + 3] == ["out", "of"] else 2 if surface[index + 1] == "of" else 0
+        step = 3 if following == "out" and surface[index + 2] == "of" else 2 if following == "of" else 0
         if not step or index + step >= len(tokens) or not is_number_token(tokens[index + step]):
             continue
         first, second = parse_number(surface[index]), parse_number(surface[index + step])

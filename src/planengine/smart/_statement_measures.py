@@ -34,7 +34,7 @@ def quantity(tokens: Sequence[Token], text: str) -> str | None:
             if word == "daily" and index + 1 < len(tokens) and tokens[index + 1].lemma in lists["daily_domains"]:
                 continue  # "daily functioning", "daily activities": ordinary life, not how often
             return token.text
-        if _hyphenated_amount(word):
+        if "-" in word and _hyphenated_amount(word):
             return token.text  # "a two-mile loop", "a 20-minute walk"
         if word == "range" and index > 0 and surface[index - 1] in lists["bands"]:
             return quote_text(text, tokens, index - 1, index + 1)  # "to mild range": a band

@@ -66,7 +66,7 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
             return text[tokens[index].start : tokens[index + 1].start + 10], None
         # a named date or event: "by December 31st", "before June", "by summer", "by (date)",
         # "by time of discharge", "during hospitalization", "after first interview"
-        named = _named_deadline(tokens, index)
+        named = _named_deadline(tokens, surface, index) if word in _DATE_PREPOSITIONS else None
         if named is not None:
             return quote_text(text, tokens, index, named + 1), None
         # "by week 8", "by session 6"
@@ -162,15 +162,17 @@ _DATE_FILLERS = frozenset({"the", "end", "of", "this", "next", "time", "first", 
                            "middle", "my", "our", "his", "her", "their"})  # fmt: skip
 
 
-def _named_deadline(tokens: Sequence[Token], index: int) -> int | None:
+#: Prepositions before a named date or event.
+_DATE_PREPOSITIONS = frozenset({"by", "before", "until", "in", "during", "after", "at"})
+
+
+def _named_deadline(tokens: Sequence[Token], surface: Sequence[str], index: int) -> int | None:
     """The index of the last word of a named date or event after the preposition at ``index``:
     a month, season or holiday ("by December 31st", "before June", "by summer"), a placeholder
     ("by (date)", "by [date]"), or an event of care or of life ("by time of discharge", "during
     hospitalization", "before that trip", "after first interview")."""
-    lists = pattern_lists()
-    surface = surface_words(tokens)
     word = surface[index]
-    if word not in ("by", "before", "until", "in", "during", "after", "at") or index + 1 >= len(tokens):
+    if index + 1 >= len(tokens):
         return None
     if word in ("by", "before", "until") and surface[index + 1] in ("(", "[") and index + 3 < len(tokens) and (
         surface[index + 2] in ("date", "deadline")
@@ -181,6 +183,7 @@ def _named_deadline(tokens: Sequence[Token], index: int) -> int | None:
         position += 1
     if position >= len(tokens):
         return None
+    lists = pattern_lists()
     between = set(surface[index + 1 : position])
     name = surface[position]
     if name in lists["calendar"] and word in ("by", "before", "until", "in") and (

@@ -156,6 +156,7 @@ def lists() -> dict[str, Any]:
         + tuple((word,) for word in data["vague_phrases"]["comparatives"]),
         "comparatives": set(data["vague_phrases"]["comparatives"]),
         "change_verbs": tuple(phrase(p) for p in data["change_verbs"]["verbs"]),
+        "change_verb_words": {phrase(p)[0] for p in data["change_verbs"]["verbs"] if " " not in p},
         "countable_events": set(data["change_verbs"]["countable_events"]),
         "abstract": {lemma(w) for w in data["change_verbs"]["abstract_nouns"]}
         | set(data["change_verbs"]["abstract_nouns"]),
