@@ -10,7 +10,14 @@ import re
 from collections.abc import Sequence
 
 from planengine.smart._statement_phrases import STATE_WORDS, single_occasion
-from planengine.smart._statement_words import NUMBER_WORDS, Token, find, is_base_verb, is_number_token, readings
+from planengine.smart._statement_words import (
+    NUMBER_WORDS,
+    Token,
+    find,
+    is_base_verb,
+    is_number_token,
+    readings,
+)
 from planengine.smart._statement_words import lemmas as lemma_words
 from planengine.smart._statement_words import lists as pattern_lists
 from planengine.smart._statement_words import quote as quote_text

@@ -131,8 +131,16 @@ class Token:
     end: int
 
 
+class Tokens(list[Token]):
+    """A statement's tokens, with their surface words and lemmas kept once read (the analyser's
+    readings ask for them a score of times per statement; nobody changes them)."""
+
+    surface_words: list[str] | None = None
+    lemma_words: list[str] | None = None
+
+
 def tokens_of(text: str) -> list[Token]:
-    found = []
+    found = Tokens()
     for match in _TOKEN.finditer(text):
         raw = match.group(0)
         lower = raw.lower().replace("’", "'")
@@ -253,10 +261,20 @@ def quote(text: str, tokens: Sequence[Token], start: int, end: int) -> str:
 
 
 def surface(tokens: Sequence[Token]) -> list[str]:
+    """The tokens' words in lower case (kept on a whole statement's :class:`Tokens`)."""
+    if isinstance(tokens, Tokens):
+        if tokens.surface_words is None:
+            tokens.surface_words = [token.lower for token in tokens]
+        return tokens.surface_words
     return [token.lower for token in tokens]
 
 
 def lemmas(tokens: Sequence[Token]) -> list[str]:
+    """The tokens' lemmas (kept on a whole statement's :class:`Tokens`)."""
+    if isinstance(tokens, Tokens):
+        if tokens.lemma_words is None:
+            tokens.lemma_words = [token.lemma for token in tokens]
+        return tokens.lemma_words
     return [token.lemma for token in tokens]
 
 
