@@ -344,9 +344,10 @@ def _no_events(tokens: Sequence[Token], begin: int, end: int) -> str | None:
     for index in range(begin, end - 1):
         if tokens[index].lower != "no":
             continue
-        for token in tokens[index + 1 : min(end, index + 3)]:
+        for position in range(index + 1, min(end, index + 3)):
+            token = tokens[position]
             if token.lemma in lists["harm"] or token.lower in lists["harm"] or token.lower in lists["countable_events"]:
-                return " ".join(t.text for t in tokens[index : tokens.index(token) + 1])
+                return " ".join(t.text for t in tokens[index : position + 1])
     return None
 
 
