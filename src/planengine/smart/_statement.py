@@ -19,6 +19,7 @@ import attrs
 from planengine.smart._statement_absolute import absolutes
 from planengine.smart._statement_measures import done_task, quitting
 from planengine.smart._statement_measures import quantity as statement_quantity
+from planengine.smart._statement_negation import negated_state, negations, no_events
 from planengine.smart._statement_phrases import (
     concrete_head,
     coordinated_between,
@@ -30,6 +31,7 @@ from planengine.smart._statement_phrases import (
 )
 from planengine.smart._statement_time import timeframe as statement_timeframe
 from planengine.smart._statement_words import (
+    CLAUSE_BREAK,
     Token,
     is_base_verb,
     is_number_token,
@@ -56,7 +58,6 @@ from planengine.smart._statement_words import (
 
 __all__ = ["Statement", "analyse", "lemma", "patterns"]
 
-_CLAUSE_BREAK = frozenset({",", ";", ".", ":", "(", ")", "!", "?"})
 _SUBJECTS = frozenset({"i", "client", "patient", "participant", "participants", "you", "we",
                        "he", "she", "they", "the"})  # fmt: skip
 _MODALS = frozenset({"will", "shall", "would", "can", "could", "should", "want", "wants", "aim",
@@ -278,7 +279,7 @@ def _object(tokens: Sequence[Token], index: int, end: int) -> tuple[str, bool, i
     counted = False
     for position in range(index, min(end, index + 5)):
         token = tokens[position]
-        if token.lower in _CLAUSE_BREAK:
+        if token.lower in CLAUSE_BREAK:
             return None
         if is_number_token(token):
             counted = True
@@ -326,31 +327,6 @@ def _feelings(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     return found
 
 
-def _negated_state(inside: Sequence[Token]) -> bool:
-    """Whether "free of/from" or "without" names a state ("the signs and symptoms of depression",
-    "without difficulties", "without fear of failure"), not events to count ("outbursts", "panic
-    attacks", "self-harm") or a substance."""
-    lists = pattern_lists()
-    words = {token.lemma for token in inside} | {token.lower for token in inside}
-    return bool(words & lists["negated_states"]) and not (
-        words & lists["countable_events"] or words & lists["substances"]
-    )
-
-
-def _no_events(tokens: Sequence[Token], begin: int, end: int) -> str | None:
-    """"No" before harm or a countable event within two words ("has experienced no physical harm
-    to self", "no outbursts"): a count of zero, as "never" and "free of" are."""
-    lists = pattern_lists()
-    for index in range(begin, end - 1):
-        if tokens[index].lower != "no":
-            continue
-        for position in range(index + 1, min(end, index + 3)):
-            token = tokens[position]
-            if token.lemma in lists["harm"] or token.lower in lists["harm"] or token.lower in lists["countable_events"]:
-                return " ".join(t.text for t in tokens[index : position + 1])
-    return None
-
-
 def _adverb(word: str) -> bool:
     """A word ending in -ly that reads as an adverb and not as a verb ("perfectly", "consistently";
     not "apply", "reply")."""
@@ -358,30 +334,6 @@ def _adverb(word: str) -> bool:
         return False
     found = readings(word)
     return "ADV" in found and "VERB" not in found
-
-
-def _negations(tokens: Sequence[Token], begin: int, end: int) -> list[tuple[int, int]]:
-    """NegEx: ``(trigger, scope end)`` for each negation in the span, comparators excluded."""
-    lists = pattern_lists()
-    surface = surface_words(tokens)
-    comparator_starts = {s for s, _ in find_spans(surface, lists["comparators"], begin, end)}
-    found = []
-    for start, stop in find_spans(surface, lists["negation"], begin, end):
-        if start in comparator_starts:
-            continue
-        scope = stop
-        while scope < end and scope - stop < lists["window"]:
-            if surface[scope] in _CLAUSE_BREAK or surface[scope] in lists["terminators"]:
-                break
-            scope += 1
-        found.append((start, scope))
-    for index in range(begin, end):
-        if surface[index].endswith("n't") or surface[index] == "cannot":
-            scope = index + 1
-            while scope < end and scope - index <= lists["window"] and surface[scope] not in _CLAUSE_BREAK:
-                scope += 1
-            found.append((index, scope))
-    return found
 
 
 def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
@@ -575,7 +527,7 @@ def analyse(text: str) -> Statement:
     surface = surface_words(tokens)
     negated = None
     lists = pattern_lists()
-    for start, scope in _negations(tokens, begin, end):
+    for start, scope in negations(tokens, begin, end):
         inside = tokens[start + 1 : scope]
         feeling = [t for t in inside if t.lower in lists["feelings"]]
         linked = any(t.lemma in lists["linking"] or t.lower in ("getting", "feeling", "being") for t in inside[:3])
@@ -584,7 +536,7 @@ def analyse(text: str) -> Statement:
         state = surface[start] == "not" and start > 0 and (
             tokens[start - 1].lemma in lists["linking"] or surface[start - 1].endswith(("'m", "'re"))
         )
-        if (feeling and (linked or state)) or (surface[start] in ("free", "without") and _negated_state(inside)):
+        if (feeling and (linked or state)) or (surface[start] in ("free", "without") and negated_state(inside)):
             vague.append(" ".join(t.text for t in tokens[start:scope]))
         elif inside and surface[start] in lists["zero_triggers"] and not state:
             # "never", "free of", "no longer": a count of zero. "Not" and "without" ask to avoid
@@ -594,7 +546,7 @@ def analyse(text: str) -> Statement:
     if negated is None:
         negated = quitting(tokens, _main_verb(tokens, begin), end)
     if negated is None and "no" in surface:
-        negated = _no_events(tokens, begin, end)
+        negated = no_events(tokens, begin, end)
     change = None
     pair = _from_to(tokens)
     if pair is not None and days:

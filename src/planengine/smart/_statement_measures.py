@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from planengine.smart._statement_phrases import STATE_WORDS, single_occasion
 from planengine.smart._statement_words import (
+    CLAUSE_BREAK,
     NUMBER_WORDS,
     Token,
     find,
@@ -138,7 +139,7 @@ def quitting(tokens: Sequence[Token], verb: int, end: int) -> str | None:
     following = tokens[verb + 1]
     if following.lower in lists["counted_behaviours"] or following.lemma in lists["counted_behaviours"]:
         stop = verb + 2
-        while stop < min(end, verb + 4) and tokens[stop].lower not in (",", ";", ".", ":", "(", ")", "!", "?"):
+        while stop < min(end, verb + 4) and tokens[stop].lower not in CLAUSE_BREAK:
             stop += 1
         return " ".join(token.text for token in tokens[verb:stop])
     return None

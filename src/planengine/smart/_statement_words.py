@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "CLAUSE_BREAK",
     "NUMBER_WORDS",
     "UNIT_DAYS",
     "Token",
@@ -39,6 +40,8 @@ __all__ = [
     "tokens_of",
 ]
 
+#: Punctuation that ends a clause (and a negation's scope, an object's phrase).
+CLAUSE_BREAK = frozenset({",", ";", ".", ":", "(", ")", "!", "?"})
 _TOKEN = re.compile(
     r"\d+(?:[.,:/]\d+)*(?:\s?(?:%|am\b|pm\b|a\.m\.|p\.m\.))?|[A-Za-z]+(?:[-'’][A-Za-z0-9]+)*|[^\w\s]"
 )
