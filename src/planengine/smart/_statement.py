@@ -16,16 +16,17 @@ from collections.abc import Sequence
 
 import attrs
 
-from planengine.smart._statement_absolute import absolutes
-from planengine.smart._statement_measures import done_task, quitting
+from planengine.smart._statement_measures import absolutes, done_task, quitting
 from planengine.smart._statement_measures import quantity as statement_quantity
-from planengine.smart._statement_negation import negated_state, negations, no_events
 from planengine.smart._statement_phrases import (
     concrete_head,
     coordinated_between,
     counted_means,
     named_examples,
     names_a_purpose,
+    negated_state,
+    negations,
+    no_events,
     one_act,
     to_number,
 )
