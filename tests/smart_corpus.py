@@ -20,8 +20,9 @@ TUNING_4 = CORPUS.with_name("tuning-4.yaml")
 TUNING_2 = CORPUS.with_name("tuning-2.yaml")
 #: A third tuning part, gathered for more Achievable positives and unusual specific forms (README.md).
 TUNING_3 = CORPUS.with_name("tuning-3.yaml")
-#: The third held-out part: gathered after session 28's tuning round, never tuned on (README.md).
-HELD_OUT_3 = CORPUS.with_name("held-out-3.yaml")
+#: The fifth tuning part: the third held-out part (held-out-3.yaml), gathered after session 28's
+#: tuning round and scored once while held out; tuned on from session 29 (README.md).
+TUNING_5 = CORPUS.with_name("tuning-5.yaml")
 #: Two further labellers' letters for every statement of every part, labelled blind (README.md).
 SECOND_LABELS = (CORPUS.with_name("labels-b.yaml"), CORPUS.with_name("labels-c.yaml"))
 LETTERS = "SMART"

@@ -15,7 +15,7 @@ LISTS = [name for name, value in patterns().items() if isinstance(value, dict)]
 
 def _fires(name: str, statement: Statement) -> bool:
     """Whether the part of the analysis a list feeds says something for ``statement``."""
-    if name in ("vague_phrases", "change_verbs", "feelings", "negation", "purpose_markers"):
+    if name in ("vague_phrases", "change_verbs", "feelings", "negation", "purpose_markers", "clinician_actions"):
         return bool(statement.vague) and not statement.anchored
     if name == "comparators":
         return statement.quantity is not None and not statement.vague
@@ -118,6 +118,44 @@ def test_compound_after_a_subject_and_one_behaviour_with_details() -> None:
 )
 def test_absolute_targets(statement: str) -> None:
     assert "A304" in _codes(statement)
+
+
+def _a304_message(statement: str) -> str:
+    goal = {"id": "g", "area": "lifestyle", "statement": statement, "addresses": ["who5"]}
+    found = [v for v in check_goals(goal, as_of=datetime.date(2026, 12, 15)) if v.code == "A304"]
+    assert found, statement
+    return found[0].message
+
+
+@pytest.mark.parametrize(
+    ("statement", "rewrite"),
+    [
+        ("Use a calming strategy in 5 out of 5 opportunities.", "in 4 of 5 situations"),
+        ("Stay relaxed all day.", "in 4 of 5 situations"),
+        ("I must be perfect.", "in 4 of 5 situations"),
+        ("Sleep 8 hours uninterrupted every night.", "within 10-30 minutes"),
+        ("Go to the gym every day.", "on 4 of 7 days a week"),
+        ("Exercising every day.", "on 4 of 7 days a week"),
+        ("No snacking.", "a reduction from the baseline"),
+    ],
+)
+def test_absolute_targets_suggest_a_rewrite_by_kind(statement: str, rewrite: str) -> None:
+    """Session 29's absolute wording (tuning-5) is flagged with the rewrite that fits its kind."""
+    assert rewrite in _a304_message(statement)
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "Patient will have no self-harm during hospitalization.",
+        "No smoking in the house.",
+        "Eliminate screen time 30 minutes before bedtime.",
+        "Walk for 30 minutes every day.",
+        "Practise breathing exercises every day.",
+    ],
+)
+def test_safety_abstinence_windows_and_light_activity_are_not_absolute(statement: str) -> None:
+    assert "A304" not in _codes(statement)
 
 
 def test_implausible_free_metric_change_suggests_an_intermediate_target() -> None:

@@ -392,9 +392,12 @@ Example: PHQ-9 27 -> 0 in 2 weeks warns (27 points against about 6).""",
         "[DN-smart-checks] (Achievable); data/statement-patterns.yaml (absolute_targets)",
         """
 What it does: flags absolute wording in the statement ("zero panic attacks", "100 % of the time",
-"free of outbursts", "never", "fall asleep immediately every night"), or a free metric whose target
-is 0 (or 100 %), and suggests a rewrite by the kind of wording. Abstinence from a substance ("free of
-drug and alcohol use") is an established treatment goal and is not flagged.
+"free of outbursts", "never", "fall asleep immediately every night", "uninterrupted sleep", "stay
+calm all day", "no snacking", "in 5 out of 5 opportunities", "exercise every day" with no rest
+day), or a free metric whose target is 0 (or 100 %), and suggests a rewrite by the kind of wording.
+Abstinence from a substance ("free of drug and alcohol use") and no harm to self or others are
+established treatment and safety goals and are not flagged, nor is a ban kept to a window
+("eliminate screen time 30 minutes before bedtime").
 Why: a target nobody meets every time turns one lapse into a failed goal.""",
         check_absolute_target,
     ),

@@ -4,6 +4,7 @@ A305), and an absolute or perfectionist target (A304)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from planengine._values import COMPARATORS, compare, read_number
@@ -129,17 +130,21 @@ def check_plausible_change(ctx: GoalContext) -> Iterator[Hit]:
         )
 
 
-_RATE_WORDS = ("100", "always", "every time", "all the time", "at all times", "without fail")
-_SPEED_WORDS = ("immediately", "perfect")
+_RATE_WORDS = ("100", "always", "every time", "all the time", "at all times", "without fail", "all day",
+               "perfect")  # fmt: skip
+_SPEED_WORDS = ("immediately", "uninterrupted")
+_TRAINING_WORDS = ("exercis", "work", "go to the gym", "hit the gym", "train")
 
 
 def _rewrite(phrase: str) -> str:
     """A suggested rewrite for an absolute target, by the kind of wording."""
     lower = phrase.lower()
-    if lower.startswith(_RATE_WORDS):
+    if lower.startswith(_RATE_WORDS) or re.fullmatch(r"\w+ (out )?of \w+", lower):
         return 'set a rate that allows a lapse, e.g. "in 4 of 5 situations"'
     if lower.startswith(_SPEED_WORDS):
         return 'give a realistic range, e.g. "within 10-30 minutes on most nights"'
+    if lower.startswith(_TRAINING_WORDS):
+        return 'allow rest days, e.g. "on 4 of 7 days a week"'
     return 'aim for a reduction from the baseline, e.g. "no more than 1 a week, down from 4"'
 
 

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from planengine.smart._statement_measures import done_task, quitting
+from planengine.smart._statement_measures import absolutes, done_task, quitting
 from planengine.smart._statement_measures import quantity as statement_quantity
 from planengine.smart._statement_phrases import (
     concrete_head,
@@ -24,11 +24,15 @@ from planengine.smart._statement_phrases import (
     counted_means,
     named_examples,
     names_a_purpose,
+    negated_state,
+    negations,
+    no_events,
     one_act,
     to_number,
 )
 from planengine.smart._statement_time import timeframe as statement_timeframe
 from planengine.smart._statement_words import (
+    CLAUSE_BREAK,
     Token,
     is_base_verb,
     is_number_token,
@@ -55,11 +59,16 @@ from planengine.smart._statement_words import (
 
 __all__ = ["Statement", "analyse", "lemma", "patterns"]
 
-_CLAUSE_BREAK = frozenset({",", ";", ".", ":", "(", ")", "!", "?"})
 _SUBJECTS = frozenset({"i", "client", "patient", "participant", "participants", "you", "we",
                        "he", "she", "they", "the"})  # fmt: skip
 _MODALS = frozenset({"will", "shall", "would", "can", "could", "should", "want", "wants", "aim",
-                     "plan", "going", "'ll", "ll"})  # fmt: skip
+                     "plan", "going", "'ll", "ll", "must"})  # fmt: skip
+#: Modals that are one only before "to" ("plan to", "want to"; not "a sleep plan").
+_TO_MODALS = frozenset({"want", "wants", "aim", "plan", "going"})
+#: Verbs whose "to" starts their complement, not a purpose: "continue to build", "want to feel".
+_TO_COMPLEMENT = frozenset({"want", "how", "able", "try", "need", "aim", "plan", "going", "like", "way",
+                            "ways", "continue", "begin", "start", "strive", "seek", "decide", "agree",
+                            "remember", "attempt", "commit", "work"})  # fmt: skip
 
 
 @attrs.frozen
@@ -107,6 +116,8 @@ def _main_verb(tokens: Sequence[Token], begin: int) -> int:
     for position in range(begin, min(len(words), begin + 6)):
         if words[position : position + 3] in (["are", "able", "to"], ["is", "able", "to"], ["am", "able", "to"]):
             return position + 3  # "Clients are able to identify ..."
+        if words[position] in _TO_MODALS and words[position + 1 : position + 2] != ["to"]:
+            continue  # "form a sleep plan": a noun, not "plan to"
         if words[position] in _MODALS or words[position].endswith("'ll"):
             index = position + 1
             while index < len(words) and words[index] in ("to", "be", "able", "not", "try"):
@@ -138,8 +149,7 @@ def _main_clause(tokens: Sequence[Token]) -> tuple[int, int]:
     for start, _stop in find_spans(words, lists["purpose"], verb + 1):
         previous = surface[start - 1] if start > 0 else ""
         # "want to feel", "learn how to", "ways to manage": the "to" completes the verb or noun
-        if surface[start] == "to" and previous in ("want", "how", "able", "try", "need", "aim",
-                                                   "plan", "going", "like", "way", "ways"):  # fmt: skip
+        if surface[start] == "to" and previous in _TO_COMPLEMENT:
             continue
         end = min(end, start)
         break
@@ -171,6 +181,8 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     ):
         if masked.intersection(range(start, stop)) or names_a_purpose(surface, start):
             continue
+        if words[start] == "understand" and lists["saying_verbs"].intersection(words[max(begin, start - 3) : start]):
+            continue  # "verbalize an understanding of the components of anxiety": what is said
         if surface[start:stop] == ["try", "to"] and stop == verb and any(
             is_number_token(token) for token in tokens[verb:end]
         ):
@@ -194,20 +206,53 @@ def _vague(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
             continue
         head, numbered, last = obj
         numbered = numbered and words[start] not in lists["unobservable_verbs"]
+        if head in lists["measure_nouns"] and last > 0 and _abstract(tokens[last - 1]):
+            head = tokens[last - 1].lemma  # "my anxiety level": the anxiety is measured
+        elif head in lists["measure_nouns"]:
+            # "the frequency of the anxiety" is as vague as the anxiety; "the frequency of negative
+            # self-statements" names a count (with no target: M201's, not vague)
+            measured = _measured_object(tokens, last + 1, end)
+            if measured is None:
+                continue
+            head, last = measured
         if head not in lists["abstract"] or numbered or counted_means(tokens, last + 1, end):
             continue
+        if named_examples(surface, last + 1, end):
+            continue  # "a daily communication ritual, such as sharing highs and lows over dinner"
         if concrete_head(tokens, last + 1, end) or to_number(tokens, last + 1, end):
             continue  # "reduce my anxiety attacks", "reduce drinking to 2 drinks a day"
         if _relative_target(tokens, stop, last, end):
             continue  # "reduce the amount of tobacco used by 50%": a share of a counted behaviour
         found.append(_quote_span(tokens, start, last + 1))
-    for start, _stop in find_spans(surface, [("the", "number", "of"), ("the", "frequency", "of")], begin, end):
-        before = words[max(begin, start - 2) : start]
-        changed = any(word in ("increase", "decrease", "reduce", "lower", "raise") for word in before)
-        if changed and not any(is_number_token(token) for token in tokens):
-            found.append(_quote_span(tokens, max(begin, start - 1), min(end, start + 4)))
+    found.extend(_clinician_action(tokens, verb, end))
     found.extend(_feelings(tokens, begin, end))
     return list(dict.fromkeys(found))
+
+
+def _measured_object(tokens: Sequence[Token], index: int, end: int) -> tuple[str, int] | None:
+    """After a measure noun ("frequency", "amount"), the abstract head of what it measures ("of
+    the anxiety") and its index, or a judged measure joined to it ("the frequency and intensity
+    of"); ``None`` when it counts something countable ("the frequency of panic attacks")."""
+    lists = pattern_lists()
+    position = index
+    while position < end and (tokens[position].lower in (",", "and", "or") or _abstract(tokens[position])):
+        if _abstract(tokens[position]) and tokens[position].lemma not in lists["measure_nouns"]:
+            return tokens[position].lemma, position  # "intensity": a judgement, not a count
+        position += 1
+    if position >= end or tokens[position].lower != "of":
+        return None
+    found = _object(tokens, position + 1, end)
+    if found is None or found[0] in lists["measure_nouns"]:
+        return None
+    return found[0], found[2]
+
+
+def _clinician_action(tokens: Sequence[Token], verb: int, end: int) -> list[str]:
+    """A main verb naming what the clinician does ("Help the client express emotions",
+    "Facilitate reintegration into daily activities"): no behaviour of the person's."""
+    if verb < end and tokens[verb].lemma in pattern_lists()["clinician_verbs"]:
+        return [_quote_span(tokens, verb, min(end, verb + 3))]
+    return []
 
 
 def _relative_target(tokens: Sequence[Token], start: int, last: int, end: int) -> bool:
@@ -235,7 +280,7 @@ def _object(tokens: Sequence[Token], index: int, end: int) -> tuple[str, bool, i
     counted = False
     for position in range(index, min(end, index + 5)):
         token = tokens[position]
-        if token.lower in _CLAUSE_BREAK:
+        if token.lower in CLAUSE_BREAK:
             return None
         if is_number_token(token):
             counted = True
@@ -283,16 +328,6 @@ def _feelings(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
     return found
 
 
-def _negated_state(inside: Sequence[Token]) -> bool:
-    """Whether "free of/from" names a state ("the signs and symptoms of depression"), not events
-    to count ("outbursts", "panic attacks") or a substance."""
-    lists = pattern_lists()
-    words = {token.lemma for token in inside} | {token.lower for token in inside}
-    return bool(words & lists["negated_states"]) and not (
-        words & lists["countable_events"] or words & lists["substances"]
-    )
-
-
 def _adverb(word: str) -> bool:
     """A word ending in -ly that reads as an adverb and not as a verb ("perfectly", "consistently";
     not "apply", "reply")."""
@@ -300,30 +335,6 @@ def _adverb(word: str) -> bool:
         return False
     found = readings(word)
     return "ADV" in found and "VERB" not in found
-
-
-def _negations(tokens: Sequence[Token], begin: int, end: int) -> list[tuple[int, int]]:
-    """NegEx: ``(trigger, scope end)`` for each negation in the span, comparators excluded."""
-    lists = pattern_lists()
-    surface = surface_words(tokens)
-    comparator_starts = {s for s, _ in find_spans(surface, lists["comparators"], begin, end)}
-    found = []
-    for start, stop in find_spans(surface, lists["negation"], begin, end):
-        if start in comparator_starts:
-            continue
-        scope = stop
-        while scope < end and scope - stop < lists["window"]:
-            if surface[scope] in _CLAUSE_BREAK or surface[scope] in lists["terminators"]:
-                break
-            scope += 1
-        found.append((start, scope))
-    for index in range(begin, end):
-        if surface[index].endswith("n't") or surface[index] == "cannot":
-            scope = index + 1
-            while scope < end and scope - index <= lists["window"] and surface[scope] not in _CLAUSE_BREAK:
-                scope += 1
-            found.append((index, scope))
-    return found
 
 
 def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
@@ -343,6 +354,7 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
             continue
         begin, end = _main_clause(sentence)
         verb = _main_verb(sentence, begin)
+        end = _means_clause(sentence, verb, end)
         segments: list[list[Token]] = [[]]
         sequenced: set[int] = set()  # segments after "then": the next step of one exercise
         for position in range(verb, end):
@@ -384,6 +396,15 @@ def _coordinated(tokens: Sequence[Token], text: str) -> list[str]:
     return [words for _, words in behaviours]
 
 
+def _means_clause(sentence: Sequence[Token], verb: int, end: int) -> int:
+    """Where a means clause starts ("attend 30 AA meetings ... by attending my home group on
+    Mondays, group B on Tuesdays"): how the behaviour is done, not a further behaviour."""
+    for position in range(verb + 1, end - 1):
+        if sentence[position].lower == "by" and _participle(sentence[position + 1].lower):
+            return position
+    return end
+
+
 def _participle_list(segments: Sequence[Sequence[Token]]) -> set[int]:
     """The segments after the first that open with a participle ("take medication as prescribed,
     keeping follow-up appointments and reporting side effects"), when there are two or more: a
@@ -393,6 +414,8 @@ def _participle_list(segments: Sequence[Sequence[Token]]) -> set[int]:
         number
         for number, segment in enumerate(segments)
         if number > 0 and len(segment) > 1 and _participle(segment[0].lower)
+        # "..., improving initiation skills from 0/10 to 8/10": the outcome, not a behaviour
+        and segment[0].lemma not in pattern_lists()["change_verb_words"]
     }
     return found if len(found) >= 2 else set()
 
@@ -441,26 +464,6 @@ def _noun_compound(sentence: Sequence[Token], segment: Sequence[Token]) -> bool:
     ) and following not in ("it", "them", "up", "down", "back", "out", "off")
 
 
-def _absolutes(tokens: Sequence[Token], begin: int, end: int) -> list[str]:
-    lists = pattern_lists()
-    words = lemma_words(tokens)
-    surface = surface_words(tokens)
-    found = []
-    spans = find_spans(surface, lists["absolute"], 0, len(tokens)) + find_spans(words, lists["absolute"], 0, len(tokens))
-    for start, stop in sorted(set(spans)):
-        if surface[start] in ("never", "always") or (start >= begin and start < end) or surface[start].startswith("100"):
-            nearby = {t.lemma for t in tokens[stop : stop + 6]} | {t.lower for t in tokens[stop : stop + 6]}
-            if surface[start] in ("free", "zero", "never", "eliminate", "no", "any", "anymore") and nearby & lists["substances"]:
-                continue  # abstinence from a substance is a treatment goal, not perfectionism
-            if surface[start] == "no" and stop < len(surface) and surface[stop] == "longer" and surface[start - 1 : start] == ["that"]:
-                continue
-            after = stop
-            while after < min(len(tokens), stop + 2) and tokens[after].lower[:1].isalpha():
-                after += 1
-            found.append(" ".join(t.text for t in tokens[start:after]))
-    return found
-
-
 def _anchored(tokens: Sequence[Token], text: str) -> bool:
     """A real metric with a target in the statement: an instrument or a rating with a number, or
     a count that moves between two numbers ("from five to two times a week")."""
@@ -475,7 +478,15 @@ def _anchored(tokens: Sequence[Token], text: str) -> bool:
         return True
     if "out" in surface and "of" in surface and sum(is_number_token(t) for t in tokens) >= 2:
         return True
+    if "by" in surface:
+        for _start, stop in find_spans(surface, _MEASURED_BY):
+            if any(is_number_token(t) for t in tokens[stop:]):
+                return True  # "as measured by ... at least one alternative method": a stated count
     return _from_to(tokens) is not None
+
+
+#: A clause naming how the goal is measured; with a number in it, it is the goal's criterion.
+_MEASURED_BY = (("measured", "by"), ("evidenced", "by"))
 
 
 #: Words naming the starting level of a change: "from an average of 3", "from a baseline of 8".
@@ -491,11 +502,15 @@ def _from_to(tokens: Sequence[Token]) -> tuple[float, float] | None:
             while start < min(len(surface), index + 4) and surface[start] in _LEVEL_WORDS:
                 start += 1
             first = parse_number(surface[start]) if start < len(surface) else None
+            reach = 11 if start > index + 1 else 6  # "from a score of 3 on the <scale's name> to ..."
             try:
-                to = surface.index("to", start + 1, start + 6)
+                to = surface.index("to", start + 1, start + reach)
             except ValueError:
                 continue
-            second = parse_number(surface[to + 1]) if to + 1 < len(surface) else None
+            target = to + 1
+            while target < min(len(surface), to + 4) and surface[target] in _LEVEL_WORDS:
+                target += 1  # "to a score of 5"
+            second = parse_number(surface[target]) if target < len(surface) else None
             if first is not None and second is not None and surface[start] not in ("a", "an"):
                 return first, second
     return None
@@ -513,7 +528,7 @@ def analyse(text: str) -> Statement:
     surface = surface_words(tokens)
     negated = None
     lists = pattern_lists()
-    for start, scope in _negations(tokens, begin, end):
+    for start, scope in negations(tokens, begin, end):
         inside = tokens[start + 1 : scope]
         feeling = [t for t in inside if t.lower in lists["feelings"]]
         linked = any(t.lemma in lists["linking"] or t.lower in ("getting", "feeling", "being") for t in inside[:3])
@@ -522,7 +537,7 @@ def analyse(text: str) -> Statement:
         state = surface[start] == "not" and start > 0 and (
             tokens[start - 1].lemma in lists["linking"] or surface[start - 1].endswith(("'m", "'re"))
         )
-        if (feeling and (linked or state)) or (surface[start] == "free" and _negated_state(inside)):
+        if (feeling and (linked or state)) or (surface[start] in ("free", "without") and negated_state(inside)):
             vague.append(" ".join(t.text for t in tokens[start:scope]))
         elif inside and surface[start] in lists["zero_triggers"] and not state:
             # "never", "free of", "no longer": a count of zero. "Not" and "without" ask to avoid
@@ -531,6 +546,8 @@ def analyse(text: str) -> Statement:
             negated = " ".join(t.text for t in tokens[start:scope])
     if negated is None:
         negated = quitting(tokens, _main_verb(tokens, begin), end)
+    if negated is None and "no" in surface:
+        negated = no_events(tokens, begin, end)
     change = None
     pair = _from_to(tokens)
     if pair is not None and days:
@@ -540,7 +557,7 @@ def analyse(text: str) -> Statement:
         vague=tuple(dict.fromkeys(vague)),
         anchored=_anchored(tokens, text),
         behaviours=tuple(_coordinated(tokens, text)),
-        absolutes=tuple(_absolutes(tokens, begin, end)),
+        absolutes=tuple(absolutes(tokens, begin, end)),
         timeframe=timeframe,
         timeframe_days=days,
         quantity=statement_quantity(tokens, text),

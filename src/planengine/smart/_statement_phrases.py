@@ -1,14 +1,24 @@
 """Phrase tests the statement analyser (``planengine.smart._statement``) asks of a span of tokens:
 what a gerund after "for" is for, whether an abstract word only names a countable event, whether a
 change names its target or a counted means, where a second coordinated part starts, which
-coordinated parts make one act, whether an object is one occasion, and which words make a reported
-object a state (issue 20)."""
+coordinated parts make one act, whether an object is one occasion, which words make a reported
+object a state, and negation (issue 20): where each trigger ("not", "never", "without", "free of",
+"n't") negates, NegEx-style (Chapman et al. 2001), up to a window of words or a termination word;
+whether "free of" or "without" names a state ("without difficulties") rather than events to
+count; and "no" before harm or a countable event ("no physical harm to self"), a count of zero."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from planengine.smart._statement_words import Token, is_base_verb, is_number_token, readings
+from planengine.smart._statement_words import (
+    CLAUSE_BREAK,
+    Token,
+    is_base_verb,
+    is_number_token,
+    readings,
+)
+from planengine.smart._statement_words import find as find_spans
 from planengine.smart._statement_words import lists as pattern_lists
 from planengine.smart._statement_words import surface as surface_words
 
@@ -19,6 +29,9 @@ __all__ = [
     "counted_means",
     "named_examples",
     "names_a_purpose",
+    "negated_state",
+    "negations",
+    "no_events",
     "one_act",
     "refers_back",
     "single_occasion",
@@ -158,3 +171,52 @@ def single_occasion(tokens: Sequence[Token], index: int, end: int, *, events_onl
         if not events_only and "NOUN" in readings(token.lower) and token.lower != token.lemma:
             return False  # a plural noun: "attend my therapy sessions"
     return not events_only
+
+
+def negated_state(inside: Sequence[Token]) -> bool:
+    """Whether "free of/from" or "without" names a state ("the signs and symptoms of depression",
+    "without difficulties", "without fear of failure"), not events to count ("outbursts", "panic
+    attacks", "self-harm") or a substance."""
+    lists = pattern_lists()
+    words = {token.lemma for token in inside} | {token.lower for token in inside}
+    return bool(words & lists["negated_states"]) and not (
+        words & lists["countable_events"] or words & lists["substances"]
+    )
+
+
+def no_events(tokens: Sequence[Token], begin: int, end: int) -> str | None:
+    """"No" before harm or a countable event within two words ("has experienced no physical harm
+    to self", "no outbursts"): a count of zero, as "never" and "free of" are."""
+    lists = pattern_lists()
+    for index in range(begin, end - 1):
+        if tokens[index].lower != "no":
+            continue
+        for position in range(index + 1, min(end, index + 3)):
+            token = tokens[position]
+            if token.lemma in lists["harm"] or token.lower in lists["harm"] or token.lower in lists["countable_events"]:
+                return " ".join(t.text for t in tokens[index : position + 1])
+    return None
+
+
+def negations(tokens: Sequence[Token], begin: int, end: int) -> list[tuple[int, int]]:
+    """NegEx: ``(trigger, scope end)`` for each negation in the span, comparators excluded."""
+    lists = pattern_lists()
+    surface = surface_words(tokens)
+    comparator_starts = {s for s, _ in find_spans(surface, lists["comparators"], begin, end)}
+    found = []
+    for start, stop in find_spans(surface, lists["negation"], begin, end):
+        if start in comparator_starts:
+            continue
+        scope = stop
+        while scope < end and scope - stop < lists["window"]:
+            if surface[scope] in CLAUSE_BREAK or surface[scope] in lists["terminators"]:
+                break
+            scope += 1
+        found.append((start, scope))
+    for index in range(begin, end):
+        if surface[index].endswith("n't") or surface[index] == "cannot":
+            scope = index + 1
+            while scope < end and scope - index <= lists["window"] and surface[scope] not in CLAUSE_BREAK:
+                scope += 1
+            found.append((index, scope))
+    return found

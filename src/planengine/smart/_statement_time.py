@@ -64,6 +64,11 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
             and re.match(r"\d{4}-\d\d-\d\d", text[tokens[index + 1].start :])
         ):
             return text[tokens[index].start : tokens[index + 1].start + 10], None
+        # a named date or event: "by December 31st", "before June", "by summer", "by (date)",
+        # "by time of discharge", "during hospitalization", "after first interview"
+        named = _named_deadline(tokens, surface, index) if word in _DATE_PREPOSITIONS else None
+        if named is not None:
+            return quote_text(text, tokens, index, named + 1), None
         # "by week 8", "by session 6"
         if word == "by" and unit_at(index + 1) and index + 2 < len(tokens):
             amount = parse_number(surface[index + 2])
@@ -108,14 +113,18 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
             between = set(surface[index + 1 : position])
             if word == "after" and amount is None and between & {"this", "next"}:
                 continue  # "after this week": a start with no end ("starting next week")
+            if unit == "day" and amount is None and word in ("throughout", "during", "across", "over"):
+                continue  # "throughout the school day": a span within each day, no deadline
             bounded = amount is not None or between & {"next", "first", "end", "rest", "this",
                                                        "school", "academic", "course"}  # fmt: skip
             if not bounded and unit not in ("weekend", "semester", "term"):
                 continue  # "in a week" as frequency, "for the day"
             if unit == "hour" and not (
-                position + 1 < len(tokens) and surface[position + 1] == "of"
+                (position + 1 < len(tokens) and surface[position + 1] == "of")
+                or (index == 0 and word in ("after", "within", "by"))
             ):
-                continue  # "for 2 hours" is a duration; "within 3 hours of admission" a deadline
+                continue  # "for 2 hours" is a duration; "within 3 hours of admission", "After 24
+                # hours, patient will ..." a deadline
             if unit == "session" and word not in ("by", "within"):
                 continue
             days = None
@@ -145,6 +154,48 @@ def timeframe(tokens: Sequence[Token], text: str) -> tuple[str | None, int | Non
         if word in ("annual", "upcoming") and index + 1 < len(tokens):
             return quote_text(text, tokens, index, index + 2), None
     return None, None
+
+
+#: Words between a preposition and a named date or event: "by the end of January", "by time of
+#: discharge", "before that trip", "after first interview".
+_DATE_FILLERS = frozenset({"the", "end", "of", "this", "next", "time", "first", "that", "start", "beginning",
+                           "middle", "my", "our", "his", "her", "their"})  # fmt: skip
+
+
+#: Prepositions before a named date or event.
+_DATE_PREPOSITIONS = frozenset({"by", "before", "until", "in", "during", "after", "at"})
+
+
+def _named_deadline(tokens: Sequence[Token], surface: Sequence[str], index: int) -> int | None:
+    """The index of the last word of a named date or event after the preposition at ``index``:
+    a month, season or holiday ("by December 31st", "before June", "by summer"), a placeholder
+    ("by (date)", "by [date]"), or an event of care or of life ("by time of discharge", "during
+    hospitalization", "before that trip", "after first interview")."""
+    word = surface[index]
+    if index + 1 >= len(tokens):
+        return None
+    if word in ("by", "before", "until") and surface[index + 1] in ("(", "[") and index + 3 < len(tokens) and (
+        surface[index + 2] in ("date", "deadline")
+    ):
+        return index + 3
+    position = index + 1
+    while position < len(tokens) and surface[position] in _DATE_FILLERS:
+        position += 1
+    if position >= len(tokens):
+        return None
+    lists = pattern_lists()
+    between = set(surface[index + 1 : position])
+    name = surface[position]
+    if name in lists["calendar"] and word in ("by", "before", "until", "in") and (
+        name != "may" or tokens[position].text == "May"
+    ):
+        return position
+    if name in lists["events"]:
+        if word in ("by", "before", "until", "during") or (word == "at" and name == "discharge"):
+            return position
+        if word == "after" and between & {"first", "next"}:
+            return position
+    return None
 
 
 def _hyphenated_span(word: str) -> tuple[float, str] | None:

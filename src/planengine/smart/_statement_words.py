@@ -21,6 +21,8 @@ from typing import Any
 import attrs
 
 __all__ = [
+    "CLAUSE_BREAK",
+    "NUMBER_WORDS",
     "UNIT_DAYS",
     "Token",
     "find",
@@ -38,10 +40,12 @@ __all__ = [
     "tokens_of",
 ]
 
+#: Punctuation that ends a clause (and a negation's scope, an object's phrase).
+CLAUSE_BREAK = frozenset({",", ";", ".", ":", "(", ")", "!", "?"})
 _TOKEN = re.compile(
     r"\d+(?:[.,:/]\d+)*(?:\s?(?:%|am\b|pm\b|a\.m\.|p\.m\.))?|[A-Za-z]+(?:[-'’][A-Za-z0-9]+)*|[^\w\s]"
 )
-_NUMBER_WORDS = {
+NUMBER_WORDS = {
     "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20,
     "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "ninety": 90, "hundred": 100,
@@ -118,7 +122,7 @@ def number(text: str) -> float | None:
     head = re.match(r"\d+(?:\.\d+)?", text.replace(",", ""))
     if head:
         return float(head.group(0))
-    return float(_NUMBER_WORDS[text]) if text in _NUMBER_WORDS else None
+    return float(NUMBER_WORDS[text]) if text in NUMBER_WORDS else None
 
 
 @attrs.frozen
@@ -130,8 +134,16 @@ class Token:
     end: int
 
 
+class Tokens(list[Token]):
+    """A statement's tokens, with their surface words and lemmas kept once read (the analyser's
+    readings ask for them a score of times per statement; nobody changes them)."""
+
+    surface_words: list[str] | None = None
+    lemma_words: list[str] | None = None
+
+
 def tokens_of(text: str) -> list[Token]:
-    found = []
+    found = Tokens()
     for match in _TOKEN.finditer(text):
         raw = match.group(0)
         lower = raw.lower().replace("’", "'")
@@ -155,11 +167,14 @@ def lists() -> dict[str, Any]:
         + tuple((word,) for word in data["vague_phrases"]["comparatives"]),
         "comparatives": set(data["vague_phrases"]["comparatives"]),
         "change_verbs": tuple(phrase(p) for p in data["change_verbs"]["verbs"]),
+        "change_verb_words": {phrase(p)[0] for p in data["change_verbs"]["verbs"] if " " not in p},
         "countable_events": set(data["change_verbs"]["countable_events"]),
         "abstract": {lemma(w) for w in data["change_verbs"]["abstract_nouns"]}
         | set(data["change_verbs"]["abstract_nouns"]),
         "linking": {lemma(w) for w in data["feelings"]["linking_verbs"]},
-        "feelings": set(data["feelings"]["adjectives"]),
+        "feelings": set(data["feelings"]["adjectives"]) | set(data["feelings"]["traits"]),
+        "measure_nouns": {lemma(w) for w in data["change_verbs"]["measure_nouns"]},
+        "clinician_verbs": {lemma(w) for w in data["clinician_actions"]["verbs"]},
         "negation": tuple(phrase(p) for p in data["negation"]["triggers"]),
         "window": int(data["negation"]["window"]),
         "terminators": set(data["negation"]["terminators"]),
@@ -169,6 +184,10 @@ def lists() -> dict[str, Any]:
         "absolute": tuple(phrase(p) for p in data["absolute_targets"]["phrases"]),
         "substances": {lemma(w) for w in data["absolute_targets"]["substance_words"]}
         | set(data["absolute_targets"]["substance_words"]),
+        "harm": {lemma(w) for w in data["absolute_targets"]["harm_words"]}
+        | set(data["absolute_targets"]["harm_words"]),
+        "every_day": tuple(tuple(p.split()) for p in data["absolute_targets"]["every_day"]),
+        "training": tuple(tuple(p.split()) for p in data["absolute_targets"]["training"]),
         "time_units": set(data["timeframes"]["units"]),
         "frequency": {lemma(w) for w in data["measures"]["frequency_words"]}
         | set(data["measures"]["frequency_words"]),
@@ -180,6 +199,10 @@ def lists() -> dict[str, Any]:
         | set(data["negation"]["negated_states"]),
         "setup_verbs": set(data["one_routine_pairs"]["setup_verbs"]),
         "weekdays": set(data["timeframes"]["weekdays"]),
+        "calendar": set(data["timeframes"]["calendar"]),
+        "events": set(data["timeframes"]["events"]),
+        "daily_domains": {lemma(w) for w in data["measures"]["daily_domains"]},
+        "bands": set(data["measures"]["bands"]),
         "zero_triggers": set(data["negation"]["zero_triggers"]),
         "quit_verbs": {lemma(w) for w in data["negation"]["quit_verbs"]},
         "saying_verbs": {lemma(w) for w in data["measures"]["saying_verbs"]},
@@ -241,14 +264,24 @@ def quote(text: str, tokens: Sequence[Token], start: int, end: int) -> str:
 
 
 def surface(tokens: Sequence[Token]) -> list[str]:
+    """The tokens' words in lower case (kept on a whole statement's :class:`Tokens`)."""
+    if isinstance(tokens, Tokens):
+        if tokens.surface_words is None:
+            tokens.surface_words = [token.lower for token in tokens]
+        return tokens.surface_words
     return [token.lower for token in tokens]
 
 
 def lemmas(tokens: Sequence[Token]) -> list[str]:
+    """The tokens' lemmas (kept on a whole statement's :class:`Tokens`)."""
+    if isinstance(tokens, Tokens):
+        if tokens.lemma_words is None:
+            tokens.lemma_words = [token.lemma for token in tokens]
+        return tokens.lemma_words
     return [token.lemma for token in tokens]
 
 
 def is_number_token(token: Token) -> bool:
-    return token.lower[:1].isdigit() or (token.lower in _NUMBER_WORDS and token.lower not in ("a", "an"))
+    return token.lower[:1].isdigit() or (token.lower in NUMBER_WORDS and token.lower not in ("a", "an"))
 
 
