@@ -23,6 +23,9 @@ TUNING_3 = CORPUS.with_name("tuning-3.yaml")
 #: The fifth tuning part: the third held-out part (held-out-3.yaml), gathered after session 28's
 #: tuning round and scored once while held out; tuned on from session 29 (README.md).
 TUNING_5 = CORPUS.with_name("tuning-5.yaml")
+#: The fourth held-out part: gathered in session 29 while the fifth tuning round ran, never tuned on
+#: (README.md).
+HELD_OUT_4 = CORPUS.with_name("held-out-4.yaml")
 #: Two further labellers' letters for every statement of every part, labelled blind (README.md).
 SECOND_LABELS = (CORPUS.with_name("labels-b.yaml"), CORPUS.with_name("labels-c.yaml"))
 LETTERS = "SMART"

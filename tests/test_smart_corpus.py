@@ -1,5 +1,5 @@
 """Precision and recall per SMART letter on the labelled corpus of real goal statements
-(tests/data/smart-corpus/, issue 20): five tuning parts and one held-out part, each reported
+(tests/data/smart-corpus/, issue 20): five tuning parts and two held-out parts, each reported
 against the majority of three labellers, with the labellers' agreement."""
 
 from __future__ import annotations
@@ -55,8 +55,20 @@ TUNING_4_FLOORS = FLOORS
 #: for which the domain notes give no plausible rate.
 TUNING_5_FLOORS = FLOORS
 
+#: The fourth held-out part (held-out-4.yaml, 150 statements from 59 pages) was gathered and
+#: labelled blind while session 29's round ran on the fifth tuning part; its three labellers' letters
+#: were committed before the linter first ran on it, and it was scored once, after that round:
+#: S precision 0.81, recall 0.69; M 0.88 / 0.92; A 0.60 / 0.23 (13 positives); T 0.94 / 1.00. The
+#: build before the round (fd8112a) scored S 0.83 / 0.73, M 0.84 / 0.92, A 0.67 / 0.15, T 0.91 / 1.00
+#: on it: a round that took its own part from S 0.79 / 0.55 to 0.98 / 0.97 moved unseen text by a
+#: few points either way. These floors keep the figures from falling; they are not targets (its
+#: mistakes are not printed: reading them would be tuning on them).
+HELD_OUT_4_FLOORS = {"S": (0.80, 0.69), "M": (0.88, 0.92), "A": (0.6, 0.23), "T": (0.94, 1.0)}
+
 
 def _part(name: str) -> list[dict[str, object]]:
+    if name == "held-out-4":
+        return smart_corpus.entries(smart_corpus.HELD_OUT_4)
     if name == "tuning-5":
         return smart_corpus.entries(smart_corpus.TUNING_5)
     if name == "tuning-4":
@@ -76,6 +88,7 @@ _FLOORS = {
     "tuning-4": TUNING_4_FLOORS,
     "held-out": HELD_OUT_FLOORS,
     "tuning-5": TUNING_5_FLOORS,
+    "held-out-4": HELD_OUT_4_FLOORS,
 }
 
 
@@ -111,8 +124,23 @@ def test_fifth_tuning_part_is_new() -> None:
     assert not old.intersection(statements)
 
 
+def test_fourth_held_out_part_is_new() -> None:
+    """At least 100 statements, each with its page, none in another part, no page another part used."""
+    new = smart_corpus.entries(smart_corpus.HELD_OUT_4)
+    assert len(new) >= 100
+    assert all(str(entry["source"]).startswith(("https://", "http://")) for entry in new)
+    assert len({str(entry["source"]) for entry in new}) >= 30
+    others = [smart_corpus.CORPUS, smart_corpus.TUNING_2, smart_corpus.TUNING_3, smart_corpus.TUNING_4,
+              smart_corpus.TUNING_5]
+    old = [entry for path in others for entry in smart_corpus.entries(path)]
+    statements = [str(entry["statement"]).casefold() for entry in new]
+    assert len(set(statements)) == len(statements)
+    assert not {str(entry["statement"]).casefold() for entry in old}.intersection(statements)
+    assert not {str(entry["source"]) for entry in old}.intersection(str(entry["source"]) for entry in new)
+
+
 def _every_part() -> list[dict[str, object]]:
-    names = ("tuning", "held-out", "tuning-2", "tuning-3", "tuning-4", "tuning-5")
+    names = ("tuning", "held-out", "tuning-2", "tuning-3", "tuning-4", "tuning-5", "held-out-4")
     return [entry for name in names for entry in _part(name)]
 
 
