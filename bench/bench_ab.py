@@ -1,5 +1,5 @@
 """A/B benchmark: plan(), SMART checks or review of two installs of planengine, interleaved in one
-run (``--what plan|to_json|to_json_once|lint|review``).
+run (``--what plan|plan_cohort|to_json|to_json_once|lint|review``).
 
 The machine is shared and noisy, so the baseline and the candidate are measured in alternating
 rounds (A, B, A, B, ...), each round in a fresh interpreter of its own install, and compared by
@@ -41,6 +41,27 @@ if what == "plan":
     engine = planengine.Engine()
     assessment = planengine.load_assessment(example)
     run = lambda: engine.plan(assessment, as_of=as_of)
+elif what == "plan_cohort":  # each call plans the next patient of a synthetic cohort
+    import itertools, os, tempfile
+    from planengine.fhir import assessments_from_fhir, read_fhir_file
+    engine = planengine.Engine()
+    folder = tempfile.mkdtemp()
+    planengine.write_synthetic_cohort(folder, int(example), seed=1, as_of=as_of)  # a count here
+    located = [r for name in sorted(os.listdir(folder)) if name.endswith(".ndjson")
+               for r in read_fhir_file(os.path.join(folder, name))]
+    cohort = []
+    for number, imported in enumerate(assessments_from_fhir(located)):
+        path = os.path.join(folder, f"patient-{number}.json")
+        with open(path, "w") as handle:
+            json.dump(imported.document, handle)
+        try:
+            assessment = planengine.load_assessment(path)
+            engine.plan(assessment, as_of=as_of)  # warm: every strategy it needs compiled
+        except planengine.InputError:  # the cohort's deliberately bad patients
+            continue
+        cohort.append(assessment)
+    patients = itertools.cycle(cohort)
+    run = lambda: engine.plan(next(patients), as_of=as_of)
 elif what == "to_json":
     plan = planengine.Engine().plan(planengine.load_assessment(example), as_of=as_of)
     run = plan.to_json
@@ -108,12 +129,17 @@ def main() -> None:
     parser.add_argument("--example", default=str(EXAMPLE), help="assessment file to plan")
     parser.add_argument(
         "--what",
-        choices=("plan", "to_json", "to_json_once", "lint", "review"),
+        choices=("plan", "plan_cohort", "to_json", "to_json_once", "lint", "review"),
         default="plan",
-        help="plan the example; write its plan as JSON text (Plan.to_json), again and again "
-        "or each of many fresh plans once (to_json_once); check the goal "
+        help="plan the example; plan the patients of a synthetic cohort in turn (plan_cohort: "
+        "--patients of them, each planned once before timing, so that a cache is measured on "
+        "many patients, not on one repeated example); write its plan as JSON text "
+        "(Plan.to_json), again and again or each of many fresh plans once (to_json_once); check the goal "
         "files of every example plan; or review every file in examples/review (each timed "
         "sample is one pass over them all)",
+    )
+    parser.add_argument(
+        "--patients", type=int, default=500, help="plan_cohort: patients in the cohort"
     )
     parser.add_argument("--rounds", type=int, default=7, help="rounds per side (at least 5)")
     parser.add_argument("--calls", type=int, default=2000, help="timed plan() calls per round")
@@ -130,7 +156,8 @@ def main() -> None:
     every: dict[str, list[float]] = {name: [] for name in sides}
     for _ in range(max(5, args.rounds)):
         for name, python in sides.items():
-            samples = _round(python, args.what, args.example, args.calls, args.clock)
+            example = str(args.patients) if args.what == "plan_cohort" else args.example
+            samples = _round(python, args.what, example, args.calls, args.clock)
             medians[name].append(statistics.median(samples))
             every[name].extend(samples)
     summary = {}

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -34,19 +35,26 @@ class Vocabulary:
     goal_folds: Mapping[str, str] = attrs.field(factory=dict)
     #: area or condition id -> where it comes from (``built-in`` or ``plugin:NAME``)
     sources: Mapping[str, str] = attrs.field(factory=dict)
+    #: :meth:`safety_notes`, worked out once (every plan asks; a plugin's ids make a new
+    #: vocabulary with ``attrs.evolve``, which works it out again)
+    _safety_notes: Mapping[str, str] = attrs.field(init=False, repr=False, eq=False)
+
+    def __attrs_post_init__(self) -> None:
+        notes = {
+            key: entry["safety_note"]
+            for key, entry in (*self.areas.items(), *self.conditions.items())
+            if entry.get("safety") == "ask-about-risk"
+        }
+        object.__setattr__(self, "_safety_notes", MappingProxyType(notes))
 
     def source_of(self, item: str) -> str:
         """Where an area or condition id comes from: ``built-in`` or ``plugin:NAME``."""
         return self.sources.get(item, "built-in")
 
-    def safety_notes(self) -> dict[str, str]:
+    def safety_notes(self) -> Mapping[str, str]:
         """Area or condition id -> the safety note a plan shows when it is planned or documented
-        (only registered ids that declared ``safety: ask-about-risk``)."""
-        return {
-            key: entry["safety_note"]
-            for key, entry in (*self.areas.items(), *self.conditions.items())
-            if entry.get("safety") == "ask-about-risk"
-        }
+        (only registered ids that declared ``safety: ask-about-risk``); read-only."""
+        return self._safety_notes
 
     def area_title(self, area: str) -> str:
         """Human title of an area (the id itself when unknown, e.g. ``safety``)."""

@@ -18,8 +18,7 @@ from collections.abc import Collection, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
-from planengine._digest import sha256 as _sha256
-from planengine._errors import PLUGIN_FAILURES, InputError, PlanEngineError, PluginError
+from planengine._errors import PLUGIN_FAILURES, PlanEngineError, PluginError
 from planengine._installed import default_engine_config, overridden_instruments
 from planengine._log import StageTimes
 from planengine._model import (
@@ -60,6 +59,7 @@ from planengine.plan._findings import (
     unjudged_notices,
 )
 from planengine.plan._flag_dispositions import apply_dispositions
+from planengine.plan._input_hash import input_sha256
 from planengine.plan._instrument_set import collect_instruments
 from planengine.plan._next_steps import next_steps
 from planengine.plan._python_content import PythonContent, add_once, handed_copy, hook_proposals
@@ -81,10 +81,6 @@ from planengine.plan.stepped_care._stage import Decided, SteppedCare
 from planengine.strategies._registry import RegisteredStrategy, collect_strategies
 
 __all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-exported
-
-#: The input hash's JSON form (sorted keys, no spaces, UTF-8 kept); configuration only, no state.
-_CANONICAL_JSON = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-
 
 
 class Engine:
@@ -416,20 +412,9 @@ class Engine:
         safety_findings = draft.problems[0].findings if flags else []
         # domestic-abuse services go into a plan only beside documented abuse (R-SC20)
         abuse = any(f.kind in PRIVATE_KINDS for f in flags)
-        canonical = _CANONICAL_JSON.encode(assessment.normalised(scored.answers_read))
-        if choices:  # a recorded choice is input too (no choice: the assessment's hash alone)
-            canonical += _CANONICAL_JSON.encode({"choices": dict(choices)})
-        try:
-            digest = _sha256(canonical.encode()).hexdigest()
-        except UnicodeEncodeError as error:  # a lone surrogate, from an Assessment built in code
-            raise InputError(
-                f"text contains an unpaired UTF-16 surrogate ({error.object[error.start]!r}), "
-                "which is not a character",
-                file=assessment.source,
-            ) from None
         return Plan(
             as_of=as_of,
-            input_sha256=digest,
+            input_sha256=input_sha256(assessment, scored.answers_read, choices),
             engine_version=__version__,
             plugins=self.plugin_infos,
             scores=tuple(scored.rows),
