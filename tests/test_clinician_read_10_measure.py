@@ -95,7 +95,7 @@ def test_cardiac_copy_says_the_phq9_is_given_this_week(engine) -> None:
     objectives = {o["id"]: o for p in plan.to_dict()["problems"] for o in p["objectives"]}
     assert objectives["wellbeing-phq9-assessment"]["statement"].endswith("by 2026-12-14.")  # 1 week
     copy = render_patient(plan)
-    assert "- This week your clinician will ask you a short questionnaire about your mood (PHQ-9)." in copy
+    assert "- This week your clinician will ask you to fill in a short questionnaire about your mood (PHQ-9)." in copy
 
 
 @pytest.mark.parametrize("name", ["pregnancy-insomnia-nightmares.yaml", "ptsd-risky-behaviour.yaml"])

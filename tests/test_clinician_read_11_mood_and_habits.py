@@ -70,7 +70,7 @@ def test_anxiety_and_drinking_without_a_phq9_give_one_today(engine) -> None:
 def test_the_copy_says_the_phq9_today_and_every_14_days(engine) -> None:
     text = render_patient(example_plan(engine, NAME))
     # named, under the appointments (read 12, S4)
-    assert "Today your clinician will also ask you a short questionnaire about your mood (PHQ-9)." in text
+    assert "Today your clinician will also ask you to fill in a short questionnaire about your mood (PHQ-9)." in text
     assert "- A questionnaire about your mood (PHQ-9): every 14 days." in text
     assert "Give the full PHQ-9" not in text  # the clinician's wording stays off the copy
 

@@ -40,8 +40,8 @@ def test_the_copy_asks_the_isi_today_and_lists_the_habits(engine) -> None:
     text = render_patient(example_plan(engine, NAME))
     # depression comes first while the suicide-risk flag is open: what help fits is agreed
     assert (
-        "Today your clinician will also ask you a short questionnaire about your sleep (ISI). "
-        "We will then agree what help fits."
+        "Today your clinician will also ask you to fill in a short questionnaire about your sleep (ISI). "
+        "Then we agree together what help fits."
     ) in text
     assert "week-8 review" not in text.split("## Who to contact", 1)[0]
     rules = text.split("### Rules to follow, once your clinician has gone through them", 1)[1]

@@ -20,7 +20,7 @@ def test_the_phq9_given_today_is_named_with_the_appointments(engine) -> None:
     text = render_patient(example_plan(engine, "alcohol-anxiety-sleep.yaml"))
     appointments = _section(text, "Your next appointment")
     assert (
-        "- Today: you and your clinician go through this plan together.\n- Today your clinician will also ask you a short questionnaire about your mood (PHQ-9)."
+        "- Today: you and your clinician go through this plan together.\n- Today your clinician will also ask you to fill in a short questionnaire about your mood (PHQ-9)."
         in appointments
     )
     assert text.count("questionnaire about your mood (PHQ-9). ") == 1  # said once

@@ -167,7 +167,8 @@ def test_trauma_plan_without_a_phq9_gives_one(engine) -> None:
     step = _steps(plan.to_dict())["trauma-depression-measure"]
     assert step["phase"] == "now" and step["category"] == "assessment"
     assert "item 9" in step["description"]
-    assert "A short questionnaire about your mood" in render_patient(plan)
+    # said once, with today's appointments, not again under the sessions (read 15, S2)
+    assert "a short questionnaire about your mood (PHQ-9)" in render_patient(plan)
     # with a PHQ-9 given, or depression care asking for one, it is not asked twice
     for name in ("ptsd-risky-behaviour.yaml", "screens-and-wellbeing.yaml"):
         assert "trauma-depression-measure" not in _steps(_plan(engine, name).to_dict())

@@ -91,7 +91,7 @@ def test_trauma_readiness_and_psychoeducation_wait_for_the_pcl5(engine) -> None:
 def test_the_copy_names_the_questionnaires_and_no_therapist(engine) -> None:
     copy = render_patient(_plan(engine, "screens-and-wellbeing.yaml"))
     assert (
-        "Today your clinician will also ask you two short questionnaires about your mood (PHQ-9) "
+        "Today your clinician will also ask you to fill in two short questionnaires about your mood (PHQ-9) "
         "and about how stressful experiences affect you (PCL-5). Once both questionnaires are scored today, we agree which problem "
         "comes first."  # depression waits behind trauma until then (read 10, S1)
     ) in copy

@@ -8,6 +8,7 @@ from typing import Any
 
 from planengine._references import cited_ids, full_references, references
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
+from planengine.plan.stepped_care._records import NO_MEASURE
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._words import (
     band_title,
@@ -59,13 +60,14 @@ def phase_line(problem: dict[str, Any], titles: dict[str, str]) -> Paragraph:
     """A problem's phase with its reason, what starts it and what is measured meanwhile. A
     problem that waits but some of whose steps start now says which, and which wait, first:
     read alone, the line must not read as if nothing starts now (clinician read 14, S2). A
-    "Meanwhile" the entry already names is not said twice."""
+    "Meanwhile" the entry already names is not said twice, and none is said for a problem no
+    questionnaire measures (clinician read 15, S4: "progress on its objectives" says nothing)."""
     phasing = problem.get("phasing") or {}
     phase = label(_C, "phase", problem["phase"])
     entry = clean(phasing.get("entry", ""), titles)
     parts = [clean(phasing.get("reason", ""), titles), entry]
     review = clean(phasing.get("review", ""), titles)
-    if review and review not in entry:
+    if review and review != NO_MEASURE and review not in entry:
         parts.append(f"Meanwhile: {review}.")
     now = steps_now(problem) if problem["phase"] != "now" else []
     if not now:

@@ -155,13 +155,11 @@ def _questionnaires_today(data: dict[str, Any]) -> Item | None:
     depression measure, and any other questionnaire a task at this visit gives (the ISI when
     none is on file), whatever the phase of their problem: one sentence under the appointments
     that names each (clinician read 9, S1; read 12, S3 and S4), or ``None``."""
-    today = {o["id"] for p in data["problems"] for o in p["objectives"] if o.get("at_this_visit")}
+    today = _tasks_at_this_visit(data)
     screened: dict[tuple[str | None, str], str] = {}
     for problem in data["problems"]:
         for step in problem["interventions"]:
-            if (step.get("provenance") or {}).get("source") not in QUESTIONNAIRE_TODAY and (
-                step["category"] != "assessment" or today.isdisjoint(step.get("objectives", ()))
-            ):
+            if not _gives_questionnaire_today(step, today):
                 continue
             # named by the questionnaire the step gives, and about what that measures: a PHQ-9
             # given today is about mood, whichever problem lists it
@@ -191,6 +189,20 @@ def _questionnaires_today(data: dict[str, Any]) -> Item | None:
     ))
 
 
+def _tasks_at_this_visit(data: dict[str, Any]) -> set[str]:
+    """The ids of the plan's tasks at this visit."""
+    return {o["id"] for p in data["problems"] for o in p["objectives"] if o.get("at_this_visit")}
+
+
+def _gives_questionnaire_today(step: dict[str, Any], today: set[str]) -> bool:
+    """Whether ``step`` gives a questionnaire at this visit (said once, with the appointments):
+    a rule's full questionnaire for a screen or the core's PHQ-9, or an assessment serving one
+    of the tasks at this visit (``today``: their ids)."""
+    if (step.get("provenance") or {}).get("source") in QUESTIONNAIRE_TODAY:
+        return True
+    return step["category"] == "assessment" and not today.isdisjoint(step.get("objectives", ()))
+
+
 #: the order the questionnaires given today are named in
 _TOPIC_ORDER = ("depression", "trauma", "anxiety")
 _COUNT_WORDS = {1: "one", 2: "two", 3: "three", 4: "four"}
@@ -214,6 +226,7 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
         if sentence is not None and keep.allows(sentence)  # pregnancy may be kept off the copy
     ]
     running = hosts_running(data)
+    today = _tasks_at_this_visit(data)
     # a course is not committed before today's risk questions decide the step (read 9, S4):
     # one line for it, and nothing said to be part of it
     undecided = (
@@ -231,8 +244,10 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 continue  # kept for a step up, not started now
             if not keep.allows(step["title"]) or hidden(step["id"]):
                 continue
-            if (step.get("provenance") or {}).get("source") in (*QUESTIONNAIRE_TODAY, PERINATAL_ROUTE):
-                continue  # said once, above
+            if _gives_questionnaire_today(step, today) or (
+                (step.get("provenance") or {}).get("source") == PERINATAL_ROUTE
+            ):  # said once, above (clinician read 15, S2: not again under the sessions)
+                continue
             if step["id"] in undecided:
                 agreed_today = Item(patient_text("course_agreed_today"))
                 if agreed_today not in items:

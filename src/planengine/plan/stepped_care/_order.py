@@ -27,10 +27,19 @@ from typing import Any
 import attrs
 
 from planengine._model import Problem
+from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan.stepped_care._records import Ordering
 from planengine.plan.stepped_care._rules import SteppedCareRules, lowest_total, rule_id
 
-__all__ = ["SAFETY_FIRST", "SUICIDE_RISK", "Severity", "alongside", "order_problems", "severity_of"]
+__all__ = [
+    "SAFETY_FIRST",
+    "SUICIDE_RISK",
+    "Severity",
+    "alongside",
+    "given_today",
+    "order_problems",
+    "severity_of",
+]
 
 SAFETY_FIRST = "stepped-care.safety-first"
 SUICIDE_RISK = "stepped-care.suicide-risk"
@@ -69,24 +78,39 @@ def _given_today(problem: Problem, rules: SteppedCareRules) -> Severity | None:
     The questionnaire is the one the task's step gives (``administers``), and it must measure
     this problem's area: a PHQ-9 given today (the core's for a plan with no depression measure,
     trauma's before trauma-focused therapy) is about mood, not this problem."""
-    today = {objective.id for objective in problem.objectives if objective.at_this_visit}
-    if not today:
-        return None
-    named = [
-        rules.names[given]
-        for step in problem.interventions
-        if (given := step.administers) is not None
-        and given in rules.names
-        and rules.areas.get(given) == problem.area
-        and not today.isdisjoint(step.objective_ids)
-    ]
-    if not named:
+    given = given_today(problem, rules)
+    if given is None:
         return None
     return Severity(
         UNMEASURED,
         -1.0,
-        f"severity not yet known (the {named[0]} is given today, and the plan is made again with "
-        "its score)",
+        f"severity not yet known (the {rules.names[given]} is given today, and the plan is made "
+        "again with its score)",
+    )
+
+
+def given_today(problem: Problem, rules: SteppedCareRules) -> str | None:
+    """The instrument id of ``problem``'s own questionnaire that a task at this visit gives (the
+    ISI when none is on file), or ``None``: the one the task's step gives (``administers``), of
+    this problem's area (a PHQ-9 given today beside another problem is about mood). The full
+    questionnaire a positive screen asks for at this visit is such a task too."""
+    today = {
+        objective.id
+        for objective in problem.objectives
+        if objective.at_this_visit or objective.provenance.source in QUESTIONNAIRE_TODAY
+    }
+    if not today:
+        return None
+    return next(
+        (
+            given
+            for step in problem.interventions
+            if (given := step.administers) is not None
+            and given in rules.names
+            and rules.areas.get(given) == problem.area
+            and not today.isdisjoint(step.objective_ids)
+        ),
+        None,
     )
 
 

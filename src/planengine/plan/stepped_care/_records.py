@@ -18,6 +18,7 @@ __all__ = [
     "LATER",
     "NEXT",
     "NOW",
+    "NO_MEASURE",
     "PHASES",
     "Burden",
     "Choice",
@@ -35,6 +36,10 @@ NEXT = "next"
 LATER = "later"
 PHASES = (NOW, NEXT, LATER)
 
+#: what a problem no questionnaire measures is reviewed on while it waits: not a measure, so the
+#: plan names no "Meanwhile" for it (clinician read 15, S4)
+NO_MEASURE = "progress on its objectives"
+
 
 @attrs.frozen
 class Phasing:
@@ -43,7 +48,8 @@ class Phasing:
     :ivar rule: the rule that put it there.
     :ivar reason: why, in words.
     :ivar entry: for ``next`` and ``later``: when it starts.
-    :ivar review: for ``next`` and ``later``: the measure reviewed meanwhile.
+    :ivar review: for ``next`` and ``later``: the measure reviewed meanwhile (:data:`NO_MEASURE`
+        when no questionnaire measures it).
     :ivar review_week: for ``next`` and ``later``: the week of the review its entry names, when
         it names one (the plans' "revisit at the week-N review" is the earliest of them).
     """

@@ -76,11 +76,17 @@ def remeasure_after_alcohol(problem: Problem, weeks: int, names: Mapping[str, st
         Intervention(
             id=key,
             area=problem.area,
-            title=f"{label} again at the week-{weeks} review",
+            # what starts now is the hold, not the questionnaire (clinician read 15, S1: "PHQ-9
+            # again at the week-4 review" under "Now:" read as a PHQ-9 given today)
+            title=(
+                f"Hold {problem.title.lower()} care behind alcohol, and give the {label} again at "
+                f"the week-{weeks} review"
+            ),
             description=(
-                f"At the week-{weeks} review the clinician gives the {label} again and compares it "
-                "with the baseline: care starts if it is still at or above its cut-off, or is "
-                "planned with the alcohol service if drinking has not stopped."
+                f"Care for {problem.title.lower()} waits while the drinking is treated. At the "
+                f"week-{weeks} review the clinician gives the {label} again and compares it with "
+                "the baseline: care starts if it is still at or above its cut-off, or is planned "
+                "with the alcohol service if drinking has not stopped."
             ),
             delivery="clinician-led",
             rationale="The problem waits behind the drinking; this review is when it is decided.",

@@ -92,6 +92,8 @@ class SteppedCareRules:
     names: Mapping[str, str]
     #: instrument id -> the area it measures, for every instrument in use
     areas: Mapping[str, str] = attrs.field(factory=dict)
+    #: instrument id -> its recall window in days, for every instrument that states one
+    recall_days: Mapping[str, int] = attrs.field(factory=dict)
     #: area -> the areas beside whose primary course its own course takes the extra place
     #: (``course_with``; by default the areas it runs alongside)
     course_alongside: Mapping[str, frozenset[str]] = attrs.field(factory=dict)
@@ -169,6 +171,11 @@ class SteppedCareRules:
             references=dict(data["references"]),
             names={key: value.name for key, value in instruments.items()},
             areas={key: value.area for key, value in instruments.items()},
+            recall_days={
+                key: value.recall_window_days
+                for key, value in instruments.items()
+                if value.recall_window_days
+            },
         )
 
 

@@ -30,9 +30,9 @@ from planengine.plan.stepped_care._added_options import (
 from planengine.plan.stepped_care._budget import Limits
 from planengine.plan.stepped_care._dose import HIGH, intensity_of
 from planengine.plan.stepped_care._options import TRANSDIAGNOSTIC, Decision, choice_for, decide
-from planengine.plan.stepped_care._order import Severity, order_problems, severity_of
+from planengine.plan.stepped_care._order import Severity, given_today, order_problems, severity_of
 from planengine.plan.stepped_care._phases import assign_phases
-from planengine.plan.stepped_care._records import Burden, Choice
+from planengine.plan.stepped_care._records import NO_MEASURE, Burden, Choice
 from planengine.plan.stepped_care._rules import SteppedCareRules, rule_id
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -65,6 +65,7 @@ class SteppedCare:
     def __init__(self, instruments: Mapping[str, Any], config: EngineConfig) -> None:
         self.rules = SteppedCareRules.for_instruments(instruments)
         self._stale_days = config.stale_baseline_days
+        self._review_days = config.review_interval_days
         self.limits = Limits(
             courses=config.max_courses_now,
             modules=config.max_self_guided_modules,
@@ -181,13 +182,19 @@ class SteppedCare:
         return [p for p, _ in ordered], tuple(made), burden
 
     def _measure(self, problem: Problem) -> str:
-        """What is re-measured for a problem, in words."""
+        """What is re-measured for a problem, in words: its questionnaire, or the one a task at
+        this visit gives it, repeated every recall window (clinician read 15, S5: not "progress
+        on its objectives" when the ISI is given today); else :data:`NO_MEASURE`."""
         for objective in problem.objectives:
             instrument = objective.measure.instrument
             if instrument:
                 name = self.rules.names.get(instrument, instrument)
                 return f"the {name} (every {objective.review_interval_days} days)"
-        return "progress on its objectives"
+        given = given_today(problem, self.rules)
+        if given is not None:
+            days = self.rules.recall_days.get(given, self._review_days)
+            return f"the {self.rules.names[given]} (given today, then every {days} days)"
+        return NO_MEASURE
 
 
 def _declare_intensity(problems: list[Problem]) -> None:
