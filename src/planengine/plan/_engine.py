@@ -70,8 +70,8 @@ from planengine.plan._risk_flags import (
     condition_flags,
     language_flags,
     number_flags,
-    unscreened_flags,
     raise_for_alcohol,
+    unscreened_flags,
 )
 from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment

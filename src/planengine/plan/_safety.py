@@ -319,7 +319,7 @@ def replan_on_risk_item(
         objective_id: endorsed_when[step.administers]
         for problem in problems
         for step in problem.interventions
-        if step.administers in endorsed_when
+        if step.administers is not None and step.administers in endorsed_when
         for objective_id in step.objective_ids
     }
     for problem in problems:
