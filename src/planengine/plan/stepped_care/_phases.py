@@ -46,6 +46,7 @@ from planengine.plan.stepped_care._order import (
 )
 from planengine.plan.stepped_care._records import (
     LATER,
+    NO_MEASURE,
     NEXT,
     NOW,
     PHASES,
@@ -333,6 +334,12 @@ def _queue_entry(
             "stopped (R-SC9)."
         ), limits.step_up_weeks
     improved = "improved reliably" if primary_level >= CASENESS else "improved"
+    if measure == NO_MEASURE:  # objectives that wait show no progress (clinician read 16, S2)
+        return (
+            f"Start when {primary.title} has {improved}, or at the week-{limits.sequence_weeks} "
+            "review, if the patient still wants help with it (it has no questionnaire, and its "
+            "objectives start with its steps)."
+        ), limits.sequence_weeks
     return (
         f"Start when {primary.title} has {improved}, or at the week-{limits.sequence_weeks} "
         f"review if {measure} has not improved."
