@@ -219,7 +219,9 @@ def measure_text(objective: dict[str, Any], audience: str = _C) -> str:
     baseline = measure["baseline"]
     if baseline.get("pending"):
         start = f"baseline {baseline['pending']}"
-        if baseline.get("by"):
+        if objective.get("phase", "now") != "now":  # no record before its steps start (read 16, S3)
+            start += ", once its steps start"
+        elif baseline.get("by"):
             start += f" by {long_date(baseline['by'])}"
     else:
         start = f"from {baseline['value']}"

@@ -46,10 +46,11 @@ from planengine.plan.stepped_care._order import (
 )
 from planengine.plan.stepped_care._records import (
     LATER,
-    NO_MEASURE,
     NEXT,
+    NO_MEASURE,
     NOW,
     PHASES,
+    WAITS_NOTE,
     Burden,
     Ordering,
     Phasing,
@@ -512,9 +513,7 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
                 objective.phase = problem.phase if waiting else NEXT
                 objective.statement = _undated(objective.statement, objective.start_date,
                                                objective.due_date, objective.id in referred)
-                objective.notes.append(
-                    "Waits: none of its steps starts now; agree its dates again when they start."
-                )
+                objective.notes.append(WAITS_NOTE)
             elif served is not None and 1 < served < _NEVER and objective.measure.instrument is None:
                 later = dt.timedelta(weeks=served - 1)
                 due = objective.due_date
