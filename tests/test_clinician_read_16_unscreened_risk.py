@@ -14,10 +14,18 @@ import datetime as dt
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plan_helpers import EXAMPLE_AS_OF, all_objectives, all_steps, assert_valid, example_plan
+from plan_helpers import (
+    EXAMPLE_AS_OF,
+    EXAMPLES,
+    all_objectives,
+    all_steps,
+    assert_valid,
+    example_plan,
+)
 from planengine import Assessment, Engine
 from planengine.instruments._data_files import load_builtin_instruments
 from planengine.render._plan import render_markdown
@@ -168,3 +176,21 @@ def test_any_assessment_without_a_risk_question_gets_the_conditional_safety_task
         for step in problem["interventions"]:
             if step["delivery"] in ("self-guided", "clinician-supervised"):
                 assert step["status"] == "held", step["id"]
+
+
+def test_no_plugin_removes_the_safety_step_of_a_risk_never_asked() -> None:
+    from test_plugins import plugin
+
+    def adjust_plan(plan, context):
+        plan.problems[:] = [p for p in plan.problems if p.area != "safety"]
+        for problem in plan.problems:
+            for step in problem.interventions:
+                step.status = "active"
+
+    engine = Engine(plugins=[plugin("remover", adjust_plan=adjust_plan)])
+    raw = yaml.safe_load((EXAMPLES / "eating-disorder-lifestyle.yaml").read_text())
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=EXAMPLE_AS_OF).to_dict()
+    assert plan["problems"][0]["id"] == "problem-safety"
+    assert _objectives(plan)["safety-plan-completed"]["condition"] == CONDITION
+    held = [s for p in plan["problems"][1:] for s in p["interventions"] if s["delivery"] == "self-guided"]
+    assert held and all(s["status"] == "held" for s in held)
