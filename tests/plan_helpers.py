@@ -47,6 +47,16 @@ def example_plan(engine: Any, name: str, as_of: dt.date = EXAMPLE_AS_OF) -> Any:
     return engine.plan(Assessment.from_mapping(raw), as_of=as_of)
 
 
+def example_plan_item9_asked(engine: Any, name: str, as_of: dt.date = EXAMPLE_AS_OF) -> Any:
+    """The plan of ``examples/<name>`` with a PHQ-9 of 0 added on its latest response's date: the
+    risk question asked and not endorsed, so an example that gave none (clinician read 16, M1)
+    can be read without the safety step holding its self-help."""
+    raw = yaml.safe_load((EXAMPLES / name).read_text())
+    latest = max(str(r["date"]) for r in raw["responses"])
+    raw["responses"].append({"instrument": "phq9", "date": latest, "answers": [0] * 9})
+    return engine.plan(Assessment.from_mapping(raw), as_of=as_of)
+
+
 def all_objectives(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """Every objective of every problem, in plan order."""
     return [o for problem in plan["problems"] for o in problem["objectives"]]

@@ -20,7 +20,13 @@ from typing import Any
 import pytest
 import yaml
 
-from plan_helpers import EXAMPLES, all_objectives, example_plan, steps_by_id
+from plan_helpers import (
+    EXAMPLES,
+    all_objectives,
+    example_plan,
+    example_plan_item9_asked,
+    steps_by_id,
+)
 from planengine import Assessment, Engine, EngineConfig
 from planengine.io._plan_config import engine_config_from_mapping
 from planengine.plan.stepped_care._dose import homework_minutes
@@ -119,7 +125,8 @@ def test_the_areas_are_configurable() -> None:
 
 
 def test_sleep_habits_start_now_and_add_no_minutes(engine) -> None:
-    plan = example_plan(engine, NAME)
+    # item 9 asked: the habits are not held behind the risk question (clinician read 16, M1)
+    plan = example_plan_item9_asked(engine, NAME)
     hygiene = steps_by_id(plan.to_dict())["sleep-sleep-hygiene"]
     assert hygiene["phase"] == "now"
     assert not (hygiene.get("phasing") or {}).get("start_week")

@@ -55,7 +55,7 @@ def test_it_is_the_same_task_as_the_cores_phq9_today(engine) -> None:
 def test_the_task_is_the_clinicians_and_the_copy_says_it_is_given_today(engine) -> None:
     plan = example_plan(engine, TRAUMA)
     text = render_markdown(plan)
-    summary = text.split("## 1. Trauma", 1)[1].split("\n## ", 1)[0]
+    summary = text.split("## 2. Trauma", 1)[1]  # after the safety step (read 16, M1).split("\n## ", 1)[0]
     tasks = summary.split("### Clinician tasks", 1)[1].split("###", 1)[0]
     assert "Give the full PHQ-9 (with item 9) at this visit, by 7 December 2026." in tasks
     copy = render_patient(plan)

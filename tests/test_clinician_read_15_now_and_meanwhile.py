@@ -74,7 +74,7 @@ def test_anxiety_behind_drinking_is_held_the_same_way(engine) -> None:
 @pytest.mark.parametrize(
     ("name", "heading"),
     [
-        ("eating-disorder-lifestyle.yaml", "2. Lifestyle"),
+        ("eating-disorder-lifestyle.yaml", "3. Lifestyle"),  # after the safety step (read 16)
         ("relationships-with-ipv.yaml", "3. Relationships"),
     ],
 )
@@ -109,7 +109,7 @@ def test_the_full_questionnaire_a_screen_asks_for_today_is_the_measure_too(engin
     """screens-and-wellbeing's Depression (a positive PHQ-2, waiting behind trauma) has the full
     PHQ-9 given today: its start criterion reads on it, not on "progress on its objectives"."""
     plan = example_plan(engine, "screens-and-wellbeing.yaml")
-    line = _phase_line(render_markdown(plan), "3. Depression")
+    line = _phase_line(render_markdown(plan), "4. Depression")  # after the safety step
     assert (
         "at the week-8 review if the PHQ-9 (given today, then every 14 days) has not improved"
         in line

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plan_helpers import all_objectives, all_steps
+from plan_helpers import all_objectives, all_steps, example_plan_item9_asked
 from plan_helpers import example_plan as _example_plan
 from plan_helpers import steps_by_id as _steps
 from planengine.plan._word_checks import load_word_checks
@@ -145,7 +145,8 @@ def test_the_drinking_goal_says_pregnancy_only_when_it_applies(
 
 
 def test_the_copy_names_the_heading_the_sleep_habits_are_under(engine) -> None:
-    text = render_patient(_example_plan(engine, "alcohol-anxiety-sleep.yaml"))
+    # item 9 asked: the habits are not held behind the risk question (clinician read 16, M1)
+    text = render_patient(example_plan_item9_asked(engine, "alcohol-anxiety-sleep.yaml"))
     # the habits ask no set-aside minutes, so they start now (clinician read 11, S5 and S2)
     assert "The habits are under “Rules to follow”" in text
     assert "### Rules to follow\n" in text

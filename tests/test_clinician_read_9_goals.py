@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from plan_helpers import all_steps
+from plan_helpers import all_steps, example_plan_item9_asked
 from planengine import Assessment
 from planengine._model import Measure, Objective, Problem, Proposal, Provenance
 from planengine.plan._assembly import RankedProposal, merge_proposals
@@ -168,7 +168,8 @@ def test_cardiac_clearance_is_the_tracked_goal_and_the_activity_goal_waits(engin
 
 
 def test_the_drinking_goal_has_a_number_to_agree_and_a_date(engine) -> None:
-    copy = render_patient(_plan(engine, "alcohol-anxiety-sleep.yaml"))
+    # item 9 asked: the goal is not held behind the risk question (clinician read 16, M1)
+    copy = render_patient(example_plan_item9_asked(engine, "alcohol-anxiety-sleep.yaml", AS_OF))
     assert (
         "Keep to ___ standard drinks a week (we agree the number today), in at least 3 of every "
         "4 weeks, counted in the drinks diary, by 1 March 2027." in copy

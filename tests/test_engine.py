@@ -115,18 +115,25 @@ def test_item9_zero_never_says_no_risk(engine: Engine) -> None:
 
 def test_without_risk_item_the_plan_says_risk_was_not_screened(engine: Engine) -> None:
     data = plan_for(engine, Response("gad7", AS_OF, (1, 1, 1, 1, 1, 1, 1)))
-    assert "not been screened" in data["risk"]["statement"]
+    # risk never asked is risk unknown, a flag like a blank item 9's (clinician read 16, M1)
+    (flag,) = data["risk"]["flags"]
+    assert (flag["kind"] == "risk-unknown" and "item" not in flag) or flag["item"] is None
+    assert flag["message"].startswith("No suicide-risk question (such as PHQ-9 item 9) was given")
+    assert "no risk" not in data["risk"]["statement"].lower()
+    assert data["problems"][0]["area"] == "safety"
 
 
 def test_negative_phq2_says_nothing_about_risk(engine: Engine) -> None:
     data = plan_for(engine, Response("phq2", AS_OF, (0, 1)))
-    assert data["risk"]["flags"] == []
-    assert "not been screened" in data["risk"]["statement"]
+    # the PHQ-2 has no item 9: risk was never asked (clinician read 16, M1)
+    assert [f["kind"] for f in data["risk"]["flags"]] == ["risk-unknown"]
+    assert "No suicide-risk question" in data["risk"]["flags"][0]["message"]
+    assert "no risk" not in data["risk"]["statement"].lower()
 
 
 def test_positive_phq2_asks_for_phq9_without_claiming_severity(engine: Engine) -> None:
     data = plan_for(engine, Response("phq2", AS_OF, (2, 2)))
-    problem = data["problems"][0]
+    problem = data["problems"][1]  # after the safety step: the PHQ-2 asks no item 9
     assert problem["area"] == "depression"
     assert problem["severity"] is None
     assert any("PHQ-9" in o["statement"] for o in problem["objectives"])
@@ -178,19 +185,20 @@ def test_a_score_no_rule_can_judge_says_so(engine: Engine) -> None:
     configured = Engine(config=EngineConfig(instrument_overrides={"pss10": {"findings": {"pss10.threshold": 27}}}))
     judged = plan_for(configured, pss10)
     assert "plan.score-not-judged" not in [n["code"] for n in judged["notices"]]
-    assert [p["area"] for p in judged["problems"]] == ["stress"]
+    assert [p["area"] for p in judged["problems"]] == ["safety", "stress"]
     # an instrument with bands or cut-offs is judged, whatever its total
     assert "plan.score-not-judged" not in [n["code"] for n in plan_for(engine, phq9([0] * 9))["notices"]]
 
 
 def test_a_patient_goal_no_area_matches_is_kept_and_not_denied(engine: Engine) -> None:
     data = plan_for(engine, patient_goals=("I want to learn to play guitar",))
-    assert data["problems"] == []
+    # only the safety step: no questionnaire asked the risk question (clinician read 16, M1)
+    assert [p["area"] for p in data["problems"]] == ["safety"]
     assert [g["text"] for g in data["patient_goals"]] == ["I want to learn to play guitar"]
-    notice, unlinked = data["notices"]
-    assert notice["code"] == "plan.nothing-above-threshold"
+    codes = {n["code"]: n for n in data["notices"]}
+    notice, unlinked = codes["plan.safety-only"], codes["plan.unlinked-goal"]
     assert "no concern or patient goal was recorded" not in notice["message"]
-    assert "patient's goals name no problem area" in notice["message"]
+    assert "no concern or patient goal names a problem area" in notice["message"]
     # and the goal itself is put to the clinician, by name
     assert unlinked["code"] == "plan.unlinked-goal"
     assert "“I want to learn to play guitar”" in unlinked["message"]
@@ -354,7 +362,7 @@ def test_a_plugin_instrument_is_accepted_in_assessment_files(tmp_path) -> None:
         load_assessment(path)
     plan = engine.plan(load_assessment(path, instruments=engine.instruments), as_of=AS_OF).to_dict()
     assert plan["scores"][0]["instrument"] == "gad2-custom"
-    assert plan["problems"][0]["area"] == "anxiety"
+    assert plan["problems"][1]["area"] == "anxiety"  # after the safety step (no item 9 asked)
 
 
 def test_an_unpaired_surrogate_in_text_is_an_input_error(engine: Engine) -> None:

@@ -45,7 +45,7 @@ def test_a_plugin_adds_an_area_an_assessment_may_name() -> None:
         concerns=("anger",), conditions=("chronic-pain",),
         patient_goals=("I want to stop when I lose my temper",)))
     plan = engine.plan(assessment, as_of=AS_OF)
-    assert [p.area for p in plan.problems] == ["anger"]
+    assert [p.area for p in plan.problems] == ["safety", "anger"]  # no item 9 asked: read 16, M1
     assert plan.patient_goals[0]["linked_areas"] == ["anger"]
     safety = [n.message for n in plan.notices if n.code == "vocabulary.safety-relevant"]
     assert safety and "risk to others" in safety[0] and "no risk" not in safety[0].lower()

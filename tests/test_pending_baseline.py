@@ -44,8 +44,9 @@ def test_markdown_says_it_in_words() -> None:
         capture_output=True, text=True, check=True,
     ).stdout
     assert (
+        # its steps wait (anxiety comes after depression): no date yet (clinician read 16, S3)
         "**Measure:** days with a logged relaxation practice: baseline recorded from the first "
-        "week of the practice log by 2 December 2026, to at least 5 days per week;" in text
+        "week of the practice log, once its steps start, to at least 5 days per week;" in text
     )
     assert "None →" not in text
     assert "**Measure:** ISI: from 17, to at most 11 ISI points;" in text  # instrument baselines unchanged

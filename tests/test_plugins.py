@@ -375,7 +375,10 @@ def test_markdown_never_says_nothing_was_found_when_a_hook_removed_the_problems(
     def adjust_plan(plan, context):
         plan.problems[:] = []
 
-    incomplete = Assessment(responses=(Response("isi", AS_OF, (3, 3, None, 3, 3, 3, 3)),))
+    # item 9 answered: no flag of a risk question never given puts the safety step back
+    incomplete = Assessment(
+        responses=(Response("isi", AS_OF, (3, 3, None, 3, 3, 3, 3)), Response("phq9", AS_OF, (0,) * 9))
+    )
     engine = Engine(plugins=[plugin("emptier", adjust_plan=adjust_plan)])
     text = render_markdown(engine.plan(incomplete, as_of=AS_OF))
     assert "threshold" not in text.split("## Problems")[1].split("##")[0]
@@ -385,7 +388,9 @@ def test_markdown_never_says_nothing_was_found_when_a_hook_removed_the_problems(
 def test_markdown_gives_the_reason_when_nothing_reached_a_threshold() -> None:
     from planengine.render._plan import render_markdown
 
-    text = render_markdown(Engine().plan(Assessment(), as_of=AS_OF))
+    # item 9 answered 0: risk was asked, and nothing else reached a threshold
+    asked = Assessment(responses=(Response("phq9", AS_OF, (0,) * 9),))
+    text = render_markdown(Engine().plan(asked, as_of=AS_OF))
     assert "No score reached a threshold" in text.split("## Problems")[1]
 
 
@@ -475,7 +480,9 @@ def test_a_data_strategy_subclass_or_one_built_in_code_is_checked() -> None:
     sly = Sly(id="sly", name="Sly", version="1.0.0", status="production", areas=("sleep",),
               priority=99, data=source.data)
     engine = Engine(plugins=[plugin("sly", register_strategies=lambda register: register(sly))])
-    assessment = Assessment(responses=(Response("isi", AS_OF, (3, 3, 3, 3, 2, 3, 3)),))
+    assessment = Assessment(
+        responses=(Response("isi", AS_OF, (3, 3, 3, 3, 2, 3, 3)), Response("phq9", AS_OF, (0,) * 9))
+    )
     data = engine.plan(assessment, as_of=AS_OF).to_dict()
     assert "not at risk" not in json.dumps(data)
     assert all(

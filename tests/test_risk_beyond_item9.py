@@ -206,7 +206,8 @@ def test_a_blank_pcl5_item_16_is_asked_today_without_a_flag(engine) -> None:
     answers: list[int | None] = [1] * 20
     answers[15] = None
     data = plan(engine, assessment([("pcl5", DAY, answers)], concerns=["trauma"]))
-    assert not data["risk"]["flags"]
+    # no flag of item 16 (the only flag is of the suicide-risk question never given, read 16 M1)
+    assert [f.get("instrument") for f in data["risk"]["flags"]] == [None]
     trauma = next(p for p in data["problems"] if p["area"] == "trauma")
     asked = [o for o in trauma["objectives"] if "item 16" in o["statement"]]
     assert asked and asked[0]["due_date"] == AS_OF.isoformat()
@@ -412,7 +413,9 @@ def test_a_note_put_on_an_assessment_is_an_error_and_still_screened() -> None:
     ],
 )
 def test_the_risk_statement_says_what_each_risk_item_showed(engine, responses, says, never) -> None:
-    statement = plan(engine, assessment(responses))["risk"]["statement"]
+    risk = plan(engine, assessment(responses))["risk"]
+    # a suicide-risk question never given is said by its flag (clinician read 16, M1)
+    statement = " ".join([risk["statement"], *(f["message"] for f in risk["flags"])])
     for text in says:
         assert text in statement
     for text in never:

@@ -161,10 +161,11 @@ def test_depression_steps_up_at_the_more_severe_level(total, course_now) -> None
 
 
 def test_anxiety_steps_up_on_the_clinicians_judgement_not_the_score() -> None:
-    plan = plan_for({"gad7": 21})  # R-SC7: impairment decides, not the GAD-7
+    # R-SC7: impairment decides, not the GAD-7 (a PHQ-9 of 0 asks item 9: no safety step first)
+    plan = plan_for({"gad7": 21, "phq9": 0})
     referral = next(s for s in plan["problems"][0]["interventions"] if s.get("intensity") == "high")
     assert referral["phase"] == "next" and "Step up" in referral["phasing"]["entry"]
-    chosen = plan_for({"gad7": 21}, choices={"anxiety": referral["id"].removeprefix("anxiety-")})
+    chosen = plan_for({"gad7": 21, "phq9": 0}, choices={"anxiety": referral["id"].removeprefix("anxiety-")})
     again = next(s for s in chosen["problems"][0]["interventions"] if s["id"] == referral["id"])
     assert again["phase"] == "now"
 
@@ -330,7 +331,8 @@ def test_chosen_the_transdiagnostic_course_treats_both() -> None:
 
 
 def test_a_problem_below_its_cut_off_starts_with_monitoring_even_alone() -> None:
-    plan = plan_for({"isi": 10})  # subthreshold insomnia, the only problem
+    # subthreshold insomnia, the only problem (a PHQ-9 of 0 asks item 9: no safety step)
+    plan = plan_for({"isi": 10, "phq9": 0})
     sleep = plan["problems"][0]
     assert sleep["phase"] == "later" and sleep["ordering"]["primary"]
     choice = plan["choices"][0]

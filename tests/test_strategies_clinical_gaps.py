@@ -16,7 +16,15 @@ from typing import Any
 import pytest
 
 from plan_helpers import all_objectives, all_steps, engine_without_cbti
-from test_strategies_scenarios import AS_OF, assessment, excluded, plan_for, problem, step_ids
+from test_strategies_scenarios import (
+    AS_OF,
+    RISK_ASKED,
+    assessment,
+    excluded,
+    plan_for,
+    problem,
+    step_ids,
+)
 
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
 MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12
@@ -72,7 +80,7 @@ def test_withdrawal_risk_assessment_comes_first_and_is_urgent(engine, name) -> N
 
 @pytest.mark.parametrize("name", sorted(WITHDRAWAL_RISK))
 def test_no_step_advises_changing_drinking_before_the_withdrawal_assessment(engine, name) -> None:
-    data = plan_for(engine, _case(name, concerns=["lifestyle"]))
+    data = plan_for(engine, _case(name, concerns=["lifestyle"], responses={"phq9": RISK_ASKED}))
     steps = {s["id"]: s for s in all_steps(data)}
     gated = 0
     for step in steps.values():
@@ -150,7 +158,9 @@ def test_without_withdrawal_risk_the_brief_intervention_starts_at_once(engine) -
 
 
 def test_a_substance_use_disorder_without_an_alcohol_problem_adds_no_alcohol_step(engine) -> None:
-    data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=["substance-use-disorder"]))
+    data = plan_for(
+        engine, assessment({"isi": SEVERE_ISI, "phq9": RISK_ASKED}, conditions=["substance-use-disorder"])
+    )
     assert "alcohol" not in {p["area"] for p in data["problems"]}
     hygiene = next(s for s in all_steps(data) if s["id"] == "sleep-sleep-hygiene")
     assert hygiene["status"] == "active"
@@ -275,12 +285,14 @@ def test_a_low_who5_does_not_ask_for_a_phq9_when_one_was_given(engine) -> None:
 def test_a_low_who5_without_a_phq9_asks_for_one_once(engine) -> None:
     data = plan_for(engine, assessment({"who5": LOW_WHO5}))
     wellbeing = problem(data, "wellbeing")
-    asks = [s for s in all_steps(data) if "PHQ-9" in s["title"] or "depression" in s["title"].lower()]
+    asks = [s for s in all_steps(data) if s["area"] != "safety"
+            and ("PHQ-9" in s["title"] or "depression" in s["title"].lower())]
     assert [s["id"] for s in asks] == ["wellbeing-depression-assessment"]
     assert any(o["statement"].startswith("Complete a full PHQ-9") for o in wellbeing["objectives"])
     # with a positive PHQ-2 the depression plan asks for the PHQ-9: not asked twice
     both = plan_for(engine, assessment({"who5": LOW_WHO5, "phq2": [2, 2]}))
-    asks = [s for s in all_steps(both) if "PHQ-9" in s["title"] or "depression" in s["title"].lower()]
+    asks = [s for s in all_steps(both) if s["area"] != "safety"
+            and ("PHQ-9" in s["title"] or "depression" in s["title"].lower())]
     assert len(asks) == 1 and asks[0]["area"] == "depression"
 
 

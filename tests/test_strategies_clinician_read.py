@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from plan_helpers import all_objectives, all_steps, engine_without_cbti
-from test_strategies_scenarios import assessment, excluded, plan_for, problem, step_ids
+from test_strategies_scenarios import RISK_ASKED, assessment, excluded, plan_for, problem, step_ids
 
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
 MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12
@@ -173,7 +173,7 @@ def test_bipolar_cbti_referral_allows_no_sleep_restriction(engine) -> None:
     ("pregnancy", "risk of falls"),
 ])
 def test_stimulus_control_is_cautioned(engine, condition, words) -> None:
-    data = plan_for(engine, assessment({"isi": SEVERE_ISI}, conditions=[condition]))
+    data = plan_for(engine, assessment({"isi": SEVERE_ISI, "phq9": RISK_ASKED}, conditions=[condition]))
     step = _steps(data)["sleep-stimulus-control"]
     assert step["status"] == "caution"
     assert words in " ".join(step["notes"])

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from plan_helpers import all_objectives, all_steps, engine_without_cbti
-from test_strategies_scenarios import assessment, excluded, plan_for, problem, step_ids
+from test_strategies_scenarios import RISK_ASKED, assessment, excluded, plan_for, problem, step_ids
 
 SEVERE_ISI = [3, 3, 3, 3, 2, 3, 3]  # 20
 MODERATE_PHQ9 = [2, 1, 2, 2, 1, 2, 1, 1, 0]  # 12
@@ -75,7 +75,8 @@ def test_assertiveness_practice_waits_for_a_private_screen_when_a_partner_is_nam
 
 
 def test_assertiveness_practice_with_no_partner_named_starts_at_once(engine) -> None:
-    data = plan_for(engine, assessment(concerns=["assertiveness"], patient_goals=["Say no to extra shifts at work"]))
+    data = plan_for(engine, assessment({"phq9": RISK_ASKED}, concerns=["assertiveness"],
+                                       patient_goals=["Say no to extra shifts at work"]))
     steps = _steps(data)
     assert all(steps[s]["status"] == "active" for s in CONFRONTATION_STEPS)
     assert "assertiveness-ask-privately-first" not in steps

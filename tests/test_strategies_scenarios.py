@@ -18,6 +18,9 @@ from planengine.smart import check_goals
 
 AS_OF = dt.date(2026, 11, 25)
 DAY = "2026-11-20"
+#: a PHQ-9 with item 9 answered (total 0): the risk question was asked, so a scenario about
+#: something else has no flag of a risk question never given (clinician read 16, M1)
+RISK_ASKED = [0, 0, 0, 0, 0, 0, 0, 0, 0]
 
 
 def assessment(responses: dict[str, list[int | None]] | None = None, **context: Any) -> Assessment:
@@ -258,7 +261,8 @@ def test_stress_uses_pss10_as_a_trend_only(engine) -> None:
 
 
 def test_cardiac_condition_marks_muscle_tensing_and_exercise_with_caution(engine) -> None:
-    data = plan_for(engine, assessment(concerns=["stress", "lifestyle"], conditions=["cardiac-condition"]))
+    data = plan_for(engine, assessment({"phq9": RISK_ASKED}, concerns=["stress", "lifestyle"],
+                                       conditions=["cardiac-condition"]))
     steps = {s["id"]: s for s in all_steps(data)}
     assert steps["stress-progressive-muscle-relaxation"]["status"] == "caution"
     assert steps["lifestyle-graded-activity"]["status"] == "caution"
@@ -287,7 +291,7 @@ def test_sleep_restriction_is_removed_with_the_reason(engine, condition) -> None
 
 @pytest.mark.parametrize("condition", ["older-adult", "fall-risk"])
 def test_sleep_restriction_is_cautioned_in_later_life_and_with_fall_risk(engine, condition) -> None:
-    later_life = assessment({"isi": [3, 3, 3, 3, 2, 3, 3]}, conditions=[condition])
+    later_life = assessment({"isi": [3, 3, 3, 3, 2, 3, 3], "phq9": RISK_ASKED}, conditions=[condition])
     # a step of its own only without a CBT-I referral (read 9, M2); with it, the referral
     # tells the provider
     data = plan_for(engine_without_cbti(), later_life)
@@ -329,7 +333,7 @@ def test_sleep_restriction_is_held_while_a_risk_flag_is_open(engine) -> None:
 
 
 def test_emotion_diary_records_feeling_intensity_trigger_and_response(engine) -> None:
-    data = plan_for(engine, assessment(concerns=["emotional-awareness"]))
+    data = plan_for(engine, assessment({"phq9": RISK_ASKED}, concerns=["emotional-awareness"]))
     diary = next(s for s in all_steps(data) if s["id"] == "emotional-awareness-emotion-diary")
     text = " ".join(diary["steps"]).lower()
     for word in ("name each emotion", "intensity", "trigger", "what you actually did"):
@@ -366,7 +370,7 @@ def test_assertiveness_is_measured_by_counts_and_gas(engine) -> None:
 
 
 def test_intimate_partner_violence_removes_confrontation_and_routes_to_safety(engine) -> None:
-    data = plan_for(engine, assessment(concerns=["assertiveness", "relationships"],
+    data = plan_for(engine, assessment({"phq9": RISK_ASKED}, concerns=["assertiveness", "relationships"],
                                        conditions=["intimate-partner-violence"]))
     ids = step_ids(data)
     for removed in ("assertiveness-dear-man-script", "assertiveness-role-play",
@@ -415,7 +419,8 @@ def test_self_esteem_homework_waits_for_a_phq9_and_its_risk_question(engine) -> 
     self_guided = [s for s in problem(without, "self-esteem")["interventions"] if s["delivery"] == "self-guided"]
     assert self_guided
     for step in self_guided:
-        assert step["status"] == "caution", step["id"]
+        # held: no PHQ-9 means the risk question was never asked (clinician read 16, M1)
+        assert step["status"] == "held", step["id"]
         assert any("PHQ-9" in note for note in step["notes"]), step["id"]
     with_phq9 = plan_for(engine, assessment({"rses": rses_low, "phq9": [1, 1, 1, 1, 1, 1, 0, 0, 0]},
                                             concerns=["self-esteem"]))
@@ -506,12 +511,15 @@ def test_the_pcl5_symptom_pattern_below_the_cut_off_still_leads_to_referral(engi
     pcl5 = [2, 0, 0, 0, 0, 2, 0, 2, 2, 0, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0]
     data = plan_for(engine, assessment({"pcl5": pcl5}))
     trauma = problem(data, "trauma")
-    assert [f["provenance"]["source"] for f in data["findings"]] == ["rule:pcl5.dsm-pattern"]
+    assert [
+        f["provenance"]["source"] for f in data["findings"] if f["area"] != "safety"
+    ] == ["rule:pcl5.dsm-pattern"]
     referral = next(s for s in trauma["interventions"] if s["id"] == "trauma-trauma-therapy-referral")
     assert referral["delivery"] == "referral"
     assert all(s["category"] not in ("exposure", "trauma-narrative", "emdr") for s in trauma["interventions"])
     below = [2, 0, 0, 0, 0, 1, 0, 2, 2, 0, 0, 0, 0, 0, 2, 0, 2, 0, 0, 0]  # no C item endorsed
-    assert not plan_for(engine, assessment({"pcl5": below}))["problems"]
+    # no problem of its own: only the safety step, the risk question never having been asked
+    assert [p["area"] for p in plan_for(engine, assessment({"pcl5": below}))["problems"]] == ["safety"]
 
 
 def test_a_trauma_concern_without_a_screen_leads_to_an_assessment(engine) -> None:
@@ -622,7 +630,7 @@ def test_only_the_patients_words_differ_so_only_they_change(engine) -> None:
     first = plan_for(engine, assessment(concerns=["assertiveness"], patient_goals=["Say no at work"]))
     second = plan_for(engine, assessment(concerns=["assertiveness"], patient_goals=["Speak up in meetings"]))
     assert _clinical_content(first) != _clinical_content(second)
-    words = {o["patient_words"] for o in all_objectives(first)}
+    words = {o["patient_words"] for o in all_objectives(first) if o["area"] != "safety"}
     assert words == {"Say no at work"}
 
 
@@ -654,7 +662,7 @@ def test_plan_elements_are_fresh_objects_on_every_call(engine) -> None:
 def test_a_problem_whose_content_is_listed_under_another_says_where(engine) -> None:
     from planengine.render._plan import render_markdown
 
-    item = assessment({"gad7": [3, 3, 2, 3, 2, 3, 2]}, concerns=["stress"])
+    item = assessment({"gad7": [3, 3, 2, 3, 2, 3, 2], "phq9": RISK_ASKED}, concerns=["stress"])
     plan = engine.plan(item, as_of=AS_OF)
     stress = problem(plan.to_dict(), "stress")
     assert not stress["objectives"] and not stress["interventions"]  # all shared with anxiety

@@ -47,8 +47,9 @@ def test_an_unlinked_goal_is_a_question_for_the_clinician_beside_the_problems(en
 
 def test_a_plan_with_no_problem_names_each_unlinked_goal_too(engine) -> None:
     data = _plan(engine, patient_goals=["I want to learn to play guitar"])
-    assert data["problems"] == []
-    assert [n["code"] for n in data["notices"]] == ["plan.nothing-above-threshold", "plan.unlinked-goal"]
+    # only the safety step: no questionnaire asked the risk question (clinician read 16, M1)
+    assert [p["area"] for p in data["problems"]] == ["safety"]
+    assert [n["code"] for n in data["notices"]][-2:] == ["plan.safety-only", "plan.unlinked-goal"]
     assert "“I want to learn to play guitar”" in _unlinked(data)[0]
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from planengine._model import LOG_HELD_NOTE, Intervention, Notice, Objective, PlanDraft, Problem
+from planengine.plan.stepped_care._records import WAITS_NOTE
 
 __all__ = [
     "empty_plan_notices", "mark_held_objectives", "mark_stale_baselines", "unlinked_goal_notices",
@@ -57,6 +58,8 @@ def mark_held_objectives(draft: PlanDraft) -> None:
                 continue
             if all(step.status == "held" for step in steps):
                 objective.held = True
+                # held says it waits: not both notes (clinician read 16, S3)
+                objective.notes = [n for n in objective.notes if n != WAITS_NOTE]
                 objective.notes.append(
                     "Held: every step that serves it is held; agree its dates again when they "
                     "start."

@@ -71,6 +71,7 @@ from planengine.plan._risk_flags import (
     language_flags,
     number_flags,
     raise_for_alcohol,
+    unscreened_flags,
 )
 from planengine.plan._safety import SAFETY_AREA
 from planengine.plan._scored import Scored, score_assessment
@@ -455,6 +456,7 @@ class Engine:
         The words and conditions have no date of their own: they come with this assessment,
         planned on ``as_of``."""
         flags = answer_flags(signals, self.instruments, as_of)
+        flags.extend(unscreened_flags(signals, as_of))
         words = language_flags(
             (("The patient's own goal", goal["path"], goal["text"]) for goal in patient_goals),
             phrases.__getitem__,

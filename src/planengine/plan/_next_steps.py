@@ -106,7 +106,7 @@ def next_steps(
                 measure=Measure(
                     metric="follow-up assessment completed",
                     unit="assessments",
-                    method="clinician records completion",
+                    method=_recorded(questionnaire, context),
                     baseline_value=0,
                     baseline_date=context.as_of,
                     target_value=1,
@@ -170,6 +170,18 @@ def _covering(proposals: Sequence[Proposal]) -> tuple[Intervention | None, Inter
         None,
     ) if urgent else None
     return course, assessment
+
+
+def _recorded(questionnaire: str | None, context: PlanningContext) -> str:
+    """How a follow-up's completion is recorded: a questionnaire given at this visit is named,
+    with its repeat every recall window if it is given (clinician read 16, S1: a criterion
+    "given today, then every 14 days" needs the repeat scheduled), else "clinician records
+    completion"."""
+    instrument = context.instruments.get(questionnaire or "")
+    if instrument is None:
+        return "clinician records completion"
+    every = instrument.recall_window_days or context.config.review_interval_days
+    return f"clinician records the {instrument.name}; if it is given, it is repeated every {every} days"
 
 
 def _questionnaire_today(finding: Finding, context: PlanningContext) -> str | None:

@@ -4,7 +4,9 @@ Four sources open a flag ([DN-risk-flags][S17][S18][S19]):
 
 * a risk item on a questionnaire (PHQ-9 item 9 endorsed or blank [R26]; PCL-5 item 16 answered
   2 or more, R-SC19), one flag per item with every answer to it, oldest first: a later answer of
-  0 neither closes nor lowers it (only a clinician closes flags) [R27];
+  0 neither closes nor lowers it (only a clinician closes flags) [R27]; and, when no suicide-risk
+  item was given at all, one ``risk-unknown`` flag like a blank item 9's (:func:`unscreened_flags`:
+  risk never asked is as unknown as risk left blank, clinician read 16, M1);
 * risk language in the patient's own words (R-SC18; :mod:`planengine.plan._risk_language`);
 * documented intimate-partner violence (R-SC20), a flag of its own kind, kept off patient copies;
 * harmful drinking raises a suicide-risk flag's place in the queue (R-SC21).
@@ -34,10 +36,12 @@ __all__ = [
     "language_flags",
     "number_flags",
     "raise_for_alcohol",
+    "unscreened_flags",
 ]
 
 RULE_ENDORSED = "safety.risk-item-endorsed"
 RULE_UNKNOWN = "safety.risk-item-missing"
+RULE_UNSCREENED = "safety.risk-item-not-given"
 RULE_LANGUAGE = "safety.risk-language"
 RULE_IPV = "safety.ipv-documented"
 
@@ -150,6 +154,44 @@ def answer_flags(
             )
         )
     return flags
+
+
+#: The question a flag of risk never asked names (the one the plans give when none is on file).
+UNSCREENED_QUESTION = "PHQ-9 item 9"
+
+
+def unscreened_flags(
+    signals: Iterable[tuple[Any, dt.date, str]], as_of: dt.date
+) -> list[RiskFlag]:
+    """One ``risk-unknown`` flag when no suicide-risk item (PHQ-9 item 9 or another
+    instrument's) was given in any response, else none.
+
+    Risk never asked is unknown, exactly as a blank item 9 is (clinician read 16, M1): the
+    flag takes the same path (asked today first; a safety plan and a follow-up contact if it is
+    endorsed or the clinician is concerned; self-help held until a clinician has asked). It has
+    no instrument, item or answer, and is dated the planning day.
+
+    :param signals: ``(RiskSignal, response date, JSON path of the response)`` triples, one per
+        risk item of every response given (answered or blank).
+    """
+    if any(entry[0].kind == "suicidal-ideation" for entry in signals):
+        return []
+    return [
+        RiskFlag(
+            "",
+            "risk-unknown",
+            "unknown",
+            _RANK["unknown"],
+            None,
+            None,
+            None,
+            as_of,
+            f"No suicide-risk question (such as {UNSCREENED_QUESTION}) was given: risk is "
+            f"unknown. {ACTION_ASK_NOW}",
+            Provenance(f"rule:{RULE_UNSCREENED}", ()),
+            endorsed_now=False,
+        )
+    ]
 
 
 def _answer_message(instrument: Any, signal: Any, observed_on: dt.date, age: int) -> str:

@@ -21,6 +21,8 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from planengine._errors import SafetyInvariantError
 from planengine._model import (
     Intervention,
@@ -41,6 +43,7 @@ from planengine.plan._safety_problem import (
     SAFETY_PLAN_SECTIONS,
     build_safety_problem,
 )
+from planengine.plan._safety_today import never_asked
 
 __all__ = [
     "SAFETY_AREA",
@@ -50,6 +53,7 @@ __all__ = [
     "each_contact_flag",
     "enforce",
     "open_suicide_flag",
+    "replan_on_risk_item",
     "risk_statement",
     "screens",
 ]
@@ -84,7 +88,7 @@ def risk_statement(
         if (instrument.id, signal.item) in flagged:
             continue
         parts.append(_item_status(signal, date, instrument))
-    if not suicide_item_given:
+    if not suicide_item_given and not any(never_asked(f) for f in flags):  # else the flag says it
         parts.append(
             "No suicide-risk question (such as PHQ-9 item 9) was given, so suicide risk has not "
             "been screened by questionnaire; a clinician should ask about it directly."
@@ -146,8 +150,9 @@ def _fingerprint(step: Intervention) -> tuple[object, ...]:
 
 def screens(given: Iterable[str], instruments: Mapping[str, Any]) -> dict[str, Any]:
     """The arguments of :func:`enforce` that depend on the questionnaires: whether an alcohol
-    measure was given (``alcohol_measured``), and the instruments with a suicide-risk item, id ->
-    name (``each_contact``).
+    measure was given (``alcohol_measured``), the instruments with a suicide-risk item, id ->
+    name (``each_contact``), and when each one's item is endorsed, id -> "item 9 is 1 or more"
+    (``endorsed_when``).
 
     :param given: the ids of the instruments the assessment gave.
     :param instruments: every known instrument, by id.
@@ -158,6 +163,12 @@ def screens(given: Iterable[str], instruments: Mapping[str, Any]) -> dict[str, A
             i: instrument.name
             for i, instrument in sorted(instruments.items())
             if any(r.kind == "suicidal-ideation" for r in instrument.risk_items)
+        },
+        "endorsed_when": {
+            i: f"item {r.item} is {r.endorsed_at} or more"
+            for i, instrument in sorted(instruments.items())
+            for r in instrument.risk_items
+            if r.kind == "suicidal-ideation"
         },
     }
 
@@ -181,6 +192,7 @@ def enforce(
     *,
     alcohol_measured: bool = True,
     each_contact: Mapping[str, str] | None = None,
+    endorsed_when: Mapping[str, str] | None = None,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
@@ -198,6 +210,9 @@ def enforce(
     :param each_contact: the instruments with a suicide-risk item, id -> name: while a suicide-risk flag is
         open, an objective measured with one is given at every contact
         (:func:`measure_each_contact`).
+    :param endorsed_when: when each of those instruments' risk item is endorsed (id -> "item 9
+        is 1 or more"): with a risk question never given open, the task that gives one says the
+        plan is made again with its score (:func:`replan_on_risk_item`).
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
     draft.problems = [
@@ -210,6 +225,8 @@ def enforce(
         if any(f.kind in SUICIDE_KINDS for f in flags):
             flag = each_contact_flag((f.kind, f.item) for f in flags)
             measure_each_contact(draft.problems[1:], each_contact or {}, flag)
+        if any(never_asked(f) for f in flags):
+            replan_on_risk_item(draft.problems[1:], endorsed_when or {}, as_of)
         if any(f.kind in PRIVATE_KINDS for f in flags):
             _safe_relationship_goals(draft.problems[1:])
         held = 0
@@ -256,8 +273,12 @@ def each_contact_flag(flags: Iterable[tuple[str, int | None]]) -> str:
 
 def open_suicide_flag(flags: Iterable[RiskFlag]) -> str | None:
     """The open suicide-risk flag as :func:`each_contact_flag` names it ("the suicide-risk flag",
-    "the risk flag (item 9 unanswered)"), or None when no flag of a suicide kind is open."""
-    suicide = [(f.kind, f.item) for f in flags if f.kind in SUICIDE_KINDS]
+    "the risk flag (item 9 unanswered)"), or None when no flag of a suicide kind is open.
+
+    A flag of a risk question never given is left out: depression is not put first for it, nor
+    is a questionnaire with a risk item given at every contact (no PHQ-9 is on file; the one
+    given today re-makes the plan with its answer, clinician read 16, M1)."""
+    suicide = [(f.kind, f.item) for f in flags if f.kind in SUICIDE_KINDS and not never_asked(f)]
     return each_contact_flag(suicide) if suicide else None
 
 
@@ -282,6 +303,36 @@ def measure_each_contact(
                     "each review (Zero Suicide: screen at every contact; NICE NG222: monitor "
                     f"suicidal ideation, especially early) ({RULE_EACH_CONTACT})."
                 )
+
+
+def replan_on_risk_item(
+    problems: Sequence[Problem], endorsed_when: Mapping[str, str], as_of: dt.date
+) -> None:
+    """While a risk question never given is open (clinician read 16, M1), each task whose step
+    gives a questionnaire with a suicide-risk item (the PHQ-9) says in its measure that an
+    endorsed item makes the plan again with its score, the day it is given: that opens the
+    risk section (a safety plan and a follow-up contact), which no later review may wait for.
+
+    :param endorsed_when: instrument id -> when its risk item is endorsed ("item 9 is 1 or
+        more")."""
+    given = {
+        objective_id: endorsed_when[step.administers]
+        for problem in problems
+        for step in problem.interventions
+        if step.administers is not None and step.administers in endorsed_when
+        for objective_id in step.objective_ids
+    }
+    for problem in problems:
+        for objective in problem.objectives:
+            when = given.get(objective.id)
+            if when is None or "the plan is made again" in objective.measure.method:
+                continue
+            day = "today" if objective.due_date == as_of else "the day it is given"
+            method = (
+                f"{objective.measure.method}; if {when}, the plan is made again {day} with its "
+                "score (this opens the risk section)"
+            )
+            objective.measure = attrs.evolve(objective.measure, method=method)
 
 
 RULE_PRIVATE_GOAL = "safety.relationship-goal-with-abuse"

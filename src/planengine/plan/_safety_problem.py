@@ -32,9 +32,11 @@ from planengine.plan._safety_today import (
     addressed,
     alcohol_objective,
     alcohol_step,
+    ask_now_step,
     asked_today_objective,
     conditional_title,
     current_dispositions,
+    never_asked,
     safety_plan_condition,
     specialist_option,
     visit_objective,
@@ -476,10 +478,12 @@ def _suicide_steps(
     )
     assessed_for = "safety-plan-completed"
     if condition is not None:
+        unasked = any(never_asked(f) for f in flags)
         title, assess = "Ask about suicidal thoughts today: a structured risk assessment", (
             f"{why_ask_today(flags)} A clinician asks about suicidal thoughts and self-harm "
             "directly at this visit, with a structured suicide-risk assessment (for example the "
-            "C-SSRS screener), asks the risk question again, and records what was found. If it "
+            f"C-SSRS screener), asks the risk question{'' if unasked else ' again'}, and records "
+            "what was found. If it "
             "is endorsed, or the clinician is concerned, the safety plan below is written today "
             "and the follow-up contact is made within 72 hours"
         )
@@ -568,22 +572,6 @@ def _suicide_steps(
     if condition is None:
         steps.append(specialist_option(provenance))
     if any(f.level == "unknown" for f in flags):
-        steps.insert(
-            0,
-            Intervention(
-                id="safety-complete-risk-item",
-                area=SAFETY_AREA,
-                title="Ask the unanswered risk question now",
-                description=(
-                    "The self-harm question was left blank. Ask it directly before the session "
-                    "ends; a blank answer is never treated as 'not at all'."
-                ),
-                delivery="clinician-led",
-                category="safety",
-                rationale="A missing item 9 means risk is unknown, not absent.",
-                citations=["R27: Louzon SA et al. Psychiatr Serv 2016"],
-                provenance=provenance,
-            ),
-        )
+        steps.insert(0, ask_now_step(flags, provenance))
     return steps
 

@@ -12,7 +12,7 @@ import re
 import attrs
 
 from planengine._model import Intervention, Measure, Objective, Provenance, RiskFlag
-from planengine.plan._risk_flags import SUICIDE_KINDS
+from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION
 
 __all__ = [
     "BEHAVIOUR_CONDITION",
@@ -20,9 +20,11 @@ __all__ = [
     "addressed",
     "alcohol_objective",
     "alcohol_step",
+    "ask_now_step",
     "asked_today_objective",
     "conditional_title",
     "current_dispositions",
+    "never_asked",
     "safety_plan_condition",
     "specialist_option",
     "visit_objective",
@@ -87,10 +89,20 @@ def safety_plan_condition(flags: tuple[RiskFlag, ...]) -> str | None:
     names = []
     for flag in suicide:
         match = _ITEM_NAME.match(flag.message)
-        name = match.group(1) if match else "the risk question"
+        name = (
+            UNSCREENED_QUESTION
+            if never_asked(flag)
+            else match.group(1) if match else "the risk question"
+        )
         if name not in names:
             names.append(name)
     return f"if {' or '.join(names)} is endorsed when asked today, or the clinician is concerned"
+
+
+def never_asked(flag: RiskFlag) -> bool:
+    """Whether ``flag`` stands for a suicide-risk question never given (no item, no answer:
+    :func:`planengine.plan._risk_flags.unscreened_flags`), not for an item left blank."""
+    return flag.kind == "risk-unknown" and flag.item is None
 
 
 def addressed(flags: tuple[RiskFlag, ...]) -> list[str]:
@@ -103,7 +115,21 @@ def asked_today_objective(
     flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
 ) -> Objective:
     """The risk asked about at this visit, with a structured assessment, when the item was only
-    left blank or last endorsed before a later answer that did not endorse it."""
+    left blank, never given, or last endorsed before a later answer that did not endorse it."""
+    if any(never_asked(f) for f in flags):
+        return visit_objective(
+            "safety-risk-asked",
+            # no risk words in a goal statement: the review screens statements for them
+            f"Ask the risk question ({UNSCREENED_QUESTION} or a direct question) at this visit, "
+            "within a structured risk assessment by a clinician, and record what was found, by "
+            f"{as_of.isoformat()}.",
+            "structured risk assessment completed",
+            [f.id for f in flags if f.kind in SUICIDE_KINDS],
+            as_of,
+            provenance,
+            "No suicide-risk question was given, so risk is unknown, as it is when the item is "
+            "left blank [R27]: the question is asked today before anything is decided.",
+        )
     return visit_objective(
         "safety-risk-asked",
         # no risk words in a goal statement: the review screens statements for them
@@ -172,6 +198,35 @@ def alcohol_step(provenance: Provenance) -> Intervention:
     )
 
 
+def ask_now_step(flags: tuple[RiskFlag, ...], provenance: Provenance) -> Intervention:
+    """The clinician's step that asks the suicide-risk question before the session ends, when
+    it was left blank or never given (risk unknown)."""
+    unasked = any(never_asked(f) for f in flags)
+    return Intervention(
+        id="safety-complete-risk-item",
+        area=SAFETY_AREA,
+        title=(
+            "Ask the suicide-risk question directly now"
+            if unasked
+            else "Ask the unanswered risk question now"
+        ),
+        description=(
+            "No suicide-risk question was given. Ask directly about thoughts of being better "
+            f"off dead or of self-harm ({UNSCREENED_QUESTION}, or a direct question) before the "
+            "session ends; if item 9 is 1 or more, the plan is made again today with its score "
+            "(this opens the risk section). A question not asked is never treated as 'not at all'."
+            if unasked
+            else "The self-harm question was left blank. Ask it directly before the session "
+            "ends; a blank answer is never treated as 'not at all'."
+        ),
+        delivery="clinician-led",
+        category="safety",
+        rationale="No answer to item 9 means risk is unknown, not absent.",
+        citations=["R27: Louzon SA et al. Psychiatr Serv 2016"],
+        provenance=provenance,
+    )
+
+
 def current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
     """The clinicians' records when every suicide-risk flag has a current disposition
     (``risk-1 dispositioned by ... next review ...``), else ``""``: one flag without a record
@@ -197,7 +252,9 @@ def why_ask_today(flags: tuple[RiskFlag, ...]) -> str:
         if flag.kind not in SUICIDE_KINDS:
             continue
         given = [(day, value) for day, value in flag.history if value is not None]
-        if flag.level == "unknown" or not given:
+        if never_asked(flag):
+            reasons.append(f"{flag.id}: no suicide-risk question was given, so risk is unknown.")
+        elif flag.level == "unknown" or not given:
             reasons.append(f"{flag.id}: the item was left blank, so risk is unknown.")
         else:
             reasons.append(

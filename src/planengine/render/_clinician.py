@@ -31,6 +31,7 @@ from planengine.render._blocks import (
 )
 from planengine.render._clinician_parts import (
     appendix,
+    done_at_this_visit,
     glance,
     is_clinician_task,
     options,
@@ -218,7 +219,9 @@ def measure_text(objective: dict[str, Any], audience: str = _C) -> str:
     baseline = measure["baseline"]
     if baseline.get("pending"):
         start = f"baseline {baseline['pending']}"
-        if baseline.get("by"):
+        if objective.get("phase", "now") != "now":  # no record before its steps start (read 16, S3)
+            start += ", once its steps start"
+        elif baseline.get("by"):
             start += f" by {long_date(baseline['by'])}"
     else:
         start = f"from {baseline['value']}"
@@ -235,6 +238,8 @@ def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     )
     if interval == 1:  # a safety task: done by its date and checked each day until it is
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
+    elif done_at_this_visit(objective):  # done once, today
+        when = f"Due {long_date(objective['due_date'])} (at this visit); checked at the next review."
     if objective.get("phase", "now") != "now":  # its steps wait: no calendar date yet (read 10, S5)
         when = f"Once its steps start; review every {interval} days from then."
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)

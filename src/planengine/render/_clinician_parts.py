@@ -23,6 +23,7 @@ from planengine.render._words import (
 __all__ = [
     "appendix",
     "contacts_text",
+    "done_at_this_visit",
     "glance",
     "is_clinician_task",
     "options",
@@ -47,6 +48,18 @@ def is_clinician_task(objective: dict[str, Any]) -> bool:
     return bool(objective.get("at_this_visit")) or str(objective["provenance"]["source"]) in (
         "rule:findings.next-step",
         *QUESTIONNAIRE_TODAY,
+    )
+
+
+def done_at_this_visit(objective: dict[str, Any]) -> bool:
+    """A clinician's task due on the day it starts (a questionnaire or an assessment at this
+    visit), which is done once: it is checked at the next review, not "reviewed every 7 days"
+    (clinician read 16, S4: a task done today with a recurring review reads as unfinished; any
+    repeat of its questionnaire is in its measure)."""
+    return (
+        is_clinician_task(objective)
+        and not objective.get("condition")
+        and objective.get("start_date") == objective["due_date"]
     )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from planengine.plan._safety import each_contact_flag
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._clinician_parts import (
+    done_at_this_visit,
     is_clinician_task,
     options,
     options_budget,
@@ -51,6 +52,8 @@ def _objective_line(
         when = f"Only {objective['condition']}; then due {long_date(objective['due_date'])}."
     elif interval == 1:  # a safety task: done at once, not reviewed over weeks
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
+    elif done_at_this_visit(objective):  # done once, today (read 16, S4)
+        when = f"Due {long_date(objective['due_date'])} (at this visit); checked at the next review."
     else:
         when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
     if objective.get("measured_each_contact"):

@@ -47,8 +47,10 @@ from planengine.plan.stepped_care._order import (
 from planengine.plan.stepped_care._records import (
     LATER,
     NEXT,
+    NO_MEASURE,
     NOW,
     PHASES,
+    WAITS_NOTE,
     Burden,
     Ordering,
     Phasing,
@@ -333,6 +335,12 @@ def _queue_entry(
             "stopped (R-SC9)."
         ), limits.step_up_weeks
     improved = "improved reliably" if primary_level >= CASENESS else "improved"
+    if measure == NO_MEASURE:  # objectives that wait show no progress (clinician read 16, S2)
+        return (
+            f"Start when {primary.title} has {improved}, or at the week-{limits.sequence_weeks} "
+            "review, if the patient still wants help with it (it has no questionnaire, and its "
+            "objectives start with its steps)."
+        ), limits.sequence_weeks
     return (
         f"Start when {primary.title} has {improved}, or at the week-{limits.sequence_weeks} "
         f"review if {measure} has not improved."
@@ -505,9 +513,7 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
                 objective.phase = problem.phase if waiting else NEXT
                 objective.statement = _undated(objective.statement, objective.start_date,
                                                objective.due_date, objective.id in referred)
-                objective.notes.append(
-                    "Waits: none of its steps starts now; agree its dates again when they start."
-                )
+                objective.notes.append(WAITS_NOTE)
             elif served is not None and 1 < served < _NEVER and objective.measure.instrument is None:
                 later = dt.timedelta(weeks=served - 1)
                 due = objective.due_date

@@ -20,6 +20,7 @@ __all__ = [
     "NOW",
     "NO_MEASURE",
     "PHASES",
+    "WAITS_NOTE",
     "Burden",
     "Choice",
     "Ordering",
@@ -39,6 +40,9 @@ PHASES = (NOW, NEXT, LATER)
 #: what a problem no questionnaire measures is reviewed on while it waits: not a measure, so the
 #: plan names no "Meanwhile" for it (clinician read 15, S4)
 NO_MEASURE = "progress on its objectives"
+#: The note on an objective none of whose steps starts now (a held objective says "Held" instead:
+#: held implies waiting, clinician read 16, S3).
+WAITS_NOTE = "Waits: none of its steps starts now; agree its dates again when they start."
 
 
 @attrs.frozen
