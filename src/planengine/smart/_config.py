@@ -33,7 +33,7 @@ from typing import Any
 import attrs
 
 from planengine._errors import ConfigError
-from planengine.io._config_file import read_config_table
+from planengine.io._config_file import check_keys, read_config_table
 from planengine.io._limits import DEFAULT_MAX_BYTES
 from planengine.smart._model import SEVERITIES
 
@@ -153,34 +153,6 @@ def _specificity(code: str, name: str, selectors: Iterable[str]) -> int:
         elif prefix_selects(selector, code):
             best = max(best, 1 + len(selector))
     return best
-
-
-#: Tables of ``[tool.planengine]`` that other readers check.
-_TABLES = ("plan", "review", "documents")
-
-_KEYS = {
-    "select",
-    "extend-select",
-    "ignore",
-    "per-file-ignores",
-    "severity",
-    "max-review-interval-days",
-    "max-file-bytes",
-    "plausible-weeks-per-reliable-change",
-    "plausible-change-per-week",
-}
-
-
-def check_keys(table: Mapping[str, Any], where: str) -> None:
-    """Every key of ``[tool.planengine]`` must be known (a misspelt setting would silently do
-    nothing); the ``plan`` and ``review`` tables are checked by their own readers.
-
-    :raises ConfigError: naming the first unknown key and the known ones.
-    """
-    unknown = sorted(str(key) for key in table if key not in _KEYS and key not in _TABLES)
-    if unknown:
-        known = ", ".join(sorted([*_KEYS, *_TABLES]))
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known: {known}")
 
 
 def load_config(path: str | os.PathLike[str] | None = None, *, start: Any = None) -> SmartConfig:
