@@ -85,28 +85,21 @@ def find_config_file(start: str | os.PathLike[str] | None = None) -> Path | None
 
 
 def _find_config_file(start: str | os.PathLike[str] | None) -> str | None:
-    """:func:`find_config_file`'s answer as a string. From the working directory (what
-    :class:`planengine.Engine` reads) it needs no :mod:`pathlib`, whose import costs a start
-    about 3 ms: ``os.getcwd()`` is already absolute and free of symbolic links."""
+    """:func:`find_config_file`'s answer as a string, found with :mod:`os.path` (importing
+    :mod:`pathlib` costs a start about 3 ms): from the working directory (already absolute and
+    free of symbolic links), or from ``start`` resolved as ``Path.resolve`` resolves it."""
     if start is None:
         here = os.getcwd()
     else:
-        from pathlib import Path
-
-        given = Path(start)
-        try:
-            resolved = given.resolve()
-        except (OSError, RuntimeError):  # a symlink loop: the path as written, made absolute
-            resolved = Path(os.path.abspath(given))
-        if not resolved.is_dir():
-            resolved = resolved.parent
-        here = str(resolved)
+        here = _resolved(os.fspath(start))
+        if not _is(here, "dir"):
+            here = os.path.dirname(here)
     while True:
         own = os.path.join(here, "planengine.toml")
-        if _is_file(own):
+        if _is(own, "file"):
             return own
         pyproject = os.path.join(here, "pyproject.toml")
-        if _is_file(pyproject):
+        if _is(pyproject, "file"):
             try:
                 with open(pyproject, "rb") as handle:
                     text = handle.read()
@@ -128,20 +121,38 @@ def _find_config_file(start: str | os.PathLike[str] | None) -> str | None:
         here = parent
 
 
-def _is_file(path: str) -> bool:
-    """``Path(path).is_file()``: a missing path, a missing folder on the way or a symlink loop
-    is no file; another error (no permission to look) is raised."""
+def _resolved(path: str) -> str:
+    """``str(Path(path).resolve())``: absolute, every symbolic link followed; in a symlink
+    loop, the path as written made absolute."""
+    import errno
+
+    resolved = os.path.realpath(path)
+    try:
+        os.stat(resolved)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            return os.path.abspath(path)
+    except ValueError:
+        pass
+    return resolved
+
+
+def _is(path: str, kind: str) -> bool:
+    """``Path(path).is_file()`` (``kind`` ``"file"``) or ``.is_dir()`` (``"dir"``): a missing
+    path, a missing folder on the way or a symlink loop is neither; another error (no
+    permission to look) is raised."""
     import errno
     import stat
 
     try:
-        return stat.S_ISREG(os.stat(path).st_mode)
+        mode = os.stat(path).st_mode
     except OSError as error:
         if error.errno in (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP):
             return False
         raise
     except ValueError:  # a NUL in the path
         return False
+    return stat.S_ISREG(mode) if kind == "file" else stat.S_ISDIR(mode)
 
 
 def read_config_table(

@@ -27,7 +27,6 @@ import contextlib
 import fnmatch
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -35,7 +34,6 @@ import attrs
 from planengine._errors import ConfigError
 from planengine.io._config_file import check_keys, read_config_table
 from planengine.io._limits import DEFAULT_MAX_BYTES
-from planengine.smart._model import SEVERITIES
 
 __all__ = ["SmartConfig", "config_from_mapping", "load_config"]
 
@@ -108,6 +106,8 @@ class SmartConfig:
 
     def matches(self, pattern: str, file: str) -> bool:
         """Whether ``file`` matches a per-file-ignores glob (relative to :attr:`root`)."""
+        from pathlib import Path  # only with per-file-ignores: not imported on every start
+
         path = Path(file)
         candidates = {path.as_posix(), path.name}
         if self.root is not None:
@@ -163,6 +163,8 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: Any = None
     table, where = read_config_table(path, start=start)
     if not table and where == "configuration":
         return SmartConfig()
+    from pathlib import Path
+
     return config_from_mapping(table, where=where, root=str(Path(where).parent))
 
 
@@ -190,6 +192,8 @@ def config_from_mapping(
         value = table["severity"]
         if not isinstance(value, Mapping):
             raise ConfigError(f'{where}: severity must be a table of CODE = "error|warning|info"')
+        from planengine.smart._model import SEVERITIES  # the rules' records: only for this table
+
         for code, level in value.items():
             if level not in SEVERITIES:
                 raise ConfigError(
