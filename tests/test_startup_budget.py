@@ -171,9 +171,8 @@ def test_registering_a_plugin_looks_at_no_dunder_names(monkeypatch: pytest.Monke
     the 25-odd dunders of each were most of registering the 11 built-in plugins on a start."""
     import pluggy._manager
 
-    from planengine._plugins import load_plugins
-
     import planengine.hookspecs
+    from planengine._plugins import load_plugins
 
     looked: list[str] = []
     static = pluggy._manager._static_hook_attr

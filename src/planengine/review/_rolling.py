@@ -10,7 +10,6 @@ Questionnaire totals are never smoothed: their thresholds are for single adminis
 
 from __future__ import annotations
 
-
 import attrs
 
 from planengine.review._parse import ParsedGoal
