@@ -3,8 +3,9 @@
 The lookup table (``lemma_lu.csv.gz``, about 80,000 ``word,category,lemma`` lines) costs about
 50 ms to decompress, split and sort on every ``validate`` that reads a goal statement. The sorted
 lines are kept instead in one cache file: the lines as one UTF-8 text and the offset of each, so
-that reading it makes two views of the file's bytes rather than 80,000 strings, and only the lines
-a lookup bisects are decoded (about 1 ms here, with no module to import but ``zlib``). The file is named by the source table's size and CRC-32, so a new
+that reading it makes two views of the file's bytes rather than 80,000 strings, and only the
+lines a lookup bisects are decoded (about 1 ms here, with no module to import but ``zlib``). The
+file is named by the layout's version and the source table's size and CRC-32, so a new
 lemminflect release builds a new one (a checksum, not a cryptographic hash: it only tells a
 changed table from the one cached, and ``hashlib`` would add 3 ms to import); it is written
 atomically on the first run (into ``PLANENGINE_CACHE_DIR``, else ``$XDG_CACHE_HOME/planengine``
@@ -29,7 +30,8 @@ __all__ = ["SortedLines", "cache_folder", "sorted_lines"]
 
 #: the first bytes of a cache file: its layout's version, and the byte order of its offsets
 #: (a file from a machine of the other order is rebuilt)
-_MAGIC = f"planengine-lemma-lines-2-{sys.byteorder}\n".encode()
+_LAYOUT = 2
+_MAGIC = f"planengine-lemma-lines-{_LAYOUT}-{sys.byteorder}\n".encode()
 
 
 class SortedLines(Sequence[str]):
@@ -107,7 +109,10 @@ def sorted_lines(path: str) -> SortedLines:
         packed = source.read()
     digest = f"{len(packed)}-{zlib.crc32(packed):08x}"
     folder = cache_folder()
-    cached = None if folder is None else os.path.join(folder, f"lemma-lines-{digest}.bin")
+    # the layout in the name too: two planengine versions sharing the folder (two virtual
+    # environments) each keep their own file rather than rebuilding the other's on every run
+    name = f"lemma-lines-{_LAYOUT}-{digest}.bin"
+    cached = None if folder is None else os.path.join(folder, name)
     if cached is not None:
         try:
             with open(cached, "rb") as file:
