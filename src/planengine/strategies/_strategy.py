@@ -71,8 +71,10 @@ def _frozen_document(value: Mapping[str, Any]) -> Mapping[str, Any]:
 
 def _frozen(value: Any) -> Any:
     """``value`` with every mapping made a read-only view and every list a tuple (strings and
-    numbers, most of a document, are kept as they are without a call each)."""
-    if isinstance(value, Mapping):
+    numbers, most of a document, are kept as they are without a call each; a parsed document's
+    dicts and lists are told by their exact type, before the slower ``Mapping`` check)."""
+    kind = type(value)
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
         return MappingProxyType(
             {
                 key: child if type(child) in _LEAVES else _frozen(child)
