@@ -41,6 +41,7 @@ NOT_IMPORTED = {
         # a goal file that records no answers: nothing to score, no risk items to read
         "planengine.instruments._scoring",
         "planengine.review._risk",
+        "planengine.plan.stepped_care._rules",  # the planning defaults only: stepped_care._defaults
         "pydantic",
     ),
     "plan": (
@@ -73,6 +74,7 @@ NOT_IMPORTED = {
         "planengine.render._plan",
         "planengine.render._review_html",  # the review is written as text
         "planengine.render._svg",
+        "planengine.plan.stepped_care._rules",
         "planengine.fhir",
         "pydantic",
     ),
