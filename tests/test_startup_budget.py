@@ -23,9 +23,12 @@ COMMANDS = {
 #: modules a command must not import: the pure-Python JSON Schema checker (the shipped data is
 #: checked once and cached; jsonschema-rs checks input files), ``importlib.metadata`` and
 #: ``importlib.resources`` (the entry points come from the cache: planengine._entry_points; the
-#: package's files are read from its folder), and the parts of planengine that another command
-#: uses (jsonschema-rs imports the e-mail package itself, so only ``plan`` is held to it)
-_READ_ONCE = ("importlib.metadata", "importlib.resources")
+#: package's files are read from its folder), ``pathlib`` (the configuration file is found with
+#: ``os.path``), ``html`` (only risk-language text with an entity in it unescapes one), and the
+#: parts of planengine that another command, or another output format, uses (jsonschema-rs
+#: imports the e-mail package itself, so only ``plan`` is held to it). The other commands'
+#: modules under ``planengine.cli`` are checked by :func:`test_a_command_imports_only_its_own_cli_module`.
+_READ_ONCE = ("importlib.metadata", "importlib.resources", "pathlib", "html")
 NOT_IMPORTED = {
     "validate": (
         *_READ_ONCE,
@@ -35,6 +38,10 @@ NOT_IMPORTED = {
         "planengine.render._plan",
         "planengine.fhir",
         "planengine.review._review",
+        # a goal file that records no answers: nothing to score, no risk items to read
+        "planengine.instruments._scoring",
+        "planengine.review._risk",
+        "planengine.plan.stepped_care._rules",  # the planning defaults only: stepped_care._defaults
         "pydantic",
     ),
     "plan": (
@@ -44,11 +51,16 @@ NOT_IMPORTED = {
         "jsonschema_rs",
         "lemminflect",
         "confusable_homoglyphs",
+        "urllib",
+        "planengine.goals",
+        "planengine.smart._model",
         "planengine.smart._check",
         "planengine.smart._rules",
         "planengine.smart._validate",
+        "planengine.review._model",
         "planengine.review._review",
         "planengine.review._inputs",
+        "planengine.render._markdown",  # the plan is written as JSON
         "planengine.fhir",
         "planengine.io._schema_check",
         "pydantic",
@@ -56,9 +68,13 @@ NOT_IMPORTED = {
     "review": (
         *_READ_ONCE,
         "jsonschema",
+        "statistics",  # no goal here is read by its rolling median
         "planengine.plan._engine",
         "planengine.strategies._strategy",
         "planengine.render._plan",
+        "planengine.render._review_html",  # the review is written as text
+        "planengine.render._svg",
+        "planengine.plan.stepped_care._rules",
         "planengine.fhir",
         "pydantic",
     ),
@@ -67,17 +83,23 @@ NOT_IMPORTED = {
 #: the most planengine modules each command imports (today's count and a little room: a new
 #: module on the path is a decision, made here). Session 28: +1 each for `planengine._lazy`, the
 #: one lazy-export lookup the three packages share (it was three copies of the same function).
-MOST_MODULES = {"validate": 111, "plan": 122, "review": 126}
+#: Session 29 (start-up): 111, 121 and 125 before; only the command's own CLI module, the
+#: configuration without the SMART records (plan), no scoring for a file without answers
+#: (validate), no HTML page for a text review.
+MOST_MODULES = {"validate": 95, "plan": 102, "review": 111}
 
+#: the modules the command imports (not those the interpreter's start-up imported: an editable
+#: install's import hook imports pathlib before any of planengine runs)
 _SCRIPT = """
 import contextlib, io, json, sys
+started = set(sys.modules)
 from planengine.cli._main import main
 with contextlib.redirect_stdout(io.StringIO()):
     try:
         main(sys.argv[1:])
     except SystemExit:
         pass
-print(json.dumps(sorted(sys.modules)))
+print(json.dumps(sorted(set(sys.modules) - started)))
 """
 
 
@@ -101,3 +123,69 @@ def test_a_command_imports_only_what_it_uses(name: str) -> None:
     assert heavy == [], f"planengine {name} imports {heavy}"
     ours = [m for m in modules if m == "planengine" or m.startswith("planengine.")]
     assert len(ours) <= MOST_MODULES[name], f"planengine {name} imports {len(ours)} of its modules"
+
+
+#: the modules of ``planengine.cli`` every command imports
+_CLI_SHARED = {"planengine.cli", "planengine.cli._main", "planengine.cli._common"}
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_command_imports_only_its_own_cli_module(name: str) -> None:
+    """The parser adds a command's arguments (importing its module) only for the command run."""
+    modules = _imported(COMMANDS[name])
+    cli = sorted(m for m in modules if m.startswith("planengine.cli") and m not in _CLI_SHARED)
+    assert cli == [f"planengine.cli._{name}"]
+
+
+_FIRST_ENGINE = """
+import json, sys
+from planengine import Engine
+before = set(sys.modules)
+Engine()
+print(json.dumps(sorted(set(sys.modules) - before)))
+"""
+
+#: what the first ``Engine()`` of a process must not import: the configuration file is read
+#: without pathlib, and checking its keys needs neither the SMART settings nor goal records
+_NOT_IN_FIRST_ENGINE = ("pathlib", "planengine.smart", "planengine.goals", "importlib.metadata")
+
+
+def test_the_first_engine_imports_only_what_planning_uses() -> None:
+    def imported() -> list[str]:
+        done = subprocess.run(
+            [sys.executable, "-c", _FIRST_ENGINE], capture_output=True, text=True, check=True
+        )
+        modules: list[str] = json.loads(done.stdout.splitlines()[-1])
+        return modules
+
+    imported()  # the first start makes the data cache
+    modules = imported()
+    heavy = [
+        banned
+        for banned in _NOT_IN_FIRST_ENGINE
+        if any(m == banned or m.startswith(banned + ".") for m in modules)
+    ]
+    assert heavy == [], f"the first Engine() imports {heavy}"
+
+
+def test_registering_a_plugin_looks_at_no_dunder_names(monkeypatch: pytest.MonkeyPatch) -> None:
+    """pluggy looks at every name of a plugin object statically (``inspect.getattr_static``);
+    the 25-odd dunders of each were most of registering the 11 built-in plugins on a start."""
+    import pluggy._manager
+
+    import planengine.hookspecs
+    from planengine._plugins import load_plugins
+
+    looked: list[str] = []
+    static = pluggy._manager._static_hook_attr
+
+    def counting(obj: object, name: str) -> object:
+        if obj is not planengine.hookspecs:  # the hook specifications are read as pluggy reads them
+            looked.append(name)
+        return static(obj, name)
+
+    monkeypatch.setattr(pluggy._manager, "_static_hook_attr", counting)
+    loaded = load_plugins()
+    assert loaded.manager.hook.register_strategies.get_hookimpls()  # the built-ins registered
+    assert "register_strategies" in looked
+    assert [name for name in looked if name.startswith("__") and name.endswith("__")] == []

@@ -17,8 +17,7 @@ from planengine.io._config_file import read_config_table
 from planengine.io._plan_config import document_settings_from_mapping, engine_config_from_mapping
 from planengine.plan._settings import EngineConfig
 from planengine.render._words import DocumentSettings
-from planengine.review._config import review_config_from_mapping
-from planengine.review._model import ReviewConfig
+from planengine.review._config import ReviewConfig, review_config_from_mapping
 from planengine.smart._config import SmartConfig, config_from_mapping
 
 __all__ = ["Config", "config_near", "load_config"]

@@ -36,7 +36,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from planengine._errors import ConfigError
-from planengine.io._config_file import read_config_table
+from planengine.io._config_file import check_keys, read_config_table
 
 if TYPE_CHECKING:
     from planengine.plan._settings import EngineConfig
@@ -81,7 +81,6 @@ def engine_config_from_mapping(
     """
     from planengine.plan._crisis import check_locale, crisis_resources_from_config
     from planengine.plan._settings import EngineConfig
-    from planengine.smart._config import check_keys
 
     check_keys(table, where)
     plan = table.get("plan", {})

@@ -15,7 +15,6 @@ idioms the data lists, standing whole, are read as not marking risk ("cut myself
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Mapping, Sequence
@@ -45,6 +44,8 @@ def _fold(text: str, look_alikes: Mapping[int, str]) -> str:
     """Lower case, look-alike letters read as Latin, accents, invisible characters and
     apostrophes dropped; everything else kept (punctuation decides the words later)."""
     if "&" in text:
+        import html  # (and its table of 2,231 entities) only for text that may hold one
+
         text = html.unescape(text)
     if "\n" in text:
         text = _LINE_BREAK_HYPHEN.sub("", text)

@@ -11,7 +11,7 @@ import attrs
 from planengine._errors import ConfigError
 from planengine._read_only import read_only
 from planengine.plan._crisis import CrisisResource, check_locale, crisis_resources_from_config
-from planengine.plan.stepped_care._rules import default_limit
+from planengine.plan.stepped_care._defaults import default_limit
 
 __all__ = ["EngineConfig"]
 

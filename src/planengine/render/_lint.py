@@ -7,7 +7,6 @@ Every format carries the rule code, its SMART letter and the JSON path.
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
 import attrs
@@ -199,6 +198,7 @@ def _sarif(report: ValidationReport, statistics: bool) -> str:
 def _uri(path: str | None) -> str:
     if not path:
         return "unknown"
+    from pathlib import PurePath
     from urllib.parse import quote
 
     clean = _clean_path(path)

@@ -12,14 +12,12 @@ from collections.abc import Callable
 from typing import Any
 
 from planengine._model import LOG_HELD_NOTE, Plan
-from planengine.render._markdown import neutralise_markup
 from planengine.render._words import DocumentSettings
 
 __all__ = [
     "PATIENT_FORMATS",
     "PATIENT_RENDERERS",
     "RENDERER_BY_NAME",
-    "neutralise_markup",
     "render_goals",
     "render_html",
     "render_json",

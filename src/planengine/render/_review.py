@@ -428,7 +428,7 @@ def render_markdown(run: ReviewRun) -> str:
     for review in run.reviews:
         lines.extend(_markdown_review(review))
     lines += ["", summary_line(run)]
-    from planengine.render._plan import neutralise_markup
+    from planengine.render._markdown import neutralise_markup
 
     return neutralise_markup("\n".join(lines) + "\n")
 

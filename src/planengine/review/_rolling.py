@@ -10,8 +10,6 @@ Questionnaire totals are never smoothed: their thresholds are for single adminis
 
 from __future__ import annotations
 
-import statistics
-
 import attrs
 
 from planengine.review._parse import ParsedGoal
@@ -35,6 +33,8 @@ def judged_goal(goal: ParsedGoal, window: int) -> tuple[ParsedGoal, str | None]:
     later = goal.measurements[1:]
     if goal.scale != "metric" or window < 2 or len(later) < window:
         return goal, None
+    import statistics  # only for a goal read by its rolling median
+
     smoothed = [goal.measurements[0]]
     for end in range(window, len(later) + 1):
         values = [m.value for m in later[end - window : end]]

@@ -27,15 +27,13 @@ import contextlib
 import fnmatch
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import attrs
 
 from planengine._errors import ConfigError
-from planengine.io._config_file import read_config_table
+from planengine.io._config_file import check_keys, read_config_table
 from planengine.io._limits import DEFAULT_MAX_BYTES
-from planengine.smart._model import SEVERITIES
 
 __all__ = ["SmartConfig", "config_from_mapping", "load_config"]
 
@@ -108,6 +106,8 @@ class SmartConfig:
 
     def matches(self, pattern: str, file: str) -> bool:
         """Whether ``file`` matches a per-file-ignores glob (relative to :attr:`root`)."""
+        from pathlib import Path  # only with per-file-ignores: not imported on every start
+
         path = Path(file)
         candidates = {path.as_posix(), path.name}
         if self.root is not None:
@@ -155,34 +155,6 @@ def _specificity(code: str, name: str, selectors: Iterable[str]) -> int:
     return best
 
 
-#: Tables of ``[tool.planengine]`` that other readers check.
-_TABLES = ("plan", "review", "documents")
-
-_KEYS = {
-    "select",
-    "extend-select",
-    "ignore",
-    "per-file-ignores",
-    "severity",
-    "max-review-interval-days",
-    "max-file-bytes",
-    "plausible-weeks-per-reliable-change",
-    "plausible-change-per-week",
-}
-
-
-def check_keys(table: Mapping[str, Any], where: str) -> None:
-    """Every key of ``[tool.planengine]`` must be known (a misspelt setting would silently do
-    nothing); the ``plan`` and ``review`` tables are checked by their own readers.
-
-    :raises ConfigError: naming the first unknown key and the known ones.
-    """
-    unknown = sorted(str(key) for key in table if key not in _KEYS and key not in _TABLES)
-    if unknown:
-        known = ", ".join(sorted([*_KEYS, *_TABLES]))
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r}; known: {known}")
-
-
 def load_config(path: str | os.PathLike[str] | None = None, *, start: Any = None) -> SmartConfig:
     """Read the configuration from ``path``, or from the nearest config file found from ``start``.
 
@@ -191,6 +163,8 @@ def load_config(path: str | os.PathLike[str] | None = None, *, start: Any = None
     table, where = read_config_table(path, start=start)
     if not table and where == "configuration":
         return SmartConfig()
+    from pathlib import Path
+
     return config_from_mapping(table, where=where, root=str(Path(where).parent))
 
 
@@ -218,6 +192,8 @@ def config_from_mapping(
         value = table["severity"]
         if not isinstance(value, Mapping):
             raise ConfigError(f'{where}: severity must be a table of CODE = "error|warning|info"')
+        from planengine.smart._model import SEVERITIES  # the rules' records: only for this table
+
         for code, level in value.items():
             if level not in SEVERITIES:
                 raise ConfigError(

@@ -184,13 +184,16 @@ def read_with_contract(
     """
     from planengine.review._flag_workflow import dispositions_from_goal_file
     from planengine.review._parse import parse_goal_file
-    from planengine.review._risk import risk_flags_from_assessments
 
     day = as_of or datetime.date.max
     parsed = parse_goal_file(source, as_of=day, instruments=instruments)
-    _, answer_findings, _ = risk_flags_from_assessments(
-        parsed.assessments, instruments, file=None, as_of=day
-    )
+    answer_findings: tuple[Any, ...] = ()
+    if parsed.assessments:  # answers to score (a file with none imports no scoring at all)
+        from planengine.review._risk import risk_flags_from_assessments
+
+        _, answer_findings, _ = risk_flags_from_assessments(
+            parsed.assessments, instruments, file=None, as_of=day
+        )
     _, disposition_findings = dispositions_from_goal_file(source, parsed.record, day)
     found = []
     for finding in (*parsed.findings, *answer_findings, *disposition_findings):

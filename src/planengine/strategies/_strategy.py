@@ -70,12 +70,24 @@ def _frozen_document(value: Mapping[str, Any]) -> Mapping[str, Any]:
 
 
 def _frozen(value: Any) -> Any:
-    """``value`` with every mapping made a read-only view and every list a tuple."""
-    if isinstance(value, Mapping):
-        return MappingProxyType({key: _frozen(child) for key, child in value.items()})
+    """``value`` with every mapping made a read-only view and every list a tuple (strings and
+    numbers, most of a document, are kept as they are without a call each; a parsed document's
+    dicts and lists are told by their exact type, before the slower ``Mapping`` check)."""
+    kind = type(value)
+    if kind is dict or (kind is not list and isinstance(value, Mapping)):
+        return MappingProxyType(
+            {
+                key: child if type(child) in _LEAVES else _frozen(child)
+                for key, child in value.items()
+            }
+        )
     if isinstance(value, (list, tuple)):
-        return tuple(_frozen(child) for child in value)
+        return tuple(child if type(child) in _LEAVES else _frozen(child) for child in value)
     return value
+
+
+#: the types of a parsed document's leaves (exactly these: a subclass goes through the checks)
+_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 _RISK_FLAG_SET = frozenset({RISK_FLAG_CONDITION})

@@ -4,10 +4,11 @@ in use: each severity level becomes a number from the instrument's own cut-offs 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import attrs
+
+from planengine.plan.stepped_care._defaults import default_limit, load_rules
 
 __all__ = ["Gate", "Level", "SteppedCareRules", "default_limit", "load_rules", "lowest_total", "rule_id"]
 
@@ -192,17 +193,3 @@ def _level(instrument: Any, entry: Mapping[str, Any]) -> Level:
     except (KeyError, LookupError) as error:
         raise ValueError(f"stepped-care.yaml: {instrument.id}: {error}") from None
     return Level(min(values), ids, tuple(values))
-
-
-@lru_cache(maxsize=1)
-def load_rules() -> Mapping[str, Any]:
-    """The shipped ``stepped-care.yaml`` (cached; treat as read-only)."""
-    from planengine._cache import shipped_data
-
-    data: dict[str, Any] = shipped_data("data/stepped-care.yaml")  # parsed once, then cached
-    return data
-
-
-def default_limit(name: str) -> int:
-    """The shipped default of a planning limit (``max_courses_now``, ...)."""
-    return int(load_rules()["defaults"][name]["value"])
