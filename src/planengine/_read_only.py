@@ -16,10 +16,12 @@ def read_only(value: Any) -> Any:
     kind = type(value)
     if kind in _LEAVES:  # text, a number, a date, a record: as it is (the usual case)
         return value
-    if kind is dict:
-        return MappingProxyType({key: read_only(item) for key, item in value.items()})
+    if kind is dict:  # a leaf is kept without a call each (most of a parsed document)
+        return MappingProxyType(
+            {key: item if type(item) in _LEAVES else read_only(item) for key, item in value.items()}
+        )
     if kind is list or kind is tuple:
-        return tuple(read_only(item) for item in value)
+        return tuple(item if type(item) in _LEAVES else read_only(item) for item in value)
     if isinstance(value, MappingProxyType):
         return value
     if isinstance(value, Mapping):

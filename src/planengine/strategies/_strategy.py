@@ -19,7 +19,6 @@ import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 from functools import cache
-from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -36,6 +35,7 @@ from planengine._model import (
     Proposal,
     Provenance,
 )
+from planengine._read_only import read_only
 from planengine.strategies._conditions import PRIVATE_FLAG_CONDITION, RISK_FLAG_CONDITION
 from planengine.strategies._targets import derive_target, target_for
 from planengine.strategies._templates import (
@@ -63,31 +63,11 @@ __all__ = [
     "strategy_from_mapping",
 ]
 
+
 def _frozen_document(value: Mapping[str, Any]) -> Mapping[str, Any]:
     """A strategy document, read-only all the way down."""
-    frozen: Mapping[str, Any] = _frozen(value)
+    frozen: Mapping[str, Any] = read_only(value)
     return frozen
-
-
-def _frozen(value: Any) -> Any:
-    """``value`` with every mapping made a read-only view and every list a tuple (strings and
-    numbers, most of a document, are kept as they are without a call each; a parsed document's
-    dicts and lists are told by their exact type, before the slower ``Mapping`` check)."""
-    kind = type(value)
-    if kind is dict or (kind is not list and isinstance(value, Mapping)):
-        return MappingProxyType(
-            {
-                key: child if type(child) in _LEAVES else _frozen(child)
-                for key, child in value.items()
-            }
-        )
-    if isinstance(value, (list, tuple)):
-        return tuple(child if type(child) in _LEAVES else _frozen(child) for child in value)
-    return value
-
-
-#: the types of a parsed document's leaves (exactly these: a subclass goes through the checks)
-_LEAVES = frozenset({str, int, float, bool, type(None)})
 
 
 _RISK_FLAG_SET = frozenset({RISK_FLAG_CONDITION})
