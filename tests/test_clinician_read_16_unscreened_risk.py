@@ -38,7 +38,7 @@ UNSCREENED = (
     "trauma-pcl5-insomnia.yaml",
 )
 CONDITION = "if PHQ-9 item 9 is endorsed when asked today, or the clinician is concerned"
-REPLAN = "if item 9 is 1 or more, the plan is made again"
+REPLAN = "if item 9 is 1 or more, the plan opens the suicide-risk section"  # read 17, S1
 
 
 def _objectives(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -99,7 +99,10 @@ def test_every_phq9_task_says_an_endorsed_item_9_makes_the_plan_again(engine, na
     for task in tasks:
         assert REPLAN in task["measure"]["method"], task["id"]
         day = "today" if task["due_date"] == EXAMPLE_AS_OF.isoformat() else "the day it is given"
-        assert f"the plan is made again {day} with its score" in task["measure"]["method"]
+        assert (
+            f"item 9's answer is recorded {day}, whatever it is, and the plan is made again with it"
+            in task["measure"]["method"]
+        )
     if name != "eating-disorder-lifestyle.yaml":  # it has no PHQ-9 task of its own
         assert tasks
 

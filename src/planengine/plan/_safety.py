@@ -43,7 +43,7 @@ from planengine.plan._safety_problem import (
     SAFETY_PLAN_SECTIONS,
     build_safety_problem,
 )
-from planengine.plan._safety_today import never_asked
+from planengine.plan._safety_today import answered_no, never_asked
 
 __all__ = [
     "SAFETY_AREA",
@@ -74,7 +74,15 @@ def risk_statement(
         flag, nothing matched: said as such, never as safety).
     """
     parts: list[str] = []
-    if flags:
+    if flags and all(answered_no(f) for f in flags):
+        parts.append(
+            f"{len(flags)} risk flag(s) on record: the clinician asked the risk question and "
+            "recorded the outcome below, so the self-help steps the flag held start today. The "
+            "flag stays on record until its next review; any new signal reopens it. Crisis "
+            "support from the clinic's configured list must be offered alongside any "
+            "risk-related message."
+        )
+    elif flags:
         parts.append(
             f"{len(flags)} open risk flag(s). A clinician must see to each of them today (the "
             "safety problem lists how); self-guided and supervised self-help steps are held "
@@ -231,13 +239,14 @@ def enforce(
             _safe_relationship_goals(draft.problems[1:])
         held = 0
         until = _held_until(flags)
-        for problem in draft.problems[1:]:
+        holding = not all(answered_no(f) for f in flags)
+        for problem in draft.problems[1:] if holding else ():
             for step in problem.interventions:
                 if step.status != "held" and _must_hold(step, active_before_hooks):
                     step.status = "held"
                     step.notes.append(f"Held until {until} ({RULE_HOLD}).")
                     held += 1
-        dependants = _hold_dependants(draft.problems[1:], until)
+        dependants = _hold_dependants(draft.problems[1:], until) if holding else 0
         if (held or dependants) and not any(n.code == RULE_HOLD for n in draft.notices):
             also = f", and {dependants} step(s) that build on them," if dependants else ""
             draft.notices.append(
@@ -247,12 +256,23 @@ def enforce(
                     f"{until}.",
                 )
             )
+        if any(f.kind == "risk-unknown" and f.is_open for f in flags) and not any(
+            n.code == RULE_ASK_BEFORE_PRINTING for n in draft.notices
+        ):
+            draft.notices.append(Notice(RULE_ASK_BEFORE_PRINTING, ASK_BEFORE_PRINTING))
     for number, problem in enumerate(draft.problems):
         problem.priority = number
     _verify(draft, flags, active_before_hooks)
 
 
 RULE_EACH_CONTACT = "safety.risk-item-each-contact"
+RULE_ASK_BEFORE_PRINTING = "safety.ask-before-printing"
+#: With a risk question unanswered or never given, the patient copy is printed from the plan
+#: made again with today's answer (clinician read 17, S1).
+ASK_BEFORE_PRINTING = (
+    "Ask the risk question before printing the patient copy: record the answer and make the "
+    "plan again with it, so the copy says which steps start today."
+)
 
 
 def each_contact_flag(flags: Iterable[tuple[str, int | None]]) -> str:
@@ -329,8 +349,11 @@ def replan_on_risk_item(
                 continue
             day = "today" if objective.due_date == as_of else "the day it is given"
             method = (
-                f"{objective.measure.method}; if {when}, the plan is made again {day} with its "
-                "score (this opens the risk section)"
+                f"{objective.measure.method}; item 9's answer is recorded {day}, whatever it is, "
+                "and the plan is made again with it: if it is 0 and the clinician has no concern, "
+                "the risk flag is closed and the held steps start then; if "
+                f"{when}, the plan opens the suicide-risk section with the safety plan and "
+                "follow-up"
             )
             objective.measure = attrs.evolve(objective.measure, method=method)
 
@@ -420,6 +443,8 @@ def _verify(
         or not needed <= {step.id for step in first.interventions}
     ):
         raise SafetyInvariantError("the safety step is not first in a plan with an open risk flag")
+    if all(answered_no(f) for f in flags):  # asked and not endorsed: nothing is held
+        return
     for problem in draft.problems[1:]:
         for step in problem.interventions:
             if _must_hold(step, active_before_hooks) and step.status != "held":

@@ -16,10 +16,12 @@ from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION
 
 __all__ = [
     "BEHAVIOUR_CONDITION",
+    "RECORD_AND_REPLAN",
     "SAFETY_AREA",
     "addressed",
     "alcohol_objective",
     "alcohol_step",
+    "answered_no",
     "ask_now_step",
     "asked_today_objective",
     "conditional_title",
@@ -84,7 +86,11 @@ def safety_plan_condition(flags: tuple[RiskFlag, ...]) -> str | None:
     blank, or a later answer did not endorse it) the flag stays open and is asked about today.
     """
     suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
-    if not suicide or any(f.endorsed_now for f in suicide) or current_dispositions(flags):
+    if not suicide or any(f.endorsed_now for f in suicide):
+        return None
+    if all(answered_no(f) for f in suicide):  # asked, not endorsed: no safety plan unless concern
+        return ANSWERED_NO_CONDITION
+    if current_dispositions(flags):
         return None
     names = []
     for flag in suicide:
@@ -99,10 +105,34 @@ def safety_plan_condition(flags: tuple[RiskFlag, ...]) -> str | None:
     return f"if {' or '.join(names)} is endorsed when asked today, or the clinician is concerned"
 
 
+#: The condition of the safety plan once the risk question was asked and not endorsed
+#: (:func:`answered_no`): written only if that changes (clinician read 17, S1).
+ANSWERED_NO_CONDITION = (
+    "if the clinician becomes concerned, or a new answer endorses the risk question"
+)
+
+
 def never_asked(flag: RiskFlag) -> bool:
     """Whether ``flag`` stands for a suicide-risk question never given (no item, no answer:
     :func:`planengine.plan._risk_flags.unscreened_flags`), not for an item left blank."""
     return flag.kind == "risk-unknown" and flag.item is None
+
+
+#: The clinician's recorded outcome that closes a risk-unknown flag's hold (the question asked
+#: and not endorsed, with no concern: clinician read 17, S1).
+NOT_ENDORSED_OUTCOME = "assessed-no-current-risk-identified"
+
+
+def answered_no(flag: RiskFlag) -> bool:
+    """Whether ``flag`` is a risk item left blank or never given whose current disposition
+    records that the clinician asked and identified no current risk: the self-help it held
+    starts (clinician read 17, S1). The flag stays on record, and first in the plan."""
+    return (
+        flag.kind == "risk-unknown"
+        and flag.status == "dispositioned"
+        and flag.disposition is not None
+        and flag.disposition.outcome == NOT_ENDORSED_OUTCOME
+    )
 
 
 def addressed(flags: tuple[RiskFlag, ...]) -> list[str]:
@@ -198,6 +228,18 @@ def alcohol_step(provenance: Provenance) -> Intervention:
     )
 
 
+#: How the hold of a risk-unknown flag ends at this visit, on either answer (clinician read 17,
+#: S1, in its words): the answer is recorded and the plan made again with it today.
+RECORD_AND_REPLAN = (
+    "Record the answer today, whatever it is, and make the plan again with it: a PHQ-9 with "
+    "item 9 answered, or the clinician's disposition of this flag. If item 9 is 0, or the direct "
+    "question is not endorsed, and the clinician has no concern, the flag is closed by the "
+    "clinician and the held steps start today. If it is 1 or more, or the clinician is "
+    "concerned, the plan opens the suicide-risk section with the safety plan and follow-up. "
+    "Print the patient copy from the plan made again."
+)
+
+
 def ask_now_step(flags: tuple[RiskFlag, ...], provenance: Provenance) -> Intervention:
     """The clinician's step that asks the suicide-risk question before the session ends, when
     it was left blank or never given (risk unknown)."""
@@ -213,11 +255,11 @@ def ask_now_step(flags: tuple[RiskFlag, ...], provenance: Provenance) -> Interve
         description=(
             "No suicide-risk question was given. Ask directly about thoughts of being better "
             f"off dead or of self-harm ({UNSCREENED_QUESTION}, or a direct question) before the "
-            "session ends; if item 9 is 1 or more, the plan is made again today with its score "
-            "(this opens the risk section). A question not asked is never treated as 'not at all'."
+            f"session ends. {RECORD_AND_REPLAN} A question not asked is never treated as "
+            "'not at all'."
             if unasked
             else "The self-harm question was left blank. Ask it directly before the session "
-            "ends; a blank answer is never treated as 'not at all'."
+            f"ends. {RECORD_AND_REPLAN} A blank answer is never treated as 'not at all'."
         ),
         delivery="clinician-led",
         category="safety",

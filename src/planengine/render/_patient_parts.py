@@ -78,6 +78,16 @@ def risk_asked_today(data: dict[str, Any]) -> bool:
     )
 
 
+def held_until_asked_today(data: dict[str, Any]) -> bool:
+    """Whether the copy's held steps wait only for the risk question asked at this visit (every
+    flag a risk item left blank or never given, not yet closed): they start today once it is
+    asked, not "when your clinician says so" (clinician read 17, S1)."""
+    flags = data["risk"]["flags"]
+    return bool(flags) and all(
+        f["kind"] == "risk-unknown" and f.get("status", "open") != "dispositioned" for f in flags
+    )
+
+
 def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
     """"Keeping safe": the parts of the safety plan written today, in plain second person; with
     a private flag only that the clinician will talk with the patient today; and, when the
@@ -357,7 +367,8 @@ def week_section(data: dict[str, Any], keep: Keep, allows: Callable[[str], bool]
             blocks.append(Paragraph(patient_text("daily_total", minutes=total)))
     held = "; ".join(plain_title(s["title"]) for s in tasks if s["status"] == "held" and not is_rule(s["id"]))
     if held:  # rules say when they start in their own heading
-        blocks.append(Callout(f"{patient_text('week_held')} ({held})"))
+        key = "week_held_today" if held_until_asked_today(data) else "week_held"
+        blocks.append(Callout(f"{patient_text(key)} ({held})"))
     if rules:
         blocks.append(_rules_box(data, rules, keep, allows))
     if rows:
