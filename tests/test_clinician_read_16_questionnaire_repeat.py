@@ -77,10 +77,12 @@ def test_a_task_done_at_this_visit_is_checked_at_the_next_review(engine, name, t
     assert f"Review every 14 days, first {_LONG_DATE}." not in text
 
 
-def test_a_task_due_later_keeps_its_review(engine) -> None:
-    """The well-being PHQ-9 of the cardiac plan is due within the week: it is reviewed."""
+def test_the_cardiac_plans_phq9_is_now_given_at_this_visit(engine) -> None:
+    """Read 16 left the well-being PHQ-9 of the cardiac plan due within the week; read 17, S3
+    moved it to this visit (its item 9 answers today's risk question): a one-off task."""
     task = _objective("lifestyle-stress-cardiac.yaml", engine, "wellbeing-phq9-assessment")
-    assert task["due_date"] != EXAMPLE_AS_OF.isoformat()
+    assert task["due_date"] == EXAMPLE_AS_OF.isoformat()
     text = render_markdown(example_plan(engine, "lifestyle-stress-cardiac.yaml"))
-    assert "Complete a full PHQ-9, with item 9 asked directly, by 2026-12-14.**" in text
-    assert "(at this visit); checked at the next review" not in text.split("Complete a full PHQ-9", 1)[1][:400]
+    assert "Complete a full PHQ-9" not in text
+    after = text.split("Give the full PHQ-9 (with item 9) at this visit", 1)[1][:600]
+    assert "(at this visit); checked at the next review" in after

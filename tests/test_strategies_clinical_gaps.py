@@ -288,7 +288,7 @@ def test_a_low_who5_without_a_phq9_asks_for_one_once(engine) -> None:
     asks = [s for s in all_steps(data) if s["area"] != "safety"
             and ("PHQ-9" in s["title"] or "depression" in s["title"].lower())]
     assert [s["id"] for s in asks] == ["wellbeing-depression-assessment"]
-    assert any(o["statement"].startswith("Complete a full PHQ-9") for o in wellbeing["objectives"])
+    assert any(o["statement"].startswith("Give the full PHQ-9 (with item 9) at this visit") for o in wellbeing["objectives"])
     # with a positive PHQ-2 the depression plan asks for the PHQ-9: not asked twice
     both = plan_for(engine, assessment({"who5": LOW_WHO5, "phq2": [2, 2]}))
     asks = [s for s in all_steps(both) if s["area"] != "safety"

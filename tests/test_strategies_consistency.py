@@ -55,7 +55,8 @@ def test_self_esteem_work_keeps_its_thought_records_inside_the_depression_course
 
 LOW_WHO5 = [1, 1, 1, 1, 1]  # raw 5: poor well-being
 ASK_FOR_PHQ9 = ("Assess for depression with a PHQ-9", "Measure depression with a PHQ-9",
-                "Check for depression and risk first", "Complete a full PHQ-9")
+                "Check for depression and risk first", "Complete a full PHQ-9",
+                "Give the full PHQ-9")
 
 
 @pytest.mark.parametrize("phq9", [
