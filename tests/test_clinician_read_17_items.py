@@ -41,7 +41,7 @@ def test_the_cbti_caution_waits_for_a_safety_plan_only_if_one_is_needed(engine) 
     ]
     assert cautions
     for caution in cautions:
-        assert (
-            "risk assessment is done and, if one is needed, the safety plan is written" in str(caution)
+        assert "risk assessment is done and, if one is needed, the safety plan is written" in str(
+            caution
         )
     assert "risk assessment and safety plan are done" not in render_markdown(plan)

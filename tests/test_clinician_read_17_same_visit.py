@@ -94,7 +94,9 @@ def test_the_plan_says_how_the_hold_ends_today_on_either_answer(engine, name) ->
     assert RECORD in steps["safety-complete-risk-item"]["description"]
     assert "(this opens the risk section)" not in render_markdown(plan)  # the stale words
     notices = [n["message"] for n in plan.to_dict()["notices"]]
-    assert any(m.startswith("Ask the risk question before printing the patient copy") for m in notices)
+    assert any(
+        m.startswith("Ask the risk question before printing the patient copy") for m in notices
+    )
     assert _held(plan)  # the hold itself stays until the answer is recorded
 
 
