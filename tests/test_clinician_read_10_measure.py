@@ -90,12 +90,15 @@ def test_screened_problem_is_decided_once_todays_questionnaires_are_scored(engin
     assert "- Well-being (we keep checking it with the WHO-5 until then)" in later
 
 
-def test_cardiac_copy_says_the_phq9_is_given_this_week(engine) -> None:
+def test_cardiac_copy_says_the_phq9_is_given_today(engine) -> None:
+    """Read 10 asked the copy to say when the PHQ-9 is given ("this week"); read 17, S3 moved it
+    to this visit, and the copy says so."""
     plan = _plan(engine, "lifestyle-stress-cardiac.yaml")
     objectives = {o["id"]: o for p in plan.to_dict()["problems"] for o in p["objectives"]}
-    assert objectives["wellbeing-phq9-assessment"]["statement"].endswith("by 2026-12-14.")  # 1 week
+    assert objectives["wellbeing-phq9-assessment"]["statement"].endswith("by 2026-12-07.")  # today
     copy = render_patient(plan)
-    assert "- This week your clinician will ask you to fill in a short questionnaire about your mood (PHQ-9)." in copy
+    assert "- Today your clinician will also ask you to fill in a short questionnaire about your mood (PHQ-9)." in copy
+    assert "This week your clinician will ask you" not in copy
 
 
 @pytest.mark.parametrize("name", ["pregnancy-insomnia-nightmares.yaml", "ptsd-risky-behaviour.yaml"])
