@@ -84,5 +84,5 @@ def test_the_cardiac_plans_phq9_is_now_given_at_this_visit(engine) -> None:
     assert task["due_date"] == EXAMPLE_AS_OF.isoformat()
     text = render_markdown(example_plan(engine, "lifestyle-stress-cardiac.yaml"))
     assert "Complete a full PHQ-9" not in text
-    after = text.split("Give the full PHQ-9 (with item 9) at this visit", 1)[1][:600]
+    after = text.split("Give the full PHQ-9 (with item 9) at this visit, by", 1)[1][:600]
     assert "(at this visit); checked at the next review" in after
