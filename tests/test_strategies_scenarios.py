@@ -565,7 +565,7 @@ def test_low_who5_leads_to_depression_assessment_and_a_percent_based_target(engi
     data = plan_for(engine, assessment({"who5": [2, 1, 2, 3, 2]}))  # raw 10 = 40 %
     wellbeing = problem(data, "wellbeing")
     # the strategy asks for the PHQ-9 once (the WHO-5 findings carry no core next step)
-    asks = [s["id"] for s in wellbeing["interventions"] if "depression" in s["title"].lower()]
+    asks = [s["id"] for s in wellbeing["interventions"] if "PHQ-9" in s["title"]]
     assert asks == ["wellbeing-depression-assessment"]
     concern_only = plan_for(engine, assessment(concerns=["wellbeing"]))
     assert "wellbeing-depression-assessment" in step_ids(concern_only)

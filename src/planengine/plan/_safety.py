@@ -256,8 +256,10 @@ def enforce(
                     f"{until}.",
                 )
             )
-        if any(f.kind == "risk-unknown" and f.is_open for f in flags) and not any(
-            n.code == RULE_ASK_BEFORE_PRINTING for n in draft.notices
+        if (
+            (held or dependants)
+            and any(f.kind == "risk-unknown" and f.is_open for f in flags)
+            and not any(n.code == RULE_ASK_BEFORE_PRINTING for n in draft.notices)
         ):
             draft.notices.append(Notice(RULE_ASK_BEFORE_PRINTING, ASK_BEFORE_PRINTING))
     for number, problem in enumerate(draft.problems):
