@@ -45,3 +45,31 @@ def test_the_cbti_caution_waits_for_a_safety_plan_only_if_one_is_needed(engine) 
             caution
         )
     assert "risk assessment and safety plan are done" not in render_markdown(plan)
+
+
+def _front_pages(text: str) -> str:
+    return text.split("## Appendix A", 1)[0]
+
+
+def test_held_objectives_are_marked_held_on_the_front_pages(engine) -> None:
+    """S2: the front pages a clinician signs mark a held objective, as the appendix does."""
+    front = _front_pages(render_markdown(example_plan(engine, "trauma-pcl5-insomnia.yaml")))
+    line = next(
+        x for x in front.splitlines() if "Fill in a sleep diary on at least 6 mornings" in x
+    )
+    assert line.endswith("(Held until the risk question is asked today; then these dates apply.)")
+
+
+def test_a_hold_for_another_flag_names_the_clinician_review(engine) -> None:
+    plan = example_plan(engine, "severe-with-risk-flag.yaml")
+    held = [
+        o
+        for o in all_objectives(plan.to_dict())
+        if o.get("held") and o.get("phase", "now") == "now"
+    ]
+    front = _front_pages(render_markdown(plan))
+    assert "asked today; then these dates apply" not in front
+    if held:
+        assert (
+            "(Held until a clinician has reviewed the risk flag; then these dates apply.)" in front
+        )

@@ -18,6 +18,7 @@ from planengine.render._clinician_parts import (
     step_when,
     steps_now,
 )
+from planengine.render._patient_parts import held_until_asked_today
 from planengine.render._words import (
     clean,
     clinician_text,
@@ -39,11 +40,15 @@ DETAILS = "Appendix A"
 
 
 def _objective_line(
-    objective: dict[str, Any], titles: dict[str, str], flag: str = "the suicide-risk flag"
+    objective: dict[str, Any],
+    titles: dict[str, str],
+    flag: str = "the suicide-risk flag",
+    held: str = "",
 ) -> Item:
     """An objective on one line: its statement and when it is reviewed (the measure in full,
     the GAS levels and why are in the appendix); ``flag``: the open flag that puts its
-    questionnaire at every contact, as :func:`each_contact_flag` names it."""
+    questionnaire at every contact, as :func:`each_contact_flag` names it; ``held``: what a
+    held objective says it waits for (clinician read 17, S2: marked on the front page too)."""
     if objective.get("phase", "now") != "now":  # its steps wait: no review date yet
         when = f"{label(_C, 'phase', objective['phase'])}: it waits for its steps; its dates are agreed again when they start."
         return Item(when, lead=long_dates(clean(objective["statement"], titles)))
@@ -58,6 +63,8 @@ def _objective_line(
         when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
     if objective.get("measured_each_contact"):
         when += f" Given at every contact while {flag} is open."
+    if objective.get("held") and held:  # its steps are held: the dates apply once they start
+        when += f" {held}"
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))
 
 
@@ -102,12 +109,15 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
     titles = context["titles"]
     # the flag the engine named in the objective's note (every flag it was given)
     flag = each_contact_flag((f["kind"], f.get("item")) for f in context["data"]["risk"]["flags"])
+    held = clinician_text(
+        "objective_held_today" if held_until_asked_today(context["data"]) else "objective_held"
+    )
     blocks: list[Block] = []  # why it starts now is in the plan at a glance
     goals = [o for o in problem["objectives"] if not is_clinician_task(o)]
     tasks = [o for o in problem["objectives"] if is_clinician_task(o)]
     for heading, chosen in (("Objectives", goals), ("Clinician tasks", tasks)):
         if chosen:
-            lines = tuple(_objective_line(o, titles, flag) for o in chosen)
+            lines = tuple(_objective_line(o, titles, flag, held) for o in chosen)
             blocks.append(Section(heading, (ItemList(lines, ordered=True),), level=3))
     if problem["interventions"]:
         running = frozenset(hosts_running(context["data"]))
