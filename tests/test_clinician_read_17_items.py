@@ -69,7 +69,6 @@ def test_a_hold_for_another_flag_names_the_clinician_review(engine) -> None:
     ]
     front = _front_pages(render_markdown(plan))
     assert "asked today; then these dates apply" not in front
-    if held:
-        assert (
-            "(Held until a clinician has reviewed the risk flag; then these dates apply.)" in front
-        )
+    assert held
+    # a reported risk: until today's assessment is recorded (read 18, N1)
+    assert "(Held until today's risk assessment is recorded; then these dates apply.)" in front

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from planengine._model import LOG_HELD_NOTE, Intervention, Notice, Objective, PlanDraft, Problem
+from planengine.plan._safety import HELD_DELIVERIES
 from planengine.plan.stepped_care._records import WAITS_NOTE
 
 __all__ = [
@@ -69,6 +70,23 @@ def mark_held_objectives(draft: PlanDraft) -> None:
                 objective.notes.append(
                     f"{LOG_HELD_NOTE}; agree its dates again when the log starts."
                 )
+            elif _practice_held(objective, steps):
+                objective.held = True
+                objective.notes = [n for n in objective.notes if n != WAITS_NOTE]
+                objective.notes.append(
+                    "Held: every step the patient practises for it is held; agree its dates "
+                    "again when they start."
+                )
+
+
+def _practice_held(objective: Objective, steps: list[Intervention]) -> bool:
+    """Whether ``objective`` is counted in what the patient does on their own (its measure is no
+    questionnaire) and every step the patient does for it on their own is held: the clinician's
+    check-ins that go through that practice leave nothing to count (clinician read 18, N4)."""
+    if objective.measure.instrument or objective.phase not in (None, "now"):
+        return False  # one that waits says so already
+    own = [s for s in steps if s.delivery in HELD_DELIVERIES]
+    return bool(own) and all(s.status == "held" for s in own)
 
 
 def _log_held(objective: Objective, steps: list[Intervention]) -> bool:

@@ -43,7 +43,7 @@ from planengine.plan._safety_problem import (
     SAFETY_PLAN_SECTIONS,
     build_safety_problem,
 )
-from planengine.plan._safety_today import answered_no, never_asked
+from planengine.plan._safety_today import answered_no, assessed_today, never_asked
 
 __all__ = [
     "SAFETY_AREA",
@@ -81,6 +81,13 @@ def risk_statement(
             "flag stays on record until its next review; any new signal reopens it. Crisis "
             "support from the clinic's configured list must be offered alongside any "
             "risk-related message."
+        )
+    elif flags and all(assessed_today(f) for f in flags):
+        parts.append(
+            f"{len(flags)} open risk flag(s), kept open for monitoring: the clinician's risk "
+            "assessment today is recorded below, so the self-help steps the flag held start "
+            "today; the safety plan and follow-up stay due. Crisis support from the clinic's "
+            "configured list must be offered alongside any risk-related message."
         )
     elif flags:
         parts.append(
@@ -239,7 +246,7 @@ def enforce(
             _safe_relationship_goals(draft.problems[1:])
         held = 0
         until = _held_until(flags)
-        holding = not all(answered_no(f) for f in flags)
+        holding = not all(assessed_today(f) for f in flags)
         for problem in draft.problems[1:] if holding else ():
             for step in problem.interventions:
                 if step.status != "held" and _must_hold(step, active_before_hooks):
@@ -256,12 +263,9 @@ def enforce(
                     f"{until}.",
                 )
             )
-        if (
-            (held or dependants)
-            and any(f.kind == "risk-unknown" and f.is_open for f in flags)
-            and not any(n.code == RULE_ASK_BEFORE_PRINTING for n in draft.notices)
-        ):
-            draft.notices.append(Notice(RULE_ASK_BEFORE_PRINTING, ASK_BEFORE_PRINTING))
+        check = _before_printing(flags) if held or dependants else None
+        if check and not any(n.code == RULE_ASK_BEFORE_PRINTING for n in draft.notices):
+            draft.notices.append(Notice(RULE_ASK_BEFORE_PRINTING, check))
     for number, problem in enumerate(draft.problems):
         problem.priority = number
     _verify(draft, flags, active_before_hooks)
@@ -275,6 +279,23 @@ ASK_BEFORE_PRINTING = (
     "Ask the risk question before printing the patient copy: record the answer and make the "
     "plan again with it, so the copy says which steps start today."
 )
+
+#: Where a risk was reported, the copy is printed from the plan made again with today's
+#: recorded assessment (clinician read 18, N1).
+ASSESS_BEFORE_PRINTING = (
+    "Complete the risk assessment before printing the patient copy: record it and make the plan "
+    "again with it, so the copy says which steps start today."
+)
+
+
+def _before_printing(flags: tuple[RiskFlag, ...]) -> str | None:
+    """The check before printing while self-help is held for a suicide-risk flag that today's
+    assessment closes (a reported risk with no current record, or a risk question not yet
+    asked), or ``None``."""
+    open_kinds = {f.kind for f in flags if f.kind in SUICIDE_KINDS and f.is_open}
+    if open_kinds - {"risk-unknown"}:
+        return ASSESS_BEFORE_PRINTING
+    return ASK_BEFORE_PRINTING if open_kinds else None
 
 
 def each_contact_flag(flags: Iterable[tuple[str, int | None]]) -> str:
@@ -445,7 +466,7 @@ def _verify(
         or not needed <= {step.id for step in first.interventions}
     ):
         raise SafetyInvariantError("the safety step is not first in a plan with an open risk flag")
-    if all(answered_no(f) for f in flags):  # asked and not endorsed: nothing is held
+    if all(assessed_today(f) for f in flags):  # assessed today: nothing is held
         return
     for problem in draft.problems[1:]:
         for step in problem.interventions:

@@ -27,6 +27,7 @@ from planengine.plan._risk_flags import (
     SUICIDE_KINDS,
 )
 from planengine.plan._safety_today import (
+    ASSESSED_AND_REPLAN,
     BEHAVIOUR_CONDITION,
     SAFETY_AREA,
     addressed,
@@ -477,6 +478,8 @@ def _suicide_steps(
         "actions taken and the follow-up date"
     )
     assessed_for = "safety-plan-completed"
+    # a reported risk: the held self-help starts once today's assessment is recorded (read 18, N1)
+    replan = bool(kinds & (SUICIDE_KINDS - {"risk-unknown"})) and not recorded
     if condition is not None:
         unasked = any(never_asked(f) for f in flags)
         title, assess = "Ask about suicidal thoughts today: a structured risk assessment", (
@@ -503,6 +506,7 @@ def _suicide_steps(
             description=(
                 f"{assess} (no low, medium or high label: NICE "
                 "advises against using one to predict risk or decide care, R-SC22)."
+                + (f" {ASSESSED_AND_REPLAN}" if replan else "")
                 + (
                     " It covers drinking today and access to alcohol, which raise the risk of "
                     "acting on suicidal thoughts."

@@ -15,6 +15,7 @@ from planengine._model import Intervention, Measure, Objective, Provenance, Risk
 from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION
 
 __all__ = [
+    "ASSESSED_AND_REPLAN",
     "BEHAVIOUR_CONDITION",
     "RECORD_AND_REPLAN",
     "SAFETY_AREA",
@@ -24,6 +25,7 @@ __all__ = [
     "answered_no",
     "ask_now_step",
     "asked_today_objective",
+    "assessed_today",
     "conditional_title",
     "current_dispositions",
     "never_asked",
@@ -135,6 +137,21 @@ def answered_no(flag: RiskFlag) -> bool:
     )
 
 
+def assessed_today(flag: RiskFlag) -> bool:
+    """Whether the self-help ``flag`` held starts: the risk question answered "no"
+    (:func:`answered_no`), or a reported risk (an endorsed item, risk words) with the
+    clinician's current disposition on record, whatever its outcome (clinician read 18, N1). A
+    reported risk's flag stays open for monitoring, with the safety plan and follow-up due."""
+    if answered_no(flag):
+        return True
+    return (
+        flag.kind in SUICIDE_KINDS
+        and flag.kind != "risk-unknown"
+        and flag.status == "dispositioned"
+        and flag.disposition is not None
+    )
+
+
 def addressed(flags: tuple[RiskFlag, ...]) -> list[str]:
     """The flags a safety plan answers: the suicide-risk ones, else the risky-behaviour ones."""
     suicide = [f.id for f in flags if f.kind in SUICIDE_KINDS]
@@ -237,6 +254,16 @@ RECORD_AND_REPLAN = (
     "clinician and the held steps start today. If it is 1 or more, or the clinician is "
     "concerned, the plan opens the suicide-risk section with the safety plan and follow-up. "
     "Print the patient copy from the plan made again."
+)
+
+
+#: How the hold ends where a risk was reported (clinician read 18, N1, in its words): the
+#: assessment done today is recorded and the plan made again with it.
+ASSESSED_AND_REPLAN = (
+    "When the risk assessment (and the safety plan, if one is made) is done today, the clinician "
+    "records it and makes the plan again: the flag stays open for monitoring, and the held steps "
+    "start today unless the clinician records a reason to keep one held. Print the patient copy "
+    "from the plan made again."
 )
 
 

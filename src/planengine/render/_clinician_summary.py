@@ -18,7 +18,7 @@ from planengine.render._clinician_parts import (
     step_when,
     steps_now,
 )
-from planengine.render._patient_parts import held_until_asked_today
+from planengine.render._patient_parts import held_key
 from planengine.render._words import (
     clean,
     clinician_text,
@@ -109,9 +109,7 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
     titles = context["titles"]
     # the flag the engine named in the objective's note (every flag it was given)
     flag = each_contact_flag((f["kind"], f.get("item")) for f in context["data"]["risk"]["flags"])
-    held = clinician_text(
-        "objective_held_today" if held_until_asked_today(context["data"]) else "objective_held"
-    )
+    held = clinician_text(held_key(context["data"], "objective_held"))
     blocks: list[Block] = []  # why it starts now is in the plan at a glance
     goals = [o for o in problem["objectives"] if not is_clinician_task(o)]
     tasks = [o for o in problem["objectives"] if is_clinician_task(o)]

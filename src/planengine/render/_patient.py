@@ -30,7 +30,7 @@ from planengine.render._blocks import (
 from planengine.render._clinician import is_clinician_task, step_titles
 from planengine.render._patient_parts import (
     drinking_warning,
-    held_until_asked_today,
+    held_key,
     help_section,
     later_section,
     monitoring_sections,
@@ -343,10 +343,8 @@ def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings, *, p
             text = plain or keep(objective["statement"])
             if objective.get("held") or objective.get("phase", "now") != "now":
                 # it starts later (its steps wait, or are held): no date the patient can hold on to
-                held = "goal_held_today" if held_until_asked_today(data) else "goal_held"
-                text = _DUE.sub("", text.rstrip(".")) + " " + patient_text(
-                    held if objective.get("held") else "goal_later"
-                )
+                held = held_key(data, "goal_held") if objective.get("held") else "goal_later"
+                text = _DUE.sub("", text.rstrip(".")) + " " + patient_text(held)
             items.append(Item(text))
     # a problem that waits is still measured: its "Meanwhile" questionnaire (clinician read 10, S1)
     for problem in waiting_on_copy(data, keep.allows, private=private):

@@ -78,14 +78,22 @@ def risk_asked_today(data: dict[str, Any]) -> bool:
     )
 
 
-def held_until_asked_today(data: dict[str, Any]) -> bool:
-    """Whether the copy's held steps wait only for the risk question asked at this visit (every
-    flag a risk item left blank or never given, not yet closed): they start today once it is
-    asked, not "when your clinician says so" (clinician read 17, S1)."""
+def held_key(data: dict[str, Any], key: str) -> str:
+    """The words key for a held step or goal: ``key`` + ``_today`` when every flag is a risk
+    question left blank or never given, not yet closed (they start today once it is asked,
+    clinician read 17, S1); ``key`` + ``_assessment`` when every flag is of a suicide kind and a
+    reported risk (an endorsed item, risk words) has no current record yet (they start once
+    today's assessment is recorded, read 18, N1); else ``key`` ("when your clinician says
+    so")."""
     flags = data["risk"]["flags"]
-    return bool(flags) and all(
-        f["kind"] == "risk-unknown" and f.get("status", "open") != "dispositioned" for f in flags
-    )
+    if not flags or any(f.get("status", "open") == "dispositioned" for f in flags):
+        return key
+    kinds = {f["kind"] for f in flags}
+    if kinds == {"risk-unknown"}:
+        return f"{key}_today"
+    if kinds <= {"suicidal-ideation", "risk-unknown", "suicidal-language"}:
+        return f"{key}_assessment"
+    return key
 
 
 def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
@@ -367,7 +375,7 @@ def week_section(data: dict[str, Any], keep: Keep, allows: Callable[[str], bool]
             blocks.append(Paragraph(patient_text("daily_total", minutes=total)))
     held = "; ".join(plain_title(s["title"]) for s in tasks if s["status"] == "held" and not is_rule(s["id"]))
     if held:  # rules say when they start in their own heading
-        key = "week_held_today" if held_until_asked_today(data) else "week_held"
+        key = held_key(data, "week_held")
         blocks.append(Callout(f"{patient_text(key)} ({held})"))
     if rules:
         blocks.append(_rules_box(data, rules, keep, allows))

@@ -1,0 +1,185 @@
+"""Scenario tests for clinician read 18, N1-N4. Each fails without its fix.
+
+* N1 + N2: where a risk was reported (an endorsed item 9, an old endorsement, risk words), the
+  self-help the flag held had no same-day release: it now starts once the clinician's
+  assessment today is recorded (a current disposition of the flag, whatever its outcome), the
+  flag staying open for monitoring with the safety plan and follow-up due; the patient copy says
+  so in read 18's words, and the risk-unknown copies no longer promise a start that depends on
+  the answer.
+* N4: the relaxation objective whose every practice step is held had no held mark (a clinician's
+  check-ins served it too).
+* N3: the cardiac plan cited the ISI scoring page (R8) for its PHQ-9 rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import types
+from typing import Any
+
+import pytest
+import yaml
+
+import planengine
+from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, all_objectives, all_steps, example_plan
+from planengine import Assessment, Engine
+from planengine.render._plan import render_markdown, render_patient
+
+REPORTED_RISK = (
+    "severe-with-risk-flag.yaml",
+    "suicidal-words-in-goals.yaml",
+    "old-item9-history.yaml",
+)
+#: read 18's words for safety step 1 where a risk was reported, kept whole
+REPLAN = (
+    "When the risk assessment (and the safety plan, if one is made) is done today, the clinician "
+    "records it and makes the plan again: the flag stays open for monitoring, and the held steps "
+    "start today unless the clinician records a reason to keep one held. Print the patient copy "
+    "from the plan made again."
+)
+AFTER_SAFETY_CHECK = "(this starts once you and your clinician have finished today's safety check)"
+AFTER_QUESTIONS = (
+    "(this starts today, after your clinician has asked you some questions, unless you agree "
+    "otherwise)"
+)
+OUTCOMES = (
+    "assessed-safety-plan-in-place",
+    "assessed-safety-plan-updated",
+    "assessed-no-current-risk-identified",
+    "assessed-referred-for-urgent-care",
+)
+
+
+def _raw(name: str) -> dict[str, Any]:
+    return yaml.safe_load((EXAMPLES / name).read_text())
+
+
+def _assessed(engine: Engine, name: str, outcome: str) -> Any:
+    """The example with the clinician's record of today's assessment of each suicide-risk flag."""
+    plain = example_plan(engine, name)
+    raw = _raw(name)
+    raw["risk_dispositions"] = [
+        {
+            "signal": flag.signal,
+            "by": "Dr A. Clinician",
+            "date": EXAMPLE_AS_OF.isoformat(),
+            "outcome": outcome,
+            "next_review": (EXAMPLE_AS_OF + dt.timedelta(days=14)).isoformat(),
+        }
+        for flag in plain.risk_flags
+    ]
+    return engine.plan(Assessment.from_mapping(raw), as_of=EXAMPLE_AS_OF)
+
+
+def _held_by_safety(plan: Any) -> list[str]:
+    return [
+        s["id"]
+        for s in all_steps(plan.to_dict())
+        if s["status"] == "held" and any("safety.hold-self-guided" in n for n in s.get("notes", ()))
+    ]
+
+
+@pytest.mark.parametrize("name", REPORTED_RISK)
+def test_a_reported_risk_says_how_the_hold_ends_today(engine, name: str) -> None:
+    plan = example_plan(engine, name)
+    assert _held_by_safety(plan)
+    first = plan.problems[0]
+    assessment = next(s for s in first.interventions if s.id == "safety-risk-assessment")
+    assert REPLAN in assessment.description
+    codes = {n.code: n.message for n in plan.notices}
+    assert codes["safety.ask-before-printing"].startswith(
+        "Complete the risk assessment before printing the patient copy"
+    )
+    copy = render_patient(plan)
+    assert AFTER_SAFETY_CHECK in copy
+    assert "(on hold for now; your clinician will tell you when it starts)" not in copy
+    assert "(Held until today's risk assessment is recorded; then these dates apply.)" in (
+        render_markdown(plan)
+    )
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+@pytest.mark.parametrize("name", REPORTED_RISK)
+def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
+    engine, name: str, outcome: str
+) -> None:
+    plan = _assessed(engine, name, outcome)
+    assert not _held_by_safety(plan)
+    assert plan.risk_flags and all(f.status == "dispositioned" for f in plan.risk_flags)
+    assert plan.problems[0].id == "problem-safety"
+    data = plan.to_dict()
+    ids = {o["id"]: o for o in all_objectives(data)}
+    # the safety plan and its follow-up stay due, unconditionally (the risk was reported)
+    for key in ("safety-plan-completed", "safety-follow-up-contact"):
+        assert key in ids and not ids[key].get("condition")
+    statement = data["risk"]["statement"]
+    assert "kept open for monitoring" in statement
+    assert "no risk" not in statement.lower()
+    assert "safety.ask-before-printing" not in {n.code for n in plan.notices}
+    copy = render_patient(plan)
+    assert AFTER_SAFETY_CHECK not in copy
+    assert "no risk" not in copy.lower()
+
+
+def _saboteur() -> types.SimpleNamespace:
+    def adjust_plan(plan, context):
+        plan.problems[:] = [p for p in plan.problems if p.area != "safety"]
+
+    return types.SimpleNamespace(
+        PLUGIN_NAME="saboteur", adjust_plan=planengine.hookimpl(adjust_plan)
+    )
+
+
+def test_a_plugin_cannot_remove_the_safety_step_once_the_hold_is_released() -> None:
+    engine = Engine(plugins=[_saboteur()])
+    plan = _assessed(engine, "severe-with-risk-flag.yaml", "assessed-safety-plan-in-place")
+    assert plan.problems[0].id == "problem-safety"
+    assert {"safety-plan", "safety-risk-assessment"} <= {
+        s.id for s in plan.problems[0].interventions
+    }
+
+
+def test_an_assessment_of_one_flag_only_keeps_the_hold(engine) -> None:
+    """A reported risk with no record of its own keeps the self-help held."""
+    raw = _raw("severe-with-risk-flag.yaml")
+    raw["risk_dispositions"] = [
+        {
+            "signal": "risk-unknown",  # names no flag of this plan
+            "by": "Dr A. Clinician",
+            "date": EXAMPLE_AS_OF.isoformat(),
+            "outcome": "assessed-safety-plan-in-place",
+            "next_review": (EXAMPLE_AS_OF + dt.timedelta(days=14)).isoformat(),
+        }
+    ]
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=EXAMPLE_AS_OF)
+    assert _held_by_safety(plan)
+
+
+@pytest.mark.parametrize(
+    "name", ("alcohol-anxiety-sleep.yaml", "screens-and-wellbeing.yaml", "missing-item9.json")
+)
+def test_the_risk_unknown_copy_starts_today_unless_agreed_otherwise(engine, name: str) -> None:
+    copy = render_patient(example_plan(engine, name))
+    assert AFTER_QUESTIONS in copy
+    assert "Start these today, after your clinician has asked you some questions" in copy
+    assert "(this starts once your clinician has asked you some questions today)" not in copy
+
+
+def test_the_held_relaxation_goal_is_marked_held(engine) -> None:
+    plan = example_plan(engine, "alcohol-anxiety-sleep.yaml")
+    goal = next(o for o in all_objectives(plan.to_dict()) if o["id"] == "anxiety-relaxation-practice")
+    assert goal.get("held") is True
+    front = render_markdown(plan).split("## Appendix A", 1)[0]
+    line = next(x for x in front.splitlines() if "Practise relaxation when calm" in x)
+    assert line.endswith("(Held until the risk question is asked today; then these dates apply.)")
+    copy = render_patient(plan)
+    line = next(x for x in copy.splitlines() if "Practise relaxation when calm" in x)
+    assert line.endswith(f"{AFTER_QUESTIONS}.")
+    assert "by 6 January 2027" not in line
+
+
+def test_the_cardiac_plan_cites_no_insomnia_page(engine) -> None:
+    text = render_markdown(example_plan(engine, "lifestyle-stress-cardiac.yaml"))
+    note = next(x for x in text.splitlines() if x.startswith("- DN-questionnaire-today:"))
+    assert "R8" not in note and "R1" in note
+    assert "- R8:" not in text
