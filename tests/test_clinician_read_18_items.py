@@ -112,6 +112,8 @@ def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
     # the safety plan and its follow-up stay due, unconditionally (the risk was reported)
     for key in ("safety-plan-completed", "safety-follow-up-contact"):
         assert key in ids and not ids[key].get("condition")
+    # still measured at every contact while the flag is open for monitoring
+    assert any(o.get("measured_each_contact") for o in ids.values())
     statement = data["risk"]["statement"]
     assert "kept open for monitoring" in statement
     assert "no risk" not in statement.lower()
