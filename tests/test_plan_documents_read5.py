@@ -111,7 +111,11 @@ def test_the_rules_box_heading_says_when_the_rules_start() -> None:
     text = render_patient(_plan("severe-with-risk-flag.yaml"))
     assert "### Rules to follow, once your clinician has gone through them" in text
     assert "**Use your bed for sleep (from week 2):**" in text
-    held = re.search(r"> Start these when your clinician says so\. \((.*)\)", text)
+    # a reported risk: the held steps start after today's safety check (clinician read 18, N1)
+    held = re.search(
+        r"> Start these once you and your clinician have finished today's safety check\. \((.*)\)",
+        text,
+    )
     assert held is not None and "Use your bed for sleep" not in held.group(1)
 
 
