@@ -2,8 +2,8 @@
 
 * N1 + N2: where a risk was reported (an endorsed item 9, an old endorsement, risk words), the
   self-help the flag held had no same-day release: it now starts once the clinician's
-  assessment today is recorded (a current disposition of the flag, whatever its outcome), the
-  flag staying open for monitoring with the safety plan and follow-up due; the patient copy says
+  assessment today is recorded (a current disposition of the flag, unless it is a referral for
+  urgent care, after which routine self-help waits for the urgent service), the flag staying open for monitoring with the safety plan and follow-up due; the patient copy says
   so in read 18's words, and the risk-unknown copies no longer promise a start that depends on
   the answer.
 * N4: the relaxation objective whose every practice step is held had no held mark (a clinician's
@@ -46,7 +46,6 @@ OUTCOMES = (
     "assessed-safety-plan-in-place",
     "assessed-safety-plan-updated",
     "assessed-no-current-risk-identified",
-    "assessed-referred-for-urgent-care",
 )
 
 
@@ -117,6 +116,17 @@ def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
     statement = data["risk"]["statement"]
     assert "kept open for monitoring" in statement
     assert "no risk" not in statement.lower()
+    assert "safety.ask-before-printing" not in {n.code for n in plan.notices}
+    copy = render_patient(plan)
+    assert AFTER_SAFETY_CHECK not in copy
+    assert "no risk" not in copy.lower()
+
+
+@pytest.mark.parametrize("name", REPORTED_RISK)
+def test_a_referral_for_urgent_care_keeps_routine_self_help_held(engine, name: str) -> None:
+    plan = _assessed(engine, name, "assessed-referred-for-urgent-care")
+    assert _held_by_safety(plan)
+    assert plan.problems[0].id == "problem-safety"
     assert "safety.ask-before-printing" not in {n.code for n in plan.notices}
     copy = render_patient(plan)
     assert AFTER_SAFETY_CHECK not in copy

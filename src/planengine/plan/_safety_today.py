@@ -123,6 +123,8 @@ def never_asked(flag: RiskFlag) -> bool:
 #: The clinician's recorded outcome that closes a risk-unknown flag's hold (the question asked
 #: and not endorsed, with no concern: clinician read 17, S1).
 NOT_ENDORSED_OUTCOME = "assessed-no-current-risk-identified"
+#: The disposition after which routine self-help stays held (:func:`assessed_today`).
+URGENT_CARE_OUTCOME = "assessed-referred-for-urgent-care"
 
 
 def answered_no(flag: RiskFlag) -> bool:
@@ -140,8 +142,10 @@ def answered_no(flag: RiskFlag) -> bool:
 def assessed_today(flag: RiskFlag) -> bool:
     """Whether the self-help ``flag`` held starts: the risk question answered "no"
     (:func:`answered_no`), or a reported risk (an endorsed item, risk words) with the
-    clinician's current disposition on record, whatever its outcome (clinician read 18, N1). A
-    reported risk's flag stays open for monitoring, with the safety plan and follow-up due."""
+    clinician's current disposition on record (clinician read 18, N1), unless that disposition
+    is a referral for urgent care: routine self-help then waits until the urgent service has
+    seen the person and a clinician records a new disposition. A reported risk's flag stays
+    open for monitoring, with the safety plan and follow-up due."""
     if answered_no(flag):
         return True
     return (
@@ -149,6 +153,7 @@ def assessed_today(flag: RiskFlag) -> bool:
         and flag.kind != "risk-unknown"
         and flag.status == "dispositioned"
         and flag.disposition is not None
+        and flag.disposition.outcome != URGENT_CARE_OUTCOME
     )
 
 
