@@ -43,7 +43,13 @@ from planengine.plan._safety_problem import (
     SAFETY_PLAN_SECTIONS,
     build_safety_problem,
 )
-from planengine.plan._safety_today import answered_no, assessed_today, never_asked
+from planengine.plan._safety_today import (
+    URGENT_CARE_HOLD,
+    answered_no,
+    assessed_today,
+    never_asked,
+    referred_for_urgent_care,
+)
 
 __all__ = [
     "SAFETY_AREA",
@@ -88,6 +94,14 @@ def risk_statement(
             "assessment today is recorded below, so the self-help steps the flag held start "
             "today; the safety plan and follow-up stay due. Crisis support from the clinic's "
             "configured list must be offered alongside any risk-related message."
+        )
+    elif flags and (referred := referred_for_urgent_care(flags)) is not None:
+        parts.append(
+            f"{len(flags)} open risk flag(s), kept open for monitoring: the clinician referred "
+            f"the patient for urgent care on {referred.isoformat()}. Routine self-help steps "
+            "stay held until the urgent service has seen the person and a clinician records a "
+            "new disposition; the safety plan and follow-up stay due. Crisis support from the "
+            "clinic's configured list must be offered alongside any risk-related message."
         )
     elif flags:
         parts.append(
@@ -412,6 +426,8 @@ def _held_until(flags: tuple[RiskFlag, ...]) -> str:
             "a clinician has reviewed the open risk flags, and the private safety assessment has "
             "agreed where written homework can be kept without being found"
         )
+    if referred_for_urgent_care(flags) is not None:  # clinician read 19, M1
+        return URGENT_CARE_HOLD
     return "a clinician has reviewed the open risk flag"
 
 

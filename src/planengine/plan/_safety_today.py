@@ -19,6 +19,7 @@ __all__ = [
     "BEHAVIOUR_CONDITION",
     "RECORD_AND_REPLAN",
     "SAFETY_AREA",
+    "URGENT_CARE_HOLD",
     "addressed",
     "alcohol_objective",
     "alcohol_step",
@@ -29,6 +30,7 @@ __all__ = [
     "conditional_title",
     "current_dispositions",
     "never_asked",
+    "referred_for_urgent_care",
     "safety_plan_condition",
     "specialist_option",
     "visit_objective",
@@ -125,6 +127,8 @@ def never_asked(flag: RiskFlag) -> bool:
 NOT_ENDORSED_OUTCOME = "assessed-no-current-risk-identified"
 #: The disposition after which routine self-help stays held (:func:`assessed_today`).
 URGENT_CARE_OUTCOME = "assessed-referred-for-urgent-care"
+#: What a step held after that disposition waits for (clinician read 19, M1, in its words).
+URGENT_CARE_HOLD = "the urgent service has seen the patient and a new disposition is recorded"
 
 
 def answered_no(flag: RiskFlag) -> bool:
@@ -136,6 +140,22 @@ def answered_no(flag: RiskFlag) -> bool:
         and flag.status == "dispositioned"
         and flag.disposition is not None
         and flag.disposition.outcome == NOT_ENDORSED_OUTCOME
+    )
+
+
+def referred_for_urgent_care(flags: tuple[RiskFlag, ...]) -> dt.date | None:
+    """The day of the first current disposition that refers the patient for urgent care
+    (:data:`URGENT_CARE_OUTCOME`), or ``None``: routine self-help then waits for the urgent
+    service and a new disposition (clinician read 19, M1)."""
+    return next(
+        (
+            f.disposition.date
+            for f in flags
+            if f.status == "dispositioned"
+            and f.disposition is not None
+            and f.disposition.outcome == URGENT_CARE_OUTCOME
+        ),
+        None,
     )
 
 
@@ -263,12 +283,15 @@ RECORD_AND_REPLAN = (
 
 
 #: How the hold ends where a risk was reported (clinician read 18, N1, in its words): the
-#: assessment done today is recorded and the plan made again with it.
+#: assessment done today is recorded and the plan made again with it; with its urgent-care
+#: exception (clinician read 19, S1, in its words).
 ASSESSED_AND_REPLAN = (
     "When the risk assessment (and the safety plan, if one is made) is done today, the clinician "
     "records it and makes the plan again: the flag stays open for monitoring, and the held steps "
     "start today unless the clinician records a reason to keep one held. Print the patient copy "
-    "from the plan made again."
+    "from the plan made again. If the clinician refers the patient for urgent care, routine "
+    "self-help stays held until the urgent service has seen them and a new disposition is "
+    "recorded."
 )
 
 

@@ -18,6 +18,7 @@ from planengine.render._words import (
     instrument_name,
     label,
     one_line,
+    status_label,
 )
 
 __all__ = [
@@ -86,7 +87,7 @@ def phase_line(problem: dict[str, Any], titles: dict[str, str]) -> Paragraph:
     if not now:
         return Paragraph(" ".join(p for p in parts if p), lead=f"Phase: {phase}.")
     named = [
-        one_line(step["title"]) + (" (held until a clinician reviews it)" if step["status"] == "held" else "")
+        one_line(step["title"]) + (f" ({status_label(step).lower()})" if step["status"] == "held" else "")
         for step in now
     ]
     waiting = [one_line(s["title"]) for s in problem["interventions"] if s["phase"] != "now"]
@@ -296,7 +297,7 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
         children.append(Item(amount, lead="Dose:"))
     children.append(Item(step_when(step, titles), lead="When:"))
     if step["status"] != "active" or step["phase"] == "now":  # "active" only for what starts now
-        children.append(Item(label(_C, "status", step["status"]), lead="Status:"))
+        children.append(Item(status_label(step), lead="Status:"))
     if step.get("steps"):
         parts = tuple(Item(clean(part, titles)) for part in step["steps"])
         children.append(Item("", lead="Step by step:", children=parts, ordered=True))

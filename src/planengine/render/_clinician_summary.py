@@ -29,6 +29,7 @@ from planengine.render._words import (
     long_dates,
     one_line,
     revisit_week,
+    status_label,
     words_data,
 )
 
@@ -84,7 +85,7 @@ def _step_line(step: dict[str, Any], titles: dict[str, str], running: frozenset[
         parts.append(f"within '{hosts[0]}'")
     parts.append(step_when(step, titles).rstrip("."))
     if step["status"] != "active":
-        parts.append(label(_C, "status", step["status"]).lower())
+        parts.append(status_label(step).lower())
     text = "; ".join(parts) + "."
     if step.get("notes"):
         count = len(step["notes"])

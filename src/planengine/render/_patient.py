@@ -36,6 +36,7 @@ from planengine.render._patient_parts import (
     monitoring_sections,
     risk_asked_today,
     safety_section,
+    urgent_referral,
     waiting_on_copy,
     week_section,
 )
@@ -139,6 +140,8 @@ def _follow_up(data: dict[str, Any]) -> str | None:
 
 def _appointments(data: dict[str, Any]) -> Section:
     items = [Item(patient_text("next_today"))]
+    if urgent_referral(data) is not None:  # clinician read 19, M1
+        items.append(Item(patient_text("next_urgent")))
     today = _questionnaires_today(data)
     if today is not None:
         items.append(today)

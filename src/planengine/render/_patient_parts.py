@@ -16,6 +16,7 @@ from typing import Any
 from planengine._model import Plan
 from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.plan._risk_flags import SUICIDE_KINDS
+from planengine.plan._safety_today import URGENT_CARE_OUTCOME
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_words import (
     alone_version,
@@ -78,14 +79,31 @@ def risk_asked_today(data: dict[str, Any]) -> bool:
     )
 
 
+def urgent_referral(data: dict[str, Any]) -> str | None:
+    """The day (ISO) of a current disposition that refers the patient for urgent care, or
+    ``None`` (clinician read 19, M1)."""
+    return next(
+        (
+            f["disposition"]["date"]
+            for f in data["risk"]["flags"]
+            if f.get("status") == "dispositioned"
+            and (f.get("disposition") or {}).get("outcome") == URGENT_CARE_OUTCOME
+        ),
+        None,
+    )
+
+
 def held_key(data: dict[str, Any], key: str) -> str:
     """The words key for a held step or goal: ``key`` + ``_today`` when every flag is a risk
     question left blank or never given, not yet closed (they start today once it is asked,
     clinician read 17, S1); ``key`` + ``_assessment`` when every flag is of a suicide kind and a
     reported risk (an endorsed item, risk words) has no current record yet (they start once
     today's assessment is recorded, read 18, N1); else ``key`` ("when your clinician says
-    so")."""
+    so"); ``key`` + ``_urgent`` when a current disposition refers the patient for urgent care
+    (they wait for the urgent service and a new disposition, clinician read 19, M1)."""
     flags = data["risk"]["flags"]
+    if urgent_referral(data) is not None:
+        return f"{key}_urgent"
     if not flags or any(f.get("status", "open") == "dispositioned" for f in flags):
         return key
     kinds = {f["kind"] for f in flags}

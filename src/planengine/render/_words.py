@@ -16,6 +16,8 @@ from typing import Any
 
 import attrs
 
+from planengine.plan._safety_today import URGENT_CARE_HOLD
+
 __all__ = [
     "DocumentSettings",
     "band_title",
@@ -34,6 +36,7 @@ __all__ = [
     "revisit_week",
     "sensitive_pattern",
     "sensitive_words",
+    "status_label",
     "words_data",
 ]
 
@@ -78,6 +81,16 @@ def label(audience: str, kind: str, key: str) -> str:
     """
     table: Mapping[str, str] = words_data()[audience][kind]
     return table[key]
+
+
+def status_label(step: Mapping[str, Any]) -> str:
+    """The clinician's label of ``step``'s status; a step held until the urgent service has seen
+    the patient (its hold note says so) says that, not a clinician's review (clinician read 19,
+    M1)."""
+    held_for_urgent = step["status"] == "held" and any(
+        URGENT_CARE_HOLD in note for note in step.get("notes", ())
+    )
+    return label("clinician", "status", "held_urgent" if held_for_urgent else step["status"])
 
 
 def patient_text(key: str, **values: Any) -> str:

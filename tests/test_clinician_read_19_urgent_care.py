@@ -1,0 +1,81 @@
+"""Clinician read 19: after ``assessed-referred-for-urgent-care`` the re-made plan and patient
+copy say what the held steps wait for and that the patient was referred (M1); the shipped
+endorsed-risk plans name that exception in their release sentence (S1)."""
+
+from __future__ import annotations
+
+import pytest
+from plan_helpers import example_plan
+from test_clinician_read_18_items import OUTCOMES, REPORTED_RISK, _assessed
+
+from planengine.render._plan import render_markdown, render_patient
+
+URGENT = "assessed-referred-for-urgent-care"
+#: read 19's words, kept whole
+HELD_MARKER = (
+    "(Held until the urgent service has seen the patient and a new disposition is recorded; "
+    "then agree these dates again.)"
+)
+GOAL_WAITS = (
+    "(this waits until the urgent service has seen you; your clinician will then agree a start "
+    "with you)"
+)
+REFERRED = (
+    "Your clinician has asked an urgent mental health service to see you (service: __________). "
+    "They should contact you by ________. If you have not heard from them by then, or you feel "
+    "less safe before then, call the numbers in the box above."
+)
+EXCEPTION = (
+    "If the clinician refers the patient for urgent care, routine self-help stays held until the "
+    "urgent service has seen them and a new disposition is recorded."
+)
+#: what a clinician's review (a condition the disposition has already met) reads as
+STALE = (
+    "reviewed the risk flag",
+    "reviewed the open risk flag",
+    "held until a clinician reviews it",
+    "Held until a clinician reviews it",
+    "on hold for now; your clinician will tell you when it starts",
+    "Start these when your clinician says so",
+    "A clinician must see to each of them today",
+)
+
+
+@pytest.mark.parametrize("name", REPORTED_RISK)
+def test_the_urgent_referral_plan_says_what_the_hold_waits_for(engine, name: str) -> None:
+    plan = _assessed(engine, name, URGENT)
+    text = render_markdown(plan)
+    assert HELD_MARKER in text
+    assert "the clinician referred the patient for urgent care on 2026-12-07" in (
+        plan.to_dict()["risk"]["statement"]
+    )
+    copy = render_patient(plan)
+    assert GOAL_WAITS in copy
+    for stale in STALE:
+        assert stale not in text, stale
+        assert stale not in copy, stale
+
+
+@pytest.mark.parametrize("name", REPORTED_RISK)
+def test_the_urgent_referral_copy_says_who_contacts_the_patient(engine, name: str) -> None:
+    copy = render_patient(_assessed(engine, name, URGENT))
+    appointments = copy.split("Your next appointment", 1)[1]
+    assert REFERRED in appointments
+    # "the box above": the crisis numbers come before the referral sentence
+    assert copy.index("If you need help now") < copy.index(REFERRED)
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_no_other_disposition_mentions_an_urgent_referral(engine, outcome: str) -> None:
+    plan = _assessed(engine, "severe-with-risk-flag.yaml", outcome)
+    assert REFERRED not in render_patient(plan)
+    assert HELD_MARKER not in render_markdown(plan)
+
+
+@pytest.mark.parametrize("name", REPORTED_RISK)
+def test_the_release_sentence_names_the_urgent_care_exception(engine, name: str) -> None:
+    plan = example_plan(engine, name)
+    assessment = next(s for s in plan.problems[0].interventions if s.id == "safety-risk-assessment")
+    assert EXCEPTION in assessment.description
+    # the shipped draft records no disposition: nothing is said as if a referral were made
+    assert REFERRED not in render_patient(plan)
