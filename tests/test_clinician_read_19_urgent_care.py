@@ -5,10 +5,10 @@ endorsed-risk plans name that exception in their release sentence (S1)."""
 from __future__ import annotations
 
 import pytest
-from plan_helpers import example_plan
-from test_clinician_read_18_items import OUTCOMES, REPORTED_RISK, _assessed
 
+from plan_helpers import example_plan
 from planengine.render._plan import render_markdown, render_patient
+from test_clinician_read_18_items import OUTCOMES, REPORTED_RISK, _assessed
 
 URGENT = "assessed-referred-for-urgent-care"
 #: read 19's words, kept whole
