@@ -79,3 +79,22 @@ def test_the_release_sentence_names_the_urgent_care_exception(engine, name: str)
     assert EXCEPTION in assessment.description
     # the shipped draft records no disposition: nothing is said as if a referral were made
     assert REFERRED not in render_patient(plan)
+
+
+@pytest.mark.parametrize("name", REPORTED_RISK)
+def test_step_4_reads_as_the_referral_made(engine, name: str) -> None:
+    plan = _assessed(engine, name, URGENT)
+    step = next(s for s in plan.problems[0].interventions if s.id == "safety-specialist-option")
+    assert step.title == "Urgent referral made (2026-12-07)"
+    assert step.description.startswith(
+        "Confirm with the patient and the service that the person was seen; if not seen or not "
+        "contactable by the follow-up contact, act the same day by the clinic's pathway."
+    )
+    assert "Option for the clinician" not in render_markdown(plan)
+
+
+@pytest.mark.parametrize("outcome", OUTCOMES)
+def test_step_4_stays_an_option_without_a_referral(engine, outcome: str) -> None:
+    plan = _assessed(engine, "severe-with-risk-flag.yaml", outcome)
+    step = next(s for s in plan.problems[0].interventions if s.id == "safety-specialist-option")
+    assert step.title.startswith("Option for the clinician")

@@ -38,6 +38,7 @@ from planengine.plan._safety_today import (
     conditional_title,
     current_dispositions,
     never_asked,
+    referred_for_urgent_care,
     safety_plan_condition,
     specialist_option,
     visit_objective,
@@ -574,7 +575,7 @@ def _suicide_steps(
         ),
     ]
     if condition is None:
-        steps.append(specialist_option(provenance))
+        steps.append(specialist_option(provenance, referred_for_urgent_care(flags)))
     if any(f.level == "unknown" for f in flags):
         steps.insert(0, ask_now_step(flags, provenance))
     return steps

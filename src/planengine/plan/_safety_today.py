@@ -362,20 +362,32 @@ def why_ask_today(flags: tuple[RiskFlag, ...]) -> str:
     return " ".join(reasons)
 
 
-def specialist_option(provenance: Provenance) -> Intervention:
+def specialist_option(provenance: Provenance, referred: dt.date | None = None) -> Intervention:
     """Specialist mental health care (step 4), as an option the clinician weighs after the risk
-    assessment: not a default, and not gated by any label of risk (R-SC22)."""
-    return Intervention(
-        id="safety-specialist-option",
-        area=SAFETY_AREA,
-        title="Option for the clinician: specialist mental health care (step 4)",
-        description=(
+    assessment: not a default, and not gated by any label of risk (R-SC22). Once the clinician
+    has recorded a referral for urgent care on ``referred``, the step reads as the referral made,
+    with its check that the person was seen (clinician read 19, M1, in its words)."""
+    if referred is None:
+        title = "Option for the clinician: specialist mental health care (step 4)"
+        description = (
             "If today's assessment finds a high risk of self-harm, very marked impairment or "
             "self-neglect, in the clinician's judgement, the route is specialist care: an "
             "urgent referral to secondary mental health care or, the same day, the crisis "
             "(home treatment) team, by the clinic's pathway; the rest of this plan is then "
             "agreed again with that team."
-        ),
+        )
+    else:
+        title = f"Urgent referral made ({referred.isoformat()})"
+        description = (
+            "Confirm with the patient and the service that the person was seen; if not seen or "
+            "not contactable by the follow-up contact, act the same day by the clinic's pathway. "
+            "The rest of this plan is then agreed again with that service."
+        )
+    return Intervention(
+        id="safety-specialist-option",
+        area=SAFETY_AREA,
+        title=title,
+        description=description,
         delivery="clinician-led",
         category="safety",
         rationale=(
