@@ -36,6 +36,16 @@ def all_steps(plan: dict[str, Any]) -> list[dict[str, Any]]:
     return [step for problem in plan["problems"] for step in problem["interventions"]]
 
 
+def held_by_safety(plan: Any) -> list[str]:
+    """The ids of the steps the safety rule holds (others wait for their own gates, such as a
+    private IPV screen)."""
+    return [
+        s["id"]
+        for s in all_steps(plan.to_dict())
+        if s["status"] == "held" and any("safety.hold-self-guided" in n for n in s.get("notes", ()))
+    ]
+
+
 def steps_by_id(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every intervention of a plan's dict form, by id."""
     return {step["id"]: step for step in all_steps(plan)}

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 import yaml
 
-from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, all_objectives, all_steps
+from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, all_objectives, all_steps, held_by_safety
 from planengine import Assessment, Engine
 from planengine.render._plan import render_markdown, render_patient
 
@@ -78,15 +78,6 @@ def _with_phq9(name: str, item9: int) -> dict[str, Any]:
     return raw
 
 
-def _held(plan: Any) -> list[str]:
-    """The steps the safety rule holds (others wait for their own gates, e.g. an IPV screen)."""
-    return [
-        s["id"]
-        for s in all_steps(plan.to_dict())
-        if s["status"] == "held" and any("safety.hold-self-guided" in n for n in s.get("notes", ()))
-    ]
-
-
 @pytest.mark.parametrize("name", RISK_UNKNOWN)
 def test_the_plan_says_how_the_hold_ends_today_on_either_answer(engine, name) -> None:
     plan = _plan(engine, _raw(name))
@@ -97,7 +88,7 @@ def test_the_plan_says_how_the_hold_ends_today_on_either_answer(engine, name) ->
     assert any(
         m.startswith("Ask the risk question before printing the patient copy") for m in notices
     )
-    assert _held(plan)  # the hold itself stays until the answer is recorded
+    assert held_by_safety(plan)  # the hold itself stays until the answer is recorded
 
 
 @pytest.mark.parametrize("name", RISK_UNKNOWN)
@@ -119,7 +110,7 @@ def test_a_recorded_no_releases_the_held_steps_and_asks_for_no_safety_plan(engin
     plan = _plan(engine, _disposed(name, "assessed-no-current-risk-identified"))
     data = plan.to_dict()
     assert data["problems"][0]["id"] == "problem-safety"  # the flag stays on record, first
-    assert not _held(plan)
+    assert not held_by_safety(plan)
     objectives = {o["id"]: o for o in all_objectives(data)}
     assert objectives["safety-plan-completed"].get("condition")  # only if concern arises
     text = render_markdown(plan)
@@ -132,7 +123,7 @@ def test_a_recorded_no_releases_the_held_steps_and_asks_for_no_safety_plan(engin
 def test_a_phq9_with_item9_at_0_closes_a_never_asked_flag(engine, name) -> None:
     plan = _plan(engine, _with_phq9(name, 0))
     assert not [f for f in plan.to_dict()["risk"]["flags"] if f["kind"] == "risk-unknown"]
-    assert not _held(plan)
+    assert not held_by_safety(plan)
 
 
 @pytest.mark.parametrize("name", RISK_UNKNOWN[:4])
@@ -143,7 +134,7 @@ def test_a_phq9_with_item9_endorsed_opens_the_risk_path(engine, name) -> None:
     assert "suicidal-ideation" in kinds and "risk-unknown" not in kinds
     objectives = {o["id"]: o for o in all_objectives(data)}
     assert objectives["safety-plan-completed"].get("condition") is None  # written today
-    assert _held(plan)
+    assert held_by_safety(plan)
 
 
 @pytest.mark.parametrize("name", RISK_UNKNOWN)
@@ -151,11 +142,11 @@ def test_a_recorded_yes_keeps_the_safety_plan_and_the_hold(engine, name) -> None
     plan = _plan(engine, _disposed(name, "assessed-safety-plan-in-place"))
     objectives = {o["id"]: o for o in all_objectives(plan.to_dict())}
     assert objectives["safety-plan-completed"].get("condition") is None
-    assert _held(plan)
+    assert held_by_safety(plan)
 
 
 def test_a_no_recorded_before_a_new_blank_does_not_release(engine) -> None:
     """A blank item 9 after the record reopens the flag: held again (if in doubt, held)."""
     raw = _disposed("missing-item9.json", "assessed-no-current-risk-identified")
     raw["risk_dispositions"][0]["date"] = "2026-11-20"  # before the blank of 2026-11-23
-    assert _held(_plan(engine, raw))
+    assert held_by_safety(_plan(engine, raw))

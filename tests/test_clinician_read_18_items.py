@@ -21,7 +21,13 @@ import pytest
 import yaml
 
 import planengine
-from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, all_objectives, all_steps, example_plan
+from plan_helpers import (
+    EXAMPLE_AS_OF,
+    EXAMPLES,
+    all_objectives,
+    example_plan,
+    held_by_safety,
+)
 from planengine import Assessment, Engine
 from planengine.render._plan import render_markdown, render_patient
 
@@ -70,18 +76,10 @@ def _assessed(engine: Engine, name: str, outcome: str) -> Any:
     return engine.plan(Assessment.from_mapping(raw), as_of=EXAMPLE_AS_OF)
 
 
-def _held_by_safety(plan: Any) -> list[str]:
-    return [
-        s["id"]
-        for s in all_steps(plan.to_dict())
-        if s["status"] == "held" and any("safety.hold-self-guided" in n for n in s.get("notes", ()))
-    ]
-
-
 @pytest.mark.parametrize("name", REPORTED_RISK)
 def test_a_reported_risk_says_how_the_hold_ends_today(engine, name: str) -> None:
     plan = example_plan(engine, name)
-    assert _held_by_safety(plan)
+    assert held_by_safety(plan)
     first = plan.problems[0]
     assessment = next(s for s in first.interventions if s.id == "safety-risk-assessment")
     assert REPLAN in assessment.description
@@ -103,7 +101,7 @@ def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
     engine, name: str, outcome: str
 ) -> None:
     plan = _assessed(engine, name, outcome)
-    assert not _held_by_safety(plan)
+    assert not held_by_safety(plan)
     assert plan.risk_flags and all(f.status == "dispositioned" for f in plan.risk_flags)
     assert plan.problems[0].id == "problem-safety"
     data = plan.to_dict()
@@ -125,7 +123,7 @@ def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
 @pytest.mark.parametrize("name", REPORTED_RISK)
 def test_a_referral_for_urgent_care_keeps_routine_self_help_held(engine, name: str) -> None:
     plan = _assessed(engine, name, "assessed-referred-for-urgent-care")
-    assert _held_by_safety(plan)
+    assert held_by_safety(plan)
     assert plan.problems[0].id == "problem-safety"
     assert "safety.ask-before-printing" not in {n.code for n in plan.notices}
     copy = render_patient(plan)
@@ -164,7 +162,7 @@ def test_an_assessment_of_one_flag_only_keeps_the_hold(engine) -> None:
         }
     ]
     plan = engine.plan(Assessment.from_mapping(raw), as_of=EXAMPLE_AS_OF)
-    assert _held_by_safety(plan)
+    assert held_by_safety(plan)
 
 
 @pytest.mark.parametrize(
