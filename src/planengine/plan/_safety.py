@@ -66,6 +66,43 @@ __all__ = [
 
 RULE_HOLD = "safety.hold-self-guided"
 
+#: Said with every risk flag, whatever its state.
+CRISIS_ALONGSIDE = (
+    "Crisis support from the clinic's configured list must be offered alongside any "
+    "risk-related message."
+)
+
+
+def _flags_status(flags: tuple[RiskFlag, ...]) -> str:
+    """Where the risk flags stand: a "no" recorded to a question never asked or left blank, a
+    reported risk assessed today, a referral for urgent care, or still to be seen today."""
+    if all(answered_no(f) for f in flags):
+        return (
+            f"{len(flags)} risk flag(s) on record: the clinician asked the risk question and "
+            "recorded the outcome below, so the self-help steps the flag held start today. The "
+            "flag stays on record until its next review; any new signal reopens it."
+        )
+    if all(assessed_today(f) for f in flags):
+        return (
+            f"{len(flags)} open risk flag(s), kept open for monitoring: the clinician's risk "
+            "assessment today is recorded below, so the self-help steps the flag held start "
+            "today; the safety plan and follow-up stay due."
+        )
+    referred = referred_for_urgent_care(flags)
+    if referred is not None:
+        return (
+            f"{len(flags)} open risk flag(s), kept open for monitoring: the clinician referred "
+            f"the patient for urgent care on {referred.isoformat()}. Routine self-help steps "
+            "stay held until the urgent service has seen the person and a clinician records a "
+            "new disposition; the safety plan and follow-up stay due."
+        )
+    return (
+        f"{len(flags)} open risk flag(s). A clinician must see to each of them today (the "
+        "safety problem lists how); self-guided and supervised self-help steps are held "
+        "until then."
+    )
+
+
 def risk_statement(
     flags: tuple[RiskFlag, ...],
     risk_items: Sequence[tuple[Any, dt.date, Any]] = (),
@@ -80,36 +117,8 @@ def risk_statement(
         flag, nothing matched: said as such, never as safety).
     """
     parts: list[str] = []
-    if flags and all(answered_no(f) for f in flags):
-        parts.append(
-            f"{len(flags)} risk flag(s) on record: the clinician asked the risk question and "
-            "recorded the outcome below, so the self-help steps the flag held start today. The "
-            "flag stays on record until its next review; any new signal reopens it. Crisis "
-            "support from the clinic's configured list must be offered alongside any "
-            "risk-related message."
-        )
-    elif flags and all(assessed_today(f) for f in flags):
-        parts.append(
-            f"{len(flags)} open risk flag(s), kept open for monitoring: the clinician's risk "
-            "assessment today is recorded below, so the self-help steps the flag held start "
-            "today; the safety plan and follow-up stay due. Crisis support from the clinic's "
-            "configured list must be offered alongside any risk-related message."
-        )
-    elif flags and (referred := referred_for_urgent_care(flags)) is not None:
-        parts.append(
-            f"{len(flags)} open risk flag(s), kept open for monitoring: the clinician referred "
-            f"the patient for urgent care on {referred.isoformat()}. Routine self-help steps "
-            "stay held until the urgent service has seen the person and a clinician records a "
-            "new disposition; the safety plan and follow-up stay due. Crisis support from the "
-            "clinic's configured list must be offered alongside any risk-related message."
-        )
-    elif flags:
-        parts.append(
-            f"{len(flags)} open risk flag(s). A clinician must see to each of them today (the "
-            "safety problem lists how); self-guided and supervised self-help steps are held "
-            "until then. Crisis support from the clinic's configured list must be offered "
-            "alongside any risk-related message."
-        )
+    if flags:
+        parts.append(f"{_flags_status(flags)} {CRISIS_ALONGSIDE}")
     flagged = {(f.instrument, f.item) for f in flags}
     suicide_item_given = False
     for signal, date, instrument in sorted(risk_items, key=lambda r: (r[2].name, r[0].item)):
