@@ -94,13 +94,13 @@ def urgent_referral(data: dict[str, Any]) -> str | None:
 
 
 def held_key(data: dict[str, Any], key: str) -> str:
-    """The words key for a held step or goal: ``key`` + ``_today`` when every flag is a risk
-    question left blank or never given, not yet closed (they start today once it is asked,
-    clinician read 17, S1); ``key`` + ``_assessment`` when every flag is of a suicide kind and a
-    reported risk (an endorsed item, risk words) has no current record yet (they start once
-    today's assessment is recorded, read 18, N1); else ``key`` ("when your clinician says
-    so"); ``key`` + ``_urgent`` when a current disposition refers the patient for urgent care
-    (they wait for the urgent service and a new disposition, clinician read 19, M1)."""
+    """The words key for a held step or goal: ``key`` + ``_urgent`` when a current disposition
+    refers the patient for urgent care (they wait for the urgent service and a new disposition,
+    clinician read 19, M1); ``key`` + ``_today`` when every flag is a risk question left blank
+    or never given, not yet closed (they start today once it is asked, clinician read 17, S1);
+    ``key`` + ``_assessment`` when every flag is of a suicide kind and a reported risk (an
+    endorsed item, risk words) has no current record yet (they start once today's assessment
+    is recorded, read 18, N1); else ``key`` ("when your clinician says so")."""
     flags = data["risk"]["flags"]
     if urgent_referral(data) is not None:
         return f"{key}_urgent"
