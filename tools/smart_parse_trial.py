@@ -27,6 +27,8 @@ Not part of the test suite, and not shipped; it needs packages planengine does n
     pip install textblob==0.20.1
     python tools/smart_parse_trial.py                 # the tuning parts, rules and rules + parse
     python tools/smart_parse_trial.py --held-out      # also held-out-4 (figures only), once
+    python tools/smart_parse_trial.py --cost textblob # import, first parse, per statement, memory
+    python tools/smart_parse_trial.py --cost alone    # the same, Pattern's module alone (no nltk)
 """
 
 from __future__ import annotations
@@ -289,13 +291,69 @@ def _row(name: str, table: Mapping[str, tuple[float, float, int, int, int]]) -> 
     )
 
 
+def _pattern_alone() -> Callable[..., Any]:
+    """Pattern's parser loaded from TextBlob's ``_text.py`` and lexicon files without importing the
+    ``textblob`` package (whose ``__init__`` imports nltk): what an integration would load."""
+    import importlib.util
+    import types
+
+    spec = importlib.util.find_spec("textblob")
+    assert spec is not None and spec.submodule_search_locations
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    package = types.ModuleType("pattern_alone")
+    package.__path__ = []
+    sys.modules["pattern_alone"] = package
+    found = importlib.util.spec_from_file_location("pattern_alone._text", folder / "_text.py")
+    assert found is not None and found.loader is not None
+    text = importlib.util.module_from_spec(found)
+    sys.modules["pattern_alone._text"] = text
+    found.loader.exec_module(text)
+    data = {
+        name: str(folder / "en" / f"en-{name}.txt")
+        for name in ("lexicon", "morphology", "context", "entities")
+    }
+    lexicon = text.Lexicon(path=data["lexicon"], morphology=data["morphology"], context=data["context"],
+                           entities=data["entities"], language="en")  # fmt: skip
+    return text.Parser(lexicon=lexicon, default=("NN", "NNP", "CD"), language="en").parse  # type: ignore[no-any-return]
+
+
+def _cost(alone: bool) -> None:
+    """CPU time of importing the parser, of the first parse (the lexicon loads) and per tuning
+    statement after it, and the growth of the process's peak memory."""
+    import resource
+    import time
+
+    texts = [str(entry["statement"]) for name in TUNING_PARTS for entry in _part(name)]
+    memory = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.process_time()
+    parse = _pattern_alone() if alone else _parser()
+    imported = time.process_time()
+    parse("Warm the lexicon up.")
+    first = time.process_time()
+    for text in texts:
+        parse(text, collapse=False)
+    done = time.process_time()
+    grown = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - memory) / 1024
+    print(
+        f"import {1e3 * (imported - start):.0f} ms (nltk loaded: {'nltk' in sys.modules}), first parse "
+        f"{1e3 * (first - imported):.0f} ms, {1e6 * (done - first) / len(texts):.0f} us per statement "
+        f"({len(texts)}), peak memory +{grown:.0f} MB"
+    )
+
+
 def main() -> None:
     """Print precision/recall per letter for the rules and for the rules with the parse."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--held-out", action="store_true", help="also score held-out-4 (figures only)"
     )
+    parser.add_argument(
+        "--cost", choices=("textblob", "alone"), help="measure the parser's cost and stop"
+    )
     args = parser.parse_args()
+    if args.cost:
+        _cost(args.cost == "alone")
+        return
     names = [*TUNING_PARTS, "held-out-4"] if args.held_out else list(TUNING_PARTS)
     words_only = _statement.analyse
     with_parse = functools.lru_cache(maxsize=8192)(lambda text: parse_reading(words_only(text)))
