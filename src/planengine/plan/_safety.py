@@ -60,6 +60,7 @@ __all__ = [
     "enforce",
     "open_suicide_flag",
     "replan_on_risk_item",
+    "risk_item_today",
     "risk_statement",
     "screens",
 ]
@@ -257,8 +258,12 @@ def enforce(
         p for p in draft.problems if p.id != "problem-safety" and p.area != SAFETY_AREA
     ]
     if flags:
+        today = risk_item_today(draft.problems, flags, each_contact or {}, as_of)
         draft.problems.insert(
-            0, build_safety_problem(flags, as_of, alcohol, alcohol_measured=alcohol_measured)
+            0,
+            build_safety_problem(
+                flags, as_of, alcohol, alcohol_measured=alcohol_measured, risk_item_today=today
+            ),
         )
         if any(f.kind in SUICIDE_KINDS for f in flags):
             flag = each_contact_flag((f.kind, f.item) for f in flags)
@@ -369,6 +374,35 @@ def measure_each_contact(
                     "each review (Zero Suicide: screen at every contact; NICE NG222: monitor "
                     f"suicidal ideation, especially early) ({RULE_EACH_CONTACT})."
                 )
+
+
+def risk_item_today(
+    problems: Sequence[Problem],
+    flags: tuple[RiskFlag, ...],
+    instruments: Mapping[str, str],
+    as_of: dt.date,
+) -> str:
+    """With a risk question never given open, the questionnaire with a suicide-risk item that
+    another problem's task gives at this visit, and whose task it is ("the PHQ-9 given today
+    (Trauma task)"), else ``""``: the safety step's assessment then records that answer once
+    rather than asking the same question again (clinician read 17, S5).
+
+    :param instruments: the instruments with a suicide-risk item, id -> name."""
+    if not any(never_asked(f) for f in flags):
+        return ""
+    given: dict[str, list[str]] = {}
+    for problem in problems:
+        due_today = {o.id for o in problem.objectives if o.due_date == as_of}
+        for step in problem.interventions:
+            name = instruments.get(step.administers or "")
+            if name is not None and due_today.intersection(step.objective_ids):
+                titles = given.setdefault(name, [])
+                if problem.title not in titles:
+                    titles.append(problem.title)
+    return " and ".join(
+        f"the {name} given today ({' and '.join(titles)} task{'s' if len(titles) > 1 else ''})"
+        for name, titles in given.items()
+    )
 
 
 def replan_on_risk_item(

@@ -24,13 +24,14 @@ __all__ = [
     "alcohol_objective",
     "alcohol_step",
     "answered_no",
-    "ask_now_step",
+    "ask_today_description",
     "asked_today_objective",
     "assessed_today",
     "conditional_title",
     "current_dispositions",
     "never_asked",
     "referred_for_urgent_care",
+    "risk_question",
     "safety_plan_condition",
     "specialist_option",
     "visit_objective",
@@ -96,17 +97,7 @@ def safety_plan_condition(flags: tuple[RiskFlag, ...]) -> str | None:
         return ANSWERED_NO_CONDITION
     if current_dispositions(flags):
         return None
-    names = []
-    for flag in suicide:
-        match = _ITEM_NAME.match(flag.message)
-        name = (
-            UNSCREENED_QUESTION
-            if never_asked(flag)
-            else match.group(1) if match else "the risk question"
-        )
-        if name not in names:
-            names.append(name)
-    return f"if {' or '.join(names)} is endorsed when asked today, or the clinician is concerned"
+    return f"if {risk_question(flags)} is endorsed when asked today, or the clinician is concerned"
 
 
 #: The condition of the safety plan once the risk question was asked and not endorsed
@@ -295,33 +286,48 @@ ASSESSED_AND_REPLAN = (
 )
 
 
-def ask_now_step(flags: tuple[RiskFlag, ...], provenance: Provenance) -> Intervention:
-    """The clinician's step that asks the suicide-risk question before the session ends, when
-    it was left blank or never given (risk unknown)."""
+def ask_today_description(
+    flags: tuple[RiskFlag, ...], risk_item_today: str = ""
+) -> tuple[str, str]:
+    """What the one step that asks a risk question left blank or never given says (clinician
+    read 17, S5: one question, one task), as (the assessment that asks the question, what
+    follows it): the structured assessment asks the question itself; where another problem
+    gives the questionnaire with the risk item today (``risk_item_today``: "the PHQ-9 given
+    today (Trauma task)"), that answer is the risk question's, recorded once; and the hold ends
+    on either recorded answer (:data:`RECORD_AND_REPLAN`)."""
     unasked = any(never_asked(f) for f in flags)
-    return Intervention(
-        id="safety-complete-risk-item",
-        area=SAFETY_AREA,
-        title=(
-            "Ask the suicide-risk question directly now"
-            if unasked
-            else "Ask the unanswered risk question now"
-        ),
-        description=(
-            "No suicide-risk question was given. Ask directly about thoughts of being better "
-            f"off dead or of self-harm ({UNSCREENED_QUESTION}, or a direct question) before the "
-            f"session ends. {RECORD_AND_REPLAN} A question not asked is never treated as "
-            "'not at all'."
-            if unasked
-            else "The self-harm question was left blank. Ask it directly before the session "
-            f"ends. {RECORD_AND_REPLAN} A blank answer is never treated as 'not at all'."
-        ),
-        delivery="clinician-led",
-        category="safety",
-        rationale="No answer to item 9 means risk is unknown, not absent.",
-        citations=["R27: Louzon SA et al. Psychiatr Serv 2016"],
-        provenance=provenance,
+    once = (
+        f"{risk_item_today[0].upper()}{risk_item_today[1:]} answers the risk question; record "
+        "it once. "
+        if risk_item_today
+        else ""
     )
+    assess = (
+        f"{why_ask_today(flags)} Before the session ends, a clinician asks about suicidal "
+        "thoughts and self-harm directly: a structured risk assessment (for example the C-SSRS "
+        f"screener), including {risk_question(flags)} or a direct question about thoughts of "
+        "being better off dead or of self-harm, and records what was found"
+    )
+    blank = "A question not asked" if unasked else "A blank answer"
+    return assess, f"{once}{RECORD_AND_REPLAN} {blank} is never treated as 'not at all'."
+
+
+def risk_question(flags: tuple[RiskFlag, ...]) -> str:
+    """The risk question the suicide-risk flags ask today, named as their messages name it
+    ("PHQ-9 item 9"; :data:`UNSCREENED_QUESTION` for a question never given)."""
+    names: list[str] = []
+    for flag in flags:
+        if flag.kind not in SUICIDE_KINDS:
+            continue
+        match = _ITEM_NAME.match(flag.message)
+        name = (
+            UNSCREENED_QUESTION
+            if never_asked(flag)
+            else match.group(1) if match else "the risk question"
+        )
+        if name not in names:
+            names.append(name)
+    return " or ".join(names) or "the risk question"
 
 
 def current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
