@@ -3,6 +3,8 @@
 * one risk question, one task (read 17 S5, read 18, read 19 S2): a risk question left blank or
   never given is asked within the structured risk assessment, not by a step of its own, and a
   PHQ-9 another problem gives today is named as the answer to it, recorded once;
+* the Now row counts only the self-help that is not held (read 18 S2(b), read 19 S3), and says
+  what the patient carries once the hold ends; the budget still counts the held steps;
 """
 
 from __future__ import annotations
@@ -86,3 +88,81 @@ def test_a_phq9_with_item_9_at_0_opens_no_hold(engine, name: str) -> None:
     plan = _plan(engine, _with_phq9(name, 0))
     assert not held_by_safety(plan)
     assert "safety-risk-assessment" not in steps_by_id(plan.to_dict())
+
+
+#: the Now row's busiest week of self-help once the hold ends, by example (read 19, S3)
+NOW_ONCE_RELEASED = {
+    "alcohol-anxiety-sleep.yaml": 189,
+    "lifestyle-stress-cardiac.yaml": 100,
+    "screens-and-wellbeing.yaml": 74,
+    "missing-item9.json": 70,
+}
+
+
+def _now_row(plan: Any) -> str:
+    return next(line for line in render_markdown(plan).splitlines() if line.startswith("| Now |"))
+
+
+def _unheld_now_minutes(plan: Any) -> int:
+    """The busiest week of the self-help of now that is not held, counted from the steps."""
+    from planengine.plan.stepped_care._dose import homework_minutes
+
+    weeks = [0] * 60
+    for problem in plan.problems:
+        for step in problem.interventions:
+            minutes = homework_minutes(step)
+            if step.phase != "now" or step.status == "held" or not minutes:
+                continue
+            start = (step.phasing.start_week if step.phasing else None) or 1
+            for week in range(start, start + (step.course_weeks or 26)):
+                weeks[week] += minutes
+    return round(max(weeks))
+
+
+@pytest.mark.parametrize(("name", "minutes"), sorted(NOW_ONCE_RELEASED.items()))
+def test_the_now_row_counts_only_steps_that_are_not_held(engine, name: str, minutes: int) -> None:
+    plan = _plan(engine, _raw(name))
+    now = plan.to_dict()["burden"]["now"]
+    assert held_by_safety(plan)
+    # the budget and the burden still count what the patient carries once the hold ends
+    assert now["homework_minutes_per_week"] == minutes
+    assert now["homework_minutes_while_held"] == _unheld_now_minutes(plan) < minutes
+    assert _now_row(plan).endswith(
+        f"| {now['homework_minutes_while_held']} ({minutes} once the risk question is asked "
+        "today) |"
+    )
+
+
+@pytest.mark.parametrize(("name", "minutes"), sorted(NOW_ONCE_RELEASED.items()))
+def test_once_released_the_now_row_counts_every_step(engine, name: str, minutes: int) -> None:
+    plan = _plan(engine, _disposed(name, "assessed-no-current-risk-identified"))
+    now = plan.to_dict()["burden"]["now"]
+    assert now["homework_minutes_per_week"] == minutes  # the same load, now all started
+    assert "homework_minutes_while_held" not in now
+    assert _now_row(plan).endswith(f"| {minutes} |")
+
+
+def test_a_reported_risk_row_says_what_the_hold_waits_for(engine) -> None:
+    from test_clinician_read_18_items import _assessed
+
+    plan = _plan(engine, _raw("severe-with-risk-flag.yaml"))
+    assert "once today's risk assessment is recorded) |" in _now_row(plan)
+    urgent = _assessed(engine, "severe-with-risk-flag.yaml", "assessed-referred-for-urgent-care")
+    assert "once the urgent service has seen the patient and a new disposition is recorded) |" in (
+        _now_row(urgent)
+    )
+
+
+def test_a_held_step_still_counts_against_the_budget(engine) -> None:
+    """The hold may not let a step escape the weekly budget: the plan's limits are checked with
+    the held minutes in (the placement is the same as once released)."""
+    name = "alcohol-anxiety-sleep.yaml"
+    held = _plan(engine, _raw(name)).to_dict()
+    released = _plan(engine, _disposed(name, "assessed-no-current-risk-identified")).to_dict()
+    limit = held["burden"]["limits"]["homework_minutes_per_week"]
+    assert held["burden"]["now"]["homework_minutes_per_week"] <= limit
+    for phase in ("now", "next", "later"):
+        assert (
+            held["burden"][phase]["homework_minutes_per_week"]
+            == released["burden"][phase]["homework_minutes_per_week"]
+        )
