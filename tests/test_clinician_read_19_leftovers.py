@@ -5,16 +5,20 @@
   PHQ-9 another problem gives today is named as the answer to it, recorded once;
 * the Now row counts only the self-help that is not held (read 18 S2(b), read 19 S3), and says
   what the patient carries once the hold ends; the budget still counts the held steps;
+* held goals on the patient copy carry no date, wherever the statement puts it (read 18 S2(d),
+  read 19 S4: the cardiac breathing goal kept "by 18 January 2027" before a "; ..." clause);
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
-from plan_helpers import held_by_safety, steps_by_id
-from planengine.render._plan import render_markdown
+from plan_helpers import EXAMPLES, held_by_safety, steps_by_id
+from planengine.render._plan import render_markdown, render_patient
+from planengine.render._words import words_data
 from test_clinician_read_17_same_visit import RECORD, RISK_UNKNOWN, _disposed, _plan, _raw, _with_phq9
 
 #: read 17's accepted words for the one step that asks the question
@@ -166,3 +170,36 @@ def test_a_held_step_still_counts_against_the_budget(engine) -> None:
             held["burden"][phase]["homework_minutes_per_week"]
             == released["burden"][phase]["homework_minutes_per_week"]
         )
+
+
+#: a date in a patient copy's goal line ("by 18 January 2027")
+_DATED = re.compile(r"\bby \d{1,2} [A-Z][a-z]+ \d{4}")
+
+
+def _held_goal_lines(copy: str) -> list[str]:
+    """The goal lines of a patient copy that end as a held or later goal does (documents.yaml
+    ``goal_held*``, ``goal_later``)."""
+    texts = words_data()["patient"]["text"]
+    endings = tuple(" " + texts[k] for k in texts if k.startswith(("goal_held", "goal_later")))
+    return [line for line in copy.splitlines() if line.startswith("- ") and line.endswith(endings)]
+
+
+def test_the_cardiac_breathing_goal_reads_like_the_other_held_goals(engine) -> None:
+    copy = render_patient(_plan(engine, _raw("lifestyle-stress-cardiac.yaml")))
+    breathing = next(line for line in copy.splitlines() if "Practise slow breathing" in line)
+    assert "18 January 2027" not in breathing
+    assert breathing == (
+        "- Practise slow breathing when calm for 5 minutes on at least 5 days a week; gentle "
+        "muscle relaxation is added once the heart team agrees (this starts today, after your "
+        "clinician has asked you some questions, unless you agree otherwise)."
+    )
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.y*ml")) + ["missing-item9.json"])
+def test_no_held_goal_on_a_patient_copy_carries_a_date(engine, name: str) -> None:
+    copy = render_patient(_plan(engine, _raw(name)))
+    lines = _held_goal_lines(copy)
+    if name in PHQ9_TODAY:  # each of them has held goals
+        assert lines
+    for line in lines:
+        assert not _DATED.search(line), line
