@@ -7,10 +7,13 @@
   what the patient carries once the hold ends; the budget still counts the held steps;
 * held goals on the patient copy carry no date, wherever the statement puts it (read 18 S2(d),
   read 19 S4: the cardiac breathing goal kept "by 18 January 2027" before a "; ..." clause);
+* after a referral for urgent care, a dated safety objective "Urgent service contact confirmed"
+  (read 19, M1's last ask), with its rule id and inputs, SMART-lint clean in the goal file.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -203,3 +206,65 @@ def test_no_held_goal_on_a_patient_copy_carries_a_date(engine, name: str) -> Non
         assert lines
     for line in lines:
         assert not _DATED.search(line), line
+
+
+URGENT = "assessed-referred-for-urgent-care"
+URGENT_CONTACT = "safety-urgent-contact-confirmed"
+
+
+def _urgent(engine, name: str) -> Any:
+    from test_clinician_read_18_items import _assessed
+
+    return _assessed(engine, name, URGENT)
+
+
+@pytest.mark.parametrize("name", ["severe-with-risk-flag.yaml", "suicidal-words-in-goals.yaml", "old-item9-history.yaml"])
+def test_an_urgent_referral_adds_a_dated_contact_check(engine, name: str) -> None:
+    plan = _urgent(engine, name)
+    safety = plan.to_dict()["problems"][0]
+    objectives = {o["id"]: o for o in safety["objectives"]}
+    confirmed = objectives[URGENT_CONTACT]
+    follow_up = objectives["safety-follow-up-contact"]["due_date"]
+    assert follow_up == "2026-12-10"
+    assert confirmed["statement"] == f"Urgent service contact confirmed, by {follow_up}."
+    assert confirmed["due_date"] == follow_up and confirmed["review_interval_days"] == 1
+    assert "condition" not in confirmed  # due, not conditional: the referral was made
+    assert confirmed["provenance"]["source"] == "rule:safety.urgent-contact-confirmed"
+    assert "$.risk_dispositions[0]" in confirmed["provenance"]["inputs"]
+    assert len(confirmed["provenance"]["inputs"]) >= 2  # the flag's signal too
+    # the step that reads as the referral made serves it
+    step = next(s for s in safety["interventions"] if s["id"] == "safety-specialist-option")
+    assert step["objectives"] == [URGENT_CONTACT]
+    assert (
+        "**Urgent service contact confirmed, by 10 December 2026.** Due 10 December 2026; "
+        "checked each day until it is done." in render_markdown(plan)
+    )
+
+
+def test_the_urgent_contact_check_is_smart_lint_clean(engine) -> None:
+    import yaml
+
+    from planengine import check_goals
+    from planengine.render._plan import render_goals
+
+    document = yaml.safe_load(render_goals(_urgent(engine, "severe-with-risk-flag.yaml")))
+    index = next(i for i, g in enumerate(document["goals"]) if g["id"] == URGENT_CONTACT)
+    found = check_goals(document, as_of=dt.date(2026, 12, 7), autoload=False)
+    mine = [v for v in found if v.location.json_path.startswith(f"$.goals[{index}]")]
+    assert not [v for v in mine if v.severity in ("error", "warning")], mine
+    # no finding of its own beyond what every clinician-set safety goal has
+    first = [v.code for v in found if v.location.json_path.startswith("$.goals[0]")]
+    assert sorted(v.code for v in mine) == sorted(first)
+
+
+@pytest.mark.parametrize("outcome", ["assessed-safety-plan-in-place", "assessed-no-current-risk-identified"])
+def test_no_other_outcome_adds_the_urgent_contact_check(engine, outcome: str) -> None:
+    from test_clinician_read_18_items import _assessed
+
+    for plan in (
+        _assessed(engine, "severe-with-risk-flag.yaml", outcome),
+        _plan(engine, _raw("severe-with-risk-flag.yaml")),
+        _plan(engine, _raw("trauma-pcl5-insomnia.yaml")),
+    ):
+        ids = [o["id"] for o in plan.to_dict()["problems"][0]["objectives"]]
+        assert URGENT_CONTACT not in ids

@@ -41,6 +41,7 @@ from planengine.plan._safety_today import (
     referred_for_urgent_care,
     safety_plan_condition,
     specialist_option,
+    urgent_contact_objective,
     visit_objective,
     why_ask_today,
 )
@@ -140,6 +141,8 @@ def build_safety_problem(
             _suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
         )
         objectives.append(_follow_up_objective(flags, as_of, provenance, condition))
+        urgent = urgent_contact_objective(flags, as_of, objectives[-1].due_date)
+        objectives.extend([urgent] if urgent is not None else [])
         interventions.extend(_suicide_steps(flags, provenance, alcohol, condition, risk_item_today))
     if "risky-behaviour" in kinds:
         objectives.append(

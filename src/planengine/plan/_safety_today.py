@@ -19,7 +19,9 @@ __all__ = [
     "BEHAVIOUR_CONDITION",
     "RECORD_AND_REPLAN",
     "SAFETY_AREA",
+    "RULE_URGENT_CONTACT",
     "URGENT_CARE_HOLD",
+    "URGENT_CONTACT",
     "addressed",
     "alcohol_objective",
     "alcohol_step",
@@ -34,6 +36,7 @@ __all__ = [
     "risk_question",
     "safety_plan_condition",
     "specialist_option",
+    "urgent_contact_objective",
     "visit_objective",
     "why_ask_today",
 ]
@@ -120,6 +123,55 @@ NOT_ENDORSED_OUTCOME = "assessed-no-current-risk-identified"
 URGENT_CARE_OUTCOME = "assessed-referred-for-urgent-care"
 #: What a step held after that disposition waits for (clinician read 19, M1, in its words).
 URGENT_CARE_HOLD = "the urgent service has seen the patient and a new disposition is recorded"
+
+
+#: The dated check that the urgent service has made contact, after a referral for urgent care
+#: (clinician read 19, M1): its objective's id and the rule that puts it in the plan.
+URGENT_CONTACT = "safety-urgent-contact-confirmed"
+RULE_URGENT_CONTACT = "safety.urgent-contact-confirmed"
+
+
+def urgent_contact_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, due: dt.date
+) -> Objective | None:
+    """After a current disposition that refers the patient for urgent care, the safety problem's
+    check that the urgent service has made contact, due by the follow-up contact (``due``) and
+    checked each day until it is done (clinician read 19, M1: the handover in which people at
+    risk get lost); ``None`` without such a disposition. Its inputs are the flags' signals and
+    the dispositions that record the referral."""
+    referred = [
+        f
+        for f in flags
+        if f.status == "dispositioned"
+        and f.disposition is not None
+        and f.disposition.outcome == URGENT_CARE_OUTCOME
+    ]
+    if not referred:
+        return None
+    inputs = {path for f in referred for path in f.provenance.inputs}
+    inputs |= {f.disposition.json_path for f in referred if f.disposition is not None}
+    objective = visit_objective(
+        URGENT_CONTACT,
+        # no risk words in a goal statement: the review screens statements for them
+        f"Urgent service contact confirmed, by {due.isoformat()}.",
+        "urgent service contact confirmed",
+        [f.id for f in referred],
+        as_of,
+        Provenance(f"rule:{RULE_URGENT_CONTACT}", tuple(sorted(inputs))),
+        "The clinician referred the patient for urgent care; until the service is confirmed to "
+        "have seen the person, the referral is a handover in which a person at risk can be "
+        "lost, so it is checked each day and a missed contact is acted on the same day.",
+    )
+    return attrs.evolve(
+        objective,
+        due_date=due,
+        measure=attrs.evolve(
+            objective.measure,
+            unit="confirmations",
+            method="the clinician records that the urgent service has seen the patient, as the "
+            "patient or the service confirms it",
+        ),
+    )
 
 
 def answered_no(flag: RiskFlag) -> bool:
@@ -406,6 +458,6 @@ def specialist_option(provenance: Provenance, referred: dt.date | None = None) -
             "S3: NICE CG113 (2011), step 4",
             "S17: NICE NG225 (2022): risk scales and stratification are not used to allocate care",
         ],
-        objective_ids=["safety-plan-completed"],
+        objective_ids=["safety-plan-completed"] if referred is None else [URGENT_CONTACT],
         provenance=provenance,
     )
