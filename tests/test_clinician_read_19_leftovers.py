@@ -8,7 +8,10 @@
 * held goals on the patient copy carry no date, wherever the statement puts it (read 18 S2(d),
   read 19 S4: the cardiac breathing goal kept "by 18 January 2027" before a "; ..." clause);
 * after a referral for urgent care, a dated safety objective "Urgent service contact confirmed"
-  (read 19, M1's last ask), with its rule id and inputs, SMART-lint clean in the goal file.
+  (read 19, M1's last ask), with its rule id and inputs, SMART-lint clean in the goal file;
+* a held step says what it waits for in a structured field (``hold``), which documents read
+  instead of searching the step's notes; the task that gives the PHQ-9 names the risk item from
+  the instrument's data and says it once by a structured marker, not by searching its text.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ import datetime as dt
 import re
 from typing import Any
 
+import attrs
 import pytest
 
-from plan_helpers import EXAMPLES, held_by_safety, steps_by_id
+from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, held_by_safety, steps_by_id
 from planengine.render._plan import render_markdown, render_patient
 from planengine.render._words import words_data
 from test_clinician_read_17_same_visit import RECORD, RISK_UNKNOWN, _disposed, _plan, _raw, _with_phq9
@@ -268,3 +272,95 @@ def test_no_other_outcome_adds_the_urgent_contact_check(engine, outcome: str) ->
     ):
         ids = [o["id"] for o in plan.to_dict()["problems"][0]["objectives"]]
         assert URGENT_CONTACT not in ids
+
+
+#: what each example's safety hold waits for (``hold``), as its notes and the plan's words say
+HOLD_BY_EXAMPLE = {
+    "trauma-pcl5-insomnia.yaml": "risk-question",
+    "alcohol-anxiety-sleep.yaml": "risk-question",
+    "missing-item9.json": "risk-question",
+    "severe-with-risk-flag.yaml": "risk-assessment",
+    "suicidal-words-in-goals.yaml": "risk-assessment",
+    "ptsd-risky-behaviour.yaml": "risk-review",
+    "relationships-with-ipv.yaml": "private-assessment",
+}
+
+
+@pytest.mark.parametrize(("name", "reason"), sorted(HOLD_BY_EXAMPLE.items()))
+def test_a_held_step_says_what_it_waits_for(engine, name: str, reason: str) -> None:
+    from planengine._model import HOLD_REASONS
+
+    plan = _plan(engine, _raw(name))
+    safety_held = set(held_by_safety(plan))
+    assert safety_held
+    for step in steps_by_id(plan.to_dict()).values():
+        if step["id"] in safety_held:
+            assert step["hold"] == reason, step["id"]
+        elif step["status"] == "held":  # a strategy's own hold rule
+            assert step["hold"] == "contraindication", step["id"]
+            assert any(n.startswith("Held (") for n in step["notes"])
+        else:
+            assert "hold" not in step
+        assert step.get("hold") in (None, *HOLD_REASONS)
+
+
+def test_an_urgent_referral_holds_for_urgent_care(engine) -> None:
+    plan = _urgent(engine, "severe-with-risk-flag.yaml")
+    held = set(held_by_safety(plan))
+    assert held
+    assert {s["hold"] for s in steps_by_id(plan.to_dict()).values() if s["id"] in held} == {
+        "urgent-care"
+    }
+
+
+def test_the_status_label_reads_the_hold_not_the_notes() -> None:
+    from planengine.render._words import status_label
+
+    urgent = "Held until the urgent service has seen the patient and a new disposition is recorded"
+    note = f"Held until {urgent[len('Held until '):].lower()} (safety.hold-self-guided)."
+    assert status_label({"status": "held", "hold": "urgent-care", "notes": []}) == urgent
+    # a note with the words but no structured reason: the plain held label
+    assert status_label({"status": "held", "notes": [note]}) == "Held until a clinician reviews it"
+    assert status_label({"status": "held", "hold": "risk-question"}) == (
+        "Held until a clinician reviews it"
+    )
+    assert status_label({"status": "active", "hold": "urgent-care"}) == "Active"
+
+
+def test_a_hold_outside_the_vocabulary_is_refused() -> None:
+    from planengine import Intervention, Provenance
+
+    with pytest.raises(ValueError):
+        Intervention("x", "sleep", "X", "x", "self-guided", "why", Provenance("rule:x"), hold="later")
+
+
+def _phq9_task(engine) -> tuple[Any, Any]:
+    plan = _plan(engine, _raw("trauma-pcl5-insomnia.yaml"))
+    problem = next(p for p in plan.problems if p.title == "Trauma")
+    return problem, next(o for o in problem.objectives if o.id == "trauma-phq9-at-this-visit")
+
+
+def test_the_phq9_task_names_the_risk_item_from_data_once(engine) -> None:
+    import copy
+
+    from planengine.plan._safety import replan_on_risk_item
+
+    problem, task = _phq9_task(engine)
+    assert task.replans_on_risk_item
+    assert task.measure.method.count("the plan is made again") == 1
+    assert "item 9's answer is recorded today" in task.measure.method
+    # made again, the marker (not the words) keeps it to one
+    fresh = copy.deepcopy(problem)
+    replan_on_risk_item([fresh], {"phq9": "item 9 is 1 or more"}, EXAMPLE_AS_OF, {"phq9": "item 9"})
+    again = next(o for o in fresh.objectives if o.id == "trauma-phq9-at-this-visit")
+    assert again.measure.method == task.measure.method
+    # an instrument whose risk item is another: its name, from the data, not "item 9"
+    other = copy.deepcopy(problem)
+    mine = next(o for o in other.objectives if o.id == "trauma-phq9-at-this-visit")
+    mine.replans_on_risk_item = False
+    mine.measure = attrs.evolve(mine.measure, method="clinician records it")
+    replan_on_risk_item([other], {"phq9": "item 3 is 2 or more"}, EXAMPLE_AS_OF, {"phq9": "item 3"})
+    assert mine.measure.method.startswith(
+        "clinician records it; item 3's answer is recorded today, whatever it is"
+    )
+    assert "if item 3 is 2 or more, the plan opens" in mine.measure.method

@@ -49,6 +49,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from planengine.plan.stepped_care._records import Burden, Choice, Ordering, Phasing
 
 __all__ = [
+    "HOLD_REASONS",
     "LOG_HELD_NOTE",
     "Assessment",
     "Context",
@@ -199,6 +200,10 @@ class Objective:
     #: date, not counted in the per-problem limit of active objectives, and said with today's
     #: questionnaires on the patient's copy (clinician read 11, S2; read 12, S3)
     at_this_visit: bool = False
+    #: its measure says that the risk item's answer, given today or the day it is given, makes
+    #: the plan again while a risk question never given is open (clinician read 16, M1): said
+    #: once, however often the safety rules run
+    replans_on_risk_item: bool = False
 
     @property
     def review_date(self) -> dt.date:
@@ -236,8 +241,24 @@ class Objective:
         key("condition", omit=IF_NONE),
         key("measured_each_contact", omit=IF_EMPTY),
         key("at_this_visit", omit=IF_EMPTY),
+        key("replans_on_risk_item", omit=IF_EMPTY),
         key("provenance", as_=FORM),
     )
+
+
+#: What a held step waits for (:attr:`Intervention.hold`), one meaning each: a clinician's
+#: review of an open risk flag; the risk question (left blank or never given) asked today;
+#: today's assessment of a reported risk recorded; the urgent service and a new disposition
+#: after a referral for urgent care; the private safety assessment where abuse is documented;
+#: or what a strategy's hold rule names in the step's note.
+HOLD_REASONS = (
+    "risk-review",
+    "risk-question",
+    "risk-assessment",
+    "urgent-care",
+    "private-assessment",
+    "contraindication",
+)
 
 
 @attrs.define
@@ -248,6 +269,9 @@ class Intervention:
         ``"referral"``. Self-guided steps are held while a risk flag is open.
     :ivar status: ``"active"``, ``"held"`` (waiting for clinician review) or ``"caution"``
         (kept, with a contraindication note the clinician must weigh).
+    :ivar hold: of a held step, what it waits for, one of :data:`HOLD_REASONS` (``None``: not
+        held, or held by a plugin that did not say): what documents read, never the note's
+        words.
     :ivar requires: ids of steps this one builds on (sleep restriction is set from the sleep
         diary): a step whose required step is left out of the plan is left out too.
     """
@@ -293,6 +317,9 @@ class Intervention:
     #: visit"): what the plan and the patient's copy read to know which questionnaire is given
     #: today and what it measures, never the step's words
     administers: str | None = None
+    hold: str | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.in_(HOLD_REASONS))
+    )
 
     to_dict = json_form(
         key("order", as_=ARGUMENT),
@@ -303,6 +330,7 @@ class Intervention:
         key("category"),
         key("delivery"),
         key("status"),
+        key("hold", omit=IF_NONE),
         key("phase"),
         key("intensity", omit=IF_NONE),
         key("option", omit=IF_NONE),
