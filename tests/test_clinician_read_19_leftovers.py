@@ -26,7 +26,14 @@ import pytest
 from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, held_by_safety, steps_by_id
 from planengine.render._plan import render_markdown, render_patient
 from planengine.render._words import words_data
-from test_clinician_read_17_same_visit import RECORD, RISK_UNKNOWN, _disposed, _plan, _raw, _with_phq9
+from test_clinician_read_17_same_visit import (
+    RECORD,
+    RISK_UNKNOWN,
+    _disposed,
+    _plan,
+    _raw,
+    _with_phq9,
+)
 
 #: read 17's accepted words for the one step that asks the question
 ASK = (
@@ -202,7 +209,9 @@ def test_the_cardiac_breathing_goal_reads_like_the_other_held_goals(engine) -> N
     )
 
 
-@pytest.mark.parametrize("name", sorted(p.name for p in EXAMPLES.glob("*.y*ml")) + ["missing-item9.json"])
+@pytest.mark.parametrize(
+    "name", [*sorted(p.name for p in EXAMPLES.glob("*.y*ml")), "missing-item9.json"]
+)
 def test_no_held_goal_on_a_patient_copy_carries_a_date(engine, name: str) -> None:
     copy = render_patient(_plan(engine, _raw(name)))
     lines = _held_goal_lines(copy)
@@ -222,7 +231,9 @@ def _urgent(engine, name: str) -> Any:
     return _assessed(engine, name, URGENT)
 
 
-@pytest.mark.parametrize("name", ["severe-with-risk-flag.yaml", "suicidal-words-in-goals.yaml", "old-item9-history.yaml"])
+@pytest.mark.parametrize(
+    "name", ["severe-with-risk-flag.yaml", "suicidal-words-in-goals.yaml", "old-item9-history.yaml"]
+)
 def test_an_urgent_referral_adds_a_dated_contact_check(engine, name: str) -> None:
     plan = _urgent(engine, name)
     safety = plan.to_dict()["problems"][0]
@@ -261,7 +272,9 @@ def test_the_urgent_contact_check_is_smart_lint_clean(engine) -> None:
     assert sorted(v.code for v in mine) == sorted(first)
 
 
-@pytest.mark.parametrize("outcome", ["assessed-safety-plan-in-place", "assessed-no-current-risk-identified"])
+@pytest.mark.parametrize(
+    "outcome", ["assessed-safety-plan-in-place", "assessed-no-current-risk-identified"]
+)
 def test_no_other_outcome_adds_the_urgent_contact_check(engine, outcome: str) -> None:
     from test_clinician_read_18_items import _assessed
 
@@ -317,7 +330,7 @@ def test_the_status_label_reads_the_hold_not_the_notes() -> None:
     from planengine.render._words import status_label
 
     urgent = "Held until the urgent service has seen the patient and a new disposition is recorded"
-    note = f"Held until {urgent[len('Held until '):].lower()} (safety.hold-self-guided)."
+    note = f"Held until {urgent[len('Held until ') :].lower()} (safety.hold-self-guided)."
     assert status_label({"status": "held", "hold": "urgent-care", "notes": []}) == urgent
     # a note with the words but no structured reason: the plain held label
     assert status_label({"status": "held", "notes": [note]}) == "Held until a clinician reviews it"
@@ -331,7 +344,9 @@ def test_a_hold_outside_the_vocabulary_is_refused() -> None:
     from planengine import Intervention, Provenance
 
     with pytest.raises(ValueError):
-        Intervention("x", "sleep", "X", "x", "self-guided", "why", Provenance("rule:x"), hold="later")
+        Intervention(
+            "x", "sleep", "X", "x", "self-guided", "why", Provenance("rule:x"), hold="later"
+        )
 
 
 def _phq9_task(engine) -> tuple[Any, Any]:
