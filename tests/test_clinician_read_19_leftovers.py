@@ -340,13 +340,24 @@ def test_the_status_label_reads_the_hold_not_the_notes() -> None:
     assert status_label({"status": "active", "hold": "urgent-care"}) == "Active"
 
 
-def test_a_hold_outside_the_vocabulary_is_refused() -> None:
-    from planengine import Intervention, Provenance
+def test_a_hold_outside_the_vocabulary_breaks_the_plan_schema() -> None:
+    """One list of reasons: the model's and the plan schema's; a step Python plugin code wrote
+    with another is left out as unfit for the plan schema."""
+    import json
 
-    with pytest.raises(ValueError):
-        Intervention(
-            "x", "sleep", "X", "x", "self-guided", "why", Provenance("rule:x"), hold="later"
-        )
+    from planengine import Intervention, Provenance
+    from planengine._model import HOLD_REASONS
+    from planengine.plan._plugin_output import step_problem
+
+    schema = json.loads((EXAMPLES.parent / "schemas" / "plan.schema.json").read_text())
+    assert schema["$defs"]["intervention"]["properties"]["hold"]["enum"] == list(HOLD_REASONS)
+    step = Intervention(
+        "x", "sleep", "X", "x", "self-guided", "why", Provenance("rule:x"), status="held"
+    )
+    for reason in HOLD_REASONS:
+        assert step_problem(attrs.evolve(step, hold=reason)) is None
+    problem = step_problem(attrs.evolve(step, hold="later"))
+    assert problem is not None and "hold" in problem
 
 
 def _phq9_task(engine) -> tuple[Any, Any]:

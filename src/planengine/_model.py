@@ -317,9 +317,7 @@ class Intervention:
     #: visit"): what the plan and the patient's copy read to know which questionnaire is given
     #: today and what it measures, never the step's words
     administers: str | None = None
-    hold: str | None = attrs.field(
-        default=None, validator=attrs.validators.optional(attrs.validators.in_(HOLD_REASONS))
-    )
+    hold: str | None = None
 
     to_dict = json_form(
         key("order", as_=ARGUMENT),
