@@ -90,7 +90,10 @@ def test_severe_minutes_are_the_copys_tick_rows(engine) -> None:
     plan = example_plan(engine, "severe-with-risk-flag.yaml")
     # tick rows: 10 min a day (activity monitoring, then scheduling) + 5 min sleep diary
     assert plan.to_dict()["burden"]["now"]["homework_minutes_per_week"] == 105
-    assert _phase_rows(render_markdown(plan))["Now"][2] == "105"
+    # all of it held until today's assessment is recorded (clinician read 18, S2(b))
+    assert _phase_rows(render_markdown(plan))["Now"][2] == (
+        "0 (105 once today's risk assessment is recorded)"
+    )
     assert "about 15 minutes a day" in render_patient(plan)
 
 

@@ -80,8 +80,9 @@ def test_a_plan_with_no_risk_question_asks_today_with_the_blank_item_tasks(engin
 def test_the_eating_disorder_plan_now_asks_directly(engine) -> None:
     plan = example_plan(engine, "eating-disorder-lifestyle.yaml").to_dict()
     steps = {s["id"]: s for s in all_steps(plan)}
-    ask = steps["safety-complete-risk-item"]
-    assert ask["title"] == "Ask the suicide-risk question directly now"
+    ask = steps["safety-risk-assessment"]  # the question is asked within it (read 17, S5)
+    assert ask["title"] == "Ask about suicidal thoughts today: a structured risk assessment"
+    assert "safety-complete-risk-item" not in steps
     assert "thoughts of being better off dead or of self-harm" in ask["description"]
     assert ask["status"] == "active" and ask["delivery"] == "clinician-led"
 
@@ -116,7 +117,10 @@ def test_the_lifestyle_phq9_task_is_marked_as_giving_the_phq9(engine) -> None:
 def test_a_blank_item_9_keeps_its_own_words(engine) -> None:
     plan = _blank_item9_plan(engine)
     steps = {s["id"]: s for s in all_steps(plan)}
-    assert steps["safety-complete-risk-item"]["title"] == "Ask the unanswered risk question now"
+    assert "the item was left blank" in steps["safety-risk-assessment"]["description"]
+    assert "A blank answer is never treated as 'not at all'" in steps["safety-risk-assessment"][
+        "description"
+    ]
     assert _objectives(plan)["safety-risk-asked"]["statement"].startswith(
         "Ask the risk question again at this visit"
     )

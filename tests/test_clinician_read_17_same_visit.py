@@ -82,7 +82,7 @@ def _with_phq9(name: str, item9: int) -> dict[str, Any]:
 def test_the_plan_says_how_the_hold_ends_today_on_either_answer(engine, name) -> None:
     plan = _plan(engine, _raw(name))
     steps = {s["id"]: s for s in all_steps(plan.to_dict())}
-    assert RECORD in steps["safety-complete-risk-item"]["description"]
+    assert RECORD in steps["safety-risk-assessment"]["description"]
     assert "(this opens the risk section)" not in render_markdown(plan)  # the stale words
     notices = [n["message"] for n in plan.to_dict()["notices"]]
     assert any(

@@ -102,7 +102,7 @@ def test_item9_signal_opens_flag_and_puts_safety_first(engine: Engine, item9, le
         if step["delivery"] == "self-guided":
             assert step["status"] == "held"
     if item9 is None:
-        assert first["interventions"][0]["id"] == "safety-complete-risk-item"
+        assert first["interventions"][0]["id"] == "safety-risk-assessment"
 
 
 def test_item9_zero_never_says_no_risk(engine: Engine) -> None:

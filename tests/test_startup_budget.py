@@ -85,8 +85,9 @@ NOT_IMPORTED = {
 #: one lazy-export lookup the three packages share (it was three copies of the same function).
 #: Session 29 (start-up): 111, 121 and 125 before; only the command's own CLI module, the
 #: configuration without the SMART records (plan), no scoring for a file without answers
-#: (validate), no HTML page for a text review.
-MOST_MODULES = {"validate": 95, "plan": 102, "review": 111}
+#: (validate), no HTML page for a text review. Session 30: +1 for plan, `planengine._plan_form`,
+#: the plan's JSON-form parts split from `_model` by job (the module size limit), no new work.
+MOST_MODULES = {"validate": 95, "plan": 103, "review": 111}
 
 #: the modules the command imports (not those the interpreter's start-up imported: an editable
 #: install's import hook imports pathlib before any of planengine runs)

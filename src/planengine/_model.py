@@ -10,7 +10,6 @@ and parsed where they are defined, :mod:`planengine.io._assessment` (re-exported
 from __future__ import annotations
 
 import datetime as dt
-import operator
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -31,16 +30,26 @@ from planengine._json_form import (
     json_form,
     key,
 )
+from planengine._plan_form import (
+    SIGN_OFF_JSON,
+    generated_by,
+    generated_by_json,
+    patient_goals_as_is,
+    risk,
+    scores_as_is,
+    sign_off,
+)
 from planengine._read_only import read_only
 from planengine._records import Provenance, RiskFlag
 from planengine.io._assessment import Assessment, Context, Response
-from planengine.io._json_text import json_text, written_part
+from planengine.io._json_text import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.plan._crisis import CrisisResources
     from planengine.plan.stepped_care._records import Burden, Choice, Ordering, Phasing
 
 __all__ = [
+    "HOLD_REASONS",
     "LOG_HELD_NOTE",
     "Assessment",
     "Context",
@@ -61,13 +70,6 @@ __all__ = [
     "RiskFlag",
 ]
 
-#: what every plan says about its sign-off (a fresh copy for each plan's form)
-_SIGN_OFF_NOTE = (
-    "Draft decision support. A licensed clinician must review, edit and sign this plan before it "
-    "is used."
-)
-
-
 _from_day_number = dt.date.fromordinal
 
 
@@ -81,67 +83,6 @@ def _baseline(measure: Measure) -> dict[str, Any]:
         if measure.baseline_by is not None:
             baseline["by"] = measure.baseline_by.isoformat()
     return baseline
-
-
-def _sign_off() -> dict[str, Any]:
-    """A plan's ``sign_off``: required, unsigned (only a clinician signs)."""
-    return {
-        "required": True,
-        "status": "unsigned",
-        "signatures": [],
-        "patient_participation": None,
-        "note": _SIGN_OFF_NOTE,
-    }
-
-
-def _generated_by(plan: Plan) -> dict[str, Any]:
-    """A plan's ``generated_by``: the engine, its plugins and the input's hash."""
-    return {
-        "engine": "planengine",
-        "version": plan.engine_version,
-        "plugins": [p.to_dict() for p in plan.plugins],
-        "input_sha256": plan.input_sha256,
-    }
-
-
-#: the sign-off every plan's form for orjson shares, written once (a plan's second key)
-_SIGN_OFF_JSON = written_part(_sign_off(), 1)
-#: the last plugins seen and their text for orjson: an engine's plans share one tuple of
-#: plugins (held here, so that its identity is not reused while it is kept)
-_plugin_forms: tuple[tuple[PluginInfo, ...], Any] = ((), written_part([], 2))
-
-
-def _generated_by_json(plan: Plan) -> dict[str, Any]:
-    """:func:`_generated_by` for orjson alone: the plugins written once per engine, as
-    :meth:`Plan.to_json` writes them (``generated_by.plugins``: two containers deep)."""
-    global _plugin_forms
-    plugins, forms = _plugin_forms
-    if plugins is not plan.plugins:
-        plugins = plan.plugins
-        forms = written_part([json_data(p) for p in plugins], 2)
-        _plugin_forms = (plugins, forms)
-    return {
-        "engine": "planengine",
-        "version": plan.engine_version,
-        "plugins": forms,
-        "input_sha256": plan.input_sha256,
-    }
-
-
-#: a plan's scores and patient goals for orjson alone: as they are (orjson writes tuples as arrays)
-_scores = operator.attrgetter("scores")
-_patient_goals = operator.attrgetter("patient_goals")
-
-
-def _risk(plan: Plan) -> dict[str, Any]:
-    """A plan's ``risk``: its flags, the risk statement and the crisis resources shown."""
-    crisis = plan.crisis
-    return {
-        "flags": [f.to_dict() for f in plan.risk_flags],
-        "statement": plan.risk_statement,
-        "crisis_locale": None if crisis is None else crisis.locale,
-        "crisis_resources": [] if crisis is None else [r.to_dict() for r in crisis.resources],
-    }
 
 
 #: How the note on an objective held because the log that measures it is held begins (the
@@ -259,6 +200,10 @@ class Objective:
     #: date, not counted in the per-problem limit of active objectives, and said with today's
     #: questionnaires on the patient's copy (clinician read 11, S2; read 12, S3)
     at_this_visit: bool = False
+    #: its measure says that the risk item's answer, given today or the day it is given, makes
+    #: the plan again while a risk question never given is open (clinician read 16, M1): said
+    #: once, however often the safety rules run
+    replans_on_risk_item: bool = False
 
     @property
     def review_date(self) -> dt.date:
@@ -296,8 +241,24 @@ class Objective:
         key("condition", omit=IF_NONE),
         key("measured_each_contact", omit=IF_EMPTY),
         key("at_this_visit", omit=IF_EMPTY),
+        key("replans_on_risk_item", omit=IF_EMPTY),
         key("provenance", as_=FORM),
     )
+
+
+#: What a held step waits for (:attr:`Intervention.hold`), one meaning each: a clinician's
+#: review of an open risk flag; the risk question (left blank or never given) asked today;
+#: today's assessment of a reported risk recorded; the urgent service and a new disposition
+#: after a referral for urgent care; the private safety assessment where abuse is documented;
+#: or what a strategy's hold rule names in the step's note.
+HOLD_REASONS = (
+    "risk-review",
+    "risk-question",
+    "risk-assessment",
+    "urgent-care",
+    "private-assessment",
+    "contraindication",
+)
 
 
 @attrs.define
@@ -308,6 +269,9 @@ class Intervention:
         ``"referral"``. Self-guided steps are held while a risk flag is open.
     :ivar status: ``"active"``, ``"held"`` (waiting for clinician review) or ``"caution"``
         (kept, with a contraindication note the clinician must weigh).
+    :ivar hold: of a held step, what it waits for, one of :data:`HOLD_REASONS` (``None``: not
+        held, or held by a plugin that did not say): what documents read, never the note's
+        words.
     :ivar requires: ids of steps this one builds on (sleep restriction is set from the sleep
         diary): a step whose required step is left out of the plan is left out too.
     """
@@ -353,6 +317,7 @@ class Intervention:
     #: visit"): what the plan and the patient's copy read to know which questionnaire is given
     #: today and what it measures, never the step's words
     administers: str | None = None
+    hold: str | None = None
 
     to_dict = json_form(
         key("order", as_=ARGUMENT),
@@ -363,6 +328,7 @@ class Intervention:
         key("category"),
         key("delivery"),
         key("status"),
+        key("hold", omit=IF_NONE),
         key("phase"),
         key("intensity", omit=IF_NONE),
         key("option", omit=IF_NONE),
@@ -569,12 +535,12 @@ class Plan:
         key("patient", function=lambda p: {"id": p.patient_id} if p.patient_id else None),
         key(
             "sign_off",
-            function=lambda _plan: _sign_off(),
-            json_function=lambda _plan: _SIGN_OFF_JSON,
+            function=lambda _plan: sign_off(),
+            json_function=lambda _plan: SIGN_OFF_JSON,
         ),
-        key("generated_by", function=_generated_by, json_function=_generated_by_json),
-        key("risk", function=_risk),
-        key("scores", function=lambda p: [dict(s) for s in p.scores], json_function=_scores),
+        key("generated_by", function=generated_by, json_function=generated_by_json),
+        key("risk", function=risk),
+        key("scores", function=lambda p: [dict(s) for s in p.scores], json_function=scores_as_is),
         key("findings", as_=FORMS),
         key("problems", as_=FORMS),
         key("choices", as_=FORMS),
@@ -582,7 +548,7 @@ class Plan:
         key(
             "patient_goals",
             function=lambda p: [dict(g) for g in p.patient_goals],
-            json_function=_patient_goals,
+            json_function=patient_goals_as_is,
         ),
         key("excluded", "exclusions", as_=FORMS),
         key("notices", as_=FORMS),

@@ -58,8 +58,10 @@ __all__ = [
     "clinician_steps",
     "each_contact_flag",
     "enforce",
+    "hold_reason",
     "open_suicide_flag",
     "replan_on_risk_item",
+    "risk_item_today",
     "risk_statement",
     "screens",
 ]
@@ -189,8 +191,9 @@ def _fingerprint(step: Intervention) -> tuple[object, ...]:
 def screens(given: Iterable[str], instruments: Mapping[str, Any]) -> dict[str, Any]:
     """The arguments of :func:`enforce` that depend on the questionnaires: whether an alcohol
     measure was given (``alcohol_measured``), the instruments with a suicide-risk item, id ->
-    name (``each_contact``), and when each one's item is endorsed, id -> "item 9 is 1 or more"
-    (``endorsed_when``).
+    name (``each_contact``), when each one's item is endorsed, id -> "item 9 is 1 or more"
+    (``endorsed_when``), and that item's name, id -> "item 9" (``risk_item_names``), all from
+    the instruments' data.
 
     :param given: the ids of the instruments the assessment gave.
     :param instruments: every known instrument, by id.
@@ -204,6 +207,12 @@ def screens(given: Iterable[str], instruments: Mapping[str, Any]) -> dict[str, A
         },
         "endorsed_when": {
             i: f"item {r.item} is {r.endorsed_at} or more"
+            for i, instrument in sorted(instruments.items())
+            for r in instrument.risk_items
+            if r.kind == "suicidal-ideation"
+        },
+        "risk_item_names": {
+            i: f"item {r.item}"
             for i, instrument in sorted(instruments.items())
             for r in instrument.risk_items
             if r.kind == "suicidal-ideation"
@@ -231,6 +240,7 @@ def enforce(
     alcohol_measured: bool = True,
     each_contact: Mapping[str, str] | None = None,
     endorsed_when: Mapping[str, str] | None = None,
+    risk_item_names: Mapping[str, str] | None = None,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
@@ -251,32 +261,39 @@ def enforce(
     :param endorsed_when: when each of those instruments' risk item is endorsed (id -> "item 9
         is 1 or more"): with a risk question never given open, the task that gives one says the
         plan is made again with its score (:func:`replan_on_risk_item`).
+    :param risk_item_names: those instruments' risk item, id -> "item 9", as that task names it.
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
     draft.problems = [
         p for p in draft.problems if p.id != "problem-safety" and p.area != SAFETY_AREA
     ]
     if flags:
+        today = risk_item_today(draft.problems, flags, each_contact or {}, as_of)
         draft.problems.insert(
-            0, build_safety_problem(flags, as_of, alcohol, alcohol_measured=alcohol_measured)
+            0,
+            build_safety_problem(
+                flags, as_of, alcohol, alcohol_measured=alcohol_measured, risk_item_today=today
+            ),
         )
         if any(f.kind in SUICIDE_KINDS for f in flags):
             flag = each_contact_flag((f.kind, f.item) for f in flags)
             measure_each_contact(draft.problems[1:], each_contact or {}, flag)
         if any(never_asked(f) for f in flags):
-            replan_on_risk_item(draft.problems[1:], endorsed_when or {}, as_of)
+            replan_on_risk_item(
+                draft.problems[1:], endorsed_when or {}, as_of, risk_item_names or {}
+            )
         if any(f.kind in PRIVATE_KINDS for f in flags):
             _safe_relationship_goals(draft.problems[1:])
         held = 0
-        until = _held_until(flags)
+        until, reason = _held_until(flags), hold_reason(flags)
         holding = not all(assessed_today(f) for f in flags)
         for problem in draft.problems[1:] if holding else ():
             for step in problem.interventions:
                 if step.status != "held" and _must_hold(step, active_before_hooks):
-                    step.status = "held"
+                    step.status, step.hold = "held", reason
                     step.notes.append(f"Held until {until} ({RULE_HOLD}).")
                     held += 1
-        dependants = _hold_dependants(draft.problems[1:], until) if holding else 0
+        dependants = _hold_dependants(draft.problems[1:], until, reason) if holding else 0
         if (held or dependants) and not any(n.code == RULE_HOLD for n in draft.notices):
             also = f", and {dependants} step(s) that build on them," if dependants else ""
             draft.notices.append(
@@ -371,8 +388,40 @@ def measure_each_contact(
                 )
 
 
+def risk_item_today(
+    problems: Sequence[Problem],
+    flags: tuple[RiskFlag, ...],
+    instruments: Mapping[str, str],
+    as_of: dt.date,
+) -> str:
+    """With a risk question never given open, the questionnaire with a suicide-risk item that
+    another problem's task gives at this visit, and whose task it is ("the PHQ-9 given today
+    (Trauma task)"), else ``""``: the safety step's assessment then records that answer once
+    rather than asking the same question again (clinician read 17, S5).
+
+    :param instruments: the instruments with a suicide-risk item, id -> name."""
+    if not any(never_asked(f) for f in flags):
+        return ""
+    given: dict[str, list[str]] = {}
+    for problem in problems:
+        due_today = {o.id for o in problem.objectives if o.due_date == as_of}
+        for step in problem.interventions:
+            name = instruments.get(step.administers or "")
+            if name is not None and due_today.intersection(step.objective_ids):
+                titles = given.setdefault(name, [])
+                if problem.title not in titles:
+                    titles.append(problem.title)
+    return " and ".join(
+        f"the {name} given today ({' and '.join(titles)} task{'s' if len(titles) > 1 else ''})"
+        for name, titles in given.items()
+    )
+
+
 def replan_on_risk_item(
-    problems: Sequence[Problem], endorsed_when: Mapping[str, str], as_of: dt.date
+    problems: Sequence[Problem],
+    endorsed_when: Mapping[str, str],
+    as_of: dt.date,
+    item_names: Mapping[str, str] | None = None,
 ) -> None:
     """While a risk question never given is open (clinician read 16, M1), each task whose step
     gives a questionnaire with a suicide-risk item (the PHQ-9) says in its measure that an
@@ -380,9 +429,15 @@ def replan_on_risk_item(
     risk section (a safety plan and a follow-up contact), which no later review may wait for.
 
     :param endorsed_when: instrument id -> when its risk item is endorsed ("item 9 is 1 or
-        more")."""
+        more").
+    :param item_names: instrument id -> its risk item's name ("item 9"), from its data; an
+        instrument not named there: "the risk item".
+
+    An objective says it once (:attr:`~planengine._model.Objective.replans_on_risk_item`),
+    however often the safety rules run on the draft."""
+    names = item_names or {}
     given = {
-        objective_id: endorsed_when[step.administers]
+        objective_id: (endorsed_when[step.administers], names.get(step.administers, "the risk item"))
         for problem in problems
         for step in problem.interventions
         if step.administers is not None and step.administers in endorsed_when
@@ -390,12 +445,14 @@ def replan_on_risk_item(
     }
     for problem in problems:
         for objective in problem.objectives:
-            when = given.get(objective.id)
-            if when is None or "the plan is made again" in objective.measure.method:
+            found = given.get(objective.id)
+            if found is None or objective.replans_on_risk_item:
                 continue
+            when, item = found
             day = "today" if objective.due_date == as_of else "the day it is given"
+            objective.replans_on_risk_item = True
             method = (
-                f"{objective.measure.method}; item 9's answer is recorded {day}, whatever it is, "
+                f"{objective.measure.method}; {item}'s answer is recorded {day}, whatever it is, "
                 "and the plan is made again with it: if it is 0 and the clinician has no concern, "
                 "the risk flag is closed and the held steps start then; if "
                 f"{when}, the plan opens the suicide-risk section with the safety plan and "
@@ -422,6 +479,25 @@ def _safe_relationship_goals(problems: Sequence[Problem]) -> None:
             problem.long_term_goal_source = f"rule:{RULE_PRIVATE_GOAL}"
 
 
+def hold_reason(flags: tuple[RiskFlag, ...]) -> str:
+    """What a step the safety rule holds waits for, one of
+    :data:`~planengine._model.HOLD_REASONS`, in the order :func:`_held_until` words it: the
+    private safety assessment with documented abuse; the urgent service after a referral for
+    urgent care; the risk question asked today when every flag is one left blank or never
+    given; today's assessment recorded when every flag is of a suicide kind with none
+    dispositioned; else a clinician's review of the flag."""
+    if any(f.kind in PRIVATE_KINDS for f in flags):
+        return "private-assessment"
+    if referred_for_urgent_care(flags) is not None:
+        return "urgent-care"
+    if any(f.status == "dispositioned" for f in flags):
+        return "risk-review"
+    kinds = {f.kind for f in flags}
+    if kinds == {"risk-unknown"}:
+        return "risk-question"
+    return "risk-assessment" if kinds <= SUICIDE_KINDS else "risk-review"
+
+
 def _held_until(flags: tuple[RiskFlag, ...]) -> str:
     """What a held step waits for: the clinician's review of the flags, and, with documented
     abuse, the private assessment that agrees where written homework can be kept safely."""
@@ -440,10 +516,10 @@ def _held_until(flags: tuple[RiskFlag, ...]) -> str:
     return "a clinician has reviewed the open risk flag"
 
 
-def _hold_dependants(problems: Sequence[Problem], until: str) -> int:
+def _hold_dependants(problems: Sequence[Problem], until: str, reason: str) -> int:
     """Hold the steps that build on a held step (``requires``: avoidance problem-solving reviews
-    the held activity schedule), in any problem, repeated until stable; return how many were
-    held."""
+    the held activity schedule), in any problem, repeated until stable, for the safety hold's
+    ``reason``; return how many were held."""
     steps = [step for problem in problems for step in problem.interventions]
     held = {step.id for step in steps if step.status == "held"}
     count = 0
@@ -455,7 +531,7 @@ def _hold_dependants(problems: Sequence[Problem], until: str) -> int:
                 continue
             waiting = [r for r in step.requires if r in held]
             if waiting:
-                step.status = "held"
+                step.status, step.hold = "held", reason
                 step.notes.append(
                     f"Held: it builds on {', '.join(map(repr, waiting))}, which is held "
                     f"until {until} ({RULE_HOLD})."

@@ -33,7 +33,7 @@ from planengine.plan._safety_today import (
     addressed,
     alcohol_objective,
     alcohol_step,
-    ask_now_step,
+    ask_today_description,
     asked_today_objective,
     conditional_title,
     current_dispositions,
@@ -41,6 +41,7 @@ from planengine.plan._safety_today import (
     referred_for_urgent_care,
     safety_plan_condition,
     specialist_option,
+    urgent_contact_objective,
     visit_objective,
     why_ask_today,
 )
@@ -82,6 +83,7 @@ def build_safety_problem(
     alcohol: str | None = None,
     *,
     alcohol_measured: bool = True,
+    risk_item_today: str = "",
 ) -> Problem:
     """The safety problem that opens every plan with an open flag: for each kind of flag, the
     clinician's step and an objective due at this visit.
@@ -104,6 +106,9 @@ def build_safety_problem(
         names alcohol among the warning signs and the means to make safe (R-SC21).
     :param alcohol_measured: an alcohol measure (AUDIT-C, AUDIT) was given; without one, a
         risky-behaviour review asks the AUDIT-C questions.
+    :param risk_item_today: with a risk question never given, the questionnaire with a risk
+        item another problem gives today, and whose task it is ("the PHQ-9 given today (Trauma
+        task)"): its answer is the risk question's, recorded once (clinician read 17, S5).
     """
     # Long: the safety problem is one record built kind by kind of flag (suicide, risky behaviour,
     # private), in the order the clinician reads them; each kind's steps and objectives come from
@@ -136,7 +141,9 @@ def build_safety_problem(
             _suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
         )
         objectives.append(_follow_up_objective(flags, as_of, provenance, condition))
-        interventions.extend(_suicide_steps(flags, provenance, alcohol, condition))
+        urgent = urgent_contact_objective(flags, as_of, objectives[-1].due_date)
+        objectives.extend([urgent] if urgent is not None else [])
+        interventions.extend(_suicide_steps(flags, provenance, alcohol, condition, risk_item_today))
     if "risky-behaviour" in kinds:
         objectives.append(
             visit_objective(
@@ -441,10 +448,13 @@ def _suicide_steps(
     provenance: Provenance,
     alcohol: str | None,
     condition: str | None = None,
+    risk_item_today: str = "",
 ) -> list[Intervention]:
     """The clinician's steps for suicide risk: the assessment today, the safety plan, the
     follow-up contact, and (with the safety plan due today) specialist care as an option; with
-    a ``condition``, the safety plan and the follow-up are done only if it is met."""
+    a ``condition``, the safety plan and the follow-up are done only if it is met. A risk
+    question left blank or never given is asked within the assessment, one step (clinician
+    read 17, S5; ``risk_item_today``: :func:`build_safety_problem`)."""
     # Long: the suicide-risk steps are one ordered list (assessment today, safety plan, means,
     # follow-up), each step a record whose text, citations and conditions are written out in full
     # for review by a clinician; split, the order would be spread over several functions.
@@ -479,6 +489,8 @@ def _suicide_steps(
         "actions taken and the follow-up date"
     )
     assessed_for = "safety-plan-completed"
+    unknown = condition is not None and any(f.level == "unknown" for f in flags)
+    asked_then = ""  # with the question asked in the assessment: what follows it
     # a reported risk: the held self-help starts once today's assessment is recorded (read 18, N1)
     replan = bool(kinds & (SUICIDE_KINDS - {"risk-unknown"})) and not recorded
     if condition is not None:
@@ -492,6 +504,8 @@ def _suicide_steps(
             "and the follow-up contact is made within 72 hours"
         )
         assessed_for = "safety-risk-asked"
+        if unknown:  # the question itself, asked in it (no second step for it)
+            assess, asked_then = ask_today_description(flags, risk_item_today)
     elif recorded:
         title, assess = "Clinician review of the recorded risk disposition today", (
             f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
@@ -508,6 +522,7 @@ def _suicide_steps(
                 f"{assess} (no low, medium or high label: NICE "
                 "advises against using one to predict risk or decide care, R-SC22)."
                 + (f" {ASSESSED_AND_REPLAN}" if replan else "")
+                + (f" {asked_then}" if asked_then else "")
                 + (
                     " It covers drinking today and access to alcohol, which raise the risk of "
                     "acting on suicidal thoughts."
@@ -519,7 +534,8 @@ def _suicide_steps(
             category="safety",
             rationale=" ".join(reasons),
             citations=list(_SAFETY_CITATIONS[:1] + _SAFETY_CITATIONS[2:])
-            + (["S19: multi-site NLP study, PMC10980141"] if KIND_LANGUAGE in kinds else []),
+            + (["S19: multi-site NLP study, PMC10980141"] if KIND_LANGUAGE in kinds else [])
+            + (["R27: Louzon SA et al. Psychiatr Serv 2016"] if unknown else []),
             objective_ids=[assessed_for],
             provenance=provenance,
         ),
@@ -576,7 +592,5 @@ def _suicide_steps(
     ]
     if condition is None:
         steps.append(specialist_option(provenance, referred_for_urgent_care(flags)))
-    if any(f.level == "unknown" for f in flags):
-        steps.insert(0, ask_now_step(flags, provenance))
     return steps
 

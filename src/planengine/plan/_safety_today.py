@@ -18,21 +18,25 @@ __all__ = [
     "ASSESSED_AND_REPLAN",
     "BEHAVIOUR_CONDITION",
     "RECORD_AND_REPLAN",
+    "RULE_URGENT_CONTACT",
     "SAFETY_AREA",
     "URGENT_CARE_HOLD",
+    "URGENT_CONTACT",
     "addressed",
     "alcohol_objective",
     "alcohol_step",
     "answered_no",
-    "ask_now_step",
+    "ask_today_description",
     "asked_today_objective",
     "assessed_today",
     "conditional_title",
     "current_dispositions",
     "never_asked",
     "referred_for_urgent_care",
+    "risk_question",
     "safety_plan_condition",
     "specialist_option",
+    "urgent_contact_objective",
     "visit_objective",
     "why_ask_today",
 ]
@@ -96,17 +100,7 @@ def safety_plan_condition(flags: tuple[RiskFlag, ...]) -> str | None:
         return ANSWERED_NO_CONDITION
     if current_dispositions(flags):
         return None
-    names = []
-    for flag in suicide:
-        match = _ITEM_NAME.match(flag.message)
-        name = (
-            UNSCREENED_QUESTION
-            if never_asked(flag)
-            else match.group(1) if match else "the risk question"
-        )
-        if name not in names:
-            names.append(name)
-    return f"if {' or '.join(names)} is endorsed when asked today, or the clinician is concerned"
+    return f"if {risk_question(flags)} is endorsed when asked today, or the clinician is concerned"
 
 
 #: The condition of the safety plan once the risk question was asked and not endorsed
@@ -129,6 +123,55 @@ NOT_ENDORSED_OUTCOME = "assessed-no-current-risk-identified"
 URGENT_CARE_OUTCOME = "assessed-referred-for-urgent-care"
 #: What a step held after that disposition waits for (clinician read 19, M1, in its words).
 URGENT_CARE_HOLD = "the urgent service has seen the patient and a new disposition is recorded"
+
+
+#: The dated check that the urgent service has made contact, after a referral for urgent care
+#: (clinician read 19, M1): its objective's id and the rule that puts it in the plan.
+URGENT_CONTACT = "safety-urgent-contact-confirmed"
+RULE_URGENT_CONTACT = "safety.urgent-contact-confirmed"
+
+
+def urgent_contact_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, due: dt.date
+) -> Objective | None:
+    """After a current disposition that refers the patient for urgent care, the safety problem's
+    check that the urgent service has made contact, due by the follow-up contact (``due``) and
+    checked each day until it is done (clinician read 19, M1: the handover in which people at
+    risk get lost); ``None`` without such a disposition. Its inputs are the flags' signals and
+    the dispositions that record the referral."""
+    referred = [
+        f
+        for f in flags
+        if f.status == "dispositioned"
+        and f.disposition is not None
+        and f.disposition.outcome == URGENT_CARE_OUTCOME
+    ]
+    if not referred:
+        return None
+    inputs = {path for f in referred for path in f.provenance.inputs}
+    inputs |= {f.disposition.json_path for f in referred if f.disposition is not None}
+    objective = visit_objective(
+        URGENT_CONTACT,
+        # no risk words in a goal statement: the review screens statements for them
+        f"Urgent service contact confirmed, by {due.isoformat()}.",
+        "urgent service contact confirmed",
+        [f.id for f in referred],
+        as_of,
+        Provenance(f"rule:{RULE_URGENT_CONTACT}", tuple(sorted(inputs))),
+        "The clinician referred the patient for urgent care; until the service is confirmed to "
+        "have seen the person, the referral is a handover in which a person at risk can be "
+        "lost, so it is checked each day and a missed contact is acted on the same day.",
+    )
+    return attrs.evolve(
+        objective,
+        due_date=due,
+        measure=attrs.evolve(
+            objective.measure,
+            unit="confirmations",
+            method="the clinician records that the urgent service has seen the patient, as the "
+            "patient or the service confirms it",
+        ),
+    )
 
 
 def answered_no(flag: RiskFlag) -> bool:
@@ -295,33 +338,48 @@ ASSESSED_AND_REPLAN = (
 )
 
 
-def ask_now_step(flags: tuple[RiskFlag, ...], provenance: Provenance) -> Intervention:
-    """The clinician's step that asks the suicide-risk question before the session ends, when
-    it was left blank or never given (risk unknown)."""
+def ask_today_description(
+    flags: tuple[RiskFlag, ...], risk_item_today: str = ""
+) -> tuple[str, str]:
+    """What the one step that asks a risk question left blank or never given says (clinician
+    read 17, S5: one question, one task), as (the assessment that asks the question, what
+    follows it): the structured assessment asks the question itself; where another problem
+    gives the questionnaire with the risk item today (``risk_item_today``: "the PHQ-9 given
+    today (Trauma task)"), that answer is the risk question's, recorded once; and the hold ends
+    on either recorded answer (:data:`RECORD_AND_REPLAN`)."""
     unasked = any(never_asked(f) for f in flags)
-    return Intervention(
-        id="safety-complete-risk-item",
-        area=SAFETY_AREA,
-        title=(
-            "Ask the suicide-risk question directly now"
-            if unasked
-            else "Ask the unanswered risk question now"
-        ),
-        description=(
-            "No suicide-risk question was given. Ask directly about thoughts of being better "
-            f"off dead or of self-harm ({UNSCREENED_QUESTION}, or a direct question) before the "
-            f"session ends. {RECORD_AND_REPLAN} A question not asked is never treated as "
-            "'not at all'."
-            if unasked
-            else "The self-harm question was left blank. Ask it directly before the session "
-            f"ends. {RECORD_AND_REPLAN} A blank answer is never treated as 'not at all'."
-        ),
-        delivery="clinician-led",
-        category="safety",
-        rationale="No answer to item 9 means risk is unknown, not absent.",
-        citations=["R27: Louzon SA et al. Psychiatr Serv 2016"],
-        provenance=provenance,
+    once = (
+        f"{risk_item_today[0].upper()}{risk_item_today[1:]} answers the risk question; record "
+        "it once. "
+        if risk_item_today
+        else ""
     )
+    assess = (
+        f"{why_ask_today(flags)} Before the session ends, a clinician asks about suicidal "
+        "thoughts and self-harm directly: a structured risk assessment (for example the C-SSRS "
+        f"screener), including {risk_question(flags)} or a direct question about thoughts of "
+        "being better off dead or of self-harm, and records what was found"
+    )
+    blank = "A question not asked" if unasked else "A blank answer"
+    return assess, f"{once}{RECORD_AND_REPLAN} {blank} is never treated as 'not at all'."
+
+
+def risk_question(flags: tuple[RiskFlag, ...]) -> str:
+    """The risk question the suicide-risk flags ask today, named as their messages name it
+    ("PHQ-9 item 9"; :data:`UNSCREENED_QUESTION` for a question never given)."""
+    names: list[str] = []
+    for flag in flags:
+        if flag.kind not in SUICIDE_KINDS:
+            continue
+        match = _ITEM_NAME.match(flag.message)
+        name = (
+            UNSCREENED_QUESTION
+            if never_asked(flag)
+            else match.group(1) if match else "the risk question"
+        )
+        if name not in names:
+            names.append(name)
+    return " or ".join(names) or "the risk question"
 
 
 def current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
@@ -400,6 +458,6 @@ def specialist_option(provenance: Provenance, referred: dt.date | None = None) -
             "S3: NICE CG113 (2011), step 4",
             "S17: NICE NG225 (2022): risk scales and stratification are not used to allocate care",
         ],
-        objective_ids=["safety-plan-completed"],
+        objective_ids=["safety-plan-completed"] if referred is None else [URGENT_CONTACT],
         provenance=provenance,
     )

@@ -10,6 +10,7 @@ from planengine._references import cited_ids, full_references, references
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan.stepped_care._records import NO_MEASURE
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
+from planengine.render._patient_parts import held_key
 from planengine.render._words import (
     band_title,
     clean,
@@ -182,7 +183,7 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
                     today and phase == "now",
                     float(burden[phase].get("referred_contacts_per_week", 0)),
                 ),
-                _phase_minutes(phase, int(burden[phase]["homework_minutes_per_week"]), budget),
+                _row_minutes(data, phase, budget),
             )
             for phase in ("now", "next", "later")
         )
@@ -260,6 +261,19 @@ def contacts_text(per_week: float) -> str:
         key = "contacts_week" if per_week == whole else "contacts_about_week"
         return clinician_text(key, n=whole)
     return clinician_text("contacts_about_month", n=max(1, round(per_week * 52 / 12)))
+
+
+def _row_minutes(data: dict[str, Any], phase: str, budget: int) -> str:
+    """A phase's row of self-help minutes; while a safety hold keeps some of what starts now
+    back, what starts today, then what the patient carries once the hold ends, worded as the
+    held objectives are (clinician read 18, S2(b))."""
+    load = data["burden"][phase]
+    minutes = int(load["homework_minutes_per_week"])
+    if phase != "now" or load.get("homework_minutes_while_held") is None:
+        return _phase_minutes(phase, minutes, budget)
+    return clinician_text(
+        held_key(data, "minutes_held"), now=int(load["homework_minutes_while_held"]), all=minutes
+    )
 
 
 def _phase_minutes(phase: str, minutes: int, budget: int) -> str:

@@ -296,8 +296,10 @@ def _when(step: dict[str, Any]) -> str:
     return ", ".join(x for x in (amount, patient_text("from_week", week=start) if start else "") if x)
 
 
-#: a statement's due date ("... by 2027-03-29"), dropped where the goal starts later
-_DUE = re.compile(r",? by (\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})$")
+#: a statement's due date ("... by 2027-03-29"), dropped where the goal starts later: at the
+#: end, or before a clause that follows it ("... by 18 January 2027; gentle muscle relaxation
+#: is added ...": clinician read 18, S2(d), where only the date at the end was dropped)
+_DUE = re.compile(r",? by (\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4})(?=[;,.]|$)")
 
 
 def _goals(data: dict[str, Any], keep: _Filter, settings: DocumentSettings, *, private: bool) -> Section | None:

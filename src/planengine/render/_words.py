@@ -16,8 +16,6 @@ from typing import Any
 
 import attrs
 
-from planengine.plan._safety_today import URGENT_CARE_HOLD
-
 __all__ = [
     "DocumentSettings",
     "band_title",
@@ -84,13 +82,15 @@ def label(audience: str, kind: str, key: str) -> str:
 
 
 def status_label(step: Mapping[str, Any]) -> str:
-    """The clinician's label of ``step``'s status; a step held until the urgent service has seen
-    the patient (its hold note says so) says that, not a clinician's review (clinician read 19,
-    M1)."""
-    held_for_urgent = step["status"] == "held" and any(
-        URGENT_CARE_HOLD in note for note in step.get("notes", ())
-    )
-    return label("clinician", "status", "held_urgent" if held_for_urgent else step["status"])
+    """The clinician's label of ``step``'s status; a held step whose ``hold`` has a label of its
+    own says what it waits for (``urgent-care``: the urgent service, not a clinician's review,
+    clinician read 19, M1), read from that field, never from the step's notes."""
+    if step["status"] == "held":
+        by_reason: Mapping[str, str] = words_data()["clinician"]["hold"]
+        own = by_reason.get(str(step.get("hold")))
+        if own is not None:
+            return own
+    return label("clinician", "status", step["status"])
 
 
 def patient_text(key: str, **values: Any) -> str:

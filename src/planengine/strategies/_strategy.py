@@ -493,7 +493,7 @@ def _apply_contraindications(
             removing.append(rule)
             continue
         if rule.action == "hold":  # waits for what the reason names; held outranks caution
-            step.status = "held"
+            step.status, step.hold = "held", "contraindication"
             step.notes.append(f"Held ({rule.key}): {rule.reason}")
             continue
         if step.status != "held":

@@ -21,6 +21,10 @@ and the weekly budget (R-SC14, R-SC15), and what each phase asks of the patient.
   are all on active monitoring does not read "none". Courses of ``next`` and ``later`` queue,
   one at a time (the course limit), so only the busiest that may run together count; the
   courses of ``now`` all run.
+* **Held self-help** counts in a phase's busiest week: it is what the patient carries once the
+  safety hold ends, and the budget placed it. The phase that starts now also records its busiest
+  week without the held steps (``homework_minutes_while_held``), what starts today (clinician
+  read 18, S2(b)).
 * **Self-help minutes** are the patient's set-aside time: a rule followed through the day or
   night (the bed rules, sleep habits: ``rules``) asks no minutes of its own (clinician read 11,
   S5), so the budget and the burden count the tasks the patient ticks, as the patient copy's
@@ -294,6 +298,7 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
     referred = dict.fromkeys(PHASES, 0.0)  # sessions with a service the patient is referred to
     # per phase, the change in self-help minutes at the start of each week (a running sum)
     changes = {phase: [0.0] * (horizon + 2) for phase in PHASES}
+    unheld_now = [0.0] * (horizon + 2)  # the same for the steps of now that are not held
     hosted = in_running_sessions(ordered)
     # the courses of a phase after ``now`` wait in a queue, at most ``limits.courses`` at once
     # (R-SC14): (referred, contacts a week) of each, of which only the busiest that may run
@@ -322,6 +327,9 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
                 steps_of_phase = changes[step.phase]
                 steps_of_phase[start] += minutes
                 steps_of_phase[end] -= minutes
+                if step.phase == NOW and step.status != "held":
+                    unheld_now[start] += minutes
+                    unheld_now[end] -= minutes
     reviews = reviews_per_week(ordered)
     for phase, per_week in monitoring:
         reviews[phase] = max(reviews[phase], per_week)
@@ -338,8 +346,19 @@ def burden(ordered: Sequence[tuple[Problem, Ordering]], limits: Limits) -> Burde
         # met in either
         own = max(own_courses[phase] + check_ins[phase], reviews[phase])
         contacts = own + referred[phase]
+        # the self-help that starts today while a hold keeps some back (clinician read 18, S2(b))
+        unheld = round(max(0.0, *accumulate(unheld_now))) if phase == NOW else round(peak)
         loads.append(
-            (phase, PhaseLoad(courses_of[phase], _number(contacts), round(peak), _number(referred[phase])))
+            (
+                phase,
+                PhaseLoad(
+                    courses_of[phase],
+                    _number(contacts),
+                    round(peak),
+                    _number(referred[phase]),
+                    unheld if unheld != round(peak) else None,
+                ),
+            )
         )
     return Burden(limits.as_pairs(), tuple(loads))
 

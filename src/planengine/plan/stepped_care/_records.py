@@ -184,18 +184,25 @@ class PhaseLoad:
     :ivar homework_minutes_per_week: self-guided and supervised self-help, in minutes.
     :ivar referred_contacts_per_week: of the contacts, the sessions at a service the patient is
         referred to (a CBT-I course by a sleep service); the rest are with this plan's clinician.
+    :ivar homework_minutes_while_held: of the phase that starts now, when a safety hold keeps some
+        of its self-help from starting, the busiest week of the self-help that is not held (what
+        the patient starts with today); ``None`` when nothing held would change it.
+        ``homework_minutes_per_week`` still counts the held steps: the patient carries them once
+        the hold ends, and the budget was checked with them (clinician read 18, S2(b)).
     """
 
     courses: int
     clinician_contacts_per_week: float
     homework_minutes_per_week: int
     referred_contacts_per_week: float = 0
+    homework_minutes_while_held: int | None = None
 
     to_dict = json_form(
         key("courses"),
         key("clinician_contacts_per_week"),
         key("homework_minutes_per_week"),
         key("referred_contacts_per_week", omit=IF_EMPTY),
+        key("homework_minutes_while_held", omit=IF_NONE),
     )
 
 
