@@ -46,6 +46,7 @@ from planengine.plan._safety_problem import (
 from planengine.plan._safety_today import (
     URGENT_CARE_HOLD,
     answered_no,
+    asked_and_recorded,
     assessed_today,
     never_asked,
     referred_for_urgent_care,
@@ -280,7 +281,11 @@ def enforce(
             measure_each_contact(draft.problems[1:], each_contact or {}, flag)
         if any(never_asked(f) for f in flags):
             replan_on_risk_item(
-                draft.problems[1:], endorsed_when or {}, as_of, risk_item_names or {}
+                draft.problems[1:],
+                endorsed_when or {},
+                as_of,
+                risk_item_names or {},
+                answered=asked_and_recorded(flags),
             )
         if any(f.kind in PRIVATE_KINDS for f in flags):
             _safe_relationship_goals(draft.problems[1:])
@@ -400,7 +405,7 @@ def risk_item_today(
     rather than asking the same question again (clinician read 17, S5).
 
     :param instruments: the instruments with a suicide-risk item, id -> name."""
-    if not any(never_asked(f) for f in flags):
+    if not any(never_asked(f) for f in flags) or asked_and_recorded(flags):
         return ""
     given: dict[str, list[str]] = {}
     for problem in problems:
@@ -422,6 +427,8 @@ def replan_on_risk_item(
     endorsed_when: Mapping[str, str],
     as_of: dt.date,
     item_names: Mapping[str, str] | None = None,
+    *,
+    answered: bool = False,
 ) -> None:
     """While a risk question never given is open (clinician read 16, M1), each task whose step
     gives a questionnaire with a suicide-risk item (the PHQ-9) says in its measure that an
@@ -432,6 +439,9 @@ def replan_on_risk_item(
         more").
     :param item_names: instrument id -> its risk item's name ("item 9"), from its data; an
         instrument not named there: "the risk item".
+    :param answered: the question has since been asked and "no" recorded
+        (:func:`~planengine.plan._safety_today.asked_and_recorded`): only an endorsed item makes
+        the plan again; there is no hold left to end (clinician read 20).
 
     An objective says it once (:attr:`~planengine._model.Objective.replans_on_risk_item`),
     however often the safety rules run on the draft."""
@@ -452,7 +462,10 @@ def replan_on_risk_item(
             day = "today" if objective.due_date == as_of else "the day it is given"
             objective.replans_on_risk_item = True
             method = (
-                f"{objective.measure.method}; {item}'s answer is recorded {day}, whatever it is, "
+                f"{objective.measure.method}; if {when}, the plan is made again with it {day} and "
+                "opens the suicide-risk section with the safety plan and follow-up"
+                if answered
+                else f"{objective.measure.method}; {item}'s answer is recorded {day}, whatever it is, "
                 "and the plan is made again with it: if it is 0 and the clinician has no concern, "
                 "the risk flag is closed and the held steps start then; if "
                 f"{when}, the plan opens the suicide-risk section with the safety plan and "

@@ -34,6 +34,8 @@ from planengine.plan._safety_today import (
     alcohol_objective,
     alcohol_step,
     ask_today_description,
+    asked_again_text,
+    asked_and_recorded,
     asked_today_objective,
     conditional_title,
     current_dispositions,
@@ -493,7 +495,9 @@ def _suicide_steps(
     asked_then = ""  # with the question asked in the assessment: what follows it
     # a reported risk: the held self-help starts once today's assessment is recorded (read 18, N1)
     replan = bool(kinds & (SUICIDE_KINDS - {"risk-unknown"})) and not recorded
-    if condition is not None:
+    if asked_and_recorded(flags):  # asked, "no" recorded: again at the next review (read 20)
+        (title, assess), assessed_for = asked_again_text(flags), "safety-risk-asked"
+    elif condition is not None:
         unasked = any(never_asked(f) for f in flags)
         title, assess = "Ask about suicidal thoughts today: a structured risk assessment", (
             f"{why_ask_today(flags)} A clinician asks about suicidal thoughts and self-harm "

@@ -27,6 +27,8 @@ __all__ = [
     "alcohol_step",
     "answered_no",
     "ask_today_description",
+    "asked_again_text",
+    "asked_and_recorded",
     "asked_today_objective",
     "assessed_today",
     "conditional_title",
@@ -231,6 +233,8 @@ def asked_today_objective(
 ) -> Objective:
     """The risk asked about at this visit, with a structured assessment, when the item was only
     left blank, never given, or last endorsed before a later answer that did not endorse it."""
+    if asked_and_recorded(flags):
+        return _asked_again_objective(flags, as_of, provenance)
     if any(never_asked(f) for f in flags):
         return visit_objective(
             "safety-risk-asked",
@@ -362,6 +366,56 @@ def ask_today_description(
     )
     blank = "A question not asked" if unasked else "A blank answer"
     return assess, f"{once}{RECORD_AND_REPLAN} {blank} is never treated as 'not at all'."
+
+
+def asked_and_recorded(flags: tuple[RiskFlag, ...]) -> bool:
+    """Whether every suicide-risk flag is a question left blank or never given that has since
+    been asked, with "no" recorded (:func:`answered_no`): the plan made again with that record
+    asks it again at the flag's next review, not "today" again (clinician read 20)."""
+    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
+    return bool(suicide) and all(answered_no(f) for f in suicide)
+
+
+def _next_review(flags: tuple[RiskFlag, ...], as_of: dt.date) -> dt.date:
+    """The earliest next review the clinicians recorded for the answered flags (not before
+    ``as_of``)."""
+    days = [f.disposition.next_review for f in flags if answered_no(f) and f.disposition]
+    return max(min(days, default=as_of), as_of)
+
+
+def _asked_again_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    """Once the risk question was asked and "no" recorded (:func:`asked_and_recorded`): it is
+    asked again at the flag's next review, the day the clinician recorded for it."""
+    due = _next_review(flags, as_of)
+    objective = visit_objective(
+        "safety-risk-asked",
+        # no risk words in a goal statement: the review screens statements for them
+        f"Ask the risk question ({risk_question(flags)} or a direct question) again at the "
+        "next review, within a structured risk assessment by a clinician, and record what was "
+        f"found, by {due.isoformat()}.",
+        "structured risk assessment completed",
+        [f.id for f in flags if f.kind in SUICIDE_KINDS],
+        as_of,
+        provenance,
+        f"The risk question was asked and the outcome recorded ({current_dispositions(flags)}); "
+        "the flag stays on record, and the question is asked again at its next review and "
+        "whenever the questionnaire with the risk item is given [R27].",
+    )
+    return attrs.evolve(objective, due_date=due, review_interval_days=max(1, (due - as_of).days))
+
+
+def asked_again_text(flags: tuple[RiskFlag, ...]) -> tuple[str, str]:
+    """The title and what the safety step says once the risk question was asked and "no"
+    recorded (:func:`asked_and_recorded`; clinician read 20): nothing is asked "today" again."""
+    return "Risk question asked and recorded: ask it again at the next review", (
+        f"The risk question was asked and the outcome recorded ({current_dispositions(flags)}). "
+        "A clinician asks about suicidal thoughts and self-harm directly again at the flag's "
+        f"next review, and reads {risk_question(flags)} whenever that questionnaire is given; if "
+        "it is endorsed, or the clinician is concerned, the plan is made again with it, which "
+        "opens the safety plan and the follow-up contact"
+    )
 
 
 def risk_question(flags: tuple[RiskFlag, ...]) -> str:

@@ -117,7 +117,8 @@ def held_key(data: dict[str, Any], key: str) -> str:
 def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
     """"Keeping safe": the parts of the safety plan written today, in plain second person; with
     a private flag only that the clinician will talk with the patient today; and, when the
-    safety plan depends on what is asked today, that the clinician will ask (read 8, N3)."""
+    safety plan depends on what is asked today, that the clinician will ask (read 8, N3), or,
+    once the answer is recorded, that they asked and will ask again (read 20)."""
     flags = data["risk"]["flags"]
     if not flags:
         return None
@@ -133,8 +134,10 @@ def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
     if any(f["private"] for f in flags):
         blocks.append(Paragraph(patient_text("safety_talk_private")))
     elif conditional:
-        suicide = any(f["kind"] in SUICIDE_KINDS for f in flags)
-        blocks.append(Paragraph(patient_text("safety_ask_today" if suicide else "safety_talk")))
+        suicide = [f for f in flags if f["kind"] in SUICIDE_KINDS]
+        asked = suicide and all(f.get("status") == "dispositioned" for f in suicide)  # read 20
+        key = "safety_asked" if asked else "safety_ask_today" if suicide else "safety_talk"
+        blocks.append(Paragraph(patient_text(key)))
     elif plan_step is not None:
         parts = tuple(Item(p) for p in (_safety_part(raw, keep) for raw in plan_step.get("steps", ())) if p)
         blocks += [Paragraph(patient_text("safety_plan_intro")), ItemList(parts, ordered=True)]
