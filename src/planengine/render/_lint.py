@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from planengine._printable import printable_lines
-from planengine._references import cited_ids, full_references
 from planengine._version import __version__
 from planengine.io._json_text import json_text
 
@@ -125,6 +124,8 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _sarif(report: ValidationReport, statistics: bool) -> str:
+    from planengine._references import cited_ids, full_references  # the bibliography: SARIF only
+
     rules_meta: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     used = {v.code for v in report.violations}

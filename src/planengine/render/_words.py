@@ -16,8 +16,6 @@ from typing import Any
 
 import attrs
 
-from planengine.plan._safety_today import URGENT_CARE_HOLD
-
 __all__ = [
     "DocumentSettings",
     "band_title",
@@ -87,6 +85,9 @@ def status_label(step: Mapping[str, Any]) -> str:
     """The clinician's label of ``step``'s status; a step held until the urgent service has seen
     the patient (its hold note says so) says that, not a clinician's review (clinician read 19,
     M1)."""
+    # imported here: the safety step's records are for planning, not for every command
+    from planengine.plan._safety_today import URGENT_CARE_HOLD
+
     held_for_urgent = step["status"] == "held" and any(
         URGENT_CARE_HOLD in note for note in step.get("notes", ())
     )
