@@ -127,9 +127,9 @@ def third_party_imports(python: str, command: list[str]) -> list[str]:
     (neither planengine's own, its built-in plugins included, nor the standard library's; a
     private ``_name`` module, such as a C extension's, is left to the package that imports it,
     and a module no import can find, such as Cython's ``cython_runtime``, is left out)."""
-    done = subprocess.run(
-        [python, "-c", _THIRD_PARTY, *command], capture_output=True, text=True, check=True
-    )
+    argv = [python, "-c", _THIRD_PARTY, *command]
+    subprocess.run(argv, capture_output=True, check=True)  # the first start may fill the cache
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
     modules: list[str] = json.loads(done.stdout.splitlines()[-1])
     return modules
 

@@ -13,7 +13,6 @@ import attrs
 
 from planengine._printable import printable_lines
 from planengine._version import __version__
-from planengine.io._json_text import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.smart._model import Violation
@@ -81,6 +80,8 @@ def _json(report: ValidationReport, statistics: bool) -> str:
             {"code": code, "name": name, "smart_letter": letter, "count": count}
             for code, name, letter, count in report.statistics()
         ]
+    from planengine.io._json_text import json_text  # orjson: for the JSON formats only
+
     return json_text(out)
 
 
@@ -193,6 +194,8 @@ def _sarif(report: ValidationReport, statistics: bool) -> str:
             }
         ],
     }
+    from planengine.io._json_text import json_text
+
     return json_text(log)
 
 
