@@ -28,6 +28,26 @@ def test_bisection_finds_what_it_finds_in_the_sorted_list(lines: list[str], key:
     assert list(SortedLines.from_bytes(table.to_bytes())) == sorted(lines)
 
 
+@given(lines=lines_lists, prefix=st.text(max_size=3))
+def test_the_lines_starting_with_a_prefix_are_those_of_the_sorted_list(
+    lines: list[str], prefix: str
+) -> None:
+    """The search on the lines' bytes finds what filtering the sorted strings finds, in a table
+    built in memory and in one read from its cache file's bytes."""
+    lines = [line for text in lines for line in text.splitlines()]
+    expected = [line for line in sorted(lines) if line.startswith(prefix)]
+    table = SortedLines.of(lines)
+    assert table.starting_with(prefix) == expected
+    assert SortedLines.from_bytes(table.to_bytes()).starting_with(prefix) == expected
+
+
+def test_a_word_of_the_table_is_found_with_every_reading() -> None:
+    table = SortedLines.of(["felt,verb,feel", "feel,verb,feel", "felt,noun,felt", "fell,verb,fall"])
+    assert table.starting_with("felt,") == ["felt,noun,felt", "felt,verb,feel"]
+    assert table.starting_with("fel") == ["fell,verb,fall", "felt,noun,felt", "felt,verb,feel"]
+    assert table.starting_with("zz,") == []
+
+
 def test_a_damaged_cache_file_is_refused() -> None:
     data = SortedLines.of(["b,verb,b", "a,noun,a"]).to_bytes()
     for damaged in (data[:-1], b"x" + data, data[:10]):

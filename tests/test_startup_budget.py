@@ -42,6 +42,14 @@ NOT_IMPORTED = {
         "planengine.instruments._scoring",
         "planengine.review._risk",
         "planengine.plan.stepped_care._rules",  # the planning defaults only: stepped_care._defaults
+        # the plan's records (the shared ones are planengine._records) and the safety step's
+        "planengine._model",
+        "planengine.io._assessment",
+        "planengine.plan._safety_today",
+        # the review's results (reading a goal file makes only planengine.review._readings)
+        "planengine.review._model",
+        "planengine._references",  # the bibliography: SARIF output only
+        "orjson",  # the JSON writer: JSON and SARIF output only
         "pydantic",
     ),
     "plan": (
@@ -76,6 +84,14 @@ NOT_IMPORTED = {
         "planengine.render._svg",
         "planengine.plan.stepped_care._rules",
         "planengine.fhir",
+        "planengine._model",  # the plan's records
+        "planengine.io._assessment",
+        # the SMART checks (the files are found by planengine.io._walk)
+        "planengine.smart._validate",
+        "planengine.smart._check",
+        "planengine.smart._model",
+        "planengine.instruments._scoring",  # no answers recorded in this file: nothing to score
+        "orjson",  # the review is written as text
         "pydantic",
     ),
 }
@@ -85,9 +101,17 @@ NOT_IMPORTED = {
 #: one lazy-export lookup the three packages share (it was three copies of the same function).
 #: Session 29 (start-up): 111, 121 and 125 before; only the command's own CLI module, the
 #: configuration without the SMART records (plan), no scoring for a file without answers
-#: (validate), no HTML page for a text review. Session 30: +1 for plan, `planengine._plan_form`,
-#: the plan's JSON-form parts split from `_model` by job (the module size limit), no new work.
-MOST_MODULES = {"validate": 95, "plan": 103, "review": 111}
+#: (validate), no HTML page for a text review.
+#: Session 30 (start-up round 4): 95 and 111 before for validate and review; the shared records
+#: apart from the plan's, a goal file's readings apart from the review's results, files found
+#: without the SMART checks. Plan +1: `planengine._plan_form`, the plan's JSON-form parts split
+#: from `_model` by job (the module size limit), no new work.
+MOST_MODULES = {"validate": 91, "plan": 103, "review": 95}
+
+#: the most attrs record classes of planengine each command builds (each costs about 0.2-0.3 ms
+#: to build, even with its methods kept compiled: planengine._attrs_code). Session 30: 82, 83
+#: and 92 before; 59, 83 and 66 after.
+MOST_RECORD_CLASSES = {"validate": 60, "plan": 84, "review": 67}
 
 #: the modules the command imports (not those the interpreter's start-up imported: an editable
 #: install's import hook imports pathlib before any of planengine runs)
@@ -124,6 +148,41 @@ def test_a_command_imports_only_what_it_uses(name: str) -> None:
     assert heavy == [], f"planengine {name} imports {heavy}"
     ours = [m for m in modules if m == "planengine" or m.startswith("planengine.")]
     assert len(ours) <= MOST_MODULES[name], f"planengine {name} imports {len(ours)} of its modules"
+
+
+#: the attrs classes planengine's modules (its built-in plugins included) defined by the end of
+#: the command
+_RECORDS_SCRIPT = """
+import contextlib, io, json, sys
+from planengine.cli._main import main
+with contextlib.redirect_stdout(io.StringIO()):
+    try:
+        main(sys.argv[1:])
+    except SystemExit:
+        pass
+import attrs
+print(json.dumps(sorted(
+    f"{name}.{value.__qualname__}"
+    for name, module in list(sys.modules.items())
+    if name == "planengine" or name.startswith(("planengine.", "planengine_builtins"))
+    for value in list(vars(module).values())
+    if isinstance(value, type) and attrs.has(value) and value.__module__ == name
+)))
+"""
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_a_command_builds_only_the_records_it_may_use(name: str) -> None:
+    """Building an attrs class is most of importing a small module; a command that imports
+    records it never makes (another command's results) pays for each one on every start."""
+    argv = [sys.executable, "-c", _RECORDS_SCRIPT, *COMMANDS[name]]
+    subprocess.run(argv, capture_output=True, check=True)  # the first start makes the data cache
+    done = subprocess.run(argv, capture_output=True, text=True, check=True)
+    built: list[str] = json.loads(done.stdout.splitlines()[-1])
+    assert "planengine.io._location.Location" in built  # the count sees the classes
+    assert len(built) <= MOST_RECORD_CLASSES[name], (
+        f"planengine {name} builds {len(built)}: {built}"
+    )
 
 
 #: the modules of ``planengine.cli`` every command imports

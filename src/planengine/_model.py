@@ -40,7 +40,7 @@ from planengine._plan_form import (
     sign_off,
 )
 from planengine._read_only import read_only
-from planengine._records import Provenance, RiskFlag
+from planengine._records import Notice, PluginInfo, Provenance, RiskFlag
 from planengine.io._assessment import Assessment, Context, Response
 from planengine.io._json_text import json_text
 
@@ -371,17 +371,6 @@ class Exclusion:
     )
 
 
-@attrs.frozen
-class Notice:
-    """Something the clinician should know about how the plan was made."""
-
-    code: str
-    message: str
-    source: str = "core"
-
-    to_dict = json_form(key("code"), key("message"), key("source"))
-
-
 @attrs.define
 class Problem:
     """One problem area of the plan with its evidence, long-term goal, objectives and steps."""
@@ -433,27 +422,6 @@ class Proposal:
     interventions: tuple[Intervention, ...] = ()
     exclusions: tuple[Exclusion, ...] = ()
     notices: tuple[Notice, ...] = ()
-
-
-@attrs.frozen
-class PluginInfo:
-    """A loaded plugin (or strategy) and its version, recorded in every plan."""
-
-    name: str
-    version: str
-    kind: str = "plugin"
-    #: the installed package it came from (``planengine`` for the built-ins)
-    distribution: str | None = None
-    #: for a strategy: the plugin (entry-point name) that registered it
-    plugin: str | None = None
-
-    to_dict = json_form(
-        key("name"),
-        key("version"),
-        key("kind"),
-        key("distribution", omit=IF_EMPTY),
-        key("plugin", omit=IF_EMPTY),
-    )
 
 
 @attrs.frozen

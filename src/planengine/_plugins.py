@@ -22,7 +22,7 @@ import pluggy
 from planengine import hookspecs
 from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._log import logger
-from planengine._model import Notice, PluginInfo
+from planengine._records import Notice, PluginInfo
 from planengine.plan._risk_wording import failure_notice
 
 __all__ = ["LoadedPlugins", "call_each", "load_plugins", "log_failure"]

@@ -1,6 +1,8 @@
-"""Where a plan element came from (:class:`Provenance`) and an open safety signal
-(:class:`RiskFlag`): the two records every part of the engine shares (re-exported by
-:mod:`planengine._model`)."""
+"""The records every part of the engine shares (re-exported by :mod:`planengine._model`): where
+a plan element came from (:class:`Provenance`), an open safety signal (:class:`RiskFlag`),
+something the clinician should know about how a plan or review was made (:class:`Notice`) and a
+loaded plugin (:class:`PluginInfo`). They live here, apart from the plan's records, so that the
+commands that make no plan (``validate``, ``review``) need not build those."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import attrs
 
 from planengine._json_form import DATE, FORM, IF_EMPTY, IF_NONE, LIST, json_form, key
 
-__all__ = ["Provenance", "RiskFlag"]
+__all__ = ["Notice", "PluginInfo", "Provenance", "RiskFlag"]
 
 
 @attrs.frozen
@@ -119,4 +121,36 @@ class RiskFlag:
         key("provenance", as_=FORM),
         key("disposition", as_=FORM, omit=IF_NONE),
         doc="JSON-ready form (``disposition`` only when one is recorded for the flag's signal).",
+    )
+
+
+@attrs.frozen
+class Notice:
+    """Something the clinician should know about how the plan was made."""
+
+    code: str
+    message: str
+    source: str = "core"
+
+    to_dict = json_form(key("code"), key("message"), key("source"))
+
+
+@attrs.frozen
+class PluginInfo:
+    """A loaded plugin (or strategy) and its version, recorded in every plan."""
+
+    name: str
+    version: str
+    kind: str = "plugin"
+    #: the installed package it came from (``planengine`` for the built-ins)
+    distribution: str | None = None
+    #: for a strategy: the plugin (entry-point name) that registered it
+    plugin: str | None = None
+
+    to_dict = json_form(
+        key("name"),
+        key("version"),
+        key("kind"),
+        key("distribution", omit=IF_EMPTY),
+        key("plugin", omit=IF_EMPTY),
     )

@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
     if args.output:
         from planengine._errors import OutputError
         from planengine.io._output import InputFiles, write_output
-        from planengine.smart._validate import iter_files
+        from planengine.io._walk import iter_files
 
         inputs = InputFiles([*iter_files(args.paths), *args.observations])
         kind = {"text": "text", "json": "json", "markdown": "markdown", "html": "html", "fhir": "json"}

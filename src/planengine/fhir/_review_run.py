@@ -55,9 +55,9 @@ def review_fhir_paths(
     :raises InputError: (file, line, path) for a file or resource that cannot be read.
     """
     from planengine.io._loader import load_document
+    from planengine.io._walk import iter_files
     from planengine.review._caseload import caseload
     from planengine.review._files import ReviewRun
-    from planengine.smart._validate import iter_files
 
     if instruments is None:
         from planengine.instruments._data_files import load_builtin_instruments

@@ -22,7 +22,7 @@ import attrs
 
 from planengine._errors import ConfigError
 from planengine._json_form import FORMS, IF_NONE, LIST, json_form, key
-from planengine._model import Notice
+from planengine._records import Notice
 
 __all__ = [
     "CONFIG_SOURCE",

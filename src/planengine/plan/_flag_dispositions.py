@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from planengine._model import RiskFlag
+from planengine._records import RiskFlag
 from planengine.io._disposition import Disposition
 from planengine.plan._risk_flags import ACTION_ASK_NOW, TODAY_ACTIONS
 

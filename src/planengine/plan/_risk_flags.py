@@ -22,7 +22,7 @@ from typing import Any
 
 import attrs
 
-from planengine._model import Provenance, RiskFlag
+from planengine._records import Provenance, RiskFlag
 
 __all__ = [
     "KIND_ABUSE",

@@ -11,12 +11,15 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Collection, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from planengine._look_alikes import to_latin
-from planengine._model import Notice, PlanDraft, Proposal
+from planengine._records import Notice
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine._model import PlanDraft, Proposal
 
 __all__ = [
     "claims_no_risk",

@@ -12,9 +12,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from planengine._printable import printable_lines
-from planengine._references import cited_ids, full_references
 from planengine._version import __version__
-from planengine.io._json_text import json_text
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.smart._model import Violation
@@ -82,6 +80,8 @@ def _json(report: ValidationReport, statistics: bool) -> str:
             {"code": code, "name": name, "smart_letter": letter, "count": count}
             for code, name, letter, count in report.statistics()
         ]
+    from planengine.io._json_text import json_text  # orjson: for the JSON formats only
+
     return json_text(out)
 
 
@@ -125,6 +125,8 @@ _SARIF_LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 
 
 def _sarif(report: ValidationReport, statistics: bool) -> str:
+    from planengine._references import cited_ids, full_references  # the bibliography: SARIF only
+
     rules_meta: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     used = {v.code for v in report.violations}
@@ -192,6 +194,8 @@ def _sarif(report: ValidationReport, statistics: bool) -> str:
             }
         ],
     }
+    from planengine.io._json_text import json_text
+
     return json_text(log)
 
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from planengine._printable import printable_lines
 from planengine._version import __version__
-from planengine.io._json_text import json_text
 from planengine.plan._crisis import (
     CRISIS_HEADING,
     NO_ABUSE_RESOURCES_MESSAGE,
@@ -331,6 +330,8 @@ def render_json(run: ReviewRun) -> str:
         "errors": [e.to_dict() for e in run.errors],
         "reviews": [r.to_dict() for r in run.reviews],
     }
+    from planengine.io._json_text import json_text  # orjson: for the JSON format only
+
     return json_text(out)
 
 

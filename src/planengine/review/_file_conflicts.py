@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 
 import attrs
 
-from planengine._model import Notice
+from planengine._records import Notice
 from planengine.instruments._instrument import Instrument
 from planengine.review._model import GoalReview, Review, Suggestion
 

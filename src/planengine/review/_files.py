@@ -98,8 +98,8 @@ def review_paths(
 ) -> ReviewRun:
     """Review every goal file under ``paths`` (folders walked for ``*.yaml``, ``*.yml``, ``*.json``)."""
     from planengine.io._loader import load_document
+    from planengine.io._walk import iter_files
     from planengine.review._review import _manager, review_goals
-    from planengine.smart._validate import iter_files
 
     if instruments is None:
         from planengine.instruments._data_files import load_builtin_instruments

@@ -18,16 +18,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from planengine._model import RiskFlag
+from planengine._records import RiskFlag
 from planengine.goals._record import GoalFileRecord, read_patient_id
 from planengine.io._disposition import Disposition
 from planengine.io._document import Document
 from planengine.review._inputs import FindingSink
-from planengine.review._model import GoalReview, ReviewFinding, Suggestion
+from planengine.review._readings import ReviewFinding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine.review._model import GoalReview, Suggestion
 
 __all__ = [
     "ROUTINE_ACTIONS",
@@ -145,6 +148,8 @@ def _action(suggestion: Suggestion) -> str:
 
 
 def _waiting(suggestion: Suggestion, ids: str) -> Suggestion:
+    from planengine.review._model import Suggestion  # the review's results: not for validate
+
     return Suggestion(
         RULE_WAIT,
         "wait",

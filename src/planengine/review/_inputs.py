@@ -14,7 +14,7 @@ from planengine.instruments._units import PERCENT_UNITS, SCORE_UNITS, unit_scale
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
-from planengine.review._model import Measurement, ReviewFinding
+from planengine.review._readings import Measurement, ReviewFinding
 
 __all__ = [
     "PERCENT_UNITS",

@@ -1,6 +1,9 @@
 """The review's data: settings, input findings, measurements, change statistics, suggestions, results.
 
-Everything here is a frozen attrs class with a ``to_dict()`` giving JSON-ready output; the
+Input findings and measurements, what reading a goal file makes, are defined in
+:mod:`planengine.review._readings` (re-exported here), so that ``validate``, which reads goal
+files the same way, need not build the review's results. Everything here is a frozen attrs
+class with a ``to_dict()`` giving JSON-ready output; the
 computing modules (``_change``, ``_trajectory``, ``_status``, ``_gas``, ``_suggest``) fill them in.
 """
 
@@ -13,10 +16,10 @@ from typing import Any
 import attrs
 
 from planengine._json_form import DATE, DICT, FORM, FORMS, LIST, NULL, json_form, key
-from planengine._model import RiskFlag
-from planengine.io._location import WHOLE_INPUT, Located, Location
+from planengine._records import RiskFlag
 from planengine.plan._crisis import CrisisResources
 from planengine.review._config import ReviewConfig
+from planengine.review._readings import Measurement, ReviewFinding
 
 __all__ = [
     "ACHIEVEMENT_STATUSES",
@@ -48,55 +51,6 @@ ACHIEVEMENT_STATUSES = (
     "not-attainable",
 )
 ACHIEVEMENT_SYSTEM = "http://terminology.hl7.org/CodeSystem/goal-achievement"
-
-#: Finding severities: ``error`` means data was left out of the computation (exit 2),
-#: ``warning`` an assumption the review had to make, ``info`` a caveat.
-FINDING_SEVERITIES = ("error", "warning", "info")
-
-
-@attrs.frozen
-class ReviewFinding(Located):
-    """A problem with the input: where it is, what is wrong, what the review did about it.
-
-    :ivar code: ``input.<kind>`` (``input.before-baseline``, ``input.duplicate-date`` ...).
-    :ivar severity: ``error`` (the value was left out), ``warning`` or ``info``.
-    :ivar location: where it is: file, line and column as far as known, and the JSON path
-        (``$.goals[0].progress[2].date``); ``file``, ``line``, ``column`` and ``json_path`` read
-        from it.
-    """
-
-    code: str
-    severity: str
-    message: str
-    location: Location = WHOLE_INPUT
-    goal_id: str | None = None
-
-    @property
-    def file(self) -> str | None:
-        """The file, ``None`` for in-memory input."""
-        return self.location.file
-
-    @property
-    def json_path(self) -> str:
-        """JSONPath text, e.g. ``$.goals[0].progress[2].date`` (``$``: the whole file)."""
-        return self.location.json_path or "$"
-
-    to_dict = json_form(
-        *map(key, ("code", "severity", "message", "file", "line", "column", "json_path")),
-        key("goal_id"),
-    )
-
-
-@attrs.frozen
-class Measurement:
-    """One value of a goal's measure. ``source`` is ``baseline``, ``progress`` or ``assessment``."""
-
-    date: dt.date
-    value: float
-    source: str
-    json_path: str
-
-    to_dict = json_form(key("date", as_=DATE), key("value"), key("source"), key("json_path"))
 
 
 @attrs.frozen

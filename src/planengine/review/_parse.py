@@ -32,8 +32,8 @@ from planengine.review._inputs import (
     Path,
     fmt_number,
 )
-from planengine.review._model import Measurement, ReviewFinding
 from planengine.review._parse_goal import GoalReader
+from planengine.review._readings import Measurement, ReviewFinding
 
 __all__ = ["ParsedAssessment", "ParsedFile", "ParsedGoal", "parse_goal_file", "schema_findings"]
 

@@ -32,13 +32,13 @@ from planengine.review._inputs import (
     fmt_number,
     unit_scale,
 )
-from planengine.review._model import Measurement
 from planengine.review._pending_baseline import (
     PendingBaseline,
     first_entry_as_baseline,
     pending_baseline,
     position_reason,
 )
+from planengine.review._readings import Measurement
 from planengine.review._scales import measure_bounds, range_hint, reachable, same_unit
 
 __all__ = ["GoalReader"]

@@ -11,7 +11,7 @@ import attrs
 
 from planengine.goals._record import BaselineRecord
 from planengine.review._inputs import FindingSink, Path, fmt_number
-from planengine.review._model import Measurement
+from planengine.review._readings import Measurement
 
 __all__ = ["PendingBaseline", "pending_baseline", "position_reason"]
 

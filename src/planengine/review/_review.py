@@ -16,7 +16,7 @@ import attrs
 
 from planengine._errors import InputError
 from planengine._log import StageTimes
-from planengine._model import Notice, RiskFlag
+from planengine._records import Notice, RiskFlag
 from planengine._vocabulary import load_vocabulary
 from planengine.instruments._instrument import Instrument
 from planengine.io._document import Document

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from planengine._errors import InputError
-from planengine._model import Notice, Provenance, RiskFlag
+from planengine._records import Notice, Provenance, RiskFlag
 from planengine._values import parse_date
 from planengine.instruments._instrument import Instrument
-from planengine.instruments._scoring import RiskSignal, score_response
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 from planengine.plan._risk_flags import answer_flags, language_flags
 from planengine.plan._risk_language import RiskLanguage
-from planengine.review._model import ReviewFinding
 from planengine.review._parse import ParsedAssessment
+from planengine.review._readings import ReviewFinding
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine.instruments._scoring import RiskSignal
 
 __all__ = ["risk_flags_from_assessments"]
 
@@ -70,6 +73,9 @@ def risk_flags_from_assessments(
         if a.answers is None:
             unrecorded.setdefault(instrument.name, []).append(a.date.isoformat())
             continue
+        # imported here: a goal file that records no answers scores nothing
+        from planengine.instruments._scoring import RiskSignal, score_response
+
         path_text = format_json_path(a.path)
         try:
             score = score_response(instrument, a.answers, path=f"{path_text}.answers", file=file)

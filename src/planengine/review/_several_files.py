@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from planengine._model import Notice
+from planengine._records import Notice
 from planengine.review._model import GoalReview, Review, Suggestion
 
 __all__ = ["HELD_FOR_MERGE", "RULE_WAIT_FOR_MERGE", "hold_for_merge", "several_files_notice"]

@@ -46,8 +46,8 @@ from typing import Any
 import attrs
 
 from planengine._errors import PLUGIN_FAILURES, PluginError
-from planengine._model import Notice, RiskFlag
 from planengine._plugins import call_each, log_failure, plugin_version
+from planengine._records import Notice, RiskFlag
 from planengine.plan._risk_wording import claims_no_risk, failure_notice
 from planengine.review._model import (
     FORBIDDEN_ACTIONS,

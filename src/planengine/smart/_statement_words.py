@@ -10,15 +10,17 @@ model (unused here) and spaCy when installed, which tripled ``validate``'s start
 
 from __future__ import annotations
 
-import bisect
 import functools
 import importlib.util
 import os
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import attrs
+
+if TYPE_CHECKING:  # pragma: no cover
+    from planengine.smart._lemma_table import SortedLines
 
 __all__ = [
     "CLAUSE_BREAK",
@@ -65,8 +67,8 @@ _UPOS = {"noun": "NOUN", "verb": "VERB", "adj": "ADJ", "adv": "ADV", "aux": "AUX
 
 
 @functools.lru_cache(maxsize=1)
-def _lemma_table() -> tuple[Sequence[str], dict[str, dict[str, tuple[str, ...]]]]:
-    """lemminflect's lookup lines (``word,category,lemma/lemma``), sorted for bisection (from a
+def _lemma_table() -> tuple[SortedLines, dict[str, dict[str, tuple[str, ...]]]]:
+    """lemminflect's lookup lines (``word,category,lemma/lemma``), sorted for searching (from a
     cache file: :mod:`planengine.smart._lemma_table`), and its overrides."""
     from planengine.smart._lemma_table import sorted_lines
 
@@ -90,11 +92,9 @@ def readings(word: str) -> dict[str, tuple[str, ...]]:
     lines, overrides = _lemma_table()
     key = lower + ","
     found: dict[str, tuple[str, ...]] = {}
-    index = bisect.bisect_left(lines, key)
-    while index < len(lines) and lines[index].startswith(key):
-        _word, category, forms = lines[index].split(",")
+    for line in lines.starting_with(key):
+        _word, category, forms = line.split(",")
         found[_UPOS.get(category, category.upper())] = tuple(forms.split("/"))
-        index += 1
     found.update(overrides.get(lower, {}))
     return found
 

@@ -19,17 +19,12 @@ import attrs
 from planengine._errors import ConfigError, DocumentParseError
 from planengine._log import StageTimes
 from planengine.io._location import Location
+from planengine.io._walk import iter_files
 from planengine.smart._check import RuleSet, check_goals, rule_set
 from planengine.smart._config import SmartConfig
 from planengine.smart._model import SEVERITIES, Violation
 
 __all__ = ["ValidationReport", "auto_jobs", "iter_files", "validate_file", "validate_paths"]
-
-EXTENSIONS = (".yaml", ".yml", ".json")
-#: Folders never walked into (they are tooling, not goal files).
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".venv", "venv", "node_modules", "__pycache__", ".tox"}
-)
 
 
 @attrs.frozen
@@ -68,34 +63,6 @@ class ValidationReport:
             ((code, name, letter, n) for (code, name, letter), n in counts.items()),
             key=lambda row: (-row[3], row[0]),
         )
-
-
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
-    """Files to check: explicit files as given, directories walked for ``*.yaml``/``*.yml``/
-    ``*.json`` (sorted, hidden and tooling folders skipped). Duplicates are dropped."""
-    found: list[str] = []
-    seen: set[str] = set()
-
-    def add(path: str) -> None:
-        key = os.path.normpath(path)
-        if key not in seen:
-            seen.add(key)
-            found.append(path)
-
-    for raw in paths:
-        path = os.fspath(raw)
-        if os.path.isdir(path):
-            # A folder that cannot be listed is reported as a file that cannot be read (E001),
-            # never skipped: a CI job must not pass by not looking.
-            for folder, dirs, files in os.walk(path, onerror=lambda error: add(error.filename)):
-                dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.startswith("."))
-                for name in sorted(files):
-                    if name.lower().endswith(EXTENSIONS):
-                        joined = os.path.join(folder, name)
-                        add(joined[2:] if joined.startswith("./") else joined)
-        else:
-            add(path)
-    return found
 
 
 def validate_file(

@@ -1,0 +1,67 @@
+"""What reading a goal file makes for a review: a finding about the input
+(:class:`ReviewFinding`) and one value of a goal's measure (:class:`Measurement`).
+
+Re-exported by :mod:`planengine.review._model` with the review's results; kept apart so that
+``validate``, which reads goal files through the same reader (the input contract), imports
+these two records and not the review's results.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from planengine._json_form import DATE, json_form, key
+from planengine.io._location import WHOLE_INPUT, Located, Location
+
+__all__ = ["FINDING_SEVERITIES", "Measurement", "ReviewFinding"]
+
+#: Finding severities: ``error`` means data was left out of the computation (exit 2),
+#: ``warning`` an assumption the review had to make, ``info`` a caveat.
+FINDING_SEVERITIES = ("error", "warning", "info")
+
+
+@attrs.frozen
+class ReviewFinding(Located):
+    """A problem with the input: where it is, what is wrong, what the review did about it.
+
+    :ivar code: ``input.<kind>`` (``input.before-baseline``, ``input.duplicate-date`` ...).
+    :ivar severity: ``error`` (the value was left out), ``warning`` or ``info``.
+    :ivar location: where it is: file, line and column as far as known, and the JSON path
+        (``$.goals[0].progress[2].date``); ``file``, ``line``, ``column`` and ``json_path`` read
+        from it.
+    """
+
+    code: str
+    severity: str
+    message: str
+    location: Location = WHOLE_INPUT
+    goal_id: str | None = None
+
+    @property
+    def file(self) -> str | None:
+        """The file, ``None`` for in-memory input."""
+        return self.location.file
+
+    @property
+    def json_path(self) -> str:
+        """JSONPath text, e.g. ``$.goals[0].progress[2].date`` (``$``: the whole file)."""
+        return self.location.json_path or "$"
+
+    to_dict = json_form(
+        *map(key, ("code", "severity", "message", "file", "line", "column", "json_path")),
+        key("goal_id"),
+    )
+
+
+@attrs.frozen
+class Measurement:
+    """One value of a goal's measure. ``source`` is ``baseline``, ``progress`` or ``assessment``."""
+
+    date: dt.date
+    value: float
+    source: str
+    json_path: str
+
+    to_dict = json_form(key("date", as_=DATE), key("value"), key("source"), key("json_path"))
