@@ -467,7 +467,8 @@ def replan_on_risk_item(
                 if answered
                 else f"{objective.measure.method}; {item}'s answer is recorded {day}, whatever it is, "
                 "and the plan is made again with it: if it is 0 and the clinician has no concern, "
-                "the risk flag is closed and the held steps start then; if "
+                "the clinician records that outcome, the held steps start then and the question "
+                "is asked again at the flag's next review; if "
                 f"{when}, the plan opens the suicide-risk section with the safety plan and "
                 "follow-up"
             )

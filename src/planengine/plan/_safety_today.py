@@ -15,8 +15,10 @@ from planengine._model import Intervention, Measure, Objective, Provenance, Risk
 from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION
 
 __all__ = [
+    "ANSWERED_NO_CONDITION",
     "ASSESSED_AND_REPLAN",
     "BEHAVIOUR_CONDITION",
+    "ON_RECORD_REASON",
     "RECORD_AND_REPLAN",
     "RULE_URGENT_CONTACT",
     "SAFETY_AREA",
@@ -33,7 +35,9 @@ __all__ = [
     "assessed_today",
     "conditional_title",
     "current_dispositions",
+    "met_later",
     "never_asked",
+    "on_record_title",
     "referred_for_urgent_care",
     "risk_question",
     "safety_plan_condition",
@@ -110,6 +114,33 @@ def safety_plan_condition(flags: tuple[RiskFlag, ...]) -> str | None:
 ANSWERED_NO_CONDITION = (
     "if the clinician becomes concerned, or a new answer endorses the risk question"
 )
+
+
+def met_later(condition: str | None) -> bool:
+    """Whether ``condition`` can only be met after this visit (:data:`ANSWERED_NO_CONDITION`:
+    the question was asked and "no" recorded): the safety plan is then due the same day as it,
+    with the follow-up contact within 72 hours of that, not on a date that will have passed
+    when it arises (clinician read 20, S5). The other conditions are settled at this visit."""
+    return condition == ANSWERED_NO_CONDITION
+
+
+#: Why the safety problem stays first once the risk question was asked and "no" recorded
+#: (clinician read 20, S4, in its words): on record, not "open", and nothing is held.
+ON_RECORD_REASON = "Kept on record and asked again at review; no held steps."
+
+
+def on_record_title(flags: tuple[RiskFlag, ...], as_of: dt.date) -> str | None:
+    """The safety problem's title once the risk question was asked and "no" recorded
+    (:func:`asked_and_recorded`): "Safety: risk flag on record (assessed {date}; asked again by
+    {next review})" (clinician read 20, S4: the flag is kept, never "no risk", and not called
+    "open" either); ``None`` otherwise."""
+    if not asked_and_recorded(flags):
+        return None
+    assessed = min(f.disposition.date for f in flags if answered_no(f) and f.disposition)
+    return (
+        f"Safety: risk flag on record (assessed {assessed.isoformat()}; asked again by "
+        f"{_next_review(flags, as_of).isoformat()})"
+    )
 
 
 def never_asked(flag: RiskFlag) -> bool:
@@ -322,8 +353,9 @@ def alcohol_step(provenance: Provenance) -> Intervention:
 RECORD_AND_REPLAN = (
     "Record the answer today, whatever it is, and make the plan again with it: a PHQ-9 with "
     "item 9 answered, or the clinician's disposition of this flag. If item 9 is 0, or the direct "
-    "question is not endorsed, and the clinician has no concern, the flag is closed by the "
-    "clinician and the held steps start today. If it is 1 or more, or the clinician is "
+    "question is not endorsed, and the clinician has no concern, the clinician records that "
+    "outcome; the held steps start today and the question is asked again at the flag's next "
+    "review. If it is 1 or more, or the clinician is "
     "concerned, the plan opens the suicide-risk section with the safety plan and follow-up. "
     "Print the patient copy from the plan made again."
 )
@@ -447,10 +479,12 @@ def current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
 
 
 def conditional_title(condition: str | None, title: str) -> str:
-    """A step's title, led by its condition when it has one."""
+    """A step's title, led by its condition when it has one (done "today" unless the condition
+    can only be met later: :func:`met_later`)."""
     if condition is None:
         return title
-    return f"{condition[0].upper()}{condition[1:]}: {title[0].lower()}{title[1:]} today"
+    today = "" if met_later(condition) else " today"
+    return f"{condition[0].upper()}{condition[1:]}: {title[0].lower()}{title[1:]}{today}"
 
 
 def why_ask_today(flags: tuple[RiskFlag, ...]) -> str:

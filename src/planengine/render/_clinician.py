@@ -31,6 +31,7 @@ from planengine.render._blocks import (
 )
 from planengine.render._clinician_parts import (
     appendix,
+    conditional_due,
     done_at_this_visit,
     glance,
     is_clinician_task,
@@ -244,7 +245,7 @@ def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
         when = f"Once its steps start; review every {interval} days from then."
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
         when = (
-            f"Only {objective['condition']}: then due {long_date(objective['due_date'])}. Until "
+            f"Only {objective['condition']}: then due {conditional_due(objective)}. Until "
             "then it is not a goal: a goal file lists it as waiting, and a review does not call it "
             "overdue."
         )

@@ -8,6 +8,7 @@ from typing import Any
 
 from planengine._references import cited_ids, full_references, references
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
+from planengine.plan._safety_today import met_later
 from planengine.plan.stepped_care._records import NO_MEASURE
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_parts import held_key
@@ -18,12 +19,15 @@ from planengine.render._words import (
     dose,
     instrument_name,
     label,
+    long_date,
+    long_dates,
     one_line,
     status_label,
 )
 
 __all__ = [
     "appendix",
+    "conditional_due",
     "contacts_text",
     "done_at_this_visit",
     "glance",
@@ -155,7 +159,7 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
         rows.append(
             (
                 str(number),
-                one_line(problem["title"]) + primary,
+                long_dates(one_line(problem["title"])) + primary,
                 label(_C, "phase", problem["phase"]),
                 clean(_why_here(problem, primary_now), titles),
             )
@@ -405,7 +409,7 @@ def problem_heading(
         for ref in problem["evidence"]
         if ref in findings and findings[ref]["kind"] == "severity" and findings[ref]["severity"]
     ]
-    title = f"{number}. {one_line(problem['title'])}"
+    title = f"{number}. {long_dates(one_line(problem['title']))}"
     if not graded:
         return title
     top = next((f for f in graded if f["severity"] == problem["severity"]), graded[0])
@@ -483,3 +487,12 @@ def appendix(data: dict[str, Any], extra: tuple[Block, ...] = ()) -> Section:
     if cited:
         blocks.append(Section("References", (ItemList(tuple(Item(r) for r in cited)),), level=3))
     return Section("How this plan was made", tuple(blocks), kind="appendix")
+
+
+def conditional_due(objective: dict[str, Any]) -> str:
+    """When a conditional objective is due once its condition is met: its date, or, for a
+    condition that can only be met after this visit, the same day as it, with the follow-up
+    contact within 72 hours of it (clinician read 20, S5: never a date that will have passed)."""
+    if met_later(objective.get("condition")):
+        return "the same day, with the follow-up contact within 72 hours of it"
+    return long_date(objective["due_date"])

@@ -10,6 +10,7 @@ from typing import Any
 from planengine.plan._safety import each_contact_flag
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._clinician_parts import (
+    conditional_due,
     done_at_this_visit,
     is_clinician_task,
     options,
@@ -55,7 +56,7 @@ def _objective_line(
         return Item(when, lead=long_dates(clean(objective["statement"], titles)))
     interval = objective["review_interval_days"]
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
-        when = f"Only {objective['condition']}; then due {long_date(objective['due_date'])}."
+        when = f"Only {objective['condition']}; then due {conditional_due(objective)}."
     elif interval == 1:  # a safety task: done at once, not reviewed over weeks
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
     elif done_at_this_visit(objective):  # done once, today (read 16, S4)
