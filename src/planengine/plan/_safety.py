@@ -242,6 +242,7 @@ def enforce(
     each_contact: Mapping[str, str] | None = None,
     endorsed_when: Mapping[str, str] | None = None,
     risk_item_names: Mapping[str, str] | None = None,
+    urgent_contact_working_days: int = 1,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
@@ -263,6 +264,8 @@ def enforce(
         is 1 or more"): with a risk question never given open, the task that gives one says the
         plan is made again with its score (:func:`replan_on_risk_item`).
     :param risk_item_names: those instruments' risk item, id -> "item 9", as that task names it.
+    :param urgent_contact_working_days: after a referral for urgent care, the working days after
+        it by which the urgent service is to have seen the patient (``EngineConfig``).
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
     draft.problems = [
@@ -273,7 +276,12 @@ def enforce(
         draft.problems.insert(
             0,
             build_safety_problem(
-                flags, as_of, alcohol, alcohol_measured=alcohol_measured, risk_item_today=today
+                flags,
+                as_of,
+                alcohol,
+                alcohol_measured=alcohol_measured,
+                risk_item_today=today,
+                urgent_contact_working_days=urgent_contact_working_days,
             ),
         )
         if any(f.kind in SUICIDE_KINDS for f in flags):

@@ -83,6 +83,7 @@ def build_safety_problem(
     *,
     alcohol_measured: bool = True,
     risk_item_today: str = "",
+    urgent_contact_working_days: int = 1,
 ) -> Problem:
     """The safety problem that opens every plan with an open flag: for each kind of flag, the
     clinician's step and an objective due at this visit.
@@ -108,6 +109,8 @@ def build_safety_problem(
     :param risk_item_today: with a risk question never given, the questionnaire with a risk
         item another problem gives today, and whose task it is ("the PHQ-9 given today (Trauma
         task)"): its answer is the risk question's, recorded once (clinician read 17, S5).
+    :param urgent_contact_working_days: after a referral for urgent care, the working days after
+        it by which the urgent service is to have seen the patient (clinician read 20, S3).
     """
     # Long: the safety problem is one record built kind by kind of flag (suicide, risky behaviour,
     # private), in the order the clinician reads them; each kind's steps and objectives come from
@@ -140,9 +143,12 @@ def build_safety_problem(
             suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
         )
         objectives.append(follow_up_objective(flags, as_of, provenance, condition))
-        urgent = urgent_contact_objective(flags, as_of, objectives[-1].due_date)
+        urgent = urgent_contact_objective(flags, as_of, urgent_contact_working_days)
         objectives.extend([urgent] if urgent is not None else [])
-        interventions.extend(_suicide_steps(flags, provenance, alcohol, condition, risk_item_today))
+        interventions.extend(
+            _suicide_steps(flags, provenance, alcohol, condition, risk_item_today,
+                           None if urgent is None else urgent.due_date)
+        )
     if "risky-behaviour" in kinds:
         objectives.append(
             visit_objective(
@@ -323,6 +329,7 @@ def _suicide_steps(
     alcohol: str | None,
     condition: str | None = None,
     risk_item_today: str = "",
+    urgent_due: dt.date | None = None,
 ) -> list[Intervention]:
     """The clinician's steps for suicide risk: the assessment today, the safety plan, the
     follow-up contact, and (with the safety plan due today) specialist care as an option; with
@@ -469,6 +476,6 @@ def _suicide_steps(
         ),
     ]
     if condition is None:
-        steps.append(specialist_option(provenance, referred_for_urgent_care(flags)))
+        steps.append(specialist_option(provenance, referred_for_urgent_care(flags), urgent_due))
     return steps
 

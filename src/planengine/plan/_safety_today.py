@@ -43,6 +43,7 @@ __all__ = [
     "safety_plan_condition",
     "specialist_option",
     "urgent_contact_objective",
+    "working_days_after",
     "visit_objective",
     "why_ask_today",
 ]
@@ -164,14 +165,24 @@ URGENT_CONTACT = "safety-urgent-contact-confirmed"
 RULE_URGENT_CONTACT = "safety.urgent-contact-confirmed"
 
 
+def working_days_after(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th working day (Monday to Friday) after ``day``."""
+    while count > 0:
+        day += dt.timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
+
+
 def urgent_contact_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, due: dt.date
+    flags: tuple[RiskFlag, ...], as_of: dt.date, working_days: int = 1
 ) -> Objective | None:
     """After a current disposition that refers the patient for urgent care, the safety problem's
-    check that the urgent service has made contact, due by the follow-up contact (``due``) and
-    checked each day until it is done (clinician read 19, M1: the handover in which people at
-    risk get lost); ``None`` without such a disposition. Its inputs are the flags' signals and
-    the dispositions that record the referral."""
+    check that the urgent service has made contact, due ``working_days`` working days after the
+    disposition (the next working day by default: ``EngineConfig.urgent_contact_working_days``,
+    clinician read 20, S3; not before the plan's date) and checked each day until it is done
+    (clinician read 19, M1: the handover in which people at risk get lost); ``None`` without
+    such a disposition. Its inputs are the flags' signals and the dispositions that record the
+    referral."""
     referred = [
         f
         for f in flags
@@ -181,6 +192,8 @@ def urgent_contact_objective(
     ]
     if not referred:
         return None
+    day = min(f.disposition.date for f in referred if f.disposition is not None)
+    due = max(working_days_after(day, working_days), as_of)
     inputs = {path for f in referred for path in f.provenance.inputs}
     inputs |= {f.disposition.json_path for f in referred if f.disposition is not None}
     objective = visit_objective(
@@ -193,7 +206,9 @@ def urgent_contact_objective(
         Provenance(f"rule:{RULE_URGENT_CONTACT}", tuple(sorted(inputs))),
         "The clinician referred the patient for urgent care; until the service is confirmed to "
         "have seen the person, the referral is a handover in which a person at risk can be "
-        "lost, so it is checked each day and a missed contact is acted on the same day.",
+        "lost, so it is checked each day and a missed contact is acted on the same day. The "
+        "date is the clinic's setting (by default the next working day after the referral), "
+        "and the patient copy gives the same date.",
     )
     return attrs.evolve(
         objective,
@@ -508,11 +523,14 @@ def why_ask_today(flags: tuple[RiskFlag, ...]) -> str:
     return " ".join(reasons)
 
 
-def specialist_option(provenance: Provenance, referred: dt.date | None = None) -> Intervention:
+def specialist_option(
+    provenance: Provenance, referred: dt.date | None = None, due: dt.date | None = None
+) -> Intervention:
     """Specialist mental health care (step 4), as an option the clinician weighs after the risk
     assessment: not a default, and not gated by any label of risk (R-SC22). Once the clinician
     has recorded a referral for urgent care on ``referred``, the step reads as the referral made,
-    with its check that the person was seen (clinician read 19, M1, in its words)."""
+    with its check that the person was seen by ``due`` (the urgent contact objective's date;
+    clinician read 19, M1, and read 20, S3, in its words)."""
     if referred is None:
         title = "Option for the clinician: specialist mental health care (step 4)"
         description = (
@@ -524,10 +542,12 @@ def specialist_option(provenance: Provenance, referred: dt.date | None = None) -
         )
     else:
         title = f"Urgent referral made ({referred.isoformat()})"
+        by = f" by {due.isoformat()}" if due is not None else ""
         description = (
-            "Confirm with the patient and the service that the person was seen; if not seen or "
-            "not contactable by the follow-up contact, act the same day by the clinic's pathway. "
-            "The rest of this plan is then agreed again with that service."
+            f"Confirm with the patient and the service that the person was seen{by}; if the "
+            "service has not seen the patient by that date, or the patient cannot be reached, "
+            "act the same day by the clinic's pathway. The rest of this plan is then agreed "
+            "again with that service."
         )
     return Intervention(
         id="safety-specialist-option",

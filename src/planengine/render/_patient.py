@@ -16,6 +16,7 @@ from planengine._model import Plan
 from planengine.plan._depression_measure import MEASURED_INSTRUMENT
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._perinatal_route import PERINATAL_ROUTE
+from planengine.plan._safety_today import URGENT_CONTACT
 from planengine.plan.stepped_care._order import SUICIDE_RISK
 from planengine.render._blocks import (
     Block,
@@ -141,7 +142,12 @@ def _follow_up(data: dict[str, Any]) -> str | None:
 def _appointments(data: dict[str, Any]) -> Section:
     items = [Item(patient_text("next_today"))]
     if urgent_referral(data) is not None:  # clinician read 19, M1
-        items.append(Item(patient_text("next_urgent")))
+        due = next(  # the dated check the plan makes (clinician read 20, S3: the same date)
+            (o["due_date"] for p in data["problems"] for o in p["objectives"] if o["id"] == URGENT_CONTACT),
+            None,
+        )
+        by = long_date(due) if due is not None else "________"
+        items.append(Item(patient_text("next_urgent", date=by)))
     today = _questionnaires_today(data)
     if today is not None:
         items.append(today)
