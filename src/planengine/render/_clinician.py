@@ -44,6 +44,7 @@ from planengine.render._clinician_parts import (
     step_item,
 )
 from planengine.render._clinician_summary import DETAILS, now_problem, waiting_problems
+from planengine.render._patient_parts import urgent_referral
 from planengine.render._words import (
     band_title,
     clean,
@@ -302,7 +303,8 @@ def _problem(number: int, problem: dict[str, Any], context: dict[str, Any], leve
             )
         )
     if problem["interventions"]:
-        steps = tuple(step_item(step, titles) for step in problem["interventions"])
+        urgent = urgent_referral(context["data"]) is not None  # read 20, S1
+        steps = tuple(step_item(step, titles, urgent) for step in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=level + 1))
     if problem["id"] in context["choices"]:
         budget = options_budget(context["data"], problem)

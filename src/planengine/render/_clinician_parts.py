@@ -292,10 +292,15 @@ def _phase_minutes(phase: str, minutes: int, budget: int) -> str:
     return clinician_text("minutes_up_to", minutes=minutes)
 
 
-def step_when(step: dict[str, Any], titles: dict[str, str]) -> str:
-    """When a step starts: its phase (or a step up), its first week, and its entry criterion."""
+def step_when(step: dict[str, Any], titles: dict[str, str], urgent: bool = False) -> str:
+    """When a step starts: its phase (or a step up), its first week, and its entry criterion;
+    ``urgent``: a referral for urgent care is recorded, so a course that starts now says its
+    contact continues and its content is agreed again with the urgent service (clinician read
+    20, S1)."""
     phasing = step.get("phasing") or {}
     when = "Step up" if phasing.get("rule") == _STEP_UP_RULE else label(_C, "phase", step["phase"])
+    if urgent and _agreed_again(step):
+        when = label(_C, "phase", "now_urgent")
     if phasing.get("start_week"):
         when += f", from week {phasing['start_week']}"
     if step["phase"] != "now" and phasing.get("entry"):
@@ -303,9 +308,22 @@ def step_when(step: dict[str, Any], titles: dict[str, str]) -> str:
     return when
 
 
-def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
-    """One step: what it is, who delivers it, the dose, when, its status, the sub-steps, the
-    cautions in words and why."""
+def _agreed_again(step: dict[str, Any]) -> bool:
+    """A course of sessions that starts now and is not held (a high-intensity, clinician-led
+    step outside the safety problem): after a referral for urgent care its contact continues,
+    and its content is agreed again with the urgent service."""
+    return (
+        step["phase"] == "now"
+        and step["status"] != "held"
+        and step.get("intensity") == "high"
+        and step["delivery"] == "clinician-led"
+        and step["area"] != "safety"
+    )
+
+
+def step_item(step: dict[str, Any], titles: dict[str, str], urgent: bool = False) -> Item:
+    """One step: what it is, who delivers it, the dose, when (``urgent``: :func:`step_when`),
+    its status, the sub-steps, the cautions in words and why."""
     children = [
         Item(label(_C, "delivery", step["delivery"]), lead="Who:"),
         Item(label(_C, "category", step["category"]), lead="Kind:"),
@@ -313,7 +331,7 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
     amount = dose(step, _C)
     if amount:
         children.append(Item(amount, lead="Dose:"))
-    children.append(Item(step_when(step, titles), lead="When:"))
+    children.append(Item(step_when(step, titles, urgent), lead="When:"))
     if step["status"] != "active" or step["phase"] == "now":  # "active" only for what starts now
         children.append(Item(status_label(step), lead="Status:"))
     if step.get("steps"):

@@ -37,6 +37,7 @@ from planengine.render._patient_parts import (
     monitoring_sections,
     risk_asked_today,
     safety_section,
+    step_held_key,
     urgent_referral,
     waiting_on_copy,
     week_section,
@@ -283,15 +284,26 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 )
                 if start:
                     text += ", " + patient_text("from_week", week=start)
-                items.append(Item(f"{text}.", lead=plain_title(step["title"]) + ":"))
+                items.append(Item(_held(step, text), lead=plain_title(step["title"]) + ":"))
                 continue
             text = label(_P, "delivery", step["delivery"])
             when = _when(step)
-            items.append(Item(f"{text}{'; ' + when if when else ''}.", lead=plain_title(step["title"]) + ":"))
+            items.append(Item(_held(step, f"{text}{'; ' + when if when else ''}"), lead=plain_title(step["title"]) + ":"))
     items += route
     if not items:
         return None
-    return Section(patient_text("sessions_heading"), (ItemList(tuple(items)),), kind="sessions")
+    blocks: tuple[Block, ...] = (ItemList(tuple(items)),)
+    if urgent_referral(data) is not None:  # the course waits to be agreed again (read 20, S1)
+        blocks = (Paragraph(patient_text("sessions_urgent")), *blocks)
+    return Section(patient_text("sessions_heading"), blocks, kind="sessions")
+
+
+def _held(step: dict[str, Any], text: str) -> str:
+    """A session's line, ending with what it waits for when it is held, as a held goal says it
+    (clinician read 20, S1: a step held in the plan is never a settled session in the copy)."""
+    if step["status"] != "held":
+        return f"{text}."
+    return f"{text} {patient_text(step_held_key(step, 'goal_held'))}"
 
 
 def _when(step: dict[str, Any]) -> str:
