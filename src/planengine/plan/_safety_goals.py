@@ -10,6 +10,7 @@ import datetime as dt
 import attrs
 
 from planengine._model import Measure, Objective, Provenance, RiskFlag
+from planengine.plan._risk_flags import PRIVATE_KINDS
 from planengine.plan._safety_today import (
     SAFETY_AREA,
     addressed,

@@ -25,7 +25,6 @@ from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
     SUICIDE_KINDS,
 )
-from planengine.plan.stepped_care._records import Ordering
 from planengine.plan._safety_goals import (
     PRIVATE_FOLLOW_ONS,
     SAFETY_PLAN_SECTIONS,
@@ -38,7 +37,6 @@ from planengine.plan._safety_today import (
     BEHAVIOUR_CONDITION,
     ON_RECORD_REASON,
     SAFETY_AREA,
-    addressed,
     alcohol_objective,
     alcohol_step,
     ask_today_description,
@@ -47,8 +45,8 @@ from planengine.plan._safety_today import (
     asked_today_objective,
     conditional_title,
     current_dispositions,
-    never_asked,
     met_later,
+    never_asked,
     on_record_title,
     referred_for_urgent_care,
     safety_plan_condition,
@@ -57,6 +55,7 @@ from planengine.plan._safety_today import (
     visit_objective,
     why_ask_today,
 )
+from planengine.plan.stepped_care._records import Ordering
 
 __all__ = [
     "PRIVATE_FOLLOW_ONS",

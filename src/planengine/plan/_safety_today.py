@@ -43,9 +43,9 @@ __all__ = [
     "safety_plan_condition",
     "specialist_option",
     "urgent_contact_objective",
-    "working_days_after",
     "visit_objective",
     "why_ask_today",
+    "working_days_after",
 ]
 
 #: the area of the core's safety problem (no plugin may use it)
