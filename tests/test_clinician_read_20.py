@@ -230,6 +230,10 @@ def test_after_a_recorded_no_the_conditional_goals_are_due_with_their_condition(
     text = render_markdown(plan)
     assert text.count(SAME_DAY) == 4  # both objectives, on the front page and in Appendix A
     assert "then due 7 December 2026" not in text and "then due 10 December 2026" not in text
+    # the copy gives no date for a follow-up that starts only with a safety plan made later
+    copy = render_patient(plan)
+    assert patient_text("next_follow_up_if_later") in copy
+    assert "write a safety plan today" not in copy and "by 10 December 2026" not in copy
     # a condition settled at this visit keeps its date (the question asked today)
     before = render_markdown(_plan(engine, _disposed(name, URGENT)))
     assert SAME_DAY not in before

@@ -16,7 +16,7 @@ from planengine._model import Plan
 from planengine.plan._depression_measure import MEASURED_INSTRUMENT
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._perinatal_route import PERINATAL_ROUTE
-from planengine.plan._safety_today import URGENT_CONTACT
+from planengine.plan._safety_today import URGENT_CONTACT, met_later
 from planengine.plan.stepped_care._order import SUICIDE_RISK
 from planengine.render._blocks import (
     Block,
@@ -134,10 +134,13 @@ def _follow_up(data: dict[str, Any]) -> str | None:
     when = frame.group(0) if frame else patient_text("next_follow_up_default")
     if due is not None:
         when = patient_text("next_follow_up_by", date=long_date(due), within=when)
-    conditional = any(
-        o.get("condition") for p in data["problems"] for o in p["objectives"] if o["id"] == _FOLLOW_UP_STEP
+    condition = next(
+        (o.get("condition") for p in data["problems"] for o in p["objectives"] if o["id"] == _FOLLOW_UP_STEP),
+        None,
     )
-    return patient_text("next_follow_up_if" if conditional else "next_follow_up", when=when)
+    if met_later(condition):  # no date: a safety plan made later starts its own 72 hours (read 20, S5)
+        return patient_text("next_follow_up_if_later")
+    return patient_text("next_follow_up_if" if condition else "next_follow_up", when=when)
 
 
 def _appointments(data: dict[str, Any]) -> Section:
