@@ -96,20 +96,30 @@ def test_a_held_session_is_marked_held_in_the_urgent_copy(engine) -> None:
 
 @pytest.mark.parametrize("outcome", [None, URGENT])
 @pytest.mark.parametrize("name", REPORTED_RISK)
-def test_every_held_session_reads_as_held_by_its_hold(engine, name: str, outcome: str | None) -> None:
+def test_every_held_session_reads_as_held_by_its_hold(
+    engine, name: str, outcome: str | None
+) -> None:
     plan = example_plan(engine, name) if outcome is None else _assessed(engine, name, outcome)
     for hold, line in _held_session_lines(plan):
-        suffix = {"urgent-care": "_urgent", "risk-assessment": "_assessment", "risk-question": "_today"}
+        suffix = {
+            "urgent-care": "_urgent",
+            "risk-assessment": "_assessment",
+            "risk-question": "_today",
+        }
         marker = patient_text(f"goal_held{suffix.get(hold, '')}").rstrip(".")
         assert line.endswith(f"{marker}."), line
 
 
 def test_the_urgent_plans_course_says_its_contact_continues(engine) -> None:
     text = render_markdown(_assessed(engine, "severe-with-risk-flag.yaml", URGENT))
-    line = next(ln for ln in text.splitlines() if ln.startswith("5. **Behavioural activation sessions:**"))
+    line = next(
+        ln for ln in text.splitlines() if ln.startswith("5. **Behavioural activation sessions:**")
+    )
     assert line.endswith(f"{COURSE_NOW}.")
     assert f"**When:** {COURSE_NOW}" in text  # and in Appendix A
-    assert "contact continues" not in render_markdown(_assessed(engine, "severe-with-risk-flag.yaml", NO_RISK))
+    assert "contact continues" not in render_markdown(
+        _assessed(engine, "severe-with-risk-flag.yaml", NO_RISK)
+    )
 
 
 # S2 ------------------------------------------------------------------------------------------
@@ -118,7 +128,9 @@ def test_the_urgent_plans_course_says_its_contact_continues(engine) -> None:
 def test_held_sleep_rules_wait_for_the_urgent_service_in_the_copy(engine) -> None:
     plan = _assessed(engine, "severe-with-risk-flag.yaml", URGENT)
     rules = [
-        s for p in plan.to_dict()["problems"] for s in p["interventions"]
+        s
+        for p in plan.to_dict()["problems"]
+        for s in p["interventions"]
         if s["id"] in ("sleep-stimulus-control", "sleep-hygiene")
     ]
     assert rules and all(s["status"] == "held" and s["hold"] == "urgent-care" for s in rules)
@@ -141,8 +153,13 @@ def _urgent_on(engine: Engine, name: str, day: dt.date) -> Any:
     raw = _raw(name)
     plain = example_plan(engine, name)
     raw["risk_dispositions"] = [
-        {"signal": f.signal, "by": "Dr A. Clinician", "date": day.isoformat(), "outcome": URGENT,
-         "next_review": (day + dt.timedelta(days=14)).isoformat()}
+        {
+            "signal": f.signal,
+            "by": "Dr A. Clinician",
+            "date": day.isoformat(),
+            "outcome": URGENT,
+            "next_review": (day + dt.timedelta(days=14)).isoformat(),
+        }
         for f in plain.risk_flags
     ]
     return engine.plan(Assessment.from_mapping(raw), as_of=day)
@@ -165,7 +182,10 @@ def test_the_urgent_contact_is_due_by_the_configured_working_day(
     assert objective["due_date"] == due
     assert objective["statement"] == f"Urgent service contact confirmed, by {due}."
     step = next(s for s in plan.problems[0].interventions if s.id == "safety-specialist-option")
-    assert f"the person was seen by {due}; if the service has not seen the patient by that date, or the patient cannot be reached, act the same day" in step.description
+    assert (
+        f"the person was seen by {due}; if the service has not seen the patient by that date, or the patient cannot be reached, act the same day"
+        in step.description
+    )
     # the copy gives the same date the plan checks (not a blank the clinician fills in)
     long = f"{int(due[8:])} December 2026"
     assert f"They should contact you by {long}." in render_patient(plan)
@@ -188,7 +208,10 @@ def test_no_shipped_plan_says_the_flag_is_closed(engine, name: str) -> None:
     plan = example_plan(engine, name)
     text = render_markdown(plan)
     assert not re.search(r"flag is closed|closes the flag", text)
-    assert "the clinician records that outcome; the held steps start today and the question is asked again at the flag's next review" in text
+    assert (
+        "the clinician records that outcome; the held steps start today and the question is asked again at the flag's next review"
+        in text
+    )
 
 
 @pytest.mark.parametrize("name", RISK_UNKNOWN)
@@ -197,7 +220,10 @@ def test_after_a_recorded_no_the_flag_reads_on_record(engine, name: str) -> None
     data = plan.to_dict()
     safety = data["problems"][0]
     assert safety["area"] == "safety"  # first, and the core's (no plugin can remove it)
-    assert safety["title"] == "Safety: risk flag on record (assessed 2026-12-07; asked again by 2026-12-21)"
+    assert (
+        safety["title"]
+        == "Safety: risk flag on record (assessed 2026-12-07; asked again by 2026-12-21)"
+    )
     assert safety["ordering"]["reason"] == ON_RECORD_REASON
     text = render_markdown(plan)
     assert (

@@ -38,7 +38,10 @@ SAFETY_PLAN_SECTIONS: tuple[tuple[str, str], ...] = (
     ("internal_coping", "Things the patient can do alone to take their mind off the crisis"),
     ("social_distraction", "People and places that offer distraction"),
     ("help_contacts", "Family members or friends who can be asked for help"),
-    ("professional_contacts", "Clinicians, urgent care and crisis lines from the clinic's configured list"),
+    (
+        "professional_contacts",
+        "Clinicians, urgent care and crisis lines from the clinic's configured list",
+    ),
     ("means_safety", "Making the environment safe: a plan for each means the patient can reach"),
 )
 
@@ -117,9 +120,14 @@ def follow_up_objective(
         "The safety plan was studied with follow-up contact soon after the visit; a missed "
         "contact is followed up the same day.",
     )
-    return attrs.evolve(objective, due_date=due, condition=condition, measure=attrs.evolve(
-        objective.measure, unit="contacts", method="the clinician records the contact"
-    ))
+    return attrs.evolve(
+        objective,
+        due_date=due,
+        condition=condition,
+        measure=attrs.evolve(
+            objective.measure, unit="contacts", method="the clinician records the contact"
+        ),
+    )
 
 
 def suicide_objective(
