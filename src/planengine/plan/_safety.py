@@ -273,17 +273,11 @@ def enforce(
     ]
     if flags:
         today = risk_item_today(draft.problems, flags, each_contact or {}, as_of)
-        draft.problems.insert(
-            0,
-            build_safety_problem(
-                flags,
-                as_of,
-                alcohol,
-                alcohol_measured=alcohol_measured,
-                risk_item_today=today,
-                urgent_contact_working_days=urgent_contact_working_days,
-            ),
+        core = build_safety_problem(
+            flags, as_of, alcohol, alcohol_measured=alcohol_measured, risk_item_today=today,
+            urgent_contact_working_days=urgent_contact_working_days,
         )
+        draft.problems.insert(0, core)
         if any(f.kind in SUICIDE_KINDS for f in flags):
             flag = each_contact_flag((f.kind, f.item) for f in flags)
             measure_each_contact(draft.problems[1:], each_contact or {}, flag)
