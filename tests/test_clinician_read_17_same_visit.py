@@ -33,8 +33,9 @@ RISK_UNKNOWN = (
 RECORD = (
     "Record the answer today, whatever it is, and make the plan again with it: a PHQ-9 with item "
     "9 answered, or the clinician's disposition of this flag. If item 9 is 0, or the direct "
-    "question is not endorsed, and the clinician has no concern, the flag is closed by the "
-    "clinician and the held steps start today. If it is 1 or more, or the clinician is "
+    "question is not endorsed, and the clinician has no concern, the clinician records that "
+    "outcome; the held steps start today and the question is asked again at the flag's next "
+    "review. If it is 1 or more, or the clinician is "
     "concerned, the plan opens the suicide-risk section with the safety plan and follow-up. "
     "Print the patient copy from the plan made again."
 )

@@ -239,10 +239,12 @@ def test_an_urgent_referral_adds_a_dated_contact_check(engine, name: str) -> Non
     safety = plan.to_dict()["problems"][0]
     objectives = {o["id"]: o for o in safety["objectives"]}
     confirmed = objectives[URGENT_CONTACT]
-    follow_up = objectives["safety-follow-up-contact"]["due_date"]
-    assert follow_up == "2026-12-10"
-    assert confirmed["statement"] == f"Urgent service contact confirmed, by {follow_up}."
-    assert confirmed["due_date"] == follow_up and confirmed["review_interval_days"] == 1
+    # by the next working day after the referral (Monday 2026-12-07), not the 72-hour
+    # follow-up (clinician read 20, S3: urgent-contact-working-days, by default 1)
+    assert objectives["safety-follow-up-contact"]["due_date"] == "2026-12-10"
+    due = "2026-12-08"
+    assert confirmed["statement"] == f"Urgent service contact confirmed, by {due}."
+    assert confirmed["due_date"] == due and confirmed["review_interval_days"] == 1
     assert "condition" not in confirmed  # due, not conditional: the referral was made
     assert confirmed["provenance"]["source"] == "rule:safety.urgent-contact-confirmed"
     assert "$.risk_dispositions[0]" in confirmed["provenance"]["inputs"]
@@ -251,7 +253,7 @@ def test_an_urgent_referral_adds_a_dated_contact_check(engine, name: str) -> Non
     step = next(s for s in safety["interventions"] if s["id"] == "safety-specialist-option")
     assert step["objectives"] == [URGENT_CONTACT]
     assert (
-        "**Urgent service contact confirmed, by 10 December 2026.** Due 10 December 2026; "
+        "**Urgent service contact confirmed, by 8 December 2026.** Due 8 December 2026; "
         "checked each day until it is done." in render_markdown(plan)
     )
 

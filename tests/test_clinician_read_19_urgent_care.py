@@ -22,7 +22,8 @@ GOAL_WAITS = (
 )
 REFERRED = (
     "Your clinician has asked an urgent mental health service to see you (service: __________). "
-    "They should contact you by ________. If you have not heard from them by then, or you feel "
+    # the plan's dated check, by default the next working day (clinician read 20, S3)
+    "They should contact you by 8 December 2026. If you have not heard from them by then, or you feel "
     "less safe before then, call the numbers in the box above."
 )
 EXCEPTION = (
@@ -86,9 +87,10 @@ def test_step_4_reads_as_the_referral_made(engine, name: str) -> None:
     plan = _assessed(engine, name, URGENT)
     step = next(s for s in plan.problems[0].interventions if s.id == "safety-specialist-option")
     assert step.title == "Urgent referral made (2026-12-07)"
-    assert step.description.startswith(
-        "Confirm with the patient and the service that the person was seen; if not seen or not "
-        "contactable by the follow-up contact, act the same day by the clinic's pathway."
+    assert step.description.startswith(  # read 20, S3: by the urgent contact check's date
+        "Confirm with the patient and the service that the person was seen by 2026-12-08; if the "
+        "service has not seen the patient by that date, or the patient cannot be reached, act "
+        "the same day by the clinic's pathway."
     )
     assert "Option for the clinician" not in render_markdown(plan)
 

@@ -50,6 +50,7 @@ _INTEGER_KEYS = {
     "max-objectives-per-problem": "max_objectives_per_problem",
     "screen-followup-days": "screen_followup_days",
     "stale-baseline-days": "stale_baseline_days",
+    "urgent-contact-working-days": "urgent_contact_working_days",
 }
 #: stepped-care limits (their ranges are checked by EngineConfig: a budget of 0 is allowed)
 _LIMIT_KEYS = {

@@ -518,7 +518,10 @@ class Engine:
         if self._python_content:  # what Python plugins wrote: check it as data files are
             self._python.check_draft(draft, before, as_of)
         screens = _safety.screens(context.scores, self.instruments)
-        _safety.enforce(draft, flags, as_of, active_before_hooks, alcohol, **screens)
+        _safety.enforce(
+            draft, flags, as_of, active_before_hooks, alcohol,
+            urgent_contact_working_days=self.config.urgent_contact_working_days, **screens,
+        )
 
     def _plan_problem(
         self,

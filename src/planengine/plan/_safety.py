@@ -242,6 +242,7 @@ def enforce(
     each_contact: Mapping[str, str] | None = None,
     endorsed_when: Mapping[str, str] | None = None,
     risk_item_names: Mapping[str, str] | None = None,
+    urgent_contact_working_days: int = 1,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
 
@@ -263,6 +264,8 @@ def enforce(
         is 1 or more"): with a risk question never given open, the task that gives one says the
         plan is made again with its score (:func:`replan_on_risk_item`).
     :param risk_item_names: those instruments' risk item, id -> "item 9", as that task names it.
+    :param urgent_contact_working_days: after a referral for urgent care, the working days after
+        it by which the urgent service is to have seen the patient (``EngineConfig``).
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
     """
     draft.problems = [
@@ -270,12 +273,11 @@ def enforce(
     ]
     if flags:
         today = risk_item_today(draft.problems, flags, each_contact or {}, as_of)
-        draft.problems.insert(
-            0,
-            build_safety_problem(
-                flags, as_of, alcohol, alcohol_measured=alcohol_measured, risk_item_today=today
-            ),
+        core = build_safety_problem(
+            flags, as_of, alcohol, alcohol_measured=alcohol_measured, risk_item_today=today,
+            urgent_contact_working_days=urgent_contact_working_days,
         )
+        draft.problems.insert(0, core)
         if any(f.kind in SUICIDE_KINDS for f in flags):
             flag = each_contact_flag((f.kind, f.item) for f in flags)
             measure_each_contact(draft.problems[1:], each_contact or {}, flag)
@@ -467,7 +469,8 @@ def replan_on_risk_item(
                 if answered
                 else f"{objective.measure.method}; {item}'s answer is recorded {day}, whatever it is, "
                 "and the plan is made again with it: if it is 0 and the clinician has no concern, "
-                "the risk flag is closed and the held steps start then; if "
+                "the clinician records that outcome, the held steps start then and the question "
+                "is asked again at the flag's next review; if "
                 f"{when}, the plan opens the suicide-risk section with the safety plan and "
                 "follow-up"
             )

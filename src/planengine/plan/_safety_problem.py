@@ -13,7 +13,6 @@ import attrs
 from planengine._model import (
     Finding,
     Intervention,
-    Measure,
     Objective,
     Problem,
     Provenance,
@@ -26,11 +25,18 @@ from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
     SUICIDE_KINDS,
 )
+from planengine.plan._safety_goals import (
+    PRIVATE_FOLLOW_ONS,
+    SAFETY_PLAN_SECTIONS,
+    follow_up_objective,
+    private_objectives,
+    suicide_objective,
+)
 from planengine.plan._safety_today import (
     ASSESSED_AND_REPLAN,
     BEHAVIOUR_CONDITION,
+    ON_RECORD_REASON,
     SAFETY_AREA,
-    addressed,
     alcohol_objective,
     alcohol_step,
     ask_today_description,
@@ -39,7 +45,9 @@ from planengine.plan._safety_today import (
     asked_today_objective,
     conditional_title,
     current_dispositions,
+    met_later,
     never_asked,
+    on_record_title,
     referred_for_urgent_care,
     safety_plan_condition,
     specialist_option,
@@ -47,6 +55,7 @@ from planengine.plan._safety_today import (
     visit_objective,
     why_ask_today,
 )
+from planengine.plan.stepped_care._records import Ordering
 
 __all__ = [
     "PRIVATE_FOLLOW_ONS",
@@ -57,19 +66,6 @@ __all__ = [
 ]
 
 RULE_FIRST = "safety.step-first"
-
-#: The six sections of a Stanley-Brown safety plan, as structure only (no template text) [R30].
-SAFETY_PLAN_SECTIONS: tuple[tuple[str, str], ...] = (
-    (
-        "warning_signs",
-        "Personal warning signs that a crisis may be building, in the patient's words",
-    ),
-    ("internal_coping", "Things the patient can do alone to take their mind off the crisis"),
-    ("social_distraction", "People and places that offer distraction"),
-    ("help_contacts", "Family members or friends who can be asked for help"),
-    ("professional_contacts", "Clinicians, urgent care and crisis lines from the clinic's configured list"),
-    ("means_safety", "Making the environment safe: a plan for each means the patient can reach"),
-)
 
 _SAFETY_CITATIONS = (
     "R26: Simon GE et al. Psychiatr Serv 2013;64:1195-1202",
@@ -86,6 +82,7 @@ def build_safety_problem(
     *,
     alcohol_measured: bool = True,
     risk_item_today: str = "",
+    urgent_contact_working_days: int = 1,
 ) -> Problem:
     """The safety problem that opens every plan with an open flag: for each kind of flag, the
     clinician's step and an objective due at this visit.
@@ -111,6 +108,8 @@ def build_safety_problem(
     :param risk_item_today: with a risk question never given, the questionnaire with a risk
         item another problem gives today, and whose task it is ("the PHQ-9 given today (Trauma
         task)"): its answer is the risk question's, recorded once (clinician read 17, S5).
+    :param urgent_contact_working_days: after a referral for urgent care, the working days after
+        it by which the urgent service is to have seen the patient (clinician read 20, S3).
     """
     # Long: the safety problem is one record built kind by kind of flag (suicide, risky behaviour,
     # private), in the order the clinician reads them; each kind's steps and objectives come from
@@ -140,12 +139,15 @@ def build_safety_problem(
         if condition is not None:  # asked today first; the safety plan if the answer calls for it
             objectives.append(asked_today_objective(flags, as_of, provenance))
         objectives.append(
-            _suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
+            suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
         )
-        objectives.append(_follow_up_objective(flags, as_of, provenance, condition))
-        urgent = urgent_contact_objective(flags, as_of, objectives[-1].due_date)
+        objectives.append(follow_up_objective(flags, as_of, provenance, condition))
+        urgent = urgent_contact_objective(flags, as_of, urgent_contact_working_days)
         objectives.extend([urgent] if urgent is not None else [])
-        interventions.extend(_suicide_steps(flags, provenance, alcohol, condition, risk_item_today))
+        interventions.extend(
+            _suicide_steps(flags, provenance, alcohol, condition, risk_item_today,
+                           None if urgent is None else urgent.due_date)
+        )
     if "risky-behaviour" in kinds:
         objectives.append(
             visit_objective(
@@ -191,8 +193,8 @@ def build_safety_problem(
         if not kinds & SUICIDE_KINDS:  # what the review finds may call for a safety plan (read 8, S8)
             condition = BEHAVIOUR_CONDITION
             private = bool(kinds & PRIVATE_KINDS)
-            objectives.append(_suicide_objective(flags, as_of, provenance, private, condition))
-            objectives.append(_follow_up_objective(flags, as_of, provenance, condition))
+            objectives.append(suicide_objective(flags, as_of, provenance, private, condition))
+            objectives.append(follow_up_objective(flags, as_of, provenance, condition))
             interventions.extend(
                 s for s in _suicide_steps(flags, provenance, alcohol, condition)
                 if s.id in ("safety-plan", "safety-follow-up-contact")
@@ -213,7 +215,7 @@ def build_safety_problem(
                 urgent=True,
             )
         )
-        objectives.extend(_private_objectives(flags, as_of, provenance))
+        objectives.extend(private_objectives(flags, as_of, provenance))
         interventions.append(
             Intervention(
                 id="safety-private-assessment",
@@ -261,10 +263,13 @@ def build_safety_problem(
                     "Agree in the private safety assessment whether and where a copy of the "
                     "safety plan can be kept safely (or a discreet form of it) before giving one."
                 )
+    on_record = on_record_title(flags, as_of)
     return Problem(
         id="problem-safety",
         area=SAFETY_AREA,
-        title="Safety: open risk flag",
+        title=on_record or "Safety: open risk flag",
+        # why it stays first once "no" is recorded (read 20, S4); the stage keeps this reason
+        ordering=Ordering(1, RULE_FIRST, ON_RECORD_REASON) if on_record else None,
         priority=0,
         severity=None,  # no low/medium/high label of risk (R-SC22); the flags carry priority
         weight=1.0,
@@ -317,140 +322,13 @@ _REQUIRED_STEPS: Mapping[str, str] = {
 }
 
 
-#: What the private safety assessment itself settles, each tracked as its own goal (clinician
-#: read 8, S6): the offer of specialist support, and a safe way and time to make contact [S17].
-PRIVATE_FOLLOW_ONS = ("safety-specialist-support-offered", "safety-safe-contact-agreed")
-
-
-def _private_objectives(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
-) -> list[Objective]:
-    """The goals of the private safety assessment beside holding it: specialist support offered
-    (a referral only with the patient's consent) and a safe way and time to make contact agreed.
-    Their words name no abuse: a goal file or a review may be seen by others."""
-    flag_ids = [f.id for f in flags if f.kind in PRIVATE_KINDS]
-    offered = visit_objective(
-        PRIVATE_FOLLOW_ONS[0],
-        "In the private assessment, offer a specialist support service for the concern it "
-        "covers, and refer only if the patient agrees, recording the answer where only the care "
-        f"team sees it, by {as_of.isoformat()}.",
-        "specialist support offered, and the patient's answer recorded",
-        flag_ids,
-        as_of,
-        provenance,
-        "Specialist services are offered privately, with the patient's consent; an offer "
-        "that is not recorded cannot be followed up.",
-    )
-    contact = visit_objective(
-        PRIVATE_FOLLOW_ONS[1],
-        "In the private assessment, agree a safe way and time to make contact (which number, "
-        "when, and what a message or letter may say), recorded where only the care team sees "
-        f"it, by {as_of.isoformat()}.",
-        "safe contact method agreed and recorded",
-        flag_ids,
-        as_of,
-        provenance,
-        "Reminders, letters and calls can be seen by someone else at home; every later "
-        "contact uses only the way and time agreed.",
-    )
-    return [
-        attrs.evolve(offered, measure=attrs.evolve(offered.measure, unit="offers")),
-        attrs.evolve(contact, measure=attrs.evolve(contact.measure, unit="agreements")),
-    ]
-
-
-#: the first follow-up call of the studied safety-plan intervention came within 72 hours [R58]
-#: (L: the study's protocol, not a number of the brief)
-FOLLOW_UP_DAYS = 3
-
-
-def _follow_up_objective(
-    flags: tuple[RiskFlag, ...],
-    as_of: dt.date,
-    provenance: Provenance,
-    condition: str | None = None,
-) -> Objective:
-    """The follow-up contact after the safety plan, dated, so that a review of the goal file
-    flags it when it is missed (conditional, like the safety plan, when that is)."""
-    due = as_of + dt.timedelta(days=FOLLOW_UP_DAYS)
-    contact = (
-        # no risk words in a goal statement: the review screens statements for them
-        "a named clinician makes a follow-up contact with the patient (a call is enough) to go "
-        f"over the safety plan and how the patient is, by {due.isoformat()}."
-    )
-    objective = visit_objective(
-        "safety-follow-up-contact",
-        f"If a safety plan is made today: {contact}" if condition else contact[0].upper() + contact[1:],
-        "follow-up contact made",
-        addressed(flags),
-        as_of,
-        provenance,
-        "The safety plan was studied with follow-up contact soon after the visit; a missed "
-        "contact is followed up the same day.",
-    )
-    return attrs.evolve(objective, due_date=due, condition=condition, measure=attrs.evolve(
-        objective.measure, unit="contacts", method="the clinician records the contact"
-    ))
-
-
-def _suicide_objective(
-    flags: tuple[RiskFlag, ...],
-    as_of: dt.date,
-    provenance: Provenance,
-    private: bool,
-    condition: str | None = None,
-) -> Objective:
-    # with abuse, where a copy can be kept is agreed in the private assessment first
-    copy = (
-        "with the patient keeping a copy where the private safety assessment agreed it is safe"
-        if private
-        else "with the patient keeping a copy"
-    )
-    recorded = current_dispositions(flags)
-    statement = (
-        "Complete a clinician risk assessment and a written safety plan covering all six "
-        f"sections, {copy}, by {as_of.isoformat()}."
-    )
-    if condition is not None:  # asked today first (safety-risk-asked): the plan if it is needed
-        statement = (
-            f"{condition[0].upper()}{condition[1:]}: write a safety plan covering all six "
-            f"sections with the patient, {copy}, by {as_of.isoformat()}."
-        )
-    elif recorded:  # a clinician assessed every suicide-risk flag: review that record now
-        statement = (
-            f"Review the recorded disposition of the risk flag(s) ({recorded}) with the patient, "
-            "and a written safety plan covering all six sections, "
-            f"{copy}, by {as_of.isoformat()}."
-        )
-    return Objective(
-        id="safety-plan-completed",
-        area=SAFETY_AREA,
-        statement=statement,
-        measure=Measure(
-            metric="safety plan sections completed with the clinician",
-            unit="sections",
-            method="clinician review of the written safety plan",
-            baseline_value=0,
-            baseline_date=as_of,
-            target_value=len(SAFETY_PLAN_SECTIONS),
-            comparator=">=",
-        ),
-        start_date=as_of,
-        due_date=as_of,
-        review_interval_days=1,
-        addresses=addressed(flags),
-        provenance=provenance,
-        rationale="Open risk flags come before every other goal.",
-        condition=condition,
-    )
-
-
 def _suicide_steps(
     flags: tuple[RiskFlag, ...],
     provenance: Provenance,
     alcohol: str | None,
     condition: str | None = None,
     risk_item_today: str = "",
+    urgent_due: dt.date | None = None,
 ) -> list[Intervention]:
     """The clinician's steps for suicide risk: the assessment today, the safety plan, the
     follow-up contact, and (with the safety plan due today) specialist care as an option; with
@@ -572,9 +450,11 @@ def _suicide_steps(
             id="safety-follow-up-contact",
             area=SAFETY_AREA,
             title=(
-                "If a safety plan is made today: follow-up contact after it"
-                if condition
-                else "Follow-up contact after the safety plan"
+                "Follow-up contact after the safety plan"
+                if condition is None
+                else "If a safety plan is made: follow-up contact after it"
+                if met_later(condition)
+                else "If a safety plan is made today: follow-up contact after it"
             ),
             description=(
                 "A named clinician contacts the patient (a call is enough) within 72 hours, "
@@ -595,6 +475,6 @@ def _suicide_steps(
         ),
     ]
     if condition is None:
-        steps.append(specialist_option(provenance, referred_for_urgent_care(flags)))
+        steps.append(specialist_option(provenance, referred_for_urgent_care(flags), urgent_due))
     return steps
 

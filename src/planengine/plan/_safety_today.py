@@ -15,8 +15,10 @@ from planengine._model import Intervention, Measure, Objective, Provenance, Risk
 from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION
 
 __all__ = [
+    "ANSWERED_NO_CONDITION",
     "ASSESSED_AND_REPLAN",
     "BEHAVIOUR_CONDITION",
+    "ON_RECORD_REASON",
     "RECORD_AND_REPLAN",
     "RULE_URGENT_CONTACT",
     "SAFETY_AREA",
@@ -33,7 +35,9 @@ __all__ = [
     "assessed_today",
     "conditional_title",
     "current_dispositions",
+    "met_later",
     "never_asked",
+    "on_record_title",
     "referred_for_urgent_care",
     "risk_question",
     "safety_plan_condition",
@@ -41,6 +45,7 @@ __all__ = [
     "urgent_contact_objective",
     "visit_objective",
     "why_ask_today",
+    "working_days_after",
 ]
 
 #: the area of the core's safety problem (no plugin may use it)
@@ -112,6 +117,33 @@ ANSWERED_NO_CONDITION = (
 )
 
 
+def met_later(condition: str | None) -> bool:
+    """Whether ``condition`` can only be met after this visit (:data:`ANSWERED_NO_CONDITION`:
+    the question was asked and "no" recorded): the safety plan is then due the same day as it,
+    with the follow-up contact within 72 hours of that, not on a date that will have passed
+    when it arises (clinician read 20, S5). The other conditions are settled at this visit."""
+    return condition == ANSWERED_NO_CONDITION
+
+
+#: Why the safety problem stays first once the risk question was asked and "no" recorded
+#: (clinician read 20, S4, in its words): on record, not "open", and nothing is held.
+ON_RECORD_REASON = "Kept on record and asked again at review; no held steps."
+
+
+def on_record_title(flags: tuple[RiskFlag, ...], as_of: dt.date) -> str | None:
+    """The safety problem's title once the risk question was asked and "no" recorded
+    (:func:`asked_and_recorded`): "Safety: risk flag on record (assessed {date}; asked again by
+    {next review})" (clinician read 20, S4: the flag is kept, never "no risk", and not called
+    "open" either); ``None`` otherwise."""
+    if not asked_and_recorded(flags):
+        return None
+    assessed = min(f.disposition.date for f in flags if answered_no(f) and f.disposition)
+    return (
+        f"Safety: risk flag on record (assessed {assessed.isoformat()}; asked again by "
+        f"{_next_review(flags, as_of).isoformat()})"
+    )
+
+
 def never_asked(flag: RiskFlag) -> bool:
     """Whether ``flag`` stands for a suicide-risk question never given (no item, no answer:
     :func:`planengine.plan._risk_flags.unscreened_flags`), not for an item left blank."""
@@ -133,14 +165,24 @@ URGENT_CONTACT = "safety-urgent-contact-confirmed"
 RULE_URGENT_CONTACT = "safety.urgent-contact-confirmed"
 
 
+def working_days_after(day: dt.date, count: int) -> dt.date:
+    """The ``count``-th working day (Monday to Friday) after ``day``."""
+    while count > 0:
+        day += dt.timedelta(days=1)
+        count -= day.weekday() < 5
+    return day
+
+
 def urgent_contact_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, due: dt.date
+    flags: tuple[RiskFlag, ...], as_of: dt.date, working_days: int = 1
 ) -> Objective | None:
     """After a current disposition that refers the patient for urgent care, the safety problem's
-    check that the urgent service has made contact, due by the follow-up contact (``due``) and
-    checked each day until it is done (clinician read 19, M1: the handover in which people at
-    risk get lost); ``None`` without such a disposition. Its inputs are the flags' signals and
-    the dispositions that record the referral."""
+    check that the urgent service has made contact, due ``working_days`` working days after the
+    disposition (the next working day by default: ``EngineConfig.urgent_contact_working_days``,
+    clinician read 20, S3; not before the plan's date) and checked each day until it is done
+    (clinician read 19, M1: the handover in which people at risk get lost); ``None`` without
+    such a disposition. Its inputs are the flags' signals and the dispositions that record the
+    referral."""
     referred = [
         f
         for f in flags
@@ -150,6 +192,8 @@ def urgent_contact_objective(
     ]
     if not referred:
         return None
+    day = min(f.disposition.date for f in referred if f.disposition is not None)
+    due = max(working_days_after(day, working_days), as_of)
     inputs = {path for f in referred for path in f.provenance.inputs}
     inputs |= {f.disposition.json_path for f in referred if f.disposition is not None}
     objective = visit_objective(
@@ -162,7 +206,9 @@ def urgent_contact_objective(
         Provenance(f"rule:{RULE_URGENT_CONTACT}", tuple(sorted(inputs))),
         "The clinician referred the patient for urgent care; until the service is confirmed to "
         "have seen the person, the referral is a handover in which a person at risk can be "
-        "lost, so it is checked each day and a missed contact is acted on the same day.",
+        "lost, so it is checked each day and a missed contact is acted on the same day. The "
+        "date is the clinic's setting (by default the next working day after the referral), "
+        "and the patient copy gives the same date.",
     )
     return attrs.evolve(
         objective,
@@ -322,8 +368,9 @@ def alcohol_step(provenance: Provenance) -> Intervention:
 RECORD_AND_REPLAN = (
     "Record the answer today, whatever it is, and make the plan again with it: a PHQ-9 with "
     "item 9 answered, or the clinician's disposition of this flag. If item 9 is 0, or the direct "
-    "question is not endorsed, and the clinician has no concern, the flag is closed by the "
-    "clinician and the held steps start today. If it is 1 or more, or the clinician is "
+    "question is not endorsed, and the clinician has no concern, the clinician records that "
+    "outcome; the held steps start today and the question is asked again at the flag's next "
+    "review. If it is 1 or more, or the clinician is "
     "concerned, the plan opens the suicide-risk section with the safety plan and follow-up. "
     "Print the patient copy from the plan made again."
 )
@@ -447,10 +494,12 @@ def current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
 
 
 def conditional_title(condition: str | None, title: str) -> str:
-    """A step's title, led by its condition when it has one."""
+    """A step's title, led by its condition when it has one (done "today" unless the condition
+    can only be met later: :func:`met_later`)."""
     if condition is None:
         return title
-    return f"{condition[0].upper()}{condition[1:]}: {title[0].lower()}{title[1:]} today"
+    today = "" if met_later(condition) else " today"
+    return f"{condition[0].upper()}{condition[1:]}: {title[0].lower()}{title[1:]}{today}"
 
 
 def why_ask_today(flags: tuple[RiskFlag, ...]) -> str:
@@ -474,11 +523,14 @@ def why_ask_today(flags: tuple[RiskFlag, ...]) -> str:
     return " ".join(reasons)
 
 
-def specialist_option(provenance: Provenance, referred: dt.date | None = None) -> Intervention:
+def specialist_option(
+    provenance: Provenance, referred: dt.date | None = None, due: dt.date | None = None
+) -> Intervention:
     """Specialist mental health care (step 4), as an option the clinician weighs after the risk
     assessment: not a default, and not gated by any label of risk (R-SC22). Once the clinician
     has recorded a referral for urgent care on ``referred``, the step reads as the referral made,
-    with its check that the person was seen (clinician read 19, M1, in its words)."""
+    with its check that the person was seen by ``due`` (the urgent contact objective's date;
+    clinician read 19, M1, and read 20, S3, in its words)."""
     if referred is None:
         title = "Option for the clinician: specialist mental health care (step 4)"
         description = (
@@ -490,10 +542,12 @@ def specialist_option(provenance: Provenance, referred: dt.date | None = None) -
         )
     else:
         title = f"Urgent referral made ({referred.isoformat()})"
+        by = f" by {due.isoformat()}" if due is not None else ""
         description = (
-            "Confirm with the patient and the service that the person was seen; if not seen or "
-            "not contactable by the follow-up contact, act the same day by the clinic's pathway. "
-            "The rest of this plan is then agreed again with that service."
+            f"Confirm with the patient and the service that the person was seen{by}; if the "
+            "service has not seen the patient by that date, or the patient cannot be reached, "
+            "act the same day by the clinic's pathway. The rest of this plan is then agreed "
+            "again with that service."
         )
     return Intervention(
         id="safety-specialist-option",

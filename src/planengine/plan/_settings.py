@@ -77,6 +77,13 @@ class EngineConfig:
         plan with no PHQ-9 or PHQ-2 on file, gets the full PHQ-9 at this visit (anxiety and
         alcohol: a clinical call marked U, clinician read 11, S2; docs/stepped-care.md). An
         empty tuple turns the rule off.
+    :ivar urgent_contact_working_days: after a clinician records a referral for urgent care,
+        the working days (Monday to Friday) after the disposition by which the urgent service
+        is to have seen the patient: the date of the dated check and of the patient copy's
+        "They should contact you by" (1, the next working day: a default, not a confirmed
+        standard; NHS England's proposed standard for an urgent community crisis referral,
+        24 hours, is not in the domain briefs; set it by the clinic's pathway; clinician read 20,
+        S3).
     :ivar perinatal_conditions: documented conditions with which every plan names the route to
         the perinatal mental health service, as the clinician's choice by local criteria
         (pregnancy, which covers a recent birth; clinician read 11, S4; U).
@@ -91,6 +98,7 @@ class EngineConfig:
     max_objectives_per_problem: int = 3
     screen_followup_days: int = 7
     stale_baseline_days: int = 90
+    urgent_contact_working_days: int = 1
     allow_draft_strategies: bool = False
     instrument_overrides: Mapping[str, Mapping[str, Any]] = attrs.field(
         factory=dict, converter=read_only
@@ -134,6 +142,7 @@ class EngineConfig:
             "max_objectives_per_problem",
             "screen_followup_days",
             "stale_baseline_days",
+            "urgent_contact_working_days",
         ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -150,6 +159,11 @@ class EngineConfig:
                 f"allow_draft_strategies must be true or false, not {self.allow_draft_strategies!r}"
             )
         # Longer horizons make objectives that SMART rule T504 flags (more than a year).
+        if self.urgent_contact_working_days > 10:  # an urgent referral is checked within days
+            raise ConfigError(
+                f"urgent_contact_working_days ({self.urgent_contact_working_days}) is above 10: "
+                "an urgent referral is confirmed within days, not weeks"
+            )
         for name, most in (("horizon_weeks", 52), ("screen_followup_days", 365)):
             value = getattr(self, name)
             if value > most:

@@ -31,6 +31,7 @@ from planengine.render._blocks import (
 )
 from planengine.render._clinician_parts import (
     appendix,
+    conditional_due,
     done_at_this_visit,
     glance,
     is_clinician_task,
@@ -43,6 +44,7 @@ from planengine.render._clinician_parts import (
     step_item,
 )
 from planengine.render._clinician_summary import DETAILS, now_problem, waiting_problems
+from planengine.render._patient_parts import urgent_referral
 from planengine.render._words import (
     band_title,
     clean,
@@ -244,7 +246,7 @@ def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
         when = f"Once its steps start; review every {interval} days from then."
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
         when = (
-            f"Only {objective['condition']}: then due {long_date(objective['due_date'])}. Until "
+            f"Only {objective['condition']}: then due {conditional_due(objective)}. Until "
             "then it is not a goal: a goal file lists it as waiting, and a review does not call it "
             "overdue."
         )
@@ -301,7 +303,8 @@ def _problem(number: int, problem: dict[str, Any], context: dict[str, Any], leve
             )
         )
     if problem["interventions"]:
-        steps = tuple(step_item(step, titles) for step in problem["interventions"])
+        urgent = urgent_referral(context["data"]) is not None  # read 20, S1
+        steps = tuple(step_item(step, titles, urgent) for step in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=level + 1))
     if problem["id"] in context["choices"]:
         budget = options_budget(context["data"], problem)

@@ -8,6 +8,7 @@ from typing import Any
 
 from planengine._references import cited_ids, full_references, references
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
+from planengine.plan._safety_today import met_later
 from planengine.plan.stepped_care._records import NO_MEASURE
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_parts import held_key
@@ -18,12 +19,15 @@ from planengine.render._words import (
     dose,
     instrument_name,
     label,
+    long_date,
+    long_dates,
     one_line,
     status_label,
 )
 
 __all__ = [
     "appendix",
+    "conditional_due",
     "contacts_text",
     "done_at_this_visit",
     "glance",
@@ -155,7 +159,7 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
         rows.append(
             (
                 str(number),
-                one_line(problem["title"]) + primary,
+                long_dates(one_line(problem["title"])) + primary,
                 label(_C, "phase", problem["phase"]),
                 clean(_why_here(problem, primary_now), titles),
             )
@@ -288,10 +292,15 @@ def _phase_minutes(phase: str, minutes: int, budget: int) -> str:
     return clinician_text("minutes_up_to", minutes=minutes)
 
 
-def step_when(step: dict[str, Any], titles: dict[str, str]) -> str:
-    """When a step starts: its phase (or a step up), its first week, and its entry criterion."""
+def step_when(step: dict[str, Any], titles: dict[str, str], urgent: bool = False) -> str:
+    """When a step starts: its phase (or a step up), its first week, and its entry criterion;
+    ``urgent``: a referral for urgent care is recorded, so a course that starts now says its
+    contact continues and its content is agreed again with the urgent service (clinician read
+    20, S1)."""
     phasing = step.get("phasing") or {}
     when = "Step up" if phasing.get("rule") == _STEP_UP_RULE else label(_C, "phase", step["phase"])
+    if urgent and _agreed_again(step):
+        when = label(_C, "phase", "now_urgent")
     if phasing.get("start_week"):
         when += f", from week {phasing['start_week']}"
     if step["phase"] != "now" and phasing.get("entry"):
@@ -299,9 +308,22 @@ def step_when(step: dict[str, Any], titles: dict[str, str]) -> str:
     return when
 
 
-def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
-    """One step: what it is, who delivers it, the dose, when, its status, the sub-steps, the
-    cautions in words and why."""
+def _agreed_again(step: dict[str, Any]) -> bool:
+    """A course of sessions that starts now and is not held (a high-intensity, clinician-led
+    step outside the safety problem): after a referral for urgent care its contact continues,
+    and its content is agreed again with the urgent service."""
+    return (
+        step["phase"] == "now"
+        and step["status"] != "held"
+        and step.get("intensity") == "high"
+        and step["delivery"] == "clinician-led"
+        and step["area"] != "safety"
+    )
+
+
+def step_item(step: dict[str, Any], titles: dict[str, str], urgent: bool = False) -> Item:
+    """One step: what it is, who delivers it, the dose, when (``urgent``: :func:`step_when`),
+    its status, the sub-steps, the cautions in words and why."""
     children = [
         Item(label(_C, "delivery", step["delivery"]), lead="Who:"),
         Item(label(_C, "category", step["category"]), lead="Kind:"),
@@ -309,7 +331,7 @@ def step_item(step: dict[str, Any], titles: dict[str, str]) -> Item:
     amount = dose(step, _C)
     if amount:
         children.append(Item(amount, lead="Dose:"))
-    children.append(Item(step_when(step, titles), lead="When:"))
+    children.append(Item(step_when(step, titles, urgent), lead="When:"))
     if step["status"] != "active" or step["phase"] == "now":  # "active" only for what starts now
         children.append(Item(status_label(step), lead="Status:"))
     if step.get("steps"):
@@ -405,7 +427,7 @@ def problem_heading(
         for ref in problem["evidence"]
         if ref in findings and findings[ref]["kind"] == "severity" and findings[ref]["severity"]
     ]
-    title = f"{number}. {one_line(problem['title'])}"
+    title = f"{number}. {long_dates(one_line(problem['title']))}"
     if not graded:
         return title
     top = next((f for f in graded if f["severity"] == problem["severity"]), graded[0])
@@ -483,3 +505,12 @@ def appendix(data: dict[str, Any], extra: tuple[Block, ...] = ()) -> Section:
     if cited:
         blocks.append(Section("References", (ItemList(tuple(Item(r) for r in cited)),), level=3))
     return Section("How this plan was made", tuple(blocks), kind="appendix")
+
+
+def conditional_due(objective: dict[str, Any]) -> str:
+    """When a conditional objective is due once its condition is met: its date, or, for a
+    condition that can only be met after this visit, the same day as it, with the follow-up
+    contact within 72 hours of it (clinician read 20, S5: never a date that will have passed)."""
+    if met_later(objective.get("condition")):
+        return "the same day, with the follow-up contact within 72 hours of it"
+    return long_date(objective["due_date"])

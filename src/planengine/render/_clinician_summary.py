@@ -10,6 +10,7 @@ from typing import Any
 from planengine.plan._safety import each_contact_flag
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._clinician_parts import (
+    conditional_due,
     done_at_this_visit,
     is_clinician_task,
     options,
@@ -18,7 +19,7 @@ from planengine.render._clinician_parts import (
     step_when,
     steps_now,
 )
-from planengine.render._patient_parts import held_key
+from planengine.render._patient_parts import held_key, urgent_referral
 from planengine.render._words import (
     clean,
     clinician_text,
@@ -55,7 +56,7 @@ def _objective_line(
         return Item(when, lead=long_dates(clean(objective["statement"], titles)))
     interval = objective["review_interval_days"]
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
-        when = f"Only {objective['condition']}; then due {long_date(objective['due_date'])}."
+        when = f"Only {objective['condition']}; then due {conditional_due(objective)}."
     elif interval == 1:  # a safety task: done at once, not reviewed over weeks
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
     elif done_at_this_visit(objective):  # done once, today (read 16, S4)
@@ -73,7 +74,10 @@ def _area_sessions(host: str) -> str:
     return f"the {host.removeprefix('area:').replace('-', ' ')} sessions"
 
 
-def _step_line(step: dict[str, Any], titles: dict[str, str], running: frozenset[str] = frozenset()) -> Item:
+def _step_line(
+    step: dict[str, Any], titles: dict[str, str], running: frozenset[str] = frozenset(),
+    urgent: bool = False,
+) -> Item:
     """One step on one line; ``running``: ids of the steps that start now (a step done within
     one of them says so)."""
     parts = [label(_C, "delivery", step["delivery"])]
@@ -83,7 +87,7 @@ def _step_line(step: dict[str, Any], titles: dict[str, str], running: frozenset[
     hosts = [titles.get(h) or _area_sessions(h) for h in step.get("in_sessions_of", ()) if h in running]
     if hosts:  # no appointment of its own while that course runs
         parts.append(f"within '{hosts[0]}'")
-    parts.append(step_when(step, titles).rstrip("."))
+    parts.append(step_when(step, titles, urgent).rstrip("."))
     if step["status"] != "active":
         parts.append(status_label(step).lower())
     text = "; ".join(parts) + "."
@@ -120,7 +124,8 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
             blocks.append(Section(heading, (ItemList(lines, ordered=True),), level=3))
     if problem["interventions"]:
         running = frozenset(hosts_running(context["data"]))
-        steps = tuple(_step_line(s, titles, running) for s in problem["interventions"])
+        urgent = urgent_referral(context["data"]) is not None  # read 20, S1
+        steps = tuple(_step_line(s, titles, running, urgent) for s in problem["interventions"])
         blocks.append(Section("Steps", (ItemList(steps, ordered=True),), level=3))
     handover = _sleep_handover(problem)
     if handover:

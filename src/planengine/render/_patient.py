@@ -16,6 +16,7 @@ from planengine._model import Plan
 from planengine.plan._depression_measure import MEASURED_INSTRUMENT
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._perinatal_route import PERINATAL_ROUTE
+from planengine.plan._safety_today import URGENT_CONTACT, met_later
 from planengine.plan.stepped_care._order import SUICIDE_RISK
 from planengine.render._blocks import (
     Block,
@@ -36,6 +37,7 @@ from planengine.render._patient_parts import (
     monitoring_sections,
     risk_asked_today,
     safety_section,
+    step_held_key,
     urgent_referral,
     waiting_on_copy,
     week_section,
@@ -132,16 +134,24 @@ def _follow_up(data: dict[str, Any]) -> str | None:
     when = frame.group(0) if frame else patient_text("next_follow_up_default")
     if due is not None:
         when = patient_text("next_follow_up_by", date=long_date(due), within=when)
-    conditional = any(
-        o.get("condition") for p in data["problems"] for o in p["objectives"] if o["id"] == _FOLLOW_UP_STEP
+    condition = next(
+        (o.get("condition") for p in data["problems"] for o in p["objectives"] if o["id"] == _FOLLOW_UP_STEP),
+        None,
     )
-    return patient_text("next_follow_up_if" if conditional else "next_follow_up", when=when)
+    if met_later(condition):  # no date: a safety plan made later starts its own 72 hours (read 20, S5)
+        return patient_text("next_follow_up_if_later")
+    return patient_text("next_follow_up_if" if condition else "next_follow_up", when=when)
 
 
 def _appointments(data: dict[str, Any]) -> Section:
     items = [Item(patient_text("next_today"))]
     if urgent_referral(data) is not None:  # clinician read 19, M1
-        items.append(Item(patient_text("next_urgent")))
+        due = next(  # the dated check the plan makes (clinician read 20, S3: the same date)
+            (o["due_date"] for p in data["problems"] for o in p["objectives"] if o["id"] == URGENT_CONTACT),
+            None,
+        )
+        by = long_date(due) if due is not None else "________"
+        items.append(Item(patient_text("next_urgent", date=by)))
     today = _questionnaires_today(data)
     if today is not None:
         items.append(today)
@@ -277,15 +287,26 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
                 )
                 if start:
                     text += ", " + patient_text("from_week", week=start)
-                items.append(Item(f"{text}.", lead=plain_title(step["title"]) + ":"))
+                items.append(Item(_held(step, text), lead=plain_title(step["title"]) + ":"))
                 continue
             text = label(_P, "delivery", step["delivery"])
             when = _when(step)
-            items.append(Item(f"{text}{'; ' + when if when else ''}.", lead=plain_title(step["title"]) + ":"))
+            items.append(Item(_held(step, f"{text}{'; ' + when if when else ''}"), lead=plain_title(step["title"]) + ":"))
     items += route
     if not items:
         return None
-    return Section(patient_text("sessions_heading"), (ItemList(tuple(items)),), kind="sessions")
+    blocks: tuple[Block, ...] = (ItemList(tuple(items)),)
+    if urgent_referral(data) is not None:  # the course waits to be agreed again (read 20, S1)
+        blocks = (Paragraph(patient_text("sessions_urgent")), *blocks)
+    return Section(patient_text("sessions_heading"), blocks, kind="sessions")
+
+
+def _held(step: dict[str, Any], text: str) -> str:
+    """A session's line, ending with what it waits for when it is held, as a held goal says it
+    (clinician read 20, S1: a step held in the plan is never a settled session in the copy)."""
+    if step["status"] != "held":
+        return f"{text}."
+    return f"{text} {patient_text(step_held_key(step, 'goal_held'))}"
 
 
 def _when(step: dict[str, Any]) -> str:

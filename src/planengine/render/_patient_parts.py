@@ -48,6 +48,7 @@ __all__ = [
     "monitoring_sections",
     "safety_section",
     "screened_today",
+    "step_held_key",
     "waiting_on_copy",
     "week_section",
 ]
@@ -91,6 +92,15 @@ def urgent_referral(data: dict[str, Any]) -> str | None:
         ),
         None,
     )
+
+
+def step_held_key(step: dict[str, Any], key: str) -> str:
+    """The words key for a held ``step``, read from what it waits for (its ``hold``, never its
+    notes): ``key`` with the suffix ``documents.yaml`` gives that reason (``_urgent`` for the
+    urgent service, ...), or ``key`` when there is none or the words have no such variant
+    (clinician read 20, S1, S2: every held step reads as held, and says what it waits for)."""
+    suffix = words_data()["patient"]["hold"].get(str(step.get("hold")), "")
+    return f"{key}{suffix}" if f"{key}{suffix}" in words_data()["patient"]["text"] else key
 
 
 def held_key(data: dict[str, Any], key: str) -> str:
@@ -341,11 +351,12 @@ def _rules_box(
     once the clinician has gone through them), a later-starting rule saying its own week; and,
     with a sleep course also on the copy, that the course takes over from these rules."""
     first = min(_span(s)[0] for s in rules)
-    held = any(s["status"] == "held" for s in rules)
+    held = next((s for s in rules if s["status"] == "held"), None)
     if first > 1:
-        heading = patient_text("rules_heading_from_held" if held else "rules_heading_from", week=first)
+        key = step_held_key(held, "rules_heading_from_held") if held else "rules_heading_from"
+        heading = patient_text(key, week=first)
     else:
-        heading = patient_text("rules_heading_held") if held else patient_text("rules_heading")
+        heading = patient_text(step_held_key(held, "rules_heading_held") if held else "rules_heading")
     items = []
     for step in rules:
         start = _span(step)[0]

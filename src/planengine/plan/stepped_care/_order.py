@@ -190,7 +190,7 @@ def order_problems(
     # identity, not ==: attrs compares every field of every step
     rest = [p for p in problems if all(p is not f for f in first)]
     out: list[tuple[Problem, Ordering]] = [
-        (p, Ordering(rank, SAFETY_FIRST, _SAFETY_REASON if p.area == "safety" else _urgent(p)))
+        (p, Ordering(rank, SAFETY_FIRST, _safety_reason(p) if p.area == "safety" else _urgent(p)))
         for rank, p in enumerate(first, start=1)
     ]
     if not rest:
@@ -235,6 +235,12 @@ def alongside(
 
 
 _SAFETY_REASON = "Safety comes first in every plan while a risk flag is open."
+
+
+def _safety_reason(problem: Problem) -> str:
+    """Why the safety problem is first: the reason the core's safety rule gave it (a flag kept
+    on record after a recorded "no": clinician read 20, S4), else :data:`_SAFETY_REASON`."""
+    return problem.ordering.reason if problem.ordering is not None else _SAFETY_REASON
 
 
 def _harms(

@@ -1,0 +1,187 @@
+"""The safety problem's dated goals (:mod:`planengine.plan._safety_problem` assembles them):
+the written safety plan of six Stanley-Brown sections [R30] and the follow-up contact after it
+[R58], each conditional when the flags call for the risk to be asked first (docs/safety.md), and
+the goals the private safety assessment settles."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from planengine._model import Measure, Objective, Provenance, RiskFlag
+from planengine.plan._risk_flags import PRIVATE_KINDS
+from planengine.plan._safety_today import (
+    SAFETY_AREA,
+    addressed,
+    current_dispositions,
+    met_later,
+    visit_objective,
+)
+
+__all__ = [
+    "FOLLOW_UP_DAYS",
+    "PRIVATE_FOLLOW_ONS",
+    "SAFETY_PLAN_SECTIONS",
+    "follow_up_objective",
+    "private_objectives",
+    "suicide_objective",
+]
+
+
+#: The six sections of a Stanley-Brown safety plan, as structure only (no template text) [R30].
+SAFETY_PLAN_SECTIONS: tuple[tuple[str, str], ...] = (
+    (
+        "warning_signs",
+        "Personal warning signs that a crisis may be building, in the patient's words",
+    ),
+    ("internal_coping", "Things the patient can do alone to take their mind off the crisis"),
+    ("social_distraction", "People and places that offer distraction"),
+    ("help_contacts", "Family members or friends who can be asked for help"),
+    (
+        "professional_contacts",
+        "Clinicians, urgent care and crisis lines from the clinic's configured list",
+    ),
+    ("means_safety", "Making the environment safe: a plan for each means the patient can reach"),
+)
+
+
+#: What the private safety assessment itself settles, each tracked as its own goal (clinician
+#: read 8, S6): the offer of specialist support, and a safe way and time to make contact [S17].
+PRIVATE_FOLLOW_ONS = ("safety-specialist-support-offered", "safety-safe-contact-agreed")
+
+
+def private_objectives(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> list[Objective]:
+    """The goals of the private safety assessment beside holding it: specialist support offered
+    (a referral only with the patient's consent) and a safe way and time to make contact agreed.
+    Their words name no abuse: a goal file or a review may be seen by others."""
+    flag_ids = [f.id for f in flags if f.kind in PRIVATE_KINDS]
+    offered = visit_objective(
+        PRIVATE_FOLLOW_ONS[0],
+        "In the private assessment, offer a specialist support service for the concern it "
+        "covers, and refer only if the patient agrees, recording the answer where only the care "
+        f"team sees it, by {as_of.isoformat()}.",
+        "specialist support offered, and the patient's answer recorded",
+        flag_ids,
+        as_of,
+        provenance,
+        "Specialist services are offered privately, with the patient's consent; an offer "
+        "that is not recorded cannot be followed up.",
+    )
+    contact = visit_objective(
+        PRIVATE_FOLLOW_ONS[1],
+        "In the private assessment, agree a safe way and time to make contact (which number, "
+        "when, and what a message or letter may say), recorded where only the care team sees "
+        f"it, by {as_of.isoformat()}.",
+        "safe contact method agreed and recorded",
+        flag_ids,
+        as_of,
+        provenance,
+        "Reminders, letters and calls can be seen by someone else at home; every later "
+        "contact uses only the way and time agreed.",
+    )
+    return [
+        attrs.evolve(offered, measure=attrs.evolve(offered.measure, unit="offers")),
+        attrs.evolve(contact, measure=attrs.evolve(contact.measure, unit="agreements")),
+    ]
+
+
+#: the first follow-up call of the studied safety-plan intervention came within 72 hours [R58]
+#: (L: the study's protocol, not a number of the brief)
+FOLLOW_UP_DAYS = 3
+
+
+def follow_up_objective(
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    provenance: Provenance,
+    condition: str | None = None,
+) -> Objective:
+    """The follow-up contact after the safety plan, dated, so that a review of the goal file
+    flags it when it is missed (conditional, like the safety plan, when that is)."""
+    due = as_of + dt.timedelta(days=FOLLOW_UP_DAYS)
+    later = met_later(condition)
+    contact = (
+        # no risk words in a goal statement: the review screens statements for them
+        "a named clinician makes a follow-up contact with the patient (a call is enough) to go "
+        "over the safety plan and how the patient is, "
+        + ("within 72 hours of it." if later else f"by {due.isoformat()}.")
+    )
+    lead = "If a safety plan is made" if later else "If a safety plan is made today"
+    objective = visit_objective(
+        "safety-follow-up-contact",
+        f"{lead}: {contact}" if condition else contact[0].upper() + contact[1:],
+        "follow-up contact made",
+        addressed(flags),
+        as_of,
+        provenance,
+        "The safety plan was studied with follow-up contact soon after the visit; a missed "
+        "contact is followed up the same day.",
+    )
+    return attrs.evolve(
+        objective,
+        due_date=due,
+        condition=condition,
+        measure=attrs.evolve(
+            objective.measure, unit="contacts", method="the clinician records the contact"
+        ),
+    )
+
+
+def suicide_objective(
+    flags: tuple[RiskFlag, ...],
+    as_of: dt.date,
+    provenance: Provenance,
+    private: bool,
+    condition: str | None = None,
+) -> Objective:
+    """The written safety plan of six sections, with the patient keeping a copy, due at this
+    visit (conditional, and then due the same day as its condition when that can only be met
+    later: :func:`~planengine.plan._safety_today.met_later`)."""
+    # with abuse, where a copy can be kept is agreed in the private assessment first
+    copy = (
+        "with the patient keeping a copy where the private safety assessment agreed it is safe"
+        if private
+        else "with the patient keeping a copy"
+    )
+    recorded = current_dispositions(flags)
+    statement = (
+        "Complete a clinician risk assessment and a written safety plan covering all six "
+        f"sections, {copy}, by {as_of.isoformat()}."
+    )
+    if condition is not None:  # asked today first (safety-risk-asked): the plan if it is needed
+        # a condition met only later (read 20, S5): the same day as it, not a date now past
+        when = "the same day" if met_later(condition) else f"by {as_of.isoformat()}"
+        statement = (
+            f"{condition[0].upper()}{condition[1:]}: write a safety plan covering all six "
+            f"sections with the patient, {copy}, {when}."
+        )
+    elif recorded:  # a clinician assessed every suicide-risk flag: review that record now
+        statement = (
+            f"Review the recorded disposition of the risk flag(s) ({recorded}) with the patient, "
+            "and a written safety plan covering all six sections, "
+            f"{copy}, by {as_of.isoformat()}."
+        )
+    return Objective(
+        id="safety-plan-completed",
+        area=SAFETY_AREA,
+        statement=statement,
+        measure=Measure(
+            metric="safety plan sections completed with the clinician",
+            unit="sections",
+            method="clinician review of the written safety plan",
+            baseline_value=0,
+            baseline_date=as_of,
+            target_value=len(SAFETY_PLAN_SECTIONS),
+            comparator=">=",
+        ),
+        start_date=as_of,
+        due_date=as_of,
+        review_interval_days=1,
+        addresses=addressed(flags),
+        provenance=provenance,
+        rationale="Open risk flags come before every other goal.",
+        condition=condition,
+    )
