@@ -182,6 +182,11 @@ def suicide_objective(
         review_interval_days=1,
         addresses=addressed(flags),
         provenance=provenance,
-        rationale="Open risk flags come before every other goal.",
+        rationale=(
+            "A risk flag kept on record comes before every other goal: a safety plan is written "
+            "the day a concern or an endorsed answer calls for one."
+            if condition is not None and met_later(condition)
+            else "Open risk flags come before every other goal."
+        ),
         condition=condition,
     )
