@@ -11,7 +11,8 @@ from planengine._json_form import json_data
 from planengine.io._json_text import written_part
 
 if TYPE_CHECKING:  # pragma: no cover
-    from planengine._model import Plan, PluginInfo
+    from planengine._model import Plan
+    from planengine._records import PluginInfo
 
 __all__ = [
     "SIGN_OFF_JSON",

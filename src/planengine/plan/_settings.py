@@ -158,12 +158,12 @@ class EngineConfig:
             raise ConfigError(
                 f"allow_draft_strategies must be true or false, not {self.allow_draft_strategies!r}"
             )
-        # Longer horizons make objectives that SMART rule T504 flags (more than a year).
         if self.urgent_contact_working_days > 10:  # an urgent referral is checked within days
             raise ConfigError(
                 f"urgent_contact_working_days ({self.urgent_contact_working_days}) is above 10: "
                 "an urgent referral is confirmed within days, not weeks"
             )
+        # Longer horizons make objectives that SMART rule T504 flags (more than a year).
         for name, most in (("horizon_weeks", 52), ("screen_followup_days", 365)):
             value = getattr(self, name)
             if value > most:
