@@ -66,7 +66,7 @@ def write_assessment(folder: pathlib.Path, signal: str, entry: dict[str, str]) -
 
 
 def test_the_private_signals_are_the_private_kinds_and_the_goal_files_name() -> None:
-    assert PRIVATE_SIGNALS == PRIVATE_KINDS | {"private-safety"}
+    assert PRIVATE_KINDS | {"private-safety"} == PRIVATE_SIGNALS
 
 
 @pytest.mark.parametrize("signal", sorted(ACCEPTS))
