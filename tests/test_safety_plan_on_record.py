@@ -129,4 +129,6 @@ def test_the_documents_agree_and_repeat_byte_for_byte(engine) -> None:
     assert "If today's assessment finds" not in markdown
     assert "You and your clinician will go over your safety plan together today." in patient
     assert "write a safety plan together today" not in patient
+    assert "Today your clinician will check that you had the call after your safety plan" in patient
+    assert "will contact you (a call is enough) by" not in patient  # no new 72-hour promise
     assert "no risk" not in (markdown + patient + goals).lower()

@@ -20,6 +20,7 @@ from planengine.plan._safety_today import (
 )
 
 __all__ = [
+    "CONFIRM_FOLLOW_UP_TITLE",
     "FOLLOW_UP_DAYS",
     "PRIVATE_FOLLOW_ONS",
     "SAFETY_PLAN_OUTCOMES",
@@ -114,6 +115,11 @@ def safety_plan_on_record(flags: tuple[RiskFlag, ...]) -> dt.date | None:
         and f.disposition.outcome in SAFETY_PLAN_OUTCOMES
     ]
     return max(days, default=None)
+
+
+#: The follow-up step's title once the contact after a recorded safety plan was due before this
+#: visit: it is confirmed, not set again (the patient copy reads it too).
+CONFIRM_FOLLOW_UP_TITLE = "Confirm the follow-up contact after the safety plan"
 
 
 def follow_up_due(plan_day: dt.date | None, as_of: dt.date) -> tuple[dt.date, bool]:

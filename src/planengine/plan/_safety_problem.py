@@ -26,6 +26,7 @@ from planengine.plan._risk_flags import (
     SUICIDE_KINDS,
 )
 from planengine.plan._safety_goals import (
+    CONFIRM_FOLLOW_UP_TITLE,
     PRIVATE_FOLLOW_ONS,
     SAFETY_PLAN_SECTIONS,
     follow_up_due,
@@ -463,7 +464,7 @@ def _suicide_steps(
             id="safety-follow-up-contact",
             area=SAFETY_AREA,
             title=(
-                "Confirm the follow-up contact after the safety plan"
+                CONFIRM_FOLLOW_UP_TITLE
                 if passed
                 else "Follow-up contact after the safety plan"
                 if condition is None
