@@ -23,7 +23,15 @@ import attrs
 from planengine._json_form import DATE, json_form, key
 from planengine._values import parse_date
 
-__all__ = ["DISPOSITION_FIELDS", "DISPOSITION_OUTCOMES", "Disposition", "read_dispositions"]
+__all__ = [
+    "BY_MAX_LENGTH",
+    "DISPOSITION_FIELDS",
+    "DISPOSITION_OUTCOMES",
+    "PRIVATE_SIGNALS",
+    "Disposition",
+    "outcomes_for",
+    "read_dispositions",
+]
 
 #: The outcomes a clinician can record (goal.schema.json and assessment.schema.json list them).
 #: Each starts with ``assessed-``: it records what a clinician found, never a statement by the
@@ -35,6 +43,18 @@ DISPOSITION_OUTCOMES = (
     "assessed-referred-for-urgent-care",
     "assessed-private-safety-plan-in-place",
 )
+#: The signals of the private flags (abuse: kept off patient copies): ``private-safety`` is how a
+#: plan's goal file names either of the others (``x-private-flags``).
+PRIVATE_SIGNALS = frozenset({"intimate-partner-violence", "possible-abuse", "private-safety"})
+#: The outcomes only a private flag's record may give: its safety plan is the private one.
+_PRIVATE_ONLY = frozenset({"assessed-private-safety-plan-in-place"})
+#: The outcomes only a non-private flag's record may give: the suicide safety plan (a suicide-risk
+#: flag released by a private-safety-plan record would be released with no suicide safety plan,
+#: and an abuse flag by a suicide safety plan with no private assessment).
+_SUICIDE_PLAN_ONLY = frozenset({"assessed-safety-plan-in-place", "assessed-safety-plan-updated"})
+#: The longest ``by`` read (a name and a role; longer text is not a clinician's name, and would
+#: be repeated wherever the record is quoted).
+BY_MAX_LENGTH = 200
 #: The fields of a disposition record (and ``x-*``).
 DISPOSITION_FIELDS = ("signal", "by", "date", "outcome", "next_review")
 
@@ -77,6 +97,14 @@ class Disposition:
         key("next_review", as_=DATE),
         key("json_path"),
     )
+
+
+def outcomes_for(signal: str) -> tuple[str, ...]:
+    """The outcomes a record of ``signal`` may give, in :data:`DISPOSITION_OUTCOMES` order: a
+    private signal's (:data:`PRIVATE_SIGNALS`) never the suicide safety plan, any other signal's
+    never the private safety plan."""
+    wrong = _SUICIDE_PLAN_ONLY if signal in PRIVATE_SIGNALS else _PRIVATE_ONLY
+    return tuple(o for o in DISPOSITION_OUTCOMES if o not in wrong)
 
 
 def read_dispositions(
@@ -122,11 +150,27 @@ def _read_one(entry: object, path: tuple[str | int, ...], report: Report) -> Dis
             report((*path, field), f"{field} must be a non-empty string")
             return None
         texts[field] = value.strip()
+    if len(texts["by"]) > BY_MAX_LENGTH:
+        report(
+            (*path, "by"),
+            f"by is {len(texts['by'])} characters long; at most {BY_MAX_LENGTH} (the clinician's "
+            "name and role)",
+        )
+        return None
     outcome = entry.get("outcome")
     if outcome not in DISPOSITION_OUTCOMES:
         report(
             (*path, "outcome"),
             f"outcome {outcome!r} is not one of {', '.join(DISPOSITION_OUTCOMES)}",
+        )
+        return None
+    accepted = outcomes_for(texts["signal"])
+    if outcome not in accepted:
+        kind = "a private" if texts["signal"] in PRIVATE_SIGNALS else "a non-private"
+        report(
+            (*path, "outcome"),
+            f"outcome {outcome!r} does not suit the signal {texts['signal']!r} ({kind} flag); "
+            f"that signal accepts {', '.join(accepted)}",
         )
         return None
     dates: dict[str, dt.date] = {}

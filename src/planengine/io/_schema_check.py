@@ -432,6 +432,8 @@ def _message(error: Any) -> str:
         text = text[:297] + "..."
     if error.validator == "additionalProperties":
         return _unknown_fields(error) or f"unknown field: {text}"
+    if error.validator == "maxLength" and isinstance(error.instance, str):  # not the text again
+        return f"{len(error.instance)} characters long; at most {error.validator_value}"
     if error.validator in ("minimum", "maximum") and error.validator_value in (-1e15, 1e15):
         return f"{error.instance!r:.40} is not a usable number (finite, within ±1e15)"
     choices = error.validator_value if error.validator == "anyOf" else None

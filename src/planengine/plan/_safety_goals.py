@@ -10,7 +10,7 @@ import datetime as dt
 import attrs
 
 from planengine._model import Measure, Objective, Provenance, RiskFlag
-from planengine.plan._risk_flags import PRIVATE_KINDS
+from planengine.plan._risk_flags import PRIVATE_KINDS, SUICIDE_KINDS
 from planengine.plan._safety_today import (
     SAFETY_AREA,
     addressed,
@@ -20,11 +20,15 @@ from planengine.plan._safety_today import (
 )
 
 __all__ = [
+    "CONFIRM_FOLLOW_UP_TITLE",
     "FOLLOW_UP_DAYS",
     "PRIVATE_FOLLOW_ONS",
+    "SAFETY_PLAN_OUTCOMES",
     "SAFETY_PLAN_SECTIONS",
+    "follow_up_due",
     "follow_up_objective",
     "private_objectives",
+    "safety_plan_on_record",
     "suicide_objective",
 ]
 
@@ -92,6 +96,39 @@ def private_objectives(
 #: (L: the study's protocol, not a number of the brief)
 FOLLOW_UP_DAYS = 3
 
+#: The clinician's recorded outcomes that say a (suicide) safety plan is in place: the plan made
+#: again with one reviews that safety plan rather than asking for it again (attack s30, 7).
+SAFETY_PLAN_OUTCOMES = frozenset({"assessed-safety-plan-in-place", "assessed-safety-plan-updated"})
+
+
+def safety_plan_on_record(flags: tuple[RiskFlag, ...]) -> dt.date | None:
+    """The day of the latest current record that a safety plan is in place (or was updated),
+    when every suicide-risk flag has a current record (:func:`current_dispositions`); ``None``
+    otherwise: one flag without a record keeps the safety plan due today."""
+    if not current_dispositions(flags):
+        return None
+    days = [
+        f.disposition.date
+        for f in flags
+        if f.kind in SUICIDE_KINDS
+        and f.disposition is not None
+        and f.disposition.outcome in SAFETY_PLAN_OUTCOMES
+    ]
+    return max(days, default=None)
+
+
+#: The follow-up step's title once the contact after a recorded safety plan was due before this
+#: visit: it is confirmed, not set again (the patient copy reads it too).
+CONFIRM_FOLLOW_UP_TITLE = "Confirm the follow-up contact after the safety plan"
+
+
+def follow_up_due(plan_day: dt.date | None, as_of: dt.date) -> tuple[dt.date, bool]:
+    """The follow-up contact's date, within 72 hours of the safety plan (of ``plan_day``, the
+    recorded one, else of this visit), and whether that date has passed: the contact is then
+    confirmed at this visit, not set again 72 hours on."""
+    due = (plan_day or as_of) + dt.timedelta(days=FOLLOW_UP_DAYS)
+    return due, due < as_of
+
 
 def follow_up_objective(
     flags: tuple[RiskFlag, ...],
@@ -100,8 +137,11 @@ def follow_up_objective(
     condition: str | None = None,
 ) -> Objective:
     """The follow-up contact after the safety plan, dated, so that a review of the goal file
-    flags it when it is missed (conditional, like the safety plan, when that is)."""
-    due = as_of + dt.timedelta(days=FOLLOW_UP_DAYS)
+    flags it when it is missed (conditional, like the safety plan, when that is). After a
+    recorded safety plan (:func:`safety_plan_on_record`) it is dated from that record, and once
+    that date has passed it is confirmed at this visit (:func:`follow_up_due`)."""
+    plan_day = None if condition else safety_plan_on_record(flags)
+    due, passed = follow_up_due(plan_day, as_of)
     later = met_later(condition)
     contact = (
         # no risk words in a goal statement: the review screens statements for them
@@ -109,6 +149,12 @@ def follow_up_objective(
         "over the safety plan and how the patient is, "
         + ("within 72 hours of it." if later else f"by {due.isoformat()}.")
     )
+    if passed:
+        contact = (
+            f"confirm the follow-up contact after the safety plan (due {due.isoformat()}) was "
+            f"made, and make it today if it was not, by {as_of.isoformat()}."
+        )
+        due = as_of
     lead = "If a safety plan is made" if later else "If a safety plan is made today"
     objective = visit_objective(
         "safety-follow-up-contact",
@@ -118,7 +164,13 @@ def follow_up_objective(
         as_of,
         provenance,
         "The safety plan was studied with follow-up contact soon after the visit; a missed "
-        "contact is followed up the same day.",
+        "contact is followed up the same day."
+        + (
+            f" The safety plan on record dates from {plan_day.isoformat()}, so the contact is "
+            "dated from it, not from this visit."
+            if plan_day is not None
+            else ""
+        ),
     )
     return attrs.evolve(
         objective,
@@ -147,6 +199,7 @@ def suicide_objective(
         else "with the patient keeping a copy"
     )
     recorded = current_dispositions(flags)
+    plan_day = safety_plan_on_record(flags)
     statement = (
         "Complete a clinician risk assessment and a written safety plan covering all six "
         f"sections, {copy}, by {as_of.isoformat()}."
@@ -157,6 +210,11 @@ def suicide_objective(
         statement = (
             f"{condition[0].upper()}{condition[1:]}: write a safety plan covering all six "
             f"sections with the patient, {copy}, {when}."
+        )
+    elif plan_day is not None:  # a safety plan on record: reviewed, not asked for again
+        statement = (
+            f"Review the safety plan in place (recorded {plan_day.isoformat()}) with the patient, "
+            f"checking all six sections, {copy}, by {as_of.isoformat()}."
         )
     elif recorded:  # a clinician assessed every suicide-risk flag: review that record now
         statement = (
@@ -169,7 +227,11 @@ def suicide_objective(
         area=SAFETY_AREA,
         statement=statement,
         measure=Measure(
-            metric="safety plan sections completed with the clinician",
+            metric=(
+                "safety plan sections completed with the clinician"
+                if condition is not None or plan_day is None
+                else "safety plan sections reviewed with the clinician"
+            ),
             unit="sections",
             method="clinician review of the written safety plan",
             baseline_value=0,
@@ -186,6 +248,9 @@ def suicide_objective(
             "A risk flag kept on record comes before every other goal: a safety plan is written "
             "the day a concern or an endorsed answer calls for one."
             if condition is not None and met_later(condition)
+            else "A risk flag kept on record comes before every other goal: the safety plan in "
+            "place is gone over with the patient at this visit."
+            if condition is None and plan_day is not None
             else "Open risk flags come before every other goal."
         ),
         condition=condition,

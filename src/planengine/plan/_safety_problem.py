@@ -26,10 +26,13 @@ from planengine.plan._risk_flags import (
     SUICIDE_KINDS,
 )
 from planengine.plan._safety_goals import (
+    CONFIRM_FOLLOW_UP_TITLE,
     PRIVATE_FOLLOW_ONS,
     SAFETY_PLAN_SECTIONS,
+    follow_up_due,
     follow_up_objective,
     private_objectives,
+    safety_plan_on_record,
     suicide_objective,
 )
 from planengine.plan._safety_today import (
@@ -146,7 +149,7 @@ def build_safety_problem(
         objectives.extend([urgent] if urgent is not None else [])
         interventions.extend(
             _suicide_steps(flags, provenance, alcohol, condition, risk_item_today,
-                           None if urgent is None else urgent.due_date)
+                           None if urgent is None else urgent.due_date, as_of=as_of)
         )
     if "risky-behaviour" in kinds:
         objectives.append(
@@ -196,7 +199,7 @@ def build_safety_problem(
             objectives.append(suicide_objective(flags, as_of, provenance, private, condition))
             objectives.append(follow_up_objective(flags, as_of, provenance, condition))
             interventions.extend(
-                s for s in _suicide_steps(flags, provenance, alcohol, condition)
+                s for s in _suicide_steps(flags, provenance, alcohol, condition, as_of=as_of)
                 if s.id in ("safety-plan", "safety-follow-up-contact")
             )
     if kinds & PRIVATE_KINDS:
@@ -329,6 +332,8 @@ def _suicide_steps(
     condition: str | None = None,
     risk_item_today: str = "",
     urgent_due: dt.date | None = None,
+    *,
+    as_of: dt.date,
 ) -> list[Intervention]:
     """The clinician's steps for suicide risk: the assessment today, the safety plan, the
     follow-up contact, and (with the safety plan due today) specialist care as an option; with
@@ -363,6 +368,8 @@ def _suicide_steps(
             "clinician, whatever the questionnaires say."
         )
     recorded = current_dispositions(flags)
+    plan_day = None if condition is not None else safety_plan_on_record(flags)
+    due, passed = follow_up_due(plan_day, as_of)
     title, assess = "Clinician suicide-risk assessment today", (
         "A clinician completes a structured suicide-risk assessment (for example the "
         "C-SSRS) with the patient on the same day, and records what was found, the "
@@ -424,11 +431,18 @@ def _suicide_steps(
         Intervention(
             id="safety-plan",
             area=SAFETY_AREA,
-            title=conditional_title(condition, "Build a written safety plan together"),
+            title=conditional_title(condition, "Build a written safety plan together")
+            if plan_day is None
+            else "Review the written safety plan together",
             description=(
                 "Clinician and patient write a safety plan in the patient's own words, section by "
                 "section, rate how likely each part is to be used, solve barriers, and give the "
                 "patient a copy."
+                if plan_day is None
+                else f"Clinician and patient go over the safety plan in place (recorded "
+                f"{plan_day.isoformat()}) section by section, in the patient's own words: update "
+                "any part that has changed, rate again how likely each part is to be used, solve "
+                "barriers, and check that the patient still has a copy."
             ),
             steps=sections,
             delivery="clinician-led",
@@ -450,18 +464,15 @@ def _suicide_steps(
             id="safety-follow-up-contact",
             area=SAFETY_AREA,
             title=(
-                "Follow-up contact after the safety plan"
+                CONFIRM_FOLLOW_UP_TITLE
+                if passed
+                else "Follow-up contact after the safety plan"
                 if condition is None
                 else "If a safety plan is made: follow-up contact after it"
                 if met_later(condition)
                 else "If a safety plan is made today: follow-up contact after it"
             ),
-            description=(
-                "A named clinician contacts the patient (a call is enough) within 72 hours, "
-                "and before the next scheduled session, asks about suicidal thoughts and whether "
-                "the safety plan was used, and goes over it again at every contact while the flag "
-                "is open; a missed contact is followed up the same day."
-            ),
+            description=_follow_up_text(plan_day, due, passed),
             delivery="clinician-led",
             category="safety",
             rationale=(
@@ -475,6 +486,35 @@ def _suicide_steps(
         ),
     ]
     if condition is None:
-        steps.append(specialist_option(provenance, referred_for_urgent_care(flags), urgent_due))
+        steps.append(
+            specialist_option(
+                provenance, referred_for_urgent_care(flags), urgent_due, recorded=bool(recorded)
+            )
+        )
     return steps
+
+
+def _follow_up_text(plan_day: dt.date | None, due: dt.date, passed: bool) -> str:
+    """What the follow-up step says: within 72 hours of the safety plan made at this visit, or
+    by ``due`` after the one on record (``plan_day``), or, once that date has ``passed``, the
+    contact confirmed at this visit and made today if it was missed (attack s30, 7)."""
+    after = (
+        "A named clinician contacts the patient (a call is enough) within 72 hours"
+        if plan_day is None
+        else f"A named clinician contacts the patient (a call is enough) by {due.isoformat()}, "
+        f"within 72 hours of the safety plan recorded on {plan_day.isoformat()}"
+    )
+    if passed and plan_day is not None:
+        return (
+            f"The follow-up contact after the safety plan recorded on {plan_day.isoformat()} was "
+            f"due by {due.isoformat()}. The clinician confirms at this visit that it was made; "
+            "if it was not, a named clinician makes it today (a call is enough), asks about "
+            "suicidal thoughts and whether the safety plan was used, and goes over it again at "
+            "every contact while the flag is on record."
+        )
+    return (
+        f"{after}, and before the next scheduled session, asks about suicidal thoughts and "
+        "whether the safety plan was used, and goes over it again at every contact while the "
+        "flag is open; a missed contact is followed up the same day."
+    )
 

@@ -524,17 +524,28 @@ def why_ask_today(flags: tuple[RiskFlag, ...]) -> str:
 
 
 def specialist_option(
-    provenance: Provenance, referred: dt.date | None = None, due: dt.date | None = None
+    provenance: Provenance,
+    referred: dt.date | None = None,
+    due: dt.date | None = None,
+    *,
+    recorded: bool = False,
 ) -> Intervention:
     """Specialist mental health care (step 4), as an option the clinician weighs after the risk
     assessment: not a default, and not gated by any label of risk (R-SC22). Once the clinician
     has recorded a referral for urgent care on ``referred``, the step reads as the referral made,
     with its check that the person was seen by ``due`` (the urgent contact objective's date;
-    clinician read 19, M1, and read 20, S3, in its words)."""
+    clinician read 19, M1, and read 20, S3, in its words). With the assessment already
+    ``recorded`` (a current disposition of every suicide-risk flag), it is worded for that
+    record and today's review of it, not for an assessment still to come (attack s30, 7)."""
     if referred is None:
         title = "Option for the clinician: specialist mental health care (step 4)"
+        finds = (
+            "the recorded assessment, or today's review of it, finds"
+            if recorded
+            else "today's assessment finds"
+        )
         description = (
-            "If today's assessment finds a high risk of self-harm, very marked impairment or "
+            f"If {finds} a high risk of self-harm, very marked impairment or "
             "self-neglect, in the clinician's judgement, the route is specialist care: an "
             "urgent referral to secondary mental health care or, the same day, the crisis "
             "(home treatment) team, by the clinic's pathway; the rest of this plan is then "

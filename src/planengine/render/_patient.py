@@ -16,6 +16,7 @@ from planengine._model import Plan
 from planengine.plan._depression_measure import MEASURED_INSTRUMENT
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._perinatal_route import PERINATAL_ROUTE
+from planengine.plan._safety_goals import CONFIRM_FOLLOW_UP_TITLE
 from planengine.plan._safety_today import URGENT_CONTACT, met_later
 from planengine.plan.stepped_care._order import SUICIDE_RISK
 from planengine.render._blocks import (
@@ -126,6 +127,8 @@ def _follow_up(data: dict[str, Any]) -> str | None:
     )
     if step is None:
         return None
+    if step["title"] == CONFIRM_FOLLOW_UP_TITLE:  # due before this visit: checked today (s30, 7)
+        return patient_text("next_follow_up_confirm")
     due = next(  # the dated objective the step serves: a date the patient can hold on to
         (o["due_date"] for p in data["problems"] for o in p["objectives"] if o["id"] == _FOLLOW_UP_STEP),
         None,

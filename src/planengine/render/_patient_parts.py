@@ -16,6 +16,7 @@ from typing import Any
 from planengine._model import Plan
 from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.plan._risk_flags import SUICIDE_KINDS
+from planengine.plan._safety_goals import SAFETY_PLAN_OUTCOMES
 from planengine.plan._safety_today import URGENT_CARE_OUTCOME
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_words import (
@@ -150,10 +151,21 @@ def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
         blocks.append(Paragraph(patient_text(key)))
     elif plan_step is not None:
         parts = tuple(Item(p) for p in (_safety_part(raw, keep) for raw in plan_step.get("steps", ())) if p)
-        blocks += [Paragraph(patient_text("safety_plan_intro")), ItemList(parts, ordered=True)]
+        intro = "safety_plan_review_intro" if _safety_plan_in_place(flags) else "safety_plan_intro"
+        blocks += [Paragraph(patient_text(intro)), ItemList(parts, ordered=True)]
     else:
         blocks.append(Paragraph(patient_text("safety_talk")))
     return Section(patient_text("safety_heading"), tuple(blocks), kind="safety")
+
+
+def _safety_plan_in_place(flags: list[dict[str, Any]]) -> bool:
+    """Whether every suicide-risk flag has a current record and one records a safety plan in
+    place (or updated): the copy then says the safety plan is gone over today, not written
+    (attack s30, 7; :func:`planengine.plan._safety_goals.safety_plan_on_record`)."""
+    suicide = [f for f in flags if f["kind"] in SUICIDE_KINDS]
+    return bool(suicide) and all(f.get("status") == "dispositioned" for f in suicide) and any(
+        (f.get("disposition") or {}).get("outcome") in SAFETY_PLAN_OUTCOMES for f in suicide
+    )
 
 
 def _safety_part(raw: str, keep: Keep) -> str:

@@ -1,0 +1,134 @@
+"""Attack s30, finding 7: after a recorded ``assessed-safety-plan-in-place`` (or ``-updated``),
+the plan made again reviews the safety plan in place rather than asking for it "by today" again;
+step 4 is worded for a recorded assessment; and the 72-hour follow-up contact is dated from the
+record, confirmed at this visit once that date has passed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import yaml
+
+from plan_helpers import EXAMPLES
+from planengine import Assessment
+from planengine.render._plan import render_goals, render_markdown, render_patient
+
+SEVERE = "severe-with-risk-flag.yaml"  # PHQ-9 item 9 answered 2 on 2026-11-24
+AS_OF = dt.date(2026, 12, 7)
+PLAN_OUTCOMES = ("assessed-safety-plan-in-place", "assessed-safety-plan-updated")
+
+
+def remade(engine: Any, outcome: str, recorded: str, as_of: dt.date = AS_OF) -> Any:
+    raw = yaml.safe_load((EXAMPLES / SEVERE).read_text())
+    raw["risk_dispositions"] = [
+        {"signal": "phq9.item9", "by": "Dr M. Okafor", "date": recorded, "outcome": outcome,
+         "next_review": "2026-12-21"}
+    ]
+    return engine.plan(Assessment.from_mapping(raw), as_of=as_of)
+
+
+def safety(plan: Any) -> Any:
+    problem = plan.problems[0]
+    assert problem.id == "problem-safety"  # first, whatever is recorded
+    return problem
+
+
+def objective(plan: Any, key: str) -> Any:
+    return next(o for o in safety(plan).objectives if o.id == key)
+
+
+def step(plan: Any, key: str) -> Any:
+    return next(s for s in safety(plan).interventions if s.id == key)
+
+
+@pytest.mark.parametrize("outcome", PLAN_OUTCOMES)
+def test_the_safety_plan_in_place_is_reviewed_not_asked_for_again(engine, outcome: str) -> None:
+    plan = remade(engine, outcome, "2026-12-07")
+    goal = objective(plan, "safety-plan-completed")
+    assert goal.statement.startswith(
+        "Review the safety plan in place (recorded 2026-12-07) with the patient"
+    )
+    assert "Complete a clinician risk assessment" not in goal.statement
+    assert "and a written safety plan" not in goal.statement
+    assert goal.measure.metric == "safety plan sections reviewed with the clinician"
+    built = step(plan, "safety-plan")
+    assert built.title == "Review the written safety plan together"
+    assert "safety plan in place (recorded 2026-12-07)" in built.description
+    assert "write a safety plan" not in built.description
+    assert len(built.steps) == 6  # the six sections are still gone through
+
+
+@pytest.mark.parametrize("outcome", PLAN_OUTCOMES)
+def test_step_4_is_worded_for_the_recorded_assessment(engine, outcome: str) -> None:
+    option = step(remade(engine, outcome, "2026-12-07"), "safety-specialist-option")
+    assert option.description.startswith("If the recorded assessment, or today's review of it, finds")
+    assert "If today's assessment" not in option.description
+
+
+def test_step_4_without_a_record_still_speaks_of_todays_assessment(engine) -> None:
+    raw = yaml.safe_load((EXAMPLES / SEVERE).read_text())
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
+    assert step(plan, "safety-specialist-option").description.startswith(
+        "If today's assessment finds"
+    )
+    assert step(plan, "safety-plan").title == "Build a written safety plan together"
+
+
+def test_a_record_with_no_safety_plan_still_asks_for_one(engine) -> None:
+    plan = remade(engine, "assessed-no-current-risk-identified", "2026-12-07")
+    assert "a written safety plan covering all six sections" in objective(
+        plan, "safety-plan-completed"
+    ).statement
+    assert step(plan, "safety-plan").title == "Build a written safety plan together"
+    assert objective(plan, "safety-follow-up-contact").due_date == dt.date(2026, 12, 10)
+
+
+@pytest.mark.parametrize(
+    ("recorded", "due"),
+    [("2026-12-07", dt.date(2026, 12, 10)), ("2026-12-05", dt.date(2026, 12, 8)),
+     ("2026-12-04", dt.date(2026, 12, 7))],
+)
+def test_the_follow_up_is_dated_from_the_record(engine, recorded: str, due: dt.date) -> None:
+    plan = remade(engine, "assessed-safety-plan-in-place", recorded)
+    follow = objective(plan, "safety-follow-up-contact")
+    assert follow.due_date == due  # 72 hours after the safety plan, not after this visit
+    assert follow.statement.endswith(f"by {due.isoformat()}.")
+    assert step(plan, "safety-follow-up-contact").title == "Follow-up contact after the safety plan"
+    assert f"by {due.isoformat()}, within 72 hours of the safety plan recorded on {recorded}" in (
+        step(plan, "safety-follow-up-contact").description
+    )
+
+
+@pytest.mark.parametrize("outcome", PLAN_OUTCOMES)
+def test_a_follow_up_date_that_has_passed_is_confirmed_at_this_visit(engine, outcome: str) -> None:
+    plan = remade(engine, outcome, "2026-11-24")  # the contact was due 2026-11-27
+    follow = objective(plan, "safety-follow-up-contact")
+    assert follow.statement.startswith(
+        "Confirm the follow-up contact after the safety plan (due 2026-11-27) was made"
+    )
+    assert follow.due_date == AS_OF  # at this visit, not a new 72-hour task
+    assert "2026-12-10" not in follow.statement
+    contact = step(plan, "safety-follow-up-contact")
+    assert contact.title == "Confirm the follow-up contact after the safety plan"
+    assert "was due by 2026-11-27" in contact.description and "within 72 hours" not in (
+        contact.description
+    )
+
+
+def test_the_documents_agree_and_repeat_byte_for_byte(engine) -> None:
+    plan = remade(engine, "assessed-safety-plan-in-place", "2026-11-24")
+    again = remade(engine, "assessed-safety-plan-in-place", "2026-11-24")
+    markdown, patient, goals = render_markdown(plan), render_patient(plan), render_goals(plan)
+    assert (markdown, patient, goals) == (
+        render_markdown(again), render_patient(again), render_goals(again)
+    )
+    assert "Review the written safety plan together" in markdown
+    assert "Build a written safety plan" not in markdown
+    assert "If today's assessment finds" not in markdown
+    assert "You and your clinician will go over your safety plan together today." in patient
+    assert "write a safety plan together today" not in patient
+    assert "Today your clinician will check that you had the call after your safety plan" in patient
+    assert "will contact you (a call is enough) by" not in patient  # no new 72-hour promise
+    assert "no risk" not in (markdown + patient + goals).lower()
