@@ -8,10 +8,12 @@ Each renderer is a pure function ``Plan -> str`` (the patient's copy also takes 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from planengine._model import LOG_HELD_NOTE, Plan
+from planengine.io._disposition import URGENT_CARE_OUTCOME
 from planengine.render._words import DocumentSettings
 
 __all__ = [
@@ -118,10 +120,16 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     if plan.risk_answers:  # the review reads the same risk items again (PHQ-9 item 9, ...)
         document["assessments"] = [dict(a) for a in plan.risk_answers]
     private = [f for f in plan.risk_flags if f.private]
-    if private:  # kept open in the review, in neutral words (the file may be shared, R-SC20)
+    if private:  # kept open in the review, in neutral words (the file may be shared, R-SC20);
+        # opened: the flag's own date (docs/safety.md), so a review never reads it as reopened
         document["x-private-flags"] = [
-            {"id": f.id, "kind": "private-safety", "opened": plan.as_of.isoformat()}
-            for f in private
+            {"id": f.id, "kind": "private-safety", "opened": _opened(f)} for f in private
+        ]
+    unasked = [f for f in plan.risk_flags if f.kind == "risk-unknown" and f.instrument is None]
+    if unasked:  # a risk question never given: no answer in the file shows it (read by the
+        # review as x-private-flags are, src/planengine/review/_risk.py)
+        document["x-risk-flags"] = [
+            {"id": f.id, "kind": "risk-unknown", "opened": _opened(f)} for f in unasked
         ]
     recorded = _dispositions(plan.risk_flags)
     if recorded:  # the review honours the same clinician's records as the plan did
@@ -129,9 +137,18 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     return document
 
 
+def _opened(flag: Any) -> str:
+    """The day a flag was raised, as the goal file records it (its latest signal's date)."""
+    day: dt.date = flag.last_signal_on or flag.observed_on
+    return day.isoformat()
+
+
 def _dispositions(flags: Any) -> list[dict[str, Any]]:
     """The clinicians' dispositions the plan read, as goal-file records (a private flag's under
-    its neutral signal, ``private-safety``, as ``x-private-flags`` names it)."""
+    its neutral signal, ``private-safety``, as ``x-private-flags`` names it). Two private flags'
+    records of one day become one record of ``private-safety`` that day: the one that holds the
+    most (an urgent-care referral first), so that the file never has two records of one
+    signal on one day (an input error, docs/safety.md)."""
     out: list[dict[str, Any]] = []
     for flag in flags:
         if flag.disposition is None:
@@ -139,8 +156,14 @@ def _dispositions(flags: Any) -> list[dict[str, Any]]:
         record = {k: v for k, v in flag.disposition.to_dict().items() if k != "json_path"}
         if flag.private:
             record["signal"] = "private-safety"
-        if record not in out:
+        same_day = next(
+            (r for r in out if (r["signal"], r["date"]) == (record["signal"], record["date"])),
+            None,
+        )
+        if same_day is None:
             out.append(record)
+        elif record["outcome"] == URGENT_CARE_OUTCOME and same_day != record:
+            out[out.index(same_day)] = record
     return out
 
 

@@ -167,34 +167,60 @@ def language_flags_from_goal_file(
     return flags
 
 
+#: The flags a plan records in its goal file that no answer or words in the file show again:
+#: key -> (kind, level, rank, private, what the message says). ``x-private-flags``: documented
+#: abuse, or abuse in the patient's words, in neutral words (the file may be shared, R-SC20);
+#: ``x-risk-flags``: a suicide-risk question never given (``risk-unknown``, clinician read 16).
+_RECORDED_FLAGS = {
+    "x-private-flags": (
+        "private-safety",
+        "documented",
+        2,
+        True,
+        "A private safety flag was open when this plan was made ({day}); see the clinician's "
+        "record. It stays open until a clinician closes it, and the homework it held waits for "
+        "the private assessment.",
+    ),
+    "x-risk-flags": (
+        "risk-unknown",
+        "unknown",
+        3,
+        False,
+        "No suicide-risk question (such as PHQ-9 item 9) had been given when this plan was made "
+        "({day}): risk is unknown. It stays open until a clinician asks it and records the "
+        "outcome, and the self-help it held waits until then.",
+    ),
+}
+
+
 def private_flags_from_goal_file(data: object, as_of: dt.date) -> list[RiskFlag]:
-    """The private flags a plan recorded in its goal file (``x-private-flags``: documented abuse,
-    or abuse in the patient's words, in neutral words): open until a clinician closes them, so a
-    review never reads them as gone."""
-    listed = data.get("x-private-flags") if isinstance(data, Mapping) else None
+    """The flags a plan recorded in its goal file (``x-private-flags``, ``x-risk-flags``:
+    :data:`_RECORDED_FLAGS`), each dated the day it was raised (``opened``): open until a
+    clinician closes them, so a review never reads them as gone."""
     flags: list[RiskFlag] = []
-    for index, entry in enumerate(listed if isinstance(listed, list) else ()):
-        if not isinstance(entry, Mapping):
-            continue
-        opened = _entry_date({"date": entry.get("opened")}, as_of)
-        flags.append(
-            RiskFlag(
-                "",
-                "private-safety",
-                "documented",
-                2,
-                None,
-                None,
-                None,
-                opened,
-                f"A private safety flag was open when this plan was made ({opened.isoformat()}); "
-                "see the clinician's record. It stays open until a clinician closes it, and the "
-                "homework it held waits for the private assessment.",
-                Provenance("rule:safety.private-flag", (f"$['x-private-flags'][{index}]",)),
-                (as_of - opened).days,
-                private=True,
+    for key, (kind, level, rank, private, message) in _RECORDED_FLAGS.items():
+        listed = data.get(key) if isinstance(data, Mapping) else None
+        for index, entry in enumerate(listed if isinstance(listed, list) else ()):
+            if not isinstance(entry, Mapping):
+                continue
+            opened = _entry_date({"date": entry.get("opened")}, as_of)
+            flags.append(
+                RiskFlag(
+                    "",
+                    kind,
+                    level,
+                    rank,
+                    None,
+                    None,
+                    None,
+                    opened,
+                    message.format(day=opened.isoformat()),
+                    Provenance(f"rule:safety.{key[2:-1]}", (f"$['{key}'][{index}]",)),
+                    (as_of - opened).days,
+                    private=private,
+                    endorsed_now=private,  # a blank item's way: asked today first
+                )
             )
-        )
     return flags
 
 
