@@ -125,11 +125,12 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
         document["x-private-flags"] = [
             {"id": f.id, "kind": "private-safety", "opened": _opened(f)} for f in private
         ]
-    unasked = [f for f in plan.risk_flags if f.kind == "risk-unknown" and f.instrument is None]
-    if unasked:  # a risk question never given: no answer in the file shows it (read by the
-        # review as x-private-flags are, src/planengine/review/_risk.py)
+    dated = [f for f in plan.risk_flags if f.instrument is None and not f.private]
+    if dated:  # a risk question never given (no answer in the file shows it), and words of
+        # suicide risk (the file holds the words, not the day they were given): read by the
+        # review as x-private-flags are (src/planengine/review/_risk.py)
         document["x-risk-flags"] = [
-            {"id": f.id, "kind": "risk-unknown", "opened": _opened(f)} for f in unasked
+            {"id": f.id, "kind": f.kind, "opened": _opened(f)} for f in dated
         ]
     recorded = _dispositions(plan.risk_flags)
     if recorded:  # the review honours the same clinician's records as the plan did
