@@ -19,12 +19,12 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.plan_helpers import all_steps
 
 from planengine import Assessment, InputError
 from planengine.cli._main import main
 from planengine.render._plan import plan_to_goal_document, render_markdown, render_patient
 from planengine.review import review_goals
-from tests.plan_helpers import all_steps
 
 PLAN_DAY = dt.date(2026, 11, 24)
 TAKEN = "2026-11-10"  # the day the assessment was taken, two weeks before the plan
@@ -319,3 +319,28 @@ def test_the_risk_statement_counts_flags_as_their_status_does(
     dispositioned = sum(f.status == "dispositioned" for f in plan.risk_flags)
     assert f"{dispositioned} dispositioned" in statement
     assert "open risk flag(s)" not in render_markdown(plan)  # the old words counted all as open
+
+
+@pytest.mark.parametrize("swapped", [False, True], ids=["as-given", "swapped"])
+def test_two_private_flags_records_of_one_day_become_one_record_in_the_goal_file(
+    engine: Any, swapped: bool
+) -> None:
+    """Both private flags are written as ``private-safety``: their two records of one day must
+    not become two records of one signal on one day (an input error in the review)."""
+    ipv = record("intimate-partner-violence", "assessed-private-safety-plan-in-place", "2026-11-24")
+    words = {
+        **record("possible-abuse", "assessed-private-safety-plan-in-place", "2026-11-24", by="Dr B"),
+        "next_review": "2026-12-01",  # the sooner review is the one kept
+    }
+    context = {
+        "conditions": ["intimate-partner-violence"],
+        "patient_goals": ["My partner hits me when he drinks"],
+    }
+    records = [words, ipv] if swapped else [ipv, words]
+    data = assessment(context, [{"instrument": "phq9", "answers": PHQ9_NOT_ENDORSED}], records, "2026-11-24")
+    document = plan_to_goal_document(plan_of(engine, data))
+    (kept,) = document["risk_dispositions"]
+    assert (kept["signal"], kept["by"], kept["next_review"]) == ("private-safety", "Dr B", "2026-12-01")
+    review = review_goals(document, as_of=PLAN_DAY)
+    assert not [f for f in review.findings if f.code.startswith("input.disposition")]
+    assert {f.status for f in review.risk_flags} == {"dispositioned"}
