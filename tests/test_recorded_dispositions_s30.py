@@ -344,3 +344,20 @@ def test_two_private_flags_records_of_one_day_become_one_record_in_the_goal_file
     review = review_goals(document, as_of=PLAN_DAY)
     assert not [f for f in review.findings if f.code.startswith("input.disposition")]
     assert {f.status for f in review.risk_flags} == {"dispositioned"}
+
+
+def test_a_private_flag_open_in_the_plan_stays_open_in_its_goal_file(engine: Any) -> None:
+    """Private flags share one neutral signal in the goal file: another private flag's record
+    must not disposition the one the plan has open (attack s30, sc/urgent-ipv.yaml)."""
+    context = {
+        "conditions": ["intimate-partner-violence"],
+        "patient_goals": ["My partner hits me when he drinks"],
+    }
+    ipv = record("intimate-partner-violence", "assessed-private-safety-plan-in-place", "2026-11-24")
+    data = assessment(context, [{"instrument": "phq9", "answers": PHQ9_NOT_ENDORSED}], [ipv], "2026-11-24")
+    plan = plan_of(engine, data)
+    assert flag_of(plan, "possible-abuse").status == "open"
+    document = plan_to_goal_document(plan)
+    assert "risk_dispositions" not in document
+    review = review_goals(document, as_of=PLAN_DAY)
+    assert [f.status for f in review.risk_flags] == ["open", "open"]

@@ -159,10 +159,15 @@ def _dispositions(flags: Any) -> list[dict[str, Any]]:
     its neutral signal, ``private-safety``, as ``x-private-flags`` names it). Two private flags'
     records of one day become one record of ``private-safety`` that day: the one that holds the
     most (:func:`_holds_more`), so that the file never has two records of one
-    signal on one day (an input error, docs/safety.md)."""
+    signal on one day (an input error, docs/safety.md). The review reads a ``private-safety``
+    record for every private flag alike, so one is written only when every private flag has a
+    record: else a private flag the plan has open would read as dispositioned by another's
+    record, and the file keeps them all open (if in doubt, the flag stays open)."""
     out: list[dict[str, Any]] = []
+    private = [flag for flag in flags if flag.private]
+    shared = all(flag.disposition is not None for flag in private)
     for flag in flags:
-        if flag.disposition is None:
+        if flag.disposition is None or (flag.private and not shared):
             continue
         record = {k: v for k, v in flag.disposition.to_dict().items() if k != "json_path"}
         if flag.private:
