@@ -280,8 +280,8 @@ def language_flags(
     :param texts: ``(what the text is, e.g. "The patient's own goal", its JSON path, the text)``.
     :param find: the screen (:meth:`~planengine.plan._risk_language.RiskLanguage.find`, or its
         answers already worked out): text -> the ``(theme, phrase)`` pairs found in it.
-    :param observed_on: the date of what the words came with (the plan's date for an
-        assessment's goals, the progress entry's date for a note).
+    :param observed_on: the date of what the words came with (for an assessment's goals, the
+        day it was taken: :func:`assessment_day`; the progress entry's date for a note).
     """
     found_by_kind: dict[str, tuple[list[str], list[str], list[str]]] = {}
     for what, path, text in texts:
@@ -341,7 +341,8 @@ def _readable(phrase: str) -> str:
 def condition_flags(
     conditions: Sequence[str], observed_on: dt.date, as_of: dt.date
 ) -> list[RiskFlag]:
-    """A private flag for documented intimate-partner violence (R-SC20, [R56][R57])."""
+    """A private flag for documented intimate-partner violence (R-SC20, [R56][R57]), dated
+    ``observed_on`` (the day the assessment that documents it was taken: :func:`assessment_day`)."""
     flags: list[RiskFlag] = []
     for index, condition in enumerate(conditions):
         if condition != KIND_IPV:
