@@ -112,7 +112,10 @@ def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
     # still measured at every contact while the flag is open for monitoring
     assert any(o.get("measured_each_contact") for o in ids.values())
     statement = data["risk"]["statement"]
-    assert "kept open for monitoring" in statement
+    # counted as the status says (attack s30, 8): open none, dispositioned all, on record
+    assert f"0 open, {len(plan.risk_flags)} dispositioned (kept on record for monitoring)" in (
+        statement
+    )
     assert "no risk" not in statement.lower()
     assert "safety.ask-before-printing" not in {n.code for n in plan.notices}
     copy = render_patient(plan)

@@ -133,4 +133,7 @@ def test_the_screen_follow_ups_open_no_risk_flag_when_their_goal_file_is_reviewe
     assert_valid("goal", document)
     # the statement names item 9, not its subject: goal statements are screened for risk words
     review = review_goals(document, as_of=AS_OF)
-    assert not review.open_flags
+    # only the plan's own flag of a risk question never given, carried in x-risk-flags (attack
+    # s30, 2): no statement opens a flag of words
+    assert [f.kind for f in review.open_flags] == ["risk-unknown"]
+    assert document["x-risk-flags"][0]["kind"] == "risk-unknown"

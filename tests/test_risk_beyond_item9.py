@@ -537,7 +537,8 @@ def test_a_private_flag_stays_open_in_the_review_of_the_plans_goal_file(engine, 
     made = engine.plan(load_assessment(str(examples_dir / "relationships-with-ipv.yaml")), as_of=AS_OF)
     document = plan_to_goal_document(made)
     assert document["x-private-flags"] == [
-        {"id": "risk-1", "kind": "private-safety", "opened": "2026-11-25"}
+        # opened: the day of the assessment the flag came from (attack s30, 1), not the plan's
+        {"id": "risk-1", "kind": "private-safety", "opened": "2026-11-20"}
     ]
     assert "violence" not in str(document["x-private-flags"])  # neutral words (R-SC20)
     review = review_goals(document, as_of=AS_OF)

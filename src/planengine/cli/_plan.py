@@ -180,6 +180,7 @@ def _plan_one(
     from planengine.io._assessment import assessment_from_mapping
     from planengine.io._json_path import parse_json_path
     from planengine.io._loader import load_document
+    from planengine.plan._flag_dispositions import UNMATCHED
 
     document = None
     try:
@@ -193,6 +194,12 @@ def _plan_one(
         )
         plan = engine.plan(assessment, as_of=as_of, choices=choices)
         read[:] = [assessment]  # only the latest: a batch holds one at a time
+        for notice in plan.notices:  # on stderr too, as review gives it (docs/safety.md)
+            if notice.code == UNMATCHED:
+                print(
+                    f"planengine: warning: {printable(name)}: {notice.code}: {notice.message}",
+                    file=sys.stderr,
+                )
         return plan
     except PluginError as error:  # a plugin left this plan unreadable: the others go on
         print(f"planengine: error: {printable(name)}: {error}", file=sys.stderr)

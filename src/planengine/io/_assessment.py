@@ -353,7 +353,13 @@ def assessment_from_mapping(
         context=context,
         patient_id=patient_id,
         source=file,
-        dispositions=tuple(read_dispositions(data.get("risk_dispositions"), check.reject)),
+        dispositions=tuple(
+            read_dispositions(
+                data.get("risk_dispositions"),
+                check.reject,
+                locate=None if check.document is None else check.document.locate,
+            )
+        ),
     )
     _check_answers(assessment, instruments, check)
     return assessment

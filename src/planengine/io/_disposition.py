@@ -16,7 +16,8 @@ stays open.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 
 import attrs
 
@@ -28,9 +29,12 @@ __all__ = [
     "DISPOSITION_FIELDS",
     "DISPOSITION_OUTCOMES",
     "PRIVATE_SIGNALS",
+    "URGENT_CARE_OUTCOME",
     "Disposition",
+    "dispositions_on",
     "outcomes_for",
     "read_dispositions",
+    "unmatched_message",
 ]
 
 #: The outcomes a clinician can record (goal.schema.json and assessment.schema.json list them).
@@ -55,11 +59,15 @@ _SUICIDE_PLAN_ONLY = frozenset({"assessed-safety-plan-in-place", "assessed-safet
 #: The longest ``by`` read (a name and a role; longer text is not a clinician's name, and would
 #: be repeated wherever the record is quoted).
 BY_MAX_LENGTH = 200
+#: The outcome after which routine self-help waits for the urgent service (clinician read 19).
+URGENT_CARE_OUTCOME = "assessed-referred-for-urgent-care"
 #: The fields of a disposition record (and ``x-*``).
 DISPOSITION_FIELDS = ("signal", "by", "date", "outcome", "next_review")
 
 #: ``(JSON path parts, message)`` -> nothing: how a reader reports a record it cannot use.
 Report = Callable[[tuple[str | int, ...], str], None]
+#: JSON path parts -> ``(line, column)`` in the file, or ``None`` (no document to ask).
+Locate = Callable[[list[str | int]], "tuple[int, int] | None"]
 
 
 @attrs.frozen
@@ -72,6 +80,7 @@ class Disposition:
     :ivar outcome: one of :data:`DISPOSITION_OUTCOMES`.
     :ivar next_review: the day the flag is due for review again (after ``date``).
     :ivar json_path: where the record is, e.g. ``$.risk_dispositions[0]``.
+    :ivar line: the line of the file it is on (``None``: not known); not part of the record.
     """
 
     signal: str
@@ -80,6 +89,17 @@ class Disposition:
     outcome: str
     next_review: dt.date
     json_path: str = "$"
+    line: int | None = attrs.field(default=None, eq=False)
+
+    @property
+    def parts(self) -> tuple[str | int, ...]:
+        """:attr:`json_path` as parts: ``("risk_dispositions", 0)``."""
+        found = re.fullmatch(r"\$\.([^\[]+)\[(\d+)\]", self.json_path)
+        return (found[1], int(found[2])) if found else ()
+
+    def where(self) -> str:
+        """``$.risk_dispositions[1] (line 9)``: the record's path, with its line when known."""
+        return self.json_path + ("" if self.line is None else f" (line {self.line})")
 
     def describe(self) -> str:
         """``dispositioned by Dr A on 2026-11-21 (clinician's recorded outcome: ...), next review
@@ -108,12 +128,13 @@ def outcomes_for(signal: str) -> tuple[str, ...]:
 
 
 def read_dispositions(
-    raw: object, report: Report, *, key: str = "risk_dispositions"
+    raw: object, report: Report, *, key: str = "risk_dispositions", locate: Locate | None = None
 ) -> list[Disposition]:
     """The usable records of ``raw`` (the value of ``risk_dispositions``); each unusable one is
     reported (path, message) and left out, so its flag stays open (``report`` may also raise).
 
     :param key: the top-level key the records are under, for the paths reported.
+    :param locate: finds a record's line in its file (the document's ``locate``), if known.
     """
     if raw is None:
         return []
@@ -124,8 +145,63 @@ def read_dispositions(
     for index, entry in enumerate(raw):
         record = _read_one(entry, (key, index), report)
         if record is not None:
-            out.append(attrs.evolve(record, json_path=f"$.{key}[{index}]"))
+            where = locate([key, index]) if locate is not None else None
+            out.append(
+                attrs.evolve(
+                    record,
+                    json_path=f"$.{key}[{index}]",
+                    line=None if where is None else where[0],
+                )
+            )
     return out
+
+
+def dispositions_on(
+    records: Sequence[Disposition], as_of: dt.date, report: Report, *, day: str
+) -> list[Disposition]:
+    """The records read on ``as_of``, by the one rule ``plan`` and ``review`` share
+    (docs/safety.md): a record dated after ``as_of`` is reported (``input.disposition``), and
+    so are two records of one signal on one day (which one holds is never settled by their
+    order in the list: both are reported and neither is read, so the flag stays open).
+
+    :param report: called with the path and the message of each record not read (it may raise).
+    :param day: what ``as_of`` is, for the message: ``"review date"``, ``"plan date (--as-of)"``.
+    """
+    usable: list[Disposition] = []
+    for record in records:
+        if record.date > as_of:
+            report(
+                (*record.parts, "date"),
+                f"the disposition of {record.signal} on {record.date} is after the {day} {as_of}",
+            )
+        else:
+            usable.append(record)
+    first: dict[tuple[str, dt.date], Disposition] = {}
+    clashing: set[int] = set()
+    for record in usable:
+        earlier = first.setdefault((record.signal, record.date), record)
+        if earlier is not record:
+            report(
+                (*record.parts, "date"),
+                f"two records of {record.signal} on {record.date}: {earlier.where()} and "
+                f"{record.where()}; which one holds is never settled by their order, so "
+                "correct or remove one",
+            )
+            clashing |= {id(earlier), id(record)}
+    return [record for record in usable if id(record) not in clashing]
+
+
+def unmatched_message(record: Disposition, signals: Iterable[str], where: str) -> str:
+    """What is said of a record whose signal raised no flag (``input.disposition-unmatched``):
+    the signals present, so that a typo (``PHQ9.item9``) is seen at once.
+
+    :param where: what holds the flags: ``"this file"``, ``"this plan"``.
+    """
+    present = ", ".join(sorted(set(signals))) or "none"
+    return (
+        f"no flag has the signal {record.signal!r} in {where} (signals: {present}); the record "
+        "is kept but applies to no flag"
+    )
 
 
 def _read_one(entry: object, path: tuple[str | int, ...], report: Report) -> Disposition | None:

@@ -58,7 +58,11 @@ from planengine.plan._findings import (
     problems_from_findings,
     unjudged_notices,
 )
-from planengine.plan._flag_dispositions import apply_dispositions
+from planengine.plan._flag_dispositions import (
+    apply_dispositions,
+    plan_dispositions,
+    unmatched_notices,
+)
 from planengine.plan._input_hash import input_sha256
 from planengine.plan._instrument_set import collect_instruments
 from planengine.plan._next_steps import next_steps
@@ -67,6 +71,7 @@ from planengine.plan._responses import harmful_drinking
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
     answer_flags,
+    assessment_day,
     condition_flags,
     language_flags,
     number_flags,
@@ -429,6 +434,7 @@ class Engine:
             notices=(
                 *crisis_notices(self.crisis_resources, open_flag=bool(flags), abuse_flag=abuse),
                 *draft.notices,
+                *unmatched_notices(assessment.dispositions, flags),
             ),
             patient_goals=tuple(
                 {"text": g["text"], "linked_areas": g["areas"], "source": g["path"]}
@@ -453,14 +459,15 @@ class Engine:
     ) -> tuple[RiskFlag, ...]:
         """Every open flag: risk items, risk language in the patient's own words (the goal is
         then linked to safety), documented abuse; harmful drinking raises suicide-risk flags.
-        The words and conditions have no date of their own: they come with this assessment,
-        planned on ``as_of``."""
+        The words, the conditions and a risk question never given have no date of their own:
+        they are dated the day this assessment was taken (:func:`assessment_day`)."""
+        day = assessment_day(assessment, as_of)
         flags = answer_flags(signals, self.instruments, as_of)
-        flags.extend(unscreened_flags(signals, as_of))
+        flags.extend(unscreened_flags(signals, day, as_of))
         words = language_flags(
             (("The patient's own goal", goal["path"], goal["text"]) for goal in patient_goals),
             phrases.__getitem__,
-            as_of,
+            day,
             as_of,
         )
         for flag in words:
@@ -468,9 +475,10 @@ class Engine:
                 if goal["path"] in flag.provenance.inputs and SAFETY_AREA not in goal["areas"]:
                     goal["areas"].insert(0, SAFETY_AREA)
         flags.extend(words)
-        flags.extend(condition_flags(assessment.context.conditions, as_of, as_of))
+        flags.extend(condition_flags(assessment.context.conditions, day, as_of))
         numbered = number_flags(raise_for_alcohol(flags, alcohol, alcohol_inputs))
-        return apply_dispositions(numbered, assessment.dispositions, as_of)  # flags are all kept
+        records = plan_dispositions(assessment.dispositions, as_of, assessment.source)
+        return apply_dispositions(numbered, records, as_of)  # flags are all kept
 
     def _complete(
         self,

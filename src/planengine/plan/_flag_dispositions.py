@@ -11,7 +11,10 @@ the conservative direction (if in doubt, the flag stays open):
 * a signal dated after it (a new item-9 answer of 1 or more, a blank item 9, new risk language)
   reopens the flag (``reopened``): the assessment is asked for again, today;
 * on and after its ``next_review`` date the flag is due again (``review-due``);
-* a record dated after the review date is not read (nothing after ``as_of`` is used).
+* a record dated after the review date is an input error, and so are two records of one
+  signal on one day (:func:`planengine.io._disposition.dispositions_on`, which ``plan`` and
+  ``review`` share); a record whose signal raised no flag is a warning
+  (``input.disposition-unmatched``) that names the signals present.
 """
 
 from __future__ import annotations
@@ -21,11 +24,53 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from planengine._records import RiskFlag
-from planengine.io._disposition import Disposition
+from planengine._errors import DocumentSchemaError
+from planengine._records import Notice, RiskFlag
+from planengine.io._disposition import Disposition, dispositions_on, unmatched_message
+from planengine.io._json_path import format_json_path
 from planengine.plan._risk_flags import ACTION_ASK_NOW, TODAY_ACTIONS
 
-__all__ = ["apply_dispositions", "current_disposition"]
+__all__ = [
+    "UNMATCHED",
+    "apply_dispositions",
+    "current_disposition",
+    "flag_count",
+    "plan_dispositions",
+    "unmatched_notices",
+]
+
+#: The warning for a record whose signal raised no flag (``review`` gives the same finding).
+UNMATCHED = "input.disposition-unmatched"
+
+
+def plan_dispositions(
+    records: Sequence[Disposition], as_of: dt.date, file: str | None
+) -> list[Disposition]:
+    """The records a plan made on ``as_of`` reads, by ``review``'s rules: a record dated after
+    ``as_of``, or two of one signal on one day, is ``input.disposition`` (raised: exit 2).
+
+    :raises planengine.InputError: naming the record's path (and both, for two on one day).
+    """
+
+    def reject(parts: tuple[str | int, ...], message: str) -> None:
+        raise DocumentSchemaError(
+            f"input.disposition: {message}", file=file, path=format_json_path(list(parts))
+        )
+
+    return dispositions_on(records, as_of, reject, day="plan date (--as-of)")
+
+
+def unmatched_notices(
+    records: Sequence[Disposition], flags: Sequence[RiskFlag]
+) -> tuple[Notice, ...]:
+    """A warning notice for each record whose signal raised no flag in the plan (a typo such as
+    ``PHQ9.item9`` would otherwise leave the flag it meant open without a word)."""
+    signals = [flag.signal for flag in flags]
+    return tuple(
+        Notice(UNMATCHED, f"{record.where()}: {unmatched_message(record, signals, 'this plan')}")
+        for record in records
+        if record.signal not in signals
+    )
 
 
 def current_disposition(
@@ -76,4 +121,14 @@ def _apply(flag: RiskFlag, dispositions: Sequence[Disposition], as_of: dt.date) 
         disposition=record,
         message=f"{message} The flag stays on record, {record.describe()}; any signal after "
         f"{record.date.isoformat()} reopens it.",
+    )
+
+
+def flag_count(flags: Sequence[RiskFlag]) -> str:
+    """The flags counted as their ``status`` says, in the words the review uses: ``2 risk
+    flag(s) on record: 1 open, 1 dispositioned (kept on record for monitoring)``."""
+    dispositioned = sum(not f.is_open for f in flags)
+    return (
+        f"{len(flags)} risk flag(s) on record: {len(flags) - dispositioned} open, "
+        f"{dispositioned} dispositioned (kept on record for monitoring)"
     )

@@ -31,6 +31,7 @@ __all__ = [
     "PRIVATE_KINDS",
     "SUICIDE_KINDS",
     "answer_flags",
+    "assessment_day",
     "condition_flags",
     "flag_queue_key",
     "language_flags",
@@ -160,8 +161,20 @@ def answer_flags(
 UNSCREENED_QUESTION = "PHQ-9 item 9"
 
 
+def assessment_day(assessment: Any, as_of: dt.date) -> dt.date:
+    """The day a signal with no date of its own (the patient's words, a documented condition, a
+    risk question never given) is dated: the latest date among the assessment's responses (the
+    day it was taken), never after ``as_of``; ``as_of`` when no response is dated.
+
+    A clinician's record made on or after that day covers the signal, so a plan made again the
+    next day keeps the record; a new assessment (later responses) carrying the same signal
+    reopens the flag, as a new signal does (docs/safety.md, "A context signal's date")."""
+    days = [response.date for response in assessment.responses if response.date is not None]
+    return min(max(days), as_of) if days else as_of
+
+
 def unscreened_flags(
-    signals: Iterable[tuple[Any, dt.date, str]], as_of: dt.date
+    signals: Iterable[tuple[Any, dt.date, str]], observed_on: dt.date, as_of: dt.date
 ) -> list[RiskFlag]:
     """One ``risk-unknown`` flag when no suicide-risk item (PHQ-9 item 9 or another
     instrument's) was given in any response, else none.
@@ -169,7 +182,7 @@ def unscreened_flags(
     Risk never asked is unknown, exactly as a blank item 9 is (clinician read 16, M1): the
     flag takes the same path (asked today first; a safety plan and a follow-up contact if it is
     endorsed or the clinician is concerned; self-help held until a clinician has asked). It has
-    no instrument, item or answer, and is dated the planning day.
+    no instrument, item or answer, and is dated ``observed_on`` (:func:`assessment_day`).
 
     :param signals: ``(RiskSignal, response date, JSON path of the response)`` triples, one per
         risk item of every response given (answered or blank).
@@ -185,10 +198,11 @@ def unscreened_flags(
             None,
             None,
             None,
-            as_of,
+            observed_on,
             f"No suicide-risk question (such as {UNSCREENED_QUESTION}) was given: risk is "
             f"unknown. {ACTION_ASK_NOW}",
             Provenance(f"rule:{RULE_UNSCREENED}", ()),
+            (as_of - observed_on).days,
             endorsed_now=False,
         )
     ]
@@ -266,8 +280,8 @@ def language_flags(
     :param texts: ``(what the text is, e.g. "The patient's own goal", its JSON path, the text)``.
     :param find: the screen (:meth:`~planengine.plan._risk_language.RiskLanguage.find`, or its
         answers already worked out): text -> the ``(theme, phrase)`` pairs found in it.
-    :param observed_on: the date of what the words came with (the plan's date for an
-        assessment's goals, the progress entry's date for a note).
+    :param observed_on: the date of what the words came with (for an assessment's goals, the
+        day it was taken: :func:`assessment_day`; the progress entry's date for a note).
     """
     found_by_kind: dict[str, tuple[list[str], list[str], list[str]]] = {}
     for what, path, text in texts:
@@ -327,7 +341,8 @@ def _readable(phrase: str) -> str:
 def condition_flags(
     conditions: Sequence[str], observed_on: dt.date, as_of: dt.date
 ) -> list[RiskFlag]:
-    """A private flag for documented intimate-partner violence (R-SC20, [R56][R57])."""
+    """A private flag for documented intimate-partner violence (R-SC20, [R56][R57]), dated
+    ``observed_on`` (the day the assessment that documents it was taken: :func:`assessment_day`)."""
     flags: list[RiskFlag] = []
     for index, condition in enumerate(conditions):
         if condition != KIND_IPV:

@@ -31,6 +31,7 @@ from planengine._model import (
     Problem,
     RiskFlag,
 )
+from planengine.plan._flag_dispositions import flag_count
 from planengine.plan._risk_flags import (
     KIND_ABUSE,
     KIND_LANGUAGE,
@@ -79,30 +80,29 @@ CRISIS_ALONGSIDE = (
 def _flags_status(flags: tuple[RiskFlag, ...]) -> str:
     """Where the risk flags stand: a "no" recorded to a question never asked or left blank, a
     reported risk assessed today, a referral for urgent care, or still to be seen today."""
+    count = flag_count(flags)
     if all(answered_no(f) for f in flags):
         return (
-            f"{len(flags)} risk flag(s) on record: the clinician asked the risk question and "
-            "recorded the outcome below, so the self-help steps the flag held start today. The "
-            "flag stays on record until its next review; any new signal reopens it."
+            f"{count}: the clinician asked the risk question and recorded the outcome below, so "
+            "the self-help steps the flag held start today. The flag stays on record until its "
+            "next review; any new signal reopens it."
         )
     if all(assessed_today(f) for f in flags):
         return (
-            f"{len(flags)} open risk flag(s), kept open for monitoring: the clinician's risk "
-            "assessment today is recorded below, so the self-help steps the flag held start "
-            "today; the safety plan and follow-up stay due."
+            f"{count}: the clinician's risk assessment today is recorded below, so the "
+            "self-help steps the flag held start today; the safety plan and follow-up stay due."
         )
     referred = referred_for_urgent_care(flags)
     if referred is not None:
         return (
-            f"{len(flags)} open risk flag(s), kept open for monitoring: the clinician referred "
-            f"the patient for urgent care on {referred.isoformat()}. Routine self-help steps "
-            "stay held until the urgent service has seen the person and a clinician records a "
-            "new disposition; the safety plan and follow-up stay due."
+            f"{count}: the clinician referred the patient for urgent care on "
+            f"{referred.isoformat()}. Routine self-help steps stay held until the urgent service "
+            "has seen the person and a clinician records a new disposition; the safety plan and "
+            "follow-up stay due."
         )
     return (
-        f"{len(flags)} open risk flag(s). A clinician must see to each of them today (the "
-        "safety problem lists how); self-guided and supervised self-help steps are held "
-        "until then."
+        f"{count}. A clinician must see to each open flag today (the safety problem lists how); "
+        "self-guided and supervised self-help steps are held until then."
     )
 
 
@@ -498,14 +498,15 @@ def _safe_relationship_goals(problems: Sequence[Problem]) -> None:
 def hold_reason(flags: tuple[RiskFlag, ...]) -> str:
     """What a step the safety rule holds waits for, one of
     :data:`~planengine._model.HOLD_REASONS`, in the order :func:`_held_until` words it: the
-    private safety assessment with documented abuse; the urgent service after a referral for
-    urgent care; the risk question asked today when every flag is one left blank or never
-    given; today's assessment recorded when every flag is of a suicide kind with none
-    dispositioned; else a clinician's review of the flag."""
-    if any(f.kind in PRIVATE_KINDS for f in flags):
-        return "private-assessment"
+    urgent service after a referral for urgent care, whatever the other flags are (the
+    longest wait, and the one the person's safety rests on: docs/safety.md); the private
+    safety assessment with documented abuse; the risk question asked today when every flag
+    is one left blank or never given; today's assessment recorded when every flag is of a
+    suicide kind with none dispositioned; else a clinician's review of the flag."""
     if referred_for_urgent_care(flags) is not None:
         return "urgent-care"
+    if any(f.kind in PRIVATE_KINDS for f in flags):
+        return "private-assessment"
     if any(f.status == "dispositioned" for f in flags):
         return "risk-review"
     kinds = {f.kind for f in flags}
@@ -516,7 +517,17 @@ def hold_reason(flags: tuple[RiskFlag, ...]) -> str:
 
 def _held_until(flags: tuple[RiskFlag, ...]) -> str:
     """What a held step waits for: the clinician's review of the flags, and, with documented
-    abuse, the private assessment that agrees where written homework can be kept safely."""
+    abuse, the private assessment that agrees where written homework can be kept safely.
+    After a referral for urgent care, the urgent service first, and the private assessment
+    too while a private flag is still open (the clinician's plan only: the patient's copy
+    words the hold from ``hold``, ``urgent-care``, and never names a private flag)."""
+    if referred_for_urgent_care(flags) is not None:  # clinician read 19, M1
+        if any(f.kind in PRIVATE_KINDS and f.is_open for f in flags):
+            return (
+                f"{URGENT_CARE_HOLD}, and the private safety assessment has agreed where "
+                "written homework can be kept without being found"
+            )
+        return URGENT_CARE_HOLD
     if all(f.kind in PRIVATE_KINDS for f in flags):
         return (
             "the private safety assessment has covered safety and where written homework "
@@ -527,8 +538,6 @@ def _held_until(flags: tuple[RiskFlag, ...]) -> str:
             "a clinician has reviewed the open risk flags, and the private safety assessment has "
             "agreed where written homework can be kept without being found"
         )
-    if referred_for_urgent_care(flags) is not None:  # clinician read 19, M1
-        return URGENT_CARE_HOLD
     return "a clinician has reviewed the open risk flag"
 
 

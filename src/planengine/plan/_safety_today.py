@@ -12,6 +12,7 @@ import re
 import attrs
 
 from planengine._model import Intervention, Measure, Objective, Provenance, RiskFlag
+from planengine.io._disposition import URGENT_CARE_OUTCOME
 from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION
 
 __all__ = [
@@ -153,8 +154,6 @@ def never_asked(flag: RiskFlag) -> bool:
 #: The clinician's recorded outcome that closes a risk-unknown flag's hold (the question asked
 #: and not endorsed, with no concern: clinician read 17, S1).
 NOT_ENDORSED_OUTCOME = "assessed-no-current-risk-identified"
-#: The disposition after which routine self-help stays held (:func:`assessed_today`).
-URGENT_CARE_OUTCOME = "assessed-referred-for-urgent-care"
 #: What a step held after that disposition waits for (clinician read 19, M1, in its words).
 URGENT_CARE_HOLD = "the urgent service has seen the patient and a new disposition is recorded"
 

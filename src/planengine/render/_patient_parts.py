@@ -14,10 +14,10 @@ from collections.abc import Callable
 from typing import Any
 
 from planengine._model import Plan
+from planengine.io._disposition import URGENT_CARE_OUTCOME
 from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.plan._risk_flags import SUICIDE_KINDS
 from planengine.plan._safety_goals import SAFETY_PLAN_OUTCOMES
-from planengine.plan._safety_today import URGENT_CARE_OUTCOME
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_words import (
     alone_version,

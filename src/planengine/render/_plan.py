@@ -8,10 +8,12 @@ Each renderer is a pure function ``Plan -> str`` (the patient's copy also takes 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from planengine._model import LOG_HELD_NOTE, Plan
+from planengine.io._disposition import URGENT_CARE_OUTCOME
 from planengine.render._words import DocumentSettings
 
 __all__ = [
@@ -117,31 +119,75 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
         document["x-waiting-goals"] = waiting
     if plan.risk_answers:  # the review reads the same risk items again (PHQ-9 item 9, ...)
         document["assessments"] = [dict(a) for a in plan.risk_answers]
-    private = [f for f in plan.risk_flags if f.private]
-    if private:  # kept open in the review, in neutral words (the file may be shared, R-SC20)
-        document["x-private-flags"] = [
-            {"id": f.id, "kind": "private-safety", "opened": plan.as_of.isoformat()}
-            for f in private
-        ]
+    document |= _recorded_flags(plan.risk_flags)
     recorded = _dispositions(plan.risk_flags)
     if recorded:  # the review honours the same clinician's records as the plan did
         document["risk_dispositions"] = recorded
     return document
 
 
+def _recorded_flags(flags: Any) -> dict[str, list[dict[str, str]]]:
+    """The flags a review of the goal file could not otherwise see or date, each with the day it
+    was raised (``opened``: the flag's own date, docs/safety.md, so a review never reads it as
+    reopened), read back by ``review/_risk.py: recorded_flags_from_goal_file``:
+
+    * ``x-private-flags``: private flags, kept open in neutral words (the file may be shared,
+      R-SC20);
+    * ``x-risk-flags``: a risk question never given (no answer in the file shows it), and words
+      of suicide risk (the file holds the words, not the day they were given).
+    """
+    out: dict[str, list[dict[str, str]]] = {}
+    private = [f for f in flags if f.private]
+    if private:
+        out["x-private-flags"] = [
+            {"id": f.id, "kind": "private-safety", "opened": _opened(f)} for f in private
+        ]
+    dated = [f for f in flags if f.instrument is None and not f.private]
+    if dated:
+        out["x-risk-flags"] = [{"id": f.id, "kind": f.kind, "opened": _opened(f)} for f in dated]
+    return out
+
+
+def _opened(flag: Any) -> str:
+    """The day a flag was raised, as the goal file records it (its latest signal's date)."""
+    day: dt.date = flag.last_signal_on or flag.observed_on
+    return day.isoformat()
+
+
 def _dispositions(flags: Any) -> list[dict[str, Any]]:
     """The clinicians' dispositions the plan read, as goal-file records (a private flag's under
-    its neutral signal, ``private-safety``, as ``x-private-flags`` names it)."""
+    its neutral signal, ``private-safety``, as ``x-private-flags`` names it). Two private flags'
+    records of one day become one record of ``private-safety`` that day: the one that holds the
+    most (:func:`_holds_more`), so that the file never has two records of one
+    signal on one day (an input error, docs/safety.md). The review reads a ``private-safety``
+    record for every private flag alike, so one is written only when every private flag has a
+    record: else a private flag the plan has open would read as dispositioned by another's
+    record, and the file keeps them all open (if in doubt, the flag stays open)."""
     out: list[dict[str, Any]] = []
+    private = [flag for flag in flags if flag.private]
+    shared = all(flag.disposition is not None for flag in private)
     for flag in flags:
-        if flag.disposition is None:
+        if flag.disposition is None or (flag.private and not shared):
             continue
         record = {k: v for k, v in flag.disposition.to_dict().items() if k != "json_path"}
         if flag.private:
             record["signal"] = "private-safety"
-        if record not in out:
+        same_day = next(
+            (r for r in out if (r["signal"], r["date"]) == (record["signal"], record["date"])),
+            None,
+        )
+        if same_day is None:
             out.append(record)
+        elif _holds_more(record) < _holds_more(same_day):
+            out[out.index(same_day)] = record
     return out
+
+
+def _holds_more(record: dict[str, Any]) -> tuple[bool, str, str, str]:
+    """Of two records of one day, the one kept sorts first: an urgent-care referral, then the
+    sooner next review (never the order the records were listed in)."""
+    urgent_first = record["outcome"] != URGENT_CARE_OUTCOME
+    return (urgent_first, record["next_review"], record["outcome"], record["by"])
 
 
 def render_goals(plan: Plan) -> str:

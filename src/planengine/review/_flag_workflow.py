@@ -24,7 +24,7 @@ import attrs
 
 from planengine._records import RiskFlag
 from planengine.goals._record import GoalFileRecord, read_patient_id
-from planengine.io._disposition import Disposition
+from planengine.io._disposition import Disposition, dispositions_on, unmatched_message
 from planengine.io._document import Document
 from planengine.review._inputs import FindingSink
 from planengine.review._readings import ReviewFinding
@@ -79,16 +79,11 @@ def dispositions_from_goal_file(
     for path, why in file.unreadable_dispositions:
         report(path, why)
     records = file.risk_dispositions
-    usable = []
-    for index, record in enumerate(records):
-        if record.date > as_of:
-            report(
-                ("risk_dispositions", index, "date"),
-                f"the disposition of {record.signal} on {record.date} is after the review date "
-                f"{as_of}",
-            )
-        else:
-            usable.append(record)
+    if document is not None:  # each record's line, for the message about two on one day
+        records = tuple(
+            attrs.evolve(r, line=(document.locate(list(r.parts)) or (None,))[0]) for r in records
+        )
+    usable = dispositions_on(records, as_of, report, day="review date")
     return usable, tuple(sink.items)
 
 
@@ -99,16 +94,14 @@ def unmatched_dispositions(
     otherwise leave the flag it meant open without a word)."""
     document = source if isinstance(source, Document) else None
     sink = FindingSink(document, document.path if document is not None else None)
-    signals = {flag.signal for flag in flags}
+    signals = [flag.signal for flag in flags]
     for record in records:
         if record.signal not in signals:
-            index = int(record.json_path.rsplit("[", 1)[1].rstrip("]"))
             sink.add(
                 "input.disposition-unmatched",
                 "warning",
-                f"no flag has the signal {record.signal!r} in this file (signals: "
-                f"{', '.join(sorted(signals)) or 'none'}); the record is kept but applies to no flag",
-                ("risk_dispositions", index, "signal"),
+                unmatched_message(record, signals, "this file"),
+                (*record.parts, "signal"),
             )
     return tuple(sink.items)
 

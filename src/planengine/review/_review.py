@@ -46,8 +46,9 @@ from planengine.review._parse import ParsedFile, ParsedGoal, parse_goal_file, sc
 from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps
 from planengine.review._risk import (
     language_flags_from_goal_file,
-    private_flags_from_goal_file,
+    recorded_flags_from_goal_file,
     risk_flags_from_assessments,
+    words_day,
 )
 from planengine.review._rolling import judged_goal
 from planengine.review._rules import caseness_cutoff, depression_cutoffs
@@ -238,12 +239,11 @@ def _file_flags(
         as_of=as_of,
     )
     dispositions, disposition_findings = dispositions_from_goal_file(source, parsed.record, as_of)
+    screened = language_flags_from_goal_file(
+        data, load_vocabulary().risk_language, as_of, words_day(data, as_of)
+    )
     flags = number_flags(
-        [
-            *answer_flags,
-            *language_flags_from_goal_file(data, load_vocabulary().risk_language, as_of),
-            *private_flags_from_goal_file(data, as_of),
-        ]
+        [*answer_flags, *screened, *recorded_flags_from_goal_file(data, as_of, screened)]
     )
     flags = qualify_flags(
         apply_dispositions(flags, dispositions, as_of), flag_prefix(patient_id, file)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planengine._errors import InputError
 from planengine._records import Notice, Provenance, RiskFlag
@@ -20,7 +20,7 @@ from planengine._values import parse_date
 from planengine.instruments._instrument import Instrument
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
-from planengine.plan._risk_flags import answer_flags, language_flags
+from planengine.plan._risk_flags import KIND_LANGUAGE, answer_flags, language_flags
 from planengine.plan._risk_language import RiskLanguage
 from planengine.review._parse import ParsedAssessment
 from planengine.review._readings import ReviewFinding
@@ -132,13 +132,16 @@ def risk_flags_from_assessments(
 
 
 def language_flags_from_goal_file(
-    data: object, language: RiskLanguage, as_of: dt.date
+    data: object, language: RiskLanguage, as_of: dt.date, words_day: dt.date | None = None
 ) -> list[RiskFlag]:
     """Flags for risk language in a goal file's free text: each goal's ``statement`` and
     ``patient_words``, the ``note`` of each progress entry, and any text put where an assessment
     belongs ([DN-risk-flags]: a free-text entry that marks risk opens a flag; nothing found is
     never evidence of safety). Text in the wrong shape (a list, a mapping) is screened too: the
-    parser reports the shape, the screen never skips words."""
+    parser reports the shape, the screen never skips words.
+
+    :param words_day: the day the words of the goals (statement, patient words) were given, as
+        the plan that wrote the file recorded it (:func:`words_day`); ``as_of`` when unknown."""
     texts: list[tuple[str, str, str, dt.date]] = []
     goals = data.get("goals") if isinstance(data, Mapping) else None
     for g, goal in enumerate(goals if isinstance(goals, list) else ()):
@@ -146,7 +149,7 @@ def language_flags_from_goal_file(
             continue
         for field, what in (("statement", "A goal's statement"), ("patient_words", "The patient's words in a goal")):
             for text in _strings(goal.get(field)):
-                texts.append((what, f"$.goals[{g}].{field}", text, as_of))
+                texts.append((what, f"$.goals[{g}].{field}", text, words_day or as_of))
         progress = goal.get("progress")
         for e, entry in enumerate(progress if isinstance(progress, list) else ()):
             if not isinstance(entry, Mapping):
@@ -167,34 +170,93 @@ def language_flags_from_goal_file(
     return flags
 
 
-def private_flags_from_goal_file(data: object, as_of: dt.date) -> list[RiskFlag]:
-    """The private flags a plan recorded in its goal file (``x-private-flags``: documented abuse,
-    or abuse in the patient's words, in neutral words): open until a clinician closes them, so a
-    review never reads them as gone."""
-    listed = data.get("x-private-flags") if isinstance(data, Mapping) else None
+#: The flags a plan records in its goal file that no answer or words in the file show again:
+#: key -> (kind, level, rank, private, what the message says). ``x-private-flags``: documented
+#: abuse, or abuse in the patient's words, in neutral words (the file may be shared, R-SC20);
+#: ``x-risk-flags``: a suicide-risk question never given (``risk-unknown``, clinician read 16).
+_RECORDED_FLAGS = {
+    "x-private-flags": (
+        "private-safety",
+        "documented",
+        2,
+        True,
+        "A private safety flag was open when this plan was made ({day}); see the clinician's "
+        "record. It stays open until a clinician closes it, and the homework it held waits for "
+        "the private assessment.",
+    ),
+    "x-risk-flags": (
+        "risk-unknown",
+        "unknown",
+        3,
+        False,
+        "A {kind} flag was open when this plan was made ({day}; see the clinician's record): a "
+        "suicide-risk question never given, or words of suicide risk no longer in the file. It "
+        "stays open until a clinician records an outcome, and the self-help it held waits until "
+        "then.",
+    ),
+}
+#: The kinds ``x-risk-flags`` records: kind -> (kind, level, rank), as the plan raised them.
+_RECORDED_KINDS = {
+    "risk-unknown": ("risk-unknown", "unknown", 3),
+    KIND_LANGUAGE: (KIND_LANGUAGE, "endorsed", 2),
+}
+
+
+def words_day(data: object, as_of: dt.date) -> dt.date | None:
+    """The day the words of a plan's goals were given (``x-risk-flags`` of kind
+    ``suicidal-language``: the assessment's day, docs/safety.md), or ``None``."""
+    days = [
+        _entry_date({"date": entry.get("opened")}, as_of)
+        for _, entry in _recorded(data, "x-risk-flags")
+        if entry.get("kind") == KIND_LANGUAGE
+    ]
+    return min(days) if days else None
+
+
+def _recorded(data: object, key: str) -> list[tuple[int, Mapping[str, Any]]]:
+    listed = data.get(key) if isinstance(data, Mapping) else None
+    return [
+        (index, entry)
+        for index, entry in enumerate(listed if isinstance(listed, list) else ())
+        if isinstance(entry, Mapping)
+    ]
+
+
+def recorded_flags_from_goal_file(
+    data: object, as_of: dt.date, screened: Sequence[RiskFlag] = ()
+) -> list[RiskFlag]:
+    """The flags a plan recorded in its goal file (``x-private-flags``, ``x-risk-flags``:
+    :data:`_RECORDED_FLAGS`), each dated the day it was raised (``opened``): open until a
+    clinician closes them, so a review never reads them as gone. A recorded flag of words
+    (``suicidal-language``) dates the words the file still holds (:func:`words_day`), and is a
+    flag of its own only when no goal's words raise it any more (``screened``)."""
     flags: list[RiskFlag] = []
-    for index, entry in enumerate(listed if isinstance(listed, list) else ()):
-        if not isinstance(entry, Mapping):
-            continue
-        opened = _entry_date({"date": entry.get("opened")}, as_of)
-        flags.append(
-            RiskFlag(
-                "",
-                "private-safety",
-                "documented",
-                2,
-                None,
-                None,
-                None,
-                opened,
-                f"A private safety flag was open when this plan was made ({opened.isoformat()}); "
-                "see the clinician's record. It stays open until a clinician closes it, and the "
-                "homework it held waits for the private assessment.",
-                Provenance("rule:safety.private-flag", (f"$['x-private-flags'][{index}]",)),
-                (as_of - opened).days,
-                private=True,
+    for key, (kind, level, rank, private, message) in _RECORDED_FLAGS.items():
+        for index, entry in _recorded(data, key):
+            if key == "x-risk-flags":
+                kind, level, rank = _RECORDED_KINDS.get(
+                    str(entry.get("kind")), _RECORDED_KINDS["risk-unknown"]
+                )
+                if kind == KIND_LANGUAGE and any(f.kind == kind for f in screened):
+                    continue  # the words are still in the file: their flag is dated already
+            opened = _entry_date({"date": entry.get("opened")}, as_of)
+            flags.append(
+                RiskFlag(
+                    "",
+                    kind,
+                    level,
+                    rank,
+                    None,
+                    None,
+                    None,
+                    opened,
+                    message.format(day=opened.isoformat(), kind=kind.replace("-", " ")),
+                    Provenance(f"rule:safety.{key[2:-1]}", (f"$['{key}'][{index}]",)),
+                    (as_of - opened).days,
+                    private=private,
+                    endorsed_now=kind != "risk-unknown",  # never asked: asked today first
+                )
             )
-        )
     return flags
 
 

@@ -121,7 +121,8 @@ def _raise_target(goal: GoalReview, parsed: ParsedGoal) -> Suggestion:
 def _flag_text(flag: RiskFlag) -> str:
     if flag.instrument is None:  # risk language in the file's words
         words = "; ".join(f"“{' '.join(text.split())}”" for text in flag.evidence)
-        return f"{flag.id} ({flag.kind.replace('-', ' ')}: {words} on {flag.observed_on})"
+        said = f": {words}" if words else ""  # a recorded flag (x-risk-flags) quotes nothing
+        return f"{flag.id} ({flag.kind.replace('-', ' ')}{said} on {flag.observed_on})"
     value = "unanswered" if flag.value is None else str(flag.value)
     wording = _answer_wording(flag)
     if wording:
