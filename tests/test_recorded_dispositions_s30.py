@@ -232,7 +232,8 @@ def test_a_record_dated_after_the_plan_date_is_an_input_error(
 def test_a_record_no_flag_matches_is_a_warning_in_the_plan_and_on_stderr(
     engine: Any, tmp_path: pathlib.Path, capsys: pytest.CaptureFixture[str], signal: str
 ) -> None:
-    stray = record(signal, "assessed-safety-plan-in-place", "2026-11-20")
+    # an outcome every signal accepts (io._disposition.outcomes_for), so only the match is tested
+    stray = record(signal, "assessed-referred-for-urgent-care", "2026-11-20")
     data = assessment({}, [{"instrument": "phq9", "answers": PHQ9_ENDORSED}], [stray], "2026-11-24")
     plan = plan_of(engine, data)
     (notice,) = [n for n in plan.notices if n.code == "input.disposition-unmatched"]
