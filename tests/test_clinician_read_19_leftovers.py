@@ -337,7 +337,7 @@ def test_the_status_label_reads_the_hold_not_the_notes() -> None:
     # a note with the words but no structured reason: the plain held label
     assert status_label({"status": "held", "notes": [note]}) == "Held until a clinician reviews it"
     assert status_label({"status": "held", "hold": "risk-question"}) == (
-        "Held until a clinician reviews it"
+        "Held until the risk question is asked today"
     )
     assert status_label({"status": "active", "hold": "urgent-care"}) == "Active"
 
@@ -371,7 +371,7 @@ def _phq9_task(engine) -> tuple[Any, Any]:
 def test_the_phq9_task_names_the_risk_item_from_data_once(engine) -> None:
     import copy
 
-    from planengine.plan._safety import replan_on_risk_item
+    from planengine.plan._risk_item_task import replan_on_risk_item
 
     problem, task = _phq9_task(engine)
     assert task.replans_on_risk_item

@@ -23,7 +23,8 @@ from plan_helpers import EXAMPLE_AS_OF, all_objectives, example_plan
 from planengine import Assessment, Engine, check_goals
 from planengine._errors import ConfigError
 from planengine.io._plan_config import engine_config_from_mapping
-from planengine.plan._safety_today import ON_RECORD_REASON, URGENT_CONTACT, working_days_after
+from planengine.plan._safety_on_record import ON_RECORD_REASON
+from planengine.plan._safety_today import URGENT_CONTACT, working_days_after
 from planengine.plan._settings import EngineConfig
 from planengine.render._patient_words import plain_title
 from planengine.render._plan import plan_to_goal_document, render_markdown, render_patient

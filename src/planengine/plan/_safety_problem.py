@@ -35,22 +35,25 @@ from planengine.plan._safety_goals import (
     safety_plan_on_record,
     suicide_objective,
 )
+from planengine.plan._safety_on_record import (
+    ON_RECORD_REASON,
+    asked_again_objective,
+    asked_again_text,
+    asked_and_recorded,
+    on_record_title,
+)
 from planengine.plan._safety_today import (
     ASSESSED_AND_REPLAN,
     BEHAVIOUR_CONDITION,
-    ON_RECORD_REASON,
     SAFETY_AREA,
     alcohol_objective,
     alcohol_step,
     ask_today_description,
-    asked_again_text,
-    asked_and_recorded,
     asked_today_objective,
     conditional_title,
     current_dispositions,
     met_later,
     never_asked,
-    on_record_title,
     referred_for_urgent_care,
     safety_plan_condition,
     specialist_option,
@@ -140,7 +143,8 @@ def build_safety_problem(
     condition = safety_plan_condition(flags)
     if kinds & SUICIDE_KINDS:
         if condition is not None:  # asked today first; the safety plan if the answer calls for it
-            objectives.append(asked_today_objective(flags, as_of, provenance))
+            asked = asked_again_objective if asked_and_recorded(flags) else asked_today_objective
+            objectives.append(asked(flags, as_of, provenance))
         objectives.append(
             suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
         )

@@ -19,26 +19,21 @@ __all__ = [
     "ANSWERED_NO_CONDITION",
     "ASSESSED_AND_REPLAN",
     "BEHAVIOUR_CONDITION",
-    "ON_RECORD_REASON",
     "RECORD_AND_REPLAN",
     "RULE_URGENT_CONTACT",
     "SAFETY_AREA",
-    "URGENT_CARE_HOLD",
     "URGENT_CONTACT",
     "addressed",
     "alcohol_objective",
     "alcohol_step",
     "answered_no",
     "ask_today_description",
-    "asked_again_text",
-    "asked_and_recorded",
     "asked_today_objective",
     "assessed_today",
     "conditional_title",
     "current_dispositions",
     "met_later",
     "never_asked",
-    "on_record_title",
     "referred_for_urgent_care",
     "risk_question",
     "safety_plan_condition",
@@ -126,25 +121,6 @@ def met_later(condition: str | None) -> bool:
     return condition == ANSWERED_NO_CONDITION
 
 
-#: Why the safety problem stays first once the risk question was asked and "no" recorded
-#: (clinician read 20, S4, in its words): on record, not "open", and nothing is held.
-ON_RECORD_REASON = "Kept on record and asked again at review; no held steps."
-
-
-def on_record_title(flags: tuple[RiskFlag, ...], as_of: dt.date) -> str | None:
-    """The safety problem's title once the risk question was asked and "no" recorded
-    (:func:`asked_and_recorded`): "Safety: risk flag on record (assessed {date}; asked again by
-    {next review})" (clinician read 20, S4: the flag is kept, never "no risk", and not called
-    "open" either); ``None`` otherwise."""
-    if not asked_and_recorded(flags):
-        return None
-    assessed = min(f.disposition.date for f in flags if answered_no(f) and f.disposition)
-    return (
-        f"Safety: risk flag on record (assessed {assessed.isoformat()}; asked again by "
-        f"{_next_review(flags, as_of).isoformat()})"
-    )
-
-
 def never_asked(flag: RiskFlag) -> bool:
     """Whether ``flag`` stands for a suicide-risk question never given (no item, no answer:
     :func:`planengine.plan._risk_flags.unscreened_flags`), not for an item left blank."""
@@ -154,8 +130,6 @@ def never_asked(flag: RiskFlag) -> bool:
 #: The clinician's recorded outcome that closes a risk-unknown flag's hold (the question asked
 #: and not endorsed, with no concern: clinician read 17, S1).
 NOT_ENDORSED_OUTCOME = "assessed-no-current-risk-identified"
-#: What a step held after that disposition waits for (clinician read 19, M1, in its words).
-URGENT_CARE_HOLD = "the urgent service has seen the patient and a new disposition is recorded"
 
 
 #: The dated check that the urgent service has made contact, after a referral for urgent care
@@ -277,9 +251,8 @@ def asked_today_objective(
     flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
 ) -> Objective:
     """The risk asked about at this visit, with a structured assessment, when the item was only
-    left blank, never given, or last endorsed before a later answer that did not endorse it."""
-    if asked_and_recorded(flags):
-        return _asked_again_objective(flags, as_of, provenance)
+    left blank, never given, or last endorsed before a later answer that did not endorse it
+    (once it was asked and "no" recorded: :func:`~planengine.plan._safety_on_record.asked_again_objective`)."""
     if any(never_asked(f) for f in flags):
         return visit_objective(
             "safety-risk-asked",
@@ -329,9 +302,7 @@ def alcohol_objective(
     )
 
 
-_AUDIT_C = (
-    "R24: Bush K et al. Arch Intern Med 1998;158:1789-1795; Babor TF et al. AUDIT, WHO 2001"
-)
+_AUDIT_C = "R24: Bush K et al. Arch Intern Med 1998;158:1789-1795; Babor TF et al. AUDIT, WHO 2001"
 _ALCOHOL_RISK = "S18: Borges G et al. Psychol Med 2017;47:949-957"
 
 
@@ -414,56 +385,6 @@ def ask_today_description(
     return assess, f"{once}{RECORD_AND_REPLAN} {blank} is never treated as 'not at all'."
 
 
-def asked_and_recorded(flags: tuple[RiskFlag, ...]) -> bool:
-    """Whether every suicide-risk flag is a question left blank or never given that has since
-    been asked, with "no" recorded (:func:`answered_no`): the plan made again with that record
-    asks it again at the flag's next review, not "today" again (clinician read 20)."""
-    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
-    return bool(suicide) and all(answered_no(f) for f in suicide)
-
-
-def _next_review(flags: tuple[RiskFlag, ...], as_of: dt.date) -> dt.date:
-    """The earliest next review the clinicians recorded for the answered flags (not before
-    ``as_of``)."""
-    days = [f.disposition.next_review for f in flags if answered_no(f) and f.disposition]
-    return max(min(days, default=as_of), as_of)
-
-
-def _asked_again_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
-) -> Objective:
-    """Once the risk question was asked and "no" recorded (:func:`asked_and_recorded`): it is
-    asked again at the flag's next review, the day the clinician recorded for it."""
-    due = _next_review(flags, as_of)
-    objective = visit_objective(
-        "safety-risk-asked",
-        # no risk words in a goal statement: the review screens statements for them
-        f"Ask the risk question ({risk_question(flags)} or a direct question) again at the "
-        "next review, within a structured risk assessment by a clinician, and record what was "
-        f"found, by {due.isoformat()}.",
-        "structured risk assessment completed",
-        [f.id for f in flags if f.kind in SUICIDE_KINDS],
-        as_of,
-        provenance,
-        f"The risk question was asked and the outcome recorded ({current_dispositions(flags)}); "
-        "the flag stays on record, and the question is asked again at its next review and "
-        "whenever the questionnaire with the risk item is given [R27].",
-    )
-    return attrs.evolve(objective, due_date=due, review_interval_days=max(1, (due - as_of).days))
-
-
-def asked_again_text(flags: tuple[RiskFlag, ...]) -> tuple[str, str]:
-    """The title and what the safety step says once the risk question was asked and "no"
-    recorded (:func:`asked_and_recorded`; clinician read 20): nothing is asked "today" again."""
-    return "Risk question asked and recorded: ask it again at the next review", (
-        f"The risk question was asked and the outcome recorded ({current_dispositions(flags)}). "
-        "A clinician asks about suicidal thoughts and self-harm directly again at the flag's "
-        f"next review, and reads {risk_question(flags)} whenever that questionnaire is given; if "
-        "it is endorsed, or the clinician is concerned, the plan is made again with it, which "
-        "opens the safety plan and the follow-up contact"
-    )
-
-
 def risk_question(flags: tuple[RiskFlag, ...]) -> str:
     """The risk question the suicide-risk flags ask today, named as their messages name it
     ("PHQ-9 item 9"; :data:`UNSCREENED_QUESTION` for a question never given)."""
@@ -475,7 +396,9 @@ def risk_question(flags: tuple[RiskFlag, ...]) -> str:
         name = (
             UNSCREENED_QUESTION
             if never_asked(flag)
-            else match.group(1) if match else "the risk question"
+            else match.group(1)
+            if match
+            else "the risk question"
         )
         if name not in names:
             names.append(name)

@@ -11,7 +11,7 @@ from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._safety_today import met_later
 from planengine.plan.stepped_care._records import NO_MEASURE
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
-from planengine.render._patient_parts import held_key
+from planengine.render._patient_parts import clinician_held_text
 from planengine.render._words import (
     band_title,
     clean,
@@ -275,9 +275,8 @@ def _row_minutes(data: dict[str, Any], phase: str, budget: int) -> str:
     minutes = int(load["homework_minutes_per_week"])
     if phase != "now" or load.get("homework_minutes_while_held") is None:
         return _phase_minutes(phase, minutes, budget)
-    return clinician_text(
-        held_key(data, "minutes_held"), now=int(load["homework_minutes_while_held"]), all=minutes
-    )
+    now = int(load["homework_minutes_while_held"])
+    return clinician_held_text(data, "minutes_held", now=now, all=minutes)
 
 
 def _phase_minutes(phase: str, minutes: int, budget: int) -> str:

@@ -1,0 +1,93 @@
+"""One wording of a hold (review of session 30, findings 1, 6 and 13): what a held step waits
+for is its ``hold``, worded from one table (documents.yaml ``clinician.hold``) by the step's
+note, its status label, the held objectives and the Now row's minutes; and the reason names
+the flags that actually keep the hold (those not yet assessed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from plan_helpers import held_by_safety, steps_by_id
+from planengine._model import HOLD_REASONS, Provenance, RiskFlag
+from planengine.io._disposition import Disposition
+from planengine.plan._safety_hold import held_until, hold_reasons
+from planengine.render._clinician_parts import _row_minutes
+from planengine.render._plan import render_markdown
+from planengine.render._words import status_label, words_data
+from test_clinician_read_17_same_visit import _plan, _raw
+from test_clinician_read_19_leftovers import HOLD_BY_EXAMPLE
+
+DAY = dt.date(2026, 11, 25)
+SOURCE = Provenance("rule:test", ())
+
+
+def _words(reason: str) -> str:
+    return str(words_data()["clinician"]["hold"][reason])
+
+
+def _flag(kind: str, *, item: int | None = None, outcome: str | None = None, private: bool = False) -> RiskFlag:
+    record = None if outcome is None else Disposition("x", "Dr A", DAY, outcome, DAY + dt.timedelta(days=7))
+    return RiskFlag(
+        f"risk-{kind}", kind, "unknown" if kind == "risk-unknown" else "endorsed", 1,
+        "phq9" if item else None, item, None, DAY, f"{kind} flag", SOURCE, private=private,
+        status="open" if record is None else "dispositioned", disposition=record,
+    )
+
+
+def test_every_hold_reason_has_its_words() -> None:
+    assert set(words_data()["clinician"]["hold"]) == set(HOLD_REASONS)
+
+
+def test_the_reason_names_the_flag_not_yet_assessed() -> None:
+    """A question never asked beside a reported risk already assessed: the step waits for the
+    question, not for "a clinician's review" of the flag already seen to (finding 13)."""
+    flags = (
+        _flag("risk-unknown"),
+        _flag("suicidal-ideation", item=9, outcome="assessed-safety-plan-in-place"),
+    )
+    assert hold_reasons(flags) == ("risk-question",)
+    assert held_until(flags) == _words("risk-question")
+
+
+def test_an_urgent_referral_names_the_open_private_assessment_too() -> None:
+    flags = (
+        _flag("suicidal-ideation", item=9, outcome="assessed-referred-for-urgent-care"),
+        _flag("intimate-partner-violence", private=True),
+    )
+    assert hold_reasons(flags) == ("urgent-care", "private-assessment")
+    assert held_until(flags) == f"{_words('urgent-care')}, and {_words('private-assessment')}"
+
+
+@pytest.mark.parametrize(("name", "reason"), sorted(HOLD_BY_EXAMPLE.items()))
+def test_a_plan_words_its_hold_one_way(engine, name: str, reason: str) -> None:
+    """The step's note, its status label and every held objective say the same thing."""
+    plan = _plan(engine, _raw(name))
+    until = _words(reason)
+    steps = steps_by_id(plan.to_dict())
+    for step_id in held_by_safety(plan):
+        step = steps[step_id]
+        assert step["hold"] == reason
+        assert any(f"eld until {until} (" in n for n in step["notes"]), step["notes"]
+        assert status_label(step) == f"Held until {until}"
+    text = render_markdown(plan)
+    said = {m.rstrip(";.") for m in re.findall(r"\(Held until ([^;)]+)", text)}
+    assert said <= {until, _words("contraindication")}, said
+    if reason == "risk-question":  # the words of finding 1's contradiction are gone
+        assert "until a clinician reviews it" not in text.lower()
+        assert "reviewed the open risk flag" not in text
+
+
+def test_a_contraindication_hold_names_no_risk_flag() -> None:
+    """With no flag, steps a strategy's rule holds: the Now row's minutes say what they wait
+    for, never "a clinician has reviewed the risk flag" (finding 2)."""
+    data = {
+        "risk": {"flags": []},
+        "burden": {"now": {"homework_minutes_per_week": 120, "homework_minutes_while_held": 40}},
+        "problems": [{"interventions": [{"id": "a", "status": "held", "hold": "contraindication"}]}],
+    }
+    row = _row_minutes(data, "now", 150)
+    assert row == f"40 (120 once {_words('contraindication')})"
+    assert "risk" not in row
