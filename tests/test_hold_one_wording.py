@@ -91,3 +91,26 @@ def test_a_contraindication_hold_names_no_risk_flag() -> None:
     row = _row_minutes(data, "now", 150)
     assert row == f"40 (120 once {_words('contraindication')})"
     assert "risk" not in row
+
+
+def test_the_copy_says_asked_only_when_the_plan_records_a_no() -> None:
+    """The patient copy's "asked" paragraph reads the safety plan's condition (the plan's record
+    of a "no"), not the flags' status (finding 7): a flag dispositioned another way, with the
+    safety plan still waiting on today's question, is asked today."""
+    from planengine.plan._safety_today import ANSWERED_NO_CONDITION
+    from planengine.render._patient_parts import safety_section
+    from planengine.render._words import patient_text
+
+    def data(condition: str) -> dict:
+        flag = {"kind": "risk-unknown", "private": False, "status": "dispositioned"}
+        safety = {"area": "safety", "interventions": [],
+                  "objectives": [{"id": "safety-plan-completed", "condition": condition}]}
+        return {"risk": {"flags": [flag]}, "problems": [safety]}
+
+    def said(condition: str) -> str:
+        section = safety_section(data(condition), lambda text: text)
+        assert section is not None
+        return section.blocks[0].text
+
+    assert said(ANSWERED_NO_CONDITION) == patient_text("safety_asked")
+    assert said("if PHQ-9 item 9 is endorsed when asked today") == patient_text("safety_ask_today")

@@ -18,6 +18,7 @@ from planengine.io._disposition import URGENT_CARE_OUTCOME
 from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.plan._risk_flags import SUICIDE_KINDS
 from planengine.plan._safety_goals import SAFETY_PLAN_OUTCOMES
+from planengine.plan._safety_today import met_later
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_words import (
     alone_version,
@@ -155,15 +156,20 @@ def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
     plan_step = next(
         (s for s in (safety or {}).get("interventions", ()) if s["id"] == _SAFETY_PLAN_STEP), None
     )
-    conditional = any(  # the safety plan only if what is asked today calls for one
-        o["id"] == "safety-plan-completed" and o.get("condition")
-        for o in (safety or {}).get("objectives", ())
+    condition = next(  # the safety plan only if what is asked today calls for one
+        (
+            o.get("condition")
+            for o in (safety or {}).get("objectives", ())
+            if o["id"] == "safety-plan-completed"
+        ),
+        None,
     )
+    conditional = bool(condition)
     if any(f["private"] for f in flags):
         blocks.append(Paragraph(patient_text("safety_talk_private")))
     elif conditional:
         suicide = [f for f in flags if f["kind"] in SUICIDE_KINDS]
-        asked = suicide and all(f.get("status") == "dispositioned" for f in suicide)  # read 20
+        asked = met_later(condition)  # asked, "no" recorded: as the plan says it (read 20)
         key = "safety_asked" if asked else "safety_ask_today" if suicide else "safety_talk"
         blocks.append(Paragraph(patient_text(key)))
     elif plan_step is not None:
