@@ -52,7 +52,8 @@ RULES_HELD_URGENT = (
     "through them"
 )
 #: the reader's words (read 20, S5)
-SAME_DAY = "then due the same day, with the follow-up contact within 72 hours of it"
+SAME_DAY = "then due the same day."
+AFTER_SAFETY_PLAN = "then due within 72 hours of the safety plan."
 
 
 def _sessions(copy: str) -> str:
@@ -255,7 +256,8 @@ def test_after_a_recorded_no_the_conditional_goals_are_due_with_their_condition(
     assert objectives["safety-plan-completed"]["statement"].endswith("the same day.")
     assert objectives["safety-follow-up-contact"]["statement"].endswith("within 72 hours of it.")
     text = render_markdown(plan)
-    assert text.count(SAME_DAY) == 4  # both objectives, on the front page and in Appendix A
+    # each objective its own wait, on the front page and in Appendix A (review s30, 4)
+    assert text.count(SAME_DAY) == 2 and text.count(AFTER_SAFETY_PLAN) == 2
     assert "then due 7 December 2026" not in text and "then due 10 December 2026" not in text
     # the copy gives no date for a follow-up that starts only with a safety plan made later
     copy = render_patient(plan)
@@ -263,7 +265,7 @@ def test_after_a_recorded_no_the_conditional_goals_are_due_with_their_condition(
     assert "write a safety plan today" not in copy and "by 10 December 2026" not in copy
     # a condition settled at this visit keeps its date (the question asked today)
     before = render_markdown(_plan(engine, _disposed(name, URGENT)))
-    assert SAME_DAY not in before
+    assert SAME_DAY not in before and AFTER_SAFETY_PLAN not in before
 
 
 @pytest.mark.parametrize("name", RISK_UNKNOWN)

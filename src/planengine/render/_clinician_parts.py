@@ -508,8 +508,10 @@ def appendix(data: dict[str, Any], extra: tuple[Block, ...] = ()) -> Section:
 
 def conditional_due(objective: dict[str, Any]) -> str:
     """When a conditional objective is due once its condition is met: its date, or, for a
-    condition that can only be met after this visit, the same day as it, with the follow-up
-    contact within 72 hours of it (clinician read 20, S5: never a date that will have passed)."""
+    condition that can only be met after this visit, each objective's own wait (clinician read
+    20, S5: never a date that will have passed): the safety plan the same day as the condition,
+    the follow-up contact within 72 hours of the safety plan (review s30, 4)."""
     if met_later(objective.get("condition")):
-        return "the same day, with the follow-up contact within 72 hours of it"
+        follow_up = objective["id"] == "safety-follow-up-contact"
+        return clinician_text("due_after_safety_plan" if follow_up else "due_same_day")
     return long_date(objective["due_date"])
