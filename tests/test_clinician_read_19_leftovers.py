@@ -371,6 +371,7 @@ def _phq9_task(engine) -> tuple[Any, Any]:
 def test_the_phq9_task_names_the_risk_item_from_data_once(engine) -> None:
     import copy
 
+    from planengine.plan._risk_flags import RiskQuestion
     from planengine.plan._risk_item_task import replan_on_risk_item
 
     problem, task = _phq9_task(engine)
@@ -379,7 +380,7 @@ def test_the_phq9_task_names_the_risk_item_from_data_once(engine) -> None:
     assert "item 9's answer is recorded today" in task.measure.method
     # made again, the marker (not the words) keeps it to one
     fresh = copy.deepcopy(problem)
-    replan_on_risk_item([fresh], {"phq9": "item 9 is 1 or more"}, EXAMPLE_AS_OF, {"phq9": "item 9"})
+    replan_on_risk_item([fresh], {"phq9": RiskQuestion("PHQ-9", 9, 1)}, EXAMPLE_AS_OF)
     again = next(o for o in fresh.objectives if o.id == "trauma-phq9-at-this-visit")
     assert again.measure.method == task.measure.method
     # an instrument whose risk item is another: its name, from the data, not "item 9"
@@ -387,7 +388,7 @@ def test_the_phq9_task_names_the_risk_item_from_data_once(engine) -> None:
     mine = next(o for o in other.objectives if o.id == "trauma-phq9-at-this-visit")
     mine.replans_on_risk_item = False
     mine.measure = attrs.evolve(mine.measure, method="clinician records it")
-    replan_on_risk_item([other], {"phq9": "item 3 is 2 or more"}, EXAMPLE_AS_OF, {"phq9": "item 3"})
+    replan_on_risk_item([other], {"phq9": RiskQuestion("PHQ-9", 3, 2)}, EXAMPLE_AS_OF)
     assert mine.measure.method.startswith(
         "clinician records it; item 3's answer is recorded today, whatever it is"
     )

@@ -28,10 +28,13 @@ def _words(reason: str) -> str:
     return str(words_data()["clinician"]["hold"][reason])
 
 
-def _flag(kind: str, *, item: int | None = None, outcome: str | None = None, private: bool = False) -> RiskFlag:
-    record = None if outcome is None else Disposition("x", "Dr A", DAY, outcome, DAY + dt.timedelta(days=7))
+def _flag(
+    kind: str, *, item: int | None = None, outcome: str | None = None, private: bool = False,
+    day: dt.date = DAY,
+) -> RiskFlag:
+    record = None if outcome is None else Disposition("x", "Dr A", day, outcome, day + dt.timedelta(days=7))
     return RiskFlag(
-        f"risk-{kind}", kind, "unknown" if kind == "risk-unknown" else "endorsed", 1,
+        f"risk-{kind}-{day.isoformat()}", kind, "unknown" if kind == "risk-unknown" else "endorsed", 1,
         "phq9" if item else None, item, None, DAY, f"{kind} flag", SOURCE, private=private,
         status="open" if record is None else "dispositioned", disposition=record,
     )
@@ -114,3 +117,29 @@ def test_the_copy_says_asked_only_when_the_plan_records_a_no() -> None:
 
     assert said(ANSWERED_NO_CONDITION) == patient_text("safety_asked")
     assert said("if PHQ-9 item 9 is endorsed when asked today") == patient_text("safety_ask_today")
+
+
+def test_the_referral_step_and_the_urgent_check_count_from_one_day() -> None:
+    """Two flags referred for urgent care on different days: the referral step's date and the
+    day the urgent contact is counted from are the same, the earliest (finding 5)."""
+    from planengine.plan._safety_today import (
+        referred_for_urgent_care,
+        specialist_option,
+        urgent_contact_objective,
+        urgent_referrals,
+        working_days_after,
+    )
+
+    early, late = dt.date(2026, 11, 20), dt.date(2026, 11, 23)
+    urgent = "assessed-referred-for-urgent-care"
+    flags = (
+        _flag("suicidal-ideation", item=9, outcome=urgent, day=late),
+        _flag("suicidal-language", outcome=urgent, day=early),
+        _flag("risky-behaviour"),
+    )
+    assert len(urgent_referrals(flags)) == 2
+    assert referred_for_urgent_care(flags) == early
+    objective = urgent_contact_objective(flags, early)
+    assert objective is not None and objective.due_date == working_days_after(early, 1)
+    step = specialist_option(SOURCE, referred_for_urgent_care(flags), objective.due_date)
+    assert step.title == f"Urgent referral made ({early.isoformat()})"

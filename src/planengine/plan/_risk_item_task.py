@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from planengine._model import Problem, RiskFlag
-from planengine.plan._risk_flags import SUICIDE_KINDS
+from planengine.plan._risk_flags import SUICIDE_KINDS, RiskQuestion
 from planengine.plan._safety_on_record import asked_and_recorded
 from planengine.plan._safety_today import never_asked
 
@@ -110,9 +110,8 @@ def risk_item_today(
 
 def replan_on_risk_item(
     problems: Sequence[Problem],
-    endorsed_when: Mapping[str, str],
+    risk_items: Mapping[str, RiskQuestion],
     as_of: dt.date,
-    item_names: Mapping[str, str] | None = None,
     *,
     answered: bool = False,
 ) -> None:
@@ -121,25 +120,20 @@ def replan_on_risk_item(
     endorsed item makes the plan again with its score, the day it is given: that opens the
     risk section (a safety plan and a follow-up contact), which no later review may wait for.
 
-    :param endorsed_when: instrument id -> when its risk item is endorsed ("item 9 is 1 or
-        more").
-    :param item_names: instrument id -> its risk item's name ("item 9"), from its data; an
-        instrument not named there: "the risk item".
+    :param risk_items: instrument id -> its suicide-risk item, from its data
+        (:func:`~planengine.plan._safety.screens`): named ("item 9") and its threshold said
+        ("item 9 is 1 or more") as the data give them.
     :param answered: the question has since been asked and "no" recorded
         (:func:`~planengine.plan._safety_today.asked_and_recorded`): only an endorsed item makes
         the plan again; there is no hold left to end (clinician read 20).
 
     An objective says it once (:attr:`~planengine._model.Objective.replans_on_risk_item`),
     however often the safety rules run on the draft."""
-    names = item_names or {}
     given = {
-        objective_id: (
-            endorsed_when[step.administers],
-            names.get(step.administers, "the risk item"),
-        )
+        objective_id: risk_items[step.administers]
         for problem in problems
         for step in problem.interventions
-        if step.administers is not None and step.administers in endorsed_when
+        if step.administers is not None and step.administers in risk_items
         for objective_id in step.objective_ids
     }
     for problem in problems:
@@ -147,7 +141,7 @@ def replan_on_risk_item(
             found = given.get(objective.id)
             if found is None or objective.replans_on_risk_item:
                 continue
-            when, item = found
+            when, item = found.endorsed_when, found.name
             day = "today" if objective.due_date == as_of else "the day it is given"
             objective.replans_on_risk_item = True
             method = (
@@ -155,7 +149,8 @@ def replan_on_risk_item(
                 "opens the suicide-risk section with the safety plan and follow-up"
                 if answered
                 else f"{objective.measure.method}; {item}'s answer is recorded {day}, whatever it is, "
-                "and the plan is made again with it: if it is 0 and the clinician has no concern, "
+                "and the plan is made again with it: if it is "
+                f"{found.not_endorsed} and the clinician has no concern, "
                 "the clinician records that outcome, the held steps start then and the question "
                 "is asked again at the flag's next review; if "
                 f"{when}, the plan opens the suicide-risk section with the safety plan and "

@@ -34,6 +34,7 @@ from planengine.plan._risk_flags import (
     KIND_LANGUAGE,
     PRIVATE_KINDS,
     SUICIDE_KINDS,
+    RiskQuestion,
 )
 from planengine.plan._risk_item_task import (
     each_contact_flag,
@@ -175,37 +176,22 @@ def _item_status(signal: Any, date: dt.date, instrument: Any) -> str:
 
 
 def screens(given: Iterable[str], instruments: Mapping[str, Any]) -> dict[str, Any]:
-    """The arguments of :func:`enforce` that depend on the questionnaires: whether an alcohol
-    measure was given (``alcohol_measured``), the instruments with a suicide-risk item, id ->
-    name (``each_contact``), when each one's item is endorsed, id -> "item 9 is 1 or more"
-    (``endorsed_when``), and that item's name, id -> "item 9" (``risk_item_names``), all from
-    the instruments' data.
+    """The arguments of :func:`enforce` that depend on the questionnaires, from the instruments'
+    data: whether an alcohol measure was given (``alcohol_measured``), and the instruments with
+    a suicide-risk item, id -> :class:`~planengine.plan._risk_flags.RiskQuestion` (its name,
+    item and threshold: ``risk_items``), in one pass.
 
     :param given: the ids of the instruments the assessment gave.
     :param instruments: every known instrument, by id.
     """
-    return {
-        "alcohol_measured": any(
-            i in instruments and instruments[i].area == "alcohol" for i in given
-        ),
-        "each_contact": {
-            i: instrument.name
-            for i, instrument in sorted(instruments.items())
-            if any(r.kind == "suicidal-ideation" for r in instrument.risk_items)
-        },
-        "endorsed_when": {
-            i: f"item {r.item} is {r.endorsed_at} or more"
-            for i, instrument in sorted(instruments.items())
-            for r in instrument.risk_items
-            if r.kind == "suicidal-ideation"
-        },
-        "risk_item_names": {
-            i: f"item {r.item}"
-            for i, instrument in sorted(instruments.items())
-            for r in instrument.risk_items
-            if r.kind == "suicidal-ideation"
-        },
+    risk_items = {
+        i: RiskQuestion(instrument.name, r.item, r.endorsed_at)
+        for i, instrument in sorted(instruments.items())
+        for r in instrument.risk_items
+        if r.kind == "suicidal-ideation"
     }
+    alcohol = any(i in instruments and instruments[i].area == "alcohol" for i in given)
+    return {"alcohol_measured": alcohol, "risk_items": risk_items}
 
 
 def enforce(
@@ -216,9 +202,7 @@ def enforce(
     alcohol: str | None = None,
     *,
     alcohol_measured: bool = True,
-    each_contact: Mapping[str, str] | None = None,
-    endorsed_when: Mapping[str, str] | None = None,
-    risk_item_names: Mapping[str, str] | None = None,
+    risk_items: Mapping[str, RiskQuestion] | None = None,
     urgent_contact_working_days: int = 1,
 ) -> None:
     """Restore the safety guarantees on a draft, whatever plugins did to it.
@@ -234,13 +218,12 @@ def enforce(
     :param alcohol: what shows harmful drinking, if anything (the safety plan names alcohol).
     :param alcohol_measured: an alcohol measure was given (without one, a risky-behaviour review
         asks the AUDIT-C questions).
-    :param each_contact: the instruments with a suicide-risk item, id -> name: while a suicide-risk flag is
-        open, an objective measured with one is given at every contact
-        (:func:`measure_each_contact`).
-    :param endorsed_when: when each of those instruments' risk item is endorsed (id -> "item 9
-        is 1 or more"): with a risk question never given open, the task that gives one says the
-        plan is made again with its score (:func:`replan_on_risk_item`).
-    :param risk_item_names: those instruments' risk item, id -> "item 9", as that task names it.
+    :param risk_items: the instruments with a suicide-risk item, id -> its
+        :class:`~planengine.plan._risk_flags.RiskQuestion` (:func:`screens`): while a
+        suicide-risk flag is open, an objective measured with one is given at every contact
+        (:func:`measure_each_contact`); with a risk question never given open, the task that
+        gives one says the plan is made again with its answer (:func:`replan_on_risk_item`),
+        naming the item and its threshold as the data do.
     :param urgent_contact_working_days: after a referral for urgent care, the working days after
         it by which the urgent service is to have seen the patient (``EngineConfig``).
     :raises SafetyInvariantError: if the guarantees still do not hold afterwards (a core bug).
@@ -249,26 +232,25 @@ def enforce(
         p for p in draft.problems if p.id != "problem-safety" and p.area != SAFETY_AREA
     ]
     if flags:
-        today = risk_item_today(draft.problems, flags, each_contact or {}, as_of)
+        questions = risk_items or {}
+        names = {i: question.instrument for i, question in questions.items()}
+        today = risk_item_today(draft.problems, flags, names, as_of)
         core = build_safety_problem(
             flags,
             as_of,
             alcohol,
             alcohol_measured=alcohol_measured,
             risk_item_today=today,
+            risk_items=questions,
             urgent_contact_working_days=urgent_contact_working_days,
         )
         draft.problems.insert(0, core)
         if any(f.kind in SUICIDE_KINDS for f in flags):
             flag = each_contact_flag((f.kind, f.item) for f in flags)
-            measure_each_contact(draft.problems[1:], each_contact or {}, flag)
+            measure_each_contact(draft.problems[1:], names, flag)
         if any(never_asked(f) for f in flags):
             replan_on_risk_item(
-                draft.problems[1:],
-                endorsed_when or {},
-                as_of,
-                risk_item_names or {},
-                answered=asked_and_recorded(flags),
+                draft.problems[1:], questions, as_of, answered=asked_and_recorded(flags)
             )
         if any(f.kind in PRIVATE_KINDS for f in flags):
             _safe_relationship_goals(draft.problems[1:])

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 import attrs
 
 from planengine._model import Intervention, Measure, Objective, Provenance, RiskFlag
 from planengine.io._disposition import URGENT_CARE_OUTCOME
-from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION
+from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION, RiskQuestion
 
 __all__ = [
     "ANSWERED_NO_CONDITION",
     "ASSESSED_AND_REPLAN",
     "BEHAVIOUR_CONDITION",
-    "RECORD_AND_REPLAN",
     "RULE_URGENT_CONTACT",
     "SAFETY_AREA",
     "URGENT_CONTACT",
@@ -34,11 +34,13 @@ __all__ = [
     "current_dispositions",
     "met_later",
     "never_asked",
+    "record_and_replan",
     "referred_for_urgent_care",
     "risk_question",
     "safety_plan_condition",
     "specialist_option",
     "urgent_contact_objective",
+    "urgent_referrals",
     "visit_objective",
     "why_ask_today",
     "working_days_after",
@@ -156,16 +158,10 @@ def urgent_contact_objective(
     (clinician read 19, M1: the handover in which people at risk get lost); ``None`` without
     such a disposition. Its inputs are the flags' signals and the dispositions that record the
     referral."""
-    referred = [
-        f
-        for f in flags
-        if f.status == "dispositioned"
-        and f.disposition is not None
-        and f.disposition.outcome == URGENT_CARE_OUTCOME
-    ]
-    if not referred:
+    referred = urgent_referrals(flags)
+    day = referred_for_urgent_care(flags)
+    if day is None:
         return None
-    day = min(f.disposition.date for f in referred if f.disposition is not None)
     due = max(working_days_after(day, working_days), as_of)
     inputs = {path for f in referred for path in f.provenance.inputs}
     inputs |= {f.disposition.json_path for f in referred if f.disposition is not None}
@@ -207,20 +203,24 @@ def answered_no(flag: RiskFlag) -> bool:
     )
 
 
+def urgent_referrals(flags: tuple[RiskFlag, ...]) -> list[RiskFlag]:
+    """The flags whose current disposition refers the patient for urgent care
+    (:data:`URGENT_CARE_OUTCOME`)."""
+    return [
+        f
+        for f in flags
+        if f.status == "dispositioned"
+        and f.disposition is not None
+        and f.disposition.outcome == URGENT_CARE_OUTCOME
+    ]
+
+
 def referred_for_urgent_care(flags: tuple[RiskFlag, ...]) -> dt.date | None:
-    """The day of the first current disposition that refers the patient for urgent care
-    (:data:`URGENT_CARE_OUTCOME`), or ``None``: routine self-help then waits for the urgent
-    service and a new disposition (clinician read 19, M1)."""
-    return next(
-        (
-            f.disposition.date
-            for f in flags
-            if f.status == "dispositioned"
-            and f.disposition is not None
-            and f.disposition.outcome == URGENT_CARE_OUTCOME
-        ),
-        None,
-    )
+    """The day of the earliest current disposition that refers the patient for urgent care
+    (:func:`urgent_referrals`), or ``None``: routine self-help then waits for the urgent service
+    and a new disposition (clinician read 19, M1); the urgent contact is counted from that day,
+    and the referral step is titled with it."""
+    return min((f.disposition.date for f in urgent_referrals(flags) if f.disposition), default=None)
 
 
 def assessed_today(flag: RiskFlag) -> bool:
@@ -333,17 +333,39 @@ def alcohol_step(provenance: Provenance) -> Intervention:
     )
 
 
-#: How the hold of a risk-unknown flag ends at this visit, on either answer (clinician read 17,
-#: S1, in its words): the answer is recorded and the plan made again with it today.
-RECORD_AND_REPLAN = (
-    "Record the answer today, whatever it is, and make the plan again with it: a PHQ-9 with "
-    "item 9 answered, or the clinician's disposition of this flag. If item 9 is 0, or the direct "
-    "question is not endorsed, and the clinician has no concern, the clinician records that "
-    "outcome; the held steps start today and the question is asked again at the flag's next "
-    "review. If it is 1 or more, or the clinician is "
-    "concerned, the plan opens the suicide-risk section with the safety plan and follow-up. "
-    "Print the patient copy from the plan made again."
-)
+def record_and_replan(
+    flags: tuple[RiskFlag, ...], risk_items: Mapping[str, RiskQuestion] | None = None
+) -> str:
+    """How the hold of a risk-unknown flag ends at this visit, on either answer (clinician read
+    17, S1, in its words): the answer is recorded and the plan made again with it today. The
+    questionnaire, its risk item and its threshold are named from the instruments' data
+    (``risk_items``: :func:`planengine.plan._safety.screens`): the flagged instrument's, or,
+    for a question never given, each one's."""
+    known = risk_items or {}
+    flagged = [
+        f.instrument
+        for f in flags
+        if f.kind in SUICIDE_KINDS and f.instrument is not None and f.instrument in known
+    ]
+    questions = [known[i] for i in dict.fromkeys(flagged)] or list(known.values())
+    if not questions:
+        answered, no, yes = "a questionnaire with its risk item answered", "the risk item is not endorsed", "it is endorsed"
+    elif len(questions) == 1:
+        (q,) = questions
+        answered = f"a {q.instrument} with {q.name} answered"
+        no, yes = f"{q.name} is {q.not_endorsed}", f"it is {q.endorsed_at} or more"
+    else:
+        answered = " or ".join(f"a {q.instrument} with {q.name} answered" for q in questions)
+        no = " or ".join(f"{q.instrument} {q.name} is {q.not_endorsed}" for q in questions)
+        yes = " or ".join(f"{q.instrument} {q.name} is {q.endorsed_at} or more" for q in questions)
+    return (
+        f"Record the answer today, whatever it is, and make the plan again with it: {answered}, "
+        f"or the clinician's disposition of this flag. If {no}, or the direct question is not "
+        "endorsed, and the clinician has no concern, the clinician records that outcome; the "
+        "held steps start today and the question is asked again at the flag's next review. If "
+        f"{yes}, or the clinician is concerned, the plan opens the suicide-risk section with the "
+        "safety plan and follow-up. Print the patient copy from the plan made again."
+    )
 
 
 #: How the hold ends where a risk was reported (clinician read 18, N1, in its words): the
@@ -360,14 +382,16 @@ ASSESSED_AND_REPLAN = (
 
 
 def ask_today_description(
-    flags: tuple[RiskFlag, ...], risk_item_today: str = ""
+    flags: tuple[RiskFlag, ...],
+    risk_item_today: str = "",
+    risk_items: Mapping[str, RiskQuestion] | None = None,
 ) -> tuple[str, str]:
     """What the one step that asks a risk question left blank or never given says (clinician
     read 17, S5: one question, one task), as (the assessment that asks the question, what
     follows it): the structured assessment asks the question itself; where another problem
     gives the questionnaire with the risk item today (``risk_item_today``: "the PHQ-9 given
     today (Trauma task)"), that answer is the risk question's, recorded once; and the hold ends
-    on either recorded answer (:data:`RECORD_AND_REPLAN`)."""
+    on either recorded answer (:func:`record_and_replan`, with ``risk_items``)."""
     unasked = any(never_asked(f) for f in flags)
     once = (
         f"{risk_item_today[0].upper()}{risk_item_today[1:]} answers the risk question; record "
@@ -382,7 +406,8 @@ def ask_today_description(
         "being better off dead or of self-harm, and records what was found"
     )
     blank = "A question not asked" if unasked else "A blank answer"
-    return assess, f"{once}{RECORD_AND_REPLAN} {blank} is never treated as 'not at all'."
+    replan = record_and_replan(flags, risk_items)
+    return assess, f"{once}{replan} {blank} is never treated as 'not at all'."
 
 
 def risk_question(flags: tuple[RiskFlag, ...]) -> str:

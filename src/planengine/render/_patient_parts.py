@@ -87,16 +87,17 @@ def risk_asked_today(data: dict[str, Any]) -> bool:
 
 
 def urgent_referral(data: dict[str, Any]) -> str | None:
-    """The day (ISO) of a current disposition that refers the patient for urgent care, or
-    ``None`` (clinician read 19, M1)."""
-    return next(
+    """The day (ISO) of the earliest current disposition that refers the patient for urgent
+    care, or ``None`` (clinician read 19, M1), as the plan's referral step dates it
+    (:func:`~planengine.plan._safety_today.referred_for_urgent_care`)."""
+    return min(
         (
             f["disposition"]["date"]
             for f in data["risk"]["flags"]
             if f.get("status") == "dispositioned"
             and (f.get("disposition") or {}).get("outcome") == URGENT_CARE_OUTCOME
         ),
-        None,
+        default=None,
     )
 
 
