@@ -28,7 +28,7 @@ from planengine.plan._safety_today import URGENT_CONTACT, working_days_after
 from planengine.plan._settings import EngineConfig
 from planengine.render._patient_words import plain_title
 from planengine.render._plan import plan_to_goal_document, render_markdown, render_patient
-from planengine.render._words import patient_text
+from planengine.render._words import patient_text, words_data
 from planengine.review import review_goals
 from test_clinician_read_17_same_visit import RISK_UNKNOWN, _disposed, _plan
 from test_clinician_read_18_items import REPORTED_RISK, _assessed, _raw
@@ -103,11 +103,7 @@ def test_every_held_session_reads_as_held_by_its_hold(
 ) -> None:
     plan = example_plan(engine, name) if outcome is None else _assessed(engine, name, outcome)
     for hold, line in _held_session_lines(plan):
-        suffix = {
-            "urgent-care": "_urgent",
-            "risk-assessment": "_assessment",
-            "risk-question": "_today",
-        }
+        suffix = words_data()["patient"]["hold"]  # the renderer's own map, not a copy of it
         marker = patient_text(f"goal_held{suffix.get(hold, '')}").rstrip(".")
         assert line.endswith(f"{marker}."), line
 
