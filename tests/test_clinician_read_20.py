@@ -281,3 +281,22 @@ def test_the_conditional_goals_are_never_overdue_in_a_review(engine, name: str) 
     if name == "screens-and-wellbeing.yaml":
         assert not loud, loud
     assert not [f for f in loud if (f.goal_id or "").startswith("safety-")], loud
+
+
+@pytest.mark.parametrize("name", RISK_UNKNOWN)
+def test_a_goal_met_only_later_carries_no_date_that_will_have_passed(engine, name: str) -> None:
+    """Review s30, 3: after a recorded "no", the safety plan and its follow-up are due days
+    after their condition is met (0 and 3), in the plan's JSON and in the goal file, which
+    gives no due date for them at all (a date by then passed)."""
+    plan = _plan(engine, _disposed(name, NO_RISK))
+    objectives = {o["id"]: o for o in all_objectives(plan.to_dict())}
+    assert objectives["safety-plan-completed"]["due_after_condition_days"] == 0
+    assert objectives["safety-follow-up-contact"]["due_after_condition_days"] == 3
+    waiting = {g["id"]: g for g in plan_to_goal_document(plan)["x-waiting-goals"]}
+    for key, days in (("safety-plan-completed", 0), ("safety-follow-up-contact", 3)):
+        assert "due_date" not in waiting[key], waiting[key]
+        assert waiting[key]["due_after_condition_days"] == days
+    # a condition settled at this visit keeps its date and no relative one
+    settled = _plan(engine, _raw(name)).to_dict()
+    for objective in all_objectives(settled):
+        assert "due_after_condition_days" not in objective

@@ -17,6 +17,7 @@ from planengine.io._location import WHOLE_INPUT, Located, Location
 
 __all__ = ["Measurement", "ReviewFinding"]
 
+
 @attrs.frozen
 class ReviewFinding(Located):
     """A problem with the input: where it is, what is wrong, what the review did about it.
