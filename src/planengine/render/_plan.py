@@ -58,7 +58,7 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
             if objective.condition is not None:  # a goal only if what it names is found at the
                 # visit: listed with its condition and date, never reviewed as overdue when the
                 # condition never arose; a plan made with the new answer makes it a goal
-                entry = {"id": objective.id, "area": objective.area, "phase": "now",
+                entry: dict[str, Any] = {"id": objective.id, "area": objective.area, "phase": "now",
                          "statement": objective.statement, "condition": objective.condition}
                 if objective.due_after_condition_days is None:
                     entry["due_date"] = objective.due_date.isoformat()
