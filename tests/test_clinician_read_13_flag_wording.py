@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from plan_helpers import all_objectives, example_plan
-from planengine.plan._safety import each_contact_flag
+from planengine.plan._risk_item_task import each_contact_flag
 from planengine.render._plan import render_markdown
 
 UNKNOWN = "the risk flag (item 9 unanswered)"

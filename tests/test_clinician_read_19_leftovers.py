@@ -337,7 +337,7 @@ def test_the_status_label_reads_the_hold_not_the_notes() -> None:
     # a note with the words but no structured reason: the plain held label
     assert status_label({"status": "held", "notes": [note]}) == "Held until a clinician reviews it"
     assert status_label({"status": "held", "hold": "risk-question"}) == (
-        "Held until a clinician reviews it"
+        "Held until the risk question is asked today"
     )
     assert status_label({"status": "active", "hold": "urgent-care"}) == "Active"
 
@@ -371,7 +371,8 @@ def _phq9_task(engine) -> tuple[Any, Any]:
 def test_the_phq9_task_names_the_risk_item_from_data_once(engine) -> None:
     import copy
 
-    from planengine.plan._safety import replan_on_risk_item
+    from planengine.plan._risk_flags import RiskQuestion
+    from planengine.plan._risk_item_task import replan_on_risk_item
 
     problem, task = _phq9_task(engine)
     assert task.replans_on_risk_item
@@ -379,7 +380,7 @@ def test_the_phq9_task_names_the_risk_item_from_data_once(engine) -> None:
     assert "item 9's answer is recorded today" in task.measure.method
     # made again, the marker (not the words) keeps it to one
     fresh = copy.deepcopy(problem)
-    replan_on_risk_item([fresh], {"phq9": "item 9 is 1 or more"}, EXAMPLE_AS_OF, {"phq9": "item 9"})
+    replan_on_risk_item([fresh], {"phq9": RiskQuestion("PHQ-9", 9, 1)}, EXAMPLE_AS_OF)
     again = next(o for o in fresh.objectives if o.id == "trauma-phq9-at-this-visit")
     assert again.measure.method == task.measure.method
     # an instrument whose risk item is another: its name, from the data, not "item 9"
@@ -387,7 +388,7 @@ def test_the_phq9_task_names_the_risk_item_from_data_once(engine) -> None:
     mine = next(o for o in other.objectives if o.id == "trauma-phq9-at-this-visit")
     mine.replans_on_risk_item = False
     mine.measure = attrs.evolve(mine.measure, method="clinician records it")
-    replan_on_risk_item([other], {"phq9": "item 3 is 2 or more"}, EXAMPLE_AS_OF, {"phq9": "item 3"})
+    replan_on_risk_item([other], {"phq9": RiskQuestion("PHQ-9", 3, 2)}, EXAMPLE_AS_OF)
     assert mine.measure.method.startswith(
         "clinician records it; item 3's answer is recorded today, whatever it is"
     )

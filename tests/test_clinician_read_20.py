@@ -23,11 +23,12 @@ from plan_helpers import EXAMPLE_AS_OF, all_objectives, example_plan
 from planengine import Assessment, Engine, check_goals
 from planengine._errors import ConfigError
 from planengine.io._plan_config import engine_config_from_mapping
-from planengine.plan._safety_today import ON_RECORD_REASON, URGENT_CONTACT, working_days_after
+from planengine.plan._safety_on_record import ON_RECORD_REASON
+from planengine.plan._safety_today import URGENT_CONTACT, working_days_after
 from planengine.plan._settings import EngineConfig
 from planengine.render._patient_words import plain_title
 from planengine.render._plan import plan_to_goal_document, render_markdown, render_patient
-from planengine.render._words import patient_text
+from planengine.render._words import patient_text, words_data
 from planengine.review import review_goals
 from test_clinician_read_17_same_visit import RISK_UNKNOWN, _disposed, _plan
 from test_clinician_read_18_items import REPORTED_RISK, _assessed, _raw
@@ -51,7 +52,8 @@ RULES_HELD_URGENT = (
     "through them"
 )
 #: the reader's words (read 20, S5)
-SAME_DAY = "then due the same day, with the follow-up contact within 72 hours of it"
+SAME_DAY = "then due the same day."
+AFTER_SAFETY_PLAN = "then due within 72 hours of the safety plan."
 
 
 def _sessions(copy: str) -> str:
@@ -101,11 +103,7 @@ def test_every_held_session_reads_as_held_by_its_hold(
 ) -> None:
     plan = example_plan(engine, name) if outcome is None else _assessed(engine, name, outcome)
     for hold, line in _held_session_lines(plan):
-        suffix = {
-            "urgent-care": "_urgent",
-            "risk-assessment": "_assessment",
-            "risk-question": "_today",
-        }
+        suffix = words_data()["patient"]["hold"]  # the renderer's own map, not a copy of it
         marker = patient_text(f"goal_held{suffix.get(hold, '')}").rstrip(".")
         assert line.endswith(f"{marker}."), line
 
@@ -254,7 +252,8 @@ def test_after_a_recorded_no_the_conditional_goals_are_due_with_their_condition(
     assert objectives["safety-plan-completed"]["statement"].endswith("the same day.")
     assert objectives["safety-follow-up-contact"]["statement"].endswith("within 72 hours of it.")
     text = render_markdown(plan)
-    assert text.count(SAME_DAY) == 4  # both objectives, on the front page and in Appendix A
+    # each objective its own wait, on the front page and in Appendix A (review s30, 4)
+    assert text.count(SAME_DAY) == 2 and text.count(AFTER_SAFETY_PLAN) == 2
     assert "then due 7 December 2026" not in text and "then due 10 December 2026" not in text
     # the copy gives no date for a follow-up that starts only with a safety plan made later
     copy = render_patient(plan)
@@ -262,7 +261,7 @@ def test_after_a_recorded_no_the_conditional_goals_are_due_with_their_condition(
     assert "write a safety plan today" not in copy and "by 10 December 2026" not in copy
     # a condition settled at this visit keeps its date (the question asked today)
     before = render_markdown(_plan(engine, _disposed(name, URGENT)))
-    assert SAME_DAY not in before
+    assert SAME_DAY not in before and AFTER_SAFETY_PLAN not in before
 
 
 @pytest.mark.parametrize("name", RISK_UNKNOWN)
@@ -282,3 +281,22 @@ def test_the_conditional_goals_are_never_overdue_in_a_review(engine, name: str) 
     if name == "screens-and-wellbeing.yaml":
         assert not loud, loud
     assert not [f for f in loud if (f.goal_id or "").startswith("safety-")], loud
+
+
+@pytest.mark.parametrize("name", RISK_UNKNOWN)
+def test_a_goal_met_only_later_carries_no_date_that_will_have_passed(engine, name: str) -> None:
+    """Review s30, 3: after a recorded "no", the safety plan and its follow-up are due days
+    after their condition is met (0 and 3), in the plan's JSON and in the goal file, which
+    gives no due date for them at all (a date by then passed)."""
+    plan = _plan(engine, _disposed(name, NO_RISK))
+    objectives = {o["id"]: o for o in all_objectives(plan.to_dict())}
+    assert objectives["safety-plan-completed"]["due_after_condition_days"] == 0
+    assert objectives["safety-follow-up-contact"]["due_after_condition_days"] == 3
+    waiting = {g["id"]: g for g in plan_to_goal_document(plan)["x-waiting-goals"]}
+    for key, days in (("safety-plan-completed", 0), ("safety-follow-up-contact", 3)):
+        assert "due_date" not in waiting[key], waiting[key]
+        assert waiting[key]["due_after_condition_days"] == days
+    # a condition settled at this visit keeps its date and no relative one
+    settled = _plan(engine, _raw(name)).to_dict()
+    for objective in all_objectives(settled):
+        assert "due_after_condition_days" not in objective

@@ -24,6 +24,7 @@ from tests.plan_helpers import all_steps
 from planengine import Assessment, InputError
 from planengine.cli._main import main
 from planengine.render._plan import plan_to_goal_document, render_markdown, render_patient
+from planengine.render._words import words_data
 from planengine.review import review_goals
 
 PLAN_DAY = dt.date(2026, 11, 24)
@@ -278,7 +279,8 @@ def test_after_an_urgent_referral_every_held_step_waits_for_the_urgent_service(
     # a step unsafe beside abuse waits for the private screen (its own gate, never lifted by a
     # referral): it keeps its plain label; every other marker names the urgent service
     screened = sum(s.get("hold") == "contraindication" for s in all_steps(plan.to_dict()))
-    plain = [line for line in held_lines if "Held until a clinician reviews it" in line]
+    caution = words_data()["clinician"]["hold"]["contraindication"]
+    plain = [line for line in held_lines if f"Held until {caution}" in line]
     assert len(plain) == screened
     for line in held_lines:  # risk statement, summary, objectives, step labels
         if line not in plain:

@@ -193,6 +193,12 @@ class Objective:
     #: with its condition, so that a review never calls it overdue when the condition never
     #: arose; a plan made with the new answer makes it a goal (docs/safety.md)
     condition: str | None = None
+    #: of an objective whose ``condition`` can only be met after this visit (the risk question
+    #: asked and "no" recorded: clinician read 20, S5), the days after the condition is met by
+    #: which it is due (the safety plan 0, the same day; its follow-up contact 3, within 72
+    #: hours): its ``due_date`` is then only the plan's date, never a deadline, and a goal file
+    #: gives this in its place (review s30, 3)
+    due_after_condition_days: int | None = None
     #: its questionnaire carries a suicide-risk item and a suicide-risk flag is open: it is
     #: given at every contact, not only at each review ([R32]; NICE NG222, [S2])
     measured_each_contact: bool = False
@@ -239,6 +245,7 @@ class Objective:
         key("phase", omit=IF_NONE),
         key("held", omit=IF_EMPTY),
         key("condition", omit=IF_NONE),
+        key("due_after_condition_days", omit=IF_NONE),
         key("measured_each_contact", omit=IF_EMPTY),
         key("at_this_visit", omit=IF_EMPTY),
         key("replans_on_risk_item", omit=IF_EMPTY),

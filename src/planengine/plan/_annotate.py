@@ -8,7 +8,7 @@ import datetime as dt
 from typing import Any
 
 from planengine._model import LOG_HELD_NOTE, Intervention, Notice, Objective, PlanDraft, Problem
-from planengine.plan._safety import HELD_DELIVERIES
+from planengine.plan._safety_hold import HELD_DELIVERIES
 from planengine.plan.stepped_care._records import WAITS_NOTE
 
 __all__ = [

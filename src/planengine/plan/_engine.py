@@ -40,7 +40,7 @@ from planengine._vocabulary_hooks import (
     collect_vocabulary,
     known_area_instruments,
 )
-from planengine.plan import _risk_wording, _safety
+from planengine.plan import _risk_item_task, _risk_wording, _safety, _safety_hold
 from planengine.plan._adjustments import Snapshot, attribute_adjustments, snapshot
 from planengine.plan._annotate import (
     empty_plan_notices,
@@ -293,7 +293,7 @@ class Engine:
             draft.problems,
             scored.latest,
             decided,
-            risk_flag=_safety.open_suicide_flag(flags),
+            risk_flag=_risk_item_task.open_suicide_flag(flags),
             harmful_drinking=alcohol,
             hooks_ran=self._has_adjust or bool(flags),  # the safety problem is added with a flag
         )
@@ -364,7 +364,7 @@ class Engine:
             python_wrote = self._plan_problem(problem, context, exclusions, notices) or python_wrote
         decided = self._stepped.choose(
             problems, exclusions, context.scores, choices,
-            risk_flag=_safety.open_suicide_flag(context.risk_flags),
+            risk_flag=_risk_item_task.open_suicide_flag(context.risk_flags),
             conditions=context.conditions,
             dated=(context.score_dates, context.as_of),
         )
@@ -490,12 +490,12 @@ class Engine:
         """Run the ``adjust_plan`` hooks, check what Python plugin code wrote, and enforce the
         safety rules, on the assembled draft (in place)."""
         as_of = context.as_of
-        active_before_hooks: _safety.StepsSeen | None = None
+        active_before_hooks: _safety_hold.StepsSeen | None = None
         before: Snapshot | None = None
         if self._has_adjust:
             # A hook may not lift the hold by relabelling, renaming or adding steps.
             if flags:
-                active_before_hooks = _safety.clinician_steps(draft.problems)
+                active_before_hooks = _safety_hold.clinician_steps(draft.problems)
             before = snapshot(draft)
             # Each hook's changes are attributed to it alone: the draft is looked at again
             # before the next hook runs (a hook that raised may have changed it first too).

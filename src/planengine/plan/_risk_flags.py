@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import attrs
 
@@ -30,6 +30,7 @@ __all__ = [
     "KIND_LANGUAGE",
     "PRIVATE_KINDS",
     "SUICIDE_KINDS",
+    "RiskQuestion",
     "answer_flags",
     "assessment_day",
     "condition_flags",
@@ -39,6 +40,30 @@ __all__ = [
     "raise_for_alcohol",
     "unscreened_flags",
 ]
+
+
+class RiskQuestion(NamedTuple):
+    """An instrument's suicide-risk item, from the instrument's data: the questionnaire's name
+    (``PHQ-9``), the item's number and the lowest answer that endorses it."""
+
+    instrument: str
+    item: int
+    endorsed_at: int
+
+    @property
+    def name(self) -> str:
+        """The item as tasks name it: "item 9"."""
+        return f"item {self.item}"
+
+    @property
+    def not_endorsed(self) -> str:
+        """The answers below the threshold: "0", or "below 2"."""
+        return "0" if self.endorsed_at == 1 else f"below {self.endorsed_at}"
+
+    @property
+    def endorsed_when(self) -> str:
+        """When it is endorsed: "item 9 is 1 or more"."""
+        return f"{self.name} is {self.endorsed_at} or more"
 
 RULE_ENDORSED = "safety.risk-item-endorsed"
 RULE_UNKNOWN = "safety.risk-item-missing"

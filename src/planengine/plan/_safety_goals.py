@@ -176,6 +176,7 @@ def follow_up_objective(
         objective,
         due_date=due,
         condition=condition,
+        due_after_condition_days=FOLLOW_UP_DAYS if later else None,
         measure=attrs.evolve(
             objective.measure, unit="contacts", method="the clinician records the contact"
         ),
@@ -254,4 +255,5 @@ def suicide_objective(
             else "Open risk flags come before every other goal."
         ),
         condition=condition,
+        due_after_condition_days=0 if met_later(condition) else None,
     )

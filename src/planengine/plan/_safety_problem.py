@@ -24,6 +24,7 @@ from planengine.plan._risk_flags import (
     KIND_LANGUAGE,
     PRIVATE_KINDS,
     SUICIDE_KINDS,
+    RiskQuestion,
 )
 from planengine.plan._safety_goals import (
     CONFIRM_FOLLOW_UP_TITLE,
@@ -35,22 +36,25 @@ from planengine.plan._safety_goals import (
     safety_plan_on_record,
     suicide_objective,
 )
+from planengine.plan._safety_on_record import (
+    ON_RECORD_REASON,
+    asked_again_objective,
+    asked_again_text,
+    asked_and_recorded,
+    on_record_title,
+)
 from planengine.plan._safety_today import (
     ASSESSED_AND_REPLAN,
     BEHAVIOUR_CONDITION,
-    ON_RECORD_REASON,
     SAFETY_AREA,
     alcohol_objective,
     alcohol_step,
     ask_today_description,
-    asked_again_text,
-    asked_and_recorded,
     asked_today_objective,
     conditional_title,
     current_dispositions,
     met_later,
     never_asked,
-    on_record_title,
     referred_for_urgent_care,
     safety_plan_condition,
     specialist_option,
@@ -86,6 +90,7 @@ def build_safety_problem(
     alcohol_measured: bool = True,
     risk_item_today: str = "",
     urgent_contact_working_days: int = 1,
+    risk_items: Mapping[str, RiskQuestion] | None = None,
 ) -> Problem:
     """The safety problem that opens every plan with an open flag: for each kind of flag, the
     clinician's step and an objective due at this visit.
@@ -111,6 +116,9 @@ def build_safety_problem(
     :param risk_item_today: with a risk question never given, the questionnaire with a risk
         item another problem gives today, and whose task it is ("the PHQ-9 given today (Trauma
         task)"): its answer is the risk question's, recorded once (clinician read 17, S5).
+    :param risk_items: the instruments with a suicide-risk item, id -> its
+        :class:`~planengine.plan._risk_flags.RiskQuestion`: the step that asks a risk question
+        names the item and its threshold from them (:func:`~planengine.plan._safety_today.record_and_replan`).
     :param urgent_contact_working_days: after a referral for urgent care, the working days after
         it by which the urgent service is to have seen the patient (clinician read 20, S3).
     """
@@ -140,7 +148,8 @@ def build_safety_problem(
     condition = safety_plan_condition(flags)
     if kinds & SUICIDE_KINDS:
         if condition is not None:  # asked today first; the safety plan if the answer calls for it
-            objectives.append(asked_today_objective(flags, as_of, provenance))
+            asked = asked_again_objective if asked_and_recorded(flags) else asked_today_objective
+            objectives.append(asked(flags, as_of, provenance))
         objectives.append(
             suicide_objective(flags, as_of, provenance, bool(kinds & PRIVATE_KINDS), condition)
         )
@@ -149,7 +158,8 @@ def build_safety_problem(
         objectives.extend([urgent] if urgent is not None else [])
         interventions.extend(
             _suicide_steps(flags, provenance, alcohol, condition, risk_item_today,
-                           None if urgent is None else urgent.due_date, as_of=as_of)
+                           None if urgent is None else urgent.due_date, as_of=as_of,
+                           risk_items=risk_items)
         )
     if "risky-behaviour" in kinds:
         objectives.append(
@@ -334,6 +344,7 @@ def _suicide_steps(
     urgent_due: dt.date | None = None,
     *,
     as_of: dt.date,
+    risk_items: Mapping[str, RiskQuestion] | None = None,
 ) -> list[Intervention]:
     """The clinician's steps for suicide risk: the assessment today, the safety plan, the
     follow-up contact, and (with the safety plan due today) specialist care as an option; with
@@ -394,7 +405,7 @@ def _suicide_steps(
         )
         assessed_for = "safety-risk-asked"
         if unknown:  # the question itself, asked in it (no second step for it)
-            assess, asked_then = ask_today_description(flags, risk_item_today)
+            assess, asked_then = ask_today_description(flags, risk_item_today, risk_items)
     elif recorded:
         title, assess = "Clinician review of the recorded risk disposition today", (
             f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "

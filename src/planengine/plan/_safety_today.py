@@ -8,42 +8,39 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 
 import attrs
 
 from planengine._model import Intervention, Measure, Objective, Provenance, RiskFlag
 from planengine.io._disposition import URGENT_CARE_OUTCOME
-from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION
+from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION, RiskQuestion
 
 __all__ = [
     "ANSWERED_NO_CONDITION",
     "ASSESSED_AND_REPLAN",
     "BEHAVIOUR_CONDITION",
-    "ON_RECORD_REASON",
-    "RECORD_AND_REPLAN",
     "RULE_URGENT_CONTACT",
     "SAFETY_AREA",
-    "URGENT_CARE_HOLD",
     "URGENT_CONTACT",
     "addressed",
     "alcohol_objective",
     "alcohol_step",
     "answered_no",
     "ask_today_description",
-    "asked_again_text",
-    "asked_and_recorded",
     "asked_today_objective",
     "assessed_today",
     "conditional_title",
     "current_dispositions",
     "met_later",
     "never_asked",
-    "on_record_title",
+    "record_and_replan",
     "referred_for_urgent_care",
     "risk_question",
     "safety_plan_condition",
     "specialist_option",
     "urgent_contact_objective",
+    "urgent_referrals",
     "visit_objective",
     "why_ask_today",
     "working_days_after",
@@ -126,25 +123,6 @@ def met_later(condition: str | None) -> bool:
     return condition == ANSWERED_NO_CONDITION
 
 
-#: Why the safety problem stays first once the risk question was asked and "no" recorded
-#: (clinician read 20, S4, in its words): on record, not "open", and nothing is held.
-ON_RECORD_REASON = "Kept on record and asked again at review; no held steps."
-
-
-def on_record_title(flags: tuple[RiskFlag, ...], as_of: dt.date) -> str | None:
-    """The safety problem's title once the risk question was asked and "no" recorded
-    (:func:`asked_and_recorded`): "Safety: risk flag on record (assessed {date}; asked again by
-    {next review})" (clinician read 20, S4: the flag is kept, never "no risk", and not called
-    "open" either); ``None`` otherwise."""
-    if not asked_and_recorded(flags):
-        return None
-    assessed = min(f.disposition.date for f in flags if answered_no(f) and f.disposition)
-    return (
-        f"Safety: risk flag on record (assessed {assessed.isoformat()}; asked again by "
-        f"{_next_review(flags, as_of).isoformat()})"
-    )
-
-
 def never_asked(flag: RiskFlag) -> bool:
     """Whether ``flag`` stands for a suicide-risk question never given (no item, no answer:
     :func:`planengine.plan._risk_flags.unscreened_flags`), not for an item left blank."""
@@ -154,8 +132,6 @@ def never_asked(flag: RiskFlag) -> bool:
 #: The clinician's recorded outcome that closes a risk-unknown flag's hold (the question asked
 #: and not endorsed, with no concern: clinician read 17, S1).
 NOT_ENDORSED_OUTCOME = "assessed-no-current-risk-identified"
-#: What a step held after that disposition waits for (clinician read 19, M1, in its words).
-URGENT_CARE_HOLD = "the urgent service has seen the patient and a new disposition is recorded"
 
 
 #: The dated check that the urgent service has made contact, after a referral for urgent care
@@ -182,16 +158,10 @@ def urgent_contact_objective(
     (clinician read 19, M1: the handover in which people at risk get lost); ``None`` without
     such a disposition. Its inputs are the flags' signals and the dispositions that record the
     referral."""
-    referred = [
-        f
-        for f in flags
-        if f.status == "dispositioned"
-        and f.disposition is not None
-        and f.disposition.outcome == URGENT_CARE_OUTCOME
-    ]
-    if not referred:
+    referred = urgent_referrals(flags)
+    day = referred_for_urgent_care(flags)
+    if day is None:
         return None
-    day = min(f.disposition.date for f in referred if f.disposition is not None)
     due = max(working_days_after(day, working_days), as_of)
     inputs = {path for f in referred for path in f.provenance.inputs}
     inputs |= {f.disposition.json_path for f in referred if f.disposition is not None}
@@ -233,20 +203,24 @@ def answered_no(flag: RiskFlag) -> bool:
     )
 
 
+def urgent_referrals(flags: tuple[RiskFlag, ...]) -> list[RiskFlag]:
+    """The flags whose current disposition refers the patient for urgent care
+    (:data:`URGENT_CARE_OUTCOME`)."""
+    return [
+        f
+        for f in flags
+        if f.status == "dispositioned"
+        and f.disposition is not None
+        and f.disposition.outcome == URGENT_CARE_OUTCOME
+    ]
+
+
 def referred_for_urgent_care(flags: tuple[RiskFlag, ...]) -> dt.date | None:
-    """The day of the first current disposition that refers the patient for urgent care
-    (:data:`URGENT_CARE_OUTCOME`), or ``None``: routine self-help then waits for the urgent
-    service and a new disposition (clinician read 19, M1)."""
-    return next(
-        (
-            f.disposition.date
-            for f in flags
-            if f.status == "dispositioned"
-            and f.disposition is not None
-            and f.disposition.outcome == URGENT_CARE_OUTCOME
-        ),
-        None,
-    )
+    """The day of the earliest current disposition that refers the patient for urgent care
+    (:func:`urgent_referrals`), or ``None``: routine self-help then waits for the urgent service
+    and a new disposition (clinician read 19, M1); the urgent contact is counted from that day,
+    and the referral step is titled with it."""
+    return min((f.disposition.date for f in urgent_referrals(flags) if f.disposition), default=None)
 
 
 def assessed_today(flag: RiskFlag) -> bool:
@@ -277,9 +251,8 @@ def asked_today_objective(
     flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
 ) -> Objective:
     """The risk asked about at this visit, with a structured assessment, when the item was only
-    left blank, never given, or last endorsed before a later answer that did not endorse it."""
-    if asked_and_recorded(flags):
-        return _asked_again_objective(flags, as_of, provenance)
+    left blank, never given, or last endorsed before a later answer that did not endorse it
+    (once it was asked and "no" recorded: :func:`~planengine.plan._safety_on_record.asked_again_objective`)."""
     if any(never_asked(f) for f in flags):
         return visit_objective(
             "safety-risk-asked",
@@ -329,9 +302,7 @@ def alcohol_objective(
     )
 
 
-_AUDIT_C = (
-    "R24: Bush K et al. Arch Intern Med 1998;158:1789-1795; Babor TF et al. AUDIT, WHO 2001"
-)
+_AUDIT_C = "R24: Bush K et al. Arch Intern Med 1998;158:1789-1795; Babor TF et al. AUDIT, WHO 2001"
 _ALCOHOL_RISK = "S18: Borges G et al. Psychol Med 2017;47:949-957"
 
 
@@ -362,17 +333,39 @@ def alcohol_step(provenance: Provenance) -> Intervention:
     )
 
 
-#: How the hold of a risk-unknown flag ends at this visit, on either answer (clinician read 17,
-#: S1, in its words): the answer is recorded and the plan made again with it today.
-RECORD_AND_REPLAN = (
-    "Record the answer today, whatever it is, and make the plan again with it: a PHQ-9 with "
-    "item 9 answered, or the clinician's disposition of this flag. If item 9 is 0, or the direct "
-    "question is not endorsed, and the clinician has no concern, the clinician records that "
-    "outcome; the held steps start today and the question is asked again at the flag's next "
-    "review. If it is 1 or more, or the clinician is "
-    "concerned, the plan opens the suicide-risk section with the safety plan and follow-up. "
-    "Print the patient copy from the plan made again."
-)
+def record_and_replan(
+    flags: tuple[RiskFlag, ...], risk_items: Mapping[str, RiskQuestion] | None = None
+) -> str:
+    """How the hold of a risk-unknown flag ends at this visit, on either answer (clinician read
+    17, S1, in its words): the answer is recorded and the plan made again with it today. The
+    questionnaire, its risk item and its threshold are named from the instruments' data
+    (``risk_items``: :func:`planengine.plan._safety.screens`): the flagged instrument's, or,
+    for a question never given, each one's."""
+    known = risk_items or {}
+    flagged = [
+        f.instrument
+        for f in flags
+        if f.kind in SUICIDE_KINDS and f.instrument is not None and f.instrument in known
+    ]
+    questions = [known[i] for i in dict.fromkeys(flagged)] or list(known.values())
+    if not questions:
+        answered, no, yes = "a questionnaire with its risk item answered", "the risk item is not endorsed", "it is endorsed"
+    elif len(questions) == 1:
+        (q,) = questions
+        answered = f"a {q.instrument} with {q.name} answered"
+        no, yes = f"{q.name} is {q.not_endorsed}", f"it is {q.endorsed_at} or more"
+    else:
+        answered = " or ".join(f"a {q.instrument} with {q.name} answered" for q in questions)
+        no = " or ".join(f"{q.instrument} {q.name} is {q.not_endorsed}" for q in questions)
+        yes = " or ".join(f"{q.instrument} {q.name} is {q.endorsed_at} or more" for q in questions)
+    return (
+        f"Record the answer today, whatever it is, and make the plan again with it: {answered}, "
+        f"or the clinician's disposition of this flag. If {no}, or the direct question is not "
+        "endorsed, and the clinician has no concern, the clinician records that outcome; the "
+        "held steps start today and the question is asked again at the flag's next review. If "
+        f"{yes}, or the clinician is concerned, the plan opens the suicide-risk section with the "
+        "safety plan and follow-up. Print the patient copy from the plan made again."
+    )
 
 
 #: How the hold ends where a risk was reported (clinician read 18, N1, in its words): the
@@ -389,14 +382,16 @@ ASSESSED_AND_REPLAN = (
 
 
 def ask_today_description(
-    flags: tuple[RiskFlag, ...], risk_item_today: str = ""
+    flags: tuple[RiskFlag, ...],
+    risk_item_today: str = "",
+    risk_items: Mapping[str, RiskQuestion] | None = None,
 ) -> tuple[str, str]:
     """What the one step that asks a risk question left blank or never given says (clinician
     read 17, S5: one question, one task), as (the assessment that asks the question, what
     follows it): the structured assessment asks the question itself; where another problem
     gives the questionnaire with the risk item today (``risk_item_today``: "the PHQ-9 given
     today (Trauma task)"), that answer is the risk question's, recorded once; and the hold ends
-    on either recorded answer (:data:`RECORD_AND_REPLAN`)."""
+    on either recorded answer (:func:`record_and_replan`, with ``risk_items``)."""
     unasked = any(never_asked(f) for f in flags)
     once = (
         f"{risk_item_today[0].upper()}{risk_item_today[1:]} answers the risk question; record "
@@ -411,57 +406,8 @@ def ask_today_description(
         "being better off dead or of self-harm, and records what was found"
     )
     blank = "A question not asked" if unasked else "A blank answer"
-    return assess, f"{once}{RECORD_AND_REPLAN} {blank} is never treated as 'not at all'."
-
-
-def asked_and_recorded(flags: tuple[RiskFlag, ...]) -> bool:
-    """Whether every suicide-risk flag is a question left blank or never given that has since
-    been asked, with "no" recorded (:func:`answered_no`): the plan made again with that record
-    asks it again at the flag's next review, not "today" again (clinician read 20)."""
-    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
-    return bool(suicide) and all(answered_no(f) for f in suicide)
-
-
-def _next_review(flags: tuple[RiskFlag, ...], as_of: dt.date) -> dt.date:
-    """The earliest next review the clinicians recorded for the answered flags (not before
-    ``as_of``)."""
-    days = [f.disposition.next_review for f in flags if answered_no(f) and f.disposition]
-    return max(min(days, default=as_of), as_of)
-
-
-def _asked_again_objective(
-    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
-) -> Objective:
-    """Once the risk question was asked and "no" recorded (:func:`asked_and_recorded`): it is
-    asked again at the flag's next review, the day the clinician recorded for it."""
-    due = _next_review(flags, as_of)
-    objective = visit_objective(
-        "safety-risk-asked",
-        # no risk words in a goal statement: the review screens statements for them
-        f"Ask the risk question ({risk_question(flags)} or a direct question) again at the "
-        "next review, within a structured risk assessment by a clinician, and record what was "
-        f"found, by {due.isoformat()}.",
-        "structured risk assessment completed",
-        [f.id for f in flags if f.kind in SUICIDE_KINDS],
-        as_of,
-        provenance,
-        f"The risk question was asked and the outcome recorded ({current_dispositions(flags)}); "
-        "the flag stays on record, and the question is asked again at its next review and "
-        "whenever the questionnaire with the risk item is given [R27].",
-    )
-    return attrs.evolve(objective, due_date=due, review_interval_days=max(1, (due - as_of).days))
-
-
-def asked_again_text(flags: tuple[RiskFlag, ...]) -> tuple[str, str]:
-    """The title and what the safety step says once the risk question was asked and "no"
-    recorded (:func:`asked_and_recorded`; clinician read 20): nothing is asked "today" again."""
-    return "Risk question asked and recorded: ask it again at the next review", (
-        f"The risk question was asked and the outcome recorded ({current_dispositions(flags)}). "
-        "A clinician asks about suicidal thoughts and self-harm directly again at the flag's "
-        f"next review, and reads {risk_question(flags)} whenever that questionnaire is given; if "
-        "it is endorsed, or the clinician is concerned, the plan is made again with it, which "
-        "opens the safety plan and the follow-up contact"
-    )
+    replan = record_and_replan(flags, risk_items)
+    return assess, f"{once}{replan} {blank} is never treated as 'not at all'."
 
 
 def risk_question(flags: tuple[RiskFlag, ...]) -> str:
@@ -475,7 +421,9 @@ def risk_question(flags: tuple[RiskFlag, ...]) -> str:
         name = (
             UNSCREENED_QUESTION
             if never_asked(flag)
-            else match.group(1) if match else "the risk question"
+            else match.group(1)
+            if match
+            else "the risk question"
         )
         if name not in names:
             names.append(name)

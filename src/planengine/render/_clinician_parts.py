@@ -11,7 +11,7 @@ from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
 from planengine.plan._safety_today import met_later
 from planengine.plan.stepped_care._records import NO_MEASURE
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
-from planengine.render._patient_parts import held_key
+from planengine.render._patient_parts import clinician_held_text
 from planengine.render._words import (
     band_title,
     clean,
@@ -275,9 +275,8 @@ def _row_minutes(data: dict[str, Any], phase: str, budget: int) -> str:
     minutes = int(load["homework_minutes_per_week"])
     if phase != "now" or load.get("homework_minutes_while_held") is None:
         return _phase_minutes(phase, minutes, budget)
-    return clinician_text(
-        held_key(data, "minutes_held"), now=int(load["homework_minutes_while_held"]), all=minutes
-    )
+    now = int(load["homework_minutes_while_held"])
+    return clinician_held_text(data, "minutes_held", now=now, all=minutes)
 
 
 def _phase_minutes(phase: str, minutes: int, budget: int) -> str:
@@ -509,8 +508,10 @@ def appendix(data: dict[str, Any], extra: tuple[Block, ...] = ()) -> Section:
 
 def conditional_due(objective: dict[str, Any]) -> str:
     """When a conditional objective is due once its condition is met: its date, or, for a
-    condition that can only be met after this visit, the same day as it, with the follow-up
-    contact within 72 hours of it (clinician read 20, S5: never a date that will have passed)."""
+    condition that can only be met after this visit, each objective's own wait (clinician read
+    20, S5: never a date that will have passed): the safety plan the same day as the condition,
+    the follow-up contact within 72 hours of the safety plan (review s30, 4)."""
     if met_later(objective.get("condition")):
-        return "the same day, with the follow-up contact within 72 hours of it"
+        follow_up = objective["id"] == "safety-follow-up-contact"
+        return clinician_text("due_after_safety_plan" if follow_up else "due_same_day")
     return long_date(objective["due_date"])

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from planengine.plan._safety import each_contact_flag
+from planengine.plan._risk_item_task import each_contact_flag
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
 from planengine.render._clinician_parts import (
     conditional_due,
@@ -19,7 +19,7 @@ from planengine.render._clinician_parts import (
     step_when,
     steps_now,
 )
-from planengine.render._patient_parts import held_key, urgent_referral
+from planengine.render._patient_parts import clinician_held_text, urgent_referral
 from planengine.render._words import (
     clean,
     clinician_text,
@@ -114,7 +114,7 @@ def now_problem(number: int, problem: dict[str, Any], context: dict[str, Any]) -
     titles = context["titles"]
     # the flag the engine named in the objective's note (every flag it was given)
     flag = each_contact_flag((f["kind"], f.get("item")) for f in context["data"]["risk"]["flags"])
-    held = clinician_text(held_key(context["data"], "objective_held"))
+    held = clinician_held_text(context["data"], "objective_held")
     blocks: list[Block] = []  # why it starts now is in the plan at a glance
     goals = [o for o in problem["objectives"] if not is_clinician_task(o)]
     tasks = [o for o in problem["objectives"] if is_clinician_task(o)]

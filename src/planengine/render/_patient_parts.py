@@ -18,6 +18,7 @@ from planengine.io._disposition import URGENT_CARE_OUTCOME
 from planengine.plan._next_steps import SCREEN_FOLLOW_UP
 from planengine.plan._risk_flags import SUICIDE_KINDS
 from planengine.plan._safety_goals import SAFETY_PLAN_OUTCOMES
+from planengine.plan._safety_today import met_later
 from planengine.render._blocks import Block, Callout, Item, ItemList, Paragraph, Section, Table
 from planengine.render._patient_words import (
     alone_version,
@@ -32,6 +33,7 @@ from planengine.render._patient_words import (
     withdrawal_warning,
 )
 from planengine.render._words import (
+    clinician_text,
     dose,
     instrument_area,
     instrument_name,
@@ -42,11 +44,14 @@ from planengine.render._words import (
 )
 
 __all__ = [
+    "clinician_held_text",
     "drinking_warning",
+    "held_key",
     "help_section",
     "homework",
     "later_section",
     "monitoring_sections",
+    "plan_hold",
     "safety_section",
     "screened_today",
     "step_held_key",
@@ -82,47 +87,61 @@ def risk_asked_today(data: dict[str, Any]) -> bool:
 
 
 def urgent_referral(data: dict[str, Any]) -> str | None:
-    """The day (ISO) of a current disposition that refers the patient for urgent care, or
-    ``None`` (clinician read 19, M1)."""
-    return next(
+    """The day (ISO) of the earliest current disposition that refers the patient for urgent
+    care, or ``None`` (clinician read 19, M1), as the plan's referral step dates it
+    (:func:`~planengine.plan._safety_today.referred_for_urgent_care`)."""
+    return min(
         (
             f["disposition"]["date"]
             for f in data["risk"]["flags"]
             if f.get("status") == "dispositioned"
             and (f.get("disposition") or {}).get("outcome") == URGENT_CARE_OUTCOME
         ),
-        None,
+        default=None,
     )
 
 
-def step_held_key(step: dict[str, Any], key: str) -> str:
+def step_held_key(step: dict[str, Any], key: str, audience: str = "patient") -> str:
     """The words key for a held ``step``, read from what it waits for (its ``hold``, never its
     notes): ``key`` with the suffix ``documents.yaml`` gives that reason (``_urgent`` for the
-    urgent service, ...), or ``key`` when there is none or the words have no such variant
-    (clinician read 20, S1, S2: every held step reads as held, and says what it waits for)."""
+    urgent service, ...), or ``key`` when there is none or the ``audience``'s words have no
+    such variant (clinician read 20, S1, S2: every held step reads as held, and says what it
+    waits for)."""
     suffix = words_data()["patient"]["hold"].get(str(step.get("hold")), "")
-    return f"{key}{suffix}" if f"{key}{suffix}" in words_data()["patient"]["text"] else key
+    return f"{key}{suffix}" if f"{key}{suffix}" in words_data()[audience]["text"] else key
+
+
+def plan_hold(data: dict[str, Any]) -> str | None:
+    """What the plan's held steps wait for, read from their ``hold`` (never re-derived from the
+    flags): the safety rules' reason (one per plan) when they held any step, else a strategy's
+    ``contraindication``, else ``None`` (nothing held, or held by a plugin that did not say)."""
+    holds = [
+        step.get("hold")
+        for problem in data["problems"]
+        for step in problem["interventions"]
+        if step.get("status") == "held"
+    ]
+    safety = [h for h in holds if h not in (None, "contraindication")]
+    return safety[0] if safety else "contraindication" if "contraindication" in holds else None
 
 
 def held_key(data: dict[str, Any], key: str) -> str:
-    """The words key for a held step or goal: ``key`` + ``_urgent`` when a current disposition
-    refers the patient for urgent care (they wait for the urgent service and a new disposition,
-    clinician read 19, M1); ``key`` + ``_today`` when every flag is a risk question left blank
-    or never given, not yet closed (they start today once it is asked, clinician read 17, S1);
-    ``key`` + ``_assessment`` when every flag is of a suicide kind and a reported risk (an
-    endorsed item, risk words) has no current record yet (they start once today's assessment
-    is recorded, read 18, N1); else ``key`` ("when your clinician says so")."""
-    flags = data["risk"]["flags"]
-    if urgent_referral(data) is not None:
-        return f"{key}_urgent"
-    if not flags or any(f.get("status", "open") == "dispositioned" for f in flags):
-        return key
-    kinds = {f["kind"] for f in flags}
-    if kinds == {"risk-unknown"}:
-        return f"{key}_today"
-    if kinds <= {"suicidal-ideation", "risk-unknown", "suicidal-language"}:
-        return f"{key}_assessment"
-    return key
+    """The patient's words key for a held goal or week: :func:`step_held_key` for the plan's
+    hold (:func:`plan_hold`): ``key`` + ``_urgent`` while the urgent service is awaited after a
+    referral for urgent care (clinician read 19, M1), ``key`` + ``_today`` until the risk
+    question is asked today (read 17, S1), ``key`` + ``_assessment`` until today's assessment
+    is recorded (read 18, N1), else ``key`` ("when your clinician says so")."""
+    return step_held_key({"hold": plan_hold(data)}, key)
+
+
+def clinician_held_text(data: dict[str, Any], key: str, **values: Any) -> str:
+    """The clinician's words ``key`` (``objective_held``, ``minutes_held``) for what is held,
+    with ``{until}`` worded from the plan's hold (:func:`plan_hold`) through the one table of
+    those words (documents.yaml ``clinician.hold``): the held steps' notes and status say the
+    same."""
+    hold = plan_hold(data) or "risk-review"
+    until = words_data()["clinician"]["hold"][hold]
+    return clinician_text(step_held_key({"hold": hold}, key, "clinician"), until=until, **values)
 
 
 def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
@@ -138,15 +157,20 @@ def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
     plan_step = next(
         (s for s in (safety or {}).get("interventions", ()) if s["id"] == _SAFETY_PLAN_STEP), None
     )
-    conditional = any(  # the safety plan only if what is asked today calls for one
-        o["id"] == "safety-plan-completed" and o.get("condition")
-        for o in (safety or {}).get("objectives", ())
+    condition = next(  # the safety plan only if what is asked today calls for one
+        (
+            o.get("condition")
+            for o in (safety or {}).get("objectives", ())
+            if o["id"] == "safety-plan-completed"
+        ),
+        None,
     )
+    conditional = bool(condition)
     if any(f["private"] for f in flags):
         blocks.append(Paragraph(patient_text("safety_talk_private")))
     elif conditional:
         suicide = [f for f in flags if f["kind"] in SUICIDE_KINDS]
-        asked = suicide and all(f.get("status") == "dispositioned" for f in suicide)  # read 20
+        asked = met_later(condition)  # asked, "no" recorded: as the plan says it (read 20)
         key = "safety_asked" if asked else "safety_ask_today" if suicide else "safety_talk"
         blocks.append(Paragraph(patient_text(key)))
     elif plan_step is not None:

@@ -58,10 +58,13 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
             if objective.condition is not None:  # a goal only if what it names is found at the
                 # visit: listed with its condition and date, never reviewed as overdue when the
                 # condition never arose; a plan made with the new answer makes it a goal
-                waiting.append({"id": objective.id, "area": objective.area, "phase": "now",
-                                "statement": objective.statement,
-                                "condition": objective.condition,
-                                "due_date": objective.due_date.isoformat()})
+                entry: dict[str, Any] = {"id": objective.id, "area": objective.area, "phase": "now",
+                         "statement": objective.statement, "condition": objective.condition}
+                if objective.due_after_condition_days is None:
+                    entry["due_date"] = objective.due_date.isoformat()
+                else:  # met only after this visit: due days after it, not on a date now past
+                    entry["due_after_condition_days"] = objective.due_after_condition_days
+                waiting.append(entry)
                 continue
             if objective.phase not in (None, "now") or objective.held:  # none of its steps
                 # starts now, or all are held: its dates are agreed when they start, so it is

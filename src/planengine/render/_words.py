@@ -82,14 +82,15 @@ def label(audience: str, kind: str, key: str) -> str:
 
 
 def status_label(step: Mapping[str, Any]) -> str:
-    """The clinician's label of ``step``'s status; a held step whose ``hold`` has a label of its
-    own says what it waits for (``urgent-care``: the urgent service, not a clinician's review,
-    clinician read 19, M1), read from that field, never from the step's notes."""
+    """The clinician's label of ``step``'s status; a held step says what it waits for, read from
+    its ``hold`` through the one table of those words (documents.yaml ``clinician.hold``, as its
+    note and the held objectives word it), never from the step's notes; a step a plugin held
+    without saying why: "Held until a clinician reviews it"."""
     if step["status"] == "held":
         by_reason: Mapping[str, str] = words_data()["clinician"]["hold"]
-        own = by_reason.get(str(step.get("hold")))
-        if own is not None:
-            return own
+        until = by_reason.get(str(step.get("hold")))
+        if until is not None:
+            return f"Held until {until}"
     return label("clinician", "status", step["status"])
 
 

@@ -15,11 +15,7 @@ import attrs
 from planengine._json_form import DATE, json_form, key
 from planengine.io._location import WHOLE_INPUT, Located, Location
 
-__all__ = ["FINDING_SEVERITIES", "Measurement", "ReviewFinding"]
-
-#: Finding severities: ``error`` means data was left out of the computation (exit 2),
-#: ``warning`` an assumption the review had to make, ``info`` a caveat.
-FINDING_SEVERITIES = ("error", "warning", "info")
+__all__ = ["Measurement", "ReviewFinding"]
 
 
 @attrs.frozen
@@ -27,7 +23,8 @@ class ReviewFinding(Located):
     """A problem with the input: where it is, what is wrong, what the review did about it.
 
     :ivar code: ``input.<kind>`` (``input.before-baseline``, ``input.duplicate-date`` ...).
-    :ivar severity: ``error`` (the value was left out), ``warning`` or ``info``.
+    :ivar severity: ``error`` (the value was left out of the computation: exit 2), ``warning``
+        (an assumption the review had to make) or ``info`` (a caveat).
     :ivar location: where it is: file, line and column as far as known, and the JSON path
         (``$.goals[0].progress[2].date``); ``file``, ``line``, ``column`` and ``json_path`` read
         from it.

@@ -1,0 +1,96 @@
+"""The safety problem once the risk question was asked and "no" recorded (clinician read 20):
+the flag stays on record, never "no risk", and the question is asked again at the flag's next
+review rather than "today" again. :mod:`planengine.plan._safety_problem` assembles it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import attrs
+
+from planengine._model import Objective, Provenance, RiskFlag
+from planengine.plan._risk_flags import SUICIDE_KINDS
+from planengine.plan._safety_today import (
+    answered_no,
+    current_dispositions,
+    risk_question,
+    visit_objective,
+)
+
+__all__ = [
+    "ON_RECORD_REASON",
+    "asked_again_objective",
+    "asked_again_text",
+    "asked_and_recorded",
+    "next_review",
+    "on_record_title",
+]
+
+
+#: Why the safety problem stays first once the risk question was asked and "no" recorded
+#: (clinician read 20, S4, in its words): on record, not "open", and nothing is held.
+ON_RECORD_REASON = "Kept on record and asked again at review; no held steps."
+
+
+def on_record_title(flags: tuple[RiskFlag, ...], as_of: dt.date) -> str | None:
+    """The safety problem's title once the risk question was asked and "no" recorded
+    (:func:`asked_and_recorded`): "Safety: risk flag on record (assessed {date}; asked again by
+    {next review})" (clinician read 20, S4: the flag is kept, never "no risk", and not called
+    "open" either); ``None`` otherwise."""
+    if not asked_and_recorded(flags):
+        return None
+    assessed = min(f.disposition.date for f in flags if answered_no(f) and f.disposition)
+    return (
+        f"Safety: risk flag on record (assessed {assessed.isoformat()}; asked again by "
+        f"{next_review(flags, as_of).isoformat()})"
+    )
+
+
+def asked_and_recorded(flags: tuple[RiskFlag, ...]) -> bool:
+    """Whether every suicide-risk flag is a question left blank or never given that has since
+    been asked, with "no" recorded (:func:`answered_no`): the plan made again with that record
+    asks it again at the flag's next review, not "today" again (clinician read 20)."""
+    suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
+    return bool(suicide) and all(answered_no(f) for f in suicide)
+
+
+def next_review(flags: tuple[RiskFlag, ...], as_of: dt.date) -> dt.date:
+    """The earliest next review the clinicians recorded for the answered flags (not before
+    ``as_of``)."""
+    days = [f.disposition.next_review for f in flags if answered_no(f) and f.disposition]
+    return max(min(days, default=as_of), as_of)
+
+
+def asked_again_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective:
+    """Once the risk question was asked and "no" recorded (:func:`asked_and_recorded`): it is
+    asked again at the flag's next review, the day the clinician recorded for it."""
+    due = next_review(flags, as_of)
+    objective = visit_objective(
+        "safety-risk-asked",
+        # no risk words in a goal statement: the review screens statements for them
+        f"Ask the risk question ({risk_question(flags)} or a direct question) again at the "
+        "next review, within a structured risk assessment by a clinician, and record what was "
+        f"found, by {due.isoformat()}.",
+        "structured risk assessment completed",
+        [f.id for f in flags if f.kind in SUICIDE_KINDS],
+        as_of,
+        provenance,
+        f"The risk question was asked and the outcome recorded ({current_dispositions(flags)}); "
+        "the flag stays on record, and the question is asked again at its next review and "
+        "whenever the questionnaire with the risk item is given [R27].",
+    )
+    return attrs.evolve(objective, due_date=due, review_interval_days=max(1, (due - as_of).days))
+
+
+def asked_again_text(flags: tuple[RiskFlag, ...]) -> tuple[str, str]:
+    """The title and what the safety step says once the risk question was asked and "no"
+    recorded (:func:`asked_and_recorded`; clinician read 20): nothing is asked "today" again."""
+    return "Risk question asked and recorded: ask it again at the next review", (
+        f"The risk question was asked and the outcome recorded ({current_dispositions(flags)}). "
+        "A clinician asks about suicidal thoughts and self-harm directly again at the flag's "
+        f"next review, and reads {risk_question(flags)} whenever that questionnaire is given; if "
+        "it is endorsed, or the clinician is concerned, the plan is made again with it, which "
+        "opens the safety plan and the follow-up contact"
+    )
