@@ -19,7 +19,7 @@ import attrs
 from planengine._errors import ConfigError, DocumentParseError
 from planengine._log import StageTimes
 from planengine.io._location import Location
-from planengine.io._walk import iter_files
+from planengine.io._walk import iter_files, path_list
 from planengine.smart._check import RuleSet, check_goals, rule_set
 from planengine.smart._config import SmartConfig
 from planengine.smart._model import SEVERITIES, Violation
@@ -246,7 +246,7 @@ def _run_chunk(chunk: Sequence[str]) -> list[tuple[Any, ...]]:
 
 
 def validate_paths(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     as_of: datetime.date | None,
     config: SmartConfig | None = None,
@@ -258,14 +258,16 @@ def validate_paths(
     plugin_manager: Any = None,
     autoload: bool = True,
 ) -> ValidationReport:
-    """Validate every file under ``paths``.
+    """Validate every file under ``paths``: one path (a ``str`` or :class:`os.PathLike`, as
+    Python's path functions take it) or a list of them.
 
     By default it judges as ``planengine validate`` does (:func:`planengine.check_goals`): with
     every installed plugin's rules, areas and instruments and the nearest configuration file's
     settings (found from the first path). ``autoload=False`` uses no installed plugin; an
     explicit ``config`` reads no file.
 
-    :param as_of: the date for date-relative rules (T503); the library never reads the clock.
+    :param as_of: the date for date-relative rules (T503, M203); ``None`` turns them off; the
+        library never reads the clock (the command line's default is today).
     :param config: rule selection and limits (default: the configuration file's; with
         ``autoload=False``, :class:`SmartConfig()`).
     :param instruments: instrument id -> instrument (default: as :func:`check_goals`).
@@ -279,11 +281,17 @@ def validate_paths(
         same whatever the number.
     :param schema: ``goal`` (schema and SMART rules) or another bundled schema (schema only).
     :raises planengine.ConfigError: when ``schema`` is not bundled.
+    :raises TypeError: when ``as_of`` is neither a date nor ``None`` (as for ``check_goals``).
     """
     from planengine.io._schema_check import _load_schema
 
+    if as_of is not None and (
+        not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime)
+    ):
+        raise TypeError(f"as_of must be a datetime.date or None, got {type(as_of).__name__}")
+
     times = StageTimes("validate", "validate")  # DEBUG only: stage times, never content
-    paths = list(paths)
+    paths = path_list(paths)
     _load_schema(schema)  # a missing schema is a usage error, before any file is read
     if autoload and (config is None or (schema == "goal" and instruments is None)):
         from planengine.smart._check import lint_defaults
