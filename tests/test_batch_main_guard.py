@@ -16,9 +16,7 @@ from planengine.batch._main_guard import _guarded
 
 ROOT = Path(__file__).resolve().parent.parent
 
-CALL = (
-    "run_batch({inputs!r}, {out!r}, BatchSettings(as_of=dt.date(2026, 11, 25)), jobs=2)"
-)
+CALL = "run_batch({inputs!r}, {out!r}, BatchSettings(as_of=dt.date(2026, 11, 25)), jobs=2)"
 
 
 def _script(tmp_path: Path, body: str) -> Path:
@@ -46,7 +44,7 @@ def test_an_unguarded_script_gets_one_error_and_no_worker(tmp_path: Path) -> Non
     done = _run(script)
     assert done.returncode == 1
     assert "ConfigError" in done.stderr
-    assert f'{script}:3: run_batch starts worker processes' in done.stderr
+    assert f"{script}:3: run_batch starts worker processes" in done.stderr
     assert 'if __name__ == "__main__":' in done.stderr
     assert "bootstrapping" not in done.stderr  # no worker was started
     assert done.stdout == ""
@@ -60,9 +58,7 @@ def test_a_call_through_an_unguarded_function_is_found(tmp_path: Path) -> None:
 
 
 def test_a_guarded_script_plans(tmp_path: Path) -> None:
-    script = _script(
-        tmp_path, 'if __name__ == "__main__":\n    print({call}.reconciled)\n'
-    )
+    script = _script(tmp_path, 'if __name__ == "__main__":\n    print({call}.reconciled)\n')
     done = _run(script)
     assert done.returncode == 0, done.stderr
     assert done.stdout == "True\n"

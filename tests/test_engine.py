@@ -298,7 +298,7 @@ def test_as_of_is_required_and_must_be_a_date(engine: Engine) -> None:
     assessment = Assessment(responses=(phq9([0] * 9),))
     with pytest.raises(TypeError):
         engine.plan(assessment)  # type: ignore[call-arg]
-    with pytest.raises(TypeError, match="as_of must be a datetime.date, got str"):
+    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date, got str"):
         engine.plan(assessment, as_of="2026-11-25")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="got datetime"):
         engine.plan(assessment, as_of=dt.datetime(2026, 11, 25))  # type: ignore[arg-type]

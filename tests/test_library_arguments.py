@@ -67,11 +67,11 @@ def test_a_path_where_a_document_is_taken_names_the_loader(function, given) -> N
 @pytest.mark.parametrize("as_of", ["2026-12-07", dt.datetime(2026, 12, 7), 20261207])
 def test_a_wrong_type_as_of_is_a_type_error(as_of: object) -> None:
     document = load_document(str(GOALS))
-    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date"):
         check_goals(document, as_of=as_of, autoload=False)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date"):
         review_goals(document, as_of=as_of, autoload=False)  # type: ignore[arg-type]
-    with pytest.raises(TypeError, match="as_of must be a datetime.date"):
+    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date"):
         validate_paths([str(GOALS)], as_of=as_of, autoload=False)  # type: ignore[arg-type]
 
 

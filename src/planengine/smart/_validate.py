@@ -36,7 +36,8 @@ class ValidationReport:
     :ivar as_of: the date date-relative rules were judged against.
     :ivar schema: the schema files were checked against (``goal`` runs the SMART rules too).
     :ivar rules: the rule set of the run (for reporters: metadata of each code).
-    :ivar fmt: the output format asked for (``text`` by default).
+    :ivar fmt: the output format asked for (``text`` by default; :func:`planengine.render_lint`
+        renders in it when given no other).
     """
 
     violations: tuple[Violation, ...]
@@ -275,7 +276,7 @@ def validate_paths(
     :param plugin_manager: a pluggy manager whose ``register_smart_rules`` hooks add rules
         (instead of the installed plugins').
     :param autoload: use the installed plugins and the configuration file for what is not given.
-    :param fmt: the format :meth:`ValidationReport.render` uses by default.
+    :param fmt: the format :func:`planengine.render_lint` renders the report in by default.
     :param jobs: worker processes (1: in this process); ``"auto"``: one per idle CPU when there
         are enough files to pay for the workers' start (see :func:`auto_jobs`). The report is the
         same whatever the number.
