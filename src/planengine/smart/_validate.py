@@ -95,13 +95,17 @@ def validate_file(
             )
         ]
     if schema == "goal":
-        return check_goals(
+        return _of_its_kind(
+            check_goals(
+                document,
+                as_of=as_of,
+                config=config,
+                instruments=instruments,
+                rules=rules,
+                autoload=False,  # validate_paths worked the defaults out once for every file
+            ),
             document,
-            as_of=as_of,
-            config=config,
-            instruments=instruments,
-            rules=rules,
-            autoload=False,  # validate_paths worked the defaults out once for every file
+            schema,
         )
     from planengine.io._schema_check import check_schema
 
@@ -114,19 +118,41 @@ def validate_file(
     ]
     if not found:  # what the engine refuses beyond the schema (links, ids, wording)
         found = _content_problems(document, schema, as_of, config)
-    return [
-        Violation(
-            code=rule.code,
-            name=rule.name,
-            letter=rule.letter,
-            severity=config.severity_of(rule.code, rule.name, rule.severity),
-            message=message,
-            fix=f"See `planengine schema {schema}`.",
-            location=Location(path, line, column, json_path),
-            source=f"schemas/{schema}.schema.json",
-        )
-        for message, line, column, json_path in found
-    ]
+    return _of_its_kind(
+        [
+            Violation(
+                code=rule.code,
+                name=rule.name,
+                letter=rule.letter,
+                severity=config.severity_of(rule.code, rule.name, rule.severity),
+                message=message,
+                fix=f"See `planengine schema {schema}`.",
+                location=Location(path, line, column, json_path),
+                source=f"schemas/{schema}.schema.json",
+            )
+            for message, line, column, json_path in found
+        ],
+        document,
+        schema,
+    )
+
+
+def _of_its_kind(violations: list[Violation], document: Any, schema: str) -> list[Violation]:
+    """``violations``, or for a file of another kind (its ``kind:``, or ``goals``,
+    ``responses``, ``resourceType``) that failed the schema, one ``E002`` naming its kind and
+    the command that checks it, in place of schema errors that would not say so."""
+    first = next((v for v in violations if v.code == "E002"), None)
+    if first is None:  # a clean file is never looked at again
+        return violations
+    from planengine.io._kinds import wrong_kind_message
+
+    message = wrong_kind_message(document.data, schema)
+    if message is None:
+        return violations
+    top = document.locate(())
+    line, column = top if top is not None else (None, None)
+    where = Location(first.location.file, line, column, "$")
+    return [attrs.evolve(first, message=message, location=where, fix="Check it as its kind.")]
 
 
 def _content_problems(
@@ -157,7 +183,10 @@ def _content_problems(
         else:
             if area in known.areas:
                 return []
-            path, message = "$.area", f"unknown area {area!r}; known: {', '.join(sorted(known.areas))}"
+            path, message = (
+                "$.area",
+                f"unknown area {area!r}; known: {', '.join(sorted(known.areas))}",
+            )
     elif schema == "assessment":
         try:
             _read_as_plan_does(document, as_of, known)
