@@ -64,6 +64,7 @@ def test_an_existing_file_is_never_replaced_without_force(
     first[0].write_text("# the clinician's edit\n", encoding="utf-8")
     code, stdout, err = run(capsys, "import", *export, "-o", str(out))
     assert code == 2
+    assert stdout == ""
     assert err.splitlines() == [
         f"planengine: error: {first[0]}: exists; import never replaces a file (--force replaces "
         "it); nothing was written"

@@ -65,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ".patient.md, .patient.html or .goals.yaml; stdin: stdin.*), each written whole or not "
         "at all, never over an input or a link, and over an existing file only while it is "
         "unchanged since planengine wrote it (docs/outputs.md); JSON plans and goal files pass "
-        "`planengine validate` as they are (plans with --schema plan); default: stdout",
+        "`planengine validate` on the planning date (--as-of; plans with --schema plan); "
+        "default: stdout",
     )
     parser.add_argument(
         "--force",
