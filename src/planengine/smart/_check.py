@@ -305,7 +305,6 @@ def check_goals(
     from planengine.io._schema_check import check_schema
 
     refuse_path(document_or_mapping, "check_goals")
-
     if as_of is not None and (
         not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime)
     ):
