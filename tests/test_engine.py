@@ -298,8 +298,10 @@ def test_as_of_is_required_and_must_be_a_date(engine: Engine) -> None:
     assessment = Assessment(responses=(phq9([0] * 9),))
     with pytest.raises(TypeError):
         engine.plan(assessment)  # type: ignore[call-arg]
-    with pytest.raises(InputError):
+    with pytest.raises(TypeError, match=r"as_of must be a datetime\.date, got str"):
         engine.plan(assessment, as_of="2026-11-25")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="got datetime"):
+        engine.plan(assessment, as_of=dt.datetime(2026, 11, 25))  # type: ignore[arg-type]
 
 
 def test_response_after_as_of_is_an_error(engine: Engine) -> None:
@@ -485,7 +487,7 @@ def test_an_assessment_built_in_code_is_checked_as_it_is_built(build, path: str)
 
 @pytest.mark.parametrize("given", [None, {"planengine": 1}, "examples/mild-sleep-only.yaml"])
 def test_plan_takes_an_assessment_only(engine: Engine, given: object) -> None:
-    with pytest.raises(InputError, match="plan\\(\\) takes an Assessment"):
+    with pytest.raises(TypeError, match="plan\\(\\) takes an Assessment"):
         engine.plan(given, as_of=AS_OF)  # type: ignore[arg-type]
 
 

@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         Response,
         RiskFlag,
     )
+    from planengine._public_renderers import render_lint, render_review
     from planengine._references import Reference, lookup_reference
     from planengine._vocabulary_hooks import Area, Condition
     from planengine.batch import (
@@ -252,9 +253,11 @@ _EXPORTS: dict[str, str] = {
     "render_cohort_diff": "planengine.batch",
     "render_goals": "planengine.render._plan",
     "render_html": "planengine.render._plan",
+    "render_lint": "planengine._public_renderers",
     "render_markdown": "planengine.render._plan",
     "render_patient": "planengine.render._plan",
     "render_patient_html": "planengine.render._plan",
+    "render_review": "planengine._public_renderers",
     "review_goals": "planengine.review",
     "run_batch": "planengine.batch",
     "score_response": "planengine.instruments._scoring",
@@ -375,9 +378,11 @@ __all__ = [
     "render_cohort_diff",
     "render_goals",
     "render_html",
+    "render_lint",
     "render_markdown",
     "render_patient",
     "render_patient_html",
+    "render_review",
     "review_goals",
     "run_batch",
     "score_response",

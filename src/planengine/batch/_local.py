@@ -163,6 +163,10 @@ def _plan_task(task: tuple[BatchSettings, str, list[list[Any]]]) -> list[Any]:
 def _pool(settings: BatchSettings, jobs: int) -> Any:
     import multiprocessing
 
+    from planengine.batch._main_guard import check_main_guard
+
+    check_main_guard()  # a spawned worker runs the main script again: it must be guarded
+
     # spawn: a worker starts clean (no copied threads or locks), builds its engine once
     context = multiprocessing.get_context("spawn")
     return context.Pool(jobs, initializer=planner_for, initargs=(settings,))

@@ -4,6 +4,7 @@ out, on the local process pool or on Spark; the same input gives the same bytes 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Protocol
 
@@ -77,7 +78,7 @@ class _Runner(Protocol):
 
 
 def run_batch(
-    sources: str | Sequence[str],
+    sources: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
     output_dir: str,
     settings: BatchSettings,
     *,
@@ -96,7 +97,10 @@ def run_batch(
         ``spark`` (PySpark, the ``spark`` extra; ``master`` e.g. ``local[2]`` or a cluster URL).
     :param file_format: ``jsonl`` or ``parquet`` (pyarrow, the ``parquet`` extra).
     :param progress: called with ``(patients done, patients in)``.
-    :raises ConfigError: for a missing input, an unknown engine or format, a missing extra.
+    :param jobs: the local engine's worker processes. They are spawned, and each runs the main
+        script again: a script must call ``run_batch`` under ``if __name__ == "__main__":``.
+    :raises ConfigError: for a missing input, an unknown engine or format, a missing extra, or
+        a script that calls it with several workers outside its ``__main__`` guard.
     :raises OutputError: when an output would replace an input or a link.
     """
     import os
@@ -107,7 +111,9 @@ def run_batch(
         raise ConfigError(f"unknown batch engine {engine!r}; choose one of {', '.join(ENGINES)}")
     if file_format not in ("jsonl", "parquet"):
         raise ConfigError(f"unknown batch format {file_format!r}; choose jsonl or parquet")
-    names = [sources] if isinstance(sources, str) else list(sources)
+    from planengine.io._walk import path_list
+
+    names = [os.fspath(source) for source in path_list(sources)]
     files = [name for source in names for name in input_files(source)]
     os.makedirs(output_dir, exist_ok=True)
     outputs = OutputSet(output_dir, file_format, files, bundles=settings.bundles)

@@ -65,7 +65,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         ".patient.md, .patient.html or .goals.yaml; stdin: stdin.*), each written whole or not "
         "at all, never over an input or a link, and over an existing file only while it is "
         "unchanged since planengine wrote it (docs/outputs.md); JSON plans and goal files pass "
-        "`planengine validate` as they are (plans with --schema plan); default: stdout",
+        "`planengine validate` on the planning date (--as-of; plans with --schema plan); "
+        "default: stdout",
     )
     parser.add_argument(
         "--force",
@@ -206,6 +207,16 @@ def _plan_one(
     except InputError as error:
         if error.file is None:
             error.location = attrs.evolve(error.location, file=name)
+        if document is not None and error.path and error.path.startswith("$"):
+            from planengine.io._kinds import wrong_kind_message
+
+            kind_message = wrong_kind_message(document.data, "assessment")
+            if kind_message is not None:  # a goal file, a plan...: say so, not its schema errors
+                top = document.locate(()) or (None, None)
+                error.message = kind_message
+                error.location = attrs.evolve(
+                    error.location, line=top[0], column=top[1], json_path="$"
+                )
         if error.line is None and error.path and document is not None:
             # raised while planning (a date after --as-of, say): point at the line too
             position = document.locate(parse_json_path(error.path))

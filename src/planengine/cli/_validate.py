@@ -13,7 +13,17 @@ from typing import Any
 from planengine.cli._common import add_as_of, add_block_arguments
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
-SCHEMAS = ("goal", "assessment", "plan", "instrument", "strategy")
+#: Every bundled schema of a file a user writes (``planengine schema`` lists them all);
+#: ``fhir-input`` is print-only: ``planengine import`` reads FHIR input and refuses it line by line.
+SCHEMAS = (
+    "goal",
+    "assessment",
+    "plan",
+    "instrument",
+    "strategy",
+    "crisis-resources",
+    "references",
+)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,7 +57,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--schema",
         choices=SCHEMAS,
         default="goal",
-        help="kind of file: goal (schema + SMART rules) or schema only for others",
+        help="kind of file: goal (schema + SMART rules, the default) or another bundled schema "
+        "(schema only; plus what plan, strategies and instruments refuse); fhir-input is "
+        "print-only (planengine import checks FHIR input)",
     )
     parser.add_argument(
         "--config",
@@ -160,9 +172,7 @@ def _plugin_manager(args: argparse.Namespace) -> object | None:
 
     loaded = load_plugins(block=blocks, strict=args.strict_plugins)
     for notice in loaded.notices:
-        print(
-            f"planengine: warning: {notice.message} (its rules are not checked)", file=sys.stderr
-        )
+        print(f"planengine: warning: {notice.message} (its rules are not checked)", file=sys.stderr)
     return loaded.manager
 
 
@@ -226,6 +236,10 @@ def _check_selectors(config: object, rules: object) -> None:
     for _, codes_for_glob in config.per_file_ignores:  # type: ignore[attr-defined]
         selectors.extend(codes_for_glob)
     for selector in selectors:
-        if selector == "ALL" or selector in names or any(prefix_selects(selector, c) for c in codes):
+        if (
+            selector == "ALL"
+            or selector in names
+            or any(prefix_selects(selector, c) for c in codes)
+        ):
             continue
         raise ConfigError(f"unknown rule selector {selector!r} (see `planengine rules`)")

@@ -11,7 +11,7 @@ import attrs
 from planengine.io._json import UNSURE, json_locate
 from planengine.io._yaml import child_node, compose
 
-__all__ = ["Document"]
+__all__ = ["Document", "refuse_path"]
 
 
 @attrs.frozen
@@ -73,3 +73,16 @@ class Document:
         if "root" not in self._nodes:
             self._nodes["root"] = compose(self.text) if self.text is not None else None
         return self._nodes["root"]
+
+
+def refuse_path(source: object, function: str) -> None:
+    """A function that takes a loaded document is given a path instead: say which loader reads it.
+
+    :raises TypeError: for a ``str``, ``bytes`` or :class:`os.PathLike` (checked by its
+        ``__fspath__``, so that :mod:`os` is not needed here).
+    """
+    if isinstance(source, (str, bytes)) or hasattr(type(source), "__fspath__"):
+        raise TypeError(
+            f"{function}() takes a Document (see load_document) or a mapping, not "
+            f"{type(source).__name__}: use {function}(planengine.load_document(path), ...)"
+        )

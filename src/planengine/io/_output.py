@@ -186,16 +186,20 @@ def _unchanged_on_disk(path: str) -> bool:
 
 
 def write_output(
-    path: str, text: str, *, kind: str, inputs: InputFiles, force: bool = False
+    path: str, text: str, *, kind: str, inputs: InputFiles, force: bool = False, mark: bool = True
 ) -> None:
     """Write ``text`` (stamped with its marker) to ``path``, whole or not at all, under the
     rules in this module's docstring.
+
+    :param mark: stamp the marker; ``False`` for a file that is the user's to edit and that the
+        command never replaces without ``force`` (``import -o``: an assessment, whose schema
+        has no room for a marker field).
 
     :raises planengine._errors.OutputError: when ``path`` is refused.
     :raises OSError: when the write fails (the temporary file is removed, the old file kept).
     """
     _check_target(path, inputs, force)
-    content = stamp(text, kind).encode("utf-8")
+    content = (stamp(text, kind) if mark else text).encode("utf-8")
     folder = os.path.dirname(os.path.abspath(path))
     handle, temporary = tempfile.mkstemp(prefix=".planengine-", suffix=".tmp", dir=folder)
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 
-__all__ = ["EXTENSIONS", "SKIP_DIRS", "iter_files"]
+__all__ = ["EXTENSIONS", "SKIP_DIRS", "iter_files", "path_list"]
 
 EXTENSIONS = (".yaml", ".yml", ".json")
 #: Folders never walked into (they are tooling, not goal files).
@@ -17,9 +17,25 @@ SKIP_DIRS = frozenset(
 )
 
 
-def iter_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+def path_list(
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+) -> list[str | os.PathLike[str]]:
+    """``paths`` as a list: one ``str`` or :class:`os.PathLike` is one path (as Python's path
+    functions take it), never a sequence of one-character paths (``"/"`` would be the root).
+
+    :raises TypeError: for ``bytes`` or anything that is neither a path nor an iterable of them.
+    """
+    if isinstance(paths, (str, os.PathLike)):
+        return [paths]
+    if isinstance(paths, (bytes, bytearray)) or not isinstance(paths, Iterable):
+        raise TypeError(f"paths must be a path or a list of paths, not {type(paths).__name__}")
+    return list(paths)
+
+
+def iter_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]]) -> list[str]:
     """Files to check: explicit files as given, directories walked for ``*.yaml``/``*.yml``/
-    ``*.json`` (sorted, hidden and tooling folders skipped). Duplicates are dropped."""
+    ``*.json`` (sorted, hidden and tooling folders skipped). Duplicates are dropped. One
+    ``str`` or :class:`os.PathLike` is one path (:func:`path_list`)."""
     found: list[str] = []
     seen: set[str] = set()
 
@@ -29,7 +45,7 @@ def iter_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
             seen.add(key)
             found.append(path)
 
-    for raw in paths:
+    for raw in path_list(paths):
         path = os.fspath(raw)
         if os.path.isdir(path):
             # A folder that cannot be listed is reported as a file that cannot be read (E001),

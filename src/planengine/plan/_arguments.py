@@ -30,14 +30,16 @@ def checked_choices(choices: Any) -> Mapping[str, str]:
 def check_arguments(assessment: Any, as_of: Any) -> None:
     """``plan()``'s arguments are what it takes (an Assessment built in code is checked too).
 
-    :raises InputError: naming what was given instead.
+    :raises TypeError: for an argument of the wrong type (as ``check_goals`` and
+        ``review_goals``), naming what was given instead.
+    :raises InputError: for an ``as_of`` too far in the future to plan from.
     """
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
-        raise InputError(f"as_of must be a datetime.date, got {as_of!r}")
+        raise TypeError(f"as_of must be a datetime.date, got {type(as_of).__name__} {as_of!r}")
     if as_of > _LATEST_AS_OF:  # due and review dates must still be dates
         raise InputError(f"as_of {as_of.isoformat()} is too far in the future to plan from")
     if not isinstance(assessment, Assessment):
-        raise InputError(
+        raise TypeError(
             f"plan() takes an Assessment (see load_assessment, Assessment.from_mapping), "
             f"not {type(assessment).__name__}"
         )

@@ -250,6 +250,8 @@ class Engine:
             problem's options. Part of the input: the input hash covers it.
         :raises InputError: on answers the instruments cannot score, responses after ``as_of``,
             or a choice the plan has no option for.
+        :raises TypeError: when ``assessment`` is not an :class:`Assessment` (a path: see
+            :func:`planengine.load_assessment`) or ``as_of`` is not a :class:`datetime.date`.
         """
         times = StageTimes("plan", "plan")  # DEBUG only: stage times, never content
         choices = checked_choices(choices)

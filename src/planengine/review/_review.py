@@ -19,7 +19,7 @@ from planengine._log import StageTimes
 from planengine._records import Notice, RiskFlag
 from planengine._vocabulary import load_vocabulary
 from planengine.instruments._instrument import Instrument
-from planengine.io._document import Document
+from planengine.io._document import Document, refuse_path
 from planengine.plan._crisis import crisis_notices, resolve_crisis_resources
 from planengine.plan._flag_dispositions import apply_dispositions
 from planengine.plan._risk_flags import number_flags
@@ -294,13 +294,15 @@ def review_goals(
         (:func:`planengine.review._files.review_paths` sets it): each flag id ends with it
         (``p-108/risk-1@disposition.yaml``), so flag ids are unique in the run.
     :raises InputError: when ``source`` is not a mapping (a goal file's top level).
-    :raises TypeError: when ``as_of`` is not a date.
+    :raises TypeError: when ``as_of`` is not a date, or ``source`` is a path (load it with
+        :func:`planengine.load_document`).
     """
     # Long: the review's stages in order (parse, flags, goals, plugins, attention, priorities,
     # crisis lines), each a call, timed for the debug log; most lines are the keyword arguments of
     # the calls and of the Review record.
     if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
         raise TypeError(f"as_of must be a datetime.date, got {type(as_of).__name__}")
+    refuse_path(source, "review_goals")
     data = source.data if isinstance(source, Document) else source
     file = source.path if isinstance(source, Document) else None
     if not isinstance(data, Mapping):

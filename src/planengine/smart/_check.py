@@ -10,7 +10,7 @@ from typing import Any
 
 from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine.goals._record import GoalRecord, read_file_record
-from planengine.io._document import Document
+from planengine.io._document import Document, refuse_path
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
 from planengine.smart._config import SmartConfig
@@ -299,10 +299,12 @@ def check_goals(
         ``rules``, ``plugin_manager`` or ``instruments`` are given (as ``planengine validate``).
     :return: violations sorted by position (file, line, column, code).
     :raises planengine.ConfigError: for a configuration file with bad settings (when read).
-    :raises TypeError: when ``as_of`` is neither a date nor ``None`` (as for ``review_goals``).
+    :raises TypeError: when ``as_of`` is neither a date nor ``None`` (as for ``review_goals``),
+        or ``document_or_mapping`` is a path (load it with :func:`planengine.load_document`).
     """
     from planengine.io._schema_check import check_schema
 
+    refuse_path(document_or_mapping, "check_goals")
     if as_of is not None and (
         not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime)
     ):

@@ -19,7 +19,7 @@ import attrs
 from planengine._errors import ConfigError, DocumentParseError
 from planengine._log import StageTimes
 from planengine.io._location import Location
-from planengine.io._walk import iter_files
+from planengine.io._walk import iter_files, path_list
 from planengine.smart._check import RuleSet, check_goals, rule_set
 from planengine.smart._config import SmartConfig
 from planengine.smart._model import SEVERITIES, Violation
@@ -36,7 +36,8 @@ class ValidationReport:
     :ivar as_of: the date date-relative rules were judged against.
     :ivar schema: the schema files were checked against (``goal`` runs the SMART rules too).
     :ivar rules: the rule set of the run (for reporters: metadata of each code).
-    :ivar fmt: the output format asked for (``text`` by default).
+    :ivar fmt: the output format asked for (``text`` by default; :func:`planengine.render_lint`
+        renders in it when given no other).
     """
 
     violations: tuple[Violation, ...]
@@ -94,13 +95,17 @@ def validate_file(
             )
         ]
     if schema == "goal":
-        return check_goals(
+        return _of_its_kind(
+            check_goals(
+                document,
+                as_of=as_of,
+                config=config,
+                instruments=instruments,
+                rules=rules,
+                autoload=False,  # validate_paths worked the defaults out once for every file
+            ),
             document,
-            as_of=as_of,
-            config=config,
-            instruments=instruments,
-            rules=rules,
-            autoload=False,  # validate_paths worked the defaults out once for every file
+            schema,
         )
     from planengine.io._schema_check import check_schema
 
@@ -113,19 +118,41 @@ def validate_file(
     ]
     if not found:  # what the engine refuses beyond the schema (links, ids, wording)
         found = _content_problems(document, schema, as_of, config)
-    return [
-        Violation(
-            code=rule.code,
-            name=rule.name,
-            letter=rule.letter,
-            severity=config.severity_of(rule.code, rule.name, rule.severity),
-            message=message,
-            fix=f"See `planengine schema {schema}`.",
-            location=Location(path, line, column, json_path),
-            source=f"schemas/{schema}.schema.json",
-        )
-        for message, line, column, json_path in found
-    ]
+    return _of_its_kind(
+        [
+            Violation(
+                code=rule.code,
+                name=rule.name,
+                letter=rule.letter,
+                severity=config.severity_of(rule.code, rule.name, rule.severity),
+                message=message,
+                fix=f"See `planengine schema {schema}`.",
+                location=Location(path, line, column, json_path),
+                source=f"schemas/{schema}.schema.json",
+            )
+            for message, line, column, json_path in found
+        ],
+        document,
+        schema,
+    )
+
+
+def _of_its_kind(violations: list[Violation], document: Any, schema: str) -> list[Violation]:
+    """``violations``, or for a file of another kind (its ``kind:``, or ``goals``,
+    ``responses``, ``resourceType``) that failed the schema, one ``E002`` naming its kind and
+    the command that checks it, in place of schema errors that would not say so."""
+    first = next((v for v in violations if v.code == "E002"), None)
+    if first is None:  # a clean file is never looked at again
+        return violations
+    from planengine.io._kinds import wrong_kind_message
+
+    message = wrong_kind_message(document.data, schema)
+    if message is None:
+        return violations
+    top = document.locate(())
+    line, column = top if top is not None else (None, None)
+    where = Location(first.location.file, line, column, "$")
+    return [attrs.evolve(first, message=message, location=where, fix="Check it as its kind.")]
 
 
 def _content_problems(
@@ -156,7 +183,10 @@ def _content_problems(
         else:
             if area in known.areas:
                 return []
-            path, message = "$.area", f"unknown area {area!r}; known: {', '.join(sorted(known.areas))}"
+            path, message = (
+                "$.area",
+                f"unknown area {area!r}; known: {', '.join(sorted(known.areas))}",
+            )
     elif schema == "assessment":
         try:
             _read_as_plan_does(document, as_of, known)
@@ -246,7 +276,7 @@ def _run_chunk(chunk: Sequence[str]) -> list[tuple[Any, ...]]:
 
 
 def validate_paths(
-    paths: Iterable[str | os.PathLike[str]],
+    paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
     as_of: datetime.date | None,
     config: SmartConfig | None = None,
@@ -258,14 +288,16 @@ def validate_paths(
     plugin_manager: Any = None,
     autoload: bool = True,
 ) -> ValidationReport:
-    """Validate every file under ``paths``.
+    """Validate every file under ``paths``: one path (a ``str`` or :class:`os.PathLike`, as
+    Python's path functions take it) or a list of them.
 
     By default it judges as ``planengine validate`` does (:func:`planengine.check_goals`): with
     every installed plugin's rules, areas and instruments and the nearest configuration file's
     settings (found from the first path). ``autoload=False`` uses no installed plugin; an
     explicit ``config`` reads no file.
 
-    :param as_of: the date for date-relative rules (T503); the library never reads the clock.
+    :param as_of: the date for date-relative rules (T503, M203); ``None`` turns them off; the
+        library never reads the clock (the command line's default is today).
     :param config: rule selection and limits (default: the configuration file's; with
         ``autoload=False``, :class:`SmartConfig()`).
     :param instruments: instrument id -> instrument (default: as :func:`check_goals`).
@@ -273,17 +305,23 @@ def validate_paths(
     :param plugin_manager: a pluggy manager whose ``register_smart_rules`` hooks add rules
         (instead of the installed plugins').
     :param autoload: use the installed plugins and the configuration file for what is not given.
-    :param fmt: the format :meth:`ValidationReport.render` uses by default.
+    :param fmt: the format :func:`planengine.render_lint` renders the report in by default.
     :param jobs: worker processes (1: in this process); ``"auto"``: one per idle CPU when there
         are enough files to pay for the workers' start (see :func:`auto_jobs`). The report is the
         same whatever the number.
     :param schema: ``goal`` (schema and SMART rules) or another bundled schema (schema only).
     :raises planengine.ConfigError: when ``schema`` is not bundled.
+    :raises TypeError: when ``as_of`` is neither a date nor ``None`` (as for ``check_goals``).
     """
     from planengine.io._schema_check import _load_schema
 
+    if as_of is not None and (
+        not isinstance(as_of, datetime.date) or isinstance(as_of, datetime.datetime)
+    ):
+        raise TypeError(f"as_of must be a datetime.date or None, got {type(as_of).__name__}")
+
     times = StageTimes("validate", "validate")  # DEBUG only: stage times, never content
-    paths = list(paths)
+    paths = path_list(paths)
     _load_schema(schema)  # a missing schema is a usage error, before any file is read
     if autoload and (config is None or (schema == "goal" and instruments is None)):
         from planengine.smart._check import lint_defaults
