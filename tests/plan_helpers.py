@@ -67,6 +67,26 @@ def example_plan_item9_asked(engine: Any, name: str, as_of: dt.date = EXAMPLE_AS
     return engine.plan(Assessment.from_mapping(raw), as_of=as_of)
 
 
+def plan_with_records(
+    engine: Any, name: str, outcome: str, day: dt.date = EXAMPLE_AS_OF
+) -> Any:
+    """The plan of ``examples/<name>`` made on ``day`` with a clinician's record of ``outcome``,
+    dated ``day`` (next review 14 days on), for each of its risk flags: the plan made again once
+    the clinician has recorded the assessment."""
+    raw = yaml.safe_load((EXAMPLES / name).read_text())
+    raw["risk_dispositions"] = [
+        {
+            "signal": flag.signal,
+            "by": "Dr A. Clinician",
+            "date": day.isoformat(),
+            "outcome": outcome,
+            "next_review": (day + dt.timedelta(days=14)).isoformat(),
+        }
+        for flag in example_plan(engine, name).risk_flags
+    ]
+    return engine.plan(Assessment.from_mapping(raw), as_of=day)
+
+
 def all_objectives(plan: dict[str, Any]) -> list[dict[str, Any]]:
     """Every objective of every problem, in plan order."""
     return [o for problem in plan["problems"] for o in problem["objectives"]]

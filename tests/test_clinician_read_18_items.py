@@ -27,6 +27,7 @@ from plan_helpers import (
     all_objectives,
     example_plan,
     held_by_safety,
+    plan_with_records,
 )
 from planengine import Assessment, Engine
 from planengine.render._plan import render_markdown, render_patient
@@ -59,23 +60,6 @@ def _raw(name: str) -> dict[str, Any]:
     return yaml.safe_load((EXAMPLES / name).read_text())
 
 
-def _assessed(engine: Engine, name: str, outcome: str) -> Any:
-    """The example with the clinician's record of today's assessment of each suicide-risk flag."""
-    plain = example_plan(engine, name)
-    raw = _raw(name)
-    raw["risk_dispositions"] = [
-        {
-            "signal": flag.signal,
-            "by": "Dr A. Clinician",
-            "date": EXAMPLE_AS_OF.isoformat(),
-            "outcome": outcome,
-            "next_review": (EXAMPLE_AS_OF + dt.timedelta(days=14)).isoformat(),
-        }
-        for flag in plain.risk_flags
-    ]
-    return engine.plan(Assessment.from_mapping(raw), as_of=EXAMPLE_AS_OF)
-
-
 @pytest.mark.parametrize("name", REPORTED_RISK)
 def test_a_reported_risk_says_how_the_hold_ends_today(engine, name: str) -> None:
     plan = example_plan(engine, name)
@@ -100,7 +84,7 @@ def test_a_reported_risk_says_how_the_hold_ends_today(engine, name: str) -> None
 def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
     engine, name: str, outcome: str
 ) -> None:
-    plan = _assessed(engine, name, outcome)
+    plan = plan_with_records(engine, name, outcome)
     assert not held_by_safety(plan)
     assert plan.risk_flags and all(f.status == "dispositioned" for f in plan.risk_flags)
     assert plan.problems[0].id == "problem-safety"
@@ -125,7 +109,7 @@ def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
 
 @pytest.mark.parametrize("name", REPORTED_RISK)
 def test_a_referral_for_urgent_care_keeps_routine_self_help_held(engine, name: str) -> None:
-    plan = _assessed(engine, name, "assessed-referred-for-urgent-care")
+    plan = plan_with_records(engine, name, "assessed-referred-for-urgent-care")
     assert held_by_safety(plan)
     assert plan.problems[0].id == "problem-safety"
     assert "safety.ask-before-printing" not in {n.code for n in plan.notices}
@@ -145,7 +129,7 @@ def _saboteur() -> types.SimpleNamespace:
 
 def test_a_plugin_cannot_remove_the_safety_step_once_the_hold_is_released() -> None:
     engine = Engine(plugins=[_saboteur()])
-    plan = _assessed(engine, "severe-with-risk-flag.yaml", "assessed-safety-plan-in-place")
+    plan = plan_with_records(engine, "severe-with-risk-flag.yaml", "assessed-safety-plan-in-place")
     assert plan.problems[0].id == "problem-safety"
     assert {"safety-plan", "safety-risk-assessment"} <= {
         s.id for s in plan.problems[0].interventions

@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 import pytest
 
-from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, held_by_safety, steps_by_id
+from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, held_by_safety, plan_with_records, steps_by_id
 from planengine.render._plan import render_markdown, render_patient
 from planengine.render._words import words_data
 from test_clinician_read_17_same_visit import (
@@ -161,11 +161,9 @@ def test_once_released_the_now_row_counts_every_step(engine, name: str, minutes:
 
 
 def test_a_reported_risk_row_says_what_the_hold_waits_for(engine) -> None:
-    from test_clinician_read_18_items import _assessed
-
     plan = _plan(engine, _raw("severe-with-risk-flag.yaml"))
     assert "once today's risk assessment is recorded) |" in _now_row(plan)
-    urgent = _assessed(engine, "severe-with-risk-flag.yaml", "assessed-referred-for-urgent-care")
+    urgent = plan_with_records(engine, "severe-with-risk-flag.yaml", "assessed-referred-for-urgent-care")
     assert "once the urgent service has seen the patient and a new disposition is recorded) |" in (
         _now_row(urgent)
     )
@@ -226,9 +224,7 @@ URGENT_CONTACT = "safety-urgent-contact-confirmed"
 
 
 def _urgent(engine, name: str) -> Any:
-    from test_clinician_read_18_items import _assessed
-
-    return _assessed(engine, name, URGENT)
+    return plan_with_records(engine, name, URGENT)
 
 
 @pytest.mark.parametrize(
@@ -278,10 +274,8 @@ def test_the_urgent_contact_check_is_smart_lint_clean(engine) -> None:
     "outcome", ["assessed-safety-plan-in-place", "assessed-no-current-risk-identified"]
 )
 def test_no_other_outcome_adds_the_urgent_contact_check(engine, outcome: str) -> None:
-    from test_clinician_read_18_items import _assessed
-
     for plan in (
-        _assessed(engine, "severe-with-risk-flag.yaml", outcome),
+        plan_with_records(engine, "severe-with-risk-flag.yaml", outcome),
         _plan(engine, _raw("severe-with-risk-flag.yaml")),
         _plan(engine, _raw("trauma-pcl5-insomnia.yaml")),
     ):

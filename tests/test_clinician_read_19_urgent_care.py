@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from plan_helpers import example_plan
+from plan_helpers import example_plan, plan_with_records
 from planengine.render._plan import render_markdown, render_patient
-from test_clinician_read_18_items import OUTCOMES, REPORTED_RISK, _assessed
+from test_clinician_read_18_items import OUTCOMES, REPORTED_RISK
 
 URGENT = "assessed-referred-for-urgent-care"
 #: read 19's words, kept whole
@@ -44,7 +44,7 @@ STALE = (
 
 @pytest.mark.parametrize("name", REPORTED_RISK)
 def test_the_urgent_referral_plan_says_what_the_hold_waits_for(engine, name: str) -> None:
-    plan = _assessed(engine, name, URGENT)
+    plan = plan_with_records(engine, name, URGENT)
     text = render_markdown(plan)
     assert HELD_MARKER in text
     assert "the clinician referred the patient for urgent care on 2026-12-07" in (
@@ -59,7 +59,7 @@ def test_the_urgent_referral_plan_says_what_the_hold_waits_for(engine, name: str
 
 @pytest.mark.parametrize("name", REPORTED_RISK)
 def test_the_urgent_referral_copy_says_who_contacts_the_patient(engine, name: str) -> None:
-    copy = render_patient(_assessed(engine, name, URGENT))
+    copy = render_patient(plan_with_records(engine, name, URGENT))
     appointments = copy.split("Your next appointment", 1)[1]
     assert REFERRED in appointments
     # "the box above": the crisis numbers come before the referral sentence
@@ -68,7 +68,7 @@ def test_the_urgent_referral_copy_says_who_contacts_the_patient(engine, name: st
 
 @pytest.mark.parametrize("outcome", OUTCOMES)
 def test_no_other_disposition_mentions_an_urgent_referral(engine, outcome: str) -> None:
-    plan = _assessed(engine, "severe-with-risk-flag.yaml", outcome)
+    plan = plan_with_records(engine, "severe-with-risk-flag.yaml", outcome)
     assert REFERRED not in render_patient(plan)
     assert HELD_MARKER not in render_markdown(plan)
 
@@ -84,7 +84,7 @@ def test_the_release_sentence_names_the_urgent_care_exception(engine, name: str)
 
 @pytest.mark.parametrize("name", REPORTED_RISK)
 def test_step_4_reads_as_the_referral_made(engine, name: str) -> None:
-    plan = _assessed(engine, name, URGENT)
+    plan = plan_with_records(engine, name, URGENT)
     step = next(s for s in plan.problems[0].interventions if s.id == "safety-specialist-option")
     assert step.title == "Urgent referral made (2026-12-07)"
     assert step.description.startswith(  # read 20, S3: by the urgent contact check's date
@@ -97,6 +97,6 @@ def test_step_4_reads_as_the_referral_made(engine, name: str) -> None:
 
 @pytest.mark.parametrize("outcome", OUTCOMES)
 def test_step_4_stays_an_option_without_a_referral(engine, outcome: str) -> None:
-    plan = _assessed(engine, "severe-with-risk-flag.yaml", outcome)
+    plan = plan_with_records(engine, "severe-with-risk-flag.yaml", outcome)
     step = next(s for s in plan.problems[0].interventions if s.id == "safety-specialist-option")
     assert step.title.startswith("Option for the clinician")

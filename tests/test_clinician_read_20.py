@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
-from plan_helpers import EXAMPLE_AS_OF, all_objectives, example_plan
-from planengine import Assessment, Engine, check_goals
+from plan_helpers import EXAMPLE_AS_OF, all_objectives, example_plan, plan_with_records
+from planengine import Engine, check_goals
 from planengine._errors import ConfigError
 from planengine.io._plan_config import engine_config_from_mapping
 from planengine.plan._safety_on_record import ON_RECORD_REASON
@@ -31,7 +31,7 @@ from planengine.render._plan import plan_to_goal_document, render_markdown, rend
 from planengine.render._words import patient_text, words_data
 from planengine.review import review_goals
 from test_clinician_read_17_same_visit import RISK_UNKNOWN, _disposed, _plan
-from test_clinician_read_18_items import REPORTED_RISK, _assessed, _raw
+from test_clinician_read_18_items import REPORTED_RISK, _raw
 
 URGENT = "assessed-referred-for-urgent-care"
 NO_RISK = "assessed-no-current-risk-identified"
@@ -82,14 +82,14 @@ def _held_session_lines(plan: Any) -> list[tuple[str, str]]:
 def test_after_an_urgent_referral_the_copy_says_the_sessions_are_agreed_again(
     engine, name: str
 ) -> None:
-    copy = render_patient(_assessed(engine, name, URGENT))
+    copy = render_patient(plan_with_records(engine, name, URGENT))
     assert SESSIONS_AGREED_AGAIN in _sessions(copy)
     # only then: a plan with no referral promises nothing about an urgent service
-    assert SESSIONS_AGREED_AGAIN not in render_patient(_assessed(engine, name, NO_RISK))
+    assert SESSIONS_AGREED_AGAIN not in render_patient(plan_with_records(engine, name, NO_RISK))
 
 
 def test_a_held_session_is_marked_held_in_the_urgent_copy(engine) -> None:
-    plan = _assessed(engine, "severe-with-risk-flag.yaml", URGENT)
+    plan = plan_with_records(engine, "severe-with-risk-flag.yaml", URGENT)
     held = _held_session_lines(plan)
     assert held, "problem-solving avoidance is held in the plan and listed among the sessions"
     line = next(line for _, line in held if "Solve the problems that stop you doing things" in line)
@@ -101,7 +101,7 @@ def test_a_held_session_is_marked_held_in_the_urgent_copy(engine) -> None:
 def test_every_held_session_reads_as_held_by_its_hold(
     engine, name: str, outcome: str | None
 ) -> None:
-    plan = example_plan(engine, name) if outcome is None else _assessed(engine, name, outcome)
+    plan = example_plan(engine, name) if outcome is None else plan_with_records(engine, name, outcome)
     for hold, line in _held_session_lines(plan):
         suffix = words_data()["patient"]["hold"]  # the renderer's own map, not a copy of it
         marker = patient_text(f"goal_held{suffix.get(hold, '')}").rstrip(".")
@@ -109,14 +109,14 @@ def test_every_held_session_reads_as_held_by_its_hold(
 
 
 def test_the_urgent_plans_course_says_its_contact_continues(engine) -> None:
-    text = render_markdown(_assessed(engine, "severe-with-risk-flag.yaml", URGENT))
+    text = render_markdown(plan_with_records(engine, "severe-with-risk-flag.yaml", URGENT))
     line = next(
         ln for ln in text.splitlines() if ln.startswith("5. **Behavioural activation sessions:**")
     )
     assert line.endswith(f"{COURSE_NOW}.")
     assert f"**When:** {COURSE_NOW}" in text  # and in Appendix A
     assert "contact continues" not in render_markdown(
-        _assessed(engine, "severe-with-risk-flag.yaml", NO_RISK)
+        plan_with_records(engine, "severe-with-risk-flag.yaml", NO_RISK)
     )
 
 
@@ -124,7 +124,7 @@ def test_the_urgent_plans_course_says_its_contact_continues(engine) -> None:
 
 
 def test_held_sleep_rules_wait_for_the_urgent_service_in_the_copy(engine) -> None:
-    plan = _assessed(engine, "severe-with-risk-flag.yaml", URGENT)
+    plan = plan_with_records(engine, "severe-with-risk-flag.yaml", URGENT)
     rules = [
         s
         for p in plan.to_dict()["problems"]
@@ -148,19 +148,7 @@ def test_working_days_skip_the_weekend() -> None:
 
 
 def _urgent_on(engine: Engine, name: str, day: dt.date) -> Any:
-    raw = _raw(name)
-    plain = example_plan(engine, name)
-    raw["risk_dispositions"] = [
-        {
-            "signal": f.signal,
-            "by": "Dr A. Clinician",
-            "date": day.isoformat(),
-            "outcome": URGENT,
-            "next_review": (day + dt.timedelta(days=14)).isoformat(),
-        }
-        for f in plain.risk_flags
-    ]
-    return engine.plan(Assessment.from_mapping(raw), as_of=day)
+    return plan_with_records(engine, name, URGENT, day)
 
 
 @pytest.mark.parametrize(

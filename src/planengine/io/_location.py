@@ -63,11 +63,23 @@ WHOLE_INPUT = Location(json_path="$")
 
 
 class Located:
-    """What every finding and error that carries a :class:`Location` reads from it: ``line``,
-    ``column`` and ``where`` (one definition, so the types cannot drift apart)."""
+    """What every finding and error that carries a :class:`Location` reads from it: ``file``,
+    ``json_path``, ``line``, ``column`` and ``where`` (one definition, so the types cannot drift
+    apart)."""
 
     __slots__ = ()
     location: Location
+
+    @property
+    def file(self) -> str | None:
+        """The file, ``None`` for in-memory data."""
+        return self.location.file
+
+    @property
+    def json_path(self) -> str:
+        """JSONPath text of the value, e.g. ``$.goals[0].progress[2].date`` (``$``: the whole
+        file)."""
+        return self.location.json_path or "$"
 
     @property
     def line(self) -> int | None:

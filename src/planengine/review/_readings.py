@@ -36,16 +36,6 @@ class ReviewFinding(Located):
     location: Location = WHOLE_INPUT
     goal_id: str | None = None
 
-    @property
-    def file(self) -> str | None:
-        """The file, ``None`` for in-memory input."""
-        return self.location.file
-
-    @property
-    def json_path(self) -> str:
-        """JSONPath text, e.g. ``$.goals[0].progress[2].date`` (``$``: the whole file)."""
-        return self.location.json_path or "$"
-
     to_dict = json_form(
         *map(key, ("code", "severity", "message", "file", "line", "column", "json_path")),
         key("goal_id"),

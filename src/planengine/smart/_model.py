@@ -115,16 +115,6 @@ class Violation(Located):
     plugin: str | None = None
     source: str = ""
 
-    @property
-    def file(self) -> str | None:
-        """The file, ``None`` for in-memory data."""
-        return self.location.file
-
-    @property
-    def json_path(self) -> str:
-        """JSONPath text of the value (``$``: the whole file)."""
-        return self.location.json_path or "$"
-
     def sort_key(self) -> tuple[Any, ...]:
         """Orders violations by file, line, column, code and path."""
         where = self.location
