@@ -129,6 +129,29 @@ def test_the_documents_agree_and_repeat_byte_for_byte(engine) -> None:
     assert "If today's assessment finds" not in markdown
     assert "You and your clinician will go over your safety plan together today." in patient
     assert "write a safety plan together today" not in patient
-    assert "Today your clinician will check that you had the call after your safety plan" in patient
+    assert (
+        "Today your clinician will ask whether you had the call after your safety plan was made, "
+        "and go over the plan with you. Your next contact: ____ (within a week)." in patient
+    )  # clinician read 21, S4: the patient is in the room, so no call "today"
+    assert "they will call you" not in patient
     assert "will contact you (a call is enough) by" not in patient  # no new 72-hour promise
     assert "no risk" not in (markdown + patient + goals).lower()
+
+
+@pytest.mark.parametrize("outcome", PLAN_OUTCOMES)
+def test_a_record_from_last_week_is_not_called_todays_assessment(engine, outcome: str) -> None:
+    """Clinician read 21, M1: the risk statement gives a recorded assessment its real date."""
+    plan = remade(engine, outcome, "2026-11-30")
+    assert (
+        "the clinician's risk assessment of 30 November 2026 is recorded below, so the self-help "
+        "steps the flag held start; it is reviewed with the patient at this visit (step 1), and "
+        "the safety plan and follow-up stay due." in plan.risk_statement
+    )
+    assert "assessment today" not in plan.risk_statement
+    assert "assessment today" not in render_markdown(plan)
+
+
+def test_a_record_made_today_is_todays_assessment(engine) -> None:
+    plan = remade(engine, "assessed-safety-plan-in-place", "2026-12-07")
+    assert "the clinician's risk assessment today is recorded below" in plan.risk_statement
+    assert "30 November" not in plan.risk_statement

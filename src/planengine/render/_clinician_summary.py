@@ -56,7 +56,8 @@ def _objective_line(
         return Item(when, lead=long_dates(clean(objective["statement"], titles)))
     interval = objective["review_interval_days"]
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
-        when = f"Only {objective['condition']}; then due {conditional_due(objective)}."
+        condition, due = conditional_due(objective)
+        when = f"Only {condition}; then due {due}."
     elif interval == 1:  # a safety task: done at once, not reviewed over weeks
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
     elif done_at_this_visit(objective):  # done once, today (read 16, S4)
