@@ -22,6 +22,7 @@ __all__ = [
     "asked_again_objective",
     "asked_again_text",
     "asked_and_recorded",
+    "flag_review_objective",
     "next_review",
     "on_record_title",
 ]
@@ -94,3 +95,41 @@ def asked_again_text(flags: tuple[RiskFlag, ...]) -> tuple[str, str]:
         "it is endorsed, or the clinician is concerned, the plan is made again with it, which "
         "opens the safety plan and the follow-up contact"
     )
+
+
+def flag_review_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective | None:
+    """The review of the risk flags on the date the clinician recorded for it (clinician read 21,
+    S3, in its words): "Review the risk flag with the patient (asked again directly; safety plan
+    gone over), by {next_review}.", for each flag with a current disposition whose
+    ``next_review`` is still to come (the earliest). A clinician who chose an earlier review than
+    the plan's own keeps it: the objective is reviewed on that day, so the patient copy's "Next
+    review" is the earlier of the two. ``None`` when no record dates one, or when a recorded
+    "no" already asks again on that date (:func:`asked_again_objective`)."""
+    asked = asked_and_recorded(flags)
+    recorded = [
+        f
+        for f in flags
+        if f.status == "dispositioned"
+        and f.disposition is not None
+        and f.disposition.next_review > as_of
+        and not (asked and answered_no(f))
+    ]
+    if not recorded:
+        return None
+    day = min(f.disposition.next_review for f in recorded if f.disposition)
+    records = "; ".join(f"{f.id} {f.disposition.describe()}" for f in recorded if f.disposition)
+    objective = visit_objective(
+        "safety-flag-review",
+        "Review the risk flag with the patient (asked again directly; safety plan gone over), by "
+        f"{day.isoformat()}.",
+        "risk flag review completed",
+        [f.id for f in recorded],
+        as_of,
+        provenance,
+        f"The clinician recorded the flag's next review for this day ({records}); "
+        "it is kept even where the plan's own review comes later, so the flag is reviewed when "
+        "the clinician decided.",
+    )
+    return attrs.evolve(objective, due_date=day, review_interval_days=max(1, (day - as_of).days))

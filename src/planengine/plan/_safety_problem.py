@@ -41,6 +41,7 @@ from planengine.plan._safety_on_record import (
     asked_again_objective,
     asked_again_text,
     asked_and_recorded,
+    flag_review_objective,
     on_record_title,
 )
 from planengine.plan._safety_today import (
@@ -157,9 +158,16 @@ def build_safety_problem(
         urgent = urgent_contact_objective(flags, as_of, urgent_contact_working_days)
         objectives.extend([urgent] if urgent is not None else [])
         interventions.extend(
-            _suicide_steps(flags, provenance, alcohol, condition, risk_item_today,
-                           None if urgent is None else urgent.due_date, as_of=as_of,
-                           risk_items=risk_items)
+            _suicide_steps(
+                flags,
+                provenance,
+                alcohol,
+                condition,
+                risk_item_today,
+                None if urgent is None else urgent.due_date,
+                as_of=as_of,
+                risk_items=risk_items,
+            )
         )
     if "risky-behaviour" in kinds:
         objectives.append(
@@ -203,13 +211,16 @@ def build_safety_problem(
         if not alcohol_measured:
             objectives.append(alcohol_objective(flags, as_of, provenance))
             interventions.append(alcohol_step(provenance))
-        if not kinds & SUICIDE_KINDS:  # what the review finds may call for a safety plan (read 8, S8)
+        if (
+            not kinds & SUICIDE_KINDS
+        ):  # what the review finds may call for a safety plan (read 8, S8)
             condition = BEHAVIOUR_CONDITION
             private = bool(kinds & PRIVATE_KINDS)
             objectives.append(suicide_objective(flags, as_of, provenance, private, condition))
             objectives.append(follow_up_objective(flags, as_of, provenance, condition))
             interventions.extend(
-                s for s in _suicide_steps(flags, provenance, alcohol, condition, as_of=as_of)
+                s
+                for s in _suicide_steps(flags, provenance, alcohol, condition, as_of=as_of)
                 if s.id in ("safety-plan", "safety-follow-up-contact")
             )
     if kinds & PRIVATE_KINDS:
@@ -276,6 +287,8 @@ def build_safety_problem(
                     "Agree in the private safety assessment whether and where a copy of the "
                     "safety plan can be kept safely (or a discreet form of it) before giving one."
                 )
+    review = flag_review_objective(flags, as_of, provenance)  # the clinician's date (read 21, S3)
+    objectives.extend([review] if review is not None else [])
     on_record = on_record_title(flags, as_of)
     return Problem(
         id="problem-safety",
@@ -304,11 +317,11 @@ def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
             "calls for one, and knows how to get help in a crisis"
         )
     elif kinds & SUICIDE_KINDS:
-        goals.append(
-            "has a clinician-reviewed safety plan and knows how to get help in a crisis"
-        )
+        goals.append("has a clinician-reviewed safety plan and knows how to get help in a crisis")
     if "risky-behaviour" in kinds:
-        goals.append("understands the risky behaviour with the clinician and has a plan to reduce harm")
+        goals.append(
+            "understands the risky behaviour with the clinician and has a plan to reduce harm"
+        )
     if kinds & PRIVATE_KINDS:
         goals.append("has a private safety plan and knows how to reach specialist help safely")
     return "The patient " + "; and ".join(goals) + "."
@@ -381,10 +394,13 @@ def _suicide_steps(
     recorded = current_dispositions(flags)
     plan_day = None if condition is not None else safety_plan_on_record(flags)
     due, passed = follow_up_due(plan_day, as_of)
-    title, assess = "Clinician suicide-risk assessment today", (
-        "A clinician completes a structured suicide-risk assessment (for example the "
-        "C-SSRS) with the patient on the same day, and records what was found, the "
-        "actions taken and the follow-up date"
+    title, assess = (
+        "Clinician suicide-risk assessment today",
+        (
+            "A clinician completes a structured suicide-risk assessment (for example the "
+            "C-SSRS) with the patient on the same day, and records what was found, the "
+            "actions taken and the follow-up date"
+        ),
     )
     assessed_for = "safety-plan-completed"
     unknown = condition is not None and any(f.level == "unknown" for f in flags)
@@ -395,23 +411,29 @@ def _suicide_steps(
         (title, assess), assessed_for = asked_again_text(flags), "safety-risk-asked"
     elif condition is not None:
         unasked = any(never_asked(f) for f in flags)
-        title, assess = "Ask about suicidal thoughts today: a structured risk assessment", (
-            f"{why_ask_today(flags)} A clinician asks about suicidal thoughts and self-harm "
-            "directly at this visit, with a structured suicide-risk assessment (for example the "
-            f"C-SSRS screener), asks the risk question{'' if unasked else ' again'}, and records "
-            "what was found. If it "
-            "is endorsed, or the clinician is concerned, the safety plan below is written today "
-            "and the follow-up contact is made within 72 hours"
+        title, assess = (
+            "Ask about suicidal thoughts today: a structured risk assessment",
+            (
+                f"{why_ask_today(flags)} A clinician asks about suicidal thoughts and self-harm "
+                "directly at this visit, with a structured suicide-risk assessment (for example the "
+                f"C-SSRS screener), asks the risk question{'' if unasked else ' again'}, and records "
+                "what was found. If it "
+                "is endorsed, or the clinician is concerned, the safety plan below is written today "
+                "and the follow-up contact is made within 72 hours"
+            ),
         )
         assessed_for = "safety-risk-asked"
         if unknown:  # the question itself, asked in it (no second step for it)
             assess, asked_then = ask_today_description(flags, risk_item_today, risk_items)
     elif recorded:
-        title, assess = "Clinician review of the recorded risk disposition today", (
-            f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
-            "about suicidal thoughts directly again, and repeats the structured suicide-risk "
-            "assessment (for example the C-SSRS) if anything has changed, recording what was "
-            "found, the actions taken and the next review date"
+        title, assess = (
+            "Clinician review of the recorded risk disposition today",
+            (
+                f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
+                "about suicidal thoughts directly again, and repeats the structured suicide-risk "
+                "assessment (for example the C-SSRS) if anything has changed, recording what was "
+                "found, the actions taken and the next review date"
+            ),
         )
     steps = [
         Intervention(
@@ -528,4 +550,3 @@ def _follow_up_text(plan_day: dt.date | None, due: dt.date, passed: bool) -> str
         "whether the safety plan was used, and goes over it again at every contact while the "
         "flag is open; a missed contact is followed up the same day."
     )
-
