@@ -63,6 +63,7 @@ from planengine.plan._safety_today import (
     answered_no,
     assessed_today,
     never_asked,
+    private_plan_on_record,
     referred_for_urgent_care,
 )
 
@@ -109,6 +110,16 @@ def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
             f"{referred.isoformat()}. Routine self-help steps stay held until the urgent service "
             "has seen the person and a clinician records a new disposition; the safety plan and "
             "follow-up stay due."
+        )
+    private = private_plan_on_record(flags)
+    if private is not None and all(assessed_today(f) or f.kind in PRIVATE_KINDS for f in flags):
+        from planengine.render._words import long_date  # the documents' date wording
+
+        return (  # reviewed privately, not seen to as if nothing was done (read 21, S1)
+            f"{count}: the clinician's private safety assessment of {long_date(private)} is "
+            "recorded below; the private safety plan in place is reviewed one to one at this "
+            "visit, and self-guided and supervised self-help steps are held until "
+            f"{held_until(flags)}."
         )
     return (
         f"{count}. A clinician must see to each open flag today (the safety problem lists how); "

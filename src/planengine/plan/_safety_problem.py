@@ -29,15 +29,18 @@ from planengine.plan._risk_flags import (
 from planengine.plan._safety_goals import (
     CONFIRM_FOLLOW_UP_TITLE,
     PRIVATE_FOLLOW_ONS,
+    PRIVATE_REVIEW_TITLE,
     SAFETY_PLAN_SECTIONS,
     follow_up_due,
     follow_up_objective,
     private_objectives,
+    private_review,
     safety_plan_on_record,
     suicide_objective,
 )
 from planengine.plan._safety_on_record import (
     ON_RECORD_REASON,
+    PRIVATE_ON_RECORD_REASON,
     asked_again_objective,
     asked_again_text,
     asked_and_recorded,
@@ -56,6 +59,7 @@ from planengine.plan._safety_today import (
     current_dispositions,
     met_later,
     never_asked,
+    private_plan_on_record,
     referred_for_urgent_care,
     safety_plan_condition,
     specialist_option,
@@ -158,16 +162,9 @@ def build_safety_problem(
         urgent = urgent_contact_objective(flags, as_of, urgent_contact_working_days)
         objectives.extend([urgent] if urgent is not None else [])
         interventions.extend(
-            _suicide_steps(
-                flags,
-                provenance,
-                alcohol,
-                condition,
-                risk_item_today,
-                None if urgent is None else urgent.due_date,
-                as_of=as_of,
-                risk_items=risk_items,
-            )
+            _suicide_steps(flags, provenance, alcohol, condition, risk_item_today,
+                           None if urgent is None else urgent.due_date, as_of=as_of,
+                           risk_items=risk_items)
         )
     if "risky-behaviour" in kinds:
         objectives.append(
@@ -211,16 +208,13 @@ def build_safety_problem(
         if not alcohol_measured:
             objectives.append(alcohol_objective(flags, as_of, provenance))
             interventions.append(alcohol_step(provenance))
-        if (
-            not kinds & SUICIDE_KINDS
-        ):  # what the review finds may call for a safety plan (read 8, S8)
+        if not kinds & SUICIDE_KINDS:  # what the review finds may call for a safety plan (read 8, S8)
             condition = BEHAVIOUR_CONDITION
             private = bool(kinds & PRIVATE_KINDS)
             objectives.append(suicide_objective(flags, as_of, provenance, private, condition))
             objectives.append(follow_up_objective(flags, as_of, provenance, condition))
             interventions.extend(
-                s
-                for s in _suicide_steps(flags, provenance, alcohol, condition, as_of=as_of)
+                s for s in _suicide_steps(flags, provenance, alcohol, condition, as_of=as_of)
                 if s.id in ("safety-plan", "safety-follow-up-contact")
             )
     if kinds & PRIVATE_KINDS:
@@ -280,6 +274,13 @@ def build_safety_problem(
                 provenance=provenance,
             )
         )
+        recorded = private_plan_on_record(flags)
+        if recorded is not None:  # reviewed, not assessed as if nothing was done (read 21, S1)
+            goals, interventions[-1].description = private_review(flags, as_of, provenance, recorded)
+            private_ids = {"safety-private-assessment", *PRIVATE_FOLLOW_ONS}
+            objectives[:] = [o for o in objectives if o.id not in private_ids] + goals
+            interventions[-1].title = PRIVATE_REVIEW_TITLE
+            interventions[-1].objective_ids = [goal.id for goal in goals]
     if kinds & PRIVATE_KINDS and kinds & SUICIDE_KINDS:
         for step in interventions:
             if step.id == "safety-plan":  # a written plan an abusive partner could find
@@ -295,7 +296,7 @@ def build_safety_problem(
         area=SAFETY_AREA,
         title=on_record or "Safety: open risk flag",
         # why it stays first once "no" is recorded (read 20, S4); the stage keeps this reason
-        ordering=Ordering(1, RULE_FIRST, ON_RECORD_REASON) if on_record else None,
+        ordering=Ordering(1, RULE_FIRST, _on_record_reason(on_record)) if on_record else None,
         priority=0,
         severity=None,  # no low/medium/high label of risk (R-SC22); the flags carry priority
         weight=1.0,
@@ -305,6 +306,13 @@ def build_safety_problem(
         objectives=objectives,
         interventions=interventions,
     )
+
+
+def _on_record_reason(title: str) -> str:
+    """Why a safety problem on record stays first: a private one reviewed at each visit, with
+    homework held (clinician read 21, S1), else asked again at review, nothing held."""
+    private = title.startswith("Safety: private flag")
+    return PRIVATE_ON_RECORD_REASON if private else ON_RECORD_REASON
 
 
 def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
@@ -317,11 +325,11 @@ def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
             "calls for one, and knows how to get help in a crisis"
         )
     elif kinds & SUICIDE_KINDS:
-        goals.append("has a clinician-reviewed safety plan and knows how to get help in a crisis")
-    if "risky-behaviour" in kinds:
         goals.append(
-            "understands the risky behaviour with the clinician and has a plan to reduce harm"
+            "has a clinician-reviewed safety plan and knows how to get help in a crisis"
         )
+    if "risky-behaviour" in kinds:
+        goals.append("understands the risky behaviour with the clinician and has a plan to reduce harm")
     if kinds & PRIVATE_KINDS:
         goals.append("has a private safety plan and knows how to reach specialist help safely")
     return "The patient " + "; and ".join(goals) + "."
@@ -394,13 +402,10 @@ def _suicide_steps(
     recorded = current_dispositions(flags)
     plan_day = None if condition is not None else safety_plan_on_record(flags)
     due, passed = follow_up_due(plan_day, as_of)
-    title, assess = (
-        "Clinician suicide-risk assessment today",
-        (
-            "A clinician completes a structured suicide-risk assessment (for example the "
-            "C-SSRS) with the patient on the same day, and records what was found, the "
-            "actions taken and the follow-up date"
-        ),
+    title, assess = "Clinician suicide-risk assessment today", (
+        "A clinician completes a structured suicide-risk assessment (for example the "
+        "C-SSRS) with the patient on the same day, and records what was found, the "
+        "actions taken and the follow-up date"
     )
     assessed_for = "safety-plan-completed"
     unknown = condition is not None and any(f.level == "unknown" for f in flags)
@@ -411,29 +416,23 @@ def _suicide_steps(
         (title, assess), assessed_for = asked_again_text(flags), "safety-risk-asked"
     elif condition is not None:
         unasked = any(never_asked(f) for f in flags)
-        title, assess = (
-            "Ask about suicidal thoughts today: a structured risk assessment",
-            (
-                f"{why_ask_today(flags)} A clinician asks about suicidal thoughts and self-harm "
-                "directly at this visit, with a structured suicide-risk assessment (for example the "
-                f"C-SSRS screener), asks the risk question{'' if unasked else ' again'}, and records "
-                "what was found. If it "
-                "is endorsed, or the clinician is concerned, the safety plan below is written today "
-                "and the follow-up contact is made within 72 hours"
-            ),
+        title, assess = "Ask about suicidal thoughts today: a structured risk assessment", (
+            f"{why_ask_today(flags)} A clinician asks about suicidal thoughts and self-harm "
+            "directly at this visit, with a structured suicide-risk assessment (for example the "
+            f"C-SSRS screener), asks the risk question{'' if unasked else ' again'}, and records "
+            "what was found. If it "
+            "is endorsed, or the clinician is concerned, the safety plan below is written today "
+            "and the follow-up contact is made within 72 hours"
         )
         assessed_for = "safety-risk-asked"
         if unknown:  # the question itself, asked in it (no second step for it)
             assess, asked_then = ask_today_description(flags, risk_item_today, risk_items)
     elif recorded:
-        title, assess = (
-            "Clinician review of the recorded risk disposition today",
-            (
-                f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
-                "about suicidal thoughts directly again, and repeats the structured suicide-risk "
-                "assessment (for example the C-SSRS) if anything has changed, recording what was "
-                "found, the actions taken and the next review date"
-            ),
+        title, assess = "Clinician review of the recorded risk disposition today", (
+            f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
+            "about suicidal thoughts directly again, and repeats the structured suicide-risk "
+            "assessment (for example the C-SSRS) if anything has changed, recording what was "
+            "found, the actions taken and the next review date"
         )
     steps = [
         Intervention(
@@ -550,3 +549,4 @@ def _follow_up_text(plan_day: dt.date | None, due: dt.date, passed: bool) -> str
         "whether the safety plan was used, and goes over it again at every contact while the "
         "flag is open; a missed contact is followed up the same day."
     )
+
