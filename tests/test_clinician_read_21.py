@@ -10,8 +10,8 @@ import datetime as dt
 from typing import Any
 
 import yaml
-from plan_helpers import EXAMPLES
 
+from plan_helpers import EXAMPLES
 from planengine import Assessment
 from planengine.render._plan import render_goals, render_markdown, render_patient
 
