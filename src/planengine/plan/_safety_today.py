@@ -13,7 +13,7 @@ from collections.abc import Mapping
 import attrs
 
 from planengine._model import Intervention, Measure, Objective, Provenance, RiskFlag
-from planengine.io._disposition import URGENT_CARE_OUTCOME
+from planengine.io._disposition import URGENT_CARE_OUTCOME, Disposition
 from planengine.plan._risk_flags import (
     PRIVATE_KINDS,
     SUICIDE_KINDS,
@@ -219,7 +219,7 @@ def private_plan_on_record(flags: tuple[RiskFlag, ...]) -> dt.date | None:
     plan one to one at this visit rather than assessing as if nothing was done, and the homework
     stays held until that review confirms where it can be kept (clinician read 21, S1)."""
     private = [f for f in flags if f.kind in PRIVATE_KINDS]
-    records = [
+    records: list[Disposition] = [
         f.disposition
         for f in private
         if f.status == "dispositioned"
