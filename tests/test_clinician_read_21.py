@@ -97,3 +97,50 @@ def test_without_the_record_the_private_assessment_is_asked_for(engine) -> None:
         assert REVIEW not in text and "private flag on record" not in text
         held = [s for p in plan.problems[1:] for s in p.interventions if s.status == "held"]
         assert held and {s.hold for s in held} == {"private-assessment"}
+
+
+# --- S2: one vocabulary, "on record" -------------------------------------------------------
+
+SEVERE = "severe-with-risk-flag.yaml"  # PHQ-9 item 9 answered 2
+
+
+def severe_plan(engine: Any, outcome: str | None) -> Any:
+    raw = yaml.safe_load((EXAMPLES / SEVERE).read_text())
+    if outcome is not None:
+        raw["risk_dispositions"] = [
+            {"signal": "phq9.item9", "by": "Dr M. Okafor", "date": "2026-12-07",
+             "outcome": outcome, "next_review": "2026-12-21"}
+        ]
+    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
+
+
+def test_with_every_flag_dispositioned_nothing_says_open(engine) -> None:
+    plan = severe_plan(engine, "assessed-safety-plan-in-place")
+    text = render_markdown(plan)
+    assert plan.risk_statement.startswith(
+        "1 risk flag on record, dispositioned (kept on record for monitoring):"
+    )
+    assert "| 1 | Safety: risk flag on record | Now | Safety comes first in every plan while a " \
+        "risk flag is on record. |" in text
+    assert "The suicide-risk flag is on record: depression is treated first" in text
+    assert "Given at every contact while the suicide-risk flag is on record." in text
+    for old in ("open risk flag", "flag is open", "0 open", "0 dispositioned"):
+        assert old not in text, old
+
+
+def test_an_urgent_referral_is_counted_as_one(engine) -> None:
+    plan = severe_plan(engine, "assessed-referred-for-urgent-care")
+    assert plan.risk_statement.startswith(
+        "1 risk flag on record: under urgent referral (7 December 2026) until the urgent service "
+        "has seen the patient"
+    )
+    assert "dispositioned (kept" not in plan.risk_statement  # never read as settled
+    assert "Safety: risk flag on record" in render_markdown(plan)
+
+
+def test_an_open_flag_is_counted_open_with_no_zero(engine) -> None:
+    plan = severe_plan(engine, None)
+    assert plan.risk_statement.startswith("1 risk flag on record, open. A clinician must see")
+    text = render_markdown(plan)
+    assert "| 1 | Safety: open risk flag | Now |" in text  # open while it is
+    assert "0 dispositioned" not in text and "(kept on record for monitoring)" not in text

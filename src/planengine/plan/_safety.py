@@ -65,6 +65,7 @@ from planengine.plan._safety_today import (
     never_asked,
     private_plan_on_record,
     referred_for_urgent_care,
+    urgent_referrals,
 )
 
 __all__ = [
@@ -94,7 +95,8 @@ def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
     """Where the risk flags stand: a "no" recorded to a question never asked or left blank, a
     reported risk assessed (today, or on its record's earlier date: clinician read 21, M1), a
     referral for urgent care, or still to be seen today."""
-    count = flag_count(flags)
+    referred = referred_for_urgent_care(flags)
+    count = flag_count(flags, urgent_referrals(flags), _long(referred) if referred else "")
     if all(answered_no(f) for f in flags):
         return (
             f"{count}: the clinician asked the risk question and recorded the outcome below, so "
@@ -103,10 +105,9 @@ def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
         )
     if all(assessed_today(f) for f in flags):
         return f"{count}: {_assessment_recorded(flags, as_of)}"
-    referred = referred_for_urgent_care(flags)
     if referred is not None:
         return (
-            f"{count}: the clinician referred the patient for urgent care on "
+            f"{count}; the clinician referred the patient for urgent care on "
             f"{referred.isoformat()}. Routine self-help steps stay held until the urgent service "
             "has seen the person and a clinician records a new disposition; the safety plan and "
             "follow-up stay due."
@@ -125,6 +126,13 @@ def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
         f"{count}. A clinician must see to each open flag today (the safety problem lists how); "
         "self-guided and supervised self-help steps are held until then."
     )
+
+
+def _long(day: dt.date) -> str:
+    """``7 December 2026``, as the documents write a date."""
+    from planengine.render._words import long_date  # the documents' date wording
+
+    return long_date(day)
 
 
 def _assessment_recorded(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:

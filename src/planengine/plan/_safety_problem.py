@@ -291,6 +291,8 @@ def build_safety_problem(
     review = flag_review_objective(flags, as_of, provenance)  # the clinician's date (read 21, S3)
     objectives.extend([review] if review is not None else [])
     on_record = on_record_title(flags, as_of)
+    if on_record is None and not any(f.is_open for f in flags):  # one word (read 21, S2)
+        on_record = ON_RECORD_TITLE
     return Problem(
         id="problem-safety",
         area=SAFETY_AREA,
@@ -308,9 +310,18 @@ def build_safety_problem(
     )
 
 
+#: The safety problem's title once every flag is dispositioned, and why it is first: "on record",
+#: never "open" beside a count of none open (clinician read 21, S2, in its words).
+ON_RECORD_TITLE = "Safety: risk flag on record"
+_ON_RECORD_FIRST = "Safety comes first in every plan while a risk flag is on record."
+
+
 def _on_record_reason(title: str) -> str:
     """Why a safety problem on record stays first: a private one reviewed at each visit, with
-    homework held (clinician read 21, S1), else asked again at review, nothing held."""
+    homework held (clinician read 21, S1); every flag dispositioned (read 21, S2); else asked
+    again at review, nothing held."""
+    if title == ON_RECORD_TITLE:
+        return _ON_RECORD_FIRST
     private = title.startswith("Safety: private flag")
     return PRIVATE_ON_RECORD_REASON if private else ON_RECORD_REASON
 
@@ -547,6 +558,6 @@ def _follow_up_text(plan_day: dt.date | None, due: dt.date, passed: bool) -> str
     return (
         f"{after}, and before the next scheduled session, asks about suicidal thoughts and "
         "whether the safety plan was used, and goes over it again at every contact while the "
-        "flag is open; a missed contact is followed up the same day."
+        "flag is on record; a missed contact is followed up the same day."
     )
 

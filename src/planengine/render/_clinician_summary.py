@@ -65,7 +65,7 @@ def _objective_line(
     else:
         when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
     if objective.get("measured_each_contact"):
-        when += f" Given at every contact while {flag} is open."
+        when += f" Given at every contact while {flag} is on record."
     if objective.get("held") and held:  # its steps are held: the dates apply once they start
         when += f" {held}"
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))
