@@ -27,17 +27,17 @@ def test_missing_item9_names_the_unanswered_item_flag(engine) -> None:
     assert [f.kind for f in plan.risk_flags] == ["risk-unknown"]
     (objective,) = _each_contact(plan)
     note = next(n for n in objective["notes"] if "every contact" in n)
-    assert note.startswith(f"While {UNKNOWN} is open, the PHQ-9 questionnaire")
+    assert note.startswith(f"While {UNKNOWN} is on record, the PHQ-9 questionnaire")
     text = render_markdown(plan)
-    assert f"Given at every contact while {UNKNOWN} is open." in text
-    assert "while the suicide-risk flag is open" not in text.lower()
+    assert f"Given at every contact while {UNKNOWN} is on record." in text  # read 21, S2
+    assert "while the suicide-risk flag is" not in text.lower()
 
 
 @pytest.mark.parametrize("name", ["severe-with-risk-flag.yaml", "suicidal-words-in-goals.yaml"])
 def test_an_endorsed_item_or_words_keep_the_suicide_risk_flag(engine, name) -> None:
     plan = example_plan(engine, name)
     assert _each_contact(plan)
-    assert "Given at every contact while the suicide-risk flag is open." in render_markdown(plan)
+    assert "Given at every contact while the suicide-risk flag is on record." in render_markdown(plan)
 
 
 @pytest.mark.parametrize(
@@ -74,10 +74,10 @@ def test_missing_item9_orders_depression_first_under_the_flag_it_has(engine) -> 
     plan = example_plan(engine, "missing-item9.json").to_dict()
     reasons = [p["ordering"]["reason"] for p in plan["problems"] if p["area"] == "depression"]
     assert reasons == [
-        "The risk flag (item 9 unanswered) is open: depression is treated first, with the risk "
+        "The risk flag (item 9 unanswered) is on record: depression is treated first, with the risk "
         "monitored at every contact."
     ]
-    assert "suicide-risk flag is open" not in render_markdown(example_plan(engine, "missing-item9.json"))
+    assert "suicide-risk flag is" not in render_markdown(example_plan(engine, "missing-item9.json"))
 
 
 @pytest.mark.parametrize("name", ["severe-with-risk-flag.yaml", "suicidal-words-in-goals.yaml"])
@@ -86,4 +86,4 @@ def test_an_endorsed_item_or_words_order_depression_first_under_the_suicide_risk
 ) -> None:
     plan = example_plan(engine, name).to_dict()
     (reason,) = [p["ordering"]["reason"] for p in plan["problems"] if p["area"] == "depression"]
-    assert reason.startswith("The suicide-risk flag is open: depression is treated first")
+    assert reason.startswith("The suicide-risk flag is on record: depression is treated first")

@@ -53,7 +53,9 @@ RULES_HELD_URGENT = (
 )
 #: the reader's words (read 20, S5)
 SAME_DAY = "then due the same day."
-AFTER_SAFETY_PLAN = "then due within 72 hours of the safety plan."
+AFTER_SAFETY_PLAN = "then due within 72 hours of it."
+#: the follow-up's own condition and wait, in the reader's words (read 21, S5)
+FOLLOW_UP_WHEN = "Only if a safety plan is made; then due within 72 hours of it."
 
 
 def _sessions(copy: str) -> str:
@@ -242,6 +244,9 @@ def test_after_a_recorded_no_the_conditional_goals_are_due_with_their_condition(
     text = render_markdown(plan)
     # each objective its own wait, on the front page and in Appendix A (review s30, 4)
     assert text.count(SAME_DAY) == 2 and text.count(AFTER_SAFETY_PLAN) == 2
+    # the follow-up is due after the safety plan, on its own condition (read 21, S5)
+    assert FOLLOW_UP_WHEN in text and "Only if a safety plan is made: then due within 72" in text
+    assert "risk question; then due within 72" not in text
     assert "then due 7 December 2026" not in text and "then due 10 December 2026" not in text
     # the copy gives no date for a follow-up that starts only with a safety plan made later
     copy = render_patient(plan)

@@ -129,6 +129,81 @@ def test_the_documents_agree_and_repeat_byte_for_byte(engine) -> None:
     assert "If today's assessment finds" not in markdown
     assert "You and your clinician will go over your safety plan together today." in patient
     assert "write a safety plan together today" not in patient
-    assert "Today your clinician will check that you had the call after your safety plan" in patient
+    assert (
+        "Today your clinician will ask whether you had the call after your safety plan was made, "
+        "and go over the plan with you. Your next contact: ____ (within a week)." in patient
+    )  # clinician read 21, S4: the patient is in the room, so no call "today"
+    assert "they will call you" not in patient
     assert "will contact you (a call is enough) by" not in patient  # no new 72-hour promise
     assert "no risk" not in (markdown + patient + goals).lower()
+
+
+@pytest.mark.parametrize("outcome", PLAN_OUTCOMES)
+def test_a_record_from_last_week_is_not_called_todays_assessment(engine, outcome: str) -> None:
+    """Clinician read 21, M1: the risk statement gives a recorded assessment its real date."""
+    plan = remade(engine, outcome, "2026-11-30")
+    assert (
+        "the clinician's risk assessment of 30 November 2026 is recorded below, so the self-help "
+        "steps the flag held start; it is reviewed with the patient at this visit (step 1), and "
+        "the safety plan and follow-up stay due." in plan.risk_statement
+    )
+    assert "assessment today" not in plan.risk_statement
+    assert "assessment today" not in render_markdown(plan)
+
+
+def test_a_record_made_today_is_todays_assessment(engine) -> None:
+    plan = remade(engine, "assessed-safety-plan-in-place", "2026-12-07")
+    assert "the clinician's risk assessment today is recorded below" in plan.risk_statement
+    assert "30 November" not in plan.risk_statement
+
+
+def _recorded_review(engine: Any, example: str, signal: str, outcome: str, recorded: str,
+                     review: str) -> Any:
+    raw = yaml.safe_load((EXAMPLES / example).read_text())
+    raw["risk_dispositions"] = [
+        {"signal": signal, "by": "Dr M. Okafor", "date": recorded, "outcome": outcome,
+         "next_review": review}
+    ]
+    return engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
+
+
+@pytest.mark.parametrize(
+    ("example", "signal", "outcome", "recorded", "review"),
+    [
+        (SEVERE, "phq9.item9", "assessed-safety-plan-in-place", "2026-11-30", "2026-12-14"),
+        ("relationships-with-ipv.yaml", "intimate-partner-violence",
+         "assessed-private-safety-plan-in-place", "2026-11-20", "2026-12-18"),
+    ],
+)
+def test_the_flags_recorded_review_is_scheduled(
+    engine, example: str, signal: str, outcome: str, recorded: str, review: str
+) -> None:
+    """Clinician read 21, S3: the clinician's next review of the flag is a dated objective, and
+    the patient copy's next review is the earlier of it and the goals' own review."""
+    plan = _recorded_review(engine, example, signal, outcome, recorded, review)
+    due = dt.date.fromisoformat(review)
+    flag_review = objective(plan, "safety-flag-review")
+    assert flag_review.statement == (
+        "Review the risk flag with the patient (asked again directly; safety plan gone over), "
+        f"by {review}."
+    )
+    assert flag_review.due_date == due and flag_review.review_date == due
+    later = [o.review_date for p in plan.problems[1:] for o in p.objectives]
+    assert later and min(later) > due  # the plan's own review comes after the clinician's date
+    patient = render_patient(plan)
+    long = f"{due.day} December 2026"
+    assert f"Next review: on or before {long}." in patient
+    if "ipv" in example:  # the copy stays private
+        assert not any(w in patient.lower() for w in ("abuse", "partner", "violence", "risk flag"))
+
+
+def test_a_recorded_no_is_asked_again_once_not_twice(engine) -> None:
+    """The "asked again" objective of a recorded "no" already uses the flag's next review."""
+    raw = yaml.safe_load((EXAMPLES / "screens-and-wellbeing.yaml").read_text())
+    raw["risk_dispositions"] = [
+        {"signal": "risk-unknown", "by": "Dr M. Okafor", "date": "2026-11-19",
+         "outcome": "assessed-no-current-risk-identified", "next_review": "2026-12-17"}
+    ]
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=AS_OF)
+    ids = [o.id for o in safety(plan).objectives]
+    assert "safety-risk-asked" in ids and "safety-flag-review" not in ids

@@ -257,6 +257,7 @@ class Objective:
 #: review of an open risk flag; the risk question (left blank or never given) asked today;
 #: today's assessment of a reported risk recorded; the urgent service and a new disposition
 #: after a referral for urgent care; the private safety assessment where abuse is documented;
+#: the private review today of a private safety plan already on record (clinician read 21, S1);
 #: or what a strategy's hold rule names in the step's note.
 HOLD_REASONS = (
     "risk-review",
@@ -264,6 +265,7 @@ HOLD_REASONS = (
     "risk-assessment",
     "urgent-care",
     "private-assessment",
+    "private-review",
     "contraindication",
 )
 

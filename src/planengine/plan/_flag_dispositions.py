@@ -124,11 +124,30 @@ def _apply(flag: RiskFlag, dispositions: Sequence[Disposition], as_of: dt.date) 
     )
 
 
-def flag_count(flags: Sequence[RiskFlag]) -> str:
-    """The flags counted as their ``status`` says, in the words the review uses: ``2 risk
-    flag(s) on record: 1 open, 1 dispositioned (kept on record for monitoring)``."""
-    dispositioned = sum(not f.is_open for f in flags)
-    return (
-        f"{len(flags)} risk flag(s) on record: {len(flags) - dispositioned} open, "
-        f"{dispositioned} dispositioned (kept on record for monitoring)"
+def flag_count(
+    flags: Sequence[RiskFlag], referred: Sequence[RiskFlag] = (), referred_on: str = ""
+) -> str:
+    """The flags counted as their ``status`` says, each state only when a flag is in it and the
+    parenthesis after the count it explains (clinician read 21, S2, in its words): ``1 risk flag
+    on record, open``; ``2 risk flags on record: 1 open, 1 dispositioned (kept on record for
+    monitoring)``; a dispositioned flag in ``referred`` (a referral for urgent care, made on
+    ``referred_on``) is counted as ``under urgent referral ({referred_on}) until the urgent
+    service has seen the patient``, never as settled."""
+    urgent = {id(f) for f in referred}
+    states = (
+        ("open", sum(f.is_open for f in flags)),
+        (
+            f"under urgent referral ({referred_on}) until the urgent service has seen the patient",
+            sum(not f.is_open and id(f) in urgent for f in flags),
+        ),
+        (
+            "dispositioned (kept on record for monitoring)",
+            sum(not f.is_open and id(f) not in urgent for f in flags),
+        ),
     )
+    present = [(words, count) for words, count in states if count]
+    head = f"{len(flags)} risk flag{'' if len(flags) == 1 else 's'} on record"
+    if len(present) == 1:  # one state: said once, after the count
+        words = present[0][0]
+        return f"{head}: {words}" if words.startswith("under") else f"{head}, {words}"
+    return f"{head}: " + ", ".join(f"{count} {words}" for words, count in present)

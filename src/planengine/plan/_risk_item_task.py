@@ -72,7 +72,7 @@ def measure_each_contact(
             if name is not None and not objective.measured_each_contact:
                 objective.measured_each_contact = True
                 objective.notes.append(
-                    f"While {flag} is open, the {name} "
+                    f"While {flag} is on record, the {name} "
                     "questionnaire, with its risk item, is given at every contact, not only at "
                     "each review (Zero Suicide: screen at every contact; NICE NG222: monitor "
                     f"suicidal ideation, especially early) ({RULE_EACH_CONTACT})."

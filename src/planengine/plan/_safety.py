@@ -63,7 +63,9 @@ from planengine.plan._safety_today import (
     answered_no,
     assessed_today,
     never_asked,
+    private_plan_on_record,
     referred_for_urgent_care,
+    urgent_referrals,
 )
 
 __all__ = [
@@ -89,10 +91,12 @@ CRISIS_ALONGSIDE = (
 )
 
 
-def _flags_status(flags: tuple[RiskFlag, ...]) -> str:
+def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
     """Where the risk flags stand: a "no" recorded to a question never asked or left blank, a
-    reported risk assessed today, a referral for urgent care, or still to be seen today."""
-    count = flag_count(flags)
+    reported risk assessed (today, or on its record's earlier date: clinician read 21, M1), a
+    referral for urgent care, or still to be seen today."""
+    referred = referred_for_urgent_care(flags)
+    count = flag_count(flags, urgent_referrals(flags), _long(referred) if referred else "")
     if all(answered_no(f) for f in flags):
         return (
             f"{count}: the clinician asked the risk question and recorded the outcome below, so "
@@ -100,17 +104,23 @@ def _flags_status(flags: tuple[RiskFlag, ...]) -> str:
             "next review; any new signal reopens it."
         )
     if all(assessed_today(f) for f in flags):
-        return (
-            f"{count}: the clinician's risk assessment today is recorded below, so the "
-            "self-help steps the flag held start today; the safety plan and follow-up stay due."
-        )
-    referred = referred_for_urgent_care(flags)
+        return f"{count}: {_assessment_recorded(flags, as_of)}"
     if referred is not None:
         return (
-            f"{count}: the clinician referred the patient for urgent care on "
+            f"{count}; the clinician referred the patient for urgent care on "
             f"{referred.isoformat()}. Routine self-help steps stay held until the urgent service "
             "has seen the person and a clinician records a new disposition; the safety plan and "
             "follow-up stay due."
+        )
+    private = private_plan_on_record(flags)
+    if private is not None and all(assessed_today(f) or f.kind in PRIVATE_KINDS for f in flags):
+        from planengine.render._words import long_date  # the documents' date wording
+
+        return (  # reviewed privately, not seen to as if nothing was done (read 21, S1)
+            f"{count}: the clinician's private safety assessment of {long_date(private)} is "
+            "recorded below; the private safety plan in place is reviewed one to one at this "
+            "visit, and self-guided and supervised self-help steps are held until "
+            f"{held_until(flags)}."
         )
     return (
         f"{count}. A clinician must see to each open flag today (the safety problem lists how); "
@@ -118,10 +128,39 @@ def _flags_status(flags: tuple[RiskFlag, ...]) -> str:
     )
 
 
+def _long(day: dt.date) -> str:
+    """``7 December 2026``, as the documents write a date."""
+    from planengine.render._words import long_date  # the documents' date wording
+
+    return long_date(day)
+
+
+def _assessment_recorded(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
+    """The clinician's recorded assessment that lets the held self-help start: "today" only when
+    every record is dated the plan date; otherwise by its real date, reviewed at this visit
+    (clinician read 21, M1, in its words: a week-old record is never a same-day assessment)."""
+    from planengine.render._words import long_date  # the documents' date wording
+
+    dates = sorted({f.disposition.date for f in flags if f.disposition is not None})
+    if as_of is None or dates == [as_of]:
+        return (
+            "the clinician's risk assessment today is recorded below, so the self-help steps "
+            "the flag held start today; the safety plan and follow-up stay due."
+        )
+    of = " and ".join(long_date(d) for d in dates)
+    return (
+        f"the clinician's risk assessment{'s' if len(dates) > 1 else ''} of {of} "
+        f"{'are' if len(dates) > 1 else 'is'} recorded below, so the self-help steps the flag "
+        "held start; it is reviewed with the patient at this visit (step 1), and the safety plan "
+        "and follow-up stay due."
+    )
+
+
 def risk_statement(
     flags: tuple[RiskFlag, ...],
     risk_items: Sequence[tuple[Any, dt.date, Any]] = (),
     words_screened: bool = False,
+    as_of: dt.date | None = None,
 ) -> str:
     """What the plan says about risk. Never "no risk": at most "item 9 not endorsed".
 
@@ -130,10 +169,12 @@ def risk_statement(
         unanswered), each never as evidence of safety.
     :param words_screened: the patient's own words were screened for risk language (and, with no
         flag, nothing matched: said as such, never as safety).
+    :param as_of: the plan date: a recorded assessment dated before it is given by its date,
+        never as today's.
     """
     parts: list[str] = []
     if flags:
-        parts.append(f"{_flags_status(flags)} {CRISIS_ALONGSIDE}")
+        parts.append(f"{_flags_status(flags, as_of)} {CRISIS_ALONGSIDE}")
     flagged = {(f.instrument, f.item) for f in flags}
     suicide_item_given = False
     for signal, date, instrument in sorted(risk_items, key=lambda r: (r[2].name, r[0].item)):

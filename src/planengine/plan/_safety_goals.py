@@ -23,11 +23,13 @@ __all__ = [
     "CONFIRM_FOLLOW_UP_TITLE",
     "FOLLOW_UP_DAYS",
     "PRIVATE_FOLLOW_ONS",
+    "PRIVATE_REVIEW_TITLE",
     "SAFETY_PLAN_OUTCOMES",
     "SAFETY_PLAN_SECTIONS",
     "follow_up_due",
     "follow_up_objective",
     "private_objectives",
+    "private_review",
     "safety_plan_on_record",
     "suicide_objective",
 ]
@@ -90,6 +92,49 @@ def private_objectives(
         attrs.evolve(offered, measure=attrs.evolve(offered.measure, unit="offers")),
         attrs.evolve(contact, measure=attrs.evolve(contact.measure, unit="agreements")),
     ]
+
+
+#: With a private safety plan on record: what the one-to-one review at this visit goes over
+#: (clinician read 21, S1, in its words; no word names abuse: a goal file may be seen by others).
+PRIVATE_REVIEW_TITLE = "Private review of the safety plan in place, one to one"
+
+
+def private_review(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance, recorded: dt.date
+) -> tuple[list[Objective], str]:
+    """With a private safety plan on record (dated ``recorded``): the goals of its private review
+    at this visit, in place of a first private assessment and its offers as if none was made
+    (clinician read 21, S1, in its words), and what the step does."""
+    flag_ids = [f.id for f in flags if f.kind in PRIVATE_KINDS]
+    review = visit_objective(
+        "safety-private-assessment",
+        f"Review the private safety plan in place (recorded {recorded.isoformat()}) one to one at "
+        "this visit: immediate danger, any change since, the agreed safe contact, and whether "
+        f"written homework can be kept without being found; by {as_of.isoformat()}.",
+        "private safety plan reviewed one to one",
+        flag_ids,
+        as_of,
+        provenance,
+        "A private check at each visit; the recorded plan is gone over, not made again.",
+    )
+    confirmed = visit_objective(
+        "safety-private-arrangements-confirmed",
+        "In the private review, confirm the specialist-service offer and safe-contact method "
+        f"recorded on {recorded.isoformat()} still hold, by {as_of.isoformat()}.",
+        "recorded offer and safe contact confirmed",
+        flag_ids,
+        as_of,
+        provenance,
+        "Every later contact uses only the way and time agreed; what was agreed can change.",
+    )
+    what = (
+        "With no partner or family member in the room, the clinician goes over the private "
+        f"safety plan recorded on {recorded.isoformat()}: immediate danger, any change since, "
+        "whether the specialist-service offer and the agreed safe way to make contact still "
+        "hold, and whether written homework (diaries, thought records, logs) can be kept where "
+        "no one else will find it. Nothing that involves the partner starts before this."
+    )
+    return [attrs.evolve(review, urgent=True), confirmed], what
 
 
 #: the first follow-up call of the studied safety-plan intervention came within 72 hours [R58]

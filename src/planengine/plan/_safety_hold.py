@@ -10,7 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from planengine._model import Intervention, Problem, RiskFlag
 from planengine.plan._risk_flags import PRIVATE_KINDS, SUICIDE_KINDS
-from planengine.plan._safety_today import assessed_today, referred_for_urgent_care
+from planengine.plan._safety_today import (
+    assessed_today,
+    private_plan_on_record,
+    referred_for_urgent_care,
+)
 
 __all__ = [
     "HELD_DELIVERIES",
@@ -71,7 +75,8 @@ def hold_reasons(flags: tuple[RiskFlag, ...]) -> tuple[str, ...]:
     the one its ``hold`` records first: the urgent service after a referral for urgent care,
     whatever the other flags are (the longest wait, and the one the person's safety rests on:
     docs/safety.md), and the private safety assessment beside it while a private flag is still
-    open; else the private safety assessment with documented abuse, and the clinician's part for
+    open; else the private safety assessment with documented abuse (its private review today,
+    with a private safety plan on record: :func:`private_plan_on_record`), and the clinician's part for
     the other flags: the risk question asked today when each is one left blank or never given,
     today's assessment recorded when each is of a suicide kind with none dispositioned, else a
     clinician's review of the flag."""
@@ -80,8 +85,8 @@ def hold_reasons(flags: tuple[RiskFlag, ...]) -> tuple[str, ...]:
     private = [f for f in pending if f.kind in PRIVATE_KINDS]
     others = [f for f in pending if f.kind not in PRIVATE_KINDS]
     reasons = ["urgent-care"] if urgent else []
-    if private and (not urgent or any(f.is_open for f in private)):
-        reasons.append("private-assessment")
+    if private and (not urgent or any(f.is_open for f in private)):  # read 21, S1: a plan on record
+        reasons.append("private-review" if private_plan_on_record(flags) else "private-assessment")
     if others and not urgent:
         reasons.append(_review_reason(others))
     return tuple(reasons) or ("risk-review",)

@@ -9,19 +9,22 @@ import datetime as dt
 import attrs
 
 from planengine._model import Objective, Provenance, RiskFlag
-from planengine.plan._risk_flags import SUICIDE_KINDS
+from planengine.plan._risk_flags import PRIVATE_KINDS, SUICIDE_KINDS
 from planengine.plan._safety_today import (
     answered_no,
     current_dispositions,
+    private_plan_on_record,
     risk_question,
     visit_objective,
 )
 
 __all__ = [
     "ON_RECORD_REASON",
+    "PRIVATE_ON_RECORD_REASON",
     "asked_again_objective",
     "asked_again_text",
     "asked_and_recorded",
+    "flag_review_objective",
     "next_review",
     "on_record_title",
 ]
@@ -30,13 +33,29 @@ __all__ = [
 #: Why the safety problem stays first once the risk question was asked and "no" recorded
 #: (clinician read 20, S4, in its words): on record, not "open", and nothing is held.
 ON_RECORD_REASON = "Kept on record and asked again at review; no held steps."
+#: The same with a private safety plan on record (clinician read 21, S1): reviewed privately at
+#: each visit, and the homework held until today's private review says where it can be kept.
+PRIVATE_ON_RECORD_REASON = (
+    "Kept on record and reviewed privately at each visit; homework held until today's private "
+    "review."
+)
 
 
 def on_record_title(flags: tuple[RiskFlag, ...], as_of: dt.date) -> str | None:
     """The safety problem's title once the risk question was asked and "no" recorded
     (:func:`asked_and_recorded`): "Safety: risk flag on record (assessed {date}; asked again by
     {next review})" (clinician read 20, S4: the flag is kept, never "no risk", and not called
-    "open" either); ``None`` otherwise."""
+    "open" either); with every flag a private one whose private safety plan is on record,
+    "Safety: private flag on record (assessed {date}; reviewed privately at each visit; next
+    review {date})" (clinician read 21, S1, in its words); ``None`` otherwise."""
+    private = private_plan_on_record(flags)
+    if private is not None and all(f.kind in PRIVATE_KINDS for f in flags):
+        days = [f.disposition.next_review for f in flags if f.disposition]
+        review = max(min(days, default=as_of), as_of)
+        return (
+            f"Safety: private flag on record (assessed {private.isoformat()}; reviewed privately "
+            f"at each visit; next review {review.isoformat()})"
+        )
     if not asked_and_recorded(flags):
         return None
     assessed = min(f.disposition.date for f in flags if answered_no(f) and f.disposition)
@@ -94,3 +113,41 @@ def asked_again_text(flags: tuple[RiskFlag, ...]) -> tuple[str, str]:
         "it is endorsed, or the clinician is concerned, the plan is made again with it, which "
         "opens the safety plan and the follow-up contact"
     )
+
+
+def flag_review_objective(
+    flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Provenance
+) -> Objective | None:
+    """The review of the risk flags on the date the clinician recorded for it (clinician read 21,
+    S3, in its words): "Review the risk flag with the patient (asked again directly; safety plan
+    gone over), by {next_review}.", for each flag with a current disposition whose
+    ``next_review`` is still to come (the earliest). A clinician who chose an earlier review than
+    the plan's own keeps it: the objective is reviewed on that day, so the patient copy's "Next
+    review" is the earlier of the two. ``None`` when no record dates one, or when a recorded
+    "no" already asks again on that date (:func:`asked_again_objective`)."""
+    asked = asked_and_recorded(flags)
+    recorded = [
+        f
+        for f in flags
+        if f.status == "dispositioned"
+        and f.disposition is not None
+        and f.disposition.next_review > as_of
+        and not (asked and answered_no(f))
+    ]
+    if not recorded:
+        return None
+    day = min(f.disposition.next_review for f in recorded if f.disposition)
+    records = "; ".join(f"{f.id} {f.disposition.describe()}" for f in recorded if f.disposition)
+    objective = visit_objective(
+        "safety-flag-review",
+        "Review the risk flag with the patient (asked again directly; safety plan gone over), by "
+        f"{day.isoformat()}.",
+        "risk flag review completed",
+        [f.id for f in recorded],
+        as_of,
+        provenance,
+        f"The clinician recorded the flag's next review for this day ({records}); "
+        "it is kept even where the plan's own review comes later, so the flag is reviewed when "
+        "the clinician decided.",
+    )
+    return attrs.evolve(objective, due_date=day, review_interval_days=max(1, (day - as_of).days))

@@ -29,18 +29,22 @@ from planengine.plan._risk_flags import (
 from planengine.plan._safety_goals import (
     CONFIRM_FOLLOW_UP_TITLE,
     PRIVATE_FOLLOW_ONS,
+    PRIVATE_REVIEW_TITLE,
     SAFETY_PLAN_SECTIONS,
     follow_up_due,
     follow_up_objective,
     private_objectives,
+    private_review,
     safety_plan_on_record,
     suicide_objective,
 )
 from planengine.plan._safety_on_record import (
     ON_RECORD_REASON,
+    PRIVATE_ON_RECORD_REASON,
     asked_again_objective,
     asked_again_text,
     asked_and_recorded,
+    flag_review_objective,
     on_record_title,
 )
 from planengine.plan._safety_today import (
@@ -55,6 +59,7 @@ from planengine.plan._safety_today import (
     current_dispositions,
     met_later,
     never_asked,
+    private_plan_on_record,
     referred_for_urgent_care,
     safety_plan_condition,
     specialist_option,
@@ -269,6 +274,13 @@ def build_safety_problem(
                 provenance=provenance,
             )
         )
+        recorded = private_plan_on_record(flags)
+        if recorded is not None:  # reviewed, not assessed as if nothing was done (read 21, S1)
+            goals, interventions[-1].description = private_review(flags, as_of, provenance, recorded)
+            private_ids = {"safety-private-assessment", *PRIVATE_FOLLOW_ONS}
+            objectives[:] = [o for o in objectives if o.id not in private_ids] + goals
+            interventions[-1].title = PRIVATE_REVIEW_TITLE
+            interventions[-1].objective_ids = [goal.id for goal in goals]
     if kinds & PRIVATE_KINDS and kinds & SUICIDE_KINDS:
         for step in interventions:
             if step.id == "safety-plan":  # a written plan an abusive partner could find
@@ -276,13 +288,17 @@ def build_safety_problem(
                     "Agree in the private safety assessment whether and where a copy of the "
                     "safety plan can be kept safely (or a discreet form of it) before giving one."
                 )
+    review = flag_review_objective(flags, as_of, provenance)  # the clinician's date (read 21, S3)
+    objectives.extend([review] if review is not None else [])
     on_record = on_record_title(flags, as_of)
+    if on_record is None and not any(f.is_open for f in flags):  # one word (read 21, S2)
+        on_record = ON_RECORD_TITLE
     return Problem(
         id="problem-safety",
         area=SAFETY_AREA,
         title=on_record or "Safety: open risk flag",
         # why it stays first once "no" is recorded (read 20, S4); the stage keeps this reason
-        ordering=Ordering(1, RULE_FIRST, ON_RECORD_REASON) if on_record else None,
+        ordering=Ordering(1, RULE_FIRST, _on_record_reason(on_record)) if on_record else None,
         priority=0,
         severity=None,  # no low/medium/high label of risk (R-SC22); the flags carry priority
         weight=1.0,
@@ -292,6 +308,22 @@ def build_safety_problem(
         objectives=objectives,
         interventions=interventions,
     )
+
+
+#: The safety problem's title once every flag is dispositioned, and why it is first: "on record",
+#: never "open" beside a count of none open (clinician read 21, S2, in its words).
+ON_RECORD_TITLE = "Safety: risk flag on record"
+_ON_RECORD_FIRST = "Safety comes first in every plan while a risk flag is on record."
+
+
+def _on_record_reason(title: str) -> str:
+    """Why a safety problem on record stays first: a private one reviewed at each visit, with
+    homework held (clinician read 21, S1); every flag dispositioned (read 21, S2); else asked
+    again at review, nothing held."""
+    if title == ON_RECORD_TITLE:
+        return _ON_RECORD_FIRST
+    private = title.startswith("Safety: private flag")
+    return PRIVATE_ON_RECORD_REASON if private else ON_RECORD_REASON
 
 
 def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
@@ -526,6 +558,6 @@ def _follow_up_text(plan_day: dt.date | None, due: dt.date, passed: bool) -> str
     return (
         f"{after}, and before the next scheduled session, asks about suicidal thoughts and "
         "whether the safety plan was used, and goes over it again at every contact while the "
-        "flag is open; a missed contact is followed up the same day."
+        "flag is on record; a missed contact is followed up the same day."
     )
 

@@ -13,8 +13,13 @@ from collections.abc import Mapping
 import attrs
 
 from planengine._model import Intervention, Measure, Objective, Provenance, RiskFlag
-from planengine.io._disposition import URGENT_CARE_OUTCOME
-from planengine.plan._risk_flags import SUICIDE_KINDS, UNSCREENED_QUESTION, RiskQuestion
+from planengine.io._disposition import URGENT_CARE_OUTCOME, Disposition
+from planengine.plan._risk_flags import (
+    PRIVATE_KINDS,
+    SUICIDE_KINDS,
+    UNSCREENED_QUESTION,
+    RiskQuestion,
+)
 
 __all__ = [
     "ANSWERED_NO_CONDITION",
@@ -34,6 +39,7 @@ __all__ = [
     "current_dispositions",
     "met_later",
     "never_asked",
+    "private_plan_on_record",
     "record_and_replan",
     "referred_for_urgent_care",
     "risk_question",
@@ -201,6 +207,28 @@ def answered_no(flag: RiskFlag) -> bool:
         and flag.disposition is not None
         and flag.disposition.outcome == NOT_ENDORSED_OUTCOME
     )
+
+
+#: The clinician's recorded outcome that a private safety plan is in place (documented abuse).
+PRIVATE_PLAN_OUTCOME = "assessed-private-safety-plan-in-place"
+
+
+def private_plan_on_record(flags: tuple[RiskFlag, ...]) -> dt.date | None:
+    """The day of the latest current record that a private safety plan is in place, when every
+    private flag (documented abuse) has one; ``None`` otherwise. The plan made again reviews that
+    plan one to one at this visit rather than assessing as if nothing was done, and the homework
+    stays held until that review confirms where it can be kept (clinician read 21, S1)."""
+    private = [f for f in flags if f.kind in PRIVATE_KINDS]
+    records: list[Disposition] = [
+        f.disposition
+        for f in private
+        if f.status == "dispositioned"
+        and f.disposition is not None
+        and f.disposition.outcome == PRIVATE_PLAN_OUTCOME
+    ]
+    if not private or len(records) < len(private):
+        return None
+    return max(record.date for record in records)
 
 
 def urgent_referrals(flags: tuple[RiskFlag, ...]) -> list[RiskFlag]:

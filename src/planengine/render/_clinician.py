@@ -245,8 +245,9 @@ def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
     if objective.get("phase", "now") != "now":  # its steps wait: no calendar date yet (read 10, S5)
         when = f"Once its steps start; review every {interval} days from then."
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
+        condition, due = conditional_due(objective)
         when = (
-            f"Only {objective['condition']}: then due {conditional_due(objective)}. Until "
+            f"Only {condition}: then due {due}. Until "
             "then it is not a goal: a goal file lists it as waiting, and a review does not call it "
             "overdue."
         )

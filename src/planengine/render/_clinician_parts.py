@@ -506,12 +506,15 @@ def appendix(data: dict[str, Any], extra: tuple[Block, ...] = ()) -> Section:
     return Section("How this plan was made", tuple(blocks), kind="appendix")
 
 
-def conditional_due(objective: dict[str, Any]) -> str:
-    """When a conditional objective is due once its condition is met: its date, or, for a
-    condition that can only be met after this visit, each objective's own wait (clinician read
-    20, S5: never a date that will have passed): the safety plan the same day as the condition,
-    the follow-up contact within 72 hours of the safety plan (review s30, 4)."""
-    if met_later(objective.get("condition")):
-        follow_up = objective["id"] == "safety-follow-up-contact"
-        return clinician_text("due_after_safety_plan" if follow_up else "due_same_day")
-    return long_date(objective["due_date"])
+def conditional_due(objective: dict[str, Any]) -> tuple[str, str]:
+    """A conditional objective's condition and when it is due once that is met: its date, or,
+    for a condition that can only be met after this visit, each objective's own wait (clinician
+    read 20, S5: never a date that will have passed): the safety plan the same day as the
+    condition; the follow-up contact "if a safety plan is made", within 72 hours of it (review
+    s30, 4; clinician read 21, S5: its own condition, not the safety plan's again)."""
+    condition = objective["condition"]
+    if met_later(condition):
+        if objective["id"] == "safety-follow-up-contact":
+            return clinician_text("follow_up_condition"), clinician_text("due_after_safety_plan")
+        return condition, clinician_text("due_same_day")
+    return condition, long_date(objective["due_date"])

@@ -56,7 +56,8 @@ def _objective_line(
         return Item(when, lead=long_dates(clean(objective["statement"], titles)))
     interval = objective["review_interval_days"]
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)
-        when = f"Only {objective['condition']}; then due {conditional_due(objective)}."
+        condition, due = conditional_due(objective)
+        when = f"Only {condition}; then due {due}."
     elif interval == 1:  # a safety task: done at once, not reviewed over weeks
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
     elif done_at_this_visit(objective):  # done once, today (read 16, S4)
@@ -64,7 +65,7 @@ def _objective_line(
     else:
         when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
     if objective.get("measured_each_contact"):
-        when += f" Given at every contact while {flag} is open."
+        when += f" Given at every contact while {flag} is on record."
     if objective.get("held") and held:  # its steps are held: the dates apply once they start
         when += f" {held}"
     return Item(when, lead=long_dates(clean(objective["statement"], titles)))

@@ -71,11 +71,12 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
                 # not reviewed against them (no false failure for work that has not begun)
                 entry = {"id": objective.id, "area": objective.area,
                          "phase": objective.phase or "now", "statement": objective.statement}
-                if objective.held:
+                if objective.held:  # "open" only while one is (clinician read 21, S1)
+                    state = "open" if any(f.is_open for f in plan.risk_flags) else "on record"
                     entry["held"] = (
-                        "the log that measures it is held while a risk flag is open"
+                        f"the log that measures it is held while a risk flag is {state}"
                         if any(note.startswith(LOG_HELD_NOTE) for note in objective.notes)
-                        else "every step that serves it is held while a risk flag is open"
+                        else f"every step that serves it is held while a risk flag is {state}"
                     )
                 waiting.append(entry)
                 continue

@@ -383,7 +383,9 @@ def _is_monitoring_review(step: Intervention) -> bool:
 def reviews_per_week(ordered: Sequence[tuple[Problem, Ordering]]) -> dict[str, float]:
     """Per phase, the reviews with the patient a week: the shortest review interval among the
     phase's objectives that run (reviews of all objectives are held together). An objective
-    due at this visit, checked each day (a clinician's safety task), or held has none."""
+    due at this visit, checked each day (a clinician's safety task), or held has none, and
+    neither has a safety review done once on its date (a flag's recorded next review: clinician
+    read 21, S3), which is one dated contact, not one every so many days."""
     shortest: dict[str, int] = {}
     for problem, _ in ordered:
         for objective in problem.objectives:
@@ -392,6 +394,7 @@ def reviews_per_week(ordered: Sequence[tuple[Problem, Ordering]]) -> dict[str, f
                 objective.held
                 or days <= 1
                 or objective.due_date <= objective.start_date
+                or (objective.area == "safety" and objective.review_date == objective.due_date)
             ):
                 continue
             phase = objective.phase or problem.phase or NOW

@@ -182,7 +182,7 @@ def decide(
     ]
     if chosen is not None and chosen not in known:
         why = (
-            " (active monitoring alone is not offered while a suicide-risk flag is open)"
+            " (active monitoring alone is not offered while a suicide-risk flag is on record)"
             if chosen == MONITOR_ONLY and risk
             else ""
         )
@@ -312,7 +312,7 @@ def _default(
     )
     if risk and risk_course is not None:
         return risk_course, "stepped-care.suicide-risk", (
-            f"{risk[:1].upper()}{risk[1:]} is open: a course with a clinician, with the risk "
+            f"{risk[:1].upper()}{risk[1:]} is on record: a course with a clinician, with the risk "
             "reviewed at every contact, rather than self-help alone; the options apply after the "
             "risk assessment."
         )

@@ -317,7 +317,7 @@ def _primary(
             why = (
                 f"{mood.text}, which makes trauma-focused therapy very difficult"
                 if mood.level == MORE_SEVERE
-                else f"{risk_flag} is open"
+                else f"{risk_flag} is on record"
             )
             return depression, rule_id("R-SC8"), (
                 f"Depression is treated before PTSD because {why}; trauma-focused therapy follows."
@@ -329,7 +329,7 @@ def _primary(
         )
     if risk_flag and depression is not None:
         return depression, SUICIDE_RISK, (
-            f"{risk_flag[:1].upper()}{risk_flag[1:]} is open: depression is treated first, with "
+            f"{risk_flag[:1].upper()}{risk_flag[1:]} is on record: depression is treated first, with "
             "the risk monitored at every contact."
         )
     top = ranked[0]
