@@ -57,7 +57,11 @@ def test_held_objectives_are_marked_held_on_the_front_pages(engine) -> None:
     line = next(
         x for x in front.splitlines() if "Fill in a sleep diary on at least 6 mornings" in x
     )
-    assert line.endswith("(Held until the risk question is asked today; then these dates apply.)")
+    assert line.endswith(
+        "(Held until the risk question is asked today and answered 'not at all' with no clinician "
+        "concern (if it is endorsed, until the clinician's risk assessment is recorded); then these "
+        "dates apply.)"
+    )
 
 
 def test_a_hold_for_another_flag_names_the_clinician_review(engine) -> None:

@@ -171,7 +171,11 @@ def test_the_held_relaxation_goal_is_marked_held(engine) -> None:
     assert goal.get("held") is True
     front = render_markdown(plan).split("## Appendix A", 1)[0]
     line = next(x for x in front.splitlines() if "Practise relaxation when calm" in x)
-    assert line.endswith("(Held until the risk question is asked today; then these dates apply.)")
+    assert line.endswith(
+        "(Held until the risk question is asked today and answered 'not at all' with no clinician "
+        "concern (if it is endorsed, until the clinician's risk assessment is recorded); then these "
+        "dates apply.)"
+    )
     copy = render_patient(plan)
     line = next(x for x in copy.splitlines() if "Practise relaxation when calm" in x)
     assert line.endswith(f"{AFTER_QUESTIONS}.")

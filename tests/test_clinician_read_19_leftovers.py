@@ -146,8 +146,8 @@ def test_the_now_row_counts_only_steps_that_are_not_held(engine, name: str, minu
     assert now["homework_minutes_per_week"] == minutes
     assert now["homework_minutes_while_held"] == _unheld_now_minutes(plan) < minutes
     assert _now_row(plan).endswith(
-        f"| {now['homework_minutes_while_held']} ({minutes} once the risk question is asked "
-        "today) |"
+        f"| {now['homework_minutes_while_held']} ({minutes} once the risk question is answered "
+        "'not at all' today) |"
     )
 
 
@@ -331,7 +331,8 @@ def test_the_status_label_reads_the_hold_not_the_notes() -> None:
     # a note with the words but no structured reason: the plain held label
     assert status_label({"status": "held", "notes": [note]}) == "Held until a clinician reviews it"
     assert status_label({"status": "held", "hold": "risk-question"}) == (
-        "Held until the risk question is asked today"
+        "Held until the risk question is asked today and answered 'not at all' with no clinician "
+        "concern (if it is endorsed, until the clinician's risk assessment is recorded)"
     )
     assert status_label({"status": "active", "hold": "urgent-care"}) == "Active"
 

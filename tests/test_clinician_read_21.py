@@ -73,8 +73,9 @@ def test_the_hold_names_the_private_review(engine) -> None:
         plan.risk_statement
     )
     goals = render_goals(plan)
-    assert "held while a risk flag is on record" in goals
-    assert "held while a risk flag is open" not in goals  # no flag is open
+    # what the held steps wait for, never a flag "on record" that never lifts (read 22, S1)
+    assert "held: until the private review today confirms where homework can be kept" in goals
+    assert "held while a risk flag" not in goals
 
 
 def test_the_safety_row_says_private_flag_on_record(engine) -> None:

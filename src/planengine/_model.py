@@ -327,6 +327,11 @@ class Intervention:
     #: today and what it measures, never the step's words
     administers: str | None = None
     hold: str | None = None
+    #: of a step a strategy's hold rule holds (``hold`` ``"contraindication"``), what releases
+    #: it as a clause after "until", the rule's own criterion ("the liaison with the psychosis
+    #: team has agreed how cognitive work is adapted, paced or postponed"); ``None``: the
+    #: rule names none, or the step is held for another reason (clinician read 22, S1)
+    hold_until: str | None = None
 
     to_dict = json_form(
         key("order", as_=ARGUMENT),
@@ -338,6 +343,7 @@ class Intervention:
         key("delivery"),
         key("status"),
         key("hold", omit=IF_NONE),
+        key("hold_until", omit=IF_NONE),
         key("phase"),
         key("intensity", omit=IF_NONE),
         key("option", omit=IF_NONE),

@@ -14,7 +14,7 @@ from typing import Any
 
 from planengine._model import LOG_HELD_NOTE, Plan
 from planengine.io._disposition import URGENT_CARE_OUTCOME
-from planengine.render._words import DocumentSettings
+from planengine.render._words import DocumentSettings, held_until_words
 
 __all__ = [
     "PATIENT_FORMATS",
@@ -71,12 +71,12 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
                 # not reviewed against them (no false failure for work that has not begun)
                 entry = {"id": objective.id, "area": objective.area,
                          "phase": objective.phase or "now", "statement": objective.statement}
-                if objective.held:  # "open" only while one is (clinician read 21, S1)
-                    state = "open" if any(f.is_open for f in plan.risk_flags) else "on record"
+                if objective.held:  # what its held steps wait for (clinician read 22, S1)
+                    until = held_objective_until(plan, objective.id)
                     entry["held"] = (
-                        f"the log that measures it is held while a risk flag is {state}"
+                        f"the log that measures it is held until {until}"
                         if any(note.startswith(LOG_HELD_NOTE) for note in objective.notes)
-                        else f"every step that serves it is held while a risk flag is {state}"
+                        else f"until {until}"
                     )
                 waiting.append(entry)
                 continue
@@ -251,3 +251,16 @@ PATIENT_RENDERERS: dict[str, Callable[..., str]] = {
     "patient-html": render_patient_html,
 }
 PATIENT_FORMATS = frozenset(PATIENT_RENDERERS)
+
+
+def held_objective_until(plan: Plan, objective_id: str) -> str:
+    """What a held objective waits for, as a clause after "until": the words of its held steps'
+    own ``hold`` (:func:`held_until_words`, as their status lines say), each once, in plan
+    order; the plan's held steps' when none of its own is held (a log held elsewhere); never a
+    generic "while a risk flag is on record", which never lifts (clinician read 22, S1)."""
+    held = [step for p in plan.problems for step in p.interventions if step.status == "held"]
+    own = [step for step in held if objective_id in step.objective_ids] or held
+    words = dict.fromkeys(held_until_words(step.hold, step.hold_until) for step in own)
+    named = [w for w in words if w is not None]
+    # held by a plugin that did not say why: as its status line, "until a clinician reviews it"
+    return ", and ".join(named) if named else "a clinician reviews it"

@@ -87,11 +87,21 @@ def status_label(step: Mapping[str, Any]) -> str:
     note and the held objectives word it), never from the step's notes; a step a plugin held
     without saying why: "Held until a clinician reviews it"."""
     if step["status"] == "held":
-        by_reason: Mapping[str, str] = words_data()["clinician"]["hold"]
-        until = by_reason.get(str(step.get("hold")))
+        until = held_until_words(step.get("hold"), step.get("hold_until"))
         if until is not None:
             return f"Held until {until}"
     return label("clinician", "status", step["status"])
+
+
+def held_until_words(hold: str | None, hold_until: str | None = None) -> str | None:
+    """What a held step waits for, as a clause after "until": a strategy rule's own criterion
+    (``hold_until``, clinician read 22, S1) for a ``contraindication`` hold, else its ``hold``
+    worded by the one table (documents.yaml ``clinician.hold``); ``None``: a plugin held it
+    without saying why."""
+    if hold == "contraindication" and hold_until:
+        return hold_until
+    by_reason: Mapping[str, str] = words_data()["clinician"]["hold"]
+    return by_reason.get(str(hold))
 
 
 def patient_text(key: str, **values: Any) -> str:

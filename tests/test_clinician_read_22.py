@@ -1,0 +1,114 @@
+"""Clinician read 22, S2 and S1: a step held for the risk question waits for a 'not at all'
+answer with no concern (an endorsed answer waits for the risk assessment), in the status line,
+the held objectives and the Now row; a goal file's ``held:`` line and a plan's status line name
+what the held steps really wait for (the strategy rule's own criterion, the urgent service, the
+private review), never a risk flag "on record" that never lifts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+import yaml
+
+from plan_helpers import EXAMPLES, example_plan
+from planengine import Assessment
+from planengine.render._plan import render_goals, render_markdown
+from planengine.render._words import status_label
+from planengine.strategies._hold_criterion import hold_criterion
+
+#: the reader's words (read 22, S2)
+RISK_QUESTION = (
+    "Held until the risk question is asked today and answered 'not at all' with no clinician "
+    "concern (if it is endorsed, until the clinician's risk assessment is recorded)"
+)
+GENERIC = "Held until a clinician has weighed the step's caution"
+PSYCHOSIS = "until the liaison with the psychosis team has agreed how cognitive work is adapted, paced or postponed"
+EXAMPLE_FILES = sorted(p.name for p in EXAMPLES.glob("*.yaml")) + sorted(
+    p.name for p in EXAMPLES.glob("*.json")
+)
+
+
+def _held_lines(plan: Any) -> dict[str, str]:
+    goals = yaml.safe_load(render_goals(plan))
+    return {g["id"]: g["held"] for g in goals.get("x-waiting-goals", ()) if "held" in g}
+
+
+def test_the_risk_question_hold_needs_a_not_at_all_answer() -> None:
+    assert status_label({"status": "held", "hold": "risk-question"}) == RISK_QUESTION
+
+
+@pytest.mark.parametrize(("name", "minutes"), [("alcohol-anxiety-sleep.yaml", 189)])
+def test_the_now_row_and_the_status_say_not_at_all(engine, name: str, minutes: int) -> None:
+    text = render_markdown(example_plan(engine, name))
+    assert f"(Held until {RISK_QUESTION[len('Held until ') :]}; then these dates apply.)" in text
+    assert f"**Status:** {RISK_QUESTION}\n" in text
+    assert f"({minutes} once the risk question is answered 'not at all' today) |" in text
+    assert "once the risk question is asked today)" not in text
+    assert "Held until the risk question is asked today\n" not in text
+
+
+def test_a_contraindication_hold_names_its_criterion_in_goal_file_and_plan(engine) -> None:
+    plan = example_plan(engine, "psychosis-depression-apnoea.yaml")
+    assert not plan.risk_flags
+    assert _held_lines(plan)["self-esteem-thought-records"] == PSYCHOSIS
+    text = render_markdown(plan)
+    assert GENERIC not in text
+    assert f"**Status:** Held {PSYCHOSIS}\n" in text
+
+
+def test_the_private_screen_and_withdrawal_criteria_are_named(engine) -> None:
+    plan = example_plan(engine, "all-instruments.yaml")
+    held = _held_lines(plan)
+    assert held and all(
+        line.endswith("has found no violence or coercive control") for line in held.values()
+    )
+    assert GENERIC not in render_markdown(plan)
+    text = render_markdown(example_plan(engine, "alcohol-dependence-insomnia.yaml"))
+    assert GENERIC not in text
+    assert (
+        "**Status:** Held until the withdrawal-risk assessment in the alcohol plan is done" in text
+    )
+
+
+def test_after_a_referral_for_urgent_care_the_goal_file_waits_for_the_urgent_service(
+    engine,
+) -> None:
+    raw = yaml.safe_load((EXAMPLES / "severe-with-risk-flag.yaml").read_text())
+    raw["risk_dispositions"] = [
+        {
+            "signal": "phq9.item9",
+            "by": "Dr M. Okafor",
+            "date": "2026-12-07",
+            "outcome": "assessed-referred-for-urgent-care",
+            "next_review": "2026-12-21",
+        }
+    ]
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=dt.date(2026, 12, 7))
+    held = _held_lines(plan)
+    assert held
+    assert all("the urgent service has seen the patient" in line for line in held.values())
+
+
+@pytest.mark.parametrize("name", EXAMPLE_FILES)
+def test_no_goal_file_holds_a_goal_while_a_flag_is_on_record(engine, name: str) -> None:
+    goals = render_goals(example_plan(engine, name))
+    assert "while a risk flag is" not in goals
+    assert "a clinician has weighed the step's caution" not in " ".join(goals.split())
+
+
+@pytest.mark.parametrize(
+    ("reason", "criterion"),
+    [
+        ("held until the liaison is done; why.", "the liaison is done"),
+        (
+            "start only after a private screen has found no violence.",
+            "a private screen has found no violence",
+        ),
+        ("agree this objective only after the screen; why", "the screen"),
+        ("self-guided work waits while a risk flag is open.", None),  # a plugin's own words
+    ],
+)
+def test_a_hold_rules_criterion_is_its_first_clause(reason: str, criterion: str | None) -> None:
+    assert hold_criterion(reason) == criterion
