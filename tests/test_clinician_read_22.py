@@ -14,7 +14,7 @@ import yaml
 
 from plan_helpers import EXAMPLES, example_plan
 from planengine import Assessment
-from planengine.render._plan import render_goals, render_markdown
+from planengine.render._plan import render_goals, render_markdown, render_patient
 from planengine.render._words import status_label
 from planengine.strategies._hold_criterion import hold_criterion
 
@@ -112,3 +112,64 @@ def test_no_goal_file_holds_a_goal_while_a_flag_is_on_record(engine, name: str) 
 )
 def test_a_hold_rules_criterion_is_its_first_clause(reason: str, criterion: str | None) -> None:
     assert hold_criterion(reason) == criterion
+
+
+def _remade(engine: Any, name: str, signal: str, outcome: str, date: str, review: str) -> Any:
+    """An example made again with a recorded disposition, as /work's re-made reads are."""
+    raw = yaml.safe_load((EXAMPLES / name).read_text())
+    raw["risk_dispositions"] = [
+        {
+            "signal": signal,
+            "by": "Dr M. Okafor",
+            "date": date,
+            "outcome": outcome,
+            "next_review": review,
+        }
+    ]
+    return engine.plan(Assessment.from_mapping(raw), as_of=dt.date(2026, 12, 7))
+
+
+def _flag_review_line(text: str, opening: str) -> str:
+    front = text.split("## Appendix A", 1)[0]
+    return next(x for x in front.splitlines() if f"**Review the {opening}" in x)
+
+
+def test_a_private_flags_review_is_private_and_counted_in_the_contacts(engine) -> None:
+    """S3: one to one, then at each visit; no made-up 11-day cadence; the row counts it."""
+    plan = _remade(
+        engine,
+        "relationships-with-ipv.yaml",
+        "intimate-partner-violence",
+        "assessed-private-safety-plan-in-place",
+        "2026-11-20",
+        "2026-12-18",
+    )
+    text = render_markdown(plan)
+    line = _flag_review_line(text, "partner-violence flag")
+    assert line.endswith(
+        "**Review the partner-violence flag privately, one to one with no partner or family member "
+        "present (immediate danger, any change, safe contact, homework storage), by 18 December "
+        "2026; then at each visit.** Due 18 December 2026."
+    )
+    assert "Review every 11 days" not in text
+    assert (
+        "| Now | 0 | 1 today, 1 by 18 December 2026 (private flag review), then about 1 a month |"
+        in text
+    )
+    assert "partner-violence" not in render_patient(plan)  # the copy stays private
+
+
+@pytest.mark.parametrize(
+    "outcome", ["assessed-safety-plan-in-place", "assessed-referred-for-urgent-care"]
+)
+def test_a_suicide_risk_flags_review_is_the_formal_one(engine, outcome: str) -> None:
+    """S4: the formal review, with item 9 and the safety plan checked at every contact between."""
+    plan = _remade(
+        engine, "severe-with-risk-flag.yaml", "phq9.item9", outcome, "2026-12-07", "2026-12-21"
+    )
+    line = _flag_review_line(render_markdown(plan), "risk flag formally")
+    assert line.endswith(
+        "**Review the risk flag formally (direct question, safety plan, disposition recorded) by "
+        "21 December 2026; between reviews, item 9 and the safety plan are checked at every "
+        "contact.** Due 21 December 2026."
+    )

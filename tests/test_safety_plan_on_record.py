@@ -183,9 +183,13 @@ def test_the_flags_recorded_review_is_scheduled(
     plan = _recorded_review(engine, example, signal, outcome, recorded, review)
     due = dt.date.fromisoformat(review)
     flag_review = objective(plan, "safety-flag-review")
-    assert flag_review.statement == (
-        "Review the risk flag with the patient (asked again directly; safety plan gone over), "
-        f"by {review}."
+    assert flag_review.statement == (  # by its kind (clinician read 22, S3, S4)
+        "Review the partner-violence flag privately, one to one with no partner or family member "
+        "present (immediate danger, any change, safe contact, homework storage), by "
+        f"{review}; then at each visit."
+        if "ipv" in example
+        else "Review the risk flag formally (direct question, safety plan, disposition recorded) "
+        f"by {review}; between reviews, item 9 and the safety plan are checked at every contact."
     )
     assert flag_review.due_date == due and flag_review.review_date == due
     later = [o.review_date for p in plan.problems[1:] for o in p.objectives]

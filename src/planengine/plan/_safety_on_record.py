@@ -19,15 +19,21 @@ from planengine.plan._safety_today import (
 )
 
 __all__ = [
+    "FLAG_REVIEW_ID",
     "ON_RECORD_REASON",
     "PRIVATE_ON_RECORD_REASON",
     "asked_again_objective",
     "asked_again_text",
     "asked_and_recorded",
     "flag_review_objective",
+    "flag_review_statement",
     "next_review",
     "on_record_title",
 ]
+
+
+#: the id of the flag's dated review (:func:`flag_review_objective`), as the documents find it
+FLAG_REVIEW_ID = "safety-flag-review"
 
 
 #: Why the safety problem stays first once the risk question was asked and "no" recorded
@@ -139,9 +145,8 @@ def flag_review_objective(
     day = min(f.disposition.next_review for f in recorded if f.disposition)
     records = "; ".join(f"{f.id} {f.disposition.describe()}" for f in recorded if f.disposition)
     objective = visit_objective(
-        "safety-flag-review",
-        "Review the risk flag with the patient (asked again directly; safety plan gone over), by "
-        f"{day.isoformat()}.",
+        FLAG_REVIEW_ID,
+        flag_review_statement(recorded, day),
         "risk flag review completed",
         [f.id for f in recorded],
         as_of,
@@ -151,3 +156,33 @@ def flag_review_objective(
         "the clinician decided.",
     )
     return attrs.evolve(objective, due_date=day, review_interval_days=max(1, (day - as_of).days))
+
+
+def flag_review_statement(recorded: list[RiskFlag], day: dt.date) -> str:
+    """What the dated review of the ``recorded`` flags says, by their kind, in the reader's
+    words: a private flag's review is private, one to one, then at each visit (clinician read
+    22, S3); a suicide-risk flag's is the formal review, with the risk item and the safety plan
+    checked at every contact between reviews (read 22, S4); any other: the flag asked about
+    again and the safety plan gone over (read 21, S3)."""
+    if all(f.kind in PRIVATE_KINDS for f in recorded):
+        name = (
+            "partner-violence flag"
+            if all(f.kind == "intimate-partner-violence" for f in recorded)
+            else "private flag"
+        )
+        return (
+            f"Review the {name} privately, one to one with no partner or family member present "
+            f"(immediate danger, any change, safe contact, homework storage), by "
+            f"{day.isoformat()}; then at each visit."
+        )
+    if all(f.kind in SUICIDE_KINDS for f in recorded):
+        item = risk_question(tuple(recorded)).removeprefix("PHQ-9 ")
+        return (
+            "Review the risk flag formally (direct question, safety plan, disposition recorded) "
+            f"by {day.isoformat()}; between reviews, {item} and the safety plan are checked at "
+            "every contact."
+        )
+    return (
+        "Review the risk flag with the patient (asked again directly; safety plan gone over), by "
+        f"{day.isoformat()}."
+    )

@@ -8,6 +8,7 @@ from typing import Any
 
 from planengine._references import cited_ids, full_references, references
 from planengine.plan._next_steps import QUESTIONNAIRE_TODAY
+from planengine.plan._safety_on_record import FLAG_REVIEW_ID
 from planengine.plan._safety_today import met_later
 from planengine.plan.stepped_care._records import NO_MEASURE
 from planengine.render._blocks import Block, Item, ItemList, Paragraph, Section, Table
@@ -178,6 +179,7 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
         blocks.append(Paragraph(text, lead="Limits:"))
         budget = int(limits["homework_minutes_per_week"])
         today = _safety_today(data)
+        review = _dated_flag_review(data)
         loads = tuple(
             (
                 label(_C, "phase", phase),
@@ -186,6 +188,7 @@ def glance(data: dict[str, Any], titles: dict[str, str]) -> Section:
                     float(burden[phase]["clinician_contacts_per_week"]),
                     today and phase == "now",
                     float(burden[phase].get("referred_contacts_per_week", 0)),
+                    review if phase == "now" else None,
                 ),
                 _row_minutes(data, phase, budget),
             )
@@ -220,7 +223,25 @@ def _safety_today(data: dict[str, Any]) -> bool:
     )
 
 
-def _phase_contacts(per_week: float, safety_today: bool, referred: float = 0) -> str:
+def _dated_flag_review(data: dict[str, Any]) -> dict[str, str] | None:
+    """The flag review the clinician dated after this visit, as the contacts row counts it
+    ("1 by 18 December 2026 (private flag review)", clinician read 22, S3: a review with no
+    contact behind it in the row): its ``date`` and ``review`` words; ``None``: there is none."""
+    private = {f["id"] for f in data["risk"]["flags"] if f.get("private")}
+    for problem in data["problems"]:
+        for objective in problem["objectives"] if problem["area"] == "safety" else ():
+            if objective["id"] == FLAG_REVIEW_ID and objective["due_date"] > data["as_of"]:
+                kind = "private" if set(objective["addresses"]) <= private else "plain"
+                return {
+                    "date": long_date(objective["due_date"]),
+                    "review": label(_C, "flag_review", kind),
+                }
+    return None
+
+
+def _phase_contacts(
+    per_week: float, safety_today: bool, referred: float = 0, review: dict[str, str] | None = None
+) -> str:
     """A phase's contacts; a safety assessment at this visit is one contact today, named where
     the weekly count (below one a week) would not show it (clinician read 10: "none" beside a
     private safety assessment today). Sessions at a service the patient is referred to are
@@ -235,6 +256,8 @@ def _phase_contacts(per_week: float, safety_today: bool, referred: float = 0) ->
         return text
     if per_week <= 0:
         return clinician_text("contacts_today")
+    if review is not None:  # the dated flag review before the next monthly contact
+        return clinician_text("contacts_today_review_then", rest=text, **review)
     return clinician_text("contacts_today_then", rest=text)
 
 

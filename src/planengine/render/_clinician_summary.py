@@ -62,6 +62,10 @@ def _objective_line(
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
     elif done_at_this_visit(objective):  # done once, today (read 16, S4)
         when = f"Due {long_date(objective['due_date'])} (at this visit); checked at the next review."
+    elif objective["area"] == "safety" and objective.get("review_date") == objective["due_date"]:
+        # a dated safety review, done once on its day: its statement says what follows, not
+        # "review every 11 days" (clinician read 22, S3: the days to it are no cadence)
+        when = f"Due {long_date(objective['due_date'])}."
     else:
         when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
     if objective.get("measured_each_contact"):
