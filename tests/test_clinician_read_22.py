@@ -173,3 +173,24 @@ def test_a_suicide_risk_flags_review_is_the_formal_one(engine, outcome: str) -> 
         "21 December 2026; between reviews, item 9 and the safety plan are checked at every "
         "contact.** Due 21 December 2026."
     )
+
+
+def test_a_held_objective_marker_names_the_one_criterion_its_steps_wait_for() -> None:
+    """S1: where a strategy's rule is the only hold, the held objectives' marker names its
+    criterion; two different criteria, or none named, keep the table's words."""
+    from planengine.render._patient_parts import clinician_held_text
+
+    def data(*criteria: str | None) -> dict[str, Any]:
+        steps = [
+            {"status": "held", "hold": "contraindication", **({"hold_until": c} if c else {})}
+            for c in criteria
+        ]
+        return {"risk": {"flags": []}, "problems": [{"interventions": steps}]}
+
+    liaison = PSYCHOSIS.removeprefix("until ")
+    assert clinician_held_text(data(liaison, liaison), "objective_held") == (
+        f"(Held until {liaison}; then these dates apply.)"
+    )
+    generic = "(Held until a clinician has weighed the step's caution; then these dates apply.)"
+    assert clinician_held_text(data(liaison, "the screen is done"), "objective_held") == generic
+    assert clinician_held_text(data(liaison, None), "objective_held") == generic

@@ -141,6 +141,15 @@ def clinician_held_text(data: dict[str, Any], key: str, **values: Any) -> str:
     same."""
     hold = plan_hold(data) or "risk-review"
     until = words_data()["clinician"]["hold"][hold]
+    if hold == "contraindication":  # one criterion the strategies' rules name: it (read 22, S1)
+        named = {
+            step.get("hold_until")
+            for problem in data["problems"]
+            for step in problem["interventions"]
+            if step.get("status") == "held"
+        }
+        if len(named) == 1 and None not in named:
+            until = str(named.pop())
     return clinician_text(step_held_key({"hold": hold}, key, "clinician"), until=until, **values)
 
 
