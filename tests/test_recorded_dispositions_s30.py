@@ -277,11 +277,13 @@ def test_after_an_urgent_referral_every_held_step_waits_for_the_urgent_service(
     held_lines = [line for line in text.splitlines() if re.search(r"\b[Hh]eld until\b", line)]
     assert held_lines
     # a step unsafe beside abuse waits for the private screen (its own gate, never lifted by a
-    # referral): it keeps its plain label; every other marker names the urgent service
-    screened = sum(s.get("hold") == "contraindication" for s in all_steps(plan.to_dict()))
+    # referral): it keeps its own criterion (clinician read 22, S1) or the plain label; every
+    # other marker names the urgent service
+    gated = [s for s in all_steps(plan.to_dict()) if s.get("hold") == "contraindication"]
     caution = words_data()["clinician"]["hold"]["contraindication"]
-    plain = [line for line in held_lines if f"Held until {caution}" in line]
-    assert len(plain) == screened
+    criteria = {f"Held until {s.get('hold_until') or caution}" for s in gated}
+    plain = [line for line in held_lines if any(c in line for c in criteria)]
+    assert len(plain) == len(gated)
     for line in held_lines:  # risk statement, summary, objectives, step labels
         if line not in plain:
             assert "urgent service" in line, line
