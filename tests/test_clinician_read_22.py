@@ -16,7 +16,7 @@ from plan_helpers import EXAMPLES, example_plan
 from planengine import Assessment
 from planengine.render._plan import render_goals, render_markdown, render_patient
 from planengine.render._words import status_label
-from planengine.strategies._hold_criterion import hold_criterion
+from planengine.strategies._conditions import Contraindication
 
 #: the reader's words (read 22, S2)
 RISK_QUESTION = (
@@ -111,7 +111,8 @@ def test_no_goal_file_holds_a_goal_while_a_flag_is_on_record(engine, name: str) 
     ],
 )
 def test_a_hold_rules_criterion_is_its_first_clause(reason: str, criterion: str | None) -> None:
-    assert hold_criterion(reason) == criterion
+    rule = Contraindication.compile({"id": "x", "action": "hold", "reason": reason})
+    assert rule.hold_until == criterion
 
 
 def _remade(engine: Any, name: str, signal: str, outcome: str, date: str, review: str) -> Any:

@@ -37,7 +37,6 @@ from planengine._model import (
 )
 from planengine._read_only import read_only
 from planengine.strategies._conditions import PRIVATE_FLAG_CONDITION, RISK_FLAG_CONDITION
-from planengine.strategies._hold_criterion import hold_criterion
 from planengine.strategies._targets import derive_target, target_for
 from planengine.strategies._templates import (
     TEMPLATE_FIELDS,
@@ -495,7 +494,7 @@ def _apply_contraindications(
             continue
         if rule.action == "hold":  # waits for what the reason names; held outranks caution
             step.status, step.hold = "held", "contraindication"
-            step.hold_until = step.hold_until or hold_criterion(rule.reason)
+            step.hold_until = step.hold_until or rule.hold_until
             step.notes.append(f"Held ({rule.key}): {rule.reason}")
             continue
         if step.status != "held":
