@@ -285,11 +285,25 @@ def _goal(
         "description": {"text": objective["statement"]},
         "subject": subject,
         "startDate": objective["start_date"],
-        "target": [{"measure": measure_code, "detailQuantity": detail, "dueDate": objective["due_date"]}],
+        "target": [_target(objective, measure_code, detail)],
         "statusDate": objective["start_date"],
         "addresses": addresses,
         "note": [{"text": text} for text in notes],
     }
+
+
+def _target(
+    objective: Mapping[str, Any], measure: dict[str, Any], detail: dict[str, Any]
+) -> dict[str, Any]:
+    """A Goal's target: its measure, its detail and its due date, except for a goal whose
+    condition can only be met after this visit (``due_after_condition_days``): its plan date is
+    not a deadline, so it has no ``dueDate`` and the goal's extension gives the days after the
+    condition instead (an EHR would otherwise list a safety plan that may never apply as due
+    today)."""
+    target: dict[str, Any] = {"measure": measure, "detailQuantity": detail}
+    if objective.get("due_after_condition_days") is None:
+        target["dueDate"] = objective["due_date"]
+    return target
 
 
 def _care_plan(data: Mapping[str, Any], subject: dict[str, Any], builder: Builder) -> dict[str, Any]:

@@ -46,6 +46,10 @@ def goal_review_extension(objective: Mapping[str, Any], unit: str) -> dict[str, 
         parts.append({"url": "held", "valueBoolean": True})
     if objective.get("condition"):  # a goal only if the condition is met: not reviewed as due
         parts.append({"url": "condition", "valueString": objective["condition"]})
+    if objective.get("due_after_condition_days") is not None:  # due days after the condition
+        parts.append(
+            {"url": "dueAfterConditionDays", "valueInteger": objective["due_after_condition_days"]}
+        )
     return {"url": GOAL_EXTENSION, "extension": parts}
 
 
