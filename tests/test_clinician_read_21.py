@@ -73,8 +73,10 @@ def test_the_hold_names_the_private_review(engine) -> None:
         plan.risk_statement
     )
     goals = render_goals(plan)
-    # what the held steps wait for, never a flag "on record" that never lifts (read 22, S1)
-    assert "held: until the private review today confirms where homework can be kept" in goals
+    # what the held steps wait for, never a flag "on record" that never lifts (read 22, S1),
+    # the visit named by its date: a goal file is read at a later review
+    day = plan.as_of.isoformat()
+    assert f"held: until the private review due at the visit of {day} confirms where homework" in goals
     assert "held while a risk flag" not in goals
 
 

@@ -72,7 +72,7 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
                 entry = {"id": objective.id, "area": objective.area,
                          "phase": objective.phase or "now", "statement": objective.statement}
                 if objective.held:  # what its held steps wait for (clinician read 22, S1)
-                    until = held_objective_until(plan, objective.id)
+                    until = held_objective_until(plan, objective.id, on_file=True)
                     entry["held"] = (
                         f"the log that measures it is held until {until}"
                         if any(note.startswith(LOG_HELD_NOTE) for note in objective.notes)
@@ -253,14 +253,16 @@ PATIENT_RENDERERS: dict[str, Callable[..., str]] = {
 PATIENT_FORMATS = frozenset(PATIENT_RENDERERS)
 
 
-def held_objective_until(plan: Plan, objective_id: str) -> str:
+def held_objective_until(plan: Plan, objective_id: str, *, on_file: bool = False) -> str:
     """What a held objective waits for, as a clause after "until": the words of its held steps'
     own ``hold`` (:func:`held_until_words`, as their status lines say), each once, in plan
     order; the plan's held steps' when none of its own is held (a log held elsewhere); never a
-    generic "while a risk flag is on record", which never lifts (clinician read 22, S1)."""
+    generic "while a risk flag is on record", which never lifts (clinician read 22, S1).
+    ``on_file``: for a goal file, read at a later review, where "today" names the plan's date."""
     held = [step for p in plan.problems for step in p.interventions if step.status == "held"]
     own = [step for step in held if objective_id in step.objective_ids] or held
-    words = dict.fromkeys(held_until_words(step.hold, step.hold_until) for step in own)
+    visit = plan.as_of if on_file else None
+    words = dict.fromkeys(held_until_words(s.hold, s.hold_until, visit=visit) for s in own)
     named = [w for w in words if w is not None]
     # held by a plugin that did not say why: as its status line, "until a clinician reviews it"
     return ", and ".join(named) if named else "a clinician reviews it"

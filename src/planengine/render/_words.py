@@ -93,14 +93,20 @@ def status_label(step: Mapping[str, Any]) -> str:
     return label("clinician", "status", step["status"])
 
 
-def held_until_words(hold: str | None, hold_until: str | None = None) -> str | None:
+def held_until_words(
+    hold: str | None, hold_until: str | None = None, *, visit: dt.date | None = None
+) -> str | None:
     """What a held step waits for, as a clause after "until": a strategy rule's own criterion
     (``hold_until``, clinician read 22, S1) for a ``contraindication`` hold, else its ``hold``
     worded by the one table (documents.yaml ``clinician.hold``); ``None``: a plugin held it
-    without saying why."""
+    without saying why. With ``visit`` (a goal file, read at a later review), a reason that
+    says "today" names that visit's date instead (``clinician.hold_on_file``)."""
     if hold == "contraindication" and hold_until:
         return hold_until
-    by_reason: Mapping[str, str] = words_data()["clinician"]["hold"]
+    clinician = words_data()["clinician"]
+    if visit is not None and hold in clinician["hold_on_file"]:
+        return str(clinician["hold_on_file"][hold]).format(day=visit.isoformat())
+    by_reason: Mapping[str, str] = clinician["hold"]
     return by_reason.get(str(hold))
 
 
