@@ -102,10 +102,8 @@ def change_lines(change: ChangeReport, target_lost: bool = False) -> list[str]:
         lines.append(
             f"band: {change.band['from_title']} -> {change.band['to_title']} ({change.band['moved']})"
         )
-    if change.category is not None:  # Jacobson-Truax's categories, by whichever rule decided
-        jacobson = rc is not None and rc["method"] == "jacobson-truax"
-        by = "Jacobson-Truax" if jacobson else "reliable-change"
-        lines.append(f"{by} category: {change.category}")
+    # The reliable-change category (JSON's ``category``) is not printed: it is the reliable-change
+    # line read with the remission line, and a third statement of the same change (read 23).
     lines.extend(f"caveat: {c}" for c in change.caveats)
     if rc is not None:  # the arithmetic, for whoever checks it, after the verdicts
         rci = "" if rc["rci"] is None else f"RC {rc['rci']:+.2f}; "

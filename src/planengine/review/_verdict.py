@@ -8,6 +8,10 @@ change, non-response, GAS ratings and instrument cut-offs (docs/review.md).
   when the instrument has no risk item (GAD-7, WHO-5, ISI: a worsening is a reason to ask);
 * ``review.re-measure``: the latest value is older than the measurement cadence (R-SC6): no
   decision (keep, close, raise, step up, change strategy, extend) rests on it;
+* ``review.newest-unusable``: the newest progress entry could not be used (a unit that cannot be
+  converted, a value outside the range): re-measure; no decision rests on the older value;
+* ``review.confirm-latest``: a count read by its rolling median whose latest value is back at the
+  baseline (``status.latest-back-at-baseline``): record the next value before deciding;
 * ``review.possible-disengagement``: the latest value is stale and a symptom score at or above
   caseness (``data/review.yaml``): contact the patient, lost to follow-up is not "overdue";
 * ``review.likely-non-response``: the latest value is stale and the non-response review point
@@ -37,9 +41,11 @@ from planengine.review._trajectory import add_days
 
 __all__ = [
     "assess_depression",
+    "confirm_latest",
     "disengagement",
     "gas_reached",
     "likely_non_response",
+    "newest_unusable",
     "non_response",
     "regression",
     "remeasure",
@@ -137,6 +143,41 @@ def remeasure(goal: GoalReview) -> list[Suggestion]:
     )]
 
 
+def newest_unusable(goal: GoalReview) -> list[Suggestion]:
+    """Re-measure when entries newer than the latest usable value could not be used: the
+    status rests on older data, and no decision rests on it (clinician read 23, MUST 1)."""
+    if not goal.unusable_newer:
+        return []
+    newest = goal.unusable_newer[-1]
+    latest = goal.latest
+    rests = "" if latest is None else f" The status rests on {latest.value:g} ({latest.date})."
+    return [suggestion(
+        "review.newest-unusable",
+        "record-measurement",
+        f"the newest entry ({newest.date}) could not be used: {newest.why}.{rests} Re-measure "
+        "at this contact, or correct that entry, before deciding; no decision (keep, close, "
+        "raise the target, step up, change the strategy) rests on the older value.",
+        goal,
+        entry_date=newest.date.isoformat(),
+    )]
+
+
+def confirm_latest(goal: GoalReview) -> list[Suggestion]:
+    """Record the next value when the latest one is back at the baseline while the rolling
+    median reads better: the median cannot show whether the gain was noise (read 23)."""
+    if goal.status.rule != "status.latest-back-at-baseline" or goal.latest is None:
+        return []
+    latest, baseline = goal.latest, goal.measurements[0]
+    return [suggestion(
+        "review.confirm-latest",
+        "record-measurement",
+        f"the latest value ({latest.value:g} on {latest.date}) is back at the baseline "
+        f"({baseline.value:g}): ask what happened that week and record the next value before "
+        "calling the goal improving or changing the plan.",
+        goal,
+    )]
+
+
 def disengagement(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
     """Contact the patient when the latest value is stale and the symptom score was at or
     above caseness: possibly lost to follow-up, not merely overdue."""
@@ -180,6 +221,21 @@ def likely_non_response(
         or goal.status.rule in _NOT_NON_RESPONSE
     ):
         return []
+    if change.latest_date < point:
+        # no value since before the review point: too early to call it a non-response
+        weeks = (change.latest_date - (parsed.start or change.latest_date)).days // 7
+        return [suggestion(
+            "review.review-point-due",
+            "record-measurement",
+            f"the non-response review point (week {config.no_response_weeks}, {point}) has "
+            f"passed with no value since week {weeks} ({instrument.name} {change.latest:g} on "
+            f"{change.latest_date}, from {change.baseline:g}): too early to call it a "
+            "non-response. Re-measure at this contact and decide about a step-up in the same "
+            "session (R-SC5) from that score.",
+            goal,
+            review_point=point.isoformat(),
+            stepped_care_rule="R-SC5",
+        )]
     return [suggestion(
         "review.likely-non-response",
         "record-measurement",
