@@ -30,6 +30,7 @@ __all__ = [
     "FORMATS",
     "caseload_lines",
     "change_lines",
+    "converted_lines",
     "crisis_lines",
     "escalation_lines",
     "flag_label",
@@ -109,6 +110,16 @@ def change_lines(change: ChangeReport, target_lost: bool = False) -> list[str]:
         rci = "" if rc["rci"] is None else f"RC {rc['rci']:+.2f}; "
         lines.append(f"details: {rci}{rc['note']}")
     return lines
+
+
+def converted_lines(goal: GoalReview) -> list[str]:
+    """One line per value converted into the measure's unit, so a converted value is never
+    taken for one recorded as it stands (plain time units only: 1 hour is 60 minutes)."""
+    return [
+        f"converted: {m.date} recorded as {m.converted_from}, used as {m.value:g} {goal.unit}"
+        for m in goal.measurements
+        if m.converted_from is not None
+    ]
 
 
 def _by(value: float, unit: str) -> str:
@@ -239,6 +250,7 @@ def _text_review(review: Review) -> list[str]:
         lines.append(f"      status: {goal.status.reason}")
         if goal.trajectory.reason:
             lines.append(f"      trajectory: {goal.trajectory.reason}")
+        lines.extend(f"      {line}" for line in converted_lines(goal))
         if goal.change is not None:
             lines.extend(f"      {line}" for line in change_lines(goal.change, _lost(goal)))
         if goal.gas is not None:
@@ -377,6 +389,7 @@ def _markdown_review(review: Review) -> list[str]:
         ]
         if g.trajectory.reason:
             lines.append(f"- Trajectory: {_md(g.trajectory.reason)}")
+        lines.extend(f"- {_md(line)}" for line in converted_lines(g))
         if g.change is not None:
             lines.extend(f"- {_md(line)}" for line in change_lines(g.change, _lost(g)))
         if g.gas is not None:
