@@ -221,13 +221,13 @@ def _review_goal(
     newer = _unusable_newer(goal)
     status = _resting_on_older(status, goal, newer)
     traj = _consistent(trajectory(judged, as_of, config), status)
-    traj = _unknown_now(traj, bool(newer) or status.rule == "status.latest-back-at-baseline")
     interval = goal.review_interval_days or config.default_review_interval_days
     due = next_review(goal, interval)
     measured = _last_measured(goal)
     cadence = goal.review_interval_days or config.measurement_interval_days
     age = None if measured is None else (as_of - measured).days
     traj = _stale(traj, age, cadence)
+    traj = _unknown_now(traj, bool(newer) or status.rule == "status.latest-back-at-baseline")
     review = GoalReview(
         goal_id=goal.goal_id,
         index=goal.index,
