@@ -480,9 +480,8 @@ class GoalReader:
             value = read_number(entry.value)
             converted_from = None
             if entry_unit is not None and not same_unit(entry_unit, unit, scale, instrument):
-                exact = None if value is None or scale != "metric" else convert_time(
-                    value, entry_unit, unit
-                )
+                plain = value is not None and scale == "metric"  # a free metric's time unit
+                exact = convert_time(value, entry_unit, unit) if plain else None  # type: ignore[arg-type]
                 if exact is None:
                     self.add(
                         "input.unit-mismatch",
@@ -491,8 +490,8 @@ class GoalReader:
                         f"{unit or 'points'!r}; entry left out (convert it, then record it)",
                         (*rel, "unit"),
                     )
-                    self._unusable(date, f"recorded in {entry_unit!r}, not the measure's "
-                                   f"{unit or 'points'!r}", rel)
+                    why = f"recorded in {entry_unit!r}, not the measure's {unit or 'points'!r}"
+                    self._unusable(date, why, rel)
                     continue
                 assert value is not None
                 converted_from = f"{fmt_number(value)} {entry_unit}"
