@@ -41,10 +41,10 @@ from planengine.review._model import (
     ReviewContext,
     Status,
     Trajectory,
+    UnusableEntry,
 )
 from planengine.review._parse import ParsedFile, ParsedGoal, parse_goal_file, schema_findings
 from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps
-from planengine.review._readings import UnusableEntry
 from planengine.review._risk import (
     language_flags_from_goal_file,
     recorded_flags_from_goal_file,

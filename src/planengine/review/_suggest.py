@@ -61,11 +61,10 @@ from planengine.review._model import (
 from planengine.review._parse import ParsedGoal
 from planengine.review._verdict import (
     assess_depression,
-    confirm_latest,
     disengagement,
     gas_reached,
+    latest_in_doubt,
     likely_non_response,
-    newest_unusable,
     non_response,
     regression,
     remeasure,
@@ -254,15 +253,13 @@ def core_suggestions(
     out = _flag_suggestions(goal, flags)
     out.extend(regression(goal, parsed))
     out.extend(disengagement(goal, parsed))
-    unusable = newest_unusable(goal) + confirm_latest(goal)
     stale = remeasure(goal)
+    doubt = latest_in_doubt(goal)  # nor a value that a newer entry or a week back at baseline doubts
+    out.extend(doubt)
     # a stale value decides nothing: re-measure first (a regression above still says review now),
-    # but past the non-response review point the step-up is decided at that same contact; nor
-    # does a value that a newer, unusable entry may contradict
-    out.extend(unusable)
+    # but past the non-response review point the step-up is decided at that same contact
     out.extend(stale + likely_non_response(goal, parsed, as_of, config) if stale else [])
-    held = bool(stale or unusable)
-    out.extend(() if held else _decisions(goal, parsed, as_of, config, bool(flags)))
+    out.extend(() if stale or doubt else _decisions(goal, parsed, as_of, config, bool(flags)))
     if goal.status.code == "not-attainable":
         out.append(_revise(goal))
     out.extend(assess_depression(goal, parsed))
