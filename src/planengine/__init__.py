@@ -136,6 +136,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         ReviewFinding,
         Status,
         Trajectory,
+        UnusableEntry,
     )
     from planengine.smart import GoalContext, Hit, SmartConfig, SmartRule, Violation, check_goals
     from planengine.smart._check import RuleSet
@@ -236,6 +237,7 @@ _EXPORTS: dict[str, str] = {
     "Trajectory": "planengine.review._model",
     "TreatmentOption": "planengine.plan.stepped_care._records",
     "UnknownNameError": "planengine._errors",
+    "UnusableEntry": "planengine.review._model",
     "ValidationReport": "planengine.smart._validate",
     "Violation": "planengine.smart",
     "check_goals": "planengine.smart",
@@ -360,6 +362,7 @@ __all__ = [
     "Trajectory",
     "TreatmentOption",
     "UnknownNameError",
+    "UnusableEntry",
     "ValidationReport",
     "Violation",
     "__version__",

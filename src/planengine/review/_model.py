@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from planengine._json_form import DATE, DICT, FORM, FORMS, LIST, NULL, json_form, key
+from planengine._json_form import DATE, DICT, FORM, FORMS, IF_EMPTY, LIST, NULL, json_form, key
 from planengine._records import RiskFlag
 from planengine.plan._crisis import CrisisResources
 from planengine.review._config import ReviewConfig
-from planengine.review._readings import Measurement, ReviewFinding
+from planengine.review._readings import Measurement, ReviewFinding, UnusableEntry
 
 __all__ = [
     "ACHIEVEMENT_STATUSES",
@@ -36,6 +36,7 @@ __all__ = [
     "Status",
     "Suggestion",
     "Trajectory",
+    "UnusableEntry",
 ]
 
 #: FHIR ``Goal.achievementStatus`` codes ([R4-Goal]), in the value set's order.
@@ -298,6 +299,8 @@ class GoalReview:
     :ivar judged_by: how status and trajectory read the values, if not as measured (rolling median).
     :ivar measurement_age_days: days from the latest value (or GAS rating) to ``as_of``; older
         than ``measurement_interval_days`` (the cadence) is overdue.
+    :ivar unusable_newer: progress entries newer than the latest usable value whose value could
+        not be used (the status rests on older data: re-measure).
     """
 
     goal_id: str
@@ -324,6 +327,7 @@ class GoalReview:
     judged_by: str | None = None
     measurement_age_days: int | None = None
     measurement_interval_days: int | None = None
+    unusable_newer: tuple[UnusableEntry, ...] = ()
 
     @property
     def measurement_overdue(self) -> bool:
@@ -364,6 +368,7 @@ class GoalReview:
         ),
         key("judged_by"),
         key("measurements", as_=FORMS),
+        key("unusable_newer", as_=FORMS, omit=IF_EMPTY),
         key("change", as_=FORM, omit=NULL),
         key("gas", as_=FORM, omit=NULL),
         key("suggestions", as_=FORMS),

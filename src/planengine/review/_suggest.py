@@ -10,6 +10,8 @@ Core rules (``rule`` ids), tried for every goal:
   review now (``_verdict``).
 * ``review.re-measure``: the latest value is older than the measurement cadence -> re-measure;
   none of the decisions below rests on it (``_verdict``).
+* ``review.newest-unusable`` / ``review.confirm-latest``: the newest entry could not be used, or
+  a count's latest value is back at the baseline -> re-measure; no decision rests on the rest.
 * ``review.verify-change``: an improvement inside the recall window -> re-administer first.
 * ``review.raise-target``: target met before the due date for the first time -> raise the target
   (to the instrument's remission threshold when there is one) or close it once sustained.
@@ -61,6 +63,7 @@ from planengine.review._verdict import (
     assess_depression,
     disengagement,
     gas_reached,
+    latest_in_doubt,
     likely_non_response,
     non_response,
     regression,
@@ -251,14 +254,18 @@ def core_suggestions(
     out.extend(regression(goal, parsed))
     out.extend(disengagement(goal, parsed))
     stale = remeasure(goal)
+    doubt = latest_in_doubt(goal)  # nor a value that a newer entry or a week back at baseline doubts
+    out.extend(doubt)
     # a stale value decides nothing: re-measure first (a regression above still says review now),
     # but past the non-response review point the step-up is decided at that same contact
     out.extend(stale + likely_non_response(goal, parsed, as_of, config) if stale else [])
-    out.extend(() if stale else _decisions(goal, parsed, as_of, config, bool(flags)))
+    out.extend(() if stale or doubt else _decisions(goal, parsed, as_of, config, bool(flags)))
     if goal.status.code == "not-attainable":
         out.append(_revise(goal))
     out.extend(assess_depression(goal, parsed))
-    if goal.overdue:
+    if goal.overdue and not any(s.action in ("review-now", "escalate") for s in out):
+        # said once: a regression's review-now already asks for the review; the table and the
+        # attention column keep the date it was due
         out.append(
             _s(
                 "review.overdue",
@@ -317,6 +324,7 @@ _ATTENTION_RULES = {
     "review.behind": "behind the expected path",
     "review.record-measurement": "no measurement since the baseline",
     "review.re-measure": "measurement overdue: re-measure before deciding",
+    "review.newest-unusable": "newest entry unusable: re-measure",
     "review.review-point-due": "measurement due at the non-response review point",
     "review.verify-change": "change not yet interpretable: re-administer",
     "review.gas-rescale": "GAS goal likely scaled too low",
@@ -329,10 +337,8 @@ _ATTENTION_STATUS_RULES = {
     "status.no-response": "no response at the review point",
     "status.target-lost": "target lost",
     "status.due-passed-improved": "improved – agree a new target",
+    "status.latest-back-at-baseline": "latest value back at baseline: re-measure",
 }
-
-#: Reasons said once per patient (``_patient.remeasure_line``) when they are a goal's only ones.
-_PER_PATIENT = ("measurement overdue: re-measure before deciding", "review overdue since ")
 
 
 def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple[str, ...]:
@@ -353,8 +359,15 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
     if goal.overdue:
         out.append(f"review overdue since {goal.review_due}")
     out.extend(_ATTENTION_RULES[s.rule] for s in goal.suggestions if s.rule in _ATTENTION_RULES)
-    if goal.measurement_overdue and all(reason.startswith(_PER_PATIENT) for reason in out):
-        return ()  # the patient's one re-measure line says it, not every goal
+    # An overdue review or a stale value always needs attention (clinician read 23): a goal with
+    # nothing else to say is never "-" in the table, nor left out of the count; said in one entry.
+    stale = _ATTENTION_RULES["review.re-measure"]
+    if goal.overdue and stale in out:
+        out.remove(stale)
+        out[out.index(f"review overdue since {goal.review_due}")] = (
+            f"review overdue since {goal.review_due}; latest value "
+            f"{goal.measurement_age_days} days old: re-measure"
+        )
     return tuple(dict.fromkeys(out))
 
 
