@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import yaml
 
+from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, assert_valid, example_plan, plan_with_records
 from planengine.fhir import plan_to_fhir_bundle
 from planengine.render._plan import plan_to_goal_document, render_goals, render_markdown
 from planengine.review import review_goals
-from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, assert_valid, example_plan, plan_with_records
 
 TRIGGERS = ("starts_when", "held", "condition")
 #: the re-made variants a clinician read (tools gen_read.py): example, recorded outcome

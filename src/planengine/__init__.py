@@ -136,6 +136,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         ReviewFinding,
         Status,
         Trajectory,
+        WaitingGoal,
     )
     from planengine.smart import GoalContext, Hit, SmartConfig, SmartRule, Violation, check_goals
     from planengine.smart._check import RuleSet
@@ -238,6 +239,7 @@ _EXPORTS: dict[str, str] = {
     "UnknownNameError": "planengine._errors",
     "ValidationReport": "planengine.smart._validate",
     "Violation": "planengine.smart",
+    "WaitingGoal": "planengine.review._model",
     "check_goals": "planengine.smart",
     "diff_cohorts": "planengine.batch",
     "gas_t_score": "planengine.review",
@@ -362,6 +364,7 @@ __all__ = [
     "UnknownNameError",
     "ValidationReport",
     "Violation",
+    "WaitingGoal",
     "__version__",
     "check_goals",
     "diff_cohorts",

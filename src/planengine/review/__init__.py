@@ -42,6 +42,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
         Status,
         Suggestion,
         Trajectory,
+        WaitingGoal,
     )
     from planengine.review._review import review_goals
 
@@ -60,6 +61,7 @@ _EXPORTS = {
     "Status": "planengine.review._model",
     "Suggestion": "planengine.review._model",
     "Trajectory": "planengine.review._model",
+    "WaitingGoal": "planengine.review._model",
     "gas_t_score": "planengine.review._gas",
     "minimum_reliable_change": "planengine.review._change",
     "reliable_change_index": "planengine.review._change",
@@ -80,6 +82,7 @@ __all__ = [
     "Status",
     "Suggestion",
     "Trajectory",
+    "WaitingGoal",
     "gas_t_score",
     "minimum_reliable_change",
     "reliable_change_index",
