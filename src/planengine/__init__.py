@@ -137,6 +137,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         Status,
         Trajectory,
         UnusableEntry,
+        WaitingGoal,
     )
     from planengine.smart import GoalContext, Hit, SmartConfig, SmartRule, Violation, check_goals
     from planengine.smart._check import RuleSet
@@ -240,6 +241,7 @@ _EXPORTS: dict[str, str] = {
     "UnusableEntry": "planengine.review._model",
     "ValidationReport": "planengine.smart._validate",
     "Violation": "planengine.smart",
+    "WaitingGoal": "planengine.review._model",
     "check_goals": "planengine.smart",
     "diff_cohorts": "planengine.batch",
     "gas_t_score": "planengine.review",
@@ -365,6 +367,7 @@ __all__ = [
     "UnusableEntry",
     "ValidationReport",
     "Violation",
+    "WaitingGoal",
     "__version__",
     "check_goals",
     "diff_cohorts",

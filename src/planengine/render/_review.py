@@ -263,6 +263,11 @@ def _text_review(review: Review) -> list[str]:
         for s in shown_suggestions(goal):
             source = "" if s.source == "core" else f" ({s.source})"
             lines.append(f"      -> {s.action} [{s.rule}]{source}: {s.reason}")
+    for waiting in review.waiting:  # listed with what it waits for, never reviewed
+        said = "; ".join(
+            f"{k.replace('_', ' ')}: {v.rstrip('.')}" for k, v in waiting.triggers
+        ) or "no trigger given"
+        lines.append(f"  {waiting.goal_id}: waiting, not reviewed ({said})")
     if review.gas is not None and review.gas.t_score is not None:
         lines.append(
             f"  GAS T-score {review.gas.t_score:.1f} over {len(review.gas.goals)} goal(s), rho {review.gas.rho:g}"

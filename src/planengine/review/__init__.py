@@ -43,6 +43,7 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
         Suggestion,
         Trajectory,
         UnusableEntry,
+        WaitingGoal,
     )
     from planengine.review._review import review_goals
 
@@ -62,6 +63,7 @@ _EXPORTS = {
     "Suggestion": "planengine.review._model",
     "Trajectory": "planengine.review._model",
     "UnusableEntry": "planengine.review._model",
+    "WaitingGoal": "planengine.review._model",
     "gas_t_score": "planengine.review._gas",
     "minimum_reliable_change": "planengine.review._change",
     "reliable_change_index": "planengine.review._change",
@@ -83,6 +85,7 @@ __all__ = [
     "Suggestion",
     "Trajectory",
     "UnusableEntry",
+    "WaitingGoal",
     "gas_t_score",
     "minimum_reliable_change",
     "reliable_change_index",

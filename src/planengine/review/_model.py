@@ -37,6 +37,7 @@ __all__ = [
     "Suggestion",
     "Trajectory",
     "UnusableEntry",
+    "WaitingGoal",
 ]
 
 #: FHIR ``Goal.achievementStatus`` codes ([R4-Goal]), in the value set's order.
@@ -378,6 +379,24 @@ class GoalReview:
 
 
 @attrs.frozen
+class WaitingGoal:
+    """A goal a goal file lists under ``x-waiting-goals``: not reviewed against its dates, and
+    listed with what it waits for, in the file's order (``starts_when``, ``held``,
+    ``condition``: the first is its trigger, clinician read 23, M2).
+
+    :ivar triggers: ``(key, words)`` pairs, as the file gives them.
+    """
+
+    goal_id: str
+    triggers: tuple[tuple[str, str], ...] = ()
+
+    to_dict = json_form(
+        key("id", "goal_id"),
+        key("triggers", function=lambda w: [{"key": k, "words": v} for k, v in w.triggers]),
+    )
+
+
+@attrs.frozen
 class ReviewContext:
     """What a ``review_suggestions`` hook sees besides the goal: read-only.
 
@@ -429,6 +448,8 @@ class Review:
     risk_item_gaps: tuple[Any, ...] = ()
     #: since when each unassessed flag has waited (:class:`planengine.review._patient.FlagClock`)
     flag_clocks: tuple[Any, ...] = ()
+    #: the goals the file lists as waiting, with their triggers (not reviewed)
+    waiting: tuple[WaitingGoal, ...] = ()
 
     @property
     def patient(self) -> str:
@@ -492,6 +513,7 @@ class Review:
             ],
         ),
         key("goals", as_=FORMS),
+        key("waiting_goals", "waiting", as_=FORMS),
         key("gas", as_=FORM, omit=NULL),
         key("priority", as_=LIST),
         key("suggestions", as_=FORMS),

@@ -42,6 +42,7 @@ from planengine.review._model import (
     Status,
     Trajectory,
     UnusableEntry,
+    WaitingGoal,
 )
 from planengine.review._parse import ParsedFile, ParsedGoal, parse_goal_file, schema_findings
 from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps
@@ -447,6 +448,7 @@ def review_goals(
         crisis=crisis,
         risk_item_gaps=gaps,
         flag_clocks=flag_clocks(all_flags, instruments),
+        waiting=waiting_goals(data),
     )
 
 
@@ -526,4 +528,22 @@ def _risk_item_gaps(
             if m.source != "assessment"
         ],
         instruments,
+    )
+
+
+#: what a waiting goal waits for, as a goal file names it (``x-waiting-goals``)
+_TRIGGERS = ("starts_when", "held", "condition")
+
+
+def waiting_goals(data: Mapping[str, Any]) -> tuple[WaitingGoal, ...]:
+    """The goals ``data`` lists under ``x-waiting-goals`` with their triggers, in the file's
+    order (an entry of another shape is left out here: the schema check reports it)."""
+    listed = data.get("x-waiting-goals")
+    return tuple(
+        WaitingGoal(
+            item["id"],
+            tuple((k, v) for k, v in item.items() if k in _TRIGGERS and isinstance(v, str)),
+        )
+        for item in (listed if isinstance(listed, list) else ())
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str)
     )
