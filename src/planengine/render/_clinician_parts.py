@@ -71,7 +71,7 @@ def done_at_this_visit(objective: dict[str, Any]) -> bool:
 def reviewed_on_its_due_date(objective: dict[str, Any]) -> bool:
     """An objective whose first review is its due date: it is due then, not "reviewed every 4
     days" (clinician read 23: the interval was only the days from the plan to the due date)."""
-    return objective.get("review_date") == objective["due_date"]
+    return bool(objective.get("review_date") == objective["due_date"])
 
 
 def steps_now(problem: dict[str, Any]) -> list[dict[str, Any]]:
