@@ -143,7 +143,7 @@ def flag_review_objective(
     if not recorded:
         return None
     day = min(f.disposition.next_review for f in recorded if f.disposition)
-    records = "; ".join(f"{f.id} {f.disposition.describe()}" for f in recorded if f.disposition)
+    records = "; ".join(f.disposition.describe() for f in recorded if f.disposition)
     objective = visit_objective(
         FLAG_REVIEW_ID,
         flag_review_statement(recorded, day),
