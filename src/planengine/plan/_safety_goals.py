@@ -109,6 +109,24 @@ def private_review(
     at this visit, in place of a first private assessment and its offers as if none was made
     (clinician read 21, S1, in its words), and what the step does."""
     flag_ids = [f.id for f in flags if f.kind in PRIVATE_KINDS]
+    if recorded == as_of:  # the private review was today's: not repeated (clinician read 23, S6)
+        place = visit_objective(
+            "safety-private-assessment",
+            "Private safety plan in place (recorded today): record where written homework can be "
+            f"kept without being found, one to one, by {as_of.isoformat()}.",
+            "where homework can be kept recorded",
+            flag_ids,
+            as_of,
+            provenance,
+            "The private safety plan was made today; the homework the plan holds waits only for "
+            "where it can be kept safely.",
+        )
+        return [attrs.evolve(place, urgent=True)], (
+            "The private safety assessment and plan were recorded today. With no partner or "
+            "family member in the room, the clinician records where written homework (diaries, "
+            "thought records, logs) can be kept where no one else will find it. Nothing that "
+            "involves the partner starts before this."
+        )
     review = visit_objective(
         "safety-private-assessment",
         f"Review the private safety plan in place (recorded {recorded.isoformat()}) one to one at "
