@@ -97,7 +97,7 @@ def test_the_patient_copy_says_held_steps_start_once_asked_today(engine, name) -
     copy = render_patient(_plan(engine, _raw(name)))
     assert HELD_FOR_WEEKS not in copy
     assert "Start these when your clinician says so." not in copy
-    assert "today, after your clinician has asked you some questions" in copy  # read 18, N2
+    assert "Your clinician will tell you today whether to start these now." in copy  # read 23, S1
 
 
 def test_a_hold_for_another_flag_keeps_the_old_wording(engine) -> None:

@@ -45,10 +45,7 @@ REPLAN = (
     "from the plan made again."
 )
 AFTER_SAFETY_CHECK = "(this starts once you and your clinician have finished today's safety check)"
-AFTER_QUESTIONS = (
-    "(this starts today, after your clinician has asked you some questions, unless you agree "
-    "otherwise)"
-)
+AFTER_QUESTIONS = "(your clinician will tell you today whether this starts now)"  # read 23, S1
 OUTCOMES = (
     "assessed-safety-plan-in-place",
     "assessed-safety-plan-updated",
@@ -161,7 +158,7 @@ def test_an_assessment_of_one_flag_only_keeps_the_hold(engine) -> None:
 def test_the_risk_unknown_copy_starts_today_unless_agreed_otherwise(engine, name: str) -> None:
     copy = render_patient(example_plan(engine, name))
     assert AFTER_QUESTIONS in copy
-    assert "Start these today, after your clinician has asked you some questions" in copy
+    assert "Your clinician will tell you today whether to start these now." in copy  # read 23, S1
     assert "(this starts once your clinician has asked you some questions today)" not in copy
 
 

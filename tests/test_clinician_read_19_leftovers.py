@@ -202,8 +202,8 @@ def test_the_cardiac_breathing_goal_reads_like_the_other_held_goals(engine) -> N
     assert "18 January 2027" not in breathing
     assert breathing == (
         "- Practise slow breathing when calm for 5 minutes on at least 5 days a week; gentle "
-        "muscle relaxation is added once the heart team agrees (this starts today, after your "
-        "clinician has asked you some questions, unless you agree otherwise)."
+        "muscle relaxation is added once the heart team agrees (your clinician will tell you "
+        "today whether this starts now)."  # read 23, S1
     )
 
 

@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from plan_helpers import EXAMPLE_AS_OF, EXAMPLES, example_plan, plan_with_records
+from planengine import Assessment
 from planengine.render._plan import render_goals, render_markdown
 from planengine.render._words import held_until_words, words_data
 
@@ -29,12 +30,31 @@ def test_no_goal_file_holds_until_today(engine, name: str) -> None:
 
 
 def test_the_private_review_names_its_visit(engine) -> None:
-    plan = plan_with_records(
-        engine, "relationships-with-ipv.yaml", "assessed-private-safety-plan-in-place"
-    )
+    raw = yaml.safe_load((EXAMPLES / "relationships-with-ipv.yaml").read_text())
+    flags = example_plan(engine, "relationships-with-ipv.yaml").risk_flags
+    raw["risk_dispositions"] = [  # a private safety plan recorded a week before this visit
+        {"signal": f.signal, "by": "Dr A. Clinician", "date": "2026-11-30",
+         "outcome": "assessed-private-safety-plan-in-place", "next_review": "2026-12-14"}
+        for f in flags
+    ]
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=EXAMPLE_AS_OF)
     lines = _held(render_goals(plan))
     assert any("the private review due at the visit of 2026-12-07" in line for line in lines)
     assert "the private review today confirms" in render_markdown(plan)
+
+
+def test_a_private_plan_recorded_today_waits_for_where_homework_is_kept(engine) -> None:
+    """Clinician read 23, S6: recorded today, the private review was today's; the record does
+    not say where homework can be kept, so the hold names that, never "the private review
+    today" again, on the plan and on the goal file alike."""
+    plan = plan_with_records(
+        engine, "relationships-with-ipv.yaml", "assessed-private-safety-plan-in-place"
+    )
+    wanted = "the clinician records where homework can be kept safely"
+    assert any(wanted in line for line in _held(render_goals(plan)))
+    text = render_markdown(plan)
+    assert f"held until {wanted}" in text
+    assert "the private review today confirms" not in text
 
 
 @pytest.mark.parametrize("reason", sorted(words_data()["clinician"]["hold_on_file"]))

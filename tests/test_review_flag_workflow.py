@@ -115,7 +115,7 @@ def test_a_recorded_disposition_stops_the_demand_for_an_assessment_today() -> No
     (flag,) = review.risk_flags  # never deleted
     assert flag.status == "dispositioned" and flag.disposition.by == "Dr M. Okafor"
     assert "risk assessment today" not in flag.message
-    assert "dispositioned by Dr M. Okafor on 2026-10-28" in flag.message
+    assert "Dr M. Okafor recorded on 2026-10-28 that a safety plan is in place" in flag.message
     assert "next review 2027-02-17" in flag.message
     mood = review.goal("mood")
     assert [s.action for s in mood.suggestions] == ["close-goal"]  # no longer blocked forever

@@ -18,6 +18,7 @@ from planengine.render._words import patient_text
 from test_clinician_read_17_same_visit import RISK_UNKNOWN, _disposed, _plan, _raw
 
 NO_RISK = "assessed-no-current-risk-identified"
+NO_RECORD_WORDS = "that their assessment did not identify a current risk"
 NEXT_REVIEW = EXAMPLE_AS_OF + dt.timedelta(days=14)
 
 
@@ -37,13 +38,14 @@ def test_after_a_recorded_no_the_question_is_asked_again_at_the_next_review(
     assert "again at the next review" in asked_after["statement"]
     assert "at this visit" not in asked_after["statement"]
     assert asked_after["due_date"] == NEXT_REVIEW.isoformat()
-    assert NO_RISK in asked_after["rationale"]
+    # the clinician's outcome in words, never its code (clinician read 23, M1)
+    assert NO_RECORD_WORDS in asked_after["rationale"] and NO_RISK not in asked_after["rationale"]
     step = steps_by_id(after)["safety-risk-assessment"]
     assert step["title"] == "Risk question asked and recorded: ask it again at the next review"
     assert "today" not in step["title"]
     assert "Record the answer today" not in step["description"]
     assert "answers the risk question; record it once" not in step["description"]
-    assert NO_RISK in step["description"]
+    assert NO_RECORD_WORDS in step["description"] and NO_RISK not in step["description"]
     # the safety step stays first, and the flag stays on record
     assert after["problems"][0]["area"] == "safety"
     assert after["risk"]["flags"]

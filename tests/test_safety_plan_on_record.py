@@ -45,17 +45,17 @@ def step(plan: Any, key: str) -> Any:
 
 @pytest.mark.parametrize("outcome", PLAN_OUTCOMES)
 def test_the_safety_plan_in_place_is_reviewed_not_asked_for_again(engine, outcome: str) -> None:
-    plan = remade(engine, outcome, "2026-12-07")
+    plan = remade(engine, outcome, "2026-11-30")  # recorded today: read 23, S6 (its own test)
     goal = objective(plan, "safety-plan-completed")
     assert goal.statement.startswith(
-        "Review the safety plan in place (recorded 2026-12-07) with the patient"
+        "Review the safety plan in place (recorded 2026-11-30) with the patient"
     )
     assert "Complete a clinician risk assessment" not in goal.statement
     assert "and a written safety plan" not in goal.statement
     assert goal.measure.metric == "safety plan sections reviewed with the clinician"
     built = step(plan, "safety-plan")
     assert built.title == "Review the written safety plan together"
-    assert "safety plan in place (recorded 2026-12-07)" in built.description
+    assert "safety plan in place (recorded 2026-11-30)" in built.description
     assert "write a safety plan" not in built.description
     assert len(built.steps) == 6  # the six sections are still gone through
 
@@ -142,10 +142,11 @@ def test_the_documents_agree_and_repeat_byte_for_byte(engine) -> None:
 def test_a_record_from_last_week_is_not_called_todays_assessment(engine, outcome: str) -> None:
     """Clinician read 21, M1: the risk statement gives a recorded assessment its real date."""
     plan = remade(engine, outcome, "2026-11-30")
-    assert (
-        "the clinician's risk assessment of 30 November 2026 is recorded below, so the self-help "
-        "steps the flag held start; it is reviewed with the patient at this visit (step 1), and "
-        "the safety plan and follow-up stay due." in plan.risk_statement
+    assert (  # restarted after today's review, not on the old record (read 23, S5)
+        "the clinician's risk assessment of 30 November 2026 is recorded below and reviewed with "
+        "the patient at this visit; the self-help steps the flag held start once today's review "
+        "of the recorded risk assessment and the safety plan finds no change, and the safety "
+        "plan and follow-up stay due." in plan.risk_statement
     )
     assert "assessment today" not in plan.risk_statement
     assert "assessment today" not in render_markdown(plan)

@@ -268,9 +268,11 @@ HOLD_REASONS = (
     "risk-review",
     "risk-question",
     "risk-assessment",
+    "risk-record-review",
     "urgent-care",
     "private-assessment",
     "private-review",
+    "private-homework-place",
     "contraindication",
 )
 

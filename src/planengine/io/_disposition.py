@@ -102,12 +102,23 @@ class Disposition:
         return self.json_path + ("" if self.line is None else f" (line {self.line})")
 
     def describe(self) -> str:
-        """``dispositioned by Dr A on 2026-11-21 (clinician's recorded outcome: ...), next review
-        2026-12-05``."""
+        """``Dr A recorded on 2026-11-21 that a safety plan is in place, next review
+        2026-12-05``: the record in words (:meth:`outcome_words`), never its code."""
         return (
-            f"dispositioned by {self.by} on {self.date.isoformat()} (clinician's recorded "
-            f"outcome: {self.outcome}), next review {self.next_review.isoformat()}"
+            f"{self.by} recorded on {self.date.isoformat()} {self.outcome_words()}, next review "
+            f"{self.next_review.isoformat()}"
         )
+
+    def outcome_words(self) -> str:
+        """The recorded outcome in words, as a clause after "recorded" ("that a safety plan is
+        in place"), from documents.yaml ``clinician.outcome`` (clinician read 23, M1): the code
+        stays in the plan's JSON; a document says what the clinician recorded.
+
+        :raises KeyError: for an outcome with no words (the tests check each outcome)."""
+        from planengine._cache import shipped_data  # the documents' words, parsed once
+
+        table: Mapping[str, str] = shipped_data("data/documents.yaml")["clinician"]["outcome"]
+        return table[self.outcome]
 
     to_dict = json_form(
         key("signal"),

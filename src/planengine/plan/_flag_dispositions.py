@@ -99,7 +99,7 @@ def _apply(flag: RiskFlag, dispositions: Sequence[Disposition], as_of: dt.date) 
             status="reopened",
             disposition=record,
             message=f"{flag.message} Reopened: this signal on {last.isoformat()} came after the "
-            f"clinician's disposition ({record.describe()}), so it is assessed again today.",
+            f"clinician's record ({record.describe()}), so it is assessed again today.",
         )
     if record.next_review <= as_of:
         return attrs.evolve(
@@ -109,18 +109,34 @@ def _apply(flag: RiskFlag, dispositions: Sequence[Disposition], as_of: dt.date) 
             message=f"{flag.message} Review due: {record.describe()}; that review is due "
             f"({record.next_review.isoformat()}), so a clinician reviews the flag today.",
         )
+    return attrs.evolve(
+        flag, status="dispositioned", disposition=record, message=_recorded(flag, record)
+    )
+
+
+def _recorded(flag: RiskFlag, record: Disposition) -> str:
+    """A flag's message with a current record: what it asked for today worded as done, and the
+    clinician's outcome in words, attributed to the clinician (clinician read 23, M1). A risk
+    question unanswered or never given no longer reads "risk is unknown" beside the record that
+    it was asked: the question was asked directly, and it is asked again by the next review."""
     message, day = flag.message, record.date.isoformat()
+    if flag.kind == "risk-unknown":
+        message = message.replace(
+            f": risk is unknown. {ACTION_ASK_NOW}", f". {record.by} asked it directly on {day}."
+        ).replace(f"risk is unknown. {ACTION_ASK_NOW}", f"{record.by} asked it directly on {day}.")
+        return (
+            f"{message} {record.by} recorded {record.outcome_words()}; the flag stays on record "
+            f"and the question is asked again by {record.next_review.isoformat()}; any signal "
+            f"after {day} reopens it."
+        )
     for action in TODAY_ACTIONS:
         done = f"A clinician assessed it on {day}." if action == ACTION_ASK_NOW else (
             f"assessed by a clinician on {day}"
         )
         message = message.replace(action, done)
-    return attrs.evolve(
-        flag,
-        status="dispositioned",
-        disposition=record,
-        message=f"{message} The flag stays on record, {record.describe()}; any signal after "
-        f"{record.date.isoformat()} reopens it.",
+    return (
+        f"{message} The flag stays on record: {record.describe()}; any signal after {day} "
+        "reopens it."
     )
 
 

@@ -51,6 +51,7 @@ from planengine.plan._safety_hold import (
     hold_dependants,
     hold_reason,
     must_hold,
+    recorded_before,
 )
 from planengine.plan._safety_on_record import asked_and_recorded
 from planengine.plan._safety_problem import (
@@ -116,11 +117,17 @@ def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
     if private is not None and all(assessed_today(f) or f.kind in PRIVATE_KINDS for f in flags):
         from planengine.render._words import long_date  # the documents' date wording
 
+        if private == as_of:  # the private review was today's (clinician read 23, S6)
+            return (
+                f"{count}: the clinician's private safety assessment today, with a private "
+                "safety plan in place, is recorded below; self-guided and supervised self-help "
+                f"steps are held until {held_until(flags, as_of)}."
+            )
         return (  # reviewed privately, not seen to as if nothing was done (read 21, S1)
             f"{count}: the clinician's private safety assessment of {long_date(private)} is "
             "recorded below; the private safety plan in place is reviewed one to one at this "
             "visit, and self-guided and supervised self-help steps are held until "
-            f"{held_until(flags)}."
+            f"{held_until(flags, as_of)}."
         )
     return (
         f"{count}. A clinician must see to each open flag today (the safety problem lists how); "
@@ -148,11 +155,11 @@ def _assessment_recorded(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> 
             "the flag held start today; the safety plan and follow-up stay due."
         )
     of = " and ".join(long_date(d) for d in dates)
-    return (
+    return (  # restarted after today's review, not on the old record (clinician read 23, S5)
         f"the clinician's risk assessment{'s' if len(dates) > 1 else ''} of {of} "
-        f"{'are' if len(dates) > 1 else 'is'} recorded below, so the self-help steps the flag "
-        "held start; it is reviewed with the patient at this visit (step 1), and the safety plan "
-        "and follow-up stay due."
+        f"{'are' if len(dates) > 1 else 'is'} recorded below and reviewed with the patient at "
+        f"this visit; the self-help steps the flag held start once {held_until(flags, as_of)}, "
+        "and the safety plan and follow-up stay due."
     )
 
 
@@ -296,8 +303,10 @@ def enforce(
         if any(f.kind in PRIVATE_KINDS for f in flags):
             _safe_relationship_goals(draft.problems[1:])
         held = 0
-        until, reason = held_until(flags), hold_reason(flags)
-        holding = not all(assessed_today(f) for f in flags)
+        until, reason = held_until(flags, as_of), hold_reason(flags, as_of)
+        holding = not all(assessed_today(f) for f in flags) or any(
+            recorded_before(f, as_of) for f in flags
+        )
         for problem in draft.problems[1:] if holding else ():
             for step in problem.interventions:
                 if step.status != "held" and must_hold(step, active_before_hooks):

@@ -10,6 +10,7 @@ import datetime as dt
 import attrs
 
 from planengine._model import Measure, Objective, Provenance, RiskFlag
+from planengine.io._disposition import Disposition
 from planengine.plan._risk_flags import PRIVATE_KINDS, SUICIDE_KINDS
 from planengine.plan._safety_today import (
     SAFETY_AREA,
@@ -31,7 +32,9 @@ __all__ = [
     "private_objectives",
     "private_review",
     "safety_plan_on_record",
+    "safety_plan_record",
     "suicide_objective",
+    "written_today",
 ]
 
 
@@ -106,6 +109,24 @@ def private_review(
     at this visit, in place of a first private assessment and its offers as if none was made
     (clinician read 21, S1, in its words), and what the step does."""
     flag_ids = [f.id for f in flags if f.kind in PRIVATE_KINDS]
+    if recorded == as_of:  # the private review was today's: not repeated (clinician read 23, S6)
+        place = visit_objective(
+            "safety-private-assessment",
+            "Private safety plan in place (recorded today): record where written homework can be "
+            f"kept without being found, one to one, by {as_of.isoformat()}.",
+            "where homework can be kept recorded",
+            flag_ids,
+            as_of,
+            provenance,
+            "The private safety plan was made today; the homework the plan holds waits only for "
+            "where it can be kept safely.",
+        )
+        return [attrs.evolve(place, urgent=True)], (
+            "The private safety assessment and plan were recorded today. With no partner or "
+            "family member in the room, the clinician records where written homework (diaries, "
+            "thought records, logs) can be kept where no one else will find it. Nothing that "
+            "involves the partner starts before this."
+        )
     review = visit_objective(
         "safety-private-assessment",
         f"Review the private safety plan in place (recorded {recorded.isoformat()}) one to one at "
@@ -160,6 +181,29 @@ def safety_plan_on_record(flags: tuple[RiskFlag, ...]) -> dt.date | None:
         and f.disposition.outcome in SAFETY_PLAN_OUTCOMES
     ]
     return max(days, default=None)
+
+
+def safety_plan_record(flags: tuple[RiskFlag, ...]) -> Disposition | None:
+    """The latest current record that a safety plan is in place (or was updated), on the day
+    :func:`safety_plan_on_record` gives (``None``: none): who recorded it, and its next review."""
+    day = safety_plan_on_record(flags)
+    found = [
+        f.disposition
+        for f in flags
+        if f.kind in SUICIDE_KINDS
+        and f.disposition is not None
+        and f.disposition.outcome in SAFETY_PLAN_OUTCOMES
+        and f.disposition.date == day
+    ]
+    return min(found, key=lambda d: d.next_review) if found else None
+
+
+def written_today(flags: tuple[RiskFlag, ...], as_of: dt.date) -> Disposition | None:
+    """The record of a safety plan written (or updated) on the plan's own day, ``as_of``: the
+    plan made again after it reads the safety plan as done today, never as a review due today
+    (clinician read 23, S6); ``None`` for none, or one dated before ``as_of``."""
+    record = safety_plan_record(flags)
+    return record if record is not None and record.date == as_of else None
 
 
 #: The follow-up step's title once the contact after a recorded safety plan was due before this
@@ -257,6 +301,8 @@ def suicide_objective(
             f"{condition[0].upper()}{condition[1:]}: write a safety plan covering all six "
             f"sections with the patient, {copy}, {when}."
         )
+    elif (today := written_today(flags, as_of)) is not None:  # done today (read 23, S6)
+        return _written_today_objective(flags, today, provenance, copy)
     elif plan_day is not None:  # a safety plan on record: reviewed, not asked for again
         statement = (
             f"Review the safety plan in place (recorded {plan_day.isoformat()}) with the patient, "
@@ -301,4 +347,39 @@ def suicide_objective(
         ),
         condition=condition,
         due_after_condition_days=0 if met_later(condition) else None,
+    )
+
+
+def _written_today_objective(
+    flags: tuple[RiskFlag, ...], record: Disposition, provenance: Provenance, copy: str
+) -> Objective:
+    """The safety plan recorded on the plan's own day: done today, its copy given, and gone over
+    with the patient by the record's next review (clinician read 23, S6, in its words)."""
+    give = "give the patient their copy" + copy.removeprefix("with the patient keeping a copy")
+    return Objective(
+        id="safety-plan-completed",
+        area=SAFETY_AREA,
+        statement=(
+            f"Safety plan in place (recorded today by {record.by}): {give}; review it with the "
+            f"patient, checking all six sections, by {record.next_review.isoformat()}."
+        ),
+        measure=Measure(
+            metric="safety plan sections reviewed with the clinician",
+            unit="sections",
+            method="clinician review of the written safety plan",
+            baseline_value=0,
+            baseline_date=record.date,
+            target_value=len(SAFETY_PLAN_SECTIONS),
+            comparator=">=",
+        ),
+        start_date=record.date,
+        due_date=record.next_review,
+        review_interval_days=(record.next_review - record.date).days,
+        addresses=addressed(flags),
+        provenance=provenance,
+        rationale=(
+            "A risk flag kept on record comes before every other goal: the safety plan was "
+            "written with the patient today, so it is gone over at the flag's next review, not "
+            "again at this visit."
+        ),
     )

@@ -6,11 +6,13 @@ what it waits for, and every document words it from that one field (documents.ya
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 
 from planengine._model import Intervention, Problem, RiskFlag
 from planengine.plan._risk_flags import PRIVATE_KINDS, SUICIDE_KINDS
 from planengine.plan._safety_today import (
+    answered_no,
     assessed_today,
     private_plan_on_record,
     referred_for_urgent_care,
@@ -25,6 +27,7 @@ __all__ = [
     "hold_dependants",
     "hold_reason",
     "must_hold",
+    "recorded_before",
 ]
 
 
@@ -68,7 +71,23 @@ def clinician_steps(problems: Iterable[Problem]) -> StepsSeen:
     }
 
 
-def hold_reasons(flags: tuple[RiskFlag, ...]) -> tuple[str, ...]:
+def recorded_before(flag: RiskFlag, as_of: dt.date | None) -> bool:
+    """Whether ``flag`` is a reported suicide risk whose current record (a safety plan, not a
+    referral for urgent care) is dated before the plan's day ``as_of``: the self-help it held
+    starts once today's review of that record and the safety plan finds no change, not on the
+    old record alone (clinician read 23, S5: a week-old assessment is not today's). A risk
+    question asked and not endorsed (:func:`answered_no`) is not held again."""
+    record = flag.disposition
+    return (
+        as_of is not None
+        and record is not None
+        and record.date < as_of
+        and assessed_today(flag)
+        and not answered_no(flag)
+    )
+
+
+def hold_reasons(flags: tuple[RiskFlag, ...], as_of: dt.date | None = None) -> tuple[str, ...]:
     """What a step the safety rule holds waits for, each one of
     :data:`~planengine._model.HOLD_REASONS`, decided from the flags not yet assessed (a flag
     already assessed today keeps nothing back: the reason names what actually keeps the hold),
@@ -79,21 +98,35 @@ def hold_reasons(flags: tuple[RiskFlag, ...]) -> tuple[str, ...]:
     with a private safety plan on record: :func:`private_plan_on_record`), and the clinician's part for
     the other flags: the risk question asked today when each is one left blank or never given,
     today's assessment recorded when each is of a suicide kind with none dispositioned, else a
-    clinician's review of the flag."""
-    pending = tuple(f for f in flags if not assessed_today(f))
+    clinician's review of the flag; a record dated before the plan's day ``as_of`` waits for
+    today's review of it (:func:`recorded_before`)."""
+    pending = tuple(f for f in flags if not assessed_today(f) or recorded_before(f, as_of))
     urgent = referred_for_urgent_care(pending) is not None
     private = [f for f in pending if f.kind in PRIVATE_KINDS]
     others = [f for f in pending if f.kind not in PRIVATE_KINDS]
     reasons = ["urgent-care"] if urgent else []
     if private and (not urgent or any(f.is_open for f in private)):  # read 21, S1: a plan on record
-        reasons.append("private-review" if private_plan_on_record(flags) else "private-assessment")
+        reasons.append(_private_reason(flags, as_of))
     if others and not urgent:
-        reasons.append(_review_reason(others))
+        reasons.append(_review_reason(others, as_of))
     return tuple(reasons) or ("risk-review",)
 
 
-def _review_reason(flags: Sequence[RiskFlag]) -> str:
+def _private_reason(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
+    """What the steps held for documented abuse wait for: the private safety assessment; with a
+    private safety plan on record, its private review today; with that plan recorded on the
+    plan's own day, the private review was today's, but the record does not say where homework
+    can be kept, so the hold stays until the clinician records that (clinician read 23, S6)."""
+    day = private_plan_on_record(flags)
+    if day is None:
+        return "private-assessment"
+    return "private-homework-place" if day == as_of else "private-review"
+
+
+def _review_reason(flags: Sequence[RiskFlag], as_of: dt.date | None) -> str:
     """What the flags other than private ones wait for (:func:`hold_reasons`)."""
+    if all(recorded_before(f, as_of) for f in flags):
+        return "risk-record-review"
     if any(f.status == "dispositioned" for f in flags):
         return "risk-review"
     kinds = {f.kind for f in flags}
@@ -102,16 +135,16 @@ def _review_reason(flags: Sequence[RiskFlag]) -> str:
     return "risk-assessment" if kinds <= SUICIDE_KINDS else "risk-review"
 
 
-def hold_reason(flags: tuple[RiskFlag, ...]) -> str:
+def hold_reason(flags: tuple[RiskFlag, ...], as_of: dt.date | None = None) -> str:
     """The ``hold`` of a step the safety rule holds: the first of :func:`hold_reasons`."""
-    return hold_reasons(flags)[0]
+    return hold_reasons(flags, as_of)[0]
 
 
-def held_until(flags: tuple[RiskFlag, ...]) -> str:
+def held_until(flags: tuple[RiskFlag, ...], as_of: dt.date | None = None) -> str:
     """What a held step waits for, in words: each of :func:`hold_reasons` worded as every
     document words that ``hold`` (documents.yaml ``clinician.hold``: one table, so the step's
     note, its status label and the held objectives never say different things)."""
-    return ", and ".join(hold_words(reason) for reason in hold_reasons(flags))
+    return ", and ".join(hold_words(reason) for reason in hold_reasons(flags, as_of))
 
 
 def hold_words(reason: str) -> str:

@@ -40,10 +40,11 @@ FLAG_REVIEW_ID = "safety-flag-review"
 #: (clinician read 20, S4, in its words): on record, not "open", and nothing is held.
 ON_RECORD_REASON = "Kept on record and asked again at review; no held steps."
 #: The same with a private safety plan on record (clinician read 21, S1): reviewed privately at
-#: each visit, and the homework held until today's private review says where it can be kept.
+#: each visit, and the homework held until the clinician records where it can be kept: at
+#: today's private review, or, with the plan recorded today, as the hold says (read 23, S6).
 PRIVATE_ON_RECORD_REASON = (
-    "Kept on record and reviewed privately at each visit; homework held until today's private "
-    "review."
+    "Kept on record and reviewed privately at each visit; homework held until the clinician "
+    "records where it can be kept safely."
 )
 
 
@@ -143,7 +144,7 @@ def flag_review_objective(
     if not recorded:
         return None
     day = min(f.disposition.next_review for f in recorded if f.disposition)
-    records = "; ".join(f"{f.id} {f.disposition.describe()}" for f in recorded if f.disposition)
+    records = "; ".join(f.disposition.describe() for f in recorded if f.disposition)
     objective = visit_objective(
         FLAG_REVIEW_ID,
         flag_review_statement(recorded, day),

@@ -37,6 +37,7 @@ from planengine.plan._safety_goals import (
     private_review,
     safety_plan_on_record,
     suicide_objective,
+    written_today,
 )
 from planengine.plan._safety_on_record import (
     ON_RECORD_REASON,
@@ -412,6 +413,7 @@ def _suicide_steps(
         )
     recorded = current_dispositions(flags)
     plan_day = None if condition is not None else safety_plan_on_record(flags)
+    today = None if plan_day is None else written_today(flags, as_of)
     due, passed = follow_up_due(plan_day, as_of)
     title, assess = "Clinician suicide-risk assessment today", (
         "A clinician completes a structured suicide-risk assessment (for example the "
@@ -476,12 +478,20 @@ def _suicide_steps(
             area=SAFETY_AREA,
             title=conditional_title(condition, "Build a written safety plan together")
             if plan_day is None
-            else "Review the written safety plan together",
+            else "Review the written safety plan together"
+            if today is None
+            else f"Safety plan in place (recorded today by {today.by}): give the patient their "
+            "copy",
             description=(
                 "Clinician and patient write a safety plan in the patient's own words, section by "
                 "section, rate how likely each part is to be used, solve barriers, and give the "
                 "patient a copy."
                 if plan_day is None
+                else "The safety plan was written with the patient today: check that the patient "
+                "has their copy, and go over it section by section, in the patient's own words, "
+                f"by the flag's next review on {today.next_review.isoformat()}, or sooner if "
+                "anything changes."
+                if today is not None  # done today, not repeated (clinician read 23, S6)
                 else f"Clinician and patient go over the safety plan in place (recorded "
                 f"{plan_day.isoformat()}) section by section, in the patient's own words: update "
                 "any part that has changed, rate again how likely each part is to be used, solve "

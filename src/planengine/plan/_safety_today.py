@@ -460,12 +460,13 @@ def risk_question(flags: tuple[RiskFlag, ...]) -> str:
 
 def current_dispositions(flags: tuple[RiskFlag, ...]) -> str:
     """The clinicians' records when every suicide-risk flag has a current disposition
-    (``risk-1 dispositioned by ... next review ...``), else ``""``: one flag without a record
-    keeps the full assessment today."""
+    in words (``Dr A recorded on ... that a safety plan is in place (next review ...)``: no flag
+    id, no outcome code; clinician read 23, M1), else ``""``: one flag without a record keeps the
+    full assessment today."""
     suicide = [f for f in flags if f.kind in SUICIDE_KINDS]
     if not suicide or any(f.status != "dispositioned" for f in suicide):
         return ""
-    return "; ".join(f"{f.id} {f.disposition.describe()}" for f in suicide)
+    return "; ".join(f.disposition.describe() for f in suicide if f.disposition)  # no flag ids
 
 
 def conditional_title(condition: str | None, title: str) -> str:

@@ -9,6 +9,7 @@ go to the appendix, "How this plan was made", with the input hash; nothing inter
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
@@ -75,12 +76,23 @@ def _risk(plan: Plan, data: dict[str, Any]) -> Section:
             text = clean(flag["message"])
             if flag["private"]:
                 text += " Private: it is never printed on the patient's copy."
-            items.append(Item(text, lead=label(_C, "flag_kind", flag["kind"]) + ":"))
+            items.append(Item(text, lead=_flag_lead(flag)))
         blocks.append(ItemList(tuple(items), ordered=True))
     crisis = _crisis(plan, open_flag=bool(flags), abuse=any(f["private"] for f in flags))
     if crisis is not None:
         blocks.append(crisis)
     return Section("Risk and safety", tuple(blocks), kind="safety")
+
+
+def _flag_lead(flag: dict[str, Any]) -> str:
+    """A flag's heading: its kind, or, for a risk question unanswered or never given that a
+    clinician has since asked (a current record), what was done, never "risk unknown" beside
+    the record (clinician read 23, M1)."""
+    record = flag.get("disposition")
+    if flag["kind"] == "risk-unknown" and flag["status"] == "dispositioned" and record:
+        day = long_date(dt.date.fromisoformat(record["date"]))
+        return str(words_data()[_C]["flag_asked"]).format(by=record["by"], day=day)
+    return label(_C, "flag_kind", flag["kind"]) + ":"
 
 
 def _copy_notes(plan: Plan, flags: list[dict[str, Any]]) -> list[Block]:

@@ -184,21 +184,24 @@ def safety_section(data: dict[str, Any], keep: Keep) -> Section | None:
         blocks.append(Paragraph(patient_text(key)))
     elif plan_step is not None:
         parts = tuple(Item(p) for p in (_safety_part(raw, keep) for raw in plan_step.get("steps", ())) if p)
-        intro = "safety_plan_review_intro" if _safety_plan_in_place(flags) else "safety_plan_intro"
+        intro = _safety_intro(flags, data["as_of"])
         blocks += [Paragraph(patient_text(intro)), ItemList(parts, ordered=True)]
     else:
         blocks.append(Paragraph(patient_text("safety_talk")))
     return Section(patient_text("safety_heading"), tuple(blocks), kind="safety")
 
 
-def _safety_plan_in_place(flags: list[dict[str, Any]]) -> bool:
-    """Whether every suicide-risk flag has a current record and one records a safety plan in
-    place (or updated): the copy then says the safety plan is gone over today, not written
-    (attack s30, 7; :func:`planengine.plan._safety_goals.safety_plan_on_record`)."""
+def _safety_intro(flags: list[dict[str, Any]], as_of: str) -> str:
+    """The safety plan's intro key: with every suicide-risk flag on a current record and one
+    recording a safety plan in place (or updated), gone over today, not written (attack s30, 7;
+    :func:`planengine.plan._safety_goals.safety_plan_on_record`), or, recorded on the plan's
+    own day ``as_of``, written today (clinician read 23, S6); else written today."""
     suicide = [f for f in flags if f["kind"] in SUICIDE_KINDS]
-    return bool(suicide) and all(f.get("status") == "dispositioned" for f in suicide) and any(
-        (f.get("disposition") or {}).get("outcome") in SAFETY_PLAN_OUTCOMES for f in suicide
-    )
+    records = [f.get("disposition") or {} for f in suicide]
+    plans = [r["date"] for r in records if r.get("outcome") in SAFETY_PLAN_OUTCOMES]
+    if not plans or any(f.get("status") != "dispositioned" for f in suicide):
+        return "safety_plan_intro"
+    return "safety_plan_written_intro" if max(plans) == as_of else "safety_plan_review_intro"
 
 
 def _safety_part(raw: str, keep: Keep) -> str:

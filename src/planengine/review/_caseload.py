@@ -124,7 +124,7 @@ def _parts(review: Review) -> tuple[list[str], str]:
         f"open risk flag {f.id} ({f.kind.replace('-', ' ')}, priority {f.rank})"
         for f in review.open_flags
     ]
-    parts += [f"flag {f.id} {f.disposition.describe()}" for f in review.risk_flags if not f.is_open]
+    parts += [f"flag {f.id}: {f.disposition.describe()}" for f in review.risk_flags if not f.is_open]
     gaps = [gap for gap in review.risk_item_gaps]
     parts += [gap.line() for gap in gaps]
     if attention:
