@@ -154,3 +154,21 @@ def test_batch_refuses_an_output_folder_inside_its_input(capsys: pytest.CaptureF
         assert code == 2
         assert len(err.strip().splitlines()) == 1 and "input" in err
     assert sorted(p.name for p in export.iterdir()) == ["QuestionnaireResponse.ndjson"]
+
+
+def test_batch_names_the_responses_of_one_day_and_keeps_the_patient_in_the_queue(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    export = tmp_path / "bt"
+    export.mkdir()
+    ndjson(export / "Patient.ndjson", {"resourceType": "Patient", "id": "p1"})
+    two = [qr("p1", [(c, 1) for c in PHQ9_ITEMS[:8]] + [("44260-8", v)]) for v in (2, 0)]
+    ndjson(export / "QuestionnaireResponse.ndjson", *two)
+    code, _, _ = run(capsys, "batch", "-q", "--as-of", "2026-11-25", "-j", "1", str(export), "-o", str(tmp_path / "o"))
+    assert code == 2
+    (error,) = [json.loads(line) for line in (tmp_path / "o" / "errors.jsonl").read_text().splitlines()]
+    assert error["file"].endswith("QuestionnaireResponse.ndjson") and error["line"] == 2
+    assert "QuestionnaireResponse.ndjson:1" in error["reason"]
+    (flag,) = [json.loads(line) for line in (tmp_path / "o" / "flags.jsonl").read_text().splitlines()]
+    assert flag["patient"] == "p1" and flag["source"] == "input-error" and flag["value"] == 2
+    assert flag["line"] == 1 and flag["kind"] == "suicidal-ideation" and flag["status"] == "open"

@@ -51,11 +51,15 @@ class ImportedPatient:
     patient_id: str | None
     document: dict[str, Any]
     notices: tuple[str, ...] = ()
+    #: the resource each of ``document["responses"]`` was read from, in the same order (an error
+    #: in ``$.responses[N]`` names the resource, not the document made from it)
+    response_sources: tuple[Located, ...] = ()
 
 
 @attrs.define
 class _Patient:
     responses: list[dict[str, Any]] = attrs.Factory(list)
+    sources: list[Located] = attrs.Factory(list)
     totals: list[dict[str, Any]] = attrs.Factory(list)
     concerns: list[str] = attrs.Factory(list)
     conditions: list[str] = attrs.Factory(list)
@@ -184,7 +188,9 @@ class _Reader:
         date = _date(resource.get("authored"))
         if date is None:
             raise item.error("a QuestionnaireResponse needs 'authored' (the date it was answered)")
-        self._subject(resource).responses.append({"instrument": instrument, "date": date, "answers": answers})
+        patient = self._subject(resource)
+        patient.responses.append({"instrument": instrument, "date": date, "answers": answers})
+        patient.sources.append(item)
 
     def _identify(self, item: Located) -> tuple[str, dict[str, int]]:
         """The instrument of a response and its linkId -> item number map."""
@@ -248,6 +254,7 @@ class _Reader:
         patient = self._subject(reading.located.resource)
         if reading.has_items:
             patient.responses.append({"instrument": reading.instrument, "date": reading.date, "answers": list(reading.answers)})
+            patient.sources.append(reading.located)
             return
         assert reading.total is not None  # a total-only Observation without a value is an error
         patient.totals.append({"instrument": reading.instrument, "date": reading.date, "total": reading.total})
@@ -309,7 +316,7 @@ class _Reader:
             document["x-fhir-totals"] = patient.totals
         if patient.notices:
             document["x-fhir-notices"] = patient.notices
-        return ImportedPatient(key, document, tuple(patient.notices))
+        return ImportedPatient(key, document, tuple(patient.notices), tuple(patient.sources))
 
 
 def _default_link_ids(instrument: str, instruments: Mapping[str, Any]) -> dict[str, int]:
