@@ -86,8 +86,8 @@ def run(args: argparse.Namespace) -> int:
     for patient in patients:
         for notice in patient.notices:
             print(f"planengine: note: {notice}", file=sys.stderr)
-    for error in errors:
-        print(f"planengine: error: {error}", file=sys.stderr)
+    for refused in errors:
+        print(f"planengine: error: {refused}", file=sys.stderr)
     code = 2 if errors else 0
     if args.output_dir is not None:
         inputs = [*args.files, *(f for f in (args.questionnaires, args.conditions) if f)]

@@ -34,7 +34,7 @@ class RiskAnswer:
 def risk_answers(located: Iterable[Located], instruments: Mapping[str, Any]) -> list[RiskAnswer]:
     """Every risk answer of ``located`` (QuestionnaireResponses and Observations of any status
     but entered-in-error), each copy of a repeated item on its own; never raises."""
-    from planengine.fhir._import import _Reader, _answer_items, _date
+    from planengine.fhir._import import _answer_items, _date, _Reader
 
     risky = {name: tuple(getattr(i, "risk_items", ())) for name, i in instruments.items()}
     risky = {name: items for name, items in risky.items() if items}
@@ -71,7 +71,7 @@ def _risk(
     place: str,
 ) -> Iterator[RiskAnswer]:
     for risk in risky.get(instrument, ()):
-        if number == risk.item and value is not None and value >= risk.endorsed_at:
+        if number is not None and number == risk.item and value is not None and value >= risk.endorsed_at:
             yield RiskAnswer(instrument, number, risk.kind, value, date, item, item.path + place)
 
 
