@@ -118,17 +118,24 @@ class PatientPlanner:
             assessment_source, goal_file = self._sources(patient, records)
             plan_result = None
             assessment = None
+            sources: tuple[Any, ...] = ()
             if assessment_source is not None:
-                assessment = self._assessment(patient, assessment_source, goal_file is None)
+                assessment, sources = self._assessment(
+                    patient, assessment_source, goal_file is None
+                )
             if assessment is not None:
-                plan = self.engine.plan(assessment, as_of=self.settings.as_of)
+                try:
+                    plan = self.engine.plan(assessment, as_of=self.settings.as_of)
+                except InputError as error:  # e.g. two responses of one day: name the resources
+                    raise _at_source(error, sources) from None
                 plan_result = self._planned(patient, plan, assessment)
             review_result = self._review(patient, goal_file) if goal_file is not None else None
             return _combined(patient, plan_result, review_result)
         except InputError as error:
-            return _failed(
+            failed = _failed(
                 patient, error.file or first.file, error.line, error.path or "$", error.message
             )
+            return attrs.evolve(failed, flags=self._unread_risks(patient, records, error.message))
         except PluginError as error:
             return _failed(patient, first.file, first.line, "$", f"a plugin failed: {error}")
         except Exception as error:  # a bug: reported for this patient, the batch goes on
@@ -172,9 +179,12 @@ class PatientPlanner:
         assessment = documents or resources or None
         return assessment, goal_files[0] if goal_files else None
 
-    def _assessment(self, patient: str, sources: list[_Loaded], required: bool) -> Any:
-        """The assessment of ``sources``; ``None`` when FHIR resources hold no response and the
-        patient has a goal file to review (a Patient resource alone is not an error then)."""
+    def _assessment(
+        self, patient: str, sources: list[_Loaded], required: bool
+    ) -> tuple[Any, tuple[Any, ...]]:
+        """The assessment of ``sources`` and the resource each response was read from (FHIR);
+        ``None`` when FHIR resources hold no response and the patient has a goal file to review
+        (a Patient resource alone is not an error then)."""
         from planengine._errors import InputError
         from planengine.fhir._import import assessments_from_fhir
         from planengine.fhir._read import Located
@@ -189,7 +199,7 @@ class PatientPlanner:
                 document=source.document,
                 instruments=engine.instruments,
                 vocabulary=engine.vocabulary,
-            )
+            ), ()
         records = [item.record for item in sources]
         located = [
             Located(item.data, r.path, r.file, r.line)
@@ -201,20 +211,81 @@ class PatientPlanner:
             if p.patient_id == patient
         ]
         found: dict[str, Any] = imported[0].document if imported else {}
+        origins = imported[0].response_sources if imported else ()
         if not found.get("responses") and not found.get("x-fhir-totals"):
             if not required:
-                return None
+                return None, ()
             raise InputError(
                 f"patient {patient!r} has no completed questionnaire response to plan from",
                 file=records[0].file,
                 line=records[0].line,
             )
-        return assessment_from_mapping(
-            found,
-            file=records[0].file,
-            instruments=engine.instruments,
-            vocabulary=engine.vocabulary,
-        )
+        try:
+            assessment = assessment_from_mapping(
+                found,
+                file=records[0].file,
+                instruments=engine.instruments,
+                vocabulary=engine.vocabulary,
+            )
+        except InputError as error:
+            raise _at_source(error, origins) from None
+        return assessment, origins
+
+    def _unread_risks(
+        self, patient: str, records: list[SourceRecord], reason: str
+    ) -> tuple[dict[str, Any], ...]:
+        """The risk answers in a refused patient's FHIR resources, as flags of the queue
+        (``source: input-error``): a patient whose input is in conflict stays in sight when any
+        answer is a risk signal. Never raises: the error itself is already reported."""
+        from planengine.fhir._read import Located
+        from planengine.fhir._risk_scan import risk_answers
+        from planengine.plan._risk_flags import _KIND_ORDER
+
+        located = []
+        for record in records:
+            if record.kind != "fhir":
+                continue
+            try:
+                located.append(Located(orjson.loads(record.text), record.path, record.file, record.line))
+            except orjson.JSONDecodeError:  # pragma: no cover - the source wrote it as JSON
+                continue
+        flags = []
+        for number, found in enumerate(risk_answers(located, self.engine.instruments), start=1):
+            name = getattr(self.engine.instruments[found.instrument], "name", found.instrument)
+            observed = found.date or ""
+            try:
+                ordinal = -dt.date.fromisoformat(observed).toordinal()
+            except ValueError:
+                ordinal = 0
+            flag = {
+                "patient": patient,
+                "source": "input-error",
+                "as_of": self.settings.as_of.isoformat(),
+                "id": f"unread-{number}",
+                "kind": found.kind,
+                "level": "unread",
+                "rank": 1,
+                "status": "open",
+                "instrument": found.instrument,
+                "item": found.item,
+                "value": found.value,
+                "observed_on": found.date,
+                "evidence": [],
+                "message": (
+                    f"{name} item {found.item} answered {found.value}"
+                    + (f" on {found.date}" if found.date else "")
+                    + f" in input that could not be read ({reason}); no plan was made: "
+                    "clinician review of the input and of the risk today."
+                ),
+                "file": found.located.file,
+                "line": found.located.line,
+                "path": found.path,
+                "closable_by": "clinician",
+            }
+            key = [1, _KIND_ORDER.get(found.kind, len(_KIND_ORDER)), ordinal, found.instrument,
+                   found.item, found.kind, patient, "input-error", flag["id"]]
+            flags.append({"queue_key": key, "flag": flag})
+        return tuple(flags)
 
     def _planned(self, patient: str, plan: Any, assessment: Any) -> PatientResult:
         from planengine.plan._risk_flags import flag_queue_key
@@ -301,6 +372,30 @@ def _combined(
         plan.bundle if plan else None,
         (plan.flags if plan else ()) + (review.flags if review else ()),
         review=review.review if review else None,
+    )
+
+
+def _at_source(error: Any, sources: Sequence[Any]) -> Any:
+    """``error`` of the document imported from FHIR, at the resource it came from: an error in
+    ``$.responses[N]`` names the file, line and path of response N (each mention of another
+    response too), not the first file of the patient."""
+    import re
+
+    from planengine._errors import InputError
+    from planengine.fhir._observations import where
+
+    pattern = re.compile(r"\$\.responses\[(\d+)\]")
+    found = pattern.match(error.path or "")
+    if found is None or int(found.group(1)) >= len(sources):
+        return error
+    source = sources[int(found.group(1))]
+
+    def named(match: re.Match[str]) -> str:
+        index = int(match.group(1))
+        return where(sources[index]) if index < len(sources) else match.group(0)
+
+    return InputError(
+        pattern.sub(named, error.message), file=source.file, line=source.line, path=source.path
     )
 
 

@@ -114,6 +114,7 @@ def run_batch(
     from planengine.io._walk import path_list
 
     names = [os.fspath(source) for source in path_list(sources)]
+    _refuse_output_in_input(output_dir, names)
     files = [name for source in names for name in input_files(source)]
     os.makedirs(output_dir, exist_ok=True)
     outputs = OutputSet(output_dir, file_format, files, bundles=settings.bundles)
@@ -137,6 +138,27 @@ def run_batch(
         raise
     finally:
         runner.close()
+
+
+def _refuse_output_in_input(output_dir: str, sources: list[str]) -> None:
+    """An output folder that is, or is inside, an input folder would be read as input by the
+    next run (its plans and flags taken for assessments): refused, before anything is written."""
+    import os
+
+    from planengine._errors import ConfigError
+    from planengine._printable import printable
+
+    target = os.path.realpath(output_dir)
+    for source in sources:
+        if not os.path.isdir(source):
+            continue
+        folder = os.path.realpath(source)
+        if target == folder or target.startswith(folder.rstrip(os.sep) + os.sep):
+            raise ConfigError(
+                f"--output-dir {printable(output_dir)}: is, or is inside, the input folder "
+                f"{printable(source)}; the next run would read its outputs as input: choose a "
+                "folder outside it"
+            )
 
 
 def _write_all(

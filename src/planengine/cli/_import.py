@@ -15,6 +15,8 @@ from typing import Any
 
 #: Characters a patient id keeps in its file name; others become ``_`` (no folder, no hidden file).
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
+#: The longest file name (bytes) common file systems take (ext4, APFS, NTFS: 255).
+_NAME_MAX = 255
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -37,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with -o: replace existing files of the same names (never an input or a link)",
     )
     parser.add_argument(
+        "--max-file-bytes",
+        type=int,
+        metavar="N",
+        help="refuse an input file larger than N bytes (default 1 MiB, as plan, validate, review "
+        "and batch; a Bulk Data export of any size: planengine batch)",
+    )
+    parser.add_argument(
         "--questionnaires",
         metavar="FILE",
         help="YAML/JSON mapping of Questionnaire canonical URLs to instruments and linkIds: "
@@ -52,22 +61,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Print (or with ``-o`` write) one assessment document per patient; notices (unmapped
-    codes, totals only) on stderr."""
+    codes, totals only) on stderr. A file or resource that cannot be read (an item answered
+    twice, ...) is one error line each; the others are still read, and the run exits 2."""
+    from planengine._errors import ConfigError, InputError
     from planengine.fhir import assessments_from_fhir, load_condition_map, read_fhir_file
     from planengine.io._loader import load_document
 
+    if args.max_file_bytes is not None and args.max_file_bytes < 1:
+        raise ConfigError("--max-file-bytes must be positive")
     questionnaires: dict[str, Any] = {}
     if args.questionnaires:
         questionnaires = dict(load_document(args.questionnaires).data.get("questionnaires") or {})
     conditions = load_condition_map(load_document(args.conditions).data) if args.conditions else None
-    located = [found for name in args.files for found in read_fhir_file(name)]
-    patients = assessments_from_fhir(located, questionnaires=questionnaires, conditions=conditions)
+    errors: list[InputError] = []
+    located = []
+    for name in args.files:
+        try:
+            located += read_fhir_file(name, max_bytes=args.max_file_bytes)
+        except InputError as error:
+            errors.append(error)
+    patients = assessments_from_fhir(
+        located, questionnaires=questionnaires, conditions=conditions, errors=errors
+    )
     for patient in patients:
         for notice in patient.notices:
             print(f"planengine: note: {notice}", file=sys.stderr)
+    for refused in errors:
+        print(f"planengine: error: {refused}", file=sys.stderr)
+    code = 2 if errors else 0
     if args.output_dir is not None:
         inputs = [*args.files, *(f for f in (args.questionnaires, args.conditions) if f)]
-        return _write_files(args.output_dir, args.format, patients, inputs, args.force)
+        return _write_files(args.output_dir, args.format, patients, inputs, args.force, located) or code
     documents = [patient.document for patient in patients]
     if args.format == "json":
         payload: Any = documents[0] if len(documents) == 1 else documents
@@ -78,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write(
             yaml.safe_dump_all(documents, sort_keys=False, allow_unicode=True, default_flow_style=None)
         )
-    return 0
+    return code
 
 
 def _json(payload: Any) -> str:
@@ -100,9 +124,12 @@ def file_name(patient_id: str | None, index: int, fmt: str) -> str:
     return f"{stem}.{fmt}"
 
 
-def _write_files(folder: str, fmt: str, patients: list[Any], inputs: list[str], force: bool) -> int:
-    """Every patient's file, after checking them all: one that exists (without ``--force``) or
-    two patients meeting on one name stop the run before anything is written (exit 2)."""
+def _write_files(
+    folder: str, fmt: str, patients: list[Any], inputs: list[str], force: bool, located: list[Any]
+) -> int:
+    """Every patient's file, after checking them all: one that exists (without ``--force``), a
+    name too long for a file system, or two patients meeting on one name stop the run before
+    anything is written (exit 2)."""
     from planengine._errors import OutputError
     from planengine._printable import printable
     from planengine.io._output import InputFiles, write_output
@@ -112,7 +139,13 @@ def _write_files(folder: str, fmt: str, patients: list[Any], inputs: list[str], 
     targets: dict[str, str] = {}  # case-folded name -> the patient it is for
     planned: list[tuple[str, str]] = []
     for index, patient in enumerate(patients, start=1):
-        target = os.path.join(folder, file_name(patient.patient_id, index, fmt))
+        name = file_name(patient.patient_id, index, fmt)
+        if len(name.encode()) > _NAME_MAX:
+            return _error(
+                f"{_id_place(located, patient.patient_id)}: patient id of {len(patient.patient_id)} "
+                f"characters makes a file name longer than {_NAME_MAX} bytes; nothing was written"
+            )
+        target = os.path.join(folder, name)
         key = os.path.normcase(target).casefold()  # a.yaml and A.yaml meet on macOS and Windows
         who = patient.patient_id or f"patient {index}"
         if key in targets:
@@ -145,6 +178,24 @@ def _write_files(folder: str, fmt: str, patients: list[Any], inputs: list[str], 
         file=sys.stderr,
     )
     return 0
+
+
+def _id_place(located: list[Any], patient_id: str | None) -> str:
+    """``file:line: path`` of the element that gives ``patient_id`` (a Patient's ``id``, else the
+    first ``subject.reference`` naming it)."""
+    from planengine.fhir._resources import patient_id_of
+
+    def place(item: Any, below: str) -> str:
+        where = ":".join(str(p) for p in (item.file, item.line) if p is not None)
+        return f"{where}: {item.path}{below}" if where else f"{item.path}{below}"
+
+    for item in located:
+        if item.resource.get("resourceType") == "Patient" and item.resource.get("id") == patient_id:
+            return place(item, ".id")
+    for item in located:
+        if patient_id_of(item.resource.get("subject")) == patient_id:
+            return place(item, ".subject.reference")
+    return "patient id"  # pragma: no cover - every imported patient has a resource
 
 
 def _error(message: str) -> int:

@@ -19,6 +19,7 @@ from typing import Any
 
 import attrs
 
+from planengine._errors import InputError
 from planengine.fhir._codes import ConditionMap, codes, condition_map
 from planengine.fhir._observations import (
     InstrumentReading,
@@ -50,11 +51,15 @@ class ImportedPatient:
     patient_id: str | None
     document: dict[str, Any]
     notices: tuple[str, ...] = ()
+    #: the resource each of ``document["responses"]`` was read from, in the same order (an error
+    #: in ``$.responses[N]`` names the resource, not the document made from it)
+    response_sources: tuple[Located, ...] = ()
 
 
 @attrs.define
 class _Patient:
     responses: list[dict[str, Any]] = attrs.Factory(list)
+    sources: list[Located] = attrs.Factory(list)
     totals: list[dict[str, Any]] = attrs.Factory(list)
     concerns: list[str] = attrs.Factory(list)
     conditions: list[str] = attrs.Factory(list)
@@ -69,12 +74,15 @@ def assessments_from_fhir(
     questionnaires: Mapping[str, Mapping[str, Any]] | None = None,
     conditions: ConditionMap | None = None,
     instruments: Mapping[str, Any] | None = None,
+    errors: list[InputError] | None = None,
 ) -> list[ImportedPatient]:
     """Assessment documents, one per patient in order of first appearance.
 
     :param resources: located resources (:func:`planengine.fhir.read_fhir_file`).
     :param questionnaires: canonical URL -> ``{"instrument": id, "items": {linkId: item}}``.
     :param conditions: the Condition map (default: the shipped one).
+    :param errors: when given, a resource that cannot be read (an item answered twice, ...) is
+        added to it, left out, and the other resources are still read; else the first is raised.
     :raises InputError: naming file, line and path, for a response that cannot be read.
     """
     if instruments is None:
@@ -91,9 +99,14 @@ def assessments_from_fhir(
         for ref in item.resource.get("derivedFrom", ())
         if isinstance(ref, Mapping)
     }
-    readings = reader.readings(located)
+    readings = reader.readings(located, errors)
     for item in located:
-        reader.read(item, derived, readings)
+        try:
+            reader.read(item, derived, readings)
+        except InputError as error:
+            if errors is None:
+                raise
+            errors.append(error)
     return [reader.finish(key) for key in reader.patients]
 
 
@@ -153,6 +166,7 @@ class _Reader:
         instrument, link_ids = self._identify(item)
         count = int(self.instruments[instrument].items)
         answers: list[int | None] = [None] * count
+        first: dict[int, str] = {}  # item number -> the path of its first answer
         for place, answer_item in _answer_items(resource.get("item", []), ".item"):
             link_id = str(answer_item.get("linkId", ""))
             number = link_ids.get(link_id)
@@ -162,11 +176,21 @@ class _Reader:
                 raise item.error(f"linkId {link_id!r} is not an item of {instrument}", place)
             if not 1 <= number <= count:
                 raise item.error(f"linkId {link_id!r} maps to item {number}; {instrument} has {count}", place)
+            if number in first:
+                raise item.error(
+                    f"item {number} of {instrument} (linkId {link_id!r}) is answered twice in one "
+                    f"QuestionnaireResponse (also at {item.path}{first[number]}); a repeated item is "
+                    "not read: which answer holds is for the clinician to settle",
+                    place,
+                )
+            first[number] = place
             answers[number - 1] = self._answer_value(item, instrument, answer_item, place)
         date = _date(resource.get("authored"))
         if date is None:
             raise item.error("a QuestionnaireResponse needs 'authored' (the date it was answered)")
-        self._subject(resource).responses.append({"instrument": instrument, "date": date, "answers": answers})
+        patient = self._subject(resource)
+        patient.responses.append({"instrument": instrument, "date": date, "answers": answers})
+        patient.sources.append(item)
 
     def _identify(self, item: Located) -> tuple[str, dict[str, int]]:
         """The instrument of a response and its linkId -> item number map."""
@@ -214,10 +238,12 @@ class _Reader:
             )
         return value
 
-    def readings(self, located: list[Located]) -> dict[tuple[str | None, int | None, str], InstrumentReading]:
+    def readings(
+        self, located: list[Located], errors: list[InputError] | None = None
+    ) -> dict[tuple[str | None, int | None, str], InstrumentReading]:
         """The questionnaire results among the Observations, by the place of the Observation
         they were read from (so that they keep their place among the responses)."""
-        found, skipped = instrument_readings(located, self.instruments)
+        found, skipped = instrument_readings(located, self.instruments, errors)
         for item, reason in skipped:
             self._subject(item.resource).notices.append(f"{where(item)}: {reason}")
         return {(r.located.file, r.located.line, r.located.path): r for r in found}
@@ -228,6 +254,7 @@ class _Reader:
         patient = self._subject(reading.located.resource)
         if reading.has_items:
             patient.responses.append({"instrument": reading.instrument, "date": reading.date, "answers": list(reading.answers)})
+            patient.sources.append(reading.located)
             return
         assert reading.total is not None  # a total-only Observation without a value is an error
         patient.totals.append({"instrument": reading.instrument, "date": reading.date, "total": reading.total})
@@ -289,7 +316,7 @@ class _Reader:
             document["x-fhir-totals"] = patient.totals
         if patient.notices:
             document["x-fhir-notices"] = patient.notices
-        return ImportedPatient(key, document, tuple(patient.notices))
+        return ImportedPatient(key, document, tuple(patient.notices), tuple(patient.sources))
 
 
 def _default_link_ids(instrument: str, instruments: Mapping[str, Any]) -> dict[str, int]:

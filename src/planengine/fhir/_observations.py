@@ -17,6 +17,7 @@ from typing import Any
 
 import attrs
 
+from planengine._errors import InputError
 from planengine.fhir._codes import codes
 from planengine.fhir._read import Located
 
@@ -63,21 +64,30 @@ class InstrumentReading:
 
 
 def instrument_readings(
-    located: Sequence[Located], instruments: Mapping[str, Any]
+    located: Sequence[Located],
+    instruments: Mapping[str, Any],
+    errors: list[InputError] | None = None,
 ) -> tuple[list[InstrumentReading], list[tuple[Located, str]]]:
     """The questionnaire results among ``located`` (other resources and other Observations are
     passed over), in input order, and the instrument Observations skipped with the reason.
 
+    :param errors: when given, an Observation that cannot be read is added to it and the others
+        are still read (else the first one is raised).
     :raises InputError: (file, line, path) for an instrument Observation that cannot be read: no
-        date, a value that is not a whole number, a panel member that is not in the input.
+        date, a value that is not a whole number, an item given twice, a panel member that is not
+        in the input.
     """
     by_reference = _index(located)
-    members = {
-        _key(found)
-        for item in located
-        if _kind(item, instruments) == "panel"
-        for found in _members(item, by_reference)
-    }
+    members: set[tuple[str | None, int | None, str]] = set()
+    for item in located:
+        if _kind(item, instruments) == "panel":
+            try:
+                members.update(_key(found) for found in _members(item, by_reference))
+            except InputError as error:
+                if errors is None:
+                    raise
+                members.update(_key(found) for found in _members(item, by_reference, lenient=True))
+                errors.append(error)
     readings: list[InstrumentReading] = []
     skipped: list[tuple[Located, str]] = []
     for item in located:
@@ -90,7 +100,13 @@ def instrument_readings(
         if status not in USABLE_STATUSES:
             skipped.append((item, f"Observation with status {status!r} skipped"))
             continue
-        readings.append(_reading(item, kind, instruments, by_reference))
+        try:
+            readings.append(_reading(item, kind, instruments, by_reference))
+        except InputError as error:
+            if errors is None:
+                raise
+            if not any(e is error or str(e) == str(error) for e in errors):
+                errors.append(error)
     return _combined(readings), skipped
 
 
@@ -149,6 +165,7 @@ def _reading(
         )
         answers[item_number - 1] = _value(item, instrument, resource, "")
         return InstrumentReading(item, instrument, date, None, tuple(answers), True, (item,))
+    given: dict[int, str] = {}  # item number -> where it was first given
     for index, component in enumerate(resource.get("component", ()) or ()):
         for code in _codings(component.get("code") if isinstance(component, Mapping) else None):
             number = codes().item_of_code(
@@ -156,9 +173,11 @@ def _reading(
             )
             if number is not None and 1 <= number <= count:
                 seen = True
+                _once(item, instrument, number, given, f".component[{index}]", item)
                 answers[number - 1] = _value(
                     item, instrument, component, f".component[{index}]", absent_ok=True
                 )
+                break  # one component gives one item, however many codings name it
     if kind == "panel":
         for member in _members(item, by_reference):
             parts.append(member)
@@ -171,7 +190,9 @@ def _reading(
                 found = codes().instrument_of_code(system, value)
                 if number is not None and 1 <= number <= count:
                     seen = True
+                    _once(member, instrument, number, given, "", item)
                     answers[number - 1] = _value(member, instrument, member.resource, "")
+                    break
                 elif found == (instrument, "total"):
                     total = _whole(member, member.resource, "")
     own = _whole(item, resource, "", required=kind == "total" and not seen)
@@ -179,13 +200,34 @@ def _reading(
     return InstrumentReading(item, instrument, date, total, tuple(answers), seen, tuple(parts))
 
 
-def _members(item: Located, by_reference: Mapping[str, Located]) -> list[Located]:
-    """The panel's ``hasMember`` Observations, each resolved within the input."""
+def _once(
+    at: Located, instrument: str, number: int, given: dict[int, str], place: str, panel: Located
+) -> None:
+    """Record that item ``number`` is given at ``at`` (``place`` below it); a second time is an
+    error: two values for one item (a risk item among them) must not be settled by their order."""
+    here = f"{where(at)}{place}"
+    if number in given:
+        raise at.error(
+            f"item {number} of {instrument} is given twice in one result (also at {given[number]}); "
+            "a repeated item is not read: which value holds is for the clinician to settle"
+            + ("" if at is panel else f" (panel {where(panel)})"),
+            place,
+        )
+    given[number] = here
+
+
+def _members(
+    item: Located, by_reference: Mapping[str, Located], *, lenient: bool = False
+) -> list[Located]:
+    """The panel's ``hasMember`` Observations, each resolved within the input (``lenient``:
+    those that are; else a missing one is an error)."""
     found: list[Located] = []
     members = item.resource.get("hasMember", ())
     for index, ref in enumerate(members if isinstance(members, list) else ()):
         literal = ref.get("reference") if isinstance(ref, Mapping) else None
         target = by_reference.get(str(literal)) if literal else None
+        if target is None and lenient:
+            continue
         if target is None:
             raise item.error(
                 f"member {literal!r} is not in the input: give the panel with its item "

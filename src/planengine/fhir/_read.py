@@ -100,20 +100,34 @@ def resources_of(text: str, *, file: str | None = None) -> list[Located]:
     return found
 
 
-def read_fhir_file(path: str | os.PathLike[str]) -> list[Located]:
-    """The resources of a FHIR JSON or NDJSON file (``-``: standard input).
+def read_fhir_file(path: str | os.PathLike[str], *, max_bytes: int | None = None) -> list[Located]:
+    """The resources of a FHIR JSON or NDJSON file (``-``: standard input), at most ``max_bytes``
+    long (default: ``max-file-bytes``, 1 MiB, as for every other file planengine reads whole; a
+    larger Bulk Data export is for ``planengine batch``, which reads a line at a time).
 
-    :raises InputError: (one line: file, line, path) when it is not FHIR JSON or NDJSON.
+    :raises InputError: (one line: file, line, path) when it is not FHIR JSON or NDJSON, or is
+        larger than the limit.
     """
     import sys
 
+    from planengine.io._limits import DEFAULT_MAX_BYTES
+
+    limit = DEFAULT_MAX_BYTES if max_bytes is None else max_bytes
     name = os.fspath(path)
     try:
         if name == "-":
-            text = sys.stdin.read()
+            stream = getattr(sys.stdin, "buffer", None)  # a test's StringIO has none
+            raw = stream.read(limit + 1) if stream else sys.stdin.read(limit + 1).encode()
         else:
-            with open(name, encoding="utf-8") as handle:
-                text = handle.read()
+            with open(name, "rb") as handle:
+                raw = handle.read(limit + 1)
+        if len(raw) > limit:
+            raise DocumentParseError(
+                f"file is larger than the limit of {limit} bytes (max-file-bytes); a Bulk Data "
+                "export of any size: planengine batch",
+                file=name,
+            )
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or str(error)
         raise DocumentParseError(f"cannot read: {reason}", file=name) from None
