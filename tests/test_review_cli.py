@@ -74,10 +74,12 @@ def test_bad_option_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None
     assert "not a date" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("target", ["missing-folder/report.html", "."])
+@pytest.mark.parametrize("target", ["a-file/report.html", "."])
 def test_an_output_file_that_cannot_be_written_is_one_line_and_exit_2(
     capsys, tmp_path, target: str
 ) -> None:
+    # a missing folder is made (as plan -o makes one: test_s31_nits); a file in its place is not
+    (tmp_path / "a-file").write_text("not a folder\n", encoding="utf-8")
     code = main([*BASE, str(EXAMPLES / "on-track.yaml"), "-o", str(tmp_path / target)])
     _, err = capsys.readouterr()
     assert code == 2

@@ -98,12 +98,20 @@ def in_config_file(error: Exception, where: str) -> Exception:
     return ConfigError(f"{where}: plan.{error}")
 
 
-def default_engine_config() -> tuple[Any, str]:
+def default_engine_config(given: Any = None, kind: type | None = None) -> tuple[Any, str | None]:
     """The planning settings (:class:`planengine.EngineConfig`) of the configuration file the
-    command line reads from the working directory, and its name (``"configuration"``: none).
+    command line reads from the working directory, and its name (``"configuration"``: none);
+    or ``given`` itself (and ``None``) when it is not ``None``.
 
     :raises ConfigError: for unknown keys or bad values, naming the file.
+    :raises TypeError: when ``given`` is neither ``None`` nor a ``kind`` (``Engine(config=1)``).
     """
+    if given is not None:
+        if kind is not None and not isinstance(given, kind):
+            raise TypeError(
+                f"config must be an {kind.__name__} or None, got {type(given).__name__}"
+            )
+        return given, None
     from planengine.io._config_file import read_config_table
     from planengine.io._plan_config import engine_config_from_mapping
 

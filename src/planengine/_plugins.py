@@ -63,6 +63,24 @@ def plugin_version(obj: Any) -> str:
     return str(version) if version else "unknown"
 
 
+def _plugin_objects(plugins: Any) -> list[Any]:
+    """``plugins`` as a list, refused with a :class:`TypeError` naming the argument when it is
+    not a list of plugin objects (pluggy would register ``1`` as a plugin with no hooks)."""
+    if isinstance(plugins, (str, bytes)) or not isinstance(plugins, Iterable):
+        raise TypeError(
+            f"plugins must be a list of plugin objects (modules or instances), "
+            f"got {type(plugins).__name__}"
+        )
+    out = list(plugins)
+    for index, obj in enumerate(out):
+        if obj is None or isinstance(obj, (str, bytes, int, float, complex, list, tuple, dict)):
+            raise TypeError(
+                f"plugins[{index}] must be a plugin object (a module or an instance with hook "
+                f"functions), got {type(obj).__name__}"
+            )
+    return out
+
+
 def load_plugins(
     *,
     plugins: Iterable[Any] = (),
@@ -79,7 +97,13 @@ def load_plugins(
     :param allow: when given, only entry points with these names are loaded.
     :param block: entry-point or plugin names never to load.
     :param strict: raise :class:`PluginError` on any load failure instead of reporting it.
+    :raises TypeError: for a ``plugins`` that is not a list of plugins (a string, or an entry
+        such as ``1`` or ``None`` that no hook could be read from). ``allow`` and ``block`` take
+        one name as a ``str`` too (``block="sleep"`` blocks ``sleep``).
     """
+    plugins = _plugin_objects(plugins)
+    allow = (allow,) if isinstance(allow, str) else allow
+    block = (block,) if isinstance(block, str) else block
     manager = _PluginManager("planengine")
     manager.add_hookspecs(hookspecs)
     infos: list[PluginInfo] = []

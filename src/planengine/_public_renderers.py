@@ -26,9 +26,16 @@ def render_lint(
         report was made for (``validate_paths(fmt=...)``, ``text`` unless given).
     :param statistics: add the per-rule counts (``--statistics``).
     :raises planengine.ConfigError: for an unknown format.
+    :raises TypeError: when ``report`` is not a :class:`planengine.ValidationReport`.
     """
     from planengine.render._lint import render
+    from planengine.smart._validate import ValidationReport
 
+    if not isinstance(report, ValidationReport):
+        raise TypeError(
+            "render_lint: report must be a planengine.ValidationReport (from validate_paths), "
+            f"got {type(report).__name__}"
+        )
     return render(report, report.fmt if fmt is None else fmt, statistics=statistics)
 
 

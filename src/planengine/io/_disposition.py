@@ -263,6 +263,12 @@ def _read_one(entry: object, path: tuple[str | int, ...], report: Report) -> Dis
     dates: dict[str, dt.date] = {}
     for field in ("date", "next_review"):
         value = parse_date(entry.get(field))
+        if value is None and entry.get(field) is None:  # absent (or null): say it is missing
+            what = "the day the flag is due for review again" if field == "next_review" else (
+                "the day of the disposition"
+            )
+            report(path, f"{field} is missing: give {what} (YYYY-MM-DD)")
+            return None
         if value is None:
             report(
                 (*path, field),

@@ -31,7 +31,12 @@ def load_assessment(
         pass ``engine.vocabulary`` for an engine's own).
     :param autoload: ``False``: only the built-in instruments, areas and conditions.
     :raises planengine.InputError: (or a subclass) naming the file, line and path of the problem.
+    :raises TypeError: when ``path`` is not a ``str`` or :class:`os.PathLike` (``bytes`` of the
+        file's text, say).
     """
+    from planengine.io._loader import refuse_non_path
+
+    refuse_non_path(path, "load_assessment")
     if autoload and (instruments is None or vocabulary is None):
         from planengine._installed import installed_full_vocabulary, installed_instruments
 

@@ -51,13 +51,32 @@ _YAML_EXTENSIONS = (".yaml", ".yml")
 _JSON_EXTENSIONS = (".json",)
 
 
+def refuse_non_path(path: Any, function: str) -> None:
+    """A :class:`TypeError` naming the argument for what is not a path: ``bytes`` would
+    otherwise be read as a file name, and fail as a file that cannot be read."""
+    if isinstance(path, (str, os.PathLike)):
+        return
+    hint = (
+        "; give the file's path (for text, read it with yaml/json and use "
+        "planengine.Assessment.from_mapping)"
+        if isinstance(path, (bytes, bytearray))
+        else ""
+    )
+    raise TypeError(
+        f"{function}: path must be a str or os.PathLike, got {type(path).__name__}{hint}"
+    )
+
+
 def load_document(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) -> Document:
     """Read and parse one YAML or JSON file (format chosen by extension; YAML otherwise).
     ``-`` reads standard input, named ``<stdin>`` in messages (JSON when it starts with ``{``).
 
     :raises planengine.DocumentParseError: for every way the file can be unusable (see module doc).
-        No other exception escapes.
+        No other exception escapes, but:
+    :raises TypeError: when ``path`` is not a ``str`` or :class:`os.PathLike` (the file's text
+        as ``bytes`` is not a path).
     """
+    refuse_non_path(path, "load_document")
     name = os.fspath(path)
     if name == STDIN:
         content = _read_stdin(max_bytes)

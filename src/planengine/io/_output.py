@@ -6,7 +6,8 @@ Every command that writes a file (``plan -o DIR``, ``review -o FILE``) writes th
 * **Atomic.** The text goes to a temporary file in the output's folder (``.planengine-*.tmp``),
   is flushed and fsynced, and is then renamed over the output; the folder is fsynced after. A
   crash, ``kill -9`` or full disk leaves the old file or the new one, never a part; on an error
-  the temporary file is removed and the old file kept.
+  the temporary file is removed and the old file kept. A folder that does not exist yet is
+  made first, as ``plan -o newdir/sub`` makes its folder.
 * **Never over an input.** An output that is one of the run's inputs (the same file, by device
   and inode, so hard links and other spellings of the path count) is refused.
 * **Never through a link.** An output that is a symbolic link is refused, not followed (it
@@ -201,6 +202,7 @@ def write_output(
     _check_target(path, inputs, force)
     content = (stamp(text, kind) if mark else text).encode("utf-8")
     folder = os.path.dirname(os.path.abspath(path))
+    os.makedirs(folder, exist_ok=True)  # a new folder, as `plan -o newdir/sub` makes one
     handle, temporary = tempfile.mkstemp(prefix=".planengine-", suffix=".tmp", dir=folder)
     try:
         with os.fdopen(handle, "wb") as stream:

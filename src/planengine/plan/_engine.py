@@ -92,14 +92,14 @@ __all__ = ["Engine", "EngineConfig", "collect_instruments"]  # the last two re-e
 class Engine:
     """A planning engine with a fixed set of plugins.
 
-    :param plugins: plugin objects to register explicitly (in addition to entry points).
+    :param plugins: plugin objects to register, beside the entry points (``[1]``: TypeError).
     :param autoload: load the ``planengine`` entry points (the built-in strategies are there).
-    :param allow: only these entry-point names are loaded (``None``: all).
-    :param block: names never loaded.
+    :param allow: only these entry-point names are loaded (``None``: all; a ``str``: one name).
+    :param block: names never loaded (a ``str``: one name, ``block="sleep"``).
     :param strict: a failing plugin raises :class:`PluginError` instead of being reported and skipped
         (so does an objective or step Python plugin code wrote that the plan cannot take).
-    :param config: planning settings; ``None``: the configuration file's that the command line
-        reads from the working directory (``EngineConfig()``: none), so it plans as it does.
+    :param config: an :class:`EngineConfig` (another type: TypeError); ``None``: the configuration
+        file's the command line reads from the working directory (``EngineConfig()``: none).
     :raises planengine.ConfigError: for a configuration file with bad settings, naming it.
     """
 
@@ -119,8 +119,8 @@ class Engine:
         from planengine.strategies._strategy import DataStrategy
 
         times = StageTimes("plan", "engine built")  # DEBUG only
-        # as the command line: the nearest configuration file (an override's error names it)
-        config, where = default_engine_config() if config is None else (config, None)
+        # as the command line: the nearest configuration file (an override's error names it);
+        config, where = default_engine_config(config, EngineConfig)  # a wrong type: TypeError
         self.config = config
         self.strict = strict
         #: the crisis resources every plan shows (the clinic's, then its locale's; maybe none)

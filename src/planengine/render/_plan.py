@@ -29,8 +29,22 @@ __all__ = [
 ]
 
 
+def _a_plan(plan: Any, function: str) -> None:
+    """Refuse what is not a plan with a :class:`TypeError` naming the argument, not an
+    ``AttributeError`` from deep inside the renderer."""
+    if not isinstance(plan, Plan):
+        raise TypeError(
+            f"{function}: plan must be a planengine.Plan (from Engine.plan), "
+            f"got {type(plan).__name__}"
+        )
+
+
 def render_json(plan: Plan) -> str:
-    """The plan as deterministic JSON (validates against ``plan.schema.json``)."""
+    """The plan as deterministic JSON (validates against ``plan.schema.json``).
+
+    :raises TypeError: when ``plan`` is not a :class:`planengine.Plan`.
+    """
+    _a_plan(plan, "render_json")
     return plan.to_json()
 
 
@@ -39,7 +53,11 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     questionnaires that have a risk item and the patient's words that opened a flag, so that a
     review of the file sees the same risk signals as the plan. Objectives none of whose steps
     starts now are listed under ``x-waiting-goals`` instead of being reviewed against dates
-    that are agreed only when they start."""
+    that are agreed only when they start.
+
+    :raises TypeError: when ``plan`` is not a :class:`planengine.Plan`.
+    """
+    _a_plan(plan, "plan_to_goal_document")
     goals: list[dict[str, Any]] = []
     findings = {f.id: f for f in plan.findings}
     # the file may be shared, and shows no words about abuse; its private flag is kept open by
@@ -186,7 +204,11 @@ def _holds_more(record: dict[str, Any]) -> tuple[bool, str, str, str]:
 
 
 def render_goals(plan: Plan) -> str:
-    """The plan's objectives as a YAML goal file that ``planengine validate`` accepts."""
+    """The plan's objectives as a YAML goal file that ``planengine validate`` accepts.
+
+    :raises TypeError: when ``plan`` is not a :class:`planengine.Plan`.
+    """
+    _a_plan(plan, "render_goals")
     import yaml
 
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -197,7 +219,11 @@ def render_goals(plan: Plan) -> str:
 
 
 def render_markdown(plan: Plan) -> str:
-    """The clinician's plan in Markdown (:mod:`planengine.render._clinician`)."""
+    """The clinician's plan in Markdown (:mod:`planengine.render._clinician`).
+
+    :raises TypeError: when ``plan`` is not a :class:`planengine.Plan`.
+    """
+    _a_plan(plan, "render_markdown")
     from planengine.render._clinician import clinician_document
     from planengine.render._markdown import document_to_markdown
 
@@ -205,7 +231,11 @@ def render_markdown(plan: Plan) -> str:
 
 
 def render_html(plan: Plan) -> str:
-    """The clinician's plan as one self-contained HTML page to read, print and sign."""
+    """The clinician's plan as one self-contained HTML page to read, print and sign.
+
+    :raises TypeError: when ``plan`` is not a :class:`planengine.Plan`.
+    """
+    _a_plan(plan, "render_html")
     from planengine.render._clinician import clinician_document
     from planengine.render._html import document_to_html
 
@@ -213,7 +243,11 @@ def render_html(plan: Plan) -> str:
 
 
 def render_patient(plan: Plan, settings: DocumentSettings | None = None) -> str:
-    """The patient's copy in Markdown (:mod:`planengine.render._patient`)."""
+    """The patient's copy in Markdown (:mod:`planengine.render._patient`).
+
+    :raises TypeError: when ``plan`` is not a :class:`planengine.Plan`.
+    """
+    _a_plan(plan, "render_patient")
     from planengine.render._markdown import document_to_markdown
     from planengine.render._patient import patient_document
 
@@ -221,7 +255,11 @@ def render_patient(plan: Plan, settings: DocumentSettings | None = None) -> str:
 
 
 def render_patient_html(plan: Plan, settings: DocumentSettings | None = None) -> str:
-    """The patient's copy as one self-contained HTML page to print and sign."""
+    """The patient's copy as one self-contained HTML page to print and sign.
+
+    :raises TypeError: when ``plan`` is not a :class:`planengine.Plan`.
+    """
+    _a_plan(plan, "render_patient_html")
     from planengine.render._html import document_to_html
     from planengine.render._patient import patient_document
 

@@ -386,9 +386,11 @@ def caseload(
         keyed.append((key, entry, tuple(own)))
     for error in errors:
         patient = f"unknown patient ({error.file})"
+        said = "NOT checked for risk items" in error.message  # a skipped file of another kind
+        tail = "" if said else "; its risk items were not checked"
         entry = CaseloadEntry(
             patient, error.file, "not-reviewed",
-            f"{patient}: could not be reviewed ({error.message}); its risk items were not checked",
+            f"{patient}: could not be reviewed ({error.message}){tail}",
             files=(error.file,),
         )
         keyed.append(((CASELOAD_GROUPS.index("not-reviewed"), (), patient, error.file), entry, ()))

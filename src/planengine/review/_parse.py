@@ -72,7 +72,8 @@ def _assessments(
             sink.add(
                 "input.unknown-instrument",
                 "error",
-                f"unknown instrument {name!r}; assessment left out{unchecked}",
+                f"unknown instrument {name!r}{_did_you_mean(name, instruments)}; assessment "
+                f"left out{unchecked}",
                 (*path, "instrument"),
             )
             continue
@@ -87,13 +88,14 @@ def _assessments(
                     (*path, "date"),
                 )
             elif unchecked:  # the schema check reported the date
-                _not_checked(sink, (*path, "date"), f"its date {written!r} is no date")
+                why = "it has no date" if written is None else f"its date {written!r} is no date"
+                _not_checked(sink, (*path, "date"), why)
             continue
         if date > as_of:
             sink.add(
                 "input.after-as-of",
                 "error",
-                f"{instrument.name} on {date} is after the review date {as_of}; left out",
+                f"{instrument.name} on {date} is after the review date {as_of}; left out{unchecked}",
                 (*path, "date"),
             )
             continue
@@ -148,6 +150,14 @@ def _assessments(
         )
     out.sort(key=lambda a: (a.instrument, a.date))
     return out
+
+
+def _did_you_mean(name: str, instruments: Mapping[str, Instrument]) -> str:
+    """`` (did you mean 'phq9'?)`` for a name written as people write it ("PHQ-9", "GAD 7"),
+    else ``""``: with it, the one line says what the schema's pattern error would have."""
+    plain = "".join(c for c in name.lower() if c.isalnum())
+    found = next((i for i in instruments if "".join(c for c in i if c.isalnum()) == plain), None)
+    return f" (did you mean {found!r}?)" if found is not None and found != name else ""
 
 
 def _not_checked(sink: FindingSink, path: Path, why: str) -> None:

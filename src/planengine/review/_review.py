@@ -46,6 +46,7 @@ from planengine.review._model import (
 )
 from planengine.review._parse import ParsedFile, ParsedGoal, parse_goal_file, schema_findings
 from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps
+from planengine.review._readings import ReviewFinding
 from planengine.review._risk import (
     language_flags_from_goal_file,
     recorded_flags_from_goal_file,
@@ -324,6 +325,34 @@ def _file_flags(
     return flags, findings, notices
 
 
+def _one_per_problem(
+    schema: tuple[ReviewFinding, ...], parsed: tuple[ReviewFinding, ...]
+) -> tuple[ReviewFinding, ...]:
+    """The schema's findings and the reader's, one line per problem: an instrument name the
+    reader could not place (``PHQ-9``) is said by the reader, which says what was left out and
+    that its answers were not checked, not a second time by the schema's pattern."""
+    placed = {f.json_path for f in parsed if f.code == "input.unknown-instrument"}
+    return tuple(f for f in schema if f.json_path not in placed) + parsed
+
+
+def _refuse_other_kind(source: Any, data: Mapping[str, Any], file: str | None) -> None:
+    """Raise one :class:`InputError` naming the kind of a file that is clearly not a goal file
+    (an assessment, a plan, a FHIR resource), as ``plan`` and ``validate`` do: its schema errors
+    would not say so, and its answers (an item 9 of 2) would go unread while the caseload called
+    the patient routine."""
+    from planengine.io._kinds import wrong_kind_message  # only for a file without goals
+
+    message = wrong_kind_message(data, "goal")
+    if message is None:
+        return
+    top = source.locate(()) if isinstance(source, Document) else None
+    line, column = top if top is not None else (None, None)
+    raise InputError(
+        f"skipped: {message}; its answers were NOT checked for risk items",
+        file=file, line=line, column=column, path="$",
+    )
+
+
 def review_goals(
     source: Document | Mapping[str, Any],
     *,
@@ -359,7 +388,10 @@ def review_goals(
     :param file_tag: set when the patient has several goal files in one run
         (:func:`planengine.review._files.review_paths` sets it): each flag id ends with it
         (``p-108/risk-1@disposition.yaml``), so flag ids are unique in the run.
-    :raises InputError: when ``source`` is not a mapping (a goal file's top level).
+    :raises InputError: when ``source`` is not a mapping (a goal file's top level), or is
+        clearly a file of another kind (an assessment, a plan, a FHIR resource): one error
+        naming the kind and the command that reads it. Any other problem with the file (a
+        missing ``goals``, a bad value) is reported in the return value, not raised.
     :raises TypeError: when ``as_of`` is not a date, or ``source`` is a path (load it with
         :func:`planengine.load_document`).
     """
@@ -373,6 +405,8 @@ def review_goals(
     file = source.path if isinstance(source, Document) else None
     if not isinstance(data, Mapping):
         raise InputError("a goal file must be a mapping with a `goals` list", file=file, path="$")
+    if not isinstance(data.get("goals"), list):
+        _refuse_other_kind(source, data, file)
     times = StageTimes("review", "review")  # DEBUG only: stage times, never content
     config, instruments, plugins = _settings(file, config, instruments, plugins, autoload)
     parsed = parse_goal_file(source, as_of=as_of, instruments=instruments)
@@ -426,7 +460,7 @@ def review_goals(
         notices[:0] = crisis_notices(crisis, open_flag=True, abuse_flag=abuse)
     findings = tuple(
         sorted(
-            schema_findings(source) + parsed.findings + risk_findings,
+            _one_per_problem(schema_findings(source), parsed.findings) + risk_findings,
             key=lambda f: (f.line or 0, f.column or 0, f.json_path, f.code),
         )
     )

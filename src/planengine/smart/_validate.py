@@ -49,7 +49,11 @@ class ValidationReport:
 
     @property
     def exit_code(self) -> int:
-        """0 when clean (info findings allowed), 1 when any error or warning was found."""
+        """0 when clean (info findings allowed), 1 when any error or warning was found, 2 when
+        no file was checked (an empty list of paths, a folder with no goal files): as
+        ``planengine validate`` exits, for checking nothing is a mistake."""
+        if not self.files:
+            return 2
         return 1 if any(v.severity in ("error", "warning") for v in self.violations) else 0
 
     def counts(self) -> dict[str, int]:
