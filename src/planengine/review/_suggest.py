@@ -5,6 +5,9 @@ Core rules (``rule`` ids), tried for every goal:
 * ``review.risk-flag-open``: an open risk flag concerns the goal's instrument or area -> a
   clinician reviews the flag first; while it is open the goal is neither closed nor its target
   raised (``close-goal``, ``raise-target`` and ``keep`` are held back).
+* ``review.contact-today``: at or above caseness, worse and no value within the cadence ->
+  contact the patient today and ask about risk first (``_verdict``); with an open flag the
+  flag's own suggestion says the same-day contact, once.
 * ``review.escalate`` / ``review.worsening`` / ``review.target-lost`` (and
   ``review.ask-about-risk`` beside them on an instrument with no risk item): a regression ->
   review now (``_verdict``).
@@ -31,6 +34,9 @@ Core rules (``rule`` ids), tried for every goal:
 * ``review.record-measurement``: nothing measured since the baseline for a review interval.
 * ``review.keep``: none of the above -> keep the goal as it is.
 
+Risk suggestions come first in each goal's list, in the order ``data/review.yaml``
+(``suggestion-order``) gives (``_flag_workflow.risk_first``).
+
 Across goals, ``review.reprioritise`` proposes an order of attention when it differs from the file's.
 A worsening safety item is a risk flag (``_risk``), never a suggestion; no suggestion may close or
 downgrade a flag (:data:`FORBIDDEN_ACTIONS`).
@@ -49,6 +55,7 @@ from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._plugins import call_each, log_failure, plugin_version
 from planengine._records import Notice, RiskFlag
 from planengine.plan._risk_wording import claims_no_risk, failure_notice
+from planengine.review._flag_workflow import risk_first
 from planengine.review._model import (
     FORBIDDEN_ACTIONS,
     GoalReview,
@@ -58,7 +65,9 @@ from planengine.review._model import (
 )
 from planengine.review._parse import ParsedGoal
 from planengine.review._verdict import (
+    RULE_CONTACT_TODAY,
     assess_depression,
+    contact_today,
     disengagement,
     gas_reached,
     likely_non_response,
@@ -139,8 +148,11 @@ def _answer_wording(flag: RiskFlag) -> str | None:
     return None if found is None else found.group(1)
 
 
-def _flag_suggestions(goal: GoalReview, flags: Sequence[RiskFlag]) -> list[Suggestion]:
-    """An open safety goal and open risk flags come first."""
+def _flag_suggestions(
+    goal: GoalReview, flags: Sequence[RiskFlag], away: Sequence[Suggestion] = ()
+) -> list[Suggestion]:
+    """An open safety goal and open risk flags come first; with no recent value at caseness
+    (``away``: ``review.possible-disengagement``), the flag's suggestion is one same-day contact."""
     out: list[Suggestion] = []
     if goal.area == "safety" and goal.status.code not in ("achieved", "sustaining"):
         # a safety goal (a risk assessment and safety plan, a behaviour review, a private
@@ -161,13 +173,24 @@ def _flag_suggestions(goal: GoalReview, flags: Sequence[RiskFlag]) -> list[Sugge
                 "review-now",
                 "an open risk flag concerns this goal: "
                 + "; ".join(_flag_text(f) for f in flags)
-                + ". A clinician reviews the flag first; the goal is not closed and its target "
+                + ". "
+                + (_CONTACT_WITH_FLAG.format(days=goal.measurement_age_days) if away else "")
+                + "A clinician reviews the flag first; the goal is not closed and its target "
                 "not raised while the flag is open.",
                 goal,
                 risk_flags=[f.id for f in flags],
+                contact_today=True if away else None,
             )
         )
     return out
+
+
+#: An open flag and no value for a cadence at caseness: one same-day contact (clinician read 23).
+_CONTACT_WITH_FLAG = (
+    "No value for {days} days: contact the patient today, kindly: ask what has got in the way, "
+    "and assess the risk the flag raised; if they cannot be reached, follow the service's "
+    "non-attendance and risk policy. "
+)
 
 
 def _target_reached(goal: GoalReview, parsed: ParsedGoal, due_passed: bool) -> list[Suggestion]:
@@ -247,9 +270,14 @@ def core_suggestions(
     :param flags: the open risk flags that concern this goal (:func:`flags_concerning`); while
         there are any, the goal is never closed, its target never raised and never "kept".
     """
-    out = _flag_suggestions(goal, flags)
-    out.extend(regression(goal, parsed))
-    out.extend(disengagement(goal, parsed))
+    away = disengagement(goal, parsed)
+    today = [] if flags else contact_today(goal, parsed)
+    out = _flag_suggestions(goal, flags, away)
+    # contact today asks about risk itself; an open flag's suggestion carries the contact
+    out.extend(
+        s for s in regression(goal, parsed) if not (today and s.rule == "review.ask-about-risk")
+    )
+    out.extend(today or ([] if flags else away))
     stale = remeasure(goal)
     # a stale value decides nothing: re-measure first (a regression above still says review now),
     # but past the non-response review point the step-up is decided at that same contact
@@ -298,7 +326,7 @@ def core_suggestions(
                 goal,
             )
         )
-    return tuple(out)
+    return risk_first(out)
 
 
 #: Suggestion rules whose firing means the goal needs the clinician's attention.
@@ -322,6 +350,12 @@ _ATTENTION_RULES = {
     "review.gas-rescale": "GAS goal likely scaled too low",
     "review.assess-depression": "assess for depression",
 }
+
+#: ``review.contact-today`` asks about risk and reaches out, in one suggestion: both reasons.
+_CONTACT_TODAY = (
+    _ATTENTION_RULES["review.ask-about-risk"],
+    _ATTENTION_RULES["review.possible-disengagement"],
+)
 
 #: Status rules that need attention whatever their FHIR code (an active goal that did not respond
 #: is ``no-change``; a lost target is ``in-progress``).
@@ -352,7 +386,11 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
         out.append("behind the expected path")
     if goal.overdue:
         out.append(f"review overdue since {goal.review_due}")
-    out.extend(_ATTENTION_RULES[s.rule] for s in goal.suggestions if s.rule in _ATTENTION_RULES)
+    for s in goal.suggestions:
+        if s.rule == RULE_CONTACT_TODAY:
+            out.extend(_CONTACT_TODAY)
+        elif s.rule in _ATTENTION_RULES:
+            out.append(_ATTENTION_RULES[s.rule])
     if goal.measurement_overdue and all(reason.startswith(_PER_PATIENT) for reason in out):
         return ()  # the patient's one re-measure line says it, not every goal
     return tuple(dict.fromkeys(out))
