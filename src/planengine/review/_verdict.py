@@ -178,6 +178,13 @@ def disengagement(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
 
 
 RULE_CONTACT_TODAY = "review.contact-today"
+
+
+def _best(goal: GoalReview) -> float:
+    """The goal's best value so far, in its better direction."""
+    values = [m.value for m in goal.measurements]
+    return max(values) if goal.direction == "higher-is-better" else min(values)
+
 #: Status rules of a reliable deterioration (from the baseline, or from the best value).
 _RELIABLY_WORSE = frozenset({"status.reliable-deterioration", "status.deterioration-since-best"})
 
@@ -196,16 +203,19 @@ def contact_today(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
     )
     if not (reliably or back):
         return []
+    caseness = f"caseness ({cutoff.comparator} {cutoff.value:g})"
     worse = (
-        "a reliable deterioration" if reliably else "back at caseness after it had fallen below"
+        f"a reliable deterioration from {change.baseline:g}, at or above {caseness}"
+        if change.reliable_deterioration or goal.status.rule == "status.reliable-deterioration"
+        else f"reliably worse than its best ({_best(goal):g}), at or above {caseness}"
+        if reliably
+        else f"back at {caseness} after it had fallen below"
     )
     return [suggestion(
         RULE_CONTACT_TODAY,
         "contact-patient",
-        f"{parsed.instrument.name} {change.baseline:g} -> {change.latest:g} "  # type: ignore[union-attr]
-        f"({change.latest_date}): "
-        f"{worse}, at or above caseness ({cutoff.comparator} {cutoff.value:g}), and no value for "
-        f"{goal.measurement_age_days} days. Contact the patient today: ask about suicidal "
+        f"{parsed.instrument.name} {change.latest:g} on {change.latest_date}: "  # type: ignore[union-attr]
+        f"{worse}, and no value for {goal.measurement_age_days} days. Contact the patient today: ask about suicidal "
         "thoughts and self-harm (PHQ-9 item 9 or the C-SSRS screener, [R26][R27]) and record "
         "the answer; then re-measure and consider a step-up in care or supervision (R-SC5). If "
         "they cannot be reached, follow the service's non-attendance and risk policy.",
