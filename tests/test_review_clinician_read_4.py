@@ -89,7 +89,7 @@ def test_one_patient_id_is_one_caseload_row_with_every_file_and_unique_flag_ids(
 def test_back_at_caseness_on_phq9_prompts_ask_about_risk() -> None:
     mood = _review("lost-target.yaml").goal("mood")
     # stale as well: the same-day contact asks it first (clinician read 23)
-    assert "review.contact-today" == mood.suggestions[0].rule
+    assert mood.suggestions[0].rule == "review.contact-today"
     assert "ask about risk" in mood.attention
 
 
