@@ -204,9 +204,8 @@ def shown_notices(review: Review) -> list[Any]:
     """The review's notices to print: those the flag box says already (no crisis resources
     configured) are left out where it is shown, so the document says them once, where the
     clinician must see them (clinician read 23); JSON keeps every notice."""
-    if not crisis_lines(review):
-        return list(review.notices)
-    return [n for n in review.notices if n.code not in _SAID_BESIDE_FLAGS]
+    said = "\n".join(crisis_lines(review))
+    return [n for n in review.notices if n.code not in _SAID_BESIDE_FLAGS or n.message not in said]
 
 
 def _resource_line(resource: Any) -> str:

@@ -389,6 +389,8 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
     for s in goal.suggestions:
         if s.rule == RULE_CONTACT_TODAY:
             out.extend(_CONTACT_TODAY)
+        elif s.details.get("contact_today"):  # an open flag's suggestion carries the contact
+            out.append(_CONTACT_TODAY[1])
         elif s.rule in _ATTENTION_RULES:
             out.append(_ATTENTION_RULES[s.rule])
     if goal.measurement_overdue and all(reason.startswith(_PER_PATIENT) for reason in out):
