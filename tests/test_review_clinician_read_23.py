@@ -270,6 +270,12 @@ def test_an_open_flag_and_no_recent_value_is_one_kind_same_day_contact() -> None
         assert words in first.reason
 
 
+def test_an_open_flag_and_no_recent_value_say_today_in_the_patient_line() -> None:
+    text = render_review(_run("risk-item9.yaml"), "text")
+    assert "p-105: contact the patient today (mood: an open risk flag, and no recent value" in text
+    assert "at the next contact: mood" not in text
+
+
 def test_no_value_at_caseness_reaches_out_kindly() -> None:
     [away] = [s for s in _review("on-track.yaml").goal("mood").suggestions if s.action == "contact-patient"]
     assert away.reason.startswith("no value for 61 days: reach out to the patient and ask what has got in the way")

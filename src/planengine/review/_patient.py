@@ -320,17 +320,21 @@ def risk_not_known(
 def remeasure_line(review: Review) -> str | None:
     """One line naming every goal whose latest value is older than its cadence (``None``: none);
     today, not at the next contact, when a goal says to contact the patient today
-    (``review.contact-today``, clinician read 23)."""
+    (``review.contact-today``, or an open flag's same-day contact; clinician read 23)."""
     stale = [g for g in review.goals if g.measurement_overdue]
     if not stale:
         return None
     goals = ", ".join(f"{g.goal_id} (latest value {g.measurement_age_days} days old)" for g in stale)
-    today = [
-        g.goal_id for g in review.goals if any(s.rule == "review.contact-today" for s in g.suggestions)
+    today = [  # contact today: worse at caseness, or an open flag (its suggestion says so)
+        g.goal_id
+        for g in review.goals
+        if any(s.rule == "review.contact-today" or s.details.get("contact_today") for s in g.suggestions)
     ]
+    flagged = any(s.details.get("contact_today") for g in review.goals for s in g.suggestions)
+    why = "an open risk flag, and no recent value" if flagged else "worse, and no recent value"
     when = (
-        f"contact the patient today ({', '.join(today)}: worse, and no recent value; ask about "
-        "risk first) and re-measure all goals then"
+        f"contact the patient today ({', '.join(today)}: {why}; ask about risk first) and "
+        "re-measure all goals then"
         if today
         else "re-measure all goals at the next contact"
     )
