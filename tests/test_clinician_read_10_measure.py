@@ -67,7 +67,7 @@ def test_all_instruments_lists_phq9_and_gad7_and_says_they_are_still_checked(eng
     assert "- A questionnaire about your mood (PHQ-9): every 14 days." in goals
     assert "- A questionnaire about worry and anxiety (GAD-7): every 14 days." in goals
     later = _section(copy, "Other things we talked about")
-    assert "We'll come back to these at your week-8 review:" in later
+    assert "We'll come back to these at your review on 1 February 2027:" in later  # week 8, as a date (read 23, S4)
     assert "- Depression (we keep checking it with the PHQ-9 until then)" in later
     assert "- Anxiety (we keep checking it with the GAD-7 until then)" in later
     assert "- Relationships\n" in later  # not measured by a questionnaire: named alone

@@ -40,7 +40,7 @@ def test_pregnancy_plan_names_the_perinatal_route_once_beside_mood(engine) -> No
     text = route["description"]
     assert "perinatal mental health service" in text and "local criteria" in text
     assert "reliable deterioration" in text and "risk flag" in text
-    assert "unconfirmed" in text
+    assert "the evidence in pregnancy is limited" in text  # uncertain, in plain words (read 23, S7)
     assert route["citations"] == ["DN-perinatal-route"]
     assert route["provenance"]["inputs"] == ["$.context.conditions[0]"]
     markdown = render_markdown(plan)

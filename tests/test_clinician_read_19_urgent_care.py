@@ -16,10 +16,9 @@ HELD_MARKER = (
     "(Held until the urgent service has seen the patient and a new disposition is recorded; "
     "then agree these dates again.)"
 )
-GOAL_WAITS = (
-    "(this waits until the urgent service has seen you; your clinician will then agree a start "
-    "with you)"
-)
+#: the copy's routine part gives way to one sentence while the urgent service is awaited
+#: (clinician read 23, S3, superseding read 19's held-goal marker on the copy)
+NEXT_STEPS = "Once the urgent service has seen you, we will plan the next steps together."
 REFERRED = (
     "Your clinician has asked an urgent mental health service to see you (service: __________). "
     # the plan's dated check, by default the next working day (clinician read 20, S3)
@@ -51,7 +50,7 @@ def test_the_urgent_referral_plan_says_what_the_hold_waits_for(engine, name: str
         plan.to_dict()["risk"]["statement"]
     )
     copy = render_patient(plan)
-    assert GOAL_WAITS in copy
+    assert NEXT_STEPS in copy
     for stale in STALE:
         assert stale not in text, stale
         assert stale not in copy, stale

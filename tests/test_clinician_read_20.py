@@ -35,21 +35,11 @@ from test_clinician_read_18_items import REPORTED_RISK, _raw
 
 URGENT = "assessed-referred-for-urgent-care"
 NO_RISK = "assessed-no-current-risk-identified"
-#: the reader's words (read 20, S1)
-SESSIONS_AGREED_AGAIN = (
-    "Until the urgent service has seen you, your clinician here keeps in touch with you (see "
-    "'Your next appointment'). The sessions below are what we plan after that; we will agree "
-    "them again with you and the urgent service."
-)
+#: the copy while the urgent service is awaited (clinician read 23, S3)
+NEXT_STEPS = "Once the urgent service has seen you, we will plan the next steps together."
 COURSE_NOW = (
     "Now (contact continues; course content to be agreed again with the urgent service once it "
     "has seen the patient)"
-)
-WAITS = "(this waits until the urgent service has seen you"
-#: the reader's words (read 20, S2)
-RULES_HELD_URGENT = (
-    "### Rules to follow, once the urgent service has seen you and your clinician has gone "
-    "through them"
 )
 #: the reader's words (read 20, S5)
 SAME_DAY = "then due the same day."
@@ -81,24 +71,24 @@ def _held_session_lines(plan: Any) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize("name", REPORTED_RISK)
-def test_after_an_urgent_referral_the_copy_says_the_sessions_are_agreed_again(
+def test_after_an_urgent_referral_the_copy_leaves_the_routine_plan_for_later(
     engine, name: str
 ) -> None:
+    """Read 20, S1 said the sessions are agreed again with the urgent service; read 23, S3 asked
+    for less: while a person waits for a crisis team the copy holds the crisis box, the safety
+    plan, the urgent service's contact and the follow-up call, and one sentence for the rest."""
     copy = render_patient(plan_with_records(engine, name, URGENT))
-    assert SESSIONS_AGREED_AGAIN in _sessions(copy)
-    # only then: a plan with no referral promises nothing about an urgent service
-    assert SESSIONS_AGREED_AGAIN not in render_patient(plan_with_records(engine, name, NO_RISK))
+    assert NEXT_STEPS in copy
+    for gone in ("## Your sessions", "## What to do each week", "## Your goals", "Rules to follow"):
+        assert gone not in copy, gone
+    for kept in ("## If you need help now", "## Keeping safe", "## Your next appointment"):
+        assert kept in copy, kept
+    # only then: a plan with no referral keeps its routine part
+    other = render_patient(plan_with_records(engine, name, NO_RISK))
+    assert NEXT_STEPS not in other and "## Your sessions" in other
 
 
-def test_a_held_session_is_marked_held_in_the_urgent_copy(engine) -> None:
-    plan = plan_with_records(engine, "severe-with-risk-flag.yaml", URGENT)
-    held = _held_session_lines(plan)
-    assert held, "problem-solving avoidance is held in the plan and listed among the sessions"
-    line = next(line for _, line in held if "Solve the problems that stop you doing things" in line)
-    assert WAITS in line
-
-
-@pytest.mark.parametrize("outcome", [None, URGENT])
+@pytest.mark.parametrize("outcome", [None])
 @pytest.mark.parametrize("name", REPORTED_RISK)
 def test_every_held_session_reads_as_held_by_its_hold(
     engine, name: str, outcome: str | None
@@ -125,7 +115,7 @@ def test_the_urgent_plans_course_says_its_contact_continues(engine) -> None:
 # S2 ------------------------------------------------------------------------------------------
 
 
-def test_held_sleep_rules_wait_for_the_urgent_service_in_the_copy(engine) -> None:
+def test_held_sleep_rules_are_held_for_the_urgent_service_and_left_off_the_copy(engine) -> None:
     plan = plan_with_records(engine, "severe-with-risk-flag.yaml", URGENT)
     rules = [
         s
@@ -135,8 +125,7 @@ def test_held_sleep_rules_wait_for_the_urgent_service_in_the_copy(engine) -> Non
     ]
     assert rules and all(s["status"] == "held" and s["hold"] == "urgent-care" for s in rules)
     copy = render_patient(plan)
-    assert RULES_HELD_URGENT in copy
-    assert "### Rules to follow, once your clinician has gone through them" not in copy
+    assert "Rules to follow" not in copy and NEXT_STEPS in copy  # clinician read 23, S3
 
 
 # S3 ------------------------------------------------------------------------------------------

@@ -103,8 +103,8 @@ def test_dependence_waiting_problems_are_revisited_at_the_week_4_re_measure(engi
     data = plan.to_dict()
     depression = next(p for p in data["problems"] if p["area"] == "depression")
     assert depression["phasing"]["review_week"] == 4
-    assert "## Also noted – revisit at the week-4 review" in render_markdown(plan)
-    assert "We'll come back to these at your week-4 review:" in render_patient(plan)
+    assert "## Also noted – revisit at the week-4 review (4 January 2027)" in render_markdown(plan)
+    assert "We'll come back to these at your review on 4 January 2027:" in render_patient(plan)
 
 
 def test_a_problem_waiting_for_the_primary_to_improve_is_still_revisited_at_week_8(engine) -> None:

@@ -33,6 +33,8 @@ AS_OF = dt.date(2026, 11, 25)
 FLAGGED = ["severe-with-risk-flag.yaml", "missing-item9.json"]
 REVIEW_FLAGGED = EXAMPLES / "review" / "risk-item9.yaml"
 NO_RESOURCES = "No crisis resources are configured for this clinic"
+#: the same, as the plan's body says it (clinician read 23, S7)
+NO_NUMBERS = "No crisis numbers are set up for this clinic: write the local crisis and emergency numbers in by hand"
 #: every number of the shipped lists, so a plan for one locale can be checked for the others'
 NUMBERS = {
     code: {r.phone for r in resources if r.phone} | {r.text for r in resources if r.text}
@@ -139,10 +141,13 @@ def test_an_open_flag_with_nothing_configured_is_loud_and_names_no_number(
     assert NO_RESOURCES in data["notices"][0]["message"]
     markdown = plan_markdown(plan)
     block = markdown[markdown.index("### If you are in crisis now") : markdown.index("## Scores")]
-    assert NO_RESOURCES in block and "safety.no-crisis-resources" not in block
-    # the rule id is kept for the record, in the appendix
+    # in plain words above the signature; the setting to change, and the rule id, are kept for
+    # the record in the appendix (clinician read 23, S7)
+    assert NO_NUMBERS in block and "safety.no-crisis-resources" not in block
+    assert "[tool.planengine.plan]" not in block
     appendix = markdown[markdown.index("## How this plan was made") :]
     assert "**safety.no-crisis-resources:**" in appendix
+    assert NO_RESOURCES in appendix and "[tool.planengine.plan]" in appendix
     every_number = set().union(*NUMBERS.values())
     assert not [n for n in every_number if n in _without_hash(plan.to_json() + markdown)]
     # the safety step and the statement point at the clinic's list, not at one country's line

@@ -34,7 +34,7 @@ def test_the_safety_plan_speaks_to_the_patient_in_plain_second_person() -> None:
     copy = render_patient(_plan("severe-with-risk-flag.yaml"))
     section = copy.split("## Keeping safe", 1)[1].split("## ", 1)[0]
     assert "take your mind off things" in section
-    assert "Who you can call: your clinician, urgent care, crisis lines (numbers below)" in section
+    assert "Who you can call: your clinician, urgent care, crisis lines (numbers at the top)" in section
     assert (
         "Making your home safer: what we agree to do about things you could use to hurt yourself, "
         "such as stored medicines"
@@ -205,7 +205,7 @@ def test_rules_are_a_box_of_their_own_and_one_diary_holds_the_nightmares() -> No
 
 def test_problems_that_wait_are_other_things_talked_about_with_what_happens_now() -> None:
     copy = render_patient(_plan("moderate-phq9-gad7-isi.yaml"))
-    assert "## Other things we talked about" in copy and "week-8 review" in copy
+    assert "## Other things we talked about" in copy and "at your review on 20 January 2027" in copy  # week 8
     assert "## Later on" not in copy
     mild = render_patient(_plan("mild-sleep-only.yaml"))
     # clinician read 5: a problem on active monitoring has one heading of its own (2.2)

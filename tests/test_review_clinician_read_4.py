@@ -108,7 +108,10 @@ def test_re_measure_is_said_once_per_patient() -> None:
     out = render_review(review_paths([EXAMPLES / "gas.yaml"], as_of=AS_OF), "text")
     assert out.count("re-measure all goals at the next contact") == 1
     assert "[review.re-measure]" not in out  # 3.8: no per-goal boilerplate when it is all
-    assert not _review("achieved-early.yaml").goal("mood").attention
+    # read 23: an overdue review and a stale value are never "-" in the attention column
+    assert _review("achieved-early.yaml").goal("mood").attention == (
+        "review overdue since 2026-12-15; latest value 66 days old: re-measure",
+    )
 
 
 def test_a_passed_due_date_after_a_meaningful_gain_is_improved_agree_a_new_target() -> None:
@@ -127,10 +130,17 @@ def test_rci_arithmetic_is_a_details_line_and_percentages_read_as_words() -> Non
 
 
 def test_a_stale_value_past_the_review_point_is_likely_non_response() -> None:
-    for name in ("bad-input.yaml", "stale-measurement.yaml"):  # 3.9: p-107, p-109
-        mood = _review(name).goal("mood")
-        assert "review.likely-non-response" in {s.rule for s in mood.suggestions}, name
-        assert mood.needs_attention
+    mood = _review("bad-input.yaml").goal("mood")  # 3.9: p-107, a value at week 14
+    assert "review.likely-non-response" in {s.rule for s in mood.suggestions}
+    assert mood.needs_attention
+    # read 23: p-109's only value after the baseline is from week 2: too early to call it a
+    # non-response, but the step-up is still decided at the contact that re-measures
+    mood = _review("stale-measurement.yaml").goal("mood")
+    rules = {s.rule: s for s in mood.suggestions}
+    assert "review.likely-non-response" not in rules
+    assert "too early to call it a non-response" in rules["review.review-point-due"].reason
+    assert "decide about a step-up in the same session" in rules["review.review-point-due"].reason
+    assert mood.needs_attention
     # not after a reliable improvement (p-101 mood, 20 -> 14)
     assert "review.likely-non-response" not in {
         s.rule for s in _review("on-track.yaml").goal("mood").suggestions

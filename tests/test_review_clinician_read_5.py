@@ -114,7 +114,8 @@ def test_the_caseload_row_of_several_files_is_short_and_names_no_paths() -> None
 def test_a_status_rests_on_the_published_threshold_not_on_illustrative_norms() -> None:
     mood = _review("on-track.yaml").goal("mood")  # p-101: PHQ-9 20 -> 14
     assert mood.status.reason.startswith(
-        "better from 20 to 14 by published reliable-change threshold (6 points)"
+        "better by 6 points (from 20 to 14), meeting the published reliable-change threshold "
+        "(6 points)"
     )
     assert "Jacobson-Truax" not in mood.status.reason
     assert mood.change.reliable_change["method"] == "points-threshold"

@@ -195,7 +195,7 @@ def rules(result: Review) -> set[str]:
             {"review.target-lost", "review.ask-about-risk"},
             1,
         ),
-        ("stale-measurement.yaml", {"mood": "no-change", "walking": "improving"}, {"review.re-measure"}, 1),
+        ("stale-measurement.yaml", {"mood": "no-change", "walking": "no-change"}, {"review.re-measure"}, 1),
         ("bad-input.yaml", {"mood": "no-change"}, {"review.overdue", "review.step-up"}, 2),
     ],
 )

@@ -22,7 +22,8 @@ def test_bad_input_example_reports_each_problem_where_it_is() -> None:
     assert ("input.duplicate-date", "$.goals[0].progress[3].date", 20) in found
     assert ("input.out-of-range", "$.goals[0].progress[4].value", 21) in found
     assert ("input.after-as-of", "$.goals[0].progress[5].date", 22) in found
-    assert ("input.unit-mismatch", "$.goals[1].progress[1].unit", 37) in found
+    assert ("input.unit-converted", "$.goals[1].progress[1].unit", 37) in found
+    assert ("input.unit-mismatch", "$.goals[1].progress[2].unit", 38) in found
     assert all(f.file and f.file.endswith("bad-input.yaml") for f in result.findings)
     assert result.exit_code == 2
     # Usable entries still count: 16 (baseline), 14 (2026-10-01), 13 (2026-11-01).

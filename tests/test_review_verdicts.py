@@ -173,8 +173,17 @@ def test_one_good_week_of_a_count_is_not_the_target_met() -> None:
 def test_one_bad_week_of_a_count_is_not_a_non_response() -> None:
     weeks = [(7 * (i + 1), v) for i, v in enumerate([4, 5, 4, 5, 4, 5, 4, 1])]
     g = run(value_goal(None, 1, weeks, target=6, comparator=">="), 58)
-    assert g.status.code == "improving", g.status.reason
     assert not actions(g) & {"change-strategy", "step-up"}
+    # ... nor "improving" while the latest value is back at the baseline (read 23): re-measure
+    assert (g.status.code, g.status.rule) == ("no-change", "status.latest-back-at-baseline")
+    assert "review.confirm-latest" in {s.rule for s in g.suggestions}
+    assert not actions(g) & {"keep", "extend-or-split"}
+
+
+def test_a_count_above_its_baseline_is_still_read_by_its_median() -> None:
+    weeks = [(7 * (i + 1), v) for i, v in enumerate([4, 5, 4, 5, 4, 5, 4, 2])]
+    g = run(value_goal(None, 1, weeks, target=6, comparator=">="), 58)
+    assert g.status.code == "improving", g.status.reason
 
 
 def test_a_large_drop_inside_the_recall_window_is_verified_first() -> None:

@@ -48,8 +48,32 @@ class BuiltinStrategy:
 
     @planengine.hookimpl
     def register_strategies(self, register: Callable[[Any], None]) -> None:
-        """Register this plugin's strategy file."""
-        register(planengine.DataStrategy.from_file(_strategy_path(self.PLUGIN_NAME)))
+        """Register this plugin's strategy file (every hold rule in it names what releases it:
+        :func:`_require_hold_criteria`)."""
+        path = _strategy_path(self.PLUGIN_NAME)
+        strategy = planengine.DataStrategy.from_file(path)
+        _require_hold_criteria(strategy.data, path)
+        register(strategy)
+
+
+def _require_hold_criteria(data: Any, path: str) -> None:
+    """Refuse a built-in strategy file with a hold rule that has no ``until``: the plan's status
+    and the goal file's ``held:`` line name the rule's criterion, and a built-in rule never
+    falls back to the generic words a plugin's rule may keep.
+
+    :raises planengine.DocumentSchemaError: naming the file, the rule's JSON path and its key.
+    """
+    from planengine.strategies._validation import hold_rule_without_until
+
+    missing = hold_rule_without_until(data)
+    if missing is not None:
+        where, key = missing
+        raise planengine.DocumentSchemaError(
+            f"hold rule {key!r} has no 'until' (what releases the held step, a clause after "
+            "'until'); every built-in hold rule names one",
+            file=path,
+            path=where,
+        )
 
 
 def _strategy_path(name: str) -> str:

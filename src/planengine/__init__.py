@@ -136,6 +136,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time the names load lazily (
         ReviewFinding,
         Status,
         Trajectory,
+        UnusableEntry,
+        WaitingGoal,
     )
     from planengine.smart import GoalContext, Hit, SmartConfig, SmartRule, Violation, check_goals
     from planengine.smart._check import RuleSet
@@ -236,8 +238,10 @@ _EXPORTS: dict[str, str] = {
     "Trajectory": "planengine.review._model",
     "TreatmentOption": "planengine.plan.stepped_care._records",
     "UnknownNameError": "planengine._errors",
+    "UnusableEntry": "planengine.review._model",
     "ValidationReport": "planengine.smart._validate",
     "Violation": "planengine.smart",
+    "WaitingGoal": "planengine.review._model",
     "check_goals": "planengine.smart",
     "diff_cohorts": "planengine.batch",
     "gas_t_score": "planengine.review",
@@ -360,8 +364,10 @@ __all__ = [
     "Trajectory",
     "TreatmentOption",
     "UnknownNameError",
+    "UnusableEntry",
     "ValidationReport",
     "Violation",
+    "WaitingGoal",
     "__version__",
     "check_goals",
     "diff_cohorts",

@@ -186,6 +186,10 @@ class Objective:
     #: ``now``, or ``next``/``later`` when none of its steps starts now: its dates are then
     #: provisional, agreed again when its steps start (set by the planning stage).
     phase: str | None = None
+    #: of a waiting objective (``next``/``later``), when it starts, in the plan's words (its
+    #: problem's or its steps' :attr:`Phasing.entry`: "Start if the PHQ-9 ... has not improved
+    #: at the week-4 review."): a goal file's ``starts_when`` (clinician read 23, M2)
+    starts_when: str | None = None
     #: every step that serves it is held (while a risk flag is open): its clock does not run
     held: bool = False
     #: it applies only if what this names is found at the visit ("item 9 is 1 or more when asked
@@ -243,6 +247,7 @@ class Objective:
         key("liaison", omit=IF_EMPTY),
         key("notes", as_=LIST, omit=IF_EMPTY),
         key("phase", omit=IF_NONE),
+        key("starts_when", omit=IF_NONE),
         key("held", omit=IF_EMPTY),
         key("condition", omit=IF_NONE),
         key("due_after_condition_days", omit=IF_NONE),

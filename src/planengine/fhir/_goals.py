@@ -42,6 +42,8 @@ def goal_review_extension(objective: Mapping[str, Any], unit: str) -> dict[str, 
             {"url": "reviewIntervalDays", "valueInteger": objective["review_interval_days"]}
         )
     parts.append({"url": "phase", "valueCode": objective.get("phase") or "now"})
+    if objective.get("starts_when"):  # a waiting goal's trigger, in the plan's words (read 23)
+        parts.append({"url": "startsWhen", "valueString": objective["starts_when"]})
     if objective.get("held"):
         parts.append({"url": "held", "valueBoolean": True})
     if objective.get("condition"):  # a goal only if the condition is met: not reviewed as due
@@ -133,6 +135,8 @@ def goal_entry_from_fhir(item: Located) -> tuple[dict[str, Any], bool]:
         or parts.get("held") is True
         or isinstance(parts.get("condition"), str)
     )
+    if waits and isinstance(parts.get("startsWhen"), str):  # listed with its trigger
+        entry["starts_when"] = parts["startsWhen"]
     return entry, waits
 
 

@@ -239,6 +239,7 @@ def _from_goals(
         if waits:  # its steps start later or are held: listed, not reviewed (as the goal file)
             waiting.append(
                 {"id": entry["id"], "area": entry["area"], "statement": entry["statement"]}
+                | ({"starts_when": entry["starts_when"]} if "starts_when" in entry else {})
             )
             continue
         origins[f"$.goals[{len(goals)}]"] = item

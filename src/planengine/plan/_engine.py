@@ -367,6 +367,8 @@ class Engine:
         decided = self._stepped.choose(
             problems, exclusions, context.scores, choices,
             risk_flag=_risk_item_task.open_suicide_flag(context.risk_flags),
+            course_risk_flag=_risk_item_task.course_risk_flag(context.risk_flags),
+            risk_recorded=_risk_item_task.suicide_flags_recorded(context.risk_flags),
             conditions=context.conditions,
             dated=(context.score_dates, context.as_of),
         )

@@ -26,7 +26,7 @@ _DESCRIPTION = (
     "perinatal mental health service, by its local criteria, and especially if mood or "
     "well-being is reliably worse on re-measure (reliable deterioration on the PHQ-9 or WHO-5 "
     "at a review) or a risk is disclosed (a risk flag). No referral threshold is set here: the "
-    "clinical brief has none for pregnancy (unconfirmed)."
+    "guidance reviewed gives none for pregnancy, and the evidence in pregnancy is limited."
 )
 _WHY = (
     "Low mood or poor well-being in pregnancy needs a clear route to specialist perinatal care "

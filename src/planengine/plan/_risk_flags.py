@@ -328,15 +328,16 @@ def language_flags(
     for kind, (quoted, evidence, paths) in found_by_kind.items():
         if kind == KIND_LANGUAGE:
             action = (
-                f"{ACTION_RISK_ASSESSMENT}. The engine does not weigh negation, quotation "
-                "or context; a clinician reads the words."
+                f"{ACTION_RISK_ASSESSMENT}. These words were found by a word search, which "
+                "cannot weigh negation, quotation or context; a clinician reads the words."
             )
         else:
             action = (
                 f"words of harm from someone else: {ACTION_PRIVATE_ASSESSMENT}, "
                 "before any homework that could be found or any work that involves the "
-                "other person (a private flag: kept off any copy the patient takes home). The "
-                "engine does not weigh context; a clinician reads the words."
+                "other person (a private flag: kept off any copy the patient takes home). These "
+                "words were found by a word search, which cannot weigh context; a clinician "
+                "reads the words."
             )
         flags.append(
             RiskFlag(

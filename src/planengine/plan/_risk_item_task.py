@@ -14,15 +14,17 @@ import attrs
 from planengine._model import Problem, RiskFlag
 from planengine.plan._risk_flags import SUICIDE_KINDS, RiskQuestion
 from planengine.plan._safety_on_record import asked_and_recorded
-from planengine.plan._safety_today import never_asked
+from planengine.plan._safety_today import NOT_ENDORSED_OUTCOME, never_asked
 
 __all__ = [
     "RULE_EACH_CONTACT",
+    "course_risk_flag",
     "each_contact_flag",
     "measure_each_contact",
     "open_suicide_flag",
     "replan_on_risk_item",
     "risk_item_today",
+    "suicide_flags_recorded",
 ]
 
 
@@ -54,6 +56,32 @@ def open_suicide_flag(flags: Iterable[RiskFlag]) -> str | None:
     given today re-makes the plan with its answer, clinician read 16, M1)."""
     suicide = [(f.kind, f.item) for f in flags if f.kind in SUICIDE_KINDS and not never_asked(f)]
     return each_contact_flag(suicide) if suicide else None
+
+
+def course_risk_flag(flags: Iterable[RiskFlag]) -> str | None:
+    """The suicide-risk flag that makes a course with a clinician depression's default option
+    (:func:`open_suicide_flag`), leaving out a flag whose current record is the clinician's
+    "no current risk identified": once the question is asked and not endorsed, the default
+    follows the score (guided self-help below PHQ-9 16, R-SC2), every option stays open, and
+    the flag stays on record, first in the plan and asked again at review (clinician read 23,
+    S8; R-SC22: a flag orders the queue, it does not gate care). A record of a safety plan or a
+    referral keeps the course with a clinician."""
+    return open_suicide_flag(
+        f for f in flags
+        if not (
+            f.status == "dispositioned"
+            and f.disposition is not None
+            and f.disposition.outcome == NOT_ENDORSED_OUTCOME
+        )
+    )
+
+
+def suicide_flags_recorded(flags: Iterable[RiskFlag]) -> bool:
+    """Whether every suicide-risk flag on record (:func:`open_suicide_flag`'s) has the
+    clinician's current record: the default option's reason then no longer says that the
+    options wait for the risk assessment."""
+    suicide = [f for f in flags if f.kind in SUICIDE_KINDS and not never_asked(f)]
+    return bool(suicide) and all(f.status == "dispositioned" for f in suicide)
 
 
 def measure_each_contact(

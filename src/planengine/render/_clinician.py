@@ -15,8 +15,8 @@ from typing import Any
 from planengine._model import Plan
 from planengine.plan._crisis import (
     CRISIS_HEADING,
-    NO_ABUSE_RESOURCES_MESSAGE,
-    NO_RESOURCES_MESSAGE,
+    RULE_NO_ABUSE_RESOURCES,
+    RULE_NO_RESOURCES,
 )
 from planengine.render._blocks import (
     Block,
@@ -41,6 +41,7 @@ from planengine.render._clinician_parts import (
     phase_line,
     primary_starts_now,
     problem_heading,
+    reviewed_on_its_due_date,
     step_item,
 )
 from planengine.render._clinician_summary import DETAILS, now_problem, waiting_problems
@@ -114,7 +115,7 @@ def _crisis(plan: Plan, *, open_flag: bool, abuse: bool) -> Section | None:
     if resources:
         blocks.append(ItemList(tuple(_resource(r) for r in resources)))
     else:
-        blocks.append(Callout(clean(NO_RESOURCES_MESSAGE), lead="No crisis line configured."))
+        blocks.append(Callout(clinician_text("no_crisis_numbers"), lead="No crisis line set up."))
     if abuse:
         services = plan.crisis.for_abuse if plan.crisis is not None else ()
         blocks.append(
@@ -126,7 +127,7 @@ def _crisis(plan: Plan, *, open_flag: bool, abuse: bool) -> Section | None:
         if services:
             blocks.append(ItemList(tuple(_resource(r) for r in services)))
         else:
-            blocks.append(Callout(clean(NO_ABUSE_RESOURCES_MESSAGE), lead="No abuse service configured."))
+            blocks.append(Callout(clinician_text("no_abuse_service"), lead="No abuse service set up."))
     return Section(CRISIS_HEADING, tuple(blocks), level=3, kind="crisis")
 
 
@@ -202,10 +203,18 @@ def _patient_words(plan: Plan, data: dict[str, Any]) -> Section | None:
     return Section("In the patient's words", (ItemList(tuple(items)),), kind="words")
 
 
+#: notices whose message names a setting: in the body, a plain sentence; the message itself,
+#: with the setting, stays in the notices of "How this plan was made" (clinician read 23, S7)
+_PLAIN_NOTICES = {
+    RULE_NO_RESOURCES: lambda: clinician_text("no_crisis_numbers"),
+    RULE_NO_ABUSE_RESOURCES: lambda: clinician_text("no_abuse_service"),
+}
+
+
 def _points_to_check(data: dict[str, Any], titles: dict[str, str]) -> Section | None:
     """Notices a clinician acts on (safety, planning); assembly events go to the appendix."""
     items = [
-        Item(clean(n["message"], titles))
+        Item(_PLAIN_NOTICES[n["code"]]() if n["code"] in _PLAIN_NOTICES else clean(n["message"], titles))
         for n in data["notices"]
         if not n["code"].startswith("assembly.")
     ]
@@ -229,6 +238,8 @@ def measure_text(objective: dict[str, Any], audience: str = _C) -> str:
         start = f"from {baseline['value']}"
     target = measure["target"]
     goal = f"{label(audience, 'comparator', target['comparator'])} {target['value']} {measure['unit']}"
+    if target["value"] == 1 and measure["unit"] == "contacts":  # clinician read 23: "1 contact"
+        goal = "1 contact"
     return f"{what}: {start}, to {goal}; {measure['method']}."
 
 
@@ -242,6 +253,8 @@ def _objective(objective: dict[str, Any], titles: dict[str, str]) -> Item:
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
     elif done_at_this_visit(objective):  # done once, today
         when = f"Due {long_date(objective['due_date'])} (at this visit); checked at the next review."
+    elif reviewed_on_its_due_date(objective):  # no cadence before it is due (clinician read 23)
+        when = f"Due {long_date(objective['due_date'])}."
     if objective.get("phase", "now") != "now":  # its steps wait: no calendar date yet (read 10, S5)
         when = f"Once its steps start; review every {interval} days from then."
     if objective.get("condition"):  # a goal only if the condition is met (docs/safety.md)

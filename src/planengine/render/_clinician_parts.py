@@ -39,6 +39,7 @@ __all__ = [
     "phase_line",
     "primary_starts_now",
     "problem_heading",
+    "reviewed_on_its_due_date",
     "step_item",
     "step_when",
     "steps_now",
@@ -59,15 +60,18 @@ def is_clinician_task(objective: dict[str, Any]) -> bool:
 
 
 def done_at_this_visit(objective: dict[str, Any]) -> bool:
-    """A clinician's task due on the day it starts (a questionnaire or an assessment at this
-    visit), which is done once: it is checked at the next review, not "reviewed every 7 days"
+    """An objective due on the day it starts (a questionnaire or an assessment at this visit),
+    which is done once: it is checked at the next review, not "reviewed every 7 days"
     (clinician read 16, S4: a task done today with a recurring review reads as unfinished; any
-    repeat of its questionnaire is in its measure)."""
-    return (
-        is_clinician_task(objective)
-        and not objective.get("condition")
-        and objective.get("start_date") == objective["due_date"]
-    )
+    repeat of its questionnaire is in its measure). Whoever words it: the withdrawal-risk
+    assessment "with the clinician at this visit" is the patient's (clinician read 23)."""
+    return not objective.get("condition") and objective.get("start_date") == objective["due_date"]
+
+
+def reviewed_on_its_due_date(objective: dict[str, Any]) -> bool:
+    """An objective whose first review is its due date: it is due then, not "reviewed every 4
+    days" (clinician read 23: the interval was only the days from the plan to the due date)."""
+    return bool(objective.get("review_date") == objective["due_date"])
 
 
 def steps_now(problem: dict[str, Any]) -> list[dict[str, Any]]:

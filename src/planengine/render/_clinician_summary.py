@@ -16,6 +16,7 @@ from planengine.render._clinician_parts import (
     options,
     options_budget,
     problem_heading,
+    reviewed_on_its_due_date,
     step_when,
     steps_now,
 )
@@ -29,7 +30,7 @@ from planengine.render._words import (
     long_date,
     long_dates,
     one_line,
-    revisit_week,
+    revisit,
     status_label,
     words_data,
 )
@@ -62,9 +63,10 @@ def _objective_line(
         when = f"Due {long_date(objective['due_date'])}; checked each day until it is done."
     elif done_at_this_visit(objective):  # done once, today (read 16, S4)
         when = f"Due {long_date(objective['due_date'])} (at this visit); checked at the next review."
-    elif objective["area"] == "safety" and objective.get("review_date") == objective["due_date"]:
-        # a dated safety review, done once on its day: its statement says what follows, not
-        # "review every 11 days" (clinician read 22, S3: the days to it are no cadence)
+    elif reviewed_on_its_due_date(objective):
+        # a dated review, done once on its day: its statement says what follows, not "review
+        # every 11 days" (clinician read 22, S3: the days to it are no cadence; read 23 for any
+        # objective)
         when = f"Due {long_date(objective['due_date'])}."
     else:
         when = f"Review every {interval} days, first {long_date(objective['review_date'])}."
@@ -165,8 +167,10 @@ def waiting_problems(data: dict[str, Any], titles: dict[str, str]) -> Section | 
         )
     if not rows:
         return None
-    weeks = revisit_week(data, (p for p in data["problems"] if p["phase"] != "now"))
-    title = f"Also noted – revisit at the week-{weeks} review" if weeks else "Also noted – revisit at a review"
+    when = revisit(data)
+    title = (
+        f"Also noted – revisit at the week-{when[0]} review ({when[1]})" if when else "Also noted – revisit at a review"
+    )
     intro = Paragraph(
         f"Their objectives, steps and options are in {DETAILS}; objectives' dates are agreed again "
         "when a problem starts."

@@ -299,8 +299,6 @@ def _sessions(data: dict[str, Any], keep: _Filter) -> Section | None:
     if not items:
         return None
     blocks: tuple[Block, ...] = (ItemList(tuple(items)),)
-    if urgent_referral(data) is not None:  # the course waits to be agreed again (read 20, S1)
-        blocks = (Paragraph(patient_text("sessions_urgent")), *blocks)
     return Section(patient_text("sessions_heading"), blocks, kind="sessions")
 
 
@@ -425,12 +423,21 @@ def patient_document(plan: Plan, settings: DocumentSettings) -> Document:
         safety,
         drinking_warning(data, keep.allows),
         _appointments(data),
-        _goals(data, keep, settings, private=private),
-        week_section(data, keep, keep.allows),
-        _sessions(data, keep),
-        *monitoring_sections(data, keep.allows, private=private),
-        later_section(data, keep.allows, private=private),
     ]
+    if urgent_referral(data) is not None:
+        # waiting for the urgent service, the copy holds what keeps the person safe until then;
+        # the routine plan is agreed once that service has seen them (clinician read 23, S3)
+        sections.append(
+            Section(patient_text("next_steps_heading"), (Paragraph(patient_text("next_steps_urgent")),))
+        )
+    else:
+        sections += [
+            _goals(data, keep, settings, private=private),
+            week_section(data, keep, keep.allows),
+            _sessions(data, keep),
+            *monitoring_sections(data, keep.allows, private=private),
+            later_section(data, keep.allows, private=private),
+        ]
     # steps that start now, also those watching a condition in a problem that waits (the
     # bipolar early-warning plan while depression is on active monitoring)
     on_copy = {

@@ -39,7 +39,7 @@ from planengine.render._words import (
     instrument_name,
     one_line,
     patient_text,
-    revisit_week,
+    revisit,
     words_data,
 )
 
@@ -545,13 +545,14 @@ def later_section(data: dict[str, Any], allows: Callable[[str], bool], *, privat
     ]  # fmt: skip
     if not waiting:
         return None
-    weeks = revisit_week(data, waiting)
+    # the plan's own revisit review, as a date (clinician read 23, S4)
+    when = revisit(data)
     if private:
         intro = (
-            patient_text("later_intro_private", weeks=weeks) if weeks else patient_text("later_intro_private_any")
+            patient_text("later_intro_private", date=when[1]) if when else patient_text("later_intro_private_any")
         )
     else:
-        intro = patient_text("later_intro", weeks=weeks) if weeks else patient_text("later_intro_any")
+        intro = patient_text("later_intro", date=when[1]) if when else patient_text("later_intro_any")
     blocks: list[Block] = [Paragraph(intro)]
     if not private:  # with a private flag, no problem is named on a copy that may be found at home
         blocks.append(ItemList(tuple(Item(_later_item(p)) for p in waiting)))

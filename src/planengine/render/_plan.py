@@ -12,9 +12,9 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from planengine._model import LOG_HELD_NOTE, Plan
+from planengine._model import LOG_HELD_NOTE, Objective, Plan
 from planengine.io._disposition import URGENT_CARE_OUTCOME
-from planengine.render._words import DocumentSettings, held_until_words
+from planengine.render._words import DocumentSettings, clinician_text, held_until_words
 
 __all__ = [
     "PATIENT_FORMATS",
@@ -69,16 +69,7 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
             if objective.phase not in (None, "now") or objective.held:  # none of its steps
                 # starts now, or all are held: its dates are agreed when they start, so it is
                 # not reviewed against them (no false failure for work that has not begun)
-                entry = {"id": objective.id, "area": objective.area,
-                         "phase": objective.phase or "now", "statement": objective.statement}
-                if objective.held:  # what its held steps wait for (clinician read 22, S1)
-                    until = held_objective_until(plan, objective.id, on_file=True)
-                    entry["held"] = (
-                        f"the log that measures it is held until {until}"
-                        if any(note.startswith(LOG_HELD_NOTE) for note in objective.notes)
-                        else f"until {until}"
-                    )
-                waiting.append(entry)
+                waiting.append(_waiting_goal(plan, objective))
                 continue
             data = objective.to_dict()
             addresses: list[str] = []
@@ -253,14 +244,46 @@ PATIENT_RENDERERS: dict[str, Callable[..., str]] = {
 PATIENT_FORMATS = frozenset(PATIENT_RENDERERS)
 
 
-def held_objective_until(plan: Plan, objective_id: str, *, on_file: bool = False) -> str:
-    """What a held objective waits for, as a clause after "until": the words of its held steps'
-    own ``hold`` (:func:`held_until_words`, as their status lines say), each once, in plan
-    order; the plan's held steps' when none of its own is held (a log held elsewhere); never a
-    generic "while a risk flag is on record", which never lifts (clinician read 22, S1).
-    ``on_file``: for a goal file, read at a later review, where "today" names the plan's date."""
-    held = [step for p in plan.problems for step in p.interventions if step.status == "held"]
-    own = [step for step in held if objective_id in step.objective_ids] or held
+def _waiting_goal(plan: Plan, objective: Objective) -> dict[str, Any]:
+    """A goal file's ``x-waiting-goals`` entry of an objective that waits for its phase or is
+    held: its first line is its trigger, ``starts_when`` (its phase's entry, in the plan's own
+    words) for one that waits for its phase, and ``held`` for one held in ``now``; ``held``
+    follows ``starts_when`` as a second condition when steps that serve it are held, and only
+    then (a questionnaire target is not held by homework elsewhere: clinician read 23, M2)."""
+    entry: dict[str, Any] = {"id": objective.id, "area": objective.area,
+                             "phase": objective.phase or "now", "statement": objective.statement}
+    if objective.starts_when:
+        entry["starts_when"] = objective.starts_when
+    until = held_objective_until(plan, objective.id, on_file=True)
+    if until is None:  # none of its own steps is held (a plugin may mark it held regardless)
+        if objective.held:
+            entry["held"] = clinician_text("goal_file_held", until="a clinician reviews it")
+    elif not objective.held:  # some of its steps wait for a hold, not all
+        entry["held"] = clinician_text("goal_file_steps_held", until=until)
+    elif any(note.startswith(LOG_HELD_NOTE) for note in objective.notes):
+        entry["held"] = clinician_text("goal_file_log_held", until=until)
+    else:
+        entry["held"] = clinician_text("goal_file_held", until=until)
+    return entry
+
+
+def held_objective_until(
+    plan: Plan, objective_id: str, *, on_file: bool = False
+) -> str | None:
+    """What a held objective waits for, as a clause after "until": the words of its own held
+    steps' ``hold`` (:func:`held_until_words`, as their status lines say), each once, in plan
+    order; never a generic "while a risk flag is on record", which never lifts (clinician read
+    22, S1). ``None``: none of the steps that serve it is held (never the plan's other held
+    steps: a goal is held by its own steps only, clinician read 23, M2). ``on_file``: for a goal
+    file, read at a later review, where "today" names the plan's date."""
+    own = [
+        step
+        for p in plan.problems
+        for step in p.interventions
+        if step.status == "held" and objective_id in step.objective_ids
+    ]
+    if not own:
+        return None
     visit = plan.as_of if on_file else None
     words = dict.fromkeys(held_until_words(s.hold, s.hold_until, visit=visit) for s in own)
     named = [w for w in words if w is not None]

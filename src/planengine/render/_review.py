@@ -30,6 +30,7 @@ __all__ = [
     "FORMATS",
     "caseload_lines",
     "change_lines",
+    "converted_lines",
     "crisis_lines",
     "escalation_lines",
     "flag_label",
@@ -103,15 +104,23 @@ def change_lines(change: ChangeReport, target_lost: bool = False) -> list[str]:
         lines.append(
             f"band: {change.band['from_title']} -> {change.band['to_title']} ({change.band['moved']})"
         )
-    if change.category is not None:  # Jacobson-Truax's categories, by whichever rule decided
-        jacobson = rc is not None and rc["method"] == "jacobson-truax"
-        by = "Jacobson-Truax" if jacobson else "reliable-change"
-        lines.append(f"{by} category: {change.category}")
+    # The reliable-change category (JSON's ``category``) is not printed: it is the reliable-change
+    # line read with the remission line, and a third statement of the same change (read 23).
     lines.extend(f"caveat: {c}" for c in change.caveats)
     if rc is not None:  # the arithmetic, for whoever checks it, after the verdicts
         rci = "" if rc["rci"] is None else f"RC {rc['rci']:+.2f}; "
         lines.append(f"details: {rci}{rc['note']}")
     return lines
+
+
+def converted_lines(goal: GoalReview) -> list[str]:
+    """One line per value converted into the measure's unit, so a converted value is never
+    taken for one recorded as it stands (plain time units only: 1 hour is 60 minutes)."""
+    return [
+        f"converted: {m.date} recorded as {m.converted_from}, used as {m.value:g} {goal.unit}"
+        for m in goal.measurements
+        if m.converted_from is not None
+    ]
 
 
 def _by(value: float, unit: str) -> str:
@@ -254,6 +263,7 @@ def _text_review(review: Review) -> list[str]:
         lines.append(f"      status: {goal.status.reason}")
         if goal.trajectory.reason:
             lines.append(f"      trajectory: {goal.trajectory.reason}")
+        lines.extend(f"      {line}" for line in converted_lines(goal))
         if goal.change is not None:
             lines.extend(f"      {line}" for line in change_lines(goal.change, _lost(goal)))
         if goal.gas is not None:
@@ -266,6 +276,11 @@ def _text_review(review: Review) -> list[str]:
         for s in shown_suggestions(goal):
             source = "" if s.source == "core" else f" ({s.source})"
             lines.append(f"      -> {s.action} [{s.rule}]{source}: {s.reason}")
+    for waiting in review.waiting:  # listed with what it waits for, never reviewed
+        said = "; ".join(
+            f"{k.replace('_', ' ')}: {v.rstrip('.')}" for k, v in waiting.triggers
+        ) or "no trigger given"
+        lines.append(f"  {waiting.goal_id}: waiting, not reviewed ({said})")
     if review.gas is not None and review.gas.t_score is not None:
         lines.append(
             f"  GAS T-score {review.gas.t_score:.1f} over {len(review.gas.goals)} goal(s), rho {review.gas.rho:g}"
@@ -404,6 +419,7 @@ def _markdown_review(review: Review) -> list[str]:
         ]
         if g.trajectory.reason:
             lines.append(f"- Trajectory: {_md(g.trajectory.reason)}")
+        lines.extend(f"- {_md(line)}" for line in converted_lines(g))
         if g.change is not None:
             lines.extend(f"- {_md(line)}" for line in change_lines(g.change, _lost(g)))
         if g.gas is not None:

@@ -9,6 +9,7 @@ from planengine._version import __version__
 from planengine.render._review import (
     caseload_lines,
     change_lines,
+    converted_lines,
     crisis_lines,
     escalation_lines,
     flag_label,
@@ -113,6 +114,7 @@ def _goal_html(
     ]
     if goal.trajectory.reason:
         out.append(f"<p>Trajectory: {escape(goal.trajectory.reason)}</p>")
+    out.extend(f"<p>{escape(line)}</p>" for line in converted_lines(goal))
     if goal.attention:
         out.append(f"<p><strong>Needs attention:</strong> {escape(', '.join(goal.attention))}</p>")
     chart = goal_chart(goal, instrument, as_of)  # type: ignore[arg-type]

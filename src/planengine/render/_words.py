@@ -31,6 +31,7 @@ __all__ = [
     "long_dates",
     "one_line",
     "patient_text",
+    "revisit",
     "revisit_week",
     "sensitive_pattern",
     "sensitive_words",
@@ -337,3 +338,14 @@ def revisit_week(data: dict[str, Any], waiting: Iterable[dict[str, Any]]) -> int
     weeks = ((data.get("burden") or {}).get("limits") or {}).get("sequence_review_weeks")
     return int(weeks) if weeks else None
 
+
+def revisit(data: dict[str, Any]) -> tuple[int, str] | None:
+    """The review at which the plan's waiting problems are looked at again, as its week and its
+    date (``(4, "4 January 2027")``): the one source of the plan's "Also noted – revisit at the
+    week-4 review" and the patient copy's "We'll come back to these at your review on ..."
+    (clinician read 23, S4: the copy said week 8 beside the plan's week 4). Every waiting problem
+    counts, including one the copy shows under a heading of its own or does not name."""
+    weeks = revisit_week(data, (p for p in data["problems"] if p["phase"] != "now"))
+    if weeks is None:
+        return None
+    return weeks, long_date(dt.date.fromisoformat(str(data["as_of"])[:10]) + dt.timedelta(weeks=weeks))

@@ -42,6 +42,8 @@ if TYPE_CHECKING:  # what type checkers see; at run time each name loads on firs
         Status,
         Suggestion,
         Trajectory,
+        UnusableEntry,
+        WaitingGoal,
     )
     from planengine.review._review import review_goals
 
@@ -60,6 +62,8 @@ _EXPORTS = {
     "Status": "planengine.review._model",
     "Suggestion": "planengine.review._model",
     "Trajectory": "planengine.review._model",
+    "UnusableEntry": "planengine.review._model",
+    "WaitingGoal": "planengine.review._model",
     "gas_t_score": "planengine.review._gas",
     "minimum_reliable_change": "planengine.review._change",
     "reliable_change_index": "planengine.review._change",
@@ -80,6 +84,8 @@ __all__ = [
     "Status",
     "Suggestion",
     "Trajectory",
+    "UnusableEntry",
+    "WaitingGoal",
     "gas_t_score",
     "minimum_reliable_change",
     "reliable_change_index",

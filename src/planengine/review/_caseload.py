@@ -98,6 +98,8 @@ _HEADLINES = (
     "possible disengagement: contact the patient",
     "likely non-response: re-measure and decide about a step-up",
     "improved – agree a new target",
+    "newest entry unusable: re-measure",
+    "latest value back at baseline: re-measure",
     "ask about risk",
 )
 

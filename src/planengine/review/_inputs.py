@@ -14,7 +14,7 @@ from planengine.instruments._units import PERCENT_UNITS, SCORE_UNITS, unit_scale
 from planengine.io._document import Document
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
-from planengine.review._readings import Measurement, ReviewFinding
+from planengine.review._readings import Measurement, ReviewFinding, UnusableEntry
 
 __all__ = [
     "PERCENT_UNITS",
@@ -70,6 +70,9 @@ class ParsedGoal:
     #: why the goal has no baseline yet while it is pending (recorded from the first week of a
     #: log, and no progress entry has given it): ``"baseline pending until 2026-12-14"``
     baseline_pending: str | None = None
+    #: progress entries dated from the baseline to the review date whose value could not be used
+    #: (a unit that is not the measure's, a value outside its range), in date order
+    unusable: tuple[UnusableEntry, ...] = ()
     #: the goal as the file writes it, typed (the one goal model ``validate`` reads too)
     record: GoalRecord = attrs.field(kw_only=True, repr=False)
 

@@ -15,11 +15,11 @@ from typing import Any
 
 import attrs
 
-from planengine._json_form import DATE, DICT, FORM, FORMS, LIST, NULL, json_form, key
+from planengine._json_form import DATE, DICT, FORM, FORMS, IF_EMPTY, LIST, NULL, json_form, key
 from planengine._records import RiskFlag
 from planengine.plan._crisis import CrisisResources
 from planengine.review._config import ReviewConfig
-from planengine.review._readings import Measurement, ReviewFinding
+from planengine.review._readings import Measurement, ReviewFinding, UnusableEntry
 
 __all__ = [
     "ACHIEVEMENT_STATUSES",
@@ -36,6 +36,8 @@ __all__ = [
     "Status",
     "Suggestion",
     "Trajectory",
+    "UnusableEntry",
+    "WaitingGoal",
 ]
 
 #: FHIR ``Goal.achievementStatus`` codes ([R4-Goal]), in the value set's order.
@@ -298,6 +300,8 @@ class GoalReview:
     :ivar judged_by: how status and trajectory read the values, if not as measured (rolling median).
     :ivar measurement_age_days: days from the latest value (or GAS rating) to ``as_of``; older
         than ``measurement_interval_days`` (the cadence) is overdue.
+    :ivar unusable_newer: progress entries newer than the latest usable value whose value could
+        not be used (the status rests on older data: re-measure).
     """
 
     goal_id: str
@@ -324,6 +328,7 @@ class GoalReview:
     judged_by: str | None = None
     measurement_age_days: int | None = None
     measurement_interval_days: int | None = None
+    unusable_newer: tuple[UnusableEntry, ...] = ()
 
     @property
     def measurement_overdue(self) -> bool:
@@ -364,11 +369,30 @@ class GoalReview:
         ),
         key("judged_by"),
         key("measurements", as_=FORMS),
+        key("unusable_newer", as_=FORMS, omit=IF_EMPTY),
         key("change", as_=FORM, omit=NULL),
         key("gas", as_=FORM, omit=NULL),
         key("suggestions", as_=FORMS),
         key("needs_attention"),
         key("attention", as_=LIST),
+    )
+
+
+@attrs.frozen
+class WaitingGoal:
+    """A goal a goal file lists under ``x-waiting-goals``: not reviewed against its dates, and
+    listed with what it waits for, in the file's order (``starts_when``, ``held``,
+    ``condition``: the first is its trigger, clinician read 23, M2).
+
+    :ivar triggers: ``(key, words)`` pairs, as the file gives them.
+    """
+
+    goal_id: str
+    triggers: tuple[tuple[str, str], ...] = ()
+
+    to_dict = json_form(
+        key("id", "goal_id"),
+        key("triggers", function=lambda w: [{"key": k, "words": v} for k, v in w.triggers]),
     )
 
 
@@ -428,6 +452,8 @@ class Review:
     #: file``), for the summary's flag count, which is never a bare 0 (``None``: a risk item was
     #: answered, or a flag is on file; :func:`planengine.review._patient.risk_not_known`)
     risk_not_known: str | None = None
+    #: the goals the file lists as waiting, with their triggers (not reviewed)
+    waiting: tuple[WaitingGoal, ...] = ()
 
     @property
     def patient(self) -> str:
@@ -491,6 +517,7 @@ class Review:
             ],
         ),
         key("goals", as_=FORMS),
+        key("waiting_goals", "waiting", as_=FORMS),
         key("gas", as_=FORM, omit=NULL),
         key("priority", as_=LIST),
         key("suggestions", as_=FORMS),

@@ -34,6 +34,7 @@ from planengine.review._inputs import (
 )
 from planengine.review._parse_goal import GoalReader
 from planengine.review._readings import Measurement, ReviewFinding
+from planengine.review._scales import metric_outside_instrument
 
 __all__ = ["ParsedAssessment", "ParsedFile", "ParsedGoal", "parse_goal_file", "schema_findings"]
 
@@ -311,6 +312,15 @@ def parse_goal_file(
         reader = GoalReader(read_goal_record(raw, index), as_of, instruments, sink)
         goal = reader.read()
         item_answers.extend(reader.item_answers)
+        disagree = metric_outside_instrument(goal)
+        if disagree is not None:
+            sink.add(
+                "input.metric-not-instrument",
+                "warning",
+                disagree,
+                ("goals", index, "measure", "instrument"),
+                goal.goal_id,
+            )
         if goal.goal_id in ids:
             # an error, as validate's E005: a disposition or a suppression names a goal by its id
             sink.add(

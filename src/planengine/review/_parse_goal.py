@@ -38,8 +38,14 @@ from planengine.review._pending_baseline import (
     pending_baseline,
     position_reason,
 )
-from planengine.review._readings import Measurement
-from planengine.review._scales import measure_bounds, range_hint, reachable, same_unit
+from planengine.review._readings import Measurement, UnusableEntry
+from planengine.review._scales import (
+    convert_time,
+    measure_bounds,
+    range_hint,
+    reachable,
+    same_unit,
+)
 
 __all__ = ["GoalReader"]
 
@@ -69,6 +75,7 @@ class GoalReader:
         self.item_answers: list[ParsedAssessment] = []
         self.pending: PendingBaseline | None = None
         self.goal_id = record.name
+        self.unusable: list[UnusableEntry] = []  # entries in the goal's span left out
 
     def add(self, code: str, severity: str, message: str, rel: Path) -> None:
         self.sink.add(code, severity, message, self.base + rel, self.goal_id)
@@ -174,6 +181,7 @@ class GoalReader:
             gas_weight=weight,
             gas_history=tuple(gas_history),
             gas_current=current,
+            unusable=tuple(sorted(self.unusable, key=lambda e: e.date)),
             record=self.record,
         )
 
@@ -469,28 +477,46 @@ class GoalReader:
             entry_unit = entry.unit
             if entry_unit is None and "unit" in entry.written:
                 continue  # a unit that is no text (the schema check reported it): left out
+            value = read_number(entry.value)
+            converted_from = None
             if entry_unit is not None and not same_unit(entry_unit, unit, scale, instrument):
+                plain = value is not None and scale == "metric"  # a free metric's time unit
+                exact = convert_time(value, entry_unit, unit) if plain else None  # type: ignore[arg-type]
+                if exact is None:
+                    self.add(
+                        "input.unit-mismatch",
+                        "error",
+                        f"progress value in {entry_unit!r} but the measure is in "
+                        f"{unit or 'points'!r}; entry left out (convert it, then record it)",
+                        (*rel, "unit"),
+                    )
+                    why = f"recorded in {entry_unit!r}, not the measure's {unit or 'points'!r}"
+                    self._unusable(date, why, rel)
+                    continue
+                assert value is not None
+                converted_from = f"{fmt_number(value)} {entry_unit}"
+                value = exact
                 self.add(
-                    "input.unit-mismatch",
-                    "error",
-                    f"progress value in {entry_unit!r} but the measure is in {unit or 'points'!r}; "
-                    "entry left out (convert it, then record it)",
+                    "input.unit-converted",
+                    "info",
+                    f"progress value {converted_from} converted to {fmt_number(value)} {unit} "
+                    "(plain time units convert exactly) and used as that",
                     (*rel, "unit"),
                 )
-                continue
             if entry.gas_level is not None:
                 gas.append((date, entry.gas_level))
-            value = read_number(entry.value)
             if value is None:  # none (a GAS level or a note), or one the schema check refused
                 continue
             if bounds is not None and not bounds[0] <= value <= bounds[1]:
+                span = f"{fmt_number(bounds[0])}-{fmt_number(bounds[1])}"
                 self.add(
                     "input.out-of-range",
                     "error",
-                    f"value {fmt_number(value)} is outside the range {fmt_number(bounds[0])}-{fmt_number(bounds[1])}"
+                    f"value {fmt_number(value)} is outside the range {span}"
                     f"{range_hint(instrument, scale, value, bounds)}; entry left out",
                     (*rel, "value"),
                 )
+                self._unusable(date, f"value {fmt_number(value)} outside the range {span}", rel)
                 continue
             if baseline is not None and date == baseline.date:
                 if value != baseline.value:
@@ -510,10 +536,16 @@ class GoalReader:
                     )
                 continue
             self._whole(value, instrument, scale, (*rel, "value"))
-            values.append(Measurement(date, value, "progress", format_json_path(self.base + rel)))
+            path = format_json_path(self.base + rel)
+            values.append(Measurement(date, value, "progress", path, converted_from))
         values.sort(key=lambda m: m.date)
         gas.sort()
         return values, gas
+
+    def _unusable(self, date: dt.date, why: str, rel: Path) -> None:
+        """Note an entry in the goal's span whose value could not be used (the status says so
+        when it is the newest entry)."""
+        self.unusable.append(UnusableEntry(date, why, format_json_path(self.base + rel)))
 
     def _misplaced_answers(self, rel: Path, instrument: Instrument | None) -> None:
         """A warning beside the schema's error for item answers in a progress entry: they

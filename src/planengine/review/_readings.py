@@ -12,10 +12,10 @@ import datetime as dt
 
 import attrs
 
-from planengine._json_form import DATE, json_form, key
+from planengine._json_form import DATE, IF_NONE, json_form, key
 from planengine.io._location import WHOLE_INPUT, Located, Location
 
-__all__ = ["Measurement", "ReviewFinding"]
+__all__ = ["Measurement", "ReviewFinding", "UnusableEntry"]
 
 
 @attrs.frozen
@@ -44,11 +44,37 @@ class ReviewFinding(Located):
 
 @attrs.frozen
 class Measurement:
-    """One value of a goal's measure. ``source`` is ``baseline``, ``progress`` or ``assessment``."""
+    """One value of a goal's measure. ``source`` is ``baseline``, ``progress`` or ``assessment``.
+
+    :ivar converted_from: the value as recorded when it was converted into the measure's unit
+        (``"1 hours"`` for 60 minutes; plain time units only, exactly), else ``None``.
+    """
 
     date: dt.date
     value: float
     source: str
     json_path: str
+    converted_from: str | None = None
 
-    to_dict = json_form(key("date", as_=DATE), key("value"), key("source"), key("json_path"))
+    to_dict = json_form(
+        key("date", as_=DATE),
+        key("value"),
+        key("source"),
+        key("json_path"),
+        key("converted_from", omit=IF_NONE),
+    )
+
+
+@attrs.frozen
+class UnusableEntry:
+    """A progress entry dated within the goal's span (from the baseline to the review date) whose
+    value could not be used: a unit that is not the measure's, a value outside its range.
+
+    :ivar why: what was wrong with it, in words (``"unit 'nights', the measure is in 'minutes'"``).
+    """
+
+    date: dt.date
+    why: str
+    json_path: str
+
+    to_dict = json_form(key("date", as_=DATE), key("why"), key("json_path"))

@@ -41,6 +41,8 @@ from planengine.review._model import (
     ReviewContext,
     Status,
     Trajectory,
+    UnusableEntry,
+    WaitingGoal,
 )
 from planengine.review._parse import ParsedFile, ParsedGoal, parse_goal_file, schema_findings
 from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps, risk_not_known
@@ -130,6 +132,64 @@ def _stale(traj: Trajectory, age: int | None, cadence: int) -> Trajectory:
     )
 
 
+def _unusable_newer(goal: ParsedGoal) -> tuple[UnusableEntry, ...]:
+    """The entries newer than the latest usable value whose value could not be used."""
+    latest = goal.measurements[-1].date if goal.measurements else None
+    return tuple(e for e in goal.unusable if latest is None or e.date > latest)
+
+
+def _resting_on_older(
+    status: Status, goal: ParsedGoal, newer: tuple[UnusableEntry, ...]
+) -> Status:
+    """The status, saying that it rests on older data when the newest entry could not be used
+    (clinician read 23, MUST 1: a dropped entry never leaves the verdict silently stale)."""
+    if not newer:
+        return status
+    newest = newer[-1]
+    rests = (
+        f"the status rests on {goal.measurements[-1].date}"
+        if goal.measurements
+        else "no usable value"
+    )
+    return attrs.evolve(
+        status,
+        reason=f"{status.reason}; the entry of {newest.date} could not be used: {newest.why}; "
+        f"{rests}",
+    )
+
+
+def _back_at_baseline(goal: ParsedGoal, status: Status) -> Status:
+    """No ``improving`` (or target met) from a rolling median when the latest value as measured
+    is back at the baseline or worse: the median cannot show whether the gain was noise
+    (clinician read 23: 5, 4, 1 after a baseline of 1 is not "improving")."""
+    if status.code not in ("improving", "achieved", "sustaining") or len(goal.measurements) < 2:
+        return status
+    baseline, latest = goal.measurements[0], goal.measurements[-1]
+    better = goal.direction == "higher-is-better"
+    if (latest.value > baseline.value) if better else (latest.value < baseline.value):
+        return status
+    return Status(
+        "no-change",
+        "status.latest-back-at-baseline",
+        f"latest value {latest.value:g} ({latest.date}) is back at the baseline "
+        f"({baseline.value:g}) or worse: re-measure before calling it improving. The rolling "
+        f"median alone reads {status.code}: {status.reason}",
+    )
+
+
+def _unknown_now(traj: Trajectory, unsure: bool) -> Trajectory:
+    """``unknown`` instead of on track or ahead when the latest usable value may not say where
+    the patient is (a newer entry could not be used; the latest value is back at baseline)."""
+    if not unsure or traj.position not in ("on-track", "ahead"):
+        return traj
+    return attrs.evolve(
+        traj,
+        position="unknown",
+        reason=f"{traj.reason}; position unknown now: the latest value as measured does not bear "
+        "it out",
+    )
+
+
 def _last_measured(goal: ParsedGoal) -> dt.date | None:
     """The date of the goal's latest value or GAS rating (``None``: nothing measured)."""
     dates = [m.date for m in goal.measurements[-1:]] + [d for d, _ in goal.gas_history[-1:]]
@@ -156,7 +216,11 @@ def _review_goal(
     judged, judged_by = judged_goal(goal, config.rolling_window)
     status = goal_status(judged, change, as_of, config, caseness)
     if judged_by is not None:
-        status = attrs.evolve(status, reason=f"{status.reason}; {judged_by}")
+        status = _back_at_baseline(
+            goal, attrs.evolve(status, reason=f"{status.reason}; {judged_by}")
+        )
+    newer = _unusable_newer(goal)
+    status = _resting_on_older(status, goal, newer)
     traj = _consistent(trajectory(judged, as_of, config), status)
     interval = goal.review_interval_days or config.default_review_interval_days
     due = next_review(goal, interval)
@@ -164,6 +228,7 @@ def _review_goal(
     cadence = goal.review_interval_days or config.measurement_interval_days
     age = None if measured is None else (as_of - measured).days
     traj = _stale(traj, age, cadence)
+    traj = _unknown_now(traj, bool(newer) or status.rule == "status.latest-back-at-baseline")
     review = GoalReview(
         goal_id=goal.goal_id,
         index=goal.index,
@@ -188,6 +253,7 @@ def _review_goal(
         judged_by=judged_by,
         measurement_age_days=age,
         measurement_interval_days=cadence,
+        unusable_newer=newer,
     )
     concerning = flags_concerning(review, flags, areas)
     review = attrs.evolve(
@@ -389,6 +455,7 @@ def review_goals(
             instruments,
             all_flags,
         ),
+        waiting=waiting_goals(data),
     )
 
 
@@ -468,4 +535,22 @@ def _risk_item_gaps(
             if m.source != "assessment"
         ],
         instruments,
+    )
+
+
+#: what a waiting goal waits for, as a goal file names it (``x-waiting-goals``)
+_TRIGGERS = ("starts_when", "held", "condition")
+
+
+def waiting_goals(data: Mapping[str, Any]) -> tuple[WaitingGoal, ...]:
+    """The goals ``data`` lists under ``x-waiting-goals`` with their triggers, in the file's
+    order (an entry of another shape is left out here: the schema check reports it)."""
+    listed = data.get("x-waiting-goals")
+    return tuple(
+        WaitingGoal(
+            item["id"],
+            tuple((k, v) for k, v in item.items() if k in _TRIGGERS and isinstance(v, str)),
+        )
+        for item in (listed if isinstance(listed, list) else ())
+        if isinstance(item, Mapping) and isinstance(item.get("id"), str)
     )

@@ -5,9 +5,16 @@ from __future__ import annotations
 
 from planengine._values import ORDER_COMPARATORS, compare
 from planengine.instruments._instrument import Instrument
-from planengine.review._inputs import unit_scale
+from planengine.review._inputs import ParsedGoal, fmt_number, unit_scale
 
-__all__ = ["measure_bounds", "range_hint", "reachable", "same_unit"]
+__all__ = [
+    "convert_time",
+    "measure_bounds",
+    "metric_outside_instrument",
+    "range_hint",
+    "reachable",
+    "same_unit",
+]
 
 
 def range_hint(
@@ -48,3 +55,52 @@ def same_unit(
     if instrument is not None and scale in ("total", "percent"):
         return unit_scale(given, (instrument.name, instrument.id)) == scale
     return given == unit
+
+
+#: Plain time units, in seconds: a value in one converts exactly into another (1 hour is 60
+#: minutes). Compound units ("minutes per week") and counts ("nights") never convert.
+_TIME_UNITS = {
+    **dict.fromkeys(("s", "sec", "secs", "second", "seconds"), 1),
+    **dict.fromkeys(("min", "mins", "minute", "minutes"), 60),
+    **dict.fromkeys(("h", "hr", "hrs", "hour", "hours"), 3600),
+}
+
+
+def convert_time(value: float, given: str, unit: str | None) -> float | None:
+    """``value`` in ``given`` expressed in ``unit`` when both are plain time units (seconds,
+    minutes, hours), else ``None`` (``convert_time(1, "hours", "minutes") == 60``)."""
+    if unit is None:
+        return None
+    source = _TIME_UNITS.get(given.strip().lower())
+    dest = _TIME_UNITS.get(unit.strip().lower())
+    if source is None or dest is None:
+        return None
+    return value * source / dest
+
+
+def metric_outside_instrument(goal: ParsedGoal) -> str | None:
+    """Why a free metric that names an instrument (sleep onset in minutes, ``instrument: isi``)
+    cannot be that instrument's scores: some of its values lie outside the instrument's range.
+    ``None`` when every value fits, or the goal is not such a metric.
+
+    A metric beside an instrument is the metric's values, read as a free metric (the instrument
+    names what it answers to, docs/goal-files.md); values the instrument could never give show
+    that the two disagree, which the clinician should see.
+    """
+    instrument = goal.instrument
+    if instrument is None or goal.scale != "metric" or not goal.record.measure.metric:
+        return None
+    low, high = instrument.total_min, instrument.total_max
+    values = [m.value for m in goal.measurements]
+    values += [] if goal.target is None else [goal.target]
+    outside = [v for v in values if not low <= v <= high]
+    if not outside:
+        return None
+    shown = ", ".join(dict.fromkeys(fmt_number(v) for v in outside))
+    name = instrument.name
+    return (
+        f"the values are {goal.record.measure.metric!r} in {goal.unit or 'no unit'!r}, and some "
+        f"({shown}) lie outside the {name} range {fmt_number(low)}-{fmt_number(high)}: they are "
+        f"not {name} scores. They are reviewed as a free metric; no {name} threshold (reliable "
+        f"change, caseness) is applied. Record {name} scores in a goal of their own to follow them"
+    )

@@ -61,7 +61,7 @@ from planengine.review._model import ChangeReport, ReviewConfig, Status
 from planengine.review._parse import ParsedGoal
 from planengine.review._target import target_met
 
-__all__ = ["goal_status", "meaningful_change", "target_met"]
+__all__ = ["change_words", "goal_status", "meaningful_change", "target_met"]
 
 
 def meaningful_change(
@@ -195,13 +195,61 @@ _RULES = {
 }
 
 
-def _moved(goal: ParsedGoal, direction: str, basis: str, kind: str) -> Status:
-    """The ``improving`` / ``worsening`` status for a change from the baseline."""
+def change_words(
+    goal: ParsedGoal, change: ChangeReport | None, config: ReviewConfig, direction: str, basis: str
+) -> str:
+    """The change from the baseline in words true to its direction and size, with what a change
+    must reach to count (clinician read 23): "better by 4 points (from 16 to 12), not a reliable
+    improvement (reliable change needs 6)", "worse by 3 points (from 14 to 17), not a reliable
+    change (reliable change needs 6)", "better from 0 to 3 (60% of the planned change; a change
+    counts from 10%, 0.5)"."""
     values = goal.measurements
-    moved = f"from {values[0].value:g} to {values[-1].value:g}"
-    word = "worse" if direction == "deteriorated" else "better"
+    first, last = values[0].value, values[-1].value
+    moved = f"from {first:g} to {last:g}"
+    gain = last - first if goal.direction == "higher-is-better" else first - last
+    if gain == 0:
+        return f"unchanged ({moved})"
+    word = "better" if gain > 0 else "worse"
+    rc = None if change is None else change.reliable_change
+    mcid = None if change is None else change.mcid
+    if rc is not None or mcid is not None:
+        points = "percentage point" if goal.scale == "percent" else "point"
+        size = f"{word} by {abs(gain):g} {points}{'' if abs(gain) == 1 else 's'} ({moved})"
+        if direction != "none":
+            return f"{size}, meeting the {basis}"
+        needs = (
+            f"reliable change needs {rc['threshold']:g}"
+            if rc is not None
+            else f"the MCID is {mcid['value']:g}"  # type: ignore[index]
+        )
+        kind = "reliable" if rc is not None else "meaningful"
+        what = "improvement" if gain > 0 else "change"
+        return f"{size}, not a {kind} {what} ({needs})"
+    if goal.target is None or goal.target == first:
+        return f"{word} ({moved}; {basis})"
+    planned = abs(goal.target - first)
+    fraction = config.free_metric_change_fraction
+    share = f"{abs(gain) / planned:.0%} of the planned change"
+    if gain < 0:
+        share += ", the wrong way"
+    counts = f"a change counts from {fraction:.0%}, {planned * fraction:g}"
+    more = basis.partition(", as ")[2]  # an instrument without thresholds says so
+    tail = f"; {more}" if more else ""
+    if direction == "none":
+        return f"{word} {moved} ({share}), not a meaningful change ({counts}){tail}"
+    return f"{word} {moved} ({share}; {counts}){tail}"
+
+
+def _moved(
+    goal: ParsedGoal,
+    change: ChangeReport | None,
+    config: ReviewConfig,
+    meaning: tuple[str, str, str],
+) -> Status:
+    """The ``improving`` / ``worsening`` status for a change from the baseline."""
+    direction, basis, kind = meaning
     code = "worsening" if direction == "deteriorated" else "improving"
-    reason = f"{word} {moved} by {basis}"
+    reason = change_words(goal, change, config, direction, basis)
     if kind == "unconfirmed":
         reason += "; this may be within measurement error"
     return Status(code, _RULES[(kind, direction)], reason)
@@ -234,9 +282,9 @@ def _regressed(
 ) -> Status | None:
     """Worsening from the baseline, a reliable relapse from the best value, or a lost target:
     judged before any target rule, so a regression is never ``achieved`` or ``sustaining``."""
-    direction, basis, kind = meaningful_change(goal, change, config)
-    if direction == "deteriorated":
-        worse = _moved(goal, direction, basis, kind)
+    meaning = meaningful_change(goal, change, config)
+    if meaning[0] == "deteriorated":
+        worse = _moved(goal, change, config, meaning)
         met = goal.target is not None and target_met(
             goal.measurements[-1].value, goal.comparator, goal.target
         )
@@ -286,13 +334,14 @@ def _value_status(
             "status.target-met",
             f"target {goal_text} met on {latest.date} (value {latest.value:g})",
         )
-    direction, basis, kind = meaningful_change(goal, change, config)
-    moved = f"from {values[0].value:g} to {latest.value:g}"
+    meaning = meaningful_change(goal, change, config)
+    direction = meaning[0]
+    words = change_words(goal, change, config, direction, meaning[1])
     if due_passed and goal.target is not None:
         if direction == "none":
             # FHIR no-progress is a kind of not-achieved: the goal ended without progress
             return _due_passed(
-                goal, "no-progress", "status.due-passed-no-response", f"; no improvement by {basis} ({moved})"
+                goal, "no-progress", "status.due-passed-no-response", f"; {words}"
             )
         if direction == "improved":
             # still FHIR not-achieved, but a meaningful gain is a new target to agree, not a failure
@@ -300,11 +349,11 @@ def _value_status(
                 goal,
                 "not-achieved",
                 "status.due-passed-improved",
-                f"; improved by {basis} ({moved}): improved – agree a new target",
+                f"; {words}: improved – agree a new target",
             )
         return _due_passed(goal, "not-achieved", "status.due-passed", "")
     if direction == "improved":
-        return _moved(goal, direction, basis, kind)
+        return _moved(goal, change, config, meaning)
     weeks = None if goal.start is None else (latest.date - goal.start).days // 7
     if weeks is not None and weeks >= config.no_response_weeks:
         # FHIR's code for an active goal that is not moving is no-change (no-progress is a kind
@@ -312,10 +361,10 @@ def _value_status(
         return Status(
             "no-change",
             "status.no-response",
-            f"no improvement by {basis} ({moved}) at week {weeks} ({latest.date}), at or "
-            f"after the non-response review point (week {config.no_response_weeks})",
+            f"{words}, at week {weeks} ({latest.date}), at or after the non-response review "
+            f"point (week {config.no_response_weeks})",
         )
-    return Status("no-change", "status.no-reliable-change", f"{moved}: not a change by {basis} yet")
+    return Status("no-change", "status.no-reliable-change", f"{words} so far")
 
 
 def _due_passed(goal: ParsedGoal, code: str, rule: str, more: str) -> Status:

@@ -13,6 +13,8 @@ Core rules (``rule`` ids), tried for every goal:
   review now (``_verdict``).
 * ``review.re-measure``: the latest value is older than the measurement cadence -> re-measure;
   none of the decisions below rests on it (``_verdict``).
+* ``review.newest-unusable`` / ``review.confirm-latest``: the newest entry could not be used, or
+  a count's latest value is back at the baseline -> re-measure; no decision rests on the rest.
 * ``review.verify-change``: an improvement inside the recall window -> re-administer first.
 * ``review.raise-target``: target met before the due date for the first time -> raise the target
   (to the instrument's remission threshold when there is one) or close it once sustained.
@@ -70,6 +72,7 @@ from planengine.review._verdict import (
     contact_today,
     disengagement,
     gas_reached,
+    latest_in_doubt,
     likely_non_response,
     non_response,
     regression,
@@ -279,14 +282,18 @@ def core_suggestions(
     )
     out.extend(today or ([] if flags else away))
     stale = remeasure(goal)
+    doubt = latest_in_doubt(goal)  # nor a value that a newer entry or a week back at baseline doubts
+    out.extend(doubt)
     # a stale value decides nothing: re-measure first (a regression above still says review now),
     # but past the non-response review point the step-up is decided at that same contact
     out.extend(stale + likely_non_response(goal, parsed, as_of, config) if stale else [])
-    out.extend(() if stale else _decisions(goal, parsed, as_of, config, bool(flags)))
+    out.extend(() if stale or doubt else _decisions(goal, parsed, as_of, config, bool(flags)))
     if goal.status.code == "not-attainable":
         out.append(_revise(goal))
     out.extend(assess_depression(goal, parsed))
-    if goal.overdue:
+    if goal.overdue and not any(s.action in ("review-now", "escalate") for s in out):
+        # said once: a regression's review-now already asks for the review; the table and the
+        # attention column keep the date it was due
         out.append(
             _s(
                 "review.overdue",
@@ -345,6 +352,7 @@ _ATTENTION_RULES = {
     "review.behind": "behind the expected path",
     "review.record-measurement": "no measurement since the baseline",
     "review.re-measure": "measurement overdue: re-measure before deciding",
+    "review.newest-unusable": "newest entry unusable: re-measure",
     "review.review-point-due": "measurement due at the non-response review point",
     "review.verify-change": "change not yet interpretable: re-administer",
     "review.gas-rescale": "GAS goal likely scaled too low",
@@ -352,10 +360,7 @@ _ATTENTION_RULES = {
 }
 
 #: ``review.contact-today`` asks about risk and reaches out, in one suggestion: both reasons.
-_CONTACT_TODAY = (
-    _ATTENTION_RULES["review.ask-about-risk"],
-    _ATTENTION_RULES["review.possible-disengagement"],
-)
+_CONTACT_TODAY = tuple(_ATTENTION_RULES[r] for r in ("review.ask-about-risk", "review.possible-disengagement"))
 
 #: Status rules that need attention whatever their FHIR code (an active goal that did not respond
 #: is ``no-change``; a lost target is ``in-progress``).
@@ -363,10 +368,8 @@ _ATTENTION_STATUS_RULES = {
     "status.no-response": "no response at the review point",
     "status.target-lost": "target lost",
     "status.due-passed-improved": "improved – agree a new target",
+    "status.latest-back-at-baseline": "latest value back at baseline: re-measure",
 }
-
-#: Reasons said once per patient (``_patient.remeasure_line``) when they are a goal's only ones.
-_PER_PATIENT = ("measurement overdue: re-measure before deciding", "review overdue since ")
 
 
 def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple[str, ...]:
@@ -393,8 +396,15 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
             out.append(_CONTACT_TODAY[1])
         elif s.rule in _ATTENTION_RULES:
             out.append(_ATTENTION_RULES[s.rule])
-    if goal.measurement_overdue and all(reason.startswith(_PER_PATIENT) for reason in out):
-        return ()  # the patient's one re-measure line says it, not every goal
+    # An overdue review or a stale value always needs attention (clinician read 23): a goal with
+    # nothing else to say is never "-" in the table, nor left out of the count; said in one entry.
+    stale = _ATTENTION_RULES["review.re-measure"]
+    if goal.overdue and stale in out:
+        out.remove(stale)
+        out[out.index(f"review overdue since {goal.review_due}")] = (
+            f"review overdue since {goal.review_due}; latest value "
+            f"{goal.measurement_age_days} days old: re-measure"
+        )
     return tuple(dict.fromkeys(out))
 
 

@@ -21,6 +21,10 @@ change, non-response, GAS ratings and instrument cut-offs (docs/review.md).
 * ``review.verify-change``: an improvement inside the recall window of the baseline is
   re-administered before it changes the goal ([DN-change-measures]); on a depression measure, a
   switch into (hypo)mania is considered (CG185 [S12]);
+* ``review.newest-unusable`` (``latest_in_doubt``): the newest progress entry could not be used (a unit that cannot be
+  converted, a value outside the range): re-measure; no decision rests on the older value;
+* ``review.confirm-latest``: a count read by its rolling median whose latest value is back at the
+  baseline (``status.latest-back-at-baseline``): record the next value before deciding;
 * ``review.review-point-due``: the non-response review point passed after the latest value;
 * ``review.step-up`` (instruments, R-SC5) / ``review.change-strategy`` (other measures): no
   improvement at or after the non-response review point, or by a passed due date;
@@ -46,6 +50,7 @@ __all__ = [
     "contact_today",
     "disengagement",
     "gas_reached",
+    "latest_in_doubt",
     "likely_non_response",
     "non_response",
     "regression",
@@ -246,6 +251,21 @@ def likely_non_response(
         or goal.status.rule in _NOT_NON_RESPONSE
     ):
         return []
+    if change.latest_date < point:
+        # no value since before the review point: too early to call it a non-response
+        weeks = (change.latest_date - (parsed.start or change.latest_date)).days // 7
+        return [suggestion(
+            "review.review-point-due",
+            "record-measurement",
+            f"the non-response review point (week {config.no_response_weeks}, {point}) has "
+            f"passed with no value since week {weeks} ({instrument.name} {change.latest:g} on "
+            f"{change.latest_date}, from {change.baseline:g}): too early to call it a "
+            "non-response. Re-measure at this contact and decide about a step-up in the same "
+            "session (R-SC5) from that score.",
+            goal,
+            review_point=point.isoformat(),
+            stepped_care_rule="R-SC5",
+        )]
     return [suggestion(
         "review.likely-non-response",
         "record-measurement",
@@ -421,3 +441,45 @@ def assess_depression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
                 cutoff=cutoff.id,
             )]
     return []
+
+
+def latest_in_doubt(goal: GoalReview) -> list[Suggestion]:
+    """Re-measure before deciding when the latest usable value may not say where the patient is:
+    a newer entry could not be used (``review.newest-unusable``), or a count's latest value is
+    back at the baseline while its rolling median reads better (``review.confirm-latest``)."""
+    return _newest_unusable(goal) + _confirm_latest(goal)
+
+
+def _newest_unusable(goal: GoalReview) -> list[Suggestion]:
+    """Re-measure when entries newer than the latest usable value could not be used: the
+    status rests on older data, and no decision rests on it (clinician read 23, MUST 1)."""
+    if not goal.unusable_newer:
+        return []
+    newest = goal.unusable_newer[-1]
+    latest = goal.latest
+    rests = "" if latest is None else f" The status rests on {latest.value:g} ({latest.date})."
+    return [suggestion(
+        "review.newest-unusable",
+        "record-measurement",
+        f"the newest entry ({newest.date}) could not be used: {newest.why}.{rests} Re-measure "
+        "at this contact, or correct that entry, before deciding; no decision (keep, close, "
+        "raise the target, step up, change the strategy) rests on the older value.",
+        goal,
+        entry_date=newest.date.isoformat(),
+    )]
+
+
+def _confirm_latest(goal: GoalReview) -> list[Suggestion]:
+    """Record the next value when the latest one is back at the baseline while the rolling
+    median reads better: the median cannot show whether the gain was noise (read 23)."""
+    if goal.status.rule != "status.latest-back-at-baseline" or goal.latest is None:
+        return []
+    latest, baseline = goal.latest, goal.measurements[0]
+    return [suggestion(
+        "review.confirm-latest",
+        "record-measurement",
+        f"the latest value ({latest.value:g} on {latest.date}) is back at the baseline "
+        f"({baseline.value:g}): ask what happened that week and record the next value before "
+        "calling the goal improving or changing the plan.",
+        goal,
+    )]

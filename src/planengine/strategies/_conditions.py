@@ -278,10 +278,6 @@ def holds(when: When | None, problem: Problem, context: PlanningContext) -> bool
     return when is None or when.holds(problem, context)
 
 
-#: how a hold rule's reason opens before its criterion, in the built-in strategies' words
-HOLD_OPENINGS = ("held until ", "start only after ", "agree this objective only after ")
-
-
 @attrs.frozen
 class Contraindication:
     """A condition (or an open risk flag, or a ``when`` block) that removes or marks an item."""
@@ -299,6 +295,9 @@ class Contraindication:
     steps_replace: tuple[tuple[str, str], ...] = ()
     #: the plan's own step summary while this caution applies (``None``: as written)
     steps_description: str | None = None
+    #: a hold rule's release criterion, a clause after "until" (its ``until`` field; ``None``:
+    #: not given, as a plugin's hold rule may leave it)
+    until: str | None = None
 
     @classmethod
     def compile(cls, raw: Mapping[str, Any]) -> Contraindication:
@@ -314,21 +313,17 @@ class Contraindication:
             patient_note=patient.get("note"),
             steps_replace=tuple(((raw.get("steps") or {}).get("replace") or {}).items()),
             steps_description=(raw.get("steps") or {}).get("description"),
+            until=raw.get("until"),
         )
 
     @property
     def hold_until(self) -> str | None:
-        """What releases a step this hold rule holds, as a clause after "until": the first
-        clause of its reason (up to the first ";") without the opening of
-        :data:`HOLD_OPENINGS` ("held until the liaison ...", "start only after a private
-        screen ..."), what the plan's status and the goal file's ``held:`` line name (clinician
-        read 22, S1); ``None`` when the reason opens otherwise (a plugin's own words: the plan
-        keeps the generic ones)."""
-        first = self.reason.split(";", 1)[0].strip().rstrip(".")
-        for opening in HOLD_OPENINGS:
-            if first.lower().startswith(opening):
-                return first[len(opening) :] or None
-        return None
+        """What releases a step this hold rule holds, as a clause after "until": the rule's own
+        ``until`` field ("the liaison with the psychosis team has agreed ..."), what the plan's
+        status and the goal file's ``held:`` line name (clinician read 22, S1); ``None`` for a
+        rule without one (a plugin's hold rule may leave it out: the plan keeps the generic
+        words). Never read from the reason's text."""
+        return self.until
 
     @property
     def patient_worded(self) -> bool:

@@ -104,6 +104,21 @@ def semantic_problem(
     return None
 
 
+def hold_rule_without_until(data: Mapping[str, Any]) -> tuple[str, str] | None:
+    """``(JSON path, rule key)`` of the first hold rule (``action: hold``) in a strategy document
+    that does not name what releases it (``until``), objectives first; ``None`` when every one
+    does. The schema lets a plugin's hold rule leave it out (the plan then keeps the generic
+    words); every built-in strategy's hold rule must have it (``planengine_builtins`` refuses
+    its file otherwise)."""
+    for kind in ("objectives", "interventions"):
+        for index, item in enumerate(data.get(kind, ())):
+            for rule_index, rule in enumerate(item.get("contraindications", ())):
+                if rule.get("action") == "hold" and not rule.get("until"):
+                    key = rule.get("condition") or rule.get("id") or "?"
+                    return f"$.{kind}[{index}].contraindications[{rule_index}]", key
+    return None
+
+
 def unknown_vocabulary(
     data: Mapping[str, Any], areas: Collection[str], conditions: Collection[str]
 ) -> tuple[str, str] | None:

@@ -138,6 +138,7 @@ def decide(
     *,
     measure: str,
     risk_flag: str | None = None,
+    risk_recorded: bool = False,
     stale: frozenset[str] = frozenset(),
 ) -> Decision:
     """The problem's default or chosen option, applied to the problem in place (alternative
@@ -148,6 +149,8 @@ def decide(
     :param risk_flag: the open suicide-risk flag, named as the plan names it ("the suicide-risk
         flag", "the risk flag (item 9 unanswered)"), or None: depression starts with a course with a
         clinician, and active monitoring alone is no option (R-SC5; NG222).
+    :param risk_recorded: the clinician's assessment of that flag is recorded (a safety plan or
+        a referral): the reason no longer says the options wait for it.
     :param stale: instruments whose latest score is older than the stale-baseline limit: a
         course is not the default on one (it is measured again first).
     :raises InputError: when ``chosen`` names no option of this problem.
@@ -169,7 +172,9 @@ def decide(
             "come first; the options follow it."
         ))
     risk = risk_flag if problem.area == "depression" else None
-    default_id, rule, reason = _default(problem, severity, rules, courses, bool(self_help), risk)
+    default_id, rule, reason = _default(
+        problem, severity, rules, courses, bool(self_help), risk, risk_recorded
+    )
     if default_id in courses and severity.instrument in stale and not risk:
         default_id, rule, reason = MONITOR_ONLY, rule_id("R-SC6"), (
             f"{severity.text}, but that score is old: measure it again before a course starts; "
@@ -292,6 +297,7 @@ def _default(
     courses: Mapping[str, Sequence[Intervention]],
     self_help: bool,
     risk: str | None,
+    risk_recorded: bool = False,
 ) -> tuple[str, str, str]:
     """The default option, its rule and the reason, from the area's high-intensity rule."""
     at, rule, _ = rules.high_intensity_from.get(problem.area, ("", PROPORTIONATE, ()))
@@ -311,10 +317,14 @@ def _default(
         or (TRANSDIAGNOSTIC if TRANSDIAGNOSTIC in courses else None)
     )
     if risk and risk_course is not None:
+        waits = (
+            "the clinician's assessment of it is recorded"
+            if risk_recorded
+            else "the options apply after the risk assessment"
+        )
         return risk_course, "stepped-care.suicide-risk", (
             f"{risk[:1].upper()}{risk[1:]} is on record: a course with a clinician, with the risk "
-            "reviewed at every contact, rather than self-help alone; the options apply after the "
-            "risk assessment."
+            f"reviewed at every contact, rather than self-help alone; {waits}."
         )
     if high and first_course is None:
         return (GUIDED_SELF_HELP if self_help else MONITOR_ONLY), rule, (

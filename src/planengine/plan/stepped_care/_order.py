@@ -352,6 +352,10 @@ def _primary(
         )
     if len(ranked) == 1:
         return top, rule_id("R-SC1"), f"The problem to treat ({found.text})."
+    if found.level == BELOW:  # nothing reached a cut-off: none is "most severe" (clinician read 23)
+        return top, rule_id("R-SC1"), (
+            f"No problem reached its cut-off; this one is monitored first ({found.text})."
+        )
     return top, rule_id("R-SC1"), f"The most severe problem by its cut-offs ({found.text})."
 
 

@@ -481,9 +481,11 @@ def _wait_for_requirements(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
 
 
 def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> None:
-    """An objective none of whose steps starts now says so (its dates are agreed when they do);
-    one whose steps all start in a later week of ``now`` starts with them (dates moved on)."""
+    """An objective none of whose steps starts now says so (its dates are agreed when they do),
+    with when it starts (``starts_when``: its problem's entry, or its steps'); one whose steps
+    all start in a later week of ``now`` starts with them (dates moved on)."""
     first_week: dict[str, int] = {}  # objective id -> the first week a step serving it starts
+    entries: dict[str, str] = {}  # objective id -> the entry of the first waiting step serving it
     treated: dict[str, bool] = {}  # objective id -> a step other than a log serving it starts now
     referred: set[str] = set()  # objective ids a referral serves
     for problem, _ in ordered:
@@ -497,6 +499,8 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
             )
             for objective_id in step.objective_ids:
                 first_week[objective_id] = min(first_week.get(objective_id, _NEVER), week)
+                if step.phase != NOW and step.phasing is not None and step.phasing.entry:
+                    entries.setdefault(objective_id, step.phasing.entry)
                 if step.category != "monitoring":
                     treated[objective_id] = treated.get(objective_id, False) or week < _NEVER
     for objective_id, now in treated.items():  # a log alone does not start an objective whose
@@ -514,6 +518,9 @@ def _note_waiting_objectives(ordered: Sequence[tuple[Problem, Ordering]]) -> Non
                 objective.statement = _undated(objective.statement, objective.start_date,
                                                objective.due_date, objective.id in referred)
                 objective.notes.append(WAITS_NOTE)
+                # its trigger, in the plan's own words (a goal file's starts_when, read 23, M2)
+                problem_entry = problem.phasing.entry if waiting and problem.phasing else None
+                objective.starts_when = problem_entry or entries.get(objective.id)
             elif served is not None and 1 < served < _NEVER and objective.measure.instrument is None:
                 later = dt.timedelta(weeks=served - 1)
                 due = objective.due_date

@@ -83,6 +83,8 @@ class SteppedCare:
         choices: Mapping[str, str],
         *,
         risk_flag: str | None,
+        course_risk_flag: str | None = None,
+        risk_recorded: bool = False,
         conditions: frozenset[str] = frozenset(),
         dated: tuple[Mapping[str, dt.date], dt.date] | None = None,
     ) -> Decided:
@@ -93,6 +95,12 @@ class SteppedCare:
 
         :param choices: area -> the option chosen for it.
         :param risk_flag: the open suicide-risk flag, named as the plan names it (None: none).
+        :param course_risk_flag: the suicide-risk flag that makes a course with a clinician the
+            default for depression: ``risk_flag`` unless the clinician's current record of it
+            is "no current risk identified" (then the default follows the score, R-SC2/R-SC4,
+            and the flag stays on record: clinician read 23, S8).
+        :param risk_recorded: every such flag has the clinician's current record (a safety
+            plan or a referral): the default's reason no longer says the options wait for it.
         :param conditions: the documented conditions (no antidepressant option with bipolar
             disorder: the bipolar service decides).
         :param dated: each instrument's latest date and the planning date: a score older than
@@ -124,8 +132,8 @@ class SteppedCare:
                 served_before = _served(problems)  # alternatives may leave: see what they serve
             decisions[id(problem)] = decide(
                 problem, severities[id(problem)], self.rules, choices.get(problem.area),
-                exclusions, measure=self._measure(problem), risk_flag=risk_flag,
-                stale=stale,
+                exclusions, measure=self._measure(problem), risk_flag=course_risk_flag,
+                risk_recorded=risk_recorded, stale=stale,
             )
         if pair is not None and decisions[id(pair[0])].chosen == TRANSDIAGNOSTIC:
             lead, partner = pair
