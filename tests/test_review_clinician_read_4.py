@@ -88,7 +88,9 @@ def test_one_patient_id_is_one_caseload_row_with_every_file_and_unique_flag_ids(
 
 def test_back_at_caseness_on_phq9_prompts_ask_about_risk() -> None:
     mood = _review("lost-target.yaml").goal("mood")
-    assert "review.ask-about-risk" in {s.rule for s in mood.suggestions}
+    # stale as well: the same-day contact asks it first (clinician read 23)
+    assert mood.suggestions[0].rule == "review.contact-today"
+    assert "ask about risk" in mood.attention
 
 
 def test_a_risk_item_not_recorded_is_in_the_row_and_header_and_needs_attention_at_15() -> None:
@@ -96,8 +98,8 @@ def test_a_risk_item_not_recorded_is_in_the_row_and_header_and_needs_attention_a
     [gap] = review.risk_item_gaps
     assert gap.needs_attention and gap.threshold == 15  # the moderately severe band, from data
     entry = next(e for e in _run().caseload if e.patient == "p-101")
-    assert "risk item not recorded" in entry.status_line
-    assert "risk item not recorded" in render_review(
+    assert "PHQ-9 item 9 (suicidal ideation) not recorded" in entry.status_line
+    assert "PHQ-9 item 9 (suicidal ideation) not recorded" in render_review(
         review_paths([EXAMPLES / "on-track.yaml"], as_of=AS_OF), "text"
     ).splitlines()[1]
 

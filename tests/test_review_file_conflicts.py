@@ -76,7 +76,7 @@ def test_a_goal_whose_questionnaire_no_other_file_scores_gets_no_note(p108: Revi
 
 def test_possible_disengagement_names_the_later_score_in_the_other_file(p108: ReviewRun) -> None:
     mood = _file(p108, "lost-target.yaml").goal("mood")
-    [contact] = [s for s in mood.suggestions if s.rule == "review.possible-disengagement"]
+    [contact] = [s for s in mood.suggestions if s.action == "contact-patient"]  # contact today
     assert contact.action == "contact-patient"  # kept: contacting the patient is never withheld
     assert "But disposition.yaml has a later PHQ-9, 4 on 2027-01-13" in contact.reason
 

@@ -39,6 +39,7 @@ __all__ = [
     "render_json",
     "render_markdown",
     "render_text",
+    "shown_notices",
     "shown_suggestions",
     "summary_line",
 ]
@@ -204,6 +205,18 @@ def crisis_lines(review: Review) -> list[str]:
     return lines
 
 
+#: Notices whose whole message :func:`crisis_lines` prints beside the flags: said there, once.
+_SAID_BESIDE_FLAGS = frozenset({RULE_NO_RESOURCES, RULE_NO_ABUSE_RESOURCES})
+
+
+def shown_notices(review: Review) -> list[Any]:
+    """The review's notices to print: those the flag box says already (no crisis resources
+    configured) are left out where it is shown, so the document says them once, where the
+    clinician must see them (clinician read 23); JSON keeps every notice."""
+    said = "\n".join(crisis_lines(review))
+    return [n for n in review.notices if n.code not in _SAID_BESIDE_FLAGS or n.message not in said]
+
+
 def _resource_line(resource: Any) -> str:
     unconfirmed = "" if resource.confirmed else f" (not confirmed: see {RULE_UNCONFIRMED})"
     return f"- {resource.patient_line()}{unconfirmed}"
@@ -274,7 +287,7 @@ def _text_review(review: Review) -> list[str]:
         )
     for s in review.suggestions:
         lines.append(f"  -> {s.action} [{s.rule}]: {s.reason}")
-    for n in review.notices:
+    for n in shown_notices(review):
         lines.append(f"  notice {n.code}: {n.message}")
     for f in review.findings:
         lines.append(f"{f.where}: {f.code} [{f.severity}] {f.message} ({f.json_path})")
@@ -289,7 +302,19 @@ def summary_line(run: ReviewRun) -> str:
     flags = run.open_flags
     dispositioned = sum(len(r.risk_flags) - len(r.open_flags) for r in run.reviews)
     errors = sum(f.severity == "error" for r in run.reviews for f in r.findings) + len(run.errors)
-    named = f" ({', '.join(f.id for f in flags)})" if flags else ""
+    unknown: dict[str, list[str]] = {}  # why risk is not known -> whose
+    for r in run.reviews:
+        if r.risk_not_known:
+            unknown.setdefault(r.risk_not_known, []).append(r.patient)
+    why = "; ".join(
+        reason if len(run.reviews) == 1 else f"{reason} for {', '.join(whose)}"
+        for reason, whose in unknown.items()
+    )
+    named = "; ".join(  # never a bare 0: risk that is not known says so
+        ([", ".join(f.id for f in flags)] if flags else [])
+        + ([f"risk not known: {why}"] if why else [])
+    )
+    named = f" ({named})" if named else ""
     done = f", {dispositioned} dispositioned risk flag(s)" if dispositioned else ""
     remeasure = sum(any(g.measurement_overdue for g in r.goals) for r in run.reviews)
     text = (
@@ -424,7 +449,7 @@ def _markdown_review(review: Review) -> list[str]:
             for f in review.findings
         )
         lines.append("")
-    lines.extend(f"- notice {n.code}: {_md(n.message)}" for n in review.notices)
+    lines.extend(f"- notice {n.code}: {_md(n.message)}" for n in shown_notices(review))
     return lines
 
 

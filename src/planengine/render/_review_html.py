@@ -15,6 +15,7 @@ from planengine.render._review import (
     flag_label,
     goal_headline,
     patient_lines,
+    shown_notices,
     shown_suggestions,
     summary_line,
 )
@@ -204,10 +205,11 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
             for f in review.findings
         )
         out.append("</ul>")
-    if review.notices:
+    notices = shown_notices(review)
+    if notices:
         out.append(
             "<ul>"
-            + "".join(f"<li>{escape(n.code)}: {escape(n.message)}</li>" for n in review.notices)
+            + "".join(f"<li>{escape(n.code)}: {escape(n.message)}</li>" for n in notices)
             + "</ul>"
         )
     return out

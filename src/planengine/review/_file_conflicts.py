@@ -13,7 +13,7 @@ Each file's review then says so (notice ``review.conflicting-goal-files``), and 
 questionnaire the other files score too says that its status is judged on its own file's values
 only, naming the other file's values it could not use (``review.other-file-values``): the files
 cannot be judged together until a clinician has said which values are right and merged them.
-A "possible disengagement" beside a later score in another file says that score.
+A "possible disengagement" or "contact today" beside a later score in another file says that score.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ import attrs
 
 from planengine._records import Notice
 from planengine.instruments._instrument import Instrument
+from planengine.review._flag_workflow import risk_first
 from planengine.review._model import GoalReview, Review, Suggestion
 
 __all__ = ["RULE_CONFLICT", "RULE_OTHER_FILE_VALUES", "judge_with_other_files"]
@@ -205,11 +206,11 @@ def _goal_note(
     later = [r for rs in others.values() for r in rs if latest is not None and r.date > latest]
     suggestions = tuple(
         _later_score(s, name, max(later, key=lambda r: (r.date, r.file)))
-        if later and s.rule == "review.possible-disengagement"
+        if later and s.rule in ("review.possible-disengagement", "review.contact-today")
         else s
         for s in goal.suggestions
     )
-    return attrs.evolve(goal, suggestions=(note, *suggestions))
+    return attrs.evolve(goal, suggestions=risk_first((note, *suggestions)))
 
 
 def _later_score(suggestion: Suggestion, name: str, reading: _Reading) -> Suggestion:

@@ -11,7 +11,10 @@ them, and what waits while they are open (issue 19, [DN-risk-flags]).
   interval; a dispositioned flag's goal no later than the disposition's next review. While a
   flag of level ``high`` is open, routine suggestions on the other goals (raise the target,
   close, extend, split) wait for the clinician and say so (``review.wait-for-risk-flag``): they
-  are kept in the suggestion's details, never dropped.
+  are kept in the suggestion's details, never dropped. Closing a goal that a dispositioned flag
+  concerns says the flag's risk review (its next review date) and the safety plan carry on.
+* **Risk first.** Each goal's suggestions are ordered risk first (:func:`risk_first`, by the
+  groups ``suggestion-order`` in ``data/review.yaml`` names), in every output format.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ __all__ = [
     "flag_prefix",
     "patient_id_of",
     "qualify_flags",
+    "risk_first",
     "wait_and_review_now",
 ]
 
@@ -126,14 +130,54 @@ def wait_and_review_now(
             due = when
     if due != goal.review_due:
         goal = attrs.evolve(goal, review_due=due, overdue=due is not None and due < as_of)
-    high = [f for f in open_flags if f.level == "high"]
-    if not high or concerning(goal, open_flags):
-        return goal  # a concerned goal is held by review.risk-flag-open already
-    ids = ", ".join(f.id for f in high)
+    kept = [f for f in concerning(goal, flags) if not f.is_open and f.disposition is not None]
     suggestions = tuple(
-        _waiting(s, ids) if _action(s) in ROUTINE_ACTIONS else s for s in goal.suggestions
+        _risk_review_goes_on(s, kept) if kept and _action(s) == "close-goal" else s
+        for s in goal.suggestions
     )
-    return attrs.evolve(goal, suggestions=suggestions)
+    high = [f for f in open_flags if f.level == "high"]
+    if high and not concerning(goal, open_flags):  # a concerned goal is held by its flag's rule
+        ids = ", ".join(f.id for f in high)
+        suggestions = tuple(
+            _waiting(s, ids) if _action(s) in ROUTINE_ACTIONS else s for s in suggestions
+        )
+    return attrs.evolve(goal, suggestions=risk_first(suggestions))
+
+
+def _risk_review_goes_on(suggestion: Suggestion, flags: Sequence[RiskFlag]) -> Suggestion:
+    """A close-goal that says the dispositioned flags' risk reviews and the safety plan go on
+    (clinician read 23): closing a goal never drops a flag's follow-up."""
+    dates = {f.id: f.disposition.next_review.isoformat() for f in flags if f.disposition}
+    reviews = "; ".join(f"{flag_id} on {day}" for flag_id, day in dates.items())
+    return attrs.evolve(
+        suggestion,
+        reason=f"{suggestion.reason} Closing the goal does not close the risk flag: keep its "
+        f"risk review ({reviews}) and the safety plan in the plan; a relapse-prevention goal "
+        "keeps them in view.",
+        details={**suggestion.details, "risk_review": dates},
+    )
+
+
+def risk_first(suggestions: Sequence[Suggestion]) -> tuple[Suggestion, ...]:
+    """The suggestions in the order ``suggestion-order`` in ``data/review.yaml`` gives: each
+    group's (by rule id, or a plugin's by its action) in the group's order, the rest after them in
+    the order the rules ran (a stable sort: risk first, clinician read 23)."""
+    from planengine.review._rules import load_review_rules  # the review's data: not for validate
+
+    groups = load_review_rules()["suggestion-order"]
+
+    def place(item: Suggestion) -> int:
+        action = _action(item)
+        return next(
+            (
+                n
+                for n, group in enumerate(groups)
+                if item.rule in group.get("rules", ()) or action in group.get("actions", ())
+            ),
+            len(groups),
+        )
+
+    return tuple(sorted(suggestions, key=place))
 
 
 def _action(suggestion: Suggestion) -> str:

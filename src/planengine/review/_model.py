@@ -448,6 +448,10 @@ class Review:
     risk_item_gaps: tuple[Any, ...] = ()
     #: since when each unassessed flag has waited (:class:`planengine.review._patient.FlagClock`)
     flag_clocks: tuple[Any, ...] = ()
+    #: why risk is not known (``PHQ-9 item 9 never recorded (4 PHQ-9s)``, ``no risk screen on
+    #: file``), for the summary's flag count, which is never a bare 0 (``None``: a risk item was
+    #: answered, or a flag is on file; :func:`planengine.review._patient.risk_not_known`)
+    risk_not_known: str | None = None
     #: the goals the file lists as waiting, with their triggers (not reviewed)
     waiting: tuple[WaitingGoal, ...] = ()
 
@@ -526,6 +530,7 @@ class Review:
             ],
         ),
         key("risk_items_not_recorded", "risk_item_gaps", as_=FORMS),
+        key("risk_not_known"),
         key("config", as_=FORM),
         key("crisis_locale", function=lambda r: r.crisis.locale),
         key("crisis_resources", function=lambda r: [c.to_dict() for c in r.crisis.resources]),

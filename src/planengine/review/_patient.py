@@ -34,6 +34,7 @@ __all__ = [
     "flag_clocks",
     "remeasure_line",
     "risk_item_gaps",
+    "risk_not_known",
     "unassessed_days",
     "unassessed_flags",
 ]
@@ -172,6 +173,9 @@ class RiskItemGap:
     :ivar highest: the highest total ``(date, total)`` recorded without the item after the latest
         administration whose answers were recorded (``None``: no total known).
     :ivar threshold: the total at or above which the gap needs attention (``None``: no rule).
+    :ivar item: the risk item's number (PHQ-9: 9); ``kind`` what it asks about.
+    :ivar recorded: the administrations whose answers (with the item) were recorded.
+    :ivar band: the instrument's band of the highest total, in its own words (``severe``).
     """
 
     instrument: str
@@ -180,6 +184,10 @@ class RiskItemGap:
     highest: tuple[dt.date, float] | None = None
     threshold: float | None = None
     threshold_text: str = ""
+    item: int | None = None
+    kind: str = ""
+    recorded: int = 0
+    band: str = ""
 
     @property
     def needs_attention(self) -> bool:
@@ -190,20 +198,39 @@ class RiskItemGap:
             and self.highest[1] >= self.threshold
         )
 
+    @property
+    def what(self) -> str:
+        """``PHQ-9 item 9 (suicidal ideation)``."""
+        item = f"item {self.item}" if self.item is not None else "risk item"
+        kind = f" ({self.kind.replace('-', ' ')})" if self.kind else ""
+        return f"{self.name} {item}{kind}"
+
     def line(self) -> str:
-        """``risk item not recorded (PHQ-9 20 on 2026-09-01 ...)``, for the row and the header."""
-        text = f"risk item not recorded ({self.name} item on {len(self.dates)} administration(s)"
+        """``PHQ-9 item 9 (suicidal ideation) not recorded on any of 4 PHQ-9s (highest 20 on
+        2026-09-01, severe): ask it at this contact``, for the row and the header (clinician
+        read 23: plain words, the band by the instrument's own name)."""
+        count = len(self.dates)
+        name = self.name
+        if self.recorded:
+            text = f"{self.what} not recorded on {count} of {count + self.recorded} {name}s"
+        elif count == 1:
+            text = f"{self.what} not recorded on the only {name}"
+        else:
+            text = f"{self.what} not recorded on any of {count} {name}s"
         if self.highest is not None:
-            text += f"; {self.name} {self.highest[1]:g} on {self.highest[0]} without it"
-        if self.needs_attention:
-            text += f", {self.threshold_text}: ask it at this contact"
-        return text + ")"
+            since = "since the last answer: " if self.recorded else ""
+            band = f", {self.band}" if self.band else ""
+            text += f" ({since}highest {self.highest[1]:g} on {self.highest[0]}{band})"
+        when = "this contact" if self.needs_attention else "every administration"
+        return f"{text}: ask it at {when}"
 
     to_dict = json_form(
         key("instrument"),
+        key("item"),
         key("dates", function=lambda gap: [day.isoformat() for day in gap.dates]),
+        key("recorded"),
         key("highest", function=lambda gap: None if gap.highest is None else {
-            "date": gap.highest[0].isoformat(), "total": gap.highest[1]
+            "date": gap.highest[0].isoformat(), "total": gap.highest[1], "band": gap.band or None
         }),
         key("threshold"),
         key("needs_attention"),
@@ -219,6 +246,14 @@ def _threshold(instrument: Instrument) -> tuple[float | None, str]:
     if band is None:
         return None, ""
     return float(band.min), f"{band.title} or worse ({band.min:g} or more)"
+
+
+def _band_title(instrument: Instrument, total: float | None) -> str:
+    """The instrument's own name of the band ``total`` falls in (``severe``), or ``""``."""
+    if total is None:
+        return ""
+    band = next((b for b in instrument.bands if b.min <= total <= b.max), None)
+    return "" if band is None else band.title
 
 
 def risk_item_gaps(
@@ -246,20 +281,65 @@ def risk_item_gaps(
         highest = max(totals, key=lambda item: (item[1], item[0]), default=None)
         instrument = instruments[instrument_id]
         threshold, text = _threshold(instrument)
+        risk = instrument.risk_items[0]
         gaps.append(
-            RiskItemGap(instrument_id, instrument.name, tuple(dates), highest, threshold, text)
+            RiskItemGap(
+                instrument_id, instrument.name, tuple(dates), highest, threshold, text,
+                risk.item, risk.kind, len(set(answered_dates)),
+                _band_title(instrument, None if highest is None else highest[1]),
+            )
         )
     return tuple(gaps)
 
 
+def risk_not_known(
+    gaps: Sequence[RiskItemGap],
+    used: Sequence[str],
+    instruments: Mapping[str, Instrument],
+    flags: Sequence[RiskFlag],
+) -> str | None:
+    """Why the review cannot speak to risk, for the summary's flag count (never a bare 0): a
+    risk item never recorded on an instrument that has one, or no measure with a risk item and
+    no flag at all (``no risk screen on file``); ``None`` otherwise (clinician read 23).
+
+    :param used: the instrument ids of the file's assessments and goals.
+    """
+    never = [gap for gap in gaps if not gap.recorded]
+    if never:
+        return "; ".join(
+            f"{gap.name} item {gap.item} never recorded"
+            + (f" on {len(gap.dates)} {gap.name}s" if len(gap.dates) > 1 else "")
+            for gap in never
+        )
+    screened = any(
+        instruments[i].risk_items for i in used if i in instruments
+    )
+    return None if screened or flags else "no risk screen on file"
+
+
 def remeasure_line(review: Review) -> str | None:
-    """One line naming every goal whose latest value is older than its cadence (``None``: none)."""
+    """One line naming every goal whose latest value is older than its cadence (``None``: none);
+    today, not at the next contact, when a goal says to contact the patient today
+    (``review.contact-today``, or an open flag's same-day contact; clinician read 23)."""
     stale = [g for g in review.goals if g.measurement_overdue]
     if not stale:
         return None
     goals = ", ".join(f"{g.goal_id} (latest value {g.measurement_age_days} days old)" for g in stale)
+    today = [  # contact today: worse at caseness, or an open flag (its suggestion says so)
+        g.goal_id
+        for g in review.goals
+        if any(s.rule == "review.contact-today" or s.details.get("contact_today") for s in g.suggestions)
+    ]
+    flagged = any(s.details.get("contact_today") for g in review.goals for s in g.suggestions)
+    why = "an open risk flag, and no recent value" if flagged else "worse, and no recent value"
+    when = (
+        f"contact the patient today ({', '.join(today)}: {why}; ask about risk first) and "
+        "re-measure all goals then"
+        if today
+        else "re-measure all goals at the next contact"
+    )
     return (
-        f"re-measure all goals at the next contact: {goals}; no "
+        f"{when}: {goals}; no "
         "decision (keep, close, raise the target, step up, change the strategy) rests on a "
         "stale value"
     )

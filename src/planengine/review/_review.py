@@ -45,7 +45,7 @@ from planengine.review._model import (
     WaitingGoal,
 )
 from planengine.review._parse import ParsedFile, ParsedGoal, parse_goal_file, schema_findings
-from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps
+from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps, risk_not_known
 from planengine.review._readings import ReviewFinding
 from planengine.review._risk import (
     language_flags_from_goal_file,
@@ -482,6 +482,13 @@ def review_goals(
         crisis=crisis,
         risk_item_gaps=gaps,
         flag_clocks=flag_clocks(all_flags, instruments),
+        risk_not_known=risk_not_known(
+            gaps,
+            [a.instrument for a in parsed.assessments]
+            + [g.instrument.id for g in parsed.goals if g.instrument is not None],
+            instruments,
+            all_flags,
+        ),
         waiting=waiting_goals(data),
     )
 

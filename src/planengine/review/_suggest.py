@@ -5,6 +5,9 @@ Core rules (``rule`` ids), tried for every goal:
 * ``review.risk-flag-open``: an open risk flag concerns the goal's instrument or area -> a
   clinician reviews the flag first; while it is open the goal is neither closed nor its target
   raised (``close-goal``, ``raise-target`` and ``keep`` are held back).
+* ``review.contact-today``: at or above caseness, worse and no value within the cadence ->
+  contact the patient today and ask about risk first (``_verdict``); with an open flag the
+  flag's own suggestion says the same-day contact, once.
 * ``review.escalate`` / ``review.worsening`` / ``review.target-lost`` (and
   ``review.ask-about-risk`` beside them on an instrument with no risk item): a regression ->
   review now (``_verdict``).
@@ -33,6 +36,9 @@ Core rules (``rule`` ids), tried for every goal:
 * ``review.record-measurement``: nothing measured since the baseline for a review interval.
 * ``review.keep``: none of the above -> keep the goal as it is.
 
+Risk suggestions come first in each goal's list, in the order ``data/review.yaml``
+(``suggestion-order``) gives (``_flag_workflow.risk_first``).
+
 Across goals, ``review.reprioritise`` proposes an order of attention when it differs from the file's.
 A worsening safety item is a risk flag (``_risk``), never a suggestion; no suggestion may close or
 downgrade a flag (:data:`FORBIDDEN_ACTIONS`).
@@ -51,6 +57,7 @@ from planengine._errors import PLUGIN_FAILURES, PluginError
 from planengine._plugins import call_each, log_failure, plugin_version
 from planengine._records import Notice, RiskFlag
 from planengine.plan._risk_wording import claims_no_risk, failure_notice
+from planengine.review._flag_workflow import risk_first
 from planengine.review._model import (
     FORBIDDEN_ACTIONS,
     GoalReview,
@@ -60,7 +67,9 @@ from planengine.review._model import (
 )
 from planengine.review._parse import ParsedGoal
 from planengine.review._verdict import (
+    RULE_CONTACT_TODAY,
     assess_depression,
+    contact_today,
     disengagement,
     gas_reached,
     latest_in_doubt,
@@ -142,8 +151,11 @@ def _answer_wording(flag: RiskFlag) -> str | None:
     return None if found is None else found.group(1)
 
 
-def _flag_suggestions(goal: GoalReview, flags: Sequence[RiskFlag]) -> list[Suggestion]:
-    """An open safety goal and open risk flags come first."""
+def _flag_suggestions(
+    goal: GoalReview, flags: Sequence[RiskFlag], away: Sequence[Suggestion] = ()
+) -> list[Suggestion]:
+    """An open safety goal and open risk flags come first; with no recent value at caseness
+    (``away``: ``review.possible-disengagement``), the flag's suggestion is one same-day contact."""
     out: list[Suggestion] = []
     if goal.area == "safety" and goal.status.code not in ("achieved", "sustaining"):
         # a safety goal (a risk assessment and safety plan, a behaviour review, a private
@@ -164,13 +176,24 @@ def _flag_suggestions(goal: GoalReview, flags: Sequence[RiskFlag]) -> list[Sugge
                 "review-now",
                 "an open risk flag concerns this goal: "
                 + "; ".join(_flag_text(f) for f in flags)
-                + ". A clinician reviews the flag first; the goal is not closed and its target "
+                + ". "
+                + (_CONTACT_WITH_FLAG.format(days=goal.measurement_age_days) if away else "")
+                + "A clinician reviews the flag first; the goal is not closed and its target "
                 "not raised while the flag is open.",
                 goal,
                 risk_flags=[f.id for f in flags],
+                contact_today=True if away else None,
             )
         )
     return out
+
+
+#: An open flag and no value for a cadence at caseness: one same-day contact (clinician read 23).
+_CONTACT_WITH_FLAG = (
+    "No value for {days} days: contact the patient today, kindly: ask what has got in the way, "
+    "and assess the risk the flag raised; if they cannot be reached, follow the service's "
+    "non-attendance and risk policy. "
+)
 
 
 def _target_reached(goal: GoalReview, parsed: ParsedGoal, due_passed: bool) -> list[Suggestion]:
@@ -250,9 +273,14 @@ def core_suggestions(
     :param flags: the open risk flags that concern this goal (:func:`flags_concerning`); while
         there are any, the goal is never closed, its target never raised and never "kept".
     """
-    out = _flag_suggestions(goal, flags)
-    out.extend(regression(goal, parsed))
-    out.extend(disengagement(goal, parsed))
+    away = disengagement(goal, parsed)
+    today = [] if flags else contact_today(goal, parsed)
+    out = _flag_suggestions(goal, flags, away)
+    # contact today asks about risk itself; an open flag's suggestion carries the contact
+    out.extend(
+        s for s in regression(goal, parsed) if not (today and s.rule == "review.ask-about-risk")
+    )
+    out.extend(today or ([] if flags else away))
     stale = remeasure(goal)
     doubt = latest_in_doubt(goal)  # nor a value that a newer entry or a week back at baseline doubts
     out.extend(doubt)
@@ -305,7 +333,7 @@ def core_suggestions(
                 goal,
             )
         )
-    return tuple(out)
+    return risk_first(out)
 
 
 #: Suggestion rules whose firing means the goal needs the clinician's attention.
@@ -330,6 +358,9 @@ _ATTENTION_RULES = {
     "review.gas-rescale": "GAS goal likely scaled too low",
     "review.assess-depression": "assess for depression",
 }
+
+#: ``review.contact-today`` asks about risk and reaches out, in one suggestion: both reasons.
+_CONTACT_TODAY = tuple(_ATTENTION_RULES[r] for r in ("review.ask-about-risk", "review.possible-disengagement"))
 
 #: Status rules that need attention whatever their FHIR code (an active goal that did not respond
 #: is ``no-change``; a lost target is ``in-progress``).
@@ -358,7 +389,13 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
         out.append("behind the expected path")
     if goal.overdue:
         out.append(f"review overdue since {goal.review_due}")
-    out.extend(_ATTENTION_RULES[s.rule] for s in goal.suggestions if s.rule in _ATTENTION_RULES)
+    for s in goal.suggestions:
+        if s.rule == RULE_CONTACT_TODAY:
+            out.extend(_CONTACT_TODAY)
+        elif s.details.get("contact_today"):  # an open flag's suggestion carries the contact
+            out.append(_CONTACT_TODAY[1])
+        elif s.rule in _ATTENTION_RULES:
+            out.append(_ATTENTION_RULES[s.rule])
     # An overdue review or a stale value always needs attention (clinician read 23): a goal with
     # nothing else to say is never "-" in the table, nor left out of the count; said in one entry.
     stale = _ATTENTION_RULES["review.re-measure"]

@@ -8,8 +8,13 @@ change, non-response, GAS ratings and instrument cut-offs (docs/review.md).
   when the instrument has no risk item (GAD-7, WHO-5, ISI: a worsening is a reason to ask);
 * ``review.re-measure``: the latest value is older than the measurement cadence (R-SC6): no
   decision (keep, close, raise, step up, change strategy, extend) rests on it;
+* ``review.contact-today``: a symptom score at or above caseness that got worse (a reliable
+  deterioration, from the baseline or the best value, or back at caseness after it had fallen
+  below) and whose latest value is older than the cadence: contact the patient today and ask
+  about suicidal thoughts and self-harm, then re-measure and consider a step-up or supervision;
+  if they cannot be reached, the service's non-attendance and risk policy (clinician read 23);
 * ``review.possible-disengagement``: the latest value is stale and a symptom score at or above
-  caseness (``data/review.yaml``): contact the patient, lost to follow-up is not "overdue";
+  caseness (``data/review.yaml``): reach out to the patient, lost to follow-up is not "overdue";
 * ``review.likely-non-response``: the latest value is stale and the non-response review point
   has passed without reliable improvement: re-measure at this contact and decide about a
   step-up in the same session (a stale value never postpones the decision indefinitely);
@@ -40,7 +45,9 @@ from planengine.review._rules import caseness_cutoff, depression_cutoffs, mood_e
 from planengine.review._trajectory import add_days
 
 __all__ = [
+    "RULE_CONTACT_TODAY",
     "assess_depression",
+    "contact_today",
     "disengagement",
     "gas_reached",
     "latest_in_doubt",
@@ -87,7 +94,8 @@ def regression(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
             "escalate",
             f"{change.instrument} went from {change.baseline:g} to {change.latest:g} "
             f"({change.latest_date}): reliable deterioration ({rc.get('method')}, threshold "
-            f"{rc.get('threshold')}). Take the plan to the clinician now.",
+            f"{rc.get('threshold')}). Review the plan now: consider a step-up in care or "
+            "supervision (R-SC5).",
             goal,
         ))
     elif status.code == "worsening":
@@ -142,25 +150,83 @@ def remeasure(goal: GoalReview) -> list[Suggestion]:
     )]
 
 
-def disengagement(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
-    """Contact the patient when the latest value is stale and the symptom score was at or
-    above caseness: possibly lost to follow-up, not merely overdue."""
+def _at_caseness(goal: GoalReview, parsed: ParsedGoal) -> Any:
+    """The goal's caseness cut-off when its latest value is stale and at or above it, else
+    ``None``."""
     instrument = _instrument(parsed)
     latest = goal.latest
     if not goal.measurement_overdue or instrument is None or latest is None:
-        return []
+        return None
     cutoff = caseness_cutoff(instrument)
     raw = raw_total(instrument, latest.value, parsed.scale)
     if cutoff is None or not compare(raw, cutoff.comparator, cutoff.value):
+        return None
+    return cutoff
+
+
+def disengagement(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
+    """Reach out to the patient when the latest value is stale and the symptom score was at or
+    above caseness: possibly lost to follow-up, not merely overdue."""
+    cutoff = _at_caseness(goal, parsed)
+    if cutoff is None or goal.latest is None:
         return []
+    latest, name = goal.latest, parsed.instrument.name  # type: ignore[union-attr]
     return [suggestion(
         "review.possible-disengagement",
         "contact-patient",
-        f"possible disengagement: contact the patient. The latest {instrument.name} "
-        f"({latest.value:g} on {latest.date}) is at or above caseness ({cutoff.comparator} "
-        f"{cutoff.value:g}, {cutoff.meaning}) and {goal.measurement_age_days} days old.",
+        f"no value for {goal.measurement_age_days} days: reach out to the patient and ask what "
+        f"has got in the way. The latest {name} ({latest.value:g} on {latest.date}) is at or "
+        f"above caseness ({cutoff.comparator} {cutoff.value:g}, {cutoff.meaning}).",
         goal,
         cutoff=cutoff.id,
+    )]
+
+
+RULE_CONTACT_TODAY = "review.contact-today"
+
+
+def _best(goal: GoalReview) -> float:
+    """The goal's best value so far, in its better direction."""
+    values = [m.value for m in goal.measurements]
+    return max(values) if goal.direction == "higher-is-better" else min(values)
+
+#: Status rules of a reliable deterioration (from the baseline, or from the best value).
+_RELIABLY_WORSE = frozenset({"status.reliable-deterioration", "status.deterioration-since-best"})
+
+
+def contact_today(goal: GoalReview, parsed: ParsedGoal) -> list[Suggestion]:
+    """``review.contact-today``: at or above caseness, worse (reliably, or back at caseness after
+    it had fallen below) and no value within the cadence: the patient is contacted today, and
+    asked about suicidal thoughts and self-harm first (clinician read 23, MUST 2)."""
+    cutoff = _at_caseness(goal, parsed)
+    change = goal.change
+    if cutoff is None or change is None:
+        return []
+    reliably = change.reliable_deterioration or goal.status.rule in _RELIABLY_WORSE
+    back = goal.status.rule == "status.target-lost" and bool(
+        change.recovery and change.recovery.get("latest_case")
+    )
+    if not (reliably or back):
+        return []
+    caseness = f"caseness ({cutoff.comparator} {cutoff.value:g})"
+    worse = (
+        f"a reliable deterioration from {change.baseline:g}, at or above {caseness}"
+        if change.reliable_deterioration or goal.status.rule == "status.reliable-deterioration"
+        else f"reliably worse than its best ({_best(goal):g}), at or above {caseness}"
+        if reliably
+        else f"back at {caseness} after it had fallen below"
+    )
+    return [suggestion(
+        RULE_CONTACT_TODAY,
+        "contact-patient",
+        f"{parsed.instrument.name} {change.latest:g} on {change.latest_date}: "  # type: ignore[union-attr]
+        f"{worse}, and no value for {goal.measurement_age_days} days. Contact the patient today: ask about suicidal "
+        "thoughts and self-harm (PHQ-9 item 9 or the C-SSRS screener, [R26][R27]) and record "
+        "the answer; then re-measure and consider a step-up in care or supervision (R-SC5). If "
+        "they cannot be reached, follow the service's non-attendance and risk policy.",
+        goal,
+        cutoff=cutoff.id,
+        age_days=goal.measurement_age_days,
     )]
 
 
