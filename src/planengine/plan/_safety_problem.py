@@ -22,6 +22,7 @@ from planengine.plan._risk_flags import (
     KIND_ABUSE,
     KIND_IPV,
     KIND_LANGUAGE,
+    KIND_OTHERS,
     PRIVATE_KINDS,
     SUICIDE_KINDS,
     RiskQuestion,
@@ -38,6 +39,7 @@ from planengine.plan._safety_goals import (
     safety_plan_on_record,
     suicide_objective,
 )
+from planengine.plan._safety_others import OTHERS_STEP, others_goal, others_objective, others_step
 from planengine.plan._safety_on_record import (
     ON_RECORD_REASON,
     PRIVATE_ON_RECORD_REASON,
@@ -166,6 +168,9 @@ def build_safety_problem(
                            None if urgent is None else urgent.due_date, as_of=as_of,
                            risk_items=risk_items)
         )
+    if KIND_OTHERS in kinds:  # words of harm to others: risk to others, today
+        objectives.append(others_objective(flags, as_of, provenance))
+        interventions.append(others_step(provenance))
     if "risky-behaviour" in kinds:
         objectives.append(
             visit_objective(
@@ -339,6 +344,8 @@ def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
         goals.append(
             "has a clinician-reviewed safety plan and knows how to get help in a crisis"
         )
+    if KIND_OTHERS in kinds:
+        goals.append(others_goal())
     if "risky-behaviour" in kinds:
         goals.append("understands the risky behaviour with the clinician and has a plan to reduce harm")
     if kinds & PRIVATE_KINDS:
@@ -354,6 +361,7 @@ _FLAG_CITATIONS: Mapping[str, tuple[str, ...]] = {
     "risky-behaviour": ("R18", "S19"),
     KIND_IPV: ("S17",),
     KIND_ABUSE: ("S17", "S19"),
+    KIND_OTHERS: ("DN-risk-flags", "S19"),
 }
 
 #: The steps the core puts in the safety problem for each kind of flag (checked by ``_verify``).
@@ -364,6 +372,7 @@ _REQUIRED_STEPS: Mapping[str, str] = {
     "risky-behaviour": "safety-behaviour-review",
     KIND_IPV: "safety-private-assessment",
     KIND_ABUSE: "safety-private-assessment",
+    KIND_OTHERS: OTHERS_STEP,
 }
 
 
