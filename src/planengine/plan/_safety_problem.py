@@ -39,7 +39,6 @@ from planengine.plan._safety_goals import (
     safety_plan_on_record,
     suicide_objective,
 )
-from planengine.plan._safety_others import OTHERS_STEP, others_goal, others_objective, others_step
 from planengine.plan._safety_on_record import (
     ON_RECORD_REASON,
     PRIVATE_ON_RECORD_REASON,
@@ -49,6 +48,7 @@ from planengine.plan._safety_on_record import (
     flag_review_objective,
     on_record_title,
 )
+from planengine.plan._safety_others import OTHERS_STEP, others_goal, others_objective, others_step
 from planengine.plan._safety_today import (
     ASSESSED_AND_REPLAN,
     BEHAVIOUR_CONDITION,

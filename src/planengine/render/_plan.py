@@ -138,7 +138,8 @@ def _recorded_flags(flags: Any) -> dict[str, list[dict[str, str]]]:
     * ``x-private-flags``: private flags, kept open in neutral words (the file may be shared,
       R-SC20);
     * ``x-risk-flags``: a risk question never given (no answer in the file shows it), and words
-      of suicide risk (the file holds the words, not the day they were given).
+      of suicide risk or of harm to others (the file holds the words, not the day they were
+      given).
     """
     out: dict[str, list[dict[str, str]]] = {}
     private = [f for f in flags if f.private]
