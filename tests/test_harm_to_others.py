@@ -169,6 +169,10 @@ def test_the_goal_file_carries_the_flag_and_the_review_keeps_it_open(
     goals = _run(capsys, "--format", "goals", str(_write(tmp_path)))
     document = yaml.safe_load(goals)
     assert document["x-risk-flags"] == [{"id": "risk-1", "kind": "harm-to-others", "opened": "2026-11-24"}]
+    # the words go with the assessment's goal, so the review screens them again (as for words
+    # of suicide risk), dated by x-risk-flags
+    goal = next(g for g in document["goals"] if g["id"] == "safety-others-assessed")
+    assert goal["patient_words"] == "I want to kill my husband"
     path = tmp_path / "goals.yaml"
     path.write_text(goals, encoding="utf-8")
     main(["review", "--as-of", "2026-11-30", "--no-plugins", "--format", "json", str(path)])
@@ -178,6 +182,8 @@ def test_the_goal_file_carries_the_flag_and_the_review_keeps_it_open(
     assert [(f["kind"], f["status"]) for f in review["reviews"][0]["risk_flags"]] == [
         ("harm-to-others", "open")
     ]
+    flag = review["reviews"][0]["risk_flags"][0]
+    assert "“I want to kill my husband”" in flag["message"] and flag["observed_on"] == "2026-11-24"
 
 
 def test_fhir_exports_the_flag_by_its_kind(

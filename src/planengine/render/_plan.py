@@ -45,12 +45,15 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     # the file may be shared, and shows no words about abuse; its private flag is kept open by
     # x-private-flags below
     private_words = {text for flag in plan.risk_flags if flag.private for text in flag.evidence}
-    words = " / ".join(
-        text
-        for flag in plan.risk_flags
-        if flag.kind == "suicidal-language"
-        for text in flag.evidence
-        if text not in private_words
+    words, others_words = (
+        " / ".join(
+            text
+            for flag in plan.risk_flags
+            if flag.kind == kind
+            for text in flag.evidence
+            if text not in private_words
+        )
+        for kind in ("suicidal-language", "harm-to-others")
     )
     waiting: list[dict[str, Any]] = []
     for problem in plan.problems:
@@ -101,6 +104,8 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
                 goal["patient_words"] = objective.patient_words  # never words of abuse (R-SC20)
             elif objective.id == "safety-plan-completed" and words:
                 goal["patient_words"] = words  # so that the review screens them again
+            elif objective.id == "safety-others-assessed" and others_words:
+                goal["patient_words"] = others_words  # words of harm to others, alike
             goal["addresses"] = addresses
             goal["measure"] = data["measure"]
             if objective.frequency:
