@@ -79,6 +79,10 @@ def test_idioms_and_the_patients_own_risk_open_no_harm_to_others_flag(text: str)
 
 
 def test_the_kind_is_neither_private_nor_a_suicide_kind() -> None:
+    from planengine.plan._safety_others import OTHERS_STEP
+    from planengine.plan._safety_problem import _REQUIRED_STEPS
+
+    assert _REQUIRED_STEPS[KIND_OTHERS] == OTHERS_STEP
     assert KIND_OTHERS == "harm-to-others"
     assert KIND_OTHERS not in PRIVATE_KINDS and KIND_OTHERS not in SUICIDE_KINDS
 

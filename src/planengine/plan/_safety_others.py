@@ -18,7 +18,7 @@ from planengine._model import Intervention, Objective, Provenance, RiskFlag
 from planengine.plan._risk_flags import KIND_OTHERS
 from planengine.plan._safety_today import SAFETY_AREA, visit_objective
 
-__all__ = ["OTHERS_STEP", "others_goal", "others_objective", "others_step"]
+__all__ = ["OTHERS_STEP", "others_objective", "others_step"]
 
 #: The step (and its objective) the core puts in the safety problem for a harm-to-others flag.
 OTHERS_STEP = "safety-others-assessment"
@@ -81,12 +81,4 @@ def others_step(provenance: Provenance) -> Intervention:
         citations=list(_CITATIONS),
         objective_ids=[_OBJECTIVE],
         provenance=provenance,
-    )
-
-
-def others_goal() -> str:
-    """The long-term goal's words for a harm-to-others flag."""
-    return (
-        "has had the risk to others assessed by a clinician, with the service's safeguarding "
-        "policy followed"
     )

@@ -48,7 +48,6 @@ from planengine.plan._safety_on_record import (
     flag_review_objective,
     on_record_title,
 )
-from planengine.plan._safety_others import OTHERS_STEP, others_goal, others_objective, others_step
 from planengine.plan._safety_today import (
     ASSESSED_AND_REPLAN,
     BEHAVIOUR_CONDITION,
@@ -169,6 +168,9 @@ def build_safety_problem(
                            risk_items=risk_items)
         )
     if KIND_OTHERS in kinds:  # words of harm to others: risk to others, today
+        # loaded only for such a flag (tests/test_startup_budget.py: most plans have none)
+        from planengine.plan._safety_others import others_objective, others_step
+
         objectives.append(others_objective(flags, as_of, provenance))
         interventions.append(others_step(provenance))
     if "risky-behaviour" in kinds:
@@ -331,6 +333,13 @@ def _on_record_reason(title: str) -> str:
     return PRIVATE_ON_RECORD_REASON if private else ON_RECORD_REASON
 
 
+#: The long-term goal's words for a harm-to-others flag.
+OTHERS_GOAL = (
+    "has had the risk to others assessed by a clinician, with the service's safeguarding policy "
+    "followed"
+)
+
+
 def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
     """The safety problem's long-term goal, in the words that fit the flags that are open
     (``asked_first``: the suicide risk is asked about today before any safety plan)."""
@@ -345,7 +354,7 @@ def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
             "has a clinician-reviewed safety plan and knows how to get help in a crisis"
         )
     if KIND_OTHERS in kinds:
-        goals.append(others_goal())
+        goals.append(OTHERS_GOAL)
     if "risky-behaviour" in kinds:
         goals.append("understands the risky behaviour with the clinician and has a plan to reduce harm")
     if kinds & PRIVATE_KINDS:
@@ -372,7 +381,7 @@ _REQUIRED_STEPS: Mapping[str, str] = {
     "risky-behaviour": "safety-behaviour-review",
     KIND_IPV: "safety-private-assessment",
     KIND_ABUSE: "safety-private-assessment",
-    KIND_OTHERS: OTHERS_STEP,
+    KIND_OTHERS: "safety-others-assessment",  # planengine.plan._safety_others.OTHERS_STEP
 }
 
 
