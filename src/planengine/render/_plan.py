@@ -45,16 +45,7 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     # the file may be shared, and shows no words about abuse; its private flag is kept open by
     # x-private-flags below
     private_words = {text for flag in plan.risk_flags if flag.private for text in flag.evidence}
-    words, others_words = (
-        " / ".join(
-            text
-            for flag in plan.risk_flags
-            if flag.kind == kind
-            for text in flag.evidence
-            if text not in private_words
-        )
-        for kind in ("suicidal-language", "harm-to-others")
-    )
+    words, others_words = (_words_of(plan, k, private_words) for k in ("suicidal-language", "harm-to-others"))
     waiting: list[dict[str, Any]] = []
     for problem in plan.problems:
         for objective in problem.objectives:
@@ -133,6 +124,17 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     if recorded:  # the review honours the same clinician's records as the plan did
         document["risk_dispositions"] = recorded
     return document
+
+
+def _words_of(plan: Any, kind: str, private_words: set[str]) -> str:
+    """The words that opened the plan's flags of ``kind``, joined by " / " (none private)."""
+    return " / ".join(
+        text
+        for flag in plan.risk_flags
+        if flag.kind == kind
+        for text in flag.evidence
+        if text not in private_words
+    )
 
 
 def _recorded_flags(flags: Any) -> dict[str, list[dict[str, str]]]:
