@@ -31,6 +31,7 @@ SIGNALS: dict[str, tuple[list[dict[str, Any]], dict[str, Any]]] = {
         {"concerns": ["relationships"], "conditions": ["intimate-partner-violence"]},
     ),
     "possible-abuse": ([PHQ9_NO_ITEM9], {"patient_goals": ["My partner hits me when he drinks"]}),
+    "harm-to-others": ([PHQ9_NO_ITEM9], {"patient_goals": ["I want to kill my husband"]}),
 }
 
 #: written out, not derived: what each kind of signal accepts (docs/review-workflow.md §2)
@@ -45,6 +46,8 @@ ACCEPTS = {
     "intimate-partner-violence": PRIVATE_PLAN + ANY_KIND,
     "possible-abuse": PRIVATE_PLAN + ANY_KIND,
     "private-safety": PRIVATE_PLAN + ANY_KIND,
+    # risk to others: a safety plan (suicide or private) is no assessment of it
+    "harm-to-others": ANY_KIND,
 }
 ALL = SUICIDE_PLAN + ANY_KIND + PRIVATE_PLAN
 

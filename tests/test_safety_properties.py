@@ -85,10 +85,12 @@ def expected_flag_kinds(assessment) -> set[str]:
         kinds.add("intimate-partner-violence")
     for goal in assessment.context.patient_goals:
         themes = {theme for theme, _ in VOCABULARY.risk_language.find(goal)}
-        if themes - {"abuse"}:
+        if themes - {"abuse", "harm-to-others"}:
             kinds.add("suicidal-language")
         if "abuse" in themes:
             kinds.add("possible-abuse")
+        if "harm-to-others" in themes:
+            kinds.add("harm-to-others")
     return kinds
 
 
@@ -100,6 +102,7 @@ STEP_FOR_KIND = {
     "risky-behaviour": "safety-behaviour-review",
     "intimate-partner-violence": "safety-private-assessment",
     "possible-abuse": "safety-private-assessment",
+    "harm-to-others": "safety-others-assessment",
 }
 
 
@@ -153,6 +156,10 @@ def test_safety_invariants_hold_for_every_flag_kind_and_plugin_set(
     assert data["status"] == "draft"
 
 
+#: The flag kind each risk-language theme opens (any other theme: suicidal-language).
+_THEME_KINDS = {"abuse": "possible-abuse", "harm-to-others": "harm-to-others"}
+
+
 @given(text=risk_phrase_texts(), engine_name=st.sampled_from(sorted(ENGINES)))
 def test_any_goal_holding_a_listed_phrase_opens_the_flag(text, engine_name) -> None:
     """Any case, any punctuation, negated or quoted: the words open a flag that quotes them (the
@@ -161,7 +168,7 @@ def test_any_goal_holding_a_listed_phrase_opens_the_flag(text, engine_name) -> N
     assessment = planengine.Assessment(context=planengine.Context(patient_goals=(text,)))
     data = ENGINES[engine_name].plan(assessment, as_of=AS_OF).to_dict()
     themes = {theme for theme, _ in VOCABULARY.risk_language.find(text)}
-    kinds = {"possible-abuse" if theme == "abuse" else "suicidal-language" for theme in themes}
+    kinds = {_THEME_KINDS.get(theme, "suicidal-language") for theme in themes}
     flags = [f for f in data["risk"]["flags"] if f["kind"] in kinds]
     assert {f["kind"] for f in flags} == kinds and kinds
     for flag in flags:

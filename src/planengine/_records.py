@@ -46,7 +46,9 @@ class RiskFlag:
 
     :ivar kind: what it signals: ``suicidal-ideation`` (an endorsed risk item),
         ``risk-unknown`` (a risk item left blank), ``suicidal-language`` (the patient's own words),
-        ``risky-behaviour`` (PCL-5 item 16) or ``intimate-partner-violence`` (documented).
+        ``harm-to-others`` (the patient's words of harming someone else), ``possible-abuse``
+        (words of harm from someone else), ``risky-behaviour`` (PCL-5 item 16) or
+        ``intimate-partner-violence`` (documented).
     :ivar level: ``"high"`` (item 9 = 2-3), ``"endorsed"`` (an item endorsed, or risk language
         found), ``"documented"`` (a documented condition) or ``"unknown"`` (a risk item missing:
         risk cannot be judged). Queue order only, never a prediction of risk

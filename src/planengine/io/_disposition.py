@@ -28,6 +28,7 @@ __all__ = [
     "BY_MAX_LENGTH",
     "DISPOSITION_FIELDS",
     "DISPOSITION_OUTCOMES",
+    "OTHERS_SIGNAL",
     "PRIVATE_SIGNALS",
     "URGENT_CARE_OUTCOME",
     "Disposition",
@@ -50,6 +51,9 @@ DISPOSITION_OUTCOMES = (
 #: The signals of the private flags (abuse: kept off patient copies): ``private-safety`` is how a
 #: plan's goal file names either of the others (``x-private-flags``).
 PRIVATE_SIGNALS = frozenset({"intimate-partner-violence", "possible-abuse", "private-safety"})
+#: The signal of words of harm to other people: only "no current risk identified" or "referred
+#: for urgent care" records it (:func:`outcomes_for`).
+OTHERS_SIGNAL = "harm-to-others"
 #: The outcomes only a private flag's record may give: its safety plan is the private one.
 _PRIVATE_ONLY = frozenset({"assessed-private-safety-plan-in-place"})
 #: The outcomes only a non-private flag's record may give: the suicide safety plan (a suicide-risk
@@ -133,8 +137,12 @@ class Disposition:
 def outcomes_for(signal: str) -> tuple[str, ...]:
     """The outcomes a record of ``signal`` may give, in :data:`DISPOSITION_OUTCOMES` order: a
     private signal's (:data:`PRIVATE_SIGNALS`) never the suicide safety plan, any other signal's
-    never the private safety plan."""
-    wrong = _SUICIDE_PLAN_ONLY if signal in PRIVATE_SIGNALS else _PRIVATE_ONLY
+    never the private safety plan; words of harm to others (:data:`OTHERS_SIGNAL`) neither
+    (a safety plan, suicide or private, is no assessment of the risk to others)."""
+    if signal == OTHERS_SIGNAL:
+        wrong = _SUICIDE_PLAN_ONLY | _PRIVATE_ONLY
+    else:
+        wrong = _SUICIDE_PLAN_ONLY if signal in PRIVATE_SIGNALS else _PRIVATE_ONLY
     return tuple(o for o in DISPOSITION_OUTCOMES if o not in wrong)
 
 
@@ -253,7 +261,11 @@ def _read_one(entry: object, path: tuple[str | int, ...], report: Report) -> Dis
         return None
     accepted = outcomes_for(texts["signal"])
     if outcome not in accepted:
-        kind = "a private" if texts["signal"] in PRIVATE_SIGNALS else "a non-private"
+        kind = (
+            "a harm-to-others"
+            if texts["signal"] == OTHERS_SIGNAL
+            else "a private" if texts["signal"] in PRIVATE_SIGNALS else "a non-private"
+        )
         report(
             (*path, "outcome"),
             f"outcome {outcome!r} does not suit the signal {texts['signal']!r} ({kind} flag); "

@@ -7,7 +7,9 @@ Four sources open a flag ([DN-risk-flags][S17][S18][S19]):
   0 neither closes nor lowers it (only a clinician closes flags) [R27]; and, when no suicide-risk
   item was given at all, one ``risk-unknown`` flag like a blank item 9's (:func:`unscreened_flags`:
   risk never asked is as unknown as risk left blank, clinician read 16, M1);
-* risk language in the patient's own words (R-SC18; :mod:`planengine.plan._risk_language`);
+* risk language in the patient's own words (R-SC18; :mod:`planengine.plan._risk_language`):
+  words of suicide or self-harm, of harm from someone else (private), and of harm to other
+  people (``harm-to-others``: risk to others, beyond item 9);
 * documented intimate-partner violence (R-SC20), a flag of its own kind, kept off patient copies;
 * harmful drinking raises a suicide-risk flag's place in the queue (R-SC21).
 
@@ -28,6 +30,7 @@ __all__ = [
     "KIND_ABUSE",
     "KIND_IPV",
     "KIND_LANGUAGE",
+    "KIND_OTHERS",
     "PRIVATE_KINDS",
     "SUICIDE_KINDS",
     "RiskQuestion",
@@ -75,6 +78,12 @@ KIND_LANGUAGE = "suicidal-language"
 KIND_IPV = "intimate-partner-violence"
 #: Harm from someone else in the patient's own words ("my partner hits me").
 KIND_ABUSE = "possible-abuse"
+#: Harm to other people in the patient's own words ("I want to kill my husband"): risk to others,
+#: assessed today under the service's safeguarding / duty-to-protect policy; not private.
+KIND_OTHERS = "harm-to-others"
+#: The risk-language theme (vocabulary.yaml) -> the flag kind it opens; any other theme
+#: (suicide, self-harm) opens :data:`KIND_LANGUAGE`.
+_THEME_KINDS = {"abuse": KIND_ABUSE, "harm-to-others": KIND_OTHERS}
 #: Flags about abuse: a private, one-to-one safety assessment first, kept off patient copies.
 PRIVATE_KINDS = frozenset({KIND_IPV, KIND_ABUSE})
 #: Flags that call for the suicide-risk assessment and the safety plan.
@@ -87,10 +96,11 @@ _SERIOUSNESS = {"unknown": 1, "endorsed": 2, "high": 3}
 _KIND_ORDER = {
     "suicidal-ideation": 0,
     KIND_LANGUAGE: 1,
-    "risk-unknown": 2,
-    "risky-behaviour": 3,
-    KIND_IPV: 4,
-    KIND_ABUSE: 5,
+    KIND_OTHERS: 2,
+    "risk-unknown": 3,
+    "risky-behaviour": 4,
+    KIND_IPV: 5,
+    KIND_ABUSE: 6,
 }
 _RANK = {"high": 1, "endorsed": 2, "documented": 2, "unknown": 3}
 
@@ -100,8 +110,12 @@ ACTION_RISK_ASSESSMENT = "clinician risk assessment today"
 ACTION_BEHAVIOUR_REVIEW = "clinician review today of what the behaviour is, including any self-harm"
 ACTION_PRIVATE_ASSESSMENT = "a private, one-to-one safety assessment today"
 ACTION_ASK_NOW = "Ask it now; it is never estimated or imputed."
+ACTION_OTHERS_ASSESSMENT = (
+    "a clinician's assessment today of the risk to others (who, how, intent, means, access)"
+)
 TODAY_ACTIONS = (
     ACTION_RISK_ASSESSMENT,
+    ACTION_OTHERS_ASSESSMENT,
     ACTION_BEHAVIOUR_REVIEW,
     ACTION_PRIVATE_ASSESSMENT,
     ACTION_ASK_NOW,
@@ -299,8 +313,9 @@ def language_flags(
     as_of: dt.date,
 ) -> list[RiskFlag]:
     """Flags for the free texts of one source that hold risk language, quoting each text: one
-    for words of suicide or self-harm, one (private) for words of harm from someone else (one
-    flag of each for a clinician to close, however many texts speak of it).
+    for words of suicide or self-harm, one (private) for words of harm from someone else, one
+    for words of harm to other people (one flag of each for a clinician to close, however many
+    texts speak of it).
 
     :param texts: ``(what the text is, e.g. "The patient's own goal", its JSON path, the text)``.
     :param find: the screen (:meth:`~planengine.plan._risk_language.RiskLanguage.find`, or its
@@ -311,8 +326,8 @@ def language_flags(
     found_by_kind: dict[str, tuple[list[str], list[str], list[str]]] = {}
     for what, path, text in texts:
         found = find(text)
-        for kind in (KIND_LANGUAGE, KIND_ABUSE):
-            phrases = [p for theme, p in found if (theme == "abuse") == (kind == KIND_ABUSE)]
+        for kind in (KIND_LANGUAGE, KIND_ABUSE, KIND_OTHERS):
+            phrases = [p for theme, p in found if _THEME_KINDS.get(theme, KIND_LANGUAGE) == kind]
             if not phrases:
                 continue
             quoted, evidence, paths = found_by_kind.setdefault(kind, ([], [], []))
@@ -326,6 +341,9 @@ def language_flags(
     )
     flags = []
     for kind, (quoted, evidence, paths) in found_by_kind.items():
+        if kind == KIND_OTHERS:  # its own words (docs/safety.md, "Words of harm to others")
+            flags.append(_others_flag(quoted, evidence, paths, when, observed_on, age))
+            continue
         if kind == KIND_LANGUAGE:
             action = (
                 f"{ACTION_RISK_ASSESSMENT}. These words were found by a word search, which "
@@ -359,9 +377,48 @@ def language_flags(
     return flags
 
 
+def _others_flag(
+    quoted: list[str],
+    evidence: list[str],
+    paths: list[str],
+    when: str,
+    observed_on: dt.date,
+    age: int,
+) -> RiskFlag:
+    """The ``harm-to-others`` flag: words of harming someone else, for a clinician's assessment
+    today of the risk to others and the service's safeguarding / duty-to-protect policy. Not
+    private (it is not abuse of the patient); its words stay off the patient's copy as every
+    flag's do. The engine never says there is no risk."""
+    action = (
+        f"words of harming someone else: {ACTION_OTHERS_ASSESSMENT}, and the service's "
+        "safeguarding / duty-to-protect policy followed (who must be told, and when). The "
+        "engine reads words only, not intent or context; a clinician reads the words, and "
+        "words missing from a text never show that the risk is absent."
+    )
+    return RiskFlag(
+        "",
+        KIND_OTHERS,
+        "endorsed",
+        _RANK["endorsed"],
+        None,
+        None,
+        None,
+        observed_on,
+        "; ".join(quoted) + f", recorded {when}: {action}",
+        Provenance(f"rule:{RULE_LANGUAGE}", tuple(paths)),
+        age,
+        tuple(evidence),
+    )
+
+
 def _readable(phrase: str) -> str:
     """A phrase as data writes it, for a person: ``kill* {self}`` -> ``kill oneself``."""
-    return phrase.replace("*", "").replace("{self}", "oneself").replace("{my}", "one's")
+    return (
+        phrase.replace("*", "")
+        .replace("{self}", "oneself")
+        .replace("{my}", "one's")
+        .replace("{other}", "someone")
+    )
 
 
 def condition_flags(

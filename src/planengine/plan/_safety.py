@@ -32,6 +32,7 @@ from planengine.plan._flag_dispositions import flag_count
 from planengine.plan._risk_flags import (
     KIND_ABUSE,
     KIND_LANGUAGE,
+    KIND_OTHERS,
     PRIVATE_KINDS,
     SUICIDE_KINDS,
     RiskQuestion,
@@ -196,7 +197,7 @@ def risk_statement(
         )
     elif not flags:
         parts.append("A clinician should still ask about risk directly.")
-    if words_screened and not any(f.kind in (KIND_LANGUAGE, KIND_ABUSE) for f in flags):
+    if words_screened and not any(f.kind in (KIND_LANGUAGE, KIND_ABUSE, KIND_OTHERS) for f in flags):
         parts.append(
             "The patient's own words were screened for listed risk phrases and none was found; a "
             "phrase list misses much of what people write, so that is not evidence of safety "

@@ -22,6 +22,7 @@ from planengine.plan._risk_flags import (
     KIND_ABUSE,
     KIND_IPV,
     KIND_LANGUAGE,
+    KIND_OTHERS,
     PRIVATE_KINDS,
     SUICIDE_KINDS,
     RiskQuestion,
@@ -167,6 +168,12 @@ def build_safety_problem(
                            None if urgent is None else urgent.due_date, as_of=as_of,
                            risk_items=risk_items)
         )
+    if KIND_OTHERS in kinds:  # words of harm to others: risk to others, today
+        # loaded only for such a flag (tests/test_startup_budget.py: most plans have none)
+        from planengine.plan._safety_others import others_objective, others_step
+
+        objectives.append(others_objective(flags, as_of, provenance))
+        interventions.append(others_step(provenance))
     if "risky-behaviour" in kinds:
         objectives.append(
             visit_objective(
@@ -327,6 +334,13 @@ def _on_record_reason(title: str) -> str:
     return PRIVATE_ON_RECORD_REASON if private else ON_RECORD_REASON
 
 
+#: The long-term goal's words for a harm-to-others flag.
+OTHERS_GOAL = (
+    "has had the risk to others assessed by a clinician, with the service's safeguarding policy "
+    "followed"
+)
+
+
 def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
     """The safety problem's long-term goal, in the words that fit the flags that are open
     (``asked_first``: the suicide risk is asked about today before any safety plan)."""
@@ -340,6 +354,8 @@ def _long_term_goal(kinds: set[str], asked_first: bool = False) -> str:
         goals.append(
             "has a clinician-reviewed safety plan and knows how to get help in a crisis"
         )
+    if KIND_OTHERS in kinds:
+        goals.append(OTHERS_GOAL)
     if "risky-behaviour" in kinds:
         goals.append("understands the risky behaviour with the clinician and has a plan to reduce harm")
     if kinds & PRIVATE_KINDS:
@@ -355,6 +371,7 @@ _FLAG_CITATIONS: Mapping[str, tuple[str, ...]] = {
     "risky-behaviour": ("R18", "S19"),
     KIND_IPV: ("S17",),
     KIND_ABUSE: ("S17", "S19"),
+    KIND_OTHERS: ("DN-risk-flags", "S19"),
 }
 
 #: The steps the core puts in the safety problem for each kind of flag (checked by ``_verify``).
@@ -365,6 +382,7 @@ _REQUIRED_STEPS: Mapping[str, str] = {
     "risky-behaviour": "safety-behaviour-review",
     KIND_IPV: "safety-private-assessment",
     KIND_ABUSE: "safety-private-assessment",
+    KIND_OTHERS: "safety-others-assessment",  # planengine.plan._safety_others.OTHERS_STEP
 }
 
 

@@ -63,13 +63,7 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     # the file may be shared, and shows no words about abuse; its private flag is kept open by
     # x-private-flags below
     private_words = {text for flag in plan.risk_flags if flag.private for text in flag.evidence}
-    words = " / ".join(
-        text
-        for flag in plan.risk_flags
-        if flag.kind == "suicidal-language"
-        for text in flag.evidence
-        if text not in private_words
-    )
+    words, others_words = (_words_of(plan, k, private_words) for k in ("suicidal-language", "harm-to-others"))
     waiting: list[dict[str, Any]] = []
     for problem in plan.problems:
         for objective in problem.objectives:
@@ -110,6 +104,8 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
                 goal["patient_words"] = objective.patient_words  # never words of abuse (R-SC20)
             elif objective.id == "safety-plan-completed" and words:
                 goal["patient_words"] = words  # so that the review screens them again
+            elif objective.id == "safety-others-assessed" and others_words:
+                goal["patient_words"] = others_words  # words of harm to others, alike
             goal["addresses"] = addresses
             goal["measure"] = data["measure"]
             if objective.frequency:
@@ -139,6 +135,17 @@ def plan_to_goal_document(plan: Plan) -> dict[str, Any]:
     return document
 
 
+def _words_of(plan: Any, kind: str, private_words: set[str]) -> str:
+    """The words that opened the plan's flags of ``kind``, joined by " / " (none private)."""
+    return " / ".join(
+        text
+        for flag in plan.risk_flags
+        if flag.kind == kind
+        for text in flag.evidence
+        if text not in private_words
+    )
+
+
 def _recorded_flags(flags: Any) -> dict[str, list[dict[str, str]]]:
     """The flags a review of the goal file could not otherwise see or date, each with the day it
     was raised (``opened``: the flag's own date, docs/safety.md, so a review never reads it as
@@ -147,7 +154,8 @@ def _recorded_flags(flags: Any) -> dict[str, list[dict[str, str]]]:
     * ``x-private-flags``: private flags, kept open in neutral words (the file may be shared,
       R-SC20);
     * ``x-risk-flags``: a risk question never given (no answer in the file shows it), and words
-      of suicide risk (the file holds the words, not the day they were given).
+      of suicide risk or of harm to others (the file holds the words, not the day they were
+      given).
     """
     out: dict[str, list[dict[str, str]]] = {}
     private = [f for f in flags if f.private]

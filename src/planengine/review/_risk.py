@@ -20,7 +20,7 @@ from planengine._values import parse_date
 from planengine.instruments._instrument import Instrument
 from planengine.io._json_path import format_json_path
 from planengine.io._location import Location
-from planengine.plan._risk_flags import KIND_LANGUAGE, answer_flags, language_flags
+from planengine.plan._risk_flags import KIND_LANGUAGE, KIND_OTHERS, answer_flags, language_flags
 from planengine.plan._risk_language import RiskLanguage
 from planengine.review._parse import ParsedAssessment
 from planengine.review._readings import ReviewFinding
@@ -199,16 +199,27 @@ _RECORDED_FLAGS = {
 _RECORDED_KINDS = {
     "risk-unknown": ("risk-unknown", "unknown", 3),
     KIND_LANGUAGE: (KIND_LANGUAGE, "endorsed", 2),
+    KIND_OTHERS: (KIND_OTHERS, "endorsed", 2),
 }
+#: The recorded kinds of words (dated by the words the file holds: :func:`words_day`).
+_WORD_KINDS = frozenset({KIND_LANGUAGE, KIND_OTHERS})
+#: What a recorded flag of words of harm to others says (its words may be gone from the file).
+_OTHERS_MESSAGE = (
+    "A harm-to-others flag was open when this plan was made ({day}; see the clinician's "
+    "record): words of harming someone else, which may no longer be in the file. It stays open "
+    "until a clinician records an outcome of the risk to others, and the self-help it held "
+    "waits until then."
+)
 
 
 def words_day(data: object, as_of: dt.date) -> dt.date | None:
     """The day the words of a plan's goals were given (``x-risk-flags`` of kind
-    ``suicidal-language``: the assessment's day, docs/safety.md), or ``None``."""
+    ``suicidal-language`` or ``harm-to-others``: the assessment's day, docs/safety.md), or
+    ``None``."""
     days = [
         _entry_date({"date": entry.get("opened")}, as_of)
         for _, entry in _recorded(data, "x-risk-flags")
-        if entry.get("kind") == KIND_LANGUAGE
+        if entry.get("kind") in _WORD_KINDS
     ]
     return min(days) if days else None
 
@@ -229,16 +240,20 @@ def recorded_flags_from_goal_file(
     :data:`_RECORDED_FLAGS`), each dated the day it was raised (``opened``): open until a
     clinician closes them, so a review never reads them as gone. A recorded flag of words
     (``suicidal-language``) dates the words the file still holds (:func:`words_day`), and is a
-    flag of its own only when no goal's words raise it any more (``screened``)."""
+    flag of its own only when no goal's words raise it any more (``screened``); so is one of
+    words of harm to others (``harm-to-others``), in words of its own."""
     flags: list[RiskFlag] = []
     for key, (kind, level, rank, private, message) in _RECORDED_FLAGS.items():
         for index, entry in _recorded(data, key):
+            said = message
             if key == "x-risk-flags":
                 kind, level, rank = _RECORDED_KINDS.get(
                     str(entry.get("kind")), _RECORDED_KINDS["risk-unknown"]
                 )
-                if kind == KIND_LANGUAGE and any(f.kind == kind for f in screened):
+                if kind in _WORD_KINDS and any(f.kind == kind for f in screened):
                     continue  # the words are still in the file: their flag is dated already
+                if kind == KIND_OTHERS:
+                    said = _OTHERS_MESSAGE
             opened = _entry_date({"date": entry.get("opened")}, as_of)
             flags.append(
                 RiskFlag(
@@ -250,7 +265,7 @@ def recorded_flags_from_goal_file(
                     None,
                     None,
                     opened,
-                    message.format(day=opened.isoformat(), kind=kind.replace("-", " ")),
+                    said.format(day=opened.isoformat(), kind=kind.replace("-", " ")),
                     Provenance(f"rule:safety.{key[2:-1]}", (f"$['{key}'][{index}]",)),
                     (as_of - opened).days,
                     private=private,
