@@ -44,7 +44,7 @@ REPLAN = (
     "start today unless the clinician records a reason to keep one held. Print the patient copy "
     "from the plan made again."
 )
-AFTER_SAFETY_CHECK = "(this starts once you and your clinician have finished today's safety check)"
+AFTER_SAFETY_CHECK = "(your clinician will tell you today, after your safety check, whether this starts now)"
 AFTER_QUESTIONS = "(your clinician will tell you today whether this starts now)"  # read 23, S1
 OUTCOMES = (
     "assessed-safety-plan-in-place",

@@ -142,7 +142,7 @@ def test_an_old_record_restarts_self_help_after_todays_review(engine) -> None:
     held = [s for p in plan.problems[1:] for s in p.interventions if s.status == "held"]
     assert held and {s.hold for s in held} == {"risk-record-review"}
     copy = render_patient(plan)
-    assert "Start these once you and your clinician have finished today's safety check." in copy
+    assert "Your clinician will tell you today, after your safety check, whether to start these now." in copy
     goals = yaml.safe_load(render_goals(plan))
     held_lines = [g["held"] for g in goals.get("x-waiting-goals", ()) if "held" in g]
     assert any(

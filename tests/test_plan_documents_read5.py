@@ -113,7 +113,7 @@ def test_the_rules_box_heading_says_when_the_rules_start() -> None:
     assert "**Use your bed for sleep (from week 2):**" in text
     # a reported risk: the held steps start after today's safety check (clinician read 18, N1)
     held = re.search(
-        r"> Start these once you and your clinician have finished today's safety check\. \((.*)\)",
+        r"> Your clinician will tell you today, after your safety check, whether to start these now\. \((.*)\)",
         text,
     )
     assert held is not None and "Use your bed for sleep" not in held.group(1)
