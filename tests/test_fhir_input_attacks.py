@@ -90,8 +90,9 @@ def test_import_names_the_repeat_and_still_reads_the_other_patients(
     source = ndjson(tmp_path / "qr.ndjson", good, twice_nine("p1"))
     code, _, err = run(capsys, "import", source, "-o", str(tmp_path / "out"))
     assert code == 2
-    (line,) = [e for e in err.splitlines() if "error" in e]
-    assert "qr.ndjson:2" in line and "$.item[9]" in line
+    refused, unwritten = [e for e in err.splitlines() if "error" in e]
+    assert "qr.ndjson:2" in refused and "$.item[9]" in refused
+    assert "patient 'p1': no assessment written" in unwritten
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["p2.yaml"]
 
 
@@ -172,3 +173,48 @@ def test_batch_names_the_responses_of_one_day_and_keeps_the_patient_in_the_queue
     (flag,) = [json.loads(line) for line in (tmp_path / "o" / "flags.jsonl").read_text().splitlines()]
     assert flag["patient"] == "p1" and flag["source"] == "input-error" and flag["value"] == 2
     assert flag["line"] == 1 and flag["kind"] == "suicidal-ideation" and flag["status"] == "open"
+
+
+def older(patient: str) -> dict[str, Any]:
+    """An earlier, readable PHQ-9 of the same patient (every item 1)."""
+    response = qr(patient, [(c, 1) for c in PHQ9_ITEMS])
+    response["authored"] = "2026-10-01T10:00:00Z"
+    return response
+
+
+@pytest.mark.parametrize("to_folder", [False, True])
+def test_a_patient_with_a_refused_resource_gets_no_assessment(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, to_folder: bool
+) -> None:
+    """(Code review, session 31) The refused response held the newest item 9: an assessment
+    made from the older response alone would plan without it. The other patient is written."""
+    source = ndjson(tmp_path / "qr.ndjson", older("p1"), twice_nine("p1"), older("p2"))
+    out_dir = tmp_path / "out"
+    args = ["import", source, *(["-o", str(out_dir)] if to_folder else [])]
+    code, out, err = run(capsys, *args)
+    assert code == 2
+    assert "patient 'p1': no assessment written" in err
+    if to_folder:
+        assert sorted(p.name for p in out_dir.iterdir()) == ["p2.yaml"]
+    else:
+        assert "p2" in out and "p1" not in out
+
+
+def test_the_library_marks_the_refused_patient() -> None:
+    errors: list[InputError] = []
+    text = "\n".join(json.dumps(r) for r in (older("p1"), twice_nine("p1"), older("p2")))
+    patients = assessments_from_fhir(resources_of(text, file="qr.ndjson"), errors=errors)
+    assert len(errors) == 1
+    assert {p.patient_id: p.refused for p in patients} == {"p1": True, "p2": False}
+
+
+def test_a_risk_answer_named_by_two_codings_is_listed_once() -> None:
+    """(Code review, session 31) One component gives one answer, however many codings name its
+    item: the refused patient's unread risk answers list it once."""
+    from planengine.fhir._risk_scan import risk_answers
+    from planengine.instruments._data_files import load_builtin_instruments
+
+    obs = observation("p1", [*((c, 0) for c in PHQ9_ITEMS[:8]), ("44260-8", 2)])
+    obs["component"][8]["code"]["coding"].append({"system": LOINC, "code": "44260-8"})
+    found = risk_answers(resources_of(json.dumps(obs), file="o.json"), load_builtin_instruments())
+    assert len(found) == 1

@@ -89,6 +89,15 @@ def run(args: argparse.Namespace) -> int:
     for refused in errors:
         print(f"planengine: error: {refused}", file=sys.stderr)
     code = 2 if errors else 0
+    for patient in patients:  # never an assessment without a refused resource's answers
+        if patient.refused:
+            who = f"patient {patient.patient_id!r}" if patient.patient_id else "a patient with no id"
+            print(
+                f"planengine: error: {who}: no assessment written: one of its resources was "
+                "refused (above), and a plan made without it could miss a risk answer",
+                file=sys.stderr,
+            )
+    patients = [patient for patient in patients if not patient.refused]
     if args.output_dir is not None:
         inputs = [*args.files, *(f for f in (args.questionnaires, args.conditions) if f)]
         return _write_files(args.output_dir, args.format, patients, inputs, args.force, located) or code

@@ -14,7 +14,7 @@ Goals and gender, grouped by patient, become the assessment documents the engine
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import attrs
@@ -54,6 +54,10 @@ class ImportedPatient:
     #: the resource each of ``document["responses"]`` was read from, in the same order (an error
     #: in ``$.responses[N]`` names the resource, not the document made from it)
     response_sources: tuple[Located, ...] = ()
+    #: one of the patient's resources was refused (an error in the caller's ``errors``): the
+    #: document lacks its answers, so it is never written as the patient's assessment (a plan
+    #: made from it could miss a risk answer)
+    refused: bool = False
 
 
 @attrs.define
@@ -66,6 +70,7 @@ class _Patient:
     goals: list[str] = attrs.Factory(list)
     sex: str | None = None
     notices: list[str] = attrs.Factory(list)
+    refused: bool = False
 
 
 def assessments_from_fhir(
@@ -99,6 +104,7 @@ def assessments_from_fhir(
         for ref in item.resource.get("derivedFrom", ())
         if isinstance(ref, Mapping)
     }
+    before = len(errors) if errors is not None else 0
     readings = reader.readings(located, errors)
     for item in located:
         try:
@@ -107,7 +113,24 @@ def assessments_from_fhir(
             if errors is None:
                 raise
             errors.append(error)
+    for refusal in (errors or [])[before:]:  # whose resource each refusal was
+        source = _resource_of(refusal, located)
+        if source is not None:
+            reader._subject(source.resource).refused = True
     return [reader.finish(key) for key in reader.patients]
+
+
+def _resource_of(error: InputError, located: Sequence[Located]) -> Located | None:
+    """The resource an error names (its file, its line for NDJSON, and the longest resource
+    path its path starts with), or ``None``."""
+    path = error.json_path
+    found = [
+        item for item in located
+        if item.file == error.file
+        and (item.line is None or item.line == error.line)
+        and (path == item.path or path.startswith((item.path + ".", item.path + "[")))
+    ]
+    return max(found, key=lambda item: len(item.path), default=None)
 
 
 class _Reader:
@@ -316,7 +339,9 @@ class _Reader:
             document["x-fhir-totals"] = patient.totals
         if patient.notices:
             document["x-fhir-notices"] = patient.notices
-        return ImportedPatient(key, document, tuple(patient.notices), tuple(patient.sources))
+        return ImportedPatient(
+            key, document, tuple(patient.notices), tuple(patient.sources), patient.refused
+        )
 
 
 def _default_link_ids(instrument: str, instruments: Mapping[str, Any]) -> dict[str, int]:

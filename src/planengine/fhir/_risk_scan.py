@@ -101,14 +101,23 @@ def _observation(risky: Mapping[str, tuple[Any, ...]], item: Located) -> Iterato
         if not isinstance(holder, Mapping) or not isinstance(holder.get("code"), Mapping):
             continue
         codings = holder["code"].get("coding")
-        for coding in codings if isinstance(codings, list) else ():
-            if not isinstance(coding, Mapping):
-                continue
-            for instrument in risky:
-                number = codes().item_of_code(instrument, str(coding.get("system")), str(coding.get("code")))
-                if number is None:
-                    continue
-                yield from _risk(risky, instrument, number, _observation_value(instrument, holder), date, item, place)
+        # one holder gives one answer, however many codings name its item (as the reader:
+        # fhir/_observations), so a risk answer is listed once
+        named = next(
+            (
+                (instrument, number)
+                for coding in (codings if isinstance(codings, list) else ())
+                if isinstance(coding, Mapping)
+                for instrument in risky
+                if (number := codes().item_of_code(
+                    instrument, str(coding.get("system")), str(coding.get("code"))
+                )) is not None
+            ),
+            None,
+        )
+        if named is not None:
+            instrument, number = named
+            yield from _risk(risky, instrument, number, _observation_value(instrument, holder), date, item, place)
 
 
 def _observation_value(instrument: str, holder: Mapping[str, Any]) -> int | None:
