@@ -137,7 +137,8 @@ def test_an_old_record_restarts_self_help_after_todays_review(engine) -> None:
     assert "so the self-help steps the flag held start;" not in text
     assert (
         "the self-help steps the flag held start once today's review of the recorded risk "
-        "assessment and the safety plan finds no change" in plan.risk_statement
+        "assessment (and of its safety plan, where one was made) finds no change"
+        in plan.risk_statement
     )
     held = [s for p in plan.problems[1:] for s in p.interventions if s.status == "held"]
     assert held and {s.hold for s in held} == {"risk-record-review"}
@@ -146,7 +147,7 @@ def test_an_old_record_restarts_self_help_after_todays_review(engine) -> None:
     goals = yaml.safe_load(render_goals(plan))
     held_lines = [g["held"] for g in goals.get("x-waiting-goals", ()) if "held" in g]
     assert any(
-        "the safety plan due at the visit of 2026-12-07 finds no change" in line
+        "where one was made) due at the visit of 2026-12-07 finds no change" in line
         for line in held_lines
     )
 
@@ -211,3 +212,23 @@ def test_the_patient_copy_does_not_tell_the_patient_to_start(engine, name: str) 
     assert "unless you agree otherwise" not in copy
     assert "Your clinician will tell you today whether to start these now." in copy
     assert "not at all" not in copy.lower()  # never coaches the answer
+
+
+def test_an_old_no_risk_record_names_no_safety_plan_as_made(engine) -> None:
+    """(Code review, session 31) A week-old "no current risk identified" on an endorsed item 9
+    still waits for today's review, and never speaks of a safety plan as if one was made."""
+    import yaml
+
+    from plan_helpers import EXAMPLE_AS_OF, EXAMPLES
+    from planengine import Assessment
+
+    raw = yaml.safe_load((EXAMPLES / "severe-with-risk-flag.yaml").read_text())
+    raw["risk_dispositions"] = [{
+        "signal": "phq9.item9", "by": "Dr A. Clinician", "date": "2026-11-30",
+        "outcome": "assessed-no-current-risk-identified", "next_review": "2026-12-14",
+    }]
+    plan = engine.plan(Assessment.from_mapping(raw), as_of=EXAMPLE_AS_OF)
+    text = render_markdown(plan)
+    assert "and the safety plan finds no change" not in text
+    held = {s.hold for p in plan.problems[1:] for s in p.interventions if s.status == "held"}
+    assert held == {"risk-record-review"}

@@ -145,7 +145,8 @@ def test_a_record_from_last_week_is_not_called_todays_assessment(engine, outcome
     assert (  # restarted after today's review, not on the old record (read 23, S5)
         "the clinician's risk assessment of 30 November 2026 is recorded below and reviewed with "
         "the patient at this visit; the self-help steps the flag held start once today's review "
-        "of the recorded risk assessment and the safety plan finds no change, and the safety "
+        "of the recorded risk assessment (and of its safety plan, where one was made) finds no "
+        "change, and the safety "
         "plan and follow-up stay due." in plan.risk_statement
     )
     assert "assessment today" not in plan.risk_statement
