@@ -276,11 +276,7 @@ def _text_review(review: Review) -> list[str]:
         for s in shown_suggestions(goal):
             source = "" if s.source == "core" else f" ({s.source})"
             lines.append(f"      -> {s.action} [{s.rule}]{source}: {s.reason}")
-    for waiting in review.waiting:  # listed with what it waits for, never reviewed
-        said = "; ".join(
-            f"{k.replace('_', ' ')}: {v.rstrip('.')}" for k, v in waiting.triggers
-        ) or "no trigger given"
-        lines.append(f"  {waiting.goal_id}: waiting, not reviewed ({said})")
+    lines.extend(f"  {line}" for line in waiting_lines(review))
     if review.gas is not None and review.gas.t_score is not None:
         lines.append(
             f"  GAS T-score {review.gas.t_score:.1f} over {len(review.gas.goals)} goal(s), rho {review.gas.rho:g}"
@@ -434,6 +430,10 @@ def _markdown_review(review: Review) -> list[str]:
             for s in shown
         )
         lines.append("")
+    if review.waiting:  # the goal file's waiting goals, with what each waits for
+        lines += ["### Waiting goals (not reviewed)", ""]
+        lines.extend(f"- {_md(line)}" for line in waiting_lines(review))
+        lines.append("")
     if review.gas is not None and review.gas.t_score is not None:
         lines += [
             f"GAS T-score: **{review.gas.t_score:.1f}** ({len(review.gas.goals)} goals, rho {review.gas.rho:g})",
@@ -481,3 +481,17 @@ def _status_cell(goal: GoalReview) -> str:
     lead = _LEADS.get(goal.status.rule)
     cell = f"{goal.status.code} (`{goal.status.rule}`)"
     return f"**{lead}**: {cell}" if lead else cell
+
+
+def waiting_lines(review: Any) -> list[str]:
+    """Each waiting goal of a review, listed with what it waits for (its ``starts_when``,
+    ``held`` or ``condition``), never reviewed: one line each, for every output format."""
+    return [
+        f"{waiting.goal_id}: waiting, not reviewed ("
+        + (
+            "; ".join(f"{k.replace('_', ' ')}: {v.rstrip('.')}" for k, v in waiting.triggers)
+            or "no trigger given"
+        )
+        + ")"
+        for waiting in review.waiting
+    ]

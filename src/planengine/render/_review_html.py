@@ -18,6 +18,7 @@ from planengine.render._review import (
     shown_notices,
     shown_suggestions,
     summary_line,
+    waiting_lines,
 )
 from planengine.render._svg import gas_chart, goal_chart, history_chart
 
@@ -176,6 +177,10 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
         out.extend(
             _goal_html(goal, instruments.get(goal.instrument or ""), review.as_of, review.patient)
         )
+    if review.waiting:  # the goal file's waiting goals, with what each waits for
+        out.append("<h3>Waiting goals (not reviewed)</h3><ul>")
+        out.extend(f"<li>{escape(line)}</li>" for line in waiting_lines(review))
+        out.append("</ul>")
     if review.gas is not None and review.gas.t_score is not None:
         out.append(
             f"<p>GAS T-score <strong>{review.gas.t_score:.1f}</strong> over "
