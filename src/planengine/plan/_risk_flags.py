@@ -342,9 +342,14 @@ def language_flags(
     flags = []
     for kind, (quoted, evidence, paths) in found_by_kind.items():
         if kind == KIND_OTHERS:  # its own words (docs/safety.md, "Words of harm to others")
-            flags.append(_others_flag(quoted, evidence, paths, when, observed_on, age))
-            continue
-        if kind == KIND_LANGUAGE:
+            action = (
+                f"words of harming someone else: {ACTION_OTHERS_ASSESSMENT}, and the service's "
+                "safeguarding / duty-to-protect policy followed (who must be told, and when). "
+                "These words were found by a word search, which cannot weigh intent or "
+                "context; a clinician reads the words, and words missing from a text never show "
+                "that the risk is absent."
+            )
+        elif kind == KIND_LANGUAGE:
             action = (
                 f"{ACTION_RISK_ASSESSMENT}. These words were found by a word search, which "
                 "cannot weigh negation, quotation or context; a clinician reads the words."
@@ -375,40 +380,6 @@ def language_flags(
             )
         )
     return flags
-
-
-def _others_flag(
-    quoted: list[str],
-    evidence: list[str],
-    paths: list[str],
-    when: str,
-    observed_on: dt.date,
-    age: int,
-) -> RiskFlag:
-    """The ``harm-to-others`` flag: words of harming someone else, for a clinician's assessment
-    today of the risk to others and the service's safeguarding / duty-to-protect policy. Not
-    private (it is not abuse of the patient); its words stay off the patient's copy as every
-    flag's do. The engine never says there is no risk."""
-    action = (
-        f"words of harming someone else: {ACTION_OTHERS_ASSESSMENT}, and the service's "
-        "safeguarding / duty-to-protect policy followed (who must be told, and when). The "
-        "engine reads words only, not intent or context; a clinician reads the words, and "
-        "words missing from a text never show that the risk is absent."
-    )
-    return RiskFlag(
-        "",
-        KIND_OTHERS,
-        "endorsed",
-        _RANK["endorsed"],
-        None,
-        None,
-        None,
-        observed_on,
-        "; ".join(quoted) + f", recorded {when}: {action}",
-        Provenance(f"rule:{RULE_LANGUAGE}", tuple(paths)),
-        age,
-        tuple(evidence),
-    )
 
 
 def _readable(phrase: str) -> str:

@@ -40,8 +40,8 @@ def others_objective(flags: tuple[RiskFlag, ...], as_of: dt.date, provenance: Pr
         [f.id for f in flags if f.kind == KIND_OTHERS],
         as_of,
         provenance,
-        "Words of harming someone else are read by a clinician the same day; the engine cannot "
-        "tell a passing phrase from a threat or an intrusive thought.",
+        "Words of harming someone else are read by a clinician the same day; a word search "
+        "cannot tell a passing phrase from a threat or an intrusive thought.",
     ), urgent=True)
 
 
@@ -57,7 +57,7 @@ def others_step(provenance: Provenance) -> Intervention:
             "risk (including any children in the household), how, whether there is intent or "
             "a plan, and the means and access to that person. Unwanted, distressing thoughts of "
             "harm that the person fights against (as in perinatal or obsessional intrusive "
-            "thoughts) are told apart from intent by the clinician, never by the engine. The "
+            "thoughts) are told apart from intent by the clinician, never by a word search. The "
             "clinician follows the service's safeguarding and duty-to-protect policy (who must "
             "be told, and when) and records what was found, the actions taken and the next "
             "review date (with no low, medium or high label of risk)."
