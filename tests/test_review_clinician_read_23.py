@@ -206,10 +206,11 @@ def test_a_plugin_risk_suggestion_joins_by_its_action() -> None:
 @pytest.mark.parametrize(
     ("name", "said"),
     [
-        ("worsening.yaml", "0 open risk flag(s) (risk not known: PHQ-9 item 9 never recorded on 4 PHQ-9s)"),
-        ("on-track.yaml", "0 open risk flag(s) (risk not known: PHQ-9 item 9 never recorded on 4 PHQ-9s)"),
-        ("behind.yaml", "0 open risk flag(s) (risk not known: no risk screen on file)"),
-        ("gas.yaml", "0 open risk flag(s) (risk not known: no risk screen on file)"),
+        # read 24: risk that is not known leads the footer, before the 0
+        ("worsening.yaml", "Risk not known: PHQ-9 item 9 never recorded on 4 PHQ-9s; 0 open risk flag(s)."),
+        ("on-track.yaml", "Risk not known: PHQ-9 item 9 never recorded on 4 PHQ-9s; 0 open risk flag(s)."),
+        ("behind.yaml", "Risk not known: no risk screen on file; 0 open risk flag(s)."),
+        ("gas.yaml", "Risk not known: no risk screen on file; 0 open risk flag(s)."),
         ("risk-item9.yaml", "1 open risk flag(s) (p-105/risk-1)"),
         ("disposition.yaml", "0 open risk flag(s), 1 dispositioned"),
     ],
@@ -227,7 +228,7 @@ def test_risk_not_known_is_in_the_json() -> None:
 
 def test_a_caseload_names_whose_risk_is_not_known() -> None:
     out = render_review(review_paths([REVIEW / "caseload"], as_of=AS_OF), "text")
-    assert "(c-204/risk-1; risk not known: no risk screen on file for c-203, c-202, c-201)" in out
+    assert "Risk not known: no risk screen on file for c-203, c-202, c-201; 1 open risk flag(s) (c-204/risk-1)." in out
 
 
 # -- S3: the item-9 line ------------------------------------------------------------------------
@@ -278,7 +279,9 @@ def test_an_open_flag_and_no_recent_value_say_today_in_the_patient_line() -> Non
 
 def test_no_value_at_caseness_reaches_out_kindly() -> None:
     [away] = [s for s in _review("on-track.yaml").goal("mood").suggestions if s.action == "contact-patient"]
-    assert away.reason.startswith("no value for 61 days: reach out to the patient and ask what has got in the way")
+    # read 24: 61 days is more than twice the 30-day cadence and item 9 was never recorded
+    assert away.reason.startswith("not seen for 61 days (more than twice the 30-day cadence)")
+    assert "ask what has got in the way" in away.reason
 
 
 # -- S14: closing a goal keeps the flag's risk review ---------------------------------------------

@@ -64,7 +64,8 @@ def test_the_escalation_age_is_configurable_and_never_silences_the_flag() -> Non
 def test_stale_data_at_caseness_is_possible_disengagement_not_overdue() -> None:
     review = _review("stale-measurement.yaml")  # 3.3: p-109, PHQ-9 15-16, 127 days ago
     mood = review.goal("mood")
-    assert "possible disengagement: contact the patient" in mood.attention
+    # read 24: unseen for more than twice the cadence with item 9 never asked: this week
+    assert "not seen for 127 days, risk not known: reach out this week" in mood.attention
     assert mood.trajectory.position == "unknown"
     entry = next(e for e in _run().caseload if e.patient == "p-109")
     # clinician read 9, S11: out of touch with item 9 unknown since PHQ-9 16 -> contacted today

@@ -8,6 +8,7 @@ reason, risk flags first, and input findings with ``file:line:column`` and the J
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from planengine._printable import printable_lines
@@ -34,6 +35,7 @@ __all__ = [
     "crisis_lines",
     "escalation_lines",
     "flag_label",
+    "gas_interim",
     "goal_headline",
     "patient_lines",
     "render_json",
@@ -41,6 +43,7 @@ __all__ = [
     "render_text",
     "shown_notices",
     "shown_suggestions",
+    "status_words",
     "summary_line",
 ]
 
@@ -166,13 +169,37 @@ def goal_headline(goal: GoalReview) -> str:
         else (f", review {'OVERDUE since' if goal.overdue else 'due'} {goal.review_due}")
     )
     lead = _LEADS.get(goal.status.rule)
-    code = f"{lead.upper()}: {goal.status.code}" if lead else goal.status.code
+    code = f"{lead.upper()}: {status_words(goal)}" if lead else status_words(goal)
     return f"{goal.goal_id}: {code} [{goal.status.rule}], {traj.position}{days}{due}"
 
 
 #: statuses whose FHIR code ("in-progress") reads as fine on its own: the table and the summary
 #: line lead with what happened (clinician read 7: a lost target must not read as progress)
 _LEADS = {"status.target-lost": "target lost"}
+
+#: the direction and size at the head of a status line ("worse by 3 points (from 14 to 17), ...")
+_MOVED = re.compile(r"^(better|worse) by ([0-9.]+ (?:percentage )?points?)")
+
+
+def gas_interim(gas: Any) -> str:
+    """" (interim: rated 41 days before the due date; rate all goals at follow-up)" when the
+    ratings came before the goals' due date, else "": an interim T-score is not the outcome."""
+    if gas.interim_days is None:
+        return ""
+    return (
+        f" (interim: rated {gas.interim_days} days before the due date; "
+        "rate all goals at follow-up)"
+    )
+
+
+def status_words(goal: GoalReview) -> str:
+    """The status code in words that agree with the status line: a ``no-change`` that moved
+    reads "no reliable change (worse by 3 points)", never a bare ``no-change`` beside a detail
+    line that says worse or better (clinician read 24)."""
+    moved = _MOVED.match(goal.status.reason)
+    if goal.status.code != "no-change" or moved is None:
+        return goal.status.code
+    return f"no reliable change ({moved.group(1)} by {moved.group(2)})"
 
 
 def flag_label(flag: Any) -> str:
@@ -279,7 +306,7 @@ def _text_review(review: Review) -> list[str]:
     lines.extend(f"  {line}" for line in waiting_lines(review))
     if review.gas is not None and review.gas.t_score is not None:
         lines.append(
-            f"  GAS T-score {review.gas.t_score:.1f} over {len(review.gas.goals)} goal(s), rho {review.gas.rho:g}"
+            f"  GAS T-score {review.gas.t_score:.1f}{gas_interim(review.gas)} over {len(review.gas.goals)} goal(s), rho {review.gas.rho:g}"
         )
     for s in review.suggestions:
         lines.append(f"  -> {s.action} [{s.rule}]: {s.reason}")
@@ -306,18 +333,17 @@ def summary_line(run: ReviewRun) -> str:
         reason if len(run.reviews) == 1 else f"{reason} for {', '.join(whose)}"
         for reason, whose in unknown.items()
     )
-    named = "; ".join(  # never a bare 0: risk that is not known says so
-        ([", ".join(f.id for f in flags)] if flags else [])
-        + ([f"risk not known: {why}"] if why else [])
-    )
-    named = f" ({named})" if named else ""
+    named = f" ({', '.join(f.id for f in flags)})" if flags else ""
     done = f", {dispositioned} dispositioned risk flag(s)" if dispositioned else ""
+    risk = f"{len(flags)} open risk flag(s){named}{done}"
     remeasure = sum(any(g.measurement_overdue for g in r.goals) for r in run.reviews)
     text = (
         f"Reviewed {len(run.reviews)} file(s), {len(goals)} goal(s) as of {run.as_of}: "
-        f"{attention} need attention, {len(flags)} open risk flag(s){named}{done}, "
+        f"{attention} need attention, {'' if why else risk + ', '}"
         f"{errors} input error(s), {remeasure} file(s) to re-measure at the next contact."
     )
+    if why:  # never a bare 0 first: risk that is not known leads the footer (clinician read 24)
+        text = f"Risk not known: {why}; {risk}. {text}"
     if flags and run.has_input_errors:
         text += (
             f" Exit code 2 is for the input errors; the {len(flags)} open risk flag(s) listed "
@@ -436,7 +462,8 @@ def _markdown_review(review: Review) -> list[str]:
         lines.append("")
     if review.gas is not None and review.gas.t_score is not None:
         lines += [
-            f"GAS T-score: **{review.gas.t_score:.1f}** ({len(review.gas.goals)} goals, rho {review.gas.rho:g})",
+            f"GAS T-score: **{review.gas.t_score:.1f}**{gas_interim(review.gas)} "
+            f"({len(review.gas.goals)} goals, rho {review.gas.rho:g})",
             "",
         ]
     if review.suggestions:
@@ -479,7 +506,7 @@ def _status_cell(goal: GoalReview) -> str:
     """The Markdown status cell: the FHIR code and its rule, led by what happened where the code
     alone would read as fine ("**target lost**: in-progress")."""
     lead = _LEADS.get(goal.status.rule)
-    cell = f"{goal.status.code} (`{goal.status.rule}`)"
+    cell = f"{status_words(goal)} (`{goal.status.rule}`)"
     return f"**{lead}**: {cell}" if lead else cell
 
 

@@ -13,6 +13,7 @@ from planengine.render._review import (
     crisis_lines,
     escalation_lines,
     flag_label,
+    gas_interim,
     goal_headline,
     patient_lines,
     shown_notices,
@@ -183,7 +184,8 @@ def _review_html(review: Review, instruments: dict[str, Instrument]) -> list[str
         out.append("</ul>")
     if review.gas is not None and review.gas.t_score is not None:
         out.append(
-            f"<p>GAS T-score <strong>{review.gas.t_score:.1f}</strong> over "
+            f"<p>GAS T-score <strong>{review.gas.t_score:.1f}</strong>"
+            f"{escape(gas_interim(review.gas))} over "
             f"{len(review.gas.goals)} goal(s), rho {review.gas.rho:g}.</p>"
         )
     for s in review.suggestions:

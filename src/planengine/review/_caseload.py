@@ -112,6 +112,7 @@ def _clinical_attention(goal: GoalReview) -> bool:
 
 def _goal_words(goal: GoalReview, name: str | None = None, skip: tuple[str, ...] = ()) -> str:
     said = [reason for reason in _HEADLINES if reason in goal.attention and reason not in skip]
+    said += [reason for reason in goal.attention if reason.endswith(_REACH_OUT)]
     words = ", ".join([goal.status.code, goal.trajectory.position, *said])
     return f"{name or goal.goal_id} ({words})"
 
@@ -177,7 +178,7 @@ def _disengaged_severe(review: Review, goal: GoalReview) -> bool:
     reliably worse with its risk item unknown (clinician read 9, S11). The total is the highest
     recorded without the item since its latest answers, so a patient whose last score fell a
     little, still without the item, is not left in the routine queue."""
-    if _DISENGAGED not in goal.attention:
+    if not _disengaged(goal):
         return False
     return any(
         gap.instrument == goal.instrument and gap.needs_attention for gap in review.risk_item_gaps
@@ -292,6 +293,13 @@ def _cross_file_prompt(reviews: Sequence[Review]) -> list[str]:
 
 
 _DISENGAGED = "possible disengagement: contact the patient"
+#: how the firmer disengagement reason ends: not seen for long, risk not known (clinician read 24)
+_REACH_OUT = "reach out this week"
+
+
+def _disengaged(goal: GoalReview) -> bool:
+    """The goal's attention says possible disengagement, in either wording."""
+    return _DISENGAGED in goal.attention or any(a.endswith(_REACH_OUT) for a in goal.attention)
 
 
 def _names(goals: Sequence[tuple[Review, GoalReview]]) -> list[str]:
@@ -320,7 +328,7 @@ def _several_files_row(
     said_once = ("ask about risk", _DISENGAGED)
     if prompts or any(said_once[0] in g.attention for _, g in attention):
         parts.append("ask about risk" + (f": {'; '.join(prompts)}" if prompts else ""))
-    if any(_DISENGAGED in g.attention for _, g in attention):
+    if any(_disengaged(g) for _, g in attention):
         parts.append(_DISENGAGED)
     parts += [
         f"open risk flag {f.id} ({f.kind.replace('-', ' ')}, priority {f.rank})"

@@ -232,13 +232,18 @@ class GasResult:
 
 @attrs.frozen
 class GasSummary:
-    """The GAS T-score across the goals that have a level ([R39])."""
+    """The GAS T-score across the goals that have a level ([R39]).
+
+    :ivar interim_days: when a rating was made before its goal's due date, the most days between
+        a rating and the due date (the T-score is then interim, not the outcome); else ``None``.
+    """
 
     t_score: float | None
     rho: float
     goals: tuple[str, ...]
     levels: tuple[int, ...]
     weights: tuple[float, ...]
+    interim_days: int | None = None
 
     to_dict = json_form(
         key("t_score", function=lambda g: None if g.t_score is None else round(g.t_score, 1)),
@@ -247,6 +252,7 @@ class GasSummary:
         key("goals", as_=LIST),
         key("levels", as_=LIST),
         key("weights", as_=LIST),
+        key("interim_days"),
         doc="JSON-ready form; ``t_score`` rounded to one decimal place as the brief reports it.",
     )
 

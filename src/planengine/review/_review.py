@@ -64,6 +64,7 @@ from planengine.review._suggest import (
     priority_order,
 )
 from planengine.review._trajectory import next_review, trajectory
+from planengine.review._verdict import point_to_measured, reach_out_this_week
 
 __all__ = ["review_goals"]
 
@@ -269,12 +270,18 @@ def _gas_summary(goals: Iterable[GoalReview], rho: float) -> GasSummary | None:
         return None
     levels = tuple(g.gas.level for g in scored if g.gas is not None and g.gas.level is not None)
     weights = tuple(g.gas.weight for g in scored if g.gas is not None)
+    early = [  # days from each rating to its goal's due date, where the rating came first
+        (g.trajectory.due - g.gas.history[-1][0]).days
+        for g in scored
+        if g.gas is not None and g.gas.history and g.trajectory.due is not None
+    ]
     return GasSummary(
         t_score=gas_t_score(levels, weights, rho=rho),
         rho=rho,
         goals=tuple(g.goal_id for g in scored),
         levels=levels,
         weights=weights,
+        interim_days=max([d for d in early if d > 0], default=None),
     )
 
 
@@ -422,10 +429,11 @@ def review_goals(
     # Flags are read before the goals: an open flag holds back closing a goal it concerns.
     areas = {name: inst.area for name, inst in instruments.items()}
     goals = tuple(_review_goal(goal, as_of, config, flags, areas) for goal in parsed.goals)
+    gaps = _risk_item_gaps(parsed, instruments)  # no PHQ-9 asked for that the file already has
+    goals = reach_out_this_week(point_to_measured(goals), gaps)
     assessments = tuple(
         (a.instrument, a.date, a.total) for a in parsed.assessments if a.total is not None
     )
-    gaps = _risk_item_gaps(parsed, instruments)
     times.mark("goals")
     manager, load_notices = _manager(plugins)
     notices.extend(load_notices)

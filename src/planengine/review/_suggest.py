@@ -394,6 +394,8 @@ def attention_reasons(goal: GoalReview, flags: Sequence[RiskFlag] = ()) -> tuple
             out.extend(_CONTACT_TODAY)
         elif s.details.get("contact_today"):  # an open flag's suggestion carries the contact
             out.append(_CONTACT_TODAY[1])
+        elif s.details.get("reach_out"):  # not seen for long, risk not known (clinician read 24)
+            out.append(s.details["reach_out"])
         elif s.rule in _ATTENTION_RULES:
             out.append(_ATTENTION_RULES[s.rule])
     # An overdue review or a stale value always needs attention (clinician read 23): a goal with

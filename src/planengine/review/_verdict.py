@@ -35,7 +35,10 @@ change, non-response, GAS ratings and instrument cut-offs (docs/review.md).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
+
+import attrs
 
 from planengine._values import compare
 from planengine.review._change import raw_total, reliable_step
@@ -53,6 +56,8 @@ __all__ = [
     "latest_in_doubt",
     "likely_non_response",
     "non_response",
+    "point_to_measured",
+    "reach_out_this_week",
     "regression",
     "remeasure",
     "review_point_due",
@@ -483,3 +488,63 @@ def _confirm_latest(goal: GoalReview) -> list[Suggestion]:
         "calling the goal improving or changing the plan.",
         goal,
     )]
+
+
+#: the questionnaire "Assess for depression" asks for, by instrument id, and its display name
+_DEPRESSION_MEASURE = ("phq9", "PHQ-9")
+
+
+def point_to_measured(goals: tuple[GoalReview, ...]) -> tuple[GoalReview, ...]:
+    """``review.assess-depression`` never asks for a PHQ-9 the goal file already has: it points
+    to the goal that measures it instead, and says to act on that score (within its cadence) or
+    to re-measure it with its item 9 at that goal's contact (clinician read 24)."""
+    instrument, name = _DEPRESSION_MEASURE
+    measured = next((g for g in goals if g.instrument == instrument and g.latest is not None), None)
+    if measured is None or measured.latest is None:
+        return goals
+    latest = measured.latest
+    on_file = f"Depression already measured: {name} {latest.value:g} on {latest.date} (see {measured.goal_id})"
+    then = (
+        f", {measured.measurement_age_days} days old: re-measure it, with its item 9, at that "
+        "goal's contact rather than as a separate assessment."
+        if measured.measurement_overdue
+        else f", within its cadence: act on that score rather than giving a new {name}."
+    )
+
+    def pointed(s: Suggestion) -> Suggestion:
+        if s.rule != "review.assess-depression":
+            return s
+        head = s.reason.rsplit(" Assess for depression (", 1)[0]
+        return attrs.evolve(s, reason=f"{head} {on_file}{then}", details={**s.details, "measured_by": measured.goal_id})
+
+    return tuple(
+        attrs.evolve(g, suggestions=tuple(pointed(s) for s in g.suggestions)) if g is not measured else g
+        for g in goals
+    )
+
+
+def reach_out_this_week(goals: tuple[GoalReview, ...], gaps: Sequence[Any]) -> tuple[GoalReview, ...]:
+    """``review.possible-disengagement`` made firmer when the patient, last seen at or above
+    caseness, has not been seen for more than twice the cadence and the instrument's risk item
+    was never recorded (``gaps``: :class:`~planengine.review._patient.RiskItemGap`): reach out
+    this week and ask the risk item, as ``review.contact-today`` words it (clinician read 24)."""
+    unknown = {gap.instrument: gap for gap in gaps}
+
+    def firmer(goal: GoalReview, s: Suggestion) -> Suggestion:
+        age, cadence = goal.measurement_age_days, goal.measurement_interval_days
+        gap = unknown.get(goal.instrument or "")
+        if s.rule != "review.possible-disengagement" or gap is None or not age or not cadence or age <= 2 * cadence:
+            return s
+        item = f"{gap.name} item {gap.item}"
+        return attrs.evolve(
+            s,
+            reason=f"not seen for {age} days (more than twice the {cadence}-day cadence); the "
+            f"latest {s.reason.partition(' The latest ')[2].rstrip('.')}, and {item} was never "
+            "recorded, so risk is not known: reach out this week (today if the service's policy "
+            "says so), ask what has got in the way, and ask about "
+            f"suicidal thoughts and self-harm ({item}) and record the answer. If they cannot be "
+            "reached, follow the service's non-attendance and risk policy.",
+            details={**s.details, "reach_out": f"not seen for {age} days, risk not known: reach out this week"},
+        )
+
+    return tuple(attrs.evolve(g, suggestions=tuple(firmer(g, s) for s in g.suggestions)) for g in goals)
