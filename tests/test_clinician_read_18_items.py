@@ -96,8 +96,8 @@ def test_a_recorded_assessment_releases_the_hold_and_keeps_the_flag(
     # counted as the status says (attack s30, 8): open none, dispositioned all, on record
     count = len(plan.risk_flags)
     assert statement.startswith(  # one state, said once after the count (read 21, S2)
-        f"{count} risk flag{'' if count == 1 else 's'} on record, dispositioned (kept on record "
-        "for monitoring)"
+        f"{count} risk flag{'' if count == 1 else 's'} on record, assessed by the clinician (kept "
+        "under review)"
     )
     assert "0 open" not in statement
     assert "no risk" not in statement.lower()

@@ -121,7 +121,7 @@ def test_with_every_flag_dispositioned_nothing_says_open(engine) -> None:
     plan = severe_plan(engine, "assessed-safety-plan-in-place")
     text = render_markdown(plan)
     assert plan.risk_statement.startswith(
-        "1 risk flag on record, dispositioned (kept on record for monitoring):"
+        "1 risk flag on record, assessed by the clinician (kept under review):"
     )
     assert "| 1 | Safety: risk flag on record | Now | Safety comes first in every plan while a " \
         "risk flag is on record. |" in text
@@ -137,7 +137,7 @@ def test_an_urgent_referral_is_counted_as_one(engine) -> None:
         "1 risk flag on record: under urgent referral (7 December 2026) until the urgent service "
         "has seen the patient"
     )
-    assert "dispositioned (kept" not in plan.risk_statement  # never read as settled
+    assert "assessed by the clinician (kept" not in plan.risk_statement  # never read as settled
     assert "Safety: risk flag on record" in render_markdown(plan)
 
 
@@ -146,4 +146,4 @@ def test_an_open_flag_is_counted_open_with_no_zero(engine) -> None:
     assert plan.risk_statement.startswith("1 risk flag on record, open. A clinician must see")
     text = render_markdown(plan)
     assert "| 1 | Safety: open risk flag | Now |" in text  # open while it is
-    assert "0 dispositioned" not in text and "(kept on record for monitoring)" not in text
+    assert "0 assessed" not in text and "(kept under review)" not in text

@@ -310,7 +310,7 @@ REFERRED = "under urgent referral (24 November 2026) until the urgent service ha
         ([URGENT], f"2 risk flags on record: 1 open, 1 {REFERRED};"),
         (
             [URGENT, record("intimate-partner-violence", "assessed-private-safety-plan-in-place", "2026-11-24")],
-            f"2 risk flags on record: 1 {REFERRED}, 1 dispositioned (kept on record for monitoring);",
+            f"2 risk flags on record: 1 {REFERRED}, 1 assessed by the clinician (kept under review);",
         ),
     ],
     ids=["none-recorded", "one-recorded", "both-recorded"],

@@ -270,10 +270,10 @@ def test_the_plan_reads_a_current_disposition_and_keeps_the_safety_problem() -> 
     safety = plan.problems[0]
     assert safety.id == "problem-safety"  # a plan is a draft: the safety problem stays first
     step = next(s for s in safety.interventions if s.id == "safety-risk-assessment")
-    assert step.title == "Clinician review of the recorded risk disposition today"
+    assert step.title == "Review the clinician's recorded risk assessment with the patient"
     assert "Dr A. Rivera" in step.description
     objective = safety.objectives[0]
-    assert objective.statement.startswith("Review the recorded disposition")
+    assert objective.statement.startswith("Review the clinician's recorded risk assessment")
     text = json.dumps(plan.to_dict()).lower()
     assert "no risk" not in text and "risk assessment today" not in plan.risk_flags[0].message
 

@@ -777,7 +777,7 @@ def test_partner_objectives_wait_for_the_private_screen(engine) -> None:
     partner = [o for o in relationships["objectives"] if o["id"] in ("relationships-check-ins", "relationships-appreciations")]
     assert partner
     for objective in partner:
-        assert any("after the private screen" in note for note in objective["notes"])
+        assert any("after a private screen" in note for note in objective["notes"])
 
 
 def test_documented_ipv_alone_brings_the_safety_assessment_into_the_plan(engine) -> None:

@@ -430,8 +430,8 @@ class Engine:
             scores=tuple(scored.rows),
             risk_flags=flags,
             risk_statement=_safety.risk_statement(
-                flags, tuple(scored.risk_items.values()), bool(assessment.context.patient_goals), as_of
-            ),
+                flags, tuple(scored.risk_items.values()), bool(assessment.context.patient_goals),
+                as_of, crisis_set_up=bool(self.crisis_resources.for_crisis)),
             findings=(*safety_findings, *findings),
             problems=tuple(draft.problems),
             exclusions=tuple(draft.exclusions),

@@ -145,8 +145,8 @@ def flag_count(
 ) -> str:
     """The flags counted as their ``status`` says, each state only when a flag is in it and the
     parenthesis after the count it explains (clinician read 21, S2, in its words): ``1 risk flag
-    on record, open``; ``2 risk flags on record: 1 open, 1 dispositioned (kept on record for
-    monitoring)``; a dispositioned flag in ``referred`` (a referral for urgent care, made on
+    on record, open``; ``2 risk flags on record: 1 open, 1 assessed by the clinician (kept under
+    review)``; a dispositioned flag in ``referred`` (a referral for urgent care, made on
     ``referred_on``) is counted as ``under urgent referral ({referred_on}) until the urgent
     service has seen the patient``, never as settled."""
     urgent = {id(f) for f in referred}
@@ -157,7 +157,7 @@ def flag_count(
             sum(not f.is_open and id(f) in urgent for f in flags),
         ),
         (
-            "dispositioned (kept on record for monitoring)",
+            "assessed by the clinician (kept under review)",
             sum(not f.is_open and id(f) not in urgent for f in flags),
         ),
     )

@@ -440,7 +440,7 @@ def raise_for_alcohol(
             flag,
             rank=max(1, flag.rank - 1),
             message=f"{flag.message} Alcohol: {reason}; drinking raises the risk of acting on "
-            "suicidal thoughts, so this flag is raised in the queue and alcohol belongs in the "
+            "suicidal thoughts, so alcohol makes this more urgent, and alcohol belongs in the "
             "safety plan's warning signs and means.",
             provenance=attrs.evolve(flag.provenance, inputs=(*flag.provenance.inputs, *inputs)),
         )

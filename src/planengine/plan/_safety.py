@@ -91,6 +91,8 @@ CRISIS_ALONGSIDE = (
     "Crisis support from the clinic's configured list must be offered alongside any "
     "risk-related message."
 )
+#: Said instead when the clinic has no crisis numbers set up (clinician read 24, S5).
+CRISIS_NONE_SET_UP = "Offer crisis numbers (none are set up for this clinic: write them in)."
 
 
 def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
@@ -169,6 +171,8 @@ def risk_statement(
     risk_items: Sequence[tuple[Any, dt.date, Any]] = (),
     words_screened: bool = False,
     as_of: dt.date | None = None,
+    *,
+    crisis_set_up: bool = True,
 ) -> str:
     """What the plan says about risk. Never "no risk": at most "item 9 not endorsed".
 
@@ -179,10 +183,13 @@ def risk_statement(
         flag, nothing matched: said as such, never as safety).
     :param as_of: the plan date: a recorded assessment dated before it is given by its date,
         never as today's.
+    :param crisis_set_up: the clinic has crisis lines to offer (else the clinician is asked to
+        write them in, never told to offer a list that is empty).
     """
     parts: list[str] = []
     if flags:
-        parts.append(f"{_flags_status(flags, as_of)} {CRISIS_ALONGSIDE}")
+        crisis = CRISIS_ALONGSIDE if crisis_set_up else CRISIS_NONE_SET_UP
+        parts.append(f"{_flags_status(flags, as_of)} {crisis}")
     flagged = {(f.instrument, f.item) for f in flags}
     suicide_item_given = False
     for signal, date, instrument in sorted(risk_items, key=lambda r: (r[2].name, r[0].item)):

@@ -310,7 +310,7 @@ def suicide_objective(
         )
     elif recorded:  # a clinician assessed every suicide-risk flag: review that record now
         statement = (
-            f"Review the recorded disposition of the risk flag(s) ({recorded}) with the patient, "
+            f"Review the clinician's recorded risk assessment ({recorded}) with the patient, "
             "and a written safety plan covering all six sections, "
             f"{copy}, by {as_of.isoformat()}."
         )

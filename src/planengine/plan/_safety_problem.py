@@ -459,8 +459,8 @@ def _suicide_steps(
         if unknown:  # the question itself, asked in it (no second step for it)
             assess, asked_then = ask_today_description(flags, risk_item_today, risk_items)
     elif recorded:
-        title, assess = "Clinician review of the recorded risk disposition today", (
-            f"A clinician reviews the recorded disposition ({recorded}) with the patient, asks "
+        title, assess = "Review the clinician's recorded risk assessment with the patient", (
+            f"A clinician reviews the recorded risk assessment ({recorded}) with the patient, asks "
             "about suicidal thoughts directly again, and repeats the structured suicide-risk "
             "assessment (for example the C-SSRS) if anything has changed, recording what was "
             "found, the actions taken and the next review date"

@@ -250,8 +250,9 @@ def measure_text(objective: dict[str, Any], audience: str = _C) -> str:
         start = f"from {baseline['value']}"
     target = measure["target"]
     goal = f"{label(audience, 'comparator', target['comparator'])} {target['value']} {measure['unit']}"
-    if target["value"] == 1 and measure["unit"] == "contacts":  # clinician read 23: "1 contact"
-        goal = "1 contact"
+    unit = measure["unit"]
+    if target["value"] == 1 and target["comparator"] == ">=" and unit.endswith("s"):
+        goal = f"1 {unit[:-1]}"  # "1 contact", "1 assessment" (clinician reads 23 and 24)
     return f"{what}: {start}, to {goal}; {measure['method']}."
 
 

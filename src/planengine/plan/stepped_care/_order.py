@@ -135,8 +135,8 @@ def severity_of(
             if best is _NOT_MEASURED:
                 total = lowest_total(score)
                 name = rules.names.get(score.instrument_id, score.instrument_id)
-                best = Severity(UNMEASURED, -1.0, f"{name} {total}, a measure with no severity "
-                                "level used for ordering")
+                best = Severity(UNMEASURED, -1.0, f"{name} {total}, a score that does not set "
+                                "the order of care")
             continue
         total = lowest_total(score)
         cut = scale.caseness.value_for(score)
@@ -336,9 +336,9 @@ def _primary(
     found = severities[top.id]
     if found.level == UNMEASURED:
         return top, rule_id("R-SC1"), (
-            f"{found.text[:1].upper()}{found.text[1:]}; no problem that could lead was measured "
-            "above a cut-off (one treated alongside never leads), so this one leads by the "
-            "clinical order of areas. The clinician decides."
+            f"{found.text[:1].upper()}{found.text[1:]}; no problem that could come first was "
+            "measured above a cut-off (a problem treated alongside another never comes first), so "
+            "this one comes first by the usual clinical order of areas. The clinician decides."
         )
     tied = [
         p for p in ranked[1:]

@@ -332,7 +332,7 @@ def _queue_entry(
             f"Measure {measure} again after 3-4 weeks without alcohol, and at the "
             f"week-{limits.step_up_weeks} review whatever the drinking; start if it is still at or "
             "above its cut-off, or plan the mood care with the alcohol service if drinking has not "
-            "stopped (R-SC9)."
+            "stopped."
         ), limits.step_up_weeks
     improved = "improved reliably" if primary_level >= CASENESS else "improved"
     if measure == NO_MEASURE:  # objectives that wait show no progress (clinician read 16, S2)
