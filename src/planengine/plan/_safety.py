@@ -131,9 +131,10 @@ def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
             "visit, and self-guided and supervised self-help steps are held until "
             f"{held_until(flags, as_of)}."
         )
+    coping = " other than coping skills" if exempt_from_hold(flags, as_of) else ""  # read 24, S3
     return (
         f"{count}. A clinician must see to each open flag today (the safety problem lists how); "
-        "self-guided and supervised self-help steps are held until then."
+        f"self-guided and supervised self-help steps{coping} are held until then."
     )
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "RULE_HOLD",
     "StepsSeen",
     "clinician_steps",
+    "exempt_from_hold",
     "held_until",
     "hold_dependants",
     "hold_reason",
