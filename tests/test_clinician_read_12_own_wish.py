@@ -28,11 +28,11 @@ def test_the_isi_is_given_at_this_visit(engine) -> None:
     assert data["problems"][0]["area"] == "safety"  # the safety step stays first
 
 
-def test_the_sleep_habits_start_now_but_stay_held_under_the_flag(engine) -> None:
+def test_the_sleep_habits_start_now_even_under_the_flag(engine) -> None:
     data = example_plan(engine, NAME).to_dict()
     habits = steps_by_id(data)["sleep-sleep-hygiene"]
     assert habits["phase"] == "now"
-    assert habits["status"] == "held"  # self-help waits for the clinician's review of the flag
+    assert habits["status"] == "active"  # general advice is not held for a risk flag (read 24, S3)
     assert steps_by_id(data)["sleep-sleep-diary"]["phase"] != "now"  # the programme still waits
 
 
@@ -44,7 +44,7 @@ def test_the_copy_asks_the_isi_today_and_lists_the_habits(engine) -> None:
         "Then we agree together what help fits."
     ) in text
     assert "week-8 review" not in text.split("## Who to contact", 1)[0]
-    rules = text.split("### Rules to follow, once your clinician has gone through them", 1)[1]
+    rules = text.split("### Rules to follow\n", 1)[1]  # none held (clinician read 24, S3)
     assert "**Small habits that can help sleep:**" in rules.split("\n### ", 1)[0]
 
 

@@ -38,9 +38,8 @@ def test_suicidal_words_sleep_phase_names_what_starts_now(engine) -> None:
     line = _phase_lines(text)["4. Sleep"]
     assert line.startswith(
         "**Phase: Next; 3 of its steps start now.** Now: Give the ISI at this visit; Check for "
-        "other sleep disorders; Sleep hygiene, as a supporting step (held until today's risk "
-        "assessment is recorded). Waiting: Keep a sleep diary; Talk through alcohol as a sleep "
-        "aid. "
+        "other sleep disorders; Sleep hygiene, as a supporting step. Waiting: Keep a sleep diary; "
+        "Talk through alcohol as a sleep aid. "
     )
     assert "Start when Depression has improved reliably, or at the week-8 review" in line
     assert "Meanwhile: progress on its objectives" not in line  # the entry already says it

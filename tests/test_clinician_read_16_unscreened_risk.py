@@ -28,6 +28,7 @@ from plan_helpers import (
 )
 from planengine import Assessment, Engine
 from planengine.instruments._data_files import load_builtin_instruments
+from planengine.plan._safety_hold import HELD_DELIVERIES, RISK_HOLD_EXEMPT
 from planengine.render._plan import render_markdown
 
 UNSCREENED = (
@@ -181,7 +182,8 @@ def test_any_assessment_without_a_risk_question_gets_the_conditional_safety_task
     assert "no risk" not in plan["risk"]["statement"].lower()
     for problem in plan["problems"][1:]:
         for step in problem["interventions"]:
-            if step["delivery"] in ("self-guided", "clinician-supervised"):
+            # coping skills are not held for a risk flag (clinician read 24, S3)
+            if step["delivery"] in HELD_DELIVERIES and step["category"] not in RISK_HOLD_EXEMPT:
                 assert step["status"] == "held", step["id"]
 
 

@@ -17,6 +17,7 @@ from planengine import (
     Response,
     load_assessment,
 )
+from planengine.plan._safety_hold import RISK_HOLD_EXEMPT
 
 AS_OF = dt.date(2026, 11, 25)
 
@@ -99,7 +100,8 @@ def test_item9_signal_opens_flag_and_puts_safety_first(engine: Engine, item9, le
     assert (ids[-1] == "safety-specialist-option") == (item9 is not None)
     assert len(next(s for s in first["interventions"] if s["id"] == "safety-plan")["steps"]) == 6
     for step in all_steps(data)[len(first["interventions"]) :]:
-        if step["delivery"] == "self-guided":
+        # coping skills are not held for a risk flag (clinician read 24, S3)
+        if step["delivery"] == "self-guided" and step["category"] not in RISK_HOLD_EXEMPT:
             assert step["status"] == "held"
     if item9 is None:
         assert first["interventions"][0]["id"] == "safety-risk-assessment"

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 import planengine
 from plan_helpers import all_steps, assert_valid
 from planengine import Engine, EngineConfig
+from planengine.plan._safety_hold import RISK_HOLD_EXEMPT
 from planengine.testing.strategies import AS_OF, VOCABULARY, assessments, risk_phrase_texts
 
 ITEM9 = st.one_of(st.none(), st.integers(0, 3))
@@ -129,9 +130,16 @@ def test_safety_invariants_hold_for_every_flag_kind_and_plugin_set(
             return (step["id"], step["delivery"], step["title"], step["description"],
                     tuple(step.get("steps") or ()))
 
+        # coping skills stay active for a risk hold (clinician read 24, S3), never for a
+        # private one (where homework can be kept is the question)
+        private = any(
+            str(s.get("hold", "")).startswith("private")
+            for p in data["problems"] for s in p["interventions"]
+        )
         may_be_active = {
             fingerprint(s) for p in proposed["problems"][1:] for s in p["interventions"]
             if s["delivery"] not in ("self-guided", "clinician-supervised")
+            or (not private and s.get("category") in RISK_HOLD_EXEMPT)
         }
         for problem in data["problems"][1:]:
             assert problem["area"] != "safety"

@@ -48,6 +48,7 @@ from planengine.plan._safety_hold import (
     RULE_HOLD,
     StepsSeen,
     clinician_steps,
+    exempt_from_hold,
     held_until,
     hold_dependants,
     hold_reason,
@@ -132,9 +133,10 @@ def _flags_status(flags: tuple[RiskFlag, ...], as_of: dt.date | None) -> str:
             "visit, and self-guided and supervised self-help steps are held until "
             f"{held_until(flags, as_of)}."
         )
+    coping = " other than coping skills" if exempt_from_hold(flags, as_of) else ""  # read 24, S3
     return (
         f"{count}. A clinician must see to each open flag today (the safety problem lists how); "
-        "self-guided and supervised self-help steps are held until then."
+        f"self-guided and supervised self-help steps{coping} are held until then."
     )
 
 
@@ -312,12 +314,13 @@ def enforce(
             _safe_relationship_goals(draft.problems[1:])
         held = 0
         until, reason = held_until(flags, as_of), hold_reason(flags, as_of)
+        exempt = exempt_from_hold(flags, as_of)
         holding = not all(assessed_today(f) for f in flags) or any(
             recorded_before(f, as_of) for f in flags
         )
         for problem in draft.problems[1:] if holding else ():
             for step in problem.interventions:
-                if step.status != "held" and must_hold(step, active_before_hooks):
+                if step.status != "held" and must_hold(step, active_before_hooks, exempt):
                     step.status, step.hold = "held", reason
                     step.notes.append(f"Held until {until} ({RULE_HOLD}).")
                     held += 1
@@ -336,7 +339,7 @@ def enforce(
             draft.notices.append(Notice(RULE_ASK_BEFORE_PRINTING, check))
     for number, problem in enumerate(draft.problems):
         problem.priority = number
-    _verify(draft, flags, active_before_hooks)
+    _verify(draft, flags, active_before_hooks, as_of)
 
 
 RULE_ASK_BEFORE_PRINTING = "safety.ask-before-printing"
@@ -387,6 +390,7 @@ def _verify(
     draft: PlanDraft,
     flags: tuple[RiskFlag, ...],
     active_before_hooks: StepsSeen | None,
+    as_of: dt.date | None = None,
 ) -> None:
     if not flags:
         return
@@ -401,7 +405,8 @@ def _verify(
         raise SafetyInvariantError("the safety step is not first in a plan with an open risk flag")
     if all(assessed_today(f) for f in flags):  # assessed today: nothing is held
         return
+    exempt = exempt_from_hold(flags, as_of)
     for problem in draft.problems[1:]:
         for step in problem.interventions:
-            if must_hold(step, active_before_hooks) and step.status != "held":
+            if must_hold(step, active_before_hooks, exempt) and step.status != "held":
                 raise SafetyInvariantError(f"{step.delivery} step {step.id!r} is not held")

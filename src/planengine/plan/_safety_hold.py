@@ -20,9 +20,12 @@ from planengine.plan._safety_today import (
 
 __all__ = [
     "HELD_DELIVERIES",
+    "PRIVATE_REASONS",
+    "RISK_HOLD_EXEMPT",
     "RULE_HOLD",
     "StepsSeen",
     "clinician_steps",
+    "exempt_from_hold",
     "held_until",
     "hold_dependants",
     "hold_reason",
@@ -38,6 +41,18 @@ RULE_HOLD = "safety.hold-self-guided"
 #: ("routine self-help tasks (e.g. sleep restriction, exposure homework) stay in draft until a
 #: clinician reviews them", [DN-risk-flags]).
 HELD_DELIVERIES = frozenset({"self-guided", "clinician-supervised"})
+
+#: Categories of self-guided steps the risk hold leaves active (clinician read 24, S3): the
+#: coping skills of a safety plan's own part 2 (grounding, paced breathing, a sleep routine:
+#: ``stabilisation``) and general advice (sleep hygiene as a supporting step:
+#: ``psychoeducation``). Distress-tolerance skills are not homework that can harm, and holding
+#: them made the safest steps wait longest. Never exposure-like steps, monitoring or diaries, or
+#: activity scheduling: those stay held (docs/safety.md). The one place these are named.
+RISK_HOLD_EXEMPT = frozenset({"stabilisation", "psychoeducation"})
+
+#: The ``hold`` reasons of a flag of documented abuse: where written homework can be kept is the
+#: question, so the steps :data:`RISK_HOLD_EXEMPT` frees stay held while one applies.
+PRIVATE_REASONS = frozenset({"private-assessment", "private-review", "private-homework-place"})
 
 
 #: Steps that were not held before the ``adjust_plan`` hooks ran: object identity ->
@@ -67,7 +82,7 @@ def clinician_steps(problems: Iterable[Problem]) -> StepsSeen:
         id(step): (step, _fingerprint(step))
         for problem in problems
         for step in problem.interventions
-        if step.delivery not in HELD_DELIVERIES
+        if step.delivery not in HELD_DELIVERIES or step.category in RISK_HOLD_EXEMPT
     }
 
 
@@ -185,10 +200,23 @@ def hold_dependants(problems: Sequence[Problem], until: str, reason: str) -> int
     return count
 
 
-def must_hold(step: Intervention, active_before_hooks: StepsSeen | None) -> bool:
+def exempt_from_hold(flags: tuple[RiskFlag, ...], as_of: dt.date | None = None) -> bool:
+    """Whether the hold for ``flags`` leaves :data:`RISK_HOLD_EXEMPT` steps active: yes for a
+    risk hold, no while any of its reasons is a private one (:data:`PRIVATE_REASONS`)."""
+    return not PRIVATE_REASONS.intersection(hold_reasons(flags, as_of))
+
+
+def must_hold(
+    step: Intervention, active_before_hooks: StepsSeen | None, exempt: bool = False
+) -> bool:
+    """Whether the safety hold holds ``step``: a step the patient carries out between sessions
+    (:data:`HELD_DELIVERIES`), unless ``exempt`` (:func:`exempt_from_hold`) and its category is
+    one of :data:`RISK_HOLD_EXEMPT`; and, when hooks ran, any step a hook added or changed
+    (a hook cannot free a step by relabelling its category)."""
+    if active_before_hooks is not None:
+        seen = active_before_hooks.get(id(step))
+        if seen is None or seen[0] is not step or seen[1] != _fingerprint(step):
+            return True
     if step.delivery in HELD_DELIVERIES:
-        return True
-    if active_before_hooks is None:
-        return False
-    seen = active_before_hooks.get(id(step))
-    return seen is None or seen[0] is not step or seen[1] != _fingerprint(step)
+        return not (exempt and step.category in RISK_HOLD_EXEMPT)
+    return False
