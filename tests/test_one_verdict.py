@@ -256,3 +256,12 @@ def test_the_invalid_corpus_has_input_errors_and_goals_that_are_not_smart() -> N
     refused = [p for p in INVALID if _error_places(ROOT / p)[0]]
     assert len(refused) >= 15 and len(INVALID) - len(refused) >= 15
     assert any(p.endswith("E001.yaml") for p in refused)
+
+
+@pytest.mark.parametrize("goal", [0, 1])
+def test_an_empty_instrument_name_is_refused_by_both(goal: int) -> None:
+    """(Found by the mutation test above, session 31) A goal's ``instrument: ''`` is a schema
+    error for ``validate``; the review's own warning (a free metric) must not hide it."""
+    data = copy.deepcopy(VALID)
+    data["goals"][goal]["measure"]["instrument"] = ""
+    assert _verdicts(data) == (True, True)
