@@ -68,11 +68,15 @@ def example_plan_item9_asked(engine: Any, name: str, as_of: dt.date = EXAMPLE_AS
 
 
 def plan_with_records(
-    engine: Any, name: str, outcome: str, day: dt.date = EXAMPLE_AS_OF
+    engine: Any,
+    name: str,
+    outcome: str,
+    day: dt.date = EXAMPLE_AS_OF,
+    as_of: dt.date | None = None,
 ) -> Any:
-    """The plan of ``examples/<name>`` made on ``day`` with a clinician's record of ``outcome``,
-    dated ``day`` (next review 14 days on), for each of its risk flags: the plan made again once
-    the clinician has recorded the assessment."""
+    """The plan of ``examples/<name>`` made on ``as_of`` (default ``day``) with a clinician's
+    record of ``outcome``, dated ``day`` (next review 14 days on), for each of its risk flags:
+    the plan made again once the clinician has recorded the assessment."""
     raw = yaml.safe_load((EXAMPLES / name).read_text())
     raw["risk_dispositions"] = [
         {
@@ -84,7 +88,7 @@ def plan_with_records(
         }
         for flag in example_plan(engine, name).risk_flags
     ]
-    return engine.plan(Assessment.from_mapping(raw), as_of=day)
+    return engine.plan(Assessment.from_mapping(raw), as_of=as_of or day)
 
 
 def all_objectives(plan: dict[str, Any]) -> list[dict[str, Any]]:

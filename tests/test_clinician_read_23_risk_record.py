@@ -51,20 +51,10 @@ REMADE = {
 def remade(engine: Any, variant: str) -> Any:
     """The plan the reader read as ``variant``, made as gen_read.py makes it."""
     name, outcome, before, later = REMADE[variant]
-    raw = yaml.safe_load((EXAMPLES / name).read_text())
     day = EXAMPLE_AS_OF - dt.timedelta(days=before)
-    raw["risk_dispositions"] = [
-        {
-            "signal": flag.signal,
-            "by": "Dr A. Clinician",
-            "date": day.isoformat(),
-            "outcome": outcome,
-            "next_review": (day + dt.timedelta(days=14)).isoformat(),
-        }
-        for flag in example_plan(engine, name).risk_flags
-    ]
-    as_of = EXAMPLE_AS_OF + dt.timedelta(days=later)
-    return engine.plan(Assessment.from_mapping(raw), as_of=as_of)
+    return plan_with_records(
+        engine, name, outcome, day, as_of=EXAMPLE_AS_OF + dt.timedelta(days=later)
+    )
 
 
 # M1 ---------------------------------------------------------------------------------------
@@ -219,8 +209,7 @@ def test_an_old_no_risk_record_names_no_safety_plan_as_made(engine) -> None:
     still waits for today's review, and never speaks of a safety plan as if one was made."""
     import yaml
 
-    from plan_helpers import EXAMPLE_AS_OF, EXAMPLES
-    from planengine import Assessment
+    from plan_helpers import EXAMPLE_AS_OF
 
     raw = yaml.safe_load((EXAMPLES / "severe-with-risk-flag.yaml").read_text())
     raw["risk_dispositions"] = [{

@@ -90,9 +90,8 @@ def recorded_before(flag: RiskFlag, as_of: dt.date | None) -> bool:
     """Whether ``flag`` is a reported suicide risk whose current record (any outcome but a
     referral for urgent care) is dated before the plan's day ``as_of``: the self-help it held
     starts once today's review of that record (and of its safety plan, where one was made) finds
-    no change, not on the
-    old record alone (clinician read 23, S5: a week-old assessment is not today's). A risk
-    question asked and not endorsed (:func:`answered_no`) is not held again."""
+    no change, not on the old record alone (clinician read 23, S5: a week-old assessment is not
+    today's). A risk question asked and not endorsed (:func:`answered_no`) is not held again."""
     record = flag.disposition
     return (
         as_of is not None
