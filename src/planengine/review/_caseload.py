@@ -39,6 +39,7 @@ from planengine.plan._risk_flags import flag_queue_key
 from planengine.review._file_conflicts import RULE_CONFLICT
 from planengine.review._model import GoalReview, Review
 from planengine.review._patient import escalation_line, unassessed_days, unassessed_flags
+from planengine.review._readings import NOT_CHECKED
 
 if TYPE_CHECKING:  # pragma: no cover
     from planengine.review._files import FileError
@@ -394,7 +395,7 @@ def caseload(
         keyed.append((key, entry, tuple(own)))
     for error in errors:
         patient = f"unknown patient ({error.file})"
-        said = "NOT checked for risk items" in error.message  # a skipped file of another kind
+        said = NOT_CHECKED in error.message  # a skipped file of another kind
         tail = "" if said else "; its risk items were not checked"
         entry = CaseloadEntry(
             patient, error.file, "not-reviewed",

@@ -33,7 +33,7 @@ from planengine.review._inputs import (
     fmt_number,
 )
 from planengine.review._parse_goal import GoalReader
-from planengine.review._readings import Measurement, ReviewFinding
+from planengine.review._readings import NOT_CHECKED, Measurement, ReviewFinding
 from planengine.review._scales import metric_outside_instrument
 
 __all__ = ["ParsedAssessment", "ParsedFile", "ParsedGoal", "parse_goal_file", "schema_findings"]
@@ -59,7 +59,7 @@ def _assessments(
         instrument = instruments.get(name) if name is not None else None
         # Answers left out with their entry are not checked for risk items: say so.
         unchecked = (
-            "; its answers were NOT checked for risk items: fix it and review again"
+            f"; {NOT_CHECKED}: fix it and review again"
             if entry.answers is not None
             else ""
         )

@@ -38,7 +38,7 @@ from planengine.review._pending_baseline import (
     pending_baseline,
     position_reason,
 )
-from planengine.review._readings import Measurement, UnusableEntry
+from planengine.review._readings import NOT_CHECKED, Measurement, UnusableEntry
 from planengine.review._scales import (
     convert_time,
     measure_bounds,
@@ -428,7 +428,7 @@ class GoalReader:
                         "error",
                         f"progress date {date_raw!r} is not a date (YYYY-MM-DD); entry "
                         "left out"
-                        + ("; its answers were NOT checked for risk items" if has_answers else ""),
+                        + (f"; {NOT_CHECKED}" if has_answers else ""),
                         (*rel, "date"),
                     )
                 continue
@@ -447,7 +447,7 @@ class GoalReader:
                     "input.after-as-of",
                     "error",
                     f"progress date {date} is after the review date {self.as_of}; entry left out"
-                    + ("; its answers were NOT checked for risk items" if has_answers else ""),
+                    + (f"; {NOT_CHECKED}" if has_answers else ""),
                     (*rel, "date"),
                 )
                 continue

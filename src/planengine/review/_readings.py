@@ -15,7 +15,11 @@ import attrs
 from planengine._json_form import DATE, IF_NONE, json_form, key
 from planengine.io._location import WHOLE_INPUT, Located, Location
 
-__all__ = ["Measurement", "ReviewFinding", "UnusableEntry"]
+__all__ = ["NOT_CHECKED", "Measurement", "ReviewFinding", "UnusableEntry"]
+
+#: How a skipped file or entry says its answers were not read for risk items (the caseload
+#: reads it to say so only once)
+NOT_CHECKED = "its answers were NOT checked for risk items"
 
 
 @attrs.frozen

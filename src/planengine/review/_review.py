@@ -46,7 +46,7 @@ from planengine.review._model import (
 )
 from planengine.review._parse import ParsedFile, ParsedGoal, parse_goal_file, schema_findings
 from planengine.review._patient import RiskItemGap, flag_clocks, risk_item_gaps, risk_not_known
-from planengine.review._readings import ReviewFinding
+from planengine.review._readings import NOT_CHECKED, ReviewFinding
 from planengine.review._risk import (
     language_flags_from_goal_file,
     recorded_flags_from_goal_file,
@@ -356,7 +356,7 @@ def _refuse_other_kind(source: Any, data: Mapping[str, Any], file: str | None) -
     top = source.locate(()) if isinstance(source, Document) else None
     line, column = top if top is not None else (None, None)
     raise InputError(
-        f"skipped: {message}; its answers were NOT checked for risk items",
+        f"skipped: {message}; {NOT_CHECKED}",
         file=file, line=line, column=column, path="$",
     )
 
